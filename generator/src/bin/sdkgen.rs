@@ -1,0 +1,70 @@
+//! `sdkgen`: validate a spec folder or list what would be generated. Maintainers normally use
+//! `cargo xtask generate` / `cargo xtask check`, which call the same library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "sdkgen",
+    about = "Generate Rust SDKs and reference pages from an API spec"
+)]
+struct Cli {
+    /// The workspace root (holding spec/ and templates/).
+    #[arg(long, default_value = ".")]
+    workspace: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a spec folder and print every problem.
+    Validate {
+        /// The spec folder, relative to the workspace (e.g. `spec/losant`).
+        spec: String,
+    },
+    /// List the files that would be generated, with their sizes.
+    List {
+        /// Only these APIs.
+        #[arg(long = "api")]
+        apis: Vec<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Validate { spec } => {
+            match sdkgen::load_checked(&cli.workspace, spec.trim_end_matches('/')) {
+                Ok(s) => {
+                    println!(
+                        "{}: {} resources, {} schemas, no problems",
+                        spec,
+                        s.resources.len(),
+                        s.schemas.len()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(diags) => {
+                    eprintln!("{diags}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::List { apis } => match sdkgen::generate(&cli.workspace, &apis) {
+            Ok(g) => {
+                for (path, bytes) in &g.files {
+                    println!("{:>8}  {path}", bytes.len());
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}

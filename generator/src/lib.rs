@@ -1,0 +1,186 @@
+//! sdkgen: turns a machine-readable API spec (`spec/<api>/`) into a Rust SDK crate and markdown
+//! reference pages (`generated/<api>/`), through the templates in `templates/`.
+//!
+//! The pipeline is plain functions over plain data:
+//! [`load`](load::load) → [`validate`](validate::validate) → [`lower`](lower::lower) →
+//! [`render`] → [`FileSet`](output::FileSet), which [`output::write`] writes and
+//! [`output::check`] compares with the disk.
+
+pub mod diag;
+pub mod load;
+pub mod lower;
+pub mod markdown;
+pub mod names;
+pub mod output;
+pub mod render;
+pub mod spec;
+pub mod templates;
+pub mod validate;
+pub mod yaml;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+pub use diag::{Diagnostic, Diagnostics};
+pub use output::FileSet;
+
+/// Why generation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The spec has problems; all of them are listed.
+    #[error("{0}")]
+    Spec(Diagnostics),
+    /// A template failed or produced invalid output.
+    #[error(transparent)]
+    Render(#[from] render::RenderError),
+    /// The workspace could not be read.
+    #[error("{0}")]
+    Io(String),
+}
+
+/// Time spent per stage, summed over the APIs generated.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Timings {
+    /// Reading and parsing spec files.
+    pub load: Duration,
+    /// Whole-spec checks.
+    pub validate: Duration,
+    /// Building the IR.
+    pub lower: Duration,
+    /// Templates, syn and prettyplease.
+    pub render: Duration,
+}
+
+impl Timings {
+    /// All stages together.
+    pub fn total(&self) -> Duration {
+        self.load + self.validate + self.lower + self.render
+    }
+}
+
+/// The output of a run: the files, the folders they own, and how long it took.
+#[derive(Debug, Default)]
+pub struct Generated {
+    /// Every generated file.
+    pub files: FileSet,
+    /// The folders the generator owns (`generated/<api>`).
+    pub owned: Vec<String>,
+    /// Stage timings.
+    pub timings: Timings,
+}
+
+/// The APIs of a workspace: the folders of `spec/`, sorted.
+pub fn list_apis(workspace: &Path) -> Result<Vec<String>, Error> {
+    let dir = workspace.join("spec");
+    let entries =
+        std::fs::read_dir(&dir).map_err(|e| Error::Io(format!("cannot read spec/: {e}")))?;
+    let mut apis: Vec<String> = entries
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    apis.sort();
+    Ok(apis)
+}
+
+/// Loads and checks one spec folder (workspace-relative, e.g. `spec/losant`).
+pub fn load_checked(workspace: &Path, spec_dir: &str) -> Result<spec::Spec, Diagnostics> {
+    let (loaded, mut diags) = load::load(workspace, spec_dir);
+    let spec = match loaded {
+        Some(l) => {
+            diags.extend(validate::validate(&l.spec, &l.sources));
+            l.spec
+        }
+        None => {
+            diags.sort();
+            return Err(Diagnostics(diags));
+        }
+    };
+    if diags.is_empty() {
+        Ok(spec)
+    } else {
+        diags.sort();
+        diags.dedup();
+        Err(Diagnostics(diags))
+    }
+}
+
+/// Generates the given APIs (all when `apis` is empty) entirely in memory. Nothing is written;
+/// any problem in any API fails the whole run with every spec problem listed.
+pub fn generate(workspace: &Path, apis: &[String]) -> Result<Generated, Error> {
+    let all = list_apis(workspace)?;
+    let selected: Vec<String> = if apis.is_empty() {
+        all.clone()
+    } else {
+        apis.to_vec()
+    };
+    let mut problems = Vec::new();
+    for api in &selected {
+        if !all.contains(api) {
+            problems.push(Diagnostic::new(
+                &format!("spec/{api}"),
+                None,
+                "",
+                format!("no such API; the spec folders are: {}", all.join(", ")),
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Spec(Diagnostics(problems)));
+    }
+    let mut out = Generated::default();
+    let mut specs = Vec::new();
+    for api in &selected {
+        let dir = format!("spec/{api}");
+        let t = Instant::now();
+        let (loaded, mut diags) = load::load(workspace, &dir);
+        out.timings.load += t.elapsed();
+        let t = Instant::now();
+        if let Some(l) = loaded {
+            diags.extend(validate::validate(&l.spec, &l.sources));
+            specs.push(l.spec);
+        }
+        out.timings.validate += t.elapsed();
+        problems.extend(diags);
+    }
+    if !problems.is_empty() {
+        problems.sort();
+        problems.dedup();
+        return Err(Error::Spec(Diagnostics(problems)));
+    }
+    let tera = render::load_templates(&workspace.join("templates"))?;
+    for spec in &specs {
+        let t = Instant::now();
+        let ir = lower::lower(spec);
+        out.timings.lower += t.elapsed();
+        let t = Instant::now();
+        templates::render_crate(&tera, spec, &ir, &mut out.files)?;
+        out.timings.render += t.elapsed();
+        out.owned.push(format!("generated/{}", spec.api.name));
+    }
+    Ok(out)
+}
+
+/// The result of a drift check.
+#[derive(Debug)]
+pub struct CheckOutcome {
+    /// What differs.
+    pub drift: output::Drift,
+    /// How many files the generator produced.
+    pub files: usize,
+    /// Generator time (load to render).
+    pub generation: Duration,
+}
+
+/// Regenerates in memory and compares with `generated/`; what `cargo xtask check` and the
+/// workspace drift test run.
+pub fn check_workspace(workspace: &Path, apis: &[String]) -> Result<CheckOutcome, Error> {
+    let g = generate(workspace, apis)?;
+    let drift = output::check(workspace, &g.files, &g.owned)
+        .map_err(|e| Error::Io(format!("cannot read generated/: {e}")))?;
+    Ok(CheckOutcome {
+        drift,
+        files: g.files.len(),
+        generation: g.timings.total(),
+    })
+}

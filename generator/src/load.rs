@@ -1,0 +1,594 @@
+//! Reads a spec folder: every file is parsed into a located tree, checked against the shape of
+//! the spec format (unknown keys, wrong types, missing keys), and turned into typed data. Every
+//! problem of every file is collected; nothing stops at the first one.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use crate::diag::{did_you_mean, Diagnostic};
+use crate::spec::{self, Api, Field, Resource, Shape, Spec, SCHEMA_KEYWORDS, SCHEMA_TYPES};
+use crate::yaml::{self, Node, NodeValue, Pos};
+
+/// Largest spec file accepted.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+/// Most resource or schema files a spec may have.
+pub const MAX_FILES: usize = 10_000;
+
+/// Where each spec path is written: file and position.
+#[derive(Debug, Default, Clone)]
+pub struct SourceMap {
+    files: Vec<String>,
+    entries: HashMap<String, (usize, Pos)>,
+}
+
+impl SourceMap {
+    fn add_file(&mut self, file: &str) -> usize {
+        self.files.push(file.to_string());
+        self.files.len() - 1
+    }
+
+    fn record(&mut self, file: usize, path: &str, node: &Node) {
+        self.entries
+            .entry(path.to_string())
+            .or_insert((file, node.pos));
+        match &node.value {
+            NodeValue::Seq(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.record(file, &format!("{path}[{i}]"), item);
+                }
+            }
+            NodeValue::Map(entries) => {
+                for (key, value) in entries {
+                    let child = format!("{path}.{}", key.name);
+                    self.entries.insert(child.clone(), (file, key.pos));
+                    self.record(file, &child, value);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A diagnostic at the spec path, positioned at the nearest recorded ancestor.
+    pub fn diag(&self, spec_path: &str, message: impl Into<String>) -> Diagnostic {
+        let mut probe = spec_path;
+        loop {
+            if let Some((file, pos)) = self.entries.get(probe) {
+                return Diagnostic::new(&self.files[*file], Some(*pos), spec_path, message);
+            }
+            match probe.rfind(['.', '[']) {
+                Some(i) => probe = &probe[..i],
+                None => break,
+            }
+        }
+        Diagnostic::new(
+            self.files.first().map_or("", String::as_str),
+            None,
+            spec_path,
+            message,
+        )
+    }
+}
+
+/// A spec and the map from spec paths to source positions.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The typed spec (parts that failed to load are missing).
+    pub spec: Spec,
+    /// Positions, for later diagnostics.
+    pub sources: SourceMap,
+}
+
+/// Reads `<workspace>/<spec_dir>`; file names in diagnostics are relative to the workspace.
+/// Returns the loaded spec and every problem found while loading.
+pub fn load(workspace: &Path, spec_dir: &str) -> (Option<Loaded>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut sources = SourceMap::default();
+    let root = workspace.join(spec_dir);
+    let folder_name = Path::new(spec_dir)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+
+    let api_rel = format!("{spec_dir}/api.yaml");
+    let api = read_tree(workspace, &api_rel, &mut diags).and_then(|node| {
+        let file = sources.add_file(&api_rel);
+        sources.record(file, "api", &node);
+        check_shape(&node, &spec::API, "api", &api_rel, &mut diags);
+        typed::<Api>(&node, &api_rel, "api", &mut diags)
+    });
+    if let Some(api) = &api {
+        if api.name != folder_name {
+            diags.push(sources.diag(
+                "api.name",
+                format!(
+                    "api name `{}` must equal the spec folder name `{folder_name}`",
+                    api.name
+                ),
+            ));
+        }
+    }
+
+    let mut resources = Vec::new();
+    for (stem, rel) in list_files(&root, spec_dir, "resources", &["yaml", "yml"], &mut diags) {
+        let Some(node) = read_tree(workspace, &rel, &mut diags) else {
+            continue;
+        };
+        let path = format!("resources.{stem}");
+        let file = sources.add_file(&rel);
+        sources.record(file, &path, &node);
+        let before = diags.len();
+        check_shape(&node, &spec::RESOURCE, &path, &rel, &mut diags);
+        if diags.len() != before {
+            continue;
+        }
+        if let Some(resource) = typed::<Resource>(&node, &rel, &path, &mut diags) {
+            if resource.name != stem {
+                diags.push(sources.diag(
+                    &format!("{path}.name"),
+                    format!(
+                        "resource name `{}` must equal its file name `{stem}`",
+                        resource.name
+                    ),
+                ));
+            }
+            resources.push(resource);
+        }
+    }
+
+    let mut schemas = BTreeMap::new();
+    for (stem, rel) in list_files(
+        &root,
+        spec_dir,
+        "schemas",
+        &["yaml", "yml", "json"],
+        &mut diags,
+    ) {
+        let Some(node) = read_tree(workspace, &rel, &mut diags) else {
+            continue;
+        };
+        let path = format!("schemas.{stem}");
+        if schemas.contains_key(&stem) {
+            diags.push(Diagnostic::new(
+                &rel,
+                None,
+                &path,
+                format!("schema `{stem}` is defined by two files; keep one"),
+            ));
+            continue;
+        }
+        let file = sources.add_file(&rel);
+        sources.record(file, &path, &node);
+        check_schema(&node, &path, &rel, &mut diags);
+        schemas.insert(stem, node.to_json());
+    }
+
+    let loaded = api.map(|api| Loaded {
+        spec: Spec {
+            api,
+            resources,
+            schemas,
+            source: spec_dir.to_string(),
+        },
+        sources,
+    });
+    (loaded, diags)
+}
+
+/// The `*.yaml` (etc.) files of a sub-folder, sorted, as (stem, relative path).
+fn list_files(
+    root: &Path,
+    spec_dir: &str,
+    sub: &str,
+    exts: &[&str],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(String, String)> {
+    let dir = root.join(sub);
+    let rel_dir = format!("{spec_dir}/{sub}");
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
+        Err(err) => {
+            diags.push(Diagnostic::new(
+                &rel_dir,
+                None,
+                "",
+                format!("cannot read folder: {err}"),
+            ));
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let rel = format!("{rel_dir}/{name}");
+        let path = entry.path();
+        if path.is_dir() {
+            diags.push(Diagnostic::new(
+                &rel,
+                None,
+                "",
+                format!("unexpected folder in `{rel_dir}`; spec files are not nested"),
+            ));
+            continue;
+        }
+        let (stem, ext) = match name.rsplit_once('.') {
+            Some((s, e)) => (s.to_string(), e.to_string()),
+            None => (name.clone(), String::new()),
+        };
+        if !exts.contains(&ext.as_str()) {
+            diags.push(Diagnostic::new(
+                &rel,
+                None,
+                "",
+                format!(
+                    "unexpected file in `{rel_dir}`; expected files ending in {}",
+                    exts.iter()
+                        .map(|e| format!(".{e}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+            continue;
+        }
+        out.push((stem, rel));
+    }
+    out.sort();
+    if out.len() > MAX_FILES {
+        diags.push(Diagnostic::new(
+            &rel_dir,
+            None,
+            "",
+            format!("{} files; at most {MAX_FILES} are accepted", out.len()),
+        ));
+        out.truncate(MAX_FILES);
+    }
+    out
+}
+
+/// Reads and parses one file; problems become diagnostics.
+fn read_tree(workspace: &Path, rel: &str, diags: &mut Vec<Diagnostic>) -> Option<Node> {
+    let path = workspace.join(rel);
+    match std::fs::metadata(&path) {
+        Ok(meta) if meta.len() > MAX_FILE_BYTES => {
+            diags.push(Diagnostic::new(
+                rel,
+                None,
+                "",
+                format!(
+                    "file is {} bytes; spec files may be at most {MAX_FILE_BYTES} bytes",
+                    meta.len()
+                ),
+            ));
+            return None;
+        }
+        Ok(_) => {}
+        Err(err) => {
+            let message = if err.kind() == std::io::ErrorKind::NotFound {
+                "file is missing; every spec folder needs it".to_string()
+            } else {
+                format!("cannot read file: {err}")
+            };
+            diags.push(Diagnostic::new(rel, None, "", message));
+            return None;
+        }
+    }
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(err) => {
+            diags.push(Diagnostic::new(
+                rel,
+                None,
+                "",
+                format!("cannot read file: {err}"),
+            ));
+            return None;
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(err) => {
+            let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+            let col = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+            diags.push(Diagnostic::new(
+                rel,
+                Some(Pos { line, col }),
+                "",
+                "file is not valid UTF-8; save it as UTF-8",
+            ));
+            return None;
+        }
+    };
+    if text.trim().is_empty() {
+        diags.push(Diagnostic::new(
+            rel,
+            Some(Pos { line: 1, col: 1 }),
+            "",
+            "file is empty",
+        ));
+        return None;
+    }
+    match yaml::parse(&text) {
+        Ok(node) => Some(node),
+        Err(problems) => {
+            diags.extend(
+                problems
+                    .into_iter()
+                    .map(|p| Diagnostic::new(rel, Some(p.pos), "", p.message)),
+            );
+            None
+        }
+    }
+}
+
+fn typed<T: serde::de::DeserializeOwned>(
+    node: &Node,
+    rel: &str,
+    path: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    match serde_json::from_value::<T>(node.to_json()) {
+        Ok(t) => Some(t),
+        Err(err) => {
+            // The shape check reports the cause with a position; this only fires if the two
+            // disagree, and then it still says which file.
+            if !diags.iter().any(|d| d.file == rel) {
+                diags.push(Diagnostic::new(
+                    rel,
+                    Some(node.pos),
+                    path,
+                    format!("cannot read spec: {err}"),
+                ));
+            }
+            None
+        }
+    }
+}
+
+fn key_path(path: &str, key: &str) -> String {
+    format!("{path}.{key}")
+}
+
+/// Checks a node against the shape of the spec format.
+pub fn check_shape(
+    node: &Node,
+    shape: &Shape,
+    path: &str,
+    file: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let wrong = |expected: &str| {
+        let mut d = Diagnostic::new(
+            file,
+            Some(node.pos),
+            path,
+            format!("expected {expected}, found {}", node.kind()),
+        );
+        if expected == "a string" && matches!(node.value, NodeValue::Number(_) | NodeValue::Bool(_))
+        {
+            d = d.with_hint("put the value in quotes to make it a string");
+        }
+        d
+    };
+    match shape {
+        Shape::Any => {}
+        Shape::Str => {
+            if node.as_str().is_none() {
+                diags.push(wrong("a string"));
+            }
+        }
+        Shape::Bool => {
+            if !matches!(node.value, NodeValue::Bool(_)) {
+                diags.push(wrong("`true` or `false`"));
+            }
+        }
+        Shape::Code => match &node.value {
+            NodeValue::Number(n) if n.as_u64().is_some_and(|c| (100..=599).contains(&c)) => {}
+            NodeValue::Number(n) => diags.push(Diagnostic::new(
+                file,
+                Some(node.pos),
+                path,
+                format!("`{n}` is not an HTTP status code (100 to 599)"),
+            )),
+            _ => diags.push(wrong("an HTTP status code such as 200")),
+        },
+        Shape::OneOf(allowed) => match node.as_str() {
+            Some(s) if allowed.contains(&s) => {}
+            Some(s) => {
+                let mut d = Diagnostic::new(
+                    file,
+                    Some(node.pos),
+                    path,
+                    format!(
+                        "`{s}` is not one of {}",
+                        allowed
+                            .iter()
+                            .map(|a| format!("`{a}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                );
+                if let Some(h) = did_you_mean(s, allowed.iter().copied()) {
+                    d = d.with_hint(h);
+                }
+                diags.push(d);
+            }
+            None => diags.push(wrong("a string")),
+        },
+        Shape::List(item) => match &node.value {
+            NodeValue::Seq(items) => {
+                for (i, it) in items.iter().enumerate() {
+                    check_shape(it, item, &format!("{path}[{i}]"), file, diags);
+                }
+            }
+            _ => diags.push(wrong("a list")),
+        },
+        Shape::MapOf(value) => match node.as_map() {
+            Some(entries) => {
+                for (k, v) in entries {
+                    check_shape(v, value, &key_path(path, &k.name), file, diags);
+                }
+            }
+            None => diags.push(wrong("a mapping")),
+        },
+        Shape::Obj(fields) => check_object(node, fields, path, file, diags, "key"),
+        Shape::Schema => check_schema(node, path, file, diags),
+    }
+}
+
+fn check_object(
+    node: &Node,
+    fields: &[Field],
+    path: &str,
+    file: &str,
+    diags: &mut Vec<Diagnostic>,
+    what: &str,
+) {
+    let Some(entries) = node.as_map() else {
+        diags.push(Diagnostic::new(
+            file,
+            Some(node.pos),
+            path,
+            format!("expected a mapping, found {}", node.kind()),
+        ));
+        return;
+    };
+    for (k, v) in entries {
+        let child = key_path(path, &k.name);
+        match fields.iter().find(|f| f.name == k.name) {
+            Some(f) => check_shape(v, &f.shape, &child, file, diags),
+            None => {
+                let mut d = Diagnostic::new(
+                    file,
+                    Some(k.pos),
+                    &child,
+                    format!("unknown {what} `{}`", k.name),
+                );
+                if let Some(h) = did_you_mean(&k.name, fields.iter().map(|f| f.name)) {
+                    d = d.with_hint(h);
+                } else {
+                    d = d.with_hint(format!(
+                        "allowed here: {}",
+                        fields.iter().map(|f| f.name).collect::<Vec<_>>().join(", ")
+                    ));
+                }
+                diags.push(d);
+            }
+        }
+    }
+    for f in fields.iter().filter(|f| f.required) {
+        if !entries.iter().any(|(k, _)| k.name == f.name) {
+            diags.push(Diagnostic::new(
+                file,
+                Some(node.pos),
+                path,
+                format!("missing required key `{}`", f.name),
+            ));
+        }
+    }
+}
+
+/// Checks a JSON Schema node: only the documented keywords, each with a value of the right type.
+pub fn check_schema(node: &Node, path: &str, file: &str, diags: &mut Vec<Diagnostic>) {
+    let Some(entries) = node.as_map() else {
+        diags.push(Diagnostic::new(
+            file,
+            Some(node.pos),
+            path,
+            format!("expected a schema (a mapping), found {}", node.kind()),
+        ));
+        return;
+    };
+    // Keywords get their own message: "unsupported keyword" says more than "unknown key".
+    for (k, _) in entries {
+        if !SCHEMA_KEYWORDS.iter().any(|f| f.name == k.name) {
+            let child = key_path(path, &k.name);
+            let message = if k.name.starts_with("x-") {
+                format!("unknown extension `{}`", k.name)
+            } else {
+                format!("unsupported JSON-Schema keyword `{}`", k.name)
+            };
+            let mut d = Diagnostic::new(file, Some(k.pos), &child, message);
+            d = match did_you_mean(&k.name, SCHEMA_KEYWORDS.iter().map(|f| f.name)) {
+                Some(h) => d.with_hint(h),
+                None => d.with_hint("spec/README.md lists the supported keywords"),
+            };
+            diags.push(d);
+        }
+    }
+    let known: Vec<Field> = SCHEMA_KEYWORDS.to_vec();
+    for (k, v) in entries {
+        let Some(f) = known.iter().find(|f| f.name == k.name) else {
+            continue;
+        };
+        let child = key_path(path, &k.name);
+        match k.name.as_str() {
+            "type" => check_type_keyword(v, &child, file, diags),
+            "additionalProperties" => {
+                if !matches!(v.value, NodeValue::Bool(_)) {
+                    check_schema(v, &child, file, diags);
+                }
+            }
+            "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties"
+            | "maxProperties" => {
+                if !matches!(&v.value, NodeValue::Number(n) if n.as_u64().is_some()) {
+                    diags.push(Diagnostic::new(
+                        file,
+                        Some(v.pos),
+                        &child,
+                        format!(
+                            "`{}` must be a non-negative integer, found {}",
+                            k.name,
+                            v.kind()
+                        ),
+                    ));
+                }
+            }
+            "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" | "multipleOf" => {
+                if !matches!(v.value, NodeValue::Number(_)) {
+                    diags.push(Diagnostic::new(
+                        file,
+                        Some(v.pos),
+                        &child,
+                        format!("`{}` must be a number, found {}", k.name, v.kind()),
+                    ));
+                }
+            }
+            _ => check_shape(v, &f.shape, &child, file, diags),
+        }
+    }
+}
+
+fn check_type_keyword(v: &Node, path: &str, file: &str, diags: &mut Vec<Diagnostic>) {
+    let one = |n: &Node, diags: &mut Vec<Diagnostic>| match n.as_str() {
+        Some(t) if SCHEMA_TYPES.contains(&t) => {}
+        Some(t) => {
+            let mut d = Diagnostic::new(
+                file,
+                Some(n.pos),
+                path,
+                format!("`{t}` is not a JSON-Schema type"),
+            );
+            if let Some(h) = did_you_mean(t, SCHEMA_TYPES.iter().copied()) {
+                d = d.with_hint(h);
+            }
+            diags.push(d);
+        }
+        None => diags.push(Diagnostic::new(
+            file,
+            Some(n.pos),
+            path,
+            format!("a type must be a string, found {}", n.kind()),
+        )),
+    };
+    match &v.value {
+        NodeValue::Seq(items) if !items.is_empty() => items.iter().for_each(|n| one(n, diags)),
+        NodeValue::Seq(_) => diags.push(Diagnostic::new(
+            file,
+            Some(v.pos),
+            path,
+            "`type` lists no type",
+        )),
+        _ => one(v, diags),
+    }
+}

@@ -1,0 +1,911 @@
+//! Lowering: the checked spec becomes an IR in which every name is a Rust name, every schema a
+//! resolved Rust type, and every text a ready doc string. Templates only arrange what is here.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::names::{self, Scope};
+use crate::spec::Spec;
+
+/// Enums with more values than this become a string newtype with associated constants: 500
+/// variants cost compile time and every match, constants cost nothing.
+pub const MAX_ENUM_VARIANTS: usize = 64;
+
+/// A Rust string literal (quoted and escaped) for `text`.
+pub fn lit(text: &str) -> String {
+    proc_macro2::Literal::string(text).to_string()
+}
+
+/// `#[doc = "..."]` lines for a text, one attribute per line, so any text is a valid doc.
+pub fn doc_attrs(text: &str) -> String {
+    let text = text.trim();
+    if text.is_empty() {
+        return String::new();
+    }
+    text.lines()
+        .map(|l| format!("#[doc = {}]\n", lit(&format!(" {}", l.trim_end()))))
+        .collect()
+}
+
+/// The whole crate, as templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CrateIr {
+    /// API short name (`losant`).
+    pub api: String,
+    /// Package name (`losant-sdk`).
+    pub package: String,
+    /// Library name (`losant_sdk`).
+    pub lib: String,
+    /// Crate version.
+    pub version: String,
+    /// API title.
+    pub title: String,
+    /// Doc attributes for the crate.
+    pub description: String,
+    /// Vendor API version.
+    pub api_version: String,
+    /// The spec folder (`spec/losant`).
+    pub source: String,
+    /// Models in dependency-free, name-sorted order.
+    pub models: Vec<Model>,
+    /// Example round-trip cases for the generated tests.
+    pub examples: Vec<ExampleCase>,
+    /// Whether any model uses a date-time.
+    pub uses_datetime: bool,
+    /// Structs to probe with an unknown field.
+    pub unknown_fields: Vec<ProbeCase>,
+    /// Enums to probe with an unknown value.
+    pub enums: Vec<ProbeCase>,
+}
+
+/// One generated type.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Model {
+    /// A struct.
+    Struct {
+        /// Type name.
+        name: String,
+        /// Doc attributes.
+        doc: String,
+        /// Fields.
+        fields: Vec<FieldIr>,
+        /// Whether unknown fields are kept in an `extra` map.
+        keeps_extra: bool,
+    },
+    /// An open enum of string values.
+    Enum {
+        /// Type name.
+        name: String,
+        /// Doc attributes.
+        doc: String,
+        /// Variants.
+        variants: Vec<VariantIr>,
+    },
+    /// A string newtype with one constant per known value.
+    StringConsts {
+        /// Type name.
+        name: String,
+        /// Doc attributes.
+        doc: String,
+        /// Constants.
+        variants: Vec<VariantIr>,
+    },
+    /// An untagged union of alternatives, with a raw catch-all.
+    Union {
+        /// Type name.
+        name: String,
+        /// Doc attributes.
+        doc: String,
+        /// Alternatives.
+        variants: Vec<UnionVariant>,
+    },
+    /// A type alias (arrays at top level, plain values).
+    Alias {
+        /// Type name.
+        name: String,
+        /// Doc attributes.
+        doc: String,
+        /// Target type.
+        target: String,
+    },
+}
+
+impl Model {
+    /// The type's name.
+    pub fn name(&self) -> &str {
+        match self {
+            Model::Struct { name, .. }
+            | Model::Enum { name, .. }
+            | Model::StringConsts { name, .. }
+            | Model::Union { name, .. }
+            | Model::Alias { name, .. } => name,
+        }
+    }
+}
+
+/// A struct field.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldIr {
+    /// Rust name (raw if a keyword).
+    pub name: String,
+    /// Wire name, as a Rust string literal.
+    pub wire: String,
+    /// Full Rust type.
+    pub ty: String,
+    /// Doc attributes.
+    pub doc: String,
+    /// serde attribute contents (without `#[serde(...)]`), empty if none.
+    pub serde: String,
+}
+
+/// An enum variant or a constant.
+#[derive(Debug, Clone, Serialize)]
+pub struct VariantIr {
+    /// Rust name.
+    pub name: String,
+    /// Wire value as a Rust string literal.
+    pub wire: String,
+    /// Doc attributes.
+    pub doc: String,
+}
+
+/// A union alternative.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnionVariant {
+    /// Variant name.
+    pub name: String,
+    /// Payload type.
+    pub ty: String,
+    /// Doc attributes.
+    pub doc: String,
+}
+
+/// One example to round-trip in the generated tests.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExampleCase {
+    /// Test function name.
+    pub test: String,
+    /// Rust type.
+    pub ty: String,
+    /// JSON text as a Rust string literal.
+    pub json: String,
+    /// Where the example is in the spec.
+    pub origin: String,
+    /// Secret values inside the example (Rust literals) that `Debug` must not show.
+    pub secrets: Vec<String>,
+}
+
+/// A type to probe with a value it does not know (a field or an enum value).
+#[derive(Debug, Clone, Serialize)]
+pub struct ProbeCase {
+    /// Test function name.
+    pub test: String,
+    /// Rust type.
+    pub ty: String,
+    /// A JSON object of the type, as a Rust string literal (empty for enums).
+    pub json: String,
+}
+
+/// Lowers a checked spec.
+pub fn lower(spec: &Spec) -> CrateIr {
+    let mut l = Lowerer {
+        spec,
+        models: Vec::new(),
+        scope: Scope::default(),
+        named: HashMap::new(),
+        request_named: HashMap::new(),
+        uses_datetime: false,
+        cycles: cyclic_schemas(spec),
+    };
+    for name in [
+        "Client",
+        "ClientBuilder",
+        "Error",
+        "Secret",
+        "Nullable",
+        "EpochSeconds",
+        "Result",
+        "Server",
+    ] {
+        l.scope.claim(name.to_string());
+    }
+    // Named schemas first, so their names win over inline types.
+    for name in spec.schemas.keys() {
+        let rust = l.scope.claim(schema_type_name(name, &spec.schemas[name]));
+        l.named.insert(name.clone(), rust);
+    }
+    for name in spec.schemas.keys() {
+        l.lower_named(name);
+    }
+    // Request variants for body schemas with read-only fields.
+    for r in &spec.resources {
+        for a in r.actions.values() {
+            if let Some(b) = &a.body {
+                l.request_type(
+                    &b.schema,
+                    &format!("{}{}", names::camel(&r.name), names::camel("request")),
+                );
+            }
+        }
+    }
+    let examples = l.examples();
+    let mut models = std::mem::take(&mut l.models);
+    models.sort_by(|a, b| a.name().cmp(b.name()));
+    let mut unknown_fields = Vec::new();
+    for (name, s) in &spec.schemas {
+        let rust = &l.named[name];
+        let is_struct = models
+            .iter()
+            .any(|m| matches!(m, Model::Struct { name: n, .. } if n == rust));
+        if let (true, Some(Value::Array(ex))) = (is_struct, s.get("examples")) {
+            if let Some(first) = ex.first().filter(|e| e.is_object()) {
+                unknown_fields.push(ProbeCase {
+                    test: format!(
+                        "unknown_field_is_kept_by_{}",
+                        names::snake(name).trim_start_matches("r#")
+                    ),
+                    ty: rust.clone(),
+                    json: lit(&first.to_string()),
+                });
+            }
+        }
+    }
+    let enums = models
+        .iter()
+        .filter_map(|m| match m {
+            Model::Enum { name, .. } => Some(ProbeCase {
+                test: format!(
+                    "unknown_value_is_kept_by_{}",
+                    names::snake(name).trim_start_matches("r#")
+                ),
+                ty: name.clone(),
+                json: String::new(),
+            }),
+            _ => None,
+        })
+        .collect();
+    let api = &spec.api;
+    let mut description = api.description.clone().unwrap_or_default();
+    if description.is_empty() {
+        description = api.title.clone();
+    }
+    CrateIr {
+        api: api.name.clone(),
+        package: api.krate.name.clone(),
+        lib: api.krate.name.replace('-', "_"),
+        version: api.krate.version.clone(),
+        title: api.title.clone(),
+        description: doc_attrs(&description),
+        api_version: api.version.clone(),
+        source: spec.source.clone(),
+        models,
+        examples,
+        uses_datetime: l.uses_datetime,
+        unknown_fields,
+        enums,
+    }
+}
+
+fn schema_type_name(name: &str, schema: &Value) -> String {
+    match schema.get("x-rust-name").and_then(Value::as_str) {
+        Some(n) => names::camel(n),
+        None => names::camel(name),
+    }
+}
+
+/// Schemas that can reach themselves through refs (their self-references are boxed).
+fn cyclic_schemas(spec: &Spec) -> HashSet<String> {
+    let mut graph: HashMap<&str, Vec<String>> = HashMap::new();
+    for (name, s) in &spec.schemas {
+        let mut out = Vec::new();
+        crate::validate::refs_in(s, "", &mut out);
+        graph.insert(name, out.into_iter().map(|(t, _)| t).collect());
+    }
+    let mut cyclic = HashSet::new();
+    for start in graph.keys() {
+        let mut stack: Vec<&str> = vec![start];
+        let mut seen = HashSet::new();
+        while let Some(n) = stack.pop() {
+            for next in graph.get(n).into_iter().flatten() {
+                if next == start {
+                    cyclic.insert(start.to_string());
+                } else if seen.insert(next.as_str()) {
+                    stack.push(next);
+                }
+            }
+        }
+    }
+    cyclic
+}
+
+struct Lowerer<'a> {
+    spec: &'a Spec,
+    models: Vec<Model>,
+    scope: Scope,
+    named: HashMap<String, String>,
+    request_named: HashMap<String, String>,
+    uses_datetime: bool,
+    cycles: HashSet<String>,
+}
+
+fn types_of(s: &Value) -> Vec<&str> {
+    match s.get("type") {
+        Some(Value::String(t)) => vec![t.as_str()],
+        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+        _ => vec![],
+    }
+}
+
+fn text(s: &Value, key: &str) -> Option<String> {
+    s.get(key).and_then(Value::as_str).map(str::to_string)
+}
+
+/// Doc text of a schema: title and description, or a fallback sentence.
+fn schema_doc(s: &Value, fallback: &str) -> String {
+    let mut parts = Vec::new();
+    if let Some(t) = text(s, "title") {
+        parts.push(t);
+    }
+    if let Some(d) = text(s, "description") {
+        if !parts.contains(&d) {
+            parts.push(d);
+        }
+    }
+    if parts.is_empty() {
+        parts.push(fallback.to_string());
+    }
+    let mut out = parts.join("\n\n");
+    if s.get("deprecated") == Some(&Value::Bool(true)) {
+        out.push_str("\n\nDeprecated by the vendor.");
+    }
+    if let Some(reason) = text(s, "x-untyped") {
+        out.push_str(&format!("\n\nKept as raw JSON: {reason}"));
+    }
+    out
+}
+
+impl Lowerer<'_> {
+    fn lower_named(&mut self, name: &str) {
+        let schema = self.spec.schemas[name].clone();
+        let rust = self.named[name].clone();
+        let fallback = format!("The `{name}` schema.");
+        self.define(&rust, &schema, &fallback, false, Some(name));
+    }
+
+    /// Defines a named type for a schema (struct, enum, union or alias).
+    fn define(
+        &mut self,
+        rust: &str,
+        s: &Value,
+        fallback: &str,
+        request: bool,
+        schema_name: Option<&str>,
+    ) {
+        let doc = doc_attrs(&schema_doc(s, fallback));
+        if let Some(r) = s.get("$ref").and_then(Value::as_str) {
+            let target = self.ref_type(r, request);
+            self.models.push(Model::Alias {
+                name: rust.to_string(),
+                doc,
+                target,
+            });
+            return;
+        }
+        if s.get("x-untyped").is_none() {
+            if let Some(values) = string_enum(s) {
+                self.define_enum(rust, doc, &values);
+                return;
+            }
+            if is_object_with_props(s) {
+                self.define_struct(rust, doc, s, request, schema_name);
+                return;
+            }
+            if let Some(alts) = union_alternatives(s) {
+                self.define_union(rust, doc, alts, request);
+                return;
+            }
+        }
+        let target = self.type_of(s, rust, request);
+        self.models.push(Model::Alias {
+            name: rust.to_string(),
+            doc,
+            target,
+        });
+    }
+
+    fn define_enum(&mut self, rust: &str, doc: String, values: &[String]) {
+        let mut scope = Scope::default();
+        scope.claim("Unknown".into());
+        let variants = values
+            .iter()
+            .map(|v| {
+                let base = if values.len() > MAX_ENUM_VARIANTS {
+                    names::shouty(v)
+                } else {
+                    names::camel(v)
+                };
+                let base = if v.is_empty() {
+                    if values.len() > MAX_ENUM_VARIANTS {
+                        "EMPTY".into()
+                    } else {
+                        "Empty".into()
+                    }
+                } else {
+                    base
+                };
+                VariantIr {
+                    name: scope.claim(base),
+                    wire: lit(v),
+                    doc: doc_attrs(&format!("The value `{}`.", v.replace('`', "'"))),
+                }
+            })
+            .collect();
+        if values.len() > MAX_ENUM_VARIANTS {
+            self.models.push(Model::StringConsts {
+                name: rust.to_string(),
+                doc,
+                variants,
+            });
+        } else {
+            self.models.push(Model::Enum {
+                name: rust.to_string(),
+                doc,
+                variants,
+            });
+        }
+    }
+
+    fn define_union(&mut self, rust: &str, doc: String, alts: &[Value], request: bool) {
+        let mut scope = Scope::default();
+        scope.claim("Other".into());
+        let mut variants = Vec::new();
+        for (i, alt) in alts.iter().enumerate() {
+            let label = alt
+                .get("$ref")
+                .and_then(Value::as_str)
+                .map(names::camel)
+                .or_else(|| text(alt, "title").map(|t| names::camel(&t)))
+                .unwrap_or_else(|| format!("Variant{}", i + 1));
+            let vname = scope.claim(label);
+            let mut ty = self.type_of(alt, &format!("{rust}{vname}"), request);
+            // Boxing keeps the enum small; collections and strings are already a pointer wide.
+            if !(ty.starts_with("Vec<")
+                || ty.starts_with("String")
+                || ty.starts_with("serde_json")
+                || ty.starts_with("std::collections")
+                || ty.contains("::")
+                || is_primitive(&ty))
+            {
+                ty = format!("Box<{ty}>");
+            }
+            variants.push(UnionVariant {
+                name: vname,
+                ty,
+                doc: doc_attrs(&schema_doc(
+                    alt,
+                    &format!("Alternative {} of the union.", i + 1),
+                )),
+            });
+        }
+        self.models.push(Model::Union {
+            name: rust.to_string(),
+            doc,
+            variants,
+        });
+    }
+
+    fn define_struct(
+        &mut self,
+        rust: &str,
+        doc: String,
+        s: &Value,
+        request: bool,
+        schema_name: Option<&str>,
+    ) {
+        let required: Vec<&str> = s
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let mut scope = Scope::default();
+        scope.claim("extra".into());
+        let mut fields = Vec::new();
+        let empty = serde_json::Map::new();
+        let props = s
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        for (wire, p) in props {
+            let read_only = p.get("readOnly") == Some(&Value::Bool(true));
+            if request && read_only {
+                continue;
+            }
+            let fname = scope.claim(names::snake(wire));
+            let nullable = types_of(p).contains(&"null");
+            let is_required = required.contains(&wire.as_str());
+            let mut inner = self.type_of(p, &format!("{rust}{}", names::camel(wire)), request);
+            // A field whose type leads back to this schema must be boxed to have a size.
+            if let (Some(r), Some(me)) = (p.get("$ref").and_then(Value::as_str), schema_name) {
+                if self.cycles.contains(me) && self.reaches(r, me) {
+                    inner = format!("Box<{inner}>");
+                }
+            }
+            let (ty, serde) = match (is_required, nullable) {
+                (true, false) => (inner, String::new()),
+                (true, true) => (format!("Option<{inner}>"), String::new()),
+                (false, false) => (format!("Option<{inner}>"), "default, skip_serializing_if = \"Option::is_none\"".to_string()),
+                (false, true) => (
+                    format!("Option<crate::Nullable<{inner}>>"),
+                    "default, skip_serializing_if = \"Option::is_none\", deserialize_with = \"crate::support::present\"".to_string(),
+                ),
+            };
+            let mut d = schema_doc_field(p, wire);
+            if read_only {
+                d.push_str("\n\nRead-only: set by the server, never sent in a request.");
+            }
+            if p.get("x-secret") == Some(&Value::Bool(true)) {
+                d.push_str("\n\nSecret: `Debug` prints a placeholder; call `expose()` to read it.");
+            }
+            let rename = lit(wire);
+            let serde = if serde.is_empty() {
+                format!("rename = {rename}")
+            } else {
+                format!("rename = {rename}, {serde}")
+            };
+            fields.push(FieldIr {
+                name: fname,
+                wire: lit(wire),
+                ty,
+                doc: doc_attrs(&d),
+                serde,
+            });
+        }
+        // Unknown fields are kept even where the vendor says `additionalProperties: false`:
+        // a field the server adds later must never fail a call.
+        let keeps_extra = true;
+        self.models.push(Model::Struct {
+            name: rust.to_string(),
+            doc,
+            fields,
+            keeps_extra,
+        });
+    }
+
+    fn reaches(&self, from: &str, to: &str) -> bool {
+        let mut stack = vec![from.to_string()];
+        let mut seen = HashSet::new();
+        while let Some(n) = stack.pop() {
+            if n == to {
+                return true;
+            }
+            if !seen.insert(n.clone()) {
+                continue;
+            }
+            if let Some(s) = self.spec.schemas.get(&n) {
+                let mut out = Vec::new();
+                crate::validate::refs_in(s, "", &mut out);
+                stack.extend(out.into_iter().map(|(t, _)| t));
+            }
+        }
+        false
+    }
+
+    fn ref_type(&mut self, r: &str, request: bool) -> String {
+        if request && self.has_read_only(r, &mut HashSet::new()) {
+            return self.request_named_type(r);
+        }
+        self.named
+            .get(r)
+            .cloned()
+            .unwrap_or_else(|| "serde_json::Value".into())
+    }
+
+    fn request_named_type(&mut self, r: &str) -> String {
+        if let Some(n) = self.request_named.get(r) {
+            return n.clone();
+        }
+        let base = self
+            .named
+            .get(r)
+            .cloned()
+            .unwrap_or_else(|| names::camel(r));
+        let name = self.scope.claim(format!("{base}Request"));
+        self.request_named.insert(r.to_string(), name.clone());
+        let schema = self.spec.schemas[r].clone();
+        let fallback =
+            format!("The `{r}` schema without its read-only fields, as sent in a request.");
+        self.define(&name, &schema, &fallback, true, Some(r));
+        name
+    }
+
+    /// Whether a schema (following refs) has any `readOnly` property.
+    fn has_read_only(&self, r: &str, seen: &mut HashSet<String>) -> bool {
+        if !seen.insert(r.to_string()) {
+            return false;
+        }
+        match self.spec.schemas.get(r) {
+            Some(s) => self.value_has_read_only(s, seen),
+            None => false,
+        }
+    }
+
+    fn value_has_read_only(&self, s: &Value, seen: &mut HashSet<String>) -> bool {
+        match s {
+            Value::Object(m) => {
+                if m.get("readOnly") == Some(&Value::Bool(true)) {
+                    return true;
+                }
+                if let Some(Value::String(r)) = m.get("$ref") {
+                    if self.has_read_only(r, seen) {
+                        return true;
+                    }
+                }
+                m.iter().any(|(k, v)| {
+                    !matches!(k.as_str(), "examples" | "default" | "enum" | "const")
+                        && self.value_has_read_only(v, seen)
+                })
+            }
+            Value::Array(a) => a.iter().any(|v| self.value_has_read_only(v, seen)),
+            _ => false,
+        }
+    }
+
+    /// The request-body type of an action's body schema.
+    fn request_type(&mut self, s: &Value, hint: &str) -> String {
+        self.type_of(s, hint, true)
+    }
+
+    /// The Rust type of a schema used in place; inline objects and enums get a named type
+    /// called `hint`.
+    fn type_of(&mut self, s: &Value, hint: &str, request: bool) -> String {
+        if s.get("x-untyped").is_some() {
+            return "serde_json::Value".into();
+        }
+        if let Some(r) = s.get("$ref").and_then(Value::as_str) {
+            return self.ref_type(r, request);
+        }
+        if s.get("x-secret") == Some(&Value::Bool(true)) {
+            return "crate::Secret".into();
+        }
+        if string_enum(s).is_some() || is_object_with_props(s) || union_alternatives(s).is_some() {
+            let base = s
+                .get("x-rust-name")
+                .or_else(|| s.get("title"))
+                .and_then(Value::as_str)
+                .map(names::camel)
+                .unwrap_or_else(|| hint.to_string());
+            let name = self.scope.claim(base);
+            let fallback = format!("Part of `{hint}`.");
+            self.define(&name, s, &fallback, request, None);
+            return name;
+        }
+        if let Some(Value::Array(all)) = s.get("allOf") {
+            if all.len() == 1 {
+                return self.type_of(&all[0], hint, request);
+            }
+        }
+        let types: Vec<&str> = types_of(s).into_iter().filter(|t| *t != "null").collect();
+        let format = s.get("format").and_then(Value::as_str).unwrap_or("");
+        match types.as_slice() {
+            ["string"] => match format {
+                "date-time" => {
+                    self.uses_datetime = true;
+                    "chrono::DateTime<chrono::Utc>".into()
+                }
+                "uuid" => "uuid::Uuid".into(),
+                _ => "String".into(),
+            },
+            ["integer"] | ["number"] if s.get("x-epoch").is_some() => "crate::EpochSeconds".into(),
+            ["integer"] => "i64".into(),
+            ["number"] => "f64".into(),
+            ["boolean"] => "bool".into(),
+            ["array"] => {
+                let item = s.get("items").cloned().unwrap_or(Value::Bool(true));
+                let inner = if item.is_object() {
+                    self.type_of(&item, &format!("{hint}Item"), request)
+                } else {
+                    "serde_json::Value".into()
+                };
+                format!("Vec<{inner}>")
+            }
+            ["object"] => self.map_type(s, hint, request),
+            _ => "serde_json::Value".into(),
+        }
+    }
+
+    fn map_type(&mut self, s: &Value, hint: &str, request: bool) -> String {
+        if let Some(Value::Object(pp)) = s.get("patternProperties") {
+            let schemas: Vec<&Value> = pp.values().collect();
+            if schemas.len() == 1 {
+                let inner = self.type_of(schemas[0], &format!("{hint}Value"), request);
+                return format!("std::collections::BTreeMap<String, {inner}>");
+            }
+            return "serde_json::Map<String, serde_json::Value>".into();
+        }
+        match s.get("additionalProperties") {
+            Some(ap @ Value::Object(_)) => {
+                let inner = self.type_of(ap, &format!("{hint}Value"), request);
+                format!("std::collections::BTreeMap<String, {inner}>")
+            }
+            _ => "serde_json::Map<String, serde_json::Value>".into(),
+        }
+    }
+
+    fn examples(&mut self) -> Vec<ExampleCase> {
+        let mut out = Vec::new();
+        let mut scope = Scope::default();
+        for (name, s) in &self.spec.schemas {
+            if let Some(Value::Array(examples)) = s.get("examples") {
+                for (i, e) in examples.iter().enumerate() {
+                    out.push(ExampleCase {
+                        test: scope.claim(format!(
+                            "schema_{}_example_{}",
+                            names::snake(name).trim_start_matches("r#"),
+                            i + 1
+                        )),
+                        ty: self.named[name].clone(),
+                        json: lit(&serde_json::to_string_pretty(e).unwrap_or_default()),
+                        origin: format!("schemas.{name}.examples[{i}]"),
+                        secrets: self.secrets(s, e),
+                    });
+                }
+            }
+        }
+        for r in &self.spec.resources {
+            for (aname, a) in &r.actions {
+                let base = format!(
+                    "{}_{}",
+                    names::snake(&r.name).trim_start_matches("r#"),
+                    names::snake(aname).trim_start_matches("r#")
+                );
+                let mut cases = Vec::new();
+                if let (Some(b), true) = (&a.body, true) {
+                    if let Some(ex) = &b.example {
+                        cases.push((
+                            format!("{base}_request"),
+                            &b.schema,
+                            ex,
+                            true,
+                            format!("resources.{}.actions.{aname}.body.example", r.name),
+                        ));
+                    }
+                }
+                for (i, resp) in a.responses.iter().chain(a.errors.iter()).enumerate() {
+                    if let (Some(s), Some(ex)) = (&resp.schema, &resp.example) {
+                        cases.push((
+                            format!("{base}_response_{}", resp.code),
+                            s,
+                            ex,
+                            false,
+                            format!(
+                                "resources.{}.actions.{aname}.responses[{i}].example",
+                                r.name
+                            ),
+                        ));
+                    }
+                }
+                for (test, schema, ex, request, origin) in cases {
+                    let ty = self.type_of(schema, &names::camel(&test), request);
+                    let secrets = self.secrets(schema, ex);
+                    out.push(ExampleCase {
+                        test: scope.claim(test),
+                        ty,
+                        json: lit(&serde_json::to_string_pretty(ex).unwrap_or_default()),
+                        origin,
+                        secrets,
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+impl Lowerer<'_> {
+    /// The string values at `x-secret` places of an example, as Rust literals.
+    fn secrets(&self, schema: &Value, example: &Value) -> Vec<String> {
+        let mut out = Vec::new();
+        self.collect_secrets(schema, example, 0, &mut out);
+        out.sort();
+        out.dedup();
+        out.into_iter()
+            .filter(|s| s.len() >= 4)
+            .map(|s| lit(&s))
+            .collect()
+    }
+
+    fn collect_secrets(&self, schema: &Value, value: &Value, depth: usize, out: &mut Vec<String>) {
+        if depth > crate::validate::MAX_SCHEMA_DEPTH {
+            return;
+        }
+        let schema = match schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| self.spec.schemas.get(r))
+        {
+            Some(target) => target,
+            None => schema,
+        };
+        if schema.get("x-secret") == Some(&Value::Bool(true)) {
+            if let Value::String(s) = value {
+                out.push(s.clone());
+            }
+            return;
+        }
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::Object(props)) = schema.get("properties") {
+                    for (k, v) in map {
+                        if let Some(p) = props.get(k) {
+                            self.collect_secrets(p, v, depth + 1, out);
+                        }
+                    }
+                }
+                for key in ["oneOf", "anyOf", "allOf"] {
+                    if let Some(Value::Array(alts)) = schema.get(key) {
+                        for alt in alts {
+                            self.collect_secrets(alt, value, depth + 1, out);
+                        }
+                    }
+                }
+            }
+            Value::Array(items) => {
+                if let Some(item) = schema.get("items") {
+                    for v in items {
+                        self.collect_secrets(item, v, depth + 1, out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn is_primitive(ty: &str) -> bool {
+    matches!(ty, "bool" | "i64" | "f64")
+}
+
+fn schema_doc_field(p: &Value, wire: &str) -> String {
+    let mut d = match (text(p, "description"), text(p, "title")) {
+        (Some(d), _) => d,
+        (None, Some(t)) => t,
+        (None, None) => format!("The `{wire}` field."),
+    };
+    if p.get("deprecated") == Some(&Value::Bool(true)) {
+        d.push_str("\n\nDeprecated by the vendor.");
+    }
+    if let Some(reason) = text(p, "x-untyped") {
+        d.push_str(&format!("\n\nKept as raw JSON: {reason}"));
+    }
+    d
+}
+
+/// The values of a string enum, if the schema is one.
+fn string_enum(s: &Value) -> Option<Vec<String>> {
+    let values = s.get("enum")?.as_array()?;
+    let types: Vec<&str> = types_of(s).into_iter().filter(|t| *t != "null").collect();
+    if !(types.is_empty() || types == ["string"]) {
+        return None;
+    }
+    let strings: Vec<String> = values
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect();
+    let non_null = values.iter().filter(|v| !v.is_null()).count();
+    (strings.len() == non_null && !strings.is_empty()).then_some(strings)
+}
+
+fn is_object_with_props(s: &Value) -> bool {
+    s.get("properties").and_then(Value::as_object).is_some()
+}
+
+fn union_alternatives(s: &Value) -> Option<&[Value]> {
+    s.get("oneOf")
+        .or_else(|| s.get("anyOf"))
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .filter(|a| !a.is_empty())
+}

@@ -1,0 +1,137 @@
+//! Rust names for spec names: heck for the case, then keywords made raw (or suffixed where Rust
+//! has no raw form), leading digits and punctuation made legal.
+
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+
+/// Rust keywords (all editions) that can be written as raw identifiers.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use",
+    "virtual", "where", "while", "yield",
+];
+/// Keywords with no raw form.
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Replaces what cannot appear in an identifier, so case conversion sees word breaks.
+fn words(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+fn legal(mut ident: String, fallback: &str) -> String {
+    ident.retain(|c| c.is_ascii_alphanumeric() || c == '_');
+    if ident.is_empty() {
+        ident = fallback.to_string();
+    }
+    if ident.starts_with(|c: char| c.is_ascii_digit()) {
+        ident.insert(
+            0,
+            if fallback.starts_with(char::is_uppercase) {
+                'N'
+            } else {
+                'n'
+            },
+        );
+        if ident.starts_with('n') {
+            ident.insert(1, '_');
+        }
+    }
+    if NOT_RAW.contains(&ident.as_str()) {
+        ident.push('_');
+    } else if KEYWORDS.contains(&ident.as_str()) {
+        ident.insert_str(0, "r#");
+    }
+    ident
+}
+
+/// A `snake_case` name for a field, function or module (raw where it is a keyword).
+pub fn snake(name: &str) -> String {
+    legal(words(name).to_snake_case(), "value")
+}
+
+/// An `UpperCamelCase` name for a type or variant.
+pub fn camel(name: &str) -> String {
+    legal(words(name).to_upper_camel_case(), "Value")
+}
+
+/// A `SHOUTY_SNAKE_CASE` name for a constant.
+pub fn shouty(name: &str) -> String {
+    legal(words(name).to_shouty_snake_case(), "VALUE")
+}
+
+/// The snake-case base of a field name, without the raw prefix (for collision checks).
+pub fn field_base(name: &str) -> String {
+    snake(name).trim_start_matches("r#").to_string()
+}
+
+/// Makes names unique within one scope by appending `2`, `3`, ... to later duplicates.
+#[derive(Debug, Default)]
+pub struct Scope {
+    taken: std::collections::HashSet<String>,
+}
+
+impl Scope {
+    /// Reserves `name` or the first free numbered variant of it.
+    pub fn claim(&mut self, name: String) -> String {
+        if self.taken.insert(name.clone()) {
+            return name;
+        }
+        let (raw, base) = match name.strip_prefix("r#") {
+            Some(b) => ("", b.to_string()),
+            None => ("", name.clone()),
+        };
+        let mut n = 2;
+        loop {
+            let candidate = format!("{raw}{base}{n}");
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+            n += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_become_raw_or_suffixed() {
+        assert_eq!(snake("type"), "r#type");
+        assert_eq!(snake("match"), "r#match");
+        assert_eq!(snake("self"), "self_");
+        assert_eq!(camel("self"), "Self_");
+        assert_eq!(snake("crate"), "crate_");
+    }
+
+    #[test]
+    fn punctuation_and_digits_make_legal_names() {
+        assert_eq!(camel("all.User"), "AllUser");
+        assert_eq!(camel("applicationApiToken.*"), "ApplicationApiToken");
+        assert_eq!(camel(""), "Value");
+        assert_eq!(camel("+1"), "N1");
+        assert_eq!(snake("2fa"), "n_2fa");
+        assert_eq!(snake("_links"), "links");
+        assert_eq!(snake("org_id"), "org_id");
+        assert_eq!(snake("apiTokenId"), "api_token_id");
+    }
+
+    #[test]
+    fn scope_numbers_duplicates() {
+        let mut s = Scope::default();
+        assert_eq!(s.claim("A".into()), "A");
+        assert_eq!(s.claim("A".into()), "A2");
+        assert_eq!(s.claim("A".into()), "A3");
+        assert_eq!(s.claim("r#type".into()), "r#type");
+        assert_eq!(s.claim("r#type".into()), "type2");
+    }
+}

@@ -1,0 +1,446 @@
+//! The spec as typed data, and the shape of every spec file (which keys exist, which are
+//! required, what type each value has). `spec/README.md` documents the same format for people.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+/// A whole API: `api.yaml`, its resources and its schemas.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// `api.yaml`.
+    pub api: Api,
+    /// The resources, sorted by name.
+    pub resources: Vec<Resource>,
+    /// The schemas by name (sorted).
+    pub schemas: BTreeMap<String, Value>,
+    /// The spec folder as given (`spec/losant`), used in `@generated` headers.
+    pub source: String,
+}
+
+/// `api.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub struct Api {
+    /// Short name, equal to the folder name.
+    pub name: String,
+    /// Human name.
+    pub title: String,
+    /// A paragraph about the API.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Vendor API version.
+    pub version: String,
+    /// The crate to generate.
+    #[serde(rename = "crate")]
+    pub krate: CrateInfo,
+    /// Vendor reference URL.
+    #[serde(default)]
+    pub docs_url: Option<String>,
+    /// Prefix for every resource path.
+    #[serde(default)]
+    pub base_path: String,
+    /// Servers; one is the default.
+    pub servers: Vec<Server>,
+    /// How the token is sent.
+    pub auth: Auth,
+    /// Headers sent with every request.
+    #[serde(default)]
+    pub headers: Vec<Header>,
+    /// Parameters every action accepts.
+    #[serde(default)]
+    pub parameters: Vec<Param>,
+    /// Errors every action can return.
+    #[serde(default)]
+    pub errors: Vec<Response>,
+    /// Rate limit facts.
+    #[serde(default)]
+    pub rate_limit: Option<String>,
+}
+
+/// Name and version of a generated crate.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CrateInfo {
+    /// Crate name (`losant-sdk`).
+    pub name: String,
+    /// Crate version.
+    pub version: String,
+}
+
+/// A server the API is reachable at.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Server {
+    /// Display name (`Mist Global 01`).
+    pub name: String,
+    /// Base URL.
+    pub url: String,
+    /// What it is.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Whether this is the default server.
+    #[serde(default)]
+    pub default: bool,
+}
+
+/// The auth header.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Auth {
+    /// Header name.
+    pub header: String,
+    /// Prefix before the token (`Bearer`).
+    pub prefix: String,
+    /// What the token is.
+    pub description: String,
+}
+
+/// A header sent with every request.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Header {
+    /// Header name.
+    pub name: String,
+    /// Header value.
+    pub value: String,
+    /// Why it is sent.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// One resource file.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Resource {
+    /// Name as the vendor spells it.
+    pub name: String,
+    /// Page title.
+    pub title: String,
+    /// What the resource is.
+    pub description: String,
+    /// Path template.
+    pub path: String,
+    /// Actions, in file order.
+    pub actions: indexmap::IndexMap<String, Action>,
+}
+
+/// One action of a resource.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Action {
+    /// One-line summary.
+    pub summary: String,
+    /// Further text.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// HTTP method, upper case.
+    pub method: String,
+    /// Suffix to the resource path.
+    #[serde(default)]
+    pub path: String,
+    /// Scopes, in the vendor's order.
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// Parameters, in the vendor's order.
+    #[serde(default)]
+    pub params: Vec<Param>,
+    /// Request body.
+    #[serde(default)]
+    pub body: Option<Body>,
+    /// Success responses.
+    pub responses: Vec<Response>,
+    /// Error responses.
+    #[serde(default)]
+    pub errors: Vec<Response>,
+    /// Pagination facts for list actions.
+    #[serde(default)]
+    pub paginated: Option<Paginated>,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ParamIn {
+    /// A `{placeholder}` of the path.
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+}
+
+impl ParamIn {
+    /// The lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamIn::Path => "path",
+            ParamIn::Query => "query",
+            ParamIn::Header => "header",
+        }
+    }
+}
+
+/// A parameter.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Param {
+    /// Wire name.
+    pub name: String,
+    /// Where it goes.
+    #[serde(rename = "in")]
+    pub location: ParamIn,
+    /// Whether it must be given.
+    #[serde(default)]
+    pub required: bool,
+    /// The description cell.
+    pub description: String,
+    /// JSON Schema of the value.
+    pub schema: Value,
+    /// Default.
+    #[serde(default)]
+    pub default: Option<Value>,
+    /// Example.
+    #[serde(default)]
+    pub example: Option<Value>,
+    /// Why the example is outside the accepted values.
+    #[serde(default, rename = "x-example-outside-enum")]
+    pub example_outside_enum: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A request body.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Body {
+    /// The name the vendor table gives it.
+    pub name: String,
+    /// Its description cell.
+    pub description: String,
+    /// Whether it must be sent.
+    #[serde(default = "yes")]
+    pub required: bool,
+    /// JSON Schema.
+    pub schema: Value,
+    /// Example body.
+    #[serde(default)]
+    pub example: Option<Value>,
+}
+
+/// A success or error response.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Response {
+    /// HTTP status.
+    pub code: u16,
+    /// Description cell.
+    pub description: String,
+    /// Body schema; `None` for no body.
+    #[serde(default)]
+    pub schema: Option<Value>,
+    /// Example body.
+    #[serde(default)]
+    pub example: Option<Value>,
+}
+
+/// Pagination facts.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Paginated {
+    /// Field holding the items of a page.
+    pub items: String,
+    /// Field holding the total count.
+    pub total: String,
+}
+
+/// The shape of a value in a spec file, checked before the typed structs are filled so that
+/// every problem gets a position.
+#[derive(Debug, Clone, Copy)]
+pub enum Shape {
+    /// Any string.
+    Str,
+    /// A boolean.
+    Bool,
+    /// An HTTP status code.
+    Code,
+    /// One of these strings.
+    OneOf(&'static [&'static str]),
+    /// Any value (examples, defaults).
+    Any,
+    /// A list of values of one shape.
+    List(&'static Shape),
+    /// A mapping with free keys and values of one shape.
+    MapOf(&'static Shape),
+    /// A mapping with fixed keys.
+    Obj(&'static [Field]),
+    /// A JSON Schema of the documented subset.
+    Schema,
+}
+
+/// One key of a fixed-key mapping.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    /// The key.
+    pub name: &'static str,
+    /// Whether it must be present.
+    pub required: bool,
+    /// Its value's shape.
+    pub shape: Shape,
+}
+
+const fn req(name: &'static str, shape: Shape) -> Field {
+    Field {
+        name,
+        required: true,
+        shape,
+    }
+}
+const fn opt(name: &'static str, shape: Shape) -> Field {
+    Field {
+        name,
+        required: false,
+        shape,
+    }
+}
+
+/// HTTP methods an action may use.
+pub const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"];
+
+/// A parameter.
+pub const PARAM: Shape = Shape::Obj(&[
+    req("name", Shape::Str),
+    req("in", Shape::OneOf(&["path", "query", "header"])),
+    opt("required", Shape::Bool),
+    req("description", Shape::Str),
+    req("schema", Shape::Schema),
+    opt("default", Shape::Any),
+    opt("example", Shape::Any),
+    opt("x-example-outside-enum", Shape::Str),
+]);
+
+/// A response.
+pub const RESPONSE: Shape = Shape::Obj(&[
+    req("code", Shape::Code),
+    req("description", Shape::Str),
+    opt("schema", Shape::Schema),
+    opt("example", Shape::Any),
+]);
+
+/// `api.yaml`.
+pub const API: Shape = Shape::Obj(&[
+    req("name", Shape::Str),
+    req("title", Shape::Str),
+    opt("description", Shape::Str),
+    req("version", Shape::Str),
+    req(
+        "crate",
+        Shape::Obj(&[req("name", Shape::Str), req("version", Shape::Str)]),
+    ),
+    opt("docs_url", Shape::Str),
+    opt("base_path", Shape::Str),
+    req(
+        "servers",
+        Shape::List(&Shape::Obj(&[
+            req("name", Shape::Str),
+            req("url", Shape::Str),
+            opt("description", Shape::Str),
+            opt("default", Shape::Bool),
+        ])),
+    ),
+    req(
+        "auth",
+        Shape::Obj(&[
+            req("header", Shape::Str),
+            req("prefix", Shape::Str),
+            req("description", Shape::Str),
+        ]),
+    ),
+    opt(
+        "headers",
+        Shape::List(&Shape::Obj(&[
+            req("name", Shape::Str),
+            req("value", Shape::Str),
+            opt("description", Shape::Str),
+        ])),
+    ),
+    opt("parameters", Shape::List(&PARAM)),
+    opt("errors", Shape::List(&RESPONSE)),
+    opt("rate_limit", Shape::Str),
+]);
+
+/// An action.
+pub const ACTION: Shape = Shape::Obj(&[
+    req("summary", Shape::Str),
+    opt("description", Shape::Str),
+    req("method", Shape::OneOf(METHODS)),
+    opt("path", Shape::Str),
+    opt("scopes", Shape::List(&Shape::Str)),
+    opt("params", Shape::List(&PARAM)),
+    opt(
+        "body",
+        Shape::Obj(&[
+            req("name", Shape::Str),
+            req("description", Shape::Str),
+            opt("required", Shape::Bool),
+            req("schema", Shape::Schema),
+            opt("example", Shape::Any),
+        ]),
+    ),
+    req("responses", Shape::List(&RESPONSE)),
+    opt("errors", Shape::List(&RESPONSE)),
+    opt(
+        "paginated",
+        Shape::Obj(&[req("items", Shape::Str), req("total", Shape::Str)]),
+    ),
+]);
+
+/// A resource file.
+pub const RESOURCE: Shape = Shape::Obj(&[
+    req("name", Shape::Str),
+    req("title", Shape::Str),
+    req("description", Shape::Str),
+    req("path", Shape::Str),
+    req("actions", Shape::MapOf(&ACTION)),
+]);
+
+/// The JSON-Schema keywords the generator understands, and the shape of each one's value.
+pub const SCHEMA_KEYWORDS: &[Field] = &[
+    opt("$schema", Shape::Str),
+    opt("$comment", Shape::Str),
+    opt("$ref", Shape::Str),
+    opt("title", Shape::Str),
+    opt("description", Shape::Str),
+    opt("type", Shape::Any),
+    opt("properties", Shape::MapOf(&Shape::Schema)),
+    opt("patternProperties", Shape::MapOf(&Shape::Schema)),
+    opt("additionalProperties", Shape::Any),
+    opt("required", Shape::List(&Shape::Str)),
+    opt("items", Shape::Schema),
+    opt("oneOf", Shape::List(&Shape::Schema)),
+    opt("anyOf", Shape::List(&Shape::Schema)),
+    opt("allOf", Shape::List(&Shape::Schema)),
+    opt("enum", Shape::List(&Shape::Any)),
+    opt("const", Shape::Any),
+    opt("format", Shape::Str),
+    opt("pattern", Shape::Str),
+    opt("minLength", Shape::Any),
+    opt("maxLength", Shape::Any),
+    opt("minItems", Shape::Any),
+    opt("maxItems", Shape::Any),
+    opt("uniqueItems", Shape::Bool),
+    opt("minProperties", Shape::Any),
+    opt("maxProperties", Shape::Any),
+    opt("minimum", Shape::Any),
+    opt("maximum", Shape::Any),
+    opt("exclusiveMinimum", Shape::Any),
+    opt("exclusiveMaximum", Shape::Any),
+    opt("multipleOf", Shape::Any),
+    opt("default", Shape::Any),
+    opt("examples", Shape::List(&Shape::Any)),
+    opt("readOnly", Shape::Bool),
+    opt("writeOnly", Shape::Bool),
+    opt("deprecated", Shape::Bool),
+    opt("x-secret", Shape::Bool),
+    opt("x-epoch", Shape::OneOf(&["seconds", "milliseconds"])),
+    opt("x-untyped", Shape::Str),
+    opt("x-rust-name", Shape::Str),
+];
+
+/// JSON-Schema type names.
+pub const SCHEMA_TYPES: &[&str] = &[
+    "string", "number", "integer", "boolean", "object", "array", "null",
+];

@@ -1,0 +1,870 @@
+//! Checks that need the whole spec: references, path templates, name collisions, and values
+//! (defaults, examples, accepted values) against their own schemas.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use serde_json::{json, Value};
+
+use crate::diag::{did_you_mean, Diagnostic};
+use crate::load::SourceMap;
+use crate::spec::{Param, ParamIn, Spec};
+
+/// Deepest a schema may nest (through properties, items and refs) before the generator refuses it.
+pub const MAX_SCHEMA_DEPTH: usize = 64;
+
+/// Runs every whole-spec check; returns every problem.
+pub fn validate(spec: &Spec, src: &SourceMap) -> Vec<Diagnostic> {
+    let mut v = Validator {
+        spec,
+        src,
+        diags: Vec::new(),
+        validators: HashMap::new(),
+        root: definitions_root(spec),
+    };
+    v.api();
+    v.names();
+    v.refs();
+    v.resources();
+    v.schema_values();
+    v.diags
+}
+
+struct Validator<'a> {
+    spec: &'a Spec,
+    src: &'a SourceMap,
+    diags: Vec<Diagnostic>,
+    /// Compiled validators by the JSON text of their schema, so repeated schemas compile once.
+    validators: HashMap<String, Result<jsonschema::Validator, String>>,
+    root: Value,
+}
+
+/// `$ref: name` as the spec writes it, rewritten to a JSON pointer into `definitions`.
+fn rewrite_refs(v: &Value) -> Value {
+    match v {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, val)| {
+                    if k == "$ref" {
+                        if let Value::String(name) = val {
+                            return (
+                                k.clone(),
+                                Value::String(format!("#/definitions/{}", pointer_escape(name))),
+                            );
+                        }
+                    }
+                    // Examples and defaults are data, not schemas.
+                    if matches!(k.as_str(), "examples" | "default" | "enum" | "const") {
+                        return (k.clone(), val.clone());
+                    }
+                    (k.clone(), rewrite_refs(val))
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(rewrite_refs).collect()),
+        other => other.clone(),
+    }
+}
+
+fn pointer_escape(s: &str) -> String {
+    s.replace('~', "~0").replace('/', "~1")
+}
+
+fn definitions_root(spec: &Spec) -> Value {
+    let defs: serde_json::Map<String, Value> = spec
+        .schemas
+        .iter()
+        .map(|(k, v)| (k.clone(), strip_meta(&rewrite_refs(v))))
+        .collect();
+    Value::Object(defs)
+}
+
+/// `$schema` inside a definition would switch drafts mid-document; it is documentation here.
+fn strip_meta(v: &Value) -> Value {
+    match v {
+        Value::Object(map) => {
+            let mut m = map.clone();
+            m.remove("$schema");
+            Value::Object(m)
+        }
+        other => other.clone(),
+    }
+}
+
+/// All `$ref` targets in a schema, with the spec path of each.
+pub fn refs_in(schema: &Value, path: &str, out: &mut Vec<(String, String)>) {
+    match schema {
+        Value::Object(map) => {
+            for (k, v) in map {
+                if matches!(k.as_str(), "examples" | "default" | "enum" | "const") {
+                    continue;
+                }
+                let child = format!("{path}.{k}");
+                if k == "$ref" {
+                    if let Value::String(name) = v {
+                        out.push((name.clone(), child));
+                    }
+                } else {
+                    refs_in(v, &child, out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, it) in items.iter().enumerate() {
+                refs_in(it, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+impl Validator<'_> {
+    fn push(&mut self, path: &str, message: impl Into<String>) {
+        let d = self.src.diag(path, message);
+        self.diags.push(d);
+    }
+
+    fn api(&mut self) {
+        let api = &self.spec.api;
+        let defaults = api.servers.iter().filter(|s| s.default).count();
+        if api.servers.is_empty() {
+            self.push(
+                "api.servers",
+                "no server is listed; add at least one with `default: true`",
+            );
+        } else if defaults != 1 {
+            self.push(
+                "api.servers",
+                format!("exactly one server must have `default: true`; {defaults} do"),
+            );
+        }
+        for (i, s) in api.servers.iter().enumerate() {
+            if !(s.url.starts_with("https://") || s.url.starts_with("http://"))
+                || s.url.ends_with('/')
+            {
+                self.push(
+                    &format!("api.servers[{i}].url"),
+                    format!(
+                        "server URL `{}` must start with https:// (or http://) and not end with `/`",
+                        s.url
+                    ),
+                );
+            }
+        }
+        if !api.base_path.is_empty()
+            && (!api.base_path.starts_with('/') || api.base_path.ends_with('/'))
+        {
+            self.push(
+                "api.base_path",
+                "base_path must start with `/` and not end with `/`",
+            );
+        }
+        for (i, p) in api.parameters.iter().enumerate() {
+            if p.location == ParamIn::Path {
+                self.push(
+                    &format!("api.parameters[{i}].in"),
+                    "an API-wide parameter cannot be a path parameter",
+                );
+            }
+        }
+        if !is_token(&api.auth.header) {
+            self.push(
+                "api.auth.header",
+                format!("`{}` is not a valid HTTP header name", api.auth.header),
+            );
+        }
+        for (i, h) in api.headers.iter().enumerate() {
+            if !is_token(&h.name) {
+                self.push(
+                    &format!("api.headers[{i}].name"),
+                    format!("`{}` is not a valid HTTP header name", h.name),
+                );
+            }
+        }
+    }
+
+    /// Duplicate names and names that collide once converted to Rust.
+    fn names(&mut self) {
+        let mut seen: HashMap<String, String> = HashMap::new();
+        for r in &self.spec.resources {
+            let key = r.name.to_snake_case();
+            if let Some(other) = seen.insert(key.clone(), r.name.clone()) {
+                self.push(
+                    &format!("resources.{}.name", r.name),
+                    format!(
+                        "resource `{}` collides with `{other}`: both become `{key}` in Rust",
+                        r.name
+                    ),
+                );
+            }
+            let mut actions: HashMap<String, &str> = HashMap::new();
+            for name in r.actions.keys() {
+                let key = name.to_snake_case();
+                if let Some(other) = actions.insert(key.clone(), name) {
+                    self.push(
+                        &format!("resources.{}.actions.{name}", r.name),
+                        format!(
+                            "action `{name}` collides with `{other}`: both become `{key}` in Rust"
+                        ),
+                    );
+                }
+            }
+        }
+        let mut schemas: HashMap<String, &str> = HashMap::new();
+        for name in self.spec.schemas.keys() {
+            let key = name.to_upper_camel_case();
+            if let Some(other) = schemas.insert(key.clone(), name) {
+                self.push(
+                    &format!("schemas.{name}"),
+                    format!("schema `{name}` collides with `{other}`: both become `{key}` in Rust"),
+                );
+            }
+        }
+    }
+
+    fn refs(&mut self) {
+        let mut all = Vec::new();
+        for (name, s) in &self.spec.schemas {
+            refs_in(s, &format!("schemas.{name}"), &mut all);
+        }
+        for (i, p) in self.spec.api.parameters.iter().enumerate() {
+            refs_in(&p.schema, &format!("api.parameters[{i}].schema"), &mut all);
+        }
+        for (i, e) in self.spec.api.errors.iter().enumerate() {
+            if let Some(s) = &e.schema {
+                refs_in(s, &format!("api.errors[{i}].schema"), &mut all);
+            }
+        }
+        for r in &self.spec.resources {
+            for (aname, a) in &r.actions {
+                let base = format!("resources.{}.actions.{aname}", r.name);
+                for (i, p) in a.params.iter().enumerate() {
+                    refs_in(&p.schema, &format!("{base}.params[{i}].schema"), &mut all);
+                }
+                if let Some(b) = &a.body {
+                    refs_in(&b.schema, &format!("{base}.body.schema"), &mut all);
+                }
+                for (list, key) in [(&a.responses, "responses"), (&a.errors, "errors")] {
+                    for (i, resp) in list.iter().enumerate() {
+                        if let Some(s) = &resp.schema {
+                            refs_in(s, &format!("{base}.{key}[{i}].schema"), &mut all);
+                        }
+                    }
+                }
+            }
+        }
+        for (target, path) in all {
+            if !self.spec.schemas.contains_key(&target) {
+                let mut d = self.src.diag(
+                    &path,
+                    format!("`$ref: {target}` names no schema of this spec"),
+                );
+                if let Some(h) = did_you_mean(&target, self.spec.schemas.keys().map(String::as_str))
+                {
+                    d = d.with_hint(h);
+                } else {
+                    d = d.with_hint(format!(
+                        "add `schemas/{target}.yaml` or use one of the existing schemas"
+                    ));
+                }
+                self.diags.push(d);
+            }
+        }
+        self.ref_cycles();
+    }
+
+    /// A schema that refers to itself only through required, non-nullable, non-collection
+    /// fields can never be written down as a finite value; those cycles are refused.
+    fn ref_cycles(&mut self) {
+        let mut graph: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for (name, s) in &self.spec.schemas {
+            let mut out = Vec::new();
+            hard_refs(s, &mut out);
+            graph.insert(name, out);
+        }
+        let mut reported = HashSet::new();
+        for start in graph.keys() {
+            let mut stack = vec![(start.to_string(), vec![start.to_string()])];
+            let mut visited = HashSet::new();
+            while let Some((node, trail)) = stack.pop() {
+                for next in graph.get(node.as_str()).into_iter().flatten() {
+                    if next == start {
+                        let mut cycle = trail.clone();
+                        cycle.sort();
+                        if reported.insert(cycle) {
+                            let mut shown = trail.clone();
+                            shown.push(next.clone());
+                            self.push(&format!("schemas.{start}"), format!(
+                                "schema `{start}` contains itself through required fields ({}); no finite value fits it",
+                                shown.join(" -> ")
+                            ));
+                        }
+                    } else if visited.insert(next.clone()) && trail.len() < MAX_SCHEMA_DEPTH {
+                        let mut t = trail.clone();
+                        t.push(next.clone());
+                        stack.push((next.clone(), t));
+                    }
+                }
+            }
+        }
+    }
+
+    fn resources(&mut self) {
+        let spec = self.spec;
+        let global_names: Vec<&str> = spec
+            .api
+            .parameters
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
+        for (i, p) in spec.api.parameters.iter().enumerate() {
+            self.param_values(p, &format!("api.parameters[{i}]"));
+        }
+        for (i, e) in spec.api.errors.iter().enumerate() {
+            self.response_example(e, &format!("api.errors[{i}]"));
+        }
+        for r in &spec.resources {
+            let rpath = format!("resources.{}", r.name);
+            if !r.path.starts_with('/') {
+                self.push(
+                    &format!("{rpath}.path"),
+                    format!("path `{}` must start with `/`", r.path),
+                );
+            }
+            for (aname, a) in &r.actions {
+                let base = format!("{rpath}.actions.{aname}");
+                if !a.path.is_empty() && !a.path.starts_with('/') {
+                    self.push(
+                        &format!("{base}.path"),
+                        format!("action path `{}` must start with `/`", a.path),
+                    );
+                }
+                let template = format!("{}{}", r.path, a.path);
+                let placeholders = match placeholders(&template) {
+                    Ok(p) => p,
+                    Err(msg) => {
+                        let at = if a.path.is_empty() {
+                            format!("{rpath}.path")
+                        } else {
+                            format!("{base}.path")
+                        };
+                        self.push(&at, format!("path template `{template}`: {msg}"));
+                        Vec::new()
+                    }
+                };
+                let mut names: HashMap<String, usize> = HashMap::new();
+                let mut rust_names: HashMap<String, String> = HashMap::new();
+                for (i, p) in a.params.iter().enumerate() {
+                    let ppath = format!("{base}.params[{i}]");
+                    if names.insert(p.name.clone(), i).is_some()
+                        || global_names.contains(&p.name.as_str())
+                    {
+                        self.push(
+                            &format!("{ppath}.name"),
+                            format!("parameter `{}` is declared twice", p.name),
+                        );
+                    }
+                    let key = p.name.trim_start_matches('_').to_snake_case();
+                    if let Some(other) = rust_names.insert(key.clone(), p.name.clone()) {
+                        if other != p.name {
+                            self.push(
+                                &format!("{ppath}.name"),
+                                format!(
+                                    "parameter `{}` collides with `{other}`: both become `{key}` in Rust",
+                                    p.name
+                                ),
+                            );
+                        }
+                    }
+                    if p.location == ParamIn::Path {
+                        if !p.required {
+                            self.push(
+                                &format!("{ppath}.required"),
+                                format!("path parameter `{}` must be `required: true`", p.name),
+                            );
+                        }
+                        if !placeholders.contains(&p.name) {
+                            self.push(
+                                &format!("{ppath}.name"),
+                                format!(
+                                    "path parameter `{}` does not appear in the path template `{template}`",
+                                    p.name
+                                ),
+                            );
+                        }
+                    }
+                    self.param_values(p, &ppath);
+                }
+                for ph in &placeholders {
+                    if !a
+                        .params
+                        .iter()
+                        .any(|p| p.location == ParamIn::Path && &p.name == ph)
+                    {
+                        let mut d = self.src.diag(
+                            &format!("{base}.params"),
+                            format!("`{{{ph}}}` in the path template `{template}` has no path parameter"),
+                        );
+                        let declared: Vec<&str> =
+                            a.params.iter().map(|p| p.name.as_str()).collect();
+                        d = d.with_hint(did_you_mean(ph, declared.iter().copied()).unwrap_or_else(|| {
+                            format!("add a parameter `{{name: {ph}, in: path, required: true, ...}}`")
+                        }));
+                        self.diags.push(d);
+                    }
+                }
+                if let Some(b) = &a.body {
+                    if matches!(a.method.as_str(), "GET" | "HEAD" | "DELETE") {
+                        self.push(
+                            &format!("{base}.body"),
+                            format!("a {} action cannot have a request body", a.method),
+                        );
+                    }
+                    if let Some(ex) = &b.example {
+                        self.check_value(
+                            &b.schema,
+                            ex,
+                            &format!("{base}.body.example"),
+                            "body example",
+                            false,
+                        );
+                    }
+                }
+                if a.responses.is_empty() {
+                    self.push(
+                        &format!("{base}.responses"),
+                        "an action needs at least one success response",
+                    );
+                }
+                let mut codes = HashSet::new();
+                for (i, resp) in a.responses.iter().enumerate() {
+                    let rp = format!("{base}.responses[{i}]");
+                    if !(200..300).contains(&resp.code) {
+                        self.push(
+                            &format!("{rp}.code"),
+                            format!(
+                                "success response code {} is not 2xx; list it under `errors`",
+                                resp.code
+                            ),
+                        );
+                    }
+                    if !codes.insert(resp.code) {
+                        self.push(
+                            &format!("{rp}.code"),
+                            format!("response code {} is listed twice", resp.code),
+                        );
+                    }
+                    self.response_example(resp, &rp);
+                }
+                for (i, resp) in a.errors.iter().enumerate() {
+                    let rp = format!("{base}.errors[{i}]");
+                    if resp.code < 400 {
+                        self.push(
+                            &format!("{rp}.code"),
+                            format!("error response code {} is not 4xx or 5xx", resp.code),
+                        );
+                    }
+                    if !codes.insert(resp.code) {
+                        self.push(
+                            &format!("{rp}.code"),
+                            format!("response code {} is listed twice", resp.code),
+                        );
+                    }
+                    self.response_example(resp, &rp);
+                }
+                if let Some(pg) = &a.paginated {
+                    self.pagination(a, pg, &base);
+                }
+            }
+        }
+    }
+
+    fn pagination(&mut self, a: &crate::spec::Action, pg: &crate::spec::Paginated, base: &str) {
+        let has = |n: &str| {
+            a.params
+                .iter()
+                .any(|p| p.name == n && p.location == ParamIn::Query)
+        };
+        if !has("page") || !has("perPage") {
+            self.push(
+                &format!("{base}.paginated"),
+                "a paginated action needs `page` and `perPage` query parameters",
+            );
+        }
+        let schema = a
+            .responses
+            .first()
+            .and_then(|r| r.schema.as_ref())
+            .map(|s| self.deref(s).clone());
+        match schema {
+            Some(s) => {
+                for (field, key) in [(&pg.items, "items"), (&pg.total, "total")] {
+                    if s.get("properties")
+                        .and_then(|p| p.get(field.as_str()))
+                        .is_none()
+                    {
+                        self.push(
+                            &format!("{base}.paginated.{key}"),
+                            format!("the response schema has no property `{field}`"),
+                        );
+                    }
+                }
+            }
+            None => self.push(
+                &format!("{base}.paginated"),
+                "a paginated action needs a response schema",
+            ),
+        }
+    }
+
+    fn deref<'s>(&'s self, s: &'s Value) -> &'s Value {
+        let mut cur = s;
+        for _ in 0..MAX_SCHEMA_DEPTH {
+            match cur
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|n| self.spec.schemas.get(n))
+            {
+                Some(next) => cur = next,
+                None => break,
+            }
+        }
+        cur
+    }
+
+    fn response_example(&mut self, resp: &crate::spec::Response, path: &str) {
+        if let Some(ex) = &resp.example {
+            match &resp.schema {
+                Some(s) => {
+                    self.check_value(s, ex, &format!("{path}.example"), "response example", false)
+                }
+                None => self.push(
+                    &format!("{path}.example"),
+                    "an example is given for a response without a schema",
+                ),
+            }
+        }
+    }
+
+    fn param_values(&mut self, p: &Param, path: &str) {
+        let schema = &p.schema;
+        let relaxed = p.example_outside_enum.is_some();
+        if let Some(d) = &p.default {
+            self.check_value(schema, d, &format!("{path}.default"), "default", false);
+        }
+        if let Some(e) = &p.example {
+            self.check_value(schema, e, &format!("{path}.example"), "example", relaxed);
+            if relaxed {
+                let in_enum = schema
+                    .get("enum")
+                    .and_then(Value::as_array)
+                    .is_some_and(|vals| vals.contains(e));
+                if in_enum {
+                    self.push(
+                        &format!("{path}.x-example-outside-enum"),
+                        "the example is one of the accepted values; remove `x-example-outside-enum`",
+                    );
+                }
+            }
+        } else if relaxed {
+            self.push(
+                &format!("{path}.x-example-outside-enum"),
+                "there is no example to excuse; remove `x-example-outside-enum`",
+            );
+        }
+    }
+
+    /// Schema-level values: `default`, `examples`, `enum` and `const` of every schema and sub-schema.
+    fn schema_values(&mut self) {
+        let spec = self.spec;
+        for (name, s) in &spec.schemas {
+            self.schema_values_in(s, &format!("schemas.{name}"), 0);
+        }
+        for (i, p) in spec.api.parameters.iter().enumerate() {
+            self.schema_values_in(&p.schema, &format!("api.parameters[{i}].schema"), 0);
+        }
+        for r in &spec.resources {
+            for (aname, a) in &r.actions {
+                for (i, p) in a.params.iter().enumerate() {
+                    self.schema_values_in(
+                        &p.schema,
+                        &format!("resources.{}.actions.{aname}.params[{i}].schema", r.name),
+                        0,
+                    );
+                }
+            }
+        }
+    }
+
+    fn schema_values_in(&mut self, s: &Value, path: &str, depth: usize) {
+        let Value::Object(map) = s else { return };
+        if depth > MAX_SCHEMA_DEPTH {
+            self.push(
+                path,
+                format!("schema nests deeper than {MAX_SCHEMA_DEPTH} levels"),
+            );
+            return;
+        }
+        if let Some(t) = map.get("type") {
+            let types: Vec<&str> = match t {
+                Value::String(s) => vec![s.as_str()],
+                Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+                _ => vec![],
+            };
+            if let Some(Value::Array(values)) = map.get("enum") {
+                let mut seen = Vec::new();
+                for (i, v) in values.iter().enumerate() {
+                    if seen.contains(&v) {
+                        self.push(
+                            &format!("{path}.enum[{i}]"),
+                            format!("accepted value {v} is listed twice"),
+                        );
+                    }
+                    seen.push(v);
+                    if !types.iter().any(|t| json_type_matches(t, v)) {
+                        self.push(
+                            &format!("{path}.enum[{i}]"),
+                            format!(
+                                "accepted value {v} is not of the schema's type {}",
+                                types.join(" or ")
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        if let Some(d) = map.get("default") {
+            self.check_value(s, d, &format!("{path}.default"), "default", false);
+        }
+        if let Some(Value::Array(examples)) = map.get("examples") {
+            for (i, e) in examples.iter().enumerate() {
+                self.check_value(s, e, &format!("{path}.examples[{i}]"), "example", false);
+            }
+        }
+        if let Some(Value::String(p)) = map.get("pattern") {
+            if let Err(err) = regex_check(p) {
+                self.push(
+                    &format!("{path}.pattern"),
+                    format!("pattern `{p}` is not a valid regular expression: {err}"),
+                );
+            }
+        }
+        for (k, v) in map {
+            let child = format!("{path}.{k}");
+            match k.as_str() {
+                "properties" | "patternProperties" => {
+                    if let Value::Object(props) = v {
+                        for (pk, pv) in props {
+                            if k == "patternProperties" {
+                                if let Err(err) = regex_check(pk) {
+                                    self.push(
+                                        &format!("{child}.{pk}"),
+                                        format!("pattern `{pk}` is not a valid regular expression: {err}"),
+                                    );
+                                }
+                            }
+                            self.schema_values_in(pv, &format!("{child}.{pk}"), depth + 1);
+                        }
+                    }
+                    if k == "properties" {
+                        self.property_names(v, &child);
+                    }
+                }
+                "items" | "additionalProperties" => self.schema_values_in(v, &child, depth + 1),
+                "oneOf" | "anyOf" | "allOf" => {
+                    if let Value::Array(items) = v {
+                        for (i, it) in items.iter().enumerate() {
+                            self.schema_values_in(it, &format!("{child}[{i}]"), depth + 1);
+                        }
+                    }
+                }
+                "required" => {
+                    if let (Value::Array(req), Some(Value::Object(props))) =
+                        (v, map.get("properties"))
+                    {
+                        for (i, r) in req.iter().enumerate() {
+                            if let Some(r) = r.as_str() {
+                                if !props.contains_key(r)
+                                    && map.get("additionalProperties") == Some(&Value::Bool(false))
+                                {
+                                    self.push(
+                                        &format!("{child}[{i}]"),
+                                        format!(
+                                            "required property `{r}` is not among the properties"
+                                        ),
+                                    );
+                                }
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Property names that become the same Rust field.
+    fn property_names(&mut self, props: &Value, path: &str) {
+        let Value::Object(props) = props else { return };
+        let mut seen: HashMap<String, &str> = HashMap::new();
+        for name in props.keys() {
+            let key = crate::names::field_base(name);
+            if let Some(other) = seen.insert(key.clone(), name) {
+                self.push(
+                    &format!("{path}.{name}"),
+                    format!(
+                        "property `{name}` collides with `{other}`: both become `{key}` in Rust"
+                    ),
+                );
+            }
+        }
+    }
+
+    /// Validates `value` against `schema` with the `jsonschema` crate; reports each failure.
+    fn check_value(
+        &mut self,
+        schema: &Value,
+        value: &Value,
+        path: &str,
+        what: &str,
+        ignore_enum: bool,
+    ) {
+        let mut schema = rewrite_refs(schema);
+        if ignore_enum {
+            if let Value::Object(m) = &mut schema {
+                m.remove("enum");
+            }
+        }
+        if let Value::Object(m) = &mut schema {
+            m.remove("$schema");
+            m.insert("definitions".into(), self.root.clone());
+            m.insert(
+                "$schema".into(),
+                json!("http://json-schema.org/draft-07/schema#"),
+            );
+        }
+        let key = schema.to_string();
+        let compiled = self.validators.entry(key).or_insert_with(|| {
+            jsonschema::options()
+                .with_draft(jsonschema::Draft::Draft7)
+                .should_validate_formats(true)
+                .build(&schema)
+                .map_err(|e| e.to_string())
+        });
+        let errors: Vec<String> = match compiled {
+            Ok(validator) => validator
+                .iter_errors(value)
+                .take(5)
+                .map(|e| {
+                    let at = e.instance_path().to_string();
+                    if at.is_empty() {
+                        e.to_string()
+                    } else {
+                        format!("at `{at}`: {e}")
+                    }
+                })
+                .collect(),
+            // A schema that does not compile is reported once, by the schema check below.
+            Err(_) => return,
+        };
+        for e in errors {
+            self.push(path, format!("{what} does not match its schema: {e}"));
+        }
+    }
+}
+
+fn json_type_matches(t: &str, v: &Value) -> bool {
+    match t {
+        "string" => v.is_string(),
+        "number" => v.is_number(),
+        "integer" => v.is_i64() || v.is_u64() || v.as_f64().is_some_and(|f| f.fract() == 0.0),
+        "boolean" => v.is_boolean(),
+        "object" => v.is_object(),
+        "array" => v.is_array(),
+        "null" => v.is_null(),
+        _ => false,
+    }
+}
+
+/// Patterns are ECMA-262 regexes; the `jsonschema` crate compiles them the same way it will
+/// when validating, so a bad one is caught here with its message.
+fn regex_check(pattern: &str) -> Result<(), String> {
+    jsonschema::options()
+        .build(&json!({"type": "string", "pattern": pattern}))
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+/// Refs reached through required, single-valued, non-nullable properties.
+fn hard_refs(s: &Value, out: &mut Vec<String>) {
+    if let Some(Value::String(r)) = s.get("$ref") {
+        out.push(r.clone());
+    }
+    let required: Vec<&str> = s
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    if let Some(Value::Object(props)) = s.get("properties") {
+        for (name, p) in props {
+            let nullable =
+                matches!(p.get("type"), Some(Value::Array(a)) if a.iter().any(|t| t == "null"));
+            if required.contains(&name.as_str()) && !nullable {
+                hard_refs(p, out);
+            }
+        }
+    }
+    if let Some(Value::Array(all)) = s.get("allOf") {
+        for it in all {
+            hard_refs(it, out);
+        }
+    }
+}
+
+/// The `{name}` placeholders of a path template, in order; unbalanced braces are an error.
+pub fn placeholders(template: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find(['{', '}']) {
+        if rest.as_bytes()[open] == b'}' {
+            return Err("`}` without a matching `{`".into());
+        }
+        let after = &rest[open + 1..];
+        let close = after.find('}').ok_or("`{` without a matching `}`")?;
+        let name = &after[..close];
+        if name.contains('{') {
+            return Err("`{` without a matching `}`".into());
+        }
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(format!(
+                "`{{{name}}}` is not a placeholder name (letters, digits and `_`)"
+            ));
+        }
+        if out.iter().any(|n| n == name) {
+            return Err(format!("`{{{name}}}` appears twice"));
+        }
+        out.push(name.to_string());
+        rest = &after[close + 1..];
+    }
+    Ok(out)
+}
+
+fn is_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_found_in_order() {
+        assert_eq!(placeholders("/a/{x}/b/{y_z}").unwrap(), vec!["x", "y_z"]);
+        assert!(placeholders("/a/{x").is_err());
+        assert!(placeholders("/a/x}").is_err());
+        assert!(placeholders("/a/{}").is_err());
+        assert!(placeholders("/a/{x}/{x}").is_err());
+    }
+}

@@ -1,0 +1,396 @@
+//! A YAML tree that remembers where every node came from.
+//!
+//! `serde_yaml` gives good syntax errors but no positions for values, and the validator must
+//! point at the line and column of the key or value it complains about. So a file is parsed twice:
+//! once by `serde_yaml` (its error, with its location, is the one a maintainer sees for broken
+//! syntax), then by the event parser of `yaml-rust2`, whose markers build this tree.
+
+use std::collections::HashSet;
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+/// A position in a source file, 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Pos {
+    /// Line, counted from 1.
+    pub line: usize,
+    /// Column, counted from 1.
+    pub col: usize,
+}
+
+impl Pos {
+    fn from_marker(m: &Marker) -> Self {
+        Pos {
+            line: m.line().max(1),
+            col: m.col() + 1,
+        }
+    }
+}
+
+/// A YAML value with the position where it starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// Where the value starts.
+    pub pos: Pos,
+    /// The value itself.
+    pub value: NodeValue,
+}
+
+/// The kinds of YAML value the spec uses.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeValue {
+    /// `~`, `null` or an empty value.
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// A number (kept as JSON so integers stay exact).
+    Number(serde_json::Number),
+    /// A string.
+    String(String),
+    /// A sequence.
+    Seq(Vec<Node>),
+    /// A mapping, in file order; keys are strings with their own positions.
+    Map(Vec<(Key, Node)>),
+}
+
+/// A mapping key and its position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Key {
+    /// Where the key starts.
+    pub pos: Pos,
+    /// The key text.
+    pub name: String,
+}
+
+impl Node {
+    /// A short name of the value's type, for messages ("a string", "a mapping").
+    pub fn kind(&self) -> &'static str {
+        match &self.value {
+            NodeValue::Null => "null",
+            NodeValue::Bool(_) => "a boolean",
+            NodeValue::Number(_) => "a number",
+            NodeValue::String(_) => "a string",
+            NodeValue::Seq(_) => "a list",
+            NodeValue::Map(_) => "a mapping",
+        }
+    }
+
+    /// The entries of a mapping, or `None`.
+    pub fn as_map(&self) -> Option<&[(Key, Node)]> {
+        match &self.value {
+            NodeValue::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The string value, or `None`.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            NodeValue::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The value under `key` of a mapping.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.as_map()?
+            .iter()
+            .find(|(k, _)| k.name == key)
+            .map(|(_, v)| v)
+    }
+
+    /// The position of `key` in a mapping.
+    pub fn key_pos(&self, key: &str) -> Option<Pos> {
+        self.as_map()?
+            .iter()
+            .find(|(k, _)| k.name == key)
+            .map(|(k, _)| k.pos)
+    }
+
+    /// Converts to JSON (mapping order is kept).
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match &self.value {
+            NodeValue::Null => Value::Null,
+            NodeValue::Bool(b) => Value::Bool(*b),
+            NodeValue::Number(n) => Value::Number(n.clone()),
+            NodeValue::String(s) => Value::String(s.clone()),
+            NodeValue::Seq(items) => Value::Array(items.iter().map(Node::to_json).collect()),
+            NodeValue::Map(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.name.clone(), v.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// A problem found while parsing one file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseProblem {
+    /// Where it is.
+    pub pos: Pos,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Deepest nesting a spec file may have; deeper input is refused instead of risking the stack.
+pub const MAX_DEPTH: usize = 128;
+
+/// Parses YAML text into a located tree. Returns every duplicate key found, or the first syntax
+/// error (YAML parsing cannot go on past one).
+pub fn parse(text: &str) -> Result<Node, Vec<ParseProblem>> {
+    if let Some(problem) = tab_indentation(text) {
+        return Err(vec![problem]);
+    }
+    // serde_yaml first: its messages are the clearest for broken syntax.
+    if let Err(err) = serde_yaml::from_str::<serde_yaml::Value>(text) {
+        let pos = err
+            .location()
+            .map(|l| Pos {
+                line: l.line(),
+                col: l.column(),
+            })
+            .unwrap_or(Pos { line: 1, col: 1 });
+        let message = clean_serde_yaml_message(&err.to_string());
+        // serde_yaml reports duplicate keys too, but only the first; the tree builder below
+        // finds them all, so fall through for those.
+        if !message.contains("duplicate entry") {
+            return Err(vec![ParseProblem {
+                pos,
+                message: format!("invalid YAML: {message}"),
+            }]);
+        }
+    }
+    let mut builder = Builder::default();
+    let mut parser = Parser::new_from_str(text);
+    if let Err(err) = parser.load(&mut builder, false) {
+        return Err(vec![ParseProblem {
+            pos: Pos::from_marker(err.marker()),
+            message: format!("invalid YAML: {}", err.info()),
+        }]);
+    }
+    if !builder.problems.is_empty() {
+        return Err(builder.problems);
+    }
+    Ok(builder.root.unwrap_or(Node {
+        pos: Pos { line: 1, col: 1 },
+        value: NodeValue::Null,
+    }))
+}
+
+/// YAML forbids tabs in indentation; say so plainly rather than with a scanner message.
+fn tab_indentation(text: &str) -> Option<ParseProblem> {
+    for (i, line) in text.lines().enumerate() {
+        let indent: String = line
+            .chars()
+            .take_while(|c| *c == ' ' || *c == '\t')
+            .collect();
+        if let Some(col) = indent.find('\t') {
+            return Some(ParseProblem {
+                pos: Pos {
+                    line: i + 1,
+                    col: col + 1,
+                },
+                message: "tab character in indentation; YAML indents with spaces only".into(),
+            });
+        }
+    }
+    None
+}
+
+/// serde_yaml appends " at line L column C" to its messages; the position is printed separately.
+fn clean_serde_yaml_message(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+enum Frame {
+    Seq(Pos, Vec<Node>),
+    Map(Pos, Vec<(Key, Node)>, Option<Key>, HashSet<String>),
+}
+
+#[derive(Default)]
+struct Builder {
+    stack: Vec<Frame>,
+    root: Option<Node>,
+    problems: Vec<ParseProblem>,
+    too_deep: bool,
+}
+
+impl Builder {
+    fn push_value(&mut self, node: Node) {
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Seq(_, items)) => items.push(node),
+            Some(Frame::Map(_, entries, pending, seen)) => match pending.take() {
+                None => {
+                    let name = match &node.value {
+                        NodeValue::String(s) => s.clone(),
+                        NodeValue::Number(n) => n.to_string(),
+                        NodeValue::Bool(b) => b.to_string(),
+                        NodeValue::Null => "null".to_string(),
+                        _ => {
+                            self.problems.push(ParseProblem {
+                                pos: node.pos,
+                                message: "mapping keys must be plain strings".into(),
+                            });
+                            String::new()
+                        }
+                    };
+                    if !seen.insert(name.clone()) {
+                        self.problems.push(ParseProblem {
+                            pos: node.pos,
+                            message: format!("duplicate key `{name}` in this mapping"),
+                        });
+                    }
+                    *pending = Some(Key {
+                        pos: node.pos,
+                        name,
+                    });
+                }
+                Some(key) => entries.push((key, node)),
+            },
+        }
+    }
+}
+
+fn scalar(value: String, style: TScalarStyle, tag_plain: bool) -> NodeValue {
+    if style != TScalarStyle::Plain || !tag_plain {
+        return NodeValue::String(value);
+    }
+    match value.as_str() {
+        "" | "~" | "null" | "Null" | "NULL" => return NodeValue::Null,
+        "true" | "True" | "TRUE" => return NodeValue::Bool(true),
+        "false" | "False" | "FALSE" => return NodeValue::Bool(false),
+        _ => {}
+    }
+    if let Ok(i) = value.parse::<i64>() {
+        return NodeValue::Number(i.into());
+    }
+    if let Ok(u) = value.parse::<u64>() {
+        return NodeValue::Number(u.into());
+    }
+    let looks_numeric = value
+        .trim_start_matches(['-', '+'])
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || c == '.');
+    if looks_numeric {
+        if let Ok(f) = value.parse::<f64>() {
+            if let Some(n) = serde_json::Number::from_f64(f) {
+                return NodeValue::Number(n);
+            }
+        }
+    }
+    NodeValue::String(value)
+}
+
+impl MarkedEventReceiver for Builder {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        if self.too_deep {
+            return;
+        }
+        let pos = Pos::from_marker(&mark);
+        match ev {
+            Event::Scalar(value, style, _, tag) => {
+                let plain = tag.is_none();
+                self.push_value(Node {
+                    pos,
+                    value: scalar(value, style, plain),
+                });
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                if self.stack.len() >= MAX_DEPTH {
+                    self.too_deep = true;
+                    self.problems.push(ParseProblem {
+                        pos,
+                        message: format!("nesting deeper than {MAX_DEPTH} levels"),
+                    });
+                    return;
+                }
+                if matches!(ev, Event::SequenceStart(..)) {
+                    self.stack.push(Frame::Seq(pos, Vec::new()));
+                } else {
+                    self.stack
+                        .push(Frame::Map(pos, Vec::new(), None, HashSet::new()));
+                }
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let node = match self.stack.pop() {
+                    Some(Frame::Seq(p, items)) => Node {
+                        pos: p,
+                        value: NodeValue::Seq(items),
+                    },
+                    Some(Frame::Map(p, entries, _, _)) => Node {
+                        pos: p,
+                        value: NodeValue::Map(entries),
+                    },
+                    None => return,
+                };
+                self.push_value(node);
+            }
+            Event::Alias(_) => self.problems.push(ParseProblem {
+                pos,
+                message: "YAML aliases (`*name`) are not supported in specs; write the value out"
+                    .into(),
+            }),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based_and_point_at_keys_and_values() {
+        let node = parse("name: x\nlist:\n  - a: 1\n    b: two\n").unwrap();
+        assert_eq!(node.key_pos("list"), Some(Pos { line: 2, col: 1 }));
+        let item = &match &node.get("list").unwrap().value {
+            NodeValue::Seq(items) => items.clone(),
+            _ => panic!("not a list"),
+        }[0];
+        assert_eq!(item.key_pos("b"), Some(Pos { line: 4, col: 5 }));
+        assert_eq!(item.get("a").unwrap().value, NodeValue::Number(1.into()));
+        assert_eq!(item.get("b").unwrap().as_str(), Some("two"));
+    }
+
+    #[test]
+    fn every_duplicate_key_is_reported() {
+        let problems = parse("a: 1\nb: 2\na: 3\nb: 4\n").unwrap_err();
+        assert_eq!(problems.len(), 2);
+        assert_eq!(problems[0].pos, Pos { line: 3, col: 1 });
+        assert!(problems[0].message.contains("duplicate key `a`"));
+    }
+
+    #[test]
+    fn tabs_and_syntax_errors_have_positions() {
+        let tab = parse("a:\n\tb: 1\n").unwrap_err();
+        assert_eq!(tab[0].pos, Pos { line: 2, col: 1 });
+        let broken = parse("a: [1, 2\nb: 3\n").unwrap_err();
+        assert!(broken[0].message.starts_with("invalid YAML"));
+        assert!(broken[0].pos.line >= 1);
+    }
+
+    #[test]
+    fn quoted_scalars_stay_strings() {
+        let node = parse("a: \"0\"\nb: 0\nc: 'true'\nd: 1.5\n").unwrap();
+        assert_eq!(node.get("a").unwrap().as_str(), Some("0"));
+        assert_eq!(node.get("b").unwrap().to_json(), serde_json::json!(0));
+        assert_eq!(node.get("c").unwrap().as_str(), Some("true"));
+        assert_eq!(node.get("d").unwrap().to_json(), serde_json::json!(1.5));
+    }
+
+    #[test]
+    fn json_files_parse_too() {
+        let node = parse("{\"type\": \"object\", \"properties\": {\"a\": {\"type\": \"string\"}}}")
+            .unwrap();
+        assert_eq!(node.get("type").unwrap().as_str(), Some("object"));
+    }
+}
