@@ -3,9 +3,11 @@
 //!
 //! The pipeline is plain functions over plain data:
 //! [`load`](load::load) → [`validate`](validate::validate) → [`lower`](lower::lower) →
-//! [`render`] → [`FileSet`](output::FileSet), which [`output::write`] writes and
+//! [`render`] → [`FileSet`], which [`output::write`] writes and
 //! [`output::check`] compares with the disk.
 
+pub mod client_ir;
+pub mod commands;
 pub mod diag;
 pub mod load;
 pub mod lower;

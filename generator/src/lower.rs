@@ -58,6 +58,10 @@ pub struct CrateIr {
     pub unknown_fields: Vec<ProbeCase>,
     /// Enums to probe with an unknown value.
     pub enums: Vec<ProbeCase>,
+    /// Resource clients.
+    pub resources: Vec<crate::client_ir::ResourceIr>,
+    /// API-wide client facts.
+    pub client: crate::client_ir::ClientIr,
 }
 
 /// One generated type.
@@ -199,6 +203,7 @@ pub fn lower(spec: &Spec) -> CrateIr {
         request_named: HashMap::new(),
         uses_datetime: false,
         cycles: cyclic_schemas(spec),
+        late_models: Vec::new(),
     };
     for name in [
         "Client",
@@ -220,19 +225,11 @@ pub fn lower(spec: &Spec) -> CrateIr {
     for name in spec.schemas.keys() {
         l.lower_named(name);
     }
-    // Request variants for body schemas with read-only fields.
-    for r in &spec.resources {
-        for a in r.actions.values() {
-            if let Some(b) = &a.body {
-                l.request_type(
-                    &b.schema,
-                    &format!("{}{}", names::camel(&r.name), names::camel("request")),
-                );
-            }
-        }
-    }
+    // Resources after the models: their bodies may need request variants of the models.
+    let resources = crate::client_ir::lower_resources(&mut l);
     let examples = l.examples();
     let mut models = std::mem::take(&mut l.models);
+    models.append(&mut l.late_models);
     models.sort_by(|a, b| a.name().cmp(b.name()));
     let mut unknown_fields = Vec::new();
     for (name, s) in &spec.schemas {
@@ -286,6 +283,8 @@ pub fn lower(spec: &Spec) -> CrateIr {
         uses_datetime: l.uses_datetime,
         unknown_fields,
         enums,
+        resources,
+        client: crate::client_ir::lower_client(spec),
     }
 }
 
@@ -321,14 +320,17 @@ fn cyclic_schemas(spec: &Spec) -> HashSet<String> {
     cyclic
 }
 
-struct Lowerer<'a> {
-    spec: &'a Spec,
-    models: Vec<Model>,
-    scope: Scope,
-    named: HashMap<String, String>,
-    request_named: HashMap<String, String>,
-    uses_datetime: bool,
-    cycles: HashSet<String>,
+pub(crate) struct Lowerer<'a> {
+    pub(crate) spec: &'a Spec,
+    pub(crate) models: Vec<Model>,
+    pub(crate) scope: Scope,
+    pub(crate) named: HashMap<String, String>,
+    pub(crate) request_named: HashMap<String, String>,
+    pub(crate) uses_datetime: bool,
+    pub(crate) cycles: HashSet<String>,
+    /// Models defined while lowering resources that belong to the models module (request
+    /// variants of named schemas).
+    pub(crate) late_models: Vec<Model>,
 }
 
 fn types_of(s: &Value) -> Vec<&str> {
@@ -519,7 +521,12 @@ impl Lowerer<'_> {
             .and_then(Value::as_object)
             .unwrap_or(&empty);
         for (wire, p) in props {
-            let read_only = p.get("readOnly") == Some(&Value::Bool(true));
+            let target = p
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| self.spec.schemas.get(r));
+            let read_only = p.get("readOnly") == Some(&Value::Bool(true))
+                || target.is_some_and(|t| t.get("readOnly") == Some(&Value::Bool(true)));
             if request && read_only {
                 continue;
             }
@@ -617,7 +624,10 @@ impl Lowerer<'_> {
         let schema = self.spec.schemas[r].clone();
         let fallback =
             format!("The `{r}` schema without its read-only fields, as sent in a request.");
+        let outer = std::mem::take(&mut self.models);
         self.define(&name, &schema, &fallback, true, Some(r));
+        let defined = std::mem::replace(&mut self.models, outer);
+        self.late_models.extend(defined);
         name
     }
 
@@ -653,14 +663,9 @@ impl Lowerer<'_> {
         }
     }
 
-    /// The request-body type of an action's body schema.
-    fn request_type(&mut self, s: &Value, hint: &str) -> String {
-        self.type_of(s, hint, true)
-    }
-
     /// The Rust type of a schema used in place; inline objects and enums get a named type
     /// called `hint`.
-    fn type_of(&mut self, s: &Value, hint: &str, request: bool) -> String {
+    pub(crate) fn type_of(&mut self, s: &Value, hint: &str, request: bool) -> String {
         if s.get("x-untyped").is_some() {
             return "serde_json::Value".into();
         }
@@ -806,7 +811,7 @@ impl Lowerer<'_> {
 
 impl Lowerer<'_> {
     /// The string values at `x-secret` places of an example, as Rust literals.
-    fn secrets(&self, schema: &Value, example: &Value) -> Vec<String> {
+    pub(crate) fn secrets(&self, schema: &Value, example: &Value) -> Vec<String> {
         let mut out = Vec::new();
         self.collect_secrets(schema, example, 0, &mut out);
         out.sort();

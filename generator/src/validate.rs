@@ -720,6 +720,23 @@ impl Validator<'_> {
         }
     }
 
+    fn reachable_definitions(&self, start: Vec<String>) -> Value {
+        let mut out = serde_json::Map::new();
+        let mut stack = start;
+        while let Some(name) = stack.pop() {
+            if out.contains_key(&name) {
+                continue;
+            }
+            if let Some(def) = self.root.get(&name) {
+                let mut refs = Vec::new();
+                pointer_refs(def, &mut refs);
+                stack.extend(refs);
+                out.insert(name, def.clone());
+            }
+        }
+        Value::Object(out)
+    }
+
     /// Validates `value` against `schema` with the `jsonschema` crate; reports each failure.
     fn check_value(
         &mut self,
@@ -735,9 +752,12 @@ impl Validator<'_> {
                 m.remove("enum");
             }
         }
+        let start = schema_refs_start(&schema);
         if let Value::Object(m) = &mut schema {
             m.remove("$schema");
-            m.insert("definitions".into(), self.root.clone());
+            // Only the definitions this schema reaches: compiling every schema of the spec
+            // into each validator would make validation quadratic.
+            m.insert("definitions".into(), self.reachable_definitions(start));
             m.insert(
                 "$schema".into(),
                 json!("http://json-schema.org/draft-07/schema#"),
@@ -771,6 +791,32 @@ impl Validator<'_> {
             self.push(path, format!("{what} does not match its schema: {e}"));
         }
     }
+}
+
+/// Definition names a rewritten schema points at (`#/definitions/<name>`).
+fn pointer_refs(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(map) => {
+            for (k, val) in map {
+                if k == "$ref" {
+                    if let Some(name) = val.as_str().and_then(|r| r.strip_prefix("#/definitions/"))
+                    {
+                        out.push(name.replace("~1", "/").replace("~0", "~"));
+                    }
+                } else if !matches!(k.as_str(), "examples" | "default" | "enum" | "const") {
+                    pointer_refs(val, out);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| pointer_refs(i, out)),
+        _ => {}
+    }
+}
+
+fn schema_refs_start(schema: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    pointer_refs(schema, &mut out);
+    out
 }
 
 fn json_type_matches(t: &str, v: &Value) -> bool {

@@ -89,12 +89,8 @@ impl<'de> serde::Deserialize<'de> for AdminPrivilegeView {
 pub type AdminPrivilegeViews = Vec<AdminPrivilegeView>;
 /// When the object has been created, in epoch
 pub type CreatedTime = crate::EpochSeconds;
-/// When the object has been created, in epoch
-pub type CreatedTimeRequest = crate::EpochSeconds;
 /// Unique ID of the object instance in the Mist Organization
 pub type Id = uuid::Uuid;
-/// Unique ID of the object instance in the Mist Organization
-pub type IdRequest = uuid::Uuid;
 /// Org API Token
 ///
 /// **Note:**
@@ -113,6 +109,8 @@ pub struct OrgApitoken {
     )]
     pub created_by: Option<crate::Nullable<String>>,
     /// The `created_time` field.
+    ///
+    /// Read-only: set by the server, never sent in a request.
     #[serde(
         rename = "created_time",
         default,
@@ -120,6 +118,8 @@ pub struct OrgApitoken {
     )]
     pub created_time: Option<CreatedTime>,
     /// The `id` field.
+    ///
+    /// Read-only: set by the server, never sent in a request.
     #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
     /// The `key` field.
@@ -143,6 +143,8 @@ pub struct OrgApitoken {
     #[serde(rename = "name")]
     pub name: String,
     /// The `org_id` field.
+    ///
+    /// Read-only: set by the server, never sent in a request.
     #[serde(rename = "org_id", default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<OrgId>,
     /// The `privileges` field.
@@ -171,22 +173,9 @@ pub type OrgApitokenPrivilegesRequest = Vec<PrivilegeOrgRequest>;
 /// returned in the POST API Response (only in the afterward GET)
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrgApitokenRequest {
-    /// The `created_time` field.
-    #[serde(
-        rename = "created_time",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub created_time: Option<CreatedTimeRequest>,
-    /// The `id` field.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<IdRequest>,
     /// Name of the token
     #[serde(rename = "name")]
     pub name: String,
-    /// The `org_id` field.
-    #[serde(rename = "org_id", default, skip_serializing_if = "Option::is_none")]
-    pub org_id: Option<OrgIdRequest>,
     /// The `privileges` field.
     #[serde(
         rename = "privileges",
@@ -208,8 +197,6 @@ pub type OrgApitokenSrcIps = Vec<String>;
 pub type OrgApitokens = Vec<OrgApitoken>;
 /// The `org_id` schema.
 pub type OrgId = uuid::Uuid;
-/// The `org_id` schema without its read-only fields, as sent in a request.
-pub type OrgIdRequest = uuid::Uuid;
 /// Privileges settings
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PrivilegeOrg {
@@ -454,6 +441,8 @@ pub struct ResponseHttp429 {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserApitoken {
     /// The `created_time` field.
+    ///
+    /// Read-only: set by the server, never sent in a request.
     #[serde(
         rename = "created_time",
         default,
@@ -461,6 +450,8 @@ pub struct UserApitoken {
     )]
     pub created_time: Option<CreatedTime>,
     /// The `id` field.
+    ///
+    /// Read-only: set by the server, never sent in a request.
     #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
     /// The `key` field.
@@ -491,16 +482,6 @@ pub struct UserApitoken {
 /// User API Token
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserApitokenRequest {
-    /// The `created_time` field.
-    #[serde(
-        rename = "created_time",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub created_time: Option<CreatedTimeRequest>,
-    /// The `id` field.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<IdRequest>,
     /// Name of the token
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

@@ -5,6 +5,8 @@
 //! `.000Z` becomes `Z`) but never its instant, and a number may change its form (`5` and
 //! `5.0`) but never its value.
 #![allow(clippy::unwrap_used)]
+#[allow(unused_imports)]
+use mist_sdk::models::*;
 use serde_json::Value;
 fn same(expected: &Value, actual: &Value, at: &str) -> Result<(), String> {
     match (expected, actual) {
@@ -56,7 +58,7 @@ fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize + std::fmt::Debu
 }
 #[test]
 fn schema_id_example_1() {
-    let decoded = round_trip::<mist_sdk::models::Id>(
+    let decoded = round_trip::<Id>(
         "\"53f10664-3ce8-4c27-b382-0ef66432349f\"",
         "schemas.id.examples[0]",
     );
@@ -65,7 +67,7 @@ fn schema_id_example_1() {
 #[test]
 fn schema_org_apitoken_example_1() {
     let decoded = round_trip::<
-        mist_sdk::models::OrgApitoken,
+        OrgApitoken,
     >(
         "{\n  \"created_by\": \"user@mycorp.com\",\n  \"created_time\": 88.34,\n  \"id\": \"53f10664-3ce8-4c27-b382-0ef66432349f\",\n  \"key\": \"1qkb...QQCL\",\n  \"last_used\": 1690115110,\n  \"name\": \"org_token_xyz\",\n  \"org_id\": \"a97c1b22-a4e9-411e-9bfd-d8695a0f9e61\",\n  \"privileges\": [\n    {\n      \"role\": \"admin\",\n      \"scope\": \"org\"\n    }\n  ],\n  \"src_ips\": [\n    \"63.3.56.0/24\",\n    \"63.3.55.4\"\n  ],\n  \"exampleAdditionalProperty\": \"[key1, val1][key2, val2]\"\n}",
         "schemas.org_apitoken.examples[0]",
@@ -79,7 +81,7 @@ fn schema_org_apitoken_example_1() {
 #[test]
 fn schema_org_apitoken_example_2() {
     let decoded = round_trip::<
-        mist_sdk::models::OrgApitoken,
+        OrgApitoken,
     >(
         "{\n  \"created_by\": \"user@mycorp.com\",\n  \"created_time\": 1626875902,\n  \"id\": \"497f6eca-6276-4993-bfeb-53efbbba6f08\",\n  \"key\": \"1qkb...QQCL\",\n  \"last_used\": 1690115110,\n  \"name\": \"org_token_xyz\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"privileges\": [\n    {\n      \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n      \"role\": \"admin\",\n      \"scope\": \"org\"\n    }\n  ]\n}",
         "schemas.org_apitoken.examples[1]",
@@ -92,7 +94,7 @@ fn schema_org_apitoken_example_2() {
 }
 #[test]
 fn schema_org_apitoken_privileges_example_1() {
-    let decoded = round_trip::<mist_sdk::models::OrgApitokenPrivileges>(
+    let decoded = round_trip::<OrgApitokenPrivileges>(
         "[\n  {\n    \"role\": \"admin\",\n    \"scope\": \"org\"\n  }\n]",
         "schemas.org_apitoken_privileges.examples[0]",
     );
@@ -100,7 +102,7 @@ fn schema_org_apitoken_privileges_example_1() {
 }
 #[test]
 fn schema_org_apitoken_src_ips_example_1() {
-    let decoded = round_trip::<mist_sdk::models::OrgApitokenSrcIps>(
+    let decoded = round_trip::<OrgApitokenSrcIps>(
         "[\n  \"63.3.56.0/24\",\n  \"63.3.55.4\"\n]",
         "schemas.org_apitoken_src_ips.examples[0]",
     );
@@ -109,7 +111,7 @@ fn schema_org_apitoken_src_ips_example_1() {
 #[test]
 fn schema_org_apitokens_example_1() {
     let decoded = round_trip::<
-        mist_sdk::models::OrgApitokens,
+        OrgApitokens,
     >(
         "[\n  {\n    \"created_by\": \"user@mycorp.com\",\n    \"created_time\": 1626875902,\n    \"id\": \"497f6eca-6276-4993-bfeb-53f0bbba6f08\",\n    \"key\": \"1qkb...QQCL\",\n    \"last_used\": 1690115110,\n    \"name\": \"org_token_xyz\",\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"privileges\": [\n      {\n        \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n        \"role\": \"admin\",\n        \"scope\": \"org\"\n      }\n    ]\n  }\n]",
         "schemas.org_apitokens.examples[0]",
@@ -122,7 +124,7 @@ fn schema_org_apitokens_example_1() {
 }
 #[test]
 fn schema_org_id_example_1() {
-    let decoded = round_trip::<mist_sdk::models::OrgId>(
+    let decoded = round_trip::<OrgId>(
         "\"a97c1b22-a4e9-411e-9bfd-d8695a0f9e61\"",
         "schemas.org_id.examples[0]",
     );
@@ -131,7 +133,7 @@ fn schema_org_id_example_1() {
 #[test]
 fn schema_privilege_org_example_1() {
     let decoded = round_trip::<
-        mist_sdk::models::PrivilegeOrg,
+        PrivilegeOrg,
     >(
         "{\n  \"org_id\": \"000020f8-0000-0000-0000-000000000000\",\n  \"role\": \"installer\",\n  \"scope\": \"sitegroup\",\n  \"site_id\": \"00001086-0000-0000-0000-000000000000\",\n  \"sitegroup_id\": \"00001afe-0000-0000-0000-000000000000\",\n  \"view\": \"view2\",\n  \"views\": [\n    \"location\",\n    \"lobby_admin\"\n  ]\n}",
         "schemas.privilege_org.examples[0]",
@@ -140,7 +142,7 @@ fn schema_privilege_org_example_1() {
 }
 #[test]
 fn schema_response_http400_example_1() {
-    let decoded = round_trip::<mist_sdk::models::ResponseHttp400>(
+    let decoded = round_trip::<ResponseHttp400>(
         "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}",
         "schemas.response_http400.examples[0]",
     );
@@ -148,7 +150,7 @@ fn schema_response_http400_example_1() {
 }
 #[test]
 fn schema_response_http401_example_1() {
-    let decoded = round_trip::<mist_sdk::models::ResponseHttp401>(
+    let decoded = round_trip::<ResponseHttp401>(
         "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}",
         "schemas.response_http401.examples[0]",
     );
@@ -156,7 +158,7 @@ fn schema_response_http401_example_1() {
 }
 #[test]
 fn schema_response_http403_example_1() {
-    let decoded = round_trip::<mist_sdk::models::ResponseHttp403>(
+    let decoded = round_trip::<ResponseHttp403>(
         "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}",
         "schemas.response_http403.examples[0]",
     );
@@ -165,7 +167,7 @@ fn schema_response_http403_example_1() {
 #[test]
 fn schema_response_http429_example_1() {
     let decoded = round_trip::<
-        mist_sdk::models::ResponseHttp429,
+        ResponseHttp429,
     >(
         "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}",
         "schemas.response_http429.examples[0]",
@@ -175,7 +177,7 @@ fn schema_response_http429_example_1() {
 #[test]
 fn schema_user_apitoken_example_1() {
     let decoded = round_trip::<
-        mist_sdk::models::UserApitoken,
+        UserApitoken,
     >(
         "{\n  \"created_time\": 1626875902,\n  \"id\": \"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\n  \"key\": \"1qkb...QQCL\",\n  \"last_used\": 1690115110,\n  \"name\": \"org_token_xyz\"\n}",
         "schemas.user_apitoken.examples[0]",
@@ -189,7 +191,7 @@ fn schema_user_apitoken_example_1() {
 #[test]
 fn schema_user_apitokens_example_1() {
     let decoded = round_trip::<
-        mist_sdk::models::UserApitokens,
+        UserApitokens,
     >(
         "[\n  {\n    \"created_time\": 1626875902,\n    \"id\": \"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\n    \"key\": \"1qkb...QQCL\",\n    \"last_used\": 1690115110,\n    \"name\": \"org_token_xyz\"\n  }\n]",
         "schemas.user_apitokens.examples[0]",
@@ -203,7 +205,7 @@ fn schema_user_apitokens_example_1() {
 #[test]
 fn orgs_api_tokens_list_response_200() {
     let decoded = round_trip::<
-        mist_sdk::models::OrgApitokens,
+        OrgApitokens,
     >(
         "[\n  {\n    \"created_by\": \"user@mycorp.com\",\n    \"created_time\": 1626875902,\n    \"id\": \"497f6eca-6276-4993-bfeb-53f0bbba6f08\",\n    \"key\": \"1qkb...QQCL\",\n    \"last_used\": 1690115110,\n    \"name\": \"org_token_xyz\",\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"privileges\": [\n      {\n        \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n        \"role\": \"admin\",\n        \"scope\": \"org\"\n      }\n    ]\n  }\n]",
         "resources.orgsApiTokens.actions.list.responses[0].example",
@@ -217,7 +219,7 @@ fn orgs_api_tokens_list_response_200() {
 #[test]
 fn orgs_api_tokens_create_request() {
     let decoded = round_trip::<
-        mist_sdk::models::OrgApitokenRequest,
+        OrgApitokenRequest,
     >(
         "{\n  \"name\": \"org_token_xyz\",\n  \"privileges\": [\n    {\n      \"role\": \"admin\",\n      \"scope\": \"org\"\n    }\n  ],\n  \"src_ips\": [\n    \"63.3.56.0/24\",\n    \"63.3.55.4\"\n  ]\n}",
         "resources.orgsApiTokens.actions.create.body.example",
@@ -227,7 +229,7 @@ fn orgs_api_tokens_create_request() {
 #[test]
 fn orgs_api_tokens_create_response_200() {
     let decoded = round_trip::<
-        mist_sdk::models::OrgApitoken,
+        OrgApitoken,
     >(
         "{\n  \"created_by\": \"user@mycorp.com\",\n  \"created_time\": 1626875902,\n  \"id\": \"497f6eca-6276-4993-bfeb-53efbbba6f08\",\n  \"key\": \"1qkb...QQCL\",\n  \"last_used\": 1690115110,\n  \"name\": \"org_token_xyz\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"privileges\": [\n    {\n      \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n      \"role\": \"admin\",\n      \"scope\": \"org\"\n    }\n  ]\n}",
         "resources.orgsApiTokens.actions.create.responses[0].example",
@@ -241,7 +243,7 @@ fn orgs_api_tokens_create_response_200() {
 #[test]
 fn orgs_api_tokens_get_response_200() {
     let decoded = round_trip::<
-        mist_sdk::models::OrgApitoken,
+        OrgApitoken,
     >(
         "{\n  \"created_by\": \"user@mycorp.com\",\n  \"created_time\": 1626875902,\n  \"id\": \"497f6eca-6276-4993-bfeb-53efbbba6f08\",\n  \"key\": \"1qkb...QQCL\",\n  \"last_used\": 1690115110,\n  \"name\": \"org_token_xyz\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"privileges\": [\n    {\n      \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n      \"role\": \"admin\",\n      \"scope\": \"org\"\n    }\n  ]\n}",
         "resources.orgsApiTokens.actions.get.responses[0].example",
@@ -255,7 +257,7 @@ fn orgs_api_tokens_get_response_200() {
 #[test]
 fn orgs_api_tokens_update_request() {
     let decoded = round_trip::<
-        mist_sdk::models::OrgApitokenRequest,
+        OrgApitokenRequest,
     >(
         "{\n  \"name\": \"org_token_xyz\",\n  \"privileges\": [\n    {\n      \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n      \"role\": \"admin\",\n      \"scope\": \"org\"\n    }\n  ]\n}",
         "resources.orgsApiTokens.actions.update.body.example",
@@ -265,7 +267,7 @@ fn orgs_api_tokens_update_request() {
 #[test]
 fn self_api_token_list_response_200() {
     let decoded = round_trip::<
-        mist_sdk::models::UserApitokens,
+        UserApitokens,
     >(
         "[\n  {\n    \"created_time\": 1626875902,\n    \"id\": \"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\n    \"key\": \"1qkb...QQCL\",\n    \"last_used\": 1690115110,\n    \"name\": \"org_token_xyz\"\n  }\n]",
         "resources.selfApiToken.actions.list.responses[0].example",
@@ -278,7 +280,7 @@ fn self_api_token_list_response_200() {
 }
 #[test]
 fn self_api_token_create_request() {
-    let decoded = round_trip::<mist_sdk::models::UserApitokenRequest>(
+    let decoded = round_trip::<UserApitokenRequest>(
         "{\n  \"name\": \"org_token_xyz\"\n}",
         "resources.selfApiToken.actions.create.body.example",
     );
@@ -287,7 +289,7 @@ fn self_api_token_create_request() {
 #[test]
 fn self_api_token_create_response_200() {
     let decoded = round_trip::<
-        mist_sdk::models::UserApitokens,
+        UserApitokens,
     >(
         "[\n  {\n    \"created_time\": 1626875902,\n    \"id\": \"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\n    \"key\": \"1qkb...QQCL\",\n    \"last_used\": 1690115110,\n    \"name\": \"org_token_xyz\"\n  }\n]",
         "resources.selfApiToken.actions.create.responses[0].example",
@@ -301,7 +303,7 @@ fn self_api_token_create_response_200() {
 #[test]
 fn self_api_token_get_response_200() {
     let decoded = round_trip::<
-        mist_sdk::models::UserApitoken,
+        UserApitoken,
     >(
         "{\n  \"created_time\": 1626875902,\n  \"id\": \"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\n  \"key\": \"1qkb...QQCL\",\n  \"last_used\": 1690115110,\n  \"name\": \"org_token_xyz\"\n}",
         "resources.selfApiToken.actions.get.responses[0].example",
@@ -314,7 +316,7 @@ fn self_api_token_get_response_200() {
 }
 #[test]
 fn self_api_token_update_request() {
-    let decoded = round_trip::<mist_sdk::models::UserApitokenRequest>(
+    let decoded = round_trip::<UserApitokenRequest>(
         "{\n  \"name\": \"org_token_xyz\"\n}",
         "resources.selfApiToken.actions.update.body.example",
     );
@@ -323,7 +325,7 @@ fn self_api_token_update_request() {
 #[test]
 fn self_api_token_update_response_200() {
     let decoded = round_trip::<
-        mist_sdk::models::UserApitoken,
+        UserApitoken,
     >(
         "{\n  \"created_time\": 1626875902,\n  \"id\": \"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\n  \"key\": \"1qkb...QQCL\",\n  \"last_used\": 1690115110,\n  \"name\": \"org_token_xyz\"\n}",
         "resources.selfApiToken.actions.update.responses[0].example",
@@ -344,7 +346,7 @@ fn unknown_field_is_kept_by_org_apitoken() {
         .as_object_mut()
         .unwrap()
         .insert("sdkgenUnknownField".into(), Value::from(42));
-    let decoded: mist_sdk::models::OrgApitoken = serde_json::from_value(value).unwrap();
+    let decoded: OrgApitoken = serde_json::from_value(value).unwrap();
     assert_eq!(
         decoded.extra.get("sdkgenUnknownField"),
         Some(&Value::from(42))
@@ -360,7 +362,7 @@ fn unknown_field_is_kept_by_privilege_org() {
         .as_object_mut()
         .unwrap()
         .insert("sdkgenUnknownField".into(), Value::from(42));
-    let decoded: mist_sdk::models::PrivilegeOrg = serde_json::from_value(value).unwrap();
+    let decoded: PrivilegeOrg = serde_json::from_value(value).unwrap();
     assert_eq!(
         decoded.extra.get("sdkgenUnknownField"),
         Some(&Value::from(42))
@@ -376,7 +378,7 @@ fn unknown_field_is_kept_by_response_http400() {
         .as_object_mut()
         .unwrap()
         .insert("sdkgenUnknownField".into(), Value::from(42));
-    let decoded: mist_sdk::models::ResponseHttp400 = serde_json::from_value(value).unwrap();
+    let decoded: ResponseHttp400 = serde_json::from_value(value).unwrap();
     assert_eq!(
         decoded.extra.get("sdkgenUnknownField"),
         Some(&Value::from(42))
@@ -391,7 +393,7 @@ fn unknown_field_is_kept_by_response_http401() {
         .as_object_mut()
         .unwrap()
         .insert("sdkgenUnknownField".into(), Value::from(42));
-    let decoded: mist_sdk::models::ResponseHttp401 = serde_json::from_value(value).unwrap();
+    let decoded: ResponseHttp401 = serde_json::from_value(value).unwrap();
     assert_eq!(
         decoded.extra.get("sdkgenUnknownField"),
         Some(&Value::from(42))
@@ -406,7 +408,7 @@ fn unknown_field_is_kept_by_response_http403() {
         .as_object_mut()
         .unwrap()
         .insert("sdkgenUnknownField".into(), Value::from(42));
-    let decoded: mist_sdk::models::ResponseHttp403 = serde_json::from_value(value).unwrap();
+    let decoded: ResponseHttp403 = serde_json::from_value(value).unwrap();
     assert_eq!(
         decoded.extra.get("sdkgenUnknownField"),
         Some(&Value::from(42))
@@ -422,7 +424,7 @@ fn unknown_field_is_kept_by_response_http429() {
         .as_object_mut()
         .unwrap()
         .insert("sdkgenUnknownField".into(), Value::from(42));
-    let decoded: mist_sdk::models::ResponseHttp429 = serde_json::from_value(value).unwrap();
+    let decoded: ResponseHttp429 = serde_json::from_value(value).unwrap();
     assert_eq!(
         decoded.extra.get("sdkgenUnknownField"),
         Some(&Value::from(42))
@@ -438,7 +440,7 @@ fn unknown_field_is_kept_by_user_apitoken() {
         .as_object_mut()
         .unwrap()
         .insert("sdkgenUnknownField".into(), Value::from(42));
-    let decoded: mist_sdk::models::UserApitoken = serde_json::from_value(value).unwrap();
+    let decoded: UserApitoken = serde_json::from_value(value).unwrap();
     assert_eq!(
         decoded.extra.get("sdkgenUnknownField"),
         Some(&Value::from(42))
@@ -446,8 +448,7 @@ fn unknown_field_is_kept_by_user_apitoken() {
 }
 #[test]
 fn unknown_value_is_kept_by_admin_privilege_view() {
-    let value: mist_sdk::models::AdminPrivilegeView =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
+    let value: AdminPrivilegeView = serde_json::from_str("\"a-value-added-later\"").unwrap();
     assert_eq!(value.as_str(), "a-value-added-later");
     assert_eq!(
         serde_json::to_string(&value).unwrap(),
@@ -456,8 +457,7 @@ fn unknown_value_is_kept_by_admin_privilege_view() {
 }
 #[test]
 fn unknown_value_is_kept_by_privilege_org_role() {
-    let value: mist_sdk::models::PrivilegeOrgRole =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
+    let value: PrivilegeOrgRole = serde_json::from_str("\"a-value-added-later\"").unwrap();
     assert_eq!(value.as_str(), "a-value-added-later");
     assert_eq!(
         serde_json::to_string(&value).unwrap(),
@@ -466,8 +466,7 @@ fn unknown_value_is_kept_by_privilege_org_role() {
 }
 #[test]
 fn unknown_value_is_kept_by_privilege_org_scope() {
-    let value: mist_sdk::models::PrivilegeOrgScope =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
+    let value: PrivilegeOrgScope = serde_json::from_str("\"a-value-added-later\"").unwrap();
     assert_eq!(value.as_str(), "a-value-added-later");
     assert_eq!(
         serde_json::to_string(&value).unwrap(),

@@ -26,6 +26,18 @@ enum Command {
         /// The spec folder, relative to the workspace (e.g. `spec/losant`).
         spec: String,
     },
+    /// Regenerate `generated/` under the workspace (what `cargo xtask generate` runs).
+    Generate {
+        /// Only these APIs.
+        #[arg(long = "api")]
+        apis: Vec<String>,
+    },
+    /// Compare `generated/` with a fresh generation (what `cargo xtask check` runs).
+    Check {
+        /// Only these APIs.
+        #[arg(long = "api")]
+        apis: Vec<String>,
+    },
     /// List the files that would be generated, with their sizes.
     List {
         /// Only these APIs.
@@ -54,6 +66,8 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Generate { apis } => exit(sdkgen::commands::generate(&cli.workspace, &apis)),
+        Command::Check { apis } => exit(sdkgen::commands::check(&cli.workspace, &apis)),
         Command::List { apis } => match sdkgen::generate(&cli.workspace, &apis) {
             Ok(g) => {
                 for (path, bytes) in &g.files {
@@ -66,5 +80,13 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+    }
+}
+
+fn exit(ok: bool) -> ExitCode {
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }

@@ -1,0 +1,689 @@
+//! Lowering of resources and actions into the IR the client templates render: one handle per
+//! resource, one request builder per action, and the data each generated test needs.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::lower::{doc_attrs, lit, Lowerer, Model};
+use crate::names::{self, Scope};
+use crate::spec::{Action, Param, ParamIn, Resource, Spec};
+
+/// API-wide client facts.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClientIr {
+    /// Servers: (variant name, URL literal, doc).
+    pub servers: Vec<ServerIr>,
+    /// The default server's variant.
+    pub default_server: String,
+    /// Auth header name literal.
+    pub auth_header: String,
+    /// Auth prefix literal (`"Bearer "`).
+    pub auth_prefix: String,
+    /// Auth doc.
+    pub auth_doc: String,
+    /// Headers sent with every request: (name literal, value literal).
+    pub headers: Vec<(String, String)>,
+    /// Rate limit doc line, if any.
+    pub rate_limit: String,
+}
+
+/// A server.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServerIr {
+    /// Enum variant.
+    pub variant: String,
+    /// URL literal.
+    pub url: String,
+    /// Doc attributes.
+    pub doc: String,
+    /// Display name literal.
+    pub name: String,
+}
+
+/// A resource handle.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResourceIr {
+    /// Vendor name (`applicationApiToken`).
+    pub name: String,
+    /// Module name.
+    pub module: String,
+    /// Handle type.
+    pub handle: String,
+    /// Accessor on `Client`.
+    pub accessor: String,
+    /// Title.
+    pub title: String,
+    /// Doc attributes for the handle.
+    pub doc: String,
+    /// Actions.
+    pub actions: Vec<ActionIr>,
+    /// Types local to the module (parameter enums).
+    pub models: Vec<Model>,
+}
+
+/// An action.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionIr {
+    /// Vendor name.
+    pub name: String,
+    /// Method on the handle.
+    pub fn_name: String,
+    /// Request builder type.
+    pub request: String,
+    /// Doc attributes.
+    pub doc: String,
+    /// HTTP method, upper case.
+    pub method: String,
+    /// Whether the method is safe to repeat.
+    pub idempotent: bool,
+    /// `format!` string literal of the path, `{}` per path parameter.
+    pub path_format: String,
+    /// Required parameters (arguments of the method).
+    pub required: Vec<ParamIr>,
+    /// Optional parameters (builder methods).
+    pub optional: Vec<ParamIr>,
+    /// The body, if any.
+    pub body: Option<BodyIr>,
+    /// Response type (`()` for none).
+    pub response: String,
+    /// Whether the success response has a body.
+    pub has_response_body: bool,
+    /// Pagination, if any.
+    pub page: Option<PageIr>,
+    /// Whether the path has parameters.
+    pub has_path_params: bool,
+    /// Test data.
+    pub test: ActionTest,
+}
+
+/// A parameter.
+#[derive(Debug, Clone, Serialize)]
+pub struct ParamIr {
+    /// Field / argument name.
+    pub field: String,
+    /// Wire name literal.
+    pub wire: String,
+    /// `path`, `query` or `header`.
+    pub location: String,
+    /// Argument type in signatures.
+    pub arg_ty: String,
+    /// Stored type.
+    pub store_ty: String,
+    /// Whether the argument converts with `.into()`.
+    pub into: bool,
+    /// Doc attributes.
+    pub doc: String,
+    /// Literal sent when the caller sets nothing (API-wide parameters with a default).
+    pub always: Option<String>,
+    /// Rust expression of the example value (for tests), if the spec has one.
+    pub example_expr: Option<String>,
+    /// The example as it goes on the wire (literal), if any.
+    pub example_wire: Option<String>,
+}
+
+/// A request body.
+#[derive(Debug, Clone, Serialize)]
+pub struct BodyIr {
+    /// Field / argument name.
+    pub field: String,
+    /// Type.
+    pub ty: String,
+    /// Whether it is an argument (required) or a builder method.
+    pub required: bool,
+    /// Doc attributes.
+    pub doc: String,
+    /// Example JSON literal for tests.
+    pub example: Option<String>,
+}
+
+/// Pagination facts.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageIr {
+    /// Response field with the items.
+    pub items: String,
+    /// Response field with the total count.
+    pub total: String,
+    /// Item type.
+    pub item_ty: String,
+    /// `page` parameter field.
+    pub page_field: String,
+    /// `perPage` parameter field.
+    pub per_page_field: String,
+    /// Whether page parameters take strings.
+    pub string_pages: bool,
+    /// Whether the items field is optional in the response.
+    pub items_optional: bool,
+    /// Whether the total field is optional in the response.
+    pub total_optional: bool,
+    /// The first page number (the `page` default, else 0).
+    pub first_page: u64,
+    /// Wire names (literals) of the items and total fields and the page parameters.
+    pub items_wire: String,
+    /// See `items_wire`.
+    pub total_wire: String,
+    /// See `items_wire`.
+    pub page_wire: String,
+    /// See `items_wire`.
+    pub per_page_wire: String,
+    /// Expression for a per-page value of 2 (tests).
+    pub per_page_two: String,
+}
+
+/// What the generated test of an action sends and expects.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionTest {
+    /// The exact request path expected (literal).
+    pub path: String,
+    /// Expected query pairs (literals).
+    pub query: Vec<(String, String)>,
+    /// Success status.
+    pub status: u16,
+    /// Success body example (JSON literal), if any.
+    pub response: Option<String>,
+    /// Documented errors: (status, kind variant, body literal, vendor message literal).
+    pub errors: Vec<ErrorCase>,
+}
+
+/// A documented error for the tests.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorCase {
+    /// Status.
+    pub status: u16,
+    /// `ErrorKind` variant.
+    pub kind: String,
+    /// Body JSON literal.
+    pub body: String,
+    /// Message the error must carry (literal), if the body has one.
+    pub message: Option<String>,
+}
+
+/// The documented meaning of a status code, as an `ErrorKind` variant.
+pub fn error_kind(code: u16) -> &'static str {
+    match code {
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "NotFound",
+        429 => "RateLimited",
+        500..=599 => "ServerError",
+        _ => "Other",
+    }
+}
+
+/// Percent-encodes one path segment the way the generated runtime does.
+pub fn encode_segment(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// API-wide facts.
+pub fn lower_client(spec: &Spec) -> ClientIr {
+    let api = &spec.api;
+    let mut scope = Scope::default();
+    let servers: Vec<ServerIr> = api
+        .servers
+        .iter()
+        .map(|s| ServerIr {
+            variant: scope.claim(names::camel(&s.name)),
+            url: lit(&s.url),
+            doc: doc_attrs(&match &s.description {
+                Some(d) => format!("{}: `{}`. {d}", s.name, s.url),
+                None => format!("{}: `{}`.", s.name, s.url),
+            }),
+            name: lit(&s.name),
+        })
+        .collect();
+    let default_server = api
+        .servers
+        .iter()
+        .position(|s| s.default)
+        .and_then(|i| servers.get(i))
+        .or(servers.first())
+        .map(|s| s.variant.clone())
+        .unwrap_or_default();
+    ClientIr {
+        servers,
+        default_server,
+        auth_header: lit(&api.auth.header),
+        auth_prefix: lit(&format!("{} ", api.auth.prefix)),
+        auth_doc: doc_attrs(&api.auth.description),
+        headers: {
+            let mut headers: Vec<(String, String)> = api
+                .headers
+                .iter()
+                .map(|h| (lit(&h.name), lit(&h.value)))
+                .collect();
+            // Every answer the client decodes is JSON; say so unless the spec already does.
+            if !api
+                .headers
+                .iter()
+                .any(|h| h.name.eq_ignore_ascii_case("accept"))
+            {
+                headers.insert(0, (lit("Accept"), lit("application/json")));
+            }
+            headers
+        },
+        rate_limit: api.rate_limit.as_deref().map(doc_attrs).unwrap_or_default(),
+    }
+}
+
+/// Lowers every resource.
+pub(crate) fn lower_resources(l: &mut Lowerer<'_>) -> Vec<ResourceIr> {
+    let spec = l.spec;
+    let mut handles = Scope::default();
+    for n in ["Client", "ClientBuilder"] {
+        handles.claim(n.into());
+    }
+    // Handles live next to a glob import of the models; they must not shadow one.
+    for m in l.models.iter().chain(l.late_models.iter()) {
+        handles.claim(m.name().to_string());
+    }
+    spec.resources
+        .iter()
+        .map(|r| lower_resource(l, r, &mut handles))
+        .collect()
+}
+
+fn lower_resource(l: &mut Lowerer<'_>, r: &Resource, handles: &mut Scope) -> ResourceIr {
+    // Parameter enums live in the resource's module; the model names are reserved there too,
+    // because the module imports the models.
+    let saved_models = std::mem::take(&mut l.models);
+    let mut local = Scope::default();
+    for m in &saved_models {
+        local.claim(m.name().to_string());
+    }
+    for n in [
+        "Client",
+        "Error",
+        "Result",
+        "Secret",
+        "Nullable",
+        "EpochSeconds",
+    ] {
+        local.claim(n.into());
+    }
+    let saved_scope = std::mem::replace(&mut l.scope, local);
+    let handle = handles.claim(format!("{}Resource", names::camel(&r.name)));
+    let mut fn_scope = Scope::default();
+    let mut actions = Vec::new();
+    for (aname, a) in &r.actions {
+        let request = l.scope.claim(format!("{}Request", names::camel(aname)));
+        actions.push(lower_action(
+            l,
+            r,
+            aname,
+            a,
+            request,
+            fn_scope.claim(names::snake(aname)),
+        ));
+    }
+    let local_models = std::mem::replace(&mut l.models, saved_models);
+    l.scope = saved_scope;
+    let mut doc = format!("{}: {}", r.title, r.description);
+    doc.push_str(&format!("\n\nPath: `{}{}`.", spec_base(l.spec), r.path));
+    ResourceIr {
+        name: r.name.clone(),
+        module: names::snake(&r.name),
+        accessor: names::snake(&r.name),
+        handle,
+        title: r.title.clone(),
+        doc: doc_attrs(&doc),
+        actions,
+        models: local_models,
+    }
+}
+
+fn spec_base(spec: &Spec) -> &str {
+    &spec.api.base_path
+}
+
+fn lower_param(
+    l: &mut Lowerer<'_>,
+    p: &Param,
+    hint: &str,
+    global: bool,
+    scope: &mut Scope,
+) -> ParamIr {
+    let ty = l.type_of(&p.schema, hint, false);
+    let field = scope.claim(names::snake(&p.name));
+    let is_string = ty == "String";
+    let (arg_ty, into) = if is_string {
+        ("impl Into<String>".to_string(), true)
+    } else {
+        (ty.clone(), false)
+    };
+    let mut doc = p.description.clone();
+    if let Some(values) = p.schema.get("enum").and_then(Value::as_array) {
+        let vals: Vec<String> = values
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| v.to_string())
+            })
+            .collect();
+        doc.push_str(&format!("\n\nAccepted values: {}.", vals.join(", ")));
+    }
+    if let Some(d) = &p.default {
+        doc.push_str(&format!("\n\nDefault: `{}`.", wire_text(d)));
+    }
+    if let Some(e) = &p.example {
+        doc.push_str(&format!("\n\nExample: `{}`.", wire_text(e)));
+    }
+    let always = if global {
+        p.default.as_ref().map(|d| lit(&wire_text(d)))
+    } else {
+        None
+    };
+    let example_expr = match (&p.example, p.location) {
+        (Some(e), _) => Some(value_expr(&ty, e)),
+        (None, ParamIn::Path) => Some(value_expr(&ty, &Value::String("example".into()))),
+        (None, _) => None,
+    };
+    ParamIr {
+        field,
+        wire: lit(&p.name),
+        location: p.location.as_str().to_string(),
+        arg_ty,
+        store_ty: ty,
+        into,
+        doc: doc_attrs(&doc),
+        always,
+        example_expr,
+        example_wire: p.example.as_ref().map(|e| lit(&wire_text(e))),
+    }
+}
+
+/// A JSON value as it is written in a URL or header.
+fn wire_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A Rust expression producing `v` as type `ty` (used by the generated tests).
+fn value_expr(ty: &str, v: &Value) -> String {
+    match ty {
+        "String" => lit(&wire_text(v)),
+        "bool" | "i64" | "f64" => match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        },
+        "uuid::Uuid" => format!("{}.parse::<uuid::Uuid>().unwrap()", lit(&wire_text(v))),
+        _ => format!("{ty}::from({})", lit(&wire_text(v))),
+    }
+}
+
+fn lower_action(
+    l: &mut Lowerer<'_>,
+    r: &Resource,
+    aname: &str,
+    a: &Action,
+    request: String,
+    fn_name: String,
+) -> ActionIr {
+    let spec = l.spec;
+    let hint = names::camel(aname);
+    let mut scope = Scope::default();
+    for n in ["client", "body", "send", "send_with_response"] {
+        scope.claim(n.into());
+    }
+    let mut required = Vec::new();
+    let mut optional = Vec::new();
+    let path_params: Vec<&Param> = a
+        .params
+        .iter()
+        .filter(|p| p.location == ParamIn::Path)
+        .collect();
+    // Arguments follow the path order, then other required parameters.
+    let template = format!("{}{}{}", spec.api.base_path, r.path, a.path);
+    let order = crate::validate::placeholders(&template).unwrap_or_default();
+    let mut ordered: Vec<&Param> = order
+        .iter()
+        .filter_map(|n| path_params.iter().find(|p| &p.name == n).copied())
+        .collect();
+    ordered.extend(a.params.iter().filter(|p| p.location != ParamIn::Path));
+    for p in ordered {
+        let ir = lower_param(
+            l,
+            p,
+            &format!("{hint}{}", names::camel(&p.name)),
+            false,
+            &mut scope,
+        );
+        if p.required {
+            required.push(ir);
+        } else {
+            optional.push(ir);
+        }
+    }
+    for p in &spec.api.parameters {
+        let ir = lower_param(l, p, &names::camel(&p.name), true, &mut scope);
+        if p.required {
+            required.push(ir);
+        } else {
+            optional.push(ir);
+        }
+    }
+    let mut path_format = String::new();
+    let mut rest = template.as_str();
+    while let Some(open) = rest.find('{') {
+        path_format.push_str(&rest[..open]);
+        path_format.push_str("{}");
+        let close = rest[open..].find('}').map_or(rest.len(), |c| open + c + 1);
+        rest = &rest[close..];
+    }
+    path_format.push_str(rest);
+    // Expected test path: example values, encoded.
+    let mut test_path = template.clone();
+    for p in &path_params {
+        let ex = p
+            .example
+            .as_ref()
+            .map(wire_text)
+            .unwrap_or_else(|| "example".into());
+        test_path = test_path.replace(&format!("{{{}}}", p.name), &encode_segment(&ex));
+    }
+    let body = a.body.as_ref().map(|b| {
+        let ty = l.type_of(
+            &b.schema,
+            &format!("{}{hint}Body", names::camel(&r.name)),
+            true,
+        );
+        let ex = b
+            .example
+            .clone()
+            .or_else(|| schema_example(spec, &b.schema));
+        BodyIr {
+            field: "body".into(),
+            ty,
+            required: b.required,
+            doc: doc_attrs(&b.description),
+            example: ex.map(|e| lit(&e.to_string())),
+        }
+    });
+    let success = a.responses.first();
+    let (response, has_response_body) = match success.and_then(|s| s.schema.as_ref()) {
+        Some(s) => (
+            l.type_of(
+                s,
+                &format!("{}{hint}Response", names::camel(&r.name)),
+                false,
+            ),
+            true,
+        ),
+        None => ("()".to_string(), false),
+    };
+    let page = a.paginated.as_ref().and_then(|pg| {
+        let schema = success.and_then(|s| s.schema.as_ref())?;
+        let resolved = resolve(spec, schema);
+        let items_schema = resolved.get("properties")?.get(&pg.items)?.get("items")?;
+        let item_ty = l.type_of(items_schema, &format!("{hint}Item"), false);
+        let find = |n: &str| {
+            optional
+                .iter()
+                .chain(required.iter())
+                .find(|p| p.wire == lit(n))
+                .map(|p| p.field.clone())
+        };
+        let page_field = find("page")?;
+        let per_page_field = find("perPage")?;
+        let string_pages = optional
+            .iter()
+            .any(|p| p.field == page_field && p.store_ty == "String");
+        let required_fields: Vec<&str> = resolved
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let first_page = a
+            .params
+            .iter()
+            .find(|p| p.name == "page")
+            .and_then(|p| p.default.as_ref())
+            .and_then(|d| {
+                d.as_u64()
+                    .or_else(|| d.as_str().and_then(|s| s.parse().ok()))
+            })
+            .unwrap_or(0);
+        Some(PageIr {
+            items: names::snake(&pg.items),
+            total: names::snake(&pg.total),
+            item_ty,
+            page_field,
+            per_page_field,
+            string_pages,
+            items_optional: !required_fields.contains(&pg.items.as_str()),
+            total_optional: !required_fields.contains(&pg.total.as_str()),
+            first_page,
+            items_wire: lit(&pg.items),
+            total_wire: lit(&pg.total),
+            page_wire: lit("page"),
+            per_page_wire: lit("perPage"),
+            per_page_two: if optional
+                .iter()
+                .any(|p| p.wire == lit("perPage") && p.store_ty == "String")
+            {
+                "\"2\"".into()
+            } else {
+                "2".into()
+            },
+        })
+    });
+    let mut query = Vec::new();
+    for p in &optional {
+        if p.location != "query" {
+            continue;
+        }
+        if let Some(w) = &p.example_wire {
+            query.push((p.wire.clone(), w.clone()));
+        } else if let Some(d) = &p.always {
+            query.push((p.wire.clone(), d.clone()));
+        }
+    }
+    for p in &required {
+        if p.location == "query" {
+            if let Some(w) = &p.example_wire {
+                query.push((p.wire.clone(), w.clone()));
+            }
+        }
+    }
+    let response_example = success.and_then(|s| {
+        s.example
+            .clone()
+            .or_else(|| s.schema.as_ref().and_then(|sc| schema_example(spec, sc)))
+    });
+    let mut errors = Vec::new();
+    let mut codes = Vec::new();
+    for e in a.errors.iter().chain(spec.api.errors.iter()) {
+        if codes.contains(&e.code) {
+            continue;
+        }
+        codes.push(e.code);
+        let body = e
+            .example
+            .clone()
+            .or_else(|| e.schema.as_ref().and_then(|s| schema_example(spec, s)))
+            .unwrap_or(Value::Object(Default::default()));
+        let message = ["message", "detail"]
+            .iter()
+            .find_map(|k| body.get(*k).and_then(Value::as_str))
+            .map(lit);
+        errors.push(ErrorCase {
+            status: e.code,
+            kind: error_kind(e.code).into(),
+            body: lit(&body.to_string()),
+            message,
+        });
+    }
+    let mut doc = a.summary.clone();
+    if let Some(d) = &a.description {
+        doc.push_str("\n\n");
+        doc.push_str(d);
+    }
+    doc.push_str(&format!("\n\n`{} {}`", a.method, template));
+    if !a.scopes.is_empty() {
+        doc.push_str(&format!(
+            "\n\nScopes (at least one): {}.",
+            a.scopes.join(", ")
+        ));
+    }
+    ActionIr {
+        name: aname.to_string(),
+        fn_name,
+        request,
+        doc: doc_attrs(&doc),
+        method: a.method.clone(),
+        idempotent: matches!(a.method.as_str(), "GET" | "HEAD" | "PUT" | "DELETE"),
+        path_format: lit(&path_format),
+        required,
+        optional,
+        body,
+        response,
+        has_response_body,
+        page,
+        has_path_params: !path_params.is_empty(),
+        test: ActionTest {
+            path: lit(&test_path),
+            query,
+            status: success.map_or(200, |s| s.code),
+            response: if has_response_body {
+                response_example.map(|e| lit(&e.to_string()))
+            } else {
+                None
+            },
+            errors,
+        },
+    }
+}
+
+fn resolve<'a>(spec: &'a Spec, s: &'a Value) -> &'a Value {
+    let mut cur = s;
+    for _ in 0..crate::validate::MAX_SCHEMA_DEPTH {
+        match cur
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| spec.schemas.get(r))
+        {
+            Some(n) => cur = n,
+            None => break,
+        }
+    }
+    cur
+}
+
+fn schema_example(spec: &Spec, s: &Value) -> Option<Value> {
+    resolve(spec, s)
+        .get("examples")
+        .and_then(Value::as_array)
+        .and_then(|e| e.first())
+        .cloned()
+}

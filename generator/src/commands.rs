@@ -1,0 +1,84 @@
+//! The `generate` and `check` commands, shared by `cargo xtask` and the `sdkgen` binary.
+//! Each prints its report and returns whether it succeeded.
+
+use std::path::Path;
+use std::time::Instant;
+
+/// The command that regenerates the given APIs.
+pub fn fix_command(apis: &[String]) -> String {
+    let mut cmd = "cargo xtask generate".to_string();
+    for a in apis {
+        cmd.push_str(&format!(" --api {a}"));
+    }
+    cmd
+}
+
+/// Regenerates everything in memory, then writes only what changed. Writes nothing when any
+/// stage fails.
+pub fn generate(root: &Path, apis: &[String]) -> bool {
+    let started = Instant::now();
+    let generated = match crate::generate(root, apis) {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("{e}");
+            eprintln!("nothing was written.");
+            return false;
+        }
+    };
+    match crate::output::write(root, &generated.files, &generated.owned) {
+        Ok(report) => {
+            for f in &report.created {
+                println!("created {f}");
+            }
+            for f in &report.updated {
+                println!("updated {f}");
+            }
+            for f in &report.removed {
+                println!("removed {f}");
+            }
+            let t = generated.timings;
+            println!(
+                "stages: load {:.0?}, validate {:.0?}, lower {:.0?}, render {:.0?}",
+                t.load, t.validate, t.lower, t.render
+            );
+            println!(
+                "{} created, {} updated, {} removed, {} unchanged in {:.0?} (generation {:.0?})",
+                report.created.len(),
+                report.updated.len(),
+                report.removed.len(),
+                report.unchanged,
+                started.elapsed(),
+                generated.timings.total()
+            );
+            true
+        }
+        Err(e) => {
+            eprintln!("writing generated/ failed: {e}");
+            false
+        }
+    }
+}
+
+/// Regenerates in memory and compares with the disk; prints the drift report.
+pub fn check(root: &Path, apis: &[String]) -> bool {
+    match crate::check_workspace(root, apis) {
+        Ok(outcome) => {
+            println!("generation took {:.1?}", outcome.generation);
+            if outcome.drift.is_clean() {
+                println!("generated/ is current ({} files)", outcome.files);
+                true
+            } else {
+                print!("{}", outcome.drift.report(&fix_command(apis)));
+                false
+            }
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            eprintln!(
+                "generated/ cannot be checked until this is fixed; then run `{}`.",
+                fix_command(apis)
+            );
+            false
+        }
+    }
+}

@@ -1,0 +1,232 @@
+//! The drift check: the repository's own `generated/` must be current, and every kind of
+//! drift must be caught and fixed by `generate`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// `cargo test` fails on drift with the same report `cargo xtask check` prints.
+#[test]
+fn committed_generated_tree_is_current() {
+    let outcome = sdkgen::check_workspace(&workspace(), &[]).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        outcome.drift.is_clean(),
+        "{}",
+        outcome.drift.report("cargo xtask generate")
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if name == "target" {
+            continue;
+        }
+        let (src, dst) = (entry.path(), to.join(&name));
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&src, &dst);
+        } else {
+            std::fs::copy(&src, &dst).unwrap();
+        }
+    }
+}
+
+/// A temporary copy of the parts of the tree the generator reads and writes.
+fn tree() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for dir in ["spec", "templates", "generated"] {
+        copy_dir(&workspace().join(dir), &tmp.path().join(dir));
+    }
+    tmp
+}
+
+fn check_report(root: &Path) -> Option<String> {
+    let outcome = sdkgen::check_workspace(root, &[]).unwrap_or_else(|e| panic!("{e}"));
+    (!outcome.drift.is_clean()).then(|| outcome.drift.report("cargo xtask generate"))
+}
+
+fn regenerate(root: &Path) {
+    let g = sdkgen::generate(root, &[]).unwrap_or_else(|e| panic!("{e}"));
+    sdkgen::output::write(root, &g.files, &g.owned).unwrap();
+}
+
+fn append(path: &Path, text: &str) {
+    let mut s = std::fs::read_to_string(path).unwrap();
+    s.push_str(text);
+    std::fs::write(path, s).unwrap();
+}
+
+#[test]
+fn an_edited_generated_file_is_stale_then_fixed() {
+    let t = tree();
+    let file = t.path().join("generated/mist/src/models.rs");
+    append(&file, "// a hand edit\n");
+    let report = check_report(t.path()).expect("drift not detected");
+    assert!(
+        report.contains("stale: generated/mist/src/models.rs"),
+        "{report}"
+    );
+    assert!(
+        report.contains("-// a hand edit"),
+        "the diff shows the edit: {report}"
+    );
+    assert!(report.contains("cargo xtask generate"), "{report}");
+    regenerate(t.path());
+    assert_eq!(check_report(t.path()), None);
+}
+
+#[test]
+fn a_deleted_generated_file_is_missing_then_restored() {
+    let t = tree();
+    std::fs::remove_file(t.path().join("generated/mist/src/support.rs")).unwrap();
+    let report = check_report(t.path()).expect("drift not detected");
+    assert!(
+        report.contains("missing: generated/mist/src/support.rs"),
+        "{report}"
+    );
+    regenerate(t.path());
+    assert_eq!(check_report(t.path()), None);
+}
+
+#[test]
+fn an_extra_file_is_unexpected_then_removed() {
+    let t = tree();
+    std::fs::write(t.path().join("generated/mist/src/extra.rs"), "// stray\n").unwrap();
+    let report = check_report(t.path()).expect("drift not detected");
+    assert!(
+        report.contains("unexpected: generated/mist/src/extra.rs"),
+        "{report}"
+    );
+    regenerate(t.path());
+    assert!(!t.path().join("generated/mist/src/extra.rs").exists());
+    assert_eq!(check_report(t.path()), None);
+}
+
+#[test]
+fn an_edited_spec_makes_output_stale() {
+    let t = tree();
+    let file = t.path().join("spec/mist/api.yaml");
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("version: 0.1.0", "version: 0.1.1");
+    std::fs::write(&file, text).unwrap();
+    let report = check_report(t.path()).expect("drift not detected");
+    assert!(
+        report.contains("stale: generated/mist/Cargo.toml"),
+        "{report}"
+    );
+    regenerate(t.path());
+    assert_eq!(check_report(t.path()), None);
+}
+
+#[test]
+fn an_edited_template_makes_output_stale() {
+    let t = tree();
+    append(
+        &t.path().join("templates/rust/support.rs.tera"),
+        "\n/// Added by a template edit.\npub const TEMPLATE_EDIT: u8 = 1;\n",
+    );
+    let report = check_report(t.path()).expect("drift not detected");
+    assert!(
+        report.contains("stale: generated/mist/src/support.rs"),
+        "{report}"
+    );
+    assert!(
+        report.contains("+pub const TEMPLATE_EDIT: u8 = 1;"),
+        "{report}"
+    );
+    regenerate(t.path());
+    assert_eq!(check_report(t.path()), None);
+}
+
+fn snapshot(root: &Path) -> Vec<(String, Vec<u8>, std::time::SystemTime)> {
+    sdkgen::output::existing_files(root, "generated")
+        .unwrap()
+        .into_iter()
+        .map(|rel| {
+            let p = root.join(&rel);
+            let mtime = std::fs::metadata(&p).unwrap().modified().unwrap();
+            (rel, std::fs::read(&p).unwrap(), mtime)
+        })
+        .collect()
+}
+
+#[test]
+fn a_broken_spec_leaves_generated_untouched() {
+    let t = tree();
+    // A change that would alter the output, plus a defect: nothing may be written.
+    let file = t.path().join("spec/mist/api.yaml");
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("version: 0.1.0", "version: 0.2.0");
+    std::fs::write(&file, format!("{text}\nunknown_key: 1\n")).unwrap();
+    let before = snapshot(t.path());
+    let err = sdkgen::generate(t.path(), &[]).expect_err("a broken spec must fail");
+    assert!(err.to_string().contains("spec/mist/api.yaml:"), "{err}");
+    let out = Command::new(env!("CARGO_BIN_EXE_sdkgen"))
+        .arg("--workspace")
+        .arg(t.path())
+        .arg("generate")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown key `unknown_key`"));
+    assert_eq!(
+        snapshot(t.path()),
+        before,
+        "generated/ changed although generation failed"
+    );
+}
+
+#[test]
+fn unchanged_files_keep_their_mtime() {
+    let t = tree();
+    let before = snapshot(t.path());
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    regenerate(t.path());
+    assert_eq!(snapshot(t.path()), before);
+}
+
+#[test]
+fn output_is_identical_across_working_directories_and_locales() {
+    let (a, b) = (tree(), tree());
+    let elsewhere = tempfile::tempdir().unwrap();
+    for (root, cwd, tz, lang) in [
+        (a.path(), a.path(), "UTC", "C"),
+        (b.path(), elsewhere.path(), "Asia/Kolkata", "de_DE.UTF-8"),
+    ] {
+        std::fs::remove_dir_all(root.join("generated")).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_sdkgen"))
+            .current_dir(cwd)
+            .env("TZ", tz)
+            .env("LANG", lang)
+            .env("LC_ALL", lang)
+            .arg("--workspace")
+            .arg(root)
+            .arg("generate")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let files = |root: &Path| -> Vec<(String, Vec<u8>)> {
+        snapshot(root).into_iter().map(|(p, b, _)| (p, b)).collect()
+    };
+    let (fa, fb) = (files(a.path()), files(b.path()));
+    assert!(!fa.is_empty());
+    assert_eq!(fa, fb);
+    // And both equal the committed tree.
+    let committed: Vec<(String, Vec<u8>)> = files(&workspace());
+    assert_eq!(fa, committed);
+}

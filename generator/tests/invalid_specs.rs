@@ -1,0 +1,68 @@
+//! Every broken spec under `tests/fixtures/invalid/<case>/` must fail to load with the
+//! diagnostics listed in its `expected.txt` (each non-empty line must appear in the report,
+//! which is the exact text a maintainer sees), and must never panic.
+
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn spec_dir(case: &Path) -> String {
+    let mut apis: Vec<String> = std::fs::read_dir(case.join("spec"))
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    apis.sort();
+    format!(
+        "spec/{}",
+        apis.first().map(String::as_str).unwrap_or("missing")
+    )
+}
+
+#[test]
+fn every_invalid_fixture_reports_its_expected_diagnostics() {
+    let dir = fixtures().join("invalid");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(
+        cases.len() >= 15,
+        "expected at least 15 invalid fixtures, found {}",
+        cases.len()
+    );
+    let mut failures = Vec::new();
+    for case in &cases {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let expected = std::fs::read_to_string(case.join("expected.txt"))
+            .unwrap_or_else(|e| panic!("{name}: cannot read expected.txt: {e}"));
+        let report = match sdkgen::load_checked(case, &spec_dir(case)) {
+            Ok(_) => {
+                failures.push(format!("{name}: loaded without problems"));
+                continue;
+            }
+            Err(diags) => diags.to_string(),
+        };
+        for line in expected.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            if !report.contains(line) {
+                failures.push(format!("{name}: missing `{line}` in:\n{report}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn the_valid_fixture_loads_cleanly() {
+    let case = fixtures().join("valid");
+    if let Err(diags) = sdkgen::load_checked(&case, "spec/shop") {
+        panic!("{diags}");
+    }
+}
