@@ -68,7 +68,7 @@ pub fn did_you_mean<'a>(
                 c,
             )
         })
-        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
+        .filter(|(d, c)| *d <= 1.max(c.len().min(word.len()) / 3))
         .min_by_key(|(d, c)| (*d, c.to_string()))
         .map(|(_, c)| format!("did you mean `{c}`?"))
 }

@@ -136,6 +136,8 @@ pub fn load(workspace: &Path, spec_dir: &str) -> (Option<Loaded>, Vec<Diagnostic
     }
 
     let mut schemas = BTreeMap::new();
+    // Schema files that exist but did not load: references to them are not reported again.
+    let mut broken = std::collections::BTreeSet::new();
     for (stem, rel) in list_files(
         &root,
         spec_dir,
@@ -144,6 +146,7 @@ pub fn load(workspace: &Path, spec_dir: &str) -> (Option<Loaded>, Vec<Diagnostic
         &mut diags,
     ) {
         let Some(node) = read_tree(workspace, &rel, &mut diags) else {
+            broken.insert(stem);
             continue;
         };
         let path = format!("schemas.{stem}");
@@ -168,6 +171,7 @@ pub fn load(workspace: &Path, spec_dir: &str) -> (Option<Loaded>, Vec<Diagnostic
             resources,
             schemas,
             source: spec_dir.to_string(),
+            broken_schemas: broken,
         },
         sources,
     });
@@ -309,6 +313,15 @@ fn read_tree(workspace: &Path, rel: &str, diags: &mut Vec<Diagnostic>) -> Option
         return None;
     }
     match yaml::parse(&text) {
+        Ok(node) if node.value == NodeValue::Null => {
+            diags.push(Diagnostic::new(
+                rel,
+                Some(Pos { line: 1, col: 1 }),
+                "",
+                "file is empty (it holds only comments)",
+            ));
+            None
+        }
         Ok(node) => Some(node),
         Err(problems) => {
             diags.extend(

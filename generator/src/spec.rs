@@ -17,6 +17,8 @@ pub struct Spec {
     pub schemas: BTreeMap<String, Value>,
     /// The spec folder as given (`spec/losant`), used in `@generated` headers.
     pub source: String,
+    /// Schema files that exist but failed to load (already reported).
+    pub broken_schemas: std::collections::BTreeSet<String>,
 }
 
 /// `api.yaml`.

@@ -159,7 +159,22 @@ impl Validator<'_> {
                 "base_path must start with `/` and not end with `/`",
             );
         }
+        if api.base_path.contains(['{', '}']) {
+            self.push(
+                "api.base_path",
+                format!(
+                    "base_path `{}` must not contain placeholders; path parameters belong in resource paths",
+                    api.base_path
+                ),
+            );
+        }
         for (i, p) in api.parameters.iter().enumerate() {
+            if p.location == ParamIn::Header && !is_token(&p.name) {
+                self.push(
+                    &format!("api.parameters[{i}].name"),
+                    format!("`{}` is not a valid HTTP header name", p.name),
+                );
+            }
             if p.location == ParamIn::Path {
                 self.push(
                     &format!("api.parameters[{i}].in"),
@@ -254,7 +269,9 @@ impl Validator<'_> {
             }
         }
         for (target, path) in all {
-            if !self.spec.schemas.contains_key(&target) {
+            if !self.spec.schemas.contains_key(&target)
+                && !self.spec.broken_schemas.contains(&target)
+            {
                 let mut d = self.src.diag(
                     &path,
                     format!("`$ref: {target}` names no schema of this spec"),
@@ -340,7 +357,9 @@ impl Validator<'_> {
                     );
                 }
                 let template = format!("{}{}", r.path, a.path);
-                let placeholders = match placeholders(&template) {
+                let parsed = placeholders(&template);
+                let template_ok = parsed.is_ok();
+                let placeholders = match parsed {
                     Ok(p) => p,
                     Err(msg) => {
                         let at = if a.path.is_empty() {
@@ -353,15 +372,38 @@ impl Validator<'_> {
                     }
                 };
                 let mut names: HashMap<String, usize> = HashMap::new();
-                let mut rust_names: HashMap<String, String> = HashMap::new();
+                let mut rust_names: HashMap<String, String> = spec
+                    .api
+                    .parameters
+                    .iter()
+                    .map(|p| {
+                        (
+                            p.name.trim_start_matches('_').to_snake_case(),
+                            p.name.clone(),
+                        )
+                    })
+                    .collect();
                 for (i, p) in a.params.iter().enumerate() {
                     let ppath = format!("{base}.params[{i}]");
-                    if names.insert(p.name.clone(), i).is_some()
-                        || global_names.contains(&p.name.as_str())
-                    {
+                    if names.insert(p.name.clone(), i).is_some() {
                         self.push(
                             &format!("{ppath}.name"),
                             format!("parameter `{}` is declared twice", p.name),
+                        );
+                    } else if global_names.contains(&p.name.as_str()) {
+                        let d = self
+                            .src
+                            .diag(&format!("{ppath}.name"), format!("parameter `{}` is declared twice", p.name))
+                            .with_hint(format!(
+                                "`api.yaml` already declares `{}` under `parameters` for every action",
+                                p.name
+                            ));
+                        self.diags.push(d);
+                    }
+                    if p.location == ParamIn::Header && !is_token(&p.name) {
+                        self.push(
+                            &format!("{ppath}.name"),
+                            format!("`{}` is not a valid HTTP header name", p.name),
                         );
                     }
                     let key = p.name.trim_start_matches('_').to_snake_case();
@@ -369,10 +411,7 @@ impl Validator<'_> {
                         if other != p.name {
                             self.push(
                                 &format!("{ppath}.name"),
-                                format!(
-                                    "parameter `{}` collides with `{other}`: both become `{key}` in Rust",
-                                    p.name
-                                ),
+                                format!("parameter `{}` collides with `{other}`: both become `{key}` in Rust", p.name),
                             );
                         }
                     }
@@ -383,7 +422,7 @@ impl Validator<'_> {
                                 format!("path parameter `{}` must be `required: true`", p.name),
                             );
                         }
-                        if !placeholders.contains(&p.name) {
+                        if template_ok && !placeholders.contains(&p.name) {
                             self.push(
                                 &format!("{ppath}.name"),
                                 format!(
@@ -497,6 +536,8 @@ impl Validator<'_> {
             .and_then(|r| r.schema.as_ref())
             .map(|s| self.deref(s).clone());
         match schema {
+            // An unresolved `$ref` is reported on its own; the fields cannot be checked.
+            Some(s) if s.get("$ref").is_some() => {}
             Some(s) => {
                 for (field, key) in [(&pg.items, "items"), (&pg.total, "total")] {
                     if s.get("properties")

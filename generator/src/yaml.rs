@@ -145,32 +145,43 @@ pub fn parse(text: &str) -> Result<Node, Vec<ParseProblem>> {
     if let Some(problem) = tab_indentation(text) {
         return Err(vec![problem]);
     }
-    // serde_yaml first: its messages are the clearest for broken syntax.
-    if let Err(err) = serde_yaml::from_str::<serde_yaml::Value>(text) {
-        let pos = err
-            .location()
-            .map(|l| Pos {
-                line: l.line(),
-                col: l.column(),
-            })
-            .unwrap_or(Pos { line: 1, col: 1 });
-        let message = clean_serde_yaml_message(&err.to_string());
-        // serde_yaml reports duplicate keys too, but only the first; the tree builder below
-        // finds them all, so fall through for those.
-        if !message.contains("duplicate entry") {
-            return Err(vec![ParseProblem {
+    // serde_yaml (libyaml) names the construct a syntax error is in ("while parsing a flow
+    // sequence at line 9 column 13"); yaml-rust2 sometimes points closer to the cause (an
+    // unclosed quote where it opens). Both run; the one that points earlier wins.
+    let libyaml = serde_yaml::from_str::<serde_yaml::Value>(text)
+        .err()
+        .and_then(|err| {
+            let pos = err
+                .location()
+                .map(|l| Pos {
+                    line: l.line(),
+                    col: l.column(),
+                })
+                .unwrap_or(Pos { line: 1, col: 1 });
+            let message = clean_serde_yaml_message(&err.to_string(), pos);
+            // Duplicate keys are found by the tree builder below, all of them, with positions.
+            (!message.contains("duplicate entry")).then_some(ParseProblem {
                 pos,
                 message: format!("invalid YAML: {message}"),
-            }]);
-        }
-    }
+            })
+        });
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
-    if let Err(err) = parser.load(&mut builder, false) {
-        return Err(vec![ParseProblem {
+    let scanner = parser
+        .load(&mut builder, false)
+        .err()
+        .map(|err| ParseProblem {
             pos: Pos::from_marker(err.marker()),
             message: format!("invalid YAML: {}", err.info()),
-        }]);
+        });
+    match (libyaml, scanner) {
+        (Some(a), Some(b)) => {
+            let pick = if a.pos <= b.pos { a } else { b };
+            return Err(vec![pick]);
+        }
+        (Some(a), None) => return Err(vec![a]),
+        (None, Some(b)) => return Err(vec![b]),
+        (None, None) => {}
     }
     if !builder.problems.is_empty() {
         return Err(builder.problems);
@@ -201,12 +212,10 @@ fn tab_indentation(text: &str) -> Option<ParseProblem> {
     None
 }
 
-/// serde_yaml appends " at line L column C" to its messages; the position is printed separately.
-fn clean_serde_yaml_message(message: &str) -> String {
-    match message.find(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
-    }
+/// serde_yaml appends " at line L column C" for the error's own position, which is printed
+/// separately; positions of the context ("while parsing ... at line 9 column 13") stay.
+fn clean_serde_yaml_message(message: &str, pos: Pos) -> String {
+    message.replacen(&format!(" at line {} column {}", pos.line, pos.col), "", 1)
 }
 
 enum Frame {
@@ -326,10 +335,15 @@ impl MarkedEventReceiver for Builder {
                         pos: p,
                         value: NodeValue::Seq(items),
                     },
-                    Some(Frame::Map(p, entries, _, _)) => Node {
-                        pos: p,
-                        value: NodeValue::Map(entries),
-                    },
+                    Some(Frame::Map(p, entries, _, _)) => {
+                        // yaml-rust2 marks a block mapping at the `:` of its first key; the
+                        // mapping starts at that key.
+                        let start = entries.first().map_or(p, |(k, _)| k.pos.min(p));
+                        Node {
+                            pos: start,
+                            value: NodeValue::Map(entries),
+                        }
+                    }
                     None => return,
                 };
                 self.push_value(node);

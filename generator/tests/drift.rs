@@ -230,3 +230,38 @@ fn output_is_identical_across_working_directories_and_locales() {
     let committed: Vec<(String, Vec<u8>)> = files(&workspace());
     assert_eq!(fa, committed);
 }
+
+#[test]
+fn a_typo_in_a_losant_parameter_is_reported_with_file_line_and_column() {
+    let t = tree();
+    let file = t
+        .path()
+        .join("spec/losant/resources/applicationApiToken.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.trim() == "required: true")
+        .expect("a required parameter")
+        + 1;
+    let col = text
+        .lines()
+        .nth(line - 1)
+        .unwrap()
+        .find("required")
+        .unwrap()
+        + 1;
+    std::fs::write(&file, text.replacen("required: true", "requird: true", 1)).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_sdkgen"))
+        .arg("--workspace")
+        .arg(t.path())
+        .arg("check")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let want = format!(
+        "spec/losant/resources/applicationApiToken.yaml:{line}:{col}: unknown key `requird`"
+    );
+    assert!(stderr.contains(&want), "expected `{want}` in:\n{stderr}");
+    assert!(stderr.contains("did you mean `required`?"), "{stderr}");
+}
