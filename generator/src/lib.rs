@@ -14,6 +14,7 @@ pub mod lower;
 pub mod markdown;
 pub mod names;
 pub mod output;
+pub mod pages;
 pub mod render;
 pub mod spec;
 pub mod templates;

@@ -51,5 +51,6 @@ pub fn render_crate(
             files,
         )?;
     }
+    crate::pages::render_pages(tera, spec, ir, &root, files)?;
     Ok(())
 }
