@@ -22,6 +22,7 @@ pub fn render_crate(
     let src = &spec.source;
     for (template, out) in [
         ("rust/Cargo.toml.tera", "Cargo.toml"),
+        ("rust/README.md.tera", "README.md"),
         ("rust/lib.rs.tera", "src/lib.rs"),
         ("rust/models.rs.tera", "src/models.rs"),
         ("rust/support.rs.tera", "src/support.rs"),
@@ -30,6 +31,7 @@ pub fn render_crate(
         ("rust/resources/mod.rs.tera", "src/resources/mod.rs"),
         ("rust/tests/examples.rs.tera", "tests/examples.rs"),
         ("rust/tests/client.rs.tera", "tests/client.rs"),
+        ("rust/tests/runtime.rs.tera", "tests/runtime.rs"),
     ] {
         render_into(tera, template, ir, &format!("{root}/{out}"), src, files)?;
     }
