@@ -54,6 +54,8 @@ pub struct CrateIr {
     pub examples: Vec<ExampleCase>,
     /// Whether any model uses a date-time.
     pub uses_datetime: bool,
+    /// A `recursion_limit` for crates whose types nest deeper than rustc's default allows.
+    pub recursion_limit: Option<usize>,
     /// Structs to probe with an unknown field.
     pub unknown_fields: Vec<ProbeCase>,
     /// Enums to probe with an unknown value.
@@ -269,6 +271,7 @@ pub fn lower(spec: &Spec) -> CrateIr {
     if description.is_empty() {
         description = api.title.clone();
     }
+    let recursion_limit = recursion_limit(&models);
     CrateIr {
         api: api.name.clone(),
         package: api.krate.name.clone(),
@@ -281,11 +284,74 @@ pub fn lower(spec: &Spec) -> CrateIr {
         models,
         examples,
         uses_datetime: l.uses_datetime,
+        recursion_limit,
         unknown_fields,
         enums,
         resources,
         client: crate::client_ir::lower_client(spec),
     }
+}
+
+/// rustc computes a struct's layout through every by-value field (`T`, `Option<T>`), 2 query
+/// levels per struct; past its default limit of 128 the crate needs a higher one.
+fn recursion_limit(models: &[Model]) -> Option<usize> {
+    let mut edges: HashMap<&str, Vec<String>> = HashMap::new();
+    for m in models {
+        let targets = match m {
+            Model::Struct { fields, .. } => fields
+                .iter()
+                .filter_map(|f| by_value_model(&f.ty))
+                .collect(),
+            Model::Alias { target, .. } => by_value_model(target).into_iter().collect(),
+            Model::Union { variants, .. } => variants
+                .iter()
+                .filter_map(|v| by_value_model(&v.ty))
+                .collect(),
+            _ => Vec::new(),
+        };
+        edges.insert(m.name(), targets);
+    }
+    fn depth<'a>(
+        n: &'a str,
+        edges: &'a HashMap<&str, Vec<String>>,
+        memo: &mut HashMap<&'a str, usize>,
+        guard: usize,
+    ) -> usize {
+        if let Some(d) = memo.get(n) {
+            return *d;
+        }
+        if guard > 10_000 {
+            return 0;
+        }
+        let d = 1 + edges.get(n).map_or(0, |ts| {
+            ts.iter()
+                .map(|t| depth(t, edges, memo, guard + 1))
+                .max()
+                .unwrap_or(0)
+        });
+        memo.insert(n, d);
+        d
+    }
+    let mut memo = HashMap::new();
+    let deepest = models
+        .iter()
+        .map(|m| depth(m.name(), &edges, &mut memo, 0))
+        .max()
+        .unwrap_or(0);
+    (deepest * 2 + 16 > 128).then(|| (deepest * 2 + 64).next_power_of_two())
+}
+
+/// The model a field holds by value (`Foo`, `Option<Foo>`, `Option<crate::Nullable<Foo>>`).
+fn by_value_model(ty: &str) -> Option<String> {
+    let mut t = ty;
+    for wrapper in ["Option<", "crate::Nullable<"] {
+        if let Some(inner) = t.strip_prefix(wrapper) {
+            t = inner.strip_suffix('>').unwrap_or(inner);
+        }
+    }
+    t.chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        .then(|| t.to_string())
 }
 
 fn schema_type_name(name: &str, schema: &Value) -> String {

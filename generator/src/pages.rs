@@ -1,34 +1,799 @@
 //! Markdown reference pages: an index, one page per resource, schema pages.
+//!
+//! Every fact of the spec that the vendor pages show (each parameter row, scope, response code
+//! and description) is rendered into a table or sentence; every text cell goes through
+//! [`crate::markdown::cell`] so that spec text can never break a table.
 
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::client_ir::{ActionIr, ResourceIr};
 use crate::lower::CrateIr;
+use crate::markdown::{cell, inline};
 use crate::output::FileSet;
 use crate::render::{render_into, RenderError};
-use crate::spec::Spec;
+use crate::spec::{Action, Param, Resource, Response, Spec};
 
-#[derive(serde::Serialize)]
-struct IndexContext<'a> {
-    title: &'a str,
-    resources: Vec<&'a str>,
+#[derive(Serialize)]
+struct Link {
+    title: String,
+    href: String,
+    description: String,
+}
+
+#[derive(Serialize)]
+struct ServerRow {
+    cells: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct IndexContext {
+    title: String,
+    description: String,
+    version: String,
+    package: String,
+    lib: String,
+    docs_url: String,
+    servers: Vec<ServerRow>,
+    auth: Vec<String>,
+    headers: Vec<Vec<String>>,
+    parameters: Vec<Vec<String>>,
+    rate_limit: String,
+    resources: Vec<Link>,
+    schemas: Vec<Link>,
+}
+
+#[derive(Serialize)]
+struct ResourceContext {
+    title: String,
+    description: String,
+    index: String,
+    auth: String,
+    actions: Vec<ActionContext>,
+}
+
+#[derive(Serialize)]
+struct ActionContext {
+    heading: String,
+    anchor: String,
+    summary: String,
+    description: String,
+    example: String,
+    scopes: String,
+    method_url: String,
+    params: Vec<Vec<String>>,
+    body: Option<BodyContext>,
+    responses: Vec<Vec<String>>,
+    errors: Vec<Vec<String>>,
+    response_examples: Vec<ExampleBlock>,
+}
+
+#[derive(Serialize)]
+struct BodyContext {
+    schema: String,
+    description: String,
+    example: String,
+}
+
+#[derive(Serialize)]
+struct ExampleBlock {
+    label: String,
+    json: String,
+}
+
+#[derive(Serialize)]
+struct SchemaContext {
+    title: String,
+    description: String,
+    index: String,
+    kind: String,
+    fields: Vec<Vec<String>>,
+    example_heading: String,
+    example: String,
 }
 
 /// Renders the pages of one API into `<root>/docs/`.
 pub fn render_pages(
     tera: &tera::Tera,
     spec: &Spec,
-    _ir: &CrateIr,
+    ir: &CrateIr,
     root: &str,
     files: &mut FileSet,
 ) -> Result<(), RenderError> {
-    let context = IndexContext {
-        title: &spec.api.title,
-        resources: spec.resources.iter().map(|r| r.name.as_str()).collect(),
-    };
+    let docs = format!("{root}/docs");
     render_into(
         tera,
         "markdown/index.md.tera",
-        &context,
-        &format!("{root}/docs/index.md"),
+        &index_context(spec, ir),
+        &format!("{docs}/index.md"),
         &spec.source,
         files,
+    )?;
+    for resource in &spec.resources {
+        let rir = ir.resources.iter().find(|r| r.name == resource.name);
+        let context = resource_context(spec, ir, resource, rir);
+        render_into(
+            tera,
+            "markdown/resource.md.tera",
+            &context,
+            &format!("{docs}/{}.md", resource.name),
+            &spec.source,
+            files,
+        )?;
+    }
+    for (name, schema) in &spec.schemas {
+        let context = schema_context(spec, name, schema);
+        render_into(
+            tera,
+            "markdown/schema.md.tera",
+            &context,
+            &format!("{docs}/schemas/{name}.md"),
+            &spec.source,
+            files,
+        )?;
+    }
+    Ok(())
+}
+
+/// The GitHub-style anchor of a heading: lower case, punctuation dropped, spaces to `-`.
+pub fn slug(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                Some(c)
+            } else if c == ' ' {
+                Some('-')
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// The text of a JSON value as a table shows it: strings bare, anything else as JSON.
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn pretty(v: &Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string())
+}
+
+fn yn(b: bool) -> String {
+    if b { "Y" } else { "N" }.to_string()
+}
+
+/// The schema named by a `$ref`, if `schema` is one.
+fn ref_name(schema: &Value) -> Option<&str> {
+    schema.get("$ref").and_then(Value::as_str)
+}
+
+/// The display title of a named schema.
+fn schema_title(spec: &Spec, name: &str) -> String {
+    spec.schemas
+        .get(name)
+        .and_then(|s| s.get("title"))
+        .and_then(Value::as_str)
+        .unwrap_or(name)
+        .to_string()
+}
+
+/// The first example of a named schema.
+fn schema_example(spec: &Spec, name: &str) -> Option<Value> {
+    spec.schemas
+        .get(name)
+        .and_then(|s| s.get("examples"))
+        .and_then(Value::as_array)
+        .and_then(|a| a.first())
+        .cloned()
+}
+
+/// The heading of a schema page's example section.
+fn example_heading(spec: &Spec, name: &str) -> String {
+    format!("{} Example", schema_title(spec, name))
+}
+
+/// `prefix` is the path from the page to the docs folder (`""` or `"../"`).
+fn schema_link(spec: &Spec, name: &str, prefix: &str) -> String {
+    format!(
+        "[{}]({prefix}schemas/{name}.md)",
+        cell(&schema_title(spec, name))
     )
+}
+
+/// The Type cell of a schema: a link for references, else the format, else the type.
+fn type_cell(spec: &Spec, schema: &Value, prefix: &str) -> String {
+    if let Some(name) = ref_name(schema) {
+        return schema_link(spec, name, prefix);
+    }
+    if let Some(f) = schema.get("format").and_then(Value::as_str) {
+        return cell(f);
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(alts) = schema.get(key).and_then(Value::as_array) {
+            return alts
+                .iter()
+                .map(|a| type_cell(spec, a, prefix))
+                .collect::<Vec<_>>()
+                .join(" or ");
+        }
+    }
+    if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
+        return all
+            .iter()
+            .map(|a| type_cell(spec, a, prefix))
+            .collect::<Vec<_>>()
+            .join(" and ");
+    }
+    match schema.get("type") {
+        Some(Value::String(t)) if t == "array" => match schema.get("items") {
+            Some(items) => format!("array of {}", type_cell(spec, items, prefix)),
+            None => "array".into(),
+        },
+        Some(Value::String(t)) => cell(t),
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .map(|t| cell(&value_text(t)))
+            .collect::<Vec<_>>()
+            .join(" or "),
+        _ => {
+            if schema.get("const").is_some() {
+                "constant".into()
+            } else if schema.get("enum").is_some() {
+                "enum".into()
+            } else {
+                "any".into()
+            }
+        }
+    }
+}
+
+fn enum_values(schema: &Value) -> Option<String> {
+    schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .map(|vals| vals.iter().map(value_text).collect::<Vec<_>>().join(", "))
+}
+
+/// A parameter's Description cell text: the description plus the accepted values.
+fn param_description(p: &Param) -> String {
+    let desc = p.description.trim();
+    match enum_values(&p.schema) {
+        Some(vals) if desc.is_empty() => format!("Accepted values are: {vals}"),
+        Some(vals) if desc.ends_with('.') => format!("{desc} Accepted values are: {vals}"),
+        Some(vals) => format!("{desc}. Accepted values are: {vals}"),
+        None => desc.to_string(),
+    }
+}
+
+fn param_row(spec: &Spec, p: &Param) -> Vec<String> {
+    vec![
+        cell(&p.name),
+        type_cell(spec, &p.schema, ""),
+        yn(p.required),
+        cell(&param_description(p)),
+        p.default
+            .as_ref()
+            .map(|v| cell(&value_text(v)))
+            .unwrap_or_default(),
+        p.example
+            .as_ref()
+            .map(|v| cell(&value_text(v)))
+            .unwrap_or_default(),
+    ]
+}
+
+fn response_row(spec: &Spec, r: &Response) -> Vec<String> {
+    vec![
+        r.code.to_string(),
+        r.schema
+            .as_ref()
+            .map(|s| type_cell(spec, s, ""))
+            .unwrap_or_default(),
+        cell(&r.description),
+    ]
+}
+
+/// The action's errors plus the API-wide errors for codes the action does not list, by code.
+fn all_errors<'a>(spec: &'a Spec, action: &'a Action) -> Vec<&'a Response> {
+    let mut errors: Vec<&Response> = action.errors.iter().collect();
+    for e in &spec.api.errors {
+        if !errors.iter().any(|x| x.code == e.code) {
+            errors.push(e);
+        }
+    }
+    errors.sort_by_key(|e| e.code);
+    errors
+}
+
+/// `get` -> `Get`, `linkedResources` -> `Linked Resources`.
+fn heading_of(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if i == 0 {
+            out.extend(c.to_uppercase());
+        } else if c.is_uppercase() {
+            out.push(' ');
+            out.push(c);
+        } else if c == '_' {
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The sentence listing the scopes: `a, b, or c.`
+fn scopes_sentence(scopes: &[String]) -> String {
+    if scopes.is_empty() {
+        return String::new();
+    }
+    let list = match scopes.len() {
+        1 => scopes[0].clone(),
+        2 => format!("{} or {}", scopes[0], scopes[1]),
+        n => format!("{}, or {}", scopes[..n - 1].join(", "), scopes[n - 1]),
+    };
+    format!(
+        "The client must be configured with a valid api access token to call this action. \
+         The token must include at least one of the following scopes: {}.",
+        inline(&list)
+    )
+}
+
+fn default_server(spec: &Spec) -> &str {
+    spec.api
+        .servers
+        .iter()
+        .find(|s| s.default)
+        .or_else(|| spec.api.servers.first())
+        .map(|s| s.url.as_str())
+        .unwrap_or("")
+}
+
+/// The Rust example calling an action: a complete doctest body.
+fn rust_example(lib: &str, r: &ResourceIr, a: &ActionIr) -> String {
+    let mut args: Vec<String> = a
+        .required
+        .iter()
+        .map(|p| {
+            p.example_expr
+                .clone()
+                .unwrap_or_else(|| "Default::default()".into())
+        })
+        .collect();
+    let mut lines = vec![
+        format!("# async fn run() -> Result<(), {lib}::Error> {{"),
+        format!("let client = {lib}::Client::builder().token(\"...\").build()?;"),
+    ];
+    let mut tail = String::new();
+    if let Some(b) = &a.body {
+        let ty = if b.ty.contains("::") {
+            b.ty.clone()
+        } else {
+            format!("{lib}::models::{}", b.ty)
+        };
+        let json = b.example.clone().unwrap_or_else(|| "\"{}\"".into());
+        lines.push(format!(
+            "let body: {ty} = serde_json::from_str({json}).expect(\"a valid example\");"
+        ));
+        if b.required {
+            args.push("body".into());
+        } else {
+            tail.push_str(".body(body)");
+        }
+    }
+    let call = format!(
+        "client.{}().{}({}){tail}.send().await?;",
+        r.accessor,
+        a.fn_name,
+        args.join(", ")
+    );
+    if a.has_response_body {
+        lines.push(format!("let answer = {call}"));
+        lines.push("println!(\"{answer:?}\");".into());
+    } else {
+        lines.push(call);
+    }
+    lines.push("# Ok(())".into());
+    lines.push("# }".into());
+    lines.join("\n")
+}
+
+fn action_context(
+    spec: &Spec,
+    ir: &CrateIr,
+    resource: &Resource,
+    rir: Option<&ResourceIr>,
+    name: &str,
+    action: &Action,
+) -> ActionContext {
+    let mut params: Vec<Vec<String>> = action.params.iter().map(|p| param_row(spec, p)).collect();
+    let mut body = None;
+    if let Some(b) = &action.body {
+        let (type_c, example_c) = match ref_name(&b.schema) {
+            Some(s) => {
+                let heading = example_heading(spec, s);
+                let example = if schema_example(spec, s).is_some() {
+                    format!("[{}](schemas/{s}.md#{})", cell(&heading), slug(&heading))
+                } else if b.example.is_some() {
+                    cell(&heading)
+                } else {
+                    String::new()
+                };
+                (schema_link(spec, s, ""), example)
+            }
+            None => (type_cell(spec, &b.schema, ""), String::new()),
+        };
+        params.push(vec![
+            cell(&b.name),
+            type_c.clone(),
+            yn(b.required),
+            cell(&b.description),
+            String::new(),
+            example_c,
+        ]);
+        let example = b
+            .example
+            .clone()
+            .or_else(|| ref_name(&b.schema).and_then(|s| schema_example(spec, s)))
+            .map(|v| pretty(&v))
+            .unwrap_or_default();
+        body = Some(BodyContext {
+            schema: type_c,
+            description: inline(&b.description),
+            example,
+        });
+    }
+    params.extend(spec.api.parameters.iter().map(|p| param_row(spec, p)));
+    let example = rir
+        .and_then(|r| r.actions.iter().find(|a| a.name == name).map(|a| (r, a)))
+        .map(|(r, a)| rust_example(&ir.lib, r, a))
+        .unwrap_or_default();
+    let heading = heading_of(name);
+    let mut response_examples = Vec::new();
+    for r in action.responses.iter().chain(all_errors(spec, action)) {
+        let ex = r.example.clone().or_else(|| {
+            r.schema
+                .as_ref()
+                .and_then(ref_name)
+                .and_then(|s| schema_example(spec, s))
+        });
+        if let Some(ex) = ex {
+            response_examples.push(ExampleBlock {
+                label: format!("{} {}", r.code, inline(&r.description)),
+                json: pretty(&ex),
+            });
+        }
+    }
+    ActionContext {
+        anchor: slug(&heading),
+        heading: inline(&heading),
+        summary: inline(&action.summary),
+        description: action
+            .description
+            .as_deref()
+            .map(|d| d.lines().map(inline).collect::<Vec<_>>().join("\n"))
+            .unwrap_or_default(),
+        example,
+        scopes: scopes_sentence(&action.scopes),
+        method_url: format!(
+            "{} {}{}{}{}",
+            action.method,
+            default_server(spec),
+            spec.api.base_path,
+            resource.path,
+            action.path
+        ),
+        params,
+        body,
+        responses: action
+            .responses
+            .iter()
+            .map(|r| response_row(spec, r))
+            .collect(),
+        errors: all_errors(spec, action)
+            .into_iter()
+            .map(|r| response_row(spec, r))
+            .collect(),
+        response_examples,
+    }
+}
+
+fn paragraphs(text: &str) -> String {
+    text.lines().map(inline).collect::<Vec<_>>().join("\n")
+}
+
+fn resource_context(
+    spec: &Spec,
+    ir: &CrateIr,
+    resource: &Resource,
+    rir: Option<&ResourceIr>,
+) -> ResourceContext {
+    ResourceContext {
+        title: inline(&resource.title),
+        description: paragraphs(&resource.description),
+        index: "index.md".into(),
+        auth: inline(&format!(
+            "Every request is authenticated with the {} header: {} <token>, where the token is: {}",
+            spec.api.auth.header,
+            spec.api.auth.prefix,
+            spec.api.auth.description.trim()
+        )),
+        actions: resource
+            .actions
+            .iter()
+            .map(|(name, a)| action_context(spec, ir, resource, rir, name, a))
+            .collect(),
+    }
+}
+
+fn index_context(spec: &Spec, ir: &CrateIr) -> IndexContext {
+    let api = &spec.api;
+    IndexContext {
+        title: inline(&api.title),
+        description: api
+            .description
+            .as_deref()
+            .map(paragraphs)
+            .unwrap_or_default(),
+        version: inline(&api.version),
+        package: api.krate.name.clone(),
+        lib: ir.lib.clone(),
+        docs_url: api.docs_url.clone().unwrap_or_default(),
+        servers: api
+            .servers
+            .iter()
+            .map(|s| ServerRow {
+                cells: vec![
+                    cell(&s.name),
+                    cell(&format!("{}{}", s.url, api.base_path)),
+                    yn(s.default),
+                    cell(s.description.as_deref().unwrap_or("")),
+                ],
+            })
+            .collect(),
+        auth: vec![
+            cell(&api.auth.header),
+            cell(&format!("{} <token>", api.auth.prefix)),
+            cell(&api.auth.description),
+        ],
+        headers: api
+            .headers
+            .iter()
+            .map(|h| {
+                vec![
+                    cell(&h.name),
+                    cell(&h.value),
+                    cell(h.description.as_deref().unwrap_or("")),
+                ]
+            })
+            .collect(),
+        parameters: api.parameters.iter().map(|p| param_row(spec, p)).collect(),
+        rate_limit: api.rate_limit.as_deref().map(inline).unwrap_or_default(),
+        resources: spec
+            .resources
+            .iter()
+            .map(|r| Link {
+                title: inline(&r.title),
+                href: format!("{}.md", r.name),
+                description: inline(r.description.lines().next().unwrap_or("")),
+            })
+            .collect(),
+        schemas: spec
+            .schemas
+            .iter()
+            .map(|(name, s)| Link {
+                title: inline(&schema_title(spec, name)),
+                href: format!("schemas/{name}.md"),
+                description: inline(s.get("description").and_then(Value::as_str).unwrap_or("")),
+            })
+            .collect(),
+    }
+}
+
+/// The constraints of a schema as text: format, pattern, bounds, accepted values.
+fn constraints(schema: &Value) -> String {
+    let mut parts = Vec::new();
+    if let Some(f) = schema.get("format").and_then(Value::as_str) {
+        parts.push(format!("format: {f}"));
+    }
+    for (key, label) in [
+        ("pattern", "pattern"),
+        ("minLength", "min length"),
+        ("maxLength", "max length"),
+        ("minItems", "min items"),
+        ("maxItems", "max items"),
+        ("minimum", "minimum"),
+        ("maximum", "maximum"),
+        ("exclusiveMinimum", "exclusive minimum"),
+        ("exclusiveMaximum", "exclusive maximum"),
+        ("multipleOf", "multiple of"),
+        ("minProperties", "min properties"),
+        ("maxProperties", "max properties"),
+        ("default", "default"),
+        ("const", "constant"),
+    ] {
+        if let Some(v) = schema.get(key) {
+            parts.push(format!("{label}: {}", value_text(v)));
+        }
+    }
+    if schema.get("uniqueItems") == Some(&Value::Bool(true)) {
+        parts.push("unique items".into());
+    }
+    if let Some(vals) = enum_values(schema) {
+        parts.push(format!("accepted values: {vals}"));
+    }
+    if let Some(items) = schema.get("items") {
+        if ref_name(items).is_none() && items.get("properties").is_none() {
+            let inner = constraints(items);
+            if !inner.is_empty() {
+                parts.push(format!("items: {inner}"));
+            }
+        }
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(alts) = schema.get(key).and_then(Value::as_array) {
+            let inner: Vec<String> = alts
+                .iter()
+                .map(constraints)
+                .filter(|c| !c.is_empty())
+                .collect();
+            if !inner.is_empty() {
+                parts.push(format!("one of: ({})", inner.join(") or (")));
+            }
+        }
+    }
+    parts.join("; ")
+}
+
+/// Flattens the properties of an object schema into rows (nested objects as `a.b`, array items
+/// as `a[].b`).
+fn field_rows(spec: &Spec, schema: &Value, prefix: &str, depth: usize, out: &mut Vec<Vec<String>>) {
+    if depth > 8 {
+        return;
+    }
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+        for (name, p) in props {
+            let full = format!("{prefix}{name}");
+            let mut desc = p
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            let mut marks = Vec::new();
+            if p.get("readOnly") == Some(&Value::Bool(true)) {
+                marks.push("Read-only.");
+            }
+            if p.get("writeOnly") == Some(&Value::Bool(true)) {
+                marks.push("Write-only.");
+            }
+            if p.get("x-secret") == Some(&Value::Bool(true)) {
+                marks.push("Secret: never shown in debug output.");
+            }
+            if p.get("deprecated") == Some(&Value::Bool(true)) {
+                marks.push("Deprecated.");
+            }
+            if !marks.is_empty() {
+                if !desc.is_empty() {
+                    desc.push(' ');
+                }
+                desc.push_str(&marks.join(" "));
+            }
+            out.push(vec![
+                cell(&full),
+                type_cell(spec, p, "../"),
+                yn(required.contains(&name.as_str())),
+                cell(&desc),
+                cell(&constraints(p)),
+            ]);
+            nested_rows(spec, p, &full, depth, out);
+        }
+    }
+}
+
+fn nested_rows(spec: &Spec, p: &Value, full: &str, depth: usize, out: &mut Vec<Vec<String>>) {
+    if ref_name(p).is_some() {
+        return;
+    }
+    if p.get("properties").is_some() {
+        field_rows(spec, p, &format!("{full}."), depth + 1, out);
+    }
+    if let Some(items) = p.get("items") {
+        if ref_name(items).is_none() {
+            if items.get("properties").is_some() {
+                field_rows(spec, items, &format!("{full}[]."), depth + 1, out);
+            }
+            if let Some(alts) = items.get("oneOf").and_then(Value::as_array) {
+                for alt in alts {
+                    field_rows(spec, alt, &format!("{full}[]."), depth + 1, out);
+                }
+            }
+        }
+    }
+    if let Some(ap) = p.get("additionalProperties").filter(|v| v.is_object()) {
+        nested_rows(spec, ap, &format!("{full}.*"), depth + 1, out);
+    }
+    for key in ["oneOf", "anyOf", "allOf"] {
+        if let Some(alts) = p.get(key).and_then(Value::as_array) {
+            for alt in alts {
+                if alt.get("properties").is_some() {
+                    field_rows(spec, alt, &format!("{full}."), depth + 1, out);
+                }
+            }
+        }
+    }
+}
+
+fn schema_context(spec: &Spec, name: &str, schema: &Value) -> SchemaContext {
+    let mut fields = Vec::new();
+    field_rows(spec, schema, "", 0, &mut fields);
+    if let Some(items) = schema.get("items") {
+        if ref_name(items).is_none() {
+            field_rows(spec, items, "[].", 0, &mut fields);
+        }
+    }
+    if let Some(alts) = schema.get("allOf").and_then(Value::as_array) {
+        for alt in alts {
+            field_rows(spec, alt, "", 0, &mut fields);
+        }
+    }
+    let mut kind = format!("Type: {}", type_cell(spec, schema, "../"));
+    let c = constraints(schema);
+    if !c.is_empty() {
+        kind.push_str(&format!(" ({})", inline(&c)));
+    }
+    let example = schema_example(spec, name);
+    SchemaContext {
+        title: inline(&schema_title(spec, name)),
+        description: schema
+            .get("description")
+            .and_then(Value::as_str)
+            .map(paragraphs)
+            .unwrap_or_default(),
+        index: "../index.md".into(),
+        kind,
+        fields,
+        example_heading: if example.is_some() {
+            inline(&example_heading(spec, name))
+        } else {
+            String::new()
+        },
+        example: example.map(|v| pretty(&v)).unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_github_style() {
+        assert_eq!(slug("API Token Patch Example"), "api-token-patch-example");
+        assert_eq!(slug("Linked Resources"), "linked-resources");
+    }
+
+    #[test]
+    fn scopes_read_like_the_vendor_sentence() {
+        let s = scopes_sentence(&["a".into(), "b".into(), "c".into()]);
+        assert!(s.ends_with("scopes: a, b, or c."), "{s}");
+    }
+
+    #[test]
+    fn headings_split_camel_case() {
+        assert_eq!(heading_of("linkedResources"), "Linked Resources");
+        assert_eq!(heading_of("get"), "Get");
+    }
 }

@@ -57,6 +57,7 @@ pub fn load_templates(dir: &Path) -> Result<tera::Tera, RenderError> {
     tera.register_filter("lit", filter_lit);
     tera.register_filter("doc", filter_doc);
     tera.register_filter("cell", filter_cell);
+    tera.register_filter("toml", filter_toml);
     Ok(tera)
 }
 
@@ -111,6 +112,16 @@ fn filter_doc(
     _: &std::collections::HashMap<String, tera::Value>,
 ) -> tera::Result<tera::Value> {
     Ok(tera::Value::String(crate::lower::doc_attrs(&arg_str(v))))
+}
+
+/// A TOML basic string: JSON string escaping is valid TOML.
+fn filter_toml(
+    v: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    Ok(tera::Value::String(
+        serde_json::Value::String(arg_str(v)).to_string(),
+    ))
 }
 
 fn filter_cell(
@@ -208,8 +219,26 @@ pub fn normalize(text: &str) -> String {
     format!("{trimmed}\n")
 }
 
+static FORMAT_NANOS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Time this process has spent in [`format_rust`] (syn, prettyplease and rustfmt) so far; the
+/// benchmark subtracts it from the render stage to show formatting on its own.
+pub fn format_time() -> std::time::Duration {
+    std::time::Duration::from_nanos(FORMAT_NANOS.load(std::sync::atomic::Ordering::Relaxed))
+}
+
 /// Parses rendered Rust with syn and prints it with prettyplease.
 pub fn format_rust(template: &str, text: &str) -> Result<String, RenderError> {
+    let start = std::time::Instant::now();
+    let result = format_rust_inner(template, text);
+    FORMAT_NANOS.fetch_add(
+        start.elapsed().as_nanos() as u64,
+        std::sync::atomic::Ordering::Relaxed,
+    );
+    result
+}
+
+fn format_rust_inner(template: &str, text: &str) -> Result<String, RenderError> {
     match syn::parse_file(text) {
         Ok(file) => rustfmt(template, &prettyplease::unparse(&file)),
         Err(err) => {

@@ -126,6 +126,33 @@ impl Validator<'_> {
 
     fn api(&mut self) {
         let api = &self.spec.api;
+        let krate = &api.krate;
+        if krate.name.is_empty()
+            || !krate.name.starts_with(|c: char| c.is_ascii_alphabetic())
+            || !krate
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            self.push(
+                "api.crate.name",
+                format!(
+                    "`{}` is not a valid crate name (letters, digits, `-`, `_`)",
+                    krate.name
+                ),
+            );
+        }
+        let semver = krate.version.split('.').count() == 3
+            && krate
+                .version
+                .split('.')
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+        if !semver {
+            self.push(
+                "api.crate.version",
+                format!("`{}` is not a version of the form 1.2.3", krate.version),
+            );
+        }
         let defaults = api.servers.iter().filter(|s| s.default).count();
         if api.servers.is_empty() {
             self.push(
@@ -707,9 +734,6 @@ impl Validator<'_> {
                             self.schema_values_in(pv, &format!("{child}.{pk}"), depth + 1);
                         }
                     }
-                    if k == "properties" {
-                        self.property_names(v, &child);
-                    }
                 }
                 "items" | "additionalProperties" => self.schema_values_in(v, &child, depth + 1),
                 "oneOf" | "anyOf" | "allOf" => {
@@ -740,23 +764,6 @@ impl Validator<'_> {
                     }
                 }
                 _ => {}
-            }
-        }
-    }
-
-    /// Property names that become the same Rust field.
-    fn property_names(&mut self, props: &Value, path: &str) {
-        let Value::Object(props) = props else { return };
-        let mut seen: HashMap<String, &str> = HashMap::new();
-        for name in props.keys() {
-            let key = crate::names::field_base(name);
-            if let Some(other) = seen.insert(key.clone(), name) {
-                self.push(
-                    &format!("{path}.{name}"),
-                    format!(
-                        "property `{name}` collides with `{other}`: both become `{key}` in Rust"
-                    ),
-                );
             }
         }
     }

@@ -1,5 +1,8 @@
 //! `cargo xtask generate` regenerates `generated/` from `spec/` and `templates/`;
-//! `cargo xtask check` proves the committed output is current.
+//! `cargo xtask check` proves the committed output is current;
+//! `cargo xtask bench` times the generator (see `BENCHMARKS.md`).
+
+mod bench;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -30,6 +33,8 @@ enum Command {
         #[arg(long = "api")]
         apis: Vec<String>,
     },
+    /// Time the generator on synthetic specs of 10 to 5,000 actions and on spec/ (release build).
+    Bench(bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +45,13 @@ fn main() -> ExitCode {
     let ok = match cli.command {
         Command::Generate { apis } => sdkgen::commands::generate(root, &apis),
         Command::Check { apis } => sdkgen::commands::check(root, &apis),
+        Command::Bench(args) => match bench::run(root, args) {
+            Ok(()) => true,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                false
+            }
+        },
     };
     if ok {
         ExitCode::SUCCESS
