@@ -59,6 +59,8 @@ pub struct ResourceIr {
     pub actions: Vec<ActionIr>,
     /// Types local to the module (parameter enums).
     pub models: Vec<Model>,
+    /// A plain snake-case word for test names.
+    pub test_id: String,
 }
 
 /// An action.
@@ -94,6 +96,8 @@ pub struct ActionIr {
     pub has_path_params: bool,
     /// Test data.
     pub test: ActionTest,
+    /// A plain snake-case word for test names.
+    pub test_id: String,
 }
 
 /// A parameter.
@@ -119,6 +123,8 @@ pub struct ParamIr {
     pub example_expr: Option<String>,
     /// The example as it goes on the wire (literal), if any.
     pub example_wire: Option<String>,
+    /// The example percent-encoded as a path segment (literal), if any.
+    pub example_segment: Option<String>,
 }
 
 /// A request body.
@@ -337,6 +343,7 @@ fn lower_resource(l: &mut Lowerer<'_>, r: &Resource, handles: &mut Scope) -> Res
         doc: doc_attrs(&doc),
         actions,
         models: local_models,
+        test_id: names::snake_part(&r.name),
     }
 }
 
@@ -398,6 +405,10 @@ fn lower_param(
         always,
         example_expr,
         example_wire: p.example.as_ref().map(|e| lit(&wire_text(e))),
+        example_segment: p
+            .example
+            .as_ref()
+            .map(|e| lit(&encode_segment(&wire_text(e)))),
     }
 }
 
@@ -651,6 +662,7 @@ fn lower_action(
         has_response_body,
         page,
         has_path_params: !path_params.is_empty(),
+        test_id: names::snake_part(aname),
         test: ActionTest {
             path: lit(&test_path),
             query,

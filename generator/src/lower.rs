@@ -242,10 +242,7 @@ pub fn lower(spec: &Spec) -> CrateIr {
         if let (true, Some(Value::Array(ex))) = (is_struct, s.get("examples")) {
             if let Some(first) = ex.first().filter(|e| e.is_object()) {
                 unknown_fields.push(ProbeCase {
-                    test: format!(
-                        "unknown_field_is_kept_by_{}",
-                        names::snake(name).trim_start_matches("r#")
-                    ),
+                    test: format!("unknown_field_is_kept_by_{}", names::snake_part(name)),
                     ty: rust.clone(),
                     json: lit(&first.to_string()),
                 });
@@ -256,10 +253,7 @@ pub fn lower(spec: &Spec) -> CrateIr {
         .iter()
         .filter_map(|m| match m {
             Model::Enum { name, .. } => Some(ProbeCase {
-                test: format!(
-                    "unknown_value_is_kept_by_{}",
-                    names::snake(name).trim_start_matches("r#")
-                ),
+                test: format!("unknown_value_is_kept_by_{}", names::snake_part(name)),
                 ty: name.clone(),
                 json: String::new(),
             }),
@@ -814,7 +808,7 @@ impl Lowerer<'_> {
                     out.push(ExampleCase {
                         test: scope.claim(format!(
                             "schema_{}_example_{}",
-                            names::snake(name).trim_start_matches("r#"),
+                            names::snake_part(name),
                             i + 1
                         )),
                         ty: self.named[name].clone(),
@@ -829,8 +823,8 @@ impl Lowerer<'_> {
             for (aname, a) in &r.actions {
                 let base = format!(
                     "{}_{}",
-                    names::snake(&r.name).trim_start_matches("r#"),
-                    names::snake(aname).trim_start_matches("r#")
+                    names::snake_part(&r.name),
+                    names::snake_part(aname)
                 );
                 let mut cases = Vec::new();
                 if let (Some(b), true) = (&a.body, true) {

@@ -68,6 +68,14 @@ pub fn shouty(name: &str) -> String {
     legal(words(name).to_shouty_snake_case(), "VALUE")
 }
 
+/// A snake-case word to build longer names from (test names): no raw prefix, no keyword suffix.
+pub fn snake_part(name: &str) -> String {
+    snake(name)
+        .trim_start_matches("r#")
+        .trim_end_matches('_')
+        .to_string()
+}
+
 /// The snake-case base of a field name, without the raw prefix (for collision checks).
 pub fn field_base(name: &str) -> String {
     snake(name).trim_start_matches("r#").to_string()

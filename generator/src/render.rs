@@ -239,8 +239,27 @@ pub fn format_rust(template: &str, text: &str) -> Result<String, RenderError> {
 }
 
 fn format_rust_inner(template: &str, text: &str) -> Result<String, RenderError> {
+    let pretty = std::thread::scope(|scope| {
+        // syn parses through proc-macro2 with span locations, which keeps every parsed text in
+        // a per-thread source map that is only freed with the thread. Parsing each file on a
+        // thread of its own keeps peak memory at one file instead of all of them.
+        std::thread::Builder::new()
+            .name("sdkgen-syn".into())
+            .stack_size(16 << 20)
+            .spawn_scoped(scope, || parse_and_print(template, text))
+            .map(|h| h.join())
+    });
+    match pretty {
+        Ok(Ok(result)) => rustfmt(template, &result?),
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        // No thread to be had: parse here.
+        Err(_) => rustfmt(template, &parse_and_print(template, text)?),
+    }
+}
+
+fn parse_and_print(template: &str, text: &str) -> Result<String, RenderError> {
     match syn::parse_file(text) {
-        Ok(file) => rustfmt(template, &prettyplease::unparse(&file)),
+        Ok(file) => Ok(prettyplease::unparse(&file)),
         Err(err) => {
             let line = err.span().start().line;
             let lines: Vec<&str> = text.lines().collect();
@@ -279,7 +298,7 @@ fn rustfmt(template: &str, text: &str) -> Result<String, RenderError> {
         template: template.into(),
         message,
     };
-    let mut child = Command::new(std::env::var_os("RUSTFMT").unwrap_or_else(|| "rustfmt".into()))
+    let mut child = Command::new(rustfmt_program())
         .args(["--edition", "2021", "--emit", "stdout", "--quiet"])
         .current_dir(std::env::temp_dir())
         .stdin(Stdio::piped())
@@ -295,12 +314,13 @@ fn rustfmt(template: &str, text: &str) -> Result<String, RenderError> {
         .stdin
         .take()
         .ok_or_else(|| fail("cannot write to rustfmt".into()))?;
-    let input = text.to_string();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let output = child
-        .wait_with_output()
-        .map_err(|e| fail(format!("rustfmt failed: {e}")))?;
-    let _ = writer.join();
+    let output = std::thread::scope(|scope| {
+        let writer = scope.spawn(move || stdin.write_all(text.as_bytes()));
+        let output = child.wait_with_output();
+        let _ = writer.join();
+        output
+    })
+    .map_err(|e| fail(format!("rustfmt failed: {e}")))?;
     if !output.status.success() {
         return Err(fail(format!(
             "rustfmt rejected the output: {}",
@@ -309,6 +329,54 @@ fn rustfmt(template: &str, text: &str) -> Result<String, RenderError> {
     }
     String::from_utf8(output.stdout)
         .map_err(|e| fail(format!("rustfmt printed invalid UTF-8: {e}")))
+}
+
+/// The rustfmt to run: `$RUSTFMT`, else `rustfmt` from `PATH`. When that is rustup's proxy,
+/// the binary it would start (asked once, from the same folder, so the same toolchain) is run
+/// directly: the proxy costs a second process start per file.
+fn rustfmt_program() -> std::ffi::OsString {
+    static RESOLVED: std::sync::OnceLock<std::ffi::OsString> = std::sync::OnceLock::new();
+    if let Some(program) = std::env::var_os("RUSTFMT") {
+        return program;
+    }
+    RESOLVED
+        .get_or_init(|| resolve_rustup_proxy().unwrap_or_else(|| "rustfmt".into()))
+        .clone()
+}
+
+fn resolve_rustup_proxy() -> Option<std::ffi::OsString> {
+    let find = |name: &str| {
+        std::env::split_paths(&std::env::var_os("PATH")?)
+            .map(|dir| dir.join(name))
+            .find(|p| p.is_file())
+    };
+    let (rustfmt, rustup) = (find("rustfmt")?, find("rustup")?);
+    if !same_file(&rustfmt, &rustup) {
+        return None;
+    }
+    let out = std::process::Command::new(&rustup)
+        .args(["which", "rustfmt"])
+        .current_dir(std::env::temp_dir())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let path = String::from_utf8(out.stdout).ok()?;
+    let path = std::path::PathBuf::from(path.trim());
+    (out.status.success() && path.is_file()).then(|| path.into_os_string())
+}
+
+#[cfg(unix)]
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &Path, _: &Path) -> bool {
+    false
 }
 
 fn item_name(line: &str) -> Option<String> {
