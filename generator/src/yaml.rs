@@ -174,7 +174,11 @@ pub fn parse(text: &str) -> Result<Node, Vec<ParseProblem>> {
         .err()
         .map(|err| ParseProblem {
             pos: Pos::from_marker(err.marker()),
-            message: format!("invalid YAML: {}", err.info()),
+            message: if err.info().contains("recursion limit") {
+                format!("nesting deeper than {MAX_DEPTH} levels")
+            } else {
+                format!("invalid YAML: {}", err.info())
+            },
         });
     match (libyaml, scanner) {
         (Some(a), Some(b)) => {

@@ -66,3 +66,49 @@ fn the_valid_fixture_loads_cleanly() {
         panic!("{diags}");
     }
 }
+
+/// A file over the size limit is refused before it is read (made at test time: the repository
+/// does not carry an 8 MiB fixture).
+#[test]
+fn an_oversized_file_is_refused_with_its_size() {
+    let tmp = tempfile::tempdir().unwrap();
+    let valid = fixtures().join("valid/spec/shop");
+    let spec = tmp.path().join("spec/shop");
+    for sub in ["", "resources", "schemas"] {
+        std::fs::create_dir_all(spec.join(sub)).unwrap();
+        for entry in std::fs::read_dir(valid.join(sub)).unwrap().flatten() {
+            if entry.path().is_file() {
+                std::fs::copy(entry.path(), spec.join(sub).join(entry.file_name())).unwrap();
+            }
+        }
+    }
+    let big = spec.join("schemas/huge.yaml");
+    let mut text = String::from("description: |\n");
+    while text.len() <= sdkgen::load::MAX_FILE_BYTES as usize {
+        text.push_str("  padding padding padding padding padding padding padding padding\n");
+    }
+    std::fs::write(&big, &text).unwrap();
+    let report = sdkgen::load_checked(tmp.path(), "spec/shop")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        report.contains(&format!(
+            "spec/shop/schemas/huge.yaml: file is {} bytes; spec files may be at most",
+            text.len()
+        )),
+        "{report}"
+    );
+}
+
+/// Nesting deeper than the parser's limit is an error with a position, not a stack overflow.
+#[test]
+fn nesting_beyond_the_limit_is_refused() {
+    let deep = "[".repeat(sdkgen::yaml::MAX_DEPTH + 10) + &"]".repeat(sdkgen::yaml::MAX_DEPTH + 10);
+    let problems = sdkgen::yaml::parse(&format!("a: {deep}\n")).unwrap_err();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.message.contains("nesting deeper than")),
+        "{problems:?}"
+    );
+}
