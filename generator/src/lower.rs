@@ -19,14 +19,23 @@ pub fn lit(text: &str) -> String {
 }
 
 /// `#[doc = "..."]` lines for a text, one attribute per line, so any text is a valid doc.
+/// Spec text is prose, never code: fences are escaped and lines unindented, so that rustdoc
+/// never takes vendor text for a doctest.
 pub fn doc_attrs(text: &str) -> String {
     let text = text.trim();
     if text.is_empty() {
         return String::new();
     }
     text.lines()
-        .map(|l| format!("#[doc = {}]\n", lit(&format!(" {}", l.trim_end()))))
+        .map(|l| format!("#[doc = {}]\n", lit(&format!(" {}", doc_line(l)))))
         .collect()
+}
+
+/// One line of spec text as it appears in rustdoc.
+pub fn doc_line(line: &str) -> String {
+    line.trim()
+        .replace("```", "\\`\\`\\`")
+        .replace("~~~", "\\~\\~\\~")
 }
 
 /// The whole crate, as templates see it.

@@ -78,11 +78,36 @@ fn the_adversarial_spec_builds_passes_its_tests_and_clippy() {
     ] {
         assert!(models.contains(needle), "models.rs lacks `{needle}`");
     }
-    // Every description is kept intact in the rustdoc.
-    let nasty =
-        "Ends a comment */ and \\\"quotes\\\", back\\\\slash, {{ tera }}, {% raw %}, pipe | cell";
+    // Every description is kept intact in the rustdoc (rustfmt prints doc attributes as `///`).
+    let nasty = "/// Ends a comment */ and \"quotes\", back\\slash, {{ tera }}, {% raw %}, pipe | cell, \\`\\`\\`rust";
     assert!(
         models.contains(nasty),
         "the hostile description was altered in models.rs"
     );
+
+    // The pages keep every description, summary and scope, escaped for their place.
+    let spec = sdkgen::load_checked(root, "spec/adversarial").unwrap();
+    let page = std::fs::read_to_string(krate.join("docs/crate.md")).unwrap();
+    for (name, action) in &spec.resources[0].actions {
+        for p in &action.params {
+            assert!(
+                page.contains(&sdkgen::markdown::cell(&p.description)),
+                "{name}: parameter `{}` description altered",
+                p.name
+            );
+        }
+        for r in action.responses.iter().chain(&action.errors) {
+            assert!(
+                page.contains(&sdkgen::markdown::cell(&r.description)),
+                "{name}: response {} description altered",
+                r.code
+            );
+        }
+        for scope in &action.scopes {
+            assert!(
+                page.contains(&sdkgen::markdown::inline(scope)),
+                "{name}: scope `{scope}` missing"
+            );
+        }
+    }
 }

@@ -72,7 +72,10 @@ proptest! {
                 }
             }
         }
-        let expected: Vec<String> = text.trim().lines().map(|l| l.trim_end().to_string()).collect();
+        let expected: Vec<String> = text.trim().lines().map(sdkgen::lower::doc_line).collect();
+        for line in &lines {
+            prop_assert!(!line.starts_with("    ") && !line.contains("```"), "{line:?} would be a code block");
+        }
         prop_assert_eq!(lines, expected);
     }
 

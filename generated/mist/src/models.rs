@@ -76,16 +76,16 @@ impl<'de> serde::Deserialize<'de> for AdminPrivilegeView {
 /// You can define custom roles by adding the `views` attribute along with `role` when assigning privileges.
 /// Below are the list of supported UI views. Note that this is UI only feature.
 ///
-///   | UI View | Required Role | Description |
-///   | --- | --- | --- |
-///   | `reporting` | `read` | full access to all analytics tools |
-///   | `marketing` | `read` | can view analytics and location maps |
-///   | `super_observer` | `read` | can view all the organization except the subscription page |
-///   | `location` | `write` | can view and manage location maps, can view analytics |
-///   | `security` | `write` | can view and manage site labels, policies and security |
-///   | `switch_admin` | `helpdesk` | can view and manage Switch ports, can view wired clients |
-///   | `mxedge_admin` | `admin` | can view and manage Mist edges and Mist tunnels |
-///   | `lobby_admin` | `admin` | full access to Org and Site Pre-shared keys |
+/// | UI View | Required Role | Description |
+/// | --- | --- | --- |
+/// | `reporting` | `read` | full access to all analytics tools |
+/// | `marketing` | `read` | can view analytics and location maps |
+/// | `super_observer` | `read` | can view all the organization except the subscription page |
+/// | `location` | `write` | can view and manage location maps, can view analytics |
+/// | `security` | `write` | can view and manage site labels, policies and security |
+/// | `switch_admin` | `helpdesk` | can view and manage Switch ports, can view wired clients |
+/// | `mxedge_admin` | `admin` | can view and manage Mist edges and Mist tunnels |
+/// | `lobby_admin` | `admin` | full access to Org and Site Pre-shared keys |
 pub type AdminPrivilegeViews = Vec<AdminPrivilegeView>;
 /// When the object has been created, in epoch
 pub type CreatedTime = crate::EpochSeconds;

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use crate::models::*;
 /// Self API Token: Like many other API providers, it's also possible to generate API Tokens to be used (in HTTP Header)
-///  for authentication. An API token ties to a Admin with equal or less privileges.
+/// for authentication. An API token ties to a Admin with equal or less privileges.
 ///
 /// **Notes:**
 ///
