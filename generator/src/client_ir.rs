@@ -291,20 +291,25 @@ pub(crate) fn lower_resources(l: &mut Lowerer<'_>) -> Vec<ResourceIr> {
     for m in l.models.iter().chain(l.late_models.iter()) {
         handles.claim(m.name().to_string());
     }
+    // The models module's names, shared by every resource scope instead of copied into each.
+    let model_names: std::rc::Rc<std::collections::HashSet<String>> =
+        std::rc::Rc::new(l.models.iter().map(|m| m.name().to_string()).collect());
     spec.resources
         .iter()
-        .map(|r| lower_resource(l, r, &mut handles))
+        .map(|r| lower_resource(l, r, &mut handles, &model_names))
         .collect()
 }
 
-fn lower_resource(l: &mut Lowerer<'_>, r: &Resource, handles: &mut Scope) -> ResourceIr {
+fn lower_resource(
+    l: &mut Lowerer<'_>,
+    r: &Resource,
+    handles: &mut Scope,
+    model_names: &std::rc::Rc<std::collections::HashSet<String>>,
+) -> ResourceIr {
     // Parameter enums live in the resource's module; the model names are reserved there too,
     // because the module imports the models.
     let saved_models = std::mem::take(&mut l.models);
-    let mut local = Scope::default();
-    for m in &saved_models {
-        local.claim(m.name().to_string());
-    }
+    let mut local = Scope::within(model_names.clone());
     for n in [
         "Client",
         "Error",

@@ -85,22 +85,37 @@ pub fn field_base(name: &str) -> String {
 #[derive(Debug, Default)]
 pub struct Scope {
     taken: std::collections::HashSet<String>,
+    /// Names owned by an enclosing scope (shared, so that many scopes can see one large set
+    /// without copying it).
+    reserved: Option<std::rc::Rc<std::collections::HashSet<String>>>,
 }
 
 impl Scope {
+    /// A scope in which the `reserved` names are already taken.
+    pub fn within(reserved: std::rc::Rc<std::collections::HashSet<String>>) -> Self {
+        Scope {
+            taken: Default::default(),
+            reserved: Some(reserved),
+        }
+    }
+
+    fn take(&mut self, name: &str) -> bool {
+        if self.reserved.as_ref().is_some_and(|r| r.contains(name)) {
+            return false;
+        }
+        self.taken.insert(name.to_string())
+    }
+
     /// Reserves `name` or the first free numbered variant of it.
     pub fn claim(&mut self, name: String) -> String {
-        if self.taken.insert(name.clone()) {
+        if self.take(&name) {
             return name;
         }
-        let (raw, base) = match name.strip_prefix("r#") {
-            Some(b) => ("", b.to_string()),
-            None => ("", name.clone()),
-        };
+        let base = name.strip_prefix("r#").unwrap_or(&name).to_string();
         let mut n = 2;
         loop {
-            let candidate = format!("{raw}{base}{n}");
-            if self.taken.insert(candidate.clone()) {
+            let candidate = format!("{base}{n}");
+            if self.take(&candidate) {
                 return candidate;
             }
             n += 1;
