@@ -18,6 +18,14 @@ thread_local! {
         let dir = tempfile::tempdir().unwrap();
         let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../templates");
         copy(&templates, &dir.path().join("templates"));
+        // rustfmt is an external program, not under test: a script that echoes its input
+        // stands in for it (and reads all of it, so the writer never meets a closed pipe).
+        let fake = dir.path().join("fake-rustfmt");
+        std::fs::write(&fake, "#!/bin/sh\ncat\n").unwrap();
+        let mut perms = std::fs::metadata(&fake).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+        std::fs::set_permissions(&fake, perms).unwrap();
+        std::env::set_var("RUSTFMT", &fake);
         dir
     };
 }
@@ -58,8 +66,6 @@ fuzz_target!(|data: &[u8]| {
                 std::fs::write(path, text).unwrap();
             }
         }
-        // rustfmt is an external program, not under test; `true` stands in for it.
-        std::env::set_var("RUSTFMT", "true");
         let _ = sdkgen::generate(root.path(), &[]);
     });
 });
