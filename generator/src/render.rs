@@ -314,18 +314,30 @@ fn rustfmt(template: &str, text: &str) -> Result<String, RenderError> {
         .stdin
         .take()
         .ok_or_else(|| fail("cannot write to rustfmt".into()))?;
-    let output = std::thread::scope(|scope| {
+    let text_was_empty = text.trim().is_empty();
+    let (output, written) = std::thread::scope(|scope| {
         let writer = scope.spawn(move || stdin.write_all(text.as_bytes()));
         let output = child.wait_with_output();
-        let _ = writer.join();
-        output
-    })
-    .map_err(|e| fail(format!("rustfmt failed: {e}")))?;
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("writer thread panicked")));
+        (output, written)
+    });
+    let output = output.map_err(|e| fail(format!("rustfmt failed: {e}")))?;
     if !output.status.success() {
         return Err(fail(format!(
             "rustfmt rejected the output: {}",
             String::from_utf8_lossy(&output.stderr).trim()
         )));
+    }
+    // A formatter that exits without reading all of its input has not formatted it.
+    if let Err(e) = written {
+        return Err(fail(format!("rustfmt did not read the whole file: {e}")));
+    }
+    if output.stdout.is_empty() && !text_was_empty {
+        return Err(fail(
+            "rustfmt did not read the whole file: it printed nothing".into(),
+        ));
     }
     String::from_utf8(output.stdout)
         .map_err(|e| fail(format!("rustfmt printed invalid UTF-8: {e}")))

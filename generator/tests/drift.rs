@@ -265,3 +265,25 @@ fn a_typo_in_a_losant_parameter_is_reported_with_file_line_and_column() {
     assert!(stderr.contains(&want), "expected `{want}` in:\n{stderr}");
     assert!(stderr.contains("did you mean `required`?"), "{stderr}");
 }
+
+/// A formatter that exits without reading its input must fail the run, not yield empty files.
+#[test]
+fn a_formatter_that_ignores_its_input_fails_generation() {
+    let t = tree();
+    let fake = t.path().join("fake-rustfmt");
+    std::fs::write(&fake, "#!/bin/sh\nexit 0\n").unwrap();
+    let mut perms = std::fs::metadata(&fake).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&fake, perms).unwrap();
+    let before = snapshot(t.path());
+    let out = Command::new(env!("CARGO_BIN_EXE_sdkgen"))
+        .env("RUSTFMT", &fake)
+        .arg("--workspace")
+        .arg(t.path())
+        .arg("generate")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("rustfmt did not read the whole file"));
+    assert_eq!(snapshot(t.path()), before);
+}
