@@ -15,9 +15,9 @@ pub fn fix_command(apis: &[String]) -> String {
 
 /// Regenerates everything in memory, then writes only what changed. Writes nothing when any
 /// stage fails.
-pub fn generate(root: &Path, apis: &[String]) -> bool {
+pub fn generate(root: &Path, apis: &[String], options: &crate::Options) -> bool {
     let started = Instant::now();
-    let generated = match crate::generate(root, apis) {
+    let generated = match crate::generate_with(root, apis, options) {
         Ok(g) => g,
         Err(e) => {
             eprintln!("{e}");
@@ -38,8 +38,8 @@ pub fn generate(root: &Path, apis: &[String]) -> bool {
             }
             let t = generated.timings;
             println!(
-                "stages: load {:.0?}, validate {:.0?}, lower {:.0?}, render {:.0?}",
-                t.load, t.validate, t.lower, t.render
+                "stages: load {:.0?}, validate {:.0?}, lower {:.0?}, render {:.0?}, format {:.0?}",
+                t.load, t.validate, t.lower, t.render, t.format
             );
             println!(
                 "{} created, {} updated, {} removed, {} unchanged in {:.0?} (generation {:.0?})",
@@ -60,8 +60,8 @@ pub fn generate(root: &Path, apis: &[String]) -> bool {
 }
 
 /// Regenerates in memory and compares with the disk; prints the drift report.
-pub fn check(root: &Path, apis: &[String]) -> bool {
-    match crate::check_workspace(root, apis) {
+pub fn check(root: &Path, apis: &[String], options: &crate::Options) -> bool {
+    match crate::check_workspace(root, apis, options) {
         Ok(outcome) => {
             println!("generation took {:.1?}", outcome.generation);
             if outcome.drift.is_clean() {

@@ -9,6 +9,7 @@
 pub mod client_ir;
 pub mod commands;
 pub mod diag;
+pub mod format;
 pub mod load;
 pub mod lower;
 pub mod markdown;
@@ -50,14 +51,16 @@ pub struct Timings {
     pub validate: Duration,
     /// Building the IR.
     pub lower: Duration,
-    /// Templates, syn and prettyplease.
+    /// Templates.
     pub render: Duration,
+    /// syn, prettyplease and rustfmt (or the format cache).
+    pub format: Duration,
 }
 
 impl Timings {
     /// All stages together.
     pub fn total(&self) -> Duration {
-        self.load + self.validate + self.lower + self.render
+        self.load + self.validate + self.lower + self.render + self.format
     }
 }
 
@@ -108,9 +111,36 @@ pub fn load_checked(workspace: &Path, spec_dir: &str) -> Result<spec::Spec, Diag
     }
 }
 
-/// Generates the given APIs (all when `apis` is empty) entirely in memory. Nothing is written;
-/// any problem in any API fails the whole run with every spec problem listed.
+/// How a run formats its Rust files.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Where formatted files are cached between runs; `None` formats every file.
+    pub format_cache: Option<format::FormatCache>,
+}
+
+impl Options {
+    /// What `cargo xtask` and the `sdkgen` binary use: the workspace's format cache
+    /// ([`format::FormatCache::for_workspace`]).
+    pub fn cached(workspace: &Path) -> Self {
+        Self {
+            format_cache: Some(format::FormatCache::for_workspace(workspace)),
+        }
+    }
+}
+
+/// Generates the given APIs (all when `apis` is empty) entirely in memory, formatting every
+/// file (no cache). Nothing is written; any problem in any API fails the whole run with every
+/// spec problem listed.
 pub fn generate(workspace: &Path, apis: &[String]) -> Result<Generated, Error> {
+    generate_with(workspace, apis, &Options::default())
+}
+
+/// [`generate`] with options.
+pub fn generate_with(
+    workspace: &Path,
+    apis: &[String],
+    options: &Options,
+) -> Result<Generated, Error> {
     let all = list_apis(workspace)?;
     let selected: Vec<String> = if apis.is_empty() {
         all.clone()
@@ -152,15 +182,19 @@ pub fn generate(workspace: &Path, apis: &[String]) -> Result<Generated, Error> {
         return Err(Error::Spec(Diagnostics(problems)));
     }
     let tera = render::load_templates(&workspace.join("templates"))?;
+    let mut batch = render::Batch::default();
     for spec in &specs {
         let t = Instant::now();
         let ir = lower::lower(spec);
         out.timings.lower += t.elapsed();
         let t = Instant::now();
-        templates::render_crate(&tera, spec, &ir, &mut out.files)?;
+        templates::render_crate(&tera, spec, &ir, &mut batch)?;
         out.timings.render += t.elapsed();
         out.owned.push(format!("generated/{}", spec.api.name));
     }
+    let t = Instant::now();
+    out.files = batch.finish(options.format_cache.as_ref())?;
+    out.timings.format = t.elapsed();
     Ok(out)
 }
 
@@ -177,8 +211,12 @@ pub struct CheckOutcome {
 
 /// Regenerates in memory and compares with `generated/`; what `cargo xtask check` and the
 /// workspace drift test run.
-pub fn check_workspace(workspace: &Path, apis: &[String]) -> Result<CheckOutcome, Error> {
-    let g = generate(workspace, apis)?;
+pub fn check_workspace(
+    workspace: &Path,
+    apis: &[String],
+    options: &Options,
+) -> Result<CheckOutcome, Error> {
+    let g = generate_with(workspace, apis, options)?;
     let drift = output::check(workspace, &g.files, &g.owned)
         .map_err(|e| Error::Io(format!("cannot read generated/: {e}")))?;
     Ok(CheckOutcome {

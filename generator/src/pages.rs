@@ -10,8 +10,7 @@ use serde_json::Value;
 use crate::client_ir::{ActionIr, ResourceIr};
 use crate::lower::CrateIr;
 use crate::markdown::{cell, inline};
-use crate::output::FileSet;
-use crate::render::{render_into, RenderError};
+use crate::render::{render_value, Batch, RenderError};
 use crate::spec::{Action, Param, Resource, Response, Spec};
 
 #[derive(Serialize)]
@@ -98,38 +97,38 @@ pub fn render_pages(
     spec: &Spec,
     ir: &CrateIr,
     root: &str,
-    files: &mut FileSet,
+    batch: &mut Batch,
 ) -> Result<(), RenderError> {
     let docs = format!("{root}/docs");
-    render_into(
+    render_value(
         tera,
         "markdown/index.md.tera",
         &index_context(spec, ir),
         &format!("{docs}/index.md"),
         &spec.source,
-        files,
+        batch,
     )?;
     for resource in &spec.resources {
         let rir = ir.resources.iter().find(|r| r.name == resource.name);
         let context = resource_context(spec, ir, resource, rir);
-        render_into(
+        render_value(
             tera,
             "markdown/resource.md.tera",
             &context,
             &format!("{docs}/{}.md", resource.name),
             &spec.source,
-            files,
+            batch,
         )?;
     }
     for (name, schema) in &spec.schemas {
         let context = schema_context(spec, name, schema);
-        render_into(
+        render_value(
             tera,
             "markdown/schema.md.tera",
             &context,
             &format!("{docs}/schemas/{name}.md"),
             &spec.source,
-            files,
+            batch,
         )?;
     }
     Ok(())

@@ -1,6 +1,6 @@
-//! Rendering: IR through tera templates into files. Rust output is parsed by syn (a template
-//! that emits invalid Rust is an error naming the template and the item) and formatted by
-//! prettyplease, so generated code is rustfmt-style whatever the template's whitespace.
+//! Rendering: IR through tera templates into files. Rust output is collected in a [`Batch`] and
+//! formatted at the end, all files at once ([`crate::format`]), so generated code is
+//! rustfmt-clean whatever the template's whitespace.
 
 use std::path::Path;
 
@@ -167,35 +167,91 @@ pub fn header(kind: Kind, source: &str) -> String {
     }
 }
 
-/// Renders one template into `files` at `out`.
-pub fn render_into<C: Serialize>(
-    tera: &tera::Tera,
-    template: &str,
-    context: &C,
-    out: &str,
-    source: &str,
-    files: &mut FileSet,
-) -> Result<(), RenderError> {
-    let ctx = tera::Context::from_serialize(context).map_err(|e| RenderError::Template {
+/// Files rendered so far: finished ones (TOML, markdown) and Rust texts waiting for
+/// [`Batch::finish`], which formats them all at once.
+#[derive(Debug, Default)]
+pub struct Batch {
+    files: FileSet,
+    rust: Vec<(crate::format::Pending, String)>,
+}
+
+impl Batch {
+    /// Formats the Rust files (through `cache` when given) and returns every file.
+    pub fn finish(
+        self,
+        cache: Option<&crate::format::FormatCache>,
+    ) -> Result<FileSet, RenderError> {
+        let mut files = self.files;
+        let (pending, headers): (Vec<_>, Vec<_>) = self.rust.into_iter().unzip();
+        let formatted = crate::format::format_all(pending, cache)?;
+        for ((out, body), header) in formatted.into_iter().zip(headers) {
+            files.insert(out, format!("{header}{body}").into_bytes());
+        }
+        Ok(files)
+    }
+}
+
+/// The tera context of a value, built once and shared by every template rendered from it.
+pub fn context<C: Serialize>(template: &str, value: &C) -> Result<tera::Context, RenderError> {
+    tera::Context::from_serialize(value).map_err(|e| RenderError::Template {
         template: template.into(),
         message: chain(&e),
-    })?;
+    })
+}
+
+/// Renders one template into `batch` at `out`.
+pub fn render_into(
+    tera: &tera::Tera,
+    template: &str,
+    ctx: &tera::Context,
+    out: &str,
+    source: &str,
+    batch: &mut Batch,
+) -> Result<(), RenderError> {
     let text = tera
-        .render(template, &ctx)
+        .render(template, ctx)
         .map_err(|e| RenderError::Template {
             template: template.into(),
             message: chain(&e),
         })?;
     let kind = Kind::of(out);
-    let body = match kind {
-        Kind::Rust => format_rust(template, &text)?,
-        _ => normalize(&text),
-    };
-    files.insert(
-        out.to_string(),
-        format!("{}{}", header(kind, source), body).into_bytes(),
-    );
+    let header = header(kind, source);
+    match kind {
+        Kind::Rust => batch.rust.push((
+            crate::format::Pending {
+                template: template.into(),
+                out: out.into(),
+                text,
+            },
+            header,
+        )),
+        _ => {
+            batch.files.insert(
+                out.to_string(),
+                format!("{header}{}", normalize(&text)).into_bytes(),
+            );
+        }
+    }
     Ok(())
+}
+
+/// Renders one template from a value of its own.
+pub fn render_value<C: Serialize>(
+    tera: &tera::Tera,
+    template: &str,
+    value: &C,
+    out: &str,
+    source: &str,
+    batch: &mut Batch,
+) -> Result<(), RenderError> {
+    render_into(
+        tera,
+        template,
+        &context(template, value)?,
+        out,
+        source,
+        batch,
+    )
 }
 
 /// LF endings, no trailing spaces, runs of blank lines collapsed, one final newline.
@@ -219,219 +275,9 @@ pub fn normalize(text: &str) -> String {
     format!("{trimmed}\n")
 }
 
-static FORMAT_NANOS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-/// Time this process has spent in [`format_rust`] (syn, prettyplease and rustfmt) so far; the
-/// benchmark subtracts it from the render stage to show formatting on its own.
-pub fn format_time() -> std::time::Duration {
-    std::time::Duration::from_nanos(FORMAT_NANOS.load(std::sync::atomic::Ordering::Relaxed))
-}
-
-/// Parses rendered Rust with syn and prints it with prettyplease.
-pub fn format_rust(template: &str, text: &str) -> Result<String, RenderError> {
-    let start = std::time::Instant::now();
-    let result = format_rust_inner(template, text);
-    FORMAT_NANOS.fetch_add(
-        start.elapsed().as_nanos() as u64,
-        std::sync::atomic::Ordering::Relaxed,
-    );
-    result
-}
-
-fn format_rust_inner(template: &str, text: &str) -> Result<String, RenderError> {
-    let pretty = std::thread::scope(|scope| {
-        // syn parses through proc-macro2 with span locations, which keeps every parsed text in
-        // a per-thread source map that is only freed with the thread. Parsing each file on a
-        // thread of its own keeps peak memory at one file instead of all of them.
-        std::thread::Builder::new()
-            .name("sdkgen-syn".into())
-            .stack_size(16 << 20)
-            .spawn_scoped(scope, || parse_and_print(template, text))
-            .map(|h| h.join())
-    });
-    match pretty {
-        Ok(Ok(result)) => rustfmt(template, &result?),
-        Ok(Err(panic)) => std::panic::resume_unwind(panic),
-        // No thread to be had: parse here.
-        Err(_) => rustfmt(template, &parse_and_print(template, text)?),
-    }
-}
-
-fn parse_and_print(template: &str, text: &str) -> Result<String, RenderError> {
-    match syn::parse_file(text) {
-        Ok(file) => Ok(prettyplease::unparse(&file)),
-        Err(err) => {
-            let line = err.span().start().line;
-            let lines: Vec<&str> = text.lines().collect();
-            let item = lines[..line.min(lines.len())]
-                .iter()
-                .rev()
-                .find_map(|l| item_name(l))
-                .unwrap_or_else(|| "the file's top level".to_string());
-            let from = line.saturating_sub(3);
-            let excerpt = lines
-                .iter()
-                .enumerate()
-                .skip(from)
-                .take(5)
-                .map(|(i, l)| format!("{:>5} | {l}", i + 1))
-                .collect::<Vec<_>>()
-                .join("\n");
-            Err(RenderError::InvalidRust {
-                template: template.into(),
-                item,
-                line,
-                message: err.to_string(),
-                excerpt,
-            })
-        }
-    }
-}
-
-/// prettyplease makes any token stream readable; rustfmt then gives it exactly the layout
-/// `cargo fmt` would, so the generated crates are rustfmt-clean. rustfmt runs from the temp
-/// folder so that no `rustfmt.toml` of the caller's can change the output.
-fn rustfmt(template: &str, text: &str) -> Result<String, RenderError> {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let fail = |message: String| RenderError::Template {
-        template: template.into(),
-        message,
-    };
-    let mut child = Command::new(rustfmt_program())
-        .args(["--edition", "2021", "--emit", "stdout", "--quiet"])
-        .current_dir(std::env::temp_dir())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| {
-            fail(format!(
-                "cannot run rustfmt ({e}); install it with `rustup component add rustfmt`"
-            ))
-        })?;
-    let mut stdin = child
-        .stdin
-        .take()
-        .ok_or_else(|| fail("cannot write to rustfmt".into()))?;
-    let text_was_empty = text.trim().is_empty();
-    let (output, written) = std::thread::scope(|scope| {
-        let writer = scope.spawn(move || stdin.write_all(text.as_bytes()));
-        let output = child.wait_with_output();
-        let written = writer
-            .join()
-            .unwrap_or_else(|_| Err(std::io::Error::other("writer thread panicked")));
-        (output, written)
-    });
-    let output = output.map_err(|e| fail(format!("rustfmt failed: {e}")))?;
-    if !output.status.success() {
-        return Err(fail(format!(
-            "rustfmt rejected the output: {}",
-            String::from_utf8_lossy(&output.stderr).trim()
-        )));
-    }
-    // A formatter that exits without reading all of its input has not formatted it.
-    if let Err(e) = written {
-        return Err(fail(format!("rustfmt did not read the whole file: {e}")));
-    }
-    if output.stdout.is_empty() && !text_was_empty {
-        return Err(fail(
-            "rustfmt did not read the whole file: it printed nothing".into(),
-        ));
-    }
-    String::from_utf8(output.stdout)
-        .map_err(|e| fail(format!("rustfmt printed invalid UTF-8: {e}")))
-}
-
-/// The rustfmt to run: `$RUSTFMT`, else `rustfmt` from `PATH`. When that is rustup's proxy,
-/// the binary it would start (asked once, from the same folder, so the same toolchain) is run
-/// directly: the proxy costs a second process start per file.
-fn rustfmt_program() -> std::ffi::OsString {
-    static RESOLVED: std::sync::OnceLock<std::ffi::OsString> = std::sync::OnceLock::new();
-    if let Some(program) = std::env::var_os("RUSTFMT") {
-        return program;
-    }
-    RESOLVED
-        .get_or_init(|| resolve_rustup_proxy().unwrap_or_else(|| "rustfmt".into()))
-        .clone()
-}
-
-fn resolve_rustup_proxy() -> Option<std::ffi::OsString> {
-    let find = |name: &str| {
-        std::env::split_paths(&std::env::var_os("PATH")?)
-            .map(|dir| dir.join(name))
-            .find(|p| p.is_file())
-    };
-    let (rustfmt, rustup) = (find("rustfmt")?, find("rustup")?);
-    if !same_file(&rustfmt, &rustup) {
-        return None;
-    }
-    let out = std::process::Command::new(&rustup)
-        .args(["which", "rustfmt"])
-        .current_dir(std::env::temp_dir())
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()?;
-    let path = String::from_utf8(out.stdout).ok()?;
-    let path = std::path::PathBuf::from(path.trim());
-    (out.status.success() && path.is_file()).then(|| path.into_os_string())
-}
-
-#[cfg(unix)]
-fn same_file(a: &Path, b: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (std::fs::metadata(a), std::fs::metadata(b)) {
-        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
-        _ => false,
-    }
-}
-
-#[cfg(not(unix))]
-fn same_file(_: &Path, _: &Path) -> bool {
-    false
-}
-
-fn item_name(line: &str) -> Option<String> {
-    let t = line
-        .trim_start()
-        .trim_start_matches("pub ")
-        .trim_start_matches("async ");
-    for kw in [
-        "struct ", "enum ", "fn ", "impl ", "mod ", "type ", "trait ",
-    ] {
-        if let Some(rest) = t.strip_prefix(kw) {
-            let name: String = rest
-                .chars()
-                .take_while(|c| {
-                    c.is_alphanumeric()
-                        || *c == '_'
-                        || *c == '<'
-                        || *c == ' '
-                        || *c == '>'
-                        || *c == ':'
-                })
-                .collect();
-            return Some(format!("`{}{}`", kw, name.trim()));
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn invalid_rust_names_template_and_item() {
-        let err = format_rust(
-            "rust/models.rs.tera",
-            "pub struct Good;\npub struct Bad {\n  x: ,\n}\n",
-        )
-        .unwrap_err();
-        let msg = err.to_string();
-        assert!(msg.contains("rust/models.rs.tera"), "{msg}");
-        assert!(msg.contains("`struct Bad"), "{msg}");
-    }
 
     #[test]
     fn normalize_makes_lf_and_single_blank_lines() {

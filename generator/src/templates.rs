@@ -1,8 +1,7 @@
 //! Which template renders which output file.
 
 use crate::lower::CrateIr;
-use crate::output::FileSet;
-use crate::render::{render_into, RenderError};
+use crate::render::{context, render_into, render_value, Batch, RenderError};
 use crate::spec::Spec;
 
 #[derive(serde::Serialize)]
@@ -16,10 +15,12 @@ pub fn render_crate(
     tera: &tera::Tera,
     spec: &Spec,
     ir: &CrateIr,
-    files: &mut FileSet,
+    batch: &mut Batch,
 ) -> Result<(), RenderError> {
     let root = format!("generated/{}", spec.api.name);
     let src = &spec.source;
+    // The crate IR becomes a tera context once, shared by every crate-wide template.
+    let ctx = context("rust/lib.rs.tera", ir)?;
     for (template, out) in [
         ("rust/Cargo.toml.tera", "Cargo.toml"),
         ("rust/README.md.tera", "README.md"),
@@ -33,7 +34,7 @@ pub fn render_crate(
         ("rust/tests/client.rs.tera", "tests/client.rs"),
         ("rust/tests/runtime.rs.tera", "tests/runtime.rs"),
     ] {
-        render_into(tera, template, ir, &format!("{root}/{out}"), src, files)?;
+        render_into(tera, template, &ctx, &format!("{root}/{out}"), src, batch)?;
     }
     for resource in &ir.resources {
         let context = ResourceContext {
@@ -44,15 +45,15 @@ pub fn render_crate(
             "{root}/src/resources/{}.rs",
             resource.module.trim_start_matches("r#")
         );
-        render_into(
+        render_value(
             tera,
             "rust/resources/resource.rs.tera",
             &context,
             &out,
             src,
-            files,
+            batch,
         )?;
     }
-    crate::pages::render_pages(tera, spec, ir, &root, files)?;
+    crate::pages::render_pages(tera, spec, ir, &root, batch)?;
     Ok(())
 }

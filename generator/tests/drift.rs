@@ -14,7 +14,8 @@ fn workspace() -> PathBuf {
 /// `cargo test` fails on drift with the same report `cargo xtask check` prints.
 #[test]
 fn committed_generated_tree_is_current() {
-    let outcome = sdkgen::check_workspace(&workspace(), &[]).unwrap_or_else(|e| panic!("{e}"));
+    let outcome = sdkgen::check_workspace(&workspace(), &[], &sdkgen::Options::default())
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(
         outcome.drift.is_clean(),
         "{}",
@@ -49,7 +50,8 @@ fn tree() -> tempfile::TempDir {
 }
 
 fn check_report(root: &Path) -> Option<String> {
-    let outcome = sdkgen::check_workspace(root, &[]).unwrap_or_else(|e| panic!("{e}"));
+    let outcome = sdkgen::check_workspace(root, &[], &sdkgen::Options::default())
+        .unwrap_or_else(|e| panic!("{e}"));
     (!outcome.drift.is_clean()).then(|| outcome.drift.report("cargo xtask generate"))
 }
 
@@ -266,24 +268,48 @@ fn a_typo_in_a_losant_parameter_is_reported_with_file_line_and_column() {
     assert!(stderr.contains("did you mean `required`?"), "{stderr}");
 }
 
-/// A formatter that exits without reading its input must fail the run, not yield empty files.
-#[test]
-fn a_formatter_that_ignores_its_input_fails_generation() {
-    let t = tree();
-    let fake = t.path().join("fake-rustfmt");
-    std::fs::write(&fake, "#!/bin/sh\nexit 0\n").unwrap();
+/// Runs `sdkgen generate` on `root` with a stand-in rustfmt made of `script`.
+fn generate_with_formatter(root: &Path, script: &str) -> std::process::Output {
+    let fake = root.join("fake-rustfmt");
+    std::fs::write(&fake, script).unwrap();
     let mut perms = std::fs::metadata(&fake).unwrap().permissions();
     std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
     std::fs::set_permissions(&fake, perms).unwrap();
-    let before = snapshot(t.path());
-    let out = Command::new(env!("CARGO_BIN_EXE_sdkgen"))
+    Command::new(env!("CARGO_BIN_EXE_sdkgen"))
         .env("RUSTFMT", &fake)
         .arg("--workspace")
-        .arg(t.path())
+        .arg(root)
         .arg("generate")
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+/// A formatter that fails must fail the run with its message, and nothing is written.
+#[test]
+fn a_failing_formatter_fails_generation() {
+    let t = tree();
+    let before = snapshot(t.path());
+    let out = generate_with_formatter(
+        t.path(),
+        "#!/bin/sh\necho 'boom: out of luck' >&2\nexit 3\n",
+    );
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("rustfmt did not read the whole file"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("rustfmt rejected the output"), "{stderr}");
+    assert!(stderr.contains("boom: out of luck"), "{stderr}");
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert_eq!(snapshot(t.path()), before);
+}
+
+/// A formatter that empties the files it is given must fail the run, not yield empty files.
+#[test]
+fn a_formatter_that_empties_files_fails_generation() {
+    let t = tree();
+    let before = snapshot(t.path());
+    let script = "#!/bin/sh\nfor f in \"$@\"; do case \"$f\" in *.rs) : > \"$f\";; esac; done\n";
+    let out = generate_with_formatter(t.path(), script);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("rustfmt emptied"), "{stderr}");
     assert_eq!(snapshot(t.path()), before);
 }

@@ -26,12 +26,18 @@ enum Command {
         /// Only this API (repeatable).
         #[arg(long = "api")]
         apis: Vec<String>,
+        /// Format every file again instead of using the format cache in `target/sdkgen/`.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Fail with a diff when generated/ does not match spec/ and templates/.
     Check {
         /// Only this API (repeatable).
         #[arg(long = "api")]
         apis: Vec<String>,
+        /// Format every file again instead of using the format cache in `target/sdkgen/`.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Time the generator on synthetic specs of 10 to 5,000 actions and on spec/ (release build).
     Bench(bench::Args),
@@ -43,8 +49,12 @@ fn main() -> ExitCode {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
     let root = here.parent().unwrap_or(here);
     let ok = match cli.command {
-        Command::Generate { apis } => sdkgen::commands::generate(root, &apis),
-        Command::Check { apis } => sdkgen::commands::check(root, &apis),
+        Command::Generate { apis, no_cache } => {
+            sdkgen::commands::generate(root, &apis, &options(root, no_cache))
+        }
+        Command::Check { apis, no_cache } => {
+            sdkgen::commands::check(root, &apis, &options(root, no_cache))
+        }
         Command::Bench(args) => match bench::run(root, args) {
             Ok(()) => true,
             Err(e) => {
@@ -57,5 +67,14 @@ fn main() -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+/// The workspace's format cache, unless `--no-cache`.
+fn options(workspace: &Path, no_cache: bool) -> sdkgen::Options {
+    if no_cache {
+        sdkgen::Options::default()
+    } else {
+        sdkgen::Options::cached(workspace)
     }
 }

@@ -18,10 +18,10 @@ thread_local! {
         let dir = tempfile::tempdir().unwrap();
         let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../templates");
         copy(&templates, &dir.path().join("templates"));
-        // rustfmt is an external program, not under test: a script that echoes its input
-        // stands in for it (and reads all of it, so the writer never meets a closed pipe).
+        // rustfmt is an external program, not under test: a script that leaves the files it
+        // is given as prettyplease printed them stands in for it.
         let fake = dir.path().join("fake-rustfmt");
-        std::fs::write(&fake, "#!/bin/sh\ncat\n").unwrap();
+        std::fs::write(&fake, "#!/bin/sh\nexit 0\n").unwrap();
         let mut perms = std::fs::metadata(&fake).unwrap().permissions();
         std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
         std::fs::set_permissions(&fake, perms).unwrap();

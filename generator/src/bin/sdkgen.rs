@@ -31,12 +31,18 @@ enum Command {
         /// Only these APIs.
         #[arg(long = "api")]
         apis: Vec<String>,
+        /// Format every file again instead of using the format cache in `target/sdkgen/`.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Compare `generated/` with a fresh generation (what `cargo xtask check` runs).
     Check {
         /// Only these APIs.
         #[arg(long = "api")]
         apis: Vec<String>,
+        /// Format every file again instead of using the format cache in `target/sdkgen/`.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// List the files that would be generated, with their sizes.
     List {
@@ -66,8 +72,16 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Generate { apis } => exit(sdkgen::commands::generate(&cli.workspace, &apis)),
-        Command::Check { apis } => exit(sdkgen::commands::check(&cli.workspace, &apis)),
+        Command::Generate { apis, no_cache } => exit(sdkgen::commands::generate(
+            &cli.workspace,
+            &apis,
+            &options(&cli.workspace, no_cache),
+        )),
+        Command::Check { apis, no_cache } => exit(sdkgen::commands::check(
+            &cli.workspace,
+            &apis,
+            &options(&cli.workspace, no_cache),
+        )),
         Command::List { apis } => match sdkgen::generate(&cli.workspace, &apis) {
             Ok(g) => {
                 for (path, bytes) in &g.files {
@@ -88,5 +102,14 @@ fn exit(ok: bool) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+/// The workspace's format cache, unless `--no-cache`.
+fn options(workspace: &std::path::Path, no_cache: bool) -> sdkgen::Options {
+    if no_cache {
+        sdkgen::Options::default()
+    } else {
+        sdkgen::Options::cached(workspace)
     }
 }

@@ -1,0 +1,662 @@
+//! Formatting of rendered Rust, for a whole run at once.
+//!
+//! Every rendered `.rs` text is parsed by syn (a template that emits invalid Rust is an error
+//! naming the template and the item) and printed by prettyplease, on all cores; rustfmt then
+//! gives the result exactly the layout `cargo fmt` would. rustfmt runs once per group of crate
+//! roots (not once per file): it is handed the root files only and reaches their `mod` children
+//! itself, as `cargo fmt` does.
+//!
+//! Formatting is a pure function of the rendered text and the formatter, so its results are
+//! kept in a cache (see [`FormatCache`]): a file whose rendered text did not change since the
+//! last run is not parsed or formatted again.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use crate::render::RenderError;
+
+/// One rendered Rust file waiting to be formatted.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    /// The template that rendered it (for error messages).
+    pub template: String,
+    /// Workspace-relative output path, e.g. `generated/losant/src/lib.rs`.
+    pub out: String,
+    /// The rendered text.
+    pub text: String,
+}
+
+/// A cache of formatted files under a folder (by default `target/sdkgen/format/`), one
+/// sub-folder per output crate. An entry is named by a 128-bit hash of the rendered text and
+/// of everything that decides how it is formatted (this generator's version and the rustfmt
+/// binary), so an entry is never stale: it is either found or not. After each run the entries
+/// a crate no longer uses are removed, so the cache holds one generation per crate.
+#[derive(Debug, Clone)]
+pub struct FormatCache {
+    dir: PathBuf,
+}
+
+impl FormatCache {
+    /// A cache in `dir` (created when first written).
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: dir.into() }
+    }
+
+    /// The cache a workspace uses: `$CARGO_TARGET_DIR/sdkgen/format` when that is set, else
+    /// `<workspace>/target/sdkgen/format`.
+    pub fn for_workspace(workspace: &Path) -> Self {
+        let target = match std::env::var_os("CARGO_TARGET_DIR") {
+            Some(dir) if !dir.is_empty() => workspace.join(dir),
+            _ => workspace.join("target"),
+        };
+        Self::new(target.join("sdkgen").join("format"))
+    }
+
+    fn entry(&self, group: &str, key: &str) -> PathBuf {
+        self.dir.join(group).join(format!("{key}.rs"))
+    }
+
+    fn get(&self, group: &str, key: &str) -> Option<String> {
+        std::fs::read_to_string(self.entry(group, key)).ok()
+    }
+
+    /// Stores an entry; a cache that cannot be written only costs speed, never correctness.
+    fn put(&self, group: &str, key: &str, text: &str) {
+        let path = self.entry(group, key);
+        if path.exists() {
+            return;
+        }
+        let Some(dir) = path.parent() else { return };
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        if let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir) {
+            use std::io::Write;
+            if tmp.write_all(text.as_bytes()).is_ok() {
+                let _ = tmp.persist(&path);
+            }
+        }
+    }
+
+    /// Removes the entries of `group` that are not in `used`.
+    fn prune(&self, group: &str, used: &HashSet<String>) {
+        let Ok(entries) = std::fs::read_dir(self.dir.join(group)) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let key = name.strip_suffix(".rs").unwrap_or(&name);
+            if !used.contains(key) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+/// The crate folder an output belongs to (`generated/<api>`): the cache's group.
+fn group_of(out: &str) -> String {
+    let mut parts = out.splitn(3, '/');
+    match (parts.next(), parts.next()) {
+        (Some(a), Some(b)) => format!("{a}-{b}"),
+        (Some(a), None) => a.to_string(),
+        _ => "root".to_string(),
+    }
+}
+
+/// Formats every pending file; returns `(out, formatted text)` in the input order.
+pub fn format_all(
+    pending: Vec<Pending>,
+    cache: Option<&FormatCache>,
+) -> Result<Vec<(String, String)>, RenderError> {
+    let identity = cache.map(|_| formatter_identity());
+    let keys: Vec<Option<String>> = pending
+        .iter()
+        .map(|p| identity.as_deref().map(|id| key(id, &p.text)))
+        .collect();
+    let mut done: Vec<Option<String>> = pending
+        .iter()
+        .zip(&keys)
+        .map(|(p, key)| match (cache, key) {
+            (Some(cache), Some(key)) => cache.get(&group_of(&p.out), key),
+            _ => None,
+        })
+        .collect();
+    let misses: Vec<usize> = (0..pending.len()).filter(|&i| done[i].is_none()).collect();
+    if !misses.is_empty() {
+        let pretty = parallel(misses.len(), |j| {
+            let p = &pending[misses[j]];
+            parse_and_print_isolated(&p.template, &p.text)
+        });
+        let mut printed = Vec::with_capacity(misses.len());
+        for result in pretty {
+            printed.push(result?);
+        }
+        let formatted = rustfmt_files(&pending, &done, &misses, printed)?;
+        for (&i, text) in misses.iter().zip(formatted) {
+            if let (Some(cache), Some(key)) = (cache, &keys[i]) {
+                cache.put(&group_of(&pending[i].out), key, &text);
+            }
+            done[i] = Some(text);
+        }
+    }
+    if let Some(cache) = cache {
+        let mut used: BTreeMap<String, HashSet<String>> = BTreeMap::new();
+        for (p, key) in pending.iter().zip(&keys) {
+            if let Some(key) = key {
+                used.entry(group_of(&p.out))
+                    .or_default()
+                    .insert(key.clone());
+            }
+        }
+        for (group, keys) in &used {
+            cache.prune(group, keys);
+        }
+    }
+    Ok(pending
+        .into_iter()
+        .zip(done)
+        .map(|(p, text)| (p.out, text.unwrap_or_default()))
+        .collect())
+}
+
+/// Bump when anything in this pipeline changes its output for the same input.
+const PIPELINE_VERSION: u32 = 1;
+
+fn key(identity: &str, text: &str) -> String {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(identity.as_bytes());
+    hasher.update(&[0]);
+    hasher.update(text.as_bytes());
+    format!("{:032x}", hasher.digest128())
+}
+
+/// What decides the formatting besides the text, found without starting a process: this
+/// generator's version, and the rustfmt binary (its path, size and mtime; for rustup's proxy
+/// also rustup's settings and toolchains, which decide the binary it starts).
+fn formatter_identity() -> String {
+    let mut id = format!(
+        "sdkgen {} pipeline {PIPELINE_VERSION}",
+        env!("CARGO_PKG_VERSION")
+    );
+    let stamp = |path: &Path| -> String {
+        match std::fs::metadata(path) {
+            Ok(m) => format!(
+                "{}:{}:{:?}",
+                path.display(),
+                m.len(),
+                m.modified().ok().and_then(|t| t
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .ok()
+                    .map(|d| d.as_nanos()))
+            ),
+            Err(_) => format!("{}:missing", path.display()),
+        }
+    };
+    match std::env::var_os("RUSTFMT") {
+        Some(program) => {
+            id.push_str(" RUSTFMT=");
+            id.push_str(&stamp(Path::new(&program)));
+        }
+        None => match find_in_path("rustfmt") {
+            Some(path) => {
+                id.push(' ');
+                id.push_str(&stamp(&path));
+                if find_in_path("rustup").is_some_and(|rustup| same_file(&path, &rustup)) {
+                    let home = std::env::var_os("RUSTUP_HOME")
+                        .map(PathBuf::from)
+                        .or_else(|| {
+                            std::env::var_os("HOME").map(|h| Path::new(&h).join(".rustup"))
+                        });
+                    if let Some(home) = home {
+                        id.push(' ');
+                        id.push_str(&stamp(&home.join("settings.toml")));
+                        id.push(' ');
+                        id.push_str(&stamp(&home.join("toolchains")));
+                    }
+                    if let Some(toolchain) = std::env::var_os("RUSTUP_TOOLCHAIN") {
+                        id.push_str(" toolchain=");
+                        id.push_str(&toolchain.to_string_lossy());
+                    }
+                }
+            }
+            None => id.push_str(" no-rustfmt"),
+        },
+    }
+    id
+}
+
+/// Runs `f(0..n)` on all cores; results in index order.
+fn parallel<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |w| w.get())
+        .min(n)
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let slots: Mutex<Vec<Option<T>>> = Mutex::new((0..n).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= n {
+                    break;
+                }
+                let value = f(i);
+                slots.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(value);
+            });
+        }
+    });
+    slots
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .map(|v| v.expect("every index was run"))
+        .collect()
+}
+
+/// syn keeps every text it parses in a per-thread source map (for span locations) that is only
+/// freed with the thread: each file is parsed on a thread of its own, so peak memory stays at
+/// the files in flight, not all of them. The large stack is for deeply nested types.
+fn parse_and_print_isolated(template: &str, text: &str) -> Result<String, RenderError> {
+    let result = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("sdkgen-syn".into())
+            .stack_size(16 << 20)
+            .spawn_scoped(scope, || parse_and_print(template, text))
+            .map(|h| h.join())
+    });
+    match result {
+        Ok(Ok(result)) => result,
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        // No thread to be had: parse here.
+        Err(_) => parse_and_print(template, text),
+    }
+}
+
+fn parse_and_print(template: &str, text: &str) -> Result<String, RenderError> {
+    match syn::parse_file(text) {
+        Ok(file) => Ok(prettyplease::unparse(&file)),
+        Err(err) => {
+            let line = err.span().start().line;
+            let lines: Vec<&str> = text.lines().collect();
+            let item = lines[..line.min(lines.len())]
+                .iter()
+                .rev()
+                .find_map(|l| item_name(l))
+                .unwrap_or_else(|| "the file's top level".to_string());
+            let from = line.saturating_sub(3);
+            let excerpt = lines
+                .iter()
+                .enumerate()
+                .skip(from)
+                .take(5)
+                .map(|(i, l)| format!("{:>5} | {l}", i + 1))
+                .collect::<Vec<_>>()
+                .join("\n");
+            Err(RenderError::InvalidRust {
+                template: template.into(),
+                item,
+                line,
+                message: err.to_string(),
+                excerpt,
+            })
+        }
+    }
+}
+
+fn item_name(line: &str) -> Option<String> {
+    let t = line
+        .trim_start()
+        .trim_start_matches("pub ")
+        .trim_start_matches("async ");
+    for kw in [
+        "struct ", "enum ", "fn ", "impl ", "mod ", "type ", "trait ",
+    ] {
+        if let Some(rest) = t.strip_prefix(kw) {
+            let name: String = rest
+                .chars()
+                .take_while(|c| {
+                    c.is_alphanumeric()
+                        || *c == '_'
+                        || *c == '<'
+                        || *c == ' '
+                        || *c == '>'
+                        || *c == ':'
+                })
+                .collect();
+            return Some(format!("`{}{}`", kw, name.trim()));
+        }
+    }
+    None
+}
+
+/// The out-of-line modules (`mod name;`) a printed file declares at its top level.
+fn declared_modules(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|line| {
+            let rest = line
+                .strip_prefix("pub(crate) ")
+                .or_else(|| line.strip_prefix("pub "))
+                .unwrap_or(line);
+            let name = rest.strip_prefix("mod ")?.strip_suffix(';')?;
+            let name = name.strip_prefix("r#").unwrap_or(name);
+            (!name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_'))
+                .then(|| name.to_string())
+        })
+        .collect()
+}
+
+/// The files rustfmt reads for `mod name;` in `file`: `lib.rs`, `main.rs` and `mod.rs` own
+/// their folder, any other `x.rs` owns `x/`.
+fn module_files(file: &str, name: &str) -> [String; 2] {
+    let (dir, base) = file.rsplit_once('/').unwrap_or(("", file));
+    let stem = base.strip_suffix(".rs").unwrap_or(base);
+    let owner = match stem {
+        "lib" | "main" | "mod" => dir.to_string(),
+        _ if dir.is_empty() => stem.to_string(),
+        _ => format!("{dir}/{stem}"),
+    };
+    let join = |p: String| {
+        if owner.is_empty() {
+            p
+        } else {
+            format!("{owner}/{p}")
+        }
+    };
+    [join(format!("{name}.rs")), join(format!("{name}/mod.rs"))]
+}
+
+/// Writes every file (done ones as they are, misses as printed) into a scratch folder with
+/// their real relative paths, runs rustfmt on the root files among the misses, and reads the
+/// misses back.
+fn rustfmt_files(
+    pending: &[Pending],
+    done: &[Option<String>],
+    misses: &[usize],
+    printed: Vec<String>,
+) -> Result<Vec<String>, RenderError> {
+    let scratch = tempfile::Builder::new()
+        .prefix("sdkgen-format-")
+        .tempdir()
+        .map_err(|e| fail("rustfmt", format!("cannot create a scratch folder: {e}")))?;
+    let mut texts: BTreeMap<&str, &str> = BTreeMap::new();
+    for (p, text) in pending.iter().zip(done) {
+        if let Some(text) = text {
+            texts.insert(&p.out, text);
+        }
+    }
+    for (&i, text) in misses.iter().zip(&printed) {
+        texts.insert(&pending[i].out, text);
+    }
+    for (out, text) in &texts {
+        let path = scratch.path().join(out);
+        let written = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&path, text));
+        if let Err(e) = written {
+            return Err(fail(out, format!("cannot write a scratch copy: {e}")));
+        }
+    }
+    // Which miss does rustfmt reach from another miss? Those need not be named.
+    let miss_set: BTreeSet<&str> = misses.iter().map(|&i| pending[i].out.as_str()).collect();
+    let mut children: HashSet<&str> = HashSet::new();
+    for (&i, text) in misses.iter().zip(&printed) {
+        for name in declared_modules(text) {
+            for file in module_files(&pending[i].out, &name) {
+                if let Some(child) = miss_set.get(file.as_str()) {
+                    children.insert(child);
+                }
+            }
+        }
+    }
+    let roots: Vec<&str> = miss_set
+        .iter()
+        .copied()
+        .filter(|f| !children.contains(f))
+        .collect();
+    // Split the roots into one batch per core, largest first, for similar work per batch.
+    let size = |f: &str| texts.get(f).map_or(0, |t| t.len());
+    let mut by_size = roots.clone();
+    by_size.sort_by_key(|f| std::cmp::Reverse(subtree_size(f, &texts, &size)));
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |w| w.get())
+        .min(by_size.len())
+        .max(1);
+    let mut batches: Vec<(usize, Vec<&str>)> = vec![(0, Vec::new()); workers];
+    for f in by_size {
+        let lightest = batches
+            .iter_mut()
+            .min_by_key(|(weight, _)| *weight)
+            .expect("at least one batch");
+        lightest.0 += subtree_size(f, &texts, &size);
+        lightest.1.push(f);
+    }
+    let results = parallel(batches.len(), |b| {
+        run_rustfmt(scratch.path(), &batches[b].1)
+    });
+    for result in results {
+        result?;
+    }
+    let mut formatted = Vec::with_capacity(misses.len());
+    for (&i, before) in misses.iter().zip(&printed) {
+        let out = &pending[i].out;
+        let text = std::fs::read_to_string(scratch.path().join(out))
+            .map_err(|e| fail(&pending[i].template, format!("rustfmt lost `{out}`: {e}")))?;
+        if text.trim().is_empty() && !before.trim().is_empty() {
+            return Err(fail(
+                &pending[i].template,
+                format!("rustfmt emptied `{out}`"),
+            ));
+        }
+        formatted.push(text);
+    }
+    Ok(formatted)
+}
+
+/// The bytes of a file and of the module files it reaches.
+fn subtree_size(file: &str, texts: &BTreeMap<&str, &str>, size: &dyn Fn(&str) -> usize) -> usize {
+    let mut total = 0;
+    let mut stack = vec![file.to_string()];
+    let mut seen = HashSet::new();
+    while let Some(f) = stack.pop() {
+        if !seen.insert(f.clone()) {
+            continue;
+        }
+        total += size(&f);
+        if let Some(text) = texts.get(f.as_str()) {
+            for name in declared_modules(text) {
+                stack.extend(module_files(&f, &name));
+            }
+        }
+    }
+    total
+}
+
+fn fail(template: &str, message: String) -> RenderError {
+    RenderError::Template {
+        template: template.into(),
+        message,
+    }
+}
+
+/// rustfmt runs in the scratch folder, so no `rustfmt.toml` of the caller's can change the
+/// output.
+fn run_rustfmt(dir: &Path, files: &[&str]) -> Result<(), RenderError> {
+    if files.is_empty() {
+        return Ok(());
+    }
+    let output = std::process::Command::new(rustfmt_program())
+        .args(["--edition", "2021", "--quiet"])
+        .args(files)
+        .current_dir(dir)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| {
+            fail(
+                "rustfmt",
+                format!("cannot run rustfmt ({e}); install it with `rustup component add rustfmt`"),
+            )
+        })?;
+    if !output.status.success() {
+        return Err(fail(
+            "rustfmt",
+            format!(
+                "rustfmt rejected the output ({}): {}",
+                output.status,
+                String::from_utf8_lossy(&output.stderr).trim()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn find_in_path(name: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+}
+
+/// The rustfmt to run: `$RUSTFMT`, else `rustfmt` from `PATH`. When that is rustup's proxy,
+/// the binary it would start (asked once, from the temp folder, so the default toolchain) is
+/// run directly: the proxy costs a second process start.
+fn rustfmt_program() -> std::ffi::OsString {
+    static RESOLVED: std::sync::OnceLock<std::ffi::OsString> = std::sync::OnceLock::new();
+    if let Some(program) = std::env::var_os("RUSTFMT") {
+        return program;
+    }
+    RESOLVED
+        .get_or_init(|| resolve_rustup_proxy().unwrap_or_else(|| "rustfmt".into()))
+        .clone()
+}
+
+fn resolve_rustup_proxy() -> Option<std::ffi::OsString> {
+    let (rustfmt, rustup) = (find_in_path("rustfmt")?, find_in_path("rustup")?);
+    if !same_file(&rustfmt, &rustup) {
+        return None;
+    }
+    let out = std::process::Command::new(&rustup)
+        .args(["which", "rustfmt"])
+        .current_dir(std::env::temp_dir())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let path = String::from_utf8(out.stdout).ok()?;
+    let path = PathBuf::from(path.trim());
+    (out.status.success() && path.is_file()).then(|| path.into_os_string())
+}
+
+#[cfg(unix)]
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &Path, _: &Path) -> bool {
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pending(out: &str, text: &str) -> Pending {
+        Pending {
+            template: format!("t/{out}"),
+            out: out.into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn invalid_rust_names_template_and_item() {
+        let err = format_all(
+            vec![pending(
+                "generated/x/src/models.rs",
+                "pub struct Good;\npub struct Bad {\n  x: ,\n}\n",
+            )],
+            None,
+        )
+        .unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("t/generated/x/src/models.rs"), "{msg}");
+        assert!(msg.contains("`struct Bad"), "{msg}");
+    }
+
+    #[test]
+    fn module_files_follow_rustfmt() {
+        assert_eq!(
+            module_files("g/a/src/lib.rs", "client"),
+            ["g/a/src/client.rs", "g/a/src/client/mod.rs"]
+        );
+        assert_eq!(
+            module_files("g/a/src/resources/mod.rs", "r"),
+            ["g/a/src/resources/r.rs", "g/a/src/resources/r/mod.rs"]
+        );
+        assert_eq!(
+            module_files("g/a/src/models.rs", "inner"),
+            ["g/a/src/models/inner.rs", "g/a/src/models/inner/mod.rs"]
+        );
+        assert_eq!(
+            declared_modules(
+                "pub mod a;\nmod r#type;\npub(crate) mod c;\n    mod nested;\nmod d {}\n"
+            ),
+            ["a", "type", "c"]
+        );
+    }
+
+    /// Files reached through `mod` and files named directly come out as rustfmt formats each,
+    /// and a second run with a cache gives the same bytes without formatting.
+    #[test]
+    fn a_crate_is_formatted_whole_and_cached() {
+        let files = vec![
+            pending(
+                "generated/x/src/lib.rs",
+                "pub mod a;\npub mod b;\nfn  top( ) {}\n",
+            ),
+            pending("generated/x/src/a.rs", "pub fn a( x:u8)->u8{ x }\n"),
+            pending("generated/x/src/b/mod.rs", "pub mod c;\n"),
+            pending("generated/x/src/b/c.rs", "pub struct C{pub x:u8}\n"),
+            pending(
+                "generated/x/tests/t.rs",
+                "#[test] fn t(){ assert!(true) }\n",
+            ),
+        ];
+        let first = format_all(files.clone(), None).unwrap();
+        let expect = [
+            "pub mod a;\npub mod b;\nfn top() {}\n",
+            "pub fn a(x: u8) -> u8 {\n    x\n}\n",
+            "pub mod c;\n",
+            "pub struct C {\n    pub x: u8,\n}\n",
+            "#[test]\nfn t() {\n    assert!(true)\n}\n",
+        ];
+        for ((out, text), want) in first.iter().zip(expect) {
+            assert_eq!(text, want, "{out}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let cache = FormatCache::new(dir.path());
+        assert_eq!(format_all(files.clone(), Some(&cache)).unwrap(), first);
+        let entries = std::fs::read_dir(dir.path().join("generated-x"))
+            .unwrap()
+            .count();
+        assert_eq!(entries, files.len());
+        // A cached entry is used as it is: prove it by planting a marker in one.
+        let key = key(&formatter_identity(), &files[1].text);
+        let planted = "// from the cache\npub fn a(x: u8) -> u8 {\n    x\n}\n";
+        std::fs::write(cache.entry("generated-x", &key), planted).unwrap();
+        let again = format_all(files.clone(), Some(&cache)).unwrap();
+        assert_eq!(again[1].1, planted);
+        // Entries no longer used are pruned.
+        let fewer = files[..1].to_vec();
+        format_all(fewer, Some(&cache)).unwrap();
+        let entries = std::fs::read_dir(dir.path().join("generated-x"))
+            .unwrap()
+            .count();
+        assert_eq!(entries, 1);
+    }
+}
