@@ -125,13 +125,24 @@ pub fn format_all(
         .collect();
     let misses: Vec<usize> = (0..pending.len()).filter(|&i| done[i].is_none()).collect();
     if !misses.is_empty() {
-        let pretty = parallel(misses.len(), |j| {
-            let p = &pending[misses[j]];
-            parse_and_print_isolated(&p.template, &p.text)
+        // Large files are cut into runs of whole items, so that every core has work and no
+        // syn tree of a whole large file is ever held at once.
+        let mut chunks: Vec<(usize, usize, &str)> = Vec::new();
+        for (j, &i) in misses.iter().enumerate() {
+            let mut line = 0;
+            for chunk in split_items(&pending[i].text, CHUNK_BYTES) {
+                chunks.push((j, line, chunk));
+                line += chunk.matches('\n').count();
+            }
+        }
+        let pretty = parallel(chunks.len(), |c| {
+            let (j, line, text) = chunks[c];
+            parse_and_print_isolated(&pending[misses[j]].template, text, line)
         });
-        let mut printed = Vec::with_capacity(misses.len());
-        for result in pretty {
-            printed.push(result?);
+        let mut printed = vec![String::new(); misses.len()];
+        for (&(j, _, _), result) in chunks.iter().zip(pretty) {
+            // prettyplease puts no blank line between items, so runs join as they are.
+            printed[j].push_str(&result?);
         }
         let formatted = rustfmt_files(&pending, &done, &misses, printed)?;
         for (&i, text) in misses.iter().zip(formatted) {
@@ -258,23 +269,173 @@ fn parallel<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
 /// syn keeps every text it parses in a per-thread source map (for span locations) that is only
 /// freed with the thread: each file is parsed on a thread of its own, so peak memory stays at
 /// the files in flight, not all of them. The large stack is for deeply nested types.
-fn parse_and_print_isolated(template: &str, text: &str) -> Result<String, RenderError> {
+fn parse_and_print_isolated(
+    template: &str,
+    text: &str,
+    first_line: usize,
+) -> Result<String, RenderError> {
     let result = std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("sdkgen-syn".into())
             .stack_size(16 << 20)
-            .spawn_scoped(scope, || parse_and_print(template, text))
+            .spawn_scoped(scope, || parse_and_print(template, text, first_line))
             .map(|h| h.join())
     });
     match result {
         Ok(Ok(result)) => result,
         Ok(Err(panic)) => std::panic::resume_unwind(panic),
         // No thread to be had: parse here.
-        Err(_) => parse_and_print(template, text),
+        Err(_) => parse_and_print(template, text, first_line),
     }
 }
 
-fn parse_and_print(template: &str, text: &str) -> Result<String, RenderError> {
+/// The size above which a file is parsed in several runs of items.
+const CHUNK_BYTES: usize = 256 * 1024;
+
+/// Cuts Rust source into runs of whole top-level items of about `target` bytes each. An item
+/// ends at a top-level `;` or at a top-level `}` not followed by `;` (which then ends it). The
+/// scan knows comments, strings, raw strings, byte strings and char literals, so braces inside
+/// them do not count. Text it cannot follow (unbalanced brackets) is returned whole, and syn
+/// reports it.
+fn split_items(text: &str, target: usize) -> Vec<&str> {
+    if text.len() <= target {
+        return vec![text];
+    }
+    let b = text.as_bytes();
+    let mut cuts = Vec::new();
+    let (mut i, mut depth, mut start) = (0usize, 0i64, 0usize);
+    let mut item_end = |end: usize, start: &mut usize, cuts: &mut Vec<usize>| {
+        if end - *start >= target {
+            cuts.push(end);
+            *start = end;
+        }
+    };
+    while i < b.len() {
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let mut nest = 1;
+                i += 2;
+                while i < b.len() && nest > 0 {
+                    if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
+                        nest += 1;
+                        i += 2;
+                    } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
+                        nest -= 1;
+                        i += 2;
+                    } else {
+                        i += 1;
+                    }
+                }
+                continue;
+            }
+            b'r' | b'b' | b'c' if raw_string_at(b, i).is_some() => {
+                i = raw_string_at(b, i).unwrap_or(b.len());
+                continue;
+            }
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'\'' => {
+                // A char literal ('x', '\n', '\u{..}'), else a lifetime or label.
+                if b.get(i + 1) == Some(&b'\\') {
+                    i += 3;
+                    while i < b.len() && b[i] != b'\'' {
+                        i += 1;
+                    }
+                } else if let Some(len) = text[i + 1..].chars().next().map(char::len_utf8) {
+                    if b.get(i + 1 + len) == Some(&b'\'') {
+                        i += 1 + len;
+                    }
+                }
+            }
+            b'{' | b'(' | b'[' => depth += 1,
+            b')' | b']' => depth -= 1,
+            b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    let mut j = i + 1;
+                    while j < b.len() && b[j].is_ascii_whitespace() {
+                        j += 1;
+                    }
+                    if b.get(j) != Some(&b';') {
+                        item_end(i + 1, &mut start, &mut cuts);
+                    }
+                }
+            }
+            b';' if depth == 0 => item_end(i + 1, &mut start, &mut cuts),
+            _ => {}
+        }
+        if depth < 0 {
+            return vec![text];
+        }
+        i += 1;
+    }
+    if depth != 0 || cuts.is_empty() {
+        return vec![text];
+    }
+    let mut parts = Vec::with_capacity(cuts.len() + 1);
+    let mut from = 0;
+    for cut in cuts {
+        parts.push(&text[from..cut]);
+        from = cut;
+    }
+    match parts.last_mut() {
+        // Only whitespace left: it belongs to the last run.
+        Some(last) if text[from..].trim().is_empty() => {
+            let last_start = from - last.len();
+            *last = &text[last_start..];
+        }
+        _ => parts.push(&text[from..]),
+    }
+    parts
+}
+
+/// The end of a raw (byte/C) string starting at `i` (`r"..."`, `r#"..."#`, `br"..."`, ...), or
+/// `None` when no raw string starts there.
+fn raw_string_at(b: &[u8], i: usize) -> Option<usize> {
+    if i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_') {
+        return None;
+    }
+    let mut j = i;
+    if b[j] == b'b' || b[j] == b'c' {
+        j += 1;
+    }
+    if b.get(j) != Some(&b'r') {
+        return None;
+    }
+    j += 1;
+    let hashes = b[j..].iter().take_while(|&&c| c == b'#').count();
+    j += hashes;
+    if b.get(j) != Some(&b'"') {
+        return None;
+    }
+    j += 1;
+    while j < b.len() {
+        if b[j] == b'"'
+            && b[j + 1..]
+                .iter()
+                .take(hashes)
+                .filter(|&&c| c == b'#')
+                .count()
+                == hashes
+        {
+            return Some(j + 1 + hashes);
+        }
+        j += 1;
+    }
+    Some(b.len())
+}
+
+fn parse_and_print(template: &str, text: &str, first_line: usize) -> Result<String, RenderError> {
     match syn::parse_file(text) {
         Ok(file) => Ok(prettyplease::unparse(&file)),
         Err(err) => {
@@ -291,13 +452,13 @@ fn parse_and_print(template: &str, text: &str) -> Result<String, RenderError> {
                 .enumerate()
                 .skip(from)
                 .take(5)
-                .map(|(i, l)| format!("{:>5} | {l}", i + 1))
+                .map(|(i, l)| format!("{:>5} | {l}", first_line + i + 1))
                 .collect::<Vec<_>>()
                 .join("\n");
             Err(RenderError::InvalidRust {
                 template: template.into(),
                 item,
-                line,
+                line: first_line + line,
                 message: err.to_string(),
                 excerpt,
             })
@@ -586,6 +747,49 @@ mod tests {
         let msg = err.to_string();
         assert!(msg.contains("t/generated/x/src/models.rs"), "{msg}");
         assert!(msg.contains("`struct Bad"), "{msg}");
+    }
+
+    #[test]
+    fn split_items_cuts_only_between_items() {
+        let text = "//! Inner doc.\n#![allow(x)]\n\
+            const A: &str = \"}{;\";\n\
+            /// doc with } and ;\n\
+            pub struct S { a: [u8; 2] }\n\
+            const B: S = S { a: [1, 2] };\n\
+            fn f<'a>(x: &'a str) -> char { let _ = r#\"}\"#; let _ = b'}'; '}' }\n\
+            /* block } */ impl S { fn g() { '\\''; } }\n\
+            static C: char = '\\u{7d}';\n";
+        let parts = split_items(text, 1);
+        assert_eq!(parts.concat(), text);
+        for part in &parts {
+            syn::parse_file(part).unwrap_or_else(|e| panic!("{e} in {part:?}"));
+        }
+        assert_eq!(parts.len(), 6, "{parts:#?}");
+        assert!(parts[0].starts_with("//! Inner doc.\n#![allow(x)]"));
+        // Small texts, and texts it cannot follow, stay whole.
+        assert_eq!(split_items(text, 1 << 20), [text]);
+        assert_eq!(
+            split_items("fn a() { } }\nfn b() {}", 1),
+            ["fn a() { } }\nfn b() {}"]
+        );
+    }
+
+    /// A syntax error in a later run of items is reported at its line in the whole file.
+    #[test]
+    fn errors_in_split_files_keep_their_line() {
+        let mut text = String::new();
+        for i in 0..20_000 {
+            text.push_str(&format!("pub struct S{i} {{ pub x: u8 }}\n"));
+        }
+        text.push_str("pub struct Bad {\n  x: ,\n}\n");
+        let err = format_all(vec![pending("generated/x/src/models.rs", &text)], None).unwrap_err();
+        match err {
+            RenderError::InvalidRust { line, item, .. } => {
+                assert_eq!(line, 20_002);
+                assert_eq!(item, "`struct Bad`");
+            }
+            other => panic!("{other}"),
+        }
     }
 
     #[test]
