@@ -304,7 +304,7 @@ fn split_items(text: &str, target: usize) -> Vec<&str> {
     let b = text.as_bytes();
     let mut cuts = Vec::new();
     let (mut i, mut depth, mut start) = (0usize, 0i64, 0usize);
-    let mut item_end = |end: usize, start: &mut usize, cuts: &mut Vec<usize>| {
+    let item_end = |end: usize, start: &mut usize, cuts: &mut Vec<usize>| {
         if end - *start >= target {
             cuts.push(end);
             *start = end;
