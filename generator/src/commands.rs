@@ -48,7 +48,7 @@ pub fn generate(root: &Path, apis: &[String], options: &crate::Options) -> bool 
                 report.removed.len(),
                 report.unchanged,
                 started.elapsed(),
-                generated.timings.total()
+                generated.elapsed
             );
             true
         }

@@ -12,9 +12,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
+use crate::par::parallel;
 use crate::render::RenderError;
 
 /// One rendered Rust file waiting to be formatted.
@@ -236,34 +235,6 @@ fn formatter_identity() -> String {
         },
     }
     id
-}
-
-/// Runs `f(0..n)` on all cores; results in index order.
-fn parallel<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |w| w.get())
-        .min(n)
-        .max(1);
-    let next = AtomicUsize::new(0);
-    let slots: Mutex<Vec<Option<T>>> = Mutex::new((0..n).map(|_| None).collect());
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= n {
-                    break;
-                }
-                let value = f(i);
-                slots.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(value);
-            });
-        }
-    });
-    slots
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .into_iter()
-        .map(|v| v.expect("every index was run"))
-        .collect()
 }
 
 /// syn keeps every text it parses in a per-thread source map (for span locations) that is only

@@ -109,8 +109,10 @@ pub fn load(workspace: &Path, spec_dir: &str) -> (Option<Loaded>, Vec<Diagnostic
     }
 
     let mut resources = Vec::new();
-    for (stem, rel) in list_files(&root, spec_dir, "resources", &["yaml", "yml"], &mut diags) {
-        let Some(node) = read_tree(workspace, &rel, &mut diags) else {
+    let files = list_files(&root, spec_dir, "resources", &["yaml", "yml"], &mut diags);
+    let trees = read_trees(workspace, &files, &mut diags);
+    for ((stem, rel), node) in files.into_iter().zip(trees) {
+        let Some(node) = node else {
             continue;
         };
         let path = format!("resources.{stem}");
@@ -138,14 +140,16 @@ pub fn load(workspace: &Path, spec_dir: &str) -> (Option<Loaded>, Vec<Diagnostic
     let mut schemas = BTreeMap::new();
     // Schema files that exist but did not load: references to them are not reported again.
     let mut broken = std::collections::BTreeSet::new();
-    for (stem, rel) in list_files(
+    let files = list_files(
         &root,
         spec_dir,
         "schemas",
         &["yaml", "yml", "json"],
         &mut diags,
-    ) {
-        let Some(node) = read_tree(workspace, &rel, &mut diags) else {
+    );
+    let trees = read_trees(workspace, &files, &mut diags);
+    for ((stem, rel), node) in files.into_iter().zip(trees) {
+        let Some(node) = node else {
             broken.insert(stem);
             continue;
         };
@@ -247,6 +251,26 @@ fn list_files(
         out.truncate(MAX_FILES);
     }
     out
+}
+
+/// Reads and parses files on all cores; problems become diagnostics, in file order.
+fn read_trees(
+    workspace: &Path,
+    files: &[(String, String)],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Option<Node>> {
+    let results = crate::par::parallel(files.len(), |i| {
+        let mut found = Vec::new();
+        let node = read_tree(workspace, &files[i].1, &mut found);
+        (node, found)
+    });
+    results
+        .into_iter()
+        .map(|(node, found)| {
+            diags.extend(found);
+            node
+        })
+        .collect()
 }
 
 /// Reads and parses one file; problems become diagnostics.

@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::client_ir::{ActionIr, ResourceIr};
 use crate::lower::CrateIr;
 use crate::markdown::{cell, inline};
-use crate::render::{render_value, Batch, RenderError};
+use crate::render::{render_parallel, render_value, Batch, RenderError};
 use crate::spec::{Action, Param, Resource, Response, Spec};
 
 #[derive(Serialize)]
@@ -108,19 +108,24 @@ pub fn render_pages(
         &spec.source,
         batch,
     )?;
-    for resource in &spec.resources {
-        let rir = ir.resources.iter().find(|r| r.name == resource.name);
-        let context = resource_context(spec, ir, resource, rir);
-        render_value(
-            tera,
-            "markdown/resource.md.tera",
-            &context,
-            &format!("{docs}/{}.md", resource.name),
-            &spec.source,
-            batch,
-        )?;
-    }
-    for (name, schema) in &spec.schemas {
+    let resources = &spec.resources;
+    let schemas: Vec<(&String, &Value)> = spec.schemas.iter().collect();
+    let irs: std::collections::HashMap<&str, &ResourceIr> =
+        ir.resources.iter().map(|r| (r.name.as_str(), r)).collect();
+    render_parallel(resources.len() + schemas.len(), batch, |i, batch| {
+        if let Some(resource) = resources.get(i) {
+            let rir = irs.get(resource.name.as_str()).copied();
+            let context = resource_context(spec, ir, resource, rir);
+            return render_value(
+                tera,
+                "markdown/resource.md.tera",
+                &context,
+                &format!("{docs}/{}.md", resource.name),
+                &spec.source,
+                batch,
+            );
+        }
+        let (name, schema) = schemas[i - resources.len()];
         let context = schema_context(spec, name, schema);
         render_value(
             tera,
@@ -129,9 +134,8 @@ pub fn render_pages(
             &format!("{docs}/schemas/{name}.md"),
             &spec.source,
             batch,
-        )?;
-    }
-    Ok(())
+        )
+    })
 }
 
 /// The GitHub-style anchor of a heading: lower case, punctuation dropped, spaces to `-`.

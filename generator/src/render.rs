@@ -176,6 +176,12 @@ pub struct Batch {
 }
 
 impl Batch {
+    /// Moves every file of `other` into this batch.
+    pub fn append(&mut self, other: Batch) {
+        self.files.extend(other.files);
+        self.rust.extend(other.rust);
+    }
+
     /// Formats the Rust files (through `cache` when given) and returns every file.
     pub fn finish(
         self,
@@ -189,6 +195,24 @@ impl Batch {
         }
         Ok(files)
     }
+}
+
+/// Runs `n` rendering jobs on all cores, each into a batch of its own, then appends their
+/// files to `batch` in job order (so the output does not depend on scheduling). The first
+/// failing job's error is returned.
+pub fn render_parallel(
+    n: usize,
+    batch: &mut Batch,
+    job: impl Fn(usize, &mut Batch) -> Result<(), RenderError> + Sync,
+) -> Result<(), RenderError> {
+    let results = crate::par::parallel(n, |i| {
+        let mut own = Batch::default();
+        job(i, &mut own).map(|()| own)
+    });
+    for result in results {
+        batch.append(result?);
+    }
+    Ok(())
 }
 
 /// The tera context of a value, built once and shared by every template rendered from it.

@@ -1,7 +1,7 @@
 //! Which template renders which output file.
 
 use crate::lower::CrateIr;
-use crate::render::{context, render_into, render_value, Batch, RenderError};
+use crate::render::{context, render_into, render_parallel, render_value, Batch, RenderError};
 use crate::spec::Spec;
 
 #[derive(serde::Serialize)]
@@ -21,7 +21,7 @@ pub fn render_crate(
     let src = &spec.source;
     // The crate IR becomes a tera context once, shared by every crate-wide template.
     let ctx = context("rust/lib.rs.tera", ir)?;
-    for (template, out) in [
+    let crate_files = [
         ("rust/Cargo.toml.tera", "Cargo.toml"),
         ("rust/README.md.tera", "README.md"),
         ("rust/lib.rs.tera", "src/lib.rs"),
@@ -33,10 +33,13 @@ pub fn render_crate(
         ("rust/tests/examples.rs.tera", "tests/examples.rs"),
         ("rust/tests/client.rs.tera", "tests/client.rs"),
         ("rust/tests/runtime.rs.tera", "tests/runtime.rs"),
-    ] {
-        render_into(tera, template, &ctx, &format!("{root}/{out}"), src, batch)?;
-    }
-    for resource in &ir.resources {
+    ];
+    let resources = &ir.resources;
+    render_parallel(crate_files.len() + resources.len(), batch, |i, batch| {
+        if let Some((template, out)) = crate_files.get(i) {
+            return render_into(tera, template, &ctx, &format!("{root}/{out}"), src, batch);
+        }
+        let resource = &resources[i - crate_files.len()];
         let context = ResourceContext {
             lib: &ir.lib,
             resource,
@@ -52,8 +55,8 @@ pub fn render_crate(
             &out,
             src,
             batch,
-        )?;
-    }
+        )
+    })?;
     crate::pages::render_pages(tera, spec, ir, &root, batch)?;
     Ok(())
 }

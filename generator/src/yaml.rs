@@ -1,9 +1,9 @@
 //! A YAML tree that remembers where every node came from.
 //!
-//! `serde_yaml` gives good syntax errors but no positions for values, and the validator must
-//! point at the line and column of the key or value it complains about. So a file is parsed twice:
-//! once by `serde_yaml` (its error, with its location, is the one a maintainer sees for broken
-//! syntax), then by the event parser of `yaml-rust2`, whose markers build this tree.
+//! The validator must point at the line and column of the key or value it complains about, so a
+//! file is parsed by the event parser of `yaml-rust2`, whose markers build this tree. When that
+//! finds a syntax error, `serde_yaml` parses the text too: its message names the construct the
+//! error is in, and the message that points earlier is the one a maintainer sees.
 
 use std::collections::HashSet;
 
@@ -145,28 +145,6 @@ pub fn parse(text: &str) -> Result<Node, Vec<ParseProblem>> {
     if let Some(problem) = tab_indentation(text) {
         return Err(vec![problem]);
     }
-    // serde_yaml (libyaml) names the construct a syntax error is in ("while parsing a flow
-    // sequence at line 9 column 13"); yaml-rust2 sometimes points closer to the cause (an
-    // unclosed quote where it opens). Both run; the one that points earlier wins.
-    let libyaml = serde_yaml::from_str::<serde_yaml::Value>(text)
-        .err()
-        .and_then(|err| {
-            let pos = err
-                .location()
-                .map(|l| Pos {
-                    line: l.line(),
-                    col: l.column(),
-                })
-                .unwrap_or(Pos { line: 1, col: 1 });
-            let message = clean_serde_yaml_message(&err.to_string(), pos);
-            // Duplicate keys are found by the tree builder below, all of them, with positions.
-            // Its fixed recursion limit (128) is below ours; depth is checked by the tree builder.
-            (!message.contains("duplicate entry") && !message.contains("recursion limit exceeded"))
-                .then_some(ParseProblem {
-                    pos,
-                    message: format!("invalid YAML: {message}"),
-                })
-        });
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
     let scanner = parser
@@ -180,14 +158,15 @@ pub fn parse(text: &str) -> Result<Node, Vec<ParseProblem>> {
                 format!("invalid YAML: {}", err.info())
             },
         });
-    match (libyaml, scanner) {
-        (Some(a), Some(b)) => {
-            let pick = if a.pos <= b.pos { a } else { b };
-            return Err(vec![pick]);
-        }
-        (Some(a), None) => return Err(vec![a]),
-        (None, Some(b)) => return Err(vec![b]),
-        (None, None) => {}
+    if let Some(scanner) = scanner {
+        // serde_yaml (libyaml) names the construct a syntax error is in ("while parsing a
+        // flow sequence at line 9 column 13"); yaml-rust2 sometimes points closer to the cause
+        // (an unclosed quote where it opens). On a syntax error both speak; the one that
+        // points earlier wins. Valid text is parsed once.
+        return Err(vec![match libyaml_problem(text) {
+            Some(libyaml) if libyaml.pos <= scanner.pos => libyaml,
+            _ => scanner,
+        }]);
     }
     if !builder.problems.is_empty() {
         return Err(builder.problems);
@@ -196,6 +175,26 @@ pub fn parse(text: &str) -> Result<Node, Vec<ParseProblem>> {
         pos: Pos { line: 1, col: 1 },
         value: NodeValue::Null,
     }))
+}
+
+/// serde_yaml's syntax error, if it finds one.
+fn libyaml_problem(text: &str) -> Option<ParseProblem> {
+    let err = serde_yaml::from_str::<serde_yaml::Value>(text).err()?;
+    let pos = err
+        .location()
+        .map(|l| Pos {
+            line: l.line(),
+            col: l.column(),
+        })
+        .unwrap_or(Pos { line: 1, col: 1 });
+    let message = clean_serde_yaml_message(&err.to_string(), pos);
+    // Duplicate keys are found by the tree builder, all of them, with positions. Its fixed
+    // recursion limit (128) is below ours; depth is checked by the tree builder.
+    (!message.contains("duplicate entry") && !message.contains("recursion limit exceeded"))
+        .then_some(ParseProblem {
+            pos,
+            message: format!("invalid YAML: {message}"),
+        })
 }
 
 /// YAML forbids tabs in indentation; say so plainly rather than with a scanner message.
