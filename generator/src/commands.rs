@@ -1,8 +1,16 @@
 //! The `generate` and `check` commands, shared by `cargo xtask` and the `sdkgen` binary.
 //! Each prints its report and returns whether it succeeded.
 
+use std::io::Write as _;
 use std::path::Path;
 use std::time::Instant;
+
+/// `println!` that does not panic when stdout is closed early (`cargo xtask check | head`).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
 
 /// The command that regenerates the given APIs.
 pub fn fix_command(apis: &[String]) -> String {
@@ -28,20 +36,24 @@ pub fn generate(root: &Path, apis: &[String], options: &crate::Options) -> bool 
     match crate::output::write(root, &generated.files, &generated.owned) {
         Ok(report) => {
             for f in &report.created {
-                println!("created {f}");
+                say!("created {f}");
             }
             for f in &report.updated {
-                println!("updated {f}");
+                say!("updated {f}");
             }
             for f in &report.removed {
-                println!("removed {f}");
+                say!("removed {f}");
             }
             let t = generated.timings;
-            println!(
+            say!(
                 "stages: load {:.0?}, validate {:.0?}, lower {:.0?}, render {:.0?}, format {:.0?}",
-                t.load, t.validate, t.lower, t.render, t.format
+                t.load,
+                t.validate,
+                t.lower,
+                t.render,
+                t.format
             );
-            println!(
+            say!(
                 "{} created, {} updated, {} removed, {} unchanged in {:.0?} (generation {:.0?})",
                 report.created.len(),
                 report.updated.len(),
@@ -63,12 +75,16 @@ pub fn generate(root: &Path, apis: &[String], options: &crate::Options) -> bool 
 pub fn check(root: &Path, apis: &[String], options: &crate::Options) -> bool {
     match crate::check_workspace(root, apis, options) {
         Ok(outcome) => {
-            println!("generation took {:.1?}", outcome.generation);
+            say!("generation took {:.1?}", outcome.generation);
             if outcome.drift.is_clean() {
-                println!("generated/ is current ({} files)", outcome.files);
+                say!("generated/ is current ({} files)", outcome.files);
                 true
             } else {
-                print!("{}", outcome.drift.report(&fix_command(apis)));
+                let _ = write!(
+                    std::io::stdout().lock(),
+                    "{}",
+                    outcome.drift.report(&fix_command(apis))
+                );
                 false
             }
         }

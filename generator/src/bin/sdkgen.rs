@@ -1,6 +1,7 @@
 //! `sdkgen`: validate a spec folder or list what would be generated. Maintainers normally use
 //! `cargo xtask generate` / `cargo xtask check`, which call the same library.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -85,7 +86,9 @@ fn main() -> ExitCode {
         Command::List { apis } => match sdkgen::generate(&cli.workspace, &apis) {
             Ok(g) => {
                 for (path, bytes) in &g.files {
-                    println!("{:>8}  {path}", bytes.len());
+                    if writeln!(std::io::stdout().lock(), "{:>8}  {path}", bytes.len()).is_err() {
+                        break;
+                    }
                 }
                 ExitCode::SUCCESS
             }
