@@ -31,6 +31,27 @@ pub fn doc_attrs(text: &str) -> String {
         .collect()
 }
 
+/// The wire name serde's `rename_all = "camelCase"` gives a field (after stripping `r#`).
+fn serde_camel(field: &str) -> String {
+    let field = field.strip_prefix("r#").unwrap_or(field);
+    let mut pascal = String::new();
+    let mut capitalize = true;
+    for ch in field.chars() {
+        if ch == '_' {
+            capitalize = true;
+        } else if capitalize {
+            pascal.push(ch.to_ascii_uppercase());
+            capitalize = false;
+        } else {
+            pascal.push(ch);
+        }
+    }
+    match pascal.get(..1) {
+        Some(first) => first.to_ascii_lowercase() + &pascal[1..],
+        None => pascal,
+    }
+}
+
 /// One line of spec text as it appears in rustdoc.
 pub fn doc_line(line: &str) -> String {
     line.trim()
@@ -89,6 +110,9 @@ pub enum Model {
         fields: Vec<FieldIr>,
         /// Whether unknown fields are kept in an `extra` map.
         keeps_extra: bool,
+        /// Whether the struct carries `#[serde(rename_all = "camelCase")]`, so that only the
+        /// fields whose wire name differs from that rule carry a `rename`.
+        rename_camel: bool,
     },
     /// An open enum of string values.
     Enum {
@@ -584,6 +608,7 @@ impl Lowerer<'_> {
         let mut scope = Scope::default();
         scope.claim("extra".into());
         let mut fields = Vec::new();
+        let mut wires: Vec<&str> = Vec::new();
         let empty = serde_json::Map::new();
         let props = s
             .get("properties")
@@ -625,12 +650,7 @@ impl Lowerer<'_> {
             if p.get("x-secret") == Some(&Value::Bool(true)) {
                 d.push_str("\n\nSecret: `Debug` prints a placeholder; call `expose()` to read it.");
             }
-            let rename = lit(wire);
-            let serde = if serde.is_empty() {
-                format!("rename = {rename}")
-            } else {
-                format!("rename = {rename}, {serde}")
-            };
+            wires.push(wire);
             fields.push(FieldIr {
                 name: fname,
                 wire: lit(wire),
@@ -638,6 +658,20 @@ impl Lowerer<'_> {
                 doc: doc_attrs(&d),
                 serde,
             });
+        }
+        // `rename_all` is used only when every field name is ASCII (serde's rule slices the
+        // first character as a byte); a field that the rule does not map to its wire name
+        // keeps its own `rename`, which takes precedence.
+        let rename_camel = fields.iter().all(|f| f.name.is_ascii());
+        for (f, wire) in fields.iter_mut().zip(wires) {
+            if rename_camel && !wire.is_empty() && serde_camel(&f.name) == wire {
+                continue;
+            }
+            f.serde = if f.serde.is_empty() {
+                format!("rename = {}", f.wire)
+            } else {
+                format!("rename = {}, {}", f.wire, f.serde)
+            };
         }
         // Unknown fields are kept even where the vendor says `additionalProperties: false`:
         // a field the server adds later must never fail a call.
@@ -647,6 +681,7 @@ impl Lowerer<'_> {
             doc,
             fields,
             keeps_extra,
+            rename_camel,
         });
     }
 

@@ -5,165 +5,18 @@
 #![doc = include_str!("../../docs/applicationApiTokens.md")]
 #[allow(unused_imports)]
 use crate::models::*;
-/// Part of `GetSortField`.
-///
-/// Values unknown to this version of the SDK are kept in `Unknown`, so a value the server
-/// adds later never fails a call.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetSortField {
-    /// The value `name`.
-    Name,
-    /// The value `status`.
-    Status,
-    /// The value `id`.
-    Id,
-    /// The value `creationDate`.
-    CreationDate,
-    /// The value `lastUpdated`.
-    LastUpdated,
-    /// The value `expirationDate`.
-    ExpirationDate,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
+crate::support::open_enum! {
+    #[doc = " Part of `GetSortField`."] GetSortField { Name = "name", Status = "status",
+    Id = "id", CreationDate = "creationDate", LastUpdated = "lastUpdated", ExpirationDate
+    = "expirationDate", }
 }
-impl GetSortField {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::Status => "status",
-            Self::Id => "id",
-            Self::CreationDate => "creationDate",
-            Self::LastUpdated => "lastUpdated",
-            Self::ExpirationDate => "expirationDate",
-            Self::Unknown(value) => value,
-        }
-    }
+crate::support::open_enum! {
+    #[doc = " Part of `GetSortDirection`."] GetSortDirection { Asc = "asc", Desc =
+    "desc", }
 }
-impl From<&str> for GetSortField {
-    fn from(value: &str) -> Self {
-        match value {
-            "name" => Self::Name,
-            "status" => Self::Status,
-            "id" => Self::Id,
-            "creationDate" => Self::CreationDate,
-            "lastUpdated" => Self::LastUpdated,
-            "expirationDate" => Self::ExpirationDate,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for GetSortField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for GetSortField {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetSortField {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// Part of `GetSortDirection`.
-///
-/// Values unknown to this version of the SDK are kept in `Unknown`, so a value the server
-/// adds later never fails a call.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetSortDirection {
-    /// The value `asc`.
-    Asc,
-    /// The value `desc`.
-    Desc,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl GetSortDirection {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for GetSortDirection {
-    fn from(value: &str) -> Self {
-        match value {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for GetSortDirection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for GetSortDirection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetSortDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-/// Part of `GetFilterField`.
-///
-/// Values unknown to this version of the SDK are kept in `Unknown`, so a value the server
-/// adds later never fails a call.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetFilterField {
-    /// The value `name`.
-    Name,
-    /// The value `status`.
-    Status,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-impl GetFilterField {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::Status => "status",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for GetFilterField {
-    fn from(value: &str) -> Self {
-        match value {
-            "name" => Self::Name,
-            "status" => Self::Status,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for GetFilterField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for GetFilterField {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetFilterField {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
+crate::support::open_enum! {
+    #[doc = " Part of `GetFilterField`."] GetFilterField { Name = "name", Status =
+    "status", }
 }
 /// Application API Tokens: Details on the various actions that can be performed on the Application Api Tokens resource, including the expected parameters and the potential responses.
 ///
