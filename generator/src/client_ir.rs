@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::lower::{doc_attrs, lit, Lowerer, Model};
+use crate::lower::{doc_attrs, doc_text, lit, Lowerer, Model};
 use crate::names::{self, Scope};
 use crate::spec::{Action, Param, ParamIn, Resource, Spec};
 
@@ -117,6 +117,8 @@ pub struct ParamIr {
     pub into: bool,
     /// Doc attributes.
     pub doc: String,
+    /// The same documentation as one Rust string literal (lines joined by `\n`).
+    pub doc_text: String,
     /// Literal sent when the caller sets nothing (API-wide parameters with a default).
     pub always: Option<String>,
     /// Rust expression of the example value (for tests), if the spec has one.
@@ -372,6 +374,7 @@ fn lower_param(
         (ty.clone(), false)
     };
     let mut doc = p.description.clone();
+    let mut facts = Vec::new();
     if let Some(values) = p.schema.get("enum").and_then(Value::as_array) {
         let vals: Vec<String> = values
             .iter()
@@ -381,13 +384,17 @@ fn lower_param(
                     .unwrap_or_else(|| v.to_string())
             })
             .collect();
-        doc.push_str(&format!("\n\nAccepted values: {}.", vals.join(", ")));
+        facts.push(format!("Accepted values: {}.", vals.join(", ")));
     }
     if let Some(d) = &p.default {
-        doc.push_str(&format!("\n\nDefault: `{}`.", wire_text(d)));
+        facts.push(format!("Default: `{}`.", wire_text(d)));
     }
     if let Some(e) = &p.example {
-        doc.push_str(&format!("\n\nExample: `{}`.", wire_text(e)));
+        facts.push(format!("Example: `{}`.", wire_text(e)));
+    }
+    // The facts share one paragraph, so that a setter's documentation stays short.
+    if !facts.is_empty() {
+        doc.push_str(&format!("\n\n{}", facts.join(" ")));
     }
     let always = if global {
         p.default.as_ref().map(|d| lit(&wire_text(d)))
@@ -407,6 +414,7 @@ fn lower_param(
         store_ty: ty,
         into,
         doc: doc_attrs(&doc),
+        doc_text: lit(&doc_text(&doc)),
         always,
         example_expr,
         example_wire: p.example.as_ref().map(|e| lit(&wire_text(e))),

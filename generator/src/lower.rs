@@ -52,6 +52,15 @@ fn serde_camel(field: &str) -> String {
     }
 }
 
+/// Spec text as one rustdoc string: each line as [`doc_attrs`] writes it, joined by `\n`.
+pub fn doc_text(text: &str) -> String {
+    text.trim()
+        .lines()
+        .map(|l| format!(" {}", doc_line(l)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// One line of spec text as it appears in rustdoc.
 pub fn doc_line(line: &str) -> String {
     line.trim()

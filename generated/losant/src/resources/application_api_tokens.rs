@@ -4,6 +4,8 @@
 //!
 #![doc = include_str!("../../docs/applicationApiTokens.md")]
 #[allow(unused_imports)]
+use crate::client::{first_page, paginate, segment, send, setter, Call};
+#[allow(unused_imports)]
 use crate::models::*;
 crate::support::open_enum! {
     #[doc = " Part of `GetSortField`."] GetSortField { Name = "name", Status = "status",
@@ -85,197 +87,73 @@ pub struct GetRequest<'a> {
     embedded: Option<bool>,
 }
 impl<'a> GetRequest<'a> {
-    /// Field to sort the results by
-    ///
-    /// Accepted values: name, status, id, creationDate, lastUpdated, expirationDate.
-    ///
-    /// Default: `name`.
-    ///
-    /// Example: `name`.
-    pub fn sort_field(mut self, value: GetSortField) -> Self {
-        self.sort_field = Some(value);
-        self
+    setter! {
+        " Field to sort the results by\n \n Accepted values: name, status, id, creationDate, lastUpdated, expirationDate. Default: `name`. Example: `name`.",
+        sort_field, GetSortField
     }
-    /// Direction to sort the results by
-    ///
-    /// Accepted values: asc, desc.
-    ///
-    /// Default: `asc`.
-    ///
-    /// Example: `asc`.
-    pub fn sort_direction(mut self, value: GetSortDirection) -> Self {
-        self.sort_direction = Some(value);
-        self
+    setter! {
+        " Direction to sort the results by\n \n Accepted values: asc, desc. Default: `asc`. Example: `asc`.",
+        sort_direction, GetSortDirection
     }
-    /// Which page of results to return
-    ///
-    /// Default: `0`.
-    ///
-    /// Example: `0`.
-    pub fn page(mut self, value: impl Into<String>) -> Self {
-        self.page = Some(value.into());
-        self
+    setter! {
+        " Which page of results to return\n \n Default: `0`. Example: `0`.", page, String
     }
-    /// How many items to return per page
-    ///
-    /// Default: `100`.
-    ///
-    /// Example: `10`.
-    pub fn per_page(mut self, value: impl Into<String>) -> Self {
-        self.per_page = Some(value.into());
-        self
+    setter! {
+        " How many items to return per page\n \n Default: `100`. Example: `10`.",
+        per_page, String
     }
-    /// Field to filter the results by. Blank or not provided means no filtering.
-    ///
-    /// Accepted values: name, status.
-    ///
-    /// Example: `key`.
-    pub fn filter_field(mut self, value: GetFilterField) -> Self {
-        self.filter_field = Some(value);
-        self
+    setter! {
+        " Field to filter the results by. Blank or not provided means no filtering.\n \n Accepted values: name, status. Example: `key`.",
+        filter_field, GetFilterField
     }
-    /// Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    ///
-    /// Example: `my*token`.
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
+    setter! {
+        " Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.\n \n Example: `my*token`.",
+        filter, String
     }
-    /// Domain scope of request (rarely needed)
-    ///
-    /// Example: `example.com`.
-    pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
-        self.losantdomain = Some(value.into());
-        self
+    setter! {
+        " Domain scope of request (rarely needed)\n \n Example: `example.com`.",
+        losantdomain, String
     }
-    /// Return resource actions in response
-    ///
-    /// Default: `false`.
-    pub fn actions(mut self, value: bool) -> Self {
-        self.actions = Some(value);
-        self
+    setter! {
+        " Return resource actions in response\n \n Default: `false`.", actions, bool
     }
-    /// Return resource link in response
-    ///
-    /// Default: `true`.
-    pub fn links(mut self, value: bool) -> Self {
-        self.links = Some(value);
-        self
+    setter! {
+        " Return resource link in response\n \n Default: `true`.", links, bool
     }
-    /// Return embedded resources in response
-    ///
-    /// Default: `true`.
-    pub fn embedded(mut self, value: bool) -> Self {
-        self.embedded = Some(value);
-        self
+    setter! {
+        " Return embedded resources in response\n \n Default: `true`.", embedded, bool
     }
-    fn call(&self) -> crate::Result<crate::client::Call> {
+    fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/applications/{}/tokens",
-            crate::client::segment("applicationId", &self.application_id.to_string())?
+            segment("applicationId", &self.application_id.to_string())?
         );
-        #[allow(unused_mut)]
-        let mut query: Vec<(&'static str, String)> = Vec::new();
-        #[allow(unused_mut)]
-        let mut headers: Vec<(&'static str, String)> = Vec::new();
-        if let Some(value) = &self.sort_field {
-            query.push(("sortField", value.to_string()));
-        }
-        if let Some(value) = &self.sort_direction {
-            query.push(("sortDirection", value.to_string()));
-        }
-        if let Some(value) = &self.page {
-            query.push(("page", value.to_string()));
-        }
-        if let Some(value) = &self.per_page {
-            query.push(("perPage", value.to_string()));
-        }
-        if let Some(value) = &self.filter_field {
-            query.push(("filterField", value.to_string()));
-        }
-        if let Some(value) = &self.filter {
-            query.push(("filter", value.to_string()));
-        }
-        if let Some(value) = &self.losantdomain {
-            headers.push(("losantdomain", value.to_string()));
-        }
-        if let Some(value) = &self.actions {
-            query.push(("_actions", value.to_string()));
-        } else {
-            query.push(("_actions", "false".to_owned()));
-        }
-        if let Some(value) = &self.links {
-            query.push(("_links", value.to_string()));
-        } else {
-            query.push(("_links", "true".to_owned()));
-        }
-        if let Some(value) = &self.embedded {
-            query.push(("_embedded", value.to_string()));
-        } else {
-            query.push(("_embedded", "true".to_owned()));
-        }
-        Ok(crate::client::Call {
-            method: reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            body: None,
-            idempotent: true,
-        })
+        Ok(Call::new(reqwest::Method::GET, path)
+            .query("sortField", self.sort_field.as_ref())
+            .query("sortDirection", self.sort_direction.as_ref())
+            .query("page", self.page.as_ref())
+            .query("perPage", self.per_page.as_ref())
+            .query("filterField", self.filter_field.as_ref())
+            .query("filter", self.filter.as_ref())
+            .header("losantdomain", self.losantdomain.as_ref())
+            .query_or("_actions", self.actions.as_ref(), "false")
+            .query_or("_links", self.links.as_ref(), "true")
+            .query_or("_embedded", self.embedded.as_ref(), "true"))
     }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<ApiTokens> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<ApiTokens>> {
-        let call = self.call()?;
-        let raw = self.client.execute(call).await?;
-        crate::client::decode(raw)
-    }
+    send!(ApiTokens, decode);
     /// Every item across all pages, requested page by page (starting at the page set on this
     /// request, else page 0) until the server's `total_count` is reached or a page
     /// comes back empty. An error ends the stream after it is yielded.
     pub fn stream(self) -> impl futures_core::Stream<Item = crate::Result<ApiToken>> + 'a {
-        let first: u64 = self
-            .page
-            .as_ref()
-            .and_then(|p| p.to_string().parse().ok())
-            .unwrap_or(0);
-        let state = (self, first, 0u64, std::collections::VecDeque::new(), false);
-        futures_util::stream::unfold(
-            state,
-            |(request, page, seen, mut buffer, done)| async move {
-                let (mut page, mut seen, mut done) = (page, seen, done);
-                loop {
-                    if let Some(item) = buffer.pop_front() {
-                        return Some((Ok(item), (request, page, seen, buffer, done)));
-                    }
-                    if done {
-                        return None;
-                    }
-                    let mut next = request.clone();
-                    next.page = Some(page.to_string());
-                    match next.send().await {
-                        Ok(answer) => {
-                            let items = answer.items.unwrap_or_default();
-                            let total = answer.total_count;
-                            let total: Option<i64> = total;
-                            seen += items.len() as u64;
-                            page += 1;
-                            done =
-                                items.is_empty() || total.is_some_and(|t| seen >= t.max(0) as u64);
-                            buffer.extend(items);
-                        }
-                        Err(error) => {
-                            return Some((Err(error), (request, page, seen, buffer, true)));
-                        }
-                    }
-                }
-            },
-        )
+        let first = first_page(self.page.as_ref(), 0);
+        paginate(first, move |page| {
+            let mut next = self.clone();
+            next.page = Some(page.to_string());
+            async move {
+                let answer = next.send().await?;
+                Ok((answer.items.unwrap_or_default(), answer.total_count))
+            }
+        })
     }
 }
 /// The request of [`ApplicationApiTokensResource::post`]: set optional parameters, then `send` it.
@@ -291,83 +169,30 @@ pub struct PostRequest<'a> {
     body: Option<ApiTokenPost>,
 }
 impl<'a> PostRequest<'a> {
-    /// Domain scope of request (rarely needed)
-    ///
-    /// Example: `example.com`.
-    pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
-        self.losantdomain = Some(value.into());
-        self
+    setter! {
+        " Domain scope of request (rarely needed)\n \n Example: `example.com`.",
+        losantdomain, String
     }
-    /// Return resource actions in response
-    ///
-    /// Default: `false`.
-    pub fn actions(mut self, value: bool) -> Self {
-        self.actions = Some(value);
-        self
+    setter! {
+        " Return resource actions in response\n \n Default: `false`.", actions, bool
     }
-    /// Return resource link in response
-    ///
-    /// Default: `true`.
-    pub fn links(mut self, value: bool) -> Self {
-        self.links = Some(value);
-        self
+    setter! {
+        " Return resource link in response\n \n Default: `true`.", links, bool
     }
-    /// Return embedded resources in response
-    ///
-    /// Default: `true`.
-    pub fn embedded(mut self, value: bool) -> Self {
-        self.embedded = Some(value);
-        self
+    setter! {
+        " Return embedded resources in response\n \n Default: `true`.", embedded, bool
     }
-    fn call(&self) -> crate::Result<crate::client::Call> {
+    fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/applications/{}/tokens",
-            crate::client::segment("applicationId", &self.application_id.to_string())?
+            segment("applicationId", &self.application_id.to_string())?
         );
-        #[allow(unused_mut)]
-        let mut query: Vec<(&'static str, String)> = Vec::new();
-        #[allow(unused_mut)]
-        let mut headers: Vec<(&'static str, String)> = Vec::new();
-        if let Some(value) = &self.losantdomain {
-            headers.push(("losantdomain", value.to_string()));
-        }
-        if let Some(value) = &self.actions {
-            query.push(("_actions", value.to_string()));
-        } else {
-            query.push(("_actions", "false".to_owned()));
-        }
-        if let Some(value) = &self.links {
-            query.push(("_links", value.to_string()));
-        } else {
-            query.push(("_links", "true".to_owned()));
-        }
-        if let Some(value) = &self.embedded {
-            query.push(("_embedded", value.to_string()));
-        } else {
-            query.push(("_embedded", "true".to_owned()));
-        }
-        Ok(crate::client::Call {
-            method: reqwest::Method::POST,
-            path,
-            query,
-            headers,
-            body: match &self.body {
-                Some(body) => Some(crate::client::encode(body)?),
-                None => None,
-            },
-            idempotent: false,
-        })
+        Call::new(reqwest::Method::POST, path)
+            .header("losantdomain", self.losantdomain.as_ref())
+            .query_or("_actions", self.actions.as_ref(), "false")
+            .query_or("_links", self.links.as_ref(), "true")
+            .query_or("_embedded", self.embedded.as_ref(), "true")
+            .json(self.body.as_ref())
     }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<ApiToken> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<ApiToken>> {
-        let call = self.call()?;
-        let raw = self.client.execute(call).await?;
-        crate::client::decode(raw)
-    }
+    send!(ApiToken, decode);
 }

@@ -4,6 +4,8 @@
 //!
 #![doc = include_str!("../../docs/instanceApiToken.md")]
 #[allow(unused_imports)]
+use crate::client::{first_page, paginate, segment, send, setter, Call};
+#[allow(unused_imports)]
 use crate::models::*;
 /// Instance API Token: Details on the various actions that can be performed on the Instance Api Token resource, including the expected parameters and the potential responses.
 ///
@@ -92,83 +94,32 @@ pub struct DeleteRequest<'a> {
     embedded: Option<bool>,
 }
 impl<'a> DeleteRequest<'a> {
-    /// Domain scope of request (rarely needed)
-    ///
-    /// Example: `example.com`.
-    pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
-        self.losantdomain = Some(value.into());
-        self
+    setter! {
+        " Domain scope of request (rarely needed)\n \n Example: `example.com`.",
+        losantdomain, String
     }
-    /// Return resource actions in response
-    ///
-    /// Default: `false`.
-    pub fn actions(mut self, value: bool) -> Self {
-        self.actions = Some(value);
-        self
+    setter! {
+        " Return resource actions in response\n \n Default: `false`.", actions, bool
     }
-    /// Return resource link in response
-    ///
-    /// Default: `true`.
-    pub fn links(mut self, value: bool) -> Self {
-        self.links = Some(value);
-        self
+    setter! {
+        " Return resource link in response\n \n Default: `true`.", links, bool
     }
-    /// Return embedded resources in response
-    ///
-    /// Default: `true`.
-    pub fn embedded(mut self, value: bool) -> Self {
-        self.embedded = Some(value);
-        self
+    setter! {
+        " Return embedded resources in response\n \n Default: `true`.", embedded, bool
     }
-    fn call(&self) -> crate::Result<crate::client::Call> {
+    fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/instances/{}/tokens/{}",
-            crate::client::segment("instanceId", &self.instance_id.to_string())?,
-            crate::client::segment("apiTokenId", &self.api_token_id.to_string())?
+            segment("instanceId", &self.instance_id.to_string())?,
+            segment("apiTokenId", &self.api_token_id.to_string())?
         );
-        #[allow(unused_mut)]
-        let mut query: Vec<(&'static str, String)> = Vec::new();
-        #[allow(unused_mut)]
-        let mut headers: Vec<(&'static str, String)> = Vec::new();
-        if let Some(value) = &self.losantdomain {
-            headers.push(("losantdomain", value.to_string()));
-        }
-        if let Some(value) = &self.actions {
-            query.push(("_actions", value.to_string()));
-        } else {
-            query.push(("_actions", "false".to_owned()));
-        }
-        if let Some(value) = &self.links {
-            query.push(("_links", value.to_string()));
-        } else {
-            query.push(("_links", "true".to_owned()));
-        }
-        if let Some(value) = &self.embedded {
-            query.push(("_embedded", value.to_string()));
-        } else {
-            query.push(("_embedded", "true".to_owned()));
-        }
-        Ok(crate::client::Call {
-            method: reqwest::Method::DELETE,
-            path,
-            query,
-            headers,
-            body: None,
-            idempotent: true,
-        })
+        Ok(Call::new(reqwest::Method::DELETE, path)
+            .header("losantdomain", self.losantdomain.as_ref())
+            .query_or("_actions", self.actions.as_ref(), "false")
+            .query_or("_links", self.links.as_ref(), "true")
+            .query_or("_embedded", self.embedded.as_ref(), "true"))
     }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<Success> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<Success>> {
-        let call = self.call()?;
-        let raw = self.client.execute(call).await?;
-        crate::client::decode(raw)
-    }
+    send!(Success, decode);
 }
 /// The request of [`InstanceApiTokenResource::get`]: set optional parameters, then `send` it.
 #[derive(Debug, Clone)]
@@ -183,83 +134,32 @@ pub struct GetRequest<'a> {
     embedded: Option<bool>,
 }
 impl<'a> GetRequest<'a> {
-    /// Domain scope of request (rarely needed)
-    ///
-    /// Example: `example.com`.
-    pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
-        self.losantdomain = Some(value.into());
-        self
+    setter! {
+        " Domain scope of request (rarely needed)\n \n Example: `example.com`.",
+        losantdomain, String
     }
-    /// Return resource actions in response
-    ///
-    /// Default: `false`.
-    pub fn actions(mut self, value: bool) -> Self {
-        self.actions = Some(value);
-        self
+    setter! {
+        " Return resource actions in response\n \n Default: `false`.", actions, bool
     }
-    /// Return resource link in response
-    ///
-    /// Default: `true`.
-    pub fn links(mut self, value: bool) -> Self {
-        self.links = Some(value);
-        self
+    setter! {
+        " Return resource link in response\n \n Default: `true`.", links, bool
     }
-    /// Return embedded resources in response
-    ///
-    /// Default: `true`.
-    pub fn embedded(mut self, value: bool) -> Self {
-        self.embedded = Some(value);
-        self
+    setter! {
+        " Return embedded resources in response\n \n Default: `true`.", embedded, bool
     }
-    fn call(&self) -> crate::Result<crate::client::Call> {
+    fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/instances/{}/tokens/{}",
-            crate::client::segment("instanceId", &self.instance_id.to_string())?,
-            crate::client::segment("apiTokenId", &self.api_token_id.to_string())?
+            segment("instanceId", &self.instance_id.to_string())?,
+            segment("apiTokenId", &self.api_token_id.to_string())?
         );
-        #[allow(unused_mut)]
-        let mut query: Vec<(&'static str, String)> = Vec::new();
-        #[allow(unused_mut)]
-        let mut headers: Vec<(&'static str, String)> = Vec::new();
-        if let Some(value) = &self.losantdomain {
-            headers.push(("losantdomain", value.to_string()));
-        }
-        if let Some(value) = &self.actions {
-            query.push(("_actions", value.to_string()));
-        } else {
-            query.push(("_actions", "false".to_owned()));
-        }
-        if let Some(value) = &self.links {
-            query.push(("_links", value.to_string()));
-        } else {
-            query.push(("_links", "true".to_owned()));
-        }
-        if let Some(value) = &self.embedded {
-            query.push(("_embedded", value.to_string()));
-        } else {
-            query.push(("_embedded", "true".to_owned()));
-        }
-        Ok(crate::client::Call {
-            method: reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            body: None,
-            idempotent: true,
-        })
+        Ok(Call::new(reqwest::Method::GET, path)
+            .header("losantdomain", self.losantdomain.as_ref())
+            .query_or("_actions", self.actions.as_ref(), "false")
+            .query_or("_links", self.links.as_ref(), "true")
+            .query_or("_embedded", self.embedded.as_ref(), "true"))
     }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<ApiToken> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<ApiToken>> {
-        let call = self.call()?;
-        let raw = self.client.execute(call).await?;
-        crate::client::decode(raw)
-    }
+    send!(ApiToken, decode);
 }
 /// The request of [`InstanceApiTokenResource::patch`]: set optional parameters, then `send` it.
 #[derive(Debug, Clone)]
@@ -275,84 +175,31 @@ pub struct PatchRequest<'a> {
     body: Option<ApiTokenPatch>,
 }
 impl<'a> PatchRequest<'a> {
-    /// Domain scope of request (rarely needed)
-    ///
-    /// Example: `example.com`.
-    pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
-        self.losantdomain = Some(value.into());
-        self
+    setter! {
+        " Domain scope of request (rarely needed)\n \n Example: `example.com`.",
+        losantdomain, String
     }
-    /// Return resource actions in response
-    ///
-    /// Default: `false`.
-    pub fn actions(mut self, value: bool) -> Self {
-        self.actions = Some(value);
-        self
+    setter! {
+        " Return resource actions in response\n \n Default: `false`.", actions, bool
     }
-    /// Return resource link in response
-    ///
-    /// Default: `true`.
-    pub fn links(mut self, value: bool) -> Self {
-        self.links = Some(value);
-        self
+    setter! {
+        " Return resource link in response\n \n Default: `true`.", links, bool
     }
-    /// Return embedded resources in response
-    ///
-    /// Default: `true`.
-    pub fn embedded(mut self, value: bool) -> Self {
-        self.embedded = Some(value);
-        self
+    setter! {
+        " Return embedded resources in response\n \n Default: `true`.", embedded, bool
     }
-    fn call(&self) -> crate::Result<crate::client::Call> {
+    fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/instances/{}/tokens/{}",
-            crate::client::segment("instanceId", &self.instance_id.to_string())?,
-            crate::client::segment("apiTokenId", &self.api_token_id.to_string())?
+            segment("instanceId", &self.instance_id.to_string())?,
+            segment("apiTokenId", &self.api_token_id.to_string())?
         );
-        #[allow(unused_mut)]
-        let mut query: Vec<(&'static str, String)> = Vec::new();
-        #[allow(unused_mut)]
-        let mut headers: Vec<(&'static str, String)> = Vec::new();
-        if let Some(value) = &self.losantdomain {
-            headers.push(("losantdomain", value.to_string()));
-        }
-        if let Some(value) = &self.actions {
-            query.push(("_actions", value.to_string()));
-        } else {
-            query.push(("_actions", "false".to_owned()));
-        }
-        if let Some(value) = &self.links {
-            query.push(("_links", value.to_string()));
-        } else {
-            query.push(("_links", "true".to_owned()));
-        }
-        if let Some(value) = &self.embedded {
-            query.push(("_embedded", value.to_string()));
-        } else {
-            query.push(("_embedded", "true".to_owned()));
-        }
-        Ok(crate::client::Call {
-            method: reqwest::Method::PATCH,
-            path,
-            query,
-            headers,
-            body: match &self.body {
-                Some(body) => Some(crate::client::encode(body)?),
-                None => None,
-            },
-            idempotent: false,
-        })
+        Call::new(reqwest::Method::PATCH, path)
+            .header("losantdomain", self.losantdomain.as_ref())
+            .query_or("_actions", self.actions.as_ref(), "false")
+            .query_or("_links", self.links.as_ref(), "true")
+            .query_or("_embedded", self.embedded.as_ref(), "true")
+            .json(self.body.as_ref())
     }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<ApiToken> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<ApiToken>> {
-        let call = self.call()?;
-        let raw = self.client.execute(call).await?;
-        crate::client::decode(raw)
-    }
+    send!(ApiToken, decode);
 }

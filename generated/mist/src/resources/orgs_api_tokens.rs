@@ -4,6 +4,8 @@
 //!
 #![doc = include_str!("../../docs/orgsApiTokens.md")]
 #[allow(unused_imports)]
+use crate::client::{first_page, paginate, segment, send, setter, Call};
+#[allow(unused_imports)]
 use crate::models::*;
 /// Orgs API Tokens: Org API token is a unique identifier used by an application to authenticate and access a service's API.
 /// These tokens are used to authenticate requests made to the API server and ensure secure access to the API.
@@ -84,36 +86,14 @@ pub struct ListRequest<'a> {
     org_id: uuid::Uuid,
 }
 impl<'a> ListRequest<'a> {
-    fn call(&self) -> crate::Result<crate::client::Call> {
+    fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/api/v1/orgs/{}/apitokens",
-            crate::client::segment("org_id", &self.org_id.to_string())?
+            segment("org_id", &self.org_id.to_string())?
         );
-        #[allow(unused_mut)]
-        let mut query: Vec<(&'static str, String)> = Vec::new();
-        #[allow(unused_mut)]
-        let mut headers: Vec<(&'static str, String)> = Vec::new();
-        Ok(crate::client::Call {
-            method: reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            body: None,
-            idempotent: true,
-        })
+        Ok(Call::new(reqwest::Method::GET, path))
     }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<OrgApitokens> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<OrgApitokens>> {
-        let call = self.call()?;
-        let raw = self.client.execute(call).await?;
-        crate::client::decode(raw)
-    }
+    send!(OrgApitokens, decode);
 }
 /// The request of [`OrgsApiTokensResource::create`]: set optional parameters, then `send` it.
 #[derive(Debug, Clone)]
@@ -129,39 +109,14 @@ impl<'a> CreateRequest<'a> {
         self.body = Some(body);
         self
     }
-    fn call(&self) -> crate::Result<crate::client::Call> {
+    fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/api/v1/orgs/{}/apitokens",
-            crate::client::segment("org_id", &self.org_id.to_string())?
+            segment("org_id", &self.org_id.to_string())?
         );
-        #[allow(unused_mut)]
-        let mut query: Vec<(&'static str, String)> = Vec::new();
-        #[allow(unused_mut)]
-        let mut headers: Vec<(&'static str, String)> = Vec::new();
-        Ok(crate::client::Call {
-            method: reqwest::Method::POST,
-            path,
-            query,
-            headers,
-            body: match &self.body {
-                Some(body) => Some(crate::client::encode(body)?),
-                None => None,
-            },
-            idempotent: false,
-        })
+        Call::new(reqwest::Method::POST, path).json(self.body.as_ref())
     }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<OrgApitoken> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<OrgApitoken>> {
-        let call = self.call()?;
-        let raw = self.client.execute(call).await?;
-        crate::client::decode(raw)
-    }
+    send!(OrgApitoken, decode);
 }
 /// The request of [`OrgsApiTokensResource::get`]: set optional parameters, then `send` it.
 #[derive(Debug, Clone)]
@@ -172,37 +127,15 @@ pub struct GetRequest<'a> {
     apitoken_id: uuid::Uuid,
 }
 impl<'a> GetRequest<'a> {
-    fn call(&self) -> crate::Result<crate::client::Call> {
+    fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/api/v1/orgs/{}/apitokens/{}",
-            crate::client::segment("org_id", &self.org_id.to_string())?,
-            crate::client::segment("apitoken_id", &self.apitoken_id.to_string())?
+            segment("org_id", &self.org_id.to_string())?,
+            segment("apitoken_id", &self.apitoken_id.to_string())?
         );
-        #[allow(unused_mut)]
-        let mut query: Vec<(&'static str, String)> = Vec::new();
-        #[allow(unused_mut)]
-        let mut headers: Vec<(&'static str, String)> = Vec::new();
-        Ok(crate::client::Call {
-            method: reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            body: None,
-            idempotent: true,
-        })
+        Ok(Call::new(reqwest::Method::GET, path))
     }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<OrgApitoken> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<OrgApitoken>> {
-        let call = self.call()?;
-        let raw = self.client.execute(call).await?;
-        crate::client::decode(raw)
-    }
+    send!(OrgApitoken, decode);
 }
 /// The request of [`OrgsApiTokensResource::update`]: set optional parameters, then `send` it.
 #[derive(Debug, Clone)]
@@ -219,40 +152,15 @@ impl<'a> UpdateRequest<'a> {
         self.body = Some(body);
         self
     }
-    fn call(&self) -> crate::Result<crate::client::Call> {
+    fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/api/v1/orgs/{}/apitokens/{}",
-            crate::client::segment("org_id", &self.org_id.to_string())?,
-            crate::client::segment("apitoken_id", &self.apitoken_id.to_string())?
+            segment("org_id", &self.org_id.to_string())?,
+            segment("apitoken_id", &self.apitoken_id.to_string())?
         );
-        #[allow(unused_mut)]
-        let mut query: Vec<(&'static str, String)> = Vec::new();
-        #[allow(unused_mut)]
-        let mut headers: Vec<(&'static str, String)> = Vec::new();
-        Ok(crate::client::Call {
-            method: reqwest::Method::PUT,
-            path,
-            query,
-            headers,
-            body: match &self.body {
-                Some(body) => Some(crate::client::encode(body)?),
-                None => None,
-            },
-            idempotent: true,
-        })
+        Call::new(reqwest::Method::PUT, path).json(self.body.as_ref())
     }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<()> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<()>> {
-        let call = self.call()?;
-        let raw = self.client.execute(call).await?;
-        Ok(crate::client::no_body(raw))
-    }
+    send!((), no_body);
 }
 /// The request of [`OrgsApiTokensResource::delete`]: set optional parameters, then `send` it.
 #[derive(Debug, Clone)]
@@ -263,35 +171,13 @@ pub struct DeleteRequest<'a> {
     apitoken_id: uuid::Uuid,
 }
 impl<'a> DeleteRequest<'a> {
-    fn call(&self) -> crate::Result<crate::client::Call> {
+    fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/api/v1/orgs/{}/apitokens/{}",
-            crate::client::segment("org_id", &self.org_id.to_string())?,
-            crate::client::segment("apitoken_id", &self.apitoken_id.to_string())?
+            segment("org_id", &self.org_id.to_string())?,
+            segment("apitoken_id", &self.apitoken_id.to_string())?
         );
-        #[allow(unused_mut)]
-        let mut query: Vec<(&'static str, String)> = Vec::new();
-        #[allow(unused_mut)]
-        let mut headers: Vec<(&'static str, String)> = Vec::new();
-        Ok(crate::client::Call {
-            method: reqwest::Method::DELETE,
-            path,
-            query,
-            headers,
-            body: None,
-            idempotent: true,
-        })
+        Ok(Call::new(reqwest::Method::DELETE, path))
     }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<()> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<()>> {
-        let call = self.call()?;
-        let raw = self.client.execute(call).await?;
-        Ok(crate::client::no_body(raw))
-    }
+    send!((), no_body);
 }

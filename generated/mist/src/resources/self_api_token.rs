@@ -4,6 +4,8 @@
 //!
 #![doc = include_str!("../../docs/selfApiToken.md")]
 #[allow(unused_imports)]
+use crate::client::{first_page, paginate, segment, send, setter, Call};
+#[allow(unused_imports)]
 use crate::models::*;
 /// Self API Token: Like many other API providers, it's also possible to generate API Tokens to be used (in HTTP Header)
 /// for authentication. An API token ties to a Admin with equal or less privileges.
@@ -78,33 +80,11 @@ pub struct ListRequest<'a> {
     client: &'a crate::Client,
 }
 impl<'a> ListRequest<'a> {
-    fn call(&self) -> crate::Result<crate::client::Call> {
+    fn call(&self) -> crate::Result<Call> {
         let path = String::from("/api/v1/self/apitokens");
-        #[allow(unused_mut)]
-        let mut query: Vec<(&'static str, String)> = Vec::new();
-        #[allow(unused_mut)]
-        let mut headers: Vec<(&'static str, String)> = Vec::new();
-        Ok(crate::client::Call {
-            method: reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            body: None,
-            idempotent: true,
-        })
+        Ok(Call::new(reqwest::Method::GET, path))
     }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<UserApitokens> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<UserApitokens>> {
-        let call = self.call()?;
-        let raw = self.client.execute(call).await?;
-        crate::client::decode(raw)
-    }
+    send!(UserApitokens, decode);
 }
 /// The request of [`SelfApiTokenResource::create`]: set optional parameters, then `send` it.
 #[derive(Debug, Clone)]
@@ -119,36 +99,11 @@ impl<'a> CreateRequest<'a> {
         self.body = Some(body);
         self
     }
-    fn call(&self) -> crate::Result<crate::client::Call> {
+    fn call(&self) -> crate::Result<Call> {
         let path = String::from("/api/v1/self/apitokens");
-        #[allow(unused_mut)]
-        let mut query: Vec<(&'static str, String)> = Vec::new();
-        #[allow(unused_mut)]
-        let mut headers: Vec<(&'static str, String)> = Vec::new();
-        Ok(crate::client::Call {
-            method: reqwest::Method::POST,
-            path,
-            query,
-            headers,
-            body: match &self.body {
-                Some(body) => Some(crate::client::encode(body)?),
-                None => None,
-            },
-            idempotent: false,
-        })
+        Call::new(reqwest::Method::POST, path).json(self.body.as_ref())
     }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<UserApitokens> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<UserApitokens>> {
-        let call = self.call()?;
-        let raw = self.client.execute(call).await?;
-        crate::client::decode(raw)
-    }
+    send!(UserApitokens, decode);
 }
 /// The request of [`SelfApiTokenResource::get`]: set optional parameters, then `send` it.
 #[derive(Debug, Clone)]
@@ -158,36 +113,14 @@ pub struct GetRequest<'a> {
     apitoken_id: uuid::Uuid,
 }
 impl<'a> GetRequest<'a> {
-    fn call(&self) -> crate::Result<crate::client::Call> {
+    fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/api/v1/self/apitokens/{}",
-            crate::client::segment("apitoken_id", &self.apitoken_id.to_string())?
+            segment("apitoken_id", &self.apitoken_id.to_string())?
         );
-        #[allow(unused_mut)]
-        let mut query: Vec<(&'static str, String)> = Vec::new();
-        #[allow(unused_mut)]
-        let mut headers: Vec<(&'static str, String)> = Vec::new();
-        Ok(crate::client::Call {
-            method: reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            body: None,
-            idempotent: true,
-        })
+        Ok(Call::new(reqwest::Method::GET, path))
     }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<UserApitoken> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<UserApitoken>> {
-        let call = self.call()?;
-        let raw = self.client.execute(call).await?;
-        crate::client::decode(raw)
-    }
+    send!(UserApitoken, decode);
 }
 /// The request of [`SelfApiTokenResource::update`]: set optional parameters, then `send` it.
 #[derive(Debug, Clone)]
@@ -203,39 +136,14 @@ impl<'a> UpdateRequest<'a> {
         self.body = Some(body);
         self
     }
-    fn call(&self) -> crate::Result<crate::client::Call> {
+    fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/api/v1/self/apitokens/{}",
-            crate::client::segment("apitoken_id", &self.apitoken_id.to_string())?
+            segment("apitoken_id", &self.apitoken_id.to_string())?
         );
-        #[allow(unused_mut)]
-        let mut query: Vec<(&'static str, String)> = Vec::new();
-        #[allow(unused_mut)]
-        let mut headers: Vec<(&'static str, String)> = Vec::new();
-        Ok(crate::client::Call {
-            method: reqwest::Method::PUT,
-            path,
-            query,
-            headers,
-            body: match &self.body {
-                Some(body) => Some(crate::client::encode(body)?),
-                None => None,
-            },
-            idempotent: true,
-        })
+        Call::new(reqwest::Method::PUT, path).json(self.body.as_ref())
     }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<UserApitoken> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<UserApitoken>> {
-        let call = self.call()?;
-        let raw = self.client.execute(call).await?;
-        crate::client::decode(raw)
-    }
+    send!(UserApitoken, decode);
 }
 /// The request of [`SelfApiTokenResource::delete`]: set optional parameters, then `send` it.
 #[derive(Debug, Clone)]
@@ -245,34 +153,12 @@ pub struct DeleteRequest<'a> {
     apitoken_id: uuid::Uuid,
 }
 impl<'a> DeleteRequest<'a> {
-    fn call(&self) -> crate::Result<crate::client::Call> {
+    fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/api/v1/self/apitokens/{}",
-            crate::client::segment("apitoken_id", &self.apitoken_id.to_string())?
+            segment("apitoken_id", &self.apitoken_id.to_string())?
         );
-        #[allow(unused_mut)]
-        let mut query: Vec<(&'static str, String)> = Vec::new();
-        #[allow(unused_mut)]
-        let mut headers: Vec<(&'static str, String)> = Vec::new();
-        Ok(crate::client::Call {
-            method: reqwest::Method::DELETE,
-            path,
-            query,
-            headers,
-            body: None,
-            idempotent: true,
-        })
+        Ok(Call::new(reqwest::Method::DELETE, path))
     }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<()> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<()>> {
-        let call = self.call()?;
-        let raw = self.client.execute(call).await?;
-        Ok(crate::client::no_body(raw))
-    }
+    send!((), no_body);
 }
