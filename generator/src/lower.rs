@@ -270,7 +270,8 @@ pub fn lower(spec: &Spec) -> CrateIr {
         l.lower_named(name);
     }
     // Resources after the models: their bodies may need request variants of the models.
-    let resources = crate::client_ir::lower_resources(&mut l);
+    let mut resources = crate::client_ir::lower_resources(&mut l);
+    let globals = crate::client_ir::share_globals(&mut resources);
     let examples = l.examples();
     let mut models = std::mem::take(&mut l.models);
     models.append(&mut l.late_models);
@@ -324,7 +325,10 @@ pub fn lower(spec: &Spec) -> CrateIr {
         unknown_fields,
         enums,
         resources,
-        client: crate::client_ir::lower_client(spec),
+        client: crate::client_ir::ClientIr {
+            globals,
+            ..crate::client_ir::lower_client(spec)
+        },
     }
 }
 

@@ -284,6 +284,49 @@ impl Call {
         Ok(self)
     }
 }
+/// The parameters every action accepts, held once per request.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Globals {
+    pub(crate) losantdomain: Option<String>,
+    pub(crate) actions: Option<bool>,
+    pub(crate) links: Option<bool>,
+    pub(crate) embedded: Option<bool>,
+}
+impl Call {
+    /// Adds the parameters every action accepts (with their default where one is sent).
+    pub(crate) fn globals(self, globals: &Globals) -> Self {
+        self.header("losantdomain", globals.losantdomain.as_ref())
+            .query_or("_actions", globals.actions.as_ref(), "false")
+            .query_or("_links", globals.links.as_ref(), "true")
+            .query_or("_embedded", globals.embedded.as_ref(), "true")
+    }
+}
+/// The builder methods of the parameters every action accepts.
+macro_rules! global_setters {
+    () => {
+        #[doc = " Domain scope of request (rarely needed)\n \n Example: `example.com`."]
+        pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
+            self.globals.losantdomain = Some(value.into());
+            self
+        }
+        #[doc = " Return resource actions in response\n \n Default: `false`."]
+        pub fn actions(mut self, value: impl Into<bool>) -> Self {
+            self.globals.actions = Some(value.into());
+            self
+        }
+        #[doc = " Return resource link in response\n \n Default: `true`."]
+        pub fn links(mut self, value: impl Into<bool>) -> Self {
+            self.globals.links = Some(value.into());
+            self
+        }
+        #[doc = " Return embedded resources in response\n \n Default: `true`."]
+        pub fn embedded(mut self, value: impl Into<bool>) -> Self {
+            self.globals.embedded = Some(value.into());
+            self
+        }
+    };
+}
+pub(crate) use global_setters;
 /// `send` and `send_with_response` of a request builder, whose `call` assembles the [`Call`];
 /// `$decode` is [`decode`] or [`no_body`].
 #[allow(unused_macros)]
@@ -508,7 +551,8 @@ pub(crate) fn encode<T: serde::Serialize>(body: &T) -> Result<Vec<u8>> {
 }
 /// Percent-encodes a path parameter as exactly one segment: `/`, `?`, `#` and `%` are encoded,
 /// and values that URL parsers would treat as navigation (`.`, `..`, empty) are refused.
-pub(crate) fn segment(name: &str, value: &str) -> Result<String> {
+pub(crate) fn segment(name: &str, value: &impl std::fmt::Display) -> Result<String> {
+    let value = value.to_string();
     if value.is_empty() || value == "." || value == ".." {
         return Err(Error::InvalidArgument(format!(
             "path parameter `{name}` cannot be {value:?}"

@@ -59,8 +59,7 @@ pub struct ApiToken {
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<crate::Secret>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -86,8 +85,7 @@ pub struct ApiTokenOrgRolesItem {
     /// The `dashboardRoles` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboard_roles: Option<Vec<ApiTokenOrgRolesItemDashboardRolesItem>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -99,8 +97,7 @@ pub struct ApiTokenOrgRolesItemApplicationRolesItem {
     pub resource_id: String,
     /// The `role` field.
     pub role: ApiTokenOrgRolesItemApplicationRolesItemRole,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -117,8 +114,7 @@ pub struct ApiTokenOrgRolesItemDashboardRolesItem {
     pub resource_id: String,
     /// The `role` field.
     pub role: ApiTokenOrgRolesItemDashboardRolesItemRole,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -171,8 +167,7 @@ pub struct ApiTokenPatch {
     /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApiTokenPatchStatus>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -194,8 +189,7 @@ pub struct ApiTokenPatchOrgRolesItem {
     /// The `dashboardRoles` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboard_roles: Option<Vec<ApiTokenPatchOrgRolesItemDashboardRolesItem>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -207,8 +201,7 @@ pub struct ApiTokenPatchOrgRolesItemApplicationRolesItem {
     pub resource_id: String,
     /// The `role` field.
     pub role: ApiTokenPatchOrgRolesItemApplicationRolesItemRole,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -225,8 +218,7 @@ pub struct ApiTokenPatchOrgRolesItemDashboardRolesItem {
     pub resource_id: String,
     /// The `role` field.
     pub role: ApiTokenPatchOrgRolesItemDashboardRolesItemRole,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -285,8 +277,7 @@ pub struct ApiTokenPost {
     /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApiTokenPostStatus>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -308,8 +299,7 @@ pub struct ApiTokenPostOrgRolesItem {
     /// The `dashboardRoles` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboard_roles: Option<Vec<ApiTokenPostOrgRolesItemDashboardRolesItem>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -321,8 +311,7 @@ pub struct ApiTokenPostOrgRolesItemApplicationRolesItem {
     pub resource_id: String,
     /// The `role` field.
     pub role: ApiTokenPostOrgRolesItemApplicationRolesItemRole,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -339,8 +328,7 @@ pub struct ApiTokenPostOrgRolesItemDashboardRolesItem {
     pub resource_id: String,
     /// The `role` field.
     pub role: ApiTokenPostOrgRolesItemDashboardRolesItemRole,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -1572,8 +1560,7 @@ pub struct ApiTokens {
     /// The `ownerType` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_type: Option<ApiTokensOwnerType>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -1673,8 +1660,7 @@ pub struct Credential {
     /// The `certificateKeyPairConfig` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_key_pair_config: Option<CredentialCertificateKeyPairConfig>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -1688,8 +1674,7 @@ pub struct CredentialAwsConfig {
     pub access_key_id: crate::Secret,
     /// The `region` field.
     pub region: String,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -1700,8 +1685,7 @@ pub struct CredentialAzureConfig {
     /// The `account` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -1715,8 +1699,7 @@ pub struct CredentialCertificateKeyPairConfig {
     /// The `info` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub info: Option<CredentialCertificateKeyPairConfigInfo>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -1742,8 +1725,7 @@ pub struct CredentialCertificateKeyPairConfigInfo {
     /// The `notValidAfter` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_valid_after: Option<chrono::DateTime<chrono::Utc>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -1758,8 +1740,7 @@ pub struct CredentialDatadogConfig {
     /// The `site` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -1769,8 +1750,7 @@ pub struct CredentialDatadogConfig {
 pub struct CredentialGcpConfig {
     /// The `keyMetaJson` field.
     pub key_meta_json: String,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -1794,8 +1774,7 @@ pub struct CredentialGitConfig {
     /// The `committerEmail` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub committer_email: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -1813,8 +1792,7 @@ pub struct CredentialHttpConfig {
     pub auth_method: CredentialHttpConfigAuthMethod,
     /// The `publicValue` field.
     pub public_value: String,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -1832,8 +1810,7 @@ pub struct CredentialJwtConfig {
     pub issuer: Option<String>,
     /// The `algorithm` field.
     pub algorithm: CredentialJwtConfigAlgorithm,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -1861,8 +1838,7 @@ pub struct CredentialLinkedResources {
     /// Schema for a collection of Workflow Versions
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow_versions: Option<WorkflowVersions>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -1870,8 +1846,7 @@ pub struct CredentialLinkedResources {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialLogglyConfig {
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -1879,8 +1854,7 @@ pub struct CredentialLogglyConfig {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialMailgunConfig {
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -1888,8 +1862,7 @@ pub struct CredentialMailgunConfig {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialMongodbConfig {
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -1956,8 +1929,7 @@ pub struct CredentialPatch {
     /// The `certificateKeyPairConfig` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_key_pair_config: Option<CredentialPatchCertificateKeyPairConfig>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -1978,8 +1950,7 @@ pub struct CredentialPatchAwsConfig {
     /// The `region` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -1995,8 +1966,7 @@ pub struct CredentialPatchAzureConfig {
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_key: Option<crate::Secret>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2012,8 +1982,7 @@ pub struct CredentialPatchCertificateKeyPairConfig {
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_key: Option<crate::Secret>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2029,8 +1998,7 @@ pub struct CredentialPatchDatadogConfig {
     /// The `site` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2043,8 +2011,7 @@ pub struct CredentialPatchGcpConfig {
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_json: Option<crate::Secret>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2075,8 +2042,7 @@ pub struct CredentialPatchGitConfig {
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_value: Option<crate::Secret>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2102,8 +2068,7 @@ pub struct CredentialPatchHttpConfig {
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_value: Option<crate::Secret>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2127,8 +2092,7 @@ pub struct CredentialPatchJwtConfig {
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<crate::Secret>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2147,8 +2111,7 @@ pub struct CredentialPatchLogglyConfig {
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_token: Option<crate::Secret>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2161,8 +2124,7 @@ pub struct CredentialPatchMailgunConfig {
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<crate::Secret>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2175,8 +2137,7 @@ pub struct CredentialPatchMongodbConfig {
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_uri: Option<crate::Secret>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2189,8 +2150,7 @@ pub struct CredentialPatchSendgridConfig {
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<crate::Secret>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2212,8 +2172,7 @@ pub struct CredentialPatchSnowflakeConfig {
     /// The `generatePrivateKey` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generate_private_key: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2251,8 +2210,7 @@ pub struct CredentialPatchSqlConfig {
         skip_serializing_if = "Option::is_none"
     )]
     pub disable_ssl_verification: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2288,8 +2246,7 @@ pub struct CredentialPatchTwilioConfig {
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key_secret: Option<crate::Secret>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2305,8 +2262,7 @@ pub struct CredentialPatchWhatsappConfig {
     /// The `fromNumberId` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_number_id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2372,8 +2328,7 @@ pub struct CredentialPost {
     /// The `certificateKeyPairConfig` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_key_pair_config: Option<CredentialPostCertificateKeyPairConfig>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2391,8 +2346,7 @@ pub struct CredentialPostAwsConfig {
     pub secret_access_key: crate::Secret,
     /// The `region` field.
     pub region: String,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2407,8 +2361,7 @@ pub struct CredentialPostAzureConfig {
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     pub account_key: crate::Secret,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2422,8 +2375,7 @@ pub struct CredentialPostCertificateKeyPairConfig {
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     pub private_key: crate::Secret,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2438,8 +2390,7 @@ pub struct CredentialPostDatadogConfig {
     /// The `site` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2451,8 +2402,7 @@ pub struct CredentialPostGcpConfig {
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     pub key_json: crate::Secret,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2483,8 +2433,7 @@ pub struct CredentialPostGitConfig {
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_value: Option<crate::Secret>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2507,8 +2456,7 @@ pub struct CredentialPostHttpConfig {
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     pub secret_value: crate::Secret,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2530,8 +2478,7 @@ pub struct CredentialPostJwtConfig {
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     pub secret: crate::Secret,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2549,8 +2496,7 @@ pub struct CredentialPostLogglyConfig {
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     pub customer_token: crate::Secret,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2562,8 +2508,7 @@ pub struct CredentialPostMailgunConfig {
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     pub api_key: crate::Secret,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2575,8 +2520,7 @@ pub struct CredentialPostMongodbConfig {
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     pub connection_uri: crate::Secret,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2588,8 +2532,7 @@ pub struct CredentialPostSendgridConfig {
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     pub api_key: crate::Secret,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2611,8 +2554,7 @@ pub struct CredentialPostSnowflakeConfig {
     /// The `generatePrivateKey` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generate_private_key: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2646,8 +2588,7 @@ pub struct CredentialPostSqlConfig {
         skip_serializing_if = "Option::is_none"
     )]
     pub disable_ssl_verification: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2680,8 +2621,7 @@ pub struct CredentialPostTwilioConfig {
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     pub api_key_secret: crate::Secret,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2702,8 +2642,7 @@ pub struct CredentialPostWhatsappConfig {
     pub access_token: crate::Secret,
     /// The `fromNumberId` field.
     pub from_number_id: String,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2711,8 +2650,7 @@ pub struct CredentialPostWhatsappConfig {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialSendgridConfig {
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2726,8 +2664,7 @@ pub struct CredentialSnowflakeConfig {
     pub username: String,
     /// The `publicKey` field.
     pub public_key: String,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2757,8 +2694,7 @@ pub struct CredentialSqlConfig {
         skip_serializing_if = "Option::is_none"
     )]
     pub disable_ssl_verification: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2774,8 +2710,7 @@ pub struct CredentialTwilioConfig {
     pub account_sid: String,
     /// The `apiKeySid` field.
     pub api_key_sid: String,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2792,8 +2727,7 @@ crate::support::open_enum! {
 pub struct CredentialWhatsappConfig {
     /// The `fromNumberId` field.
     pub from_number_id: String,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2831,8 +2765,7 @@ pub struct Credentials {
     /// The `applicationId` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2852,8 +2785,7 @@ pub struct Error2 {
     /// The `message` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2914,8 +2846,7 @@ pub struct Integration {
     /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<IntegrationStatus>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2937,8 +2868,7 @@ pub struct IntegrationAzureEventHubConfig {
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_string: Option<crate::Secret>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2954,8 +2884,7 @@ pub struct IntegrationGooglePubSubConfig {
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_json: Option<crate::Secret>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3009,8 +2938,7 @@ pub struct IntegrationMqttConfig {
     /// The `protocolVersion` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol_version: Option<IntegrationMqttConfigProtocolVersion>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3039,8 +2967,7 @@ pub struct IntegrationParticleConfig {
     /// The `deviceNameOrId` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_name_or_id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3063,8 +2990,7 @@ pub struct IntegrationSqsConfig {
     pub region: Option<String>,
     /// The `queueUrl` field.
     pub queue_url: String,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3084,8 +3010,7 @@ pub struct IntegrationStatus {
     /// The `disconnectInfo` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disconnect_info: Option<IntegrationStatusDisconnectInfo>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3100,8 +3025,7 @@ pub struct IntegrationStatusConnectInfo {
         deserialize_with = "crate::support::present"
     )]
     pub ts: Option<crate::Nullable<f64>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3119,8 +3043,7 @@ pub struct IntegrationStatusDisconnectInfo {
     /// The `error` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3159,8 +3082,7 @@ pub struct IntegrationWebsocketConfig {
     /// The `headers` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headers: Option<Vec<IntegrationWebsocketConfigHeadersItem>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3172,8 +3094,7 @@ pub struct IntegrationWebsocketConfigHeadersItem {
     pub header_key: String,
     /// The `headerValue` field.
     pub header_value: String,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3213,8 +3134,7 @@ pub struct Integrations {
     /// The `applicationId` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3231,8 +3151,7 @@ pub struct Success {
     /// The `success` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3323,8 +3242,7 @@ pub struct Workflow {
     /// The `stats` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stats: Option<WorkflowStats>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3349,8 +3267,7 @@ pub struct WorkflowCustomNodeConfig {
     pub result_description: Option<String>,
     /// The `fields` field.
     pub fields: Vec<WorkflowCustomNodeConfigFieldsItem>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3394,8 +3311,7 @@ pub struct WorkflowCustomNodeConfigFieldsItemVariant1 {
     /// The `defaultValue` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_value: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3421,8 +3337,7 @@ pub struct WorkflowCustomNodeConfigFieldsItemVariant2 {
     pub default_value: String,
     /// The `options` field.
     pub options: Vec<WorkflowCustomNodeConfigFieldsItemVariant2OptionsItem>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3435,8 +3350,7 @@ pub struct WorkflowCustomNodeConfigFieldsItemVariant2OptionsItem {
     pub label: Option<String>,
     /// The `value` field.
     pub value: String,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3467,8 +3381,7 @@ pub struct WorkflowCustomNodeConfigFieldsItemVariant3 {
     /// The `validRegExp` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_reg_exp: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3502,8 +3415,7 @@ pub struct WorkflowCustomNodeConfigFieldsItemVariant4 {
     /// The `validMax` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_max: Option<f64>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3531,8 +3443,7 @@ pub struct WorkflowCustomNodeConfigFieldsItemVariant5 {
     /// The `required` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3557,8 +3468,7 @@ pub struct WorkflowCustomNodeConfigFieldsItemVariant6 {
     /// The `required` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3580,8 +3490,7 @@ pub struct WorkflowCustomNodeConfigFieldsItemVariant7 {
     /// The `description` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3611,8 +3520,7 @@ pub struct WorkflowGlobalsItem {
     pub key: String,
     /// The `json` field.
     pub json: String,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3642,8 +3550,7 @@ pub struct WorkflowNodesItem {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3660,8 +3567,7 @@ pub struct WorkflowStats {
     /// The `byVersion` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by_version: Option<std::collections::BTreeMap<String, WorkflowStatsByVersionValue>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3675,8 +3581,7 @@ pub struct WorkflowStatsByVersionValue {
     /// The `errorCount` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_count: Option<f64>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3751,8 +3656,7 @@ pub struct WorkflowTriggersItemVariant1 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3774,8 +3678,7 @@ pub struct WorkflowTriggersItemVariant10 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3795,8 +3698,7 @@ pub struct WorkflowTriggersItemVariant10Config {
     /// The `resolved` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3840,8 +3742,7 @@ pub struct WorkflowTriggersItemVariant10Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3875,8 +3776,7 @@ pub struct WorkflowTriggersItemVariant11 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3896,8 +3796,7 @@ pub struct WorkflowTriggersItemVariant11Config {
     /// The `delimiter` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3941,8 +3840,7 @@ pub struct WorkflowTriggersItemVariant11Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3976,8 +3874,7 @@ pub struct WorkflowTriggersItemVariant12 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -4003,8 +3900,7 @@ pub struct WorkflowTriggersItemVariant12Config {
     /// The `directoryRemoved` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_removed: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -4048,8 +3944,7 @@ pub struct WorkflowTriggersItemVariant12Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -4083,8 +3978,7 @@ pub struct WorkflowTriggersItemVariant13 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -4095,8 +3989,7 @@ pub struct WorkflowTriggersItemVariant13Config {
     /// The `scope` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<WorkflowTriggersItemVariant13ConfigScope>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -4145,8 +4038,7 @@ pub struct WorkflowTriggersItemVariant13Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -4180,8 +4072,7 @@ pub struct WorkflowTriggersItemVariant14 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -4192,8 +4083,7 @@ pub struct WorkflowTriggersItemVariant14Config {
     /// The `integrationId` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<WorkflowTriggersItemVariant14ConfigIntegrationId>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -4245,8 +4135,7 @@ pub struct WorkflowTriggersItemVariant14Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -4280,8 +4169,7 @@ pub struct WorkflowTriggersItemVariant15 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -4292,8 +4180,7 @@ pub struct WorkflowTriggersItemVariant15Config {
     /// The `syncTypes` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_types: Option<Vec<WorkflowTriggersItemVariant15ConfigSyncTypesItem>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -4327,8 +4214,7 @@ pub struct WorkflowTriggersItemVariant15Meta {
     /// The `description` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -4362,8 +4248,7 @@ pub struct WorkflowTriggersItemVariant16 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -4411,8 +4296,7 @@ pub struct WorkflowTriggersItemVariant16Config {
     /// The `configName` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_name: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -4456,8 +4340,7 @@ pub struct WorkflowTriggersItemVariant16Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -4491,8 +4374,7 @@ pub struct WorkflowTriggersItemVariant17 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -4529,8 +4411,7 @@ pub struct WorkflowTriggersItemVariant17Config {
     /// The `directoryRemoved` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_removed: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -4574,8 +4455,7 @@ pub struct WorkflowTriggersItemVariant17Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -4609,8 +4489,7 @@ pub struct WorkflowTriggersItemVariant18 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -4624,8 +4503,7 @@ pub struct WorkflowTriggersItemVariant18Config {
     /// The `route` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -4677,8 +4555,7 @@ pub struct WorkflowTriggersItemVariant18Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -4712,8 +4589,7 @@ pub struct WorkflowTriggersItemVariant19 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -4757,8 +4633,7 @@ pub struct WorkflowTriggersItemVariant19Config {
     /// The `delimiterEncoding` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delimiter_encoding: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -4805,8 +4680,7 @@ pub struct WorkflowTriggersItemVariant19Meta {
     /// The `parseBy` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parse_by: Option<WorkflowTriggersItemVariant19MetaParseBy>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -4846,8 +4720,7 @@ pub struct WorkflowTriggersItemVariant1Config {
     /// The `private` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -4891,8 +4764,7 @@ pub struct WorkflowTriggersItemVariant1Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -4926,8 +4798,7 @@ pub struct WorkflowTriggersItemVariant2 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -4949,8 +4820,7 @@ pub struct WorkflowTriggersItemVariant20 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -4962,8 +4832,7 @@ pub struct WorkflowTriggersItemVariant20Config {
     pub udp_port: String,
     /// The `snmpTrapConfig` field.
     pub snmp_trap_config: WorkflowTriggersItemVariant20ConfigSnmpTrapConfig,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -4979,8 +4848,7 @@ pub struct WorkflowTriggersItemVariant20ConfigSnmpTrapConfig {
     /// The `user` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<WorkflowTriggersItemVariant20ConfigSnmpTrapConfigUser>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -5009,8 +4877,7 @@ pub struct WorkflowTriggersItemVariant20ConfigSnmpTrapConfigUser {
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encryption_key: Option<crate::Secret>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -5072,8 +4939,7 @@ pub struct WorkflowTriggersItemVariant20Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -5107,8 +4973,7 @@ pub struct WorkflowTriggersItemVariant21 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -5125,8 +4990,7 @@ pub struct WorkflowTriggersItemVariant21Config {
     /// The `tz` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tz: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -5182,8 +5046,7 @@ pub struct WorkflowTriggersItemVariant21Meta {
     /// The `weekdays` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weekdays: Option<Vec<f64>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -5222,8 +5085,7 @@ pub struct WorkflowTriggersItemVariant22 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -5276,8 +5138,7 @@ pub struct WorkflowTriggersItemVariant22Meta {
     /// The `deviceId` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_id: Option<WorkflowTriggersItemVariant22MetaDeviceId>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -5355,8 +5216,7 @@ pub struct WorkflowTriggersItemVariant2Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -5404,8 +5264,7 @@ pub struct WorkflowTriggersItemVariant3 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -5440,8 +5299,7 @@ pub struct WorkflowTriggersItemVariant3Config {
     /// The `configName` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_name: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -5452,8 +5310,7 @@ pub struct WorkflowTriggersItemVariant3ConfigSubscriptionsItem {
     /// The `name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -5497,8 +5354,7 @@ pub struct WorkflowTriggersItemVariant3Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -5532,8 +5388,7 @@ pub struct WorkflowTriggersItemVariant4 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -5553,8 +5408,7 @@ pub struct WorkflowTriggersItemVariant4Config {
     /// The `update` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -5598,8 +5452,7 @@ pub struct WorkflowTriggersItemVariant4Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -5633,8 +5486,7 @@ pub struct WorkflowTriggersItemVariant5 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -5654,8 +5506,7 @@ pub struct WorkflowTriggersItemVariant5Config {
     /// The `failure` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -5702,8 +5553,7 @@ pub struct WorkflowTriggersItemVariant5Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -5739,8 +5589,7 @@ pub struct WorkflowTriggersItemVariant6 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -5766,8 +5615,7 @@ pub struct WorkflowTriggersItemVariant6Config {
     /// The `allowInvalid` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_invalid: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -5829,8 +5677,7 @@ pub struct WorkflowTriggersItemVariant6Meta {
     /// The `allowedAttributeType` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_attribute_type: Option<WorkflowTriggersItemVariant6MetaAllowedAttributeType>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -5870,8 +5717,7 @@ pub struct WorkflowTriggersItemVariant7 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -5882,8 +5728,7 @@ pub struct WorkflowTriggersItemVariant7Config {
     /// The `seconds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds: Option<f64>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -5927,8 +5772,7 @@ pub struct WorkflowTriggersItemVariant7Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -5964,8 +5808,7 @@ pub struct WorkflowTriggersItemVariant8 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -5973,8 +5816,7 @@ pub struct WorkflowTriggersItemVariant8 {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant8Config {
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -6018,8 +5860,7 @@ pub struct WorkflowTriggersItemVariant8Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -6053,8 +5894,7 @@ pub struct WorkflowTriggersItemVariant9 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -6065,8 +5905,7 @@ pub struct WorkflowTriggersItemVariant9Config {
     /// The `experienceVersion` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub experience_version: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -6110,8 +5949,7 @@ pub struct WorkflowTriggersItemVariant9Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -6206,8 +6044,7 @@ pub struct WorkflowVersionVariant1 {
     /// The `stats` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stats: Option<WorkflowVersionVariant1Stats>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -6229,8 +6066,7 @@ pub struct WorkflowVersionVariant1CustomNodeConfig {
     pub result_description: Option<String>,
     /// The `fields` field.
     pub fields: Vec<WorkflowVersionVariant1CustomNodeConfigFieldsItem>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -6274,8 +6110,7 @@ pub struct WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant1 {
     /// The `defaultValue` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_value: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -6302,8 +6137,7 @@ pub struct WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant2 {
     pub default_value: String,
     /// The `options` field.
     pub options: Vec<WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant2OptionsItem>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -6316,8 +6150,7 @@ pub struct WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant2OptionsItem 
     pub label: Option<String>,
     /// The `value` field.
     pub value: String,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -6348,8 +6181,7 @@ pub struct WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant3 {
     /// The `validRegExp` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_reg_exp: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -6384,8 +6216,7 @@ pub struct WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant4 {
     /// The `validMax` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_max: Option<f64>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -6414,8 +6245,7 @@ pub struct WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant5 {
     /// The `required` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -6441,8 +6271,7 @@ pub struct WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant6 {
     /// The `required` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -6465,8 +6294,7 @@ pub struct WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant7 {
     /// The `description` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -6493,8 +6321,7 @@ pub struct WorkflowVersionVariant1GlobalsItem {
     pub key: String,
     /// The `json` field.
     pub json: String,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -6525,8 +6352,7 @@ pub struct WorkflowVersionVariant1NodesItem {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -6544,8 +6370,7 @@ pub struct WorkflowVersionVariant1Stats {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by_version:
         Option<std::collections::BTreeMap<String, WorkflowVersionVariant1StatsByVersionValue>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -6559,8 +6384,7 @@ pub struct WorkflowVersionVariant1StatsByVersionValue {
     /// The `errorCount` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_count: Option<f64>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -6635,8 +6459,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant1 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -6658,8 +6481,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant10 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -6679,8 +6501,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant10Config {
     /// The `resolved` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -6724,8 +6545,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant10Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -6759,8 +6579,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant11 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -6780,8 +6599,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant11Config {
     /// The `delimiter` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -6825,8 +6643,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant11Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -6860,8 +6677,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant12 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -6887,8 +6703,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant12Config {
     /// The `directoryRemoved` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_removed: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -6932,8 +6747,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant12Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -6967,8 +6781,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant13 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -6979,8 +6792,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant13Config {
     /// The `scope` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<WorkflowVersionVariant1TriggersItemVariant13ConfigScope>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -7029,8 +6841,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant13Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -7064,8 +6875,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant14 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -7076,8 +6886,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant14Config {
     /// The `integrationId` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<WorkflowVersionVariant1TriggersItemVariant14ConfigIntegrationId>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -7130,8 +6939,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant14Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -7165,8 +6973,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant15 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -7177,8 +6984,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant15Config {
     /// The `syncTypes` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_types: Option<Vec<WorkflowVersionVariant1TriggersItemVariant15ConfigSyncTypesItem>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -7213,8 +7019,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant15Meta {
     /// The `description` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -7248,8 +7053,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant16 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -7297,8 +7101,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant16Config {
     /// The `configName` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_name: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -7342,8 +7145,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant16Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -7377,8 +7179,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant17 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -7415,8 +7216,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant17Config {
     /// The `directoryRemoved` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_removed: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -7460,8 +7260,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant17Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -7496,8 +7295,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant18 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -7511,8 +7309,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant18Config {
     /// The `route` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -7565,8 +7362,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant18Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -7600,8 +7396,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant19 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -7645,8 +7440,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant19Config {
     /// The `delimiterEncoding` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delimiter_encoding: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -7693,8 +7487,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant19Meta {
     /// The `parseBy` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parse_by: Option<WorkflowVersionVariant1TriggersItemVariant19MetaParseBy>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -7734,8 +7527,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant1Config {
     /// The `private` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -7779,8 +7571,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant1Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -7814,8 +7605,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant2 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -7837,8 +7627,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant20 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -7850,8 +7639,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant20Config {
     pub udp_port: String,
     /// The `snmpTrapConfig` field.
     pub snmp_trap_config: WorkflowVersionVariant1TriggersItemVariant20ConfigSnmpTrapConfig,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -7867,8 +7655,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant20ConfigSnmpTrapConfig {
     /// The `user` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<WorkflowVersionVariant1TriggersItemVariant20ConfigSnmpTrapConfigUser>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -7900,8 +7687,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant20ConfigSnmpTrapConfigUser 
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encryption_key: Option<crate::Secret>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -7963,8 +7749,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant20Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -7998,8 +7783,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant21 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -8016,8 +7800,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant21Config {
     /// The `tz` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tz: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -8073,8 +7856,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant21Meta {
     /// The `weekdays` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weekdays: Option<Vec<f64>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -8114,8 +7896,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant22 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -8168,8 +7949,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant22Meta {
     /// The `deviceId` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_id: Option<WorkflowVersionVariant1TriggersItemVariant22MetaDeviceId>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -8249,8 +8029,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant2Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -8299,8 +8078,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant3 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -8336,8 +8114,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant3Config {
     /// The `configName` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_name: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -8348,8 +8125,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant3ConfigSubscriptionsItem {
     /// The `name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -8393,8 +8169,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant3Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -8428,8 +8203,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant4 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -8449,8 +8223,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant4Config {
     /// The `update` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -8494,8 +8267,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant4Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -8529,8 +8301,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant5 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -8550,8 +8321,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant5Config {
     /// The `failure` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -8598,8 +8368,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant5Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -8635,8 +8404,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant6 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -8662,8 +8430,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant6Config {
     /// The `allowInvalid` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_invalid: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -8727,8 +8494,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant6Meta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_attribute_type:
         Option<WorkflowVersionVariant1TriggersItemVariant6MetaAllowedAttributeType>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -8771,8 +8537,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant7 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -8783,8 +8548,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant7Config {
     /// The `seconds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds: Option<f64>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -8828,8 +8592,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant7Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -8865,8 +8628,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant8 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -8874,8 +8636,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant8 {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant8Config {
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -8919,8 +8680,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant8Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -8954,8 +8714,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant9 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -8966,8 +8725,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant9Config {
     /// The `experienceVersion` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub experience_version: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -9011,8 +8769,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant9Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -9077,8 +8834,7 @@ pub struct WorkflowVersionVariant2 {
     /// The `stats` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stats: Option<WorkflowVersionVariant2Stats>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -9094,8 +8850,7 @@ pub struct WorkflowVersionVariant2GlobalsItem {
     pub key: String,
     /// The `json` field.
     pub json: String,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -9121,8 +8876,7 @@ pub struct WorkflowVersionVariant2NodesItem {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -9140,8 +8894,7 @@ pub struct WorkflowVersionVariant2Stats {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by_version:
         Option<std::collections::BTreeMap<String, WorkflowVersionVariant2StatsByVersionValue>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -9155,8 +8908,7 @@ pub struct WorkflowVersionVariant2StatsByVersionValue {
     /// The `errorCount` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_count: Option<f64>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -9231,8 +8983,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant1 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -9254,8 +9005,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant10 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -9275,8 +9025,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant10Config {
     /// The `resolved` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -9320,8 +9069,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant10Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -9355,8 +9103,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant11 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -9376,8 +9123,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant11Config {
     /// The `delimiter` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -9421,8 +9167,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant11Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -9456,8 +9201,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant12 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -9483,8 +9227,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant12Config {
     /// The `directoryRemoved` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_removed: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -9528,8 +9271,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant12Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -9563,8 +9305,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant13 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -9575,8 +9316,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant13Config {
     /// The `scope` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<WorkflowVersionVariant2TriggersItemVariant13ConfigScope>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -9625,8 +9365,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant13Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -9660,8 +9399,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant14 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -9672,8 +9410,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant14Config {
     /// The `integrationId` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<WorkflowVersionVariant2TriggersItemVariant14ConfigIntegrationId>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -9726,8 +9463,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant14Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -9761,8 +9497,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant15 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -9773,8 +9508,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant15Config {
     /// The `syncTypes` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_types: Option<Vec<WorkflowVersionVariant2TriggersItemVariant15ConfigSyncTypesItem>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -9809,8 +9543,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant15Meta {
     /// The `description` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -9844,8 +9577,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant16 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -9893,8 +9625,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant16Config {
     /// The `configName` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_name: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -9938,8 +9669,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant16Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -9973,8 +9703,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant17 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -10011,8 +9740,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant17Config {
     /// The `directoryRemoved` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_removed: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -10056,8 +9784,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant17Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -10092,8 +9819,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant18 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -10107,8 +9833,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant18Config {
     /// The `route` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -10161,8 +9886,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant18Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -10196,8 +9920,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant19 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -10241,8 +9964,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant19Config {
     /// The `delimiterEncoding` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delimiter_encoding: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -10289,8 +10011,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant19Meta {
     /// The `parseBy` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parse_by: Option<WorkflowVersionVariant2TriggersItemVariant19MetaParseBy>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -10330,8 +10051,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant1Config {
     /// The `private` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -10375,8 +10095,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant1Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -10410,8 +10129,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant2 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -10433,8 +10151,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant20 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -10446,8 +10163,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant20Config {
     pub udp_port: String,
     /// The `snmpTrapConfig` field.
     pub snmp_trap_config: WorkflowVersionVariant2TriggersItemVariant20ConfigSnmpTrapConfig,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -10463,8 +10179,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant20ConfigSnmpTrapConfig {
     /// The `user` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<WorkflowVersionVariant2TriggersItemVariant20ConfigSnmpTrapConfigUser>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -10496,8 +10211,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant20ConfigSnmpTrapConfigUser 
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encryption_key: Option<crate::Secret>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -10559,8 +10273,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant20Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -10594,8 +10307,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant21 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -10612,8 +10324,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant21Config {
     /// The `tz` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tz: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -10669,8 +10380,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant21Meta {
     /// The `weekdays` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weekdays: Option<Vec<f64>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -10710,8 +10420,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant22 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -10764,8 +10473,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant22Meta {
     /// The `deviceId` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_id: Option<WorkflowVersionVariant2TriggersItemVariant22MetaDeviceId>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -10845,8 +10553,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant2Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -10895,8 +10602,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant3 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -10932,8 +10638,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant3Config {
     /// The `configName` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_name: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -10944,8 +10649,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant3ConfigSubscriptionsItem {
     /// The `name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -10989,8 +10693,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant3Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -11024,8 +10727,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant4 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -11045,8 +10747,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant4Config {
     /// The `update` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -11090,8 +10791,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant4Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -11125,8 +10825,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant5 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -11146,8 +10845,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant5Config {
     /// The `failure` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -11194,8 +10892,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant5Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -11231,8 +10928,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant6 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -11258,8 +10954,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant6Config {
     /// The `allowInvalid` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_invalid: Option<bool>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -11323,8 +11018,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant6Meta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_attribute_type:
         Option<WorkflowVersionVariant2TriggersItemVariant6MetaAllowedAttributeType>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -11367,8 +11061,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant7 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -11379,8 +11072,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant7Config {
     /// The `seconds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds: Option<f64>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -11424,8 +11116,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant7Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -11461,8 +11152,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant8 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -11470,8 +11160,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant8 {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant8Config {
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -11515,8 +11204,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant8Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -11550,8 +11238,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant9 {
     /// The `outputIds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -11562,8 +11249,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant9Config {
     /// The `experienceVersion` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub experience_version: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -11607,8 +11293,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant9Meta {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -11663,8 +11348,7 @@ pub struct WorkflowVersions {
     /// The `flowId` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow_id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -11711,8 +11395,7 @@ pub struct Workflows {
     /// The `flowClass` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow_class: Option<WorkflowsFlowClass>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }

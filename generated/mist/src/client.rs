@@ -551,7 +551,8 @@ pub(crate) fn encode<T: serde::Serialize>(body: &T) -> Result<Vec<u8>> {
 }
 /// Percent-encodes a path parameter as exactly one segment: `/`, `?`, `#` and `%` are encoded,
 /// and values that URL parsers would treat as navigation (`.`, `..`, empty) are refused.
-pub(crate) fn segment(name: &str, value: &str) -> Result<String> {
+pub(crate) fn segment(name: &str, value: &impl std::fmt::Display) -> Result<String> {
+    let value = value.to_string();
     if value.is_empty() || value == "." || value == ".." {
         return Err(Error::InvalidArgument(format!(
             "path parameter `{name}` cannot be {value:?}"

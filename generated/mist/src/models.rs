@@ -87,8 +87,7 @@ pub struct OrgApitoken {
     /// The `src_ips` field.
     #[serde(rename = "src_ips", default, skip_serializing_if = "Option::is_none")]
     pub src_ips: Option<OrgApitokenSrcIps>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -112,8 +111,7 @@ pub struct OrgApitokenRequest {
     /// The `src_ips` field.
     #[serde(rename = "src_ips", default, skip_serializing_if = "Option::is_none")]
     pub src_ips: Option<OrgApitokenSrcIps>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -154,8 +152,7 @@ pub struct PrivilegeOrg {
     /// The `views` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub views: Option<AdminPrivilegeViews>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -185,8 +182,7 @@ pub struct PrivilegeOrgRequest {
     /// The `views` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub views: Option<AdminPrivilegeViews>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -207,8 +203,7 @@ pub struct ResponseHttp400 {
     /// The `detail` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -219,8 +214,7 @@ pub struct ResponseHttp401 {
     /// The `detail` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -231,8 +225,7 @@ pub struct ResponseHttp403 {
     /// The `detail` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -243,8 +236,7 @@ pub struct ResponseHttp404 {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -255,8 +247,7 @@ pub struct ResponseHttp429 {
     /// The `detail` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -298,8 +289,7 @@ pub struct UserApitoken {
     /// Name of the token
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -310,8 +300,7 @@ pub struct UserApitokenRequest {
     /// Name of the token
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Fields the server sent that this version of the SDK does not know; kept so that a
-    /// value read and written back loses nothing.
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }

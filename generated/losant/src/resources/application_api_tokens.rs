@@ -46,10 +46,7 @@ impl<'a> ApplicationApiTokensResource<'a> {
             per_page: None,
             filter_field: None,
             filter: None,
-            losantdomain: None,
-            actions: None,
-            links: None,
-            embedded: None,
+            globals: crate::client::Globals::default(),
         }
     }
     /// Create a new API token for an application
@@ -61,10 +58,7 @@ impl<'a> ApplicationApiTokensResource<'a> {
         PostRequest {
             client: self.client,
             application_id: application_id.into(),
-            losantdomain: None,
-            actions: None,
-            links: None,
-            embedded: None,
+            globals: crate::client::Globals::default(),
             body: Some(body),
         }
     }
@@ -81,10 +75,7 @@ pub struct GetRequest<'a> {
     per_page: Option<String>,
     filter_field: Option<GetFilterField>,
     filter: Option<String>,
-    losantdomain: Option<String>,
-    actions: Option<bool>,
-    links: Option<bool>,
-    embedded: Option<bool>,
+    globals: crate::client::Globals,
 }
 impl<'a> GetRequest<'a> {
     setter! {
@@ -110,23 +101,11 @@ impl<'a> GetRequest<'a> {
         " Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.\n \n Example: `my*token`.",
         filter, String
     }
-    setter! {
-        " Domain scope of request (rarely needed)\n \n Example: `example.com`.",
-        losantdomain, String
-    }
-    setter! {
-        " Return resource actions in response\n \n Default: `false`.", actions, bool
-    }
-    setter! {
-        " Return resource link in response\n \n Default: `true`.", links, bool
-    }
-    setter! {
-        " Return embedded resources in response\n \n Default: `true`.", embedded, bool
-    }
+    crate::client::global_setters!();
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/applications/{}/tokens",
-            segment("applicationId", &self.application_id.to_string())?
+            segment("applicationId", &self.application_id)?
         );
         Ok(Call::new(reqwest::Method::GET, path)
             .query("sortField", self.sort_field.as_ref())
@@ -135,10 +114,7 @@ impl<'a> GetRequest<'a> {
             .query("perPage", self.per_page.as_ref())
             .query("filterField", self.filter_field.as_ref())
             .query("filter", self.filter.as_ref())
-            .header("losantdomain", self.losantdomain.as_ref())
-            .query_or("_actions", self.actions.as_ref(), "false")
-            .query_or("_links", self.links.as_ref(), "true")
-            .query_or("_embedded", self.embedded.as_ref(), "true"))
+            .globals(&self.globals))
     }
     send!(ApiTokens, decode);
     /// Every item across all pages, requested page by page (starting at the page set on this
@@ -162,36 +138,18 @@ impl<'a> GetRequest<'a> {
 pub struct PostRequest<'a> {
     client: &'a crate::Client,
     application_id: String,
-    losantdomain: Option<String>,
-    actions: Option<bool>,
-    links: Option<bool>,
-    embedded: Option<bool>,
+    globals: crate::client::Globals,
     body: Option<ApiTokenPost>,
 }
 impl<'a> PostRequest<'a> {
-    setter! {
-        " Domain scope of request (rarely needed)\n \n Example: `example.com`.",
-        losantdomain, String
-    }
-    setter! {
-        " Return resource actions in response\n \n Default: `false`.", actions, bool
-    }
-    setter! {
-        " Return resource link in response\n \n Default: `true`.", links, bool
-    }
-    setter! {
-        " Return embedded resources in response\n \n Default: `true`.", embedded, bool
-    }
+    crate::client::global_setters!();
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/applications/{}/tokens",
-            segment("applicationId", &self.application_id.to_string())?
+            segment("applicationId", &self.application_id)?
         );
         Call::new(reqwest::Method::POST, path)
-            .header("losantdomain", self.losantdomain.as_ref())
-            .query_or("_actions", self.actions.as_ref(), "false")
-            .query_or("_links", self.links.as_ref(), "true")
-            .query_or("_embedded", self.embedded.as_ref(), "true")
+            .globals(&self.globals)
             .json(self.body.as_ref())
     }
     send!(ApiToken, decode);

@@ -32,10 +32,7 @@ impl<'a> CredentialResource<'a> {
             client: self.client,
             application_id: application_id.into(),
             credential_id: credential_id.into(),
-            losantdomain: None,
-            actions: None,
-            links: None,
-            embedded: None,
+            globals: crate::client::Globals::default(),
         }
     }
     /// Retrieves information on a credential
@@ -52,10 +49,7 @@ impl<'a> CredentialResource<'a> {
             client: self.client,
             application_id: application_id.into(),
             credential_id: credential_id.into(),
-            losantdomain: None,
-            actions: None,
-            links: None,
-            embedded: None,
+            globals: crate::client::Globals::default(),
         }
     }
     /// Retrieves information on resources linked to a credential
@@ -73,10 +67,7 @@ impl<'a> CredentialResource<'a> {
             application_id: application_id.into(),
             credential_id: credential_id.into(),
             include_custom_nodes: None,
-            losantdomain: None,
-            actions: None,
-            links: None,
-            embedded: None,
+            globals: crate::client::Globals::default(),
         }
     }
     /// Updates information about a credential
@@ -94,10 +85,7 @@ impl<'a> CredentialResource<'a> {
             client: self.client,
             application_id: application_id.into(),
             credential_id: credential_id.into(),
-            losantdomain: None,
-            actions: None,
-            links: None,
-            embedded: None,
+            globals: crate::client::Globals::default(),
             body: Some(body),
         }
     }
@@ -109,36 +97,17 @@ pub struct DeleteRequest<'a> {
     client: &'a crate::Client,
     application_id: String,
     credential_id: String,
-    losantdomain: Option<String>,
-    actions: Option<bool>,
-    links: Option<bool>,
-    embedded: Option<bool>,
+    globals: crate::client::Globals,
 }
 impl<'a> DeleteRequest<'a> {
-    setter! {
-        " Domain scope of request (rarely needed)\n \n Example: `example.com`.",
-        losantdomain, String
-    }
-    setter! {
-        " Return resource actions in response\n \n Default: `false`.", actions, bool
-    }
-    setter! {
-        " Return resource link in response\n \n Default: `true`.", links, bool
-    }
-    setter! {
-        " Return embedded resources in response\n \n Default: `true`.", embedded, bool
-    }
+    crate::client::global_setters!();
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/applications/{}/credentials/{}",
-            segment("applicationId", &self.application_id.to_string())?,
-            segment("credentialId", &self.credential_id.to_string())?
+            segment("applicationId", &self.application_id)?,
+            segment("credentialId", &self.credential_id)?
         );
-        Ok(Call::new(reqwest::Method::DELETE, path)
-            .header("losantdomain", self.losantdomain.as_ref())
-            .query_or("_actions", self.actions.as_ref(), "false")
-            .query_or("_links", self.links.as_ref(), "true")
-            .query_or("_embedded", self.embedded.as_ref(), "true"))
+        Ok(Call::new(reqwest::Method::DELETE, path).globals(&self.globals))
     }
     send!(Success, decode);
 }
@@ -149,36 +118,17 @@ pub struct GetRequest<'a> {
     client: &'a crate::Client,
     application_id: String,
     credential_id: String,
-    losantdomain: Option<String>,
-    actions: Option<bool>,
-    links: Option<bool>,
-    embedded: Option<bool>,
+    globals: crate::client::Globals,
 }
 impl<'a> GetRequest<'a> {
-    setter! {
-        " Domain scope of request (rarely needed)\n \n Example: `example.com`.",
-        losantdomain, String
-    }
-    setter! {
-        " Return resource actions in response\n \n Default: `false`.", actions, bool
-    }
-    setter! {
-        " Return resource link in response\n \n Default: `true`.", links, bool
-    }
-    setter! {
-        " Return embedded resources in response\n \n Default: `true`.", embedded, bool
-    }
+    crate::client::global_setters!();
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/applications/{}/credentials/{}",
-            segment("applicationId", &self.application_id.to_string())?,
-            segment("credentialId", &self.credential_id.to_string())?
+            segment("applicationId", &self.application_id)?,
+            segment("credentialId", &self.credential_id)?
         );
-        Ok(Call::new(reqwest::Method::GET, path)
-            .header("losantdomain", self.losantdomain.as_ref())
-            .query_or("_actions", self.actions.as_ref(), "false")
-            .query_or("_links", self.links.as_ref(), "true")
-            .query_or("_embedded", self.embedded.as_ref(), "true"))
+        Ok(Call::new(reqwest::Method::GET, path).globals(&self.globals))
     }
     send!(Credential, decode);
 }
@@ -190,41 +140,23 @@ pub struct LinkedResourcesRequest<'a> {
     application_id: String,
     credential_id: String,
     include_custom_nodes: Option<String>,
-    losantdomain: Option<String>,
-    actions: Option<bool>,
-    links: Option<bool>,
-    embedded: Option<bool>,
+    globals: crate::client::Globals,
 }
 impl<'a> LinkedResourcesRequest<'a> {
     setter! {
         " If the result of the request should also include the details of any custom nodes referenced by returned workflows\n \n Default: `false`. Example: `true`.",
         include_custom_nodes, String
     }
-    setter! {
-        " Domain scope of request (rarely needed)\n \n Example: `example.com`.",
-        losantdomain, String
-    }
-    setter! {
-        " Return resource actions in response\n \n Default: `false`.", actions, bool
-    }
-    setter! {
-        " Return resource link in response\n \n Default: `true`.", links, bool
-    }
-    setter! {
-        " Return embedded resources in response\n \n Default: `true`.", embedded, bool
-    }
+    crate::client::global_setters!();
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/applications/{}/credentials/{}/linkedResources",
-            segment("applicationId", &self.application_id.to_string())?,
-            segment("credentialId", &self.credential_id.to_string())?
+            segment("applicationId", &self.application_id)?,
+            segment("credentialId", &self.credential_id)?
         );
         Ok(Call::new(reqwest::Method::GET, path)
             .query("includeCustomNodes", self.include_custom_nodes.as_ref())
-            .header("losantdomain", self.losantdomain.as_ref())
-            .query_or("_actions", self.actions.as_ref(), "false")
-            .query_or("_links", self.links.as_ref(), "true")
-            .query_or("_embedded", self.embedded.as_ref(), "true"))
+            .globals(&self.globals))
     }
     send!(CredentialLinkedResources, decode);
 }
@@ -235,37 +167,19 @@ pub struct PatchRequest<'a> {
     client: &'a crate::Client,
     application_id: String,
     credential_id: String,
-    losantdomain: Option<String>,
-    actions: Option<bool>,
-    links: Option<bool>,
-    embedded: Option<bool>,
+    globals: crate::client::Globals,
     body: Option<CredentialPatch>,
 }
 impl<'a> PatchRequest<'a> {
-    setter! {
-        " Domain scope of request (rarely needed)\n \n Example: `example.com`.",
-        losantdomain, String
-    }
-    setter! {
-        " Return resource actions in response\n \n Default: `false`.", actions, bool
-    }
-    setter! {
-        " Return resource link in response\n \n Default: `true`.", links, bool
-    }
-    setter! {
-        " Return embedded resources in response\n \n Default: `true`.", embedded, bool
-    }
+    crate::client::global_setters!();
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/applications/{}/credentials/{}",
-            segment("applicationId", &self.application_id.to_string())?,
-            segment("credentialId", &self.credential_id.to_string())?
+            segment("applicationId", &self.application_id)?,
+            segment("credentialId", &self.credential_id)?
         );
         Call::new(reqwest::Method::PATCH, path)
-            .header("losantdomain", self.losantdomain.as_ref())
-            .query_or("_actions", self.actions.as_ref(), "false")
-            .query_or("_links", self.links.as_ref(), "true")
-            .query_or("_embedded", self.embedded.as_ref(), "true")
+            .globals(&self.globals)
             .json(self.body.as_ref())
     }
     send!(Credential, decode);

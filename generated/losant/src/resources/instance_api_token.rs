@@ -32,10 +32,7 @@ impl<'a> InstanceApiTokenResource<'a> {
             client: self.client,
             instance_id: instance_id.into(),
             api_token_id: api_token_id.into(),
-            losantdomain: None,
-            actions: None,
-            links: None,
-            embedded: None,
+            globals: crate::client::Globals::default(),
         }
     }
     /// Retrieves information on an API token
@@ -52,10 +49,7 @@ impl<'a> InstanceApiTokenResource<'a> {
             client: self.client,
             instance_id: instance_id.into(),
             api_token_id: api_token_id.into(),
-            losantdomain: None,
-            actions: None,
-            links: None,
-            embedded: None,
+            globals: crate::client::Globals::default(),
         }
     }
     /// Updates information about an API token
@@ -73,10 +67,7 @@ impl<'a> InstanceApiTokenResource<'a> {
             client: self.client,
             instance_id: instance_id.into(),
             api_token_id: api_token_id.into(),
-            losantdomain: None,
-            actions: None,
-            links: None,
-            embedded: None,
+            globals: crate::client::Globals::default(),
             body: Some(body),
         }
     }
@@ -88,36 +79,17 @@ pub struct DeleteRequest<'a> {
     client: &'a crate::Client,
     instance_id: String,
     api_token_id: String,
-    losantdomain: Option<String>,
-    actions: Option<bool>,
-    links: Option<bool>,
-    embedded: Option<bool>,
+    globals: crate::client::Globals,
 }
 impl<'a> DeleteRequest<'a> {
-    setter! {
-        " Domain scope of request (rarely needed)\n \n Example: `example.com`.",
-        losantdomain, String
-    }
-    setter! {
-        " Return resource actions in response\n \n Default: `false`.", actions, bool
-    }
-    setter! {
-        " Return resource link in response\n \n Default: `true`.", links, bool
-    }
-    setter! {
-        " Return embedded resources in response\n \n Default: `true`.", embedded, bool
-    }
+    crate::client::global_setters!();
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/instances/{}/tokens/{}",
-            segment("instanceId", &self.instance_id.to_string())?,
-            segment("apiTokenId", &self.api_token_id.to_string())?
+            segment("instanceId", &self.instance_id)?,
+            segment("apiTokenId", &self.api_token_id)?
         );
-        Ok(Call::new(reqwest::Method::DELETE, path)
-            .header("losantdomain", self.losantdomain.as_ref())
-            .query_or("_actions", self.actions.as_ref(), "false")
-            .query_or("_links", self.links.as_ref(), "true")
-            .query_or("_embedded", self.embedded.as_ref(), "true"))
+        Ok(Call::new(reqwest::Method::DELETE, path).globals(&self.globals))
     }
     send!(Success, decode);
 }
@@ -128,36 +100,17 @@ pub struct GetRequest<'a> {
     client: &'a crate::Client,
     instance_id: String,
     api_token_id: String,
-    losantdomain: Option<String>,
-    actions: Option<bool>,
-    links: Option<bool>,
-    embedded: Option<bool>,
+    globals: crate::client::Globals,
 }
 impl<'a> GetRequest<'a> {
-    setter! {
-        " Domain scope of request (rarely needed)\n \n Example: `example.com`.",
-        losantdomain, String
-    }
-    setter! {
-        " Return resource actions in response\n \n Default: `false`.", actions, bool
-    }
-    setter! {
-        " Return resource link in response\n \n Default: `true`.", links, bool
-    }
-    setter! {
-        " Return embedded resources in response\n \n Default: `true`.", embedded, bool
-    }
+    crate::client::global_setters!();
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/instances/{}/tokens/{}",
-            segment("instanceId", &self.instance_id.to_string())?,
-            segment("apiTokenId", &self.api_token_id.to_string())?
+            segment("instanceId", &self.instance_id)?,
+            segment("apiTokenId", &self.api_token_id)?
         );
-        Ok(Call::new(reqwest::Method::GET, path)
-            .header("losantdomain", self.losantdomain.as_ref())
-            .query_or("_actions", self.actions.as_ref(), "false")
-            .query_or("_links", self.links.as_ref(), "true")
-            .query_or("_embedded", self.embedded.as_ref(), "true"))
+        Ok(Call::new(reqwest::Method::GET, path).globals(&self.globals))
     }
     send!(ApiToken, decode);
 }
@@ -168,37 +121,19 @@ pub struct PatchRequest<'a> {
     client: &'a crate::Client,
     instance_id: String,
     api_token_id: String,
-    losantdomain: Option<String>,
-    actions: Option<bool>,
-    links: Option<bool>,
-    embedded: Option<bool>,
+    globals: crate::client::Globals,
     body: Option<ApiTokenPatch>,
 }
 impl<'a> PatchRequest<'a> {
-    setter! {
-        " Domain scope of request (rarely needed)\n \n Example: `example.com`.",
-        losantdomain, String
-    }
-    setter! {
-        " Return resource actions in response\n \n Default: `false`.", actions, bool
-    }
-    setter! {
-        " Return resource link in response\n \n Default: `true`.", links, bool
-    }
-    setter! {
-        " Return embedded resources in response\n \n Default: `true`.", embedded, bool
-    }
+    crate::client::global_setters!();
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/instances/{}/tokens/{}",
-            segment("instanceId", &self.instance_id.to_string())?,
-            segment("apiTokenId", &self.api_token_id.to_string())?
+            segment("instanceId", &self.instance_id)?,
+            segment("apiTokenId", &self.api_token_id)?
         );
         Call::new(reqwest::Method::PATCH, path)
-            .header("losantdomain", self.losantdomain.as_ref())
-            .query_or("_actions", self.actions.as_ref(), "false")
-            .query_or("_links", self.links.as_ref(), "true")
-            .query_or("_embedded", self.embedded.as_ref(), "true")
+            .globals(&self.globals)
             .json(self.body.as_ref())
     }
     send!(ApiToken, decode);

@@ -29,10 +29,7 @@ impl<'a> UserApiTokenResource<'a> {
         DeleteRequest {
             client: self.client,
             api_token_id: api_token_id.into(),
-            losantdomain: None,
-            actions: None,
-            links: None,
-            embedded: None,
+            globals: crate::client::Globals::default(),
         }
     }
     /// Retrieves information on an API token
@@ -44,10 +41,7 @@ impl<'a> UserApiTokenResource<'a> {
         GetRequest {
             client: self.client,
             api_token_id: api_token_id.into(),
-            losantdomain: None,
-            actions: None,
-            links: None,
-            embedded: None,
+            globals: crate::client::Globals::default(),
         }
     }
     /// Updates information about an API token
@@ -61,10 +55,7 @@ impl<'a> UserApiTokenResource<'a> {
         PatchRequest {
             client: self.client,
             api_token_id: api_token_id.into(),
-            losantdomain: None,
-            actions: None,
-            links: None,
-            embedded: None,
+            globals: crate::client::Globals::default(),
             body: Some(body),
         }
     }
@@ -75,35 +66,13 @@ impl<'a> UserApiTokenResource<'a> {
 pub struct DeleteRequest<'a> {
     client: &'a crate::Client,
     api_token_id: String,
-    losantdomain: Option<String>,
-    actions: Option<bool>,
-    links: Option<bool>,
-    embedded: Option<bool>,
+    globals: crate::client::Globals,
 }
 impl<'a> DeleteRequest<'a> {
-    setter! {
-        " Domain scope of request (rarely needed)\n \n Example: `example.com`.",
-        losantdomain, String
-    }
-    setter! {
-        " Return resource actions in response\n \n Default: `false`.", actions, bool
-    }
-    setter! {
-        " Return resource link in response\n \n Default: `true`.", links, bool
-    }
-    setter! {
-        " Return embedded resources in response\n \n Default: `true`.", embedded, bool
-    }
+    crate::client::global_setters!();
     fn call(&self) -> crate::Result<Call> {
-        let path = format!(
-            "/me/tokens/{}",
-            segment("apiTokenId", &self.api_token_id.to_string())?
-        );
-        Ok(Call::new(reqwest::Method::DELETE, path)
-            .header("losantdomain", self.losantdomain.as_ref())
-            .query_or("_actions", self.actions.as_ref(), "false")
-            .query_or("_links", self.links.as_ref(), "true")
-            .query_or("_embedded", self.embedded.as_ref(), "true"))
+        let path = format!("/me/tokens/{}", segment("apiTokenId", &self.api_token_id)?);
+        Ok(Call::new(reqwest::Method::DELETE, path).globals(&self.globals))
     }
     send!(Success, decode);
 }
@@ -113,35 +82,13 @@ impl<'a> DeleteRequest<'a> {
 pub struct GetRequest<'a> {
     client: &'a crate::Client,
     api_token_id: String,
-    losantdomain: Option<String>,
-    actions: Option<bool>,
-    links: Option<bool>,
-    embedded: Option<bool>,
+    globals: crate::client::Globals,
 }
 impl<'a> GetRequest<'a> {
-    setter! {
-        " Domain scope of request (rarely needed)\n \n Example: `example.com`.",
-        losantdomain, String
-    }
-    setter! {
-        " Return resource actions in response\n \n Default: `false`.", actions, bool
-    }
-    setter! {
-        " Return resource link in response\n \n Default: `true`.", links, bool
-    }
-    setter! {
-        " Return embedded resources in response\n \n Default: `true`.", embedded, bool
-    }
+    crate::client::global_setters!();
     fn call(&self) -> crate::Result<Call> {
-        let path = format!(
-            "/me/tokens/{}",
-            segment("apiTokenId", &self.api_token_id.to_string())?
-        );
-        Ok(Call::new(reqwest::Method::GET, path)
-            .header("losantdomain", self.losantdomain.as_ref())
-            .query_or("_actions", self.actions.as_ref(), "false")
-            .query_or("_links", self.links.as_ref(), "true")
-            .query_or("_embedded", self.embedded.as_ref(), "true"))
+        let path = format!("/me/tokens/{}", segment("apiTokenId", &self.api_token_id)?);
+        Ok(Call::new(reqwest::Method::GET, path).globals(&self.globals))
     }
     send!(ApiToken, decode);
 }
@@ -151,36 +98,15 @@ impl<'a> GetRequest<'a> {
 pub struct PatchRequest<'a> {
     client: &'a crate::Client,
     api_token_id: String,
-    losantdomain: Option<String>,
-    actions: Option<bool>,
-    links: Option<bool>,
-    embedded: Option<bool>,
+    globals: crate::client::Globals,
     body: Option<ApiTokenPatch>,
 }
 impl<'a> PatchRequest<'a> {
-    setter! {
-        " Domain scope of request (rarely needed)\n \n Example: `example.com`.",
-        losantdomain, String
-    }
-    setter! {
-        " Return resource actions in response\n \n Default: `false`.", actions, bool
-    }
-    setter! {
-        " Return resource link in response\n \n Default: `true`.", links, bool
-    }
-    setter! {
-        " Return embedded resources in response\n \n Default: `true`.", embedded, bool
-    }
+    crate::client::global_setters!();
     fn call(&self) -> crate::Result<Call> {
-        let path = format!(
-            "/me/tokens/{}",
-            segment("apiTokenId", &self.api_token_id.to_string())?
-        );
+        let path = format!("/me/tokens/{}", segment("apiTokenId", &self.api_token_id)?);
         Call::new(reqwest::Method::PATCH, path)
-            .header("losantdomain", self.losantdomain.as_ref())
-            .query_or("_actions", self.actions.as_ref(), "false")
-            .query_or("_links", self.links.as_ref(), "true")
-            .query_or("_embedded", self.embedded.as_ref(), "true")
+            .globals(&self.globals)
             .json(self.body.as_ref())
     }
     send!(ApiToken, decode);

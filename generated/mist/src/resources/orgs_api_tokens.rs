@@ -89,7 +89,7 @@ impl<'a> ListRequest<'a> {
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/api/v1/orgs/{}/apitokens",
-            segment("org_id", &self.org_id.to_string())?
+            segment("org_id", &self.org_id)?
         );
         Ok(Call::new(reqwest::Method::GET, path))
     }
@@ -112,7 +112,7 @@ impl<'a> CreateRequest<'a> {
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/api/v1/orgs/{}/apitokens",
-            segment("org_id", &self.org_id.to_string())?
+            segment("org_id", &self.org_id)?
         );
         Call::new(reqwest::Method::POST, path).json(self.body.as_ref())
     }
@@ -130,8 +130,8 @@ impl<'a> GetRequest<'a> {
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/api/v1/orgs/{}/apitokens/{}",
-            segment("org_id", &self.org_id.to_string())?,
-            segment("apitoken_id", &self.apitoken_id.to_string())?
+            segment("org_id", &self.org_id)?,
+            segment("apitoken_id", &self.apitoken_id)?
         );
         Ok(Call::new(reqwest::Method::GET, path))
     }
@@ -155,8 +155,8 @@ impl<'a> UpdateRequest<'a> {
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/api/v1/orgs/{}/apitokens/{}",
-            segment("org_id", &self.org_id.to_string())?,
-            segment("apitoken_id", &self.apitoken_id.to_string())?
+            segment("org_id", &self.org_id)?,
+            segment("apitoken_id", &self.apitoken_id)?
         );
         Call::new(reqwest::Method::PUT, path).json(self.body.as_ref())
     }
@@ -174,8 +174,8 @@ impl<'a> DeleteRequest<'a> {
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/api/v1/orgs/{}/apitokens/{}",
-            segment("org_id", &self.org_id.to_string())?,
-            segment("apitoken_id", &self.apitoken_id.to_string())?
+            segment("org_id", &self.org_id)?,
+            segment("apitoken_id", &self.apitoken_id)?
         );
         Ok(Call::new(reqwest::Method::DELETE, path))
     }

@@ -116,7 +116,7 @@ impl<'a> GetRequest<'a> {
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/api/v1/self/apitokens/{}",
-            segment("apitoken_id", &self.apitoken_id.to_string())?
+            segment("apitoken_id", &self.apitoken_id)?
         );
         Ok(Call::new(reqwest::Method::GET, path))
     }
@@ -139,7 +139,7 @@ impl<'a> UpdateRequest<'a> {
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/api/v1/self/apitokens/{}",
-            segment("apitoken_id", &self.apitoken_id.to_string())?
+            segment("apitoken_id", &self.apitoken_id)?
         );
         Call::new(reqwest::Method::PUT, path).json(self.body.as_ref())
     }
@@ -156,7 +156,7 @@ impl<'a> DeleteRequest<'a> {
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/api/v1/self/apitokens/{}",
-            segment("apitoken_id", &self.apitoken_id.to_string())?
+            segment("apitoken_id", &self.apitoken_id)?
         );
         Ok(Call::new(reqwest::Method::DELETE, path))
     }
