@@ -65,11 +65,9 @@ pub struct ApiToken {
 }
 crate::support::open_enum! {
     #[doc = " Part of `ApiTokenCreatorType`."] ApiTokenCreatorType { ApiToken =
-    "apiToken", User = "user", Flow = "flow", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `ApiTokenDefaultRole`."] ApiTokenDefaultRole { Admin = "admin",
-    Edit = "edit", Collaborate = "collaborate", View = "view", None = "none", }
+    "apiToken", User = "user", Flow = "flow", } #[doc =
+    " Part of `ApiTokenDefaultRole`."] ApiTokenDefaultRole { Admin = "admin", Edit =
+    "edit", Collaborate = "collaborate", View = "view", None = "none", }
 }
 /// Part of `ApiTokenOrgRolesItem`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -138,15 +136,11 @@ pub enum ApiTokenOrgRolesItemOrgId {
 }
 crate::support::open_enum! {
     #[doc = " Part of `ApiTokenOrgRolesItemOrgIdVariant2`."]
-    ApiTokenOrgRolesItemOrgIdVariant2 { Sandbox = "sandbox", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `ApiTokenOrgRolesItemRole`."] ApiTokenOrgRolesItemRole { Admin =
-    "admin", Edit = "edit", Collaborate = "collaborate", View = "view", None = "none", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `ApiTokenOwnerType`."] ApiTokenOwnerType { Application =
-    "application", User = "user", }
+    ApiTokenOrgRolesItemOrgIdVariant2 { Sandbox = "sandbox", } #[doc =
+    " Part of `ApiTokenOrgRolesItemRole`."] ApiTokenOrgRolesItemRole { Admin = "admin",
+    Edit = "edit", Collaborate = "collaborate", View = "view", None = "none", } #[doc =
+    " Part of `ApiTokenOwnerType`."] ApiTokenOwnerType { Application = "application",
+    User = "user", }
 }
 /// API Token Patch
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -242,14 +236,9 @@ pub enum ApiTokenPatchOrgRolesItemOrgId {
 }
 crate::support::open_enum! {
     #[doc = " Part of `ApiTokenPatchOrgRolesItemOrgIdVariant2`."]
-    ApiTokenPatchOrgRolesItemOrgIdVariant2 { Sandbox = "sandbox", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `ApiTokenPatchOrgRolesItemRole`."] ApiTokenPatchOrgRolesItemRole {
-    Admin = "admin", Edit = "edit", Collaborate = "collaborate", View = "view", None =
-    "none", }
-}
-crate::support::open_enum! {
+    ApiTokenPatchOrgRolesItemOrgIdVariant2 { Sandbox = "sandbox", } #[doc =
+    " Part of `ApiTokenPatchOrgRolesItemRole`."] ApiTokenPatchOrgRolesItemRole { Admin =
+    "admin", Edit = "edit", Collaborate = "collaborate", View = "view", None = "none", }
     #[doc = " Part of `ApiTokenPatchStatus`."] ApiTokenPatchStatus { Active = "active",
     Inactive = "inactive", }
 }
@@ -352,12 +341,9 @@ pub enum ApiTokenPostOrgRolesItemOrgId {
 }
 crate::support::open_enum! {
     #[doc = " Part of `ApiTokenPostOrgRolesItemOrgIdVariant2`."]
-    ApiTokenPostOrgRolesItemOrgIdVariant2 { Sandbox = "sandbox", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `ApiTokenPostOrgRolesItemRole`."] ApiTokenPostOrgRolesItemRole {
-    Admin = "admin", Edit = "edit", Collaborate = "collaborate", View = "view", None =
-    "none", }
+    ApiTokenPostOrgRolesItemOrgIdVariant2 { Sandbox = "sandbox", } #[doc =
+    " Part of `ApiTokenPostOrgRolesItemRole`."] ApiTokenPostOrgRolesItemRole { Admin =
+    "admin", Edit = "edit", Collaborate = "collaborate", View = "view", None = "none", }
 }
 /// Part of `ApiTokenPostScopeItem`.
 ///
@@ -1513,15 +1499,9 @@ crate::support::open_enum! {
     "me.notebookMinuteCounts", MeTransferResources = "me.transferResources", MeInvite =
     "me.invite", MeInvites = "me.invites", MeRespondToInvite = "me.respondToInvite",
     MeRefreshToken = "me.refreshToken", Orgs = "orgs.*", OrgsGet = "orgs.get", OrgsPost =
-    "orgs.post", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `ApiTokenPostStatus`."] ApiTokenPostStatus { Active = "active",
-    Inactive = "inactive", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `ApiTokenStatus`."] ApiTokenStatus { Active = "active", Inactive =
-    "inactive", }
+    "orgs.post", } #[doc = " Part of `ApiTokenPostStatus`."] ApiTokenPostStatus { Active
+    = "active", Inactive = "inactive", } #[doc = " Part of `ApiTokenStatus`."]
+    ApiTokenStatus { Active = "active", Inactive = "inactive", }
 }
 /// API Tokens
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1566,11 +1546,9 @@ pub struct ApiTokens {
 }
 crate::support::open_enum! {
     #[doc = " Part of `ApiTokensOwnerType`."] ApiTokensOwnerType { Application =
-    "application", User = "user", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `ApiTokensSortDirection`."] ApiTokensSortDirection { Asc = "asc",
-    Desc = "desc", Asc2 = "ASC", Desc2 = "DESC", Empty = "", }
+    "application", User = "user", } #[doc = " Part of `ApiTokensSortDirection`."]
+    ApiTokensSortDirection { Asc = "asc", Desc = "desc", Asc2 = "ASC", Desc2 = "DESC",
+    Empty = "", }
 }
 /// Credential
 ///
@@ -1817,11 +1795,9 @@ pub struct CredentialJwtConfig {
 crate::support::open_enum! {
     #[doc = " Part of `CredentialJwtConfigAlgorithm`."] CredentialJwtConfigAlgorithm {
     Hs256 = "HS256", Hs384 = "HS384", Hs512 = "HS512", Rs256 = "RS256", Rs384 = "RS384",
-    Rs512 = "RS512", Es256 = "ES256", Es384 = "ES384", Es512 = "ES512", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `CredentialLastUpdatedByType`."] CredentialLastUpdatedByType { Flow
-    = "flow", User = "user", ApiToken = "apiToken", }
+    Rs512 = "RS512", Es256 = "ES256", Es384 = "ES384", Es512 = "ES512", } #[doc =
+    " Part of `CredentialLastUpdatedByType`."] CredentialLastUpdatedByType { Flow =
+    "flow", User = "user", ApiToken = "apiToken", }
 }
 /// Credential Linked Resources
 ///
@@ -2944,10 +2920,8 @@ pub struct IntegrationMqttConfig {
 }
 crate::support::open_enum! {
     #[doc = " Part of `IntegrationMqttConfigProtocol`."] IntegrationMqttConfigProtocol {
-    Mqtt = "mqtt", Mqtts = "mqtts", Ws = "ws", Wss = "wss", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `IntegrationMqttConfigProtocolVersion`."]
+    Mqtt = "mqtt", Mqtts = "mqtts", Ws = "ws", Wss = "wss", } #[doc =
+    " Part of `IntegrationMqttConfigProtocolVersion`."]
     IntegrationMqttConfigProtocolVersion { N311 = "3.1.1", N5 = "5", }
 }
 /// Part of `IntegrationParticleConfig`.
@@ -3248,11 +3222,9 @@ pub struct Workflow {
 }
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowCategory`."] WorkflowCategory { Data = "data", Experience
-    = "experience", Logic = "logic", Output = "output", Debug = "debug", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowCreatedByType`."] WorkflowCreatedByType { Flow = "flow",
-    User = "user", ApiToken = "apiToken", }
+    = "experience", Logic = "logic", Output = "output", Debug = "debug", } #[doc =
+    " Part of `WorkflowCreatedByType`."] WorkflowCreatedByType { Flow = "flow", User =
+    "user", ApiToken = "apiToken", }
 }
 /// Part of `WorkflowCustomNodeConfig`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3496,21 +3468,13 @@ pub struct WorkflowCustomNodeConfigFieldsItemVariant7 {
 }
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowCustomNodeConfigFieldsItemVariant7Type`."]
-    WorkflowCustomNodeConfigFieldsItemVariant7Type { Section = "section", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowCustomNodeConfigResultMode`."]
-    WorkflowCustomNodeConfigResultMode { Optional = "optional", Required = "required",
-    None = "none", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowCustomNodeSupportsItem`."] WorkflowCustomNodeSupportsItem
-    { Cloud = "cloud", Edge = "edge", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowFlowClass`."] WorkflowFlowClass { Cloud = "cloud", Edge =
-    "edge", Embedded = "embedded", Experience = "experience", CustomNode = "customNode",
-    }
+    WorkflowCustomNodeConfigFieldsItemVariant7Type { Section = "section", } #[doc =
+    " Part of `WorkflowCustomNodeConfigResultMode`."] WorkflowCustomNodeConfigResultMode
+    { Optional = "optional", Required = "required", None = "none", } #[doc =
+    " Part of `WorkflowCustomNodeSupportsItem`."] WorkflowCustomNodeSupportsItem { Cloud
+    = "cloud", Edge = "edge", } #[doc = " Part of `WorkflowFlowClass`."]
+    WorkflowFlowClass { Cloud = "cloud", Edge = "edge", Embedded = "embedded", Experience
+    = "experience", CustomNode = "customNode", }
 }
 /// Part of `WorkflowGlobalsItem`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3748,15 +3712,11 @@ pub struct WorkflowTriggersItemVariant10Meta {
 }
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant10MetaCategory`."]
-    WorkflowTriggersItemVariant10MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant10MetaName`."]
-    WorkflowTriggersItemVariant10MetaName { Event = "event", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant10Type`."]
-    WorkflowTriggersItemVariant10Type { Event = "event", }
+    WorkflowTriggersItemVariant10MetaCategory { Trigger = "trigger", } #[doc =
+    " Part of `WorkflowTriggersItemVariant10MetaName`."]
+    WorkflowTriggersItemVariant10MetaName { Event = "event", } #[doc =
+    " Part of `WorkflowTriggersItemVariant10Type`."] WorkflowTriggersItemVariant10Type {
+    Event = "event", }
 }
 /// Part of `WorkflowTriggersItemVariant11`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3846,15 +3806,11 @@ pub struct WorkflowTriggersItemVariant11Meta {
 }
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant11MetaCategory`."]
-    WorkflowTriggersItemVariant11MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant11MetaName`."]
-    WorkflowTriggersItemVariant11MetaName { FileTail = "fileTail", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant11Type`."]
-    WorkflowTriggersItemVariant11Type { FileTail = "fileTail", }
+    WorkflowTriggersItemVariant11MetaCategory { Trigger = "trigger", } #[doc =
+    " Part of `WorkflowTriggersItemVariant11MetaName`."]
+    WorkflowTriggersItemVariant11MetaName { FileTail = "fileTail", } #[doc =
+    " Part of `WorkflowTriggersItemVariant11Type`."] WorkflowTriggersItemVariant11Type {
+    FileTail = "fileTail", }
 }
 /// Part of `WorkflowTriggersItemVariant12`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3950,15 +3906,11 @@ pub struct WorkflowTriggersItemVariant12Meta {
 }
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant12MetaCategory`."]
-    WorkflowTriggersItemVariant12MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant12MetaName`."]
-    WorkflowTriggersItemVariant12MetaName { FileWatch = "fileWatch", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant12Type`."]
-    WorkflowTriggersItemVariant12Type { FileWatch = "fileWatch", }
+    WorkflowTriggersItemVariant12MetaCategory { Trigger = "trigger", } #[doc =
+    " Part of `WorkflowTriggersItemVariant12MetaName`."]
+    WorkflowTriggersItemVariant12MetaName { FileWatch = "fileWatch", } #[doc =
+    " Part of `WorkflowTriggersItemVariant12Type`."] WorkflowTriggersItemVariant12Type {
+    FileWatch = "fileWatch", }
 }
 /// Part of `WorkflowTriggersItemVariant13`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4044,15 +3996,11 @@ pub struct WorkflowTriggersItemVariant13Meta {
 }
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant13MetaCategory`."]
-    WorkflowTriggersItemVariant13MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant13MetaName`."]
-    WorkflowTriggersItemVariant13MetaName { FlowError = "flowError", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant13Type`."]
-    WorkflowTriggersItemVariant13Type { FlowError = "flowError", }
+    WorkflowTriggersItemVariant13MetaCategory { Trigger = "trigger", } #[doc =
+    " Part of `WorkflowTriggersItemVariant13MetaName`."]
+    WorkflowTriggersItemVariant13MetaName { FlowError = "flowError", } #[doc =
+    " Part of `WorkflowTriggersItemVariant13Type`."] WorkflowTriggersItemVariant13Type {
+    FlowError = "flowError", }
 }
 /// Part of `WorkflowTriggersItemVariant14`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4141,15 +4089,11 @@ pub struct WorkflowTriggersItemVariant14Meta {
 }
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant14MetaCategory`."]
-    WorkflowTriggersItemVariant14MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant14MetaName`."]
-    WorkflowTriggersItemVariant14MetaName { Mqtt = "mqtt", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant14Type`."]
-    WorkflowTriggersItemVariant14Type { MqttTopic = "mqttTopic", }
+    WorkflowTriggersItemVariant14MetaCategory { Trigger = "trigger", } #[doc =
+    " Part of `WorkflowTriggersItemVariant14MetaName`."]
+    WorkflowTriggersItemVariant14MetaName { Mqtt = "mqtt", } #[doc =
+    " Part of `WorkflowTriggersItemVariant14Type`."] WorkflowTriggersItemVariant14Type {
+    MqttTopic = "mqttTopic", }
 }
 /// Part of `WorkflowTriggersItemVariant15`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4220,15 +4164,11 @@ pub struct WorkflowTriggersItemVariant15Meta {
 }
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant15MetaCategory`."]
-    WorkflowTriggersItemVariant15MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant15MetaName`."]
-    WorkflowTriggersItemVariant15MetaName { OnSync = "onSync", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant15Type`."]
-    WorkflowTriggersItemVariant15Type { OnSync = "onSync", }
+    WorkflowTriggersItemVariant15MetaCategory { Trigger = "trigger", } #[doc =
+    " Part of `WorkflowTriggersItemVariant15MetaName`."]
+    WorkflowTriggersItemVariant15MetaName { OnSync = "onSync", } #[doc =
+    " Part of `WorkflowTriggersItemVariant15Type`."] WorkflowTriggersItemVariant15Type {
+    OnSync = "onSync", }
 }
 /// Part of `WorkflowTriggersItemVariant16`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4346,15 +4286,11 @@ pub struct WorkflowTriggersItemVariant16Meta {
 }
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant16MetaCategory`."]
-    WorkflowTriggersItemVariant16MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant16MetaName`."]
-    WorkflowTriggersItemVariant16MetaName { Opcua = "opcua", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant16Type`."]
-    WorkflowTriggersItemVariant16Type { Opcua = "opcua", }
+    WorkflowTriggersItemVariant16MetaCategory { Trigger = "trigger", } #[doc =
+    " Part of `WorkflowTriggersItemVariant16MetaName`."]
+    WorkflowTriggersItemVariant16MetaName { Opcua = "opcua", } #[doc =
+    " Part of `WorkflowTriggersItemVariant16Type`."] WorkflowTriggersItemVariant16Type {
+    Opcua = "opcua", }
 }
 /// Part of `WorkflowTriggersItemVariant17`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4461,15 +4397,11 @@ pub struct WorkflowTriggersItemVariant17Meta {
 }
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant17MetaCategory`."]
-    WorkflowTriggersItemVariant17MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant17MetaName`."]
-    WorkflowTriggersItemVariant17MetaName { RedisTrigger = "redisTrigger", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant17Type`."]
-    WorkflowTriggersItemVariant17Type { Redis = "redis", }
+    WorkflowTriggersItemVariant17MetaCategory { Trigger = "trigger", } #[doc =
+    " Part of `WorkflowTriggersItemVariant17MetaName`."]
+    WorkflowTriggersItemVariant17MetaName { RedisTrigger = "redisTrigger", } #[doc =
+    " Part of `WorkflowTriggersItemVariant17Type`."] WorkflowTriggersItemVariant17Type {
+    Redis = "redis", }
 }
 /// Part of `WorkflowTriggersItemVariant18`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4561,15 +4493,11 @@ pub struct WorkflowTriggersItemVariant18Meta {
 }
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant18MetaCategory`."]
-    WorkflowTriggersItemVariant18MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant18MetaName`."]
-    WorkflowTriggersItemVariant18MetaName { Request = "request", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant18Type`."]
-    WorkflowTriggersItemVariant18Type { Request = "request", }
+    WorkflowTriggersItemVariant18MetaCategory { Trigger = "trigger", } #[doc =
+    " Part of `WorkflowTriggersItemVariant18MetaName`."]
+    WorkflowTriggersItemVariant18MetaName { Request = "request", } #[doc =
+    " Part of `WorkflowTriggersItemVariant18Type`."] WorkflowTriggersItemVariant18Type {
+    Request = "request", }
 }
 /// Part of `WorkflowTriggersItemVariant19`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4686,19 +4614,12 @@ pub struct WorkflowTriggersItemVariant19Meta {
 }
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant19MetaCategory`."]
-    WorkflowTriggersItemVariant19MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant19MetaName`."]
-    WorkflowTriggersItemVariant19MetaName { Serial = "serial", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant19MetaParseBy`."]
+    WorkflowTriggersItemVariant19MetaCategory { Trigger = "trigger", } #[doc =
+    " Part of `WorkflowTriggersItemVariant19MetaName`."]
+    WorkflowTriggersItemVariant19MetaName { Serial = "serial", } #[doc =
+    " Part of `WorkflowTriggersItemVariant19MetaParseBy`."]
     WorkflowTriggersItemVariant19MetaParseBy { ByteLength = "byteLength", Delimiter =
-    "delimiter", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant19Type`."]
+    "delimiter", } #[doc = " Part of `WorkflowTriggersItemVariant19Type`."]
     WorkflowTriggersItemVariant19Type { Serial = "serial", }
 }
 /// Part of `WorkflowTriggersItemVariant1Config`.
@@ -4770,15 +4691,11 @@ pub struct WorkflowTriggersItemVariant1Meta {
 }
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant1MetaCategory`."]
-    WorkflowTriggersItemVariant1MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant1MetaName`."]
-    WorkflowTriggersItemVariant1MetaName { AppFile = "appFile", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant1Type`."]
-    WorkflowTriggersItemVariant1Type { AppFile = "appFile", }
+    WorkflowTriggersItemVariant1MetaCategory { Trigger = "trigger", } #[doc =
+    " Part of `WorkflowTriggersItemVariant1MetaName`."]
+    WorkflowTriggersItemVariant1MetaName { AppFile = "appFile", } #[doc =
+    " Part of `WorkflowTriggersItemVariant1Type`."] WorkflowTriggersItemVariant1Type {
+    AppFile = "appFile", }
 }
 /// Part of `WorkflowTriggersItemVariant2`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4885,16 +4802,10 @@ crate::support::open_enum! {
     #[doc =
     " Part of `WorkflowTriggersItemVariant20ConfigSnmpTrapConfigUserAuthMethod`."]
     WorkflowTriggersItemVariant20ConfigSnmpTrapConfigUserAuthMethod { Sha = "sha", Md5 =
-    "md5", }
-}
-crate::support::open_enum! {
-    #[doc =
+    "md5", } #[doc =
     " Part of `WorkflowTriggersItemVariant20ConfigSnmpTrapConfigUserEncryptionMethod`."]
     WorkflowTriggersItemVariant20ConfigSnmpTrapConfigUserEncryptionMethod { Aes = "aes",
-    Des = "des", }
-}
-crate::support::open_enum! {
-    #[doc =
+    Des = "des", } #[doc =
     " Part of `WorkflowTriggersItemVariant20ConfigSnmpTrapConfigUserSecurityLevel`."]
     WorkflowTriggersItemVariant20ConfigSnmpTrapConfigUserSecurityLevel { None = "none",
     Auth = "auth", AuthAndEncrypt = "authAndEncrypt", }
@@ -4945,15 +4856,11 @@ pub struct WorkflowTriggersItemVariant20Meta {
 }
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant20MetaCategory`."]
-    WorkflowTriggersItemVariant20MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant20MetaName`."]
-    WorkflowTriggersItemVariant20MetaName { SnmpTrap = "snmpTrap", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant20Type`."]
-    WorkflowTriggersItemVariant20Type { SnmpTrap = "snmpTrap", }
+    WorkflowTriggersItemVariant20MetaCategory { Trigger = "trigger", } #[doc =
+    " Part of `WorkflowTriggersItemVariant20MetaName`."]
+    WorkflowTriggersItemVariant20MetaName { SnmpTrap = "snmpTrap", } #[doc =
+    " Part of `WorkflowTriggersItemVariant20Type`."] WorkflowTriggersItemVariant20Type {
+    SnmpTrap = "snmpTrap", }
 }
 /// Part of `WorkflowTriggersItemVariant21`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5052,20 +4959,14 @@ pub struct WorkflowTriggersItemVariant21Meta {
 }
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant21MetaCategory`."]
-    WorkflowTriggersItemVariant21MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant21MetaName`."]
-    WorkflowTriggersItemVariant21MetaName { Timer = "timer", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant21MetaTimerTypeSelect`."]
+    WorkflowTriggersItemVariant21MetaCategory { Trigger = "trigger", } #[doc =
+    " Part of `WorkflowTriggersItemVariant21MetaName`."]
+    WorkflowTriggersItemVariant21MetaName { Timer = "timer", } #[doc =
+    " Part of `WorkflowTriggersItemVariant21MetaTimerTypeSelect`."]
     WorkflowTriggersItemVariant21MetaTimerTypeSelect { CronWeekly = "cronWeekly", Seconds
-    = "seconds", Cron = "cron", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant21Type`."]
-    WorkflowTriggersItemVariant21Type { Timer = "timer", }
+    = "seconds", Cron = "cron", } #[doc =
+    " Part of `WorkflowTriggersItemVariant21Type`."] WorkflowTriggersItemVariant21Type {
+    Timer = "timer", }
 }
 /// Part of `WorkflowTriggersItemVariant22`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5163,15 +5064,11 @@ pub enum WorkflowTriggersItemVariant22MetaDeviceId {
 }
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant22MetaDeviceIdVariant2`."]
-    WorkflowTriggersItemVariant22MetaDeviceIdVariant2 { Empty = "", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant22MetaName`."]
-    WorkflowTriggersItemVariant22MetaName { VirtualButton = "virtualButton", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant22Type`."]
-    WorkflowTriggersItemVariant22Type { VirtualButton = "virtualButton", }
+    WorkflowTriggersItemVariant22MetaDeviceIdVariant2 { Empty = "", } #[doc =
+    " Part of `WorkflowTriggersItemVariant22MetaName`."]
+    WorkflowTriggersItemVariant22MetaName { VirtualButton = "virtualButton", } #[doc =
+    " Part of `WorkflowTriggersItemVariant22Type`."] WorkflowTriggersItemVariant22Type {
+    VirtualButton = "virtualButton", }
 }
 /// Part of `WorkflowTriggersItemVariant2Meta`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5222,10 +5119,8 @@ pub struct WorkflowTriggersItemVariant2Meta {
 }
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant2MetaCategory`."]
-    WorkflowTriggersItemVariant2MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant2MetaName`."]
+    WorkflowTriggersItemVariant2MetaCategory { Trigger = "trigger", } #[doc =
+    " Part of `WorkflowTriggersItemVariant2MetaName`."]
     WorkflowTriggersItemVariant2MetaName { CustomNodeStart = "customNodeStart",
     DeviceCreate = "deviceCreate", DeviceCommand = "deviceCommand", DeviceIdsTagsConnect
     = "deviceIdsTagsConnect", DeviceIdsTagsDisconnect = "deviceIdsTagsDisconnect",
@@ -5233,18 +5128,16 @@ crate::support::open_enum! {
     = "notebook", OnBoot = "onBoot", OnConnect = "onConnect", OnDisconnect =
     "onDisconnect", ResourceJobComplete = "resourceJobComplete", ResourceJobIteration =
     "resourceJobIteration", ResourceJobIterationTimeout = "resourceJobIterationTimeout",
-    Udp = "udp", Webhook = "webhook", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant2Type`."]
-    WorkflowTriggersItemVariant2Type { CustomNodeStart = "customNodeStart", DeviceCreate
-    = "deviceCreate", DeviceCommand = "deviceCommand", DeviceIdConnect =
-    "deviceIdConnect", DeviceTagConnect = "deviceTagConnect", DeviceIdDisconnect =
-    "deviceIdDisconnect", DeviceTagDisconnect = "deviceTagDisconnect", InboundEmail =
-    "inboundEmail", Notebook = "notebook", OnBoot = "onBoot", OnConnect = "onConnect",
-    OnDisconnect = "onDisconnect", ResourceJobComplete = "resourceJobComplete",
-    ResourceJobIteration = "resourceJobIteration", ResourceJobIterationTimeout =
-    "resourceJobIterationTimeout", Udp = "udp", Webhook = "webhook", }
+    Udp = "udp", Webhook = "webhook", } #[doc =
+    " Part of `WorkflowTriggersItemVariant2Type`."] WorkflowTriggersItemVariant2Type {
+    CustomNodeStart = "customNodeStart", DeviceCreate = "deviceCreate", DeviceCommand =
+    "deviceCommand", DeviceIdConnect = "deviceIdConnect", DeviceTagConnect =
+    "deviceTagConnect", DeviceIdDisconnect = "deviceIdDisconnect", DeviceTagDisconnect =
+    "deviceTagDisconnect", InboundEmail = "inboundEmail", Notebook = "notebook", OnBoot =
+    "onBoot", OnConnect = "onConnect", OnDisconnect = "onDisconnect", ResourceJobComplete
+    = "resourceJobComplete", ResourceJobIteration = "resourceJobIteration",
+    ResourceJobIterationTimeout = "resourceJobIterationTimeout", Udp = "udp", Webhook =
+    "webhook", }
 }
 /// Part of `WorkflowTriggersItemVariant3`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5360,15 +5253,11 @@ pub struct WorkflowTriggersItemVariant3Meta {
 }
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant3MetaCategory`."]
-    WorkflowTriggersItemVariant3MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant3MetaName`."]
-    WorkflowTriggersItemVariant3MetaName { Beckhoff = "beckhoff", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant3Type`."]
-    WorkflowTriggersItemVariant3Type { Beckhoff = "beckhoff", }
+    WorkflowTriggersItemVariant3MetaCategory { Trigger = "trigger", } #[doc =
+    " Part of `WorkflowTriggersItemVariant3MetaName`."]
+    WorkflowTriggersItemVariant3MetaName { Beckhoff = "beckhoff", } #[doc =
+    " Part of `WorkflowTriggersItemVariant3Type`."] WorkflowTriggersItemVariant3Type {
+    Beckhoff = "beckhoff", }
 }
 /// Part of `WorkflowTriggersItemVariant4`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5458,15 +5347,11 @@ pub struct WorkflowTriggersItemVariant4Meta {
 }
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant4MetaCategory`."]
-    WorkflowTriggersItemVariant4MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant4MetaName`."]
-    WorkflowTriggersItemVariant4MetaName { DataTable = "dataTable", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant4Type`."]
-    WorkflowTriggersItemVariant4Type { DataTable = "dataTable", }
+    WorkflowTriggersItemVariant4MetaCategory { Trigger = "trigger", } #[doc =
+    " Part of `WorkflowTriggersItemVariant4MetaName`."]
+    WorkflowTriggersItemVariant4MetaName { DataTable = "dataTable", } #[doc =
+    " Part of `WorkflowTriggersItemVariant4Type`."] WorkflowTriggersItemVariant4Type {
+    DataTable = "dataTable", }
 }
 /// Part of `WorkflowTriggersItemVariant5`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5559,16 +5444,11 @@ pub struct WorkflowTriggersItemVariant5Meta {
 }
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant5MetaCategory`."]
-    WorkflowTriggersItemVariant5MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant5MetaName`."]
+    WorkflowTriggersItemVariant5MetaCategory { Trigger = "trigger", } #[doc =
+    " Part of `WorkflowTriggersItemVariant5MetaName`."]
     WorkflowTriggersItemVariant5MetaName { AzureEventHub = "azureEventHub", GooglePubSub
     = "googlePubSub", Mqtt = "mqtt", Particle = "particle", Sqs = "sqs", Websocket =
-    "websocket", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant5Type`."]
+    "websocket", } #[doc = " Part of `WorkflowTriggersItemVariant5Type`."]
     WorkflowTriggersItemVariant5Type { Integration = "integration", }
 }
 /// Part of `WorkflowTriggersItemVariant6`.
@@ -5622,8 +5502,6 @@ pub struct WorkflowTriggersItemVariant6Config {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant6ConfigBatchBehavior`."]
     WorkflowTriggersItemVariant6ConfigBatchBehavior { Once = "once", Each = "each", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant6ConfigTriggerOn`."]
     WorkflowTriggersItemVariant6ConfigTriggerOn { Batch = "batch", Individual =
     "individual", Both = "both", }
@@ -5684,20 +5562,14 @@ pub struct WorkflowTriggersItemVariant6Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant6MetaAllowedAttributeType`."]
     WorkflowTriggersItemVariant6MetaAllowedAttributeType { AttributeWhitelist =
-    "attributeWhitelist", Any = "any", AttributeBlacklist = "attributeBlacklist", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant6MetaCategory`."]
-    WorkflowTriggersItemVariant6MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant6MetaName`."]
+    "attributeWhitelist", Any = "any", AttributeBlacklist = "attributeBlacklist", } #[doc
+    = " Part of `WorkflowTriggersItemVariant6MetaCategory`."]
+    WorkflowTriggersItemVariant6MetaCategory { Trigger = "trigger", } #[doc =
+    " Part of `WorkflowTriggersItemVariant6MetaName`."]
     WorkflowTriggersItemVariant6MetaName { DeviceIdsTags = "deviceIdsTags", Device =
-    "device", DeviceTag = "deviceTag", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant6Type`."]
-    WorkflowTriggersItemVariant6Type { DeviceId = "deviceId", DeviceTag = "deviceTag", }
+    "device", DeviceTag = "deviceTag", } #[doc =
+    " Part of `WorkflowTriggersItemVariant6Type`."] WorkflowTriggersItemVariant6Type {
+    DeviceId = "deviceId", DeviceTag = "deviceTag", }
 }
 /// Part of `WorkflowTriggersItemVariant7`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5778,15 +5650,10 @@ pub struct WorkflowTriggersItemVariant7Meta {
 }
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant7MetaCategory`."]
-    WorkflowTriggersItemVariant7MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant7MetaName`."]
+    WorkflowTriggersItemVariant7MetaCategory { Trigger = "trigger", } #[doc =
+    " Part of `WorkflowTriggersItemVariant7MetaName`."]
     WorkflowTriggersItemVariant7MetaName { DeviceIdsTagsInactivity =
-    "deviceIdsTagsInactivity", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant7Type`."]
+    "deviceIdsTagsInactivity", } #[doc = " Part of `WorkflowTriggersItemVariant7Type`."]
     WorkflowTriggersItemVariant7Type { DeviceIdInactivity = "deviceIdInactivity",
     DeviceTagInactivity = "deviceTagInactivity", }
 }
@@ -5866,15 +5733,11 @@ pub struct WorkflowTriggersItemVariant8Meta {
 }
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant8MetaCategory`."]
-    WorkflowTriggersItemVariant8MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant8MetaName`."]
-    WorkflowTriggersItemVariant8MetaName { Direct = "direct", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant8Type`."]
-    WorkflowTriggersItemVariant8Type { Direct = "direct", }
+    WorkflowTriggersItemVariant8MetaCategory { Trigger = "trigger", } #[doc =
+    " Part of `WorkflowTriggersItemVariant8MetaName`."]
+    WorkflowTriggersItemVariant8MetaName { Direct = "direct", } #[doc =
+    " Part of `WorkflowTriggersItemVariant8Type`."] WorkflowTriggersItemVariant8Type {
+    Direct = "direct", }
 }
 /// Part of `WorkflowTriggersItemVariant9`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5955,15 +5818,11 @@ pub struct WorkflowTriggersItemVariant9Meta {
 }
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant9MetaCategory`."]
-    WorkflowTriggersItemVariant9MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant9MetaName`."]
-    WorkflowTriggersItemVariant9MetaName { Endpoint = "endpoint", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowTriggersItemVariant9Type`."]
-    WorkflowTriggersItemVariant9Type { Endpoint = "endpoint", }
+    WorkflowTriggersItemVariant9MetaCategory { Trigger = "trigger", } #[doc =
+    " Part of `WorkflowTriggersItemVariant9MetaName`."]
+    WorkflowTriggersItemVariant9MetaName { Endpoint = "endpoint", } #[doc =
+    " Part of `WorkflowTriggersItemVariant9Type`."] WorkflowTriggersItemVariant9Type {
+    Endpoint = "endpoint", }
 }
 /// Workflow Version
 ///
@@ -6301,15 +6160,9 @@ pub struct WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant7 {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant7Type`."]
     WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant7Type { Section = "section",
-    }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant1CustomNodeConfigResultMode`."]
+    } #[doc = " Part of `WorkflowVersionVariant1CustomNodeConfigResultMode`."]
     WorkflowVersionVariant1CustomNodeConfigResultMode { Optional = "optional", Required =
-    "required", None = "none", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant1FlowClass`."]
+    "required", None = "none", } #[doc = " Part of `WorkflowVersionVariant1FlowClass`."]
     WorkflowVersionVariant1FlowClass { Cloud = "cloud", Edge = "edge", Embedded =
     "embedded", CustomNode = "customNode", }
 }
@@ -6552,13 +6405,9 @@ pub struct WorkflowVersionVariant1TriggersItemVariant10Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant10MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant10MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant10MetaName`."]
-    WorkflowVersionVariant1TriggersItemVariant10MetaName { Event = "event", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant10Type`."]
+    WorkflowVersionVariant1TriggersItemVariant10MetaName { Event = "event", } #[doc =
+    " Part of `WorkflowVersionVariant1TriggersItemVariant10Type`."]
     WorkflowVersionVariant1TriggersItemVariant10Type { Event = "event", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant11`.
@@ -6650,13 +6499,9 @@ pub struct WorkflowVersionVariant1TriggersItemVariant11Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant11MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant11MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant11MetaName`."]
-    WorkflowVersionVariant1TriggersItemVariant11MetaName { FileTail = "fileTail", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant11Type`."]
+    WorkflowVersionVariant1TriggersItemVariant11MetaName { FileTail = "fileTail", } #[doc
+    = " Part of `WorkflowVersionVariant1TriggersItemVariant11Type`."]
     WorkflowVersionVariant1TriggersItemVariant11Type { FileTail = "fileTail", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant12`.
@@ -6754,12 +6599,8 @@ pub struct WorkflowVersionVariant1TriggersItemVariant12Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant12MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant12MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant12MetaName`."]
     WorkflowVersionVariant1TriggersItemVariant12MetaName { FileWatch = "fileWatch", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant12Type`."]
     WorkflowVersionVariant1TriggersItemVariant12Type { FileWatch = "fileWatch", }
 }
@@ -6848,12 +6689,8 @@ pub struct WorkflowVersionVariant1TriggersItemVariant13Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant13MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant13MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant13MetaName`."]
     WorkflowVersionVariant1TriggersItemVariant13MetaName { FlowError = "flowError", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant13Type`."]
     WorkflowVersionVariant1TriggersItemVariant13Type { FlowError = "flowError", }
 }
@@ -6946,13 +6783,9 @@ pub struct WorkflowVersionVariant1TriggersItemVariant14Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant14MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant14MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant14MetaName`."]
-    WorkflowVersionVariant1TriggersItemVariant14MetaName { Mqtt = "mqtt", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant14Type`."]
+    WorkflowVersionVariant1TriggersItemVariant14MetaName { Mqtt = "mqtt", } #[doc =
+    " Part of `WorkflowVersionVariant1TriggersItemVariant14Type`."]
     WorkflowVersionVariant1TriggersItemVariant14Type { MqttTopic = "mqttTopic", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant15`.
@@ -7026,13 +6859,9 @@ pub struct WorkflowVersionVariant1TriggersItemVariant15Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant15MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant15MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant15MetaName`."]
-    WorkflowVersionVariant1TriggersItemVariant15MetaName { OnSync = "onSync", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant15Type`."]
+    WorkflowVersionVariant1TriggersItemVariant15MetaName { OnSync = "onSync", } #[doc =
+    " Part of `WorkflowVersionVariant1TriggersItemVariant15Type`."]
     WorkflowVersionVariant1TriggersItemVariant15Type { OnSync = "onSync", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant16`.
@@ -7152,13 +6981,9 @@ pub struct WorkflowVersionVariant1TriggersItemVariant16Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant16MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant16MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant16MetaName`."]
-    WorkflowVersionVariant1TriggersItemVariant16MetaName { Opcua = "opcua", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant16Type`."]
+    WorkflowVersionVariant1TriggersItemVariant16MetaName { Opcua = "opcua", } #[doc =
+    " Part of `WorkflowVersionVariant1TriggersItemVariant16Type`."]
     WorkflowVersionVariant1TriggersItemVariant16Type { Opcua = "opcua", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant17`.
@@ -7267,14 +7092,9 @@ pub struct WorkflowVersionVariant1TriggersItemVariant17Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant17MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant17MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant17MetaName`."]
     WorkflowVersionVariant1TriggersItemVariant17MetaName { RedisTrigger = "redisTrigger",
-    }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant17Type`."]
+    } #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant17Type`."]
     WorkflowVersionVariant1TriggersItemVariant17Type { Redis = "redis", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant18`.
@@ -7369,13 +7189,9 @@ pub struct WorkflowVersionVariant1TriggersItemVariant18Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant18MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant18MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant18MetaName`."]
-    WorkflowVersionVariant1TriggersItemVariant18MetaName { Request = "request", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant18Type`."]
+    WorkflowVersionVariant1TriggersItemVariant18MetaName { Request = "request", } #[doc =
+    " Part of `WorkflowVersionVariant1TriggersItemVariant18Type`."]
     WorkflowVersionVariant1TriggersItemVariant18Type { Request = "request", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant19`.
@@ -7494,18 +7310,12 @@ pub struct WorkflowVersionVariant1TriggersItemVariant19Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant19MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant19MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant19MetaName`."]
-    WorkflowVersionVariant1TriggersItemVariant19MetaName { Serial = "serial", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant19MetaParseBy`."]
+    WorkflowVersionVariant1TriggersItemVariant19MetaName { Serial = "serial", } #[doc =
+    " Part of `WorkflowVersionVariant1TriggersItemVariant19MetaParseBy`."]
     WorkflowVersionVariant1TriggersItemVariant19MetaParseBy { ByteLength = "byteLength",
-    Delimiter = "delimiter", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant19Type`."]
+    Delimiter = "delimiter", } #[doc =
+    " Part of `WorkflowVersionVariant1TriggersItemVariant19Type`."]
     WorkflowVersionVariant1TriggersItemVariant19Type { Serial = "serial", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant1Config`.
@@ -7578,13 +7388,9 @@ pub struct WorkflowVersionVariant1TriggersItemVariant1Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant1MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant1MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant1MetaName`."]
-    WorkflowVersionVariant1TriggersItemVariant1MetaName { AppFile = "appFile", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant1Type`."]
+    WorkflowVersionVariant1TriggersItemVariant1MetaName { AppFile = "appFile", } #[doc =
+    " Part of `WorkflowVersionVariant1TriggersItemVariant1Type`."]
     WorkflowVersionVariant1TriggersItemVariant1Type { AppFile = "appFile", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant2`.
@@ -7695,16 +7501,10 @@ crate::support::open_enum! {
     #[doc =
     " Part of `WorkflowVersionVariant1TriggersItemVariant20ConfigSnmpTrapConfigUserAuthMethod`."]
     WorkflowVersionVariant1TriggersItemVariant20ConfigSnmpTrapConfigUserAuthMethod { Sha
-    = "sha", Md5 = "md5", }
-}
-crate::support::open_enum! {
-    #[doc =
+    = "sha", Md5 = "md5", } #[doc =
     " Part of `WorkflowVersionVariant1TriggersItemVariant20ConfigSnmpTrapConfigUserEncryptionMethod`."]
     WorkflowVersionVariant1TriggersItemVariant20ConfigSnmpTrapConfigUserEncryptionMethod
-    { Aes = "aes", Des = "des", }
-}
-crate::support::open_enum! {
-    #[doc =
+    { Aes = "aes", Des = "des", } #[doc =
     " Part of `WorkflowVersionVariant1TriggersItemVariant20ConfigSnmpTrapConfigUserSecurityLevel`."]
     WorkflowVersionVariant1TriggersItemVariant20ConfigSnmpTrapConfigUserSecurityLevel {
     None = "none", Auth = "auth", AuthAndEncrypt = "authAndEncrypt", }
@@ -7756,13 +7556,9 @@ pub struct WorkflowVersionVariant1TriggersItemVariant20Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant20MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant20MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant20MetaName`."]
-    WorkflowVersionVariant1TriggersItemVariant20MetaName { SnmpTrap = "snmpTrap", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant20Type`."]
+    WorkflowVersionVariant1TriggersItemVariant20MetaName { SnmpTrap = "snmpTrap", } #[doc
+    = " Part of `WorkflowVersionVariant1TriggersItemVariant20Type`."]
     WorkflowVersionVariant1TriggersItemVariant20Type { SnmpTrap = "snmpTrap", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant21`.
@@ -7863,19 +7659,12 @@ pub struct WorkflowVersionVariant1TriggersItemVariant21Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant21MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant21MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant21MetaName`."]
-    WorkflowVersionVariant1TriggersItemVariant21MetaName { Timer = "timer", }
-}
-crate::support::open_enum! {
-    #[doc =
+    WorkflowVersionVariant1TriggersItemVariant21MetaName { Timer = "timer", } #[doc =
     " Part of `WorkflowVersionVariant1TriggersItemVariant21MetaTimerTypeSelect`."]
     WorkflowVersionVariant1TriggersItemVariant21MetaTimerTypeSelect { CronWeekly =
-    "cronWeekly", Seconds = "seconds", Cron = "cron", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant21Type`."]
+    "cronWeekly", Seconds = "seconds", Cron = "cron", } #[doc =
+    " Part of `WorkflowVersionVariant1TriggersItemVariant21Type`."]
     WorkflowVersionVariant1TriggersItemVariant21Type { Timer = "timer", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant22`.
@@ -7976,14 +7765,10 @@ crate::support::open_enum! {
     #[doc =
     " Part of `WorkflowVersionVariant1TriggersItemVariant22MetaDeviceIdVariant2`."]
     WorkflowVersionVariant1TriggersItemVariant22MetaDeviceIdVariant2 { Empty = "", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant22MetaName`."]
     WorkflowVersionVariant1TriggersItemVariant22MetaName { VirtualButton =
-    "virtualButton", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant22Type`."]
+    "virtualButton", } #[doc =
+    " Part of `WorkflowVersionVariant1TriggersItemVariant22Type`."]
     WorkflowVersionVariant1TriggersItemVariant22Type { VirtualButton = "virtualButton", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant2Meta`.
@@ -8036,8 +7821,6 @@ pub struct WorkflowVersionVariant1TriggersItemVariant2Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant2MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant2MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant2MetaName`."]
     WorkflowVersionVariant1TriggersItemVariant2MetaName { CustomNodeStart =
     "customNodeStart", DeviceCreate = "deviceCreate", DeviceCommand = "deviceCommand",
@@ -8046,10 +7829,8 @@ crate::support::open_enum! {
     = "inboundEmail", Notebook = "notebook", OnBoot = "onBoot", OnConnect = "onConnect",
     OnDisconnect = "onDisconnect", ResourceJobComplete = "resourceJobComplete",
     ResourceJobIteration = "resourceJobIteration", ResourceJobIterationTimeout =
-    "resourceJobIterationTimeout", Udp = "udp", Webhook = "webhook", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant2Type`."]
+    "resourceJobIterationTimeout", Udp = "udp", Webhook = "webhook", } #[doc =
+    " Part of `WorkflowVersionVariant1TriggersItemVariant2Type`."]
     WorkflowVersionVariant1TriggersItemVariant2Type { CustomNodeStart =
     "customNodeStart", DeviceCreate = "deviceCreate", DeviceCommand = "deviceCommand",
     DeviceIdConnect = "deviceIdConnect", DeviceTagConnect = "deviceTagConnect",
@@ -8176,13 +7957,9 @@ pub struct WorkflowVersionVariant1TriggersItemVariant3Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant3MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant3MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant3MetaName`."]
-    WorkflowVersionVariant1TriggersItemVariant3MetaName { Beckhoff = "beckhoff", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant3Type`."]
+    WorkflowVersionVariant1TriggersItemVariant3MetaName { Beckhoff = "beckhoff", } #[doc
+    = " Part of `WorkflowVersionVariant1TriggersItemVariant3Type`."]
     WorkflowVersionVariant1TriggersItemVariant3Type { Beckhoff = "beckhoff", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant4`.
@@ -8274,12 +8051,8 @@ pub struct WorkflowVersionVariant1TriggersItemVariant4Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant4MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant4MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant4MetaName`."]
     WorkflowVersionVariant1TriggersItemVariant4MetaName { DataTable = "dataTable", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant4Type`."]
     WorkflowVersionVariant1TriggersItemVariant4Type { DataTable = "dataTable", }
 }
@@ -8375,15 +8148,11 @@ pub struct WorkflowVersionVariant1TriggersItemVariant5Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant5MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant5MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant5MetaName`."]
     WorkflowVersionVariant1TriggersItemVariant5MetaName { AzureEventHub =
     "azureEventHub", GooglePubSub = "googlePubSub", Mqtt = "mqtt", Particle = "particle",
-    Sqs = "sqs", Websocket = "websocket", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant5Type`."]
+    Sqs = "sqs", Websocket = "websocket", } #[doc =
+    " Part of `WorkflowVersionVariant1TriggersItemVariant5Type`."]
     WorkflowVersionVariant1TriggersItemVariant5Type { Integration = "integration", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant6`.
@@ -8437,10 +8206,8 @@ pub struct WorkflowVersionVariant1TriggersItemVariant6Config {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant6ConfigBatchBehavior`."]
     WorkflowVersionVariant1TriggersItemVariant6ConfigBatchBehavior { Once = "once", Each
-    = "each", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant6ConfigTriggerOn`."]
+    = "each", } #[doc =
+    " Part of `WorkflowVersionVariant1TriggersItemVariant6ConfigTriggerOn`."]
     WorkflowVersionVariant1TriggersItemVariant6ConfigTriggerOn { Batch = "batch",
     Individual = "individual", Both = "both", }
 }
@@ -8503,19 +8270,13 @@ crate::support::open_enum! {
     " Part of `WorkflowVersionVariant1TriggersItemVariant6MetaAllowedAttributeType`."]
     WorkflowVersionVariant1TriggersItemVariant6MetaAllowedAttributeType {
     AttributeWhitelist = "attributeWhitelist", Any = "any", AttributeBlacklist =
-    "attributeBlacklist", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant6MetaCategory`."]
+    "attributeBlacklist", } #[doc =
+    " Part of `WorkflowVersionVariant1TriggersItemVariant6MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant6MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant6MetaName`."]
     WorkflowVersionVariant1TriggersItemVariant6MetaName { DeviceIdsTags =
-    "deviceIdsTags", Device = "device", DeviceTag = "deviceTag", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant6Type`."]
+    "deviceIdsTags", Device = "device", DeviceTag = "deviceTag", } #[doc =
+    " Part of `WorkflowVersionVariant1TriggersItemVariant6Type`."]
     WorkflowVersionVariant1TriggersItemVariant6Type { DeviceId = "deviceId", DeviceTag =
     "deviceTag", }
 }
@@ -8599,14 +8360,10 @@ pub struct WorkflowVersionVariant1TriggersItemVariant7Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant7MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant7MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant7MetaName`."]
     WorkflowVersionVariant1TriggersItemVariant7MetaName { DeviceIdsTagsInactivity =
-    "deviceIdsTagsInactivity", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant7Type`."]
+    "deviceIdsTagsInactivity", } #[doc =
+    " Part of `WorkflowVersionVariant1TriggersItemVariant7Type`."]
     WorkflowVersionVariant1TriggersItemVariant7Type { DeviceIdInactivity =
     "deviceIdInactivity", DeviceTagInactivity = "deviceTagInactivity", }
 }
@@ -8687,13 +8444,9 @@ pub struct WorkflowVersionVariant1TriggersItemVariant8Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant8MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant8MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant8MetaName`."]
-    WorkflowVersionVariant1TriggersItemVariant8MetaName { Direct = "direct", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant8Type`."]
+    WorkflowVersionVariant1TriggersItemVariant8MetaName { Direct = "direct", } #[doc =
+    " Part of `WorkflowVersionVariant1TriggersItemVariant8Type`."]
     WorkflowVersionVariant1TriggersItemVariant8Type { Direct = "direct", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant9`.
@@ -8776,13 +8529,9 @@ pub struct WorkflowVersionVariant1TriggersItemVariant9Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant9MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant9MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant9MetaName`."]
-    WorkflowVersionVariant1TriggersItemVariant9MetaName { Endpoint = "endpoint", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant9Type`."]
+    WorkflowVersionVariant1TriggersItemVariant9MetaName { Endpoint = "endpoint", } #[doc
+    = " Part of `WorkflowVersionVariant1TriggersItemVariant9Type`."]
     WorkflowVersionVariant1TriggersItemVariant9Type { Endpoint = "endpoint", }
 }
 /// Schema for a single Experience Workflow Version
@@ -9076,13 +8825,9 @@ pub struct WorkflowVersionVariant2TriggersItemVariant10Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant10MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant10MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant10MetaName`."]
-    WorkflowVersionVariant2TriggersItemVariant10MetaName { Event = "event", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant10Type`."]
+    WorkflowVersionVariant2TriggersItemVariant10MetaName { Event = "event", } #[doc =
+    " Part of `WorkflowVersionVariant2TriggersItemVariant10Type`."]
     WorkflowVersionVariant2TriggersItemVariant10Type { Event = "event", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant11`.
@@ -9174,13 +8919,9 @@ pub struct WorkflowVersionVariant2TriggersItemVariant11Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant11MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant11MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant11MetaName`."]
-    WorkflowVersionVariant2TriggersItemVariant11MetaName { FileTail = "fileTail", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant11Type`."]
+    WorkflowVersionVariant2TriggersItemVariant11MetaName { FileTail = "fileTail", } #[doc
+    = " Part of `WorkflowVersionVariant2TriggersItemVariant11Type`."]
     WorkflowVersionVariant2TriggersItemVariant11Type { FileTail = "fileTail", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant12`.
@@ -9278,12 +9019,8 @@ pub struct WorkflowVersionVariant2TriggersItemVariant12Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant12MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant12MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant12MetaName`."]
     WorkflowVersionVariant2TriggersItemVariant12MetaName { FileWatch = "fileWatch", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant12Type`."]
     WorkflowVersionVariant2TriggersItemVariant12Type { FileWatch = "fileWatch", }
 }
@@ -9372,12 +9109,8 @@ pub struct WorkflowVersionVariant2TriggersItemVariant13Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant13MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant13MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant13MetaName`."]
     WorkflowVersionVariant2TriggersItemVariant13MetaName { FlowError = "flowError", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant13Type`."]
     WorkflowVersionVariant2TriggersItemVariant13Type { FlowError = "flowError", }
 }
@@ -9470,13 +9203,9 @@ pub struct WorkflowVersionVariant2TriggersItemVariant14Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant14MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant14MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant14MetaName`."]
-    WorkflowVersionVariant2TriggersItemVariant14MetaName { Mqtt = "mqtt", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant14Type`."]
+    WorkflowVersionVariant2TriggersItemVariant14MetaName { Mqtt = "mqtt", } #[doc =
+    " Part of `WorkflowVersionVariant2TriggersItemVariant14Type`."]
     WorkflowVersionVariant2TriggersItemVariant14Type { MqttTopic = "mqttTopic", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant15`.
@@ -9550,13 +9279,9 @@ pub struct WorkflowVersionVariant2TriggersItemVariant15Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant15MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant15MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant15MetaName`."]
-    WorkflowVersionVariant2TriggersItemVariant15MetaName { OnSync = "onSync", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant15Type`."]
+    WorkflowVersionVariant2TriggersItemVariant15MetaName { OnSync = "onSync", } #[doc =
+    " Part of `WorkflowVersionVariant2TriggersItemVariant15Type`."]
     WorkflowVersionVariant2TriggersItemVariant15Type { OnSync = "onSync", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant16`.
@@ -9676,13 +9401,9 @@ pub struct WorkflowVersionVariant2TriggersItemVariant16Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant16MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant16MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant16MetaName`."]
-    WorkflowVersionVariant2TriggersItemVariant16MetaName { Opcua = "opcua", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant16Type`."]
+    WorkflowVersionVariant2TriggersItemVariant16MetaName { Opcua = "opcua", } #[doc =
+    " Part of `WorkflowVersionVariant2TriggersItemVariant16Type`."]
     WorkflowVersionVariant2TriggersItemVariant16Type { Opcua = "opcua", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant17`.
@@ -9791,14 +9512,9 @@ pub struct WorkflowVersionVariant2TriggersItemVariant17Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant17MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant17MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant17MetaName`."]
     WorkflowVersionVariant2TriggersItemVariant17MetaName { RedisTrigger = "redisTrigger",
-    }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant17Type`."]
+    } #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant17Type`."]
     WorkflowVersionVariant2TriggersItemVariant17Type { Redis = "redis", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant18`.
@@ -9893,13 +9609,9 @@ pub struct WorkflowVersionVariant2TriggersItemVariant18Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant18MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant18MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant18MetaName`."]
-    WorkflowVersionVariant2TriggersItemVariant18MetaName { Request = "request", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant18Type`."]
+    WorkflowVersionVariant2TriggersItemVariant18MetaName { Request = "request", } #[doc =
+    " Part of `WorkflowVersionVariant2TriggersItemVariant18Type`."]
     WorkflowVersionVariant2TriggersItemVariant18Type { Request = "request", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant19`.
@@ -10018,18 +9730,12 @@ pub struct WorkflowVersionVariant2TriggersItemVariant19Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant19MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant19MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant19MetaName`."]
-    WorkflowVersionVariant2TriggersItemVariant19MetaName { Serial = "serial", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant19MetaParseBy`."]
+    WorkflowVersionVariant2TriggersItemVariant19MetaName { Serial = "serial", } #[doc =
+    " Part of `WorkflowVersionVariant2TriggersItemVariant19MetaParseBy`."]
     WorkflowVersionVariant2TriggersItemVariant19MetaParseBy { ByteLength = "byteLength",
-    Delimiter = "delimiter", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant19Type`."]
+    Delimiter = "delimiter", } #[doc =
+    " Part of `WorkflowVersionVariant2TriggersItemVariant19Type`."]
     WorkflowVersionVariant2TriggersItemVariant19Type { Serial = "serial", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant1Config`.
@@ -10102,13 +9808,9 @@ pub struct WorkflowVersionVariant2TriggersItemVariant1Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant1MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant1MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant1MetaName`."]
-    WorkflowVersionVariant2TriggersItemVariant1MetaName { AppFile = "appFile", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant1Type`."]
+    WorkflowVersionVariant2TriggersItemVariant1MetaName { AppFile = "appFile", } #[doc =
+    " Part of `WorkflowVersionVariant2TriggersItemVariant1Type`."]
     WorkflowVersionVariant2TriggersItemVariant1Type { AppFile = "appFile", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant2`.
@@ -10219,16 +9921,10 @@ crate::support::open_enum! {
     #[doc =
     " Part of `WorkflowVersionVariant2TriggersItemVariant20ConfigSnmpTrapConfigUserAuthMethod`."]
     WorkflowVersionVariant2TriggersItemVariant20ConfigSnmpTrapConfigUserAuthMethod { Sha
-    = "sha", Md5 = "md5", }
-}
-crate::support::open_enum! {
-    #[doc =
+    = "sha", Md5 = "md5", } #[doc =
     " Part of `WorkflowVersionVariant2TriggersItemVariant20ConfigSnmpTrapConfigUserEncryptionMethod`."]
     WorkflowVersionVariant2TriggersItemVariant20ConfigSnmpTrapConfigUserEncryptionMethod
-    { Aes = "aes", Des = "des", }
-}
-crate::support::open_enum! {
-    #[doc =
+    { Aes = "aes", Des = "des", } #[doc =
     " Part of `WorkflowVersionVariant2TriggersItemVariant20ConfigSnmpTrapConfigUserSecurityLevel`."]
     WorkflowVersionVariant2TriggersItemVariant20ConfigSnmpTrapConfigUserSecurityLevel {
     None = "none", Auth = "auth", AuthAndEncrypt = "authAndEncrypt", }
@@ -10280,13 +9976,9 @@ pub struct WorkflowVersionVariant2TriggersItemVariant20Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant20MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant20MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant20MetaName`."]
-    WorkflowVersionVariant2TriggersItemVariant20MetaName { SnmpTrap = "snmpTrap", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant20Type`."]
+    WorkflowVersionVariant2TriggersItemVariant20MetaName { SnmpTrap = "snmpTrap", } #[doc
+    = " Part of `WorkflowVersionVariant2TriggersItemVariant20Type`."]
     WorkflowVersionVariant2TriggersItemVariant20Type { SnmpTrap = "snmpTrap", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant21`.
@@ -10387,19 +10079,12 @@ pub struct WorkflowVersionVariant2TriggersItemVariant21Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant21MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant21MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant21MetaName`."]
-    WorkflowVersionVariant2TriggersItemVariant21MetaName { Timer = "timer", }
-}
-crate::support::open_enum! {
-    #[doc =
+    WorkflowVersionVariant2TriggersItemVariant21MetaName { Timer = "timer", } #[doc =
     " Part of `WorkflowVersionVariant2TriggersItemVariant21MetaTimerTypeSelect`."]
     WorkflowVersionVariant2TriggersItemVariant21MetaTimerTypeSelect { CronWeekly =
-    "cronWeekly", Seconds = "seconds", Cron = "cron", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant21Type`."]
+    "cronWeekly", Seconds = "seconds", Cron = "cron", } #[doc =
+    " Part of `WorkflowVersionVariant2TriggersItemVariant21Type`."]
     WorkflowVersionVariant2TriggersItemVariant21Type { Timer = "timer", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant22`.
@@ -10500,14 +10185,10 @@ crate::support::open_enum! {
     #[doc =
     " Part of `WorkflowVersionVariant2TriggersItemVariant22MetaDeviceIdVariant2`."]
     WorkflowVersionVariant2TriggersItemVariant22MetaDeviceIdVariant2 { Empty = "", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant22MetaName`."]
     WorkflowVersionVariant2TriggersItemVariant22MetaName { VirtualButton =
-    "virtualButton", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant22Type`."]
+    "virtualButton", } #[doc =
+    " Part of `WorkflowVersionVariant2TriggersItemVariant22Type`."]
     WorkflowVersionVariant2TriggersItemVariant22Type { VirtualButton = "virtualButton", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant2Meta`.
@@ -10560,8 +10241,6 @@ pub struct WorkflowVersionVariant2TriggersItemVariant2Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant2MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant2MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant2MetaName`."]
     WorkflowVersionVariant2TriggersItemVariant2MetaName { CustomNodeStart =
     "customNodeStart", DeviceCreate = "deviceCreate", DeviceCommand = "deviceCommand",
@@ -10570,10 +10249,8 @@ crate::support::open_enum! {
     = "inboundEmail", Notebook = "notebook", OnBoot = "onBoot", OnConnect = "onConnect",
     OnDisconnect = "onDisconnect", ResourceJobComplete = "resourceJobComplete",
     ResourceJobIteration = "resourceJobIteration", ResourceJobIterationTimeout =
-    "resourceJobIterationTimeout", Udp = "udp", Webhook = "webhook", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant2Type`."]
+    "resourceJobIterationTimeout", Udp = "udp", Webhook = "webhook", } #[doc =
+    " Part of `WorkflowVersionVariant2TriggersItemVariant2Type`."]
     WorkflowVersionVariant2TriggersItemVariant2Type { CustomNodeStart =
     "customNodeStart", DeviceCreate = "deviceCreate", DeviceCommand = "deviceCommand",
     DeviceIdConnect = "deviceIdConnect", DeviceTagConnect = "deviceTagConnect",
@@ -10700,13 +10377,9 @@ pub struct WorkflowVersionVariant2TriggersItemVariant3Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant3MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant3MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant3MetaName`."]
-    WorkflowVersionVariant2TriggersItemVariant3MetaName { Beckhoff = "beckhoff", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant3Type`."]
+    WorkflowVersionVariant2TriggersItemVariant3MetaName { Beckhoff = "beckhoff", } #[doc
+    = " Part of `WorkflowVersionVariant2TriggersItemVariant3Type`."]
     WorkflowVersionVariant2TriggersItemVariant3Type { Beckhoff = "beckhoff", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant4`.
@@ -10798,12 +10471,8 @@ pub struct WorkflowVersionVariant2TriggersItemVariant4Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant4MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant4MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant4MetaName`."]
     WorkflowVersionVariant2TriggersItemVariant4MetaName { DataTable = "dataTable", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant4Type`."]
     WorkflowVersionVariant2TriggersItemVariant4Type { DataTable = "dataTable", }
 }
@@ -10899,15 +10568,11 @@ pub struct WorkflowVersionVariant2TriggersItemVariant5Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant5MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant5MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant5MetaName`."]
     WorkflowVersionVariant2TriggersItemVariant5MetaName { AzureEventHub =
     "azureEventHub", GooglePubSub = "googlePubSub", Mqtt = "mqtt", Particle = "particle",
-    Sqs = "sqs", Websocket = "websocket", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant5Type`."]
+    Sqs = "sqs", Websocket = "websocket", } #[doc =
+    " Part of `WorkflowVersionVariant2TriggersItemVariant5Type`."]
     WorkflowVersionVariant2TriggersItemVariant5Type { Integration = "integration", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant6`.
@@ -10961,10 +10626,8 @@ pub struct WorkflowVersionVariant2TriggersItemVariant6Config {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant6ConfigBatchBehavior`."]
     WorkflowVersionVariant2TriggersItemVariant6ConfigBatchBehavior { Once = "once", Each
-    = "each", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant6ConfigTriggerOn`."]
+    = "each", } #[doc =
+    " Part of `WorkflowVersionVariant2TriggersItemVariant6ConfigTriggerOn`."]
     WorkflowVersionVariant2TriggersItemVariant6ConfigTriggerOn { Batch = "batch",
     Individual = "individual", Both = "both", }
 }
@@ -11027,19 +10690,13 @@ crate::support::open_enum! {
     " Part of `WorkflowVersionVariant2TriggersItemVariant6MetaAllowedAttributeType`."]
     WorkflowVersionVariant2TriggersItemVariant6MetaAllowedAttributeType {
     AttributeWhitelist = "attributeWhitelist", Any = "any", AttributeBlacklist =
-    "attributeBlacklist", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant6MetaCategory`."]
+    "attributeBlacklist", } #[doc =
+    " Part of `WorkflowVersionVariant2TriggersItemVariant6MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant6MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant6MetaName`."]
     WorkflowVersionVariant2TriggersItemVariant6MetaName { DeviceIdsTags =
-    "deviceIdsTags", Device = "device", DeviceTag = "deviceTag", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant6Type`."]
+    "deviceIdsTags", Device = "device", DeviceTag = "deviceTag", } #[doc =
+    " Part of `WorkflowVersionVariant2TriggersItemVariant6Type`."]
     WorkflowVersionVariant2TriggersItemVariant6Type { DeviceId = "deviceId", DeviceTag =
     "deviceTag", }
 }
@@ -11123,14 +10780,10 @@ pub struct WorkflowVersionVariant2TriggersItemVariant7Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant7MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant7MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant7MetaName`."]
     WorkflowVersionVariant2TriggersItemVariant7MetaName { DeviceIdsTagsInactivity =
-    "deviceIdsTagsInactivity", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant7Type`."]
+    "deviceIdsTagsInactivity", } #[doc =
+    " Part of `WorkflowVersionVariant2TriggersItemVariant7Type`."]
     WorkflowVersionVariant2TriggersItemVariant7Type { DeviceIdInactivity =
     "deviceIdInactivity", DeviceTagInactivity = "deviceTagInactivity", }
 }
@@ -11211,13 +10864,9 @@ pub struct WorkflowVersionVariant2TriggersItemVariant8Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant8MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant8MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant8MetaName`."]
-    WorkflowVersionVariant2TriggersItemVariant8MetaName { Direct = "direct", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant8Type`."]
+    WorkflowVersionVariant2TriggersItemVariant8MetaName { Direct = "direct", } #[doc =
+    " Part of `WorkflowVersionVariant2TriggersItemVariant8Type`."]
     WorkflowVersionVariant2TriggersItemVariant8Type { Direct = "direct", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant9`.
@@ -11300,13 +10949,9 @@ pub struct WorkflowVersionVariant2TriggersItemVariant9Meta {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant9MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant9MetaCategory { Trigger = "trigger", }
-}
-crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant9MetaName`."]
-    WorkflowVersionVariant2TriggersItemVariant9MetaName { Endpoint = "endpoint", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant9Type`."]
+    WorkflowVersionVariant2TriggersItemVariant9MetaName { Endpoint = "endpoint", } #[doc
+    = " Part of `WorkflowVersionVariant2TriggersItemVariant9Type`."]
     WorkflowVersionVariant2TriggersItemVariant9Type { Endpoint = "endpoint", }
 }
 /// Workflow Versions
@@ -11402,9 +11047,6 @@ pub struct Workflows {
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowsFlowClass`."] WorkflowsFlowClass { Cloud = "cloud", Edge
     = "edge", Embedded = "embedded", Experience = "experience", CustomNode =
-    "customNode", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `WorkflowsSortDirection`."] WorkflowsSortDirection { Asc = "asc",
-    Desc = "desc", Asc2 = "ASC", Desc2 = "DESC", Empty = "", }
+    "customNode", } #[doc = " Part of `WorkflowsSortDirection`."] WorkflowsSortDirection
+    { Asc = "asc", Desc = "desc", Asc2 = "ASC", Desc2 = "DESC", Empty = "", }
 }

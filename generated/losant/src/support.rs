@@ -101,12 +101,13 @@ impl From<i64> for EpochSeconds {
         EpochSeconds(value.into())
     }
 }
-/// Declares an open enum of string values: one variant per documented value (`Name = "wire",`)
-/// plus `Unknown(String)`, with `as_str`, `From<&str>`, `Display` and serde as a plain string.
+/// Declares open enums of string values, each `Name { Variant = "wire", ... }`: one variant per
+/// documented value plus `Unknown(String)`, with `as_str`, `From<&str>`, `Display` and serde as
+/// a plain string.
 #[allow(unused_macros)]
 macro_rules! open_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $wire:literal,)* }) => {
-        $(#[$meta])* #[doc = ""] #[doc =
+    ($($(#[$meta:meta])* $name:ident { $($variant:ident = $wire:literal,)* })*) => {
+        $($(#[$meta])* #[doc = ""] #[doc =
         " Values unknown to this version of the SDK are kept in `Unknown`, so a value the server"]
         #[doc = " adds later never fails a call."] #[derive(Debug, Clone, PartialEq, Eq,
         Hash, PartialOrd, Ord)] pub enum $name { $(#[doc = concat!("The value `", $wire,
@@ -122,7 +123,7 @@ macro_rules! open_enum {
         serializer.serialize_str(self.as_str()) } } impl <'de > serde::Deserialize <'de >
         for $name { fn deserialize < D : serde::Deserializer <'de >> (deserializer : D)
         -> Result < Self, D::Error > { let value = < String as serde::Deserialize
-        >::deserialize(deserializer) ?; Ok(Self::from(value.as_str())) } }
+        >::deserialize(deserializer) ?; Ok(Self::from(value.as_str())) } })*
     };
 }
 #[allow(unused_imports)]

@@ -190,11 +190,9 @@ crate::support::open_enum! {
     #[doc =
     " access permissions. enum: `admin`, `helpdesk`, `installer`, `read`, `write`"]
     PrivilegeOrgRole { Admin = "admin", Helpdesk = "helpdesk", Installer = "installer",
-    Read = "read", Write = "write", }
-}
-crate::support::open_enum! {
-    #[doc = " enum: `org`, `site`, `sitegroup`, `orgsites`"] PrivilegeOrgScope { Org =
-    "org", Site = "site", Sitegroup = "sitegroup", Orgsites = "orgsites", }
+    Read = "read", Write = "write", } #[doc =
+    " enum: `org`, `site`, `sitegroup`, `orgsites`"] PrivilegeOrgScope { Org = "org",
+    Site = "site", Sitegroup = "sitegroup", Orgsites = "orgsites", }
 }
 /// The `response_http400` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -10,15 +10,9 @@ use crate::models::*;
 crate::support::open_enum! {
     #[doc = " Part of `GetSortField`."] GetSortField { Name = "name", Status = "status",
     Id = "id", CreationDate = "creationDate", LastUpdated = "lastUpdated", ExpirationDate
-    = "expirationDate", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `GetSortDirection`."] GetSortDirection { Asc = "asc", Desc =
-    "desc", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `GetFilterField`."] GetFilterField { Name = "name", Status =
-    "status", }
+    = "expirationDate", } #[doc = " Part of `GetSortDirection`."] GetSortDirection { Asc
+    = "asc", Desc = "desc", } #[doc = " Part of `GetFilterField`."] GetFilterField { Name
+    = "name", Status = "status", }
 }
 /// Application API Tokens: Details on the various actions that can be performed on the Application Api Tokens resource, including the expected parameters and the potential responses.
 ///

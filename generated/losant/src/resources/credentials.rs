@@ -9,13 +9,8 @@ use crate::client::{first_page, paginate, segment, send, setter, Call};
 use crate::models::*;
 crate::support::open_enum! {
     #[doc = " Part of `GetSortField`."] GetSortField { Name = "name", Type = "type",
-    CreationDate = "creationDate", LastUpdated = "lastUpdated", }
-}
-crate::support::open_enum! {
-    #[doc = " Part of `GetSortDirection`."] GetSortDirection { Asc = "asc", Desc =
-    "desc", }
-}
-crate::support::open_enum! {
+    CreationDate = "creationDate", LastUpdated = "lastUpdated", } #[doc =
+    " Part of `GetSortDirection`."] GetSortDirection { Asc = "asc", Desc = "desc", }
     #[doc = " Part of `GetFilterField`."] GetFilterField { Name = "name", Type = "type",
     }
 }
