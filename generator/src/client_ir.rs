@@ -26,7 +26,7 @@ pub struct ClientIr {
     /// Rate limit doc line, if any.
     pub rate_limit: String,
     /// The API-wide parameters kept in the runtime's shared `Globals` (empty if they are not
-    /// shared; see [`share_globals`]).
+    /// shared; see `share_globals`).
     pub globals: Vec<ParamIr>,
 }
 
@@ -127,7 +127,7 @@ pub struct ParamIr {
     /// Whether this is an API-wide parameter (one every action accepts).
     pub global: bool,
     /// Whether this API-wide parameter lives in the shared `Globals` of the runtime rather
-    /// than in a field of its own (see [`share_globals`]).
+    /// than in a field of its own (see `share_globals`).
     pub shared: bool,
     /// Literal sent when the caller sets nothing (API-wide parameters with a default).
     pub always: Option<String>,
@@ -350,7 +350,8 @@ pub(crate) fn share_globals(resources: &mut [ResourceIr]) -> Vec<ParamIr> {
         match &canonical {
             None => canonical = Some(globals),
             Some(c) => {
-                if c.len() != globals.len() || c.iter().zip(&globals).any(|(x, y)| key(x) != key(y)) {
+                if c.len() != globals.len() || c.iter().zip(&globals).any(|(x, y)| key(x) != key(y))
+                {
                     return Vec::new();
                 }
             }
@@ -725,11 +726,9 @@ fn lower_action(
         doc.push_str(d);
     }
     doc.push_str(&format!("\n\n`{} {}`", a.method, template));
+    // The scopes share the line of the method and path, so that an action's doc stays short.
     if !a.scopes.is_empty() {
-        doc.push_str(&format!(
-            "\n\nScopes (at least one): {}.",
-            a.scopes.join(", ")
-        ));
+        doc.push_str(&format!(" Scopes (at least one): {}.", a.scopes.join(", ")));
     }
     ActionIr {
         name: aname.to_string(),
