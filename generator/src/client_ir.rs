@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::lower::{doc_attrs, lit, Lowerer, Model};
+use crate::lower::{doc_attrs, doc_text, lit, Lowerer, Model};
 use crate::names::{self, Scope};
 use crate::spec::{Action, Param, ParamIn, Resource, Spec};
 
@@ -25,6 +25,9 @@ pub struct ClientIr {
     pub headers: Vec<(String, String)>,
     /// Rate limit doc line, if any.
     pub rate_limit: String,
+    /// The API-wide parameters kept in the runtime's shared `Globals` (empty if they are not
+    /// shared; see `share_globals`).
+    pub globals: Vec<ParamIr>,
 }
 
 /// A server.
@@ -94,6 +97,8 @@ pub struct ActionIr {
     pub page: Option<PageIr>,
     /// Whether the path has parameters.
     pub has_path_params: bool,
+    /// Whether the API-wide parameters of this action live in the shared `Globals`.
+    pub shared_globals: bool,
     /// Test data.
     pub test: ActionTest,
     /// A plain snake-case word for test names.
@@ -117,6 +122,13 @@ pub struct ParamIr {
     pub into: bool,
     /// Doc attributes.
     pub doc: String,
+    /// The same documentation as one Rust string literal (lines joined by `\n`).
+    pub doc_text: String,
+    /// Whether this is an API-wide parameter (one every action accepts).
+    pub global: bool,
+    /// Whether this API-wide parameter lives in the shared `Globals` of the runtime rather
+    /// than in a field of its own (see `share_globals`).
+    pub shared: bool,
     /// Literal sent when the caller sets nothing (API-wide parameters with a default).
     pub always: Option<String>,
     /// Rust expression of the example value (for tests), if the spec has one.
@@ -277,6 +289,7 @@ pub fn lower_client(spec: &Spec) -> ClientIr {
             headers
         },
         rate_limit: api.rate_limit.as_deref().map(doc_attrs).unwrap_or_default(),
+        globals: Vec::new(),
     }
 }
 
@@ -298,6 +311,65 @@ pub(crate) fn lower_resources(l: &mut Lowerer<'_>) -> Vec<ResourceIr> {
         .iter()
         .map(|r| lower_resource(l, r, &mut handles, &model_names))
         .collect()
+}
+
+/// Moves the API-wide parameters of every action into one shared `Globals` struct of the
+/// runtime (a field, a `Default` and one `global_setters!` line per request instead of a field,
+/// an initialiser, a setter and a call line per parameter), and returns them. They are shared
+/// only when that changes nothing for callers: every one is optional, of a plain type, and has
+/// the same field name and facts in every action (a name taken by an action's own parameter
+/// gets another name there). Otherwise nothing changes and the list is empty.
+pub(crate) fn share_globals(resources: &mut [ResourceIr]) -> Vec<ParamIr> {
+    let key = |p: &ParamIr| {
+        (
+            p.field.clone(),
+            p.wire.clone(),
+            p.location.clone(),
+            p.store_ty.clone(),
+            p.doc_text.clone(),
+            p.always.clone(),
+        )
+    };
+    let mut canonical: Option<Vec<ParamIr>> = None;
+    for a in resources.iter().flat_map(|r| &r.actions) {
+        if a.required.iter().any(|p| p.global) {
+            return Vec::new();
+        }
+        let globals: Vec<ParamIr> = a.optional.iter().filter(|p| p.global).cloned().collect();
+        let plain = globals
+            .iter()
+            .all(|p| matches!(p.store_ty.as_str(), "String" | "bool" | "i64" | "f64"));
+        let own_globals_field = a
+            .required
+            .iter()
+            .chain(&a.optional)
+            .any(|p| !p.global && p.field == "globals");
+        if globals.is_empty() || !plain || own_globals_field {
+            return Vec::new();
+        }
+        match &canonical {
+            None => canonical = Some(globals),
+            Some(c) => {
+                if c.len() != globals.len() || c.iter().zip(&globals).any(|(x, y)| key(x) != key(y))
+                {
+                    return Vec::new();
+                }
+            }
+        }
+    }
+    let Some(mut globals) = canonical else {
+        return Vec::new();
+    };
+    for a in resources.iter_mut().flat_map(|r| &mut r.actions) {
+        a.shared_globals = true;
+        for p in a.optional.iter_mut().filter(|p| p.global) {
+            p.shared = true;
+        }
+    }
+    for p in &mut globals {
+        p.shared = true;
+    }
+    globals
 }
 
 fn lower_resource(
@@ -372,6 +444,7 @@ fn lower_param(
         (ty.clone(), false)
     };
     let mut doc = p.description.clone();
+    let mut facts = Vec::new();
     if let Some(values) = p.schema.get("enum").and_then(Value::as_array) {
         let vals: Vec<String> = values
             .iter()
@@ -381,13 +454,17 @@ fn lower_param(
                     .unwrap_or_else(|| v.to_string())
             })
             .collect();
-        doc.push_str(&format!("\n\nAccepted values: {}.", vals.join(", ")));
+        facts.push(format!("Accepted values: {}.", vals.join(", ")));
     }
     if let Some(d) = &p.default {
-        doc.push_str(&format!("\n\nDefault: `{}`.", wire_text(d)));
+        facts.push(format!("Default: `{}`.", wire_text(d)));
     }
     if let Some(e) = &p.example {
-        doc.push_str(&format!("\n\nExample: `{}`.", wire_text(e)));
+        facts.push(format!("Example: `{}`.", wire_text(e)));
+    }
+    // The facts share one paragraph, so that a setter's documentation stays short.
+    if !facts.is_empty() {
+        doc.push_str(&format!("\n\n{}", facts.join(" ")));
     }
     let always = if global {
         p.default.as_ref().map(|d| lit(&wire_text(d)))
@@ -407,6 +484,9 @@ fn lower_param(
         store_ty: ty,
         into,
         doc: doc_attrs(&doc),
+        doc_text: lit(&doc_text(&doc)),
+        global,
+        shared: false,
         always,
         example_expr,
         example_wire: p.example.as_ref().map(|e| lit(&wire_text(e))),
@@ -646,11 +726,9 @@ fn lower_action(
         doc.push_str(d);
     }
     doc.push_str(&format!("\n\n`{} {}`", a.method, template));
+    // The scopes share the line of the method and path, so that an action's doc stays short.
     if !a.scopes.is_empty() {
-        doc.push_str(&format!(
-            "\n\nScopes (at least one): {}.",
-            a.scopes.join(", ")
-        ));
+        doc.push_str(&format!(" Scopes (at least one): {}.", a.scopes.join(", ")));
     }
     ActionIr {
         name: aname.to_string(),
@@ -667,6 +745,7 @@ fn lower_action(
         has_response_body,
         page,
         has_path_params: !path_params.is_empty(),
+        shared_globals: false,
         test_id: names::snake_part(aname),
         test: ActionTest {
             path: lit(&test_path),

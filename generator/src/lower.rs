@@ -31,6 +31,36 @@ pub fn doc_attrs(text: &str) -> String {
         .collect()
 }
 
+/// The wire name serde's `rename_all = "camelCase"` gives a field (after stripping `r#`).
+fn serde_camel(field: &str) -> String {
+    let field = field.strip_prefix("r#").unwrap_or(field);
+    let mut pascal = String::new();
+    let mut capitalize = true;
+    for ch in field.chars() {
+        if ch == '_' {
+            capitalize = true;
+        } else if capitalize {
+            pascal.push(ch.to_ascii_uppercase());
+            capitalize = false;
+        } else {
+            pascal.push(ch);
+        }
+    }
+    match pascal.get(..1) {
+        Some(first) => first.to_ascii_lowercase() + &pascal[1..],
+        None => pascal,
+    }
+}
+
+/// Spec text as one rustdoc string: each line as [`doc_attrs`] writes it, joined by `\n`.
+pub fn doc_text(text: &str) -> String {
+    text.trim()
+        .lines()
+        .map(|l| format!(" {}", doc_line(l)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// One line of spec text as it appears in rustdoc.
 pub fn doc_line(line: &str) -> String {
     line.trim()
@@ -89,6 +119,9 @@ pub enum Model {
         fields: Vec<FieldIr>,
         /// Whether unknown fields are kept in an `extra` map.
         keeps_extra: bool,
+        /// Whether the struct carries `#[serde(rename_all = "camelCase")]`, so that only the
+        /// fields whose wire name differs from that rule carry a `rename`.
+        rename_camel: bool,
     },
     /// An open enum of string values.
     Enum {
@@ -237,7 +270,8 @@ pub fn lower(spec: &Spec) -> CrateIr {
         l.lower_named(name);
     }
     // Resources after the models: their bodies may need request variants of the models.
-    let resources = crate::client_ir::lower_resources(&mut l);
+    let mut resources = crate::client_ir::lower_resources(&mut l);
+    let globals = crate::client_ir::share_globals(&mut resources);
     let examples = l.examples();
     let mut models = std::mem::take(&mut l.models);
     models.append(&mut l.late_models);
@@ -291,7 +325,10 @@ pub fn lower(spec: &Spec) -> CrateIr {
         unknown_fields,
         enums,
         resources,
-        client: crate::client_ir::lower_client(spec),
+        client: crate::client_ir::ClientIr {
+            globals,
+            ..crate::client_ir::lower_client(spec)
+        },
     }
 }
 
@@ -584,6 +621,7 @@ impl Lowerer<'_> {
         let mut scope = Scope::default();
         scope.claim("extra".into());
         let mut fields = Vec::new();
+        let mut wires: Vec<&str> = Vec::new();
         let empty = serde_json::Map::new();
         let props = s
             .get("properties")
@@ -625,12 +663,7 @@ impl Lowerer<'_> {
             if p.get("x-secret") == Some(&Value::Bool(true)) {
                 d.push_str("\n\nSecret: `Debug` prints a placeholder; call `expose()` to read it.");
             }
-            let rename = lit(wire);
-            let serde = if serde.is_empty() {
-                format!("rename = {rename}")
-            } else {
-                format!("rename = {rename}, {serde}")
-            };
+            wires.push(wire);
             fields.push(FieldIr {
                 name: fname,
                 wire: lit(wire),
@@ -638,6 +671,20 @@ impl Lowerer<'_> {
                 doc: doc_attrs(&d),
                 serde,
             });
+        }
+        // `rename_all` is used only when every field name is ASCII (serde's rule slices the
+        // first character as a byte); a field that the rule does not map to its wire name
+        // keeps its own `rename`, which takes precedence.
+        let rename_camel = fields.iter().all(|f| f.name.is_ascii());
+        for (f, wire) in fields.iter_mut().zip(wires) {
+            if rename_camel && !wire.is_empty() && serde_camel(&f.name) == wire {
+                continue;
+            }
+            f.serde = if f.serde.is_empty() {
+                format!("rename = {}", f.wire)
+            } else {
+                format!("rename = {}, {}", f.wire, f.serde)
+            };
         }
         // Unknown fields are kept even where the vendor says `additionalProperties: false`:
         // a field the server adds later must never fail a call.
@@ -647,6 +694,7 @@ impl Lowerer<'_> {
             doc,
             fields,
             keeps_extra,
+            rename_camel,
         });
     }
 

@@ -101,3 +101,30 @@ impl From<i64> for EpochSeconds {
         EpochSeconds(value.into())
     }
 }
+/// Declares open enums of string values, each `Name { Variant = "wire", ... }`: one variant per
+/// documented value plus `Unknown(String)`, with `as_str`, `From<&str>`, `Display` and serde as
+/// a plain string.
+#[allow(unused_macros)]
+macro_rules! open_enum {
+    ($($(#[$meta:meta])* $name:ident { $($variant:ident = $wire:literal,)* })*) => {
+        $($(#[$meta])* #[doc = ""] #[doc =
+        " Values unknown to this version of the SDK are kept in `Unknown`, so a value the server"]
+        #[doc = " adds later never fails a call."] #[derive(Debug, Clone, PartialEq, Eq,
+        Hash, PartialOrd, Ord)] pub enum $name { $(#[doc = concat!("The value `", $wire,
+        "`.")] $variant,)* #[doc = " A value this version of the SDK does not know."]
+        Unknown(String), } impl $name { #[doc = " The value as sent on the wire."] pub fn
+        as_str(& self) -> & str { match self { $(Self::$variant => $wire,)*
+        Self::Unknown(value) => value, } } } impl From <& str > for $name { fn from(value
+        : & str) -> Self { match value { $($wire => Self::$variant,)* other =>
+        Self::Unknown(other.to_owned()), } } } impl std::fmt::Display for $name { fn
+        fmt(& self, f : & mut std::fmt::Formatter <'_ >) -> std::fmt::Result { f
+        .write_str(self.as_str()) } } impl serde::Serialize for $name { fn serialize < S
+        : serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
+        serializer.serialize_str(self.as_str()) } } impl <'de > serde::Deserialize <'de >
+        for $name { fn deserialize < D : serde::Deserializer <'de >> (deserializer : D)
+        -> Result < Self, D::Error > { let value = < String as serde::Deserialize
+        >::deserialize(deserializer) ?; Ok(Self::from(value.as_str())) } })*
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use open_enum;

@@ -8,6 +8,8 @@
 #[allow(unused_imports)]
 use losant_sdk::models::*;
 use serde_json::Value;
+/// JSON equality that lets a date-time change its text but not its instant, and a number
+/// its form but not its value; the error says where the two differ.
 fn same(expected: &Value, actual: &Value, at: &str) -> Result<(), String> {
     match (expected, actual) {
         (Value::Object(a), Value::Object(b)) => {
@@ -56,3483 +58,709 @@ fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize + std::fmt::Debu
     }
     decoded
 }
-#[test]
-fn schema_api_token_example_1() {
-    let decoded = round_trip::<
-        ApiToken,
-    >(
-        "{\n  \"apiTokenId\": \"575ec7417ae143cd83dc4a95\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"creatorId\": \"575ed70c7ae143cd83dc4aa9\",\n  \"creatorType\": \"user\",\n  \"expirationDate\": \"2017-06-13T04:00:00.000Z\",\n  \"id\": \"575ec7417ae143cd83dc4a95\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My API Token\",\n  \"ownerId\": \"575ec8687ae143cd83dc4a97\",\n  \"ownerType\": \"application\",\n  \"scope\": [\n    \"all.Application\"\n  ],\n  \"status\": \"active\",\n  \"token\": \"the_actual_token_string\"\n}",
-        "schemas.apiToken.examples[0]",
-    );
-    assert!(
-        !format!("{decoded:?}").contains("the_actual_token_string"),
-        "a secret is visible in Debug output"
-    );
-    let _ = decoded;
-}
-#[test]
-fn schema_api_token_patch_example_1() {
-    let decoded = round_trip::<ApiTokenPatch>(
-        "{\n  \"name\": \"My Updated API Token\",\n  \"status\": \"inactive\"\n}",
-        "schemas.apiTokenPatch.examples[0]",
-    );
-    let _ = decoded;
-}
-#[test]
-fn schema_api_token_post_example_1() {
-    let decoded = round_trip::<
-        ApiTokenPost,
-    >(
-        "{\n  \"expirationDate\": \"2017-06-13T04:00:00.000Z\",\n  \"name\": \"My New API Token\",\n  \"scope\": [\n    \"all.Application\"\n  ],\n  \"status\": \"active\"\n}",
-        "schemas.apiTokenPost.examples[0]",
-    );
-    let _ = decoded;
-}
-#[test]
-fn schema_api_tokens_example_1() {
-    let decoded = round_trip::<
-        ApiTokens,
-    >(
-        "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"apiTokenId\": \"575ec7417ae143cd83dc4a95\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"creatorId\": \"575ed70c7ae143cd83dc4aa9\",\n      \"creatorType\": \"user\",\n      \"expirationDate\": \"2017-06-13T04:00:00.000Z\",\n      \"id\": \"575ec7417ae143cd83dc4a95\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"My API Token\",\n      \"ownerId\": \"575ec8687ae143cd83dc4a97\",\n      \"ownerType\": \"application\",\n      \"scope\": [\n        \"all.Application\"\n      ],\n      \"status\": \"active\",\n      \"token\": \"the_actual_token_string\"\n    }\n  ],\n  \"ownerId\": \"575ec8687ae143cd83dc4a97\",\n  \"ownerType\": \"application\",\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}",
-        "schemas.apiTokens.examples[0]",
-    );
-    assert!(
-        !format!("{decoded:?}").contains("the_actual_token_string"),
-        "a secret is visible in Debug output"
-    );
-    let _ = decoded;
-}
-#[test]
-fn schema_credential_example_1() {
-    let decoded = round_trip::<
-        Credential,
-    >(
-        "{\n  \"applicationId\": \"575ece2b7ae143cd83dc4a9c\",\n  \"azureConfig\": {\n    \"account\": \"my account\"\n  },\n  \"createdById\": \"575ece2b7ae143cd83dc4a9d\",\n  \"createdByType\": \"user\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"enabled\": true,\n  \"id\": \"575ece2b7ae143cd83dc4a9b\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"lastUpdatedById\": \"575ece2b7ae143cd83dc4a9d\",\n  \"lastUpdatedByType\": \"user\",\n  \"name\": \"Dave\",\n  \"type\": \"azure\"\n}",
-        "schemas.credential.examples[0]",
-    );
-    let _ = decoded;
-}
-#[test]
-fn schema_credential_linked_resources_example_1() {
-    let decoded = round_trip::<
-        CredentialLinkedResources,
-    >(
-        "{\n  \"flowVersions\": {\n    \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n    \"count\": 1,\n    \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n    \"items\": [\n      {\n        \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n        \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n        \"description\": \"Description of my workflow version\",\n        \"enabled\": true,\n        \"flowClass\": \"experience\",\n        \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n        \"flowVersionId\": \"675ed18f7ae143cd83dc4bb7\",\n        \"globals\": [],\n        \"id\": \"675ed18f7ae143cd83dc4bb7\",\n        \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n        \"nodes\": [],\n        \"triggers\": [],\n        \"versions\": [\n          \"v1.2.3\"\n        ]\n      }\n    ],\n    \"page\": 0,\n    \"perPage\": 1,\n    \"sortDirection\": \"asc\",\n    \"sortField\": \"version\",\n    \"totalCount\": 4\n  },\n  \"flows\": {\n    \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n    \"count\": 1,\n    \"items\": [\n      {\n        \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n        \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n        \"description\": \"Description of my empty workflow\",\n        \"enabled\": true,\n        \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n        \"globals\": [],\n        \"id\": \"575ed18f7ae143cd83dc4aa6\",\n        \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n        \"name\": \"My Workflow\",\n        \"nodes\": [],\n        \"stats\": {\n          \"errorCount\": 0,\n          \"runCount\": 0\n        },\n        \"triggers\": []\n      }\n    ],\n    \"page\": 0,\n    \"perPage\": 1,\n    \"sortDirection\": \"asc\",\n    \"sortField\": \"name\",\n    \"totalCount\": 4\n  },\n  \"integrations\": {\n    \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n    \"count\": 1,\n    \"items\": [\n      {\n        \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n        \"body\": \"<p>{{data}}</p>\",\n        \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n        \"experienceViewId\": \"59cc5c628246c6caed4b16c1\",\n        \"id\": \"59cc5c628246c6caed4b16c1\",\n        \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n        \"layoutId\": \"59cc5cad8246c6caed4b16c2\",\n        \"name\": \"My Page View\",\n        \"viewTags\": {\n          \"customKey\": \"customValue\"\n        },\n        \"viewType\": \"page\"\n      }\n    ],\n    \"page\": 0,\n    \"perPage\": 1,\n    \"sortDirection\": \"asc\",\n    \"sortField\": \"name\",\n    \"totalCount\": 4\n  }\n}",
-        "schemas.credentialLinkedResources.examples[0]",
-    );
-    let _ = decoded;
-}
-#[test]
-fn schema_credential_patch_example_1() {
-    let decoded = round_trip::<
-        CredentialPatch,
-    >(
-        "{\n  \"azureConfig\": {\n    \"account\": \"my account\",\n    \"accountKey\": \"123abc\"\n  },\n  \"enabled\": true\n}",
-        "schemas.credentialPatch.examples[0]",
-    );
-    assert!(
-        !format!("{decoded:?}").contains("123abc"),
-        "a secret is visible in Debug output"
-    );
-    let _ = decoded;
-}
-#[test]
-fn schema_credential_post_example_1() {
-    let decoded = round_trip::<
-        CredentialPost,
-    >(
-        "{\n  \"azureConfig\": {\n    \"account\": \"my account\",\n    \"accountKey\": \"123abc\"\n  },\n  \"enabled\": true,\n  \"name\": \"locker\",\n  \"type\": \"azure\"\n}",
-        "schemas.credentialPost.examples[0]",
-    );
-    assert!(
-        !format!("{decoded:?}").contains("123abc"),
-        "a secret is visible in Debug output"
-    );
-    let _ = decoded;
-}
-#[test]
-fn schema_credentials_example_1() {
-    let decoded = round_trip::<
-        Credentials,
-    >(
-        "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ece2b7ae143cd83dc4a9c\",\n      \"azureConfig\": {\n        \"account\": \"my account\"\n      },\n      \"createdById\": \"575ece2b7ae143cd83dc4a9d\",\n      \"createdByType\": \"user\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"enabled\": true,\n      \"id\": \"575ece2b7ae143cd83dc4a9b\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"lastUpdatedById\": \"575ece2b7ae143cd83dc4a9d\",\n      \"lastUpdatedByType\": \"user\",\n      \"name\": \"Dave\",\n      \"type\": \"azure\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 5\n}",
-        "schemas.credentials.examples[0]",
-    );
-    let _ = decoded;
-}
-#[test]
-fn schema_error_example_1() {
-    let decoded = round_trip::<Error2>(
-        "{\n  \"message\": \"Application was not found\",\n  \"type\": \"NotFound\"\n}",
-        "schemas.error.examples[0]",
-    );
-    let _ = decoded;
-}
-#[test]
-fn schema_success_example_1() {
-    let decoded = round_trip::<Success>("{\n  \"success\": true\n}", "schemas.success.examples[0]");
-    let _ = decoded;
-}
-#[test]
-fn application_api_token_patch_request() {
-    let decoded = round_trip::<ApiTokenPatch>(
-        "{\n  \"name\": \"My Updated API Token\",\n  \"status\": \"inactive\"\n}",
-        "resources.applicationApiToken.actions.patch.body.example",
-    );
-    let _ = decoded;
-}
-#[test]
-fn application_api_tokens_post_request() {
-    let decoded = round_trip::<
-        ApiTokenPost,
-    >(
-        "{\n  \"expirationDate\": \"2017-06-13T04:00:00.000Z\",\n  \"name\": \"My New API Token\",\n  \"scope\": [\n    \"all.Application\"\n  ],\n  \"status\": \"active\"\n}",
-        "resources.applicationApiTokens.actions.post.body.example",
-    );
-    let _ = decoded;
-}
-#[test]
-fn credential_patch_request() {
-    let decoded = round_trip::<
-        CredentialPatch,
-    >(
-        "{\n  \"azureConfig\": {\n    \"account\": \"my account\",\n    \"accountKey\": \"123abc\"\n  },\n  \"enabled\": true\n}",
-        "resources.credential.actions.patch.body.example",
-    );
-    assert!(
-        !format!("{decoded:?}").contains("123abc"),
-        "a secret is visible in Debug output"
-    );
-    let _ = decoded;
-}
-#[test]
-fn credentials_post_request() {
-    let decoded = round_trip::<
-        CredentialPost,
-    >(
-        "{\n  \"azureConfig\": {\n    \"account\": \"my account\",\n    \"accountKey\": \"123abc\"\n  },\n  \"enabled\": true,\n  \"name\": \"locker\",\n  \"type\": \"azure\"\n}",
-        "resources.credentials.actions.post.body.example",
-    );
-    assert!(
-        !format!("{decoded:?}").contains("123abc"),
-        "a secret is visible in Debug output"
-    );
-    let _ = decoded;
-}
-#[test]
-fn instance_api_token_patch_request() {
-    let decoded = round_trip::<ApiTokenPatch>(
-        "{\n  \"name\": \"My Updated API Token\",\n  \"status\": \"inactive\"\n}",
-        "resources.instanceApiToken.actions.patch.body.example",
-    );
-    let _ = decoded;
-}
-#[test]
-fn instance_api_tokens_post_request() {
-    let decoded = round_trip::<
-        ApiTokenPost,
-    >(
-        "{\n  \"expirationDate\": \"2017-06-13T04:00:00.000Z\",\n  \"name\": \"My New API Token\",\n  \"scope\": [\n    \"all.Application\"\n  ],\n  \"status\": \"active\"\n}",
-        "resources.instanceApiTokens.actions.post.body.example",
-    );
-    let _ = decoded;
-}
-#[test]
-fn user_api_token_patch_request() {
-    let decoded = round_trip::<ApiTokenPatch>(
-        "{\n  \"name\": \"My Updated API Token\",\n  \"status\": \"inactive\"\n}",
-        "resources.userApiToken.actions.patch.body.example",
-    );
-    let _ = decoded;
-}
-#[test]
-fn user_api_tokens_post_request() {
-    let decoded = round_trip::<
-        ApiTokenPost,
-    >(
-        "{\n  \"expirationDate\": \"2017-06-13T04:00:00.000Z\",\n  \"name\": \"My New API Token\",\n  \"scope\": [\n    \"all.Application\"\n  ],\n  \"status\": \"active\"\n}",
-        "resources.userApiTokens.actions.post.body.example",
-    );
-    let _ = decoded;
-}
-#[test]
-fn unknown_field_is_kept_by_api_token() {
-    let mut value: Value = serde_json::from_str(
-            "{\"apiTokenId\":\"575ec7417ae143cd83dc4a95\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"creatorId\":\"575ed70c7ae143cd83dc4aa9\",\"creatorType\":\"user\",\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My API Token\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"scope\":[\"all.Application\"],\"status\":\"active\",\"token\":\"the_actual_token_string\"}",
-        )
-        .unwrap();
-    value
-        .as_object_mut()
-        .unwrap()
-        .insert("sdkgenUnknownField".into(), Value::from(42));
-    let decoded: ApiToken = serde_json::from_value(value).unwrap();
-    assert_eq!(
-        decoded.extra.get("sdkgenUnknownField"),
-        Some(&Value::from(42))
-    );
-}
-#[test]
-fn unknown_field_is_kept_by_api_token_patch() {
-    let mut value: Value =
-        serde_json::from_str("{\"name\":\"My Updated API Token\",\"status\":\"inactive\"}")
-            .unwrap();
-    value
-        .as_object_mut()
-        .unwrap()
-        .insert("sdkgenUnknownField".into(), Value::from(42));
-    let decoded: ApiTokenPatch = serde_json::from_value(value).unwrap();
-    assert_eq!(
-        decoded.extra.get("sdkgenUnknownField"),
-        Some(&Value::from(42))
-    );
-}
-#[test]
-fn unknown_field_is_kept_by_api_token_post() {
-    let mut value: Value = serde_json::from_str(
-            "{\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"name\":\"My New API Token\",\"scope\":[\"all.Application\"],\"status\":\"active\"}",
-        )
-        .unwrap();
-    value
-        .as_object_mut()
-        .unwrap()
-        .insert("sdkgenUnknownField".into(), Value::from(42));
-    let decoded: ApiTokenPost = serde_json::from_value(value).unwrap();
-    assert_eq!(
-        decoded.extra.get("sdkgenUnknownField"),
-        Some(&Value::from(42))
-    );
-}
-#[test]
-fn unknown_field_is_kept_by_api_tokens() {
-    let mut value: Value = serde_json::from_str(
-            "{\"count\":1,\"items\":[{\"apiTokenId\":\"575ec7417ae143cd83dc4a95\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"creatorId\":\"575ed70c7ae143cd83dc4aa9\",\"creatorType\":\"user\",\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My API Token\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"scope\":[\"all.Application\"],\"status\":\"active\",\"token\":\"the_actual_token_string\"}],\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
-        )
-        .unwrap();
-    value
-        .as_object_mut()
-        .unwrap()
-        .insert("sdkgenUnknownField".into(), Value::from(42));
-    let decoded: ApiTokens = serde_json::from_value(value).unwrap();
-    assert_eq!(
-        decoded.extra.get("sdkgenUnknownField"),
-        Some(&Value::from(42))
-    );
-}
-#[test]
-fn unknown_field_is_kept_by_credential() {
-    let mut value: Value = serde_json::from_str(
-            "{\"applicationId\":\"575ece2b7ae143cd83dc4a9c\",\"azureConfig\":{\"account\":\"my account\"},\"createdById\":\"575ece2b7ae143cd83dc4a9d\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ece2b7ae143cd83dc4a9d\",\"lastUpdatedByType\":\"user\",\"name\":\"Dave\",\"type\":\"azure\"}",
-        )
-        .unwrap();
-    value
-        .as_object_mut()
-        .unwrap()
-        .insert("sdkgenUnknownField".into(), Value::from(42));
-    let decoded: Credential = serde_json::from_value(value).unwrap();
-    assert_eq!(
-        decoded.extra.get("sdkgenUnknownField"),
-        Some(&Value::from(42))
-    );
-}
-#[test]
-fn unknown_field_is_kept_by_credential_linked_resources() {
-    let mut value: Value = serde_json::from_str(
-            "{\"flowVersions\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my workflow version\",\"enabled\":true,\"flowClass\":\"experience\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"flowVersionId\":\"675ed18f7ae143cd83dc4bb7\",\"globals\":[],\"id\":\"675ed18f7ae143cd83dc4bb7\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"nodes\":[],\"triggers\":[],\"versions\":[\"v1.2.3\"]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"version\",\"totalCount\":4},\"flows\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my empty workflow\",\"enabled\":true,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"globals\":[],\"id\":\"575ed18f7ae143cd83dc4aa6\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Workflow\",\"nodes\":[],\"stats\":{\"errorCount\":0,\"runCount\":0},\"triggers\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4},\"integrations\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"body\":\"<p>{{data}}</p>\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceViewId\":\"59cc5c628246c6caed4b16c1\",\"id\":\"59cc5c628246c6caed4b16c1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"layoutId\":\"59cc5cad8246c6caed4b16c2\",\"name\":\"My Page View\",\"viewTags\":{\"customKey\":\"customValue\"},\"viewType\":\"page\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}}",
-        )
-        .unwrap();
-    value
-        .as_object_mut()
-        .unwrap()
-        .insert("sdkgenUnknownField".into(), Value::from(42));
-    let decoded: CredentialLinkedResources = serde_json::from_value(value).unwrap();
-    assert_eq!(
-        decoded.extra.get("sdkgenUnknownField"),
-        Some(&Value::from(42))
-    );
-}
-#[test]
-fn unknown_field_is_kept_by_credential_patch() {
-    let mut value: Value = serde_json::from_str(
-        "{\"azureConfig\":{\"account\":\"my account\",\"accountKey\":\"123abc\"},\"enabled\":true}",
-    )
-    .unwrap();
-    value
-        .as_object_mut()
-        .unwrap()
-        .insert("sdkgenUnknownField".into(), Value::from(42));
-    let decoded: CredentialPatch = serde_json::from_value(value).unwrap();
-    assert_eq!(
-        decoded.extra.get("sdkgenUnknownField"),
-        Some(&Value::from(42))
-    );
-}
-#[test]
-fn unknown_field_is_kept_by_credential_post() {
-    let mut value: Value = serde_json::from_str(
-            "{\"azureConfig\":{\"account\":\"my account\",\"accountKey\":\"123abc\"},\"enabled\":true,\"name\":\"locker\",\"type\":\"azure\"}",
-        )
-        .unwrap();
-    value
-        .as_object_mut()
-        .unwrap()
-        .insert("sdkgenUnknownField".into(), Value::from(42));
-    let decoded: CredentialPost = serde_json::from_value(value).unwrap();
-    assert_eq!(
-        decoded.extra.get("sdkgenUnknownField"),
-        Some(&Value::from(42))
-    );
-}
-#[test]
-fn unknown_field_is_kept_by_credentials() {
-    let mut value: Value = serde_json::from_str(
-            "{\"count\":1,\"items\":[{\"applicationId\":\"575ece2b7ae143cd83dc4a9c\",\"azureConfig\":{\"account\":\"my account\"},\"createdById\":\"575ece2b7ae143cd83dc4a9d\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ece2b7ae143cd83dc4a9d\",\"lastUpdatedByType\":\"user\",\"name\":\"Dave\",\"type\":\"azure\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":5}",
-        )
-        .unwrap();
-    value
-        .as_object_mut()
-        .unwrap()
-        .insert("sdkgenUnknownField".into(), Value::from(42));
-    let decoded: Credentials = serde_json::from_value(value).unwrap();
-    assert_eq!(
-        decoded.extra.get("sdkgenUnknownField"),
-        Some(&Value::from(42))
-    );
-}
-#[test]
-fn unknown_field_is_kept_by_error() {
-    let mut value: Value =
-        serde_json::from_str("{\"message\":\"Application was not found\",\"type\":\"NotFound\"}")
-            .unwrap();
-    value
-        .as_object_mut()
-        .unwrap()
-        .insert("sdkgenUnknownField".into(), Value::from(42));
-    let decoded: Error2 = serde_json::from_value(value).unwrap();
-    assert_eq!(
-        decoded.extra.get("sdkgenUnknownField"),
-        Some(&Value::from(42))
-    );
-}
-#[test]
-fn unknown_field_is_kept_by_success() {
-    let mut value: Value = serde_json::from_str("{\"success\":true}").unwrap();
-    value
-        .as_object_mut()
-        .unwrap()
-        .insert("sdkgenUnknownField".into(), Value::from(42));
-    let decoded: Success = serde_json::from_value(value).unwrap();
-    assert_eq!(
-        decoded.extra.get("sdkgenUnknownField"),
-        Some(&Value::from(42))
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_api_token_creator_type() {
-    let value: ApiTokenCreatorType = serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_api_token_default_role() {
-    let value: ApiTokenDefaultRole = serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_api_token_org_roles_item_application_roles_item_role() {
-    let value: ApiTokenOrgRolesItemApplicationRolesItemRole =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_api_token_org_roles_item_dashboard_roles_item_role() {
-    let value: ApiTokenOrgRolesItemDashboardRolesItemRole =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_api_token_org_roles_item_org_id_variant2() {
-    let value: ApiTokenOrgRolesItemOrgIdVariant2 =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_api_token_org_roles_item_role() {
-    let value: ApiTokenOrgRolesItemRole = serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_api_token_owner_type() {
-    let value: ApiTokenOwnerType = serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_api_token_patch_default_role() {
-    let value: ApiTokenPatchDefaultRole = serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_api_token_patch_org_roles_item_application_roles_item_role() {
-    let value: ApiTokenPatchOrgRolesItemApplicationRolesItemRole =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_api_token_patch_org_roles_item_dashboard_roles_item_role() {
-    let value: ApiTokenPatchOrgRolesItemDashboardRolesItemRole =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_api_token_patch_org_roles_item_org_id_variant2() {
-    let value: ApiTokenPatchOrgRolesItemOrgIdVariant2 =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_api_token_patch_org_roles_item_role() {
-    let value: ApiTokenPatchOrgRolesItemRole =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_api_token_patch_status() {
-    let value: ApiTokenPatchStatus = serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_api_token_post_default_role() {
-    let value: ApiTokenPostDefaultRole = serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_api_token_post_org_roles_item_application_roles_item_role() {
-    let value: ApiTokenPostOrgRolesItemApplicationRolesItemRole =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_api_token_post_org_roles_item_dashboard_roles_item_role() {
-    let value: ApiTokenPostOrgRolesItemDashboardRolesItemRole =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_api_token_post_org_roles_item_org_id_variant2() {
-    let value: ApiTokenPostOrgRolesItemOrgIdVariant2 =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_api_token_post_org_roles_item_role() {
-    let value: ApiTokenPostOrgRolesItemRole =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_api_token_post_scope_item_variant1_variant2() {
-    let value: ApiTokenPostScopeItemVariant1Variant2 =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_api_token_post_scope_item_variant3() {
-    let value: ApiTokenPostScopeItemVariant3 =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_api_token_post_status() {
-    let value: ApiTokenPostStatus = serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_api_token_status() {
-    let value: ApiTokenStatus = serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_api_tokens_owner_type() {
-    let value: ApiTokensOwnerType = serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_api_tokens_sort_direction() {
-    let value: ApiTokensSortDirection = serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_credential_created_by_type() {
-    let value: CredentialCreatedByType = serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_credential_git_config_type() {
-    let value: CredentialGitConfigType = serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_credential_http_config_auth_method() {
-    let value: CredentialHttpConfigAuthMethod =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_credential_jwt_config_algorithm() {
-    let value: CredentialJwtConfigAlgorithm =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_credential_last_updated_by_type() {
-    let value: CredentialLastUpdatedByType =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_credential_patch_git_config_type() {
-    let value: CredentialPatchGitConfigType =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_credential_patch_http_config_auth_method() {
-    let value: CredentialPatchHttpConfigAuthMethod =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_credential_patch_jwt_config_algorithm() {
-    let value: CredentialPatchJwtConfigAlgorithm =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_credential_patch_sql_config_system() {
-    let value: CredentialPatchSqlConfigSystem =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_credential_post_git_config_type() {
-    let value: CredentialPostGitConfigType =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_credential_post_http_config_auth_method() {
-    let value: CredentialPostHttpConfigAuthMethod =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_credential_post_jwt_config_algorithm() {
-    let value: CredentialPostJwtConfigAlgorithm =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_credential_post_sql_config_system() {
-    let value: CredentialPostSqlConfigSystem =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_credential_post_type() {
-    let value: CredentialPostType = serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_credential_sql_config_system() {
-    let value: CredentialSqlConfigSystem = serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_credential_type() {
-    let value: CredentialType = serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_credentials_sort_direction() {
-    let value: CredentialsSortDirection = serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_integration_integration_type() {
-    let value: IntegrationIntegrationType =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_integration_mqtt_config_protocol() {
-    let value: IntegrationMqttConfigProtocol =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_integration_mqtt_config_protocol_version() {
-    let value: IntegrationMqttConfigProtocolVersion =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_integrations_sort_direction() {
-    let value: IntegrationsSortDirection = serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_category() {
-    let value: WorkflowCategory = serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_created_by_type() {
-    let value: WorkflowCreatedByType = serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_custom_node_config_fields_item_variant1_type() {
-    let value: WorkflowCustomNodeConfigFieldsItemVariant1Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_custom_node_config_fields_item_variant2_type() {
-    let value: WorkflowCustomNodeConfigFieldsItemVariant2Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_custom_node_config_fields_item_variant3_type() {
-    let value: WorkflowCustomNodeConfigFieldsItemVariant3Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_custom_node_config_fields_item_variant4_type() {
-    let value: WorkflowCustomNodeConfigFieldsItemVariant4Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_custom_node_config_fields_item_variant5_type() {
-    let value: WorkflowCustomNodeConfigFieldsItemVariant5Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_custom_node_config_fields_item_variant6_type() {
-    let value: WorkflowCustomNodeConfigFieldsItemVariant6Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_custom_node_config_fields_item_variant7_type() {
-    let value: WorkflowCustomNodeConfigFieldsItemVariant7Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_custom_node_config_result_mode() {
-    let value: WorkflowCustomNodeConfigResultMode =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_custom_node_supports_item() {
-    let value: WorkflowCustomNodeSupportsItem =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_flow_class() {
-    let value: WorkflowFlowClass = serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_last_updated_by_type() {
-    let value: WorkflowLastUpdatedByType = serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant10_meta_category() {
-    let value: WorkflowTriggersItemVariant10MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant10_meta_name() {
-    let value: WorkflowTriggersItemVariant10MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant10_type() {
-    let value: WorkflowTriggersItemVariant10Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant11_meta_category() {
-    let value: WorkflowTriggersItemVariant11MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant11_meta_name() {
-    let value: WorkflowTriggersItemVariant11MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant11_type() {
-    let value: WorkflowTriggersItemVariant11Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant12_meta_category() {
-    let value: WorkflowTriggersItemVariant12MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant12_meta_name() {
-    let value: WorkflowTriggersItemVariant12MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant12_type() {
-    let value: WorkflowTriggersItemVariant12Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant13_config_scope() {
-    let value: WorkflowTriggersItemVariant13ConfigScope =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant13_meta_category() {
-    let value: WorkflowTriggersItemVariant13MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant13_meta_name() {
-    let value: WorkflowTriggersItemVariant13MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant13_type() {
-    let value: WorkflowTriggersItemVariant13Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant14_config_integration_id() {
-    let value: WorkflowTriggersItemVariant14ConfigIntegrationId =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant14_meta_category() {
-    let value: WorkflowTriggersItemVariant14MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant14_meta_name() {
-    let value: WorkflowTriggersItemVariant14MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant14_type() {
-    let value: WorkflowTriggersItemVariant14Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant15_config_sync_types_item() {
-    let value: WorkflowTriggersItemVariant15ConfigSyncTypesItem =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant15_meta_category() {
-    let value: WorkflowTriggersItemVariant15MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant15_meta_name() {
-    let value: WorkflowTriggersItemVariant15MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant15_type() {
-    let value: WorkflowTriggersItemVariant15Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant16_meta_category() {
-    let value: WorkflowTriggersItemVariant16MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant16_meta_name() {
-    let value: WorkflowTriggersItemVariant16MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant16_type() {
-    let value: WorkflowTriggersItemVariant16Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant17_meta_category() {
-    let value: WorkflowTriggersItemVariant17MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant17_meta_name() {
-    let value: WorkflowTriggersItemVariant17MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant17_type() {
-    let value: WorkflowTriggersItemVariant17Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant18_config_method() {
-    let value: WorkflowTriggersItemVariant18ConfigMethod =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant18_meta_category() {
-    let value: WorkflowTriggersItemVariant18MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant18_meta_name() {
-    let value: WorkflowTriggersItemVariant18MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant18_type() {
-    let value: WorkflowTriggersItemVariant18Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant19_meta_category() {
-    let value: WorkflowTriggersItemVariant19MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant19_meta_name() {
-    let value: WorkflowTriggersItemVariant19MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant19_meta_parse_by() {
-    let value: WorkflowTriggersItemVariant19MetaParseBy =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant19_type() {
-    let value: WorkflowTriggersItemVariant19Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant1_meta_category() {
-    let value: WorkflowTriggersItemVariant1MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant1_meta_name() {
-    let value: WorkflowTriggersItemVariant1MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant1_type() {
-    let value: WorkflowTriggersItemVariant1Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant20_config_snmp_trap_config_user_auth_method(
-) {
-    let value: WorkflowTriggersItemVariant20ConfigSnmpTrapConfigUserAuthMethod =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant20_config_snmp_trap_config_user_encryption_method(
-) {
-    let value: WorkflowTriggersItemVariant20ConfigSnmpTrapConfigUserEncryptionMethod =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant20_config_snmp_trap_config_user_security_level(
-) {
-    let value: WorkflowTriggersItemVariant20ConfigSnmpTrapConfigUserSecurityLevel =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant20_meta_category() {
-    let value: WorkflowTriggersItemVariant20MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant20_meta_name() {
-    let value: WorkflowTriggersItemVariant20MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant20_type() {
-    let value: WorkflowTriggersItemVariant20Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant21_meta_category() {
-    let value: WorkflowTriggersItemVariant21MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant21_meta_name() {
-    let value: WorkflowTriggersItemVariant21MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant21_meta_timer_type_select() {
-    let value: WorkflowTriggersItemVariant21MetaTimerTypeSelect =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant21_type() {
-    let value: WorkflowTriggersItemVariant21Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant22_meta_category() {
-    let value: WorkflowTriggersItemVariant22MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant22_meta_device_id_variant2() {
-    let value: WorkflowTriggersItemVariant22MetaDeviceIdVariant2 =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant22_meta_name() {
-    let value: WorkflowTriggersItemVariant22MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant22_type() {
-    let value: WorkflowTriggersItemVariant22Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant2_meta_category() {
-    let value: WorkflowTriggersItemVariant2MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant2_meta_name() {
-    let value: WorkflowTriggersItemVariant2MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant2_type() {
-    let value: WorkflowTriggersItemVariant2Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant3_meta_category() {
-    let value: WorkflowTriggersItemVariant3MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant3_meta_name() {
-    let value: WorkflowTriggersItemVariant3MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant3_type() {
-    let value: WorkflowTriggersItemVariant3Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant4_meta_category() {
-    let value: WorkflowTriggersItemVariant4MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant4_meta_name() {
-    let value: WorkflowTriggersItemVariant4MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant4_type() {
-    let value: WorkflowTriggersItemVariant4Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant5_meta_category() {
-    let value: WorkflowTriggersItemVariant5MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant5_meta_name() {
-    let value: WorkflowTriggersItemVariant5MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant5_type() {
-    let value: WorkflowTriggersItemVariant5Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant6_config_batch_behavior() {
-    let value: WorkflowTriggersItemVariant6ConfigBatchBehavior =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant6_config_trigger_on() {
-    let value: WorkflowTriggersItemVariant6ConfigTriggerOn =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant6_meta_allowed_attribute_type() {
-    let value: WorkflowTriggersItemVariant6MetaAllowedAttributeType =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant6_meta_category() {
-    let value: WorkflowTriggersItemVariant6MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant6_meta_name() {
-    let value: WorkflowTriggersItemVariant6MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant6_type() {
-    let value: WorkflowTriggersItemVariant6Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant7_meta_category() {
-    let value: WorkflowTriggersItemVariant7MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant7_meta_name() {
-    let value: WorkflowTriggersItemVariant7MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant7_type() {
-    let value: WorkflowTriggersItemVariant7Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant8_meta_category() {
-    let value: WorkflowTriggersItemVariant8MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant8_meta_name() {
-    let value: WorkflowTriggersItemVariant8MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant8_type() {
-    let value: WorkflowTriggersItemVariant8Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant9_meta_category() {
-    let value: WorkflowTriggersItemVariant9MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant9_meta_name() {
-    let value: WorkflowTriggersItemVariant9MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_triggers_item_variant9_type() {
-    let value: WorkflowTriggersItemVariant9Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_created_by_type() {
-    let value: WorkflowVersionVariant1CreatedByType =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_custom_node_config_fields_item_variant1_type()
-{
-    let value: WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant1Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_custom_node_config_fields_item_variant2_type()
-{
-    let value: WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant2Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_custom_node_config_fields_item_variant3_type()
-{
-    let value: WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant3Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_custom_node_config_fields_item_variant4_type()
-{
-    let value: WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant4Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_custom_node_config_fields_item_variant5_type()
-{
-    let value: WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant5Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_custom_node_config_fields_item_variant6_type()
-{
-    let value: WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant6Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_custom_node_config_fields_item_variant7_type()
-{
-    let value: WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant7Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_custom_node_config_result_mode() {
-    let value: WorkflowVersionVariant1CustomNodeConfigResultMode =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_flow_class() {
-    let value: WorkflowVersionVariant1FlowClass =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_last_updated_by_type() {
-    let value: WorkflowVersionVariant1LastUpdatedByType =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant10_meta_category() {
-    let value: WorkflowVersionVariant1TriggersItemVariant10MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant10_meta_name() {
-    let value: WorkflowVersionVariant1TriggersItemVariant10MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant10_type() {
-    let value: WorkflowVersionVariant1TriggersItemVariant10Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant11_meta_category() {
-    let value: WorkflowVersionVariant1TriggersItemVariant11MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant11_meta_name() {
-    let value: WorkflowVersionVariant1TriggersItemVariant11MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant11_type() {
-    let value: WorkflowVersionVariant1TriggersItemVariant11Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant12_meta_category() {
-    let value: WorkflowVersionVariant1TriggersItemVariant12MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant12_meta_name() {
-    let value: WorkflowVersionVariant1TriggersItemVariant12MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant12_type() {
-    let value: WorkflowVersionVariant1TriggersItemVariant12Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant13_config_scope() {
-    let value: WorkflowVersionVariant1TriggersItemVariant13ConfigScope =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant13_meta_category() {
-    let value: WorkflowVersionVariant1TriggersItemVariant13MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant13_meta_name() {
-    let value: WorkflowVersionVariant1TriggersItemVariant13MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant13_type() {
-    let value: WorkflowVersionVariant1TriggersItemVariant13Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant14_config_integration_id(
-) {
-    let value: WorkflowVersionVariant1TriggersItemVariant14ConfigIntegrationId =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant14_meta_category() {
-    let value: WorkflowVersionVariant1TriggersItemVariant14MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant14_meta_name() {
-    let value: WorkflowVersionVariant1TriggersItemVariant14MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant14_type() {
-    let value: WorkflowVersionVariant1TriggersItemVariant14Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant15_config_sync_types_item(
-) {
-    let value: WorkflowVersionVariant1TriggersItemVariant15ConfigSyncTypesItem =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant15_meta_category() {
-    let value: WorkflowVersionVariant1TriggersItemVariant15MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant15_meta_name() {
-    let value: WorkflowVersionVariant1TriggersItemVariant15MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant15_type() {
-    let value: WorkflowVersionVariant1TriggersItemVariant15Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant16_meta_category() {
-    let value: WorkflowVersionVariant1TriggersItemVariant16MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant16_meta_name() {
-    let value: WorkflowVersionVariant1TriggersItemVariant16MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant16_type() {
-    let value: WorkflowVersionVariant1TriggersItemVariant16Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant17_meta_category() {
-    let value: WorkflowVersionVariant1TriggersItemVariant17MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant17_meta_name() {
-    let value: WorkflowVersionVariant1TriggersItemVariant17MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant17_type() {
-    let value: WorkflowVersionVariant1TriggersItemVariant17Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant18_config_method() {
-    let value: WorkflowVersionVariant1TriggersItemVariant18ConfigMethod =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant18_meta_category() {
-    let value: WorkflowVersionVariant1TriggersItemVariant18MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant18_meta_name() {
-    let value: WorkflowVersionVariant1TriggersItemVariant18MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant18_type() {
-    let value: WorkflowVersionVariant1TriggersItemVariant18Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant19_meta_category() {
-    let value: WorkflowVersionVariant1TriggersItemVariant19MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant19_meta_name() {
-    let value: WorkflowVersionVariant1TriggersItemVariant19MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant19_meta_parse_by() {
-    let value: WorkflowVersionVariant1TriggersItemVariant19MetaParseBy =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant19_type() {
-    let value: WorkflowVersionVariant1TriggersItemVariant19Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant1_meta_category() {
-    let value: WorkflowVersionVariant1TriggersItemVariant1MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant1_meta_name() {
-    let value: WorkflowVersionVariant1TriggersItemVariant1MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant1_type() {
-    let value: WorkflowVersionVariant1TriggersItemVariant1Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant20_config_snmp_trap_config_user_auth_method(
-) {
-    let value: WorkflowVersionVariant1TriggersItemVariant20ConfigSnmpTrapConfigUserAuthMethod =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant20_config_snmp_trap_config_user_encryption_method(
-) {
-    let value: WorkflowVersionVariant1TriggersItemVariant20ConfigSnmpTrapConfigUserEncryptionMethod = serde_json::from_str(
-            "\"a-value-added-later\"",
-        )
-        .unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant20_config_snmp_trap_config_user_security_level(
-) {
-    let value: WorkflowVersionVariant1TriggersItemVariant20ConfigSnmpTrapConfigUserSecurityLevel =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant20_meta_category() {
-    let value: WorkflowVersionVariant1TriggersItemVariant20MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant20_meta_name() {
-    let value: WorkflowVersionVariant1TriggersItemVariant20MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant20_type() {
-    let value: WorkflowVersionVariant1TriggersItemVariant20Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant21_meta_category() {
-    let value: WorkflowVersionVariant1TriggersItemVariant21MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant21_meta_name() {
-    let value: WorkflowVersionVariant1TriggersItemVariant21MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant21_meta_timer_type_select(
-) {
-    let value: WorkflowVersionVariant1TriggersItemVariant21MetaTimerTypeSelect =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant21_type() {
-    let value: WorkflowVersionVariant1TriggersItemVariant21Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant22_meta_category() {
-    let value: WorkflowVersionVariant1TriggersItemVariant22MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant22_meta_device_id_variant2(
-) {
-    let value: WorkflowVersionVariant1TriggersItemVariant22MetaDeviceIdVariant2 =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant22_meta_name() {
-    let value: WorkflowVersionVariant1TriggersItemVariant22MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant22_type() {
-    let value: WorkflowVersionVariant1TriggersItemVariant22Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant2_meta_category() {
-    let value: WorkflowVersionVariant1TriggersItemVariant2MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant2_meta_name() {
-    let value: WorkflowVersionVariant1TriggersItemVariant2MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant2_type() {
-    let value: WorkflowVersionVariant1TriggersItemVariant2Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant3_meta_category() {
-    let value: WorkflowVersionVariant1TriggersItemVariant3MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant3_meta_name() {
-    let value: WorkflowVersionVariant1TriggersItemVariant3MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant3_type() {
-    let value: WorkflowVersionVariant1TriggersItemVariant3Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant4_meta_category() {
-    let value: WorkflowVersionVariant1TriggersItemVariant4MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant4_meta_name() {
-    let value: WorkflowVersionVariant1TriggersItemVariant4MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant4_type() {
-    let value: WorkflowVersionVariant1TriggersItemVariant4Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant5_meta_category() {
-    let value: WorkflowVersionVariant1TriggersItemVariant5MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant5_meta_name() {
-    let value: WorkflowVersionVariant1TriggersItemVariant5MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant5_type() {
-    let value: WorkflowVersionVariant1TriggersItemVariant5Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant6_config_batch_behavior()
-{
-    let value: WorkflowVersionVariant1TriggersItemVariant6ConfigBatchBehavior =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant6_config_trigger_on() {
-    let value: WorkflowVersionVariant1TriggersItemVariant6ConfigTriggerOn =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant6_meta_allowed_attribute_type(
-) {
-    let value: WorkflowVersionVariant1TriggersItemVariant6MetaAllowedAttributeType =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant6_meta_category() {
-    let value: WorkflowVersionVariant1TriggersItemVariant6MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant6_meta_name() {
-    let value: WorkflowVersionVariant1TriggersItemVariant6MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant6_type() {
-    let value: WorkflowVersionVariant1TriggersItemVariant6Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant7_meta_category() {
-    let value: WorkflowVersionVariant1TriggersItemVariant7MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant7_meta_name() {
-    let value: WorkflowVersionVariant1TriggersItemVariant7MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant7_type() {
-    let value: WorkflowVersionVariant1TriggersItemVariant7Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant8_meta_category() {
-    let value: WorkflowVersionVariant1TriggersItemVariant8MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant8_meta_name() {
-    let value: WorkflowVersionVariant1TriggersItemVariant8MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant8_type() {
-    let value: WorkflowVersionVariant1TriggersItemVariant8Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant9_meta_category() {
-    let value: WorkflowVersionVariant1TriggersItemVariant9MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant9_meta_name() {
-    let value: WorkflowVersionVariant1TriggersItemVariant9MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant9_type() {
-    let value: WorkflowVersionVariant1TriggersItemVariant9Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_flow_class() {
-    let value: WorkflowVersionVariant2FlowClass =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant10_meta_category() {
-    let value: WorkflowVersionVariant2TriggersItemVariant10MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant10_meta_name() {
-    let value: WorkflowVersionVariant2TriggersItemVariant10MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant10_type() {
-    let value: WorkflowVersionVariant2TriggersItemVariant10Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant11_meta_category() {
-    let value: WorkflowVersionVariant2TriggersItemVariant11MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant11_meta_name() {
-    let value: WorkflowVersionVariant2TriggersItemVariant11MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant11_type() {
-    let value: WorkflowVersionVariant2TriggersItemVariant11Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant12_meta_category() {
-    let value: WorkflowVersionVariant2TriggersItemVariant12MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant12_meta_name() {
-    let value: WorkflowVersionVariant2TriggersItemVariant12MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant12_type() {
-    let value: WorkflowVersionVariant2TriggersItemVariant12Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant13_config_scope() {
-    let value: WorkflowVersionVariant2TriggersItemVariant13ConfigScope =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant13_meta_category() {
-    let value: WorkflowVersionVariant2TriggersItemVariant13MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant13_meta_name() {
-    let value: WorkflowVersionVariant2TriggersItemVariant13MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant13_type() {
-    let value: WorkflowVersionVariant2TriggersItemVariant13Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant14_config_integration_id(
-) {
-    let value: WorkflowVersionVariant2TriggersItemVariant14ConfigIntegrationId =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant14_meta_category() {
-    let value: WorkflowVersionVariant2TriggersItemVariant14MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant14_meta_name() {
-    let value: WorkflowVersionVariant2TriggersItemVariant14MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant14_type() {
-    let value: WorkflowVersionVariant2TriggersItemVariant14Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant15_config_sync_types_item(
-) {
-    let value: WorkflowVersionVariant2TriggersItemVariant15ConfigSyncTypesItem =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant15_meta_category() {
-    let value: WorkflowVersionVariant2TriggersItemVariant15MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant15_meta_name() {
-    let value: WorkflowVersionVariant2TriggersItemVariant15MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant15_type() {
-    let value: WorkflowVersionVariant2TriggersItemVariant15Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant16_meta_category() {
-    let value: WorkflowVersionVariant2TriggersItemVariant16MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant16_meta_name() {
-    let value: WorkflowVersionVariant2TriggersItemVariant16MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant16_type() {
-    let value: WorkflowVersionVariant2TriggersItemVariant16Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant17_meta_category() {
-    let value: WorkflowVersionVariant2TriggersItemVariant17MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant17_meta_name() {
-    let value: WorkflowVersionVariant2TriggersItemVariant17MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant17_type() {
-    let value: WorkflowVersionVariant2TriggersItemVariant17Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant18_config_method() {
-    let value: WorkflowVersionVariant2TriggersItemVariant18ConfigMethod =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant18_meta_category() {
-    let value: WorkflowVersionVariant2TriggersItemVariant18MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant18_meta_name() {
-    let value: WorkflowVersionVariant2TriggersItemVariant18MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant18_type() {
-    let value: WorkflowVersionVariant2TriggersItemVariant18Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant19_meta_category() {
-    let value: WorkflowVersionVariant2TriggersItemVariant19MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant19_meta_name() {
-    let value: WorkflowVersionVariant2TriggersItemVariant19MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant19_meta_parse_by() {
-    let value: WorkflowVersionVariant2TriggersItemVariant19MetaParseBy =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant19_type() {
-    let value: WorkflowVersionVariant2TriggersItemVariant19Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant1_meta_category() {
-    let value: WorkflowVersionVariant2TriggersItemVariant1MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant1_meta_name() {
-    let value: WorkflowVersionVariant2TriggersItemVariant1MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant1_type() {
-    let value: WorkflowVersionVariant2TriggersItemVariant1Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant20_config_snmp_trap_config_user_auth_method(
-) {
-    let value: WorkflowVersionVariant2TriggersItemVariant20ConfigSnmpTrapConfigUserAuthMethod =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant20_config_snmp_trap_config_user_encryption_method(
-) {
-    let value: WorkflowVersionVariant2TriggersItemVariant20ConfigSnmpTrapConfigUserEncryptionMethod = serde_json::from_str(
-            "\"a-value-added-later\"",
-        )
-        .unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant20_config_snmp_trap_config_user_security_level(
-) {
-    let value: WorkflowVersionVariant2TriggersItemVariant20ConfigSnmpTrapConfigUserSecurityLevel =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant20_meta_category() {
-    let value: WorkflowVersionVariant2TriggersItemVariant20MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant20_meta_name() {
-    let value: WorkflowVersionVariant2TriggersItemVariant20MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant20_type() {
-    let value: WorkflowVersionVariant2TriggersItemVariant20Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant21_meta_category() {
-    let value: WorkflowVersionVariant2TriggersItemVariant21MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant21_meta_name() {
-    let value: WorkflowVersionVariant2TriggersItemVariant21MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant21_meta_timer_type_select(
-) {
-    let value: WorkflowVersionVariant2TriggersItemVariant21MetaTimerTypeSelect =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant21_type() {
-    let value: WorkflowVersionVariant2TriggersItemVariant21Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant22_meta_category() {
-    let value: WorkflowVersionVariant2TriggersItemVariant22MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant22_meta_device_id_variant2(
-) {
-    let value: WorkflowVersionVariant2TriggersItemVariant22MetaDeviceIdVariant2 =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant22_meta_name() {
-    let value: WorkflowVersionVariant2TriggersItemVariant22MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant22_type() {
-    let value: WorkflowVersionVariant2TriggersItemVariant22Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant2_meta_category() {
-    let value: WorkflowVersionVariant2TriggersItemVariant2MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant2_meta_name() {
-    let value: WorkflowVersionVariant2TriggersItemVariant2MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant2_type() {
-    let value: WorkflowVersionVariant2TriggersItemVariant2Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant3_meta_category() {
-    let value: WorkflowVersionVariant2TriggersItemVariant3MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant3_meta_name() {
-    let value: WorkflowVersionVariant2TriggersItemVariant3MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant3_type() {
-    let value: WorkflowVersionVariant2TriggersItemVariant3Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant4_meta_category() {
-    let value: WorkflowVersionVariant2TriggersItemVariant4MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant4_meta_name() {
-    let value: WorkflowVersionVariant2TriggersItemVariant4MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant4_type() {
-    let value: WorkflowVersionVariant2TriggersItemVariant4Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant5_meta_category() {
-    let value: WorkflowVersionVariant2TriggersItemVariant5MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant5_meta_name() {
-    let value: WorkflowVersionVariant2TriggersItemVariant5MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant5_type() {
-    let value: WorkflowVersionVariant2TriggersItemVariant5Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant6_config_batch_behavior()
-{
-    let value: WorkflowVersionVariant2TriggersItemVariant6ConfigBatchBehavior =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant6_config_trigger_on() {
-    let value: WorkflowVersionVariant2TriggersItemVariant6ConfigTriggerOn =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant6_meta_allowed_attribute_type(
-) {
-    let value: WorkflowVersionVariant2TriggersItemVariant6MetaAllowedAttributeType =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant6_meta_category() {
-    let value: WorkflowVersionVariant2TriggersItemVariant6MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant6_meta_name() {
-    let value: WorkflowVersionVariant2TriggersItemVariant6MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant6_type() {
-    let value: WorkflowVersionVariant2TriggersItemVariant6Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant7_meta_category() {
-    let value: WorkflowVersionVariant2TriggersItemVariant7MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant7_meta_name() {
-    let value: WorkflowVersionVariant2TriggersItemVariant7MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant7_type() {
-    let value: WorkflowVersionVariant2TriggersItemVariant7Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant8_meta_category() {
-    let value: WorkflowVersionVariant2TriggersItemVariant8MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant8_meta_name() {
-    let value: WorkflowVersionVariant2TriggersItemVariant8MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant8_type() {
-    let value: WorkflowVersionVariant2TriggersItemVariant8Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant9_meta_category() {
-    let value: WorkflowVersionVariant2TriggersItemVariant9MetaCategory =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant9_meta_name() {
-    let value: WorkflowVersionVariant2TriggersItemVariant9MetaName =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant9_type() {
-    let value: WorkflowVersionVariant2TriggersItemVariant9Type =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflow_versions_sort_direction() {
-    let value: WorkflowVersionsSortDirection =
-        serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflows_flow_class() {
-    let value: WorkflowsFlowClass = serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
-}
-#[test]
-fn unknown_value_is_kept_by_workflows_sort_direction() {
-    let value: WorkflowsSortDirection = serde_json::from_str("\"a-value-added-later\"").unwrap();
-    assert_eq!(value.as_str(), "a-value-added-later");
-    assert_eq!(
-        serde_json::to_string(&value).unwrap(),
-        "\"a-value-added-later\""
-    );
+/// One test per example: `name: Type = json from origin`, optionally `hiding` the secret values
+/// inside it that `Debug` must not show.
+macro_rules! round_trips {
+    (
+        $($name:ident : $ty:ty = $json:literal from $origin:literal $(hiding
+        $($secret:literal),*)?;)*
+    ) => {
+        $(#[test] fn $name () { let decoded = round_trip::<$ty > ($json, $origin);
+        $($(assert!(! format!("{decoded:?}") .contains($secret),
+        "a secret is visible in Debug output");)*)? let _ = decoded; })*
+    };
+}
+/// One test per struct (`name: Type = json`): a field this SDK does not know is kept in `extra`.
+macro_rules! keeps_unknown_fields {
+    ($($name:ident : $ty:ty = $json:literal;)*) => {
+        $(#[test] fn $name () { let mut value : Value = serde_json::from_str($json)
+        .unwrap(); value.as_object_mut().unwrap().insert("sdkgenUnknownField".into(),
+        Value::from(42)); let decoded : $ty = serde_json::from_value(value).unwrap();
+        assert_eq!(decoded.extra.get("sdkgenUnknownField"), Some(& Value::from(42))); })*
+    };
+}
+/// One test per enum (`name: Type`): a value this SDK does not know is kept and sent back.
+macro_rules! keeps_unknown_values {
+    ($($name:ident : $ty:ty;)*) => {
+        $(#[test] fn $name () { let value : $ty =
+        serde_json::from_str("\"a-value-added-later\"").unwrap(); assert_eq!(value
+        .as_str(), "a-value-added-later"); assert_eq!(serde_json::to_string(& value)
+        .unwrap(), "\"a-value-added-later\""); })*
+    };
+}
+round_trips! {
+    schema_api_token_example_1 : ApiToken =
+    "{\n  \"apiTokenId\": \"575ec7417ae143cd83dc4a95\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"creatorId\": \"575ed70c7ae143cd83dc4aa9\",\n  \"creatorType\": \"user\",\n  \"expirationDate\": \"2017-06-13T04:00:00.000Z\",\n  \"id\": \"575ec7417ae143cd83dc4a95\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My API Token\",\n  \"ownerId\": \"575ec8687ae143cd83dc4a97\",\n  \"ownerType\": \"application\",\n  \"scope\": [\n    \"all.Application\"\n  ],\n  \"status\": \"active\",\n  \"token\": \"the_actual_token_string\"\n}"
+    from "schemas.apiToken.examples[0]" hiding "the_actual_token_string";
+    schema_api_token_patch_example_1 : ApiTokenPatch =
+    "{\n  \"name\": \"My Updated API Token\",\n  \"status\": \"inactive\"\n}" from
+    "schemas.apiTokenPatch.examples[0]"; schema_api_token_post_example_1 : ApiTokenPost =
+    "{\n  \"expirationDate\": \"2017-06-13T04:00:00.000Z\",\n  \"name\": \"My New API Token\",\n  \"scope\": [\n    \"all.Application\"\n  ],\n  \"status\": \"active\"\n}"
+    from "schemas.apiTokenPost.examples[0]"; schema_api_tokens_example_1 : ApiTokens =
+    "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"apiTokenId\": \"575ec7417ae143cd83dc4a95\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"creatorId\": \"575ed70c7ae143cd83dc4aa9\",\n      \"creatorType\": \"user\",\n      \"expirationDate\": \"2017-06-13T04:00:00.000Z\",\n      \"id\": \"575ec7417ae143cd83dc4a95\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"My API Token\",\n      \"ownerId\": \"575ec8687ae143cd83dc4a97\",\n      \"ownerType\": \"application\",\n      \"scope\": [\n        \"all.Application\"\n      ],\n      \"status\": \"active\",\n      \"token\": \"the_actual_token_string\"\n    }\n  ],\n  \"ownerId\": \"575ec8687ae143cd83dc4a97\",\n  \"ownerType\": \"application\",\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
+    from "schemas.apiTokens.examples[0]" hiding "the_actual_token_string";
+    schema_credential_example_1 : Credential =
+    "{\n  \"applicationId\": \"575ece2b7ae143cd83dc4a9c\",\n  \"azureConfig\": {\n    \"account\": \"my account\"\n  },\n  \"createdById\": \"575ece2b7ae143cd83dc4a9d\",\n  \"createdByType\": \"user\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"enabled\": true,\n  \"id\": \"575ece2b7ae143cd83dc4a9b\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"lastUpdatedById\": \"575ece2b7ae143cd83dc4a9d\",\n  \"lastUpdatedByType\": \"user\",\n  \"name\": \"Dave\",\n  \"type\": \"azure\"\n}"
+    from "schemas.credential.examples[0]"; schema_credential_linked_resources_example_1 :
+    CredentialLinkedResources =
+    "{\n  \"flowVersions\": {\n    \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n    \"count\": 1,\n    \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n    \"items\": [\n      {\n        \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n        \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n        \"description\": \"Description of my workflow version\",\n        \"enabled\": true,\n        \"flowClass\": \"experience\",\n        \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n        \"flowVersionId\": \"675ed18f7ae143cd83dc4bb7\",\n        \"globals\": [],\n        \"id\": \"675ed18f7ae143cd83dc4bb7\",\n        \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n        \"nodes\": [],\n        \"triggers\": [],\n        \"versions\": [\n          \"v1.2.3\"\n        ]\n      }\n    ],\n    \"page\": 0,\n    \"perPage\": 1,\n    \"sortDirection\": \"asc\",\n    \"sortField\": \"version\",\n    \"totalCount\": 4\n  },\n  \"flows\": {\n    \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n    \"count\": 1,\n    \"items\": [\n      {\n        \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n        \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n        \"description\": \"Description of my empty workflow\",\n        \"enabled\": true,\n        \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n        \"globals\": [],\n        \"id\": \"575ed18f7ae143cd83dc4aa6\",\n        \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n        \"name\": \"My Workflow\",\n        \"nodes\": [],\n        \"stats\": {\n          \"errorCount\": 0,\n          \"runCount\": 0\n        },\n        \"triggers\": []\n      }\n    ],\n    \"page\": 0,\n    \"perPage\": 1,\n    \"sortDirection\": \"asc\",\n    \"sortField\": \"name\",\n    \"totalCount\": 4\n  },\n  \"integrations\": {\n    \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n    \"count\": 1,\n    \"items\": [\n      {\n        \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n        \"body\": \"<p>{{data}}</p>\",\n        \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n        \"experienceViewId\": \"59cc5c628246c6caed4b16c1\",\n        \"id\": \"59cc5c628246c6caed4b16c1\",\n        \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n        \"layoutId\": \"59cc5cad8246c6caed4b16c2\",\n        \"name\": \"My Page View\",\n        \"viewTags\": {\n          \"customKey\": \"customValue\"\n        },\n        \"viewType\": \"page\"\n      }\n    ],\n    \"page\": 0,\n    \"perPage\": 1,\n    \"sortDirection\": \"asc\",\n    \"sortField\": \"name\",\n    \"totalCount\": 4\n  }\n}"
+    from "schemas.credentialLinkedResources.examples[0]";
+    schema_credential_patch_example_1 : CredentialPatch =
+    "{\n  \"azureConfig\": {\n    \"account\": \"my account\",\n    \"accountKey\": \"123abc\"\n  },\n  \"enabled\": true\n}"
+    from "schemas.credentialPatch.examples[0]" hiding "123abc";
+    schema_credential_post_example_1 : CredentialPost =
+    "{\n  \"azureConfig\": {\n    \"account\": \"my account\",\n    \"accountKey\": \"123abc\"\n  },\n  \"enabled\": true,\n  \"name\": \"locker\",\n  \"type\": \"azure\"\n}"
+    from "schemas.credentialPost.examples[0]" hiding "123abc";
+    schema_credentials_example_1 : Credentials =
+    "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ece2b7ae143cd83dc4a9c\",\n      \"azureConfig\": {\n        \"account\": \"my account\"\n      },\n      \"createdById\": \"575ece2b7ae143cd83dc4a9d\",\n      \"createdByType\": \"user\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"enabled\": true,\n      \"id\": \"575ece2b7ae143cd83dc4a9b\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"lastUpdatedById\": \"575ece2b7ae143cd83dc4a9d\",\n      \"lastUpdatedByType\": \"user\",\n      \"name\": \"Dave\",\n      \"type\": \"azure\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 5\n}"
+    from "schemas.credentials.examples[0]"; schema_error_example_1 : Error2 =
+    "{\n  \"message\": \"Application was not found\",\n  \"type\": \"NotFound\"\n}" from
+    "schemas.error.examples[0]"; schema_success_example_1 : Success =
+    "{\n  \"success\": true\n}" from "schemas.success.examples[0]";
+    application_api_token_patch_request : ApiTokenPatch =
+    "{\n  \"name\": \"My Updated API Token\",\n  \"status\": \"inactive\"\n}" from
+    "resources.applicationApiToken.actions.patch.body.example";
+    application_api_tokens_post_request : ApiTokenPost =
+    "{\n  \"expirationDate\": \"2017-06-13T04:00:00.000Z\",\n  \"name\": \"My New API Token\",\n  \"scope\": [\n    \"all.Application\"\n  ],\n  \"status\": \"active\"\n}"
+    from "resources.applicationApiTokens.actions.post.body.example";
+    credential_patch_request : CredentialPatch =
+    "{\n  \"azureConfig\": {\n    \"account\": \"my account\",\n    \"accountKey\": \"123abc\"\n  },\n  \"enabled\": true\n}"
+    from "resources.credential.actions.patch.body.example" hiding "123abc";
+    credentials_post_request : CredentialPost =
+    "{\n  \"azureConfig\": {\n    \"account\": \"my account\",\n    \"accountKey\": \"123abc\"\n  },\n  \"enabled\": true,\n  \"name\": \"locker\",\n  \"type\": \"azure\"\n}"
+    from "resources.credentials.actions.post.body.example" hiding "123abc";
+    instance_api_token_patch_request : ApiTokenPatch =
+    "{\n  \"name\": \"My Updated API Token\",\n  \"status\": \"inactive\"\n}" from
+    "resources.instanceApiToken.actions.patch.body.example";
+    instance_api_tokens_post_request : ApiTokenPost =
+    "{\n  \"expirationDate\": \"2017-06-13T04:00:00.000Z\",\n  \"name\": \"My New API Token\",\n  \"scope\": [\n    \"all.Application\"\n  ],\n  \"status\": \"active\"\n}"
+    from "resources.instanceApiTokens.actions.post.body.example";
+    user_api_token_patch_request : ApiTokenPatch =
+    "{\n  \"name\": \"My Updated API Token\",\n  \"status\": \"inactive\"\n}" from
+    "resources.userApiToken.actions.patch.body.example"; user_api_tokens_post_request :
+    ApiTokenPost =
+    "{\n  \"expirationDate\": \"2017-06-13T04:00:00.000Z\",\n  \"name\": \"My New API Token\",\n  \"scope\": [\n    \"all.Application\"\n  ],\n  \"status\": \"active\"\n}"
+    from "resources.userApiTokens.actions.post.body.example";
+}
+keeps_unknown_fields! {
+    unknown_field_is_kept_by_api_token : ApiToken =
+    "{\"apiTokenId\":\"575ec7417ae143cd83dc4a95\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"creatorId\":\"575ed70c7ae143cd83dc4aa9\",\"creatorType\":\"user\",\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My API Token\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"scope\":[\"all.Application\"],\"status\":\"active\",\"token\":\"the_actual_token_string\"}";
+    unknown_field_is_kept_by_api_token_patch : ApiTokenPatch =
+    "{\"name\":\"My Updated API Token\",\"status\":\"inactive\"}";
+    unknown_field_is_kept_by_api_token_post : ApiTokenPost =
+    "{\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"name\":\"My New API Token\",\"scope\":[\"all.Application\"],\"status\":\"active\"}";
+    unknown_field_is_kept_by_api_tokens : ApiTokens =
+    "{\"count\":1,\"items\":[{\"apiTokenId\":\"575ec7417ae143cd83dc4a95\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"creatorId\":\"575ed70c7ae143cd83dc4aa9\",\"creatorType\":\"user\",\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My API Token\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"scope\":[\"all.Application\"],\"status\":\"active\",\"token\":\"the_actual_token_string\"}],\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
+    unknown_field_is_kept_by_credential : Credential =
+    "{\"applicationId\":\"575ece2b7ae143cd83dc4a9c\",\"azureConfig\":{\"account\":\"my account\"},\"createdById\":\"575ece2b7ae143cd83dc4a9d\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ece2b7ae143cd83dc4a9d\",\"lastUpdatedByType\":\"user\",\"name\":\"Dave\",\"type\":\"azure\"}";
+    unknown_field_is_kept_by_credential_linked_resources : CredentialLinkedResources =
+    "{\"flowVersions\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my workflow version\",\"enabled\":true,\"flowClass\":\"experience\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"flowVersionId\":\"675ed18f7ae143cd83dc4bb7\",\"globals\":[],\"id\":\"675ed18f7ae143cd83dc4bb7\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"nodes\":[],\"triggers\":[],\"versions\":[\"v1.2.3\"]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"version\",\"totalCount\":4},\"flows\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my empty workflow\",\"enabled\":true,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"globals\":[],\"id\":\"575ed18f7ae143cd83dc4aa6\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Workflow\",\"nodes\":[],\"stats\":{\"errorCount\":0,\"runCount\":0},\"triggers\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4},\"integrations\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"body\":\"<p>{{data}}</p>\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceViewId\":\"59cc5c628246c6caed4b16c1\",\"id\":\"59cc5c628246c6caed4b16c1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"layoutId\":\"59cc5cad8246c6caed4b16c2\",\"name\":\"My Page View\",\"viewTags\":{\"customKey\":\"customValue\"},\"viewType\":\"page\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}}";
+    unknown_field_is_kept_by_credential_patch : CredentialPatch =
+    "{\"azureConfig\":{\"account\":\"my account\",\"accountKey\":\"123abc\"},\"enabled\":true}";
+    unknown_field_is_kept_by_credential_post : CredentialPost =
+    "{\"azureConfig\":{\"account\":\"my account\",\"accountKey\":\"123abc\"},\"enabled\":true,\"name\":\"locker\",\"type\":\"azure\"}";
+    unknown_field_is_kept_by_credentials : Credentials =
+    "{\"count\":1,\"items\":[{\"applicationId\":\"575ece2b7ae143cd83dc4a9c\",\"azureConfig\":{\"account\":\"my account\"},\"createdById\":\"575ece2b7ae143cd83dc4a9d\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ece2b7ae143cd83dc4a9d\",\"lastUpdatedByType\":\"user\",\"name\":\"Dave\",\"type\":\"azure\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":5}";
+    unknown_field_is_kept_by_error : Error2 =
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}";
+    unknown_field_is_kept_by_success : Success = "{\"success\":true}";
+}
+keeps_unknown_values! {
+    unknown_value_is_kept_by_api_token_creator_type : ApiTokenCreatorType;
+    unknown_value_is_kept_by_api_token_default_role : ApiTokenDefaultRole;
+    unknown_value_is_kept_by_api_token_org_roles_item_application_roles_item_role :
+    ApiTokenOrgRolesItemApplicationRolesItemRole;
+    unknown_value_is_kept_by_api_token_org_roles_item_dashboard_roles_item_role :
+    ApiTokenOrgRolesItemDashboardRolesItemRole;
+    unknown_value_is_kept_by_api_token_org_roles_item_org_id_variant2 :
+    ApiTokenOrgRolesItemOrgIdVariant2;
+    unknown_value_is_kept_by_api_token_org_roles_item_role : ApiTokenOrgRolesItemRole;
+    unknown_value_is_kept_by_api_token_owner_type : ApiTokenOwnerType;
+    unknown_value_is_kept_by_api_token_patch_default_role : ApiTokenPatchDefaultRole;
+    unknown_value_is_kept_by_api_token_patch_org_roles_item_application_roles_item_role :
+    ApiTokenPatchOrgRolesItemApplicationRolesItemRole;
+    unknown_value_is_kept_by_api_token_patch_org_roles_item_dashboard_roles_item_role :
+    ApiTokenPatchOrgRolesItemDashboardRolesItemRole;
+    unknown_value_is_kept_by_api_token_patch_org_roles_item_org_id_variant2 :
+    ApiTokenPatchOrgRolesItemOrgIdVariant2;
+    unknown_value_is_kept_by_api_token_patch_org_roles_item_role :
+    ApiTokenPatchOrgRolesItemRole; unknown_value_is_kept_by_api_token_patch_status :
+    ApiTokenPatchStatus; unknown_value_is_kept_by_api_token_post_default_role :
+    ApiTokenPostDefaultRole;
+    unknown_value_is_kept_by_api_token_post_org_roles_item_application_roles_item_role :
+    ApiTokenPostOrgRolesItemApplicationRolesItemRole;
+    unknown_value_is_kept_by_api_token_post_org_roles_item_dashboard_roles_item_role :
+    ApiTokenPostOrgRolesItemDashboardRolesItemRole;
+    unknown_value_is_kept_by_api_token_post_org_roles_item_org_id_variant2 :
+    ApiTokenPostOrgRolesItemOrgIdVariant2;
+    unknown_value_is_kept_by_api_token_post_org_roles_item_role :
+    ApiTokenPostOrgRolesItemRole;
+    unknown_value_is_kept_by_api_token_post_scope_item_variant1_variant2 :
+    ApiTokenPostScopeItemVariant1Variant2;
+    unknown_value_is_kept_by_api_token_post_scope_item_variant3 :
+    ApiTokenPostScopeItemVariant3; unknown_value_is_kept_by_api_token_post_status :
+    ApiTokenPostStatus; unknown_value_is_kept_by_api_token_status : ApiTokenStatus;
+    unknown_value_is_kept_by_api_tokens_owner_type : ApiTokensOwnerType;
+    unknown_value_is_kept_by_api_tokens_sort_direction : ApiTokensSortDirection;
+    unknown_value_is_kept_by_credential_created_by_type : CredentialCreatedByType;
+    unknown_value_is_kept_by_credential_git_config_type : CredentialGitConfigType;
+    unknown_value_is_kept_by_credential_http_config_auth_method :
+    CredentialHttpConfigAuthMethod;
+    unknown_value_is_kept_by_credential_jwt_config_algorithm :
+    CredentialJwtConfigAlgorithm;
+    unknown_value_is_kept_by_credential_last_updated_by_type :
+    CredentialLastUpdatedByType;
+    unknown_value_is_kept_by_credential_patch_git_config_type :
+    CredentialPatchGitConfigType;
+    unknown_value_is_kept_by_credential_patch_http_config_auth_method :
+    CredentialPatchHttpConfigAuthMethod;
+    unknown_value_is_kept_by_credential_patch_jwt_config_algorithm :
+    CredentialPatchJwtConfigAlgorithm;
+    unknown_value_is_kept_by_credential_patch_sql_config_system :
+    CredentialPatchSqlConfigSystem;
+    unknown_value_is_kept_by_credential_post_git_config_type :
+    CredentialPostGitConfigType;
+    unknown_value_is_kept_by_credential_post_http_config_auth_method :
+    CredentialPostHttpConfigAuthMethod;
+    unknown_value_is_kept_by_credential_post_jwt_config_algorithm :
+    CredentialPostJwtConfigAlgorithm;
+    unknown_value_is_kept_by_credential_post_sql_config_system :
+    CredentialPostSqlConfigSystem; unknown_value_is_kept_by_credential_post_type :
+    CredentialPostType; unknown_value_is_kept_by_credential_sql_config_system :
+    CredentialSqlConfigSystem; unknown_value_is_kept_by_credential_type : CredentialType;
+    unknown_value_is_kept_by_credentials_sort_direction : CredentialsSortDirection;
+    unknown_value_is_kept_by_integration_integration_type : IntegrationIntegrationType;
+    unknown_value_is_kept_by_integration_mqtt_config_protocol :
+    IntegrationMqttConfigProtocol;
+    unknown_value_is_kept_by_integration_mqtt_config_protocol_version :
+    IntegrationMqttConfigProtocolVersion;
+    unknown_value_is_kept_by_integrations_sort_direction : IntegrationsSortDirection;
+    unknown_value_is_kept_by_workflow_category : WorkflowCategory;
+    unknown_value_is_kept_by_workflow_created_by_type : WorkflowCreatedByType;
+    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_variant1_type :
+    WorkflowCustomNodeConfigFieldsItemVariant1Type;
+    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_variant2_type :
+    WorkflowCustomNodeConfigFieldsItemVariant2Type;
+    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_variant3_type :
+    WorkflowCustomNodeConfigFieldsItemVariant3Type;
+    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_variant4_type :
+    WorkflowCustomNodeConfigFieldsItemVariant4Type;
+    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_variant5_type :
+    WorkflowCustomNodeConfigFieldsItemVariant5Type;
+    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_variant6_type :
+    WorkflowCustomNodeConfigFieldsItemVariant6Type;
+    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_variant7_type :
+    WorkflowCustomNodeConfigFieldsItemVariant7Type;
+    unknown_value_is_kept_by_workflow_custom_node_config_result_mode :
+    WorkflowCustomNodeConfigResultMode;
+    unknown_value_is_kept_by_workflow_custom_node_supports_item :
+    WorkflowCustomNodeSupportsItem; unknown_value_is_kept_by_workflow_flow_class :
+    WorkflowFlowClass; unknown_value_is_kept_by_workflow_last_updated_by_type :
+    WorkflowLastUpdatedByType;
+    unknown_value_is_kept_by_workflow_triggers_item_variant10_meta_category :
+    WorkflowTriggersItemVariant10MetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_variant10_meta_name :
+    WorkflowTriggersItemVariant10MetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_variant10_type :
+    WorkflowTriggersItemVariant10Type;
+    unknown_value_is_kept_by_workflow_triggers_item_variant11_meta_category :
+    WorkflowTriggersItemVariant11MetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_variant11_meta_name :
+    WorkflowTriggersItemVariant11MetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_variant11_type :
+    WorkflowTriggersItemVariant11Type;
+    unknown_value_is_kept_by_workflow_triggers_item_variant12_meta_category :
+    WorkflowTriggersItemVariant12MetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_variant12_meta_name :
+    WorkflowTriggersItemVariant12MetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_variant12_type :
+    WorkflowTriggersItemVariant12Type;
+    unknown_value_is_kept_by_workflow_triggers_item_variant13_config_scope :
+    WorkflowTriggersItemVariant13ConfigScope;
+    unknown_value_is_kept_by_workflow_triggers_item_variant13_meta_category :
+    WorkflowTriggersItemVariant13MetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_variant13_meta_name :
+    WorkflowTriggersItemVariant13MetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_variant13_type :
+    WorkflowTriggersItemVariant13Type;
+    unknown_value_is_kept_by_workflow_triggers_item_variant14_config_integration_id :
+    WorkflowTriggersItemVariant14ConfigIntegrationId;
+    unknown_value_is_kept_by_workflow_triggers_item_variant14_meta_category :
+    WorkflowTriggersItemVariant14MetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_variant14_meta_name :
+    WorkflowTriggersItemVariant14MetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_variant14_type :
+    WorkflowTriggersItemVariant14Type;
+    unknown_value_is_kept_by_workflow_triggers_item_variant15_config_sync_types_item :
+    WorkflowTriggersItemVariant15ConfigSyncTypesItem;
+    unknown_value_is_kept_by_workflow_triggers_item_variant15_meta_category :
+    WorkflowTriggersItemVariant15MetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_variant15_meta_name :
+    WorkflowTriggersItemVariant15MetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_variant15_type :
+    WorkflowTriggersItemVariant15Type;
+    unknown_value_is_kept_by_workflow_triggers_item_variant16_meta_category :
+    WorkflowTriggersItemVariant16MetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_variant16_meta_name :
+    WorkflowTriggersItemVariant16MetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_variant16_type :
+    WorkflowTriggersItemVariant16Type;
+    unknown_value_is_kept_by_workflow_triggers_item_variant17_meta_category :
+    WorkflowTriggersItemVariant17MetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_variant17_meta_name :
+    WorkflowTriggersItemVariant17MetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_variant17_type :
+    WorkflowTriggersItemVariant17Type;
+    unknown_value_is_kept_by_workflow_triggers_item_variant18_config_method :
+    WorkflowTriggersItemVariant18ConfigMethod;
+    unknown_value_is_kept_by_workflow_triggers_item_variant18_meta_category :
+    WorkflowTriggersItemVariant18MetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_variant18_meta_name :
+    WorkflowTriggersItemVariant18MetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_variant18_type :
+    WorkflowTriggersItemVariant18Type;
+    unknown_value_is_kept_by_workflow_triggers_item_variant19_meta_category :
+    WorkflowTriggersItemVariant19MetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_variant19_meta_name :
+    WorkflowTriggersItemVariant19MetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_variant19_meta_parse_by :
+    WorkflowTriggersItemVariant19MetaParseBy;
+    unknown_value_is_kept_by_workflow_triggers_item_variant19_type :
+    WorkflowTriggersItemVariant19Type;
+    unknown_value_is_kept_by_workflow_triggers_item_variant1_meta_category :
+    WorkflowTriggersItemVariant1MetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_variant1_meta_name :
+    WorkflowTriggersItemVariant1MetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_variant1_type :
+    WorkflowTriggersItemVariant1Type;
+    unknown_value_is_kept_by_workflow_triggers_item_variant20_config_snmp_trap_config_user_auth_method
+    : WorkflowTriggersItemVariant20ConfigSnmpTrapConfigUserAuthMethod;
+    unknown_value_is_kept_by_workflow_triggers_item_variant20_config_snmp_trap_config_user_encryption_method
+    : WorkflowTriggersItemVariant20ConfigSnmpTrapConfigUserEncryptionMethod;
+    unknown_value_is_kept_by_workflow_triggers_item_variant20_config_snmp_trap_config_user_security_level
+    : WorkflowTriggersItemVariant20ConfigSnmpTrapConfigUserSecurityLevel;
+    unknown_value_is_kept_by_workflow_triggers_item_variant20_meta_category :
+    WorkflowTriggersItemVariant20MetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_variant20_meta_name :
+    WorkflowTriggersItemVariant20MetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_variant20_type :
+    WorkflowTriggersItemVariant20Type;
+    unknown_value_is_kept_by_workflow_triggers_item_variant21_meta_category :
+    WorkflowTriggersItemVariant21MetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_variant21_meta_name :
+    WorkflowTriggersItemVariant21MetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_variant21_meta_timer_type_select :
+    WorkflowTriggersItemVariant21MetaTimerTypeSelect;
+    unknown_value_is_kept_by_workflow_triggers_item_variant21_type :
+    WorkflowTriggersItemVariant21Type;
+    unknown_value_is_kept_by_workflow_triggers_item_variant22_meta_category :
+    WorkflowTriggersItemVariant22MetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_variant22_meta_device_id_variant2 :
+    WorkflowTriggersItemVariant22MetaDeviceIdVariant2;
+    unknown_value_is_kept_by_workflow_triggers_item_variant22_meta_name :
+    WorkflowTriggersItemVariant22MetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_variant22_type :
+    WorkflowTriggersItemVariant22Type;
+    unknown_value_is_kept_by_workflow_triggers_item_variant2_meta_category :
+    WorkflowTriggersItemVariant2MetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_variant2_meta_name :
+    WorkflowTriggersItemVariant2MetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_variant2_type :
+    WorkflowTriggersItemVariant2Type;
+    unknown_value_is_kept_by_workflow_triggers_item_variant3_meta_category :
+    WorkflowTriggersItemVariant3MetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_variant3_meta_name :
+    WorkflowTriggersItemVariant3MetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_variant3_type :
+    WorkflowTriggersItemVariant3Type;
+    unknown_value_is_kept_by_workflow_triggers_item_variant4_meta_category :
+    WorkflowTriggersItemVariant4MetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_variant4_meta_name :
+    WorkflowTriggersItemVariant4MetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_variant4_type :
+    WorkflowTriggersItemVariant4Type;
+    unknown_value_is_kept_by_workflow_triggers_item_variant5_meta_category :
+    WorkflowTriggersItemVariant5MetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_variant5_meta_name :
+    WorkflowTriggersItemVariant5MetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_variant5_type :
+    WorkflowTriggersItemVariant5Type;
+    unknown_value_is_kept_by_workflow_triggers_item_variant6_config_batch_behavior :
+    WorkflowTriggersItemVariant6ConfigBatchBehavior;
+    unknown_value_is_kept_by_workflow_triggers_item_variant6_config_trigger_on :
+    WorkflowTriggersItemVariant6ConfigTriggerOn;
+    unknown_value_is_kept_by_workflow_triggers_item_variant6_meta_allowed_attribute_type
+    : WorkflowTriggersItemVariant6MetaAllowedAttributeType;
+    unknown_value_is_kept_by_workflow_triggers_item_variant6_meta_category :
+    WorkflowTriggersItemVariant6MetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_variant6_meta_name :
+    WorkflowTriggersItemVariant6MetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_variant6_type :
+    WorkflowTriggersItemVariant6Type;
+    unknown_value_is_kept_by_workflow_triggers_item_variant7_meta_category :
+    WorkflowTriggersItemVariant7MetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_variant7_meta_name :
+    WorkflowTriggersItemVariant7MetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_variant7_type :
+    WorkflowTriggersItemVariant7Type;
+    unknown_value_is_kept_by_workflow_triggers_item_variant8_meta_category :
+    WorkflowTriggersItemVariant8MetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_variant8_meta_name :
+    WorkflowTriggersItemVariant8MetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_variant8_type :
+    WorkflowTriggersItemVariant8Type;
+    unknown_value_is_kept_by_workflow_triggers_item_variant9_meta_category :
+    WorkflowTriggersItemVariant9MetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_variant9_meta_name :
+    WorkflowTriggersItemVariant9MetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_variant9_type :
+    WorkflowTriggersItemVariant9Type;
+    unknown_value_is_kept_by_workflow_version_variant1_created_by_type :
+    WorkflowVersionVariant1CreatedByType;
+    unknown_value_is_kept_by_workflow_version_variant1_custom_node_config_fields_item_variant1_type
+    : WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant1Type;
+    unknown_value_is_kept_by_workflow_version_variant1_custom_node_config_fields_item_variant2_type
+    : WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant2Type;
+    unknown_value_is_kept_by_workflow_version_variant1_custom_node_config_fields_item_variant3_type
+    : WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant3Type;
+    unknown_value_is_kept_by_workflow_version_variant1_custom_node_config_fields_item_variant4_type
+    : WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant4Type;
+    unknown_value_is_kept_by_workflow_version_variant1_custom_node_config_fields_item_variant5_type
+    : WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant5Type;
+    unknown_value_is_kept_by_workflow_version_variant1_custom_node_config_fields_item_variant6_type
+    : WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant6Type;
+    unknown_value_is_kept_by_workflow_version_variant1_custom_node_config_fields_item_variant7_type
+    : WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant7Type;
+    unknown_value_is_kept_by_workflow_version_variant1_custom_node_config_result_mode :
+    WorkflowVersionVariant1CustomNodeConfigResultMode;
+    unknown_value_is_kept_by_workflow_version_variant1_flow_class :
+    WorkflowVersionVariant1FlowClass;
+    unknown_value_is_kept_by_workflow_version_variant1_last_updated_by_type :
+    WorkflowVersionVariant1LastUpdatedByType;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant10_meta_category
+    : WorkflowVersionVariant1TriggersItemVariant10MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant10_meta_name
+    : WorkflowVersionVariant1TriggersItemVariant10MetaName;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant10_type :
+    WorkflowVersionVariant1TriggersItemVariant10Type;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant11_meta_category
+    : WorkflowVersionVariant1TriggersItemVariant11MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant11_meta_name
+    : WorkflowVersionVariant1TriggersItemVariant11MetaName;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant11_type :
+    WorkflowVersionVariant1TriggersItemVariant11Type;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant12_meta_category
+    : WorkflowVersionVariant1TriggersItemVariant12MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant12_meta_name
+    : WorkflowVersionVariant1TriggersItemVariant12MetaName;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant12_type :
+    WorkflowVersionVariant1TriggersItemVariant12Type;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant13_config_scope
+    : WorkflowVersionVariant1TriggersItemVariant13ConfigScope;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant13_meta_category
+    : WorkflowVersionVariant1TriggersItemVariant13MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant13_meta_name
+    : WorkflowVersionVariant1TriggersItemVariant13MetaName;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant13_type :
+    WorkflowVersionVariant1TriggersItemVariant13Type;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant14_config_integration_id
+    : WorkflowVersionVariant1TriggersItemVariant14ConfigIntegrationId;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant14_meta_category
+    : WorkflowVersionVariant1TriggersItemVariant14MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant14_meta_name
+    : WorkflowVersionVariant1TriggersItemVariant14MetaName;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant14_type :
+    WorkflowVersionVariant1TriggersItemVariant14Type;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant15_config_sync_types_item
+    : WorkflowVersionVariant1TriggersItemVariant15ConfigSyncTypesItem;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant15_meta_category
+    : WorkflowVersionVariant1TriggersItemVariant15MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant15_meta_name
+    : WorkflowVersionVariant1TriggersItemVariant15MetaName;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant15_type :
+    WorkflowVersionVariant1TriggersItemVariant15Type;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant16_meta_category
+    : WorkflowVersionVariant1TriggersItemVariant16MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant16_meta_name
+    : WorkflowVersionVariant1TriggersItemVariant16MetaName;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant16_type :
+    WorkflowVersionVariant1TriggersItemVariant16Type;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant17_meta_category
+    : WorkflowVersionVariant1TriggersItemVariant17MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant17_meta_name
+    : WorkflowVersionVariant1TriggersItemVariant17MetaName;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant17_type :
+    WorkflowVersionVariant1TriggersItemVariant17Type;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant18_config_method
+    : WorkflowVersionVariant1TriggersItemVariant18ConfigMethod;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant18_meta_category
+    : WorkflowVersionVariant1TriggersItemVariant18MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant18_meta_name
+    : WorkflowVersionVariant1TriggersItemVariant18MetaName;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant18_type :
+    WorkflowVersionVariant1TriggersItemVariant18Type;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant19_meta_category
+    : WorkflowVersionVariant1TriggersItemVariant19MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant19_meta_name
+    : WorkflowVersionVariant1TriggersItemVariant19MetaName;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant19_meta_parse_by
+    : WorkflowVersionVariant1TriggersItemVariant19MetaParseBy;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant19_type :
+    WorkflowVersionVariant1TriggersItemVariant19Type;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant1_meta_category
+    : WorkflowVersionVariant1TriggersItemVariant1MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant1_meta_name :
+    WorkflowVersionVariant1TriggersItemVariant1MetaName;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant1_type :
+    WorkflowVersionVariant1TriggersItemVariant1Type;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant20_config_snmp_trap_config_user_auth_method
+    : WorkflowVersionVariant1TriggersItemVariant20ConfigSnmpTrapConfigUserAuthMethod;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant20_config_snmp_trap_config_user_encryption_method
+    :
+    WorkflowVersionVariant1TriggersItemVariant20ConfigSnmpTrapConfigUserEncryptionMethod;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant20_config_snmp_trap_config_user_security_level
+    : WorkflowVersionVariant1TriggersItemVariant20ConfigSnmpTrapConfigUserSecurityLevel;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant20_meta_category
+    : WorkflowVersionVariant1TriggersItemVariant20MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant20_meta_name
+    : WorkflowVersionVariant1TriggersItemVariant20MetaName;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant20_type :
+    WorkflowVersionVariant1TriggersItemVariant20Type;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant21_meta_category
+    : WorkflowVersionVariant1TriggersItemVariant21MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant21_meta_name
+    : WorkflowVersionVariant1TriggersItemVariant21MetaName;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant21_meta_timer_type_select
+    : WorkflowVersionVariant1TriggersItemVariant21MetaTimerTypeSelect;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant21_type :
+    WorkflowVersionVariant1TriggersItemVariant21Type;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant22_meta_category
+    : WorkflowVersionVariant1TriggersItemVariant22MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant22_meta_device_id_variant2
+    : WorkflowVersionVariant1TriggersItemVariant22MetaDeviceIdVariant2;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant22_meta_name
+    : WorkflowVersionVariant1TriggersItemVariant22MetaName;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant22_type :
+    WorkflowVersionVariant1TriggersItemVariant22Type;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant2_meta_category
+    : WorkflowVersionVariant1TriggersItemVariant2MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant2_meta_name :
+    WorkflowVersionVariant1TriggersItemVariant2MetaName;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant2_type :
+    WorkflowVersionVariant1TriggersItemVariant2Type;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant3_meta_category
+    : WorkflowVersionVariant1TriggersItemVariant3MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant3_meta_name :
+    WorkflowVersionVariant1TriggersItemVariant3MetaName;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant3_type :
+    WorkflowVersionVariant1TriggersItemVariant3Type;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant4_meta_category
+    : WorkflowVersionVariant1TriggersItemVariant4MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant4_meta_name :
+    WorkflowVersionVariant1TriggersItemVariant4MetaName;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant4_type :
+    WorkflowVersionVariant1TriggersItemVariant4Type;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant5_meta_category
+    : WorkflowVersionVariant1TriggersItemVariant5MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant5_meta_name :
+    WorkflowVersionVariant1TriggersItemVariant5MetaName;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant5_type :
+    WorkflowVersionVariant1TriggersItemVariant5Type;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant6_config_batch_behavior
+    : WorkflowVersionVariant1TriggersItemVariant6ConfigBatchBehavior;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant6_config_trigger_on
+    : WorkflowVersionVariant1TriggersItemVariant6ConfigTriggerOn;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant6_meta_allowed_attribute_type
+    : WorkflowVersionVariant1TriggersItemVariant6MetaAllowedAttributeType;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant6_meta_category
+    : WorkflowVersionVariant1TriggersItemVariant6MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant6_meta_name :
+    WorkflowVersionVariant1TriggersItemVariant6MetaName;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant6_type :
+    WorkflowVersionVariant1TriggersItemVariant6Type;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant7_meta_category
+    : WorkflowVersionVariant1TriggersItemVariant7MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant7_meta_name :
+    WorkflowVersionVariant1TriggersItemVariant7MetaName;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant7_type :
+    WorkflowVersionVariant1TriggersItemVariant7Type;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant8_meta_category
+    : WorkflowVersionVariant1TriggersItemVariant8MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant8_meta_name :
+    WorkflowVersionVariant1TriggersItemVariant8MetaName;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant8_type :
+    WorkflowVersionVariant1TriggersItemVariant8Type;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant9_meta_category
+    : WorkflowVersionVariant1TriggersItemVariant9MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant9_meta_name :
+    WorkflowVersionVariant1TriggersItemVariant9MetaName;
+    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant9_type :
+    WorkflowVersionVariant1TriggersItemVariant9Type;
+    unknown_value_is_kept_by_workflow_version_variant2_flow_class :
+    WorkflowVersionVariant2FlowClass;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant10_meta_category
+    : WorkflowVersionVariant2TriggersItemVariant10MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant10_meta_name
+    : WorkflowVersionVariant2TriggersItemVariant10MetaName;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant10_type :
+    WorkflowVersionVariant2TriggersItemVariant10Type;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant11_meta_category
+    : WorkflowVersionVariant2TriggersItemVariant11MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant11_meta_name
+    : WorkflowVersionVariant2TriggersItemVariant11MetaName;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant11_type :
+    WorkflowVersionVariant2TriggersItemVariant11Type;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant12_meta_category
+    : WorkflowVersionVariant2TriggersItemVariant12MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant12_meta_name
+    : WorkflowVersionVariant2TriggersItemVariant12MetaName;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant12_type :
+    WorkflowVersionVariant2TriggersItemVariant12Type;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant13_config_scope
+    : WorkflowVersionVariant2TriggersItemVariant13ConfigScope;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant13_meta_category
+    : WorkflowVersionVariant2TriggersItemVariant13MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant13_meta_name
+    : WorkflowVersionVariant2TriggersItemVariant13MetaName;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant13_type :
+    WorkflowVersionVariant2TriggersItemVariant13Type;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant14_config_integration_id
+    : WorkflowVersionVariant2TriggersItemVariant14ConfigIntegrationId;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant14_meta_category
+    : WorkflowVersionVariant2TriggersItemVariant14MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant14_meta_name
+    : WorkflowVersionVariant2TriggersItemVariant14MetaName;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant14_type :
+    WorkflowVersionVariant2TriggersItemVariant14Type;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant15_config_sync_types_item
+    : WorkflowVersionVariant2TriggersItemVariant15ConfigSyncTypesItem;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant15_meta_category
+    : WorkflowVersionVariant2TriggersItemVariant15MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant15_meta_name
+    : WorkflowVersionVariant2TriggersItemVariant15MetaName;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant15_type :
+    WorkflowVersionVariant2TriggersItemVariant15Type;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant16_meta_category
+    : WorkflowVersionVariant2TriggersItemVariant16MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant16_meta_name
+    : WorkflowVersionVariant2TriggersItemVariant16MetaName;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant16_type :
+    WorkflowVersionVariant2TriggersItemVariant16Type;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant17_meta_category
+    : WorkflowVersionVariant2TriggersItemVariant17MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant17_meta_name
+    : WorkflowVersionVariant2TriggersItemVariant17MetaName;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant17_type :
+    WorkflowVersionVariant2TriggersItemVariant17Type;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant18_config_method
+    : WorkflowVersionVariant2TriggersItemVariant18ConfigMethod;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant18_meta_category
+    : WorkflowVersionVariant2TriggersItemVariant18MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant18_meta_name
+    : WorkflowVersionVariant2TriggersItemVariant18MetaName;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant18_type :
+    WorkflowVersionVariant2TriggersItemVariant18Type;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant19_meta_category
+    : WorkflowVersionVariant2TriggersItemVariant19MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant19_meta_name
+    : WorkflowVersionVariant2TriggersItemVariant19MetaName;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant19_meta_parse_by
+    : WorkflowVersionVariant2TriggersItemVariant19MetaParseBy;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant19_type :
+    WorkflowVersionVariant2TriggersItemVariant19Type;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant1_meta_category
+    : WorkflowVersionVariant2TriggersItemVariant1MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant1_meta_name :
+    WorkflowVersionVariant2TriggersItemVariant1MetaName;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant1_type :
+    WorkflowVersionVariant2TriggersItemVariant1Type;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant20_config_snmp_trap_config_user_auth_method
+    : WorkflowVersionVariant2TriggersItemVariant20ConfigSnmpTrapConfigUserAuthMethod;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant20_config_snmp_trap_config_user_encryption_method
+    :
+    WorkflowVersionVariant2TriggersItemVariant20ConfigSnmpTrapConfigUserEncryptionMethod;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant20_config_snmp_trap_config_user_security_level
+    : WorkflowVersionVariant2TriggersItemVariant20ConfigSnmpTrapConfigUserSecurityLevel;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant20_meta_category
+    : WorkflowVersionVariant2TriggersItemVariant20MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant20_meta_name
+    : WorkflowVersionVariant2TriggersItemVariant20MetaName;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant20_type :
+    WorkflowVersionVariant2TriggersItemVariant20Type;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant21_meta_category
+    : WorkflowVersionVariant2TriggersItemVariant21MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant21_meta_name
+    : WorkflowVersionVariant2TriggersItemVariant21MetaName;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant21_meta_timer_type_select
+    : WorkflowVersionVariant2TriggersItemVariant21MetaTimerTypeSelect;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant21_type :
+    WorkflowVersionVariant2TriggersItemVariant21Type;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant22_meta_category
+    : WorkflowVersionVariant2TriggersItemVariant22MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant22_meta_device_id_variant2
+    : WorkflowVersionVariant2TriggersItemVariant22MetaDeviceIdVariant2;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant22_meta_name
+    : WorkflowVersionVariant2TriggersItemVariant22MetaName;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant22_type :
+    WorkflowVersionVariant2TriggersItemVariant22Type;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant2_meta_category
+    : WorkflowVersionVariant2TriggersItemVariant2MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant2_meta_name :
+    WorkflowVersionVariant2TriggersItemVariant2MetaName;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant2_type :
+    WorkflowVersionVariant2TriggersItemVariant2Type;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant3_meta_category
+    : WorkflowVersionVariant2TriggersItemVariant3MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant3_meta_name :
+    WorkflowVersionVariant2TriggersItemVariant3MetaName;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant3_type :
+    WorkflowVersionVariant2TriggersItemVariant3Type;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant4_meta_category
+    : WorkflowVersionVariant2TriggersItemVariant4MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant4_meta_name :
+    WorkflowVersionVariant2TriggersItemVariant4MetaName;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant4_type :
+    WorkflowVersionVariant2TriggersItemVariant4Type;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant5_meta_category
+    : WorkflowVersionVariant2TriggersItemVariant5MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant5_meta_name :
+    WorkflowVersionVariant2TriggersItemVariant5MetaName;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant5_type :
+    WorkflowVersionVariant2TriggersItemVariant5Type;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant6_config_batch_behavior
+    : WorkflowVersionVariant2TriggersItemVariant6ConfigBatchBehavior;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant6_config_trigger_on
+    : WorkflowVersionVariant2TriggersItemVariant6ConfigTriggerOn;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant6_meta_allowed_attribute_type
+    : WorkflowVersionVariant2TriggersItemVariant6MetaAllowedAttributeType;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant6_meta_category
+    : WorkflowVersionVariant2TriggersItemVariant6MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant6_meta_name :
+    WorkflowVersionVariant2TriggersItemVariant6MetaName;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant6_type :
+    WorkflowVersionVariant2TriggersItemVariant6Type;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant7_meta_category
+    : WorkflowVersionVariant2TriggersItemVariant7MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant7_meta_name :
+    WorkflowVersionVariant2TriggersItemVariant7MetaName;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant7_type :
+    WorkflowVersionVariant2TriggersItemVariant7Type;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant8_meta_category
+    : WorkflowVersionVariant2TriggersItemVariant8MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant8_meta_name :
+    WorkflowVersionVariant2TriggersItemVariant8MetaName;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant8_type :
+    WorkflowVersionVariant2TriggersItemVariant8Type;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant9_meta_category
+    : WorkflowVersionVariant2TriggersItemVariant9MetaCategory;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant9_meta_name :
+    WorkflowVersionVariant2TriggersItemVariant9MetaName;
+    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant9_type :
+    WorkflowVersionVariant2TriggersItemVariant9Type;
+    unknown_value_is_kept_by_workflow_versions_sort_direction :
+    WorkflowVersionsSortDirection; unknown_value_is_kept_by_workflows_flow_class :
+    WorkflowsFlowClass; unknown_value_is_kept_by_workflows_sort_direction :
+    WorkflowsSortDirection;
 }
 #[test]
 fn secret_debug_is_redacted() {

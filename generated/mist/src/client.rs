@@ -268,6 +268,146 @@ pub(crate) struct Call {
     pub(crate) body: Option<Vec<u8>>,
     pub(crate) idempotent: bool,
 }
+#[allow(dead_code)]
+impl Call {
+    /// A call of `method` to `path`; GET, HEAD, PUT and DELETE may be repeated.
+    pub(crate) fn new(method: reqwest::Method, path: String) -> Self {
+        let idempotent = matches!(method.as_str(), "GET" | "HEAD" | "PUT" | "DELETE");
+        Call {
+            method,
+            path,
+            idempotent,
+            ..Call::default()
+        }
+    }
+    /// Adds a query parameter if it is set.
+    pub(crate) fn query(
+        mut self,
+        name: &'static str,
+        value: Option<&impl std::fmt::Display>,
+    ) -> Self {
+        self.query.extend(value.map(|v| (name, v.to_string())));
+        self
+    }
+    /// Adds a query parameter, with `default` if it is not set.
+    pub(crate) fn query_or(
+        mut self,
+        name: &'static str,
+        value: Option<&impl std::fmt::Display>,
+        default: &str,
+    ) -> Self {
+        self.query.push((
+            name,
+            value.map_or_else(|| default.to_owned(), |v| v.to_string()),
+        ));
+        self
+    }
+    /// Adds a header if it is set.
+    pub(crate) fn header(
+        mut self,
+        name: &'static str,
+        value: Option<&impl std::fmt::Display>,
+    ) -> Self {
+        self.headers.extend(value.map(|v| (name, v.to_string())));
+        self
+    }
+    /// Adds a header, with `default` if it is not set.
+    pub(crate) fn header_or(
+        mut self,
+        name: &'static str,
+        value: Option<&impl std::fmt::Display>,
+        default: &str,
+    ) -> Self {
+        self.headers.push((
+            name,
+            value.map_or_else(|| default.to_owned(), |v| v.to_string()),
+        ));
+        self
+    }
+    /// Adds the JSON body if it is set.
+    pub(crate) fn json(mut self, body: Option<&impl serde::Serialize>) -> Result<Self> {
+        self.body = body.map(encode).transpose()?;
+        Ok(self)
+    }
+}
+/// `send` and `send_with_response` of a request builder, whose `call` assembles the [`Call`];
+/// `$decode` is [`decode`] or [`no_body`].
+#[allow(unused_macros)]
+macro_rules! send {
+    ($ty:ty, $decode:ident) => {
+        #[doc = " Sends the request and returns the decoded answer."]
+        pub async fn send(self) -> crate::Result<$ty> {
+            self.send_with_response()
+                .await
+                .map(|response| response.data)
+        }
+        #[doc = " Sends the request and returns the answer with its status and headers."]
+        pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<$ty>> {
+            let raw = self.client.execute(self.call()?).await?;
+            crate::client::$decode(raw)
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use send;
+/// The builder method of an optional parameter: `setter! { "doc", field, Type }` takes any
+/// `impl Into<Type>`.
+#[allow(unused_macros)]
+macro_rules! setter {
+    ($doc:literal, $field:ident, $ty:ty) => {
+        #[doc = $doc]
+        pub fn $field(mut self, value: impl Into<$ty>) -> Self {
+            self.$field = Some(value.into());
+            self
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use setter;
+/// The page a paginated request starts at: the one set on it, else `default`.
+#[allow(dead_code)]
+pub(crate) fn first_page(page: Option<&impl std::fmt::Display>, default: u64) -> u64 {
+    page.and_then(|p| p.to_string().parse().ok())
+        .unwrap_or(default)
+}
+/// Every item across all pages: `fetch(page)` answers one page's items and the server's total
+/// count. Pages are requested from `first` on until the total is reached or a page comes back
+/// empty; an error ends the stream after it is yielded.
+#[allow(dead_code)]
+pub(crate) fn paginate<'a, T: 'a, F, Fut>(
+    first: u64,
+    fetch: F,
+) -> impl futures_core::Stream<Item = Result<T>> + 'a
+where
+    F: Fn(u64) -> Fut + 'a,
+    Fut: std::future::Future<Output = Result<(Vec<T>, Option<i64>)>> + 'a,
+{
+    let state = (fetch, first, 0u64, std::collections::VecDeque::new(), false);
+    futures_util::stream::unfold(
+        state,
+        |(fetch, mut page, mut seen, mut buffer, mut done)| async move {
+            loop {
+                if let Some(item) = buffer.pop_front() {
+                    return Some((Ok(item), (fetch, page, seen, buffer, done)));
+                }
+                if done {
+                    return None;
+                }
+                match fetch(page).await {
+                    Ok((items, total)) => {
+                        seen += items.len() as u64;
+                        page += 1;
+                        done = items.is_empty() || total.is_some_and(|t| seen >= t.max(0) as u64);
+                        buffer.extend(items);
+                    }
+                    Err(error) => {
+                        return Some((Err(error), (fetch, page, seen, buffer, true)));
+                    }
+                }
+            }
+        },
+    )
+}
 /// A raw successful answer.
 pub(crate) struct Raw {
     pub(crate) status: u16,
@@ -397,12 +537,12 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(raw: Raw) -> Result<ApiResp
 }
 /// Answers without a documented body: whatever the server sends is ignored.
 #[allow(dead_code)]
-pub(crate) fn no_body(raw: Raw) -> ApiResponse<()> {
-    ApiResponse {
+pub(crate) fn no_body(raw: Raw) -> Result<ApiResponse<()>> {
+    Ok(ApiResponse {
         status: raw.status,
         headers: raw.headers,
         data: (),
-    }
+    })
 }
 /// Serialises a request body.
 pub(crate) fn encode<T: serde::Serialize>(body: &T) -> Result<Vec<u8>> {
@@ -411,7 +551,8 @@ pub(crate) fn encode<T: serde::Serialize>(body: &T) -> Result<Vec<u8>> {
 }
 /// Percent-encodes a path parameter as exactly one segment: `/`, `?`, `#` and `%` are encoded,
 /// and values that URL parsers would treat as navigation (`.`, `..`, empty) are refused.
-pub(crate) fn segment(name: &str, value: &str) -> Result<String> {
+pub(crate) fn segment(name: &str, value: &impl std::fmt::Display) -> Result<String> {
+    let value = value.to_string();
     if value.is_empty() || value == "." || value == ".." {
         return Err(Error::InvalidArgument(format!(
             "path parameter `{name}` cannot be {value:?}"

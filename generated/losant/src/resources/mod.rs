@@ -11,36 +11,36 @@ pub mod user_api_tokens;
 impl crate::Client {
     /// The actions of the Application API Token resource.
     pub fn application_api_token(&self) -> application_api_token::ApplicationApiTokenResource<'_> {
-        application_api_token::ApplicationApiTokenResource::new(self)
+        application_api_token::ApplicationApiTokenResource { client: self }
     }
     /// The actions of the Application API Tokens resource.
     pub fn application_api_tokens(
         &self,
     ) -> application_api_tokens::ApplicationApiTokensResource<'_> {
-        application_api_tokens::ApplicationApiTokensResource::new(self)
+        application_api_tokens::ApplicationApiTokensResource { client: self }
     }
     /// The actions of the Service Credential resource.
     pub fn credential(&self) -> credential::CredentialResource<'_> {
-        credential::CredentialResource::new(self)
+        credential::CredentialResource { client: self }
     }
     /// The actions of the Service Credentials resource.
     pub fn credentials(&self) -> credentials::CredentialsResource<'_> {
-        credentials::CredentialsResource::new(self)
+        credentials::CredentialsResource { client: self }
     }
     /// The actions of the Instance API Token resource.
     pub fn instance_api_token(&self) -> instance_api_token::InstanceApiTokenResource<'_> {
-        instance_api_token::InstanceApiTokenResource::new(self)
+        instance_api_token::InstanceApiTokenResource { client: self }
     }
     /// The actions of the Instance API Tokens resource.
     pub fn instance_api_tokens(&self) -> instance_api_tokens::InstanceApiTokensResource<'_> {
-        instance_api_tokens::InstanceApiTokensResource::new(self)
+        instance_api_tokens::InstanceApiTokensResource { client: self }
     }
     /// The actions of the User API Token resource.
     pub fn user_api_token(&self) -> user_api_token::UserApiTokenResource<'_> {
-        user_api_token::UserApiTokenResource::new(self)
+        user_api_token::UserApiTokenResource { client: self }
     }
     /// The actions of the User API Tokens resource.
     pub fn user_api_tokens(&self) -> user_api_tokens::UserApiTokensResource<'_> {
-        user_api_tokens::UserApiTokensResource::new(self)
+        user_api_tokens::UserApiTokensResource { client: self }
     }
 }

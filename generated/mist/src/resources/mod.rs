@@ -5,10 +5,10 @@ pub mod self_api_token;
 impl crate::Client {
     /// The actions of the Orgs API Tokens resource.
     pub fn orgs_api_tokens(&self) -> orgs_api_tokens::OrgsApiTokensResource<'_> {
-        orgs_api_tokens::OrgsApiTokensResource::new(self)
+        orgs_api_tokens::OrgsApiTokensResource { client: self }
     }
     /// The actions of the Self API Token resource.
     pub fn self_api_token(&self) -> self_api_token::SelfApiTokenResource<'_> {
-        self_api_token::SelfApiTokenResource::new(self)
+        self_api_token::SelfApiTokenResource { client: self }
     }
 }
