@@ -692,11 +692,31 @@ fn lower_action(
             }
         }
     }
-    let response_example = success.and_then(|s| {
+    let mut response_example = success.and_then(|s| {
         s.example
             .clone()
             .or_else(|| s.schema.as_ref().and_then(|sc| schema_example(spec, sc)))
     });
+    // The paging test repeats the answer's first item: an answer without one gets the
+    // smallest item its schema accepts.
+    if let (Some(pg), Some(Value::Object(answer)), Some(schema)) = (
+        &a.paginated,
+        &mut response_example,
+        success.and_then(|s| s.schema.as_ref()),
+    ) {
+        let has_item = answer
+            .get(&pg.items)
+            .and_then(Value::as_array)
+            .is_some_and(|items| !items.is_empty());
+        let item_schema = resolve(spec, schema)
+            .get("properties")
+            .and_then(|p| p.get(&pg.items))
+            .and_then(|p| p.get("items"));
+        if let (false, Some(item_schema)) = (has_item, item_schema) {
+            let item = schema_example(spec, item_schema).unwrap_or(Value::Null);
+            answer.insert(pg.items.clone(), Value::Array(vec![item]));
+        }
+    }
     let mut errors = Vec::new();
     let mut codes = Vec::new();
     for e in a.errors.iter().chain(spec.api.errors.iter()) {
@@ -782,4 +802,82 @@ fn schema_example(spec: &Spec, s: &Value) -> Option<Value> {
         .and_then(Value::as_array)
         .and_then(|e| e.first())
         .cloned()
+        .or_else(|| Some(minimal_instance(spec, s, 0)))
+}
+
+/// The smallest value a schema accepts, for the tests of actions whose spec shows no example:
+/// the schema's own example, default, const or first enum value where it has one, else only the
+/// required properties, empty arrays, zero numbers, `false`, and date-time, date and uuid
+/// strings of the right form.
+fn minimal_instance(spec: &Spec, s: &Value, depth: usize) -> Value {
+    let s = resolve(spec, s);
+    if depth > crate::validate::MAX_SCHEMA_DEPTH {
+        return Value::Null;
+    }
+    let first = |key: &str| s.get(key).and_then(Value::as_array).and_then(|a| a.first());
+    if let Some(v) = first("examples").or_else(|| s.get("default")).or_else(|| s.get("const")) {
+        return v.clone();
+    }
+    if let Some(v) = first("enum") {
+        return v.clone();
+    }
+    if let Some(alt) = first("oneOf").or_else(|| first("anyOf")) {
+        return minimal_instance(spec, alt, depth + 1);
+    }
+    if let Some(Value::Array(parts)) = s.get("allOf") {
+        let mut merged = serde_json::Map::new();
+        for part in parts {
+            if let Value::Object(m) = minimal_instance(spec, part, depth + 1) {
+                merged.extend(m);
+            }
+        }
+        return Value::Object(merged);
+    }
+    let ty = match s.get("type") {
+        Some(Value::String(t)) => t.as_str(),
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| *t != "null")
+            .unwrap_or("null"),
+        _ if s.get("properties").is_some() => "object",
+        _ => "",
+    };
+    match ty {
+        "object" => {
+            let mut out = serde_json::Map::new();
+            let props = s.get("properties");
+            for name in s
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
+                let value = props
+                    .and_then(|p| p.get(name))
+                    .map_or(Value::Null, |p| minimal_instance(spec, p, depth + 1));
+                out.insert(name.to_string(), value);
+            }
+            Value::Object(out)
+        }
+        "array" => {
+            let n = s.get("minItems").and_then(Value::as_u64).unwrap_or(0).min(4) as usize;
+            let item = s.get("items").map_or(Value::Null, |i| minimal_instance(spec, i, depth + 1));
+            Value::Array(vec![item; n])
+        }
+        "string" => Value::String(
+            match s.get("format").and_then(Value::as_str) {
+                Some("date-time") => "1970-01-01T00:00:00Z",
+                Some("date") => "1970-01-01",
+                Some("uuid") => "00000000-0000-0000-0000-000000000000",
+                _ => "",
+            }
+            .to_string(),
+        ),
+        "integer" | "number" => s.get("minimum").cloned().unwrap_or(Value::from(0)),
+        "boolean" => Value::Bool(false),
+        "null" => Value::Null,
+        _ => Value::Object(serde_json::Map::new()),
+    }
 }

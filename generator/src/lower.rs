@@ -93,6 +93,8 @@ pub struct CrateIr {
     pub examples: Vec<ExampleCase>,
     /// Whether any model uses a date-time.
     pub uses_datetime: bool,
+    /// Whether any field is optional and nullable (read through `support::present`).
+    pub uses_present: bool,
     /// A `recursion_limit` for crates whose types nest deeper than rustc's default allows.
     pub recursion_limit: Option<usize>,
     /// Structs to probe with an unknown field.
@@ -246,6 +248,7 @@ pub fn lower(spec: &Spec) -> CrateIr {
         named: HashMap::new(),
         request_named: HashMap::new(),
         uses_datetime: false,
+        uses_present: false,
         cycles: cyclic_schemas(spec),
         late_models: Vec::new(),
     };
@@ -321,6 +324,7 @@ pub fn lower(spec: &Spec) -> CrateIr {
         models,
         examples,
         uses_datetime: l.uses_datetime,
+        uses_present: l.uses_present,
         recursion_limit,
         unknown_fields,
         enums,
@@ -433,6 +437,7 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) named: HashMap<String, String>,
     pub(crate) request_named: HashMap<String, String>,
     pub(crate) uses_datetime: bool,
+    pub(crate) uses_present: bool,
     pub(crate) cycles: HashSet<String>,
     /// Models defined while lowering resources that belong to the models module (request
     /// variants of named schemas).
@@ -647,6 +652,7 @@ impl Lowerer<'_> {
                     inner = format!("Box<{inner}>");
                 }
             }
+            self.uses_present |= !is_required && nullable;
             let (ty, serde) = match (is_required, nullable) {
                 (true, false) => (inner, String::new()),
                 (true, true) => (format!("Option<{inner}>"), String::new()),
