@@ -815,7 +815,10 @@ fn minimal_instance(spec: &Spec, s: &Value, depth: usize) -> Value {
         return Value::Null;
     }
     let first = |key: &str| s.get(key).and_then(Value::as_array).and_then(|a| a.first());
-    if let Some(v) = first("examples").or_else(|| s.get("default")).or_else(|| s.get("const")) {
+    if let Some(v) = first("examples")
+        .or_else(|| s.get("default"))
+        .or_else(|| s.get("const"))
+    {
         return v.clone();
     }
     if let Some(v) = first("enum") {
@@ -862,8 +865,14 @@ fn minimal_instance(spec: &Spec, s: &Value, depth: usize) -> Value {
             Value::Object(out)
         }
         "array" => {
-            let n = s.get("minItems").and_then(Value::as_u64).unwrap_or(0).min(4) as usize;
-            let item = s.get("items").map_or(Value::Null, |i| minimal_instance(spec, i, depth + 1));
+            let n = s
+                .get("minItems")
+                .and_then(Value::as_u64)
+                .unwrap_or(0)
+                .min(4) as usize;
+            let item = s
+                .get("items")
+                .map_or(Value::Null, |i| minimal_instance(spec, i, depth + 1));
             Value::Array(vec![item; n])
         }
         "string" => Value::String(

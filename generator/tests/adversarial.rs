@@ -88,7 +88,12 @@ fn the_adversarial_spec_builds_passes_its_tests_and_clippy() {
     // The pages keep every description, summary and scope, escaped for their place.
     let spec = sdkgen::load_checked(root, "spec/adversarial").unwrap();
     let page = std::fs::read_to_string(krate.join("docs/crate.md")).unwrap();
-    for (name, action) in &spec.resources[0].actions {
+    let hostile = spec
+        .resources
+        .iter()
+        .find(|r| r.name == "crate")
+        .expect("the adversarial spec has the `crate` resource");
+    for (name, action) in &hostile.actions {
         for p in &action.params {
             assert!(
                 page.contains(&sdkgen::markdown::cell(&p.description)),
