@@ -19,7 +19,7 @@ pub fn validate(spec: &Spec, src: &SourceMap) -> Vec<Diagnostic> {
         spec,
         src,
         diags: Vec::new(),
-        validators: HashMap::new(),
+        value_checks: Vec::new(),
         root: definitions_root(spec),
     };
     v.api();
@@ -27,15 +27,26 @@ pub fn validate(spec: &Spec, src: &SourceMap) -> Vec<Diagnostic> {
     v.refs();
     v.resources();
     v.schema_values();
+    v.run_value_checks();
     v.diags
+}
+
+/// A default, example or enum value to check against its schema; the checks run together at
+/// the end, on all cores, each distinct schema compiled once.
+struct ValueCheck {
+    schema: Value,
+    value: Value,
+    path: String,
+    what: String,
+    ignore_enum: bool,
 }
 
 struct Validator<'a> {
     spec: &'a Spec,
     src: &'a SourceMap,
     diags: Vec<Diagnostic>,
-    /// Compiled validators by the JSON text of their schema, so repeated schemas compile once.
-    validators: HashMap<String, Result<jsonschema::Validator, String>>,
+    /// Value checks found so far (see [`ValueCheck`]).
+    value_checks: Vec<ValueCheck>,
     root: Value,
 }
 
@@ -768,24 +779,7 @@ impl Validator<'_> {
         }
     }
 
-    fn reachable_definitions(&self, start: Vec<String>) -> Value {
-        let mut out = serde_json::Map::new();
-        let mut stack = start;
-        while let Some(name) = stack.pop() {
-            if out.contains_key(&name) {
-                continue;
-            }
-            if let Some(def) = self.root.get(&name) {
-                let mut refs = Vec::new();
-                pointer_refs(def, &mut refs);
-                stack.extend(refs);
-                out.insert(name, def.clone());
-            }
-        }
-        Value::Object(out)
-    }
-
-    /// Validates `value` against `schema` with the `jsonschema` crate; reports each failure.
+    /// Records a check of `value` against `schema` (run by [`Self::run_value_checks`]).
     fn check_value(
         &mut self,
         schema: &Value,
@@ -794,51 +788,117 @@ impl Validator<'_> {
         what: &str,
         ignore_enum: bool,
     ) {
-        let mut schema = rewrite_refs(schema);
-        if ignore_enum {
-            if let Value::Object(m) = &mut schema {
-                m.remove("enum");
+        self.value_checks.push(ValueCheck {
+            schema: schema.clone(),
+            value: value.clone(),
+            path: path.to_string(),
+            what: what.to_string(),
+            ignore_enum,
+        });
+    }
+
+    /// Validates every recorded value with the `jsonschema` crate, on all cores; each distinct
+    /// schema compiles once. Each failure is reported at its value's path, in recorded order.
+    fn run_value_checks(&mut self) {
+        let checks = std::mem::take(&mut self.value_checks);
+        let root = &self.root;
+        let prepared = crate::par::parallel(checks.len(), |i| {
+            let schema = prepare_schema(root, &checks[i].schema, checks[i].ignore_enum);
+            (schema.to_string(), schema)
+        });
+        // Group the checks by schema text, in order of first use.
+        let mut groups: Vec<(Value, Vec<usize>)> = Vec::new();
+        let mut by_key: HashMap<String, usize> = HashMap::new();
+        for (i, (key, schema)) in prepared.into_iter().enumerate() {
+            match by_key.get(&key) {
+                Some(&g) => groups[g].1.push(i),
+                None => {
+                    by_key.insert(key, groups.len());
+                    groups.push((schema, vec![i]));
+                }
             }
         }
-        let start = schema_refs_start(&schema);
-        if let Value::Object(m) = &mut schema {
-            m.remove("$schema");
-            // Only the definitions this schema reaches: compiling every schema of the spec
-            // into each validator would make validation quadratic.
-            m.insert("definitions".into(), self.reachable_definitions(start));
-            m.insert(
-                "$schema".into(),
-                json!("http://json-schema.org/draft-07/schema#"),
-            );
-        }
-        let key = schema.to_string();
-        let compiled = self.validators.entry(key).or_insert_with(|| {
-            jsonschema::options()
+        let results = crate::par::parallel(groups.len(), |g| {
+            let (schema, members) = &groups[g];
+            let compiled = jsonschema::options()
                 .with_draft(jsonschema::Draft::Draft7)
                 .should_validate_formats(true)
-                .build(&schema)
-                .map_err(|e| e.to_string())
-        });
-        let errors: Vec<String> = match compiled {
-            Ok(validator) => validator
-                .iter_errors(value)
-                .take(5)
-                .map(|e| {
-                    let at = e.instance_path().to_string();
-                    if at.is_empty() {
-                        e.to_string()
-                    } else {
-                        format!("at `{at}`: {e}")
-                    }
+                .build(schema);
+            // A schema that does not compile is reported once, by the schema check.
+            let Ok(validator) = compiled else {
+                return Vec::new();
+            };
+            members
+                .iter()
+                .map(|&i| {
+                    let errors: Vec<String> = validator
+                        .iter_errors(&checks[i].value)
+                        .take(5)
+                        .map(|e| {
+                            let at = e.instance_path().to_string();
+                            if at.is_empty() {
+                                e.to_string()
+                            } else {
+                                format!("at `{at}`: {e}")
+                            }
+                        })
+                        .collect();
+                    (i, errors)
                 })
-                .collect(),
-            // A schema that does not compile is reported once, by the schema check below.
-            Err(_) => return,
-        };
-        for e in errors {
-            self.push(path, format!("{what} does not match its schema: {e}"));
+                .collect::<Vec<_>>()
+        });
+        let mut found: Vec<(usize, Vec<String>)> = results.into_iter().flatten().collect();
+        found.sort_by_key(|(i, _)| *i);
+        for (i, errors) in found {
+            let check = &checks[i];
+            for e in errors {
+                self.push(
+                    &check.path,
+                    format!("{} does not match its schema: {e}", check.what),
+                );
+            }
         }
     }
+}
+
+/// A spec schema as a standalone draft-07 schema: refs rewritten to `#/definitions/...` and only
+/// the definitions it reaches attached (attaching every schema of the spec to each validator
+/// would make validation quadratic).
+fn prepare_schema(root: &Value, schema: &Value, ignore_enum: bool) -> Value {
+    let mut schema = rewrite_refs(schema);
+    if ignore_enum {
+        if let Value::Object(m) = &mut schema {
+            m.remove("enum");
+        }
+    }
+    let start = schema_refs_start(&schema);
+    if let Value::Object(m) = &mut schema {
+        m.remove("$schema");
+        m.insert("definitions".into(), reachable_definitions(root, start));
+        m.insert(
+            "$schema".into(),
+            json!("http://json-schema.org/draft-07/schema#"),
+        );
+    }
+    schema
+}
+
+/// The definitions `start` reaches, following refs.
+fn reachable_definitions(root: &Value, start: Vec<String>) -> Value {
+    let mut out = serde_json::Map::new();
+    let mut stack = start;
+    while let Some(name) = stack.pop() {
+        if out.contains_key(&name) {
+            continue;
+        }
+        if let Some(def) = root.get(&name) {
+            let mut refs = Vec::new();
+            pointer_refs(def, &mut refs);
+            stack.extend(refs);
+            out.insert(name, def.clone());
+        }
+    }
+    Value::Object(out)
 }
 
 /// Definition names a rewritten schema points at (`#/definitions/<name>`).
