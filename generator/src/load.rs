@@ -2,7 +2,7 @@
 //! the spec format (unknown keys, wrong types, missing keys), and turned into typed data. Every
 //! problem of every file is collected; nothing stops at the first one.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::diag::{did_you_mean, Diagnostic};
@@ -14,11 +14,14 @@ pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 /// Most resource or schema files a spec may have.
 pub const MAX_FILES: usize = 10_000;
 
-/// Where each spec path is written: file and position.
+/// Where each spec path is written: file and position. The located tree of each file is kept,
+/// and a spec path (`resources.items.actions.get.params[2].name`) is walked through it only when
+/// a diagnostic needs its position, so a clean spec pays nothing for positions.
 #[derive(Debug, Default, Clone)]
 pub struct SourceMap {
     files: Vec<String>,
-    entries: HashMap<String, (usize, Pos)>,
+    /// (file index, the spec path of the file's root, the file's tree).
+    roots: Vec<(usize, String, Node)>,
 }
 
 impl SourceMap {
@@ -28,44 +31,71 @@ impl SourceMap {
     }
 
     fn record(&mut self, file: usize, path: &str, node: &Node) {
-        self.entries
-            .entry(path.to_string())
-            .or_insert((file, node.pos));
-        match &node.value {
-            NodeValue::Seq(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    self.record(file, &format!("{path}[{i}]"), item);
-                }
+        self.roots.push((file, path.to_string(), node.clone()));
+    }
+
+    /// The file and position of the deepest node on `spec_path` (a map entry is positioned at
+    /// its key, a sequence item at the item).
+    fn locate(&self, spec_path: &str) -> Option<(usize, Pos)> {
+        // The file whose root path is the longest prefix of the spec path.
+        let (file, rest, root) = self
+            .roots
+            .iter()
+            .filter_map(|(file, prefix, node)| {
+                let rest = spec_path.strip_prefix(prefix.as_str())?;
+                (rest.is_empty() || rest.starts_with(['.', '['])).then_some((*file, rest, node))
+            })
+            .max_by_key(|(_, rest, _)| std::cmp::Reverse(rest.len()))?;
+        let mut pos = root.pos;
+        let mut node = root;
+        let mut rest = rest;
+        loop {
+            if let Some(after) = rest.strip_prefix('[') {
+                let Some((index, tail)) = after.split_once(']') else {
+                    break;
+                };
+                let (Ok(i), NodeValue::Seq(items)) = (index.parse::<usize>(), &node.value) else {
+                    break;
+                };
+                let Some(item) = items.get(i) else { break };
+                node = item;
+                pos = item.pos;
+                rest = tail;
+            } else if let Some(after) = rest.strip_prefix('.') {
+                let NodeValue::Map(entries) = &node.value else {
+                    break;
+                };
+                // Keys may themselves hold `.` or `[`: the longest key that fits wins.
+                let found = entries
+                    .iter()
+                    .filter(|(key, _)| {
+                        after
+                            .strip_prefix(key.name.as_str())
+                            .is_some_and(|tail| tail.is_empty() || tail.starts_with(['.', '[']))
+                    })
+                    .max_by_key(|(key, _)| key.name.len());
+                let Some((key, value)) = found else { break };
+                node = value;
+                pos = key.pos;
+                rest = &after[key.name.len()..];
+            } else {
+                break;
             }
-            NodeValue::Map(entries) => {
-                for (key, value) in entries {
-                    let child = format!("{path}.{}", key.name);
-                    self.entries.insert(child.clone(), (file, key.pos));
-                    self.record(file, &child, value);
-                }
-            }
-            _ => {}
         }
+        Some((file, pos))
     }
 
     /// A diagnostic at the spec path, positioned at the nearest recorded ancestor.
     pub fn diag(&self, spec_path: &str, message: impl Into<String>) -> Diagnostic {
-        let mut probe = spec_path;
-        loop {
-            if let Some((file, pos)) = self.entries.get(probe) {
-                return Diagnostic::new(&self.files[*file], Some(*pos), spec_path, message);
-            }
-            match probe.rfind(['.', '[']) {
-                Some(i) => probe = &probe[..i],
-                None => break,
-            }
+        match self.locate(spec_path) {
+            Some((file, pos)) => Diagnostic::new(&self.files[file], Some(pos), spec_path, message),
+            None => Diagnostic::new(
+                self.files.first().map_or("", String::as_str),
+                None,
+                spec_path,
+                message,
+            ),
         }
-        Diagnostic::new(
-            self.files.first().map_or("", String::as_str),
-            None,
-            spec_path,
-            message,
-        )
     }
 }
 
