@@ -30,8 +30,8 @@ impl SourceMap {
         self.files.len() - 1
     }
 
-    fn record(&mut self, file: usize, path: &str, node: &Node) {
-        self.roots.push((file, path.to_string(), node.clone()));
+    fn record(&mut self, file: usize, path: &str, node: Node) {
+        self.roots.push((file, path.to_string(), node));
     }
 
     /// The file and position of the deepest node on `spec_path` (a map entry is positioned at
@@ -122,9 +122,10 @@ pub fn load(workspace: &Path, spec_dir: &str) -> (Option<Loaded>, Vec<Diagnostic
     let api_rel = format!("{spec_dir}/api.yaml");
     let api = read_tree(workspace, &api_rel, &mut diags).and_then(|node| {
         let file = sources.add_file(&api_rel);
-        sources.record(file, "api", &node);
         check_shape(&node, &spec::API, "api", &api_rel, &mut diags);
-        typed::<Api>(&node, &api_rel, "api", &mut diags)
+        let api = typed::<Api>(&node, &api_rel, "api", &mut diags);
+        sources.record(file, "api", node);
+        api
     });
     if let Some(api) = &api {
         if api.name != folder_name {
@@ -147,13 +148,15 @@ pub fn load(workspace: &Path, spec_dir: &str) -> (Option<Loaded>, Vec<Diagnostic
         };
         let path = format!("resources.{stem}");
         let file = sources.add_file(&rel);
-        sources.record(file, &path, &node);
         let before = diags.len();
         check_shape(&node, &spec::RESOURCE, &path, &rel, &mut diags);
-        if diags.len() != before {
-            continue;
-        }
-        if let Some(resource) = typed::<Resource>(&node, &rel, &path, &mut diags) {
+        let typed = if diags.len() == before {
+            typed::<Resource>(&node, &rel, &path, &mut diags)
+        } else {
+            None
+        };
+        sources.record(file, &path, node);
+        if let Some(resource) = typed {
             if resource.name != stem {
                 diags.push(sources.diag(
                     &format!("{path}.name"),
@@ -194,9 +197,9 @@ pub fn load(workspace: &Path, spec_dir: &str) -> (Option<Loaded>, Vec<Diagnostic
             continue;
         }
         let file = sources.add_file(&rel);
-        sources.record(file, &path, &node);
         check_schema(&node, &path, &rel, &mut diags);
         schemas.insert(stem, node.to_json());
+        sources.record(file, &path, node);
     }
 
     let loaded = api.map(|api| Loaded {
