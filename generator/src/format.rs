@@ -143,7 +143,7 @@ pub fn format_all(
             // prettyplease puts no blank line between items, so runs join as they are.
             printed[j].push_str(&result?);
         }
-        let formatted = rustfmt_files(&pending, &done, &misses, printed)?;
+        let formatted = rustfmt_files(&pending, &misses, printed)?;
         for (&i, text) in misses.iter().zip(formatted) {
             if let (Some(cache), Some(key)) = (cache, &keys[i]) {
                 cache.put(&group_of(&pending[i].out), key, &text);
@@ -499,12 +499,10 @@ fn module_files(file: &str, name: &str) -> [String; 2] {
     [join(format!("{name}.rs")), join(format!("{name}/mod.rs"))]
 }
 
-/// Writes every file (done ones as they are, misses as printed) into a scratch folder with
-/// their real relative paths, runs rustfmt on the root files among the misses, and reads the
-/// misses back.
+/// Writes the misses (as printed) into a scratch folder with their real relative paths, runs
+/// rustfmt on the root files among them, and reads them back.
 fn rustfmt_files(
     pending: &[Pending],
-    done: &[Option<String>],
     misses: &[usize],
     printed: Vec<String>,
 ) -> Result<Vec<String>, RenderError> {
@@ -512,16 +510,29 @@ fn rustfmt_files(
         .prefix("sdkgen-format-")
         .tempdir()
         .map_err(|e| fail("rustfmt", format!("cannot create a scratch folder: {e}")))?;
+    // Only the files to format are written with their text. A file already formatted (from
+    // the cache) that a changed file declares as a module is written empty: rustfmt needs it
+    // to exist, but formatting it again would be wasted work.
+    let known: HashSet<&str> = pending.iter().map(|p| p.out.as_str()).collect();
     let mut texts: BTreeMap<&str, &str> = BTreeMap::new();
-    for (p, text) in pending.iter().zip(done) {
-        if let Some(text) = text {
-            texts.insert(&p.out, text);
-        }
-    }
     for (&i, text) in misses.iter().zip(&printed) {
         texts.insert(&pending[i].out, text);
     }
-    for (out, text) in &texts {
+    let mut placeholders: BTreeSet<String> = BTreeSet::new();
+    for (&i, text) in misses.iter().zip(&printed) {
+        for name in declared_modules(text) {
+            for file in module_files(&pending[i].out, &name) {
+                if known.contains(file.as_str()) && !texts.contains_key(file.as_str()) {
+                    placeholders.insert(file);
+                }
+            }
+        }
+    }
+    let files = texts
+        .iter()
+        .map(|(out, text)| (*out, *text))
+        .chain(placeholders.iter().map(|out| (out.as_str(), "")));
+    for (out, text) in files {
         let path = scratch.path().join(out);
         let written = path
             .parent()
@@ -826,8 +837,19 @@ mod tests {
         std::fs::write(cache.entry("generated-x", &key), planted).unwrap();
         let again = format_all(files.clone(), Some(&cache)).unwrap();
         assert_eq!(again[1].1, planted);
+        // A changed root whose module child comes from the cache: the root is formatted, the
+        // child is kept as cached.
+        let mut changed = files.clone();
+        changed[0].text = "pub mod a;\npub mod b;\nfn  top( ) { }\nfn  more( ) {}\n".into();
+        let out = format_all(changed, Some(&cache)).unwrap();
+        assert_eq!(
+            out[0].1,
+            "pub mod a;\npub mod b;\nfn top() {}\nfn more() {}\n"
+        );
+        assert_eq!(out[1].1, planted);
+        assert_eq!(out[3].1, first[3].1);
         // Entries no longer used are pruned.
-        let fewer = files[..1].to_vec();
+        let fewer = files[4..].to_vec();
         format_all(fewer, Some(&cache)).unwrap();
         let entries = std::fs::read_dir(dir.path().join("generated-x"))
             .unwrap()
