@@ -213,7 +213,7 @@ fn formatter_identity() -> String {
             Some(path) => {
                 id.push(' ');
                 id.push_str(&stamp(&path));
-                if find_in_path("rustup").is_some_and(|rustup| same_file(&path, &rustup)) {
+                if rustup_behind(&path).is_some() {
                     let home = std::env::var_os("RUSTUP_HOME")
                         .map(PathBuf::from)
                         .or_else(|| {
@@ -674,11 +674,13 @@ fn rustfmt_program() -> std::ffi::OsString {
         .clone()
 }
 
+/// rustup, when `rustfmt` is its proxy (the same file).
+fn rustup_behind(rustfmt: &Path) -> Option<PathBuf> {
+    find_in_path("rustup").filter(|rustup| same_file(rustfmt, rustup))
+}
+
 fn resolve_rustup_proxy() -> Option<std::ffi::OsString> {
-    let (rustfmt, rustup) = (find_in_path("rustfmt")?, find_in_path("rustup")?);
-    if !same_file(&rustfmt, &rustup) {
-        return None;
-    }
+    let rustup = rustup_behind(&find_in_path("rustfmt")?)?;
     let out = std::process::Command::new(&rustup)
         .args(["which", "rustfmt"])
         .current_dir(std::env::temp_dir())
