@@ -33,9 +33,9 @@ pub fn validate(spec: &Spec, src: &SourceMap) -> Vec<Diagnostic> {
 
 /// A default, example or enum value to check against its schema; the checks run together at
 /// the end, on all cores, each distinct schema compiled once.
-struct ValueCheck {
-    schema: Value,
-    value: Value,
+struct ValueCheck<'a> {
+    schema: &'a Value,
+    value: &'a Value,
     path: String,
     what: String,
     ignore_enum: bool,
@@ -46,7 +46,7 @@ struct Validator<'a> {
     src: &'a SourceMap,
     diags: Vec<Diagnostic>,
     /// Value checks found so far (see [`ValueCheck`]).
-    value_checks: Vec<ValueCheck>,
+    value_checks: Vec<ValueCheck<'a>>,
     root: Value,
 }
 
@@ -129,7 +129,7 @@ pub fn refs_in(schema: &Value, path: &str, out: &mut Vec<(String, String)>) {
     }
 }
 
-impl Validator<'_> {
+impl<'a> Validator<'a> {
     fn push(&mut self, path: &str, message: impl Into<String>) {
         let d = self.src.diag(path, message);
         self.diags.push(d);
@@ -611,7 +611,7 @@ impl Validator<'_> {
         cur
     }
 
-    fn response_example(&mut self, resp: &crate::spec::Response, path: &str) {
+    fn response_example(&mut self, resp: &'a crate::spec::Response, path: &str) {
         if let Some(ex) = &resp.example {
             match &resp.schema {
                 Some(s) => {
@@ -625,7 +625,7 @@ impl Validator<'_> {
         }
     }
 
-    fn param_values(&mut self, p: &Param, path: &str) {
+    fn param_values(&mut self, p: &'a Param, path: &str) {
         let schema = &p.schema;
         let relaxed = p.example_outside_enum.is_some();
         if let Some(d) = &p.default {
@@ -675,7 +675,7 @@ impl Validator<'_> {
         }
     }
 
-    fn schema_values_in(&mut self, s: &Value, path: &str, depth: usize) {
+    fn schema_values_in(&mut self, s: &'a Value, path: &str, depth: usize) {
         let Value::Object(map) = s else { return };
         if depth > MAX_SCHEMA_DEPTH {
             self.push(
@@ -782,15 +782,15 @@ impl Validator<'_> {
     /// Records a check of `value` against `schema` (run by [`Self::run_value_checks`]).
     fn check_value(
         &mut self,
-        schema: &Value,
-        value: &Value,
+        schema: &'a Value,
+        value: &'a Value,
         path: &str,
         what: &str,
         ignore_enum: bool,
     ) {
         self.value_checks.push(ValueCheck {
-            schema: schema.clone(),
-            value: value.clone(),
+            schema,
+            value,
             path: path.to_string(),
             what: what.to_string(),
             ignore_enum,
@@ -802,19 +802,31 @@ impl Validator<'_> {
     fn run_value_checks(&mut self) {
         let checks = std::mem::take(&mut self.value_checks);
         let root = &self.root;
-        let prepared = crate::par::parallel(checks.len(), |i| {
-            let schema = prepare_schema(root, &checks[i].schema, checks[i].ignore_enum);
+        // Checks of the same schema object (the examples of one schema) share its preparation.
+        let mut sources: Vec<(&Value, bool, Vec<usize>)> = Vec::new();
+        let mut by_source: HashMap<(*const Value, bool), usize> = HashMap::new();
+        for (i, c) in checks.iter().enumerate() {
+            let at = *by_source
+                .entry((std::ptr::from_ref(c.schema), c.ignore_enum))
+                .or_insert_with(|| {
+                    sources.push((c.schema, c.ignore_enum, Vec::new()));
+                    sources.len() - 1
+                });
+            sources[at].2.push(i);
+        }
+        let prepared = crate::par::parallel(sources.len(), |i| {
+            let schema = prepare_schema(root, sources[i].0, sources[i].1);
             (schema.to_string(), schema)
         });
-        // Group the checks by schema text, in order of first use.
+        // Then equal schemas share one compiled validator; groups keep the order of first use.
         let mut groups: Vec<(Value, Vec<usize>)> = Vec::new();
         let mut by_key: HashMap<String, usize> = HashMap::new();
-        for (i, (key, schema)) in prepared.into_iter().enumerate() {
+        for ((key, schema), (_, _, members)) in prepared.into_iter().zip(sources) {
             match by_key.get(&key) {
-                Some(&g) => groups[g].1.push(i),
+                Some(&g) => groups[g].1.extend(members),
                 None => {
                     by_key.insert(key, groups.len());
-                    groups.push((schema, vec![i]));
+                    groups.push((schema, members));
                 }
             }
         }
@@ -832,7 +844,7 @@ impl Validator<'_> {
                 .iter()
                 .map(|&i| {
                     let errors: Vec<String> = validator
-                        .iter_errors(&checks[i].value)
+                        .iter_errors(checks[i].value)
                         .take(5)
                         .map(|e| {
                             let at = e.instance_path().to_string();
