@@ -141,20 +141,23 @@ pub fn load(workspace: &Path, spec_dir: &str) -> (Option<Loaded>, Vec<Diagnostic
 
     let mut resources = Vec::new();
     let files = list_files(&root, spec_dir, "resources", &["yaml", "yml"], &mut diags);
-    let trees = read_trees(workspace, &files, &mut diags);
-    for ((stem, rel), node) in files.into_iter().zip(trees) {
-        let Some(node) = node else {
+    // Each file is parsed, checked and typed on all cores.
+    let trees = read_trees(workspace, &files, &mut diags, |node, (stem, rel), diags| {
+        let path = format!("resources.{stem}");
+        let before = diags.len();
+        check_shape(node, &spec::RESOURCE, &path, rel, diags);
+        if diags.len() == before {
+            typed::<Resource>(node, rel, &path, diags)
+        } else {
+            None
+        }
+    });
+    for ((stem, rel), tree) in files.into_iter().zip(trees) {
+        let Some((node, typed)) = tree else {
             continue;
         };
         let path = format!("resources.{stem}");
         let file = sources.add_file(&rel);
-        let before = diags.len();
-        check_shape(&node, &spec::RESOURCE, &path, &rel, &mut diags);
-        let typed = if diags.len() == before {
-            typed::<Resource>(&node, &rel, &path, &mut diags)
-        } else {
-            None
-        };
         sources.record(file, &path, node);
         if let Some(resource) = typed {
             if resource.name != stem {
@@ -180,9 +183,12 @@ pub fn load(workspace: &Path, spec_dir: &str) -> (Option<Loaded>, Vec<Diagnostic
         &["yaml", "yml", "json"],
         &mut diags,
     );
-    let trees = read_trees(workspace, &files, &mut diags);
-    for ((stem, rel), node) in files.into_iter().zip(trees) {
-        let Some(node) = node else {
+    let trees = read_trees(workspace, &files, &mut diags, |node, (stem, rel), diags| {
+        check_schema(node, &format!("schemas.{stem}"), rel, diags);
+        node.to_json()
+    });
+    for ((stem, rel), tree) in files.into_iter().zip(trees) {
+        let Some((node, schema)) = tree else {
             broken.insert(stem);
             continue;
         };
@@ -197,8 +203,7 @@ pub fn load(workspace: &Path, spec_dir: &str) -> (Option<Loaded>, Vec<Diagnostic
             continue;
         }
         let file = sources.add_file(&rel);
-        check_schema(&node, &path, &rel, &mut diags);
-        schemas.insert(stem, node.to_json());
+        schemas.insert(stem, schema);
         sources.record(file, &path, node);
     }
 
@@ -286,15 +291,20 @@ fn list_files(
     out
 }
 
-/// Reads and parses files on all cores; problems become diagnostics, in file order.
-fn read_trees(
+/// Reads and parses files and runs `process` on each tree, on all cores; problems become
+/// diagnostics, in file order.
+fn read_trees<T: Send>(
     workspace: &Path,
     files: &[(String, String)],
     diags: &mut Vec<Diagnostic>,
-) -> Vec<Option<Node>> {
+    process: impl Fn(&Node, &(String, String), &mut Vec<Diagnostic>) -> T + Sync,
+) -> Vec<Option<(Node, T)>> {
     let results = crate::par::parallel(files.len(), |i| {
         let mut found = Vec::new();
-        let node = read_tree(workspace, &files[i].1, &mut found);
+        let node = read_tree(workspace, &files[i].1, &mut found).map(|node| {
+            let processed = process(&node, &files[i], &mut found);
+            (node, processed)
+        });
         (node, found)
     });
     results
