@@ -15,6 +15,17 @@ pub const MAX_ENUM_VARIANTS: usize = 64;
 
 /// A Rust string literal (quoted and escaped) for `text`.
 pub fn lit(text: &str) -> String {
+    // Printable ASCII other than `"` and `\` stands for itself; most spec text is only that.
+    if text
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+    {
+        let mut out = String::with_capacity(text.len() + 2);
+        out.push('"');
+        out.push_str(text);
+        out.push('"');
+        return out;
+    }
     proc_macro2::Literal::string(text).to_string()
 }
 
@@ -1036,4 +1047,30 @@ fn union_alternatives(s: &Value) -> Option<&[Value]> {
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .filter(|a| !a.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lit;
+
+    /// The plain-ASCII shortcut writes exactly what proc-macro2 writes, and everything else
+    /// still goes through proc-macro2.
+    #[test]
+    fn lit_matches_proc_macro2() {
+        let printable: String = (b' '..=b'~').map(char::from).collect();
+        for text in [
+            "",
+            "plain text, with (punctuation) & numbers 123",
+            printable.as_str(),
+            "quote \" and backslash \\",
+            "tab\tnewline\ncarriage\r nul\0",
+            "unicode é ✓ \u{200b} \u{7f}",
+        ] {
+            assert_eq!(
+                lit(text),
+                proc_macro2::Literal::string(text).to_string(),
+                "{text:?}"
+            );
+        }
+    }
 }
