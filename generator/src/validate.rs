@@ -20,6 +20,7 @@ pub fn validate(spec: &Spec, src: &SourceMap) -> Vec<Diagnostic> {
         src,
         diags: Vec::new(),
         value_checks: Vec::new(),
+        patterns: HashMap::new(),
         root: definitions_root(spec),
     };
     v.api();
@@ -47,6 +48,8 @@ struct Validator<'a> {
     diags: Vec<Diagnostic>,
     /// Value checks found so far (see [`ValueCheck`]).
     value_checks: Vec<ValueCheck<'a>>,
+    /// Patterns checked so far, and their problem.
+    patterns: HashMap<&'a str, Result<(), String>>,
     root: Value,
 }
 
@@ -721,7 +724,7 @@ impl<'a> Validator<'a> {
             }
         }
         if let Some(Value::String(p)) = map.get("pattern") {
-            if let Err(err) = regex_check(p) {
+            if let Err(err) = self.regex_check(p) {
                 self.push(
                     &format!("{path}.pattern"),
                     format!("pattern `{p}` is not a valid regular expression: {err}"),
@@ -735,7 +738,7 @@ impl<'a> Validator<'a> {
                     if let Value::Object(props) = v {
                         for (pk, pv) in props {
                             if k == "patternProperties" {
-                                if let Err(err) = regex_check(pk) {
+                                if let Err(err) = self.regex_check(pk) {
                                     self.push(
                                         &format!("{child}.{pk}"),
                                         format!("pattern `{pk}` is not a valid regular expression: {err}"),
@@ -959,6 +962,16 @@ fn regex_check(pattern: &str) -> Result<(), String> {
         .build(&json!({"type": "string", "pattern": pattern}))
         .map(|_| ())
         .map_err(|e| e.to_string())
+}
+
+impl<'a> Validator<'a> {
+    /// [`regex_check`], once per distinct pattern (a spec repeats its id patterns everywhere).
+    fn regex_check(&mut self, pattern: &'a str) -> Result<(), String> {
+        self.patterns
+            .entry(pattern)
+            .or_insert_with(|| regex_check(pattern))
+            .clone()
+    }
 }
 
 /// Refs reached through required, single-valued, non-nullable properties.
