@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::client_ir::{ActionIr, ResourceIr};
 use crate::lower::CrateIr;
 use crate::markdown::{cell, inline};
-use crate::render::{render_parallel, render_value, Batch, RenderError};
+use crate::render::{render_value, Batch, RenderError};
 use crate::spec::{Action, Param, Resource, Response, Spec};
 
 #[derive(Serialize)]
@@ -91,31 +91,57 @@ struct SchemaContext {
     example: String,
 }
 
-/// Renders the pages of one API into `<root>/docs/`.
-pub fn render_pages(
-    tera: &tera::Tera,
-    spec: &Spec,
-    ir: &CrateIr,
-    root: &str,
-    batch: &mut Batch,
-) -> Result<(), RenderError> {
-    let docs = format!("{root}/docs");
-    render_value(
-        tera,
-        "markdown/index.md.tera",
-        &index_context(spec, ir),
-        &format!("{docs}/index.md"),
-        &spec.source,
-        batch,
-    )?;
-    let resources = &spec.resources;
-    let schemas: Vec<(&String, &Value)> = spec.schemas.iter().collect();
-    let irs: std::collections::HashMap<&str, &ResourceIr> =
-        ir.resources.iter().map(|r| (r.name.as_str(), r)).collect();
-    render_parallel(resources.len() + schemas.len(), batch, |i, batch| {
-        if let Some(resource) = resources.get(i) {
-            let rir = irs.get(resource.name.as_str()).copied();
-            let context = resource_context(spec, ir, resource, rir);
+/// The reference pages of one API (`<root>/docs/`), as independent rendering jobs: the index,
+/// then one page per resource, then one per schema.
+pub struct Pages<'a> {
+    tera: &'a tera::Tera,
+    spec: &'a Spec,
+    ir: &'a CrateIr,
+    docs: String,
+    schemas: Vec<(&'a String, &'a Value)>,
+    irs: std::collections::HashMap<&'a str, &'a ResourceIr>,
+}
+
+impl<'a> Pages<'a> {
+    /// The pages of `spec` under `<root>/docs/`.
+    pub fn new(tera: &'a tera::Tera, spec: &'a Spec, ir: &'a CrateIr, root: &str) -> Self {
+        Pages {
+            tera,
+            spec,
+            ir,
+            docs: format!("{root}/docs"),
+            schemas: spec.schemas.iter().collect(),
+            irs: ir.resources.iter().map(|r| (r.name.as_str(), r)).collect(),
+        }
+    }
+
+    /// How many pages there are.
+    pub fn len(&self) -> usize {
+        1 + self.spec.resources.len() + self.schemas.len()
+    }
+
+    /// Whether there are no pages (never: there is always an index).
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// Renders page `i` into `batch`.
+    pub fn render(&self, i: usize, batch: &mut Batch) -> Result<(), RenderError> {
+        let (tera, spec, docs) = (self.tera, self.spec, &self.docs);
+        let resources = &spec.resources;
+        if i == 0 {
+            return render_value(
+                tera,
+                "markdown/index.md.tera",
+                &index_context(spec, self.ir),
+                &format!("{docs}/index.md"),
+                &spec.source,
+                batch,
+            );
+        }
+        if let Some(resource) = resources.get(i - 1) {
+            let rir = self.irs.get(resource.name.as_str()).copied();
+            let context = resource_context(spec, self.ir, resource, rir);
             return render_value(
                 tera,
                 "markdown/resource.md.tera",
@@ -125,7 +151,7 @@ pub fn render_pages(
                 batch,
             );
         }
-        let (name, schema) = schemas[i - resources.len()];
+        let (name, schema) = self.schemas[i - 1 - resources.len()];
         let context = schema_context(spec, name, schema);
         render_value(
             tera,
@@ -135,7 +161,7 @@ pub fn render_pages(
             &spec.source,
             batch,
         )
-    })
+    }
 }
 
 /// The GitHub-style anchor of a heading: lower case, punctuation dropped, spaces to `-`.

@@ -19,8 +19,6 @@ pub fn render_crate(
 ) -> Result<(), RenderError> {
     let root = format!("generated/{}", spec.api.name);
     let src = &spec.source;
-    // The crate IR becomes a tera context once, shared by every crate-wide template.
-    let ctx = context("rust/lib.rs.tera", ir)?;
     let crate_files = [
         ("rust/Cargo.toml.tera", "Cargo.toml"),
         ("rust/README.md.tera", "README.md"),
@@ -35,11 +33,21 @@ pub fn render_crate(
         ("rust/tests/runtime.rs.tera", "tests/runtime.rs"),
     ];
     let resources = &ir.resources;
-    render_parallel(crate_files.len() + resources.len(), batch, |i, batch| {
-        if let Some((template, out)) = crate_files.get(i) {
-            return render_into(tera, template, &ctx, &format!("{root}/{out}"), src, batch);
+    let pages = crate::pages::Pages::new(tera, spec, ir, &root);
+    // One pool for every file. The first job turns the whole crate IR into one tera context,
+    // shared by every crate-wide template, and renders those; the other cores meanwhile render
+    // the resource files and the pages, which need only their own part of the IR.
+    render_parallel(1 + resources.len() + pages.len(), batch, |i, batch| {
+        if i == 0 {
+            let ctx = context("rust/lib.rs.tera", ir)?;
+            for (template, out) in crate_files {
+                render_into(tera, template, &ctx, &format!("{root}/{out}"), src, batch)?;
+            }
+            return Ok(());
         }
-        let resource = &resources[i - crate_files.len()];
+        let Some(resource) = resources.get(i - 1) else {
+            return pages.render(i - 1 - resources.len(), batch);
+        };
         let context = ResourceContext {
             lib: &ir.lib,
             resource,
@@ -56,7 +64,5 @@ pub fn render_crate(
             src,
             batch,
         )
-    })?;
-    crate::pages::render_pages(tera, spec, ir, &root, batch)?;
-    Ok(())
+    })
 }
