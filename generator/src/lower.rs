@@ -15,18 +15,28 @@ pub const MAX_ENUM_VARIANTS: usize = 64;
 
 /// A Rust string literal (quoted and escaped) for `text`.
 pub fn lit(text: &str) -> String {
-    // Printable ASCII other than `"` and `\` stands for itself; most spec text is only that.
-    if text
+    // ASCII is escaped here exactly as proc-macro2 escapes it (`char::escape_debug`, quotes
+    // kept); only other text, where Unicode rules decide, goes through proc-macro2.
+    if !text
         .bytes()
-        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+        .all(|b| (b' '..=b'~').contains(&b) || matches!(b, b'\n' | b'\r' | b'\t'))
     {
-        let mut out = String::with_capacity(text.len() + 2);
-        out.push('"');
-        out.push_str(text);
-        out.push('"');
-        return out;
+        return proc_macro2::Literal::string(text).to_string();
     }
-    proc_macro2::Literal::string(text).to_string()
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// `#[doc = "..."]` lines for a text, one attribute per line, so any text is a valid doc.
@@ -252,15 +262,18 @@ pub struct ProbeCase {
 
 /// Lowers a checked spec.
 pub fn lower(spec: &Spec) -> CrateIr {
+    let graph = ref_graph(spec);
     let mut l = Lowerer {
         spec,
+        cycles: cyclic_schemas(&graph),
+        graph,
+        read_only: HashMap::new(),
         models: Vec::new(),
         scope: Scope::default(),
         named: HashMap::new(),
         request_named: HashMap::new(),
         uses_datetime: false,
         uses_present: false,
-        cycles: cyclic_schemas(spec),
         late_models: Vec::new(),
     };
     for name in [
@@ -416,17 +429,19 @@ fn schema_type_name(name: &str, schema: &Value) -> String {
     }
 }
 
+/// The refs of every named schema, found once per spec.
+fn ref_graph(spec: &Spec) -> HashMap<String, Vec<String>> {
+    spec.schemas
+        .iter()
+        .map(|(name, s)| (name.clone(), crate::validate::ref_targets(s)))
+        .collect()
+}
+
 /// Schemas that can reach themselves through refs (their self-references are boxed).
-fn cyclic_schemas(spec: &Spec) -> HashSet<String> {
-    let mut graph: HashMap<&str, Vec<String>> = HashMap::new();
-    for (name, s) in &spec.schemas {
-        let mut out = Vec::new();
-        crate::validate::refs_in(s, "", &mut out);
-        graph.insert(name, out.into_iter().map(|(t, _)| t).collect());
-    }
+fn cyclic_schemas(graph: &HashMap<String, Vec<String>>) -> HashSet<String> {
     let mut cyclic = HashSet::new();
     for start in graph.keys() {
-        let mut stack: Vec<&str> = vec![start];
+        let mut stack: Vec<&str> = vec![start.as_str()];
         let mut seen = HashSet::new();
         while let Some(n) = stack.pop() {
             for next in graph.get(n).into_iter().flatten() {
@@ -450,6 +465,10 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) uses_datetime: bool,
     pub(crate) uses_present: bool,
     pub(crate) cycles: HashSet<String>,
+    /// Each named schema's refs ([`ref_graph`]).
+    pub(crate) graph: HashMap<String, Vec<String>>,
+    /// Whether a named schema reaches a `readOnly` property, as found so far.
+    pub(crate) read_only: HashMap<String, bool>,
     /// Models defined while lowering resources that belong to the models module (request
     /// variants of named schemas).
     pub(crate) late_models: Vec<Model>,
@@ -725,17 +744,15 @@ impl Lowerer<'_> {
             if !seen.insert(n.clone()) {
                 continue;
             }
-            if let Some(s) = self.spec.schemas.get(&n) {
-                let mut out = Vec::new();
-                crate::validate::refs_in(s, "", &mut out);
-                stack.extend(out.into_iter().map(|(t, _)| t));
+            if let Some(targets) = self.graph.get(&n) {
+                stack.extend(targets.iter().cloned());
             }
         }
         false
     }
 
     fn ref_type(&mut self, r: &str, request: bool) -> String {
-        if request && self.has_read_only(r, &mut HashSet::new()) {
+        if request && self.reaches_read_only(r) {
             return self.request_named_type(r);
         }
         self.named
@@ -763,6 +780,16 @@ impl Lowerer<'_> {
         let defined = std::mem::replace(&mut self.models, outer);
         self.late_models.extend(defined);
         name
+    }
+
+    /// [`Self::has_read_only`] from a named schema, found once per schema.
+    fn reaches_read_only(&mut self, r: &str) -> bool {
+        if let Some(&known) = self.read_only.get(r) {
+            return known;
+        }
+        let found = self.has_read_only(r, &mut HashSet::new());
+        self.read_only.insert(r.to_string(), found);
+        found
     }
 
     /// Whether a schema (following refs) has any `readOnly` property.
@@ -1064,6 +1091,7 @@ mod tests {
             printable.as_str(),
             "quote \" and backslash \\",
             "tab\tnewline\ncarriage\r nul\0",
+            "it's 'quoted'\r\n\t\"both\" \\n and \\\\",
             "unicode é ✓ \u{200b} \u{7f}",
         ] {
             assert_eq!(

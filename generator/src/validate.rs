@@ -107,25 +107,48 @@ fn strip_meta(v: &Value) -> Value {
 
 /// All `$ref` targets in a schema, with the spec path of each.
 pub fn refs_in(schema: &Value, path: &str, out: &mut Vec<(String, String)>) {
+    walk_refs(schema, &mut path.to_string(), &mut |name, at| {
+        out.push((name.to_string(), at.to_string()));
+    });
+}
+
+/// All `$ref` targets in a schema, without their paths.
+pub fn ref_targets(schema: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    walk_refs(schema, &mut String::new(), &mut |name, _| {
+        out.push(name.to_string());
+    });
+    out
+}
+
+/// Calls `found(target, path)` for every `$ref` in a schema. `at` is the path so far; it grows
+/// and shrinks in place, so a path is written out only for a ref.
+fn walk_refs(schema: &Value, at: &mut String, found: &mut impl FnMut(&str, &str)) {
+    let len = at.len();
     match schema {
         Value::Object(map) => {
             for (k, v) in map {
                 if matches!(k.as_str(), "examples" | "default" | "enum" | "const") {
                     continue;
                 }
-                let child = format!("{path}.{k}");
+                at.push('.');
+                at.push_str(k);
                 if k == "$ref" {
                     if let Value::String(name) = v {
-                        out.push((name.clone(), child));
+                        found(name, at);
                     }
                 } else {
-                    refs_in(v, &child, out);
+                    walk_refs(v, at, found);
                 }
+                at.truncate(len);
             }
         }
         Value::Array(items) => {
             for (i, it) in items.iter().enumerate() {
-                refs_in(it, &format!("{path}[{i}]"), out);
+                use std::fmt::Write as _;
+                let _ = write!(at, "[{i}]");
+                walk_refs(it, at, found);
+                at.truncate(len);
             }
         }
         _ => {}
