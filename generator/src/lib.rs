@@ -53,7 +53,7 @@ pub struct Timings {
     pub validate: Duration,
     /// Building the IR.
     pub lower: Duration,
-    /// Templates.
+    /// Templates (the schema pages render while the crate is lowered, so this overlaps `lower`).
     pub render: Duration,
     /// syn, prettyplease and rustfmt (or the format cache).
     pub format: Duration,
@@ -195,19 +195,38 @@ pub fn generate_with(
     let tera = tera?;
     let rendered = par::parallel(specs.len(), |i| {
         let spec = &specs[i];
-        let t = Instant::now();
-        let ir = lower::lower(spec);
-        let lower_time = t.elapsed();
-        let t = Instant::now();
         let mut batch = render::Batch::default();
-        let result = templates::render_crate(&tera, spec, &ir, &mut batch);
-        (result.map(|()| batch), lower_time, t.elapsed())
+        // The schema pages need only the spec: they render while the crate is lowered.
+        let (ir, lower_time, early) = std::thread::scope(|scope| {
+            let lowering = scope.spawn(|| {
+                let t = Instant::now();
+                (lower::lower(spec), t.elapsed())
+            });
+            let t = Instant::now();
+            let root = format!("generated/{}", spec.api.name);
+            let early = pages::render_schema_pages(&tera, spec, &root, &mut batch);
+            let early_time = t.elapsed();
+            let (ir, lower_time) = lowering
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (ir, lower_time, early.map(|()| early_time))
+        });
+        let t = Instant::now();
+        let result = early.and_then(|early_time| {
+            templates::render_crate(&tera, spec, &ir, &mut batch).map(|()| early_time)
+        });
+        let render_time = t.elapsed();
+        (
+            result.map(|early_time| (batch, early_time + render_time)),
+            lower_time,
+        )
     });
     let mut batch = render::Batch::default();
-    for (spec, (result, lower_time, render_time)) in specs.iter().zip(rendered) {
+    for (spec, (result, lower_time)) in specs.iter().zip(rendered) {
+        let (rendered, render_time) = result?;
         out.timings.lower += lower_time;
         out.timings.render += render_time;
-        batch.append(result?);
+        batch.append(rendered);
         out.owned.push(format!("generated/{}", spec.api.name));
     }
     let t = Instant::now();

@@ -91,14 +91,14 @@ struct SchemaContext {
     example: String,
 }
 
-/// The reference pages of one API (`<root>/docs/`), as independent rendering jobs: the index,
-/// then one page per resource, then one per schema.
+/// The reference pages of one API that need its crate IR (`<root>/docs/`), as independent
+/// rendering jobs: the index, then one page per resource. The schema pages need only the spec
+/// ([`render_schema_pages`]).
 pub struct Pages<'a> {
     tera: &'a tera::Tera,
     spec: &'a Spec,
     ir: &'a CrateIr,
     docs: String,
-    schemas: Vec<(&'a String, &'a Value)>,
     irs: std::collections::HashMap<&'a str, &'a ResourceIr>,
 }
 
@@ -110,14 +110,13 @@ impl<'a> Pages<'a> {
             spec,
             ir,
             docs: format!("{root}/docs"),
-            schemas: spec.schemas.iter().collect(),
             irs: ir.resources.iter().map(|r| (r.name.as_str(), r)).collect(),
         }
     }
 
     /// How many pages there are.
     pub fn len(&self) -> usize {
-        1 + self.spec.resources.len() + self.schemas.len()
+        1 + self.spec.resources.len()
     }
 
     /// Whether there are no pages (never: there is always an index).
@@ -128,8 +127,7 @@ impl<'a> Pages<'a> {
     /// Renders page `i` into `batch`.
     pub fn render(&self, i: usize, batch: &mut Batch) -> Result<(), RenderError> {
         let (tera, spec, docs) = (self.tera, self.spec, &self.docs);
-        let resources = &spec.resources;
-        if i == 0 {
+        let Some(resource) = i.checked_sub(1).map(|r| &spec.resources[r]) else {
             return render_value(
                 tera,
                 "markdown/index.md.tera",
@@ -138,30 +136,39 @@ impl<'a> Pages<'a> {
                 &spec.source,
                 batch,
             );
-        }
-        if let Some(resource) = resources.get(i - 1) {
-            let rir = self.irs.get(resource.name.as_str()).copied();
-            let context = resource_context(spec, self.ir, resource, rir);
-            return render_value(
-                tera,
-                "markdown/resource.md.tera",
-                &context,
-                &format!("{docs}/{}.md", resource.name),
-                &spec.source,
-                batch,
-            );
-        }
-        let (name, schema) = self.schemas[i - 1 - resources.len()];
-        let context = schema_context(spec, name, schema);
+        };
+        let rir = self.irs.get(resource.name.as_str()).copied();
+        let context = resource_context(spec, self.ir, resource, rir);
         render_value(
             tera,
-            "markdown/schema.md.tera",
+            "markdown/resource.md.tera",
             &context,
-            &format!("{docs}/schemas/{name}.md"),
+            &format!("{docs}/{}.md", resource.name),
             &spec.source,
             batch,
         )
     }
+}
+
+/// Renders the page of every named schema into `<root>/docs/schemas/`, one after another (it
+/// runs beside the lowering of the crate, which it does not need).
+pub fn render_schema_pages(
+    tera: &tera::Tera,
+    spec: &Spec,
+    root: &str,
+    batch: &mut Batch,
+) -> Result<(), RenderError> {
+    for (name, schema) in &spec.schemas {
+        render_value(
+            tera,
+            "markdown/schema.md.tera",
+            &schema_context(spec, name, schema),
+            &format!("{root}/docs/schemas/{name}.md"),
+            &spec.source,
+            batch,
+        )?;
+    }
+    Ok(())
 }
 
 /// The GitHub-style anchor of a heading: lower case, punctuation dropped, spaces to `-`.
