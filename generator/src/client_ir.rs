@@ -307,9 +307,30 @@ pub(crate) fn lower_resources(l: &mut Lowerer<'_>) -> Vec<ResourceIr> {
     // The models module's names, shared by every resource scope instead of copied into each.
     let model_names: std::rc::Rc<std::collections::HashSet<String>> =
         std::rc::Rc::new(l.models.iter().map(|m| m.name().to_string()).collect());
-    spec.resources
+    // Naming and types are decided in spec order, one resource after another; the rest of
+    // each action (docs, literals, test data) needs only the spec and runs on all cores.
+    let plans: Vec<ResourcePlan> = spec
+        .resources
         .iter()
-        .map(|r| lower_resource(l, r, &mut handles, &model_names))
+        .map(|r| plan_resource(l, r, &mut handles, &model_names))
+        .collect();
+    let jobs: Vec<(usize, usize)> = plans
+        .iter()
+        .enumerate()
+        .flat_map(|(ri, plan)| (0..plan.actions.len()).map(move |ai| (ri, ai)))
+        .collect();
+    let mut actions = crate::par::parallel(jobs.len(), |k| {
+        let (ri, ai) = jobs[k];
+        finish_action(spec, &plans[ri].actions[ai])
+    })
+    .into_iter();
+    plans
+        .into_iter()
+        .zip(&spec.resources)
+        .map(|(plan, r)| {
+            let n = plan.actions.len();
+            finish_resource(spec, r, plan, actions.by_ref().take(n).collect())
+        })
         .collect()
 }
 
@@ -372,12 +393,36 @@ pub(crate) fn share_globals(resources: &mut [ResourceIr]) -> Vec<ParamIr> {
     globals
 }
 
-fn lower_resource(
-    l: &mut Lowerer<'_>,
-    r: &Resource,
+/// What the sequential pass decides for a resource: its handle, its actions' names and types,
+/// and the parameter types defined in its module.
+struct ResourcePlan<'s> {
+    handle: String,
+    actions: Vec<ActionPlan<'s>>,
+    models: Vec<Model>,
+}
+
+/// What the sequential pass decides for an action: its names, its parameters in argument
+/// order with their Rust types, and the types of its body, answer and page items.
+struct ActionPlan<'s> {
+    name: &'s str,
+    action: &'s Action,
+    request: String,
+    fn_name: String,
+    template: String,
+    /// The action's parameters (path order, then the rest), then the API-wide ones; each with
+    /// its type and whether it is API-wide.
+    params: Vec<(&'s Param, String, bool)>,
+    body: Option<String>,
+    response: Option<String>,
+    item: Option<String>,
+}
+
+fn plan_resource<'s>(
+    l: &mut Lowerer<'s>,
+    r: &'s Resource,
     handles: &mut Scope,
     model_names: &std::rc::Rc<std::collections::HashSet<String>>,
-) -> ResourceIr {
+) -> ResourcePlan<'s> {
     // Parameter enums live in the resource's module; the model names are reserved there too,
     // because the module imports the models.
     let saved_models = std::mem::take(&mut l.models);
@@ -398,7 +443,7 @@ fn lower_resource(
     let mut actions = Vec::new();
     for (aname, a) in &r.actions {
         let request = l.scope.claim(format!("{}Request", names::camel(aname)));
-        actions.push(lower_action(
+        actions.push(plan_action(
             l,
             r,
             aname,
@@ -407,19 +452,32 @@ fn lower_resource(
             fn_scope.claim(names::snake(aname)),
         ));
     }
-    let local_models = std::mem::replace(&mut l.models, saved_models);
+    let models = std::mem::replace(&mut l.models, saved_models);
     l.scope = saved_scope;
+    ResourcePlan {
+        handle,
+        actions,
+        models,
+    }
+}
+
+fn finish_resource(
+    spec: &Spec,
+    r: &Resource,
+    plan: ResourcePlan<'_>,
+    actions: Vec<ActionIr>,
+) -> ResourceIr {
     let mut doc = format!("{}: {}", r.title, r.description);
-    doc.push_str(&format!("\n\nPath: `{}{}`.", spec_base(l.spec), r.path));
+    doc.push_str(&format!("\n\nPath: `{}{}`.", spec_base(spec), r.path));
     ResourceIr {
         name: r.name.clone(),
         module: names::snake(&r.name),
         accessor: names::snake(&r.name),
-        handle,
+        handle: plan.handle,
         title: r.title.clone(),
         doc: doc_attrs(&doc),
         actions,
-        models: local_models,
+        models: plan.models,
         test_id: names::snake_part(&r.name),
     }
 }
@@ -428,14 +486,7 @@ fn spec_base(spec: &Spec) -> &str {
     &spec.api.base_path
 }
 
-fn lower_param(
-    l: &mut Lowerer<'_>,
-    p: &Param,
-    hint: &str,
-    global: bool,
-    scope: &mut Scope,
-) -> ParamIr {
-    let ty = l.type_of(&p.schema, hint, false);
+fn lower_param(p: &Param, ty: String, global: bool, scope: &mut Scope) -> ParamIr {
     let field = scope.claim(names::snake(&p.name));
     let is_string = ty == "String";
     let (arg_ty, into) = if is_string {
@@ -518,16 +569,80 @@ fn value_expr(ty: &str, v: &Value) -> String {
     }
 }
 
-fn lower_action(
-    l: &mut Lowerer<'_>,
-    r: &Resource,
-    aname: &str,
-    a: &Action,
+/// The names and types of an action, in the order that decides them (parameters, body,
+/// answer, page items): types defined here take their names from the resource's scope.
+fn plan_action<'s>(
+    l: &mut Lowerer<'s>,
+    r: &'s Resource,
+    aname: &'s str,
+    a: &'s Action,
     request: String,
     fn_name: String,
-) -> ActionIr {
+) -> ActionPlan<'s> {
     let spec = l.spec;
     let hint = names::camel(aname);
+    let template = format!("{}{}{}", spec.api.base_path, r.path, a.path);
+    // Arguments follow the path order, then other required parameters.
+    let order = crate::validate::placeholders(&template).unwrap_or_default();
+    let mut ordered: Vec<(&Param, String, bool)> = order
+        .iter()
+        .filter_map(|n| {
+            a.params
+                .iter()
+                .find(|p| p.location == ParamIn::Path && &p.name == n)
+        })
+        .chain(a.params.iter().filter(|p| p.location != ParamIn::Path))
+        .map(|p| {
+            let ty = l.type_of(
+                &p.schema,
+                &format!("{hint}{}", names::camel(&p.name)),
+                false,
+            );
+            (p, ty, false)
+        })
+        .collect();
+    for p in &spec.api.parameters {
+        let ty = l.type_of(&p.schema, &names::camel(&p.name), false);
+        ordered.push((p, ty, true));
+    }
+    let body = a.body.as_ref().map(|b| {
+        l.type_of(
+            &b.schema,
+            &format!("{}{hint}Body", names::camel(&r.name)),
+            true,
+        )
+    });
+    let success = a.responses.first().and_then(|s| s.schema.as_ref());
+    let response = success.map(|s| {
+        l.type_of(
+            s,
+            &format!("{}{hint}Response", names::camel(&r.name)),
+            false,
+        )
+    });
+    let item = a.paginated.as_ref().and_then(|pg| {
+        let items_schema = resolve(spec, success?)
+            .get("properties")?
+            .get(&pg.items)?
+            .get("items")?;
+        Some(l.type_of(items_schema, &format!("{hint}Item"), false))
+    });
+    ActionPlan {
+        name: aname,
+        action: a,
+        request,
+        fn_name,
+        template,
+        params: ordered,
+        body,
+        response,
+        item,
+    }
+}
+
+/// Everything else about an action, from its plan and the spec alone.
+fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
+    let (aname, a, template) = (plan.name, plan.action, &plan.template);
     let mut scope = Scope::default();
     for n in ["client", "body", "send", "send_with_response"] {
         scope.claim(n.into());
@@ -539,30 +654,8 @@ fn lower_action(
         .iter()
         .filter(|p| p.location == ParamIn::Path)
         .collect();
-    // Arguments follow the path order, then other required parameters.
-    let template = format!("{}{}{}", spec.api.base_path, r.path, a.path);
-    let order = crate::validate::placeholders(&template).unwrap_or_default();
-    let mut ordered: Vec<&Param> = order
-        .iter()
-        .filter_map(|n| path_params.iter().find(|p| &p.name == n).copied())
-        .collect();
-    ordered.extend(a.params.iter().filter(|p| p.location != ParamIn::Path));
-    for p in ordered {
-        let ir = lower_param(
-            l,
-            p,
-            &format!("{hint}{}", names::camel(&p.name)),
-            false,
-            &mut scope,
-        );
-        if p.required {
-            required.push(ir);
-        } else {
-            optional.push(ir);
-        }
-    }
-    for p in &spec.api.parameters {
-        let ir = lower_param(l, p, &names::camel(&p.name), true, &mut scope);
+    for (p, ty, global) in &plan.params {
+        let ir = lower_param(p, ty.clone(), *global, &mut scope);
         if p.required {
             required.push(ir);
         } else {
@@ -588,12 +681,7 @@ fn lower_action(
             .unwrap_or_else(|| "example".into());
         test_path = test_path.replace(&format!("{{{}}}", p.name), &encode_segment(&ex));
     }
-    let body = a.body.as_ref().map(|b| {
-        let ty = l.type_of(
-            &b.schema,
-            &format!("{}{hint}Body", names::camel(&r.name)),
-            true,
-        );
+    let body = a.body.as_ref().zip(plan.body.clone()).map(|(b, ty)| {
         let ex = b
             .example
             .clone()
@@ -607,22 +695,14 @@ fn lower_action(
         }
     });
     let success = a.responses.first();
-    let (response, has_response_body) = match success.and_then(|s| s.schema.as_ref()) {
-        Some(s) => (
-            l.type_of(
-                s,
-                &format!("{}{hint}Response", names::camel(&r.name)),
-                false,
-            ),
-            true,
-        ),
+    let (response, has_response_body) = match &plan.response {
+        Some(ty) => (ty.clone(), true),
         None => ("()".to_string(), false),
     };
     let page = a.paginated.as_ref().and_then(|pg| {
         let schema = success.and_then(|s| s.schema.as_ref())?;
         let resolved = resolve(spec, schema);
-        let items_schema = resolved.get("properties")?.get(&pg.items)?.get("items")?;
-        let item_ty = l.type_of(items_schema, &format!("{hint}Item"), false);
+        let item_ty = plan.item.clone()?;
         let find = |n: &str| {
             optional
                 .iter()
@@ -752,8 +832,8 @@ fn lower_action(
     }
     ActionIr {
         name: aname.to_string(),
-        fn_name,
-        request,
+        fn_name: plan.fn_name.clone(),
+        request: plan.request.clone(),
         doc: doc_attrs(&doc),
         method: a.method.clone(),
         idempotent: matches!(a.method.as_str(), "GET" | "HEAD" | "PUT" | "DELETE"),
