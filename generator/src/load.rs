@@ -20,8 +20,27 @@ pub const MAX_FILES: usize = 10_000;
 #[derive(Debug, Default, Clone)]
 pub struct SourceMap {
     files: Vec<String>,
-    /// (file index, the spec path of the file's root, the file's tree).
-    roots: Vec<(usize, String, Node)>,
+    roots: Vec<Root>,
+}
+
+/// One file's tree in a [`SourceMap`].
+#[derive(Debug, Clone)]
+struct Root {
+    /// Index into [`SourceMap::files`].
+    file: usize,
+    /// The spec path of the file's root.
+    path: String,
+    tree: Tree,
+    /// The located tree of an unlocated one, parsed when first needed.
+    located: std::sync::OnceLock<Option<Node>>,
+}
+
+/// A parsed file: a located tree, or one read quickly without positions
+/// ([`yaml::parse_json`]) with the text to find them in when a diagnostic needs them.
+#[derive(Debug, Clone)]
+struct Tree {
+    node: Node,
+    unlocated_text: Option<String>,
 }
 
 impl SourceMap {
@@ -30,8 +49,13 @@ impl SourceMap {
         self.files.len() - 1
     }
 
-    fn record(&mut self, file: usize, path: &str, node: Node) {
-        self.roots.push((file, path.to_string(), node));
+    fn record(&mut self, file: usize, path: &str, tree: Tree) {
+        self.roots.push(Root {
+            file,
+            path: path.to_string(),
+            tree,
+            located: std::sync::OnceLock::new(),
+        });
     }
 
     /// The file and position of the deepest node on `spec_path` (a map entry is positioned at
@@ -41,11 +65,19 @@ impl SourceMap {
         let (file, rest, root) = self
             .roots
             .iter()
-            .filter_map(|(file, prefix, node)| {
-                let rest = spec_path.strip_prefix(prefix.as_str())?;
-                (rest.is_empty() || rest.starts_with(['.', '['])).then_some((*file, rest, node))
+            .filter_map(|root| {
+                let rest = spec_path.strip_prefix(root.path.as_str())?;
+                (rest.is_empty() || rest.starts_with(['.', '['])).then_some((root.file, rest, root))
             })
             .max_by_key(|(_, rest, _)| std::cmp::Reverse(rest.len()))?;
+        let root = match &root.tree.unlocated_text {
+            None => &root.tree.node,
+            Some(text) => root
+                .located
+                .get_or_init(|| yaml::parse(text).ok())
+                .as_ref()
+                .unwrap_or(&root.tree.node),
+        };
         let mut pos = root.pos;
         let mut node = root;
         let mut rest = rest;
@@ -120,11 +152,11 @@ pub fn load(workspace: &Path, spec_dir: &str) -> (Option<Loaded>, Vec<Diagnostic
         .unwrap_or_default();
 
     let api_rel = format!("{spec_dir}/api.yaml");
-    let api = read_tree(workspace, &api_rel, &mut diags).and_then(|node| {
+    let api = read_tree(workspace, &api_rel, &mut diags).and_then(|tree| {
         let file = sources.add_file(&api_rel);
-        check_shape(&node, &spec::API, "api", &api_rel, &mut diags);
-        let api = typed::<Api>(&node, &api_rel, "api", &mut diags);
-        sources.record(file, "api", node);
+        check_shape(&tree.node, &spec::API, "api", &api_rel, &mut diags);
+        let api = typed::<Api>(&tree.node, &api_rel, "api", &mut diags);
+        sources.record(file, "api", tree);
         api
     });
     if let Some(api) = &api {
@@ -153,12 +185,12 @@ pub fn load(workspace: &Path, spec_dir: &str) -> (Option<Loaded>, Vec<Diagnostic
         }
     });
     for ((stem, rel), tree) in files.into_iter().zip(trees) {
-        let Some((node, typed)) = tree else {
+        let Some((tree, typed)) = tree else {
             continue;
         };
         let path = format!("resources.{stem}");
         let file = sources.add_file(&rel);
-        sources.record(file, &path, node);
+        sources.record(file, &path, tree);
         if let Some(resource) = typed {
             if resource.name != stem {
                 diags.push(sources.diag(
@@ -188,7 +220,7 @@ pub fn load(workspace: &Path, spec_dir: &str) -> (Option<Loaded>, Vec<Diagnostic
         node.to_json()
     });
     for ((stem, rel), tree) in files.into_iter().zip(trees) {
-        let Some((node, schema)) = tree else {
+        let Some((tree, schema)) = tree else {
             broken.insert(stem);
             continue;
         };
@@ -204,7 +236,7 @@ pub fn load(workspace: &Path, spec_dir: &str) -> (Option<Loaded>, Vec<Diagnostic
         }
         let file = sources.add_file(&rel);
         schemas.insert(stem, schema);
-        sources.record(file, &path, node);
+        sources.record(file, &path, tree);
     }
 
     let loaded = api.map(|api| Loaded {
@@ -298,12 +330,28 @@ fn read_trees<T: Send>(
     files: &[(String, String)],
     diags: &mut Vec<Diagnostic>,
     process: impl Fn(&Node, &(String, String), &mut Vec<Diagnostic>) -> T + Sync,
-) -> Vec<Option<(Node, T)>> {
+) -> Vec<Option<(Tree, T)>> {
     let results = crate::par::parallel(files.len(), |i| {
         let mut found = Vec::new();
-        let node = read_tree(workspace, &files[i].1, &mut found).map(|node| {
-            let processed = process(&node, &files[i], &mut found);
-            (node, processed)
+        let node = read_tree(workspace, &files[i].1, &mut found).map(|mut tree| {
+            let before = found.len();
+            let mut processed = process(&tree.node, &files[i], &mut found);
+            // Problems in a tree read without positions: read it again with them.
+            if found.len() > before {
+                if let Some(located) = tree
+                    .unlocated_text
+                    .as_deref()
+                    .and_then(|t| yaml::parse(t).ok())
+                {
+                    found.truncate(before);
+                    tree = Tree {
+                        node: located,
+                        unlocated_text: None,
+                    };
+                    processed = process(&tree.node, &files[i], &mut found);
+                }
+            }
+            (tree, processed)
         });
         (node, found)
     });
@@ -317,7 +365,7 @@ fn read_trees<T: Send>(
 }
 
 /// Reads and parses one file; problems become diagnostics.
-fn read_tree(workspace: &Path, rel: &str, diags: &mut Vec<Diagnostic>) -> Option<Node> {
+fn read_tree(workspace: &Path, rel: &str, diags: &mut Vec<Diagnostic>) -> Option<Tree> {
     let path = workspace.join(rel);
     match std::fs::metadata(&path) {
         Ok(meta) if meta.len() > MAX_FILE_BYTES => {
@@ -379,6 +427,15 @@ fn read_tree(workspace: &Path, rel: &str, diags: &mut Vec<Diagnostic>) -> Option
         ));
         return None;
     }
+    // JSON is read quickly, without positions; they are found only if a diagnostic needs one.
+    if rel.ends_with(".json") {
+        if let Some(node) = yaml::parse_json(&text).filter(|n| n.value != NodeValue::Null) {
+            return Some(Tree {
+                node,
+                unlocated_text: Some(text),
+            });
+        }
+    }
     match yaml::parse(&text) {
         Ok(node) if node.value == NodeValue::Null => {
             diags.push(Diagnostic::new(
@@ -389,7 +446,10 @@ fn read_tree(workspace: &Path, rel: &str, diags: &mut Vec<Diagnostic>) -> Option
             ));
             None
         }
-        Ok(node) => Some(node),
+        Ok(node) => Some(Tree {
+            node,
+            unlocated_text: None,
+        }),
         Err(problems) => {
             diags.extend(
                 problems

@@ -177,6 +177,129 @@ pub fn parse(text: &str) -> Result<Node, Vec<ParseProblem>> {
     }))
 }
 
+/// Parses a JSON file quickly, without positions: every node is at [`Pos::UNKNOWN`]. The tree is
+/// the one [`parse`] gives for the same text (JSON is YAML), apart from the positions. Returns
+/// `None` for anything [`parse`] should see instead: invalid JSON, duplicate keys, deep nesting,
+/// tabs (which YAML reads differently) and `\u` escapes.
+pub fn parse_json(text: &str) -> Option<Node> {
+    if text.contains('\t') || text.contains("\\u") {
+        return None;
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let node = serde::de::DeserializeSeed::deserialize(UnlocatedSeed(0), &mut de).ok()?;
+    de.end().ok()?;
+    Some(node)
+}
+
+impl Pos {
+    /// The position of a node parsed without positions ([`parse_json`]).
+    pub const UNKNOWN: Pos = Pos { line: 0, col: 0 };
+}
+
+/// Deserializes a [`Node`] at a depth, refusing duplicate keys and nesting past [`MAX_DEPTH`].
+#[derive(Clone, Copy)]
+struct UnlocatedSeed(usize);
+
+impl<'de> serde::de::DeserializeSeed<'de> for UnlocatedSeed {
+    type Value = Node;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for UnlocatedSeed {
+    type Value = Node;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Node, E> {
+        Ok(unlocated(NodeValue::Null))
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Node, E> {
+        Ok(unlocated(NodeValue::Bool(b)))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<Node, E> {
+        Ok(unlocated(NodeValue::Number(n.into())))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<Node, E> {
+        // `parse` reads what fits an i64 as one.
+        Ok(unlocated(NodeValue::Number(match i64::try_from(n) {
+            Ok(i) => i.into(),
+            Err(_) => n.into(),
+        })))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, f: f64) -> Result<Node, E> {
+        // `-0` and friends: leave the corner cases of number reading to `parse`.
+        if f == 0.0 && f.is_sign_negative() {
+            return Err(E::custom("negative zero"));
+        }
+        serde_json::Number::from_f64(f)
+            .map(|n| unlocated(NodeValue::Number(n)))
+            .ok_or_else(|| E::custom("not a finite number"))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Node, E> {
+        Ok(unlocated(NodeValue::String(s.to_string())))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Node, E> {
+        Ok(unlocated(NodeValue::String(s)))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        let inner = self.nested::<A::Error>()?;
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(inner)? {
+            items.push(item);
+        }
+        Ok(unlocated(NodeValue::Seq(items)))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        let inner = self.nested::<A::Error>()?;
+        let mut entries: Vec<(Key, Node)> = Vec::new();
+        let mut seen = HashSet::new();
+        while let Some(name) = map.next_key::<String>()? {
+            if !seen.insert(name.clone()) {
+                return Err(serde::de::Error::custom("duplicate key"));
+            }
+            let value = map.next_value_seed(inner)?;
+            entries.push((
+                Key {
+                    pos: Pos::UNKNOWN,
+                    name,
+                },
+                value,
+            ));
+        }
+        Ok(unlocated(NodeValue::Map(entries)))
+    }
+}
+
+impl UnlocatedSeed {
+    /// The seed of a collection's members, one level deeper.
+    fn nested<E: serde::de::Error>(self) -> Result<UnlocatedSeed, E> {
+        if self.0 >= MAX_DEPTH {
+            return Err(E::custom("too deep"));
+        }
+        Ok(UnlocatedSeed(self.0 + 1))
+    }
+}
+
+fn unlocated(value: NodeValue) -> Node {
+    Node {
+        pos: Pos::UNKNOWN,
+        value,
+    }
+}
+
 /// serde_yaml's syntax error, if it finds one.
 fn libyaml_problem(text: &str) -> Option<ParseProblem> {
     let err = serde_yaml::from_str::<serde_yaml::Value>(text).err()?;
@@ -366,6 +489,80 @@ impl MarkedEventReceiver for Builder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The tree without its positions.
+    fn unlocate(node: &Node) -> Node {
+        let value = match &node.value {
+            NodeValue::Seq(items) => NodeValue::Seq(items.iter().map(unlocate).collect()),
+            NodeValue::Map(entries) => NodeValue::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            Key {
+                                pos: Pos::UNKNOWN,
+                                name: k.name.clone(),
+                            },
+                            unlocate(v),
+                        )
+                    })
+                    .collect(),
+            ),
+            other => other.clone(),
+        };
+        unlocated(value)
+    }
+
+    fn json_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                json_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "json") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// The quick JSON reading gives `parse`'s tree, or leaves the text to `parse`: on every
+    /// JSON file of the repository's specs and fixtures, and on the corner cases of JSON in YAML.
+    #[test]
+    fn parse_json_agrees_with_parse() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        json_files(&root.join("../spec"), &mut files);
+        json_files(&root.join("tests/fixtures"), &mut files);
+        assert!(files.len() > 3, "found only {files:?}");
+        let mut texts: Vec<String> = files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).unwrap_or_default())
+            .collect();
+        for corner in [
+            r#"{"a": 1, "b": [1, -2, 3.5, 1e3, 12345678901234567890, 1.0], "c": null}"#,
+            r#"{"t": true, "f": false, "s": "x: y # z", "e": "", "n": {"deep": [[[]]]}}"#,
+            r#"{"esc": "quote \" slash \/ back \\ nl \n", "k y": "v"}"#,
+            r#"{"a": 1, "a": 2}"#,
+            r#"{"u": "\u00e9"}"#,
+            "{\t\"tab\": 1}",
+            r#"{"z": -0.0, "y": -0}"#,
+            r#"[1, 2"#,
+            r#"{"big": 1e400}"#,
+            "\u{feff}{}",
+            "{} trailing",
+        ] {
+            texts.push(corner.to_string());
+        }
+        for text in &texts {
+            if let Some(fast) = parse_json(text) {
+                let slow = parse(text).expect("JSON the quick reading accepts is valid YAML");
+                assert_eq!(fast, unlocate(&slow), "{text}");
+            }
+        }
+        // The plain cases do take the quick path.
+        assert!(parse_json(&texts[files.len()]).is_some());
+        assert!(parse_json(&texts[files.len() + 1]).is_some());
+        assert!(parse_json(r#"{"a": 1, "a": 2}"#).is_none());
+    }
 
     #[test]
     fn positions_are_one_based_and_point_at_keys_and_values() {
