@@ -49,11 +49,12 @@ pub enum Error {
 pub struct Timings {
     /// Reading and parsing spec files.
     pub load: Duration,
-    /// Whole-spec checks.
+    /// Whole-spec checks. The values are checked while the IR is built, so this overlaps
+    /// `lower`.
     pub validate: Duration,
     /// Building the IR.
     pub lower: Duration,
-    /// Templates (the schema pages render while the crate is lowered, so this overlaps `lower`).
+    /// Templates.
     pub render: Duration,
     /// syn, prettyplease and rustfmt (or the format cache).
     pub format: Duration,
@@ -167,66 +168,72 @@ pub fn generate_with(
             let dir = format!("spec/{}", selected[i]);
             let t = Instant::now();
             let (loaded, mut diags) = load::load(workspace, &dir);
-            let load_time = t.elapsed();
-            let t = Instant::now();
-            let spec = loaded.map(|l| {
-                diags.extend(validate::validate(&l.spec, &l.sources));
-                l.spec
+            let mut times = Timings {
+                load: t.elapsed(),
+                ..Timings::default()
+            };
+            let lowered = loaded.map(|l| {
+                let t = Instant::now();
+                let (structure, values) = validate::check_structure(&l.spec, &l.sources);
+                times.validate = t.elapsed();
+                let sound = diags.is_empty() && structure.is_empty();
+                diags.extend(structure);
+                // A sound spec is lowered while its values are checked (lowering does not read
+                // them as facts); the IR is dropped if a value is wrong.
+                let (value_diags, ir) = std::thread::scope(|scope| {
+                    let checking = scope.spawn(|| {
+                        let t = Instant::now();
+                        (values.run(), t.elapsed())
+                    });
+                    let t = Instant::now();
+                    let ir = sound.then(|| lower::lower(&l.spec));
+                    times.lower = t.elapsed();
+                    let (value_diags, value_time) = checking
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                    times.validate += value_time;
+                    (value_diags, ir)
+                });
+                diags.extend(value_diags);
+                (l.spec, ir)
             });
-            (spec, diags, load_time, t.elapsed())
+            (lowered, diags, times)
         });
         let tera = tera
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (tera, loaded)
     });
-    let mut specs = Vec::new();
-    for (spec, diags, load_time, validate_time) in loaded {
-        out.timings.load += load_time;
-        out.timings.validate += validate_time;
+    let mut lowered = Vec::new();
+    for (spec, diags, times) in loaded {
+        out.timings.load += times.load;
+        out.timings.validate += times.validate;
+        out.timings.lower += times.lower;
         problems.extend(diags);
-        specs.extend(spec);
+        lowered.extend(spec);
     }
     if !problems.is_empty() {
         problems.sort();
         problems.dedup();
         return Err(Error::Spec(Diagnostics(problems)));
     }
+    // Without problems every spec was lowered.
+    let specs: Vec<(spec::Spec, lower::CrateIr)> = lowered
+        .into_iter()
+        .filter_map(|(spec, ir)| Some((spec, ir?)))
+        .collect();
     let tera = tera?;
     let rendered = par::parallel(specs.len(), |i| {
-        let spec = &specs[i];
-        let mut batch = render::Batch::default();
-        // The schema pages need only the spec: they render while the crate is lowered.
-        let (ir, lower_time, early) = std::thread::scope(|scope| {
-            let lowering = scope.spawn(|| {
-                let t = Instant::now();
-                (lower::lower(spec), t.elapsed())
-            });
-            let t = Instant::now();
-            let root = format!("generated/{}", spec.api.name);
-            let early = pages::render_schema_pages(&tera, spec, &root, &mut batch);
-            let early_time = t.elapsed();
-            let (ir, lower_time) = lowering
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (ir, lower_time, early.map(|()| early_time))
-        });
+        let (spec, ir) = &specs[i];
         let t = Instant::now();
-        let result = early.and_then(|early_time| {
-            templates::render_crate(&tera, spec, &ir, &mut batch).map(|()| early_time)
-        });
-        let render_time = t.elapsed();
-        (
-            result.map(|early_time| (batch, early_time + render_time)),
-            lower_time,
-        )
+        let mut batch = render::Batch::default();
+        let result = templates::render_crate(&tera, spec, ir, &mut batch);
+        (result.map(|()| batch), t.elapsed())
     });
     let mut batch = render::Batch::default();
-    for (spec, (result, lower_time)) in specs.iter().zip(rendered) {
-        let (rendered, render_time) = result?;
-        out.timings.lower += lower_time;
+    for ((spec, _), (result, render_time)) in specs.iter().zip(rendered) {
         out.timings.render += render_time;
-        batch.append(rendered);
+        batch.append(result?);
         out.owned.push(format!("generated/{}", spec.api.name));
     }
     let t = Instant::now();

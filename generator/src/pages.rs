@@ -93,7 +93,7 @@ struct SchemaContext {
 
 /// The reference pages of one API that need its crate IR (`<root>/docs/`), as independent
 /// rendering jobs: the index, then one page per resource. The schema pages need only the spec
-/// ([`render_schema_pages`]).
+/// ([`render_schema_page`]).
 pub struct Pages<'a> {
     tera: &'a tera::Tera,
     spec: &'a Spec,
@@ -150,25 +150,24 @@ impl<'a> Pages<'a> {
     }
 }
 
-/// Renders the page of every named schema into `<root>/docs/schemas/`, one after another (it
-/// runs beside the lowering of the crate, which it does not need).
-pub fn render_schema_pages(
+/// Renders the page of the named schema `name` into `<root>/docs/schemas/`; it needs only the
+/// spec.
+pub fn render_schema_page(
     tera: &tera::Tera,
     spec: &Spec,
     root: &str,
+    name: &str,
+    schema: &Value,
     batch: &mut Batch,
 ) -> Result<(), RenderError> {
-    for (name, schema) in &spec.schemas {
-        render_value(
-            tera,
-            "markdown/schema.md.tera",
-            &schema_context(spec, name, schema),
-            &format!("{root}/docs/schemas/{name}.md"),
-            &spec.source,
-            batch,
-        )?;
-    }
-    Ok(())
+    render_value(
+        tera,
+        "markdown/schema.md.tera",
+        &schema_context(spec, name, schema),
+        &format!("{root}/docs/schemas/{name}.md"),
+        &spec.source,
+        batch,
+    )
 }
 
 /// The GitHub-style anchor of a heading: lower case, punctuation dropped, spaces to `-`.

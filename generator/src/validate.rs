@@ -15,21 +15,43 @@ pub const MAX_SCHEMA_DEPTH: usize = 64;
 
 /// Runs every whole-spec check; returns every problem.
 pub fn validate(spec: &Spec, src: &SourceMap) -> Vec<Diagnostic> {
+    let (mut diags, values) = check_structure(spec, src);
+    diags.extend(values.run());
+    diags
+}
+
+/// Every whole-spec check but one: references, names, paths, parameters, schema keywords. The
+/// values (defaults and examples against their schemas) are returned as [`ValueChecks`] to run
+/// later; lowering needs only a sound structure, so they can run beside it.
+pub fn check_structure<'a>(
+    spec: &'a Spec,
+    src: &'a SourceMap,
+) -> (Vec<Diagnostic>, ValueChecks<'a>) {
     let mut v = Validator {
         spec,
         src,
         diags: Vec::new(),
         value_checks: Vec::new(),
         patterns: HashMap::new(),
-        root: definitions_root(spec),
     };
     v.api();
     v.names();
     v.refs();
     v.resources();
     v.schema_values();
-    v.run_value_checks();
-    v.diags
+    let values = ValueChecks {
+        spec,
+        src,
+        checks: v.value_checks,
+    };
+    (v.diags, values)
+}
+
+/// The value checks [`check_structure`] found (see [`ValueChecks::run`]).
+pub struct ValueChecks<'a> {
+    spec: &'a Spec,
+    src: &'a SourceMap,
+    checks: Vec<ValueCheck<'a>>,
 }
 
 /// A default, example or enum value to check against its schema; the checks run together at
@@ -50,7 +72,6 @@ struct Validator<'a> {
     value_checks: Vec<ValueCheck<'a>>,
     /// Patterns checked so far, and their problem.
     patterns: HashMap<&'a str, Result<(), String>>,
-    root: Value,
 }
 
 /// `$ref: name` as the spec writes it, rewritten to a JSON pointer into `definitions`.
@@ -822,81 +843,6 @@ impl<'a> Validator<'a> {
             ignore_enum,
         });
     }
-
-    /// Validates every recorded value with the `jsonschema` crate, on all cores; each distinct
-    /// schema compiles once. Each failure is reported at its value's path, in recorded order.
-    fn run_value_checks(&mut self) {
-        let checks = std::mem::take(&mut self.value_checks);
-        let root = &self.root;
-        // Checks of the same schema object (the examples of one schema) share its preparation.
-        let mut sources: Vec<(&Value, bool, Vec<usize>)> = Vec::new();
-        let mut by_source: HashMap<(*const Value, bool), usize> = HashMap::new();
-        for (i, c) in checks.iter().enumerate() {
-            let at = *by_source
-                .entry((std::ptr::from_ref(c.schema), c.ignore_enum))
-                .or_insert_with(|| {
-                    sources.push((c.schema, c.ignore_enum, Vec::new()));
-                    sources.len() - 1
-                });
-            sources[at].2.push(i);
-        }
-        let prepared = crate::par::parallel(sources.len(), |i| {
-            let schema = prepare_schema(root, sources[i].0, sources[i].1);
-            (schema.to_string(), schema)
-        });
-        // Then equal schemas share one compiled validator; groups keep the order of first use.
-        let mut groups: Vec<(Value, Vec<usize>)> = Vec::new();
-        let mut by_key: HashMap<String, usize> = HashMap::new();
-        for ((key, schema), (_, _, members)) in prepared.into_iter().zip(sources) {
-            match by_key.get(&key) {
-                Some(&g) => groups[g].1.extend(members),
-                None => {
-                    by_key.insert(key, groups.len());
-                    groups.push((schema, members));
-                }
-            }
-        }
-        let results = crate::par::parallel(groups.len(), |g| {
-            let (schema, members) = &groups[g];
-            let compiled = jsonschema::options()
-                .with_draft(jsonschema::Draft::Draft7)
-                .should_validate_formats(true)
-                .build(schema);
-            // A schema that does not compile is reported once, by the schema check.
-            let Ok(validator) = compiled else {
-                return Vec::new();
-            };
-            members
-                .iter()
-                .map(|&i| {
-                    let errors: Vec<String> = validator
-                        .iter_errors(checks[i].value)
-                        .take(5)
-                        .map(|e| {
-                            let at = e.instance_path().to_string();
-                            if at.is_empty() {
-                                e.to_string()
-                            } else {
-                                format!("at `{at}`: {e}")
-                            }
-                        })
-                        .collect();
-                    (i, errors)
-                })
-                .collect::<Vec<_>>()
-        });
-        let mut found: Vec<(usize, Vec<String>)> = results.into_iter().flatten().collect();
-        found.sort_by_key(|(i, _)| *i);
-        for (i, errors) in found {
-            let check = &checks[i];
-            for e in errors {
-                self.push(
-                    &check.path,
-                    format!("{} does not match its schema: {e}", check.what),
-                );
-            }
-        }
-    }
 }
 
 /// A spec schema as a standalone draft-07 schema: refs rewritten to `#/definitions/...` and only
@@ -1055,6 +1001,85 @@ fn is_token(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+impl ValueChecks<'_> {
+    /// Validates every value with the `jsonschema` crate, on all cores; each distinct schema
+    /// compiles once. Each failure is reported at its value's path, in recorded order.
+    pub fn run(self) -> Vec<Diagnostic> {
+        let checks = self.checks;
+        let root = &definitions_root(self.spec);
+        // Checks of the same schema object (the examples of one schema) share its preparation.
+        let mut sources: Vec<(&Value, bool, Vec<usize>)> = Vec::new();
+        let mut by_source: HashMap<(*const Value, bool), usize> = HashMap::new();
+        for (i, c) in checks.iter().enumerate() {
+            let at = *by_source
+                .entry((std::ptr::from_ref(c.schema), c.ignore_enum))
+                .or_insert_with(|| {
+                    sources.push((c.schema, c.ignore_enum, Vec::new()));
+                    sources.len() - 1
+                });
+            sources[at].2.push(i);
+        }
+        let prepared = crate::par::parallel(sources.len(), |i| {
+            let schema = prepare_schema(root, sources[i].0, sources[i].1);
+            (schema.to_string(), schema)
+        });
+        // Then equal schemas share one compiled validator; groups keep the order of first use.
+        let mut groups: Vec<(Value, Vec<usize>)> = Vec::new();
+        let mut by_key: HashMap<String, usize> = HashMap::new();
+        for ((key, schema), (_, _, members)) in prepared.into_iter().zip(sources) {
+            match by_key.get(&key) {
+                Some(&g) => groups[g].1.extend(members),
+                None => {
+                    by_key.insert(key, groups.len());
+                    groups.push((schema, members));
+                }
+            }
+        }
+        let results = crate::par::parallel(groups.len(), |g| {
+            let (schema, members) = &groups[g];
+            let compiled = jsonschema::options()
+                .with_draft(jsonschema::Draft::Draft7)
+                .should_validate_formats(true)
+                .build(schema);
+            // A schema that does not compile is reported once, by the schema check.
+            let Ok(validator) = compiled else {
+                return Vec::new();
+            };
+            members
+                .iter()
+                .map(|&i| {
+                    let errors: Vec<String> = validator
+                        .iter_errors(checks[i].value)
+                        .take(5)
+                        .map(|e| {
+                            let at = e.instance_path().to_string();
+                            if at.is_empty() {
+                                e.to_string()
+                            } else {
+                                format!("at `{at}`: {e}")
+                            }
+                        })
+                        .collect();
+                    (i, errors)
+                })
+                .collect::<Vec<_>>()
+        });
+        let mut found: Vec<(usize, Vec<String>)> = results.into_iter().flatten().collect();
+        found.sort_by_key(|(i, _)| *i);
+        let mut diags = Vec::new();
+        for (i, errors) in found {
+            let check = &checks[i];
+            for e in errors {
+                diags.push(self.src.diag(
+                    &check.path,
+                    format!("{} does not match its schema: {e}", check.what),
+                ));
+            }
+        }
+        diags
+    }
 }
 
 #[cfg(test)]

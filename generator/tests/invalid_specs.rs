@@ -55,6 +55,15 @@ fn every_invalid_fixture_reports_its_expected_diagnostics() {
                 failures.push(format!("{name}: missing `{line}` in:\n{report}"));
             }
         }
+        // A whole run (which lowers a sound spec while its values are checked) fails with the
+        // same problems, and does not panic.
+        match sdkgen::generate(case, &[]) {
+            Err(sdkgen::Error::Spec(diags)) if diags.to_string() == report => {}
+            Err(other) => failures.push(format!(
+                "{name}: generate reported\n{other}\ninstead of\n{report}"
+            )),
+            Ok(_) => failures.push(format!("{name}: generate succeeded")),
+        }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
