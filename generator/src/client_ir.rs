@@ -7,6 +7,7 @@ use serde_json::Value;
 use crate::lower::{doc_attrs, doc_text, lit, Lowerer, Model};
 use crate::names::{self, Scope};
 use crate::spec::{Action, Param, ParamIn, Resource, Spec};
+use crate::validate::resolve;
 
 /// API-wide client facts.
 #[derive(Debug, Clone, Serialize)]
@@ -859,21 +860,6 @@ fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
             errors,
         },
     }
-}
-
-fn resolve<'a>(spec: &'a Spec, s: &'a Value) -> &'a Value {
-    let mut cur = s;
-    for _ in 0..crate::validate::MAX_SCHEMA_DEPTH {
-        match cur
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| spec.schemas.get(r))
-        {
-            Some(n) => cur = n,
-            None => break,
-        }
-    }
-    cur
 }
 
 /// A value for the tests: the schema's first example, else the smallest value it accepts.

@@ -133,6 +133,23 @@ pub fn refs_in(schema: &Value, path: &str, out: &mut Vec<(String, String)>) {
     });
 }
 
+/// The schema a `$ref` chain ends at (`s` itself when it is no ref); a missing target ends the
+/// chain where it is, and a cycle stops after [`MAX_SCHEMA_DEPTH`] steps.
+pub fn resolve<'a>(spec: &'a Spec, s: &'a Value) -> &'a Value {
+    let mut cur = s;
+    for _ in 0..MAX_SCHEMA_DEPTH {
+        match cur
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|n| spec.schemas.get(n))
+        {
+            Some(next) => cur = next,
+            None => break,
+        }
+    }
+    cur
+}
+
 /// All `$ref` targets in a schema, without their paths.
 pub fn ref_targets(schema: &Value) -> Vec<String> {
     let mut out = Vec::new();
@@ -619,7 +636,7 @@ impl<'a> Validator<'a> {
             .responses
             .first()
             .and_then(|r| r.schema.as_ref())
-            .map(|s| self.deref(s).clone());
+            .map(|s| resolve(self.spec, s).clone());
         match schema {
             // An unresolved `$ref` is reported on its own; the fields cannot be checked.
             Some(s) if s.get("$ref").is_some() => {}
@@ -641,21 +658,6 @@ impl<'a> Validator<'a> {
                 "a paginated action needs a response schema",
             ),
         }
-    }
-
-    fn deref<'s>(&'s self, s: &'s Value) -> &'s Value {
-        let mut cur = s;
-        for _ in 0..MAX_SCHEMA_DEPTH {
-            match cur
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|n| self.spec.schemas.get(n))
-            {
-                Some(next) => cur = next,
-                None => break,
-            }
-        }
-        cur
     }
 
     fn response_example(&mut self, resp: &'a crate::spec::Response, path: &str) {

@@ -3,28 +3,11 @@
 //! 600-value enum, 64-deep nesting, a recursive schema) must give a crate that builds, passes
 //! its own generated tests and clippy, and pages that keep every string.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let (src, dst) = (entry.path(), to.join(entry.file_name()));
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&src, &dst);
-        } else {
-            std::fs::copy(&src, &dst).unwrap();
-        }
-    }
-}
+mod common;
+use common::{copy_dir, workspace};
 
 fn cargo(args: &[&str], manifest: &Path) {
     // A target folder of its own, kept between runs, so the dependencies build once.

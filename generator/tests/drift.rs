@@ -1,15 +1,11 @@
 //! The drift check: the repository's own `generated/` must be current, and every kind of
 //! drift must be caught and fixed by `generate`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
+mod common;
+use common::{copy_dir, workspace};
 
 /// `cargo test` fails on drift with the same report `cargo xtask check` prints.
 #[test]
@@ -21,23 +17,6 @@ fn committed_generated_tree_is_current() {
         "{}",
         outcome.drift.report("cargo xtask generate")
     );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name();
-        if name == "target" {
-            continue;
-        }
-        let (src, dst) = (entry.path(), to.join(&name));
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&src, &dst);
-        } else {
-            std::fs::copy(&src, &dst).unwrap();
-        }
-    }
 }
 
 /// A temporary copy of the parts of the tree the generator reads and writes.

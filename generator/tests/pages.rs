@@ -2,17 +2,13 @@
 //! survives the table cells it is put in.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use sdkgen::spec::{Param, Response, Spec};
 use serde_json::Value;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
+mod common;
+use common::{copy_dir, workspace};
 
 fn generated() -> sdkgen::FileSet {
     sdkgen::generate(&workspace(), &[])
@@ -406,17 +402,4 @@ fn spec_text_survives_in_cells() {
             .any(|r| r.len() == 6 && r[0] == "applicationId" && r[3] == want),
         "no applicationId row with description {want:?}"
     );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let path = entry.path();
-        if path.is_dir() {
-            copy_dir(&path, &to.join(entry.file_name()));
-        } else {
-            std::fs::copy(&path, to.join(entry.file_name())).unwrap();
-        }
-    }
 }
