@@ -91,43 +91,40 @@ struct SchemaContext {
     example: String,
 }
 
-/// The reference pages of one API that need its crate IR (`<root>/docs/`), as independent
-/// rendering jobs: the index, then one page per resource. The schema pages need only the spec
-/// ([`render_schema_page`]).
-pub struct Pages<'a> {
+/// The reference pages of one API (`<root>/docs/`), as independent rendering jobs: the index,
+/// then one page per resource, then one per named schema.
+pub(crate) struct Pages<'a> {
     tera: &'a tera::Tera,
     spec: &'a Spec,
     ir: &'a CrateIr,
     docs: String,
     irs: std::collections::HashMap<&'a str, &'a ResourceIr>,
+    schemas: Vec<(&'a String, &'a Value)>,
 }
 
 impl<'a> Pages<'a> {
     /// The pages of `spec` under `<root>/docs/`.
-    pub fn new(tera: &'a tera::Tera, spec: &'a Spec, ir: &'a CrateIr, root: &str) -> Self {
+    pub(crate) fn new(tera: &'a tera::Tera, spec: &'a Spec, ir: &'a CrateIr, root: &str) -> Self {
         Pages {
             tera,
             spec,
             ir,
             docs: format!("{root}/docs"),
             irs: ir.resources.iter().map(|r| (r.name.as_str(), r)).collect(),
+            schemas: spec.schemas.iter().collect(),
         }
     }
 
     /// How many pages there are.
-    pub fn len(&self) -> usize {
-        1 + self.spec.resources.len()
-    }
-
-    /// Whether there are no pages (never: there is always an index).
-    pub fn is_empty(&self) -> bool {
-        false
+    pub(crate) fn len(&self) -> usize {
+        1 + self.spec.resources.len() + self.schemas.len()
     }
 
     /// Renders page `i` into `batch`.
-    pub fn render(&self, i: usize, batch: &mut Batch) -> Result<(), RenderError> {
+    pub(crate) fn render(&self, i: usize, batch: &mut Batch) -> Result<(), RenderError> {
         let (tera, spec, docs) = (self.tera, self.spec, &self.docs);
-        let Some(resource) = i.checked_sub(1).map(|r| &spec.resources[r]) else {
+        let resources = &spec.resources;
+        if i == 0 {
             return render_value(
                 tera,
                 "markdown/index.md.tera",
@@ -136,38 +133,28 @@ impl<'a> Pages<'a> {
                 &spec.source,
                 batch,
             );
-        };
-        let rir = self.irs.get(resource.name.as_str()).copied();
-        let context = resource_context(spec, self.ir, resource, rir);
+        }
+        if let Some(resource) = resources.get(i - 1) {
+            let rir = self.irs.get(resource.name.as_str()).copied();
+            return render_value(
+                tera,
+                "markdown/resource.md.tera",
+                &resource_context(spec, self.ir, resource, rir),
+                &format!("{docs}/{}.md", resource.name),
+                &spec.source,
+                batch,
+            );
+        }
+        let (name, schema) = self.schemas[i - 1 - resources.len()];
         render_value(
             tera,
-            "markdown/resource.md.tera",
-            &context,
-            &format!("{docs}/{}.md", resource.name),
+            "markdown/schema.md.tera",
+            &schema_context(spec, name, schema),
+            &format!("{docs}/schemas/{name}.md"),
             &spec.source,
             batch,
         )
     }
-}
-
-/// Renders the page of the named schema `name` into `<root>/docs/schemas/`; it needs only the
-/// spec.
-pub fn render_schema_page(
-    tera: &tera::Tera,
-    spec: &Spec,
-    root: &str,
-    name: &str,
-    schema: &Value,
-    batch: &mut Batch,
-) -> Result<(), RenderError> {
-    render_value(
-        tera,
-        "markdown/schema.md.tera",
-        &schema_context(spec, name, schema),
-        &format!("{root}/docs/schemas/{name}.md"),
-        &spec.source,
-        batch,
-    )
 }
 
 /// The GitHub-style anchor of a heading: lower case, punctuation dropped, spaces to `-`.

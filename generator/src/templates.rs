@@ -34,12 +34,10 @@ pub fn render_crate(
     ];
     let resources = &ir.resources;
     let pages = crate::pages::Pages::new(tera, spec, ir, &root);
-    let schemas: Vec<_> = spec.schemas.iter().collect();
     // One pool for every file. The first job turns the whole crate IR into one tera context,
     // shared by every crate-wide template, and renders those; the other cores meanwhile render
     // the resource files and the pages, which need only their own part of the IR (or none).
-    let jobs = 1 + resources.len() + pages.len() + schemas.len();
-    render_parallel(jobs, batch, |i, batch| {
+    render_parallel(1 + resources.len() + pages.len(), batch, |i, batch| {
         if i == 0 {
             let ctx = context("rust/lib.rs.tera", ir)?;
             for (template, out) in crate_files {
@@ -48,12 +46,7 @@ pub fn render_crate(
             return Ok(());
         }
         let Some(resource) = resources.get(i - 1) else {
-            let page = i - 1 - resources.len();
-            if page < pages.len() {
-                return pages.render(page, batch);
-            }
-            let (name, schema) = schemas[page - pages.len()];
-            return crate::pages::render_schema_page(tera, spec, &root, name, schema, batch);
+            return pages.render(i - 1 - resources.len(), batch);
         };
         let context = ResourceContext {
             lib: &ir.lib,
