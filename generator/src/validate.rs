@@ -54,8 +54,8 @@ pub struct ValueChecks<'a> {
     checks: Vec<ValueCheck<'a>>,
 }
 
-/// A default, example or enum value to check against its schema; the checks run together at
-/// the end, on all cores, each distinct schema compiled once.
+/// A default, example or enum value to check against its schema; [`ValueChecks::run`] runs
+/// them together, on all cores, each distinct schema compiled once.
 struct ValueCheck<'a> {
     schema: &'a Value,
     value: &'a Value,
@@ -828,7 +828,7 @@ impl<'a> Validator<'a> {
         }
     }
 
-    /// Records a check of `value` against `schema` (run by [`Self::run_value_checks`]).
+    /// Records a check of `value` against `schema` (run by [`ValueChecks::run`]).
     fn check_value(
         &mut self,
         schema: &'a Value,

@@ -9,8 +9,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-// The generator allocates many small strings and JSON values on all cores; mimalloc does that
-// in about half the time of the system allocator.
+// The generator allocates many small strings and JSON values on all cores; with mimalloc the
+// warm 5,000-action run takes about a third less time than with the system allocator.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
