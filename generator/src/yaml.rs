@@ -228,11 +228,7 @@ impl<'de> serde::de::Visitor<'de> for UnlocatedSeed {
     }
 
     fn visit_u64<E>(self, n: u64) -> Result<Node, E> {
-        // `parse` reads what fits an i64 as one.
-        Ok(unlocated(NodeValue::Number(match i64::try_from(n) {
-            Ok(i) => i.into(),
-            Err(_) => n.into(),
-        })))
+        Ok(unlocated(NodeValue::Number(n.into())))
     }
 
     fn visit_f64<E: serde::de::Error>(self, f: f64) -> Result<Node, E> {
