@@ -143,7 +143,7 @@ pub fn format_all(
             // prettyplease puts no blank line between items, so runs join as they are.
             printed[j].push_str(&result?);
         }
-        let formatted = rustfmt_files(&pending, &misses, printed)?;
+        let formatted = rustfmt_files(&pending, &misses, &printed)?;
         for (&i, text) in misses.iter().zip(formatted) {
             if let (Some(cache), Some(key)) = (cache, &keys[i]) {
                 cache.put(&group_of(&pending[i].out), key, &text);
@@ -479,142 +479,114 @@ fn declared_modules(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The files rustfmt reads for `mod name;` in `file`: `lib.rs`, `main.rs` and `mod.rs` own
-/// their folder, any other `x.rs` owns `x/`.
-fn module_files(file: &str, name: &str) -> [String; 2] {
-    let (dir, base) = file.rsplit_once('/').unwrap_or(("", file));
-    let stem = base.strip_suffix(".rs").unwrap_or(base);
-    let owner = match stem {
-        "lib" | "main" | "mod" => dir.to_string(),
-        _ if dir.is_empty() => stem.to_string(),
-        _ => format!("{dir}/{stem}"),
-    };
-    let join = |p: String| {
-        if owner.is_empty() {
-            p
-        } else {
-            format!("{owner}/{p}")
-        }
-    };
-    [join(format!("{name}.rs")), join(format!("{name}/mod.rs"))]
-}
-
-/// Writes the misses (as printed) into a scratch folder with their real relative paths, runs
-/// rustfmt on the root files among them, and reads them back.
+/// Formats the misses (as printed) with rustfmt and returns them in the same order.
+///
+/// The scratch copies go to memory (`/dev/shm`) when `TMPDIR` is not set and that folder
+/// exists: on a disk, opening and writing thousands of small files twice costs more than
+/// formatting them. A memory folder that is full or refuses files (some containers give it
+/// only 64 MiB) is given up for the temp folder, where any error is then reported.
 fn rustfmt_files(
     pending: &[Pending],
     misses: &[usize],
-    printed: Vec<String>,
+    printed: &[String],
+) -> Result<Vec<String>, RenderError> {
+    if let Some(memory) = memory_folder() {
+        if let Ok(formatted) = rustfmt_in(&memory, pending, misses, printed) {
+            return Ok(formatted);
+        }
+    }
+    rustfmt_in(&std::env::temp_dir(), pending, misses, printed)
+}
+
+fn memory_folder() -> Option<PathBuf> {
+    if std::env::var_os("TMPDIR").is_some() {
+        return None;
+    }
+    let shm = Path::new("/dev/shm");
+    (cfg!(target_os = "linux") && shm.is_dir()).then(|| shm.to_path_buf())
+}
+
+/// [`rustfmt_files`] in a scratch folder under `base`.
+///
+/// Every file is formatted as a crate root of its own, `f-<n>.rs` in one scratch folder, beside
+/// an empty file for each `mod name;` it declares: rustfmt reads the children it finds, and
+/// through `lib.rs` would otherwise format a whole crate in one process. So the files can be
+/// split into batches of about equal size, one rustfmt per core. (A module name cannot contain
+/// `-`, so no child placeholder can take a root's name; the placeholders are all empty, so
+/// roots that declare the same name can share one.)
+fn rustfmt_in(
+    base: &Path,
+    pending: &[Pending],
+    misses: &[usize],
+    printed: &[String],
 ) -> Result<Vec<String>, RenderError> {
     let scratch = tempfile::Builder::new()
         .prefix("sdkgen-format-")
-        .tempdir()
+        .tempdir_in(base)
         .map_err(|e| fail("rustfmt", format!("cannot create a scratch folder: {e}")))?;
-    // Only the files to format are written with their text. A file already formatted (from
-    // the cache) that a changed file declares as a module is written empty: rustfmt needs it
-    // to exist, but formatting it again would be wasted work.
-    let known: HashSet<&str> = pending.iter().map(|p| p.out.as_str()).collect();
-    let mut texts: BTreeMap<&str, &str> = BTreeMap::new();
-    for (&i, text) in misses.iter().zip(&printed) {
-        texts.insert(&pending[i].out, text);
-    }
-    let mut placeholders: BTreeSet<String> = BTreeSet::new();
-    for (&i, text) in misses.iter().zip(&printed) {
-        for name in declared_modules(text) {
-            for file in module_files(&pending[i].out, &name) {
-                if known.contains(file.as_str()) && !texts.contains_key(file.as_str()) {
-                    placeholders.insert(file);
-                }
-            }
-        }
-    }
-    let files = texts
+    let roots: Vec<String> = (0..printed.len()).map(|k| format!("f-{k}.rs")).collect();
+    let children: BTreeSet<String> = printed
         .iter()
-        .map(|(out, text)| (*out, *text))
-        .chain(placeholders.iter().map(|out| (out.as_str(), "")));
-    for (out, text) in files {
-        let path = scratch.path().join(out);
-        let written = path
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| std::fs::write(&path, text));
-        if let Err(e) = written {
-            return Err(fail(out, format!("cannot write a scratch copy: {e}")));
-        }
-    }
-    // Which miss does rustfmt reach from another miss? Those need not be named.
-    let miss_set: BTreeSet<&str> = misses.iter().map(|&i| pending[i].out.as_str()).collect();
-    let mut children: HashSet<&str> = HashSet::new();
-    for (&i, text) in misses.iter().zip(&printed) {
-        for name in declared_modules(text) {
-            for file in module_files(&pending[i].out, &name) {
-                if let Some(child) = miss_set.get(file.as_str()) {
-                    children.insert(child);
-                }
-            }
-        }
-    }
-    let roots: Vec<&str> = miss_set
-        .iter()
-        .copied()
-        .filter(|f| !children.contains(f))
+        .flat_map(|text| declared_modules(text))
         .collect();
-    // Split the roots into one batch per core, largest first, for similar work per batch.
-    let size = |f: &str| texts.get(f).map_or(0, |t| t.len());
-    let mut by_size = roots.clone();
-    by_size.sort_by_key(|f| std::cmp::Reverse(subtree_size(f, &texts, &size)));
+    for name in &children {
+        std::fs::write(scratch.path().join(format!("{name}.rs")), "")
+            .map_err(|e| fail("rustfmt", format!("cannot write a scratch file: {e}")))?;
+    }
+    // Largest first, each to the lightest batch.
+    let mut order: Vec<usize> = (0..printed.len()).collect();
+    order.sort_by_key(|&k| std::cmp::Reverse(printed[k].len()));
     let workers = std::thread::available_parallelism()
         .map_or(1, |w| w.get())
-        .min(by_size.len())
-        .max(1);
-    let mut batches: Vec<(usize, Vec<&str>)> = vec![(0, Vec::new()); workers];
-    for f in by_size {
+        .clamp(1, order.len().max(1));
+    let mut batches: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); workers];
+    for k in order {
         let lightest = batches
             .iter_mut()
             .min_by_key(|(weight, _)| *weight)
             .expect("at least one batch");
-        lightest.0 += subtree_size(f, &texts, &size);
-        lightest.1.push(f);
+        lightest.0 += printed[k].len();
+        lightest.1.push(k);
     }
     let results = parallel(batches.len(), |b| {
-        run_rustfmt(scratch.path(), &batches[b].1)
-    });
-    for result in results {
-        result?;
-    }
-    let mut formatted = Vec::with_capacity(misses.len());
-    for (&i, before) in misses.iter().zip(&printed) {
-        let out = &pending[i].out;
-        let text = std::fs::read_to_string(scratch.path().join(out))
-            .map_err(|e| fail(&pending[i].template, format!("rustfmt lost `{out}`: {e}")))?;
-        if text.trim().is_empty() && !before.trim().is_empty() {
-            return Err(fail(
-                &pending[i].template,
-                format!("rustfmt emptied `{out}`"),
-            ));
-        }
-        formatted.push(text);
-    }
-    Ok(formatted)
-}
-
-/// The bytes of a file and of the module files it reaches.
-fn subtree_size(file: &str, texts: &BTreeMap<&str, &str>, size: &dyn Fn(&str) -> usize) -> usize {
-    let mut total = 0;
-    let mut stack = vec![file.to_string()];
-    let mut seen = HashSet::new();
-    while let Some(f) = stack.pop() {
-        if !seen.insert(f.clone()) {
-            continue;
-        }
-        total += size(&f);
-        if let Some(text) = texts.get(f.as_str()) {
-            for name in declared_modules(text) {
-                stack.extend(module_files(&f, &name));
+        let batch = &batches[b].1;
+        for &k in batch {
+            if let Err(e) = std::fs::write(scratch.path().join(&roots[k]), &printed[k]) {
+                let out = &pending[misses[k]].out;
+                return Err(fail(out, format!("cannot write a scratch copy: {e}")));
             }
         }
+        let files: Vec<&str> = batch.iter().map(|&k| roots[k].as_str()).collect();
+        run_rustfmt(scratch.path(), &files).map_err(|mut e| {
+            // Name the output files, not their scratch copies (`f-1.rs` is no part of
+            // `f-11.rs`).
+            if let RenderError::Template { message, .. } = &mut e {
+                for &k in batch {
+                    *message = message.replace(&roots[k], &pending[misses[k]].out);
+                }
+            }
+            e
+        })?;
+        batch
+            .iter()
+            .map(|&k| {
+                let p = &pending[misses[k]];
+                let text = std::fs::read_to_string(scratch.path().join(&roots[k]))
+                    .map_err(|e| fail(&p.template, format!("rustfmt lost `{}`: {e}", p.out)))?;
+                if text.trim().is_empty() && !printed[k].trim().is_empty() {
+                    return Err(fail(&p.template, format!("rustfmt emptied `{}`", p.out)));
+                }
+                Ok((k, text))
+            })
+            .collect::<Result<Vec<_>, _>>()
+    });
+    let mut formatted = vec![String::new(); printed.len()];
+    for result in results {
+        for (k, text) in result? {
+            formatted[k] = text;
+        }
     }
-    total
+    Ok(formatted)
 }
 
 fn fail(template: &str, message: String) -> RenderError {
@@ -777,19 +749,7 @@ mod tests {
     }
 
     #[test]
-    fn module_files_follow_rustfmt() {
-        assert_eq!(
-            module_files("g/a/src/lib.rs", "client"),
-            ["g/a/src/client.rs", "g/a/src/client/mod.rs"]
-        );
-        assert_eq!(
-            module_files("g/a/src/resources/mod.rs", "r"),
-            ["g/a/src/resources/r.rs", "g/a/src/resources/r/mod.rs"]
-        );
-        assert_eq!(
-            module_files("g/a/src/models.rs", "inner"),
-            ["g/a/src/models/inner.rs", "g/a/src/models/inner/mod.rs"]
-        );
+    fn declared_modules_are_the_out_of_line_ones_at_top_level() {
         assert_eq!(
             declared_modules(
                 "pub mod a;\nmod r#type;\npub(crate) mod c;\n    mod nested;\nmod d {}\n"
@@ -798,10 +758,11 @@ mod tests {
         );
     }
 
-    /// Files reached through `mod` and files named directly come out as rustfmt formats each,
-    /// and a second run with a cache gives the same bytes without formatting.
+    /// Files that declare modules, their module files and files of their own all come out as
+    /// rustfmt formats each, and a second run with a cache gives the same bytes without
+    /// formatting.
     #[test]
-    fn a_crate_is_formatted_whole_and_cached() {
+    fn every_file_comes_out_as_rustfmt_formats_it_and_is_cached() {
         let files = vec![
             pending(
                 "generated/x/src/lib.rs",

@@ -263,19 +263,24 @@ fn generate_with_formatter(root: &Path, script: &str) -> std::process::Output {
         .unwrap()
 }
 
-/// A formatter that fails must fail the run with its message, and nothing is written.
+/// A formatter that fails must fail the run with its message, which names the output files
+/// (not their scratch copies), and nothing is written.
 #[test]
 fn a_failing_formatter_fails_generation() {
     let t = tree();
     let before = snapshot(t.path());
     let out = generate_with_formatter(
         t.path(),
-        "#!/bin/sh\necho 'boom: out of luck' >&2\nexit 3\n",
+        "#!/bin/sh\nfor f in \"$@\"; do case $f in *.rs) echo \"boom: out of luck in $f\" >&2;; esac; done\nexit 3\n",
     );
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("rustfmt rejected the output"), "{stderr}");
-    assert!(stderr.contains("boom: out of luck"), "{stderr}");
+    assert!(
+        stderr.contains("boom: out of luck in generated/"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("f-0.rs"), "{stderr}");
     assert!(stderr.contains("nothing was written"), "{stderr}");
     assert_eq!(snapshot(t.path()), before);
 }
