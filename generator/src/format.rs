@@ -136,7 +136,7 @@ pub fn format_all(
         }
         let pretty = parallel(chunks.len(), |c| {
             let (j, line, text) = chunks[c];
-            parse_and_print_isolated(&pending[misses[j]].template, text, line)
+            parse_and_print_cleared(&pending[misses[j]].template, text, line)
         });
         let mut printed = vec![String::new(); misses.len()];
         for (&(j, _, _), result) in chunks.iter().zip(pretty) {
@@ -237,27 +237,17 @@ fn formatter_identity() -> String {
     id
 }
 
-/// syn keeps every text it parses in a per-thread source map (for span locations) that is only
-/// freed with the thread: each file is parsed on a thread of its own, so peak memory stays at
-/// the files in flight, not all of them. The large stack is for deeply nested types.
-fn parse_and_print_isolated(
+/// syn keeps every text it parses in a per-thread source map (for span locations): it is
+/// cleared after each run, so peak memory stays at the runs in flight, not all of them. No span
+/// outlives `parse_and_print`, whose result is plain text.
+fn parse_and_print_cleared(
     template: &str,
     text: &str,
     first_line: usize,
 ) -> Result<String, RenderError> {
-    let result = std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .name("sdkgen-syn".into())
-            .stack_size(16 << 20)
-            .spawn_scoped(scope, || parse_and_print(template, text, first_line))
-            .map(|h| h.join())
-    });
-    match result {
-        Ok(Ok(result)) => result,
-        Ok(Err(panic)) => std::panic::resume_unwind(panic),
-        // No thread to be had: parse here.
-        Err(_) => parse_and_print(template, text, first_line),
-    }
+    let result = parse_and_print(template, text, first_line);
+    proc_macro2::extra::invalidate_current_thread_spans();
+    result
 }
 
 /// The size above which a file is parsed in several runs of items.
