@@ -523,9 +523,14 @@ fn rustfmt_in(
         std::fs::write(scratch.path().join(format!("{name}.rs")), "")
             .map_err(|e| fail("rustfmt", format!("cannot write a scratch file: {e}")))?;
     }
-    // Largest first, each to the lightest batch.
+    // Largest first, each to the lightest batch. rustfmt's time follows lines more closely
+    // than bytes (long string literals cost little).
+    let weight: Vec<usize> = printed
+        .iter()
+        .map(|t| t.matches('\n').count() + 1)
+        .collect();
     let mut order: Vec<usize> = (0..printed.len()).collect();
-    order.sort_by_key(|&k| std::cmp::Reverse(printed[k].len()));
+    order.sort_by_key(|&k| std::cmp::Reverse(weight[k]));
     let workers = std::thread::available_parallelism()
         .map_or(1, |w| w.get())
         .clamp(1, order.len().max(1));
@@ -535,7 +540,7 @@ fn rustfmt_in(
             .iter_mut()
             .min_by_key(|(weight, _)| *weight)
             .expect("at least one batch");
-        lightest.0 += printed[k].len();
+        lightest.0 += weight[k];
         lightest.1.push(k);
     }
     let results = parallel(batches.len(), |b| {
