@@ -84,9 +84,12 @@ pub fn doc_text(text: &str) -> String {
 
 /// One line of spec text as it appears in rustdoc.
 pub fn doc_line(line: &str) -> String {
-    line.trim()
-        .replace("```", "\\`\\`\\`")
-        .replace("~~~", "\\~\\~\\~")
+    let line = line.trim();
+    // Most lines have no fence to escape: skip the two substring searches.
+    if !line.contains(['`', '~']) {
+        return line.to_string();
+    }
+    line.replace("```", "\\`\\`\\`").replace("~~~", "\\~\\~\\~")
 }
 
 /// The whole crate, as templates see it.
