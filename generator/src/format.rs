@@ -2,9 +2,8 @@
 //!
 //! Every rendered `.rs` text is parsed by syn (a template that emits invalid Rust is an error
 //! naming the template and the item) and printed by prettyplease, on all cores; rustfmt then
-//! gives the result exactly the layout `cargo fmt` would. rustfmt runs once per group of crate
-//! roots (not once per file): it is handed the root files only and reaches their `mod` children
-//! itself, as `cargo fmt` does.
+//! gives the result exactly the layout `cargo fmt` would. rustfmt runs once per core (not once
+//! per file), each time on a batch of files of about equal size (see [`rustfmt_files`]).
 //!
 //! Formatting is a pure function of the rendered text and the formatter, so its results are
 //! kept in a cache (see [`FormatCache`]): a file whose rendered text did not change since the
@@ -453,14 +452,16 @@ fn item_name(line: &str) -> Option<String> {
     None
 }
 
-/// The out-of-line modules (`mod name;`) a printed file declares at its top level.
+/// The out-of-line modules (`mod name;`) a printed file declares at its top level, with any
+/// visibility (`pub`, `pub(crate)`, `pub(in path)`, ...).
 fn declared_modules(text: &str) -> Vec<String> {
     text.lines()
         .filter_map(|line| {
-            let rest = line
-                .strip_prefix("pub(crate) ")
-                .or_else(|| line.strip_prefix("pub "))
-                .unwrap_or(line);
+            let rest = match line.strip_prefix("pub") {
+                Some(vis) if vis.starts_with(' ') => &vis[1..],
+                Some(vis) if vis.starts_with('(') => vis.split_once(") ")?.1,
+                _ => line,
+            };
             let name = rest.strip_prefix("mod ")?.strip_suffix(';')?;
             let name = name.strip_prefix("r#").unwrap_or(name);
             (!name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_'))
@@ -747,9 +748,10 @@ mod tests {
     fn declared_modules_are_the_out_of_line_ones_at_top_level() {
         assert_eq!(
             declared_modules(
-                "pub mod a;\nmod r#type;\npub(crate) mod c;\n    mod nested;\nmod d {}\n"
+                "pub mod a;\nmod r#type;\npub(crate) mod c;\n    mod nested;\nmod d {}\n\
+                 pub(in crate::x) mod e;\npub(super) mod f;\npubmod g;\n"
             ),
-            ["a", "type", "c"]
+            ["a", "type", "c", "e", "f"]
         );
     }
 
