@@ -816,4 +816,27 @@ mod tests {
             .count();
         assert_eq!(entries, 1);
     }
+
+    /// The scratch copies can live in any folder (memory or the temp folder, the fallback):
+    /// the result is the same, and the scratch folder is removed afterwards.
+    #[test]
+    fn rustfmt_gives_the_same_files_from_any_scratch_base() {
+        let files = [
+            pending("generated/x/src/lib.rs", "pub mod a;\nfn  top( ) {}\n"),
+            pending("generated/x/src/a.rs", "pub fn a( x:u8)->u8{ x }\n"),
+        ];
+        let printed: Vec<String> = files.iter().map(|f| f.text.clone()).collect();
+        let misses = [0, 1];
+        let base = tempfile::tempdir().unwrap();
+        let on_disk = rustfmt_in(base.path(), &files, &misses, &printed).unwrap();
+        assert_eq!(
+            on_disk,
+            [
+                "pub mod a;\nfn top() {}\n",
+                "pub fn a(x: u8) -> u8 {\n    x\n}\n"
+            ]
+        );
+        assert_eq!(rustfmt_files(&files, &misses, &printed).unwrap(), on_disk);
+        assert_eq!(std::fs::read_dir(base.path()).unwrap().count(), 0);
+    }
 }
