@@ -171,7 +171,7 @@ pub fn format_all(
 }
 
 /// Bump when anything in this pipeline changes its output for the same input.
-const PIPELINE_VERSION: u32 = 1;
+const PIPELINE_VERSION: u32 = 2;
 
 fn key(identity: &str, text: &str) -> String {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
@@ -520,8 +520,14 @@ fn rustfmt_in(
         .iter()
         .flat_map(|text| declared_modules(text))
         .collect();
-    for name in &children {
-        std::fs::write(scratch.path().join(format!("{name}.rs")), "")
+    // An empty `rustfmt.toml` beside the files: rustfmt takes the first one it finds from a
+    // file's folder up, and without one a config in the user's home would change the layout.
+    let empty = children
+        .iter()
+        .map(|name| format!("{name}.rs"))
+        .chain([CONFIG.to_string()]);
+    for file in empty {
+        std::fs::write(scratch.path().join(file), "")
             .map_err(|e| fail("rustfmt", format!("cannot write a scratch file: {e}")))?;
     }
     // Largest first, each to the lightest batch. rustfmt's time follows lines more closely
@@ -592,14 +598,18 @@ fn fail(template: &str, message: String) -> RenderError {
     }
 }
 
-/// rustfmt runs in the scratch folder, so no `rustfmt.toml` of the caller's can change the
-/// output.
+/// The name of rustfmt's configuration file in the scratch folder (empty: the defaults, which
+/// `cargo fmt` uses on the generated crates).
+const CONFIG: &str = "rustfmt.toml";
+
+/// rustfmt runs in the scratch folder with the configuration written there ([`CONFIG`]), so
+/// neither a `rustfmt.toml` of the caller's nor one in the user's home can change the output.
 fn run_rustfmt(dir: &Path, files: &[&str]) -> Result<(), RenderError> {
     if files.is_empty() {
         return Ok(());
     }
     let output = std::process::Command::new(rustfmt_program())
-        .args(["--edition", "2021", "--quiet"])
+        .args(["--edition", "2021", "--quiet", "--config-path", CONFIG])
         .args(files)
         .current_dir(dir)
         .stdin(std::process::Stdio::null())

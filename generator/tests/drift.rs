@@ -176,6 +176,40 @@ fn unchanged_files_keep_their_mtime() {
     assert_eq!(snapshot(t.path()), before);
 }
 
+/// A rustfmt configuration in the user's home (here one that narrows lines to 60 columns)
+/// must not change the generated layout: the committed tree stays current.
+#[test]
+fn a_rustfmt_config_in_the_users_home_does_not_change_the_output() {
+    let t = tree();
+    let home = tempfile::tempdir().unwrap();
+    let narrow = "max_width = 60\n";
+    std::fs::create_dir_all(home.path().join(".config/rustfmt")).unwrap();
+    std::fs::write(home.path().join(".config/rustfmt/rustfmt.toml"), narrow).unwrap();
+    std::fs::write(home.path().join(".rustfmt.toml"), narrow).unwrap();
+    // rustup and cargo keep finding their real homes.
+    let real_home = std::path::PathBuf::from(std::env::var_os("HOME").unwrap_or_default());
+    let rustup_home =
+        std::env::var_os("RUSTUP_HOME").unwrap_or_else(|| real_home.join(".rustup").into());
+    let cargo_home =
+        std::env::var_os("CARGO_HOME").unwrap_or_else(|| real_home.join(".cargo").into());
+    let out = Command::new(env!("CARGO_BIN_EXE_sdkgen"))
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join(".config"))
+        .env("RUSTUP_HOME", rustup_home)
+        .env("CARGO_HOME", cargo_home)
+        .arg("--workspace")
+        .arg(t.path())
+        .args(["check", "--no-cache"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn output_is_identical_across_working_directories_and_locales() {
     let (a, b) = (tree(), tree());
