@@ -3,7 +3,7 @@
 //! Every rendered `.rs` text is parsed by syn (a template that emits invalid Rust is an error
 //! naming the template and the item) and printed by prettyplease, on all cores; rustfmt then
 //! gives the result exactly the layout `cargo fmt` would. rustfmt runs once per core (not once
-//! per file), each time on a batch of files of about equal size (see [`rustfmt_files`]).
+//! per file), each time on a batch of files of about equal size (see `rustfmt_files`).
 //!
 //! Formatting is a pure function of the rendered text and the formatter, so its results are
 //! kept in a cache (see [`FormatCache`]): a file whose rendered text did not change since the
