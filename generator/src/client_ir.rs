@@ -415,7 +415,9 @@ struct ActionPlan<'s> {
     params: Vec<(&'s Param, String, bool)>,
     body: Option<String>,
     response: Option<String>,
-    item: Option<String>,
+    /// For a paged action: the page items' type, and the page schema (the success schema,
+    /// refs resolved) that holds them.
+    item: Option<(String, &'s Value)>,
 }
 
 fn plan_resource<'s>(
@@ -622,11 +624,9 @@ fn plan_action<'s>(
         )
     });
     let item = a.paginated.as_ref().and_then(|pg| {
-        let items_schema = resolve(spec, success?)
-            .get("properties")?
-            .get(&pg.items)?
-            .get("items")?;
-        Some(l.type_of(items_schema, &format!("{hint}Item"), false))
+        let page = resolve(spec, success?);
+        let items_schema = page.get("properties")?.get(&pg.items)?.get("items")?;
+        Some((l.type_of(items_schema, &format!("{hint}Item"), false), page))
     });
     ActionPlan {
         name: aname,
@@ -701,9 +701,7 @@ fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
         None => ("()".to_string(), false),
     };
     let page = a.paginated.as_ref().and_then(|pg| {
-        let schema = success.and_then(|s| s.schema.as_ref())?;
-        let resolved = resolve(spec, schema);
-        let item_ty = plan.item.clone()?;
+        let (item_ty, resolved) = plan.item.clone()?;
         let find = |n: &str| {
             optional
                 .iter()
