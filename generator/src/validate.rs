@@ -199,6 +199,14 @@ impl<'a> Validator<'a> {
         self.diags.push(d);
     }
 
+    /// [`regex_check`], once per distinct pattern (a spec repeats its id patterns everywhere).
+    fn regex_check(&mut self, pattern: &'a str) -> Result<(), String> {
+        self.patterns
+            .entry(pattern)
+            .or_insert_with(|| regex_check(pattern))
+            .clone()
+    }
+
     fn api(&mut self) {
         let api = &self.spec.api;
         let krate = &api.krate;
@@ -933,16 +941,6 @@ fn regex_check(pattern: &str) -> Result<(), String> {
         .build(&json!({"type": "string", "pattern": pattern}))
         .map(|_| ())
         .map_err(|e| e.to_string())
-}
-
-impl<'a> Validator<'a> {
-    /// [`regex_check`], once per distinct pattern (a spec repeats its id patterns everywhere).
-    fn regex_check(&mut self, pattern: &'a str) -> Result<(), String> {
-        self.patterns
-            .entry(pattern)
-            .or_insert_with(|| regex_check(pattern))
-            .clone()
-    }
 }
 
 /// Refs reached through required, single-valued, non-nullable properties.
