@@ -297,10 +297,8 @@ pub fn lower_client(spec: &Spec) -> ClientIr {
 /// Lowers every resource.
 pub(crate) fn lower_resources(l: &mut Lowerer<'_>) -> Vec<ResourceIr> {
     let spec = l.spec;
-    let mut handles = Scope::default();
-    for n in ["Client", "ClientBuilder"] {
-        handles.claim(n.into());
-    }
+    let mut handles = names::scope_reserving(names::RESERVED_TYPES);
+    let mut accessors = names::scope_reserving(names::RESERVED_CLIENT_METHODS);
     // Handles live next to a glob import of the models; they must not shadow one.
     for m in l.models.iter().chain(l.late_models.iter()) {
         handles.claim(m.name().to_string());
@@ -313,7 +311,7 @@ pub(crate) fn lower_resources(l: &mut Lowerer<'_>) -> Vec<ResourceIr> {
     let plans: Vec<ResourcePlan> = spec
         .resources
         .iter()
-        .map(|r| plan_resource(l, r, &mut handles, &model_names))
+        .map(|r| plan_resource(l, r, &mut handles, &mut accessors, &model_names))
         .collect();
     let jobs: Vec<(usize, usize)> = plans
         .iter()
@@ -398,6 +396,8 @@ pub(crate) fn share_globals(resources: &mut [ResourceIr]) -> Vec<ParamIr> {
 /// and the parameter types defined in its module.
 struct ResourcePlan<'s> {
     handle: String,
+    /// The accessor on `Client`.
+    accessor: String,
     actions: Vec<ActionPlan<'s>>,
     models: Vec<Model>,
 }
@@ -424,25 +424,20 @@ fn plan_resource<'s>(
     l: &mut Lowerer<'s>,
     r: &'s Resource,
     handles: &mut Scope,
+    accessors: &mut Scope,
     model_names: &std::rc::Rc<std::collections::HashSet<String>>,
 ) -> ResourcePlan<'s> {
     // Parameter enums live in the resource's module; the model names are reserved there too,
     // because the module imports the models.
     let saved_models = std::mem::take(&mut l.models);
     let mut local = Scope::within(model_names.clone());
-    for n in [
-        "Client",
-        "Error",
-        "Result",
-        "Secret",
-        "Nullable",
-        "EpochSeconds",
-    ] {
-        local.claim(n.into());
+    for n in names::RESERVED_TYPES {
+        local.claim((*n).to_string());
     }
     let saved_scope = std::mem::replace(&mut l.scope, local);
     let handle = handles.claim(format!("{}Resource", names::camel(&r.name)));
-    let mut fn_scope = Scope::default();
+    let accessor = accessors.claim(names::snake(&r.name));
+    let mut fn_scope = names::scope_reserving(names::RESERVED_HANDLE_METHODS);
     let mut actions = Vec::new();
     for (aname, a) in &r.actions {
         let request = l.scope.claim(format!("{}Request", names::camel(aname)));
@@ -459,6 +454,7 @@ fn plan_resource<'s>(
     l.scope = saved_scope;
     ResourcePlan {
         handle,
+        accessor,
         actions,
         models,
     }
@@ -475,7 +471,7 @@ fn finish_resource(
     ResourceIr {
         name: r.name.clone(),
         module: names::snake(&r.name),
-        accessor: names::snake(&r.name),
+        accessor: plan.accessor,
         handle: plan.handle,
         title: r.title.clone(),
         doc: doc_attrs(&doc),
@@ -644,10 +640,7 @@ fn plan_action<'s>(
 /// Everything else about an action, from its plan and the spec alone.
 fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
     let (aname, a, template) = (plan.name, plan.action, &plan.template);
-    let mut scope = Scope::default();
-    for n in ["client", "body", "send", "send_with_response"] {
-        scope.claim(n.into());
-    }
+    let mut scope = names::scope_reserving(names::RESERVED_REQUEST_MEMBERS);
     let mut required = Vec::new();
     let mut optional = Vec::new();
     let path_params: Vec<&Param> = a

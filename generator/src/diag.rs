@@ -41,18 +41,40 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (file, message) = (shown(&self.file), shown(&self.message));
         match self.pos {
-            Some(p) => write!(f, "{}:{}:{}: {}", self.file, p.line, p.col, self.message)?,
-            None => write!(f, "{}: {}", self.file, self.message)?,
+            Some(p) => write!(f, "{file}:{}:{}: {message}", p.line, p.col)?,
+            None => write!(f, "{file}: {message}")?,
         }
         if !self.spec_path.is_empty() {
-            write!(f, "\n    at {}", self.spec_path)?;
+            write!(f, "\n    at {}", shown(&self.spec_path))?;
         }
         if let Some(hint) = &self.hint {
-            write!(f, "\n    hint: {hint}")?;
+            write!(f, "\n    hint: {}", shown(hint))?;
         }
         Ok(())
     }
+}
+
+/// Text of a diagnostic as a terminal shows it: spec text quoted in a message may hold control
+/// or bidirectional characters, which are written as escapes so that they cannot move the
+/// cursor, colour the terminal or reorder the line.
+fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control() || crate::text::is_bidi_control(c) || matches!(c, '\u{2028}' | '\u{2029}')
+    };
+    if !text.contains(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// The best close match for `word` among `candidates`, for "did you mean" hints.

@@ -18,8 +18,10 @@ pub mod output;
 pub mod pages;
 pub mod par;
 pub mod render;
+pub mod rules;
 pub mod spec;
 pub mod templates;
+pub mod text;
 pub mod validate;
 pub mod yaml;
 

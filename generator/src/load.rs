@@ -7,6 +7,7 @@ use std::path::Path;
 
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::spec::{self, Api, Field, Resource, Shape, Spec, SCHEMA_KEYWORDS, SCHEMA_TYPES};
+use crate::text::{self, TextKind};
 use crate::yaml::{self, Node, NodeValue, Pos};
 
 /// Largest spec file accepted.
@@ -151,6 +152,10 @@ pub fn load(workspace: &Path, spec_dir: &str) -> (Option<Loaded>, Vec<Diagnostic
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
 
+    // The folder name becomes `generated/<api>/` and the `@generated` header of every file.
+    if let Some(problem) = crate::rules::api_name_problem(&folder_name) {
+        diags.push(Diagnostic::new(spec_dir, None, "", problem));
+    }
     let api_rel = format!("{spec_dir}/api.yaml");
     let api = read_tree(workspace, &api_rel, &mut diags).and_then(|tree| {
         let file = sources.add_file(&api_rel);
@@ -511,12 +516,25 @@ pub fn check_shape(
         d
     };
     match shape {
-        Shape::Any => {}
-        Shape::Str => {
-            if node.as_str().is_none() {
-                diags.push(wrong("a string"));
+        Shape::Any => check_data(node, path, file, diags),
+        Shape::Str | Shape::Prose => match node.as_str() {
+            None => diags.push(wrong("a string")),
+            Some(s) => {
+                let kind = if matches!(shape, Shape::Str) {
+                    TextKind::Line
+                } else {
+                    TextKind::Prose
+                };
+                if let Some(problem) = text::problem(s, kind) {
+                    diags.push(Diagnostic::new(
+                        file,
+                        Some(node.pos),
+                        path,
+                        format!("text {problem}"),
+                    ));
+                }
             }
-        }
+        },
         Shape::Bool => {
             if !matches!(node.value, NodeValue::Bool(_)) {
                 diags.push(wrong("`true` or `false`"));
@@ -566,13 +584,59 @@ pub fn check_shape(
         Shape::MapOf(value) => match node.as_map() {
             Some(entries) => {
                 for (k, v) in entries {
-                    check_shape(v, value, &key_path(path, &k.name), file, diags);
+                    let child = key_path(path, &k.name);
+                    if let Some(problem) = text::problem(&k.name, TextKind::Line) {
+                        diags.push(Diagnostic::new(
+                            file,
+                            Some(k.pos),
+                            &child,
+                            format!("key {problem}"),
+                        ));
+                    }
+                    check_shape(v, value, &child, file, diags);
                 }
             }
             None => diags.push(wrong("a mapping")),
         },
         Shape::Obj(fields) => check_object(node, fields, path, file, diags, "key"),
         Shape::Schema => check_schema(node, path, file, diags),
+    }
+}
+
+/// The strings (and keys) of an example, default or accepted value: data, whose only
+/// forbidden characters are bidirectional controls.
+fn check_data(node: &Node, path: &str, file: &str, diags: &mut Vec<Diagnostic>) {
+    match &node.value {
+        NodeValue::String(s) => {
+            if let Some(problem) = text::problem(s, TextKind::Data) {
+                diags.push(Diagnostic::new(
+                    file,
+                    Some(node.pos),
+                    path,
+                    format!("value {problem}"),
+                ));
+            }
+        }
+        NodeValue::Seq(items) => {
+            for (i, item) in items.iter().enumerate() {
+                check_data(item, &format!("{path}[{i}]"), file, diags);
+            }
+        }
+        NodeValue::Map(entries) => {
+            for (k, v) in entries {
+                let child = key_path(path, &k.name);
+                if let Some(problem) = text::problem(&k.name, TextKind::Data) {
+                    diags.push(Diagnostic::new(
+                        file,
+                        Some(k.pos),
+                        &child,
+                        format!("key {problem}"),
+                    ));
+                }
+                check_data(v, &child, file, diags);
+            }
+        }
+        NodeValue::Null | NodeValue::Bool(_) | NodeValue::Number(_) => {}
     }
 }
 

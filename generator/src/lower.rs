@@ -279,17 +279,8 @@ pub fn lower(spec: &Spec) -> CrateIr {
         uses_present: false,
         late_models: Vec::new(),
     };
-    for name in [
-        "Client",
-        "ClientBuilder",
-        "Error",
-        "Secret",
-        "Nullable",
-        "EpochSeconds",
-        "Result",
-        "Server",
-    ] {
-        l.scope.claim(name.to_string());
+    for name in names::RESERVED_TYPES {
+        l.scope.claim((*name).to_string());
     }
     // Named schemas first, so their names win over inline types.
     for name in spec.schemas.keys() {

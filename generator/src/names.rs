@@ -14,6 +14,154 @@ const KEYWORDS: &[&str] = &[
 /// Keywords with no raw form.
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
+/// Type names a model may not take: the prelude and std types the generated code names
+/// unqualified, the crate's own types, and what its modules and tests import next to a glob
+/// import of the models (an explicit import shadows the glob, so a model of that name would
+/// silently become another type there). A schema of such a name gets a numbered Rust name.
+pub const RESERVED_TYPES: &[&str] = &[
+    // std prelude types and traits.
+    "AsMut",
+    "AsRef",
+    "Box",
+    "Clone",
+    "Copy",
+    "Default",
+    "DoubleEndedIterator",
+    "Drop",
+    "Eq",
+    "Err",
+    "ExactSizeIterator",
+    "Extend",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "FromIterator",
+    "Into",
+    "IntoIterator",
+    "Iterator",
+    "None",
+    "Ok",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "Send",
+    "Sized",
+    "Some",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+    "Vec",
+    "Debug",
+    "Hash",
+    // serde's traits, derived on every model.
+    "Serialize",
+    "Deserialize",
+    "Serializer",
+    "Deserializer",
+    // The crate's own types (lib.rs re-exports, client and support internals).
+    "ApiError",
+    "ApiResponse",
+    "Call",
+    "Client",
+    "ClientBuilder",
+    "EpochSeconds",
+    "Error",
+    "ErrorKind",
+    "Globals",
+    "Nullable",
+    "Raw",
+    "RetryPolicy",
+    "Secret",
+    "Server",
+    // Imported by the generated tests next to `models::*`.
+    "Duration",
+    "Future",
+    "Instant",
+    "Mock",
+    "MockServer",
+    "Request",
+    "ResponseTemplate",
+    "Value",
+];
+
+/// Method names of the generated `Client` (its own, and those of the traits it derives or
+/// every type has), which a resource accessor may not take.
+pub const RESERVED_CLIENT_METHODS: &[&str] = &[
+    "attempt",
+    "base_url",
+    "borrow",
+    "borrow_mut",
+    "builder",
+    "clone",
+    "clone_from",
+    "eq",
+    "execute",
+    "fmt",
+    "from",
+    "into",
+    "ne",
+    "to_owned",
+    "to_string",
+    "try_from",
+    "try_into",
+    "type_id",
+];
+
+/// Member names of a generated request builder (its fields, its own methods, and those of the
+/// traits it derives or every type has), which a parameter's setter may not take.
+pub const RESERVED_REQUEST_MEMBERS: &[&str] = &[
+    "body",
+    "borrow",
+    "borrow_mut",
+    "call",
+    "client",
+    "clone",
+    "clone_from",
+    "fmt",
+    "from",
+    "globals",
+    "into",
+    "send",
+    "send_with_response",
+    "stream",
+    "to_owned",
+    "try_from",
+    "try_into",
+    "type_id",
+];
+
+/// Method names of a generated resource handle (derived traits and those every type has),
+/// which an action's method may not take.
+pub const RESERVED_HANDLE_METHODS: &[&str] = &[
+    "borrow",
+    "borrow_mut",
+    "clone",
+    "clone_from",
+    "fmt",
+    "from",
+    "into",
+    "to_owned",
+    "try_from",
+    "try_into",
+    "type_id",
+];
+
+/// A scope in which `reserved` names are already taken.
+pub fn scope_reserving(reserved: &[&str]) -> Scope {
+    let mut scope = Scope::default();
+    for name in reserved {
+        scope.claim((*name).to_string());
+    }
+    scope
+}
+
 /// Replaces what cannot appear in an identifier, so case conversion sees word breaks.
 fn words(name: &str) -> String {
     let mut out = String::with_capacity(name.len());

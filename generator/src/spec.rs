@@ -253,8 +253,10 @@ pub struct Paginated {
 /// every problem gets a position.
 #[derive(Debug, Clone, Copy)]
 pub enum Shape {
-    /// Any string.
+    /// One line of text (names, titles, summaries, URLs): see [`crate::text`].
     Str,
+    /// Paragraphs of text (descriptions): see [`crate::text`].
+    Prose,
     /// A boolean.
     Bool,
     /// An HTTP status code.
@@ -307,17 +309,17 @@ pub const PARAM: Shape = Shape::Obj(&[
     req("name", Shape::Str),
     req("in", Shape::OneOf(&["path", "query", "header"])),
     opt("required", Shape::Bool),
-    req("description", Shape::Str),
+    req("description", Shape::Prose),
     req("schema", Shape::Schema),
     opt("default", Shape::Any),
     opt("example", Shape::Any),
-    opt("x-example-outside-enum", Shape::Str),
+    opt("x-example-outside-enum", Shape::Prose),
 ]);
 
 /// A response.
 pub const RESPONSE: Shape = Shape::Obj(&[
     req("code", Shape::Code),
-    req("description", Shape::Str),
+    req("description", Shape::Prose),
     opt("schema", Shape::Schema),
     opt("example", Shape::Any),
 ]);
@@ -326,7 +328,7 @@ pub const RESPONSE: Shape = Shape::Obj(&[
 pub const API: Shape = Shape::Obj(&[
     req("name", Shape::Str),
     req("title", Shape::Str),
-    opt("description", Shape::Str),
+    opt("description", Shape::Prose),
     req("version", Shape::Str),
     req(
         "crate",
@@ -339,7 +341,7 @@ pub const API: Shape = Shape::Obj(&[
         Shape::List(&Shape::Obj(&[
             req("name", Shape::Str),
             req("url", Shape::Str),
-            opt("description", Shape::Str),
+            opt("description", Shape::Prose),
             opt("default", Shape::Bool),
         ])),
     ),
@@ -348,7 +350,7 @@ pub const API: Shape = Shape::Obj(&[
         Shape::Obj(&[
             req("header", Shape::Str),
             req("prefix", Shape::Str),
-            req("description", Shape::Str),
+            req("description", Shape::Prose),
         ]),
     ),
     opt(
@@ -356,18 +358,18 @@ pub const API: Shape = Shape::Obj(&[
         Shape::List(&Shape::Obj(&[
             req("name", Shape::Str),
             req("value", Shape::Str),
-            opt("description", Shape::Str),
+            opt("description", Shape::Prose),
         ])),
     ),
     opt("parameters", Shape::List(&PARAM)),
     opt("errors", Shape::List(&RESPONSE)),
-    opt("rate_limit", Shape::Str),
+    opt("rate_limit", Shape::Prose),
 ]);
 
 /// An action.
 pub const ACTION: Shape = Shape::Obj(&[
     req("summary", Shape::Str),
-    opt("description", Shape::Str),
+    opt("description", Shape::Prose),
     req("method", Shape::OneOf(METHODS)),
     opt("path", Shape::Str),
     opt("scopes", Shape::List(&Shape::Str)),
@@ -376,7 +378,7 @@ pub const ACTION: Shape = Shape::Obj(&[
         "body",
         Shape::Obj(&[
             req("name", Shape::Str),
-            req("description", Shape::Str),
+            req("description", Shape::Prose),
             opt("required", Shape::Bool),
             req("schema", Shape::Schema),
             opt("example", Shape::Any),
@@ -394,7 +396,7 @@ pub const ACTION: Shape = Shape::Obj(&[
 pub const RESOURCE: Shape = Shape::Obj(&[
     req("name", Shape::Str),
     req("title", Shape::Str),
-    req("description", Shape::Str),
+    req("description", Shape::Prose),
     req("path", Shape::Str),
     req("actions", Shape::MapOf(&ACTION)),
 ]);
@@ -402,10 +404,10 @@ pub const RESOURCE: Shape = Shape::Obj(&[
 /// The JSON-Schema keywords the generator understands, and the shape of each one's value.
 pub const SCHEMA_KEYWORDS: &[Field] = &[
     opt("$schema", Shape::Str),
-    opt("$comment", Shape::Str),
+    opt("$comment", Shape::Prose),
     opt("$ref", Shape::Str),
     opt("title", Shape::Str),
-    opt("description", Shape::Str),
+    opt("description", Shape::Prose),
     opt("type", Shape::Any),
     opt("properties", Shape::MapOf(&Shape::Schema)),
     opt("patternProperties", Shape::MapOf(&Shape::Schema)),
@@ -438,7 +440,7 @@ pub const SCHEMA_KEYWORDS: &[Field] = &[
     opt("deprecated", Shape::Bool),
     opt("x-secret", Shape::Bool),
     opt("x-epoch", Shape::OneOf(&["seconds", "milliseconds"])),
-    opt("x-untyped", Shape::Str),
+    opt("x-untyped", Shape::Prose),
     opt("x-rust-name", Shape::Str),
 ];
 

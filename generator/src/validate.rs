@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::load::SourceMap;
+use crate::rules;
 use crate::spec::{Param, ParamIn, Spec};
 
 /// Deepest a schema may nest (through properties, items and refs) before the generator refuses it.
@@ -249,17 +250,12 @@ impl<'a> Validator<'a> {
             );
         }
         for (i, s) in api.servers.iter().enumerate() {
-            if !(s.url.starts_with("https://") || s.url.starts_with("http://"))
-                || s.url.ends_with('/')
-            {
-                self.push(
-                    &format!("api.servers[{i}].url"),
-                    format!(
-                        "server URL `{}` must start with https:// (or http://) and not end with `/`",
-                        s.url
-                    ),
-                );
+            if let Some(problem) = rules::server_url_problem(&s.url) {
+                self.push(&format!("api.servers[{i}].url"), problem);
             }
+        }
+        if let Some(problem) = api.docs_url.as_deref().and_then(rules::docs_url_problem) {
+            self.push("api.docs_url", problem);
         }
         if !api.base_path.is_empty()
             && (!api.base_path.starts_with('/') || api.base_path.ends_with('/'))
@@ -268,6 +264,25 @@ impl<'a> Validator<'a> {
                 "api.base_path",
                 "base_path must start with `/` and not end with `/`",
             );
+        } else if let Some(problem) = rules::path_problem(&api.base_path) {
+            self.push(
+                "api.base_path",
+                format!("base_path `{}` {problem}", api.base_path),
+            );
+        }
+        if !is_token(&api.auth.prefix) {
+            self.push(
+                "api.auth.prefix",
+                format!(
+                    "auth prefix `{}` must be one word of header-safe characters (such as `Bearer`); a space and the token follow it",
+                    api.auth.prefix.escape_debug()
+                ),
+            );
+        }
+        for (i, h) in api.headers.iter().enumerate() {
+            if let Some(problem) = rules::header_value_problem(&h.value) {
+                self.push(&format!("api.headers[{i}].value"), problem);
+            }
         }
         if api.base_path.contains(['{', '}']) {
             self.push(
@@ -308,26 +323,55 @@ impl<'a> Validator<'a> {
         }
     }
 
-    /// Duplicate names and names that collide once converted to Rust.
+    /// Names that are not safe as file and Rust names, and names that collide once converted
+    /// to Rust or to file names (on case-insensitive and Windows file systems too).
     fn names(&mut self) {
-        let mut seen: HashMap<String, String> = HashMap::new();
+        let mut modules: HashMap<String, String> = HashMap::new();
+        let mut pages: HashMap<String, String> = HashMap::new();
         for r in &self.spec.resources {
-            let key = r.name.to_snake_case();
-            if let Some(other) = seen.insert(key.clone(), r.name.clone()) {
-                self.push(
-                    &format!("resources.{}.name", r.name),
-                    format!(
-                        "resource `{}` collides with `{other}`: both become `{key}` in Rust",
-                        r.name
-                    ),
-                );
+            let at = format!("resources.{}.name", r.name);
+            if let Some(problem) = rules::name_problem(&r.name, "resource") {
+                self.push(&at, problem);
+                continue;
+            }
+            let module = rules::module_file(&r.name);
+            if module == "mod" {
+                self.push(&at, format!(
+                    "resource `{}` would be the module file `src/resources/mod.rs`, which declares every resource; rename the resource",
+                    r.name
+                ));
+            } else if r.name.eq_ignore_ascii_case("index") {
+                self.push(&at, format!(
+                    "resource `{}` would have the page `docs/index.md`, which is the index of every page; rename the resource",
+                    r.name
+                ));
+            } else if rules::windows_reserved(&r.name) || rules::windows_reserved(&module) {
+                self.push(&at, format!(
+                    "resource `{}` names a device on Windows, where its files (`docs/{}.md`, `src/resources/{module}.rs`) cannot exist; rename the resource",
+                    r.name, r.name
+                ));
+            } else if let Some(other) = modules.insert(module.clone(), r.name.clone()) {
+                self.push(&at, format!(
+                    "resource `{}` collides with `{other}`: both become the module `{module}` in Rust",
+                    r.name
+                ));
+            } else if let Some(other) = pages.insert(r.name.to_ascii_lowercase(), r.name.clone()) {
+                self.push(&at, format!(
+                    "resource `{}` differs from `{other}` only in case: their pages are one file on case-insensitive file systems",
+                    r.name
+                ));
             }
             let mut actions: HashMap<String, &str> = HashMap::new();
             for name in r.actions.keys() {
-                let key = name.to_snake_case();
+                let at = format!("resources.{}.actions.{name}", r.name);
+                if let Some(problem) = rules::name_problem(name, "action") {
+                    self.push(&at, problem);
+                    continue;
+                }
+                let key = crate::names::snake(name);
                 if let Some(other) = actions.insert(key.clone(), name) {
                     self.push(
-                        &format!("resources.{}.actions.{name}", r.name),
+                        &at,
                         format!(
                             "action `{name}` collides with `{other}`: both become `{key}` in Rust"
                         ),
@@ -336,11 +380,29 @@ impl<'a> Validator<'a> {
             }
         }
         let mut schemas: HashMap<String, &str> = HashMap::new();
+        let mut files: HashMap<String, &str> = HashMap::new();
         for name in self.spec.schemas.keys() {
+            let at = format!("schemas.{name}");
+            if let Some(problem) = rules::name_problem(name, "schema") {
+                self.push(&at, problem);
+                continue;
+            }
+            if rules::windows_reserved(name) {
+                self.push(&at, format!(
+                    "schema `{name}` names a device on Windows, where its page `docs/schemas/{name}.md` cannot exist; rename the schema file"
+                ));
+                continue;
+            }
+            if let Some(other) = files.insert(name.to_ascii_lowercase(), name) {
+                self.push(&at, format!(
+                    "schema `{name}` differs from `{other}` only in case: their pages are one file on case-insensitive file systems"
+                ));
+                continue;
+            }
             let key = name.to_upper_camel_case();
             if let Some(other) = schemas.insert(key.clone(), name) {
                 self.push(
-                    &format!("schemas.{name}"),
+                    &at,
                     format!("schema `{name}` collides with `{other}`: both become `{key}` in Rust"),
                 );
             }
@@ -457,6 +519,11 @@ impl<'a> Validator<'a> {
                     &format!("{rpath}.path"),
                     format!("path `{}` must start with `/`", r.path),
                 );
+            } else if let Some(problem) = rules::path_problem(&r.path) {
+                self.push(
+                    &format!("{rpath}.path"),
+                    format!("path `{}` {problem}", r.path),
+                );
             }
             for (aname, a) in &r.actions {
                 let base = format!("{rpath}.actions.{aname}");
@@ -464,6 +531,11 @@ impl<'a> Validator<'a> {
                     self.push(
                         &format!("{base}.path"),
                         format!("action path `{}` must start with `/`", a.path),
+                    );
+                } else if let Some(problem) = rules::path_problem(&a.path) {
+                    self.push(
+                        &format!("{base}.path"),
+                        format!("action path `{}` {problem}", a.path),
                     );
                 }
                 let template = format!("{}{}", r.path, a.path);
@@ -684,6 +756,34 @@ impl<'a> Validator<'a> {
 
     fn param_values(&mut self, p: &'a Param, path: &str) {
         let schema = &p.schema;
+        // A header parameter's values are sent as they are.
+        if p.location == ParamIn::Header {
+            let enum_values = schema.get("enum").and_then(Value::as_array);
+            let values = [
+                ("default", p.default.as_ref()),
+                ("example", p.example.as_ref()),
+            ]
+            .into_iter()
+            .filter_map(|(k, v)| Some((k.to_string(), v?)))
+            .chain(
+                enum_values
+                    .into_iter()
+                    .flatten()
+                    .enumerate()
+                    .map(|(i, v)| (format!("schema.enum[{i}]"), v)),
+            );
+            let mut problems = Vec::new();
+            for (key, v) in values {
+                if let Some(text) = v.as_str() {
+                    if let Some(problem) = rules::header_value_problem(text) {
+                        problems.push((format!("{path}.{key}"), problem));
+                    }
+                }
+            }
+            for (at, problem) in problems {
+                self.push(&at, problem);
+            }
+        }
         let relaxed = p.example_outside_enum.is_some();
         if let Some(d) = &p.default {
             self.check_value(schema, d, &format!("{path}.default"), "default", false);
@@ -719,14 +819,26 @@ impl<'a> Validator<'a> {
         for (i, p) in spec.api.parameters.iter().enumerate() {
             self.schema_values_in(&p.schema, &format!("api.parameters[{i}].schema"), 0);
         }
+        for (i, e) in spec.api.errors.iter().enumerate() {
+            if let Some(s) = &e.schema {
+                self.schema_values_in(s, &format!("api.errors[{i}].schema"), 0);
+            }
+        }
         for r in &spec.resources {
             for (aname, a) in &r.actions {
+                let base = format!("resources.{}.actions.{aname}", r.name);
                 for (i, p) in a.params.iter().enumerate() {
-                    self.schema_values_in(
-                        &p.schema,
-                        &format!("resources.{}.actions.{aname}.params[{i}].schema", r.name),
-                        0,
-                    );
+                    self.schema_values_in(&p.schema, &format!("{base}.params[{i}].schema"), 0);
+                }
+                if let Some(b) = &a.body {
+                    self.schema_values_in(&b.schema, &format!("{base}.body.schema"), 0);
+                }
+                for (list, key) in [(&a.responses, "responses"), (&a.errors, "errors")] {
+                    for (i, resp) in list.iter().enumerate() {
+                        if let Some(s) = &resp.schema {
+                            self.schema_values_in(s, &format!("{base}.{key}[{i}].schema"), 0);
+                        }
+                    }
                 }
             }
         }
@@ -740,6 +852,9 @@ impl<'a> Validator<'a> {
                 format!("schema nests deeper than {MAX_SCHEMA_DEPTH} levels"),
             );
             return;
+        }
+        if let Some((key, problem)) = rules::unsatisfiable(s) {
+            self.push(&format!("{path}.{key}"), problem);
         }
         if let Some(t) = map.get("type") {
             let types: Vec<&str> = match t {
@@ -845,6 +960,24 @@ impl<'a> Validator<'a> {
         what: &str,
         ignore_enum: bool,
     ) {
+        // JSON Schema takes `1.0` as an integer; the Rust field (`i64`) does not.
+        let spec = self.spec;
+        let mut problems = Vec::new();
+        rules::integer_problems(
+            &|s| resolve(spec, s),
+            schema,
+            value,
+            &mut String::new(),
+            &mut problems,
+        );
+        for (at, problem) in problems {
+            let at = if at.is_empty() {
+                String::new()
+            } else {
+                format!(" at `{at}`")
+            };
+            self.push(path, format!("{what}{at}: {problem}"));
+        }
         self.value_checks.push(ValueCheck {
             schema,
             value,
@@ -925,7 +1058,8 @@ fn json_type_matches(t: &str, v: &Value) -> bool {
     match t {
         "string" => v.is_string(),
         "number" => v.is_number(),
-        "integer" => v.is_i64() || v.is_u64() || v.as_f64().is_some_and(|f| f.fract() == 0.0),
+        // Written as an integer that the Rust field (`i64`) takes.
+        "integer" => v.is_i64(),
         "boolean" => v.is_boolean(),
         "object" => v.is_object(),
         "array" => v.is_array(),

@@ -429,6 +429,20 @@ impl MarkedEventReceiver for Builder {
             return;
         }
         let pos = Pos::from_marker(&mark);
+        // A tag changes what a value is (`!!binary`, `!!float`, a custom `!thing`); the spec
+        // format has no use for one, and ignoring it would read the value as something else.
+        if let Event::Scalar(_, _, _, Some(tag))
+        | Event::SequenceStart(_, Some(tag))
+        | Event::MappingStart(_, Some(tag)) = &ev
+        {
+            self.problems.push(ParseProblem {
+                pos,
+                message: format!(
+                    "YAML tags such as `{}{}` are not supported in specs; write the plain value",
+                    tag.handle, tag.suffix
+                ),
+            });
+        }
         match ev {
             Event::Scalar(value, style, _, tag) => {
                 let plain = tag.is_none();
