@@ -530,7 +530,7 @@ pub fn check_shape(
                         file,
                         Some(node.pos),
                         path,
-                        format!("text {problem}"),
+                        format!("`{}` {problem}", field_name(path)),
                     ));
                 }
             }
@@ -590,7 +590,7 @@ pub fn check_shape(
                             file,
                             Some(k.pos),
                             &child,
-                            format!("key {problem}"),
+                            format!("a key of `{}` {problem}", field_name(path)),
                         ));
                     }
                     check_shape(v, value, &child, file, diags);
@@ -603,6 +603,12 @@ pub fn check_shape(
     }
 }
 
+/// The key a spec path ends in (`scopes` for `resources.a.actions.get.scopes[1]`).
+fn field_name(path: &str) -> &str {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    last.split('[').next().unwrap_or(last)
+}
+
 /// The strings (and keys) of an example, default or accepted value: data, whose only
 /// forbidden characters are bidirectional controls.
 fn check_data(node: &Node, path: &str, file: &str, diags: &mut Vec<Diagnostic>) {
@@ -613,7 +619,7 @@ fn check_data(node: &Node, path: &str, file: &str, diags: &mut Vec<Diagnostic>) 
                     file,
                     Some(node.pos),
                     path,
-                    format!("value {problem}"),
+                    format!("a string in `{}` {problem}", field_name(path)),
                 ));
             }
         }
@@ -630,7 +636,7 @@ fn check_data(node: &Node, path: &str, file: &str, diags: &mut Vec<Diagnostic>) 
                         file,
                         Some(k.pos),
                         &child,
-                        format!("key {problem}"),
+                        format!("a key in `{}` {problem}", field_name(path)),
                     ));
                 }
                 check_data(v, &child, file, diags);

@@ -132,10 +132,7 @@ pub fn path_problem(path: &str) -> Option<String> {
         return Some(match c {
             '?' => "holds `?`: a query belongs in `in: query` parameters".to_string(),
             '#' => "holds `#`: a fragment is never sent to the server".to_string(),
-            c => format!(
-                "holds `{}`, which a URL path cannot carry as it is; percent-encode it",
-                c.escape_debug()
-            ),
+            c => format!("holds {c:?}, which a URL path cannot carry as it is; percent-encode it"),
         });
     }
     let bytes = path.as_bytes();

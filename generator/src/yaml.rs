@@ -439,7 +439,12 @@ impl MarkedEventReceiver for Builder {
                 pos,
                 message: format!(
                     "YAML tags such as `{}{}` are not supported in specs; write the plain value",
-                    tag.handle, tag.suffix
+                    if tag.handle == "tag:yaml.org,2002:" {
+                        "!!"
+                    } else {
+                        &tag.handle
+                    },
+                    tag.suffix
                 ),
             });
         }
