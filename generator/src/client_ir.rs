@@ -57,6 +57,8 @@ pub struct ResourceIr {
     pub accessor: String,
     /// Title.
     pub title: String,
+    /// Doc attributes for the accessor on `Client`.
+    pub accessor_doc: String,
     /// Doc attributes for the handle.
     pub doc: String,
     /// Actions.
@@ -474,6 +476,7 @@ fn finish_resource(
         accessor: plan.accessor,
         handle: plan.handle,
         title: r.title.clone(),
+        accessor_doc: doc_attrs(&format!("The actions of the {} resource.", r.title)),
         doc: doc_attrs(&doc),
         actions,
         models: plan.models,

@@ -82,14 +82,43 @@ pub fn doc_text(text: &str) -> String {
         .join("\n")
 }
 
-/// One line of spec text as it appears in rustdoc.
+/// One line of spec text as it appears in rustdoc (markdown): unindented, so that it cannot
+/// be an indented code block; fences escaped, so that it cannot open one (rustdoc would
+/// compile either as a doctest); and outside code spans, `<`, `>`, `[` and `]` escaped, so
+/// that it adds no HTML and no link (nor a broken intra-doc link warning).
 pub fn doc_line(line: &str) -> String {
     let line = line.trim();
-    // Most lines have no fence to escape: skip the two substring searches.
-    if !line.contains(['`', '~']) {
+    // Most lines have nothing to escape.
+    if !line.contains(['`', '~', '<', '>', '[', ']']) {
         return line.to_string();
     }
-    line.replace("```", "\\`\\`\\`").replace("~~~", "\\~\\~\\~")
+    let ticks = line.matches('`').count();
+    let mut out = String::with_capacity(line.len() + 8);
+    let (mut inside, mut seen) = (false, 0);
+    for c in line.chars() {
+        if c == '`' {
+            seen += 1;
+            // An unmatched last backtick is a literal one: the text after it is outside.
+            if inside || seen < ticks {
+                inside = !inside;
+            }
+            out.push(c);
+            continue;
+        }
+        match c {
+            '<' if !inside => out.push_str("&lt;"),
+            '>' if !inside => out.push_str("&gt;"),
+            '[' | ']' if !inside => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    if out.contains("```") || out.contains("~~~") {
+        out = out.replace("```", "\\`\\`\\`").replace("~~~", "\\~\\~\\~");
+    }
+    out
 }
 
 /// The whole crate, as templates see it.

@@ -1,10 +1,13 @@
-//! Escaping for markdown pages: text from the spec can never break a table or a page.
+//! Escaping for markdown, one function per place spec text can take in a page: running text
+//! ([`inline`]), a table cell ([`cell`]), a code span ([`code`]), a fenced block ([`fence`])
+//! and a link target ([`link_target`]). Text from the spec can never break a table, open a
+//! code block (which rustdoc would compile as a doctest), add HTML or make a link.
 
-/// Escapes text for a markdown table cell: `|` is escaped, newlines become `<br>`, HTML and
-/// backticks are neutralised, and markdown emphasis characters are escaped.
+/// Escapes text for a markdown table cell: `|` is escaped, line breaks (LF, CRLF or a lone
+/// CR) become `<br>`, and the rest is escaped as [`inline`] text.
 pub fn cell(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let text = text.trim();
+    let text = text.trim().replace("\r\n", "\n").replace('\r', "\n");
     let mut lines = text.lines().peekable();
     while let Some(line) = lines.next() {
         out.push_str(&inline(line.trim()));
@@ -15,7 +18,9 @@ pub fn cell(text: &str) -> String {
     out
 }
 
-/// Escapes text for running markdown (a paragraph): HTML and markdown syntax are shown as text.
+/// Escapes text for running markdown (a paragraph line): HTML, entities, emphasis, links,
+/// headings, code spans and fences are shown as text; control characters are shown as
+/// `\u{..}` escapes.
 pub fn inline(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -25,14 +30,80 @@ pub fn inline(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '|' => out.push_str("\\|"),
             '`' => out.push_str("&#96;"),
-            '*' | '_' | '[' | ']' | '\\' | '#' => {
+            '*' | '_' | '[' | ']' | '\\' | '#' | '~' => {
                 out.push('\\');
                 out.push(c);
+            }
+            '\t' => out.push(' '),
+            c if c.is_control() || crate::text::is_bidi_control(c) => {
+                out.push('\\');
+                out.extend(c.escape_unicode());
             }
             _ => out.push(c),
         }
     }
     out
+}
+
+/// A code span holding `text` exactly: delimited by more backticks than the longest run
+/// inside it, and padded with spaces where the text starts or ends with a backtick.
+pub fn code(text: &str) -> String {
+    let text: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let ticks = "`".repeat(longest_run(&text, '`') + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{ticks}{pad}{text}{pad}{ticks}")
+}
+
+/// The fence of a code block holding `body`: three backticks, or more than the longest run of
+/// backticks in the body, so that no line of it can close the block.
+pub fn fence(body: &str) -> String {
+    "`".repeat((longest_run(body, '`') + 1).max(3))
+}
+
+fn longest_run(text: &str, ch: char) -> usize {
+    let (mut longest, mut run) = (0, 0);
+    for c in text.chars() {
+        run = if c == ch { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    longest
+}
+
+/// A link target: an absolute `http`/`https` URL or a relative path, with the characters that
+/// would end or break a markdown link percent-encoded. Anything else (`javascript:`, `data:`,
+/// `file:` ...) is `None`: it never becomes a link.
+pub fn link_target(target: &str) -> Option<String> {
+    let scheme = target
+        .split_once(':')
+        .map(|(s, _)| s)
+        .filter(|s| !s.contains(['/', '?', '#']));
+    match scheme {
+        Some(s) if s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https") => {}
+        Some(_) => return None,
+        None => {}
+    }
+    let mut out = String::with_capacity(target.len());
+    for c in target.chars() {
+        if c.is_control()
+            || c.is_whitespace()
+            || matches!(c, '<' | '>' | '(' | ')' | '[' | ']' | '\\' | '"' | '`')
+        {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -45,5 +116,51 @@ mod tests {
             cell("a|b\nc <b>x</b> `y`"),
             "a\\|b<br>c &lt;b&gt;x&lt;/b&gt; &#96;y&#96;"
         );
+        assert_eq!(cell("one\rtwo\r\nthree"), "one<br>two<br>three");
+    }
+
+    #[test]
+    fn inline_text_opens_no_fence_link_or_html() {
+        assert_eq!(inline("~~~rust"), "\\~\\~\\~rust");
+        assert_eq!(
+            inline("[x](javascript:alert(1))"),
+            "\\[x\\](javascript:alert(1))"
+        );
+        assert_eq!(inline("<script>"), "&lt;script&gt;");
+        assert_eq!(inline("a\u{1b}b"), "a\\\\u{1b}b");
+    }
+
+    #[test]
+    fn code_spans_hold_any_backticks() {
+        assert_eq!(code("GET /a"), "`GET /a`");
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`a``"), "``` `a`` ```");
+    }
+
+    #[test]
+    fn fences_outrun_the_body() {
+        assert_eq!(fence("{\"a\": 1}"), "```");
+        assert_eq!(fence("x\n````\ny"), "`````");
+    }
+
+    #[test]
+    fn link_targets_are_http_or_relative() {
+        assert_eq!(
+            link_target("https://docs.example/a b(c)").as_deref(),
+            Some("https://docs.example/a%20b%28c%29")
+        );
+        assert_eq!(
+            link_target("schemas/item.md").as_deref(),
+            Some("schemas/item.md")
+        );
+        assert_eq!(link_target("#anchor").as_deref(), Some("#anchor"));
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:x",
+            "data:text/html,x",
+            "file:///etc",
+        ] {
+            assert_eq!(link_target(bad), None, "{bad}");
+        }
     }
 }

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::client_ir::{ActionIr, ResourceIr};
 use crate::lower::CrateIr;
-use crate::markdown::{cell, inline};
+use crate::markdown::{self, cell, inline};
 use crate::render::{render_value, Batch, RenderError};
 use crate::spec::{Action, Param, Resource, Response, Spec};
 
@@ -54,6 +54,8 @@ struct ResourceContext {
 #[derive(Serialize)]
 struct ActionContext {
     heading: String,
+    /// The fence of the Rust example's code block.
+    fence: String,
     anchor: String,
     summary: String,
     description: String,
@@ -70,6 +72,8 @@ struct ActionContext {
 #[derive(Serialize)]
 struct BodyContext {
     schema: String,
+    /// The fence of the example's code block.
+    fence: String,
     description: String,
     example: String,
 }
@@ -77,6 +81,8 @@ struct BodyContext {
 #[derive(Serialize)]
 struct ExampleBlock {
     label: String,
+    /// The fence of the code block.
+    fence: String,
     json: String,
 }
 
@@ -88,6 +94,8 @@ struct SchemaContext {
     kind: String,
     fields: Vec<Vec<String>>,
     example_heading: String,
+    /// The fence of the example's code block.
+    fence: String,
     example: String,
 }
 
@@ -468,6 +476,7 @@ fn action_context(
             .map(|v| pretty(&v))
             .unwrap_or_default();
         body = Some(BodyContext {
+            fence: markdown::fence(&example),
             schema: type_c,
             description: inline(&b.description),
             example,
@@ -488,9 +497,11 @@ fn action_context(
                 .and_then(|s| schema_example(spec, s))
         });
         if let Some(ex) = ex {
+            let json = pretty(&ex);
             response_examples.push(ExampleBlock {
                 label: format!("{} {}", r.code, inline(&r.description)),
-                json: pretty(&ex),
+                fence: markdown::fence(&json),
+                json,
             });
         }
     }
@@ -501,18 +512,19 @@ fn action_context(
         description: action
             .description
             .as_deref()
-            .map(|d| d.lines().map(inline).collect::<Vec<_>>().join("\n"))
+            .map(paragraphs)
             .unwrap_or_default(),
+        fence: markdown::fence(&example),
         example,
         scopes: scopes_sentence(&action.scopes),
-        method_url: format!(
+        method_url: markdown::code(&format!(
             "{} {}{}{}{}",
             action.method,
             default_server(spec),
             spec.api.base_path,
             resource.path,
             action.path
-        ),
+        )),
         params,
         body,
         responses: action
@@ -528,8 +540,13 @@ fn action_context(
     }
 }
 
+/// Prose as markdown lines: each line escaped and unindented, so that no line of it can be an
+/// indented code block (which rustdoc would compile as a doctest) or a fence.
 fn paragraphs(text: &str) -> String {
-    text.lines().map(inline).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(|l| inline(l.trim()))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn resource_context(
@@ -568,7 +585,11 @@ fn index_context(spec: &Spec, ir: &CrateIr) -> IndexContext {
         version: inline(&api.version),
         package: api.krate.name.clone(),
         lib: ir.lib.clone(),
-        docs_url: api.docs_url.clone().unwrap_or_default(),
+        docs_url: api
+            .docs_url
+            .as_deref()
+            .and_then(markdown::link_target)
+            .unwrap_or_default(),
         servers: api
             .servers
             .iter()
@@ -778,6 +799,7 @@ fn schema_context(spec: &Spec, name: &str, schema: &Value) -> SchemaContext {
         kind.push_str(&format!(" ({})", inline(&c)));
     }
     let example = schema_example(spec, name);
+    let example_text = example.as_ref().map(pretty).unwrap_or_default();
     SchemaContext {
         title: inline(&schema_title(spec, name)),
         description: schema
@@ -793,7 +815,8 @@ fn schema_context(spec: &Spec, name: &str, schema: &Value) -> SchemaContext {
         } else {
             String::new()
         },
-        example: example.map(|v| pretty(&v)).unwrap_or_default(),
+        fence: markdown::fence(&example_text),
+        example: example_text,
     }
 }
 

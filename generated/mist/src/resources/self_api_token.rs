@@ -12,8 +12,8 @@ use crate::models::*;
 /// **Notes:**
 ///
 /// * an API token generated for a specific admin has the same privilege as the user
-/// * an API token will be automatically removed if not used for > 90 days
-/// * SSO admins cannot generate these API tokens. Refer [Org level API tokens](/#operations/createOrgApiToken) which can have privileges of a specific Org/Site for more information.
+/// * an API token will be automatically removed if not used for &gt; 90 days
+/// * SSO admins cannot generate these API tokens. Refer \[Org level API tokens\](/#operations/createOrgApiToken) which can have privileges of a specific Org/Site for more information.
 ///
 /// Path: `/api/v1/self/apitokens`.
 #[derive(Debug, Clone, Copy)]
