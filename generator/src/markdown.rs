@@ -22,8 +22,24 @@ pub fn cell(text: &str) -> String {
 /// headings, code spans and fences are shown as text; control characters are shown as
 /// `\u{..}` escapes.
 pub fn inline(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    // Leading white space would make an indented code block (a doctest, in rustdoc) and a
+    // leading `-`, `+`, `=`, `>` or `1.` a list, heading underline or quote wherever the text
+    // starts a line; they are trimmed or escaped everywhere, which changes nothing elsewhere.
+    let text = text.trim();
+    let mut out = String::with_capacity(text.len() + 8);
+    // (`>` needs no escape: it is written as an entity.)
+    if text.starts_with(['-', '+', '=']) {
+        out.push('\\');
+    }
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    // A list marker is the digits, `.` or `)`, then a space or the end of the line.
+    let ordered = digits > 0
+        && matches!(text.as_bytes().get(digits), Some(b'.' | b')'))
+        && matches!(text.as_bytes().get(digits + 1), None | Some(b' '));
+    for (i, c) in text.chars().enumerate() {
+        if ordered && i == digits {
+            out.push('\\');
+        }
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -128,6 +144,18 @@ mod tests {
         );
         assert_eq!(inline("<script>"), "&lt;script&gt;");
         assert_eq!(inline("a\u{1b}b"), "a\\\\u{1b}b");
+    }
+
+    #[test]
+    fn inline_text_starts_no_block() {
+        assert_eq!(inline("    fn indented() {}"), "fn indented() {}");
+        assert_eq!(inline("- item"), "\\- item");
+        assert_eq!(inline("=== heading line"), "\\=== heading line");
+        assert_eq!(inline("> quote"), "&gt; quote");
+        assert_eq!(inline("12. ordered"), "12\\. ordered");
+        assert_eq!(inline("1) ordered"), "1\\) ordered");
+        assert_eq!(inline("2024 was a year"), "2024 was a year");
+        assert_eq!(inline("1.30.0"), "1.30.0");
     }
 
     #[test]

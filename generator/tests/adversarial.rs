@@ -61,6 +61,41 @@ fn the_adversarial_spec_builds_passes_its_tests_and_clippy() {
     ] {
         assert!(models.contains(needle), "models.rs lacks `{needle}`");
     }
+    // Names the crate already uses are never taken twice: a resource named like a `Client`
+    // method, an action like a handle's trait method, parameters like request members, and
+    // schemas like prelude, crate or test types all get numbered names, and every accessor is
+    // there.
+    let accessors = std::fs::read_to_string(krate.join("src/resources/mod.rs")).unwrap();
+    for needle in [
+        "pub fn base_url2(&self)",
+        "pub fn builder2(&self)",
+        "pub fn clone2(&self)",
+        "pub fn bare(&self)",
+        "pub fn crate_(&self)",
+    ] {
+        assert!(
+            accessors.contains(needle),
+            "resources/mod.rs lacks `{needle}`"
+        );
+    }
+    let builder = std::fs::read_to_string(krate.join("src/resources/builder.rs")).unwrap();
+    for needle in [
+        "pub fn clone2(&self, call2: impl Into<String>)",
+        "stream2,",
+        "send2,",
+        "globals2,",
+        "body: Mock2",
+    ] {
+        assert!(builder.contains(needle), "builder.rs lacks `{needle}`");
+    }
+    for needle in [
+        "pub struct Option2",
+        "pub struct Mock2",
+        "pub struct Value2",
+        "pub result: Option<Call2>",
+    ] {
+        assert!(models.contains(needle), "models.rs lacks `{needle}`");
+    }
     // Every description is kept intact in the rustdoc (rustfmt prints doc attributes as `///`).
     let nasty = "/// Ends a comment */ and \"quotes\", back\\slash, {{ tera }}, {% raw %}, pipe | cell, \\`\\`\\`rust";
     assert!(

@@ -121,3 +121,57 @@ fn nesting_beyond_the_limit_is_refused() {
         "{problems:?}"
     );
 }
+
+/// A copy of the valid spec with one more file, in a temporary workspace.
+fn valid_with(file: &str, text: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let valid = fixtures().join("valid/spec/shop");
+    let spec = tmp.path().join("spec/shop");
+    for sub in ["", "resources", "schemas"] {
+        std::fs::create_dir_all(spec.join(sub)).unwrap();
+        for entry in std::fs::read_dir(valid.join(sub)).unwrap().flatten() {
+            if entry.path().is_file() {
+                std::fs::copy(entry.path(), spec.join(sub).join(entry.file_name())).unwrap();
+            }
+        }
+    }
+    std::fs::write(spec.join(file), text).unwrap();
+    tmp
+}
+
+/// Names that no fixture can be committed with (a device name cannot be checked out on
+/// Windows, names that differ only in case not on macOS) are made at test time: each is
+/// refused at its file, before it can become a page that overwrites another.
+#[test]
+fn file_names_that_collide_on_some_file_system_are_refused() {
+    let resource = |name: &str| {
+        format!(
+            "name: {name}\ntitle: X\ndescription: X\npath: /x\nactions:\n  get:\n    summary: Get\n    method: GET\n    responses:\n      - {{code: 204, description: Nothing}}\n"
+        )
+    };
+    let schema = "type: object\nproperties:\n  a: {type: string}\n";
+    let cases = [
+        ("schemas/con.yaml", schema.to_string(), "spec/shop/schemas/con.yaml:1:1: schema `con` names a device on Windows"),
+        ("schemas/AUX.json", "{\"type\": \"string\"}".to_string(), "spec/shop/schemas/AUX.json:1:1: schema `AUX` names a device on Windows"),
+        ("schemas/Com1.yaml", schema.to_string(), "spec/shop/schemas/Com1.yaml:1:1: schema `Com1` names a device on Windows"),
+        ("resources/nul.yaml", resource("nul"), "spec/shop/resources/nul.yaml:1:1: resource `nul` names a device on Windows"),
+        ("resources/LPT3.yaml", resource("LPT3"), "spec/shop/resources/LPT3.yaml:1:1: resource `LPT3` names a device on Windows"),
+        ("resources/Index.yaml", resource("Index"), "spec/shop/resources/Index.yaml:1:1: resource `Index` would have the page `docs/index.md`"),
+        ("resources/Item.yaml", resource("Item"), "spec/shop/resources/item.yaml:1:1: resource `item` collides with `Item`: both become the module `item` in Rust"),
+        ("schemas/ITEM.yaml", schema.to_string(), "spec/shop/schemas/item.yaml:1:1: schema `item` differs from `ITEM` only in case"),
+    ];
+    let mut failures = Vec::new();
+    for (file, text, expected) in cases {
+        let tmp = valid_with(file, &text);
+        match sdkgen::load_checked(tmp.path(), "spec/shop") {
+            Ok(_) => failures.push(format!("{file}: accepted")),
+            Err(diags) => {
+                let report = diags.to_string();
+                if !report.contains(expected) {
+                    failures.push(format!("{file}: missing `{expected}` in:\n{report}"));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
