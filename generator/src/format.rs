@@ -96,7 +96,7 @@ impl FormatCache {
     fn put(&self, group: &str, key: &str, text: &str) {
         let path = self.entry(group, key);
         let Some(dir) = path.parent() else { return };
-        if std::fs::create_dir_all(dir).is_err() {
+        if std::fs::create_dir_all(dir).is_err() || !self.is_real_group(group) {
             return;
         }
         if let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir) {
@@ -107,8 +107,20 @@ impl FormatCache {
         }
     }
 
+    /// Whether a group's folder is a real folder: the cache writes and deletes in it, and
+    /// never does so through a link.
+    fn is_real_group(&self, group: &str) -> bool {
+        matches!(
+            crate::files::EntryKind::of_path(&self.dir.join(group)),
+            Ok(Some(crate::files::EntryKind::Folder))
+        )
+    }
+
     /// Removes the entries of `group` that are not in `used`.
     fn prune(&self, group: &str, used: &HashSet<String>) {
+        if !self.is_real_group(group) {
+            return;
+        }
         let Ok(entries) = std::fs::read_dir(self.dir.join(group)) else {
             return;
         };
@@ -877,6 +889,28 @@ mod tests {
             .unwrap()
             .count();
         assert_eq!(entries, 1);
+    }
+
+    /// A group folder that is a link is neither written nor pruned through: the files where
+    /// it points stay as they were.
+    #[test]
+    fn the_cache_does_not_write_or_delete_through_a_linked_group() {
+        let files = vec![pending(
+            "generated/x/src/a.rs",
+            "pub fn a( x:u8)->u8{ x }\n",
+        )];
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::fs::write(elsewhere.path().join("keep.rs"), "// keep\n").unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), dir.path().join("generated-x")).unwrap();
+        let cache = FormatCache::new(dir.path());
+        let out = format_all(files, Some(&cache)).unwrap();
+        assert_eq!(out[0].1, "pub fn a(x: u8) -> u8 {\n    x\n}\n");
+        let left: Vec<_> = std::fs::read_dir(elsewhere.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, ["keep.rs"]);
     }
 
     /// The scratch copies can live in any folder (memory or the temp folder, the fallback):
