@@ -64,6 +64,11 @@ pub fn generate(root: &Path, apis: &[String], options: &crate::Options) -> bool 
             );
             true
         }
+        // A refusal already says that nothing was written.
+        Err(e @ crate::output::OutputError::Blocked(_)) => {
+            eprintln!("{e}");
+            false
+        }
         Err(e) => {
             eprintln!("writing generated/ failed: {e}");
             false

@@ -31,9 +31,33 @@ pub struct Pending {
 /// of everything that decides how it is formatted (this generator's version and the rustfmt
 /// binary), so an entry is never stale: it is either found or not. After each run the entries
 /// a crate no longer uses are removed, so the cache holds one generation per crate.
+///
+/// The cache is a speed-up, not a trust boundary, but an entry is not used blindly: it starts
+/// with a checksum of the formatted text it holds, and an entry whose text no longer matches
+/// (edited, truncated, half-written) is a miss and is written again. Only regular files are
+/// read from it.
 #[derive(Debug, Clone)]
 pub struct FormatCache {
     dir: PathBuf,
+}
+
+/// The first line of an entry, before the checksum of the text that follows it.
+const ENTRY_HEADER: &str = "// sdkgen format cache entry, xxh3-128 of the text below: ";
+
+/// An entry: the header line with the text's checksum, then the text.
+fn encode_entry(text: &str) -> String {
+    format!("{ENTRY_HEADER}{}\n{text}", checksum(text))
+}
+
+/// The text of an entry whose checksum matches it.
+fn decode_entry(entry: &str) -> Option<&str> {
+    let (header, text) = entry.split_once('\n')?;
+    let sum = header.strip_prefix(ENTRY_HEADER)?;
+    (sum == checksum(text)).then_some(text)
+}
+
+fn checksum(text: &str) -> String {
+    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(text.as_bytes()))
 }
 
 impl FormatCache {
@@ -56,30 +80,47 @@ impl FormatCache {
         self.dir.join(group).join(format!("{key}.rs"))
     }
 
+    /// The text of a sound entry. Anything else (missing, not a regular file, too large for a
+    /// generated file, checksum wrong) is a miss.
     fn get(&self, group: &str, key: &str) -> Option<String> {
-        std::fs::read_to_string(self.entry(group, key)).ok()
+        let dir = self.dir.join(group);
+        let name = format!("{key}.rs");
+        let bytes =
+            crate::files::read_regular_within(&dir, Path::new(&name), "", MAX_ENTRY_BYTES).ok()?;
+        let entry = String::from_utf8(bytes).ok()?;
+        decode_entry(&entry).map(str::to_string)
     }
 
-    /// Stores an entry; a cache that cannot be written only costs speed, never correctness.
+    /// Stores an entry, replacing whatever is there (only misses are stored, and a damaged
+    /// entry is a miss); a cache that cannot be written only costs speed, never correctness.
     fn put(&self, group: &str, key: &str, text: &str) {
         let path = self.entry(group, key);
-        if path.exists() {
-            return;
-        }
         let Some(dir) = path.parent() else { return };
-        if std::fs::create_dir_all(dir).is_err() {
+        if std::fs::create_dir_all(dir).is_err() || !self.is_real_group(group) {
             return;
         }
         if let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir) {
             use std::io::Write;
-            if tmp.write_all(text.as_bytes()).is_ok() {
+            if tmp.write_all(encode_entry(text).as_bytes()).is_ok() {
                 let _ = tmp.persist(&path);
             }
         }
     }
 
+    /// Whether a group's folder is a real folder: the cache writes and deletes in it, and
+    /// never does so through a link.
+    fn is_real_group(&self, group: &str) -> bool {
+        matches!(
+            crate::files::EntryKind::of_path(&self.dir.join(group)),
+            Ok(Some(crate::files::EntryKind::Folder))
+        )
+    }
+
     /// Removes the entries of `group` that are not in `used`.
     fn prune(&self, group: &str, used: &HashSet<String>) {
+        if !self.is_real_group(group) {
+            return;
+        }
         let Ok(entries) = std::fs::read_dir(self.dir.join(group)) else {
             return;
         };
@@ -170,8 +211,12 @@ pub fn format_all(
         .collect())
 }
 
-/// Bump when anything in this pipeline changes its output for the same input.
-const PIPELINE_VERSION: u32 = 2;
+/// Bump when anything in this pipeline changes its output for the same input, or the format
+/// of a cache entry changes.
+const PIPELINE_VERSION: u32 = 3;
+
+/// Largest cache entry read: a generated file is far smaller.
+const MAX_ENTRY_BYTES: u64 = 64 * 1024 * 1024;
 
 fn key(identity: &str, text: &str) -> String {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
@@ -801,12 +846,31 @@ mod tests {
             .unwrap()
             .count();
         assert_eq!(entries, files.len());
-        // A cached entry is used as it is: prove it by planting a marker in one.
+        // A sound entry is used without formatting: prove it by planting a marker in one,
+        // with the checksum of the planted text.
         let key = key(&formatter_identity(), &files[1].text);
+        let entry = cache.entry("generated-x", &key);
         let planted = "// from the cache\npub fn a(x: u8) -> u8 {\n    x\n}\n";
-        std::fs::write(cache.entry("generated-x", &key), planted).unwrap();
+        std::fs::write(&entry, encode_entry(planted)).unwrap();
         let again = format_all(files.clone(), Some(&cache)).unwrap();
         assert_eq!(again[1].1, planted);
+        // An entry whose text was edited without its checksum is a miss: the file is formatted
+        // again, and the entry is written again.
+        let sound = std::fs::read_to_string(&entry).unwrap();
+        let edited = sound.replace("// from the cache", "// edited in the cache");
+        std::fs::write(&entry, &edited).unwrap();
+        let again = format_all(files.clone(), Some(&cache)).unwrap();
+        assert_eq!(again, first);
+        assert_eq!(
+            std::fs::read_to_string(&entry).unwrap(),
+            encode_entry(&first[1].1)
+        );
+        // So is an entry without a header, or with a damaged one.
+        for damaged in [planted.to_string(), edited.replacen("xxh3-128", "xxh3", 1)] {
+            std::fs::write(&entry, damaged).unwrap();
+            assert_eq!(format_all(files.clone(), Some(&cache)).unwrap(), first);
+        }
+        std::fs::write(&entry, encode_entry(planted)).unwrap();
         // A changed root whose module child comes from the cache: the root is formatted, the
         // child is kept as cached.
         let mut changed = files.clone();
@@ -825,6 +889,28 @@ mod tests {
             .unwrap()
             .count();
         assert_eq!(entries, 1);
+    }
+
+    /// A group folder that is a link is neither written nor pruned through: the files where
+    /// it points stay as they were.
+    #[test]
+    fn the_cache_does_not_write_or_delete_through_a_linked_group() {
+        let files = vec![pending(
+            "generated/x/src/a.rs",
+            "pub fn a( x:u8)->u8{ x }\n",
+        )];
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::fs::write(elsewhere.path().join("keep.rs"), "// keep\n").unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), dir.path().join("generated-x")).unwrap();
+        let cache = FormatCache::new(dir.path());
+        let out = format_all(files, Some(&cache)).unwrap();
+        assert_eq!(out[0].1, "pub fn a(x: u8) -> u8 {\n    x\n}\n");
+        let left: Vec<_> = std::fs::read_dir(elsewhere.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, ["keep.rs"]);
     }
 
     /// The scratch copies can live in any folder (memory or the temp folder, the fallback):

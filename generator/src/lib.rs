@@ -9,6 +9,7 @@
 pub mod client_ir;
 pub mod commands;
 pub mod diag;
+pub mod files;
 pub mod format;
 pub mod load;
 pub mod lower;
@@ -75,16 +76,39 @@ pub struct Generated {
     pub elapsed: Duration,
 }
 
-/// The APIs of a workspace: the folders of `spec/`, sorted.
+/// The APIs of a workspace: the folders of `spec/`, sorted. Other entries of `spec/` (such as
+/// its README) are not APIs and are not opened; a symbolic link to a folder is refused, since
+/// an API's spec would then be read from outside `spec/`.
 pub fn list_apis(workspace: &Path) -> Result<Vec<String>, Error> {
     let dir = workspace.join("spec");
     let entries =
         std::fs::read_dir(&dir).map_err(|e| Error::Io(format!("cannot read spec/: {e}")))?;
-    let mut apis: Vec<String> = entries
-        .flatten()
-        .filter(|e| e.path().is_dir())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
+    let mut apis = Vec::new();
+    let mut problems = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let kind = entry.file_type().map(|t| files::EntryKind::of(&t));
+        match kind {
+            Ok(files::EntryKind::Folder) => apis.push(name),
+            // `metadata` follows the link to find what it names; nothing is opened.
+            Ok(files::EntryKind::Symlink)
+                if std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()) =>
+            {
+                problems.push(Diagnostic::new(
+                    &format!("spec/{name}"),
+                    None,
+                    "",
+                    "is a symbolic link to a folder; an API's spec folder must be a real folder \
+                     inside spec/ (links are not followed)",
+                ));
+            }
+            _ => {}
+        }
+    }
+    if !problems.is_empty() {
+        problems.sort();
+        return Err(Error::Spec(Diagnostics(problems)));
+    }
     apis.sort();
     Ok(apis)
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::diag::{did_you_mean, Diagnostic};
+use crate::files::{EntryKind, ReadError};
 use crate::spec::{self, Api, Field, Resource, Shape, Spec, SCHEMA_KEYWORDS, SCHEMA_TYPES};
 use crate::text::{self, TextKind};
 use crate::yaml::{self, Node, NodeValue, Pos};
@@ -147,6 +148,11 @@ pub fn load(workspace: &Path, spec_dir: &str) -> (Option<Loaded>, Vec<Diagnostic
     let mut diags = Vec::new();
     let mut sources = SourceMap::default();
     let root = workspace.join(spec_dir);
+    // From here on files are read through the spec folder they must stay in.
+    let workspace = &Workspace {
+        root: workspace,
+        spec_dir,
+    };
     let folder_name = Path::new(spec_dir)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -267,6 +273,23 @@ fn list_files(
 ) -> Vec<(String, String)> {
     let dir = root.join(sub);
     let rel_dir = format!("{spec_dir}/{sub}");
+    // The folder itself: a link could lead anywhere, so it is not followed.
+    match EntryKind::of_path(&dir) {
+        Ok(None) => return Vec::new(),
+        Ok(Some(EntryKind::Folder)) | Err(_) => {}
+        Ok(Some(kind)) => {
+            diags.push(Diagnostic::new(
+                &rel_dir,
+                None,
+                "",
+                format!(
+                    "expected a folder, found {}; links are not followed",
+                    kind.describe()
+                ),
+            ));
+            return Vec::new();
+        }
+    }
     let entries = match std::fs::read_dir(&dir) {
         Ok(e) => e,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
@@ -284,8 +307,9 @@ fn list_files(
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let rel = format!("{rel_dir}/{name}");
-        let path = entry.path();
-        if path.is_dir() {
+        // The entry's own type: a link to a folder is not a nested folder, and what a link
+        // or special file is, `read_tree` decides without opening it.
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
             diags.push(Diagnostic::new(
                 &rel,
                 None,
@@ -331,7 +355,7 @@ fn list_files(
 /// Reads and parses files and runs `process` on each tree, on all cores; problems become
 /// diagnostics, in file order.
 fn read_trees<T: Send>(
-    workspace: &Path,
+    workspace: &Workspace,
     files: &[(String, String)],
     diags: &mut Vec<Diagnostic>,
     process: impl Fn(&Node, &(String, String), &mut Vec<Diagnostic>) -> T + Sync,
@@ -369,45 +393,34 @@ fn read_trees<T: Send>(
         .collect()
 }
 
+/// The workspace as the loader of one spec folder sees it: files are read only inside
+/// `<root>/<spec_dir>`.
+struct Workspace<'a> {
+    root: &'a Path,
+    spec_dir: &'a str,
+}
+
+/// A UTF-8 byte order mark: YAML allows one, but it would become part of the first key.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// Reads and parses one file; problems become diagnostics.
-fn read_tree(workspace: &Path, rel: &str, diags: &mut Vec<Diagnostic>) -> Option<Tree> {
-    let path = workspace.join(rel);
-    match std::fs::metadata(&path) {
-        Ok(meta) if meta.len() > MAX_FILE_BYTES => {
-            diags.push(Diagnostic::new(
-                rel,
-                None,
-                "",
-                format!(
-                    "file is {} bytes; spec files may be at most {MAX_FILE_BYTES} bytes",
-                    meta.len()
-                ),
-            ));
-            return None;
-        }
-        Ok(_) => {}
-        Err(err) => {
-            let message = if err.kind() == std::io::ErrorKind::NotFound {
-                "file is missing; every spec folder needs it".to_string()
-            } else {
-                format!("cannot read file: {err}")
-            };
+fn read_tree(workspace: &Workspace, rel: &str, diags: &mut Vec<Diagnostic>) -> Option<Tree> {
+    let bytes = match read_spec_file(workspace, rel) {
+        Ok(bytes) => bytes,
+        Err(message) => {
             diags.push(Diagnostic::new(rel, None, "", message));
             return None;
         }
-    }
-    let bytes = match std::fs::read(&path) {
-        Ok(b) => b,
-        Err(err) => {
-            diags.push(Diagnostic::new(
-                rel,
-                None,
-                "",
-                format!("cannot read file: {err}"),
-            ));
-            return None;
-        }
     };
+    if bytes.starts_with(BOM) {
+        diags.push(Diagnostic::new(
+            rel,
+            Some(Pos { line: 1, col: 1 }),
+            "",
+            "file starts with a UTF-8 byte order mark; save it as UTF-8 without one",
+        ));
+        return None;
+    }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(err) => {
@@ -464,6 +477,33 @@ fn read_tree(workspace: &Path, rel: &str, diags: &mut Vec<Diagnostic>) -> Option
             None
         }
     }
+}
+
+/// The bytes of a spec file: a regular file (or a link to one) inside the spec folder, of at
+/// most [`MAX_FILE_BYTES`]. Links out of the folder, named pipes, sockets and devices are
+/// refused from their metadata, before anything is opened.
+fn read_spec_file(workspace: &Workspace, rel: &str) -> Result<Vec<u8>, String> {
+    let folder = workspace.spec_dir;
+    let Some(inside) = rel.strip_prefix(folder).map(|r| r.trim_start_matches('/')) else {
+        return Err(format!("file is not inside the spec folder `{folder}`"));
+    };
+    let read = crate::files::read_regular_within(
+        &workspace.root.join(folder),
+        Path::new(inside),
+        &format!("{folder}/"),
+        MAX_FILE_BYTES,
+    );
+    read.map_err(|err| match err {
+        ReadError::Missing => "file is missing; every spec folder needs it".to_string(),
+        ReadError::TooLarge { size, .. } => {
+            format!("file is {size} bytes; spec files may be at most {MAX_FILE_BYTES} bytes")
+        }
+        ReadError::Grew(_) => format!(
+            "file grew beyond {MAX_FILE_BYTES} bytes while it was read; spec files may be at \
+             most {MAX_FILE_BYTES} bytes"
+        ),
+        other => other.to_string(),
+    })
 }
 
 fn typed<T: serde::de::DeserializeOwned>(

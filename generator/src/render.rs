@@ -38,17 +38,29 @@ pub enum RenderError {
     },
 }
 
-/// Loads every template under `templates/`.
+/// Largest template accepted.
+pub const MAX_TEMPLATE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Loads every template (`*.tera`) under `templates/`. Templates are read like spec files: only
+/// regular files (or links to them inside `templates/`); folders are entered only when they are
+/// real folders, and named pipes, sockets and devices are never opened.
 pub fn load_templates(dir: &Path) -> Result<tera::Tera, RenderError> {
     let mut tera = tera::Tera::default();
     let mut files = Vec::new();
-    collect(dir, dir, &mut files)
-        .map_err(|e| RenderError::Templates(format!("cannot read {}: {e}", dir.display())))?;
+    collect(dir, "", &mut files)?;
     files.sort();
     let mut sources = Vec::new();
-    for (name, path) in files {
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| RenderError::Templates(format!("cannot read template `{name}`: {e}")))?;
+    for name in files {
+        let bytes = crate::files::read_regular_within(
+            dir,
+            Path::new(&name),
+            "templates/",
+            MAX_TEMPLATE_BYTES,
+        )
+        .map_err(|e| RenderError::Templates(format!("templates/{name}: {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            RenderError::Templates(format!("templates/{name}: file is not valid UTF-8"))
+        })?;
         sources.push((name, text));
     }
     tera.add_raw_templates(sources)
@@ -62,22 +74,44 @@ pub fn load_templates(dir: &Path) -> Result<tera::Tera, RenderError> {
     Ok(tera)
 }
 
-fn collect(
-    root: &Path,
-    dir: &Path,
-    out: &mut Vec<(String, std::path::PathBuf)>,
-) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect(root, &path, out)?;
-        } else if path.extension().is_some_and(|e| e == "tera") {
-            let rel = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .to_string_lossy()
-                .replace('\\', "/");
-            out.push((rel, path));
+/// The names (`rust/lib.rs.tera`) of the templates under `root/rel`.
+fn collect(root: &Path, rel: &str, out: &mut Vec<String>) -> Result<(), RenderError> {
+    let shown = |name: &str| {
+        if name.is_empty() {
+            root.display().to_string()
+        } else {
+            format!("templates/{name}")
+        }
+    };
+    let cannot = |name: &str, e: std::io::Error| {
+        RenderError::Templates(format!("cannot read {}: {e}", shown(name)))
+    };
+    let entries = std::fs::read_dir(root.join(rel)).map_err(|e| cannot(rel, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| cannot(rel, e))?;
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let name = if rel.is_empty() {
+            file_name
+        } else {
+            format!("{rel}/{file_name}")
+        };
+        // The entry's own type: links are not followed to decide.
+        let kind = crate::files::EntryKind::of(&entry.file_type().map_err(|e| cannot(&name, e))?);
+        match kind {
+            crate::files::EntryKind::Folder => collect(root, &name, out)?,
+            // A template, or whatever stands under a template's name: the reader decides.
+            _ if Path::new(&name).extension().is_some_and(|e| e == "tera") => out.push(name),
+            crate::files::EntryKind::Symlink
+                if std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()) =>
+            {
+                return Err(RenderError::Templates(format!(
+                    "{}: is a symbolic link to a folder; folders under templates/ are entered \
+                     only when they are real folders",
+                    shown(&name)
+                )));
+            }
+            // Other files (the runtime's notes, editor files) are not templates: not opened.
+            _ => {}
         }
     }
     Ok(())

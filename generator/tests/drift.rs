@@ -331,3 +331,36 @@ fn a_formatter_that_empties_files_fails_generation() {
     assert!(stderr.contains("rustfmt emptied"), "{stderr}");
     assert_eq!(snapshot(t.path()), before);
 }
+
+/// The format cache is checked, not trusted: an edited cache entry together with the same edit
+/// of `generated/` is still reported stale, and the entry is written again.
+#[test]
+fn an_edited_format_cache_entry_does_not_hide_drift() {
+    let t = tree();
+    let cache = tempfile::tempdir().unwrap();
+    let options = sdkgen::Options {
+        format_cache: Some(sdkgen::format::FormatCache::new(cache.path())),
+    };
+    let apis = ["mist".to_string()];
+    let check =
+        || sdkgen::check_workspace(t.path(), &apis, &options).unwrap_or_else(|e| panic!("{e}"));
+    assert!(check().drift.is_clean());
+    // The entry of src/models.rs holds the file without its `@generated` line.
+    let file = t.path().join("generated/mist/src/models.rs");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let body = text.split_once('\n').unwrap().1;
+    let entry = std::fs::read_dir(cache.path().join("generated-mist"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| std::fs::read_to_string(p).unwrap().ends_with(body))
+        .expect("a cache entry for src/models.rs");
+    let edit = "// a hand edit, in the cache too\n";
+    append(&entry, edit);
+    append(&file, edit);
+    let report = check().drift.report("cargo xtask generate");
+    assert!(
+        report.contains("stale: generated/mist/src/models.rs"),
+        "{report}"
+    );
+    assert!(!std::fs::read_to_string(&entry).unwrap().contains(edit));
+}

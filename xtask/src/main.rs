@@ -4,9 +4,10 @@
 
 mod bench;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::{bail, Context as _};
 use clap::{Parser, Subcommand};
 
 // The generator allocates many small strings and JSON values on all cores; with mimalloc the
@@ -50,9 +51,14 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // xtask lives one level below the workspace root.
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let root = here.parent().unwrap_or(here);
+    let root = match workspace_root() {
+        Ok(root) => root,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let root = root.as_path();
     let ok = match cli.command {
         Command::Generate { apis, no_cache } => {
             sdkgen::commands::generate(root, &apis, &options(root, no_cache))
@@ -72,6 +78,54 @@ fn main() -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+/// The workspace to work on, found at run time: one xtask binary can serve several checkouts
+/// (git worktrees sharing a target folder), so no path is compiled in. `cargo run` (and so
+/// `cargo xtask`) sets `CARGO_MANIFEST_DIR` to this package's folder, one level below the
+/// root; without it, cargo is asked for the workspace around the current folder.
+fn workspace_root() -> anyhow::Result<PathBuf> {
+    if let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR").filter(|d| !d.is_empty()) {
+        let dir = PathBuf::from(dir);
+        let root = dir
+            .parent()
+            .filter(|root| root.join("Cargo.toml").is_file())
+            .with_context(|| {
+                format!(
+                    "CARGO_MANIFEST_DIR is `{}`, whose parent holds no Cargo.toml; run this \
+                     through `cargo xtask` from the workspace",
+                    dir.display()
+                )
+            })?;
+        return Ok(root.to_path_buf());
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = std::process::Command::new(&cargo)
+        .args(["locate-project", "--workspace", "--message-format", "plain"])
+        .output()
+        .with_context(|| {
+            format!(
+                "cannot find the workspace: CARGO_MANIFEST_DIR is not set (run this through \
+                 `cargo xtask`) and `{} locate-project` could not be run",
+                Path::new(&cargo).display()
+            )
+        })?;
+    if !out.status.success() {
+        bail!(
+            "cannot find the workspace: CARGO_MANIFEST_DIR is not set (run this through \
+             `cargo xtask`) and `cargo locate-project --workspace` failed in the current folder: \
+             {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    let manifest = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    match manifest.parent() {
+        Some(root) if manifest.is_file() => Ok(root.to_path_buf()),
+        _ => bail!(
+            "cannot find the workspace: `cargo locate-project` gave `{}`",
+            manifest.display()
+        ),
     }
 }
 
