@@ -18,9 +18,9 @@ pub fn cell(text: &str) -> String {
     out
 }
 
-/// Escapes text for running markdown (a paragraph line): HTML, entities, emphasis, links,
-/// headings, code spans and fences are shown as text; control characters are shown as
-/// `\u{..}` escapes.
+/// Escapes text for running markdown, as one line (line breaks become spaces): HTML,
+/// entities, emphasis, links, headings, code spans and fences are shown as text; control
+/// characters are shown as `\u{..}` escapes.
 pub fn inline(text: &str) -> String {
     // Leading white space would make an indented code block (a doctest, in rustdoc) and a
     // leading `-`, `+`, `=`, `>` or `1.` a list, heading underline or quote wherever the text
@@ -50,7 +50,8 @@ pub fn inline(text: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            '\t' => out.push(' '),
+            // Running text is one line: a line break in it could start any block.
+            '\t' | '\n' | '\r' => out.push(' '),
             c if c.is_control() || crate::text::is_bidi_control(c) => {
                 out.push('\\');
                 out.extend(c.escape_unicode());
@@ -156,6 +157,7 @@ mod tests {
         assert_eq!(inline("1) ordered"), "1\\) ordered");
         assert_eq!(inline("2024 was a year"), "2024 was a year");
         assert_eq!(inline("1.30.0"), "1.30.0");
+        assert_eq!(inline("a\n\n    fn x() {}\r- b"), "a      fn x() {} - b");
     }
 
     #[test]

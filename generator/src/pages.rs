@@ -619,7 +619,11 @@ fn index_context(spec: &Spec, ir: &CrateIr) -> IndexContext {
             })
             .collect(),
         parameters: api.parameters.iter().map(|p| param_row(spec, p)).collect(),
-        rate_limit: api.rate_limit.as_deref().map(inline).unwrap_or_default(),
+        rate_limit: api
+            .rate_limit
+            .as_deref()
+            .map(paragraphs)
+            .unwrap_or_default(),
         resources: spec
             .resources
             .iter()
@@ -635,7 +639,12 @@ fn index_context(spec: &Spec, ir: &CrateIr) -> IndexContext {
             .map(|(name, s)| Link {
                 title: inline(&schema_title(spec, name)),
                 href: format!("schemas/{name}.md"),
-                description: inline(s.get("description").and_then(Value::as_str).unwrap_or("")),
+                description: inline(
+                    s.get("description")
+                        .and_then(Value::as_str)
+                        .and_then(|d| d.lines().next())
+                        .unwrap_or(""),
+                ),
             })
             .collect(),
     }
