@@ -562,9 +562,15 @@ fn wire_text(v: &Value) -> String {
 fn value_expr(ty: &str, v: &Value) -> String {
     match ty {
         "String" => lit(&wire_text(v)),
-        "bool" | "i64" | "f64" => match v {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
+        // Spec values become Rust tokens only as literals of their own type; anything else
+        // (which validation does not let through) is parsed from a string literal.
+        "bool" | "i64" | "f64" => match (ty, v) {
+            ("bool", Value::Bool(b)) => b.to_string(),
+            ("i64", Value::Number(n)) if n.is_i64() => n.to_string(),
+            ("f64", Value::Number(n)) if n.as_f64().is_some_and(f64::is_finite) => {
+                format!("{:?}", n.as_f64().unwrap_or_default())
+            }
+            _ => format!("{}.parse::<{ty}>().unwrap()", lit(&wire_text(v))),
         },
         "uuid::Uuid" => format!("{}.parse::<uuid::Uuid>().unwrap()", lit(&wire_text(v))),
         _ => format!("{ty}::from({})", lit(&wire_text(v))),
@@ -944,5 +950,29 @@ fn minimal_instance(spec: &Spec, s: &Value, depth: usize) -> Value {
         "boolean" => Value::Bool(false),
         "null" => Value::Null,
         _ => Value::Object(serde_json::Map::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::value_expr;
+    use serde_json::json;
+
+    /// An example becomes Rust tokens only as a literal of the parameter's type: a string where
+    /// a number or boolean belongs stays inside a string literal.
+    #[test]
+    fn examples_become_literals_never_code() {
+        assert_eq!(value_expr("i64", &json!(100)), "100");
+        assert_eq!(value_expr("f64", &json!(2)), "2.0");
+        assert_eq!(value_expr("bool", &json!(true)), "true");
+        assert_eq!(
+            value_expr("i64", &json!("1); std::process::exit(1); (")),
+            "\"1); std::process::exit(1); (\".parse::<i64>().unwrap()"
+        );
+        assert_eq!(
+            value_expr("bool", &json!(1.5)),
+            "\"1.5\".parse::<bool>().unwrap()"
+        );
+        assert_eq!(value_expr("String", &json!("a\"b")), "\"a\\\"b\"");
     }
 }
