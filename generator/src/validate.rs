@@ -105,27 +105,6 @@ fn pointer_escape(s: &str) -> String {
     s.replace('~', "~0").replace('/', "~1")
 }
 
-fn definitions_root(spec: &Spec) -> Value {
-    let defs: serde_json::Map<String, Value> = spec
-        .schemas
-        .iter()
-        .map(|(k, v)| (k.clone(), strip_meta(&rewrite_refs(v))))
-        .collect();
-    Value::Object(defs)
-}
-
-/// `$schema` inside a definition would switch drafts mid-document; it is documentation here.
-fn strip_meta(v: &Value) -> Value {
-    match v {
-        Value::Object(map) => {
-            let mut m = map.clone();
-            m.remove("$schema");
-            Value::Object(m)
-        }
-        other => other.clone(),
-    }
-}
-
 /// All `$ref` targets in a schema, with the spec path of each.
 pub fn refs_in(schema: &Value, path: &str, out: &mut Vec<(String, String)>) {
     walk_refs(schema, &mut path.to_string(), &mut |name, at| {
@@ -855,72 +834,6 @@ impl<'a> Validator<'a> {
     }
 }
 
-/// A spec schema as a standalone draft-07 schema: refs rewritten to `#/definitions/...` and only
-/// the definitions it reaches attached (attaching every schema of the spec to each validator
-/// would make validation quadratic).
-fn prepare_schema(root: &Value, schema: &Value, ignore_enum: bool) -> Value {
-    let mut schema = rewrite_refs(schema);
-    if ignore_enum {
-        if let Value::Object(m) = &mut schema {
-            m.remove("enum");
-        }
-    }
-    let start = schema_refs_start(&schema);
-    if let Value::Object(m) = &mut schema {
-        m.remove("$schema");
-        m.insert("definitions".into(), reachable_definitions(root, start));
-        m.insert(
-            "$schema".into(),
-            json!("http://json-schema.org/draft-07/schema#"),
-        );
-    }
-    schema
-}
-
-/// The definitions `start` reaches, following refs.
-fn reachable_definitions(root: &Value, start: Vec<String>) -> Value {
-    let mut out = serde_json::Map::new();
-    let mut stack = start;
-    while let Some(name) = stack.pop() {
-        if out.contains_key(&name) {
-            continue;
-        }
-        if let Some(def) = root.get(&name) {
-            let mut refs = Vec::new();
-            pointer_refs(def, &mut refs);
-            stack.extend(refs);
-            out.insert(name, def.clone());
-        }
-    }
-    Value::Object(out)
-}
-
-/// Definition names a rewritten schema points at (`#/definitions/<name>`).
-fn pointer_refs(v: &Value, out: &mut Vec<String>) {
-    match v {
-        Value::Object(map) => {
-            for (k, val) in map {
-                if k == "$ref" {
-                    if let Some(name) = val.as_str().and_then(|r| r.strip_prefix("#/definitions/"))
-                    {
-                        out.push(name.replace("~1", "/").replace("~0", "~"));
-                    }
-                } else if !matches!(k.as_str(), "examples" | "default" | "enum" | "const") {
-                    pointer_refs(val, out);
-                }
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|i| pointer_refs(i, out)),
-        _ => {}
-    }
-}
-
-fn schema_refs_start(schema: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    pointer_refs(schema, &mut out);
-    out
-}
-
 fn json_type_matches(t: &str, v: &Value) -> bool {
     match t {
         "string" => v.is_string(),
@@ -1003,75 +916,565 @@ fn is_token(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
-impl ValueChecks<'_> {
-    /// Validates every value with the `jsonschema` crate, on all cores; each distinct schema
-    /// compiles once. Each failure is reported at its value's path, in recorded order.
-    pub fn run(self) -> Vec<Diagnostic> {
-        let checks = self.checks;
-        let root = &definitions_root(self.spec);
-        // Checks of the same schema object (the examples of one schema) share its preparation.
-        let mut sources: Vec<(&Value, bool, Vec<usize>)> = Vec::new();
-        let mut by_source: HashMap<(*const Value, bool), usize> = HashMap::new();
-        for (i, c) in checks.iter().enumerate() {
-            let at = *by_source
-                .entry((std::ptr::from_ref(c.schema), c.ignore_enum))
-                .or_insert_with(|| {
-                    sources.push((c.schema, c.ignore_enum, Vec::new()));
-                    sources.len() - 1
-                });
-            sources[at].2.push(i);
+// ---------------------------------------------------------------------------------------------
+// Value checks: every value against its schema, with every schema compiled once.
+//
+// The values are checked against one compiled document: the spec's schemas under
+// `definitions`, and under `properties` one entry per schema a value is checked against (a
+// `$ref` to where that schema lives in the document, or a copy where it must differ), so that a
+// value is checked by wrapping it as the only property of an object. A standalone validator per
+// schema, with a copy of every schema it reaches, cost time and memory in the square of the
+// number of schemas that reference each other.
+//
+// Each check must give what a standalone validator of its schema gave: its errors in the same
+// order, and none at all when that validator did not compile (such a schema is reported by the
+// schema checks). When the whole document does not compile, the parts that compile on their own
+// are found and the document is compiled again without the others.
+
+/// The draft the spec's schemas are read in.
+const DRAFT_07: &str = "http://json-schema.org/draft-07/schema#";
+
+/// Keys that hold data, not schemas: refs inside them are not followed.
+fn is_data_key(k: &str) -> bool {
+    matches!(k, "examples" | "default" | "enum" | "const")
+}
+
+/// A schema that values are checked against (the schema object of the spec), with its `enum`
+/// left out for an example that `x-example-outside-enum` excuses.
+#[derive(Clone, Copy)]
+struct Source<'a> {
+    schema: &'a Value,
+    ignore_enum: bool,
+}
+
+/// A schema of the spec that holds schemas checked against: a named schema, or a schema written
+/// inline in `api.yaml` or a resource (a parameter's, a body's, a response's).
+struct Container<'a> {
+    /// Its key in the document: under `definitions` for a named schema (its name), under
+    /// `properties` for an inline one.
+    key: String,
+    named: bool,
+    schema: &'a Value,
+}
+
+impl Container<'_> {
+    /// The escaped JSON pointer of the container in the document.
+    fn pointer(&self) -> String {
+        let parent = if self.named {
+            "definitions"
+        } else {
+            "properties"
+        };
+        format!("/{parent}/{}", pointer_escape(&self.key))
+    }
+}
+
+/// The document and what the checks need to find their schema in it.
+struct Document<'a> {
+    spec: &'a Spec,
+    sources: &'a [Source<'a>],
+    /// The named schemas (in spec order), then the inline schemas that hold a source.
+    containers: Vec<Container<'a>>,
+    /// Each container as it appears in the document: refs rewritten, `$schema` dropped.
+    copies: Vec<Value>,
+    /// Where each source lies: its container and its escaped JSON pointer inside it. `None` for
+    /// a schema found nowhere a ref could point to (under a property named like a data key).
+    places: Vec<Option<(usize, String)>>,
+}
+
+/// A compiled check: `None` when its schema does not compile (no value is checked against it).
+type Route = Option<Value>;
+
+impl<'a> Document<'a> {
+    fn new(spec: &'a Spec, sources: &'a [Source<'a>]) -> Self {
+        let wanted: HashMap<*const Value, usize> = sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (std::ptr::from_ref(s.schema), i))
+            .collect();
+        // Checks of the same object with and without its enum share the object's place.
+        let mut found: HashMap<*const Value, (usize, String)> = HashMap::new();
+        let mut containers = Vec::new();
+        for (name, schema) in &spec.schemas {
+            find_places(
+                schema,
+                &mut String::new(),
+                &wanted,
+                containers.len(),
+                &mut found,
+            );
+            containers.push(Container {
+                key: name.clone(),
+                named: true,
+                schema,
+            });
         }
-        let prepared = crate::par::parallel(sources.len(), |i| {
-            let schema = prepare_schema(root, sources[i].0, sources[i].1);
-            (schema.to_string(), schema)
+        for schema in inline_schemas(spec) {
+            let before = found.len();
+            find_places(
+                schema,
+                &mut String::new(),
+                &wanted,
+                containers.len(),
+                &mut found,
+            );
+            if found.len() > before {
+                containers.push(Container {
+                    key: format!("i{}", containers.len() - spec.schemas.len()),
+                    named: false,
+                    schema,
+                });
+            }
+        }
+        let copies = crate::par::parallel(containers.len(), |c| {
+            prepared_copy(containers[c].schema, false)
         });
-        // Then equal schemas share one compiled validator; groups keep the order of first use.
-        let mut groups: Vec<(Value, Vec<usize>)> = Vec::new();
-        let mut by_key: HashMap<String, usize> = HashMap::new();
-        for ((key, schema), (_, _, members)) in prepared.into_iter().zip(sources) {
-            match by_key.get(&key) {
-                Some(&g) => groups[g].1.extend(members),
-                None => {
-                    by_key.insert(key, groups.len());
-                    groups.push((schema, members));
+        let places = sources
+            .iter()
+            .map(|s| found.get(&std::ptr::from_ref(s.schema)).cloned())
+            .collect();
+        Document {
+            spec,
+            sources,
+            containers,
+            copies,
+            places,
+        }
+    }
+
+    /// The entry of source `s` under `properties`: a `$ref` to where it lies, or a copy where
+    /// the schema checked differs from the one in place (no `enum`, or no `$schema` of its own).
+    fn route(&self, s: usize) -> Value {
+        let source = self.sources[s];
+        match &self.places[s] {
+            Some((c, inner))
+                if !source.ignore_enum
+                    && (inner.is_empty() || source.schema.get("$schema").is_none()) =>
+            {
+                let pointer = format!("{}{inner}", self.containers[*c].pointer());
+                json!({ "$ref": format!("#{}", fragment_encode(&pointer)) })
+            }
+            _ => prepared_copy(source.schema, source.ignore_enum),
+        }
+    }
+
+    /// The document with the given containers and routes (source index, route).
+    fn assemble(&self, containers: &[bool], routes: &[(usize, Value)]) -> Value {
+        let mut definitions = serde_json::Map::new();
+        let mut properties = serde_json::Map::new();
+        for (c, container) in self.containers.iter().enumerate() {
+            if !containers[c] {
+                continue;
+            }
+            let copy = self.copies[c].clone();
+            if container.named {
+                definitions.insert(container.key.clone(), copy);
+            } else {
+                properties.insert(container.key.clone(), copy);
+            }
+        }
+        for (s, route) in routes {
+            properties.insert(route_key(*s), route.clone());
+        }
+        json!({
+            "$schema": DRAFT_07,
+            "definitions": definitions,
+            "properties": properties,
+        })
+    }
+
+    /// Every check's errors (at most 5 each), in the order of `checks`.
+    fn errors(&self, checks: &[ValueCheck<'_>], source_of: &[usize]) -> Vec<Vec<String>> {
+        let all: Vec<(usize, Value)> = (0..self.sources.len())
+            .map(|s| (s, self.route(s)))
+            .collect();
+        let validator = compile(&self.assemble(&vec![true; self.containers.len()], &all));
+        if let Some(validator) = validator {
+            return check_values(checks, source_of, |i| {
+                Some(value_errors(&validator, source_of[i], checks[i].value))
+            });
+        }
+        // Again without the schemas that do not compile.
+        let sound = self.sound_containers();
+        let routes = self.sound_routes(&sound);
+        let included: Vec<(usize, Value)> = routes
+            .iter()
+            .enumerate()
+            .filter_map(|(s, r)| Some((s, r.clone()?)))
+            .collect();
+        if let Some(validator) = compile(&self.assemble(&sound, &included)) {
+            return check_values(checks, source_of, |i| {
+                routes[source_of[i]].as_ref()?;
+                Some(value_errors(&validator, source_of[i], checks[i].value))
+            });
+        }
+        // A failure the parts compiled alone did not show: each schema with what it reaches,
+        // as a validator of its own (the way of old, in time that grows with the square of the
+        // number of schemas that reference each other; no spec known takes this way).
+        let root = Value::Object(
+            self.containers
+                .iter()
+                .zip(&self.copies)
+                .filter(|(c, _)| c.named)
+                .map(|(c, copy)| (c.key.clone(), copy.clone()))
+                .collect(),
+        );
+        let validators = crate::par::parallel(self.sources.len(), |s| {
+            let source = self.sources[s];
+            compile(&prepare_schema(&root, source.schema, source.ignore_enum))
+        });
+        check_values(checks, source_of, |i| {
+            let validator = validators[source_of[i]].as_ref()?;
+            Some(standalone_errors(validator, checks[i].value))
+        })
+    }
+
+    /// Which containers are sound: each compiles alone (its refs to other spec schemas
+    /// stubbed) and reaches only named schemas that do.
+    fn sound_containers(&self) -> Vec<bool> {
+        let index: HashMap<&str, usize> = self
+            .containers
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.named)
+            .map(|(i, c)| (c.key.as_str(), i))
+            .collect();
+        let compiles = crate::par::parallel(self.containers.len(), |c| {
+            let container = &self.containers[c];
+            let doc = if container.named {
+                // As a ref reaches it: under `definitions`.
+                let mut definitions = self.stubs(container.schema);
+                definitions.insert(container.key.clone(), self.copies[c].clone());
+                json!({
+                    "$schema": DRAFT_07,
+                    "definitions": definitions,
+                    "$ref": format!("#/definitions/{}", pointer_escape(&container.key)),
+                })
+            } else {
+                standalone(self.copies[c].clone(), self.stubs(container.schema))
+            };
+            compile(&doc).is_some()
+        });
+        // A named schema is unsound when it reaches one that does not compile.
+        let targets: Vec<Vec<Option<usize>>> = self
+            .containers
+            .iter()
+            .map(|c| {
+                ref_targets(c.schema)
+                    .iter()
+                    .map(|t| index.get(t.as_str()).copied())
+                    .collect()
+            })
+            .collect();
+        let mut sound = compiles.clone();
+        let mut callers: Vec<Vec<usize>> = vec![Vec::new(); self.containers.len()];
+        for (c, ts) in targets.iter().enumerate() {
+            for t in ts {
+                match t {
+                    Some(t) => callers[*t].push(c),
+                    None => sound[c] = false,
                 }
             }
         }
-        let results = crate::par::parallel(groups.len(), |g| {
-            let (schema, members) = &groups[g];
-            let compiled = jsonschema::options()
-                .with_draft(jsonschema::Draft::Draft7)
-                .should_validate_formats(true)
-                .build(schema);
-            // A schema that does not compile is reported once, by the schema check.
-            let Ok(validator) = compiled else {
-                return Vec::new();
-            };
-            members
+        let mut unsound: Vec<usize> = (0..sound.len()).filter(|c| !sound[*c]).collect();
+        while let Some(u) = unsound.pop() {
+            for &caller in &callers[u] {
+                if sound[caller] {
+                    sound[caller] = false;
+                    unsound.push(caller);
+                }
+            }
+        }
+        sound
+    }
+
+    /// The route of every source whose schema compiles alone, with everything it reaches.
+    fn sound_routes(&self, sound: &[bool]) -> Vec<Route> {
+        let index: HashMap<&str, usize> = self
+            .containers
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.named)
+            .map(|(i, c)| (c.key.as_str(), i))
+            .collect();
+        crate::par::parallel(self.sources.len(), |s| {
+            if let Some((c, _)) = &self.places[s] {
+                if sound[*c] {
+                    return Some(self.route(s));
+                }
+            }
+            // In a schema that does not compile as a whole: this part alone, with what it
+            // reaches.
+            let source = self.sources[s];
+            let reaches_sound = ref_targets(source.schema)
                 .iter()
-                .map(|&i| {
-                    let errors: Vec<String> = validator
-                        .iter_errors(checks[i].value)
-                        .take(5)
-                        .map(|e| {
-                            let at = e.instance_path().to_string();
-                            if at.is_empty() {
-                                e.to_string()
-                            } else {
-                                format!("at `{at}`: {e}")
-                            }
-                        })
-                        .collect();
-                    (i, errors)
-                })
-                .collect::<Vec<_>>()
-        });
-        let mut found: Vec<(usize, Vec<String>)> = results.into_iter().flatten().collect();
-        found.sort_by_key(|(i, _)| *i);
+                .all(|t| index.get(t.as_str()).is_some_and(|&c| sound[c]));
+            let copy = prepared_copy(source.schema, source.ignore_enum);
+            let alone = standalone(copy.clone(), self.stubs(source.schema));
+            (reaches_sound && compile(&alone).is_some()).then_some(copy)
+        })
+    }
+
+    /// An empty schema for every spec schema `schema` refers to: what a part needs to compile
+    /// alone.
+    fn stubs(&self, schema: &Value) -> serde_json::Map<String, Value> {
+        ref_targets(schema)
+            .into_iter()
+            .filter(|t| self.spec.schemas.contains_key(t))
+            .map(|t| (t, json!({})))
+            .collect()
+    }
+}
+
+/// Records where the wanted schema objects lie in `v` (walked as [`rewrite_refs`] walks it, so
+/// the pointers hold in the rewritten copy).
+fn find_places(
+    v: &Value,
+    at: &mut String,
+    wanted: &HashMap<*const Value, usize>,
+    container: usize,
+    found: &mut HashMap<*const Value, (usize, String)>,
+) {
+    let len = at.len();
+    match v {
+        Value::Object(map) => {
+            let me = std::ptr::from_ref(v);
+            if wanted.contains_key(&me) {
+                found.entry(me).or_insert_with(|| (container, at.clone()));
+            }
+            for (k, val) in map {
+                if k == "$ref" && val.is_string() || is_data_key(k) {
+                    continue;
+                }
+                at.push('/');
+                at.push_str(&pointer_escape(k));
+                find_places(val, at, wanted, container, found);
+                at.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                use std::fmt::Write as _;
+                let _ = write!(at, "/{i}");
+                find_places(item, at, wanted, container, found);
+                at.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The schemas written inline in `api.yaml` and the resources, in spec order.
+fn inline_schemas(spec: &Spec) -> Vec<&Value> {
+    let mut out: Vec<&Value> = Vec::new();
+    out.extend(spec.api.parameters.iter().map(|p| &p.schema));
+    out.extend(spec.api.errors.iter().filter_map(|e| e.schema.as_ref()));
+    for r in &spec.resources {
+        for a in r.actions.values() {
+            out.extend(a.params.iter().map(|p| &p.schema));
+            out.extend(a.body.as_ref().map(|b| &b.schema));
+            out.extend(
+                a.responses
+                    .iter()
+                    .chain(&a.errors)
+                    .filter_map(|r| r.schema.as_ref()),
+            );
+        }
+    }
+    out
+}
+
+/// A schema as it is checked: refs rewritten to `#/definitions/...`, its own `$schema` (which
+/// would switch drafts mid-document) and, if asked, its `enum` left out.
+fn prepared_copy(schema: &Value, ignore_enum: bool) -> Value {
+    let mut schema = rewrite_refs(schema);
+    if let Value::Object(m) = &mut schema {
+        // Removed in this order, as before: removing moves the last keyword into the gap, and
+        // the order of keywords is the order of the errors.
+        if ignore_enum {
+            m.remove("enum");
+        }
+        m.remove("$schema");
+    }
+    schema
+}
+
+/// A prepared schema as a document of its own, with the given definitions.
+fn standalone(mut schema: Value, definitions: serde_json::Map<String, Value>) -> Value {
+    if let Value::Object(m) = &mut schema {
+        m.insert("definitions".into(), Value::Object(definitions));
+        m.insert("$schema".into(), json!(DRAFT_07));
+    }
+    schema
+}
+
+/// A spec schema as a standalone draft-07 schema with the definitions it reaches (`root` holds
+/// every definition): the last resort of [`Document::errors`].
+fn prepare_schema(root: &Value, schema: &Value, ignore_enum: bool) -> Value {
+    let schema = prepared_copy(schema, ignore_enum);
+    let mut start = Vec::new();
+    pointer_refs(&schema, &mut start);
+    let mut definitions = serde_json::Map::new();
+    while let Some(name) = start.pop() {
+        if definitions.contains_key(&name) {
+            continue;
+        }
+        if let Some(def) = root.get(&name) {
+            pointer_refs(def, &mut start);
+            definitions.insert(name, def.clone());
+        }
+    }
+    standalone(schema, definitions)
+}
+
+/// Definition names a rewritten schema points at (`#/definitions/<name>`).
+fn pointer_refs(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(map) => {
+            for (k, val) in map {
+                if k == "$ref" {
+                    if let Some(name) = val.as_str().and_then(|r| r.strip_prefix("#/definitions/"))
+                    {
+                        out.push(name.replace("~1", "/").replace("~0", "~"));
+                    }
+                } else if !is_data_key(k) {
+                    pointer_refs(val, out);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| pointer_refs(i, out)),
+        _ => {}
+    }
+}
+
+/// A JSON pointer as a URI fragment: every byte but letters, digits and `-._~/` percent-encoded
+/// (jsonschema decodes the fragment before it reads the pointer).
+fn fragment_encode(pointer: &str) -> String {
+    let mut out = String::with_capacity(pointer.len());
+    for b in pointer.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            use std::fmt::Write as _;
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+fn route_key(source: usize) -> String {
+    format!("c{source}")
+}
+
+fn compile(schema: &Value) -> Option<jsonschema::Validator> {
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft7)
+        .should_validate_formats(true)
+        .build(schema)
+        .ok()
+}
+
+/// The errors of `value` against source `source` of a document's validator.
+fn value_errors(validator: &jsonschema::Validator, source: usize, value: &Value) -> Vec<String> {
+    let key = route_key(source);
+    let prefix = format!("/{key}");
+    let instance = Value::Object(std::iter::once((key, value.clone())).collect());
+    validator
+        .iter_errors(&instance)
+        .take(5)
+        .map(|e| {
+            let path = e.instance_path().to_string();
+            error_text(path.strip_prefix(&prefix).unwrap_or(&path), &e)
+        })
+        .collect()
+}
+
+/// The errors of `value` against a standalone validator.
+fn standalone_errors(validator: &jsonschema::Validator, value: &Value) -> Vec<String> {
+    validator
+        .iter_errors(value)
+        .take(5)
+        .map(|e| error_text(&e.instance_path().to_string(), &e))
+        .collect()
+}
+
+fn error_text(at: &str, e: &jsonschema::ValidationError<'_>) -> String {
+    if at.is_empty() {
+        e.to_string()
+    } else {
+        format!("at `{at}`: {e}")
+    }
+}
+
+/// Runs `errors` for every check on all cores; `None` (a schema that does not compile) counts
+/// as no error.
+fn check_values(
+    checks: &[ValueCheck<'_>],
+    source_of: &[usize],
+    errors: impl Fn(usize) -> Option<Vec<String>> + Sync,
+) -> Vec<Vec<String>> {
+    debug_assert_eq!(checks.len(), source_of.len());
+    crate::par::parallel(checks.len(), |i| errors(i).unwrap_or_default())
+}
+
+impl ValueChecks<'_> {
+    /// Validates every value with the `jsonschema` crate, on all cores, every schema compiled
+    /// once. Each failure is reported at its value's path, in recorded order.
+    pub fn run(self) -> Vec<Diagnostic> {
+        let checks = self.checks;
+        // Checks of the same schema object (the examples of one schema) share a source.
+        let mut sources: Vec<Source> = Vec::new();
+        let mut by_source: HashMap<(*const Value, bool), usize> = HashMap::new();
+        let source_of: Vec<usize> = checks
+            .iter()
+            .map(|c| {
+                *by_source
+                    .entry((std::ptr::from_ref(c.schema), c.ignore_enum))
+                    .or_insert_with(|| {
+                        sources.push(Source {
+                            schema: c.schema,
+                            ignore_enum: c.ignore_enum,
+                        });
+                        sources.len() - 1
+                    })
+            })
+            .collect();
+        if checks.is_empty() {
+            return Vec::new();
+        }
+        let errors = Document::new(self.spec, &sources).errors(&checks, &source_of);
         let mut diags = Vec::new();
-        for (i, errors) in found {
-            let check = &checks[i];
+        for (check, errors) in checks.iter().zip(errors) {
             for e in errors {
+                diags.push(self.src.diag(
+                    &check.path,
+                    format!("{} does not match its schema: {e}", check.what),
+                ));
+            }
+        }
+        diags
+    }
+}
+
+#[cfg(test)]
+impl ValueChecks<'_> {
+    /// The checks the way they ran before [`Document`]: a standalone validator per schema, with
+    /// a copy of every definition it reaches. The tests hold [`ValueChecks::run`] to it.
+    fn run_standalone(self) -> Vec<Diagnostic> {
+        let root = Value::Object(
+            self.spec
+                .schemas
+                .iter()
+                .map(|(k, v)| (k.clone(), prepared_copy(v, false)))
+                .collect(),
+        );
+        let mut diags = Vec::new();
+        for check in &self.checks {
+            let Some(validator) = compile(&prepare_schema(&root, check.schema, check.ignore_enum))
+            else {
+                continue;
+            };
+            for e in standalone_errors(&validator, check.value) {
                 diags.push(self.src.diag(
                     &check.path,
                     format!("{} does not match its schema: {e}", check.what),
@@ -1085,6 +1488,146 @@ impl ValueChecks<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The valid `shop` fixture with `files` (path under `spec/shop/`, text) added or replaced,
+    /// in a temp folder.
+    fn shop_with(files: &[(String, String)]) -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap();
+        let from =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid/spec/shop");
+        let to = tmp.path().join("spec/shop");
+        for sub in ["", "resources", "schemas"] {
+            std::fs::create_dir_all(to.join(sub)).unwrap();
+            for entry in std::fs::read_dir(from.join(sub)).unwrap().flatten() {
+                if entry.path().is_file() {
+                    std::fs::copy(entry.path(), to.join(sub).join(entry.file_name())).unwrap();
+                }
+            }
+        }
+        for (rel, text) in files {
+            std::fs::write(to.join(rel), text).unwrap();
+        }
+        tmp
+    }
+
+    /// The value checks' report, run as one document and run the old way (a validator per
+    /// schema); both must be the same.
+    fn value_reports(files: &[(String, String)]) -> Vec<String> {
+        let tmp = shop_with(files);
+        let (loaded, _) = crate::load::load(tmp.path(), "spec/shop");
+        let loaded = loaded.expect("the spec loads");
+        let (_, values) = check_structure(&loaded.spec, &loaded.sources);
+        let new: Vec<String> = values.run().iter().map(ToString::to_string).collect();
+        let (_, values) = check_structure(&loaded.spec, &loaded.sources);
+        let old: Vec<String> = values
+            .run_standalone()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(new, old, "files: {files:#?}");
+        new
+    }
+
+    fn schema(name: &str, text: &str) -> (String, String) {
+        (format!("schemas/{name}.yaml"), text.to_string())
+    }
+
+    /// Schemas that do not compile (bad patterns, dangling refs, wrong keyword values, `$id`)
+    /// beside others that do: the checks of the sound ones report what they reported as
+    /// validators of their own, in the same order, and the others report nothing. Schema
+    /// names and property names that need escaping in a pointer are found too.
+    #[test]
+    fn value_checks_report_what_standalone_validators_reported() {
+        let cases: Vec<Vec<(String, String)>> = vec![
+            // Sound, with refs and wrong values at several depths.
+            vec![
+                schema("a", "type: object\nproperties:\n  b: {$ref: b}\n  n: {type: integer, default: x}\nexamples:\n  - {b: {s: 1}, n: 2}\n  - {b: {s: ok}, n: no, extra: 1}\n"),
+                schema("b", "type: object\nproperties:\n  s: {type: string, minLength: 3, examples: [ab, abc]}\n  a: {$ref: a}\nrequired: [s]\nexamples:\n  - {}\n"),
+            ],
+            // Property and schema names that need escaping.
+            vec![
+                schema("we ird%41~é#", "type: object\nproperties:\n  \"a b\": {type: integer, default: x}\n  \"%41\": {type: integer, default: y}\n  \"~1/x\": {type: object, properties: {\"#\": {type: string, default: 1}}}\n  \"é{}'\\\"\": {type: boolean, default: 3}\nexamples:\n  - {\"a b\": z}\n"),
+                schema("user", "type: object\nproperties:\n  w: {$ref: \"we ird%41~é#\"}\nexamples:\n  - {w: {\"a b\": q}}\n"),
+            ],
+            // A bad pattern in one property; defaults beside it, refs to it.
+            vec![
+                schema("bad", "type: object\nproperties:\n  p: {type: string, pattern: \"[a-\"}\n  q: {type: integer, default: x}\n  r: {type: object, properties: {s: {type: integer, default: y}}}\nexamples:\n  - {p: 1}\n"),
+                schema("user", "type: object\nproperties:\n  b: {$ref: bad}\n  c: {type: integer, default: z}\nexamples:\n  - {b: 1, c: 2}\n"),
+                schema("far", "type: object\nproperties:\n  u: {$ref: user}\nexamples:\n  - {u: 1}\n"),
+            ],
+            // A dangling ref, a wrong keyword value, a bool schema, `$ref` with siblings.
+            vec![
+                schema("dangling", "type: object\nproperties:\n  x: {$ref: nowhere}\n  y: {type: string, default: 1}\nexamples:\n  - {x: 1, y: 2}\n"),
+                schema("wrongkw", "type: string\nminLength: -1\nexamples: [1]\n"),
+                schema("typo", "type: strin\nexamples: [1]\nproperties:\n  a: {type: integer, default: x}\n"),
+                schema("bools", "type: object\nadditionalProperties: false\nproperties:\n  any: true\n  none: false\nexamples:\n  - {any: 1, none: 2, other: 3}\n"),
+                schema("siblings", "$ref: item\ntype: integer\nexamples:\n  - {name: 1}\n  - 5\n"),
+            ],
+            // `$schema` of a sub-schema, a property named like a data key, `$id`.
+            vec![
+                schema("meta", "$schema: \"http://json-schema.org/draft-07/schema#\"\ntype: object\nproperties:\n  m: {$schema: \"http://json-schema.org/draft-07/schema#\", type: integer, default: x}\n  default: {type: integer, default: y, examples: [z]}\n  enum: {$ref: item}\nexamples:\n  - {m: 1, default: 2, enum: {name: 3}}\n"),
+                schema("withid", "$id: \"http://example.com/x\"\ntype: object\nproperties:\n  i: {$ref: item}\n  n: {type: integer, default: x}\nexamples:\n  - {i: {name: 4}}\n"),
+                schema("idcaller", "type: object\nproperties:\n  w: {$ref: withid}\n  k: {type: integer, default: y}\nexamples:\n  - {w: {i: {name: 5}}}\n"),
+            ],
+        ];
+        let mut reported = 0;
+        for files in &cases {
+            reported += value_reports(files).len();
+        }
+        assert!(reported > 20, "{reported}");
+    }
+
+    /// Random webs of schemas that reference each other, some broken, with right and wrong
+    /// examples: the same report as the validators of their own gave.
+    #[test]
+    fn value_checks_agree_with_standalone_validators_on_random_webs() {
+        let mut seed: u64 = 0x5eed_1234_abcd_0001;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for _ in 0..12 {
+            let count = 3 + next(8) as usize;
+            let mut files = Vec::new();
+            for k in 0..count {
+                let mut text = String::from("type: object\nproperties:\n");
+                for f in 0..1 + next(3) {
+                    let prop = match next(7) {
+                        0 | 1 => format!("{{$ref: s{}}}", next(count as u64)),
+                        2 => "{type: string, pattern: \"^[a-z]+$\", default: Ab}".to_string(),
+                        3 => "{type: integer, minimum: 2, default: 1}".to_string(),
+                        4 => format!("{{type: array, items: {{$ref: s{}}}}}", next(count as u64)),
+                        5 => {
+                            "{type: [string, \"null\"], enum: [a, b, null], default: c}".to_string()
+                        }
+                        _ => "{type: object, properties: {z: {type: boolean, default: 0}}}"
+                            .to_string(),
+                    };
+                    text.push_str(&format!("  f{f}: {prop}\n"));
+                }
+                match next(10) {
+                    0 => text.push_str("  broken: {type: string, pattern: \"(\"}\n"),
+                    1 => text.push_str("  lost: {$ref: missing}\n"),
+                    _ => {}
+                }
+                text.push_str("examples:\n");
+                for _ in 0..1 + next(2) {
+                    let value = match next(5) {
+                        0 => "{f0: 1, f1: x, f2: [1]}",
+                        1 => "{f0: {f0: {f0: true}}, f1: []}",
+                        2 => "{}",
+                        3 => "{f0: abc, f1: 3, f2: {z: 1}}",
+                        _ => "{f0: null, f1: {f1: [{}]}}",
+                    };
+                    text.push_str(&format!("  - {value}\n"));
+                }
+                files.push(schema(&format!("s{k}"), &text));
+            }
+            value_reports(&files);
+        }
+    }
 
     #[test]
     fn placeholders_are_found_in_order() {
