@@ -1,7 +1,7 @@
 //! Checks that need the whole spec: references, path templates, name collisions, and values
 //! (defaults, examples, accepted values) against their own schemas.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde_json::{json, Value};
@@ -112,21 +112,27 @@ pub fn refs_in(schema: &Value, path: &str, out: &mut Vec<(String, String)>) {
     });
 }
 
-/// The schema a `$ref` chain ends at (`s` itself when it is no ref); a missing target ends the
-/// chain where it is, and a cycle stops after [`MAX_SCHEMA_DEPTH`] steps.
+/// The schema a `$ref` chain ends at (`s` itself when it is no ref), however long the chain. A
+/// missing target ends the chain where it is; a chain that runs into a cycle (refused by the
+/// checks, see `alias_cycles`) ends at a schema of the cycle.
 pub fn resolve<'a>(spec: &'a Spec, s: &'a Value) -> &'a Value {
-    let mut cur = s;
-    for _ in 0..MAX_SCHEMA_DEPTH {
-        match cur
-            .get("$ref")
+    let next = |v: &'a Value| {
+        v.get("$ref")
             .and_then(Value::as_str)
             .and_then(|n| spec.schemas.get(n))
-        {
-            Some(next) => cur = next,
-            None => break,
+    };
+    // Two walkers, one twice as fast: the fast one finds the end, or meets the slow one in a
+    // cycle, in steps proportional to the chain; nothing is allocated.
+    let (mut slow, mut fast) = (s, s);
+    loop {
+        let Some(one) = next(fast) else { return fast };
+        let Some(two) = next(one) else { return one };
+        fast = two;
+        slow = next(slow).unwrap_or(slow);
+        if std::ptr::eq(slow, fast) {
+            return fast;
         }
     }
-    cur
 }
 
 /// All `$ref` targets in a schema, without their paths.
@@ -379,36 +385,133 @@ impl<'a> Validator<'a> {
         self.ref_cycles();
     }
 
-    /// A schema that refers to itself only through required, non-nullable, non-collection
-    /// fields can never be written down as a finite value; those cycles are refused.
-    fn ref_cycles(&mut self) {
-        let mut graph: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-        for (name, s) in &self.spec.schemas {
-            let mut out = Vec::new();
-            hard_refs(s, &mut out);
-            graph.insert(name, out);
+    /// A schema that is only a `$ref` (draft 7 ignores a `$ref`'s siblings) to a chain of
+    /// `$ref`s that leads back to it names no type at all: each such cycle is refused once,
+    /// at its first schema. Returns each schema's target when it is such a `$ref`.
+    fn alias_cycles(&mut self, index: &HashMap<&str, usize>) -> Vec<Option<usize>> {
+        let names: Vec<&String> = self.spec.schemas.keys().collect();
+        let next: Vec<Option<usize>> = self
+            .spec
+            .schemas
+            .values()
+            .map(|s| {
+                s.get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|t| index.get(t).copied())
+            })
+            .collect();
+        // Each schema has at most one target: walk each chain once, until it ends or meets a
+        // schema already seen (on this walk: a cycle).
+        const NEW: u8 = 0;
+        const ON_WALK: u8 = 1;
+        const DONE: u8 = 2;
+        let mut state = vec![NEW; names.len()];
+        for start in 0..names.len() {
+            let mut walk = Vec::new();
+            let mut at = Some(start);
+            while let Some(v) = at.filter(|v| state[*v] == NEW) {
+                state[v] = ON_WALK;
+                walk.push(v);
+                at = next[v];
+            }
+            if let Some(v) = at.filter(|v| state[*v] == ON_WALK) {
+                let from = walk.iter().position(|w| *w == v).unwrap_or(0);
+                let cycle = &walk[from..];
+                // Shown from its first schema in name order.
+                let first = cycle.iter().copied().min().unwrap_or(v);
+                let turn = cycle.iter().position(|w| *w == first).unwrap_or(0);
+                let mut shown: Vec<&str> = cycle[turn..]
+                    .iter()
+                    .chain(&cycle[..turn])
+                    .map(|w| names[*w].as_str())
+                    .collect();
+                shown.push(names[first]);
+                self.push(
+                    &format!("schemas.{}.$ref", names[first]),
+                    format!(
+                        "schema `{}` is a `$ref` to itself ({}); a chain of `$ref`s must end at a schema that is not a `$ref`",
+                        names[first],
+                        shown.join(" -> ")
+                    ),
+                );
+            }
+            for v in walk {
+                state[v] = DONE;
+            }
         }
-        let mut reported = HashSet::new();
-        for start in graph.keys() {
-            let mut stack = vec![(start.to_string(), vec![start.to_string()])];
-            let mut visited = HashSet::new();
-            while let Some((node, trail)) = stack.pop() {
-                for next in graph.get(node.as_str()).into_iter().flatten() {
+        next
+    }
+
+    /// A schema that refers to itself only through required, non-nullable, non-collection
+    /// fields can never be written down as a finite value; those cycles are refused, however
+    /// long. From each schema in turn (in name order), a depth-first walk over such refs
+    /// reports every cycle back to it whose schemas were not reported together before; a
+    /// cycle of `$ref`s alone is left to [`Self::alias_cycles`]. Only the schemas of one
+    /// strongly connected component can be on a cycle, so each walk stays inside its own.
+    fn ref_cycles(&mut self) {
+        let names: Vec<&String> = self.spec.schemas.keys().collect();
+        let index: HashMap<&str, usize> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.as_str(), i))
+            .collect();
+        let alias = self.alias_cycles(&index);
+        let edges: Vec<Vec<usize>> = self
+            .spec
+            .schemas
+            .values()
+            .map(|s| {
+                let mut out = Vec::new();
+                hard_refs(s, &mut out);
+                out.iter()
+                    .filter_map(|t| index.get(t.as_str()).copied())
+                    .collect()
+            })
+            .collect();
+        let component = components(&edges);
+        let mut size = vec![0usize; names.len()];
+        for c in &component {
+            size[*c] += 1;
+        }
+        let mut reported = CycleSet::new(names.len());
+        // Per walk: which schemas it reached (marked with the walk's start) and from where.
+        let mut reached = vec![usize::MAX; names.len()];
+        let mut parent = vec![0usize; names.len()];
+        for start in 0..names.len() {
+            let own = component[start];
+            if size[own] == 1 && !edges[start].contains(&start) {
+                continue;
+            }
+            let mut stack = vec![start];
+            while let Some(node) = stack.pop() {
+                for &next in &edges[node] {
+                    if component[next] != own {
+                        continue;
+                    }
                     if next == start {
-                        let mut cycle = trail.clone();
-                        cycle.sort();
-                        if reported.insert(cycle) {
-                            let mut shown = trail.clone();
-                            shown.push(next.clone());
-                            self.push(&format!("schemas.{start}"), format!(
-                                "schema `{start}` contains itself through required fields ({}); no finite value fits it",
+                        let mut trail = vec![node];
+                        while let Some(&last) = trail.last().filter(|l| **l != start) {
+                            trail.push(parent[last]);
+                        }
+                        trail.reverse();
+                        let only_refs = trail
+                            .iter()
+                            .zip(trail.iter().skip(1).chain([&start]))
+                            .all(|(a, b)| alias[*a] == Some(*b));
+                        if reported.insert(&trail) && !only_refs {
+                            let mut shown: Vec<&str> =
+                                trail.iter().map(|t| names[*t].as_str()).collect();
+                            shown.push(names[start]);
+                            self.push(&format!("schemas.{}", names[start]), format!(
+                                "schema `{}` contains itself through required fields ({}); no finite value fits it",
+                                names[start],
                                 shown.join(" -> ")
                             ));
                         }
-                    } else if visited.insert(next.clone()) && trail.len() < MAX_SCHEMA_DEPTH {
-                        let mut t = trail.clone();
-                        t.push(next.clone());
-                        stack.push((next.clone(), t));
+                    } else if reached[next] != start {
+                        reached[next] = start;
+                        parent[next] = node;
+                        stack.push(next);
                     }
                 }
             }
@@ -854,6 +957,105 @@ fn regex_check(pattern: &str) -> Result<(), String> {
         .build(&json!({"type": "string", "pattern": pattern}))
         .map(|_| ())
         .map_err(|e| e.to_string())
+}
+
+/// The strongly connected components of a graph (`edges[n]`: the nodes `n` points to), as
+/// the component of each node (Tarjan's algorithm, without recursion). Components are numbered
+/// as they complete: an edge never leads to a higher-numbered component.
+pub(crate) fn components(edges: &[Vec<usize>]) -> Vec<usize> {
+    const UNSEEN: usize = usize::MAX;
+    let n = edges.len();
+    let (mut order, mut low) = (vec![UNSEEN; n], vec![0; n]);
+    let mut component = vec![UNSEEN; n];
+    let mut on_stack = vec![false; n];
+    let (mut stack, mut work) = (Vec::new(), Vec::new());
+    let (mut counter, mut components) = (0, 0);
+    for root in 0..n {
+        if order[root] != UNSEEN {
+            continue;
+        }
+        order[root] = counter;
+        low[root] = counter;
+        counter += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        // (node, how many of its edges were followed)
+        work.push((root, 0));
+        while let Some(&(v, i)) = work.last() {
+            if let Some(&w) = edges[v].get(i) {
+                if let Some(top) = work.last_mut() {
+                    top.1 += 1;
+                }
+                if order[w] == UNSEEN {
+                    order[w] = counter;
+                    low[w] = counter;
+                    counter += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(order[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(u, _)) = work.last() {
+                low[u] = low[u].min(low[v]);
+            }
+            if low[v] == order[v] {
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component[w] = components;
+                    if w == v {
+                        break;
+                    }
+                }
+                components += 1;
+            }
+        }
+    }
+    component
+}
+
+/// Sets of nodes seen so far, each compared in time proportional to its size (no sorting).
+struct CycleSet {
+    buckets: HashMap<(usize, u64), Vec<Vec<usize>>>,
+    mark: Vec<usize>,
+    stamp: usize,
+}
+
+impl CycleSet {
+    fn new(nodes: usize) -> Self {
+        CycleSet {
+            buckets: HashMap::new(),
+            mark: vec![0; nodes],
+            stamp: 0,
+        }
+    }
+
+    /// Adds the set of `nodes` (distinct); false when it was there already.
+    fn insert(&mut self, nodes: &[usize]) -> bool {
+        // An order-free fingerprint: the sum of a scrambled value per node.
+        let print = nodes.iter().fold(0u64, |acc, n| {
+            let mut x = (*n as u64).wrapping_add(0x9e37_79b9_7f4a_7c15);
+            x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            acc.wrapping_add(x ^ (x >> 31))
+        });
+        self.stamp += 1;
+        for n in nodes {
+            self.mark[*n] = self.stamp;
+        }
+        let bucket = self.buckets.entry((nodes.len(), print)).or_default();
+        if bucket
+            .iter()
+            .any(|set| set.iter().all(|n| self.mark[*n] == self.stamp))
+        {
+            return false;
+        }
+        bucket.push(nodes.to_vec());
+        true
+    }
 }
 
 /// Refs reached through required, single-valued, non-nullable properties.
