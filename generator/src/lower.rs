@@ -92,6 +92,44 @@ pub fn doc_line(line: &str) -> String {
     line.replace("```", "\\`\\`\\`").replace("~~~", "\\~\\~\\~")
 }
 
+/// A JSON value as the generated tests and pages show it: indented, unless the indentation
+/// would make it many times longer than the value itself (every line of a deeply nested value
+/// is indented by two spaces per level, so a large example at the deepest nesting a spec allows
+/// grew several hundred times), then compact.
+pub fn example_text(v: &Value) -> String {
+    let compact = v.to_string();
+    // Real examples indent to less than twice their length.
+    let cap = compact.len().saturating_mul(8).saturating_add(64 << 10);
+    let mut out = Capped {
+        text: Vec::new(),
+        cap,
+    };
+    match serde_json::to_writer_pretty(&mut out, v) {
+        Ok(()) => String::from_utf8(out.text).unwrap_or(compact),
+        Err(_) => compact,
+    }
+}
+
+/// A writer that refuses to grow past `cap` bytes.
+struct Capped {
+    text: Vec<u8>,
+    cap: usize,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.text.len() + bytes.len() > self.cap {
+            return Err(std::io::Error::other("longer than the cap"));
+        }
+        self.text.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// The whole crate, as templates see it.
 #[derive(Debug, Clone, Serialize)]
 pub struct CrateIr {
@@ -958,7 +996,7 @@ impl Lowerer<'_> {
                             i + 1
                         )),
                         ty: self.named[name].clone(),
-                        json: lit(&serde_json::to_string_pretty(e).unwrap_or_default()),
+                        json: lit(&example_text(e)),
                         origin: format!("schemas.{name}.examples[{i}]"),
                         secrets: self.secrets(s, e),
                     });
@@ -1004,7 +1042,7 @@ impl Lowerer<'_> {
                     out.push(ExampleCase {
                         test: scope.claim(test),
                         ty,
-                        json: lit(&serde_json::to_string_pretty(ex).unwrap_or_default()),
+                        json: lit(&example_text(ex)),
                         origin,
                         secrets,
                     });
@@ -1140,6 +1178,21 @@ mod tests {
             keeps_extra: true,
             rename_camel: true,
         }
+    }
+
+    /// Examples are indented as before, unless indenting would make them many times longer.
+    #[test]
+    fn example_text_is_indented_unless_that_multiplies_it() {
+        let small = serde_json::json!({"a": [1, {"b": "c"}], "d": null});
+        assert_eq!(
+            super::example_text(&small),
+            serde_json::to_string_pretty(&small).unwrap()
+        );
+        let mut deep = serde_json::Value::Array((0..20_000).map(serde_json::Value::from).collect());
+        for _ in 0..250 {
+            deep = serde_json::Value::Array(vec![deep]);
+        }
+        assert_eq!(super::example_text(&deep), deep.to_string());
     }
 
     /// The limit follows the longest chain of types held by value however long it is (the
