@@ -520,6 +520,7 @@ impl<'a> Validator<'a> {
 
     fn resources(&mut self) {
         let spec = self.spec;
+        let mut samples = HashMap::new();
         let global_names: Vec<&str> = spec
             .api
             .parameters
@@ -706,6 +707,7 @@ impl<'a> Validator<'a> {
                 if let Some(pg) = &a.paginated {
                     self.pagination(a, pg, &base);
                 }
+                self.test_values(a, &base, &mut samples);
             }
         }
     }
@@ -747,6 +749,95 @@ impl<'a> Validator<'a> {
                 &format!("{base}.paginated"),
                 "a paginated action needs a response schema",
             ),
+        }
+    }
+
+    /// Where the spec gives no example, the generated tests send and answer the smallest value
+    /// of the schema (`client_ir::minimal_instance`): a body, the success answer (and its first
+    /// page item), each error body. One that contains itself, nests deeper than
+    /// [`MAX_SCHEMA_DEPTH`] levels or holds more than [`MAX_SAMPLE_VALUES`] values cannot be
+    /// written into a test: refused, at the schema, with the way out.
+    fn test_values(
+        &mut self,
+        a: &'a crate::spec::Action,
+        base: &str,
+        samples: &mut HashMap<*const Value, Sample>,
+    ) {
+        let mut wanted: Vec<(String, &'a Value)> = Vec::new();
+        if let Some(b) = a.body.as_ref().filter(|b| b.example.is_none()) {
+            wanted.push((format!("{base}.body.schema"), &b.schema));
+        }
+        if let Some(success) = a.responses.first() {
+            if let (None, Some(schema)) = (&success.example, &success.schema) {
+                wanted.push((format!("{base}.responses[0].schema"), schema));
+            }
+            // The paging test takes the answer's first item, or the smallest one.
+            let has_item = |answer: &Value, items: &str| {
+                answer
+                    .get(items)
+                    .and_then(Value::as_array)
+                    .is_some_and(|v| !v.is_empty())
+            };
+            if let (Some(pg), Some(schema)) = (&a.paginated, &success.schema) {
+                if !success
+                    .example
+                    .as_ref()
+                    .is_some_and(|e| has_item(e, &pg.items))
+                {
+                    let item = resolve(self.spec, schema)
+                        .get("properties")
+                        .and_then(|p| p.get(&pg.items))
+                        .and_then(|p| p.get("items"));
+                    if let Some(item) = item {
+                        wanted.push((format!("{base}.responses[0].schema"), item));
+                    }
+                }
+            }
+        }
+        let mut codes = Vec::new();
+        let errors = a
+            .errors
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (format!("{base}.errors[{i}].schema"), e))
+            .chain(
+                self.spec
+                    .api
+                    .errors
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| (format!("api.errors[{i}].schema"), e)),
+            );
+        for (path, e) in errors {
+            if codes.contains(&e.code) {
+                continue;
+            }
+            codes.push(e.code);
+            if let (None, Some(schema)) = (&e.example, &e.schema) {
+                wanted.push((path, schema));
+            }
+        }
+        for (path, schema) in wanted {
+            let problem = match sample(self.spec, schema, samples) {
+                Sample::Endless => "contains itself (no finite value fits it)".to_string(),
+                Sample::Finite { depth, .. } if depth > MAX_SCHEMA_DEPTH => {
+                    format!("nests deeper than {MAX_SCHEMA_DEPTH} levels")
+                }
+                Sample::Finite { size, .. } if size > MAX_SAMPLE_VALUES => {
+                    format!("holds more than {MAX_SAMPLE_VALUES} values")
+                }
+                Sample::Finite { .. } => continue,
+            };
+            let d = self
+                .src
+                .diag(
+                    &path,
+                    format!(
+                        "the generated tests use the smallest value of this schema where the spec gives no example, and that value {problem}"
+                    ),
+                )
+                .with_hint("give an `example`");
+            self.diags.push(d);
         }
     }
 
@@ -957,6 +1048,190 @@ fn regex_check(pattern: &str) -> Result<(), String> {
         .build(&json!({"type": "string", "pattern": pattern}))
         .map(|_| ())
         .map_err(|e| e.to_string())
+}
+
+/// Most values the smallest value of a schema may hold (see `Validator::test_values`).
+pub const MAX_SAMPLE_VALUES: usize = 100_000;
+
+/// The smallest value of a schema that `client_ir::minimal_instance` builds: how deep its
+/// building goes and how many values it holds, or that it never ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sample {
+    /// It ends.
+    Finite {
+        /// Nested calls of `minimal_instance` below the schema's own.
+        depth: usize,
+        /// Values in it (saturating).
+        size: usize,
+    },
+    /// It contains itself.
+    Endless,
+}
+
+/// What `minimal_instance` builds a schema's smallest value from: a value of its own (with the
+/// number of values in it), or parts (each built this many times) plus values of its own.
+enum SampleShape<'a> {
+    Leaf(usize),
+    Parts(Vec<(&'a Value, usize)>, usize),
+}
+
+/// The shape of `s` (a resolved schema), as `client_ir::minimal_instance` reads it.
+fn sample_shape<'a>(s: &'a Value) -> SampleShape<'a> {
+    let first = |key: &str| s.get(key).and_then(Value::as_array).and_then(|a| a.first());
+    if let Some(v) = first("examples")
+        .or_else(|| s.get("default"))
+        .or_else(|| s.get("const"))
+        .or_else(|| first("enum"))
+    {
+        return SampleShape::Leaf(value_count(v));
+    }
+    if let Some(alt) = first("oneOf").or_else(|| first("anyOf")) {
+        return SampleShape::Parts(vec![(alt, 1)], 0);
+    }
+    if let Some(Value::Array(parts)) = s.get("allOf") {
+        if parts.is_empty() {
+            return SampleShape::Leaf(1);
+        }
+        return SampleShape::Parts(parts.iter().map(|p| (p, 1)).collect(), 1);
+    }
+    let ty = match s.get("type") {
+        Some(Value::String(t)) => t.as_str(),
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| *t != "null")
+            .unwrap_or("null"),
+        _ if s.get("properties").is_some() => "object",
+        _ => "",
+    };
+    match ty {
+        "object" => {
+            let props = s.get("properties");
+            let (mut parts, mut own) = (Vec::new(), 1);
+            for name in s
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
+                match props.and_then(|p| p.get(name)) {
+                    Some(p) => parts.push((p, 1)),
+                    None => own += 1,
+                }
+            }
+            if parts.is_empty() {
+                SampleShape::Leaf(own)
+            } else {
+                SampleShape::Parts(parts, own)
+            }
+        }
+        "array" => {
+            let n = s
+                .get("minItems")
+                .and_then(Value::as_u64)
+                .unwrap_or(0)
+                .min(4) as usize;
+            match s.get("items") {
+                Some(items) if n > 0 => SampleShape::Parts(vec![(items, n)], 1),
+                _ => SampleShape::Leaf(1 + n),
+            }
+        }
+        _ => SampleShape::Leaf(1),
+    }
+}
+
+/// The values in a JSON value (saturating), without recursion.
+fn value_count(v: &Value) -> usize {
+    let (mut count, mut work) = (0usize, vec![v]);
+    while let Some(v) = work.pop() {
+        count = count.saturating_add(1);
+        match v {
+            Value::Array(items) => work.extend(items),
+            Value::Object(map) => work.extend(map.values()),
+            _ => {}
+        }
+    }
+    count
+}
+
+/// [`Sample`] of a schema, each schema worked out once (`memo`, shared by the calls of one
+/// spec) and without recursion: a chain of parts may be as long as the spec has schemas.
+pub fn sample(spec: &Spec, root: &Value, memo: &mut HashMap<*const Value, Sample>) -> Sample {
+    struct Frame<'a> {
+        key: *const Value,
+        parts: Vec<(&'a Value, usize)>,
+        next: usize,
+        depth: usize,
+        size: usize,
+        endless: bool,
+    }
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut on_path: HashSet<*const Value> = HashSet::new();
+    let mut pending = Some(root);
+    loop {
+        let mut done = None;
+        if let Some(s) = pending.take() {
+            let s = resolve(spec, s);
+            let key = std::ptr::from_ref(s);
+            if let Some(known) = memo.get(&key) {
+                done = Some(*known);
+            } else if on_path.contains(&key) {
+                done = Some(Sample::Endless);
+            } else {
+                match sample_shape(s) {
+                    SampleShape::Leaf(size) => {
+                        let known = Sample::Finite { depth: 0, size };
+                        memo.insert(key, known);
+                        done = Some(known);
+                    }
+                    SampleShape::Parts(parts, size) => {
+                        on_path.insert(key);
+                        stack.push(Frame {
+                            key,
+                            parts,
+                            next: 0,
+                            depth: 0,
+                            size,
+                            endless: false,
+                        });
+                    }
+                }
+            }
+        }
+        loop {
+            let Some(top) = stack.last_mut() else {
+                return done.unwrap_or(Sample::Endless);
+            };
+            if let Some(part) = done.take() {
+                let times = top.parts[top.next - 1].1;
+                match part {
+                    Sample::Endless => top.endless = true,
+                    Sample::Finite { depth, size } => {
+                        top.depth = top.depth.max(depth.saturating_add(1));
+                        top.size = top.size.saturating_add(size.saturating_mul(times));
+                    }
+                }
+            }
+            if top.next < top.parts.len() && !top.endless {
+                pending = Some(top.parts[top.next].0);
+                top.next += 1;
+                break;
+            }
+            let finished = if top.endless {
+                Sample::Endless
+            } else {
+                Sample::Finite {
+                    depth: top.depth,
+                    size: top.size,
+                }
+            };
+            memo.insert(top.key, finished);
+            on_path.remove(&top.key);
+            stack.pop();
+            done = Some(finished);
+        }
+    }
 }
 
 /// The strongly connected components of a graph (`edges[n]`: the nodes `n` points to), as

@@ -312,3 +312,90 @@ fn deep_nesting_in_a_spec_file_is_refused_where_it_passes_the_limit() {
         );
     }
 }
+
+/// A resource `things` whose `get` answers with `schema` and gives no example.
+fn answering(schema: &str) -> (String, String) {
+    file(
+        "resources/things.yaml",
+        format!("name: things\ntitle: Things\ndescription: Things.\npath: /things\nactions:\n  get:\n    summary: Gets things\n    method: GET\n    responses:\n      - {{code: 200, description: The things, schema: {schema}}}\n"),
+    )
+}
+
+/// Without an example, the generated tests answer with the smallest value of the response
+/// schema. One that would be cut short (it was, silently, past 64 levels), never end, or
+/// hold millions of values is refused at the schema; a tree with an empty list of children
+/// is fine.
+#[test]
+fn smallest_values_that_cannot_be_written_are_refused() {
+    let refused = |files: Vec<(String, String)>, what: &str| {
+        let (_tmp, root) = shop_with(&files);
+        let report = report(&root);
+        let expected = format!(
+            "spec/shop/resources/things.yaml:10:46: the generated tests use the smallest value of this schema where the spec gives no example, and that value {what}"
+        );
+        assert!(report.contains(&expected), "{expected}\n{report}");
+        assert!(report.contains("hint: give an `example`"), "{report}");
+    };
+    // 70 schemas, each requiring the next.
+    let mut files: Vec<(String, String)> = (1..70)
+        .map(|k| {
+            file(
+                &format!("schemas/r{k}.yaml"),
+                format!(
+                    "type: object\nproperties:\n  next: {{$ref: r{}}}\nrequired: [next]\n",
+                    k + 1
+                ),
+            )
+        })
+        .collect();
+    files.push(file("schemas/r70.yaml", "type: string\n"));
+    files.push(answering("{$ref: r1}"));
+    refused(files, "nests deeper than 64 levels");
+    // A list that must hold at least one of itself.
+    refused(
+        vec![
+            file(
+                "schemas/node.yaml",
+                "type: object\nproperties:\n  kids: {type: array, minItems: 1, items: {$ref: node}}\nrequired: [kids]\n",
+            ),
+            answering("{$ref: node}"),
+        ],
+        "contains itself (no finite value fits it)",
+    );
+    // Two required fields of the next schema, 40 times: 2^40 values.
+    let mut files: Vec<(String, String)> = (1..40)
+        .map(|k| {
+            file(
+                &format!("schemas/b{k}.yaml"),
+                format!(
+                    "type: object\nproperties:\n  l: {{$ref: b{n}}}\n  r: {{$ref: b{n}}}\nrequired: [l, r]\n",
+                    n = k + 1
+                ),
+            )
+        })
+        .collect();
+    files.push(file("schemas/b40.yaml", "type: integer\n"));
+    files.push(answering("{$ref: b1}"));
+    refused(files, "holds more than 100000 values");
+
+    // A tree whose children may be none: accepted, answered with no children.
+    let (_tmp, root) = shop_with(&[
+        file(
+            "schemas/tree.yaml",
+            "title: Tree\ntype: object\nproperties:\n  name: {type: string}\n  kids: {type: array, items: {$ref: tree}}\nrequired: [name, kids]\n",
+        ),
+        answering("{$ref: tree}"),
+    ]);
+    let g = sdkgen::generate(&root, &[]).unwrap_or_else(|e| panic!("{e}"));
+    let client = generated(&g, "generated/shop/tests/client.rs");
+    assert!(
+        client.contains(r#"{\"kids\":[],\"name\":\"\"}"#)
+            || client.contains(r#"{\"name\":\"\",\"kids\":[]}"#),
+        "{}",
+        client
+            .lines()
+            .filter(|l| l.contains("kids"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
