@@ -1452,8 +1452,6 @@ struct Document<'a> {
     sources: &'a [Source<'a>],
     /// The named schemas (in spec order), then the inline schemas that hold a source.
     containers: Vec<Container<'a>>,
-    /// Each container as it appears in the document: refs rewritten, `$schema` dropped.
-    copies: Vec<Value>,
     /// Where each source lies: its container and its escaped JSON pointer inside it. `None` for
     /// a schema found nowhere a ref could point to (under a property named like a data key).
     places: Vec<Option<(usize, String)>>,
@@ -1503,9 +1501,6 @@ impl<'a> Document<'a> {
                 });
             }
         }
-        let copies = crate::par::parallel(containers.len(), |c| {
-            prepared_copy(containers[c].schema, false)
-        });
         let places = sources
             .iter()
             .map(|s| found.get(&std::ptr::from_ref(s.schema)).cloned())
@@ -1514,9 +1509,14 @@ impl<'a> Document<'a> {
             spec,
             sources,
             containers,
-            copies,
             places,
         }
+    }
+
+    /// Container `c` as it appears in the document: refs rewritten, `$schema` dropped. Made
+    /// again where needed rather than kept: the copies hold the spec's examples too.
+    fn copy(&self, c: usize) -> Value {
+        prepared_copy(self.containers[c].schema, false)
     }
 
     /// The entry of source `s` under `properties`: a `$ref` to where it lies, or a copy where
@@ -1539,11 +1539,11 @@ impl<'a> Document<'a> {
     fn assemble(&self, containers: &[bool], routes: &[(usize, Value)]) -> Value {
         let mut definitions = serde_json::Map::new();
         let mut properties = serde_json::Map::new();
-        for (c, container) in self.containers.iter().enumerate() {
-            if !containers[c] {
-                continue;
-            }
-            let copy = self.copies[c].clone();
+        let copies = crate::par::parallel(self.containers.len(), |c| {
+            containers[c].then(|| self.copy(c))
+        });
+        for (container, copy) in self.containers.iter().zip(copies) {
+            let Some(copy) = copy else { continue };
             if container.named {
                 definitions.insert(container.key.clone(), copy);
             } else {
@@ -1591,9 +1591,9 @@ impl<'a> Document<'a> {
         let root = Value::Object(
             self.containers
                 .iter()
-                .zip(&self.copies)
-                .filter(|(c, _)| c.named)
-                .map(|(c, copy)| (c.key.clone(), copy.clone()))
+                .enumerate()
+                .filter(|(_, c)| c.named)
+                .map(|(i, c)| (c.key.clone(), self.copy(i)))
                 .collect(),
         );
         let validators = crate::par::parallel(self.sources.len(), |s| {
@@ -1621,14 +1621,14 @@ impl<'a> Document<'a> {
             let doc = if container.named {
                 // As a ref reaches it: under `definitions`.
                 let mut definitions = self.stubs(container.schema);
-                definitions.insert(container.key.clone(), self.copies[c].clone());
+                definitions.insert(container.key.clone(), self.copy(c));
                 json!({
                     "$schema": DRAFT_07,
                     "definitions": definitions,
                     "$ref": format!("#/definitions/{}", pointer_escape(&container.key)),
                 })
             } else {
-                standalone(self.copies[c].clone(), self.stubs(container.schema))
+                standalone(self.copy(c), self.stubs(container.schema))
             };
             compile(&doc).is_some()
         });
