@@ -871,6 +871,10 @@ fn schema_example(spec: &Spec, s: &Value) -> Value {
 /// the schema's own example, default, const or first enum value where it has one, else only the
 /// required properties, empty arrays, zero numbers, `false`, and date-time, date and uuid
 /// strings of the right form.
+///
+/// The spec checks refuse a schema whose smallest value this would build endlessly, or too deep
+/// or too large to write into a test (`validate::sample` follows these same steps), so the
+/// depth guard never cuts a value short; it only keeps the stack safe.
 fn minimal_instance(spec: &Spec, s: &Value, depth: usize) -> Value {
     let s = resolve(spec, s);
     if depth > crate::validate::MAX_SCHEMA_DEPTH {
@@ -932,9 +936,11 @@ fn minimal_instance(spec: &Spec, s: &Value, depth: usize) -> Value {
                 .and_then(Value::as_u64)
                 .unwrap_or(0)
                 .min(4) as usize;
-            let item = s
-                .get("items")
-                .map_or(Value::Null, |i| minimal_instance(spec, i, depth + 1));
+            // No item is built for an empty list (a tree's `children` would be built forever).
+            let item = match s.get("items") {
+                Some(i) if n > 0 => minimal_instance(spec, i, depth + 1),
+                _ => Value::Null,
+            };
             Value::Array(vec![item; n])
         }
         "string" => Value::String(

@@ -121,6 +121,44 @@ pub fn doc_line(line: &str) -> String {
     out
 }
 
+/// A JSON value as the generated tests and pages show it: indented, unless the indentation
+/// would make it many times longer than the value itself (every line of a deeply nested value
+/// is indented by two spaces per level, so a large example at the deepest nesting a spec allows
+/// grew several hundred times), then compact.
+pub fn example_text(v: &Value) -> String {
+    let compact = v.to_string();
+    // Real examples indent to less than twice their length.
+    let cap = compact.len().saturating_mul(8).saturating_add(64 << 10);
+    let mut out = Capped {
+        text: Vec::new(),
+        cap,
+    };
+    match serde_json::to_writer_pretty(&mut out, v) {
+        Ok(()) => String::from_utf8(out.text).unwrap_or(compact),
+        Err(_) => compact,
+    }
+}
+
+/// A writer that refuses to grow past `cap` bytes.
+struct Capped {
+    text: Vec<u8>,
+    cap: usize,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.text.len() + bytes.len() > self.cap {
+            return Err(std::io::Error::other("longer than the cap"));
+        }
+        self.text.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// The whole crate, as templates see it.
 #[derive(Debug, Clone, Serialize)]
 pub struct CrateIr {
@@ -294,12 +332,10 @@ pub struct ProbeCase {
 
 /// Lowers a checked spec.
 pub fn lower(spec: &Spec) -> CrateIr {
-    let graph = ref_graph(spec);
     let mut l = Lowerer {
         spec,
-        cycles: cyclic_schemas(&graph),
-        graph,
-        read_only: HashMap::new(),
+        refs: RefGraph::new(spec),
+        read_only: std::cell::OnceCell::new(),
         models: Vec::new(),
         scope: Scope::default(),
         named: HashMap::new(),
@@ -402,31 +438,49 @@ fn recursion_limit(models: &[Model]) -> Option<usize> {
         };
         edges.insert(m.name(), targets);
     }
-    fn depth<'a>(
-        n: &'a str,
-        edges: &'a HashMap<&str, Vec<String>>,
-        memo: &mut HashMap<&'a str, usize>,
-        guard: usize,
-    ) -> usize {
-        if let Some(d) = memo.get(n) {
-            return *d;
+    // The longest chain of by-value fields from each model, without recursion: a chain can be
+    // as long as the spec has schemas. Such a chain never closes (a type cannot hold itself by
+    // value: cyclic refs are boxed); were one to, the edge back would count for nothing.
+    let mut longest: HashMap<&str, usize> = HashMap::new();
+    let mut on_path: HashSet<&str> = HashSet::new();
+    for m in models {
+        let root = m.name();
+        if longest.contains_key(root) {
+            continue;
         }
-        if guard > 10_000 {
-            return 0;
+        // (model, edges followed, longest chain below it so far)
+        let mut stack: Vec<(&str, usize, usize)> = vec![(root, 0, 0)];
+        on_path.insert(root);
+        while let Some(&(n, i, below)) = stack.last() {
+            match edges.get(n).and_then(|ts| ts.get(i)) {
+                Some(t) => {
+                    if let Some(top) = stack.last_mut() {
+                        top.1 += 1;
+                    }
+                    let t = t.as_str();
+                    if let Some(&d) = longest.get(t) {
+                        if let Some(top) = stack.last_mut() {
+                            top.2 = below.max(d);
+                        }
+                    } else if on_path.insert(t) {
+                        stack.push((t, 0, 0));
+                    }
+                }
+                None => {
+                    stack.pop();
+                    on_path.remove(n);
+                    let d = 1 + below;
+                    longest.insert(n, d);
+                    if let Some(top) = stack.last_mut() {
+                        top.2 = top.2.max(d);
+                    }
+                }
+            }
         }
-        let d = 1 + edges.get(n).map_or(0, |ts| {
-            ts.iter()
-                .map(|t| depth(t, edges, memo, guard + 1))
-                .max()
-                .unwrap_or(0)
-        });
-        memo.insert(n, d);
-        d
     }
-    let mut memo = HashMap::new();
     let deepest = models
         .iter()
-        .map(|m| depth(m.name(), &edges, &mut memo, 0))
+        .map(|m| longest.get(m.name()).copied().unwrap_or(0))
         .max()
         .unwrap_or(0);
     (deepest * 2 + 16 > 128).then(|| (deepest * 2 + 64).next_power_of_two())
@@ -452,31 +506,105 @@ fn schema_type_name(name: &str, schema: &Value) -> String {
     }
 }
 
-/// The refs of every named schema, found once per spec.
-fn ref_graph(spec: &Spec) -> HashMap<String, Vec<String>> {
-    spec.schemas
-        .iter()
-        .map(|(name, s)| (name.clone(), crate::validate::ref_targets(s)))
-        .collect()
+/// The refs between named schemas, found once per spec.
+pub(crate) struct RefGraph {
+    /// Each named schema's position (spec order).
+    index: HashMap<String, usize>,
+    /// Each named schema's refs to other named schemas.
+    edges: Vec<Vec<usize>>,
+    /// Each named schema's strongly connected component: two schemas reach each other exactly
+    /// when they share one.
+    component: Vec<usize>,
+    /// Whether each component holds a cycle (more than one schema, or a schema that refers to
+    /// itself).
+    cyclic: Vec<bool>,
 }
 
-/// Schemas that can reach themselves through refs (their self-references are boxed).
-fn cyclic_schemas(graph: &HashMap<String, Vec<String>>) -> HashSet<String> {
-    let mut cyclic = HashSet::new();
-    for start in graph.keys() {
-        let mut stack: Vec<&str> = vec![start.as_str()];
-        let mut seen = HashSet::new();
-        while let Some(n) = stack.pop() {
-            for next in graph.get(n).into_iter().flatten() {
-                if next == start {
-                    cyclic.insert(start.to_string());
-                } else if seen.insert(next.as_str()) {
-                    stack.push(next);
+impl RefGraph {
+    fn new(spec: &Spec) -> Self {
+        let index: HashMap<String, usize> = spec
+            .schemas
+            .keys()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), i))
+            .collect();
+        let edges: Vec<Vec<usize>> = spec
+            .schemas
+            .values()
+            .map(|s| {
+                crate::validate::ref_targets(s)
+                    .iter()
+                    .filter_map(|t| index.get(t).copied())
+                    .collect()
+            })
+            .collect();
+        let component = crate::validate::components(&edges);
+        let mut cyclic = vec![false; edges.len()];
+        let mut size = vec![0usize; edges.len()];
+        for (n, c) in component.iter().enumerate() {
+            size[*c] += 1;
+            cyclic[*c] |= size[*c] > 1 || edges[n].contains(&n);
+        }
+        RefGraph {
+            index,
+            edges,
+            component,
+            cyclic,
+        }
+    }
+
+    /// Whether a ref from named schema `from` to `to` leads back to `from` (such a field must be
+    /// boxed to have a size).
+    fn leads_back(&self, from: &str, to: &str) -> bool {
+        match (self.index.get(from), self.index.get(to)) {
+            (Some(&f), Some(&t)) => {
+                self.component[f] == self.component[t] && self.cyclic[self.component[f]]
+            }
+            _ => false,
+        }
+    }
+
+    /// For each named schema, whether it or a schema it reaches has a `readOnly` property: each
+    /// schema is searched once, and what a component reaches is what its members hold or the
+    /// components below it reach.
+    fn read_only(&self, spec: &Spec) -> Vec<bool> {
+        let local: Vec<bool> = spec.schemas.values().map(holds_read_only).collect();
+        let count = self.cyclic.len();
+        let mut reach = vec![false; count];
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); count];
+        for (n, c) in self.component.iter().enumerate() {
+            reach[*c] |= local[n];
+            members[*c].push(n);
+        }
+        // Components are numbered sinks first: those a component reaches are already done.
+        for c in 0..count {
+            for &n in &members[c] {
+                for &t in &self.edges[n] {
+                    let below = self.component[t];
+                    if below != c && reach[below] {
+                        reach[c] = true;
+                    }
                 }
             }
         }
+        self.component.iter().map(|c| reach[*c]).collect()
     }
-    cyclic
+}
+
+/// Whether a schema has a `readOnly: true` anywhere in it (refs not followed; values under
+/// `examples`, `default`, `enum` and `const` are data).
+fn holds_read_only(s: &Value) -> bool {
+    match s {
+        Value::Object(m) => {
+            m.get("readOnly") == Some(&Value::Bool(true))
+                || m.iter().any(|(k, v)| {
+                    !matches!(k.as_str(), "examples" | "default" | "enum" | "const")
+                        && holds_read_only(v)
+                })
+        }
+        Value::Array(a) => a.iter().any(holds_read_only),
+        _ => false,
+    }
 }
 
 pub(crate) struct Lowerer<'a> {
@@ -487,11 +615,11 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) request_named: HashMap<String, String>,
     pub(crate) uses_datetime: bool,
     pub(crate) uses_present: bool,
-    pub(crate) cycles: HashSet<String>,
-    /// Each named schema's refs ([`ref_graph`]).
-    pub(crate) graph: HashMap<String, Vec<String>>,
-    /// Whether a named schema reaches a `readOnly` property, as found so far.
-    pub(crate) read_only: HashMap<String, bool>,
+    /// The refs between named schemas.
+    pub(crate) refs: RefGraph,
+    /// Whether each named schema (in spec order) reaches a `readOnly` property, found when
+    /// first needed.
+    pub(crate) read_only: std::cell::OnceCell<Vec<bool>>,
     /// Models defined while lowering resources that belong to the models module (request
     /// variants of named schemas).
     pub(crate) late_models: Vec<Model>,
@@ -701,7 +829,7 @@ impl Lowerer<'_> {
             let mut inner = self.type_of(p, &format!("{rust}{}", names::camel(wire)), request);
             // A field whose type leads back to this schema must be boxed to have a size.
             if let (Some(r), Some(me)) = (p.get("$ref").and_then(Value::as_str), schema_name) {
-                if self.cycles.contains(me) && self.reaches(r, me) {
+                if self.refs.leads_back(me, r) {
                     inner = format!("Box<{inner}>");
                 }
             }
@@ -757,23 +885,6 @@ impl Lowerer<'_> {
         });
     }
 
-    fn reaches(&self, from: &str, to: &str) -> bool {
-        let mut stack = vec![from.to_string()];
-        let mut seen = HashSet::new();
-        while let Some(n) = stack.pop() {
-            if n == to {
-                return true;
-            }
-            if !seen.insert(n.clone()) {
-                continue;
-            }
-            if let Some(targets) = self.graph.get(&n) {
-                stack.extend(targets.iter().cloned());
-            }
-        }
-        false
-    }
-
     fn ref_type(&mut self, r: &str, request: bool) -> String {
         if request && self.reaches_read_only(r) {
             return self.request_named_type(r);
@@ -805,46 +916,15 @@ impl Lowerer<'_> {
         name
     }
 
-    /// [`Self::has_read_only`] from a named schema, found once per schema.
-    fn reaches_read_only(&mut self, r: &str) -> bool {
-        if let Some(&known) = self.read_only.get(r) {
-            return known;
-        }
-        let found = self.has_read_only(r, &mut HashSet::new());
-        self.read_only.insert(r.to_string(), found);
-        found
-    }
-
-    /// Whether a schema (following refs) has any `readOnly` property.
-    fn has_read_only(&self, r: &str, seen: &mut HashSet<String>) -> bool {
-        if !seen.insert(r.to_string()) {
-            return false;
-        }
-        match self.spec.schemas.get(r) {
-            Some(s) => self.value_has_read_only(s, seen),
-            None => false,
-        }
-    }
-
-    fn value_has_read_only(&self, s: &Value, seen: &mut HashSet<String>) -> bool {
-        match s {
-            Value::Object(m) => {
-                if m.get("readOnly") == Some(&Value::Bool(true)) {
-                    return true;
-                }
-                if let Some(Value::String(r)) = m.get("$ref") {
-                    if self.has_read_only(r, seen) {
-                        return true;
-                    }
-                }
-                m.iter().any(|(k, v)| {
-                    !matches!(k.as_str(), "examples" | "default" | "enum" | "const")
-                        && self.value_has_read_only(v, seen)
-                })
-            }
-            Value::Array(a) => a.iter().any(|v| self.value_has_read_only(v, seen)),
-            _ => false,
-        }
+    /// Whether named schema `r` or a schema it reaches has a `readOnly` property.
+    fn reaches_read_only(&self, r: &str) -> bool {
+        let all = self
+            .read_only
+            .get_or_init(|| self.refs.read_only(self.spec));
+        self.refs
+            .index
+            .get(r)
+            .is_some_and(|&i| all.get(i).copied().unwrap_or(false))
     }
 
     /// The Rust type of a schema used in place; inline objects and enums get a named type
@@ -936,7 +1016,7 @@ impl Lowerer<'_> {
                             i + 1
                         )),
                         ty: self.named[name].clone(),
-                        json: lit(&serde_json::to_string_pretty(e).unwrap_or_default()),
+                        json: lit(&example_text(e)),
                         origin: format!("schemas.{name}.examples[{i}]"),
                         secrets: self.secrets(s, e),
                     });
@@ -982,7 +1062,7 @@ impl Lowerer<'_> {
                     out.push(ExampleCase {
                         test: scope.claim(test),
                         ty,
-                        json: lit(&serde_json::to_string_pretty(ex).unwrap_or_default()),
+                        json: lit(&example_text(ex)),
                         origin,
                         secrets,
                     });
@@ -997,7 +1077,7 @@ impl Lowerer<'_> {
     /// The string values at `x-secret` places of an example, as Rust literals.
     pub(crate) fn secrets(&self, schema: &Value, example: &Value) -> Vec<String> {
         let mut out = Vec::new();
-        self.collect_secrets(schema, example, 0, &mut out);
+        self.collect_secrets(schema, example, &mut out);
         out.sort();
         out.dedup();
         out.into_iter()
@@ -1006,49 +1086,50 @@ impl Lowerer<'_> {
             .collect()
     }
 
-    fn collect_secrets(&self, schema: &Value, value: &Value, depth: usize, out: &mut Vec<String>) {
-        if depth > crate::validate::MAX_SCHEMA_DEPTH {
-            return;
-        }
-        let schema = match schema
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| self.spec.schemas.get(r))
-        {
-            Some(target) => target,
-            None => schema,
-        };
-        if schema.get("x-secret") == Some(&Value::Bool(true)) {
-            if let Value::String(s) = value {
-                out.push(s.clone());
+    /// Walks the example beside its schema, without recursion and without a depth limit: each
+    /// (schema, value) pair once, since a value is matched against its schema's alternatives
+    /// where it stands, and an alternative may lead back to where it started. `$ref` chains are
+    /// followed to their end, as the types are.
+    fn collect_secrets(&self, schema: &Value, value: &Value, out: &mut Vec<String>) {
+        let mut seen: HashSet<(*const Value, *const Value)> = HashSet::new();
+        let mut work = vec![(schema, value)];
+        while let Some((schema, value)) = work.pop() {
+            let schema = crate::validate::resolve(self.spec, schema);
+            if !seen.insert((std::ptr::from_ref(schema), std::ptr::from_ref(value))) {
+                continue;
             }
-            return;
-        }
-        match value {
-            Value::Object(map) => {
-                if let Some(Value::Object(props)) = schema.get("properties") {
-                    for (k, v) in map {
-                        if let Some(p) = props.get(k) {
-                            self.collect_secrets(p, v, depth + 1, out);
+            if schema.get("x-secret") == Some(&Value::Bool(true)) {
+                if let Value::String(s) = value {
+                    out.push(s.clone());
+                }
+                continue;
+            }
+            match value {
+                Value::Object(map) => {
+                    if let Some(Value::Object(props)) = schema.get("properties") {
+                        for (k, v) in map {
+                            if let Some(p) = props.get(k) {
+                                work.push((p, v));
+                            }
+                        }
+                    }
+                    for key in ["oneOf", "anyOf", "allOf"] {
+                        if let Some(Value::Array(alts)) = schema.get(key) {
+                            for alt in alts {
+                                work.push((alt, value));
+                            }
                         }
                     }
                 }
-                for key in ["oneOf", "anyOf", "allOf"] {
-                    if let Some(Value::Array(alts)) = schema.get(key) {
-                        for alt in alts {
-                            self.collect_secrets(alt, value, depth + 1, out);
+                Value::Array(items) => {
+                    if let Some(item) = schema.get("items") {
+                        for v in items {
+                            work.push((item, v));
                         }
                     }
                 }
+                _ => {}
             }
-            Value::Array(items) => {
-                if let Some(item) = schema.get("items") {
-                    for v in items {
-                        self.collect_secrets(item, v, depth + 1, out);
-                    }
-                }
-            }
-            _ => {}
         }
     }
 }
@@ -1101,7 +1182,59 @@ fn union_alternatives(s: &Value) -> Option<&[Value]> {
 
 #[cfg(test)]
 mod tests {
-    use super::lit;
+    use super::{lit, recursion_limit, FieldIr, Model};
+
+    fn holding(name: &str, ty: &str) -> Model {
+        Model::Struct {
+            name: name.into(),
+            doc: String::new(),
+            fields: vec![FieldIr {
+                name: "next".into(),
+                wire: lit("next"),
+                ty: ty.into(),
+                doc: String::new(),
+                serde: String::new(),
+            }],
+            keeps_extra: true,
+            rename_camel: true,
+        }
+    }
+
+    /// Examples are indented as before, unless indenting would make them many times longer.
+    #[test]
+    fn example_text_is_indented_unless_that_multiplies_it() {
+        let small = serde_json::json!({"a": [1, {"b": "c"}], "d": null});
+        assert_eq!(
+            super::example_text(&small),
+            serde_json::to_string_pretty(&small).unwrap()
+        );
+        let mut deep = serde_json::Value::Array((0..20_000).map(serde_json::Value::from).collect());
+        for _ in 0..250 {
+            deep = serde_json::Value::Array(vec![deep]);
+        }
+        assert_eq!(super::example_text(&deep), deep.to_string());
+    }
+
+    /// The limit follows the longest chain of types held by value however long it is (the
+    /// walk gave up after 10,000 types, and the limit came out too low for rustc).
+    #[test]
+    fn recursion_limit_follows_chains_of_any_length() {
+        let n: usize = 20_000;
+        let mut models: Vec<Model> = (0..n)
+            .map(|i| holding(&format!("M{i}"), &format!("Option<M{}>", i + 1)))
+            .collect();
+        models.push(holding(&format!("M{n}"), "String"));
+        // The types at the end of the chain count too: M0 .. M20000, String.
+        let deepest = n + 2;
+        assert_eq!(
+            recursion_limit(&models),
+            Some((deepest * 2 + 64).next_power_of_two())
+        );
+        assert_eq!(recursion_limit(&models[n - 10..]), None);
+        // A loop (never lowered: such types are boxed) ends the walk instead of hanging it.
+        models.push(holding("Loop", "Loop"));
+        assert!(recursion_limit(&models).is_some());
+    }
 
     /// The plain-ASCII shortcut writes exactly what proc-macro2 writes, and everything else
     /// still goes through proc-macro2.

@@ -192,7 +192,7 @@ fn value_text(v: &Value) -> String {
 }
 
 fn pretty(v: &Value) -> String {
-    serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string())
+    crate::lower::example_text(v)
 }
 
 fn yn(b: bool) -> String {

@@ -1,7 +1,7 @@
 //! Checks that need the whole spec: references, path templates, name collisions, and values
 //! (defaults, examples, accepted values) against their own schemas.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde_json::{json, Value};
@@ -106,27 +106,6 @@ fn pointer_escape(s: &str) -> String {
     s.replace('~', "~0").replace('/', "~1")
 }
 
-fn definitions_root(spec: &Spec) -> Value {
-    let defs: serde_json::Map<String, Value> = spec
-        .schemas
-        .iter()
-        .map(|(k, v)| (k.clone(), strip_meta(&rewrite_refs(v))))
-        .collect();
-    Value::Object(defs)
-}
-
-/// `$schema` inside a definition would switch drafts mid-document; it is documentation here.
-fn strip_meta(v: &Value) -> Value {
-    match v {
-        Value::Object(map) => {
-            let mut m = map.clone();
-            m.remove("$schema");
-            Value::Object(m)
-        }
-        other => other.clone(),
-    }
-}
-
 /// All `$ref` targets in a schema, with the spec path of each.
 pub fn refs_in(schema: &Value, path: &str, out: &mut Vec<(String, String)>) {
     walk_refs(schema, &mut path.to_string(), &mut |name, at| {
@@ -134,21 +113,27 @@ pub fn refs_in(schema: &Value, path: &str, out: &mut Vec<(String, String)>) {
     });
 }
 
-/// The schema a `$ref` chain ends at (`s` itself when it is no ref); a missing target ends the
-/// chain where it is, and a cycle stops after [`MAX_SCHEMA_DEPTH`] steps.
+/// The schema a `$ref` chain ends at (`s` itself when it is no ref), however long the chain. A
+/// missing target ends the chain where it is; a chain that runs into a cycle (refused by the
+/// checks, see `alias_cycles`) ends at a schema of the cycle.
 pub fn resolve<'a>(spec: &'a Spec, s: &'a Value) -> &'a Value {
-    let mut cur = s;
-    for _ in 0..MAX_SCHEMA_DEPTH {
-        match cur
-            .get("$ref")
+    let next = |v: &'a Value| {
+        v.get("$ref")
             .and_then(Value::as_str)
             .and_then(|n| spec.schemas.get(n))
-        {
-            Some(next) => cur = next,
-            None => break,
+    };
+    // Two walkers, one twice as fast: the fast one finds the end, or meets the slow one in a
+    // cycle, in steps proportional to the chain; nothing is allocated.
+    let (mut slow, mut fast) = (s, s);
+    loop {
+        let Some(one) = next(fast) else { return fast };
+        let Some(two) = next(one) else { return one };
+        fast = two;
+        slow = next(slow).unwrap_or(slow);
+        if std::ptr::eq(slow, fast) {
+            return fast;
         }
     }
-    cur
 }
 
 /// All `$ref` targets in a schema, without their paths.
@@ -462,36 +447,133 @@ impl<'a> Validator<'a> {
         self.ref_cycles();
     }
 
-    /// A schema that refers to itself only through required, non-nullable, non-collection
-    /// fields can never be written down as a finite value; those cycles are refused.
-    fn ref_cycles(&mut self) {
-        let mut graph: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-        for (name, s) in &self.spec.schemas {
-            let mut out = Vec::new();
-            hard_refs(s, &mut out);
-            graph.insert(name, out);
+    /// A schema that is only a `$ref` (draft 7 ignores a `$ref`'s siblings) to a chain of
+    /// `$ref`s that leads back to it names no type at all: each such cycle is refused once,
+    /// at its first schema. Returns each schema's target when it is such a `$ref`.
+    fn alias_cycles(&mut self, index: &HashMap<&str, usize>) -> Vec<Option<usize>> {
+        let names: Vec<&String> = self.spec.schemas.keys().collect();
+        let next: Vec<Option<usize>> = self
+            .spec
+            .schemas
+            .values()
+            .map(|s| {
+                s.get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|t| index.get(t).copied())
+            })
+            .collect();
+        // Each schema has at most one target: walk each chain once, until it ends or meets a
+        // schema already seen (on this walk: a cycle).
+        const NEW: u8 = 0;
+        const ON_WALK: u8 = 1;
+        const DONE: u8 = 2;
+        let mut state = vec![NEW; names.len()];
+        for start in 0..names.len() {
+            let mut walk = Vec::new();
+            let mut at = Some(start);
+            while let Some(v) = at.filter(|v| state[*v] == NEW) {
+                state[v] = ON_WALK;
+                walk.push(v);
+                at = next[v];
+            }
+            if let Some(v) = at.filter(|v| state[*v] == ON_WALK) {
+                let from = walk.iter().position(|w| *w == v).unwrap_or(0);
+                let cycle = &walk[from..];
+                // Shown from its first schema in name order.
+                let first = cycle.iter().copied().min().unwrap_or(v);
+                let turn = cycle.iter().position(|w| *w == first).unwrap_or(0);
+                let mut shown: Vec<&str> = cycle[turn..]
+                    .iter()
+                    .chain(&cycle[..turn])
+                    .map(|w| names[*w].as_str())
+                    .collect();
+                shown.push(names[first]);
+                self.push(
+                    &format!("schemas.{}.$ref", names[first]),
+                    format!(
+                        "schema `{}` is a `$ref` to itself ({}); a chain of `$ref`s must end at a schema that is not a `$ref`",
+                        names[first],
+                        shown.join(" -> ")
+                    ),
+                );
+            }
+            for v in walk {
+                state[v] = DONE;
+            }
         }
-        let mut reported = HashSet::new();
-        for start in graph.keys() {
-            let mut stack = vec![(start.to_string(), vec![start.to_string()])];
-            let mut visited = HashSet::new();
-            while let Some((node, trail)) = stack.pop() {
-                for next in graph.get(node.as_str()).into_iter().flatten() {
+        next
+    }
+
+    /// A schema that refers to itself only through required, non-nullable, non-collection
+    /// fields can never be written down as a finite value; those cycles are refused, however
+    /// long. From each schema in turn (in name order), a depth-first walk over such refs
+    /// reports every cycle back to it whose schemas were not reported together before; a
+    /// cycle of `$ref`s alone is left to [`Self::alias_cycles`]. Only the schemas of one
+    /// strongly connected component can be on a cycle, so each walk stays inside its own.
+    fn ref_cycles(&mut self) {
+        let names: Vec<&String> = self.spec.schemas.keys().collect();
+        let index: HashMap<&str, usize> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.as_str(), i))
+            .collect();
+        let alias = self.alias_cycles(&index);
+        let edges: Vec<Vec<usize>> = self
+            .spec
+            .schemas
+            .values()
+            .map(|s| {
+                let mut out = Vec::new();
+                hard_refs(s, &mut out);
+                out.iter()
+                    .filter_map(|t| index.get(t.as_str()).copied())
+                    .collect()
+            })
+            .collect();
+        let component = components(&edges);
+        let mut size = vec![0usize; names.len()];
+        for c in &component {
+            size[*c] += 1;
+        }
+        let mut reported = CycleSet::new(names.len());
+        // Per walk: which schemas it reached (marked with the walk's start) and from where.
+        let mut reached = vec![usize::MAX; names.len()];
+        let mut parent = vec![0usize; names.len()];
+        for start in 0..names.len() {
+            let own = component[start];
+            if size[own] == 1 && !edges[start].contains(&start) {
+                continue;
+            }
+            let mut stack = vec![start];
+            while let Some(node) = stack.pop() {
+                for &next in &edges[node] {
+                    if component[next] != own {
+                        continue;
+                    }
                     if next == start {
-                        let mut cycle = trail.clone();
-                        cycle.sort();
-                        if reported.insert(cycle) {
-                            let mut shown = trail.clone();
-                            shown.push(next.clone());
-                            self.push(&format!("schemas.{start}"), format!(
-                                "schema `{start}` contains itself through required fields ({}); no finite value fits it",
+                        let mut trail = vec![node];
+                        while let Some(&last) = trail.last().filter(|l| **l != start) {
+                            trail.push(parent[last]);
+                        }
+                        trail.reverse();
+                        let only_refs = trail
+                            .iter()
+                            .zip(trail.iter().skip(1).chain([&start]))
+                            .all(|(a, b)| alias[*a] == Some(*b));
+                        if reported.insert(&trail) && !only_refs {
+                            let mut shown: Vec<&str> =
+                                trail.iter().map(|t| names[*t].as_str()).collect();
+                            shown.push(names[start]);
+                            self.push(&format!("schemas.{}", names[start]), format!(
+                                "schema `{}` contains itself through required fields ({}); no finite value fits it",
+                                names[start],
                                 shown.join(" -> ")
                             ));
                         }
-                    } else if visited.insert(next.clone()) && trail.len() < MAX_SCHEMA_DEPTH {
-                        let mut t = trail.clone();
-                        t.push(next.clone());
-                        stack.push((next.clone(), t));
+                    } else if reached[next] != start {
+                        reached[next] = start;
+                        parent[next] = node;
+                        stack.push(next);
                     }
                 }
             }
@@ -500,6 +582,7 @@ impl<'a> Validator<'a> {
 
     fn resources(&mut self) {
         let spec = self.spec;
+        let mut samples = HashMap::new();
         let global_names: Vec<&str> = spec
             .api
             .parameters
@@ -696,6 +779,7 @@ impl<'a> Validator<'a> {
                 if let Some(pg) = &a.paginated {
                     self.pagination(a, pg, &base);
                 }
+                self.test_values(a, &base, &mut samples);
             }
         }
     }
@@ -737,6 +821,95 @@ impl<'a> Validator<'a> {
                 &format!("{base}.paginated"),
                 "a paginated action needs a response schema",
             ),
+        }
+    }
+
+    /// Where the spec gives no example, the generated tests send and answer the smallest value
+    /// of the schema (`client_ir::minimal_instance`): a body, the success answer (and its first
+    /// page item), each error body. One that contains itself, nests deeper than
+    /// [`MAX_SCHEMA_DEPTH`] levels or holds more than [`MAX_SAMPLE_VALUES`] values cannot be
+    /// written into a test: refused, at the schema, with the way out.
+    fn test_values(
+        &mut self,
+        a: &'a crate::spec::Action,
+        base: &str,
+        samples: &mut HashMap<*const Value, Sample>,
+    ) {
+        let mut wanted: Vec<(String, &'a Value)> = Vec::new();
+        if let Some(b) = a.body.as_ref().filter(|b| b.example.is_none()) {
+            wanted.push((format!("{base}.body.schema"), &b.schema));
+        }
+        if let Some(success) = a.responses.first() {
+            if let (None, Some(schema)) = (&success.example, &success.schema) {
+                wanted.push((format!("{base}.responses[0].schema"), schema));
+            }
+            // The paging test takes the answer's first item, or the smallest one.
+            let has_item = |answer: &Value, items: &str| {
+                answer
+                    .get(items)
+                    .and_then(Value::as_array)
+                    .is_some_and(|v| !v.is_empty())
+            };
+            if let (Some(pg), Some(schema)) = (&a.paginated, &success.schema) {
+                if !success
+                    .example
+                    .as_ref()
+                    .is_some_and(|e| has_item(e, &pg.items))
+                {
+                    let item = resolve(self.spec, schema)
+                        .get("properties")
+                        .and_then(|p| p.get(&pg.items))
+                        .and_then(|p| p.get("items"));
+                    if let Some(item) = item {
+                        wanted.push((format!("{base}.responses[0].schema"), item));
+                    }
+                }
+            }
+        }
+        let mut codes = Vec::new();
+        let errors = a
+            .errors
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (format!("{base}.errors[{i}].schema"), e))
+            .chain(
+                self.spec
+                    .api
+                    .errors
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| (format!("api.errors[{i}].schema"), e)),
+            );
+        for (path, e) in errors {
+            if codes.contains(&e.code) {
+                continue;
+            }
+            codes.push(e.code);
+            if let (None, Some(schema)) = (&e.example, &e.schema) {
+                wanted.push((path, schema));
+            }
+        }
+        for (path, schema) in wanted {
+            let problem = match sample(self.spec, schema, samples) {
+                Sample::Endless => "contains itself (no finite value fits it)".to_string(),
+                Sample::Finite { depth, .. } if depth > MAX_SCHEMA_DEPTH => {
+                    format!("nests deeper than {MAX_SCHEMA_DEPTH} levels")
+                }
+                Sample::Finite { size, .. } if size > MAX_SAMPLE_VALUES => {
+                    format!("holds more than {MAX_SAMPLE_VALUES} values")
+                }
+                Sample::Finite { .. } => continue,
+            };
+            let d = self
+                .src
+                .diag(
+                    &path,
+                    format!(
+                        "the generated tests use the smallest value of this schema where the spec gives no example, and that value {problem}"
+                    ),
+                )
+                .with_hint("give an `example`");
+            self.diags.push(d);
         }
     }
 
@@ -988,72 +1161,6 @@ impl<'a> Validator<'a> {
     }
 }
 
-/// A spec schema as a standalone draft-07 schema: refs rewritten to `#/definitions/...` and only
-/// the definitions it reaches attached (attaching every schema of the spec to each validator
-/// would make validation quadratic).
-fn prepare_schema(root: &Value, schema: &Value, ignore_enum: bool) -> Value {
-    let mut schema = rewrite_refs(schema);
-    if ignore_enum {
-        if let Value::Object(m) = &mut schema {
-            m.remove("enum");
-        }
-    }
-    let start = schema_refs_start(&schema);
-    if let Value::Object(m) = &mut schema {
-        m.remove("$schema");
-        m.insert("definitions".into(), reachable_definitions(root, start));
-        m.insert(
-            "$schema".into(),
-            json!("http://json-schema.org/draft-07/schema#"),
-        );
-    }
-    schema
-}
-
-/// The definitions `start` reaches, following refs.
-fn reachable_definitions(root: &Value, start: Vec<String>) -> Value {
-    let mut out = serde_json::Map::new();
-    let mut stack = start;
-    while let Some(name) = stack.pop() {
-        if out.contains_key(&name) {
-            continue;
-        }
-        if let Some(def) = root.get(&name) {
-            let mut refs = Vec::new();
-            pointer_refs(def, &mut refs);
-            stack.extend(refs);
-            out.insert(name, def.clone());
-        }
-    }
-    Value::Object(out)
-}
-
-/// Definition names a rewritten schema points at (`#/definitions/<name>`).
-fn pointer_refs(v: &Value, out: &mut Vec<String>) {
-    match v {
-        Value::Object(map) => {
-            for (k, val) in map {
-                if k == "$ref" {
-                    if let Some(name) = val.as_str().and_then(|r| r.strip_prefix("#/definitions/"))
-                    {
-                        out.push(name.replace("~1", "/").replace("~0", "~"));
-                    }
-                } else if !matches!(k.as_str(), "examples" | "default" | "enum" | "const") {
-                    pointer_refs(val, out);
-                }
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|i| pointer_refs(i, out)),
-        _ => {}
-    }
-}
-
-fn schema_refs_start(schema: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    pointer_refs(schema, &mut out);
-    out
-}
-
 fn json_type_matches(t: &str, v: &Value) -> bool {
     match t {
         "string" => v.is_string(),
@@ -1075,6 +1182,289 @@ fn regex_check(pattern: &str) -> Result<(), String> {
         .build(&json!({"type": "string", "pattern": pattern}))
         .map(|_| ())
         .map_err(|e| e.to_string())
+}
+
+/// Most values the smallest value of a schema may hold (see `Validator::test_values`).
+pub const MAX_SAMPLE_VALUES: usize = 100_000;
+
+/// The smallest value of a schema that `client_ir::minimal_instance` builds: how deep its
+/// building goes and how many values it holds, or that it never ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sample {
+    /// It ends.
+    Finite {
+        /// Nested calls of `minimal_instance` below the schema's own.
+        depth: usize,
+        /// Values in it (saturating).
+        size: usize,
+    },
+    /// It contains itself.
+    Endless,
+}
+
+/// What `minimal_instance` builds a schema's smallest value from: a value of its own (with the
+/// number of values in it), or parts (each built this many times) plus values of its own.
+enum SampleShape<'a> {
+    Leaf(usize),
+    Parts(Vec<(&'a Value, usize)>, usize),
+}
+
+/// The shape of `s` (a resolved schema), as `client_ir::minimal_instance` reads it.
+fn sample_shape<'a>(s: &'a Value) -> SampleShape<'a> {
+    let first = |key: &str| s.get(key).and_then(Value::as_array).and_then(|a| a.first());
+    if let Some(v) = first("examples")
+        .or_else(|| s.get("default"))
+        .or_else(|| s.get("const"))
+        .or_else(|| first("enum"))
+    {
+        return SampleShape::Leaf(value_count(v));
+    }
+    if let Some(alt) = first("oneOf").or_else(|| first("anyOf")) {
+        return SampleShape::Parts(vec![(alt, 1)], 0);
+    }
+    if let Some(Value::Array(parts)) = s.get("allOf") {
+        if parts.is_empty() {
+            return SampleShape::Leaf(1);
+        }
+        return SampleShape::Parts(parts.iter().map(|p| (p, 1)).collect(), 1);
+    }
+    let ty = match s.get("type") {
+        Some(Value::String(t)) => t.as_str(),
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| *t != "null")
+            .unwrap_or("null"),
+        _ if s.get("properties").is_some() => "object",
+        _ => "",
+    };
+    match ty {
+        "object" => {
+            let props = s.get("properties");
+            let (mut parts, mut own) = (Vec::new(), 1);
+            for name in s
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
+                match props.and_then(|p| p.get(name)) {
+                    Some(p) => parts.push((p, 1)),
+                    None => own += 1,
+                }
+            }
+            if parts.is_empty() {
+                SampleShape::Leaf(own)
+            } else {
+                SampleShape::Parts(parts, own)
+            }
+        }
+        "array" => {
+            let n = s
+                .get("minItems")
+                .and_then(Value::as_u64)
+                .unwrap_or(0)
+                .min(4) as usize;
+            match s.get("items") {
+                Some(items) if n > 0 => SampleShape::Parts(vec![(items, n)], 1),
+                _ => SampleShape::Leaf(1 + n),
+            }
+        }
+        _ => SampleShape::Leaf(1),
+    }
+}
+
+/// The values in a JSON value (saturating), without recursion.
+fn value_count(v: &Value) -> usize {
+    let (mut count, mut work) = (0usize, vec![v]);
+    while let Some(v) = work.pop() {
+        count = count.saturating_add(1);
+        match v {
+            Value::Array(items) => work.extend(items),
+            Value::Object(map) => work.extend(map.values()),
+            _ => {}
+        }
+    }
+    count
+}
+
+/// [`Sample`] of a schema, each schema worked out once (`memo`, shared by the calls of one
+/// spec) and without recursion: a chain of parts may be as long as the spec has schemas.
+pub fn sample(spec: &Spec, root: &Value, memo: &mut HashMap<*const Value, Sample>) -> Sample {
+    struct Frame<'a> {
+        key: *const Value,
+        parts: Vec<(&'a Value, usize)>,
+        next: usize,
+        depth: usize,
+        size: usize,
+        endless: bool,
+    }
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut on_path: HashSet<*const Value> = HashSet::new();
+    let mut pending = Some(root);
+    loop {
+        let mut done = None;
+        if let Some(s) = pending.take() {
+            let s = resolve(spec, s);
+            let key = std::ptr::from_ref(s);
+            if let Some(known) = memo.get(&key) {
+                done = Some(*known);
+            } else if on_path.contains(&key) {
+                done = Some(Sample::Endless);
+            } else {
+                match sample_shape(s) {
+                    SampleShape::Leaf(size) => {
+                        let known = Sample::Finite { depth: 0, size };
+                        memo.insert(key, known);
+                        done = Some(known);
+                    }
+                    SampleShape::Parts(parts, size) => {
+                        on_path.insert(key);
+                        stack.push(Frame {
+                            key,
+                            parts,
+                            next: 0,
+                            depth: 0,
+                            size,
+                            endless: false,
+                        });
+                    }
+                }
+            }
+        }
+        loop {
+            let Some(top) = stack.last_mut() else {
+                return done.unwrap_or(Sample::Endless);
+            };
+            if let Some(part) = done.take() {
+                let times = top.parts[top.next - 1].1;
+                match part {
+                    Sample::Endless => top.endless = true,
+                    Sample::Finite { depth, size } => {
+                        top.depth = top.depth.max(depth.saturating_add(1));
+                        top.size = top.size.saturating_add(size.saturating_mul(times));
+                    }
+                }
+            }
+            if top.next < top.parts.len() && !top.endless {
+                pending = Some(top.parts[top.next].0);
+                top.next += 1;
+                break;
+            }
+            let finished = if top.endless {
+                Sample::Endless
+            } else {
+                Sample::Finite {
+                    depth: top.depth,
+                    size: top.size,
+                }
+            };
+            memo.insert(top.key, finished);
+            on_path.remove(&top.key);
+            stack.pop();
+            done = Some(finished);
+        }
+    }
+}
+
+/// The strongly connected components of a graph (`edges[n]`: the nodes `n` points to), as
+/// the component of each node (Tarjan's algorithm, without recursion). Components are numbered
+/// as they complete: an edge never leads to a higher-numbered component.
+pub(crate) fn components(edges: &[Vec<usize>]) -> Vec<usize> {
+    const UNSEEN: usize = usize::MAX;
+    let n = edges.len();
+    let (mut order, mut low) = (vec![UNSEEN; n], vec![0; n]);
+    let mut component = vec![UNSEEN; n];
+    let mut on_stack = vec![false; n];
+    let (mut stack, mut work) = (Vec::new(), Vec::new());
+    let (mut counter, mut components) = (0, 0);
+    for root in 0..n {
+        if order[root] != UNSEEN {
+            continue;
+        }
+        order[root] = counter;
+        low[root] = counter;
+        counter += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        // (node, how many of its edges were followed)
+        work.push((root, 0));
+        while let Some(&(v, i)) = work.last() {
+            if let Some(&w) = edges[v].get(i) {
+                if let Some(top) = work.last_mut() {
+                    top.1 += 1;
+                }
+                if order[w] == UNSEEN {
+                    order[w] = counter;
+                    low[w] = counter;
+                    counter += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(order[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(u, _)) = work.last() {
+                low[u] = low[u].min(low[v]);
+            }
+            if low[v] == order[v] {
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component[w] = components;
+                    if w == v {
+                        break;
+                    }
+                }
+                components += 1;
+            }
+        }
+    }
+    component
+}
+
+/// Sets of nodes seen so far, each compared in time proportional to its size (no sorting).
+struct CycleSet {
+    buckets: HashMap<(usize, u64), Vec<Vec<usize>>>,
+    mark: Vec<usize>,
+    stamp: usize,
+}
+
+impl CycleSet {
+    fn new(nodes: usize) -> Self {
+        CycleSet {
+            buckets: HashMap::new(),
+            mark: vec![0; nodes],
+            stamp: 0,
+        }
+    }
+
+    /// Adds the set of `nodes` (distinct); false when it was there already.
+    fn insert(&mut self, nodes: &[usize]) -> bool {
+        // An order-free fingerprint: the sum of a scrambled value per node.
+        let print = nodes.iter().fold(0u64, |acc, n| {
+            let mut x = (*n as u64).wrapping_add(0x9e37_79b9_7f4a_7c15);
+            x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            acc.wrapping_add(x ^ (x >> 31))
+        });
+        self.stamp += 1;
+        for n in nodes {
+            self.mark[*n] = self.stamp;
+        }
+        let bucket = self.buckets.entry((nodes.len(), print)).or_default();
+        if bucket
+            .iter()
+            .any(|set| set.iter().all(|n| self.mark[*n] == self.stamp))
+        {
+            return false;
+        }
+        bucket.push(nodes.to_vec());
+        true
+    }
 }
 
 /// Refs reached through required, single-valued, non-nullable properties.
@@ -1137,75 +1527,565 @@ fn is_token(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
-impl ValueChecks<'_> {
-    /// Validates every value with the `jsonschema` crate, on all cores; each distinct schema
-    /// compiles once. Each failure is reported at its value's path, in recorded order.
-    pub fn run(self) -> Vec<Diagnostic> {
-        let checks = self.checks;
-        let root = &definitions_root(self.spec);
-        // Checks of the same schema object (the examples of one schema) share its preparation.
-        let mut sources: Vec<(&Value, bool, Vec<usize>)> = Vec::new();
-        let mut by_source: HashMap<(*const Value, bool), usize> = HashMap::new();
-        for (i, c) in checks.iter().enumerate() {
-            let at = *by_source
-                .entry((std::ptr::from_ref(c.schema), c.ignore_enum))
-                .or_insert_with(|| {
-                    sources.push((c.schema, c.ignore_enum, Vec::new()));
-                    sources.len() - 1
-                });
-            sources[at].2.push(i);
+// ---------------------------------------------------------------------------------------------
+// Value checks: every value against its schema, with every schema compiled once.
+//
+// The values are checked against one compiled document: the spec's schemas under
+// `definitions`, and under `properties` one entry per schema a value is checked against (a
+// `$ref` to where that schema lives in the document, or a copy where it must differ), so that a
+// value is checked by wrapping it as the only property of an object. A standalone validator per
+// schema, with a copy of every schema it reaches, cost time and memory in the square of the
+// number of schemas that reference each other.
+//
+// Each check must give what a standalone validator of its schema gave: its errors in the same
+// order, and none at all when that validator did not compile (such a schema is reported by the
+// schema checks). When the whole document does not compile, the parts that compile on their own
+// are found and the document is compiled again without the others.
+
+/// The draft the spec's schemas are read in.
+const DRAFT_07: &str = "http://json-schema.org/draft-07/schema#";
+
+/// Keys that hold data, not schemas: refs inside them are not followed.
+fn is_data_key(k: &str) -> bool {
+    matches!(k, "examples" | "default" | "enum" | "const")
+}
+
+/// A schema that values are checked against (the schema object of the spec), with its `enum`
+/// left out for an example that `x-example-outside-enum` excuses.
+#[derive(Clone, Copy)]
+struct Source<'a> {
+    schema: &'a Value,
+    ignore_enum: bool,
+}
+
+/// A schema of the spec that holds schemas checked against: a named schema, or a schema written
+/// inline in `api.yaml` or a resource (a parameter's, a body's, a response's).
+struct Container<'a> {
+    /// Its key in the document: under `definitions` for a named schema (its name), under
+    /// `properties` for an inline one.
+    key: String,
+    named: bool,
+    schema: &'a Value,
+}
+
+impl Container<'_> {
+    /// The escaped JSON pointer of the container in the document.
+    fn pointer(&self) -> String {
+        let parent = if self.named {
+            "definitions"
+        } else {
+            "properties"
+        };
+        format!("/{parent}/{}", pointer_escape(&self.key))
+    }
+}
+
+/// The document and what the checks need to find their schema in it.
+struct Document<'a> {
+    spec: &'a Spec,
+    sources: &'a [Source<'a>],
+    /// The named schemas (in spec order), then the inline schemas that hold a source.
+    containers: Vec<Container<'a>>,
+    /// Where each source lies: its container and its escaped JSON pointer inside it. `None` for
+    /// a schema found nowhere a ref could point to (under a property named like a data key).
+    places: Vec<Option<(usize, String)>>,
+}
+
+/// A compiled check: `None` when its schema does not compile (no value is checked against it).
+type Route = Option<Value>;
+
+impl<'a> Document<'a> {
+    fn new(spec: &'a Spec, sources: &'a [Source<'a>]) -> Self {
+        let wanted: HashMap<*const Value, usize> = sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (std::ptr::from_ref(s.schema), i))
+            .collect();
+        // Checks of the same object with and without its enum share the object's place.
+        let mut found: HashMap<*const Value, (usize, String)> = HashMap::new();
+        let mut containers = Vec::new();
+        for (name, schema) in &spec.schemas {
+            find_places(
+                schema,
+                &mut String::new(),
+                &wanted,
+                containers.len(),
+                &mut found,
+            );
+            containers.push(Container {
+                key: name.clone(),
+                named: true,
+                schema,
+            });
         }
-        let prepared = crate::par::parallel(sources.len(), |i| {
-            let schema = prepare_schema(root, sources[i].0, sources[i].1);
-            (schema.to_string(), schema)
+        for schema in inline_schemas(spec) {
+            let before = found.len();
+            find_places(
+                schema,
+                &mut String::new(),
+                &wanted,
+                containers.len(),
+                &mut found,
+            );
+            if found.len() > before {
+                containers.push(Container {
+                    key: format!("i{}", containers.len() - spec.schemas.len()),
+                    named: false,
+                    schema,
+                });
+            }
+        }
+        let places = sources
+            .iter()
+            .map(|s| found.get(&std::ptr::from_ref(s.schema)).cloned())
+            .collect();
+        Document {
+            spec,
+            sources,
+            containers,
+            places,
+        }
+    }
+
+    /// Container `c` as it appears in the document: refs rewritten, `$schema` dropped. Made
+    /// again where needed rather than kept: the copies hold the spec's examples too.
+    fn copy(&self, c: usize) -> Value {
+        prepared_copy(self.containers[c].schema, false)
+    }
+
+    /// The entry of source `s` under `properties`: a `$ref` to where it lies, or a copy where
+    /// the schema checked differs from the one in place (no `enum`, or no `$schema` of its own).
+    fn route(&self, s: usize) -> Value {
+        let source = self.sources[s];
+        match &self.places[s] {
+            Some((c, inner))
+                if !source.ignore_enum
+                    && (inner.is_empty() || source.schema.get("$schema").is_none()) =>
+            {
+                let pointer = format!("{}{inner}", self.containers[*c].pointer());
+                json!({ "$ref": format!("#{}", fragment_encode(&pointer)) })
+            }
+            _ => prepared_copy(source.schema, source.ignore_enum),
+        }
+    }
+
+    /// The document with the given containers and routes (source index, route).
+    fn assemble(&self, containers: &[bool], routes: &[(usize, Value)]) -> Value {
+        let mut definitions = serde_json::Map::new();
+        let mut properties = serde_json::Map::new();
+        let copies = crate::par::parallel(self.containers.len(), |c| {
+            containers[c].then(|| self.copy(c))
         });
-        // Then equal schemas share one compiled validator; groups keep the order of first use.
-        let mut groups: Vec<(Value, Vec<usize>)> = Vec::new();
-        let mut by_key: HashMap<String, usize> = HashMap::new();
-        for ((key, schema), (_, _, members)) in prepared.into_iter().zip(sources) {
-            match by_key.get(&key) {
-                Some(&g) => groups[g].1.extend(members),
-                None => {
-                    by_key.insert(key, groups.len());
-                    groups.push((schema, members));
+        for (container, copy) in self.containers.iter().zip(copies) {
+            let Some(copy) = copy else { continue };
+            if container.named {
+                definitions.insert(container.key.clone(), copy);
+            } else {
+                properties.insert(container.key.clone(), copy);
+            }
+        }
+        for (s, route) in routes {
+            properties.insert(route_key(*s), route.clone());
+        }
+        json!({
+            "$schema": DRAFT_07,
+            "definitions": definitions,
+            "properties": properties,
+        })
+    }
+
+    /// Every check's errors (at most 5 each), in the order of `checks`.
+    fn errors(&self, checks: &[ValueCheck<'_>], source_of: &[usize]) -> Vec<Vec<String>> {
+        let all: Vec<(usize, Value)> = (0..self.sources.len())
+            .map(|s| (s, self.route(s)))
+            .collect();
+        let validator = compile(&self.assemble(&vec![true; self.containers.len()], &all));
+        if let Some(validator) = validator {
+            return check_values(checks, source_of, |i| {
+                Some(value_errors(&validator, source_of[i], checks[i].value))
+            });
+        }
+        // Again without the schemas that do not compile.
+        let sound = self.sound_containers();
+        let routes = self.sound_routes(&sound);
+        let included: Vec<(usize, Value)> = routes
+            .iter()
+            .enumerate()
+            .filter_map(|(s, r)| Some((s, r.clone()?)))
+            .collect();
+        if let Some(validator) = compile(&self.assemble(&sound, &included)) {
+            return check_values(checks, source_of, |i| {
+                routes[source_of[i]].as_ref()?;
+                Some(value_errors(&validator, source_of[i], checks[i].value))
+            });
+        }
+        // A failure the parts compiled alone did not show: each schema with what it reaches,
+        // as a validator of its own (the way of old, in time that grows with the square of the
+        // number of schemas that reference each other; no spec known takes this way).
+        let root = Value::Object(
+            self.containers
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.named)
+                .map(|(i, c)| (c.key.clone(), self.copy(i)))
+                .collect(),
+        );
+        let validators = crate::par::parallel(self.sources.len(), |s| {
+            let source = self.sources[s];
+            compile(&prepare_schema(&root, source.schema, source.ignore_enum))
+        });
+        check_values(checks, source_of, |i| {
+            let validator = validators[source_of[i]].as_ref()?;
+            Some(standalone_errors(validator, checks[i].value))
+        })
+    }
+
+    /// Which containers are sound: each compiles alone (its refs to other spec schemas
+    /// stubbed) and reaches only named schemas that do.
+    fn sound_containers(&self) -> Vec<bool> {
+        let index: HashMap<&str, usize> = self
+            .containers
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.named)
+            .map(|(i, c)| (c.key.as_str(), i))
+            .collect();
+        let compiles = crate::par::parallel(self.containers.len(), |c| {
+            let container = &self.containers[c];
+            let doc = if container.named {
+                // As a ref reaches it: under `definitions`.
+                let mut definitions = self.stubs(container.schema);
+                definitions.insert(container.key.clone(), self.copy(c));
+                json!({
+                    "$schema": DRAFT_07,
+                    "definitions": definitions,
+                    "$ref": format!("#/definitions/{}", pointer_escape(&container.key)),
+                })
+            } else {
+                standalone(self.copy(c), self.stubs(container.schema))
+            };
+            compile(&doc).is_some()
+        });
+        // A named schema is unsound when it reaches one that does not compile.
+        let targets: Vec<Vec<Option<usize>>> = self
+            .containers
+            .iter()
+            .map(|c| {
+                ref_targets(c.schema)
+                    .iter()
+                    .map(|t| index.get(t.as_str()).copied())
+                    .collect()
+            })
+            .collect();
+        let mut sound = compiles.clone();
+        let mut callers: Vec<Vec<usize>> = vec![Vec::new(); self.containers.len()];
+        for (c, ts) in targets.iter().enumerate() {
+            for t in ts {
+                match t {
+                    Some(t) => callers[*t].push(c),
+                    None => sound[c] = false,
                 }
             }
         }
-        let results = crate::par::parallel(groups.len(), |g| {
-            let (schema, members) = &groups[g];
-            let compiled = jsonschema::options()
-                .with_draft(jsonschema::Draft::Draft7)
-                .should_validate_formats(true)
-                .build(schema);
-            // A schema that does not compile is reported once, by the schema check.
-            let Ok(validator) = compiled else {
-                return Vec::new();
-            };
-            members
+        let mut unsound: Vec<usize> = (0..sound.len()).filter(|c| !sound[*c]).collect();
+        while let Some(u) = unsound.pop() {
+            for &caller in &callers[u] {
+                if sound[caller] {
+                    sound[caller] = false;
+                    unsound.push(caller);
+                }
+            }
+        }
+        sound
+    }
+
+    /// The route of every source whose schema compiles alone, with everything it reaches.
+    fn sound_routes(&self, sound: &[bool]) -> Vec<Route> {
+        let index: HashMap<&str, usize> = self
+            .containers
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.named)
+            .map(|(i, c)| (c.key.as_str(), i))
+            .collect();
+        crate::par::parallel(self.sources.len(), |s| {
+            if let Some((c, _)) = &self.places[s] {
+                if sound[*c] {
+                    return Some(self.route(s));
+                }
+            }
+            // In a schema that does not compile as a whole: this part alone, with what it
+            // reaches.
+            let source = self.sources[s];
+            let reaches_sound = ref_targets(source.schema)
                 .iter()
-                .map(|&i| {
-                    let errors: Vec<String> = validator
-                        .iter_errors(checks[i].value)
-                        .take(5)
-                        .map(|e| {
-                            let at = e.instance_path().to_string();
-                            if at.is_empty() {
-                                e.to_string()
-                            } else {
-                                format!("at `{at}`: {e}")
-                            }
-                        })
-                        .collect();
-                    (i, errors)
-                })
-                .collect::<Vec<_>>()
-        });
-        let mut found: Vec<(usize, Vec<String>)> = results.into_iter().flatten().collect();
-        found.sort_by_key(|(i, _)| *i);
+                .all(|t| index.get(t.as_str()).is_some_and(|&c| sound[c]));
+            let copy = prepared_copy(source.schema, source.ignore_enum);
+            let alone = standalone(copy.clone(), self.stubs(source.schema));
+            (reaches_sound && compile(&alone).is_some()).then_some(copy)
+        })
+    }
+
+    /// An empty schema for every spec schema `schema` refers to: what a part needs to compile
+    /// alone.
+    fn stubs(&self, schema: &Value) -> serde_json::Map<String, Value> {
+        ref_targets(schema)
+            .into_iter()
+            .filter(|t| self.spec.schemas.contains_key(t))
+            .map(|t| (t, json!({})))
+            .collect()
+    }
+}
+
+/// Records where the wanted schema objects lie in `v` (walked as [`rewrite_refs`] walks it, so
+/// the pointers hold in the rewritten copy).
+fn find_places(
+    v: &Value,
+    at: &mut String,
+    wanted: &HashMap<*const Value, usize>,
+    container: usize,
+    found: &mut HashMap<*const Value, (usize, String)>,
+) {
+    let len = at.len();
+    match v {
+        Value::Object(map) => {
+            let me = std::ptr::from_ref(v);
+            if wanted.contains_key(&me) {
+                found.entry(me).or_insert_with(|| (container, at.clone()));
+            }
+            for (k, val) in map {
+                if k == "$ref" && val.is_string() || is_data_key(k) {
+                    continue;
+                }
+                at.push('/');
+                at.push_str(&pointer_escape(k));
+                find_places(val, at, wanted, container, found);
+                at.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                use std::fmt::Write as _;
+                let _ = write!(at, "/{i}");
+                find_places(item, at, wanted, container, found);
+                at.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The schemas written inline in `api.yaml` and the resources, in spec order.
+fn inline_schemas(spec: &Spec) -> Vec<&Value> {
+    let mut out: Vec<&Value> = Vec::new();
+    out.extend(spec.api.parameters.iter().map(|p| &p.schema));
+    out.extend(spec.api.errors.iter().filter_map(|e| e.schema.as_ref()));
+    for r in &spec.resources {
+        for a in r.actions.values() {
+            out.extend(a.params.iter().map(|p| &p.schema));
+            out.extend(a.body.as_ref().map(|b| &b.schema));
+            out.extend(
+                a.responses
+                    .iter()
+                    .chain(&a.errors)
+                    .filter_map(|r| r.schema.as_ref()),
+            );
+        }
+    }
+    out
+}
+
+/// A schema as it is checked: refs rewritten to `#/definitions/...`, its own `$schema` (which
+/// would switch drafts mid-document) and, if asked, its `enum` left out.
+fn prepared_copy(schema: &Value, ignore_enum: bool) -> Value {
+    let mut schema = rewrite_refs(schema);
+    if let Value::Object(m) = &mut schema {
+        // Removed in this order, as before: removing moves the last keyword into the gap, and
+        // the order of keywords is the order of the errors.
+        if ignore_enum {
+            m.remove("enum");
+        }
+        m.remove("$schema");
+    }
+    schema
+}
+
+/// A prepared schema as a document of its own, with the given definitions.
+fn standalone(mut schema: Value, definitions: serde_json::Map<String, Value>) -> Value {
+    if let Value::Object(m) = &mut schema {
+        m.insert("definitions".into(), Value::Object(definitions));
+        m.insert("$schema".into(), json!(DRAFT_07));
+    }
+    schema
+}
+
+/// A spec schema as a standalone draft-07 schema with the definitions it reaches (`root` holds
+/// every definition): the last resort of [`Document::errors`].
+fn prepare_schema(root: &Value, schema: &Value, ignore_enum: bool) -> Value {
+    let schema = prepared_copy(schema, ignore_enum);
+    let mut start = Vec::new();
+    pointer_refs(&schema, &mut start);
+    let mut definitions = serde_json::Map::new();
+    while let Some(name) = start.pop() {
+        if definitions.contains_key(&name) {
+            continue;
+        }
+        if let Some(def) = root.get(&name) {
+            pointer_refs(def, &mut start);
+            definitions.insert(name, def.clone());
+        }
+    }
+    standalone(schema, definitions)
+}
+
+/// Definition names a rewritten schema points at (`#/definitions/<name>`).
+fn pointer_refs(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(map) => {
+            for (k, val) in map {
+                if k == "$ref" {
+                    if let Some(name) = val.as_str().and_then(|r| r.strip_prefix("#/definitions/"))
+                    {
+                        out.push(name.replace("~1", "/").replace("~0", "~"));
+                    }
+                } else if !is_data_key(k) {
+                    pointer_refs(val, out);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| pointer_refs(i, out)),
+        _ => {}
+    }
+}
+
+/// A JSON pointer as a URI fragment: every byte but letters, digits and `-._~/` percent-encoded
+/// (jsonschema decodes the fragment before it reads the pointer).
+fn fragment_encode(pointer: &str) -> String {
+    let mut out = String::with_capacity(pointer.len());
+    for b in pointer.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            use std::fmt::Write as _;
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+fn route_key(source: usize) -> String {
+    format!("c{source}")
+}
+
+fn compile(schema: &Value) -> Option<jsonschema::Validator> {
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft7)
+        .should_validate_formats(true)
+        .build(schema)
+        .ok()
+}
+
+/// The errors of `value` against source `source` of a document's validator.
+fn value_errors(validator: &jsonschema::Validator, source: usize, value: &Value) -> Vec<String> {
+    let key = route_key(source);
+    let prefix = format!("/{key}");
+    let instance = Value::Object(std::iter::once((key, value.clone())).collect());
+    validator
+        .iter_errors(&instance)
+        .take(5)
+        .map(|e| {
+            let path = e.instance_path().to_string();
+            error_text(path.strip_prefix(&prefix).unwrap_or(&path), &e)
+        })
+        .collect()
+}
+
+/// The errors of `value` against a standalone validator.
+fn standalone_errors(validator: &jsonschema::Validator, value: &Value) -> Vec<String> {
+    validator
+        .iter_errors(value)
+        .take(5)
+        .map(|e| error_text(&e.instance_path().to_string(), &e))
+        .collect()
+}
+
+fn error_text(at: &str, e: &jsonschema::ValidationError<'_>) -> String {
+    if at.is_empty() {
+        e.to_string()
+    } else {
+        format!("at `{at}`: {e}")
+    }
+}
+
+/// Runs `errors` for every check on all cores; `None` (a schema that does not compile) counts
+/// as no error.
+fn check_values(
+    checks: &[ValueCheck<'_>],
+    source_of: &[usize],
+    errors: impl Fn(usize) -> Option<Vec<String>> + Sync,
+) -> Vec<Vec<String>> {
+    debug_assert_eq!(checks.len(), source_of.len());
+    crate::par::parallel(checks.len(), |i| errors(i).unwrap_or_default())
+}
+
+impl ValueChecks<'_> {
+    /// Validates every value with the `jsonschema` crate, on all cores, every schema compiled
+    /// once. Each failure is reported at its value's path, in recorded order.
+    pub fn run(self) -> Vec<Diagnostic> {
+        let checks = self.checks;
+        // Checks of the same schema object (the examples of one schema) share a source.
+        let mut sources: Vec<Source> = Vec::new();
+        let mut by_source: HashMap<(*const Value, bool), usize> = HashMap::new();
+        let source_of: Vec<usize> = checks
+            .iter()
+            .map(|c| {
+                *by_source
+                    .entry((std::ptr::from_ref(c.schema), c.ignore_enum))
+                    .or_insert_with(|| {
+                        sources.push(Source {
+                            schema: c.schema,
+                            ignore_enum: c.ignore_enum,
+                        });
+                        sources.len() - 1
+                    })
+            })
+            .collect();
+        if checks.is_empty() {
+            return Vec::new();
+        }
+        let errors = Document::new(self.spec, &sources).errors(&checks, &source_of);
         let mut diags = Vec::new();
-        for (i, errors) in found {
-            let check = &checks[i];
+        for (check, errors) in checks.iter().zip(errors) {
             for e in errors {
+                diags.push(self.src.diag(
+                    &check.path,
+                    format!("{} does not match its schema: {e}", check.what),
+                ));
+            }
+        }
+        diags
+    }
+}
+
+#[cfg(test)]
+impl ValueChecks<'_> {
+    /// The checks the way they ran before [`Document`]: a standalone validator per schema, with
+    /// a copy of every definition it reaches. The tests hold [`ValueChecks::run`] to it.
+    fn run_standalone(self) -> Vec<Diagnostic> {
+        let root = Value::Object(
+            self.spec
+                .schemas
+                .iter()
+                .map(|(k, v)| (k.clone(), prepared_copy(v, false)))
+                .collect(),
+        );
+        let mut diags = Vec::new();
+        for check in &self.checks {
+            let Some(validator) = compile(&prepare_schema(&root, check.schema, check.ignore_enum))
+            else {
+                continue;
+            };
+            for e in standalone_errors(&validator, check.value) {
                 diags.push(self.src.diag(
                     &check.path,
                     format!("{} does not match its schema: {e}", check.what),
@@ -1219,6 +2099,146 @@ impl ValueChecks<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The valid `shop` fixture with `files` (path under `spec/shop/`, text) added or replaced,
+    /// in a temp folder.
+    fn shop_with(files: &[(String, String)]) -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap();
+        let from =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid/spec/shop");
+        let to = tmp.path().join("spec/shop");
+        for sub in ["", "resources", "schemas"] {
+            std::fs::create_dir_all(to.join(sub)).unwrap();
+            for entry in std::fs::read_dir(from.join(sub)).unwrap().flatten() {
+                if entry.path().is_file() {
+                    std::fs::copy(entry.path(), to.join(sub).join(entry.file_name())).unwrap();
+                }
+            }
+        }
+        for (rel, text) in files {
+            std::fs::write(to.join(rel), text).unwrap();
+        }
+        tmp
+    }
+
+    /// The value checks' report, run as one document and run the old way (a validator per
+    /// schema); both must be the same.
+    fn value_reports(files: &[(String, String)]) -> Vec<String> {
+        let tmp = shop_with(files);
+        let (loaded, _) = crate::load::load(tmp.path(), "spec/shop");
+        let loaded = loaded.expect("the spec loads");
+        let (_, values) = check_structure(&loaded.spec, &loaded.sources);
+        let new: Vec<String> = values.run().iter().map(ToString::to_string).collect();
+        let (_, values) = check_structure(&loaded.spec, &loaded.sources);
+        let old: Vec<String> = values
+            .run_standalone()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(new, old, "files: {files:#?}");
+        new
+    }
+
+    fn schema(name: &str, text: &str) -> (String, String) {
+        (format!("schemas/{name}.yaml"), text.to_string())
+    }
+
+    /// Schemas that do not compile (bad patterns, dangling refs, wrong keyword values, `$id`)
+    /// beside others that do: the checks of the sound ones report what they reported as
+    /// validators of their own, in the same order, and the others report nothing. Schema
+    /// names and property names that need escaping in a pointer are found too.
+    #[test]
+    fn value_checks_report_what_standalone_validators_reported() {
+        let cases: Vec<Vec<(String, String)>> = vec![
+            // Sound, with refs and wrong values at several depths.
+            vec![
+                schema("a", "type: object\nproperties:\n  b: {$ref: b}\n  n: {type: integer, default: x}\nexamples:\n  - {b: {s: 1}, n: 2}\n  - {b: {s: ok}, n: no, extra: 1}\n"),
+                schema("b", "type: object\nproperties:\n  s: {type: string, minLength: 3, examples: [ab, abc]}\n  a: {$ref: a}\nrequired: [s]\nexamples:\n  - {}\n"),
+            ],
+            // Property and schema names that need escaping.
+            vec![
+                schema("we ird%41~é#", "type: object\nproperties:\n  \"a b\": {type: integer, default: x}\n  \"%41\": {type: integer, default: y}\n  \"~1/x\": {type: object, properties: {\"#\": {type: string, default: 1}}}\n  \"é{}'\\\"\": {type: boolean, default: 3}\nexamples:\n  - {\"a b\": z}\n"),
+                schema("user", "type: object\nproperties:\n  w: {$ref: \"we ird%41~é#\"}\nexamples:\n  - {w: {\"a b\": q}}\n"),
+            ],
+            // A bad pattern in one property; defaults beside it, refs to it.
+            vec![
+                schema("bad", "type: object\nproperties:\n  p: {type: string, pattern: \"[a-\"}\n  q: {type: integer, default: x}\n  r: {type: object, properties: {s: {type: integer, default: y}}}\nexamples:\n  - {p: 1}\n"),
+                schema("user", "type: object\nproperties:\n  b: {$ref: bad}\n  c: {type: integer, default: z}\nexamples:\n  - {b: 1, c: 2}\n"),
+                schema("far", "type: object\nproperties:\n  u: {$ref: user}\nexamples:\n  - {u: 1}\n"),
+            ],
+            // A dangling ref, a wrong keyword value, a bool schema, `$ref` with siblings.
+            vec![
+                schema("dangling", "type: object\nproperties:\n  x: {$ref: nowhere}\n  y: {type: string, default: 1}\nexamples:\n  - {x: 1, y: 2}\n"),
+                schema("wrongkw", "type: string\nminLength: -1\nexamples: [1]\n"),
+                schema("typo", "type: strin\nexamples: [1]\nproperties:\n  a: {type: integer, default: x}\n"),
+                schema("bools", "type: object\nadditionalProperties: false\nproperties:\n  any: true\n  none: false\nexamples:\n  - {any: 1, none: 2, other: 3}\n"),
+                schema("siblings", "$ref: item\ntype: integer\nexamples:\n  - {name: 1}\n  - 5\n"),
+            ],
+            // `$schema` of a sub-schema, a property named like a data key, `$id`.
+            vec![
+                schema("meta", "$schema: \"http://json-schema.org/draft-07/schema#\"\ntype: object\nproperties:\n  m: {$schema: \"http://json-schema.org/draft-07/schema#\", type: integer, default: x}\n  default: {type: integer, default: y, examples: [z]}\n  enum: {$ref: item}\nexamples:\n  - {m: 1, default: 2, enum: {name: 3}}\n"),
+                schema("withid", "$id: \"http://example.com/x\"\ntype: object\nproperties:\n  i: {$ref: item}\n  n: {type: integer, default: x}\nexamples:\n  - {i: {name: 4}}\n"),
+                schema("idcaller", "type: object\nproperties:\n  w: {$ref: withid}\n  k: {type: integer, default: y}\nexamples:\n  - {w: {i: {name: 5}}}\n"),
+            ],
+        ];
+        let mut reported = 0;
+        for files in &cases {
+            reported += value_reports(files).len();
+        }
+        assert!(reported > 20, "{reported}");
+    }
+
+    /// Random webs of schemas that reference each other, some broken, with right and wrong
+    /// examples: the same report as the validators of their own gave.
+    #[test]
+    fn value_checks_agree_with_standalone_validators_on_random_webs() {
+        let mut seed: u64 = 0x5eed_1234_abcd_0001;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for _ in 0..12 {
+            let count = 3 + next(8) as usize;
+            let mut files = Vec::new();
+            for k in 0..count {
+                let mut text = String::from("type: object\nproperties:\n");
+                for f in 0..1 + next(3) {
+                    let prop = match next(7) {
+                        0 | 1 => format!("{{$ref: s{}}}", next(count as u64)),
+                        2 => "{type: string, pattern: \"^[a-z]+$\", default: Ab}".to_string(),
+                        3 => "{type: integer, minimum: 2, default: 1}".to_string(),
+                        4 => format!("{{type: array, items: {{$ref: s{}}}}}", next(count as u64)),
+                        5 => {
+                            "{type: [string, \"null\"], enum: [a, b, null], default: c}".to_string()
+                        }
+                        _ => "{type: object, properties: {z: {type: boolean, default: 0}}}"
+                            .to_string(),
+                    };
+                    text.push_str(&format!("  f{f}: {prop}\n"));
+                }
+                match next(10) {
+                    0 => text.push_str("  broken: {type: string, pattern: \"(\"}\n"),
+                    1 => text.push_str("  lost: {$ref: missing}\n"),
+                    _ => {}
+                }
+                text.push_str("examples:\n");
+                for _ in 0..1 + next(2) {
+                    let value = match next(5) {
+                        0 => "{f0: 1, f1: x, f2: [1]}",
+                        1 => "{f0: {f0: {f0: true}}, f1: []}",
+                        2 => "{}",
+                        3 => "{f0: abc, f1: 3, f2: {z: 1}}",
+                        _ => "{f0: null, f1: {f1: [{}]}}",
+                    };
+                    text.push_str(&format!("  - {value}\n"));
+                }
+                files.push(schema(&format!("s{k}"), &text));
+            }
+            value_reports(&files);
+        }
+    }
 
     #[test]
     fn placeholders_are_found_in_order() {

@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::{Marker, TScalarStyle};
+use yaml_rust2::scanner::{Marker, ScanError, TScalarStyle};
 
 /// A position in a source file, 1-based line and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -141,29 +141,35 @@ pub const MAX_DEPTH: usize = 256;
 
 /// Parses YAML text into a located tree. Returns every duplicate key found, or the first syntax
 /// error (YAML parsing cannot go on past one).
+///
+/// Work is linear in the text: parsing stops at the first collection deeper than
+/// [`MAX_DEPTH`], so the rest of a deep file is never scanned (yaml-rust2's scanner spends time
+/// in proportion to the open levels on every token, and its own loader recurses once per level).
 pub fn parse(text: &str) -> Result<Node, Vec<ParseProblem>> {
     if let Some(problem) = tab_indentation(text) {
         return Err(vec![problem]);
     }
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
-    let scanner = parser
-        .load(&mut builder, false)
+    let scanner = load_first_document(&mut parser, &mut builder)
         .err()
-        .map(|err| ParseProblem {
-            pos: Pos::from_marker(err.marker()),
-            message: if err.info().contains("recursion limit") {
-                format!("nesting deeper than {MAX_DEPTH} levels")
-            } else {
-                format!("invalid YAML: {}", err.info())
-            },
+        .map(|err| {
+            let problem = ParseProblem {
+                pos: Pos::from_marker(err.marker()),
+                message: if err.info().contains("recursion limit") {
+                    format!("nesting deeper than {MAX_DEPTH} levels")
+                } else {
+                    format!("invalid YAML: {}", err.info())
+                },
+            };
+            (problem, err.marker().index())
         });
-    if let Some(scanner) = scanner {
+    if let Some((scanner, at)) = scanner {
         // serde_yaml (libyaml) names the construct a syntax error is in ("while parsing a
         // flow sequence at line 9 column 13"); yaml-rust2 sometimes points closer to the cause
         // (an unclosed quote where it opens). On a syntax error both speak; the one that
         // points earlier wins. Valid text is parsed once.
-        return Err(vec![match libyaml_problem(text) {
+        return Err(vec![match libyaml_problem(libyaml_input(text, at)) {
             Some(libyaml) if libyaml.pos <= scanner.pos => libyaml,
             _ => scanner,
         }]);
@@ -175,6 +181,69 @@ pub fn parse(text: &str) -> Result<Node, Vec<ParseProblem>> {
         pos: Pos { line: 1, col: 1 },
         value: NodeValue::Null,
     }))
+}
+
+/// How far past yaml-rust2's error libyaml reads: beyond libyaml's lookahead (a simple key is
+/// given up after 1,024 characters), so that its verdict on everything up to that error is the
+/// one it gives on the whole text. Anything it finds at the cut lies past yaml-rust2's error,
+/// so it loses to that.
+const LIBYAML_MARGIN: usize = 4096;
+
+/// The text libyaml reads after yaml-rust2 failed at character `at`: up to [`LIBYAML_MARGIN`]
+/// characters past it. serde_yaml reads a whole document before it builds values, and libyaml
+/// has no depth limit: on the whole text it would read on through a deep part that yaml-rust2
+/// never reached, in time that grows with the nesting on every token, only for serde_yaml to
+/// drop its verdict ("recursion limit exceeded").
+fn libyaml_input(text: &str, at: usize) -> &str {
+    match text.char_indices().nth(at.saturating_add(LIBYAML_MARGIN)) {
+        Some((cut, _)) => &text[..cut],
+        None => text,
+    }
+}
+
+/// What yaml-rust2's `Parser::load` does for one document, without recursion (its loader
+/// calls itself once per level, so a deep file overflowed the stack), stopping as soon as the
+/// builder refuses the nesting.
+fn load_first_document(
+    parser: &mut Parser<std::str::Chars<'_>>,
+    builder: &mut Builder,
+) -> Result<(), ScanError> {
+    let (ev, mark) = parser.next_token()?;
+    if ev != Event::StreamStart {
+        return Err(ScanError::new(mark, "did not find expected <stream-start>"));
+    }
+    let (ev, mark) = parser.next_token()?;
+    match ev {
+        Event::StreamEnd => return Ok(()),
+        Event::DocumentStart => {}
+        _ => {
+            return Err(ScanError::new(
+                mark,
+                "did not find expected <document-start>",
+            ))
+        }
+    }
+    let mut open = 0usize;
+    loop {
+        let (ev, mark) = parser.next_token()?;
+        match ev {
+            Event::SequenceStart(..) | Event::MappingStart(..) => open += 1,
+            Event::SequenceEnd | Event::MappingEnd => open = open.saturating_sub(1),
+            // The parser ends a document only after its root node.
+            Event::DocumentEnd | Event::StreamEnd => return Ok(()),
+            _ => {}
+        }
+        builder.on_event(ev, mark);
+        if builder.too_deep {
+            return Ok(());
+        }
+        if open == 0 {
+            break;
+        }
+    }
+    // The document's end is read too: text after the root node is an error there.
+    parser.next_token()?;
+    Ok(())
 }
 
 /// Parses a JSON file quickly, without positions: every node is at [`Pos::UNKNOWN`]. The tree is
@@ -616,6 +685,102 @@ mod tests {
         assert_eq!(node.get("b").unwrap().to_json(), serde_json::json!(0));
         assert_eq!(node.get("c").unwrap().as_str(), Some("true"));
         assert_eq!(node.get("d").unwrap().to_json(), serde_json::json!(1.5));
+    }
+
+    fn too_deep(text: &str) -> Pos {
+        let problems = parse(text).unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(
+            problems[0].message,
+            format!("nesting deeper than {MAX_DEPTH} levels")
+        );
+        problems[0].pos
+    }
+
+    /// Deep nesting of every kind is refused where it passes the limit, however much more of
+    /// it follows: the parser stops there (it used to scan on, in time that grew with the
+    /// square of the depth, and its recursive loader overflowed the stack on block nesting).
+    #[test]
+    fn deep_nesting_is_refused_where_it_passes_the_limit() {
+        let levels = 100_000;
+        // Flow sequences inside a flow mapping.
+        let flow = format!("a: {{b: {}{}}}\n", "[".repeat(levels), "]".repeat(levels));
+        assert_eq!(too_deep(&flow).line, 1);
+        // Unclosed, as a file cut short would be.
+        assert_eq!(too_deep(&format!("a: {{b: {}", "[".repeat(levels))).line, 1);
+        // Flow mappings.
+        let maps = format!("{}1{}\n", "{a: ".repeat(levels), "}".repeat(levels));
+        assert_eq!(too_deep(&maps).line, 1);
+        // Compact block sequences: `- - - x`.
+        let block = format!("a:\n  {}x\n", "- ".repeat(levels));
+        assert_eq!(
+            too_deep(&block),
+            Pos {
+                line: 2,
+                col: 3 + 2 * (MAX_DEPTH - 1)
+            }
+        );
+        // Block mappings, one more space of indentation per level.
+        let mut indent = String::new();
+        for i in 0..2_000 {
+            indent.push_str(&format!("{}k{i}:\n", " ".repeat(i)));
+        }
+        indent.push_str(&format!("{}v\n", " ".repeat(2_000)));
+        assert_eq!(too_deep(&indent).line, MAX_DEPTH + 1);
+        // JSON: the quick reading leaves deep text to `parse`, which refuses it.
+        let json = format!("{{\"a\": {}{}}}", "[".repeat(levels), "]".repeat(levels));
+        assert!(parse_json(&json).is_none());
+        assert_eq!(too_deep(&json).line, 1);
+    }
+
+    /// As deep as the limit allows is accepted, in block and in flow style.
+    #[test]
+    fn nesting_up_to_the_limit_is_accepted() {
+        let block = format!("{}x\n", "- ".repeat(MAX_DEPTH));
+        let mut node = &parse(&block).unwrap();
+        let mut depth = 0;
+        while let NodeValue::Seq(items) = &node.value {
+            depth += 1;
+            node = &items[0];
+        }
+        assert_eq!(depth, MAX_DEPTH);
+        assert!(parse(&format!("{}x\n", "- ".repeat(MAX_DEPTH + 1))).is_err());
+        // yaml-rust2 counts flow levels in a byte: flow alone stops one level short.
+        let flow = format!(
+            "a: {}{}\n",
+            "[".repeat(MAX_DEPTH - 2),
+            "]".repeat(MAX_DEPTH - 2)
+        );
+        assert!(parse(&flow).is_ok());
+        let json = format!("{}{}", "[".repeat(MAX_DEPTH - 1), "]".repeat(MAX_DEPTH - 1));
+        assert!(parse(&json).is_ok());
+    }
+
+    /// A syntax error before a deep part is reported as it is without the deep part (libyaml,
+    /// which words it, reads only a little past yaml-rust2's error); text after the root node
+    /// is still an error.
+    #[test]
+    fn syntax_errors_before_deep_nesting_keep_their_message() {
+        for broken in [
+            "a: [1, 2\nb: 3\n",
+            "a: \"open\nb: 1\n",
+            "a:\n  - 1\n b: 2\n",
+            "a: {x: 1\nb: 2\n",
+        ] {
+            let alone = parse(broken).unwrap_err();
+            let deep = format!(
+                "{broken}c: {}{}\n",
+                "[".repeat(100_000),
+                "]".repeat(100_000)
+            );
+            assert_eq!(parse(&deep).unwrap_err(), alone, "{broken}");
+            assert!(alone[0].message.starts_with("invalid YAML"), "{alone:?}");
+        }
+        let trailing = parse("a: 1\n]\n").unwrap_err();
+        assert!(
+            trailing[0].message.starts_with("invalid YAML"),
+            "{trailing:?}"
+        );
     }
 
     #[test]

@@ -36,6 +36,12 @@ pub struct Args {
     /// Internal: write the synthetic spec of this many actions to the given folder and exit.
     #[arg(long, hide = true, num_args = 2, value_names = ["ACTIONS", "DIR"])]
     synth: Vec<String>,
+    /// Time the hostile-spec cases instead (load and validate only; see `BENCHMARKS.md`).
+    #[arg(long)]
+    safety: bool,
+    /// The hostile-spec cases to run with `--safety`.
+    #[arg(long, value_delimiter = ',', default_values_t = SAFETY_CASES.map(String::from))]
+    safety_cases: Vec<String>,
 }
 
 /// Runs the benchmark from the workspace root `root`.
@@ -45,6 +51,9 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
         return synth_workspace(root, Path::new(dir), n);
     }
     if let Some(case) = &args.case {
+        if let Some(case) = case.strip_prefix("safety:") {
+            return safety_child(case, args.runs);
+        }
         return child(root, case, args.runs, args.warm);
     }
     if cfg!(debug_assertions) && std::env::var_os("XTASK_BENCH_ALLOW_DEBUG").is_none() {
@@ -60,6 +69,9 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
             bail!("release bench failed");
         }
         return Ok(());
+    }
+    if args.safety {
+        return safety_parent(&args);
     }
     parent(root, &args)
 }
@@ -755,6 +767,273 @@ fn cargo_check(root: &Path) -> Result<()> {
         println!(
             "  {n:>5} actions: {:.1} s (cargo check --all-targets)",
             took.as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// `--safety`: hostile specs that must be checked (and accepted or refused) in linear time.
+
+/// The cases `--safety` runs by default: `refs:<n>` is `n` schemas that reference each other and
+/// carry examples; `<kind>:max` nests exactly as deep as the parser allows, `<kind>:8mib` as
+/// deep as fits in the largest file accepted, `<kind>:<n>` `n` levels (see [`deep_file`]).
+const SAFETY_CASES: [&str; 11] = [
+    "refs:3000",
+    "flow:max",
+    "flow:8mib",
+    "flowmap:8mib",
+    "wide:8mib",
+    "block:max",
+    "block:8mib",
+    "indent:max",
+    "indent:8mib",
+    "json:max",
+    "json:8mib",
+];
+
+/// Writes the spec of a safety case to `dir` (a workspace); returns whether it must be
+/// accepted.
+fn safety_workspace(dir: &Path, case: &str) -> Result<bool> {
+    let spec = dir.join("spec/bench");
+    std::fs::create_dir_all(spec.join("resources"))?;
+    std::fs::create_dir_all(spec.join("schemas"))?;
+    std::fs::write(spec.join("api.yaml"), api_yaml())?;
+    std::fs::write(spec.join("schemas/error.yaml"), ERROR_SCHEMA)?;
+    let (kind, size) = case
+        .split_once(':')
+        .with_context(|| format!("safety case `{case}` is not <kind>:<size>"))?;
+    if kind == "refs" {
+        let n: usize = size.parse().context("refs:<schemas>")?;
+        for k in 1..=n {
+            std::fs::write(spec.join(format!("schemas/s{k}.yaml")), web_schema(k, n))?;
+        }
+        return Ok(true);
+    }
+    let (name, text, accepted) = deep_file(kind, size)?;
+    std::fs::write(spec.join("schemas").join(name), text)?;
+    Ok(accepted)
+}
+
+/// Schema `s<k>` of `n`: it refers to the next one and to the one at half its number, so every
+/// schema reaches every other (a validator that copies what a schema reaches copies them all),
+/// and its example nests the next one.
+fn web_schema(k: usize, n: usize) -> String {
+    let id = |k: usize| format!("00000000-0000-4000-8000-{k:012}");
+    let mut text = format!(
+        "title: S{k}\ntype: object\nproperties:\n  id: {{type: string, format: uuid}}\n  name: {{type: string, minLength: 1}}\n"
+    );
+    if k < n {
+        let _ = writeln!(text, "  next: {{$ref: s{}}}", k + 1);
+    }
+    if k > 1 {
+        let _ = writeln!(text, "  parent: {{$ref: s{}}}", k / 2);
+    }
+    text.push_str("required: [id]\nexamples:\n");
+    if k < n {
+        let _ = writeln!(
+            text,
+            "  - {{id: {}, name: S{k}, next: {{id: {}}}}}",
+            id(k),
+            id(k + 1)
+        );
+    } else {
+        let _ = writeln!(text, "  - {{id: {}, name: S{k}}}", id(k));
+    }
+    text
+}
+
+/// A schema file whose example nests `size` levels deep (`max`: as deep as the parser allows,
+/// counting the file's own levels; `8mib`: as deep as fits in `sdkgen::load::MAX_FILE_BYTES`),
+/// and whether the spec must be accepted:
+///
+/// - `flow`: `[[[...]]]` inside a flow mapping (`- {b: [[[`);
+/// - `flowmap`: flow mappings `{a: {a: ...}}`;
+/// - `wide`: `flow` at the deepest level allowed, with `size` items (`8mib`: as many as fit)
+///   in the innermost list;
+/// - `block`: compact block sequences (`- - - x`);
+/// - `indent`: block mappings, one more space of indentation per level;
+/// - `json`: nested arrays in a `.json` schema file.
+fn deep_file(kind: &str, size: &str) -> Result<(&'static str, String, bool)> {
+    let max = sdkgen::yaml::MAX_DEPTH;
+    let limit = sdkgen::load::MAX_FILE_BYTES as usize;
+    // The levels the file itself adds (root mapping, `examples`, the example's own), and the
+    // bytes a level costs (for `indent`, the first level's; each adds one more). yaml-rust2
+    // counts flow levels in a byte, so a file of flow collections only (`json`) stops one
+    // level short of `MAX_DEPTH`.
+    let (outer, per_level) = match kind {
+        "flow" | "wide" => (3, 2),
+        "flowmap" => (2, 5),
+        "block" => (2, 2),
+        "indent" => (2, 7),
+        "json" => (4, 2),
+        _ => bail!("unknown safety case kind `{kind}`"),
+    };
+    let (levels, items) = match (kind, size) {
+        ("wide", "8mib") => (max - outer, (limit - 2048) / 2),
+        ("wide", n) => (max - outer, n.parse().context("wide:<items>")?),
+        (_, "max") => (max - outer, 0),
+        ("indent", "8mib") => {
+            // Level i costs its indentation (4 + i), a newline and `a<i>:`.
+            let (mut n, mut bytes) = (0, 128);
+            while bytes + per_level + n + n.to_string().len() < limit {
+                bytes += per_level + n + n.to_string().len();
+                n += 1;
+            }
+            (n, 0)
+        }
+        (_, "8mib") => ((limit - 128) / per_level, 0),
+        (_, n) => (
+            n.parse()
+                .context("safety case size: max, 8mib or a number")?,
+            0,
+        ),
+    };
+    let accepted = levels + outer <= max;
+    let head = "title: Deep\ndescription: An example nested deeply.\nexamples:\n  -";
+    let text = match kind {
+        "flow" | "wide" => format!(
+            "{head} {{b: {}{}{}}}\n",
+            "[".repeat(levels),
+            "1,".repeat(items),
+            "]".repeat(levels)
+        ),
+        "flowmap" => format!("{head} {}0{}\n", "{a: ".repeat(levels), "}".repeat(levels)),
+        "block" => format!("{head} {}x\n", "- ".repeat(levels)),
+        "indent" => {
+            let mut t = String::from(head);
+            for i in 0..levels {
+                let _ = write!(t, "\n{}a{i}:", " ".repeat(4 + i));
+            }
+            t.push_str(" 0\n");
+            t
+        }
+        _ => format!(
+            "{{\"title\": \"Deep\", \"examples\": [{{\"b\": {}{}}}]}}\n",
+            "[".repeat(levels),
+            "]".repeat(levels)
+        ),
+    };
+    let name = if kind == "json" {
+        "deep.json"
+    } else {
+        "deep.yaml"
+    };
+    if text.len() > limit {
+        bail!(
+            "safety case {kind}:{size} is {} bytes, over the file limit",
+            text.len()
+        );
+    }
+    Ok((name, text, accepted))
+}
+
+/// Runs one safety case in this process: load, validate and (if accepted) lower, `runs` times.
+fn safety_child(case: &str, runs: usize) -> Result<()> {
+    let tmp = tempfile::tempdir()?;
+    let accepted = safety_workspace(tmp.path(), case)?;
+    let bytes: u64 = walk_bytes(&tmp.path().join("spec"))?;
+    let (mut load, mut validate, mut lower, mut totals) = (vec![], vec![], vec![], vec![]);
+    let mut outcome = String::new();
+    for _ in 0..runs.max(1) {
+        let start = Instant::now();
+        let (loaded, mut diags) = sdkgen::load::load(tmp.path(), "spec/bench");
+        load.push(start.elapsed());
+        let t = Instant::now();
+        let loaded = loaded.context("the spec did not load")?;
+        diags.extend(sdkgen::validate::validate(&loaded.spec, &loaded.sources));
+        validate.push(t.elapsed());
+        let t = Instant::now();
+        if diags.is_empty() {
+            let ir = sdkgen::lower::lower(&loaded.spec);
+            std::hint::black_box(&ir);
+        }
+        lower.push(t.elapsed());
+        totals.push(start.elapsed());
+        outcome = match diags.first() {
+            None => "accepted".into(),
+            Some(d) => format!("refused: {}", d.to_string().replace('\n', " ")),
+        };
+        if diags.is_empty() != accepted {
+            bail!(
+                "safety case {case}: expected it to be {}, got {outcome}",
+                if accepted { "accepted" } else { "refused" }
+            );
+        }
+    }
+    println!(
+        "RESULT case=safety:{case} bytes={bytes} load={} validate={} lower={} total={} hwm_kib={}\nOUTCOME {outcome}",
+        median(&mut load).as_nanos(),
+        median(&mut validate).as_nanos(),
+        median(&mut lower).as_nanos(),
+        median(&mut totals).as_nanos(),
+        vm_hwm_kib()
+    );
+    Ok(())
+}
+
+fn walk_bytes(dir: &Path) -> Result<u64> {
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        n += if entry.file_type()?.is_dir() {
+            walk_bytes(&entry.path())?
+        } else {
+            entry.metadata()?.len()
+        };
+    }
+    Ok(n)
+}
+
+fn safety_parent(args: &Args) -> Result<()> {
+    println!("machine: {}", machine());
+    println!(
+        "median of {} runs per case, each case in its own process; load + validate (+ lower when accepted)\n",
+        args.runs
+    );
+    println!(
+        "{:<16} {:>10} {:>10} {:>10} {:>10} {:>10} {:>9}  outcome",
+        "case", "spec KiB", "load ms", "valid. ms", "lower ms", "total ms", "peak MiB"
+    );
+    for case in &args.safety_cases {
+        eprintln!("xtask bench: safety {case} ...");
+        let exe = std::env::current_exe()?;
+        let out = Command::new(exe)
+            .args(["bench", "--case", &format!("safety:{case}"), "--runs"])
+            .arg(args.runs.to_string())
+            .output()?;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let (Some(line), true) = (
+            stdout.lines().find_map(|l| l.strip_prefix("RESULT ")),
+            out.status.success(),
+        ) else {
+            println!(
+                "{case:<16} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+                    .trim()
+                    .replace('\n', " ")
+            );
+            continue;
+        };
+        let outcome = stdout
+            .lines()
+            .find_map(|l| l.strip_prefix("OUTCOME "))
+            .unwrap_or("");
+        let get = |k: &str| -> f64 {
+            line.split_whitespace()
+                .find_map(|kv| kv.strip_prefix(k)?.strip_prefix('='))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0.0)
+        };
+        let outcome: String = outcome.chars().take(90).collect();
+        println!(
+            "{case:<16} {:>10.0} {:>10.1} {:>10.1} {:>10.1} {:>10.1} {:>9.0}  {outcome}",
+            get("bytes") / 1024.0,
+            get("load") / 1e6,
+            get("validate") / 1e6,
+            get("lower") / 1e6,
+            get("total") / 1e6,
+            get("hwm_kib") / 1024.0,
         );
     }
     Ok(())
