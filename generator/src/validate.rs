@@ -1596,10 +1596,9 @@ type Route = Option<Value>;
 
 impl<'a> Document<'a> {
     fn new(spec: &'a Spec, sources: &'a [Source<'a>]) -> Self {
-        let wanted: HashMap<*const Value, usize> = sources
+        let wanted: HashSet<*const Value> = sources
             .iter()
-            .enumerate()
-            .map(|(i, s)| (std::ptr::from_ref(s.schema), i))
+            .map(|s| std::ptr::from_ref(s.schema))
             .collect();
         // Checks of the same object with and without its enum share the object's place.
         let mut found: HashMap<*const Value, (usize, String)> = HashMap::new();
@@ -1842,7 +1841,7 @@ impl<'a> Document<'a> {
 fn find_places(
     v: &Value,
     at: &mut String,
-    wanted: &HashMap<*const Value, usize>,
+    wanted: &HashSet<*const Value>,
     container: usize,
     found: &mut HashMap<*const Value, (usize, String)>,
 ) {
@@ -1850,7 +1849,7 @@ fn find_places(
     match v {
         Value::Object(map) => {
             let me = std::ptr::from_ref(v);
-            if wanted.contains_key(&me) {
+            if wanted.contains(&me) {
                 found.entry(me).or_insert_with(|| (container, at.clone()));
             }
             for (k, val) in map {
