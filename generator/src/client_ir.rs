@@ -902,16 +902,7 @@ fn minimal_instance(spec: &Spec, s: &Value, depth: usize) -> Value {
         }
         return Value::Object(merged);
     }
-    let ty = match s.get("type") {
-        Some(Value::String(t)) => t.as_str(),
-        Some(Value::Array(ts)) => ts
-            .iter()
-            .filter_map(Value::as_str)
-            .find(|t| *t != "null")
-            .unwrap_or("null"),
-        _ if s.get("properties").is_some() => "object",
-        _ => "",
-    };
+    let ty = crate::validate::sample_type(s);
     match ty {
         "object" => {
             let mut out = serde_json::Map::new();

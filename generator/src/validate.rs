@@ -1202,6 +1202,21 @@ pub enum Sample {
     Endless,
 }
 
+/// The JSON type the generated tests' smallest value of a schema takes: its first non-null
+/// type, `object` for a schema with properties and no type, else `""` (any).
+pub(crate) fn sample_type(s: &Value) -> &str {
+    match s.get("type") {
+        Some(Value::String(t)) => t.as_str(),
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| *t != "null")
+            .unwrap_or("null"),
+        _ if s.get("properties").is_some() => "object",
+        _ => "",
+    }
+}
+
 /// What `minimal_instance` builds a schema's smallest value from: a value of its own (with the
 /// number of values in it), or parts (each built this many times) plus values of its own.
 enum SampleShape<'a> {
@@ -1228,16 +1243,7 @@ fn sample_shape<'a>(s: &'a Value) -> SampleShape<'a> {
         }
         return SampleShape::Parts(parts.iter().map(|p| (p, 1)).collect(), 1);
     }
-    let ty = match s.get("type") {
-        Some(Value::String(t)) => t.as_str(),
-        Some(Value::Array(ts)) => ts
-            .iter()
-            .filter_map(Value::as_str)
-            .find(|t| *t != "null")
-            .unwrap_or("null"),
-        _ if s.get("properties").is_some() => "object",
-        _ => "",
-    };
+    let ty = sample_type(s);
     match ty {
         "object" => {
             let props = s.get("properties");
