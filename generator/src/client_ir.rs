@@ -716,11 +716,7 @@ fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
         let string_pages = optional
             .iter()
             .any(|p| p.field == page_field && p.store_ty == "String");
-        let required_fields: Vec<&str> = resolved
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
+        let required_fields: Vec<&str> = crate::validate::required_names(resolved).collect();
         let first_page = a
             .params
             .iter()
@@ -907,13 +903,7 @@ fn minimal_instance(spec: &Spec, s: &Value, depth: usize) -> Value {
         "object" => {
             let mut out = serde_json::Map::new();
             let props = s.get("properties");
-            for name in s
-                .get("required")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-            {
+            for name in crate::validate::required_names(s) {
                 let value = props
                     .and_then(|p| p.get(name))
                     .map_or(Value::Null, |p| minimal_instance(spec, p, depth + 1));

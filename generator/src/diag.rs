@@ -60,9 +60,7 @@ impl fmt::Display for Diagnostic {
 /// or bidirectional characters, which are written as escapes so that they cannot move the
 /// cursor, colour the terminal or reorder the line.
 fn shown(text: &str) -> std::borrow::Cow<'_, str> {
-    let unsafe_char = |c: char| {
-        c.is_control() || crate::text::is_bidi_control(c) || matches!(c, '\u{2028}' | '\u{2029}')
-    };
+    let unsafe_char = crate::text::breaks_a_line;
     if !text.contains(unsafe_char) {
         return std::borrow::Cow::Borrowed(text);
     }

@@ -625,7 +625,8 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) late_models: Vec<Model>,
 }
 
-fn types_of(s: &Value) -> Vec<&str> {
+/// The JSON-Schema types a schema names.
+pub(crate) fn types_of(s: &Value) -> Vec<&str> {
     match s.get("type") {
         Some(Value::String(t)) => vec![t.as_str()],
         Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
@@ -799,11 +800,7 @@ impl Lowerer<'_> {
         request: bool,
         schema_name: Option<&str>,
     ) {
-        let required: Vec<&str> = s
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
+        let required: Vec<&str> = crate::validate::required_names(s).collect();
         let mut scope = Scope::default();
         scope.claim("extra".into());
         let mut fields = Vec::new();

@@ -224,7 +224,8 @@ pub fn snake_part(name: &str) -> String {
         .to_string()
 }
 
-/// The snake-case base of a field name, without the raw prefix (for collision checks).
+/// The snake-case base of a name, without the raw prefix: a field's name for collision
+/// checks, a resource module's file name (`src/resources/<base>.rs`).
 pub fn field_base(name: &str) -> String {
     snake(name).trim_start_matches("r#").to_string()
 }

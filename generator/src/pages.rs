@@ -711,11 +711,7 @@ fn field_rows(spec: &Spec, schema: &Value, prefix: &str, depth: usize, out: &mut
     if depth > 8 {
         return;
     }
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
+    let required: Vec<&str> = crate::validate::required_names(schema).collect();
     if let Some(props) = schema.get("properties").and_then(Value::as_object) {
         for (name, p) in props {
             let full = format!("{prefix}{name}");

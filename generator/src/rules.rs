@@ -4,8 +4,6 @@
 
 use serde_json::Value;
 
-use crate::names;
-
 /// Longest resource, action or schema name: it becomes a file name and a Rust identifier.
 pub const MAX_NAME_LEN: usize = 100;
 
@@ -56,11 +54,6 @@ pub fn windows_reserved(stem: &str) -> bool {
         || ((lower.starts_with("com") || lower.starts_with("lpt"))
             && lower.len() == 4
             && lower.as_bytes()[3].is_ascii_digit())
-}
-
-/// The file name (without `.rs`) of a resource's module.
-pub fn module_file(resource: &str) -> String {
-    names::snake(resource).trim_start_matches("r#").to_string()
 }
 
 /// A server URL: `http(s)://host[:port][/path]`, nothing the client would misread when it
@@ -175,19 +168,10 @@ pub fn header_value_problem(value: &str) -> Option<String> {
     None
 }
 
-/// The JSON-Schema types a schema names.
-fn types_of(s: &Value) -> Vec<&str> {
-    match s.get("type") {
-        Some(Value::String(t)) => vec![t.as_str()],
-        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
-        _ => Vec::new(),
-    }
-}
-
 /// Whether values of the schema become a Rust integer (`i64`): `integer` with no `number`,
 /// and not an epoch (which keeps the JSON number as it is).
 pub fn is_rust_integer(s: &Value) -> bool {
-    let types = types_of(s);
+    let types = crate::lower::types_of(s);
     types.contains(&"integer") && !types.contains(&"number") && s.get("x-epoch").is_none()
 }
 

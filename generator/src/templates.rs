@@ -52,9 +52,10 @@ pub fn render_crate(
             lib: &ir.lib,
             resource,
         };
+        // The same file name the validator checks for collisions (`names::field_base`).
         let out = format!(
             "{root}/src/resources/{}.rs",
-            resource.module.trim_start_matches("r#")
+            crate::names::field_base(&resource.name)
         );
         render_value(
             tera,

@@ -28,6 +28,12 @@ pub fn is_bidi_control(c: char) -> bool {
     )
 }
 
+/// A character one line of text may not hold: a control character, a line or paragraph
+/// separator, or a bidirectional control.
+pub fn breaks_a_line(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') || is_bidi_control(c)
+}
+
 /// What a character is called in a message.
 fn describe(c: char) -> String {
     let name = match c {
@@ -46,14 +52,8 @@ fn describe(c: char) -> String {
 /// The first character `text` may not hold as `kind`, described for a message.
 pub fn problem(text: &str, kind: TextKind) -> Option<String> {
     let bad = text.chars().find(|&c| match kind {
-        TextKind::Line => {
-            c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') || is_bidi_control(c)
-        }
-        TextKind::Prose => {
-            (c.is_control() && c != '\n' && c != '\t')
-                || matches!(c, '\u{2028}' | '\u{2029}')
-                || is_bidi_control(c)
-        }
+        TextKind::Line => breaks_a_line(c),
+        TextKind::Prose => c != '\n' && c != '\t' && breaks_a_line(c),
         TextKind::Data => is_bidi_control(c),
     })?;
     let rule = match kind {

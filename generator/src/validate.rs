@@ -319,7 +319,7 @@ impl<'a> Validator<'a> {
                 self.push(&at, problem);
                 continue;
             }
-            let module = rules::module_file(&r.name);
+            let module = crate::names::field_base(&r.name);
             if module == "mod" {
                 self.push(&at, format!(
                     "resource `{}` would be the module file `src/resources/mod.rs`, which declares every resource; rename the resource",
@@ -945,16 +945,10 @@ impl<'a> Validator<'a> {
                     .enumerate()
                     .map(|(i, v)| (format!("schema.enum[{i}]"), v)),
             );
-            let mut problems = Vec::new();
             for (key, v) in values {
-                if let Some(text) = v.as_str() {
-                    if let Some(problem) = rules::header_value_problem(text) {
-                        problems.push((format!("{path}.{key}"), problem));
-                    }
+                if let Some(problem) = v.as_str().and_then(rules::header_value_problem) {
+                    self.push(&format!("{path}.{key}"), problem);
                 }
-            }
-            for (at, problem) in problems {
-                self.push(&at, problem);
             }
         }
         let relaxed = p.example_outside_enum.is_some();
@@ -1217,6 +1211,15 @@ pub(crate) fn sample_type(s: &Value) -> &str {
     }
 }
 
+/// The names a schema lists under `required`.
+pub(crate) fn required_names(s: &Value) -> impl Iterator<Item = &str> {
+    s.get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+}
+
 /// What `minimal_instance` builds a schema's smallest value from: a value of its own (with the
 /// number of values in it), or parts (each built this many times) plus values of its own.
 enum SampleShape<'a> {
@@ -1248,13 +1251,7 @@ fn sample_shape<'a>(s: &'a Value) -> SampleShape<'a> {
         "object" => {
             let props = s.get("properties");
             let (mut parts, mut own) = (Vec::new(), 1);
-            for name in s
-                .get("required")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-            {
+            for name in required_names(s) {
                 match props.and_then(|p| p.get(name)) {
                     Some(p) => parts.push((p, 1)),
                     None => own += 1,
@@ -1478,11 +1475,7 @@ fn hard_refs(s: &Value, out: &mut Vec<String>) {
     if let Some(Value::String(r)) = s.get("$ref") {
         out.push(r.clone());
     }
-    let required: Vec<&str> = s
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
+    let required: Vec<&str> = required_names(s).collect();
     if let Some(Value::Object(props)) = s.get("properties") {
         for (name, p) in props {
             let nullable =
