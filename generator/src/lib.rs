@@ -11,6 +11,7 @@ pub mod commands;
 pub mod diag;
 pub mod files;
 pub mod format;
+pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod markdown;
@@ -18,11 +19,16 @@ pub mod names;
 pub mod output;
 pub mod pages;
 pub mod par;
+pub mod path;
 pub mod render;
 pub mod rules;
+pub mod rust;
+pub mod schema;
 pub mod spec;
 pub mod templates;
+pub mod testdata;
 pub mod text;
+pub mod types;
 pub mod validate;
 pub mod yaml;
 
@@ -244,7 +250,7 @@ pub fn generate_with(
         return Err(Error::Spec(Diagnostics(problems)));
     }
     // Without problems every spec was lowered.
-    let specs: Vec<(spec::Spec, lower::CrateIr)> = lowered
+    let specs: Vec<(spec::Spec, ir::CrateIr)> = lowered
         .into_iter()
         .filter_map(|(spec, ir)| Some((spec, ir?)))
         .collect();

@@ -7,8 +7,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::client_ir::{ActionIr, ResourceIr};
-use crate::lower::CrateIr;
+use crate::ir::{ActionIr, CrateIr, ResourceIr};
 use crate::markdown::{self, cell, inline};
 use crate::render::{render_value, Batch, RenderError};
 use crate::spec::{Action, Param, Resource, Response, Spec};
@@ -192,7 +191,7 @@ fn value_text(v: &Value) -> String {
 }
 
 fn pretty(v: &Value) -> String {
-    crate::lower::example_text(v)
+    crate::testdata::example_text(v)
 }
 
 fn yn(b: bool) -> String {
@@ -393,9 +392,10 @@ fn rust_example(lib: &str, r: &ResourceIr, a: &ActionIr) -> String {
         .required
         .iter()
         .map(|p| {
-            p.example_expr
-                .clone()
-                .unwrap_or_else(|| "Default::default()".into())
+            p.example_expr.as_ref().map_or_else(
+                || "Default::default()".into(),
+                |e| crate::rust::value_expr(&e.ty, &e.value),
+            )
         })
         .collect();
     let mut lines = vec![
@@ -404,12 +404,13 @@ fn rust_example(lib: &str, r: &ResourceIr, a: &ActionIr) -> String {
     ];
     let mut tail = String::new();
     if let Some(b) = &a.body {
-        let ty = if b.ty.contains("::") {
-            b.ty.clone()
-        } else {
-            format!("{lib}::models::{}", b.ty)
+        let models_path = format!("{lib}::models::");
+        let place = crate::rust::Place {
+            root: lib,
+            models_path: &models_path,
         };
-        let json = b.example.clone().unwrap_or_else(|| "\"{}\"".into());
+        let ty = crate::rust::type_text(&b.ty, place);
+        let json = crate::rust::lit(b.example.as_ref().map_or("{}", |e| e.0.as_str()));
         lines.push(format!(
             "let body: {ty} = serde_json::from_str({json}).expect(\"a valid example\");"
         ));
@@ -425,7 +426,7 @@ fn rust_example(lib: &str, r: &ResourceIr, a: &ActionIr) -> String {
         a.fn_name,
         args.join(", ")
     );
-    if a.has_response_body {
+    if a.response.is_some() {
         lines.push(format!("let answer = {call}"));
         lines.push("println!(\"{answer:?}\");".into());
     } else {
@@ -711,7 +712,7 @@ fn field_rows(spec: &Spec, schema: &Value, prefix: &str, depth: usize, out: &mut
     if depth > 8 {
         return;
     }
-    let required: Vec<&str> = crate::validate::required_names(schema).collect();
+    let required: Vec<&str> = crate::schema::required_names(schema).collect();
     if let Some(props) = schema.get("properties").and_then(Value::as_object) {
         for (name, p) in props {
             let full = format!("{prefix}{name}");

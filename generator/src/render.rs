@@ -139,14 +139,14 @@ fn filter_lit(
     v: &tera::Value,
     _: &std::collections::HashMap<String, tera::Value>,
 ) -> tera::Result<tera::Value> {
-    Ok(tera::Value::String(crate::lower::lit(&arg_str(v))))
+    Ok(tera::Value::String(crate::rust::lit(&arg_str(v))))
 }
 
 fn filter_doc(
     v: &tera::Value,
     _: &std::collections::HashMap<String, tera::Value>,
 ) -> tera::Result<tera::Value> {
-    Ok(tera::Value::String(crate::lower::doc_attrs(&arg_str(v))))
+    Ok(tera::Value::String(crate::rust::doc_attrs(&arg_str(v))))
 }
 
 /// A TOML basic string: JSON string escaping is valid TOML.

@@ -171,7 +171,7 @@ pub fn header_value_problem(value: &str) -> Option<String> {
 /// Whether values of the schema become a Rust integer (`i64`): `integer` with no `number`,
 /// and not an epoch (which keeps the JSON number as it is).
 pub fn is_rust_integer(s: &Value) -> bool {
-    let types = crate::lower::types_of(s);
+    let types = crate::schema::types_of(s);
     types.contains(&"integer") && !types.contains(&"number") && s.get("x-epoch").is_none()
 }
 

@@ -1,13 +1,13 @@
 //! Which template renders which output file.
 
-use crate::lower::CrateIr;
+use crate::ir::CrateIr;
 use crate::render::{context, render_into, render_parallel, render_value, Batch, RenderError};
 use crate::spec::Spec;
 
 #[derive(serde::Serialize)]
 struct ResourceContext<'a> {
     lib: &'a str,
-    resource: &'a crate::client_ir::ResourceIr,
+    resource: &'a crate::ir::ResourceIr,
 }
 
 /// Renders every file of one API's crate.

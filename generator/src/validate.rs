@@ -8,7 +8,9 @@ use serde_json::{json, Value};
 
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::load::SourceMap;
+use crate::path::PathTemplate;
 use crate::rules;
+use crate::schema::{ref_targets, refs_in, required_names, resolve, sample_type};
 use crate::spec::{Param, ParamIn, Spec};
 
 /// Deepest a schema may nest (through properties, items and refs) before the generator refuses it.
@@ -104,79 +106,6 @@ fn rewrite_refs(v: &Value) -> Value {
 
 fn pointer_escape(s: &str) -> String {
     s.replace('~', "~0").replace('/', "~1")
-}
-
-/// All `$ref` targets in a schema, with the spec path of each.
-pub fn refs_in(schema: &Value, path: &str, out: &mut Vec<(String, String)>) {
-    walk_refs(schema, &mut path.to_string(), &mut |name, at| {
-        out.push((name.to_string(), at.to_string()));
-    });
-}
-
-/// The schema a `$ref` chain ends at (`s` itself when it is no ref), however long the chain. A
-/// missing target ends the chain where it is; a chain that runs into a cycle (refused by the
-/// checks, see `alias_cycles`) ends at a schema of the cycle.
-pub fn resolve<'a>(spec: &'a Spec, s: &'a Value) -> &'a Value {
-    let next = |v: &'a Value| {
-        v.get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|n| spec.schemas.get(n))
-    };
-    // Two walkers, one twice as fast: the fast one finds the end, or meets the slow one in a
-    // cycle, in steps proportional to the chain; nothing is allocated.
-    let (mut slow, mut fast) = (s, s);
-    loop {
-        let Some(one) = next(fast) else { return fast };
-        let Some(two) = next(one) else { return one };
-        fast = two;
-        slow = next(slow).unwrap_or(slow);
-        if std::ptr::eq(slow, fast) {
-            return fast;
-        }
-    }
-}
-
-/// All `$ref` targets in a schema, without their paths.
-pub fn ref_targets(schema: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    walk_refs(schema, &mut String::new(), &mut |name, _| {
-        out.push(name.to_string());
-    });
-    out
-}
-
-/// Calls `found(target, path)` for every `$ref` in a schema. `at` is the path so far; it grows
-/// and shrinks in place, so a path is written out only for a ref.
-fn walk_refs(schema: &Value, at: &mut String, found: &mut impl FnMut(&str, &str)) {
-    let len = at.len();
-    match schema {
-        Value::Object(map) => {
-            for (k, v) in map {
-                if matches!(k.as_str(), "examples" | "default" | "enum" | "const") {
-                    continue;
-                }
-                at.push('.');
-                at.push_str(k);
-                if k == "$ref" {
-                    if let Value::String(name) = v {
-                        found(name, at);
-                    }
-                } else {
-                    walk_refs(v, at, found);
-                }
-                at.truncate(len);
-            }
-        }
-        Value::Array(items) => {
-            for (i, it) in items.iter().enumerate() {
-                use std::fmt::Write as _;
-                let _ = write!(at, "[{i}]");
-                walk_refs(it, at, found);
-                at.truncate(len);
-            }
-        }
-        _ => {}
-    }
 }
 
 impl<'a> Validator<'a> {
@@ -622,7 +551,8 @@ impl<'a> Validator<'a> {
                     );
                 }
                 let template = format!("{}{}", r.path, a.path);
-                let parsed = placeholders(&template);
+                let parsed = PathTemplate::parse(&template)
+                    .map(|t| t.params().map(str::to_string).collect::<Vec<_>>());
                 let template_ok = parsed.is_ok();
                 let placeholders = match parsed {
                     Ok(p) => p,
@@ -825,7 +755,7 @@ impl<'a> Validator<'a> {
     }
 
     /// Where the spec gives no example, the generated tests send and answer the smallest value
-    /// of the schema (`client_ir::minimal_instance`): a body, the success answer (and its first
+    /// of the schema (`testdata::minimal_instance`): a body, the success answer (and its first
     /// page item), each error body. One that contains itself, nests deeper than
     /// [`MAX_SCHEMA_DEPTH`] levels or holds more than [`MAX_SAMPLE_VALUES`] values cannot be
     /// written into a test: refused, at the schema, with the way out.
@@ -1181,7 +1111,7 @@ fn regex_check(pattern: &str) -> Result<(), String> {
 /// Most values the smallest value of a schema may hold (see `Validator::test_values`).
 pub const MAX_SAMPLE_VALUES: usize = 100_000;
 
-/// The smallest value of a schema that `client_ir::minimal_instance` builds: how deep its
+/// The smallest value of a schema that `testdata::minimal_instance` builds: how deep its
 /// building goes and how many values it holds, or that it never ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sample {
@@ -1196,30 +1126,6 @@ pub enum Sample {
     Endless,
 }
 
-/// The JSON type the generated tests' smallest value of a schema takes: its first non-null
-/// type, `object` for a schema with properties and no type, else `""` (any).
-pub(crate) fn sample_type(s: &Value) -> &str {
-    match s.get("type") {
-        Some(Value::String(t)) => t.as_str(),
-        Some(Value::Array(ts)) => ts
-            .iter()
-            .filter_map(Value::as_str)
-            .find(|t| *t != "null")
-            .unwrap_or("null"),
-        _ if s.get("properties").is_some() => "object",
-        _ => "",
-    }
-}
-
-/// The names a schema lists under `required`.
-pub(crate) fn required_names(s: &Value) -> impl Iterator<Item = &str> {
-    s.get("required")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-}
-
 /// What `minimal_instance` builds a schema's smallest value from: a value of its own (with the
 /// number of values in it), or parts (each built this many times) plus values of its own.
 enum SampleShape<'a> {
@@ -1227,7 +1133,7 @@ enum SampleShape<'a> {
     Parts(Vec<(&'a Value, usize)>, usize),
 }
 
-/// The shape of `s` (a resolved schema), as `client_ir::minimal_instance` reads it.
+/// The shape of `s` (a resolved schema), as `testdata::minimal_instance` reads it.
 fn sample_shape<'a>(s: &'a Value) -> SampleShape<'a> {
     let first = |key: &str| s.get(key).and_then(Value::as_array).and_then(|a| a.first());
     if let Some(v) = first("examples")
@@ -1490,34 +1396,6 @@ fn hard_refs(s: &Value, out: &mut Vec<String>) {
             hard_refs(it, out);
         }
     }
-}
-
-/// The `{name}` placeholders of a path template, in order; unbalanced braces are an error.
-pub fn placeholders(template: &str) -> Result<Vec<String>, String> {
-    let mut out = Vec::new();
-    let mut rest = template;
-    while let Some(open) = rest.find(['{', '}']) {
-        if rest.as_bytes()[open] == b'}' {
-            return Err("`}` without a matching `{`".into());
-        }
-        let after = &rest[open + 1..];
-        let close = after.find('}').ok_or("`{` without a matching `}`")?;
-        let name = &after[..close];
-        if name.contains('{') {
-            return Err("`{` without a matching `}`".into());
-        }
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(format!(
-                "`{{{name}}}` is not a placeholder name (letters, digits and `_`)"
-            ));
-        }
-        if out.iter().any(|n| n == name) {
-            return Err(format!("`{{{name}}}` appears twice"));
-        }
-        out.push(name.to_string());
-        rest = &after[close + 1..];
-    }
-    Ok(out)
 }
 
 fn is_token(s: &str) -> bool {
@@ -2236,14 +2114,5 @@ mod tests {
             }
             value_reports(&files);
         }
-    }
-
-    #[test]
-    fn placeholders_are_found_in_order() {
-        assert_eq!(placeholders("/a/{x}/b/{y_z}").unwrap(), vec!["x", "y_z"]);
-        assert!(placeholders("/a/{x").is_err());
-        assert!(placeholders("/a/x}").is_err());
-        assert!(placeholders("/a/{}").is_err());
-        assert!(placeholders("/a/{x}/{x}").is_err());
     }
 }

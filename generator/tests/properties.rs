@@ -2,9 +2,9 @@
 //! doc comments, string literals and markdown table cells.
 
 use proptest::prelude::*;
-use sdkgen::lower::{doc_attrs, lit};
 use sdkgen::markdown::cell;
 use sdkgen::names::{camel, shouty, snake, Scope};
+use sdkgen::rust::{doc_attrs, lit};
 
 fn is_ident(s: &str) -> bool {
     syn::parse_str::<syn::Ident>(s).is_ok()
@@ -72,7 +72,7 @@ proptest! {
                 }
             }
         }
-        let expected: Vec<String> = text.trim().lines().map(sdkgen::lower::doc_line).collect();
+        let expected: Vec<String> = text.trim().lines().map(sdkgen::rust::doc_line).collect();
         for line in &lines {
             prop_assert!(!line.starts_with("    ") && !line.contains("```"), "{line:?} would be a code block");
         }

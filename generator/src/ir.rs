@@ -1,0 +1,505 @@
+//! The IR: what lowering decides about a crate, as data. Names are Rust names already; types,
+//! serde behaviour, parameters, paths and texts are enums and structs. No Rust source text is
+//! held here: [`crate::rust`] writes it when a template context is built, which is the only
+//! way templates see the IR.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::path::PathTemplate;
+use crate::spec::ParamIn;
+
+/// A Rust type, as lowering decided it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TypeRef {
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i64`.
+    I64,
+    /// `f64`.
+    F64,
+    /// A date-time in UTC (chrono).
+    DateTime,
+    /// A UUID.
+    Uuid,
+    /// The runtime's `Secret` (a string `Debug` does not show).
+    Secret,
+    /// The runtime's `EpochSeconds`.
+    EpochSeconds,
+    /// Any JSON value.
+    Json,
+    /// A JSON object of any values.
+    JsonObject,
+    /// A generated type, by its name in the scope where it is used.
+    Model(String),
+    /// A list.
+    Vec(Box<TypeRef>),
+    /// A map from string keys, sorted.
+    Map(Box<TypeRef>),
+    /// A boxed value (a type that leads back to itself, or a large union alternative).
+    Boxed(Box<TypeRef>),
+    /// An optional value.
+    Option(Box<TypeRef>),
+    /// The runtime's `Nullable` (null kept apart from absent).
+    Nullable(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// `Vec<inner>`.
+    pub fn vec(inner: TypeRef) -> TypeRef {
+        TypeRef::Vec(Box::new(inner))
+    }
+
+    /// `Option<inner>`.
+    pub fn option(inner: TypeRef) -> TypeRef {
+        TypeRef::Option(Box::new(inner))
+    }
+
+    /// The generated type a value of this type holds inline (`Foo`, `Option<Foo>`,
+    /// `Option<Nullable<Foo>>`): those count towards rustc's layout recursion.
+    pub fn inline_model(&self) -> Option<&str> {
+        match self {
+            TypeRef::Model(name) => Some(name),
+            TypeRef::Option(inner) | TypeRef::Nullable(inner) => inner.inline_model(),
+            _ => None,
+        }
+    }
+
+    /// Whether a value is at most a pointer or two wide, so that an enum holding it needs no
+    /// box to stay small: strings, collections, JSON values, scalars and boxes.
+    pub fn is_small(&self) -> bool {
+        !matches!(
+            self,
+            TypeRef::Model(_) | TypeRef::Option(_) | TypeRef::Nullable(_)
+        )
+    }
+
+    /// Whether this is a plain scalar (string, boolean or number) that needs no import.
+    pub fn is_plain(&self) -> bool {
+        matches!(
+            self,
+            TypeRef::String | TypeRef::Bool | TypeRef::I64 | TypeRef::F64
+        )
+    }
+}
+
+/// Spec text that becomes Rust string literal (a name on the wire, a URL, a JSON example).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Lit(pub String);
+
+/// Spec prose for rustdoc, written as `#[doc = "..."]` lines (escaped so that it stays prose).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Doc(pub String);
+
+/// Spec prose for a crate's own rustdoc, written as `#![doc = "..."]` lines.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct InnerDoc(pub String);
+
+/// Spec prose for rustdoc as one Rust string literal (lines joined by `\n`), for macros that
+/// take a doc string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocLit(pub String);
+
+/// A value of a type, written as a Rust expression in the generated tests.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueExpr {
+    /// The type the expression must have.
+    pub ty: TypeRef,
+    /// The value.
+    pub value: Value,
+}
+
+/// A type as code outside the crate writes it (the crate's tests and doc examples): runtime
+/// types through the library name, generated types as they are (imported by a glob).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutsideType {
+    /// The library name.
+    pub lib: String,
+    /// The type.
+    pub ty: TypeRef,
+}
+
+/// The whole crate, as templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CrateIr {
+    /// API short name (`losant`).
+    pub api: String,
+    /// Package name (`losant-sdk`).
+    pub package: String,
+    /// Library name (`losant_sdk`).
+    pub lib: String,
+    /// Crate version.
+    pub version: String,
+    /// API title.
+    pub title: String,
+    /// The crate's documentation.
+    pub description: InnerDoc,
+    /// Vendor API version.
+    pub api_version: String,
+    /// The spec folder (`spec/losant`).
+    pub source: String,
+    /// Models in name-sorted order.
+    pub models: Vec<Model>,
+    /// Example round-trip cases for the generated tests.
+    pub examples: Vec<ExampleCase>,
+    /// Whether any field is optional and nullable (read through `support::present`).
+    pub uses_present: bool,
+    /// A `recursion_limit` for crates whose types nest deeper than rustc's default allows.
+    pub recursion_limit: Option<usize>,
+    /// Structs to probe with an unknown field.
+    pub unknown_fields: Vec<FieldProbe>,
+    /// Enums to probe with an unknown value.
+    pub enums: Vec<ValueProbe>,
+    /// Resource clients.
+    pub resources: Vec<ResourceIr>,
+    /// API-wide client facts.
+    pub client: ClientIr,
+}
+
+/// One generated type.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Model {
+    /// A struct; unknown fields are kept in its `extra` map.
+    Struct {
+        /// Type name.
+        name: String,
+        /// Documentation.
+        doc: Doc,
+        /// Fields.
+        fields: Vec<FieldIr>,
+        /// Whether the struct carries `#[serde(rename_all = "camelCase")]`, so that only the
+        /// fields whose wire name differs from that rule carry a `rename`.
+        rename_camel: bool,
+    },
+    /// An open enum of string values.
+    Enum {
+        /// Type name.
+        name: String,
+        /// Documentation.
+        doc: Doc,
+        /// Variants.
+        variants: Vec<VariantIr>,
+    },
+    /// A string newtype with one constant per known value.
+    StringConsts {
+        /// Type name.
+        name: String,
+        /// Documentation.
+        doc: Doc,
+        /// Constants.
+        variants: Vec<VariantIr>,
+    },
+    /// An untagged union of alternatives, with a raw catch-all.
+    Union {
+        /// Type name.
+        name: String,
+        /// Documentation.
+        doc: Doc,
+        /// Alternatives.
+        variants: Vec<UnionVariant>,
+    },
+    /// A type alias (arrays at top level, plain values).
+    Alias {
+        /// Type name.
+        name: String,
+        /// Documentation.
+        doc: Doc,
+        /// Target type.
+        target: TypeRef,
+    },
+}
+
+impl Model {
+    /// The type's name.
+    pub fn name(&self) -> &str {
+        match self {
+            Model::Struct { name, .. }
+            | Model::Enum { name, .. }
+            | Model::StringConsts { name, .. }
+            | Model::Union { name, .. }
+            | Model::Alias { name, .. } => name,
+        }
+    }
+}
+
+/// A struct field.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldIr {
+    /// Rust name (raw if a keyword).
+    pub name: String,
+    /// Full Rust type.
+    pub ty: TypeRef,
+    /// Documentation.
+    pub doc: Doc,
+    /// How serde reads and writes it.
+    pub serde: FieldSerde,
+}
+
+/// How serde reads and writes a field: the contents of its `#[serde(...)]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldSerde {
+    /// The wire name, where the struct's `rename_all` does not give it.
+    pub rename: Option<String>,
+    /// The field may be absent: absent reads as `None`, and `None` is not written.
+    pub optional: bool,
+    /// The field may be absent or null, and the two stay apart (read through
+    /// `support::present`). Implies `optional`.
+    pub keeps_null: bool,
+}
+
+/// An enum variant or a constant.
+#[derive(Debug, Clone, Serialize)]
+pub struct VariantIr {
+    /// Rust name.
+    pub name: String,
+    /// Wire value.
+    pub wire: Lit,
+    /// Documentation.
+    pub doc: Doc,
+}
+
+/// A union alternative.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnionVariant {
+    /// Variant name.
+    pub name: String,
+    /// Payload type.
+    pub ty: TypeRef,
+    /// Documentation.
+    pub doc: Doc,
+}
+
+/// One example to round-trip in the generated tests.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExampleCase {
+    /// Test function name.
+    pub test: String,
+    /// The example's type.
+    pub ty: OutsideType,
+    /// JSON text.
+    pub json: Lit,
+    /// Where the example is in the spec.
+    pub origin: Lit,
+    /// Secret values inside the example that `Debug` must not show.
+    pub secrets: Vec<Lit>,
+}
+
+/// A struct to probe with a field it does not know.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldProbe {
+    /// Test function name.
+    pub test: String,
+    /// The struct.
+    pub ty: String,
+    /// A JSON object of the type.
+    pub json: Lit,
+}
+
+/// An enum to probe with a value it does not know.
+#[derive(Debug, Clone, Serialize)]
+pub struct ValueProbe {
+    /// Test function name.
+    pub test: String,
+    /// The enum.
+    pub ty: String,
+}
+
+/// API-wide client facts.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClientIr {
+    /// Servers.
+    pub servers: Vec<ServerIr>,
+    /// The default server's variant.
+    pub default_server: String,
+    /// Auth header name.
+    pub auth_header: Lit,
+    /// Auth prefix, with its trailing space (`"Bearer "`).
+    pub auth_prefix: Lit,
+    /// Auth documentation.
+    pub auth_doc: Doc,
+    /// Headers sent with every request: (name, value).
+    pub headers: Vec<(Lit, Lit)>,
+    /// The API-wide parameters kept in the runtime's shared `Globals` (empty if they are not
+    /// shared; see `client_ir::share_globals`).
+    pub globals: Vec<ParamIr>,
+}
+
+/// A server.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServerIr {
+    /// Enum variant.
+    pub variant: String,
+    /// URL.
+    pub url: Lit,
+    /// Documentation.
+    pub doc: Doc,
+    /// Display name.
+    pub name: Lit,
+}
+
+/// A resource handle.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResourceIr {
+    /// Vendor name (`applicationApiToken`).
+    pub name: String,
+    /// Module name.
+    pub module: String,
+    /// Handle type.
+    pub handle: String,
+    /// Accessor on `Client`.
+    pub accessor: String,
+    /// Title.
+    pub title: String,
+    /// Documentation of the accessor on `Client`.
+    pub accessor_doc: Doc,
+    /// Documentation of the handle.
+    pub doc: Doc,
+    /// Actions.
+    pub actions: Vec<ActionIr>,
+    /// Types local to the module (parameter enums).
+    pub models: Vec<Model>,
+    /// A plain snake-case word for test names.
+    pub test_id: String,
+}
+
+/// An action.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionIr {
+    /// Vendor name.
+    pub name: String,
+    /// Method on the handle.
+    pub fn_name: String,
+    /// Request builder type.
+    pub request: String,
+    /// Documentation.
+    pub doc: Doc,
+    /// HTTP method, upper case.
+    pub method: String,
+    /// The full path template (base path, resource path, action path).
+    pub path: PathTemplate,
+    /// Required parameters (arguments of the method).
+    pub required: Vec<ParamIr>,
+    /// Optional parameters (builder methods).
+    pub optional: Vec<ParamIr>,
+    /// The body, if any.
+    pub body: Option<BodyIr>,
+    /// The success answer's type, if it has a body.
+    pub response: Option<TypeRef>,
+    /// Pagination, if any.
+    pub page: Option<PageIr>,
+    /// Whether the API-wide parameters of this action live in the shared `Globals`.
+    pub shared_globals: bool,
+    /// Test data.
+    pub test: ActionTest,
+    /// A plain snake-case word for test names.
+    pub test_id: String,
+}
+
+/// A parameter.
+#[derive(Debug, Clone, Serialize)]
+pub struct ParamIr {
+    /// Field / argument name.
+    pub field: String,
+    /// Wire name.
+    pub wire: Lit,
+    /// Where it goes.
+    pub location: ParamIn,
+    /// Stored type.
+    pub store_ty: TypeRef,
+    /// Whether the argument takes `impl Into<store_ty>`.
+    pub into: bool,
+    /// Documentation.
+    pub doc: Doc,
+    /// The same documentation as one Rust string literal.
+    pub doc_text: DocLit,
+    /// Whether this is an API-wide parameter (one every action accepts).
+    pub global: bool,
+    /// Whether this API-wide parameter lives in the shared `Globals` of the runtime rather
+    /// than in a field of its own (see `client_ir::share_globals`).
+    pub shared: bool,
+    /// Sent when the caller sets nothing (API-wide parameters with a default).
+    pub always: Option<Lit>,
+    /// The example value (for tests), if the spec has one.
+    pub example_expr: Option<ValueExpr>,
+    /// The example as it goes on the wire, if any.
+    pub example_wire: Option<Lit>,
+    /// The example percent-encoded as a path segment, if any.
+    pub example_segment: Option<Lit>,
+}
+
+/// A request body.
+#[derive(Debug, Clone, Serialize)]
+pub struct BodyIr {
+    /// Type.
+    pub ty: TypeRef,
+    /// Whether it is an argument (required) or a builder method.
+    pub required: bool,
+    /// Documentation.
+    pub doc: Doc,
+    /// Example JSON for tests and doc examples.
+    pub example: Option<Lit>,
+}
+
+/// Pagination facts.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageIr {
+    /// Response field with the items.
+    pub items: String,
+    /// Response field with the total count.
+    pub total: String,
+    /// Item type.
+    pub item_ty: TypeRef,
+    /// `page` parameter field.
+    pub page_field: String,
+    /// `perPage` parameter field.
+    pub per_page_field: String,
+    /// Whether the `page` parameter takes strings.
+    pub string_pages: bool,
+    /// Whether the `perPage` parameter takes strings.
+    pub string_per_page: bool,
+    /// Whether the items field is optional in the response.
+    pub items_optional: bool,
+    /// Whether the total field is optional in the response.
+    pub total_optional: bool,
+    /// The first page number (the `page` default, else 0).
+    pub first_page: u64,
+    /// Wire names of the items and total fields and the page parameters.
+    pub items_wire: Lit,
+    /// See `items_wire`.
+    pub total_wire: Lit,
+    /// See `items_wire`.
+    pub page_wire: Lit,
+    /// See `items_wire`.
+    pub per_page_wire: Lit,
+}
+
+/// What the generated test of an action sends and expects.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionTest {
+    /// The exact request path expected.
+    pub path: Lit,
+    /// Expected query pairs.
+    pub query: Vec<(Lit, Lit)>,
+    /// Success status.
+    pub status: u16,
+    /// Success body example (JSON), if any.
+    pub response: Option<Lit>,
+    /// Documented errors.
+    pub errors: Vec<ErrorCase>,
+}
+
+/// A documented error for the tests.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorCase {
+    /// Status.
+    pub status: u16,
+    /// `ErrorKind` variant.
+    pub kind: &'static str,
+    /// Body JSON.
+    pub body: Lit,
+    /// Message the error must carry, if the body has one.
+    pub message: Option<Lit>,
+}

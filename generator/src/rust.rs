@@ -1,0 +1,376 @@
+//! Rust source text of IR values: the one place the generator writes Rust text. Each IR leaf
+//! (types, literals, docs, serde attributes, test values, path templates) serializes into a
+//! template context as the text it stands for, so templates arrange text that is already
+//! escaped and never build it themselves.
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::Value;
+
+use crate::ir::{Doc, DocLit, FieldSerde, InnerDoc, Lit, OutsideType, TypeRef, ValueExpr};
+use crate::path::{PathPart, PathTemplate};
+use crate::spec::ParamIn;
+
+/// A Rust string literal (quoted and escaped) for `text`.
+pub fn lit(text: &str) -> String {
+    // ASCII is escaped here exactly as proc-macro2 escapes it (`char::escape_debug`, quotes
+    // kept); only other text, where Unicode rules decide, goes through proc-macro2.
+    if !text
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) || matches!(b, b'\n' | b'\r' | b'\t'))
+    {
+        return proc_macro2::Literal::string(text).to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `#[doc = "..."]` lines for a text, one attribute per line, so any text is a valid doc.
+/// Spec text is prose, never code: fences are escaped and lines unindented, so that rustdoc
+/// never takes vendor text for a doctest.
+pub fn doc_attrs(text: &str) -> String {
+    doc_attrs_with(text, "#[doc = ")
+}
+
+fn doc_attrs_with(text: &str, open: &str) -> String {
+    let text = text.trim();
+    if text.is_empty() {
+        return String::new();
+    }
+    text.lines()
+        .map(|l| format!("{open}{}]\n", lit(&format!(" {}", doc_line(l)))))
+        .collect()
+}
+
+/// Spec text as one rustdoc string: each line as [`doc_attrs`] writes it, joined by `\n`.
+pub fn doc_text(text: &str) -> String {
+    text.trim()
+        .lines()
+        .map(|l| format!(" {}", doc_line(l)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// One line of spec text as it appears in rustdoc (markdown): unindented, so that it cannot
+/// be an indented code block; fences escaped, so that it cannot open one (rustdoc would
+/// compile either as a doctest); and outside code spans, `<`, `>`, `[` and `]` escaped, so
+/// that it adds no HTML and no link (nor a broken intra-doc link warning).
+pub fn doc_line(line: &str) -> String {
+    let line = line.trim();
+    // Most lines have nothing to escape.
+    if !line.contains(['`', '~', '<', '>', '[', ']']) {
+        return line.to_string();
+    }
+    let ticks = line.matches('`').count();
+    let mut out = String::with_capacity(line.len() + 8);
+    let (mut inside, mut seen) = (false, 0);
+    for c in line.chars() {
+        if c == '`' {
+            seen += 1;
+            // An unmatched last backtick is a literal one: the text after it is outside.
+            if inside || seen < ticks {
+                inside = !inside;
+            }
+            out.push(c);
+            continue;
+        }
+        match c {
+            '<' if !inside => out.push_str("&lt;"),
+            '>' if !inside => out.push_str("&gt;"),
+            '[' | ']' if !inside => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    if out.contains("```") || out.contains("~~~") {
+        out = out.replace("```", "\\`\\`\\`").replace("~~~", "\\~\\~\\~");
+    }
+    out
+}
+
+/// Where a type is written: inside the crate, or outside it (its tests and doc examples),
+/// where the runtime's types are reached through the library name and generated types through
+/// `models_path` (empty where they are imported by a glob).
+#[derive(Debug, Clone, Copy)]
+pub struct Place<'a> {
+    /// `crate`, or the library name.
+    pub root: &'a str,
+    /// Prefix of a generated type's name.
+    pub models_path: &'a str,
+}
+
+impl Place<'static> {
+    /// Inside the crate.
+    pub const INSIDE: Place<'static> = Place {
+        root: "crate",
+        models_path: "",
+    };
+}
+
+/// The Rust text of a type.
+pub fn type_text(ty: &TypeRef, place: Place<'_>) -> String {
+    let mut out = String::new();
+    write_type(ty, place, &mut out);
+    out
+}
+
+fn write_type(ty: &TypeRef, place: Place<'_>, out: &mut String) {
+    let wrap = |open: &str, inner: &TypeRef, out: &mut String| {
+        out.push_str(open);
+        write_type(inner, place, out);
+        out.push('>');
+    };
+    match ty {
+        TypeRef::String => out.push_str("String"),
+        TypeRef::Bool => out.push_str("bool"),
+        TypeRef::I64 => out.push_str("i64"),
+        TypeRef::F64 => out.push_str("f64"),
+        TypeRef::DateTime => out.push_str("chrono::DateTime<chrono::Utc>"),
+        TypeRef::Uuid => out.push_str("uuid::Uuid"),
+        TypeRef::Secret => {
+            out.push_str(place.root);
+            out.push_str("::Secret");
+        }
+        TypeRef::EpochSeconds => {
+            out.push_str(place.root);
+            out.push_str("::EpochSeconds");
+        }
+        TypeRef::Json => out.push_str("serde_json::Value"),
+        TypeRef::JsonObject => out.push_str("serde_json::Map<String, serde_json::Value>"),
+        TypeRef::Model(name) => {
+            out.push_str(place.models_path);
+            out.push_str(name);
+        }
+        TypeRef::Vec(inner) => wrap("Vec<", inner, out),
+        TypeRef::Map(inner) => wrap("std::collections::BTreeMap<String, ", inner, out),
+        TypeRef::Boxed(inner) => wrap("Box<", inner, out),
+        TypeRef::Option(inner) => wrap("Option<", inner, out),
+        TypeRef::Nullable(inner) => {
+            out.push_str(place.root);
+            wrap("::Nullable<", inner, out);
+        }
+    }
+}
+
+/// A JSON value as it is written in a URL or header.
+pub fn wire_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A Rust expression producing `v` as type `ty` (used by the generated tests). Spec values
+/// become Rust tokens only as literals of their own type; anything else (which validation does
+/// not let through) is parsed from a string literal.
+pub fn value_expr(ty: &TypeRef, v: &Value) -> String {
+    let text = lit(&wire_text(v));
+    match (ty, v) {
+        (TypeRef::String, _) => text,
+        (TypeRef::Bool, Value::Bool(b)) => b.to_string(),
+        (TypeRef::I64, Value::Number(n)) if n.is_i64() => n.to_string(),
+        (TypeRef::F64, Value::Number(n)) if n.as_f64().is_some_and(f64::is_finite) => {
+            format!("{:?}", n.as_f64().unwrap_or_default())
+        }
+        (TypeRef::Bool | TypeRef::I64 | TypeRef::F64 | TypeRef::Uuid, _) => format!(
+            "{text}.parse::<{}>().unwrap()",
+            type_text(ty, Place::INSIDE)
+        ),
+        _ => format!("{}::from({text})", type_text(ty, Place::INSIDE)),
+    }
+}
+
+/// The `format!` string of a path template: `{}` per placeholder.
+pub fn path_format(path: &PathTemplate) -> String {
+    path.parts
+        .iter()
+        .map(|p| match p {
+            PathPart::Text(t) => t.as_str(),
+            PathPart::Param(_) => "{}",
+        })
+        .collect()
+}
+
+/// The contents of a field's `#[serde(...)]`, empty if it needs none.
+pub fn serde_attrs(s: &FieldSerde) -> String {
+    let mut parts = Vec::new();
+    if let Some(wire) = &s.rename {
+        parts.push(format!("rename = {}", lit(wire)));
+    }
+    if s.optional || s.keeps_null {
+        parts.push("default, skip_serializing_if = \"Option::is_none\"".to_string());
+    }
+    if s.keeps_null {
+        parts.push("deserialize_with = \"crate::support::present\"".to_string());
+    }
+    parts.join(", ")
+}
+
+impl Serialize for TypeRef {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&type_text(self, Place::INSIDE))
+    }
+}
+
+impl Serialize for OutsideType {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let place = Place {
+            root: &self.lib,
+            models_path: "",
+        };
+        s.serialize_str(&type_text(&self.ty, place))
+    }
+}
+
+impl Serialize for Lit {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&lit(&self.0))
+    }
+}
+
+impl Serialize for Doc {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&doc_attrs(&self.0))
+    }
+}
+
+impl Serialize for InnerDoc {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&doc_attrs_with(&self.0, "#![doc = "))
+    }
+}
+
+impl Serialize for DocLit {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&lit(&doc_text(&self.0)))
+    }
+}
+
+impl Serialize for ValueExpr {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&value_expr(&self.ty, &self.value))
+    }
+}
+
+impl Serialize for FieldSerde {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&serde_attrs(self))
+    }
+}
+
+impl Serialize for ParamIn {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// A path template as templates see it: `format` (the `format!` string literal) and `params`
+/// (the placeholder names, in order).
+impl Serialize for PathTemplate {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(2))?;
+        map.serialize_entry("format", &lit(&path_format(self)))?;
+        map.serialize_entry("params", &self.params().collect::<Vec<_>>())?;
+        map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{lit, path_format, serde_attrs, type_text, value_expr, Place};
+    use crate::ir::{FieldSerde, TypeRef};
+    use crate::path::PathTemplate;
+    use serde_json::json;
+
+    /// An example becomes Rust tokens only as a literal of the parameter's type: a string where
+    /// a number or boolean belongs stays inside a string literal.
+    #[test]
+    fn examples_become_literals_never_code() {
+        assert_eq!(value_expr(&TypeRef::I64, &json!(100)), "100");
+        assert_eq!(value_expr(&TypeRef::F64, &json!(2)), "2.0");
+        assert_eq!(value_expr(&TypeRef::Bool, &json!(true)), "true");
+        assert_eq!(
+            value_expr(&TypeRef::I64, &json!("1); std::process::exit(1); (")),
+            "\"1); std::process::exit(1); (\".parse::<i64>().unwrap()"
+        );
+        assert_eq!(
+            value_expr(&TypeRef::Bool, &json!(1.5)),
+            "\"1.5\".parse::<bool>().unwrap()"
+        );
+        assert_eq!(value_expr(&TypeRef::String, &json!("a\"b")), "\"a\\\"b\"");
+        assert_eq!(
+            value_expr(&TypeRef::Model("Sort".into()), &json!("asc")),
+            "Sort::from(\"asc\")"
+        );
+    }
+
+    #[test]
+    fn types_are_written_for_their_place() {
+        let ty = TypeRef::option(TypeRef::Nullable(Box::new(TypeRef::vec(TypeRef::Model(
+            "Token".into(),
+        )))));
+        assert_eq!(
+            type_text(&ty, Place::INSIDE),
+            "Option<crate::Nullable<Vec<Token>>>"
+        );
+        let outside = Place {
+            root: "shop_sdk",
+            models_path: "shop_sdk::models::",
+        };
+        assert_eq!(
+            type_text(&ty, outside),
+            "Option<shop_sdk::Nullable<Vec<shop_sdk::models::Token>>>"
+        );
+        assert_eq!(
+            type_text(&TypeRef::Map(Box::new(TypeRef::Secret)), Place::INSIDE),
+            "std::collections::BTreeMap<String, crate::Secret>"
+        );
+    }
+
+    #[test]
+    fn serde_attributes_and_paths_are_written_from_data() {
+        assert_eq!(serde_attrs(&FieldSerde::default()), "");
+        let s = FieldSerde {
+            rename: Some("a\"b".into()),
+            optional: true,
+            keeps_null: true,
+        };
+        assert_eq!(
+            serde_attrs(&s),
+            "rename = \"a\\\"b\", default, skip_serializing_if = \"Option::is_none\", deserialize_with = \"crate::support::present\""
+        );
+        let p = PathTemplate::parse("/a/{x}/b/{y}").unwrap();
+        assert_eq!(path_format(&p), "/a/{}/b/{}");
+    }
+
+    #[test]
+    fn lit_matches_proc_macro2() {
+        for text in [
+            "plain",
+            "quote \" and \\ slash",
+            "tab\tnew\nline\r",
+            "é ü 🦀",
+            "\u{7f}\u{0}",
+            "\u{202e}rtl",
+        ] {
+            assert_eq!(
+                lit(text),
+                proc_macro2::Literal::string(text).to_string(),
+                "{text:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,467 @@
+//! The generated tests' data: the examples each test round-trips, the smallest valid value of a
+//! schema where the spec shows none, the secrets `Debug` must hide, and each action's documented
+//! request, answer and errors.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::Value;
+
+use crate::ir::{
+    ActionTest, ErrorCase, ExampleCase, FieldProbe, Lit, Model, OutsideType, ParamIr, TypeRef,
+    ValueProbe,
+};
+use crate::names::{self, Scope};
+use crate::path::PathTemplate;
+use crate::schema::resolve;
+use crate::spec::{Action, ParamIn, Spec};
+use crate::types::Lowerer;
+
+/// A JSON value as the generated tests and pages show it: indented, unless the indentation
+/// would make it many times longer than the value itself (every line of a deeply nested value
+/// is indented by two spaces per level, so a large example at the deepest nesting a spec allows
+/// grew several hundred times), then compact.
+pub fn example_text(v: &Value) -> String {
+    let compact = v.to_string();
+    // Real examples indent to less than twice their length.
+    let cap = compact.len().saturating_mul(8).saturating_add(64 << 10);
+    let mut out = Capped {
+        text: Vec::new(),
+        cap,
+    };
+    match serde_json::to_writer_pretty(&mut out, v) {
+        Ok(()) => String::from_utf8(out.text).unwrap_or(compact),
+        Err(_) => compact,
+    }
+}
+
+/// A writer that refuses to grow past `cap` bytes.
+struct Capped {
+    text: Vec<u8>,
+    cap: usize,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.text.len() + bytes.len() > self.cap {
+            return Err(std::io::Error::other("longer than the cap"));
+        }
+        self.text.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The round-trip cases of the generated tests: every example of a named schema, of a body and
+/// of a documented answer, each with the secrets `Debug` must not show.
+pub(crate) fn examples(l: &mut Lowerer<'_>, lib: &str) -> Vec<ExampleCase> {
+    let spec = l.spec;
+    let outside = |ty: TypeRef| OutsideType {
+        lib: lib.to_string(),
+        ty,
+    };
+    let mut out = Vec::new();
+    let mut scope = Scope::default();
+    for (name, s) in &spec.schemas {
+        if let Some(Value::Array(examples)) = s.get("examples") {
+            for (i, e) in examples.iter().enumerate() {
+                out.push(ExampleCase {
+                    test: scope.claim(format!(
+                        "schema_{}_example_{}",
+                        names::snake_part(name),
+                        i + 1
+                    )),
+                    ty: outside(TypeRef::Model(l.named[name].clone())),
+                    json: Lit(example_text(e)),
+                    origin: Lit(format!("schemas.{name}.examples[{i}]")),
+                    secrets: secrets(spec, s, e),
+                });
+            }
+        }
+    }
+    for r in &spec.resources {
+        for (aname, a) in &r.actions {
+            let base = format!(
+                "{}_{}",
+                names::snake_part(&r.name),
+                names::snake_part(aname)
+            );
+            let mut cases = Vec::new();
+            if let Some(b) = &a.body {
+                if let Some(ex) = &b.example {
+                    cases.push((
+                        format!("{base}_request"),
+                        &b.schema,
+                        ex,
+                        true,
+                        format!("resources.{}.actions.{aname}.body.example", r.name),
+                    ));
+                }
+            }
+            for (i, resp) in a.responses.iter().chain(a.errors.iter()).enumerate() {
+                if let (Some(s), Some(ex)) = (&resp.schema, &resp.example) {
+                    cases.push((
+                        format!("{base}_response_{}", resp.code),
+                        s,
+                        ex,
+                        false,
+                        format!(
+                            "resources.{}.actions.{aname}.responses[{i}].example",
+                            r.name
+                        ),
+                    ));
+                }
+            }
+            for (test, schema, ex, request, origin) in cases {
+                let ty = outside(l.type_of(schema, &names::camel(&test), request));
+                let secrets = secrets(spec, schema, ex);
+                out.push(ExampleCase {
+                    test: scope.claim(test),
+                    ty,
+                    json: Lit(example_text(ex)),
+                    origin: Lit(origin),
+                    secrets,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The string values at `x-secret` places of an example (those of 4 characters or more, which
+/// cannot appear in `Debug` output by chance).
+fn secrets(spec: &Spec, schema: &Value, example: &Value) -> Vec<Lit> {
+    let mut out = Vec::new();
+    collect_secrets(spec, schema, example, &mut out);
+    out.sort();
+    out.dedup();
+    out.into_iter().filter(|s| s.len() >= 4).map(Lit).collect()
+}
+
+/// Walks the example beside its schema, without recursion and without a depth limit: each
+/// (schema, value) pair once, since a value is matched against its schema's alternatives
+/// where it stands, and an alternative may lead back to where it started. `$ref` chains are
+/// followed to their end, as the types are.
+fn collect_secrets(spec: &Spec, schema: &Value, value: &Value, out: &mut Vec<String>) {
+    let mut seen: HashSet<(*const Value, *const Value)> = HashSet::new();
+    let mut work = vec![(schema, value)];
+    while let Some((schema, value)) = work.pop() {
+        let schema = resolve(spec, schema);
+        if !seen.insert((std::ptr::from_ref(schema), std::ptr::from_ref(value))) {
+            continue;
+        }
+        if schema.get("x-secret") == Some(&Value::Bool(true)) {
+            if let Value::String(s) = value {
+                out.push(s.clone());
+            }
+            continue;
+        }
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::Object(props)) = schema.get("properties") {
+                    for (k, v) in map {
+                        if let Some(p) = props.get(k) {
+                            work.push((p, v));
+                        }
+                    }
+                }
+                for key in ["oneOf", "anyOf", "allOf"] {
+                    if let Some(Value::Array(alts)) = schema.get(key) {
+                        for alt in alts {
+                            work.push((alt, value));
+                        }
+                    }
+                }
+            }
+            Value::Array(items) => {
+                if let Some(item) = schema.get("items") {
+                    for v in items {
+                        work.push((item, v));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A value for the tests: the schema's first example, else the smallest value it accepts.
+pub(crate) fn schema_example(spec: &Spec, s: &Value) -> Value {
+    minimal_instance(spec, s, 0)
+}
+
+/// The smallest value a schema accepts, for the tests of actions whose spec shows no example:
+/// the schema's own example, default, const or first enum value where it has one, else only the
+/// required properties, empty arrays, zero numbers, `false`, and date-time, date and uuid
+/// strings of the right form.
+///
+/// The spec checks refuse a schema whose smallest value this would build endlessly, or too deep
+/// or too large to write into a test (`validate::sample` follows these same steps), so the
+/// depth guard never cuts a value short; it only keeps the stack safe.
+pub(crate) fn minimal_instance(spec: &Spec, s: &Value, depth: usize) -> Value {
+    let s = resolve(spec, s);
+    if depth > crate::validate::MAX_SCHEMA_DEPTH {
+        return Value::Null;
+    }
+    let first = |key: &str| s.get(key).and_then(Value::as_array).and_then(|a| a.first());
+    if let Some(v) = first("examples")
+        .or_else(|| s.get("default"))
+        .or_else(|| s.get("const"))
+    {
+        return v.clone();
+    }
+    if let Some(v) = first("enum") {
+        return v.clone();
+    }
+    if let Some(alt) = first("oneOf").or_else(|| first("anyOf")) {
+        return minimal_instance(spec, alt, depth + 1);
+    }
+    if let Some(Value::Array(parts)) = s.get("allOf") {
+        let mut merged = serde_json::Map::new();
+        for part in parts {
+            if let Value::Object(m) = minimal_instance(spec, part, depth + 1) {
+                merged.extend(m);
+            }
+        }
+        return Value::Object(merged);
+    }
+    let ty = crate::schema::sample_type(s);
+    match ty {
+        "object" => {
+            let mut out = serde_json::Map::new();
+            let props = s.get("properties");
+            for name in crate::schema::required_names(s) {
+                let value = props
+                    .and_then(|p| p.get(name))
+                    .map_or(Value::Null, |p| minimal_instance(spec, p, depth + 1));
+                out.insert(name.to_string(), value);
+            }
+            Value::Object(out)
+        }
+        "array" => {
+            let n = s
+                .get("minItems")
+                .and_then(Value::as_u64)
+                .unwrap_or(0)
+                .min(4) as usize;
+            // No item is built for an empty list (a tree's `children` would be built forever).
+            let item = match s.get("items") {
+                Some(i) if n > 0 => minimal_instance(spec, i, depth + 1),
+                _ => Value::Null,
+            };
+            Value::Array(vec![item; n])
+        }
+        "string" => Value::String(
+            match s.get("format").and_then(Value::as_str) {
+                Some("date-time") => "1970-01-01T00:00:00Z",
+                Some("date") => "1970-01-01",
+                Some("uuid") => "00000000-0000-0000-0000-000000000000",
+                _ => "",
+            }
+            .to_string(),
+        ),
+        "integer" | "number" => s.get("minimum").cloned().unwrap_or(Value::from(0)),
+        "boolean" => Value::Bool(false),
+        "null" => Value::Null,
+        _ => Value::Object(serde_json::Map::new()),
+    }
+}
+
+/// One probe per named struct schema with an object example: a field the SDK does not know
+/// must be kept.
+pub(crate) fn field_probes(
+    spec: &Spec,
+    named: &HashMap<String, String>,
+    models: &[Model],
+) -> Vec<FieldProbe> {
+    let structs: HashSet<&str> = models
+        .iter()
+        .filter(|m| matches!(m, Model::Struct { .. }))
+        .map(Model::name)
+        .collect();
+    let mut out = Vec::new();
+    for (name, s) in &spec.schemas {
+        let rust = &named[name];
+        if !structs.contains(rust.as_str()) {
+            continue;
+        }
+        let first = s
+            .get("examples")
+            .and_then(Value::as_array)
+            .and_then(|ex| ex.first())
+            .filter(|e| e.is_object());
+        if let Some(first) = first {
+            out.push(FieldProbe {
+                test: format!("unknown_field_is_kept_by_{}", names::snake_part(name)),
+                ty: rust.clone(),
+                json: Lit(first.to_string()),
+            });
+        }
+    }
+    out
+}
+
+/// One probe per enum: a value the SDK does not know must be kept and sent back.
+pub(crate) fn value_probes(models: &[Model]) -> Vec<ValueProbe> {
+    models
+        .iter()
+        .filter_map(|m| match m {
+            Model::Enum { name, .. } => Some(ValueProbe {
+                test: format!("unknown_value_is_kept_by_{}", names::snake_part(name)),
+                ty: name.clone(),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The documented meaning of a status code, as an `ErrorKind` variant.
+pub fn error_kind(code: u16) -> &'static str {
+    match code {
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "NotFound",
+        429 => "RateLimited",
+        500..=599 => "ServerError",
+        _ => "Other",
+    }
+}
+
+/// Percent-encodes one path segment the way the generated runtime does.
+pub fn encode_segment(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The example body an action's test sends (and its doc example shows): the spec's example,
+/// else the smallest value of the body's schema.
+pub(crate) fn body_example(spec: &Spec, a: &Action) -> Option<Lit> {
+    let b = a.body.as_ref()?;
+    let example = b
+        .example
+        .clone()
+        .unwrap_or_else(|| schema_example(spec, &b.schema));
+    Some(Lit(example.to_string()))
+}
+
+/// What an action's generated test sends and expects: the path and query filled with the
+/// parameters' examples, the documented answer (with at least one item for a paged action),
+/// and each documented error with its kind and message.
+pub(crate) fn action_test(
+    spec: &Spec,
+    a: &Action,
+    path: &PathTemplate,
+    required: &[ParamIr],
+    optional: &[ParamIr],
+    has_response_body: bool,
+) -> ActionTest {
+    let test_path = path.fill(|name| {
+        let example = a
+            .params
+            .iter()
+            .find(|p| p.location == ParamIn::Path && p.name == name)
+            .and_then(|p| p.example.as_ref())
+            .map(crate::rust::wire_text)
+            .unwrap_or_else(|| "example".into());
+        encode_segment(&example)
+    });
+    let mut query = Vec::new();
+    for p in optional.iter().filter(|p| p.location == ParamIn::Query) {
+        if let Some(w) = p.example_wire.as_ref().or(p.always.as_ref()) {
+            query.push((p.wire.clone(), w.clone()));
+        }
+    }
+    for p in required.iter().filter(|p| p.location == ParamIn::Query) {
+        if let Some(w) = &p.example_wire {
+            query.push((p.wire.clone(), w.clone()));
+        }
+    }
+    let success = a.responses.first();
+    let mut response_example = success.and_then(|s| {
+        s.example
+            .clone()
+            .or_else(|| s.schema.as_ref().map(|sc| schema_example(spec, sc)))
+    });
+    // The paging test repeats the answer's first item: an answer without one gets the
+    // smallest item its schema accepts.
+    if let (Some(pg), Some(Value::Object(answer)), Some(schema)) = (
+        &a.paginated,
+        &mut response_example,
+        success.and_then(|s| s.schema.as_ref()),
+    ) {
+        let has_item = answer
+            .get(&pg.items)
+            .and_then(Value::as_array)
+            .is_some_and(|items| !items.is_empty());
+        let item_schema = resolve(spec, schema)
+            .get("properties")
+            .and_then(|p| p.get(&pg.items))
+            .and_then(|p| p.get("items"));
+        if let (false, Some(item_schema)) = (has_item, item_schema) {
+            let item = schema_example(spec, item_schema);
+            answer.insert(pg.items.clone(), Value::Array(vec![item]));
+        }
+    }
+    let mut errors = Vec::new();
+    let mut codes = Vec::new();
+    for e in a.errors.iter().chain(spec.api.errors.iter()) {
+        if codes.contains(&e.code) {
+            continue;
+        }
+        codes.push(e.code);
+        let body = e
+            .example
+            .clone()
+            .or_else(|| e.schema.as_ref().map(|s| schema_example(spec, s)))
+            .unwrap_or(Value::Object(Default::default()));
+        let message = ["message", "detail"]
+            .iter()
+            .find_map(|k| body.get(*k).and_then(Value::as_str))
+            .map(|m| Lit(m.to_string()));
+        errors.push(ErrorCase {
+            status: e.code,
+            kind: error_kind(e.code),
+            body: Lit(body.to_string()),
+            message,
+        });
+    }
+    ActionTest {
+        path: Lit(test_path),
+        query,
+        status: success.map_or(200, |s| s.code),
+        response: if has_response_body {
+            response_example.map(|e| Lit(e.to_string()))
+        } else {
+            None
+        },
+        errors,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Examples are indented as before, unless indenting would make them many times longer.
+    #[test]
+    fn example_text_is_indented_unless_that_multiplies_it() {
+        let small = serde_json::json!({"a": [1, {"b": "c"}], "d": null});
+        assert_eq!(
+            super::example_text(&small),
+            serde_json::to_string_pretty(&small).unwrap()
+        );
+        let mut deep = serde_json::Value::Array((0..20_000).map(serde_json::Value::from).collect());
+        for _ in 0..250 {
+            deep = serde_json::Value::Array(vec![deep]);
+        }
+        assert_eq!(super::example_text(&deep), deep.to_string());
+    }
+}

@@ -1,0 +1,568 @@
+//! Schemas become Rust types: each schema used in place gets a [`TypeRef`], and each that needs
+//! a definition (objects, enums, unions, named schemas) a [`Model`]. Names are claimed in one
+//! scope per module, in spec order, so that they are the same on every run.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use crate::ir::{Doc, FieldIr, FieldSerde, Lit, Model, TypeRef, UnionVariant, VariantIr};
+use crate::names::{self, Scope};
+use crate::schema::{
+    is_object_with_props, required_names, string_enum, types_of, union_alternatives,
+};
+use crate::spec::Spec;
+
+/// Enums with more values than this become a string newtype with associated constants: 500
+/// variants cost compile time and every match, constants cost nothing.
+pub const MAX_ENUM_VARIANTS: usize = 64;
+
+/// The wire name serde's `rename_all = "camelCase"` gives a field (after stripping `r#`).
+fn serde_camel(field: &str) -> String {
+    let field = field.strip_prefix("r#").unwrap_or(field);
+    let mut pascal = String::new();
+    let mut capitalize = true;
+    for ch in field.chars() {
+        if ch == '_' {
+            capitalize = true;
+        } else if capitalize {
+            pascal.push(ch.to_ascii_uppercase());
+            capitalize = false;
+        } else {
+            pascal.push(ch);
+        }
+    }
+    match pascal.get(..1) {
+        Some(first) => first.to_ascii_lowercase() + &pascal[1..],
+        None => pascal,
+    }
+}
+
+fn schema_type_name(name: &str, schema: &Value) -> String {
+    match schema.get("x-rust-name").and_then(Value::as_str) {
+        Some(n) => names::camel(n),
+        None => names::camel(name),
+    }
+}
+
+/// The refs between named schemas, found once per spec.
+pub(crate) struct RefGraph {
+    /// Each named schema's position (spec order).
+    index: HashMap<String, usize>,
+    /// Each named schema's refs to other named schemas.
+    edges: Vec<Vec<usize>>,
+    /// Each named schema's strongly connected component: two schemas reach each other exactly
+    /// when they share one.
+    component: Vec<usize>,
+    /// Whether each component holds a cycle (more than one schema, or a schema that refers to
+    /// itself).
+    cyclic: Vec<bool>,
+}
+
+impl RefGraph {
+    fn new(spec: &Spec) -> Self {
+        let index: HashMap<String, usize> = spec
+            .schemas
+            .keys()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), i))
+            .collect();
+        let edges: Vec<Vec<usize>> = spec
+            .schemas
+            .values()
+            .map(|s| {
+                crate::schema::ref_targets(s)
+                    .iter()
+                    .filter_map(|t| index.get(t).copied())
+                    .collect()
+            })
+            .collect();
+        let component = crate::validate::components(&edges);
+        let mut cyclic = vec![false; edges.len()];
+        let mut size = vec![0usize; edges.len()];
+        for (n, c) in component.iter().enumerate() {
+            size[*c] += 1;
+            cyclic[*c] |= size[*c] > 1 || edges[n].contains(&n);
+        }
+        RefGraph {
+            index,
+            edges,
+            component,
+            cyclic,
+        }
+    }
+
+    /// Whether a ref from named schema `from` to `to` leads back to `from` (such a field must be
+    /// boxed to have a size).
+    fn leads_back(&self, from: &str, to: &str) -> bool {
+        match (self.index.get(from), self.index.get(to)) {
+            (Some(&f), Some(&t)) => {
+                self.component[f] == self.component[t] && self.cyclic[self.component[f]]
+            }
+            _ => false,
+        }
+    }
+
+    /// For each named schema, whether it or a schema it reaches has a `readOnly` property: each
+    /// schema is searched once, and what a component reaches is what its members hold or the
+    /// components below it reach.
+    fn read_only(&self, spec: &Spec) -> Vec<bool> {
+        let local: Vec<bool> = spec.schemas.values().map(holds_read_only).collect();
+        let count = self.cyclic.len();
+        let mut reach = vec![false; count];
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); count];
+        for (n, c) in self.component.iter().enumerate() {
+            reach[*c] |= local[n];
+            members[*c].push(n);
+        }
+        // Components are numbered sinks first: those a component reaches are already done.
+        for c in 0..count {
+            for &n in &members[c] {
+                for &t in &self.edges[n] {
+                    let below = self.component[t];
+                    if below != c && reach[below] {
+                        reach[c] = true;
+                    }
+                }
+            }
+        }
+        self.component.iter().map(|c| reach[*c]).collect()
+    }
+}
+
+/// Whether a schema has a `readOnly: true` anywhere in it (refs not followed; values under
+/// `examples`, `default`, `enum` and `const` are data).
+fn holds_read_only(s: &Value) -> bool {
+    match s {
+        Value::Object(m) => {
+            m.get("readOnly") == Some(&Value::Bool(true))
+                || m.iter().any(|(k, v)| {
+                    !matches!(k.as_str(), "examples" | "default" | "enum" | "const")
+                        && holds_read_only(v)
+                })
+        }
+        Value::Array(a) => a.iter().any(holds_read_only),
+        _ => false,
+    }
+}
+
+/// Turns schemas into types and models. Holds the names claimed so far, so one lowerer serves
+/// a whole crate: the models module, then each resource module in turn (see
+/// `client_ir::lower_resources`, which swaps `models` and `scope` per module).
+pub(crate) struct Lowerer<'a> {
+    pub(crate) spec: &'a Spec,
+    /// Models defined in the current module.
+    pub(crate) models: Vec<Model>,
+    /// Names taken in the current module.
+    pub(crate) scope: Scope,
+    /// The Rust name of each named schema.
+    pub(crate) named: HashMap<String, String>,
+    /// The Rust name of the request variant (without read-only fields) of a named schema.
+    pub(crate) request_named: HashMap<String, String>,
+    /// Whether any field is optional and nullable.
+    pub(crate) uses_present: bool,
+    /// The refs between named schemas.
+    pub(crate) refs: RefGraph,
+    /// Whether each named schema (in spec order) reaches a `readOnly` property, found when
+    /// first needed.
+    pub(crate) read_only: std::cell::OnceCell<Vec<bool>>,
+    /// Models defined while lowering resources that belong to the models module (request
+    /// variants of named schemas).
+    pub(crate) late_models: Vec<Model>,
+}
+
+fn text(s: &Value, key: &str) -> Option<String> {
+    s.get(key).and_then(Value::as_str).map(str::to_string)
+}
+
+/// Doc text of a schema: title and description, or a fallback sentence.
+fn schema_doc(s: &Value, fallback: &str) -> String {
+    let mut parts = Vec::new();
+    if let Some(t) = text(s, "title") {
+        parts.push(t);
+    }
+    if let Some(d) = text(s, "description") {
+        if !parts.contains(&d) {
+            parts.push(d);
+        }
+    }
+    if parts.is_empty() {
+        parts.push(fallback.to_string());
+    }
+    let mut out = parts.join("\n\n");
+    if s.get("deprecated") == Some(&Value::Bool(true)) {
+        out.push_str("\n\nDeprecated by the vendor.");
+    }
+    if let Some(reason) = text(s, "x-untyped") {
+        out.push_str(&format!("\n\nKept as raw JSON: {reason}"));
+    }
+    out
+}
+
+impl<'a> Lowerer<'a> {
+    /// A lowerer for `spec` whose scope already holds the reserved type names and the named
+    /// schemas' names (which win over inline types).
+    pub(crate) fn new(spec: &'a Spec) -> Self {
+        let mut l = Lowerer {
+            spec,
+            refs: RefGraph::new(spec),
+            read_only: std::cell::OnceCell::new(),
+            models: Vec::new(),
+            scope: names::scope_reserving(names::RESERVED_TYPES),
+            named: HashMap::new(),
+            request_named: HashMap::new(),
+            uses_present: false,
+            late_models: Vec::new(),
+        };
+        for (name, schema) in &spec.schemas {
+            let rust = l.scope.claim(schema_type_name(name, schema));
+            l.named.insert(name.clone(), rust);
+        }
+        l
+    }
+
+    /// Defines the models of every named schema.
+    pub(crate) fn lower_schemas(&mut self) {
+        for name in self.spec.schemas.keys() {
+            self.lower_named(name);
+        }
+    }
+
+    fn lower_named(&mut self, name: &str) {
+        let schema = self.spec.schemas[name].clone();
+        let rust = self.named[name].clone();
+        let fallback = format!("The `{name}` schema.");
+        self.define(&rust, &schema, &fallback, false, Some(name));
+    }
+
+    /// Defines a named type for a schema (struct, enum, union or alias).
+    fn define(
+        &mut self,
+        rust: &str,
+        s: &Value,
+        fallback: &str,
+        request: bool,
+        schema_name: Option<&str>,
+    ) {
+        let doc = Doc(schema_doc(s, fallback));
+        if let Some(r) = s.get("$ref").and_then(Value::as_str) {
+            let target = self.ref_type(r, request);
+            self.models.push(Model::Alias {
+                name: rust.to_string(),
+                doc,
+                target,
+            });
+            return;
+        }
+        if s.get("x-untyped").is_none() {
+            if let Some(values) = string_enum(s) {
+                self.define_enum(rust, doc, &values);
+                return;
+            }
+            if is_object_with_props(s) {
+                self.define_struct(rust, doc, s, request, schema_name);
+                return;
+            }
+            if let Some(alts) = union_alternatives(s) {
+                self.define_union(rust, doc, alts, request);
+                return;
+            }
+        }
+        let target = self.type_of(s, rust, request);
+        self.models.push(Model::Alias {
+            name: rust.to_string(),
+            doc,
+            target,
+        });
+    }
+
+    fn define_enum(&mut self, rust: &str, doc: Doc, values: &[String]) {
+        let mut scope = Scope::default();
+        scope.claim("Unknown".into());
+        let variants = values
+            .iter()
+            .map(|v| {
+                let base = if values.len() > MAX_ENUM_VARIANTS {
+                    names::shouty(v)
+                } else {
+                    names::camel(v)
+                };
+                let base = if v.is_empty() {
+                    if values.len() > MAX_ENUM_VARIANTS {
+                        "EMPTY".into()
+                    } else {
+                        "Empty".into()
+                    }
+                } else {
+                    base
+                };
+                VariantIr {
+                    name: scope.claim(base),
+                    wire: Lit(v.clone()),
+                    doc: Doc(format!("The value `{}`.", v.replace('`', "'"))),
+                }
+            })
+            .collect();
+        if values.len() > MAX_ENUM_VARIANTS {
+            self.models.push(Model::StringConsts {
+                name: rust.to_string(),
+                doc,
+                variants,
+            });
+        } else {
+            self.models.push(Model::Enum {
+                name: rust.to_string(),
+                doc,
+                variants,
+            });
+        }
+    }
+
+    fn define_union(&mut self, rust: &str, doc: Doc, alts: &[Value], request: bool) {
+        let mut scope = Scope::default();
+        scope.claim("Other".into());
+        let mut variants = Vec::new();
+        for (i, alt) in alts.iter().enumerate() {
+            let label = alt
+                .get("$ref")
+                .and_then(Value::as_str)
+                .map(names::camel)
+                .or_else(|| text(alt, "title").map(|t| names::camel(&t)))
+                .unwrap_or_else(|| format!("Variant{}", i + 1));
+            let vname = scope.claim(label);
+            let mut ty = self.type_of(alt, &format!("{rust}{vname}"), request);
+            // Boxing keeps the enum small; collections and strings are already a pointer wide.
+            if !ty.is_small() {
+                ty = TypeRef::Boxed(Box::new(ty));
+            }
+            variants.push(UnionVariant {
+                name: vname,
+                ty,
+                doc: Doc(schema_doc(
+                    alt,
+                    &format!("Alternative {} of the union.", i + 1),
+                )),
+            });
+        }
+        self.models.push(Model::Union {
+            name: rust.to_string(),
+            doc,
+            variants,
+        });
+    }
+
+    fn define_struct(
+        &mut self,
+        rust: &str,
+        doc: Doc,
+        s: &Value,
+        request: bool,
+        schema_name: Option<&str>,
+    ) {
+        let required: Vec<&str> = required_names(s).collect();
+        let mut scope = Scope::default();
+        scope.claim("extra".into());
+        let mut fields = Vec::new();
+        let mut wires: Vec<&String> = Vec::new();
+        let empty = serde_json::Map::new();
+        let props = s
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        for (wire, p) in props {
+            let target = p
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| self.spec.schemas.get(r));
+            let read_only = p.get("readOnly") == Some(&Value::Bool(true))
+                || target.is_some_and(|t| t.get("readOnly") == Some(&Value::Bool(true)));
+            if request && read_only {
+                continue;
+            }
+            let fname = scope.claim(names::snake(wire));
+            let nullable = types_of(p).contains(&"null");
+            let is_required = required.contains(&wire.as_str());
+            let mut inner = self.type_of(p, &format!("{rust}{}", names::camel(wire)), request);
+            // A field whose type leads back to this schema must be boxed to have a size.
+            if let (Some(r), Some(me)) = (p.get("$ref").and_then(Value::as_str), schema_name) {
+                if self.refs.leads_back(me, r) {
+                    inner = TypeRef::Boxed(Box::new(inner));
+                }
+            }
+            self.uses_present |= !is_required && nullable;
+            let ty = match (is_required, nullable) {
+                (true, false) => inner,
+                (true, true) | (false, false) => TypeRef::option(inner),
+                (false, true) => TypeRef::option(TypeRef::Nullable(Box::new(inner))),
+            };
+            let serde = FieldSerde {
+                rename: None,
+                optional: !is_required,
+                keeps_null: !is_required && nullable,
+            };
+            let mut d = schema_doc_field(p, wire);
+            if read_only {
+                d.push_str("\n\nRead-only: set by the server, never sent in a request.");
+            }
+            if p.get("x-secret") == Some(&Value::Bool(true)) {
+                d.push_str("\n\nSecret: `Debug` prints a placeholder; call `expose()` to read it.");
+            }
+            wires.push(wire);
+            fields.push(FieldIr {
+                name: fname,
+                ty,
+                doc: Doc(d),
+                serde,
+            });
+        }
+        // `rename_all` is used only when every field name is ASCII (serde's rule slices the
+        // first character as a byte); a field that the rule does not map to its wire name
+        // keeps its own `rename`, which takes precedence.
+        let rename_camel = fields.iter().all(|f| f.name.is_ascii());
+        for (f, wire) in fields.iter_mut().zip(wires) {
+            if rename_camel && !wire.is_empty() && serde_camel(&f.name) == *wire {
+                continue;
+            }
+            f.serde.rename = Some(wire.clone());
+        }
+        // Every struct keeps unknown fields (its template writes an `extra` map), even where
+        // the vendor says `additionalProperties: false`: a field the server adds later must
+        // never fail a call.
+        self.models.push(Model::Struct {
+            name: rust.to_string(),
+            doc,
+            fields,
+            rename_camel,
+        });
+    }
+
+    fn ref_type(&mut self, r: &str, request: bool) -> TypeRef {
+        if request && self.reaches_read_only(r) {
+            return TypeRef::Model(self.request_named_type(r));
+        }
+        match self.named.get(r) {
+            Some(name) => TypeRef::Model(name.clone()),
+            None => TypeRef::Json,
+        }
+    }
+
+    fn request_named_type(&mut self, r: &str) -> String {
+        if let Some(n) = self.request_named.get(r) {
+            return n.clone();
+        }
+        let base = self
+            .named
+            .get(r)
+            .cloned()
+            .unwrap_or_else(|| names::camel(r));
+        let name = self.scope.claim(format!("{base}Request"));
+        self.request_named.insert(r.to_string(), name.clone());
+        let schema = self.spec.schemas[r].clone();
+        let fallback =
+            format!("The `{r}` schema without its read-only fields, as sent in a request.");
+        let outer = std::mem::take(&mut self.models);
+        self.define(&name, &schema, &fallback, true, Some(r));
+        let defined = std::mem::replace(&mut self.models, outer);
+        self.late_models.extend(defined);
+        name
+    }
+
+    /// Whether named schema `r` or a schema it reaches has a `readOnly` property.
+    fn reaches_read_only(&self, r: &str) -> bool {
+        let all = self
+            .read_only
+            .get_or_init(|| self.refs.read_only(self.spec));
+        self.refs
+            .index
+            .get(r)
+            .is_some_and(|&i| all.get(i).copied().unwrap_or(false))
+    }
+
+    /// The Rust type of a schema used in place; inline objects and enums get a named type
+    /// called `hint`.
+    pub(crate) fn type_of(&mut self, s: &Value, hint: &str, request: bool) -> TypeRef {
+        if s.get("x-untyped").is_some() {
+            return TypeRef::Json;
+        }
+        if let Some(r) = s.get("$ref").and_then(Value::as_str) {
+            return self.ref_type(r, request);
+        }
+        if s.get("x-secret") == Some(&Value::Bool(true)) {
+            return TypeRef::Secret;
+        }
+        if string_enum(s).is_some() || is_object_with_props(s) || union_alternatives(s).is_some() {
+            let base = s
+                .get("x-rust-name")
+                .or_else(|| s.get("title"))
+                .and_then(Value::as_str)
+                .map(names::camel)
+                .unwrap_or_else(|| hint.to_string());
+            let name = self.scope.claim(base);
+            let fallback = format!("Part of `{hint}`.");
+            self.define(&name, s, &fallback, request, None);
+            return TypeRef::Model(name);
+        }
+        if let Some(Value::Array(all)) = s.get("allOf") {
+            if all.len() == 1 {
+                return self.type_of(&all[0], hint, request);
+            }
+        }
+        let types: Vec<&str> = types_of(s).into_iter().filter(|t| *t != "null").collect();
+        let format = s.get("format").and_then(Value::as_str).unwrap_or("");
+        match types.as_slice() {
+            ["string"] => match format {
+                "date-time" => TypeRef::DateTime,
+                "uuid" => TypeRef::Uuid,
+                _ => TypeRef::String,
+            },
+            ["integer"] | ["number"] if s.get("x-epoch").is_some() => TypeRef::EpochSeconds,
+            ["integer"] => TypeRef::I64,
+            ["number"] => TypeRef::F64,
+            ["boolean"] => TypeRef::Bool,
+            ["array"] => {
+                let item = s.get("items").cloned().unwrap_or(Value::Bool(true));
+                let inner = if item.is_object() {
+                    self.type_of(&item, &format!("{hint}Item"), request)
+                } else {
+                    TypeRef::Json
+                };
+                TypeRef::vec(inner)
+            }
+            ["object"] => self.map_type(s, hint, request),
+            _ => TypeRef::Json,
+        }
+    }
+
+    fn map_type(&mut self, s: &Value, hint: &str, request: bool) -> TypeRef {
+        if let Some(Value::Object(pp)) = s.get("patternProperties") {
+            let schemas: Vec<&Value> = pp.values().collect();
+            if schemas.len() == 1 {
+                let inner = self.type_of(schemas[0], &format!("{hint}Value"), request);
+                return TypeRef::Map(Box::new(inner));
+            }
+            return TypeRef::JsonObject;
+        }
+        match s.get("additionalProperties") {
+            Some(ap @ Value::Object(_)) => {
+                let inner = self.type_of(ap, &format!("{hint}Value"), request);
+                TypeRef::Map(Box::new(inner))
+            }
+            _ => TypeRef::JsonObject,
+        }
+    }
+}
+
+fn schema_doc_field(p: &Value, wire: &str) -> String {
+    let mut d = match (text(p, "description"), text(p, "title")) {
+        (Some(d), _) => d,
+        (None, Some(t)) => t,
+        (None, None) => format!("The `{wire}` field."),
+    };
+    if p.get("deprecated") == Some(&Value::Bool(true)) {
+        d.push_str("\n\nDeprecated by the vendor.");
+    }
+    if let Some(reason) = text(p, "x-untyped") {
+        d.push_str(&format!("\n\nKept as raw JSON: {reason}"));
+    }
+    d
+}
