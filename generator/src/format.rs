@@ -13,7 +13,39 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::par::parallel;
-use crate::render::RenderError;
+
+/// Why formatting failed.
+#[derive(Debug, thiserror::Error)]
+pub enum FormatError {
+    /// A template produced Rust that does not parse.
+    #[error("template `{template}` produced invalid Rust in {item} (line {line} of its output): {message}\n{excerpt}")]
+    InvalidRust {
+        /// Template name.
+        template: String,
+        /// The item around the error.
+        item: String,
+        /// Line of the rendered text.
+        line: usize,
+        /// The syn message.
+        message: String,
+        /// A few lines of the rendered text around the error.
+        excerpt: String,
+    },
+    /// rustfmt could not run, or refused a file.
+    #[error("rustfmt: {message}")]
+    Rustfmt {
+        /// What went wrong, naming the output files.
+        message: String,
+    },
+    /// A scratch file for rustfmt could not be written or read back.
+    #[error("formatting {file}: {message}")]
+    Io {
+        /// The output file (or scratch item) concerned.
+        file: String,
+        /// What went wrong.
+        message: String,
+    },
+}
 
 /// One rendered Rust file waiting to be formatted.
 #[derive(Debug, Clone)]
@@ -148,7 +180,7 @@ fn group_of(out: &str) -> String {
 pub fn format_all(
     pending: Vec<Pending>,
     cache: Option<&FormatCache>,
-) -> Result<Vec<(String, String)>, RenderError> {
+) -> Result<Vec<(String, String)>, FormatError> {
     let identity = cache.map(|_| formatter_identity());
     let keys: Vec<Option<String>> = pending
         .iter()
@@ -288,7 +320,7 @@ fn parse_and_print_cleared(
     template: &str,
     text: &str,
     first_line: usize,
-) -> Result<String, RenderError> {
+) -> Result<String, FormatError> {
     let result = parse_and_print(template, text, first_line);
     proc_macro2::extra::invalidate_current_thread_spans();
     result
@@ -440,7 +472,7 @@ fn raw_string_at(b: &[u8], i: usize) -> Option<usize> {
     Some(b.len())
 }
 
-fn parse_and_print(template: &str, text: &str, first_line: usize) -> Result<String, RenderError> {
+fn parse_and_print(template: &str, text: &str, first_line: usize) -> Result<String, FormatError> {
     match syn::parse_file(text) {
         Ok(file) => Ok(prettyplease::unparse(&file)),
         Err(err) => {
@@ -460,7 +492,7 @@ fn parse_and_print(template: &str, text: &str, first_line: usize) -> Result<Stri
                 .map(|(i, l)| format!("{:>5} | {l}", first_line + i + 1))
                 .collect::<Vec<_>>()
                 .join("\n");
-            Err(RenderError::InvalidRust {
+            Err(FormatError::InvalidRust {
                 template: template.into(),
                 item,
                 line: first_line + line,
@@ -525,7 +557,7 @@ fn rustfmt_files(
     pending: &[Pending],
     misses: &[usize],
     printed: &[String],
-) -> Result<Vec<String>, RenderError> {
+) -> Result<Vec<String>, FormatError> {
     if let Some(memory) = memory_folder() {
         if let Ok(formatted) = rustfmt_in(&memory, pending, misses, printed) {
             return Ok(formatted);
@@ -555,11 +587,11 @@ fn rustfmt_in(
     pending: &[Pending],
     misses: &[usize],
     printed: &[String],
-) -> Result<Vec<String>, RenderError> {
+) -> Result<Vec<String>, FormatError> {
     let scratch = tempfile::Builder::new()
         .prefix("sdkgen-format-")
         .tempdir_in(base)
-        .map_err(|e| fail("rustfmt", format!("cannot create a scratch folder: {e}")))?;
+        .map_err(|e| fail("a scratch folder", format!("cannot create it: {e}")))?;
     let roots: Vec<String> = (0..printed.len()).map(|k| format!("f-{k}.rs")).collect();
     let children: BTreeSet<String> = printed
         .iter()
@@ -573,7 +605,7 @@ fn rustfmt_in(
         .chain([CONFIG.to_string()]);
     for file in empty {
         std::fs::write(scratch.path().join(file), "")
-            .map_err(|e| fail("rustfmt", format!("cannot write a scratch file: {e}")))?;
+            .map_err(|e| fail("a scratch file", format!("cannot write it: {e}")))?;
     }
     // Largest first, each to the lightest batch. rustfmt's time follows lines more closely
     // than bytes (long string literals cost little).
@@ -600,14 +632,14 @@ fn rustfmt_in(
         for &k in batch {
             if let Err(e) = std::fs::write(scratch.path().join(&roots[k]), &printed[k]) {
                 let out = &pending[misses[k]].out;
-                return Err(fail(out, format!("cannot write a scratch copy: {e}")));
+                return Err(fail(out, format!("cannot write its scratch copy: {e}")));
             }
         }
         let files: Vec<&str> = batch.iter().map(|&k| roots[k].as_str()).collect();
         run_rustfmt(scratch.path(), &files).map_err(|mut e| {
             // Name the output files, not their scratch copies (`f-1.rs` is no part of
             // `f-11.rs`).
-            if let RenderError::Template { message, .. } = &mut e {
+            if let FormatError::Rustfmt { message } = &mut e {
                 for &k in batch {
                     *message = message.replace(&roots[k], &pending[misses[k]].out);
                 }
@@ -619,9 +651,9 @@ fn rustfmt_in(
             .map(|&k| {
                 let p = &pending[misses[k]];
                 let text = std::fs::read_to_string(scratch.path().join(&roots[k]))
-                    .map_err(|e| fail(&p.template, format!("rustfmt lost `{}`: {e}", p.out)))?;
+                    .map_err(|e| fail(&p.out, format!("rustfmt lost it: {e}")))?;
                 if text.trim().is_empty() && !printed[k].trim().is_empty() {
-                    return Err(fail(&p.template, format!("rustfmt emptied `{}`", p.out)));
+                    return Err(fail(&p.out, "rustfmt emptied it".into()));
                 }
                 Ok((k, text))
             })
@@ -636,9 +668,9 @@ fn rustfmt_in(
     Ok(formatted)
 }
 
-fn fail(template: &str, message: String) -> RenderError {
-    RenderError::Template {
-        template: template.into(),
+fn fail(file: &str, message: String) -> FormatError {
+    FormatError::Io {
+        file: file.into(),
         message,
     }
 }
@@ -649,7 +681,7 @@ const CONFIG: &str = "rustfmt.toml";
 
 /// rustfmt runs in the scratch folder with the configuration written there ([`CONFIG`]), so
 /// neither a `rustfmt.toml` of the caller's nor one in the user's home can change the output.
-fn run_rustfmt(dir: &Path, files: &[&str]) -> Result<(), RenderError> {
+fn run_rustfmt(dir: &Path, files: &[&str]) -> Result<(), FormatError> {
     if files.is_empty() {
         return Ok(());
     }
@@ -659,21 +691,19 @@ fn run_rustfmt(dir: &Path, files: &[&str]) -> Result<(), RenderError> {
         .current_dir(dir)
         .stdin(std::process::Stdio::null())
         .output()
-        .map_err(|e| {
-            fail(
-                "rustfmt",
-                format!("cannot run rustfmt ({e}); install it with `rustup component add rustfmt`"),
-            )
+        .map_err(|e| FormatError::Rustfmt {
+            message: format!(
+                "cannot run rustfmt ({e}); install it with `rustup component add rustfmt`"
+            ),
         })?;
     if !output.status.success() {
-        return Err(fail(
-            "rustfmt",
-            format!(
+        return Err(FormatError::Rustfmt {
+            message: format!(
                 "rustfmt rejected the output ({}): {}",
                 output.status,
                 String::from_utf8_lossy(&output.stderr).trim()
             ),
-        ));
+        });
     }
     Ok(())
 }
@@ -791,7 +821,7 @@ mod tests {
         text.push_str("pub struct Bad {\n  x: ,\n}\n");
         let err = format_all(vec![pending("generated/x/src/models.rs", &text)], None).unwrap_err();
         match err {
-            RenderError::InvalidRust { line, item, .. } => {
+            FormatError::InvalidRust { line, item, .. } => {
                 assert_eq!(line, 20_002);
                 assert_eq!(item, "`struct Bad`");
             }

@@ -22,20 +22,9 @@ pub enum RenderError {
         /// The tera message with its causes.
         message: String,
     },
-    /// A template produced Rust that does not parse.
-    #[error("template `{template}` produced invalid Rust in {item} (line {line} of its output): {message}\n{excerpt}")]
-    InvalidRust {
-        /// Template name.
-        template: String,
-        /// The item around the error.
-        item: String,
-        /// Line of the rendered text.
-        line: usize,
-        /// The syn message.
-        message: String,
-        /// A few lines of the rendered text around the error.
-        excerpt: String,
-    },
+    /// Formatting the rendered Rust failed.
+    #[error(transparent)]
+    Format(#[from] crate::format::FormatError),
 }
 
 /// Largest template accepted.
