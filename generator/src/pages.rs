@@ -19,9 +19,50 @@ struct Link {
     description: String,
 }
 
+/// The cells of a table row are markdown already (escaped with `markdown::cell`).
 #[derive(Serialize)]
 struct ServerRow {
-    cells: Vec<String>,
+    name: String,
+    url: String,
+    default: String,
+    description: String,
+}
+
+/// A header (or the auth header) sent with every request.
+#[derive(Serialize)]
+struct HeaderRow {
+    name: String,
+    value: String,
+    description: String,
+}
+
+/// A parameter, or the body, of an action.
+#[derive(Serialize)]
+struct ParamRow {
+    name: String,
+    ty: String,
+    required: String,
+    description: String,
+    default: String,
+    example: String,
+}
+
+/// A documented answer.
+#[derive(Serialize)]
+struct ResponseRow {
+    code: String,
+    ty: String,
+    description: String,
+}
+
+/// A field of a schema (nested fields as `a.b`, array items as `a[].b`).
+#[derive(Serialize)]
+struct FieldRow {
+    name: String,
+    ty: String,
+    required: String,
+    description: String,
+    constraints: String,
 }
 
 #[derive(Serialize)]
@@ -33,9 +74,9 @@ struct IndexContext {
     lib: String,
     docs_url: String,
     servers: Vec<ServerRow>,
-    auth: Vec<String>,
-    headers: Vec<Vec<String>>,
-    parameters: Vec<Vec<String>>,
+    auth: HeaderRow,
+    headers: Vec<HeaderRow>,
+    parameters: Vec<ParamRow>,
     rate_limit: String,
     resources: Vec<Link>,
     schemas: Vec<Link>,
@@ -61,10 +102,10 @@ struct ActionContext {
     example: String,
     scopes: String,
     method_url: String,
-    params: Vec<Vec<String>>,
+    params: Vec<ParamRow>,
     body: Option<BodyContext>,
-    responses: Vec<Vec<String>>,
-    errors: Vec<Vec<String>>,
+    responses: Vec<ResponseRow>,
+    errors: Vec<ResponseRow>,
     response_examples: Vec<ExampleBlock>,
 }
 
@@ -91,7 +132,7 @@ struct SchemaContext {
     description: String,
     index: String,
     kind: String,
-    fields: Vec<Vec<String>>,
+    fields: Vec<FieldRow>,
     example_heading: String,
     /// The fence of the example's code block.
     fence: String,
@@ -301,32 +342,28 @@ fn param_description(p: &Param) -> String {
     }
 }
 
-fn param_row(spec: &Spec, p: &Param) -> Vec<String> {
-    vec![
-        cell(&p.name),
-        type_cell(spec, &p.schema, ""),
-        yn(p.required),
-        cell(&param_description(p)),
-        p.default
-            .as_ref()
-            .map(|v| cell(&value_text(v)))
-            .unwrap_or_default(),
-        p.example
-            .as_ref()
-            .map(|v| cell(&value_text(v)))
-            .unwrap_or_default(),
-    ]
+fn param_row(spec: &Spec, p: &Param) -> ParamRow {
+    let value = |v: &Option<Value>| v.as_ref().map(|v| cell(&value_text(v))).unwrap_or_default();
+    ParamRow {
+        name: cell(&p.name),
+        ty: type_cell(spec, &p.schema, ""),
+        required: yn(p.required),
+        description: cell(&param_description(p)),
+        default: value(&p.default),
+        example: value(&p.example),
+    }
 }
 
-fn response_row(spec: &Spec, r: &Response) -> Vec<String> {
-    vec![
-        r.code.to_string(),
-        r.schema
+fn response_row(spec: &Spec, r: &Response) -> ResponseRow {
+    ResponseRow {
+        code: r.code.to_string(),
+        ty: r
+            .schema
             .as_ref()
             .map(|s| type_cell(spec, s, ""))
             .unwrap_or_default(),
-        cell(&r.description),
-    ]
+        description: cell(&r.description),
+    }
 }
 
 /// The action's errors plus the API-wide errors for codes the action does not list, by code.
@@ -445,7 +482,7 @@ fn action_context(
     name: &str,
     action: &Action,
 ) -> ActionContext {
-    let mut params: Vec<Vec<String>> = action.params.iter().map(|p| param_row(spec, p)).collect();
+    let mut params: Vec<ParamRow> = action.params.iter().map(|p| param_row(spec, p)).collect();
     let mut body = None;
     if let Some(b) = &action.body {
         let (type_c, example_c) = match ref_name(&b.schema) {
@@ -462,14 +499,14 @@ fn action_context(
             }
             None => (type_cell(spec, &b.schema, ""), String::new()),
         };
-        params.push(vec![
-            cell(&b.name),
-            type_c.clone(),
-            yn(b.required),
-            cell(&b.description),
-            String::new(),
-            example_c,
-        ]);
+        params.push(ParamRow {
+            name: cell(&b.name),
+            ty: type_c.clone(),
+            required: yn(b.required),
+            description: cell(&b.description),
+            default: String::new(),
+            example: example_c,
+        });
         let example = b
             .example
             .clone()
@@ -595,28 +632,24 @@ fn index_context(spec: &Spec, ir: &CrateIr) -> IndexContext {
             .servers
             .iter()
             .map(|s| ServerRow {
-                cells: vec![
-                    cell(&s.name),
-                    cell(&format!("{}{}", s.url, api.base_path)),
-                    yn(s.default),
-                    cell(s.description.as_deref().unwrap_or("")),
-                ],
+                name: cell(&s.name),
+                url: cell(&format!("{}{}", s.url, api.base_path)),
+                default: yn(s.default),
+                description: cell(s.description.as_deref().unwrap_or("")),
             })
             .collect(),
-        auth: vec![
-            cell(&api.auth.header),
-            cell(&format!("{} <token>", api.auth.prefix)),
-            cell(&api.auth.description),
-        ],
+        auth: HeaderRow {
+            name: cell(&api.auth.header),
+            value: cell(&format!("{} <token>", api.auth.prefix)),
+            description: cell(&api.auth.description),
+        },
         headers: api
             .headers
             .iter()
-            .map(|h| {
-                vec![
-                    cell(&h.name),
-                    cell(&h.value),
-                    cell(h.description.as_deref().unwrap_or("")),
-                ]
+            .map(|h| HeaderRow {
+                name: cell(&h.name),
+                value: cell(&h.value),
+                description: cell(h.description.as_deref().unwrap_or("")),
             })
             .collect(),
         parameters: api.parameters.iter().map(|p| param_row(spec, p)).collect(),
@@ -708,7 +741,7 @@ fn constraints(schema: &Value) -> String {
 
 /// Flattens the properties of an object schema into rows (nested objects as `a.b`, array items
 /// as `a[].b`).
-fn field_rows(spec: &Spec, schema: &Value, prefix: &str, depth: usize, out: &mut Vec<Vec<String>>) {
+fn field_rows(spec: &Spec, schema: &Value, prefix: &str, depth: usize, out: &mut Vec<FieldRow>) {
     if depth > 8 {
         return;
     }
@@ -741,19 +774,19 @@ fn field_rows(spec: &Spec, schema: &Value, prefix: &str, depth: usize, out: &mut
                 }
                 desc.push_str(&marks.join(" "));
             }
-            out.push(vec![
-                cell(&full),
-                type_cell(spec, p, "../"),
-                yn(required.contains(&name.as_str())),
-                cell(&desc),
-                cell(&constraints(p)),
-            ]);
+            out.push(FieldRow {
+                name: cell(&full),
+                ty: type_cell(spec, p, "../"),
+                required: yn(required.contains(&name.as_str())),
+                description: cell(&desc),
+                constraints: cell(&constraints(p)),
+            });
             nested_rows(spec, p, &full, depth, out);
         }
     }
 }
 
-fn nested_rows(spec: &Spec, p: &Value, full: &str, depth: usize, out: &mut Vec<Vec<String>>) {
+fn nested_rows(spec: &Spec, p: &Value, full: &str, depth: usize, out: &mut Vec<FieldRow>) {
     if ref_name(p).is_some() {
         return;
     }
