@@ -5,6 +5,41 @@
 //! [`load`](load::load) → [`validate`](validate::validate) → [`lower`](lower::lower) →
 //! [`render`] → [`FileSet`], which [`output::write`] writes and
 //! [`output::check`] compares with the disk.
+//!
+//! # Module map
+//!
+//! Reading the spec:
+//! - [`files`]: what kind of file a path is, and reading regular files with a size limit;
+//! - [`yaml`]: YAML (and JSON) into a tree that remembers line and column;
+//! - [`spec`]: the spec as typed data, and the shape of every spec file;
+//! - [`load`]: a spec folder, shape-checked, into a [`spec::Spec`];
+//! - [`text`]: the character rules for each kind of spec text;
+//! - [`diag`]: diagnostics with file, line, column and spec path.
+//!
+//! Checking it:
+//! - [`validate`]: whole-spec checks (references, paths, collisions, values against schemas);
+//! - [`rules`]: what a name, URL, path or value must be, one sentence per problem;
+//! - [`schema`]: schema helpers shared by validation, lowering and test data;
+//! - [`path`]: path templates, parsed once.
+//!
+//! Lowering it into the IR:
+//! - [`ir`]: the IR, as data (types, serde behaviour, parameters, paths, texts);
+//! - [`lower`]: puts the crate's IR together from the three passes below;
+//! - [`types`]: schemas into types and models;
+//! - [`client_ir`]: resources and actions into handles and request builders;
+//! - [`testdata`]: what the generated tests send, expect and round-trip;
+//! - [`names`]: Rust names for spec names, and the names the runtime reserves.
+//!
+//! Writing the output:
+//! - [`rust`]: the Rust text of IR values, the one place Rust text is written;
+//! - [`markdown`]: escaping of spec text for each place in a page;
+//! - [`templates`]: which template renders which file;
+//! - [`pages`]: the reference pages' contexts;
+//! - [`render`]: tera templates into files;
+//! - [`format`](mod@format): syn, prettyplease and rustfmt over the rendered Rust, with a cache;
+//! - [`output`]: the file set, written to disk or compared with it;
+//! - [`commands`]: the `generate` and `check` commands;
+//! - [`par`]: a parallel map on scoped threads.
 
 pub mod client_ir;
 pub mod commands;
