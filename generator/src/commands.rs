@@ -1,4 +1,5 @@
-//! The `generate` and `check` commands, shared by `cargo xtask` and the `sdkgen` binary.
+//! The `generate` and `check` commands, shared by `cargo xtask` and the `sdkgen` binary, and
+//! `cargo xtask bless`, which rewrites the generator's fixture expectations.
 //! Each prints its report and returns whether it succeeded.
 
 use std::io::Write as _;
@@ -99,6 +100,76 @@ pub fn check(root: &Path, apis: &[String], options: &crate::Options) -> bool {
                 "generated/ cannot be checked until this is fixed; then run `{}`.",
                 fix_command(apis)
             );
+            false
+        }
+    }
+}
+
+/// Rewrites every fixture's expectation (`cargo xtask bless`); lists what changed.
+pub fn bless(root: &Path, options: &crate::Options) -> bool {
+    let started = Instant::now();
+    let blessed = match crate::fixtures::bless(root, options) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("{e}");
+            return false;
+        }
+    };
+    for f in &blessed.created {
+        say!("created {f}");
+    }
+    for f in &blessed.updated {
+        say!("updated {f}");
+    }
+    for f in &blessed.removed {
+        say!("removed {f}");
+    }
+    for problem in &blessed.problems {
+        eprintln!("{problem}\n");
+    }
+    say!(
+        "{} created, {} updated, {} removed, {} unchanged in {:.0?}",
+        blessed.created.len(),
+        blessed.updated.len(),
+        blessed.removed.len(),
+        blessed.unchanged,
+        started.elapsed()
+    );
+    if blessed.created.len() + blessed.updated.len() + blessed.removed.len() > 0 {
+        say!(
+            "review the changes with `git diff -- {}` before committing them",
+            crate::fixtures::DIR
+        );
+    }
+    if !blessed.problems.is_empty() {
+        eprintln!(
+            "{} fixture(s) could not be blessed and were left as they were",
+            blessed.problems.len()
+        );
+    }
+    blessed.problems.is_empty()
+}
+
+/// Compares every fixture with its expectation without writing (`cargo xtask bless --check`).
+pub fn check_fixtures(root: &Path, options: &crate::Options) -> bool {
+    match crate::fixtures::check(root, options) {
+        Ok(problems) if problems.is_empty() => {
+            say!("every fixture gives its committed expectation");
+            true
+        }
+        Ok(problems) => {
+            for problem in &problems {
+                say!("{problem}\n");
+            }
+            say!(
+                "{} fixture(s) differ. Run `{}` to accept the current output, then review the diff.",
+                problems.len(),
+                crate::fixtures::BLESS
+            );
+            false
+        }
+        Err(e) => {
+            eprintln!("{e}");
             false
         }
     }

@@ -45,6 +45,7 @@ pub mod client_ir;
 pub mod commands;
 pub mod diag;
 pub mod files;
+pub mod fixtures;
 pub mod format;
 pub mod ir;
 pub mod load;
@@ -206,6 +207,18 @@ pub fn generate_with(
     apis: &[String],
     options: &Options,
 ) -> Result<Generated, Error> {
+    generate_from(workspace, &workspace.join("templates"), apis, options)
+}
+
+/// [`generate_with`], with the templates read from `templates` instead of
+/// `<workspace>/templates`: the generator's own fixtures are workspaces of their own (a
+/// `spec/` each) rendered through the repository's templates.
+pub fn generate_from(
+    workspace: &Path,
+    templates: &Path,
+    apis: &[String],
+    options: &Options,
+) -> Result<Generated, Error> {
     let started = Instant::now();
     let all = list_apis(workspace)?;
     let selected: Vec<String> = if apis.is_empty() {
@@ -230,7 +243,7 @@ pub fn generate_with(
     // Each API is loaded and checked on a core of its own while the templates compile.
     let mut out = Generated::default();
     let (tera, loaded) = std::thread::scope(|scope| {
-        let tera = scope.spawn(|| render::load_templates(&workspace.join("templates")));
+        let tera = scope.spawn(|| render::load_templates(templates));
         let loaded = par::parallel(selected.len(), |i| {
             let dir = format!("spec/{}", selected[i]);
             let t = Instant::now();

@@ -1,6 +1,8 @@
-//! Every broken spec under `tests/fixtures/invalid/<case>/` must fail to load with the
-//! diagnostics listed in its `expected.txt` (each non-empty line must appear in the report,
-//! which is the exact text a maintainer sees), and must never panic.
+//! Every broken spec under `tests/fixtures/invalid/<case>/` must fail to load with exactly the
+//! report in its `expected.txt` (the whole text a maintainer sees, so an extra or changed
+//! diagnostic fails too), fail a whole run with the same report, and never panic. A mismatch
+//! prints a unified diff; `cargo xtask bless` rewrites the expectations (see
+//! `sdkgen::fixtures`).
 
 use std::path::{Path, PathBuf};
 
@@ -8,64 +10,27 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-fn spec_dir(case: &Path) -> String {
-    let mut apis: Vec<String> = std::fs::read_dir(case.join("spec"))
-        .map(|rd| {
-            rd.flatten()
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    apis.sort();
-    format!(
-        "spec/{}",
-        apis.first().map(String::as_str).unwrap_or("missing")
-    )
+/// The repository root.
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
 }
 
 #[test]
-fn every_invalid_fixture_reports_its_expected_diagnostics() {
-    let dir = fixtures().join("invalid");
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
+fn every_invalid_fixture_gives_exactly_its_expected_report() {
+    let cases = sdkgen::fixtures::invalid_cases(root()).unwrap_or_else(|e| panic!("{e}"));
     assert!(
         cases.len() >= 15,
         "expected at least 15 invalid fixtures, found {}",
         cases.len()
     );
-    let mut failures = Vec::new();
-    for case in &cases {
-        let name = case.file_name().unwrap().to_string_lossy().into_owned();
-        let expected = std::fs::read_to_string(case.join("expected.txt"))
-            .unwrap_or_else(|e| panic!("{name}: cannot read expected.txt: {e}"));
-        let report = match sdkgen::load_checked(case, &spec_dir(case)) {
-            Ok(_) => {
-                failures.push(format!("{name}: loaded without problems"));
-                continue;
-            }
-            Err(diags) => diags.to_string(),
-        };
-        for line in expected.lines().map(str::trim).filter(|l| !l.is_empty()) {
-            if !report.contains(line) {
-                failures.push(format!("{name}: missing `{line}` in:\n{report}"));
-            }
-        }
-        // A whole run (which lowers a sound spec while its values are checked) fails with the
-        // same problems, and does not panic.
-        match sdkgen::generate(case, &[]) {
-            Err(sdkgen::Error::Spec(diags)) if diags.to_string() == report => {}
-            Err(other) => failures.push(format!(
-                "{name}: generate reported\n{other}\ninstead of\n{report}"
-            )),
-            Ok(_) => failures.push(format!("{name}: generate succeeded")),
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    let failures = sdkgen::fixtures::check_invalid(root()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        failures.is_empty(),
+        "{}\n\n{} of {} invalid fixtures differ",
+        failures.join("\n\n"),
+        failures.len(),
+        cases.len()
+    );
 }
 
 #[test]

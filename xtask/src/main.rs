@@ -1,5 +1,6 @@
 //! `cargo xtask generate` regenerates `generated/` from `spec/` and `templates/`;
 //! `cargo xtask check` proves the committed output is current;
+//! `cargo xtask bless` rewrites the generator's fixture expectations (`generator/tests/fixtures/`);
 //! `cargo xtask bench` times the generator (see `BENCHMARKS.md`).
 
 mod bench;
@@ -18,7 +19,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[derive(Parser)]
 #[command(
     name = "xtask",
-    about = "Regenerate or check the generated SDK crates and pages"
+    about = "Regenerate or check the generated SDK crates and pages, and bless the generator's fixtures"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -45,6 +46,17 @@ enum Command {
         #[arg(long)]
         no_cache: bool,
     },
+    /// Rewrite the generator's fixture expectations from the current generator and templates:
+    /// each invalid spec's `expected.txt` and the committed `generated/` of the valid and
+    /// adversarial fixtures. Writes only what changed; review the result with `git diff`.
+    Bless {
+        /// Only compare, writing nothing: fail with a diff when a fixture's expectation is stale.
+        #[arg(long)]
+        check: bool,
+        /// Format every file again instead of using the format cache in `target/sdkgen/`.
+        #[arg(long)]
+        no_cache: bool,
+    },
     /// Time the generator on synthetic specs of 10 to 5,000 actions and on spec/ (release build).
     Bench(bench::Args),
 }
@@ -65,6 +77,14 @@ fn main() -> ExitCode {
         }
         Command::Check { apis, no_cache } => {
             sdkgen::commands::check(root, &apis, &options(root, no_cache))
+        }
+        Command::Bless { check, no_cache } => {
+            let options = options(root, no_cache);
+            if check {
+                sdkgen::commands::check_fixtures(root, &options)
+            } else {
+                sdkgen::commands::bless(root, &options)
+            }
         }
         Command::Bench(args) => match bench::run(root, args) {
             Ok(()) => true,
