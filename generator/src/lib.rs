@@ -38,7 +38,8 @@
 //! - [`render`]: tera templates into files;
 //! - [`format`](mod@format): syn, prettyplease and rustfmt over the rendered Rust, with a cache;
 //! - [`output`]: the file set, written to disk or compared with it;
-//! - [`commands`]: the `generate` and `check` commands;
+//! - [`commands`]: the `generate`, `check` and `bless` commands;
+//! - [`fixtures`]: the test fixtures' expected reports and output snapshots, checked and blessed;
 //! - [`par`]: a parallel map on scoped threads.
 
 pub mod client_ir;
