@@ -351,3 +351,32 @@ pub fn check_workspace(
         generation: g.elapsed,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    /// The module map at the top of this file names every module, and only modules that exist.
+    #[test]
+    fn the_module_map_matches_the_modules() {
+        let source = include_str!("lib.rs");
+        let declared: Vec<&str> = source
+            .lines()
+            .filter_map(|l| l.strip_prefix("pub mod ")?.strip_suffix(';'))
+            .collect();
+        let map: Vec<&str> = source
+            .lines()
+            .filter_map(|l| l.strip_prefix("//! - [`")?.split('`').next())
+            .collect();
+        let mut sorted_map = map.clone();
+        sorted_map.sort_unstable();
+        let mut sorted_declared = declared.clone();
+        sorted_declared.sort_unstable();
+        assert_eq!(
+            sorted_map, sorted_declared,
+            "module map {map:?}, modules {declared:?}"
+        );
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        for module in declared {
+            assert!(dir.join(format!("{module}.rs")).is_file(), "{module}.rs");
+        }
+    }
+}
