@@ -18,7 +18,8 @@ use crate::types::Lowerer;
 /// API-wide facts.
 pub fn lower_client(spec: &Spec) -> ClientIr {
     let api = &spec.api;
-    let mut scope = Scope::default();
+    // `Custom` is the runtime's variant for any other URL.
+    let mut scope = names::scope_reserving(&["Custom"]);
     let servers: Vec<ServerIr> = api
         .servers
         .iter()

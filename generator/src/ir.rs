@@ -144,8 +144,6 @@ pub struct CrateIr {
     pub models: Vec<Model>,
     /// Example round-trip cases for the generated tests.
     pub examples: Vec<ExampleCase>,
-    /// Whether any field is optional and nullable (read through `support::present`).
-    pub uses_present: bool,
     /// A `recursion_limit` for crates whose types nest deeper than rustc's default allows.
     pub recursion_limit: Option<usize>,
     /// Structs to probe with an unknown field.

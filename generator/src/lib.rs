@@ -1,5 +1,6 @@
 //! sdkgen: turns a machine-readable API spec (`spec/<api>/`) into a Rust SDK crate and markdown
-//! reference pages (`generated/<api>/`), through the templates in `templates/`.
+//! reference pages (`generated/<api>/`), through the templates and the runtime files in
+//! `templates/`.
 //!
 //! The pipeline is plain functions over plain data:
 //! [`load`](load::load) → [`validate`](validate::validate) → [`lower`](lower::lower) →
@@ -243,8 +244,8 @@ pub fn generate_from(
     }
     // Each API is loaded and checked on a core of its own while the templates compile.
     let mut out = Generated::default();
-    let (tera, loaded) = std::thread::scope(|scope| {
-        let tera = scope.spawn(|| render::load_templates(templates));
+    let (templates, loaded) = std::thread::scope(|scope| {
+        let templates = scope.spawn(|| render::load_templates(templates));
         let loaded = par::parallel(selected.len(), |i| {
             let dir = format!("spec/{}", selected[i]);
             let t = Instant::now();
@@ -280,10 +281,10 @@ pub fn generate_from(
             });
             (lowered, diags, times)
         });
-        let tera = tera
+        let templates = templates
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (tera, loaded)
+        (templates, loaded)
     });
     let mut lowered = Vec::new();
     for (spec, diags, times) in loaded {
@@ -303,12 +304,12 @@ pub fn generate_from(
         .into_iter()
         .filter_map(|(spec, ir)| Some((spec, ir?)))
         .collect();
-    let tera = tera?;
+    let templates = templates?;
     let rendered = par::parallel(specs.len(), |i| {
         let (spec, ir) = &specs[i];
         let t = Instant::now();
         let mut batch = render::Batch::default();
-        let result = templates::render_crate(&tera, spec, ir, &mut batch);
+        let result = templates::render_crate(&templates, spec, ir, &mut batch);
         (result.map(|()| batch), t.elapsed())
     });
     let mut batch = render::Batch::default();

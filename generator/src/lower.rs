@@ -40,7 +40,6 @@ pub fn lower(spec: &Spec) -> CrateIr {
         source: spec.source.clone(),
         models,
         examples,
-        uses_present: l.uses_present,
         recursion_limit,
         unknown_fields,
         enums,

@@ -1,6 +1,7 @@
 //! Rendering: IR through tera templates into files. Rust output is collected in a [`Batch`] and
 //! formatted at the end, all files at once ([`crate::format`]), so generated code is
-//! rustfmt-clean whatever the template's whitespace.
+//! rustfmt-clean whatever the template's whitespace. The runtime's Rust files are copied as
+//! they are ([`copy_verbatim`]).
 
 use std::path::Path;
 
@@ -30,15 +31,28 @@ pub enum RenderError {
 /// Largest template accepted.
 pub const MAX_TEMPLATE_BYTES: u64 = 8 * 1024 * 1024;
 
-/// Loads every template (`*.tera`) under `templates/`. Templates are read like spec files: only
-/// regular files (or links to them inside `templates/`); folders are entered only when they are
-/// real folders, and named pipes, sockets and devices are never opened.
-pub fn load_templates(dir: &Path) -> Result<tera::Tera, RenderError> {
+/// What `templates/` holds: the tera templates, and the runtime's Rust files, which every crate
+/// gets unchanged ([`copy_verbatim`]).
+#[derive(Debug)]
+pub struct Templates {
+    /// The templates (`*.tera`), named by their path under `templates/` (`rust/lib.rs.tera`).
+    pub tera: tera::Tera,
+    /// The Rust files (`*.rs`, e.g. `rust/runtime/client.rs`), by the same kind of name, as
+    /// they are (with LF line ends). Each parses as Rust.
+    pub verbatim: std::collections::BTreeMap<String, String>,
+}
+
+/// Loads every template (`*.tera`) and runtime file (`*.rs`) under `templates/`. They are read
+/// like spec files: only regular files (or links to them inside `templates/`); folders are
+/// entered only when they are real folders, and named pipes, sockets and devices are never
+/// opened.
+pub fn load_templates(dir: &Path) -> Result<Templates, RenderError> {
     let mut tera = tera::Tera::default();
     let mut files = Vec::new();
     collect(dir, "", &mut files)?;
     files.sort();
     let mut sources = Vec::new();
+    let mut verbatim = std::collections::BTreeMap::new();
     for name in files {
         let bytes = crate::files::read_regular_within(
             dir,
@@ -50,7 +64,20 @@ pub fn load_templates(dir: &Path) -> Result<tera::Tera, RenderError> {
         let text = String::from_utf8(bytes).map_err(|_| {
             RenderError::Templates(format!("templates/{name}: file is not valid UTF-8"))
         })?;
-        sources.push((name, text));
+        if name.ends_with(".rs") {
+            let text = text.replace("\r\n", "\n");
+            if let Err(e) = syn::parse_file(&text) {
+                let at = e.span().start();
+                return Err(RenderError::Templates(format!(
+                    "templates/{name}:{}:{}: not valid Rust: {e}",
+                    at.line,
+                    at.column + 1
+                )));
+            }
+            verbatim.insert(name, text);
+        } else {
+            sources.push((name, text));
+        }
     }
     tera.add_raw_templates(sources)
         .map_err(|e| RenderError::Templates(chain(&e)))?;
@@ -60,10 +87,11 @@ pub fn load_templates(dir: &Path) -> Result<tera::Tera, RenderError> {
     tera.register_filter("cell", filter_cell);
     tera.register_filter("md", filter_md);
     tera.register_filter("toml", filter_toml);
-    Ok(tera)
+    Ok(Templates { tera, verbatim })
 }
 
-/// The names (`rust/lib.rs.tera`) of the templates under `root/rel`.
+/// The names (`rust/lib.rs.tera`, `rust/runtime/client.rs`) of the templates and runtime files
+/// under `root/rel`.
 fn collect(root: &Path, rel: &str, out: &mut Vec<String>) -> Result<(), RenderError> {
     let shown = |name: &str| {
         if name.is_empty() {
@@ -88,8 +116,14 @@ fn collect(root: &Path, rel: &str, out: &mut Vec<String>) -> Result<(), RenderEr
         let kind = crate::files::EntryKind::of(&entry.file_type().map_err(|e| cannot(&name, e))?);
         match kind {
             crate::files::EntryKind::Folder => collect(root, &name, out)?,
-            // A template, or whatever stands under a template's name: the reader decides.
-            _ if Path::new(&name).extension().is_some_and(|e| e == "tera") => out.push(name),
+            // A template or runtime file, or whatever stands under such a name: the reader
+            // decides.
+            _ if Path::new(&name)
+                .extension()
+                .is_some_and(|e| e == "tera" || e == "rs") =>
+            {
+                out.push(name)
+            }
             crate::files::EntryKind::Symlink
                 if std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()) =>
             {
@@ -297,6 +331,27 @@ pub fn render_into(
     Ok(())
 }
 
+/// Puts the runtime file `name` of the templates into `batch` at `out` as it is, after the
+/// header. It is not formatted: the workspace formats, compiles and lints it where it stands
+/// (`generator/runtime-check`), so it is rustfmt-clean already.
+pub fn copy_verbatim(
+    templates: &Templates,
+    name: &str,
+    out: &str,
+    source: &str,
+    batch: &mut Batch,
+) -> Result<(), RenderError> {
+    let text = templates
+        .verbatim
+        .get(name)
+        .ok_or_else(|| RenderError::Templates(format!("templates/{name}: not found")))?;
+    let header = header(Kind::of(out), source);
+    batch
+        .files
+        .insert(out.to_string(), format!("{header}{text}").into_bytes());
+    Ok(())
+}
+
 /// Renders one template from a value of its own.
 pub fn render_value<C: Serialize>(
     tera: &tera::Tera,
@@ -344,5 +399,29 @@ mod tests {
     #[test]
     fn normalize_makes_lf_and_single_blank_lines() {
         assert_eq!(normalize("a  \r\n\r\n\r\nb\n\n"), "a\n\nb\n");
+    }
+
+    #[test]
+    fn runtime_files_are_kept_as_they_are_and_must_parse() {
+        let dir = tempfile::tempdir().unwrap();
+        let runtime = dir.path().join("rust/runtime");
+        std::fs::create_dir_all(&runtime).unwrap();
+        std::fs::write(runtime.join("ok.rs"), "fn  a() {}\r\n// {{ not tera }}\r\n").unwrap();
+        std::fs::write(runtime.join("notes.md"), "not loaded").unwrap();
+        let templates = load_templates(dir.path()).unwrap();
+        assert_eq!(
+            templates.verbatim.keys().collect::<Vec<_>>(),
+            ["rust/runtime/ok.rs"]
+        );
+        assert_eq!(
+            templates.verbatim["rust/runtime/ok.rs"],
+            "fn  a() {}\n// {{ not tera }}\n"
+        );
+        std::fs::write(runtime.join("broken.rs"), "fn a() {}\nfn (").unwrap();
+        let error = load_templates(dir.path()).unwrap_err().to_string();
+        assert!(
+            error.contains("templates/rust/runtime/broken.rs:2:4: not valid Rust"),
+            "{error}"
+        );
     }
 }

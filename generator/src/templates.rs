@@ -1,8 +1,19 @@
-//! Which template renders which output file.
+//! Which template renders which output file, and which runtime file is copied where.
 
 use crate::ir::CrateIr;
-use crate::render::{context, render_into, render_parallel, render_value, Batch, RenderError};
+use crate::render::{
+    context, copy_verbatim, render_into, render_parallel, render_value, Batch, RenderError,
+    Templates,
+};
 use crate::spec::Spec;
+
+/// The API-independent runtime: Rust files under `templates/` that every crate gets unchanged.
+/// What they need of one API comes from `src/api.rs` (`rust/api.rs.tera`).
+const RUNTIME: [(&str, &str); 3] = [
+    ("rust/runtime/client.rs", "src/client.rs"),
+    ("rust/runtime/error.rs", "src/error.rs"),
+    ("rust/runtime/support.rs", "src/support.rs"),
+];
 
 #[derive(serde::Serialize)]
 struct ResourceContext<'a> {
@@ -12,7 +23,7 @@ struct ResourceContext<'a> {
 
 /// Renders every file of one API's crate.
 pub fn render_crate(
-    tera: &tera::Tera,
+    templates: &Templates,
     spec: &Spec,
     ir: &CrateIr,
     batch: &mut Batch,
@@ -24,14 +35,13 @@ pub fn render_crate(
         ("rust/README.md.tera", "README.md"),
         ("rust/lib.rs.tera", "src/lib.rs"),
         ("rust/models.rs.tera", "src/models.rs"),
-        ("rust/support.rs.tera", "src/support.rs"),
-        ("rust/client.rs.tera", "src/client.rs"),
-        ("rust/error.rs.tera", "src/error.rs"),
+        ("rust/api.rs.tera", "src/api.rs"),
         ("rust/resources/mod.rs.tera", "src/resources/mod.rs"),
         ("rust/tests/examples.rs.tera", "tests/examples.rs"),
         ("rust/tests/client.rs.tera", "tests/client.rs"),
         ("rust/tests/runtime.rs.tera", "tests/runtime.rs"),
     ];
+    let tera = &templates.tera;
     let resources = &ir.resources;
     let pages = crate::pages::Pages::new(tera, spec, ir, &root);
     // One pool for every file. The first job turns the whole crate IR into one tera context,
@@ -42,6 +52,9 @@ pub fn render_crate(
             let ctx = context("rust/lib.rs.tera", ir)?;
             for (template, out) in crate_files {
                 render_into(tera, template, &ctx, &format!("{root}/{out}"), src, batch)?;
+            }
+            for (file, out) in RUNTIME {
+                copy_verbatim(templates, file, &format!("{root}/{out}"), src, batch)?;
             }
             return Ok(());
         }

@@ -159,8 +159,6 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) named: HashMap<String, String>,
     /// The Rust name of the request variant (without read-only fields) of a named schema.
     pub(crate) request_named: HashMap<String, String>,
-    /// Whether any field is optional and nullable.
-    pub(crate) uses_present: bool,
     /// The refs between named schemas.
     pub(crate) refs: RefGraph,
     /// Whether each named schema (in spec order) reaches a `readOnly` property, found when
@@ -211,7 +209,6 @@ impl<'a> Lowerer<'a> {
             scope: names::scope_reserving(names::RESERVED_TYPES),
             named: HashMap::new(),
             request_named: HashMap::new(),
-            uses_present: false,
             late_models: Vec::new(),
         };
         for (name, schema) in &spec.schemas {
@@ -389,7 +386,6 @@ impl<'a> Lowerer<'a> {
                     inner = TypeRef::Boxed(Box::new(inner));
                 }
             }
-            self.uses_present |= !is_required && nullable;
             let ty = match (is_required, nullable) {
                 (true, false) => inner,
                 (true, true) | (false, false) => TypeRef::option(inner),

@@ -109,21 +109,28 @@ fn an_edited_spec_makes_output_stale() {
 }
 
 #[test]
-fn an_edited_template_makes_output_stale() {
+fn an_edited_template_or_runtime_file_makes_output_stale() {
     let t = tree();
     append(
-        &t.path().join("templates/rust/support.rs.tera"),
+        &t.path().join("templates/rust/api.rs.tera"),
         "\n/// Added by a template edit.\npub const TEMPLATE_EDIT: u8 = 1;\n",
     );
+    // A runtime file is copied as it is: its edit shows unformatted.
+    append(
+        &t.path().join("templates/rust/runtime/support.rs"),
+        "\n/// Added by a runtime edit.\npub const RUNTIME_EDIT :u8=1;\n",
+    );
     let report = check_report(t.path()).expect("drift not detected");
-    assert!(
-        report.contains("stale: generated/mist/src/support.rs"),
-        "{report}"
-    );
-    assert!(
-        report.contains("+pub const TEMPLATE_EDIT: u8 = 1;"),
-        "{report}"
-    );
+    for (file, line) in [
+        ("api.rs", "+pub const TEMPLATE_EDIT: u8 = 1;"),
+        ("support.rs", "+pub const RUNTIME_EDIT :u8=1;"),
+    ] {
+        assert!(
+            report.contains(&format!("stale: generated/mist/src/{file}")),
+            "{report}"
+        );
+        assert!(report.contains(line), "{report}");
+    }
     regenerate(t.path());
     assert_eq!(check_report(t.path()), None);
 }

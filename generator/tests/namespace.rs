@@ -1,8 +1,9 @@
 //! Every name the generator knows the generated crate already uses (the `Client`'s methods, a
 //! request's members, a handle's methods, prelude, crate and test types) used as a resource,
 //! parameter, action or schema name: the crate keeps every accessor, and no generated name
-//! takes one of those. The reserved lists are checked against the runtime itself, so a method
-//! added to a template without its name being reserved fails here. (The adversarial fixture
+//! takes one of those. The reserved lists are checked against the runtime itself (the files
+//! copied from `templates/rust/runtime/` and the generated `api.rs`), so a method or type added
+//! there without its name being reserved fails here. (The adversarial fixture
 //! compiles a sample of these names.)
 
 use std::collections::BTreeSet;
@@ -102,14 +103,26 @@ fn reserved_names_are_never_taken_and_every_accessor_is_there() {
     let g = sdkgen::generate(tmp.path(), &[]).unwrap_or_else(|e| panic!("{e}"));
     let root = "generated/names";
 
-    // The runtime's own methods are all reserved.
-    let client = parse(&g.files, &format!("{root}/src/client.rs"));
-    for m in methods(&client, "Client") {
-        assert!(
-            RESERVED_CLIENT_METHODS.contains(&m.as_str()),
-            "Client::{m} is not reserved"
-        );
+    // The runtime's own methods and types (in the files copied from `templates/rust/runtime/`
+    // and in the per-API `api.rs`) are all reserved.
+    let mut runtime_methods = 0;
+    for file in ["client.rs", "error.rs", "support.rs", "api.rs"] {
+        let parsed = parse(&g.files, &format!("{root}/src/{file}"));
+        for m in methods(&parsed, "Client") {
+            runtime_methods += 1;
+            assert!(
+                RESERVED_CLIENT_METHODS.contains(&m.as_str()),
+                "Client::{m} ({file}) is not reserved"
+            );
+        }
+        for name in type_names(&parsed) {
+            assert!(
+                RESERVED_TYPES.contains(&name.as_str()),
+                "the runtime's type `{name}` ({file}) is not reserved"
+            );
+        }
     }
+    assert!(runtime_methods > 0, "no `impl Client` found in the runtime");
     // One accessor per resource, none of them a name `Client` has.
     let accessors = methods(
         &parse(&g.files, &format!("{root}/src/resources/mod.rs")),
@@ -149,16 +162,23 @@ fn reserved_names_are_never_taken_and_every_accessor_is_there() {
     }
     // No model is named like a reserved type.
     let models = parse(&g.files, &format!("{root}/src/models.rs"));
-    for item in &models.items {
-        let name = match item {
-            syn::Item::Struct(s) => s.ident.to_string(),
-            syn::Item::Enum(e) => e.ident.to_string(),
-            syn::Item::Type(t) => t.ident.to_string(),
-            _ => continue,
-        };
+    for name in type_names(&models) {
         assert!(
             !RESERVED_TYPES.contains(&name.as_str()),
             "a model is named `{name}`"
         );
     }
+}
+
+/// The names of the structs, enums and type aliases a file defines at its top level.
+fn type_names(file: &syn::File) -> Vec<String> {
+    file.items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some(s.ident.to_string()),
+            syn::Item::Enum(e) => Some(e.ident.to_string()),
+            syn::Item::Type(t) => Some(t.ident.to_string()),
+            _ => None,
+        })
+        .collect()
 }

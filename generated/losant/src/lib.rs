@@ -5,6 +5,7 @@
 //!
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
+mod api;
 mod client;
 mod error;
 pub mod models;

@@ -762,9 +762,3 @@ keeps_unknown_values! {
     WorkflowsFlowClass; unknown_value_is_kept_by_workflows_sort_direction :
     WorkflowsSortDirection;
 }
-#[test]
-fn secret_debug_is_redacted() {
-    let secret = losant_sdk::Secret::new("s3cr3t-value");
-    assert!(!format!("{secret:?}").contains("s3cr3t-value"));
-    assert_eq!(secret.expose(), "s3cr3t-value");
-}

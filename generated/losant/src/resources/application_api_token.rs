@@ -26,7 +26,7 @@ impl<'a> ApplicationApiTokenResource<'a> {
             client: self.client,
             application_id: application_id.into(),
             api_token_id: api_token_id.into(),
-            globals: crate::client::Globals::default(),
+            globals: crate::api::Globals::default(),
         }
     }
     /// Retrieves information on an API token
@@ -41,7 +41,7 @@ impl<'a> ApplicationApiTokenResource<'a> {
             client: self.client,
             application_id: application_id.into(),
             api_token_id: api_token_id.into(),
-            globals: crate::client::Globals::default(),
+            globals: crate::api::Globals::default(),
         }
     }
     /// Updates information about an API token
@@ -57,7 +57,7 @@ impl<'a> ApplicationApiTokenResource<'a> {
             client: self.client,
             application_id: application_id.into(),
             api_token_id: api_token_id.into(),
-            globals: crate::client::Globals::default(),
+            globals: crate::api::Globals::default(),
             body: Some(body),
         }
     }
@@ -69,10 +69,10 @@ pub struct DeleteRequest<'a> {
     client: &'a crate::Client,
     application_id: String,
     api_token_id: String,
-    globals: crate::client::Globals,
+    globals: crate::api::Globals,
 }
 impl<'a> DeleteRequest<'a> {
-    crate::client::global_setters!();
+    crate::api::global_setters!();
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/applications/{}/tokens/{}",
@@ -90,10 +90,10 @@ pub struct GetRequest<'a> {
     client: &'a crate::Client,
     application_id: String,
     api_token_id: String,
-    globals: crate::client::Globals,
+    globals: crate::api::Globals,
 }
 impl<'a> GetRequest<'a> {
-    crate::client::global_setters!();
+    crate::api::global_setters!();
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/applications/{}/tokens/{}",
@@ -111,11 +111,11 @@ pub struct PatchRequest<'a> {
     client: &'a crate::Client,
     application_id: String,
     api_token_id: String,
-    globals: crate::client::Globals,
+    globals: crate::api::Globals,
     body: Option<ApiTokenPatch>,
 }
 impl<'a> PatchRequest<'a> {
-    crate::client::global_setters!();
+    crate::api::global_setters!();
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/applications/{}/tokens/{}",

@@ -34,7 +34,7 @@ impl<'a> ApplicationApiTokensResource<'a> {
             per_page: None,
             filter_field: None,
             filter: None,
-            globals: crate::client::Globals::default(),
+            globals: crate::api::Globals::default(),
         }
     }
     /// Create a new API token for an application
@@ -44,7 +44,7 @@ impl<'a> ApplicationApiTokensResource<'a> {
         PostRequest {
             client: self.client,
             application_id: application_id.into(),
-            globals: crate::client::Globals::default(),
+            globals: crate::api::Globals::default(),
             body: Some(body),
         }
     }
@@ -61,7 +61,7 @@ pub struct GetRequest<'a> {
     per_page: Option<String>,
     filter_field: Option<GetFilterField>,
     filter: Option<String>,
-    globals: crate::client::Globals,
+    globals: crate::api::Globals,
 }
 impl<'a> GetRequest<'a> {
     setter! {
@@ -87,7 +87,7 @@ impl<'a> GetRequest<'a> {
         " Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.\n \n Example: `my*token`.",
         filter, String
     }
-    crate::client::global_setters!();
+    crate::api::global_setters!();
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/applications/{}/tokens",
@@ -124,11 +124,11 @@ impl<'a> GetRequest<'a> {
 pub struct PostRequest<'a> {
     client: &'a crate::Client,
     application_id: String,
-    globals: crate::client::Globals,
+    globals: crate::api::Globals,
     body: Option<ApiTokenPost>,
 }
 impl<'a> PostRequest<'a> {
-    crate::client::global_setters!();
+    crate::api::global_setters!();
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/applications/{}/tokens",

@@ -26,7 +26,7 @@ impl<'a> CredentialResource<'a> {
             client: self.client,
             application_id: application_id.into(),
             credential_id: credential_id.into(),
-            globals: crate::client::Globals::default(),
+            globals: crate::api::Globals::default(),
         }
     }
     /// Retrieves information on a credential
@@ -41,7 +41,7 @@ impl<'a> CredentialResource<'a> {
             client: self.client,
             application_id: application_id.into(),
             credential_id: credential_id.into(),
-            globals: crate::client::Globals::default(),
+            globals: crate::api::Globals::default(),
         }
     }
     /// Retrieves information on resources linked to a credential
@@ -57,7 +57,7 @@ impl<'a> CredentialResource<'a> {
             application_id: application_id.into(),
             credential_id: credential_id.into(),
             include_custom_nodes: None,
-            globals: crate::client::Globals::default(),
+            globals: crate::api::Globals::default(),
         }
     }
     /// Updates information about a credential
@@ -73,7 +73,7 @@ impl<'a> CredentialResource<'a> {
             client: self.client,
             application_id: application_id.into(),
             credential_id: credential_id.into(),
-            globals: crate::client::Globals::default(),
+            globals: crate::api::Globals::default(),
             body: Some(body),
         }
     }
@@ -85,10 +85,10 @@ pub struct DeleteRequest<'a> {
     client: &'a crate::Client,
     application_id: String,
     credential_id: String,
-    globals: crate::client::Globals,
+    globals: crate::api::Globals,
 }
 impl<'a> DeleteRequest<'a> {
-    crate::client::global_setters!();
+    crate::api::global_setters!();
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/applications/{}/credentials/{}",
@@ -106,10 +106,10 @@ pub struct GetRequest<'a> {
     client: &'a crate::Client,
     application_id: String,
     credential_id: String,
-    globals: crate::client::Globals,
+    globals: crate::api::Globals,
 }
 impl<'a> GetRequest<'a> {
-    crate::client::global_setters!();
+    crate::api::global_setters!();
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/applications/{}/credentials/{}",
@@ -128,14 +128,14 @@ pub struct LinkedResourcesRequest<'a> {
     application_id: String,
     credential_id: String,
     include_custom_nodes: Option<String>,
-    globals: crate::client::Globals,
+    globals: crate::api::Globals,
 }
 impl<'a> LinkedResourcesRequest<'a> {
     setter! {
         " If the result of the request should also include the details of any custom nodes referenced by returned workflows\n \n Default: `false`. Example: `true`.",
         include_custom_nodes, String
     }
-    crate::client::global_setters!();
+    crate::api::global_setters!();
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/applications/{}/credentials/{}/linkedResources",
@@ -155,11 +155,11 @@ pub struct PatchRequest<'a> {
     client: &'a crate::Client,
     application_id: String,
     credential_id: String,
-    globals: crate::client::Globals,
+    globals: crate::api::Globals,
     body: Option<CredentialPatch>,
 }
 impl<'a> PatchRequest<'a> {
-    crate::client::global_setters!();
+    crate::api::global_setters!();
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/applications/{}/credentials/{}",

@@ -23,7 +23,7 @@ impl<'a> UserApiTokenResource<'a> {
         DeleteRequest {
             client: self.client,
             api_token_id: api_token_id.into(),
-            globals: crate::client::Globals::default(),
+            globals: crate::api::Globals::default(),
         }
     }
     /// Retrieves information on an API token
@@ -33,7 +33,7 @@ impl<'a> UserApiTokenResource<'a> {
         GetRequest {
             client: self.client,
             api_token_id: api_token_id.into(),
-            globals: crate::client::Globals::default(),
+            globals: crate::api::Globals::default(),
         }
     }
     /// Updates information about an API token
@@ -45,7 +45,7 @@ impl<'a> UserApiTokenResource<'a> {
         PatchRequest {
             client: self.client,
             api_token_id: api_token_id.into(),
-            globals: crate::client::Globals::default(),
+            globals: crate::api::Globals::default(),
             body: Some(body),
         }
     }
@@ -56,10 +56,10 @@ impl<'a> UserApiTokenResource<'a> {
 pub struct DeleteRequest<'a> {
     client: &'a crate::Client,
     api_token_id: String,
-    globals: crate::client::Globals,
+    globals: crate::api::Globals,
 }
 impl<'a> DeleteRequest<'a> {
-    crate::client::global_setters!();
+    crate::api::global_setters!();
     fn call(&self) -> crate::Result<Call> {
         let path = format!("/me/tokens/{}", segment("apiTokenId", &self.api_token_id)?);
         Ok(Call::new(reqwest::Method::DELETE, path).globals(&self.globals))
@@ -72,10 +72,10 @@ impl<'a> DeleteRequest<'a> {
 pub struct GetRequest<'a> {
     client: &'a crate::Client,
     api_token_id: String,
-    globals: crate::client::Globals,
+    globals: crate::api::Globals,
 }
 impl<'a> GetRequest<'a> {
-    crate::client::global_setters!();
+    crate::api::global_setters!();
     fn call(&self) -> crate::Result<Call> {
         let path = format!("/me/tokens/{}", segment("apiTokenId", &self.api_token_id)?);
         Ok(Call::new(reqwest::Method::GET, path).globals(&self.globals))
@@ -88,11 +88,11 @@ impl<'a> GetRequest<'a> {
 pub struct PatchRequest<'a> {
     client: &'a crate::Client,
     api_token_id: String,
-    globals: crate::client::Globals,
+    globals: crate::api::Globals,
     body: Option<ApiTokenPatch>,
 }
 impl<'a> PatchRequest<'a> {
-    crate::client::global_setters!();
+    crate::api::global_setters!();
     fn call(&self) -> crate::Result<Call> {
         let path = format!("/me/tokens/{}", segment("apiTokenId", &self.api_token_id)?);
         Call::new(reqwest::Method::PATCH, path)

@@ -33,7 +33,7 @@ impl<'a> UserApiTokensResource<'a> {
             per_page: None,
             filter_field: None,
             filter: None,
-            globals: crate::client::Globals::default(),
+            globals: crate::api::Globals::default(),
         }
     }
     /// Create a new API token for an user
@@ -44,7 +44,7 @@ impl<'a> UserApiTokensResource<'a> {
     pub fn post(&self, body: ApiTokenPost) -> PostRequest<'a> {
         PostRequest {
             client: self.client,
-            globals: crate::client::Globals::default(),
+            globals: crate::api::Globals::default(),
             body: Some(body),
         }
     }
@@ -60,7 +60,7 @@ pub struct GetRequest<'a> {
     per_page: Option<String>,
     filter_field: Option<GetFilterField>,
     filter: Option<String>,
-    globals: crate::client::Globals,
+    globals: crate::api::Globals,
 }
 impl<'a> GetRequest<'a> {
     setter! {
@@ -86,7 +86,7 @@ impl<'a> GetRequest<'a> {
         " Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.\n \n Example: `my*token`.",
         filter, String
     }
-    crate::client::global_setters!();
+    crate::api::global_setters!();
     fn call(&self) -> crate::Result<Call> {
         let path = String::from("/me/tokens");
         Ok(Call::new(reqwest::Method::GET, path)
@@ -119,11 +119,11 @@ impl<'a> GetRequest<'a> {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct PostRequest<'a> {
     client: &'a crate::Client,
-    globals: crate::client::Globals,
+    globals: crate::api::Globals,
     body: Option<ApiTokenPost>,
 }
 impl<'a> PostRequest<'a> {
-    crate::client::global_setters!();
+    crate::api::global_setters!();
     fn call(&self) -> crate::Result<Call> {
         let path = String::from("/me/tokens");
         Call::new(reqwest::Method::POST, path)

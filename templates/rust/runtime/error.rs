@@ -1,4 +1,6 @@
 //! The one error type of the crate.
+//!
+//! The same in every crate sdkgen generates: copied unchanged from `templates/rust/runtime/`.
 
 use std::time::Duration;
 
@@ -73,7 +75,9 @@ pub struct ApiError {
 impl ApiError {
     /// The body decoded as a model (e.g. the vendor's error schema).
     pub fn body_as<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
-        self.body.as_ref().and_then(|b| serde_json::from_value(b.clone()).ok())
+        self.body
+            .as_ref()
+            .and_then(|b| serde_json::from_value(b.clone()).ok())
     }
 }
 
@@ -154,8 +158,16 @@ impl std::fmt::Display for Error {
             }
             Error::Timeout => f.write_str("the request timed out"),
             Error::Transport(e) => write!(f, "transport error: {}", one_line(&e.to_string())),
-            Error::Decode { status, message, excerpt } => {
-                write!(f, "cannot decode the answer (status {status}): {message}; body starts: {}", one_line(excerpt))
+            Error::Decode {
+                status,
+                message,
+                excerpt,
+            } => {
+                write!(
+                    f,
+                    "cannot decode the answer (status {status}): {message}; body starts: {}",
+                    one_line(excerpt)
+                )
             }
             Error::InvalidArgument(m) => write!(f, "invalid argument: {m}"),
             Error::Config(m) => write!(f, "invalid client configuration: {m}"),
@@ -192,7 +204,12 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
 /// Builds the API error of a non-success answer.
 pub(crate) fn api_error(status: u16, body: &[u8], retry_after: Option<Duration>) -> Error {
     let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
-    let field = |k: &str| json.as_ref().and_then(|j| j.get(k)).and_then(|v| v.as_str()).map(str::to_owned);
+    let field = |k: &str| {
+        json.as_ref()
+            .and_then(|j| j.get(k))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+    };
     Error::Api(Box::new(ApiError {
         status,
         kind: ErrorKind::from_status(status),

@@ -1,41 +1,26 @@
 //! The HTTP client: configuration, authentication, retries and decoding.
+//!
+//! This file is the same in every crate sdkgen generates: it is copied unchanged from
+//! `templates/rust/runtime/`. What sets one API apart is generated into `crate::api`, which
+//! this file uses through these items only:
+//!
+//! - `Server`: the documented servers, with the documented default as its `Default`, a
+//!   `Custom(String)` variant for any other base URL, and `url(&self) -> &str` (re-exported
+//!   here, so `client::Server` stays where it was);
+//! - `AUTH_HEADER` and `AUTH_PREFIX`: the header the token is sent in and what precedes it;
+//! - `DEFAULT_HEADERS`: `(name, value)` pairs every request sends.
+//!
+//! `crate::api` in turn adds to this file's types: the builder's `token` method (documented with
+//! the API's own words on its tokens, through [`ClientBuilder::with_token`]), and, for an API
+//! whose actions all accept the same parameters, a `Globals` struct with `Call::globals` and
+//! the `global_setters!` macro that request builders use.
 
 use std::time::Duration;
 
+pub use crate::api::Server;
+use crate::api::{AUTH_HEADER, AUTH_PREFIX, DEFAULT_HEADERS};
 use crate::error::{api_error, excerpt, Error, Result};
 use crate::support::Secret;
-
-/// The servers the API is documented at.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum Server {
-{%- for s in client.servers %}
-    {{ s.doc }}
-    {%- if s.variant == client.default_server %}
-    #[default]
-    {%- endif %}
-    {{ s.variant }},
-{%- endfor %}
-    /// Any other base URL (a proxy, a mock server).
-    Custom(String),
-}
-
-impl Server {
-    /// The base URL, without a trailing `/`.
-    pub fn url(&self) -> &str {
-        match self {
-{%- for s in client.servers %}
-            Server::{{ s.variant }} => {{ s.url }},
-{%- endfor %}
-            Server::Custom(url) => url.trim_end_matches('/'),
-        }
-    }
-
-    /// Every documented server.
-    pub fn all() -> Vec<Server> {
-        vec![{% for s in client.servers %}Server::{{ s.variant }},{% endfor %}]
-    }
-}
-
 
 /// When and how often a failed call is repeated.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,21 +38,31 @@ pub struct RetryPolicy {
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        RetryPolicy { max_attempts: 3, base_delay: Duration::from_millis(250), max_delay: Duration::from_secs(30), retry_non_idempotent: false }
+        RetryPolicy {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(250),
+            max_delay: Duration::from_secs(30),
+            retry_non_idempotent: false,
+        }
     }
 }
 
 impl RetryPolicy {
     /// A policy that never retries.
     pub fn none() -> Self {
-        RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }
+        RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        }
     }
 
     fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
         if let Some(wait) = retry_after {
             return wait.min(self.max_delay);
         }
-        let exp = self.base_delay.saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)));
+        let exp = self
+            .base_delay
+            .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)));
         let capped = exp.min(self.max_delay);
         // Full jitter in [capped/2, capped]: spreads clients that failed together.
         let half = capped / 2;
@@ -113,9 +108,9 @@ impl std::fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    {{ client.auth_doc }}
-    pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(Secret::new(token));
+    /// Sets the token: what the API's `token` method (in `crate::api`) does.
+    pub(crate) fn with_token(mut self, token: Secret) -> Self {
+        self.token = Some(token);
         self
     }
 
@@ -169,7 +164,8 @@ impl ClientBuilder {
 
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client> {
-        let base = reqwest::Url::parse(self.server.url()).map_err(|e| Error::Config(format!("invalid base URL: {e}")))?;
+        let base = reqwest::Url::parse(self.server.url())
+            .map_err(|e| Error::Config(format!("invalid base URL: {e}")))?;
         match base.scheme() {
             "https" => {}
             "http" => {
@@ -195,7 +191,14 @@ impl ClientBuilder {
                 .build()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
-        Ok(Client { http, base: self.server.url().to_owned(), token: self.token, timeout: self.timeout, retry: self.retry, user_agent: self.user_agent })
+        Ok(Client {
+            http,
+            base: self.server.url().to_owned(),
+            token: self.token,
+            timeout: self.timeout,
+            retry: self.retry,
+            user_agent: self.user_agent,
+        })
     }
 }
 
@@ -237,30 +240,59 @@ impl Call {
     /// A call of `method` to `path`; GET, HEAD, PUT and DELETE may be repeated.
     pub(crate) fn new(method: reqwest::Method, path: String) -> Self {
         let idempotent = matches!(method.as_str(), "GET" | "HEAD" | "PUT" | "DELETE");
-        Call { method, path, idempotent, ..Call::default() }
+        Call {
+            method,
+            path,
+            idempotent,
+            ..Call::default()
+        }
     }
 
     /// Adds a query parameter if it is set.
-    pub(crate) fn query(mut self, name: &'static str, value: Option<&impl std::fmt::Display>) -> Self {
+    pub(crate) fn query(
+        mut self,
+        name: &'static str,
+        value: Option<&impl std::fmt::Display>,
+    ) -> Self {
         self.query.extend(value.map(|v| (name, v.to_string())));
         self
     }
 
     /// Adds a query parameter, with `default` if it is not set.
-    pub(crate) fn query_or(mut self, name: &'static str, value: Option<&impl std::fmt::Display>, default: &str) -> Self {
-        self.query.push((name, value.map_or_else(|| default.to_owned(), |v| v.to_string())));
+    pub(crate) fn query_or(
+        mut self,
+        name: &'static str,
+        value: Option<&impl std::fmt::Display>,
+        default: &str,
+    ) -> Self {
+        self.query.push((
+            name,
+            value.map_or_else(|| default.to_owned(), |v| v.to_string()),
+        ));
         self
     }
 
     /// Adds a header if it is set.
-    pub(crate) fn header(mut self, name: &'static str, value: Option<&impl std::fmt::Display>) -> Self {
+    pub(crate) fn header(
+        mut self,
+        name: &'static str,
+        value: Option<&impl std::fmt::Display>,
+    ) -> Self {
         self.headers.extend(value.map(|v| (name, v.to_string())));
         self
     }
 
     /// Adds a header, with `default` if it is not set.
-    pub(crate) fn header_or(mut self, name: &'static str, value: Option<&impl std::fmt::Display>, default: &str) -> Self {
-        self.headers.push((name, value.map_or_else(|| default.to_owned(), |v| v.to_string())));
+    pub(crate) fn header_or(
+        mut self,
+        name: &'static str,
+        value: Option<&impl std::fmt::Display>,
+        default: &str,
+    ) -> Self {
+        self.headers.push((
+            name,
+            value.map_or_else(|| default.to_owned(), |v| v.to_string()),
+        ));
         self
     }
 
@@ -271,37 +303,6 @@ impl Call {
     }
 }
 
-{%- if client.globals %}
-/// The parameters every action accepts, held once per request.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Globals {
-{%- for p in client.globals %}
-    pub(crate) {{ p.field }}: Option<{{ p.store_ty }}>,
-{%- endfor %}
-}
-
-impl Call {
-    /// Adds the parameters every action accepts (with their default where one is sent).
-    pub(crate) fn globals(self, globals: &Globals) -> Self {
-        self{% for p in client.globals %}.{{ p.location }}{% if p.always %}_or{% endif %}({{ p.wire }}, globals.{{ p.field }}.as_ref(){% if p.always %}, {{ p.always }}{% endif %}){% endfor %}
-    }
-}
-
-/// The builder methods of the parameters every action accepts.
-macro_rules! global_setters {
-    () => {
-{%- for p in client.globals %}
-        #[doc = {{ p.doc_text }}]
-        pub fn {{ p.field }}(mut self, value: impl Into<{{ p.store_ty }}>) -> Self {
-            self.globals.{{ p.field }} = Some(value.into());
-            self
-        }
-{%- endfor %}
-    };
-}
-pub(crate) use global_setters;
-{%- endif %}
-
 /// `send` and `send_with_response` of a request builder, whose `call` assembles the [`Call`];
 /// `$decode` is [`decode`] or [`no_body`].
 #[allow(unused_macros)] // an API without actions does not use it
@@ -309,7 +310,9 @@ macro_rules! send {
     ($ty:ty, $decode:ident) => {
         /// Sends the request and returns the decoded answer.
         pub async fn send(self) -> crate::Result<$ty> {
-            self.send_with_response().await.map(|response| response.data)
+            self.send_with_response()
+                .await
+                .map(|response| response.data)
         }
 
         /// Sends the request and returns the answer with its status and headers.
@@ -340,38 +343,45 @@ pub(crate) use setter;
 /// The page a paginated request starts at: the one set on it, else `default`.
 #[allow(dead_code)] // only APIs with paginated actions use it
 pub(crate) fn first_page(page: Option<&impl std::fmt::Display>, default: u64) -> u64 {
-    page.and_then(|p| p.to_string().parse().ok()).unwrap_or(default)
+    page.and_then(|p| p.to_string().parse().ok())
+        .unwrap_or(default)
 }
 
 /// Every item across all pages: `fetch(page)` answers one page's items and the server's total
 /// count. Pages are requested from `first` on until the total is reached or a page comes back
 /// empty; an error ends the stream after it is yielded.
 #[allow(dead_code)] // only APIs with paginated actions use it
-pub(crate) fn paginate<'a, T: 'a, F, Fut>(first: u64, fetch: F) -> impl futures_core::Stream<Item = Result<T>> + 'a
+pub(crate) fn paginate<'a, T: 'a, F, Fut>(
+    first: u64,
+    fetch: F,
+) -> impl futures_core::Stream<Item = Result<T>> + 'a
 where
     F: Fn(u64) -> Fut + 'a,
     Fut: std::future::Future<Output = Result<(Vec<T>, Option<i64>)>> + 'a,
 {
     let state = (fetch, first, 0u64, std::collections::VecDeque::new(), false);
-    futures_util::stream::unfold(state, |(fetch, mut page, mut seen, mut buffer, mut done)| async move {
-        loop {
-            if let Some(item) = buffer.pop_front() {
-                return Some((Ok(item), (fetch, page, seen, buffer, done)));
-            }
-            if done {
-                return None;
-            }
-            match fetch(page).await {
-                Ok((items, total)) => {
-                    seen += items.len() as u64;
-                    page += 1;
-                    done = items.is_empty() || total.is_some_and(|t| seen >= t.max(0) as u64);
-                    buffer.extend(items);
+    futures_util::stream::unfold(
+        state,
+        |(fetch, mut page, mut seen, mut buffer, mut done)| async move {
+            loop {
+                if let Some(item) = buffer.pop_front() {
+                    return Some((Ok(item), (fetch, page, seen, buffer, done)));
                 }
-                Err(error) => return Some((Err(error), (fetch, page, seen, buffer, true))),
+                if done {
+                    return None;
+                }
+                match fetch(page).await {
+                    Ok((items, total)) => {
+                        seen += items.len() as u64;
+                        page += 1;
+                        done = items.is_empty() || total.is_some_and(|t| seen >= t.max(0) as u64);
+                        buffer.extend(items);
+                    }
+                    Err(error) => return Some((Err(error), (fetch, page, seen, buffer, true))),
+                }
             }
-        }
-    })
+        },
+    )
 }
 
 /// A raw successful answer.
@@ -426,14 +436,19 @@ impl Client {
             .request(call.method.clone(), url)
             .timeout(self.timeout)
             .header(reqwest::header::USER_AGENT, &self.user_agent);
-{%- for h in client.headers %}
-        req = req.header({{ h.0 }}, {{ h.1 }});
-{%- endfor %}
+        for (name, value) in DEFAULT_HEADERS {
+            req = req.header(*name, *value);
+        }
         if let Some(token) = &self.token {
-            let mut value = reqwest::header::HeaderValue::try_from(format!("{}{}", {{ client.auth_prefix }}, token.expose()))
-                .map_err(|_| Error::Config("the token contains characters not allowed in a header".into()))?;
+            let mut value =
+                reqwest::header::HeaderValue::try_from(format!("{AUTH_PREFIX}{}", token.expose()))
+                    .map_err(|_| {
+                        Error::Config(
+                            "the token contains characters not allowed in a header".into(),
+                        )
+                    })?;
             value.set_sensitive(true);
-            req = req.header({{ client.auth_header }}, value);
+            req = req.header(AUTH_HEADER, value);
         }
         if !call.query.is_empty() {
             req = req.query(&call.query);
@@ -442,14 +457,20 @@ impl Client {
             req = req.header(*name, value);
         }
         if let Some(body) = &call.body {
-            req = req.header(reqwest::header::CONTENT_TYPE, "application/json").body(body.clone());
+            req = req
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.clone());
         }
         let response = req.send().await.map_err(transport)?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let body = response.bytes().await.map_err(transport)?.to_vec();
         if (200..300).contains(&status) {
-            Ok(Raw { status, headers, body })
+            Ok(Raw {
+                status,
+                headers,
+                body,
+            })
         } else {
             Err(api_error(status, &body, retry_after(&headers)))
         }
@@ -466,32 +487,56 @@ fn transport(e: reqwest::Error) -> Error {
 
 /// `Retry-After` in seconds or as an HTTP date.
 fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
-    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
     let when = httpdate::parse_http_date(value).ok()?;
-    Some(when.duration_since(std::time::SystemTime::now()).unwrap_or_default())
+    Some(
+        when.duration_since(std::time::SystemTime::now())
+            .unwrap_or_default(),
+    )
 }
 
 /// Decodes a JSON body into `T`; an empty body decodes as JSON `null` (for `()` answers).
 pub(crate) fn decode<T: serde::de::DeserializeOwned>(raw: Raw) -> Result<ApiResponse<T>> {
-    let text: &[u8] = if raw.body.iter().all(u8::is_ascii_whitespace) { b"null" } else { &raw.body };
+    let text: &[u8] = if raw.body.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        &raw.body
+    };
     match serde_json::from_slice(text) {
-        Ok(data) => Ok(ApiResponse { status: raw.status, headers: raw.headers, data }),
-        Err(e) => Err(Error::Decode { status: raw.status, message: e.to_string(), excerpt: excerpt(&raw.body) }),
+        Ok(data) => Ok(ApiResponse {
+            status: raw.status,
+            headers: raw.headers,
+            data,
+        }),
+        Err(e) => Err(Error::Decode {
+            status: raw.status,
+            message: e.to_string(),
+            excerpt: excerpt(&raw.body),
+        }),
     }
 }
 
 /// Answers without a documented body: whatever the server sends is ignored.
 #[allow(dead_code)] // only APIs with body-less answers use it
 pub(crate) fn no_body(raw: Raw) -> Result<ApiResponse<()>> {
-    Ok(ApiResponse { status: raw.status, headers: raw.headers, data: () })
+    Ok(ApiResponse {
+        status: raw.status,
+        headers: raw.headers,
+        data: (),
+    })
 }
 
 /// Serialises a request body.
 pub(crate) fn encode<T: serde::Serialize>(body: &T) -> Result<Vec<u8>> {
-    serde_json::to_vec(body).map_err(|e| Error::InvalidArgument(format!("the body cannot be serialised: {e}")))
+    serde_json::to_vec(body)
+        .map_err(|e| Error::InvalidArgument(format!("the body cannot be serialised: {e}")))
 }
 
 /// Percent-encodes a path parameter as exactly one segment: `/`, `?`, `#` and `%` are encoded,
@@ -499,7 +544,9 @@ pub(crate) fn encode<T: serde::Serialize>(body: &T) -> Result<Vec<u8>> {
 pub(crate) fn segment(name: &str, value: &impl std::fmt::Display) -> Result<String> {
     let value = value.to_string();
     if value.is_empty() || value == "." || value == ".." {
-        return Err(Error::InvalidArgument(format!("path parameter `{name}` cannot be {value:?}")));
+        return Err(Error::InvalidArgument(format!(
+            "path parameter `{name}` cannot be {value:?}"
+        )));
     }
     let mut out = String::with_capacity(value.len());
     for b in value.bytes() {

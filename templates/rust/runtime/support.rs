@@ -1,4 +1,6 @@
 //! Value types shared by the models: secrets, nullable fields and epoch timestamps.
+//!
+//! The same in every crate sdkgen generates: copied unchanged from `templates/rust/runtime/`.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -77,12 +79,13 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
     }
 }
 
-{% if uses_present %}
 /// Reads a present field (even `null`) as `Some`, so that `null` is not mistaken for absent.
-pub(crate) fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
+#[allow(dead_code)] // only models with optional nullable fields use it
+pub(crate) fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
     T::deserialize(deserializer).map(Some)
 }
-{% endif %}
 
 /// A Unix time in seconds as the server wrote it (integer or fraction), kept exactly.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

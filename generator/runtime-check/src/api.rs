@@ -1,0 +1,83 @@
+//! A hand-written sample of what `templates/rust/api.rs.tera` generates, for a made-up API with
+//! two servers, a bearer token, a version header and two parameters every action accepts: the
+//! items the runtime needs of `crate::api` (see the module documentation of `client.rs`).
+
+/// The servers the API is documented at.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Server {
+    /// production: `https://api.example.com`.
+    #[default]
+    Production,
+    /// europe: `https://eu.api.example.com`.
+    Europe,
+    /// Any other base URL (a proxy, a mock server).
+    Custom(String),
+}
+
+impl Server {
+    /// The base URL, without a trailing `/`.
+    pub fn url(&self) -> &str {
+        match self {
+            Server::Production => "https://api.example.com",
+            Server::Europe => "https://eu.api.example.com",
+            Server::Custom(url) => url.trim_end_matches('/'),
+        }
+    }
+
+    /// Every documented server.
+    pub fn all() -> Vec<Server> {
+        vec![Server::Production, Server::Europe]
+    }
+}
+
+/// The header the token is sent in.
+pub(crate) const AUTH_HEADER: &str = "Authorization";
+
+/// What precedes the token in [`AUTH_HEADER`].
+pub(crate) const AUTH_PREFIX: &str = "Bearer ";
+
+/// The headers every request sends: `(name, value)`.
+pub(crate) const DEFAULT_HEADERS: &[(&str, &str)] =
+    &[("Accept", "application/json"), ("Accept-Version", "^1.0.0")];
+
+impl crate::client::ClientBuilder {
+    /// An API token, sent as `Authorization: Bearer <token>`.
+    pub fn token(self, token: impl Into<String>) -> Self {
+        self.with_token(crate::support::Secret::new(token))
+    }
+}
+
+/// The parameters every action accepts, held once per request.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Globals {
+    pub(crate) domain: Option<String>,
+    pub(crate) links: Option<bool>,
+}
+
+impl crate::client::Call {
+    /// Adds the parameters every action accepts (with their default where one is sent).
+    pub(crate) fn globals(self, globals: &Globals) -> Self {
+        self.header("x-domain", globals.domain.as_ref()).query_or(
+            "_links",
+            globals.links.as_ref(),
+            "true",
+        )
+    }
+}
+
+/// The builder methods of the parameters every action accepts.
+macro_rules! global_setters {
+    () => {
+        #[doc = " The domain the request is scoped to."]
+        pub fn domain(mut self, value: impl Into<String>) -> Self {
+            self.globals.domain = Some(value.into());
+            self
+        }
+        #[doc = " Whether the answer links related resources.\n \n Default: `true`."]
+        pub fn links(mut self, value: impl Into<bool>) -> Self {
+            self.globals.links = Some(value.into());
+            self
+        }
+    };
+}
+pub(crate) use global_setters;

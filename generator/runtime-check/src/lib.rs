@@ -1,0 +1,24 @@
+//! The runtime that sdkgen copies unchanged into every generated crate
+//! (`templates/rust/runtime/`), compiled, linted and tested where it stands, before any crate is
+//! generated. This crate is laid out like a generated one (see `templates/rust/lib.rs.tera`):
+//! the runtime files are its modules `client`, `error` and `support`; the per-API module `api`
+//! (generated from `templates/rust/api.rs.tera`) and the resource module `things` (generated
+//! from `templates/rust/resources/resource.rs.tera`) are hand-written samples of what the
+//! templates produce, for a small made-up API.
+#![deny(missing_docs)]
+
+mod api;
+#[path = "../../../templates/rust/runtime/client.rs"]
+mod client;
+#[path = "../../../templates/rust/runtime/error.rs"]
+mod error;
+#[path = "../../../templates/rust/runtime/support.rs"]
+mod support;
+pub mod things;
+
+pub use client::{ApiResponse, Client, ClientBuilder, RetryPolicy, Server};
+pub use error::{ApiError, Error, ErrorKind, Result, BODY_EXCERPT_LIMIT};
+pub use support::{EpochSeconds, Nullable, Secret};
+
+#[cfg(test)]
+mod tests;

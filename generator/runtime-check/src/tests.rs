@@ -1,0 +1,621 @@
+//! The runtime's own behaviour, the same in every generated crate and so tested once, here:
+//! retries and `Retry-After`, timeouts, decode and API errors, path segments, secrecy,
+//! configuration checks, pagination's end and the value types. Each generated crate tests
+//! what its templates decide: every action's request and answer, its errors and pages, its
+//! servers, its path parameters and its models.
+
+use std::time::{Duration, Instant};
+
+use wiremock::matchers::{body_json, header, method, path, query_param};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+use crate::things::{Status, Thing};
+use crate::{Client, Error, ErrorKind, Nullable, RetryPolicy, Secret, Server};
+
+const TOKEN: &str = "runtime-token-0123456789";
+const THING: &str = r#"{"id":"t1","name":"one","status":"active"}"#;
+
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy {
+        base_delay: Duration::from_millis(5),
+        max_delay: Duration::from_secs(3),
+        ..RetryPolicy::default()
+    }
+}
+
+fn client_with(server: &MockServer, retry: RetryPolicy) -> Client {
+    Client::builder()
+        .token(TOKEN)
+        .base_url(server.uri())
+        .retry_policy(retry)
+        .build()
+        .unwrap()
+}
+
+/// Answers the first request to `GET /things/t1` with `first`, every later one with the thing.
+async fn mount_get(server: &MockServer, first: ResponseTemplate) {
+    Mock::given(method("GET"))
+        .and(path("/things/t1"))
+        .respond_with(first)
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/things/t1"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(THING, "application/json"))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+fn json(status: u16, body: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_raw(body.to_owned(), "application/json")
+}
+
+fn new_thing() -> Thing {
+    serde_json::from_str(r#"{"name":"new","key":"k3y-value"}"#).unwrap()
+}
+
+#[tokio::test]
+async fn the_token_default_headers_and_global_defaults_are_sent() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/things/t1"))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .and(header("accept", "application/json"))
+        .and(header("accept-version", "^1.0.0"))
+        .and(header("x-domain", "example.org"))
+        .and(query_param("_links", "true"))
+        .respond_with(json(200, THING))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client_with(&server, RetryPolicy::none());
+    let thing = client
+        .things()
+        .get("t1")
+        .domain("example.org")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(thing.status, Some(Status::Active));
+}
+
+#[tokio::test]
+async fn without_a_token_no_auth_header_is_sent() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/things/t1"))
+        .and(|request: &Request| !request.headers.contains_key("authorization"))
+        .respond_with(json(200, THING))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    client.things().get("t1").send().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_token_that_cannot_be_a_header_is_refused_without_showing_it() {
+    let client = Client::builder()
+        .token("line\nbreak-s3cr3t")
+        .base_url("http://127.0.0.1:9")
+        .build()
+        .unwrap();
+    let error = client.things().get("t1").send().await.unwrap_err();
+    assert!(matches!(error, Error::Config(_)), "{error:?}");
+    assert!(!format!("{error:?} {error}").contains("s3cr3t"));
+}
+
+#[tokio::test]
+async fn rate_limit_with_retry_after_seconds_is_waited_out() {
+    let server = MockServer::start().await;
+    mount_get(
+        &server,
+        ResponseTemplate::new(429).insert_header("Retry-After", "1"),
+    )
+    .await;
+    let started = Instant::now();
+    let client = client_with(&server, fast_retries());
+    client.things().get("t1").send().await.unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "Retry-After was not honoured"
+    );
+}
+
+#[tokio::test]
+async fn retry_after_as_an_http_date_is_honoured() {
+    let server = MockServer::start().await;
+    let when = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(2));
+    mount_get(
+        &server,
+        ResponseTemplate::new(503).insert_header("Retry-After", when.as_str()),
+    )
+    .await;
+    let started = Instant::now();
+    let client = client_with(&server, fast_retries());
+    client.things().get("t1").send().await.unwrap();
+    // The date has one-second resolution: at least one second is left of the two.
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "the HTTP-date Retry-After was not honoured"
+    );
+}
+
+#[tokio::test]
+async fn retry_after_is_capped_at_the_longest_delay() {
+    let server = MockServer::start().await;
+    mount_get(
+        &server,
+        ResponseTemplate::new(429).insert_header("Retry-After", "3600"),
+    )
+    .await;
+    let retry = RetryPolicy {
+        max_delay: Duration::from_millis(50),
+        ..fast_retries()
+    };
+    let started = Instant::now();
+    client_with(&server, retry)
+        .things()
+        .get("t1")
+        .send()
+        .await
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+#[tokio::test]
+async fn retries_stop_at_the_bound() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/things/t1"))
+        .respond_with(json(503, "{}"))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let client = client_with(&server, fast_retries());
+    let error = client.things().get("t1").send().await.unwrap_err();
+    assert_eq!(error.kind(), Some(ErrorKind::ServerError));
+    assert!(error.is_retryable());
+}
+
+#[tokio::test]
+async fn delete_is_retried_like_get() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path("/things/t1"))
+        .respond_with(json(502, "{}"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/things/t1"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client_with(&server, fast_retries());
+    client.things().delete("t1").send().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_client_error_and_a_plain_server_error_are_not_retried() {
+    for status in [400, 500] {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/things/t1"))
+            .respond_with(json(status, "{}"))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = client_with(&server, fast_retries());
+        let error = client.things().get("t1").send().await.unwrap_err();
+        assert!(!error.is_retryable(), "{status}");
+    }
+}
+
+#[tokio::test]
+async fn post_is_not_retried_by_default() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/things"))
+        .respond_with(json(503, "{}"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client_with(&server, fast_retries());
+    let error = client
+        .things()
+        .create(new_thing())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(503));
+}
+
+#[tokio::test]
+async fn post_is_retried_with_its_body_intact_when_the_caller_opts_in() {
+    let server = MockServer::start().await;
+    let sent = serde_json::to_value(new_thing()).unwrap();
+    assert_eq!(sent["key"], "k3y-value", "a secret is sent as it is");
+    Mock::given(method("POST"))
+        .and(path("/things"))
+        .and(body_json(&sent))
+        .respond_with(json(502, "{}"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/things"))
+        .and(body_json(&sent))
+        .and(header("content-type", "application/json"))
+        .respond_with(json(201, THING))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let retry = RetryPolicy {
+        retry_non_idempotent: true,
+        ..fast_retries()
+    };
+    let client = client_with(&server, retry);
+    let answer = client
+        .things()
+        .create(new_thing())
+        .send_with_response()
+        .await
+        .unwrap();
+    assert_eq!(answer.status, 201);
+    assert_eq!(answer.data.id.as_deref(), Some("t1"));
+}
+
+#[tokio::test]
+async fn a_slow_server_yields_a_timeout() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/things/t1"))
+        .respond_with(json(200, THING).set_delay(Duration::from_secs(3)))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .token(TOKEN)
+        .base_url(server.uri())
+        .timeout(Duration::from_millis(200))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let error = client.things().get("t1").send().await.unwrap_err();
+    assert!(matches!(error, Error::Timeout), "{error:?}");
+    assert!(error.is_retryable());
+}
+
+#[tokio::test]
+async fn garbage_and_truncated_bodies_are_decode_errors_with_an_excerpt() {
+    for body in ["<html>oops</html>", &THING[..THING.len() / 2], ""] {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/things/t1"))
+            .respond_with(json(200, body))
+            .mount(&server)
+            .await;
+        let client = client_with(&server, RetryPolicy::none());
+        let error = client.things().get("t1").send().await.unwrap_err();
+        match &error {
+            Error::Decode {
+                status, excerpt, ..
+            } => {
+                assert_eq!(*status, 200);
+                assert_eq!(excerpt, body);
+            }
+            other => panic!("expected a decode error, got {other:?}"),
+        }
+        assert!(error.to_string().contains("cannot decode"), "{error}");
+    }
+}
+
+#[tokio::test]
+async fn an_answer_without_a_documented_body_ignores_what_is_sent() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path("/things/t1"))
+        .respond_with(json(200, "<html>deleted</html>"))
+        .mount(&server)
+        .await;
+    let client = client_with(&server, RetryPolicy::none());
+    let answer = client
+        .things()
+        .delete("t1")
+        .send_with_response()
+        .await
+        .unwrap();
+    assert_eq!(answer.status, 200);
+}
+
+#[tokio::test]
+async fn long_error_bodies_are_cut_to_an_excerpt_at_a_character_boundary() {
+    let server = MockServer::start().await;
+    // Two-byte characters: the limit falls inside one.
+    let body = format!("x{}", "é".repeat(5_000));
+    Mock::given(method("GET"))
+        .and(path("/things/t1"))
+        .respond_with(ResponseTemplate::new(500).set_body_raw(body.clone(), "text/plain"))
+        .mount(&server)
+        .await;
+    let client = client_with(&server, RetryPolicy::none());
+    let error = client.things().get("t1").send().await.unwrap_err();
+    let excerpt = &error.api().unwrap().excerpt;
+    assert!(
+        excerpt.len() <= crate::BODY_EXCERPT_LIMIT + 3,
+        "{}",
+        excerpt.len()
+    );
+    assert!(body.starts_with(excerpt.trim_end_matches("...")));
+    assert!(!error.to_string().contains('\n'), "Display is one line");
+}
+
+#[tokio::test]
+async fn api_errors_carry_the_vendor_message_and_type() {
+    let cases = [
+        (
+            404,
+            r#"{"type":"NotFound","message":"no such thing"}"#,
+            "not found (404): NotFound: no such thing",
+        ),
+        (
+            403,
+            r#"{"detail":"needs the things scope"}"#,
+            "forbidden (403): needs the things scope",
+        ),
+        (
+            418,
+            "I'm a\n  teapot",
+            "unexpected status (418): I'm a teapot",
+        ),
+    ];
+    for (status, body, shown) in cases {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/things/t1"))
+            .respond_with(json(status, body))
+            .mount(&server)
+            .await;
+        let client = client_with(&server, RetryPolicy::none());
+        let error = client.things().get("t1").send().await.unwrap_err();
+        assert_eq!(error.to_string(), shown);
+        assert_eq!(error.kind(), Some(ErrorKind::from_status(status)));
+        let api = error.api().unwrap();
+        assert_eq!(api.body.is_some(), body.starts_with('{'));
+        let as_json: Option<serde_json::Value> = api.body_as();
+        assert_eq!(as_json, api.body);
+    }
+}
+
+#[tokio::test]
+async fn debug_output_never_shows_the_token() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/things/t1"))
+        .respond_with(json(401, "{}"))
+        .mount(&server)
+        .await;
+    let builder = Client::builder().token(TOKEN).base_url(server.uri());
+    assert!(!format!("{builder:?}").contains(TOKEN));
+    let client = builder.retry_policy(RetryPolicy::none()).build().unwrap();
+    assert!(!format!("{client:?}").contains(TOKEN));
+    let error = client.things().get("t1").send().await.unwrap_err();
+    assert_eq!(error.kind(), Some(ErrorKind::Unauthorized));
+    assert!(!format!("{error:?} {error}").contains(TOKEN));
+    let unreachable = Client::builder()
+        .token(TOKEN)
+        .base_url("http://127.0.0.1:9")
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let error = unreachable.things().get("t1").send().await.unwrap_err();
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert!(!format!("{error:?} {error}").contains(TOKEN));
+}
+
+#[test]
+fn secrets_are_redacted_but_serialised_as_they_are() {
+    let secret = Secret::new("s3cr3t-value");
+    assert!(!format!("{secret:?}").contains("s3cr3t-value"));
+    assert_eq!(secret.expose(), "s3cr3t-value");
+    let thing = new_thing();
+    assert!(!format!("{thing:?}").contains("k3y-value"));
+    assert_eq!(thing.key.as_ref().map(Secret::expose), Some("k3y-value"));
+}
+
+#[tokio::test]
+async fn path_parameters_stay_inside_one_segment() {
+    let cases = [
+        ("../../me", "..%2F..%2Fme"),
+        ("a/b?c#d", "a%2Fb%3Fc%23d"),
+        ("x y%z", "x%20y%25z"),
+        ("é~-._", "%C3%A9~-._"),
+    ];
+    for (id, encoded) in cases {
+        let server = MockServer::start().await;
+        let expected = format!("/things/{encoded}");
+        Mock::given(method("GET"))
+            .and(move |request: &Request| request.url.path() == expected)
+            .respond_with(json(200, THING))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = client_with(&server, RetryPolicy::none());
+        client.things().get(id).send().await.unwrap();
+    }
+    let client = Client::builder().token(TOKEN).build().unwrap();
+    for id in ["", ".", ".."] {
+        let error = client.things().delete(id).send().await.unwrap_err();
+        assert!(matches!(error, Error::InvalidArgument(_)), "{error:?}");
+    }
+}
+
+/// Pages of `sizes` things, each claiming `count` in all, from page 1 on.
+async fn mount_pages(server: &MockServer, sizes: &[usize], count: i64) {
+    for (page, size) in (1u64..).zip(sizes) {
+        let items = vec![serde_json::from_str::<serde_json::Value>(THING).unwrap(); *size];
+        Mock::given(method("GET"))
+            .and(path("/things"))
+            .and(query_param("page", page.to_string()))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(serde_json::json!({"items": items, "count": count})),
+            )
+            .expect(1)
+            .mount(server)
+            .await;
+    }
+}
+
+#[tokio::test]
+async fn a_stream_ends_at_an_empty_page_or_after_an_error() {
+    use futures_util::StreamExt;
+    // The server claims more than it has: the empty page ends the stream.
+    let server = MockServer::start().await;
+    mount_pages(&server, &[2, 0], 10).await;
+    let client = client_with(&server, RetryPolicy::none());
+    let items: Vec<_> = client.things().list().stream().collect().await;
+    assert_eq!(items.len(), 2);
+    assert!(items.iter().all(Result::is_ok));
+    server.verify().await;
+
+    // A failing page is yielded as the last item.
+    let server = MockServer::start().await;
+    mount_pages(&server, &[2], 10).await;
+    Mock::given(method("GET"))
+        .and(path("/things"))
+        .and(query_param("page", "2"))
+        .respond_with(json(400, "{}"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client_with(&server, RetryPolicy::none());
+    let items: Vec<_> = client.things().list().stream().collect().await;
+    assert_eq!(items.len(), 3);
+    assert_eq!(items[2].as_ref().unwrap_err().status(), Some(400));
+    server.verify().await;
+
+    // The page set on the request is where the stream starts.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/things"))
+        .and(query_param("page", "7"))
+        .respond_with(json(200, r#"{"items":[],"count":0}"#))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client_with(&server, RetryPolicy::none());
+    let items: Vec<_> = client.things().list().page(7).stream().collect().await;
+    assert!(items.is_empty());
+}
+
+#[test]
+fn plain_http_is_refused_unless_loopback_or_opted_in() {
+    let refused = Client::builder()
+        .base_url("http://api.example.com")
+        .build()
+        .unwrap_err();
+    assert!(matches!(refused, Error::Config(_)), "{refused:?}");
+    assert!(Client::builder()
+        .base_url("http://127.0.0.1:8080")
+        .build()
+        .is_ok());
+    assert!(Client::builder()
+        .base_url("http://localhost:8080")
+        .build()
+        .is_ok());
+    assert!(Client::builder()
+        .base_url("http://[::1]:8080")
+        .build()
+        .is_ok());
+    assert!(Client::builder()
+        .base_url("http://api.example.com")
+        .allow_insecure_http(true)
+        .build()
+        .is_ok());
+    assert!(Client::builder()
+        .base_url("ftp://api.example.com")
+        .build()
+        .is_err());
+    assert!(Client::builder().base_url("not a url").build().is_err());
+}
+
+#[test]
+fn the_server_decides_the_base_url() {
+    assert_eq!(
+        Client::builder().build().unwrap().base_url(),
+        "https://api.example.com"
+    );
+    let europe = Client::builder().server(Server::Europe).build().unwrap();
+    assert_eq!(europe.base_url(), "https://eu.api.example.com");
+    let custom = Client::builder()
+        .base_url("https://proxy.example.com/api/")
+        .build()
+        .unwrap();
+    assert_eq!(custom.base_url(), "https://proxy.example.com/api");
+}
+
+#[test]
+fn only_rate_limits_and_gateway_failures_are_retryable_statuses() {
+    for status in [400u16, 401, 403, 404, 409, 429, 500, 502, 503, 504] {
+        let error = crate::error::api_error(status, b"", None);
+        let retryable = matches!(status, 429 | 502 | 503 | 504);
+        assert_eq!(error.is_retryable(), retryable, "{status}");
+    }
+    assert_eq!(ErrorKind::from_status(599), ErrorKind::ServerError);
+    assert_eq!(ErrorKind::from_status(302), ErrorKind::Other);
+    assert!(!Error::InvalidArgument("x".into()).is_retryable());
+}
+
+#[test]
+fn null_and_absent_stay_apart() {
+    let absent: Thing = serde_json::from_str(r#"{"name":"a"}"#).unwrap();
+    let null: Thing = serde_json::from_str(r#"{"name":"a","note":null}"#).unwrap();
+    let text: Thing = serde_json::from_str(r#"{"name":"a","note":"hi"}"#).unwrap();
+    assert_eq!(absent.note, None);
+    assert_eq!(null.note, Some(Nullable::Null));
+    assert_eq!(
+        text.note.as_ref().and_then(Nullable::as_option),
+        Some(&String::from("hi"))
+    );
+    for (thing, json) in [
+        (absent, r#"{"name":"a"}"#),
+        (null, r#"{"name":"a","note":null}"#),
+        (text, r#"{"name":"a","note":"hi"}"#),
+    ] {
+        assert_eq!(serde_json::to_string(&thing).unwrap(), json);
+    }
+}
+
+#[test]
+fn an_unknown_enum_value_is_kept() {
+    let thing: Thing = serde_json::from_str(r#"{"name":"a","status":"archived"}"#).unwrap();
+    assert_eq!(thing.status, Some(Status::Unknown("archived".into())));
+    assert_eq!(Status::from("disabled"), Status::Disabled);
+    assert_eq!(
+        serde_json::to_string(&thing).unwrap(),
+        r#"{"name":"a","status":"archived"}"#
+    );
+}
+
+#[test]
+fn epoch_seconds_keep_the_number_and_convert_it() {
+    let whole: crate::EpochSeconds = serde_json::from_str("1700000000").unwrap();
+    let fraction: crate::EpochSeconds = serde_json::from_str("1700000000.25").unwrap();
+    assert_eq!(serde_json::to_string(&fraction).unwrap(), "1700000000.25");
+    assert_eq!(whole.to_datetime().unwrap().timestamp(), 1_700_000_000);
+    let at = fraction.to_datetime().unwrap();
+    assert_eq!(
+        (at.timestamp(), at.timestamp_subsec_millis()),
+        (1_700_000_000, 250)
+    );
+    let far: crate::EpochSeconds = serde_json::from_str("1e300").unwrap();
+    assert_eq!(far.to_datetime(), None);
+    assert_eq!(crate::EpochSeconds::from(5).as_f64(), 5.0);
+}
