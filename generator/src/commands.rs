@@ -36,14 +36,8 @@ pub fn generate(root: &Path, apis: &[String], options: &crate::Options) -> bool 
     };
     match crate::output::write(root, &generated.files, &generated.owned) {
         Ok(report) => {
-            for f in &report.created {
-                say!("created {f}");
-            }
-            for f in &report.updated {
-                say!("updated {f}");
-            }
-            for f in &report.removed {
-                say!("removed {f}");
+            for line in report.lines() {
+                say!("{line}");
             }
             let t = generated.timings;
             say!(
@@ -55,11 +49,8 @@ pub fn generate(root: &Path, apis: &[String], options: &crate::Options) -> bool 
                 t.format
             );
             say!(
-                "{} created, {} updated, {} removed, {} unchanged in {:.0?} (generation {:.0?})",
-                report.created.len(),
-                report.updated.len(),
-                report.removed.len(),
-                report.unchanged,
+                "{} in {:.0?} (generation {:.0?})",
+                report.summary(),
                 started.elapsed(),
                 generated.elapsed
             );
@@ -115,27 +106,14 @@ pub fn bless(root: &Path, options: &crate::Options) -> bool {
             return false;
         }
     };
-    for f in &blessed.created {
-        say!("created {f}");
-    }
-    for f in &blessed.updated {
-        say!("updated {f}");
-    }
-    for f in &blessed.removed {
-        say!("removed {f}");
+    for line in blessed.files.lines() {
+        say!("{line}");
     }
     for problem in &blessed.problems {
         eprintln!("{problem}\n");
     }
-    say!(
-        "{} created, {} updated, {} removed, {} unchanged in {:.0?}",
-        blessed.created.len(),
-        blessed.updated.len(),
-        blessed.removed.len(),
-        blessed.unchanged,
-        started.elapsed()
-    );
-    if blessed.created.len() + blessed.updated.len() + blessed.removed.len() > 0 {
+    say!("{} in {:.0?}", blessed.files.summary(), started.elapsed());
+    if blessed.files.changed() {
         say!(
             "review the changes with `git diff -- {}` before committing them",
             crate::fixtures::DIR

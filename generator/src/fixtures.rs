@@ -225,14 +225,9 @@ pub fn check(root: &Path, options: &Options) -> Result<Vec<String>, Error> {
 /// What [`bless`] changed.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Blessed {
-    /// Files written that were not there, repository-relative.
-    pub created: Vec<String>,
-    /// Files whose bytes changed.
-    pub updated: Vec<String>,
-    /// Files of a snapshot's output that the generator no longer makes.
-    pub removed: Vec<String>,
-    /// Files left as they were.
-    pub unchanged: usize,
+    /// The files written, removed (a snapshot's output the generator no longer makes) and left
+    /// as they were, repository-relative.
+    pub files: crate::output::WriteReport,
     /// Fixtures that could not be blessed, with why; their files were left as they were.
     pub problems: Vec<String>,
 }
@@ -262,12 +257,12 @@ pub fn bless(root: &Path, options: &Options) -> Result<Blessed, Error> {
                 let old = std::fs::read(&path)
                     .map_err(|e| Error::Io(format!("cannot read {rel}: {e}")))?;
                 if old == report.as_bytes() {
-                    blessed.unchanged += 1;
+                    blessed.files.unchanged += 1;
                     continue;
                 }
-                blessed.updated.push(rel.clone());
+                blessed.files.updated.push(rel.clone());
             }
-            Ok(None) => blessed.created.push(rel.clone()),
+            Ok(None) => blessed.files.created.push(rel.clone()),
             Ok(Some(kind)) => {
                 blessed.problems.push(format!(
                     "invalid fixture `{case}`: {rel} is {}; it must be a regular file",
@@ -295,10 +290,10 @@ pub fn bless(root: &Path, options: &Options) -> Result<Blessed, Error> {
             crate::output::write(&root.join(&dir), &generated.files, &[OUTPUT.to_string()])
                 .map_err(|e| Error::Io(format!("writing {dir}/{OUTPUT}/ failed: {e}")))?;
         let shown = |files: Vec<String>| files.into_iter().map(|f| format!("{dir}/{f}"));
-        blessed.created.extend(shown(report.created));
-        blessed.updated.extend(shown(report.updated));
-        blessed.removed.extend(shown(report.removed));
-        blessed.unchanged += report.unchanged;
+        blessed.files.created.extend(shown(report.created));
+        blessed.files.updated.extend(shown(report.updated));
+        blessed.files.removed.extend(shown(report.removed));
+        blessed.files.unchanged += report.unchanged;
     }
     Ok(blessed)
 }

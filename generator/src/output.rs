@@ -25,6 +25,33 @@ pub struct WriteReport {
     pub unchanged: usize,
 }
 
+impl WriteReport {
+    /// One line per file written or removed (`created <path>`, ...).
+    pub fn lines(&self) -> impl Iterator<Item = String> + '_ {
+        self.created
+            .iter()
+            .map(|f| format!("created {f}"))
+            .chain(self.updated.iter().map(|f| format!("updated {f}")))
+            .chain(self.removed.iter().map(|f| format!("removed {f}")))
+    }
+
+    /// `N created, N updated, N removed, N unchanged`.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} created, {} updated, {} removed, {} unchanged",
+            self.created.len(),
+            self.updated.len(),
+            self.removed.len(),
+            self.unchanged
+        )
+    }
+
+    /// Whether any file was written or removed.
+    pub fn changed(&self) -> bool {
+        !(self.created.is_empty() && self.updated.is_empty() && self.removed.is_empty())
+    }
+}
+
 /// Why `write` or `check` could not do its work. `write` decides this before its first write, so
 /// when it fails this way nothing was written.
 #[derive(Debug, thiserror::Error)]

@@ -93,6 +93,17 @@ pub fn sample_type(s: &Value) -> &str {
     }
 }
 
+/// How many items the generated tests' smallest value of an array schema holds: its
+/// `minItems`, at most 4.
+pub fn sample_items(s: &Value) -> usize {
+    let n = s
+        .get("minItems")
+        .and_then(Value::as_u64)
+        .unwrap_or(0)
+        .min(4);
+    usize::try_from(n).unwrap_or(4)
+}
+
 /// The names a schema lists under `required`.
 pub fn required_names(s: &Value) -> impl Iterator<Item = &str> {
     s.get("required")

@@ -241,11 +241,7 @@ pub(crate) fn minimal_instance(spec: &Spec, s: &Value, depth: usize) -> Value {
             Value::Object(out)
         }
         "array" => {
-            let n = s
-                .get("minItems")
-                .and_then(Value::as_u64)
-                .unwrap_or(0)
-                .min(4) as usize;
+            let n = crate::schema::sample_items(s);
             // No item is built for an empty list (a tree's `children` would be built forever).
             let item = match s.get("items") {
                 Some(i) if n > 0 => minimal_instance(spec, i, depth + 1),

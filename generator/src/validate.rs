@@ -1170,11 +1170,7 @@ fn sample_shape<'a>(s: &'a Value) -> SampleShape<'a> {
             }
         }
         "array" => {
-            let n = s
-                .get("minItems")
-                .and_then(Value::as_u64)
-                .unwrap_or(0)
-                .min(4) as usize;
+            let n = crate::schema::sample_items(s);
             match s.get("items") {
                 Some(items) if n > 0 => SampleShape::Parts(vec![(items, n)], 1),
                 _ => SampleShape::Leaf(1 + n),

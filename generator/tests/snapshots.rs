@@ -125,15 +125,18 @@ fn bless_rewrites_every_stale_expectation_then_check_is_clean() {
     let blessed = fixtures::bless(root, &sdkgen::Options::cached(root)).unwrap();
     let valid = format!("{DIR}/valid/generated");
     assert_eq!(
-        blessed.updated,
+        blessed.files.updated,
         [
             format!("{DIR}/invalid/unknown-key-api/expected.txt"),
             format!("{valid}/shop/src/lib.rs"),
         ]
     );
-    assert_eq!(blessed.created, [format!("{valid}/shop/docs/index.md")]);
     assert_eq!(
-        blessed.removed,
+        blessed.files.created,
+        [format!("{valid}/shop/docs/index.md")]
+    );
+    assert_eq!(
+        blessed.files.removed,
         [
             format!("{valid}/gone/README.md"),
             format!("{valid}/shop/notes.md"),
@@ -165,9 +168,14 @@ fn bless_rewrites_every_stale_expectation_then_check_is_clean() {
     );
     let again = fixtures::bless(root, &sdkgen::Options::cached(root)).unwrap();
     assert_eq!(
-        (again.created, again.updated, again.removed, again.problems),
+        (
+            again.files.created,
+            again.files.updated,
+            again.files.removed,
+            again.problems
+        ),
         (vec![], vec![], vec![], vec![]),
         "a second bless has nothing to write"
     );
-    assert!(again.unchanged > 2);
+    assert!(again.files.unchanged > 2);
 }
