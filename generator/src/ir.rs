@@ -16,8 +16,10 @@ pub enum TypeRef {
     String,
     /// `bool`.
     Bool,
-    /// `i64`.
+    /// `i64` (an integer without a format, or of format `int64`).
     I64,
+    /// `i32` (an integer of format `int32`).
+    I32,
     /// `f64`.
     F64,
     /// A date-time in UTC (chrono).
@@ -80,7 +82,7 @@ impl TypeRef {
     pub fn is_plain(&self) -> bool {
         matches!(
             self,
-            TypeRef::String | TypeRef::Bool | TypeRef::I64 | TypeRef::F64
+            TypeRef::String | TypeRef::Bool | TypeRef::I64 | TypeRef::I32 | TypeRef::F64
         )
     }
 }
@@ -150,6 +152,8 @@ pub struct CrateIr {
     pub unknown_fields: Vec<FieldProbe>,
     /// Enums to probe with an unknown value.
     pub enums: Vec<ValueProbe>,
+    /// One value per union alternative, each of which must read as that alternative.
+    pub union_probes: Vec<UnionProbe>,
     /// Resource clients.
     pub resources: Vec<ResourceIr>,
     /// API-wide client facts.
@@ -281,6 +285,22 @@ pub struct UnionVariant {
     pub ty: TypeRef,
     /// Documentation.
     pub doc: Doc,
+    /// The JSON kind it reads: `string`, `integer`, `number`, `boolean`, `array` or `object`.
+    pub kind: &'static str,
+    /// For an object: the discriminating property and the values that choose this alternative.
+    pub tag: Option<TagIr>,
+    /// The alternative's schema, from which the generated tests take a value of it.
+    #[serde(skip)]
+    pub schema: serde_json::Value,
+}
+
+/// The property whose value tells a union's object alternatives apart.
+#[derive(Debug, Clone, Serialize)]
+pub struct TagIr {
+    /// Its wire name.
+    pub field: Lit,
+    /// The values that choose the alternative.
+    pub values: Vec<Lit>,
 }
 
 /// One example to round-trip in the generated tests.
@@ -316,6 +336,21 @@ pub struct ValueProbe {
     pub test: String,
     /// The enum.
     pub ty: String,
+}
+
+/// A value of one union alternative, which must read as that alternative.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnionProbe {
+    /// Test function name.
+    pub test: String,
+    /// The resource module that defines the union, if not `models`.
+    pub module: Option<String>,
+    /// The union.
+    pub ty: String,
+    /// The alternative's variant.
+    pub variant: String,
+    /// The value, as JSON.
+    pub json: Lit,
 }
 
 /// API-wide client facts.

@@ -21,6 +21,8 @@
 //! - [`validate`]: whole-spec checks (references, paths, collisions, values against schemas);
 //! - [`rules`]: what a name, URL, path or value must be, one sentence per problem;
 //! - [`schema`]: schema helpers shared by validation, lowering and test data;
+//! - [`unions`]: how a union's alternatives are told apart (checked by validation, used by
+//!   lowering);
 //! - [`path`]: path templates, parsed once.
 //!
 //! Lowering it into the IR:
@@ -67,6 +69,7 @@ pub mod templates;
 pub mod testdata;
 pub mod text;
 pub mod types;
+pub mod unions;
 pub mod validate;
 pub mod yaml;
 

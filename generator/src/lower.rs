@@ -23,6 +23,7 @@ pub fn lower(spec: &Spec) -> CrateIr {
     models.sort_by(|a, b| a.name().cmp(b.name()));
     let unknown_fields = crate::testdata::field_probes(spec, &l.named, &models);
     let enums = crate::testdata::value_probes(&models);
+    let union_probes = crate::testdata::union_probes(spec, &models, &resources);
     let api = &spec.api;
     let description = match api.description.as_deref() {
         Some(d) if !d.is_empty() => d.to_string(),
@@ -43,6 +44,7 @@ pub fn lower(spec: &Spec) -> CrateIr {
         recursion_limit,
         unknown_fields,
         enums,
+        union_probes,
         resources,
         client: ClientIr {
             globals,

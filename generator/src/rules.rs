@@ -280,6 +280,26 @@ pub fn unsatisfiable(s: &Value) -> Option<(&'static str, String)> {
     None
 }
 
+/// What is wrong with `v` as a value of a string schema marked `x-rust-type: integer`: the SDK
+/// takes it as an integer (`i32` with `format: int32`, else `i64`), so it must be one written
+/// as a string.
+pub fn rust_integer_problem(schema: &Value, v: &Value) -> Option<String> {
+    let int32 = schema.get("format").and_then(Value::as_str) == Some("int32");
+    let fits = v.as_str().is_some_and(|s| {
+        if int32 {
+            s.parse::<i32>().is_ok()
+        } else {
+            s.parse::<i64>().is_ok()
+        }
+    });
+    (!fits).then(|| {
+        format!(
+            "{v} is not an integer written as a string, which `x-rust-type: integer` needs (the SDK takes it as {})",
+            if int32 { "`i32`" } else { "`i64`" }
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

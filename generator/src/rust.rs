@@ -137,6 +137,7 @@ fn write_type(ty: &TypeRef, place: Place<'_>, out: &mut String) {
         TypeRef::String => out.push_str("String"),
         TypeRef::Bool => out.push_str("bool"),
         TypeRef::I64 => out.push_str("i64"),
+        TypeRef::I32 => out.push_str("i32"),
         TypeRef::F64 => out.push_str("f64"),
         TypeRef::DateTime => out.push_str("chrono::DateTime<chrono::Utc>"),
         TypeRef::Uuid => out.push_str("uuid::Uuid"),
@@ -182,10 +183,18 @@ pub fn value_expr(ty: &TypeRef, v: &Value) -> String {
         (TypeRef::String, _) => text,
         (TypeRef::Bool, Value::Bool(b)) => b.to_string(),
         (TypeRef::I64, Value::Number(n)) if n.is_i64() => n.to_string(),
+        (TypeRef::I32, Value::Number(n))
+            if n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()) =>
+        {
+            n.to_string()
+        }
+        // A number the vendor documents as a string (`x-rust-type: integer`).
+        (TypeRef::I64, Value::String(s)) if s.parse::<i64>().is_ok() => s.clone(),
+        (TypeRef::I32, Value::String(s)) if s.parse::<i32>().is_ok() => s.clone(),
         (TypeRef::F64, Value::Number(n)) if n.as_f64().is_some_and(f64::is_finite) => {
             format!("{:?}", n.as_f64().unwrap_or_default())
         }
-        (TypeRef::Bool | TypeRef::I64 | TypeRef::F64 | TypeRef::Uuid, _) => format!(
+        (TypeRef::Bool | TypeRef::I64 | TypeRef::I32 | TypeRef::F64 | TypeRef::Uuid, _) => format!(
             "{text}.parse::<{}>().unwrap()",
             type_text(ty, Place::INSIDE)
         ),
@@ -301,6 +310,12 @@ mod tests {
     fn examples_become_literals_never_code() {
         assert_eq!(value_expr(&TypeRef::I64, &json!(100)), "100");
         assert_eq!(value_expr(&TypeRef::F64, &json!(2)), "2.0");
+        assert_eq!(value_expr(&TypeRef::I32, &json!(7)), "7");
+        assert_eq!(value_expr(&TypeRef::I64, &json!("10")), "10");
+        assert_eq!(
+            value_expr(&TypeRef::I32, &json!(5_000_000_000i64)),
+            "\"5000000000\".parse::<i32>().unwrap()"
+        );
         assert_eq!(value_expr(&TypeRef::Bool, &json!(true)), "true");
         assert_eq!(
             value_expr(&TypeRef::I64, &json!("1); std::process::exit(1); (")),

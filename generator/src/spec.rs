@@ -442,6 +442,7 @@ pub const SCHEMA_KEYWORDS: &[Field] = &[
     opt("x-epoch", Shape::OneOf(&["seconds", "milliseconds"])),
     opt("x-untyped", Shape::Prose),
     opt("x-rust-name", Shape::Str),
+    opt("x-rust-type", Shape::OneOf(&["integer"])),
 ];
 
 /// JSON-Schema type names.

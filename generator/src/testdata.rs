@@ -313,6 +313,54 @@ pub(crate) fn value_probes(models: &[Model]) -> Vec<ValueProbe> {
         .collect()
 }
 
+/// For every union (in `models` and in the resource modules), a value of each alternative:
+/// the alternative's own example where the spec has one, else its smallest value, with the
+/// discriminating property set to the alternative's first value.
+pub(crate) fn union_probes(
+    spec: &Spec,
+    models: &[Model],
+    resources: &[crate::ir::ResourceIr],
+) -> Vec<crate::ir::UnionProbe> {
+    let mut scope = Scope::default();
+    let mut out = Vec::new();
+    let homes = std::iter::once((None, models)).chain(
+        resources
+            .iter()
+            .map(|r| (Some(&r.module), r.models.as_slice())),
+    );
+    for (module, models) in homes {
+        for m in models {
+            let Model::Union { name, variants, .. } = m else {
+                continue;
+            };
+            for v in variants {
+                let mut value = minimal_instance(spec, &v.schema, 0);
+                if let (Some(tag), Value::Object(map)) = (&v.tag, &mut value) {
+                    if let Some(first) = tag.values.first() {
+                        map.insert(tag.field.0.clone(), Value::String(first.0.clone()));
+                    }
+                }
+                // A number alternative comes after the integer one: give it a fraction.
+                if v.kind == "number" && (value.is_i64() || value.is_u64()) {
+                    value = serde_json::json!(value.as_f64().unwrap_or(0.0) + 0.5);
+                }
+                out.push(crate::ir::UnionProbe {
+                    test: scope.claim(format!(
+                        "{}_reads_{}",
+                        names::snake_part(name),
+                        names::snake_part(&v.name)
+                    )),
+                    module: module.cloned(),
+                    ty: name.clone(),
+                    variant: v.name.clone(),
+                    json: Lit(value.to_string()),
+                });
+            }
+        }
+    }
+    out
+}
+
 /// The documented meaning of a status code, as an `ErrorKind` variant.
 pub fn error_kind(code: u16) -> &'static str {
     match code {

@@ -6,12 +6,15 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::ir::{Doc, FieldIr, FieldSerde, Lit, Model, SetterIr, TypeRef, UnionVariant, VariantIr};
+use crate::ir::{
+    Doc, FieldIr, FieldSerde, Lit, Model, SetterIr, TagIr, TypeRef, UnionVariant, VariantIr,
+};
 use crate::names::{self, Scope};
 use crate::schema::{
     is_object_with_props, required_names, string_enum, types_of, union_alternatives,
 };
 use crate::spec::Spec;
+use crate::unions;
 
 /// Enums with more values than this become a string newtype with associated constants: 500
 /// variants cost compile time and every match, constants cost nothing.
@@ -272,8 +275,18 @@ impl<'a> Lowerer<'a> {
                 return;
             }
             if let Some(alts) = union_alternatives(s) {
-                self.define_union(rust, doc, alts, request);
-                return;
+                let spec = self.spec;
+                match unions::shape(spec, &unions::flatten(alts)) {
+                    Ok(unions::Shape::Union(alts)) => {
+                        self.define_union(rust, doc, alts, request);
+                        return;
+                    }
+                    Ok(unions::Shape::Strings(values)) if !values.is_empty() => {
+                        self.define_enum(rust, doc, &values);
+                        return;
+                    }
+                    _ => {}
+                }
             }
         }
         let target = self.type_of(s, rust, request);
@@ -326,30 +339,64 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn define_union(&mut self, rust: &str, doc: Doc, alts: &[Value], request: bool) {
+    fn define_union(
+        &mut self,
+        rust: &str,
+        doc: Doc,
+        alts: Vec<unions::Alternative<'_>>,
+        request: bool,
+    ) {
         let mut scope = Scope::default();
         scope.claim("Other".into());
         let mut variants = Vec::new();
-        for (i, alt) in alts.iter().enumerate() {
-            let label = alt
+        for alt in alts {
+            let s = alt.schema;
+            let label = s
                 .get("$ref")
                 .and_then(Value::as_str)
                 .map(names::camel)
-                .or_else(|| text(alt, "title").map(|t| names::camel(&t)))
-                .unwrap_or_else(|| format!("Variant{}", i + 1));
+                .or_else(|| text(s, "title").map(|t| names::camel(&t)))
+                // A tag of one or two values names the alternative (`deviceId` or `deviceTag`);
+                // one of many values would mislead.
+                .or_else(|| match alt.tag.as_ref().map(|(_, v)| v.as_slice()) {
+                    Some([one]) | Some([one, _]) => Some(names::camel(one)),
+                    _ => None,
+                })
+                .unwrap_or_else(|| alt.kind.label().to_string());
             let vname = scope.claim(label);
-            let mut ty = self.type_of(alt, &format!("{rust}{vname}"), request);
+            let mut ty = self.type_of(s, &format!("{rust}{vname}"), request);
             // Boxing keeps the enum small; collections and strings are already a pointer wide.
             if !ty.is_small() {
                 ty = TypeRef::Boxed(Box::new(ty));
             }
+            let fallback = match &alt.tag {
+                Some((field, values)) => {
+                    let listed: Vec<String> = values
+                        .iter()
+                        .map(|v| format!("`{}`", v.replace('`', "'")))
+                        .collect();
+                    match listed.as_slice() {
+                        [one] => format!("An object whose `{field}` is {one}."),
+                        [a, b] => format!("An object whose `{field}` is {a} or {b}."),
+                        _ => format!("An object whose `{field}` is one of {}.", listed.join(", ")),
+                    }
+                }
+                None => format!(
+                    "{} {}.",
+                    article(alt.kind.label()),
+                    alt.kind.label().to_lowercase()
+                ),
+            };
             variants.push(UnionVariant {
                 name: vname,
                 ty,
-                doc: Doc(schema_doc(
-                    alt,
-                    &format!("Alternative {} of the union.", i + 1),
-                )),
+                doc: Doc(schema_doc(s, &fallback)),
+                kind: kind_name(alt.kind),
+                tag: alt.tag.map(|(field, values)| TagIr {
+                    field: Lit(field),
+                    values: values.into_iter().map(Lit).collect(),
+                }),
+                schema: s.clone(),
             });
         }
         self.models.push(Model::Union {
@@ -391,7 +438,7 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             let fname = scope.claim(names::snake(wire));
-            let nullable = types_of(p).contains(&"null");
+            let nullable = unions::is_nullable(self.spec, p);
             let is_required = required.contains(&wire.as_str());
             let mut inner = self.type_of(p, &format!("{rust}{}", names::camel(wire)), request);
             // A field whose type leads back to this schema must be boxed to have a size.
@@ -515,6 +562,16 @@ impl<'a> Lowerer<'a> {
         if s.get("x-secret") == Some(&Value::Bool(true)) {
             return TypeRef::Secret;
         }
+        if let Some(alts) = union_alternatives(s) {
+            let spec = self.spec;
+            match unions::shape(spec, &unions::flatten(alts)) {
+                // A clash is refused by validation; read such a value raw.
+                Ok(unions::Shape::Raw) | Err(_) => return TypeRef::Json,
+                Ok(unions::Shape::Single(alt)) => return self.type_of(alt, hint, request),
+                Ok(unions::Shape::Strings(values)) if values.is_empty() => return TypeRef::String,
+                Ok(_) => {}
+            }
+        }
         if string_enum(s).is_some() || is_object_with_props(s) || union_alternatives(s).is_some() {
             let base = s
                 .get("x-rust-name")
@@ -535,12 +592,22 @@ impl<'a> Lowerer<'a> {
         let types: Vec<&str> = types_of(s).into_iter().filter(|t| *t != "null").collect();
         let format = s.get("format").and_then(Value::as_str).unwrap_or("");
         match types.as_slice() {
+            // The vendor documents a number as a string; the SDK takes a number and sends it
+            // as the same text.
+            ["string"] if s.get("x-rust-type").and_then(Value::as_str) == Some("integer") => {
+                if format == "int32" {
+                    TypeRef::I32
+                } else {
+                    TypeRef::I64
+                }
+            }
             ["string"] => match format {
                 "date-time" => TypeRef::DateTime,
                 "uuid" => TypeRef::Uuid,
                 _ => TypeRef::String,
             },
             ["integer"] | ["number"] if s.get("x-epoch").is_some() => TypeRef::EpochSeconds,
+            ["integer"] if format == "int32" => TypeRef::I32,
             ["integer"] => TypeRef::I64,
             ["number"] => TypeRef::F64,
             ["boolean"] => TypeRef::Bool,
@@ -574,6 +641,28 @@ impl<'a> Lowerer<'a> {
             }
             _ => TypeRef::JsonObject,
         }
+    }
+}
+
+/// The article of a kind's name in a sentence (`An integer`, `A string`).
+fn article(label: &str) -> &'static str {
+    if label.starts_with(['A', 'E', 'I', 'O', 'U']) {
+        "An"
+    } else {
+        "A"
+    }
+}
+
+/// The kind of JSON value a union alternative reads, as the template tests it.
+fn kind_name(kind: unions::Kind) -> &'static str {
+    match kind {
+        unions::Kind::String => "string",
+        unions::Kind::Integer => "integer",
+        unions::Kind::Number => "number",
+        unions::Kind::Boolean => "boolean",
+        unions::Kind::Array => "array",
+        unions::Kind::Object => "object",
+        unions::Kind::Null | unions::Kind::Any => "any",
     }
 }
 

@@ -10,7 +10,7 @@ use crate::diag::{did_you_mean, Diagnostic};
 use crate::load::SourceMap;
 use crate::path::PathTemplate;
 use crate::rules;
-use crate::schema::{ref_targets, refs_in, required_names, resolve, sample_type};
+use crate::schema::{ref_targets, refs_in, required_names, resolve, sample_type, types_of};
 use crate::spec::{Param, ParamIn, Spec};
 
 /// Deepest a schema may nest (through properties, items and refs) before the generator refuses it.
@@ -881,6 +881,16 @@ impl<'a> Validator<'a> {
                 }
             }
         }
+        // (On a schema of another type the schema's own check reports it.)
+        if schema.get("x-rust-type").is_some() && types_of(schema) == ["string"] {
+            for (key, v) in [("default", &p.default), ("example", &p.example)] {
+                if let Some(v) = v {
+                    if let Some(problem) = rules::rust_integer_problem(schema, v) {
+                        self.push(&format!("{path}.{key}"), problem);
+                    }
+                }
+            }
+        }
         let relaxed = p.example_outside_enum.is_some();
         if let Some(d) = &p.default {
             self.check_value(schema, d, &format!("{path}.default"), "default", false);
@@ -941,6 +951,36 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// Refuses a union with two alternatives that no value tells apart: the later one could
+    /// never be chosen when a value is read.
+    fn union_shape(&mut self, alts: &'a [Value], path: &str) {
+        let flat = crate::unions::flatten(alts);
+        if let Err(clash) = crate::unions::shape(self.spec, &flat) {
+            let nested = flat.len() != alts.len();
+            let at = |i: usize| {
+                if nested {
+                    format!("alternative {} (counting those of nested unions)", i + 1)
+                } else {
+                    format!("`{path}[{i}]`")
+                }
+            };
+            let fix = if clash.why.contains("objects") {
+                "give the objects a discriminating property (`const` or a one-value `enum`) or different required properties"
+            } else {
+                "merge the two into one alternative"
+            };
+            self.push(
+                path,
+                format!(
+                    "alternatives {} and {} cannot be told apart when a value is read ({}), so the later could never be chosen; {fix}",
+                    at(clash.first),
+                    at(clash.second),
+                    clash.why
+                ),
+            );
+        }
+    }
+
     fn schema_values_in(&mut self, s: &'a Value, path: &str, depth: usize) {
         let Value::Object(map) = s else { return };
         if depth > MAX_SCHEMA_DEPTH {
@@ -981,6 +1021,35 @@ impl<'a> Validator<'a> {
                 }
             }
         }
+        if map.contains_key("x-rust-type") {
+            let string = types_of(s)
+                .into_iter()
+                .filter(|t| *t != "null")
+                .eq(["string"]);
+            if !string {
+                self.push(
+                    &format!("{path}.x-rust-type"),
+                    "`x-rust-type: integer` is for a schema of `type: string` whose values are integers",
+                );
+            }
+            let values = map
+                .get("default")
+                .into_iter()
+                .map(|v| ("default".to_string(), v))
+                .chain(["examples", "enum"].into_iter().flat_map(|k| {
+                    map.get(k)
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .enumerate()
+                        .map(move |(i, v)| (format!("{k}[{i}]"), v))
+                }));
+            for (key, v) in values.filter(|_| string) {
+                if let Some(problem) = rules::rust_integer_problem(s, v) {
+                    self.push(&format!("{path}.{key}"), problem);
+                }
+            }
+        }
         if let Some(d) = map.get("default") {
             self.check_value(s, d, &format!("{path}.default"), "default", false);
         }
@@ -1017,6 +1086,9 @@ impl<'a> Validator<'a> {
                 }
                 "items" | "additionalProperties" => self.schema_values_in(v, &child, depth + 1),
                 "oneOf" | "anyOf" | "allOf" => {
+                    if let (Value::Array(items), true) = (v, k != "allOf") {
+                        self.union_shape(items, &child);
+                    }
                     if let Value::Array(items) = v {
                         for (i, it) in items.iter().enumerate() {
                             self.schema_values_in(it, &format!("{child}[{i}]"), depth + 1);

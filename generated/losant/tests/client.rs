@@ -264,11 +264,11 @@ action! {
     errors[(400, BadRequest,
     "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
     "Application was not found")], pages["items", "totalCount", "page", "perPage", 0]
-    client.application_api_tokens().get("575ec8687ae143cd83dc4a97",).per_page("2"),
-    request client => client.application_api_tokens().get("575ec8687ae143cd83dc4a97")
+    client.application_api_tokens().get("575ec8687ae143cd83dc4a97",).per_page(2), request
+    client => client.application_api_tokens().get("575ec8687ae143cd83dc4a97")
     .sort_field(GetSortField::from("name")).sort_direction(GetSortDirection::from("asc"))
-    .page("0").per_page("10").filter_field(GetFilterField::from("key"))
-    .filter("my*token").losantdomain("example.com")
+    .page(0).per_page(10).filter_field(GetFilterField::from("key")).filter("my*token")
+    .losantdomain("example.com")
 }
 action! {
     application_api_tokens_post in application_api_tokens : "POST"
@@ -352,10 +352,10 @@ action! {
     "Application was not found"), (404, NotFound,
     "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
     "Application was not found")], pages["items", "totalCount", "page", "perPage", 0]
-    client.credentials().get("575ec8687ae143cd83dc4a97",).per_page("2"), request client
-    => client.credentials().get("575ec8687ae143cd83dc4a97")
+    client.credentials().get("575ec8687ae143cd83dc4a97",).per_page(2), request client =>
+    client.credentials().get("575ec8687ae143cd83dc4a97")
     .sort_field(GetSortField::from("creationDate"))
-    .sort_direction(GetSortDirection::from("asc")).page("0").per_page("10")
+    .sort_direction(GetSortDirection::from("asc")).page(0).per_page(10)
     .filter_field(GetFilterField::from("type")).filter("aws").losantdomain("example.com")
 }
 action! {
@@ -425,11 +425,11 @@ action! {
     errors[(400, BadRequest,
     "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
     "Application was not found")], pages["items", "totalCount", "page", "perPage", 0]
-    client.instance_api_tokens().get("575ec7417ae143cd83dc4a96",).per_page("2"), request
+    client.instance_api_tokens().get("575ec7417ae143cd83dc4a96",).per_page(2), request
     client => client.instance_api_tokens().get("575ec7417ae143cd83dc4a96")
     .sort_field(GetSortField::from("name")).sort_direction(GetSortDirection::from("asc"))
-    .page("0").per_page("10").filter_field(GetFilterField::from("key"))
-    .filter("my*token").losantdomain("example.com")
+    .page(0).per_page(10).filter_field(GetFilterField::from("key")).filter("my*token")
+    .losantdomain("example.com")
 }
 action! {
     instance_api_tokens_post in instance_api_tokens : "POST"
@@ -490,9 +490,9 @@ action! {
     errors[(400, BadRequest,
     "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
     "Application was not found")], pages["items", "totalCount", "page", "perPage", 0]
-    client.user_api_tokens().get().per_page("2"), request client => client
+    client.user_api_tokens().get().per_page(2), request client => client
     .user_api_tokens().get().sort_field(GetSortField::from("name"))
-    .sort_direction(GetSortDirection::from("asc")).page("0").per_page("10")
+    .sort_direction(GetSortDirection::from("asc")).page(0).per_page(10)
     .filter_field(GetFilterField::from("key")).filter("my*token")
     .losantdomain("example.com")
 }

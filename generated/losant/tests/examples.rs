@@ -88,6 +88,14 @@ macro_rules! keeps_unknown_values {
         .unwrap(), "\"a-value-added-later\""); })*
     };
 }
+/// One test per union alternative (`name: Union = json => Variant`): a value of the alternative
+/// reads as that alternative, never as an earlier one or as `Other`.
+macro_rules! reads_alternative {
+    ($($name:ident : $ty:ty = $json:literal => $variant:path;)*) => {
+        $(#[test] fn $name () { let decoded : $ty = serde_json::from_str($json).unwrap();
+        assert!(matches!(decoded, $variant (_)), "{} read as {decoded:?}", $json); })*
+    };
+}
 round_trips! {
     schema_api_token_example_1 : ApiToken =
     "{\n  \"apiTokenId\": \"575ec7417ae143cd83dc4a95\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"creatorId\": \"575ed70c7ae143cd83dc4aa9\",\n  \"creatorType\": \"user\",\n  \"expirationDate\": \"2017-06-13T04:00:00.000Z\",\n  \"id\": \"575ec7417ae143cd83dc4a95\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My API Token\",\n  \"ownerId\": \"575ec8687ae143cd83dc4a97\",\n  \"ownerType\": \"application\",\n  \"scope\": [\n    \"all.Application\"\n  ],\n  \"status\": \"active\",\n  \"token\": \"the_actual_token_string\"\n}"
@@ -172,8 +180,7 @@ keeps_unknown_values! {
     ApiTokenOrgRolesItemApplicationRolesItemRole;
     unknown_value_is_kept_by_api_token_org_roles_item_dashboard_roles_item_role :
     ApiTokenOrgRolesItemDashboardRolesItemRole;
-    unknown_value_is_kept_by_api_token_org_roles_item_org_id_variant2 :
-    ApiTokenOrgRolesItemOrgIdVariant2;
+    unknown_value_is_kept_by_api_token_org_roles_item_org_id : ApiTokenOrgRolesItemOrgId;
     unknown_value_is_kept_by_api_token_org_roles_item_role : ApiTokenOrgRolesItemRole;
     unknown_value_is_kept_by_api_token_owner_type : ApiTokenOwnerType;
     unknown_value_is_kept_by_api_token_patch_default_role : ApiTokenPatchDefaultRole;
@@ -181,8 +188,8 @@ keeps_unknown_values! {
     ApiTokenPatchOrgRolesItemApplicationRolesItemRole;
     unknown_value_is_kept_by_api_token_patch_org_roles_item_dashboard_roles_item_role :
     ApiTokenPatchOrgRolesItemDashboardRolesItemRole;
-    unknown_value_is_kept_by_api_token_patch_org_roles_item_org_id_variant2 :
-    ApiTokenPatchOrgRolesItemOrgIdVariant2;
+    unknown_value_is_kept_by_api_token_patch_org_roles_item_org_id :
+    ApiTokenPatchOrgRolesItemOrgId;
     unknown_value_is_kept_by_api_token_patch_org_roles_item_role :
     ApiTokenPatchOrgRolesItemRole; unknown_value_is_kept_by_api_token_patch_status :
     ApiTokenPatchStatus; unknown_value_is_kept_by_api_token_post_default_role :
@@ -191,14 +198,10 @@ keeps_unknown_values! {
     ApiTokenPostOrgRolesItemApplicationRolesItemRole;
     unknown_value_is_kept_by_api_token_post_org_roles_item_dashboard_roles_item_role :
     ApiTokenPostOrgRolesItemDashboardRolesItemRole;
-    unknown_value_is_kept_by_api_token_post_org_roles_item_org_id_variant2 :
-    ApiTokenPostOrgRolesItemOrgIdVariant2;
+    unknown_value_is_kept_by_api_token_post_org_roles_item_org_id :
+    ApiTokenPostOrgRolesItemOrgId;
     unknown_value_is_kept_by_api_token_post_org_roles_item_role :
-    ApiTokenPostOrgRolesItemRole;
-    unknown_value_is_kept_by_api_token_post_scope_item_variant1_variant2 :
-    ApiTokenPostScopeItemVariant1Variant2;
-    unknown_value_is_kept_by_api_token_post_scope_item_variant3 :
-    ApiTokenPostScopeItemVariant3; unknown_value_is_kept_by_api_token_post_status :
+    ApiTokenPostOrgRolesItemRole; unknown_value_is_kept_by_api_token_post_status :
     ApiTokenPostStatus; unknown_value_is_kept_by_api_token_status : ApiTokenStatus;
     unknown_value_is_kept_by_api_tokens_owner_type : ApiTokensOwnerType;
     unknown_value_is_kept_by_api_tokens_sort_direction : ApiTokensSortDirection;
@@ -218,8 +221,6 @@ keeps_unknown_values! {
     CredentialPatchJwtConfigAlgorithm;
     unknown_value_is_kept_by_credential_patch_sql_config_system :
     CredentialPatchSqlConfigSystem;
-    unknown_value_is_kept_by_credential_post_git_config_type :
-    CredentialPostGitConfigType;
     unknown_value_is_kept_by_credential_post_http_config_auth_method :
     CredentialPostHttpConfigAuthMethod;
     unknown_value_is_kept_by_credential_post_jwt_config_algorithm :
@@ -237,528 +238,746 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_integrations_sort_direction : IntegrationsSortDirection;
     unknown_value_is_kept_by_workflow_category : WorkflowCategory;
     unknown_value_is_kept_by_workflow_created_by_type : WorkflowCreatedByType;
-    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_variant1_type :
-    WorkflowCustomNodeConfigFieldsItemVariant1Type;
-    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_variant2_type :
-    WorkflowCustomNodeConfigFieldsItemVariant2Type;
-    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_variant3_type :
-    WorkflowCustomNodeConfigFieldsItemVariant3Type;
-    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_variant4_type :
-    WorkflowCustomNodeConfigFieldsItemVariant4Type;
-    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_variant5_type :
-    WorkflowCustomNodeConfigFieldsItemVariant5Type;
-    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_variant6_type :
-    WorkflowCustomNodeConfigFieldsItemVariant6Type;
-    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_variant7_type :
-    WorkflowCustomNodeConfigFieldsItemVariant7Type;
+    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_checkbox_type :
+    WorkflowCustomNodeConfigFieldsItemCheckboxType;
+    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_json_template_type :
+    WorkflowCustomNodeConfigFieldsItemJsonTemplateType;
+    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_number_template_type
+    : WorkflowCustomNodeConfigFieldsItemNumberTemplateType;
+    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_payload_path_type :
+    WorkflowCustomNodeConfigFieldsItemPayloadPathType;
+    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_section_type :
+    WorkflowCustomNodeConfigFieldsItemSectionType;
+    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_select_type :
+    WorkflowCustomNodeConfigFieldsItemSelectType;
+    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_string_template_type
+    : WorkflowCustomNodeConfigFieldsItemStringTemplateType;
     unknown_value_is_kept_by_workflow_custom_node_config_result_mode :
     WorkflowCustomNodeConfigResultMode;
     unknown_value_is_kept_by_workflow_custom_node_supports_item :
     WorkflowCustomNodeSupportsItem; unknown_value_is_kept_by_workflow_flow_class :
     WorkflowFlowClass; unknown_value_is_kept_by_workflow_last_updated_by_type :
     WorkflowLastUpdatedByType;
-    unknown_value_is_kept_by_workflow_triggers_item_variant10_meta_category :
-    WorkflowTriggersItemVariant10MetaCategory;
-    unknown_value_is_kept_by_workflow_triggers_item_variant10_meta_name :
-    WorkflowTriggersItemVariant10MetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_variant10_type :
-    WorkflowTriggersItemVariant10Type;
-    unknown_value_is_kept_by_workflow_triggers_item_variant11_meta_category :
-    WorkflowTriggersItemVariant11MetaCategory;
-    unknown_value_is_kept_by_workflow_triggers_item_variant11_meta_name :
-    WorkflowTriggersItemVariant11MetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_variant11_type :
-    WorkflowTriggersItemVariant11Type;
-    unknown_value_is_kept_by_workflow_triggers_item_variant12_meta_category :
-    WorkflowTriggersItemVariant12MetaCategory;
-    unknown_value_is_kept_by_workflow_triggers_item_variant12_meta_name :
-    WorkflowTriggersItemVariant12MetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_variant12_type :
-    WorkflowTriggersItemVariant12Type;
-    unknown_value_is_kept_by_workflow_triggers_item_variant13_config_scope :
-    WorkflowTriggersItemVariant13ConfigScope;
-    unknown_value_is_kept_by_workflow_triggers_item_variant13_meta_category :
-    WorkflowTriggersItemVariant13MetaCategory;
-    unknown_value_is_kept_by_workflow_triggers_item_variant13_meta_name :
-    WorkflowTriggersItemVariant13MetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_variant13_type :
-    WorkflowTriggersItemVariant13Type;
-    unknown_value_is_kept_by_workflow_triggers_item_variant14_config_integration_id :
-    WorkflowTriggersItemVariant14ConfigIntegrationId;
-    unknown_value_is_kept_by_workflow_triggers_item_variant14_meta_category :
-    WorkflowTriggersItemVariant14MetaCategory;
-    unknown_value_is_kept_by_workflow_triggers_item_variant14_meta_name :
-    WorkflowTriggersItemVariant14MetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_variant14_type :
-    WorkflowTriggersItemVariant14Type;
-    unknown_value_is_kept_by_workflow_triggers_item_variant15_config_sync_types_item :
-    WorkflowTriggersItemVariant15ConfigSyncTypesItem;
-    unknown_value_is_kept_by_workflow_triggers_item_variant15_meta_category :
-    WorkflowTriggersItemVariant15MetaCategory;
-    unknown_value_is_kept_by_workflow_triggers_item_variant15_meta_name :
-    WorkflowTriggersItemVariant15MetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_variant15_type :
-    WorkflowTriggersItemVariant15Type;
-    unknown_value_is_kept_by_workflow_triggers_item_variant16_meta_category :
-    WorkflowTriggersItemVariant16MetaCategory;
-    unknown_value_is_kept_by_workflow_triggers_item_variant16_meta_name :
-    WorkflowTriggersItemVariant16MetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_variant16_type :
-    WorkflowTriggersItemVariant16Type;
-    unknown_value_is_kept_by_workflow_triggers_item_variant17_meta_category :
-    WorkflowTriggersItemVariant17MetaCategory;
-    unknown_value_is_kept_by_workflow_triggers_item_variant17_meta_name :
-    WorkflowTriggersItemVariant17MetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_variant17_type :
-    WorkflowTriggersItemVariant17Type;
-    unknown_value_is_kept_by_workflow_triggers_item_variant18_config_method :
-    WorkflowTriggersItemVariant18ConfigMethod;
-    unknown_value_is_kept_by_workflow_triggers_item_variant18_meta_category :
-    WorkflowTriggersItemVariant18MetaCategory;
-    unknown_value_is_kept_by_workflow_triggers_item_variant18_meta_name :
-    WorkflowTriggersItemVariant18MetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_variant18_type :
-    WorkflowTriggersItemVariant18Type;
-    unknown_value_is_kept_by_workflow_triggers_item_variant19_meta_category :
-    WorkflowTriggersItemVariant19MetaCategory;
-    unknown_value_is_kept_by_workflow_triggers_item_variant19_meta_name :
-    WorkflowTriggersItemVariant19MetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_variant19_meta_parse_by :
-    WorkflowTriggersItemVariant19MetaParseBy;
-    unknown_value_is_kept_by_workflow_triggers_item_variant19_type :
-    WorkflowTriggersItemVariant19Type;
-    unknown_value_is_kept_by_workflow_triggers_item_variant1_meta_category :
-    WorkflowTriggersItemVariant1MetaCategory;
-    unknown_value_is_kept_by_workflow_triggers_item_variant1_meta_name :
-    WorkflowTriggersItemVariant1MetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_variant1_type :
-    WorkflowTriggersItemVariant1Type;
-    unknown_value_is_kept_by_workflow_triggers_item_variant20_config_snmp_trap_config_user_auth_method
-    : WorkflowTriggersItemVariant20ConfigSnmpTrapConfigUserAuthMethod;
-    unknown_value_is_kept_by_workflow_triggers_item_variant20_config_snmp_trap_config_user_encryption_method
-    : WorkflowTriggersItemVariant20ConfigSnmpTrapConfigUserEncryptionMethod;
-    unknown_value_is_kept_by_workflow_triggers_item_variant20_config_snmp_trap_config_user_security_level
-    : WorkflowTriggersItemVariant20ConfigSnmpTrapConfigUserSecurityLevel;
-    unknown_value_is_kept_by_workflow_triggers_item_variant20_meta_category :
-    WorkflowTriggersItemVariant20MetaCategory;
-    unknown_value_is_kept_by_workflow_triggers_item_variant20_meta_name :
-    WorkflowTriggersItemVariant20MetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_variant20_type :
-    WorkflowTriggersItemVariant20Type;
-    unknown_value_is_kept_by_workflow_triggers_item_variant21_meta_category :
-    WorkflowTriggersItemVariant21MetaCategory;
-    unknown_value_is_kept_by_workflow_triggers_item_variant21_meta_name :
-    WorkflowTriggersItemVariant21MetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_variant21_meta_timer_type_select :
-    WorkflowTriggersItemVariant21MetaTimerTypeSelect;
-    unknown_value_is_kept_by_workflow_triggers_item_variant21_type :
-    WorkflowTriggersItemVariant21Type;
-    unknown_value_is_kept_by_workflow_triggers_item_variant22_meta_category :
-    WorkflowTriggersItemVariant22MetaCategory;
-    unknown_value_is_kept_by_workflow_triggers_item_variant22_meta_device_id_variant2 :
-    WorkflowTriggersItemVariant22MetaDeviceIdVariant2;
-    unknown_value_is_kept_by_workflow_triggers_item_variant22_meta_name :
-    WorkflowTriggersItemVariant22MetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_variant22_type :
-    WorkflowTriggersItemVariant22Type;
-    unknown_value_is_kept_by_workflow_triggers_item_variant2_meta_category :
-    WorkflowTriggersItemVariant2MetaCategory;
-    unknown_value_is_kept_by_workflow_triggers_item_variant2_meta_name :
-    WorkflowTriggersItemVariant2MetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_variant2_type :
-    WorkflowTriggersItemVariant2Type;
-    unknown_value_is_kept_by_workflow_triggers_item_variant3_meta_category :
-    WorkflowTriggersItemVariant3MetaCategory;
-    unknown_value_is_kept_by_workflow_triggers_item_variant3_meta_name :
-    WorkflowTriggersItemVariant3MetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_variant3_type :
-    WorkflowTriggersItemVariant3Type;
-    unknown_value_is_kept_by_workflow_triggers_item_variant4_meta_category :
-    WorkflowTriggersItemVariant4MetaCategory;
-    unknown_value_is_kept_by_workflow_triggers_item_variant4_meta_name :
-    WorkflowTriggersItemVariant4MetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_variant4_type :
-    WorkflowTriggersItemVariant4Type;
-    unknown_value_is_kept_by_workflow_triggers_item_variant5_meta_category :
-    WorkflowTriggersItemVariant5MetaCategory;
-    unknown_value_is_kept_by_workflow_triggers_item_variant5_meta_name :
-    WorkflowTriggersItemVariant5MetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_variant5_type :
-    WorkflowTriggersItemVariant5Type;
-    unknown_value_is_kept_by_workflow_triggers_item_variant6_config_batch_behavior :
-    WorkflowTriggersItemVariant6ConfigBatchBehavior;
-    unknown_value_is_kept_by_workflow_triggers_item_variant6_config_trigger_on :
-    WorkflowTriggersItemVariant6ConfigTriggerOn;
-    unknown_value_is_kept_by_workflow_triggers_item_variant6_meta_allowed_attribute_type
-    : WorkflowTriggersItemVariant6MetaAllowedAttributeType;
-    unknown_value_is_kept_by_workflow_triggers_item_variant6_meta_category :
-    WorkflowTriggersItemVariant6MetaCategory;
-    unknown_value_is_kept_by_workflow_triggers_item_variant6_meta_name :
-    WorkflowTriggersItemVariant6MetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_variant6_type :
-    WorkflowTriggersItemVariant6Type;
-    unknown_value_is_kept_by_workflow_triggers_item_variant7_meta_category :
-    WorkflowTriggersItemVariant7MetaCategory;
-    unknown_value_is_kept_by_workflow_triggers_item_variant7_meta_name :
-    WorkflowTriggersItemVariant7MetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_variant7_type :
-    WorkflowTriggersItemVariant7Type;
-    unknown_value_is_kept_by_workflow_triggers_item_variant8_meta_category :
-    WorkflowTriggersItemVariant8MetaCategory;
-    unknown_value_is_kept_by_workflow_triggers_item_variant8_meta_name :
-    WorkflowTriggersItemVariant8MetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_variant8_type :
-    WorkflowTriggersItemVariant8Type;
-    unknown_value_is_kept_by_workflow_triggers_item_variant9_meta_category :
-    WorkflowTriggersItemVariant9MetaCategory;
-    unknown_value_is_kept_by_workflow_triggers_item_variant9_meta_name :
-    WorkflowTriggersItemVariant9MetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_variant9_type :
-    WorkflowTriggersItemVariant9Type;
-    unknown_value_is_kept_by_workflow_version_variant1_created_by_type :
-    WorkflowVersionVariant1CreatedByType;
-    unknown_value_is_kept_by_workflow_version_variant1_custom_node_config_fields_item_variant1_type
-    : WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant1Type;
-    unknown_value_is_kept_by_workflow_version_variant1_custom_node_config_fields_item_variant2_type
-    : WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant2Type;
-    unknown_value_is_kept_by_workflow_version_variant1_custom_node_config_fields_item_variant3_type
-    : WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant3Type;
-    unknown_value_is_kept_by_workflow_version_variant1_custom_node_config_fields_item_variant4_type
-    : WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant4Type;
-    unknown_value_is_kept_by_workflow_version_variant1_custom_node_config_fields_item_variant5_type
-    : WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant5Type;
-    unknown_value_is_kept_by_workflow_version_variant1_custom_node_config_fields_item_variant6_type
-    : WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant6Type;
-    unknown_value_is_kept_by_workflow_version_variant1_custom_node_config_fields_item_variant7_type
-    : WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant7Type;
-    unknown_value_is_kept_by_workflow_version_variant1_custom_node_config_result_mode :
-    WorkflowVersionVariant1CustomNodeConfigResultMode;
-    unknown_value_is_kept_by_workflow_version_variant1_flow_class :
-    WorkflowVersionVariant1FlowClass;
-    unknown_value_is_kept_by_workflow_version_variant1_last_updated_by_type :
-    WorkflowVersionVariant1LastUpdatedByType;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant10_meta_category
-    : WorkflowVersionVariant1TriggersItemVariant10MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant10_meta_name
-    : WorkflowVersionVariant1TriggersItemVariant10MetaName;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant10_type :
-    WorkflowVersionVariant1TriggersItemVariant10Type;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant11_meta_category
-    : WorkflowVersionVariant1TriggersItemVariant11MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant11_meta_name
-    : WorkflowVersionVariant1TriggersItemVariant11MetaName;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant11_type :
-    WorkflowVersionVariant1TriggersItemVariant11Type;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant12_meta_category
-    : WorkflowVersionVariant1TriggersItemVariant12MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant12_meta_name
-    : WorkflowVersionVariant1TriggersItemVariant12MetaName;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant12_type :
-    WorkflowVersionVariant1TriggersItemVariant12Type;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant13_config_scope
-    : WorkflowVersionVariant1TriggersItemVariant13ConfigScope;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant13_meta_category
-    : WorkflowVersionVariant1TriggersItemVariant13MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant13_meta_name
-    : WorkflowVersionVariant1TriggersItemVariant13MetaName;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant13_type :
-    WorkflowVersionVariant1TriggersItemVariant13Type;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant14_config_integration_id
-    : WorkflowVersionVariant1TriggersItemVariant14ConfigIntegrationId;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant14_meta_category
-    : WorkflowVersionVariant1TriggersItemVariant14MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant14_meta_name
-    : WorkflowVersionVariant1TriggersItemVariant14MetaName;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant14_type :
-    WorkflowVersionVariant1TriggersItemVariant14Type;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant15_config_sync_types_item
-    : WorkflowVersionVariant1TriggersItemVariant15ConfigSyncTypesItem;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant15_meta_category
-    : WorkflowVersionVariant1TriggersItemVariant15MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant15_meta_name
-    : WorkflowVersionVariant1TriggersItemVariant15MetaName;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant15_type :
-    WorkflowVersionVariant1TriggersItemVariant15Type;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant16_meta_category
-    : WorkflowVersionVariant1TriggersItemVariant16MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant16_meta_name
-    : WorkflowVersionVariant1TriggersItemVariant16MetaName;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant16_type :
-    WorkflowVersionVariant1TriggersItemVariant16Type;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant17_meta_category
-    : WorkflowVersionVariant1TriggersItemVariant17MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant17_meta_name
-    : WorkflowVersionVariant1TriggersItemVariant17MetaName;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant17_type :
-    WorkflowVersionVariant1TriggersItemVariant17Type;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant18_config_method
-    : WorkflowVersionVariant1TriggersItemVariant18ConfigMethod;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant18_meta_category
-    : WorkflowVersionVariant1TriggersItemVariant18MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant18_meta_name
-    : WorkflowVersionVariant1TriggersItemVariant18MetaName;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant18_type :
-    WorkflowVersionVariant1TriggersItemVariant18Type;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant19_meta_category
-    : WorkflowVersionVariant1TriggersItemVariant19MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant19_meta_name
-    : WorkflowVersionVariant1TriggersItemVariant19MetaName;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant19_meta_parse_by
-    : WorkflowVersionVariant1TriggersItemVariant19MetaParseBy;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant19_type :
-    WorkflowVersionVariant1TriggersItemVariant19Type;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant1_meta_category
-    : WorkflowVersionVariant1TriggersItemVariant1MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant1_meta_name :
-    WorkflowVersionVariant1TriggersItemVariant1MetaName;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant1_type :
-    WorkflowVersionVariant1TriggersItemVariant1Type;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant20_config_snmp_trap_config_user_auth_method
-    : WorkflowVersionVariant1TriggersItemVariant20ConfigSnmpTrapConfigUserAuthMethod;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant20_config_snmp_trap_config_user_encryption_method
-    :
-    WorkflowVersionVariant1TriggersItemVariant20ConfigSnmpTrapConfigUserEncryptionMethod;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant20_config_snmp_trap_config_user_security_level
-    : WorkflowVersionVariant1TriggersItemVariant20ConfigSnmpTrapConfigUserSecurityLevel;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant20_meta_category
-    : WorkflowVersionVariant1TriggersItemVariant20MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant20_meta_name
-    : WorkflowVersionVariant1TriggersItemVariant20MetaName;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant20_type :
-    WorkflowVersionVariant1TriggersItemVariant20Type;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant21_meta_category
-    : WorkflowVersionVariant1TriggersItemVariant21MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant21_meta_name
-    : WorkflowVersionVariant1TriggersItemVariant21MetaName;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant21_meta_timer_type_select
-    : WorkflowVersionVariant1TriggersItemVariant21MetaTimerTypeSelect;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant21_type :
-    WorkflowVersionVariant1TriggersItemVariant21Type;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant22_meta_category
-    : WorkflowVersionVariant1TriggersItemVariant22MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant22_meta_device_id_variant2
-    : WorkflowVersionVariant1TriggersItemVariant22MetaDeviceIdVariant2;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant22_meta_name
-    : WorkflowVersionVariant1TriggersItemVariant22MetaName;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant22_type :
-    WorkflowVersionVariant1TriggersItemVariant22Type;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant2_meta_category
-    : WorkflowVersionVariant1TriggersItemVariant2MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant2_meta_name :
-    WorkflowVersionVariant1TriggersItemVariant2MetaName;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant2_type :
-    WorkflowVersionVariant1TriggersItemVariant2Type;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant3_meta_category
-    : WorkflowVersionVariant1TriggersItemVariant3MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant3_meta_name :
-    WorkflowVersionVariant1TriggersItemVariant3MetaName;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant3_type :
-    WorkflowVersionVariant1TriggersItemVariant3Type;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant4_meta_category
-    : WorkflowVersionVariant1TriggersItemVariant4MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant4_meta_name :
-    WorkflowVersionVariant1TriggersItemVariant4MetaName;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant4_type :
-    WorkflowVersionVariant1TriggersItemVariant4Type;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant5_meta_category
-    : WorkflowVersionVariant1TriggersItemVariant5MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant5_meta_name :
-    WorkflowVersionVariant1TriggersItemVariant5MetaName;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant5_type :
-    WorkflowVersionVariant1TriggersItemVariant5Type;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant6_config_batch_behavior
-    : WorkflowVersionVariant1TriggersItemVariant6ConfigBatchBehavior;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant6_config_trigger_on
-    : WorkflowVersionVariant1TriggersItemVariant6ConfigTriggerOn;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant6_meta_allowed_attribute_type
-    : WorkflowVersionVariant1TriggersItemVariant6MetaAllowedAttributeType;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant6_meta_category
-    : WorkflowVersionVariant1TriggersItemVariant6MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant6_meta_name :
-    WorkflowVersionVariant1TriggersItemVariant6MetaName;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant6_type :
-    WorkflowVersionVariant1TriggersItemVariant6Type;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant7_meta_category
-    : WorkflowVersionVariant1TriggersItemVariant7MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant7_meta_name :
-    WorkflowVersionVariant1TriggersItemVariant7MetaName;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant7_type :
-    WorkflowVersionVariant1TriggersItemVariant7Type;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant8_meta_category
-    : WorkflowVersionVariant1TriggersItemVariant8MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant8_meta_name :
-    WorkflowVersionVariant1TriggersItemVariant8MetaName;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant8_type :
-    WorkflowVersionVariant1TriggersItemVariant8Type;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant9_meta_category
-    : WorkflowVersionVariant1TriggersItemVariant9MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant9_meta_name :
-    WorkflowVersionVariant1TriggersItemVariant9MetaName;
-    unknown_value_is_kept_by_workflow_version_variant1_triggers_item_variant9_type :
-    WorkflowVersionVariant1TriggersItemVariant9Type;
-    unknown_value_is_kept_by_workflow_version_variant2_flow_class :
-    WorkflowVersionVariant2FlowClass;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant10_meta_category
-    : WorkflowVersionVariant2TriggersItemVariant10MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant10_meta_name
-    : WorkflowVersionVariant2TriggersItemVariant10MetaName;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant10_type :
-    WorkflowVersionVariant2TriggersItemVariant10Type;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant11_meta_category
-    : WorkflowVersionVariant2TriggersItemVariant11MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant11_meta_name
-    : WorkflowVersionVariant2TriggersItemVariant11MetaName;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant11_type :
-    WorkflowVersionVariant2TriggersItemVariant11Type;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant12_meta_category
-    : WorkflowVersionVariant2TriggersItemVariant12MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant12_meta_name
-    : WorkflowVersionVariant2TriggersItemVariant12MetaName;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant12_type :
-    WorkflowVersionVariant2TriggersItemVariant12Type;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant13_config_scope
-    : WorkflowVersionVariant2TriggersItemVariant13ConfigScope;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant13_meta_category
-    : WorkflowVersionVariant2TriggersItemVariant13MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant13_meta_name
-    : WorkflowVersionVariant2TriggersItemVariant13MetaName;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant13_type :
-    WorkflowVersionVariant2TriggersItemVariant13Type;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant14_config_integration_id
-    : WorkflowVersionVariant2TriggersItemVariant14ConfigIntegrationId;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant14_meta_category
-    : WorkflowVersionVariant2TriggersItemVariant14MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant14_meta_name
-    : WorkflowVersionVariant2TriggersItemVariant14MetaName;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant14_type :
-    WorkflowVersionVariant2TriggersItemVariant14Type;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant15_config_sync_types_item
-    : WorkflowVersionVariant2TriggersItemVariant15ConfigSyncTypesItem;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant15_meta_category
-    : WorkflowVersionVariant2TriggersItemVariant15MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant15_meta_name
-    : WorkflowVersionVariant2TriggersItemVariant15MetaName;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant15_type :
-    WorkflowVersionVariant2TriggersItemVariant15Type;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant16_meta_category
-    : WorkflowVersionVariant2TriggersItemVariant16MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant16_meta_name
-    : WorkflowVersionVariant2TriggersItemVariant16MetaName;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant16_type :
-    WorkflowVersionVariant2TriggersItemVariant16Type;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant17_meta_category
-    : WorkflowVersionVariant2TriggersItemVariant17MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant17_meta_name
-    : WorkflowVersionVariant2TriggersItemVariant17MetaName;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant17_type :
-    WorkflowVersionVariant2TriggersItemVariant17Type;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant18_config_method
-    : WorkflowVersionVariant2TriggersItemVariant18ConfigMethod;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant18_meta_category
-    : WorkflowVersionVariant2TriggersItemVariant18MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant18_meta_name
-    : WorkflowVersionVariant2TriggersItemVariant18MetaName;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant18_type :
-    WorkflowVersionVariant2TriggersItemVariant18Type;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant19_meta_category
-    : WorkflowVersionVariant2TriggersItemVariant19MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant19_meta_name
-    : WorkflowVersionVariant2TriggersItemVariant19MetaName;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant19_meta_parse_by
-    : WorkflowVersionVariant2TriggersItemVariant19MetaParseBy;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant19_type :
-    WorkflowVersionVariant2TriggersItemVariant19Type;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant1_meta_category
-    : WorkflowVersionVariant2TriggersItemVariant1MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant1_meta_name :
-    WorkflowVersionVariant2TriggersItemVariant1MetaName;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant1_type :
-    WorkflowVersionVariant2TriggersItemVariant1Type;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant20_config_snmp_trap_config_user_auth_method
-    : WorkflowVersionVariant2TriggersItemVariant20ConfigSnmpTrapConfigUserAuthMethod;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant20_config_snmp_trap_config_user_encryption_method
-    :
-    WorkflowVersionVariant2TriggersItemVariant20ConfigSnmpTrapConfigUserEncryptionMethod;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant20_config_snmp_trap_config_user_security_level
-    : WorkflowVersionVariant2TriggersItemVariant20ConfigSnmpTrapConfigUserSecurityLevel;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant20_meta_category
-    : WorkflowVersionVariant2TriggersItemVariant20MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant20_meta_name
-    : WorkflowVersionVariant2TriggersItemVariant20MetaName;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant20_type :
-    WorkflowVersionVariant2TriggersItemVariant20Type;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant21_meta_category
-    : WorkflowVersionVariant2TriggersItemVariant21MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant21_meta_name
-    : WorkflowVersionVariant2TriggersItemVariant21MetaName;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant21_meta_timer_type_select
-    : WorkflowVersionVariant2TriggersItemVariant21MetaTimerTypeSelect;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant21_type :
-    WorkflowVersionVariant2TriggersItemVariant21Type;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant22_meta_category
-    : WorkflowVersionVariant2TriggersItemVariant22MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant22_meta_device_id_variant2
-    : WorkflowVersionVariant2TriggersItemVariant22MetaDeviceIdVariant2;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant22_meta_name
-    : WorkflowVersionVariant2TriggersItemVariant22MetaName;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant22_type :
-    WorkflowVersionVariant2TriggersItemVariant22Type;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant2_meta_category
-    : WorkflowVersionVariant2TriggersItemVariant2MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant2_meta_name :
-    WorkflowVersionVariant2TriggersItemVariant2MetaName;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant2_type :
-    WorkflowVersionVariant2TriggersItemVariant2Type;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant3_meta_category
-    : WorkflowVersionVariant2TriggersItemVariant3MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant3_meta_name :
-    WorkflowVersionVariant2TriggersItemVariant3MetaName;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant3_type :
-    WorkflowVersionVariant2TriggersItemVariant3Type;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant4_meta_category
-    : WorkflowVersionVariant2TriggersItemVariant4MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant4_meta_name :
-    WorkflowVersionVariant2TriggersItemVariant4MetaName;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant4_type :
-    WorkflowVersionVariant2TriggersItemVariant4Type;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant5_meta_category
-    : WorkflowVersionVariant2TriggersItemVariant5MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant5_meta_name :
-    WorkflowVersionVariant2TriggersItemVariant5MetaName;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant5_type :
-    WorkflowVersionVariant2TriggersItemVariant5Type;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant6_config_batch_behavior
-    : WorkflowVersionVariant2TriggersItemVariant6ConfigBatchBehavior;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant6_config_trigger_on
-    : WorkflowVersionVariant2TriggersItemVariant6ConfigTriggerOn;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant6_meta_allowed_attribute_type
-    : WorkflowVersionVariant2TriggersItemVariant6MetaAllowedAttributeType;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant6_meta_category
-    : WorkflowVersionVariant2TriggersItemVariant6MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant6_meta_name :
-    WorkflowVersionVariant2TriggersItemVariant6MetaName;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant6_type :
-    WorkflowVersionVariant2TriggersItemVariant6Type;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant7_meta_category
-    : WorkflowVersionVariant2TriggersItemVariant7MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant7_meta_name :
-    WorkflowVersionVariant2TriggersItemVariant7MetaName;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant7_type :
-    WorkflowVersionVariant2TriggersItemVariant7Type;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant8_meta_category
-    : WorkflowVersionVariant2TriggersItemVariant8MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant8_meta_name :
-    WorkflowVersionVariant2TriggersItemVariant8MetaName;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant8_type :
-    WorkflowVersionVariant2TriggersItemVariant8Type;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant9_meta_category
-    : WorkflowVersionVariant2TriggersItemVariant9MetaCategory;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant9_meta_name :
-    WorkflowVersionVariant2TriggersItemVariant9MetaName;
-    unknown_value_is_kept_by_workflow_version_variant2_triggers_item_variant9_type :
-    WorkflowVersionVariant2TriggersItemVariant9Type;
+    unknown_value_is_kept_by_workflow_triggers_item_app_file_meta_category :
+    WorkflowTriggersItemAppFileMetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_app_file_meta_name :
+    WorkflowTriggersItemAppFileMetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_app_file_type :
+    WorkflowTriggersItemAppFileType;
+    unknown_value_is_kept_by_workflow_triggers_item_beckhoff_meta_category :
+    WorkflowTriggersItemBeckhoffMetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_beckhoff_meta_name :
+    WorkflowTriggersItemBeckhoffMetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_beckhoff_type :
+    WorkflowTriggersItemBeckhoffType;
+    unknown_value_is_kept_by_workflow_triggers_item_data_table_meta_category :
+    WorkflowTriggersItemDataTableMetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_data_table_meta_name :
+    WorkflowTriggersItemDataTableMetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_data_table_type :
+    WorkflowTriggersItemDataTableType;
+    unknown_value_is_kept_by_workflow_triggers_item_device_id_config_batch_behavior :
+    WorkflowTriggersItemDeviceIdConfigBatchBehavior;
+    unknown_value_is_kept_by_workflow_triggers_item_device_id_config_trigger_on :
+    WorkflowTriggersItemDeviceIdConfigTriggerOn;
+    unknown_value_is_kept_by_workflow_triggers_item_device_id_inactivity_meta_category :
+    WorkflowTriggersItemDeviceIdInactivityMetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_device_id_inactivity_meta_name :
+    WorkflowTriggersItemDeviceIdInactivityMetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_device_id_inactivity_type :
+    WorkflowTriggersItemDeviceIdInactivityType;
+    unknown_value_is_kept_by_workflow_triggers_item_device_id_meta_allowed_attribute_type
+    : WorkflowTriggersItemDeviceIdMetaAllowedAttributeType;
+    unknown_value_is_kept_by_workflow_triggers_item_device_id_meta_category :
+    WorkflowTriggersItemDeviceIdMetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_device_id_meta_name :
+    WorkflowTriggersItemDeviceIdMetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_device_id_type :
+    WorkflowTriggersItemDeviceIdType;
+    unknown_value_is_kept_by_workflow_triggers_item_direct_meta_category :
+    WorkflowTriggersItemDirectMetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_direct_meta_name :
+    WorkflowTriggersItemDirectMetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_direct_type :
+    WorkflowTriggersItemDirectType;
+    unknown_value_is_kept_by_workflow_triggers_item_endpoint_meta_category :
+    WorkflowTriggersItemEndpointMetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_endpoint_meta_name :
+    WorkflowTriggersItemEndpointMetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_endpoint_type :
+    WorkflowTriggersItemEndpointType;
+    unknown_value_is_kept_by_workflow_triggers_item_event_meta_category :
+    WorkflowTriggersItemEventMetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_event_meta_name :
+    WorkflowTriggersItemEventMetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_event_type :
+    WorkflowTriggersItemEventType;
+    unknown_value_is_kept_by_workflow_triggers_item_file_tail_meta_category :
+    WorkflowTriggersItemFileTailMetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_file_tail_meta_name :
+    WorkflowTriggersItemFileTailMetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_file_tail_type :
+    WorkflowTriggersItemFileTailType;
+    unknown_value_is_kept_by_workflow_triggers_item_file_watch_meta_category :
+    WorkflowTriggersItemFileWatchMetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_file_watch_meta_name :
+    WorkflowTriggersItemFileWatchMetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_file_watch_type :
+    WorkflowTriggersItemFileWatchType;
+    unknown_value_is_kept_by_workflow_triggers_item_flow_error_config_scope :
+    WorkflowTriggersItemFlowErrorConfigScope;
+    unknown_value_is_kept_by_workflow_triggers_item_flow_error_meta_category :
+    WorkflowTriggersItemFlowErrorMetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_flow_error_meta_name :
+    WorkflowTriggersItemFlowErrorMetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_flow_error_type :
+    WorkflowTriggersItemFlowErrorType;
+    unknown_value_is_kept_by_workflow_triggers_item_integration_meta_category :
+    WorkflowTriggersItemIntegrationMetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_integration_meta_name :
+    WorkflowTriggersItemIntegrationMetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_integration_type :
+    WorkflowTriggersItemIntegrationType;
+    unknown_value_is_kept_by_workflow_triggers_item_mqtt_topic_config_integration_id :
+    WorkflowTriggersItemMqttTopicConfigIntegrationId;
+    unknown_value_is_kept_by_workflow_triggers_item_mqtt_topic_meta_category :
+    WorkflowTriggersItemMqttTopicMetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_mqtt_topic_meta_name :
+    WorkflowTriggersItemMqttTopicMetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_mqtt_topic_type :
+    WorkflowTriggersItemMqttTopicType;
+    unknown_value_is_kept_by_workflow_triggers_item_object_meta_category :
+    WorkflowTriggersItemObjectMetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_object_meta_name :
+    WorkflowTriggersItemObjectMetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_object_type :
+    WorkflowTriggersItemObjectType;
+    unknown_value_is_kept_by_workflow_triggers_item_on_sync_config_sync_types_item :
+    WorkflowTriggersItemOnSyncConfigSyncTypesItem;
+    unknown_value_is_kept_by_workflow_triggers_item_on_sync_meta_category :
+    WorkflowTriggersItemOnSyncMetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_on_sync_meta_name :
+    WorkflowTriggersItemOnSyncMetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_on_sync_type :
+    WorkflowTriggersItemOnSyncType;
+    unknown_value_is_kept_by_workflow_triggers_item_opcua_meta_category :
+    WorkflowTriggersItemOpcuaMetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_opcua_meta_name :
+    WorkflowTriggersItemOpcuaMetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_opcua_type :
+    WorkflowTriggersItemOpcuaType;
+    unknown_value_is_kept_by_workflow_triggers_item_redis_meta_category :
+    WorkflowTriggersItemRedisMetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_redis_meta_name :
+    WorkflowTriggersItemRedisMetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_redis_type :
+    WorkflowTriggersItemRedisType;
+    unknown_value_is_kept_by_workflow_triggers_item_request_config_method :
+    WorkflowTriggersItemRequestConfigMethod;
+    unknown_value_is_kept_by_workflow_triggers_item_request_meta_category :
+    WorkflowTriggersItemRequestMetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_request_meta_name :
+    WorkflowTriggersItemRequestMetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_request_type :
+    WorkflowTriggersItemRequestType;
+    unknown_value_is_kept_by_workflow_triggers_item_serial_meta_category :
+    WorkflowTriggersItemSerialMetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_serial_meta_name :
+    WorkflowTriggersItemSerialMetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_serial_meta_parse_by :
+    WorkflowTriggersItemSerialMetaParseBy;
+    unknown_value_is_kept_by_workflow_triggers_item_serial_type :
+    WorkflowTriggersItemSerialType;
+    unknown_value_is_kept_by_workflow_triggers_item_snmp_trap_config_snmp_trap_config_user_auth_method
+    : WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod;
+    unknown_value_is_kept_by_workflow_triggers_item_snmp_trap_config_snmp_trap_config_user_encryption_method
+    : WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod;
+    unknown_value_is_kept_by_workflow_triggers_item_snmp_trap_config_snmp_trap_config_user_security_level
+    : WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
+    unknown_value_is_kept_by_workflow_triggers_item_snmp_trap_meta_category :
+    WorkflowTriggersItemSnmpTrapMetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_snmp_trap_meta_name :
+    WorkflowTriggersItemSnmpTrapMetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_snmp_trap_type :
+    WorkflowTriggersItemSnmpTrapType;
+    unknown_value_is_kept_by_workflow_triggers_item_timer_meta_category :
+    WorkflowTriggersItemTimerMetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_timer_meta_name :
+    WorkflowTriggersItemTimerMetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_timer_meta_timer_type_select :
+    WorkflowTriggersItemTimerMetaTimerTypeSelect;
+    unknown_value_is_kept_by_workflow_triggers_item_timer_type :
+    WorkflowTriggersItemTimerType;
+    unknown_value_is_kept_by_workflow_triggers_item_virtual_button_meta_category :
+    WorkflowTriggersItemVirtualButtonMetaCategory;
+    unknown_value_is_kept_by_workflow_triggers_item_virtual_button_meta_device_id :
+    WorkflowTriggersItemVirtualButtonMetaDeviceId;
+    unknown_value_is_kept_by_workflow_triggers_item_virtual_button_meta_name :
+    WorkflowTriggersItemVirtualButtonMetaName;
+    unknown_value_is_kept_by_workflow_triggers_item_virtual_button_type :
+    WorkflowTriggersItemVirtualButtonType;
+    unknown_value_is_kept_by_workflow_version_object2_flow_class :
+    WorkflowVersionObject2FlowClass;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_app_file_meta_category
+    : WorkflowVersionObject2TriggersItemAppFileMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_app_file_meta_name :
+    WorkflowVersionObject2TriggersItemAppFileMetaName;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_app_file_type :
+    WorkflowVersionObject2TriggersItemAppFileType;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_beckhoff_meta_category
+    : WorkflowVersionObject2TriggersItemBeckhoffMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_beckhoff_meta_name :
+    WorkflowVersionObject2TriggersItemBeckhoffMetaName;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_beckhoff_type :
+    WorkflowVersionObject2TriggersItemBeckhoffType;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_data_table_meta_category
+    : WorkflowVersionObject2TriggersItemDataTableMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_data_table_meta_name
+    : WorkflowVersionObject2TriggersItemDataTableMetaName;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_data_table_type :
+    WorkflowVersionObject2TriggersItemDataTableType;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_device_id_config_batch_behavior
+    : WorkflowVersionObject2TriggersItemDeviceIdConfigBatchBehavior;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_device_id_config_trigger_on
+    : WorkflowVersionObject2TriggersItemDeviceIdConfigTriggerOn;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_device_id_inactivity_meta_category
+    : WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_device_id_inactivity_meta_name
+    : WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaName;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_device_id_inactivity_type
+    : WorkflowVersionObject2TriggersItemDeviceIdInactivityType;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_device_id_meta_allowed_attribute_type
+    : WorkflowVersionObject2TriggersItemDeviceIdMetaAllowedAttributeType;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_device_id_meta_category
+    : WorkflowVersionObject2TriggersItemDeviceIdMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_device_id_meta_name :
+    WorkflowVersionObject2TriggersItemDeviceIdMetaName;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_device_id_type :
+    WorkflowVersionObject2TriggersItemDeviceIdType;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_direct_meta_category
+    : WorkflowVersionObject2TriggersItemDirectMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_direct_meta_name :
+    WorkflowVersionObject2TriggersItemDirectMetaName;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_direct_type :
+    WorkflowVersionObject2TriggersItemDirectType;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_endpoint_meta_category
+    : WorkflowVersionObject2TriggersItemEndpointMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_endpoint_meta_name :
+    WorkflowVersionObject2TriggersItemEndpointMetaName;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_endpoint_type :
+    WorkflowVersionObject2TriggersItemEndpointType;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_event_meta_category :
+    WorkflowVersionObject2TriggersItemEventMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_event_meta_name :
+    WorkflowVersionObject2TriggersItemEventMetaName;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_event_type :
+    WorkflowVersionObject2TriggersItemEventType;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_file_tail_meta_category
+    : WorkflowVersionObject2TriggersItemFileTailMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_file_tail_meta_name :
+    WorkflowVersionObject2TriggersItemFileTailMetaName;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_file_tail_type :
+    WorkflowVersionObject2TriggersItemFileTailType;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_file_watch_meta_category
+    : WorkflowVersionObject2TriggersItemFileWatchMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_file_watch_meta_name
+    : WorkflowVersionObject2TriggersItemFileWatchMetaName;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_file_watch_type :
+    WorkflowVersionObject2TriggersItemFileWatchType;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_flow_error_config_scope
+    : WorkflowVersionObject2TriggersItemFlowErrorConfigScope;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_flow_error_meta_category
+    : WorkflowVersionObject2TriggersItemFlowErrorMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_flow_error_meta_name
+    : WorkflowVersionObject2TriggersItemFlowErrorMetaName;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_flow_error_type :
+    WorkflowVersionObject2TriggersItemFlowErrorType;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_integration_meta_category
+    : WorkflowVersionObject2TriggersItemIntegrationMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_integration_meta_name
+    : WorkflowVersionObject2TriggersItemIntegrationMetaName;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_integration_type :
+    WorkflowVersionObject2TriggersItemIntegrationType;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_mqtt_topic_config_integration_id
+    : WorkflowVersionObject2TriggersItemMqttTopicConfigIntegrationId;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_mqtt_topic_meta_category
+    : WorkflowVersionObject2TriggersItemMqttTopicMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_mqtt_topic_meta_name
+    : WorkflowVersionObject2TriggersItemMqttTopicMetaName;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_mqtt_topic_type :
+    WorkflowVersionObject2TriggersItemMqttTopicType;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_object_meta_category
+    : WorkflowVersionObject2TriggersItemObjectMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_object_meta_name :
+    WorkflowVersionObject2TriggersItemObjectMetaName;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_object_type :
+    WorkflowVersionObject2TriggersItemObjectType;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_on_sync_config_sync_types_item
+    : WorkflowVersionObject2TriggersItemOnSyncConfigSyncTypesItem;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_on_sync_meta_category
+    : WorkflowVersionObject2TriggersItemOnSyncMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_on_sync_meta_name :
+    WorkflowVersionObject2TriggersItemOnSyncMetaName;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_on_sync_type :
+    WorkflowVersionObject2TriggersItemOnSyncType;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_opcua_meta_category :
+    WorkflowVersionObject2TriggersItemOpcuaMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_opcua_meta_name :
+    WorkflowVersionObject2TriggersItemOpcuaMetaName;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_opcua_type :
+    WorkflowVersionObject2TriggersItemOpcuaType;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_redis_meta_category :
+    WorkflowVersionObject2TriggersItemRedisMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_redis_meta_name :
+    WorkflowVersionObject2TriggersItemRedisMetaName;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_redis_type :
+    WorkflowVersionObject2TriggersItemRedisType;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_request_config_method
+    : WorkflowVersionObject2TriggersItemRequestConfigMethod;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_request_meta_category
+    : WorkflowVersionObject2TriggersItemRequestMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_request_meta_name :
+    WorkflowVersionObject2TriggersItemRequestMetaName;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_request_type :
+    WorkflowVersionObject2TriggersItemRequestType;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_serial_meta_category
+    : WorkflowVersionObject2TriggersItemSerialMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_serial_meta_name :
+    WorkflowVersionObject2TriggersItemSerialMetaName;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_serial_meta_parse_by
+    : WorkflowVersionObject2TriggersItemSerialMetaParseBy;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_serial_type :
+    WorkflowVersionObject2TriggersItemSerialType;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_snmp_trap_config_snmp_trap_config_user_auth_method
+    : WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_snmp_trap_config_snmp_trap_config_user_encryption_method
+    : WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_snmp_trap_config_snmp_trap_config_user_security_level
+    : WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_snmp_trap_meta_category
+    : WorkflowVersionObject2TriggersItemSnmpTrapMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_snmp_trap_meta_name :
+    WorkflowVersionObject2TriggersItemSnmpTrapMetaName;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_snmp_trap_type :
+    WorkflowVersionObject2TriggersItemSnmpTrapType;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_timer_meta_category :
+    WorkflowVersionObject2TriggersItemTimerMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_timer_meta_name :
+    WorkflowVersionObject2TriggersItemTimerMetaName;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_timer_meta_timer_type_select
+    : WorkflowVersionObject2TriggersItemTimerMetaTimerTypeSelect;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_timer_type :
+    WorkflowVersionObject2TriggersItemTimerType;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_virtual_button_meta_category
+    : WorkflowVersionObject2TriggersItemVirtualButtonMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_virtual_button_meta_device_id
+    : WorkflowVersionObject2TriggersItemVirtualButtonMetaDeviceId;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_virtual_button_meta_name
+    : WorkflowVersionObject2TriggersItemVirtualButtonMetaName;
+    unknown_value_is_kept_by_workflow_version_object2_triggers_item_virtual_button_type :
+    WorkflowVersionObject2TriggersItemVirtualButtonType;
+    unknown_value_is_kept_by_workflow_version_object_created_by_type :
+    WorkflowVersionObjectCreatedByType;
+    unknown_value_is_kept_by_workflow_version_object_custom_node_config_fields_item_checkbox_type
+    : WorkflowVersionObjectCustomNodeConfigFieldsItemCheckboxType;
+    unknown_value_is_kept_by_workflow_version_object_custom_node_config_fields_item_json_template_type
+    : WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplateType;
+    unknown_value_is_kept_by_workflow_version_object_custom_node_config_fields_item_number_template_type
+    : WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplateType;
+    unknown_value_is_kept_by_workflow_version_object_custom_node_config_fields_item_payload_path_type
+    : WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPathType;
+    unknown_value_is_kept_by_workflow_version_object_custom_node_config_fields_item_section_type
+    : WorkflowVersionObjectCustomNodeConfigFieldsItemSectionType;
+    unknown_value_is_kept_by_workflow_version_object_custom_node_config_fields_item_select_type
+    : WorkflowVersionObjectCustomNodeConfigFieldsItemSelectType;
+    unknown_value_is_kept_by_workflow_version_object_custom_node_config_fields_item_string_template_type
+    : WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplateType;
+    unknown_value_is_kept_by_workflow_version_object_custom_node_config_result_mode :
+    WorkflowVersionObjectCustomNodeConfigResultMode;
+    unknown_value_is_kept_by_workflow_version_object_flow_class :
+    WorkflowVersionObjectFlowClass;
+    unknown_value_is_kept_by_workflow_version_object_last_updated_by_type :
+    WorkflowVersionObjectLastUpdatedByType;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_app_file_meta_category
+    : WorkflowVersionObjectTriggersItemAppFileMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_app_file_meta_name :
+    WorkflowVersionObjectTriggersItemAppFileMetaName;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_app_file_type :
+    WorkflowVersionObjectTriggersItemAppFileType;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_beckhoff_meta_category
+    : WorkflowVersionObjectTriggersItemBeckhoffMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_beckhoff_meta_name :
+    WorkflowVersionObjectTriggersItemBeckhoffMetaName;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_beckhoff_type :
+    WorkflowVersionObjectTriggersItemBeckhoffType;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_data_table_meta_category
+    : WorkflowVersionObjectTriggersItemDataTableMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_data_table_meta_name :
+    WorkflowVersionObjectTriggersItemDataTableMetaName;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_data_table_type :
+    WorkflowVersionObjectTriggersItemDataTableType;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_device_id_config_batch_behavior
+    : WorkflowVersionObjectTriggersItemDeviceIdConfigBatchBehavior;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_device_id_config_trigger_on
+    : WorkflowVersionObjectTriggersItemDeviceIdConfigTriggerOn;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_device_id_inactivity_meta_category
+    : WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_device_id_inactivity_meta_name
+    : WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaName;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_device_id_inactivity_type
+    : WorkflowVersionObjectTriggersItemDeviceIdInactivityType;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_device_id_meta_allowed_attribute_type
+    : WorkflowVersionObjectTriggersItemDeviceIdMetaAllowedAttributeType;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_device_id_meta_category
+    : WorkflowVersionObjectTriggersItemDeviceIdMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_device_id_meta_name :
+    WorkflowVersionObjectTriggersItemDeviceIdMetaName;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_device_id_type :
+    WorkflowVersionObjectTriggersItemDeviceIdType;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_direct_meta_category :
+    WorkflowVersionObjectTriggersItemDirectMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_direct_meta_name :
+    WorkflowVersionObjectTriggersItemDirectMetaName;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_direct_type :
+    WorkflowVersionObjectTriggersItemDirectType;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_endpoint_meta_category
+    : WorkflowVersionObjectTriggersItemEndpointMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_endpoint_meta_name :
+    WorkflowVersionObjectTriggersItemEndpointMetaName;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_endpoint_type :
+    WorkflowVersionObjectTriggersItemEndpointType;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_event_meta_category :
+    WorkflowVersionObjectTriggersItemEventMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_event_meta_name :
+    WorkflowVersionObjectTriggersItemEventMetaName;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_event_type :
+    WorkflowVersionObjectTriggersItemEventType;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_file_tail_meta_category
+    : WorkflowVersionObjectTriggersItemFileTailMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_file_tail_meta_name :
+    WorkflowVersionObjectTriggersItemFileTailMetaName;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_file_tail_type :
+    WorkflowVersionObjectTriggersItemFileTailType;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_file_watch_meta_category
+    : WorkflowVersionObjectTriggersItemFileWatchMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_file_watch_meta_name :
+    WorkflowVersionObjectTriggersItemFileWatchMetaName;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_file_watch_type :
+    WorkflowVersionObjectTriggersItemFileWatchType;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_flow_error_config_scope
+    : WorkflowVersionObjectTriggersItemFlowErrorConfigScope;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_flow_error_meta_category
+    : WorkflowVersionObjectTriggersItemFlowErrorMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_flow_error_meta_name :
+    WorkflowVersionObjectTriggersItemFlowErrorMetaName;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_flow_error_type :
+    WorkflowVersionObjectTriggersItemFlowErrorType;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_integration_meta_category
+    : WorkflowVersionObjectTriggersItemIntegrationMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_integration_meta_name
+    : WorkflowVersionObjectTriggersItemIntegrationMetaName;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_integration_type :
+    WorkflowVersionObjectTriggersItemIntegrationType;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_mqtt_topic_config_integration_id
+    : WorkflowVersionObjectTriggersItemMqttTopicConfigIntegrationId;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_mqtt_topic_meta_category
+    : WorkflowVersionObjectTriggersItemMqttTopicMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_mqtt_topic_meta_name :
+    WorkflowVersionObjectTriggersItemMqttTopicMetaName;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_mqtt_topic_type :
+    WorkflowVersionObjectTriggersItemMqttTopicType;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_object_meta_category :
+    WorkflowVersionObjectTriggersItemObjectMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_object_meta_name :
+    WorkflowVersionObjectTriggersItemObjectMetaName;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_object_type :
+    WorkflowVersionObjectTriggersItemObjectType;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_on_sync_config_sync_types_item
+    : WorkflowVersionObjectTriggersItemOnSyncConfigSyncTypesItem;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_on_sync_meta_category
+    : WorkflowVersionObjectTriggersItemOnSyncMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_on_sync_meta_name :
+    WorkflowVersionObjectTriggersItemOnSyncMetaName;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_on_sync_type :
+    WorkflowVersionObjectTriggersItemOnSyncType;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_opcua_meta_category :
+    WorkflowVersionObjectTriggersItemOpcuaMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_opcua_meta_name :
+    WorkflowVersionObjectTriggersItemOpcuaMetaName;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_opcua_type :
+    WorkflowVersionObjectTriggersItemOpcuaType;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_redis_meta_category :
+    WorkflowVersionObjectTriggersItemRedisMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_redis_meta_name :
+    WorkflowVersionObjectTriggersItemRedisMetaName;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_redis_type :
+    WorkflowVersionObjectTriggersItemRedisType;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_request_config_method
+    : WorkflowVersionObjectTriggersItemRequestConfigMethod;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_request_meta_category
+    : WorkflowVersionObjectTriggersItemRequestMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_request_meta_name :
+    WorkflowVersionObjectTriggersItemRequestMetaName;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_request_type :
+    WorkflowVersionObjectTriggersItemRequestType;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_serial_meta_category :
+    WorkflowVersionObjectTriggersItemSerialMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_serial_meta_name :
+    WorkflowVersionObjectTriggersItemSerialMetaName;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_serial_meta_parse_by :
+    WorkflowVersionObjectTriggersItemSerialMetaParseBy;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_serial_type :
+    WorkflowVersionObjectTriggersItemSerialType;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_snmp_trap_config_snmp_trap_config_user_auth_method
+    : WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_snmp_trap_config_snmp_trap_config_user_encryption_method
+    : WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_snmp_trap_config_snmp_trap_config_user_security_level
+    : WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_snmp_trap_meta_category
+    : WorkflowVersionObjectTriggersItemSnmpTrapMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_snmp_trap_meta_name :
+    WorkflowVersionObjectTriggersItemSnmpTrapMetaName;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_snmp_trap_type :
+    WorkflowVersionObjectTriggersItemSnmpTrapType;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_timer_meta_category :
+    WorkflowVersionObjectTriggersItemTimerMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_timer_meta_name :
+    WorkflowVersionObjectTriggersItemTimerMetaName;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_timer_meta_timer_type_select
+    : WorkflowVersionObjectTriggersItemTimerMetaTimerTypeSelect;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_timer_type :
+    WorkflowVersionObjectTriggersItemTimerType;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_virtual_button_meta_category
+    : WorkflowVersionObjectTriggersItemVirtualButtonMetaCategory;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_virtual_button_meta_device_id
+    : WorkflowVersionObjectTriggersItemVirtualButtonMetaDeviceId;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_virtual_button_meta_name
+    : WorkflowVersionObjectTriggersItemVirtualButtonMetaName;
+    unknown_value_is_kept_by_workflow_version_object_triggers_item_virtual_button_type :
+    WorkflowVersionObjectTriggersItemVirtualButtonType;
     unknown_value_is_kept_by_workflow_versions_sort_direction :
     WorkflowVersionsSortDirection; unknown_value_is_kept_by_workflows_flow_class :
     WorkflowsFlowClass; unknown_value_is_kept_by_workflows_sort_direction :
     WorkflowsSortDirection;
+}
+reads_alternative! {
+    workflow_custom_node_config_fields_item_reads_select :
+    WorkflowCustomNodeConfigFieldsItem =
+    "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
+    => WorkflowCustomNodeConfigFieldsItem::Select;
+    workflow_custom_node_config_fields_item_reads_checkbox :
+    WorkflowCustomNodeConfigFieldsItem = "{\"type\":\"checkbox\",\"label\":\"\"}" =>
+    WorkflowCustomNodeConfigFieldsItem::Checkbox;
+    workflow_custom_node_config_fields_item_reads_string_template :
+    WorkflowCustomNodeConfigFieldsItem = "{\"type\":\"stringTemplate\",\"label\":\"\"}"
+    => WorkflowCustomNodeConfigFieldsItem::StringTemplate;
+    workflow_custom_node_config_fields_item_reads_number_template :
+    WorkflowCustomNodeConfigFieldsItem = "{\"type\":\"numberTemplate\",\"label\":\"\"}"
+    => WorkflowCustomNodeConfigFieldsItem::NumberTemplate;
+    workflow_custom_node_config_fields_item_reads_json_template :
+    WorkflowCustomNodeConfigFieldsItem = "{\"type\":\"jsonTemplate\",\"label\":\"\"}" =>
+    WorkflowCustomNodeConfigFieldsItem::JsonTemplate;
+    workflow_custom_node_config_fields_item_reads_payload_path :
+    WorkflowCustomNodeConfigFieldsItem = "{\"type\":\"payloadPath\",\"label\":\"\"}" =>
+    WorkflowCustomNodeConfigFieldsItem::PayloadPath;
+    workflow_custom_node_config_fields_item_reads_section :
+    WorkflowCustomNodeConfigFieldsItem = "{\"type\":\"section\",\"label\":\"\"}" =>
+    WorkflowCustomNodeConfigFieldsItem::Section; workflow_triggers_item_reads_app_file :
+    WorkflowTriggersItem = "{\"type\":\"appFile\"}" => WorkflowTriggersItem::AppFile;
+    workflow_triggers_item_reads_object : WorkflowTriggersItem =
+    "{\"type\":\"customNodeStart\"}" => WorkflowTriggersItem::Object;
+    workflow_triggers_item_reads_beckhoff : WorkflowTriggersItem =
+    "{\"type\":\"beckhoff\"}" => WorkflowTriggersItem::Beckhoff;
+    workflow_triggers_item_reads_data_table : WorkflowTriggersItem =
+    "{\"type\":\"dataTable\"}" => WorkflowTriggersItem::DataTable;
+    workflow_triggers_item_reads_integration : WorkflowTriggersItem =
+    "{\"type\":\"integration\"}" => WorkflowTriggersItem::Integration;
+    workflow_triggers_item_reads_device_id : WorkflowTriggersItem =
+    "{\"type\":\"deviceId\"}" => WorkflowTriggersItem::DeviceId;
+    workflow_triggers_item_reads_device_id_inactivity : WorkflowTriggersItem =
+    "{\"type\":\"deviceIdInactivity\"}" => WorkflowTriggersItem::DeviceIdInactivity;
+    workflow_triggers_item_reads_direct : WorkflowTriggersItem = "{\"type\":\"direct\"}"
+    => WorkflowTriggersItem::Direct; workflow_triggers_item_reads_endpoint :
+    WorkflowTriggersItem = "{\"type\":\"endpoint\"}" => WorkflowTriggersItem::Endpoint;
+    workflow_triggers_item_reads_event : WorkflowTriggersItem = "{\"type\":\"event\"}" =>
+    WorkflowTriggersItem::Event; workflow_triggers_item_reads_file_tail :
+    WorkflowTriggersItem = "{\"type\":\"fileTail\"}" => WorkflowTriggersItem::FileTail;
+    workflow_triggers_item_reads_file_watch : WorkflowTriggersItem =
+    "{\"type\":\"fileWatch\"}" => WorkflowTriggersItem::FileWatch;
+    workflow_triggers_item_reads_flow_error : WorkflowTriggersItem =
+    "{\"type\":\"flowError\"}" => WorkflowTriggersItem::FlowError;
+    workflow_triggers_item_reads_mqtt_topic : WorkflowTriggersItem =
+    "{\"type\":\"mqttTopic\"}" => WorkflowTriggersItem::MqttTopic;
+    workflow_triggers_item_reads_on_sync : WorkflowTriggersItem = "{\"type\":\"onSync\"}"
+    => WorkflowTriggersItem::OnSync; workflow_triggers_item_reads_opcua :
+    WorkflowTriggersItem = "{\"type\":\"opcua\"}" => WorkflowTriggersItem::Opcua;
+    workflow_triggers_item_reads_redis : WorkflowTriggersItem = "{\"type\":\"redis\"}" =>
+    WorkflowTriggersItem::Redis; workflow_triggers_item_reads_request :
+    WorkflowTriggersItem = "{\"type\":\"request\"}" => WorkflowTriggersItem::Request;
+    workflow_triggers_item_reads_serial : WorkflowTriggersItem = "{\"type\":\"serial\"}"
+    => WorkflowTriggersItem::Serial; workflow_triggers_item_reads_snmp_trap :
+    WorkflowTriggersItem = "{\"type\":\"snmpTrap\"}" => WorkflowTriggersItem::SnmpTrap;
+    workflow_triggers_item_reads_timer : WorkflowTriggersItem = "{\"type\":\"timer\"}" =>
+    WorkflowTriggersItem::Timer; workflow_triggers_item_reads_virtual_button :
+    WorkflowTriggersItem = "{\"type\":\"virtualButton\"}" =>
+    WorkflowTriggersItem::VirtualButton; workflow_version_reads_object : WorkflowVersion
+    = "{\"createdByType\":\"flow\"}" => WorkflowVersion::Object;
+    workflow_version_reads_object2 : WorkflowVersion = "{}" => WorkflowVersion::Object2;
+    workflow_version_object2_triggers_item_reads_app_file :
+    WorkflowVersionObject2TriggersItem = "{\"type\":\"appFile\"}" =>
+    WorkflowVersionObject2TriggersItem::AppFile;
+    workflow_version_object2_triggers_item_reads_object :
+    WorkflowVersionObject2TriggersItem = "{\"type\":\"customNodeStart\"}" =>
+    WorkflowVersionObject2TriggersItem::Object;
+    workflow_version_object2_triggers_item_reads_beckhoff :
+    WorkflowVersionObject2TriggersItem = "{\"type\":\"beckhoff\"}" =>
+    WorkflowVersionObject2TriggersItem::Beckhoff;
+    workflow_version_object2_triggers_item_reads_data_table :
+    WorkflowVersionObject2TriggersItem = "{\"type\":\"dataTable\"}" =>
+    WorkflowVersionObject2TriggersItem::DataTable;
+    workflow_version_object2_triggers_item_reads_integration :
+    WorkflowVersionObject2TriggersItem = "{\"type\":\"integration\"}" =>
+    WorkflowVersionObject2TriggersItem::Integration;
+    workflow_version_object2_triggers_item_reads_device_id :
+    WorkflowVersionObject2TriggersItem = "{\"type\":\"deviceId\"}" =>
+    WorkflowVersionObject2TriggersItem::DeviceId;
+    workflow_version_object2_triggers_item_reads_device_id_inactivity :
+    WorkflowVersionObject2TriggersItem = "{\"type\":\"deviceIdInactivity\"}" =>
+    WorkflowVersionObject2TriggersItem::DeviceIdInactivity;
+    workflow_version_object2_triggers_item_reads_direct :
+    WorkflowVersionObject2TriggersItem = "{\"type\":\"direct\"}" =>
+    WorkflowVersionObject2TriggersItem::Direct;
+    workflow_version_object2_triggers_item_reads_endpoint :
+    WorkflowVersionObject2TriggersItem = "{\"type\":\"endpoint\"}" =>
+    WorkflowVersionObject2TriggersItem::Endpoint;
+    workflow_version_object2_triggers_item_reads_event :
+    WorkflowVersionObject2TriggersItem = "{\"type\":\"event\"}" =>
+    WorkflowVersionObject2TriggersItem::Event;
+    workflow_version_object2_triggers_item_reads_file_tail :
+    WorkflowVersionObject2TriggersItem = "{\"type\":\"fileTail\"}" =>
+    WorkflowVersionObject2TriggersItem::FileTail;
+    workflow_version_object2_triggers_item_reads_file_watch :
+    WorkflowVersionObject2TriggersItem = "{\"type\":\"fileWatch\"}" =>
+    WorkflowVersionObject2TriggersItem::FileWatch;
+    workflow_version_object2_triggers_item_reads_flow_error :
+    WorkflowVersionObject2TriggersItem = "{\"type\":\"flowError\"}" =>
+    WorkflowVersionObject2TriggersItem::FlowError;
+    workflow_version_object2_triggers_item_reads_mqtt_topic :
+    WorkflowVersionObject2TriggersItem = "{\"type\":\"mqttTopic\"}" =>
+    WorkflowVersionObject2TriggersItem::MqttTopic;
+    workflow_version_object2_triggers_item_reads_on_sync :
+    WorkflowVersionObject2TriggersItem = "{\"type\":\"onSync\"}" =>
+    WorkflowVersionObject2TriggersItem::OnSync;
+    workflow_version_object2_triggers_item_reads_opcua :
+    WorkflowVersionObject2TriggersItem = "{\"type\":\"opcua\"}" =>
+    WorkflowVersionObject2TriggersItem::Opcua;
+    workflow_version_object2_triggers_item_reads_redis :
+    WorkflowVersionObject2TriggersItem = "{\"type\":\"redis\"}" =>
+    WorkflowVersionObject2TriggersItem::Redis;
+    workflow_version_object2_triggers_item_reads_request :
+    WorkflowVersionObject2TriggersItem = "{\"type\":\"request\"}" =>
+    WorkflowVersionObject2TriggersItem::Request;
+    workflow_version_object2_triggers_item_reads_serial :
+    WorkflowVersionObject2TriggersItem = "{\"type\":\"serial\"}" =>
+    WorkflowVersionObject2TriggersItem::Serial;
+    workflow_version_object2_triggers_item_reads_snmp_trap :
+    WorkflowVersionObject2TriggersItem = "{\"type\":\"snmpTrap\"}" =>
+    WorkflowVersionObject2TriggersItem::SnmpTrap;
+    workflow_version_object2_triggers_item_reads_timer :
+    WorkflowVersionObject2TriggersItem = "{\"type\":\"timer\"}" =>
+    WorkflowVersionObject2TriggersItem::Timer;
+    workflow_version_object2_triggers_item_reads_virtual_button :
+    WorkflowVersionObject2TriggersItem = "{\"type\":\"virtualButton\"}" =>
+    WorkflowVersionObject2TriggersItem::VirtualButton;
+    workflow_version_object_custom_node_config_fields_item_reads_select :
+    WorkflowVersionObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
+    => WorkflowVersionObjectCustomNodeConfigFieldsItem::Select;
+    workflow_version_object_custom_node_config_fields_item_reads_checkbox :
+    WorkflowVersionObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"checkbox\",\"label\":\"\"}" =>
+    WorkflowVersionObjectCustomNodeConfigFieldsItem::Checkbox;
+    workflow_version_object_custom_node_config_fields_item_reads_string_template :
+    WorkflowVersionObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"stringTemplate\",\"label\":\"\"}" =>
+    WorkflowVersionObjectCustomNodeConfigFieldsItem::StringTemplate;
+    workflow_version_object_custom_node_config_fields_item_reads_number_template :
+    WorkflowVersionObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"numberTemplate\",\"label\":\"\"}" =>
+    WorkflowVersionObjectCustomNodeConfigFieldsItem::NumberTemplate;
+    workflow_version_object_custom_node_config_fields_item_reads_json_template :
+    WorkflowVersionObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"jsonTemplate\",\"label\":\"\"}" =>
+    WorkflowVersionObjectCustomNodeConfigFieldsItem::JsonTemplate;
+    workflow_version_object_custom_node_config_fields_item_reads_payload_path :
+    WorkflowVersionObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"payloadPath\",\"label\":\"\"}" =>
+    WorkflowVersionObjectCustomNodeConfigFieldsItem::PayloadPath;
+    workflow_version_object_custom_node_config_fields_item_reads_section :
+    WorkflowVersionObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"section\",\"label\":\"\"}" =>
+    WorkflowVersionObjectCustomNodeConfigFieldsItem::Section;
+    workflow_version_object_triggers_item_reads_app_file :
+    WorkflowVersionObjectTriggersItem = "{\"type\":\"appFile\"}" =>
+    WorkflowVersionObjectTriggersItem::AppFile;
+    workflow_version_object_triggers_item_reads_object :
+    WorkflowVersionObjectTriggersItem = "{\"type\":\"customNodeStart\"}" =>
+    WorkflowVersionObjectTriggersItem::Object;
+    workflow_version_object_triggers_item_reads_beckhoff :
+    WorkflowVersionObjectTriggersItem = "{\"type\":\"beckhoff\"}" =>
+    WorkflowVersionObjectTriggersItem::Beckhoff;
+    workflow_version_object_triggers_item_reads_data_table :
+    WorkflowVersionObjectTriggersItem = "{\"type\":\"dataTable\"}" =>
+    WorkflowVersionObjectTriggersItem::DataTable;
+    workflow_version_object_triggers_item_reads_integration :
+    WorkflowVersionObjectTriggersItem = "{\"type\":\"integration\"}" =>
+    WorkflowVersionObjectTriggersItem::Integration;
+    workflow_version_object_triggers_item_reads_device_id :
+    WorkflowVersionObjectTriggersItem = "{\"type\":\"deviceId\"}" =>
+    WorkflowVersionObjectTriggersItem::DeviceId;
+    workflow_version_object_triggers_item_reads_device_id_inactivity :
+    WorkflowVersionObjectTriggersItem = "{\"type\":\"deviceIdInactivity\"}" =>
+    WorkflowVersionObjectTriggersItem::DeviceIdInactivity;
+    workflow_version_object_triggers_item_reads_direct :
+    WorkflowVersionObjectTriggersItem = "{\"type\":\"direct\"}" =>
+    WorkflowVersionObjectTriggersItem::Direct;
+    workflow_version_object_triggers_item_reads_endpoint :
+    WorkflowVersionObjectTriggersItem = "{\"type\":\"endpoint\"}" =>
+    WorkflowVersionObjectTriggersItem::Endpoint;
+    workflow_version_object_triggers_item_reads_event : WorkflowVersionObjectTriggersItem
+    = "{\"type\":\"event\"}" => WorkflowVersionObjectTriggersItem::Event;
+    workflow_version_object_triggers_item_reads_file_tail :
+    WorkflowVersionObjectTriggersItem = "{\"type\":\"fileTail\"}" =>
+    WorkflowVersionObjectTriggersItem::FileTail;
+    workflow_version_object_triggers_item_reads_file_watch :
+    WorkflowVersionObjectTriggersItem = "{\"type\":\"fileWatch\"}" =>
+    WorkflowVersionObjectTriggersItem::FileWatch;
+    workflow_version_object_triggers_item_reads_flow_error :
+    WorkflowVersionObjectTriggersItem = "{\"type\":\"flowError\"}" =>
+    WorkflowVersionObjectTriggersItem::FlowError;
+    workflow_version_object_triggers_item_reads_mqtt_topic :
+    WorkflowVersionObjectTriggersItem = "{\"type\":\"mqttTopic\"}" =>
+    WorkflowVersionObjectTriggersItem::MqttTopic;
+    workflow_version_object_triggers_item_reads_on_sync :
+    WorkflowVersionObjectTriggersItem = "{\"type\":\"onSync\"}" =>
+    WorkflowVersionObjectTriggersItem::OnSync;
+    workflow_version_object_triggers_item_reads_opcua : WorkflowVersionObjectTriggersItem
+    = "{\"type\":\"opcua\"}" => WorkflowVersionObjectTriggersItem::Opcua;
+    workflow_version_object_triggers_item_reads_redis : WorkflowVersionObjectTriggersItem
+    = "{\"type\":\"redis\"}" => WorkflowVersionObjectTriggersItem::Redis;
+    workflow_version_object_triggers_item_reads_request :
+    WorkflowVersionObjectTriggersItem = "{\"type\":\"request\"}" =>
+    WorkflowVersionObjectTriggersItem::Request;
+    workflow_version_object_triggers_item_reads_serial :
+    WorkflowVersionObjectTriggersItem = "{\"type\":\"serial\"}" =>
+    WorkflowVersionObjectTriggersItem::Serial;
+    workflow_version_object_triggers_item_reads_snmp_trap :
+    WorkflowVersionObjectTriggersItem = "{\"type\":\"snmpTrap\"}" =>
+    WorkflowVersionObjectTriggersItem::SnmpTrap;
+    workflow_version_object_triggers_item_reads_timer : WorkflowVersionObjectTriggersItem
+    = "{\"type\":\"timer\"}" => WorkflowVersionObjectTriggersItem::Timer;
+    workflow_version_object_triggers_item_reads_virtual_button :
+    WorkflowVersionObjectTriggersItem = "{\"type\":\"virtualButton\"}" =>
+    WorkflowVersionObjectTriggersItem::VirtualButton;
 }

@@ -88,6 +88,14 @@ macro_rules! keeps_unknown_values {
         .unwrap(), "\"a-value-added-later\""); })*
     };
 }
+/// One test per union alternative (`name: Union = json => Variant`): a value of the alternative
+/// reads as that alternative, never as an earlier one or as `Other`.
+macro_rules! reads_alternative {
+    ($($name:ident : $ty:ty = $json:literal => $variant:path;)*) => {
+        $(#[test] fn $name () { let decoded : $ty = serde_json::from_str($json).unwrap();
+        assert!(matches!(decoded, $variant (_)), "{} read as {decoded:?}", $json); })*
+    };
+}
 round_trips! {
     schema_id_example_1 : Id = "\"53f10664-3ce8-4c27-b382-0ef66432349f\"" from
     "schemas.id.examples[0]"; schema_org_apitoken_example_1 : OrgApitoken =
@@ -182,3 +190,4 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_privilege_org_role : PrivilegeOrgRole;
     unknown_value_is_kept_by_privilege_org_scope : PrivilegeOrgScope;
 }
+reads_alternative! {}

@@ -149,6 +149,16 @@ impl UnknownValue {
     }
 }
 
+/// Whether `value` is an object whose `field` is one of `values` (how a union tells its
+/// object alternatives apart).
+#[allow(dead_code)] // only APIs with discriminated unions use it
+pub(crate) fn tag_is(value: &serde_json::Value, field: &str, values: &[&str]) -> bool {
+    value
+        .get(field)
+        .and_then(serde_json::Value::as_str)
+        .is_some_and(|tag| values.contains(&tag))
+}
+
 /// Reads a string value of an enum.
 #[allow(dead_code)] // an API without enums does not use it
 pub(crate) fn enum_value<'de, D: Deserializer<'de>, T: for<'a> From<&'a str>>(

@@ -213,8 +213,8 @@ pub struct GetRequest<'a> {
     instance_id: String,
     sort_field: Option<GetSortField>,
     sort_direction: Option<GetSortDirection>,
-    page: Option<String>,
-    per_page: Option<String>,
+    page: Option<i64>,
+    per_page: Option<i64>,
     filter_field: Option<GetFilterField>,
     filter: Option<String>,
     globals: crate::api::Globals,
@@ -229,11 +229,11 @@ impl<'a> GetRequest<'a> {
         sort_direction, GetSortDirection
     }
     setter! {
-        " Which page of results to return\n \n Default: `0`. Example: `0`.", page, String
+        " Which page of results to return\n \n Default: `0`. Example: `0`.", page, i64
     }
     setter! {
         " How many items to return per page\n \n Default: `100`. Example: `10`.",
-        per_page, String
+        per_page, i64
     }
     setter! {
         " Field to filter the results by. Blank or not provided means no filtering.\n \n Accepted values: name, status. Example: `key`.",
@@ -266,7 +266,7 @@ impl<'a> GetRequest<'a> {
         let first = first_page(self.page.as_ref(), 0);
         paginate(first, move |page| {
             let mut next = self.clone();
-            next.page = Some(page.to_string());
+            next.page = Some(page as i64);
             async move {
                 let answer = next.send().await?;
                 Ok((answer.items.unwrap_or_default(), answer.total_count))
