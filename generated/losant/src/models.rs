@@ -3,6 +3,14 @@
 /// API Token
 ///
 /// Schema for a single API Token
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiToken {
@@ -63,6 +71,14 @@ pub struct ApiToken {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 crate::support::open_enum! {
     #[doc = " Part of `ApiTokenCreatorType`."] ApiTokenCreatorType { ApiToken =
     "apiToken", User = "user", Flow = "flow", } #[doc =
@@ -70,6 +86,14 @@ crate::support::open_enum! {
     "edit", Collaborate = "collaborate", View = "view", None = "none", }
 }
 /// Part of `ApiTokenOrgRolesItem`.
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiTokenOrgRolesItem {
@@ -88,6 +112,14 @@ pub struct ApiTokenOrgRolesItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `ApiTokenOrgRolesItemApplicationRolesItem`.
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiTokenOrgRolesItemApplicationRolesItem {
@@ -99,12 +131,28 @@ pub struct ApiTokenOrgRolesItemApplicationRolesItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 crate::support::open_enum! {
     #[doc = " Part of `ApiTokenOrgRolesItemApplicationRolesItemRole`."]
     ApiTokenOrgRolesItemApplicationRolesItemRole { Collaborate = "collaborate", View =
     "view", None = "none", }
 }
 /// Part of `ApiTokenOrgRolesItemDashboardRolesItem`.
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiTokenOrgRolesItemDashboardRolesItem {
@@ -116,6 +164,14 @@ pub struct ApiTokenOrgRolesItemDashboardRolesItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 crate::support::open_enum! {
     #[doc = " Part of `ApiTokenOrgRolesItemDashboardRolesItemRole`."]
     ApiTokenOrgRolesItemDashboardRolesItemRole { Collaborate = "collaborate", View =
@@ -126,6 +182,14 @@ crate::support::open_enum! {
 /// The first alternative that fits is chosen; a shape none of them fits is kept in `Other`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 pub enum ApiTokenOrgRolesItemOrgId {
     /// Alternative 1 of the union.
     Variant1(String),
@@ -134,6 +198,14 @@ pub enum ApiTokenOrgRolesItemOrgId {
     /// A shape this version of the SDK does not know.
     Other(serde_json::Value),
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 crate::support::open_enum! {
     #[doc = " Part of `ApiTokenOrgRolesItemOrgIdVariant2`."]
     ApiTokenOrgRolesItemOrgIdVariant2 { Sandbox = "sandbox", } #[doc =
@@ -143,6 +215,11 @@ crate::support::open_enum! {
     User = "user", }
 }
 /// API Token Patch
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiTokenPatch {
@@ -165,11 +242,21 @@ pub struct ApiTokenPatch {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 crate::support::open_enum! {
     #[doc = " Part of `ApiTokenPatchDefaultRole`."] ApiTokenPatchDefaultRole { Admin =
     "admin", Edit = "edit", Collaborate = "collaborate", View = "view", None = "none", }
 }
 /// Part of `ApiTokenPatchOrgRolesItem`.
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiTokenPatchOrgRolesItem {
@@ -188,6 +275,11 @@ pub struct ApiTokenPatchOrgRolesItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `ApiTokenPatchOrgRolesItemApplicationRolesItem`.
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiTokenPatchOrgRolesItemApplicationRolesItem {
@@ -199,12 +291,22 @@ pub struct ApiTokenPatchOrgRolesItemApplicationRolesItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 crate::support::open_enum! {
     #[doc = " Part of `ApiTokenPatchOrgRolesItemApplicationRolesItemRole`."]
     ApiTokenPatchOrgRolesItemApplicationRolesItemRole { Collaborate = "collaborate", View
     = "view", None = "none", }
 }
 /// Part of `ApiTokenPatchOrgRolesItemDashboardRolesItem`.
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiTokenPatchOrgRolesItemDashboardRolesItem {
@@ -216,6 +318,11 @@ pub struct ApiTokenPatchOrgRolesItemDashboardRolesItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 crate::support::open_enum! {
     #[doc = " Part of `ApiTokenPatchOrgRolesItemDashboardRolesItemRole`."]
     ApiTokenPatchOrgRolesItemDashboardRolesItemRole { Collaborate = "collaborate", View =
@@ -226,6 +333,11 @@ crate::support::open_enum! {
 /// The first alternative that fits is chosen; a shape none of them fits is kept in `Other`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 pub enum ApiTokenPatchOrgRolesItemOrgId {
     /// Alternative 1 of the union.
     Variant1(String),
@@ -234,6 +346,11 @@ pub enum ApiTokenPatchOrgRolesItemOrgId {
     /// A shape this version of the SDK does not know.
     Other(serde_json::Value),
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 crate::support::open_enum! {
     #[doc = " Part of `ApiTokenPatchOrgRolesItemOrgIdVariant2`."]
     ApiTokenPatchOrgRolesItemOrgIdVariant2 { Sandbox = "sandbox", } #[doc =
@@ -243,6 +360,11 @@ crate::support::open_enum! {
     Inactive = "inactive", }
 }
 /// API Token Post
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiTokenPost {
@@ -270,11 +392,21 @@ pub struct ApiTokenPost {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 crate::support::open_enum! {
     #[doc = " Part of `ApiTokenPostDefaultRole`."] ApiTokenPostDefaultRole { Admin =
     "admin", Edit = "edit", Collaborate = "collaborate", View = "view", None = "none", }
 }
 /// Part of `ApiTokenPostOrgRolesItem`.
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiTokenPostOrgRolesItem {
@@ -293,6 +425,11 @@ pub struct ApiTokenPostOrgRolesItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `ApiTokenPostOrgRolesItemApplicationRolesItem`.
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiTokenPostOrgRolesItemApplicationRolesItem {
@@ -304,12 +441,22 @@ pub struct ApiTokenPostOrgRolesItemApplicationRolesItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 crate::support::open_enum! {
     #[doc = " Part of `ApiTokenPostOrgRolesItemApplicationRolesItemRole`."]
     ApiTokenPostOrgRolesItemApplicationRolesItemRole { Collaborate = "collaborate", View
     = "view", None = "none", }
 }
 /// Part of `ApiTokenPostOrgRolesItemDashboardRolesItem`.
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiTokenPostOrgRolesItemDashboardRolesItem {
@@ -321,6 +468,11 @@ pub struct ApiTokenPostOrgRolesItemDashboardRolesItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 crate::support::open_enum! {
     #[doc = " Part of `ApiTokenPostOrgRolesItemDashboardRolesItemRole`."]
     ApiTokenPostOrgRolesItemDashboardRolesItemRole { Collaborate = "collaborate", View =
@@ -331,6 +483,11 @@ crate::support::open_enum! {
 /// The first alternative that fits is chosen; a shape none of them fits is kept in `Other`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 pub enum ApiTokenPostOrgRolesItemOrgId {
     /// Alternative 1 of the union.
     Variant1(String),
@@ -339,6 +496,11 @@ pub enum ApiTokenPostOrgRolesItemOrgId {
     /// A shape this version of the SDK does not know.
     Other(serde_json::Value),
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 crate::support::open_enum! {
     #[doc = " Part of `ApiTokenPostOrgRolesItemOrgIdVariant2`."]
     ApiTokenPostOrgRolesItemOrgIdVariant2 { Sandbox = "sandbox", } #[doc =
@@ -350,6 +512,11 @@ crate::support::open_enum! {
 /// The first alternative that fits is chosen; a shape none of them fits is kept in `Other`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 pub enum ApiTokenPostScopeItem {
     /// Alternative 1 of the union.
     Variant1(Box<ApiTokenPostScopeItemVariant1>),
@@ -365,6 +532,11 @@ pub enum ApiTokenPostScopeItem {
 /// The first alternative that fits is chosen; a shape none of them fits is kept in `Other`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 pub enum ApiTokenPostScopeItemVariant1 {
     /// Alternative 1 of the union.
     Variant1(Box<ApiTokenPostScopeItemVariant1Variant1>),
@@ -383,7 +555,17 @@ pub enum ApiTokenPostScopeItemVariant1 {
     Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
 #[serde(transparent)]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 pub struct ApiTokenPostScopeItemVariant1Variant1(pub std::borrow::Cow<'static, str>);
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl ApiTokenPostScopeItemVariant1Variant1 {
     /// The value `all.Application`.
     pub const ALL_APPLICATION: Self = Self(std::borrow::Cow::Borrowed("all.Application"));
@@ -1178,16 +1360,31 @@ impl ApiTokenPostScopeItemVariant1Variant1 {
         &self.0
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl From<&str> for ApiTokenPostScopeItemVariant1Variant1 {
     fn from(value: &str) -> Self {
         Self(std::borrow::Cow::Owned(value.to_owned()))
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl std::fmt::Display for ApiTokenPostScopeItemVariant1Variant1 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 crate::support::open_enum! {
     #[doc = " Part of `ApiTokenPostScopeItemVariant1Variant2`."]
     ApiTokenPostScopeItemVariant1Variant2 { AllOrganization = "all.Organization",
@@ -1222,7 +1419,17 @@ crate::support::open_enum! {
     Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
 #[serde(transparent)]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 pub struct ApiTokenPostScopeItemVariant2(pub std::borrow::Cow<'static, str>);
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl ApiTokenPostScopeItemVariant2 {
     /// The value `all.Instance`.
     pub const ALL_INSTANCE: Self = Self(std::borrow::Cow::Borrowed("all.Instance"));
@@ -1460,16 +1667,31 @@ impl ApiTokenPostScopeItemVariant2 {
         &self.0
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl From<&str> for ApiTokenPostScopeItemVariant2 {
     fn from(value: &str) -> Self {
         Self(std::borrow::Cow::Owned(value.to_owned()))
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl std::fmt::Display for ApiTokenPostScopeItemVariant2 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 crate::support::open_enum! {
     #[doc = " Part of `ApiTokenPostScopeItemVariant3`."] ApiTokenPostScopeItemVariant3 {
     AllUser = "all.User", AllUserBounded = "all.User.bounded", AllUserRead =
@@ -1500,10 +1722,26 @@ crate::support::open_enum! {
     "me.invite", MeInvites = "me.invites", MeRespondToInvite = "me.respondToInvite",
     MeRefreshToken = "me.refreshToken", Orgs = "orgs.*", OrgsGet = "orgs.get", OrgsPost =
     "orgs.post", } #[doc = " Part of `ApiTokenPostStatus`."] ApiTokenPostStatus { Active
-    = "active", Inactive = "inactive", } #[doc = " Part of `ApiTokenStatus`."]
-    ApiTokenStatus { Active = "active", Inactive = "inactive", }
+    = "active", Inactive = "inactive", }
+}
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
+crate::support::open_enum! {
+    #[doc = " Part of `ApiTokenStatus`."] ApiTokenStatus { Active = "active", Inactive =
+    "inactive", }
 }
 /// API Tokens
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiTokens {
@@ -1544,6 +1782,11 @@ pub struct ApiTokens {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 crate::support::open_enum! {
     #[doc = " Part of `ApiTokensOwnerType`."] ApiTokensOwnerType { Application =
     "application", User = "user", } #[doc = " Part of `ApiTokensSortDirection`."]
@@ -1553,6 +1796,7 @@ crate::support::open_enum! {
 /// Credential
 ///
 /// Schema for a single Credential
+#[cfg(any(feature = "credential", feature = "credentials"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Credential {
@@ -1643,6 +1887,7 @@ pub struct Credential {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialAwsConfig`.
+#[cfg(any(feature = "credential", feature = "credentials"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialAwsConfig {
@@ -1657,6 +1902,7 @@ pub struct CredentialAwsConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialAzureConfig`.
+#[cfg(any(feature = "credential", feature = "credentials"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialAzureConfig {
@@ -1668,6 +1914,7 @@ pub struct CredentialAzureConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialCertificateKeyPairConfig`.
+#[cfg(any(feature = "credential", feature = "credentials"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialCertificateKeyPairConfig {
@@ -1682,6 +1929,7 @@ pub struct CredentialCertificateKeyPairConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialCertificateKeyPairConfigInfo`.
+#[cfg(any(feature = "credential", feature = "credentials"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialCertificateKeyPairConfigInfo {
@@ -1707,11 +1955,13 @@ pub struct CredentialCertificateKeyPairConfigInfo {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 crate::support::open_enum! {
     #[doc = " Part of `CredentialCreatedByType`."] CredentialCreatedByType { Flow =
     "flow", User = "user", ApiToken = "apiToken", }
 }
 /// Part of `CredentialDatadogConfig`.
+#[cfg(any(feature = "credential", feature = "credentials"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialDatadogConfig {
@@ -1723,6 +1973,7 @@ pub struct CredentialDatadogConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialGcpConfig`.
+#[cfg(any(feature = "credential", feature = "credentials"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialGcpConfig {
@@ -1733,6 +1984,7 @@ pub struct CredentialGcpConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialGitConfig`.
+#[cfg(any(feature = "credential", feature = "credentials"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialGitConfig {
@@ -1756,11 +2008,13 @@ pub struct CredentialGitConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 crate::support::open_enum! {
     #[doc = " Part of `CredentialGitConfigType`."] CredentialGitConfigType { SshKey =
     "ssh-key", HttpPassword = "http-password", }
 }
 /// Part of `CredentialHttpConfig`.
+#[cfg(any(feature = "credential", feature = "credentials"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialHttpConfig {
@@ -1774,12 +2028,14 @@ pub struct CredentialHttpConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 crate::support::open_enum! {
     #[doc = " Part of `CredentialHttpConfigAuthMethod`."] CredentialHttpConfigAuthMethod
     { Header = "header", QueryParam = "queryParam", BasicAuth = "basicAuth",
     ClientCertificate = "clientCertificate", }
 }
 /// Part of `CredentialJwtConfig`.
+#[cfg(any(feature = "credential", feature = "credentials"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialJwtConfig {
@@ -1792,6 +2048,7 @@ pub struct CredentialJwtConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 crate::support::open_enum! {
     #[doc = " Part of `CredentialJwtConfigAlgorithm`."] CredentialJwtConfigAlgorithm {
     Hs256 = "HS256", Hs384 = "HS384", Hs512 = "HS512", Rs256 = "RS256", Rs384 = "RS384",
@@ -1802,6 +2059,7 @@ crate::support::open_enum! {
 /// Credential Linked Resources
 ///
 /// The body of an credential linked resources response
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialLinkedResources {
@@ -1819,6 +2077,7 @@ pub struct CredentialLinkedResources {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialLogglyConfig`.
+#[cfg(any(feature = "credential", feature = "credentials"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialLogglyConfig {
@@ -1827,6 +2086,7 @@ pub struct CredentialLogglyConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialMailgunConfig`.
+#[cfg(any(feature = "credential", feature = "credentials"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialMailgunConfig {
@@ -1835,6 +2095,7 @@ pub struct CredentialMailgunConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialMongodbConfig`.
+#[cfg(any(feature = "credential", feature = "credentials"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialMongodbConfig {
@@ -1845,6 +2106,7 @@ pub struct CredentialMongodbConfig {
 /// Credential Patch
 ///
 /// Schema for a Credential update request
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPatch {
@@ -1910,6 +2172,7 @@ pub struct CredentialPatch {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialPatchAwsConfig`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPatchAwsConfig {
@@ -1931,6 +2194,7 @@ pub struct CredentialPatchAwsConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialPatchAzureConfig`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPatchAzureConfig {
@@ -1947,6 +2211,7 @@ pub struct CredentialPatchAzureConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialPatchCertificateKeyPairConfig`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPatchCertificateKeyPairConfig {
@@ -1963,6 +2228,7 @@ pub struct CredentialPatchCertificateKeyPairConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialPatchDatadogConfig`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPatchDatadogConfig {
@@ -1979,6 +2245,7 @@ pub struct CredentialPatchDatadogConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialPatchGcpConfig`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPatchGcpConfig {
@@ -1992,6 +2259,7 @@ pub struct CredentialPatchGcpConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialPatchGitConfig`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPatchGitConfig {
@@ -2022,11 +2290,13 @@ pub struct CredentialPatchGitConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `CredentialPatchGitConfigType`."] CredentialPatchGitConfigType {
     SshKey = "ssh-key", HttpPassword = "http-password", }
 }
 /// Part of `CredentialPatchHttpConfig`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPatchHttpConfig {
@@ -2048,12 +2318,14 @@ pub struct CredentialPatchHttpConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `CredentialPatchHttpConfigAuthMethod`."]
     CredentialPatchHttpConfigAuthMethod { Header = "header", QueryParam = "queryParam",
     BasicAuth = "basicAuth", ClientCertificate = "clientCertificate", }
 }
 /// Part of `CredentialPatchJwtConfig`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPatchJwtConfig {
@@ -2072,6 +2344,7 @@ pub struct CredentialPatchJwtConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `CredentialPatchJwtConfigAlgorithm`."]
     CredentialPatchJwtConfigAlgorithm { Hs256 = "HS256", Hs384 = "HS384", Hs512 =
@@ -2079,6 +2352,7 @@ crate::support::open_enum! {
     "ES384", Es512 = "ES512", }
 }
 /// Part of `CredentialPatchLogglyConfig`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPatchLogglyConfig {
@@ -2092,6 +2366,7 @@ pub struct CredentialPatchLogglyConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialPatchMailgunConfig`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPatchMailgunConfig {
@@ -2105,6 +2380,7 @@ pub struct CredentialPatchMailgunConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialPatchMongodbConfig`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPatchMongodbConfig {
@@ -2118,6 +2394,7 @@ pub struct CredentialPatchMongodbConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialPatchSendgridConfig`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPatchSendgridConfig {
@@ -2131,6 +2408,7 @@ pub struct CredentialPatchSendgridConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialPatchSnowflakeConfig`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPatchSnowflakeConfig {
@@ -2153,6 +2431,7 @@ pub struct CredentialPatchSnowflakeConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialPatchSqlConfig`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPatchSqlConfig {
@@ -2195,6 +2474,7 @@ pub struct CredentialPatchSqlConfig {
 /// The first alternative that fits is chosen; a shape none of them fits is kept in `Other`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[cfg(feature = "credential")]
 pub enum CredentialPatchSqlConfigPort {
     /// Alternative 1 of the union.
     Variant1(i64),
@@ -2203,11 +2483,13 @@ pub enum CredentialPatchSqlConfigPort {
     /// A shape this version of the SDK does not know.
     Other(serde_json::Value),
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `CredentialPatchSqlConfigSystem`."] CredentialPatchSqlConfigSystem
     { Mssql = "mssql", Mysql = "mysql", Pg = "pg", }
 }
 /// Part of `CredentialPatchTwilioConfig`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPatchTwilioConfig {
@@ -2227,6 +2509,7 @@ pub struct CredentialPatchTwilioConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialPatchWhatsappConfig`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPatchWhatsappConfig {
@@ -2243,6 +2526,7 @@ pub struct CredentialPatchWhatsappConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Credential Post
+#[cfg(feature = "credentials")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPost {
@@ -2309,6 +2593,7 @@ pub struct CredentialPost {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialPostAwsConfig`.
+#[cfg(feature = "credentials")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPostAwsConfig {
@@ -2327,6 +2612,7 @@ pub struct CredentialPostAwsConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialPostAzureConfig`.
+#[cfg(feature = "credentials")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPostAzureConfig {
@@ -2342,6 +2628,7 @@ pub struct CredentialPostAzureConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialPostCertificateKeyPairConfig`.
+#[cfg(feature = "credentials")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPostCertificateKeyPairConfig {
@@ -2356,6 +2643,7 @@ pub struct CredentialPostCertificateKeyPairConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialPostDatadogConfig`.
+#[cfg(feature = "credentials")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPostDatadogConfig {
@@ -2371,6 +2659,7 @@ pub struct CredentialPostDatadogConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialPostGcpConfig`.
+#[cfg(feature = "credentials")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPostGcpConfig {
@@ -2383,6 +2672,7 @@ pub struct CredentialPostGcpConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialPostGitConfig`.
+#[cfg(feature = "credentials")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPostGitConfig {
@@ -2413,11 +2703,13 @@ pub struct CredentialPostGitConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credentials")]
 crate::support::open_enum! {
     #[doc = " Part of `CredentialPostGitConfigType`."] CredentialPostGitConfigType {
     SshKey = "ssh-key", HttpPassword = "http-password", }
 }
 /// Part of `CredentialPostHttpConfig`.
+#[cfg(feature = "credentials")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPostHttpConfig {
@@ -2436,12 +2728,14 @@ pub struct CredentialPostHttpConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credentials")]
 crate::support::open_enum! {
     #[doc = " Part of `CredentialPostHttpConfigAuthMethod`."]
     CredentialPostHttpConfigAuthMethod { Header = "header", QueryParam = "queryParam",
     BasicAuth = "basicAuth", ClientCertificate = "clientCertificate", }
 }
 /// Part of `CredentialPostJwtConfig`.
+#[cfg(feature = "credentials")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPostJwtConfig {
@@ -2458,6 +2752,7 @@ pub struct CredentialPostJwtConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credentials")]
 crate::support::open_enum! {
     #[doc = " Part of `CredentialPostJwtConfigAlgorithm`."]
     CredentialPostJwtConfigAlgorithm { Hs256 = "HS256", Hs384 = "HS384", Hs512 = "HS512",
@@ -2465,6 +2760,7 @@ crate::support::open_enum! {
     Es512 = "ES512", }
 }
 /// Part of `CredentialPostLogglyConfig`.
+#[cfg(feature = "credentials")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPostLogglyConfig {
@@ -2477,6 +2773,7 @@ pub struct CredentialPostLogglyConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialPostMailgunConfig`.
+#[cfg(feature = "credentials")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPostMailgunConfig {
@@ -2489,6 +2786,7 @@ pub struct CredentialPostMailgunConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialPostMongodbConfig`.
+#[cfg(feature = "credentials")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPostMongodbConfig {
@@ -2501,6 +2799,7 @@ pub struct CredentialPostMongodbConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialPostSendgridConfig`.
+#[cfg(feature = "credentials")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPostSendgridConfig {
@@ -2513,6 +2812,7 @@ pub struct CredentialPostSendgridConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialPostSnowflakeConfig`.
+#[cfg(feature = "credentials")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPostSnowflakeConfig {
@@ -2535,6 +2835,7 @@ pub struct CredentialPostSnowflakeConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialPostSqlConfig`.
+#[cfg(feature = "credentials")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPostSqlConfig {
@@ -2573,6 +2874,7 @@ pub struct CredentialPostSqlConfig {
 /// The first alternative that fits is chosen; a shape none of them fits is kept in `Other`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[cfg(feature = "credentials")]
 pub enum CredentialPostSqlConfigPort {
     /// Alternative 1 of the union.
     Variant1(i64),
@@ -2581,11 +2883,13 @@ pub enum CredentialPostSqlConfigPort {
     /// A shape this version of the SDK does not know.
     Other(serde_json::Value),
 }
+#[cfg(feature = "credentials")]
 crate::support::open_enum! {
     #[doc = " Part of `CredentialPostSqlConfigSystem`."] CredentialPostSqlConfigSystem {
     Mssql = "mssql", Mysql = "mysql", Pg = "pg", }
 }
 /// Part of `CredentialPostTwilioConfig`.
+#[cfg(feature = "credentials")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPostTwilioConfig {
@@ -2601,6 +2905,7 @@ pub struct CredentialPostTwilioConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credentials")]
 crate::support::open_enum! {
     #[doc = " Part of `CredentialPostType`."] CredentialPostType { Aws = "aws", Azure =
     "azure", Gcp = "gcp", Http = "http", Sendgrid = "sendgrid", Twilio = "twilio", Loggly
@@ -2609,6 +2914,7 @@ crate::support::open_enum! {
     CertificateKeyPair = "certificateKeyPair", }
 }
 /// Part of `CredentialPostWhatsappConfig`.
+#[cfg(feature = "credentials")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialPostWhatsappConfig {
@@ -2623,6 +2929,7 @@ pub struct CredentialPostWhatsappConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialSendgridConfig`.
+#[cfg(any(feature = "credential", feature = "credentials"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialSendgridConfig {
@@ -2631,6 +2938,7 @@ pub struct CredentialSendgridConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialSnowflakeConfig`.
+#[cfg(any(feature = "credential", feature = "credentials"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialSnowflakeConfig {
@@ -2645,6 +2953,7 @@ pub struct CredentialSnowflakeConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `CredentialSqlConfig`.
+#[cfg(any(feature = "credential", feature = "credentials"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialSqlConfig {
@@ -2674,11 +2983,13 @@ pub struct CredentialSqlConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 crate::support::open_enum! {
     #[doc = " Part of `CredentialSqlConfigSystem`."] CredentialSqlConfigSystem { Mssql =
     "mssql", Mysql = "mysql", Pg = "pg", }
 }
 /// Part of `CredentialTwilioConfig`.
+#[cfg(any(feature = "credential", feature = "credentials"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialTwilioConfig {
@@ -2690,6 +3001,7 @@ pub struct CredentialTwilioConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 crate::support::open_enum! {
     #[doc = " Part of `CredentialType`."] CredentialType { Aws = "aws", Azure = "azure",
     Gcp = "gcp", Http = "http", Sendgrid = "sendgrid", Twilio = "twilio", Loggly =
@@ -2698,6 +3010,7 @@ crate::support::open_enum! {
     CertificateKeyPair = "certificateKeyPair", }
 }
 /// Part of `CredentialWhatsappConfig`.
+#[cfg(any(feature = "credential", feature = "credentials"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialWhatsappConfig {
@@ -2708,6 +3021,7 @@ pub struct CredentialWhatsappConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Credentials
+#[cfg(feature = "credentials")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Credentials {
@@ -2745,6 +3059,7 @@ pub struct Credentials {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credentials")]
 crate::support::open_enum! {
     #[doc = " Part of `CredentialsSortDirection`."] CredentialsSortDirection { Asc =
     "asc", Desc = "desc", Asc2 = "ASC", Desc2 = "DESC", Empty = "", }
@@ -2768,6 +3083,7 @@ pub struct Error2 {
 /// Integration
 ///
 /// Schema for a single Integration
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Integration {
@@ -2827,6 +3143,7 @@ pub struct Integration {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `IntegrationAzureEventHubConfig`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IntegrationAzureEventHubConfig {
@@ -2849,6 +3166,7 @@ pub struct IntegrationAzureEventHubConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `IntegrationGooglePubSubConfig`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IntegrationGooglePubSubConfig {
@@ -2864,12 +3182,14 @@ pub struct IntegrationGooglePubSubConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `IntegrationIntegrationType`."] IntegrationIntegrationType {
     AzureEventHub = "azureEventHub", GooglePubSub = "googlePubSub", Mqtt = "mqtt",
     Particle = "particle", Sqs = "sqs", Websocket = "websocket", }
 }
 /// Part of `IntegrationMqttConfig`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IntegrationMqttConfig {
@@ -2918,6 +3238,7 @@ pub struct IntegrationMqttConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `IntegrationMqttConfigProtocol`."] IntegrationMqttConfigProtocol {
     Mqtt = "mqtt", Mqtts = "mqtts", Ws = "ws", Wss = "wss", } #[doc =
@@ -2925,6 +3246,7 @@ crate::support::open_enum! {
     IntegrationMqttConfigProtocolVersion { N311 = "3.1.1", N5 = "5", }
 }
 /// Part of `IntegrationParticleConfig`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IntegrationParticleConfig {
@@ -2946,6 +3268,7 @@ pub struct IntegrationParticleConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `IntegrationSqsConfig`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IntegrationSqsConfig {
@@ -2969,6 +3292,7 @@ pub struct IntegrationSqsConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `IntegrationStatus`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IntegrationStatus {
@@ -2989,6 +3313,7 @@ pub struct IntegrationStatus {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `IntegrationStatusConnectInfo`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IntegrationStatusConnectInfo {
@@ -3004,6 +3329,7 @@ pub struct IntegrationStatusConnectInfo {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `IntegrationStatusDisconnectInfo`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IntegrationStatusDisconnectInfo {
@@ -3022,6 +3348,7 @@ pub struct IntegrationStatusDisconnectInfo {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `IntegrationWebsocketConfig`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IntegrationWebsocketConfig {
@@ -3061,6 +3388,7 @@ pub struct IntegrationWebsocketConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `IntegrationWebsocketConfigHeadersItem`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IntegrationWebsocketConfigHeadersItem {
@@ -3075,6 +3403,7 @@ pub struct IntegrationWebsocketConfigHeadersItem {
 /// Integrations
 ///
 /// Schema for a collection of Integrations
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Integrations {
@@ -3112,6 +3441,7 @@ pub struct Integrations {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `IntegrationsSortDirection`."] IntegrationsSortDirection { Asc =
     "asc", Desc = "desc", Asc2 = "ASC", Desc2 = "DESC", Empty = "", }
@@ -3119,6 +3449,12 @@ crate::support::open_enum! {
 /// Success
 ///
 /// Schema for reporting a successful operation
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "credential",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Success {
@@ -3132,6 +3468,7 @@ pub struct Success {
 /// Workflow
 ///
 /// Schema for a single Workflow
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Workflow {
@@ -3220,6 +3557,7 @@ pub struct Workflow {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowCategory`."] WorkflowCategory { Data = "data", Experience
     = "experience", Logic = "logic", Output = "output", Debug = "debug", } #[doc =
@@ -3227,6 +3565,7 @@ crate::support::open_enum! {
     "user", ApiToken = "apiToken", }
 }
 /// Part of `WorkflowCustomNodeConfig`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowCustomNodeConfig {
@@ -3248,6 +3587,7 @@ pub struct WorkflowCustomNodeConfig {
 /// The first alternative that fits is chosen; a shape none of them fits is kept in `Other`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[cfg(feature = "credential")]
 pub enum WorkflowCustomNodeConfigFieldsItem {
     /// Alternative 1 of the union.
     Variant1(Box<WorkflowCustomNodeConfigFieldsItemVariant1>),
@@ -3267,6 +3607,7 @@ pub enum WorkflowCustomNodeConfigFieldsItem {
     Other(serde_json::Value),
 }
 /// Part of `WorkflowCustomNodeConfigFieldsItemVariant1`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowCustomNodeConfigFieldsItemVariant1 {
@@ -3287,11 +3628,13 @@ pub struct WorkflowCustomNodeConfigFieldsItemVariant1 {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowCustomNodeConfigFieldsItemVariant1Type`."]
     WorkflowCustomNodeConfigFieldsItemVariant1Type { Checkbox = "checkbox", }
 }
 /// Part of `WorkflowCustomNodeConfigFieldsItemVariant2`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowCustomNodeConfigFieldsItemVariant2 {
@@ -3314,6 +3657,7 @@ pub struct WorkflowCustomNodeConfigFieldsItemVariant2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowCustomNodeConfigFieldsItemVariant2OptionsItem`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowCustomNodeConfigFieldsItemVariant2OptionsItem {
@@ -3326,11 +3670,13 @@ pub struct WorkflowCustomNodeConfigFieldsItemVariant2OptionsItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowCustomNodeConfigFieldsItemVariant2Type`."]
     WorkflowCustomNodeConfigFieldsItemVariant2Type { Select = "select", }
 }
 /// Part of `WorkflowCustomNodeConfigFieldsItemVariant3`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowCustomNodeConfigFieldsItemVariant3 {
@@ -3357,11 +3703,13 @@ pub struct WorkflowCustomNodeConfigFieldsItemVariant3 {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowCustomNodeConfigFieldsItemVariant3Type`."]
     WorkflowCustomNodeConfigFieldsItemVariant3Type { StringTemplate = "stringTemplate", }
 }
 /// Part of `WorkflowCustomNodeConfigFieldsItemVariant4`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowCustomNodeConfigFieldsItemVariant4 {
@@ -3391,11 +3739,13 @@ pub struct WorkflowCustomNodeConfigFieldsItemVariant4 {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowCustomNodeConfigFieldsItemVariant4Type`."]
     WorkflowCustomNodeConfigFieldsItemVariant4Type { NumberTemplate = "numberTemplate", }
 }
 /// Part of `WorkflowCustomNodeConfigFieldsItemVariant5`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowCustomNodeConfigFieldsItemVariant5 {
@@ -3419,11 +3769,13 @@ pub struct WorkflowCustomNodeConfigFieldsItemVariant5 {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowCustomNodeConfigFieldsItemVariant5Type`."]
     WorkflowCustomNodeConfigFieldsItemVariant5Type { JsonTemplate = "jsonTemplate", }
 }
 /// Part of `WorkflowCustomNodeConfigFieldsItemVariant6`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowCustomNodeConfigFieldsItemVariant6 {
@@ -3444,11 +3796,13 @@ pub struct WorkflowCustomNodeConfigFieldsItemVariant6 {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowCustomNodeConfigFieldsItemVariant6Type`."]
     WorkflowCustomNodeConfigFieldsItemVariant6Type { PayloadPath = "payloadPath", }
 }
 /// Part of `WorkflowCustomNodeConfigFieldsItemVariant7`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowCustomNodeConfigFieldsItemVariant7 {
@@ -3466,6 +3820,7 @@ pub struct WorkflowCustomNodeConfigFieldsItemVariant7 {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowCustomNodeConfigFieldsItemVariant7Type`."]
     WorkflowCustomNodeConfigFieldsItemVariant7Type { Section = "section", } #[doc =
@@ -3477,6 +3832,7 @@ crate::support::open_enum! {
     = "experience", CustomNode = "customNode", }
 }
 /// Part of `WorkflowGlobalsItem`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowGlobalsItem {
@@ -3488,11 +3844,13 @@ pub struct WorkflowGlobalsItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowLastUpdatedByType`."] WorkflowLastUpdatedByType { Flow =
     "flow", User = "user", ApiToken = "apiToken", }
 }
 /// Part of `WorkflowNodesItem`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowNodesItem {
@@ -3519,6 +3877,7 @@ pub struct WorkflowNodesItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowStats`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowStats {
@@ -3536,6 +3895,7 @@ pub struct WorkflowStats {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowStatsByVersionValue`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowStatsByVersionValue {
@@ -3554,6 +3914,7 @@ pub struct WorkflowStatsByVersionValue {
 /// The first alternative that fits is chosen; a shape none of them fits is kept in `Other`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItem {
     /// Alternative 1 of the union.
     Variant1(Box<WorkflowTriggersItemVariant1>),
@@ -3603,6 +3964,7 @@ pub enum WorkflowTriggersItem {
     Other(serde_json::Value),
 }
 /// Part of `WorkflowTriggersItemVariant1`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant1 {
@@ -3625,6 +3987,7 @@ pub struct WorkflowTriggersItemVariant1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant10`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant10 {
@@ -3647,6 +4010,7 @@ pub struct WorkflowTriggersItemVariant10 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant10Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant10Config {
@@ -3667,6 +4031,7 @@ pub struct WorkflowTriggersItemVariant10Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant10Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant10Meta {
@@ -3710,6 +4075,7 @@ pub struct WorkflowTriggersItemVariant10Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant10MetaCategory`."]
     WorkflowTriggersItemVariant10MetaCategory { Trigger = "trigger", } #[doc =
@@ -3719,6 +4085,7 @@ crate::support::open_enum! {
     Event = "event", }
 }
 /// Part of `WorkflowTriggersItemVariant11`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant11 {
@@ -3741,6 +4108,7 @@ pub struct WorkflowTriggersItemVariant11 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant11Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant11Config {
@@ -3761,6 +4129,7 @@ pub struct WorkflowTriggersItemVariant11Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant11Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant11Meta {
@@ -3804,6 +4173,7 @@ pub struct WorkflowTriggersItemVariant11Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant11MetaCategory`."]
     WorkflowTriggersItemVariant11MetaCategory { Trigger = "trigger", } #[doc =
@@ -3813,6 +4183,7 @@ crate::support::open_enum! {
     FileTail = "fileTail", }
 }
 /// Part of `WorkflowTriggersItemVariant12`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant12 {
@@ -3835,6 +4206,7 @@ pub struct WorkflowTriggersItemVariant12 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant12Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant12Config {
@@ -3861,6 +4233,7 @@ pub struct WorkflowTriggersItemVariant12Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant12Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant12Meta {
@@ -3904,6 +4277,7 @@ pub struct WorkflowTriggersItemVariant12Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant12MetaCategory`."]
     WorkflowTriggersItemVariant12MetaCategory { Trigger = "trigger", } #[doc =
@@ -3913,6 +4287,7 @@ crate::support::open_enum! {
     FileWatch = "fileWatch", }
 }
 /// Part of `WorkflowTriggersItemVariant13`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant13 {
@@ -3935,6 +4310,7 @@ pub struct WorkflowTriggersItemVariant13 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant13Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant13Config {
@@ -3945,12 +4321,14 @@ pub struct WorkflowTriggersItemVariant13Config {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant13ConfigScope`."]
     WorkflowTriggersItemVariant13ConfigScope { Local = "local", Global = "global",
     Experience = "experience", Cloud = "cloud", }
 }
 /// Part of `WorkflowTriggersItemVariant13Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant13Meta {
@@ -3994,6 +4372,7 @@ pub struct WorkflowTriggersItemVariant13Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant13MetaCategory`."]
     WorkflowTriggersItemVariant13MetaCategory { Trigger = "trigger", } #[doc =
@@ -4003,6 +4382,7 @@ crate::support::open_enum! {
     FlowError = "flowError", }
 }
 /// Part of `WorkflowTriggersItemVariant14`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant14 {
@@ -4025,6 +4405,7 @@ pub struct WorkflowTriggersItemVariant14 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant14Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant14Config {
@@ -4035,12 +4416,14 @@ pub struct WorkflowTriggersItemVariant14Config {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant14ConfigIntegrationId`."]
     WorkflowTriggersItemVariant14ConfigIntegrationId { Losant = "losant", Local =
     "local", External = "external", }
 }
 /// Part of `WorkflowTriggersItemVariant14Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant14Meta {
@@ -4087,6 +4470,7 @@ pub struct WorkflowTriggersItemVariant14Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant14MetaCategory`."]
     WorkflowTriggersItemVariant14MetaCategory { Trigger = "trigger", } #[doc =
@@ -4096,6 +4480,7 @@ crate::support::open_enum! {
     MqttTopic = "mqttTopic", }
 }
 /// Part of `WorkflowTriggersItemVariant15`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant15 {
@@ -4118,6 +4503,7 @@ pub struct WorkflowTriggersItemVariant15 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant15Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant15Config {
@@ -4128,12 +4514,14 @@ pub struct WorkflowTriggersItemVariant15Config {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant15ConfigSyncTypesItem`."]
     WorkflowTriggersItemVariant15ConfigSyncTypesItem { Application = "application",
     Device = "device", Peripheral = "peripheral", }
 }
 /// Part of `WorkflowTriggersItemVariant15Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant15Meta {
@@ -4162,6 +4550,7 @@ pub struct WorkflowTriggersItemVariant15Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant15MetaCategory`."]
     WorkflowTriggersItemVariant15MetaCategory { Trigger = "trigger", } #[doc =
@@ -4171,6 +4560,7 @@ crate::support::open_enum! {
     OnSync = "onSync", }
 }
 /// Part of `WorkflowTriggersItemVariant16`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant16 {
@@ -4193,6 +4583,7 @@ pub struct WorkflowTriggersItemVariant16 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant16Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant16Config {
@@ -4241,6 +4632,7 @@ pub struct WorkflowTriggersItemVariant16Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant16Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant16Meta {
@@ -4284,6 +4676,7 @@ pub struct WorkflowTriggersItemVariant16Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant16MetaCategory`."]
     WorkflowTriggersItemVariant16MetaCategory { Trigger = "trigger", } #[doc =
@@ -4293,6 +4686,7 @@ crate::support::open_enum! {
     Opcua = "opcua", }
 }
 /// Part of `WorkflowTriggersItemVariant17`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant17 {
@@ -4315,6 +4709,7 @@ pub struct WorkflowTriggersItemVariant17 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant17Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant17Config {
@@ -4352,6 +4747,7 @@ pub struct WorkflowTriggersItemVariant17Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant17Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant17Meta {
@@ -4395,6 +4791,7 @@ pub struct WorkflowTriggersItemVariant17Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant17MetaCategory`."]
     WorkflowTriggersItemVariant17MetaCategory { Trigger = "trigger", } #[doc =
@@ -4404,6 +4801,7 @@ crate::support::open_enum! {
     Redis = "redis", }
 }
 /// Part of `WorkflowTriggersItemVariant18`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant18 {
@@ -4426,6 +4824,7 @@ pub struct WorkflowTriggersItemVariant18 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant18Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant18Config {
@@ -4439,12 +4838,14 @@ pub struct WorkflowTriggersItemVariant18Config {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant18ConfigMethod`."]
     WorkflowTriggersItemVariant18ConfigMethod { Value = "*", Delete = "delete", Get =
     "get", Options = "options", Patch = "patch", Post = "post", Put = "put", }
 }
 /// Part of `WorkflowTriggersItemVariant18Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant18Meta {
@@ -4491,6 +4892,7 @@ pub struct WorkflowTriggersItemVariant18Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant18MetaCategory`."]
     WorkflowTriggersItemVariant18MetaCategory { Trigger = "trigger", } #[doc =
@@ -4500,6 +4902,7 @@ crate::support::open_enum! {
     Request = "request", }
 }
 /// Part of `WorkflowTriggersItemVariant19`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant19 {
@@ -4522,6 +4925,7 @@ pub struct WorkflowTriggersItemVariant19 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant19Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant19Config {
@@ -4566,6 +4970,7 @@ pub struct WorkflowTriggersItemVariant19Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant19Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant19Meta {
@@ -4612,6 +5017,7 @@ pub struct WorkflowTriggersItemVariant19Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant19MetaCategory`."]
     WorkflowTriggersItemVariant19MetaCategory { Trigger = "trigger", } #[doc =
@@ -4623,6 +5029,7 @@ crate::support::open_enum! {
     WorkflowTriggersItemVariant19Type { Serial = "serial", }
 }
 /// Part of `WorkflowTriggersItemVariant1Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant1Config {
@@ -4646,6 +5053,7 @@ pub struct WorkflowTriggersItemVariant1Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant1Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant1Meta {
@@ -4689,6 +5097,7 @@ pub struct WorkflowTriggersItemVariant1Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant1MetaCategory`."]
     WorkflowTriggersItemVariant1MetaCategory { Trigger = "trigger", } #[doc =
@@ -4698,6 +5107,7 @@ crate::support::open_enum! {
     AppFile = "appFile", }
 }
 /// Part of `WorkflowTriggersItemVariant2`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant2 {
@@ -4720,6 +5130,7 @@ pub struct WorkflowTriggersItemVariant2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant20`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant20 {
@@ -4742,6 +5153,7 @@ pub struct WorkflowTriggersItemVariant20 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant20Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant20Config {
@@ -4754,6 +5166,7 @@ pub struct WorkflowTriggersItemVariant20Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant20ConfigSnmpTrapConfig`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant20ConfigSnmpTrapConfig {
@@ -4770,6 +5183,7 @@ pub struct WorkflowTriggersItemVariant20ConfigSnmpTrapConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant20ConfigSnmpTrapConfigUser`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant20ConfigSnmpTrapConfigUser {
@@ -4798,6 +5212,7 @@ pub struct WorkflowTriggersItemVariant20ConfigSnmpTrapConfigUser {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc =
     " Part of `WorkflowTriggersItemVariant20ConfigSnmpTrapConfigUserAuthMethod`."]
@@ -4811,6 +5226,7 @@ crate::support::open_enum! {
     Auth = "auth", AuthAndEncrypt = "authAndEncrypt", }
 }
 /// Part of `WorkflowTriggersItemVariant20Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant20Meta {
@@ -4854,6 +5270,7 @@ pub struct WorkflowTriggersItemVariant20Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant20MetaCategory`."]
     WorkflowTriggersItemVariant20MetaCategory { Trigger = "trigger", } #[doc =
@@ -4863,6 +5280,7 @@ crate::support::open_enum! {
     SnmpTrap = "snmpTrap", }
 }
 /// Part of `WorkflowTriggersItemVariant21`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant21 {
@@ -4885,6 +5303,7 @@ pub struct WorkflowTriggersItemVariant21 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant21Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant21Config {
@@ -4902,6 +5321,7 @@ pub struct WorkflowTriggersItemVariant21Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant21Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant21Meta {
@@ -4957,6 +5377,7 @@ pub struct WorkflowTriggersItemVariant21Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant21MetaCategory`."]
     WorkflowTriggersItemVariant21MetaCategory { Trigger = "trigger", } #[doc =
@@ -4969,6 +5390,7 @@ crate::support::open_enum! {
     Timer = "timer", }
 }
 /// Part of `WorkflowTriggersItemVariant22`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant22 {
@@ -4991,6 +5413,7 @@ pub struct WorkflowTriggersItemVariant22 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant22Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant22Meta {
@@ -5043,6 +5466,7 @@ pub struct WorkflowTriggersItemVariant22Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant22MetaCategory`."]
     WorkflowTriggersItemVariant22MetaCategory { Trigger = "trigger", }
@@ -5052,6 +5476,7 @@ crate::support::open_enum! {
 /// The first alternative that fits is chosen; a shape none of them fits is kept in `Other`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemVariant22MetaDeviceId {
     /// Alternative 1 of the union.
     Variant1(String),
@@ -5062,6 +5487,7 @@ pub enum WorkflowTriggersItemVariant22MetaDeviceId {
     /// A shape this version of the SDK does not know.
     Other(serde_json::Value),
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant22MetaDeviceIdVariant2`."]
     WorkflowTriggersItemVariant22MetaDeviceIdVariant2 { Empty = "", } #[doc =
@@ -5071,6 +5497,7 @@ crate::support::open_enum! {
     VirtualButton = "virtualButton", }
 }
 /// Part of `WorkflowTriggersItemVariant2Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant2Meta {
@@ -5117,6 +5544,7 @@ pub struct WorkflowTriggersItemVariant2Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant2MetaCategory`."]
     WorkflowTriggersItemVariant2MetaCategory { Trigger = "trigger", } #[doc =
@@ -5140,6 +5568,7 @@ crate::support::open_enum! {
     "webhook", }
 }
 /// Part of `WorkflowTriggersItemVariant3`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant3 {
@@ -5162,6 +5591,7 @@ pub struct WorkflowTriggersItemVariant3 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant3Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant3Config {
@@ -5197,6 +5627,7 @@ pub struct WorkflowTriggersItemVariant3Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant3ConfigSubscriptionsItem`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant3ConfigSubscriptionsItem {
@@ -5208,6 +5639,7 @@ pub struct WorkflowTriggersItemVariant3ConfigSubscriptionsItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant3Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant3Meta {
@@ -5251,6 +5683,7 @@ pub struct WorkflowTriggersItemVariant3Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant3MetaCategory`."]
     WorkflowTriggersItemVariant3MetaCategory { Trigger = "trigger", } #[doc =
@@ -5260,6 +5693,7 @@ crate::support::open_enum! {
     Beckhoff = "beckhoff", }
 }
 /// Part of `WorkflowTriggersItemVariant4`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant4 {
@@ -5282,6 +5716,7 @@ pub struct WorkflowTriggersItemVariant4 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant4Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant4Config {
@@ -5302,6 +5737,7 @@ pub struct WorkflowTriggersItemVariant4Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant4Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant4Meta {
@@ -5345,6 +5781,7 @@ pub struct WorkflowTriggersItemVariant4Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant4MetaCategory`."]
     WorkflowTriggersItemVariant4MetaCategory { Trigger = "trigger", } #[doc =
@@ -5354,6 +5791,7 @@ crate::support::open_enum! {
     DataTable = "dataTable", }
 }
 /// Part of `WorkflowTriggersItemVariant5`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant5 {
@@ -5376,6 +5814,7 @@ pub struct WorkflowTriggersItemVariant5 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant5Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant5Config {
@@ -5396,6 +5835,7 @@ pub struct WorkflowTriggersItemVariant5Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant5Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant5Meta {
@@ -5442,6 +5882,7 @@ pub struct WorkflowTriggersItemVariant5Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant5MetaCategory`."]
     WorkflowTriggersItemVariant5MetaCategory { Trigger = "trigger", } #[doc =
@@ -5452,6 +5893,7 @@ crate::support::open_enum! {
     WorkflowTriggersItemVariant5Type { Integration = "integration", }
 }
 /// Part of `WorkflowTriggersItemVariant6`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant6 {
@@ -5474,6 +5916,7 @@ pub struct WorkflowTriggersItemVariant6 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant6Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant6Config {
@@ -5499,6 +5942,7 @@ pub struct WorkflowTriggersItemVariant6Config {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant6ConfigBatchBehavior`."]
     WorkflowTriggersItemVariant6ConfigBatchBehavior { Once = "once", Each = "each", }
@@ -5507,6 +5951,7 @@ crate::support::open_enum! {
     "individual", Both = "both", }
 }
 /// Part of `WorkflowTriggersItemVariant6Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant6Meta {
@@ -5559,6 +6004,7 @@ pub struct WorkflowTriggersItemVariant6Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant6MetaAllowedAttributeType`."]
     WorkflowTriggersItemVariant6MetaAllowedAttributeType { AttributeWhitelist =
@@ -5572,6 +6018,7 @@ crate::support::open_enum! {
     DeviceId = "deviceId", DeviceTag = "deviceTag", }
 }
 /// Part of `WorkflowTriggersItemVariant7`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant7 {
@@ -5594,6 +6041,7 @@ pub struct WorkflowTriggersItemVariant7 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant7Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant7Config {
@@ -5605,6 +6053,7 @@ pub struct WorkflowTriggersItemVariant7Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant7Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant7Meta {
@@ -5648,6 +6097,7 @@ pub struct WorkflowTriggersItemVariant7Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant7MetaCategory`."]
     WorkflowTriggersItemVariant7MetaCategory { Trigger = "trigger", } #[doc =
@@ -5658,6 +6108,7 @@ crate::support::open_enum! {
     DeviceTagInactivity = "deviceTagInactivity", }
 }
 /// Part of `WorkflowTriggersItemVariant8`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant8 {
@@ -5680,6 +6131,7 @@ pub struct WorkflowTriggersItemVariant8 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant8Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant8Config {
@@ -5688,6 +6140,7 @@ pub struct WorkflowTriggersItemVariant8Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant8Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant8Meta {
@@ -5731,6 +6184,7 @@ pub struct WorkflowTriggersItemVariant8Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant8MetaCategory`."]
     WorkflowTriggersItemVariant8MetaCategory { Trigger = "trigger", } #[doc =
@@ -5740,6 +6194,7 @@ crate::support::open_enum! {
     Direct = "direct", }
 }
 /// Part of `WorkflowTriggersItemVariant9`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant9 {
@@ -5762,6 +6217,7 @@ pub struct WorkflowTriggersItemVariant9 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant9Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant9Config {
@@ -5773,6 +6229,7 @@ pub struct WorkflowTriggersItemVariant9Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowTriggersItemVariant9Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowTriggersItemVariant9Meta {
@@ -5816,6 +6273,7 @@ pub struct WorkflowTriggersItemVariant9Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowTriggersItemVariant9MetaCategory`."]
     WorkflowTriggersItemVariant9MetaCategory { Trigger = "trigger", } #[doc =
@@ -5831,6 +6289,7 @@ crate::support::open_enum! {
 /// The first alternative that fits is chosen; a shape none of them fits is kept in `Other`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersion {
     /// Schema for a single Cloud/Edge/Embedded/Custom Node Workflow Version
     Variant1(Box<WorkflowVersionVariant1>),
@@ -5840,6 +6299,7 @@ pub enum WorkflowVersion {
     Other(serde_json::Value),
 }
 /// Schema for a single Cloud/Edge/Embedded/Custom Node Workflow Version
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1 {
@@ -5907,12 +6367,14 @@ pub struct WorkflowVersionVariant1 {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1CreatedByType`."]
     WorkflowVersionVariant1CreatedByType { Flow = "flow", User = "user", ApiToken =
     "apiToken", }
 }
 /// Part of `WorkflowVersionVariant1CustomNodeConfig`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1CustomNodeConfig {
@@ -5934,6 +6396,7 @@ pub struct WorkflowVersionVariant1CustomNodeConfig {
 /// The first alternative that fits is chosen; a shape none of them fits is kept in `Other`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionVariant1CustomNodeConfigFieldsItem {
     /// Alternative 1 of the union.
     Variant1(Box<WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant1>),
@@ -5953,6 +6416,7 @@ pub enum WorkflowVersionVariant1CustomNodeConfigFieldsItem {
     Other(serde_json::Value),
 }
 /// Part of `WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant1`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant1 {
@@ -5973,12 +6437,14 @@ pub struct WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant1 {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant1Type`."]
     WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant1Type { Checkbox =
     "checkbox", }
 }
 /// Part of `WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant2`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant2 {
@@ -6001,6 +6467,7 @@ pub struct WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant2OptionsItem`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant2OptionsItem {
@@ -6013,11 +6480,13 @@ pub struct WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant2OptionsItem 
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant2Type`."]
     WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant2Type { Select = "select", }
 }
 /// Part of `WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant3`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant3 {
@@ -6044,12 +6513,14 @@ pub struct WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant3 {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant3Type`."]
     WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant3Type { StringTemplate =
     "stringTemplate", }
 }
 /// Part of `WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant4`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant4 {
@@ -6079,12 +6550,14 @@ pub struct WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant4 {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant4Type`."]
     WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant4Type { NumberTemplate =
     "numberTemplate", }
 }
 /// Part of `WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant5`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant5 {
@@ -6108,12 +6581,14 @@ pub struct WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant5 {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant5Type`."]
     WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant5Type { JsonTemplate =
     "jsonTemplate", }
 }
 /// Part of `WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant6`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant6 {
@@ -6134,12 +6609,14 @@ pub struct WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant6 {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant6Type`."]
     WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant6Type { PayloadPath =
     "payloadPath", }
 }
 /// Part of `WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant7`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant7 {
@@ -6157,6 +6634,7 @@ pub struct WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant7 {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant7Type`."]
     WorkflowVersionVariant1CustomNodeConfigFieldsItemVariant7Type { Section = "section",
@@ -6167,6 +6645,7 @@ crate::support::open_enum! {
     "embedded", CustomNode = "customNode", }
 }
 /// Part of `WorkflowVersionVariant1GlobalsItem`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1GlobalsItem {
@@ -6178,12 +6657,14 @@ pub struct WorkflowVersionVariant1GlobalsItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1LastUpdatedByType`."]
     WorkflowVersionVariant1LastUpdatedByType { Flow = "flow", User = "user", ApiToken =
     "apiToken", }
 }
 /// Part of `WorkflowVersionVariant1NodesItem`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1NodesItem {
@@ -6210,6 +6691,7 @@ pub struct WorkflowVersionVariant1NodesItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1Stats`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1Stats {
@@ -6228,6 +6710,7 @@ pub struct WorkflowVersionVariant1Stats {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1StatsByVersionValue`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1StatsByVersionValue {
@@ -6246,6 +6729,7 @@ pub struct WorkflowVersionVariant1StatsByVersionValue {
 /// The first alternative that fits is chosen; a shape none of them fits is kept in `Other`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionVariant1TriggersItem {
     /// Alternative 1 of the union.
     Variant1(Box<WorkflowVersionVariant1TriggersItemVariant1>),
@@ -6295,6 +6779,7 @@ pub enum WorkflowVersionVariant1TriggersItem {
     Other(serde_json::Value),
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant1`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant1 {
@@ -6317,6 +6802,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant10`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant10 {
@@ -6339,6 +6825,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant10 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant10Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant10Config {
@@ -6359,6 +6846,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant10Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant10Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant10Meta {
@@ -6402,6 +6890,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant10Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant10MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant10MetaCategory { Trigger = "trigger", }
@@ -6411,6 +6900,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant1TriggersItemVariant10Type { Event = "event", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant11`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant11 {
@@ -6433,6 +6923,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant11 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant11Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant11Config {
@@ -6453,6 +6944,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant11Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant11Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant11Meta {
@@ -6496,6 +6988,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant11Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant11MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant11MetaCategory { Trigger = "trigger", }
@@ -6505,6 +6998,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant1TriggersItemVariant11Type { FileTail = "fileTail", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant12`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant12 {
@@ -6527,6 +7021,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant12 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant12Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant12Config {
@@ -6553,6 +7048,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant12Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant12Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant12Meta {
@@ -6596,6 +7092,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant12Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant12MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant12MetaCategory { Trigger = "trigger", }
@@ -6605,6 +7102,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant1TriggersItemVariant12Type { FileWatch = "fileWatch", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant13`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant13 {
@@ -6627,6 +7125,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant13 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant13Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant13Config {
@@ -6637,12 +7136,14 @@ pub struct WorkflowVersionVariant1TriggersItemVariant13Config {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant13ConfigScope`."]
     WorkflowVersionVariant1TriggersItemVariant13ConfigScope { Local = "local", Global =
     "global", Experience = "experience", Cloud = "cloud", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant13Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant13Meta {
@@ -6686,6 +7187,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant13Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant13MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant13MetaCategory { Trigger = "trigger", }
@@ -6695,6 +7197,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant1TriggersItemVariant13Type { FlowError = "flowError", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant14`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant14 {
@@ -6717,6 +7220,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant14 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant14Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant14Config {
@@ -6727,6 +7231,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant14Config {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc =
     " Part of `WorkflowVersionVariant1TriggersItemVariant14ConfigIntegrationId`."]
@@ -6734,6 +7239,7 @@ crate::support::open_enum! {
     Local = "local", External = "external", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant14Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant14Meta {
@@ -6780,6 +7286,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant14Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant14MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant14MetaCategory { Trigger = "trigger", }
@@ -6789,6 +7296,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant1TriggersItemVariant14Type { MqttTopic = "mqttTopic", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant15`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant15 {
@@ -6811,6 +7319,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant15 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant15Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant15Config {
@@ -6821,6 +7330,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant15Config {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc =
     " Part of `WorkflowVersionVariant1TriggersItemVariant15ConfigSyncTypesItem`."]
@@ -6828,6 +7338,7 @@ crate::support::open_enum! {
     "application", Device = "device", Peripheral = "peripheral", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant15Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant15Meta {
@@ -6856,6 +7367,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant15Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant15MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant15MetaCategory { Trigger = "trigger", }
@@ -6865,6 +7377,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant1TriggersItemVariant15Type { OnSync = "onSync", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant16`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant16 {
@@ -6887,6 +7400,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant16 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant16Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant16Config {
@@ -6935,6 +7449,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant16Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant16Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant16Meta {
@@ -6978,6 +7493,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant16Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant16MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant16MetaCategory { Trigger = "trigger", }
@@ -6987,6 +7503,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant1TriggersItemVariant16Type { Opcua = "opcua", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant17`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant17 {
@@ -7009,6 +7526,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant17 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant17Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant17Config {
@@ -7046,6 +7564,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant17Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant17Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant17Meta {
@@ -7089,6 +7608,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant17Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant17MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant17MetaCategory { Trigger = "trigger", }
@@ -7098,6 +7618,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant1TriggersItemVariant17Type { Redis = "redis", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant18`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant18 {
@@ -7120,6 +7641,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant18 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant18Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant18Config {
@@ -7133,6 +7655,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant18Config {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant18ConfigMethod`."]
     WorkflowVersionVariant1TriggersItemVariant18ConfigMethod { Value = "*", Delete =
@@ -7140,6 +7663,7 @@ crate::support::open_enum! {
     "put", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant18Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant18Meta {
@@ -7186,6 +7710,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant18Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant18MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant18MetaCategory { Trigger = "trigger", }
@@ -7195,6 +7720,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant1TriggersItemVariant18Type { Request = "request", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant19`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant19 {
@@ -7217,6 +7743,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant19 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant19Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant19Config {
@@ -7261,6 +7788,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant19Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant19Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant19Meta {
@@ -7307,6 +7835,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant19Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant19MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant19MetaCategory { Trigger = "trigger", }
@@ -7319,6 +7848,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant1TriggersItemVariant19Type { Serial = "serial", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant1Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant1Config {
@@ -7342,6 +7872,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant1Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant1Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant1Meta {
@@ -7385,6 +7916,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant1Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant1MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant1MetaCategory { Trigger = "trigger", }
@@ -7394,6 +7926,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant1TriggersItemVariant1Type { AppFile = "appFile", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant2`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant2 {
@@ -7416,6 +7949,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant20`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant20 {
@@ -7438,6 +7972,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant20 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant20Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant20Config {
@@ -7450,6 +7985,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant20Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant20ConfigSnmpTrapConfig`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant20ConfigSnmpTrapConfig {
@@ -7466,6 +8002,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant20ConfigSnmpTrapConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant20ConfigSnmpTrapConfigUser`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant20ConfigSnmpTrapConfigUser {
@@ -7497,6 +8034,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant20ConfigSnmpTrapConfigUser 
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc =
     " Part of `WorkflowVersionVariant1TriggersItemVariant20ConfigSnmpTrapConfigUserAuthMethod`."]
@@ -7510,6 +8048,7 @@ crate::support::open_enum! {
     None = "none", Auth = "auth", AuthAndEncrypt = "authAndEncrypt", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant20Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant20Meta {
@@ -7553,6 +8092,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant20Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant20MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant20MetaCategory { Trigger = "trigger", }
@@ -7562,6 +8102,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant1TriggersItemVariant20Type { SnmpTrap = "snmpTrap", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant21`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant21 {
@@ -7584,6 +8125,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant21 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant21Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant21Config {
@@ -7601,6 +8143,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant21Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant21Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant21Meta {
@@ -7656,6 +8199,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant21Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant21MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant21MetaCategory { Trigger = "trigger", }
@@ -7668,6 +8212,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant1TriggersItemVariant21Type { Timer = "timer", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant22`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant22 {
@@ -7690,6 +8235,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant22 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant22Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant22Meta {
@@ -7742,6 +8288,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant22Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant22MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant22MetaCategory { Trigger = "trigger", }
@@ -7751,6 +8298,7 @@ crate::support::open_enum! {
 /// The first alternative that fits is chosen; a shape none of them fits is kept in `Other`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionVariant1TriggersItemVariant22MetaDeviceId {
     /// Alternative 1 of the union.
     Variant1(String),
@@ -7761,6 +8309,7 @@ pub enum WorkflowVersionVariant1TriggersItemVariant22MetaDeviceId {
     /// A shape this version of the SDK does not know.
     Other(serde_json::Value),
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc =
     " Part of `WorkflowVersionVariant1TriggersItemVariant22MetaDeviceIdVariant2`."]
@@ -7772,6 +8321,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant1TriggersItemVariant22Type { VirtualButton = "virtualButton", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant2Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant2Meta {
@@ -7818,6 +8368,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant2Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant2MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant2MetaCategory { Trigger = "trigger", }
@@ -7842,6 +8393,7 @@ crate::support::open_enum! {
     "webhook", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant3`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant3 {
@@ -7864,6 +8416,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant3 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant3Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant3Config {
@@ -7900,6 +8453,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant3Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant3ConfigSubscriptionsItem`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant3ConfigSubscriptionsItem {
@@ -7911,6 +8465,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant3ConfigSubscriptionsItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant3Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant3Meta {
@@ -7954,6 +8509,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant3Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant3MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant3MetaCategory { Trigger = "trigger", }
@@ -7963,6 +8519,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant1TriggersItemVariant3Type { Beckhoff = "beckhoff", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant4`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant4 {
@@ -7985,6 +8542,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant4 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant4Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant4Config {
@@ -8005,6 +8563,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant4Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant4Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant4Meta {
@@ -8048,6 +8607,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant4Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant4MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant4MetaCategory { Trigger = "trigger", }
@@ -8057,6 +8617,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant1TriggersItemVariant4Type { DataTable = "dataTable", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant5`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant5 {
@@ -8079,6 +8640,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant5 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant5Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant5Config {
@@ -8099,6 +8661,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant5Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant5Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant5Meta {
@@ -8145,6 +8708,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant5Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant5MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant5MetaCategory { Trigger = "trigger", }
@@ -8156,6 +8720,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant1TriggersItemVariant5Type { Integration = "integration", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant6`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant6 {
@@ -8178,6 +8743,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant6 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant6Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant6Config {
@@ -8203,6 +8769,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant6Config {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant6ConfigBatchBehavior`."]
     WorkflowVersionVariant1TriggersItemVariant6ConfigBatchBehavior { Once = "once", Each
@@ -8212,6 +8779,7 @@ crate::support::open_enum! {
     Individual = "individual", Both = "both", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant6Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant6Meta {
@@ -8265,6 +8833,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant6Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc =
     " Part of `WorkflowVersionVariant1TriggersItemVariant6MetaAllowedAttributeType`."]
@@ -8281,6 +8850,7 @@ crate::support::open_enum! {
     "deviceTag", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant7`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant7 {
@@ -8303,6 +8873,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant7 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant7Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant7Config {
@@ -8314,6 +8885,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant7Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant7Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant7Meta {
@@ -8357,6 +8929,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant7Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant7MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant7MetaCategory { Trigger = "trigger", }
@@ -8368,6 +8941,7 @@ crate::support::open_enum! {
     "deviceIdInactivity", DeviceTagInactivity = "deviceTagInactivity", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant8`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant8 {
@@ -8390,6 +8964,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant8 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant8Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant8Config {
@@ -8398,6 +8973,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant8Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant8Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant8Meta {
@@ -8441,6 +9017,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant8Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant8MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant8MetaCategory { Trigger = "trigger", }
@@ -8450,6 +9027,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant1TriggersItemVariant8Type { Direct = "direct", }
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant9`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant9 {
@@ -8472,6 +9050,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant9 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant9Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant9Config {
@@ -8483,6 +9062,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant9Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant1TriggersItemVariant9Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant1TriggersItemVariant9Meta {
@@ -8526,6 +9106,7 @@ pub struct WorkflowVersionVariant1TriggersItemVariant9Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant1TriggersItemVariant9MetaCategory`."]
     WorkflowVersionVariant1TriggersItemVariant9MetaCategory { Trigger = "trigger", }
@@ -8535,6 +9116,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant1TriggersItemVariant9Type { Endpoint = "endpoint", }
 }
 /// Schema for a single Experience Workflow Version
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2 {
@@ -8587,11 +9169,13 @@ pub struct WorkflowVersionVariant2 {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2FlowClass`."]
     WorkflowVersionVariant2FlowClass { Experience = "experience", }
 }
 /// Part of `WorkflowVersionVariant2GlobalsItem`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2GlobalsItem {
@@ -8604,6 +9188,7 @@ pub struct WorkflowVersionVariant2GlobalsItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2NodesItem`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2NodesItem {
@@ -8630,6 +9215,7 @@ pub struct WorkflowVersionVariant2NodesItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2Stats`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2Stats {
@@ -8648,6 +9234,7 @@ pub struct WorkflowVersionVariant2Stats {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2StatsByVersionValue`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2StatsByVersionValue {
@@ -8666,6 +9253,7 @@ pub struct WorkflowVersionVariant2StatsByVersionValue {
 /// The first alternative that fits is chosen; a shape none of them fits is kept in `Other`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionVariant2TriggersItem {
     /// Alternative 1 of the union.
     Variant1(Box<WorkflowVersionVariant2TriggersItemVariant1>),
@@ -8715,6 +9303,7 @@ pub enum WorkflowVersionVariant2TriggersItem {
     Other(serde_json::Value),
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant1`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant1 {
@@ -8737,6 +9326,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant10`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant10 {
@@ -8759,6 +9349,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant10 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant10Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant10Config {
@@ -8779,6 +9370,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant10Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant10Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant10Meta {
@@ -8822,6 +9414,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant10Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant10MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant10MetaCategory { Trigger = "trigger", }
@@ -8831,6 +9424,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant2TriggersItemVariant10Type { Event = "event", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant11`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant11 {
@@ -8853,6 +9447,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant11 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant11Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant11Config {
@@ -8873,6 +9468,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant11Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant11Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant11Meta {
@@ -8916,6 +9512,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant11Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant11MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant11MetaCategory { Trigger = "trigger", }
@@ -8925,6 +9522,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant2TriggersItemVariant11Type { FileTail = "fileTail", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant12`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant12 {
@@ -8947,6 +9545,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant12 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant12Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant12Config {
@@ -8973,6 +9572,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant12Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant12Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant12Meta {
@@ -9016,6 +9616,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant12Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant12MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant12MetaCategory { Trigger = "trigger", }
@@ -9025,6 +9626,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant2TriggersItemVariant12Type { FileWatch = "fileWatch", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant13`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant13 {
@@ -9047,6 +9649,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant13 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant13Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant13Config {
@@ -9057,12 +9660,14 @@ pub struct WorkflowVersionVariant2TriggersItemVariant13Config {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant13ConfigScope`."]
     WorkflowVersionVariant2TriggersItemVariant13ConfigScope { Local = "local", Global =
     "global", Experience = "experience", Cloud = "cloud", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant13Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant13Meta {
@@ -9106,6 +9711,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant13Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant13MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant13MetaCategory { Trigger = "trigger", }
@@ -9115,6 +9721,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant2TriggersItemVariant13Type { FlowError = "flowError", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant14`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant14 {
@@ -9137,6 +9744,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant14 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant14Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant14Config {
@@ -9147,6 +9755,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant14Config {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc =
     " Part of `WorkflowVersionVariant2TriggersItemVariant14ConfigIntegrationId`."]
@@ -9154,6 +9763,7 @@ crate::support::open_enum! {
     Local = "local", External = "external", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant14Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant14Meta {
@@ -9200,6 +9810,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant14Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant14MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant14MetaCategory { Trigger = "trigger", }
@@ -9209,6 +9820,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant2TriggersItemVariant14Type { MqttTopic = "mqttTopic", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant15`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant15 {
@@ -9231,6 +9843,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant15 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant15Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant15Config {
@@ -9241,6 +9854,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant15Config {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc =
     " Part of `WorkflowVersionVariant2TriggersItemVariant15ConfigSyncTypesItem`."]
@@ -9248,6 +9862,7 @@ crate::support::open_enum! {
     "application", Device = "device", Peripheral = "peripheral", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant15Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant15Meta {
@@ -9276,6 +9891,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant15Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant15MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant15MetaCategory { Trigger = "trigger", }
@@ -9285,6 +9901,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant2TriggersItemVariant15Type { OnSync = "onSync", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant16`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant16 {
@@ -9307,6 +9924,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant16 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant16Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant16Config {
@@ -9355,6 +9973,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant16Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant16Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant16Meta {
@@ -9398,6 +10017,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant16Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant16MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant16MetaCategory { Trigger = "trigger", }
@@ -9407,6 +10027,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant2TriggersItemVariant16Type { Opcua = "opcua", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant17`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant17 {
@@ -9429,6 +10050,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant17 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant17Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant17Config {
@@ -9466,6 +10088,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant17Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant17Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant17Meta {
@@ -9509,6 +10132,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant17Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant17MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant17MetaCategory { Trigger = "trigger", }
@@ -9518,6 +10142,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant2TriggersItemVariant17Type { Redis = "redis", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant18`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant18 {
@@ -9540,6 +10165,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant18 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant18Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant18Config {
@@ -9553,6 +10179,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant18Config {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant18ConfigMethod`."]
     WorkflowVersionVariant2TriggersItemVariant18ConfigMethod { Value = "*", Delete =
@@ -9560,6 +10187,7 @@ crate::support::open_enum! {
     "put", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant18Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant18Meta {
@@ -9606,6 +10234,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant18Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant18MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant18MetaCategory { Trigger = "trigger", }
@@ -9615,6 +10244,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant2TriggersItemVariant18Type { Request = "request", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant19`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant19 {
@@ -9637,6 +10267,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant19 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant19Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant19Config {
@@ -9681,6 +10312,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant19Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant19Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant19Meta {
@@ -9727,6 +10359,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant19Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant19MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant19MetaCategory { Trigger = "trigger", }
@@ -9739,6 +10372,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant2TriggersItemVariant19Type { Serial = "serial", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant1Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant1Config {
@@ -9762,6 +10396,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant1Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant1Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant1Meta {
@@ -9805,6 +10440,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant1Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant1MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant1MetaCategory { Trigger = "trigger", }
@@ -9814,6 +10450,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant2TriggersItemVariant1Type { AppFile = "appFile", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant2`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant2 {
@@ -9836,6 +10473,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant20`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant20 {
@@ -9858,6 +10496,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant20 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant20Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant20Config {
@@ -9870,6 +10509,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant20Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant20ConfigSnmpTrapConfig`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant20ConfigSnmpTrapConfig {
@@ -9886,6 +10526,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant20ConfigSnmpTrapConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant20ConfigSnmpTrapConfigUser`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant20ConfigSnmpTrapConfigUser {
@@ -9917,6 +10558,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant20ConfigSnmpTrapConfigUser 
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc =
     " Part of `WorkflowVersionVariant2TriggersItemVariant20ConfigSnmpTrapConfigUserAuthMethod`."]
@@ -9930,6 +10572,7 @@ crate::support::open_enum! {
     None = "none", Auth = "auth", AuthAndEncrypt = "authAndEncrypt", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant20Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant20Meta {
@@ -9973,6 +10616,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant20Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant20MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant20MetaCategory { Trigger = "trigger", }
@@ -9982,6 +10626,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant2TriggersItemVariant20Type { SnmpTrap = "snmpTrap", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant21`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant21 {
@@ -10004,6 +10649,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant21 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant21Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant21Config {
@@ -10021,6 +10667,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant21Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant21Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant21Meta {
@@ -10076,6 +10723,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant21Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant21MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant21MetaCategory { Trigger = "trigger", }
@@ -10088,6 +10736,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant2TriggersItemVariant21Type { Timer = "timer", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant22`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant22 {
@@ -10110,6 +10759,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant22 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant22Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant22Meta {
@@ -10162,6 +10812,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant22Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant22MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant22MetaCategory { Trigger = "trigger", }
@@ -10171,6 +10822,7 @@ crate::support::open_enum! {
 /// The first alternative that fits is chosen; a shape none of them fits is kept in `Other`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionVariant2TriggersItemVariant22MetaDeviceId {
     /// Alternative 1 of the union.
     Variant1(String),
@@ -10181,6 +10833,7 @@ pub enum WorkflowVersionVariant2TriggersItemVariant22MetaDeviceId {
     /// A shape this version of the SDK does not know.
     Other(serde_json::Value),
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc =
     " Part of `WorkflowVersionVariant2TriggersItemVariant22MetaDeviceIdVariant2`."]
@@ -10192,6 +10845,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant2TriggersItemVariant22Type { VirtualButton = "virtualButton", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant2Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant2Meta {
@@ -10238,6 +10892,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant2Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant2MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant2MetaCategory { Trigger = "trigger", }
@@ -10262,6 +10917,7 @@ crate::support::open_enum! {
     "webhook", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant3`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant3 {
@@ -10284,6 +10940,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant3 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant3Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant3Config {
@@ -10320,6 +10977,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant3Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant3ConfigSubscriptionsItem`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant3ConfigSubscriptionsItem {
@@ -10331,6 +10989,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant3ConfigSubscriptionsItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant3Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant3Meta {
@@ -10374,6 +11033,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant3Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant3MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant3MetaCategory { Trigger = "trigger", }
@@ -10383,6 +11043,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant2TriggersItemVariant3Type { Beckhoff = "beckhoff", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant4`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant4 {
@@ -10405,6 +11066,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant4 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant4Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant4Config {
@@ -10425,6 +11087,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant4Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant4Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant4Meta {
@@ -10468,6 +11131,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant4Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant4MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant4MetaCategory { Trigger = "trigger", }
@@ -10477,6 +11141,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant2TriggersItemVariant4Type { DataTable = "dataTable", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant5`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant5 {
@@ -10499,6 +11164,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant5 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant5Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant5Config {
@@ -10519,6 +11185,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant5Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant5Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant5Meta {
@@ -10565,6 +11232,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant5Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant5MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant5MetaCategory { Trigger = "trigger", }
@@ -10576,6 +11244,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant2TriggersItemVariant5Type { Integration = "integration", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant6`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant6 {
@@ -10598,6 +11267,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant6 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant6Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant6Config {
@@ -10623,6 +11293,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant6Config {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant6ConfigBatchBehavior`."]
     WorkflowVersionVariant2TriggersItemVariant6ConfigBatchBehavior { Once = "once", Each
@@ -10632,6 +11303,7 @@ crate::support::open_enum! {
     Individual = "individual", Both = "both", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant6Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant6Meta {
@@ -10685,6 +11357,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant6Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc =
     " Part of `WorkflowVersionVariant2TriggersItemVariant6MetaAllowedAttributeType`."]
@@ -10701,6 +11374,7 @@ crate::support::open_enum! {
     "deviceTag", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant7`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant7 {
@@ -10723,6 +11397,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant7 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant7Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant7Config {
@@ -10734,6 +11409,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant7Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant7Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant7Meta {
@@ -10777,6 +11453,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant7Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant7MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant7MetaCategory { Trigger = "trigger", }
@@ -10788,6 +11465,7 @@ crate::support::open_enum! {
     "deviceIdInactivity", DeviceTagInactivity = "deviceTagInactivity", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant8`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant8 {
@@ -10810,6 +11488,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant8 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant8Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant8Config {
@@ -10818,6 +11497,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant8Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant8Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant8Meta {
@@ -10861,6 +11541,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant8Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant8MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant8MetaCategory { Trigger = "trigger", }
@@ -10870,6 +11551,7 @@ crate::support::open_enum! {
     WorkflowVersionVariant2TriggersItemVariant8Type { Direct = "direct", }
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant9`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant9 {
@@ -10892,6 +11574,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant9 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant9Config`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant9Config {
@@ -10903,6 +11586,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant9Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Part of `WorkflowVersionVariant2TriggersItemVariant9Meta`.
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersionVariant2TriggersItemVariant9Meta {
@@ -10946,6 +11630,7 @@ pub struct WorkflowVersionVariant2TriggersItemVariant9Meta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionVariant2TriggersItemVariant9MetaCategory`."]
     WorkflowVersionVariant2TriggersItemVariant9MetaCategory { Trigger = "trigger", }
@@ -10957,6 +11642,7 @@ crate::support::open_enum! {
 /// Workflow Versions
 ///
 /// Schema for a collection of Workflow Versions
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkflowVersions {
@@ -10997,6 +11683,7 @@ pub struct WorkflowVersions {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowVersionsSortDirection`."] WorkflowVersionsSortDirection {
     Asc = "asc", Desc = "desc", Asc2 = "ASC", Desc2 = "DESC", Empty = "", }
@@ -11004,6 +11691,7 @@ crate::support::open_enum! {
 /// Workflows
 ///
 /// Schema for a collection of Workflows
+#[cfg(feature = "credential")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Workflows {
@@ -11044,6 +11732,7 @@ pub struct Workflows {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 crate::support::open_enum! {
     #[doc = " Part of `WorkflowsFlowClass`."] WorkflowsFlowClass { Cloud = "cloud", Edge
     = "edge", Embedded = "embedded", Experience = "experience", CustomNode =
