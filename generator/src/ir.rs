@@ -264,6 +264,19 @@ pub struct FieldIr {
     pub doc: Doc,
     /// How serde reads and writes it.
     pub serde: FieldSerde,
+    /// Whether the field must be set: the model's constructor takes it.
+    pub required: bool,
+    /// The chained setter of an optional field (a required one is set by the constructor).
+    pub setter: Option<SetterIr>,
+}
+
+/// The chained setter of an optional field: `fn name(self, value: impl Into<ty>) -> Self`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SetterIr {
+    /// Method name (the field's, unless that would shadow a method every model has).
+    pub name: String,
+    /// The type the setter takes (the field's type inside its `Option`).
+    pub ty: TypeRef,
 }
 
 /// How serde reads and writes a field: the contents of its `#[serde(...)]`.

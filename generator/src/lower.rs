@@ -143,6 +143,8 @@ mod tests {
                 ty,
                 doc: Doc::default(),
                 serde: FieldSerde::default(),
+                required: true,
+                setter: None,
             }],
             rename_camel: true,
         }

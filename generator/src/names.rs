@@ -80,6 +80,7 @@ pub const RESERVED_TYPES: &[&str] = &[
     "RetryPolicy",
     "Secret",
     "Server",
+    "UnknownValue",
     // Imported by the generated tests next to `models::*`.
     "Duration",
     "Future",
@@ -147,6 +148,28 @@ pub const RESERVED_HANDLE_METHODS: &[&str] = &[
     "fmt",
     "from",
     "into",
+    "to_owned",
+    "try_from",
+    "try_into",
+    "type_id",
+];
+
+/// Method names every generated model has (its constructor, and the methods of the traits it
+/// derives or every type has), which an optional field's setter may not take.
+pub const RESERVED_MODEL_METHODS: &[&str] = &[
+    "borrow",
+    "borrow_mut",
+    "clone",
+    "clone_from",
+    "default",
+    "deserialize",
+    "eq",
+    "fmt",
+    "from",
+    "into",
+    "ne",
+    "new",
+    "serialize",
     "to_owned",
     "try_from",
     "try_into",

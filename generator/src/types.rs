@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::ir::{Doc, FieldIr, FieldSerde, Lit, Model, TypeRef, UnionVariant, VariantIr};
+use crate::ir::{Doc, FieldIr, FieldSerde, Lit, Model, SetterIr, TypeRef, UnionVariant, VariantIr};
 use crate::names::{self, Scope};
 use crate::schema::{
     is_object_with_props, required_names, string_enum, types_of, union_alternatives,
@@ -42,6 +42,17 @@ fn schema_type_name(name: &str, schema: &Value) -> String {
     match schema.get("x-rust-name").and_then(Value::as_str) {
         Some(n) => names::camel(n),
         None => names::camel(name),
+    }
+}
+
+/// Claims a model's name in `scope`. A vendor schema named like one of the crate's own types
+/// (`Error`, `Client`, ...) is called `<name>Body` (`ErrorBody`), a name that says what it is,
+/// rather than a numbered `Error2`.
+fn claim_model_name(scope: &mut Scope, base: String) -> String {
+    if names::RESERVED_TYPES.contains(&base.as_str()) {
+        scope.claim(format!("{base}Body"))
+    } else {
+        scope.claim(base)
     }
 }
 
@@ -212,7 +223,7 @@ impl<'a> Lowerer<'a> {
             late_models: Vec::new(),
         };
         for (name, schema) in &spec.schemas {
-            let rust = l.scope.claim(schema_type_name(name, schema));
+            let rust = claim_model_name(&mut l.scope, schema_type_name(name, schema));
             l.named.insert(name.clone(), rust);
         }
         l
@@ -359,6 +370,9 @@ impl<'a> Lowerer<'a> {
         let required: Vec<&str> = required_names(s).collect();
         let mut scope = Scope::default();
         scope.claim("extra".into());
+        // Setters share the struct's method namespace with its constructor and the methods of
+        // the traits it derives, which a setter of the same name would shadow.
+        let mut methods = names::scope_reserving(names::RESERVED_MODEL_METHODS);
         let mut fields = Vec::new();
         let mut wires: Vec<&String> = Vec::new();
         let empty = serde_json::Map::new();
@@ -386,6 +400,19 @@ impl<'a> Lowerer<'a> {
                     inner = TypeRef::Boxed(Box::new(inner));
                 }
             }
+            let setter = (!is_required).then(|| {
+                let ty = if nullable {
+                    TypeRef::Nullable(Box::new(inner.clone()))
+                } else {
+                    inner.clone()
+                };
+                let name = if methods.claim(fname.clone()) == fname {
+                    fname.clone()
+                } else {
+                    methods.claim(format!("set_{}", fname.trim_start_matches("r#")))
+                };
+                SetterIr { name, ty }
+            });
             let ty = match (is_required, nullable) {
                 (true, false) => inner,
                 (true, true) | (false, false) => TypeRef::option(inner),
@@ -409,6 +436,8 @@ impl<'a> Lowerer<'a> {
                 ty,
                 doc: Doc(d),
                 serde,
+                required: is_required,
+                setter,
             });
         }
         // `rename_all` is used only when every field name is ASCII (serde's rule slices the
@@ -493,7 +522,7 @@ impl<'a> Lowerer<'a> {
                 .and_then(Value::as_str)
                 .map(names::camel)
                 .unwrap_or_else(|| hint.to_string());
-            let name = self.scope.claim(base);
+            let name = claim_model_name(&mut self.scope, base);
             let fallback = format!("Part of `{hint}`.");
             self.define(&name, s, &fallback, request, None);
             return TypeRef::Model(name);

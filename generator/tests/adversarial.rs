@@ -84,15 +84,15 @@ fn the_adversarial_spec_builds_passes_its_tests_and_clippy() {
         "stream2,",
         "send2,",
         "globals2,",
-        "body: Mock2",
+        "body: MockBody",
     ] {
         assert!(builder.contains(needle), "builder.rs lacks `{needle}`");
     }
     for needle in [
-        "pub struct Option2",
-        "pub struct Mock2",
-        "pub struct Value2",
-        "pub result: Option<Call2>",
+        "pub struct OptionBody",
+        "pub struct MockBody",
+        "pub struct ValueBody",
+        "pub result: Option<CallBody>",
     ] {
         assert!(models.contains(needle), "models.rs lacks `{needle}`");
     }

@@ -113,7 +113,7 @@ round_trips! {
     from "schemas.credentialPost.examples[0]" hiding "123abc";
     schema_credentials_example_1 : Credentials =
     "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ece2b7ae143cd83dc4a9c\",\n      \"azureConfig\": {\n        \"account\": \"my account\"\n      },\n      \"createdById\": \"575ece2b7ae143cd83dc4a9d\",\n      \"createdByType\": \"user\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"enabled\": true,\n      \"id\": \"575ece2b7ae143cd83dc4a9b\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"lastUpdatedById\": \"575ece2b7ae143cd83dc4a9d\",\n      \"lastUpdatedByType\": \"user\",\n      \"name\": \"Dave\",\n      \"type\": \"azure\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 5\n}"
-    from "schemas.credentials.examples[0]"; schema_error_example_1 : Error2 =
+    from "schemas.credentials.examples[0]"; schema_error_example_1 : ErrorBody =
     "{\n  \"message\": \"Application was not found\",\n  \"type\": \"NotFound\"\n}" from
     "schemas.error.examples[0]"; schema_success_example_1 : Success =
     "{\n  \"success\": true\n}" from "schemas.success.examples[0]";
@@ -161,7 +161,7 @@ keeps_unknown_fields! {
     "{\"azureConfig\":{\"account\":\"my account\",\"accountKey\":\"123abc\"},\"enabled\":true,\"name\":\"locker\",\"type\":\"azure\"}";
     unknown_field_is_kept_by_credentials : Credentials =
     "{\"count\":1,\"items\":[{\"applicationId\":\"575ece2b7ae143cd83dc4a9c\",\"azureConfig\":{\"account\":\"my account\"},\"createdById\":\"575ece2b7ae143cd83dc4a9d\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ece2b7ae143cd83dc4a9d\",\"lastUpdatedByType\":\"user\",\"name\":\"Dave\",\"type\":\"azure\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":5}";
-    unknown_field_is_kept_by_error : Error2 =
+    unknown_field_is_kept_by_error : ErrorBody =
     "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}";
     unknown_field_is_kept_by_success : Success = "{\"success\":true}";
 }

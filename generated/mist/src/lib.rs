@@ -17,4 +17,4 @@ pub mod resources;
 mod support;
 pub use client::{ApiResponse, Client, ClientBuilder, RetryPolicy, Server};
 pub use error::{ApiError, Error, ErrorKind, Result, BODY_EXCERPT_LIMIT};
-pub use support::{EpochSeconds, Nullable, Secret};
+pub use support::{EpochSeconds, Nullable, Secret, UnknownValue};

@@ -18,7 +18,7 @@ pub mod things;
 
 pub use client::{ApiResponse, Client, ClientBuilder, RetryPolicy, Server};
 pub use error::{ApiError, Error, ErrorKind, Result, BODY_EXCERPT_LIMIT};
-pub use support::{EpochSeconds, Nullable, Secret};
+pub use support::{EpochSeconds, Nullable, Secret, UnknownValue};
 
 #[cfg(test)]
 mod tests;

@@ -61,6 +61,12 @@ impl<T> Nullable<T> {
     }
 }
 
+impl<T> From<T> for Nullable<T> {
+    fn from(value: T) -> Self {
+        Nullable::Value(value)
+    }
+}
+
 impl<T: Serialize> Serialize for Nullable<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -121,61 +127,33 @@ impl From<i64> for EpochSeconds {
     }
 }
 
-/// Declares open enums of string values, each `Name { Variant = "wire", ... }`: one variant per
-/// documented value plus `Unknown(String)`, with `as_str`, `From<&str>`, `Display` and serde as
-/// a plain string.
-#[allow(unused_macros)] // not every API has enums
-macro_rules! open_enum {
-    ($($(#[$meta:meta])* $name:ident { $($variant:ident = $wire:literal,)* })*) => {$(
-        $(#[$meta])*
-        ///
-        /// Values unknown to this version of the SDK are kept in `Unknown`, so a value the server
-        /// adds later never fails a call.
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name {
-            $(#[doc = concat!("The value `", $wire, "`.")] $variant,)*
-            /// A value this version of the SDK does not know.
-            Unknown(String),
-        }
+/// A string value of an enum that this version of the SDK does not know, as the server sent it.
+///
+/// Only the SDK makes one (reading a value, or `From<&str>` of the enum), so code that
+/// matches on an enum cannot depend on a value being unknown: when a later version documents
+/// the value, it reads as its own variant and `From<&str>` gives that variant too. Read such
+/// a value with the enum's `as_str`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UnknownValue(String);
 
-        impl $name {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $(Self::$variant => $wire,)*
-                    Self::Unknown(value) => value,
-                }
-            }
-        }
+impl UnknownValue {
+    /// Keeps a value the enum does not know.
+    #[allow(dead_code)] // an API without enums does not use it
+    pub(crate) fn new(value: &str) -> Self {
+        UnknownValue(value.to_owned())
+    }
 
-        impl From<&str> for $name {
-            fn from(value: &str) -> Self {
-                match value {
-                    $($wire => Self::$variant,)*
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-                Ok(Self::from(value.as_str()))
-            }
-        }
-    )*};
+    /// The value as the server sent it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
-#[allow(unused_imports)]
-pub(crate) use open_enum;
+
+/// Reads a string value of an enum.
+#[allow(dead_code)] // an API without enums does not use it
+pub(crate) fn enum_value<'de, D: Deserializer<'de>, T: for<'a> From<&'a str>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    let value = String::deserialize(deserializer)?;
+    Ok(T::from(value.as_str()))
+}

@@ -6,12 +6,168 @@
 use crate::client::{first_page, paginate, segment, send, setter, Call};
 #[allow(unused_imports)]
 use crate::models::*;
-crate::support::open_enum! {
-    #[doc = " Part of `GetSortField`."] GetSortField { Name = "name", Status = "status",
-    Id = "id", CreationDate = "creationDate", LastUpdated = "lastUpdated", ExpirationDate
-    = "expirationDate", } #[doc = " Part of `GetSortDirection`."] GetSortDirection { Asc
-    = "asc", Desc = "desc", } #[doc = " Part of `GetFilterField`."] GetFilterField { Name
-    = "name", Status = "status", }
+/// Part of `GetSortField`.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum GetSortField {
+    /// The value `name`.
+    Name,
+    /// The value `status`.
+    Status,
+    /// The value `id`.
+    Id,
+    /// The value `creationDate`.
+    CreationDate,
+    /// The value `lastUpdated`.
+    LastUpdated,
+    /// The value `expirationDate`.
+    ExpirationDate,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+impl GetSortField {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::Status => "status",
+            Self::Id => "id",
+            Self::CreationDate => "creationDate",
+            Self::LastUpdated => "lastUpdated",
+            Self::ExpirationDate => "expirationDate",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl From<&str> for GetSortField {
+    fn from(value: &str) -> Self {
+        match value {
+            "name" => Self::Name,
+            "status" => Self::Status,
+            "id" => Self::Id,
+            "creationDate" => Self::CreationDate,
+            "lastUpdated" => Self::LastUpdated,
+            "expirationDate" => Self::ExpirationDate,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+impl std::fmt::Display for GetSortField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for GetSortField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetSortField {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+/// Part of `GetSortDirection`.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum GetSortDirection {
+    /// The value `asc`.
+    Asc,
+    /// The value `desc`.
+    Desc,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+impl GetSortDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl From<&str> for GetSortDirection {
+    fn from(value: &str) -> Self {
+        match value {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+impl std::fmt::Display for GetSortDirection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for GetSortDirection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetSortDirection {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+/// Part of `GetFilterField`.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum GetFilterField {
+    /// The value `name`.
+    Name,
+    /// The value `status`.
+    Status,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+impl GetFilterField {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::Status => "status",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl From<&str> for GetFilterField {
+    fn from(value: &str) -> Self {
+        match value {
+            "name" => Self::Name,
+            "status" => Self::Status,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+impl std::fmt::Display for GetFilterField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for GetFilterField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetFilterField {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
 }
 /// Application API Tokens: Details on the various actions that can be performed on the Application Api Tokens resource, including the expected parameters and the potential responses.
 ///
