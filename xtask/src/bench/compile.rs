@@ -171,8 +171,9 @@ pub fn run(root: &Path, opts: &Options<'_>) -> Result<()> {
             .iter()
             .map(|m| {
                 format!(
-                    "{:.1}/{:.0}",
+                    "{:.1}/{:.1}/{:.0}",
                     m.wall.as_secs_f64(),
+                    m.cpu.as_secs_f64(),
                     m.peak_kib as f64 / 1024.0
                 )
             })
@@ -324,7 +325,7 @@ fn workspace(root: &Path, dir: &Path, actions: usize, generator: Option<&Path>) 
 
 /// Writes `path` (a file or folder) of commit `rev` under `dir`.
 fn extract(root: &Path, rev: &str, path: &str, dir: &Path) -> Result<()> {
-    let archive = Command::new("git")
+    let mut archive = Command::new("git")
         .args(["archive", "--format=tar", rev, path])
         .current_dir(root)
         .stdout(std::process::Stdio::piped())
@@ -333,10 +334,10 @@ fn extract(root: &Path, rev: &str, path: &str, dir: &Path) -> Result<()> {
     let status = Command::new("tar")
         .args(["-x", "-f", "-"])
         .current_dir(dir)
-        .stdin(archive.stdout.context("git archive has no output")?)
+        .stdin(archive.stdout.take().context("git archive has no output")?)
         .status()
         .context("cannot run tar")?;
-    if !status.success() {
+    if !archive.wait()?.success() || !status.success() {
         bail!("cannot unpack {path} of commit {rev}");
     }
     Ok(())
