@@ -158,7 +158,37 @@ pub struct CrateIr {
     pub resources: Vec<ResourceIr>,
     /// API-wide client facts.
     pub client: ClientIr,
+    /// Cargo features: one per resource, and the models only some resources need.
+    pub features: FeaturesIr,
 }
+
+/// The crate's cargo features ([`crate::features`]).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FeaturesIr {
+    /// The feature that turns every resource on (`default` lists it).
+    pub all: String,
+    /// The resources' features, in spec order.
+    pub list: Vec<String>,
+    /// Each resource's feature, by module name.
+    pub resources: std::collections::BTreeMap<String, ResourceFeature>,
+    /// The `cfg` of each model that only some resources need, by name; a model every build
+    /// has is not listed.
+    pub models: std::collections::BTreeMap<String, Cfg>,
+}
+
+/// The cargo feature of a resource.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResourceFeature {
+    /// Feature name.
+    pub name: String,
+    /// The `cfg` of the resource's module and accessor.
+    pub cfg: Cfg,
+}
+
+/// A `#[cfg]` attribute: the item is compiled when any of these features is on (always when
+/// there are none).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cfg(pub Vec<String>);
 
 /// One generated type.
 #[derive(Debug, Clone, Serialize)]

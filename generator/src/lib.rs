@@ -31,6 +31,7 @@
 //! - [`types`]: schemas into types and models;
 //! - [`client_ir`]: resources and actions into handles and request builders;
 //! - [`testdata`]: what the generated tests send, expect and round-trip;
+//! - [`features`]: the cargo feature of each resource, and the models each needs;
 //! - [`names`]: Rust names for spec names, and the names the runtime reserves.
 //!
 //! Writing the output:
@@ -48,6 +49,7 @@
 pub mod client_ir;
 pub mod commands;
 pub mod diag;
+pub mod features;
 pub mod files;
 pub mod fixtures;
 pub mod format;

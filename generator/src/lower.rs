@@ -30,6 +30,7 @@ pub fn lower(spec: &Spec) -> CrateIr {
         _ => api.title.clone(),
     };
     let recursion_limit = recursion_limit(&models);
+    let features = crate::features::plan(&resources, &models, &globals);
     CrateIr {
         api: api.name.clone(),
         package: api.krate.name.clone(),
@@ -50,6 +51,7 @@ pub fn lower(spec: &Spec) -> CrateIr {
             globals,
             ..crate::client_ir::lower_client(spec)
         },
+        features,
     }
 }
 

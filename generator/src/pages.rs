@@ -80,11 +80,22 @@ struct IndexContext {
     rate_limit: String,
     resources: Vec<Link>,
     schemas: Vec<Link>,
+    /// The feature that turns every resource on, and each resource's own.
+    all_feature: String,
+    features: Vec<FeatureRow>,
+}
+
+#[derive(Serialize)]
+struct FeatureRow {
+    name: String,
+    resource: Link,
 }
 
 #[derive(Serialize)]
 struct ResourceContext {
     title: String,
+    /// The resource's cargo feature.
+    feature: String,
     description: String,
     index: String,
     auth: String,
@@ -595,6 +606,7 @@ fn resource_context(
 ) -> ResourceContext {
     ResourceContext {
         title: inline(&resource.title),
+        feature: feature_of(ir, resource),
         description: paragraphs(&resource.description),
         index: "index.md".into(),
         auth: inline(&format!(
@@ -681,7 +693,29 @@ fn index_context(spec: &Spec, ir: &CrateIr) -> IndexContext {
                 ),
             })
             .collect(),
+        all_feature: ir.features.all.clone(),
+        features: spec
+            .resources
+            .iter()
+            .map(|r| FeatureRow {
+                name: feature_of(ir, r),
+                resource: Link {
+                    title: cell(&r.title),
+                    href: format!("{}.md", r.name),
+                    description: String::new(),
+                },
+            })
+            .collect(),
     }
+}
+
+/// The cargo feature of a resource (checked to be letters, digits and `-`).
+fn feature_of(ir: &CrateIr, resource: &Resource) -> String {
+    ir.features
+        .resources
+        .get(&crate::names::snake(&resource.name))
+        .map(|f| f.name.clone())
+        .unwrap_or_default()
 }
 
 /// The constraints of a schema as text: format, pattern, bounds, accepted values.

@@ -6,7 +6,7 @@
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 
-use crate::ir::{Doc, DocLit, FieldSerde, InnerDoc, Lit, OutsideType, TypeRef, ValueExpr};
+use crate::ir::{Cfg, Doc, DocLit, FieldSerde, InnerDoc, Lit, OutsideType, TypeRef, ValueExpr};
 use crate::path::{PathPart, PathTemplate};
 use crate::spec::ParamIn;
 
@@ -226,6 +226,26 @@ pub fn serde_attrs(s: &FieldSerde) -> String {
         parts.push("deserialize_with = \"crate::support::present\"".to_string());
     }
     parts.join(", ")
+}
+
+/// The `#[cfg(...)]` attribute line of a [`Cfg`] (empty when the item is always compiled).
+pub fn cfg_attr(cfg: &Cfg) -> String {
+    let features: Vec<String> = cfg
+        .0
+        .iter()
+        .map(|f| format!("feature = {}", lit(f)))
+        .collect();
+    match features.as_slice() {
+        [] => String::new(),
+        [one] => format!("#[cfg({one})]"),
+        many => format!("#[cfg(any({}))]", many.join(", ")),
+    }
+}
+
+impl Serialize for Cfg {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&cfg_attr(self))
+    }
 }
 
 impl Serialize for TypeRef {

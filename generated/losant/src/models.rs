@@ -6,6 +6,14 @@
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 pub struct ApiToken {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -64,6 +72,14 @@ pub struct ApiToken {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl ApiToken {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -181,6 +197,14 @@ impl ApiToken {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 pub enum ApiTokenCreatorType {
     /// The value `apiToken`.
     ApiToken,
@@ -191,6 +215,14 @@ pub enum ApiTokenCreatorType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl ApiTokenCreatorType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -202,6 +234,14 @@ impl ApiTokenCreatorType {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl From<&str> for ApiTokenCreatorType {
     fn from(value: &str) -> Self {
         match value {
@@ -212,16 +252,40 @@ impl From<&str> for ApiTokenCreatorType {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl std::fmt::Display for ApiTokenCreatorType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl serde::Serialize for ApiTokenCreatorType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl<'de> serde::Deserialize<'de> for ApiTokenCreatorType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -234,6 +298,14 @@ impl<'de> serde::Deserialize<'de> for ApiTokenCreatorType {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 pub enum ApiTokenDefaultRole {
     /// The value `admin`.
     Admin,
@@ -248,6 +320,14 @@ pub enum ApiTokenDefaultRole {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl ApiTokenDefaultRole {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -261,6 +341,14 @@ impl ApiTokenDefaultRole {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl From<&str> for ApiTokenDefaultRole {
     fn from(value: &str) -> Self {
         match value {
@@ -273,16 +361,40 @@ impl From<&str> for ApiTokenDefaultRole {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl std::fmt::Display for ApiTokenDefaultRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl serde::Serialize for ApiTokenDefaultRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl<'de> serde::Deserialize<'de> for ApiTokenDefaultRole {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -292,6 +404,14 @@ impl<'de> serde::Deserialize<'de> for ApiTokenDefaultRole {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 pub struct ApiTokenOrgRolesItem {
     /// The `orgId` field.
     pub org_id: ApiTokenOrgRolesItemOrgId,
@@ -307,6 +427,14 @@ pub struct ApiTokenOrgRolesItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl ApiTokenOrgRolesItem {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -342,6 +470,14 @@ impl ApiTokenOrgRolesItem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 pub struct ApiTokenOrgRolesItemApplicationRolesItem {
     /// The `resourceId` field.
     pub resource_id: String,
@@ -351,6 +487,14 @@ pub struct ApiTokenOrgRolesItemApplicationRolesItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl ApiTokenOrgRolesItemApplicationRolesItem {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -371,6 +515,14 @@ impl ApiTokenOrgRolesItemApplicationRolesItem {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 pub enum ApiTokenOrgRolesItemApplicationRolesItemRole {
     /// The value `collaborate`.
     Collaborate,
@@ -381,6 +533,14 @@ pub enum ApiTokenOrgRolesItemApplicationRolesItemRole {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl ApiTokenOrgRolesItemApplicationRolesItemRole {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -392,6 +552,14 @@ impl ApiTokenOrgRolesItemApplicationRolesItemRole {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl From<&str> for ApiTokenOrgRolesItemApplicationRolesItemRole {
     fn from(value: &str) -> Self {
         match value {
@@ -402,16 +570,40 @@ impl From<&str> for ApiTokenOrgRolesItemApplicationRolesItemRole {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl std::fmt::Display for ApiTokenOrgRolesItemApplicationRolesItemRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl serde::Serialize for ApiTokenOrgRolesItemApplicationRolesItemRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl<'de> serde::Deserialize<'de> for ApiTokenOrgRolesItemApplicationRolesItemRole {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -421,6 +613,14 @@ impl<'de> serde::Deserialize<'de> for ApiTokenOrgRolesItemApplicationRolesItemRo
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 pub struct ApiTokenOrgRolesItemDashboardRolesItem {
     /// The `resourceId` field.
     pub resource_id: String,
@@ -430,6 +630,14 @@ pub struct ApiTokenOrgRolesItemDashboardRolesItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl ApiTokenOrgRolesItemDashboardRolesItem {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -450,6 +658,14 @@ impl ApiTokenOrgRolesItemDashboardRolesItem {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 pub enum ApiTokenOrgRolesItemDashboardRolesItemRole {
     /// The value `collaborate`.
     Collaborate,
@@ -460,6 +676,14 @@ pub enum ApiTokenOrgRolesItemDashboardRolesItemRole {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl ApiTokenOrgRolesItemDashboardRolesItemRole {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -471,6 +695,14 @@ impl ApiTokenOrgRolesItemDashboardRolesItemRole {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl From<&str> for ApiTokenOrgRolesItemDashboardRolesItemRole {
     fn from(value: &str) -> Self {
         match value {
@@ -481,16 +713,40 @@ impl From<&str> for ApiTokenOrgRolesItemDashboardRolesItemRole {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl std::fmt::Display for ApiTokenOrgRolesItemDashboardRolesItemRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl serde::Serialize for ApiTokenOrgRolesItemDashboardRolesItemRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl<'de> serde::Deserialize<'de> for ApiTokenOrgRolesItemDashboardRolesItemRole {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -503,12 +759,28 @@ impl<'de> serde::Deserialize<'de> for ApiTokenOrgRolesItemDashboardRolesItemRole
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 pub enum ApiTokenOrgRolesItemOrgId {
     /// The value `sandbox`.
     Sandbox,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl ApiTokenOrgRolesItemOrgId {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -518,6 +790,14 @@ impl ApiTokenOrgRolesItemOrgId {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl From<&str> for ApiTokenOrgRolesItemOrgId {
     fn from(value: &str) -> Self {
         match value {
@@ -526,16 +806,40 @@ impl From<&str> for ApiTokenOrgRolesItemOrgId {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl std::fmt::Display for ApiTokenOrgRolesItemOrgId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl serde::Serialize for ApiTokenOrgRolesItemOrgId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl<'de> serde::Deserialize<'de> for ApiTokenOrgRolesItemOrgId {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -548,6 +852,14 @@ impl<'de> serde::Deserialize<'de> for ApiTokenOrgRolesItemOrgId {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 pub enum ApiTokenOrgRolesItemRole {
     /// The value `admin`.
     Admin,
@@ -562,6 +874,14 @@ pub enum ApiTokenOrgRolesItemRole {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl ApiTokenOrgRolesItemRole {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -575,6 +895,14 @@ impl ApiTokenOrgRolesItemRole {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl From<&str> for ApiTokenOrgRolesItemRole {
     fn from(value: &str) -> Self {
         match value {
@@ -587,16 +915,40 @@ impl From<&str> for ApiTokenOrgRolesItemRole {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl std::fmt::Display for ApiTokenOrgRolesItemRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl serde::Serialize for ApiTokenOrgRolesItemRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl<'de> serde::Deserialize<'de> for ApiTokenOrgRolesItemRole {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -609,6 +961,14 @@ impl<'de> serde::Deserialize<'de> for ApiTokenOrgRolesItemRole {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 pub enum ApiTokenOwnerType {
     /// The value `application`.
     Application,
@@ -617,6 +977,14 @@ pub enum ApiTokenOwnerType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl ApiTokenOwnerType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -627,6 +995,14 @@ impl ApiTokenOwnerType {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl From<&str> for ApiTokenOwnerType {
     fn from(value: &str) -> Self {
         match value {
@@ -636,16 +1012,40 @@ impl From<&str> for ApiTokenOwnerType {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl std::fmt::Display for ApiTokenOwnerType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl serde::Serialize for ApiTokenOwnerType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl<'de> serde::Deserialize<'de> for ApiTokenOwnerType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -655,6 +1055,11 @@ impl<'de> serde::Deserialize<'de> for ApiTokenOwnerType {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 pub struct ApiTokenPatch {
     /// The `name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -675,6 +1080,11 @@ pub struct ApiTokenPatch {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl ApiTokenPatch {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -720,6 +1130,11 @@ impl ApiTokenPatch {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 pub enum ApiTokenPatchDefaultRole {
     /// The value `admin`.
     Admin,
@@ -734,6 +1149,11 @@ pub enum ApiTokenPatchDefaultRole {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl ApiTokenPatchDefaultRole {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -747,6 +1167,11 @@ impl ApiTokenPatchDefaultRole {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl From<&str> for ApiTokenPatchDefaultRole {
     fn from(value: &str) -> Self {
         match value {
@@ -759,16 +1184,31 @@ impl From<&str> for ApiTokenPatchDefaultRole {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl std::fmt::Display for ApiTokenPatchDefaultRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl serde::Serialize for ApiTokenPatchDefaultRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl<'de> serde::Deserialize<'de> for ApiTokenPatchDefaultRole {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -778,6 +1218,11 @@ impl<'de> serde::Deserialize<'de> for ApiTokenPatchDefaultRole {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 pub struct ApiTokenPatchOrgRolesItem {
     /// The `orgId` field.
     pub org_id: ApiTokenPatchOrgRolesItemOrgId,
@@ -793,6 +1238,11 @@ pub struct ApiTokenPatchOrgRolesItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl ApiTokenPatchOrgRolesItem {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -828,6 +1278,11 @@ impl ApiTokenPatchOrgRolesItem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 pub struct ApiTokenPatchOrgRolesItemApplicationRolesItem {
     /// The `resourceId` field.
     pub resource_id: String,
@@ -837,6 +1292,11 @@ pub struct ApiTokenPatchOrgRolesItemApplicationRolesItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl ApiTokenPatchOrgRolesItemApplicationRolesItem {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -857,6 +1317,11 @@ impl ApiTokenPatchOrgRolesItemApplicationRolesItem {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 pub enum ApiTokenPatchOrgRolesItemApplicationRolesItemRole {
     /// The value `collaborate`.
     Collaborate,
@@ -867,6 +1332,11 @@ pub enum ApiTokenPatchOrgRolesItemApplicationRolesItemRole {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl ApiTokenPatchOrgRolesItemApplicationRolesItemRole {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -878,6 +1348,11 @@ impl ApiTokenPatchOrgRolesItemApplicationRolesItemRole {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl From<&str> for ApiTokenPatchOrgRolesItemApplicationRolesItemRole {
     fn from(value: &str) -> Self {
         match value {
@@ -888,16 +1363,31 @@ impl From<&str> for ApiTokenPatchOrgRolesItemApplicationRolesItemRole {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl std::fmt::Display for ApiTokenPatchOrgRolesItemApplicationRolesItemRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl serde::Serialize for ApiTokenPatchOrgRolesItemApplicationRolesItemRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl<'de> serde::Deserialize<'de> for ApiTokenPatchOrgRolesItemApplicationRolesItemRole {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -907,6 +1397,11 @@ impl<'de> serde::Deserialize<'de> for ApiTokenPatchOrgRolesItemApplicationRolesI
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 pub struct ApiTokenPatchOrgRolesItemDashboardRolesItem {
     /// The `resourceId` field.
     pub resource_id: String,
@@ -916,6 +1411,11 @@ pub struct ApiTokenPatchOrgRolesItemDashboardRolesItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl ApiTokenPatchOrgRolesItemDashboardRolesItem {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -936,6 +1436,11 @@ impl ApiTokenPatchOrgRolesItemDashboardRolesItem {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 pub enum ApiTokenPatchOrgRolesItemDashboardRolesItemRole {
     /// The value `collaborate`.
     Collaborate,
@@ -946,6 +1451,11 @@ pub enum ApiTokenPatchOrgRolesItemDashboardRolesItemRole {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl ApiTokenPatchOrgRolesItemDashboardRolesItemRole {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -957,6 +1467,11 @@ impl ApiTokenPatchOrgRolesItemDashboardRolesItemRole {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl From<&str> for ApiTokenPatchOrgRolesItemDashboardRolesItemRole {
     fn from(value: &str) -> Self {
         match value {
@@ -967,16 +1482,31 @@ impl From<&str> for ApiTokenPatchOrgRolesItemDashboardRolesItemRole {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl std::fmt::Display for ApiTokenPatchOrgRolesItemDashboardRolesItemRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl serde::Serialize for ApiTokenPatchOrgRolesItemDashboardRolesItemRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl<'de> serde::Deserialize<'de> for ApiTokenPatchOrgRolesItemDashboardRolesItemRole {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -989,12 +1519,22 @@ impl<'de> serde::Deserialize<'de> for ApiTokenPatchOrgRolesItemDashboardRolesIte
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 pub enum ApiTokenPatchOrgRolesItemOrgId {
     /// The value `sandbox`.
     Sandbox,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl ApiTokenPatchOrgRolesItemOrgId {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1004,6 +1544,11 @@ impl ApiTokenPatchOrgRolesItemOrgId {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl From<&str> for ApiTokenPatchOrgRolesItemOrgId {
     fn from(value: &str) -> Self {
         match value {
@@ -1012,16 +1557,31 @@ impl From<&str> for ApiTokenPatchOrgRolesItemOrgId {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl std::fmt::Display for ApiTokenPatchOrgRolesItemOrgId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl serde::Serialize for ApiTokenPatchOrgRolesItemOrgId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl<'de> serde::Deserialize<'de> for ApiTokenPatchOrgRolesItemOrgId {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -1034,6 +1594,11 @@ impl<'de> serde::Deserialize<'de> for ApiTokenPatchOrgRolesItemOrgId {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 pub enum ApiTokenPatchOrgRolesItemRole {
     /// The value `admin`.
     Admin,
@@ -1048,6 +1613,11 @@ pub enum ApiTokenPatchOrgRolesItemRole {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl ApiTokenPatchOrgRolesItemRole {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1061,6 +1631,11 @@ impl ApiTokenPatchOrgRolesItemRole {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl From<&str> for ApiTokenPatchOrgRolesItemRole {
     fn from(value: &str) -> Self {
         match value {
@@ -1073,16 +1648,31 @@ impl From<&str> for ApiTokenPatchOrgRolesItemRole {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl std::fmt::Display for ApiTokenPatchOrgRolesItemRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl serde::Serialize for ApiTokenPatchOrgRolesItemRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl<'de> serde::Deserialize<'de> for ApiTokenPatchOrgRolesItemRole {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -1095,6 +1685,11 @@ impl<'de> serde::Deserialize<'de> for ApiTokenPatchOrgRolesItemRole {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 pub enum ApiTokenPatchStatus {
     /// The value `active`.
     Active,
@@ -1103,6 +1698,11 @@ pub enum ApiTokenPatchStatus {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl ApiTokenPatchStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1113,6 +1713,11 @@ impl ApiTokenPatchStatus {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl From<&str> for ApiTokenPatchStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -1122,16 +1727,31 @@ impl From<&str> for ApiTokenPatchStatus {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl std::fmt::Display for ApiTokenPatchStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl serde::Serialize for ApiTokenPatchStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl<'de> serde::Deserialize<'de> for ApiTokenPatchStatus {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -1141,6 +1761,11 @@ impl<'de> serde::Deserialize<'de> for ApiTokenPatchStatus {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 pub struct ApiTokenPost {
     /// The `name` field.
     pub name: String,
@@ -1166,6 +1791,11 @@ pub struct ApiTokenPost {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl ApiTokenPost {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(name: impl Into<String>) -> Self {
@@ -1218,6 +1848,11 @@ impl ApiTokenPost {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 pub enum ApiTokenPostDefaultRole {
     /// The value `admin`.
     Admin,
@@ -1232,6 +1867,11 @@ pub enum ApiTokenPostDefaultRole {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl ApiTokenPostDefaultRole {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1245,6 +1885,11 @@ impl ApiTokenPostDefaultRole {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl From<&str> for ApiTokenPostDefaultRole {
     fn from(value: &str) -> Self {
         match value {
@@ -1257,16 +1902,31 @@ impl From<&str> for ApiTokenPostDefaultRole {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl std::fmt::Display for ApiTokenPostDefaultRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl serde::Serialize for ApiTokenPostDefaultRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl<'de> serde::Deserialize<'de> for ApiTokenPostDefaultRole {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -1276,6 +1936,11 @@ impl<'de> serde::Deserialize<'de> for ApiTokenPostDefaultRole {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 pub struct ApiTokenPostOrgRolesItem {
     /// The `orgId` field.
     pub org_id: ApiTokenPostOrgRolesItemOrgId,
@@ -1291,6 +1956,11 @@ pub struct ApiTokenPostOrgRolesItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl ApiTokenPostOrgRolesItem {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -1326,6 +1996,11 @@ impl ApiTokenPostOrgRolesItem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 pub struct ApiTokenPostOrgRolesItemApplicationRolesItem {
     /// The `resourceId` field.
     pub resource_id: String,
@@ -1335,6 +2010,11 @@ pub struct ApiTokenPostOrgRolesItemApplicationRolesItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl ApiTokenPostOrgRolesItemApplicationRolesItem {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -1355,6 +2035,11 @@ impl ApiTokenPostOrgRolesItemApplicationRolesItem {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 pub enum ApiTokenPostOrgRolesItemApplicationRolesItemRole {
     /// The value `collaborate`.
     Collaborate,
@@ -1365,6 +2050,11 @@ pub enum ApiTokenPostOrgRolesItemApplicationRolesItemRole {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl ApiTokenPostOrgRolesItemApplicationRolesItemRole {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1376,6 +2066,11 @@ impl ApiTokenPostOrgRolesItemApplicationRolesItemRole {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl From<&str> for ApiTokenPostOrgRolesItemApplicationRolesItemRole {
     fn from(value: &str) -> Self {
         match value {
@@ -1386,16 +2081,31 @@ impl From<&str> for ApiTokenPostOrgRolesItemApplicationRolesItemRole {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl std::fmt::Display for ApiTokenPostOrgRolesItemApplicationRolesItemRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl serde::Serialize for ApiTokenPostOrgRolesItemApplicationRolesItemRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl<'de> serde::Deserialize<'de> for ApiTokenPostOrgRolesItemApplicationRolesItemRole {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -1405,6 +2115,11 @@ impl<'de> serde::Deserialize<'de> for ApiTokenPostOrgRolesItemApplicationRolesIt
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 pub struct ApiTokenPostOrgRolesItemDashboardRolesItem {
     /// The `resourceId` field.
     pub resource_id: String,
@@ -1414,6 +2129,11 @@ pub struct ApiTokenPostOrgRolesItemDashboardRolesItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl ApiTokenPostOrgRolesItemDashboardRolesItem {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -1434,6 +2154,11 @@ impl ApiTokenPostOrgRolesItemDashboardRolesItem {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 pub enum ApiTokenPostOrgRolesItemDashboardRolesItemRole {
     /// The value `collaborate`.
     Collaborate,
@@ -1444,6 +2169,11 @@ pub enum ApiTokenPostOrgRolesItemDashboardRolesItemRole {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl ApiTokenPostOrgRolesItemDashboardRolesItemRole {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1455,6 +2185,11 @@ impl ApiTokenPostOrgRolesItemDashboardRolesItemRole {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl From<&str> for ApiTokenPostOrgRolesItemDashboardRolesItemRole {
     fn from(value: &str) -> Self {
         match value {
@@ -1465,16 +2200,31 @@ impl From<&str> for ApiTokenPostOrgRolesItemDashboardRolesItemRole {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl std::fmt::Display for ApiTokenPostOrgRolesItemDashboardRolesItemRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl serde::Serialize for ApiTokenPostOrgRolesItemDashboardRolesItemRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl<'de> serde::Deserialize<'de> for ApiTokenPostOrgRolesItemDashboardRolesItemRole {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -1487,12 +2237,22 @@ impl<'de> serde::Deserialize<'de> for ApiTokenPostOrgRolesItemDashboardRolesItem
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 pub enum ApiTokenPostOrgRolesItemOrgId {
     /// The value `sandbox`.
     Sandbox,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl ApiTokenPostOrgRolesItemOrgId {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1502,6 +2262,11 @@ impl ApiTokenPostOrgRolesItemOrgId {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl From<&str> for ApiTokenPostOrgRolesItemOrgId {
     fn from(value: &str) -> Self {
         match value {
@@ -1510,16 +2275,31 @@ impl From<&str> for ApiTokenPostOrgRolesItemOrgId {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl std::fmt::Display for ApiTokenPostOrgRolesItemOrgId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl serde::Serialize for ApiTokenPostOrgRolesItemOrgId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl<'de> serde::Deserialize<'de> for ApiTokenPostOrgRolesItemOrgId {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -1532,6 +2312,11 @@ impl<'de> serde::Deserialize<'de> for ApiTokenPostOrgRolesItemOrgId {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 pub enum ApiTokenPostOrgRolesItemRole {
     /// The value `admin`.
     Admin,
@@ -1546,6 +2331,11 @@ pub enum ApiTokenPostOrgRolesItemRole {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl ApiTokenPostOrgRolesItemRole {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1559,6 +2349,11 @@ impl ApiTokenPostOrgRolesItemRole {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl From<&str> for ApiTokenPostOrgRolesItemRole {
     fn from(value: &str) -> Self {
         match value {
@@ -1571,16 +2366,31 @@ impl From<&str> for ApiTokenPostOrgRolesItemRole {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl std::fmt::Display for ApiTokenPostOrgRolesItemRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl serde::Serialize for ApiTokenPostOrgRolesItemRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl<'de> serde::Deserialize<'de> for ApiTokenPostOrgRolesItemRole {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -1596,7 +2406,17 @@ impl<'de> serde::Deserialize<'de> for ApiTokenPostOrgRolesItemRole {
     Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
 #[serde(transparent)]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 pub struct ApiTokenPostScopeItem(pub std::borrow::Cow<'static, str>);
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl ApiTokenPostScopeItem {
     /// The value `all.Application`.
     pub const ALL_APPLICATION: Self = Self(std::borrow::Cow::Borrowed("all.Application"));
@@ -2838,11 +3658,21 @@ impl ApiTokenPostScopeItem {
         &self.0
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl From<&str> for ApiTokenPostScopeItem {
     fn from(value: &str) -> Self {
         Self(std::borrow::Cow::Owned(value.to_owned()))
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl std::fmt::Display for ApiTokenPostScopeItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -2855,6 +3685,11 @@ impl std::fmt::Display for ApiTokenPostScopeItem {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 pub enum ApiTokenPostStatus {
     /// The value `active`.
     Active,
@@ -2863,6 +3698,11 @@ pub enum ApiTokenPostStatus {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl ApiTokenPostStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2873,6 +3713,11 @@ impl ApiTokenPostStatus {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl From<&str> for ApiTokenPostStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -2882,16 +3727,31 @@ impl From<&str> for ApiTokenPostStatus {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl std::fmt::Display for ApiTokenPostStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl serde::Serialize for ApiTokenPostStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl<'de> serde::Deserialize<'de> for ApiTokenPostStatus {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -2904,6 +3764,14 @@ impl<'de> serde::Deserialize<'de> for ApiTokenPostStatus {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 pub enum ApiTokenStatus {
     /// The value `active`.
     Active,
@@ -2912,6 +3780,14 @@ pub enum ApiTokenStatus {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl ApiTokenStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2922,6 +3798,14 @@ impl ApiTokenStatus {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl From<&str> for ApiTokenStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -2931,16 +3815,40 @@ impl From<&str> for ApiTokenStatus {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl std::fmt::Display for ApiTokenStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl serde::Serialize for ApiTokenStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
 impl<'de> serde::Deserialize<'de> for ApiTokenStatus {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -2950,6 +3858,11 @@ impl<'de> serde::Deserialize<'de> for ApiTokenStatus {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 pub struct ApiTokens {
     /// The `items` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2988,6 +3901,11 @@ pub struct ApiTokens {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl ApiTokens {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -3069,6 +3987,11 @@ impl ApiTokens {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 pub enum ApiTokensOwnerType {
     /// The value `application`.
     Application,
@@ -3077,6 +4000,11 @@ pub enum ApiTokensOwnerType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl ApiTokensOwnerType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3087,6 +4015,11 @@ impl ApiTokensOwnerType {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl From<&str> for ApiTokensOwnerType {
     fn from(value: &str) -> Self {
         match value {
@@ -3096,16 +4029,31 @@ impl From<&str> for ApiTokensOwnerType {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl std::fmt::Display for ApiTokensOwnerType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl serde::Serialize for ApiTokensOwnerType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl<'de> serde::Deserialize<'de> for ApiTokensOwnerType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -3118,6 +4066,11 @@ impl<'de> serde::Deserialize<'de> for ApiTokensOwnerType {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 pub enum ApiTokensSortDirection {
     /// The value `asc`.
     Asc,
@@ -3132,6 +4085,11 @@ pub enum ApiTokensSortDirection {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl ApiTokensSortDirection {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3145,6 +4103,11 @@ impl ApiTokensSortDirection {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl From<&str> for ApiTokensSortDirection {
     fn from(value: &str) -> Self {
         match value {
@@ -3157,16 +4120,31 @@ impl From<&str> for ApiTokensSortDirection {
         }
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl std::fmt::Display for ApiTokensSortDirection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl serde::Serialize for ApiTokensSortDirection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl<'de> serde::Deserialize<'de> for ApiTokensSortDirection {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -3178,6 +4156,7 @@ impl<'de> serde::Deserialize<'de> for ApiTokensSortDirection {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 pub struct Credential {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3265,6 +4244,7 @@ pub struct Credential {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl Credential {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(name: impl Into<String>, r#type: impl Into<CredentialType>) -> Self {
@@ -3438,6 +4418,7 @@ impl Credential {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 pub struct CredentialAwsConfig {
     /// The `accessKeyId` field.
     ///
@@ -3449,6 +4430,7 @@ pub struct CredentialAwsConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl CredentialAwsConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(access_key_id: impl Into<crate::Secret>, region: impl Into<String>) -> Self {
@@ -3463,6 +4445,7 @@ impl CredentialAwsConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 pub struct CredentialAzureConfig {
     /// The `account` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3471,6 +4454,7 @@ pub struct CredentialAzureConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl CredentialAzureConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -3489,6 +4473,7 @@ impl CredentialAzureConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 pub struct CredentialCertificateKeyPairConfig {
     /// The `certificate` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3500,6 +4485,7 @@ pub struct CredentialCertificateKeyPairConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl CredentialCertificateKeyPairConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -3524,6 +4510,7 @@ impl CredentialCertificateKeyPairConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 pub struct CredentialCertificateKeyPairConfigInfo {
     /// The `serialNumber` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3547,6 +4534,7 @@ pub struct CredentialCertificateKeyPairConfigInfo {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl CredentialCertificateKeyPairConfigInfo {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -3598,6 +4586,7 @@ impl CredentialCertificateKeyPairConfigInfo {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 pub enum CredentialCreatedByType {
     /// The value `flow`.
     Flow,
@@ -3608,6 +4597,7 @@ pub enum CredentialCreatedByType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl CredentialCreatedByType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3619,6 +4609,7 @@ impl CredentialCreatedByType {
         }
     }
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl From<&str> for CredentialCreatedByType {
     fn from(value: &str) -> Self {
         match value {
@@ -3629,16 +4620,19 @@ impl From<&str> for CredentialCreatedByType {
         }
     }
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl std::fmt::Display for CredentialCreatedByType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for CredentialCreatedByType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for CredentialCreatedByType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -3648,6 +4642,7 @@ impl<'de> serde::Deserialize<'de> for CredentialCreatedByType {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 pub struct CredentialDatadogConfig {
     /// The `site` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3656,6 +4651,7 @@ pub struct CredentialDatadogConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl CredentialDatadogConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -3674,6 +4670,7 @@ impl CredentialDatadogConfig {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 pub struct CredentialGcpConfig {
     /// The `keyMetaJson` field.
     pub key_meta_json: String,
@@ -3681,6 +4678,7 @@ pub struct CredentialGcpConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl CredentialGcpConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(key_meta_json: impl Into<String>) -> Self {
@@ -3694,6 +4692,7 @@ impl CredentialGcpConfig {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 pub struct CredentialGitConfig {
     /// The `type` field.
     pub r#type: CredentialGitConfigType,
@@ -3715,6 +4714,7 @@ pub struct CredentialGitConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl CredentialGitConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<CredentialGitConfigType>, clone_url: impl Into<String>) -> Self {
@@ -3756,6 +4756,7 @@ impl CredentialGitConfig {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 pub enum CredentialGitConfigType {
     /// The value `ssh-key`.
     SshKey,
@@ -3764,6 +4765,7 @@ pub enum CredentialGitConfigType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl CredentialGitConfigType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3774,6 +4776,7 @@ impl CredentialGitConfigType {
         }
     }
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl From<&str> for CredentialGitConfigType {
     fn from(value: &str) -> Self {
         match value {
@@ -3783,16 +4786,19 @@ impl From<&str> for CredentialGitConfigType {
         }
     }
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl std::fmt::Display for CredentialGitConfigType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for CredentialGitConfigType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for CredentialGitConfigType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -3802,6 +4808,7 @@ impl<'de> serde::Deserialize<'de> for CredentialGitConfigType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 pub struct CredentialHttpConfig {
     /// The `uriMatch` field.
     pub uri_match: String,
@@ -3813,6 +4820,7 @@ pub struct CredentialHttpConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl CredentialHttpConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -3835,6 +4843,7 @@ impl CredentialHttpConfig {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 pub enum CredentialHttpConfigAuthMethod {
     /// The value `header`.
     Header,
@@ -3847,6 +4856,7 @@ pub enum CredentialHttpConfigAuthMethod {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl CredentialHttpConfigAuthMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3859,6 +4869,7 @@ impl CredentialHttpConfigAuthMethod {
         }
     }
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl From<&str> for CredentialHttpConfigAuthMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -3870,16 +4881,19 @@ impl From<&str> for CredentialHttpConfigAuthMethod {
         }
     }
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl std::fmt::Display for CredentialHttpConfigAuthMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for CredentialHttpConfigAuthMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for CredentialHttpConfigAuthMethod {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -3889,6 +4903,7 @@ impl<'de> serde::Deserialize<'de> for CredentialHttpConfigAuthMethod {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 pub struct CredentialJwtConfig {
     /// The `issuer` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3899,6 +4914,7 @@ pub struct CredentialJwtConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl CredentialJwtConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(algorithm: impl Into<CredentialJwtConfigAlgorithm>) -> Self {
@@ -3921,6 +4937,7 @@ impl CredentialJwtConfig {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 pub enum CredentialJwtConfigAlgorithm {
     /// The value `HS256`.
     Hs256,
@@ -3943,6 +4960,7 @@ pub enum CredentialJwtConfigAlgorithm {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl CredentialJwtConfigAlgorithm {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3960,6 +4978,7 @@ impl CredentialJwtConfigAlgorithm {
         }
     }
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl From<&str> for CredentialJwtConfigAlgorithm {
     fn from(value: &str) -> Self {
         match value {
@@ -3976,16 +4995,19 @@ impl From<&str> for CredentialJwtConfigAlgorithm {
         }
     }
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl std::fmt::Display for CredentialJwtConfigAlgorithm {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for CredentialJwtConfigAlgorithm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for CredentialJwtConfigAlgorithm {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -3998,6 +5020,7 @@ impl<'de> serde::Deserialize<'de> for CredentialJwtConfigAlgorithm {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 pub enum CredentialLastUpdatedByType {
     /// The value `flow`.
     Flow,
@@ -4008,6 +5031,7 @@ pub enum CredentialLastUpdatedByType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl CredentialLastUpdatedByType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4019,6 +5043,7 @@ impl CredentialLastUpdatedByType {
         }
     }
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl From<&str> for CredentialLastUpdatedByType {
     fn from(value: &str) -> Self {
         match value {
@@ -4029,16 +5054,19 @@ impl From<&str> for CredentialLastUpdatedByType {
         }
     }
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl std::fmt::Display for CredentialLastUpdatedByType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for CredentialLastUpdatedByType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for CredentialLastUpdatedByType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -4050,6 +5078,7 @@ impl<'de> serde::Deserialize<'de> for CredentialLastUpdatedByType {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct CredentialLinkedResources {
     /// Schema for a collection of Integrations
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4064,6 +5093,7 @@ pub struct CredentialLinkedResources {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl CredentialLinkedResources {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -4094,11 +5124,13 @@ impl CredentialLinkedResources {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 pub struct CredentialLogglyConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl CredentialLogglyConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -4111,11 +5143,13 @@ impl CredentialLogglyConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 pub struct CredentialMailgunConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl CredentialMailgunConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -4128,11 +5162,13 @@ impl CredentialMailgunConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 pub struct CredentialMongodbConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl CredentialMongodbConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -4147,6 +5183,7 @@ impl CredentialMongodbConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct CredentialPatch {
     /// The `name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4209,6 +5246,7 @@ pub struct CredentialPatch {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl CredentialPatch {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -4338,6 +5376,7 @@ impl CredentialPatch {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct CredentialPatchAwsConfig {
     /// The `accessKeyId` field.
     ///
@@ -4356,6 +5395,7 @@ pub struct CredentialPatchAwsConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl CredentialPatchAwsConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -4386,6 +5426,7 @@ impl CredentialPatchAwsConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct CredentialPatchAzureConfig {
     /// The `account` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4399,6 +5440,7 @@ pub struct CredentialPatchAzureConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl CredentialPatchAzureConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -4423,6 +5465,7 @@ impl CredentialPatchAzureConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct CredentialPatchCertificateKeyPairConfig {
     /// The `certificate` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4436,6 +5479,7 @@ pub struct CredentialPatchCertificateKeyPairConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl CredentialPatchCertificateKeyPairConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -4460,6 +5504,7 @@ impl CredentialPatchCertificateKeyPairConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct CredentialPatchDatadogConfig {
     /// The `secretValue` field.
     ///
@@ -4473,6 +5518,7 @@ pub struct CredentialPatchDatadogConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl CredentialPatchDatadogConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -4497,6 +5543,7 @@ impl CredentialPatchDatadogConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct CredentialPatchGcpConfig {
     /// The `keyJson` field.
     ///
@@ -4507,6 +5554,7 @@ pub struct CredentialPatchGcpConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl CredentialPatchGcpConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -4525,6 +5573,7 @@ impl CredentialPatchGcpConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct CredentialPatchGitConfig {
     /// The `type` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4553,6 +5602,7 @@ pub struct CredentialPatchGitConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl CredentialPatchGitConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -4610,6 +5660,7 @@ impl CredentialPatchGitConfig {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum CredentialPatchGitConfigType {
     /// The value `ssh-key`.
     SshKey,
@@ -4618,6 +5669,7 @@ pub enum CredentialPatchGitConfigType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl CredentialPatchGitConfigType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4628,6 +5680,7 @@ impl CredentialPatchGitConfigType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for CredentialPatchGitConfigType {
     fn from(value: &str) -> Self {
         match value {
@@ -4637,16 +5690,19 @@ impl From<&str> for CredentialPatchGitConfigType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for CredentialPatchGitConfigType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for CredentialPatchGitConfigType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for CredentialPatchGitConfigType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -4656,6 +5712,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPatchGitConfigType {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct CredentialPatchHttpConfig {
     /// The `uriMatch` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4675,6 +5732,7 @@ pub struct CredentialPatchHttpConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl CredentialPatchHttpConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -4714,6 +5772,7 @@ impl CredentialPatchHttpConfig {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum CredentialPatchHttpConfigAuthMethod {
     /// The value `header`.
     Header,
@@ -4726,6 +5785,7 @@ pub enum CredentialPatchHttpConfigAuthMethod {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl CredentialPatchHttpConfigAuthMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4738,6 +5798,7 @@ impl CredentialPatchHttpConfigAuthMethod {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for CredentialPatchHttpConfigAuthMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -4749,16 +5810,19 @@ impl From<&str> for CredentialPatchHttpConfigAuthMethod {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for CredentialPatchHttpConfigAuthMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for CredentialPatchHttpConfigAuthMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for CredentialPatchHttpConfigAuthMethod {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -4768,6 +5832,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPatchHttpConfigAuthMethod {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct CredentialPatchJwtConfig {
     /// The `issuer` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4784,6 +5849,7 @@ pub struct CredentialPatchJwtConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl CredentialPatchJwtConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -4817,6 +5883,7 @@ impl CredentialPatchJwtConfig {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum CredentialPatchJwtConfigAlgorithm {
     /// The value `HS256`.
     Hs256,
@@ -4839,6 +5906,7 @@ pub enum CredentialPatchJwtConfigAlgorithm {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl CredentialPatchJwtConfigAlgorithm {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4856,6 +5924,7 @@ impl CredentialPatchJwtConfigAlgorithm {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for CredentialPatchJwtConfigAlgorithm {
     fn from(value: &str) -> Self {
         match value {
@@ -4872,16 +5941,19 @@ impl From<&str> for CredentialPatchJwtConfigAlgorithm {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for CredentialPatchJwtConfigAlgorithm {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for CredentialPatchJwtConfigAlgorithm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for CredentialPatchJwtConfigAlgorithm {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -4891,6 +5963,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPatchJwtConfigAlgorithm {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct CredentialPatchLogglyConfig {
     /// The `customerToken` field.
     ///
@@ -4901,6 +5974,7 @@ pub struct CredentialPatchLogglyConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl CredentialPatchLogglyConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -4919,6 +5993,7 @@ impl CredentialPatchLogglyConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct CredentialPatchMailgunConfig {
     /// The `apiKey` field.
     ///
@@ -4929,6 +6004,7 @@ pub struct CredentialPatchMailgunConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl CredentialPatchMailgunConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -4947,6 +6023,7 @@ impl CredentialPatchMailgunConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct CredentialPatchMongodbConfig {
     /// The `connectionUri` field.
     ///
@@ -4957,6 +6034,7 @@ pub struct CredentialPatchMongodbConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl CredentialPatchMongodbConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -4975,6 +6053,7 @@ impl CredentialPatchMongodbConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct CredentialPatchSendgridConfig {
     /// The `apiKey` field.
     ///
@@ -4985,6 +6064,7 @@ pub struct CredentialPatchSendgridConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl CredentialPatchSendgridConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -5003,6 +6083,7 @@ impl CredentialPatchSendgridConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct CredentialPatchSnowflakeConfig {
     /// The `host` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5022,6 +6103,7 @@ pub struct CredentialPatchSnowflakeConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl CredentialPatchSnowflakeConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -5058,6 +6140,7 @@ impl CredentialPatchSnowflakeConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct CredentialPatchSqlConfig {
     /// The `system` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5097,6 +6180,7 @@ pub struct CredentialPatchSqlConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl CredentialPatchSqlConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -5160,6 +6244,7 @@ impl CredentialPatchSqlConfig {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum CredentialPatchSqlConfigSystem {
     /// The value `mssql`.
     Mssql,
@@ -5170,6 +6255,7 @@ pub enum CredentialPatchSqlConfigSystem {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl CredentialPatchSqlConfigSystem {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5181,6 +6267,7 @@ impl CredentialPatchSqlConfigSystem {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for CredentialPatchSqlConfigSystem {
     fn from(value: &str) -> Self {
         match value {
@@ -5191,16 +6278,19 @@ impl From<&str> for CredentialPatchSqlConfigSystem {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for CredentialPatchSqlConfigSystem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for CredentialPatchSqlConfigSystem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for CredentialPatchSqlConfigSystem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -5210,6 +6300,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPatchSqlConfigSystem {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct CredentialPatchTwilioConfig {
     /// The `accountSid` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5226,6 +6317,7 @@ pub struct CredentialPatchTwilioConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl CredentialPatchTwilioConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -5256,6 +6348,7 @@ impl CredentialPatchTwilioConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct CredentialPatchWhatsappConfig {
     /// The `accessToken` field.
     ///
@@ -5269,6 +6362,7 @@ pub struct CredentialPatchWhatsappConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl CredentialPatchWhatsappConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -5293,6 +6387,7 @@ impl CredentialPatchWhatsappConfig {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credentials")]
 pub struct CredentialPost {
     /// The `name` field.
     pub name: String,
@@ -5356,6 +6451,7 @@ pub struct CredentialPost {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credentials")]
 impl CredentialPost {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(name: impl Into<String>, r#type: impl Into<CredentialPostType>) -> Self {
@@ -5481,6 +6577,7 @@ impl CredentialPost {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credentials")]
 pub struct CredentialPostAwsConfig {
     /// The `accessKeyId` field.
     ///
@@ -5496,6 +6593,7 @@ pub struct CredentialPostAwsConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credentials")]
 impl CredentialPostAwsConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -5515,6 +6613,7 @@ impl CredentialPostAwsConfig {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credentials")]
 pub struct CredentialPostAzureConfig {
     /// The `account` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5527,6 +6626,7 @@ pub struct CredentialPostAzureConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credentials")]
 impl CredentialPostAzureConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(account_key: impl Into<crate::Secret>) -> Self {
@@ -5546,6 +6646,7 @@ impl CredentialPostAzureConfig {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credentials")]
 pub struct CredentialPostCertificateKeyPairConfig {
     /// The `certificate` field.
     pub certificate: String,
@@ -5557,6 +6658,7 @@ pub struct CredentialPostCertificateKeyPairConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credentials")]
 impl CredentialPostCertificateKeyPairConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(certificate: impl Into<String>, private_key: impl Into<crate::Secret>) -> Self {
@@ -5571,6 +6673,7 @@ impl CredentialPostCertificateKeyPairConfig {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credentials")]
 pub struct CredentialPostDatadogConfig {
     /// The `secretValue` field.
     ///
@@ -5583,6 +6686,7 @@ pub struct CredentialPostDatadogConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credentials")]
 impl CredentialPostDatadogConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(secret_value: impl Into<crate::Secret>) -> Self {
@@ -5602,6 +6706,7 @@ impl CredentialPostDatadogConfig {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credentials")]
 pub struct CredentialPostGcpConfig {
     /// The `keyJson` field.
     ///
@@ -5611,6 +6716,7 @@ pub struct CredentialPostGcpConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credentials")]
 impl CredentialPostGcpConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(key_json: impl Into<crate::Secret>) -> Self {
@@ -5624,6 +6730,7 @@ impl CredentialPostGcpConfig {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credentials")]
 pub struct CredentialPostHttpConfig {
     /// The `uriMatch` field.
     pub uri_match: String,
@@ -5640,6 +6747,7 @@ pub struct CredentialPostHttpConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credentials")]
 impl CredentialPostHttpConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -5668,6 +6776,7 @@ impl CredentialPostHttpConfig {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credentials")]
 pub enum CredentialPostHttpConfigAuthMethod {
     /// The value `header`.
     Header,
@@ -5680,6 +6789,7 @@ pub enum CredentialPostHttpConfigAuthMethod {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credentials")]
 impl CredentialPostHttpConfigAuthMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5692,6 +6802,7 @@ impl CredentialPostHttpConfigAuthMethod {
         }
     }
 }
+#[cfg(feature = "credentials")]
 impl From<&str> for CredentialPostHttpConfigAuthMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -5703,16 +6814,19 @@ impl From<&str> for CredentialPostHttpConfigAuthMethod {
         }
     }
 }
+#[cfg(feature = "credentials")]
 impl std::fmt::Display for CredentialPostHttpConfigAuthMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credentials")]
 impl serde::Serialize for CredentialPostHttpConfigAuthMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credentials")]
 impl<'de> serde::Deserialize<'de> for CredentialPostHttpConfigAuthMethod {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -5722,6 +6836,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPostHttpConfigAuthMethod {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credentials")]
 pub struct CredentialPostJwtConfig {
     /// The `issuer` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5736,6 +6851,7 @@ pub struct CredentialPostJwtConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credentials")]
 impl CredentialPostJwtConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -5762,6 +6878,7 @@ impl CredentialPostJwtConfig {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credentials")]
 pub enum CredentialPostJwtConfigAlgorithm {
     /// The value `HS256`.
     Hs256,
@@ -5784,6 +6901,7 @@ pub enum CredentialPostJwtConfigAlgorithm {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credentials")]
 impl CredentialPostJwtConfigAlgorithm {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5801,6 +6919,7 @@ impl CredentialPostJwtConfigAlgorithm {
         }
     }
 }
+#[cfg(feature = "credentials")]
 impl From<&str> for CredentialPostJwtConfigAlgorithm {
     fn from(value: &str) -> Self {
         match value {
@@ -5817,16 +6936,19 @@ impl From<&str> for CredentialPostJwtConfigAlgorithm {
         }
     }
 }
+#[cfg(feature = "credentials")]
 impl std::fmt::Display for CredentialPostJwtConfigAlgorithm {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credentials")]
 impl serde::Serialize for CredentialPostJwtConfigAlgorithm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credentials")]
 impl<'de> serde::Deserialize<'de> for CredentialPostJwtConfigAlgorithm {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -5836,6 +6958,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPostJwtConfigAlgorithm {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credentials")]
 pub struct CredentialPostLogglyConfig {
     /// The `customerToken` field.
     ///
@@ -5845,6 +6968,7 @@ pub struct CredentialPostLogglyConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credentials")]
 impl CredentialPostLogglyConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(customer_token: impl Into<crate::Secret>) -> Self {
@@ -5858,6 +6982,7 @@ impl CredentialPostLogglyConfig {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credentials")]
 pub struct CredentialPostMailgunConfig {
     /// The `apiKey` field.
     ///
@@ -5867,6 +6992,7 @@ pub struct CredentialPostMailgunConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credentials")]
 impl CredentialPostMailgunConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(api_key: impl Into<crate::Secret>) -> Self {
@@ -5880,6 +7006,7 @@ impl CredentialPostMailgunConfig {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credentials")]
 pub struct CredentialPostMongodbConfig {
     /// The `connectionUri` field.
     ///
@@ -5889,6 +7016,7 @@ pub struct CredentialPostMongodbConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credentials")]
 impl CredentialPostMongodbConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(connection_uri: impl Into<crate::Secret>) -> Self {
@@ -5902,6 +7030,7 @@ impl CredentialPostMongodbConfig {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credentials")]
 pub struct CredentialPostSendgridConfig {
     /// The `apiKey` field.
     ///
@@ -5911,6 +7040,7 @@ pub struct CredentialPostSendgridConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credentials")]
 impl CredentialPostSendgridConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(api_key: impl Into<crate::Secret>) -> Self {
@@ -5924,6 +7054,7 @@ impl CredentialPostSendgridConfig {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credentials")]
 pub struct CredentialPostSqlConfig {
     /// The `system` field.
     pub system: CredentialPostSqlConfigSystem,
@@ -5959,6 +7090,7 @@ pub struct CredentialPostSqlConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credentials")]
 impl CredentialPostSqlConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -6007,6 +7139,7 @@ impl CredentialPostSqlConfig {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credentials")]
 pub enum CredentialPostSqlConfigSystem {
     /// The value `mssql`.
     Mssql,
@@ -6017,6 +7150,7 @@ pub enum CredentialPostSqlConfigSystem {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credentials")]
 impl CredentialPostSqlConfigSystem {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6028,6 +7162,7 @@ impl CredentialPostSqlConfigSystem {
         }
     }
 }
+#[cfg(feature = "credentials")]
 impl From<&str> for CredentialPostSqlConfigSystem {
     fn from(value: &str) -> Self {
         match value {
@@ -6038,16 +7173,19 @@ impl From<&str> for CredentialPostSqlConfigSystem {
         }
     }
 }
+#[cfg(feature = "credentials")]
 impl std::fmt::Display for CredentialPostSqlConfigSystem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credentials")]
 impl serde::Serialize for CredentialPostSqlConfigSystem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credentials")]
 impl<'de> serde::Deserialize<'de> for CredentialPostSqlConfigSystem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -6057,6 +7195,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPostSqlConfigSystem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credentials")]
 pub struct CredentialPostTwilioConfig {
     /// The `accountSid` field.
     pub account_sid: String,
@@ -6070,6 +7209,7 @@ pub struct CredentialPostTwilioConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credentials")]
 impl CredentialPostTwilioConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -6092,6 +7232,7 @@ impl CredentialPostTwilioConfig {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credentials")]
 pub enum CredentialPostType {
     /// The value `aws`.
     Aws,
@@ -6128,6 +7269,7 @@ pub enum CredentialPostType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credentials")]
 impl CredentialPostType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6152,6 +7294,7 @@ impl CredentialPostType {
         }
     }
 }
+#[cfg(feature = "credentials")]
 impl From<&str> for CredentialPostType {
     fn from(value: &str) -> Self {
         match value {
@@ -6175,16 +7318,19 @@ impl From<&str> for CredentialPostType {
         }
     }
 }
+#[cfg(feature = "credentials")]
 impl std::fmt::Display for CredentialPostType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credentials")]
 impl serde::Serialize for CredentialPostType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credentials")]
 impl<'de> serde::Deserialize<'de> for CredentialPostType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -6194,6 +7340,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPostType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credentials")]
 pub struct CredentialPostWhatsappConfig {
     /// The `accessToken` field.
     ///
@@ -6205,6 +7352,7 @@ pub struct CredentialPostWhatsappConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credentials")]
 impl CredentialPostWhatsappConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(access_token: impl Into<crate::Secret>, from_number_id: impl Into<String>) -> Self {
@@ -6219,11 +7367,13 @@ impl CredentialPostWhatsappConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 pub struct CredentialSendgridConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl CredentialSendgridConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -6236,6 +7386,7 @@ impl CredentialSendgridConfig {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 pub struct CredentialSnowflakeConfig {
     /// The `host` field.
     pub host: String,
@@ -6247,6 +7398,7 @@ pub struct CredentialSnowflakeConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl CredentialSnowflakeConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -6266,6 +7418,7 @@ impl CredentialSnowflakeConfig {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 pub struct CredentialSqlConfig {
     /// The `system` field.
     pub system: CredentialSqlConfigSystem,
@@ -6293,6 +7446,7 @@ pub struct CredentialSqlConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl CredentialSqlConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -6339,6 +7493,7 @@ impl CredentialSqlConfig {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 pub enum CredentialSqlConfigSystem {
     /// The value `mssql`.
     Mssql,
@@ -6349,6 +7504,7 @@ pub enum CredentialSqlConfigSystem {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl CredentialSqlConfigSystem {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6360,6 +7516,7 @@ impl CredentialSqlConfigSystem {
         }
     }
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl From<&str> for CredentialSqlConfigSystem {
     fn from(value: &str) -> Self {
         match value {
@@ -6370,16 +7527,19 @@ impl From<&str> for CredentialSqlConfigSystem {
         }
     }
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl std::fmt::Display for CredentialSqlConfigSystem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for CredentialSqlConfigSystem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for CredentialSqlConfigSystem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -6389,6 +7549,7 @@ impl<'de> serde::Deserialize<'de> for CredentialSqlConfigSystem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 pub struct CredentialTwilioConfig {
     /// The `accountSid` field.
     pub account_sid: String,
@@ -6398,6 +7559,7 @@ pub struct CredentialTwilioConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl CredentialTwilioConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(account_sid: impl Into<String>, api_key_sid: impl Into<String>) -> Self {
@@ -6415,6 +7577,7 @@ impl CredentialTwilioConfig {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 pub enum CredentialType {
     /// The value `aws`.
     Aws,
@@ -6451,6 +7614,7 @@ pub enum CredentialType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl CredentialType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6475,6 +7639,7 @@ impl CredentialType {
         }
     }
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl From<&str> for CredentialType {
     fn from(value: &str) -> Self {
         match value {
@@ -6498,16 +7663,19 @@ impl From<&str> for CredentialType {
         }
     }
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl std::fmt::Display for CredentialType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for CredentialType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for CredentialType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -6517,6 +7685,7 @@ impl<'de> serde::Deserialize<'de> for CredentialType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 pub struct CredentialWhatsappConfig {
     /// The `fromNumberId` field.
     pub from_number_id: String,
@@ -6524,6 +7693,7 @@ pub struct CredentialWhatsappConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl CredentialWhatsappConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(from_number_id: impl Into<String>) -> Self {
@@ -6537,6 +7707,7 @@ impl CredentialWhatsappConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credentials")]
 pub struct Credentials {
     /// The `items` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6572,6 +7743,7 @@ pub struct Credentials {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credentials")]
 impl Credentials {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -6647,6 +7819,7 @@ impl Credentials {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credentials")]
 pub enum CredentialsSortDirection {
     /// The value `asc`.
     Asc,
@@ -6661,6 +7834,7 @@ pub enum CredentialsSortDirection {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credentials")]
 impl CredentialsSortDirection {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6674,6 +7848,7 @@ impl CredentialsSortDirection {
         }
     }
 }
+#[cfg(feature = "credentials")]
 impl From<&str> for CredentialsSortDirection {
     fn from(value: &str) -> Self {
         match value {
@@ -6686,16 +7861,19 @@ impl From<&str> for CredentialsSortDirection {
         }
     }
 }
+#[cfg(feature = "credentials")]
 impl std::fmt::Display for CredentialsSortDirection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credentials")]
 impl serde::Serialize for CredentialsSortDirection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credentials")]
 impl<'de> serde::Deserialize<'de> for CredentialsSortDirection {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -6744,6 +7922,7 @@ impl ErrorBody {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct Integration {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6800,6 +7979,7 @@ pub struct Integration {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl Integration {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -6917,6 +8097,7 @@ impl Integration {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct IntegrationGooglePubSubConfig {
     /// The `projectId` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6930,6 +8111,7 @@ pub struct IntegrationGooglePubSubConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl IntegrationGooglePubSubConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -6957,6 +8139,7 @@ impl IntegrationGooglePubSubConfig {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum IntegrationIntegrationType {
     /// The value `azureEventHub`.
     AzureEventHub,
@@ -6973,6 +8156,7 @@ pub enum IntegrationIntegrationType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl IntegrationIntegrationType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6987,6 +8171,7 @@ impl IntegrationIntegrationType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for IntegrationIntegrationType {
     fn from(value: &str) -> Self {
         match value {
@@ -7000,16 +8185,19 @@ impl From<&str> for IntegrationIntegrationType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for IntegrationIntegrationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for IntegrationIntegrationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for IntegrationIntegrationType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -7019,6 +8207,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationIntegrationType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct IntegrationMqttConfig {
     /// The `clientId` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7065,6 +8254,7 @@ pub struct IntegrationMqttConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl IntegrationMqttConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -7144,6 +8334,7 @@ impl IntegrationMqttConfig {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum IntegrationMqttConfigProtocol {
     /// The value `mqtt`.
     Mqtt,
@@ -7156,6 +8347,7 @@ pub enum IntegrationMqttConfigProtocol {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl IntegrationMqttConfigProtocol {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7168,6 +8360,7 @@ impl IntegrationMqttConfigProtocol {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for IntegrationMqttConfigProtocol {
     fn from(value: &str) -> Self {
         match value {
@@ -7179,16 +8372,19 @@ impl From<&str> for IntegrationMqttConfigProtocol {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for IntegrationMqttConfigProtocol {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for IntegrationMqttConfigProtocol {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for IntegrationMqttConfigProtocol {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -7201,6 +8397,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationMqttConfigProtocol {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum IntegrationMqttConfigProtocolVersion {
     /// The value `3.1.1`.
     N311,
@@ -7209,6 +8406,7 @@ pub enum IntegrationMqttConfigProtocolVersion {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl IntegrationMqttConfigProtocolVersion {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7219,6 +8417,7 @@ impl IntegrationMqttConfigProtocolVersion {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for IntegrationMqttConfigProtocolVersion {
     fn from(value: &str) -> Self {
         match value {
@@ -7228,16 +8427,19 @@ impl From<&str> for IntegrationMqttConfigProtocolVersion {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for IntegrationMqttConfigProtocolVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for IntegrationMqttConfigProtocolVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for IntegrationMqttConfigProtocolVersion {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -7247,6 +8449,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationMqttConfigProtocolVersion {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct IntegrationParticleConfig {
     /// The `accessToken` field.
     ///
@@ -7265,6 +8468,7 @@ pub struct IntegrationParticleConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl IntegrationParticleConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(access_token: impl Into<crate::Secret>) -> Self {
@@ -7296,6 +8500,7 @@ impl IntegrationParticleConfig {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct IntegrationSqsConfig {
     /// The `accessKeyId` field.
     ///
@@ -7316,6 +8521,7 @@ pub struct IntegrationSqsConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl IntegrationSqsConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(queue_url: impl Into<String>) -> Self {
@@ -7347,6 +8553,7 @@ impl IntegrationSqsConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct IntegrationStatus {
     /// The `lastKeepAlive` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7364,6 +8571,7 @@ pub struct IntegrationStatus {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl IntegrationStatus {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -7400,6 +8608,7 @@ impl IntegrationStatus {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct IntegrationStatusConnectInfo {
     /// The `ts` field.
     #[serde(
@@ -7412,6 +8621,7 @@ pub struct IntegrationStatusConnectInfo {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl IntegrationStatusConnectInfo {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -7430,6 +8640,7 @@ impl IntegrationStatusConnectInfo {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct IntegrationStatusDisconnectInfo {
     /// The `ts` field.
     #[serde(
@@ -7445,6 +8656,7 @@ pub struct IntegrationStatusDisconnectInfo {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl IntegrationStatusDisconnectInfo {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -7469,6 +8681,7 @@ impl IntegrationStatusDisconnectInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct IntegrationWebsocketConfig {
     /// The `url` field.
     pub url: String,
@@ -7505,6 +8718,7 @@ pub struct IntegrationWebsocketConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl IntegrationWebsocketConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(url: impl Into<String>) -> Self {
@@ -7560,6 +8774,7 @@ impl IntegrationWebsocketConfig {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct IntegrationWebsocketConfigHeadersItem {
     /// The `headerKey` field.
     pub header_key: String,
@@ -7569,6 +8784,7 @@ pub struct IntegrationWebsocketConfigHeadersItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl IntegrationWebsocketConfigHeadersItem {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(header_key: impl Into<String>, header_value: impl Into<String>) -> Self {
@@ -7585,6 +8801,7 @@ impl IntegrationWebsocketConfigHeadersItem {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct Integrations {
     /// The `items` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7620,6 +8837,7 @@ pub struct Integrations {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl Integrations {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -7695,6 +8913,7 @@ impl Integrations {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum IntegrationsSortDirection {
     /// The value `asc`.
     Asc,
@@ -7709,6 +8928,7 @@ pub enum IntegrationsSortDirection {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl IntegrationsSortDirection {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7722,6 +8942,7 @@ impl IntegrationsSortDirection {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for IntegrationsSortDirection {
     fn from(value: &str) -> Self {
         match value {
@@ -7734,16 +8955,19 @@ impl From<&str> for IntegrationsSortDirection {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for IntegrationsSortDirection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for IntegrationsSortDirection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for IntegrationsSortDirection {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -7755,6 +8979,12 @@ impl<'de> serde::Deserialize<'de> for IntegrationsSortDirection {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "credential",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 pub struct Success {
     /// The `success` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7763,6 +8993,12 @@ pub struct Success {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "credential",
+    feature = "instance-api-token",
+    feature = "user-api-token"
+))]
 impl Success {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -7783,6 +9019,7 @@ impl Success {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct Workflow {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7869,6 +9106,7 @@ pub struct Workflow {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl Workflow {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -8049,6 +9287,7 @@ impl Workflow {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowCategory {
     /// The value `data`.
     Data,
@@ -8063,6 +9302,7 @@ pub enum WorkflowCategory {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8076,6 +9316,7 @@ impl WorkflowCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -8088,16 +9329,19 @@ impl From<&str> for WorkflowCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -8110,6 +9354,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCategory {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowCreatedByType {
     /// The value `flow`.
     Flow,
@@ -8120,6 +9365,7 @@ pub enum WorkflowCreatedByType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowCreatedByType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8131,6 +9377,7 @@ impl WorkflowCreatedByType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowCreatedByType {
     fn from(value: &str) -> Self {
         match value {
@@ -8141,16 +9388,19 @@ impl From<&str> for WorkflowCreatedByType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowCreatedByType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowCreatedByType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowCreatedByType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -8160,6 +9410,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCreatedByType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowCustomNodeConfig {
     /// The `outputCount` field.
     pub output_count: f64,
@@ -8174,6 +9425,7 @@ pub struct WorkflowCustomNodeConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowCustomNodeConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -8201,6 +9453,7 @@ impl WorkflowCustomNodeConfig {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowCustomNodeConfigFieldsItem {
     /// An object whose `type` is `select`.
     Select(Box<WorkflowCustomNodeConfigFieldsItemSelect>),
@@ -8219,6 +9472,7 @@ pub enum WorkflowCustomNodeConfigFieldsItem {
     /// A shape this version of the SDK does not know.
     Other(serde_json::Value),
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
@@ -8264,6 +9518,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowCustomNodeConfigFieldsItemCheckbox {
     /// The `type` field.
     pub r#type: WorkflowCustomNodeConfigFieldsItemCheckboxType,
@@ -8282,6 +9537,7 @@ pub struct WorkflowCustomNodeConfigFieldsItemCheckbox {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowCustomNodeConfigFieldsItemCheckbox {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -8320,12 +9576,14 @@ impl WorkflowCustomNodeConfigFieldsItemCheckbox {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowCustomNodeConfigFieldsItemCheckboxType {
     /// The value `checkbox`.
     Checkbox,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowCustomNodeConfigFieldsItemCheckboxType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8335,6 +9593,7 @@ impl WorkflowCustomNodeConfigFieldsItemCheckboxType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowCustomNodeConfigFieldsItemCheckboxType {
     fn from(value: &str) -> Self {
         match value {
@@ -8343,16 +9602,19 @@ impl From<&str> for WorkflowCustomNodeConfigFieldsItemCheckboxType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowCustomNodeConfigFieldsItemCheckboxType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemCheckboxType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemCheckboxType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -8362,6 +9624,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemCheckbox
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowCustomNodeConfigFieldsItemJsonTemplate {
     /// The `type` field.
     pub r#type: WorkflowCustomNodeConfigFieldsItemJsonTemplateType,
@@ -8383,6 +9646,7 @@ pub struct WorkflowCustomNodeConfigFieldsItemJsonTemplate {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowCustomNodeConfigFieldsItemJsonTemplate {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -8427,12 +9691,14 @@ impl WorkflowCustomNodeConfigFieldsItemJsonTemplate {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowCustomNodeConfigFieldsItemJsonTemplateType {
     /// The value `jsonTemplate`.
     JsonTemplate,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowCustomNodeConfigFieldsItemJsonTemplateType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8442,6 +9708,7 @@ impl WorkflowCustomNodeConfigFieldsItemJsonTemplateType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowCustomNodeConfigFieldsItemJsonTemplateType {
     fn from(value: &str) -> Self {
         match value {
@@ -8450,16 +9717,19 @@ impl From<&str> for WorkflowCustomNodeConfigFieldsItemJsonTemplateType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowCustomNodeConfigFieldsItemJsonTemplateType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemJsonTemplateType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemJsonTemplateType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -8469,6 +9739,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemJsonTemp
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowCustomNodeConfigFieldsItemNumberTemplate {
     /// The `type` field.
     pub r#type: WorkflowCustomNodeConfigFieldsItemNumberTemplateType,
@@ -8496,6 +9767,7 @@ pub struct WorkflowCustomNodeConfigFieldsItemNumberTemplate {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowCustomNodeConfigFieldsItemNumberTemplate {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -8552,12 +9824,14 @@ impl WorkflowCustomNodeConfigFieldsItemNumberTemplate {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowCustomNodeConfigFieldsItemNumberTemplateType {
     /// The value `numberTemplate`.
     NumberTemplate,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowCustomNodeConfigFieldsItemNumberTemplateType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8567,6 +9841,7 @@ impl WorkflowCustomNodeConfigFieldsItemNumberTemplateType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowCustomNodeConfigFieldsItemNumberTemplateType {
     fn from(value: &str) -> Self {
         match value {
@@ -8575,16 +9850,19 @@ impl From<&str> for WorkflowCustomNodeConfigFieldsItemNumberTemplateType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowCustomNodeConfigFieldsItemNumberTemplateType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemNumberTemplateType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemNumberTemplateType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -8594,6 +9872,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemNumberTe
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowCustomNodeConfigFieldsItemPayloadPath {
     /// The `type` field.
     pub r#type: WorkflowCustomNodeConfigFieldsItemPayloadPathType,
@@ -8612,6 +9891,7 @@ pub struct WorkflowCustomNodeConfigFieldsItemPayloadPath {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowCustomNodeConfigFieldsItemPayloadPath {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -8650,12 +9930,14 @@ impl WorkflowCustomNodeConfigFieldsItemPayloadPath {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowCustomNodeConfigFieldsItemPayloadPathType {
     /// The value `payloadPath`.
     PayloadPath,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowCustomNodeConfigFieldsItemPayloadPathType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8665,6 +9947,7 @@ impl WorkflowCustomNodeConfigFieldsItemPayloadPathType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowCustomNodeConfigFieldsItemPayloadPathType {
     fn from(value: &str) -> Self {
         match value {
@@ -8673,16 +9956,19 @@ impl From<&str> for WorkflowCustomNodeConfigFieldsItemPayloadPathType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowCustomNodeConfigFieldsItemPayloadPathType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemPayloadPathType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemPayloadPathType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -8692,6 +9978,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemPayloadP
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowCustomNodeConfigFieldsItemSection {
     /// The `type` field.
     pub r#type: WorkflowCustomNodeConfigFieldsItemSectionType,
@@ -8707,6 +9994,7 @@ pub struct WorkflowCustomNodeConfigFieldsItemSection {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowCustomNodeConfigFieldsItemSection {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -8739,12 +10027,14 @@ impl WorkflowCustomNodeConfigFieldsItemSection {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowCustomNodeConfigFieldsItemSectionType {
     /// The value `section`.
     Section,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowCustomNodeConfigFieldsItemSectionType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8754,6 +10044,7 @@ impl WorkflowCustomNodeConfigFieldsItemSectionType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowCustomNodeConfigFieldsItemSectionType {
     fn from(value: &str) -> Self {
         match value {
@@ -8762,16 +10053,19 @@ impl From<&str> for WorkflowCustomNodeConfigFieldsItemSectionType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowCustomNodeConfigFieldsItemSectionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemSectionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemSectionType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -8781,6 +10075,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemSectionT
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowCustomNodeConfigFieldsItemSelect {
     /// The `type` field.
     pub r#type: WorkflowCustomNodeConfigFieldsItemSelectType,
@@ -8800,6 +10095,7 @@ pub struct WorkflowCustomNodeConfigFieldsItemSelect {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowCustomNodeConfigFieldsItemSelect {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -8833,6 +10129,7 @@ impl WorkflowCustomNodeConfigFieldsItemSelect {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowCustomNodeConfigFieldsItemSelectOptionsItem {
     /// The `label` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8843,6 +10140,7 @@ pub struct WorkflowCustomNodeConfigFieldsItemSelectOptionsItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowCustomNodeConfigFieldsItemSelectOptionsItem {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(value: impl Into<String>) -> Self {
@@ -8865,12 +10163,14 @@ impl WorkflowCustomNodeConfigFieldsItemSelectOptionsItem {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowCustomNodeConfigFieldsItemSelectType {
     /// The value `select`.
     Select,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowCustomNodeConfigFieldsItemSelectType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8880,6 +10180,7 @@ impl WorkflowCustomNodeConfigFieldsItemSelectType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowCustomNodeConfigFieldsItemSelectType {
     fn from(value: &str) -> Self {
         match value {
@@ -8888,16 +10189,19 @@ impl From<&str> for WorkflowCustomNodeConfigFieldsItemSelectType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowCustomNodeConfigFieldsItemSelectType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemSelectType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemSelectType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -8907,6 +10211,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemSelectTy
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowCustomNodeConfigFieldsItemStringTemplate {
     /// The `type` field.
     pub r#type: WorkflowCustomNodeConfigFieldsItemStringTemplateType,
@@ -8931,6 +10236,7 @@ pub struct WorkflowCustomNodeConfigFieldsItemStringTemplate {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowCustomNodeConfigFieldsItemStringTemplate {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -8981,12 +10287,14 @@ impl WorkflowCustomNodeConfigFieldsItemStringTemplate {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowCustomNodeConfigFieldsItemStringTemplateType {
     /// The value `stringTemplate`.
     StringTemplate,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowCustomNodeConfigFieldsItemStringTemplateType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8996,6 +10304,7 @@ impl WorkflowCustomNodeConfigFieldsItemStringTemplateType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowCustomNodeConfigFieldsItemStringTemplateType {
     fn from(value: &str) -> Self {
         match value {
@@ -9004,16 +10313,19 @@ impl From<&str> for WorkflowCustomNodeConfigFieldsItemStringTemplateType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowCustomNodeConfigFieldsItemStringTemplateType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemStringTemplateType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemStringTemplateType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -9026,6 +10338,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemStringTe
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowCustomNodeConfigResultMode {
     /// The value `optional`.
     Optional,
@@ -9036,6 +10349,7 @@ pub enum WorkflowCustomNodeConfigResultMode {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowCustomNodeConfigResultMode {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9047,6 +10361,7 @@ impl WorkflowCustomNodeConfigResultMode {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowCustomNodeConfigResultMode {
     fn from(value: &str) -> Self {
         match value {
@@ -9057,16 +10372,19 @@ impl From<&str> for WorkflowCustomNodeConfigResultMode {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowCustomNodeConfigResultMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowCustomNodeConfigResultMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigResultMode {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -9079,6 +10397,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigResultMode {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowCustomNodeSupportsItem {
     /// The value `cloud`.
     Cloud,
@@ -9087,6 +10406,7 @@ pub enum WorkflowCustomNodeSupportsItem {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowCustomNodeSupportsItem {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9097,6 +10417,7 @@ impl WorkflowCustomNodeSupportsItem {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowCustomNodeSupportsItem {
     fn from(value: &str) -> Self {
         match value {
@@ -9106,16 +10427,19 @@ impl From<&str> for WorkflowCustomNodeSupportsItem {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowCustomNodeSupportsItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowCustomNodeSupportsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeSupportsItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -9128,6 +10452,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeSupportsItem {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowFlowClass {
     /// The value `cloud`.
     Cloud,
@@ -9142,6 +10467,7 @@ pub enum WorkflowFlowClass {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowFlowClass {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9155,6 +10481,7 @@ impl WorkflowFlowClass {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowFlowClass {
     fn from(value: &str) -> Self {
         match value {
@@ -9167,16 +10494,19 @@ impl From<&str> for WorkflowFlowClass {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowFlowClass {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowFlowClass {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowFlowClass {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -9186,6 +10516,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowFlowClass {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowGlobalsItem {
     /// The `key` field.
     pub key: String,
@@ -9195,6 +10526,7 @@ pub struct WorkflowGlobalsItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowGlobalsItem {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(key: impl Into<String>, json: impl Into<String>) -> Self {
@@ -9212,6 +10544,7 @@ impl WorkflowGlobalsItem {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowLastUpdatedByType {
     /// The value `flow`.
     Flow,
@@ -9222,6 +10555,7 @@ pub enum WorkflowLastUpdatedByType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowLastUpdatedByType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9233,6 +10567,7 @@ impl WorkflowLastUpdatedByType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowLastUpdatedByType {
     fn from(value: &str) -> Self {
         match value {
@@ -9243,16 +10578,19 @@ impl From<&str> for WorkflowLastUpdatedByType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowLastUpdatedByType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowLastUpdatedByType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowLastUpdatedByType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -9262,6 +10600,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowLastUpdatedByType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowNodesItem {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9285,6 +10624,7 @@ pub struct WorkflowNodesItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowNodesItem {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<String>) -> Self {
@@ -9322,6 +10662,7 @@ impl WorkflowNodesItem {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowStats {
     /// The `runCount` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9336,6 +10677,7 @@ pub struct WorkflowStats {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowStats {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -9369,6 +10711,7 @@ impl WorkflowStats {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowStatsByVersionValue {
     /// The `runCount` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9380,6 +10723,7 @@ pub struct WorkflowStatsByVersionValue {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowStatsByVersionValue {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -9406,6 +10750,7 @@ impl WorkflowStatsByVersionValue {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItem {
     /// An object whose `type` is `appFile`.
     AppFile(Box<WorkflowTriggersItemAppFile>),
@@ -9454,6 +10799,7 @@ pub enum WorkflowTriggersItem {
     /// A shape this version of the SDK does not know.
     Other(serde_json::Value),
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
@@ -9600,6 +10946,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemAppFile {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9619,6 +10966,7 @@ pub struct WorkflowTriggersItemAppFile {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemAppFile {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowTriggersItemAppFileType>) -> Self {
@@ -9656,6 +11004,7 @@ impl WorkflowTriggersItemAppFile {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemAppFileConfig {
     /// The `delete` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9676,6 +11025,7 @@ pub struct WorkflowTriggersItemAppFileConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemAppFileConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -9718,6 +11068,7 @@ impl WorkflowTriggersItemAppFileConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemAppFileMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9759,6 +11110,7 @@ pub struct WorkflowTriggersItemAppFileMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemAppFileMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -9846,12 +11198,14 @@ impl WorkflowTriggersItemAppFileMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemAppFileMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemAppFileMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9861,6 +11215,7 @@ impl WorkflowTriggersItemAppFileMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemAppFileMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -9869,16 +11224,19 @@ impl From<&str> for WorkflowTriggersItemAppFileMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemAppFileMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemAppFileMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemAppFileMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -9891,12 +11249,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemAppFileMetaCategory {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemAppFileMetaName {
     /// The value `appFile`.
     AppFile,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemAppFileMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9906,6 +11266,7 @@ impl WorkflowTriggersItemAppFileMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemAppFileMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -9914,16 +11275,19 @@ impl From<&str> for WorkflowTriggersItemAppFileMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemAppFileMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemAppFileMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemAppFileMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -9936,12 +11300,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemAppFileMetaName {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemAppFileType {
     /// The value `appFile`.
     AppFile,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemAppFileType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9951,6 +11317,7 @@ impl WorkflowTriggersItemAppFileType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemAppFileType {
     fn from(value: &str) -> Self {
         match value {
@@ -9959,16 +11326,19 @@ impl From<&str> for WorkflowTriggersItemAppFileType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemAppFileType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemAppFileType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemAppFileType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -9978,6 +11348,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemAppFileType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemBeckhoff {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9997,6 +11368,7 @@ pub struct WorkflowTriggersItemBeckhoff {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemBeckhoff {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowTriggersItemBeckhoffType>) -> Self {
@@ -10034,6 +11406,7 @@ impl WorkflowTriggersItemBeckhoff {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemBeckhoffConfig {
     /// The `localAmsNetId` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10066,6 +11439,7 @@ pub struct WorkflowTriggersItemBeckhoffConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemBeckhoffConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -10135,6 +11509,7 @@ impl WorkflowTriggersItemBeckhoffConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemBeckhoffConfigSubscriptionsItem {
     /// The `name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10143,6 +11518,7 @@ pub struct WorkflowTriggersItemBeckhoffConfigSubscriptionsItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemBeckhoffConfigSubscriptionsItem {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -10161,6 +11537,7 @@ impl WorkflowTriggersItemBeckhoffConfigSubscriptionsItem {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemBeckhoffMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10202,6 +11579,7 @@ pub struct WorkflowTriggersItemBeckhoffMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemBeckhoffMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -10289,12 +11667,14 @@ impl WorkflowTriggersItemBeckhoffMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemBeckhoffMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemBeckhoffMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -10304,6 +11684,7 @@ impl WorkflowTriggersItemBeckhoffMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemBeckhoffMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -10312,16 +11693,19 @@ impl From<&str> for WorkflowTriggersItemBeckhoffMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemBeckhoffMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemBeckhoffMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemBeckhoffMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -10334,12 +11718,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemBeckhoffMetaCategory {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemBeckhoffMetaName {
     /// The value `beckhoff`.
     Beckhoff,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemBeckhoffMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -10349,6 +11735,7 @@ impl WorkflowTriggersItemBeckhoffMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemBeckhoffMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -10357,16 +11744,19 @@ impl From<&str> for WorkflowTriggersItemBeckhoffMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemBeckhoffMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemBeckhoffMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemBeckhoffMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -10379,12 +11769,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemBeckhoffMetaName {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemBeckhoffType {
     /// The value `beckhoff`.
     Beckhoff,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemBeckhoffType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -10394,6 +11786,7 @@ impl WorkflowTriggersItemBeckhoffType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemBeckhoffType {
     fn from(value: &str) -> Self {
         match value {
@@ -10402,16 +11795,19 @@ impl From<&str> for WorkflowTriggersItemBeckhoffType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemBeckhoffType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemBeckhoffType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemBeckhoffType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -10421,6 +11817,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemBeckhoffType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemDataTable {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10440,6 +11837,7 @@ pub struct WorkflowTriggersItemDataTable {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemDataTable {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowTriggersItemDataTableType>) -> Self {
@@ -10477,6 +11875,7 @@ impl WorkflowTriggersItemDataTable {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemDataTableConfig {
     /// The `bulkInsert` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10494,6 +11893,7 @@ pub struct WorkflowTriggersItemDataTableConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemDataTableConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -10530,6 +11930,7 @@ impl WorkflowTriggersItemDataTableConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemDataTableMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10571,6 +11972,7 @@ pub struct WorkflowTriggersItemDataTableMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemDataTableMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -10658,12 +12060,14 @@ impl WorkflowTriggersItemDataTableMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemDataTableMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemDataTableMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -10673,6 +12077,7 @@ impl WorkflowTriggersItemDataTableMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemDataTableMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -10681,16 +12086,19 @@ impl From<&str> for WorkflowTriggersItemDataTableMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemDataTableMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDataTableMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDataTableMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -10703,12 +12111,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDataTableMetaCategory 
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemDataTableMetaName {
     /// The value `dataTable`.
     DataTable,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemDataTableMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -10718,6 +12128,7 @@ impl WorkflowTriggersItemDataTableMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemDataTableMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -10726,16 +12137,19 @@ impl From<&str> for WorkflowTriggersItemDataTableMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemDataTableMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDataTableMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDataTableMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -10748,12 +12162,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDataTableMetaName {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemDataTableType {
     /// The value `dataTable`.
     DataTable,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemDataTableType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -10763,6 +12179,7 @@ impl WorkflowTriggersItemDataTableType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemDataTableType {
     fn from(value: &str) -> Self {
         match value {
@@ -10771,16 +12188,19 @@ impl From<&str> for WorkflowTriggersItemDataTableType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemDataTableType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDataTableType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDataTableType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -10790,6 +12210,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDataTableType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemDeviceId {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10809,6 +12230,7 @@ pub struct WorkflowTriggersItemDeviceId {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemDeviceId {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowTriggersItemDeviceIdType>) -> Self {
@@ -10846,6 +12268,7 @@ impl WorkflowTriggersItemDeviceId {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemDeviceIdConfig {
     /// The `attributeBlacklist` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10869,6 +12292,7 @@ pub struct WorkflowTriggersItemDeviceIdConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemDeviceIdConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -10926,6 +12350,7 @@ impl WorkflowTriggersItemDeviceIdConfig {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemDeviceIdConfigBatchBehavior {
     /// The value `once`.
     Once,
@@ -10934,6 +12359,7 @@ pub enum WorkflowTriggersItemDeviceIdConfigBatchBehavior {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemDeviceIdConfigBatchBehavior {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -10944,6 +12370,7 @@ impl WorkflowTriggersItemDeviceIdConfigBatchBehavior {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemDeviceIdConfigBatchBehavior {
     fn from(value: &str) -> Self {
         match value {
@@ -10953,16 +12380,19 @@ impl From<&str> for WorkflowTriggersItemDeviceIdConfigBatchBehavior {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemDeviceIdConfigBatchBehavior {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDeviceIdConfigBatchBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdConfigBatchBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -10975,6 +12405,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdConfigBatchBeh
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemDeviceIdConfigTriggerOn {
     /// The value `batch`.
     Batch,
@@ -10985,6 +12416,7 @@ pub enum WorkflowTriggersItemDeviceIdConfigTriggerOn {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemDeviceIdConfigTriggerOn {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -10996,6 +12428,7 @@ impl WorkflowTriggersItemDeviceIdConfigTriggerOn {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemDeviceIdConfigTriggerOn {
     fn from(value: &str) -> Self {
         match value {
@@ -11006,16 +12439,19 @@ impl From<&str> for WorkflowTriggersItemDeviceIdConfigTriggerOn {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemDeviceIdConfigTriggerOn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDeviceIdConfigTriggerOn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdConfigTriggerOn {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -11025,6 +12461,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdConfigTriggerO
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemDeviceIdInactivity {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11044,6 +12481,7 @@ pub struct WorkflowTriggersItemDeviceIdInactivity {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemDeviceIdInactivity {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowTriggersItemDeviceIdInactivityType>) -> Self {
@@ -11084,6 +12522,7 @@ impl WorkflowTriggersItemDeviceIdInactivity {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemDeviceIdInactivityConfig {
     /// The `seconds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11092,6 +12531,7 @@ pub struct WorkflowTriggersItemDeviceIdInactivityConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemDeviceIdInactivityConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -11110,6 +12550,7 @@ impl WorkflowTriggersItemDeviceIdInactivityConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemDeviceIdInactivityMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11151,6 +12592,7 @@ pub struct WorkflowTriggersItemDeviceIdInactivityMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemDeviceIdInactivityMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -11244,12 +12686,14 @@ impl WorkflowTriggersItemDeviceIdInactivityMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemDeviceIdInactivityMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemDeviceIdInactivityMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -11259,6 +12703,7 @@ impl WorkflowTriggersItemDeviceIdInactivityMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemDeviceIdInactivityMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -11267,16 +12712,19 @@ impl From<&str> for WorkflowTriggersItemDeviceIdInactivityMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemDeviceIdInactivityMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDeviceIdInactivityMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdInactivityMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -11289,12 +12737,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdInactivityMeta
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemDeviceIdInactivityMetaName {
     /// The value `deviceIdsTagsInactivity`.
     DeviceIdsTagsInactivity,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemDeviceIdInactivityMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -11304,6 +12754,7 @@ impl WorkflowTriggersItemDeviceIdInactivityMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemDeviceIdInactivityMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -11312,16 +12763,19 @@ impl From<&str> for WorkflowTriggersItemDeviceIdInactivityMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemDeviceIdInactivityMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDeviceIdInactivityMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdInactivityMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -11334,6 +12788,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdInactivityMeta
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemDeviceIdInactivityType {
     /// The value `deviceIdInactivity`.
     DeviceIdInactivity,
@@ -11342,6 +12797,7 @@ pub enum WorkflowTriggersItemDeviceIdInactivityType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemDeviceIdInactivityType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -11352,6 +12808,7 @@ impl WorkflowTriggersItemDeviceIdInactivityType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemDeviceIdInactivityType {
     fn from(value: &str) -> Self {
         match value {
@@ -11361,16 +12818,19 @@ impl From<&str> for WorkflowTriggersItemDeviceIdInactivityType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemDeviceIdInactivityType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDeviceIdInactivityType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdInactivityType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -11380,6 +12840,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdInactivityType
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemDeviceIdMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11430,6 +12891,7 @@ pub struct WorkflowTriggersItemDeviceIdMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemDeviceIdMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -11538,6 +13000,7 @@ impl WorkflowTriggersItemDeviceIdMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemDeviceIdMetaAllowedAttributeType {
     /// The value `attributeWhitelist`.
     AttributeWhitelist,
@@ -11548,6 +13011,7 @@ pub enum WorkflowTriggersItemDeviceIdMetaAllowedAttributeType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemDeviceIdMetaAllowedAttributeType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -11559,6 +13023,7 @@ impl WorkflowTriggersItemDeviceIdMetaAllowedAttributeType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemDeviceIdMetaAllowedAttributeType {
     fn from(value: &str) -> Self {
         match value {
@@ -11569,16 +13034,19 @@ impl From<&str> for WorkflowTriggersItemDeviceIdMetaAllowedAttributeType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemDeviceIdMetaAllowedAttributeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDeviceIdMetaAllowedAttributeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdMetaAllowedAttributeType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -11591,12 +13059,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdMetaAllowedAtt
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemDeviceIdMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemDeviceIdMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -11606,6 +13076,7 @@ impl WorkflowTriggersItemDeviceIdMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemDeviceIdMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -11614,16 +13085,19 @@ impl From<&str> for WorkflowTriggersItemDeviceIdMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemDeviceIdMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDeviceIdMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -11636,6 +13110,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdMetaCategory {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemDeviceIdMetaName {
     /// The value `deviceIdsTags`.
     DeviceIdsTags,
@@ -11646,6 +13121,7 @@ pub enum WorkflowTriggersItemDeviceIdMetaName {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemDeviceIdMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -11657,6 +13133,7 @@ impl WorkflowTriggersItemDeviceIdMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemDeviceIdMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -11667,16 +13144,19 @@ impl From<&str> for WorkflowTriggersItemDeviceIdMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemDeviceIdMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDeviceIdMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -11689,6 +13169,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdMetaName {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemDeviceIdType {
     /// The value `deviceId`.
     DeviceId,
@@ -11697,6 +13178,7 @@ pub enum WorkflowTriggersItemDeviceIdType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemDeviceIdType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -11707,6 +13189,7 @@ impl WorkflowTriggersItemDeviceIdType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemDeviceIdType {
     fn from(value: &str) -> Self {
         match value {
@@ -11716,16 +13199,19 @@ impl From<&str> for WorkflowTriggersItemDeviceIdType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemDeviceIdType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDeviceIdType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -11735,6 +13221,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemDirect {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11754,6 +13241,7 @@ pub struct WorkflowTriggersItemDirect {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemDirect {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowTriggersItemDirectType>) -> Self {
@@ -11791,11 +13279,13 @@ impl WorkflowTriggersItemDirect {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemDirectConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemDirectConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -11808,6 +13298,7 @@ impl WorkflowTriggersItemDirectConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemDirectMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11849,6 +13340,7 @@ pub struct WorkflowTriggersItemDirectMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemDirectMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -11936,12 +13428,14 @@ impl WorkflowTriggersItemDirectMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemDirectMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemDirectMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -11951,6 +13445,7 @@ impl WorkflowTriggersItemDirectMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemDirectMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -11959,16 +13454,19 @@ impl From<&str> for WorkflowTriggersItemDirectMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemDirectMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDirectMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDirectMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -11981,12 +13479,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDirectMetaCategory {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemDirectMetaName {
     /// The value `direct`.
     Direct,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemDirectMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -11996,6 +13496,7 @@ impl WorkflowTriggersItemDirectMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemDirectMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -12004,16 +13505,19 @@ impl From<&str> for WorkflowTriggersItemDirectMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemDirectMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDirectMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDirectMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -12026,12 +13530,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDirectMetaName {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemDirectType {
     /// The value `direct`.
     Direct,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemDirectType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -12041,6 +13547,7 @@ impl WorkflowTriggersItemDirectType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemDirectType {
     fn from(value: &str) -> Self {
         match value {
@@ -12049,16 +13556,19 @@ impl From<&str> for WorkflowTriggersItemDirectType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemDirectType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDirectType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDirectType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -12068,6 +13578,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDirectType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemEndpoint {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12087,6 +13598,7 @@ pub struct WorkflowTriggersItemEndpoint {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemEndpoint {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowTriggersItemEndpointType>) -> Self {
@@ -12124,6 +13636,7 @@ impl WorkflowTriggersItemEndpoint {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemEndpointConfig {
     /// The `experienceVersion` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12132,6 +13645,7 @@ pub struct WorkflowTriggersItemEndpointConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemEndpointConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -12150,6 +13664,7 @@ impl WorkflowTriggersItemEndpointConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemEndpointMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12191,6 +13706,7 @@ pub struct WorkflowTriggersItemEndpointMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemEndpointMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -12278,12 +13794,14 @@ impl WorkflowTriggersItemEndpointMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemEndpointMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemEndpointMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -12293,6 +13811,7 @@ impl WorkflowTriggersItemEndpointMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemEndpointMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -12301,16 +13820,19 @@ impl From<&str> for WorkflowTriggersItemEndpointMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemEndpointMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemEndpointMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEndpointMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -12323,12 +13845,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEndpointMetaCategory {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemEndpointMetaName {
     /// The value `endpoint`.
     Endpoint,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemEndpointMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -12338,6 +13862,7 @@ impl WorkflowTriggersItemEndpointMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemEndpointMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -12346,16 +13871,19 @@ impl From<&str> for WorkflowTriggersItemEndpointMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemEndpointMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemEndpointMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEndpointMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -12368,12 +13896,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEndpointMetaName {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemEndpointType {
     /// The value `endpoint`.
     Endpoint,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemEndpointType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -12383,6 +13913,7 @@ impl WorkflowTriggersItemEndpointType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemEndpointType {
     fn from(value: &str) -> Self {
         match value {
@@ -12391,16 +13922,19 @@ impl From<&str> for WorkflowTriggersItemEndpointType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemEndpointType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemEndpointType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEndpointType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -12410,6 +13944,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEndpointType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemEvent {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12429,6 +13964,7 @@ pub struct WorkflowTriggersItemEvent {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemEvent {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowTriggersItemEventType>) -> Self {
@@ -12466,6 +14002,7 @@ impl WorkflowTriggersItemEvent {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemEventConfig {
     /// The `subject` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12483,6 +14020,7 @@ pub struct WorkflowTriggersItemEventConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemEventConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -12519,6 +14057,7 @@ impl WorkflowTriggersItemEventConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemEventMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12560,6 +14099,7 @@ pub struct WorkflowTriggersItemEventMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemEventMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -12647,12 +14187,14 @@ impl WorkflowTriggersItemEventMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemEventMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemEventMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -12662,6 +14204,7 @@ impl WorkflowTriggersItemEventMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemEventMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -12670,16 +14213,19 @@ impl From<&str> for WorkflowTriggersItemEventMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemEventMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemEventMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEventMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -12692,12 +14238,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEventMetaCategory {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemEventMetaName {
     /// The value `event`.
     Event,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemEventMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -12707,6 +14255,7 @@ impl WorkflowTriggersItemEventMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemEventMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -12715,16 +14264,19 @@ impl From<&str> for WorkflowTriggersItemEventMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemEventMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemEventMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEventMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -12737,12 +14289,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEventMetaName {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemEventType {
     /// The value `event`.
     Event,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemEventType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -12752,6 +14306,7 @@ impl WorkflowTriggersItemEventType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemEventType {
     fn from(value: &str) -> Self {
         match value {
@@ -12760,16 +14315,19 @@ impl From<&str> for WorkflowTriggersItemEventType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemEventType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemEventType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEventType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -12779,6 +14337,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEventType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemFileTail {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12798,6 +14357,7 @@ pub struct WorkflowTriggersItemFileTail {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemFileTail {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowTriggersItemFileTailType>) -> Self {
@@ -12835,6 +14395,7 @@ impl WorkflowTriggersItemFileTail {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemFileTailConfig {
     /// The `path` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12852,6 +14413,7 @@ pub struct WorkflowTriggersItemFileTailConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemFileTailConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -12888,6 +14450,7 @@ impl WorkflowTriggersItemFileTailConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemFileTailMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12929,6 +14492,7 @@ pub struct WorkflowTriggersItemFileTailMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemFileTailMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -13016,12 +14580,14 @@ impl WorkflowTriggersItemFileTailMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemFileTailMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemFileTailMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -13031,6 +14597,7 @@ impl WorkflowTriggersItemFileTailMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemFileTailMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -13039,16 +14606,19 @@ impl From<&str> for WorkflowTriggersItemFileTailMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemFileTailMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemFileTailMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileTailMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -13061,12 +14631,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileTailMetaCategory {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemFileTailMetaName {
     /// The value `fileTail`.
     FileTail,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemFileTailMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -13076,6 +14648,7 @@ impl WorkflowTriggersItemFileTailMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemFileTailMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -13084,16 +14657,19 @@ impl From<&str> for WorkflowTriggersItemFileTailMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemFileTailMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemFileTailMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileTailMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -13106,12 +14682,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileTailMetaName {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemFileTailType {
     /// The value `fileTail`.
     FileTail,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemFileTailType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -13121,6 +14699,7 @@ impl WorkflowTriggersItemFileTailType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemFileTailType {
     fn from(value: &str) -> Self {
         match value {
@@ -13129,16 +14708,19 @@ impl From<&str> for WorkflowTriggersItemFileTailType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemFileTailType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemFileTailType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileTailType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -13148,6 +14730,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileTailType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemFileWatch {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13167,6 +14750,7 @@ pub struct WorkflowTriggersItemFileWatch {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemFileWatch {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowTriggersItemFileWatchType>) -> Self {
@@ -13204,6 +14788,7 @@ impl WorkflowTriggersItemFileWatch {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemFileWatchConfig {
     /// The `path` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13227,6 +14812,7 @@ pub struct WorkflowTriggersItemFileWatchConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemFileWatchConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -13275,6 +14861,7 @@ impl WorkflowTriggersItemFileWatchConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemFileWatchMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13316,6 +14903,7 @@ pub struct WorkflowTriggersItemFileWatchMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemFileWatchMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -13403,12 +14991,14 @@ impl WorkflowTriggersItemFileWatchMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemFileWatchMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemFileWatchMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -13418,6 +15008,7 @@ impl WorkflowTriggersItemFileWatchMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemFileWatchMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -13426,16 +15017,19 @@ impl From<&str> for WorkflowTriggersItemFileWatchMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemFileWatchMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemFileWatchMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileWatchMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -13448,12 +15042,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileWatchMetaCategory 
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemFileWatchMetaName {
     /// The value `fileWatch`.
     FileWatch,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemFileWatchMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -13463,6 +15059,7 @@ impl WorkflowTriggersItemFileWatchMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemFileWatchMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -13471,16 +15068,19 @@ impl From<&str> for WorkflowTriggersItemFileWatchMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemFileWatchMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemFileWatchMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileWatchMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -13493,12 +15093,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileWatchMetaName {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemFileWatchType {
     /// The value `fileWatch`.
     FileWatch,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemFileWatchType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -13508,6 +15110,7 @@ impl WorkflowTriggersItemFileWatchType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemFileWatchType {
     fn from(value: &str) -> Self {
         match value {
@@ -13516,16 +15119,19 @@ impl From<&str> for WorkflowTriggersItemFileWatchType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemFileWatchType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemFileWatchType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileWatchType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -13535,6 +15141,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileWatchType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemFlowError {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13554,6 +15161,7 @@ pub struct WorkflowTriggersItemFlowError {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemFlowError {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowTriggersItemFlowErrorType>) -> Self {
@@ -13591,6 +15199,7 @@ impl WorkflowTriggersItemFlowError {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemFlowErrorConfig {
     /// The `scope` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13599,6 +15208,7 @@ pub struct WorkflowTriggersItemFlowErrorConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemFlowErrorConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -13620,6 +15230,7 @@ impl WorkflowTriggersItemFlowErrorConfig {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemFlowErrorConfigScope {
     /// The value `local`.
     Local,
@@ -13632,6 +15243,7 @@ pub enum WorkflowTriggersItemFlowErrorConfigScope {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemFlowErrorConfigScope {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -13644,6 +15256,7 @@ impl WorkflowTriggersItemFlowErrorConfigScope {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemFlowErrorConfigScope {
     fn from(value: &str) -> Self {
         match value {
@@ -13655,16 +15268,19 @@ impl From<&str> for WorkflowTriggersItemFlowErrorConfigScope {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemFlowErrorConfigScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemFlowErrorConfigScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFlowErrorConfigScope {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -13674,6 +15290,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFlowErrorConfigScope {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemFlowErrorMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13715,6 +15332,7 @@ pub struct WorkflowTriggersItemFlowErrorMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemFlowErrorMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -13802,12 +15420,14 @@ impl WorkflowTriggersItemFlowErrorMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemFlowErrorMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemFlowErrorMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -13817,6 +15437,7 @@ impl WorkflowTriggersItemFlowErrorMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemFlowErrorMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -13825,16 +15446,19 @@ impl From<&str> for WorkflowTriggersItemFlowErrorMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemFlowErrorMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemFlowErrorMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFlowErrorMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -13847,12 +15471,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFlowErrorMetaCategory 
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemFlowErrorMetaName {
     /// The value `flowError`.
     FlowError,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemFlowErrorMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -13862,6 +15488,7 @@ impl WorkflowTriggersItemFlowErrorMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemFlowErrorMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -13870,16 +15497,19 @@ impl From<&str> for WorkflowTriggersItemFlowErrorMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemFlowErrorMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemFlowErrorMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFlowErrorMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -13892,12 +15522,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFlowErrorMetaName {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemFlowErrorType {
     /// The value `flowError`.
     FlowError,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemFlowErrorType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -13907,6 +15539,7 @@ impl WorkflowTriggersItemFlowErrorType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemFlowErrorType {
     fn from(value: &str) -> Self {
         match value {
@@ -13915,16 +15548,19 @@ impl From<&str> for WorkflowTriggersItemFlowErrorType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemFlowErrorType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemFlowErrorType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFlowErrorType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -13934,6 +15570,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFlowErrorType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemIntegration {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13953,6 +15590,7 @@ pub struct WorkflowTriggersItemIntegration {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemIntegration {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowTriggersItemIntegrationType>) -> Self {
@@ -13990,6 +15628,7 @@ impl WorkflowTriggersItemIntegration {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemIntegrationConfig {
     /// The `connect` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14007,6 +15646,7 @@ pub struct WorkflowTriggersItemIntegrationConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemIntegrationConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -14043,6 +15683,7 @@ impl WorkflowTriggersItemIntegrationConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemIntegrationMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14087,6 +15728,7 @@ pub struct WorkflowTriggersItemIntegrationMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemIntegrationMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -14183,12 +15825,14 @@ impl WorkflowTriggersItemIntegrationMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemIntegrationMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemIntegrationMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -14198,6 +15842,7 @@ impl WorkflowTriggersItemIntegrationMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemIntegrationMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -14206,16 +15851,19 @@ impl From<&str> for WorkflowTriggersItemIntegrationMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemIntegrationMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemIntegrationMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemIntegrationMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -14228,6 +15876,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemIntegrationMetaCategor
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemIntegrationMetaName {
     /// The value `azureEventHub`.
     AzureEventHub,
@@ -14244,6 +15893,7 @@ pub enum WorkflowTriggersItemIntegrationMetaName {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemIntegrationMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -14258,6 +15908,7 @@ impl WorkflowTriggersItemIntegrationMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemIntegrationMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -14271,16 +15922,19 @@ impl From<&str> for WorkflowTriggersItemIntegrationMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemIntegrationMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemIntegrationMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemIntegrationMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -14293,12 +15947,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemIntegrationMetaName {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemIntegrationType {
     /// The value `integration`.
     Integration,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemIntegrationType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -14308,6 +15964,7 @@ impl WorkflowTriggersItemIntegrationType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemIntegrationType {
     fn from(value: &str) -> Self {
         match value {
@@ -14316,16 +15973,19 @@ impl From<&str> for WorkflowTriggersItemIntegrationType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemIntegrationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemIntegrationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemIntegrationType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -14335,6 +15995,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemIntegrationType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemMqttTopic {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14354,6 +16015,7 @@ pub struct WorkflowTriggersItemMqttTopic {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemMqttTopic {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowTriggersItemMqttTopicType>) -> Self {
@@ -14391,6 +16053,7 @@ impl WorkflowTriggersItemMqttTopic {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemMqttTopicConfig {
     /// The `integrationId` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14399,6 +16062,7 @@ pub struct WorkflowTriggersItemMqttTopicConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemMqttTopicConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -14423,6 +16087,7 @@ impl WorkflowTriggersItemMqttTopicConfig {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemMqttTopicConfigIntegrationId {
     /// The value `losant`.
     Losant,
@@ -14433,6 +16098,7 @@ pub enum WorkflowTriggersItemMqttTopicConfigIntegrationId {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemMqttTopicConfigIntegrationId {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -14444,6 +16110,7 @@ impl WorkflowTriggersItemMqttTopicConfigIntegrationId {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemMqttTopicConfigIntegrationId {
     fn from(value: &str) -> Self {
         match value {
@@ -14454,16 +16121,19 @@ impl From<&str> for WorkflowTriggersItemMqttTopicConfigIntegrationId {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemMqttTopicConfigIntegrationId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemMqttTopicConfigIntegrationId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemMqttTopicConfigIntegrationId {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -14473,6 +16143,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemMqttTopicConfigIntegra
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemMqttTopicMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14517,6 +16188,7 @@ pub struct WorkflowTriggersItemMqttTopicMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemMqttTopicMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -14610,12 +16282,14 @@ impl WorkflowTriggersItemMqttTopicMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemMqttTopicMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemMqttTopicMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -14625,6 +16299,7 @@ impl WorkflowTriggersItemMqttTopicMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemMqttTopicMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -14633,16 +16308,19 @@ impl From<&str> for WorkflowTriggersItemMqttTopicMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemMqttTopicMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemMqttTopicMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemMqttTopicMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -14655,12 +16333,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemMqttTopicMetaCategory 
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemMqttTopicMetaName {
     /// The value `mqtt`.
     Mqtt,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemMqttTopicMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -14670,6 +16350,7 @@ impl WorkflowTriggersItemMqttTopicMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemMqttTopicMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -14678,16 +16359,19 @@ impl From<&str> for WorkflowTriggersItemMqttTopicMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemMqttTopicMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemMqttTopicMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemMqttTopicMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -14700,12 +16384,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemMqttTopicMetaName {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemMqttTopicType {
     /// The value `mqttTopic`.
     MqttTopic,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemMqttTopicType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -14715,6 +16401,7 @@ impl WorkflowTriggersItemMqttTopicType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemMqttTopicType {
     fn from(value: &str) -> Self {
         match value {
@@ -14723,16 +16410,19 @@ impl From<&str> for WorkflowTriggersItemMqttTopicType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemMqttTopicType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemMqttTopicType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemMqttTopicType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -14742,6 +16432,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemMqttTopicType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemObject {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14761,6 +16452,7 @@ pub struct WorkflowTriggersItemObject {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemObject {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowTriggersItemObjectType>) -> Self {
@@ -14798,6 +16490,7 @@ impl WorkflowTriggersItemObject {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemObjectMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14842,6 +16535,7 @@ pub struct WorkflowTriggersItemObjectMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemObjectMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -14935,12 +16629,14 @@ impl WorkflowTriggersItemObjectMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemObjectMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemObjectMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -14950,6 +16646,7 @@ impl WorkflowTriggersItemObjectMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemObjectMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -14958,16 +16655,19 @@ impl From<&str> for WorkflowTriggersItemObjectMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemObjectMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemObjectMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemObjectMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -14980,6 +16680,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemObjectMetaCategory {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemObjectMetaName {
     /// The value `customNodeStart`.
     CustomNodeStart,
@@ -15018,6 +16719,7 @@ pub enum WorkflowTriggersItemObjectMetaName {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemObjectMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -15043,6 +16745,7 @@ impl WorkflowTriggersItemObjectMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemObjectMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -15067,16 +16770,19 @@ impl From<&str> for WorkflowTriggersItemObjectMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemObjectMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemObjectMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemObjectMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -15089,6 +16795,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemObjectMetaName {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemObjectType {
     /// The value `customNodeStart`.
     CustomNodeStart,
@@ -15127,6 +16834,7 @@ pub enum WorkflowTriggersItemObjectType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemObjectType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -15152,6 +16860,7 @@ impl WorkflowTriggersItemObjectType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemObjectType {
     fn from(value: &str) -> Self {
         match value {
@@ -15176,16 +16885,19 @@ impl From<&str> for WorkflowTriggersItemObjectType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemObjectType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemObjectType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemObjectType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -15195,6 +16907,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemObjectType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemOnSync {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15214,6 +16927,7 @@ pub struct WorkflowTriggersItemOnSync {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemOnSync {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowTriggersItemOnSyncType>) -> Self {
@@ -15251,6 +16965,7 @@ impl WorkflowTriggersItemOnSync {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemOnSyncConfig {
     /// The `syncTypes` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15259,6 +16974,7 @@ pub struct WorkflowTriggersItemOnSyncConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemOnSyncConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -15283,6 +16999,7 @@ impl WorkflowTriggersItemOnSyncConfig {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemOnSyncConfigSyncTypesItem {
     /// The value `application`.
     Application,
@@ -15293,6 +17010,7 @@ pub enum WorkflowTriggersItemOnSyncConfigSyncTypesItem {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemOnSyncConfigSyncTypesItem {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -15304,6 +17022,7 @@ impl WorkflowTriggersItemOnSyncConfigSyncTypesItem {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemOnSyncConfigSyncTypesItem {
     fn from(value: &str) -> Self {
         match value {
@@ -15314,16 +17033,19 @@ impl From<&str> for WorkflowTriggersItemOnSyncConfigSyncTypesItem {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemOnSyncConfigSyncTypesItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemOnSyncConfigSyncTypesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSyncConfigSyncTypesItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -15333,6 +17055,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSyncConfigSyncTypesI
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemOnSyncMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15359,6 +17082,7 @@ pub struct WorkflowTriggersItemOnSyncMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemOnSyncMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -15416,12 +17140,14 @@ impl WorkflowTriggersItemOnSyncMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemOnSyncMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemOnSyncMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -15431,6 +17157,7 @@ impl WorkflowTriggersItemOnSyncMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemOnSyncMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -15439,16 +17166,19 @@ impl From<&str> for WorkflowTriggersItemOnSyncMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemOnSyncMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemOnSyncMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSyncMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -15461,12 +17191,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSyncMetaCategory {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemOnSyncMetaName {
     /// The value `onSync`.
     OnSync,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemOnSyncMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -15476,6 +17208,7 @@ impl WorkflowTriggersItemOnSyncMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemOnSyncMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -15484,16 +17217,19 @@ impl From<&str> for WorkflowTriggersItemOnSyncMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemOnSyncMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemOnSyncMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSyncMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -15506,12 +17242,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSyncMetaName {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemOnSyncType {
     /// The value `onSync`.
     OnSync,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemOnSyncType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -15521,6 +17259,7 @@ impl WorkflowTriggersItemOnSyncType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemOnSyncType {
     fn from(value: &str) -> Self {
         match value {
@@ -15529,16 +17268,19 @@ impl From<&str> for WorkflowTriggersItemOnSyncType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemOnSyncType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemOnSyncType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSyncType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -15548,6 +17290,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSyncType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemOpcua {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15567,6 +17310,7 @@ pub struct WorkflowTriggersItemOpcua {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemOpcua {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowTriggersItemOpcuaType>) -> Self {
@@ -15604,6 +17348,7 @@ impl WorkflowTriggersItemOpcua {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemOpcuaConfig {
     /// The `uri` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15649,6 +17394,7 @@ pub struct WorkflowTriggersItemOpcuaConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemOpcuaConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -15733,6 +17479,7 @@ impl WorkflowTriggersItemOpcuaConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemOpcuaMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15774,6 +17521,7 @@ pub struct WorkflowTriggersItemOpcuaMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemOpcuaMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -15861,12 +17609,14 @@ impl WorkflowTriggersItemOpcuaMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemOpcuaMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemOpcuaMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -15876,6 +17626,7 @@ impl WorkflowTriggersItemOpcuaMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemOpcuaMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -15884,16 +17635,19 @@ impl From<&str> for WorkflowTriggersItemOpcuaMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemOpcuaMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemOpcuaMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOpcuaMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -15906,12 +17660,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOpcuaMetaCategory {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemOpcuaMetaName {
     /// The value `opcua`.
     Opcua,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemOpcuaMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -15921,6 +17677,7 @@ impl WorkflowTriggersItemOpcuaMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemOpcuaMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -15929,16 +17686,19 @@ impl From<&str> for WorkflowTriggersItemOpcuaMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemOpcuaMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemOpcuaMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOpcuaMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -15951,12 +17711,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOpcuaMetaName {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemOpcuaType {
     /// The value `opcua`.
     Opcua,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemOpcuaType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -15966,6 +17728,7 @@ impl WorkflowTriggersItemOpcuaType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemOpcuaType {
     fn from(value: &str) -> Self {
         match value {
@@ -15974,16 +17737,19 @@ impl From<&str> for WorkflowTriggersItemOpcuaType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemOpcuaType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemOpcuaType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOpcuaType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -15993,6 +17759,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOpcuaType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemRedis {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16012,6 +17779,7 @@ pub struct WorkflowTriggersItemRedis {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemRedis {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowTriggersItemRedisType>) -> Self {
@@ -16049,6 +17817,7 @@ impl WorkflowTriggersItemRedis {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemRedisConfig {
     /// The `host` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16083,6 +17852,7 @@ pub struct WorkflowTriggersItemRedisConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemRedisConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -16149,6 +17919,7 @@ impl WorkflowTriggersItemRedisConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemRedisMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16190,6 +17961,7 @@ pub struct WorkflowTriggersItemRedisMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemRedisMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -16277,12 +18049,14 @@ impl WorkflowTriggersItemRedisMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemRedisMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemRedisMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -16292,6 +18066,7 @@ impl WorkflowTriggersItemRedisMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemRedisMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -16300,16 +18075,19 @@ impl From<&str> for WorkflowTriggersItemRedisMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemRedisMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemRedisMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRedisMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -16322,12 +18100,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRedisMetaCategory {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemRedisMetaName {
     /// The value `redisTrigger`.
     RedisTrigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemRedisMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -16337,6 +18117,7 @@ impl WorkflowTriggersItemRedisMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemRedisMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -16345,16 +18126,19 @@ impl From<&str> for WorkflowTriggersItemRedisMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemRedisMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemRedisMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRedisMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -16367,12 +18151,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRedisMetaName {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemRedisType {
     /// The value `redis`.
     Redis,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemRedisType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -16382,6 +18168,7 @@ impl WorkflowTriggersItemRedisType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemRedisType {
     fn from(value: &str) -> Self {
         match value {
@@ -16390,16 +18177,19 @@ impl From<&str> for WorkflowTriggersItemRedisType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemRedisType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemRedisType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRedisType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -16409,6 +18199,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRedisType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemRequest {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16428,6 +18219,7 @@ pub struct WorkflowTriggersItemRequest {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemRequest {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowTriggersItemRequestType>) -> Self {
@@ -16465,6 +18257,7 @@ impl WorkflowTriggersItemRequest {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemRequestConfig {
     /// The `method` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16476,6 +18269,7 @@ pub struct WorkflowTriggersItemRequestConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemRequestConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -16503,6 +18297,7 @@ impl WorkflowTriggersItemRequestConfig {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemRequestConfigMethod {
     /// The value `*`.
     Value,
@@ -16521,6 +18316,7 @@ pub enum WorkflowTriggersItemRequestConfigMethod {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemRequestConfigMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -16536,6 +18332,7 @@ impl WorkflowTriggersItemRequestConfigMethod {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemRequestConfigMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -16550,16 +18347,19 @@ impl From<&str> for WorkflowTriggersItemRequestConfigMethod {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemRequestConfigMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemRequestConfigMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRequestConfigMethod {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -16569,6 +18369,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRequestConfigMethod {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemRequestMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16613,6 +18414,7 @@ pub struct WorkflowTriggersItemRequestMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemRequestMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -16706,12 +18508,14 @@ impl WorkflowTriggersItemRequestMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemRequestMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemRequestMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -16721,6 +18525,7 @@ impl WorkflowTriggersItemRequestMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemRequestMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -16729,16 +18534,19 @@ impl From<&str> for WorkflowTriggersItemRequestMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemRequestMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemRequestMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRequestMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -16751,12 +18559,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRequestMetaCategory {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemRequestMetaName {
     /// The value `request`.
     Request,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemRequestMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -16766,6 +18576,7 @@ impl WorkflowTriggersItemRequestMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemRequestMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -16774,16 +18585,19 @@ impl From<&str> for WorkflowTriggersItemRequestMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemRequestMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemRequestMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRequestMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -16796,12 +18610,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRequestMetaName {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemRequestType {
     /// The value `request`.
     Request,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemRequestType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -16811,6 +18627,7 @@ impl WorkflowTriggersItemRequestType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -16819,16 +18636,19 @@ impl From<&str> for WorkflowTriggersItemRequestType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemRequestType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemRequestType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRequestType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -16838,6 +18658,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRequestType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemSerial {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16857,6 +18678,7 @@ pub struct WorkflowTriggersItemSerial {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemSerial {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowTriggersItemSerialType>) -> Self {
@@ -16894,6 +18716,7 @@ impl WorkflowTriggersItemSerial {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemSerialConfig {
     /// The `path` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16935,6 +18758,7 @@ pub struct WorkflowTriggersItemSerialConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemSerialConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -17019,6 +18843,7 @@ impl WorkflowTriggersItemSerialConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemSerialMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17063,6 +18888,7 @@ pub struct WorkflowTriggersItemSerialMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemSerialMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -17156,12 +18982,14 @@ impl WorkflowTriggersItemSerialMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemSerialMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemSerialMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -17171,6 +18999,7 @@ impl WorkflowTriggersItemSerialMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemSerialMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -17179,16 +19008,19 @@ impl From<&str> for WorkflowTriggersItemSerialMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemSerialMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemSerialMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSerialMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -17201,12 +19033,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSerialMetaCategory {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemSerialMetaName {
     /// The value `serial`.
     Serial,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemSerialMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -17216,6 +19050,7 @@ impl WorkflowTriggersItemSerialMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemSerialMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -17224,16 +19059,19 @@ impl From<&str> for WorkflowTriggersItemSerialMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemSerialMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemSerialMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSerialMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -17246,6 +19084,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSerialMetaName {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemSerialMetaParseBy {
     /// The value `byteLength`.
     ByteLength,
@@ -17254,6 +19093,7 @@ pub enum WorkflowTriggersItemSerialMetaParseBy {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemSerialMetaParseBy {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -17264,6 +19104,7 @@ impl WorkflowTriggersItemSerialMetaParseBy {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemSerialMetaParseBy {
     fn from(value: &str) -> Self {
         match value {
@@ -17273,16 +19114,19 @@ impl From<&str> for WorkflowTriggersItemSerialMetaParseBy {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemSerialMetaParseBy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemSerialMetaParseBy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSerialMetaParseBy {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -17295,12 +19139,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSerialMetaParseBy {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemSerialType {
     /// The value `serial`.
     Serial,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemSerialType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -17310,6 +19156,7 @@ impl WorkflowTriggersItemSerialType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemSerialType {
     fn from(value: &str) -> Self {
         match value {
@@ -17318,16 +19165,19 @@ impl From<&str> for WorkflowTriggersItemSerialType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemSerialType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemSerialType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSerialType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -17337,6 +19187,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSerialType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemSnmpTrap {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17356,6 +19207,7 @@ pub struct WorkflowTriggersItemSnmpTrap {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemSnmpTrap {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowTriggersItemSnmpTrapType>) -> Self {
@@ -17393,6 +19245,7 @@ impl WorkflowTriggersItemSnmpTrap {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemSnmpTrapConfig {
     /// The `udpPort` field.
     pub udp_port: String,
@@ -17402,6 +19255,7 @@ pub struct WorkflowTriggersItemSnmpTrapConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemSnmpTrapConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -17419,6 +19273,7 @@ impl WorkflowTriggersItemSnmpTrapConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfig {
     /// The `community` field.
     ///
@@ -17432,6 +19287,7 @@ pub struct WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -17459,6 +19315,7 @@ impl WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfig {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUser {
     /// The `name` field.
     pub name: String,
@@ -17485,6 +19342,7 @@ pub struct WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUser {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUser {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -17535,6 +19393,7 @@ impl WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUser {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod {
     /// The value `sha`.
     Sha,
@@ -17543,6 +19402,7 @@ pub enum WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -17553,6 +19413,7 @@ impl WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -17562,16 +19423,19 @@ impl From<&str> for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMeth
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de>
     for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod
 {
@@ -17586,6 +19450,7 @@ impl<'de> serde::Deserialize<'de>
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod {
     /// The value `aes`.
     Aes,
@@ -17594,6 +19459,7 @@ pub enum WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -17604,6 +19470,7 @@ impl WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -17613,16 +19480,19 @@ impl From<&str> for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncrypti
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de>
     for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod
 {
@@ -17637,6 +19507,7 @@ impl<'de> serde::Deserialize<'de>
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel {
     /// The value `none`.
     None,
@@ -17647,6 +19518,7 @@ pub enum WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -17658,6 +19530,7 @@ impl WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel {
     fn from(value: &str) -> Self {
         match value {
@@ -17668,16 +19541,19 @@ impl From<&str> for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurity
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de>
     for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel
 {
@@ -17689,6 +19565,7 @@ impl<'de> serde::Deserialize<'de>
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemSnmpTrapMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17730,6 +19607,7 @@ pub struct WorkflowTriggersItemSnmpTrapMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemSnmpTrapMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -17817,12 +19695,14 @@ impl WorkflowTriggersItemSnmpTrapMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemSnmpTrapMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemSnmpTrapMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -17832,6 +19712,7 @@ impl WorkflowTriggersItemSnmpTrapMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemSnmpTrapMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -17840,16 +19721,19 @@ impl From<&str> for WorkflowTriggersItemSnmpTrapMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemSnmpTrapMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemSnmpTrapMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSnmpTrapMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -17862,12 +19746,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSnmpTrapMetaCategory {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemSnmpTrapMetaName {
     /// The value `snmpTrap`.
     SnmpTrap,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemSnmpTrapMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -17877,6 +19763,7 @@ impl WorkflowTriggersItemSnmpTrapMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemSnmpTrapMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -17885,16 +19772,19 @@ impl From<&str> for WorkflowTriggersItemSnmpTrapMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemSnmpTrapMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemSnmpTrapMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSnmpTrapMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -17907,12 +19797,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSnmpTrapMetaName {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemSnmpTrapType {
     /// The value `snmpTrap`.
     SnmpTrap,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemSnmpTrapType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -17922,6 +19814,7 @@ impl WorkflowTriggersItemSnmpTrapType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemSnmpTrapType {
     fn from(value: &str) -> Self {
         match value {
@@ -17930,16 +19823,19 @@ impl From<&str> for WorkflowTriggersItemSnmpTrapType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemSnmpTrapType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemSnmpTrapType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSnmpTrapType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -17949,6 +19845,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSnmpTrapType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemTimer {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17968,6 +19865,7 @@ pub struct WorkflowTriggersItemTimer {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemTimer {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowTriggersItemTimerType>) -> Self {
@@ -18005,6 +19903,7 @@ impl WorkflowTriggersItemTimer {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemTimerConfig {
     /// The `seconds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18019,6 +19918,7 @@ pub struct WorkflowTriggersItemTimerConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemTimerConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -18049,6 +19949,7 @@ impl WorkflowTriggersItemTimerConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemTimerMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18102,6 +20003,7 @@ pub struct WorkflowTriggersItemTimerMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemTimerMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -18216,12 +20118,14 @@ impl WorkflowTriggersItemTimerMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemTimerMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemTimerMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -18231,6 +20135,7 @@ impl WorkflowTriggersItemTimerMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemTimerMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -18239,16 +20144,19 @@ impl From<&str> for WorkflowTriggersItemTimerMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemTimerMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemTimerMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemTimerMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -18261,12 +20169,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemTimerMetaCategory {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemTimerMetaName {
     /// The value `timer`.
     Timer,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemTimerMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -18276,6 +20186,7 @@ impl WorkflowTriggersItemTimerMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemTimerMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -18284,16 +20195,19 @@ impl From<&str> for WorkflowTriggersItemTimerMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemTimerMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemTimerMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemTimerMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -18306,6 +20220,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemTimerMetaName {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemTimerMetaTimerTypeSelect {
     /// The value `cronWeekly`.
     CronWeekly,
@@ -18316,6 +20231,7 @@ pub enum WorkflowTriggersItemTimerMetaTimerTypeSelect {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemTimerMetaTimerTypeSelect {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -18327,6 +20243,7 @@ impl WorkflowTriggersItemTimerMetaTimerTypeSelect {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemTimerMetaTimerTypeSelect {
     fn from(value: &str) -> Self {
         match value {
@@ -18337,16 +20254,19 @@ impl From<&str> for WorkflowTriggersItemTimerMetaTimerTypeSelect {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemTimerMetaTimerTypeSelect {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemTimerMetaTimerTypeSelect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemTimerMetaTimerTypeSelect {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -18359,12 +20279,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemTimerMetaTimerTypeSele
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemTimerType {
     /// The value `timer`.
     Timer,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemTimerType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -18374,6 +20296,7 @@ impl WorkflowTriggersItemTimerType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemTimerType {
     fn from(value: &str) -> Self {
         match value {
@@ -18382,16 +20305,19 @@ impl From<&str> for WorkflowTriggersItemTimerType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemTimerType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemTimerType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemTimerType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -18401,6 +20327,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemTimerType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemVirtualButton {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18420,6 +20347,7 @@ pub struct WorkflowTriggersItemVirtualButton {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemVirtualButton {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowTriggersItemVirtualButtonType>) -> Self {
@@ -18457,6 +20385,7 @@ impl WorkflowTriggersItemVirtualButton {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemVirtualButtonMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18511,6 +20440,7 @@ pub struct WorkflowTriggersItemVirtualButtonMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemVirtualButtonMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -18622,12 +20552,14 @@ impl WorkflowTriggersItemVirtualButtonMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemVirtualButtonMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemVirtualButtonMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -18637,6 +20569,7 @@ impl WorkflowTriggersItemVirtualButtonMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemVirtualButtonMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -18645,16 +20578,19 @@ impl From<&str> for WorkflowTriggersItemVirtualButtonMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemVirtualButtonMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemVirtualButtonMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemVirtualButtonMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -18667,12 +20603,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemVirtualButtonMetaCateg
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemVirtualButtonMetaDeviceId {
     /// The value ``.
     Empty,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemVirtualButtonMetaDeviceId {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -18682,6 +20620,7 @@ impl WorkflowTriggersItemVirtualButtonMetaDeviceId {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemVirtualButtonMetaDeviceId {
     fn from(value: &str) -> Self {
         match value {
@@ -18690,16 +20629,19 @@ impl From<&str> for WorkflowTriggersItemVirtualButtonMetaDeviceId {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemVirtualButtonMetaDeviceId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemVirtualButtonMetaDeviceId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemVirtualButtonMetaDeviceId {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -18712,12 +20654,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemVirtualButtonMetaDevic
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemVirtualButtonMetaName {
     /// The value `virtualButton`.
     VirtualButton,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemVirtualButtonMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -18727,6 +20671,7 @@ impl WorkflowTriggersItemVirtualButtonMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemVirtualButtonMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -18735,16 +20680,19 @@ impl From<&str> for WorkflowTriggersItemVirtualButtonMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemVirtualButtonMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemVirtualButtonMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemVirtualButtonMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -18757,12 +20705,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemVirtualButtonMetaName 
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowTriggersItemVirtualButtonType {
     /// The value `virtualButton`.
     VirtualButton,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowTriggersItemVirtualButtonType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -18772,6 +20722,7 @@ impl WorkflowTriggersItemVirtualButtonType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemVirtualButtonType {
     fn from(value: &str) -> Self {
         match value {
@@ -18780,16 +20731,19 @@ impl From<&str> for WorkflowTriggersItemVirtualButtonType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemVirtualButtonType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemVirtualButtonType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemVirtualButtonType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -18803,6 +20757,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemVirtualButtonType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersion {
     /// Schema for a single Cloud/Edge/Embedded/Custom Node Workflow Version
     Object(Box<WorkflowVersionObject>),
@@ -18811,6 +20766,7 @@ pub enum WorkflowVersion {
     /// A shape this version of the SDK does not know.
     Other(serde_json::Value),
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersion {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
@@ -18831,6 +20787,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersion {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18896,6 +20853,7 @@ pub struct WorkflowVersionObject {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -19034,6 +20992,7 @@ impl WorkflowVersionObject {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2 {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19084,6 +21043,7 @@ pub struct WorkflowVersionObject2 {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2 {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -19189,12 +21149,14 @@ impl WorkflowVersionObject2 {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2FlowClass {
     /// The value `experience`.
     Experience,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2FlowClass {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -19204,6 +21166,7 @@ impl WorkflowVersionObject2FlowClass {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2FlowClass {
     fn from(value: &str) -> Self {
         match value {
@@ -19212,16 +21175,19 @@ impl From<&str> for WorkflowVersionObject2FlowClass {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2FlowClass {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2FlowClass {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2FlowClass {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -19231,6 +21197,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2FlowClass {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2GlobalsItem {
     /// The `key` field.
     pub key: String,
@@ -19240,6 +21207,7 @@ pub struct WorkflowVersionObject2GlobalsItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2GlobalsItem {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(key: impl Into<String>, json: impl Into<String>) -> Self {
@@ -19254,6 +21222,7 @@ impl WorkflowVersionObject2GlobalsItem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2NodesItem {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19277,6 +21246,7 @@ pub struct WorkflowVersionObject2NodesItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2NodesItem {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<String>) -> Self {
@@ -19314,6 +21284,7 @@ impl WorkflowVersionObject2NodesItem {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2Stats {
     /// The `runCount` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19329,6 +21300,7 @@ pub struct WorkflowVersionObject2Stats {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2Stats {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -19362,6 +21334,7 @@ impl WorkflowVersionObject2Stats {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2StatsByVersionValue {
     /// The `runCount` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19373,6 +21346,7 @@ pub struct WorkflowVersionObject2StatsByVersionValue {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2StatsByVersionValue {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -19399,6 +21373,7 @@ impl WorkflowVersionObject2StatsByVersionValue {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItem {
     /// An object whose `type` is `appFile`.
     AppFile(Box<WorkflowVersionObject2TriggersItemAppFile>),
@@ -19447,6 +21422,7 @@ pub enum WorkflowVersionObject2TriggersItem {
     /// A shape this version of the SDK does not know.
     Other(serde_json::Value),
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
@@ -19593,6 +21569,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemAppFile {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19612,6 +21589,7 @@ pub struct WorkflowVersionObject2TriggersItemAppFile {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemAppFile {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObject2TriggersItemAppFileType>) -> Self {
@@ -19652,6 +21630,7 @@ impl WorkflowVersionObject2TriggersItemAppFile {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemAppFileConfig {
     /// The `delete` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19672,6 +21651,7 @@ pub struct WorkflowVersionObject2TriggersItemAppFileConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemAppFileConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -19714,6 +21694,7 @@ impl WorkflowVersionObject2TriggersItemAppFileConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemAppFileMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19755,6 +21736,7 @@ pub struct WorkflowVersionObject2TriggersItemAppFileMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemAppFileMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -19848,12 +21830,14 @@ impl WorkflowVersionObject2TriggersItemAppFileMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemAppFileMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemAppFileMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -19863,6 +21847,7 @@ impl WorkflowVersionObject2TriggersItemAppFileMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemAppFileMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -19871,16 +21856,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemAppFileMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemAppFileMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemAppFileMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemAppFileMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -19893,12 +21881,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemAppFileM
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemAppFileMetaName {
     /// The value `appFile`.
     AppFile,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemAppFileMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -19908,6 +21898,7 @@ impl WorkflowVersionObject2TriggersItemAppFileMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemAppFileMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -19916,16 +21907,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemAppFileMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemAppFileMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemAppFileMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemAppFileMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -19938,12 +21932,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemAppFileM
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemAppFileType {
     /// The value `appFile`.
     AppFile,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemAppFileType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -19953,6 +21949,7 @@ impl WorkflowVersionObject2TriggersItemAppFileType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemAppFileType {
     fn from(value: &str) -> Self {
         match value {
@@ -19961,16 +21958,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemAppFileType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemAppFileType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemAppFileType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemAppFileType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -19980,6 +21980,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemAppFileT
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemBeckhoff {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19999,6 +22000,7 @@ pub struct WorkflowVersionObject2TriggersItemBeckhoff {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemBeckhoff {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObject2TriggersItemBeckhoffType>) -> Self {
@@ -20042,6 +22044,7 @@ impl WorkflowVersionObject2TriggersItemBeckhoff {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemBeckhoffConfig {
     /// The `localAmsNetId` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20075,6 +22078,7 @@ pub struct WorkflowVersionObject2TriggersItemBeckhoffConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemBeckhoffConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -20144,6 +22148,7 @@ impl WorkflowVersionObject2TriggersItemBeckhoffConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemBeckhoffConfigSubscriptionsItem {
     /// The `name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20152,6 +22157,7 @@ pub struct WorkflowVersionObject2TriggersItemBeckhoffConfigSubscriptionsItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemBeckhoffConfigSubscriptionsItem {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -20170,6 +22176,7 @@ impl WorkflowVersionObject2TriggersItemBeckhoffConfigSubscriptionsItem {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemBeckhoffMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20211,6 +22218,7 @@ pub struct WorkflowVersionObject2TriggersItemBeckhoffMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemBeckhoffMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -20304,12 +22312,14 @@ impl WorkflowVersionObject2TriggersItemBeckhoffMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemBeckhoffMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemBeckhoffMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -20319,6 +22329,7 @@ impl WorkflowVersionObject2TriggersItemBeckhoffMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemBeckhoffMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -20327,16 +22338,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemBeckhoffMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemBeckhoffMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemBeckhoffMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemBeckhoffMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -20349,12 +22363,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemBeckhoff
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemBeckhoffMetaName {
     /// The value `beckhoff`.
     Beckhoff,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemBeckhoffMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -20364,6 +22380,7 @@ impl WorkflowVersionObject2TriggersItemBeckhoffMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemBeckhoffMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -20372,16 +22389,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemBeckhoffMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemBeckhoffMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemBeckhoffMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemBeckhoffMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -20394,12 +22414,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemBeckhoff
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemBeckhoffType {
     /// The value `beckhoff`.
     Beckhoff,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemBeckhoffType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -20409,6 +22431,7 @@ impl WorkflowVersionObject2TriggersItemBeckhoffType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemBeckhoffType {
     fn from(value: &str) -> Self {
         match value {
@@ -20417,16 +22440,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemBeckhoffType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemBeckhoffType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemBeckhoffType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemBeckhoffType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -20436,6 +22462,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemBeckhoff
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemDataTable {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20455,6 +22482,7 @@ pub struct WorkflowVersionObject2TriggersItemDataTable {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemDataTable {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObject2TriggersItemDataTableType>) -> Self {
@@ -20498,6 +22526,7 @@ impl WorkflowVersionObject2TriggersItemDataTable {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemDataTableConfig {
     /// The `bulkInsert` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20515,6 +22544,7 @@ pub struct WorkflowVersionObject2TriggersItemDataTableConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemDataTableConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -20551,6 +22581,7 @@ impl WorkflowVersionObject2TriggersItemDataTableConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemDataTableMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20592,6 +22623,7 @@ pub struct WorkflowVersionObject2TriggersItemDataTableMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemDataTableMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -20685,12 +22717,14 @@ impl WorkflowVersionObject2TriggersItemDataTableMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemDataTableMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemDataTableMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -20700,6 +22734,7 @@ impl WorkflowVersionObject2TriggersItemDataTableMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemDataTableMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -20708,16 +22743,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemDataTableMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemDataTableMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemDataTableMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDataTableMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -20730,12 +22768,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDataTabl
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemDataTableMetaName {
     /// The value `dataTable`.
     DataTable,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemDataTableMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -20745,6 +22785,7 @@ impl WorkflowVersionObject2TriggersItemDataTableMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemDataTableMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -20753,16 +22794,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemDataTableMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemDataTableMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemDataTableMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDataTableMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -20775,12 +22819,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDataTabl
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemDataTableType {
     /// The value `dataTable`.
     DataTable,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemDataTableType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -20790,6 +22836,7 @@ impl WorkflowVersionObject2TriggersItemDataTableType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemDataTableType {
     fn from(value: &str) -> Self {
         match value {
@@ -20798,16 +22845,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemDataTableType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemDataTableType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemDataTableType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDataTableType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -20817,6 +22867,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDataTabl
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemDeviceId {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20836,6 +22887,7 @@ pub struct WorkflowVersionObject2TriggersItemDeviceId {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemDeviceId {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObject2TriggersItemDeviceIdType>) -> Self {
@@ -20879,6 +22931,7 @@ impl WorkflowVersionObject2TriggersItemDeviceId {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemDeviceIdConfig {
     /// The `attributeBlacklist` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20902,6 +22955,7 @@ pub struct WorkflowVersionObject2TriggersItemDeviceIdConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemDeviceIdConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -20959,6 +23013,7 @@ impl WorkflowVersionObject2TriggersItemDeviceIdConfig {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemDeviceIdConfigBatchBehavior {
     /// The value `once`.
     Once,
@@ -20967,6 +23022,7 @@ pub enum WorkflowVersionObject2TriggersItemDeviceIdConfigBatchBehavior {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemDeviceIdConfigBatchBehavior {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -20977,6 +23033,7 @@ impl WorkflowVersionObject2TriggersItemDeviceIdConfigBatchBehavior {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemDeviceIdConfigBatchBehavior {
     fn from(value: &str) -> Self {
         match value {
@@ -20986,16 +23043,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemDeviceIdConfigBatchBehavio
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemDeviceIdConfigBatchBehavior {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdConfigBatchBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de>
     for WorkflowVersionObject2TriggersItemDeviceIdConfigBatchBehavior
 {
@@ -21010,6 +23070,7 @@ impl<'de> serde::Deserialize<'de>
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemDeviceIdConfigTriggerOn {
     /// The value `batch`.
     Batch,
@@ -21020,6 +23081,7 @@ pub enum WorkflowVersionObject2TriggersItemDeviceIdConfigTriggerOn {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemDeviceIdConfigTriggerOn {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -21031,6 +23093,7 @@ impl WorkflowVersionObject2TriggersItemDeviceIdConfigTriggerOn {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemDeviceIdConfigTriggerOn {
     fn from(value: &str) -> Self {
         match value {
@@ -21041,16 +23104,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemDeviceIdConfigTriggerOn {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemDeviceIdConfigTriggerOn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdConfigTriggerOn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDeviceIdConfigTriggerOn {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -21060,6 +23126,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDeviceId
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemDeviceIdInactivity {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21079,6 +23146,7 @@ pub struct WorkflowVersionObject2TriggersItemDeviceIdInactivity {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemDeviceIdInactivity {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -21124,6 +23192,7 @@ impl WorkflowVersionObject2TriggersItemDeviceIdInactivity {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemDeviceIdInactivityConfig {
     /// The `seconds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21132,6 +23201,7 @@ pub struct WorkflowVersionObject2TriggersItemDeviceIdInactivityConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemDeviceIdInactivityConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -21150,6 +23220,7 @@ impl WorkflowVersionObject2TriggersItemDeviceIdInactivityConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemDeviceIdInactivityMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21191,6 +23262,7 @@ pub struct WorkflowVersionObject2TriggersItemDeviceIdInactivityMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemDeviceIdInactivityMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -21284,12 +23356,14 @@ impl WorkflowVersionObject2TriggersItemDeviceIdInactivityMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -21299,6 +23373,7 @@ impl WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -21307,16 +23382,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaCate
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de>
     for WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaCategory
 {
@@ -21331,12 +23409,14 @@ impl<'de> serde::Deserialize<'de>
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaName {
     /// The value `deviceIdsTagsInactivity`.
     DeviceIdsTagsInactivity,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -21346,6 +23426,7 @@ impl WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -21354,16 +23435,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaName
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -21376,6 +23460,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDeviceId
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemDeviceIdInactivityType {
     /// The value `deviceIdInactivity`.
     DeviceIdInactivity,
@@ -21384,6 +23469,7 @@ pub enum WorkflowVersionObject2TriggersItemDeviceIdInactivityType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemDeviceIdInactivityType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -21394,6 +23480,7 @@ impl WorkflowVersionObject2TriggersItemDeviceIdInactivityType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemDeviceIdInactivityType {
     fn from(value: &str) -> Self {
         match value {
@@ -21403,16 +23490,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemDeviceIdInactivityType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemDeviceIdInactivityType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdInactivityType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDeviceIdInactivityType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -21422,6 +23512,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDeviceId
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemDeviceIdMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21473,6 +23564,7 @@ pub struct WorkflowVersionObject2TriggersItemDeviceIdMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemDeviceIdMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -21587,6 +23679,7 @@ impl WorkflowVersionObject2TriggersItemDeviceIdMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemDeviceIdMetaAllowedAttributeType {
     /// The value `attributeWhitelist`.
     AttributeWhitelist,
@@ -21597,6 +23690,7 @@ pub enum WorkflowVersionObject2TriggersItemDeviceIdMetaAllowedAttributeType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemDeviceIdMetaAllowedAttributeType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -21608,6 +23702,7 @@ impl WorkflowVersionObject2TriggersItemDeviceIdMetaAllowedAttributeType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemDeviceIdMetaAllowedAttributeType {
     fn from(value: &str) -> Self {
         match value {
@@ -21618,16 +23713,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemDeviceIdMetaAllowedAttribu
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemDeviceIdMetaAllowedAttributeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdMetaAllowedAttributeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de>
     for WorkflowVersionObject2TriggersItemDeviceIdMetaAllowedAttributeType
 {
@@ -21642,12 +23740,14 @@ impl<'de> serde::Deserialize<'de>
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemDeviceIdMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemDeviceIdMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -21657,6 +23757,7 @@ impl WorkflowVersionObject2TriggersItemDeviceIdMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemDeviceIdMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -21665,16 +23766,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemDeviceIdMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemDeviceIdMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDeviceIdMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -21687,6 +23791,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDeviceId
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemDeviceIdMetaName {
     /// The value `deviceIdsTags`.
     DeviceIdsTags,
@@ -21697,6 +23802,7 @@ pub enum WorkflowVersionObject2TriggersItemDeviceIdMetaName {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemDeviceIdMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -21708,6 +23814,7 @@ impl WorkflowVersionObject2TriggersItemDeviceIdMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemDeviceIdMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -21718,16 +23825,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemDeviceIdMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemDeviceIdMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDeviceIdMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -21740,6 +23850,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDeviceId
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemDeviceIdType {
     /// The value `deviceId`.
     DeviceId,
@@ -21748,6 +23859,7 @@ pub enum WorkflowVersionObject2TriggersItemDeviceIdType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemDeviceIdType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -21758,6 +23870,7 @@ impl WorkflowVersionObject2TriggersItemDeviceIdType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemDeviceIdType {
     fn from(value: &str) -> Self {
         match value {
@@ -21767,16 +23880,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemDeviceIdType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemDeviceIdType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDeviceIdType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -21786,6 +23902,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDeviceId
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemDirect {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21805,6 +23922,7 @@ pub struct WorkflowVersionObject2TriggersItemDirect {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemDirect {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObject2TriggersItemDirectType>) -> Self {
@@ -21845,11 +23963,13 @@ impl WorkflowVersionObject2TriggersItemDirect {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemDirectConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemDirectConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -21862,6 +23982,7 @@ impl WorkflowVersionObject2TriggersItemDirectConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemDirectMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21903,6 +24024,7 @@ pub struct WorkflowVersionObject2TriggersItemDirectMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemDirectMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -21996,12 +24118,14 @@ impl WorkflowVersionObject2TriggersItemDirectMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemDirectMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemDirectMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -22011,6 +24135,7 @@ impl WorkflowVersionObject2TriggersItemDirectMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemDirectMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -22019,16 +24144,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemDirectMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemDirectMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemDirectMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDirectMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -22041,12 +24169,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDirectMe
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemDirectMetaName {
     /// The value `direct`.
     Direct,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemDirectMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -22056,6 +24186,7 @@ impl WorkflowVersionObject2TriggersItemDirectMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemDirectMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -22064,16 +24195,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemDirectMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemDirectMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemDirectMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDirectMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -22086,12 +24220,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDirectMe
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemDirectType {
     /// The value `direct`.
     Direct,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemDirectType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -22101,6 +24237,7 @@ impl WorkflowVersionObject2TriggersItemDirectType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemDirectType {
     fn from(value: &str) -> Self {
         match value {
@@ -22109,16 +24246,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemDirectType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemDirectType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemDirectType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDirectType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -22128,6 +24268,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDirectTy
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemEndpoint {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22147,6 +24288,7 @@ pub struct WorkflowVersionObject2TriggersItemEndpoint {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemEndpoint {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObject2TriggersItemEndpointType>) -> Self {
@@ -22190,6 +24332,7 @@ impl WorkflowVersionObject2TriggersItemEndpoint {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemEndpointConfig {
     /// The `experienceVersion` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22198,6 +24341,7 @@ pub struct WorkflowVersionObject2TriggersItemEndpointConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemEndpointConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -22216,6 +24360,7 @@ impl WorkflowVersionObject2TriggersItemEndpointConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemEndpointMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22257,6 +24402,7 @@ pub struct WorkflowVersionObject2TriggersItemEndpointMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemEndpointMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -22350,12 +24496,14 @@ impl WorkflowVersionObject2TriggersItemEndpointMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemEndpointMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemEndpointMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -22365,6 +24513,7 @@ impl WorkflowVersionObject2TriggersItemEndpointMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemEndpointMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -22373,16 +24522,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemEndpointMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemEndpointMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemEndpointMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemEndpointMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -22395,12 +24547,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemEndpoint
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemEndpointMetaName {
     /// The value `endpoint`.
     Endpoint,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemEndpointMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -22410,6 +24564,7 @@ impl WorkflowVersionObject2TriggersItemEndpointMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemEndpointMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -22418,16 +24573,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemEndpointMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemEndpointMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemEndpointMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemEndpointMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -22440,12 +24598,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemEndpoint
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemEndpointType {
     /// The value `endpoint`.
     Endpoint,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemEndpointType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -22455,6 +24615,7 @@ impl WorkflowVersionObject2TriggersItemEndpointType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemEndpointType {
     fn from(value: &str) -> Self {
         match value {
@@ -22463,16 +24624,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemEndpointType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemEndpointType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemEndpointType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemEndpointType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -22482,6 +24646,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemEndpoint
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemEvent {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22501,6 +24666,7 @@ pub struct WorkflowVersionObject2TriggersItemEvent {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemEvent {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObject2TriggersItemEventType>) -> Self {
@@ -22541,6 +24707,7 @@ impl WorkflowVersionObject2TriggersItemEvent {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemEventConfig {
     /// The `subject` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22558,6 +24725,7 @@ pub struct WorkflowVersionObject2TriggersItemEventConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemEventConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -22594,6 +24762,7 @@ impl WorkflowVersionObject2TriggersItemEventConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemEventMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22635,6 +24804,7 @@ pub struct WorkflowVersionObject2TriggersItemEventMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemEventMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -22728,12 +24898,14 @@ impl WorkflowVersionObject2TriggersItemEventMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemEventMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemEventMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -22743,6 +24915,7 @@ impl WorkflowVersionObject2TriggersItemEventMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemEventMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -22751,16 +24924,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemEventMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemEventMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemEventMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemEventMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -22773,12 +24949,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemEventMet
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemEventMetaName {
     /// The value `event`.
     Event,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemEventMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -22788,6 +24966,7 @@ impl WorkflowVersionObject2TriggersItemEventMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemEventMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -22796,16 +24975,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemEventMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemEventMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemEventMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemEventMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -22818,12 +25000,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemEventMet
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemEventType {
     /// The value `event`.
     Event,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemEventType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -22833,6 +25017,7 @@ impl WorkflowVersionObject2TriggersItemEventType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemEventType {
     fn from(value: &str) -> Self {
         match value {
@@ -22841,16 +25026,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemEventType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemEventType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemEventType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemEventType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -22860,6 +25048,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemEventTyp
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemFileTail {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22879,6 +25068,7 @@ pub struct WorkflowVersionObject2TriggersItemFileTail {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemFileTail {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObject2TriggersItemFileTailType>) -> Self {
@@ -22922,6 +25112,7 @@ impl WorkflowVersionObject2TriggersItemFileTail {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemFileTailConfig {
     /// The `path` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22939,6 +25130,7 @@ pub struct WorkflowVersionObject2TriggersItemFileTailConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemFileTailConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -22975,6 +25167,7 @@ impl WorkflowVersionObject2TriggersItemFileTailConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemFileTailMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23016,6 +25209,7 @@ pub struct WorkflowVersionObject2TriggersItemFileTailMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemFileTailMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -23109,12 +25303,14 @@ impl WorkflowVersionObject2TriggersItemFileTailMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemFileTailMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemFileTailMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -23124,6 +25320,7 @@ impl WorkflowVersionObject2TriggersItemFileTailMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemFileTailMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -23132,16 +25329,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemFileTailMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemFileTailMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemFileTailMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFileTailMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -23154,12 +25354,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFileTail
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemFileTailMetaName {
     /// The value `fileTail`.
     FileTail,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemFileTailMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -23169,6 +25371,7 @@ impl WorkflowVersionObject2TriggersItemFileTailMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemFileTailMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -23177,16 +25380,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemFileTailMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemFileTailMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemFileTailMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFileTailMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -23199,12 +25405,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFileTail
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemFileTailType {
     /// The value `fileTail`.
     FileTail,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemFileTailType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -23214,6 +25422,7 @@ impl WorkflowVersionObject2TriggersItemFileTailType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemFileTailType {
     fn from(value: &str) -> Self {
         match value {
@@ -23222,16 +25431,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemFileTailType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemFileTailType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemFileTailType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFileTailType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -23241,6 +25453,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFileTail
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemFileWatch {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23260,6 +25473,7 @@ pub struct WorkflowVersionObject2TriggersItemFileWatch {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemFileWatch {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObject2TriggersItemFileWatchType>) -> Self {
@@ -23303,6 +25517,7 @@ impl WorkflowVersionObject2TriggersItemFileWatch {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemFileWatchConfig {
     /// The `path` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23326,6 +25541,7 @@ pub struct WorkflowVersionObject2TriggersItemFileWatchConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemFileWatchConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -23374,6 +25590,7 @@ impl WorkflowVersionObject2TriggersItemFileWatchConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemFileWatchMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23415,6 +25632,7 @@ pub struct WorkflowVersionObject2TriggersItemFileWatchMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemFileWatchMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -23508,12 +25726,14 @@ impl WorkflowVersionObject2TriggersItemFileWatchMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemFileWatchMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemFileWatchMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -23523,6 +25743,7 @@ impl WorkflowVersionObject2TriggersItemFileWatchMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemFileWatchMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -23531,16 +25752,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemFileWatchMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemFileWatchMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemFileWatchMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFileWatchMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -23553,12 +25777,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFileWatc
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemFileWatchMetaName {
     /// The value `fileWatch`.
     FileWatch,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemFileWatchMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -23568,6 +25794,7 @@ impl WorkflowVersionObject2TriggersItemFileWatchMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemFileWatchMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -23576,16 +25803,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemFileWatchMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemFileWatchMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemFileWatchMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFileWatchMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -23598,12 +25828,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFileWatc
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemFileWatchType {
     /// The value `fileWatch`.
     FileWatch,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemFileWatchType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -23613,6 +25845,7 @@ impl WorkflowVersionObject2TriggersItemFileWatchType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemFileWatchType {
     fn from(value: &str) -> Self {
         match value {
@@ -23621,16 +25854,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemFileWatchType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemFileWatchType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemFileWatchType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFileWatchType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -23640,6 +25876,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFileWatc
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemFlowError {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23659,6 +25896,7 @@ pub struct WorkflowVersionObject2TriggersItemFlowError {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemFlowError {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObject2TriggersItemFlowErrorType>) -> Self {
@@ -23702,6 +25940,7 @@ impl WorkflowVersionObject2TriggersItemFlowError {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemFlowErrorConfig {
     /// The `scope` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23710,6 +25949,7 @@ pub struct WorkflowVersionObject2TriggersItemFlowErrorConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemFlowErrorConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -23734,6 +25974,7 @@ impl WorkflowVersionObject2TriggersItemFlowErrorConfig {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemFlowErrorConfigScope {
     /// The value `local`.
     Local,
@@ -23746,6 +25987,7 @@ pub enum WorkflowVersionObject2TriggersItemFlowErrorConfigScope {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemFlowErrorConfigScope {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -23758,6 +26000,7 @@ impl WorkflowVersionObject2TriggersItemFlowErrorConfigScope {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemFlowErrorConfigScope {
     fn from(value: &str) -> Self {
         match value {
@@ -23769,16 +26012,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemFlowErrorConfigScope {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemFlowErrorConfigScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemFlowErrorConfigScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFlowErrorConfigScope {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -23788,6 +26034,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFlowErro
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemFlowErrorMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23829,6 +26076,7 @@ pub struct WorkflowVersionObject2TriggersItemFlowErrorMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemFlowErrorMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -23922,12 +26170,14 @@ impl WorkflowVersionObject2TriggersItemFlowErrorMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemFlowErrorMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemFlowErrorMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -23937,6 +26187,7 @@ impl WorkflowVersionObject2TriggersItemFlowErrorMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemFlowErrorMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -23945,16 +26196,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemFlowErrorMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemFlowErrorMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemFlowErrorMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFlowErrorMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -23967,12 +26221,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFlowErro
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemFlowErrorMetaName {
     /// The value `flowError`.
     FlowError,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemFlowErrorMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -23982,6 +26238,7 @@ impl WorkflowVersionObject2TriggersItemFlowErrorMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemFlowErrorMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -23990,16 +26247,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemFlowErrorMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemFlowErrorMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemFlowErrorMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFlowErrorMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -24012,12 +26272,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFlowErro
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemFlowErrorType {
     /// The value `flowError`.
     FlowError,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemFlowErrorType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -24027,6 +26289,7 @@ impl WorkflowVersionObject2TriggersItemFlowErrorType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemFlowErrorType {
     fn from(value: &str) -> Self {
         match value {
@@ -24035,16 +26298,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemFlowErrorType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemFlowErrorType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemFlowErrorType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFlowErrorType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -24054,6 +26320,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFlowErro
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemIntegration {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24073,6 +26340,7 @@ pub struct WorkflowVersionObject2TriggersItemIntegration {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemIntegration {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObject2TriggersItemIntegrationType>) -> Self {
@@ -24116,6 +26384,7 @@ impl WorkflowVersionObject2TriggersItemIntegration {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemIntegrationConfig {
     /// The `connect` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24133,6 +26402,7 @@ pub struct WorkflowVersionObject2TriggersItemIntegrationConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemIntegrationConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -24169,6 +26439,7 @@ impl WorkflowVersionObject2TriggersItemIntegrationConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemIntegrationMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24213,6 +26484,7 @@ pub struct WorkflowVersionObject2TriggersItemIntegrationMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemIntegrationMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -24312,12 +26584,14 @@ impl WorkflowVersionObject2TriggersItemIntegrationMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemIntegrationMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemIntegrationMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -24327,6 +26601,7 @@ impl WorkflowVersionObject2TriggersItemIntegrationMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemIntegrationMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -24335,16 +26610,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemIntegrationMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemIntegrationMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemIntegrationMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemIntegrationMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -24357,6 +26635,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemIntegrat
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemIntegrationMetaName {
     /// The value `azureEventHub`.
     AzureEventHub,
@@ -24373,6 +26652,7 @@ pub enum WorkflowVersionObject2TriggersItemIntegrationMetaName {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemIntegrationMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -24387,6 +26667,7 @@ impl WorkflowVersionObject2TriggersItemIntegrationMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemIntegrationMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -24400,16 +26681,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemIntegrationMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemIntegrationMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemIntegrationMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemIntegrationMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -24422,12 +26706,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemIntegrat
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemIntegrationType {
     /// The value `integration`.
     Integration,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemIntegrationType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -24437,6 +26723,7 @@ impl WorkflowVersionObject2TriggersItemIntegrationType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemIntegrationType {
     fn from(value: &str) -> Self {
         match value {
@@ -24445,16 +26732,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemIntegrationType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemIntegrationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemIntegrationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemIntegrationType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -24464,6 +26754,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemIntegrat
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemMqttTopic {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24483,6 +26774,7 @@ pub struct WorkflowVersionObject2TriggersItemMqttTopic {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemMqttTopic {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObject2TriggersItemMqttTopicType>) -> Self {
@@ -24526,6 +26818,7 @@ impl WorkflowVersionObject2TriggersItemMqttTopic {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemMqttTopicConfig {
     /// The `integrationId` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24534,6 +26827,7 @@ pub struct WorkflowVersionObject2TriggersItemMqttTopicConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemMqttTopicConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -24558,6 +26852,7 @@ impl WorkflowVersionObject2TriggersItemMqttTopicConfig {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemMqttTopicConfigIntegrationId {
     /// The value `losant`.
     Losant,
@@ -24568,6 +26863,7 @@ pub enum WorkflowVersionObject2TriggersItemMqttTopicConfigIntegrationId {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemMqttTopicConfigIntegrationId {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -24579,6 +26875,7 @@ impl WorkflowVersionObject2TriggersItemMqttTopicConfigIntegrationId {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemMqttTopicConfigIntegrationId {
     fn from(value: &str) -> Self {
         match value {
@@ -24589,16 +26886,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemMqttTopicConfigIntegration
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemMqttTopicConfigIntegrationId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemMqttTopicConfigIntegrationId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de>
     for WorkflowVersionObject2TriggersItemMqttTopicConfigIntegrationId
 {
@@ -24610,6 +26910,7 @@ impl<'de> serde::Deserialize<'de>
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemMqttTopicMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24654,6 +26955,7 @@ pub struct WorkflowVersionObject2TriggersItemMqttTopicMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemMqttTopicMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -24753,12 +27055,14 @@ impl WorkflowVersionObject2TriggersItemMqttTopicMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemMqttTopicMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemMqttTopicMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -24768,6 +27072,7 @@ impl WorkflowVersionObject2TriggersItemMqttTopicMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemMqttTopicMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -24776,16 +27081,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemMqttTopicMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemMqttTopicMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemMqttTopicMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemMqttTopicMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -24798,12 +27106,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemMqttTopi
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemMqttTopicMetaName {
     /// The value `mqtt`.
     Mqtt,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemMqttTopicMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -24813,6 +27123,7 @@ impl WorkflowVersionObject2TriggersItemMqttTopicMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemMqttTopicMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -24821,16 +27132,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemMqttTopicMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemMqttTopicMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemMqttTopicMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemMqttTopicMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -24843,12 +27157,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemMqttTopi
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemMqttTopicType {
     /// The value `mqttTopic`.
     MqttTopic,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemMqttTopicType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -24858,6 +27174,7 @@ impl WorkflowVersionObject2TriggersItemMqttTopicType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemMqttTopicType {
     fn from(value: &str) -> Self {
         match value {
@@ -24866,16 +27183,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemMqttTopicType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemMqttTopicType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemMqttTopicType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemMqttTopicType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -24885,6 +27205,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemMqttTopi
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemObject {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24904,6 +27225,7 @@ pub struct WorkflowVersionObject2TriggersItemObject {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemObject {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObject2TriggersItemObjectType>) -> Self {
@@ -24941,6 +27263,7 @@ impl WorkflowVersionObject2TriggersItemObject {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemObjectMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24985,6 +27308,7 @@ pub struct WorkflowVersionObject2TriggersItemObjectMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemObjectMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -25084,12 +27408,14 @@ impl WorkflowVersionObject2TriggersItemObjectMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemObjectMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemObjectMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -25099,6 +27425,7 @@ impl WorkflowVersionObject2TriggersItemObjectMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemObjectMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -25107,16 +27434,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemObjectMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemObjectMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemObjectMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemObjectMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -25129,6 +27459,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemObjectMe
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemObjectMetaName {
     /// The value `customNodeStart`.
     CustomNodeStart,
@@ -25167,6 +27498,7 @@ pub enum WorkflowVersionObject2TriggersItemObjectMetaName {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemObjectMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -25192,6 +27524,7 @@ impl WorkflowVersionObject2TriggersItemObjectMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemObjectMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -25216,16 +27549,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemObjectMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemObjectMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemObjectMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemObjectMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -25238,6 +27574,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemObjectMe
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemObjectType {
     /// The value `customNodeStart`.
     CustomNodeStart,
@@ -25276,6 +27613,7 @@ pub enum WorkflowVersionObject2TriggersItemObjectType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemObjectType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -25301,6 +27639,7 @@ impl WorkflowVersionObject2TriggersItemObjectType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemObjectType {
     fn from(value: &str) -> Self {
         match value {
@@ -25325,16 +27664,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemObjectType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemObjectType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemObjectType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemObjectType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -25344,6 +27686,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemObjectTy
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemOnSync {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -25363,6 +27706,7 @@ pub struct WorkflowVersionObject2TriggersItemOnSync {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemOnSync {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObject2TriggersItemOnSyncType>) -> Self {
@@ -25403,6 +27747,7 @@ impl WorkflowVersionObject2TriggersItemOnSync {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemOnSyncConfig {
     /// The `syncTypes` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -25411,6 +27756,7 @@ pub struct WorkflowVersionObject2TriggersItemOnSyncConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemOnSyncConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -25435,6 +27781,7 @@ impl WorkflowVersionObject2TriggersItemOnSyncConfig {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemOnSyncConfigSyncTypesItem {
     /// The value `application`.
     Application,
@@ -25445,6 +27792,7 @@ pub enum WorkflowVersionObject2TriggersItemOnSyncConfigSyncTypesItem {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemOnSyncConfigSyncTypesItem {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -25456,6 +27804,7 @@ impl WorkflowVersionObject2TriggersItemOnSyncConfigSyncTypesItem {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemOnSyncConfigSyncTypesItem {
     fn from(value: &str) -> Self {
         match value {
@@ -25466,16 +27815,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemOnSyncConfigSyncTypesItem 
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemOnSyncConfigSyncTypesItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemOnSyncConfigSyncTypesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOnSyncConfigSyncTypesItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -25485,6 +27837,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOnSyncCo
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemOnSyncMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -25511,6 +27864,7 @@ pub struct WorkflowVersionObject2TriggersItemOnSyncMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemOnSyncMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -25574,12 +27928,14 @@ impl WorkflowVersionObject2TriggersItemOnSyncMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemOnSyncMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemOnSyncMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -25589,6 +27945,7 @@ impl WorkflowVersionObject2TriggersItemOnSyncMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemOnSyncMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -25597,16 +27954,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemOnSyncMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemOnSyncMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemOnSyncMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOnSyncMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -25619,12 +27979,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOnSyncMe
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemOnSyncMetaName {
     /// The value `onSync`.
     OnSync,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemOnSyncMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -25634,6 +27996,7 @@ impl WorkflowVersionObject2TriggersItemOnSyncMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemOnSyncMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -25642,16 +28005,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemOnSyncMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemOnSyncMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemOnSyncMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOnSyncMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -25664,12 +28030,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOnSyncMe
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemOnSyncType {
     /// The value `onSync`.
     OnSync,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemOnSyncType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -25679,6 +28047,7 @@ impl WorkflowVersionObject2TriggersItemOnSyncType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemOnSyncType {
     fn from(value: &str) -> Self {
         match value {
@@ -25687,16 +28056,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemOnSyncType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemOnSyncType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemOnSyncType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOnSyncType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -25706,6 +28078,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOnSyncTy
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemOpcua {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -25725,6 +28098,7 @@ pub struct WorkflowVersionObject2TriggersItemOpcua {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemOpcua {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObject2TriggersItemOpcuaType>) -> Self {
@@ -25765,6 +28139,7 @@ impl WorkflowVersionObject2TriggersItemOpcua {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemOpcuaConfig {
     /// The `uri` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -25810,6 +28185,7 @@ pub struct WorkflowVersionObject2TriggersItemOpcuaConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemOpcuaConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -25894,6 +28270,7 @@ impl WorkflowVersionObject2TriggersItemOpcuaConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemOpcuaMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -25935,6 +28312,7 @@ pub struct WorkflowVersionObject2TriggersItemOpcuaMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemOpcuaMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -26028,12 +28406,14 @@ impl WorkflowVersionObject2TriggersItemOpcuaMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemOpcuaMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemOpcuaMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -26043,6 +28423,7 @@ impl WorkflowVersionObject2TriggersItemOpcuaMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemOpcuaMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -26051,16 +28432,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemOpcuaMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemOpcuaMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemOpcuaMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOpcuaMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -26073,12 +28457,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOpcuaMet
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemOpcuaMetaName {
     /// The value `opcua`.
     Opcua,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemOpcuaMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -26088,6 +28474,7 @@ impl WorkflowVersionObject2TriggersItemOpcuaMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemOpcuaMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -26096,16 +28483,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemOpcuaMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemOpcuaMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemOpcuaMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOpcuaMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -26118,12 +28508,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOpcuaMet
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemOpcuaType {
     /// The value `opcua`.
     Opcua,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemOpcuaType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -26133,6 +28525,7 @@ impl WorkflowVersionObject2TriggersItemOpcuaType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemOpcuaType {
     fn from(value: &str) -> Self {
         match value {
@@ -26141,16 +28534,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemOpcuaType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemOpcuaType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemOpcuaType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOpcuaType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -26160,6 +28556,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOpcuaTyp
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemRedis {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26179,6 +28576,7 @@ pub struct WorkflowVersionObject2TriggersItemRedis {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemRedis {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObject2TriggersItemRedisType>) -> Self {
@@ -26219,6 +28617,7 @@ impl WorkflowVersionObject2TriggersItemRedis {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemRedisConfig {
     /// The `host` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26253,6 +28652,7 @@ pub struct WorkflowVersionObject2TriggersItemRedisConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemRedisConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -26319,6 +28719,7 @@ impl WorkflowVersionObject2TriggersItemRedisConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemRedisMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26360,6 +28761,7 @@ pub struct WorkflowVersionObject2TriggersItemRedisMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemRedisMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -26453,12 +28855,14 @@ impl WorkflowVersionObject2TriggersItemRedisMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemRedisMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemRedisMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -26468,6 +28872,7 @@ impl WorkflowVersionObject2TriggersItemRedisMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemRedisMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -26476,16 +28881,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemRedisMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemRedisMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemRedisMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRedisMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -26498,12 +28906,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRedisMet
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemRedisMetaName {
     /// The value `redisTrigger`.
     RedisTrigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemRedisMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -26513,6 +28923,7 @@ impl WorkflowVersionObject2TriggersItemRedisMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemRedisMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -26521,16 +28932,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemRedisMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemRedisMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemRedisMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRedisMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -26543,12 +28957,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRedisMet
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemRedisType {
     /// The value `redis`.
     Redis,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemRedisType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -26558,6 +28974,7 @@ impl WorkflowVersionObject2TriggersItemRedisType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemRedisType {
     fn from(value: &str) -> Self {
         match value {
@@ -26566,16 +28983,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemRedisType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemRedisType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemRedisType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRedisType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -26585,6 +29005,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRedisTyp
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemRequest {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26604,6 +29025,7 @@ pub struct WorkflowVersionObject2TriggersItemRequest {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemRequest {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObject2TriggersItemRequestType>) -> Self {
@@ -26644,6 +29066,7 @@ impl WorkflowVersionObject2TriggersItemRequest {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemRequestConfig {
     /// The `method` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26655,6 +29078,7 @@ pub struct WorkflowVersionObject2TriggersItemRequestConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemRequestConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -26685,6 +29109,7 @@ impl WorkflowVersionObject2TriggersItemRequestConfig {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemRequestConfigMethod {
     /// The value `*`.
     Value,
@@ -26703,6 +29128,7 @@ pub enum WorkflowVersionObject2TriggersItemRequestConfigMethod {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemRequestConfigMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -26718,6 +29144,7 @@ impl WorkflowVersionObject2TriggersItemRequestConfigMethod {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemRequestConfigMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -26732,16 +29159,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemRequestConfigMethod {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemRequestConfigMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemRequestConfigMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRequestConfigMethod {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -26751,6 +29181,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRequestC
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemRequestMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26795,6 +29226,7 @@ pub struct WorkflowVersionObject2TriggersItemRequestMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemRequestMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -26894,12 +29326,14 @@ impl WorkflowVersionObject2TriggersItemRequestMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemRequestMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemRequestMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -26909,6 +29343,7 @@ impl WorkflowVersionObject2TriggersItemRequestMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemRequestMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -26917,16 +29352,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemRequestMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemRequestMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemRequestMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRequestMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -26939,12 +29377,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRequestM
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemRequestMetaName {
     /// The value `request`.
     Request,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemRequestMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -26954,6 +29394,7 @@ impl WorkflowVersionObject2TriggersItemRequestMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemRequestMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -26962,16 +29403,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemRequestMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemRequestMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemRequestMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRequestMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -26984,12 +29428,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRequestM
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemRequestType {
     /// The value `request`.
     Request,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemRequestType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -26999,6 +29445,7 @@ impl WorkflowVersionObject2TriggersItemRequestType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -27007,16 +29454,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemRequestType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemRequestType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemRequestType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRequestType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -27026,6 +29476,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRequestT
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemSerial {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -27045,6 +29496,7 @@ pub struct WorkflowVersionObject2TriggersItemSerial {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemSerial {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObject2TriggersItemSerialType>) -> Self {
@@ -27085,6 +29537,7 @@ impl WorkflowVersionObject2TriggersItemSerial {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemSerialConfig {
     /// The `path` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -27126,6 +29579,7 @@ pub struct WorkflowVersionObject2TriggersItemSerialConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemSerialConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -27210,6 +29664,7 @@ impl WorkflowVersionObject2TriggersItemSerialConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemSerialMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -27254,6 +29709,7 @@ pub struct WorkflowVersionObject2TriggersItemSerialMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemSerialMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -27356,12 +29812,14 @@ impl WorkflowVersionObject2TriggersItemSerialMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemSerialMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemSerialMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -27371,6 +29829,7 @@ impl WorkflowVersionObject2TriggersItemSerialMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemSerialMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -27379,16 +29838,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemSerialMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemSerialMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemSerialMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSerialMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -27401,12 +29863,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSerialMe
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemSerialMetaName {
     /// The value `serial`.
     Serial,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemSerialMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -27416,6 +29880,7 @@ impl WorkflowVersionObject2TriggersItemSerialMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemSerialMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -27424,16 +29889,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemSerialMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemSerialMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemSerialMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSerialMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -27446,6 +29914,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSerialMe
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemSerialMetaParseBy {
     /// The value `byteLength`.
     ByteLength,
@@ -27454,6 +29923,7 @@ pub enum WorkflowVersionObject2TriggersItemSerialMetaParseBy {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemSerialMetaParseBy {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -27464,6 +29934,7 @@ impl WorkflowVersionObject2TriggersItemSerialMetaParseBy {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemSerialMetaParseBy {
     fn from(value: &str) -> Self {
         match value {
@@ -27473,16 +29944,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemSerialMetaParseBy {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemSerialMetaParseBy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemSerialMetaParseBy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSerialMetaParseBy {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -27495,12 +29969,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSerialMe
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemSerialType {
     /// The value `serial`.
     Serial,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemSerialType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -27510,6 +29986,7 @@ impl WorkflowVersionObject2TriggersItemSerialType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemSerialType {
     fn from(value: &str) -> Self {
         match value {
@@ -27518,16 +29995,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemSerialType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemSerialType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemSerialType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSerialType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -27537,6 +30017,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSerialTy
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemSnmpTrap {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -27556,6 +30037,7 @@ pub struct WorkflowVersionObject2TriggersItemSnmpTrap {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemSnmpTrap {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObject2TriggersItemSnmpTrapType>) -> Self {
@@ -27599,6 +30081,7 @@ impl WorkflowVersionObject2TriggersItemSnmpTrap {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemSnmpTrapConfig {
     /// The `udpPort` field.
     pub udp_port: String,
@@ -27608,6 +30091,7 @@ pub struct WorkflowVersionObject2TriggersItemSnmpTrapConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemSnmpTrapConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -27625,6 +30109,7 @@ impl WorkflowVersionObject2TriggersItemSnmpTrapConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfig {
     /// The `community` field.
     ///
@@ -27638,6 +30123,7 @@ pub struct WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -27665,6 +30151,7 @@ impl WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfig {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUser {
     /// The `name` field.
     pub name: String,
@@ -27693,6 +30180,7 @@ pub struct WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUser {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUser {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -27747,6 +30235,7 @@ impl WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUser {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod {
     /// The value `sha`.
     Sha,
@@ -27755,6 +30244,7 @@ pub enum WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthM
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -27765,6 +30255,7 @@ impl WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMetho
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -27774,6 +30265,7 @@ impl From<&str> for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConf
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display
     for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod
 {
@@ -27781,6 +30273,7 @@ impl std::fmt::Display
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize
     for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod
 {
@@ -27788,6 +30281,7 @@ impl serde::Serialize
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de>
     for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod
 {
@@ -27802,6 +30296,7 @@ impl<'de> serde::Deserialize<'de>
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod {
     /// The value `aes`.
     Aes,
@@ -27810,6 +30305,7 @@ pub enum WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserEncry
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -27820,6 +30316,7 @@ impl WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptio
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str>
     for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod
 {
@@ -27831,6 +30328,7 @@ impl From<&str>
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display
     for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod
 {
@@ -27838,6 +30336,7 @@ impl std::fmt::Display
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize
     for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod
 {
@@ -27845,6 +30344,7 @@ impl serde::Serialize
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de>
     for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod
 {
@@ -27859,6 +30359,7 @@ impl<'de> serde::Deserialize<'de>
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel {
     /// The value `none`.
     None,
@@ -27869,6 +30370,7 @@ pub enum WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserSecur
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -27880,6 +30382,7 @@ impl WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityL
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str>
     for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel
 {
@@ -27892,6 +30395,7 @@ impl From<&str>
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display
     for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel
 {
@@ -27899,6 +30403,7 @@ impl std::fmt::Display
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize
     for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel
 {
@@ -27906,6 +30411,7 @@ impl serde::Serialize
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de>
     for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel
 {
@@ -27917,6 +30423,7 @@ impl<'de> serde::Deserialize<'de>
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemSnmpTrapMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -27958,6 +30465,7 @@ pub struct WorkflowVersionObject2TriggersItemSnmpTrapMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemSnmpTrapMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -28051,12 +30559,14 @@ impl WorkflowVersionObject2TriggersItemSnmpTrapMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemSnmpTrapMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemSnmpTrapMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -28066,6 +30576,7 @@ impl WorkflowVersionObject2TriggersItemSnmpTrapMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemSnmpTrapMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -28074,16 +30585,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemSnmpTrapMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemSnmpTrapMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrapMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSnmpTrapMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -28096,12 +30610,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSnmpTrap
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemSnmpTrapMetaName {
     /// The value `snmpTrap`.
     SnmpTrap,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemSnmpTrapMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -28111,6 +30627,7 @@ impl WorkflowVersionObject2TriggersItemSnmpTrapMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemSnmpTrapMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -28119,16 +30636,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemSnmpTrapMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemSnmpTrapMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrapMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSnmpTrapMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -28141,12 +30661,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSnmpTrap
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemSnmpTrapType {
     /// The value `snmpTrap`.
     SnmpTrap,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemSnmpTrapType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -28156,6 +30678,7 @@ impl WorkflowVersionObject2TriggersItemSnmpTrapType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemSnmpTrapType {
     fn from(value: &str) -> Self {
         match value {
@@ -28164,16 +30687,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemSnmpTrapType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemSnmpTrapType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrapType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSnmpTrapType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -28183,6 +30709,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSnmpTrap
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemTimer {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28202,6 +30729,7 @@ pub struct WorkflowVersionObject2TriggersItemTimer {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemTimer {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObject2TriggersItemTimerType>) -> Self {
@@ -28242,6 +30770,7 @@ impl WorkflowVersionObject2TriggersItemTimer {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemTimerConfig {
     /// The `seconds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28256,6 +30785,7 @@ pub struct WorkflowVersionObject2TriggersItemTimerConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemTimerConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -28286,6 +30816,7 @@ impl WorkflowVersionObject2TriggersItemTimerConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemTimerMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28339,6 +30870,7 @@ pub struct WorkflowVersionObject2TriggersItemTimerMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemTimerMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -28459,12 +30991,14 @@ impl WorkflowVersionObject2TriggersItemTimerMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemTimerMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemTimerMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -28474,6 +31008,7 @@ impl WorkflowVersionObject2TriggersItemTimerMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemTimerMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -28482,16 +31017,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemTimerMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemTimerMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemTimerMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemTimerMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -28504,12 +31042,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemTimerMet
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemTimerMetaName {
     /// The value `timer`.
     Timer,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemTimerMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -28519,6 +31059,7 @@ impl WorkflowVersionObject2TriggersItemTimerMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemTimerMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -28527,16 +31068,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemTimerMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemTimerMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemTimerMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemTimerMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -28549,6 +31093,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemTimerMet
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemTimerMetaTimerTypeSelect {
     /// The value `cronWeekly`.
     CronWeekly,
@@ -28559,6 +31104,7 @@ pub enum WorkflowVersionObject2TriggersItemTimerMetaTimerTypeSelect {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemTimerMetaTimerTypeSelect {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -28570,6 +31116,7 @@ impl WorkflowVersionObject2TriggersItemTimerMetaTimerTypeSelect {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemTimerMetaTimerTypeSelect {
     fn from(value: &str) -> Self {
         match value {
@@ -28580,16 +31127,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemTimerMetaTimerTypeSelect {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemTimerMetaTimerTypeSelect {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemTimerMetaTimerTypeSelect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemTimerMetaTimerTypeSelect {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -28602,12 +31152,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemTimerMet
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemTimerType {
     /// The value `timer`.
     Timer,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemTimerType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -28617,6 +31169,7 @@ impl WorkflowVersionObject2TriggersItemTimerType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemTimerType {
     fn from(value: &str) -> Self {
         match value {
@@ -28625,16 +31178,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemTimerType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemTimerType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemTimerType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemTimerType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -28644,6 +31200,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemTimerTyp
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemVirtualButton {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28663,6 +31220,7 @@ pub struct WorkflowVersionObject2TriggersItemVirtualButton {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemVirtualButton {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObject2TriggersItemVirtualButtonType>) -> Self {
@@ -28703,6 +31261,7 @@ impl WorkflowVersionObject2TriggersItemVirtualButton {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemVirtualButtonMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28758,6 +31317,7 @@ pub struct WorkflowVersionObject2TriggersItemVirtualButtonMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemVirtualButtonMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -28872,12 +31432,14 @@ impl WorkflowVersionObject2TriggersItemVirtualButtonMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemVirtualButtonMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemVirtualButtonMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -28887,6 +31449,7 @@ impl WorkflowVersionObject2TriggersItemVirtualButtonMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemVirtualButtonMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -28895,16 +31458,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemVirtualButtonMetaCategory 
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemVirtualButtonMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemVirtualButtonMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemVirtualButtonMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -28917,12 +31483,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemVirtualB
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemVirtualButtonMetaDeviceId {
     /// The value ``.
     Empty,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemVirtualButtonMetaDeviceId {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -28932,6 +31500,7 @@ impl WorkflowVersionObject2TriggersItemVirtualButtonMetaDeviceId {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemVirtualButtonMetaDeviceId {
     fn from(value: &str) -> Self {
         match value {
@@ -28940,16 +31509,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemVirtualButtonMetaDeviceId 
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemVirtualButtonMetaDeviceId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemVirtualButtonMetaDeviceId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemVirtualButtonMetaDeviceId {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -28962,12 +31534,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemVirtualB
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemVirtualButtonMetaName {
     /// The value `virtualButton`.
     VirtualButton,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemVirtualButtonMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -28977,6 +31551,7 @@ impl WorkflowVersionObject2TriggersItemVirtualButtonMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemVirtualButtonMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -28985,16 +31560,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemVirtualButtonMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemVirtualButtonMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemVirtualButtonMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemVirtualButtonMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -29007,12 +31585,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemVirtualB
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObject2TriggersItemVirtualButtonType {
     /// The value `virtualButton`.
     VirtualButton,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObject2TriggersItemVirtualButtonType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -29022,6 +31602,7 @@ impl WorkflowVersionObject2TriggersItemVirtualButtonType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2TriggersItemVirtualButtonType {
     fn from(value: &str) -> Self {
         match value {
@@ -29030,16 +31611,19 @@ impl From<&str> for WorkflowVersionObject2TriggersItemVirtualButtonType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2TriggersItemVirtualButtonType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemVirtualButtonType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemVirtualButtonType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -29052,6 +31636,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemVirtualB
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectCreatedByType {
     /// The value `flow`.
     Flow,
@@ -29062,6 +31647,7 @@ pub enum WorkflowVersionObjectCreatedByType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectCreatedByType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -29073,6 +31659,7 @@ impl WorkflowVersionObjectCreatedByType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectCreatedByType {
     fn from(value: &str) -> Self {
         match value {
@@ -29083,16 +31670,19 @@ impl From<&str> for WorkflowVersionObjectCreatedByType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectCreatedByType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectCreatedByType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCreatedByType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -29102,6 +31692,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCreatedByType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectCustomNodeConfig {
     /// The `outputCount` field.
     pub output_count: f64,
@@ -29116,6 +31707,7 @@ pub struct WorkflowVersionObjectCustomNodeConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectCustomNodeConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -29143,6 +31735,7 @@ impl WorkflowVersionObjectCustomNodeConfig {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectCustomNodeConfigFieldsItem {
     /// An object whose `type` is `select`.
     Select(Box<WorkflowVersionObjectCustomNodeConfigFieldsItemSelect>),
@@ -29161,6 +31754,7 @@ pub enum WorkflowVersionObjectCustomNodeConfigFieldsItem {
     /// A shape this version of the SDK does not know.
     Other(serde_json::Value),
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCustomNodeConfigFieldsItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
@@ -29206,6 +31800,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCustomNodeConfigField
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectCustomNodeConfigFieldsItemCheckbox {
     /// The `type` field.
     pub r#type: WorkflowVersionObjectCustomNodeConfigFieldsItemCheckboxType,
@@ -29224,6 +31819,7 @@ pub struct WorkflowVersionObjectCustomNodeConfigFieldsItemCheckbox {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectCustomNodeConfigFieldsItemCheckbox {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -29262,12 +31858,14 @@ impl WorkflowVersionObjectCustomNodeConfigFieldsItemCheckbox {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectCustomNodeConfigFieldsItemCheckboxType {
     /// The value `checkbox`.
     Checkbox,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectCustomNodeConfigFieldsItemCheckboxType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -29277,6 +31875,7 @@ impl WorkflowVersionObjectCustomNodeConfigFieldsItemCheckboxType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectCustomNodeConfigFieldsItemCheckboxType {
     fn from(value: &str) -> Self {
         match value {
@@ -29285,16 +31884,19 @@ impl From<&str> for WorkflowVersionObjectCustomNodeConfigFieldsItemCheckboxType 
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectCustomNodeConfigFieldsItemCheckboxType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemCheckboxType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCustomNodeConfigFieldsItemCheckboxType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -29304,6 +31906,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCustomNodeConfigField
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplate {
     /// The `type` field.
     pub r#type: WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplateType,
@@ -29325,6 +31928,7 @@ pub struct WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplate {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplate {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -29369,12 +31973,14 @@ impl WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplate {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplateType {
     /// The value `jsonTemplate`.
     JsonTemplate,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplateType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -29384,6 +31990,7 @@ impl WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplateType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplateType {
     fn from(value: &str) -> Self {
         match value {
@@ -29392,16 +31999,19 @@ impl From<&str> for WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplateT
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplateType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplateType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de>
     for WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplateType
 {
@@ -29413,6 +32023,7 @@ impl<'de> serde::Deserialize<'de>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplate {
     /// The `type` field.
     pub r#type: WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplateType,
@@ -29440,6 +32051,7 @@ pub struct WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplate {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplate {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -29496,12 +32108,14 @@ impl WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplate {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplateType {
     /// The value `numberTemplate`.
     NumberTemplate,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplateType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -29511,6 +32125,7 @@ impl WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplateType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplateType {
     fn from(value: &str) -> Self {
         match value {
@@ -29519,16 +32134,19 @@ impl From<&str> for WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplat
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplateType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplateType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de>
     for WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplateType
 {
@@ -29540,6 +32158,7 @@ impl<'de> serde::Deserialize<'de>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPath {
     /// The `type` field.
     pub r#type: WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPathType,
@@ -29558,6 +32177,7 @@ pub struct WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPath {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPath {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -29596,12 +32216,14 @@ impl WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPath {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPathType {
     /// The value `payloadPath`.
     PayloadPath,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPathType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -29611,6 +32233,7 @@ impl WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPathType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPathType {
     fn from(value: &str) -> Self {
         match value {
@@ -29619,16 +32242,19 @@ impl From<&str> for WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPathTy
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPathType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPathType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de>
     for WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPathType
 {
@@ -29640,6 +32266,7 @@ impl<'de> serde::Deserialize<'de>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectCustomNodeConfigFieldsItemSection {
     /// The `type` field.
     pub r#type: WorkflowVersionObjectCustomNodeConfigFieldsItemSectionType,
@@ -29655,6 +32282,7 @@ pub struct WorkflowVersionObjectCustomNodeConfigFieldsItemSection {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectCustomNodeConfigFieldsItemSection {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -29687,12 +32315,14 @@ impl WorkflowVersionObjectCustomNodeConfigFieldsItemSection {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectCustomNodeConfigFieldsItemSectionType {
     /// The value `section`.
     Section,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectCustomNodeConfigFieldsItemSectionType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -29702,6 +32332,7 @@ impl WorkflowVersionObjectCustomNodeConfigFieldsItemSectionType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectCustomNodeConfigFieldsItemSectionType {
     fn from(value: &str) -> Self {
         match value {
@@ -29710,16 +32341,19 @@ impl From<&str> for WorkflowVersionObjectCustomNodeConfigFieldsItemSectionType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectCustomNodeConfigFieldsItemSectionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemSectionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCustomNodeConfigFieldsItemSectionType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -29729,6 +32363,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCustomNodeConfigField
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectCustomNodeConfigFieldsItemSelect {
     /// The `type` field.
     pub r#type: WorkflowVersionObjectCustomNodeConfigFieldsItemSelectType,
@@ -29748,6 +32383,7 @@ pub struct WorkflowVersionObjectCustomNodeConfigFieldsItemSelect {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectCustomNodeConfigFieldsItemSelect {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -29781,6 +32417,7 @@ impl WorkflowVersionObjectCustomNodeConfigFieldsItemSelect {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectCustomNodeConfigFieldsItemSelectOptionsItem {
     /// The `label` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -29791,6 +32428,7 @@ pub struct WorkflowVersionObjectCustomNodeConfigFieldsItemSelectOptionsItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectCustomNodeConfigFieldsItemSelectOptionsItem {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(value: impl Into<String>) -> Self {
@@ -29813,12 +32451,14 @@ impl WorkflowVersionObjectCustomNodeConfigFieldsItemSelectOptionsItem {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectCustomNodeConfigFieldsItemSelectType {
     /// The value `select`.
     Select,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectCustomNodeConfigFieldsItemSelectType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -29828,6 +32468,7 @@ impl WorkflowVersionObjectCustomNodeConfigFieldsItemSelectType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectCustomNodeConfigFieldsItemSelectType {
     fn from(value: &str) -> Self {
         match value {
@@ -29836,16 +32477,19 @@ impl From<&str> for WorkflowVersionObjectCustomNodeConfigFieldsItemSelectType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectCustomNodeConfigFieldsItemSelectType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemSelectType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCustomNodeConfigFieldsItemSelectType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -29855,6 +32499,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCustomNodeConfigField
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplate {
     /// The `type` field.
     pub r#type: WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplateType,
@@ -29879,6 +32524,7 @@ pub struct WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplate {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplate {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -29929,12 +32575,14 @@ impl WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplate {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplateType {
     /// The value `stringTemplate`.
     StringTemplate,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplateType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -29944,6 +32592,7 @@ impl WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplateType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplateType {
     fn from(value: &str) -> Self {
         match value {
@@ -29952,16 +32601,19 @@ impl From<&str> for WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplat
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplateType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplateType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de>
     for WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplateType
 {
@@ -29976,6 +32628,7 @@ impl<'de> serde::Deserialize<'de>
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectCustomNodeConfigResultMode {
     /// The value `optional`.
     Optional,
@@ -29986,6 +32639,7 @@ pub enum WorkflowVersionObjectCustomNodeConfigResultMode {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectCustomNodeConfigResultMode {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -29997,6 +32651,7 @@ impl WorkflowVersionObjectCustomNodeConfigResultMode {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectCustomNodeConfigResultMode {
     fn from(value: &str) -> Self {
         match value {
@@ -30007,16 +32662,19 @@ impl From<&str> for WorkflowVersionObjectCustomNodeConfigResultMode {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectCustomNodeConfigResultMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigResultMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCustomNodeConfigResultMode {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -30029,6 +32687,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCustomNodeConfigResul
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectFlowClass {
     /// The value `cloud`.
     Cloud,
@@ -30041,6 +32700,7 @@ pub enum WorkflowVersionObjectFlowClass {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectFlowClass {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -30053,6 +32713,7 @@ impl WorkflowVersionObjectFlowClass {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectFlowClass {
     fn from(value: &str) -> Self {
         match value {
@@ -30064,16 +32725,19 @@ impl From<&str> for WorkflowVersionObjectFlowClass {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectFlowClass {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectFlowClass {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectFlowClass {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -30083,6 +32747,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectFlowClass {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectGlobalsItem {
     /// The `key` field.
     pub key: String,
@@ -30092,6 +32757,7 @@ pub struct WorkflowVersionObjectGlobalsItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectGlobalsItem {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(key: impl Into<String>, json: impl Into<String>) -> Self {
@@ -30109,6 +32775,7 @@ impl WorkflowVersionObjectGlobalsItem {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectLastUpdatedByType {
     /// The value `flow`.
     Flow,
@@ -30119,6 +32786,7 @@ pub enum WorkflowVersionObjectLastUpdatedByType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectLastUpdatedByType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -30130,6 +32798,7 @@ impl WorkflowVersionObjectLastUpdatedByType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectLastUpdatedByType {
     fn from(value: &str) -> Self {
         match value {
@@ -30140,16 +32809,19 @@ impl From<&str> for WorkflowVersionObjectLastUpdatedByType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectLastUpdatedByType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectLastUpdatedByType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectLastUpdatedByType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -30159,6 +32831,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectLastUpdatedByType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectNodesItem {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -30182,6 +32855,7 @@ pub struct WorkflowVersionObjectNodesItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectNodesItem {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<String>) -> Self {
@@ -30219,6 +32893,7 @@ impl WorkflowVersionObjectNodesItem {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectStats {
     /// The `runCount` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -30234,6 +32909,7 @@ pub struct WorkflowVersionObjectStats {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectStats {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -30267,6 +32943,7 @@ impl WorkflowVersionObjectStats {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectStatsByVersionValue {
     /// The `runCount` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -30278,6 +32955,7 @@ pub struct WorkflowVersionObjectStatsByVersionValue {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectStatsByVersionValue {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -30304,6 +32982,7 @@ impl WorkflowVersionObjectStatsByVersionValue {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItem {
     /// An object whose `type` is `appFile`.
     AppFile(Box<WorkflowVersionObjectTriggersItemAppFile>),
@@ -30352,6 +33031,7 @@ pub enum WorkflowVersionObjectTriggersItem {
     /// A shape this version of the SDK does not know.
     Other(serde_json::Value),
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
@@ -30498,6 +33178,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemAppFile {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -30517,6 +33198,7 @@ pub struct WorkflowVersionObjectTriggersItemAppFile {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemAppFile {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObjectTriggersItemAppFileType>) -> Self {
@@ -30557,6 +33239,7 @@ impl WorkflowVersionObjectTriggersItemAppFile {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemAppFileConfig {
     /// The `delete` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -30577,6 +33260,7 @@ pub struct WorkflowVersionObjectTriggersItemAppFileConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemAppFileConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -30619,6 +33303,7 @@ impl WorkflowVersionObjectTriggersItemAppFileConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemAppFileMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -30660,6 +33345,7 @@ pub struct WorkflowVersionObjectTriggersItemAppFileMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemAppFileMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -30753,12 +33439,14 @@ impl WorkflowVersionObjectTriggersItemAppFileMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemAppFileMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemAppFileMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -30768,6 +33456,7 @@ impl WorkflowVersionObjectTriggersItemAppFileMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemAppFileMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -30776,16 +33465,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemAppFileMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemAppFileMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemAppFileMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemAppFileMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -30798,12 +33490,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemAppFileMe
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemAppFileMetaName {
     /// The value `appFile`.
     AppFile,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemAppFileMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -30813,6 +33507,7 @@ impl WorkflowVersionObjectTriggersItemAppFileMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemAppFileMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -30821,16 +33516,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemAppFileMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemAppFileMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemAppFileMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemAppFileMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -30843,12 +33541,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemAppFileMe
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemAppFileType {
     /// The value `appFile`.
     AppFile,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemAppFileType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -30858,6 +33558,7 @@ impl WorkflowVersionObjectTriggersItemAppFileType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemAppFileType {
     fn from(value: &str) -> Self {
         match value {
@@ -30866,16 +33567,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemAppFileType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemAppFileType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemAppFileType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemAppFileType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -30885,6 +33589,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemAppFileTy
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemBeckhoff {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -30904,6 +33609,7 @@ pub struct WorkflowVersionObjectTriggersItemBeckhoff {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemBeckhoff {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObjectTriggersItemBeckhoffType>) -> Self {
@@ -30944,6 +33650,7 @@ impl WorkflowVersionObjectTriggersItemBeckhoff {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemBeckhoffConfig {
     /// The `localAmsNetId` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -30977,6 +33684,7 @@ pub struct WorkflowVersionObjectTriggersItemBeckhoffConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemBeckhoffConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -31046,6 +33754,7 @@ impl WorkflowVersionObjectTriggersItemBeckhoffConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemBeckhoffConfigSubscriptionsItem {
     /// The `name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -31054,6 +33763,7 @@ pub struct WorkflowVersionObjectTriggersItemBeckhoffConfigSubscriptionsItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemBeckhoffConfigSubscriptionsItem {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -31072,6 +33782,7 @@ impl WorkflowVersionObjectTriggersItemBeckhoffConfigSubscriptionsItem {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemBeckhoffMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -31113,6 +33824,7 @@ pub struct WorkflowVersionObjectTriggersItemBeckhoffMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemBeckhoffMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -31206,12 +33918,14 @@ impl WorkflowVersionObjectTriggersItemBeckhoffMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemBeckhoffMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemBeckhoffMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -31221,6 +33935,7 @@ impl WorkflowVersionObjectTriggersItemBeckhoffMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemBeckhoffMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -31229,16 +33944,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemBeckhoffMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemBeckhoffMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemBeckhoffMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemBeckhoffMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -31251,12 +33969,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemBeckhoffM
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemBeckhoffMetaName {
     /// The value `beckhoff`.
     Beckhoff,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemBeckhoffMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -31266,6 +33986,7 @@ impl WorkflowVersionObjectTriggersItemBeckhoffMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemBeckhoffMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -31274,16 +33995,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemBeckhoffMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemBeckhoffMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemBeckhoffMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemBeckhoffMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -31296,12 +34020,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemBeckhoffM
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemBeckhoffType {
     /// The value `beckhoff`.
     Beckhoff,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemBeckhoffType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -31311,6 +34037,7 @@ impl WorkflowVersionObjectTriggersItemBeckhoffType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemBeckhoffType {
     fn from(value: &str) -> Self {
         match value {
@@ -31319,16 +34046,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemBeckhoffType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemBeckhoffType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemBeckhoffType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemBeckhoffType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -31338,6 +34068,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemBeckhoffT
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemDataTable {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -31357,6 +34088,7 @@ pub struct WorkflowVersionObjectTriggersItemDataTable {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemDataTable {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObjectTriggersItemDataTableType>) -> Self {
@@ -31400,6 +34132,7 @@ impl WorkflowVersionObjectTriggersItemDataTable {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemDataTableConfig {
     /// The `bulkInsert` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -31417,6 +34150,7 @@ pub struct WorkflowVersionObjectTriggersItemDataTableConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemDataTableConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -31453,6 +34187,7 @@ impl WorkflowVersionObjectTriggersItemDataTableConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemDataTableMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -31494,6 +34229,7 @@ pub struct WorkflowVersionObjectTriggersItemDataTableMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemDataTableMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -31587,12 +34323,14 @@ impl WorkflowVersionObjectTriggersItemDataTableMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemDataTableMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemDataTableMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -31602,6 +34340,7 @@ impl WorkflowVersionObjectTriggersItemDataTableMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemDataTableMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -31610,16 +34349,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemDataTableMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemDataTableMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemDataTableMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDataTableMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -31632,12 +34374,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDataTable
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemDataTableMetaName {
     /// The value `dataTable`.
     DataTable,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemDataTableMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -31647,6 +34391,7 @@ impl WorkflowVersionObjectTriggersItemDataTableMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemDataTableMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -31655,16 +34400,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemDataTableMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemDataTableMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemDataTableMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDataTableMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -31677,12 +34425,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDataTable
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemDataTableType {
     /// The value `dataTable`.
     DataTable,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemDataTableType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -31692,6 +34442,7 @@ impl WorkflowVersionObjectTriggersItemDataTableType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemDataTableType {
     fn from(value: &str) -> Self {
         match value {
@@ -31700,16 +34451,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemDataTableType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemDataTableType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemDataTableType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDataTableType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -31719,6 +34473,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDataTable
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemDeviceId {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -31738,6 +34493,7 @@ pub struct WorkflowVersionObjectTriggersItemDeviceId {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemDeviceId {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObjectTriggersItemDeviceIdType>) -> Self {
@@ -31778,6 +34534,7 @@ impl WorkflowVersionObjectTriggersItemDeviceId {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemDeviceIdConfig {
     /// The `attributeBlacklist` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -31801,6 +34558,7 @@ pub struct WorkflowVersionObjectTriggersItemDeviceIdConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemDeviceIdConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -31858,6 +34616,7 @@ impl WorkflowVersionObjectTriggersItemDeviceIdConfig {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemDeviceIdConfigBatchBehavior {
     /// The value `once`.
     Once,
@@ -31866,6 +34625,7 @@ pub enum WorkflowVersionObjectTriggersItemDeviceIdConfigBatchBehavior {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemDeviceIdConfigBatchBehavior {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -31876,6 +34636,7 @@ impl WorkflowVersionObjectTriggersItemDeviceIdConfigBatchBehavior {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemDeviceIdConfigBatchBehavior {
     fn from(value: &str) -> Self {
         match value {
@@ -31885,16 +34646,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemDeviceIdConfigBatchBehavior
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemDeviceIdConfigBatchBehavior {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdConfigBatchBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceIdConfigBatchBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -31907,6 +34671,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceIdC
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemDeviceIdConfigTriggerOn {
     /// The value `batch`.
     Batch,
@@ -31917,6 +34682,7 @@ pub enum WorkflowVersionObjectTriggersItemDeviceIdConfigTriggerOn {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemDeviceIdConfigTriggerOn {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -31928,6 +34694,7 @@ impl WorkflowVersionObjectTriggersItemDeviceIdConfigTriggerOn {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemDeviceIdConfigTriggerOn {
     fn from(value: &str) -> Self {
         match value {
@@ -31938,16 +34705,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemDeviceIdConfigTriggerOn {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemDeviceIdConfigTriggerOn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdConfigTriggerOn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceIdConfigTriggerOn {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -31957,6 +34727,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceIdC
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemDeviceIdInactivity {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -31976,6 +34747,7 @@ pub struct WorkflowVersionObjectTriggersItemDeviceIdInactivity {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemDeviceIdInactivity {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObjectTriggersItemDeviceIdInactivityType>) -> Self {
@@ -32019,6 +34791,7 @@ impl WorkflowVersionObjectTriggersItemDeviceIdInactivity {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemDeviceIdInactivityConfig {
     /// The `seconds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -32027,6 +34800,7 @@ pub struct WorkflowVersionObjectTriggersItemDeviceIdInactivityConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemDeviceIdInactivityConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -32045,6 +34819,7 @@ impl WorkflowVersionObjectTriggersItemDeviceIdInactivityConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemDeviceIdInactivityMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -32086,6 +34861,7 @@ pub struct WorkflowVersionObjectTriggersItemDeviceIdInactivityMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemDeviceIdInactivityMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -32179,12 +34955,14 @@ impl WorkflowVersionObjectTriggersItemDeviceIdInactivityMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -32194,6 +34972,7 @@ impl WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -32202,16 +34981,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaCateg
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de>
     for WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaCategory
 {
@@ -32226,12 +35008,14 @@ impl<'de> serde::Deserialize<'de>
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaName {
     /// The value `deviceIdsTagsInactivity`.
     DeviceIdsTagsInactivity,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -32241,6 +35025,7 @@ impl WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -32249,16 +35034,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaName 
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -32271,6 +35059,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceIdI
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemDeviceIdInactivityType {
     /// The value `deviceIdInactivity`.
     DeviceIdInactivity,
@@ -32279,6 +35068,7 @@ pub enum WorkflowVersionObjectTriggersItemDeviceIdInactivityType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemDeviceIdInactivityType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -32289,6 +35079,7 @@ impl WorkflowVersionObjectTriggersItemDeviceIdInactivityType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemDeviceIdInactivityType {
     fn from(value: &str) -> Self {
         match value {
@@ -32298,16 +35089,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemDeviceIdInactivityType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemDeviceIdInactivityType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdInactivityType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceIdInactivityType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -32317,6 +35111,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceIdI
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemDeviceIdMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -32368,6 +35163,7 @@ pub struct WorkflowVersionObjectTriggersItemDeviceIdMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemDeviceIdMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -32482,6 +35278,7 @@ impl WorkflowVersionObjectTriggersItemDeviceIdMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemDeviceIdMetaAllowedAttributeType {
     /// The value `attributeWhitelist`.
     AttributeWhitelist,
@@ -32492,6 +35289,7 @@ pub enum WorkflowVersionObjectTriggersItemDeviceIdMetaAllowedAttributeType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemDeviceIdMetaAllowedAttributeType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -32503,6 +35301,7 @@ impl WorkflowVersionObjectTriggersItemDeviceIdMetaAllowedAttributeType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemDeviceIdMetaAllowedAttributeType {
     fn from(value: &str) -> Self {
         match value {
@@ -32513,16 +35312,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemDeviceIdMetaAllowedAttribut
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemDeviceIdMetaAllowedAttributeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdMetaAllowedAttributeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de>
     for WorkflowVersionObjectTriggersItemDeviceIdMetaAllowedAttributeType
 {
@@ -32537,12 +35339,14 @@ impl<'de> serde::Deserialize<'de>
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemDeviceIdMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemDeviceIdMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -32552,6 +35356,7 @@ impl WorkflowVersionObjectTriggersItemDeviceIdMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemDeviceIdMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -32560,16 +35365,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemDeviceIdMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemDeviceIdMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceIdMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -32582,6 +35390,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceIdM
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemDeviceIdMetaName {
     /// The value `deviceIdsTags`.
     DeviceIdsTags,
@@ -32592,6 +35401,7 @@ pub enum WorkflowVersionObjectTriggersItemDeviceIdMetaName {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemDeviceIdMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -32603,6 +35413,7 @@ impl WorkflowVersionObjectTriggersItemDeviceIdMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemDeviceIdMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -32613,16 +35424,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemDeviceIdMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemDeviceIdMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceIdMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -32635,6 +35449,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceIdM
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemDeviceIdType {
     /// The value `deviceId`.
     DeviceId,
@@ -32643,6 +35458,7 @@ pub enum WorkflowVersionObjectTriggersItemDeviceIdType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemDeviceIdType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -32653,6 +35469,7 @@ impl WorkflowVersionObjectTriggersItemDeviceIdType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemDeviceIdType {
     fn from(value: &str) -> Self {
         match value {
@@ -32662,16 +35479,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemDeviceIdType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemDeviceIdType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceIdType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -32681,6 +35501,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceIdT
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemDirect {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -32700,6 +35521,7 @@ pub struct WorkflowVersionObjectTriggersItemDirect {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemDirect {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObjectTriggersItemDirectType>) -> Self {
@@ -32740,11 +35562,13 @@ impl WorkflowVersionObjectTriggersItemDirect {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemDirectConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemDirectConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -32757,6 +35581,7 @@ impl WorkflowVersionObjectTriggersItemDirectConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemDirectMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -32798,6 +35623,7 @@ pub struct WorkflowVersionObjectTriggersItemDirectMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemDirectMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -32891,12 +35717,14 @@ impl WorkflowVersionObjectTriggersItemDirectMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemDirectMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemDirectMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -32906,6 +35734,7 @@ impl WorkflowVersionObjectTriggersItemDirectMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemDirectMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -32914,16 +35743,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemDirectMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemDirectMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemDirectMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDirectMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -32936,12 +35768,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDirectMet
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemDirectMetaName {
     /// The value `direct`.
     Direct,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemDirectMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -32951,6 +35785,7 @@ impl WorkflowVersionObjectTriggersItemDirectMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemDirectMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -32959,16 +35794,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemDirectMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemDirectMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemDirectMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDirectMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -32981,12 +35819,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDirectMet
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemDirectType {
     /// The value `direct`.
     Direct,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemDirectType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -32996,6 +35836,7 @@ impl WorkflowVersionObjectTriggersItemDirectType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemDirectType {
     fn from(value: &str) -> Self {
         match value {
@@ -33004,16 +35845,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemDirectType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemDirectType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemDirectType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDirectType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -33023,6 +35867,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDirectTyp
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemEndpoint {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -33042,6 +35887,7 @@ pub struct WorkflowVersionObjectTriggersItemEndpoint {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemEndpoint {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObjectTriggersItemEndpointType>) -> Self {
@@ -33082,6 +35928,7 @@ impl WorkflowVersionObjectTriggersItemEndpoint {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemEndpointConfig {
     /// The `experienceVersion` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -33090,6 +35937,7 @@ pub struct WorkflowVersionObjectTriggersItemEndpointConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemEndpointConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -33108,6 +35956,7 @@ impl WorkflowVersionObjectTriggersItemEndpointConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemEndpointMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -33149,6 +35998,7 @@ pub struct WorkflowVersionObjectTriggersItemEndpointMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemEndpointMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -33242,12 +36092,14 @@ impl WorkflowVersionObjectTriggersItemEndpointMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemEndpointMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemEndpointMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -33257,6 +36109,7 @@ impl WorkflowVersionObjectTriggersItemEndpointMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemEndpointMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -33265,16 +36118,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemEndpointMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemEndpointMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemEndpointMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemEndpointMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -33287,12 +36143,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemEndpointM
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemEndpointMetaName {
     /// The value `endpoint`.
     Endpoint,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemEndpointMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -33302,6 +36160,7 @@ impl WorkflowVersionObjectTriggersItemEndpointMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemEndpointMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -33310,16 +36169,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemEndpointMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemEndpointMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemEndpointMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemEndpointMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -33332,12 +36194,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemEndpointM
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemEndpointType {
     /// The value `endpoint`.
     Endpoint,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemEndpointType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -33347,6 +36211,7 @@ impl WorkflowVersionObjectTriggersItemEndpointType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemEndpointType {
     fn from(value: &str) -> Self {
         match value {
@@ -33355,16 +36220,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemEndpointType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemEndpointType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemEndpointType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemEndpointType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -33374,6 +36242,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemEndpointT
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemEvent {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -33393,6 +36262,7 @@ pub struct WorkflowVersionObjectTriggersItemEvent {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemEvent {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObjectTriggersItemEventType>) -> Self {
@@ -33433,6 +36303,7 @@ impl WorkflowVersionObjectTriggersItemEvent {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemEventConfig {
     /// The `subject` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -33450,6 +36321,7 @@ pub struct WorkflowVersionObjectTriggersItemEventConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemEventConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -33486,6 +36358,7 @@ impl WorkflowVersionObjectTriggersItemEventConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemEventMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -33527,6 +36400,7 @@ pub struct WorkflowVersionObjectTriggersItemEventMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemEventMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -33620,12 +36494,14 @@ impl WorkflowVersionObjectTriggersItemEventMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemEventMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemEventMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -33635,6 +36511,7 @@ impl WorkflowVersionObjectTriggersItemEventMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemEventMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -33643,16 +36520,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemEventMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemEventMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemEventMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemEventMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -33665,12 +36545,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemEventMeta
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemEventMetaName {
     /// The value `event`.
     Event,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemEventMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -33680,6 +36562,7 @@ impl WorkflowVersionObjectTriggersItemEventMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemEventMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -33688,16 +36571,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemEventMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemEventMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemEventMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemEventMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -33710,12 +36596,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemEventMeta
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemEventType {
     /// The value `event`.
     Event,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemEventType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -33725,6 +36613,7 @@ impl WorkflowVersionObjectTriggersItemEventType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemEventType {
     fn from(value: &str) -> Self {
         match value {
@@ -33733,16 +36622,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemEventType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemEventType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemEventType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemEventType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -33752,6 +36644,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemEventType
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemFileTail {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -33771,6 +36664,7 @@ pub struct WorkflowVersionObjectTriggersItemFileTail {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemFileTail {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObjectTriggersItemFileTailType>) -> Self {
@@ -33811,6 +36705,7 @@ impl WorkflowVersionObjectTriggersItemFileTail {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemFileTailConfig {
     /// The `path` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -33828,6 +36723,7 @@ pub struct WorkflowVersionObjectTriggersItemFileTailConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemFileTailConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -33864,6 +36760,7 @@ impl WorkflowVersionObjectTriggersItemFileTailConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemFileTailMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -33905,6 +36802,7 @@ pub struct WorkflowVersionObjectTriggersItemFileTailMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemFileTailMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -33998,12 +36896,14 @@ impl WorkflowVersionObjectTriggersItemFileTailMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemFileTailMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemFileTailMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -34013,6 +36913,7 @@ impl WorkflowVersionObjectTriggersItemFileTailMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemFileTailMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -34021,16 +36922,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemFileTailMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemFileTailMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemFileTailMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFileTailMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -34043,12 +36947,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFileTailM
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemFileTailMetaName {
     /// The value `fileTail`.
     FileTail,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemFileTailMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -34058,6 +36964,7 @@ impl WorkflowVersionObjectTriggersItemFileTailMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemFileTailMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -34066,16 +36973,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemFileTailMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemFileTailMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemFileTailMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFileTailMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -34088,12 +36998,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFileTailM
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemFileTailType {
     /// The value `fileTail`.
     FileTail,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemFileTailType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -34103,6 +37015,7 @@ impl WorkflowVersionObjectTriggersItemFileTailType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemFileTailType {
     fn from(value: &str) -> Self {
         match value {
@@ -34111,16 +37024,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemFileTailType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemFileTailType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemFileTailType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFileTailType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -34130,6 +37046,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFileTailT
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemFileWatch {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -34149,6 +37066,7 @@ pub struct WorkflowVersionObjectTriggersItemFileWatch {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemFileWatch {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObjectTriggersItemFileWatchType>) -> Self {
@@ -34192,6 +37110,7 @@ impl WorkflowVersionObjectTriggersItemFileWatch {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemFileWatchConfig {
     /// The `path` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -34215,6 +37134,7 @@ pub struct WorkflowVersionObjectTriggersItemFileWatchConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemFileWatchConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -34263,6 +37183,7 @@ impl WorkflowVersionObjectTriggersItemFileWatchConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemFileWatchMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -34304,6 +37225,7 @@ pub struct WorkflowVersionObjectTriggersItemFileWatchMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemFileWatchMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -34397,12 +37319,14 @@ impl WorkflowVersionObjectTriggersItemFileWatchMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemFileWatchMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemFileWatchMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -34412,6 +37336,7 @@ impl WorkflowVersionObjectTriggersItemFileWatchMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemFileWatchMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -34420,16 +37345,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemFileWatchMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemFileWatchMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemFileWatchMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFileWatchMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -34442,12 +37370,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFileWatch
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemFileWatchMetaName {
     /// The value `fileWatch`.
     FileWatch,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemFileWatchMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -34457,6 +37387,7 @@ impl WorkflowVersionObjectTriggersItemFileWatchMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemFileWatchMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -34465,16 +37396,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemFileWatchMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemFileWatchMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemFileWatchMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFileWatchMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -34487,12 +37421,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFileWatch
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemFileWatchType {
     /// The value `fileWatch`.
     FileWatch,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemFileWatchType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -34502,6 +37438,7 @@ impl WorkflowVersionObjectTriggersItemFileWatchType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemFileWatchType {
     fn from(value: &str) -> Self {
         match value {
@@ -34510,16 +37447,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemFileWatchType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemFileWatchType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemFileWatchType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFileWatchType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -34529,6 +37469,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFileWatch
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemFlowError {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -34548,6 +37489,7 @@ pub struct WorkflowVersionObjectTriggersItemFlowError {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemFlowError {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObjectTriggersItemFlowErrorType>) -> Self {
@@ -34591,6 +37533,7 @@ impl WorkflowVersionObjectTriggersItemFlowError {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemFlowErrorConfig {
     /// The `scope` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -34599,6 +37542,7 @@ pub struct WorkflowVersionObjectTriggersItemFlowErrorConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemFlowErrorConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -34623,6 +37567,7 @@ impl WorkflowVersionObjectTriggersItemFlowErrorConfig {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemFlowErrorConfigScope {
     /// The value `local`.
     Local,
@@ -34635,6 +37580,7 @@ pub enum WorkflowVersionObjectTriggersItemFlowErrorConfigScope {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemFlowErrorConfigScope {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -34647,6 +37593,7 @@ impl WorkflowVersionObjectTriggersItemFlowErrorConfigScope {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemFlowErrorConfigScope {
     fn from(value: &str) -> Self {
         match value {
@@ -34658,16 +37605,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemFlowErrorConfigScope {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemFlowErrorConfigScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemFlowErrorConfigScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFlowErrorConfigScope {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -34677,6 +37627,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFlowError
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemFlowErrorMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -34718,6 +37669,7 @@ pub struct WorkflowVersionObjectTriggersItemFlowErrorMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemFlowErrorMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -34811,12 +37763,14 @@ impl WorkflowVersionObjectTriggersItemFlowErrorMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemFlowErrorMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemFlowErrorMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -34826,6 +37780,7 @@ impl WorkflowVersionObjectTriggersItemFlowErrorMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemFlowErrorMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -34834,16 +37789,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemFlowErrorMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemFlowErrorMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemFlowErrorMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFlowErrorMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -34856,12 +37814,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFlowError
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemFlowErrorMetaName {
     /// The value `flowError`.
     FlowError,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemFlowErrorMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -34871,6 +37831,7 @@ impl WorkflowVersionObjectTriggersItemFlowErrorMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemFlowErrorMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -34879,16 +37840,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemFlowErrorMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemFlowErrorMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemFlowErrorMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFlowErrorMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -34901,12 +37865,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFlowError
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemFlowErrorType {
     /// The value `flowError`.
     FlowError,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemFlowErrorType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -34916,6 +37882,7 @@ impl WorkflowVersionObjectTriggersItemFlowErrorType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemFlowErrorType {
     fn from(value: &str) -> Self {
         match value {
@@ -34924,16 +37891,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemFlowErrorType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemFlowErrorType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemFlowErrorType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFlowErrorType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -34943,6 +37913,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFlowError
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemIntegration {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -34962,6 +37933,7 @@ pub struct WorkflowVersionObjectTriggersItemIntegration {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemIntegration {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObjectTriggersItemIntegrationType>) -> Self {
@@ -35005,6 +37977,7 @@ impl WorkflowVersionObjectTriggersItemIntegration {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemIntegrationConfig {
     /// The `connect` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -35022,6 +37995,7 @@ pub struct WorkflowVersionObjectTriggersItemIntegrationConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemIntegrationConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -35058,6 +38032,7 @@ impl WorkflowVersionObjectTriggersItemIntegrationConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemIntegrationMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -35102,6 +38077,7 @@ pub struct WorkflowVersionObjectTriggersItemIntegrationMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemIntegrationMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -35201,12 +38177,14 @@ impl WorkflowVersionObjectTriggersItemIntegrationMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemIntegrationMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemIntegrationMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -35216,6 +38194,7 @@ impl WorkflowVersionObjectTriggersItemIntegrationMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemIntegrationMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -35224,16 +38203,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemIntegrationMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemIntegrationMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemIntegrationMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemIntegrationMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -35246,6 +38228,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemIntegrati
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemIntegrationMetaName {
     /// The value `azureEventHub`.
     AzureEventHub,
@@ -35262,6 +38245,7 @@ pub enum WorkflowVersionObjectTriggersItemIntegrationMetaName {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemIntegrationMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -35276,6 +38260,7 @@ impl WorkflowVersionObjectTriggersItemIntegrationMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemIntegrationMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -35289,16 +38274,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemIntegrationMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemIntegrationMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemIntegrationMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemIntegrationMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -35311,12 +38299,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemIntegrati
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemIntegrationType {
     /// The value `integration`.
     Integration,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemIntegrationType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -35326,6 +38316,7 @@ impl WorkflowVersionObjectTriggersItemIntegrationType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemIntegrationType {
     fn from(value: &str) -> Self {
         match value {
@@ -35334,16 +38325,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemIntegrationType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemIntegrationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemIntegrationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemIntegrationType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -35353,6 +38347,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemIntegrati
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemMqttTopic {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -35372,6 +38367,7 @@ pub struct WorkflowVersionObjectTriggersItemMqttTopic {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemMqttTopic {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObjectTriggersItemMqttTopicType>) -> Self {
@@ -35415,6 +38411,7 @@ impl WorkflowVersionObjectTriggersItemMqttTopic {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemMqttTopicConfig {
     /// The `integrationId` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -35423,6 +38420,7 @@ pub struct WorkflowVersionObjectTriggersItemMqttTopicConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemMqttTopicConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -35447,6 +38445,7 @@ impl WorkflowVersionObjectTriggersItemMqttTopicConfig {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemMqttTopicConfigIntegrationId {
     /// The value `losant`.
     Losant,
@@ -35457,6 +38456,7 @@ pub enum WorkflowVersionObjectTriggersItemMqttTopicConfigIntegrationId {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemMqttTopicConfigIntegrationId {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -35468,6 +38468,7 @@ impl WorkflowVersionObjectTriggersItemMqttTopicConfigIntegrationId {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemMqttTopicConfigIntegrationId {
     fn from(value: &str) -> Self {
         match value {
@@ -35478,16 +38479,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemMqttTopicConfigIntegrationI
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemMqttTopicConfigIntegrationId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemMqttTopicConfigIntegrationId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de>
     for WorkflowVersionObjectTriggersItemMqttTopicConfigIntegrationId
 {
@@ -35499,6 +38503,7 @@ impl<'de> serde::Deserialize<'de>
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemMqttTopicMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -35543,6 +38548,7 @@ pub struct WorkflowVersionObjectTriggersItemMqttTopicMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemMqttTopicMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -35642,12 +38648,14 @@ impl WorkflowVersionObjectTriggersItemMqttTopicMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemMqttTopicMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemMqttTopicMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -35657,6 +38665,7 @@ impl WorkflowVersionObjectTriggersItemMqttTopicMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemMqttTopicMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -35665,16 +38674,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemMqttTopicMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemMqttTopicMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemMqttTopicMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemMqttTopicMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -35687,12 +38699,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemMqttTopic
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemMqttTopicMetaName {
     /// The value `mqtt`.
     Mqtt,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemMqttTopicMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -35702,6 +38716,7 @@ impl WorkflowVersionObjectTriggersItemMqttTopicMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemMqttTopicMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -35710,16 +38725,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemMqttTopicMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemMqttTopicMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemMqttTopicMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemMqttTopicMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -35732,12 +38750,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemMqttTopic
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemMqttTopicType {
     /// The value `mqttTopic`.
     MqttTopic,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemMqttTopicType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -35747,6 +38767,7 @@ impl WorkflowVersionObjectTriggersItemMqttTopicType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemMqttTopicType {
     fn from(value: &str) -> Self {
         match value {
@@ -35755,16 +38776,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemMqttTopicType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemMqttTopicType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemMqttTopicType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemMqttTopicType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -35774,6 +38798,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemMqttTopic
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemObject {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -35793,6 +38818,7 @@ pub struct WorkflowVersionObjectTriggersItemObject {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemObject {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObjectTriggersItemObjectType>) -> Self {
@@ -35830,6 +38856,7 @@ impl WorkflowVersionObjectTriggersItemObject {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemObjectMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -35874,6 +38901,7 @@ pub struct WorkflowVersionObjectTriggersItemObjectMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemObjectMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -35973,12 +39001,14 @@ impl WorkflowVersionObjectTriggersItemObjectMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemObjectMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemObjectMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -35988,6 +39018,7 @@ impl WorkflowVersionObjectTriggersItemObjectMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemObjectMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -35996,16 +39027,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemObjectMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemObjectMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemObjectMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemObjectMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -36018,6 +39052,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemObjectMet
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemObjectMetaName {
     /// The value `customNodeStart`.
     CustomNodeStart,
@@ -36056,6 +39091,7 @@ pub enum WorkflowVersionObjectTriggersItemObjectMetaName {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemObjectMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -36081,6 +39117,7 @@ impl WorkflowVersionObjectTriggersItemObjectMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemObjectMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -36105,16 +39142,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemObjectMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemObjectMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemObjectMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemObjectMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -36127,6 +39167,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemObjectMet
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemObjectType {
     /// The value `customNodeStart`.
     CustomNodeStart,
@@ -36165,6 +39206,7 @@ pub enum WorkflowVersionObjectTriggersItemObjectType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemObjectType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -36190,6 +39232,7 @@ impl WorkflowVersionObjectTriggersItemObjectType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemObjectType {
     fn from(value: &str) -> Self {
         match value {
@@ -36214,16 +39257,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemObjectType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemObjectType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemObjectType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemObjectType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -36233,6 +39279,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemObjectTyp
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemOnSync {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36252,6 +39299,7 @@ pub struct WorkflowVersionObjectTriggersItemOnSync {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemOnSync {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObjectTriggersItemOnSyncType>) -> Self {
@@ -36292,6 +39340,7 @@ impl WorkflowVersionObjectTriggersItemOnSync {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemOnSyncConfig {
     /// The `syncTypes` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36300,6 +39349,7 @@ pub struct WorkflowVersionObjectTriggersItemOnSyncConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemOnSyncConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -36324,6 +39374,7 @@ impl WorkflowVersionObjectTriggersItemOnSyncConfig {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemOnSyncConfigSyncTypesItem {
     /// The value `application`.
     Application,
@@ -36334,6 +39385,7 @@ pub enum WorkflowVersionObjectTriggersItemOnSyncConfigSyncTypesItem {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemOnSyncConfigSyncTypesItem {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -36345,6 +39397,7 @@ impl WorkflowVersionObjectTriggersItemOnSyncConfigSyncTypesItem {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemOnSyncConfigSyncTypesItem {
     fn from(value: &str) -> Self {
         match value {
@@ -36355,16 +39408,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemOnSyncConfigSyncTypesItem {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemOnSyncConfigSyncTypesItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemOnSyncConfigSyncTypesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOnSyncConfigSyncTypesItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -36374,6 +39430,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOnSyncCon
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemOnSyncMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36400,6 +39457,7 @@ pub struct WorkflowVersionObjectTriggersItemOnSyncMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemOnSyncMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -36463,12 +39521,14 @@ impl WorkflowVersionObjectTriggersItemOnSyncMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemOnSyncMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemOnSyncMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -36478,6 +39538,7 @@ impl WorkflowVersionObjectTriggersItemOnSyncMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemOnSyncMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -36486,16 +39547,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemOnSyncMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemOnSyncMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemOnSyncMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOnSyncMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -36508,12 +39572,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOnSyncMet
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemOnSyncMetaName {
     /// The value `onSync`.
     OnSync,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemOnSyncMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -36523,6 +39589,7 @@ impl WorkflowVersionObjectTriggersItemOnSyncMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemOnSyncMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -36531,16 +39598,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemOnSyncMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemOnSyncMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemOnSyncMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOnSyncMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -36553,12 +39623,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOnSyncMet
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemOnSyncType {
     /// The value `onSync`.
     OnSync,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemOnSyncType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -36568,6 +39640,7 @@ impl WorkflowVersionObjectTriggersItemOnSyncType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemOnSyncType {
     fn from(value: &str) -> Self {
         match value {
@@ -36576,16 +39649,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemOnSyncType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemOnSyncType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemOnSyncType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOnSyncType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -36595,6 +39671,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOnSyncTyp
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemOpcua {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36614,6 +39691,7 @@ pub struct WorkflowVersionObjectTriggersItemOpcua {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemOpcua {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObjectTriggersItemOpcuaType>) -> Self {
@@ -36654,6 +39732,7 @@ impl WorkflowVersionObjectTriggersItemOpcua {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemOpcuaConfig {
     /// The `uri` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36699,6 +39778,7 @@ pub struct WorkflowVersionObjectTriggersItemOpcuaConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemOpcuaConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -36783,6 +39863,7 @@ impl WorkflowVersionObjectTriggersItemOpcuaConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemOpcuaMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36824,6 +39905,7 @@ pub struct WorkflowVersionObjectTriggersItemOpcuaMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemOpcuaMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -36917,12 +39999,14 @@ impl WorkflowVersionObjectTriggersItemOpcuaMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemOpcuaMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemOpcuaMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -36932,6 +40016,7 @@ impl WorkflowVersionObjectTriggersItemOpcuaMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemOpcuaMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -36940,16 +40025,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemOpcuaMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemOpcuaMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemOpcuaMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOpcuaMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -36962,12 +40050,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOpcuaMeta
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemOpcuaMetaName {
     /// The value `opcua`.
     Opcua,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemOpcuaMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -36977,6 +40067,7 @@ impl WorkflowVersionObjectTriggersItemOpcuaMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemOpcuaMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -36985,16 +40076,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemOpcuaMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemOpcuaMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemOpcuaMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOpcuaMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -37007,12 +40101,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOpcuaMeta
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemOpcuaType {
     /// The value `opcua`.
     Opcua,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemOpcuaType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -37022,6 +40118,7 @@ impl WorkflowVersionObjectTriggersItemOpcuaType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemOpcuaType {
     fn from(value: &str) -> Self {
         match value {
@@ -37030,16 +40127,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemOpcuaType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemOpcuaType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemOpcuaType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOpcuaType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -37049,6 +40149,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOpcuaType
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemRedis {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -37068,6 +40169,7 @@ pub struct WorkflowVersionObjectTriggersItemRedis {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemRedis {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObjectTriggersItemRedisType>) -> Self {
@@ -37108,6 +40210,7 @@ impl WorkflowVersionObjectTriggersItemRedis {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemRedisConfig {
     /// The `host` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -37142,6 +40245,7 @@ pub struct WorkflowVersionObjectTriggersItemRedisConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemRedisConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -37208,6 +40312,7 @@ impl WorkflowVersionObjectTriggersItemRedisConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemRedisMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -37249,6 +40354,7 @@ pub struct WorkflowVersionObjectTriggersItemRedisMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemRedisMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -37342,12 +40448,14 @@ impl WorkflowVersionObjectTriggersItemRedisMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemRedisMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemRedisMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -37357,6 +40465,7 @@ impl WorkflowVersionObjectTriggersItemRedisMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemRedisMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -37365,16 +40474,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemRedisMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemRedisMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemRedisMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRedisMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -37387,12 +40499,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRedisMeta
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemRedisMetaName {
     /// The value `redisTrigger`.
     RedisTrigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemRedisMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -37402,6 +40516,7 @@ impl WorkflowVersionObjectTriggersItemRedisMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemRedisMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -37410,16 +40525,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemRedisMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemRedisMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemRedisMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRedisMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -37432,12 +40550,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRedisMeta
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemRedisType {
     /// The value `redis`.
     Redis,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemRedisType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -37447,6 +40567,7 @@ impl WorkflowVersionObjectTriggersItemRedisType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemRedisType {
     fn from(value: &str) -> Self {
         match value {
@@ -37455,16 +40576,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemRedisType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemRedisType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemRedisType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRedisType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -37474,6 +40598,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRedisType
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemRequest {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -37493,6 +40618,7 @@ pub struct WorkflowVersionObjectTriggersItemRequest {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemRequest {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObjectTriggersItemRequestType>) -> Self {
@@ -37533,6 +40659,7 @@ impl WorkflowVersionObjectTriggersItemRequest {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemRequestConfig {
     /// The `method` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -37544,6 +40671,7 @@ pub struct WorkflowVersionObjectTriggersItemRequestConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemRequestConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -37574,6 +40702,7 @@ impl WorkflowVersionObjectTriggersItemRequestConfig {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemRequestConfigMethod {
     /// The value `*`.
     Value,
@@ -37592,6 +40721,7 @@ pub enum WorkflowVersionObjectTriggersItemRequestConfigMethod {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemRequestConfigMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -37607,6 +40737,7 @@ impl WorkflowVersionObjectTriggersItemRequestConfigMethod {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemRequestConfigMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -37621,16 +40752,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemRequestConfigMethod {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemRequestConfigMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemRequestConfigMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRequestConfigMethod {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -37640,6 +40774,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRequestCo
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemRequestMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -37684,6 +40819,7 @@ pub struct WorkflowVersionObjectTriggersItemRequestMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemRequestMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -37783,12 +40919,14 @@ impl WorkflowVersionObjectTriggersItemRequestMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemRequestMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemRequestMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -37798,6 +40936,7 @@ impl WorkflowVersionObjectTriggersItemRequestMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemRequestMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -37806,16 +40945,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemRequestMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemRequestMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemRequestMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRequestMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -37828,12 +40970,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRequestMe
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemRequestMetaName {
     /// The value `request`.
     Request,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemRequestMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -37843,6 +40987,7 @@ impl WorkflowVersionObjectTriggersItemRequestMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemRequestMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -37851,16 +40996,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemRequestMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemRequestMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemRequestMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRequestMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -37873,12 +41021,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRequestMe
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemRequestType {
     /// The value `request`.
     Request,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemRequestType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -37888,6 +41038,7 @@ impl WorkflowVersionObjectTriggersItemRequestType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -37896,16 +41047,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemRequestType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemRequestType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemRequestType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRequestType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -37915,6 +41069,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRequestTy
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemSerial {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -37934,6 +41089,7 @@ pub struct WorkflowVersionObjectTriggersItemSerial {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemSerial {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObjectTriggersItemSerialType>) -> Self {
@@ -37974,6 +41130,7 @@ impl WorkflowVersionObjectTriggersItemSerial {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemSerialConfig {
     /// The `path` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -38015,6 +41172,7 @@ pub struct WorkflowVersionObjectTriggersItemSerialConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemSerialConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -38099,6 +41257,7 @@ impl WorkflowVersionObjectTriggersItemSerialConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemSerialMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -38143,6 +41302,7 @@ pub struct WorkflowVersionObjectTriggersItemSerialMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemSerialMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -38245,12 +41405,14 @@ impl WorkflowVersionObjectTriggersItemSerialMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemSerialMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemSerialMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -38260,6 +41422,7 @@ impl WorkflowVersionObjectTriggersItemSerialMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemSerialMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -38268,16 +41431,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemSerialMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemSerialMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemSerialMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSerialMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -38290,12 +41456,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSerialMet
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemSerialMetaName {
     /// The value `serial`.
     Serial,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemSerialMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -38305,6 +41473,7 @@ impl WorkflowVersionObjectTriggersItemSerialMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemSerialMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -38313,16 +41482,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemSerialMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemSerialMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemSerialMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSerialMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -38335,6 +41507,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSerialMet
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemSerialMetaParseBy {
     /// The value `byteLength`.
     ByteLength,
@@ -38343,6 +41516,7 @@ pub enum WorkflowVersionObjectTriggersItemSerialMetaParseBy {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemSerialMetaParseBy {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -38353,6 +41527,7 @@ impl WorkflowVersionObjectTriggersItemSerialMetaParseBy {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemSerialMetaParseBy {
     fn from(value: &str) -> Self {
         match value {
@@ -38362,16 +41537,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemSerialMetaParseBy {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemSerialMetaParseBy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemSerialMetaParseBy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSerialMetaParseBy {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -38384,12 +41562,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSerialMet
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemSerialType {
     /// The value `serial`.
     Serial,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemSerialType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -38399,6 +41579,7 @@ impl WorkflowVersionObjectTriggersItemSerialType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemSerialType {
     fn from(value: &str) -> Self {
         match value {
@@ -38407,16 +41588,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemSerialType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemSerialType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemSerialType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSerialType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -38426,6 +41610,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSerialTyp
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemSnmpTrap {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -38445,6 +41630,7 @@ pub struct WorkflowVersionObjectTriggersItemSnmpTrap {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemSnmpTrap {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObjectTriggersItemSnmpTrapType>) -> Self {
@@ -38485,6 +41671,7 @@ impl WorkflowVersionObjectTriggersItemSnmpTrap {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemSnmpTrapConfig {
     /// The `udpPort` field.
     pub udp_port: String,
@@ -38494,6 +41681,7 @@ pub struct WorkflowVersionObjectTriggersItemSnmpTrapConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemSnmpTrapConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -38511,6 +41699,7 @@ impl WorkflowVersionObjectTriggersItemSnmpTrapConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfig {
     /// The `community` field.
     ///
@@ -38524,6 +41713,7 @@ pub struct WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -38551,6 +41741,7 @@ impl WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfig {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUser {
     /// The `name` field.
     pub name: String,
@@ -38579,6 +41770,7 @@ pub struct WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUser {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUser {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
@@ -38633,6 +41825,7 @@ impl WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUser {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod {
     /// The value `sha`.
     Sha,
@@ -38641,6 +41834,7 @@ pub enum WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMe
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -38651,6 +41845,7 @@ impl WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -38660,6 +41855,7 @@ impl From<&str> for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfi
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display
     for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod
 {
@@ -38667,6 +41863,7 @@ impl std::fmt::Display
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize
     for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod
 {
@@ -38674,6 +41871,7 @@ impl serde::Serialize
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de>
     for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod
 {
@@ -38688,6 +41886,7 @@ impl<'de> serde::Deserialize<'de>
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod {
     /// The value `aes`.
     Aes,
@@ -38696,6 +41895,7 @@ pub enum WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryp
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -38706,6 +41906,7 @@ impl WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryption
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str>
     for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod
 {
@@ -38717,6 +41918,7 @@ impl From<&str>
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display
     for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod
 {
@@ -38724,6 +41926,7 @@ impl std::fmt::Display
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize
     for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod
 {
@@ -38731,6 +41934,7 @@ impl serde::Serialize
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de>
     for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod
 {
@@ -38745,6 +41949,7 @@ impl<'de> serde::Deserialize<'de>
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel {
     /// The value `none`.
     None,
@@ -38755,6 +41960,7 @@ pub enum WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecuri
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -38766,6 +41972,7 @@ impl WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLe
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel {
     fn from(value: &str) -> Self {
         match value {
@@ -38776,6 +41983,7 @@ impl From<&str> for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfi
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display
     for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel
 {
@@ -38783,6 +41991,7 @@ impl std::fmt::Display
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize
     for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel
 {
@@ -38790,6 +41999,7 @@ impl serde::Serialize
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de>
     for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel
 {
@@ -38801,6 +42011,7 @@ impl<'de> serde::Deserialize<'de>
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemSnmpTrapMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -38842,6 +42053,7 @@ pub struct WorkflowVersionObjectTriggersItemSnmpTrapMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemSnmpTrapMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -38935,12 +42147,14 @@ impl WorkflowVersionObjectTriggersItemSnmpTrapMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemSnmpTrapMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemSnmpTrapMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -38950,6 +42164,7 @@ impl WorkflowVersionObjectTriggersItemSnmpTrapMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemSnmpTrapMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -38958,16 +42173,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemSnmpTrapMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemSnmpTrapMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemSnmpTrapMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSnmpTrapMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -38980,12 +42198,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSnmpTrapM
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemSnmpTrapMetaName {
     /// The value `snmpTrap`.
     SnmpTrap,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemSnmpTrapMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -38995,6 +42215,7 @@ impl WorkflowVersionObjectTriggersItemSnmpTrapMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemSnmpTrapMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -39003,16 +42224,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemSnmpTrapMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemSnmpTrapMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemSnmpTrapMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSnmpTrapMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -39025,12 +42249,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSnmpTrapM
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemSnmpTrapType {
     /// The value `snmpTrap`.
     SnmpTrap,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemSnmpTrapType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -39040,6 +42266,7 @@ impl WorkflowVersionObjectTriggersItemSnmpTrapType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemSnmpTrapType {
     fn from(value: &str) -> Self {
         match value {
@@ -39048,16 +42275,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemSnmpTrapType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemSnmpTrapType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemSnmpTrapType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSnmpTrapType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -39067,6 +42297,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSnmpTrapT
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemTimer {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -39086,6 +42317,7 @@ pub struct WorkflowVersionObjectTriggersItemTimer {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemTimer {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObjectTriggersItemTimerType>) -> Self {
@@ -39126,6 +42358,7 @@ impl WorkflowVersionObjectTriggersItemTimer {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemTimerConfig {
     /// The `seconds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -39140,6 +42373,7 @@ pub struct WorkflowVersionObjectTriggersItemTimerConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemTimerConfig {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -39170,6 +42404,7 @@ impl WorkflowVersionObjectTriggersItemTimerConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemTimerMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -39223,6 +42458,7 @@ pub struct WorkflowVersionObjectTriggersItemTimerMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemTimerMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -39343,12 +42579,14 @@ impl WorkflowVersionObjectTriggersItemTimerMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemTimerMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemTimerMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -39358,6 +42596,7 @@ impl WorkflowVersionObjectTriggersItemTimerMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemTimerMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -39366,16 +42605,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemTimerMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemTimerMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemTimerMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemTimerMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -39388,12 +42630,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemTimerMeta
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemTimerMetaName {
     /// The value `timer`.
     Timer,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemTimerMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -39403,6 +42647,7 @@ impl WorkflowVersionObjectTriggersItemTimerMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemTimerMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -39411,16 +42656,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemTimerMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemTimerMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemTimerMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemTimerMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -39433,6 +42681,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemTimerMeta
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemTimerMetaTimerTypeSelect {
     /// The value `cronWeekly`.
     CronWeekly,
@@ -39443,6 +42692,7 @@ pub enum WorkflowVersionObjectTriggersItemTimerMetaTimerTypeSelect {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemTimerMetaTimerTypeSelect {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -39454,6 +42704,7 @@ impl WorkflowVersionObjectTriggersItemTimerMetaTimerTypeSelect {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemTimerMetaTimerTypeSelect {
     fn from(value: &str) -> Self {
         match value {
@@ -39464,16 +42715,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemTimerMetaTimerTypeSelect {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemTimerMetaTimerTypeSelect {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemTimerMetaTimerTypeSelect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemTimerMetaTimerTypeSelect {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -39486,12 +42740,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemTimerMeta
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemTimerType {
     /// The value `timer`.
     Timer,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemTimerType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -39501,6 +42757,7 @@ impl WorkflowVersionObjectTriggersItemTimerType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemTimerType {
     fn from(value: &str) -> Self {
         match value {
@@ -39509,16 +42766,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemTimerType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemTimerType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemTimerType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemTimerType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -39528,6 +42788,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemTimerType
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemVirtualButton {
     /// The `key` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -39547,6 +42808,7 @@ pub struct WorkflowVersionObjectTriggersItemVirtualButton {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemVirtualButton {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(r#type: impl Into<WorkflowVersionObjectTriggersItemVirtualButtonType>) -> Self {
@@ -39587,6 +42849,7 @@ impl WorkflowVersionObjectTriggersItemVirtualButton {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemVirtualButtonMeta {
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -39642,6 +42905,7 @@ pub struct WorkflowVersionObjectTriggersItemVirtualButtonMeta {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemVirtualButtonMeta {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -39756,12 +43020,14 @@ impl WorkflowVersionObjectTriggersItemVirtualButtonMeta {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemVirtualButtonMetaCategory {
     /// The value `trigger`.
     Trigger,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemVirtualButtonMetaCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -39771,6 +43037,7 @@ impl WorkflowVersionObjectTriggersItemVirtualButtonMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemVirtualButtonMetaCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -39779,16 +43046,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemVirtualButtonMetaCategory {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemVirtualButtonMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemVirtualButtonMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemVirtualButtonMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -39801,12 +43071,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemVirtualBu
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemVirtualButtonMetaDeviceId {
     /// The value ``.
     Empty,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemVirtualButtonMetaDeviceId {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -39816,6 +43088,7 @@ impl WorkflowVersionObjectTriggersItemVirtualButtonMetaDeviceId {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemVirtualButtonMetaDeviceId {
     fn from(value: &str) -> Self {
         match value {
@@ -39824,16 +43097,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemVirtualButtonMetaDeviceId {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemVirtualButtonMetaDeviceId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemVirtualButtonMetaDeviceId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemVirtualButtonMetaDeviceId {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -39846,12 +43122,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemVirtualBu
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemVirtualButtonMetaName {
     /// The value `virtualButton`.
     VirtualButton,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemVirtualButtonMetaName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -39861,6 +43139,7 @@ impl WorkflowVersionObjectTriggersItemVirtualButtonMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemVirtualButtonMetaName {
     fn from(value: &str) -> Self {
         match value {
@@ -39869,16 +43148,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemVirtualButtonMetaName {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemVirtualButtonMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemVirtualButtonMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemVirtualButtonMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -39891,12 +43173,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemVirtualBu
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionObjectTriggersItemVirtualButtonType {
     /// The value `virtualButton`.
     VirtualButton,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionObjectTriggersItemVirtualButtonType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -39906,6 +43190,7 @@ impl WorkflowVersionObjectTriggersItemVirtualButtonType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectTriggersItemVirtualButtonType {
     fn from(value: &str) -> Self {
         match value {
@@ -39914,16 +43199,19 @@ impl From<&str> for WorkflowVersionObjectTriggersItemVirtualButtonType {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectTriggersItemVirtualButtonType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemVirtualButtonType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemVirtualButtonType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -39935,6 +43223,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemVirtualBu
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct WorkflowVersions {
     /// The `items` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -39973,6 +43262,7 @@ pub struct WorkflowVersions {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersions {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -40054,6 +43344,7 @@ impl WorkflowVersions {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowVersionsSortDirection {
     /// The value `asc`.
     Asc,
@@ -40068,6 +43359,7 @@ pub enum WorkflowVersionsSortDirection {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowVersionsSortDirection {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -40081,6 +43373,7 @@ impl WorkflowVersionsSortDirection {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionsSortDirection {
     fn from(value: &str) -> Self {
         match value {
@@ -40093,16 +43386,19 @@ impl From<&str> for WorkflowVersionsSortDirection {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionsSortDirection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionsSortDirection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionsSortDirection {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -40114,6 +43410,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionsSortDirection {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub struct Workflows {
     /// The `items` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -40152,6 +43449,7 @@ pub struct Workflows {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credential")]
 impl Workflows {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -40233,6 +43531,7 @@ impl Workflows {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowsFlowClass {
     /// The value `cloud`.
     Cloud,
@@ -40247,6 +43546,7 @@ pub enum WorkflowsFlowClass {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowsFlowClass {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -40260,6 +43560,7 @@ impl WorkflowsFlowClass {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowsFlowClass {
     fn from(value: &str) -> Self {
         match value {
@@ -40272,16 +43573,19 @@ impl From<&str> for WorkflowsFlowClass {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowsFlowClass {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowsFlowClass {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowsFlowClass {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -40294,6 +43598,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowsFlowClass {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "credential")]
 pub enum WorkflowsSortDirection {
     /// The value `asc`.
     Asc,
@@ -40308,6 +43613,7 @@ pub enum WorkflowsSortDirection {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "credential")]
 impl WorkflowsSortDirection {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -40321,6 +43627,7 @@ impl WorkflowsSortDirection {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl From<&str> for WorkflowsSortDirection {
     fn from(value: &str) -> Self {
         match value {
@@ -40333,16 +43640,19 @@ impl From<&str> for WorkflowsSortDirection {
         }
     }
 }
+#[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowsSortDirection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowsSortDirection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowsSortDirection {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)

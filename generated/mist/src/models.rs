@@ -7,6 +7,7 @@
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "orgs-api-tokens")]
 pub enum AdminPrivilegeView {
     /// The value `lobby_admin`.
     LobbyAdmin,
@@ -27,6 +28,7 @@ pub enum AdminPrivilegeView {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "orgs-api-tokens")]
 impl AdminPrivilegeView {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -43,6 +45,7 @@ impl AdminPrivilegeView {
         }
     }
 }
+#[cfg(feature = "orgs-api-tokens")]
 impl From<&str> for AdminPrivilegeView {
     fn from(value: &str) -> Self {
         match value {
@@ -58,16 +61,19 @@ impl From<&str> for AdminPrivilegeView {
         }
     }
 }
+#[cfg(feature = "orgs-api-tokens")]
 impl std::fmt::Display for AdminPrivilegeView {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "orgs-api-tokens")]
 impl serde::Serialize for AdminPrivilegeView {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "orgs-api-tokens")]
 impl<'de> serde::Deserialize<'de> for AdminPrivilegeView {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -87,6 +93,7 @@ impl<'de> serde::Deserialize<'de> for AdminPrivilegeView {
 /// | `switch_admin` | `helpdesk` | can view and manage Switch ports, can view wired clients |
 /// | `mxedge_admin` | `admin` | can view and manage Mist edges and Mist tunnels |
 /// | `lobby_admin` | `admin` | full access to Org and Site Pre-shared keys |
+#[cfg(feature = "orgs-api-tokens")]
 pub type AdminPrivilegeViews = Vec<AdminPrivilegeView>;
 /// When the object has been created, in epoch
 pub type CreatedTime = crate::EpochSeconds;
@@ -100,6 +107,7 @@ pub type Id = uuid::Uuid;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "orgs-api-tokens")]
 pub struct OrgApitoken {
     /// email of the token creator / null if creator is deleted
     ///
@@ -159,6 +167,7 @@ pub struct OrgApitoken {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "orgs-api-tokens")]
 impl OrgApitoken {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(name: impl Into<String>) -> Self {
@@ -217,8 +226,10 @@ impl OrgApitoken {
     }
 }
 /// List of privileges the token has on the orgs/sites
+#[cfg(feature = "orgs-api-tokens")]
 pub type OrgApitokenPrivileges = Vec<PrivilegeOrg>;
 /// List of privileges the token has on the orgs/sites
+#[cfg(feature = "orgs-api-tokens")]
 pub type OrgApitokenPrivilegesRequest = Vec<PrivilegeOrgRequest>;
 /// Org API Token
 ///
@@ -228,6 +239,7 @@ pub type OrgApitokenPrivilegesRequest = Vec<PrivilegeOrgRequest>;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "orgs-api-tokens")]
 pub struct OrgApitokenRequest {
     /// Name of the token
     pub name: String,
@@ -241,6 +253,7 @@ pub struct OrgApitokenRequest {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "orgs-api-tokens")]
 impl OrgApitokenRequest {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(name: impl Into<String>) -> Self {
@@ -263,15 +276,19 @@ impl OrgApitokenRequest {
     }
 }
 /// List of allowed IP addresses from where the token can be used from. At most 10 IP addresses can be specified, cannot be changed once the API Token is created.
+#[cfg(feature = "orgs-api-tokens")]
 pub type OrgApitokenSrcIps = Vec<String>;
 /// The `org_apitokens` schema.
+#[cfg(feature = "orgs-api-tokens")]
 pub type OrgApitokens = Vec<OrgApitoken>;
 /// The `org_id` schema.
+#[cfg(feature = "orgs-api-tokens")]
 pub type OrgId = uuid::Uuid;
 /// Privileges settings
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "orgs-api-tokens")]
 pub struct PrivilegeOrg {
     /// If `scope`==`org`
     ///
@@ -304,6 +321,7 @@ pub struct PrivilegeOrg {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "orgs-api-tokens")]
 impl PrivilegeOrg {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(role: impl Into<PrivilegeOrgRole>, scope: impl Into<PrivilegeOrgScope>) -> Self {
@@ -348,6 +366,7 @@ impl PrivilegeOrg {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "orgs-api-tokens")]
 pub struct PrivilegeOrgRequest {
     /// The `role` field.
     pub role: PrivilegeOrgRole,
@@ -375,6 +394,7 @@ pub struct PrivilegeOrgRequest {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "orgs-api-tokens")]
 impl PrivilegeOrgRequest {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(role: impl Into<PrivilegeOrgRole>, scope: impl Into<PrivilegeOrgScope>) -> Self {
@@ -416,6 +436,7 @@ impl PrivilegeOrgRequest {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "orgs-api-tokens")]
 pub enum PrivilegeOrgRole {
     /// The value `admin`.
     Admin,
@@ -430,6 +451,7 @@ pub enum PrivilegeOrgRole {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "orgs-api-tokens")]
 impl PrivilegeOrgRole {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -443,6 +465,7 @@ impl PrivilegeOrgRole {
         }
     }
 }
+#[cfg(feature = "orgs-api-tokens")]
 impl From<&str> for PrivilegeOrgRole {
     fn from(value: &str) -> Self {
         match value {
@@ -455,16 +478,19 @@ impl From<&str> for PrivilegeOrgRole {
         }
     }
 }
+#[cfg(feature = "orgs-api-tokens")]
 impl std::fmt::Display for PrivilegeOrgRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "orgs-api-tokens")]
 impl serde::Serialize for PrivilegeOrgRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "orgs-api-tokens")]
 impl<'de> serde::Deserialize<'de> for PrivilegeOrgRole {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -477,6 +503,7 @@ impl<'de> serde::Deserialize<'de> for PrivilegeOrgRole {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(feature = "orgs-api-tokens")]
 pub enum PrivilegeOrgScope {
     /// The value `org`.
     Org,
@@ -489,6 +516,7 @@ pub enum PrivilegeOrgScope {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+#[cfg(feature = "orgs-api-tokens")]
 impl PrivilegeOrgScope {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -501,6 +529,7 @@ impl PrivilegeOrgScope {
         }
     }
 }
+#[cfg(feature = "orgs-api-tokens")]
 impl From<&str> for PrivilegeOrgScope {
     fn from(value: &str) -> Self {
         match value {
@@ -512,16 +541,19 @@ impl From<&str> for PrivilegeOrgScope {
         }
     }
 }
+#[cfg(feature = "orgs-api-tokens")]
 impl std::fmt::Display for PrivilegeOrgScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "orgs-api-tokens")]
 impl serde::Serialize for PrivilegeOrgScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "orgs-api-tokens")]
 impl<'de> serde::Deserialize<'de> for PrivilegeOrgScope {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -661,6 +693,7 @@ impl ResponseHttp429 {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "self-api-token")]
 pub struct UserApitoken {
     /// The `created_time` field.
     ///
@@ -700,6 +733,7 @@ pub struct UserApitoken {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "self-api-token")]
 impl UserApitoken {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -742,6 +776,7 @@ impl UserApitoken {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
+#[cfg(feature = "self-api-token")]
 pub struct UserApitokenRequest {
     /// Name of the token
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -750,6 +785,7 @@ pub struct UserApitokenRequest {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "self-api-token")]
 impl UserApitokenRequest {
     /// A value with no field set.
     pub fn new() -> Self {
@@ -765,4 +801,5 @@ impl UserApitokenRequest {
     }
 }
 /// The `user_apitokens` schema.
+#[cfg(feature = "self-api-token")]
 pub type UserApitokens = Vec<UserApitoken>;

@@ -1,0 +1,176 @@
+//! Cargo features: one per resource, all on by default (through [`ALL`]), so that a team that
+//! uses two resources of a large API compiles only those two and the models they reach.
+//!
+//! A model reached (through its fields, alternatives or alias target, transitively) from some
+//! resources only, but not from all of them nor from what every build has (the parameters every
+//! action accepts, and models no resource reaches), is compiled only when one of those resources'
+//! features is on: its items carry the [`Cfg`] this module decides. Whatever a model reaches is
+//! reached by every resource that reaches the model, so a model's `cfg` always implies the
+//! `cfg` of each type it holds: no build can keep a model and lose a type it needs.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::ir::{Cfg, FeaturesIr, Model, ParamIr, ResourceFeature, ResourceIr, TypeRef};
+
+/// The feature that turns on every resource; `default` lists it.
+pub const ALL: &str = "full";
+
+/// The crate's features that are not resources (`templates/rust/Cargo.toml.tera` declares
+/// them; a unit test holds this list to that template). A resource whose name would give one
+/// of these names gets a feature name with `-resource` appended.
+pub const OTHER_FEATURES: [&str; 4] = ["default", ALL, "native-tls", "rustls"];
+
+/// Decides the crate's features: one per resource (in spec order), and the `cfg` of every model
+/// that only some resources need. `globals` are the parameters every action accepts.
+pub fn plan(resources: &[ResourceIr], models: &[Model], globals: &[ParamIr]) -> FeaturesIr {
+    let mut taken: Vec<String> = OTHER_FEATURES.iter().map(|s| s.to_string()).collect();
+    let names: Vec<String> = resources
+        .iter()
+        .map(|r| {
+            let mut name = feature_name(&r.module);
+            while taken.contains(&name) {
+                name.push_str("-resource");
+            }
+            taken.push(name.clone());
+            name
+        })
+        .collect();
+
+    let index: HashMap<&str, usize> = models
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.name(), i))
+        .collect();
+    let edges: Vec<Vec<usize>> = models
+        .iter()
+        .map(|m| {
+            let mut out = Vec::new();
+            for ty in model_types(m) {
+                models_in(ty, &index, &mut out);
+            }
+            out
+        })
+        .collect();
+
+    // For each model, the resources that reach it (in resource order, each once).
+    let mut reached_by: Vec<Vec<usize>> = vec![Vec::new(); models.len()];
+    let mut seen = vec![usize::MAX; models.len()];
+    for (ri, r) in resources.iter().enumerate() {
+        let mut roots = Vec::new();
+        for ty in resource_types(r) {
+            models_in(ty, &index, &mut roots);
+        }
+        walk(roots, &edges, |m| {
+            if seen[m] == ri {
+                return false;
+            }
+            seen[m] = ri;
+            reached_by[m].push(ri);
+            true
+        });
+    }
+
+    // What every build has: the types of the parameters every action accepts, the models no
+    // resource reaches, and all they reach.
+    let mut always = vec![false; models.len()];
+    let mut roots: Vec<usize> = (0..models.len())
+        .filter(|&m| reached_by[m].is_empty())
+        .collect();
+    let per_action = resources
+        .iter()
+        .flat_map(|r| &r.actions)
+        .flat_map(|a| a.required.iter().chain(&a.optional));
+    for p in globals.iter().chain(per_action.filter(|p| p.global)) {
+        models_in(&p.store_ty, &index, &mut roots);
+    }
+    walk(roots, &edges, |m| !std::mem::replace(&mut always[m], true));
+
+    let models = models
+        .iter()
+        .enumerate()
+        .filter(|&(m, _)| !always[m] && reached_by[m].len() < resources.len())
+        .map(|(m, model)| {
+            let features = reached_by[m].iter().map(|&r| names[r].clone()).collect();
+            (model.name().to_string(), Cfg(features))
+        })
+        .collect::<BTreeMap<_, _>>();
+    let resources = resources
+        .iter()
+        .zip(names)
+        .map(|(r, name)| {
+            (
+                r.module.clone(),
+                ResourceFeature {
+                    cfg: Cfg(vec![name.clone()]),
+                    name,
+                },
+            )
+        })
+        .collect::<Vec<_>>();
+    FeaturesIr {
+        all: ALL.to_string(),
+        list: resources.iter().map(|(_, f)| f.name.clone()).collect(),
+        resources: resources.into_iter().collect(),
+        models,
+    }
+}
+
+/// The feature of a resource module: its name in kebab case, as cargo features are usually
+/// spelled (`application_api_token` → `application-api-token`; a raw `r#type` or a `self_`
+/// loses its prefix or suffix).
+pub fn feature_name(module: &str) -> String {
+    module
+        .trim_start_matches("r#")
+        .trim_end_matches('_')
+        .replace('_', "-")
+}
+
+/// Visits every model reachable from `roots`; `enter` says whether a model is new (and so is
+/// walked further).
+fn walk(mut stack: Vec<usize>, edges: &[Vec<usize>], mut enter: impl FnMut(usize) -> bool) {
+    while let Some(m) = stack.pop() {
+        if enter(m) {
+            stack.extend(edges[m].iter().copied());
+        }
+    }
+}
+
+/// The types a model holds.
+fn model_types(m: &Model) -> Vec<&TypeRef> {
+    match m {
+        Model::Struct { fields, .. } => fields.iter().map(|f| &f.ty).collect(),
+        Model::Union { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
+        Model::Alias { target, .. } => vec![target],
+        Model::Enum { .. } | Model::StringConsts { .. } => Vec::new(),
+    }
+}
+
+/// The types a resource's code names: its actions' parameters (but the API-wide ones, which
+/// every build has), bodies, answers and page items, and what its own parameter types hold.
+fn resource_types(r: &ResourceIr) -> Vec<&TypeRef> {
+    let mut out = Vec::new();
+    for a in &r.actions {
+        let params = a.required.iter().chain(&a.optional);
+        out.extend(params.filter(|p| !p.global).map(|p| &p.store_ty));
+        out.extend(a.body.as_ref().map(|b| &b.ty));
+        out.extend(a.response.as_ref());
+        out.extend(a.page.as_ref().map(|p| &p.item_ty));
+    }
+    for m in &r.models {
+        out.extend(model_types(m));
+    }
+    out
+}
+
+/// Adds the crate models a type names (a resource's own parameter types are not in `index`).
+fn models_in(ty: &TypeRef, index: &HashMap<&str, usize>, out: &mut Vec<usize>) {
+    match ty {
+        TypeRef::Model(name) => out.extend(index.get(name.as_str())),
+        TypeRef::Vec(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::Boxed(inner)
+        | TypeRef::Option(inner)
+        | TypeRef::Nullable(inner) => models_in(inner, index, out),
+        _ => {}
+    }
+}

@@ -1,0 +1,193 @@
+//! Cargo features: one per resource, and each model compiled only with the resources that
+//! reach it (through refs, transitively), unless every build needs it.
+
+use std::collections::BTreeMap;
+
+fn write(root: &std::path::Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn resource(name: &str, path: &str, actions: &str) -> String {
+    format!("name: {name}\ntitle: T {name}\ndescription: D\npath: {path}\nactions:\n{actions}")
+}
+
+fn get(answer: &str) -> String {
+    format!(
+        "  get:\n    summary: S\n    method: GET\n    responses:\n      - {{code: 200, description: R, schema: {{$ref: {answer}}}}}\n"
+    )
+}
+
+fn object(fields: &[(&str, &str)]) -> String {
+    let mut text = String::from("type: object\nproperties:\n");
+    for (name, target) in fields {
+        text.push_str(&format!("  {name}: {{$ref: {target}}}\n"));
+    }
+    text
+}
+
+/// The features and model `cfg`s lowered from a spec of four resources: `alpha`, `beta`,
+/// `default` (whose feature would clash with cargo's own) and `every`.
+fn lowered() -> sdkgen::ir::FeaturesIr {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "spec/feat/api.yaml",
+        "name: feat\ntitle: Feat\nversion: '1'\ncrate: {name: feat-sdk, version: 0.1.0}\n\
+         servers:\n  - {name: main, url: 'https://api.feat.example', default: true}\n\
+         auth: {header: Authorization, prefix: Bearer, description: A token.}\n",
+    );
+    let r = "spec/feat/resources";
+    write(
+        root,
+        &format!("{r}/default.yaml"),
+        &resource("default", "/d", &get("shared")),
+    );
+    write(
+        root,
+        &format!("{r}/alpha.yaml"),
+        &resource("alpha", "/a", &get("alpha")),
+    );
+    let post = "  post:\n    summary: S\n    method: POST\n    body:\n      name: b\n      description: B\n      required: true\n      schema: {$ref: betaPost}\n    responses:\n      - {code: 200, description: R, schema: {$ref: shared}}\n";
+    write(
+        root,
+        &format!("{r}/beta.yaml"),
+        &resource("beta", "/b", post),
+    );
+    // `every` reaches every model the others reach, but `lonely`.
+    let every = format!("{}  list:\n    summary: S\n    method: GET\n    path: /x\n    responses:\n      - {{code: 200, description: R, schema: {{$ref: everything}}}}\n", get("shared"));
+    write(
+        root,
+        &format!("{r}/every.yaml"),
+        &resource("every", "/e", &every),
+    );
+    let s = "spec/feat/schemas";
+    write(
+        root,
+        &format!("{s}/alpha.yaml"),
+        &object(&[("part", "part")]),
+    );
+    write(
+        root,
+        &format!("{s}/betaPost.yaml"),
+        &object(&[("part", "part")]),
+    );
+    write(
+        root,
+        &format!("{s}/part.yaml"),
+        &object(&[("deep", "deep"), ("leaf", "leaf")]),
+    );
+    write(
+        root,
+        &format!("{s}/leaf.yaml"),
+        "type: string\nenum: [a, b]\n",
+    );
+    write(
+        root,
+        &format!("{s}/deep.yaml"),
+        "type: object\nproperties:\n  n: {type: integer}\n",
+    );
+    write(
+        root,
+        &format!("{s}/shared.yaml"),
+        "type: object\nproperties:\n  ok: {type: boolean}\n",
+    );
+    // No resource reaches `lonely`, so every build has it, and `deep`, which it holds.
+    write(
+        root,
+        &format!("{s}/lonely.yaml"),
+        &object(&[("deep", "deep")]),
+    );
+    write(
+        root,
+        &format!("{s}/everything.yaml"),
+        &object(&[("alpha", "alpha"), ("post", "betaPost")]),
+    );
+
+    let (loaded, diags) = sdkgen::load::load(root, "spec/feat");
+    assert!(diags.is_empty(), "{diags:?}");
+    let loaded = loaded.unwrap();
+    let problems = sdkgen::validate::validate(&loaded.spec, &loaded.sources);
+    assert!(problems.is_empty(), "{problems:?}");
+    sdkgen::lower::lower(&loaded.spec).features
+}
+
+#[test]
+fn each_resource_has_a_feature_that_clashes_with_no_other() {
+    let f = lowered();
+    assert_eq!(f.all, "full");
+    // In spec order (resource files by name).
+    assert_eq!(f.list, ["alpha", "beta", "default-resource", "every"]);
+    let by_module: BTreeMap<&str, &str> = f
+        .resources
+        .iter()
+        .map(|(m, r)| (m.as_str(), r.name.as_str()))
+        .collect();
+    assert_eq!(by_module["default"], "default-resource");
+    assert_eq!(f.resources["alpha"].cfg.0, ["alpha"]);
+}
+
+#[test]
+fn a_model_is_compiled_with_the_resources_that_reach_it() {
+    let f = lowered();
+    let cfgs: BTreeMap<&str, Vec<&str>> = f
+        .models
+        .iter()
+        .map(|(m, c)| (m.as_str(), c.0.iter().map(String::as_str).collect()))
+        .collect();
+    let expected: BTreeMap<&str, Vec<&str>> = [
+        ("Alpha", vec!["alpha", "every"]),
+        ("BetaPost", vec!["beta", "every"]),
+        // Through `Alpha` and `BetaPost`, transitively; in resource order.
+        ("Part", vec!["alpha", "beta", "every"]),
+        ("Leaf", vec!["alpha", "beta", "every"]),
+        ("Everything", vec!["every"]),
+        // `alpha` does not reach `Shared`, so it is not in every build.
+        ("Shared", vec!["beta", "default-resource", "every"]),
+    ]
+    .into_iter()
+    .collect();
+    // `Deep` is held by `Lonely`, which no resource reaches: every build has both.
+    assert_eq!(cfgs, expected);
+    assert_eq!(
+        sdkgen::rust::cfg_attr(&f.models["Part"]),
+        r#"#[cfg(any(feature = "alpha", feature = "beta", feature = "every"))]"#
+    );
+    assert_eq!(
+        sdkgen::rust::cfg_attr(&f.models["Everything"]),
+        r#"#[cfg(feature = "every")]"#
+    );
+}
+
+/// Every feature `Cargo.toml.tera` declares besides the resources' is one that resource
+/// features are kept apart from.
+#[test]
+fn the_crate_s_other_features_are_known() {
+    let template =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../templates/rust/Cargo.toml.tera");
+    let template = std::fs::read_to_string(template).unwrap();
+    let mut in_features = false;
+    let mut declared = Vec::new();
+    for line in template.lines() {
+        if line.starts_with('[') {
+            in_features = line == "[features]";
+            continue;
+        }
+        let Some((key, _)) = line.split_once('=') else {
+            continue;
+        };
+        let key = key.trim().trim_matches('"');
+        if in_features && !key.is_empty() && !key.contains(['{', '%', '#']) {
+            declared.push(key.to_string());
+        }
+    }
+    assert!(declared.contains(&"default".to_string()), "{declared:?}");
+    for key in declared {
+        assert!(
+            sdkgen::features::OTHER_FEATURES.contains(&key.as_str()),
+            "Cargo.toml.tera declares feature `{key}`: add it to features::OTHER_FEATURES"
+        );
+    }
+}
