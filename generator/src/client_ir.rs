@@ -211,7 +211,15 @@ fn plan_resource<'s>(
     let mut fn_scope = names::scope_reserving(names::RESERVED_HANDLE_METHODS);
     let mut actions = Vec::new();
     for (aname, a) in &r.actions {
-        let request = l.scope.claim(format!("{}Request", names::camel(aname)));
+        // Request types are unique across the crate (resource and action in the name), so that
+        // glob imports of several resource modules never clash; the module's own scope keeps
+        // the name too, so that no parameter type defined there takes it.
+        let request = handles.claim(format!(
+            "{}{}Request",
+            names::camel(&r.name),
+            names::camel(aname)
+        ));
+        let request = l.scope.claim(request);
         actions.push(plan_action(
             l,
             r,

@@ -469,6 +469,19 @@ fn rust_example(lib: &str, r: &ResourceIr, a: &ActionIr) -> String {
     } else {
         lines.push(call);
     }
+    if a.page.is_some() {
+        // Every page: the stream owns its request and is `Unpin`, so `next` needs no pinning.
+        lines.push("use futures_util::StreamExt;".into());
+        lines.push(format!(
+            "let mut items = client.{}().{}({}).stream();",
+            r.accessor,
+            a.fn_name,
+            args.join(", ")
+        ));
+        lines.push("while let Some(item) = items.next().await {".into());
+        lines.push("    println!(\"{:?}\", item?);".into());
+        lines.push("}".into());
+    }
     lines.push("# Ok(())".into());
     lines.push("# }".into());
     lines.join("\n")

@@ -56,29 +56,3 @@ impl crate::client::Call {
             .query_or("_embedded", globals.embedded.as_ref(), "true")
     }
 }
-/// The builder methods of the parameters every action accepts.
-macro_rules! global_setters {
-    () => {
-        #[doc = " Domain scope of request (rarely needed)\n \n Example: `example.com`."]
-        pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
-            self.globals.losantdomain = Some(value.into());
-            self
-        }
-        #[doc = " Return resource actions in response\n \n Default: `false`."]
-        pub fn actions(mut self, value: impl Into<bool>) -> Self {
-            self.globals.actions = Some(value.into());
-            self
-        }
-        #[doc = " Return resource link in response\n \n Default: `true`."]
-        pub fn links(mut self, value: impl Into<bool>) -> Self {
-            self.globals.links = Some(value.into());
-            self
-        }
-        #[doc = " Return embedded resources in response\n \n Default: `true`."]
-        pub fn embedded(mut self, value: impl Into<bool>) -> Self {
-            self.globals.embedded = Some(value.into());
-            self
-        }
-    };
-}
-pub(crate) use global_setters;

@@ -11,6 +11,6 @@ mod error;
 pub mod models;
 pub mod resources;
 mod support;
-pub use client::{ApiResponse, Client, ClientBuilder, RetryPolicy, Server};
+pub use client::{ApiResponse, Client, ClientBuilder, Pages, RetryPolicy, Server};
 pub use error::{ApiError, Error, ErrorKind, Result, BODY_EXCERPT_LIMIT};
 pub use support::{EpochSeconds, Nullable, Secret};

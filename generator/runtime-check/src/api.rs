@@ -64,20 +64,3 @@ impl crate::client::Call {
         )
     }
 }
-
-/// The builder methods of the parameters every action accepts.
-macro_rules! global_setters {
-    () => {
-        #[doc = " The domain the request is scoped to."]
-        pub fn domain(mut self, value: impl Into<String>) -> Self {
-            self.globals.domain = Some(value.into());
-            self
-        }
-        #[doc = " Whether the answer links related resources.\n \n Default: `true`."]
-        pub fn links(mut self, value: impl Into<bool>) -> Self {
-            self.globals.links = Some(value.into());
-            self
-        }
-    };
-}
-pub(crate) use global_setters;

@@ -16,7 +16,7 @@ mod error;
 mod support;
 pub mod things;
 
-pub use client::{ApiResponse, Client, ClientBuilder, RetryPolicy, Server};
+pub use client::{ApiResponse, Client, ClientBuilder, Pages, RetryPolicy, Server};
 pub use error::{ApiError, Error, ErrorKind, Result, BODY_EXCERPT_LIMIT};
 pub use support::{EpochSeconds, Nullable, Secret};
 

@@ -98,12 +98,11 @@ async fn without_a_token_no_auth_header_is_sent() {
 
 #[tokio::test]
 async fn a_token_that_cannot_be_a_header_is_refused_without_showing_it() {
-    let client = Client::builder()
+    let error = Client::builder()
         .token("line\nbreak-s3cr3t")
         .base_url("http://127.0.0.1:9")
         .build()
-        .unwrap();
-    let error = client.things().get("t1").send().await.unwrap_err();
+        .unwrap_err();
     assert!(matches!(error, Error::Config(_)), "{error:?}");
     assert!(!format!("{error:?} {error}").contains("s3cr3t"));
 }
@@ -145,25 +144,208 @@ async fn retry_after_as_an_http_date_is_honoured() {
 }
 
 #[tokio::test]
-async fn retry_after_is_capped_at_the_longest_delay() {
+async fn a_retry_after_beyond_the_longest_delay_ends_the_call_with_it() {
     let server = MockServer::start().await;
-    mount_get(
-        &server,
-        ResponseTemplate::new(429).insert_header("Retry-After", "3600"),
-    )
-    .await;
-    let retry = RetryPolicy {
-        max_delay: Duration::from_millis(50),
-        ..fast_retries()
-    };
+    Mock::given(method("GET"))
+        .and(path("/things/t1"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "3600"))
+        .expect(1)
+        .mount(&server)
+        .await;
     let started = Instant::now();
-    client_with(&server, retry)
+    let error = client_with(&server, fast_retries())
         .things()
         .get("t1")
         .send()
         .await
+        .unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "it was not retried early"
+    );
+    assert_eq!(error.kind(), Some(ErrorKind::RateLimited));
+    assert_eq!(
+        error.api().unwrap().retry_after,
+        Some(Duration::from_secs(3600))
+    );
+}
+
+#[tokio::test]
+async fn a_retry_after_past_the_deadline_ends_the_call_with_it() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/things/t1"))
+        .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", "2"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let started = Instant::now();
+    let error = client_with(&server, fast_retries())
+        .things()
+        .get("t1")
+        .deadline(Duration::from_secs(1))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(started.elapsed() < Duration::from_millis(900));
+    assert_eq!(error.status(), Some(503));
+    assert_eq!(
+        error.api().unwrap().retry_after,
+        Some(Duration::from_secs(2))
+    );
+}
+
+#[tokio::test]
+async fn the_deadline_bounds_attempts_and_waits_together() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/things/t1"))
+        .respond_with(json(503, "{}").set_delay(Duration::from_millis(150)))
+        .mount(&server)
+        .await;
+    let retry = RetryPolicy {
+        max_attempts: 100,
+        base_delay: Duration::from_millis(20),
+        max_delay: Duration::from_millis(20),
+        ..RetryPolicy::default()
+    };
+    let client = Client::builder()
+        .token(TOKEN)
+        .base_url(server.uri())
+        .retry_policy(retry)
+        .deadline(Duration::from_millis(600))
+        .build()
         .unwrap();
-    assert!(started.elapsed() < Duration::from_secs(10));
+    let started = Instant::now();
+    let error = client.things().get("t1").send().await.unwrap_err();
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed >= Duration::from_millis(300),
+        "{elapsed:?}: it retried"
+    );
+    assert!(
+        elapsed < Duration::from_millis(1500),
+        "{elapsed:?}: past the deadline"
+    );
+    assert!(
+        matches!(&error, Error::Timeout) || error.status() == Some(503),
+        "{error:?}"
+    );
+    let requests = server.received_requests().await.unwrap().len();
+    assert!((2..=5).contains(&requests), "{requests} attempts");
+    // A request's own deadline takes the client's place.
+    let started = Instant::now();
+    let error = client
+        .things()
+        .get("t1")
+        .deadline(Duration::from_millis(100))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(started.elapsed() < Duration::from_millis(600));
+    assert!(matches!(error, Error::Timeout), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_request_sets_its_own_timeout_and_retry_policy() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/things/t1"))
+        .respond_with(json(200, THING).set_delay(Duration::from_secs(3)))
+        .mount(&server)
+        .await;
+    let client = client_with(&server, RetryPolicy::none());
+    let started = Instant::now();
+    let error = client
+        .things()
+        .get("t1")
+        .timeout(Duration::from_millis(200))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Timeout), "{error:?}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    server.reset().await;
+    // The client never retries; this request does.
+    mount_get(&server, json(503, "{}")).await;
+    client
+        .things()
+        .get("t1")
+        .retry_policy(fast_retries())
+        .send()
+        .await
+        .unwrap();
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn headers_of_the_client_and_of_a_request_replace_default_ones() {
+    let server = MockServer::start().await;
+    let one = |name: &'static str, value: &'static str| {
+        move |request: &Request| {
+            let values: Vec<_> = request.headers.get_all(name).iter().collect();
+            values.len() == 1 && values[0] == value
+        }
+    };
+    Mock::given(method("GET"))
+        .and(path("/things/t1"))
+        .and(one("accept-version", "^2.0.0"))
+        .and(one("x-trace", "abc"))
+        .and(one("x-domain", "override.example"))
+        .respond_with(json(200, THING))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/things/t1"))
+        .and(one("accept-version", "^1.5.0"))
+        .respond_with(json(200, THING))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .token(TOKEN)
+        .base_url(server.uri())
+        .header("Accept-Version", "^1.5.0")
+        .build()
+        .unwrap();
+    client
+        .things()
+        .get("t1")
+        .domain("example.org")
+        .header("Accept-Version", "^2.0.0")
+        .header("x-trace", "abc")
+        .header("X-Domain", "override.example")
+        .send()
+        .await
+        .unwrap();
+    client.things().get("t1").send().await.unwrap();
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn a_bad_header_is_refused_without_showing_its_value() {
+    let client = Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .build()
+        .unwrap();
+    for (name, value) in [("bad name", "v"), ("x-key", "s3cr3t\n")] {
+        let error = client
+            .things()
+            .get("t1")
+            .header(name, value)
+            .send()
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::InvalidArgument(_)), "{error:?}");
+        assert!(!format!("{error:?} {error}").contains("s3cr3t"));
+    }
+    let error = Client::builder()
+        .header("x-key", "s3cr3t\n")
+        .build()
+        .unwrap_err();
+    assert!(matches!(error, Error::Config(_)), "{error:?}");
+    assert!(!format!("{error:?} {error}").contains("s3cr3t"));
 }
 
 #[tokio::test]
