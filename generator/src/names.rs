@@ -67,7 +67,10 @@ pub const RESERVED_TYPES: &[&str] = &[
     "Deserializer",
     // The crate's own types (lib.rs re-exports, client and support internals).
     "ApiError",
+    "ApiErrorBody",
     "ApiResponse",
+    "HeaderMap",
+    "StatusCode",
     "Call",
     "Client",
     "ClientBuilder",

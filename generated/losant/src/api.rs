@@ -33,6 +33,32 @@ pub(crate) const DEFAULT_HEADERS: &[(&str, &str)] = &[
     ("Accept", "application/json"),
     ("Accept-Version", "^1.30.0"),
 ];
+/// The response header that carries the server's request id (`ApiError::request_id`).
+/// The vendor documents none.
+pub(crate) const REQUEST_ID_HEADER: Option<&str> = None;
+/// An error body as the API documents it for its status: what [`ApiError::error_body`]
+/// returns.
+///
+/// [`ApiError::error_body`]: crate::ApiError::error_body
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ApiErrorBody {
+    /// 400: Error if malformed request
+    Status400(crate::models::Error2),
+    /// 404: Error if API token was not found
+    Status404(crate::models::Error2),
+}
+impl crate::ApiError {
+    /// The body decoded as the API documents it for this status; `None` for a status without a
+    /// documented body, or a body of another shape (see `body` for the JSON as it came).
+    pub fn error_body(&self) -> Option<ApiErrorBody> {
+        match self.status.as_u16() {
+            400 => self.body_as().map(ApiErrorBody::Status400),
+            404 => self.body_as().map(ApiErrorBody::Status404),
+            _ => None,
+        }
+    }
+}
 impl crate::client::ClientBuilder {
     /// The token for authenticating the request, prepended with Bearer
     pub fn token(self, token: impl Into<String>) -> Self {

@@ -11,6 +11,9 @@
 //! - `AUTH_HEADER` and `AUTH_PREFIX`: the header the token is sent in and what precedes it;
 //! - `DEFAULT_HEADERS`: `(name, value)` pairs every request sends.
 //!
+//! and `error.rs` takes `REQUEST_ID_HEADER`: the response header that carries the server's
+//! request id, if the API documents one.
+//!
 //! `crate::api` in turn adds to this file's types: the builder's `token` method (documented with
 //! the API's own words on its tokens, through [`ClientBuilder::with_token`]), and, for an API
 //! whose actions all accept the same parameters, a `Globals` struct with `Call::globals`.
@@ -83,7 +86,7 @@ impl RetryPolicy {
 #[derive(Debug, Clone)]
 pub struct ApiResponse<T> {
     /// HTTP status.
-    pub status: u16,
+    pub status: reqwest::StatusCode,
     /// Response headers.
     pub headers: reqwest::header::HeaderMap,
     /// The decoded body.
@@ -103,7 +106,11 @@ pub struct ClientBuilder {
     headers: Vec<(String, String)>,
     http: Option<reqwest::Client>,
     allow_http: bool,
+    max_response_bytes: usize,
 }
+
+/// The largest response body a client reads unless told otherwise: 32 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 
 impl std::fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -187,14 +194,33 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest response body to read, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`]); a longer answer ends the call with
+    /// [`Error::ResponseTooLarge`].
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
     /// Allows `http://` URLs to hosts other than loopback. Tokens then travel in clear text.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_http = allow;
         self
     }
 
-    /// Checks the configuration and builds the client.
+    /// Checks the configuration and builds the client: an empty token, a base URL that is not
+    /// `https://` (but for loopback hosts, unless allowed), and a header that cannot be sent are
+    /// errors here rather than at the first call.
     pub fn build(self) -> Result<Client> {
+        if self
+            .token
+            .as_ref()
+            .is_some_and(|t| t.expose().trim().is_empty())
+        {
+            return Err(Error::Config(
+                "the token is empty: pass the API token (or set none for actions without authentication)".into(),
+            ));
+        }
         let base = reqwest::Url::parse(self.server.url())
             .map_err(|e| Error::Config(format!("invalid base URL: {e}")))?;
         match base.scheme() {
@@ -232,6 +258,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 deadline: self.deadline,
                 retry: self.retry,
+                max_response_bytes: self.max_response_bytes,
             }),
         })
     }
@@ -255,6 +282,7 @@ struct Inner {
     timeout: Duration,
     deadline: Option<Duration>,
     retry: RetryPolicy,
+    max_response_bytes: usize,
 }
 
 impl std::fmt::Debug for Client {
@@ -345,6 +373,10 @@ impl std::fmt::Debug for Overrides {
 #[derive(Debug, Default)]
 pub(crate) struct Call {
     pub(crate) method: reqwest::Method,
+    /// The action's name as the spec spells it (`resource.action`), for tracing.
+    pub(crate) action: &'static str,
+    /// The path template (`/things/{thingId}`), for tracing: unlike the path, it holds no id.
+    pub(crate) template: &'static str,
     pub(crate) path: String,
     pub(crate) query: Vec<(&'static str, String)>,
     pub(crate) headers: Vec<(&'static str, String)>,
@@ -354,11 +386,19 @@ pub(crate) struct Call {
 
 #[allow(dead_code)] // not every API has header, defaulted or body parameters
 impl Call {
-    /// A call of `method` to `path`; GET, HEAD, PUT and DELETE may be repeated.
-    pub(crate) fn new(method: reqwest::Method, path: String) -> Self {
+    /// A call of `method` to `path` (filled in from `template`) for the action named `action`;
+    /// GET, HEAD, PUT and DELETE may be repeated.
+    pub(crate) fn new(
+        method: reqwest::Method,
+        action: &'static str,
+        template: &'static str,
+        path: String,
+    ) -> Self {
         let idempotent = matches!(method.as_str(), "GET" | "HEAD" | "PUT" | "DELETE");
         Call {
             method,
+            action,
+            template,
             path,
             idempotent,
             ..Call::default()
@@ -489,7 +529,7 @@ where
 
 /// A raw successful answer.
 pub(crate) struct Raw {
-    pub(crate) status: u16,
+    pub(crate) status: reqwest::StatusCode,
     pub(crate) headers: reqwest::header::HeaderMap,
     pub(crate) body: Vec<u8>,
 }
@@ -508,6 +548,7 @@ impl Client {
             headers: Vec::new(),
             http: None,
             allow_http: false,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
@@ -517,13 +558,35 @@ impl Client {
     }
 
     /// Sends `call` with the request's `options`, retrying as the retry policy allows.
+    ///
+    /// The call runs in a `tracing` span `request` (target: this crate) with the method, the
+    /// path template, the action's name, and, as they become known, the attempt, the status
+    /// and the duration in milliseconds; retries and the waits before them are events in it.
+    /// Neither the token, a header value, a parameter value nor a body is ever recorded.
     pub(crate) async fn execute(&self, call: Call, options: &Overrides) -> Result<Raw> {
-        self.inner.execute(call, options).await
+        let span = tracing::info_span!(
+            "request",
+            method = call.method.as_str(),
+            path = call.template,
+            action = call.action,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let started = std::time::Instant::now();
+        let result =
+            tracing::Instrument::instrument(self.inner.execute(call, options, &span), span.clone())
+                .await;
+        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        if let Err(error) = &result {
+            span.in_scope(|| tracing::debug!(error = error_label(error), "request failed"));
+        }
+        result
     }
 }
 
 impl Inner {
-    async fn execute(&self, call: Call, options: &Overrides) -> Result<Raw> {
+    async fn execute(&self, call: Call, options: &Overrides, span: &tracing::Span) -> Result<Raw> {
         let retry = options.retry.as_ref().unwrap_or(&self.retry);
         let timeout = options.timeout.unwrap_or(self.timeout);
         let end = options
@@ -534,6 +597,7 @@ impl Inner {
         let retries_allowed = call.idempotent || retry.retry_non_idempotent;
         let mut attempt = 1;
         loop {
+            span.record("attempt", attempt);
             // An attempt never runs past the deadline.
             let limit = match end {
                 Some(end) => {
@@ -542,9 +606,10 @@ impl Inner {
                 None => timeout,
             };
             if limit.is_zero() {
-                return Err(Error::Timeout);
+                tracing::warn!(attempt, "deadline reached before the attempt");
+                return Err(Error::Timeout { source: None });
             }
-            let error = match self.attempt(&call, &headers, limit).await {
+            let error = match self.attempt(&call, &headers, limit, span).await {
                 Ok(raw) => return Ok(raw),
                 Err(e) => e,
             };
@@ -554,13 +619,31 @@ impl Inner {
             let retry_after = error.api().and_then(|e| e.retry_after);
             // A wait longer than the policy allows, or past the deadline, is not waited out
             // early: the call ends with the error, which carries the server's `Retry-After`.
-            if retry_after.is_some_and(|wait| wait > retry.max_delay) {
+            if let Some(wait) = retry_after.filter(|wait| *wait > retry.max_delay) {
+                tracing::warn!(
+                    attempt,
+                    retry_after_s = wait.as_secs(),
+                    max_delay_ms = retry.max_delay.as_millis() as u64,
+                    "Retry-After is longer than the retry policy allows; not retried"
+                );
                 return Err(error);
             }
             let wait = retry.delay(attempt, retry_after);
             if end.is_some_and(|end| tokio::time::Instant::now() + wait >= end) {
+                tracing::warn!(
+                    attempt,
+                    wait_ms = wait.as_millis() as u64,
+                    "the wait before a retry would pass the deadline; not retried"
+                );
                 return Err(error);
             }
+            tracing::info!(
+                attempt,
+                error = error_label(&error),
+                wait_ms = wait.as_millis() as u64,
+                retry_after = retry_after.is_some(),
+                "retrying after a wait"
+            );
             tokio::time::sleep(wait).await;
             attempt += 1;
         }
@@ -587,7 +670,13 @@ impl Inner {
         Ok(headers)
     }
 
-    async fn attempt(&self, call: &Call, headers: &HeaderMap, timeout: Duration) -> Result<Raw> {
+    async fn attempt(
+        &self,
+        call: &Call,
+        headers: &HeaderMap,
+        timeout: Duration,
+        span: &tracing::Span,
+    ) -> Result<Raw> {
         let url = format!("{}{}", self.base, call.path);
         let mut req = self
             .http
@@ -601,24 +690,67 @@ impl Inner {
             req = req.body(body.clone());
         }
         let response = req.send().await.map_err(transport)?;
-        let status = response.status().as_u16();
+        let status = response.status();
+        span.record("status", status.as_u16());
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(transport)?.to_vec();
-        if (200..300).contains(&status) {
+        let body = read_body(response, status, self.max_response_bytes).await?;
+        if status.is_success() {
             Ok(Raw {
                 status,
                 headers,
                 body,
             })
         } else {
-            Err(api_error(status, &body, retry_after(&headers)))
+            let retry_after = retry_after(&headers);
+            Err(api_error(status, headers, &body, retry_after))
         }
+    }
+}
+
+/// Reads a body of at most `limit` bytes; a longer one (by its `Content-Length` or as it
+/// arrives) is refused without reading the rest.
+async fn read_body(
+    mut response: reqwest::Response,
+    status: reqwest::StatusCode,
+    limit: usize,
+) -> Result<Vec<u8>> {
+    let too_large = || Error::ResponseTooLarge { status, limit };
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(transport)? {
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// What went wrong, for a trace: a status or a kind, never a message or a body.
+fn error_label(error: &Error) -> &'static str {
+    match error {
+        Error::Api(e) if e.status.as_u16() == 429 => "rate limited",
+        Error::Api(e) if e.status.is_server_error() => "server error",
+        Error::Api(_) => "client error",
+        Error::Timeout { .. } => "timeout",
+        Error::Transport(_) => "transport",
+        Error::Decode { .. } => "decode",
+        Error::ResponseTooLarge { .. } => "response too large",
+        Error::InvalidArgument(_) => "invalid argument",
+        Error::Config(_) => "configuration",
     }
 }
 
 fn transport(e: reqwest::Error) -> Error {
     if e.is_timeout() {
-        Error::Timeout
+        Error::Timeout {
+            source: Some(e.without_url()),
+        }
     } else {
         Error::Transport(e.without_url())
     }
@@ -658,6 +790,7 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(raw: Raw) -> Result<ApiResp
             status: raw.status,
             message: e.to_string(),
             excerpt: excerpt(&raw.body),
+            source: e,
         }),
     }
 }

@@ -11,6 +11,14 @@ use std::time::{Duration, Instant};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 #[test]
+fn an_empty_token_is_refused_when_the_client_is_built() {
+    for token in ["", "   "] {
+        let error = Client::builder().token(token).build().unwrap_err();
+        assert!(matches!(error, Error::Config(_)), "{error:?}");
+        assert!(error.to_string().contains("token is empty"), "{error}");
+    }
+}
+#[test]
 fn every_documented_server_is_a_valid_https_url() {
     for server in mist_sdk::Server::all() {
         let client = Client::builder().server(server.clone()).build().unwrap();
@@ -57,6 +65,44 @@ async fn a_request_owns_its_client_and_runs_in_a_spawned_task() {
     );
     drop(client);
     tokio::spawn(request.send()).await.unwrap().unwrap();
+}
+#[tokio::test]
+async fn an_answer_longer_than_the_size_cap_is_refused() {
+    use mist_sdk::resources::orgs_api_tokens::*;
+    let body: &str = "[{\"created_by\":\"user@mycorp.com\",\"created_time\":1626875902,\"id\":\"497f6eca-6276-4993-bfeb-53f0bbba6f08\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"privileges\":[{\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"role\":\"admin\",\"scope\":\"org\"}]}]";
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(
+            "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/apitokens",
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
+        .mount(&server)
+        .await;
+    for (limit, fits) in [(body.len(), true), (body.len() - 1, false)] {
+        let client = Client::builder()
+            .token("runtime-token")
+            .base_url(server.uri())
+            .max_response_bytes(limit)
+            .build()
+            .unwrap();
+        let result = client
+            .orgs_api_tokens()
+            .list(
+                "000000ab-00ab-00ab-00ab-0000000000ab"
+                    .parse::<uuid::Uuid>()
+                    .unwrap(),
+            )
+            .send()
+            .await;
+        match result {
+            Ok(_) => assert!(fits, "a body over the limit was read"),
+            Err(Error::ResponseTooLarge { status, limit: l }) => {
+                assert!(!fits, "a body within the limit was refused");
+                assert_eq!((status.as_u16(), l), (200, limit));
+            }
+            Err(other) => panic!("{other:?}"),
+        }
+    }
 }
 #[tokio::test]
 async fn a_request_overrides_default_headers_timeout_retries_and_deadline() {
@@ -115,7 +161,7 @@ async fn a_request_overrides_default_headers_timeout_retries_and_deadline() {
         .send()
         .await
         .unwrap_err();
-    assert!(matches!(error, Error::Timeout), "{error:?}");
+    assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
     server.reset().await;
     Mock::given(method("GET"))
         .and(path(
@@ -195,4 +241,140 @@ async fn a_request_overrides_default_headers_timeout_retries_and_deadline() {
         server.received_requests().await.unwrap().len() >= 2,
         "it retried until the deadline"
     );
+}
+/// The process-wide `tracing` subscriber of these tests. Set once as the global default
+/// (tests run on many threads, and a thread-local default can miss a callsite that another
+/// thread registered first), it records every test's traces: a test looks for its own lines,
+/// and no test may leave a secret in them.
+fn recorder() -> Recorder {
+    static RECORDER: std::sync::OnceLock<Recorder> = std::sync::OnceLock::new();
+    RECORDER
+        .get_or_init(|| {
+            let recorder = Recorder::default();
+            tracing::subscriber::set_global_default(recorder.clone()).unwrap();
+            recorder
+        })
+        .clone()
+}
+/// A `tracing` subscriber that writes every span, field record and event as a line of text.
+#[derive(Clone, Default)]
+struct Recorder {
+    lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    ids: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+/// Writes each field as ` name=value`.
+struct Fields<'a>(&'a mut String);
+impl tracing::field::Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        use std::fmt::Write;
+        let _ = write!(self.0, " {}={:?}", field.name(), value);
+    }
+}
+impl Recorder {
+    fn push(&self, line: String) {
+        self.lines.lock().unwrap().push(line);
+    }
+    fn text(&self) -> String {
+        self.lines.lock().unwrap().join("\n")
+    }
+}
+impl tracing::Subscriber for Recorder {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        let mut line = format!("span {}:", span.metadata().name());
+        span.record(&mut Fields(&mut line));
+        self.push(line);
+        let id = self.ids.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        tracing::span::Id::from_u64(id)
+    }
+    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
+        let mut line = String::from("record:");
+        values.record(&mut Fields(&mut line));
+        self.push(line);
+    }
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut line = format!("event {}:", event.metadata().level());
+        event.record(&mut Fields(&mut line));
+        self.push(line);
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+#[tokio::test]
+async fn a_request_is_a_traced_span_without_secrets_or_bodies() {
+    use mist_sdk::resources::orgs_api_tokens::*;
+    let recorder = recorder();
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(
+            "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/apitokens",
+        ))
+        .respond_with(
+            ResponseTemplate::new(503)
+                .set_body_raw(r#"{"message":"busy-body"}"#, "application/json"),
+        )
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/apitokens"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(
+                    "[{\"created_by\":\"user@mycorp.com\",\"created_time\":1626875902,\"id\":\"497f6eca-6276-4993-bfeb-53f0bbba6f08\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"privileges\":[{\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"role\":\"admin\",\"scope\":\"org\"}]}]",
+                    "application/json",
+                ),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .token("runtime-token-s3cr3t")
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let fast = RetryPolicy {
+        base_delay: Duration::from_millis(1),
+        ..RetryPolicy::default()
+    };
+    client
+        .orgs_api_tokens()
+        .list(
+            "000000ab-00ab-00ab-00ab-0000000000ab"
+                .parse::<uuid::Uuid>()
+                .unwrap(),
+        )
+        .retry_policy(fast)
+        .header("x-extra", "header-s3cr3t")
+        .send()
+        .await
+        .unwrap();
+    let text = recorder.text();
+    let span = format!(
+        "span request: method=\"GET\" path={:?} action={:?}",
+        "/api/v1/orgs/{org_id}/apitokens", "orgsApiTokens.list"
+    );
+    for expected in [
+        span.as_str(),
+        "record: attempt=1",
+        "record: status=503",
+        "event INFO: message=retrying after a wait attempt=1 error=\"server error\"",
+        "record: attempt=2",
+        "record: status=200",
+        "record: duration_ms=",
+    ] {
+        assert!(text.contains(expected), "{expected:?} is not in:\n{text}");
+    }
+    for secret in [
+        "s3cr3t",
+        "busy-body",
+        "{\"",
+        "000000ab-00ab-00ab-00ab-0000000000ab",
+    ] {
+        assert!(!text.contains(secret), "{secret:?} was recorded:\n{text}");
+    }
 }

@@ -40,6 +40,9 @@ pub(crate) const AUTH_PREFIX: &str = "Bearer ";
 pub(crate) const DEFAULT_HEADERS: &[(&str, &str)] =
     &[("Accept", "application/json"), ("Accept-Version", "^1.0.0")];
 
+/// The response header that carries the server's request id (`ApiError::request_id`).
+pub(crate) const REQUEST_ID_HEADER: Option<&str> = Some("x-request-id");
+
 impl crate::client::ClientBuilder {
     /// An API token, sent as `Authorization: Bearer <token>`.
     pub fn token(self, token: impl Into<String>) -> Self {

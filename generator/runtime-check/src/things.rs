@@ -180,7 +180,13 @@ impl ThingsGetRequest {
 
     fn call(&self) -> crate::Result<Call> {
         let path = format!("/things/{}", segment("thingId", &self.thing_id)?);
-        Ok(Call::new(reqwest::Method::GET, path).globals(&self.globals))
+        Ok(Call::new(
+            reqwest::Method::GET,
+            "things.get",
+            "/things/{thingId}",
+            path,
+        )
+        .globals(&self.globals))
     }
 }
 
@@ -268,10 +274,12 @@ impl ThingsListRequest {
 
     fn call(&self) -> crate::Result<Call> {
         let path = String::from("/things");
-        Ok(Call::new(reqwest::Method::GET, path)
-            .query("page", self.page.as_ref())
-            .query("perPage", self.per_page.as_ref())
-            .globals(&self.globals))
+        Ok(
+            Call::new(reqwest::Method::GET, "things.list", "/things", path)
+                .query("page", self.page.as_ref())
+                .query("perPage", self.per_page.as_ref())
+                .globals(&self.globals),
+        )
     }
 
     /// Every item across all pages, requested page by page (starting at the page set on this
@@ -360,7 +368,7 @@ impl ThingsCreateRequest {
 
     fn call(&self) -> crate::Result<Call> {
         let path = String::from("/things");
-        Call::new(reqwest::Method::POST, path)
+        Call::new(reqwest::Method::POST, "things.create", "/things", path)
             .globals(&self.globals)
             .json(self.body.as_ref())
     }
@@ -435,6 +443,12 @@ impl ThingsDeleteRequest {
 
     fn call(&self) -> crate::Result<Call> {
         let path = format!("/things/{}", segment("thingId", &self.thing_id)?);
-        Ok(Call::new(reqwest::Method::DELETE, path).globals(&self.globals))
+        Ok(Call::new(
+            reqwest::Method::DELETE,
+            "things.delete",
+            "/things/{thingId}",
+            path,
+        )
+        .globals(&self.globals))
     }
 }

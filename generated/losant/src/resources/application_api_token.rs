@@ -148,7 +148,13 @@ impl ApplicationApiTokenDeleteRequest {
             segment("applicationId", &self.application_id)?,
             segment("apiTokenId", &self.api_token_id)?
         );
-        Ok(Call::new(reqwest::Method::DELETE, path).globals(&self.globals))
+        Ok(Call::new(
+            reqwest::Method::DELETE,
+            "applicationApiToken.delete",
+            "/applications/{applicationId}/tokens/{apiTokenId}",
+            path,
+        )
+        .globals(&self.globals))
     }
 }
 /// The request of [`ApplicationApiTokenResource::get`]: set optional parameters, then `send` it.
@@ -232,7 +238,13 @@ impl ApplicationApiTokenGetRequest {
             segment("applicationId", &self.application_id)?,
             segment("apiTokenId", &self.api_token_id)?
         );
-        Ok(Call::new(reqwest::Method::GET, path).globals(&self.globals))
+        Ok(Call::new(
+            reqwest::Method::GET,
+            "applicationApiToken.get",
+            "/applications/{applicationId}/tokens/{apiTokenId}",
+            path,
+        )
+        .globals(&self.globals))
     }
 }
 /// The request of [`ApplicationApiTokenResource::patch`]: set optional parameters, then `send` it.
@@ -317,8 +329,13 @@ impl ApplicationApiTokenPatchRequest {
             segment("applicationId", &self.application_id)?,
             segment("apiTokenId", &self.api_token_id)?
         );
-        Call::new(reqwest::Method::PATCH, path)
-            .globals(&self.globals)
-            .json(self.body.as_ref())
+        Call::new(
+            reqwest::Method::PATCH,
+            "applicationApiToken.patch",
+            "/applications/{applicationId}/tokens/{apiTokenId}",
+            path,
+        )
+        .globals(&self.globals)
+        .json(self.body.as_ref())
     }
 }

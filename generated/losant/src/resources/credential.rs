@@ -165,7 +165,13 @@ impl CredentialDeleteRequest {
             segment("applicationId", &self.application_id)?,
             segment("credentialId", &self.credential_id)?
         );
-        Ok(Call::new(reqwest::Method::DELETE, path).globals(&self.globals))
+        Ok(Call::new(
+            reqwest::Method::DELETE,
+            "credential.delete",
+            "/applications/{applicationId}/credentials/{credentialId}",
+            path,
+        )
+        .globals(&self.globals))
     }
 }
 /// The request of [`CredentialResource::get`]: set optional parameters, then `send` it.
@@ -249,7 +255,13 @@ impl CredentialGetRequest {
             segment("applicationId", &self.application_id)?,
             segment("credentialId", &self.credential_id)?
         );
-        Ok(Call::new(reqwest::Method::GET, path).globals(&self.globals))
+        Ok(Call::new(
+            reqwest::Method::GET,
+            "credential.get",
+            "/applications/{applicationId}/credentials/{credentialId}",
+            path,
+        )
+        .globals(&self.globals))
     }
 }
 /// The request of [`CredentialResource::linked_resources`]: set optional parameters, then `send` it.
@@ -343,9 +355,14 @@ impl CredentialLinkedResourcesRequest {
             segment("applicationId", &self.application_id)?,
             segment("credentialId", &self.credential_id)?
         );
-        Ok(Call::new(reqwest::Method::GET, path)
-            .query("includeCustomNodes", self.include_custom_nodes.as_ref())
-            .globals(&self.globals))
+        Ok(Call::new(
+            reqwest::Method::GET,
+            "credential.linkedResources",
+            "/applications/{applicationId}/credentials/{credentialId}/linkedResources",
+            path,
+        )
+        .query("includeCustomNodes", self.include_custom_nodes.as_ref())
+        .globals(&self.globals))
     }
 }
 /// The request of [`CredentialResource::patch`]: set optional parameters, then `send` it.
@@ -430,8 +447,13 @@ impl CredentialPatchRequest {
             segment("applicationId", &self.application_id)?,
             segment("credentialId", &self.credential_id)?
         );
-        Call::new(reqwest::Method::PATCH, path)
-            .globals(&self.globals)
-            .json(self.body.as_ref())
+        Call::new(
+            reqwest::Method::PATCH,
+            "credential.patch",
+            "/applications/{applicationId}/credentials/{credentialId}",
+            path,
+        )
+        .globals(&self.globals)
+        .json(self.body.as_ref())
     }
 }

@@ -184,14 +184,19 @@ impl CredentialsGetRequest {
             "/applications/{}/credentials",
             segment("applicationId", &self.application_id)?
         );
-        Ok(Call::new(reqwest::Method::GET, path)
-            .query("sortField", self.sort_field.as_ref())
-            .query("sortDirection", self.sort_direction.as_ref())
-            .query("page", self.page.as_ref())
-            .query("perPage", self.per_page.as_ref())
-            .query("filterField", self.filter_field.as_ref())
-            .query("filter", self.filter.as_ref())
-            .globals(&self.globals))
+        Ok(Call::new(
+            reqwest::Method::GET,
+            "credentials.get",
+            "/applications/{applicationId}/credentials",
+            path,
+        )
+        .query("sortField", self.sort_field.as_ref())
+        .query("sortDirection", self.sort_direction.as_ref())
+        .query("page", self.page.as_ref())
+        .query("perPage", self.per_page.as_ref())
+        .query("filterField", self.filter_field.as_ref())
+        .query("filter", self.filter.as_ref())
+        .globals(&self.globals))
     }
     /// Every item across all pages, requested page by page (starting at the page set on this
     /// request, else page 0) until the server's `total_count` is reached or a page
@@ -289,8 +294,13 @@ impl CredentialsPostRequest {
             "/applications/{}/credentials",
             segment("applicationId", &self.application_id)?
         );
-        Call::new(reqwest::Method::POST, path)
-            .globals(&self.globals)
-            .json(self.body.as_ref())
+        Call::new(
+            reqwest::Method::POST,
+            "credentials.post",
+            "/applications/{applicationId}/credentials",
+            path,
+        )
+        .globals(&self.globals)
+        .json(self.body.as_ref())
     }
 }

@@ -148,7 +148,13 @@ impl InstanceApiTokenDeleteRequest {
             segment("instanceId", &self.instance_id)?,
             segment("apiTokenId", &self.api_token_id)?
         );
-        Ok(Call::new(reqwest::Method::DELETE, path).globals(&self.globals))
+        Ok(Call::new(
+            reqwest::Method::DELETE,
+            "instanceApiToken.delete",
+            "/instances/{instanceId}/tokens/{apiTokenId}",
+            path,
+        )
+        .globals(&self.globals))
     }
 }
 /// The request of [`InstanceApiTokenResource::get`]: set optional parameters, then `send` it.
@@ -232,7 +238,13 @@ impl InstanceApiTokenGetRequest {
             segment("instanceId", &self.instance_id)?,
             segment("apiTokenId", &self.api_token_id)?
         );
-        Ok(Call::new(reqwest::Method::GET, path).globals(&self.globals))
+        Ok(Call::new(
+            reqwest::Method::GET,
+            "instanceApiToken.get",
+            "/instances/{instanceId}/tokens/{apiTokenId}",
+            path,
+        )
+        .globals(&self.globals))
     }
 }
 /// The request of [`InstanceApiTokenResource::patch`]: set optional parameters, then `send` it.
@@ -317,8 +329,13 @@ impl InstanceApiTokenPatchRequest {
             segment("instanceId", &self.instance_id)?,
             segment("apiTokenId", &self.api_token_id)?
         );
-        Call::new(reqwest::Method::PATCH, path)
-            .globals(&self.globals)
-            .json(self.body.as_ref())
+        Call::new(
+            reqwest::Method::PATCH,
+            "instanceApiToken.patch",
+            "/instances/{instanceId}/tokens/{apiTokenId}",
+            path,
+        )
+        .globals(&self.globals)
+        .json(self.body.as_ref())
     }
 }

@@ -135,7 +135,13 @@ impl UserApiTokenDeleteRequest {
     }
     fn call(&self) -> crate::Result<Call> {
         let path = format!("/me/tokens/{}", segment("apiTokenId", &self.api_token_id)?);
-        Ok(Call::new(reqwest::Method::DELETE, path).globals(&self.globals))
+        Ok(Call::new(
+            reqwest::Method::DELETE,
+            "userApiToken.delete",
+            "/me/tokens/{apiTokenId}",
+            path,
+        )
+        .globals(&self.globals))
     }
 }
 /// The request of [`UserApiTokenResource::get`]: set optional parameters, then `send` it.
@@ -214,7 +220,13 @@ impl UserApiTokenGetRequest {
     }
     fn call(&self) -> crate::Result<Call> {
         let path = format!("/me/tokens/{}", segment("apiTokenId", &self.api_token_id)?);
-        Ok(Call::new(reqwest::Method::GET, path).globals(&self.globals))
+        Ok(Call::new(
+            reqwest::Method::GET,
+            "userApiToken.get",
+            "/me/tokens/{apiTokenId}",
+            path,
+        )
+        .globals(&self.globals))
     }
 }
 /// The request of [`UserApiTokenResource::patch`]: set optional parameters, then `send` it.
@@ -294,8 +306,13 @@ impl UserApiTokenPatchRequest {
     }
     fn call(&self) -> crate::Result<Call> {
         let path = format!("/me/tokens/{}", segment("apiTokenId", &self.api_token_id)?);
-        Call::new(reqwest::Method::PATCH, path)
-            .globals(&self.globals)
-            .json(self.body.as_ref())
+        Call::new(
+            reqwest::Method::PATCH,
+            "userApiToken.patch",
+            "/me/tokens/{apiTokenId}",
+            path,
+        )
+        .globals(&self.globals)
+        .json(self.body.as_ref())
     }
 }

@@ -176,14 +176,19 @@ impl UserApiTokensGetRequest {
     }
     fn call(&self) -> crate::Result<Call> {
         let path = String::from("/me/tokens");
-        Ok(Call::new(reqwest::Method::GET, path)
-            .query("sortField", self.sort_field.as_ref())
-            .query("sortDirection", self.sort_direction.as_ref())
-            .query("page", self.page.as_ref())
-            .query("perPage", self.per_page.as_ref())
-            .query("filterField", self.filter_field.as_ref())
-            .query("filter", self.filter.as_ref())
-            .globals(&self.globals))
+        Ok(Call::new(
+            reqwest::Method::GET,
+            "userApiTokens.get",
+            "/me/tokens",
+            path,
+        )
+        .query("sortField", self.sort_field.as_ref())
+        .query("sortDirection", self.sort_direction.as_ref())
+        .query("page", self.page.as_ref())
+        .query("perPage", self.per_page.as_ref())
+        .query("filterField", self.filter_field.as_ref())
+        .query("filter", self.filter.as_ref())
+        .globals(&self.globals))
     }
     /// Every item across all pages, requested page by page (starting at the page set on this
     /// request, else page 0) until the server's `total_count` is reached or a page
@@ -277,8 +282,13 @@ impl UserApiTokensPostRequest {
     }
     fn call(&self) -> crate::Result<Call> {
         let path = String::from("/me/tokens");
-        Call::new(reqwest::Method::POST, path)
-            .globals(&self.globals)
-            .json(self.body.as_ref())
+        Call::new(
+            reqwest::Method::POST,
+            "userApiTokens.post",
+            "/me/tokens",
+            path,
+        )
+        .globals(&self.globals)
+        .json(self.body.as_ref())
     }
 }

@@ -139,7 +139,12 @@ impl OrgsApiTokensListRequest {
             "/api/v1/orgs/{}/apitokens",
             segment("org_id", &self.org_id)?
         );
-        Ok(Call::new(reqwest::Method::GET, path))
+        Ok(Call::new(
+            reqwest::Method::GET,
+            "orgsApiTokens.list",
+            "/api/v1/orgs/{org_id}/apitokens",
+            path,
+        ))
     }
 }
 /// The request of [`OrgsApiTokensResource::create`]: set optional parameters, then `send` it.
@@ -198,7 +203,13 @@ impl OrgsApiTokensCreateRequest {
             "/api/v1/orgs/{}/apitokens",
             segment("org_id", &self.org_id)?
         );
-        Call::new(reqwest::Method::POST, path).json(self.body.as_ref())
+        Call::new(
+            reqwest::Method::POST,
+            "orgsApiTokens.create",
+            "/api/v1/orgs/{org_id}/apitokens",
+            path,
+        )
+        .json(self.body.as_ref())
     }
 }
 /// The request of [`OrgsApiTokensResource::get`]: set optional parameters, then `send` it.
@@ -253,7 +264,12 @@ impl OrgsApiTokensGetRequest {
             segment("org_id", &self.org_id)?,
             segment("apitoken_id", &self.apitoken_id)?
         );
-        Ok(Call::new(reqwest::Method::GET, path))
+        Ok(Call::new(
+            reqwest::Method::GET,
+            "orgsApiTokens.get",
+            "/api/v1/orgs/{org_id}/apitokens/{apitoken_id}",
+            path,
+        ))
     }
 }
 /// The request of [`OrgsApiTokensResource::update`]: set optional parameters, then `send` it.
@@ -314,7 +330,13 @@ impl OrgsApiTokensUpdateRequest {
             segment("org_id", &self.org_id)?,
             segment("apitoken_id", &self.apitoken_id)?
         );
-        Call::new(reqwest::Method::PUT, path).json(self.body.as_ref())
+        Call::new(
+            reqwest::Method::PUT,
+            "orgsApiTokens.update",
+            "/api/v1/orgs/{org_id}/apitokens/{apitoken_id}",
+            path,
+        )
+        .json(self.body.as_ref())
     }
 }
 /// The request of [`OrgsApiTokensResource::delete`]: set optional parameters, then `send` it.
@@ -369,6 +391,11 @@ impl OrgsApiTokensDeleteRequest {
             segment("org_id", &self.org_id)?,
             segment("apitoken_id", &self.apitoken_id)?
         );
-        Ok(Call::new(reqwest::Method::DELETE, path))
+        Ok(Call::new(
+            reqwest::Method::DELETE,
+            "orgsApiTokens.delete",
+            "/api/v1/orgs/{org_id}/apitokens/{apitoken_id}",
+            path,
+        ))
     }
 }

@@ -122,7 +122,12 @@ impl SelfApiTokenListRequest {
     }
     fn call(&self) -> crate::Result<Call> {
         let path = String::from("/api/v1/self/apitokens");
-        Ok(Call::new(reqwest::Method::GET, path))
+        Ok(Call::new(
+            reqwest::Method::GET,
+            "selfApiToken.list",
+            "/api/v1/self/apitokens",
+            path,
+        ))
     }
 }
 /// The request of [`SelfApiTokenResource::create`]: set optional parameters, then `send` it.
@@ -177,7 +182,13 @@ impl SelfApiTokenCreateRequest {
     }
     fn call(&self) -> crate::Result<Call> {
         let path = String::from("/api/v1/self/apitokens");
-        Call::new(reqwest::Method::POST, path).json(self.body.as_ref())
+        Call::new(
+            reqwest::Method::POST,
+            "selfApiToken.create",
+            "/api/v1/self/apitokens",
+            path,
+        )
+        .json(self.body.as_ref())
     }
 }
 /// The request of [`SelfApiTokenResource::get`]: set optional parameters, then `send` it.
@@ -230,7 +241,12 @@ impl SelfApiTokenGetRequest {
             "/api/v1/self/apitokens/{}",
             segment("apitoken_id", &self.apitoken_id)?
         );
-        Ok(Call::new(reqwest::Method::GET, path))
+        Ok(Call::new(
+            reqwest::Method::GET,
+            "selfApiToken.get",
+            "/api/v1/self/apitokens/{apitoken_id}",
+            path,
+        ))
     }
 }
 /// The request of [`SelfApiTokenResource::update`]: set optional parameters, then `send` it.
@@ -289,7 +305,13 @@ impl SelfApiTokenUpdateRequest {
             "/api/v1/self/apitokens/{}",
             segment("apitoken_id", &self.apitoken_id)?
         );
-        Call::new(reqwest::Method::PUT, path).json(self.body.as_ref())
+        Call::new(
+            reqwest::Method::PUT,
+            "selfApiToken.update",
+            "/api/v1/self/apitokens/{apitoken_id}",
+            path,
+        )
+        .json(self.body.as_ref())
     }
 }
 /// The request of [`SelfApiTokenResource::delete`]: set optional parameters, then `send` it.
@@ -342,6 +364,11 @@ impl SelfApiTokenDeleteRequest {
             "/api/v1/self/apitokens/{}",
             segment("apitoken_id", &self.apitoken_id)?
         );
-        Ok(Call::new(reqwest::Method::DELETE, path))
+        Ok(Call::new(
+            reqwest::Method::DELETE,
+            "selfApiToken.delete",
+            "/api/v1/self/apitokens/{apitoken_id}",
+            path,
+        ))
     }
 }
