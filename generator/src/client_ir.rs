@@ -4,8 +4,8 @@
 use serde_json::Value;
 
 use crate::ir::{
-    ActionIr, BodyIr, ClientIr, Doc, DocLit, Lit, Model, PageIr, ParamIr, ResourceIr, ServerIr,
-    TypeRef, ValueExpr,
+    ActionIr, BodyIr, ClientIr, Doc, DocLit, ErrorBodyIr, Lit, Model, PageIr, ParamIr, ResourceIr,
+    ServerIr, TypeRef, ValueExpr,
 };
 use crate::names::{self, Scope};
 use crate::path::PathTemplate;
@@ -64,7 +64,50 @@ pub fn lower_client(spec: &Spec) -> ClientIr {
             headers
         },
         globals: Vec::new(),
+        request_id_header: api.request_id_header.clone().map(Lit),
+        error_bodies: Vec::new(),
     }
+}
+
+/// The documented error bodies by status, for `ApiError::error_body`: a status gets one when
+/// every documented body of it (API-wide and per action) is the same named schema, whose model
+/// `named` gives; a status documented with two shapes, or an inline one, gets none.
+pub(crate) fn error_bodies(
+    spec: &Spec,
+    named: &std::collections::HashMap<String, String>,
+) -> Vec<ErrorBodyIr> {
+    let mut by_status: std::collections::BTreeMap<u16, Option<(String, String)>> =
+        std::collections::BTreeMap::new();
+    let documented = spec.api.errors.iter().chain(
+        spec.resources
+            .iter()
+            .flat_map(|r| r.actions.values())
+            .flat_map(|a| a.errors.iter()),
+    );
+    for e in documented {
+        let model = e
+            .schema
+            .as_ref()
+            .and_then(|s| s.get("$ref"))
+            .and_then(Value::as_str)
+            .and_then(|r| named.get(r));
+        let seen = by_status
+            .entry(e.code)
+            .or_insert_with(|| model.map(|m| (m.clone(), e.description.clone())));
+        if seen.as_ref().map(|(m, _)| m) != model {
+            *seen = None;
+        }
+    }
+    by_status
+        .into_iter()
+        .filter_map(|(status, found)| {
+            found.map(|(model, description)| ErrorBodyIr {
+                status,
+                model,
+                doc: Doc(format!("{status}: {description}")),
+            })
+        })
+        .collect()
 }
 
 /// Lowers every resource.
@@ -176,6 +219,8 @@ struct ResourcePlan<'s> {
 /// What the sequential pass decides for an action: its names, its parameters in argument
 /// order with their Rust types, and the types of its body, answer and page items.
 struct ActionPlan<'s> {
+    /// The resource's name.
+    resource: &'s str,
     name: &'s str,
     action: &'s Action,
     request: String,
@@ -211,7 +256,15 @@ fn plan_resource<'s>(
     let mut fn_scope = names::scope_reserving(names::RESERVED_HANDLE_METHODS);
     let mut actions = Vec::new();
     for (aname, a) in &r.actions {
-        let request = l.scope.claim(format!("{}Request", names::camel(aname)));
+        // Request types are unique across the crate (resource and action in the name), so that
+        // glob imports of several resource modules never clash; the module's own scope keeps
+        // the name too, so that no parameter type defined there takes it.
+        let request = handles.claim(format!(
+            "{}{}Request",
+            names::camel(&r.name),
+            names::camel(aname)
+        ));
+        let request = l.scope.claim(request);
         actions.push(plan_action(
             l,
             r,
@@ -367,6 +420,7 @@ fn plan_action<'s>(
         Some((l.type_of(items_schema, &format!("{hint}Item"), false), page))
     });
     ActionPlan {
+        resource: &r.name,
         name: aname,
         action: a,
         request,
@@ -429,6 +483,8 @@ fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
         name: aname.to_string(),
         fn_name: plan.fn_name.clone(),
         request: plan.request.clone(),
+        trace_name: Lit(format!("{}.{aname}", plan.resource)),
+        template: Lit(template),
         doc: Doc(doc),
         method: a.method.clone(),
         path: plan.path.clone(),

@@ -401,6 +401,22 @@ pub struct ClientIr {
     /// The API-wide parameters kept in the runtime's shared `Globals` (empty if they are not
     /// shared; see `client_ir::share_globals`).
     pub globals: Vec<ParamIr>,
+    /// The response header that carries the request id, if the spec names one.
+    pub request_id_header: Option<Lit>,
+    /// The documented error bodies, one per status whose every documented body is the same
+    /// named schema (see `client_ir::error_bodies`).
+    pub error_bodies: Vec<ErrorBodyIr>,
+}
+
+/// The documented body of an error status.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorBodyIr {
+    /// HTTP status.
+    pub status: u16,
+    /// The model of the body.
+    pub model: String,
+    /// The variant's documentation (the status and the vendor's description).
+    pub doc: Doc,
 }
 
 /// A server.
@@ -450,6 +466,11 @@ pub struct ActionIr {
     pub fn_name: String,
     /// Request builder type.
     pub request: String,
+    /// `resource.action` as the spec spells them, for the request's tracing span.
+    pub trace_name: Lit,
+    /// The full path template with `{name}` placeholders, for the tracing span (it holds no
+    /// parameter value).
+    pub template: Lit,
     /// Documentation.
     pub doc: Doc,
     /// HTTP method, upper case.

@@ -49,6 +49,7 @@ pub fn lower(spec: &Spec) -> CrateIr {
         resources,
         client: ClientIr {
             globals,
+            error_bodies: crate::client_ir::error_bodies(spec, &l.named),
             ..crate::client_ir::lower_client(spec)
         },
         features,

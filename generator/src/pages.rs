@@ -74,6 +74,8 @@ struct IndexContext {
     lib: String,
     docs_url: String,
     servers: Vec<ServerRow>,
+    /// The prefix every action's path starts with (a code span), or empty.
+    base_path: String,
     auth: HeaderRow,
     headers: Vec<HeaderRow>,
     parameters: Vec<ParamRow>,
@@ -480,6 +482,19 @@ fn rust_example(lib: &str, r: &ResourceIr, a: &ActionIr) -> String {
     } else {
         lines.push(call);
     }
+    if a.page.is_some() {
+        // Every page: the stream owns its request and is `Unpin`, so `next` needs no pinning.
+        lines.push("use futures_util::StreamExt;".into());
+        lines.push(format!(
+            "let mut items = client.{}().{}({}).stream();",
+            r.accessor,
+            a.fn_name,
+            args.join(", ")
+        ));
+        lines.push("while let Some(item) = items.next().await {".into());
+        lines.push("    println!(\"{:?}\", item?);".into());
+        lines.push("}".into());
+    }
     lines.push("# Ok(())".into());
     lines.push("# }".into());
     lines.join("\n")
@@ -645,11 +660,18 @@ fn index_context(spec: &Spec, ir: &CrateIr) -> IndexContext {
             .iter()
             .map(|s| ServerRow {
                 name: cell(&s.name),
-                url: cell(&format!("{}{}", s.url, api.base_path)),
+                // Exactly what `base_url` and `Server::Custom` take: the paths carry the
+                // base path already.
+                url: cell(&s.url),
                 default: yn(s.default),
                 description: cell(s.description.as_deref().unwrap_or("")),
             })
             .collect(),
+        base_path: if api.base_path.is_empty() {
+            String::new()
+        } else {
+            markdown::code(&api.base_path)
+        },
         auth: HeaderRow {
             name: cell(&api.auth.header),
             value: cell(&format!("{} <token>", api.auth.prefix)),

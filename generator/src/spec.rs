@@ -59,6 +59,9 @@ pub struct Api {
     /// Rate limit facts.
     #[serde(default)]
     pub rate_limit: Option<String>,
+    /// The response header that carries the server's request id, if the vendor documents one.
+    #[serde(default)]
+    pub request_id_header: Option<String>,
 }
 
 /// Name and version of a generated crate.
@@ -364,6 +367,7 @@ pub const API: Shape = Shape::Obj(&[
     opt("parameters", Shape::List(&PARAM)),
     opt("errors", Shape::List(&RESPONSE)),
     opt("rate_limit", Shape::Prose),
+    opt("request_id_header", Shape::Str),
 ]);
 
 /// An action.

@@ -19,6 +19,8 @@ const RUNTIME: [(&str, &str); 3] = [
 struct ResourceContext<'a> {
     lib: &'a str,
     resource: &'a crate::ir::ResourceIr,
+    /// The parameters every action accepts, whose setters each request has.
+    globals: &'a [crate::ir::ParamIr],
 }
 
 /// Renders every file of one API's crate.
@@ -64,6 +66,7 @@ pub fn render_crate(
         let context = ResourceContext {
             lib: &ir.lib,
             resource,
+            globals: &ir.client.globals,
         };
         // The same file name the validator checks for collisions (`names::field_base`).
         let out = format!(

@@ -33,6 +33,32 @@ pub(crate) const DEFAULT_HEADERS: &[(&str, &str)] = &[
     ("Accept", "application/json"),
     ("Accept-Version", "^1.30.0"),
 ];
+/// The response header that carries the server's request id (`ApiError::request_id`).
+/// The vendor documents none.
+pub(crate) const REQUEST_ID_HEADER: Option<&str> = None;
+/// An error body as the API documents it for its status: what [`ApiError::error_body`]
+/// returns.
+///
+/// [`ApiError::error_body`]: crate::ApiError::error_body
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ApiErrorBody {
+    /// 400: Error if malformed request
+    Status400(crate::models::ErrorBody),
+    /// 404: Error if API token was not found
+    Status404(crate::models::ErrorBody),
+}
+impl crate::ApiError {
+    /// The body decoded as the API documents it for this status; `None` for a status without a
+    /// documented body, or a body of another shape (see `body` for the JSON as it came).
+    pub fn error_body(&self) -> Option<ApiErrorBody> {
+        match self.status.as_u16() {
+            400 => self.body_as().map(ApiErrorBody::Status400),
+            404 => self.body_as().map(ApiErrorBody::Status404),
+            _ => None,
+        }
+    }
+}
 impl crate::client::ClientBuilder {
     /// The token for authenticating the request, prepended with Bearer
     pub fn token(self, token: impl Into<String>) -> Self {
@@ -56,29 +82,3 @@ impl crate::client::Call {
             .query_or("_embedded", globals.embedded.as_ref(), "true")
     }
 }
-/// The builder methods of the parameters every action accepts.
-macro_rules! global_setters {
-    () => {
-        #[doc = " Domain scope of request (rarely needed)\n \n Example: `example.com`."]
-        pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
-            self.globals.losantdomain = Some(value.into());
-            self
-        }
-        #[doc = " Return resource actions in response\n \n Default: `false`."]
-        pub fn actions(mut self, value: impl Into<bool>) -> Self {
-            self.globals.actions = Some(value.into());
-            self
-        }
-        #[doc = " Return resource link in response\n \n Default: `true`."]
-        pub fn links(mut self, value: impl Into<bool>) -> Self {
-            self.globals.links = Some(value.into());
-            self
-        }
-        #[doc = " Return embedded resources in response\n \n Default: `true`."]
-        pub fn embedded(mut self, value: impl Into<bool>) -> Self {
-            self.globals.embedded = Some(value.into());
-            self
-        }
-    };
-}
-pub(crate) use global_setters;

@@ -75,6 +75,41 @@ pub(crate) const AUTH_HEADER: &str = "Authorization";
 pub(crate) const AUTH_PREFIX: &str = "Token ";
 /// The headers every request sends: `(name, value)`.
 pub(crate) const DEFAULT_HEADERS: &[(&str, &str)] = &[("Accept", "application/json")];
+/// The response header that carries the server's request id (`ApiError::request_id`).
+/// The vendor documents none.
+pub(crate) const REQUEST_ID_HEADER: Option<&str> = None;
+/// An error body as the API documents it for its status: what [`ApiError::error_body`]
+/// returns.
+///
+/// [`ApiError::error_body`]: crate::ApiError::error_body
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ApiErrorBody {
+    /// 400: Bad Syntax
+    Status400(crate::models::ResponseHttp400),
+    /// 401: Unauthorized
+    Status401(crate::models::ResponseHttp401),
+    /// 403: Permission Denied
+    Status403(crate::models::ResponseHttp403),
+    /// 404: Not found. The API endpoint doesn’t exist or resource doesn’ t exist
+    Status404(crate::models::ResponseHttp404),
+    /// 429: Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold
+    Status429(crate::models::ResponseHttp429),
+}
+impl crate::ApiError {
+    /// The body decoded as the API documents it for this status; `None` for a status without a
+    /// documented body, or a body of another shape (see `body` for the JSON as it came).
+    pub fn error_body(&self) -> Option<ApiErrorBody> {
+        match self.status.as_u16() {
+            400 => self.body_as().map(ApiErrorBody::Status400),
+            401 => self.body_as().map(ApiErrorBody::Status401),
+            403 => self.body_as().map(ApiErrorBody::Status403),
+            404 => self.body_as().map(ApiErrorBody::Status404),
+            429 => self.body_as().map(ApiErrorBody::Status429),
+            _ => None,
+        }
+    }
+}
 impl crate::client::ClientBuilder {
     /// A Mist API token, sent as `Authorization: Token <apitoken>`. A user API token (created under `/self/apitokens`) ties to an admin with equal or less privileges: a token generated for a specific admin has the same privileges as that admin, and it is removed automatically if not used for more than 90 days. SSO admins cannot generate user API tokens; they use org API tokens (`/orgs/{org_id}/apitokens`), which carry their own privileges on a specific org, site or site group and can only be used for the organization they were generated for.
     pub fn token(self, token: impl Into<String>) -> Self {

@@ -5,6 +5,9 @@
 
 use std::time::Duration;
 
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+
 /// Most bytes of a response body kept in an error.
 pub const BODY_EXCERPT_LIMIT: usize = 512;
 
@@ -29,8 +32,8 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// The kind of a status code.
-    pub fn from_status(status: u16) -> Self {
-        match status {
+    pub fn from_status(status: StatusCode) -> Self {
+        match status.as_u16() {
             400 => ErrorKind::BadRequest,
             401 => ErrorKind::Unauthorized,
             403 => ErrorKind::Forbidden,
@@ -58,9 +61,14 @@ impl ErrorKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiError {
     /// HTTP status.
-    pub status: u16,
+    pub status: StatusCode,
     /// Its documented meaning.
     pub kind: ErrorKind,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The server's id of the request, from the header the API documents for it (none if it
+    /// documents none), for a support ticket.
+    pub request_id: Option<String>,
     /// The error body as JSON, if it was JSON.
     pub body: Option<serde_json::Value>,
     /// The vendor's message (`message` or `detail` of the body), if any.
@@ -74,7 +82,8 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    /// The body decoded as a model (e.g. the vendor's error schema).
+    /// The body decoded as any type (see also `error_body` where the API documents its error
+    /// bodies).
     pub fn body_as<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
         self.body
             .as_ref()
@@ -88,18 +97,32 @@ impl ApiError {
 pub enum Error {
     /// The server answered with an error status.
     Api(Box<ApiError>),
-    /// The request did not complete in time.
-    Timeout,
+    /// The request did not complete in time: an attempt ran out of its timeout, or the
+    /// deadline ran out.
+    Timeout {
+        /// The transport's error, if an attempt timed out (none if the deadline ended the call
+        /// between attempts).
+        source: Option<reqwest::Error>,
+    },
     /// The request could not be sent or the answer not received.
     Transport(reqwest::Error),
     /// The answer was not the JSON the API documents.
     Decode {
         /// HTTP status of the answer.
-        status: u16,
+        status: StatusCode,
         /// What did not parse.
         message: String,
         /// The start of the raw body, at most `BODY_EXCERPT_LIMIT` bytes.
         excerpt: String,
+        /// The JSON decoder's error.
+        source: serde_json::Error,
+    },
+    /// The answer's body is longer than the client's `max_response_bytes`; it was not read.
+    ResponseTooLarge {
+        /// HTTP status of the answer.
+        status: StatusCode,
+        /// The limit, in bytes.
+        limit: usize,
     },
     /// An argument cannot be sent (e.g. an empty path id).
     InvalidArgument(String),
@@ -109,10 +132,10 @@ pub enum Error {
 
 impl Error {
     /// The HTTP status, for API and decode errors.
-    pub fn status(&self) -> Option<u16> {
+    pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(e) => Some(e.status),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. } | Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -137,8 +160,8 @@ impl Error {
     /// and connection failures.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Api(e) => matches!(e.status, 429 | 502 | 503 | 504),
-            Error::Timeout => true,
+            Error::Api(e) => matches!(e.status.as_u16(), 429 | 502 | 503 | 504),
+            Error::Timeout { .. } => true,
             Error::Transport(e) => e.is_connect() || e.is_timeout(),
             _ => false,
         }
@@ -149,7 +172,7 @@ impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Error::Api(e) => {
-                write!(f, "{} ({})", e.kind.describe(), e.status)?;
+                write!(f, "{} ({})", e.kind.describe(), e.status.as_u16())?;
                 match (&e.error_type, &e.message) {
                     (Some(t), Some(m)) => write!(f, ": {t}: {m}"),
                     (None, Some(m)) => write!(f, ": {m}"),
@@ -157,19 +180,26 @@ impl std::fmt::Display for Error {
                     _ => Ok(()),
                 }
             }
-            Error::Timeout => f.write_str("the request timed out"),
+            Error::Timeout { .. } => f.write_str("the request timed out"),
             Error::Transport(e) => write!(f, "transport error: {}", one_line(&e.to_string())),
             Error::Decode {
                 status,
                 message,
                 excerpt,
+                ..
             } => {
                 write!(
                     f,
-                    "cannot decode the answer (status {status}): {message}; body starts: {}",
+                    "cannot decode the answer (status {}): {message}; body starts: {}",
+                    status.as_u16(),
                     one_line(excerpt)
                 )
             }
+            Error::ResponseTooLarge { status, limit } => write!(
+                f,
+                "the answer (status {}) is longer than the limit of {limit} bytes (see `max_response_bytes`)",
+                status.as_u16()
+            ),
             Error::InvalidArgument(m) => write!(f, "invalid argument: {m}"),
             Error::Config(m) => write!(f, "invalid client configuration: {m}"),
         }
@@ -180,7 +210,12 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport(e) => Some(e),
-            _ => None,
+            Error::Timeout { source } => source.as_ref().map(|e| e as _),
+            Error::Decode { source, .. } => Some(source),
+            Error::Api(_)
+            | Error::ResponseTooLarge { .. }
+            | Error::InvalidArgument(_)
+            | Error::Config(_) => None,
         }
     }
 }
@@ -203,7 +238,16 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
 }
 
 /// Builds the API error of a non-success answer.
-pub(crate) fn api_error(status: u16, body: &[u8], retry_after: Option<Duration>) -> Error {
+pub(crate) fn api_error(
+    status: StatusCode,
+    headers: HeaderMap,
+    body: &[u8],
+    retry_after: Option<Duration>,
+) -> Error {
+    let request_id = crate::api::REQUEST_ID_HEADER
+        .and_then(|name| headers.get(name))
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
     let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
     let field = |k: &str| {
         json.as_ref()
@@ -214,6 +258,8 @@ pub(crate) fn api_error(status: u16, body: &[u8], retry_after: Option<Duration>)
     Error::Api(Box::new(ApiError {
         status,
         kind: ErrorKind::from_status(status),
+        headers,
+        request_id,
         message: field("message").or_else(|| field("detail")),
         error_type: field("type"),
         body: json,

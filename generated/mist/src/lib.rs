@@ -15,6 +15,11 @@ mod error;
 pub mod models;
 pub mod resources;
 mod support;
-pub use client::{ApiResponse, Client, ClientBuilder, RetryPolicy, Server};
+pub use api::ApiErrorBody;
+pub use client::{
+    ApiResponse, Client, ClientBuilder, Pages, RetryPolicy, Server, DEFAULT_MAX_RESPONSE_BYTES,
+};
 pub use error::{ApiError, Error, ErrorKind, Result, BODY_EXCERPT_LIMIT};
+/// The HTTP types this crate's API exposes (statuses and headers of answers and errors).
+pub use reqwest::{header::HeaderMap, StatusCode};
 pub use support::{EpochSeconds, Nullable, Secret, UnknownValue};

@@ -113,7 +113,7 @@ impl Case {
         };
         mock.respond_with(response).expect(1).mount(server).await;
         let answer = send.await.unwrap();
-        assert_eq!(answer.status, self.status);
+        assert_eq!(answer.status.as_u16(), self.status);
         let expected: Value = self
             .answer
             .map_or(Value::Null, |a| serde_json::from_str(a).unwrap());
@@ -143,8 +143,25 @@ impl Case {
             .mount(server)
             .await;
         let error = send.await.unwrap_err();
-        assert_eq!(error.status(), Some(status));
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
         assert_eq!(error.kind(), Some(kind));
+        let api = error.api().unwrap();
+        assert_eq!(
+            api.headers.get("content-type").unwrap(),
+            "application/json",
+            "the answer's headers are kept"
+        );
+        assert_eq!(
+            api.request_id, None,
+            "the vendor documents no request id header"
+        );
+        if [400u16, 401u16, 403u16, 404u16, 429u16].contains(&status) {
+            assert!(
+                api.error_body().is_some(),
+                "the documented {status} body decodes as its model: {:?}",
+                api.body
+            );
+        }
         if let Some(message) = message {
             assert_eq!(error.api().unwrap().message.as_deref(), Some(message));
             assert!(error.to_string().contains(message), "{error}");

@@ -40,6 +40,9 @@ pub(crate) const AUTH_PREFIX: &str = "Bearer ";
 pub(crate) const DEFAULT_HEADERS: &[(&str, &str)] =
     &[("Accept", "application/json"), ("Accept-Version", "^1.0.0")];
 
+/// The response header that carries the server's request id (`ApiError::request_id`).
+pub(crate) const REQUEST_ID_HEADER: Option<&str> = Some("x-request-id");
+
 impl crate::client::ClientBuilder {
     /// An API token, sent as `Authorization: Bearer <token>`.
     pub fn token(self, token: impl Into<String>) -> Self {
@@ -64,20 +67,3 @@ impl crate::client::Call {
         )
     }
 }
-
-/// The builder methods of the parameters every action accepts.
-macro_rules! global_setters {
-    () => {
-        #[doc = " The domain the request is scoped to."]
-        pub fn domain(mut self, value: impl Into<String>) -> Self {
-            self.globals.domain = Some(value.into());
-            self
-        }
-        #[doc = " Whether the answer links related resources.\n \n Default: `true`."]
-        pub fn links(mut self, value: impl Into<bool>) -> Self {
-            self.globals.links = Some(value.into());
-            self
-        }
-    };
-}
-pub(crate) use global_setters;

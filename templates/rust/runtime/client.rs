@@ -10,17 +10,27 @@
 //! - `AUTH_HEADER` and `AUTH_PREFIX`: the header the token is sent in and what precedes it;
 //! - `DEFAULT_HEADERS`: `(name, value)` pairs every request sends.
 //!
+//! and `error.rs` takes `REQUEST_ID_HEADER`: the response header that carries the server's
+//! request id, if the API documents one.
+//!
 //! `crate::api` in turn adds to this file's types: the builder's `token` method (documented with
 //! the API's own words on its tokens, through [`ClientBuilder::with_token`]), and, for an API
-//! whose actions all accept the same parameters, a `Globals` struct with `Call::globals` and
-//! the `global_setters!` macro that request builders use.
+//! whose actions all accept the same parameters, a `Globals` struct with `Call::globals`.
+//!
+//! A [`Client`] is one `Arc`: cloning it is cheap, and every resource handle, request and
+//! stream holds a clone of its own, so they are `'static` and `Send` (ready for
+//! `tokio::spawn`).
 
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 pub use crate::api::Server;
 use crate::api::{AUTH_HEADER, AUTH_PREFIX, DEFAULT_HEADERS};
 use crate::error::{api_error, excerpt, Error, Result};
 use crate::support::Secret;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 /// When and how often a failed call is repeated.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,7 +39,8 @@ pub struct RetryPolicy {
     pub max_attempts: u32,
     /// Delay before the first retry; doubled for each further one, with jitter.
     pub base_delay: Duration,
-    /// Longest delay between attempts, `Retry-After` included.
+    /// Longest delay between attempts. A `Retry-After` longer than this is not waited out:
+    /// the call ends with the error, which carries it (`ApiError::retry_after`).
     pub max_delay: Duration,
     /// Whether POST and PATCH are retried too (only safe if the caller knows the action is
     /// idempotent).
@@ -58,7 +69,7 @@ impl RetryPolicy {
 
     fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
         if let Some(wait) = retry_after {
-            return wait.min(self.max_delay);
+            return wait;
         }
         let exp = self
             .base_delay
@@ -74,7 +85,7 @@ impl RetryPolicy {
 #[derive(Debug, Clone)]
 pub struct ApiResponse<T> {
     /// HTTP status.
-    pub status: u16,
+    pub status: reqwest::StatusCode,
     /// Response headers.
     pub headers: reqwest::header::HeaderMap,
     /// The decoded body.
@@ -88,11 +99,17 @@ pub struct ClientBuilder {
     server: Server,
     timeout: Duration,
     connect_timeout: Duration,
+    deadline: Option<Duration>,
     retry: RetryPolicy,
     user_agent: String,
+    headers: Vec<(String, String)>,
     http: Option<reqwest::Client>,
     allow_http: bool,
+    max_response_bytes: usize,
 }
+
+/// The largest response body a client reads unless told otherwise: 32 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 
 impl std::fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -101,8 +118,10 @@ impl std::fmt::Debug for ClientBuilder {
             .field("server", &self.server)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("deadline", &self.deadline)
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
+            .field("headers", &HeaderNames(&self.headers))
             .finish_non_exhaustive()
     }
 }
@@ -126,9 +145,27 @@ impl ClientBuilder {
         self
     }
 
-    /// Time allowed for a whole request (default 30 s).
+    /// Time allowed for each attempt of a request, from connecting until the whole answer is
+    /// read (default 30 s). A request's own `timeout` takes its place.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// The longest a call may take in all: every attempt and every wait between attempts
+    /// (default: none, so a call may last up to `max_attempts` timeouts plus the waits). A
+    /// retry whose wait would pass the deadline is not made: the call ends with the last
+    /// error. A request's own `deadline` takes its place.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// Sends `name: value` with every request, in place of a header of that name the client
+    /// would send otherwise (e.g. a documented default header). A request's own `header`
+    /// takes its place in turn.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
         self
     }
 
@@ -156,14 +193,33 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest response body to read, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`]); a longer answer ends the call with
+    /// [`Error::ResponseTooLarge`].
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
     /// Allows `http://` URLs to hosts other than loopback. Tokens then travel in clear text.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_http = allow;
         self
     }
 
-    /// Checks the configuration and builds the client.
+    /// Checks the configuration and builds the client: an empty token, a base URL that is not
+    /// `https://` (but for loopback hosts, unless allowed), and a header that cannot be sent are
+    /// errors here rather than at the first call.
     pub fn build(self) -> Result<Client> {
+        if self
+            .token
+            .as_ref()
+            .is_some_and(|t| t.expose().trim().is_empty())
+        {
+            return Err(Error::Config(
+                "the token is empty: pass the API token (or set none for actions without authentication)".into(),
+            ));
+        }
         let base = reqwest::Url::parse(self.server.url())
             .map_err(|e| Error::Config(format!("invalid base URL: {e}")))?;
         match base.scheme() {
@@ -191,36 +247,124 @@ impl ClientBuilder {
                 .build()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
+        let headers = base_headers(&self.user_agent, self.token.as_ref(), &self.headers)?;
         Ok(Client {
-            http,
-            base: self.server.url().to_owned(),
-            token: self.token,
-            timeout: self.timeout,
-            retry: self.retry,
-            user_agent: self.user_agent,
+            inner: Arc::new(Inner {
+                http,
+                base: self.server.url().to_owned(),
+                has_token: self.token.is_some(),
+                headers,
+                timeout: self.timeout,
+                deadline: self.deadline,
+                retry: self.retry,
+                max_response_bytes: self.max_response_bytes,
+            }),
         })
     }
 }
 
-/// The API client. Cheap to clone; share one per process.
+/// The API client. A clone shares the same configuration and connection pool (it is one
+/// `Arc`), so clone it freely: requests and streams each hold a clone of their own.
 #[derive(Clone)]
 pub struct Client {
+    inner: Arc<Inner>,
+}
+
+/// What every clone of a [`Client`] shares.
+struct Inner {
     http: reqwest::Client,
     base: String,
-    token: Option<Secret>,
+    has_token: bool,
+    /// Sent with every request: the user agent, the default headers (the caller's in place of
+    /// the documented ones) and the token, marked sensitive.
+    headers: HeaderMap,
     timeout: Duration,
+    deadline: Option<Duration>,
     retry: RetryPolicy,
-    user_agent: String,
+    max_response_bytes: usize,
 }
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let inner = &*self.inner;
         f.debug_struct("Client")
-            .field("base", &self.base)
-            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("base", &inner.base)
+            .field("token", &inner.has_token.then_some("<redacted>"))
+            .field("timeout", &inner.timeout)
+            .field("deadline", &inner.deadline)
+            .field("retry", &inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The headers every request of a client sends.
+fn base_headers(
+    user_agent: &str,
+    token: Option<&Secret>,
+    overrides: &[(String, String)],
+) -> Result<HeaderMap> {
+    let mut headers = HeaderMap::new();
+    let user_agent = HeaderValue::try_from(user_agent)
+        .map_err(|_| Error::Config("the user agent is not a valid header value".into()))?;
+    headers.insert(reqwest::header::USER_AGENT, user_agent);
+    for (name, value) in DEFAULT_HEADERS {
+        let (name, value) = header_pair(name, value).map_err(Error::Config)?;
+        headers.append(name, value);
+    }
+    for (name, value) in overrides {
+        let (name, value) = header_pair(name, value).map_err(Error::Config)?;
+        headers.insert(name, value);
+    }
+    if let Some(token) = token {
+        let mut value =
+            HeaderValue::try_from(format!("{AUTH_PREFIX}{}", token.expose())).map_err(|_| {
+                Error::Config("the token contains characters not allowed in a header".into())
+            })?;
+        value.set_sensitive(true);
+        let name = HeaderName::try_from(AUTH_HEADER)
+            .map_err(|_| Error::Config(format!("`{AUTH_HEADER}` is not a header name")))?;
+        headers.insert(name, value);
+    }
+    Ok(headers)
+}
+
+/// A header from text; the error names the header but never shows its value.
+fn header_pair(name: &str, value: &str) -> std::result::Result<(HeaderName, HeaderValue), String> {
+    let name = HeaderName::try_from(name).map_err(|_| format!("`{name}` is not a header name"))?;
+    let value = HeaderValue::try_from(value)
+        .map_err(|_| format!("the value of header `{name}` is not a valid header value"))?;
+    Ok((name, value))
+}
+
+/// Header names only, for `Debug`: a value may be a secret.
+struct HeaderNames<'a>(&'a [(String, String)]);
+
+impl std::fmt::Debug for HeaderNames<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(n, _)| n))
+            .finish()
+    }
+}
+
+/// Settings of one request that take the place of the client's: what a request's `timeout`,
+/// `retry_policy`, `deadline` and `header` methods set.
+#[derive(Clone, Default)]
+pub(crate) struct Overrides {
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) retry: Option<RetryPolicy>,
+    pub(crate) deadline: Option<Duration>,
+    pub(crate) headers: Vec<(String, String)>,
+}
+
+impl std::fmt::Debug for Overrides {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Overrides")
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
-            .finish_non_exhaustive()
+            .field("deadline", &self.deadline)
+            .field("headers", &HeaderNames(&self.headers))
+            .finish()
     }
 }
 
@@ -228,6 +372,10 @@ impl std::fmt::Debug for Client {
 #[derive(Debug, Default)]
 pub(crate) struct Call {
     pub(crate) method: reqwest::Method,
+    /// The action's name as the spec spells it (`resource.action`), for tracing.
+    pub(crate) action: &'static str,
+    /// The path template (`/things/{thingId}`), for tracing: unlike the path, it holds no id.
+    pub(crate) template: &'static str,
     pub(crate) path: String,
     pub(crate) query: Vec<(&'static str, String)>,
     pub(crate) headers: Vec<(&'static str, String)>,
@@ -237,11 +385,19 @@ pub(crate) struct Call {
 
 #[allow(dead_code)] // not every API has header, defaulted or body parameters
 impl Call {
-    /// A call of `method` to `path`; GET, HEAD, PUT and DELETE may be repeated.
-    pub(crate) fn new(method: reqwest::Method, path: String) -> Self {
+    /// A call of `method` to `path` (filled in from `template`) for the action named `action`;
+    /// GET, HEAD, PUT and DELETE may be repeated.
+    pub(crate) fn new(
+        method: reqwest::Method,
+        action: &'static str,
+        template: &'static str,
+        path: String,
+    ) -> Self {
         let idempotent = matches!(method.as_str(), "GET" | "HEAD" | "PUT" | "DELETE");
         Call {
             method,
+            action,
+            template,
             path,
             idempotent,
             ..Call::default()
@@ -303,43 +459,6 @@ impl Call {
     }
 }
 
-/// `send` and `send_with_response` of a request builder, whose `call` assembles the [`Call`];
-/// `$decode` is [`decode`] or [`no_body`].
-#[allow(unused_macros)] // an API without actions does not use it
-macro_rules! send {
-    ($ty:ty, $decode:ident) => {
-        /// Sends the request and returns the decoded answer.
-        pub async fn send(self) -> crate::Result<$ty> {
-            self.send_with_response()
-                .await
-                .map(|response| response.data)
-        }
-
-        /// Sends the request and returns the answer with its status and headers.
-        pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<$ty>> {
-            let raw = self.client.execute(self.call()?).await?;
-            crate::client::$decode(raw)
-        }
-    };
-}
-#[allow(unused_imports)]
-pub(crate) use send;
-
-/// The builder method of an optional parameter: `setter! { "doc", field, Type }` takes any
-/// `impl Into<Type>`.
-#[allow(unused_macros)] // not every API has optional parameters
-macro_rules! setter {
-    ($doc:literal, $field:ident, $ty:ty) => {
-        #[doc = $doc]
-        pub fn $field(mut self, value: impl Into<$ty>) -> Self {
-            self.$field = Some(value.into());
-            self
-        }
-    };
-}
-#[allow(unused_imports)]
-pub(crate) use setter;
-
 /// The page a paginated request starts at: the one set on it, else `default`.
 #[allow(dead_code)] // only APIs with paginated actions use it
 pub(crate) fn first_page(page: Option<&impl std::fmt::Display>, default: u64) -> u64 {
@@ -347,20 +466,40 @@ pub(crate) fn first_page(page: Option<&impl std::fmt::Display>, default: u64) ->
         .unwrap_or(default)
 }
 
+/// The items of every page of a paginated action, one after another: what a request's
+/// `stream` returns. It owns its request (and so its client): it is `'static`, `Send` and
+/// `Unpin`, so it can be polled with `StreamExt::next`, stored or moved into `tokio::spawn`.
+#[must_use = "a stream does nothing until it is polled"]
+pub struct Pages<T> {
+    inner: Pin<Box<dyn futures_core::Stream<Item = Result<T>> + Send + 'static>>,
+}
+
+impl<T> std::fmt::Debug for Pages<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pages").finish_non_exhaustive()
+    }
+}
+
+impl<T> futures_core::Stream for Pages<T> {
+    type Item = Result<T>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.as_mut().poll_next(cx)
+    }
+}
+
 /// Every item across all pages: `fetch(page)` answers one page's items and the server's total
 /// count. Pages are requested from `first` on until the total is reached or a page comes back
 /// empty; an error ends the stream after it is yielded.
 #[allow(dead_code)] // only APIs with paginated actions use it
-pub(crate) fn paginate<'a, T: 'a, F, Fut>(
-    first: u64,
-    fetch: F,
-) -> impl futures_core::Stream<Item = Result<T>> + 'a
+pub(crate) fn paginate<T, F, Fut>(first: u64, fetch: F) -> Pages<T>
 where
-    F: Fn(u64) -> Fut + 'a,
-    Fut: std::future::Future<Output = Result<(Vec<T>, Option<i64>)>> + 'a,
+    T: Send + 'static,
+    F: Fn(u64) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<(Vec<T>, Option<i64>)>> + Send + 'static,
 {
     let state = (fetch, first, 0u64, std::collections::VecDeque::new(), false);
-    futures_util::stream::unfold(
+    let stream = futures_util::stream::unfold(
         state,
         |(fetch, mut page, mut seen, mut buffer, mut done)| async move {
             loop {
@@ -381,12 +520,15 @@ where
                 }
             }
         },
-    )
+    );
+    Pages {
+        inner: Box::pin(stream),
+    }
 }
 
 /// A raw successful answer.
 pub(crate) struct Raw {
-    pub(crate) status: u16,
+    pub(crate) status: reqwest::StatusCode,
     pub(crate) headers: reqwest::header::HeaderMap,
     pub(crate) body: Vec<u8>,
 }
@@ -399,87 +541,215 @@ impl Client {
             server: Server::default(),
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
+            deadline: None,
             retry: RetryPolicy::default(),
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
+            headers: Vec::new(),
             http: None,
             allow_http: false,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
     /// The base URL calls go to.
     pub fn base_url(&self) -> &str {
-        &self.base
+        &self.inner.base
     }
 
-    pub(crate) async fn execute(&self, call: Call) -> Result<Raw> {
-        let retries_allowed = call.idempotent || self.retry.retry_non_idempotent;
+    /// Sends `call` with the request's `options`, retrying as the retry policy allows.
+    ///
+    /// The call runs in a `tracing` span `request` (target: this crate) with the method, the
+    /// path template, the action's name, and, as they become known, the attempt, the status
+    /// and the duration in milliseconds; retries and the waits before them are events in it.
+    /// Neither the token, a header value, a parameter value nor a body is ever recorded.
+    pub(crate) async fn execute(&self, call: Call, options: &Overrides) -> Result<Raw> {
+        let span = tracing::info_span!(
+            "request",
+            method = call.method.as_str(),
+            path = call.template,
+            action = call.action,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let started = std::time::Instant::now();
+        let result =
+            tracing::Instrument::instrument(self.inner.execute(call, options, &span), span.clone())
+                .await;
+        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        if let Err(error) = &result {
+            span.in_scope(|| tracing::debug!(error = error_label(error), "request failed"));
+        }
+        result
+    }
+}
+
+impl Inner {
+    async fn execute(&self, call: Call, options: &Overrides, span: &tracing::Span) -> Result<Raw> {
+        let retry = options.retry.as_ref().unwrap_or(&self.retry);
+        let timeout = options.timeout.unwrap_or(self.timeout);
+        let end = options
+            .deadline
+            .or(self.deadline)
+            .map(|d| tokio::time::Instant::now() + d);
+        let headers = self.headers(&call, options)?;
+        let retries_allowed = call.idempotent || retry.retry_non_idempotent;
         let mut attempt = 1;
         loop {
-            let result = self.attempt(&call).await;
-            let error = match result {
+            span.record("attempt", attempt);
+            // An attempt never runs past the deadline.
+            let limit = match end {
+                Some(end) => {
+                    timeout.min(end.saturating_duration_since(tokio::time::Instant::now()))
+                }
+                None => timeout,
+            };
+            if limit.is_zero() {
+                tracing::warn!(attempt, "deadline reached before the attempt");
+                return Err(Error::Timeout { source: None });
+            }
+            let error = match self.attempt(&call, &headers, limit, span).await {
                 Ok(raw) => return Ok(raw),
                 Err(e) => e,
             };
-            if !(retries_allowed && error.is_retryable() && attempt < self.retry.max_attempts) {
+            if !(retries_allowed && error.is_retryable() && attempt < retry.max_attempts) {
                 return Err(error);
             }
             let retry_after = error.api().and_then(|e| e.retry_after);
-            tokio::time::sleep(self.retry.delay(attempt, retry_after)).await;
+            // A wait longer than the policy allows, or past the deadline, is not waited out
+            // early: the call ends with the error, which carries the server's `Retry-After`.
+            if let Some(wait) = retry_after.filter(|wait| *wait > retry.max_delay) {
+                tracing::warn!(
+                    attempt,
+                    retry_after_s = wait.as_secs(),
+                    max_delay_ms = retry.max_delay.as_millis() as u64,
+                    "Retry-After is longer than the retry policy allows; not retried"
+                );
+                return Err(error);
+            }
+            let wait = retry.delay(attempt, retry_after);
+            if end.is_some_and(|end| tokio::time::Instant::now() + wait >= end) {
+                tracing::warn!(
+                    attempt,
+                    wait_ms = wait.as_millis() as u64,
+                    "the wait before a retry would pass the deadline; not retried"
+                );
+                return Err(error);
+            }
+            tracing::info!(
+                attempt,
+                error = error_label(&error),
+                wait_ms = wait.as_millis() as u64,
+                retry_after = retry_after.is_some(),
+                "retrying after a wait"
+            );
+            tokio::time::sleep(wait).await;
             attempt += 1;
         }
     }
 
-    async fn attempt(&self, call: &Call) -> Result<Raw> {
+    /// The headers of `call`: the client's, the action's header parameters, and the request's
+    /// own in place of any of the same name.
+    fn headers(&self, call: &Call, options: &Overrides) -> Result<HeaderMap> {
+        let mut headers = self.headers.clone();
+        for (name, value) in &call.headers {
+            let (name, value) = header_pair(name, value).map_err(Error::InvalidArgument)?;
+            headers.append(name, value);
+        }
+        for (name, value) in &options.headers {
+            let (name, value) = header_pair(name, value).map_err(Error::InvalidArgument)?;
+            headers.insert(name, value);
+        }
+        if call.body.is_some() {
+            headers.insert(
+                reqwest::header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+        }
+        Ok(headers)
+    }
+
+    async fn attempt(
+        &self,
+        call: &Call,
+        headers: &HeaderMap,
+        timeout: Duration,
+        span: &tracing::Span,
+    ) -> Result<Raw> {
         let url = format!("{}{}", self.base, call.path);
         let mut req = self
             .http
             .request(call.method.clone(), url)
-            .timeout(self.timeout)
-            .header(reqwest::header::USER_AGENT, &self.user_agent);
-        for (name, value) in DEFAULT_HEADERS {
-            req = req.header(*name, *value);
-        }
-        if let Some(token) = &self.token {
-            let mut value =
-                reqwest::header::HeaderValue::try_from(format!("{AUTH_PREFIX}{}", token.expose()))
-                    .map_err(|_| {
-                        Error::Config(
-                            "the token contains characters not allowed in a header".into(),
-                        )
-                    })?;
-            value.set_sensitive(true);
-            req = req.header(AUTH_HEADER, value);
-        }
+            .timeout(timeout)
+            .headers(headers.clone());
         if !call.query.is_empty() {
             req = req.query(&call.query);
         }
-        for (name, value) in &call.headers {
-            req = req.header(*name, value);
-        }
         if let Some(body) = &call.body {
-            req = req
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(body.clone());
+            req = req.body(body.clone());
         }
         let response = req.send().await.map_err(transport)?;
-        let status = response.status().as_u16();
+        let status = response.status();
+        span.record("status", status.as_u16());
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(transport)?.to_vec();
-        if (200..300).contains(&status) {
+        let body = read_body(response, status, self.max_response_bytes).await?;
+        if status.is_success() {
             Ok(Raw {
                 status,
                 headers,
                 body,
             })
         } else {
-            Err(api_error(status, &body, retry_after(&headers)))
+            let retry_after = retry_after(&headers);
+            Err(api_error(status, headers, &body, retry_after))
         }
+    }
+}
+
+/// Reads a body of at most `limit` bytes; a longer one (by its `Content-Length` or as it
+/// arrives) is refused without reading the rest.
+async fn read_body(
+    mut response: reqwest::Response,
+    status: reqwest::StatusCode,
+    limit: usize,
+) -> Result<Vec<u8>> {
+    let too_large = || Error::ResponseTooLarge { status, limit };
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(transport)? {
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// What went wrong, for a trace: a status or a kind, never a message or a body.
+fn error_label(error: &Error) -> &'static str {
+    match error {
+        Error::Api(e) if e.status.as_u16() == 429 => "rate limited",
+        Error::Api(e) if e.status.is_server_error() => "server error",
+        Error::Api(_) => "client error",
+        Error::Timeout { .. } => "timeout",
+        Error::Transport(_) => "transport",
+        Error::Decode { .. } => "decode",
+        Error::ResponseTooLarge { .. } => "response too large",
+        Error::InvalidArgument(_) => "invalid argument",
+        Error::Config(_) => "configuration",
     }
 }
 
 fn transport(e: reqwest::Error) -> Error {
     if e.is_timeout() {
-        Error::Timeout
+        Error::Timeout {
+            source: Some(e.without_url()),
+        }
     } else {
         Error::Transport(e.without_url())
     }
@@ -519,6 +789,7 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(raw: Raw) -> Result<ApiResp
             status: raw.status,
             message: e.to_string(),
             excerpt: excerpt(&raw.body),
+            source: e,
         }),
     }
 }

@@ -3,17 +3,19 @@
 //!
 #![doc = include_str!("../../docs/applicationApiToken.md")]
 #[allow(unused_imports)]
-use crate::client::{first_page, paginate, segment, send, setter, Call};
+use crate::client::{decode, first_page, no_body, paginate, segment, Call, Overrides};
 #[allow(unused_imports)]
 use crate::models::*;
 /// Application API Token: Details on the various actions that can be performed on the Application Api Token resource, including the expected parameters and the potential responses.
 ///
 /// Path: `/applications/{applicationId}/tokens/{apiTokenId}`.
-#[derive(Debug, Clone, Copy)]
-pub struct ApplicationApiTokenResource<'a> {
-    pub(crate) client: &'a crate::Client,
+///
+/// It holds a clone of the [`Client`](crate::Client) (one `Arc`), as does every request it makes.
+#[derive(Debug, Clone)]
+pub struct ApplicationApiTokenResource {
+    pub(crate) client: crate::Client,
 }
-impl<'a> ApplicationApiTokenResource<'a> {
+impl ApplicationApiTokenResource {
     /// Deletes an API Token
     ///
     /// `DELETE /applications/{applicationId}/tokens/{apiTokenId}` Scopes (at least one): all.Application, all.Organization, all.User, applicationApiToken.*, applicationApiToken.delete.
@@ -21,12 +23,13 @@ impl<'a> ApplicationApiTokenResource<'a> {
         &self,
         application_id: impl Into<String>,
         api_token_id: impl Into<String>,
-    ) -> DeleteRequest<'a> {
-        DeleteRequest {
-            client: self.client,
+    ) -> ApplicationApiTokenDeleteRequest {
+        ApplicationApiTokenDeleteRequest {
+            client: self.client.clone(),
             application_id: application_id.into(),
             api_token_id: api_token_id.into(),
             globals: crate::api::Globals::default(),
+            options: Overrides::default(),
         }
     }
     /// Retrieves information on an API token
@@ -36,12 +39,13 @@ impl<'a> ApplicationApiTokenResource<'a> {
         &self,
         application_id: impl Into<String>,
         api_token_id: impl Into<String>,
-    ) -> GetRequest<'a> {
-        GetRequest {
-            client: self.client,
+    ) -> ApplicationApiTokenGetRequest {
+        ApplicationApiTokenGetRequest {
+            client: self.client.clone(),
             application_id: application_id.into(),
             api_token_id: api_token_id.into(),
             globals: crate::api::Globals::default(),
+            options: Overrides::default(),
         }
     }
     /// Updates information about an API token
@@ -52,79 +56,286 @@ impl<'a> ApplicationApiTokenResource<'a> {
         application_id: impl Into<String>,
         api_token_id: impl Into<String>,
         body: ApiTokenPatch,
-    ) -> PatchRequest<'a> {
-        PatchRequest {
-            client: self.client,
+    ) -> ApplicationApiTokenPatchRequest {
+        ApplicationApiTokenPatchRequest {
+            client: self.client.clone(),
             application_id: application_id.into(),
             api_token_id: api_token_id.into(),
             globals: crate::api::Globals::default(),
             body: Some(body),
+            options: Overrides::default(),
         }
     }
 }
 /// The request of [`ApplicationApiTokenResource::delete`]: set optional parameters, then `send` it.
+///
+/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
+/// `tokio::spawn`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
-pub struct DeleteRequest<'a> {
-    client: &'a crate::Client,
+pub struct ApplicationApiTokenDeleteRequest {
+    client: crate::Client,
     application_id: String,
     api_token_id: String,
     globals: crate::api::Globals,
+    options: Overrides,
 }
-impl<'a> DeleteRequest<'a> {
-    crate::api::global_setters!();
+impl ApplicationApiTokenDeleteRequest {
+    /// Domain scope of request (rarely needed)
+    ///
+    /// Example: `example.com`.
+    pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
+        self.globals.losantdomain = Some(value.into());
+        self
+    }
+    /// Return resource actions in response
+    ///
+    /// Default: `false`.
+    pub fn actions(mut self, value: impl Into<bool>) -> Self {
+        self.globals.actions = Some(value.into());
+        self
+    }
+    /// Return resource link in response
+    ///
+    /// Default: `true`.
+    pub fn links(mut self, value: impl Into<bool>) -> Self {
+        self.globals.links = Some(value.into());
+        self
+    }
+    /// Return embedded resources in response
+    ///
+    /// Default: `true`.
+    pub fn embedded(mut self, value: impl Into<bool>) -> Self {
+        self.globals.embedded = Some(value.into());
+        self
+    }
+    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+    /// The retry policy of this request, in place of the client's.
+    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(retry);
+        self
+    }
+    /// The longest this request may take in all, attempts and waits included, in place of the
+    /// client's `deadline`.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+    /// Sends `name: value` with this request, in place of any header of that name the client
+    /// would send (a documented default header or a header parameter included).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Sends the request and returns the decoded answer.
+    pub async fn send(self) -> crate::Result<Success> {
+        self.send_with_response()
+            .await
+            .map(|response| response.data)
+    }
+    /// Sends the request and returns the answer with its status and headers.
+    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<Success>> {
+        let raw = self.client.execute(self.call()?, &self.options).await?;
+        decode(raw)
+    }
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/applications/{}/tokens/{}",
             segment("applicationId", &self.application_id)?,
             segment("apiTokenId", &self.api_token_id)?
         );
-        Ok(Call::new(reqwest::Method::DELETE, path).globals(&self.globals))
+        Ok(Call::new(
+            reqwest::Method::DELETE,
+            "applicationApiToken.delete",
+            "/applications/{applicationId}/tokens/{apiTokenId}",
+            path,
+        )
+        .globals(&self.globals))
     }
-    send!(Success, decode);
 }
 /// The request of [`ApplicationApiTokenResource::get`]: set optional parameters, then `send` it.
+///
+/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
+/// `tokio::spawn`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
-pub struct GetRequest<'a> {
-    client: &'a crate::Client,
+pub struct ApplicationApiTokenGetRequest {
+    client: crate::Client,
     application_id: String,
     api_token_id: String,
     globals: crate::api::Globals,
+    options: Overrides,
 }
-impl<'a> GetRequest<'a> {
-    crate::api::global_setters!();
+impl ApplicationApiTokenGetRequest {
+    /// Domain scope of request (rarely needed)
+    ///
+    /// Example: `example.com`.
+    pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
+        self.globals.losantdomain = Some(value.into());
+        self
+    }
+    /// Return resource actions in response
+    ///
+    /// Default: `false`.
+    pub fn actions(mut self, value: impl Into<bool>) -> Self {
+        self.globals.actions = Some(value.into());
+        self
+    }
+    /// Return resource link in response
+    ///
+    /// Default: `true`.
+    pub fn links(mut self, value: impl Into<bool>) -> Self {
+        self.globals.links = Some(value.into());
+        self
+    }
+    /// Return embedded resources in response
+    ///
+    /// Default: `true`.
+    pub fn embedded(mut self, value: impl Into<bool>) -> Self {
+        self.globals.embedded = Some(value.into());
+        self
+    }
+    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+    /// The retry policy of this request, in place of the client's.
+    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(retry);
+        self
+    }
+    /// The longest this request may take in all, attempts and waits included, in place of the
+    /// client's `deadline`.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+    /// Sends `name: value` with this request, in place of any header of that name the client
+    /// would send (a documented default header or a header parameter included).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Sends the request and returns the decoded answer.
+    pub async fn send(self) -> crate::Result<ApiToken> {
+        self.send_with_response()
+            .await
+            .map(|response| response.data)
+    }
+    /// Sends the request and returns the answer with its status and headers.
+    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<ApiToken>> {
+        let raw = self.client.execute(self.call()?, &self.options).await?;
+        decode(raw)
+    }
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/applications/{}/tokens/{}",
             segment("applicationId", &self.application_id)?,
             segment("apiTokenId", &self.api_token_id)?
         );
-        Ok(Call::new(reqwest::Method::GET, path).globals(&self.globals))
+        Ok(Call::new(
+            reqwest::Method::GET,
+            "applicationApiToken.get",
+            "/applications/{applicationId}/tokens/{apiTokenId}",
+            path,
+        )
+        .globals(&self.globals))
     }
-    send!(ApiToken, decode);
 }
 /// The request of [`ApplicationApiTokenResource::patch`]: set optional parameters, then `send` it.
+///
+/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
+/// `tokio::spawn`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
-pub struct PatchRequest<'a> {
-    client: &'a crate::Client,
+pub struct ApplicationApiTokenPatchRequest {
+    client: crate::Client,
     application_id: String,
     api_token_id: String,
     globals: crate::api::Globals,
     body: Option<ApiTokenPatch>,
+    options: Overrides,
 }
-impl<'a> PatchRequest<'a> {
-    crate::api::global_setters!();
+impl ApplicationApiTokenPatchRequest {
+    /// Domain scope of request (rarely needed)
+    ///
+    /// Example: `example.com`.
+    pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
+        self.globals.losantdomain = Some(value.into());
+        self
+    }
+    /// Return resource actions in response
+    ///
+    /// Default: `false`.
+    pub fn actions(mut self, value: impl Into<bool>) -> Self {
+        self.globals.actions = Some(value.into());
+        self
+    }
+    /// Return resource link in response
+    ///
+    /// Default: `true`.
+    pub fn links(mut self, value: impl Into<bool>) -> Self {
+        self.globals.links = Some(value.into());
+        self
+    }
+    /// Return embedded resources in response
+    ///
+    /// Default: `true`.
+    pub fn embedded(mut self, value: impl Into<bool>) -> Self {
+        self.globals.embedded = Some(value.into());
+        self
+    }
+    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+    /// The retry policy of this request, in place of the client's.
+    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(retry);
+        self
+    }
+    /// The longest this request may take in all, attempts and waits included, in place of the
+    /// client's `deadline`.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+    /// Sends `name: value` with this request, in place of any header of that name the client
+    /// would send (a documented default header or a header parameter included).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Sends the request and returns the decoded answer.
+    pub async fn send(self) -> crate::Result<ApiToken> {
+        self.send_with_response()
+            .await
+            .map(|response| response.data)
+    }
+    /// Sends the request and returns the answer with its status and headers.
+    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<ApiToken>> {
+        let raw = self.client.execute(self.call()?, &self.options).await?;
+        decode(raw)
+    }
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/applications/{}/tokens/{}",
             segment("applicationId", &self.application_id)?,
             segment("apiTokenId", &self.api_token_id)?
         );
-        Call::new(reqwest::Method::PATCH, path)
-            .globals(&self.globals)
-            .json(self.body.as_ref())
+        Call::new(
+            reqwest::Method::PATCH,
+            "applicationApiToken.patch",
+            "/applications/{applicationId}/tokens/{apiTokenId}",
+            path,
+        )
+        .globals(&self.globals)
+        .json(self.body.as_ref())
     }
-    send!(ApiToken, decode);
 }

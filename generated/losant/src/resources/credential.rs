@@ -3,17 +3,19 @@
 //!
 #![doc = include_str!("../../docs/credential.md")]
 #[allow(unused_imports)]
-use crate::client::{first_page, paginate, segment, send, setter, Call};
+use crate::client::{decode, first_page, no_body, paginate, segment, Call, Overrides};
 #[allow(unused_imports)]
 use crate::models::*;
 /// Service Credential: Below are the various requests that can be performed against the Service Credential resource, as well as the expected parameters and the potential responses.
 ///
 /// Path: `/applications/{applicationId}/credentials/{credentialId}`.
-#[derive(Debug, Clone, Copy)]
-pub struct CredentialResource<'a> {
-    pub(crate) client: &'a crate::Client,
+///
+/// It holds a clone of the [`Client`](crate::Client) (one `Arc`), as does every request it makes.
+#[derive(Debug, Clone)]
+pub struct CredentialResource {
+    pub(crate) client: crate::Client,
 }
-impl<'a> CredentialResource<'a> {
+impl CredentialResource {
     /// Deletes a credential
     ///
     /// `DELETE /applications/{applicationId}/credentials/{credentialId}` Scopes (at least one): all.Application, all.Application.bounded, all.Organization, all.Organization.bounded, all.User, all.User.bounded, credential.*, credential.delete.
@@ -21,12 +23,13 @@ impl<'a> CredentialResource<'a> {
         &self,
         application_id: impl Into<String>,
         credential_id: impl Into<String>,
-    ) -> DeleteRequest<'a> {
-        DeleteRequest {
-            client: self.client,
+    ) -> CredentialDeleteRequest {
+        CredentialDeleteRequest {
+            client: self.client.clone(),
             application_id: application_id.into(),
             credential_id: credential_id.into(),
             globals: crate::api::Globals::default(),
+            options: Overrides::default(),
         }
     }
     /// Retrieves information on a credential
@@ -36,12 +39,13 @@ impl<'a> CredentialResource<'a> {
         &self,
         application_id: impl Into<String>,
         credential_id: impl Into<String>,
-    ) -> GetRequest<'a> {
-        GetRequest {
-            client: self.client,
+    ) -> CredentialGetRequest {
+        CredentialGetRequest {
+            client: self.client.clone(),
             application_id: application_id.into(),
             credential_id: credential_id.into(),
             globals: crate::api::Globals::default(),
+            options: Overrides::default(),
         }
     }
     /// Retrieves information on resources linked to a credential
@@ -51,13 +55,14 @@ impl<'a> CredentialResource<'a> {
         &self,
         application_id: impl Into<String>,
         credential_id: impl Into<String>,
-    ) -> LinkedResourcesRequest<'a> {
-        LinkedResourcesRequest {
-            client: self.client,
+    ) -> CredentialLinkedResourcesRequest {
+        CredentialLinkedResourcesRequest {
+            client: self.client.clone(),
             application_id: application_id.into(),
             credential_id: credential_id.into(),
             include_custom_nodes: None,
             globals: crate::api::Globals::default(),
+            options: Overrides::default(),
         }
     }
     /// Updates information about a credential
@@ -68,107 +73,387 @@ impl<'a> CredentialResource<'a> {
         application_id: impl Into<String>,
         credential_id: impl Into<String>,
         body: CredentialPatch,
-    ) -> PatchRequest<'a> {
-        PatchRequest {
-            client: self.client,
+    ) -> CredentialPatchRequest {
+        CredentialPatchRequest {
+            client: self.client.clone(),
             application_id: application_id.into(),
             credential_id: credential_id.into(),
             globals: crate::api::Globals::default(),
             body: Some(body),
+            options: Overrides::default(),
         }
     }
 }
 /// The request of [`CredentialResource::delete`]: set optional parameters, then `send` it.
+///
+/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
+/// `tokio::spawn`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
-pub struct DeleteRequest<'a> {
-    client: &'a crate::Client,
+pub struct CredentialDeleteRequest {
+    client: crate::Client,
     application_id: String,
     credential_id: String,
     globals: crate::api::Globals,
+    options: Overrides,
 }
-impl<'a> DeleteRequest<'a> {
-    crate::api::global_setters!();
+impl CredentialDeleteRequest {
+    /// Domain scope of request (rarely needed)
+    ///
+    /// Example: `example.com`.
+    pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
+        self.globals.losantdomain = Some(value.into());
+        self
+    }
+    /// Return resource actions in response
+    ///
+    /// Default: `false`.
+    pub fn actions(mut self, value: impl Into<bool>) -> Self {
+        self.globals.actions = Some(value.into());
+        self
+    }
+    /// Return resource link in response
+    ///
+    /// Default: `true`.
+    pub fn links(mut self, value: impl Into<bool>) -> Self {
+        self.globals.links = Some(value.into());
+        self
+    }
+    /// Return embedded resources in response
+    ///
+    /// Default: `true`.
+    pub fn embedded(mut self, value: impl Into<bool>) -> Self {
+        self.globals.embedded = Some(value.into());
+        self
+    }
+    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+    /// The retry policy of this request, in place of the client's.
+    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(retry);
+        self
+    }
+    /// The longest this request may take in all, attempts and waits included, in place of the
+    /// client's `deadline`.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+    /// Sends `name: value` with this request, in place of any header of that name the client
+    /// would send (a documented default header or a header parameter included).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Sends the request and returns the decoded answer.
+    pub async fn send(self) -> crate::Result<Success> {
+        self.send_with_response()
+            .await
+            .map(|response| response.data)
+    }
+    /// Sends the request and returns the answer with its status and headers.
+    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<Success>> {
+        let raw = self.client.execute(self.call()?, &self.options).await?;
+        decode(raw)
+    }
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/applications/{}/credentials/{}",
             segment("applicationId", &self.application_id)?,
             segment("credentialId", &self.credential_id)?
         );
-        Ok(Call::new(reqwest::Method::DELETE, path).globals(&self.globals))
+        Ok(Call::new(
+            reqwest::Method::DELETE,
+            "credential.delete",
+            "/applications/{applicationId}/credentials/{credentialId}",
+            path,
+        )
+        .globals(&self.globals))
     }
-    send!(Success, decode);
 }
 /// The request of [`CredentialResource::get`]: set optional parameters, then `send` it.
+///
+/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
+/// `tokio::spawn`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
-pub struct GetRequest<'a> {
-    client: &'a crate::Client,
+pub struct CredentialGetRequest {
+    client: crate::Client,
     application_id: String,
     credential_id: String,
     globals: crate::api::Globals,
+    options: Overrides,
 }
-impl<'a> GetRequest<'a> {
-    crate::api::global_setters!();
+impl CredentialGetRequest {
+    /// Domain scope of request (rarely needed)
+    ///
+    /// Example: `example.com`.
+    pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
+        self.globals.losantdomain = Some(value.into());
+        self
+    }
+    /// Return resource actions in response
+    ///
+    /// Default: `false`.
+    pub fn actions(mut self, value: impl Into<bool>) -> Self {
+        self.globals.actions = Some(value.into());
+        self
+    }
+    /// Return resource link in response
+    ///
+    /// Default: `true`.
+    pub fn links(mut self, value: impl Into<bool>) -> Self {
+        self.globals.links = Some(value.into());
+        self
+    }
+    /// Return embedded resources in response
+    ///
+    /// Default: `true`.
+    pub fn embedded(mut self, value: impl Into<bool>) -> Self {
+        self.globals.embedded = Some(value.into());
+        self
+    }
+    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+    /// The retry policy of this request, in place of the client's.
+    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(retry);
+        self
+    }
+    /// The longest this request may take in all, attempts and waits included, in place of the
+    /// client's `deadline`.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+    /// Sends `name: value` with this request, in place of any header of that name the client
+    /// would send (a documented default header or a header parameter included).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Sends the request and returns the decoded answer.
+    pub async fn send(self) -> crate::Result<Credential> {
+        self.send_with_response()
+            .await
+            .map(|response| response.data)
+    }
+    /// Sends the request and returns the answer with its status and headers.
+    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<Credential>> {
+        let raw = self.client.execute(self.call()?, &self.options).await?;
+        decode(raw)
+    }
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/applications/{}/credentials/{}",
             segment("applicationId", &self.application_id)?,
             segment("credentialId", &self.credential_id)?
         );
-        Ok(Call::new(reqwest::Method::GET, path).globals(&self.globals))
+        Ok(Call::new(
+            reqwest::Method::GET,
+            "credential.get",
+            "/applications/{applicationId}/credentials/{credentialId}",
+            path,
+        )
+        .globals(&self.globals))
     }
-    send!(Credential, decode);
 }
 /// The request of [`CredentialResource::linked_resources`]: set optional parameters, then `send` it.
+///
+/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
+/// `tokio::spawn`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
-pub struct LinkedResourcesRequest<'a> {
-    client: &'a crate::Client,
+pub struct CredentialLinkedResourcesRequest {
+    client: crate::Client,
     application_id: String,
     credential_id: String,
     include_custom_nodes: Option<String>,
     globals: crate::api::Globals,
+    options: Overrides,
 }
-impl<'a> LinkedResourcesRequest<'a> {
-    setter! {
-        " If the result of the request should also include the details of any custom nodes referenced by returned workflows\n \n Default: `false`. Example: `true`.",
-        include_custom_nodes, String
+impl CredentialLinkedResourcesRequest {
+    /// If the result of the request should also include the details of any custom nodes referenced by returned workflows
+    ///
+    /// Default: `false`. Example: `true`.
+    pub fn include_custom_nodes(mut self, value: impl Into<String>) -> Self {
+        self.include_custom_nodes = Some(value.into());
+        self
     }
-    crate::api::global_setters!();
+    /// Domain scope of request (rarely needed)
+    ///
+    /// Example: `example.com`.
+    pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
+        self.globals.losantdomain = Some(value.into());
+        self
+    }
+    /// Return resource actions in response
+    ///
+    /// Default: `false`.
+    pub fn actions(mut self, value: impl Into<bool>) -> Self {
+        self.globals.actions = Some(value.into());
+        self
+    }
+    /// Return resource link in response
+    ///
+    /// Default: `true`.
+    pub fn links(mut self, value: impl Into<bool>) -> Self {
+        self.globals.links = Some(value.into());
+        self
+    }
+    /// Return embedded resources in response
+    ///
+    /// Default: `true`.
+    pub fn embedded(mut self, value: impl Into<bool>) -> Self {
+        self.globals.embedded = Some(value.into());
+        self
+    }
+    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+    /// The retry policy of this request, in place of the client's.
+    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(retry);
+        self
+    }
+    /// The longest this request may take in all, attempts and waits included, in place of the
+    /// client's `deadline`.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+    /// Sends `name: value` with this request, in place of any header of that name the client
+    /// would send (a documented default header or a header parameter included).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Sends the request and returns the decoded answer.
+    pub async fn send(self) -> crate::Result<CredentialLinkedResources> {
+        self.send_with_response()
+            .await
+            .map(|response| response.data)
+    }
+    /// Sends the request and returns the answer with its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::ApiResponse<CredentialLinkedResources>> {
+        let raw = self.client.execute(self.call()?, &self.options).await?;
+        decode(raw)
+    }
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/applications/{}/credentials/{}/linkedResources",
             segment("applicationId", &self.application_id)?,
             segment("credentialId", &self.credential_id)?
         );
-        Ok(Call::new(reqwest::Method::GET, path)
-            .query("includeCustomNodes", self.include_custom_nodes.as_ref())
-            .globals(&self.globals))
+        Ok(Call::new(
+            reqwest::Method::GET,
+            "credential.linkedResources",
+            "/applications/{applicationId}/credentials/{credentialId}/linkedResources",
+            path,
+        )
+        .query("includeCustomNodes", self.include_custom_nodes.as_ref())
+        .globals(&self.globals))
     }
-    send!(CredentialLinkedResources, decode);
 }
 /// The request of [`CredentialResource::patch`]: set optional parameters, then `send` it.
+///
+/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
+/// `tokio::spawn`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
-pub struct PatchRequest<'a> {
-    client: &'a crate::Client,
+pub struct CredentialPatchRequest {
+    client: crate::Client,
     application_id: String,
     credential_id: String,
     globals: crate::api::Globals,
     body: Option<CredentialPatch>,
+    options: Overrides,
 }
-impl<'a> PatchRequest<'a> {
-    crate::api::global_setters!();
+impl CredentialPatchRequest {
+    /// Domain scope of request (rarely needed)
+    ///
+    /// Example: `example.com`.
+    pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
+        self.globals.losantdomain = Some(value.into());
+        self
+    }
+    /// Return resource actions in response
+    ///
+    /// Default: `false`.
+    pub fn actions(mut self, value: impl Into<bool>) -> Self {
+        self.globals.actions = Some(value.into());
+        self
+    }
+    /// Return resource link in response
+    ///
+    /// Default: `true`.
+    pub fn links(mut self, value: impl Into<bool>) -> Self {
+        self.globals.links = Some(value.into());
+        self
+    }
+    /// Return embedded resources in response
+    ///
+    /// Default: `true`.
+    pub fn embedded(mut self, value: impl Into<bool>) -> Self {
+        self.globals.embedded = Some(value.into());
+        self
+    }
+    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+    /// The retry policy of this request, in place of the client's.
+    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(retry);
+        self
+    }
+    /// The longest this request may take in all, attempts and waits included, in place of the
+    /// client's `deadline`.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+    /// Sends `name: value` with this request, in place of any header of that name the client
+    /// would send (a documented default header or a header parameter included).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Sends the request and returns the decoded answer.
+    pub async fn send(self) -> crate::Result<Credential> {
+        self.send_with_response()
+            .await
+            .map(|response| response.data)
+    }
+    /// Sends the request and returns the answer with its status and headers.
+    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<Credential>> {
+        let raw = self.client.execute(self.call()?, &self.options).await?;
+        decode(raw)
+    }
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/applications/{}/credentials/{}",
             segment("applicationId", &self.application_id)?,
             segment("credentialId", &self.credential_id)?
         );
-        Call::new(reqwest::Method::PATCH, path)
-            .globals(&self.globals)
-            .json(self.body.as_ref())
+        Call::new(
+            reqwest::Method::PATCH,
+            "credential.patch",
+            "/applications/{applicationId}/credentials/{credentialId}",
+            path,
+        )
+        .globals(&self.globals)
+        .json(self.body.as_ref())
     }
-    send!(Credential, decode);
 }

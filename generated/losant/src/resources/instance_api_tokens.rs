@@ -3,7 +3,7 @@
 //!
 #![doc = include_str!("../../docs/instanceApiTokens.md")]
 #[allow(unused_imports)]
-use crate::client::{first_page, paginate, segment, send, setter, Call};
+use crate::client::{decode, first_page, no_body, paginate, segment, Call, Overrides};
 #[allow(unused_imports)]
 use crate::models::*;
 /// Part of `GetSortField`.
@@ -172,17 +172,19 @@ impl<'de> serde::Deserialize<'de> for GetFilterField {
 /// Instance API Tokens: Details on the various actions that can be performed on the Instance Api Tokens resource, including the expected parameters and the potential responses.
 ///
 /// Path: `/instances/{instanceId}/tokens`.
-#[derive(Debug, Clone, Copy)]
-pub struct InstanceApiTokensResource<'a> {
-    pub(crate) client: &'a crate::Client,
+///
+/// It holds a clone of the [`Client`](crate::Client) (one `Arc`), as does every request it makes.
+#[derive(Debug, Clone)]
+pub struct InstanceApiTokensResource {
+    pub(crate) client: crate::Client,
 }
-impl<'a> InstanceApiTokensResource<'a> {
+impl InstanceApiTokensResource {
     /// Returns the API tokens for an instance
     ///
     /// `GET /instances/{instanceId}/tokens` Scopes (at least one): all.Instance, all.Instance.bounded, all.Instance.read, all.User, all.User.bounded, all.User.read, instanceApiTokens.*, instanceApiTokens.get.
-    pub fn get(&self, instance_id: impl Into<String>) -> GetRequest<'a> {
-        GetRequest {
-            client: self.client,
+    pub fn get(&self, instance_id: impl Into<String>) -> InstanceApiTokensGetRequest {
+        InstanceApiTokensGetRequest {
+            client: self.client.clone(),
             instance_id: instance_id.into(),
             sort_field: None,
             sort_direction: None,
@@ -191,25 +193,34 @@ impl<'a> InstanceApiTokensResource<'a> {
             filter_field: None,
             filter: None,
             globals: crate::api::Globals::default(),
+            options: Overrides::default(),
         }
     }
     /// Create a new API token for an instance
     ///
     /// `POST /instances/{instanceId}/tokens` Scopes (at least one): all.Instance, all.User, instanceApiTokens.*, instanceApiTokens.post.
-    pub fn post(&self, instance_id: impl Into<String>, body: ApiTokenPost) -> PostRequest<'a> {
-        PostRequest {
-            client: self.client,
+    pub fn post(
+        &self,
+        instance_id: impl Into<String>,
+        body: ApiTokenPost,
+    ) -> InstanceApiTokensPostRequest {
+        InstanceApiTokensPostRequest {
+            client: self.client.clone(),
             instance_id: instance_id.into(),
             globals: crate::api::Globals::default(),
             body: Some(body),
+            options: Overrides::default(),
         }
     }
 }
 /// The request of [`InstanceApiTokensResource::get`]: set optional parameters, then `send` it.
+///
+/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
+/// `tokio::spawn`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
-pub struct GetRequest<'a> {
-    client: &'a crate::Client,
+pub struct InstanceApiTokensGetRequest {
+    client: crate::Client,
     instance_id: String,
     sort_field: Option<GetSortField>,
     sort_direction: Option<GetSortDirection>,
@@ -218,51 +229,136 @@ pub struct GetRequest<'a> {
     filter_field: Option<GetFilterField>,
     filter: Option<String>,
     globals: crate::api::Globals,
+    options: Overrides,
 }
-impl<'a> GetRequest<'a> {
-    setter! {
-        " Field to sort the results by\n \n Accepted values: name, status, id, creationDate, lastUpdated, expirationDate. Default: `name`. Example: `name`.",
-        sort_field, GetSortField
+impl InstanceApiTokensGetRequest {
+    /// Field to sort the results by
+    ///
+    /// Accepted values: name, status, id, creationDate, lastUpdated, expirationDate. Default: `name`. Example: `name`.
+    pub fn sort_field(mut self, value: impl Into<GetSortField>) -> Self {
+        self.sort_field = Some(value.into());
+        self
     }
-    setter! {
-        " Direction to sort the results by\n \n Accepted values: asc, desc. Default: `asc`. Example: `asc`.",
-        sort_direction, GetSortDirection
+    /// Direction to sort the results by
+    ///
+    /// Accepted values: asc, desc. Default: `asc`. Example: `asc`.
+    pub fn sort_direction(mut self, value: impl Into<GetSortDirection>) -> Self {
+        self.sort_direction = Some(value.into());
+        self
     }
-    setter! {
-        " Which page of results to return\n \n Default: `0`. Example: `0`.", page, i64
+    /// Which page of results to return
+    ///
+    /// Default: `0`. Example: `0`.
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
+        self
     }
-    setter! {
-        " How many items to return per page\n \n Default: `100`. Example: `10`.",
-        per_page, i64
+    /// How many items to return per page
+    ///
+    /// Default: `100`. Example: `10`.
+    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
+        self.per_page = Some(value.into());
+        self
     }
-    setter! {
-        " Field to filter the results by. Blank or not provided means no filtering.\n \n Accepted values: name, status. Example: `key`.",
-        filter_field, GetFilterField
+    /// Field to filter the results by. Blank or not provided means no filtering.
+    ///
+    /// Accepted values: name, status. Example: `key`.
+    pub fn filter_field(mut self, value: impl Into<GetFilterField>) -> Self {
+        self.filter_field = Some(value.into());
+        self
     }
-    setter! {
-        " Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.\n \n Example: `my*token`.",
-        filter, String
+    /// Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
+    ///
+    /// Example: `my*token`.
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
     }
-    crate::api::global_setters!();
+    /// Domain scope of request (rarely needed)
+    ///
+    /// Example: `example.com`.
+    pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
+        self.globals.losantdomain = Some(value.into());
+        self
+    }
+    /// Return resource actions in response
+    ///
+    /// Default: `false`.
+    pub fn actions(mut self, value: impl Into<bool>) -> Self {
+        self.globals.actions = Some(value.into());
+        self
+    }
+    /// Return resource link in response
+    ///
+    /// Default: `true`.
+    pub fn links(mut self, value: impl Into<bool>) -> Self {
+        self.globals.links = Some(value.into());
+        self
+    }
+    /// Return embedded resources in response
+    ///
+    /// Default: `true`.
+    pub fn embedded(mut self, value: impl Into<bool>) -> Self {
+        self.globals.embedded = Some(value.into());
+        self
+    }
+    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+    /// The retry policy of this request, in place of the client's.
+    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(retry);
+        self
+    }
+    /// The longest this request may take in all, attempts and waits included, in place of the
+    /// client's `deadline`.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+    /// Sends `name: value` with this request, in place of any header of that name the client
+    /// would send (a documented default header or a header parameter included).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Sends the request and returns the decoded answer.
+    pub async fn send(self) -> crate::Result<ApiTokens> {
+        self.send_with_response()
+            .await
+            .map(|response| response.data)
+    }
+    /// Sends the request and returns the answer with its status and headers.
+    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<ApiTokens>> {
+        let raw = self.client.execute(self.call()?, &self.options).await?;
+        decode(raw)
+    }
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/instances/{}/tokens",
             segment("instanceId", &self.instance_id)?
         );
-        Ok(Call::new(reqwest::Method::GET, path)
-            .query("sortField", self.sort_field.as_ref())
-            .query("sortDirection", self.sort_direction.as_ref())
-            .query("page", self.page.as_ref())
-            .query("perPage", self.per_page.as_ref())
-            .query("filterField", self.filter_field.as_ref())
-            .query("filter", self.filter.as_ref())
-            .globals(&self.globals))
+        Ok(Call::new(
+            reqwest::Method::GET,
+            "instanceApiTokens.get",
+            "/instances/{instanceId}/tokens",
+            path,
+        )
+        .query("sortField", self.sort_field.as_ref())
+        .query("sortDirection", self.sort_direction.as_ref())
+        .query("page", self.page.as_ref())
+        .query("perPage", self.per_page.as_ref())
+        .query("filterField", self.filter_field.as_ref())
+        .query("filter", self.filter.as_ref())
+        .globals(&self.globals))
     }
-    send!(ApiTokens, decode);
     /// Every item across all pages, requested page by page (starting at the page set on this
     /// request, else page 0) until the server's `total_count` is reached or a page
-    /// comes back empty. An error ends the stream after it is yielded.
-    pub fn stream(self) -> impl futures_core::Stream<Item = crate::Result<ApiToken>> + 'a {
+    /// comes back empty. An error ends the stream after it is yielded. The stream owns the
+    /// request: it is `'static`, `Send` and `Unpin`.
+    pub fn stream(self) -> crate::Pages<ApiToken> {
         let first = first_page(self.page.as_ref(), 0);
         paginate(first, move |page| {
             let mut next = self.clone();
@@ -275,24 +371,92 @@ impl<'a> GetRequest<'a> {
     }
 }
 /// The request of [`InstanceApiTokensResource::post`]: set optional parameters, then `send` it.
+///
+/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
+/// `tokio::spawn`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
-pub struct PostRequest<'a> {
-    client: &'a crate::Client,
+pub struct InstanceApiTokensPostRequest {
+    client: crate::Client,
     instance_id: String,
     globals: crate::api::Globals,
     body: Option<ApiTokenPost>,
+    options: Overrides,
 }
-impl<'a> PostRequest<'a> {
-    crate::api::global_setters!();
+impl InstanceApiTokensPostRequest {
+    /// Domain scope of request (rarely needed)
+    ///
+    /// Example: `example.com`.
+    pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
+        self.globals.losantdomain = Some(value.into());
+        self
+    }
+    /// Return resource actions in response
+    ///
+    /// Default: `false`.
+    pub fn actions(mut self, value: impl Into<bool>) -> Self {
+        self.globals.actions = Some(value.into());
+        self
+    }
+    /// Return resource link in response
+    ///
+    /// Default: `true`.
+    pub fn links(mut self, value: impl Into<bool>) -> Self {
+        self.globals.links = Some(value.into());
+        self
+    }
+    /// Return embedded resources in response
+    ///
+    /// Default: `true`.
+    pub fn embedded(mut self, value: impl Into<bool>) -> Self {
+        self.globals.embedded = Some(value.into());
+        self
+    }
+    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+    /// The retry policy of this request, in place of the client's.
+    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(retry);
+        self
+    }
+    /// The longest this request may take in all, attempts and waits included, in place of the
+    /// client's `deadline`.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+    /// Sends `name: value` with this request, in place of any header of that name the client
+    /// would send (a documented default header or a header parameter included).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Sends the request and returns the decoded answer.
+    pub async fn send(self) -> crate::Result<ApiToken> {
+        self.send_with_response()
+            .await
+            .map(|response| response.data)
+    }
+    /// Sends the request and returns the answer with its status and headers.
+    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<ApiToken>> {
+        let raw = self.client.execute(self.call()?, &self.options).await?;
+        decode(raw)
+    }
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/instances/{}/tokens",
             segment("instanceId", &self.instance_id)?
         );
-        Call::new(reqwest::Method::POST, path)
-            .globals(&self.globals)
-            .json(self.body.as_ref())
+        Call::new(
+            reqwest::Method::POST,
+            "instanceApiTokens.post",
+            "/instances/{instanceId}/tokens",
+            path,
+        )
+        .globals(&self.globals)
+        .json(self.body.as_ref())
     }
-    send!(ApiToken, decode);
 }

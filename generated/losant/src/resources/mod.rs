@@ -20,44 +20,58 @@ pub mod user_api_tokens;
 impl crate::Client {
     /// The actions of the Application API Token resource.
     #[cfg(feature = "application-api-token")]
-    pub fn application_api_token(&self) -> application_api_token::ApplicationApiTokenResource<'_> {
-        application_api_token::ApplicationApiTokenResource { client: self }
+    pub fn application_api_token(&self) -> application_api_token::ApplicationApiTokenResource {
+        application_api_token::ApplicationApiTokenResource {
+            client: self.clone(),
+        }
     }
     /// The actions of the Application API Tokens resource.
     #[cfg(feature = "application-api-tokens")]
-    pub fn application_api_tokens(
-        &self,
-    ) -> application_api_tokens::ApplicationApiTokensResource<'_> {
-        application_api_tokens::ApplicationApiTokensResource { client: self }
+    pub fn application_api_tokens(&self) -> application_api_tokens::ApplicationApiTokensResource {
+        application_api_tokens::ApplicationApiTokensResource {
+            client: self.clone(),
+        }
     }
     /// The actions of the Service Credential resource.
     #[cfg(feature = "credential")]
-    pub fn credential(&self) -> credential::CredentialResource<'_> {
-        credential::CredentialResource { client: self }
+    pub fn credential(&self) -> credential::CredentialResource {
+        credential::CredentialResource {
+            client: self.clone(),
+        }
     }
     /// The actions of the Service Credentials resource.
     #[cfg(feature = "credentials")]
-    pub fn credentials(&self) -> credentials::CredentialsResource<'_> {
-        credentials::CredentialsResource { client: self }
+    pub fn credentials(&self) -> credentials::CredentialsResource {
+        credentials::CredentialsResource {
+            client: self.clone(),
+        }
     }
     /// The actions of the Instance API Token resource.
     #[cfg(feature = "instance-api-token")]
-    pub fn instance_api_token(&self) -> instance_api_token::InstanceApiTokenResource<'_> {
-        instance_api_token::InstanceApiTokenResource { client: self }
+    pub fn instance_api_token(&self) -> instance_api_token::InstanceApiTokenResource {
+        instance_api_token::InstanceApiTokenResource {
+            client: self.clone(),
+        }
     }
     /// The actions of the Instance API Tokens resource.
     #[cfg(feature = "instance-api-tokens")]
-    pub fn instance_api_tokens(&self) -> instance_api_tokens::InstanceApiTokensResource<'_> {
-        instance_api_tokens::InstanceApiTokensResource { client: self }
+    pub fn instance_api_tokens(&self) -> instance_api_tokens::InstanceApiTokensResource {
+        instance_api_tokens::InstanceApiTokensResource {
+            client: self.clone(),
+        }
     }
     /// The actions of the User API Token resource.
     #[cfg(feature = "user-api-token")]
-    pub fn user_api_token(&self) -> user_api_token::UserApiTokenResource<'_> {
-        user_api_token::UserApiTokenResource { client: self }
+    pub fn user_api_token(&self) -> user_api_token::UserApiTokenResource {
+        user_api_token::UserApiTokenResource {
+            client: self.clone(),
+        }
     }
     /// The actions of the User API Tokens resource.
     #[cfg(feature = "user-api-tokens")]
-    pub fn user_api_tokens(&self) -> user_api_tokens::UserApiTokensResource<'_> {
-        user_api_tokens::UserApiTokensResource { client: self }
+    pub fn user_api_tokens(&self) -> user_api_tokens::UserApiTokensResource {
+        user_api_tokens::UserApiTokensResource {
+            client: self.clone(),
+        }
     }
 }

@@ -8,12 +8,16 @@ pub mod self_api_token;
 impl crate::Client {
     /// The actions of the Orgs API Tokens resource.
     #[cfg(feature = "orgs-api-tokens")]
-    pub fn orgs_api_tokens(&self) -> orgs_api_tokens::OrgsApiTokensResource<'_> {
-        orgs_api_tokens::OrgsApiTokensResource { client: self }
+    pub fn orgs_api_tokens(&self) -> orgs_api_tokens::OrgsApiTokensResource {
+        orgs_api_tokens::OrgsApiTokensResource {
+            client: self.clone(),
+        }
     }
     /// The actions of the Self API Token resource.
     #[cfg(feature = "self-api-token")]
-    pub fn self_api_token(&self) -> self_api_token::SelfApiTokenResource<'_> {
-        self_api_token::SelfApiTokenResource { client: self }
+    pub fn self_api_token(&self) -> self_api_token::SelfApiTokenResource {
+        self_api_token::SelfApiTokenResource {
+            client: self.clone(),
+        }
     }
 }

@@ -3,7 +3,7 @@
 //!
 #![doc = include_str!("../../docs/orgsApiTokens.md")]
 #[allow(unused_imports)]
-use crate::client::{first_page, paginate, segment, send, setter, Call};
+use crate::client::{decode, first_page, no_body, paginate, segment, Call, Overrides};
 #[allow(unused_imports)]
 use crate::models::*;
 /// Orgs API Tokens: Org API token is a unique identifier used by an application to authenticate and access a service's API.
@@ -16,18 +16,21 @@ use crate::models::*;
 /// Rate limiting is done on an individual token basis, so if one token reaches its rate limit, it does not impact other tokens.
 ///
 /// Path: `/api/v1/orgs/{org_id}/apitokens`.
-#[derive(Debug, Clone, Copy)]
-pub struct OrgsApiTokensResource<'a> {
-    pub(crate) client: &'a crate::Client,
+///
+/// It holds a clone of the [`Client`](crate::Client) (one `Arc`), as does every request it makes.
+#[derive(Debug, Clone)]
+pub struct OrgsApiTokensResource {
+    pub(crate) client: crate::Client,
 }
-impl<'a> OrgsApiTokensResource<'a> {
+impl OrgsApiTokensResource {
     /// Get List of Org API Tokens
     ///
     /// `GET /api/v1/orgs/{org_id}/apitokens`
-    pub fn list(&self, org_id: uuid::Uuid) -> ListRequest<'a> {
-        ListRequest {
-            client: self.client,
+    pub fn list(&self, org_id: uuid::Uuid) -> OrgsApiTokensListRequest {
+        OrgsApiTokensListRequest {
+            client: self.client.clone(),
             org_id,
+            options: Overrides::default(),
         }
     }
     /// Create Org API Token
@@ -35,145 +38,364 @@ impl<'a> OrgsApiTokensResource<'a> {
     /// Note that the token key is only available during creation time.
     ///
     /// `POST /api/v1/orgs/{org_id}/apitokens`
-    pub fn create(&self, org_id: uuid::Uuid) -> CreateRequest<'a> {
-        CreateRequest {
-            client: self.client,
+    pub fn create(&self, org_id: uuid::Uuid) -> OrgsApiTokensCreateRequest {
+        OrgsApiTokensCreateRequest {
+            client: self.client.clone(),
             org_id,
             body: None,
+            options: Overrides::default(),
         }
     }
     /// Get Org API Token
     ///
     /// `GET /api/v1/orgs/{org_id}/apitokens/{apitoken_id}`
-    pub fn get(&self, org_id: uuid::Uuid, apitoken_id: uuid::Uuid) -> GetRequest<'a> {
-        GetRequest {
-            client: self.client,
+    pub fn get(&self, org_id: uuid::Uuid, apitoken_id: uuid::Uuid) -> OrgsApiTokensGetRequest {
+        OrgsApiTokensGetRequest {
+            client: self.client.clone(),
             org_id,
             apitoken_id,
+            options: Overrides::default(),
         }
     }
     /// Update Org API Token
     ///
     /// `PUT /api/v1/orgs/{org_id}/apitokens/{apitoken_id}`
-    pub fn update(&self, org_id: uuid::Uuid, apitoken_id: uuid::Uuid) -> UpdateRequest<'a> {
-        UpdateRequest {
-            client: self.client,
+    pub fn update(
+        &self,
+        org_id: uuid::Uuid,
+        apitoken_id: uuid::Uuid,
+    ) -> OrgsApiTokensUpdateRequest {
+        OrgsApiTokensUpdateRequest {
+            client: self.client.clone(),
             org_id,
             apitoken_id,
             body: None,
+            options: Overrides::default(),
         }
     }
     /// Delete Org API Token
     ///
     /// `DELETE /api/v1/orgs/{org_id}/apitokens/{apitoken_id}`
-    pub fn delete(&self, org_id: uuid::Uuid, apitoken_id: uuid::Uuid) -> DeleteRequest<'a> {
-        DeleteRequest {
-            client: self.client,
+    pub fn delete(
+        &self,
+        org_id: uuid::Uuid,
+        apitoken_id: uuid::Uuid,
+    ) -> OrgsApiTokensDeleteRequest {
+        OrgsApiTokensDeleteRequest {
+            client: self.client.clone(),
             org_id,
             apitoken_id,
+            options: Overrides::default(),
         }
     }
 }
 /// The request of [`OrgsApiTokensResource::list`]: set optional parameters, then `send` it.
+///
+/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
+/// `tokio::spawn`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
-pub struct ListRequest<'a> {
-    client: &'a crate::Client,
+pub struct OrgsApiTokensListRequest {
+    client: crate::Client,
     org_id: uuid::Uuid,
+    options: Overrides,
 }
-impl<'a> ListRequest<'a> {
+impl OrgsApiTokensListRequest {
+    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+    /// The retry policy of this request, in place of the client's.
+    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(retry);
+        self
+    }
+    /// The longest this request may take in all, attempts and waits included, in place of the
+    /// client's `deadline`.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+    /// Sends `name: value` with this request, in place of any header of that name the client
+    /// would send (a documented default header or a header parameter included).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Sends the request and returns the decoded answer.
+    pub async fn send(self) -> crate::Result<OrgApitokens> {
+        self.send_with_response()
+            .await
+            .map(|response| response.data)
+    }
+    /// Sends the request and returns the answer with its status and headers.
+    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<OrgApitokens>> {
+        let raw = self.client.execute(self.call()?, &self.options).await?;
+        decode(raw)
+    }
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/api/v1/orgs/{}/apitokens",
             segment("org_id", &self.org_id)?
         );
-        Ok(Call::new(reqwest::Method::GET, path))
+        Ok(Call::new(
+            reqwest::Method::GET,
+            "orgsApiTokens.list",
+            "/api/v1/orgs/{org_id}/apitokens",
+            path,
+        ))
     }
-    send!(OrgApitokens, decode);
 }
 /// The request of [`OrgsApiTokensResource::create`]: set optional parameters, then `send` it.
+///
+/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
+/// `tokio::spawn`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
-pub struct CreateRequest<'a> {
-    client: &'a crate::Client,
+pub struct OrgsApiTokensCreateRequest {
+    client: crate::Client,
     org_id: uuid::Uuid,
     body: Option<OrgApitokenRequest>,
+    options: Overrides,
 }
-impl<'a> CreateRequest<'a> {
+impl OrgsApiTokensCreateRequest {
     /// The org API token to create
     pub fn body(mut self, body: OrgApitokenRequest) -> Self {
         self.body = Some(body);
         self
     }
+    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+    /// The retry policy of this request, in place of the client's.
+    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(retry);
+        self
+    }
+    /// The longest this request may take in all, attempts and waits included, in place of the
+    /// client's `deadline`.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+    /// Sends `name: value` with this request, in place of any header of that name the client
+    /// would send (a documented default header or a header parameter included).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Sends the request and returns the decoded answer.
+    pub async fn send(self) -> crate::Result<OrgApitoken> {
+        self.send_with_response()
+            .await
+            .map(|response| response.data)
+    }
+    /// Sends the request and returns the answer with its status and headers.
+    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<OrgApitoken>> {
+        let raw = self.client.execute(self.call()?, &self.options).await?;
+        decode(raw)
+    }
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/api/v1/orgs/{}/apitokens",
             segment("org_id", &self.org_id)?
         );
-        Call::new(reqwest::Method::POST, path).json(self.body.as_ref())
+        Call::new(
+            reqwest::Method::POST,
+            "orgsApiTokens.create",
+            "/api/v1/orgs/{org_id}/apitokens",
+            path,
+        )
+        .json(self.body.as_ref())
     }
-    send!(OrgApitoken, decode);
 }
 /// The request of [`OrgsApiTokensResource::get`]: set optional parameters, then `send` it.
+///
+/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
+/// `tokio::spawn`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
-pub struct GetRequest<'a> {
-    client: &'a crate::Client,
+pub struct OrgsApiTokensGetRequest {
+    client: crate::Client,
     org_id: uuid::Uuid,
     apitoken_id: uuid::Uuid,
+    options: Overrides,
 }
-impl<'a> GetRequest<'a> {
+impl OrgsApiTokensGetRequest {
+    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+    /// The retry policy of this request, in place of the client's.
+    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(retry);
+        self
+    }
+    /// The longest this request may take in all, attempts and waits included, in place of the
+    /// client's `deadline`.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+    /// Sends `name: value` with this request, in place of any header of that name the client
+    /// would send (a documented default header or a header parameter included).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Sends the request and returns the decoded answer.
+    pub async fn send(self) -> crate::Result<OrgApitoken> {
+        self.send_with_response()
+            .await
+            .map(|response| response.data)
+    }
+    /// Sends the request and returns the answer with its status and headers.
+    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<OrgApitoken>> {
+        let raw = self.client.execute(self.call()?, &self.options).await?;
+        decode(raw)
+    }
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/api/v1/orgs/{}/apitokens/{}",
             segment("org_id", &self.org_id)?,
             segment("apitoken_id", &self.apitoken_id)?
         );
-        Ok(Call::new(reqwest::Method::GET, path))
+        Ok(Call::new(
+            reqwest::Method::GET,
+            "orgsApiTokens.get",
+            "/api/v1/orgs/{org_id}/apitokens/{apitoken_id}",
+            path,
+        ))
     }
-    send!(OrgApitoken, decode);
 }
 /// The request of [`OrgsApiTokensResource::update`]: set optional parameters, then `send` it.
+///
+/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
+/// `tokio::spawn`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
-pub struct UpdateRequest<'a> {
-    client: &'a crate::Client,
+pub struct OrgsApiTokensUpdateRequest {
+    client: crate::Client,
     org_id: uuid::Uuid,
     apitoken_id: uuid::Uuid,
     body: Option<OrgApitokenRequest>,
+    options: Overrides,
 }
-impl<'a> UpdateRequest<'a> {
+impl OrgsApiTokensUpdateRequest {
     /// Request Body
     pub fn body(mut self, body: OrgApitokenRequest) -> Self {
         self.body = Some(body);
         self
     }
+    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+    /// The retry policy of this request, in place of the client's.
+    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(retry);
+        self
+    }
+    /// The longest this request may take in all, attempts and waits included, in place of the
+    /// client's `deadline`.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+    /// Sends `name: value` with this request, in place of any header of that name the client
+    /// would send (a documented default header or a header parameter included).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Sends the request and returns the decoded answer.
+    pub async fn send(self) -> crate::Result<()> {
+        self.send_with_response()
+            .await
+            .map(|response| response.data)
+    }
+    /// Sends the request and returns the answer with its status and headers.
+    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<()>> {
+        let raw = self.client.execute(self.call()?, &self.options).await?;
+        no_body(raw)
+    }
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/api/v1/orgs/{}/apitokens/{}",
             segment("org_id", &self.org_id)?,
             segment("apitoken_id", &self.apitoken_id)?
         );
-        Call::new(reqwest::Method::PUT, path).json(self.body.as_ref())
+        Call::new(
+            reqwest::Method::PUT,
+            "orgsApiTokens.update",
+            "/api/v1/orgs/{org_id}/apitokens/{apitoken_id}",
+            path,
+        )
+        .json(self.body.as_ref())
     }
-    send!((), no_body);
 }
 /// The request of [`OrgsApiTokensResource::delete`]: set optional parameters, then `send` it.
+///
+/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
+/// `tokio::spawn`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
-pub struct DeleteRequest<'a> {
-    client: &'a crate::Client,
+pub struct OrgsApiTokensDeleteRequest {
+    client: crate::Client,
     org_id: uuid::Uuid,
     apitoken_id: uuid::Uuid,
+    options: Overrides,
 }
-impl<'a> DeleteRequest<'a> {
+impl OrgsApiTokensDeleteRequest {
+    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+    /// The retry policy of this request, in place of the client's.
+    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(retry);
+        self
+    }
+    /// The longest this request may take in all, attempts and waits included, in place of the
+    /// client's `deadline`.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+    /// Sends `name: value` with this request, in place of any header of that name the client
+    /// would send (a documented default header or a header parameter included).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Sends the request and returns the decoded answer.
+    pub async fn send(self) -> crate::Result<()> {
+        self.send_with_response()
+            .await
+            .map(|response| response.data)
+    }
+    /// Sends the request and returns the answer with its status and headers.
+    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<()>> {
+        let raw = self.client.execute(self.call()?, &self.options).await?;
+        no_body(raw)
+    }
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/api/v1/orgs/{}/apitokens/{}",
             segment("org_id", &self.org_id)?,
             segment("apitoken_id", &self.apitoken_id)?
         );
-        Ok(Call::new(reqwest::Method::DELETE, path))
+        Ok(Call::new(
+            reqwest::Method::DELETE,
+            "orgsApiTokens.delete",
+            "/api/v1/orgs/{org_id}/apitokens/{apitoken_id}",
+            path,
+        ))
     }
-    send!((), no_body);
 }

@@ -3,7 +3,7 @@
 //!
 #![doc = include_str!("../../docs/selfApiToken.md")]
 #[allow(unused_imports)]
-use crate::client::{first_page, paginate, segment, send, setter, Call};
+use crate::client::{decode, first_page, no_body, paginate, segment, Call, Overrides};
 #[allow(unused_imports)]
 use crate::models::*;
 /// Self API Token: Like many other API providers, it's also possible to generate API Tokens to be used (in HTTP Header)
@@ -16,17 +16,20 @@ use crate::models::*;
 /// * SSO admins cannot generate these API tokens. Refer \[Org level API tokens\](/#operations/createOrgApiToken) which can have privileges of a specific Org/Site for more information.
 ///
 /// Path: `/api/v1/self/apitokens`.
-#[derive(Debug, Clone, Copy)]
-pub struct SelfApiTokenResource<'a> {
-    pub(crate) client: &'a crate::Client,
+///
+/// It holds a clone of the [`Client`](crate::Client) (one `Arc`), as does every request it makes.
+#[derive(Debug, Clone)]
+pub struct SelfApiTokenResource {
+    pub(crate) client: crate::Client,
 }
-impl<'a> SelfApiTokenResource<'a> {
+impl SelfApiTokenResource {
     /// Get List of Current User API Tokens
     ///
     /// `GET /api/v1/self/apitokens`
-    pub fn list(&self) -> ListRequest<'a> {
-        ListRequest {
-            client: self.client,
+    pub fn list(&self) -> SelfApiTokenListRequest {
+        SelfApiTokenListRequest {
+            client: self.client.clone(),
+            options: Overrides::default(),
         }
     }
     /// Create API Token
@@ -34,127 +37,338 @@ impl<'a> SelfApiTokenResource<'a> {
     /// Note that the key is only available during creation time.
     ///
     /// `POST /api/v1/self/apitokens`
-    pub fn create(&self) -> CreateRequest<'a> {
-        CreateRequest {
-            client: self.client,
+    pub fn create(&self) -> SelfApiTokenCreateRequest {
+        SelfApiTokenCreateRequest {
+            client: self.client.clone(),
             body: None,
+            options: Overrides::default(),
         }
     }
     /// Get User API Token
     ///
     /// `GET /api/v1/self/apitokens/{apitoken_id}`
-    pub fn get(&self, apitoken_id: uuid::Uuid) -> GetRequest<'a> {
-        GetRequest {
-            client: self.client,
+    pub fn get(&self, apitoken_id: uuid::Uuid) -> SelfApiTokenGetRequest {
+        SelfApiTokenGetRequest {
+            client: self.client.clone(),
             apitoken_id,
+            options: Overrides::default(),
         }
     }
     /// Update User API Token
     ///
     /// `PUT /api/v1/self/apitokens/{apitoken_id}`
-    pub fn update(&self, apitoken_id: uuid::Uuid) -> UpdateRequest<'a> {
-        UpdateRequest {
-            client: self.client,
+    pub fn update(&self, apitoken_id: uuid::Uuid) -> SelfApiTokenUpdateRequest {
+        SelfApiTokenUpdateRequest {
+            client: self.client.clone(),
             apitoken_id,
             body: None,
+            options: Overrides::default(),
         }
     }
     /// Delete an API Token
     ///
     /// `DELETE /api/v1/self/apitokens/{apitoken_id}`
-    pub fn delete(&self, apitoken_id: uuid::Uuid) -> DeleteRequest<'a> {
-        DeleteRequest {
-            client: self.client,
+    pub fn delete(&self, apitoken_id: uuid::Uuid) -> SelfApiTokenDeleteRequest {
+        SelfApiTokenDeleteRequest {
+            client: self.client.clone(),
             apitoken_id,
+            options: Overrides::default(),
         }
     }
 }
 /// The request of [`SelfApiTokenResource::list`]: set optional parameters, then `send` it.
+///
+/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
+/// `tokio::spawn`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
-pub struct ListRequest<'a> {
-    client: &'a crate::Client,
+pub struct SelfApiTokenListRequest {
+    client: crate::Client,
+    options: Overrides,
 }
-impl<'a> ListRequest<'a> {
+impl SelfApiTokenListRequest {
+    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+    /// The retry policy of this request, in place of the client's.
+    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(retry);
+        self
+    }
+    /// The longest this request may take in all, attempts and waits included, in place of the
+    /// client's `deadline`.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+    /// Sends `name: value` with this request, in place of any header of that name the client
+    /// would send (a documented default header or a header parameter included).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Sends the request and returns the decoded answer.
+    pub async fn send(self) -> crate::Result<UserApitokens> {
+        self.send_with_response()
+            .await
+            .map(|response| response.data)
+    }
+    /// Sends the request and returns the answer with its status and headers.
+    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<UserApitokens>> {
+        let raw = self.client.execute(self.call()?, &self.options).await?;
+        decode(raw)
+    }
     fn call(&self) -> crate::Result<Call> {
         let path = String::from("/api/v1/self/apitokens");
-        Ok(Call::new(reqwest::Method::GET, path))
+        Ok(Call::new(
+            reqwest::Method::GET,
+            "selfApiToken.list",
+            "/api/v1/self/apitokens",
+            path,
+        ))
     }
-    send!(UserApitokens, decode);
 }
 /// The request of [`SelfApiTokenResource::create`]: set optional parameters, then `send` it.
+///
+/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
+/// `tokio::spawn`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
-pub struct CreateRequest<'a> {
-    client: &'a crate::Client,
+pub struct SelfApiTokenCreateRequest {
+    client: crate::Client,
     body: Option<UserApitokenRequest>,
+    options: Overrides,
 }
-impl<'a> CreateRequest<'a> {
+impl SelfApiTokenCreateRequest {
     /// The user API token to create
     pub fn body(mut self, body: UserApitokenRequest) -> Self {
         self.body = Some(body);
         self
     }
+    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+    /// The retry policy of this request, in place of the client's.
+    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(retry);
+        self
+    }
+    /// The longest this request may take in all, attempts and waits included, in place of the
+    /// client's `deadline`.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+    /// Sends `name: value` with this request, in place of any header of that name the client
+    /// would send (a documented default header or a header parameter included).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Sends the request and returns the decoded answer.
+    pub async fn send(self) -> crate::Result<UserApitokens> {
+        self.send_with_response()
+            .await
+            .map(|response| response.data)
+    }
+    /// Sends the request and returns the answer with its status and headers.
+    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<UserApitokens>> {
+        let raw = self.client.execute(self.call()?, &self.options).await?;
+        decode(raw)
+    }
     fn call(&self) -> crate::Result<Call> {
         let path = String::from("/api/v1/self/apitokens");
-        Call::new(reqwest::Method::POST, path).json(self.body.as_ref())
+        Call::new(
+            reqwest::Method::POST,
+            "selfApiToken.create",
+            "/api/v1/self/apitokens",
+            path,
+        )
+        .json(self.body.as_ref())
     }
-    send!(UserApitokens, decode);
 }
 /// The request of [`SelfApiTokenResource::get`]: set optional parameters, then `send` it.
+///
+/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
+/// `tokio::spawn`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
-pub struct GetRequest<'a> {
-    client: &'a crate::Client,
+pub struct SelfApiTokenGetRequest {
+    client: crate::Client,
     apitoken_id: uuid::Uuid,
+    options: Overrides,
 }
-impl<'a> GetRequest<'a> {
+impl SelfApiTokenGetRequest {
+    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+    /// The retry policy of this request, in place of the client's.
+    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(retry);
+        self
+    }
+    /// The longest this request may take in all, attempts and waits included, in place of the
+    /// client's `deadline`.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+    /// Sends `name: value` with this request, in place of any header of that name the client
+    /// would send (a documented default header or a header parameter included).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Sends the request and returns the decoded answer.
+    pub async fn send(self) -> crate::Result<UserApitoken> {
+        self.send_with_response()
+            .await
+            .map(|response| response.data)
+    }
+    /// Sends the request and returns the answer with its status and headers.
+    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<UserApitoken>> {
+        let raw = self.client.execute(self.call()?, &self.options).await?;
+        decode(raw)
+    }
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/api/v1/self/apitokens/{}",
             segment("apitoken_id", &self.apitoken_id)?
         );
-        Ok(Call::new(reqwest::Method::GET, path))
+        Ok(Call::new(
+            reqwest::Method::GET,
+            "selfApiToken.get",
+            "/api/v1/self/apitokens/{apitoken_id}",
+            path,
+        ))
     }
-    send!(UserApitoken, decode);
 }
 /// The request of [`SelfApiTokenResource::update`]: set optional parameters, then `send` it.
+///
+/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
+/// `tokio::spawn`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
-pub struct UpdateRequest<'a> {
-    client: &'a crate::Client,
+pub struct SelfApiTokenUpdateRequest {
+    client: crate::Client,
     apitoken_id: uuid::Uuid,
     body: Option<UserApitokenRequest>,
+    options: Overrides,
 }
-impl<'a> UpdateRequest<'a> {
+impl SelfApiTokenUpdateRequest {
     /// The new properties of the user API token
     pub fn body(mut self, body: UserApitokenRequest) -> Self {
         self.body = Some(body);
         self
     }
+    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+    /// The retry policy of this request, in place of the client's.
+    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(retry);
+        self
+    }
+    /// The longest this request may take in all, attempts and waits included, in place of the
+    /// client's `deadline`.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+    /// Sends `name: value` with this request, in place of any header of that name the client
+    /// would send (a documented default header or a header parameter included).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Sends the request and returns the decoded answer.
+    pub async fn send(self) -> crate::Result<UserApitoken> {
+        self.send_with_response()
+            .await
+            .map(|response| response.data)
+    }
+    /// Sends the request and returns the answer with its status and headers.
+    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<UserApitoken>> {
+        let raw = self.client.execute(self.call()?, &self.options).await?;
+        decode(raw)
+    }
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/api/v1/self/apitokens/{}",
             segment("apitoken_id", &self.apitoken_id)?
         );
-        Call::new(reqwest::Method::PUT, path).json(self.body.as_ref())
+        Call::new(
+            reqwest::Method::PUT,
+            "selfApiToken.update",
+            "/api/v1/self/apitokens/{apitoken_id}",
+            path,
+        )
+        .json(self.body.as_ref())
     }
-    send!(UserApitoken, decode);
 }
 /// The request of [`SelfApiTokenResource::delete`]: set optional parameters, then `send` it.
+///
+/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
+/// `tokio::spawn`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
-pub struct DeleteRequest<'a> {
-    client: &'a crate::Client,
+pub struct SelfApiTokenDeleteRequest {
+    client: crate::Client,
     apitoken_id: uuid::Uuid,
+    options: Overrides,
 }
-impl<'a> DeleteRequest<'a> {
+impl SelfApiTokenDeleteRequest {
+    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+    /// The retry policy of this request, in place of the client's.
+    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(retry);
+        self
+    }
+    /// The longest this request may take in all, attempts and waits included, in place of the
+    /// client's `deadline`.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+    /// Sends `name: value` with this request, in place of any header of that name the client
+    /// would send (a documented default header or a header parameter included).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Sends the request and returns the decoded answer.
+    pub async fn send(self) -> crate::Result<()> {
+        self.send_with_response()
+            .await
+            .map(|response| response.data)
+    }
+    /// Sends the request and returns the answer with its status and headers.
+    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<()>> {
+        let raw = self.client.execute(self.call()?, &self.options).await?;
+        no_body(raw)
+    }
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/api/v1/self/apitokens/{}",
             segment("apitoken_id", &self.apitoken_id)?
         );
-        Ok(Call::new(reqwest::Method::DELETE, path))
+        Ok(Call::new(
+            reqwest::Method::DELETE,
+            "selfApiToken.delete",
+            "/api/v1/self/apitokens/{apitoken_id}",
+            path,
+        ))
     }
-    send!((), no_body);
 }
