@@ -297,7 +297,11 @@ fn write_crate(
         let Some(rel) = path.strip_prefix(&prefix) else {
             continue;
         };
-        if rel == "Cargo.toml" || rel.starts_with("src/") || rel.starts_with("docs/") {
+        if rel == "Cargo.toml"
+            || rel == "README.md"
+            || rel.starts_with("src/")
+            || rel.starts_with("docs/")
+        {
             put(&dir.join(rel), bytes)?;
         }
     }

@@ -621,3 +621,64 @@ pub fn run(workspace: &Path, options: &DiffOptions) -> bool {
     }
     ok
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(text: &str) -> semver::Version {
+        semver::Version::parse(text).unwrap()
+    }
+
+    #[test]
+    fn required_versions_follow_cargo_semver() {
+        let cases = [
+            ("0.1.0", Some(Class::BreaksRust), "0.2.0", Bump::Breaking),
+            (
+                "0.1.3",
+                Some(Class::BreaksRequests),
+                "0.2.0",
+                Bump::Breaking,
+            ),
+            ("0.1.3", Some(Class::Compatible), "0.1.4", Bump::Compatible),
+            ("0.1.3", Some(Class::DocsOnly), "0.1.4", Bump::Patch),
+            ("0.0.4", Some(Class::BreaksRust), "0.0.5", Bump::Breaking),
+            ("1.2.3", Some(Class::BreaksRust), "2.0.0", Bump::Breaking),
+            ("1.2.3", Some(Class::Compatible), "1.3.0", Bump::Compatible),
+            ("1.2.3", Some(Class::DocsOnly), "1.2.4", Bump::Patch),
+            ("1.2.3", None, "1.2.3", Bump::None),
+            (
+                "2.0.0-rc.1",
+                Some(Class::Compatible),
+                "2.0.0",
+                Bump::Compatible,
+            ),
+        ];
+        for (previous, worst, required, bump) in cases {
+            let (got, got_bump) = required_version(&v(previous), worst);
+            assert_eq!((got.to_string(), got_bump), (required.to_string(), bump));
+        }
+    }
+
+    #[test]
+    fn a_changelog_section_replaces_its_own_version_and_goes_above_older_ones() {
+        let first = update_changelog(None, "shop-sdk", "## 0.2.0\n\nA.\n");
+        assert!(first.starts_with("# Changelog\n\n"));
+        assert!(first.ends_with("\n\n## 0.2.0\n\nA.\n"), "{first}");
+        let again = update_changelog(Some(&first), "shop-sdk", "## 0.2.0\n\nB.\n");
+        assert!(
+            again.ends_with("## 0.2.0\n\nB.\n") && !again.contains("A."),
+            "{again}"
+        );
+        let newer = update_changelog(Some(&again), "shop-sdk", "## 0.3.0\n\nC.\n");
+        let (c, b) = (
+            newer.find("## 0.3.0").unwrap(),
+            newer.find("## 0.2.0").unwrap(),
+        );
+        assert!(c < b, "{newer}");
+        assert_eq!(
+            update_changelog(Some(&newer), "x", "## 0.3.0\n\nC.\n"),
+            newer
+        );
+    }
+}

@@ -262,6 +262,7 @@ fn load_from(workspace: &Workspace) -> (Option<Loaded>, Vec<Diagnostic>) {
         sources.record(file, &path, tree);
     }
 
+    let changelog = read_changelog(workspace, &mut diags);
     let loaded = api.map(|api| Loaded {
         spec: Spec {
             api,
@@ -269,10 +270,41 @@ fn load_from(workspace: &Workspace) -> (Option<Loaded>, Vec<Diagnostic>) {
             schemas,
             source: spec_dir.to_string(),
             broken_schemas: broken,
+            changelog,
         },
         sources,
     });
     (loaded, diags)
+}
+
+/// `CHANGELOG.md` of the spec folder, if there is one: UTF-8 text, with LF line ends.
+fn read_changelog(workspace: &Workspace, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    let rel = format!("{}/CHANGELOG.md", workspace.spec_dir);
+    let present = match workspace.memory {
+        Some(memory) => memory.contains_key(&rel),
+        None => !matches!(
+            EntryKind::of_path(&workspace.root.join(&rel)),
+            Ok(None) | Err(_)
+        ),
+    };
+    if !present {
+        return None;
+    }
+    let bytes = read_spec_file(workspace, &rel)
+        .map_err(|message| diags.push(Diagnostic::new(&rel, None, "", message)))
+        .ok()?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(text.replace("\r\n", "\n")),
+        Err(_) => {
+            diags.push(Diagnostic::new(
+                &rel,
+                None,
+                "",
+                "file is not valid UTF-8; save it as UTF-8",
+            ));
+            None
+        }
+    }
 }
 
 /// The `*.yaml` (etc.) files of a sub-folder, sorted, as (stem, relative path).
