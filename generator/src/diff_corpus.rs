@@ -250,12 +250,14 @@ pub struct Outcome {
     pub compiles: bool,
     /// The first compiler error, if any.
     pub error: Option<String>,
+    /// Whether the case's generated crate itself failed to compile.
+    pub generator_bug: bool,
 }
 
 impl Outcome {
     /// Whether the class and the compiler agree.
     pub fn agrees(&self) -> bool {
-        (self.class == Some(Class::BreaksRust)) != self.compiles
+        !self.generator_bug && (self.class == Some(Class::BreaksRust)) != self.compiles
     }
 }
 
@@ -409,6 +411,7 @@ pub fn compile(root: &Path, work: &Path) -> Result<Vec<Outcome>, CorpusError> {
         .map_err(|e| CorpusError::Io(format!("cannot run cargo: {e}")))?;
     let mut errors: BTreeMap<String, String> = BTreeMap::new();
     let mut base_errors: BTreeSet<String> = BTreeSet::new();
+    let mut crate_errors: BTreeMap<String, String> = BTreeMap::new();
     for line in String::from_utf8_lossy(&out.stdout).lines() {
         let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else {
             continue;
@@ -432,6 +435,11 @@ pub fn compile(root: &Path, work: &Path) -> Result<Vec<Outcome>, CorpusError> {
             base_errors.insert(format!("{file}: {rendered}"));
         } else if let Some(case) = target.strip_prefix("use_") {
             errors.entry(case.replace('_', "-")).or_insert(rendered);
+        } else if let Some(case) = target.strip_prefix("corpus_") {
+            // A generated crate that does not compile is a generator bug; the case says so.
+            crate_errors
+                .entry(case.replace('_', "-"))
+                .or_insert(rendered);
         } else {
             return Err(CorpusError::Io(format!(
                 "the generated crate {target} does not compile:\n{rendered}"
@@ -455,8 +463,12 @@ pub fn compile(root: &Path, work: &Path) -> Result<Vec<Outcome>, CorpusError> {
         .map(|c| Outcome {
             case: c.name.clone(),
             class: classes.get(&c.name).copied().flatten(),
-            compiles: !errors.contains_key(&c.name),
-            error: errors.get(&c.name).cloned(),
+            compiles: !errors.contains_key(&c.name) && !crate_errors.contains_key(&c.name),
+            error: crate_errors
+                .get(&c.name)
+                .map(|e| format!("the generated crate does not compile (a generator bug):\n{e}"))
+                .or_else(|| errors.get(&c.name).cloned()),
+            generator_bug: crate_errors.contains_key(&c.name),
         })
         .collect())
 }

@@ -421,9 +421,10 @@ pub fn json(report: &Report) -> String {
     text
 }
 
-/// One line of text for markdown: no line break, and no markup taken from spec text.
+/// One line of a markdown list: no line break. The report's texts mark names and values as
+/// code spans themselves; the names are checked spec names.
 fn md(text: &str) -> String {
-    crate::markdown::inline(&text.replace(['\n', '\r'], " "))
+    text.replace(['\n', '\r'], " ")
 }
 
 /// A new changelog section for one API: the declared version as its heading, then the
