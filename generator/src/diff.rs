@@ -256,13 +256,25 @@ impl Side {
             diags.sort();
             return Err(Diagnostics(diags));
         };
-        diags.extend(crate::validate::validate(&loaded.spec, &loaded.sources));
-        if !diags.is_empty() {
+        // As `generate` does: a sound spec is lowered while its values are checked, and the
+        // IR is dropped if a value is wrong.
+        let (structure, values) = crate::validate::check_structure(&loaded.spec, &loaded.sources);
+        let sound = diags.is_empty() && structure.is_empty();
+        diags.extend(structure);
+        let (value_diags, ir) = std::thread::scope(|scope| {
+            let checking = scope.spawn(|| values.run());
+            let ir = sound.then(|| crate::lower::lower(&loaded.spec));
+            let value_diags = checking
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (value_diags, ir)
+        });
+        diags.extend(value_diags);
+        let Some(ir) = ir.filter(|_| diags.is_empty()) else {
             diags.sort();
             diags.dedup();
             return Err(Diagnostics(diags));
-        }
-        let ir = crate::lower::lower(&loaded.spec);
+        };
         Ok(Side {
             spec: loaded.spec,
             sources: loaded.sources,

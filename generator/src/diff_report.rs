@@ -241,19 +241,27 @@ pub fn build(workspace: &Path, base: &str, apis: &[String]) -> Result<Report, Di
             });
             continue;
         }
-        let old = Side::new(
-            crate::load::load_memory(&files, &dir),
-            Some(base.to_string()),
-        )
-        .map_err(|diags| DiffError::Spec {
+        // The two sides are read, checked and lowered on a core each.
+        let (old, new) = std::thread::scope(|scope| {
+            let old = scope.spawn(|| {
+                Side::new(
+                    crate::load::load_memory(&files, &dir),
+                    Some(base.to_string()),
+                )
+            });
+            let new = Side::new(crate::load::load(workspace, &dir), None);
+            let old = old
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (old, new)
+        });
+        let old = old.map_err(|diags| DiffError::Spec {
             side: base.to_string(),
             diags,
         })?;
-        let new = Side::new(crate::load::load(workspace, &dir), None).map_err(|diags| {
-            DiffError::Spec {
-                side: "the working tree".to_string(),
-                diags,
-            }
+        let new = new.map_err(|diags| DiffError::Spec {
+            side: "the working tree".to_string(),
+            diags,
         })?;
         out.push(api_report(&old, &new)?);
     }

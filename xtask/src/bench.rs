@@ -1052,12 +1052,12 @@ fn safety_parent(args: &Args) -> Result<()> {
 /// How many actions the diff case compares.
 const DIFF_ACTIONS: usize = 5_000;
 
-/// Edits 1 % of the synthetic spec's actions (every action of one group in twenty): summaries
+/// Edits 1 % of the synthetic spec's actions (every action of one group in a hundred): summaries
 /// reworded (docs only), a default changed (breaks requests) and an accepted value removed
 /// (breaks Rust code). Returns how many actions changed.
 fn diff_edit(spec: &Path, actions: usize) -> Result<usize> {
     let mut changed = 0;
-    for k in (1..=actions / 5).step_by(20) {
+    for k in (1..=actions / 5).step_by(100) {
         for rel in [
             format!("resources/widget{k}s.yaml"),
             format!("resources/widget{k}.yaml"),
