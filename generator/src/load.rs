@@ -145,14 +145,32 @@ pub struct Loaded {
 /// Reads `<workspace>/<spec_dir>`; file names in diagnostics are relative to the workspace.
 /// Returns the loaded spec and every problem found while loading.
 pub fn load(workspace: &Path, spec_dir: &str) -> (Option<Loaded>, Vec<Diagnostic>) {
-    let mut diags = Vec::new();
-    let mut sources = SourceMap::default();
-    let root = workspace.join(spec_dir);
     // From here on files are read through the spec folder they must stay in.
-    let workspace = &Workspace {
+    load_from(&Workspace {
         root: workspace,
         spec_dir,
-    };
+        memory: None,
+    })
+}
+
+/// Workspace-relative file names (`spec/losant/api.yaml`) and their bytes: a spec folder read
+/// from somewhere other than the disk, such as a git revision.
+pub type MemoryFiles = BTreeMap<String, Vec<u8>>;
+
+/// [`load`] from files held in memory (keys are workspace-relative, as `load` names files);
+/// only the files under `<spec_dir>/` are read, with the same checks and diagnostics.
+pub fn load_memory(files: &MemoryFiles, spec_dir: &str) -> (Option<Loaded>, Vec<Diagnostic>) {
+    load_from(&Workspace {
+        root: Path::new(""),
+        spec_dir,
+        memory: Some(files),
+    })
+}
+
+fn load_from(workspace: &Workspace) -> (Option<Loaded>, Vec<Diagnostic>) {
+    let spec_dir = workspace.spec_dir;
+    let mut diags = Vec::new();
+    let mut sources = SourceMap::default();
     let folder_name = Path::new(spec_dir)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -183,7 +201,7 @@ pub fn load(workspace: &Path, spec_dir: &str) -> (Option<Loaded>, Vec<Diagnostic
     }
 
     let mut resources = Vec::new();
-    let files = list_files(&root, spec_dir, "resources", &["yaml", "yml"], &mut diags);
+    let files = list_files(workspace, "resources", &["yaml", "yml"], &mut diags);
     // Each file is parsed, checked and typed on all cores.
     let trees = read_trees(workspace, &files, &mut diags, |node, (stem, rel), diags| {
         let path = format!("resources.{stem}");
@@ -219,13 +237,7 @@ pub fn load(workspace: &Path, spec_dir: &str) -> (Option<Loaded>, Vec<Diagnostic
     let mut schemas = BTreeMap::new();
     // Schema files that exist but did not load: references to them are not reported again.
     let mut broken = std::collections::BTreeSet::new();
-    let files = list_files(
-        &root,
-        spec_dir,
-        "schemas",
-        &["yaml", "yml", "json"],
-        &mut diags,
-    );
+    let files = list_files(workspace, "schemas", &["yaml", "yml", "json"], &mut diags);
     let trees = read_trees(workspace, &files, &mut diags, |node, (stem, rel), diags| {
         check_schema(node, &format!("schemas.{stem}"), rel, diags);
         node.to_json()
@@ -250,6 +262,7 @@ pub fn load(workspace: &Path, spec_dir: &str) -> (Option<Loaded>, Vec<Diagnostic
         sources.record(file, &path, tree);
     }
 
+    let changelog = read_changelog(workspace, &mut diags);
     let loaded = api.map(|api| Loaded {
         spec: Spec {
             api,
@@ -257,22 +270,64 @@ pub fn load(workspace: &Path, spec_dir: &str) -> (Option<Loaded>, Vec<Diagnostic
             schemas,
             source: spec_dir.to_string(),
             broken_schemas: broken,
+            changelog,
         },
         sources,
     });
     (loaded, diags)
 }
 
+/// `CHANGELOG.md` of the spec folder, if there is one: UTF-8 text, with LF line ends.
+fn read_changelog(workspace: &Workspace, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    let rel = format!("{}/CHANGELOG.md", workspace.spec_dir);
+    let present = match workspace.memory {
+        Some(memory) => memory.contains_key(&rel),
+        None => !matches!(
+            EntryKind::of_path(&workspace.root.join(&rel)),
+            Ok(None) | Err(_)
+        ),
+    };
+    if !present {
+        return None;
+    }
+    let bytes = read_spec_file(workspace, &rel)
+        .map_err(|message| diags.push(Diagnostic::new(&rel, None, "", message)))
+        .ok()?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(text.replace("\r\n", "\n")),
+        Err(_) => {
+            diags.push(Diagnostic::new(
+                &rel,
+                None,
+                "",
+                "file is not valid UTF-8; save it as UTF-8",
+            ));
+            None
+        }
+    }
+}
+
 /// The `*.yaml` (etc.) files of a sub-folder, sorted, as (stem, relative path).
 fn list_files(
-    root: &Path,
-    spec_dir: &str,
+    workspace: &Workspace,
     sub: &str,
     exts: &[&str],
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<(String, String)> {
-    let dir = root.join(sub);
-    let rel_dir = format!("{spec_dir}/{sub}");
+    let rel_dir = format!("{}/{sub}", workspace.spec_dir);
+    if let Some(memory) = workspace.memory {
+        let prefix = format!("{rel_dir}/");
+        let names = memory
+            .keys()
+            .filter_map(|k| k.strip_prefix(&prefix))
+            .map(|name| match name.split_once('/') {
+                Some((folder, _)) => (folder.to_string(), true),
+                None => (name.to_string(), false),
+            })
+            .collect::<std::collections::BTreeSet<_>>();
+        return select_files(&rel_dir, names, exts, diags);
+    }
+    let dir = workspace.root.join(workspace.spec_dir).join(sub);
     // The folder itself: a link could lead anywhere, so it is not followed.
     match EntryKind::of_path(&dir) {
         Ok(None) => return Vec::new(),
@@ -303,13 +358,30 @@ fn list_files(
             return Vec::new();
         }
     };
+    // The entry's own type: a link to a folder is not a nested folder, and what a link or
+    // special file is, `read_tree` decides without opening it.
+    let names = entries
+        .flatten()
+        .map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            (name, entry.file_type().is_ok_and(|t| t.is_dir()))
+        })
+        .collect();
+    select_files(&rel_dir, names, exts, diags)
+}
+
+/// The entries of a spec sub-folder, as (name, is a folder), that are spec files: sorted
+/// (stem, relative path) pairs; anything else is reported.
+fn select_files(
+    rel_dir: &str,
+    names: std::collections::BTreeSet<(String, bool)>,
+    exts: &[&str],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
+    for (name, is_folder) in names {
         let rel = format!("{rel_dir}/{name}");
-        // The entry's own type: a link to a folder is not a nested folder, and what a link
-        // or special file is, `read_tree` decides without opening it.
-        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+        if is_folder {
             diags.push(Diagnostic::new(
                 &rel,
                 None,
@@ -342,7 +414,7 @@ fn list_files(
     out.sort();
     if out.len() > MAX_FILES {
         diags.push(Diagnostic::new(
-            &rel_dir,
+            rel_dir,
             None,
             "",
             format!("{} files; at most {MAX_FILES} are accepted", out.len()),
@@ -398,6 +470,8 @@ fn read_trees<T: Send>(
 struct Workspace<'a> {
     root: &'a Path,
     spec_dir: &'a str,
+    /// Files held in memory, read instead of the disk.
+    memory: Option<&'a MemoryFiles>,
 }
 
 /// A UTF-8 byte order mark: YAML allows one, but it would become part of the first key.
@@ -487,6 +561,16 @@ fn read_spec_file(workspace: &Workspace, rel: &str) -> Result<Vec<u8>, String> {
     let Some(inside) = rel.strip_prefix(folder).map(|r| r.trim_start_matches('/')) else {
         return Err(format!("file is not inside the spec folder `{folder}`"));
     };
+    if let Some(memory) = workspace.memory {
+        return match memory.get(rel) {
+            None => Err("file is missing; every spec folder needs it".to_string()),
+            Some(bytes) if bytes.len() as u64 > MAX_FILE_BYTES => Err(format!(
+                "file is {} bytes; spec files may be at most {MAX_FILE_BYTES} bytes",
+                bytes.len()
+            )),
+            Some(bytes) => Ok(bytes.clone()),
+        };
+    }
     let read = crate::files::read_regular_within(
         &workspace.root.join(folder),
         Path::new(inside),

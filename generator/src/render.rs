@@ -352,6 +352,15 @@ pub fn copy_verbatim(
     Ok(())
 }
 
+/// Adds a file whose text comes from the spec as it is (a changelog), after the `@generated`
+/// header of its kind.
+pub fn insert_text(out: &str, source: &str, text: &str, batch: &mut Batch) {
+    let header = header(Kind::of(out), source);
+    batch
+        .files
+        .insert(out.to_string(), format!("{header}{text}").into_bytes());
+}
+
 /// Renders one template from a value of its own.
 pub fn render_value<C: Serialize>(
     tera: &tera::Tera,

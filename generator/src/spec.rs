@@ -19,6 +19,9 @@ pub struct Spec {
     pub source: String,
     /// Schema files that exist but failed to load (already reported).
     pub broken_schemas: std::collections::BTreeSet<String>,
+    /// `CHANGELOG.md` of the spec folder, kept by maintainers (`cargo xtask diff --changelog`
+    /// writes sections of it); the crate ships it.
+    pub changelog: Option<String>,
 }
 
 /// `api.yaml`.

@@ -58,6 +58,9 @@ pub fn render_crate(
             for (file, out) in RUNTIME {
                 copy_verbatim(templates, file, &format!("{root}/{out}"), src, batch)?;
             }
+            if let Some(text) = &spec.changelog {
+                crate::render::insert_text(&format!("{root}/CHANGELOG.md"), src, text, batch);
+            }
             return Ok(());
         }
         let Some(resource) = resources.get(i - 1) else {

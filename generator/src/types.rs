@@ -21,7 +21,7 @@ use crate::unions;
 pub const MAX_ENUM_VARIANTS: usize = 64;
 
 /// The wire name serde's `rename_all = "camelCase"` gives a field (after stripping `r#`).
-fn serde_camel(field: &str) -> String {
+pub(crate) fn serde_camel(field: &str) -> String {
     let field = field.strip_prefix("r#").unwrap_or(field);
     let mut pascal = String::new();
     let mut capitalize = true;

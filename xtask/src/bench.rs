@@ -48,6 +48,10 @@ pub struct Args {
     /// Internal: write the synthetic spec of this many actions to the given folder and exit.
     #[arg(long, hide = true, num_args = 2, value_names = ["ACTIONS", "DIR"])]
     synth: Vec<String>,
+    /// Time `cargo xtask diff` between two 5,000-action synthetic specs that differ in 1 % of
+    /// their actions, against a warm `generate` of one side.
+    #[arg(long)]
+    diff: bool,
     /// Time the hostile-spec cases instead (load and validate only; see `BENCHMARKS.md`).
     #[arg(long)]
     safety: bool,
@@ -94,6 +98,9 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
                 actions: args.check_actions,
             },
         );
+    }
+    if args.diff {
+        return diff_bench(root, args.runs);
     }
     parent(&args)
 }
@@ -1014,5 +1021,104 @@ fn safety_parent(args: &Args) -> Result<()> {
             get("hwm_kib") / 1024.0,
         );
     }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// `cargo xtask diff` on synthetic specs.
+
+/// How many actions the diff case compares.
+const DIFF_ACTIONS: usize = 5_000;
+
+/// Edits 1 % of the synthetic spec's actions (every action of one group in a hundred): summaries
+/// reworded (docs only), a default changed (breaks requests) and an accepted value removed
+/// (breaks Rust code). Returns how many actions changed.
+fn diff_edit(spec: &Path, actions: usize) -> Result<usize> {
+    let mut changed = 0;
+    for k in (1..=actions / 5).step_by(100) {
+        for rel in [
+            format!("resources/widget{k}s.yaml"),
+            format!("resources/widget{k}.yaml"),
+        ] {
+            let path = spec.join(&rel);
+            let text = std::fs::read_to_string(&path).with_context(|| rel.clone())?;
+            changed += text.matches("    summary: ").count();
+            let text = text
+                .replace("    summary: ", "    summary: Now ")
+                .replace("default: asc", "default: desc")
+                .replace(", lastUpdated]", "]");
+            std::fs::write(&path, text)?;
+        }
+    }
+    Ok(changed)
+}
+
+fn git_in(dir: &Path, args: &[&str]) -> Result<()> {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .context("cannot run git")?;
+    if !out.status.success() {
+        bail!(
+            "git {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(())
+}
+
+/// The diff case: a synthetic workspace committed to a scratch git repository, 1 % of its
+/// actions edited in the working tree, then `diff_report::build` (what `cargo xtask diff`
+/// runs: git read, both sides loaded, checked and lowered, compared) timed against a warm
+/// `generate` of the working tree.
+fn diff_bench(root: &Path, runs: usize) -> Result<()> {
+    println!("machine: {}", machine());
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path();
+    synth_workspace(root, dir, DIFF_ACTIONS)?;
+    git_in(dir, &["init", "--quiet"])?;
+    git_in(dir, &["add", "spec"])?;
+    git_in(
+        dir,
+        &[
+            "-c",
+            "user.name=bench",
+            "-c",
+            "user.email=bench@localhost",
+            "commit",
+            "--quiet",
+            "-m",
+            "synthetic spec",
+        ],
+    )?;
+    let changed = diff_edit(&dir.join("spec/bench"), DIFF_ACTIONS)?;
+    let cache = tempfile::tempdir()?;
+    let options = sdkgen::Options {
+        format_cache: Some(sdkgen::format::FormatCache::new(cache.path())),
+    };
+    sdkgen::generate_with(dir, &[], &options).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (mut generate, mut diff) = (Vec::new(), Vec::new());
+    let mut changes = 0;
+    for _ in 0..runs.max(1) {
+        let t = Instant::now();
+        sdkgen::generate_with(dir, &[], &options).map_err(|e| anyhow::anyhow!("{e}"))?;
+        generate.push(t.elapsed());
+        let t = Instant::now();
+        let report =
+            sdkgen::diff_report::build(dir, "HEAD", &[]).map_err(|e| anyhow::anyhow!("{e}"))?;
+        diff.push(t.elapsed());
+        changes = report.apis.iter().map(|a| a.changes.len()).sum();
+    }
+    let (g, d) = (median(&mut generate), median(&mut diff));
+    println!(
+        "{DIFF_ACTIONS} actions, {changed} of them edited: {changes} changes reported\n\
+         median of {} runs: warm generate {:.0} ms, diff {:.0} ms: {:.2} times (target: at most 1.5)",
+        runs.max(1),
+        g.as_secs_f64() * 1e3,
+        d.as_secs_f64() * 1e3,
+        d.as_secs_f64() / g.as_secs_f64()
+    );
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! `cargo xtask generate` regenerates `generated/` from `spec/` and `templates/`;
 //! `cargo xtask check` proves the committed output is current;
 //! `cargo xtask bless` rewrites the generator's fixture expectations (`generator/tests/fixtures/`);
+//! `cargo xtask diff` classes the spec changes since a git revision (see `README.md`);
 //! `cargo xtask bench` times the generator (see `BENCHMARKS.md`).
 
 mod bench;
@@ -57,6 +58,20 @@ enum Command {
         #[arg(long)]
         no_cache: bool,
     },
+    /// Class every spec change since a git revision by what it does to users of the crate,
+    /// and say which crate version the changes require.
+    Diff(DiffArgs),
+    /// The corpus of spec edits (`generator/tests/diff-corpus/`): compare every case's report
+    /// with its `expected.txt`, rewrite them (`--bless`), or compile downstream code against
+    /// the crates of both sides (`--compile`, the ground truth for "breaks Rust code").
+    DiffCorpus {
+        /// Rewrite each case's `expected.txt`.
+        #[arg(long)]
+        bless: bool,
+        /// Run the compile test (in `target/diff-corpus/`).
+        #[arg(long)]
+        compile: bool,
+    },
     /// Time the generator on synthetic specs of 10 to 5,000 actions and on spec/ (release build).
     Bench(bench::Args),
 }
@@ -86,6 +101,8 @@ fn main() -> ExitCode {
                 sdkgen::commands::bless(root, &options)
             }
         }
+        Command::Diff(args) => sdkgen::diff_report::run(root, &args.options()),
+        Command::DiffCorpus { bless, compile } => diff_corpus(root, bless, compile),
         Command::Bench(args) => match bench::run(root, args) {
             Ok(()) => true,
             Err(e) => {
@@ -146,6 +163,104 @@ fn workspace_root() -> anyhow::Result<PathBuf> {
             "cannot find the workspace: `cargo locate-project` gave `{}`",
             manifest.display()
         ),
+    }
+}
+
+/// `cargo xtask diff-corpus`.
+fn diff_corpus(root: &Path, bless: bool, compile: bool) -> bool {
+    use sdkgen::diff_corpus as corpus;
+    let started = std::time::Instant::now();
+    if compile {
+        let work = root.join("target").join("diff-corpus");
+        let outcomes = match corpus::compile(root, &work) {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return false;
+            }
+        };
+        let mut ok = true;
+        for o in &outcomes {
+            let class = o.class.map_or("no change", |c| c.label());
+            let compiled = if o.compiles { "compiles" } else { "fails" };
+            let verdict = if o.agrees() { "agrees" } else { "DISAGREES" };
+            println!("{:<36} {:<17} {:<9} {verdict}", o.case, class, compiled);
+            if !o.agrees() {
+                ok = false;
+                if let Some(e) = &o.error {
+                    println!("{e}");
+                }
+            }
+        }
+        println!(
+            "{} cases compiled against both sides in {:.0?}; {}",
+            outcomes.len(),
+            started.elapsed(),
+            if ok {
+                "every class agrees with the compiler"
+            } else {
+                "some classes disagree with the compiler"
+            }
+        );
+        return ok;
+    }
+    match corpus::check(root, bless) {
+        Ok(problems) if problems.is_empty() => {
+            println!(
+                "every case gives its expected report ({:.0?})",
+                started.elapsed()
+            );
+            true
+        }
+        Ok(problems) => {
+            for p in &problems {
+                println!("{p}");
+            }
+            println!(
+                "{} case(s) differ; `cargo xtask diff-corpus --bless` accepts the current reports",
+                problems.len()
+            );
+            false
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            false
+        }
+    }
+}
+
+/// `cargo xtask diff`.
+#[derive(clap::Args)]
+struct DiffArgs {
+    /// The git revision to compare the working tree's specs with.
+    #[arg(long, default_value = "HEAD")]
+    base: String,
+    /// Only this API (repeatable).
+    #[arg(long = "api")]
+    apis: Vec<String>,
+    /// Fail when an API's `crate.version` is lower than its changes require (for CI, with
+    /// `--base` the target branch).
+    #[arg(long)]
+    check: bool,
+    /// Write the changes as a section of `spec/<api>/CHANGELOG.md` (shipped in the crate).
+    #[arg(long)]
+    changelog: bool,
+    /// `human` (grouped, coloured on a terminal) or `json`.
+    #[arg(long, default_value = "human", value_parser = ["human", "json"])]
+    format: String,
+}
+
+impl DiffArgs {
+    fn options(self) -> sdkgen::diff_report::DiffOptions {
+        use std::io::IsTerminal as _;
+        sdkgen::diff_report::DiffOptions {
+            base: self.base,
+            apis: self.apis,
+            check: self.check,
+            changelog: self.changelog,
+            json: self.format == "json",
+            color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        }
     }
 }
 
