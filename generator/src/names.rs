@@ -78,6 +78,8 @@ pub const RESERVED_TYPES: &[&str] = &[
     "Error",
     "ErrorKind",
     "Globals",
+    "HeaderNames",
+    "Inner",
     "Nullable",
     "Overrides",
     "Pages",
