@@ -332,19 +332,10 @@ mod tests {
 
     /// The valid `shop` spec with one more schema `probe`, loaded.
     fn spec_with(probe: &str) -> Spec {
-        let tmp = tempfile::tempdir().unwrap();
-        let from =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid/spec/shop");
-        let to = tmp.path().join("spec/shop");
-        for sub in ["", "resources", "schemas"] {
-            std::fs::create_dir_all(to.join(sub)).unwrap();
-            for entry in std::fs::read_dir(from.join(sub)).unwrap().flatten() {
-                if entry.path().is_file() {
-                    std::fs::copy(entry.path(), to.join(sub).join(entry.file_name())).unwrap();
-                }
-            }
-        }
-        std::fs::write(to.join("schemas/probe.yaml"), probe).unwrap();
+        let tmp = crate::validate::tests::shop_with(&[(
+            "schemas/probe.yaml".to_string(),
+            probe.to_string(),
+        )]);
         let (loaded, _) = crate::load::load(tmp.path(), "spec/shop");
         loaded.expect("the spec loads").spec
     }

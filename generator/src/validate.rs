@@ -2041,12 +2041,12 @@ impl ValueChecks<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// The valid `shop` fixture with `files` (path under `spec/shop/`, text) added or replaced,
     /// in a temp folder.
-    fn shop_with(files: &[(String, String)]) -> tempfile::TempDir {
+    pub(crate) fn shop_with(files: &[(String, String)]) -> tempfile::TempDir {
         let tmp = tempfile::tempdir().unwrap();
         let from =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid/spec/shop");
