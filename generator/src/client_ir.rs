@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::ir::{
-    ActionIr, BodyIr, ClientIr, Doc, DocLit, ErrorBodyIr, Lit, Model, PageIr, ParamIr, ResourceIr,
+    ActionIr, BodyIr, ClientIr, Doc, DocLit, ErrorBodyIr, Lit, PageIr, ParamIr, ResourceIr,
     ServerIr, TypeRef, ValueExpr,
 };
 use crate::names::{self, Scope};
@@ -113,21 +113,20 @@ pub(crate) fn error_bodies(
 /// Lowers every resource.
 pub(crate) fn lower_resources(l: &mut Lowerer<'_>) -> Vec<ResourceIr> {
     let spec = l.spec;
-    let mut handles = names::scope_reserving(names::RESERVED_TYPES);
     let mut accessors = names::scope_reserving(names::RESERVED_CLIENT_METHODS);
-    // Handles live next to a glob import of the models; they must not shadow one.
-    for m in l.models.iter().chain(l.late_models.iter()) {
-        handles.claim(m.name().to_string());
-    }
-    // The models module's names, shared by every resource scope instead of copied into each.
-    let model_names: std::rc::Rc<std::collections::HashSet<String>> =
-        std::rc::Rc::new(l.models.iter().map(|m| m.name().to_string()).collect());
+    // The types of the parameters every action accepts, defined once for all actions.
+    let globals: Vec<TypeRef> = spec
+        .api
+        .parameters
+        .iter()
+        .map(|p| l.type_of(&p.schema, &names::camel(&p.name), false))
+        .collect();
     // Naming and types are decided in spec order, one resource after another; the rest of
     // each action (docs, literals, test data) needs only the spec and runs on all cores.
     let plans: Vec<ResourcePlan> = spec
         .resources
         .iter()
-        .map(|r| plan_resource(l, r, &mut handles, &mut accessors, &model_names))
+        .map(|r| plan_resource(l, r, &globals, &mut accessors))
         .collect();
     let jobs: Vec<(usize, usize)> = plans
         .iter()
@@ -213,7 +212,6 @@ struct ResourcePlan<'s> {
     /// The accessor on `Client`.
     accessor: String,
     actions: Vec<ActionPlan<'s>>,
-    models: Vec<Model>,
 }
 
 /// What the sequential pass decides for an action: its names, its parameters in argument
@@ -224,6 +222,8 @@ struct ActionPlan<'s> {
     name: &'s str,
     action: &'s Action,
     request: String,
+    /// The parameters type.
+    params_ty: String,
     fn_name: String,
     path: PathTemplate,
     /// The action's parameters (path order, then the rest), then the API-wide ones; each with
@@ -239,48 +239,34 @@ struct ActionPlan<'s> {
 fn plan_resource<'s>(
     l: &mut Lowerer<'s>,
     r: &'s Resource,
-    handles: &mut Scope,
+    globals: &[TypeRef],
     accessors: &mut Scope,
-    model_names: &std::rc::Rc<std::collections::HashSet<String>>,
 ) -> ResourcePlan<'s> {
-    // Parameter enums live in the resource's module; the model names are reserved there too,
-    // because the module imports the models.
-    let saved_models = std::mem::take(&mut l.models);
-    let mut local = Scope::within(model_names.clone());
-    for n in names::RESERVED_TYPES {
-        local.claim((*n).to_string());
-    }
-    let saved_scope = std::mem::replace(&mut l.scope, local);
-    let handle = handles.claim(format!("{}Resource", names::camel(&r.name)));
+    // Every type of a resource module (its handle, requests and parameters) takes its name in
+    // the crate-wide scope of the models, as do the types its actions define (parameter enums,
+    // inline bodies): glob imports of the models and of several resource modules never clash.
+    let handle = l.scope.claim(format!("{}Resource", names::camel(&r.name)));
     let accessor = accessors.claim(names::snake(&r.name));
     let mut fn_scope = names::scope_reserving(names::RESERVED_HANDLE_METHODS);
     let mut actions = Vec::new();
     for (aname, a) in &r.actions {
-        // Request types are unique across the crate (resource and action in the name), so that
-        // glob imports of several resource modules never clash; the module's own scope keeps
-        // the name too, so that no parameter type defined there takes it.
-        let request = handles.claim(format!(
-            "{}{}Request",
-            names::camel(&r.name),
-            names::camel(aname)
-        ));
-        let request = l.scope.claim(request);
+        let base = format!("{}{}", names::camel(&r.name), names::camel(aname));
+        let request = l.scope.claim(format!("{base}Request"));
+        let params = l.scope.claim(format!("{base}Params"));
         actions.push(plan_action(
             l,
             r,
             aname,
             a,
-            request,
+            (request, params),
             fn_scope.claim(names::snake(aname)),
+            globals,
         ));
     }
-    let models = std::mem::replace(&mut l.models, saved_models);
-    l.scope = saved_scope;
     ResourcePlan {
         handle,
         accessor,
         actions,
-        models,
     }
 }
 
@@ -301,7 +287,6 @@ fn finish_resource(
         accessor_doc: Doc(format!("The actions of the {} resource.", r.title)),
         doc: Doc(doc),
         actions,
-        models: plan.models,
         test_id: names::snake_part(&r.name),
     }
 }
@@ -369,11 +354,13 @@ fn plan_action<'s>(
     r: &'s Resource,
     aname: &'s str,
     a: &'s Action,
-    request: String,
+    (request, params_ty): (String, String),
     fn_name: String,
+    globals: &[TypeRef],
 ) -> ActionPlan<'s> {
     let spec = l.spec;
-    let hint = names::camel(aname);
+    // Types an action defines are named after its resource and itself.
+    let hint = format!("{}{}", names::camel(&r.name), names::camel(aname));
     // Validation refused a template that does not parse.
     let path = PathTemplate::parse(&format!("{}{}{}", spec.api.base_path, r.path, a.path))
         .unwrap_or_default();
@@ -395,14 +382,13 @@ fn plan_action<'s>(
             (p, ty, false)
         })
         .collect();
-    for p in &spec.api.parameters {
-        let ty = l.type_of(&p.schema, &names::camel(&p.name), false);
-        ordered.push((p, ty, true));
+    for (p, ty) in spec.api.parameters.iter().zip(globals) {
+        ordered.push((p, ty.clone(), true));
     }
     let body = a.body.as_ref().map(|b| {
         l.type_of(
             &b.schema,
-            &format!("{}{hint}Body", names::camel(&r.name)),
+            &format!("{hint}Body"),
             true,
         )
     });
@@ -410,7 +396,7 @@ fn plan_action<'s>(
     let response = success.map(|s| {
         l.type_of(
             s,
-            &format!("{}{hint}Response", names::camel(&r.name)),
+            &format!("{hint}Response"),
             false,
         )
     });
@@ -424,6 +410,7 @@ fn plan_action<'s>(
         name: aname,
         action: a,
         request,
+        params_ty,
         fn_name,
         path,
         params: ordered,
@@ -483,6 +470,7 @@ fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
         name: aname.to_string(),
         fn_name: plan.fn_name.clone(),
         request: plan.request.clone(),
+        params: plan.params_ty.clone(),
         trace_name: Lit(format!("{}.{aname}", plan.resource)),
         template: Lit(template),
         doc: Doc(doc),

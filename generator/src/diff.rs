@@ -1974,17 +1974,10 @@ impl<'c, 'a> RustCx<'c, 'a> {
             }
         }
         let models = |ir: &CrateIr| -> BTreeMap<String, Model> {
-            let mut out: BTreeMap<String, Model> = ir
-                .models
+            ir.models
                 .iter()
                 .map(|m| (m.name().to_string(), m.clone()))
-                .collect();
-            for r in &ir.resources {
-                for m in &r.models {
-                    out.insert(format!("{}::{}", r.module, m.name()), m.clone());
-                }
-            }
-            out
+                .collect()
         };
         let (mo, mn) = (models(&old), models(&new));
         for (name, m) in &mo {

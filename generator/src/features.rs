@@ -156,13 +156,10 @@ fn resource_types(r: &ResourceIr) -> Vec<&TypeRef> {
         out.extend(a.response.as_ref());
         out.extend(a.page.as_ref().map(|p| &p.item_ty));
     }
-    for m in &r.models {
-        out.extend(model_types(m));
-    }
     out
 }
 
-/// Adds the crate models a type names (a resource's own parameter types are not in `index`).
+/// Adds the crate models a type names.
 fn models_in(ty: &TypeRef, index: &HashMap<&str, usize>, out: &mut Vec<usize>) {
     match ty {
         TypeRef::Model(name) => out.extend(index.get(name.as_str())),

@@ -373,8 +373,6 @@ pub struct ValueProbe {
 pub struct UnionProbe {
     /// Test function name.
     pub test: String,
-    /// The resource module that defines the union, if not `models`.
-    pub module: Option<String>,
     /// The union.
     pub ty: String,
     /// The alternative's variant.
@@ -451,8 +449,6 @@ pub struct ResourceIr {
     pub doc: Doc,
     /// Actions.
     pub actions: Vec<ActionIr>,
-    /// Types local to the module (parameter enums).
-    pub models: Vec<Model>,
     /// A plain snake-case word for test names.
     pub test_id: String,
 }
@@ -464,8 +460,10 @@ pub struct ActionIr {
     pub name: String,
     /// Method on the handle.
     pub fn_name: String,
-    /// Request builder type.
+    /// Request type: an alias of the runtime's `Request` of `params`.
     pub request: String,
+    /// The action's parameters type (what its request holds).
+    pub params: String,
     /// `resource.action` as the spec spells them, for the request's tracing span.
     pub trace_name: Lit,
     /// The full path template with `{name}` placeholders, for the tracing span (it holds no

@@ -23,7 +23,7 @@ pub fn lower(spec: &Spec) -> CrateIr {
     models.sort_by(|a, b| a.name().cmp(b.name()));
     let unknown_fields = crate::testdata::field_probes(spec, &l.named, &models);
     let enums = crate::testdata::value_probes(&models);
-    let union_probes = crate::testdata::union_probes(spec, &models, &resources);
+    let union_probes = crate::testdata::union_probes(spec, &models);
     let api = &spec.api;
     let description = match api.description.as_deref() {
         Some(d) if !d.is_empty() => d.to_string(),

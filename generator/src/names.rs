@@ -77,6 +77,7 @@ pub const RESERVED_TYPES: &[&str] = &[
     "EpochSeconds",
     "Error",
     "ErrorKind",
+    "Action",
     "Globals",
     "HeaderNames",
     "Inner",

@@ -9,9 +9,10 @@ use crate::spec::Spec;
 
 /// The API-independent runtime: Rust files under `templates/` that every crate gets unchanged.
 /// What they need of one API comes from `src/api.rs` (`rust/api.rs.tera`).
-const RUNTIME: [(&str, &str); 3] = [
+const RUNTIME: [(&str, &str); 4] = [
     ("rust/runtime/client.rs", "src/client.rs"),
     ("rust/runtime/error.rs", "src/error.rs"),
+    ("rust/runtime/request.rs", "src/request.rs"),
     ("rust/runtime/support.rs", "src/support.rs"),
 ];
 

@@ -319,16 +319,10 @@ pub(crate) fn value_probes(models: &[Model]) -> Vec<ValueProbe> {
 pub(crate) fn union_probes(
     spec: &Spec,
     models: &[Model],
-    resources: &[crate::ir::ResourceIr],
 ) -> Vec<crate::ir::UnionProbe> {
     let mut scope = Scope::default();
     let mut out = Vec::new();
-    let homes = std::iter::once((None, models)).chain(
-        resources
-            .iter()
-            .map(|r| (Some(&r.module), r.models.as_slice())),
-    );
-    for (module, models) in homes {
+    {
         for m in models {
             let Model::Union { name, variants, .. } = m else {
                 continue;
@@ -350,7 +344,6 @@ pub(crate) fn union_probes(
                         names::snake_part(name),
                         names::snake_part(&v.name)
                     )),
-                    module: module.cloned(),
                     ty: name.clone(),
                     variant: v.name.clone(),
                     json: Lit(value.to_string()),

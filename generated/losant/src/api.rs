@@ -82,3 +82,34 @@ impl crate::client::Call {
             .query_or("_embedded", globals.embedded.as_ref(), "true")
     }
 }
+/// The parameters every action accepts.
+impl<A> crate::Request<A> {
+    /// Domain scope of request (rarely needed)
+    ///
+    /// Example: `example.com`.
+    pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
+        self.globals.losantdomain = Some(value.into());
+        self
+    }
+    /// Return resource actions in response
+    ///
+    /// Default: `false`.
+    pub fn actions(mut self, value: impl Into<bool>) -> Self {
+        self.globals.actions = Some(value.into());
+        self
+    }
+    /// Return resource link in response
+    ///
+    /// Default: `true`.
+    pub fn links(mut self, value: impl Into<bool>) -> Self {
+        self.globals.links = Some(value.into());
+        self
+    }
+    /// Return embedded resources in response
+    ///
+    /// Default: `true`.
+    pub fn embedded(mut self, value: impl Into<bool>) -> Self {
+        self.globals.embedded = Some(value.into());
+        self
+    }
+}

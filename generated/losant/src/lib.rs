@@ -13,6 +13,7 @@ mod api;
 mod client;
 mod error;
 pub mod models;
+mod request;
 pub mod resources;
 mod support;
 pub use api::ApiErrorBody;
@@ -20,6 +21,7 @@ pub use client::{
     ApiResponse, Client, ClientBuilder, Pages, RetryPolicy, Server, DEFAULT_MAX_RESPONSE_BYTES,
 };
 pub use error::{ApiError, Error, ErrorKind, Result, BODY_EXCERPT_LIMIT};
+pub use request::{Action, Request};
 /// The HTTP types this crate's API exposes (statuses and headers of answers and errors).
 pub use reqwest::{header::HeaderMap, StatusCode};
 pub use support::{EpochSeconds, Nullable, Secret, UnknownValue};

@@ -4150,6 +4150,187 @@ impl<'de> serde::Deserialize<'de> for ApiTokensSortDirection {
         crate::support::enum_value(deserializer)
     }
 }
+/// Part of `ApplicationApiTokensGetFilterField`.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+#[cfg(feature = "application-api-tokens")]
+pub enum ApplicationApiTokensGetFilterField {
+    /// The value `name`.
+    Name,
+    /// The value `status`.
+    Status,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+#[cfg(feature = "application-api-tokens")]
+impl ApplicationApiTokensGetFilterField {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::Status => "status",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+#[cfg(feature = "application-api-tokens")]
+impl From<&str> for ApplicationApiTokensGetFilterField {
+    fn from(value: &str) -> Self {
+        match value {
+            "name" => Self::Name,
+            "status" => Self::Status,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+#[cfg(feature = "application-api-tokens")]
+impl std::fmt::Display for ApplicationApiTokensGetFilterField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "application-api-tokens")]
+impl serde::Serialize for ApplicationApiTokensGetFilterField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "application-api-tokens")]
+impl<'de> serde::Deserialize<'de> for ApplicationApiTokensGetFilterField {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+/// Part of `ApplicationApiTokensGetSortDirection`.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+#[cfg(feature = "application-api-tokens")]
+pub enum ApplicationApiTokensGetSortDirection {
+    /// The value `asc`.
+    Asc,
+    /// The value `desc`.
+    Desc,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+#[cfg(feature = "application-api-tokens")]
+impl ApplicationApiTokensGetSortDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+#[cfg(feature = "application-api-tokens")]
+impl From<&str> for ApplicationApiTokensGetSortDirection {
+    fn from(value: &str) -> Self {
+        match value {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+#[cfg(feature = "application-api-tokens")]
+impl std::fmt::Display for ApplicationApiTokensGetSortDirection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "application-api-tokens")]
+impl serde::Serialize for ApplicationApiTokensGetSortDirection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "application-api-tokens")]
+impl<'de> serde::Deserialize<'de> for ApplicationApiTokensGetSortDirection {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+/// Part of `ApplicationApiTokensGetSortField`.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+#[cfg(feature = "application-api-tokens")]
+pub enum ApplicationApiTokensGetSortField {
+    /// The value `name`.
+    Name,
+    /// The value `status`.
+    Status,
+    /// The value `id`.
+    Id,
+    /// The value `creationDate`.
+    CreationDate,
+    /// The value `lastUpdated`.
+    LastUpdated,
+    /// The value `expirationDate`.
+    ExpirationDate,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+#[cfg(feature = "application-api-tokens")]
+impl ApplicationApiTokensGetSortField {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::Status => "status",
+            Self::Id => "id",
+            Self::CreationDate => "creationDate",
+            Self::LastUpdated => "lastUpdated",
+            Self::ExpirationDate => "expirationDate",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+#[cfg(feature = "application-api-tokens")]
+impl From<&str> for ApplicationApiTokensGetSortField {
+    fn from(value: &str) -> Self {
+        match value {
+            "name" => Self::Name,
+            "status" => Self::Status,
+            "id" => Self::Id,
+            "creationDate" => Self::CreationDate,
+            "lastUpdated" => Self::LastUpdated,
+            "expirationDate" => Self::ExpirationDate,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+#[cfg(feature = "application-api-tokens")]
+impl std::fmt::Display for ApplicationApiTokensGetSortField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "application-api-tokens")]
+impl serde::Serialize for ApplicationApiTokensGetSortField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "application-api-tokens")]
+impl<'de> serde::Deserialize<'de> for ApplicationApiTokensGetSortField {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
 /// Credential
 ///
 /// Schema for a single Credential
@@ -7812,6 +7993,179 @@ impl Credentials {
         self
     }
 }
+/// Part of `CredentialsGetFilterField`.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+#[cfg(feature = "credentials")]
+pub enum CredentialsGetFilterField {
+    /// The value `name`.
+    Name,
+    /// The value `type`.
+    Type,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+#[cfg(feature = "credentials")]
+impl CredentialsGetFilterField {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::Type => "type",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+#[cfg(feature = "credentials")]
+impl From<&str> for CredentialsGetFilterField {
+    fn from(value: &str) -> Self {
+        match value {
+            "name" => Self::Name,
+            "type" => Self::Type,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+#[cfg(feature = "credentials")]
+impl std::fmt::Display for CredentialsGetFilterField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "credentials")]
+impl serde::Serialize for CredentialsGetFilterField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "credentials")]
+impl<'de> serde::Deserialize<'de> for CredentialsGetFilterField {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+/// Part of `CredentialsGetSortDirection`.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+#[cfg(feature = "credentials")]
+pub enum CredentialsGetSortDirection {
+    /// The value `asc`.
+    Asc,
+    /// The value `desc`.
+    Desc,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+#[cfg(feature = "credentials")]
+impl CredentialsGetSortDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+#[cfg(feature = "credentials")]
+impl From<&str> for CredentialsGetSortDirection {
+    fn from(value: &str) -> Self {
+        match value {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+#[cfg(feature = "credentials")]
+impl std::fmt::Display for CredentialsGetSortDirection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "credentials")]
+impl serde::Serialize for CredentialsGetSortDirection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "credentials")]
+impl<'de> serde::Deserialize<'de> for CredentialsGetSortDirection {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+/// Part of `CredentialsGetSortField`.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+#[cfg(feature = "credentials")]
+pub enum CredentialsGetSortField {
+    /// The value `name`.
+    Name,
+    /// The value `type`.
+    Type,
+    /// The value `creationDate`.
+    CreationDate,
+    /// The value `lastUpdated`.
+    LastUpdated,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+#[cfg(feature = "credentials")]
+impl CredentialsGetSortField {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::Type => "type",
+            Self::CreationDate => "creationDate",
+            Self::LastUpdated => "lastUpdated",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+#[cfg(feature = "credentials")]
+impl From<&str> for CredentialsGetSortField {
+    fn from(value: &str) -> Self {
+        match value {
+            "name" => Self::Name,
+            "type" => Self::Type,
+            "creationDate" => Self::CreationDate,
+            "lastUpdated" => Self::LastUpdated,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+#[cfg(feature = "credentials")]
+impl std::fmt::Display for CredentialsGetSortField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "credentials")]
+impl serde::Serialize for CredentialsGetSortField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "credentials")]
+impl<'de> serde::Deserialize<'de> for CredentialsGetSortField {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
 /// Part of `CredentialsSortDirection`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -7914,6 +8268,187 @@ impl ErrorBody {
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
+    }
+}
+/// Part of `InstanceApiTokensGetFilterField`.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+#[cfg(feature = "instance-api-tokens")]
+pub enum InstanceApiTokensGetFilterField {
+    /// The value `name`.
+    Name,
+    /// The value `status`.
+    Status,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+#[cfg(feature = "instance-api-tokens")]
+impl InstanceApiTokensGetFilterField {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::Status => "status",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+#[cfg(feature = "instance-api-tokens")]
+impl From<&str> for InstanceApiTokensGetFilterField {
+    fn from(value: &str) -> Self {
+        match value {
+            "name" => Self::Name,
+            "status" => Self::Status,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+#[cfg(feature = "instance-api-tokens")]
+impl std::fmt::Display for InstanceApiTokensGetFilterField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "instance-api-tokens")]
+impl serde::Serialize for InstanceApiTokensGetFilterField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "instance-api-tokens")]
+impl<'de> serde::Deserialize<'de> for InstanceApiTokensGetFilterField {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+/// Part of `InstanceApiTokensGetSortDirection`.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+#[cfg(feature = "instance-api-tokens")]
+pub enum InstanceApiTokensGetSortDirection {
+    /// The value `asc`.
+    Asc,
+    /// The value `desc`.
+    Desc,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+#[cfg(feature = "instance-api-tokens")]
+impl InstanceApiTokensGetSortDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+#[cfg(feature = "instance-api-tokens")]
+impl From<&str> for InstanceApiTokensGetSortDirection {
+    fn from(value: &str) -> Self {
+        match value {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+#[cfg(feature = "instance-api-tokens")]
+impl std::fmt::Display for InstanceApiTokensGetSortDirection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "instance-api-tokens")]
+impl serde::Serialize for InstanceApiTokensGetSortDirection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "instance-api-tokens")]
+impl<'de> serde::Deserialize<'de> for InstanceApiTokensGetSortDirection {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+/// Part of `InstanceApiTokensGetSortField`.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+#[cfg(feature = "instance-api-tokens")]
+pub enum InstanceApiTokensGetSortField {
+    /// The value `name`.
+    Name,
+    /// The value `status`.
+    Status,
+    /// The value `id`.
+    Id,
+    /// The value `creationDate`.
+    CreationDate,
+    /// The value `lastUpdated`.
+    LastUpdated,
+    /// The value `expirationDate`.
+    ExpirationDate,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+#[cfg(feature = "instance-api-tokens")]
+impl InstanceApiTokensGetSortField {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::Status => "status",
+            Self::Id => "id",
+            Self::CreationDate => "creationDate",
+            Self::LastUpdated => "lastUpdated",
+            Self::ExpirationDate => "expirationDate",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+#[cfg(feature = "instance-api-tokens")]
+impl From<&str> for InstanceApiTokensGetSortField {
+    fn from(value: &str) -> Self {
+        match value {
+            "name" => Self::Name,
+            "status" => Self::Status,
+            "id" => Self::Id,
+            "creationDate" => Self::CreationDate,
+            "lastUpdated" => Self::LastUpdated,
+            "expirationDate" => Self::ExpirationDate,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+#[cfg(feature = "instance-api-tokens")]
+impl std::fmt::Display for InstanceApiTokensGetSortField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "instance-api-tokens")]
+impl serde::Serialize for InstanceApiTokensGetSortField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "instance-api-tokens")]
+impl<'de> serde::Deserialize<'de> for InstanceApiTokensGetSortField {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
     }
 }
 /// Integration
@@ -9011,6 +9546,187 @@ impl Success {
     pub fn success(mut self, value: impl Into<bool>) -> Self {
         self.success = Some(value.into());
         self
+    }
+}
+/// Part of `UserApiTokensGetFilterField`.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+#[cfg(feature = "user-api-tokens")]
+pub enum UserApiTokensGetFilterField {
+    /// The value `name`.
+    Name,
+    /// The value `status`.
+    Status,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+#[cfg(feature = "user-api-tokens")]
+impl UserApiTokensGetFilterField {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::Status => "status",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+#[cfg(feature = "user-api-tokens")]
+impl From<&str> for UserApiTokensGetFilterField {
+    fn from(value: &str) -> Self {
+        match value {
+            "name" => Self::Name,
+            "status" => Self::Status,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+#[cfg(feature = "user-api-tokens")]
+impl std::fmt::Display for UserApiTokensGetFilterField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "user-api-tokens")]
+impl serde::Serialize for UserApiTokensGetFilterField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "user-api-tokens")]
+impl<'de> serde::Deserialize<'de> for UserApiTokensGetFilterField {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+/// Part of `UserApiTokensGetSortDirection`.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+#[cfg(feature = "user-api-tokens")]
+pub enum UserApiTokensGetSortDirection {
+    /// The value `asc`.
+    Asc,
+    /// The value `desc`.
+    Desc,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+#[cfg(feature = "user-api-tokens")]
+impl UserApiTokensGetSortDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+#[cfg(feature = "user-api-tokens")]
+impl From<&str> for UserApiTokensGetSortDirection {
+    fn from(value: &str) -> Self {
+        match value {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+#[cfg(feature = "user-api-tokens")]
+impl std::fmt::Display for UserApiTokensGetSortDirection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "user-api-tokens")]
+impl serde::Serialize for UserApiTokensGetSortDirection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "user-api-tokens")]
+impl<'de> serde::Deserialize<'de> for UserApiTokensGetSortDirection {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+/// Part of `UserApiTokensGetSortField`.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+#[cfg(feature = "user-api-tokens")]
+pub enum UserApiTokensGetSortField {
+    /// The value `name`.
+    Name,
+    /// The value `status`.
+    Status,
+    /// The value `id`.
+    Id,
+    /// The value `creationDate`.
+    CreationDate,
+    /// The value `lastUpdated`.
+    LastUpdated,
+    /// The value `expirationDate`.
+    ExpirationDate,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+#[cfg(feature = "user-api-tokens")]
+impl UserApiTokensGetSortField {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::Status => "status",
+            Self::Id => "id",
+            Self::CreationDate => "creationDate",
+            Self::LastUpdated => "lastUpdated",
+            Self::ExpirationDate => "expirationDate",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+#[cfg(feature = "user-api-tokens")]
+impl From<&str> for UserApiTokensGetSortField {
+    fn from(value: &str) -> Self {
+        match value {
+            "name" => Self::Name,
+            "status" => Self::Status,
+            "id" => Self::Id,
+            "creationDate" => Self::CreationDate,
+            "lastUpdated" => Self::LastUpdated,
+            "expirationDate" => Self::ExpirationDate,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+#[cfg(feature = "user-api-tokens")]
+impl std::fmt::Display for UserApiTokensGetSortField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "user-api-tokens")]
+impl serde::Serialize for UserApiTokensGetSortField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "user-api-tokens")]
+impl<'de> serde::Deserialize<'de> for UserApiTokensGetSortField {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
     }
 }
 /// Workflow

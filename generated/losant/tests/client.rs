@@ -283,9 +283,10 @@ action! {
     "Application was not found")], pages["items", "totalCount", "page", "perPage", 0]
     client.application_api_tokens().get("575ec8687ae143cd83dc4a97",).per_page(2), request
     client => client.application_api_tokens().get("575ec8687ae143cd83dc4a97")
-    .sort_field(GetSortField::from("name")).sort_direction(GetSortDirection::from("asc"))
-    .page(0).per_page(10).filter_field(GetFilterField::from("key")).filter("my*token")
-    .losantdomain("example.com")
+    .sort_field(ApplicationApiTokensGetSortField::from("name"))
+    .sort_direction(ApplicationApiTokensGetSortDirection::from("asc")).page(0)
+    .per_page(10).filter_field(ApplicationApiTokensGetFilterField::from("key"))
+    .filter("my*token").losantdomain("example.com")
 }
 action! {
     application_api_tokens_post in application_api_tokens : "POST"
@@ -371,9 +372,10 @@ action! {
     "Application was not found")], pages["items", "totalCount", "page", "perPage", 0]
     client.credentials().get("575ec8687ae143cd83dc4a97",).per_page(2), request client =>
     client.credentials().get("575ec8687ae143cd83dc4a97")
-    .sort_field(GetSortField::from("creationDate"))
-    .sort_direction(GetSortDirection::from("asc")).page(0).per_page(10)
-    .filter_field(GetFilterField::from("type")).filter("aws").losantdomain("example.com")
+    .sort_field(CredentialsGetSortField::from("creationDate"))
+    .sort_direction(CredentialsGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(CredentialsGetFilterField::from("type")).filter("aws")
+    .losantdomain("example.com")
 }
 action! {
     credentials_post in credentials : "POST"
@@ -444,8 +446,9 @@ action! {
     "Application was not found")], pages["items", "totalCount", "page", "perPage", 0]
     client.instance_api_tokens().get("575ec7417ae143cd83dc4a96",).per_page(2), request
     client => client.instance_api_tokens().get("575ec7417ae143cd83dc4a96")
-    .sort_field(GetSortField::from("name")).sort_direction(GetSortDirection::from("asc"))
-    .page(0).per_page(10).filter_field(GetFilterField::from("key")).filter("my*token")
+    .sort_field(InstanceApiTokensGetSortField::from("name"))
+    .sort_direction(InstanceApiTokensGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(InstanceApiTokensGetFilterField::from("key")).filter("my*token")
     .losantdomain("example.com")
 }
 action! {
@@ -508,9 +511,9 @@ action! {
     "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
     "Application was not found")], pages["items", "totalCount", "page", "perPage", 0]
     client.user_api_tokens().get().per_page(2), request client => client
-    .user_api_tokens().get().sort_field(GetSortField::from("name"))
-    .sort_direction(GetSortDirection::from("asc")).page(0).per_page(10)
-    .filter_field(GetFilterField::from("key")).filter("my*token")
+    .user_api_tokens().get().sort_field(UserApiTokensGetSortField::from("name"))
+    .sort_direction(UserApiTokensGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(UserApiTokensGetFilterField::from("key")).filter("my*token")
     .losantdomain("example.com")
 }
 action! {

@@ -205,10 +205,15 @@ keeps_unknown_values! {
     ApiTokenPostStatus; unknown_value_is_kept_by_api_token_status : ApiTokenStatus;
     unknown_value_is_kept_by_api_tokens_owner_type : ApiTokensOwnerType;
     unknown_value_is_kept_by_api_tokens_sort_direction : ApiTokensSortDirection;
-    unknown_value_is_kept_by_credential_created_by_type : CredentialCreatedByType;
-    unknown_value_is_kept_by_credential_git_config_type : CredentialGitConfigType;
-    unknown_value_is_kept_by_credential_http_config_auth_method :
-    CredentialHttpConfigAuthMethod;
+    unknown_value_is_kept_by_application_api_tokens_get_filter_field :
+    ApplicationApiTokensGetFilterField;
+    unknown_value_is_kept_by_application_api_tokens_get_sort_direction :
+    ApplicationApiTokensGetSortDirection;
+    unknown_value_is_kept_by_application_api_tokens_get_sort_field :
+    ApplicationApiTokensGetSortField; unknown_value_is_kept_by_credential_created_by_type
+    : CredentialCreatedByType; unknown_value_is_kept_by_credential_git_config_type :
+    CredentialGitConfigType; unknown_value_is_kept_by_credential_http_config_auth_method
+    : CredentialHttpConfigAuthMethod;
     unknown_value_is_kept_by_credential_jwt_config_algorithm :
     CredentialJwtConfigAlgorithm;
     unknown_value_is_kept_by_credential_last_updated_by_type :
@@ -229,13 +234,28 @@ keeps_unknown_values! {
     CredentialPostSqlConfigSystem; unknown_value_is_kept_by_credential_post_type :
     CredentialPostType; unknown_value_is_kept_by_credential_sql_config_system :
     CredentialSqlConfigSystem; unknown_value_is_kept_by_credential_type : CredentialType;
-    unknown_value_is_kept_by_credentials_sort_direction : CredentialsSortDirection;
-    unknown_value_is_kept_by_integration_integration_type : IntegrationIntegrationType;
+    unknown_value_is_kept_by_credentials_get_filter_field : CredentialsGetFilterField;
+    unknown_value_is_kept_by_credentials_get_sort_direction :
+    CredentialsGetSortDirection; unknown_value_is_kept_by_credentials_get_sort_field :
+    CredentialsGetSortField; unknown_value_is_kept_by_credentials_sort_direction :
+    CredentialsSortDirection;
+    unknown_value_is_kept_by_instance_api_tokens_get_filter_field :
+    InstanceApiTokensGetFilterField;
+    unknown_value_is_kept_by_instance_api_tokens_get_sort_direction :
+    InstanceApiTokensGetSortDirection;
+    unknown_value_is_kept_by_instance_api_tokens_get_sort_field :
+    InstanceApiTokensGetSortField; unknown_value_is_kept_by_integration_integration_type
+    : IntegrationIntegrationType;
     unknown_value_is_kept_by_integration_mqtt_config_protocol :
     IntegrationMqttConfigProtocol;
     unknown_value_is_kept_by_integration_mqtt_config_protocol_version :
     IntegrationMqttConfigProtocolVersion;
     unknown_value_is_kept_by_integrations_sort_direction : IntegrationsSortDirection;
+    unknown_value_is_kept_by_user_api_tokens_get_filter_field :
+    UserApiTokensGetFilterField;
+    unknown_value_is_kept_by_user_api_tokens_get_sort_direction :
+    UserApiTokensGetSortDirection;
+    unknown_value_is_kept_by_user_api_tokens_get_sort_field : UserApiTokensGetSortField;
     unknown_value_is_kept_by_workflow_category : WorkflowCategory;
     unknown_value_is_kept_by_workflow_created_by_type : WorkflowCreatedByType;
     unknown_value_is_kept_by_workflow_custom_node_config_fields_item_checkbox_type :

@@ -116,3 +116,13 @@ impl crate::client::ClientBuilder {
         self.with_token(crate::support::Secret::new(token))
     }
 }
+/// The parameters every action accepts, held once per request (this
+/// API has none that all its actions share).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Globals {}
+impl crate::client::Call {
+    /// Adds the parameters every action accepts (with their default where one is sent).
+    pub(crate) fn globals(self, _globals: &Globals) -> Self {
+        self
+    }
+}

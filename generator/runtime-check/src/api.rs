@@ -67,3 +67,20 @@ impl crate::client::Call {
         )
     }
 }
+
+/// The parameters every action accepts.
+impl<A> crate::Request<A> {
+    /// The domain the request is scoped to.
+    pub fn domain(mut self, value: impl Into<String>) -> Self {
+        self.globals.domain = Some(value.into());
+        self
+    }
+
+    /// Whether the answer links related resources.
+    ///
+    /// Default: `true`.
+    pub fn links(mut self, value: impl Into<bool>) -> Self {
+        self.globals.links = Some(value.into());
+        self
+    }
+}

@@ -1,7 +1,7 @@
 //! The runtime that sdkgen copies unchanged into every generated crate
 //! (`templates/rust/runtime/`), compiled, linted and tested where it stands, before any crate is
 //! generated. This crate is laid out like a generated one (see `templates/rust/lib.rs.tera`):
-//! the runtime files are its modules `client`, `error` and `support`; the per-API module `api`
+//! the runtime files are its modules `client`, `error`, `request` and `support`; the per-API module `api`
 //! (generated from `templates/rust/api.rs.tera`) and the resource module `things` (generated
 //! from `templates/rust/resources/resource.rs.tera`) are hand-written samples of what the
 //! templates produce, for a small made-up API.
@@ -12,6 +12,8 @@ mod api;
 mod client;
 #[path = "../../../templates/rust/runtime/error.rs"]
 mod error;
+#[path = "../../../templates/rust/runtime/request.rs"]
+mod request;
 #[path = "../../../templates/rust/runtime/support.rs"]
 mod support;
 pub mod things;
@@ -20,6 +22,7 @@ pub use client::{
     ApiResponse, Client, ClientBuilder, Pages, RetryPolicy, Server, DEFAULT_MAX_RESPONSE_BYTES,
 };
 pub use error::{ApiError, Error, ErrorKind, Result, BODY_EXCERPT_LIMIT};
+pub use request::{Action, Request};
 /// The HTTP types this crate's API exposes (statuses and headers of answers and errors).
 pub use reqwest::{header::HeaderMap, StatusCode};
 pub use support::{EpochSeconds, Nullable, Secret, UnknownValue};

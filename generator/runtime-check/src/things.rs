@@ -3,7 +3,7 @@
 //! the runtime exactly as generated code does.
 
 #[allow(unused_imports)]
-use crate::client::{decode, first_page, no_body, paginate, segment, Call, Overrides};
+use crate::client::{first_page, paginate, segment, Call};
 
 /// Whether a thing is in use.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -114,43 +114,38 @@ impl crate::Client {
 impl ThingsResource {
     /// Returns a thing.
     pub fn get(&self, thing_id: impl Into<String>) -> ThingsGetRequest {
-        ThingsGetRequest {
-            client: self.client.clone(),
-            thing_id: thing_id.into(),
-            globals: crate::api::Globals::default(),
-            options: Overrides::default(),
-        }
+        crate::Request::new(
+            &self.client,
+            ThingsGetParams {
+                thing_id: thing_id.into(),
+            },
+        )
     }
 
     /// Returns a page of things.
     pub fn list(&self) -> ThingsListRequest {
-        ThingsListRequest {
-            client: self.client.clone(),
-            page: None,
-            per_page: None,
-            globals: crate::api::Globals::default(),
-            options: Overrides::default(),
-        }
+        crate::Request::new(
+            &self.client,
+            ThingsListParams {
+                page: None,
+                per_page: None,
+            },
+        )
     }
 
     /// Creates a thing.
     pub fn create(&self, body: Thing) -> ThingsCreateRequest {
-        ThingsCreateRequest {
-            client: self.client.clone(),
-            globals: crate::api::Globals::default(),
-            body: Some(body),
-            options: Overrides::default(),
-        }
+        crate::Request::new(&self.client, ThingsCreateParams { body: Some(body) })
     }
 
     /// Deletes a thing.
     pub fn delete(&self, thing_id: impl Into<String>) -> ThingsDeleteRequest {
-        ThingsDeleteRequest {
-            client: self.client.clone(),
-            thing_id: thing_id.into(),
-            globals: crate::api::Globals::default(),
-            options: Overrides::default(),
-        }
+        crate::Request::new(
+            &self.client,
+            ThingsDeleteParams {
+                thing_id: thing_id.into(),
+            },
+        )
     }
 }
 
@@ -158,68 +153,16 @@ impl ThingsResource {
 ///
 /// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
 /// `tokio::spawn`.
+pub type ThingsGetRequest = crate::Request<ThingsGetParams>;
+
+/// The parameters of [`ThingsResource::get`], held by its request ([`ThingsGetRequest`]).
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct ThingsGetRequest {
-    client: crate::Client,
+pub struct ThingsGetParams {
     thing_id: String,
-    globals: crate::api::Globals,
-    options: Overrides,
 }
 
-impl ThingsGetRequest {
-    /// The domain the request is scoped to.
-    pub fn domain(mut self, value: impl Into<String>) -> Self {
-        self.globals.domain = Some(value.into());
-        self
-    }
-
-    /// Whether the answer links related resources.
-    ///
-    /// Default: `true`.
-    pub fn links(mut self, value: impl Into<bool>) -> Self {
-        self.globals.links = Some(value.into());
-        self
-    }
-
-    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// The retry policy of this request, in place of the client's.
-    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-
-    /// The longest this request may take in all, attempts and waits included, in place of the
-    /// client's `deadline`.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Sends `name: value` with this request, in place of any header of that name the client
-    /// would send (a documented default header or a header parameter included).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<Thing> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<Thing>> {
-        let raw = self.client.execute(self.call()?, &self.options).await?;
-        decode(raw)
-    }
+impl crate::Action for ThingsGetParams {
+    type Output = Thing;
 
     fn call(&self) -> crate::Result<Call> {
         let path = format!("/things/{}", segment("thingId", &self.thing_id)?);
@@ -228,8 +171,7 @@ impl ThingsGetRequest {
             "things.get",
             "/things/{thingId}",
             path,
-        )
-        .globals(&self.globals))
+        ))
     }
 }
 
@@ -237,14 +179,26 @@ impl ThingsGetRequest {
 ///
 /// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
 /// `tokio::spawn`.
+pub type ThingsListRequest = crate::Request<ThingsListParams>;
+
+/// The parameters of [`ThingsResource::list`], held by its request ([`ThingsListRequest`]).
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct ThingsListRequest {
-    client: crate::Client,
+pub struct ThingsListParams {
     page: Option<i64>,
     per_page: Option<i64>,
-    globals: crate::api::Globals,
-    options: Overrides,
+}
+
+impl crate::Action for ThingsListParams {
+    type Output = Things;
+
+    fn call(&self) -> crate::Result<Call> {
+        let path = String::from("/things");
+        Ok(
+            Call::new(reqwest::Method::GET, "things.list", "/things", path)
+                .query("page", self.page.as_ref())
+                .query("perPage", self.per_page.as_ref()),
+        )
+    }
 }
 
 impl ThingsListRequest {
@@ -252,77 +206,14 @@ impl ThingsListRequest {
     ///
     /// Default: `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 
     /// How many things a page holds.
     pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+        self.params.per_page = Some(value.into());
         self
-    }
-
-    /// The domain the request is scoped to.
-    pub fn domain(mut self, value: impl Into<String>) -> Self {
-        self.globals.domain = Some(value.into());
-        self
-    }
-
-    /// Whether the answer links related resources.
-    ///
-    /// Default: `true`.
-    pub fn links(mut self, value: impl Into<bool>) -> Self {
-        self.globals.links = Some(value.into());
-        self
-    }
-
-    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// The retry policy of this request, in place of the client's.
-    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-
-    /// The longest this request may take in all, attempts and waits included, in place of the
-    /// client's `deadline`.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Sends `name: value` with this request, in place of any header of that name the client
-    /// would send (a documented default header or a header parameter included).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<Things> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<Things>> {
-        let raw = self.client.execute(self.call()?, &self.options).await?;
-        decode(raw)
-    }
-
-    fn call(&self) -> crate::Result<Call> {
-        let path = String::from("/things");
-        Ok(
-            Call::new(reqwest::Method::GET, "things.list", "/things", path)
-                .query("page", self.page.as_ref())
-                .query("perPage", self.per_page.as_ref())
-                .globals(&self.globals),
-        )
     }
 
     /// Every item across all pages, requested page by page (starting at the page set on this
@@ -330,10 +221,10 @@ impl ThingsListRequest {
     /// empty. An error ends the stream after it is yielded. The stream owns the request: it is
     /// `'static`, `Send` and `Unpin`.
     pub fn stream(self) -> crate::Pages<Thing> {
-        let first = first_page(self.page.as_ref(), 1);
+        let first = first_page(self.params.page.as_ref(), 1);
         paginate(first, move |page| {
             let mut next = self.clone();
-            next.page = Some(page as i64);
+            next.params.page = Some(page as i64);
             async move {
                 let answer = next.send().await?;
                 Ok((answer.items.unwrap_or_default(), answer.count.into()))
@@ -346,74 +237,20 @@ impl ThingsListRequest {
 ///
 /// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
 /// `tokio::spawn`.
+pub type ThingsCreateRequest = crate::Request<ThingsCreateParams>;
+
+/// The parameters of [`ThingsResource::create`], held by its request ([`ThingsCreateRequest`]).
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct ThingsCreateRequest {
-    client: crate::Client,
-    globals: crate::api::Globals,
+pub struct ThingsCreateParams {
     body: Option<Thing>,
-    options: Overrides,
 }
 
-impl ThingsCreateRequest {
-    /// The domain the request is scoped to.
-    pub fn domain(mut self, value: impl Into<String>) -> Self {
-        self.globals.domain = Some(value.into());
-        self
-    }
-
-    /// Whether the answer links related resources.
-    ///
-    /// Default: `true`.
-    pub fn links(mut self, value: impl Into<bool>) -> Self {
-        self.globals.links = Some(value.into());
-        self
-    }
-
-    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// The retry policy of this request, in place of the client's.
-    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-
-    /// The longest this request may take in all, attempts and waits included, in place of the
-    /// client's `deadline`.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Sends `name: value` with this request, in place of any header of that name the client
-    /// would send (a documented default header or a header parameter included).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<Thing> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<Thing>> {
-        let raw = self.client.execute(self.call()?, &self.options).await?;
-        decode(raw)
-    }
+impl crate::Action for ThingsCreateParams {
+    type Output = Thing;
 
     fn call(&self) -> crate::Result<Call> {
         let path = String::from("/things");
-        Call::new(reqwest::Method::POST, "things.create", "/things", path)
-            .globals(&self.globals)
-            .json(self.body.as_ref())
+        Call::new(reqwest::Method::POST, "things.create", "/things", path).json(self.body.as_ref())
     }
 }
 
@@ -421,68 +258,17 @@ impl ThingsCreateRequest {
 ///
 /// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
 /// `tokio::spawn`.
+pub type ThingsDeleteRequest = crate::Request<ThingsDeleteParams>;
+
+/// The parameters of [`ThingsResource::delete`], held by its request ([`ThingsDeleteRequest`]).
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct ThingsDeleteRequest {
-    client: crate::Client,
+pub struct ThingsDeleteParams {
     thing_id: String,
-    globals: crate::api::Globals,
-    options: Overrides,
 }
 
-impl ThingsDeleteRequest {
-    /// The domain the request is scoped to.
-    pub fn domain(mut self, value: impl Into<String>) -> Self {
-        self.globals.domain = Some(value.into());
-        self
-    }
-
-    /// Whether the answer links related resources.
-    ///
-    /// Default: `true`.
-    pub fn links(mut self, value: impl Into<bool>) -> Self {
-        self.globals.links = Some(value.into());
-        self
-    }
-
-    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// The retry policy of this request, in place of the client's.
-    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-
-    /// The longest this request may take in all, attempts and waits included, in place of the
-    /// client's `deadline`.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-
-    /// Sends `name: value` with this request, in place of any header of that name the client
-    /// would send (a documented default header or a header parameter included).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<()> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<()>> {
-        let raw = self.client.execute(self.call()?, &self.options).await?;
-        no_body(raw)
-    }
+impl crate::Action for ThingsDeleteParams {
+    type Output = ();
+    const BODYLESS: bool = true;
 
     fn call(&self) -> crate::Result<Call> {
         let path = format!("/things/{}", segment("thingId", &self.thing_id)?);
@@ -491,7 +277,6 @@ impl ThingsDeleteRequest {
             "things.delete",
             "/things/{thingId}",
             path,
-        )
-        .globals(&self.globals))
+        ))
     }
 }

@@ -369,8 +369,11 @@ impl std::fmt::Debug for Overrides {
 }
 
 /// What an action sends, assembled by its request builder.
+///
+/// Public in name only, as what the hidden `Action::call` returns: this module is private and
+/// the crate does not re-export it, so no user can name it (nor implement `Action`).
 #[derive(Debug, Default)]
-pub(crate) struct Call {
+pub struct Call {
     pub(crate) method: reqwest::Method,
     /// The action's name as the spec spells it (`resource.action`), for tracing.
     pub(crate) action: &'static str,

@@ -3,7 +3,7 @@
 //!
 #![doc = include_str!("../../docs/applicationApiToken.md")]
 #[allow(unused_imports)]
-use crate::client::{decode, first_page, no_body, paginate, segment, Call, Overrides};
+use crate::client::{first_page, paginate, segment, Call};
 #[allow(unused_imports)]
 use crate::models::*;
 /// Application API Token: Details on the various actions that can be performed on the Application Api Token resource, including the expected parameters and the potential responses.
@@ -24,13 +24,13 @@ impl ApplicationApiTokenResource {
         application_id: impl Into<String>,
         api_token_id: impl Into<String>,
     ) -> ApplicationApiTokenDeleteRequest {
-        ApplicationApiTokenDeleteRequest {
-            client: self.client.clone(),
-            application_id: application_id.into(),
-            api_token_id: api_token_id.into(),
-            globals: crate::api::Globals::default(),
-            options: Overrides::default(),
-        }
+        crate::Request::new(
+            &self.client,
+            ApplicationApiTokenDeleteParams {
+                application_id: application_id.into(),
+                api_token_id: api_token_id.into(),
+            },
+        )
     }
     /// Retrieves information on an API token
     ///
@@ -40,13 +40,13 @@ impl ApplicationApiTokenResource {
         application_id: impl Into<String>,
         api_token_id: impl Into<String>,
     ) -> ApplicationApiTokenGetRequest {
-        ApplicationApiTokenGetRequest {
-            client: self.client.clone(),
-            application_id: application_id.into(),
-            api_token_id: api_token_id.into(),
-            globals: crate::api::Globals::default(),
-            options: Overrides::default(),
-        }
+        crate::Request::new(
+            &self.client,
+            ApplicationApiTokenGetParams {
+                application_id: application_id.into(),
+                api_token_id: api_token_id.into(),
+            },
+        )
     }
     /// Updates information about an API token
     ///
@@ -57,91 +57,29 @@ impl ApplicationApiTokenResource {
         api_token_id: impl Into<String>,
         body: ApiTokenPatch,
     ) -> ApplicationApiTokenPatchRequest {
-        ApplicationApiTokenPatchRequest {
-            client: self.client.clone(),
-            application_id: application_id.into(),
-            api_token_id: api_token_id.into(),
-            globals: crate::api::Globals::default(),
-            body: Some(body),
-            options: Overrides::default(),
-        }
+        crate::Request::new(
+            &self.client,
+            ApplicationApiTokenPatchParams {
+                application_id: application_id.into(),
+                api_token_id: api_token_id.into(),
+                body: Some(body),
+            },
+        )
     }
 }
 /// The request of [`ApplicationApiTokenResource::delete`]: set optional parameters, then `send` it.
 ///
 /// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
 /// `tokio::spawn`.
+pub type ApplicationApiTokenDeleteRequest = crate::Request<ApplicationApiTokenDeleteParams>;
+/// The parameters of [`ApplicationApiTokenResource::delete`], held by its request ([`ApplicationApiTokenDeleteRequest`]).
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct ApplicationApiTokenDeleteRequest {
-    client: crate::Client,
+pub struct ApplicationApiTokenDeleteParams {
     application_id: String,
     api_token_id: String,
-    globals: crate::api::Globals,
-    options: Overrides,
 }
-impl ApplicationApiTokenDeleteRequest {
-    /// Domain scope of request (rarely needed)
-    ///
-    /// Example: `example.com`.
-    pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
-        self.globals.losantdomain = Some(value.into());
-        self
-    }
-    /// Return resource actions in response
-    ///
-    /// Default: `false`.
-    pub fn actions(mut self, value: impl Into<bool>) -> Self {
-        self.globals.actions = Some(value.into());
-        self
-    }
-    /// Return resource link in response
-    ///
-    /// Default: `true`.
-    pub fn links(mut self, value: impl Into<bool>) -> Self {
-        self.globals.links = Some(value.into());
-        self
-    }
-    /// Return embedded resources in response
-    ///
-    /// Default: `true`.
-    pub fn embedded(mut self, value: impl Into<bool>) -> Self {
-        self.globals.embedded = Some(value.into());
-        self
-    }
-    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// The retry policy of this request, in place of the client's.
-    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-    /// The longest this request may take in all, attempts and waits included, in place of the
-    /// client's `deadline`.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends `name: value` with this request, in place of any header of that name the client
-    /// would send (a documented default header or a header parameter included).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<Success> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<Success>> {
-        let raw = self.client.execute(self.call()?, &self.options).await?;
-        decode(raw)
-    }
+impl crate::Action for ApplicationApiTokenDeleteParams {
+    type Output = Success;
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/applications/{}/tokens/{}",
@@ -153,85 +91,22 @@ impl ApplicationApiTokenDeleteRequest {
             "applicationApiToken.delete",
             "/applications/{applicationId}/tokens/{apiTokenId}",
             path,
-        )
-        .globals(&self.globals))
+        ))
     }
 }
 /// The request of [`ApplicationApiTokenResource::get`]: set optional parameters, then `send` it.
 ///
 /// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
 /// `tokio::spawn`.
+pub type ApplicationApiTokenGetRequest = crate::Request<ApplicationApiTokenGetParams>;
+/// The parameters of [`ApplicationApiTokenResource::get`], held by its request ([`ApplicationApiTokenGetRequest`]).
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct ApplicationApiTokenGetRequest {
-    client: crate::Client,
+pub struct ApplicationApiTokenGetParams {
     application_id: String,
     api_token_id: String,
-    globals: crate::api::Globals,
-    options: Overrides,
 }
-impl ApplicationApiTokenGetRequest {
-    /// Domain scope of request (rarely needed)
-    ///
-    /// Example: `example.com`.
-    pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
-        self.globals.losantdomain = Some(value.into());
-        self
-    }
-    /// Return resource actions in response
-    ///
-    /// Default: `false`.
-    pub fn actions(mut self, value: impl Into<bool>) -> Self {
-        self.globals.actions = Some(value.into());
-        self
-    }
-    /// Return resource link in response
-    ///
-    /// Default: `true`.
-    pub fn links(mut self, value: impl Into<bool>) -> Self {
-        self.globals.links = Some(value.into());
-        self
-    }
-    /// Return embedded resources in response
-    ///
-    /// Default: `true`.
-    pub fn embedded(mut self, value: impl Into<bool>) -> Self {
-        self.globals.embedded = Some(value.into());
-        self
-    }
-    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// The retry policy of this request, in place of the client's.
-    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-    /// The longest this request may take in all, attempts and waits included, in place of the
-    /// client's `deadline`.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends `name: value` with this request, in place of any header of that name the client
-    /// would send (a documented default header or a header parameter included).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<ApiToken> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<ApiToken>> {
-        let raw = self.client.execute(self.call()?, &self.options).await?;
-        decode(raw)
-    }
+impl crate::Action for ApplicationApiTokenGetParams {
+    type Output = ApiToken;
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/applications/{}/tokens/{}",
@@ -243,86 +118,23 @@ impl ApplicationApiTokenGetRequest {
             "applicationApiToken.get",
             "/applications/{applicationId}/tokens/{apiTokenId}",
             path,
-        )
-        .globals(&self.globals))
+        ))
     }
 }
 /// The request of [`ApplicationApiTokenResource::patch`]: set optional parameters, then `send` it.
 ///
 /// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
 /// `tokio::spawn`.
+pub type ApplicationApiTokenPatchRequest = crate::Request<ApplicationApiTokenPatchParams>;
+/// The parameters of [`ApplicationApiTokenResource::patch`], held by its request ([`ApplicationApiTokenPatchRequest`]).
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct ApplicationApiTokenPatchRequest {
-    client: crate::Client,
+pub struct ApplicationApiTokenPatchParams {
     application_id: String,
     api_token_id: String,
-    globals: crate::api::Globals,
     body: Option<ApiTokenPatch>,
-    options: Overrides,
 }
-impl ApplicationApiTokenPatchRequest {
-    /// Domain scope of request (rarely needed)
-    ///
-    /// Example: `example.com`.
-    pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
-        self.globals.losantdomain = Some(value.into());
-        self
-    }
-    /// Return resource actions in response
-    ///
-    /// Default: `false`.
-    pub fn actions(mut self, value: impl Into<bool>) -> Self {
-        self.globals.actions = Some(value.into());
-        self
-    }
-    /// Return resource link in response
-    ///
-    /// Default: `true`.
-    pub fn links(mut self, value: impl Into<bool>) -> Self {
-        self.globals.links = Some(value.into());
-        self
-    }
-    /// Return embedded resources in response
-    ///
-    /// Default: `true`.
-    pub fn embedded(mut self, value: impl Into<bool>) -> Self {
-        self.globals.embedded = Some(value.into());
-        self
-    }
-    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// The retry policy of this request, in place of the client's.
-    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-    /// The longest this request may take in all, attempts and waits included, in place of the
-    /// client's `deadline`.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends `name: value` with this request, in place of any header of that name the client
-    /// would send (a documented default header or a header parameter included).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<ApiToken> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<ApiToken>> {
-        let raw = self.client.execute(self.call()?, &self.options).await?;
-        decode(raw)
-    }
+impl crate::Action for ApplicationApiTokenPatchParams {
+    type Output = ApiToken;
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/applications/{}/tokens/{}",
@@ -335,7 +147,6 @@ impl ApplicationApiTokenPatchRequest {
             "/applications/{applicationId}/tokens/{apiTokenId}",
             path,
         )
-        .globals(&self.globals)
         .json(self.body.as_ref())
     }
 }

@@ -3,7 +3,7 @@
 //!
 #![doc = include_str!("../../docs/credential.md")]
 #[allow(unused_imports)]
-use crate::client::{decode, first_page, no_body, paginate, segment, Call, Overrides};
+use crate::client::{first_page, paginate, segment, Call};
 #[allow(unused_imports)]
 use crate::models::*;
 /// Service Credential: Below are the various requests that can be performed against the Service Credential resource, as well as the expected parameters and the potential responses.
@@ -24,13 +24,13 @@ impl CredentialResource {
         application_id: impl Into<String>,
         credential_id: impl Into<String>,
     ) -> CredentialDeleteRequest {
-        CredentialDeleteRequest {
-            client: self.client.clone(),
-            application_id: application_id.into(),
-            credential_id: credential_id.into(),
-            globals: crate::api::Globals::default(),
-            options: Overrides::default(),
-        }
+        crate::Request::new(
+            &self.client,
+            CredentialDeleteParams {
+                application_id: application_id.into(),
+                credential_id: credential_id.into(),
+            },
+        )
     }
     /// Retrieves information on a credential
     ///
@@ -40,13 +40,13 @@ impl CredentialResource {
         application_id: impl Into<String>,
         credential_id: impl Into<String>,
     ) -> CredentialGetRequest {
-        CredentialGetRequest {
-            client: self.client.clone(),
-            application_id: application_id.into(),
-            credential_id: credential_id.into(),
-            globals: crate::api::Globals::default(),
-            options: Overrides::default(),
-        }
+        crate::Request::new(
+            &self.client,
+            CredentialGetParams {
+                application_id: application_id.into(),
+                credential_id: credential_id.into(),
+            },
+        )
     }
     /// Retrieves information on resources linked to a credential
     ///
@@ -56,14 +56,14 @@ impl CredentialResource {
         application_id: impl Into<String>,
         credential_id: impl Into<String>,
     ) -> CredentialLinkedResourcesRequest {
-        CredentialLinkedResourcesRequest {
-            client: self.client.clone(),
-            application_id: application_id.into(),
-            credential_id: credential_id.into(),
-            include_custom_nodes: None,
-            globals: crate::api::Globals::default(),
-            options: Overrides::default(),
-        }
+        crate::Request::new(
+            &self.client,
+            CredentialLinkedResourcesParams {
+                application_id: application_id.into(),
+                credential_id: credential_id.into(),
+                include_custom_nodes: None,
+            },
+        )
     }
     /// Updates information about a credential
     ///
@@ -74,91 +74,29 @@ impl CredentialResource {
         credential_id: impl Into<String>,
         body: CredentialPatch,
     ) -> CredentialPatchRequest {
-        CredentialPatchRequest {
-            client: self.client.clone(),
-            application_id: application_id.into(),
-            credential_id: credential_id.into(),
-            globals: crate::api::Globals::default(),
-            body: Some(body),
-            options: Overrides::default(),
-        }
+        crate::Request::new(
+            &self.client,
+            CredentialPatchParams {
+                application_id: application_id.into(),
+                credential_id: credential_id.into(),
+                body: Some(body),
+            },
+        )
     }
 }
 /// The request of [`CredentialResource::delete`]: set optional parameters, then `send` it.
 ///
 /// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
 /// `tokio::spawn`.
+pub type CredentialDeleteRequest = crate::Request<CredentialDeleteParams>;
+/// The parameters of [`CredentialResource::delete`], held by its request ([`CredentialDeleteRequest`]).
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct CredentialDeleteRequest {
-    client: crate::Client,
+pub struct CredentialDeleteParams {
     application_id: String,
     credential_id: String,
-    globals: crate::api::Globals,
-    options: Overrides,
 }
-impl CredentialDeleteRequest {
-    /// Domain scope of request (rarely needed)
-    ///
-    /// Example: `example.com`.
-    pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
-        self.globals.losantdomain = Some(value.into());
-        self
-    }
-    /// Return resource actions in response
-    ///
-    /// Default: `false`.
-    pub fn actions(mut self, value: impl Into<bool>) -> Self {
-        self.globals.actions = Some(value.into());
-        self
-    }
-    /// Return resource link in response
-    ///
-    /// Default: `true`.
-    pub fn links(mut self, value: impl Into<bool>) -> Self {
-        self.globals.links = Some(value.into());
-        self
-    }
-    /// Return embedded resources in response
-    ///
-    /// Default: `true`.
-    pub fn embedded(mut self, value: impl Into<bool>) -> Self {
-        self.globals.embedded = Some(value.into());
-        self
-    }
-    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// The retry policy of this request, in place of the client's.
-    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-    /// The longest this request may take in all, attempts and waits included, in place of the
-    /// client's `deadline`.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends `name: value` with this request, in place of any header of that name the client
-    /// would send (a documented default header or a header parameter included).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<Success> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<Success>> {
-        let raw = self.client.execute(self.call()?, &self.options).await?;
-        decode(raw)
-    }
+impl crate::Action for CredentialDeleteParams {
+    type Output = Success;
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/applications/{}/credentials/{}",
@@ -170,85 +108,22 @@ impl CredentialDeleteRequest {
             "credential.delete",
             "/applications/{applicationId}/credentials/{credentialId}",
             path,
-        )
-        .globals(&self.globals))
+        ))
     }
 }
 /// The request of [`CredentialResource::get`]: set optional parameters, then `send` it.
 ///
 /// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
 /// `tokio::spawn`.
+pub type CredentialGetRequest = crate::Request<CredentialGetParams>;
+/// The parameters of [`CredentialResource::get`], held by its request ([`CredentialGetRequest`]).
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct CredentialGetRequest {
-    client: crate::Client,
+pub struct CredentialGetParams {
     application_id: String,
     credential_id: String,
-    globals: crate::api::Globals,
-    options: Overrides,
 }
-impl CredentialGetRequest {
-    /// Domain scope of request (rarely needed)
-    ///
-    /// Example: `example.com`.
-    pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
-        self.globals.losantdomain = Some(value.into());
-        self
-    }
-    /// Return resource actions in response
-    ///
-    /// Default: `false`.
-    pub fn actions(mut self, value: impl Into<bool>) -> Self {
-        self.globals.actions = Some(value.into());
-        self
-    }
-    /// Return resource link in response
-    ///
-    /// Default: `true`.
-    pub fn links(mut self, value: impl Into<bool>) -> Self {
-        self.globals.links = Some(value.into());
-        self
-    }
-    /// Return embedded resources in response
-    ///
-    /// Default: `true`.
-    pub fn embedded(mut self, value: impl Into<bool>) -> Self {
-        self.globals.embedded = Some(value.into());
-        self
-    }
-    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// The retry policy of this request, in place of the client's.
-    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-    /// The longest this request may take in all, attempts and waits included, in place of the
-    /// client's `deadline`.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends `name: value` with this request, in place of any header of that name the client
-    /// would send (a documented default header or a header parameter included).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<Credential> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<Credential>> {
-        let raw = self.client.execute(self.call()?, &self.options).await?;
-        decode(raw)
-    }
+impl crate::Action for CredentialGetParams {
+    type Output = Credential;
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/applications/{}/credentials/{}",
@@ -260,95 +135,23 @@ impl CredentialGetRequest {
             "credential.get",
             "/applications/{applicationId}/credentials/{credentialId}",
             path,
-        )
-        .globals(&self.globals))
+        ))
     }
 }
 /// The request of [`CredentialResource::linked_resources`]: set optional parameters, then `send` it.
 ///
 /// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
 /// `tokio::spawn`.
+pub type CredentialLinkedResourcesRequest = crate::Request<CredentialLinkedResourcesParams>;
+/// The parameters of [`CredentialResource::linked_resources`], held by its request ([`CredentialLinkedResourcesRequest`]).
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct CredentialLinkedResourcesRequest {
-    client: crate::Client,
+pub struct CredentialLinkedResourcesParams {
     application_id: String,
     credential_id: String,
     include_custom_nodes: Option<String>,
-    globals: crate::api::Globals,
-    options: Overrides,
 }
-impl CredentialLinkedResourcesRequest {
-    /// If the result of the request should also include the details of any custom nodes referenced by returned workflows
-    ///
-    /// Default: `false`. Example: `true`.
-    pub fn include_custom_nodes(mut self, value: impl Into<String>) -> Self {
-        self.include_custom_nodes = Some(value.into());
-        self
-    }
-    /// Domain scope of request (rarely needed)
-    ///
-    /// Example: `example.com`.
-    pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
-        self.globals.losantdomain = Some(value.into());
-        self
-    }
-    /// Return resource actions in response
-    ///
-    /// Default: `false`.
-    pub fn actions(mut self, value: impl Into<bool>) -> Self {
-        self.globals.actions = Some(value.into());
-        self
-    }
-    /// Return resource link in response
-    ///
-    /// Default: `true`.
-    pub fn links(mut self, value: impl Into<bool>) -> Self {
-        self.globals.links = Some(value.into());
-        self
-    }
-    /// Return embedded resources in response
-    ///
-    /// Default: `true`.
-    pub fn embedded(mut self, value: impl Into<bool>) -> Self {
-        self.globals.embedded = Some(value.into());
-        self
-    }
-    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// The retry policy of this request, in place of the client's.
-    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-    /// The longest this request may take in all, attempts and waits included, in place of the
-    /// client's `deadline`.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends `name: value` with this request, in place of any header of that name the client
-    /// would send (a documented default header or a header parameter included).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<CredentialLinkedResources> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> crate::Result<crate::ApiResponse<CredentialLinkedResources>> {
-        let raw = self.client.execute(self.call()?, &self.options).await?;
-        decode(raw)
-    }
+impl crate::Action for CredentialLinkedResourcesParams {
+    type Output = CredentialLinkedResources;
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/applications/{}/credentials/{}/linkedResources",
@@ -361,86 +164,32 @@ impl CredentialLinkedResourcesRequest {
             "/applications/{applicationId}/credentials/{credentialId}/linkedResources",
             path,
         )
-        .query("includeCustomNodes", self.include_custom_nodes.as_ref())
-        .globals(&self.globals))
+        .query("includeCustomNodes", self.include_custom_nodes.as_ref()))
+    }
+}
+impl CredentialLinkedResourcesRequest {
+    /// If the result of the request should also include the details of any custom nodes referenced by returned workflows
+    ///
+    /// Default: `false`. Example: `true`.
+    pub fn include_custom_nodes(mut self, value: impl Into<String>) -> Self {
+        self.params.include_custom_nodes = Some(value.into());
+        self
     }
 }
 /// The request of [`CredentialResource::patch`]: set optional parameters, then `send` it.
 ///
 /// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
 /// `tokio::spawn`.
+pub type CredentialPatchRequest = crate::Request<CredentialPatchParams>;
+/// The parameters of [`CredentialResource::patch`], held by its request ([`CredentialPatchRequest`]).
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct CredentialPatchRequest {
-    client: crate::Client,
+pub struct CredentialPatchParams {
     application_id: String,
     credential_id: String,
-    globals: crate::api::Globals,
     body: Option<CredentialPatch>,
-    options: Overrides,
 }
-impl CredentialPatchRequest {
-    /// Domain scope of request (rarely needed)
-    ///
-    /// Example: `example.com`.
-    pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
-        self.globals.losantdomain = Some(value.into());
-        self
-    }
-    /// Return resource actions in response
-    ///
-    /// Default: `false`.
-    pub fn actions(mut self, value: impl Into<bool>) -> Self {
-        self.globals.actions = Some(value.into());
-        self
-    }
-    /// Return resource link in response
-    ///
-    /// Default: `true`.
-    pub fn links(mut self, value: impl Into<bool>) -> Self {
-        self.globals.links = Some(value.into());
-        self
-    }
-    /// Return embedded resources in response
-    ///
-    /// Default: `true`.
-    pub fn embedded(mut self, value: impl Into<bool>) -> Self {
-        self.globals.embedded = Some(value.into());
-        self
-    }
-    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// The retry policy of this request, in place of the client's.
-    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-    /// The longest this request may take in all, attempts and waits included, in place of the
-    /// client's `deadline`.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends `name: value` with this request, in place of any header of that name the client
-    /// would send (a documented default header or a header parameter included).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<Credential> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<Credential>> {
-        let raw = self.client.execute(self.call()?, &self.options).await?;
-        decode(raw)
-    }
+impl crate::Action for CredentialPatchParams {
+    type Output = Credential;
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/applications/{}/credentials/{}",
@@ -453,7 +202,6 @@ impl CredentialPatchRequest {
             "/applications/{applicationId}/credentials/{credentialId}",
             path,
         )
-        .globals(&self.globals)
         .json(self.body.as_ref())
     }
 }

@@ -3,7 +3,7 @@
 //!
 #![doc = include_str!("../../docs/instanceApiToken.md")]
 #[allow(unused_imports)]
-use crate::client::{decode, first_page, no_body, paginate, segment, Call, Overrides};
+use crate::client::{first_page, paginate, segment, Call};
 #[allow(unused_imports)]
 use crate::models::*;
 /// Instance API Token: Details on the various actions that can be performed on the Instance Api Token resource, including the expected parameters and the potential responses.
@@ -24,13 +24,13 @@ impl InstanceApiTokenResource {
         instance_id: impl Into<String>,
         api_token_id: impl Into<String>,
     ) -> InstanceApiTokenDeleteRequest {
-        InstanceApiTokenDeleteRequest {
-            client: self.client.clone(),
-            instance_id: instance_id.into(),
-            api_token_id: api_token_id.into(),
-            globals: crate::api::Globals::default(),
-            options: Overrides::default(),
-        }
+        crate::Request::new(
+            &self.client,
+            InstanceApiTokenDeleteParams {
+                instance_id: instance_id.into(),
+                api_token_id: api_token_id.into(),
+            },
+        )
     }
     /// Retrieves information on an API token
     ///
@@ -40,13 +40,13 @@ impl InstanceApiTokenResource {
         instance_id: impl Into<String>,
         api_token_id: impl Into<String>,
     ) -> InstanceApiTokenGetRequest {
-        InstanceApiTokenGetRequest {
-            client: self.client.clone(),
-            instance_id: instance_id.into(),
-            api_token_id: api_token_id.into(),
-            globals: crate::api::Globals::default(),
-            options: Overrides::default(),
-        }
+        crate::Request::new(
+            &self.client,
+            InstanceApiTokenGetParams {
+                instance_id: instance_id.into(),
+                api_token_id: api_token_id.into(),
+            },
+        )
     }
     /// Updates information about an API token
     ///
@@ -57,91 +57,29 @@ impl InstanceApiTokenResource {
         api_token_id: impl Into<String>,
         body: ApiTokenPatch,
     ) -> InstanceApiTokenPatchRequest {
-        InstanceApiTokenPatchRequest {
-            client: self.client.clone(),
-            instance_id: instance_id.into(),
-            api_token_id: api_token_id.into(),
-            globals: crate::api::Globals::default(),
-            body: Some(body),
-            options: Overrides::default(),
-        }
+        crate::Request::new(
+            &self.client,
+            InstanceApiTokenPatchParams {
+                instance_id: instance_id.into(),
+                api_token_id: api_token_id.into(),
+                body: Some(body),
+            },
+        )
     }
 }
 /// The request of [`InstanceApiTokenResource::delete`]: set optional parameters, then `send` it.
 ///
 /// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
 /// `tokio::spawn`.
+pub type InstanceApiTokenDeleteRequest = crate::Request<InstanceApiTokenDeleteParams>;
+/// The parameters of [`InstanceApiTokenResource::delete`], held by its request ([`InstanceApiTokenDeleteRequest`]).
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct InstanceApiTokenDeleteRequest {
-    client: crate::Client,
+pub struct InstanceApiTokenDeleteParams {
     instance_id: String,
     api_token_id: String,
-    globals: crate::api::Globals,
-    options: Overrides,
 }
-impl InstanceApiTokenDeleteRequest {
-    /// Domain scope of request (rarely needed)
-    ///
-    /// Example: `example.com`.
-    pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
-        self.globals.losantdomain = Some(value.into());
-        self
-    }
-    /// Return resource actions in response
-    ///
-    /// Default: `false`.
-    pub fn actions(mut self, value: impl Into<bool>) -> Self {
-        self.globals.actions = Some(value.into());
-        self
-    }
-    /// Return resource link in response
-    ///
-    /// Default: `true`.
-    pub fn links(mut self, value: impl Into<bool>) -> Self {
-        self.globals.links = Some(value.into());
-        self
-    }
-    /// Return embedded resources in response
-    ///
-    /// Default: `true`.
-    pub fn embedded(mut self, value: impl Into<bool>) -> Self {
-        self.globals.embedded = Some(value.into());
-        self
-    }
-    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// The retry policy of this request, in place of the client's.
-    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-    /// The longest this request may take in all, attempts and waits included, in place of the
-    /// client's `deadline`.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends `name: value` with this request, in place of any header of that name the client
-    /// would send (a documented default header or a header parameter included).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<Success> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<Success>> {
-        let raw = self.client.execute(self.call()?, &self.options).await?;
-        decode(raw)
-    }
+impl crate::Action for InstanceApiTokenDeleteParams {
+    type Output = Success;
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/instances/{}/tokens/{}",
@@ -153,85 +91,22 @@ impl InstanceApiTokenDeleteRequest {
             "instanceApiToken.delete",
             "/instances/{instanceId}/tokens/{apiTokenId}",
             path,
-        )
-        .globals(&self.globals))
+        ))
     }
 }
 /// The request of [`InstanceApiTokenResource::get`]: set optional parameters, then `send` it.
 ///
 /// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
 /// `tokio::spawn`.
+pub type InstanceApiTokenGetRequest = crate::Request<InstanceApiTokenGetParams>;
+/// The parameters of [`InstanceApiTokenResource::get`], held by its request ([`InstanceApiTokenGetRequest`]).
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct InstanceApiTokenGetRequest {
-    client: crate::Client,
+pub struct InstanceApiTokenGetParams {
     instance_id: String,
     api_token_id: String,
-    globals: crate::api::Globals,
-    options: Overrides,
 }
-impl InstanceApiTokenGetRequest {
-    /// Domain scope of request (rarely needed)
-    ///
-    /// Example: `example.com`.
-    pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
-        self.globals.losantdomain = Some(value.into());
-        self
-    }
-    /// Return resource actions in response
-    ///
-    /// Default: `false`.
-    pub fn actions(mut self, value: impl Into<bool>) -> Self {
-        self.globals.actions = Some(value.into());
-        self
-    }
-    /// Return resource link in response
-    ///
-    /// Default: `true`.
-    pub fn links(mut self, value: impl Into<bool>) -> Self {
-        self.globals.links = Some(value.into());
-        self
-    }
-    /// Return embedded resources in response
-    ///
-    /// Default: `true`.
-    pub fn embedded(mut self, value: impl Into<bool>) -> Self {
-        self.globals.embedded = Some(value.into());
-        self
-    }
-    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// The retry policy of this request, in place of the client's.
-    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-    /// The longest this request may take in all, attempts and waits included, in place of the
-    /// client's `deadline`.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends `name: value` with this request, in place of any header of that name the client
-    /// would send (a documented default header or a header parameter included).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<ApiToken> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<ApiToken>> {
-        let raw = self.client.execute(self.call()?, &self.options).await?;
-        decode(raw)
-    }
+impl crate::Action for InstanceApiTokenGetParams {
+    type Output = ApiToken;
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/instances/{}/tokens/{}",
@@ -243,86 +118,23 @@ impl InstanceApiTokenGetRequest {
             "instanceApiToken.get",
             "/instances/{instanceId}/tokens/{apiTokenId}",
             path,
-        )
-        .globals(&self.globals))
+        ))
     }
 }
 /// The request of [`InstanceApiTokenResource::patch`]: set optional parameters, then `send` it.
 ///
 /// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
 /// `tokio::spawn`.
+pub type InstanceApiTokenPatchRequest = crate::Request<InstanceApiTokenPatchParams>;
+/// The parameters of [`InstanceApiTokenResource::patch`], held by its request ([`InstanceApiTokenPatchRequest`]).
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct InstanceApiTokenPatchRequest {
-    client: crate::Client,
+pub struct InstanceApiTokenPatchParams {
     instance_id: String,
     api_token_id: String,
-    globals: crate::api::Globals,
     body: Option<ApiTokenPatch>,
-    options: Overrides,
 }
-impl InstanceApiTokenPatchRequest {
-    /// Domain scope of request (rarely needed)
-    ///
-    /// Example: `example.com`.
-    pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
-        self.globals.losantdomain = Some(value.into());
-        self
-    }
-    /// Return resource actions in response
-    ///
-    /// Default: `false`.
-    pub fn actions(mut self, value: impl Into<bool>) -> Self {
-        self.globals.actions = Some(value.into());
-        self
-    }
-    /// Return resource link in response
-    ///
-    /// Default: `true`.
-    pub fn links(mut self, value: impl Into<bool>) -> Self {
-        self.globals.links = Some(value.into());
-        self
-    }
-    /// Return embedded resources in response
-    ///
-    /// Default: `true`.
-    pub fn embedded(mut self, value: impl Into<bool>) -> Self {
-        self.globals.embedded = Some(value.into());
-        self
-    }
-    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// The retry policy of this request, in place of the client's.
-    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-    /// The longest this request may take in all, attempts and waits included, in place of the
-    /// client's `deadline`.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends `name: value` with this request, in place of any header of that name the client
-    /// would send (a documented default header or a header parameter included).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<ApiToken> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<ApiToken>> {
-        let raw = self.client.execute(self.call()?, &self.options).await?;
-        decode(raw)
-    }
+impl crate::Action for InstanceApiTokenPatchParams {
+    type Output = ApiToken;
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/instances/{}/tokens/{}",
@@ -335,7 +147,6 @@ impl InstanceApiTokenPatchRequest {
             "/instances/{instanceId}/tokens/{apiTokenId}",
             path,
         )
-        .globals(&self.globals)
         .json(self.body.as_ref())
     }
 }

@@ -3,172 +3,9 @@
 //!
 #![doc = include_str!("../../docs/instanceApiTokens.md")]
 #[allow(unused_imports)]
-use crate::client::{decode, first_page, no_body, paginate, segment, Call, Overrides};
+use crate::client::{first_page, paginate, segment, Call};
 #[allow(unused_imports)]
 use crate::models::*;
-/// Part of `GetSortField`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GetSortField {
-    /// The value `name`.
-    Name,
-    /// The value `status`.
-    Status,
-    /// The value `id`.
-    Id,
-    /// The value `creationDate`.
-    CreationDate,
-    /// The value `lastUpdated`.
-    LastUpdated,
-    /// The value `expirationDate`.
-    ExpirationDate,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-impl GetSortField {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::Status => "status",
-            Self::Id => "id",
-            Self::CreationDate => "creationDate",
-            Self::LastUpdated => "lastUpdated",
-            Self::ExpirationDate => "expirationDate",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for GetSortField {
-    fn from(value: &str) -> Self {
-        match value {
-            "name" => Self::Name,
-            "status" => Self::Status,
-            "id" => Self::Id,
-            "creationDate" => Self::CreationDate,
-            "lastUpdated" => Self::LastUpdated,
-            "expirationDate" => Self::ExpirationDate,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-impl std::fmt::Display for GetSortField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for GetSortField {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetSortField {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `GetSortDirection`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GetSortDirection {
-    /// The value `asc`.
-    Asc,
-    /// The value `desc`.
-    Desc,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-impl GetSortDirection {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for GetSortDirection {
-    fn from(value: &str) -> Self {
-        match value {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-impl std::fmt::Display for GetSortDirection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for GetSortDirection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetSortDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `GetFilterField`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GetFilterField {
-    /// The value `name`.
-    Name,
-    /// The value `status`.
-    Status,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-impl GetFilterField {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::Status => "status",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for GetFilterField {
-    fn from(value: &str) -> Self {
-        match value {
-            "name" => Self::Name,
-            "status" => Self::Status,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-impl std::fmt::Display for GetFilterField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for GetFilterField {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetFilterField {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
 /// Instance API Tokens: Details on the various actions that can be performed on the Instance Api Tokens resource, including the expected parameters and the potential responses.
 ///
 /// Path: `/instances/{instanceId}/tokens`.
@@ -183,18 +20,18 @@ impl InstanceApiTokensResource {
     ///
     /// `GET /instances/{instanceId}/tokens` Scopes (at least one): all.Instance, all.Instance.bounded, all.Instance.read, all.User, all.User.bounded, all.User.read, instanceApiTokens.*, instanceApiTokens.get.
     pub fn get(&self, instance_id: impl Into<String>) -> InstanceApiTokensGetRequest {
-        InstanceApiTokensGetRequest {
-            client: self.client.clone(),
-            instance_id: instance_id.into(),
-            sort_field: None,
-            sort_direction: None,
-            page: None,
-            per_page: None,
-            filter_field: None,
-            filter: None,
-            globals: crate::api::Globals::default(),
-            options: Overrides::default(),
-        }
+        crate::Request::new(
+            &self.client,
+            InstanceApiTokensGetParams {
+                instance_id: instance_id.into(),
+                sort_field: None,
+                sort_direction: None,
+                page: None,
+                per_page: None,
+                filter_field: None,
+                filter: None,
+            },
+        )
     }
     /// Create a new API token for an instance
     ///
@@ -204,137 +41,33 @@ impl InstanceApiTokensResource {
         instance_id: impl Into<String>,
         body: ApiTokenPost,
     ) -> InstanceApiTokensPostRequest {
-        InstanceApiTokensPostRequest {
-            client: self.client.clone(),
-            instance_id: instance_id.into(),
-            globals: crate::api::Globals::default(),
-            body: Some(body),
-            options: Overrides::default(),
-        }
+        crate::Request::new(
+            &self.client,
+            InstanceApiTokensPostParams {
+                instance_id: instance_id.into(),
+                body: Some(body),
+            },
+        )
     }
 }
 /// The request of [`InstanceApiTokensResource::get`]: set optional parameters, then `send` it.
 ///
 /// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
 /// `tokio::spawn`.
+pub type InstanceApiTokensGetRequest = crate::Request<InstanceApiTokensGetParams>;
+/// The parameters of [`InstanceApiTokensResource::get`], held by its request ([`InstanceApiTokensGetRequest`]).
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct InstanceApiTokensGetRequest {
-    client: crate::Client,
+pub struct InstanceApiTokensGetParams {
     instance_id: String,
-    sort_field: Option<GetSortField>,
-    sort_direction: Option<GetSortDirection>,
+    sort_field: Option<InstanceApiTokensGetSortField>,
+    sort_direction: Option<InstanceApiTokensGetSortDirection>,
     page: Option<i64>,
     per_page: Option<i64>,
-    filter_field: Option<GetFilterField>,
+    filter_field: Option<InstanceApiTokensGetFilterField>,
     filter: Option<String>,
-    globals: crate::api::Globals,
-    options: Overrides,
 }
-impl InstanceApiTokensGetRequest {
-    /// Field to sort the results by
-    ///
-    /// Accepted values: name, status, id, creationDate, lastUpdated, expirationDate. Default: `name`. Example: `name`.
-    pub fn sort_field(mut self, value: impl Into<GetSortField>) -> Self {
-        self.sort_field = Some(value.into());
-        self
-    }
-    /// Direction to sort the results by
-    ///
-    /// Accepted values: asc, desc. Default: `asc`. Example: `asc`.
-    pub fn sort_direction(mut self, value: impl Into<GetSortDirection>) -> Self {
-        self.sort_direction = Some(value.into());
-        self
-    }
-    /// Which page of results to return
-    ///
-    /// Default: `0`. Example: `0`.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
-        self
-    }
-    /// How many items to return per page
-    ///
-    /// Default: `100`. Example: `10`.
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
-        self
-    }
-    /// Field to filter the results by. Blank or not provided means no filtering.
-    ///
-    /// Accepted values: name, status. Example: `key`.
-    pub fn filter_field(mut self, value: impl Into<GetFilterField>) -> Self {
-        self.filter_field = Some(value.into());
-        self
-    }
-    /// Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
-    ///
-    /// Example: `my*token`.
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-    /// Domain scope of request (rarely needed)
-    ///
-    /// Example: `example.com`.
-    pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
-        self.globals.losantdomain = Some(value.into());
-        self
-    }
-    /// Return resource actions in response
-    ///
-    /// Default: `false`.
-    pub fn actions(mut self, value: impl Into<bool>) -> Self {
-        self.globals.actions = Some(value.into());
-        self
-    }
-    /// Return resource link in response
-    ///
-    /// Default: `true`.
-    pub fn links(mut self, value: impl Into<bool>) -> Self {
-        self.globals.links = Some(value.into());
-        self
-    }
-    /// Return embedded resources in response
-    ///
-    /// Default: `true`.
-    pub fn embedded(mut self, value: impl Into<bool>) -> Self {
-        self.globals.embedded = Some(value.into());
-        self
-    }
-    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// The retry policy of this request, in place of the client's.
-    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-    /// The longest this request may take in all, attempts and waits included, in place of the
-    /// client's `deadline`.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends `name: value` with this request, in place of any header of that name the client
-    /// would send (a documented default header or a header parameter included).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<ApiTokens> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<ApiTokens>> {
-        let raw = self.client.execute(self.call()?, &self.options).await?;
-        decode(raw)
-    }
+impl crate::Action for InstanceApiTokensGetParams {
+    type Output = ApiTokens;
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/instances/{}/tokens",
@@ -351,18 +84,61 @@ impl InstanceApiTokensGetRequest {
         .query("page", self.page.as_ref())
         .query("perPage", self.per_page.as_ref())
         .query("filterField", self.filter_field.as_ref())
-        .query("filter", self.filter.as_ref())
-        .globals(&self.globals))
+        .query("filter", self.filter.as_ref()))
+    }
+}
+impl InstanceApiTokensGetRequest {
+    /// Field to sort the results by
+    ///
+    /// Accepted values: name, status, id, creationDate, lastUpdated, expirationDate. Default: `name`. Example: `name`.
+    pub fn sort_field(mut self, value: impl Into<InstanceApiTokensGetSortField>) -> Self {
+        self.params.sort_field = Some(value.into());
+        self
+    }
+    /// Direction to sort the results by
+    ///
+    /// Accepted values: asc, desc. Default: `asc`. Example: `asc`.
+    pub fn sort_direction(mut self, value: impl Into<InstanceApiTokensGetSortDirection>) -> Self {
+        self.params.sort_direction = Some(value.into());
+        self
+    }
+    /// Which page of results to return
+    ///
+    /// Default: `0`. Example: `0`.
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.params.page = Some(value.into());
+        self
+    }
+    /// How many items to return per page
+    ///
+    /// Default: `100`. Example: `10`.
+    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
+        self.params.per_page = Some(value.into());
+        self
+    }
+    /// Field to filter the results by. Blank or not provided means no filtering.
+    ///
+    /// Accepted values: name, status. Example: `key`.
+    pub fn filter_field(mut self, value: impl Into<InstanceApiTokensGetFilterField>) -> Self {
+        self.params.filter_field = Some(value.into());
+        self
+    }
+    /// Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
+    ///
+    /// Example: `my*token`.
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.params.filter = Some(value.into());
+        self
     }
     /// Every item across all pages, requested page by page (starting at the page set on this
     /// request, else page 0) until the server's `total_count` is reached or a page
     /// comes back empty. An error ends the stream after it is yielded. The stream owns the
     /// request: it is `'static`, `Send` and `Unpin`.
     pub fn stream(self) -> crate::Pages<ApiToken> {
-        let first = first_page(self.page.as_ref(), 0);
+        let first = first_page(self.params.page.as_ref(), 0);
         paginate(first, move |page| {
             let mut next = self.clone();
-            next.page = Some(page as i64);
+            next.params.page = Some(page as i64);
             async move {
                 let answer = next.send().await?;
                 Ok((answer.items.unwrap_or_default(), answer.total_count))
@@ -374,77 +150,15 @@ impl InstanceApiTokensGetRequest {
 ///
 /// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
 /// `tokio::spawn`.
+pub type InstanceApiTokensPostRequest = crate::Request<InstanceApiTokensPostParams>;
+/// The parameters of [`InstanceApiTokensResource::post`], held by its request ([`InstanceApiTokensPostRequest`]).
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct InstanceApiTokensPostRequest {
-    client: crate::Client,
+pub struct InstanceApiTokensPostParams {
     instance_id: String,
-    globals: crate::api::Globals,
     body: Option<ApiTokenPost>,
-    options: Overrides,
 }
-impl InstanceApiTokensPostRequest {
-    /// Domain scope of request (rarely needed)
-    ///
-    /// Example: `example.com`.
-    pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
-        self.globals.losantdomain = Some(value.into());
-        self
-    }
-    /// Return resource actions in response
-    ///
-    /// Default: `false`.
-    pub fn actions(mut self, value: impl Into<bool>) -> Self {
-        self.globals.actions = Some(value.into());
-        self
-    }
-    /// Return resource link in response
-    ///
-    /// Default: `true`.
-    pub fn links(mut self, value: impl Into<bool>) -> Self {
-        self.globals.links = Some(value.into());
-        self
-    }
-    /// Return embedded resources in response
-    ///
-    /// Default: `true`.
-    pub fn embedded(mut self, value: impl Into<bool>) -> Self {
-        self.globals.embedded = Some(value.into());
-        self
-    }
-    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// The retry policy of this request, in place of the client's.
-    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-    /// The longest this request may take in all, attempts and waits included, in place of the
-    /// client's `deadline`.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends `name: value` with this request, in place of any header of that name the client
-    /// would send (a documented default header or a header parameter included).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<ApiToken> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<ApiToken>> {
-        let raw = self.client.execute(self.call()?, &self.options).await?;
-        decode(raw)
-    }
+impl crate::Action for InstanceApiTokensPostParams {
+    type Output = ApiToken;
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/instances/{}/tokens",
@@ -456,7 +170,6 @@ impl InstanceApiTokensPostRequest {
             "/instances/{instanceId}/tokens",
             path,
         )
-        .globals(&self.globals)
         .json(self.body.as_ref())
     }
 }

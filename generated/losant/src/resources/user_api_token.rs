@@ -3,7 +3,7 @@
 //!
 #![doc = include_str!("../../docs/userApiToken.md")]
 #[allow(unused_imports)]
-use crate::client::{decode, first_page, no_body, paginate, segment, Call, Overrides};
+use crate::client::{first_page, paginate, segment, Call};
 #[allow(unused_imports)]
 use crate::models::*;
 /// User API Token: Details on the various actions that can be performed on the User Api Token resource, including the expected parameters and the potential responses.
@@ -22,23 +22,23 @@ impl UserApiTokenResource {
     ///
     /// `DELETE /me/tokens/{apiTokenId}` Scopes (at least one): all.User, only.User, userApiToken.*, userApiToken.delete.
     pub fn delete(&self, api_token_id: impl Into<String>) -> UserApiTokenDeleteRequest {
-        UserApiTokenDeleteRequest {
-            client: self.client.clone(),
-            api_token_id: api_token_id.into(),
-            globals: crate::api::Globals::default(),
-            options: Overrides::default(),
-        }
+        crate::Request::new(
+            &self.client,
+            UserApiTokenDeleteParams {
+                api_token_id: api_token_id.into(),
+            },
+        )
     }
     /// Retrieves information on an API token
     ///
     /// `GET /me/tokens/{apiTokenId}` Scopes (at least one): all.User, all.User.bounded, all.User.read, only.User, only.User.bounded, only.User.read, userApiToken.*, userApiToken.get.
     pub fn get(&self, api_token_id: impl Into<String>) -> UserApiTokenGetRequest {
-        UserApiTokenGetRequest {
-            client: self.client.clone(),
-            api_token_id: api_token_id.into(),
-            globals: crate::api::Globals::default(),
-            options: Overrides::default(),
-        }
+        crate::Request::new(
+            &self.client,
+            UserApiTokenGetParams {
+                api_token_id: api_token_id.into(),
+            },
+        )
     }
     /// Updates information about an API token
     ///
@@ -50,89 +50,27 @@ impl UserApiTokenResource {
         api_token_id: impl Into<String>,
         body: ApiTokenPatch,
     ) -> UserApiTokenPatchRequest {
-        UserApiTokenPatchRequest {
-            client: self.client.clone(),
-            api_token_id: api_token_id.into(),
-            globals: crate::api::Globals::default(),
-            body: Some(body),
-            options: Overrides::default(),
-        }
+        crate::Request::new(
+            &self.client,
+            UserApiTokenPatchParams {
+                api_token_id: api_token_id.into(),
+                body: Some(body),
+            },
+        )
     }
 }
 /// The request of [`UserApiTokenResource::delete`]: set optional parameters, then `send` it.
 ///
 /// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
 /// `tokio::spawn`.
+pub type UserApiTokenDeleteRequest = crate::Request<UserApiTokenDeleteParams>;
+/// The parameters of [`UserApiTokenResource::delete`], held by its request ([`UserApiTokenDeleteRequest`]).
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct UserApiTokenDeleteRequest {
-    client: crate::Client,
+pub struct UserApiTokenDeleteParams {
     api_token_id: String,
-    globals: crate::api::Globals,
-    options: Overrides,
 }
-impl UserApiTokenDeleteRequest {
-    /// Domain scope of request (rarely needed)
-    ///
-    /// Example: `example.com`.
-    pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
-        self.globals.losantdomain = Some(value.into());
-        self
-    }
-    /// Return resource actions in response
-    ///
-    /// Default: `false`.
-    pub fn actions(mut self, value: impl Into<bool>) -> Self {
-        self.globals.actions = Some(value.into());
-        self
-    }
-    /// Return resource link in response
-    ///
-    /// Default: `true`.
-    pub fn links(mut self, value: impl Into<bool>) -> Self {
-        self.globals.links = Some(value.into());
-        self
-    }
-    /// Return embedded resources in response
-    ///
-    /// Default: `true`.
-    pub fn embedded(mut self, value: impl Into<bool>) -> Self {
-        self.globals.embedded = Some(value.into());
-        self
-    }
-    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// The retry policy of this request, in place of the client's.
-    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-    /// The longest this request may take in all, attempts and waits included, in place of the
-    /// client's `deadline`.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends `name: value` with this request, in place of any header of that name the client
-    /// would send (a documented default header or a header parameter included).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<Success> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<Success>> {
-        let raw = self.client.execute(self.call()?, &self.options).await?;
-        decode(raw)
-    }
+impl crate::Action for UserApiTokenDeleteParams {
+    type Output = Success;
     fn call(&self) -> crate::Result<Call> {
         let path = format!("/me/tokens/{}", segment("apiTokenId", &self.api_token_id)?);
         Ok(Call::new(
@@ -140,84 +78,21 @@ impl UserApiTokenDeleteRequest {
             "userApiToken.delete",
             "/me/tokens/{apiTokenId}",
             path,
-        )
-        .globals(&self.globals))
+        ))
     }
 }
 /// The request of [`UserApiTokenResource::get`]: set optional parameters, then `send` it.
 ///
 /// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
 /// `tokio::spawn`.
+pub type UserApiTokenGetRequest = crate::Request<UserApiTokenGetParams>;
+/// The parameters of [`UserApiTokenResource::get`], held by its request ([`UserApiTokenGetRequest`]).
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct UserApiTokenGetRequest {
-    client: crate::Client,
+pub struct UserApiTokenGetParams {
     api_token_id: String,
-    globals: crate::api::Globals,
-    options: Overrides,
 }
-impl UserApiTokenGetRequest {
-    /// Domain scope of request (rarely needed)
-    ///
-    /// Example: `example.com`.
-    pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
-        self.globals.losantdomain = Some(value.into());
-        self
-    }
-    /// Return resource actions in response
-    ///
-    /// Default: `false`.
-    pub fn actions(mut self, value: impl Into<bool>) -> Self {
-        self.globals.actions = Some(value.into());
-        self
-    }
-    /// Return resource link in response
-    ///
-    /// Default: `true`.
-    pub fn links(mut self, value: impl Into<bool>) -> Self {
-        self.globals.links = Some(value.into());
-        self
-    }
-    /// Return embedded resources in response
-    ///
-    /// Default: `true`.
-    pub fn embedded(mut self, value: impl Into<bool>) -> Self {
-        self.globals.embedded = Some(value.into());
-        self
-    }
-    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// The retry policy of this request, in place of the client's.
-    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-    /// The longest this request may take in all, attempts and waits included, in place of the
-    /// client's `deadline`.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends `name: value` with this request, in place of any header of that name the client
-    /// would send (a documented default header or a header parameter included).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<ApiToken> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<ApiToken>> {
-        let raw = self.client.execute(self.call()?, &self.options).await?;
-        decode(raw)
-    }
+impl crate::Action for UserApiTokenGetParams {
+    type Output = ApiToken;
     fn call(&self) -> crate::Result<Call> {
         let path = format!("/me/tokens/{}", segment("apiTokenId", &self.api_token_id)?);
         Ok(Call::new(
@@ -225,85 +100,22 @@ impl UserApiTokenGetRequest {
             "userApiToken.get",
             "/me/tokens/{apiTokenId}",
             path,
-        )
-        .globals(&self.globals))
+        ))
     }
 }
 /// The request of [`UserApiTokenResource::patch`]: set optional parameters, then `send` it.
 ///
 /// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
 /// `tokio::spawn`.
+pub type UserApiTokenPatchRequest = crate::Request<UserApiTokenPatchParams>;
+/// The parameters of [`UserApiTokenResource::patch`], held by its request ([`UserApiTokenPatchRequest`]).
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct UserApiTokenPatchRequest {
-    client: crate::Client,
+pub struct UserApiTokenPatchParams {
     api_token_id: String,
-    globals: crate::api::Globals,
     body: Option<ApiTokenPatch>,
-    options: Overrides,
 }
-impl UserApiTokenPatchRequest {
-    /// Domain scope of request (rarely needed)
-    ///
-    /// Example: `example.com`.
-    pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
-        self.globals.losantdomain = Some(value.into());
-        self
-    }
-    /// Return resource actions in response
-    ///
-    /// Default: `false`.
-    pub fn actions(mut self, value: impl Into<bool>) -> Self {
-        self.globals.actions = Some(value.into());
-        self
-    }
-    /// Return resource link in response
-    ///
-    /// Default: `true`.
-    pub fn links(mut self, value: impl Into<bool>) -> Self {
-        self.globals.links = Some(value.into());
-        self
-    }
-    /// Return embedded resources in response
-    ///
-    /// Default: `true`.
-    pub fn embedded(mut self, value: impl Into<bool>) -> Self {
-        self.globals.embedded = Some(value.into());
-        self
-    }
-    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// The retry policy of this request, in place of the client's.
-    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-    /// The longest this request may take in all, attempts and waits included, in place of the
-    /// client's `deadline`.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends `name: value` with this request, in place of any header of that name the client
-    /// would send (a documented default header or a header parameter included).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<ApiToken> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<ApiToken>> {
-        let raw = self.client.execute(self.call()?, &self.options).await?;
-        decode(raw)
-    }
+impl crate::Action for UserApiTokenPatchParams {
+    type Output = ApiToken;
     fn call(&self) -> crate::Result<Call> {
         let path = format!("/me/tokens/{}", segment("apiTokenId", &self.api_token_id)?);
         Call::new(
@@ -312,7 +124,6 @@ impl UserApiTokenPatchRequest {
             "/me/tokens/{apiTokenId}",
             path,
         )
-        .globals(&self.globals)
         .json(self.body.as_ref())
     }
 }

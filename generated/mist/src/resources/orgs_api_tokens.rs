@@ -3,7 +3,7 @@
 //!
 #![doc = include_str!("../../docs/orgsApiTokens.md")]
 #[allow(unused_imports)]
-use crate::client::{decode, first_page, no_body, paginate, segment, Call, Overrides};
+use crate::client::{first_page, paginate, segment, Call};
 #[allow(unused_imports)]
 use crate::models::*;
 /// Orgs API Tokens: Org API token is a unique identifier used by an application to authenticate and access a service's API.
@@ -27,11 +27,7 @@ impl OrgsApiTokensResource {
     ///
     /// `GET /api/v1/orgs/{org_id}/apitokens`
     pub fn list(&self, org_id: uuid::Uuid) -> OrgsApiTokensListRequest {
-        OrgsApiTokensListRequest {
-            client: self.client.clone(),
-            org_id,
-            options: Overrides::default(),
-        }
+        crate::Request::new(&self.client, OrgsApiTokensListParams { org_id })
     }
     /// Create Org API Token
     ///
@@ -39,23 +35,22 @@ impl OrgsApiTokensResource {
     ///
     /// `POST /api/v1/orgs/{org_id}/apitokens`
     pub fn create(&self, org_id: uuid::Uuid) -> OrgsApiTokensCreateRequest {
-        OrgsApiTokensCreateRequest {
-            client: self.client.clone(),
-            org_id,
-            body: None,
-            options: Overrides::default(),
-        }
+        crate::Request::new(
+            &self.client,
+            OrgsApiTokensCreateParams { org_id, body: None },
+        )
     }
     /// Get Org API Token
     ///
     /// `GET /api/v1/orgs/{org_id}/apitokens/{apitoken_id}`
     pub fn get(&self, org_id: uuid::Uuid, apitoken_id: uuid::Uuid) -> OrgsApiTokensGetRequest {
-        OrgsApiTokensGetRequest {
-            client: self.client.clone(),
-            org_id,
-            apitoken_id,
-            options: Overrides::default(),
-        }
+        crate::Request::new(
+            &self.client,
+            OrgsApiTokensGetParams {
+                org_id,
+                apitoken_id,
+            },
+        )
     }
     /// Update Org API Token
     ///
@@ -65,13 +60,14 @@ impl OrgsApiTokensResource {
         org_id: uuid::Uuid,
         apitoken_id: uuid::Uuid,
     ) -> OrgsApiTokensUpdateRequest {
-        OrgsApiTokensUpdateRequest {
-            client: self.client.clone(),
-            org_id,
-            apitoken_id,
-            body: None,
-            options: Overrides::default(),
-        }
+        crate::Request::new(
+            &self.client,
+            OrgsApiTokensUpdateParams {
+                org_id,
+                apitoken_id,
+                body: None,
+            },
+        )
     }
     /// Delete Org API Token
     ///
@@ -81,59 +77,27 @@ impl OrgsApiTokensResource {
         org_id: uuid::Uuid,
         apitoken_id: uuid::Uuid,
     ) -> OrgsApiTokensDeleteRequest {
-        OrgsApiTokensDeleteRequest {
-            client: self.client.clone(),
-            org_id,
-            apitoken_id,
-            options: Overrides::default(),
-        }
+        crate::Request::new(
+            &self.client,
+            OrgsApiTokensDeleteParams {
+                org_id,
+                apitoken_id,
+            },
+        )
     }
 }
 /// The request of [`OrgsApiTokensResource::list`]: set optional parameters, then `send` it.
 ///
 /// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
 /// `tokio::spawn`.
+pub type OrgsApiTokensListRequest = crate::Request<OrgsApiTokensListParams>;
+/// The parameters of [`OrgsApiTokensResource::list`], held by its request ([`OrgsApiTokensListRequest`]).
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct OrgsApiTokensListRequest {
-    client: crate::Client,
+pub struct OrgsApiTokensListParams {
     org_id: uuid::Uuid,
-    options: Overrides,
 }
-impl OrgsApiTokensListRequest {
-    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// The retry policy of this request, in place of the client's.
-    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-    /// The longest this request may take in all, attempts and waits included, in place of the
-    /// client's `deadline`.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends `name: value` with this request, in place of any header of that name the client
-    /// would send (a documented default header or a header parameter included).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<OrgApitokens> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<OrgApitokens>> {
-        let raw = self.client.execute(self.call()?, &self.options).await?;
-        decode(raw)
-    }
+impl crate::Action for OrgsApiTokensListParams {
+    type Output = OrgApitokens;
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/api/v1/orgs/{}/apitokens",
@@ -151,53 +115,15 @@ impl OrgsApiTokensListRequest {
 ///
 /// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
 /// `tokio::spawn`.
+pub type OrgsApiTokensCreateRequest = crate::Request<OrgsApiTokensCreateParams>;
+/// The parameters of [`OrgsApiTokensResource::create`], held by its request ([`OrgsApiTokensCreateRequest`]).
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct OrgsApiTokensCreateRequest {
-    client: crate::Client,
+pub struct OrgsApiTokensCreateParams {
     org_id: uuid::Uuid,
     body: Option<OrgApitokenRequest>,
-    options: Overrides,
 }
-impl OrgsApiTokensCreateRequest {
-    /// The org API token to create
-    pub fn body(mut self, body: OrgApitokenRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// The retry policy of this request, in place of the client's.
-    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-    /// The longest this request may take in all, attempts and waits included, in place of the
-    /// client's `deadline`.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends `name: value` with this request, in place of any header of that name the client
-    /// would send (a documented default header or a header parameter included).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<OrgApitoken> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<OrgApitoken>> {
-        let raw = self.client.execute(self.call()?, &self.options).await?;
-        decode(raw)
-    }
+impl crate::Action for OrgsApiTokensCreateParams {
+    type Output = OrgApitoken;
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/api/v1/orgs/{}/apitokens",
@@ -212,52 +138,26 @@ impl OrgsApiTokensCreateRequest {
         .json(self.body.as_ref())
     }
 }
+impl OrgsApiTokensCreateRequest {
+    /// The org API token to create
+    pub fn body(mut self, body: OrgApitokenRequest) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
 /// The request of [`OrgsApiTokensResource::get`]: set optional parameters, then `send` it.
 ///
 /// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
 /// `tokio::spawn`.
+pub type OrgsApiTokensGetRequest = crate::Request<OrgsApiTokensGetParams>;
+/// The parameters of [`OrgsApiTokensResource::get`], held by its request ([`OrgsApiTokensGetRequest`]).
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct OrgsApiTokensGetRequest {
-    client: crate::Client,
+pub struct OrgsApiTokensGetParams {
     org_id: uuid::Uuid,
     apitoken_id: uuid::Uuid,
-    options: Overrides,
 }
-impl OrgsApiTokensGetRequest {
-    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// The retry policy of this request, in place of the client's.
-    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-    /// The longest this request may take in all, attempts and waits included, in place of the
-    /// client's `deadline`.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends `name: value` with this request, in place of any header of that name the client
-    /// would send (a documented default header or a header parameter included).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<OrgApitoken> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<OrgApitoken>> {
-        let raw = self.client.execute(self.call()?, &self.options).await?;
-        decode(raw)
-    }
+impl crate::Action for OrgsApiTokensGetParams {
+    type Output = OrgApitoken;
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/api/v1/orgs/{}/apitokens/{}",
@@ -276,54 +176,17 @@ impl OrgsApiTokensGetRequest {
 ///
 /// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
 /// `tokio::spawn`.
+pub type OrgsApiTokensUpdateRequest = crate::Request<OrgsApiTokensUpdateParams>;
+/// The parameters of [`OrgsApiTokensResource::update`], held by its request ([`OrgsApiTokensUpdateRequest`]).
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct OrgsApiTokensUpdateRequest {
-    client: crate::Client,
+pub struct OrgsApiTokensUpdateParams {
     org_id: uuid::Uuid,
     apitoken_id: uuid::Uuid,
     body: Option<OrgApitokenRequest>,
-    options: Overrides,
 }
-impl OrgsApiTokensUpdateRequest {
-    /// Request Body
-    pub fn body(mut self, body: OrgApitokenRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// The retry policy of this request, in place of the client's.
-    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-    /// The longest this request may take in all, attempts and waits included, in place of the
-    /// client's `deadline`.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends `name: value` with this request, in place of any header of that name the client
-    /// would send (a documented default header or a header parameter included).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<()> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<()>> {
-        let raw = self.client.execute(self.call()?, &self.options).await?;
-        no_body(raw)
-    }
+impl crate::Action for OrgsApiTokensUpdateParams {
+    type Output = ();
+    const BODYLESS: bool = true;
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/api/v1/orgs/{}/apitokens/{}",
@@ -339,52 +202,27 @@ impl OrgsApiTokensUpdateRequest {
         .json(self.body.as_ref())
     }
 }
+impl OrgsApiTokensUpdateRequest {
+    /// Request Body
+    pub fn body(mut self, body: OrgApitokenRequest) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
 /// The request of [`OrgsApiTokensResource::delete`]: set optional parameters, then `send` it.
 ///
 /// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
 /// `tokio::spawn`.
+pub type OrgsApiTokensDeleteRequest = crate::Request<OrgsApiTokensDeleteParams>;
+/// The parameters of [`OrgsApiTokensResource::delete`], held by its request ([`OrgsApiTokensDeleteRequest`]).
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct OrgsApiTokensDeleteRequest {
-    client: crate::Client,
+pub struct OrgsApiTokensDeleteParams {
     org_id: uuid::Uuid,
     apitoken_id: uuid::Uuid,
-    options: Overrides,
 }
-impl OrgsApiTokensDeleteRequest {
-    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// The retry policy of this request, in place of the client's.
-    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-    /// The longest this request may take in all, attempts and waits included, in place of the
-    /// client's `deadline`.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends `name: value` with this request, in place of any header of that name the client
-    /// would send (a documented default header or a header parameter included).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<()> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<()>> {
-        let raw = self.client.execute(self.call()?, &self.options).await?;
-        no_body(raw)
-    }
+impl crate::Action for OrgsApiTokensDeleteParams {
+    type Output = ();
+    const BODYLESS: bool = true;
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/api/v1/orgs/{}/apitokens/{}",

@@ -3,7 +3,7 @@
 //!
 #![doc = include_str!("../../docs/selfApiToken.md")]
 #[allow(unused_imports)]
-use crate::client::{decode, first_page, no_body, paginate, segment, Call, Overrides};
+use crate::client::{first_page, paginate, segment, Call};
 #[allow(unused_imports)]
 use crate::models::*;
 /// Self API Token: Like many other API providers, it's also possible to generate API Tokens to be used (in HTTP Header)
@@ -27,10 +27,7 @@ impl SelfApiTokenResource {
     ///
     /// `GET /api/v1/self/apitokens`
     pub fn list(&self) -> SelfApiTokenListRequest {
-        SelfApiTokenListRequest {
-            client: self.client.clone(),
-            options: Overrides::default(),
-        }
+        crate::Request::new(&self.client, SelfApiTokenListParams {})
     }
     /// Create API Token
     ///
@@ -38,88 +35,43 @@ impl SelfApiTokenResource {
     ///
     /// `POST /api/v1/self/apitokens`
     pub fn create(&self) -> SelfApiTokenCreateRequest {
-        SelfApiTokenCreateRequest {
-            client: self.client.clone(),
-            body: None,
-            options: Overrides::default(),
-        }
+        crate::Request::new(&self.client, SelfApiTokenCreateParams { body: None })
     }
     /// Get User API Token
     ///
     /// `GET /api/v1/self/apitokens/{apitoken_id}`
     pub fn get(&self, apitoken_id: uuid::Uuid) -> SelfApiTokenGetRequest {
-        SelfApiTokenGetRequest {
-            client: self.client.clone(),
-            apitoken_id,
-            options: Overrides::default(),
-        }
+        crate::Request::new(&self.client, SelfApiTokenGetParams { apitoken_id })
     }
     /// Update User API Token
     ///
     /// `PUT /api/v1/self/apitokens/{apitoken_id}`
     pub fn update(&self, apitoken_id: uuid::Uuid) -> SelfApiTokenUpdateRequest {
-        SelfApiTokenUpdateRequest {
-            client: self.client.clone(),
-            apitoken_id,
-            body: None,
-            options: Overrides::default(),
-        }
+        crate::Request::new(
+            &self.client,
+            SelfApiTokenUpdateParams {
+                apitoken_id,
+                body: None,
+            },
+        )
     }
     /// Delete an API Token
     ///
     /// `DELETE /api/v1/self/apitokens/{apitoken_id}`
     pub fn delete(&self, apitoken_id: uuid::Uuid) -> SelfApiTokenDeleteRequest {
-        SelfApiTokenDeleteRequest {
-            client: self.client.clone(),
-            apitoken_id,
-            options: Overrides::default(),
-        }
+        crate::Request::new(&self.client, SelfApiTokenDeleteParams { apitoken_id })
     }
 }
 /// The request of [`SelfApiTokenResource::list`]: set optional parameters, then `send` it.
 ///
 /// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
 /// `tokio::spawn`.
+pub type SelfApiTokenListRequest = crate::Request<SelfApiTokenListParams>;
+/// The parameters of [`SelfApiTokenResource::list`], held by its request ([`SelfApiTokenListRequest`]).
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct SelfApiTokenListRequest {
-    client: crate::Client,
-    options: Overrides,
-}
-impl SelfApiTokenListRequest {
-    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// The retry policy of this request, in place of the client's.
-    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-    /// The longest this request may take in all, attempts and waits included, in place of the
-    /// client's `deadline`.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends `name: value` with this request, in place of any header of that name the client
-    /// would send (a documented default header or a header parameter included).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<UserApitokens> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<UserApitokens>> {
-        let raw = self.client.execute(self.call()?, &self.options).await?;
-        decode(raw)
-    }
+pub struct SelfApiTokenListParams {}
+impl crate::Action for SelfApiTokenListParams {
+    type Output = UserApitokens;
     fn call(&self) -> crate::Result<Call> {
         let path = String::from("/api/v1/self/apitokens");
         Ok(Call::new(
@@ -134,52 +86,14 @@ impl SelfApiTokenListRequest {
 ///
 /// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
 /// `tokio::spawn`.
+pub type SelfApiTokenCreateRequest = crate::Request<SelfApiTokenCreateParams>;
+/// The parameters of [`SelfApiTokenResource::create`], held by its request ([`SelfApiTokenCreateRequest`]).
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct SelfApiTokenCreateRequest {
-    client: crate::Client,
+pub struct SelfApiTokenCreateParams {
     body: Option<UserApitokenRequest>,
-    options: Overrides,
 }
-impl SelfApiTokenCreateRequest {
-    /// The user API token to create
-    pub fn body(mut self, body: UserApitokenRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// The retry policy of this request, in place of the client's.
-    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-    /// The longest this request may take in all, attempts and waits included, in place of the
-    /// client's `deadline`.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends `name: value` with this request, in place of any header of that name the client
-    /// would send (a documented default header or a header parameter included).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<UserApitokens> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<UserApitokens>> {
-        let raw = self.client.execute(self.call()?, &self.options).await?;
-        decode(raw)
-    }
+impl crate::Action for SelfApiTokenCreateParams {
+    type Output = UserApitokens;
     fn call(&self) -> crate::Result<Call> {
         let path = String::from("/api/v1/self/apitokens");
         Call::new(
@@ -191,51 +105,25 @@ impl SelfApiTokenCreateRequest {
         .json(self.body.as_ref())
     }
 }
+impl SelfApiTokenCreateRequest {
+    /// The user API token to create
+    pub fn body(mut self, body: UserApitokenRequest) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
 /// The request of [`SelfApiTokenResource::get`]: set optional parameters, then `send` it.
 ///
 /// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
 /// `tokio::spawn`.
+pub type SelfApiTokenGetRequest = crate::Request<SelfApiTokenGetParams>;
+/// The parameters of [`SelfApiTokenResource::get`], held by its request ([`SelfApiTokenGetRequest`]).
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct SelfApiTokenGetRequest {
-    client: crate::Client,
+pub struct SelfApiTokenGetParams {
     apitoken_id: uuid::Uuid,
-    options: Overrides,
 }
-impl SelfApiTokenGetRequest {
-    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// The retry policy of this request, in place of the client's.
-    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-    /// The longest this request may take in all, attempts and waits included, in place of the
-    /// client's `deadline`.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends `name: value` with this request, in place of any header of that name the client
-    /// would send (a documented default header or a header parameter included).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<UserApitoken> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<UserApitoken>> {
-        let raw = self.client.execute(self.call()?, &self.options).await?;
-        decode(raw)
-    }
+impl crate::Action for SelfApiTokenGetParams {
+    type Output = UserApitoken;
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/api/v1/self/apitokens/{}",
@@ -253,53 +141,15 @@ impl SelfApiTokenGetRequest {
 ///
 /// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
 /// `tokio::spawn`.
+pub type SelfApiTokenUpdateRequest = crate::Request<SelfApiTokenUpdateParams>;
+/// The parameters of [`SelfApiTokenResource::update`], held by its request ([`SelfApiTokenUpdateRequest`]).
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct SelfApiTokenUpdateRequest {
-    client: crate::Client,
+pub struct SelfApiTokenUpdateParams {
     apitoken_id: uuid::Uuid,
     body: Option<UserApitokenRequest>,
-    options: Overrides,
 }
-impl SelfApiTokenUpdateRequest {
-    /// The new properties of the user API token
-    pub fn body(mut self, body: UserApitokenRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
-    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// The retry policy of this request, in place of the client's.
-    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-    /// The longest this request may take in all, attempts and waits included, in place of the
-    /// client's `deadline`.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends `name: value` with this request, in place of any header of that name the client
-    /// would send (a documented default header or a header parameter included).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<UserApitoken> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<UserApitoken>> {
-        let raw = self.client.execute(self.call()?, &self.options).await?;
-        decode(raw)
-    }
+impl crate::Action for SelfApiTokenUpdateParams {
+    type Output = UserApitoken;
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/api/v1/self/apitokens/{}",
@@ -314,51 +164,26 @@ impl SelfApiTokenUpdateRequest {
         .json(self.body.as_ref())
     }
 }
+impl SelfApiTokenUpdateRequest {
+    /// The new properties of the user API token
+    pub fn body(mut self, body: UserApitokenRequest) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
 /// The request of [`SelfApiTokenResource::delete`]: set optional parameters, then `send` it.
 ///
 /// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
 /// `tokio::spawn`.
+pub type SelfApiTokenDeleteRequest = crate::Request<SelfApiTokenDeleteParams>;
+/// The parameters of [`SelfApiTokenResource::delete`], held by its request ([`SelfApiTokenDeleteRequest`]).
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct SelfApiTokenDeleteRequest {
-    client: crate::Client,
+pub struct SelfApiTokenDeleteParams {
     apitoken_id: uuid::Uuid,
-    options: Overrides,
 }
-impl SelfApiTokenDeleteRequest {
-    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// The retry policy of this request, in place of the client's.
-    pub fn retry_policy(mut self, retry: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-    /// The longest this request may take in all, attempts and waits included, in place of the
-    /// client's `deadline`.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = Some(deadline);
-        self
-    }
-    /// Sends `name: value` with this request, in place of any header of that name the client
-    /// would send (a documented default header or a header parameter included).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Sends the request and returns the decoded answer.
-    pub async fn send(self) -> crate::Result<()> {
-        self.send_with_response()
-            .await
-            .map(|response| response.data)
-    }
-    /// Sends the request and returns the answer with its status and headers.
-    pub async fn send_with_response(self) -> crate::Result<crate::ApiResponse<()>> {
-        let raw = self.client.execute(self.call()?, &self.options).await?;
-        no_body(raw)
-    }
+impl crate::Action for SelfApiTokenDeleteParams {
+    type Output = ();
+    const BODYLESS: bool = true;
     fn call(&self) -> crate::Result<Call> {
         let path = format!(
             "/api/v1/self/apitokens/{}",

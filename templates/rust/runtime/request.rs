@@ -1,0 +1,95 @@
+//! The request of one action: its parameters, and what any request may set in place of the
+//! client's settings. Every action's method returns a [`Request`] of its own parameters type;
+//! what all requests share (timeout, retry policy, deadline, extra headers, `send`) is written
+//! once here, and only an action's own setters are written per action.
+
+use std::time::Duration;
+
+use crate::client::{decode, Call, Overrides};
+use crate::{ApiResponse, Client, Result, RetryPolicy};
+
+/// The parameters of one action and how they make its HTTP call: implemented by the SDK for
+/// each action's parameters type (`<Resource><Action>Params`), never by users.
+pub trait Action: Clone + Send + Sync + 'static {
+    /// What a successful answer decodes to (`()` for an answer without a documented body).
+    type Output: serde::de::DeserializeOwned + Send + 'static;
+
+    /// Whether the answer has no documented body (whatever the server sends is ignored).
+    #[doc(hidden)]
+    const BODYLESS: bool = false;
+
+    /// The HTTP call these parameters make.
+    #[doc(hidden)]
+    fn call(&self) -> Result<Call>;
+}
+
+/// A request of the action whose parameters are `A`: set optional parameters, then `send` it.
+///
+/// It owns its client (one `Arc`) and parameters: it is `'static` and `Send`, and `send` may be
+/// moved into `tokio::spawn`. Each action names its request type `<Resource><Action>Request`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct Request<A> {
+    pub(crate) client: Client,
+    pub(crate) params: A,
+    pub(crate) globals: crate::api::Globals,
+    pub(crate) options: Overrides,
+}
+
+impl<A> Request<A> {
+    /// A request of `params` through `client`, with nothing overridden.
+    pub(crate) fn new(client: &Client, params: A) -> Self {
+        Request {
+            client: client.clone(),
+            params,
+            globals: crate::api::Globals::default(),
+            options: Overrides::default(),
+        }
+    }
+
+    /// Time allowed for each attempt of this request, in place of the client's `timeout`.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// The retry policy of this request, in place of the client's.
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.options.retry = Some(retry);
+        self
+    }
+
+    /// The longest this request may take in all, attempts and waits included, in place of the
+    /// client's `deadline`.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Sends `name: value` with this request, in place of any header of that name the client
+    /// would send (a documented default header or a header parameter included).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+}
+
+impl<A: Action> Request<A> {
+    /// Sends the request and returns the decoded answer.
+    pub async fn send(self) -> Result<A::Output> {
+        self.send_with_response()
+            .await
+            .map(|response| response.data)
+    }
+
+    /// Sends the request and returns the answer with its status and headers.
+    pub async fn send_with_response(self) -> Result<ApiResponse<A::Output>> {
+        let call = self.params.call()?.globals(&self.globals);
+        let mut raw = self.client.execute(call, &self.options).await?;
+        if A::BODYLESS {
+            // Decoded as an empty body: `null`, that is `()`.
+            raw.body.clear();
+        }
+        decode(raw)
+    }
+}
