@@ -385,21 +385,12 @@ fn plan_action<'s>(
     for (p, ty) in spec.api.parameters.iter().zip(globals) {
         ordered.push((p, ty.clone(), true));
     }
-    let body = a.body.as_ref().map(|b| {
-        l.type_of(
-            &b.schema,
-            &format!("{hint}Body"),
-            true,
-        )
-    });
+    let body = a
+        .body
+        .as_ref()
+        .map(|b| l.type_of(&b.schema, &format!("{hint}Body"), true));
     let success = a.responses.first().and_then(|s| s.schema.as_ref());
-    let response = success.map(|s| {
-        l.type_of(
-            s,
-            &format!("{hint}Response"),
-            false,
-        )
-    });
+    let response = success.map(|s| l.type_of(s, &format!("{hint}Response"), false));
     let item = a.paginated.as_ref().and_then(|pg| {
         let page = resolve(spec, success?);
         let items_schema = page.get("properties")?.get(&pg.items)?.get("items")?;

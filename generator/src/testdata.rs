@@ -316,10 +316,7 @@ pub(crate) fn value_probes(models: &[Model]) -> Vec<ValueProbe> {
 /// For every union (in `models` and in the resource modules), a value of each alternative:
 /// the alternative's own example where the spec has one, else its smallest value, with the
 /// discriminating property set to the alternative's first value.
-pub(crate) fn union_probes(
-    spec: &Spec,
-    models: &[Model],
-) -> Vec<crate::ir::UnionProbe> {
+pub(crate) fn union_probes(spec: &Spec, models: &[Model]) -> Vec<crate::ir::UnionProbe> {
     let mut scope = Scope::default();
     let mut out = Vec::new();
     {
