@@ -1973,10 +1973,30 @@ impl<'c, 'a> RustCx<'c, 'a> {
                 );
             }
         }
+        // An enum written once and aliased where its values repeat (`lower::share_enums`)
+        // reads as the enum under each name: sharing is not a change users see.
         let models = |ir: &CrateIr| -> BTreeMap<String, Model> {
+            let by_name: BTreeMap<&str, &Model> = ir.models.iter().map(|m| (m.name(), m)).collect();
             ir.models
                 .iter()
-                .map(|m| (m.name().to_string(), m.clone()))
+                .map(|m| {
+                    let shared = match m {
+                        Model::Alias {
+                            name,
+                            target: TypeRef::Model(target),
+                            ..
+                        } => match by_name.get(target.as_str()) {
+                            Some(Model::Enum { doc, variants, .. }) => Some(Model::Enum {
+                                name: name.clone(),
+                                doc: doc.clone(),
+                                variants: variants.clone(),
+                            }),
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    (m.name().to_string(), shared.unwrap_or_else(|| m.clone()))
+                })
                 .collect()
         };
         let (mo, mn) = (models(&old), models(&new));

@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::ir::{ClientIr, CrateIr, InnerDoc, Model, TypeRef};
+use crate::ir::{ClientIr, CrateIr, Doc, InnerDoc, Model, TypeRef};
 use crate::spec::Spec;
 use crate::types::Lowerer;
 
@@ -21,6 +21,7 @@ pub fn lower(spec: &Spec) -> CrateIr {
     let mut models = std::mem::take(&mut l.models);
     models.append(&mut l.late_models);
     models.sort_by(|a, b| a.name().cmp(b.name()));
+    share_enums(&mut models);
     let unknown_fields = crate::testdata::field_probes(spec, &l.named, &models);
     let enums = crate::testdata::value_probes(&models);
     let union_probes = crate::testdata::union_probes(spec, &models);
@@ -53,6 +54,37 @@ pub fn lower(spec: &Spec) -> CrateIr {
             ..crate::client_ir::lower_client(spec)
         },
         features,
+    }
+}
+
+/// Enums with the same values (the same variants, wire values and docs) are written once: the
+/// first by name is the enum, each other keeps its name as an alias of it. Every name the crate
+/// had stays, and an enum that many actions or schemas repeat (a `sortDirection` of `asc` and
+/// `desc`, a `status`) costs one enum's code, not one per use.
+fn share_enums(models: &mut [Model]) {
+    let mut first: HashMap<Vec<(String, String, String)>, String> = HashMap::new();
+    for m in models.iter_mut() {
+        let Model::Enum { name, variants, .. } = m else {
+            continue;
+        };
+        let key = variants
+            .iter()
+            .map(|v| (v.name.clone(), v.wire.0.clone(), v.doc.0.clone()))
+            .collect();
+        match first.get(&key) {
+            None => {
+                first.insert(key, name.clone());
+            }
+            Some(canonical) => {
+                *m = Model::Alias {
+                    name: std::mem::take(name),
+                    doc: Doc(format!(
+                        "The same values as `{canonical}`, so the same type."
+                    )),
+                    target: TypeRef::Model(canonical.clone()),
+                };
+            }
+        }
     }
 }
 

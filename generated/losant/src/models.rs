@@ -651,13 +651,7 @@ impl ApiTokenOrgRolesItemDashboardRolesItem {
         }
     }
 }
-/// Part of `ApiTokenOrgRolesItemDashboardRolesItemRole`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `ApiTokenOrgRolesItemApplicationRolesItemRole`, so the same type.
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -666,92 +660,7 @@ impl ApiTokenOrgRolesItemDashboardRolesItem {
     feature = "user-api-token",
     feature = "user-api-tokens"
 ))]
-pub enum ApiTokenOrgRolesItemDashboardRolesItemRole {
-    /// The value `collaborate`.
-    Collaborate,
-    /// The value `view`.
-    View,
-    /// The value `none`.
-    None,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "application-api-tokens",
-    feature = "instance-api-token",
-    feature = "instance-api-tokens",
-    feature = "user-api-token",
-    feature = "user-api-tokens"
-))]
-impl ApiTokenOrgRolesItemDashboardRolesItemRole {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Collaborate => "collaborate",
-            Self::View => "view",
-            Self::None => "none",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "application-api-tokens",
-    feature = "instance-api-token",
-    feature = "instance-api-tokens",
-    feature = "user-api-token",
-    feature = "user-api-tokens"
-))]
-impl From<&str> for ApiTokenOrgRolesItemDashboardRolesItemRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "collaborate" => Self::Collaborate,
-            "view" => Self::View,
-            "none" => Self::None,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "application-api-tokens",
-    feature = "instance-api-token",
-    feature = "instance-api-tokens",
-    feature = "user-api-token",
-    feature = "user-api-tokens"
-))]
-impl std::fmt::Display for ApiTokenOrgRolesItemDashboardRolesItemRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "application-api-tokens",
-    feature = "instance-api-token",
-    feature = "instance-api-tokens",
-    feature = "user-api-token",
-    feature = "user-api-tokens"
-))]
-impl serde::Serialize for ApiTokenOrgRolesItemDashboardRolesItemRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "application-api-tokens",
-    feature = "instance-api-token",
-    feature = "instance-api-tokens",
-    feature = "user-api-token",
-    feature = "user-api-tokens"
-))]
-impl<'de> serde::Deserialize<'de> for ApiTokenOrgRolesItemDashboardRolesItemRole {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type ApiTokenOrgRolesItemDashboardRolesItemRole = ApiTokenOrgRolesItemApplicationRolesItemRole;
 /// Part of `ApiTokenOrgRolesItemOrgId`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -845,13 +754,7 @@ impl<'de> serde::Deserialize<'de> for ApiTokenOrgRolesItemOrgId {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `ApiTokenOrgRolesItemRole`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `ApiTokenDefaultRole`, so the same type.
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -860,100 +763,7 @@ impl<'de> serde::Deserialize<'de> for ApiTokenOrgRolesItemOrgId {
     feature = "user-api-token",
     feature = "user-api-tokens"
 ))]
-pub enum ApiTokenOrgRolesItemRole {
-    /// The value `admin`.
-    Admin,
-    /// The value `edit`.
-    Edit,
-    /// The value `collaborate`.
-    Collaborate,
-    /// The value `view`.
-    View,
-    /// The value `none`.
-    None,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "application-api-tokens",
-    feature = "instance-api-token",
-    feature = "instance-api-tokens",
-    feature = "user-api-token",
-    feature = "user-api-tokens"
-))]
-impl ApiTokenOrgRolesItemRole {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Edit => "edit",
-            Self::Collaborate => "collaborate",
-            Self::View => "view",
-            Self::None => "none",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "application-api-tokens",
-    feature = "instance-api-token",
-    feature = "instance-api-tokens",
-    feature = "user-api-token",
-    feature = "user-api-tokens"
-))]
-impl From<&str> for ApiTokenOrgRolesItemRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            "edit" => Self::Edit,
-            "collaborate" => Self::Collaborate,
-            "view" => Self::View,
-            "none" => Self::None,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "application-api-tokens",
-    feature = "instance-api-token",
-    feature = "instance-api-tokens",
-    feature = "user-api-token",
-    feature = "user-api-tokens"
-))]
-impl std::fmt::Display for ApiTokenOrgRolesItemRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "application-api-tokens",
-    feature = "instance-api-token",
-    feature = "instance-api-tokens",
-    feature = "user-api-token",
-    feature = "user-api-tokens"
-))]
-impl serde::Serialize for ApiTokenOrgRolesItemRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "application-api-tokens",
-    feature = "instance-api-token",
-    feature = "instance-api-tokens",
-    feature = "user-api-token",
-    feature = "user-api-tokens"
-))]
-impl<'de> serde::Deserialize<'de> for ApiTokenOrgRolesItemRole {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type ApiTokenOrgRolesItemRole = ApiTokenDefaultRole;
 /// Part of `ApiTokenOwnerType`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -1123,97 +933,13 @@ impl ApiTokenPatch {
         self
     }
 }
-/// Part of `ApiTokenPatchDefaultRole`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `ApiTokenDefaultRole`, so the same type.
 #[cfg(any(
     feature = "application-api-token",
     feature = "instance-api-token",
     feature = "user-api-token"
 ))]
-pub enum ApiTokenPatchDefaultRole {
-    /// The value `admin`.
-    Admin,
-    /// The value `edit`.
-    Edit,
-    /// The value `collaborate`.
-    Collaborate,
-    /// The value `view`.
-    View,
-    /// The value `none`.
-    None,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "instance-api-token",
-    feature = "user-api-token"
-))]
-impl ApiTokenPatchDefaultRole {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Edit => "edit",
-            Self::Collaborate => "collaborate",
-            Self::View => "view",
-            Self::None => "none",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "instance-api-token",
-    feature = "user-api-token"
-))]
-impl From<&str> for ApiTokenPatchDefaultRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            "edit" => Self::Edit,
-            "collaborate" => Self::Collaborate,
-            "view" => Self::View,
-            "none" => Self::None,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "instance-api-token",
-    feature = "user-api-token"
-))]
-impl std::fmt::Display for ApiTokenPatchDefaultRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "instance-api-token",
-    feature = "user-api-token"
-))]
-impl serde::Serialize for ApiTokenPatchDefaultRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "instance-api-token",
-    feature = "user-api-token"
-))]
-impl<'de> serde::Deserialize<'de> for ApiTokenPatchDefaultRole {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type ApiTokenPatchDefaultRole = ApiTokenDefaultRole;
 /// Part of `ApiTokenPatchOrgRolesItem`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1310,89 +1036,14 @@ impl ApiTokenPatchOrgRolesItemApplicationRolesItem {
         }
     }
 }
-/// Part of `ApiTokenPatchOrgRolesItemApplicationRolesItemRole`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `ApiTokenOrgRolesItemApplicationRolesItemRole`, so the same type.
 #[cfg(any(
     feature = "application-api-token",
     feature = "instance-api-token",
     feature = "user-api-token"
 ))]
-pub enum ApiTokenPatchOrgRolesItemApplicationRolesItemRole {
-    /// The value `collaborate`.
-    Collaborate,
-    /// The value `view`.
-    View,
-    /// The value `none`.
-    None,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "instance-api-token",
-    feature = "user-api-token"
-))]
-impl ApiTokenPatchOrgRolesItemApplicationRolesItemRole {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Collaborate => "collaborate",
-            Self::View => "view",
-            Self::None => "none",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "instance-api-token",
-    feature = "user-api-token"
-))]
-impl From<&str> for ApiTokenPatchOrgRolesItemApplicationRolesItemRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "collaborate" => Self::Collaborate,
-            "view" => Self::View,
-            "none" => Self::None,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "instance-api-token",
-    feature = "user-api-token"
-))]
-impl std::fmt::Display for ApiTokenPatchOrgRolesItemApplicationRolesItemRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "instance-api-token",
-    feature = "user-api-token"
-))]
-impl serde::Serialize for ApiTokenPatchOrgRolesItemApplicationRolesItemRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "instance-api-token",
-    feature = "user-api-token"
-))]
-impl<'de> serde::Deserialize<'de> for ApiTokenPatchOrgRolesItemApplicationRolesItemRole {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type ApiTokenPatchOrgRolesItemApplicationRolesItemRole =
+    ApiTokenOrgRolesItemApplicationRolesItemRole;
 /// Part of `ApiTokenPatchOrgRolesItemDashboardRolesItem`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1429,255 +1080,28 @@ impl ApiTokenPatchOrgRolesItemDashboardRolesItem {
         }
     }
 }
-/// Part of `ApiTokenPatchOrgRolesItemDashboardRolesItemRole`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `ApiTokenOrgRolesItemApplicationRolesItemRole`, so the same type.
 #[cfg(any(
     feature = "application-api-token",
     feature = "instance-api-token",
     feature = "user-api-token"
 ))]
-pub enum ApiTokenPatchOrgRolesItemDashboardRolesItemRole {
-    /// The value `collaborate`.
-    Collaborate,
-    /// The value `view`.
-    View,
-    /// The value `none`.
-    None,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type ApiTokenPatchOrgRolesItemDashboardRolesItemRole =
+    ApiTokenOrgRolesItemApplicationRolesItemRole;
+/// The same values as `ApiTokenOrgRolesItemOrgId`, so the same type.
 #[cfg(any(
     feature = "application-api-token",
     feature = "instance-api-token",
     feature = "user-api-token"
 ))]
-impl ApiTokenPatchOrgRolesItemDashboardRolesItemRole {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Collaborate => "collaborate",
-            Self::View => "view",
-            Self::None => "none",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type ApiTokenPatchOrgRolesItemOrgId = ApiTokenOrgRolesItemOrgId;
+/// The same values as `ApiTokenDefaultRole`, so the same type.
 #[cfg(any(
     feature = "application-api-token",
     feature = "instance-api-token",
     feature = "user-api-token"
 ))]
-impl From<&str> for ApiTokenPatchOrgRolesItemDashboardRolesItemRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "collaborate" => Self::Collaborate,
-            "view" => Self::View,
-            "none" => Self::None,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "instance-api-token",
-    feature = "user-api-token"
-))]
-impl std::fmt::Display for ApiTokenPatchOrgRolesItemDashboardRolesItemRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "instance-api-token",
-    feature = "user-api-token"
-))]
-impl serde::Serialize for ApiTokenPatchOrgRolesItemDashboardRolesItemRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "instance-api-token",
-    feature = "user-api-token"
-))]
-impl<'de> serde::Deserialize<'de> for ApiTokenPatchOrgRolesItemDashboardRolesItemRole {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `ApiTokenPatchOrgRolesItemOrgId`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "instance-api-token",
-    feature = "user-api-token"
-))]
-pub enum ApiTokenPatchOrgRolesItemOrgId {
-    /// The value `sandbox`.
-    Sandbox,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "instance-api-token",
-    feature = "user-api-token"
-))]
-impl ApiTokenPatchOrgRolesItemOrgId {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sandbox => "sandbox",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "instance-api-token",
-    feature = "user-api-token"
-))]
-impl From<&str> for ApiTokenPatchOrgRolesItemOrgId {
-    fn from(value: &str) -> Self {
-        match value {
-            "sandbox" => Self::Sandbox,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "instance-api-token",
-    feature = "user-api-token"
-))]
-impl std::fmt::Display for ApiTokenPatchOrgRolesItemOrgId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "instance-api-token",
-    feature = "user-api-token"
-))]
-impl serde::Serialize for ApiTokenPatchOrgRolesItemOrgId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "instance-api-token",
-    feature = "user-api-token"
-))]
-impl<'de> serde::Deserialize<'de> for ApiTokenPatchOrgRolesItemOrgId {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `ApiTokenPatchOrgRolesItemRole`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "instance-api-token",
-    feature = "user-api-token"
-))]
-pub enum ApiTokenPatchOrgRolesItemRole {
-    /// The value `admin`.
-    Admin,
-    /// The value `edit`.
-    Edit,
-    /// The value `collaborate`.
-    Collaborate,
-    /// The value `view`.
-    View,
-    /// The value `none`.
-    None,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "instance-api-token",
-    feature = "user-api-token"
-))]
-impl ApiTokenPatchOrgRolesItemRole {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Edit => "edit",
-            Self::Collaborate => "collaborate",
-            Self::View => "view",
-            Self::None => "none",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "instance-api-token",
-    feature = "user-api-token"
-))]
-impl From<&str> for ApiTokenPatchOrgRolesItemRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            "edit" => Self::Edit,
-            "collaborate" => Self::Collaborate,
-            "view" => Self::View,
-            "none" => Self::None,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "instance-api-token",
-    feature = "user-api-token"
-))]
-impl std::fmt::Display for ApiTokenPatchOrgRolesItemRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "instance-api-token",
-    feature = "user-api-token"
-))]
-impl serde::Serialize for ApiTokenPatchOrgRolesItemRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "instance-api-token",
-    feature = "user-api-token"
-))]
-impl<'de> serde::Deserialize<'de> for ApiTokenPatchOrgRolesItemRole {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type ApiTokenPatchOrgRolesItemRole = ApiTokenDefaultRole;
 /// Part of `ApiTokenPatchStatus`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -1687,8 +1111,11 @@ impl<'de> serde::Deserialize<'de> for ApiTokenPatchOrgRolesItemRole {
 #[non_exhaustive]
 #[cfg(any(
     feature = "application-api-token",
+    feature = "application-api-tokens",
     feature = "instance-api-token",
-    feature = "user-api-token"
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
 ))]
 pub enum ApiTokenPatchStatus {
     /// The value `active`.
@@ -1700,8 +1127,11 @@ pub enum ApiTokenPatchStatus {
 }
 #[cfg(any(
     feature = "application-api-token",
+    feature = "application-api-tokens",
     feature = "instance-api-token",
-    feature = "user-api-token"
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
 ))]
 impl ApiTokenPatchStatus {
     /// The value as sent on the wire.
@@ -1715,8 +1145,11 @@ impl ApiTokenPatchStatus {
 }
 #[cfg(any(
     feature = "application-api-token",
+    feature = "application-api-tokens",
     feature = "instance-api-token",
-    feature = "user-api-token"
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
 ))]
 impl From<&str> for ApiTokenPatchStatus {
     fn from(value: &str) -> Self {
@@ -1729,8 +1162,11 @@ impl From<&str> for ApiTokenPatchStatus {
 }
 #[cfg(any(
     feature = "application-api-token",
+    feature = "application-api-tokens",
     feature = "instance-api-token",
-    feature = "user-api-token"
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
 ))]
 impl std::fmt::Display for ApiTokenPatchStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -1739,8 +1175,11 @@ impl std::fmt::Display for ApiTokenPatchStatus {
 }
 #[cfg(any(
     feature = "application-api-token",
+    feature = "application-api-tokens",
     feature = "instance-api-token",
-    feature = "user-api-token"
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
 ))]
 impl serde::Serialize for ApiTokenPatchStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1749,8 +1188,11 @@ impl serde::Serialize for ApiTokenPatchStatus {
 }
 #[cfg(any(
     feature = "application-api-token",
+    feature = "application-api-tokens",
     feature = "instance-api-token",
-    feature = "user-api-token"
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
 ))]
 impl<'de> serde::Deserialize<'de> for ApiTokenPatchStatus {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -1841,97 +1283,13 @@ impl ApiTokenPost {
         self
     }
 }
-/// Part of `ApiTokenPostDefaultRole`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `ApiTokenDefaultRole`, so the same type.
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
     feature = "user-api-tokens"
 ))]
-pub enum ApiTokenPostDefaultRole {
-    /// The value `admin`.
-    Admin,
-    /// The value `edit`.
-    Edit,
-    /// The value `collaborate`.
-    Collaborate,
-    /// The value `view`.
-    View,
-    /// The value `none`.
-    None,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl ApiTokenPostDefaultRole {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Edit => "edit",
-            Self::Collaborate => "collaborate",
-            Self::View => "view",
-            Self::None => "none",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl From<&str> for ApiTokenPostDefaultRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            "edit" => Self::Edit,
-            "collaborate" => Self::Collaborate,
-            "view" => Self::View,
-            "none" => Self::None,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl std::fmt::Display for ApiTokenPostDefaultRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl serde::Serialize for ApiTokenPostDefaultRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl<'de> serde::Deserialize<'de> for ApiTokenPostDefaultRole {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type ApiTokenPostDefaultRole = ApiTokenDefaultRole;
 /// Part of `ApiTokenPostOrgRolesItem`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2028,89 +1386,14 @@ impl ApiTokenPostOrgRolesItemApplicationRolesItem {
         }
     }
 }
-/// Part of `ApiTokenPostOrgRolesItemApplicationRolesItemRole`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `ApiTokenOrgRolesItemApplicationRolesItemRole`, so the same type.
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
     feature = "user-api-tokens"
 ))]
-pub enum ApiTokenPostOrgRolesItemApplicationRolesItemRole {
-    /// The value `collaborate`.
-    Collaborate,
-    /// The value `view`.
-    View,
-    /// The value `none`.
-    None,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl ApiTokenPostOrgRolesItemApplicationRolesItemRole {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Collaborate => "collaborate",
-            Self::View => "view",
-            Self::None => "none",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl From<&str> for ApiTokenPostOrgRolesItemApplicationRolesItemRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "collaborate" => Self::Collaborate,
-            "view" => Self::View,
-            "none" => Self::None,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl std::fmt::Display for ApiTokenPostOrgRolesItemApplicationRolesItemRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl serde::Serialize for ApiTokenPostOrgRolesItemApplicationRolesItemRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl<'de> serde::Deserialize<'de> for ApiTokenPostOrgRolesItemApplicationRolesItemRole {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type ApiTokenPostOrgRolesItemApplicationRolesItemRole =
+    ApiTokenOrgRolesItemApplicationRolesItemRole;
 /// Part of `ApiTokenPostOrgRolesItemDashboardRolesItem`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2147,255 +1430,28 @@ impl ApiTokenPostOrgRolesItemDashboardRolesItem {
         }
     }
 }
-/// Part of `ApiTokenPostOrgRolesItemDashboardRolesItemRole`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `ApiTokenOrgRolesItemApplicationRolesItemRole`, so the same type.
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
     feature = "user-api-tokens"
 ))]
-pub enum ApiTokenPostOrgRolesItemDashboardRolesItemRole {
-    /// The value `collaborate`.
-    Collaborate,
-    /// The value `view`.
-    View,
-    /// The value `none`.
-    None,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type ApiTokenPostOrgRolesItemDashboardRolesItemRole =
+    ApiTokenOrgRolesItemApplicationRolesItemRole;
+/// The same values as `ApiTokenOrgRolesItemOrgId`, so the same type.
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
     feature = "user-api-tokens"
 ))]
-impl ApiTokenPostOrgRolesItemDashboardRolesItemRole {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Collaborate => "collaborate",
-            Self::View => "view",
-            Self::None => "none",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type ApiTokenPostOrgRolesItemOrgId = ApiTokenOrgRolesItemOrgId;
+/// The same values as `ApiTokenDefaultRole`, so the same type.
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
     feature = "user-api-tokens"
 ))]
-impl From<&str> for ApiTokenPostOrgRolesItemDashboardRolesItemRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "collaborate" => Self::Collaborate,
-            "view" => Self::View,
-            "none" => Self::None,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl std::fmt::Display for ApiTokenPostOrgRolesItemDashboardRolesItemRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl serde::Serialize for ApiTokenPostOrgRolesItemDashboardRolesItemRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl<'de> serde::Deserialize<'de> for ApiTokenPostOrgRolesItemDashboardRolesItemRole {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `ApiTokenPostOrgRolesItemOrgId`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-pub enum ApiTokenPostOrgRolesItemOrgId {
-    /// The value `sandbox`.
-    Sandbox,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl ApiTokenPostOrgRolesItemOrgId {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sandbox => "sandbox",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl From<&str> for ApiTokenPostOrgRolesItemOrgId {
-    fn from(value: &str) -> Self {
-        match value {
-            "sandbox" => Self::Sandbox,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl std::fmt::Display for ApiTokenPostOrgRolesItemOrgId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl serde::Serialize for ApiTokenPostOrgRolesItemOrgId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl<'de> serde::Deserialize<'de> for ApiTokenPostOrgRolesItemOrgId {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `ApiTokenPostOrgRolesItemRole`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-pub enum ApiTokenPostOrgRolesItemRole {
-    /// The value `admin`.
-    Admin,
-    /// The value `edit`.
-    Edit,
-    /// The value `collaborate`.
-    Collaborate,
-    /// The value `view`.
-    View,
-    /// The value `none`.
-    None,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl ApiTokenPostOrgRolesItemRole {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Edit => "edit",
-            Self::Collaborate => "collaborate",
-            Self::View => "view",
-            Self::None => "none",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl From<&str> for ApiTokenPostOrgRolesItemRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            "edit" => Self::Edit,
-            "collaborate" => Self::Collaborate,
-            "view" => Self::View,
-            "none" => Self::None,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl std::fmt::Display for ApiTokenPostOrgRolesItemRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl serde::Serialize for ApiTokenPostOrgRolesItemRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl<'de> serde::Deserialize<'de> for ApiTokenPostOrgRolesItemRole {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type ApiTokenPostOrgRolesItemRole = ApiTokenDefaultRole;
 /// Part of `ApiTokenPostScopeItem`.
 ///
 /// This value set is large (500 values), so it is a string newtype with one
@@ -3678,92 +2734,14 @@ impl std::fmt::Display for ApiTokenPostScopeItem {
         f.write_str(self.as_str())
     }
 }
-/// Part of `ApiTokenPostStatus`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `ApiTokenPatchStatus`, so the same type.
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
     feature = "user-api-tokens"
 ))]
-pub enum ApiTokenPostStatus {
-    /// The value `active`.
-    Active,
-    /// The value `inactive`.
-    Inactive,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl ApiTokenPostStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Inactive => "inactive",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl From<&str> for ApiTokenPostStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "inactive" => Self::Inactive,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl std::fmt::Display for ApiTokenPostStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl serde::Serialize for ApiTokenPostStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl<'de> serde::Deserialize<'de> for ApiTokenPostStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `ApiTokenStatus`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+pub type ApiTokenPostStatus = ApiTokenPatchStatus;
+/// The same values as `ApiTokenPatchStatus`, so the same type.
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -3772,88 +2750,7 @@ impl<'de> serde::Deserialize<'de> for ApiTokenPostStatus {
     feature = "user-api-token",
     feature = "user-api-tokens"
 ))]
-pub enum ApiTokenStatus {
-    /// The value `active`.
-    Active,
-    /// The value `inactive`.
-    Inactive,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "application-api-tokens",
-    feature = "instance-api-token",
-    feature = "instance-api-tokens",
-    feature = "user-api-token",
-    feature = "user-api-tokens"
-))]
-impl ApiTokenStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Inactive => "inactive",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "application-api-tokens",
-    feature = "instance-api-token",
-    feature = "instance-api-tokens",
-    feature = "user-api-token",
-    feature = "user-api-tokens"
-))]
-impl From<&str> for ApiTokenStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "inactive" => Self::Inactive,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "application-api-tokens",
-    feature = "instance-api-token",
-    feature = "instance-api-tokens",
-    feature = "user-api-token",
-    feature = "user-api-tokens"
-))]
-impl std::fmt::Display for ApiTokenStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "application-api-tokens",
-    feature = "instance-api-token",
-    feature = "instance-api-tokens",
-    feature = "user-api-token",
-    feature = "user-api-tokens"
-))]
-impl serde::Serialize for ApiTokenStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "application-api-tokens",
-    feature = "instance-api-token",
-    feature = "instance-api-tokens",
-    feature = "user-api-token",
-    feature = "user-api-tokens"
-))]
-impl<'de> serde::Deserialize<'de> for ApiTokenStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type ApiTokenStatus = ApiTokenPatchStatus;
 /// API Tokens
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -3980,85 +2877,13 @@ impl ApiTokens {
         self
     }
 }
-/// Part of `ApiTokensOwnerType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `ApiTokenOwnerType`, so the same type.
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
     feature = "user-api-tokens"
 ))]
-pub enum ApiTokensOwnerType {
-    /// The value `application`.
-    Application,
-    /// The value `user`.
-    User,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl ApiTokensOwnerType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Application => "application",
-            Self::User => "user",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl From<&str> for ApiTokensOwnerType {
-    fn from(value: &str) -> Self {
-        match value {
-            "application" => Self::Application,
-            "user" => Self::User,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl std::fmt::Display for ApiTokensOwnerType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl serde::Serialize for ApiTokensOwnerType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-impl<'de> serde::Deserialize<'de> for ApiTokensOwnerType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type ApiTokensOwnerType = ApiTokenOwnerType;
 /// Part of `ApiTokensSortDirection`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -4068,6 +2893,8 @@ impl<'de> serde::Deserialize<'de> for ApiTokensOwnerType {
 #[non_exhaustive]
 #[cfg(any(
     feature = "application-api-tokens",
+    feature = "credential",
+    feature = "credentials",
     feature = "instance-api-tokens",
     feature = "user-api-tokens"
 ))]
@@ -4087,6 +2914,8 @@ pub enum ApiTokensSortDirection {
 }
 #[cfg(any(
     feature = "application-api-tokens",
+    feature = "credential",
+    feature = "credentials",
     feature = "instance-api-tokens",
     feature = "user-api-tokens"
 ))]
@@ -4105,6 +2934,8 @@ impl ApiTokensSortDirection {
 }
 #[cfg(any(
     feature = "application-api-tokens",
+    feature = "credential",
+    feature = "credentials",
     feature = "instance-api-tokens",
     feature = "user-api-tokens"
 ))]
@@ -4122,6 +2953,8 @@ impl From<&str> for ApiTokensSortDirection {
 }
 #[cfg(any(
     feature = "application-api-tokens",
+    feature = "credential",
+    feature = "credentials",
     feature = "instance-api-tokens",
     feature = "user-api-tokens"
 ))]
@@ -4132,6 +2965,8 @@ impl std::fmt::Display for ApiTokensSortDirection {
 }
 #[cfg(any(
     feature = "application-api-tokens",
+    feature = "credential",
+    feature = "credentials",
     feature = "instance-api-tokens",
     feature = "user-api-tokens"
 ))]
@@ -4142,6 +2977,8 @@ impl serde::Serialize for ApiTokensSortDirection {
 }
 #[cfg(any(
     feature = "application-api-tokens",
+    feature = "credential",
+    feature = "credentials",
     feature = "instance-api-tokens",
     feature = "user-api-tokens"
 ))]
@@ -4157,7 +2994,11 @@ impl<'de> serde::Deserialize<'de> for ApiTokensSortDirection {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-#[cfg(feature = "application-api-tokens")]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 pub enum ApplicationApiTokensGetFilterField {
     /// The value `name`.
     Name,
@@ -4166,7 +3007,11 @@ pub enum ApplicationApiTokensGetFilterField {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
-#[cfg(feature = "application-api-tokens")]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl ApplicationApiTokensGetFilterField {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4177,7 +3022,11 @@ impl ApplicationApiTokensGetFilterField {
         }
     }
 }
-#[cfg(feature = "application-api-tokens")]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl From<&str> for ApplicationApiTokensGetFilterField {
     fn from(value: &str) -> Self {
         match value {
@@ -4187,19 +3036,31 @@ impl From<&str> for ApplicationApiTokensGetFilterField {
         }
     }
 }
-#[cfg(feature = "application-api-tokens")]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl std::fmt::Display for ApplicationApiTokensGetFilterField {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "application-api-tokens")]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl serde::Serialize for ApplicationApiTokensGetFilterField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "application-api-tokens")]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl<'de> serde::Deserialize<'de> for ApplicationApiTokensGetFilterField {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -4212,7 +3073,12 @@ impl<'de> serde::Deserialize<'de> for ApplicationApiTokensGetFilterField {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-#[cfg(feature = "application-api-tokens")]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "credentials",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 pub enum ApplicationApiTokensGetSortDirection {
     /// The value `asc`.
     Asc,
@@ -4221,7 +3087,12 @@ pub enum ApplicationApiTokensGetSortDirection {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
-#[cfg(feature = "application-api-tokens")]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "credentials",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl ApplicationApiTokensGetSortDirection {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4232,7 +3103,12 @@ impl ApplicationApiTokensGetSortDirection {
         }
     }
 }
-#[cfg(feature = "application-api-tokens")]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "credentials",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl From<&str> for ApplicationApiTokensGetSortDirection {
     fn from(value: &str) -> Self {
         match value {
@@ -4242,19 +3118,34 @@ impl From<&str> for ApplicationApiTokensGetSortDirection {
         }
     }
 }
-#[cfg(feature = "application-api-tokens")]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "credentials",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl std::fmt::Display for ApplicationApiTokensGetSortDirection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "application-api-tokens")]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "credentials",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl serde::Serialize for ApplicationApiTokensGetSortDirection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "application-api-tokens")]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "credentials",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl<'de> serde::Deserialize<'de> for ApplicationApiTokensGetSortDirection {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -4267,7 +3158,11 @@ impl<'de> serde::Deserialize<'de> for ApplicationApiTokensGetSortDirection {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-#[cfg(feature = "application-api-tokens")]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 pub enum ApplicationApiTokensGetSortField {
     /// The value `name`.
     Name,
@@ -4284,7 +3179,11 @@ pub enum ApplicationApiTokensGetSortField {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
-#[cfg(feature = "application-api-tokens")]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl ApplicationApiTokensGetSortField {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4299,7 +3198,11 @@ impl ApplicationApiTokensGetSortField {
         }
     }
 }
-#[cfg(feature = "application-api-tokens")]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl From<&str> for ApplicationApiTokensGetSortField {
     fn from(value: &str) -> Self {
         match value {
@@ -4313,19 +3216,31 @@ impl From<&str> for ApplicationApiTokensGetSortField {
         }
     }
 }
-#[cfg(feature = "application-api-tokens")]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl std::fmt::Display for ApplicationApiTokensGetSortField {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "application-api-tokens")]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl serde::Serialize for ApplicationApiTokensGetSortField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "application-api-tokens")]
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
 impl<'de> serde::Deserialize<'de> for ApplicationApiTokensGetSortField {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -5194,65 +4109,9 @@ impl<'de> serde::Deserialize<'de> for CredentialJwtConfigAlgorithm {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `CredentialLastUpdatedByType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `CredentialCreatedByType`, so the same type.
 #[cfg(any(feature = "credential", feature = "credentials"))]
-pub enum CredentialLastUpdatedByType {
-    /// The value `flow`.
-    Flow,
-    /// The value `user`.
-    User,
-    /// The value `apiToken`.
-    ApiToken,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(any(feature = "credential", feature = "credentials"))]
-impl CredentialLastUpdatedByType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Flow => "flow",
-            Self::User => "user",
-            Self::ApiToken => "apiToken",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "credential", feature = "credentials"))]
-impl From<&str> for CredentialLastUpdatedByType {
-    fn from(value: &str) -> Self {
-        match value {
-            "flow" => Self::Flow,
-            "user" => Self::User,
-            "apiToken" => Self::ApiToken,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(any(feature = "credential", feature = "credentials"))]
-impl std::fmt::Display for CredentialLastUpdatedByType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "credential", feature = "credentials"))]
-impl serde::Serialize for CredentialLastUpdatedByType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "credential", feature = "credentials"))]
-impl<'de> serde::Deserialize<'de> for CredentialLastUpdatedByType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type CredentialLastUpdatedByType = CredentialCreatedByType;
 /// Credential Linked Resources
 ///
 /// The body of an credential linked resources response
@@ -5834,61 +4693,9 @@ impl CredentialPatchGitConfig {
         self
     }
 }
-/// Part of `CredentialPatchGitConfigType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `CredentialGitConfigType`, so the same type.
 #[cfg(feature = "credential")]
-pub enum CredentialPatchGitConfigType {
-    /// The value `ssh-key`.
-    SshKey,
-    /// The value `http-password`.
-    HttpPassword,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl CredentialPatchGitConfigType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SshKey => "ssh-key",
-            Self::HttpPassword => "http-password",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for CredentialPatchGitConfigType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ssh-key" => Self::SshKey,
-            "http-password" => Self::HttpPassword,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for CredentialPatchGitConfigType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for CredentialPatchGitConfigType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for CredentialPatchGitConfigType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type CredentialPatchGitConfigType = CredentialGitConfigType;
 /// Part of `CredentialPatchHttpConfig`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -5946,69 +4753,9 @@ impl CredentialPatchHttpConfig {
         self
     }
 }
-/// Part of `CredentialPatchHttpConfigAuthMethod`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `CredentialHttpConfigAuthMethod`, so the same type.
 #[cfg(feature = "credential")]
-pub enum CredentialPatchHttpConfigAuthMethod {
-    /// The value `header`.
-    Header,
-    /// The value `queryParam`.
-    QueryParam,
-    /// The value `basicAuth`.
-    BasicAuth,
-    /// The value `clientCertificate`.
-    ClientCertificate,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl CredentialPatchHttpConfigAuthMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Header => "header",
-            Self::QueryParam => "queryParam",
-            Self::BasicAuth => "basicAuth",
-            Self::ClientCertificate => "clientCertificate",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for CredentialPatchHttpConfigAuthMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "header" => Self::Header,
-            "queryParam" => Self::QueryParam,
-            "basicAuth" => Self::BasicAuth,
-            "clientCertificate" => Self::ClientCertificate,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for CredentialPatchHttpConfigAuthMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for CredentialPatchHttpConfigAuthMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for CredentialPatchHttpConfigAuthMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type CredentialPatchHttpConfigAuthMethod = CredentialHttpConfigAuthMethod;
 /// Part of `CredentialPatchJwtConfig`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -6057,89 +4804,9 @@ impl CredentialPatchJwtConfig {
         self
     }
 }
-/// Part of `CredentialPatchJwtConfigAlgorithm`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `CredentialJwtConfigAlgorithm`, so the same type.
 #[cfg(feature = "credential")]
-pub enum CredentialPatchJwtConfigAlgorithm {
-    /// The value `HS256`.
-    Hs256,
-    /// The value `HS384`.
-    Hs384,
-    /// The value `HS512`.
-    Hs512,
-    /// The value `RS256`.
-    Rs256,
-    /// The value `RS384`.
-    Rs384,
-    /// The value `RS512`.
-    Rs512,
-    /// The value `ES256`.
-    Es256,
-    /// The value `ES384`.
-    Es384,
-    /// The value `ES512`.
-    Es512,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl CredentialPatchJwtConfigAlgorithm {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hs256 => "HS256",
-            Self::Hs384 => "HS384",
-            Self::Hs512 => "HS512",
-            Self::Rs256 => "RS256",
-            Self::Rs384 => "RS384",
-            Self::Rs512 => "RS512",
-            Self::Es256 => "ES256",
-            Self::Es384 => "ES384",
-            Self::Es512 => "ES512",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for CredentialPatchJwtConfigAlgorithm {
-    fn from(value: &str) -> Self {
-        match value {
-            "HS256" => Self::Hs256,
-            "HS384" => Self::Hs384,
-            "HS512" => Self::Hs512,
-            "RS256" => Self::Rs256,
-            "RS384" => Self::Rs384,
-            "RS512" => Self::Rs512,
-            "ES256" => Self::Es256,
-            "ES384" => Self::Es384,
-            "ES512" => Self::Es512,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for CredentialPatchJwtConfigAlgorithm {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for CredentialPatchJwtConfigAlgorithm {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for CredentialPatchJwtConfigAlgorithm {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type CredentialPatchJwtConfigAlgorithm = CredentialJwtConfigAlgorithm;
 /// Part of `CredentialPatchLogglyConfig`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -6425,7 +5092,7 @@ impl CredentialPatchSqlConfig {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-#[cfg(feature = "credential")]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 pub enum CredentialPatchSqlConfigSystem {
     /// The value `mssql`.
     Mssql,
@@ -6436,7 +5103,7 @@ pub enum CredentialPatchSqlConfigSystem {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
-#[cfg(feature = "credential")]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl CredentialPatchSqlConfigSystem {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6448,7 +5115,7 @@ impl CredentialPatchSqlConfigSystem {
         }
     }
 }
-#[cfg(feature = "credential")]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl From<&str> for CredentialPatchSqlConfigSystem {
     fn from(value: &str) -> Self {
         match value {
@@ -6459,19 +5126,19 @@ impl From<&str> for CredentialPatchSqlConfigSystem {
         }
     }
 }
-#[cfg(feature = "credential")]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl std::fmt::Display for CredentialPatchSqlConfigSystem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "credential")]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for CredentialPatchSqlConfigSystem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "credential")]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for CredentialPatchSqlConfigSystem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -6950,69 +5617,9 @@ impl CredentialPostHttpConfig {
         self
     }
 }
-/// Part of `CredentialPostHttpConfigAuthMethod`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `CredentialHttpConfigAuthMethod`, so the same type.
 #[cfg(feature = "credentials")]
-pub enum CredentialPostHttpConfigAuthMethod {
-    /// The value `header`.
-    Header,
-    /// The value `queryParam`.
-    QueryParam,
-    /// The value `basicAuth`.
-    BasicAuth,
-    /// The value `clientCertificate`.
-    ClientCertificate,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credentials")]
-impl CredentialPostHttpConfigAuthMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Header => "header",
-            Self::QueryParam => "queryParam",
-            Self::BasicAuth => "basicAuth",
-            Self::ClientCertificate => "clientCertificate",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credentials")]
-impl From<&str> for CredentialPostHttpConfigAuthMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "header" => Self::Header,
-            "queryParam" => Self::QueryParam,
-            "basicAuth" => Self::BasicAuth,
-            "clientCertificate" => Self::ClientCertificate,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credentials")]
-impl std::fmt::Display for CredentialPostHttpConfigAuthMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credentials")]
-impl serde::Serialize for CredentialPostHttpConfigAuthMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credentials")]
-impl<'de> serde::Deserialize<'de> for CredentialPostHttpConfigAuthMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type CredentialPostHttpConfigAuthMethod = CredentialHttpConfigAuthMethod;
 /// Part of `CredentialPostJwtConfig`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -7052,89 +5659,9 @@ impl CredentialPostJwtConfig {
         self
     }
 }
-/// Part of `CredentialPostJwtConfigAlgorithm`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `CredentialJwtConfigAlgorithm`, so the same type.
 #[cfg(feature = "credentials")]
-pub enum CredentialPostJwtConfigAlgorithm {
-    /// The value `HS256`.
-    Hs256,
-    /// The value `HS384`.
-    Hs384,
-    /// The value `HS512`.
-    Hs512,
-    /// The value `RS256`.
-    Rs256,
-    /// The value `RS384`.
-    Rs384,
-    /// The value `RS512`.
-    Rs512,
-    /// The value `ES256`.
-    Es256,
-    /// The value `ES384`.
-    Es384,
-    /// The value `ES512`.
-    Es512,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credentials")]
-impl CredentialPostJwtConfigAlgorithm {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hs256 => "HS256",
-            Self::Hs384 => "HS384",
-            Self::Hs512 => "HS512",
-            Self::Rs256 => "RS256",
-            Self::Rs384 => "RS384",
-            Self::Rs512 => "RS512",
-            Self::Es256 => "ES256",
-            Self::Es384 => "ES384",
-            Self::Es512 => "ES512",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credentials")]
-impl From<&str> for CredentialPostJwtConfigAlgorithm {
-    fn from(value: &str) -> Self {
-        match value {
-            "HS256" => Self::Hs256,
-            "HS384" => Self::Hs384,
-            "HS512" => Self::Hs512,
-            "RS256" => Self::Rs256,
-            "RS384" => Self::Rs384,
-            "RS512" => Self::Rs512,
-            "ES256" => Self::Es256,
-            "ES384" => Self::Es384,
-            "ES512" => Self::Es512,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credentials")]
-impl std::fmt::Display for CredentialPostJwtConfigAlgorithm {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credentials")]
-impl serde::Serialize for CredentialPostJwtConfigAlgorithm {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credentials")]
-impl<'de> serde::Deserialize<'de> for CredentialPostJwtConfigAlgorithm {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type CredentialPostJwtConfigAlgorithm = CredentialJwtConfigAlgorithm;
 /// Part of `CredentialPostLogglyConfig`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -7313,65 +5840,9 @@ impl CredentialPostSqlConfig {
         self
     }
 }
-/// Part of `CredentialPostSqlConfigSystem`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `CredentialPatchSqlConfigSystem`, so the same type.
 #[cfg(feature = "credentials")]
-pub enum CredentialPostSqlConfigSystem {
-    /// The value `mssql`.
-    Mssql,
-    /// The value `mysql`.
-    Mysql,
-    /// The value `pg`.
-    Pg,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credentials")]
-impl CredentialPostSqlConfigSystem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mssql => "mssql",
-            Self::Mysql => "mysql",
-            Self::Pg => "pg",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credentials")]
-impl From<&str> for CredentialPostSqlConfigSystem {
-    fn from(value: &str) -> Self {
-        match value {
-            "mssql" => Self::Mssql,
-            "mysql" => Self::Mysql,
-            "pg" => Self::Pg,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credentials")]
-impl std::fmt::Display for CredentialPostSqlConfigSystem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credentials")]
-impl serde::Serialize for CredentialPostSqlConfigSystem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credentials")]
-impl<'de> serde::Deserialize<'de> for CredentialPostSqlConfigSystem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type CredentialPostSqlConfigSystem = CredentialPatchSqlConfigSystem;
 /// Part of `CredentialPostTwilioConfig`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -7413,7 +5884,7 @@ impl CredentialPostTwilioConfig {
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-#[cfg(feature = "credentials")]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 pub enum CredentialPostType {
     /// The value `aws`.
     Aws,
@@ -7450,7 +5921,7 @@ pub enum CredentialPostType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
-#[cfg(feature = "credentials")]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl CredentialPostType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7475,7 +5946,7 @@ impl CredentialPostType {
         }
     }
 }
-#[cfg(feature = "credentials")]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl From<&str> for CredentialPostType {
     fn from(value: &str) -> Self {
         match value {
@@ -7499,19 +5970,19 @@ impl From<&str> for CredentialPostType {
         }
     }
 }
-#[cfg(feature = "credentials")]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl std::fmt::Display for CredentialPostType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "credentials")]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for CredentialPostType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "credentials")]
+#[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for CredentialPostType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
@@ -7667,65 +6138,9 @@ impl CredentialSqlConfig {
         self
     }
 }
-/// Part of `CredentialSqlConfigSystem`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `CredentialPatchSqlConfigSystem`, so the same type.
 #[cfg(any(feature = "credential", feature = "credentials"))]
-pub enum CredentialSqlConfigSystem {
-    /// The value `mssql`.
-    Mssql,
-    /// The value `mysql`.
-    Mysql,
-    /// The value `pg`.
-    Pg,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(any(feature = "credential", feature = "credentials"))]
-impl CredentialSqlConfigSystem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mssql => "mssql",
-            Self::Mysql => "mysql",
-            Self::Pg => "pg",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "credential", feature = "credentials"))]
-impl From<&str> for CredentialSqlConfigSystem {
-    fn from(value: &str) -> Self {
-        match value {
-            "mssql" => Self::Mssql,
-            "mysql" => Self::Mysql,
-            "pg" => Self::Pg,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(any(feature = "credential", feature = "credentials"))]
-impl std::fmt::Display for CredentialSqlConfigSystem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "credential", feature = "credentials"))]
-impl serde::Serialize for CredentialSqlConfigSystem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "credential", feature = "credentials"))]
-impl<'de> serde::Deserialize<'de> for CredentialSqlConfigSystem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type CredentialSqlConfigSystem = CredentialPatchSqlConfigSystem;
 /// Part of `CredentialTwilioConfig`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -7751,117 +6166,9 @@ impl CredentialTwilioConfig {
         }
     }
 }
-/// Part of `CredentialType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `CredentialPostType`, so the same type.
 #[cfg(any(feature = "credential", feature = "credentials"))]
-pub enum CredentialType {
-    /// The value `aws`.
-    Aws,
-    /// The value `azure`.
-    Azure,
-    /// The value `gcp`.
-    Gcp,
-    /// The value `http`.
-    Http,
-    /// The value `sendgrid`.
-    Sendgrid,
-    /// The value `twilio`.
-    Twilio,
-    /// The value `loggly`.
-    Loggly,
-    /// The value `jwt`.
-    Jwt,
-    /// The value `whatsapp`.
-    Whatsapp,
-    /// The value `sql`.
-    Sql,
-    /// The value `mongodb`.
-    Mongodb,
-    /// The value `mailgun`.
-    Mailgun,
-    /// The value `snowflake`.
-    Snowflake,
-    /// The value `git`.
-    Git,
-    /// The value `datadog`.
-    Datadog,
-    /// The value `certificateKeyPair`.
-    CertificateKeyPair,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(any(feature = "credential", feature = "credentials"))]
-impl CredentialType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aws => "aws",
-            Self::Azure => "azure",
-            Self::Gcp => "gcp",
-            Self::Http => "http",
-            Self::Sendgrid => "sendgrid",
-            Self::Twilio => "twilio",
-            Self::Loggly => "loggly",
-            Self::Jwt => "jwt",
-            Self::Whatsapp => "whatsapp",
-            Self::Sql => "sql",
-            Self::Mongodb => "mongodb",
-            Self::Mailgun => "mailgun",
-            Self::Snowflake => "snowflake",
-            Self::Git => "git",
-            Self::Datadog => "datadog",
-            Self::CertificateKeyPair => "certificateKeyPair",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "credential", feature = "credentials"))]
-impl From<&str> for CredentialType {
-    fn from(value: &str) -> Self {
-        match value {
-            "aws" => Self::Aws,
-            "azure" => Self::Azure,
-            "gcp" => Self::Gcp,
-            "http" => Self::Http,
-            "sendgrid" => Self::Sendgrid,
-            "twilio" => Self::Twilio,
-            "loggly" => Self::Loggly,
-            "jwt" => Self::Jwt,
-            "whatsapp" => Self::Whatsapp,
-            "sql" => Self::Sql,
-            "mongodb" => Self::Mongodb,
-            "mailgun" => Self::Mailgun,
-            "snowflake" => Self::Snowflake,
-            "git" => Self::Git,
-            "datadog" => Self::Datadog,
-            "certificateKeyPair" => Self::CertificateKeyPair,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(any(feature = "credential", feature = "credentials"))]
-impl std::fmt::Display for CredentialType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "credential", feature = "credentials"))]
-impl serde::Serialize for CredentialType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "credential", feature = "credentials"))]
-impl<'de> serde::Deserialize<'de> for CredentialType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type CredentialType = CredentialPostType;
 /// Part of `CredentialWhatsappConfig`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -8048,61 +6355,9 @@ impl<'de> serde::Deserialize<'de> for CredentialsGetFilterField {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `CredentialsGetSortDirection`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `ApplicationApiTokensGetSortDirection`, so the same type.
 #[cfg(feature = "credentials")]
-pub enum CredentialsGetSortDirection {
-    /// The value `asc`.
-    Asc,
-    /// The value `desc`.
-    Desc,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credentials")]
-impl CredentialsGetSortDirection {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credentials")]
-impl From<&str> for CredentialsGetSortDirection {
-    fn from(value: &str) -> Self {
-        match value {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credentials")]
-impl std::fmt::Display for CredentialsGetSortDirection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credentials")]
-impl serde::Serialize for CredentialsGetSortDirection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credentials")]
-impl<'de> serde::Deserialize<'de> for CredentialsGetSortDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type CredentialsGetSortDirection = ApplicationApiTokensGetSortDirection;
 /// Part of `CredentialsGetSortField`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -8166,73 +6421,9 @@ impl<'de> serde::Deserialize<'de> for CredentialsGetSortField {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `CredentialsSortDirection`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `ApiTokensSortDirection`, so the same type.
 #[cfg(feature = "credentials")]
-pub enum CredentialsSortDirection {
-    /// The value `asc`.
-    Asc,
-    /// The value `desc`.
-    Desc,
-    /// The value `ASC`.
-    Asc2,
-    /// The value `DESC`.
-    Desc2,
-    /// The value ``.
-    Empty,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credentials")]
-impl CredentialsSortDirection {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::Asc2 => "ASC",
-            Self::Desc2 => "DESC",
-            Self::Empty => "",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credentials")]
-impl From<&str> for CredentialsSortDirection {
-    fn from(value: &str) -> Self {
-        match value {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            "ASC" => Self::Asc2,
-            "DESC" => Self::Desc2,
-            "" => Self::Empty,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credentials")]
-impl std::fmt::Display for CredentialsSortDirection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credentials")]
-impl serde::Serialize for CredentialsSortDirection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credentials")]
-impl<'de> serde::Deserialize<'de> for CredentialsSortDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type CredentialsSortDirection = ApiTokensSortDirection;
 /// Error
 ///
 /// Schema for errors returned by the API
@@ -8270,187 +6461,15 @@ impl ErrorBody {
         self
     }
 }
-/// Part of `InstanceApiTokensGetFilterField`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `ApplicationApiTokensGetFilterField`, so the same type.
 #[cfg(feature = "instance-api-tokens")]
-pub enum InstanceApiTokensGetFilterField {
-    /// The value `name`.
-    Name,
-    /// The value `status`.
-    Status,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type InstanceApiTokensGetFilterField = ApplicationApiTokensGetFilterField;
+/// The same values as `ApplicationApiTokensGetSortDirection`, so the same type.
 #[cfg(feature = "instance-api-tokens")]
-impl InstanceApiTokensGetFilterField {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::Status => "status",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type InstanceApiTokensGetSortDirection = ApplicationApiTokensGetSortDirection;
+/// The same values as `ApplicationApiTokensGetSortField`, so the same type.
 #[cfg(feature = "instance-api-tokens")]
-impl From<&str> for InstanceApiTokensGetFilterField {
-    fn from(value: &str) -> Self {
-        match value {
-            "name" => Self::Name,
-            "status" => Self::Status,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "instance-api-tokens")]
-impl std::fmt::Display for InstanceApiTokensGetFilterField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "instance-api-tokens")]
-impl serde::Serialize for InstanceApiTokensGetFilterField {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "instance-api-tokens")]
-impl<'de> serde::Deserialize<'de> for InstanceApiTokensGetFilterField {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `InstanceApiTokensGetSortDirection`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "instance-api-tokens")]
-pub enum InstanceApiTokensGetSortDirection {
-    /// The value `asc`.
-    Asc,
-    /// The value `desc`.
-    Desc,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "instance-api-tokens")]
-impl InstanceApiTokensGetSortDirection {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "instance-api-tokens")]
-impl From<&str> for InstanceApiTokensGetSortDirection {
-    fn from(value: &str) -> Self {
-        match value {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "instance-api-tokens")]
-impl std::fmt::Display for InstanceApiTokensGetSortDirection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "instance-api-tokens")]
-impl serde::Serialize for InstanceApiTokensGetSortDirection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "instance-api-tokens")]
-impl<'de> serde::Deserialize<'de> for InstanceApiTokensGetSortDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `InstanceApiTokensGetSortField`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "instance-api-tokens")]
-pub enum InstanceApiTokensGetSortField {
-    /// The value `name`.
-    Name,
-    /// The value `status`.
-    Status,
-    /// The value `id`.
-    Id,
-    /// The value `creationDate`.
-    CreationDate,
-    /// The value `lastUpdated`.
-    LastUpdated,
-    /// The value `expirationDate`.
-    ExpirationDate,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "instance-api-tokens")]
-impl InstanceApiTokensGetSortField {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::Status => "status",
-            Self::Id => "id",
-            Self::CreationDate => "creationDate",
-            Self::LastUpdated => "lastUpdated",
-            Self::ExpirationDate => "expirationDate",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "instance-api-tokens")]
-impl From<&str> for InstanceApiTokensGetSortField {
-    fn from(value: &str) -> Self {
-        match value {
-            "name" => Self::Name,
-            "status" => Self::Status,
-            "id" => Self::Id,
-            "creationDate" => Self::CreationDate,
-            "lastUpdated" => Self::LastUpdated,
-            "expirationDate" => Self::ExpirationDate,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "instance-api-tokens")]
-impl std::fmt::Display for InstanceApiTokensGetSortField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "instance-api-tokens")]
-impl serde::Serialize for InstanceApiTokensGetSortField {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "instance-api-tokens")]
-impl<'de> serde::Deserialize<'de> for InstanceApiTokensGetSortField {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type InstanceApiTokensGetSortField = ApplicationApiTokensGetSortField;
 /// Integration
 ///
 /// Schema for a single Integration
@@ -9441,73 +7460,9 @@ impl Integrations {
         self
     }
 }
-/// Part of `IntegrationsSortDirection`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `ApiTokensSortDirection`, so the same type.
 #[cfg(feature = "credential")]
-pub enum IntegrationsSortDirection {
-    /// The value `asc`.
-    Asc,
-    /// The value `desc`.
-    Desc,
-    /// The value `ASC`.
-    Asc2,
-    /// The value `DESC`.
-    Desc2,
-    /// The value ``.
-    Empty,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl IntegrationsSortDirection {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::Asc2 => "ASC",
-            Self::Desc2 => "DESC",
-            Self::Empty => "",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for IntegrationsSortDirection {
-    fn from(value: &str) -> Self {
-        match value {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            "ASC" => Self::Asc2,
-            "DESC" => Self::Desc2,
-            "" => Self::Empty,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for IntegrationsSortDirection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for IntegrationsSortDirection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for IntegrationsSortDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type IntegrationsSortDirection = ApiTokensSortDirection;
 /// Success
 ///
 /// Schema for reporting a successful operation
@@ -9548,187 +7503,15 @@ impl Success {
         self
     }
 }
-/// Part of `UserApiTokensGetFilterField`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `ApplicationApiTokensGetFilterField`, so the same type.
 #[cfg(feature = "user-api-tokens")]
-pub enum UserApiTokensGetFilterField {
-    /// The value `name`.
-    Name,
-    /// The value `status`.
-    Status,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type UserApiTokensGetFilterField = ApplicationApiTokensGetFilterField;
+/// The same values as `ApplicationApiTokensGetSortDirection`, so the same type.
 #[cfg(feature = "user-api-tokens")]
-impl UserApiTokensGetFilterField {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::Status => "status",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type UserApiTokensGetSortDirection = ApplicationApiTokensGetSortDirection;
+/// The same values as `ApplicationApiTokensGetSortField`, so the same type.
 #[cfg(feature = "user-api-tokens")]
-impl From<&str> for UserApiTokensGetFilterField {
-    fn from(value: &str) -> Self {
-        match value {
-            "name" => Self::Name,
-            "status" => Self::Status,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "user-api-tokens")]
-impl std::fmt::Display for UserApiTokensGetFilterField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "user-api-tokens")]
-impl serde::Serialize for UserApiTokensGetFilterField {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "user-api-tokens")]
-impl<'de> serde::Deserialize<'de> for UserApiTokensGetFilterField {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `UserApiTokensGetSortDirection`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "user-api-tokens")]
-pub enum UserApiTokensGetSortDirection {
-    /// The value `asc`.
-    Asc,
-    /// The value `desc`.
-    Desc,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "user-api-tokens")]
-impl UserApiTokensGetSortDirection {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "user-api-tokens")]
-impl From<&str> for UserApiTokensGetSortDirection {
-    fn from(value: &str) -> Self {
-        match value {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "user-api-tokens")]
-impl std::fmt::Display for UserApiTokensGetSortDirection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "user-api-tokens")]
-impl serde::Serialize for UserApiTokensGetSortDirection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "user-api-tokens")]
-impl<'de> serde::Deserialize<'de> for UserApiTokensGetSortDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `UserApiTokensGetSortField`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "user-api-tokens")]
-pub enum UserApiTokensGetSortField {
-    /// The value `name`.
-    Name,
-    /// The value `status`.
-    Status,
-    /// The value `id`.
-    Id,
-    /// The value `creationDate`.
-    CreationDate,
-    /// The value `lastUpdated`.
-    LastUpdated,
-    /// The value `expirationDate`.
-    ExpirationDate,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "user-api-tokens")]
-impl UserApiTokensGetSortField {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::Status => "status",
-            Self::Id => "id",
-            Self::CreationDate => "creationDate",
-            Self::LastUpdated => "lastUpdated",
-            Self::ExpirationDate => "expirationDate",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "user-api-tokens")]
-impl From<&str> for UserApiTokensGetSortField {
-    fn from(value: &str) -> Self {
-        match value {
-            "name" => Self::Name,
-            "status" => Self::Status,
-            "id" => Self::Id,
-            "creationDate" => Self::CreationDate,
-            "lastUpdated" => Self::LastUpdated,
-            "expirationDate" => Self::ExpirationDate,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "user-api-tokens")]
-impl std::fmt::Display for UserApiTokensGetSortField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "user-api-tokens")]
-impl serde::Serialize for UserApiTokensGetSortField {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "user-api-tokens")]
-impl<'de> serde::Deserialize<'de> for UserApiTokensGetSortField {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type UserApiTokensGetSortField = ApplicationApiTokensGetSortField;
 /// Workflow
 ///
 /// Schema for a single Workflow
@@ -10063,65 +7846,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowCategory {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowCreatedByType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `CredentialCreatedByType`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowCreatedByType {
-    /// The value `flow`.
-    Flow,
-    /// The value `user`.
-    User,
-    /// The value `apiToken`.
-    ApiToken,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowCreatedByType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Flow => "flow",
-            Self::User => "user",
-            Self::ApiToken => "apiToken",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowCreatedByType {
-    fn from(value: &str) -> Self {
-        match value {
-            "flow" => Self::Flow,
-            "user" => Self::User,
-            "apiToken" => Self::ApiToken,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowCreatedByType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowCreatedByType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowCreatedByType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowCreatedByType = CredentialCreatedByType;
 /// Part of `WorkflowCustomNodeConfig`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -11253,65 +8980,9 @@ impl WorkflowGlobalsItem {
         }
     }
 }
-/// Part of `WorkflowLastUpdatedByType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `CredentialCreatedByType`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowLastUpdatedByType {
-    /// The value `flow`.
-    Flow,
-    /// The value `user`.
-    User,
-    /// The value `apiToken`.
-    ApiToken,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowLastUpdatedByType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Flow => "flow",
-            Self::User => "user",
-            Self::ApiToken => "apiToken",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowLastUpdatedByType {
-    fn from(value: &str) -> Self {
-        match value {
-            "flow" => Self::Flow,
-            "user" => Self::User,
-            "apiToken" => Self::ApiToken,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowLastUpdatedByType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowLastUpdatedByType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowLastUpdatedByType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowLastUpdatedByType = CredentialCreatedByType;
 /// Part of `WorkflowNodesItem`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -12009,57 +9680,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemAppFileMetaName {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemAppFileType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaName`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemAppFileType {
-    /// The value `appFile`.
-    AppFile,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemAppFileType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AppFile => "appFile",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemAppFileType {
-    fn from(value: &str) -> Self {
-        match value {
-            "appFile" => Self::AppFile,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemAppFileType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemAppFileType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemAppFileType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemAppFileType = WorkflowTriggersItemAppFileMetaName;
 /// Part of `WorkflowTriggersItemBeckhoff`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -12376,57 +9999,9 @@ impl WorkflowTriggersItemBeckhoffMeta {
         self
     }
 }
-/// Part of `WorkflowTriggersItemBeckhoffMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemBeckhoffMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemBeckhoffMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemBeckhoffMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemBeckhoffMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemBeckhoffMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemBeckhoffMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemBeckhoffMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
 /// Part of `WorkflowTriggersItemBeckhoffMetaName`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -12478,57 +10053,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemBeckhoffMetaName {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemBeckhoffType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemBeckhoffMetaName`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemBeckhoffType {
-    /// The value `beckhoff`.
-    Beckhoff,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemBeckhoffType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Beckhoff => "beckhoff",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemBeckhoffType {
-    fn from(value: &str) -> Self {
-        match value {
-            "beckhoff" => Self::Beckhoff,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemBeckhoffType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemBeckhoffType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemBeckhoffType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemBeckhoffType = WorkflowTriggersItemBeckhoffMetaName;
 /// Part of `WorkflowTriggersItemDataTable`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -12769,57 +10296,9 @@ impl WorkflowTriggersItemDataTableMeta {
         self
     }
 }
-/// Part of `WorkflowTriggersItemDataTableMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemDataTableMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemDataTableMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemDataTableMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemDataTableMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemDataTableMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDataTableMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemDataTableMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
 /// Part of `WorkflowTriggersItemDataTableMetaName`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -12871,57 +10350,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDataTableMetaName {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemDataTableType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemDataTableMetaName`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemDataTableType {
-    /// The value `dataTable`.
-    DataTable,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemDataTableType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DataTable => "dataTable",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemDataTableType {
-    fn from(value: &str) -> Self {
-        match value {
-            "dataTable" => Self::DataTable,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemDataTableType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemDataTableType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDataTableType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemDataTableType = WorkflowTriggersItemDataTableMetaName;
 /// Part of `WorkflowTriggersItemDeviceId`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -13395,57 +10826,10 @@ impl WorkflowTriggersItemDeviceIdInactivityMeta {
         self
     }
 }
-/// Part of `WorkflowTriggersItemDeviceIdInactivityMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemDeviceIdInactivityMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemDeviceIdInactivityMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemDeviceIdInactivityMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemDeviceIdInactivityMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemDeviceIdInactivityMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdInactivityMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemDeviceIdInactivityMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
 /// Part of `WorkflowTriggersItemDeviceIdInactivityMetaName`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -13768,57 +11152,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdMetaAllowedAtt
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemDeviceIdMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemDeviceIdMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemDeviceIdMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemDeviceIdMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemDeviceIdMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemDeviceIdMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemDeviceIdMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
 /// Part of `WorkflowTriggersItemDeviceIdMetaName`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -14137,57 +11473,9 @@ impl WorkflowTriggersItemDirectMeta {
         self
     }
 }
-/// Part of `WorkflowTriggersItemDirectMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemDirectMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemDirectMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemDirectMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemDirectMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemDirectMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDirectMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemDirectMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
 /// Part of `WorkflowTriggersItemDirectMetaName`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -14239,57 +11527,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDirectMetaName {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemDirectType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemDirectMetaName`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemDirectType {
-    /// The value `direct`.
-    Direct,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemDirectType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Direct => "direct",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemDirectType {
-    fn from(value: &str) -> Self {
-        match value {
-            "direct" => Self::Direct,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemDirectType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemDirectType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDirectType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemDirectType = WorkflowTriggersItemDirectMetaName;
 /// Part of `WorkflowTriggersItemEndpoint`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -14503,57 +11743,9 @@ impl WorkflowTriggersItemEndpointMeta {
         self
     }
 }
-/// Part of `WorkflowTriggersItemEndpointMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemEndpointMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemEndpointMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemEndpointMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemEndpointMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemEndpointMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEndpointMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemEndpointMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
 /// Part of `WorkflowTriggersItemEndpointMetaName`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -14605,57 +11797,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEndpointMetaName {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemEndpointType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemEndpointMetaName`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemEndpointType {
-    /// The value `endpoint`.
-    Endpoint,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemEndpointType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Endpoint => "endpoint",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemEndpointType {
-    fn from(value: &str) -> Self {
-        match value {
-            "endpoint" => Self::Endpoint,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemEndpointType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemEndpointType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEndpointType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemEndpointType = WorkflowTriggersItemEndpointMetaName;
 /// Part of `WorkflowTriggersItemEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -14896,57 +12040,9 @@ impl WorkflowTriggersItemEventMeta {
         self
     }
 }
-/// Part of `WorkflowTriggersItemEventMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemEventMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemEventMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemEventMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemEventMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemEventMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEventMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemEventMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
 /// Part of `WorkflowTriggersItemEventMetaName`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -14998,57 +12094,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEventMetaName {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemEventType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemEventMetaName`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemEventType {
-    /// The value `event`.
-    Event,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Event => "event",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "event" => Self::Event,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemEventType = WorkflowTriggersItemEventMetaName;
 /// Part of `WorkflowTriggersItemFileTail`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -15289,57 +12337,9 @@ impl WorkflowTriggersItemFileTailMeta {
         self
     }
 }
-/// Part of `WorkflowTriggersItemFileTailMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemFileTailMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemFileTailMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemFileTailMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemFileTailMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemFileTailMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileTailMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemFileTailMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
 /// Part of `WorkflowTriggersItemFileTailMetaName`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -15391,57 +12391,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileTailMetaName {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemFileTailType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemFileTailMetaName`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemFileTailType {
-    /// The value `fileTail`.
-    FileTail,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemFileTailType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FileTail => "fileTail",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemFileTailType {
-    fn from(value: &str) -> Self {
-        match value {
-            "fileTail" => Self::FileTail,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemFileTailType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemFileTailType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileTailType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemFileTailType = WorkflowTriggersItemFileTailMetaName;
 /// Part of `WorkflowTriggersItemFileWatch`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -15700,57 +12652,9 @@ impl WorkflowTriggersItemFileWatchMeta {
         self
     }
 }
-/// Part of `WorkflowTriggersItemFileWatchMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemFileWatchMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemFileWatchMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemFileWatchMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemFileWatchMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemFileWatchMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileWatchMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemFileWatchMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
 /// Part of `WorkflowTriggersItemFileWatchMetaName`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -15802,57 +12706,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileWatchMetaName {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemFileWatchType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemFileWatchMetaName`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemFileWatchType {
-    /// The value `fileWatch`.
-    FileWatch,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemFileWatchType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FileWatch => "fileWatch",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemFileWatchType {
-    fn from(value: &str) -> Self {
-        match value {
-            "fileWatch" => Self::FileWatch,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemFileWatchType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemFileWatchType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileWatchType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemFileWatchType = WorkflowTriggersItemFileWatchMetaName;
 /// Part of `WorkflowTriggersItemFlowError`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -16129,57 +12985,9 @@ impl WorkflowTriggersItemFlowErrorMeta {
         self
     }
 }
-/// Part of `WorkflowTriggersItemFlowErrorMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemFlowErrorMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemFlowErrorMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemFlowErrorMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemFlowErrorMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemFlowErrorMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFlowErrorMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemFlowErrorMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
 /// Part of `WorkflowTriggersItemFlowErrorMetaName`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -16231,57 +13039,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFlowErrorMetaName {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemFlowErrorType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemFlowErrorMetaName`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemFlowErrorType {
-    /// The value `flowError`.
-    FlowError,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemFlowErrorType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FlowError => "flowError",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemFlowErrorType {
-    fn from(value: &str) -> Self {
-        match value {
-            "flowError" => Self::FlowError,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemFlowErrorType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemFlowErrorType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFlowErrorType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemFlowErrorType = WorkflowTriggersItemFlowErrorMetaName;
 /// Part of `WorkflowTriggersItemIntegration`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -16534,128 +13294,12 @@ impl WorkflowTriggersItemIntegrationMeta {
         self
     }
 }
-/// Part of `WorkflowTriggersItemIntegrationMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemIntegrationMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowTriggersItemIntegrationMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `IntegrationIntegrationType`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowTriggersItemIntegrationMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemIntegrationMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemIntegrationMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemIntegrationMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemIntegrationMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowTriggersItemIntegrationMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemIntegrationMetaName {
-    /// The value `azureEventHub`.
-    AzureEventHub,
-    /// The value `googlePubSub`.
-    GooglePubSub,
-    /// The value `mqtt`.
-    Mqtt,
-    /// The value `particle`.
-    Particle,
-    /// The value `sqs`.
-    Sqs,
-    /// The value `websocket`.
-    Websocket,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemIntegrationMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AzureEventHub => "azureEventHub",
-            Self::GooglePubSub => "googlePubSub",
-            Self::Mqtt => "mqtt",
-            Self::Particle => "particle",
-            Self::Sqs => "sqs",
-            Self::Websocket => "websocket",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemIntegrationMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "azureEventHub" => Self::AzureEventHub,
-            "googlePubSub" => Self::GooglePubSub,
-            "mqtt" => Self::Mqtt,
-            "particle" => Self::Particle,
-            "sqs" => Self::Sqs,
-            "websocket" => Self::Websocket,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemIntegrationMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemIntegrationMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemIntegrationMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemIntegrationMetaName = IntegrationIntegrationType;
 /// Part of `WorkflowTriggersItemIntegrationType`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -16991,57 +13635,9 @@ impl WorkflowTriggersItemMqttTopicMeta {
         self
     }
 }
-/// Part of `WorkflowTriggersItemMqttTopicMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemMqttTopicMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemMqttTopicMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemMqttTopicMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemMqttTopicMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemMqttTopicMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemMqttTopicMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemMqttTopicMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
 /// Part of `WorkflowTriggersItemMqttTopicMetaName`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -17338,57 +13934,9 @@ impl WorkflowTriggersItemObjectMeta {
         self
     }
 }
-/// Part of `WorkflowTriggersItemObjectMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemObjectMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemObjectMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemObjectMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemObjectMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemObjectMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemObjectMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemObjectMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
 /// Part of `WorkflowTriggersItemObjectMetaName`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -17849,57 +14397,9 @@ impl WorkflowTriggersItemOnSyncMeta {
         self
     }
 }
-/// Part of `WorkflowTriggersItemOnSyncMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemOnSyncMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemOnSyncMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemOnSyncMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemOnSyncMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemOnSyncMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSyncMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemOnSyncMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
 /// Part of `WorkflowTriggersItemOnSyncMetaName`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -17951,57 +14451,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSyncMetaName {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemOnSyncType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemOnSyncMetaName`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemOnSyncType {
-    /// The value `onSync`.
-    OnSync,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemOnSyncType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OnSync => "onSync",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemOnSyncType {
-    fn from(value: &str) -> Self {
-        match value {
-            "onSync" => Self::OnSync,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemOnSyncType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemOnSyncType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSyncType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemOnSyncType = WorkflowTriggersItemOnSyncMetaName;
 /// Part of `WorkflowTriggersItemOpcua`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -18318,57 +14770,9 @@ impl WorkflowTriggersItemOpcuaMeta {
         self
     }
 }
-/// Part of `WorkflowTriggersItemOpcuaMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemOpcuaMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemOpcuaMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemOpcuaMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemOpcuaMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemOpcuaMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOpcuaMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemOpcuaMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
 /// Part of `WorkflowTriggersItemOpcuaMetaName`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -18420,57 +14824,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOpcuaMetaName {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemOpcuaType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemOpcuaMetaName`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemOpcuaType {
-    /// The value `opcua`.
-    Opcua,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemOpcuaType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Opcua => "opcua",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemOpcuaType {
-    fn from(value: &str) -> Self {
-        match value {
-            "opcua" => Self::Opcua,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemOpcuaType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemOpcuaType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOpcuaType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemOpcuaType = WorkflowTriggersItemOpcuaMetaName;
 /// Part of `WorkflowTriggersItemRedis`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -18758,57 +15114,9 @@ impl WorkflowTriggersItemRedisMeta {
         self
     }
 }
-/// Part of `WorkflowTriggersItemRedisMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemRedisMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemRedisMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemRedisMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemRedisMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemRedisMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRedisMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemRedisMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
 /// Part of `WorkflowTriggersItemRedisMetaName`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -19217,57 +15525,9 @@ impl WorkflowTriggersItemRequestMeta {
         self
     }
 }
-/// Part of `WorkflowTriggersItemRequestMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemRequestMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemRequestMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemRequestMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemRequestMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemRequestMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRequestMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemRequestMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
 /// Part of `WorkflowTriggersItemRequestMetaName`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -19319,57 +15579,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRequestMetaName {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemRequestType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemRequestMetaName`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemRequestType {
-    /// The value `request`.
-    Request,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemRequestType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Request => "request",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemRequestType {
-    fn from(value: &str) -> Self {
-        match value {
-            "request" => Self::Request,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemRequestType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemRequestType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRequestType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemRequestType = WorkflowTriggersItemRequestMetaName;
 /// Part of `WorkflowTriggersItemSerial`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -19691,57 +15903,9 @@ impl WorkflowTriggersItemSerialMeta {
         self
     }
 }
-/// Part of `WorkflowTriggersItemSerialMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemSerialMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemSerialMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemSerialMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemSerialMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemSerialMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSerialMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemSerialMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
 /// Part of `WorkflowTriggersItemSerialMetaName`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -19848,57 +16012,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSerialMetaParseBy {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemSerialType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemSerialMetaName`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemSerialType {
-    /// The value `serial`.
-    Serial,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemSerialType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Serial => "serial",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemSerialType {
-    fn from(value: &str) -> Self {
-        match value {
-            "serial" => Self::Serial,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemSerialType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemSerialType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSerialType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemSerialType = WorkflowTriggersItemSerialMetaName;
 /// Part of `WorkflowTriggersItemSnmpTrap`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -20404,57 +16520,9 @@ impl WorkflowTriggersItemSnmpTrapMeta {
         self
     }
 }
-/// Part of `WorkflowTriggersItemSnmpTrapMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemSnmpTrapMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemSnmpTrapMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemSnmpTrapMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemSnmpTrapMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemSnmpTrapMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSnmpTrapMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemSnmpTrapMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
 /// Part of `WorkflowTriggersItemSnmpTrapMetaName`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -20506,57 +16574,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSnmpTrapMetaName {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemSnmpTrapType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemSnmpTrapMetaName`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemSnmpTrapType {
-    /// The value `snmpTrap`.
-    SnmpTrap,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemSnmpTrapType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SnmpTrap => "snmpTrap",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemSnmpTrapType {
-    fn from(value: &str) -> Self {
-        match value {
-            "snmpTrap" => Self::SnmpTrap,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemSnmpTrapType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemSnmpTrapType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSnmpTrapType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemSnmpTrapType = WorkflowTriggersItemSnmpTrapMetaName;
 /// Part of `WorkflowTriggersItemTimer`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -20827,57 +16847,9 @@ impl WorkflowTriggersItemTimerMeta {
         self
     }
 }
-/// Part of `WorkflowTriggersItemTimerMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemTimerMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemTimerMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemTimerMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemTimerMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemTimerMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemTimerMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemTimerMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
 /// Part of `WorkflowTriggersItemTimerMetaName`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -20988,57 +16960,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemTimerMetaTimerTypeSele
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemTimerType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemTimerMetaName`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemTimerType {
-    /// The value `timer`.
-    Timer,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemTimerType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Timer => "timer",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemTimerType {
-    fn from(value: &str) -> Self {
-        match value {
-            "timer" => Self::Timer,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemTimerType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemTimerType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemTimerType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemTimerType = WorkflowTriggersItemTimerMetaName;
 /// Part of `WorkflowTriggersItemVirtualButton`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -21261,57 +17185,9 @@ impl WorkflowTriggersItemVirtualButtonMeta {
         self
     }
 }
-/// Part of `WorkflowTriggersItemVirtualButtonMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemVirtualButtonMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemVirtualButtonMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemVirtualButtonMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemVirtualButtonMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemVirtualButtonMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemVirtualButtonMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemVirtualButtonMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
 /// Part of `WorkflowTriggersItemVirtualButtonMetaDeviceId`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -21414,57 +17290,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemVirtualButtonMetaName 
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemVirtualButtonType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemVirtualButtonMetaName`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowTriggersItemVirtualButtonType {
-    /// The value `virtualButton`.
-    VirtualButton,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowTriggersItemVirtualButtonType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VirtualButton => "virtualButton",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowTriggersItemVirtualButtonType {
-    fn from(value: &str) -> Self {
-        match value {
-            "virtualButton" => Self::VirtualButton,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowTriggersItemVirtualButtonType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowTriggersItemVirtualButtonType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemVirtualButtonType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowTriggersItemVirtualButtonType = WorkflowTriggersItemVirtualButtonMetaName;
 /// Workflow Version
 ///
 /// Schema for a single Workflow Version
@@ -22539,159 +18367,16 @@ impl WorkflowVersionObject2TriggersItemAppFileMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemAppFileMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemAppFileMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObject2TriggersItemAppFileMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemAppFileMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemAppFileMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObject2TriggersItemAppFileMetaName = WorkflowTriggersItemAppFileMetaName;
+/// The same values as `WorkflowTriggersItemAppFileMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemAppFileMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemAppFileMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemAppFileMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemAppFileMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemAppFileMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemAppFileMetaName {
-    /// The value `appFile`.
-    AppFile,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemAppFileMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AppFile => "appFile",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemAppFileMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "appFile" => Self::AppFile,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemAppFileMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemAppFileMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemAppFileMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemAppFileType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemAppFileType {
-    /// The value `appFile`.
-    AppFile,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemAppFileType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AppFile => "appFile",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemAppFileType {
-    fn from(value: &str) -> Self {
-        match value {
-            "appFile" => Self::AppFile,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemAppFileType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemAppFileType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemAppFileType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObject2TriggersItemAppFileType = WorkflowTriggersItemAppFileMetaName;
 /// Part of `WorkflowVersionObject2TriggersItemBeckhoff`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -23021,159 +18706,16 @@ impl WorkflowVersionObject2TriggersItemBeckhoffMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemBeckhoffMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemBeckhoffMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObject2TriggersItemBeckhoffMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemBeckhoffMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemBeckhoffMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObject2TriggersItemBeckhoffMetaName = WorkflowTriggersItemBeckhoffMetaName;
+/// The same values as `WorkflowTriggersItemBeckhoffMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemBeckhoffMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemBeckhoffMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemBeckhoffMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemBeckhoffMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemBeckhoffMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemBeckhoffMetaName {
-    /// The value `beckhoff`.
-    Beckhoff,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemBeckhoffMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Beckhoff => "beckhoff",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemBeckhoffMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "beckhoff" => Self::Beckhoff,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemBeckhoffMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemBeckhoffMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemBeckhoffMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemBeckhoffType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemBeckhoffType {
-    /// The value `beckhoff`.
-    Beckhoff,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemBeckhoffType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Beckhoff => "beckhoff",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemBeckhoffType {
-    fn from(value: &str) -> Self {
-        match value {
-            "beckhoff" => Self::Beckhoff,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemBeckhoffType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemBeckhoffType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemBeckhoffType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObject2TriggersItemBeckhoffType = WorkflowTriggersItemBeckhoffMetaName;
 /// Part of `WorkflowVersionObject2TriggersItemDataTable`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -23426,159 +18968,17 @@ impl WorkflowVersionObject2TriggersItemDataTableMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemDataTableMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemDataTableMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObject2TriggersItemDataTableMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemDataTableMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemDataTableMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObject2TriggersItemDataTableMetaName =
+    WorkflowTriggersItemDataTableMetaName;
+/// The same values as `WorkflowTriggersItemDataTableMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemDataTableMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemDataTableMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemDataTableMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDataTableMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemDataTableMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemDataTableMetaName {
-    /// The value `dataTable`.
-    DataTable,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemDataTableMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DataTable => "dataTable",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemDataTableMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "dataTable" => Self::DataTable,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemDataTableMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemDataTableMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDataTableMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemDataTableType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemDataTableType {
-    /// The value `dataTable`.
-    DataTable,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemDataTableType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DataTable => "dataTable",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemDataTableType {
-    fn from(value: &str) -> Self {
-        match value {
-            "dataTable" => Self::DataTable,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemDataTableType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemDataTableType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDataTableType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObject2TriggersItemDataTableType = WorkflowTriggersItemDataTableMetaName;
 /// Part of `WorkflowVersionObject2TriggersItemDeviceId`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -23722,122 +19122,14 @@ impl WorkflowVersionObject2TriggersItemDeviceIdConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemDeviceIdConfigBatchBehavior`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemDeviceIdConfigBatchBehavior`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemDeviceIdConfigBatchBehavior {
-    /// The value `once`.
-    Once,
-    /// The value `each`.
-    Each,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObject2TriggersItemDeviceIdConfigBatchBehavior =
+    WorkflowTriggersItemDeviceIdConfigBatchBehavior;
+/// The same values as `WorkflowTriggersItemDeviceIdConfigTriggerOn`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemDeviceIdConfigBatchBehavior {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Once => "once",
-            Self::Each => "each",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemDeviceIdConfigBatchBehavior {
-    fn from(value: &str) -> Self {
-        match value {
-            "once" => Self::Once,
-            "each" => Self::Each,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemDeviceIdConfigBatchBehavior {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdConfigBatchBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de>
-    for WorkflowVersionObject2TriggersItemDeviceIdConfigBatchBehavior
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemDeviceIdConfigTriggerOn`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemDeviceIdConfigTriggerOn {
-    /// The value `batch`.
-    Batch,
-    /// The value `individual`.
-    Individual,
-    /// The value `both`.
-    Both,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemDeviceIdConfigTriggerOn {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Batch => "batch",
-            Self::Individual => "individual",
-            Self::Both => "both",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemDeviceIdConfigTriggerOn {
-    fn from(value: &str) -> Self {
-        match value {
-            "batch" => Self::Batch,
-            "individual" => Self::Individual,
-            "both" => Self::Both,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemDeviceIdConfigTriggerOn {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdConfigTriggerOn {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDeviceIdConfigTriggerOn {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObject2TriggersItemDeviceIdConfigTriggerOn =
+    WorkflowTriggersItemDeviceIdConfigTriggerOn;
 /// Part of `WorkflowVersionObject2TriggersItemDeviceIdInactivity`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -24065,165 +19357,18 @@ impl WorkflowVersionObject2TriggersItemDeviceIdInactivityMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemDeviceIdInactivityMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaName =
+    WorkflowTriggersItemDeviceIdInactivityMetaName;
+/// The same values as `WorkflowTriggersItemDeviceIdInactivityType`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de>
-    for WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaCategory
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaName {
-    /// The value `deviceIdsTagsInactivity`.
-    DeviceIdsTagsInactivity,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DeviceIdsTagsInactivity => "deviceIdsTagsInactivity",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "deviceIdsTagsInactivity" => Self::DeviceIdsTagsInactivity,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemDeviceIdInactivityType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemDeviceIdInactivityType {
-    /// The value `deviceIdInactivity`.
-    DeviceIdInactivity,
-    /// The value `deviceTagInactivity`.
-    DeviceTagInactivity,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemDeviceIdInactivityType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DeviceIdInactivity => "deviceIdInactivity",
-            Self::DeviceTagInactivity => "deviceTagInactivity",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemDeviceIdInactivityType {
-    fn from(value: &str) -> Self {
-        match value {
-            "deviceIdInactivity" => Self::DeviceIdInactivity,
-            "deviceTagInactivity" => Self::DeviceTagInactivity,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemDeviceIdInactivityType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdInactivityType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDeviceIdInactivityType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObject2TriggersItemDeviceIdInactivityType =
+    WorkflowTriggersItemDeviceIdInactivityType;
 /// Part of `WorkflowVersionObject2TriggersItemDeviceIdMeta`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -24388,232 +19533,20 @@ impl WorkflowVersionObject2TriggersItemDeviceIdMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemDeviceIdMetaAllowedAttributeType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemDeviceIdMetaAllowedAttributeType`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemDeviceIdMetaAllowedAttributeType {
-    /// The value `attributeWhitelist`.
-    AttributeWhitelist,
-    /// The value `any`.
-    Any,
-    /// The value `attributeBlacklist`.
-    AttributeBlacklist,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObject2TriggersItemDeviceIdMetaAllowedAttributeType =
+    WorkflowTriggersItemDeviceIdMetaAllowedAttributeType;
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemDeviceIdMetaAllowedAttributeType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AttributeWhitelist => "attributeWhitelist",
-            Self::Any => "any",
-            Self::AttributeBlacklist => "attributeBlacklist",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObject2TriggersItemDeviceIdMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemDeviceIdMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemDeviceIdMetaAllowedAttributeType {
-    fn from(value: &str) -> Self {
-        match value {
-            "attributeWhitelist" => Self::AttributeWhitelist,
-            "any" => Self::Any,
-            "attributeBlacklist" => Self::AttributeBlacklist,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
+pub type WorkflowVersionObject2TriggersItemDeviceIdMetaName = WorkflowTriggersItemDeviceIdMetaName;
+/// The same values as `WorkflowTriggersItemDeviceIdType`, so the same type.
 #[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemDeviceIdMetaAllowedAttributeType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdMetaAllowedAttributeType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de>
-    for WorkflowVersionObject2TriggersItemDeviceIdMetaAllowedAttributeType
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemDeviceIdMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemDeviceIdMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemDeviceIdMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemDeviceIdMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemDeviceIdMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDeviceIdMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemDeviceIdMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemDeviceIdMetaName {
-    /// The value `deviceIdsTags`.
-    DeviceIdsTags,
-    /// The value `device`.
-    Device,
-    /// The value `deviceTag`.
-    DeviceTag,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemDeviceIdMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DeviceIdsTags => "deviceIdsTags",
-            Self::Device => "device",
-            Self::DeviceTag => "deviceTag",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemDeviceIdMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "deviceIdsTags" => Self::DeviceIdsTags,
-            "device" => Self::Device,
-            "deviceTag" => Self::DeviceTag,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemDeviceIdMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDeviceIdMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemDeviceIdType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemDeviceIdType {
-    /// The value `deviceId`.
-    DeviceId,
-    /// The value `deviceTag`.
-    DeviceTag,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemDeviceIdType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DeviceId => "deviceId",
-            Self::DeviceTag => "deviceTag",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemDeviceIdType {
-    fn from(value: &str) -> Self {
-        match value {
-            "deviceId" => Self::DeviceId,
-            "deviceTag" => Self::DeviceTag,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemDeviceIdType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDeviceIdType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObject2TriggersItemDeviceIdType = WorkflowTriggersItemDeviceIdType;
 /// Part of `WorkflowVersionObject2TriggersItemDirect`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -24827,159 +19760,16 @@ impl WorkflowVersionObject2TriggersItemDirectMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemDirectMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemDirectMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObject2TriggersItemDirectMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemDirectMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemDirectMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObject2TriggersItemDirectMetaName = WorkflowTriggersItemDirectMetaName;
+/// The same values as `WorkflowTriggersItemDirectMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemDirectMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemDirectMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemDirectMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDirectMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemDirectMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemDirectMetaName {
-    /// The value `direct`.
-    Direct,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemDirectMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Direct => "direct",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemDirectMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "direct" => Self::Direct,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemDirectMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemDirectMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDirectMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemDirectType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemDirectType {
-    /// The value `direct`.
-    Direct,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemDirectType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Direct => "direct",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemDirectType {
-    fn from(value: &str) -> Self {
-        match value {
-            "direct" => Self::Direct,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemDirectType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemDirectType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDirectType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObject2TriggersItemDirectType = WorkflowTriggersItemDirectMetaName;
 /// Part of `WorkflowVersionObject2TriggersItemEndpoint`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -25205,159 +19995,16 @@ impl WorkflowVersionObject2TriggersItemEndpointMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemEndpointMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemEndpointMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObject2TriggersItemEndpointMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemEndpointMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemEndpointMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObject2TriggersItemEndpointMetaName = WorkflowTriggersItemEndpointMetaName;
+/// The same values as `WorkflowTriggersItemEndpointMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemEndpointMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemEndpointMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemEndpointMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemEndpointMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemEndpointMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemEndpointMetaName {
-    /// The value `endpoint`.
-    Endpoint,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemEndpointMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Endpoint => "endpoint",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemEndpointMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "endpoint" => Self::Endpoint,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemEndpointMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemEndpointMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemEndpointMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemEndpointType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemEndpointType {
-    /// The value `endpoint`.
-    Endpoint,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemEndpointType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Endpoint => "endpoint",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemEndpointType {
-    fn from(value: &str) -> Self {
-        match value {
-            "endpoint" => Self::Endpoint,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemEndpointType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemEndpointType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemEndpointType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObject2TriggersItemEndpointType = WorkflowTriggersItemEndpointMetaName;
 /// Part of `WorkflowVersionObject2TriggersItemEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -25607,159 +20254,16 @@ impl WorkflowVersionObject2TriggersItemEventMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemEventMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemEventMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObject2TriggersItemEventMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemEventMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemEventMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObject2TriggersItemEventMetaName = WorkflowTriggersItemEventMetaName;
+/// The same values as `WorkflowTriggersItemEventMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemEventMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemEventMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemEventMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemEventMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemEventMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemEventMetaName {
-    /// The value `event`.
-    Event,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemEventMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Event => "event",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemEventMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "event" => Self::Event,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemEventMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemEventMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemEventMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemEventType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemEventType {
-    /// The value `event`.
-    Event,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Event => "event",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "event" => Self::Event,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObject2TriggersItemEventType = WorkflowTriggersItemEventMetaName;
 /// Part of `WorkflowVersionObject2TriggersItemFileTail`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -26012,159 +20516,16 @@ impl WorkflowVersionObject2TriggersItemFileTailMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemFileTailMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemFileTailMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObject2TriggersItemFileTailMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemFileTailMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemFileTailMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObject2TriggersItemFileTailMetaName = WorkflowTriggersItemFileTailMetaName;
+/// The same values as `WorkflowTriggersItemFileTailMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemFileTailMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemFileTailMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemFileTailMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFileTailMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemFileTailMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemFileTailMetaName {
-    /// The value `fileTail`.
-    FileTail,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemFileTailMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FileTail => "fileTail",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemFileTailMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "fileTail" => Self::FileTail,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemFileTailMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemFileTailMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFileTailMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemFileTailType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemFileTailType {
-    /// The value `fileTail`.
-    FileTail,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemFileTailType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FileTail => "fileTail",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemFileTailType {
-    fn from(value: &str) -> Self {
-        match value {
-            "fileTail" => Self::FileTail,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemFileTailType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemFileTailType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFileTailType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObject2TriggersItemFileTailType = WorkflowTriggersItemFileTailMetaName;
 /// Part of `WorkflowVersionObject2TriggersItemFileWatch`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -26435,159 +20796,17 @@ impl WorkflowVersionObject2TriggersItemFileWatchMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemFileWatchMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemFileWatchMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObject2TriggersItemFileWatchMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemFileWatchMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemFileWatchMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObject2TriggersItemFileWatchMetaName =
+    WorkflowTriggersItemFileWatchMetaName;
+/// The same values as `WorkflowTriggersItemFileWatchMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemFileWatchMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemFileWatchMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemFileWatchMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFileWatchMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemFileWatchMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemFileWatchMetaName {
-    /// The value `fileWatch`.
-    FileWatch,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemFileWatchMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FileWatch => "fileWatch",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemFileWatchMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "fileWatch" => Self::FileWatch,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemFileWatchMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemFileWatchMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFileWatchMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemFileWatchType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemFileWatchType {
-    /// The value `fileWatch`.
-    FileWatch,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemFileWatchType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FileWatch => "fileWatch",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemFileWatchType {
-    fn from(value: &str) -> Self {
-        match value {
-            "fileWatch" => Self::FileWatch,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemFileWatchType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemFileWatchType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFileWatchType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObject2TriggersItemFileWatchType = WorkflowTriggersItemFileWatchMetaName;
 /// Part of `WorkflowVersionObject2TriggersItemFlowError`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -26683,69 +20902,10 @@ impl WorkflowVersionObject2TriggersItemFlowErrorConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemFlowErrorConfigScope`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemFlowErrorConfigScope`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemFlowErrorConfigScope {
-    /// The value `local`.
-    Local,
-    /// The value `global`.
-    Global,
-    /// The value `experience`.
-    Experience,
-    /// The value `cloud`.
-    Cloud,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemFlowErrorConfigScope {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Local => "local",
-            Self::Global => "global",
-            Self::Experience => "experience",
-            Self::Cloud => "cloud",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemFlowErrorConfigScope {
-    fn from(value: &str) -> Self {
-        match value {
-            "local" => Self::Local,
-            "global" => Self::Global,
-            "experience" => Self::Experience,
-            "cloud" => Self::Cloud,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemFlowErrorConfigScope {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemFlowErrorConfigScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFlowErrorConfigScope {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObject2TriggersItemFlowErrorConfigScope =
+    WorkflowTriggersItemFlowErrorConfigScope;
 /// Part of `WorkflowVersionObject2TriggersItemFlowErrorMeta`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -26879,159 +21039,17 @@ impl WorkflowVersionObject2TriggersItemFlowErrorMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemFlowErrorMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemFlowErrorMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObject2TriggersItemFlowErrorMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemFlowErrorMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemFlowErrorMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObject2TriggersItemFlowErrorMetaName =
+    WorkflowTriggersItemFlowErrorMetaName;
+/// The same values as `WorkflowTriggersItemFlowErrorMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemFlowErrorMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemFlowErrorMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemFlowErrorMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFlowErrorMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemFlowErrorMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemFlowErrorMetaName {
-    /// The value `flowError`.
-    FlowError,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemFlowErrorMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FlowError => "flowError",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemFlowErrorMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "flowError" => Self::FlowError,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemFlowErrorMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemFlowErrorMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFlowErrorMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemFlowErrorType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemFlowErrorType {
-    /// The value `flowError`.
-    FlowError,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemFlowErrorType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FlowError => "flowError",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemFlowErrorType {
-    fn from(value: &str) -> Self {
-        match value {
-            "flowError" => Self::FlowError,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemFlowErrorType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemFlowErrorType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFlowErrorType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObject2TriggersItemFlowErrorType = WorkflowTriggersItemFlowErrorMetaName;
 /// Part of `WorkflowVersionObject2TriggersItemIntegration`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -27293,179 +21311,16 @@ impl WorkflowVersionObject2TriggersItemIntegrationMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemIntegrationMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemIntegrationMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObject2TriggersItemIntegrationMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `IntegrationIntegrationType`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemIntegrationMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObject2TriggersItemIntegrationMetaName = IntegrationIntegrationType;
+/// The same values as `WorkflowTriggersItemIntegrationType`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemIntegrationMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemIntegrationMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemIntegrationMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemIntegrationMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemIntegrationMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemIntegrationMetaName {
-    /// The value `azureEventHub`.
-    AzureEventHub,
-    /// The value `googlePubSub`.
-    GooglePubSub,
-    /// The value `mqtt`.
-    Mqtt,
-    /// The value `particle`.
-    Particle,
-    /// The value `sqs`.
-    Sqs,
-    /// The value `websocket`.
-    Websocket,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemIntegrationMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AzureEventHub => "azureEventHub",
-            Self::GooglePubSub => "googlePubSub",
-            Self::Mqtt => "mqtt",
-            Self::Particle => "particle",
-            Self::Sqs => "sqs",
-            Self::Websocket => "websocket",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemIntegrationMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "azureEventHub" => Self::AzureEventHub,
-            "googlePubSub" => Self::GooglePubSub,
-            "mqtt" => Self::Mqtt,
-            "particle" => Self::Particle,
-            "sqs" => Self::Sqs,
-            "websocket" => Self::Websocket,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemIntegrationMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemIntegrationMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemIntegrationMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemIntegrationType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemIntegrationType {
-    /// The value `integration`.
-    Integration,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemIntegrationType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Integration => "integration",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemIntegrationType {
-    fn from(value: &str) -> Self {
-        match value {
-            "integration" => Self::Integration,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemIntegrationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemIntegrationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemIntegrationType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObject2TriggersItemIntegrationType = WorkflowTriggersItemIntegrationType;
 /// Part of `WorkflowVersionObject2TriggersItemMqttTopic`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -27561,67 +21416,10 @@ impl WorkflowVersionObject2TriggersItemMqttTopicConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemMqttTopicConfigIntegrationId`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemMqttTopicConfigIntegrationId`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemMqttTopicConfigIntegrationId {
-    /// The value `losant`.
-    Losant,
-    /// The value `local`.
-    Local,
-    /// The value `external`.
-    External,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemMqttTopicConfigIntegrationId {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Losant => "losant",
-            Self::Local => "local",
-            Self::External => "external",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemMqttTopicConfigIntegrationId {
-    fn from(value: &str) -> Self {
-        match value {
-            "losant" => Self::Losant,
-            "local" => Self::Local,
-            "external" => Self::External,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemMqttTopicConfigIntegrationId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemMqttTopicConfigIntegrationId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de>
-    for WorkflowVersionObject2TriggersItemMqttTopicConfigIntegrationId
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObject2TriggersItemMqttTopicConfigIntegrationId =
+    WorkflowTriggersItemMqttTopicConfigIntegrationId;
 /// Part of `WorkflowVersionObject2TriggersItemMqttTopicMeta`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -27764,159 +21562,17 @@ impl WorkflowVersionObject2TriggersItemMqttTopicMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemMqttTopicMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemMqttTopicMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObject2TriggersItemMqttTopicMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemMqttTopicMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemMqttTopicMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObject2TriggersItemMqttTopicMetaName =
+    WorkflowTriggersItemMqttTopicMetaName;
+/// The same values as `WorkflowTriggersItemMqttTopicType`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemMqttTopicMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemMqttTopicMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemMqttTopicMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemMqttTopicMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemMqttTopicMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemMqttTopicMetaName {
-    /// The value `mqtt`.
-    Mqtt,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemMqttTopicMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mqtt => "mqtt",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemMqttTopicMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "mqtt" => Self::Mqtt,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemMqttTopicMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemMqttTopicMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemMqttTopicMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemMqttTopicType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemMqttTopicType {
-    /// The value `mqttTopic`.
-    MqttTopic,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemMqttTopicType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MqttTopic => "mqttTopic",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemMqttTopicType {
-    fn from(value: &str) -> Self {
-        match value {
-            "mqttTopic" => Self::MqttTopic,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemMqttTopicType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemMqttTopicType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemMqttTopicType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObject2TriggersItemMqttTopicType = WorkflowTriggersItemMqttTopicType;
 /// Part of `WorkflowVersionObject2TriggersItemObject`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -28117,287 +21773,16 @@ impl WorkflowVersionObject2TriggersItemObjectMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemObjectMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemObjectMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObject2TriggersItemObjectMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemObjectMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemObjectMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObject2TriggersItemObjectMetaName = WorkflowTriggersItemObjectMetaName;
+/// The same values as `WorkflowTriggersItemObjectType`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemObjectMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemObjectMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemObjectMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemObjectMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemObjectMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemObjectMetaName {
-    /// The value `customNodeStart`.
-    CustomNodeStart,
-    /// The value `deviceCreate`.
-    DeviceCreate,
-    /// The value `deviceCommand`.
-    DeviceCommand,
-    /// The value `deviceIdsTagsConnect`.
-    DeviceIdsTagsConnect,
-    /// The value `deviceIdsTagsDisconnect`.
-    DeviceIdsTagsDisconnect,
-    /// The value `eeaInit`.
-    EeaInit,
-    /// The value `flowError`.
-    FlowError,
-    /// The value `inboundEmail`.
-    InboundEmail,
-    /// The value `notebook`.
-    Notebook,
-    /// The value `onBoot`.
-    OnBoot,
-    /// The value `onConnect`.
-    OnConnect,
-    /// The value `onDisconnect`.
-    OnDisconnect,
-    /// The value `resourceJobComplete`.
-    ResourceJobComplete,
-    /// The value `resourceJobIteration`.
-    ResourceJobIteration,
-    /// The value `resourceJobIterationTimeout`.
-    ResourceJobIterationTimeout,
-    /// The value `udp`.
-    Udp,
-    /// The value `webhook`.
-    Webhook,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemObjectMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CustomNodeStart => "customNodeStart",
-            Self::DeviceCreate => "deviceCreate",
-            Self::DeviceCommand => "deviceCommand",
-            Self::DeviceIdsTagsConnect => "deviceIdsTagsConnect",
-            Self::DeviceIdsTagsDisconnect => "deviceIdsTagsDisconnect",
-            Self::EeaInit => "eeaInit",
-            Self::FlowError => "flowError",
-            Self::InboundEmail => "inboundEmail",
-            Self::Notebook => "notebook",
-            Self::OnBoot => "onBoot",
-            Self::OnConnect => "onConnect",
-            Self::OnDisconnect => "onDisconnect",
-            Self::ResourceJobComplete => "resourceJobComplete",
-            Self::ResourceJobIteration => "resourceJobIteration",
-            Self::ResourceJobIterationTimeout => "resourceJobIterationTimeout",
-            Self::Udp => "udp",
-            Self::Webhook => "webhook",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemObjectMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "customNodeStart" => Self::CustomNodeStart,
-            "deviceCreate" => Self::DeviceCreate,
-            "deviceCommand" => Self::DeviceCommand,
-            "deviceIdsTagsConnect" => Self::DeviceIdsTagsConnect,
-            "deviceIdsTagsDisconnect" => Self::DeviceIdsTagsDisconnect,
-            "eeaInit" => Self::EeaInit,
-            "flowError" => Self::FlowError,
-            "inboundEmail" => Self::InboundEmail,
-            "notebook" => Self::Notebook,
-            "onBoot" => Self::OnBoot,
-            "onConnect" => Self::OnConnect,
-            "onDisconnect" => Self::OnDisconnect,
-            "resourceJobComplete" => Self::ResourceJobComplete,
-            "resourceJobIteration" => Self::ResourceJobIteration,
-            "resourceJobIterationTimeout" => Self::ResourceJobIterationTimeout,
-            "udp" => Self::Udp,
-            "webhook" => Self::Webhook,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemObjectMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemObjectMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemObjectMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemObjectType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemObjectType {
-    /// The value `customNodeStart`.
-    CustomNodeStart,
-    /// The value `deviceCreate`.
-    DeviceCreate,
-    /// The value `deviceCommand`.
-    DeviceCommand,
-    /// The value `deviceIdConnect`.
-    DeviceIdConnect,
-    /// The value `deviceTagConnect`.
-    DeviceTagConnect,
-    /// The value `deviceIdDisconnect`.
-    DeviceIdDisconnect,
-    /// The value `deviceTagDisconnect`.
-    DeviceTagDisconnect,
-    /// The value `inboundEmail`.
-    InboundEmail,
-    /// The value `notebook`.
-    Notebook,
-    /// The value `onBoot`.
-    OnBoot,
-    /// The value `onConnect`.
-    OnConnect,
-    /// The value `onDisconnect`.
-    OnDisconnect,
-    /// The value `resourceJobComplete`.
-    ResourceJobComplete,
-    /// The value `resourceJobIteration`.
-    ResourceJobIteration,
-    /// The value `resourceJobIterationTimeout`.
-    ResourceJobIterationTimeout,
-    /// The value `udp`.
-    Udp,
-    /// The value `webhook`.
-    Webhook,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemObjectType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CustomNodeStart => "customNodeStart",
-            Self::DeviceCreate => "deviceCreate",
-            Self::DeviceCommand => "deviceCommand",
-            Self::DeviceIdConnect => "deviceIdConnect",
-            Self::DeviceTagConnect => "deviceTagConnect",
-            Self::DeviceIdDisconnect => "deviceIdDisconnect",
-            Self::DeviceTagDisconnect => "deviceTagDisconnect",
-            Self::InboundEmail => "inboundEmail",
-            Self::Notebook => "notebook",
-            Self::OnBoot => "onBoot",
-            Self::OnConnect => "onConnect",
-            Self::OnDisconnect => "onDisconnect",
-            Self::ResourceJobComplete => "resourceJobComplete",
-            Self::ResourceJobIteration => "resourceJobIteration",
-            Self::ResourceJobIterationTimeout => "resourceJobIterationTimeout",
-            Self::Udp => "udp",
-            Self::Webhook => "webhook",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemObjectType {
-    fn from(value: &str) -> Self {
-        match value {
-            "customNodeStart" => Self::CustomNodeStart,
-            "deviceCreate" => Self::DeviceCreate,
-            "deviceCommand" => Self::DeviceCommand,
-            "deviceIdConnect" => Self::DeviceIdConnect,
-            "deviceTagConnect" => Self::DeviceTagConnect,
-            "deviceIdDisconnect" => Self::DeviceIdDisconnect,
-            "deviceTagDisconnect" => Self::DeviceTagDisconnect,
-            "inboundEmail" => Self::InboundEmail,
-            "notebook" => Self::Notebook,
-            "onBoot" => Self::OnBoot,
-            "onConnect" => Self::OnConnect,
-            "onDisconnect" => Self::OnDisconnect,
-            "resourceJobComplete" => Self::ResourceJobComplete,
-            "resourceJobIteration" => Self::ResourceJobIteration,
-            "resourceJobIterationTimeout" => Self::ResourceJobIterationTimeout,
-            "udp" => Self::Udp,
-            "webhook" => Self::Webhook,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemObjectType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemObjectType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemObjectType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObject2TriggersItemObjectType = WorkflowTriggersItemObjectType;
 /// Part of `WorkflowVersionObject2TriggersItemOnSync`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -28490,65 +21875,10 @@ impl WorkflowVersionObject2TriggersItemOnSyncConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemOnSyncConfigSyncTypesItem`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemOnSyncConfigSyncTypesItem`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemOnSyncConfigSyncTypesItem {
-    /// The value `application`.
-    Application,
-    /// The value `device`.
-    Device,
-    /// The value `peripheral`.
-    Peripheral,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemOnSyncConfigSyncTypesItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Application => "application",
-            Self::Device => "device",
-            Self::Peripheral => "peripheral",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemOnSyncConfigSyncTypesItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "application" => Self::Application,
-            "device" => Self::Device,
-            "peripheral" => Self::Peripheral,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemOnSyncConfigSyncTypesItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemOnSyncConfigSyncTypesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOnSyncConfigSyncTypesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObject2TriggersItemOnSyncConfigSyncTypesItem =
+    WorkflowTriggersItemOnSyncConfigSyncTypesItem;
 /// Part of `WorkflowVersionObject2TriggersItemOnSyncMeta`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -28637,159 +21967,16 @@ impl WorkflowVersionObject2TriggersItemOnSyncMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemOnSyncMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemOnSyncMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObject2TriggersItemOnSyncMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemOnSyncMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemOnSyncMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObject2TriggersItemOnSyncMetaName = WorkflowTriggersItemOnSyncMetaName;
+/// The same values as `WorkflowTriggersItemOnSyncMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemOnSyncMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemOnSyncMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemOnSyncMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOnSyncMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemOnSyncMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemOnSyncMetaName {
-    /// The value `onSync`.
-    OnSync,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemOnSyncMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OnSync => "onSync",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemOnSyncMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "onSync" => Self::OnSync,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemOnSyncMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemOnSyncMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOnSyncMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemOnSyncType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemOnSyncType {
-    /// The value `onSync`.
-    OnSync,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemOnSyncType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OnSync => "onSync",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemOnSyncType {
-    fn from(value: &str) -> Self {
-        match value {
-            "onSync" => Self::OnSync,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemOnSyncType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemOnSyncType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOnSyncType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObject2TriggersItemOnSyncType = WorkflowTriggersItemOnSyncMetaName;
 /// Part of `WorkflowVersionObject2TriggersItemOpcua`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -29115,159 +22302,16 @@ impl WorkflowVersionObject2TriggersItemOpcuaMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemOpcuaMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemOpcuaMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObject2TriggersItemOpcuaMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemOpcuaMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemOpcuaMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObject2TriggersItemOpcuaMetaName = WorkflowTriggersItemOpcuaMetaName;
+/// The same values as `WorkflowTriggersItemOpcuaMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemOpcuaMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemOpcuaMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemOpcuaMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOpcuaMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemOpcuaMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemOpcuaMetaName {
-    /// The value `opcua`.
-    Opcua,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemOpcuaMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Opcua => "opcua",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemOpcuaMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "opcua" => Self::Opcua,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemOpcuaMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemOpcuaMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOpcuaMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemOpcuaType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemOpcuaType {
-    /// The value `opcua`.
-    Opcua,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemOpcuaType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Opcua => "opcua",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemOpcuaType {
-    fn from(value: &str) -> Self {
-        match value {
-            "opcua" => Self::Opcua,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemOpcuaType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemOpcuaType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOpcuaType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObject2TriggersItemOpcuaType = WorkflowTriggersItemOpcuaMetaName;
 /// Part of `WorkflowVersionObject2TriggersItemRedis`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -29564,159 +22608,16 @@ impl WorkflowVersionObject2TriggersItemRedisMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemRedisMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemRedisMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObject2TriggersItemRedisMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemRedisMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemRedisMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObject2TriggersItemRedisMetaName = WorkflowTriggersItemRedisMetaName;
+/// The same values as `WorkflowTriggersItemRedisType`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemRedisMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemRedisMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemRedisMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRedisMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemRedisMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemRedisMetaName {
-    /// The value `redisTrigger`.
-    RedisTrigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemRedisMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RedisTrigger => "redisTrigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemRedisMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "redisTrigger" => Self::RedisTrigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemRedisMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemRedisMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRedisMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemRedisType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemRedisType {
-    /// The value `redis`.
-    Redis,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemRedisType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Redis => "redis",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemRedisType {
-    fn from(value: &str) -> Self {
-        match value {
-            "redis" => Self::Redis,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemRedisType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemRedisType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRedisType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObject2TriggersItemRedisType = WorkflowTriggersItemRedisType;
 /// Part of `WorkflowVersionObject2TriggersItemRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -29818,81 +22719,10 @@ impl WorkflowVersionObject2TriggersItemRequestConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemRequestConfigMethod`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemRequestConfigMethod`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemRequestConfigMethod {
-    /// The value `*`.
-    Value,
-    /// The value `delete`.
-    Delete,
-    /// The value `get`.
-    Get,
-    /// The value `options`.
-    Options,
-    /// The value `patch`.
-    Patch,
-    /// The value `post`.
-    Post,
-    /// The value `put`.
-    Put,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemRequestConfigMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Value => "*",
-            Self::Delete => "delete",
-            Self::Get => "get",
-            Self::Options => "options",
-            Self::Patch => "patch",
-            Self::Post => "post",
-            Self::Put => "put",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemRequestConfigMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "*" => Self::Value,
-            "delete" => Self::Delete,
-            "get" => Self::Get,
-            "options" => Self::Options,
-            "patch" => Self::Patch,
-            "post" => Self::Post,
-            "put" => Self::Put,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemRequestConfigMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemRequestConfigMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRequestConfigMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObject2TriggersItemRequestConfigMethod =
+    WorkflowTriggersItemRequestConfigMethod;
 /// Part of `WorkflowVersionObject2TriggersItemRequestMeta`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -30035,159 +22865,16 @@ impl WorkflowVersionObject2TriggersItemRequestMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemRequestMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemRequestMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObject2TriggersItemRequestMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemRequestMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemRequestMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObject2TriggersItemRequestMetaName = WorkflowTriggersItemRequestMetaName;
+/// The same values as `WorkflowTriggersItemRequestMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemRequestMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemRequestMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemRequestMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRequestMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemRequestMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemRequestMetaName {
-    /// The value `request`.
-    Request,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemRequestMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Request => "request",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemRequestMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "request" => Self::Request,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemRequestMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemRequestMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRequestMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemRequestType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemRequestType {
-    /// The value `request`.
-    Request,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemRequestType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Request => "request",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemRequestType {
-    fn from(value: &str) -> Self {
-        match value {
-            "request" => Self::Request,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemRequestType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemRequestType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRequestType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObject2TriggersItemRequestType = WorkflowTriggersItemRequestMetaName;
 /// Part of `WorkflowVersionObject2TriggersItemSerial`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -30521,214 +23208,20 @@ impl WorkflowVersionObject2TriggersItemSerialMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemSerialMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemSerialMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObject2TriggersItemSerialMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemSerialMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemSerialMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObject2TriggersItemSerialMetaName = WorkflowTriggersItemSerialMetaName;
+/// The same values as `WorkflowTriggersItemSerialMetaParseBy`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemSerialMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
+pub type WorkflowVersionObject2TriggersItemSerialMetaParseBy =
+    WorkflowTriggersItemSerialMetaParseBy;
+/// The same values as `WorkflowTriggersItemSerialMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemSerialMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemSerialMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSerialMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemSerialMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemSerialMetaName {
-    /// The value `serial`.
-    Serial,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemSerialMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Serial => "serial",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemSerialMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "serial" => Self::Serial,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemSerialMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemSerialMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSerialMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemSerialMetaParseBy`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemSerialMetaParseBy {
-    /// The value `byteLength`.
-    ByteLength,
-    /// The value `delimiter`.
-    Delimiter,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemSerialMetaParseBy {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ByteLength => "byteLength",
-            Self::Delimiter => "delimiter",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemSerialMetaParseBy {
-    fn from(value: &str) -> Self {
-        match value {
-            "byteLength" => Self::ByteLength,
-            "delimiter" => Self::Delimiter,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemSerialMetaParseBy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemSerialMetaParseBy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSerialMetaParseBy {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemSerialType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemSerialType {
-    /// The value `serial`.
-    Serial,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemSerialType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Serial => "serial",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemSerialType {
-    fn from(value: &str) -> Self {
-        match value {
-            "serial" => Self::Serial,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemSerialType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemSerialType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSerialType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObject2TriggersItemSerialType = WorkflowTriggersItemSerialMetaName;
 /// Part of `WorkflowVersionObject2TriggersItemSnmpTrap`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -30944,197 +23437,18 @@ impl WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUser {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod {
-    /// The value `sha`.
-    Sha,
-    /// The value `md5`.
-    Md5,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod =
+    WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod;
+/// The same values as `WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sha => "sha",
-            Self::Md5 => "md5",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod =
+    WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod;
+/// The same values as `WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "sha" => Self::Sha,
-            "md5" => Self::Md5,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display
-    for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod
-{
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize
-    for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod
-{
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de>
-    for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod {
-    /// The value `aes`.
-    Aes,
-    /// The value `des`.
-    Des,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aes => "aes",
-            Self::Des => "des",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str>
-    for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod
-{
-    fn from(value: &str) -> Self {
-        match value {
-            "aes" => Self::Aes,
-            "des" => Self::Des,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display
-    for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod
-{
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize
-    for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod
-{
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de>
-    for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel {
-    /// The value `none`.
-    None,
-    /// The value `auth`.
-    Auth,
-    /// The value `authAndEncrypt`.
-    AuthAndEncrypt,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Auth => "auth",
-            Self::AuthAndEncrypt => "authAndEncrypt",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str>
-    for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel
-{
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "auth" => Self::Auth,
-            "authAndEncrypt" => Self::AuthAndEncrypt,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display
-    for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel
-{
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize
-    for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel
-{
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de>
-    for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel =
+    WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
 /// Part of `WorkflowVersionObject2TriggersItemSnmpTrapMeta`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -31268,159 +23582,16 @@ impl WorkflowVersionObject2TriggersItemSnmpTrapMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemSnmpTrapMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemSnmpTrapMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObject2TriggersItemSnmpTrapMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemSnmpTrapMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemSnmpTrapMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObject2TriggersItemSnmpTrapMetaName = WorkflowTriggersItemSnmpTrapMetaName;
+/// The same values as `WorkflowTriggersItemSnmpTrapMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemSnmpTrapMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemSnmpTrapMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrapMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSnmpTrapMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemSnmpTrapMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemSnmpTrapMetaName {
-    /// The value `snmpTrap`.
-    SnmpTrap,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemSnmpTrapMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SnmpTrap => "snmpTrap",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemSnmpTrapMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "snmpTrap" => Self::SnmpTrap,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemSnmpTrapMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrapMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSnmpTrapMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemSnmpTrapType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemSnmpTrapType {
-    /// The value `snmpTrap`.
-    SnmpTrap,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemSnmpTrapType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SnmpTrap => "snmpTrap",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemSnmpTrapType {
-    fn from(value: &str) -> Self {
-        match value {
-            "snmpTrap" => Self::SnmpTrap,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemSnmpTrapType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrapType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSnmpTrapType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObject2TriggersItemSnmpTrapType = WorkflowTriggersItemSnmpTrapMetaName;
 /// Part of `WorkflowVersionObject2TriggersItemTimer`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -31700,218 +23871,20 @@ impl WorkflowVersionObject2TriggersItemTimerMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemTimerMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemTimerMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObject2TriggersItemTimerMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemTimerMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemTimerMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObject2TriggersItemTimerMetaName = WorkflowTriggersItemTimerMetaName;
+/// The same values as `WorkflowTriggersItemTimerMetaTimerTypeSelect`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemTimerMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
+pub type WorkflowVersionObject2TriggersItemTimerMetaTimerTypeSelect =
+    WorkflowTriggersItemTimerMetaTimerTypeSelect;
+/// The same values as `WorkflowTriggersItemTimerMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemTimerMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemTimerMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemTimerMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemTimerMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemTimerMetaName {
-    /// The value `timer`.
-    Timer,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemTimerMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Timer => "timer",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemTimerMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "timer" => Self::Timer,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemTimerMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemTimerMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemTimerMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemTimerMetaTimerTypeSelect`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemTimerMetaTimerTypeSelect {
-    /// The value `cronWeekly`.
-    CronWeekly,
-    /// The value `seconds`.
-    Seconds,
-    /// The value `cron`.
-    Cron,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemTimerMetaTimerTypeSelect {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CronWeekly => "cronWeekly",
-            Self::Seconds => "seconds",
-            Self::Cron => "cron",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemTimerMetaTimerTypeSelect {
-    fn from(value: &str) -> Self {
-        match value {
-            "cronWeekly" => Self::CronWeekly,
-            "seconds" => Self::Seconds,
-            "cron" => Self::Cron,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemTimerMetaTimerTypeSelect {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemTimerMetaTimerTypeSelect {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemTimerMetaTimerTypeSelect {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemTimerType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemTimerType {
-    /// The value `timer`.
-    Timer,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemTimerType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Timer => "timer",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemTimerType {
-    fn from(value: &str) -> Self {
-        match value {
-            "timer" => Self::Timer,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemTimerType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemTimerType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemTimerType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObject2TriggersItemTimerType = WorkflowTriggersItemTimerMetaName;
 /// Part of `WorkflowVersionObject2TriggersItemVirtualButton`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -32141,269 +24114,25 @@ impl WorkflowVersionObject2TriggersItemVirtualButtonMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemVirtualButtonMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemVirtualButtonMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObject2TriggersItemVirtualButtonMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemVirtualButtonMetaDeviceId`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemVirtualButtonMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObject2TriggersItemVirtualButtonMetaDeviceId =
+    WorkflowTriggersItemVirtualButtonMetaDeviceId;
+/// The same values as `WorkflowTriggersItemVirtualButtonMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemVirtualButtonMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
+pub type WorkflowVersionObject2TriggersItemVirtualButtonMetaName =
+    WorkflowTriggersItemVirtualButtonMetaName;
+/// The same values as `WorkflowTriggersItemVirtualButtonMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemVirtualButtonMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type WorkflowVersionObject2TriggersItemVirtualButtonType =
+    WorkflowTriggersItemVirtualButtonMetaName;
+/// The same values as `CredentialCreatedByType`, so the same type.
 #[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemVirtualButtonMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemVirtualButtonMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemVirtualButtonMetaDeviceId`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemVirtualButtonMetaDeviceId {
-    /// The value ``.
-    Empty,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemVirtualButtonMetaDeviceId {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Empty => "",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemVirtualButtonMetaDeviceId {
-    fn from(value: &str) -> Self {
-        match value {
-            "" => Self::Empty,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemVirtualButtonMetaDeviceId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemVirtualButtonMetaDeviceId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemVirtualButtonMetaDeviceId {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemVirtualButtonMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemVirtualButtonMetaName {
-    /// The value `virtualButton`.
-    VirtualButton,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemVirtualButtonMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VirtualButton => "virtualButton",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemVirtualButtonMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "virtualButton" => Self::VirtualButton,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemVirtualButtonMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemVirtualButtonMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemVirtualButtonMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObject2TriggersItemVirtualButtonType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObject2TriggersItemVirtualButtonType {
-    /// The value `virtualButton`.
-    VirtualButton,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObject2TriggersItemVirtualButtonType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VirtualButton => "virtualButton",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObject2TriggersItemVirtualButtonType {
-    fn from(value: &str) -> Self {
-        match value {
-            "virtualButton" => Self::VirtualButton,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObject2TriggersItemVirtualButtonType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObject2TriggersItemVirtualButtonType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemVirtualButtonType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectCreatedByType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectCreatedByType {
-    /// The value `flow`.
-    Flow,
-    /// The value `user`.
-    User,
-    /// The value `apiToken`.
-    ApiToken,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectCreatedByType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Flow => "flow",
-            Self::User => "user",
-            Self::ApiToken => "apiToken",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectCreatedByType {
-    fn from(value: &str) -> Self {
-        match value {
-            "flow" => Self::Flow,
-            "user" => Self::User,
-            "apiToken" => Self::ApiToken,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectCreatedByType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectCreatedByType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCreatedByType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectCreatedByType = CredentialCreatedByType;
 /// Part of `WorkflowVersionObjectCustomNodeConfig`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -32567,57 +24296,10 @@ impl WorkflowVersionObjectCustomNodeConfigFieldsItemCheckbox {
         self
     }
 }
-/// Part of `WorkflowVersionObjectCustomNodeConfigFieldsItemCheckboxType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowCustomNodeConfigFieldsItemCheckboxType`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectCustomNodeConfigFieldsItemCheckboxType {
-    /// The value `checkbox`.
-    Checkbox,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectCustomNodeConfigFieldsItemCheckboxType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Checkbox => "checkbox",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectCustomNodeConfigFieldsItemCheckboxType {
-    fn from(value: &str) -> Self {
-        match value {
-            "checkbox" => Self::Checkbox,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectCustomNodeConfigFieldsItemCheckboxType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemCheckboxType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCustomNodeConfigFieldsItemCheckboxType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectCustomNodeConfigFieldsItemCheckboxType =
+    WorkflowCustomNodeConfigFieldsItemCheckboxType;
 /// Part of `WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -32682,59 +24364,10 @@ impl WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplate {
         self
     }
 }
-/// Part of `WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplateType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowCustomNodeConfigFieldsItemJsonTemplateType`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplateType {
-    /// The value `jsonTemplate`.
-    JsonTemplate,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplateType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::JsonTemplate => "jsonTemplate",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplateType {
-    fn from(value: &str) -> Self {
-        match value {
-            "jsonTemplate" => Self::JsonTemplate,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplateType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplateType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de>
-    for WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplateType
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplateType =
+    WorkflowCustomNodeConfigFieldsItemJsonTemplateType;
 /// Part of `WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -32817,59 +24450,10 @@ impl WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplate {
         self
     }
 }
-/// Part of `WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplateType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowCustomNodeConfigFieldsItemNumberTemplateType`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplateType {
-    /// The value `numberTemplate`.
-    NumberTemplate,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplateType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NumberTemplate => "numberTemplate",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplateType {
-    fn from(value: &str) -> Self {
-        match value {
-            "numberTemplate" => Self::NumberTemplate,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplateType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplateType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de>
-    for WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplateType
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplateType =
+    WorkflowCustomNodeConfigFieldsItemNumberTemplateType;
 /// Part of `WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPath`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -32925,59 +24509,10 @@ impl WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPath {
         self
     }
 }
-/// Part of `WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPathType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowCustomNodeConfigFieldsItemPayloadPathType`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPathType {
-    /// The value `payloadPath`.
-    PayloadPath,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPathType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PayloadPath => "payloadPath",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPathType {
-    fn from(value: &str) -> Self {
-        match value {
-            "payloadPath" => Self::PayloadPath,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPathType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPathType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de>
-    for WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPathType
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPathType =
+    WorkflowCustomNodeConfigFieldsItemPayloadPathType;
 /// Part of `WorkflowVersionObjectCustomNodeConfigFieldsItemSection`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -33024,57 +24559,10 @@ impl WorkflowVersionObjectCustomNodeConfigFieldsItemSection {
         self
     }
 }
-/// Part of `WorkflowVersionObjectCustomNodeConfigFieldsItemSectionType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowCustomNodeConfigFieldsItemSectionType`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectCustomNodeConfigFieldsItemSectionType {
-    /// The value `section`.
-    Section,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectCustomNodeConfigFieldsItemSectionType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Section => "section",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectCustomNodeConfigFieldsItemSectionType {
-    fn from(value: &str) -> Self {
-        match value {
-            "section" => Self::Section,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectCustomNodeConfigFieldsItemSectionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemSectionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCustomNodeConfigFieldsItemSectionType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectCustomNodeConfigFieldsItemSectionType =
+    WorkflowCustomNodeConfigFieldsItemSectionType;
 /// Part of `WorkflowVersionObjectCustomNodeConfigFieldsItemSelect`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -33160,57 +24648,10 @@ impl WorkflowVersionObjectCustomNodeConfigFieldsItemSelectOptionsItem {
         self
     }
 }
-/// Part of `WorkflowVersionObjectCustomNodeConfigFieldsItemSelectType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowCustomNodeConfigFieldsItemSelectType`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectCustomNodeConfigFieldsItemSelectType {
-    /// The value `select`.
-    Select,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectCustomNodeConfigFieldsItemSelectType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Select => "select",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectCustomNodeConfigFieldsItemSelectType {
-    fn from(value: &str) -> Self {
-        match value {
-            "select" => Self::Select,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectCustomNodeConfigFieldsItemSelectType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemSelectType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCustomNodeConfigFieldsItemSelectType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectCustomNodeConfigFieldsItemSelectType =
+    WorkflowCustomNodeConfigFieldsItemSelectType;
 /// Part of `WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -33284,118 +24725,13 @@ impl WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplate {
         self
     }
 }
-/// Part of `WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplateType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowCustomNodeConfigFieldsItemStringTemplateType`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplateType {
-    /// The value `stringTemplate`.
-    StringTemplate,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplateType =
+    WorkflowCustomNodeConfigFieldsItemStringTemplateType;
+/// The same values as `WorkflowCustomNodeConfigResultMode`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplateType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::StringTemplate => "stringTemplate",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplateType {
-    fn from(value: &str) -> Self {
-        match value {
-            "stringTemplate" => Self::StringTemplate,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplateType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplateType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de>
-    for WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplateType
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectCustomNodeConfigResultMode`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectCustomNodeConfigResultMode {
-    /// The value `optional`.
-    Optional,
-    /// The value `required`.
-    Required,
-    /// The value `none`.
-    None,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectCustomNodeConfigResultMode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Optional => "optional",
-            Self::Required => "required",
-            Self::None => "none",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectCustomNodeConfigResultMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "optional" => Self::Optional,
-            "required" => Self::Required,
-            "none" => Self::None,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectCustomNodeConfigResultMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigResultMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCustomNodeConfigResultMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectCustomNodeConfigResultMode = WorkflowCustomNodeConfigResultMode;
 /// Part of `WorkflowVersionObjectFlowClass`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -33484,65 +24820,9 @@ impl WorkflowVersionObjectGlobalsItem {
         }
     }
 }
-/// Part of `WorkflowVersionObjectLastUpdatedByType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `CredentialCreatedByType`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectLastUpdatedByType {
-    /// The value `flow`.
-    Flow,
-    /// The value `user`.
-    User,
-    /// The value `apiToken`.
-    ApiToken,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectLastUpdatedByType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Flow => "flow",
-            Self::User => "user",
-            Self::ApiToken => "apiToken",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectLastUpdatedByType {
-    fn from(value: &str) -> Self {
-        match value {
-            "flow" => Self::Flow,
-            "user" => Self::User,
-            "apiToken" => Self::ApiToken,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectLastUpdatedByType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectLastUpdatedByType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectLastUpdatedByType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectLastUpdatedByType = CredentialCreatedByType;
 /// Part of `WorkflowVersionObjectNodesItem`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -34148,159 +25428,16 @@ impl WorkflowVersionObjectTriggersItemAppFileMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemAppFileMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemAppFileMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObjectTriggersItemAppFileMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemAppFileMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemAppFileMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObjectTriggersItemAppFileMetaName = WorkflowTriggersItemAppFileMetaName;
+/// The same values as `WorkflowTriggersItemAppFileMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemAppFileMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemAppFileMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemAppFileMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemAppFileMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemAppFileMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemAppFileMetaName {
-    /// The value `appFile`.
-    AppFile,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemAppFileMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AppFile => "appFile",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemAppFileMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "appFile" => Self::AppFile,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemAppFileMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemAppFileMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemAppFileMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemAppFileType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemAppFileType {
-    /// The value `appFile`.
-    AppFile,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemAppFileType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AppFile => "appFile",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemAppFileType {
-    fn from(value: &str) -> Self {
-        match value {
-            "appFile" => Self::AppFile,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemAppFileType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemAppFileType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemAppFileType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectTriggersItemAppFileType = WorkflowTriggersItemAppFileMetaName;
 /// Part of `WorkflowVersionObjectTriggersItemBeckhoff`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -34627,159 +25764,16 @@ impl WorkflowVersionObjectTriggersItemBeckhoffMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemBeckhoffMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemBeckhoffMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObjectTriggersItemBeckhoffMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemBeckhoffMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemBeckhoffMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObjectTriggersItemBeckhoffMetaName = WorkflowTriggersItemBeckhoffMetaName;
+/// The same values as `WorkflowTriggersItemBeckhoffMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemBeckhoffMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemBeckhoffMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemBeckhoffMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemBeckhoffMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemBeckhoffMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemBeckhoffMetaName {
-    /// The value `beckhoff`.
-    Beckhoff,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemBeckhoffMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Beckhoff => "beckhoff",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemBeckhoffMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "beckhoff" => Self::Beckhoff,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemBeckhoffMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemBeckhoffMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemBeckhoffMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemBeckhoffType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemBeckhoffType {
-    /// The value `beckhoff`.
-    Beckhoff,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemBeckhoffType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Beckhoff => "beckhoff",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemBeckhoffType {
-    fn from(value: &str) -> Self {
-        match value {
-            "beckhoff" => Self::Beckhoff,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemBeckhoffType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemBeckhoffType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemBeckhoffType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectTriggersItemBeckhoffType = WorkflowTriggersItemBeckhoffMetaName;
 /// Part of `WorkflowVersionObjectTriggersItemDataTable`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -35032,159 +26026,16 @@ impl WorkflowVersionObjectTriggersItemDataTableMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemDataTableMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemDataTableMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObjectTriggersItemDataTableMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemDataTableMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemDataTableMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObjectTriggersItemDataTableMetaName = WorkflowTriggersItemDataTableMetaName;
+/// The same values as `WorkflowTriggersItemDataTableMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemDataTableMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemDataTableMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemDataTableMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDataTableMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemDataTableMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemDataTableMetaName {
-    /// The value `dataTable`.
-    DataTable,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemDataTableMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DataTable => "dataTable",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemDataTableMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "dataTable" => Self::DataTable,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemDataTableMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemDataTableMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDataTableMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemDataTableType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemDataTableType {
-    /// The value `dataTable`.
-    DataTable,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemDataTableType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DataTable => "dataTable",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemDataTableType {
-    fn from(value: &str) -> Self {
-        match value {
-            "dataTable" => Self::DataTable,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemDataTableType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemDataTableType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDataTableType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectTriggersItemDataTableType = WorkflowTriggersItemDataTableMetaName;
 /// Part of `WorkflowVersionObjectTriggersItemDeviceId`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -35325,120 +26176,14 @@ impl WorkflowVersionObjectTriggersItemDeviceIdConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemDeviceIdConfigBatchBehavior`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemDeviceIdConfigBatchBehavior`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemDeviceIdConfigBatchBehavior {
-    /// The value `once`.
-    Once,
-    /// The value `each`.
-    Each,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObjectTriggersItemDeviceIdConfigBatchBehavior =
+    WorkflowTriggersItemDeviceIdConfigBatchBehavior;
+/// The same values as `WorkflowTriggersItemDeviceIdConfigTriggerOn`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemDeviceIdConfigBatchBehavior {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Once => "once",
-            Self::Each => "each",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemDeviceIdConfigBatchBehavior {
-    fn from(value: &str) -> Self {
-        match value {
-            "once" => Self::Once,
-            "each" => Self::Each,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemDeviceIdConfigBatchBehavior {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdConfigBatchBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceIdConfigBatchBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemDeviceIdConfigTriggerOn`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemDeviceIdConfigTriggerOn {
-    /// The value `batch`.
-    Batch,
-    /// The value `individual`.
-    Individual,
-    /// The value `both`.
-    Both,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemDeviceIdConfigTriggerOn {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Batch => "batch",
-            Self::Individual => "individual",
-            Self::Both => "both",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemDeviceIdConfigTriggerOn {
-    fn from(value: &str) -> Self {
-        match value {
-            "batch" => Self::Batch,
-            "individual" => Self::Individual,
-            "both" => Self::Both,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemDeviceIdConfigTriggerOn {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdConfigTriggerOn {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceIdConfigTriggerOn {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectTriggersItemDeviceIdConfigTriggerOn =
+    WorkflowTriggersItemDeviceIdConfigTriggerOn;
 /// Part of `WorkflowVersionObjectTriggersItemDeviceIdInactivity`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -35664,165 +26409,18 @@ impl WorkflowVersionObjectTriggersItemDeviceIdInactivityMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemDeviceIdInactivityMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaName =
+    WorkflowTriggersItemDeviceIdInactivityMetaName;
+/// The same values as `WorkflowTriggersItemDeviceIdInactivityType`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de>
-    for WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaCategory
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaName {
-    /// The value `deviceIdsTagsInactivity`.
-    DeviceIdsTagsInactivity,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DeviceIdsTagsInactivity => "deviceIdsTagsInactivity",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "deviceIdsTagsInactivity" => Self::DeviceIdsTagsInactivity,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemDeviceIdInactivityType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemDeviceIdInactivityType {
-    /// The value `deviceIdInactivity`.
-    DeviceIdInactivity,
-    /// The value `deviceTagInactivity`.
-    DeviceTagInactivity,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemDeviceIdInactivityType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DeviceIdInactivity => "deviceIdInactivity",
-            Self::DeviceTagInactivity => "deviceTagInactivity",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemDeviceIdInactivityType {
-    fn from(value: &str) -> Self {
-        match value {
-            "deviceIdInactivity" => Self::DeviceIdInactivity,
-            "deviceTagInactivity" => Self::DeviceTagInactivity,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemDeviceIdInactivityType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdInactivityType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceIdInactivityType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectTriggersItemDeviceIdInactivityType =
+    WorkflowTriggersItemDeviceIdInactivityType;
 /// Part of `WorkflowVersionObjectTriggersItemDeviceIdMeta`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -35987,232 +26585,20 @@ impl WorkflowVersionObjectTriggersItemDeviceIdMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemDeviceIdMetaAllowedAttributeType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemDeviceIdMetaAllowedAttributeType`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemDeviceIdMetaAllowedAttributeType {
-    /// The value `attributeWhitelist`.
-    AttributeWhitelist,
-    /// The value `any`.
-    Any,
-    /// The value `attributeBlacklist`.
-    AttributeBlacklist,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObjectTriggersItemDeviceIdMetaAllowedAttributeType =
+    WorkflowTriggersItemDeviceIdMetaAllowedAttributeType;
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemDeviceIdMetaAllowedAttributeType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AttributeWhitelist => "attributeWhitelist",
-            Self::Any => "any",
-            Self::AttributeBlacklist => "attributeBlacklist",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObjectTriggersItemDeviceIdMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemDeviceIdMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemDeviceIdMetaAllowedAttributeType {
-    fn from(value: &str) -> Self {
-        match value {
-            "attributeWhitelist" => Self::AttributeWhitelist,
-            "any" => Self::Any,
-            "attributeBlacklist" => Self::AttributeBlacklist,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
+pub type WorkflowVersionObjectTriggersItemDeviceIdMetaName = WorkflowTriggersItemDeviceIdMetaName;
+/// The same values as `WorkflowTriggersItemDeviceIdType`, so the same type.
 #[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemDeviceIdMetaAllowedAttributeType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdMetaAllowedAttributeType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de>
-    for WorkflowVersionObjectTriggersItemDeviceIdMetaAllowedAttributeType
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemDeviceIdMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemDeviceIdMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemDeviceIdMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemDeviceIdMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemDeviceIdMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceIdMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemDeviceIdMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemDeviceIdMetaName {
-    /// The value `deviceIdsTags`.
-    DeviceIdsTags,
-    /// The value `device`.
-    Device,
-    /// The value `deviceTag`.
-    DeviceTag,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemDeviceIdMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DeviceIdsTags => "deviceIdsTags",
-            Self::Device => "device",
-            Self::DeviceTag => "deviceTag",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemDeviceIdMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "deviceIdsTags" => Self::DeviceIdsTags,
-            "device" => Self::Device,
-            "deviceTag" => Self::DeviceTag,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemDeviceIdMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceIdMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemDeviceIdType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemDeviceIdType {
-    /// The value `deviceId`.
-    DeviceId,
-    /// The value `deviceTag`.
-    DeviceTag,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemDeviceIdType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DeviceId => "deviceId",
-            Self::DeviceTag => "deviceTag",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemDeviceIdType {
-    fn from(value: &str) -> Self {
-        match value {
-            "deviceId" => Self::DeviceId,
-            "deviceTag" => Self::DeviceTag,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemDeviceIdType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceIdType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectTriggersItemDeviceIdType = WorkflowTriggersItemDeviceIdType;
 /// Part of `WorkflowVersionObjectTriggersItemDirect`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -36426,159 +26812,16 @@ impl WorkflowVersionObjectTriggersItemDirectMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemDirectMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemDirectMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObjectTriggersItemDirectMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemDirectMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemDirectMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObjectTriggersItemDirectMetaName = WorkflowTriggersItemDirectMetaName;
+/// The same values as `WorkflowTriggersItemDirectMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemDirectMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemDirectMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemDirectMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDirectMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemDirectMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemDirectMetaName {
-    /// The value `direct`.
-    Direct,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemDirectMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Direct => "direct",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemDirectMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "direct" => Self::Direct,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemDirectMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemDirectMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDirectMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemDirectType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemDirectType {
-    /// The value `direct`.
-    Direct,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemDirectType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Direct => "direct",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemDirectType {
-    fn from(value: &str) -> Self {
-        match value {
-            "direct" => Self::Direct,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemDirectType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemDirectType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDirectType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectTriggersItemDirectType = WorkflowTriggersItemDirectMetaName;
 /// Part of `WorkflowVersionObjectTriggersItemEndpoint`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -36801,159 +27044,16 @@ impl WorkflowVersionObjectTriggersItemEndpointMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemEndpointMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemEndpointMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObjectTriggersItemEndpointMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemEndpointMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemEndpointMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObjectTriggersItemEndpointMetaName = WorkflowTriggersItemEndpointMetaName;
+/// The same values as `WorkflowTriggersItemEndpointMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemEndpointMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemEndpointMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemEndpointMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemEndpointMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemEndpointMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemEndpointMetaName {
-    /// The value `endpoint`.
-    Endpoint,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemEndpointMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Endpoint => "endpoint",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemEndpointMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "endpoint" => Self::Endpoint,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemEndpointMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemEndpointMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemEndpointMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemEndpointType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemEndpointType {
-    /// The value `endpoint`.
-    Endpoint,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemEndpointType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Endpoint => "endpoint",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemEndpointType {
-    fn from(value: &str) -> Self {
-        match value {
-            "endpoint" => Self::Endpoint,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemEndpointType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemEndpointType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemEndpointType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectTriggersItemEndpointType = WorkflowTriggersItemEndpointMetaName;
 /// Part of `WorkflowVersionObjectTriggersItemEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -37203,159 +27303,16 @@ impl WorkflowVersionObjectTriggersItemEventMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemEventMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemEventMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObjectTriggersItemEventMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemEventMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemEventMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObjectTriggersItemEventMetaName = WorkflowTriggersItemEventMetaName;
+/// The same values as `WorkflowTriggersItemEventMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemEventMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemEventMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemEventMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemEventMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemEventMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemEventMetaName {
-    /// The value `event`.
-    Event,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemEventMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Event => "event",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemEventMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "event" => Self::Event,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemEventMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemEventMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemEventMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemEventType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemEventType {
-    /// The value `event`.
-    Event,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Event => "event",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "event" => Self::Event,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectTriggersItemEventType = WorkflowTriggersItemEventMetaName;
 /// Part of `WorkflowVersionObjectTriggersItemFileTail`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -37605,159 +27562,16 @@ impl WorkflowVersionObjectTriggersItemFileTailMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemFileTailMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemFileTailMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObjectTriggersItemFileTailMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemFileTailMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemFileTailMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObjectTriggersItemFileTailMetaName = WorkflowTriggersItemFileTailMetaName;
+/// The same values as `WorkflowTriggersItemFileTailMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemFileTailMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemFileTailMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemFileTailMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFileTailMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemFileTailMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemFileTailMetaName {
-    /// The value `fileTail`.
-    FileTail,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemFileTailMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FileTail => "fileTail",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemFileTailMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "fileTail" => Self::FileTail,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemFileTailMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemFileTailMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFileTailMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemFileTailType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemFileTailType {
-    /// The value `fileTail`.
-    FileTail,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemFileTailType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FileTail => "fileTail",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemFileTailType {
-    fn from(value: &str) -> Self {
-        match value {
-            "fileTail" => Self::FileTail,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemFileTailType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemFileTailType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFileTailType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectTriggersItemFileTailType = WorkflowTriggersItemFileTailMetaName;
 /// Part of `WorkflowVersionObjectTriggersItemFileWatch`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -38028,159 +27842,16 @@ impl WorkflowVersionObjectTriggersItemFileWatchMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemFileWatchMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemFileWatchMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObjectTriggersItemFileWatchMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemFileWatchMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemFileWatchMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObjectTriggersItemFileWatchMetaName = WorkflowTriggersItemFileWatchMetaName;
+/// The same values as `WorkflowTriggersItemFileWatchMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemFileWatchMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemFileWatchMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemFileWatchMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFileWatchMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemFileWatchMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemFileWatchMetaName {
-    /// The value `fileWatch`.
-    FileWatch,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemFileWatchMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FileWatch => "fileWatch",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemFileWatchMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "fileWatch" => Self::FileWatch,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemFileWatchMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemFileWatchMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFileWatchMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemFileWatchType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemFileWatchType {
-    /// The value `fileWatch`.
-    FileWatch,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemFileWatchType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FileWatch => "fileWatch",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemFileWatchType {
-    fn from(value: &str) -> Self {
-        match value {
-            "fileWatch" => Self::FileWatch,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemFileWatchType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemFileWatchType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFileWatchType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectTriggersItemFileWatchType = WorkflowTriggersItemFileWatchMetaName;
 /// Part of `WorkflowVersionObjectTriggersItemFlowError`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -38276,69 +27947,10 @@ impl WorkflowVersionObjectTriggersItemFlowErrorConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemFlowErrorConfigScope`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemFlowErrorConfigScope`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemFlowErrorConfigScope {
-    /// The value `local`.
-    Local,
-    /// The value `global`.
-    Global,
-    /// The value `experience`.
-    Experience,
-    /// The value `cloud`.
-    Cloud,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemFlowErrorConfigScope {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Local => "local",
-            Self::Global => "global",
-            Self::Experience => "experience",
-            Self::Cloud => "cloud",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemFlowErrorConfigScope {
-    fn from(value: &str) -> Self {
-        match value {
-            "local" => Self::Local,
-            "global" => Self::Global,
-            "experience" => Self::Experience,
-            "cloud" => Self::Cloud,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemFlowErrorConfigScope {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemFlowErrorConfigScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFlowErrorConfigScope {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectTriggersItemFlowErrorConfigScope =
+    WorkflowTriggersItemFlowErrorConfigScope;
 /// Part of `WorkflowVersionObjectTriggersItemFlowErrorMeta`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -38472,159 +28084,16 @@ impl WorkflowVersionObjectTriggersItemFlowErrorMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemFlowErrorMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemFlowErrorMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObjectTriggersItemFlowErrorMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemFlowErrorMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemFlowErrorMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObjectTriggersItemFlowErrorMetaName = WorkflowTriggersItemFlowErrorMetaName;
+/// The same values as `WorkflowTriggersItemFlowErrorMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemFlowErrorMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemFlowErrorMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemFlowErrorMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFlowErrorMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemFlowErrorMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemFlowErrorMetaName {
-    /// The value `flowError`.
-    FlowError,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemFlowErrorMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FlowError => "flowError",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemFlowErrorMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "flowError" => Self::FlowError,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemFlowErrorMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemFlowErrorMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFlowErrorMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemFlowErrorType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemFlowErrorType {
-    /// The value `flowError`.
-    FlowError,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemFlowErrorType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FlowError => "flowError",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemFlowErrorType {
-    fn from(value: &str) -> Self {
-        match value {
-            "flowError" => Self::FlowError,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemFlowErrorType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemFlowErrorType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFlowErrorType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectTriggersItemFlowErrorType = WorkflowTriggersItemFlowErrorMetaName;
 /// Part of `WorkflowVersionObjectTriggersItemIntegration`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -38886,179 +28355,16 @@ impl WorkflowVersionObjectTriggersItemIntegrationMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemIntegrationMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemIntegrationMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObjectTriggersItemIntegrationMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `IntegrationIntegrationType`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemIntegrationMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObjectTriggersItemIntegrationMetaName = IntegrationIntegrationType;
+/// The same values as `WorkflowTriggersItemIntegrationType`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemIntegrationMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemIntegrationMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemIntegrationMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemIntegrationMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemIntegrationMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemIntegrationMetaName {
-    /// The value `azureEventHub`.
-    AzureEventHub,
-    /// The value `googlePubSub`.
-    GooglePubSub,
-    /// The value `mqtt`.
-    Mqtt,
-    /// The value `particle`.
-    Particle,
-    /// The value `sqs`.
-    Sqs,
-    /// The value `websocket`.
-    Websocket,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemIntegrationMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AzureEventHub => "azureEventHub",
-            Self::GooglePubSub => "googlePubSub",
-            Self::Mqtt => "mqtt",
-            Self::Particle => "particle",
-            Self::Sqs => "sqs",
-            Self::Websocket => "websocket",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemIntegrationMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "azureEventHub" => Self::AzureEventHub,
-            "googlePubSub" => Self::GooglePubSub,
-            "mqtt" => Self::Mqtt,
-            "particle" => Self::Particle,
-            "sqs" => Self::Sqs,
-            "websocket" => Self::Websocket,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemIntegrationMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemIntegrationMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemIntegrationMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemIntegrationType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemIntegrationType {
-    /// The value `integration`.
-    Integration,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemIntegrationType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Integration => "integration",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemIntegrationType {
-    fn from(value: &str) -> Self {
-        match value {
-            "integration" => Self::Integration,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemIntegrationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemIntegrationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemIntegrationType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectTriggersItemIntegrationType = WorkflowTriggersItemIntegrationType;
 /// Part of `WorkflowVersionObjectTriggersItemMqttTopic`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -39154,67 +28460,10 @@ impl WorkflowVersionObjectTriggersItemMqttTopicConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemMqttTopicConfigIntegrationId`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemMqttTopicConfigIntegrationId`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemMqttTopicConfigIntegrationId {
-    /// The value `losant`.
-    Losant,
-    /// The value `local`.
-    Local,
-    /// The value `external`.
-    External,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemMqttTopicConfigIntegrationId {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Losant => "losant",
-            Self::Local => "local",
-            Self::External => "external",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemMqttTopicConfigIntegrationId {
-    fn from(value: &str) -> Self {
-        match value {
-            "losant" => Self::Losant,
-            "local" => Self::Local,
-            "external" => Self::External,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemMqttTopicConfigIntegrationId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemMqttTopicConfigIntegrationId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de>
-    for WorkflowVersionObjectTriggersItemMqttTopicConfigIntegrationId
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectTriggersItemMqttTopicConfigIntegrationId =
+    WorkflowTriggersItemMqttTopicConfigIntegrationId;
 /// Part of `WorkflowVersionObjectTriggersItemMqttTopicMeta`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -39357,159 +28606,16 @@ impl WorkflowVersionObjectTriggersItemMqttTopicMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemMqttTopicMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemMqttTopicMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObjectTriggersItemMqttTopicMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemMqttTopicMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemMqttTopicMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObjectTriggersItemMqttTopicMetaName = WorkflowTriggersItemMqttTopicMetaName;
+/// The same values as `WorkflowTriggersItemMqttTopicType`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemMqttTopicMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemMqttTopicMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemMqttTopicMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemMqttTopicMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemMqttTopicMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemMqttTopicMetaName {
-    /// The value `mqtt`.
-    Mqtt,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemMqttTopicMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mqtt => "mqtt",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemMqttTopicMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "mqtt" => Self::Mqtt,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemMqttTopicMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemMqttTopicMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemMqttTopicMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemMqttTopicType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemMqttTopicType {
-    /// The value `mqttTopic`.
-    MqttTopic,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemMqttTopicType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MqttTopic => "mqttTopic",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemMqttTopicType {
-    fn from(value: &str) -> Self {
-        match value {
-            "mqttTopic" => Self::MqttTopic,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemMqttTopicType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemMqttTopicType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemMqttTopicType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectTriggersItemMqttTopicType = WorkflowTriggersItemMqttTopicType;
 /// Part of `WorkflowVersionObjectTriggersItemObject`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -39710,287 +28816,16 @@ impl WorkflowVersionObjectTriggersItemObjectMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemObjectMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemObjectMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObjectTriggersItemObjectMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemObjectMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemObjectMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObjectTriggersItemObjectMetaName = WorkflowTriggersItemObjectMetaName;
+/// The same values as `WorkflowTriggersItemObjectType`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemObjectMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemObjectMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemObjectMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemObjectMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemObjectMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemObjectMetaName {
-    /// The value `customNodeStart`.
-    CustomNodeStart,
-    /// The value `deviceCreate`.
-    DeviceCreate,
-    /// The value `deviceCommand`.
-    DeviceCommand,
-    /// The value `deviceIdsTagsConnect`.
-    DeviceIdsTagsConnect,
-    /// The value `deviceIdsTagsDisconnect`.
-    DeviceIdsTagsDisconnect,
-    /// The value `eeaInit`.
-    EeaInit,
-    /// The value `flowError`.
-    FlowError,
-    /// The value `inboundEmail`.
-    InboundEmail,
-    /// The value `notebook`.
-    Notebook,
-    /// The value `onBoot`.
-    OnBoot,
-    /// The value `onConnect`.
-    OnConnect,
-    /// The value `onDisconnect`.
-    OnDisconnect,
-    /// The value `resourceJobComplete`.
-    ResourceJobComplete,
-    /// The value `resourceJobIteration`.
-    ResourceJobIteration,
-    /// The value `resourceJobIterationTimeout`.
-    ResourceJobIterationTimeout,
-    /// The value `udp`.
-    Udp,
-    /// The value `webhook`.
-    Webhook,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemObjectMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CustomNodeStart => "customNodeStart",
-            Self::DeviceCreate => "deviceCreate",
-            Self::DeviceCommand => "deviceCommand",
-            Self::DeviceIdsTagsConnect => "deviceIdsTagsConnect",
-            Self::DeviceIdsTagsDisconnect => "deviceIdsTagsDisconnect",
-            Self::EeaInit => "eeaInit",
-            Self::FlowError => "flowError",
-            Self::InboundEmail => "inboundEmail",
-            Self::Notebook => "notebook",
-            Self::OnBoot => "onBoot",
-            Self::OnConnect => "onConnect",
-            Self::OnDisconnect => "onDisconnect",
-            Self::ResourceJobComplete => "resourceJobComplete",
-            Self::ResourceJobIteration => "resourceJobIteration",
-            Self::ResourceJobIterationTimeout => "resourceJobIterationTimeout",
-            Self::Udp => "udp",
-            Self::Webhook => "webhook",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemObjectMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "customNodeStart" => Self::CustomNodeStart,
-            "deviceCreate" => Self::DeviceCreate,
-            "deviceCommand" => Self::DeviceCommand,
-            "deviceIdsTagsConnect" => Self::DeviceIdsTagsConnect,
-            "deviceIdsTagsDisconnect" => Self::DeviceIdsTagsDisconnect,
-            "eeaInit" => Self::EeaInit,
-            "flowError" => Self::FlowError,
-            "inboundEmail" => Self::InboundEmail,
-            "notebook" => Self::Notebook,
-            "onBoot" => Self::OnBoot,
-            "onConnect" => Self::OnConnect,
-            "onDisconnect" => Self::OnDisconnect,
-            "resourceJobComplete" => Self::ResourceJobComplete,
-            "resourceJobIteration" => Self::ResourceJobIteration,
-            "resourceJobIterationTimeout" => Self::ResourceJobIterationTimeout,
-            "udp" => Self::Udp,
-            "webhook" => Self::Webhook,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemObjectMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemObjectMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemObjectMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemObjectType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemObjectType {
-    /// The value `customNodeStart`.
-    CustomNodeStart,
-    /// The value `deviceCreate`.
-    DeviceCreate,
-    /// The value `deviceCommand`.
-    DeviceCommand,
-    /// The value `deviceIdConnect`.
-    DeviceIdConnect,
-    /// The value `deviceTagConnect`.
-    DeviceTagConnect,
-    /// The value `deviceIdDisconnect`.
-    DeviceIdDisconnect,
-    /// The value `deviceTagDisconnect`.
-    DeviceTagDisconnect,
-    /// The value `inboundEmail`.
-    InboundEmail,
-    /// The value `notebook`.
-    Notebook,
-    /// The value `onBoot`.
-    OnBoot,
-    /// The value `onConnect`.
-    OnConnect,
-    /// The value `onDisconnect`.
-    OnDisconnect,
-    /// The value `resourceJobComplete`.
-    ResourceJobComplete,
-    /// The value `resourceJobIteration`.
-    ResourceJobIteration,
-    /// The value `resourceJobIterationTimeout`.
-    ResourceJobIterationTimeout,
-    /// The value `udp`.
-    Udp,
-    /// The value `webhook`.
-    Webhook,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemObjectType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CustomNodeStart => "customNodeStart",
-            Self::DeviceCreate => "deviceCreate",
-            Self::DeviceCommand => "deviceCommand",
-            Self::DeviceIdConnect => "deviceIdConnect",
-            Self::DeviceTagConnect => "deviceTagConnect",
-            Self::DeviceIdDisconnect => "deviceIdDisconnect",
-            Self::DeviceTagDisconnect => "deviceTagDisconnect",
-            Self::InboundEmail => "inboundEmail",
-            Self::Notebook => "notebook",
-            Self::OnBoot => "onBoot",
-            Self::OnConnect => "onConnect",
-            Self::OnDisconnect => "onDisconnect",
-            Self::ResourceJobComplete => "resourceJobComplete",
-            Self::ResourceJobIteration => "resourceJobIteration",
-            Self::ResourceJobIterationTimeout => "resourceJobIterationTimeout",
-            Self::Udp => "udp",
-            Self::Webhook => "webhook",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemObjectType {
-    fn from(value: &str) -> Self {
-        match value {
-            "customNodeStart" => Self::CustomNodeStart,
-            "deviceCreate" => Self::DeviceCreate,
-            "deviceCommand" => Self::DeviceCommand,
-            "deviceIdConnect" => Self::DeviceIdConnect,
-            "deviceTagConnect" => Self::DeviceTagConnect,
-            "deviceIdDisconnect" => Self::DeviceIdDisconnect,
-            "deviceTagDisconnect" => Self::DeviceTagDisconnect,
-            "inboundEmail" => Self::InboundEmail,
-            "notebook" => Self::Notebook,
-            "onBoot" => Self::OnBoot,
-            "onConnect" => Self::OnConnect,
-            "onDisconnect" => Self::OnDisconnect,
-            "resourceJobComplete" => Self::ResourceJobComplete,
-            "resourceJobIteration" => Self::ResourceJobIteration,
-            "resourceJobIterationTimeout" => Self::ResourceJobIterationTimeout,
-            "udp" => Self::Udp,
-            "webhook" => Self::Webhook,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemObjectType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemObjectType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemObjectType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectTriggersItemObjectType = WorkflowTriggersItemObjectType;
 /// Part of `WorkflowVersionObjectTriggersItemOnSync`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -40083,65 +28918,10 @@ impl WorkflowVersionObjectTriggersItemOnSyncConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemOnSyncConfigSyncTypesItem`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemOnSyncConfigSyncTypesItem`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemOnSyncConfigSyncTypesItem {
-    /// The value `application`.
-    Application,
-    /// The value `device`.
-    Device,
-    /// The value `peripheral`.
-    Peripheral,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemOnSyncConfigSyncTypesItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Application => "application",
-            Self::Device => "device",
-            Self::Peripheral => "peripheral",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemOnSyncConfigSyncTypesItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "application" => Self::Application,
-            "device" => Self::Device,
-            "peripheral" => Self::Peripheral,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemOnSyncConfigSyncTypesItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemOnSyncConfigSyncTypesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOnSyncConfigSyncTypesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectTriggersItemOnSyncConfigSyncTypesItem =
+    WorkflowTriggersItemOnSyncConfigSyncTypesItem;
 /// Part of `WorkflowVersionObjectTriggersItemOnSyncMeta`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -40230,159 +29010,16 @@ impl WorkflowVersionObjectTriggersItemOnSyncMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemOnSyncMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemOnSyncMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObjectTriggersItemOnSyncMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemOnSyncMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemOnSyncMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObjectTriggersItemOnSyncMetaName = WorkflowTriggersItemOnSyncMetaName;
+/// The same values as `WorkflowTriggersItemOnSyncMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemOnSyncMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemOnSyncMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemOnSyncMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOnSyncMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemOnSyncMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemOnSyncMetaName {
-    /// The value `onSync`.
-    OnSync,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemOnSyncMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OnSync => "onSync",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemOnSyncMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "onSync" => Self::OnSync,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemOnSyncMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemOnSyncMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOnSyncMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemOnSyncType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemOnSyncType {
-    /// The value `onSync`.
-    OnSync,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemOnSyncType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OnSync => "onSync",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemOnSyncType {
-    fn from(value: &str) -> Self {
-        match value {
-            "onSync" => Self::OnSync,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemOnSyncType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemOnSyncType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOnSyncType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectTriggersItemOnSyncType = WorkflowTriggersItemOnSyncMetaName;
 /// Part of `WorkflowVersionObjectTriggersItemOpcua`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -40708,159 +29345,16 @@ impl WorkflowVersionObjectTriggersItemOpcuaMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemOpcuaMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemOpcuaMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObjectTriggersItemOpcuaMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemOpcuaMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemOpcuaMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObjectTriggersItemOpcuaMetaName = WorkflowTriggersItemOpcuaMetaName;
+/// The same values as `WorkflowTriggersItemOpcuaMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemOpcuaMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemOpcuaMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemOpcuaMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOpcuaMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemOpcuaMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemOpcuaMetaName {
-    /// The value `opcua`.
-    Opcua,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemOpcuaMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Opcua => "opcua",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemOpcuaMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "opcua" => Self::Opcua,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemOpcuaMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemOpcuaMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOpcuaMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemOpcuaType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemOpcuaType {
-    /// The value `opcua`.
-    Opcua,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemOpcuaType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Opcua => "opcua",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemOpcuaType {
-    fn from(value: &str) -> Self {
-        match value {
-            "opcua" => Self::Opcua,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemOpcuaType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemOpcuaType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOpcuaType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectTriggersItemOpcuaType = WorkflowTriggersItemOpcuaMetaName;
 /// Part of `WorkflowVersionObjectTriggersItemRedis`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -41157,159 +29651,16 @@ impl WorkflowVersionObjectTriggersItemRedisMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemRedisMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemRedisMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObjectTriggersItemRedisMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemRedisMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemRedisMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObjectTriggersItemRedisMetaName = WorkflowTriggersItemRedisMetaName;
+/// The same values as `WorkflowTriggersItemRedisType`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemRedisMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemRedisMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemRedisMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRedisMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemRedisMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemRedisMetaName {
-    /// The value `redisTrigger`.
-    RedisTrigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemRedisMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RedisTrigger => "redisTrigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemRedisMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "redisTrigger" => Self::RedisTrigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemRedisMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemRedisMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRedisMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemRedisType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemRedisType {
-    /// The value `redis`.
-    Redis,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemRedisType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Redis => "redis",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemRedisType {
-    fn from(value: &str) -> Self {
-        match value {
-            "redis" => Self::Redis,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemRedisType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemRedisType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRedisType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectTriggersItemRedisType = WorkflowTriggersItemRedisType;
 /// Part of `WorkflowVersionObjectTriggersItemRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -41411,81 +29762,10 @@ impl WorkflowVersionObjectTriggersItemRequestConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemRequestConfigMethod`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemRequestConfigMethod`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemRequestConfigMethod {
-    /// The value `*`.
-    Value,
-    /// The value `delete`.
-    Delete,
-    /// The value `get`.
-    Get,
-    /// The value `options`.
-    Options,
-    /// The value `patch`.
-    Patch,
-    /// The value `post`.
-    Post,
-    /// The value `put`.
-    Put,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemRequestConfigMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Value => "*",
-            Self::Delete => "delete",
-            Self::Get => "get",
-            Self::Options => "options",
-            Self::Patch => "patch",
-            Self::Post => "post",
-            Self::Put => "put",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemRequestConfigMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "*" => Self::Value,
-            "delete" => Self::Delete,
-            "get" => Self::Get,
-            "options" => Self::Options,
-            "patch" => Self::Patch,
-            "post" => Self::Post,
-            "put" => Self::Put,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemRequestConfigMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemRequestConfigMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRequestConfigMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectTriggersItemRequestConfigMethod =
+    WorkflowTriggersItemRequestConfigMethod;
 /// Part of `WorkflowVersionObjectTriggersItemRequestMeta`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -41628,159 +29908,16 @@ impl WorkflowVersionObjectTriggersItemRequestMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemRequestMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemRequestMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObjectTriggersItemRequestMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemRequestMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemRequestMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObjectTriggersItemRequestMetaName = WorkflowTriggersItemRequestMetaName;
+/// The same values as `WorkflowTriggersItemRequestMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemRequestMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemRequestMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemRequestMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRequestMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemRequestMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemRequestMetaName {
-    /// The value `request`.
-    Request,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemRequestMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Request => "request",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemRequestMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "request" => Self::Request,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemRequestMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemRequestMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRequestMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemRequestType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemRequestType {
-    /// The value `request`.
-    Request,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemRequestType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Request => "request",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemRequestType {
-    fn from(value: &str) -> Self {
-        match value {
-            "request" => Self::Request,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemRequestType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemRequestType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRequestType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectTriggersItemRequestType = WorkflowTriggersItemRequestMetaName;
 /// Part of `WorkflowVersionObjectTriggersItemSerial`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -42114,214 +30251,19 @@ impl WorkflowVersionObjectTriggersItemSerialMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemSerialMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemSerialMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObjectTriggersItemSerialMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemSerialMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemSerialMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObjectTriggersItemSerialMetaName = WorkflowTriggersItemSerialMetaName;
+/// The same values as `WorkflowTriggersItemSerialMetaParseBy`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemSerialMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
+pub type WorkflowVersionObjectTriggersItemSerialMetaParseBy = WorkflowTriggersItemSerialMetaParseBy;
+/// The same values as `WorkflowTriggersItemSerialMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemSerialMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemSerialMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSerialMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemSerialMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemSerialMetaName {
-    /// The value `serial`.
-    Serial,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemSerialMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Serial => "serial",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemSerialMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "serial" => Self::Serial,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemSerialMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemSerialMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSerialMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemSerialMetaParseBy`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemSerialMetaParseBy {
-    /// The value `byteLength`.
-    ByteLength,
-    /// The value `delimiter`.
-    Delimiter,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemSerialMetaParseBy {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ByteLength => "byteLength",
-            Self::Delimiter => "delimiter",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemSerialMetaParseBy {
-    fn from(value: &str) -> Self {
-        match value {
-            "byteLength" => Self::ByteLength,
-            "delimiter" => Self::Delimiter,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemSerialMetaParseBy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemSerialMetaParseBy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSerialMetaParseBy {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemSerialType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemSerialType {
-    /// The value `serial`.
-    Serial,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemSerialType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Serial => "serial",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemSerialType {
-    fn from(value: &str) -> Self {
-        match value {
-            "serial" => Self::Serial,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemSerialType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemSerialType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSerialType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectTriggersItemSerialType = WorkflowTriggersItemSerialMetaName;
 /// Part of `WorkflowVersionObjectTriggersItemSnmpTrap`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -42534,195 +30476,18 @@ impl WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUser {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod {
-    /// The value `sha`.
-    Sha,
-    /// The value `md5`.
-    Md5,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod =
+    WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod;
+/// The same values as `WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sha => "sha",
-            Self::Md5 => "md5",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod =
+    WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod;
+/// The same values as `WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "sha" => Self::Sha,
-            "md5" => Self::Md5,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display
-    for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod
-{
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize
-    for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod
-{
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de>
-    for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod {
-    /// The value `aes`.
-    Aes,
-    /// The value `des`.
-    Des,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aes => "aes",
-            Self::Des => "des",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str>
-    for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod
-{
-    fn from(value: &str) -> Self {
-        match value {
-            "aes" => Self::Aes,
-            "des" => Self::Des,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display
-    for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod
-{
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize
-    for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod
-{
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de>
-    for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel {
-    /// The value `none`.
-    None,
-    /// The value `auth`.
-    Auth,
-    /// The value `authAndEncrypt`.
-    AuthAndEncrypt,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Auth => "auth",
-            Self::AuthAndEncrypt => "authAndEncrypt",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "auth" => Self::Auth,
-            "authAndEncrypt" => Self::AuthAndEncrypt,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display
-    for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel
-{
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize
-    for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel
-{
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de>
-    for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel =
+    WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
 /// Part of `WorkflowVersionObjectTriggersItemSnmpTrapMeta`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -42856,159 +30621,16 @@ impl WorkflowVersionObjectTriggersItemSnmpTrapMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemSnmpTrapMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemSnmpTrapMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObjectTriggersItemSnmpTrapMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemSnmpTrapMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemSnmpTrapMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObjectTriggersItemSnmpTrapMetaName = WorkflowTriggersItemSnmpTrapMetaName;
+/// The same values as `WorkflowTriggersItemSnmpTrapMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemSnmpTrapMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemSnmpTrapMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemSnmpTrapMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSnmpTrapMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemSnmpTrapMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemSnmpTrapMetaName {
-    /// The value `snmpTrap`.
-    SnmpTrap,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemSnmpTrapMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SnmpTrap => "snmpTrap",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemSnmpTrapMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "snmpTrap" => Self::SnmpTrap,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemSnmpTrapMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemSnmpTrapMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSnmpTrapMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemSnmpTrapType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemSnmpTrapType {
-    /// The value `snmpTrap`.
-    SnmpTrap,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemSnmpTrapType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SnmpTrap => "snmpTrap",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemSnmpTrapType {
-    fn from(value: &str) -> Self {
-        match value {
-            "snmpTrap" => Self::SnmpTrap,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemSnmpTrapType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemSnmpTrapType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSnmpTrapType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectTriggersItemSnmpTrapType = WorkflowTriggersItemSnmpTrapMetaName;
 /// Part of `WorkflowVersionObjectTriggersItemTimer`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -43288,218 +30910,20 @@ impl WorkflowVersionObjectTriggersItemTimerMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemTimerMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemTimerMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObjectTriggersItemTimerMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemTimerMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemTimerMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObjectTriggersItemTimerMetaName = WorkflowTriggersItemTimerMetaName;
+/// The same values as `WorkflowTriggersItemTimerMetaTimerTypeSelect`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemTimerMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
+pub type WorkflowVersionObjectTriggersItemTimerMetaTimerTypeSelect =
+    WorkflowTriggersItemTimerMetaTimerTypeSelect;
+/// The same values as `WorkflowTriggersItemTimerMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemTimerMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemTimerMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemTimerMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemTimerMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemTimerMetaName {
-    /// The value `timer`.
-    Timer,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemTimerMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Timer => "timer",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemTimerMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "timer" => Self::Timer,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemTimerMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemTimerMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemTimerMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemTimerMetaTimerTypeSelect`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemTimerMetaTimerTypeSelect {
-    /// The value `cronWeekly`.
-    CronWeekly,
-    /// The value `seconds`.
-    Seconds,
-    /// The value `cron`.
-    Cron,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemTimerMetaTimerTypeSelect {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CronWeekly => "cronWeekly",
-            Self::Seconds => "seconds",
-            Self::Cron => "cron",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemTimerMetaTimerTypeSelect {
-    fn from(value: &str) -> Self {
-        match value {
-            "cronWeekly" => Self::CronWeekly,
-            "seconds" => Self::Seconds,
-            "cron" => Self::Cron,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemTimerMetaTimerTypeSelect {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemTimerMetaTimerTypeSelect {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemTimerMetaTimerTypeSelect {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemTimerType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemTimerType {
-    /// The value `timer`.
-    Timer,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemTimerType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Timer => "timer",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemTimerType {
-    fn from(value: &str) -> Self {
-        match value {
-            "timer" => Self::Timer,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemTimerType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemTimerType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemTimerType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectTriggersItemTimerType = WorkflowTriggersItemTimerMetaName;
 /// Part of `WorkflowVersionObjectTriggersItemVirtualButton`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -43729,210 +31153,22 @@ impl WorkflowVersionObjectTriggersItemVirtualButtonMeta {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemVirtualButtonMetaCategory`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemVirtualButtonMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowVersionObjectTriggersItemVirtualButtonMetaCategory =
+    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `WorkflowTriggersItemVirtualButtonMetaDeviceId`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemVirtualButtonMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+pub type WorkflowVersionObjectTriggersItemVirtualButtonMetaDeviceId =
+    WorkflowTriggersItemVirtualButtonMetaDeviceId;
+/// The same values as `WorkflowTriggersItemVirtualButtonMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemVirtualButtonMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
+pub type WorkflowVersionObjectTriggersItemVirtualButtonMetaName =
+    WorkflowTriggersItemVirtualButtonMetaName;
+/// The same values as `WorkflowTriggersItemVirtualButtonMetaName`, so the same type.
 #[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemVirtualButtonMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemVirtualButtonMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemVirtualButtonMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemVirtualButtonMetaDeviceId`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemVirtualButtonMetaDeviceId {
-    /// The value ``.
-    Empty,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemVirtualButtonMetaDeviceId {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Empty => "",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemVirtualButtonMetaDeviceId {
-    fn from(value: &str) -> Self {
-        match value {
-            "" => Self::Empty,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemVirtualButtonMetaDeviceId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemVirtualButtonMetaDeviceId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemVirtualButtonMetaDeviceId {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemVirtualButtonMetaName`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemVirtualButtonMetaName {
-    /// The value `virtualButton`.
-    VirtualButton,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemVirtualButtonMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VirtualButton => "virtualButton",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemVirtualButtonMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "virtualButton" => Self::VirtualButton,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemVirtualButtonMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemVirtualButtonMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemVirtualButtonMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowVersionObjectTriggersItemVirtualButtonType`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowVersionObjectTriggersItemVirtualButtonType {
-    /// The value `virtualButton`.
-    VirtualButton,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionObjectTriggersItemVirtualButtonType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VirtualButton => "virtualButton",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionObjectTriggersItemVirtualButtonType {
-    fn from(value: &str) -> Self {
-        match value {
-            "virtualButton" => Self::VirtualButton,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionObjectTriggersItemVirtualButtonType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionObjectTriggersItemVirtualButtonType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemVirtualButtonType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionObjectTriggersItemVirtualButtonType =
+    WorkflowTriggersItemVirtualButtonMetaName;
 /// Workflow Versions
 ///
 /// Schema for a collection of Workflow Versions
@@ -44053,73 +31289,9 @@ impl WorkflowVersions {
         self
     }
 }
-/// Part of `WorkflowVersionsSortDirection`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `ApiTokensSortDirection`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowVersionsSortDirection {
-    /// The value `asc`.
-    Asc,
-    /// The value `desc`.
-    Desc,
-    /// The value `ASC`.
-    Asc2,
-    /// The value `DESC`.
-    Desc2,
-    /// The value ``.
-    Empty,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowVersionsSortDirection {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::Asc2 => "ASC",
-            Self::Desc2 => "DESC",
-            Self::Empty => "",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowVersionsSortDirection {
-    fn from(value: &str) -> Self {
-        match value {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            "ASC" => Self::Asc2,
-            "DESC" => Self::Desc2,
-            "" => Self::Empty,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowVersionsSortDirection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowVersionsSortDirection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowVersionsSortDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowVersionsSortDirection = ApiTokensSortDirection;
 /// Workflows
 ///
 /// Schema for a collection of Workflows
@@ -44240,137 +31412,9 @@ impl Workflows {
         self
     }
 }
-/// Part of `WorkflowsFlowClass`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
+/// The same values as `WorkflowFlowClass`, so the same type.
 #[cfg(feature = "credential")]
-pub enum WorkflowsFlowClass {
-    /// The value `cloud`.
-    Cloud,
-    /// The value `edge`.
-    Edge,
-    /// The value `embedded`.
-    Embedded,
-    /// The value `experience`.
-    Experience,
-    /// The value `customNode`.
-    CustomNode,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+pub type WorkflowsFlowClass = WorkflowFlowClass;
+/// The same values as `ApiTokensSortDirection`, so the same type.
 #[cfg(feature = "credential")]
-impl WorkflowsFlowClass {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cloud => "cloud",
-            Self::Edge => "edge",
-            Self::Embedded => "embedded",
-            Self::Experience => "experience",
-            Self::CustomNode => "customNode",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowsFlowClass {
-    fn from(value: &str) -> Self {
-        match value {
-            "cloud" => Self::Cloud,
-            "edge" => Self::Edge,
-            "embedded" => Self::Embedded,
-            "experience" => Self::Experience,
-            "customNode" => Self::CustomNode,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowsFlowClass {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowsFlowClass {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowsFlowClass {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-/// Part of `WorkflowsSortDirection`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "credential")]
-pub enum WorkflowsSortDirection {
-    /// The value `asc`.
-    Asc,
-    /// The value `desc`.
-    Desc,
-    /// The value `ASC`.
-    Asc2,
-    /// The value `DESC`.
-    Desc2,
-    /// The value ``.
-    Empty,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "credential")]
-impl WorkflowsSortDirection {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::Asc2 => "ASC",
-            Self::Desc2 => "DESC",
-            Self::Empty => "",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl From<&str> for WorkflowsSortDirection {
-    fn from(value: &str) -> Self {
-        match value {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            "ASC" => Self::Asc2,
-            "DESC" => Self::Desc2,
-            "" => Self::Empty,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "credential")]
-impl std::fmt::Display for WorkflowsSortDirection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl serde::Serialize for WorkflowsSortDirection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "credential")]
-impl<'de> serde::Deserialize<'de> for WorkflowsSortDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+pub type WorkflowsSortDirection = ApiTokensSortDirection;

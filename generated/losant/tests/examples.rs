@@ -178,32 +178,9 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_api_token_default_role : ApiTokenDefaultRole;
     unknown_value_is_kept_by_api_token_org_roles_item_application_roles_item_role :
     ApiTokenOrgRolesItemApplicationRolesItemRole;
-    unknown_value_is_kept_by_api_token_org_roles_item_dashboard_roles_item_role :
-    ApiTokenOrgRolesItemDashboardRolesItemRole;
     unknown_value_is_kept_by_api_token_org_roles_item_org_id : ApiTokenOrgRolesItemOrgId;
-    unknown_value_is_kept_by_api_token_org_roles_item_role : ApiTokenOrgRolesItemRole;
     unknown_value_is_kept_by_api_token_owner_type : ApiTokenOwnerType;
-    unknown_value_is_kept_by_api_token_patch_default_role : ApiTokenPatchDefaultRole;
-    unknown_value_is_kept_by_api_token_patch_org_roles_item_application_roles_item_role :
-    ApiTokenPatchOrgRolesItemApplicationRolesItemRole;
-    unknown_value_is_kept_by_api_token_patch_org_roles_item_dashboard_roles_item_role :
-    ApiTokenPatchOrgRolesItemDashboardRolesItemRole;
-    unknown_value_is_kept_by_api_token_patch_org_roles_item_org_id :
-    ApiTokenPatchOrgRolesItemOrgId;
-    unknown_value_is_kept_by_api_token_patch_org_roles_item_role :
-    ApiTokenPatchOrgRolesItemRole; unknown_value_is_kept_by_api_token_patch_status :
-    ApiTokenPatchStatus; unknown_value_is_kept_by_api_token_post_default_role :
-    ApiTokenPostDefaultRole;
-    unknown_value_is_kept_by_api_token_post_org_roles_item_application_roles_item_role :
-    ApiTokenPostOrgRolesItemApplicationRolesItemRole;
-    unknown_value_is_kept_by_api_token_post_org_roles_item_dashboard_roles_item_role :
-    ApiTokenPostOrgRolesItemDashboardRolesItemRole;
-    unknown_value_is_kept_by_api_token_post_org_roles_item_org_id :
-    ApiTokenPostOrgRolesItemOrgId;
-    unknown_value_is_kept_by_api_token_post_org_roles_item_role :
-    ApiTokenPostOrgRolesItemRole; unknown_value_is_kept_by_api_token_post_status :
-    ApiTokenPostStatus; unknown_value_is_kept_by_api_token_status : ApiTokenStatus;
-    unknown_value_is_kept_by_api_tokens_owner_type : ApiTokensOwnerType;
+    unknown_value_is_kept_by_api_token_patch_status : ApiTokenPatchStatus;
     unknown_value_is_kept_by_api_tokens_sort_direction : ApiTokensSortDirection;
     unknown_value_is_kept_by_application_api_tokens_get_filter_field :
     ApplicationApiTokensGetFilterField;
@@ -216,48 +193,16 @@ keeps_unknown_values! {
     : CredentialHttpConfigAuthMethod;
     unknown_value_is_kept_by_credential_jwt_config_algorithm :
     CredentialJwtConfigAlgorithm;
-    unknown_value_is_kept_by_credential_last_updated_by_type :
-    CredentialLastUpdatedByType;
-    unknown_value_is_kept_by_credential_patch_git_config_type :
-    CredentialPatchGitConfigType;
-    unknown_value_is_kept_by_credential_patch_http_config_auth_method :
-    CredentialPatchHttpConfigAuthMethod;
-    unknown_value_is_kept_by_credential_patch_jwt_config_algorithm :
-    CredentialPatchJwtConfigAlgorithm;
     unknown_value_is_kept_by_credential_patch_sql_config_system :
-    CredentialPatchSqlConfigSystem;
-    unknown_value_is_kept_by_credential_post_http_config_auth_method :
-    CredentialPostHttpConfigAuthMethod;
-    unknown_value_is_kept_by_credential_post_jwt_config_algorithm :
-    CredentialPostJwtConfigAlgorithm;
-    unknown_value_is_kept_by_credential_post_sql_config_system :
-    CredentialPostSqlConfigSystem; unknown_value_is_kept_by_credential_post_type :
-    CredentialPostType; unknown_value_is_kept_by_credential_sql_config_system :
-    CredentialSqlConfigSystem; unknown_value_is_kept_by_credential_type : CredentialType;
-    unknown_value_is_kept_by_credentials_get_filter_field : CredentialsGetFilterField;
-    unknown_value_is_kept_by_credentials_get_sort_direction :
-    CredentialsGetSortDirection; unknown_value_is_kept_by_credentials_get_sort_field :
-    CredentialsGetSortField; unknown_value_is_kept_by_credentials_sort_direction :
-    CredentialsSortDirection;
-    unknown_value_is_kept_by_instance_api_tokens_get_filter_field :
-    InstanceApiTokensGetFilterField;
-    unknown_value_is_kept_by_instance_api_tokens_get_sort_direction :
-    InstanceApiTokensGetSortDirection;
-    unknown_value_is_kept_by_instance_api_tokens_get_sort_field :
-    InstanceApiTokensGetSortField; unknown_value_is_kept_by_integration_integration_type
-    : IntegrationIntegrationType;
-    unknown_value_is_kept_by_integration_mqtt_config_protocol :
-    IntegrationMqttConfigProtocol;
+    CredentialPatchSqlConfigSystem; unknown_value_is_kept_by_credential_post_type :
+    CredentialPostType; unknown_value_is_kept_by_credentials_get_filter_field :
+    CredentialsGetFilterField; unknown_value_is_kept_by_credentials_get_sort_field :
+    CredentialsGetSortField; unknown_value_is_kept_by_integration_integration_type :
+    IntegrationIntegrationType; unknown_value_is_kept_by_integration_mqtt_config_protocol
+    : IntegrationMqttConfigProtocol;
     unknown_value_is_kept_by_integration_mqtt_config_protocol_version :
-    IntegrationMqttConfigProtocolVersion;
-    unknown_value_is_kept_by_integrations_sort_direction : IntegrationsSortDirection;
-    unknown_value_is_kept_by_user_api_tokens_get_filter_field :
-    UserApiTokensGetFilterField;
-    unknown_value_is_kept_by_user_api_tokens_get_sort_direction :
-    UserApiTokensGetSortDirection;
-    unknown_value_is_kept_by_user_api_tokens_get_sort_field : UserApiTokensGetSortField;
-    unknown_value_is_kept_by_workflow_category : WorkflowCategory;
-    unknown_value_is_kept_by_workflow_created_by_type : WorkflowCreatedByType;
+    IntegrationMqttConfigProtocolVersion; unknown_value_is_kept_by_workflow_category :
+    WorkflowCategory;
     unknown_value_is_kept_by_workflow_custom_node_config_fields_item_checkbox_type :
     WorkflowCustomNodeConfigFieldsItemCheckboxType;
     unknown_value_is_kept_by_workflow_custom_node_config_fields_item_json_template_type :
@@ -276,510 +221,93 @@ keeps_unknown_values! {
     WorkflowCustomNodeConfigResultMode;
     unknown_value_is_kept_by_workflow_custom_node_supports_item :
     WorkflowCustomNodeSupportsItem; unknown_value_is_kept_by_workflow_flow_class :
-    WorkflowFlowClass; unknown_value_is_kept_by_workflow_last_updated_by_type :
-    WorkflowLastUpdatedByType;
+    WorkflowFlowClass;
     unknown_value_is_kept_by_workflow_triggers_item_app_file_meta_category :
     WorkflowTriggersItemAppFileMetaCategory;
     unknown_value_is_kept_by_workflow_triggers_item_app_file_meta_name :
     WorkflowTriggersItemAppFileMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_app_file_type :
-    WorkflowTriggersItemAppFileType;
-    unknown_value_is_kept_by_workflow_triggers_item_beckhoff_meta_category :
-    WorkflowTriggersItemBeckhoffMetaCategory;
     unknown_value_is_kept_by_workflow_triggers_item_beckhoff_meta_name :
     WorkflowTriggersItemBeckhoffMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_beckhoff_type :
-    WorkflowTriggersItemBeckhoffType;
-    unknown_value_is_kept_by_workflow_triggers_item_data_table_meta_category :
-    WorkflowTriggersItemDataTableMetaCategory;
     unknown_value_is_kept_by_workflow_triggers_item_data_table_meta_name :
     WorkflowTriggersItemDataTableMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_data_table_type :
-    WorkflowTriggersItemDataTableType;
     unknown_value_is_kept_by_workflow_triggers_item_device_id_config_batch_behavior :
     WorkflowTriggersItemDeviceIdConfigBatchBehavior;
     unknown_value_is_kept_by_workflow_triggers_item_device_id_config_trigger_on :
     WorkflowTriggersItemDeviceIdConfigTriggerOn;
-    unknown_value_is_kept_by_workflow_triggers_item_device_id_inactivity_meta_category :
-    WorkflowTriggersItemDeviceIdInactivityMetaCategory;
     unknown_value_is_kept_by_workflow_triggers_item_device_id_inactivity_meta_name :
     WorkflowTriggersItemDeviceIdInactivityMetaName;
     unknown_value_is_kept_by_workflow_triggers_item_device_id_inactivity_type :
     WorkflowTriggersItemDeviceIdInactivityType;
     unknown_value_is_kept_by_workflow_triggers_item_device_id_meta_allowed_attribute_type
     : WorkflowTriggersItemDeviceIdMetaAllowedAttributeType;
-    unknown_value_is_kept_by_workflow_triggers_item_device_id_meta_category :
-    WorkflowTriggersItemDeviceIdMetaCategory;
     unknown_value_is_kept_by_workflow_triggers_item_device_id_meta_name :
     WorkflowTriggersItemDeviceIdMetaName;
     unknown_value_is_kept_by_workflow_triggers_item_device_id_type :
     WorkflowTriggersItemDeviceIdType;
-    unknown_value_is_kept_by_workflow_triggers_item_direct_meta_category :
-    WorkflowTriggersItemDirectMetaCategory;
     unknown_value_is_kept_by_workflow_triggers_item_direct_meta_name :
     WorkflowTriggersItemDirectMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_direct_type :
-    WorkflowTriggersItemDirectType;
-    unknown_value_is_kept_by_workflow_triggers_item_endpoint_meta_category :
-    WorkflowTriggersItemEndpointMetaCategory;
     unknown_value_is_kept_by_workflow_triggers_item_endpoint_meta_name :
     WorkflowTriggersItemEndpointMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_endpoint_type :
-    WorkflowTriggersItemEndpointType;
-    unknown_value_is_kept_by_workflow_triggers_item_event_meta_category :
-    WorkflowTriggersItemEventMetaCategory;
     unknown_value_is_kept_by_workflow_triggers_item_event_meta_name :
     WorkflowTriggersItemEventMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_event_type :
-    WorkflowTriggersItemEventType;
-    unknown_value_is_kept_by_workflow_triggers_item_file_tail_meta_category :
-    WorkflowTriggersItemFileTailMetaCategory;
     unknown_value_is_kept_by_workflow_triggers_item_file_tail_meta_name :
     WorkflowTriggersItemFileTailMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_file_tail_type :
-    WorkflowTriggersItemFileTailType;
-    unknown_value_is_kept_by_workflow_triggers_item_file_watch_meta_category :
-    WorkflowTriggersItemFileWatchMetaCategory;
     unknown_value_is_kept_by_workflow_triggers_item_file_watch_meta_name :
     WorkflowTriggersItemFileWatchMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_file_watch_type :
-    WorkflowTriggersItemFileWatchType;
     unknown_value_is_kept_by_workflow_triggers_item_flow_error_config_scope :
     WorkflowTriggersItemFlowErrorConfigScope;
-    unknown_value_is_kept_by_workflow_triggers_item_flow_error_meta_category :
-    WorkflowTriggersItemFlowErrorMetaCategory;
     unknown_value_is_kept_by_workflow_triggers_item_flow_error_meta_name :
     WorkflowTriggersItemFlowErrorMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_flow_error_type :
-    WorkflowTriggersItemFlowErrorType;
-    unknown_value_is_kept_by_workflow_triggers_item_integration_meta_category :
-    WorkflowTriggersItemIntegrationMetaCategory;
-    unknown_value_is_kept_by_workflow_triggers_item_integration_meta_name :
-    WorkflowTriggersItemIntegrationMetaName;
     unknown_value_is_kept_by_workflow_triggers_item_integration_type :
     WorkflowTriggersItemIntegrationType;
     unknown_value_is_kept_by_workflow_triggers_item_mqtt_topic_config_integration_id :
     WorkflowTriggersItemMqttTopicConfigIntegrationId;
-    unknown_value_is_kept_by_workflow_triggers_item_mqtt_topic_meta_category :
-    WorkflowTriggersItemMqttTopicMetaCategory;
     unknown_value_is_kept_by_workflow_triggers_item_mqtt_topic_meta_name :
     WorkflowTriggersItemMqttTopicMetaName;
     unknown_value_is_kept_by_workflow_triggers_item_mqtt_topic_type :
     WorkflowTriggersItemMqttTopicType;
-    unknown_value_is_kept_by_workflow_triggers_item_object_meta_category :
-    WorkflowTriggersItemObjectMetaCategory;
     unknown_value_is_kept_by_workflow_triggers_item_object_meta_name :
     WorkflowTriggersItemObjectMetaName;
     unknown_value_is_kept_by_workflow_triggers_item_object_type :
     WorkflowTriggersItemObjectType;
     unknown_value_is_kept_by_workflow_triggers_item_on_sync_config_sync_types_item :
     WorkflowTriggersItemOnSyncConfigSyncTypesItem;
-    unknown_value_is_kept_by_workflow_triggers_item_on_sync_meta_category :
-    WorkflowTriggersItemOnSyncMetaCategory;
     unknown_value_is_kept_by_workflow_triggers_item_on_sync_meta_name :
     WorkflowTriggersItemOnSyncMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_on_sync_type :
-    WorkflowTriggersItemOnSyncType;
-    unknown_value_is_kept_by_workflow_triggers_item_opcua_meta_category :
-    WorkflowTriggersItemOpcuaMetaCategory;
     unknown_value_is_kept_by_workflow_triggers_item_opcua_meta_name :
     WorkflowTriggersItemOpcuaMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_opcua_type :
-    WorkflowTriggersItemOpcuaType;
-    unknown_value_is_kept_by_workflow_triggers_item_redis_meta_category :
-    WorkflowTriggersItemRedisMetaCategory;
     unknown_value_is_kept_by_workflow_triggers_item_redis_meta_name :
     WorkflowTriggersItemRedisMetaName;
     unknown_value_is_kept_by_workflow_triggers_item_redis_type :
     WorkflowTriggersItemRedisType;
     unknown_value_is_kept_by_workflow_triggers_item_request_config_method :
     WorkflowTriggersItemRequestConfigMethod;
-    unknown_value_is_kept_by_workflow_triggers_item_request_meta_category :
-    WorkflowTriggersItemRequestMetaCategory;
     unknown_value_is_kept_by_workflow_triggers_item_request_meta_name :
     WorkflowTriggersItemRequestMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_request_type :
-    WorkflowTriggersItemRequestType;
-    unknown_value_is_kept_by_workflow_triggers_item_serial_meta_category :
-    WorkflowTriggersItemSerialMetaCategory;
     unknown_value_is_kept_by_workflow_triggers_item_serial_meta_name :
     WorkflowTriggersItemSerialMetaName;
     unknown_value_is_kept_by_workflow_triggers_item_serial_meta_parse_by :
     WorkflowTriggersItemSerialMetaParseBy;
-    unknown_value_is_kept_by_workflow_triggers_item_serial_type :
-    WorkflowTriggersItemSerialType;
     unknown_value_is_kept_by_workflow_triggers_item_snmp_trap_config_snmp_trap_config_user_auth_method
     : WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod;
     unknown_value_is_kept_by_workflow_triggers_item_snmp_trap_config_snmp_trap_config_user_encryption_method
     : WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod;
     unknown_value_is_kept_by_workflow_triggers_item_snmp_trap_config_snmp_trap_config_user_security_level
     : WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
-    unknown_value_is_kept_by_workflow_triggers_item_snmp_trap_meta_category :
-    WorkflowTriggersItemSnmpTrapMetaCategory;
     unknown_value_is_kept_by_workflow_triggers_item_snmp_trap_meta_name :
     WorkflowTriggersItemSnmpTrapMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_snmp_trap_type :
-    WorkflowTriggersItemSnmpTrapType;
-    unknown_value_is_kept_by_workflow_triggers_item_timer_meta_category :
-    WorkflowTriggersItemTimerMetaCategory;
     unknown_value_is_kept_by_workflow_triggers_item_timer_meta_name :
     WorkflowTriggersItemTimerMetaName;
     unknown_value_is_kept_by_workflow_triggers_item_timer_meta_timer_type_select :
     WorkflowTriggersItemTimerMetaTimerTypeSelect;
-    unknown_value_is_kept_by_workflow_triggers_item_timer_type :
-    WorkflowTriggersItemTimerType;
-    unknown_value_is_kept_by_workflow_triggers_item_virtual_button_meta_category :
-    WorkflowTriggersItemVirtualButtonMetaCategory;
     unknown_value_is_kept_by_workflow_triggers_item_virtual_button_meta_device_id :
     WorkflowTriggersItemVirtualButtonMetaDeviceId;
     unknown_value_is_kept_by_workflow_triggers_item_virtual_button_meta_name :
     WorkflowTriggersItemVirtualButtonMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_virtual_button_type :
-    WorkflowTriggersItemVirtualButtonType;
     unknown_value_is_kept_by_workflow_version_object2_flow_class :
     WorkflowVersionObject2FlowClass;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_app_file_meta_category
-    : WorkflowVersionObject2TriggersItemAppFileMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_app_file_meta_name :
-    WorkflowVersionObject2TriggersItemAppFileMetaName;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_app_file_type :
-    WorkflowVersionObject2TriggersItemAppFileType;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_beckhoff_meta_category
-    : WorkflowVersionObject2TriggersItemBeckhoffMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_beckhoff_meta_name :
-    WorkflowVersionObject2TriggersItemBeckhoffMetaName;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_beckhoff_type :
-    WorkflowVersionObject2TriggersItemBeckhoffType;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_data_table_meta_category
-    : WorkflowVersionObject2TriggersItemDataTableMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_data_table_meta_name
-    : WorkflowVersionObject2TriggersItemDataTableMetaName;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_data_table_type :
-    WorkflowVersionObject2TriggersItemDataTableType;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_device_id_config_batch_behavior
-    : WorkflowVersionObject2TriggersItemDeviceIdConfigBatchBehavior;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_device_id_config_trigger_on
-    : WorkflowVersionObject2TriggersItemDeviceIdConfigTriggerOn;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_device_id_inactivity_meta_category
-    : WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_device_id_inactivity_meta_name
-    : WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaName;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_device_id_inactivity_type
-    : WorkflowVersionObject2TriggersItemDeviceIdInactivityType;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_device_id_meta_allowed_attribute_type
-    : WorkflowVersionObject2TriggersItemDeviceIdMetaAllowedAttributeType;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_device_id_meta_category
-    : WorkflowVersionObject2TriggersItemDeviceIdMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_device_id_meta_name :
-    WorkflowVersionObject2TriggersItemDeviceIdMetaName;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_device_id_type :
-    WorkflowVersionObject2TriggersItemDeviceIdType;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_direct_meta_category
-    : WorkflowVersionObject2TriggersItemDirectMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_direct_meta_name :
-    WorkflowVersionObject2TriggersItemDirectMetaName;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_direct_type :
-    WorkflowVersionObject2TriggersItemDirectType;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_endpoint_meta_category
-    : WorkflowVersionObject2TriggersItemEndpointMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_endpoint_meta_name :
-    WorkflowVersionObject2TriggersItemEndpointMetaName;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_endpoint_type :
-    WorkflowVersionObject2TriggersItemEndpointType;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_event_meta_category :
-    WorkflowVersionObject2TriggersItemEventMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_event_meta_name :
-    WorkflowVersionObject2TriggersItemEventMetaName;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_event_type :
-    WorkflowVersionObject2TriggersItemEventType;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_file_tail_meta_category
-    : WorkflowVersionObject2TriggersItemFileTailMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_file_tail_meta_name :
-    WorkflowVersionObject2TriggersItemFileTailMetaName;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_file_tail_type :
-    WorkflowVersionObject2TriggersItemFileTailType;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_file_watch_meta_category
-    : WorkflowVersionObject2TriggersItemFileWatchMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_file_watch_meta_name
-    : WorkflowVersionObject2TriggersItemFileWatchMetaName;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_file_watch_type :
-    WorkflowVersionObject2TriggersItemFileWatchType;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_flow_error_config_scope
-    : WorkflowVersionObject2TriggersItemFlowErrorConfigScope;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_flow_error_meta_category
-    : WorkflowVersionObject2TriggersItemFlowErrorMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_flow_error_meta_name
-    : WorkflowVersionObject2TriggersItemFlowErrorMetaName;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_flow_error_type :
-    WorkflowVersionObject2TriggersItemFlowErrorType;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_integration_meta_category
-    : WorkflowVersionObject2TriggersItemIntegrationMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_integration_meta_name
-    : WorkflowVersionObject2TriggersItemIntegrationMetaName;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_integration_type :
-    WorkflowVersionObject2TriggersItemIntegrationType;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_mqtt_topic_config_integration_id
-    : WorkflowVersionObject2TriggersItemMqttTopicConfigIntegrationId;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_mqtt_topic_meta_category
-    : WorkflowVersionObject2TriggersItemMqttTopicMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_mqtt_topic_meta_name
-    : WorkflowVersionObject2TriggersItemMqttTopicMetaName;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_mqtt_topic_type :
-    WorkflowVersionObject2TriggersItemMqttTopicType;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_object_meta_category
-    : WorkflowVersionObject2TriggersItemObjectMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_object_meta_name :
-    WorkflowVersionObject2TriggersItemObjectMetaName;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_object_type :
-    WorkflowVersionObject2TriggersItemObjectType;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_on_sync_config_sync_types_item
-    : WorkflowVersionObject2TriggersItemOnSyncConfigSyncTypesItem;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_on_sync_meta_category
-    : WorkflowVersionObject2TriggersItemOnSyncMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_on_sync_meta_name :
-    WorkflowVersionObject2TriggersItemOnSyncMetaName;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_on_sync_type :
-    WorkflowVersionObject2TriggersItemOnSyncType;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_opcua_meta_category :
-    WorkflowVersionObject2TriggersItemOpcuaMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_opcua_meta_name :
-    WorkflowVersionObject2TriggersItemOpcuaMetaName;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_opcua_type :
-    WorkflowVersionObject2TriggersItemOpcuaType;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_redis_meta_category :
-    WorkflowVersionObject2TriggersItemRedisMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_redis_meta_name :
-    WorkflowVersionObject2TriggersItemRedisMetaName;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_redis_type :
-    WorkflowVersionObject2TriggersItemRedisType;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_request_config_method
-    : WorkflowVersionObject2TriggersItemRequestConfigMethod;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_request_meta_category
-    : WorkflowVersionObject2TriggersItemRequestMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_request_meta_name :
-    WorkflowVersionObject2TriggersItemRequestMetaName;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_request_type :
-    WorkflowVersionObject2TriggersItemRequestType;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_serial_meta_category
-    : WorkflowVersionObject2TriggersItemSerialMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_serial_meta_name :
-    WorkflowVersionObject2TriggersItemSerialMetaName;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_serial_meta_parse_by
-    : WorkflowVersionObject2TriggersItemSerialMetaParseBy;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_serial_type :
-    WorkflowVersionObject2TriggersItemSerialType;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_snmp_trap_config_snmp_trap_config_user_auth_method
-    : WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_snmp_trap_config_snmp_trap_config_user_encryption_method
-    : WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_snmp_trap_config_snmp_trap_config_user_security_level
-    : WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_snmp_trap_meta_category
-    : WorkflowVersionObject2TriggersItemSnmpTrapMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_snmp_trap_meta_name :
-    WorkflowVersionObject2TriggersItemSnmpTrapMetaName;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_snmp_trap_type :
-    WorkflowVersionObject2TriggersItemSnmpTrapType;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_timer_meta_category :
-    WorkflowVersionObject2TriggersItemTimerMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_timer_meta_name :
-    WorkflowVersionObject2TriggersItemTimerMetaName;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_timer_meta_timer_type_select
-    : WorkflowVersionObject2TriggersItemTimerMetaTimerTypeSelect;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_timer_type :
-    WorkflowVersionObject2TriggersItemTimerType;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_virtual_button_meta_category
-    : WorkflowVersionObject2TriggersItemVirtualButtonMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_virtual_button_meta_device_id
-    : WorkflowVersionObject2TriggersItemVirtualButtonMetaDeviceId;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_virtual_button_meta_name
-    : WorkflowVersionObject2TriggersItemVirtualButtonMetaName;
-    unknown_value_is_kept_by_workflow_version_object2_triggers_item_virtual_button_type :
-    WorkflowVersionObject2TriggersItemVirtualButtonType;
-    unknown_value_is_kept_by_workflow_version_object_created_by_type :
-    WorkflowVersionObjectCreatedByType;
-    unknown_value_is_kept_by_workflow_version_object_custom_node_config_fields_item_checkbox_type
-    : WorkflowVersionObjectCustomNodeConfigFieldsItemCheckboxType;
-    unknown_value_is_kept_by_workflow_version_object_custom_node_config_fields_item_json_template_type
-    : WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplateType;
-    unknown_value_is_kept_by_workflow_version_object_custom_node_config_fields_item_number_template_type
-    : WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplateType;
-    unknown_value_is_kept_by_workflow_version_object_custom_node_config_fields_item_payload_path_type
-    : WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPathType;
-    unknown_value_is_kept_by_workflow_version_object_custom_node_config_fields_item_section_type
-    : WorkflowVersionObjectCustomNodeConfigFieldsItemSectionType;
-    unknown_value_is_kept_by_workflow_version_object_custom_node_config_fields_item_select_type
-    : WorkflowVersionObjectCustomNodeConfigFieldsItemSelectType;
-    unknown_value_is_kept_by_workflow_version_object_custom_node_config_fields_item_string_template_type
-    : WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplateType;
-    unknown_value_is_kept_by_workflow_version_object_custom_node_config_result_mode :
-    WorkflowVersionObjectCustomNodeConfigResultMode;
     unknown_value_is_kept_by_workflow_version_object_flow_class :
     WorkflowVersionObjectFlowClass;
-    unknown_value_is_kept_by_workflow_version_object_last_updated_by_type :
-    WorkflowVersionObjectLastUpdatedByType;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_app_file_meta_category
-    : WorkflowVersionObjectTriggersItemAppFileMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_app_file_meta_name :
-    WorkflowVersionObjectTriggersItemAppFileMetaName;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_app_file_type :
-    WorkflowVersionObjectTriggersItemAppFileType;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_beckhoff_meta_category
-    : WorkflowVersionObjectTriggersItemBeckhoffMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_beckhoff_meta_name :
-    WorkflowVersionObjectTriggersItemBeckhoffMetaName;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_beckhoff_type :
-    WorkflowVersionObjectTriggersItemBeckhoffType;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_data_table_meta_category
-    : WorkflowVersionObjectTriggersItemDataTableMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_data_table_meta_name :
-    WorkflowVersionObjectTriggersItemDataTableMetaName;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_data_table_type :
-    WorkflowVersionObjectTriggersItemDataTableType;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_device_id_config_batch_behavior
-    : WorkflowVersionObjectTriggersItemDeviceIdConfigBatchBehavior;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_device_id_config_trigger_on
-    : WorkflowVersionObjectTriggersItemDeviceIdConfigTriggerOn;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_device_id_inactivity_meta_category
-    : WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_device_id_inactivity_meta_name
-    : WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaName;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_device_id_inactivity_type
-    : WorkflowVersionObjectTriggersItemDeviceIdInactivityType;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_device_id_meta_allowed_attribute_type
-    : WorkflowVersionObjectTriggersItemDeviceIdMetaAllowedAttributeType;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_device_id_meta_category
-    : WorkflowVersionObjectTriggersItemDeviceIdMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_device_id_meta_name :
-    WorkflowVersionObjectTriggersItemDeviceIdMetaName;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_device_id_type :
-    WorkflowVersionObjectTriggersItemDeviceIdType;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_direct_meta_category :
-    WorkflowVersionObjectTriggersItemDirectMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_direct_meta_name :
-    WorkflowVersionObjectTriggersItemDirectMetaName;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_direct_type :
-    WorkflowVersionObjectTriggersItemDirectType;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_endpoint_meta_category
-    : WorkflowVersionObjectTriggersItemEndpointMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_endpoint_meta_name :
-    WorkflowVersionObjectTriggersItemEndpointMetaName;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_endpoint_type :
-    WorkflowVersionObjectTriggersItemEndpointType;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_event_meta_category :
-    WorkflowVersionObjectTriggersItemEventMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_event_meta_name :
-    WorkflowVersionObjectTriggersItemEventMetaName;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_event_type :
-    WorkflowVersionObjectTriggersItemEventType;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_file_tail_meta_category
-    : WorkflowVersionObjectTriggersItemFileTailMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_file_tail_meta_name :
-    WorkflowVersionObjectTriggersItemFileTailMetaName;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_file_tail_type :
-    WorkflowVersionObjectTriggersItemFileTailType;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_file_watch_meta_category
-    : WorkflowVersionObjectTriggersItemFileWatchMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_file_watch_meta_name :
-    WorkflowVersionObjectTriggersItemFileWatchMetaName;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_file_watch_type :
-    WorkflowVersionObjectTriggersItemFileWatchType;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_flow_error_config_scope
-    : WorkflowVersionObjectTriggersItemFlowErrorConfigScope;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_flow_error_meta_category
-    : WorkflowVersionObjectTriggersItemFlowErrorMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_flow_error_meta_name :
-    WorkflowVersionObjectTriggersItemFlowErrorMetaName;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_flow_error_type :
-    WorkflowVersionObjectTriggersItemFlowErrorType;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_integration_meta_category
-    : WorkflowVersionObjectTriggersItemIntegrationMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_integration_meta_name
-    : WorkflowVersionObjectTriggersItemIntegrationMetaName;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_integration_type :
-    WorkflowVersionObjectTriggersItemIntegrationType;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_mqtt_topic_config_integration_id
-    : WorkflowVersionObjectTriggersItemMqttTopicConfigIntegrationId;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_mqtt_topic_meta_category
-    : WorkflowVersionObjectTriggersItemMqttTopicMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_mqtt_topic_meta_name :
-    WorkflowVersionObjectTriggersItemMqttTopicMetaName;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_mqtt_topic_type :
-    WorkflowVersionObjectTriggersItemMqttTopicType;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_object_meta_category :
-    WorkflowVersionObjectTriggersItemObjectMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_object_meta_name :
-    WorkflowVersionObjectTriggersItemObjectMetaName;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_object_type :
-    WorkflowVersionObjectTriggersItemObjectType;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_on_sync_config_sync_types_item
-    : WorkflowVersionObjectTriggersItemOnSyncConfigSyncTypesItem;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_on_sync_meta_category
-    : WorkflowVersionObjectTriggersItemOnSyncMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_on_sync_meta_name :
-    WorkflowVersionObjectTriggersItemOnSyncMetaName;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_on_sync_type :
-    WorkflowVersionObjectTriggersItemOnSyncType;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_opcua_meta_category :
-    WorkflowVersionObjectTriggersItemOpcuaMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_opcua_meta_name :
-    WorkflowVersionObjectTriggersItemOpcuaMetaName;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_opcua_type :
-    WorkflowVersionObjectTriggersItemOpcuaType;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_redis_meta_category :
-    WorkflowVersionObjectTriggersItemRedisMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_redis_meta_name :
-    WorkflowVersionObjectTriggersItemRedisMetaName;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_redis_type :
-    WorkflowVersionObjectTriggersItemRedisType;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_request_config_method
-    : WorkflowVersionObjectTriggersItemRequestConfigMethod;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_request_meta_category
-    : WorkflowVersionObjectTriggersItemRequestMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_request_meta_name :
-    WorkflowVersionObjectTriggersItemRequestMetaName;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_request_type :
-    WorkflowVersionObjectTriggersItemRequestType;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_serial_meta_category :
-    WorkflowVersionObjectTriggersItemSerialMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_serial_meta_name :
-    WorkflowVersionObjectTriggersItemSerialMetaName;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_serial_meta_parse_by :
-    WorkflowVersionObjectTriggersItemSerialMetaParseBy;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_serial_type :
-    WorkflowVersionObjectTriggersItemSerialType;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_snmp_trap_config_snmp_trap_config_user_auth_method
-    : WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_snmp_trap_config_snmp_trap_config_user_encryption_method
-    : WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_snmp_trap_config_snmp_trap_config_user_security_level
-    : WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_snmp_trap_meta_category
-    : WorkflowVersionObjectTriggersItemSnmpTrapMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_snmp_trap_meta_name :
-    WorkflowVersionObjectTriggersItemSnmpTrapMetaName;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_snmp_trap_type :
-    WorkflowVersionObjectTriggersItemSnmpTrapType;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_timer_meta_category :
-    WorkflowVersionObjectTriggersItemTimerMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_timer_meta_name :
-    WorkflowVersionObjectTriggersItemTimerMetaName;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_timer_meta_timer_type_select
-    : WorkflowVersionObjectTriggersItemTimerMetaTimerTypeSelect;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_timer_type :
-    WorkflowVersionObjectTriggersItemTimerType;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_virtual_button_meta_category
-    : WorkflowVersionObjectTriggersItemVirtualButtonMetaCategory;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_virtual_button_meta_device_id
-    : WorkflowVersionObjectTriggersItemVirtualButtonMetaDeviceId;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_virtual_button_meta_name
-    : WorkflowVersionObjectTriggersItemVirtualButtonMetaName;
-    unknown_value_is_kept_by_workflow_version_object_triggers_item_virtual_button_type :
-    WorkflowVersionObjectTriggersItemVirtualButtonType;
-    unknown_value_is_kept_by_workflow_versions_sort_direction :
-    WorkflowVersionsSortDirection; unknown_value_is_kept_by_workflows_flow_class :
-    WorkflowsFlowClass; unknown_value_is_kept_by_workflows_sort_direction :
-    WorkflowsSortDirection;
 }
 reads_alternative! {
     workflow_custom_node_config_fields_item_reads_select :

@@ -149,10 +149,8 @@ impl ThingsResource {
     }
 }
 
-/// The request of [`ThingsResource::get`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`ThingsResource::get`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type ThingsGetRequest = crate::Request<ThingsGetParams>;
 
 /// The parameters of [`ThingsResource::get`], held by its request ([`ThingsGetRequest`]).
@@ -175,10 +173,8 @@ impl crate::Action for ThingsGetParams {
     }
 }
 
-/// The request of [`ThingsResource::list`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`ThingsResource::list`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type ThingsListRequest = crate::Request<ThingsListParams>;
 
 /// The parameters of [`ThingsResource::list`], held by its request ([`ThingsListRequest`]).
@@ -233,10 +229,8 @@ impl ThingsListRequest {
     }
 }
 
-/// The request of [`ThingsResource::create`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`ThingsResource::create`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type ThingsCreateRequest = crate::Request<ThingsCreateParams>;
 
 /// The parameters of [`ThingsResource::create`], held by its request ([`ThingsCreateRequest`]).
@@ -254,10 +248,8 @@ impl crate::Action for ThingsCreateParams {
     }
 }
 
-/// The request of [`ThingsResource::delete`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`ThingsResource::delete`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type ThingsDeleteRequest = crate::Request<ThingsDeleteParams>;
 
 /// The parameters of [`ThingsResource::delete`], held by its request ([`ThingsDeleteRequest`]).

@@ -67,10 +67,8 @@ impl ApplicationApiTokenResource {
         )
     }
 }
-/// The request of [`ApplicationApiTokenResource::delete`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`ApplicationApiTokenResource::delete`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type ApplicationApiTokenDeleteRequest = crate::Request<ApplicationApiTokenDeleteParams>;
 /// The parameters of [`ApplicationApiTokenResource::delete`], held by its request ([`ApplicationApiTokenDeleteRequest`]).
 #[derive(Debug, Clone)]
@@ -94,10 +92,8 @@ impl crate::Action for ApplicationApiTokenDeleteParams {
         ))
     }
 }
-/// The request of [`ApplicationApiTokenResource::get`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`ApplicationApiTokenResource::get`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type ApplicationApiTokenGetRequest = crate::Request<ApplicationApiTokenGetParams>;
 /// The parameters of [`ApplicationApiTokenResource::get`], held by its request ([`ApplicationApiTokenGetRequest`]).
 #[derive(Debug, Clone)]
@@ -121,10 +117,8 @@ impl crate::Action for ApplicationApiTokenGetParams {
         ))
     }
 }
-/// The request of [`ApplicationApiTokenResource::patch`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`ApplicationApiTokenResource::patch`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type ApplicationApiTokenPatchRequest = crate::Request<ApplicationApiTokenPatchParams>;
 /// The parameters of [`ApplicationApiTokenResource::patch`], held by its request ([`ApplicationApiTokenPatchRequest`]).
 #[derive(Debug, Clone)]

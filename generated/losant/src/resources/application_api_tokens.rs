@@ -50,10 +50,8 @@ impl ApplicationApiTokensResource {
         )
     }
 }
-/// The request of [`ApplicationApiTokensResource::get`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`ApplicationApiTokensResource::get`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type ApplicationApiTokensGetRequest = crate::Request<ApplicationApiTokensGetParams>;
 /// The parameters of [`ApplicationApiTokensResource::get`], held by its request ([`ApplicationApiTokensGetRequest`]).
 #[derive(Debug, Clone)]
@@ -149,10 +147,8 @@ impl ApplicationApiTokensGetRequest {
         })
     }
 }
-/// The request of [`ApplicationApiTokensResource::post`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`ApplicationApiTokensResource::post`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type ApplicationApiTokensPostRequest = crate::Request<ApplicationApiTokensPostParams>;
 /// The parameters of [`ApplicationApiTokensResource::post`], held by its request ([`ApplicationApiTokensPostRequest`]).
 #[derive(Debug, Clone)]

@@ -84,10 +84,8 @@ impl CredentialResource {
         )
     }
 }
-/// The request of [`CredentialResource::delete`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`CredentialResource::delete`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type CredentialDeleteRequest = crate::Request<CredentialDeleteParams>;
 /// The parameters of [`CredentialResource::delete`], held by its request ([`CredentialDeleteRequest`]).
 #[derive(Debug, Clone)]
@@ -111,10 +109,8 @@ impl crate::Action for CredentialDeleteParams {
         ))
     }
 }
-/// The request of [`CredentialResource::get`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`CredentialResource::get`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type CredentialGetRequest = crate::Request<CredentialGetParams>;
 /// The parameters of [`CredentialResource::get`], held by its request ([`CredentialGetRequest`]).
 #[derive(Debug, Clone)]
@@ -138,10 +134,8 @@ impl crate::Action for CredentialGetParams {
         ))
     }
 }
-/// The request of [`CredentialResource::linked_resources`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`CredentialResource::linked_resources`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type CredentialLinkedResourcesRequest = crate::Request<CredentialLinkedResourcesParams>;
 /// The parameters of [`CredentialResource::linked_resources`], held by its request ([`CredentialLinkedResourcesRequest`]).
 #[derive(Debug, Clone)]
@@ -176,10 +170,8 @@ impl CredentialLinkedResourcesRequest {
         self
     }
 }
-/// The request of [`CredentialResource::patch`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`CredentialResource::patch`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type CredentialPatchRequest = crate::Request<CredentialPatchParams>;
 /// The parameters of [`CredentialResource::patch`], held by its request ([`CredentialPatchRequest`]).
 #[derive(Debug, Clone)]

@@ -50,10 +50,8 @@ impl CredentialsResource {
         )
     }
 }
-/// The request of [`CredentialsResource::get`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`CredentialsResource::get`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type CredentialsGetRequest = crate::Request<CredentialsGetParams>;
 /// The parameters of [`CredentialsResource::get`], held by its request ([`CredentialsGetRequest`]).
 #[derive(Debug, Clone)]
@@ -146,10 +144,8 @@ impl CredentialsGetRequest {
         })
     }
 }
-/// The request of [`CredentialsResource::post`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`CredentialsResource::post`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type CredentialsPostRequest = crate::Request<CredentialsPostParams>;
 /// The parameters of [`CredentialsResource::post`], held by its request ([`CredentialsPostRequest`]).
 #[derive(Debug, Clone)]

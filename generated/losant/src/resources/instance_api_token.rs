@@ -67,10 +67,8 @@ impl InstanceApiTokenResource {
         )
     }
 }
-/// The request of [`InstanceApiTokenResource::delete`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`InstanceApiTokenResource::delete`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type InstanceApiTokenDeleteRequest = crate::Request<InstanceApiTokenDeleteParams>;
 /// The parameters of [`InstanceApiTokenResource::delete`], held by its request ([`InstanceApiTokenDeleteRequest`]).
 #[derive(Debug, Clone)]
@@ -94,10 +92,8 @@ impl crate::Action for InstanceApiTokenDeleteParams {
         ))
     }
 }
-/// The request of [`InstanceApiTokenResource::get`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`InstanceApiTokenResource::get`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type InstanceApiTokenGetRequest = crate::Request<InstanceApiTokenGetParams>;
 /// The parameters of [`InstanceApiTokenResource::get`], held by its request ([`InstanceApiTokenGetRequest`]).
 #[derive(Debug, Clone)]
@@ -121,10 +117,8 @@ impl crate::Action for InstanceApiTokenGetParams {
         ))
     }
 }
-/// The request of [`InstanceApiTokenResource::patch`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`InstanceApiTokenResource::patch`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type InstanceApiTokenPatchRequest = crate::Request<InstanceApiTokenPatchParams>;
 /// The parameters of [`InstanceApiTokenResource::patch`], held by its request ([`InstanceApiTokenPatchRequest`]).
 #[derive(Debug, Clone)]

@@ -50,10 +50,8 @@ impl InstanceApiTokensResource {
         )
     }
 }
-/// The request of [`InstanceApiTokensResource::get`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`InstanceApiTokensResource::get`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type InstanceApiTokensGetRequest = crate::Request<InstanceApiTokensGetParams>;
 /// The parameters of [`InstanceApiTokensResource::get`], held by its request ([`InstanceApiTokensGetRequest`]).
 #[derive(Debug, Clone)]
@@ -146,10 +144,8 @@ impl InstanceApiTokensGetRequest {
         })
     }
 }
-/// The request of [`InstanceApiTokensResource::post`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`InstanceApiTokensResource::post`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type InstanceApiTokensPostRequest = crate::Request<InstanceApiTokensPostParams>;
 /// The parameters of [`InstanceApiTokensResource::post`], held by its request ([`InstanceApiTokensPostRequest`]).
 #[derive(Debug, Clone)]

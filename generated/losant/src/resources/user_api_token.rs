@@ -59,10 +59,8 @@ impl UserApiTokenResource {
         )
     }
 }
-/// The request of [`UserApiTokenResource::delete`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`UserApiTokenResource::delete`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type UserApiTokenDeleteRequest = crate::Request<UserApiTokenDeleteParams>;
 /// The parameters of [`UserApiTokenResource::delete`], held by its request ([`UserApiTokenDeleteRequest`]).
 #[derive(Debug, Clone)]
@@ -81,10 +79,8 @@ impl crate::Action for UserApiTokenDeleteParams {
         ))
     }
 }
-/// The request of [`UserApiTokenResource::get`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`UserApiTokenResource::get`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type UserApiTokenGetRequest = crate::Request<UserApiTokenGetParams>;
 /// The parameters of [`UserApiTokenResource::get`], held by its request ([`UserApiTokenGetRequest`]).
 #[derive(Debug, Clone)]
@@ -103,10 +99,8 @@ impl crate::Action for UserApiTokenGetParams {
         ))
     }
 }
-/// The request of [`UserApiTokenResource::patch`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`UserApiTokenResource::patch`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type UserApiTokenPatchRequest = crate::Request<UserApiTokenPatchParams>;
 /// The parameters of [`UserApiTokenResource::patch`], held by its request ([`UserApiTokenPatchRequest`]).
 #[derive(Debug, Clone)]

@@ -41,10 +41,8 @@ impl UserApiTokensResource {
         crate::Request::new(&self.client, UserApiTokensPostParams { body: Some(body) })
     }
 }
-/// The request of [`UserApiTokensResource::get`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`UserApiTokensResource::get`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type UserApiTokensGetRequest = crate::Request<UserApiTokensGetParams>;
 /// The parameters of [`UserApiTokensResource::get`], held by its request ([`UserApiTokensGetRequest`]).
 #[derive(Debug, Clone)]
@@ -133,10 +131,8 @@ impl UserApiTokensGetRequest {
         })
     }
 }
-/// The request of [`UserApiTokensResource::post`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`UserApiTokensResource::post`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type UserApiTokensPostRequest = crate::Request<UserApiTokensPostParams>;
 /// The parameters of [`UserApiTokensResource::post`], held by its request ([`UserApiTokensPostRequest`]).
 #[derive(Debug, Clone)]

@@ -86,10 +86,8 @@ impl OrgsApiTokensResource {
         )
     }
 }
-/// The request of [`OrgsApiTokensResource::list`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`OrgsApiTokensResource::list`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type OrgsApiTokensListRequest = crate::Request<OrgsApiTokensListParams>;
 /// The parameters of [`OrgsApiTokensResource::list`], held by its request ([`OrgsApiTokensListRequest`]).
 #[derive(Debug, Clone)]
@@ -111,10 +109,8 @@ impl crate::Action for OrgsApiTokensListParams {
         ))
     }
 }
-/// The request of [`OrgsApiTokensResource::create`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`OrgsApiTokensResource::create`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type OrgsApiTokensCreateRequest = crate::Request<OrgsApiTokensCreateParams>;
 /// The parameters of [`OrgsApiTokensResource::create`], held by its request ([`OrgsApiTokensCreateRequest`]).
 #[derive(Debug, Clone)]
@@ -145,10 +141,8 @@ impl OrgsApiTokensCreateRequest {
         self
     }
 }
-/// The request of [`OrgsApiTokensResource::get`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`OrgsApiTokensResource::get`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type OrgsApiTokensGetRequest = crate::Request<OrgsApiTokensGetParams>;
 /// The parameters of [`OrgsApiTokensResource::get`], held by its request ([`OrgsApiTokensGetRequest`]).
 #[derive(Debug, Clone)]
@@ -172,10 +166,8 @@ impl crate::Action for OrgsApiTokensGetParams {
         ))
     }
 }
-/// The request of [`OrgsApiTokensResource::update`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`OrgsApiTokensResource::update`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type OrgsApiTokensUpdateRequest = crate::Request<OrgsApiTokensUpdateParams>;
 /// The parameters of [`OrgsApiTokensResource::update`], held by its request ([`OrgsApiTokensUpdateRequest`]).
 #[derive(Debug, Clone)]
@@ -209,10 +201,8 @@ impl OrgsApiTokensUpdateRequest {
         self
     }
 }
-/// The request of [`OrgsApiTokensResource::delete`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`OrgsApiTokensResource::delete`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type OrgsApiTokensDeleteRequest = crate::Request<OrgsApiTokensDeleteParams>;
 /// The parameters of [`OrgsApiTokensResource::delete`], held by its request ([`OrgsApiTokensDeleteRequest`]).
 #[derive(Debug, Clone)]

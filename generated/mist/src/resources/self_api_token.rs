@@ -62,10 +62,8 @@ impl SelfApiTokenResource {
         crate::Request::new(&self.client, SelfApiTokenDeleteParams { apitoken_id })
     }
 }
-/// The request of [`SelfApiTokenResource::list`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`SelfApiTokenResource::list`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type SelfApiTokenListRequest = crate::Request<SelfApiTokenListParams>;
 /// The parameters of [`SelfApiTokenResource::list`], held by its request ([`SelfApiTokenListRequest`]).
 #[derive(Debug, Clone)]
@@ -82,10 +80,8 @@ impl crate::Action for SelfApiTokenListParams {
         ))
     }
 }
-/// The request of [`SelfApiTokenResource::create`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`SelfApiTokenResource::create`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type SelfApiTokenCreateRequest = crate::Request<SelfApiTokenCreateParams>;
 /// The parameters of [`SelfApiTokenResource::create`], held by its request ([`SelfApiTokenCreateRequest`]).
 #[derive(Debug, Clone)]
@@ -112,10 +108,8 @@ impl SelfApiTokenCreateRequest {
         self
     }
 }
-/// The request of [`SelfApiTokenResource::get`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`SelfApiTokenResource::get`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type SelfApiTokenGetRequest = crate::Request<SelfApiTokenGetParams>;
 /// The parameters of [`SelfApiTokenResource::get`], held by its request ([`SelfApiTokenGetRequest`]).
 #[derive(Debug, Clone)]
@@ -137,10 +131,8 @@ impl crate::Action for SelfApiTokenGetParams {
         ))
     }
 }
-/// The request of [`SelfApiTokenResource::update`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`SelfApiTokenResource::update`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type SelfApiTokenUpdateRequest = crate::Request<SelfApiTokenUpdateParams>;
 /// The parameters of [`SelfApiTokenResource::update`], held by its request ([`SelfApiTokenUpdateRequest`]).
 #[derive(Debug, Clone)]
@@ -171,10 +163,8 @@ impl SelfApiTokenUpdateRequest {
         self
     }
 }
-/// The request of [`SelfApiTokenResource::delete`]: set optional parameters, then `send` it.
-///
-/// It owns its client and parameters: it is `'static` and `Send`, and `send` may be moved into
-/// `tokio::spawn`.
+/// The request of [`SelfApiTokenResource::delete`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
 pub type SelfApiTokenDeleteRequest = crate::Request<SelfApiTokenDeleteParams>;
 /// The parameters of [`SelfApiTokenResource::delete`], held by its request ([`SelfApiTokenDeleteRequest`]).
 #[derive(Debug, Clone)]
