@@ -490,12 +490,9 @@ fn page_ir(
     let find = |wire: &str| optional.iter().chain(required).find(|p| p.wire.0 == wire);
     let page = find("page")?;
     let per_page = find("perPage")?;
-    // A string parameter takes the page number as text.
-    let is_optional_string = |p: &ParamIr| {
-        optional
-            .iter()
-            .any(|o| o.field == p.field && o.store_ty == TypeRef::String)
-    };
+    // A required `page` is an argument: the stream starts at the page given and sets the
+    // field itself (not an `Option`) for each page after it.
+    let is_required = |p: &ParamIr| required.iter().any(|r| r.field == p.field);
     let required_fields: Vec<&str> = required_names(page_schema).collect();
     let first_page = a
         .params
@@ -513,8 +510,12 @@ fn page_ir(
         item_ty,
         page_field: page.field.clone(),
         per_page_field: per_page.field.clone(),
-        string_pages: is_optional_string(page),
-        string_per_page: is_optional_string(per_page),
+        page_ty: page.store_ty.clone(),
+        page_required: is_required(page),
+        per_page_required: is_required(per_page),
+        // A string parameter takes the page number as text.
+        string_pages: page.store_ty == TypeRef::String,
+        string_per_page: per_page.store_ty == TypeRef::String,
         items_optional: !required_fields.contains(&pg.items.as_str()),
         total_optional: !required_fields.contains(&pg.total.as_str()),
         first_page,

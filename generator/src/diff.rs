@@ -253,6 +253,25 @@ impl Side {
         loaded: (Option<Loaded>, Vec<crate::Diagnostic>),
         rev: Option<String>,
     ) -> Result<Side, Diagnostics> {
+        Side::checked(loaded, rev, true)
+    }
+
+    /// [`Side::new`] for the old side of a comparison: its structure is checked (lowering
+    /// needs it sound) but not its values (defaults and examples against their schemas), which
+    /// the comparison reads only as text. That is the most expensive check, and the revision's
+    /// own `generate` ran it; a wrong example there does not stop the comparison.
+    pub fn base(
+        loaded: (Option<Loaded>, Vec<crate::Diagnostic>),
+        rev: Option<String>,
+    ) -> Result<Side, Diagnostics> {
+        Side::checked(loaded, rev, false)
+    }
+
+    fn checked(
+        loaded: (Option<Loaded>, Vec<crate::Diagnostic>),
+        rev: Option<String>,
+        check_values: bool,
+    ) -> Result<Side, Diagnostics> {
         let (loaded, mut diags) = loaded;
         let Some(loaded) = loaded else {
             diags.sort();
@@ -264,7 +283,13 @@ impl Side {
         let sound = diags.is_empty() && structure.is_empty();
         diags.extend(structure);
         let (value_diags, ir) = std::thread::scope(|scope| {
-            let checking = scope.spawn(|| values.run());
+            let checking = scope.spawn(|| {
+                if check_values {
+                    values.run()
+                } else {
+                    Vec::new()
+                }
+            });
             let ir = sound.then(|| crate::lower::lower(&loaded.spec));
             let value_diags = checking
                 .join()
@@ -383,7 +408,7 @@ struct Cx<'a> {
     request_new: BTreeSet<String>,
 }
 
-impl Cx<'_> {
+impl<'a> Cx<'a> {
     fn locate(&self, at: &At<'_>) -> Location {
         match at {
             At::Old(path) => self.old.locate(path),
@@ -812,9 +837,17 @@ impl Cx<'_> {
 
     fn resources(&mut self) {
         let (old, new) = (self.old, self.new);
+        let by_name = |side: &'a Side| -> HashMap<&'a str, &'a crate::spec::Resource> {
+            side.spec
+                .resources
+                .iter()
+                .map(|r| (r.name.as_str(), r))
+                .collect()
+        };
+        let (old_names, new_names) = (by_name(old), by_name(new));
         for r in &old.spec.resources {
             let key = format!("resources.{}", r.name);
-            let Some(s) = new.spec.resources.iter().find(|s| s.name == r.name) else {
+            let Some(&s) = new_names.get(r.name.as_str()) else {
                 self.push_whole(
                     Class::Compatible,
                     &key,
@@ -895,7 +928,7 @@ impl Cx<'_> {
             }
         }
         for s in &new.spec.resources {
-            if !old.spec.resources.iter().any(|r| r.name == s.name) {
+            if !old_names.contains_key(s.name.as_str()) {
                 let key = format!("resources.{}", s.name);
                 self.push_whole(
                     Class::Compatible,
@@ -1942,12 +1975,17 @@ impl<'c, 'a> RustCx<'c, 'a> {
     }
 
     fn run(mut self) {
-        let (old, new) = (&self.cx.old.ir, &self.cx.new.ir);
-        let (old, new) = (old.clone(), new.clone());
-        self.servers(&old, &new);
-        self.globals(&old, &new);
+        // The sides outlive this context: their IR is borrowed, not copied.
+        let (old_side, new_side): (&'a Side, &'a Side) = (self.cx.old, self.cx.new);
+        let (old, new) = (&old_side.ir, &new_side.ir);
+        self.servers(old, new);
+        self.globals(old, new);
+        let by_name = |ir: &'a CrateIr| -> HashMap<&'a str, &'a ResourceIr> {
+            ir.resources.iter().map(|r| (r.name.as_str(), r)).collect()
+        };
+        let (old_names, new_names) = (by_name(old), by_name(new));
         for r in &old.resources {
-            match new.resources.iter().find(|s| s.name == r.name) {
+            match new_names.get(r.name.as_str()).copied() {
                 None => {
                     let key = format!("resources.{}", r.name);
                     self.push(
@@ -1962,7 +2000,7 @@ impl<'c, 'a> RustCx<'c, 'a> {
             }
         }
         for s in &new.resources {
-            if !old.resources.iter().any(|r| r.name == s.name) {
+            if !old_names.contains_key(s.name.as_str()) {
                 let key = format!("resources.{}", s.name);
                 self.push(
                     Class::Compatible,
@@ -1975,7 +2013,7 @@ impl<'c, 'a> RustCx<'c, 'a> {
         }
         // An enum written once and aliased where its values repeat (`lower::share_enums`)
         // reads as the enum under each name: sharing is not a change users see.
-        let models = |ir: &CrateIr| -> BTreeMap<String, Model> {
+        let models = |ir: &'a CrateIr| -> BTreeMap<String, std::borrow::Cow<'a, Model>> {
             let by_name: BTreeMap<&str, &Model> = ir.models.iter().map(|m| (m.name(), m)).collect();
             ir.models
                 .iter()
@@ -1995,11 +2033,12 @@ impl<'c, 'a> RustCx<'c, 'a> {
                         },
                         _ => None,
                     };
-                    (m.name().to_string(), shared.unwrap_or_else(|| m.clone()))
+                    let m = shared.map_or(std::borrow::Cow::Borrowed(m), std::borrow::Cow::Owned);
+                    (m.name().to_string(), m)
                 })
                 .collect()
         };
-        let (mo, mn) = (models(&old), models(&new));
+        let (mo, mn) = (models(old), models(new));
         for (name, m) in &mo {
             match mn.get(name) {
                 None => {

@@ -472,3 +472,214 @@ pub fn compile(root: &Path, work: &Path) -> Result<Vec<Outcome>, CorpusError> {
         })
         .collect())
 }
+
+/// What cargo-semver-checks said about one case (see [`semver_checks`]).
+#[derive(Debug, Clone)]
+pub struct SemverVerdict {
+    /// The case.
+    pub case: String,
+    /// The worst class the comparison gives.
+    pub class: Option<Class>,
+    /// Whether cargo-semver-checks found nothing that needs a major release.
+    pub passed: bool,
+    /// The lints that failed, by name (`enum_variant_missing`).
+    pub lints: Vec<String>,
+    /// What went wrong when the tool gave no verdict (it could not read a rustdoc file).
+    pub error: Option<String>,
+}
+
+impl SemverVerdict {
+    /// Whether the tool and our class agree: it fails exactly the cases classed as breaking
+    /// Rust code.
+    pub fn agrees(&self) -> bool {
+        self.error.is_none() && (self.class == Some(Class::BreaksRust)) != self.passed
+    }
+}
+
+/// The package name both sides get for cargo-semver-checks, which compares one crate with
+/// itself.
+const SEMVER_PACKAGE: &str = "corpus-semver";
+/// The version both sides get: the tool is asked about a minor release of a `1.x` crate, so
+/// that exactly the changes that need a major release fail it.
+const SEMVER_VERSION: &str = "1.0.0";
+
+/// The command that runs cargo-semver-checks: `$CARGO_SEMVER_CHECKS` if set, else
+/// `cargo-semver-checks` from `PATH`.
+pub fn semver_checks_tool() -> std::ffi::OsString {
+    std::env::var_os("CARGO_SEMVER_CHECKS")
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| "cargo-semver-checks".into())
+}
+
+/// The tool's version line, or why it cannot be run.
+pub fn semver_checks_version(tool: &std::ffi::OsStr) -> Result<String, String> {
+    let out = std::process::Command::new(tool)
+        .args(["semver-checks", "--version"])
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// The failed lints named in cargo-semver-checks' output (`--- failure <lint>: ...`).
+pub fn failed_lints(output: &str) -> Vec<String> {
+    let mut lints: Vec<String> = output
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("--- failure "))
+        .filter_map(|rest| rest.split(':').next())
+        .map(|lint| lint.trim().to_string())
+        .filter(|lint| !lint.is_empty())
+        .collect();
+    lints.sort();
+    lints.dedup();
+    lints
+}
+
+/// One side, generated as the one package cargo-semver-checks compares, in a folder of its own
+/// (a workspace root, so that cargo looks no further up).
+fn write_semver_crate(
+    templates: &crate::render::Templates,
+    files: &MemoryFiles,
+    dir: &Path,
+    cache: &crate::format::FormatCache,
+    lock: Option<&[u8]>,
+) -> Result<(), CorpusError> {
+    let (mut loaded, diags) = crate::load::load_memory(files, SPEC_DIR);
+    if let Some(l) = loaded.as_mut() {
+        l.spec.api.krate.name = SEMVER_PACKAGE.to_string();
+        l.spec.api.krate.version = SEMVER_VERSION.to_string();
+    }
+    let side = Side::new((loaded, diags), None).map_err(|d| CorpusError::Corpus(d.to_string()))?;
+    write_crate(templates, &side, dir, Some(cache))?;
+    let manifest = dir.join("Cargo.toml");
+    let text = read(&manifest)?;
+    if !text.contains("\n[workspace]\n") {
+        put(&manifest, format!("{text}\n[workspace]\n").as_bytes())?;
+    }
+    if let (Some(lock), false) = (lock, dir.join("Cargo.lock").exists()) {
+        put(&dir.join("Cargo.lock"), lock)?;
+    }
+    Ok(())
+}
+
+/// Builds the rustdoc JSON of the crate in `dir` (stable rustc, with `RUSTC_BOOTSTRAP=1` for
+/// the unstable JSON output) in the shared `target`, and copies it to `json`.
+fn rustdoc_json(dir: &Path, target: &Path, json: &Path) -> Result<(), CorpusError> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .arg("rustdoc")
+        .arg("--manifest-path")
+        .arg(dir.join("Cargo.toml"))
+        .args(["--lib", "--quiet", "--"])
+        .args(["-Z", "unstable-options", "--output-format", "json"])
+        .env("CARGO_TARGET_DIR", target)
+        .env("RUSTC_BOOTSTRAP", "1")
+        .env_remove("RUSTFLAGS")
+        .env_remove("RUSTDOCFLAGS")
+        .output()
+        .map_err(|e| CorpusError::Io(format!("cannot run cargo: {e}")))?;
+    if !out.status.success() {
+        return Err(CorpusError::Io(format!(
+            "cargo rustdoc failed for {}:\n{}",
+            dir.display(),
+            String::from_utf8_lossy(&out.stderr)
+        )));
+    }
+    let built = target
+        .join("doc")
+        .join(format!("{}.json", SEMVER_PACKAGE.replace('-', "_")));
+    std::fs::copy(&built, json).map_err(|e| {
+        CorpusError::Io(format!(
+            "cannot copy {} to {}: {e}",
+            built.display(),
+            json.display()
+        ))
+    })?;
+    Ok(())
+}
+
+/// The second opinion on "breaks Rust code": for the base and every case, generates the crate
+/// (as one package name and version, each in a folder of `work`), builds its rustdoc JSON in
+/// one shared target folder, and runs `tool` (cargo-semver-checks) on the base's JSON against
+/// each case's as a minor release. `progress` is told each case as it is checked.
+pub fn semver_checks(
+    root: &Path,
+    work: &Path,
+    tool: &std::ffi::OsStr,
+    progress: &mut dyn FnMut(&SemverVerdict),
+) -> Result<Vec<SemverVerdict>, CorpusError> {
+    let base_files = base_files(root)?;
+    let base = base_side(&base_files)?;
+    let cases = cases(root, &base_files)?;
+    let templates = crate::render::load_templates(&root.join("templates"))
+        .map_err(|e| CorpusError::Io(e.to_string()))?;
+    let cache = crate::format::FormatCache::for_workspace(root);
+    let lock = std::fs::read(root.join("Cargo.lock")).ok();
+    let target = work.join("target");
+    let json_dir = work.join("json");
+    std::fs::create_dir_all(&json_dir)
+        .map_err(|e| CorpusError::Io(format!("cannot create {}: {e}", json_dir.display())))?;
+    let base_dir = work.join("crates").join("base");
+    write_semver_crate(&templates, &base_files, &base_dir, &cache, lock.as_deref())?;
+    let base_json = json_dir.join("base.json");
+    rustdoc_json(&base_dir, &target, &base_json)?;
+    let mut verdicts = Vec::new();
+    for case in &cases {
+        let (report, _) =
+            report(&base, case).map_err(|e| CorpusError::Corpus(format!("{}: {e}", case.name)))?;
+        let dir = work.join("crates").join(&case.name);
+        write_semver_crate(&templates, &case.files, &dir, &cache, lock.as_deref())?;
+        let json = json_dir.join(format!("{}.json", case.name));
+        rustdoc_json(&dir, &target, &json)?;
+        let out = std::process::Command::new(tool)
+            .arg("semver-checks")
+            .arg("--baseline-rustdoc")
+            .arg(&base_json)
+            .arg("--current-rustdoc")
+            .arg(&json)
+            .args(["--release-type", "minor", "--color", "never"])
+            .output()
+            .map_err(|e| CorpusError::Io(format!("cannot run cargo-semver-checks: {e}")))?;
+        let text = format!(
+            "{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let lints = failed_lints(&text);
+        let passed = out.status.success();
+        let error = (!passed && lints.is_empty()).then(|| text.trim().to_string());
+        let verdict = SemverVerdict {
+            case: case.name.clone(),
+            class: report.worst(),
+            passed,
+            lints,
+            error,
+        };
+        progress(&verdict);
+        verdicts.push(verdict);
+    }
+    Ok(verdicts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_failed_lints_are_read_from_the_tools_output() {
+        let output = "     Parsing corpus-semver v1.0.0 (current)\n\
+            \x20    Checked [   0.012s] 120 checks: 118 pass, 2 fail, 0 warn, 0 skip\n\n\
+            --- failure enum_variant_missing: pub enum variant removed or renamed ---\n\n\
+            Description:\nA publicly-visible enum has at least one variant that is no longer available.\n\
+            --- failure method_parameter_count_changed: pub method parameter count changed ---\n\
+            --- failure enum_variant_missing: pub enum variant removed or renamed ---\n\
+            \x20    Summary semver requires new major version: 2 major and 0 minor checks failed\n";
+        assert_eq!(
+            failed_lints(output),
+            ["enum_variant_missing", "method_parameter_count_changed"]
+        );
+        assert!(failed_lints("     Summary no semver update required\n").is_empty());
+    }
+}

@@ -244,7 +244,7 @@ pub fn build(workspace: &Path, base: &str, apis: &[String]) -> Result<Report, Di
         // The two sides are read, checked and lowered on a core each.
         let (old, new) = std::thread::scope(|scope| {
             let old = scope.spawn(|| {
-                Side::new(
+                Side::base(
                     crate::load::load_memory(&files, &dir),
                     Some(base.to_string()),
                 )

@@ -551,6 +551,13 @@ pub struct PageIr {
     pub page_field: String,
     /// `perPage` parameter field.
     pub per_page_field: String,
+    /// The `page` parameter's stored type (a number the stream converts its page count to,
+    /// unless `string_pages`).
+    pub page_ty: TypeRef,
+    /// Whether `page` is a required parameter (an argument: where the stream starts).
+    pub page_required: bool,
+    /// Whether `perPage` is a required parameter (an argument rather than a setter).
+    pub per_page_required: bool,
     /// Whether the `page` parameter takes strings.
     pub string_pages: bool,
     /// Whether the `perPage` parameter takes strings.

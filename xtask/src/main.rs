@@ -71,6 +71,10 @@ enum Command {
         /// Run the compile test (in `target/diff-corpus/`).
         #[arg(long)]
         compile: bool,
+        /// Run cargo-semver-checks on the crates of both sides of every case (in
+        /// `target/diff-corpus-semver/`; the tool from `$CARGO_SEMVER_CHECKS` or `PATH`).
+        #[arg(long, conflicts_with_all = ["bless", "compile"])]
+        semver_checks: bool,
     },
     /// Time the generator on synthetic specs of 10 to 5,000 actions and on spec/ (release build).
     Bench(bench::Args),
@@ -102,7 +106,17 @@ fn main() -> ExitCode {
             }
         }
         Command::Diff(args) => sdkgen::diff_report::run(root, &args.options()),
-        Command::DiffCorpus { bless, compile } => diff_corpus(root, bless, compile),
+        Command::DiffCorpus {
+            bless,
+            compile,
+            semver_checks,
+        } => {
+            if semver_checks {
+                diff_corpus_semver_checks(root)
+            } else {
+                diff_corpus(root, bless, compile)
+            }
+        }
         Command::Bench(args) => match bench::run(root, args) {
             Ok(()) => true,
             Err(e) => {
@@ -227,6 +241,67 @@ fn diff_corpus(root: &Path, bless: bool, compile: bool) -> bool {
             false
         }
     }
+}
+
+/// `cargo xtask diff-corpus --semver-checks`: cargo-semver-checks' verdict per case, printed
+/// as the rows of the agreement table (`generator/tests/diff-corpus/AGREEMENT.md`).
+fn diff_corpus_semver_checks(root: &Path) -> bool {
+    use sdkgen::diff_corpus as corpus;
+    let started = std::time::Instant::now();
+    let tool = corpus::semver_checks_tool();
+    let version = match corpus::semver_checks_version(&tool) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!(
+                "error: cannot run `{} semver-checks` ({e}).\n\
+                 Install it with `cargo install cargo-semver-checks --locked` (0.51 or newer, \
+                 for rustc 1.93 or newer), or point CARGO_SEMVER_CHECKS at its binary.",
+                Path::new(&tool).display()
+            );
+            return false;
+        }
+    };
+    println!("{version}; rustdoc JSON of every side built with RUSTC_BOOTSTRAP=1\n");
+    println!("| case | our class | cargo-semver-checks | lints |");
+    println!("|---|---|---|---|");
+    let work = root.join("target").join("diff-corpus-semver");
+    let mut errors = Vec::new();
+    let result = corpus::semver_checks(root, &work, &tool, &mut |v| {
+        let class = v.class.map_or("no change", |c| c.label());
+        let verdict = match (&v.error, v.passed) {
+            (Some(e), _) => {
+                errors.push(format!("{}: {e}", v.case));
+                "no verdict"
+            }
+            (None, true) => "passes",
+            (None, false) => "fails",
+        };
+        let lints = v
+            .lints
+            .iter()
+            .map(|l| format!("`{l}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        println!("| {} | {class} | {verdict} | {lints} |", v.case);
+    });
+    let verdicts = match result {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return false;
+        }
+    };
+    for e in &errors {
+        eprintln!("{e}");
+    }
+    let agree = verdicts.iter().filter(|v| v.agrees()).count();
+    println!(
+        "\n{} cases in {:.0?}: cargo-semver-checks agrees with our class on {agree} (it fails \
+         exactly the cases classed as breaking Rust code)",
+        verdicts.len(),
+        started.elapsed()
+    );
+    errors.is_empty()
 }
 
 /// `cargo xtask diff`.
