@@ -18,7 +18,7 @@ pub const ALL: &str = "full";
 /// The crate's features that are not resources (`templates/rust/Cargo.toml.tera` declares
 /// them; a unit test holds this list to that template). A resource whose name would give one
 /// of these names gets a feature name with `-resource` appended.
-pub const OTHER_FEATURES: [&str; 4] = ["default", ALL, "native-tls", "rustls"];
+pub const OTHER_FEATURES: [&str; 5] = ["default", ALL, "native-tls", "rustls", "test-server"];
 
 /// Decides the crate's features: one per resource (in spec order), and the `cfg` of every model
 /// that only some resources need. `globals` are the parameters every action accepts.
@@ -136,7 +136,7 @@ fn walk(mut stack: Vec<usize>, edges: &[Vec<usize>], mut enter: impl FnMut(usize
 }
 
 /// The types a model holds.
-fn model_types(m: &Model) -> Vec<&TypeRef> {
+pub(crate) fn model_types(m: &Model) -> Vec<&TypeRef> {
     match m {
         Model::Struct { fields, .. } => fields.iter().map(|f| &f.ty).collect(),
         Model::Union { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
@@ -147,7 +147,7 @@ fn model_types(m: &Model) -> Vec<&TypeRef> {
 
 /// The types a resource's code names: its actions' parameters (but the API-wide ones, which
 /// every build has), bodies, answers and page items, and what its own parameter types hold.
-fn resource_types(r: &ResourceIr) -> Vec<&TypeRef> {
+pub(crate) fn resource_types(r: &ResourceIr) -> Vec<&TypeRef> {
     let mut out = Vec::new();
     for a in &r.actions {
         let params = a.required.iter().chain(&a.optional);

@@ -404,6 +404,30 @@ pub struct ClientIr {
     /// The documented error bodies, one per status whose every documented body is the same
     /// named schema (see `client_ir::error_bodies`).
     pub error_bodies: Vec<ErrorBodyIr>,
+    /// Whether some type of the crate is a UUID: the crate then depends on `uuid` (and
+    /// re-exports it); see `client_ir::uses_uuid`.
+    pub uuid: bool,
+    /// The package metadata of the crate's manifest.
+    pub package: PackageIr,
+}
+
+/// The crate's package metadata (`api.yaml` `crate`, with defaults filled in).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PackageIr {
+    /// One-line description.
+    pub description: String,
+    /// SPDX license expression.
+    pub license: String,
+    /// Source repository URL, if the spec names one.
+    pub repository: Option<String>,
+    /// Documentation URL.
+    pub documentation: String,
+    /// crates.io keywords.
+    pub keywords: Vec<String>,
+    /// crates.io category slugs.
+    pub categories: Vec<String>,
+    /// Whether the crate may be published.
+    pub publish: bool,
 }
 
 /// The documented body of an error status.

@@ -32,6 +32,7 @@ pub fn lower(spec: &Spec) -> CrateIr {
     };
     let recursion_limit = recursion_limit(&models);
     let features = crate::features::plan(&resources, &models, &globals);
+    let uuid = crate::client_ir::uses_uuid(&models, &resources, &globals);
     CrateIr {
         api: api.name.clone(),
         package: api.krate.name.clone(),
@@ -51,6 +52,7 @@ pub fn lower(spec: &Spec) -> CrateIr {
         client: ClientIr {
             globals,
             error_bodies: crate::client_ir::error_bodies(spec, &l.named),
+            uuid,
             ..crate::client_ir::lower_client(spec)
         },
         features,

@@ -98,6 +98,68 @@ pub fn docs_url_problem(url: &str) -> Option<String> {
     }
 }
 
+/// A crate's license: an SPDX expression of license ids joined by `OR`, `AND` or `WITH`, with
+/// parentheses (`MIT OR Apache-2.0`).
+pub fn license_problem(license: &str) -> Option<String> {
+    let words: Vec<&str> = license
+        .split([' ', '(', ')'])
+        .filter(|w| !w.is_empty())
+        .collect();
+    let id = |w: &str| {
+        w.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'))
+            && !matches!(w, "OR" | "AND" | "WITH")
+    };
+    let shaped = !words.is_empty()
+        && words.iter().enumerate().all(|(i, w)| {
+            if i % 2 == 0 {
+                id(w)
+            } else {
+                matches!(*w, "OR" | "AND" | "WITH")
+            }
+        })
+        && words.len() % 2 == 1
+        && license.matches('(').count() == license.matches(')').count();
+    (!shaped).then(|| {
+        format!(
+            "`{license}` is not an SPDX license expression (license ids joined by OR, AND or WITH, e.g. `MIT OR Apache-2.0`)"
+        )
+    })
+}
+
+/// A crates.io keyword: ASCII letters, digits, `_`, `-` and `+`, starting with a letter, at
+/// most 20 characters.
+pub fn keyword_problem(keyword: &str) -> Option<String> {
+    let shaped = keyword.len() <= 20
+        && keyword.starts_with(|c: char| c.is_ascii_alphabetic())
+        && keyword
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'));
+    (!shaped).then(|| {
+        format!(
+            "`{keyword}` is not a crates.io keyword (a letter, then letters, digits, `_`, `-` or `+`; at most 20 characters)"
+        )
+    })
+}
+
+/// A crates.io category slug: lower-case words joined by `-`, subcategories after `::`
+/// (`api-bindings`, `web-programming::http-client`).
+pub fn category_problem(category: &str) -> Option<String> {
+    let shaped = category.split("::").all(|part| {
+        !part.is_empty()
+            && part.split('-').all(|w| {
+                !w.is_empty()
+                    && w.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            })
+    });
+    (!shaped).then(|| {
+        format!(
+            "`{category}` is not a crates.io category slug (e.g. `api-bindings`, `web-programming::http-client`)"
+        )
+    })
+}
+
 fn absolute_url(url: &str) -> Result<url::Url, String> {
     if url.contains(char::is_whitespace) {
         return Err(format!(
@@ -354,6 +416,38 @@ mod tests {
         ] {
             let problem = server_url_problem(url).unwrap_or_default();
             assert!(problem.contains(part), "{url}: {problem}");
+        }
+    }
+
+    #[test]
+    fn package_metadata_is_checked_as_crates_io_does() {
+        for ok in [
+            "MIT",
+            "MIT OR Apache-2.0",
+            "(MIT OR Apache-2.0) AND BSD-3-Clause",
+            "GPL-2.0+",
+        ] {
+            assert_eq!(license_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "",
+            "MIT OR",
+            "MIT Apache-2.0",
+            "OR",
+            "MIT/Apache-2.0",
+            "(MIT",
+        ] {
+            assert!(license_problem(bad).is_some(), "{bad}");
+        }
+        assert_eq!(keyword_problem("losant"), None);
+        assert_eq!(keyword_problem("rest-api"), None);
+        for bad in ["", "1api", "two words", "a-keyword-longer-than-20"] {
+            assert!(keyword_problem(bad).is_some(), "{bad}");
+        }
+        assert_eq!(category_problem("api-bindings"), None);
+        assert_eq!(category_problem("web-programming::http-client"), None);
+        for bad in ["", "API", "web programming", "a::", "-x"] {
+            assert!(category_problem(bad).is_some(), "{bad}");
         }
     }
 

@@ -67,13 +67,34 @@ pub struct Api {
     pub request_id_header: Option<String>,
 }
 
-/// Name and version of a generated crate.
+/// Name, version and package metadata of a generated crate.
 #[derive(Debug, Clone, Deserialize)]
 pub struct CrateInfo {
     /// Crate name (`losant-sdk`).
     pub name: String,
     /// Crate version.
     pub version: String,
+    /// The package description (default: one naming the API and its version).
+    #[serde(default)]
+    pub description: Option<String>,
+    /// SPDX license expression (default `MIT OR Apache-2.0`).
+    #[serde(default)]
+    pub license: Option<String>,
+    /// Where the crate's source is published.
+    #[serde(default)]
+    pub repository: Option<String>,
+    /// Where its documentation is (default: its docs.rs page).
+    #[serde(default)]
+    pub documentation: Option<String>,
+    /// crates.io keywords (at most 5).
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// crates.io category slugs (at most 5).
+    #[serde(default)]
+    pub categories: Vec<String>,
+    /// Whether the crate may be published to crates.io (default `true`).
+    #[serde(default = "yes")]
+    pub publish: bool,
 }
 
 /// A server the API is reachable at.
@@ -338,7 +359,17 @@ pub const API: Shape = Shape::Obj(&[
     req("version", Shape::Str),
     req(
         "crate",
-        Shape::Obj(&[req("name", Shape::Str), req("version", Shape::Str)]),
+        Shape::Obj(&[
+            req("name", Shape::Str),
+            req("version", Shape::Str),
+            opt("description", Shape::Str),
+            opt("license", Shape::Str),
+            opt("repository", Shape::Str),
+            opt("documentation", Shape::Str),
+            opt("keywords", Shape::List(&Shape::Str)),
+            opt("categories", Shape::List(&Shape::Str)),
+            opt("publish", Shape::Bool),
+        ]),
     ),
     opt("docs_url", Shape::Str),
     opt("base_path", Shape::Str),

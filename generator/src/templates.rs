@@ -43,6 +43,8 @@ pub fn render_crate(
         ("rust/tests/examples.rs.tera", "tests/examples.rs"),
         ("rust/tests/client.rs.tera", "tests/client.rs"),
         ("rust/tests/runtime.rs.tera", "tests/runtime.rs"),
+        ("rust/test_server.rs.tera", "src/test_server.rs"),
+        ("rust/tests/test_server.rs.tera", "tests/test_server.rs"),
     ];
     let tera = &templates.tera;
     let resources = &ir.resources;

@@ -122,6 +122,45 @@ impl<'a> Validator<'a> {
             .clone()
     }
 
+    /// The crate's package metadata, checked as crates.io checks it at publication.
+    fn package_metadata(&mut self) {
+        let krate = &self.spec.api.krate;
+        if let Some(license) = &krate.license {
+            if let Some(problem) = rules::license_problem(license) {
+                self.push("api.crate.license", problem);
+            }
+        }
+        for (key, url) in [
+            ("repository", &krate.repository),
+            ("documentation", &krate.documentation),
+        ] {
+            if let Some(problem) = url.as_deref().and_then(rules::docs_url_problem) {
+                self.push(&format!("api.crate.{key}"), problem);
+            }
+        }
+        for (key, list) in [
+            ("keywords", &krate.keywords),
+            ("categories", &krate.categories),
+        ] {
+            if list.len() > 5 {
+                self.push(
+                    &format!("api.crate.{key}"),
+                    format!("crates.io takes at most 5 {key}; {} are listed", list.len()),
+                );
+            }
+        }
+        for (i, keyword) in krate.keywords.iter().enumerate() {
+            if let Some(problem) = rules::keyword_problem(keyword) {
+                self.push(&format!("api.crate.keywords[{i}]"), problem);
+            }
+        }
+        for (i, category) in krate.categories.iter().enumerate() {
+            if let Some(problem) = rules::category_problem(category) {
+                self.push(&format!("api.crate.categories[{i}]"), problem);
+            }
+        }
+    }
+
     fn api(&mut self) {
         let api = &self.spec.api;
         let krate = &api.krate;
@@ -151,6 +190,7 @@ impl<'a> Validator<'a> {
                 format!("`{}` is not a version of the form 1.2.3", krate.version),
             );
         }
+        self.package_metadata();
         let defaults = api.servers.iter().filter(|s| s.default).count();
         if api.servers.is_empty() {
             self.push(

@@ -8,6 +8,8 @@
 //! # Cargo features
 //!
 //! Each resource has a cargo feature named after its module in kebab case (see [`resources`]), all on by default through `full`. To compile only the resources you use and the models they need, turn the default features off and name them.
+//!
+//! TLS is a feature too: `rustls` (on by default: rustls with the webpki root certificates) or `native-tls` (the platform's TLS; OpenSSL on Linux). With `default-features = false`, name one of them with the resources. A crate built with neither still compiles, for an application that passes its own `reqwest::Client` to `ClientBuilder::http_client`; without one, `build()` refuses an `https://` URL with `Error::Config`.
 #![deny(missing_docs)]
 mod api;
 mod client;
@@ -16,12 +18,21 @@ pub mod models;
 mod request;
 pub mod resources;
 mod support;
+#[cfg(feature = "test-server")]
+pub mod test_server;
 pub use api::ApiErrorBody;
+/// The date-time library of the models' date-time fields (`chrono::DateTime<chrono::Utc>`).
+pub use chrono;
 pub use client::{
     ApiResponse, Client, ClientBuilder, Pages, RetryPolicy, Server, DEFAULT_MAX_RESPONSE_BYTES,
 };
 pub use error::{ApiError, Error, ErrorKind, Result, BODY_EXCERPT_LIMIT};
 pub use request::{Action, Request};
+/// The HTTP client this crate is built on: a `reqwest::Client` for
+/// [`ClientBuilder::http_client`], and the status and header types of answers and errors.
+pub use reqwest;
 /// The HTTP types this crate's API exposes (statuses and headers of answers and errors).
 pub use reqwest::{header::HeaderMap, StatusCode};
+/// The JSON library of the models' untyped values (`serde_json::Value`).
+pub use serde_json;
 pub use support::{EpochSeconds, Nullable, Secret, UnknownValue};

@@ -52,6 +52,33 @@ async fn path_parameters_stay_inside_one_segment() {
         assert!(matches!(error, Error::InvalidArgument(_)), "{error:?}");
     }
 }
+/// A caller names the types of this crate's API through its re-exports, with no dependency
+/// (and no version to match) of its own.
+#[test]
+fn the_public_dependencies_are_reexported() {
+    let http: losant_sdk::reqwest::Client = losant_sdk::reqwest::Client::new();
+    let client = Client::builder()
+        .token("runtime-token")
+        .http_client(http)
+        .build()
+        .unwrap();
+    assert!(client.base_url().starts_with("https://"));
+    let status: losant_sdk::StatusCode = losant_sdk::reqwest::StatusCode::NOT_FOUND;
+    assert_eq!(status.as_u16(), 404);
+    let mut headers = losant_sdk::HeaderMap::new();
+    headers.insert(
+        "x-test",
+        losant_sdk::reqwest::header::HeaderValue::from_static("1"),
+    );
+    assert_eq!(headers.len(), 1);
+    let when: losant_sdk::chrono::DateTime<losant_sdk::chrono::Utc> =
+        "2016-06-13T04:00:00Z".parse().unwrap();
+    assert_eq!(when.timestamp(), 1_465_790_400);
+    let value: losant_sdk::serde_json::Value = losant_sdk::serde_json::json!(
+        { "a" : [1] }
+    );
+    assert_eq!(value["a"][0], 1);
+}
 #[test]
 fn an_empty_token_is_refused_when_the_client_is_built() {
     for token in ["", "   "] {
@@ -109,6 +136,74 @@ async fn a_request_owns_its_client_and_runs_in_a_spawned_task() {
     );
     drop(client);
     tokio::spawn(request.send()).await.unwrap().unwrap();
+}
+/// The middleware seam: a `before_send` hook adds a header to every attempt (the server
+/// answers only a request that has it), and an `after_receive` hook sees every status.
+#[tokio::test]
+async fn hooks_add_a_header_and_see_each_answer() {
+    use losant_sdk::resources::application_api_token::*;
+    use std::sync::{Arc, Mutex};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(
+            "/applications/575ec8687ae143cd83dc4a97/tokens/575ec7417ae143cd83dc4a95",
+        ))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(
+            path(
+                "/applications/575ec8687ae143cd83dc4a97/tokens/575ec7417ae143cd83dc4a95",
+            ),
+        )
+        .and(wiremock::matchers::header("x-team", "billing"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(
+                    "{\"apiTokenId\":\"575ec7417ae143cd83dc4a95\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"creatorId\":\"575ed70c7ae143cd83dc4aa9\",\"creatorType\":\"user\",\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My API Token\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"scope\":[\"all.Application\"],\"status\":\"active\",\"token\":\"the_actual_token_string\"}",
+                    "application/json",
+                ),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let statuses = Arc::new(Mutex::new(Vec::new()));
+    let seen = statuses.clone();
+    let client = Client::builder()
+        .token("runtime-token")
+        .base_url(server.uri())
+        .retry_policy(RetryPolicy {
+            base_delay: Duration::from_millis(1),
+            ..RetryPolicy::default()
+        })
+        .before_send(|request| {
+            request.headers_mut().insert(
+                "x-team",
+                losant_sdk::reqwest::header::HeaderValue::from_static("billing"),
+            );
+        })
+        .after_receive(move |response| seen.lock().unwrap().push(response.status().as_u16()))
+        .build()
+        .unwrap();
+    client
+        .application_api_token()
+        .get("575ec8687ae143cd83dc4a97", "575ec7417ae143cd83dc4a95")
+        .send()
+        .await
+        .unwrap();
+    server.verify().await;
+    assert_eq!(
+        *statuses.lock().unwrap(),
+        [503, 200],
+        "the hooks ran on the retry too"
+    );
+    let requests = server.received_requests().await.unwrap();
+    assert!(requests
+        .iter()
+        .all(|r| r.headers.get("x-team").is_some_and(|v| v == "billing")));
 }
 #[tokio::test]
 async fn an_answer_longer_than_the_size_cap_is_refused() {

@@ -10,6 +10,33 @@ use serde_json::Value;
 use std::time::{Duration, Instant};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+/// A caller names the types of this crate's API through its re-exports, with no dependency
+/// (and no version to match) of its own.
+#[test]
+fn the_public_dependencies_are_reexported() {
+    let http: mist_sdk::reqwest::Client = mist_sdk::reqwest::Client::new();
+    let client = Client::builder()
+        .token("runtime-token")
+        .http_client(http)
+        .build()
+        .unwrap();
+    assert!(client.base_url().starts_with("https://"));
+    let status: mist_sdk::StatusCode = mist_sdk::reqwest::StatusCode::NOT_FOUND;
+    assert_eq!(status.as_u16(), 404);
+    let mut headers = mist_sdk::HeaderMap::new();
+    headers.insert(
+        "x-test",
+        mist_sdk::reqwest::header::HeaderValue::from_static("1"),
+    );
+    assert_eq!(headers.len(), 1);
+    let when: mist_sdk::chrono::DateTime<mist_sdk::chrono::Utc> =
+        "2016-06-13T04:00:00Z".parse().unwrap();
+    assert_eq!(when.timestamp(), 1_465_790_400);
+    let value: mist_sdk::serde_json::Value = mist_sdk::serde_json::json!({ "a" : [1] });
+    assert_eq!(value["a"][0], 1);
+    let id: mist_sdk::uuid::Uuid = "a1b2c3d4-0000-4000-8000-000000000001".parse().unwrap();
+    assert_eq!(id.get_version_num(), 4);
+}
 #[test]
 fn an_empty_token_is_refused_when_the_client_is_built() {
     for token in ["", "   "] {
@@ -65,6 +92,74 @@ async fn a_request_owns_its_client_and_runs_in_a_spawned_task() {
     );
     drop(client);
     tokio::spawn(request.send()).await.unwrap().unwrap();
+}
+/// The middleware seam: a `before_send` hook adds a header to every attempt (the server
+/// answers only a request that has it), and an `after_receive` hook sees every status.
+#[tokio::test]
+async fn hooks_add_a_header_and_see_each_answer() {
+    use mist_sdk::resources::orgs_api_tokens::*;
+    use std::sync::{Arc, Mutex};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(
+            "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/apitokens",
+        ))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/apitokens"))
+        .and(wiremock::matchers::header("x-team", "billing"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(
+                    "[{\"created_by\":\"user@mycorp.com\",\"created_time\":1626875902,\"id\":\"497f6eca-6276-4993-bfeb-53f0bbba6f08\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"privileges\":[{\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"role\":\"admin\",\"scope\":\"org\"}]}]",
+                    "application/json",
+                ),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let statuses = Arc::new(Mutex::new(Vec::new()));
+    let seen = statuses.clone();
+    let client = Client::builder()
+        .token("runtime-token")
+        .base_url(server.uri())
+        .retry_policy(RetryPolicy {
+            base_delay: Duration::from_millis(1),
+            ..RetryPolicy::default()
+        })
+        .before_send(|request| {
+            request.headers_mut().insert(
+                "x-team",
+                mist_sdk::reqwest::header::HeaderValue::from_static("billing"),
+            );
+        })
+        .after_receive(move |response| seen.lock().unwrap().push(response.status().as_u16()))
+        .build()
+        .unwrap();
+    client
+        .orgs_api_tokens()
+        .list(
+            "000000ab-00ab-00ab-00ab-0000000000ab"
+                .parse::<uuid::Uuid>()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    server.verify().await;
+    assert_eq!(
+        *statuses.lock().unwrap(),
+        [503, 200],
+        "the hooks ran on the retry too"
+    );
+    let requests = server.received_requests().await.unwrap();
+    assert!(requests
+        .iter()
+        .all(|r| r.headers.get("x-team").is_some_and(|v| v == "billing")));
 }
 #[tokio::test]
 async fn an_answer_longer_than_the_size_cap_is_refused() {

@@ -25,6 +25,13 @@ pub use error::{ApiError, Error, ErrorKind, Result, BODY_EXCERPT_LIMIT};
 pub use request::{Action, Request};
 /// The HTTP types this crate's API exposes (statuses and headers of answers and errors).
 pub use reqwest::{header::HeaderMap, StatusCode};
+
+/// The date-time library of the models' date-time fields.
+pub use chrono;
+/// The HTTP client this crate is built on (re-exported as in a generated crate).
+pub use reqwest;
+/// The JSON library of the models' untyped values.
+pub use serde_json;
 pub use support::{EpochSeconds, Nullable, Secret, UnknownValue};
 
 #[cfg(test)]

@@ -706,6 +706,89 @@ fn an_empty_token_is_refused_when_the_client_is_built() {
     Client::builder().build().unwrap();
 }
 
+/// Hooks run on every attempt, in the order they were added: `before_send` ones can change the
+/// request (here, a header the server requires), `after_receive` ones see each answer.
+#[tokio::test]
+async fn hooks_run_in_order_on_every_attempt() {
+    use std::sync::{Arc, Mutex};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/things/t1"))
+        .respond_with(json(503, "{}"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/things/t1"))
+        .and(header("x-hook", "second"))
+        .respond_with(json(200, THING))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let (first, after) = (log.clone(), log.clone());
+    let client = Client::builder()
+        .token(TOKEN)
+        .base_url(server.uri())
+        .retry_policy(fast_retries())
+        .before_send(move |request| {
+            first.lock().unwrap().push("before".to_string());
+            request
+                .headers_mut()
+                .insert("x-hook", reqwest::header::HeaderValue::from_static("first"));
+        })
+        .before_send(|request| {
+            // The second hook sees what the first one set.
+            assert_eq!(request.headers()["x-hook"], "first");
+            assert!(request.headers()["authorization"].is_sensitive());
+            request.headers_mut().insert(
+                "x-hook",
+                reqwest::header::HeaderValue::from_static("second"),
+            );
+        })
+        .after_receive(move |response| {
+            after
+                .lock()
+                .unwrap()
+                .push(response.status().as_str().to_string());
+        })
+        .build()
+        .unwrap();
+    assert!(format!("{client:?}").contains("before_send: 2"));
+    client.things().get("t1").send().await.unwrap();
+    server.verify().await;
+    assert_eq!(*log.lock().unwrap(), ["before", "503", "before", "200"]);
+}
+
+/// Built with a TLS feature (the default), the client reaches `https://` servers; built with
+/// neither (`.ci/run` runs this test with `--no-default-features`), `build()` says which
+/// features to turn on, unless the caller brings a `reqwest::Client` of its own.
+#[test]
+fn tls_without_a_tls_feature_is_refused_at_build() {
+    let built = Client::builder().token(TOKEN).build();
+    if cfg!(any(feature = "rustls", feature = "native-tls")) {
+        built.unwrap();
+    } else {
+        let error = built.unwrap_err().to_string();
+        assert!(
+            error.contains("`rustls` or `native-tls` feature"),
+            "{error}"
+        );
+        Client::builder()
+            .token(TOKEN)
+            .http_client(reqwest::Client::new())
+            .build()
+            .unwrap();
+        // Loopback http:// needs no TLS.
+        Client::builder()
+            .token(TOKEN)
+            .base_url("http://127.0.0.1:1")
+            .build()
+            .unwrap();
+    }
+}
+
 #[tokio::test]
 async fn a_slow_server_yields_a_timeout() {
     let server = MockServer::start().await;

@@ -106,7 +106,33 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     allow_http: bool,
     max_response_bytes: usize,
+    hooks: Hooks,
 }
+
+/// A function [`ClientBuilder::before_send`] runs on each attempt's request.
+type BeforeSend = Arc<dyn Fn(&mut reqwest::Request) + Send + Sync>;
+/// A function [`ClientBuilder::after_receive`] runs on each attempt's response.
+type AfterReceive = Arc<dyn Fn(&reqwest::Response) + Send + Sync>;
+
+/// The middleware of a client: what runs around every attempt, in the order added.
+#[derive(Clone, Default)]
+struct Hooks {
+    before: Vec<BeforeSend>,
+    after: Vec<AfterReceive>,
+}
+
+impl std::fmt::Debug for Hooks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hooks")
+            .field("before_send", &self.before.len())
+            .field("after_receive", &self.after.len())
+            .finish()
+    }
+}
+
+/// Whether the crate was built with a TLS feature (`rustls` or `native-tls`), which the client
+/// it builds itself needs for `https://` URLs.
+const TLS: bool = cfg!(any(feature = "rustls", feature = "native-tls"));
 
 /// The largest response body a client reads unless told otherwise: 32 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
@@ -122,6 +148,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
             .field("headers", &HeaderNames(&self.headers))
+            .field("hooks", &self.hooks)
             .finish_non_exhaustive()
     }
 }
@@ -201,6 +228,32 @@ impl ClientBuilder {
         self
     }
 
+    /// Middleware: runs `hook` on every attempt's request just before it is sent, after the
+    /// client's and the request's own headers are set (so it can add a header, sign the
+    /// request or record it). Hooks run in the order they were added, on retries too.
+    ///
+    /// The request carries the token in its authorization header (marked sensitive): a hook
+    /// that logs requests must leave that header out. The crate's README ("Middleware") has an
+    /// example that adds a header.
+    pub fn before_send(
+        mut self,
+        hook: impl Fn(&mut reqwest::Request) + Send + Sync + 'static,
+    ) -> Self {
+        self.hooks.before.push(Arc::new(hook));
+        self
+    }
+
+    /// Middleware: runs `hook` on every attempt's response as soon as its status and headers
+    /// have arrived, before the body is read, decoded or the attempt retried (e.g. to count
+    /// statuses or read a rate-limit header). Hooks run in the order they were added.
+    pub fn after_receive(
+        mut self,
+        hook: impl Fn(&reqwest::Response) + Send + Sync + 'static,
+    ) -> Self {
+        self.hooks.after.push(Arc::new(hook));
+        self
+    }
+
     /// Allows `http://` URLs to hosts other than loopback. Tokens then travel in clear text.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_http = allow;
@@ -208,8 +261,10 @@ impl ClientBuilder {
     }
 
     /// Checks the configuration and builds the client: an empty token, a base URL that is not
-    /// `https://` (but for loopback hosts, unless allowed), and a header that cannot be sent are
-    /// errors here rather than at the first call.
+    /// `https://` (but for loopback hosts, unless allowed), a header that cannot be sent and,
+    /// in a crate built with neither TLS feature (`rustls`, `native-tls`), an `https://` URL
+    /// without a caller-supplied [`http_client`](Self::http_client) are errors here rather than
+    /// at the first call.
     pub fn build(self) -> Result<Client> {
         if self
             .token
@@ -241,6 +296,12 @@ impl ClientBuilder {
         }
         let http = match self.http {
             Some(c) => c,
+            // reqwest without TLS would fail every call to an `https://` server.
+            None if base.scheme() == "https" && !TLS => {
+                return Err(Error::Config(
+                    "this crate was built without TLS: turn on its `rustls` or `native-tls` feature, or pass a reqwest::Client with TLS to http_client".into(),
+                ))
+            }
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
                 .user_agent(self.user_agent.clone())
@@ -258,6 +319,7 @@ impl ClientBuilder {
                 deadline: self.deadline,
                 retry: self.retry,
                 max_response_bytes: self.max_response_bytes,
+                hooks: self.hooks,
             }),
         })
     }
@@ -282,6 +344,7 @@ struct Inner {
     deadline: Option<Duration>,
     retry: RetryPolicy,
     max_response_bytes: usize,
+    hooks: Hooks,
 }
 
 impl std::fmt::Debug for Client {
@@ -293,6 +356,7 @@ impl std::fmt::Debug for Client {
             .field("timeout", &inner.timeout)
             .field("deadline", &inner.deadline)
             .field("retry", &inner.retry)
+            .field("hooks", &inner.hooks)
             .finish_non_exhaustive()
     }
 }
@@ -551,6 +615,7 @@ impl Client {
             http: None,
             allow_http: false,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            hooks: Hooks::default(),
         }
     }
 
@@ -691,7 +756,19 @@ impl Inner {
         if let Some(body) = &call.body {
             req = req.body(body.clone());
         }
-        let response = req.send().await.map_err(transport)?;
+        let response = if self.hooks.before.is_empty() {
+            req.send().await
+        } else {
+            let mut request = req.build().map_err(transport)?;
+            for hook in &self.hooks.before {
+                hook(&mut request);
+            }
+            self.http.execute(request).await
+        }
+        .map_err(transport)?;
+        for hook in &self.hooks.after {
+            hook(&response);
+        }
         let status = response.status();
         span.record("status", status.as_u16());
         let headers = response.headers().clone();
