@@ -1751,7 +1751,8 @@ impl Origins {
         for r in &spec.resources {
             for (aname, a) in &r.actions {
                 let base = format!("resources.{}.actions.{aname}", r.name);
-                let hint = names::camel(aname);
+                // As `client_ir::plan_action` names an action's types.
+                let hint = format!("{}{}", names::camel(&r.name), names::camel(aname));
                 for (i, p) in a.params.iter().enumerate() {
                     o.inline(
                         &format!("{hint}{}", names::camel(&p.name)),
@@ -1762,7 +1763,7 @@ impl Origins {
                 }
                 if let Some(b) = &a.body {
                     o.inline(
-                        &format!("{}{hint}Body", names::camel(&r.name)),
+                        &format!("{hint}Body"),
                         &b.schema,
                         &format!("{base}.body"),
                         &format!("{base}.body.schema"),
@@ -1770,7 +1771,7 @@ impl Origins {
                 }
                 if let Some(s) = a.responses.first().and_then(|s| s.schema.as_ref()) {
                     o.inline(
-                        &format!("{}{hint}Response", names::camel(&r.name)),
+                        &format!("{hint}Response"),
                         s,
                         &format!("{base}.response"),
                         &format!("{base}.responses[0].schema"),
