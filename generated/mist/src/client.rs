@@ -875,16 +875,6 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(raw: Raw) -> Result<ApiResp
     }
 }
 
-/// Answers without a documented body: whatever the server sends is ignored.
-#[allow(dead_code)] // only APIs with body-less answers use it
-pub(crate) fn no_body(raw: Raw) -> Result<ApiResponse<()>> {
-    Ok(ApiResponse {
-        status: raw.status,
-        headers: raw.headers,
-        data: (),
-    })
-}
-
 /// Serialises a request body.
 pub(crate) fn encode<T: serde::Serialize>(body: &T) -> Result<Vec<u8>> {
     serde_json::to_vec(body)
