@@ -580,7 +580,7 @@ impl<'a> Lowerer<'a> {
                 .map(names::camel)
                 .unwrap_or_else(|| hint.to_string());
             let name = claim_model_name(&mut self.scope, base);
-            let fallback = format!("Part of `{hint}`.");
+            let fallback = type_fallback(s, hint);
             self.define(&name, s, &fallback, request, None);
             return TypeRef::Model(name);
         }
@@ -644,6 +644,132 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// What a schema says about its values, as one or two sentences starting in lower case
+/// (`a string (1 to 255 characters). Example: `x`.`), or `None` when it says nothing more
+/// than its type (a `$ref`, or no `type`).
+fn value_facts(s: &Value) -> Option<String> {
+    // A text in a code span, unless it holds a backtick (then it is left out).
+    fn code(v: &Value) -> Option<String> {
+        let t = match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        (!t.contains('`') && t.chars().count() <= 80).then(|| format!("`{t}`"))
+    }
+    if s.get("$ref").is_some() {
+        return None;
+    }
+    let types: Vec<&str> = types_of(s).into_iter().filter(|t| *t != "null").collect();
+    let nullable = types_of(s).contains(&"null");
+    let format = s.get("format").and_then(Value::as_str);
+    let mut kind = match (types.as_slice(), format) {
+        (["string"], Some("date-time")) => "a date and time (RFC 3339 text)".to_string(),
+        (["string"], Some("date")) => "a date (`YYYY-MM-DD`)".to_string(),
+        (["string"], Some("uuid")) => "a UUID".to_string(),
+        (["string"], Some("email")) => "an email address".to_string(),
+        (["string"], Some("uri")) => "a URI".to_string(),
+        (["string"], _) => "a string".to_string(),
+        (["integer"], _) => "an integer".to_string(),
+        (["number"], _) => "a number".to_string(),
+        (["boolean"], _) => "a boolean".to_string(),
+        (["array"], _) => "a list".to_string(),
+        (["object"], _) => "an object".to_string(),
+        _ => return None,
+    };
+    let num = |k: &str| s.get(k).filter(|v| v.is_number()).map(Value::to_string);
+    let count = |n: &str, what: &str| {
+        if n == "1" {
+            format!("1 {what}")
+        } else {
+            format!("{n} {what}s")
+        }
+    };
+    let mut parts = Vec::new();
+    if let (["integer"], Some(f @ ("int32" | "int64"))) = (types.as_slice(), format) {
+        parts.push(f.to_string());
+    }
+    if let Some(values) = s.get("enum").and_then(Value::as_array) {
+        let listed: Vec<String> = values.iter().filter_map(code).collect();
+        if listed.len() <= 8 && listed.len() == values.len() {
+            parts.push(format!("one of {}", listed.join(", ")));
+        } else {
+            parts.push(format!("one of {} documented values", values.len()));
+        }
+    }
+    if let Some(c) = s.get("const").and_then(code) {
+        parts.push(format!("always {c}"));
+    }
+    match (num("minLength"), num("maxLength")) {
+        (Some(a), Some(b)) => parts.push(format!("{a} to {}", count(&b, "character"))),
+        (Some(a), None) => parts.push(format!("at least {}", count(&a, "character"))),
+        (None, Some(b)) => parts.push(format!("at most {}", count(&b, "character"))),
+        (None, None) => {}
+    }
+    if let Some(p) = s.get("pattern").and_then(code) {
+        parts.push(format!("matching {p}"));
+    }
+    match (num("minimum"), num("maximum")) {
+        (Some(a), Some(b)) => parts.push(format!("from {a} to {b}")),
+        (Some(a), None) => parts.push(format!("at least {a}")),
+        (None, Some(b)) => parts.push(format!("at most {b}")),
+        (None, None) => {}
+    }
+    match (num("minItems"), num("maxItems")) {
+        (Some(a), Some(b)) => parts.push(format!("{a} to {}", count(&b, "item"))),
+        (Some(a), None) => parts.push(format!("at least {}", count(&a, "item"))),
+        (None, Some(b)) => parts.push(format!("at most {}", count(&b, "item"))),
+        (None, None) => {}
+    }
+    if !parts.is_empty() {
+        kind = format!("{kind} ({})", parts.join("; "));
+    }
+    if nullable {
+        kind.push_str(", or `null`");
+    }
+    let mut out = format!("{kind}.");
+    if let Some(d) = s.get("default").and_then(code) {
+        out.push_str(&format!(" Default: {d}."));
+    }
+    let example = s
+        .get("examples")
+        .and_then(Value::as_array)
+        .and_then(|e| e.first())
+        .or_else(|| s.get("example"));
+    if let Some(e) = example.and_then(code) {
+        out.push_str(&format!(" Example: {e}."));
+    }
+    Some(out)
+}
+
+/// The doc of an inline type the spec does not describe: its values or fields when it lists
+/// them, else the type it is part of.
+fn type_fallback(s: &Value, hint: &str) -> String {
+    if let Some(values) = string_enum(s) {
+        if values.len() <= 8 && values.iter().all(|v| !v.contains('`')) {
+            let listed: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+            return format!("A string: one of {}.", listed.join(", "));
+        }
+        return format!("A string: one of {} documented values.", values.len());
+    }
+    if let Some(props) = s.get("properties").and_then(Value::as_object) {
+        let names: Vec<String> = props
+            .keys()
+            .filter(|k| !k.contains('`'))
+            .take(8)
+            .map(|k| format!("`{k}`"))
+            .collect();
+        if !names.is_empty() {
+            let more = if props.len() > names.len() {
+                ", …"
+            } else {
+                ""
+            };
+            return format!("An object with the fields {}{more}.", names.join(", "));
+        }
+    }
+    format!("Part of `{hint}`.")
+}
+
 /// The article of a kind's name in a sentence (`An integer`, `A string`).
 fn article(label: &str) -> &'static str {
     if label.starts_with(['A', 'E', 'I', 'O', 'U']) {
@@ -670,7 +796,12 @@ fn schema_doc_field(p: &Value, wire: &str) -> String {
     let mut d = match (text(p, "description"), text(p, "title")) {
         (Some(d), _) => d,
         (None, Some(t)) => t,
-        (None, None) => format!("The `{wire}` field."),
+        // No prose in the spec: what it does say (the wire name, the kind of value, its
+        // constraints, default and example).
+        (None, None) => match value_facts(p) {
+            Some(facts) => format!("`{wire}` on the wire: {facts}"),
+            None => format!("`{wire}` on the wire."),
+        },
     };
     if p.get("deprecated") == Some(&Value::Bool(true)) {
         d.push_str("\n\nDeprecated by the vendor.");
@@ -679,4 +810,58 @@ fn schema_doc_field(p: &Value, wire: &str) -> String {
         d.push_str(&format!("\n\nKept as raw JSON: {reason}"));
     }
     d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn an_undescribed_field_says_what_the_spec_knows_of_it() {
+        let doc = schema_doc_field(
+            &json!({"type": "string", "minLength": 1, "maxLength": 255, "example": "My token"}),
+            "name",
+        );
+        assert_eq!(
+            doc,
+            "`name` on the wire: a string (1 to 255 characters). Example: `My token`."
+        );
+        let doc = schema_doc_field(
+            &json!({"type": ["integer", "null"], "format": "int32", "minimum": 1, "default": 10}),
+            "perPage",
+        );
+        assert_eq!(
+            doc,
+            "`perPage` on the wire: an integer (int32; at least 1), or `null`. Default: `10`."
+        );
+        // A described field keeps its description; a reference says only its wire name.
+        let doc = schema_doc_field(&json!({"type": "string", "description": "The name."}), "n");
+        assert_eq!(doc, "The name.");
+        assert_eq!(
+            schema_doc_field(&json!({"$ref": "x"}), "x"),
+            "`x` on the wire."
+        );
+    }
+
+    #[test]
+    fn an_undescribed_type_lists_its_values_or_fields() {
+        assert_eq!(
+            type_fallback(
+                &json!({"type": "string", "enum": ["asc", "desc"]}),
+                "SortDir"
+            ),
+            "A string: one of `asc`, `desc`."
+        );
+        let many: Vec<String> = (0..20).map(|i| format!("v{i}")).collect();
+        assert_eq!(
+            type_fallback(&json!({"enum": many}), "Big"),
+            "A string: one of 20 documented values."
+        );
+        assert_eq!(
+            type_fallback(&json!({"properties": {"a": {}, "b": {}}}), "Pair"),
+            "An object with the fields `a`, `b`."
+        );
+        assert_eq!(type_fallback(&json!({"oneOf": []}), "U"), "Part of `U`.");
+    }
 }

@@ -15,55 +15,55 @@
     feature = "user-api-tokens"
 ))]
 pub struct ApiToken {
-    /// The `id` field.
+    /// `id` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `apiTokenId` field.
+    /// `apiTokenId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_token_id: Option<String>,
-    /// The `ownerId` field.
+    /// `ownerId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<String>,
-    /// The `ownerType` field.
+    /// `ownerType` on the wire: a string (one of `application`, `user`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_type: Option<ApiTokenOwnerType>,
-    /// The `creatorId` field.
+    /// `creatorId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator_id: Option<String>,
-    /// The `creatorType` field.
+    /// `creatorType` on the wire: a string (one of `apiToken`, `user`, `flow`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator_type: Option<ApiTokenCreatorType>,
-    /// The `creatorName` field.
+    /// `creatorName` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator_name: Option<String>,
-    /// The `name` field.
+    /// `name` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `creationDate` field.
+    /// `creationDate` on the wire: a date and time (RFC 3339 text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `lastUpdated` field.
+    /// `lastUpdated` on the wire: a date and time (RFC 3339 text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_updated: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `expirationDate` field.
+    /// `expirationDate` on the wire: a date and time (RFC 3339 text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration_date: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `defaultRole` field.
+    /// `defaultRole` on the wire: a string (one of `admin`, `edit`, `collaborate`, `view`, `none`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_role: Option<ApiTokenDefaultRole>,
-    /// The `orgRoles` field.
+    /// `orgRoles` on the wire: a list (at most 25 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org_roles: Option<Vec<ApiTokenOrgRolesItem>>,
-    /// The `scope` field.
+    /// `scope` on the wire: a list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<Vec<String>>,
-    /// The `status` field.
+    /// `status` on the wire: a string (one of `active`, `inactive`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApiTokenStatus>,
-    /// The `token` field.
+    /// `token` on the wire: a string (at least 1 character).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -190,7 +190,7 @@ impl ApiToken {
         self
     }
 }
-/// Part of `ApiTokenCreatorType`.
+/// A string: one of `apiToken`, `user`, `flow`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -291,7 +291,7 @@ impl<'de> serde::Deserialize<'de> for ApiTokenCreatorType {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `ApiTokenDefaultRole`.
+/// A string: one of `admin`, `edit`, `collaborate`, `view`, `none`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -400,7 +400,7 @@ impl<'de> serde::Deserialize<'de> for ApiTokenDefaultRole {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `ApiTokenOrgRolesItem`.
+/// An object with the fields `orgId`, `role`, `applicationRoles`, `dashboardRoles`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -413,14 +413,14 @@ impl<'de> serde::Deserialize<'de> for ApiTokenDefaultRole {
     feature = "user-api-tokens"
 ))]
 pub struct ApiTokenOrgRolesItem {
-    /// The `orgId` field.
+    /// `orgId` on the wire.
     pub org_id: ApiTokenOrgRolesItemOrgId,
-    /// The `role` field.
+    /// `role` on the wire: a string (one of `admin`, `edit`, `collaborate`, `view`, `none`).
     pub role: ApiTokenOrgRolesItemRole,
-    /// The `applicationRoles` field.
+    /// `applicationRoles` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_roles: Option<Vec<ApiTokenOrgRolesItemApplicationRolesItem>>,
-    /// The `dashboardRoles` field.
+    /// `dashboardRoles` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboard_roles: Option<Vec<ApiTokenOrgRolesItemDashboardRolesItem>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -466,7 +466,7 @@ impl ApiTokenOrgRolesItem {
         self
     }
 }
-/// Part of `ApiTokenOrgRolesItemApplicationRolesItem`.
+/// An object with the fields `resourceId`, `role`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -479,9 +479,9 @@ impl ApiTokenOrgRolesItem {
     feature = "user-api-tokens"
 ))]
 pub struct ApiTokenOrgRolesItemApplicationRolesItem {
-    /// The `resourceId` field.
+    /// `resourceId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     pub resource_id: String,
-    /// The `role` field.
+    /// `role` on the wire: a string (one of `collaborate`, `view`, `none`).
     pub role: ApiTokenOrgRolesItemApplicationRolesItemRole,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
@@ -508,7 +508,7 @@ impl ApiTokenOrgRolesItemApplicationRolesItem {
         }
     }
 }
-/// Part of `ApiTokenOrgRolesItemApplicationRolesItemRole`.
+/// A string: one of `collaborate`, `view`, `none`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -609,7 +609,7 @@ impl<'de> serde::Deserialize<'de> for ApiTokenOrgRolesItemApplicationRolesItemRo
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `ApiTokenOrgRolesItemDashboardRolesItem`.
+/// An object with the fields `resourceId`, `role`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -622,9 +622,9 @@ impl<'de> serde::Deserialize<'de> for ApiTokenOrgRolesItemApplicationRolesItemRo
     feature = "user-api-tokens"
 ))]
 pub struct ApiTokenOrgRolesItemDashboardRolesItem {
-    /// The `resourceId` field.
+    /// `resourceId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     pub resource_id: String,
-    /// The `role` field.
+    /// `role` on the wire: a string (one of `collaborate`, `view`, `none`).
     pub role: ApiTokenOrgRolesItemDashboardRolesItemRole,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
@@ -764,7 +764,7 @@ impl<'de> serde::Deserialize<'de> for ApiTokenOrgRolesItemOrgId {
     feature = "user-api-tokens"
 ))]
 pub type ApiTokenOrgRolesItemRole = ApiTokenDefaultRole;
-/// Part of `ApiTokenOwnerType`.
+/// A string: one of `application`, `user`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -871,19 +871,19 @@ impl<'de> serde::Deserialize<'de> for ApiTokenOwnerType {
     feature = "user-api-token"
 ))]
 pub struct ApiTokenPatch {
-    /// The `name` field.
+    /// `name` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `defaultRole` field.
+    /// `defaultRole` on the wire: a string (one of `admin`, `edit`, `collaborate`, `view`, `none`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_role: Option<ApiTokenPatchDefaultRole>,
-    /// The `orgRoles` field.
+    /// `orgRoles` on the wire: a list (at most 25 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org_roles: Option<Vec<ApiTokenPatchOrgRolesItem>>,
-    /// The `status` field.
+    /// `status` on the wire: a string (one of `active`, `inactive`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApiTokenPatchStatus>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -940,7 +940,7 @@ impl ApiTokenPatch {
     feature = "user-api-token"
 ))]
 pub type ApiTokenPatchDefaultRole = ApiTokenDefaultRole;
-/// Part of `ApiTokenPatchOrgRolesItem`.
+/// An object with the fields `orgId`, `role`, `applicationRoles`, `dashboardRoles`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -950,14 +950,14 @@ pub type ApiTokenPatchDefaultRole = ApiTokenDefaultRole;
     feature = "user-api-token"
 ))]
 pub struct ApiTokenPatchOrgRolesItem {
-    /// The `orgId` field.
+    /// `orgId` on the wire.
     pub org_id: ApiTokenPatchOrgRolesItemOrgId,
-    /// The `role` field.
+    /// `role` on the wire: a string (one of `admin`, `edit`, `collaborate`, `view`, `none`).
     pub role: ApiTokenPatchOrgRolesItemRole,
-    /// The `applicationRoles` field.
+    /// `applicationRoles` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_roles: Option<Vec<ApiTokenPatchOrgRolesItemApplicationRolesItem>>,
-    /// The `dashboardRoles` field.
+    /// `dashboardRoles` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboard_roles: Option<Vec<ApiTokenPatchOrgRolesItemDashboardRolesItem>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -1000,7 +1000,7 @@ impl ApiTokenPatchOrgRolesItem {
         self
     }
 }
-/// Part of `ApiTokenPatchOrgRolesItemApplicationRolesItem`.
+/// An object with the fields `resourceId`, `role`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1010,9 +1010,9 @@ impl ApiTokenPatchOrgRolesItem {
     feature = "user-api-token"
 ))]
 pub struct ApiTokenPatchOrgRolesItemApplicationRolesItem {
-    /// The `resourceId` field.
+    /// `resourceId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     pub resource_id: String,
-    /// The `role` field.
+    /// `role` on the wire: a string (one of `collaborate`, `view`, `none`).
     pub role: ApiTokenPatchOrgRolesItemApplicationRolesItemRole,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
@@ -1044,7 +1044,7 @@ impl ApiTokenPatchOrgRolesItemApplicationRolesItem {
 ))]
 pub type ApiTokenPatchOrgRolesItemApplicationRolesItemRole =
     ApiTokenOrgRolesItemApplicationRolesItemRole;
-/// Part of `ApiTokenPatchOrgRolesItemDashboardRolesItem`.
+/// An object with the fields `resourceId`, `role`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1054,9 +1054,9 @@ pub type ApiTokenPatchOrgRolesItemApplicationRolesItemRole =
     feature = "user-api-token"
 ))]
 pub struct ApiTokenPatchOrgRolesItemDashboardRolesItem {
-    /// The `resourceId` field.
+    /// `resourceId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     pub resource_id: String,
-    /// The `role` field.
+    /// `role` on the wire: a string (one of `collaborate`, `view`, `none`).
     pub role: ApiTokenPatchOrgRolesItemDashboardRolesItemRole,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
@@ -1102,7 +1102,7 @@ pub type ApiTokenPatchOrgRolesItemOrgId = ApiTokenOrgRolesItemOrgId;
     feature = "user-api-token"
 ))]
 pub type ApiTokenPatchOrgRolesItemRole = ApiTokenDefaultRole;
-/// Part of `ApiTokenPatchStatus`.
+/// A string: one of `active`, `inactive`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -1209,24 +1209,24 @@ impl<'de> serde::Deserialize<'de> for ApiTokenPatchStatus {
     feature = "user-api-tokens"
 ))]
 pub struct ApiTokenPost {
-    /// The `name` field.
+    /// `name` on the wire: a string (1 to 255 characters).
     pub name: String,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `expirationDate` field.
+    /// `expirationDate` on the wire: a date and time (RFC 3339 text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration_date: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `defaultRole` field.
+    /// `defaultRole` on the wire: a string (one of `admin`, `edit`, `collaborate`, `view`, `none`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_role: Option<ApiTokenPostDefaultRole>,
-    /// The `orgRoles` field.
+    /// `orgRoles` on the wire: a list (at most 25 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org_roles: Option<Vec<ApiTokenPostOrgRolesItem>>,
-    /// The `scope` field.
+    /// `scope` on the wire: a list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<Vec<ApiTokenPostScopeItem>>,
-    /// The `status` field.
+    /// `status` on the wire: a string (one of `active`, `inactive`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApiTokenPostStatus>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -1290,7 +1290,7 @@ impl ApiTokenPost {
     feature = "user-api-tokens"
 ))]
 pub type ApiTokenPostDefaultRole = ApiTokenDefaultRole;
-/// Part of `ApiTokenPostOrgRolesItem`.
+/// An object with the fields `orgId`, `role`, `applicationRoles`, `dashboardRoles`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1300,14 +1300,14 @@ pub type ApiTokenPostDefaultRole = ApiTokenDefaultRole;
     feature = "user-api-tokens"
 ))]
 pub struct ApiTokenPostOrgRolesItem {
-    /// The `orgId` field.
+    /// `orgId` on the wire.
     pub org_id: ApiTokenPostOrgRolesItemOrgId,
-    /// The `role` field.
+    /// `role` on the wire: a string (one of `admin`, `edit`, `collaborate`, `view`, `none`).
     pub role: ApiTokenPostOrgRolesItemRole,
-    /// The `applicationRoles` field.
+    /// `applicationRoles` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_roles: Option<Vec<ApiTokenPostOrgRolesItemApplicationRolesItem>>,
-    /// The `dashboardRoles` field.
+    /// `dashboardRoles` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboard_roles: Option<Vec<ApiTokenPostOrgRolesItemDashboardRolesItem>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -1350,7 +1350,7 @@ impl ApiTokenPostOrgRolesItem {
         self
     }
 }
-/// Part of `ApiTokenPostOrgRolesItemApplicationRolesItem`.
+/// An object with the fields `resourceId`, `role`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1360,9 +1360,9 @@ impl ApiTokenPostOrgRolesItem {
     feature = "user-api-tokens"
 ))]
 pub struct ApiTokenPostOrgRolesItemApplicationRolesItem {
-    /// The `resourceId` field.
+    /// `resourceId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     pub resource_id: String,
-    /// The `role` field.
+    /// `role` on the wire: a string (one of `collaborate`, `view`, `none`).
     pub role: ApiTokenPostOrgRolesItemApplicationRolesItemRole,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
@@ -1394,7 +1394,7 @@ impl ApiTokenPostOrgRolesItemApplicationRolesItem {
 ))]
 pub type ApiTokenPostOrgRolesItemApplicationRolesItemRole =
     ApiTokenOrgRolesItemApplicationRolesItemRole;
-/// Part of `ApiTokenPostOrgRolesItemDashboardRolesItem`.
+/// An object with the fields `resourceId`, `role`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1404,9 +1404,9 @@ pub type ApiTokenPostOrgRolesItemApplicationRolesItemRole =
     feature = "user-api-tokens"
 ))]
 pub struct ApiTokenPostOrgRolesItemDashboardRolesItem {
-    /// The `resourceId` field.
+    /// `resourceId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     pub resource_id: String,
-    /// The `role` field.
+    /// `role` on the wire: a string (one of `collaborate`, `view`, `none`).
     pub role: ApiTokenPostOrgRolesItemDashboardRolesItemRole,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
@@ -2761,37 +2761,37 @@ pub type ApiTokenStatus = ApiTokenPatchStatus;
     feature = "user-api-tokens"
 ))]
 pub struct ApiTokens {
-    /// The `items` field.
+    /// `items` on the wire: a list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<ApiToken>>,
-    /// The `count` field.
+    /// `count` on the wire: an integer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-    /// The `totalCount` field.
+    /// `totalCount` on the wire: an integer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// The `perPage` field.
+    /// `perPage` on the wire: an integer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_page: Option<i64>,
-    /// The `page` field.
+    /// `page` on the wire: an integer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
-    /// The `filter` field.
+    /// `filter` on the wire: a string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
-    /// The `filterField` field.
+    /// `filterField` on the wire: a string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_field: Option<String>,
-    /// The `sortField` field.
+    /// `sortField` on the wire: a string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_field: Option<String>,
-    /// The `sortDirection` field.
+    /// `sortDirection` on the wire: a string (one of `asc`, `desc`, `ASC`, `DESC`, ``).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_direction: Option<ApiTokensSortDirection>,
-    /// The `ownerId` field.
+    /// `ownerId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<String>,
-    /// The `ownerType` field.
+    /// `ownerType` on the wire: a string (one of `application`, `user`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_type: Option<ApiTokensOwnerType>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -2884,7 +2884,7 @@ impl ApiTokens {
     feature = "user-api-tokens"
 ))]
 pub type ApiTokensOwnerType = ApiTokenOwnerType;
-/// Part of `ApiTokensSortDirection`.
+/// A string: one of `asc`, `desc`, `ASC`, `DESC`, ``.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -2987,7 +2987,7 @@ impl<'de> serde::Deserialize<'de> for ApiTokensSortDirection {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `ApplicationApiTokensGetFilterField`.
+/// A string: one of `name`, `status`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -3066,7 +3066,7 @@ impl<'de> serde::Deserialize<'de> for ApplicationApiTokensGetFilterField {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `ApplicationApiTokensGetSortDirection`.
+/// A string: one of `asc`, `desc`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -3151,7 +3151,7 @@ impl<'de> serde::Deserialize<'de> for ApplicationApiTokensGetSortDirection {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `ApplicationApiTokensGetSortField`.
+/// A string: one of `name`, `status`, `id`, `creationDate`, `lastUpdated`, `expirationDate`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -3254,86 +3254,86 @@ impl<'de> serde::Deserialize<'de> for ApplicationApiTokensGetSortField {
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
 pub struct Credential {
-    /// The `id` field.
+    /// `id` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `applicationId` field.
+    /// `applicationId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_id: Option<String>,
-    /// The `creationDate` field.
+    /// `creationDate` on the wire: a date and time (RFC 3339 text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `lastUpdated` field.
+    /// `lastUpdated` on the wire: a date and time (RFC 3339 text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_updated: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `createdById` field.
+    /// `createdById` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by_id: Option<String>,
-    /// The `createdByType` field.
+    /// `createdByType` on the wire: a string (one of `flow`, `user`, `apiToken`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by_type: Option<CredentialCreatedByType>,
-    /// The `lastUpdatedById` field.
+    /// `lastUpdatedById` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_updated_by_id: Option<String>,
-    /// The `lastUpdatedByType` field.
+    /// `lastUpdatedByType` on the wire: a string (one of `flow`, `user`, `apiToken`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_updated_by_type: Option<CredentialLastUpdatedByType>,
-    /// The `name` field.
+    /// `name` on the wire: a string (1 to 255 characters).
     pub name: String,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `enabled` field.
+    /// `enabled` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of 16 documented values).
     pub r#type: CredentialType,
-    /// The `awsConfig` field.
+    /// `awsConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aws_config: Option<CredentialAwsConfig>,
-    /// The `azureConfig` field.
+    /// `azureConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure_config: Option<CredentialAzureConfig>,
-    /// The `gcpConfig` field.
+    /// `gcpConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gcp_config: Option<CredentialGcpConfig>,
-    /// The `httpConfig` field.
+    /// `httpConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_config: Option<CredentialHttpConfig>,
-    /// The `sendgridConfig` field.
+    /// `sendgridConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sendgrid_config: Option<CredentialSendgridConfig>,
-    /// The `twilioConfig` field.
+    /// `twilioConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub twilio_config: Option<CredentialTwilioConfig>,
-    /// The `logglyConfig` field.
+    /// `logglyConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loggly_config: Option<CredentialLogglyConfig>,
-    /// The `jwtConfig` field.
+    /// `jwtConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jwt_config: Option<CredentialJwtConfig>,
-    /// The `whatsappConfig` field.
+    /// `whatsappConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub whatsapp_config: Option<CredentialWhatsappConfig>,
-    /// The `sqlConfig` field.
+    /// `sqlConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sql_config: Option<CredentialSqlConfig>,
-    /// The `mongodbConfig` field.
+    /// `mongodbConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mongodb_config: Option<CredentialMongodbConfig>,
-    /// The `mailgunConfig` field.
+    /// `mailgunConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mailgun_config: Option<CredentialMailgunConfig>,
-    /// The `snowflakeConfig` field.
+    /// `snowflakeConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snowflake_config: Option<CredentialSnowflakeConfig>,
-    /// The `gitConfig` field.
+    /// `gitConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub git_config: Option<CredentialGitConfig>,
-    /// The `datadogConfig` field.
+    /// `datadogConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datadog_config: Option<CredentialDatadogConfig>,
-    /// The `certificateKeyPairConfig` field.
+    /// `certificateKeyPairConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_key_pair_config: Option<CredentialCertificateKeyPairConfig>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -3510,17 +3510,17 @@ impl Credential {
         self
     }
 }
-/// Part of `CredentialAwsConfig`.
+/// An object with the fields `accessKeyId`, `region`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
 pub struct CredentialAwsConfig {
-    /// The `accessKeyId` field.
+    /// `accessKeyId` on the wire: a string (16 to 128 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     pub access_key_id: crate::Secret,
-    /// The `region` field.
+    /// `region` on the wire: a string (1 to 128 characters).
     pub region: String,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
@@ -3537,13 +3537,13 @@ impl CredentialAwsConfig {
         }
     }
 }
-/// Part of `CredentialAzureConfig`.
+/// An object with the fields `account`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
 pub struct CredentialAzureConfig {
-    /// The `account` field.
+    /// `account` on the wire: a string (at most 128 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -3565,16 +3565,16 @@ impl CredentialAzureConfig {
         self
     }
 }
-/// Part of `CredentialCertificateKeyPairConfig`.
+/// An object with the fields `certificate`, `info`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
 pub struct CredentialCertificateKeyPairConfig {
-    /// The `certificate` field.
+    /// `certificate` on the wire: a string (at most 8192 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
-    /// The `info` field.
+    /// `info` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub info: Option<CredentialCertificateKeyPairConfigInfo>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -3602,28 +3602,28 @@ impl CredentialCertificateKeyPairConfig {
         self
     }
 }
-/// Part of `CredentialCertificateKeyPairConfigInfo`.
+/// An object with the fields `serialNumber`, `fingerprint`, `commonName`, `issuerName`, `notValidBefore`, `notValidAfter`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
 pub struct CredentialCertificateKeyPairConfigInfo {
-    /// The `serialNumber` field.
+    /// `serialNumber` on the wire: a string (1 to 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serial_number: Option<String>,
-    /// The `fingerprint` field.
+    /// `fingerprint` on the wire: a string (1 to 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
-    /// The `commonName` field.
+    /// `commonName` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub common_name: Option<String>,
-    /// The `issuerName` field.
+    /// `issuerName` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer_name: Option<String>,
-    /// The `notValidBefore` field.
+    /// `notValidBefore` on the wire: a date and time (RFC 3339 text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_valid_before: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `notValidAfter` field.
+    /// `notValidAfter` on the wire: a date and time (RFC 3339 text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_valid_after: Option<chrono::DateTime<chrono::Utc>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -3675,7 +3675,7 @@ impl CredentialCertificateKeyPairConfigInfo {
         self
     }
 }
-/// Part of `CredentialCreatedByType`.
+/// A string: one of `flow`, `user`, `apiToken`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -3734,13 +3734,13 @@ impl<'de> serde::Deserialize<'de> for CredentialCreatedByType {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `CredentialDatadogConfig`.
+/// An object with the fields `site`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
 pub struct CredentialDatadogConfig {
-    /// The `site` field.
+    /// `site` on the wire: a string (1 to 128 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -3762,13 +3762,13 @@ impl CredentialDatadogConfig {
         self
     }
 }
-/// Part of `CredentialGcpConfig`.
+/// An object with the fields `keyMetaJson`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
 pub struct CredentialGcpConfig {
-    /// The `keyMetaJson` field.
+    /// `keyMetaJson` on the wire: a string (1 to 8192 characters).
     pub key_meta_json: String,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
@@ -3784,26 +3784,26 @@ impl CredentialGcpConfig {
         }
     }
 }
-/// Part of `CredentialGitConfig`.
+/// An object with the fields `type`, `cloneUrl`, `publicKey`, `username`, `committerName`, `committerEmail`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
 pub struct CredentialGitConfig {
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `ssh-key`, `http-password`).
     pub r#type: CredentialGitConfigType,
-    /// The `cloneUrl` field.
+    /// `cloneUrl` on the wire: a string (5 to 1024 characters).
     pub clone_url: String,
-    /// The `publicKey` field.
+    /// `publicKey` on the wire: a string (at most 8192 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
-    /// The `username` field.
+    /// `username` on the wire: a string (at most 128 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    /// The `committerName` field.
+    /// `committerName` on the wire: a string (at most 128 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub committer_name: Option<String>,
-    /// The `committerEmail` field.
+    /// `committerEmail` on the wire: a string (at most 128 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub committer_email: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -3845,7 +3845,7 @@ impl CredentialGitConfig {
         self
     }
 }
-/// Part of `CredentialGitConfigType`.
+/// A string: one of `ssh-key`, `http-password`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -3900,17 +3900,17 @@ impl<'de> serde::Deserialize<'de> for CredentialGitConfigType {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `CredentialHttpConfig`.
+/// An object with the fields `uriMatch`, `authMethod`, `publicValue`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
 pub struct CredentialHttpConfig {
-    /// The `uriMatch` field.
+    /// `uriMatch` on the wire: a string (8 to 1024 characters).
     pub uri_match: String,
-    /// The `authMethod` field.
+    /// `authMethod` on the wire: a string (one of `header`, `queryParam`, `basicAuth`, `clientCertificate`).
     pub auth_method: CredentialHttpConfigAuthMethod,
-    /// The `publicValue` field.
+    /// `publicValue` on the wire: a string (at most 8196 characters).
     pub public_value: String,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
@@ -3932,7 +3932,7 @@ impl CredentialHttpConfig {
         }
     }
 }
-/// Part of `CredentialHttpConfigAuthMethod`.
+/// A string: one of `header`, `queryParam`, `basicAuth`, `clientCertificate`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -3995,16 +3995,16 @@ impl<'de> serde::Deserialize<'de> for CredentialHttpConfigAuthMethod {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `CredentialJwtConfig`.
+/// An object with the fields `issuer`, `algorithm`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
 pub struct CredentialJwtConfig {
-    /// The `issuer` field.
+    /// `issuer` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
-    /// The `algorithm` field.
+    /// `algorithm` on the wire: a string (one of 9 documented values).
     pub algorithm: CredentialJwtConfigAlgorithm,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
@@ -4026,7 +4026,7 @@ impl CredentialJwtConfig {
         self
     }
 }
-/// Part of `CredentialJwtConfigAlgorithm`.
+/// A string: one of 9 documented values.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -4225,61 +4225,61 @@ impl CredentialMongodbConfig {
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct CredentialPatch {
-    /// The `name` field.
+    /// `name` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `enabled` field.
+    /// `enabled` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// The `awsConfig` field.
+    /// `awsConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aws_config: Option<CredentialPatchAwsConfig>,
-    /// The `azureConfig` field.
+    /// `azureConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure_config: Option<CredentialPatchAzureConfig>,
-    /// The `gcpConfig` field.
+    /// `gcpConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gcp_config: Option<CredentialPatchGcpConfig>,
-    /// The `httpConfig` field.
+    /// `httpConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_config: Option<CredentialPatchHttpConfig>,
-    /// The `sendgridConfig` field.
+    /// `sendgridConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sendgrid_config: Option<CredentialPatchSendgridConfig>,
-    /// The `twilioConfig` field.
+    /// `twilioConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub twilio_config: Option<CredentialPatchTwilioConfig>,
-    /// The `logglyConfig` field.
+    /// `logglyConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loggly_config: Option<CredentialPatchLogglyConfig>,
-    /// The `jwtConfig` field.
+    /// `jwtConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jwt_config: Option<CredentialPatchJwtConfig>,
-    /// The `whatsappConfig` field.
+    /// `whatsappConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub whatsapp_config: Option<CredentialPatchWhatsappConfig>,
-    /// The `sqlConfig` field.
+    /// `sqlConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sql_config: Option<CredentialPatchSqlConfig>,
-    /// The `mongodbConfig` field.
+    /// `mongodbConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mongodb_config: Option<CredentialPatchMongodbConfig>,
-    /// The `mailgunConfig` field.
+    /// `mailgunConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mailgun_config: Option<CredentialPatchMailgunConfig>,
-    /// The `snowflakeConfig` field.
+    /// `snowflakeConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snowflake_config: Option<CredentialPatchSnowflakeConfig>,
-    /// The `gitConfig` field.
+    /// `gitConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub git_config: Option<CredentialPatchGitConfig>,
-    /// The `datadogConfig` field.
+    /// `datadogConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datadog_config: Option<CredentialPatchDatadogConfig>,
-    /// The `certificateKeyPairConfig` field.
+    /// `certificateKeyPairConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_key_pair_config: Option<CredentialPatchCertificateKeyPairConfig>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -4412,23 +4412,23 @@ impl CredentialPatch {
         self
     }
 }
-/// Part of `CredentialPatchAwsConfig`.
+/// An object with the fields `accessKeyId`, `secretAccessKey`, `region`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct CredentialPatchAwsConfig {
-    /// The `accessKeyId` field.
+    /// `accessKeyId` on the wire: a string (16 to 128 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_key_id: Option<crate::Secret>,
-    /// The `secretAccessKey` field.
+    /// `secretAccessKey` on the wire: a string (4 to 128 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_access_key: Option<crate::Secret>,
-    /// The `region` field.
+    /// `region` on the wire: a string (1 to 128 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -4462,16 +4462,16 @@ impl CredentialPatchAwsConfig {
         self
     }
 }
-/// Part of `CredentialPatchAzureConfig`.
+/// An object with the fields `account`, `accountKey`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct CredentialPatchAzureConfig {
-    /// The `account` field.
+    /// `account` on the wire: a string (at most 128 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
-    /// The `accountKey` field.
+    /// `accountKey` on the wire: a string (4 to 128 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4501,16 +4501,16 @@ impl CredentialPatchAzureConfig {
         self
     }
 }
-/// Part of `CredentialPatchCertificateKeyPairConfig`.
+/// An object with the fields `certificate`, `privateKey`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct CredentialPatchCertificateKeyPairConfig {
-    /// The `certificate` field.
+    /// `certificate` on the wire: a string (at most 8192 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
-    /// The `privateKey` field.
+    /// `privateKey` on the wire: a string (at most 8196 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4540,18 +4540,18 @@ impl CredentialPatchCertificateKeyPairConfig {
         self
     }
 }
-/// Part of `CredentialPatchDatadogConfig`.
+/// An object with the fields `secretValue`, `site`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct CredentialPatchDatadogConfig {
-    /// The `secretValue` field.
+    /// `secretValue` on the wire: a string (at most 256 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_value: Option<crate::Secret>,
-    /// The `site` field.
+    /// `site` on the wire: a string (1 to 128 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -4579,13 +4579,13 @@ impl CredentialPatchDatadogConfig {
         self
     }
 }
-/// Part of `CredentialPatchGcpConfig`.
+/// An object with the fields `keyJson`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct CredentialPatchGcpConfig {
-    /// The `keyJson` field.
+    /// `keyJson` on the wire: a string (1 to 8192 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4609,31 +4609,31 @@ impl CredentialPatchGcpConfig {
         self
     }
 }
-/// Part of `CredentialPatchGitConfig`.
+/// An object with the fields `type`, `cloneUrl`, `username`, `committerName`, `committerEmail`, `generatePrivateKey`, `secretValue`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct CredentialPatchGitConfig {
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `ssh-key`, `http-password`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CredentialPatchGitConfigType>,
-    /// The `cloneUrl` field.
+    /// `cloneUrl` on the wire: a string (5 to 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clone_url: Option<String>,
-    /// The `username` field.
+    /// `username` on the wire: a string (at most 128 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    /// The `committerName` field.
+    /// `committerName` on the wire: a string (at most 128 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub committer_name: Option<String>,
-    /// The `committerEmail` field.
+    /// `committerEmail` on the wire: a string (at most 128 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub committer_email: Option<String>,
-    /// The `generatePrivateKey` field.
+    /// `generatePrivateKey` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generate_private_key: Option<bool>,
-    /// The `secretValue` field.
+    /// `secretValue` on the wire: a string (at most 8196 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4696,22 +4696,22 @@ impl CredentialPatchGitConfig {
 /// The same values as `CredentialGitConfigType`, so the same type.
 #[cfg(feature = "credential")]
 pub type CredentialPatchGitConfigType = CredentialGitConfigType;
-/// Part of `CredentialPatchHttpConfig`.
+/// An object with the fields `uriMatch`, `authMethod`, `publicValue`, `secretValue`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct CredentialPatchHttpConfig {
-    /// The `uriMatch` field.
+    /// `uriMatch` on the wire: a string (8 to 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uri_match: Option<String>,
-    /// The `authMethod` field.
+    /// `authMethod` on the wire: a string (one of `header`, `queryParam`, `basicAuth`, `clientCertificate`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_method: Option<CredentialPatchHttpConfigAuthMethod>,
-    /// The `publicValue` field.
+    /// `publicValue` on the wire: a string (at most 8196 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_value: Option<String>,
-    /// The `secretValue` field.
+    /// `secretValue` on the wire: a string (at most 8196 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4756,19 +4756,19 @@ impl CredentialPatchHttpConfig {
 /// The same values as `CredentialHttpConfigAuthMethod`, so the same type.
 #[cfg(feature = "credential")]
 pub type CredentialPatchHttpConfigAuthMethod = CredentialHttpConfigAuthMethod;
-/// Part of `CredentialPatchJwtConfig`.
+/// An object with the fields `issuer`, `algorithm`, `secret`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct CredentialPatchJwtConfig {
-    /// The `issuer` field.
+    /// `issuer` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
-    /// The `algorithm` field.
+    /// `algorithm` on the wire: a string (one of 9 documented values).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub algorithm: Option<CredentialPatchJwtConfigAlgorithm>,
-    /// The `secret` field.
+    /// `secret` on the wire: a string (1 to 4096 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4807,13 +4807,13 @@ impl CredentialPatchJwtConfig {
 /// The same values as `CredentialJwtConfigAlgorithm`, so the same type.
 #[cfg(feature = "credential")]
 pub type CredentialPatchJwtConfigAlgorithm = CredentialJwtConfigAlgorithm;
-/// Part of `CredentialPatchLogglyConfig`.
+/// An object with the fields `customerToken`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct CredentialPatchLogglyConfig {
-    /// The `customerToken` field.
+    /// `customerToken` on the wire: a string (1 to 128 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4837,13 +4837,13 @@ impl CredentialPatchLogglyConfig {
         self
     }
 }
-/// Part of `CredentialPatchMailgunConfig`.
+/// An object with the fields `apiKey`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct CredentialPatchMailgunConfig {
-    /// The `apiKey` field.
+    /// `apiKey` on the wire: a string (4 to 128 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4867,13 +4867,13 @@ impl CredentialPatchMailgunConfig {
         self
     }
 }
-/// Part of `CredentialPatchMongodbConfig`.
+/// An object with the fields `connectionUri`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct CredentialPatchMongodbConfig {
-    /// The `connectionUri` field.
+    /// `connectionUri` on the wire: a string (1 to 2048 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4897,13 +4897,13 @@ impl CredentialPatchMongodbConfig {
         self
     }
 }
-/// Part of `CredentialPatchSendgridConfig`.
+/// An object with the fields `apiKey`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct CredentialPatchSendgridConfig {
-    /// The `apiKey` field.
+    /// `apiKey` on the wire: a string (4 to 128 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4927,24 +4927,24 @@ impl CredentialPatchSendgridConfig {
         self
     }
 }
-/// Part of `CredentialPatchSnowflakeConfig`.
+/// An object with the fields `host`, `username`, `privateKey`, `generatePrivateKey`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct CredentialPatchSnowflakeConfig {
-    /// The `host` field.
+    /// `host` on the wire: a string (1 to 128 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
-    /// The `username` field.
+    /// `username` on the wire: a string (1 to 128 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    /// The `privateKey` field.
+    /// `privateKey` on the wire: a string (at most 8196 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_key: Option<crate::Secret>,
-    /// The `generatePrivateKey` field.
+    /// `generatePrivateKey` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generate_private_key: Option<bool>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -4984,40 +4984,40 @@ impl CredentialPatchSnowflakeConfig {
         self
     }
 }
-/// Part of `CredentialPatchSqlConfig`.
+/// An object with the fields `system`, `host`, `port`, `username`, `password`, `secureConnection`, `caCertificate`, `disableSSLVerification`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct CredentialPatchSqlConfig {
-    /// The `system` field.
+    /// `system` on the wire: a string (one of `mssql`, `mysql`, `pg`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system: Option<CredentialPatchSqlConfigSystem>,
-    /// The `host` field.
+    /// `host` on the wire: a string (1 to 256 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
-    /// The `port` field.
+    /// `port` on the wire.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::support::present"
     )]
     pub port: Option<crate::Nullable<i64>>,
-    /// The `username` field.
+    /// `username` on the wire: a string (1 to 256 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    /// The `password` field.
+    /// `password` on the wire: a string (1 to 256 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<crate::Secret>,
-    /// The `secureConnection` field.
+    /// `secureConnection` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secure_connection: Option<bool>,
-    /// The `caCertificate` field.
+    /// `caCertificate` on the wire: a string (at most 8196 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_certificate: Option<String>,
-    /// The `disableSSLVerification` field.
+    /// `disableSSLVerification` on the wire: a boolean.
     #[serde(
         rename = "disableSSLVerification",
         default,
@@ -5085,7 +5085,7 @@ impl CredentialPatchSqlConfig {
         self
     }
 }
-/// Part of `CredentialPatchSqlConfigSystem`.
+/// A string: one of `mssql`, `mysql`, `pg`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -5144,19 +5144,19 @@ impl<'de> serde::Deserialize<'de> for CredentialPatchSqlConfigSystem {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `CredentialPatchTwilioConfig`.
+/// An object with the fields `accountSid`, `apiKeySid`, `apiKeySecret`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct CredentialPatchTwilioConfig {
-    /// The `accountSid` field.
+    /// `accountSid` on the wire: a string (4 to 128 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_sid: Option<String>,
-    /// The `apiKeySid` field.
+    /// `apiKeySid` on the wire: a string (4 to 128 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key_sid: Option<String>,
-    /// The `apiKeySecret` field.
+    /// `apiKeySecret` on the wire: a string (4 to 128 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5192,18 +5192,18 @@ impl CredentialPatchTwilioConfig {
         self
     }
 }
-/// Part of `CredentialPatchWhatsappConfig`.
+/// An object with the fields `accessToken`, `fromNumberId`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct CredentialPatchWhatsappConfig {
-    /// The `accessToken` field.
+    /// `accessToken` on the wire: a string (1 to 1024 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<crate::Secret>,
-    /// The `fromNumberId` field.
+    /// `fromNumberId` on the wire: a string (1 to 128 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_number_id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -5237,62 +5237,62 @@ impl CredentialPatchWhatsappConfig {
 #[non_exhaustive]
 #[cfg(feature = "credentials")]
 pub struct CredentialPost {
-    /// The `name` field.
+    /// `name` on the wire: a string (1 to 255 characters).
     pub name: String,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `enabled` field.
+    /// `enabled` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of 16 documented values).
     pub r#type: CredentialPostType,
-    /// The `awsConfig` field.
+    /// `awsConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aws_config: Option<CredentialPostAwsConfig>,
-    /// The `azureConfig` field.
+    /// `azureConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure_config: Option<CredentialPostAzureConfig>,
-    /// The `gcpConfig` field.
+    /// `gcpConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gcp_config: Option<CredentialPostGcpConfig>,
-    /// The `httpConfig` field.
+    /// `httpConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_config: Option<CredentialPostHttpConfig>,
-    /// The `sendgridConfig` field.
+    /// `sendgridConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sendgrid_config: Option<CredentialPostSendgridConfig>,
-    /// The `twilioConfig` field.
+    /// `twilioConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub twilio_config: Option<CredentialPostTwilioConfig>,
-    /// The `logglyConfig` field.
+    /// `logglyConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loggly_config: Option<CredentialPostLogglyConfig>,
-    /// The `jwtConfig` field.
+    /// `jwtConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jwt_config: Option<CredentialPostJwtConfig>,
-    /// The `whatsappConfig` field.
+    /// `whatsappConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub whatsapp_config: Option<CredentialPostWhatsappConfig>,
-    /// The `sqlConfig` field.
+    /// `sqlConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sql_config: Option<CredentialPostSqlConfig>,
-    /// The `mongodbConfig` field.
+    /// `mongodbConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mongodb_config: Option<CredentialPostMongodbConfig>,
-    /// The `mailgunConfig` field.
+    /// `mailgunConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mailgun_config: Option<CredentialPostMailgunConfig>,
-    /// The `snowflakeConfig` field.
+    /// `snowflakeConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snowflake_config: Option<serde_json::Value>,
-    /// The `gitConfig` field.
+    /// `gitConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub git_config: Option<serde_json::Value>,
-    /// The `datadogConfig` field.
+    /// `datadogConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datadog_config: Option<CredentialPostDatadogConfig>,
-    /// The `certificateKeyPairConfig` field.
+    /// `certificateKeyPairConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_key_pair_config: Option<CredentialPostCertificateKeyPairConfig>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -5421,21 +5421,21 @@ impl CredentialPost {
         self
     }
 }
-/// Part of `CredentialPostAwsConfig`.
+/// An object with the fields `accessKeyId`, `secretAccessKey`, `region`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credentials")]
 pub struct CredentialPostAwsConfig {
-    /// The `accessKeyId` field.
+    /// `accessKeyId` on the wire: a string (16 to 128 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     pub access_key_id: crate::Secret,
-    /// The `secretAccessKey` field.
+    /// `secretAccessKey` on the wire: a string (4 to 128 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     pub secret_access_key: crate::Secret,
-    /// The `region` field.
+    /// `region` on the wire: a string (1 to 128 characters).
     pub region: String,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
@@ -5457,16 +5457,16 @@ impl CredentialPostAwsConfig {
         }
     }
 }
-/// Part of `CredentialPostAzureConfig`.
+/// An object with the fields `account`, `accountKey`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credentials")]
 pub struct CredentialPostAzureConfig {
-    /// The `account` field.
+    /// `account` on the wire: a string (at most 128 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
-    /// The `accountKey` field.
+    /// `accountKey` on the wire: a string (4 to 128 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     pub account_key: crate::Secret,
@@ -5490,15 +5490,15 @@ impl CredentialPostAzureConfig {
         self
     }
 }
-/// Part of `CredentialPostCertificateKeyPairConfig`.
+/// An object with the fields `certificate`, `privateKey`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credentials")]
 pub struct CredentialPostCertificateKeyPairConfig {
-    /// The `certificate` field.
+    /// `certificate` on the wire: a string (at most 8192 characters).
     pub certificate: String,
-    /// The `privateKey` field.
+    /// `privateKey` on the wire: a string (at most 8196 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     pub private_key: crate::Secret,
@@ -5517,17 +5517,17 @@ impl CredentialPostCertificateKeyPairConfig {
         }
     }
 }
-/// Part of `CredentialPostDatadogConfig`.
+/// An object with the fields `secretValue`, `site`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credentials")]
 pub struct CredentialPostDatadogConfig {
-    /// The `secretValue` field.
+    /// `secretValue` on the wire: a string (at most 256 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     pub secret_value: crate::Secret,
-    /// The `site` field.
+    /// `site` on the wire: a string (1 to 128 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -5550,13 +5550,13 @@ impl CredentialPostDatadogConfig {
         self
     }
 }
-/// Part of `CredentialPostGcpConfig`.
+/// An object with the fields `keyJson`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credentials")]
 pub struct CredentialPostGcpConfig {
-    /// The `keyJson` field.
+    /// `keyJson` on the wire: a string (1 to 8192 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     pub key_json: crate::Secret,
@@ -5574,20 +5574,20 @@ impl CredentialPostGcpConfig {
         }
     }
 }
-/// Part of `CredentialPostHttpConfig`.
+/// An object with the fields `uriMatch`, `authMethod`, `publicValue`, `secretValue`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credentials")]
 pub struct CredentialPostHttpConfig {
-    /// The `uriMatch` field.
+    /// `uriMatch` on the wire: a string (8 to 1024 characters).
     pub uri_match: String,
-    /// The `authMethod` field.
+    /// `authMethod` on the wire: a string (one of `header`, `queryParam`, `basicAuth`, `clientCertificate`).
     pub auth_method: CredentialPostHttpConfigAuthMethod,
-    /// The `publicValue` field.
+    /// `publicValue` on the wire: a string (at most 8196 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_value: Option<String>,
-    /// The `secretValue` field.
+    /// `secretValue` on the wire: a string (at most 8196 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     pub secret_value: crate::Secret,
@@ -5620,18 +5620,18 @@ impl CredentialPostHttpConfig {
 /// The same values as `CredentialHttpConfigAuthMethod`, so the same type.
 #[cfg(feature = "credentials")]
 pub type CredentialPostHttpConfigAuthMethod = CredentialHttpConfigAuthMethod;
-/// Part of `CredentialPostJwtConfig`.
+/// An object with the fields `issuer`, `algorithm`, `secret`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credentials")]
 pub struct CredentialPostJwtConfig {
-    /// The `issuer` field.
+    /// `issuer` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
-    /// The `algorithm` field.
+    /// `algorithm` on the wire: a string (one of 9 documented values).
     pub algorithm: CredentialPostJwtConfigAlgorithm,
-    /// The `secret` field.
+    /// `secret` on the wire: a string (1 to 4096 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     pub secret: crate::Secret,
@@ -5662,13 +5662,13 @@ impl CredentialPostJwtConfig {
 /// The same values as `CredentialJwtConfigAlgorithm`, so the same type.
 #[cfg(feature = "credentials")]
 pub type CredentialPostJwtConfigAlgorithm = CredentialJwtConfigAlgorithm;
-/// Part of `CredentialPostLogglyConfig`.
+/// An object with the fields `customerToken`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credentials")]
 pub struct CredentialPostLogglyConfig {
-    /// The `customerToken` field.
+    /// `customerToken` on the wire: a string (1 to 128 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     pub customer_token: crate::Secret,
@@ -5686,13 +5686,13 @@ impl CredentialPostLogglyConfig {
         }
     }
 }
-/// Part of `CredentialPostMailgunConfig`.
+/// An object with the fields `apiKey`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credentials")]
 pub struct CredentialPostMailgunConfig {
-    /// The `apiKey` field.
+    /// `apiKey` on the wire: a string (4 to 128 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     pub api_key: crate::Secret,
@@ -5710,13 +5710,13 @@ impl CredentialPostMailgunConfig {
         }
     }
 }
-/// Part of `CredentialPostMongodbConfig`.
+/// An object with the fields `connectionUri`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credentials")]
 pub struct CredentialPostMongodbConfig {
-    /// The `connectionUri` field.
+    /// `connectionUri` on the wire: a string (1 to 2048 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     pub connection_uri: crate::Secret,
@@ -5734,13 +5734,13 @@ impl CredentialPostMongodbConfig {
         }
     }
 }
-/// Part of `CredentialPostSendgridConfig`.
+/// An object with the fields `apiKey`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credentials")]
 pub struct CredentialPostSendgridConfig {
-    /// The `apiKey` field.
+    /// `apiKey` on the wire: a string (4 to 128 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     pub api_key: crate::Secret,
@@ -5758,36 +5758,36 @@ impl CredentialPostSendgridConfig {
         }
     }
 }
-/// Part of `CredentialPostSqlConfig`.
+/// An object with the fields `system`, `host`, `port`, `username`, `password`, `secureConnection`, `caCertificate`, `disableSSLVerification`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credentials")]
 pub struct CredentialPostSqlConfig {
-    /// The `system` field.
+    /// `system` on the wire: a string (one of `mssql`, `mysql`, `pg`).
     pub system: CredentialPostSqlConfigSystem,
-    /// The `host` field.
+    /// `host` on the wire: a string (1 to 256 characters).
     pub host: String,
-    /// The `port` field.
+    /// `port` on the wire.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::support::present"
     )]
     pub port: Option<crate::Nullable<i64>>,
-    /// The `username` field.
+    /// `username` on the wire: a string (1 to 256 characters).
     pub username: String,
-    /// The `password` field.
+    /// `password` on the wire: a string (1 to 256 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     pub password: crate::Secret,
-    /// The `secureConnection` field.
+    /// `secureConnection` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secure_connection: Option<bool>,
-    /// The `caCertificate` field.
+    /// `caCertificate` on the wire: a string (at most 8196 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_certificate: Option<String>,
-    /// The `disableSSLVerification` field.
+    /// `disableSSLVerification` on the wire: a boolean.
     #[serde(
         rename = "disableSSLVerification",
         default,
@@ -5843,17 +5843,17 @@ impl CredentialPostSqlConfig {
 /// The same values as `CredentialPatchSqlConfigSystem`, so the same type.
 #[cfg(feature = "credentials")]
 pub type CredentialPostSqlConfigSystem = CredentialPatchSqlConfigSystem;
-/// Part of `CredentialPostTwilioConfig`.
+/// An object with the fields `accountSid`, `apiKeySid`, `apiKeySecret`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credentials")]
 pub struct CredentialPostTwilioConfig {
-    /// The `accountSid` field.
+    /// `accountSid` on the wire: a string (4 to 128 characters).
     pub account_sid: String,
-    /// The `apiKeySid` field.
+    /// `apiKeySid` on the wire: a string (4 to 128 characters).
     pub api_key_sid: String,
-    /// The `apiKeySecret` field.
+    /// `apiKeySecret` on the wire: a string (4 to 128 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     pub api_key_secret: crate::Secret,
@@ -5877,7 +5877,7 @@ impl CredentialPostTwilioConfig {
         }
     }
 }
-/// Part of `CredentialPostType`.
+/// A string: one of 16 documented values.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -5988,17 +5988,17 @@ impl<'de> serde::Deserialize<'de> for CredentialPostType {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `CredentialPostWhatsappConfig`.
+/// An object with the fields `accessToken`, `fromNumberId`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credentials")]
 pub struct CredentialPostWhatsappConfig {
-    /// The `accessToken` field.
+    /// `accessToken` on the wire: a string (1 to 1024 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     pub access_token: crate::Secret,
-    /// The `fromNumberId` field.
+    /// `fromNumberId` on the wire: a string (1 to 128 characters).
     pub from_number_id: String,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
@@ -6034,17 +6034,17 @@ impl CredentialSendgridConfig {
         }
     }
 }
-/// Part of `CredentialSnowflakeConfig`.
+/// An object with the fields `host`, `username`, `publicKey`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
 pub struct CredentialSnowflakeConfig {
-    /// The `host` field.
+    /// `host` on the wire: a string (1 to 128 characters).
     pub host: String,
-    /// The `username` field.
+    /// `username` on the wire: a string (1 to 128 characters).
     pub username: String,
-    /// The `publicKey` field.
+    /// `publicKey` on the wire: a string (1 to 8192 characters).
     pub public_key: String,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
@@ -6066,28 +6066,28 @@ impl CredentialSnowflakeConfig {
         }
     }
 }
-/// Part of `CredentialSqlConfig`.
+/// An object with the fields `system`, `host`, `port`, `username`, `secureConnection`, `caCertificate`, `disableSSLVerification`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
 pub struct CredentialSqlConfig {
-    /// The `system` field.
+    /// `system` on the wire: a string (one of `mssql`, `mysql`, `pg`).
     pub system: CredentialSqlConfigSystem,
-    /// The `host` field.
+    /// `host` on the wire: a string (1 to 256 characters).
     pub host: String,
-    /// The `port` field.
+    /// `port` on the wire: an integer (from 1 to 65535).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
-    /// The `username` field.
+    /// `username` on the wire: a string (1 to 256 characters).
     pub username: String,
-    /// The `secureConnection` field.
+    /// `secureConnection` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secure_connection: Option<bool>,
-    /// The `caCertificate` field.
+    /// `caCertificate` on the wire: a string (at most 8196 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_certificate: Option<String>,
-    /// The `disableSSLVerification` field.
+    /// `disableSSLVerification` on the wire: a boolean.
     #[serde(
         rename = "disableSSLVerification",
         default,
@@ -6141,15 +6141,15 @@ impl CredentialSqlConfig {
 /// The same values as `CredentialPatchSqlConfigSystem`, so the same type.
 #[cfg(any(feature = "credential", feature = "credentials"))]
 pub type CredentialSqlConfigSystem = CredentialPatchSqlConfigSystem;
-/// Part of `CredentialTwilioConfig`.
+/// An object with the fields `accountSid`, `apiKeySid`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
 pub struct CredentialTwilioConfig {
-    /// The `accountSid` field.
+    /// `accountSid` on the wire: a string (4 to 128 characters).
     pub account_sid: String,
-    /// The `apiKeySid` field.
+    /// `apiKeySid` on the wire: a string (4 to 128 characters).
     pub api_key_sid: String,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
@@ -6169,13 +6169,13 @@ impl CredentialTwilioConfig {
 /// The same values as `CredentialPostType`, so the same type.
 #[cfg(any(feature = "credential", feature = "credentials"))]
 pub type CredentialType = CredentialPostType;
-/// Part of `CredentialWhatsappConfig`.
+/// An object with the fields `fromNumberId`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
 pub struct CredentialWhatsappConfig {
-    /// The `fromNumberId` field.
+    /// `fromNumberId` on the wire: a string (1 to 128 characters).
     pub from_number_id: String,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
@@ -6197,34 +6197,34 @@ impl CredentialWhatsappConfig {
 #[non_exhaustive]
 #[cfg(feature = "credentials")]
 pub struct Credentials {
-    /// The `items` field.
+    /// `items` on the wire: a list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Credential>>,
-    /// The `count` field.
+    /// `count` on the wire: an integer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-    /// The `totalCount` field.
+    /// `totalCount` on the wire: an integer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// The `perPage` field.
+    /// `perPage` on the wire: an integer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_page: Option<i64>,
-    /// The `page` field.
+    /// `page` on the wire: an integer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
-    /// The `filter` field.
+    /// `filter` on the wire: a string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
-    /// The `filterField` field.
+    /// `filterField` on the wire: a string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_field: Option<String>,
-    /// The `sortField` field.
+    /// `sortField` on the wire: a string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_field: Option<String>,
-    /// The `sortDirection` field.
+    /// `sortDirection` on the wire: a string (one of `asc`, `desc`, `ASC`, `DESC`, ``).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_direction: Option<CredentialsSortDirection>,
-    /// The `applicationId` field.
+    /// `applicationId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -6300,7 +6300,7 @@ impl Credentials {
         self
     }
 }
-/// Part of `CredentialsGetFilterField`.
+/// A string: one of `name`, `type`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -6358,7 +6358,7 @@ impl<'de> serde::Deserialize<'de> for CredentialsGetFilterField {
 /// The same values as `ApplicationApiTokensGetSortDirection`, so the same type.
 #[cfg(feature = "credentials")]
 pub type CredentialsGetSortDirection = ApplicationApiTokensGetSortDirection;
-/// Part of `CredentialsGetSortField`.
+/// A string: one of `name`, `type`, `creationDate`, `lastUpdated`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -6431,10 +6431,10 @@ pub type CredentialsSortDirection = ApiTokensSortDirection;
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ErrorBody {
-    /// The `type` field.
+    /// `type` on the wire: a string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// The `message` field.
+    /// `message` on the wire: a string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -6478,55 +6478,55 @@ pub type InstanceApiTokensGetSortField = ApplicationApiTokensGetSortField;
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct Integration {
-    /// The `id` field.
+    /// `id` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `integrationId` field.
+    /// `integrationId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
-    /// The `applicationId` field.
+    /// `applicationId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_id: Option<String>,
-    /// The `creationDate` field.
+    /// `creationDate` on the wire: a date and time (RFC 3339 text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `lastUpdated` field.
+    /// `lastUpdated` on the wire: a date and time (RFC 3339 text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_updated: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `name` field.
+    /// `name` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The `credentialName` field.
+    /// `credentialName` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credential_name: Option<String>,
-    /// The `integrationType` field.
+    /// `integrationType` on the wire: a string (one of `azureEventHub`, `googlePubSub`, `mqtt`, `particle`, `sqs`, `websocket`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_type: Option<IntegrationIntegrationType>,
-    /// The `enabled` field.
+    /// `enabled` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// The `topics` field.
+    /// `topics` on the wire: a list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<String>>,
-    /// The `azureEventHubConfig` field.
+    /// `azureEventHubConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure_event_hub_config: Option<serde_json::Value>,
-    /// The `googlePubSubConfig` field.
+    /// `googlePubSubConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub google_pub_sub_config: Option<IntegrationGooglePubSubConfig>,
-    /// The `mqttConfig` field.
+    /// `mqttConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mqtt_config: Option<IntegrationMqttConfig>,
-    /// The `particleConfig` field.
+    /// `particleConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub particle_config: Option<IntegrationParticleConfig>,
-    /// The `sqsConfig` field.
+    /// `sqsConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sqs_config: Option<IntegrationSqsConfig>,
-    /// The `websocketConfig` field.
+    /// `websocketConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub websocket_config: Option<IntegrationWebsocketConfig>,
-    /// The `status` field.
+    /// `status` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<IntegrationStatus>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -6647,16 +6647,16 @@ impl Integration {
         self
     }
 }
-/// Part of `IntegrationGooglePubSubConfig`.
+/// An object with the fields `projectId`, `keyJson`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct IntegrationGooglePubSubConfig {
-    /// The `projectId` field.
+    /// `projectId` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    /// The `keyJson` field.
+    /// `keyJson` on the wire: a string (4 to 32767 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6686,7 +6686,7 @@ impl IntegrationGooglePubSubConfig {
         self
     }
 }
-/// Part of `IntegrationIntegrationType`.
+/// A string: one of `azureEventHub`, `googlePubSub`, `mqtt`, `particle`, `sqs`, `websocket`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -6757,51 +6757,51 @@ impl<'de> serde::Deserialize<'de> for IntegrationIntegrationType {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `IntegrationMqttConfig`.
+/// An object with the fields `clientId`, `username`, `password`, `clean`, `port`, `protocol`, `host`, `privateKey`, ….
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct IntegrationMqttConfig {
-    /// The `clientId` field.
+    /// `clientId` on the wire: a string (1 to 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    /// The `username` field.
+    /// `username` on the wire: a string (1 to 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    /// The `password` field.
+    /// `password` on the wire: a string (1 to 1024 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<crate::Secret>,
-    /// The `clean` field.
+    /// `clean` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clean: Option<bool>,
-    /// The `port` field.
+    /// `port` on the wire: a number (from 1 to 65535).
     pub port: f64,
-    /// The `protocol` field.
+    /// `protocol` on the wire: a string (one of `mqtt`, `mqtts`, `ws`, `wss`).
     pub protocol: IntegrationMqttConfigProtocol,
-    /// The `host` field.
+    /// `host` on the wire: a string (1 to 1024 characters).
     pub host: String,
-    /// The `privateKey` field.
+    /// `privateKey` on the wire: a string (4 to 32767 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_key: Option<crate::Secret>,
-    /// The `certificate` field.
+    /// `certificate` on the wire: a string (4 to 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
-    /// The `caCertificate` field.
+    /// `caCertificate` on the wire: a string (4 to 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_certificate: Option<String>,
-    /// The `disableSSLVerification` field.
+    /// `disableSSLVerification` on the wire: a boolean.
     #[serde(
         rename = "disableSSLVerification",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub disable_ssl_verification: Option<bool>,
-    /// The `protocolVersion` field.
+    /// `protocolVersion` on the wire: a string (one of `3.1.1`, `5`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol_version: Option<IntegrationMqttConfigProtocolVersion>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -6881,7 +6881,7 @@ impl IntegrationMqttConfig {
         self
     }
 }
-/// Part of `IntegrationMqttConfigProtocol`.
+/// A string: one of `mqtt`, `mqtts`, `ws`, `wss`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -6944,7 +6944,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationMqttConfigProtocol {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `IntegrationMqttConfigProtocolVersion`.
+/// A string: one of `3.1.1`, `5`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -6999,23 +6999,23 @@ impl<'de> serde::Deserialize<'de> for IntegrationMqttConfigProtocolVersion {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `IntegrationParticleConfig`.
+/// An object with the fields `accessToken`, `productSlugOrId`, `orgSlugOrId`, `deviceNameOrId`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct IntegrationParticleConfig {
-    /// The `accessToken` field.
+    /// `accessToken` on the wire: a string (1 to 1024 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     pub access_token: crate::Secret,
-    /// The `productSlugOrId` field.
+    /// `productSlugOrId` on the wire: a string (1 to 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_slug_or_id: Option<String>,
-    /// The `orgSlugOrId` field.
+    /// `orgSlugOrId` on the wire: a string (1 to 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org_slug_or_id: Option<String>,
-    /// The `deviceNameOrId` field.
+    /// `deviceNameOrId` on the wire: a string (1 to 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_name_or_id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -7050,26 +7050,26 @@ impl IntegrationParticleConfig {
         self
     }
 }
-/// Part of `IntegrationSqsConfig`.
+/// An object with the fields `accessKeyId`, `secretAccessKey`, `region`, `queueUrl`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct IntegrationSqsConfig {
-    /// The `accessKeyId` field.
+    /// `accessKeyId` on the wire: a string (4 to 128 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_key_id: Option<crate::Secret>,
-    /// The `secretAccessKey` field.
+    /// `secretAccessKey` on the wire: a string (4 to 128 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_access_key: Option<crate::Secret>,
-    /// The `region` field.
+    /// `region` on the wire: a string (4 to 128 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// The `queueUrl` field.
+    /// `queueUrl` on the wire: a string (1 to 256 characters).
     pub queue_url: String,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
@@ -7103,22 +7103,22 @@ impl IntegrationSqsConfig {
         self
     }
 }
-/// Part of `IntegrationStatus`.
+/// An object with the fields `lastKeepAlive`, `nextAttempt`, `connectInfo`, `disconnectInfo`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct IntegrationStatus {
-    /// The `lastKeepAlive` field.
+    /// `lastKeepAlive` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_keep_alive: Option<f64>,
-    /// The `nextAttempt` field.
+    /// `nextAttempt` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_attempt: Option<f64>,
-    /// The `connectInfo` field.
+    /// `connectInfo` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connect_info: Option<IntegrationStatusConnectInfo>,
-    /// The `disconnectInfo` field.
+    /// `disconnectInfo` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disconnect_info: Option<IntegrationStatusDisconnectInfo>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -7158,13 +7158,13 @@ impl IntegrationStatus {
         self
     }
 }
-/// Part of `IntegrationStatusConnectInfo`.
+/// An object with the fields `ts`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct IntegrationStatusConnectInfo {
-    /// The `ts` field.
+    /// `ts` on the wire: a number, or `null`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -7190,20 +7190,20 @@ impl IntegrationStatusConnectInfo {
         self
     }
 }
-/// Part of `IntegrationStatusDisconnectInfo`.
+/// An object with the fields `ts`, `error`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct IntegrationStatusDisconnectInfo {
-    /// The `ts` field.
+    /// `ts` on the wire: a number, or `null`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::support::present"
     )]
     pub ts: Option<crate::Nullable<f64>>,
-    /// The `error` field.
+    /// `error` on the wire: a string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -7231,41 +7231,41 @@ impl IntegrationStatusDisconnectInfo {
         self
     }
 }
-/// Part of `IntegrationWebsocketConfig`.
+/// An object with the fields `url`, `disableSSLVerification`, `username`, `password`, `privateKey`, `certificate`, `caCertificate`, `headers`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct IntegrationWebsocketConfig {
-    /// The `url` field.
+    /// `url` on the wire: a string (1 to 1024 characters).
     pub url: String,
-    /// The `disableSSLVerification` field.
+    /// `disableSSLVerification` on the wire: a boolean.
     #[serde(
         rename = "disableSSLVerification",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub disable_ssl_verification: Option<bool>,
-    /// The `username` field.
+    /// `username` on the wire: a string (1 to 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    /// The `password` field.
+    /// `password` on the wire: a string (1 to 1024 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<crate::Secret>,
-    /// The `privateKey` field.
+    /// `privateKey` on the wire: a string (4 to 32767 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_key: Option<crate::Secret>,
-    /// The `certificate` field.
+    /// `certificate` on the wire: a string (4 to 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
-    /// The `caCertificate` field.
+    /// `caCertificate` on the wire: a string (4 to 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_certificate: Option<String>,
-    /// The `headers` field.
+    /// `headers` on the wire: a list (at most 50 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headers: Option<Vec<IntegrationWebsocketConfigHeadersItem>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -7324,15 +7324,15 @@ impl IntegrationWebsocketConfig {
         self
     }
 }
-/// Part of `IntegrationWebsocketConfigHeadersItem`.
+/// An object with the fields `headerKey`, `headerValue`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct IntegrationWebsocketConfigHeadersItem {
-    /// The `headerKey` field.
+    /// `headerKey` on the wire: a string (1 to 1024 characters).
     pub header_key: String,
-    /// The `headerValue` field.
+    /// `headerValue` on the wire: a string (1 to 1024 characters).
     pub header_value: String,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
@@ -7357,34 +7357,34 @@ impl IntegrationWebsocketConfigHeadersItem {
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct Integrations {
-    /// The `items` field.
+    /// `items` on the wire: a list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Integration>>,
-    /// The `count` field.
+    /// `count` on the wire: an integer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-    /// The `totalCount` field.
+    /// `totalCount` on the wire: an integer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// The `perPage` field.
+    /// `perPage` on the wire: an integer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_page: Option<i64>,
-    /// The `page` field.
+    /// `page` on the wire: an integer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
-    /// The `filter` field.
+    /// `filter` on the wire: a string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
-    /// The `filterField` field.
+    /// `filterField` on the wire: a string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_field: Option<String>,
-    /// The `sortField` field.
+    /// `sortField` on the wire: a string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_field: Option<String>,
-    /// The `sortDirection` field.
+    /// `sortDirection` on the wire: a string (one of `asc`, `desc`, `ASC`, `DESC`, ``).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_direction: Option<IntegrationsSortDirection>,
-    /// The `applicationId` field.
+    /// `applicationId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -7476,7 +7476,7 @@ pub type IntegrationsSortDirection = ApiTokensSortDirection;
     feature = "user-api-token"
 ))]
 pub struct Success {
-    /// The `success` field.
+    /// `success` on the wire: a boolean (one of `true`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -7520,85 +7520,85 @@ pub type UserApiTokensGetSortField = ApplicationApiTokensGetSortField;
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct Workflow {
-    /// The `id` field.
+    /// `id` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `flowId` field.
+    /// `flowId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow_id: Option<String>,
-    /// The `applicationId` field.
+    /// `applicationId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_id: Option<String>,
-    /// The `creationDate` field.
+    /// `creationDate` on the wire: a date and time (RFC 3339 text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `lastUpdated` field.
+    /// `lastUpdated` on the wire: a date and time (RFC 3339 text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_updated: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `createdById` field.
+    /// `createdById` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by_id: Option<String>,
-    /// The `createdByType` field.
+    /// `createdByType` on the wire: a string (one of `flow`, `user`, `apiToken`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by_type: Option<WorkflowCreatedByType>,
-    /// The `lastUpdatedById` field.
+    /// `lastUpdatedById` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_updated_by_id: Option<String>,
-    /// The `lastUpdatedByType` field.
+    /// `lastUpdatedByType` on the wire: a string (one of `flow`, `user`, `apiToken`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_updated_by_type: Option<WorkflowLastUpdatedByType>,
-    /// The `name` field.
+    /// `name` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `shortDescription` field.
+    /// `shortDescription` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_description: Option<String>,
-    /// The `iconData` field.
+    /// `iconData` on the wire: a string (at most 32767 characters; matching `^data:image/(jpg|jpeg|png|svg\+xml);base64,[0-9a-zA-Z+/=]*$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon_data: Option<String>,
-    /// The `docsUrl` field.
+    /// `docsUrl` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub docs_url: Option<String>,
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `data`, `experience`, `logic`, `output`, `debug`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowCategory>,
-    /// The `enabled` field.
+    /// `enabled` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// The `defaultVersionId` field.
+    /// `defaultVersionId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_version_id: Option<String>,
-    /// The `minimumAgentVersion` field.
+    /// `minimumAgentVersion` on the wire: a string (matching `^(0|([1-9]\d*))\.(0|([1-9]\d*))\.(0|([1-9]\d*))$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum_agent_version: Option<String>,
-    /// The `flowClass` field.
+    /// `flowClass` on the wire: a string (one of `cloud`, `edge`, `embedded`, `experience`, `customNode`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow_class: Option<WorkflowFlowClass>,
-    /// The `triggers` field.
+    /// `triggers` on the wire: a list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub triggers: Option<Vec<WorkflowTriggersItem>>,
-    /// The `nodes` field.
+    /// `nodes` on the wire: a list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<WorkflowNodesItem>>,
-    /// The `customNodeConfig` field.
+    /// `customNodeConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_node_config: Option<WorkflowCustomNodeConfig>,
-    /// The `customNodeSupports` field.
+    /// `customNodeSupports` on the wire: a list (at most 1 item).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_node_supports: Option<Vec<WorkflowCustomNodeSupportsItem>>,
-    /// The `customNodeUseCount` field.
+    /// `customNodeUseCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_node_use_count: Option<f64>,
-    /// The `globals` field.
+    /// `globals` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub globals: Option<Vec<WorkflowGlobalsItem>>,
-    /// The `deletedInDevelop` field.
+    /// `deletedInDevelop` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted_in_develop: Option<bool>,
-    /// The `stats` field.
+    /// `stats` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stats: Option<WorkflowStats>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -7779,7 +7779,7 @@ impl Workflow {
         self
     }
 }
-/// Part of `WorkflowCategory`.
+/// A string: one of `data`, `experience`, `logic`, `output`, `debug`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -7849,20 +7849,20 @@ impl<'de> serde::Deserialize<'de> for WorkflowCategory {
 /// The same values as `CredentialCreatedByType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowCreatedByType = CredentialCreatedByType;
-/// Part of `WorkflowCustomNodeConfig`.
+/// An object with the fields `outputCount`, `resultMode`, `resultDescription`, `fields`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowCustomNodeConfig {
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number (one of `1`, `2`).
     pub output_count: f64,
-    /// The `resultMode` field.
+    /// `resultMode` on the wire: a string (one of `optional`, `required`, `none`).
     pub result_mode: WorkflowCustomNodeConfigResultMode,
-    /// The `resultDescription` field.
+    /// `resultDescription` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_description: Option<String>,
-    /// The `fields` field.
+    /// `fields` on the wire: a list (at most 100 items).
     pub fields: Vec<WorkflowCustomNodeConfigFieldsItem>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
@@ -7957,23 +7957,23 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItem {
         Ok(Self::Other(value))
     }
 }
-/// Part of `WorkflowCustomNodeConfigFieldsItemCheckbox`.
+/// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowCustomNodeConfigFieldsItemCheckbox {
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `checkbox`).
     pub r#type: WorkflowCustomNodeConfigFieldsItemCheckboxType,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 1024 characters).
     pub label: String,
-    /// The `id` field.
+    /// `id` on the wire: a string (1 to 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `defaultValue` field.
+    /// `defaultValue` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_value: Option<bool>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -8012,7 +8012,7 @@ impl WorkflowCustomNodeConfigFieldsItemCheckbox {
         self
     }
 }
-/// Part of `WorkflowCustomNodeConfigFieldsItemCheckboxType`.
+/// A string: one of `checkbox`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -8063,26 +8063,26 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemCheckbox
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowCustomNodeConfigFieldsItemJsonTemplate`.
+/// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowCustomNodeConfigFieldsItemJsonTemplate {
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `jsonTemplate`).
     pub r#type: WorkflowCustomNodeConfigFieldsItemJsonTemplateType,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 1024 characters).
     pub label: String,
-    /// The `id` field.
+    /// `id` on the wire: a string (1 to 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `defaultValue` field.
+    /// `defaultValue` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_value: Option<String>,
-    /// The `required` field.
+    /// `required` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -8127,7 +8127,7 @@ impl WorkflowCustomNodeConfigFieldsItemJsonTemplate {
         self
     }
 }
-/// Part of `WorkflowCustomNodeConfigFieldsItemJsonTemplateType`.
+/// A string: one of `jsonTemplate`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -8178,32 +8178,32 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemJsonTemp
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowCustomNodeConfigFieldsItemNumberTemplate`.
+/// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`, `validMin`, `validMax`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowCustomNodeConfigFieldsItemNumberTemplate {
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `numberTemplate`).
     pub r#type: WorkflowCustomNodeConfigFieldsItemNumberTemplateType,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 1024 characters).
     pub label: String,
-    /// The `id` field.
+    /// `id` on the wire: a string (1 to 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `defaultValue` field.
+    /// `defaultValue` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_value: Option<f64>,
-    /// The `required` field.
+    /// `required` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
-    /// The `validMin` field.
+    /// `validMin` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_min: Option<f64>,
-    /// The `validMax` field.
+    /// `validMax` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_max: Option<f64>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -8260,7 +8260,7 @@ impl WorkflowCustomNodeConfigFieldsItemNumberTemplate {
         self
     }
 }
-/// Part of `WorkflowCustomNodeConfigFieldsItemNumberTemplateType`.
+/// A string: one of `numberTemplate`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -8311,23 +8311,23 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemNumberTe
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowCustomNodeConfigFieldsItemPayloadPath`.
+/// An object with the fields `type`, `label`, `id`, `description`, `required`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowCustomNodeConfigFieldsItemPayloadPath {
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `payloadPath`).
     pub r#type: WorkflowCustomNodeConfigFieldsItemPayloadPathType,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 1024 characters).
     pub label: String,
-    /// The `id` field.
+    /// `id` on the wire: a string (1 to 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `required` field.
+    /// `required` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -8366,7 +8366,7 @@ impl WorkflowCustomNodeConfigFieldsItemPayloadPath {
         self
     }
 }
-/// Part of `WorkflowCustomNodeConfigFieldsItemPayloadPathType`.
+/// A string: one of `payloadPath`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -8417,20 +8417,20 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemPayloadP
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowCustomNodeConfigFieldsItemSection`.
+/// An object with the fields `type`, `label`, `id`, `description`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowCustomNodeConfigFieldsItemSection {
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `section`).
     pub r#type: WorkflowCustomNodeConfigFieldsItemSectionType,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 1024 characters).
     pub label: String,
-    /// The `id` field.
+    /// `id` on the wire: a string (1 to 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -8463,7 +8463,7 @@ impl WorkflowCustomNodeConfigFieldsItemSection {
         self
     }
 }
-/// Part of `WorkflowCustomNodeConfigFieldsItemSectionType`.
+/// A string: one of `section`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -8514,25 +8514,25 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemSectionT
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowCustomNodeConfigFieldsItemSelect`.
+/// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `options`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowCustomNodeConfigFieldsItemSelect {
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `select`).
     pub r#type: WorkflowCustomNodeConfigFieldsItemSelectType,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 1024 characters).
     pub label: String,
-    /// The `id` field.
+    /// `id` on the wire: a string (1 to 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `defaultValue` field.
+    /// `defaultValue` on the wire: a string (1 to 1024 characters).
     pub default_value: String,
-    /// The `options` field.
+    /// `options` on the wire: a list (1 to 100 items).
     pub options: Vec<WorkflowCustomNodeConfigFieldsItemSelectOptionsItem>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
@@ -8568,16 +8568,16 @@ impl WorkflowCustomNodeConfigFieldsItemSelect {
         self
     }
 }
-/// Part of `WorkflowCustomNodeConfigFieldsItemSelectOptionsItem`.
+/// An object with the fields `label`, `value`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowCustomNodeConfigFieldsItemSelectOptionsItem {
-    /// The `label` field.
+    /// `label` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `value` field.
+    /// `value` on the wire: a string (1 to 1024 characters).
     pub value: String,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
@@ -8599,7 +8599,7 @@ impl WorkflowCustomNodeConfigFieldsItemSelectOptionsItem {
         self
     }
 }
-/// Part of `WorkflowCustomNodeConfigFieldsItemSelectType`.
+/// A string: one of `select`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -8650,29 +8650,29 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemSelectTy
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowCustomNodeConfigFieldsItemStringTemplate`.
+/// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`, `validRegExp`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowCustomNodeConfigFieldsItemStringTemplate {
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `stringTemplate`).
     pub r#type: WorkflowCustomNodeConfigFieldsItemStringTemplateType,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 1024 characters).
     pub label: String,
-    /// The `id` field.
+    /// `id` on the wire: a string (1 to 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `defaultValue` field.
+    /// `defaultValue` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_value: Option<String>,
-    /// The `required` field.
+    /// `required` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
-    /// The `validRegExp` field.
+    /// `validRegExp` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_reg_exp: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -8723,7 +8723,7 @@ impl WorkflowCustomNodeConfigFieldsItemStringTemplate {
         self
     }
 }
-/// Part of `WorkflowCustomNodeConfigFieldsItemStringTemplateType`.
+/// A string: one of `stringTemplate`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -8774,7 +8774,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemStringTe
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowCustomNodeConfigResultMode`.
+/// A string: one of `optional`, `required`, `none`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -8833,7 +8833,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigResultMode {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowCustomNodeSupportsItem`.
+/// A string: one of `cloud`, `edge`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -8888,7 +8888,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeSupportsItem {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowFlowClass`.
+/// A string: one of `cloud`, `edge`, `embedded`, `experience`, `customNode`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -8955,15 +8955,15 @@ impl<'de> serde::Deserialize<'de> for WorkflowFlowClass {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowGlobalsItem`.
+/// An object with the fields `key`, `json`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowGlobalsItem {
-    /// The `key` field.
+    /// `key` on the wire: a string (matching `^[0-9a-zA-Z_-]{1,255}$`).
     pub key: String,
-    /// The `json` field.
+    /// `json` on the wire: a string (1 to 32767 characters).
     pub json: String,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
@@ -8983,28 +8983,28 @@ impl WorkflowGlobalsItem {
 /// The same values as `CredentialCreatedByType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowLastUpdatedByType = CredentialCreatedByType;
-/// Part of `WorkflowNodesItem`.
+/// An object with the fields `id`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowNodesItem {
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (1 to 1024 characters).
     pub r#type: String,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     ///
     /// Kept as raw JSON: Workflow node configuration: its shape depends on the node type and the vendor schema gives only `type: object`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<serde_json::Value>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     ///
     /// Kept as raw JSON: Workflow editor metadata of the node (position, label, ...): the vendor schema gives only `type: object`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -9045,19 +9045,19 @@ impl WorkflowNodesItem {
         self
     }
 }
-/// Part of `WorkflowStats`.
+/// An object with the fields `runCount`, `errorCount`, `byVersion`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowStats {
-    /// The `runCount` field.
+    /// `runCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_count: Option<f64>,
-    /// The `errorCount` field.
+    /// `errorCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_count: Option<f64>,
-    /// The `byVersion` field.
+    /// `byVersion` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by_version: Option<std::collections::BTreeMap<String, WorkflowStatsByVersionValue>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -9094,16 +9094,16 @@ impl WorkflowStats {
         self
     }
 }
-/// Part of `WorkflowStatsByVersionValue`.
+/// An object with the fields `runCount`, `errorCount`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowStatsByVersionValue {
-    /// The `runCount` field.
+    /// `runCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_count: Option<f64>,
-    /// The `errorCount` field.
+    /// `errorCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_count: Option<f64>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -9329,24 +9329,24 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItem {
         Ok(Self::Other(value))
     }
 }
-/// Part of `WorkflowTriggersItemAppFile`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemAppFile {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `appFile`).
     pub r#type: WorkflowTriggersItemAppFileType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowTriggersItemAppFileConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowTriggersItemAppFileMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -9387,25 +9387,25 @@ impl WorkflowTriggersItemAppFile {
         self
     }
 }
-/// Part of `WorkflowTriggersItemAppFileConfig`.
+/// An object with the fields `delete`, `create`, `update`, `public`, `private`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemAppFileConfig {
-    /// The `delete` field.
+    /// `delete` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete: Option<bool>,
-    /// The `create` field.
+    /// `create` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create: Option<bool>,
-    /// The `update` field.
+    /// `update` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update: Option<bool>,
-    /// The `public` field.
+    /// `public` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
-    /// The `private` field.
+    /// `private` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -9451,46 +9451,46 @@ impl WorkflowTriggersItemAppFileConfig {
         self
     }
 }
-/// Part of `WorkflowTriggersItemAppFileMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemAppFileMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowTriggersItemAppFileMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `appFile`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowTriggersItemAppFileMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -9578,7 +9578,7 @@ impl WorkflowTriggersItemAppFileMeta {
         self
     }
 }
-/// Part of `WorkflowTriggersItemAppFileMetaCategory`.
+/// A string: one of `trigger`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -9629,7 +9629,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemAppFileMetaCategory {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemAppFileMetaName`.
+/// A string: one of `appFile`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -9683,24 +9683,24 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemAppFileMetaName {
 /// The same values as `WorkflowTriggersItemAppFileMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemAppFileType = WorkflowTriggersItemAppFileMetaName;
-/// Part of `WorkflowTriggersItemBeckhoff`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemBeckhoff {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `beckhoff`).
     pub r#type: WorkflowTriggersItemBeckhoffType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowTriggersItemBeckhoffConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowTriggersItemBeckhoffMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -9741,37 +9741,37 @@ impl WorkflowTriggersItemBeckhoff {
         self
     }
 }
-/// Part of `WorkflowTriggersItemBeckhoffConfig`.
+/// An object with the fields `localAmsNetId`, `localAdsPort`, `targetAmsNetId`, `targetAdsPort`, `routerHost`, `routerTcpPort`, `cycleTimeMs`, `subscriptions`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemBeckhoffConfig {
-    /// The `localAmsNetId` field.
+    /// `localAmsNetId` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_ams_net_id: Option<String>,
-    /// The `localAdsPort` field.
+    /// `localAdsPort` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_ads_port: Option<String>,
-    /// The `targetAmsNetId` field.
+    /// `targetAmsNetId` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_ams_net_id: Option<String>,
-    /// The `targetAdsPort` field.
+    /// `targetAdsPort` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_ads_port: Option<String>,
-    /// The `routerHost` field.
+    /// `routerHost` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub router_host: Option<String>,
-    /// The `routerTcpPort` field.
+    /// `routerTcpPort` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub router_tcp_port: Option<String>,
-    /// The `cycleTimeMs` field.
+    /// `cycleTimeMs` on the wire: an integer (from 10 to 3600000).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cycle_time_ms: Option<i64>,
-    /// The `subscriptions` field.
+    /// `subscriptions` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscriptions: Option<Vec<WorkflowTriggersItemBeckhoffConfigSubscriptionsItem>>,
-    /// The `configName` field.
+    /// `configName` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_name: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -9844,13 +9844,13 @@ impl WorkflowTriggersItemBeckhoffConfig {
         self
     }
 }
-/// Part of `WorkflowTriggersItemBeckhoffConfigSubscriptionsItem`.
+/// An object with the fields `name`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemBeckhoffConfigSubscriptionsItem {
-    /// The `name` field.
+    /// `name` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -9872,46 +9872,46 @@ impl WorkflowTriggersItemBeckhoffConfigSubscriptionsItem {
         self
     }
 }
-/// Part of `WorkflowTriggersItemBeckhoffMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemBeckhoffMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowTriggersItemBeckhoffMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `beckhoff`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowTriggersItemBeckhoffMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -10002,7 +10002,7 @@ impl WorkflowTriggersItemBeckhoffMeta {
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemBeckhoffMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
-/// Part of `WorkflowTriggersItemBeckhoffMetaName`.
+/// A string: one of `beckhoff`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -10056,24 +10056,24 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemBeckhoffMetaName {
 /// The same values as `WorkflowTriggersItemBeckhoffMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemBeckhoffType = WorkflowTriggersItemBeckhoffMetaName;
-/// Part of `WorkflowTriggersItemDataTable`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemDataTable {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `dataTable`).
     pub r#type: WorkflowTriggersItemDataTableType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowTriggersItemDataTableConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowTriggersItemDataTableMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -10114,22 +10114,22 @@ impl WorkflowTriggersItemDataTable {
         self
     }
 }
-/// Part of `WorkflowTriggersItemDataTableConfig`.
+/// An object with the fields `bulkInsert`, `delete`, `insert`, `update`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemDataTableConfig {
-    /// The `bulkInsert` field.
+    /// `bulkInsert` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bulk_insert: Option<bool>,
-    /// The `delete` field.
+    /// `delete` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete: Option<bool>,
-    /// The `insert` field.
+    /// `insert` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insert: Option<bool>,
-    /// The `update` field.
+    /// `update` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update: Option<bool>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -10169,46 +10169,46 @@ impl WorkflowTriggersItemDataTableConfig {
         self
     }
 }
-/// Part of `WorkflowTriggersItemDataTableMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemDataTableMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowTriggersItemDataTableMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `dataTable`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowTriggersItemDataTableMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -10299,7 +10299,7 @@ impl WorkflowTriggersItemDataTableMeta {
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemDataTableMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
-/// Part of `WorkflowTriggersItemDataTableMetaName`.
+/// A string: one of `dataTable`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -10353,24 +10353,24 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDataTableMetaName {
 /// The same values as `WorkflowTriggersItemDataTableMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemDataTableType = WorkflowTriggersItemDataTableMetaName;
-/// Part of `WorkflowTriggersItemDeviceId`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemDeviceId {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `deviceId`, `deviceTag`).
     pub r#type: WorkflowTriggersItemDeviceIdType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowTriggersItemDeviceIdConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowTriggersItemDeviceIdMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -10411,28 +10411,28 @@ impl WorkflowTriggersItemDeviceId {
         self
     }
 }
-/// Part of `WorkflowTriggersItemDeviceIdConfig`.
+/// An object with the fields `attributeBlacklist`, `attributeWhitelist`, `maxAge`, `triggerOn`, `batchBehavior`, `allowInvalid`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemDeviceIdConfig {
-    /// The `attributeBlacklist` field.
+    /// `attributeBlacklist` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute_blacklist: Option<Vec<String>>,
-    /// The `attributeWhitelist` field.
+    /// `attributeWhitelist` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute_whitelist: Option<Vec<String>>,
-    /// The `maxAge` field.
+    /// `maxAge` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_age: Option<f64>,
-    /// The `triggerOn` field.
+    /// `triggerOn` on the wire: a string (one of `batch`, `individual`, `both`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_on: Option<WorkflowTriggersItemDeviceIdConfigTriggerOn>,
-    /// The `batchBehavior` field.
+    /// `batchBehavior` on the wire: a string (one of `once`, `each`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_behavior: Option<WorkflowTriggersItemDeviceIdConfigBatchBehavior>,
-    /// The `allowInvalid` field.
+    /// `allowInvalid` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_invalid: Option<bool>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -10490,7 +10490,7 @@ impl WorkflowTriggersItemDeviceIdConfig {
         self
     }
 }
-/// Part of `WorkflowTriggersItemDeviceIdConfigBatchBehavior`.
+/// A string: one of `once`, `each`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -10545,7 +10545,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdConfigBatchBeh
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemDeviceIdConfigTriggerOn`.
+/// A string: one of `batch`, `individual`, `both`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -10604,24 +10604,24 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdConfigTriggerO
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemDeviceIdInactivity`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemDeviceIdInactivity {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `deviceIdInactivity`, `deviceTagInactivity`).
     pub r#type: WorkflowTriggersItemDeviceIdInactivityType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowTriggersItemDeviceIdInactivityConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowTriggersItemDeviceIdInactivityMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -10665,13 +10665,13 @@ impl WorkflowTriggersItemDeviceIdInactivity {
         self
     }
 }
-/// Part of `WorkflowTriggersItemDeviceIdInactivityConfig`.
+/// An object with the fields `seconds`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemDeviceIdInactivityConfig {
-    /// The `seconds` field.
+    /// `seconds` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds: Option<f64>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -10693,46 +10693,46 @@ impl WorkflowTriggersItemDeviceIdInactivityConfig {
         self
     }
 }
-/// Part of `WorkflowTriggersItemDeviceIdInactivityMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemDeviceIdInactivityMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowTriggersItemDeviceIdInactivityMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `deviceIdsTagsInactivity`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowTriggersItemDeviceIdInactivityMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -10830,7 +10830,7 @@ impl WorkflowTriggersItemDeviceIdInactivityMeta {
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemDeviceIdInactivityMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
-/// Part of `WorkflowTriggersItemDeviceIdInactivityMetaName`.
+/// A string: one of `deviceIdsTagsInactivity`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -10881,7 +10881,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdInactivityMeta
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemDeviceIdInactivityType`.
+/// A string: one of `deviceIdInactivity`, `deviceTagInactivity`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -10936,55 +10936,55 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdInactivityType
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemDeviceIdMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemDeviceIdMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowTriggersItemDeviceIdMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `deviceIdsTags`, `device`, `deviceTag`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowTriggersItemDeviceIdMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `timeUnit` field.
+    /// `timeUnit` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_unit: Option<String>,
-    /// The `maxAgeToggle` field.
+    /// `maxAgeToggle` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_age_toggle: Option<bool>,
-    /// The `allowedAttributeType` field.
+    /// `allowedAttributeType` on the wire: a string (one of `attributeWhitelist`, `any`, `attributeBlacklist`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_attribute_type: Option<WorkflowTriggersItemDeviceIdMetaAllowedAttributeType>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -11093,7 +11093,7 @@ impl WorkflowTriggersItemDeviceIdMeta {
         self
     }
 }
-/// Part of `WorkflowTriggersItemDeviceIdMetaAllowedAttributeType`.
+/// A string: one of `attributeWhitelist`, `any`, `attributeBlacklist`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -11155,7 +11155,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdMetaAllowedAtt
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemDeviceIdMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
-/// Part of `WorkflowTriggersItemDeviceIdMetaName`.
+/// A string: one of `deviceIdsTags`, `device`, `deviceTag`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -11214,7 +11214,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdMetaName {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemDeviceIdType`.
+/// A string: one of `deviceId`, `deviceTag`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -11269,24 +11269,24 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdType {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemDirect`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemDirect {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `direct`).
     pub r#type: WorkflowTriggersItemDirectType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowTriggersItemDirectConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowTriggersItemDirectMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -11346,46 +11346,46 @@ impl WorkflowTriggersItemDirectConfig {
         }
     }
 }
-/// Part of `WorkflowTriggersItemDirectMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemDirectMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowTriggersItemDirectMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `direct`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowTriggersItemDirectMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -11476,7 +11476,7 @@ impl WorkflowTriggersItemDirectMeta {
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemDirectMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
-/// Part of `WorkflowTriggersItemDirectMetaName`.
+/// A string: one of `direct`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -11530,24 +11530,24 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDirectMetaName {
 /// The same values as `WorkflowTriggersItemDirectMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemDirectType = WorkflowTriggersItemDirectMetaName;
-/// Part of `WorkflowTriggersItemEndpoint`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemEndpoint {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `endpoint`).
     pub r#type: WorkflowTriggersItemEndpointType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowTriggersItemEndpointConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowTriggersItemEndpointMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -11588,13 +11588,13 @@ impl WorkflowTriggersItemEndpoint {
         self
     }
 }
-/// Part of `WorkflowTriggersItemEndpointConfig`.
+/// An object with the fields `experienceVersion`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemEndpointConfig {
-    /// The `experienceVersion` field.
+    /// `experienceVersion` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub experience_version: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -11616,46 +11616,46 @@ impl WorkflowTriggersItemEndpointConfig {
         self
     }
 }
-/// Part of `WorkflowTriggersItemEndpointMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemEndpointMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowTriggersItemEndpointMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `endpoint`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowTriggersItemEndpointMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -11746,7 +11746,7 @@ impl WorkflowTriggersItemEndpointMeta {
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemEndpointMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
-/// Part of `WorkflowTriggersItemEndpointMetaName`.
+/// A string: one of `endpoint`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -11800,24 +11800,24 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEndpointMetaName {
 /// The same values as `WorkflowTriggersItemEndpointMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemEndpointType = WorkflowTriggersItemEndpointMetaName;
-/// Part of `WorkflowTriggersItemEvent`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemEvent {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `event`).
     pub r#type: WorkflowTriggersItemEventType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowTriggersItemEventConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowTriggersItemEventMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -11858,22 +11858,22 @@ impl WorkflowTriggersItemEvent {
         self
     }
 }
-/// Part of `WorkflowTriggersItemEventConfig`.
+/// An object with the fields `subject`, `new`, `acknowledged`, `resolved`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemEventConfig {
-    /// The `subject` field.
+    /// `subject` on the wire: a string (at most 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
-    /// The `new` field.
+    /// `new` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new: Option<bool>,
-    /// The `acknowledged` field.
+    /// `acknowledged` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acknowledged: Option<bool>,
-    /// The `resolved` field.
+    /// `resolved` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved: Option<bool>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -11913,46 +11913,46 @@ impl WorkflowTriggersItemEventConfig {
         self
     }
 }
-/// Part of `WorkflowTriggersItemEventMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemEventMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowTriggersItemEventMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `event`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowTriggersItemEventMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -12043,7 +12043,7 @@ impl WorkflowTriggersItemEventMeta {
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemEventMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
-/// Part of `WorkflowTriggersItemEventMetaName`.
+/// A string: one of `event`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -12097,24 +12097,24 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEventMetaName {
 /// The same values as `WorkflowTriggersItemEventMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemEventType = WorkflowTriggersItemEventMetaName;
-/// Part of `WorkflowTriggersItemFileTail`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemFileTail {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `fileTail`).
     pub r#type: WorkflowTriggersItemFileTailType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowTriggersItemFileTailConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowTriggersItemFileTailMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -12155,22 +12155,22 @@ impl WorkflowTriggersItemFileTail {
         self
     }
 }
-/// Part of `WorkflowTriggersItemFileTailConfig`.
+/// An object with the fields `path`, `encoding`, `byteLength`, `delimiter`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemFileTailConfig {
-    /// The `path` field.
+    /// `path` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// The `encoding` field.
+    /// `encoding` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
-    /// The `byteLength` field.
+    /// `byteLength` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub byte_length: Option<String>,
-    /// The `delimiter` field.
+    /// `delimiter` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -12210,46 +12210,46 @@ impl WorkflowTriggersItemFileTailConfig {
         self
     }
 }
-/// Part of `WorkflowTriggersItemFileTailMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemFileTailMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowTriggersItemFileTailMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `fileTail`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowTriggersItemFileTailMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -12340,7 +12340,7 @@ impl WorkflowTriggersItemFileTailMeta {
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemFileTailMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
-/// Part of `WorkflowTriggersItemFileTailMetaName`.
+/// A string: one of `fileTail`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -12394,24 +12394,24 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileTailMetaName {
 /// The same values as `WorkflowTriggersItemFileTailMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemFileTailType = WorkflowTriggersItemFileTailMetaName;
-/// Part of `WorkflowTriggersItemFileWatch`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemFileWatch {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `fileWatch`).
     pub r#type: WorkflowTriggersItemFileWatchType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowTriggersItemFileWatchConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowTriggersItemFileWatchMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -12452,28 +12452,28 @@ impl WorkflowTriggersItemFileWatch {
         self
     }
 }
-/// Part of `WorkflowTriggersItemFileWatchConfig`.
+/// An object with the fields `path`, `fileAdded`, `fileChanged`, `fileRemoved`, `directoryAdded`, `directoryRemoved`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemFileWatchConfig {
-    /// The `path` field.
+    /// `path` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// The `fileAdded` field.
+    /// `fileAdded` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_added: Option<bool>,
-    /// The `fileChanged` field.
+    /// `fileChanged` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_changed: Option<bool>,
-    /// The `fileRemoved` field.
+    /// `fileRemoved` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_removed: Option<bool>,
-    /// The `directoryAdded` field.
+    /// `directoryAdded` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_added: Option<bool>,
-    /// The `directoryRemoved` field.
+    /// `directoryRemoved` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_removed: Option<bool>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -12525,46 +12525,46 @@ impl WorkflowTriggersItemFileWatchConfig {
         self
     }
 }
-/// Part of `WorkflowTriggersItemFileWatchMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemFileWatchMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowTriggersItemFileWatchMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `fileWatch`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowTriggersItemFileWatchMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -12655,7 +12655,7 @@ impl WorkflowTriggersItemFileWatchMeta {
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemFileWatchMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
-/// Part of `WorkflowTriggersItemFileWatchMetaName`.
+/// A string: one of `fileWatch`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -12709,24 +12709,24 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileWatchMetaName {
 /// The same values as `WorkflowTriggersItemFileWatchMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemFileWatchType = WorkflowTriggersItemFileWatchMetaName;
-/// Part of `WorkflowTriggersItemFlowError`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemFlowError {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `flowError`).
     pub r#type: WorkflowTriggersItemFlowErrorType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowTriggersItemFlowErrorConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowTriggersItemFlowErrorMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -12767,13 +12767,13 @@ impl WorkflowTriggersItemFlowError {
         self
     }
 }
-/// Part of `WorkflowTriggersItemFlowErrorConfig`.
+/// An object with the fields `scope`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemFlowErrorConfig {
-    /// The `scope` field.
+    /// `scope` on the wire: a string (one of `local`, `global`, `experience`, `cloud`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<WorkflowTriggersItemFlowErrorConfigScope>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -12795,7 +12795,7 @@ impl WorkflowTriggersItemFlowErrorConfig {
         self
     }
 }
-/// Part of `WorkflowTriggersItemFlowErrorConfigScope`.
+/// A string: one of `local`, `global`, `experience`, `cloud`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -12858,46 +12858,46 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFlowErrorConfigScope {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemFlowErrorMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemFlowErrorMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowTriggersItemFlowErrorMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `flowError`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowTriggersItemFlowErrorMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -12988,7 +12988,7 @@ impl WorkflowTriggersItemFlowErrorMeta {
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemFlowErrorMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
-/// Part of `WorkflowTriggersItemFlowErrorMetaName`.
+/// A string: one of `flowError`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -13042,24 +13042,24 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFlowErrorMetaName {
 /// The same values as `WorkflowTriggersItemFlowErrorMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemFlowErrorType = WorkflowTriggersItemFlowErrorMetaName;
-/// Part of `WorkflowTriggersItemIntegration`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemIntegration {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `integration`).
     pub r#type: WorkflowTriggersItemIntegrationType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowTriggersItemIntegrationConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowTriggersItemIntegrationMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -13100,22 +13100,22 @@ impl WorkflowTriggersItemIntegration {
         self
     }
 }
-/// Part of `WorkflowTriggersItemIntegrationConfig`.
+/// An object with the fields `connect`, `message`, `disconnect`, `failure`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemIntegrationConfig {
-    /// The `connect` field.
+    /// `connect` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connect: Option<bool>,
-    /// The `message` field.
+    /// `message` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<bool>,
-    /// The `disconnect` field.
+    /// `disconnect` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disconnect: Option<bool>,
-    /// The `failure` field.
+    /// `failure` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure: Option<bool>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -13155,49 +13155,49 @@ impl WorkflowTriggersItemIntegrationConfig {
         self
     }
 }
-/// Part of `WorkflowTriggersItemIntegrationMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemIntegrationMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowTriggersItemIntegrationMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `azureEventHub`, `googlePubSub`, `mqtt`, `particle`, `sqs`, `websocket`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowTriggersItemIntegrationMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `triggerId` field.
+    /// `triggerId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_id: Option<String>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -13300,7 +13300,7 @@ pub type WorkflowTriggersItemIntegrationMetaCategory = WorkflowTriggersItemAppFi
 /// The same values as `IntegrationIntegrationType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemIntegrationMetaName = IntegrationIntegrationType;
-/// Part of `WorkflowTriggersItemIntegrationType`.
+/// A string: one of `integration`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -13351,24 +13351,24 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemIntegrationType {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemMqttTopic`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemMqttTopic {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `mqttTopic`).
     pub r#type: WorkflowTriggersItemMqttTopicType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowTriggersItemMqttTopicConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowTriggersItemMqttTopicMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -13409,13 +13409,13 @@ impl WorkflowTriggersItemMqttTopic {
         self
     }
 }
-/// Part of `WorkflowTriggersItemMqttTopicConfig`.
+/// An object with the fields `integrationId`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemMqttTopicConfig {
-    /// The `integrationId` field.
+    /// `integrationId` on the wire: a string (one of `losant`, `local`, `external`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<WorkflowTriggersItemMqttTopicConfigIntegrationId>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -13440,7 +13440,7 @@ impl WorkflowTriggersItemMqttTopicConfig {
         self
     }
 }
-/// Part of `WorkflowTriggersItemMqttTopicConfigIntegrationId`.
+/// A string: one of `losant`, `local`, `external`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -13499,49 +13499,49 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemMqttTopicConfigIntegra
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemMqttTopicMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemMqttTopicMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowTriggersItemMqttTopicMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `mqtt`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowTriggersItemMqttTopicMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `triggerId` field.
+    /// `triggerId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_id: Option<String>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -13638,7 +13638,7 @@ impl WorkflowTriggersItemMqttTopicMeta {
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemMqttTopicMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
-/// Part of `WorkflowTriggersItemMqttTopicMetaName`.
+/// A string: one of `mqtt`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -13689,7 +13689,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemMqttTopicMetaName {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemMqttTopicType`.
+/// A string: one of `mqttTopic`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -13740,24 +13740,24 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemMqttTopicType {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemObject`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemObject {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of 17 documented values).
     pub r#type: WorkflowTriggersItemObjectType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowTriggersItemObjectMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -13798,49 +13798,49 @@ impl WorkflowTriggersItemObject {
         self
     }
 }
-/// Part of `WorkflowTriggersItemObjectMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemObjectMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowTriggersItemObjectMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of 17 documented values).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowTriggersItemObjectMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `triggerId` field.
+    /// `triggerId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_id: Option<String>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -13937,7 +13937,7 @@ impl WorkflowTriggersItemObjectMeta {
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemObjectMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
-/// Part of `WorkflowTriggersItemObjectMetaName`.
+/// A string: one of 17 documented values.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -14052,7 +14052,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemObjectMetaName {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemObjectType`.
+/// A string: one of 17 documented values.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -14167,24 +14167,24 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemObjectType {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemOnSync`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemOnSync {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `onSync`).
     pub r#type: WorkflowTriggersItemOnSyncType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowTriggersItemOnSyncConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowTriggersItemOnSyncMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -14225,13 +14225,13 @@ impl WorkflowTriggersItemOnSync {
         self
     }
 }
-/// Part of `WorkflowTriggersItemOnSyncConfig`.
+/// An object with the fields `syncTypes`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemOnSyncConfig {
-    /// The `syncTypes` field.
+    /// `syncTypes` on the wire: a list (1 to 3 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_types: Option<Vec<WorkflowTriggersItemOnSyncConfigSyncTypesItem>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -14256,7 +14256,7 @@ impl WorkflowTriggersItemOnSyncConfig {
         self
     }
 }
-/// Part of `WorkflowTriggersItemOnSyncConfigSyncTypesItem`.
+/// A string: one of `application`, `device`, `peripheral`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -14315,31 +14315,31 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSyncConfigSyncTypesI
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemOnSyncMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemOnSyncMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowTriggersItemOnSyncMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `onSync`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowTriggersItemOnSyncMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -14400,7 +14400,7 @@ impl WorkflowTriggersItemOnSyncMeta {
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemOnSyncMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
-/// Part of `WorkflowTriggersItemOnSyncMetaName`.
+/// A string: one of `onSync`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -14454,24 +14454,24 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSyncMetaName {
 /// The same values as `WorkflowTriggersItemOnSyncMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemOnSyncType = WorkflowTriggersItemOnSyncMetaName;
-/// Part of `WorkflowTriggersItemOpcua`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemOpcua {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `opcua`).
     pub r#type: WorkflowTriggersItemOpcuaType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowTriggersItemOpcuaConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowTriggersItemOpcuaMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -14512,50 +14512,50 @@ impl WorkflowTriggersItemOpcua {
         self
     }
 }
-/// Part of `WorkflowTriggersItemOpcuaConfig`.
+/// An object with the fields `uri`, `securityPolicy`, `securityMode`, `username`, `password`, `cert`, `privateKey`, `nameSpace`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemOpcuaConfig {
-    /// The `uri` field.
+    /// `uri` on the wire: a URI (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
-    /// The `securityPolicy` field.
+    /// `securityPolicy` on the wire: a string (at most 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_policy: Option<String>,
-    /// The `securityMode` field.
+    /// `securityMode` on the wire: a string (at most 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_mode: Option<String>,
-    /// The `username` field.
+    /// `username` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    /// The `password` field.
+    /// `password` on the wire: a string (at most 1024 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<crate::Secret>,
-    /// The `cert` field.
+    /// `cert` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert: Option<String>,
-    /// The `privateKey` field.
+    /// `privateKey` on the wire: a string (at most 32767 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_key: Option<crate::Secret>,
-    /// The `nameSpace` field.
+    /// `nameSpace` on the wire: a string (at most 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_space: Option<String>,
-    /// The `identifier` field.
+    /// `identifier` on the wire: a string (at most 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
-    /// The `samplingInterval` field.
+    /// `samplingInterval` on the wire: a string (at most 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sampling_interval: Option<String>,
-    /// The `eventFilter` field.
+    /// `eventFilter` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_filter: Option<Vec<String>>,
-    /// The `configName` field.
+    /// `configName` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_name: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -14643,46 +14643,46 @@ impl WorkflowTriggersItemOpcuaConfig {
         self
     }
 }
-/// Part of `WorkflowTriggersItemOpcuaMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemOpcuaMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowTriggersItemOpcuaMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `opcua`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowTriggersItemOpcuaMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -14773,7 +14773,7 @@ impl WorkflowTriggersItemOpcuaMeta {
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemOpcuaMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
-/// Part of `WorkflowTriggersItemOpcuaMetaName`.
+/// A string: one of `opcua`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -14827,24 +14827,24 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOpcuaMetaName {
 /// The same values as `WorkflowTriggersItemOpcuaMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemOpcuaType = WorkflowTriggersItemOpcuaMetaName;
-/// Part of `WorkflowTriggersItemRedis`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemRedis {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `redis`).
     pub r#type: WorkflowTriggersItemRedisType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowTriggersItemRedisConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowTriggersItemRedisMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -14885,39 +14885,39 @@ impl WorkflowTriggersItemRedis {
         self
     }
 }
-/// Part of `WorkflowTriggersItemRedisConfig`.
+/// An object with the fields `host`, `port`, `password`, `topic`, `fileAdded`, `fileChanged`, `fileRemoved`, `directoryAdded`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemRedisConfig {
-    /// The `host` field.
+    /// `host` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
-    /// The `port` field.
+    /// `port` on the wire: a string (at most 16 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
-    /// The `password` field.
+    /// `password` on the wire: a string (at most 1024 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<crate::Secret>,
-    /// The `topic` field.
+    /// `topic` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
-    /// The `fileAdded` field.
+    /// `fileAdded` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_added: Option<bool>,
-    /// The `fileChanged` field.
+    /// `fileChanged` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_changed: Option<bool>,
-    /// The `fileRemoved` field.
+    /// `fileRemoved` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_removed: Option<bool>,
-    /// The `directoryAdded` field.
+    /// `directoryAdded` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_added: Option<bool>,
-    /// The `directoryRemoved` field.
+    /// `directoryRemoved` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_removed: Option<bool>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -14987,46 +14987,46 @@ impl WorkflowTriggersItemRedisConfig {
         self
     }
 }
-/// Part of `WorkflowTriggersItemRedisMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemRedisMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowTriggersItemRedisMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `redisTrigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowTriggersItemRedisMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -15117,7 +15117,7 @@ impl WorkflowTriggersItemRedisMeta {
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemRedisMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
-/// Part of `WorkflowTriggersItemRedisMetaName`.
+/// A string: one of `redisTrigger`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -15168,7 +15168,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRedisMetaName {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemRedisType`.
+/// A string: one of `redis`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -15219,24 +15219,24 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRedisType {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemRequest`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemRequest {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `request`).
     pub r#type: WorkflowTriggersItemRequestType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowTriggersItemRequestConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowTriggersItemRequestMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -15277,16 +15277,16 @@ impl WorkflowTriggersItemRequest {
         self
     }
 }
-/// Part of `WorkflowTriggersItemRequestConfig`.
+/// An object with the fields `method`, `route`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemRequestConfig {
-    /// The `method` field.
+    /// `method` on the wire: a string (one of `*`, `delete`, `get`, `options`, `patch`, `post`, `put`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<WorkflowTriggersItemRequestConfigMethod>,
-    /// The `route` field.
+    /// `route` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -15314,7 +15314,7 @@ impl WorkflowTriggersItemRequestConfig {
         self
     }
 }
-/// Part of `WorkflowTriggersItemRequestConfigMethod`.
+/// A string: one of `*`, `delete`, `get`, `options`, `patch`, `post`, `put`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -15389,49 +15389,49 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRequestConfigMethod {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemRequestMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemRequestMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowTriggersItemRequestMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `request`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowTriggersItemRequestMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `triggerId` field.
+    /// `triggerId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_id: Option<String>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -15528,7 +15528,7 @@ impl WorkflowTriggersItemRequestMeta {
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemRequestMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
-/// Part of `WorkflowTriggersItemRequestMetaName`.
+/// A string: one of `request`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -15582,24 +15582,24 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRequestMetaName {
 /// The same values as `WorkflowTriggersItemRequestMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemRequestType = WorkflowTriggersItemRequestMetaName;
-/// Part of `WorkflowTriggersItemSerial`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemSerial {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `serial`).
     pub r#type: WorkflowTriggersItemSerialType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowTriggersItemSerialConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowTriggersItemSerialMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -15640,46 +15640,46 @@ impl WorkflowTriggersItemSerial {
         self
     }
 }
-/// Part of `WorkflowTriggersItemSerialConfig`.
+/// An object with the fields `path`, `baudRate`, `dataBits`, `stopBits`, `parity`, `rtscts`, `encoding`, `writeOnOpen`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemSerialConfig {
-    /// The `path` field.
+    /// `path` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// The `baudRate` field.
+    /// `baudRate` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baud_rate: Option<f64>,
-    /// The `dataBits` field.
+    /// `dataBits` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_bits: Option<f64>,
-    /// The `stopBits` field.
+    /// `stopBits` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop_bits: Option<f64>,
-    /// The `parity` field.
+    /// `parity` on the wire: a string (at most 8 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parity: Option<String>,
-    /// The `rtscts` field.
+    /// `rtscts` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rtscts: Option<bool>,
-    /// The `encoding` field.
+    /// `encoding` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
-    /// The `writeOnOpen` field.
+    /// `writeOnOpen` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub write_on_open: Option<String>,
-    /// The `writeOnOpenEncoding` field.
+    /// `writeOnOpenEncoding` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub write_on_open_encoding: Option<String>,
-    /// The `byteLength` field.
+    /// `byteLength` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub byte_length: Option<String>,
-    /// The `delimiter` field.
+    /// `delimiter` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
-    /// The `delimiterEncoding` field.
+    /// `delimiterEncoding` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delimiter_encoding: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -15767,49 +15767,49 @@ impl WorkflowTriggersItemSerialConfig {
         self
     }
 }
-/// Part of `WorkflowTriggersItemSerialMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemSerialMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowTriggersItemSerialMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `serial`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowTriggersItemSerialMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `parseBy` field.
+    /// `parseBy` on the wire: a string (one of `byteLength`, `delimiter`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parse_by: Option<WorkflowTriggersItemSerialMetaParseBy>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -15906,7 +15906,7 @@ impl WorkflowTriggersItemSerialMeta {
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemSerialMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
-/// Part of `WorkflowTriggersItemSerialMetaName`.
+/// A string: one of `serial`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -15957,7 +15957,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSerialMetaName {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemSerialMetaParseBy`.
+/// A string: one of `byteLength`, `delimiter`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -16015,24 +16015,24 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSerialMetaParseBy {
 /// The same values as `WorkflowTriggersItemSerialMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemSerialType = WorkflowTriggersItemSerialMetaName;
-/// Part of `WorkflowTriggersItemSnmpTrap`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemSnmpTrap {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `snmpTrap`).
     pub r#type: WorkflowTriggersItemSnmpTrapType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowTriggersItemSnmpTrapConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowTriggersItemSnmpTrapMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -16073,15 +16073,15 @@ impl WorkflowTriggersItemSnmpTrap {
         self
     }
 }
-/// Part of `WorkflowTriggersItemSnmpTrapConfig`.
+/// An object with the fields `udpPort`, `snmpTrapConfig`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemSnmpTrapConfig {
-    /// The `udpPort` field.
+    /// `udpPort` on the wire: a string (at most 5 characters).
     pub udp_port: String,
-    /// The `snmpTrapConfig` field.
+    /// `snmpTrapConfig` on the wire: an object.
     pub snmp_trap_config: WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfig,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
@@ -16101,18 +16101,18 @@ impl WorkflowTriggersItemSnmpTrapConfig {
         }
     }
 }
-/// Part of `WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfig`.
+/// An object with the fields `community`, `user`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfig {
-    /// The `community` field.
+    /// `community` on the wire: a string (at most 1024 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub community: Option<crate::Secret>,
-    /// The `user` field.
+    /// `user` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUser>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -16143,29 +16143,29 @@ impl WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfig {
         self
     }
 }
-/// Part of `WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUser`.
+/// An object with the fields `name`, `securityLevel`, `authMethod`, `authKey`, `encryptionMethod`, `encryptionKey`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUser {
-    /// The `name` field.
+    /// `name` on the wire: a string (at most 1024 characters).
     pub name: String,
-    /// The `securityLevel` field.
+    /// `securityLevel` on the wire: a string (one of `none`, `auth`, `authAndEncrypt`).
     pub security_level: WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel,
-    /// The `authMethod` field.
+    /// `authMethod` on the wire: a string (one of `sha`, `md5`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_method: Option<WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod>,
-    /// The `authKey` field.
+    /// `authKey` on the wire: a string (at most 1024 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_key: Option<crate::Secret>,
-    /// The `encryptionMethod` field.
+    /// `encryptionMethod` on the wire: a string (one of `aes`, `des`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encryption_method:
         Option<WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod>,
-    /// The `encryptionKey` field.
+    /// `encryptionKey` on the wire: a string (at most 1024 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16218,7 +16218,7 @@ impl WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUser {
         self
     }
 }
-/// Part of `WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod`.
+/// A string: one of `sha`, `md5`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -16275,7 +16275,7 @@ impl<'de> serde::Deserialize<'de>
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod`.
+/// A string: one of `aes`, `des`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -16332,7 +16332,7 @@ impl<'de> serde::Deserialize<'de>
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel`.
+/// A string: one of `none`, `auth`, `authAndEncrypt`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -16393,46 +16393,46 @@ impl<'de> serde::Deserialize<'de>
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemSnmpTrapMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemSnmpTrapMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowTriggersItemSnmpTrapMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `snmpTrap`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowTriggersItemSnmpTrapMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -16523,7 +16523,7 @@ impl WorkflowTriggersItemSnmpTrapMeta {
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemSnmpTrapMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
-/// Part of `WorkflowTriggersItemSnmpTrapMetaName`.
+/// A string: one of `snmpTrap`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -16577,24 +16577,24 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSnmpTrapMetaName {
 /// The same values as `WorkflowTriggersItemSnmpTrapMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemSnmpTrapType = WorkflowTriggersItemSnmpTrapMetaName;
-/// Part of `WorkflowTriggersItemTimer`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemTimer {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `timer`).
     pub r#type: WorkflowTriggersItemTimerType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowTriggersItemTimerConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowTriggersItemTimerMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -16635,19 +16635,19 @@ impl WorkflowTriggersItemTimer {
         self
     }
 }
-/// Part of `WorkflowTriggersItemTimerConfig`.
+/// An object with the fields `seconds`, `cron`, `tz`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemTimerConfig {
-    /// The `seconds` field.
+    /// `seconds` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds: Option<f64>,
-    /// The `cron` field.
+    /// `cron` on the wire: a string (at most 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cron: Option<String>,
-    /// The `tz` field.
+    /// `tz` on the wire: a string (at most 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tz: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -16681,58 +16681,58 @@ impl WorkflowTriggersItemTimerConfig {
         self
     }
 }
-/// Part of `WorkflowTriggersItemTimerMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemTimerMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowTriggersItemTimerMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `timer`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowTriggersItemTimerMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `timerTypeSelect` field.
+    /// `timerTypeSelect` on the wire: a string (one of `cronWeekly`, `seconds`, `cron`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timer_type_select: Option<WorkflowTriggersItemTimerMetaTimerTypeSelect>,
-    /// The `timeAt` field.
+    /// `timeAt` on the wire: a string (at most 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_at: Option<String>,
-    /// The `timezone` field.
+    /// `timezone` on the wire: a string (at most 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
-    /// The `weekdays` field.
+    /// `weekdays` on the wire: a list (at most 7 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weekdays: Option<Vec<f64>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -16850,7 +16850,7 @@ impl WorkflowTriggersItemTimerMeta {
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemTimerMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
-/// Part of `WorkflowTriggersItemTimerMetaName`.
+/// A string: one of `timer`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -16901,7 +16901,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemTimerMetaName {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemTimerMetaTimerTypeSelect`.
+/// A string: one of `cronWeekly`, `seconds`, `cron`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -16963,24 +16963,24 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemTimerMetaTimerTypeSele
 /// The same values as `WorkflowTriggersItemTimerMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemTimerType = WorkflowTriggersItemTimerMetaName;
-/// Part of `WorkflowTriggersItemVirtualButton`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemVirtualButton {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `virtualButton`).
     pub r#type: WorkflowTriggersItemVirtualButtonType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowTriggersItemVirtualButtonMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -17021,55 +17021,55 @@ impl WorkflowTriggersItemVirtualButton {
         self
     }
 }
-/// Part of `WorkflowTriggersItemVirtualButtonMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `groupId`, `description`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowTriggersItemVirtualButtonMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowTriggersItemVirtualButtonMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `virtualButton`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowTriggersItemVirtualButtonMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `groupId` field.
+    /// `groupId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `payload` field.
+    /// `payload` on the wire: a string (at most 262144 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<String>,
-    /// The `deviceId` field.
+    /// `deviceId` on the wire.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -17239,7 +17239,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemVirtualButtonMetaDevic
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowTriggersItemVirtualButtonMetaName`.
+/// A string: one of `virtualButton`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -17333,64 +17333,64 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersion {
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject {
-    /// The `id` field.
+    /// `id` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `flowVersionId` field.
+    /// `flowVersionId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow_version_id: Option<String>,
-    /// The `flowId` field.
+    /// `flowId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow_id: Option<String>,
-    /// The `applicationId` field.
+    /// `applicationId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_id: Option<String>,
-    /// The `creationDate` field.
+    /// `creationDate` on the wire: a date and time (RFC 3339 text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `lastUpdated` field.
+    /// `lastUpdated` on the wire: a date and time (RFC 3339 text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_updated: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `createdById` field.
+    /// `createdById` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by_id: Option<String>,
-    /// The `createdByType` field.
+    /// `createdByType` on the wire: a string (one of `flow`, `user`, `apiToken`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by_type: Option<WorkflowVersionObjectCreatedByType>,
-    /// The `lastUpdatedById` field.
+    /// `lastUpdatedById` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_updated_by_id: Option<String>,
-    /// The `lastUpdatedByType` field.
+    /// `lastUpdatedByType` on the wire: a string (one of `flow`, `user`, `apiToken`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_updated_by_type: Option<WorkflowVersionObjectLastUpdatedByType>,
-    /// The `version` field.
+    /// `version` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// The `flowClass` field.
+    /// `flowClass` on the wire: a string (one of `cloud`, `edge`, `embedded`, `customNode`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow_class: Option<WorkflowVersionObjectFlowClass>,
-    /// The `notes` field.
+    /// `notes` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    /// The `enabled` field.
+    /// `enabled` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// The `triggers` field.
+    /// `triggers` on the wire: a list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub triggers: Option<Vec<WorkflowVersionObjectTriggersItem>>,
-    /// The `nodes` field.
+    /// `nodes` on the wire: a list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<WorkflowVersionObjectNodesItem>>,
-    /// The `globals` field.
+    /// `globals` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub globals: Option<Vec<WorkflowVersionObjectGlobalsItem>>,
-    /// The `minimumAgentVersion` field.
+    /// `minimumAgentVersion` on the wire: a string (matching `^(0|([1-9]\d*))\.(0|([1-9]\d*))\.(0|([1-9]\d*))$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum_agent_version: Option<String>,
-    /// The `customNodeConfig` field.
+    /// `customNodeConfig` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_node_config: Option<WorkflowVersionObjectCustomNodeConfig>,
-    /// The `stats` field.
+    /// `stats` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stats: Option<WorkflowVersionObjectStats>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -17538,49 +17538,49 @@ impl WorkflowVersionObject {
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2 {
-    /// The `id` field.
+    /// `id` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `flowVersionId` field.
+    /// `flowVersionId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow_version_id: Option<String>,
-    /// The `flowId` field.
+    /// `flowId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow_id: Option<String>,
-    /// The `applicationId` field.
+    /// `applicationId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_id: Option<String>,
-    /// The `creationDate` field.
+    /// `creationDate` on the wire: a date and time (RFC 3339 text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `lastUpdated` field.
+    /// `lastUpdated` on the wire: a date and time (RFC 3339 text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_updated: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `name` field.
+    /// `name` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `flowClass` field.
+    /// `flowClass` on the wire: a string (one of `experience`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow_class: Option<WorkflowVersionObject2FlowClass>,
-    /// The `versions` field.
+    /// `versions` on the wire: a list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub versions: Option<Vec<String>>,
-    /// The `enabled` field.
+    /// `enabled` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// The `triggers` field.
+    /// `triggers` on the wire: a list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub triggers: Option<Vec<WorkflowVersionObject2TriggersItem>>,
-    /// The `nodes` field.
+    /// `nodes` on the wire: a list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<WorkflowVersionObject2NodesItem>>,
-    /// The `globals` field.
+    /// `globals` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub globals: Option<Vec<WorkflowVersionObject2GlobalsItem>>,
-    /// The `stats` field.
+    /// `stats` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stats: Option<WorkflowVersionObject2Stats>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -17686,7 +17686,7 @@ impl WorkflowVersionObject2 {
         self
     }
 }
-/// Part of `WorkflowVersionObject2FlowClass`.
+/// A string: one of `experience`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -17737,15 +17737,15 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2FlowClass {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowVersionObject2GlobalsItem`.
+/// An object with the fields `key`, `json`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2GlobalsItem {
-    /// The `key` field.
+    /// `key` on the wire: a string (matching `^[0-9a-zA-Z_-]{1,255}$`).
     pub key: String,
-    /// The `json` field.
+    /// `json` on the wire: a string (1 to 32767 characters).
     pub json: String,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
@@ -17762,28 +17762,28 @@ impl WorkflowVersionObject2GlobalsItem {
         }
     }
 }
-/// Part of `WorkflowVersionObject2NodesItem`.
+/// An object with the fields `id`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2NodesItem {
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (1 to 1024 characters).
     pub r#type: String,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     ///
     /// Kept as raw JSON: Workflow node configuration: its shape depends on the node type and the vendor schema gives only `type: object`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<serde_json::Value>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     ///
     /// Kept as raw JSON: Workflow editor metadata of the node (position, label, ...): the vendor schema gives only `type: object`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -17824,19 +17824,19 @@ impl WorkflowVersionObject2NodesItem {
         self
     }
 }
-/// Part of `WorkflowVersionObject2Stats`.
+/// An object with the fields `runCount`, `errorCount`, `byVersion`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2Stats {
-    /// The `runCount` field.
+    /// `runCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_count: Option<f64>,
-    /// The `errorCount` field.
+    /// `errorCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_count: Option<f64>,
-    /// The `byVersion` field.
+    /// `byVersion` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by_version:
         Option<std::collections::BTreeMap<String, WorkflowVersionObject2StatsByVersionValue>>,
@@ -17874,16 +17874,16 @@ impl WorkflowVersionObject2Stats {
         self
     }
 }
-/// Part of `WorkflowVersionObject2StatsByVersionValue`.
+/// An object with the fields `runCount`, `errorCount`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2StatsByVersionValue {
-    /// The `runCount` field.
+    /// `runCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_count: Option<f64>,
-    /// The `errorCount` field.
+    /// `errorCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_count: Option<f64>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -18109,24 +18109,24 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItem {
         Ok(Self::Other(value))
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemAppFile`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemAppFile {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `appFile`).
     pub r#type: WorkflowVersionObject2TriggersItemAppFileType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObject2TriggersItemAppFileConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObject2TriggersItemAppFileMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -18170,25 +18170,25 @@ impl WorkflowVersionObject2TriggersItemAppFile {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemAppFileConfig`.
+/// An object with the fields `delete`, `create`, `update`, `public`, `private`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemAppFileConfig {
-    /// The `delete` field.
+    /// `delete` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete: Option<bool>,
-    /// The `create` field.
+    /// `create` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create: Option<bool>,
-    /// The `update` field.
+    /// `update` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update: Option<bool>,
-    /// The `public` field.
+    /// `public` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
-    /// The `private` field.
+    /// `private` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -18234,46 +18234,46 @@ impl WorkflowVersionObject2TriggersItemAppFileConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemAppFileMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemAppFileMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObject2TriggersItemAppFileMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `appFile`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObject2TriggersItemAppFileMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -18377,24 +18377,24 @@ pub type WorkflowVersionObject2TriggersItemAppFileMetaName = WorkflowTriggersIte
 /// The same values as `WorkflowTriggersItemAppFileMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemAppFileType = WorkflowTriggersItemAppFileMetaName;
-/// Part of `WorkflowVersionObject2TriggersItemBeckhoff`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemBeckhoff {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `beckhoff`).
     pub r#type: WorkflowVersionObject2TriggersItemBeckhoffType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObject2TriggersItemBeckhoffConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObject2TriggersItemBeckhoffMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -18441,38 +18441,38 @@ impl WorkflowVersionObject2TriggersItemBeckhoff {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemBeckhoffConfig`.
+/// An object with the fields `localAmsNetId`, `localAdsPort`, `targetAmsNetId`, `targetAdsPort`, `routerHost`, `routerTcpPort`, `cycleTimeMs`, `subscriptions`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemBeckhoffConfig {
-    /// The `localAmsNetId` field.
+    /// `localAmsNetId` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_ams_net_id: Option<String>,
-    /// The `localAdsPort` field.
+    /// `localAdsPort` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_ads_port: Option<String>,
-    /// The `targetAmsNetId` field.
+    /// `targetAmsNetId` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_ams_net_id: Option<String>,
-    /// The `targetAdsPort` field.
+    /// `targetAdsPort` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_ads_port: Option<String>,
-    /// The `routerHost` field.
+    /// `routerHost` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub router_host: Option<String>,
-    /// The `routerTcpPort` field.
+    /// `routerTcpPort` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub router_tcp_port: Option<String>,
-    /// The `cycleTimeMs` field.
+    /// `cycleTimeMs` on the wire: an integer (from 10 to 3600000).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cycle_time_ms: Option<i64>,
-    /// The `subscriptions` field.
+    /// `subscriptions` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscriptions:
         Option<Vec<WorkflowVersionObject2TriggersItemBeckhoffConfigSubscriptionsItem>>,
-    /// The `configName` field.
+    /// `configName` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_name: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -18545,13 +18545,13 @@ impl WorkflowVersionObject2TriggersItemBeckhoffConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemBeckhoffConfigSubscriptionsItem`.
+/// An object with the fields `name`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemBeckhoffConfigSubscriptionsItem {
-    /// The `name` field.
+    /// `name` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -18573,46 +18573,46 @@ impl WorkflowVersionObject2TriggersItemBeckhoffConfigSubscriptionsItem {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemBeckhoffMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemBeckhoffMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObject2TriggersItemBeckhoffMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `beckhoff`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObject2TriggersItemBeckhoffMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -18716,24 +18716,24 @@ pub type WorkflowVersionObject2TriggersItemBeckhoffMetaName = WorkflowTriggersIt
 /// The same values as `WorkflowTriggersItemBeckhoffMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemBeckhoffType = WorkflowTriggersItemBeckhoffMetaName;
-/// Part of `WorkflowVersionObject2TriggersItemDataTable`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemDataTable {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `dataTable`).
     pub r#type: WorkflowVersionObject2TriggersItemDataTableType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObject2TriggersItemDataTableConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObject2TriggersItemDataTableMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -18780,22 +18780,22 @@ impl WorkflowVersionObject2TriggersItemDataTable {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemDataTableConfig`.
+/// An object with the fields `bulkInsert`, `delete`, `insert`, `update`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemDataTableConfig {
-    /// The `bulkInsert` field.
+    /// `bulkInsert` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bulk_insert: Option<bool>,
-    /// The `delete` field.
+    /// `delete` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete: Option<bool>,
-    /// The `insert` field.
+    /// `insert` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insert: Option<bool>,
-    /// The `update` field.
+    /// `update` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update: Option<bool>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -18835,46 +18835,46 @@ impl WorkflowVersionObject2TriggersItemDataTableConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemDataTableMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemDataTableMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObject2TriggersItemDataTableMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `dataTable`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObject2TriggersItemDataTableMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -18979,24 +18979,24 @@ pub type WorkflowVersionObject2TriggersItemDataTableMetaName =
 /// The same values as `WorkflowTriggersItemDataTableMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemDataTableType = WorkflowTriggersItemDataTableMetaName;
-/// Part of `WorkflowVersionObject2TriggersItemDeviceId`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemDeviceId {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `deviceId`, `deviceTag`).
     pub r#type: WorkflowVersionObject2TriggersItemDeviceIdType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObject2TriggersItemDeviceIdConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObject2TriggersItemDeviceIdMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -19043,28 +19043,28 @@ impl WorkflowVersionObject2TriggersItemDeviceId {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemDeviceIdConfig`.
+/// An object with the fields `attributeBlacklist`, `attributeWhitelist`, `maxAge`, `triggerOn`, `batchBehavior`, `allowInvalid`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemDeviceIdConfig {
-    /// The `attributeBlacklist` field.
+    /// `attributeBlacklist` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute_blacklist: Option<Vec<String>>,
-    /// The `attributeWhitelist` field.
+    /// `attributeWhitelist` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute_whitelist: Option<Vec<String>>,
-    /// The `maxAge` field.
+    /// `maxAge` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_age: Option<f64>,
-    /// The `triggerOn` field.
+    /// `triggerOn` on the wire: a string (one of `batch`, `individual`, `both`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_on: Option<WorkflowVersionObject2TriggersItemDeviceIdConfigTriggerOn>,
-    /// The `batchBehavior` field.
+    /// `batchBehavior` on the wire: a string (one of `once`, `each`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_behavior: Option<WorkflowVersionObject2TriggersItemDeviceIdConfigBatchBehavior>,
-    /// The `allowInvalid` field.
+    /// `allowInvalid` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_invalid: Option<bool>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -19130,24 +19130,24 @@ pub type WorkflowVersionObject2TriggersItemDeviceIdConfigBatchBehavior =
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemDeviceIdConfigTriggerOn =
     WorkflowTriggersItemDeviceIdConfigTriggerOn;
-/// Part of `WorkflowVersionObject2TriggersItemDeviceIdInactivity`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemDeviceIdInactivity {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `deviceIdInactivity`, `deviceTagInactivity`).
     pub r#type: WorkflowVersionObject2TriggersItemDeviceIdInactivityType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObject2TriggersItemDeviceIdInactivityConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObject2TriggersItemDeviceIdInactivityMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -19196,13 +19196,13 @@ impl WorkflowVersionObject2TriggersItemDeviceIdInactivity {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemDeviceIdInactivityConfig`.
+/// An object with the fields `seconds`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemDeviceIdInactivityConfig {
-    /// The `seconds` field.
+    /// `seconds` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds: Option<f64>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -19224,46 +19224,46 @@ impl WorkflowVersionObject2TriggersItemDeviceIdInactivityConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemDeviceIdInactivityMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemDeviceIdInactivityMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `deviceIdsTagsInactivity`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -19369,55 +19369,55 @@ pub type WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaName =
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemDeviceIdInactivityType =
     WorkflowTriggersItemDeviceIdInactivityType;
-/// Part of `WorkflowVersionObject2TriggersItemDeviceIdMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemDeviceIdMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObject2TriggersItemDeviceIdMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `deviceIdsTags`, `device`, `deviceTag`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObject2TriggersItemDeviceIdMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `timeUnit` field.
+    /// `timeUnit` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_unit: Option<String>,
-    /// The `maxAgeToggle` field.
+    /// `maxAgeToggle` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_age_toggle: Option<bool>,
-    /// The `allowedAttributeType` field.
+    /// `allowedAttributeType` on the wire: a string (one of `attributeWhitelist`, `any`, `attributeBlacklist`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_attribute_type:
         Option<WorkflowVersionObject2TriggersItemDeviceIdMetaAllowedAttributeType>,
@@ -19547,24 +19547,24 @@ pub type WorkflowVersionObject2TriggersItemDeviceIdMetaName = WorkflowTriggersIt
 /// The same values as `WorkflowTriggersItemDeviceIdType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemDeviceIdType = WorkflowTriggersItemDeviceIdType;
-/// Part of `WorkflowVersionObject2TriggersItemDirect`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemDirect {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `direct`).
     pub r#type: WorkflowVersionObject2TriggersItemDirectType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObject2TriggersItemDirectConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObject2TriggersItemDirectMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -19627,46 +19627,46 @@ impl WorkflowVersionObject2TriggersItemDirectConfig {
         }
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemDirectMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemDirectMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObject2TriggersItemDirectMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `direct`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObject2TriggersItemDirectMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -19770,24 +19770,24 @@ pub type WorkflowVersionObject2TriggersItemDirectMetaName = WorkflowTriggersItem
 /// The same values as `WorkflowTriggersItemDirectMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemDirectType = WorkflowTriggersItemDirectMetaName;
-/// Part of `WorkflowVersionObject2TriggersItemEndpoint`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemEndpoint {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `endpoint`).
     pub r#type: WorkflowVersionObject2TriggersItemEndpointType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObject2TriggersItemEndpointConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObject2TriggersItemEndpointMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -19834,13 +19834,13 @@ impl WorkflowVersionObject2TriggersItemEndpoint {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemEndpointConfig`.
+/// An object with the fields `experienceVersion`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemEndpointConfig {
-    /// The `experienceVersion` field.
+    /// `experienceVersion` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub experience_version: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -19862,46 +19862,46 @@ impl WorkflowVersionObject2TriggersItemEndpointConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemEndpointMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemEndpointMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObject2TriggersItemEndpointMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `endpoint`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObject2TriggersItemEndpointMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -20005,24 +20005,24 @@ pub type WorkflowVersionObject2TriggersItemEndpointMetaName = WorkflowTriggersIt
 /// The same values as `WorkflowTriggersItemEndpointMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemEndpointType = WorkflowTriggersItemEndpointMetaName;
-/// Part of `WorkflowVersionObject2TriggersItemEvent`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemEvent {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `event`).
     pub r#type: WorkflowVersionObject2TriggersItemEventType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObject2TriggersItemEventConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObject2TriggersItemEventMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -20066,22 +20066,22 @@ impl WorkflowVersionObject2TriggersItemEvent {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemEventConfig`.
+/// An object with the fields `subject`, `new`, `acknowledged`, `resolved`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemEventConfig {
-    /// The `subject` field.
+    /// `subject` on the wire: a string (at most 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
-    /// The `new` field.
+    /// `new` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new: Option<bool>,
-    /// The `acknowledged` field.
+    /// `acknowledged` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acknowledged: Option<bool>,
-    /// The `resolved` field.
+    /// `resolved` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved: Option<bool>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -20121,46 +20121,46 @@ impl WorkflowVersionObject2TriggersItemEventConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemEventMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemEventMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObject2TriggersItemEventMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `event`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObject2TriggersItemEventMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -20264,24 +20264,24 @@ pub type WorkflowVersionObject2TriggersItemEventMetaName = WorkflowTriggersItemE
 /// The same values as `WorkflowTriggersItemEventMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemEventType = WorkflowTriggersItemEventMetaName;
-/// Part of `WorkflowVersionObject2TriggersItemFileTail`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemFileTail {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `fileTail`).
     pub r#type: WorkflowVersionObject2TriggersItemFileTailType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObject2TriggersItemFileTailConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObject2TriggersItemFileTailMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -20328,22 +20328,22 @@ impl WorkflowVersionObject2TriggersItemFileTail {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemFileTailConfig`.
+/// An object with the fields `path`, `encoding`, `byteLength`, `delimiter`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemFileTailConfig {
-    /// The `path` field.
+    /// `path` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// The `encoding` field.
+    /// `encoding` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
-    /// The `byteLength` field.
+    /// `byteLength` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub byte_length: Option<String>,
-    /// The `delimiter` field.
+    /// `delimiter` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -20383,46 +20383,46 @@ impl WorkflowVersionObject2TriggersItemFileTailConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemFileTailMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemFileTailMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObject2TriggersItemFileTailMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `fileTail`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObject2TriggersItemFileTailMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -20526,24 +20526,24 @@ pub type WorkflowVersionObject2TriggersItemFileTailMetaName = WorkflowTriggersIt
 /// The same values as `WorkflowTriggersItemFileTailMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemFileTailType = WorkflowTriggersItemFileTailMetaName;
-/// Part of `WorkflowVersionObject2TriggersItemFileWatch`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemFileWatch {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `fileWatch`).
     pub r#type: WorkflowVersionObject2TriggersItemFileWatchType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObject2TriggersItemFileWatchConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObject2TriggersItemFileWatchMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -20590,28 +20590,28 @@ impl WorkflowVersionObject2TriggersItemFileWatch {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemFileWatchConfig`.
+/// An object with the fields `path`, `fileAdded`, `fileChanged`, `fileRemoved`, `directoryAdded`, `directoryRemoved`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemFileWatchConfig {
-    /// The `path` field.
+    /// `path` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// The `fileAdded` field.
+    /// `fileAdded` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_added: Option<bool>,
-    /// The `fileChanged` field.
+    /// `fileChanged` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_changed: Option<bool>,
-    /// The `fileRemoved` field.
+    /// `fileRemoved` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_removed: Option<bool>,
-    /// The `directoryAdded` field.
+    /// `directoryAdded` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_added: Option<bool>,
-    /// The `directoryRemoved` field.
+    /// `directoryRemoved` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_removed: Option<bool>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -20663,46 +20663,46 @@ impl WorkflowVersionObject2TriggersItemFileWatchConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemFileWatchMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemFileWatchMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObject2TriggersItemFileWatchMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `fileWatch`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObject2TriggersItemFileWatchMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -20807,24 +20807,24 @@ pub type WorkflowVersionObject2TriggersItemFileWatchMetaName =
 /// The same values as `WorkflowTriggersItemFileWatchMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemFileWatchType = WorkflowTriggersItemFileWatchMetaName;
-/// Part of `WorkflowVersionObject2TriggersItemFlowError`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemFlowError {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `flowError`).
     pub r#type: WorkflowVersionObject2TriggersItemFlowErrorType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObject2TriggersItemFlowErrorConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObject2TriggersItemFlowErrorMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -20871,13 +20871,13 @@ impl WorkflowVersionObject2TriggersItemFlowError {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemFlowErrorConfig`.
+/// An object with the fields `scope`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemFlowErrorConfig {
-    /// The `scope` field.
+    /// `scope` on the wire: a string (one of `local`, `global`, `experience`, `cloud`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<WorkflowVersionObject2TriggersItemFlowErrorConfigScope>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -20906,46 +20906,46 @@ impl WorkflowVersionObject2TriggersItemFlowErrorConfig {
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemFlowErrorConfigScope =
     WorkflowTriggersItemFlowErrorConfigScope;
-/// Part of `WorkflowVersionObject2TriggersItemFlowErrorMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemFlowErrorMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObject2TriggersItemFlowErrorMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `flowError`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObject2TriggersItemFlowErrorMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -21050,24 +21050,24 @@ pub type WorkflowVersionObject2TriggersItemFlowErrorMetaName =
 /// The same values as `WorkflowTriggersItemFlowErrorMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemFlowErrorType = WorkflowTriggersItemFlowErrorMetaName;
-/// Part of `WorkflowVersionObject2TriggersItemIntegration`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemIntegration {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `integration`).
     pub r#type: WorkflowVersionObject2TriggersItemIntegrationType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObject2TriggersItemIntegrationConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObject2TriggersItemIntegrationMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -21114,22 +21114,22 @@ impl WorkflowVersionObject2TriggersItemIntegration {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemIntegrationConfig`.
+/// An object with the fields `connect`, `message`, `disconnect`, `failure`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemIntegrationConfig {
-    /// The `connect` field.
+    /// `connect` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connect: Option<bool>,
-    /// The `message` field.
+    /// `message` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<bool>,
-    /// The `disconnect` field.
+    /// `disconnect` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disconnect: Option<bool>,
-    /// The `failure` field.
+    /// `failure` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure: Option<bool>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -21169,49 +21169,49 @@ impl WorkflowVersionObject2TriggersItemIntegrationConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemIntegrationMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemIntegrationMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObject2TriggersItemIntegrationMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `azureEventHub`, `googlePubSub`, `mqtt`, `particle`, `sqs`, `websocket`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObject2TriggersItemIntegrationMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `triggerId` field.
+    /// `triggerId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_id: Option<String>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -21321,24 +21321,24 @@ pub type WorkflowVersionObject2TriggersItemIntegrationMetaName = IntegrationInte
 /// The same values as `WorkflowTriggersItemIntegrationType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemIntegrationType = WorkflowTriggersItemIntegrationType;
-/// Part of `WorkflowVersionObject2TriggersItemMqttTopic`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemMqttTopic {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `mqttTopic`).
     pub r#type: WorkflowVersionObject2TriggersItemMqttTopicType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObject2TriggersItemMqttTopicConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObject2TriggersItemMqttTopicMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -21385,13 +21385,13 @@ impl WorkflowVersionObject2TriggersItemMqttTopic {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemMqttTopicConfig`.
+/// An object with the fields `integrationId`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemMqttTopicConfig {
-    /// The `integrationId` field.
+    /// `integrationId` on the wire: a string (one of `losant`, `local`, `external`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<WorkflowVersionObject2TriggersItemMqttTopicConfigIntegrationId>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -21420,49 +21420,49 @@ impl WorkflowVersionObject2TriggersItemMqttTopicConfig {
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemMqttTopicConfigIntegrationId =
     WorkflowTriggersItemMqttTopicConfigIntegrationId;
-/// Part of `WorkflowVersionObject2TriggersItemMqttTopicMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemMqttTopicMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObject2TriggersItemMqttTopicMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `mqtt`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObject2TriggersItemMqttTopicMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `triggerId` field.
+    /// `triggerId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_id: Option<String>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -21573,24 +21573,24 @@ pub type WorkflowVersionObject2TriggersItemMqttTopicMetaName =
 /// The same values as `WorkflowTriggersItemMqttTopicType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemMqttTopicType = WorkflowTriggersItemMqttTopicType;
-/// Part of `WorkflowVersionObject2TriggersItemObject`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemObject {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of 17 documented values).
     pub r#type: WorkflowVersionObject2TriggersItemObjectType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObject2TriggersItemObjectMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -21631,49 +21631,49 @@ impl WorkflowVersionObject2TriggersItemObject {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemObjectMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemObjectMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObject2TriggersItemObjectMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of 17 documented values).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObject2TriggersItemObjectMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `triggerId` field.
+    /// `triggerId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_id: Option<String>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -21783,24 +21783,24 @@ pub type WorkflowVersionObject2TriggersItemObjectMetaName = WorkflowTriggersItem
 /// The same values as `WorkflowTriggersItemObjectType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemObjectType = WorkflowTriggersItemObjectType;
-/// Part of `WorkflowVersionObject2TriggersItemOnSync`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemOnSync {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `onSync`).
     pub r#type: WorkflowVersionObject2TriggersItemOnSyncType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObject2TriggersItemOnSyncConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObject2TriggersItemOnSyncMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -21844,13 +21844,13 @@ impl WorkflowVersionObject2TriggersItemOnSync {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemOnSyncConfig`.
+/// An object with the fields `syncTypes`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemOnSyncConfig {
-    /// The `syncTypes` field.
+    /// `syncTypes` on the wire: a list (1 to 3 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_types: Option<Vec<WorkflowVersionObject2TriggersItemOnSyncConfigSyncTypesItem>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -21879,31 +21879,31 @@ impl WorkflowVersionObject2TriggersItemOnSyncConfig {
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemOnSyncConfigSyncTypesItem =
     WorkflowTriggersItemOnSyncConfigSyncTypesItem;
-/// Part of `WorkflowVersionObject2TriggersItemOnSyncMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemOnSyncMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObject2TriggersItemOnSyncMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `onSync`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObject2TriggersItemOnSyncMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -21977,24 +21977,24 @@ pub type WorkflowVersionObject2TriggersItemOnSyncMetaName = WorkflowTriggersItem
 /// The same values as `WorkflowTriggersItemOnSyncMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemOnSyncType = WorkflowTriggersItemOnSyncMetaName;
-/// Part of `WorkflowVersionObject2TriggersItemOpcua`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemOpcua {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `opcua`).
     pub r#type: WorkflowVersionObject2TriggersItemOpcuaType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObject2TriggersItemOpcuaConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObject2TriggersItemOpcuaMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -22038,50 +22038,50 @@ impl WorkflowVersionObject2TriggersItemOpcua {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemOpcuaConfig`.
+/// An object with the fields `uri`, `securityPolicy`, `securityMode`, `username`, `password`, `cert`, `privateKey`, `nameSpace`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemOpcuaConfig {
-    /// The `uri` field.
+    /// `uri` on the wire: a URI (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
-    /// The `securityPolicy` field.
+    /// `securityPolicy` on the wire: a string (at most 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_policy: Option<String>,
-    /// The `securityMode` field.
+    /// `securityMode` on the wire: a string (at most 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_mode: Option<String>,
-    /// The `username` field.
+    /// `username` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    /// The `password` field.
+    /// `password` on the wire: a string (at most 1024 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<crate::Secret>,
-    /// The `cert` field.
+    /// `cert` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert: Option<String>,
-    /// The `privateKey` field.
+    /// `privateKey` on the wire: a string (at most 32767 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_key: Option<crate::Secret>,
-    /// The `nameSpace` field.
+    /// `nameSpace` on the wire: a string (at most 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_space: Option<String>,
-    /// The `identifier` field.
+    /// `identifier` on the wire: a string (at most 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
-    /// The `samplingInterval` field.
+    /// `samplingInterval` on the wire: a string (at most 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sampling_interval: Option<String>,
-    /// The `eventFilter` field.
+    /// `eventFilter` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_filter: Option<Vec<String>>,
-    /// The `configName` field.
+    /// `configName` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_name: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -22169,46 +22169,46 @@ impl WorkflowVersionObject2TriggersItemOpcuaConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemOpcuaMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemOpcuaMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObject2TriggersItemOpcuaMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `opcua`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObject2TriggersItemOpcuaMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -22312,24 +22312,24 @@ pub type WorkflowVersionObject2TriggersItemOpcuaMetaName = WorkflowTriggersItemO
 /// The same values as `WorkflowTriggersItemOpcuaMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemOpcuaType = WorkflowTriggersItemOpcuaMetaName;
-/// Part of `WorkflowVersionObject2TriggersItemRedis`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemRedis {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `redis`).
     pub r#type: WorkflowVersionObject2TriggersItemRedisType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObject2TriggersItemRedisConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObject2TriggersItemRedisMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -22373,39 +22373,39 @@ impl WorkflowVersionObject2TriggersItemRedis {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemRedisConfig`.
+/// An object with the fields `host`, `port`, `password`, `topic`, `fileAdded`, `fileChanged`, `fileRemoved`, `directoryAdded`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemRedisConfig {
-    /// The `host` field.
+    /// `host` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
-    /// The `port` field.
+    /// `port` on the wire: a string (at most 16 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
-    /// The `password` field.
+    /// `password` on the wire: a string (at most 1024 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<crate::Secret>,
-    /// The `topic` field.
+    /// `topic` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
-    /// The `fileAdded` field.
+    /// `fileAdded` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_added: Option<bool>,
-    /// The `fileChanged` field.
+    /// `fileChanged` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_changed: Option<bool>,
-    /// The `fileRemoved` field.
+    /// `fileRemoved` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_removed: Option<bool>,
-    /// The `directoryAdded` field.
+    /// `directoryAdded` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_added: Option<bool>,
-    /// The `directoryRemoved` field.
+    /// `directoryRemoved` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_removed: Option<bool>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -22475,46 +22475,46 @@ impl WorkflowVersionObject2TriggersItemRedisConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemRedisMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemRedisMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObject2TriggersItemRedisMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `redisTrigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObject2TriggersItemRedisMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -22618,24 +22618,24 @@ pub type WorkflowVersionObject2TriggersItemRedisMetaName = WorkflowTriggersItemR
 /// The same values as `WorkflowTriggersItemRedisType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemRedisType = WorkflowTriggersItemRedisType;
-/// Part of `WorkflowVersionObject2TriggersItemRequest`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemRequest {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `request`).
     pub r#type: WorkflowVersionObject2TriggersItemRequestType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObject2TriggersItemRequestConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObject2TriggersItemRequestMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -22679,16 +22679,16 @@ impl WorkflowVersionObject2TriggersItemRequest {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemRequestConfig`.
+/// An object with the fields `method`, `route`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemRequestConfig {
-    /// The `method` field.
+    /// `method` on the wire: a string (one of `*`, `delete`, `get`, `options`, `patch`, `post`, `put`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<WorkflowVersionObject2TriggersItemRequestConfigMethod>,
-    /// The `route` field.
+    /// `route` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -22723,49 +22723,49 @@ impl WorkflowVersionObject2TriggersItemRequestConfig {
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemRequestConfigMethod =
     WorkflowTriggersItemRequestConfigMethod;
-/// Part of `WorkflowVersionObject2TriggersItemRequestMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemRequestMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObject2TriggersItemRequestMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `request`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObject2TriggersItemRequestMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `triggerId` field.
+    /// `triggerId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_id: Option<String>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -22875,24 +22875,24 @@ pub type WorkflowVersionObject2TriggersItemRequestMetaName = WorkflowTriggersIte
 /// The same values as `WorkflowTriggersItemRequestMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemRequestType = WorkflowTriggersItemRequestMetaName;
-/// Part of `WorkflowVersionObject2TriggersItemSerial`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemSerial {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `serial`).
     pub r#type: WorkflowVersionObject2TriggersItemSerialType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObject2TriggersItemSerialConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObject2TriggersItemSerialMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -22936,46 +22936,46 @@ impl WorkflowVersionObject2TriggersItemSerial {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemSerialConfig`.
+/// An object with the fields `path`, `baudRate`, `dataBits`, `stopBits`, `parity`, `rtscts`, `encoding`, `writeOnOpen`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemSerialConfig {
-    /// The `path` field.
+    /// `path` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// The `baudRate` field.
+    /// `baudRate` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baud_rate: Option<f64>,
-    /// The `dataBits` field.
+    /// `dataBits` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_bits: Option<f64>,
-    /// The `stopBits` field.
+    /// `stopBits` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop_bits: Option<f64>,
-    /// The `parity` field.
+    /// `parity` on the wire: a string (at most 8 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parity: Option<String>,
-    /// The `rtscts` field.
+    /// `rtscts` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rtscts: Option<bool>,
-    /// The `encoding` field.
+    /// `encoding` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
-    /// The `writeOnOpen` field.
+    /// `writeOnOpen` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub write_on_open: Option<String>,
-    /// The `writeOnOpenEncoding` field.
+    /// `writeOnOpenEncoding` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub write_on_open_encoding: Option<String>,
-    /// The `byteLength` field.
+    /// `byteLength` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub byte_length: Option<String>,
-    /// The `delimiter` field.
+    /// `delimiter` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
-    /// The `delimiterEncoding` field.
+    /// `delimiterEncoding` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delimiter_encoding: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -23063,49 +23063,49 @@ impl WorkflowVersionObject2TriggersItemSerialConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemSerialMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemSerialMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObject2TriggersItemSerialMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `serial`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObject2TriggersItemSerialMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `parseBy` field.
+    /// `parseBy` on the wire: a string (one of `byteLength`, `delimiter`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parse_by: Option<WorkflowVersionObject2TriggersItemSerialMetaParseBy>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -23222,24 +23222,24 @@ pub type WorkflowVersionObject2TriggersItemSerialMetaParseBy =
 /// The same values as `WorkflowTriggersItemSerialMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemSerialType = WorkflowTriggersItemSerialMetaName;
-/// Part of `WorkflowVersionObject2TriggersItemSnmpTrap`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemSnmpTrap {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `snmpTrap`).
     pub r#type: WorkflowVersionObject2TriggersItemSnmpTrapType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObject2TriggersItemSnmpTrapConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObject2TriggersItemSnmpTrapMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -23286,15 +23286,15 @@ impl WorkflowVersionObject2TriggersItemSnmpTrap {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemSnmpTrapConfig`.
+/// An object with the fields `udpPort`, `snmpTrapConfig`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemSnmpTrapConfig {
-    /// The `udpPort` field.
+    /// `udpPort` on the wire: a string (at most 5 characters).
     pub udp_port: String,
-    /// The `snmpTrapConfig` field.
+    /// `snmpTrapConfig` on the wire: an object.
     pub snmp_trap_config: WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfig,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
@@ -23314,18 +23314,18 @@ impl WorkflowVersionObject2TriggersItemSnmpTrapConfig {
         }
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfig`.
+/// An object with the fields `community`, `user`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfig {
-    /// The `community` field.
+    /// `community` on the wire: a string (at most 1024 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub community: Option<crate::Secret>,
-    /// The `user` field.
+    /// `user` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUser>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -23356,31 +23356,31 @@ impl WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUser`.
+/// An object with the fields `name`, `securityLevel`, `authMethod`, `authKey`, `encryptionMethod`, `encryptionKey`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUser {
-    /// The `name` field.
+    /// `name` on the wire: a string (at most 1024 characters).
     pub name: String,
-    /// The `securityLevel` field.
+    /// `securityLevel` on the wire: a string (one of `none`, `auth`, `authAndEncrypt`).
     pub security_level:
         WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel,
-    /// The `authMethod` field.
+    /// `authMethod` on the wire: a string (one of `sha`, `md5`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_method:
         Option<WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod>,
-    /// The `authKey` field.
+    /// `authKey` on the wire: a string (at most 1024 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_key: Option<crate::Secret>,
-    /// The `encryptionMethod` field.
+    /// `encryptionMethod` on the wire: a string (one of `aes`, `des`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encryption_method:
         Option<WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod>,
-    /// The `encryptionKey` field.
+    /// `encryptionKey` on the wire: a string (at most 1024 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23449,46 +23449,46 @@ pub type WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserEncry
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel =
     WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
-/// Part of `WorkflowVersionObject2TriggersItemSnmpTrapMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemSnmpTrapMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObject2TriggersItemSnmpTrapMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `snmpTrap`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObject2TriggersItemSnmpTrapMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -23592,24 +23592,24 @@ pub type WorkflowVersionObject2TriggersItemSnmpTrapMetaName = WorkflowTriggersIt
 /// The same values as `WorkflowTriggersItemSnmpTrapMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemSnmpTrapType = WorkflowTriggersItemSnmpTrapMetaName;
-/// Part of `WorkflowVersionObject2TriggersItemTimer`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemTimer {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `timer`).
     pub r#type: WorkflowVersionObject2TriggersItemTimerType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObject2TriggersItemTimerConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObject2TriggersItemTimerMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -23653,19 +23653,19 @@ impl WorkflowVersionObject2TriggersItemTimer {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemTimerConfig`.
+/// An object with the fields `seconds`, `cron`, `tz`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemTimerConfig {
-    /// The `seconds` field.
+    /// `seconds` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds: Option<f64>,
-    /// The `cron` field.
+    /// `cron` on the wire: a string (at most 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cron: Option<String>,
-    /// The `tz` field.
+    /// `tz` on the wire: a string (at most 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tz: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -23699,58 +23699,58 @@ impl WorkflowVersionObject2TriggersItemTimerConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemTimerMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemTimerMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObject2TriggersItemTimerMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `timer`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObject2TriggersItemTimerMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `timerTypeSelect` field.
+    /// `timerTypeSelect` on the wire: a string (one of `cronWeekly`, `seconds`, `cron`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timer_type_select: Option<WorkflowVersionObject2TriggersItemTimerMetaTimerTypeSelect>,
-    /// The `timeAt` field.
+    /// `timeAt` on the wire: a string (at most 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_at: Option<String>,
-    /// The `timezone` field.
+    /// `timezone` on the wire: a string (at most 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
-    /// The `weekdays` field.
+    /// `weekdays` on the wire: a list (at most 7 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weekdays: Option<Vec<f64>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -23885,24 +23885,24 @@ pub type WorkflowVersionObject2TriggersItemTimerMetaTimerTypeSelect =
 /// The same values as `WorkflowTriggersItemTimerMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemTimerType = WorkflowTriggersItemTimerMetaName;
-/// Part of `WorkflowVersionObject2TriggersItemVirtualButton`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemVirtualButton {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `virtualButton`).
     pub r#type: WorkflowVersionObject2TriggersItemVirtualButtonType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObject2TriggersItemVirtualButtonMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -23946,55 +23946,55 @@ impl WorkflowVersionObject2TriggersItemVirtualButton {
         self
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemVirtualButtonMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `groupId`, `description`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObject2TriggersItemVirtualButtonMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObject2TriggersItemVirtualButtonMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `virtualButton`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObject2TriggersItemVirtualButtonMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `groupId` field.
+    /// `groupId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `payload` field.
+    /// `payload` on the wire: a string (at most 262144 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<String>,
-    /// The `deviceId` field.
+    /// `deviceId` on the wire.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -24133,20 +24133,20 @@ pub type WorkflowVersionObject2TriggersItemVirtualButtonType =
 /// The same values as `CredentialCreatedByType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectCreatedByType = CredentialCreatedByType;
-/// Part of `WorkflowVersionObjectCustomNodeConfig`.
+/// An object with the fields `outputCount`, `resultMode`, `resultDescription`, `fields`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectCustomNodeConfig {
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number (one of `1`, `2`).
     pub output_count: f64,
-    /// The `resultMode` field.
+    /// `resultMode` on the wire: a string (one of `optional`, `required`, `none`).
     pub result_mode: WorkflowVersionObjectCustomNodeConfigResultMode,
-    /// The `resultDescription` field.
+    /// `resultDescription` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_description: Option<String>,
-    /// The `fields` field.
+    /// `fields` on the wire: a list (at most 100 items).
     pub fields: Vec<WorkflowVersionObjectCustomNodeConfigFieldsItem>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
@@ -24241,23 +24241,23 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCustomNodeConfigField
         Ok(Self::Other(value))
     }
 }
-/// Part of `WorkflowVersionObjectCustomNodeConfigFieldsItemCheckbox`.
+/// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectCustomNodeConfigFieldsItemCheckbox {
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `checkbox`).
     pub r#type: WorkflowVersionObjectCustomNodeConfigFieldsItemCheckboxType,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 1024 characters).
     pub label: String,
-    /// The `id` field.
+    /// `id` on the wire: a string (1 to 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `defaultValue` field.
+    /// `defaultValue` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_value: Option<bool>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -24300,26 +24300,26 @@ impl WorkflowVersionObjectCustomNodeConfigFieldsItemCheckbox {
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectCustomNodeConfigFieldsItemCheckboxType =
     WorkflowCustomNodeConfigFieldsItemCheckboxType;
-/// Part of `WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplate`.
+/// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplate {
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `jsonTemplate`).
     pub r#type: WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplateType,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 1024 characters).
     pub label: String,
-    /// The `id` field.
+    /// `id` on the wire: a string (1 to 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `defaultValue` field.
+    /// `defaultValue` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_value: Option<String>,
-    /// The `required` field.
+    /// `required` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -24368,32 +24368,32 @@ impl WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplate {
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplateType =
     WorkflowCustomNodeConfigFieldsItemJsonTemplateType;
-/// Part of `WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplate`.
+/// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`, `validMin`, `validMax`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplate {
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `numberTemplate`).
     pub r#type: WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplateType,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 1024 characters).
     pub label: String,
-    /// The `id` field.
+    /// `id` on the wire: a string (1 to 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `defaultValue` field.
+    /// `defaultValue` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_value: Option<f64>,
-    /// The `required` field.
+    /// `required` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
-    /// The `validMin` field.
+    /// `validMin` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_min: Option<f64>,
-    /// The `validMax` field.
+    /// `validMax` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_max: Option<f64>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -24454,23 +24454,23 @@ impl WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplate {
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplateType =
     WorkflowCustomNodeConfigFieldsItemNumberTemplateType;
-/// Part of `WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPath`.
+/// An object with the fields `type`, `label`, `id`, `description`, `required`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPath {
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `payloadPath`).
     pub r#type: WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPathType,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 1024 characters).
     pub label: String,
-    /// The `id` field.
+    /// `id` on the wire: a string (1 to 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `required` field.
+    /// `required` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -24513,20 +24513,20 @@ impl WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPath {
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPathType =
     WorkflowCustomNodeConfigFieldsItemPayloadPathType;
-/// Part of `WorkflowVersionObjectCustomNodeConfigFieldsItemSection`.
+/// An object with the fields `type`, `label`, `id`, `description`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectCustomNodeConfigFieldsItemSection {
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `section`).
     pub r#type: WorkflowVersionObjectCustomNodeConfigFieldsItemSectionType,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 1024 characters).
     pub label: String,
-    /// The `id` field.
+    /// `id` on the wire: a string (1 to 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -24563,25 +24563,25 @@ impl WorkflowVersionObjectCustomNodeConfigFieldsItemSection {
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectCustomNodeConfigFieldsItemSectionType =
     WorkflowCustomNodeConfigFieldsItemSectionType;
-/// Part of `WorkflowVersionObjectCustomNodeConfigFieldsItemSelect`.
+/// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `options`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectCustomNodeConfigFieldsItemSelect {
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `select`).
     pub r#type: WorkflowVersionObjectCustomNodeConfigFieldsItemSelectType,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 1024 characters).
     pub label: String,
-    /// The `id` field.
+    /// `id` on the wire: a string (1 to 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `defaultValue` field.
+    /// `defaultValue` on the wire: a string (1 to 1024 characters).
     pub default_value: String,
-    /// The `options` field.
+    /// `options` on the wire: a list (1 to 100 items).
     pub options: Vec<WorkflowVersionObjectCustomNodeConfigFieldsItemSelectOptionsItem>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
@@ -24617,16 +24617,16 @@ impl WorkflowVersionObjectCustomNodeConfigFieldsItemSelect {
         self
     }
 }
-/// Part of `WorkflowVersionObjectCustomNodeConfigFieldsItemSelectOptionsItem`.
+/// An object with the fields `label`, `value`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectCustomNodeConfigFieldsItemSelectOptionsItem {
-    /// The `label` field.
+    /// `label` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `value` field.
+    /// `value` on the wire: a string (1 to 1024 characters).
     pub value: String,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
@@ -24652,29 +24652,29 @@ impl WorkflowVersionObjectCustomNodeConfigFieldsItemSelectOptionsItem {
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectCustomNodeConfigFieldsItemSelectType =
     WorkflowCustomNodeConfigFieldsItemSelectType;
-/// Part of `WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplate`.
+/// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`, `validRegExp`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplate {
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `stringTemplate`).
     pub r#type: WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplateType,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 1024 characters).
     pub label: String,
-    /// The `id` field.
+    /// `id` on the wire: a string (1 to 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `defaultValue` field.
+    /// `defaultValue` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_value: Option<String>,
-    /// The `required` field.
+    /// `required` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
-    /// The `validRegExp` field.
+    /// `validRegExp` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_reg_exp: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -24732,7 +24732,7 @@ pub type WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplateType =
 /// The same values as `WorkflowCustomNodeConfigResultMode`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectCustomNodeConfigResultMode = WorkflowCustomNodeConfigResultMode;
-/// Part of `WorkflowVersionObjectFlowClass`.
+/// A string: one of `cloud`, `edge`, `embedded`, `customNode`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -24795,15 +24795,15 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectFlowClass {
         crate::support::enum_value(deserializer)
     }
 }
-/// Part of `WorkflowVersionObjectGlobalsItem`.
+/// An object with the fields `key`, `json`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectGlobalsItem {
-    /// The `key` field.
+    /// `key` on the wire: a string (matching `^[0-9a-zA-Z_-]{1,255}$`).
     pub key: String,
-    /// The `json` field.
+    /// `json` on the wire: a string (1 to 32767 characters).
     pub json: String,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
@@ -24823,28 +24823,28 @@ impl WorkflowVersionObjectGlobalsItem {
 /// The same values as `CredentialCreatedByType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectLastUpdatedByType = CredentialCreatedByType;
-/// Part of `WorkflowVersionObjectNodesItem`.
+/// An object with the fields `id`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectNodesItem {
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (1 to 1024 characters).
     pub r#type: String,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     ///
     /// Kept as raw JSON: Workflow node configuration: its shape depends on the node type and the vendor schema gives only `type: object`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<serde_json::Value>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     ///
     /// Kept as raw JSON: Workflow editor metadata of the node (position, label, ...): the vendor schema gives only `type: object`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -24885,19 +24885,19 @@ impl WorkflowVersionObjectNodesItem {
         self
     }
 }
-/// Part of `WorkflowVersionObjectStats`.
+/// An object with the fields `runCount`, `errorCount`, `byVersion`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectStats {
-    /// The `runCount` field.
+    /// `runCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_count: Option<f64>,
-    /// The `errorCount` field.
+    /// `errorCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_count: Option<f64>,
-    /// The `byVersion` field.
+    /// `byVersion` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by_version:
         Option<std::collections::BTreeMap<String, WorkflowVersionObjectStatsByVersionValue>>,
@@ -24935,16 +24935,16 @@ impl WorkflowVersionObjectStats {
         self
     }
 }
-/// Part of `WorkflowVersionObjectStatsByVersionValue`.
+/// An object with the fields `runCount`, `errorCount`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectStatsByVersionValue {
-    /// The `runCount` field.
+    /// `runCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_count: Option<f64>,
-    /// The `errorCount` field.
+    /// `errorCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_count: Option<f64>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -25170,24 +25170,24 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItem {
         Ok(Self::Other(value))
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemAppFile`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemAppFile {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `appFile`).
     pub r#type: WorkflowVersionObjectTriggersItemAppFileType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObjectTriggersItemAppFileConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObjectTriggersItemAppFileMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -25231,25 +25231,25 @@ impl WorkflowVersionObjectTriggersItemAppFile {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemAppFileConfig`.
+/// An object with the fields `delete`, `create`, `update`, `public`, `private`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemAppFileConfig {
-    /// The `delete` field.
+    /// `delete` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete: Option<bool>,
-    /// The `create` field.
+    /// `create` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create: Option<bool>,
-    /// The `update` field.
+    /// `update` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update: Option<bool>,
-    /// The `public` field.
+    /// `public` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
-    /// The `private` field.
+    /// `private` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -25295,46 +25295,46 @@ impl WorkflowVersionObjectTriggersItemAppFileConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemAppFileMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemAppFileMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObjectTriggersItemAppFileMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `appFile`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObjectTriggersItemAppFileMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -25438,24 +25438,24 @@ pub type WorkflowVersionObjectTriggersItemAppFileMetaName = WorkflowTriggersItem
 /// The same values as `WorkflowTriggersItemAppFileMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemAppFileType = WorkflowTriggersItemAppFileMetaName;
-/// Part of `WorkflowVersionObjectTriggersItemBeckhoff`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemBeckhoff {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `beckhoff`).
     pub r#type: WorkflowVersionObjectTriggersItemBeckhoffType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObjectTriggersItemBeckhoffConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObjectTriggersItemBeckhoffMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -25499,38 +25499,38 @@ impl WorkflowVersionObjectTriggersItemBeckhoff {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemBeckhoffConfig`.
+/// An object with the fields `localAmsNetId`, `localAdsPort`, `targetAmsNetId`, `targetAdsPort`, `routerHost`, `routerTcpPort`, `cycleTimeMs`, `subscriptions`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemBeckhoffConfig {
-    /// The `localAmsNetId` field.
+    /// `localAmsNetId` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_ams_net_id: Option<String>,
-    /// The `localAdsPort` field.
+    /// `localAdsPort` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_ads_port: Option<String>,
-    /// The `targetAmsNetId` field.
+    /// `targetAmsNetId` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_ams_net_id: Option<String>,
-    /// The `targetAdsPort` field.
+    /// `targetAdsPort` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_ads_port: Option<String>,
-    /// The `routerHost` field.
+    /// `routerHost` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub router_host: Option<String>,
-    /// The `routerTcpPort` field.
+    /// `routerTcpPort` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub router_tcp_port: Option<String>,
-    /// The `cycleTimeMs` field.
+    /// `cycleTimeMs` on the wire: an integer (from 10 to 3600000).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cycle_time_ms: Option<i64>,
-    /// The `subscriptions` field.
+    /// `subscriptions` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscriptions:
         Option<Vec<WorkflowVersionObjectTriggersItemBeckhoffConfigSubscriptionsItem>>,
-    /// The `configName` field.
+    /// `configName` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_name: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -25603,13 +25603,13 @@ impl WorkflowVersionObjectTriggersItemBeckhoffConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemBeckhoffConfigSubscriptionsItem`.
+/// An object with the fields `name`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemBeckhoffConfigSubscriptionsItem {
-    /// The `name` field.
+    /// `name` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -25631,46 +25631,46 @@ impl WorkflowVersionObjectTriggersItemBeckhoffConfigSubscriptionsItem {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemBeckhoffMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemBeckhoffMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObjectTriggersItemBeckhoffMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `beckhoff`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObjectTriggersItemBeckhoffMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -25774,24 +25774,24 @@ pub type WorkflowVersionObjectTriggersItemBeckhoffMetaName = WorkflowTriggersIte
 /// The same values as `WorkflowTriggersItemBeckhoffMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemBeckhoffType = WorkflowTriggersItemBeckhoffMetaName;
-/// Part of `WorkflowVersionObjectTriggersItemDataTable`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemDataTable {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `dataTable`).
     pub r#type: WorkflowVersionObjectTriggersItemDataTableType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObjectTriggersItemDataTableConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObjectTriggersItemDataTableMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -25838,22 +25838,22 @@ impl WorkflowVersionObjectTriggersItemDataTable {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemDataTableConfig`.
+/// An object with the fields `bulkInsert`, `delete`, `insert`, `update`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemDataTableConfig {
-    /// The `bulkInsert` field.
+    /// `bulkInsert` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bulk_insert: Option<bool>,
-    /// The `delete` field.
+    /// `delete` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete: Option<bool>,
-    /// The `insert` field.
+    /// `insert` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insert: Option<bool>,
-    /// The `update` field.
+    /// `update` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update: Option<bool>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -25893,46 +25893,46 @@ impl WorkflowVersionObjectTriggersItemDataTableConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemDataTableMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemDataTableMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObjectTriggersItemDataTableMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `dataTable`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObjectTriggersItemDataTableMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -26036,24 +26036,24 @@ pub type WorkflowVersionObjectTriggersItemDataTableMetaName = WorkflowTriggersIt
 /// The same values as `WorkflowTriggersItemDataTableMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemDataTableType = WorkflowTriggersItemDataTableMetaName;
-/// Part of `WorkflowVersionObjectTriggersItemDeviceId`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemDeviceId {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `deviceId`, `deviceTag`).
     pub r#type: WorkflowVersionObjectTriggersItemDeviceIdType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObjectTriggersItemDeviceIdConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObjectTriggersItemDeviceIdMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -26097,28 +26097,28 @@ impl WorkflowVersionObjectTriggersItemDeviceId {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemDeviceIdConfig`.
+/// An object with the fields `attributeBlacklist`, `attributeWhitelist`, `maxAge`, `triggerOn`, `batchBehavior`, `allowInvalid`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemDeviceIdConfig {
-    /// The `attributeBlacklist` field.
+    /// `attributeBlacklist` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute_blacklist: Option<Vec<String>>,
-    /// The `attributeWhitelist` field.
+    /// `attributeWhitelist` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute_whitelist: Option<Vec<String>>,
-    /// The `maxAge` field.
+    /// `maxAge` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_age: Option<f64>,
-    /// The `triggerOn` field.
+    /// `triggerOn` on the wire: a string (one of `batch`, `individual`, `both`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_on: Option<WorkflowVersionObjectTriggersItemDeviceIdConfigTriggerOn>,
-    /// The `batchBehavior` field.
+    /// `batchBehavior` on the wire: a string (one of `once`, `each`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_behavior: Option<WorkflowVersionObjectTriggersItemDeviceIdConfigBatchBehavior>,
-    /// The `allowInvalid` field.
+    /// `allowInvalid` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_invalid: Option<bool>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -26184,24 +26184,24 @@ pub type WorkflowVersionObjectTriggersItemDeviceIdConfigBatchBehavior =
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemDeviceIdConfigTriggerOn =
     WorkflowTriggersItemDeviceIdConfigTriggerOn;
-/// Part of `WorkflowVersionObjectTriggersItemDeviceIdInactivity`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemDeviceIdInactivity {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `deviceIdInactivity`, `deviceTagInactivity`).
     pub r#type: WorkflowVersionObjectTriggersItemDeviceIdInactivityType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObjectTriggersItemDeviceIdInactivityConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObjectTriggersItemDeviceIdInactivityMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -26248,13 +26248,13 @@ impl WorkflowVersionObjectTriggersItemDeviceIdInactivity {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemDeviceIdInactivityConfig`.
+/// An object with the fields `seconds`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemDeviceIdInactivityConfig {
-    /// The `seconds` field.
+    /// `seconds` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds: Option<f64>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -26276,46 +26276,46 @@ impl WorkflowVersionObjectTriggersItemDeviceIdInactivityConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemDeviceIdInactivityMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemDeviceIdInactivityMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `deviceIdsTagsInactivity`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -26421,55 +26421,55 @@ pub type WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaName =
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemDeviceIdInactivityType =
     WorkflowTriggersItemDeviceIdInactivityType;
-/// Part of `WorkflowVersionObjectTriggersItemDeviceIdMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemDeviceIdMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObjectTriggersItemDeviceIdMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `deviceIdsTags`, `device`, `deviceTag`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObjectTriggersItemDeviceIdMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `timeUnit` field.
+    /// `timeUnit` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_unit: Option<String>,
-    /// The `maxAgeToggle` field.
+    /// `maxAgeToggle` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_age_toggle: Option<bool>,
-    /// The `allowedAttributeType` field.
+    /// `allowedAttributeType` on the wire: a string (one of `attributeWhitelist`, `any`, `attributeBlacklist`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_attribute_type:
         Option<WorkflowVersionObjectTriggersItemDeviceIdMetaAllowedAttributeType>,
@@ -26599,24 +26599,24 @@ pub type WorkflowVersionObjectTriggersItemDeviceIdMetaName = WorkflowTriggersIte
 /// The same values as `WorkflowTriggersItemDeviceIdType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemDeviceIdType = WorkflowTriggersItemDeviceIdType;
-/// Part of `WorkflowVersionObjectTriggersItemDirect`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemDirect {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `direct`).
     pub r#type: WorkflowVersionObjectTriggersItemDirectType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObjectTriggersItemDirectConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObjectTriggersItemDirectMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -26679,46 +26679,46 @@ impl WorkflowVersionObjectTriggersItemDirectConfig {
         }
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemDirectMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemDirectMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObjectTriggersItemDirectMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `direct`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObjectTriggersItemDirectMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -26822,24 +26822,24 @@ pub type WorkflowVersionObjectTriggersItemDirectMetaName = WorkflowTriggersItemD
 /// The same values as `WorkflowTriggersItemDirectMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemDirectType = WorkflowTriggersItemDirectMetaName;
-/// Part of `WorkflowVersionObjectTriggersItemEndpoint`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemEndpoint {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `endpoint`).
     pub r#type: WorkflowVersionObjectTriggersItemEndpointType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObjectTriggersItemEndpointConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObjectTriggersItemEndpointMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -26883,13 +26883,13 @@ impl WorkflowVersionObjectTriggersItemEndpoint {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemEndpointConfig`.
+/// An object with the fields `experienceVersion`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemEndpointConfig {
-    /// The `experienceVersion` field.
+    /// `experienceVersion` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub experience_version: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -26911,46 +26911,46 @@ impl WorkflowVersionObjectTriggersItemEndpointConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemEndpointMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemEndpointMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObjectTriggersItemEndpointMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `endpoint`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObjectTriggersItemEndpointMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -27054,24 +27054,24 @@ pub type WorkflowVersionObjectTriggersItemEndpointMetaName = WorkflowTriggersIte
 /// The same values as `WorkflowTriggersItemEndpointMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemEndpointType = WorkflowTriggersItemEndpointMetaName;
-/// Part of `WorkflowVersionObjectTriggersItemEvent`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemEvent {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `event`).
     pub r#type: WorkflowVersionObjectTriggersItemEventType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObjectTriggersItemEventConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObjectTriggersItemEventMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -27115,22 +27115,22 @@ impl WorkflowVersionObjectTriggersItemEvent {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemEventConfig`.
+/// An object with the fields `subject`, `new`, `acknowledged`, `resolved`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemEventConfig {
-    /// The `subject` field.
+    /// `subject` on the wire: a string (at most 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
-    /// The `new` field.
+    /// `new` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new: Option<bool>,
-    /// The `acknowledged` field.
+    /// `acknowledged` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acknowledged: Option<bool>,
-    /// The `resolved` field.
+    /// `resolved` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved: Option<bool>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -27170,46 +27170,46 @@ impl WorkflowVersionObjectTriggersItemEventConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemEventMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemEventMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObjectTriggersItemEventMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `event`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObjectTriggersItemEventMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -27313,24 +27313,24 @@ pub type WorkflowVersionObjectTriggersItemEventMetaName = WorkflowTriggersItemEv
 /// The same values as `WorkflowTriggersItemEventMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemEventType = WorkflowTriggersItemEventMetaName;
-/// Part of `WorkflowVersionObjectTriggersItemFileTail`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemFileTail {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `fileTail`).
     pub r#type: WorkflowVersionObjectTriggersItemFileTailType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObjectTriggersItemFileTailConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObjectTriggersItemFileTailMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -27374,22 +27374,22 @@ impl WorkflowVersionObjectTriggersItemFileTail {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemFileTailConfig`.
+/// An object with the fields `path`, `encoding`, `byteLength`, `delimiter`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemFileTailConfig {
-    /// The `path` field.
+    /// `path` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// The `encoding` field.
+    /// `encoding` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
-    /// The `byteLength` field.
+    /// `byteLength` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub byte_length: Option<String>,
-    /// The `delimiter` field.
+    /// `delimiter` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -27429,46 +27429,46 @@ impl WorkflowVersionObjectTriggersItemFileTailConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemFileTailMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemFileTailMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObjectTriggersItemFileTailMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `fileTail`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObjectTriggersItemFileTailMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -27572,24 +27572,24 @@ pub type WorkflowVersionObjectTriggersItemFileTailMetaName = WorkflowTriggersIte
 /// The same values as `WorkflowTriggersItemFileTailMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemFileTailType = WorkflowTriggersItemFileTailMetaName;
-/// Part of `WorkflowVersionObjectTriggersItemFileWatch`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemFileWatch {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `fileWatch`).
     pub r#type: WorkflowVersionObjectTriggersItemFileWatchType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObjectTriggersItemFileWatchConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObjectTriggersItemFileWatchMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -27636,28 +27636,28 @@ impl WorkflowVersionObjectTriggersItemFileWatch {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemFileWatchConfig`.
+/// An object with the fields `path`, `fileAdded`, `fileChanged`, `fileRemoved`, `directoryAdded`, `directoryRemoved`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemFileWatchConfig {
-    /// The `path` field.
+    /// `path` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// The `fileAdded` field.
+    /// `fileAdded` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_added: Option<bool>,
-    /// The `fileChanged` field.
+    /// `fileChanged` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_changed: Option<bool>,
-    /// The `fileRemoved` field.
+    /// `fileRemoved` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_removed: Option<bool>,
-    /// The `directoryAdded` field.
+    /// `directoryAdded` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_added: Option<bool>,
-    /// The `directoryRemoved` field.
+    /// `directoryRemoved` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_removed: Option<bool>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -27709,46 +27709,46 @@ impl WorkflowVersionObjectTriggersItemFileWatchConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemFileWatchMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemFileWatchMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObjectTriggersItemFileWatchMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `fileWatch`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObjectTriggersItemFileWatchMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -27852,24 +27852,24 @@ pub type WorkflowVersionObjectTriggersItemFileWatchMetaName = WorkflowTriggersIt
 /// The same values as `WorkflowTriggersItemFileWatchMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemFileWatchType = WorkflowTriggersItemFileWatchMetaName;
-/// Part of `WorkflowVersionObjectTriggersItemFlowError`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemFlowError {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `flowError`).
     pub r#type: WorkflowVersionObjectTriggersItemFlowErrorType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObjectTriggersItemFlowErrorConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObjectTriggersItemFlowErrorMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -27916,13 +27916,13 @@ impl WorkflowVersionObjectTriggersItemFlowError {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemFlowErrorConfig`.
+/// An object with the fields `scope`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemFlowErrorConfig {
-    /// The `scope` field.
+    /// `scope` on the wire: a string (one of `local`, `global`, `experience`, `cloud`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<WorkflowVersionObjectTriggersItemFlowErrorConfigScope>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -27951,46 +27951,46 @@ impl WorkflowVersionObjectTriggersItemFlowErrorConfig {
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemFlowErrorConfigScope =
     WorkflowTriggersItemFlowErrorConfigScope;
-/// Part of `WorkflowVersionObjectTriggersItemFlowErrorMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemFlowErrorMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObjectTriggersItemFlowErrorMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `flowError`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObjectTriggersItemFlowErrorMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -28094,24 +28094,24 @@ pub type WorkflowVersionObjectTriggersItemFlowErrorMetaName = WorkflowTriggersIt
 /// The same values as `WorkflowTriggersItemFlowErrorMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemFlowErrorType = WorkflowTriggersItemFlowErrorMetaName;
-/// Part of `WorkflowVersionObjectTriggersItemIntegration`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemIntegration {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `integration`).
     pub r#type: WorkflowVersionObjectTriggersItemIntegrationType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObjectTriggersItemIntegrationConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObjectTriggersItemIntegrationMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -28158,22 +28158,22 @@ impl WorkflowVersionObjectTriggersItemIntegration {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemIntegrationConfig`.
+/// An object with the fields `connect`, `message`, `disconnect`, `failure`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemIntegrationConfig {
-    /// The `connect` field.
+    /// `connect` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connect: Option<bool>,
-    /// The `message` field.
+    /// `message` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<bool>,
-    /// The `disconnect` field.
+    /// `disconnect` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disconnect: Option<bool>,
-    /// The `failure` field.
+    /// `failure` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure: Option<bool>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -28213,49 +28213,49 @@ impl WorkflowVersionObjectTriggersItemIntegrationConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemIntegrationMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemIntegrationMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObjectTriggersItemIntegrationMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `azureEventHub`, `googlePubSub`, `mqtt`, `particle`, `sqs`, `websocket`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObjectTriggersItemIntegrationMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `triggerId` field.
+    /// `triggerId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_id: Option<String>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -28365,24 +28365,24 @@ pub type WorkflowVersionObjectTriggersItemIntegrationMetaName = IntegrationInteg
 /// The same values as `WorkflowTriggersItemIntegrationType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemIntegrationType = WorkflowTriggersItemIntegrationType;
-/// Part of `WorkflowVersionObjectTriggersItemMqttTopic`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemMqttTopic {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `mqttTopic`).
     pub r#type: WorkflowVersionObjectTriggersItemMqttTopicType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObjectTriggersItemMqttTopicConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObjectTriggersItemMqttTopicMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -28429,13 +28429,13 @@ impl WorkflowVersionObjectTriggersItemMqttTopic {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemMqttTopicConfig`.
+/// An object with the fields `integrationId`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemMqttTopicConfig {
-    /// The `integrationId` field.
+    /// `integrationId` on the wire: a string (one of `losant`, `local`, `external`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<WorkflowVersionObjectTriggersItemMqttTopicConfigIntegrationId>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -28464,49 +28464,49 @@ impl WorkflowVersionObjectTriggersItemMqttTopicConfig {
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemMqttTopicConfigIntegrationId =
     WorkflowTriggersItemMqttTopicConfigIntegrationId;
-/// Part of `WorkflowVersionObjectTriggersItemMqttTopicMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemMqttTopicMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObjectTriggersItemMqttTopicMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `mqtt`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObjectTriggersItemMqttTopicMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `triggerId` field.
+    /// `triggerId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_id: Option<String>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -28616,24 +28616,24 @@ pub type WorkflowVersionObjectTriggersItemMqttTopicMetaName = WorkflowTriggersIt
 /// The same values as `WorkflowTriggersItemMqttTopicType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemMqttTopicType = WorkflowTriggersItemMqttTopicType;
-/// Part of `WorkflowVersionObjectTriggersItemObject`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemObject {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of 17 documented values).
     pub r#type: WorkflowVersionObjectTriggersItemObjectType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObjectTriggersItemObjectMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -28674,49 +28674,49 @@ impl WorkflowVersionObjectTriggersItemObject {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemObjectMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemObjectMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObjectTriggersItemObjectMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of 17 documented values).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObjectTriggersItemObjectMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `triggerId` field.
+    /// `triggerId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_id: Option<String>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -28826,24 +28826,24 @@ pub type WorkflowVersionObjectTriggersItemObjectMetaName = WorkflowTriggersItemO
 /// The same values as `WorkflowTriggersItemObjectType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemObjectType = WorkflowTriggersItemObjectType;
-/// Part of `WorkflowVersionObjectTriggersItemOnSync`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemOnSync {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `onSync`).
     pub r#type: WorkflowVersionObjectTriggersItemOnSyncType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObjectTriggersItemOnSyncConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObjectTriggersItemOnSyncMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -28887,13 +28887,13 @@ impl WorkflowVersionObjectTriggersItemOnSync {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemOnSyncConfig`.
+/// An object with the fields `syncTypes`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemOnSyncConfig {
-    /// The `syncTypes` field.
+    /// `syncTypes` on the wire: a list (1 to 3 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_types: Option<Vec<WorkflowVersionObjectTriggersItemOnSyncConfigSyncTypesItem>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -28922,31 +28922,31 @@ impl WorkflowVersionObjectTriggersItemOnSyncConfig {
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemOnSyncConfigSyncTypesItem =
     WorkflowTriggersItemOnSyncConfigSyncTypesItem;
-/// Part of `WorkflowVersionObjectTriggersItemOnSyncMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemOnSyncMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObjectTriggersItemOnSyncMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `onSync`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObjectTriggersItemOnSyncMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -29020,24 +29020,24 @@ pub type WorkflowVersionObjectTriggersItemOnSyncMetaName = WorkflowTriggersItemO
 /// The same values as `WorkflowTriggersItemOnSyncMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemOnSyncType = WorkflowTriggersItemOnSyncMetaName;
-/// Part of `WorkflowVersionObjectTriggersItemOpcua`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemOpcua {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `opcua`).
     pub r#type: WorkflowVersionObjectTriggersItemOpcuaType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObjectTriggersItemOpcuaConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObjectTriggersItemOpcuaMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -29081,50 +29081,50 @@ impl WorkflowVersionObjectTriggersItemOpcua {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemOpcuaConfig`.
+/// An object with the fields `uri`, `securityPolicy`, `securityMode`, `username`, `password`, `cert`, `privateKey`, `nameSpace`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemOpcuaConfig {
-    /// The `uri` field.
+    /// `uri` on the wire: a URI (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
-    /// The `securityPolicy` field.
+    /// `securityPolicy` on the wire: a string (at most 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_policy: Option<String>,
-    /// The `securityMode` field.
+    /// `securityMode` on the wire: a string (at most 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_mode: Option<String>,
-    /// The `username` field.
+    /// `username` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    /// The `password` field.
+    /// `password` on the wire: a string (at most 1024 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<crate::Secret>,
-    /// The `cert` field.
+    /// `cert` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert: Option<String>,
-    /// The `privateKey` field.
+    /// `privateKey` on the wire: a string (at most 32767 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_key: Option<crate::Secret>,
-    /// The `nameSpace` field.
+    /// `nameSpace` on the wire: a string (at most 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_space: Option<String>,
-    /// The `identifier` field.
+    /// `identifier` on the wire: a string (at most 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
-    /// The `samplingInterval` field.
+    /// `samplingInterval` on the wire: a string (at most 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sampling_interval: Option<String>,
-    /// The `eventFilter` field.
+    /// `eventFilter` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_filter: Option<Vec<String>>,
-    /// The `configName` field.
+    /// `configName` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_name: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -29212,46 +29212,46 @@ impl WorkflowVersionObjectTriggersItemOpcuaConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemOpcuaMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemOpcuaMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObjectTriggersItemOpcuaMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `opcua`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObjectTriggersItemOpcuaMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -29355,24 +29355,24 @@ pub type WorkflowVersionObjectTriggersItemOpcuaMetaName = WorkflowTriggersItemOp
 /// The same values as `WorkflowTriggersItemOpcuaMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemOpcuaType = WorkflowTriggersItemOpcuaMetaName;
-/// Part of `WorkflowVersionObjectTriggersItemRedis`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemRedis {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `redis`).
     pub r#type: WorkflowVersionObjectTriggersItemRedisType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObjectTriggersItemRedisConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObjectTriggersItemRedisMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -29416,39 +29416,39 @@ impl WorkflowVersionObjectTriggersItemRedis {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemRedisConfig`.
+/// An object with the fields `host`, `port`, `password`, `topic`, `fileAdded`, `fileChanged`, `fileRemoved`, `directoryAdded`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemRedisConfig {
-    /// The `host` field.
+    /// `host` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
-    /// The `port` field.
+    /// `port` on the wire: a string (at most 16 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
-    /// The `password` field.
+    /// `password` on the wire: a string (at most 1024 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<crate::Secret>,
-    /// The `topic` field.
+    /// `topic` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
-    /// The `fileAdded` field.
+    /// `fileAdded` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_added: Option<bool>,
-    /// The `fileChanged` field.
+    /// `fileChanged` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_changed: Option<bool>,
-    /// The `fileRemoved` field.
+    /// `fileRemoved` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_removed: Option<bool>,
-    /// The `directoryAdded` field.
+    /// `directoryAdded` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_added: Option<bool>,
-    /// The `directoryRemoved` field.
+    /// `directoryRemoved` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_removed: Option<bool>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -29518,46 +29518,46 @@ impl WorkflowVersionObjectTriggersItemRedisConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemRedisMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemRedisMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObjectTriggersItemRedisMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `redisTrigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObjectTriggersItemRedisMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -29661,24 +29661,24 @@ pub type WorkflowVersionObjectTriggersItemRedisMetaName = WorkflowTriggersItemRe
 /// The same values as `WorkflowTriggersItemRedisType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemRedisType = WorkflowTriggersItemRedisType;
-/// Part of `WorkflowVersionObjectTriggersItemRequest`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemRequest {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `request`).
     pub r#type: WorkflowVersionObjectTriggersItemRequestType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObjectTriggersItemRequestConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObjectTriggersItemRequestMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -29722,16 +29722,16 @@ impl WorkflowVersionObjectTriggersItemRequest {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemRequestConfig`.
+/// An object with the fields `method`, `route`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemRequestConfig {
-    /// The `method` field.
+    /// `method` on the wire: a string (one of `*`, `delete`, `get`, `options`, `patch`, `post`, `put`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<WorkflowVersionObjectTriggersItemRequestConfigMethod>,
-    /// The `route` field.
+    /// `route` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -29766,49 +29766,49 @@ impl WorkflowVersionObjectTriggersItemRequestConfig {
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemRequestConfigMethod =
     WorkflowTriggersItemRequestConfigMethod;
-/// Part of `WorkflowVersionObjectTriggersItemRequestMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemRequestMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObjectTriggersItemRequestMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `request`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObjectTriggersItemRequestMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `triggerId` field.
+    /// `triggerId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_id: Option<String>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -29918,24 +29918,24 @@ pub type WorkflowVersionObjectTriggersItemRequestMetaName = WorkflowTriggersItem
 /// The same values as `WorkflowTriggersItemRequestMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemRequestType = WorkflowTriggersItemRequestMetaName;
-/// Part of `WorkflowVersionObjectTriggersItemSerial`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemSerial {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `serial`).
     pub r#type: WorkflowVersionObjectTriggersItemSerialType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObjectTriggersItemSerialConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObjectTriggersItemSerialMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -29979,46 +29979,46 @@ impl WorkflowVersionObjectTriggersItemSerial {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemSerialConfig`.
+/// An object with the fields `path`, `baudRate`, `dataBits`, `stopBits`, `parity`, `rtscts`, `encoding`, `writeOnOpen`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemSerialConfig {
-    /// The `path` field.
+    /// `path` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// The `baudRate` field.
+    /// `baudRate` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baud_rate: Option<f64>,
-    /// The `dataBits` field.
+    /// `dataBits` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_bits: Option<f64>,
-    /// The `stopBits` field.
+    /// `stopBits` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop_bits: Option<f64>,
-    /// The `parity` field.
+    /// `parity` on the wire: a string (at most 8 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parity: Option<String>,
-    /// The `rtscts` field.
+    /// `rtscts` on the wire: a boolean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rtscts: Option<bool>,
-    /// The `encoding` field.
+    /// `encoding` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
-    /// The `writeOnOpen` field.
+    /// `writeOnOpen` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub write_on_open: Option<String>,
-    /// The `writeOnOpenEncoding` field.
+    /// `writeOnOpenEncoding` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub write_on_open_encoding: Option<String>,
-    /// The `byteLength` field.
+    /// `byteLength` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub byte_length: Option<String>,
-    /// The `delimiter` field.
+    /// `delimiter` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
-    /// The `delimiterEncoding` field.
+    /// `delimiterEncoding` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delimiter_encoding: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -30106,49 +30106,49 @@ impl WorkflowVersionObjectTriggersItemSerialConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemSerialMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemSerialMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObjectTriggersItemSerialMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `serial`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObjectTriggersItemSerialMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `parseBy` field.
+    /// `parseBy` on the wire: a string (one of `byteLength`, `delimiter`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parse_by: Option<WorkflowVersionObjectTriggersItemSerialMetaParseBy>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -30264,24 +30264,24 @@ pub type WorkflowVersionObjectTriggersItemSerialMetaParseBy = WorkflowTriggersIt
 /// The same values as `WorkflowTriggersItemSerialMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemSerialType = WorkflowTriggersItemSerialMetaName;
-/// Part of `WorkflowVersionObjectTriggersItemSnmpTrap`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemSnmpTrap {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `snmpTrap`).
     pub r#type: WorkflowVersionObjectTriggersItemSnmpTrapType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObjectTriggersItemSnmpTrapConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObjectTriggersItemSnmpTrapMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -30325,15 +30325,15 @@ impl WorkflowVersionObjectTriggersItemSnmpTrap {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemSnmpTrapConfig`.
+/// An object with the fields `udpPort`, `snmpTrapConfig`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemSnmpTrapConfig {
-    /// The `udpPort` field.
+    /// `udpPort` on the wire: a string (at most 5 characters).
     pub udp_port: String,
-    /// The `snmpTrapConfig` field.
+    /// `snmpTrapConfig` on the wire: an object.
     pub snmp_trap_config: WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfig,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     #[serde(flatten)]
@@ -30353,18 +30353,18 @@ impl WorkflowVersionObjectTriggersItemSnmpTrapConfig {
         }
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfig`.
+/// An object with the fields `community`, `user`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfig {
-    /// The `community` field.
+    /// `community` on the wire: a string (at most 1024 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub community: Option<crate::Secret>,
-    /// The `user` field.
+    /// `user` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUser>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -30395,31 +30395,31 @@ impl WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUser`.
+/// An object with the fields `name`, `securityLevel`, `authMethod`, `authKey`, `encryptionMethod`, `encryptionKey`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUser {
-    /// The `name` field.
+    /// `name` on the wire: a string (at most 1024 characters).
     pub name: String,
-    /// The `securityLevel` field.
+    /// `securityLevel` on the wire: a string (one of `none`, `auth`, `authAndEncrypt`).
     pub security_level:
         WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel,
-    /// The `authMethod` field.
+    /// `authMethod` on the wire: a string (one of `sha`, `md5`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_method:
         Option<WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod>,
-    /// The `authKey` field.
+    /// `authKey` on the wire: a string (at most 1024 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_key: Option<crate::Secret>,
-    /// The `encryptionMethod` field.
+    /// `encryptionMethod` on the wire: a string (one of `aes`, `des`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encryption_method:
         Option<WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod>,
-    /// The `encryptionKey` field.
+    /// `encryptionKey` on the wire: a string (at most 1024 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -30488,46 +30488,46 @@ pub type WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryp
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel =
     WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
-/// Part of `WorkflowVersionObjectTriggersItemSnmpTrapMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemSnmpTrapMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObjectTriggersItemSnmpTrapMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `snmpTrap`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObjectTriggersItemSnmpTrapMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -30631,24 +30631,24 @@ pub type WorkflowVersionObjectTriggersItemSnmpTrapMetaName = WorkflowTriggersIte
 /// The same values as `WorkflowTriggersItemSnmpTrapMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemSnmpTrapType = WorkflowTriggersItemSnmpTrapMetaName;
-/// Part of `WorkflowVersionObjectTriggersItemTimer`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemTimer {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `timer`).
     pub r#type: WorkflowVersionObjectTriggersItemTimerType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<WorkflowVersionObjectTriggersItemTimerConfig>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObjectTriggersItemTimerMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -30692,19 +30692,19 @@ impl WorkflowVersionObjectTriggersItemTimer {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemTimerConfig`.
+/// An object with the fields `seconds`, `cron`, `tz`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemTimerConfig {
-    /// The `seconds` field.
+    /// `seconds` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds: Option<f64>,
-    /// The `cron` field.
+    /// `cron` on the wire: a string (at most 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cron: Option<String>,
-    /// The `tz` field.
+    /// `tz` on the wire: a string (at most 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tz: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -30738,58 +30738,58 @@ impl WorkflowVersionObjectTriggersItemTimerConfig {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemTimerMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemTimerMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObjectTriggersItemTimerMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `timer`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObjectTriggersItemTimerMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `timerTypeSelect` field.
+    /// `timerTypeSelect` on the wire: a string (one of `cronWeekly`, `seconds`, `cron`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timer_type_select: Option<WorkflowVersionObjectTriggersItemTimerMetaTimerTypeSelect>,
-    /// The `timeAt` field.
+    /// `timeAt` on the wire: a string (at most 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_at: Option<String>,
-    /// The `timezone` field.
+    /// `timezone` on the wire: a string (at most 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
-    /// The `weekdays` field.
+    /// `weekdays` on the wire: a list (at most 7 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weekdays: Option<Vec<f64>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -30924,24 +30924,24 @@ pub type WorkflowVersionObjectTriggersItemTimerMetaTimerTypeSelect =
 /// The same values as `WorkflowTriggersItemTimerMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemTimerType = WorkflowTriggersItemTimerMetaName;
-/// Part of `WorkflowVersionObjectTriggersItemVirtualButton`.
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemVirtualButton {
-    /// The `key` field.
+    /// `key` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `type` field.
+    /// `type` on the wire: a string (one of `virtualButton`).
     pub r#type: WorkflowVersionObjectTriggersItemVirtualButtonType,
-    /// The `config` field.
+    /// `config` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The `meta` field.
+    /// `meta` on the wire: an object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<WorkflowVersionObjectTriggersItemVirtualButtonMeta>,
-    /// The `outputIds` field.
+    /// `outputIds` on the wire: a list (at most 100 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_ids: Option<Vec<Vec<String>>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -30985,55 +30985,55 @@ impl WorkflowVersionObjectTriggersItemVirtualButton {
         self
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemVirtualButtonMeta`.
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `groupId`, `description`, ….
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersionObjectTriggersItemVirtualButtonMeta {
-    /// The `category` field.
+    /// `category` on the wire: a string (one of `trigger`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<WorkflowVersionObjectTriggersItemVirtualButtonMetaCategory>,
-    /// The `name` field.
+    /// `name` on the wire: a string (one of `virtualButton`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<WorkflowVersionObjectTriggersItemVirtualButtonMetaName>,
-    /// The `label` field.
+    /// `label` on the wire: a string (1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `x` field.
+    /// `x` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
-    /// The `y` field.
+    /// `y` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
-    /// The `uiId` field.
+    /// `uiId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_id: Option<String>,
-    /// The `groupId` field.
+    /// `groupId` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// The `description` field.
+    /// `description` on the wire: a string (at most 32767 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The `icon` field.
+    /// `icon` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `color` field.
+    /// `color` on the wire: a string (at most 1024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// The `inputCount` field.
+    /// `inputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_count: Option<f64>,
-    /// The `outputCount` field.
+    /// `outputCount` on the wire: a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_count: Option<f64>,
-    /// The `id` field.
+    /// `id` on the wire: a string (at most 48 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `payload` field.
+    /// `payload` on the wire: a string (at most 262144 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<String>,
-    /// The `deviceId` field.
+    /// `deviceId` on the wire.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -31177,37 +31177,37 @@ pub type WorkflowVersionObjectTriggersItemVirtualButtonType =
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct WorkflowVersions {
-    /// The `items` field.
+    /// `items` on the wire: a list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<WorkflowVersion>>,
-    /// The `count` field.
+    /// `count` on the wire: an integer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-    /// The `totalCount` field.
+    /// `totalCount` on the wire: an integer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// The `perPage` field.
+    /// `perPage` on the wire: an integer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_page: Option<i64>,
-    /// The `page` field.
+    /// `page` on the wire: an integer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
-    /// The `filter` field.
+    /// `filter` on the wire: a string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
-    /// The `filterField` field.
+    /// `filterField` on the wire: a string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_field: Option<String>,
-    /// The `sortField` field.
+    /// `sortField` on the wire: a string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_field: Option<String>,
-    /// The `sortDirection` field.
+    /// `sortDirection` on the wire: a string (one of `asc`, `desc`, `ASC`, `DESC`, ``).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_direction: Option<WorkflowVersionsSortDirection>,
-    /// The `applicationId` field.
+    /// `applicationId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_id: Option<String>,
-    /// The `flowId` field.
+    /// `flowId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow_id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -31300,37 +31300,37 @@ pub type WorkflowVersionsSortDirection = ApiTokensSortDirection;
 #[non_exhaustive]
 #[cfg(feature = "credential")]
 pub struct Workflows {
-    /// The `items` field.
+    /// `items` on the wire: a list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Workflow>>,
-    /// The `count` field.
+    /// `count` on the wire: an integer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-    /// The `totalCount` field.
+    /// `totalCount` on the wire: an integer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// The `perPage` field.
+    /// `perPage` on the wire: an integer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_page: Option<i64>,
-    /// The `page` field.
+    /// `page` on the wire: an integer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
-    /// The `filter` field.
+    /// `filter` on the wire: a string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
-    /// The `filterField` field.
+    /// `filterField` on the wire: a string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_field: Option<String>,
-    /// The `sortField` field.
+    /// `sortField` on the wire: a string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_field: Option<String>,
-    /// The `sortDirection` field.
+    /// `sortDirection` on the wire: a string (one of `asc`, `desc`, `ASC`, `DESC`, ``).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_direction: Option<WorkflowsSortDirection>,
-    /// The `applicationId` field.
+    /// `applicationId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_id: Option<String>,
-    /// The `flowClass` field.
+    /// `flowClass` on the wire: a string (one of `cloud`, `edge`, `embedded`, `experience`, `customNode`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow_class: Option<WorkflowsFlowClass>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.

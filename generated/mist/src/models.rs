@@ -119,7 +119,7 @@ pub struct OrgApitoken {
         deserialize_with = "crate::support::present"
     )]
     pub created_by: Option<crate::Nullable<String>>,
-    /// The `created_time` field.
+    /// `created_time` on the wire.
     ///
     /// Read-only: set by the server, never sent in a request.
     #[serde(
@@ -128,19 +128,19 @@ pub struct OrgApitoken {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_time: Option<CreatedTime>,
-    /// The `id` field.
+    /// `id` on the wire.
     ///
     /// Read-only: set by the server, never sent in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
-    /// The `key` field.
+    /// `key` on the wire: a string. Example: `1qkb...QQCL`.
     ///
     /// Read-only: set by the server, never sent in a request.
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<crate::Secret>,
-    /// The `last_used` field.
+    /// `last_used` on the wire: a number, or `null`. Example: `1690115110`.
     ///
     /// Read-only: set by the server, never sent in a request.
     #[serde(
@@ -152,15 +152,15 @@ pub struct OrgApitoken {
     pub last_used: Option<crate::Nullable<crate::EpochSeconds>>,
     /// Name of the token
     pub name: String,
-    /// The `org_id` field.
+    /// `org_id` on the wire.
     ///
     /// Read-only: set by the server, never sent in a request.
     #[serde(rename = "org_id", default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<OrgId>,
-    /// The `privileges` field.
+    /// `privileges` on the wire.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privileges: Option<OrgApitokenPrivileges>,
-    /// The `src_ips` field.
+    /// `src_ips` on the wire.
     #[serde(rename = "src_ips", default, skip_serializing_if = "Option::is_none")]
     pub src_ips: Option<OrgApitokenSrcIps>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -243,10 +243,10 @@ pub type OrgApitokenPrivilegesRequest = Vec<PrivilegeOrgRequest>;
 pub struct OrgApitokenRequest {
     /// Name of the token
     pub name: String,
-    /// The `privileges` field.
+    /// `privileges` on the wire.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privileges: Option<OrgApitokenPrivilegesRequest>,
-    /// The `src_ips` field.
+    /// `src_ips` on the wire.
     #[serde(rename = "src_ips", default, skip_serializing_if = "Option::is_none")]
     pub src_ips: Option<OrgApitokenSrcIps>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -295,9 +295,9 @@ pub struct PrivilegeOrg {
     /// Read-only: set by the server, never sent in a request.
     #[serde(rename = "org_id", default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<uuid::Uuid>,
-    /// The `role` field.
+    /// `role` on the wire.
     pub role: PrivilegeOrgRole,
-    /// The `scope` field.
+    /// `scope` on the wire.
     pub scope: PrivilegeOrgScope,
     /// If `scope`==`site`
     #[serde(rename = "site_id", default, skip_serializing_if = "Option::is_none")]
@@ -314,7 +314,7 @@ pub struct PrivilegeOrg {
     /// Deprecated by the vendor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view: Option<String>,
-    /// The `views` field.
+    /// `views` on the wire.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub views: Option<AdminPrivilegeViews>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -368,9 +368,9 @@ impl PrivilegeOrg {
 #[non_exhaustive]
 #[cfg(feature = "orgs-api-tokens")]
 pub struct PrivilegeOrgRequest {
-    /// The `role` field.
+    /// `role` on the wire.
     pub role: PrivilegeOrgRole,
-    /// The `scope` field.
+    /// `scope` on the wire.
     pub scope: PrivilegeOrgScope,
     /// If `scope`==`site`
     #[serde(rename = "site_id", default, skip_serializing_if = "Option::is_none")]
@@ -387,7 +387,7 @@ pub struct PrivilegeOrgRequest {
     /// Deprecated by the vendor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view: Option<String>,
-    /// The `views` field.
+    /// `views` on the wire.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub views: Option<AdminPrivilegeViews>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -564,7 +564,7 @@ impl<'de> serde::Deserialize<'de> for PrivilegeOrgScope {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResponseHttp400 {
-    /// The `detail` field.
+    /// `detail` on the wire: a string. Example: `JSON parse error - Expecting value: line 5 column 8 (char 56)`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -590,7 +590,7 @@ impl ResponseHttp400 {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResponseHttp401 {
-    /// The `detail` field.
+    /// `detail` on the wire: a string. Example: `Authentication credentials were not provided.`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -616,7 +616,7 @@ impl ResponseHttp401 {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResponseHttp403 {
-    /// The `detail` field.
+    /// `detail` on the wire: a string. Example: `You do not have permission to perform this action.`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -642,7 +642,7 @@ impl ResponseHttp403 {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResponseHttp404 {
-    /// The `id` field.
+    /// `id` on the wire: a string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -668,7 +668,7 @@ impl ResponseHttp404 {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResponseHttp429 {
-    /// The `detail` field.
+    /// `detail` on the wire: a string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -695,7 +695,7 @@ impl ResponseHttp429 {
 #[non_exhaustive]
 #[cfg(feature = "self-api-token")]
 pub struct UserApitoken {
-    /// The `created_time` field.
+    /// `created_time` on the wire.
     ///
     /// Read-only: set by the server, never sent in a request.
     #[serde(
@@ -704,19 +704,19 @@ pub struct UserApitoken {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_time: Option<CreatedTime>,
-    /// The `id` field.
+    /// `id` on the wire.
     ///
     /// Read-only: set by the server, never sent in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
-    /// The `key` field.
+    /// `key` on the wire: a string. Example: `1qkb...QQCL`.
     ///
     /// Read-only: set by the server, never sent in a request.
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<crate::Secret>,
-    /// The `last_used` field.
+    /// `last_used` on the wire: an integer, or `null`. Example: `1690115110`.
     ///
     /// Read-only: set by the server, never sent in a request.
     #[serde(
