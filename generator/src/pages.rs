@@ -437,7 +437,7 @@ fn default_server(spec: &Spec) -> &str {
 }
 
 /// The Rust example calling an action: a complete doctest body.
-fn rust_example(lib: &str, r: &ResourceIr, a: &ActionIr) -> String {
+fn rust_example(lib: &str, models: &[crate::ir::Model], r: &ResourceIr, a: &ActionIr) -> String {
     let mut args: Vec<String> = a
         .required
         .iter()
@@ -460,10 +460,19 @@ fn rust_example(lib: &str, r: &ResourceIr, a: &ActionIr) -> String {
             models_path: &models_path,
         };
         let ty = crate::rust::type_text(&b.ty, place);
-        let json = crate::rust::lit(b.example.as_ref().map_or("{}", |e| e.0.as_str()));
-        lines.push(format!(
-            "let body: {ty} = serde_json::from_str({json}).expect(\"a valid example\");"
-        ));
+        let example = b.example.as_ref().map_or("{}", |e| e.0.as_str());
+        // The body built as users build one (constructor, setters, variants); read from its
+        // JSON only where the example does not fit that shape.
+        let built = serde_json::from_str(example)
+            .ok()
+            .and_then(|v| crate::rust::build_expr(models, &b.ty, &v, place, false));
+        lines.push(match built {
+            Some(expr) => format!("let body: {ty} = {expr};"),
+            None => format!(
+                "let body: {ty} = serde_json::from_str({}).expect(\"a valid example\");",
+                crate::rust::lit(example)
+            ),
+        });
         if b.required {
             args.push("body".into());
         } else {
@@ -549,7 +558,7 @@ fn action_context(
     params.extend(spec.api.parameters.iter().map(|p| param_row(spec, p)));
     let example = rir
         .and_then(|r| r.actions.iter().find(|a| a.name == name).map(|a| (r, a)))
-        .map(|(r, a)| rust_example(&ir.lib, r, a))
+        .map(|(r, a)| rust_example(&ir.lib, &ir.models, r, a))
         .unwrap_or_default();
     let heading = heading_of(name);
     let mut response_examples = Vec::new();

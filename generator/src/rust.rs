@@ -202,6 +202,132 @@ pub fn value_expr(ty: &TypeRef, v: &Value) -> String {
     }
 }
 
+/// A Rust expression that builds `v` as a value of `ty` with the models' constructors, setters
+/// and variants (what a user writes), for the reference pages' examples; `None` where the value
+/// does not fit that shape (a union, a map, a field the model does not have), and the caller
+/// reads the JSON instead. `owned` asks for an owned value where a text would do as `&str`
+/// (inside a list, or as a `Nullable`).
+pub fn build_expr(
+    models: &[crate::ir::Model],
+    ty: &TypeRef,
+    v: &Value,
+    place: Place<'_>,
+    owned: bool,
+) -> Option<String> {
+    use crate::ir::Model;
+    let text = |s: &str| {
+        if owned {
+            format!("{}.to_string()", lit(s))
+        } else {
+            lit(s)
+        }
+    };
+    let parsed = |s: &str| {
+        format!(
+            "{}.parse::<{}>().expect(\"a valid value\")",
+            lit(s),
+            type_text(ty, place)
+        )
+    };
+    Some(match (ty, v) {
+        (TypeRef::String, Value::String(s)) => text(s),
+        (TypeRef::Bool, Value::Bool(_))
+        | (TypeRef::I64 | TypeRef::I32, Value::Number(_))
+        | (TypeRef::F64, Value::Number(_)) => value_expr(ty, v),
+        (TypeRef::DateTime | TypeRef::Uuid, Value::String(s)) => parsed(s),
+        (TypeRef::Secret, Value::String(s)) => format!("{}::Secret::new({})", place.root, lit(s)),
+        (TypeRef::Json, v) => format!("serde_json::json!({v})"),
+        (TypeRef::Vec(inner), Value::Array(items)) => {
+            let items: Option<Vec<String>> = items
+                .iter()
+                .map(|i| build_expr(models, inner, i, place, true))
+                .collect();
+            format!("vec![{}]", items?.join(", "))
+        }
+        (TypeRef::Boxed(inner), v) => {
+            format!("Box::new({})", build_expr(models, inner, v, place, true)?)
+        }
+        (TypeRef::Option(_), Value::Null) => "None".to_string(),
+        (TypeRef::Option(inner), v) => build_expr(models, inner, v, place, true)?,
+        (TypeRef::Nullable(_), Value::Null) => format!("{}::Nullable::Null", place.root),
+        (TypeRef::Nullable(inner), v) => format!(
+            "{}::Nullable::Value({})",
+            place.root,
+            build_expr(models, inner, v, place, true)?
+        ),
+        (TypeRef::Model(name), v) => {
+            let path = format!("{}{name}", place.models_path);
+            match (models.iter().find(|m| m.name() == name)?, v) {
+                // An alias of an enum names the enum's variants through its own name.
+                (Model::Alias { target, .. }, v) => {
+                    let e = build_expr(models, target, v, place, owned)?;
+                    match target {
+                        TypeRef::Model(t) => {
+                            let through = format!("{}{t}::", place.models_path);
+                            match e.strip_prefix(&through) {
+                                Some(rest) => format!("{path}::{rest}"),
+                                None => e,
+                            }
+                        }
+                        _ => e,
+                    }
+                }
+                (Model::Enum { variants, .. }, Value::String(s)) => {
+                    match variants.iter().find(|x| x.wire.0 == *s) {
+                        Some(x) => format!("{path}::{}", x.name),
+                        None => format!("{path}::from({})", lit(s)),
+                    }
+                }
+                (Model::StringConsts { variants, .. }, Value::String(s)) => {
+                    match variants.iter().find(|x| x.wire.0 == *s) {
+                        Some(x) => format!("{path}::{}", x.name),
+                        None => format!("{path}::from({})", lit(s)),
+                    }
+                }
+                (
+                    Model::Struct {
+                        fields,
+                        rename_camel,
+                        ..
+                    },
+                    Value::Object(map),
+                ) => {
+                    let wire = |f: &crate::ir::FieldIr| {
+                        f.serde.rename.clone().unwrap_or_else(|| {
+                            let bare = f.name.trim_start_matches("r#");
+                            if *rename_camel {
+                                heck::ToLowerCamelCase::to_lower_camel_case(bare)
+                            } else {
+                                bare.to_string()
+                            }
+                        })
+                    };
+                    // Every key must be a field, so that the built value is the example.
+                    if map.keys().any(|k| !fields.iter().any(|f| wire(f) == *k)) {
+                        return None;
+                    }
+                    let mut args = Vec::new();
+                    let mut setters = String::new();
+                    for f in fields {
+                        let value = map.get(&wire(f));
+                        if f.required {
+                            let e = build_expr(models, &f.ty, value?, place, false)?;
+                            args.push(e.replace('\n', "\n    "));
+                        } else if let (Some(value), Some(setter)) = (value, &f.setter) {
+                            let e = build_expr(models, &setter.ty, value, place, false)?
+                                .replace('\n', "\n    ");
+                            setters.push_str(&format!("\n    .{}({e})", setter.name));
+                        }
+                    }
+                    format!("{path}::new({}){setters}", args.join(", "))
+                }
+                _ => return None,
+            }
+        }
+        _ => return None,
+    })
+}
+
 /// The `format!` string of a path template: `{}` per placeholder.
 pub fn path_format(path: &PathTemplate) -> String {
     path.parts
@@ -319,7 +445,7 @@ impl Serialize for PathTemplate {
 
 #[cfg(test)]
 mod tests {
-    use super::{lit, path_format, serde_attrs, type_text, value_expr, Place};
+    use super::{build_expr, lit, path_format, serde_attrs, type_text, value_expr, Place};
     use crate::ir::{FieldSerde, TypeRef};
     use crate::path::PathTemplate;
     use serde_json::json;
@@ -350,6 +476,77 @@ mod tests {
             value_expr(&TypeRef::Model("Sort".into()), &json!("asc")),
             "Sort::from(\"asc\")"
         );
+    }
+
+    /// A body example becomes the constructor, setters and variants a user would write; a value
+    /// the models cannot say exactly (an unknown field) is refused, so the page reads the JSON.
+    #[test]
+    fn examples_become_builder_calls_or_nothing() {
+        use crate::ir::{Doc, FieldIr, Lit, Model, SetterIr, VariantIr};
+        let field = |name: &str, ty: TypeRef, required: bool| FieldIr {
+            name: name.into(),
+            ty: if required {
+                ty.clone()
+            } else {
+                TypeRef::option(ty.clone())
+            },
+            doc: Doc::default(),
+            serde: FieldSerde {
+                optional: !required,
+                ..FieldSerde::default()
+            },
+            required,
+            setter: (!required).then(|| SetterIr {
+                name: name.into(),
+                ty,
+            }),
+        };
+        let models = vec![
+            Model::Struct {
+                name: "Token".into(),
+                doc: Doc::default(),
+                fields: vec![
+                    field("name", TypeRef::String, true),
+                    field("status", TypeRef::Model("TokenStatus".into()), false),
+                    field("tags", TypeRef::vec(TypeRef::String), false),
+                ],
+                rename_camel: true,
+            },
+            Model::Enum {
+                name: "Status".into(),
+                doc: Doc::default(),
+                variants: vec![VariantIr {
+                    name: "Active".into(),
+                    wire: Lit("active".into()),
+                    doc: Doc::default(),
+                }],
+            },
+            Model::Alias {
+                name: "TokenStatus".into(),
+                doc: Doc::default(),
+                target: TypeRef::Model("Status".into()),
+            },
+        ];
+        let place = Place {
+            root: "sdk",
+            models_path: "sdk::models::",
+        };
+        let ty = TypeRef::Model("Token".into());
+        let built = |v| build_expr(&models, &ty, &v, place, false);
+        assert_eq!(
+            built(json!({"name": "a\"b", "status": "active", "tags": ["x"]})).as_deref(),
+            Some(
+                "sdk::models::Token::new(\"a\\\"b\")\n    .status(sdk::models::TokenStatus::Active)\n    .tags(vec![\"x\".to_string()])"
+            )
+        );
+        assert_eq!(
+            built(json!({"name": "n", "status": "later"})).as_deref(),
+            Some("sdk::models::Token::new(\"n\")\n    .status(sdk::models::TokenStatus::from(\"later\"))")
+        );
+        // A key the model has no field for, a missing required field, a value of another kind.
+        assert_eq!(built(json!({"name": "n", "other": 1})), None);
+        assert_eq!(built(json!({"status": "active"})), None);
+        assert_eq!(built(json!({"name": 5})), None);
     }
 
     #[test]
