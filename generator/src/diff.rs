@@ -103,7 +103,8 @@ pub const fn addition_breaks_rust(addition: Addition) -> bool {
         Addition::RequiredField => true,
         Addition::EnumVariant => false,
         Addition::UnionVariant => false,
-        Addition::Server => true,
+        // `Server` is `#[non_exhaustive]` too.
+        Addition::Server => false,
         Addition::Argument => true,
         Addition::OptionalParam => false,
         Addition::Item => false,

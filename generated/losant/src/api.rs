@@ -4,6 +4,7 @@
 //! Also the parameters every action accepts, kept once per request.
 /// The servers the API is documented at.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum Server {
     /// production: `https://api.losant.com`.
     #[default]

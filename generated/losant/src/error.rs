@@ -11,8 +11,10 @@ use reqwest::StatusCode;
 /// Most bytes of a response body kept in an error.
 pub const BODY_EXCERPT_LIMIT: usize = 512;
 
-/// The documented meaning of an error status.
+/// The documented meaning of an error status. `#[non_exhaustive]`: match it with a wildcard
+/// arm, as a later version may tell more statuses apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ErrorKind {
     /// 400: the request was malformed.
     BadRequest,

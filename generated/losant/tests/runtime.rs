@@ -175,10 +175,7 @@ async fn hooks_add_a_header_and_see_each_answer() {
     let client = Client::builder()
         .token("runtime-token")
         .base_url(server.uri())
-        .retry_policy(RetryPolicy {
-            base_delay: Duration::from_millis(1),
-            ..RetryPolicy::default()
-        })
+        .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(1)))
         .before_send(|request| {
             request.headers_mut().insert(
                 "x-team",
@@ -315,10 +312,7 @@ async fn a_request_overrides_default_headers_timeout_retries_and_deadline() {
         .expect(1)
         .mount(&server)
         .await;
-    let fast = RetryPolicy {
-        base_delay: Duration::from_millis(1),
-        ..RetryPolicy::default()
-    };
+    let fast = RetryPolicy::default().base_delay(Duration::from_millis(1));
     request
         .clone()
         .retry_policy(fast.clone())
@@ -357,10 +351,7 @@ async fn a_request_overrides_default_headers_timeout_retries_and_deadline() {
         .mount(&server)
         .await;
     let started = Instant::now();
-    let patient = RetryPolicy {
-        max_attempts: 1000,
-        ..fast
-    };
+    let patient = fast.max_attempts(1000);
     request
         .retry_policy(patient)
         .deadline(Duration::from_millis(500))
@@ -476,10 +467,7 @@ async fn a_request_is_a_traced_span_without_secrets_or_bodies() {
         .base_url(server.uri())
         .build()
         .unwrap();
-    let fast = RetryPolicy {
-        base_delay: Duration::from_millis(1),
-        ..RetryPolicy::default()
-    };
+    let fast = RetryPolicy::default().base_delay(Duration::from_millis(1));
     client
         .application_api_token()
         .get("575ec8687ae143cd83dc4a97", "575ec7417ae143cd83dc4a95")

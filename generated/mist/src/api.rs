@@ -3,6 +3,7 @@
 //! generates): its servers, how a token is sent and the headers every request carries.
 /// The servers the API is documented at.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum Server {
     /// Mist Global 01: `https://api.mist.com`.
     #[default]

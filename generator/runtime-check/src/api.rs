@@ -4,6 +4,7 @@
 
 /// The servers the API is documented at.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum Server {
     /// production: `https://api.example.com`.
     #[default]

@@ -33,7 +33,12 @@ use crate::support::Secret;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 /// When and how often a failed call is repeated.
+///
+/// Start from [`RetryPolicy::default`] or [`RetryPolicy::none`] and change what you need with
+/// the chained setters (`RetryPolicy::default().max_attempts(5)`). It is `#[non_exhaustive]`, so
+/// that a later version can add a setting without breaking code.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Attempts in all, the first included (1 means no retry).
     pub max_attempts: u32,
@@ -65,6 +70,30 @@ impl RetryPolicy {
             max_attempts: 1,
             ..RetryPolicy::default()
         }
+    }
+
+    /// Sets the number of attempts in all, the first included (1 means no retry).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts;
+        self
+    }
+
+    /// Sets the delay before the first retry (doubled for each further one, with jitter).
+    pub fn base_delay(mut self, delay: Duration) -> Self {
+        self.base_delay = delay;
+        self
+    }
+
+    /// Sets the longest delay between attempts (a longer `Retry-After` ends the call).
+    pub fn max_delay(mut self, delay: Duration) -> Self {
+        self.max_delay = delay;
+        self
+    }
+
+    /// Sets whether POST and PATCH are retried too.
+    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
+        self.retry_non_idempotent = retry;
+        self
     }
 
     fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
