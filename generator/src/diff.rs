@@ -25,7 +25,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::diag::Diagnostics;
-use crate::ir::{ActionIr, CrateIr, FieldIr, Model, ParamIr, ResourceIr, TypeRef};
+use crate::ir::{ActionIr, CrateIr, Model, ParamIr, ResourceIr, TypeRef};
 use crate::load::{Loaded, SourceMap};
 use crate::names;
 use crate::rust::{type_text, Place};
@@ -1921,14 +1921,6 @@ fn ty(t: &TypeRef) -> String {
 }
 
 /// The wire name of a struct field.
-fn field_wire(f: &FieldIr, rename_camel: bool) -> String {
-    match &f.serde.rename {
-        Some(w) => w.clone(),
-        None if rename_camel => crate::types::serde_camel(&f.name),
-        None => f.name.trim_start_matches("r#").to_string(),
-    }
-}
-
 /// How a field's type changed, in the words of the issue: `required to optional`, `optional
 /// to nullable`...
 fn optionality(a: &TypeRef, b: &TypeRef) -> Option<&'static str> {
@@ -2522,8 +2514,8 @@ impl<'c, 'a> RustCx<'c, 'a> {
             ) => {
                 let (old_key, old_loc) = self.origin_old(name);
                 for f in fa {
-                    let wire = field_wire(f, *ca);
-                    let g = fb.iter().find(|g| field_wire(g, *cb) == wire);
+                    let wire = f.wire(*ca);
+                    let g = fb.iter().find(|g| g.wire(*cb) == wire);
                     let fkey = format!("{key}.properties.{wire}");
                     let subject = format!("field `{wire}`");
                     match g {
@@ -2562,8 +2554,8 @@ impl<'c, 'a> RustCx<'c, 'a> {
                     }
                 }
                 for g in fb {
-                    let wire = field_wire(g, *cb);
-                    if fa.iter().any(|f| field_wire(f, *ca) == wire) {
+                    let wire = g.wire(*cb);
+                    if fa.iter().any(|f| f.wire(*ca) == wire) {
                         continue;
                     }
                     let addition = if matches!(g.ty, TypeRef::Option(_)) {

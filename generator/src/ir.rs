@@ -274,6 +274,18 @@ pub struct FieldIr {
     pub setter: Option<SetterIr>,
 }
 
+impl FieldIr {
+    /// The field's name on the wire: its `rename`, else what the struct's `rename_all =
+    /// "camelCase"` (when `rename_camel`) or serde's default gives its Rust name.
+    pub fn wire(&self, rename_camel: bool) -> String {
+        match &self.serde.rename {
+            Some(w) => w.clone(),
+            None if rename_camel => crate::types::serde_camel(&self.name),
+            None => self.name.trim_start_matches("r#").to_string(),
+        }
+    }
+}
+
 /// The chained setter of an optional field: `fn name(self, value: impl Into<ty>) -> Self`.
 #[derive(Debug, Clone, Serialize)]
 pub struct SetterIr {

@@ -272,18 +272,13 @@ pub fn build_expr(
                         _ => e,
                     }
                 }
-                (Model::Enum { variants, .. }, Value::String(s)) => {
-                    match variants.iter().find(|x| x.wire.0 == *s) {
-                        Some(x) => format!("{path}::{}", x.name),
-                        None => format!("{path}::from({})", lit(s)),
-                    }
-                }
-                (Model::StringConsts { variants, .. }, Value::String(s)) => {
-                    match variants.iter().find(|x| x.wire.0 == *s) {
-                        Some(x) => format!("{path}::{}", x.name),
-                        None => format!("{path}::from({})", lit(s)),
-                    }
-                }
+                (
+                    Model::Enum { variants, .. } | Model::StringConsts { variants, .. },
+                    Value::String(s),
+                ) => match variants.iter().find(|x| x.wire.0 == *s) {
+                    Some(x) => format!("{path}::{}", x.name),
+                    None => format!("{path}::from({})", lit(s)),
+                },
                 (
                     Model::Struct {
                         fields,
@@ -292,16 +287,7 @@ pub fn build_expr(
                     },
                     Value::Object(map),
                 ) => {
-                    let wire = |f: &crate::ir::FieldIr| {
-                        f.serde.rename.clone().unwrap_or_else(|| {
-                            let bare = f.name.trim_start_matches("r#");
-                            if *rename_camel {
-                                heck::ToLowerCamelCase::to_lower_camel_case(bare)
-                            } else {
-                                bare.to_string()
-                            }
-                        })
-                    };
+                    let wire = |f: &crate::ir::FieldIr| f.wire(*rename_camel);
                     // Every key must be a field, so that the built value is the example.
                     if map.keys().any(|k| !fields.iter().any(|f| wire(f) == *k)) {
                         return None;
