@@ -644,18 +644,31 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// A JSON value's text in a code span, unless it holds a backtick or is long (then it is left
+/// out).
+fn code(v: &Value) -> Option<String> {
+    let t = match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    (!t.contains('`') && t.chars().count() <= 80).then(|| format!("`{t}`"))
+}
+
+/// `one of `a`, `b``, or `one of N documented values` when there are more than 8 or one cannot
+/// be shown in a code span.
+fn one_of(values: &[Value]) -> String {
+    let listed: Vec<String> = values.iter().filter_map(code).collect();
+    if listed.len() <= 8 && listed.len() == values.len() {
+        format!("one of {}", listed.join(", "))
+    } else {
+        format!("one of {} documented values", values.len())
+    }
+}
+
 /// What a schema says about its values, as one or two sentences starting in lower case
 /// (`a string (1 to 255 characters). Example: `x`.`), or `None` when it says nothing more
 /// than its type (a `$ref`, or no `type`).
 fn value_facts(s: &Value) -> Option<String> {
-    // A text in a code span, unless it holds a backtick (then it is left out).
-    fn code(v: &Value) -> Option<String> {
-        let t = match v {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        (!t.contains('`') && t.chars().count() <= 80).then(|| format!("`{t}`"))
-    }
     if s.get("$ref").is_some() {
         return None;
     }
@@ -689,12 +702,7 @@ fn value_facts(s: &Value) -> Option<String> {
         parts.push(f.to_string());
     }
     if let Some(values) = s.get("enum").and_then(Value::as_array) {
-        let listed: Vec<String> = values.iter().filter_map(code).collect();
-        if listed.len() <= 8 && listed.len() == values.len() {
-            parts.push(format!("one of {}", listed.join(", ")));
-        } else {
-            parts.push(format!("one of {} documented values", values.len()));
-        }
+        parts.push(one_of(values));
     }
     if let Some(c) = s.get("const").and_then(code) {
         parts.push(format!("always {c}"));
@@ -745,11 +753,8 @@ fn value_facts(s: &Value) -> Option<String> {
 /// them, else the type it is part of.
 fn type_fallback(s: &Value, hint: &str) -> String {
     if let Some(values) = string_enum(s) {
-        if values.len() <= 8 && values.iter().all(|v| !v.contains('`')) {
-            let listed: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
-            return format!("A string: one of {}.", listed.join(", "));
-        }
-        return format!("A string: one of {} documented values.", values.len());
+        let values: Vec<Value> = values.into_iter().map(Value::String).collect();
+        return format!("A string: {}.", one_of(&values));
     }
     if let Some(props) = s.get("properties").and_then(Value::as_object) {
         let names: Vec<String> = props
