@@ -249,7 +249,6 @@ pub(crate) fn share_globals(resources: &mut [ResourceIr]) -> Vec<ParamIr> {
         return Vec::new();
     };
     for a in resources.iter_mut().flat_map(|r| &mut r.actions) {
-        a.shared_globals = true;
         for p in a.optional.iter_mut().filter(|p| p.global) {
             p.shared = true;
         }
@@ -527,7 +526,6 @@ fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
         body,
         response: plan.response.clone(),
         page,
-        shared_globals: false,
         test_id: names::snake_part(aname),
         test,
     }

@@ -521,8 +521,6 @@ pub struct ActionIr {
     pub response: Option<TypeRef>,
     /// Pagination, if any.
     pub page: Option<PageIr>,
-    /// Whether the API-wide parameters of this action live in the shared `Globals`.
-    pub shared_globals: bool,
     /// Test data.
     pub test: ActionTest,
     /// A plain snake-case word for test names.
