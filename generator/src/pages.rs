@@ -438,6 +438,49 @@ fn default_server(spec: &Spec) -> &str {
 
 /// The Rust example calling an action: a complete doctest body.
 fn rust_example(lib: &str, models: &[crate::ir::Model], r: &ResourceIr, a: &ActionIr) -> String {
+    let mut lines = vec![
+        format!("# async fn run() -> Result<(), {lib}::Error> {{"),
+        format!("let client = {lib}::Client::builder().token(\"...\").build()?;"),
+    ];
+    let call = call_lines(lib, models, r, a, false);
+    lines.extend(call.lines);
+    if a.page.is_some() {
+        // Every page: the stream owns its request and is `Unpin`, so `next` needs no pinning.
+        lines.push("use futures_util::StreamExt;".into());
+        lines.push(format!(
+            "let mut items = client.{}().{}({}).stream();",
+            r.accessor,
+            a.fn_name,
+            call.args.join(", ")
+        ));
+        lines.push("while let Some(item) = items.next().await {".into());
+        lines.push("    println!(\"{:?}\", item?);".into());
+        lines.push("}".into());
+    }
+    lines.push("# Ok(())".into());
+    lines.push("# }".into());
+    lines.join("\n")
+}
+
+/// One call of an action in example code: its lines (the body built first, where it has one)
+/// and the arguments of its method.
+struct CallLines {
+    lines: Vec<String>,
+    args: Vec<String>,
+    /// Whether the body was built with constructors and setters (not read from JSON).
+    built: bool,
+}
+
+/// A call of `a` with its documented examples, on a `client` in scope. The body is built as
+/// users build one (constructor, setters, variants), or read from its JSON example where the
+/// example does not fit that shape. `short`: types named through a `use` of the models.
+fn call_lines(
+    lib: &str,
+    models: &[crate::ir::Model],
+    r: &ResourceIr,
+    a: &ActionIr,
+    short: bool,
+) -> CallLines {
     let mut args: Vec<String> = a
         .required
         .iter()
@@ -448,25 +491,26 @@ fn rust_example(lib: &str, models: &[crate::ir::Model], r: &ResourceIr, a: &Acti
             )
         })
         .collect();
-    let mut lines = vec![
-        format!("# async fn run() -> Result<(), {lib}::Error> {{"),
-        format!("let client = {lib}::Client::builder().token(\"...\").build()?;"),
-    ];
+    let mut lines = Vec::new();
     let mut tail = String::new();
+    let mut built = false;
     if let Some(b) = &a.body {
-        let models_path = format!("{lib}::models::");
+        let models_path = if short {
+            String::new()
+        } else {
+            format!("{lib}::models::")
+        };
         let place = crate::rust::Place {
             root: lib,
             models_path: &models_path,
         };
         let ty = crate::rust::type_text(&b.ty, place);
         let example = b.example.as_ref().map_or("{}", |e| e.0.as_str());
-        // The body built as users build one (constructor, setters, variants); read from its
-        // JSON only where the example does not fit that shape.
-        let built = serde_json::from_str(example)
+        let expr = serde_json::from_str(example)
             .ok()
             .and_then(|v| crate::rust::build_expr(models, &b.ty, &v, place, false));
-        lines.push(match built {
+        built = expr.is_some();
+        lines.push(match expr {
             Some(expr) => format!("let body: {ty} = {expr};"),
             None => format!(
                 "let body: {ty} = serde_json::from_str({}).expect(\"a valid example\");",
@@ -491,22 +535,19 @@ fn rust_example(lib: &str, models: &[crate::ir::Model], r: &ResourceIr, a: &Acti
     } else {
         lines.push(call);
     }
-    if a.page.is_some() {
-        // Every page: the stream owns its request and is `Unpin`, so `next` needs no pinning.
-        lines.push("use futures_util::StreamExt;".into());
-        lines.push(format!(
-            "let mut items = client.{}().{}({}).stream();",
-            r.accessor,
-            a.fn_name,
-            args.join(", ")
-        ));
-        lines.push("while let Some(item) = items.next().await {".into());
-        lines.push("    println!(\"{:?}\", item?);".into());
-        lines.push("}".into());
-    }
-    lines.push("# Ok(())".into());
-    lines.push("# }".into());
-    lines.join("\n")
+    CallLines { lines, args, built }
+}
+
+/// The README's second example: the first action (in spec order) whose body example is built
+/// with constructors and setters, as lines of code on a `client` in scope, with the models in
+/// scope through `use {lib}::models::*`.
+pub fn body_example(ir: &CrateIr) -> Option<Vec<String>> {
+    ir.resources.iter().find_map(|r| {
+        r.actions.iter().find_map(|a| {
+            let call = call_lines(&ir.lib, &ir.models, r, a, true);
+            (a.body.is_some() && call.built).then_some(call.lines)
+        })
+    })
 }
 
 fn action_context(

@@ -54,7 +54,9 @@ pub fn render_crate(
     // the resource files and the pages, which need only their own part of the IR (or none).
     render_parallel(1 + resources.len() + pages.len(), batch, |i, batch| {
         if i == 0 {
-            let ctx = context("rust/lib.rs.tera", ir)?;
+            let mut ctx = context("rust/lib.rs.tera", ir)?;
+            // The README's example of building a body: code, like the pages' examples.
+            ctx.insert("body_example", &crate::pages::body_example(ir));
             for (template, out) in crate_files {
                 render_into(tera, template, &ctx, &format!("{root}/{out}"), src, batch)?;
             }
