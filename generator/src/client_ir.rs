@@ -349,7 +349,7 @@ fn spec_base(spec: &Spec) -> &str {
     &spec.api.base_path
 }
 
-fn lower_param(p: &Param, ty: TypeRef, global: bool, scope: &mut Scope) -> ParamIr {
+fn lower_param(spec: &Spec, p: &Param, ty: TypeRef, global: bool, scope: &mut Scope) -> ParamIr {
     let field = scope.claim(names::snake(&p.name));
     let mut doc = p.description.clone();
     let mut facts = Vec::new();
@@ -372,12 +372,28 @@ fn lower_param(p: &Param, ty: TypeRef, global: bool, scope: &mut Scope) -> Param
     } else {
         None
     };
-    let example_expr = match (&p.example, p.location) {
-        (Some(e), _) => Some(e.clone()),
-        (None, ParamIn::Path) => Some(Value::String("example".into())),
-        (None, _) => None,
-    }
-    .map(|value| ValueExpr {
+    // What examples and tests pass: the documented example; for a required parameter without
+    // one, its default or the smallest value its schema accepts (a path segment may not be
+    // empty, so an empty string becomes `example`), since every call must give it.
+    let example = p.example.clone().or_else(|| {
+        p.required.then(|| {
+            match p
+                .default
+                .clone()
+                .unwrap_or_else(|| crate::testdata::schema_example(spec, &p.schema))
+            {
+                Value::String(s) if s.is_empty() && p.location == ParamIn::Path => {
+                    Value::String("example".into())
+                }
+                v => v,
+            }
+        })
+    });
+    let example = example.map(|e| crate::testdata::sendable_example(&ty, e));
+    let texts = example
+        .as_ref()
+        .map(|e| crate::testdata::param_texts(&ty, e).join(","));
+    let example_expr = example.map(|value| ValueExpr {
         ty: ty.clone(),
         value,
     });
@@ -393,11 +409,8 @@ fn lower_param(p: &Param, ty: TypeRef, global: bool, scope: &mut Scope) -> Param
         shared: false,
         always,
         example_expr,
-        example_wire: p.example.as_ref().map(|e| Lit(wire_text(e))),
-        example_segment: p
-            .example
-            .as_ref()
-            .map(|e| Lit(encode_segment(&wire_text(e)))),
+        example_segment: texts.as_ref().map(|t| Lit(encode_segment(t))),
+        example_wire: texts.map(Lit),
     }
 }
 
@@ -472,7 +485,7 @@ fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
     let mut required = Vec::new();
     let mut optional = Vec::new();
     for (p, ty, global) in &plan.params {
-        let ir = lower_param(p, ty.clone(), *global, &mut scope);
+        let ir = lower_param(spec, p, ty.clone(), *global, &mut scope);
         if p.required {
             required.push(ir);
         } else {

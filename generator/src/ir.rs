@@ -144,6 +144,9 @@ pub struct CrateIr {
     pub source: String,
     /// Models in name-sorted order.
     pub models: Vec<Model>,
+    /// The enums and string newtypes a parameter carries (through aliases and lists): each
+    /// implements the runtime's `ParamValue`, which writes it into a query, a header or a path.
+    pub param_types: Vec<String>,
     /// Example round-trip cases for the generated tests.
     pub examples: Vec<ExampleCase>,
     /// A `recursion_limit` for crates whose types nest deeper than rustc's default allows.

@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::ir::{ClientIr, CrateIr, Doc, InnerDoc, Model, TypeRef};
+use crate::ir::{ClientIr, CrateIr, Doc, InnerDoc, Model, ParamIr, ResourceIr, TypeRef};
 use crate::spec::Spec;
 use crate::types::Lowerer;
 
@@ -33,6 +33,7 @@ pub fn lower(spec: &Spec) -> CrateIr {
     let recursion_limit = recursion_limit(&models);
     let features = crate::features::plan(&resources, &models, &globals);
     let uuid = crate::client_ir::uses_uuid(&models, &resources, &globals);
+    let param_types = param_types(&models, &resources, &globals);
     CrateIr {
         api: api.name.clone(),
         package: api.krate.name.clone(),
@@ -43,6 +44,7 @@ pub fn lower(spec: &Spec) -> CrateIr {
         api_version: api.version.clone(),
         source: spec.source.clone(),
         models,
+        param_types,
         examples,
         recursion_limit,
         unknown_fields,
@@ -88,6 +90,37 @@ fn share_enums(models: &mut [Model]) {
             }
         }
     }
+}
+
+/// The enums and string newtypes that parameters carry, sorted, each once: an alias counts as
+/// the type it names, a list as its items. (Validation lets a parameter be nothing else.)
+fn param_types(models: &[Model], resources: &[ResourceIr], globals: &[ParamIr]) -> Vec<String> {
+    let by_name: HashMap<&str, &Model> = models.iter().map(|m| (m.name(), m)).collect();
+    let mut out = std::collections::BTreeSet::new();
+    let params = resources
+        .iter()
+        .flat_map(|r| &r.actions)
+        .flat_map(|a| a.required.iter().chain(&a.optional))
+        .chain(globals);
+    for p in params {
+        let mut ty = &p.store_ty;
+        // Bounded: a chain of aliases cannot be longer than the list of models.
+        for _ in 0..=models.len() {
+            ty = match ty {
+                TypeRef::Vec(inner) => inner,
+                TypeRef::Model(name) => match by_name.get(name.as_str()) {
+                    Some(Model::Alias { target, .. }) => target,
+                    Some(Model::Enum { .. } | Model::StringConsts { .. }) => {
+                        out.insert(name.clone());
+                        break;
+                    }
+                    _ => break,
+                },
+                _ => break,
+            };
+        }
+    }
+    out.into_iter().collect()
 }
 
 /// rustc computes a struct's layout through every by-value field (`T`, `Option<T>`), 2 query

@@ -194,7 +194,25 @@ pub fn value_expr(ty: &TypeRef, v: &Value) -> String {
         (TypeRef::F64, Value::Number(n)) if n.as_f64().is_some_and(f64::is_finite) => {
             format!("{:?}", n.as_f64().unwrap_or_default())
         }
-        (TypeRef::Bool | TypeRef::I64 | TypeRef::I32 | TypeRef::F64 | TypeRef::Uuid, _) => format!(
+        (TypeRef::Vec(item), Value::Array(items)) => {
+            let owned = |i: &Value| match **item {
+                TypeRef::String => format!("{}.to_string()", value_expr(item, i)),
+                _ => value_expr(item, i),
+            };
+            format!(
+                "vec![{}]",
+                items.iter().map(owned).collect::<Vec<_>>().join(", ")
+            )
+        }
+        (
+            TypeRef::Bool
+            | TypeRef::I64
+            | TypeRef::I32
+            | TypeRef::F64
+            | TypeRef::Uuid
+            | TypeRef::DateTime,
+            _,
+        ) => format!(
             "{text}.parse::<{}>().unwrap()",
             type_text(ty, Place::INSIDE)
         ),

@@ -265,6 +265,79 @@ pub(crate) fn minimal_instance(spec: &Spec, s: &Value, depth: usize) -> Value {
     }
 }
 
+/// A parameter's example as the tests send it: a date-time that is not written in UTC (`Z` or
+/// `+00:00`) becomes the Unix epoch, since the SDK sends every date-time in UTC and the test must
+/// know the text it expects (see [`param_texts`]).
+pub(crate) fn sendable_example(ty: &TypeRef, v: Value) -> Value {
+    match (ty, v) {
+        (TypeRef::Vec(item), Value::Array(items)) => Value::Array(
+            items
+                .into_iter()
+                .map(|i| sendable_example(item, i))
+                .collect(),
+        ),
+        (TypeRef::DateTime, Value::String(s)) if utc_text(&s).is_none() => {
+            Value::String("1970-01-01T00:00:00Z".into())
+        }
+        (_, v) => v,
+    }
+}
+
+/// The texts the runtime's `ParamValue` writes for a parameter's value of type `ty`: numbers as
+/// Rust prints them, a date-time as RFC 3339 in UTC with the fewest fraction digits (in groups
+/// of three) that keep it, a list one text per item.
+pub(crate) fn param_texts(ty: &TypeRef, v: &Value) -> Vec<String> {
+    match (ty, v) {
+        (TypeRef::Vec(item), Value::Array(items)) => {
+            items.iter().flat_map(|i| param_texts(item, i)).collect()
+        }
+        (TypeRef::DateTime, Value::String(s)) => vec![utc_text(s).unwrap_or_else(|| s.clone())],
+        (TypeRef::F64, Value::Number(n)) => match n.as_f64() {
+            Some(f) => vec![f.to_string()],
+            None => vec![n.to_string()],
+        },
+        // A number the vendor documents as a string (`x-rust-type: integer`) is sent as the
+        // number it holds.
+        (TypeRef::I64 | TypeRef::I32, Value::String(s)) => match s.trim().parse::<i64>() {
+            Ok(n) => vec![n.to_string()],
+            Err(_) => vec![s.clone()],
+        },
+        _ => vec![crate::rust::wire_text(v)],
+    }
+}
+
+/// An RFC 3339 date-time in UTC as chrono writes it (`SecondsFormat::AutoSi`, `Z`):
+/// `None` for another offset or text that is not a date-time.
+fn utc_text(s: &str) -> Option<String> {
+    let (date, time) = s.split_once(['T', 't'])?;
+    let (clock, zone) = if let Some(c) = time.strip_suffix(['Z', 'z']) {
+        (c, "Z")
+    } else {
+        let at = time.rfind(['+', '-'])?;
+        (&time[..at], &time[at..])
+    };
+    if !matches!(zone, "Z" | "+00:00" | "-00:00") || date.len() != 10 {
+        return None;
+    }
+    let (hms, fraction) = clock.split_once('.').unwrap_or((clock, ""));
+    if hms.len() != 8 || !fraction.bytes().all(|b| b.is_ascii_digit()) || fraction.len() > 9 {
+        return None;
+    }
+    let digits = fraction.trim_end_matches('0');
+    let width = match digits.len() {
+        0 => 0,
+        1..=3 => 3,
+        4..=6 => 6,
+        _ => 9,
+    };
+    let fraction = if width == 0 {
+        String::new()
+    } else {
+        format!(".{digits:0<width$}")
+    };
+    Some(format!("{date}T{hms}{fraction}Z"))
+}
+
 /// One probe per named struct schema with an object example: a field the SDK does not know
 /// must be kept.
 pub(crate) fn field_probes(
@@ -399,25 +472,29 @@ pub(crate) fn action_test(
     optional: &[ParamIr],
     has_response_body: bool,
 ) -> ActionTest {
+    // The segments the call's arguments (each path parameter's example) give.
     let test_path = path.fill(|name| {
-        let example = a
-            .params
+        required
             .iter()
-            .find(|p| p.location == ParamIn::Path && p.name == name)
-            .and_then(|p| p.example.as_ref())
-            .map(crate::rust::wire_text)
-            .unwrap_or_else(|| "example".into());
-        encode_segment(&example)
+            .find(|p| p.location == ParamIn::Path && p.wire.0 == name)
+            .and_then(|p| p.example_segment.as_ref())
+            .map_or_else(|| encode_segment("example"), |s| s.0.clone())
     });
+    // One pair per text the runtime writes (a list repeats the name per item).
     let mut query = Vec::new();
-    for p in optional.iter().filter(|p| p.location == ParamIn::Query) {
-        if let Some(w) = p.example_wire.as_ref().or(p.always.as_ref()) {
-            query.push((p.wire.clone(), w.clone()));
-        }
-    }
-    for p in required.iter().filter(|p| p.location == ParamIn::Query) {
-        if let Some(w) = &p.example_wire {
-            query.push((p.wire.clone(), w.clone()));
+    for p in optional
+        .iter()
+        .chain(required)
+        .filter(|p| p.location == ParamIn::Query)
+    {
+        match (&p.example_expr, &p.always) {
+            (Some(e), _) => {
+                for text in param_texts(&e.ty, &e.value) {
+                    query.push((p.wire.clone(), Lit(text)));
+                }
+            }
+            (None, Some(default)) => query.push((p.wire.clone(), default.clone())),
+            (None, None) => {}
         }
     }
     let success = a.responses.first();
@@ -484,6 +561,46 @@ pub(crate) fn action_test(
 
 #[cfg(test)]
 mod tests {
+    use crate::ir::TypeRef;
+    use serde_json::json;
+
+    /// The generated tests expect the texts the runtime writes: a date-time in UTC as chrono's
+    /// `to_rfc3339_opts(AutoSi, true)` gives it, numbers as Rust prints them, a list per item.
+    #[test]
+    fn param_texts_are_what_the_runtime_writes() {
+        let texts = |ty: &TypeRef, v| super::param_texts(ty, &v);
+        let dt = TypeRef::DateTime;
+        for (example, sent) in [
+            ("2016-06-13T04:00:00.000Z", "2016-06-13T04:00:00Z"),
+            ("2016-06-13T04:00:00Z", "2016-06-13T04:00:00Z"),
+            ("2016-06-13t04:00:00.5+00:00", "2016-06-13T04:00:00.500Z"),
+            (
+                "2016-06-13T04:00:00.1234-00:00",
+                "2016-06-13T04:00:00.123400Z",
+            ),
+            (
+                "2016-06-13T04:00:00.123456789Z",
+                "2016-06-13T04:00:00.123456789Z",
+            ),
+        ] {
+            assert_eq!(texts(&dt, json!(example)), [sent], "{example}");
+        }
+        // Another offset is not predicted: such an example is replaced before it is sent.
+        assert_eq!(super::utc_text("2016-06-13T06:00:00+02:00"), None);
+        assert_eq!(
+            super::sendable_example(&dt, json!("2016-06-13T06:00:00+02:00")),
+            json!("1970-01-01T00:00:00Z")
+        );
+        assert_eq!(texts(&TypeRef::F64, json!(2.0)), ["2"]);
+        assert_eq!(texts(&TypeRef::F64, json!(0.25)), ["0.25"]);
+        assert_eq!(texts(&TypeRef::I64, json!("010")), ["10"]);
+        assert_eq!(
+            texts(&TypeRef::vec(TypeRef::I64), json!([1, 2])),
+            ["1", "2"]
+        );
+        assert_eq!(texts(&TypeRef::Bool, json!(true)), ["true"]);
+    }
+
     /// Examples are indented as before, unless indenting would make them many times longer.
     #[test]
     fn example_text_is_indented_unless_that_multiplies_it() {

@@ -260,6 +260,9 @@ impl<'a> Validator<'a> {
                     "an API-wide parameter cannot be a path parameter",
                 );
             }
+            if let Some(problem) = param_shape_problem(self.spec, &p.schema, p.location) {
+                self.push(&format!("api.parameters[{i}].schema"), problem);
+            }
         }
         if !is_token(&api.auth.header) {
             self.push(
@@ -667,6 +670,9 @@ impl<'a> Validator<'a> {
                             );
                         }
                     }
+                    if let Some(problem) = param_shape_problem(spec, &p.schema, p.location) {
+                        self.push(&format!("{ppath}.schema"), problem);
+                    }
                     self.param_values(p, &ppath);
                 }
                 for ph in &placeholders {
@@ -765,6 +771,25 @@ impl<'a> Validator<'a> {
                 &format!("{base}.paginated"),
                 "a paginated action needs `page` and `perPage` query parameters",
             );
+        }
+        // The stream counts pages: both are numbers, or strings the vendor documents numbers in.
+        for (i, p) in a.params.iter().enumerate() {
+            if !["page", "perPage"].contains(&p.name.as_str()) || p.location != ParamIn::Query {
+                continue;
+            }
+            let s = resolve(self.spec, &p.schema);
+            let plain_string =
+                types_of(s) == ["string"] && s.get("enum").is_none() && s.get("format").is_none();
+            if s.get("$ref").is_none() && types_of(s) != ["integer"] && !plain_string {
+                self.push(
+                    &format!("{base}.params[{i}].schema"),
+                    format!(
+                        "`{}` of a paginated action must be an integer (or a string that holds one, \
+                         without `enum` or `format`), since the stream counts pages",
+                        p.name
+                    ),
+                );
+            }
         }
         let schema = a
             .responses
@@ -2048,6 +2073,61 @@ impl ValueChecks<'_> {
             }
         }
         diags
+    }
+}
+
+/// Why a parameter's schema cannot be sent as text, if it cannot. A query string, a header and a
+/// path segment carry text: a parameter is a string (of any format), a number, an integer, a
+/// boolean or a string enum; in a query or a header also a list of those (a query repeats its
+/// name per item, a header joins the items with commas).
+fn param_shape_problem(spec: &Spec, s: &Value, location: ParamIn) -> Option<String> {
+    const OBJECT: &str = "an object cannot be sent as a parameter: send it in the body, or give \
+                          each field a parameter of its own";
+    let s = resolve(spec, s);
+    // An unresolved reference is reported on its own.
+    if s.get("$ref").is_some() {
+        return None;
+    }
+    if s.get("x-untyped").is_some() {
+        return Some("an untyped value (`x-untyped`) has no text form for a parameter".into());
+    }
+    if crate::schema::union_alternatives(s).is_some() || s.get("allOf").is_some() {
+        return Some(
+            "a union (`oneOf`, `anyOf` or `allOf`) cannot be sent as a parameter; give the \
+             parameter one type"
+                .into(),
+        );
+    }
+    let types = types_of(s);
+    if types.contains(&"null") {
+        return Some(
+            "a parameter cannot be `null`: remove `null` from `type` (an unset optional \
+             parameter is not sent)"
+                .into(),
+        );
+    }
+    match types.as_slice() {
+        ["string" | "integer" | "number" | "boolean"] => None,
+        [] if crate::schema::string_enum(s).is_some() => None,
+        ["array"] if location == ParamIn::Path => {
+            Some("a path segment holds one value, not a list".into())
+        }
+        ["array"] => match s.get("items").map(|i| resolve(spec, i)) {
+            None => Some("a list parameter needs `items` (the type of each value)".into()),
+            Some(i) if types_of(i).contains(&"array") => {
+                Some("a list of lists cannot be sent as a parameter".into())
+            }
+            Some(i) => param_shape_problem(spec, i, location).map(|p| format!("its items: {p}")),
+        },
+        ["object"] => Some(OBJECT.into()),
+        [] if s.get("properties").is_some() => Some(OBJECT.into()),
+        [] => {
+            Some("a parameter's schema needs a `type` (string, number, integer or boolean)".into())
+        }
+        many => Some(format!(
+            "a parameter has one type, not several (`{}`)",
+            many.join("`, `")
+        )),
     }
 }
 

@@ -3066,6 +3066,16 @@ impl<'de> serde::Deserialize<'de> for ApplicationApiTokensGetFilterField {
         crate::support::enum_value(deserializer)
     }
 }
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
+impl crate::client::ParamValue for ApplicationApiTokensGetFilterField {
+    fn texts(&self) -> Vec<String> {
+        vec![self.as_str().to_owned()]
+    }
+}
 /// A string: one of `asc`, `desc`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -3149,6 +3159,17 @@ impl serde::Serialize for ApplicationApiTokensGetSortDirection {
 impl<'de> serde::Deserialize<'de> for ApplicationApiTokensGetSortDirection {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
+    }
+}
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "credentials",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
+impl crate::client::ParamValue for ApplicationApiTokensGetSortDirection {
+    fn texts(&self) -> Vec<String> {
+        vec![self.as_str().to_owned()]
     }
 }
 /// A string: one of `name`, `status`, `id`, `creationDate`, `lastUpdated`, `expirationDate`.
@@ -3244,6 +3265,16 @@ impl serde::Serialize for ApplicationApiTokensGetSortField {
 impl<'de> serde::Deserialize<'de> for ApplicationApiTokensGetSortField {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
+    }
+}
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
+impl crate::client::ParamValue for ApplicationApiTokensGetSortField {
+    fn texts(&self) -> Vec<String> {
+        vec![self.as_str().to_owned()]
     }
 }
 /// Credential
@@ -6355,6 +6386,12 @@ impl<'de> serde::Deserialize<'de> for CredentialsGetFilterField {
         crate::support::enum_value(deserializer)
     }
 }
+#[cfg(feature = "credentials")]
+impl crate::client::ParamValue for CredentialsGetFilterField {
+    fn texts(&self) -> Vec<String> {
+        vec![self.as_str().to_owned()]
+    }
+}
 /// The same values as `ApplicationApiTokensGetSortDirection`, so the same type.
 #[cfg(feature = "credentials")]
 pub type CredentialsGetSortDirection = ApplicationApiTokensGetSortDirection;
@@ -6419,6 +6456,12 @@ impl serde::Serialize for CredentialsGetSortField {
 impl<'de> serde::Deserialize<'de> for CredentialsGetSortField {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
+    }
+}
+#[cfg(feature = "credentials")]
+impl crate::client::ParamValue for CredentialsGetSortField {
+    fn texts(&self) -> Vec<String> {
+        vec![self.as_str().to_owned()]
     }
 }
 /// The same values as `ApiTokensSortDirection`, so the same type.

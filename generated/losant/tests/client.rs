@@ -101,7 +101,10 @@ impl Case {
             .and(header("Accept-Version", "^1.30.0"))
             .and(move |request: &Request| pairs(request.url.query_pairs()) == query);
         for pair in self.headers.chunks(2) {
-            mock = mock.and(header(pair[0], pair[1]));
+            let (name, value) = (pair[0], pair[1]);
+            mock = mock.and(move |request: &Request| {
+                request.headers.get(name).and_then(|v| v.to_str().ok()) == Some(value)
+            });
         }
         if let Some(body) = &self.body {
             mock = mock.and(body_json(body));

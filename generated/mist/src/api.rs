@@ -111,6 +111,11 @@ impl crate::ApiError {
         }
     }
 }
+impl crate::client::ParamValue for uuid::Uuid {
+    fn texts(&self) -> Vec<String> {
+        vec![self.to_string()]
+    }
+}
 impl crate::client::ClientBuilder {
     /// A Mist API token, sent as `Authorization: Token <apitoken>`. A user API token (created under `/self/apitokens`) ties to an admin with equal or less privileges: a token generated for a specific admin has the same privileges as that admin, and it is removed automatically if not used for more than 90 days. SSO admins cannot generate user API tokens; they use org API tokens (`/orgs/{org_id}/apitokens`), which carry their own privileges on a specific org, site or site group and can only be used for the organization they were generated for.
     pub fn token(self, token: impl Into<String>) -> Self {

@@ -501,58 +501,115 @@ impl Call {
         }
     }
 
-    /// Adds a query parameter if it is set.
-    pub(crate) fn query(
-        mut self,
-        name: &'static str,
-        value: Option<&impl std::fmt::Display>,
-    ) -> Self {
-        self.query.extend(value.map(|v| (name, v.to_string())));
+    /// Adds a query parameter if it is set: one `name=text` pair per text of the value (a list
+    /// repeats the name per item).
+    pub(crate) fn query(mut self, name: &'static str, value: Option<&impl ParamValue>) -> Self {
+        if let Some(value) = value {
+            self.query
+                .extend(value.texts().into_iter().map(|text| (name, text)));
+        }
         self
     }
 
     /// Adds a query parameter, with `default` if it is not set.
     pub(crate) fn query_or(
-        mut self,
+        self,
         name: &'static str,
-        value: Option<&impl std::fmt::Display>,
+        value: Option<&impl ParamValue>,
         default: &str,
     ) -> Self {
-        self.query.push((
-            name,
-            value.map_or_else(|| default.to_owned(), |v| v.to_string()),
-        ));
-        self
+        match value {
+            Some(value) => self.query(name, Some(value)),
+            None => self.query(name, Some(&default.to_owned())),
+        }
     }
 
-    /// Adds a header if it is set.
-    pub(crate) fn header(
-        mut self,
-        name: &'static str,
-        value: Option<&impl std::fmt::Display>,
-    ) -> Self {
-        self.headers.extend(value.map(|v| (name, v.to_string())));
+    /// Adds a header if it is set (a list's items joined with commas).
+    pub(crate) fn header(mut self, name: &'static str, value: Option<&impl ParamValue>) -> Self {
+        self.headers
+            .extend(value.map(|value| (name, value.texts().join(","))));
         self
     }
 
     /// Adds a header, with `default` if it is not set.
     pub(crate) fn header_or(
-        mut self,
+        self,
         name: &'static str,
-        value: Option<&impl std::fmt::Display>,
+        value: Option<&impl ParamValue>,
         default: &str,
     ) -> Self {
-        self.headers.push((
-            name,
-            value.map_or_else(|| default.to_owned(), |v| v.to_string()),
-        ));
-        self
+        match value {
+            Some(value) => self.header(name, Some(value)),
+            None => self.header(name, Some(&default.to_owned())),
+        }
     }
 
     /// Adds the JSON body if it is set.
     pub(crate) fn json(mut self, body: Option<&impl serde::Serialize>) -> Result<Self> {
         self.body = body.map(encode).transpose()?;
         Ok(self)
+    }
+}
+
+/// A parameter's value as text on the wire, in a query string, a header or a path segment:
+/// one text per value, one per item for a list. Numbers and booleans as they print, date-times
+/// as RFC 3339 text (as in JSON bodies), enums as their wire value.
+pub(crate) trait ParamValue {
+    /// The value's texts: one, or one per item of a list.
+    fn texts(&self) -> Vec<String>;
+}
+
+impl ParamValue for String {
+    fn texts(&self) -> Vec<String> {
+        vec![self.clone()]
+    }
+}
+
+impl ParamValue for bool {
+    fn texts(&self) -> Vec<String> {
+        vec![self.to_string()]
+    }
+}
+
+impl ParamValue for i32 {
+    fn texts(&self) -> Vec<String> {
+        vec![self.to_string()]
+    }
+}
+
+impl ParamValue for i64 {
+    fn texts(&self) -> Vec<String> {
+        vec![self.to_string()]
+    }
+}
+
+impl ParamValue for f64 {
+    fn texts(&self) -> Vec<String> {
+        vec![self.to_string()]
+    }
+}
+
+impl ParamValue for chrono::DateTime<chrono::Utc> {
+    fn texts(&self) -> Vec<String> {
+        vec![self.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)]
+    }
+}
+
+impl ParamValue for crate::support::Secret {
+    fn texts(&self) -> Vec<String> {
+        vec![self.expose().to_owned()]
+    }
+}
+
+impl ParamValue for crate::support::EpochSeconds {
+    fn texts(&self) -> Vec<String> {
+        vec![self.number().to_string()]
+    }
+}
+
+impl<T: ParamValue> ParamValue for Vec<T> {
+    fn texts(&self) -> Vec<String> {
+        self.iter().flat_map(ParamValue::texts).collect()
     }
 }
 
@@ -912,8 +969,8 @@ pub(crate) fn encode<T: serde::Serialize>(body: &T) -> Result<Vec<u8>> {
 
 /// Percent-encodes a path parameter as exactly one segment: `/`, `?`, `#` and `%` are encoded,
 /// and values that URL parsers would treat as navigation (`.`, `..`, empty) are refused.
-pub(crate) fn segment(name: &str, value: &impl std::fmt::Display) -> Result<String> {
-    let value = value.to_string();
+pub(crate) fn segment(name: &str, value: &impl ParamValue) -> Result<String> {
+    let value = value.texts().join(",");
     if value.is_empty() || value == "." || value == ".." {
         return Err(Error::InvalidArgument(format!(
             "path parameter `{name}` cannot be {value:?}"

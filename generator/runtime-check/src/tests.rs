@@ -1147,3 +1147,41 @@ fn epoch_seconds_keep_the_number_and_convert_it() {
     assert_eq!(far.to_datetime(), None);
     assert_eq!(crate::EpochSeconds::from(5).as_f64(), 5.0);
 }
+
+/// Parameters are written as the wire expects them: a date-time as RFC 3339 in UTC (as in a
+/// JSON body, not chrono's `Display` form), a number as it prints, a list as one query pair per
+/// item or one header of comma-joined items, and a path segment as one encoded value.
+#[test]
+fn parameter_values_are_written_in_their_wire_form() {
+    use crate::client::{segment, Call};
+    let at = "2016-06-13T06:00:00.500+02:00"
+        .parse::<chrono::DateTime<chrono::Utc>>()
+        .unwrap();
+    let call = Call::new(
+        reqwest::Method::GET,
+        "things.get",
+        "/things",
+        "/things".into(),
+    )
+    .query("at", Some(&at))
+    .query("ids", Some(&vec![1_i64, 2]))
+    .query("ratio", Some(&2.0_f64))
+    .query("none", None::<&String>)
+    .query_or("page", None::<&i64>, "0")
+    .header("x-tags", Some(&vec!["a".to_string(), "b".to_string()]))
+    .header("x-status", Some(&Status::Active));
+    let query: Vec<(&str, &str)> = call.query.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(
+        query,
+        [
+            ("at", "2016-06-13T04:00:00.500Z"),
+            ("ids", "1"),
+            ("ids", "2"),
+            ("ratio", "2"),
+            ("page", "0"),
+        ]
+    );
+    let headers: Vec<(&str, &str)> = call.headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(headers, [("x-tags", "a,b"), ("x-status", "active")]);
+    assert_eq!(segment("at", &at).unwrap(), "2016-06-13T04%3A00%3A00.500Z");
+}

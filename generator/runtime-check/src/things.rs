@@ -38,6 +38,12 @@ impl From<&str> for Status {
     }
 }
 
+impl crate::client::ParamValue for Status {
+    fn texts(&self) -> Vec<String> {
+        vec![self.as_str().to_owned()]
+    }
+}
+
 impl std::fmt::Display for Status {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
