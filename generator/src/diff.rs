@@ -70,8 +70,11 @@ impl Class {
 pub enum Addition {
     /// A field of a model that may be absent (`Option<T>`).
     OptionalField,
-    /// A field of a model that is always present.
+    /// A field of a model users build (a request reaches it) that is always present: an
+    /// argument of its constructor.
     RequiredField,
+    /// A field that is always present, of a model users only read (no constructor).
+    RequiredReadField,
     /// A known value of an enum of accepted values.
     EnumVariant,
     /// An alternative of a union (`oneOf` / `anyOf`).
@@ -93,7 +96,8 @@ pub enum Addition {
 /// corpus (`cargo xtask diff-corpus`) shows whether it is right.
 ///
 /// Models, enums and unions are `#[non_exhaustive]`, so a new optional field, enum value or
-/// union alternative breaks nothing; a new required field changes the model's constructor, a
+/// union alternative breaks nothing; a new required field changes the constructor of a model
+/// users build (a model users only read has none), a
 /// new server a `match` over the exhaustive `Server`, and a new argument every call.
 pub const fn addition_breaks_rust(addition: Addition) -> bool {
     match addition {
@@ -101,6 +105,7 @@ pub const fn addition_breaks_rust(addition: Addition) -> bool {
         // constructor and setters, and match enums and unions with a wildcard arm.
         Addition::OptionalField => false,
         Addition::RequiredField => true,
+        Addition::RequiredReadField => false,
         Addition::EnumVariant => false,
         Addition::UnionVariant => false,
         // `Server` is `#[non_exhaustive]` too.
@@ -2503,19 +2508,42 @@ impl<'c, 'a> RustCx<'c, 'a> {
             (
                 Model::Struct {
                     fields: fa,
-                    rename_camel: ca,
+                    built: built_a,
                     ..
                 },
                 Model::Struct {
                     fields: fb,
-                    rename_camel: cb,
+                    built: built_b,
                     ..
                 },
             ) => {
                 let (old_key, old_loc) = self.origin_old(name);
+                match (built_a, built_b) {
+                    (true, false) => self.push(
+                        Class::BreaksRust,
+                        &key,
+                        format!("`{name}::new`"),
+                        format!(
+                            "`{name}::new` and its setters removed: no request body or \
+                             parameter holds `{name}` any more"
+                        ),
+                        At::New(&loc),
+                    ),
+                    (false, true) => self.push(
+                        addition_class(Addition::Item),
+                        &key,
+                        format!("`{name}::new`"),
+                        format!(
+                            "`{name}::new` and its setters added: a request body or parameter \
+                             now holds `{name}`"
+                        ),
+                        At::New(&loc),
+                    ),
+                    _ => {}
+                }
                 for f in fa {
-                    let wire = f.wire(*ca);
-                    let g = fb.iter().find(|g| g.wire(*cb) == wire);
+                    let wire = &f.wire.0;
+                    let g = fb.iter().find(|g| g.wire.0 == *wire);
                     let fkey = format!("{key}.properties.{wire}");
                     let subject = format!("field `{wire}`");
                     match g {
@@ -2554,14 +2582,16 @@ impl<'c, 'a> RustCx<'c, 'a> {
                     }
                 }
                 for g in fb {
-                    let wire = g.wire(*cb);
-                    if fa.iter().any(|f| f.wire(*ca) == wire) {
+                    let wire = &g.wire.0;
+                    if fa.iter().any(|f| f.wire.0 == *wire) {
                         continue;
                     }
                     let addition = if matches!(g.ty, TypeRef::Option(_)) {
                         Addition::OptionalField
-                    } else {
+                    } else if *built_a && *built_b {
                         Addition::RequiredField
+                    } else {
+                        Addition::RequiredReadField
                     };
                     let consequence = if addition_breaks_rust(addition) {
                         ": struct literals of it no longer compile"

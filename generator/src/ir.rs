@@ -205,9 +205,10 @@ pub enum Model {
         doc: Doc,
         /// Fields.
         fields: Vec<FieldIr>,
-        /// Whether the struct carries `#[serde(rename_all = "camelCase")]`, so that only the
-        /// fields whose wire name differs from that rule carry a `rename`.
-        rename_camel: bool,
+        /// Whether users build values of it: a request body or parameter reaches it. Such a
+        /// struct has a constructor of its required fields and a chained setter per optional
+        /// one; a struct users only read (an answer's) has neither (see `lower::mark_built`).
+        built: bool,
     },
     /// An open enum of string values.
     Enum {
@@ -267,26 +268,16 @@ pub struct FieldIr {
     pub name: String,
     /// Full Rust type.
     pub ty: TypeRef,
+    /// The field's name on the wire.
+    pub wire: Lit,
     /// Documentation.
     pub doc: Doc,
-    /// How serde reads and writes it.
+    /// How the struct's `Serialize` and `Deserialize` read and write it.
     pub serde: FieldSerde,
     /// Whether the field must be set: the model's constructor takes it.
     pub required: bool,
     /// The chained setter of an optional field (a required one is set by the constructor).
     pub setter: Option<SetterIr>,
-}
-
-impl FieldIr {
-    /// The field's name on the wire: its `rename`, else what the struct's `rename_all =
-    /// "camelCase"` (when `rename_camel`) or serde's default gives its Rust name.
-    pub fn wire(&self, rename_camel: bool) -> String {
-        match &self.serde.rename {
-            Some(w) => w.clone(),
-            None if rename_camel => crate::types::serde_camel(&self.name),
-            None => self.name.trim_start_matches("r#").to_string(),
-        }
-    }
 }
 
 /// The chained setter of an optional field: `fn name(self, value: impl Into<ty>) -> Self`.
@@ -298,16 +289,26 @@ pub struct SetterIr {
     pub ty: TypeRef,
 }
 
-/// How serde reads and writes a field: the contents of its `#[serde(...)]`.
+/// How a struct's `Serialize` and `Deserialize` (written out by the template, through the
+/// runtime's `support::Fields` and `support::FieldsOut`) read and write a field.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FieldSerde {
-    /// The wire name, where the struct's `rename_all` does not give it.
-    pub rename: Option<String>,
-    /// The field may be absent: absent reads as `None`, and `None` is not written.
+    /// The field may be absent: absent (or `null`) reads as `None`, and `None` is not written.
     pub optional: bool,
-    /// The field may be absent or null, and the two stay apart (read through
-    /// `support::present`). Implies `optional`.
+    /// The field may be absent or null, and the two stay apart (`Some(Nullable::Null)` for
+    /// `null`). Implies `optional`.
     pub keeps_null: bool,
+}
+
+impl FieldSerde {
+    /// The `support::Fields` method that reads the field.
+    pub fn read_method(&self) -> &'static str {
+        match (self.optional, self.keeps_null) {
+            (_, true) => "present",
+            (true, false) => "optional",
+            (false, false) => "required",
+        }
+    }
 }
 
 /// An enum variant or a constant.

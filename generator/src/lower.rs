@@ -22,6 +22,7 @@ pub fn lower(spec: &Spec) -> CrateIr {
     models.append(&mut l.late_models);
     models.sort_by(|a, b| a.name().cmp(b.name()));
     share_enums(&mut models);
+    mark_built(&mut models, &resources, &globals);
     let unknown_fields = crate::testdata::field_probes(spec, &l.named, &models);
     let enums = crate::testdata::value_probes(&models);
     let union_probes = crate::testdata::union_probes(spec, &models);
@@ -88,6 +89,52 @@ fn share_enums(models: &mut [Model]) {
                     target: TypeRef::Model(canonical.clone()),
                 };
             }
+        }
+    }
+}
+
+/// Marks the structs users build: those a request body or a parameter reaches (through fields,
+/// alternatives, aliases, lists and maps). The others are only read, from answers: they get no
+/// constructor nor setters, which a user could not call anyway on a `#[non_exhaustive]` value
+/// they never make, and which cost compile time in every crate.
+fn mark_built(models: &mut [Model], resources: &[ResourceIr], globals: &[ParamIr]) {
+    let index: HashMap<String, usize> = models
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.name().to_string(), i))
+        .collect();
+    let mut stack: Vec<&TypeRef> = resources
+        .iter()
+        .flat_map(|r| &r.actions)
+        .flat_map(|a| {
+            let params = a.required.iter().chain(&a.optional).map(|p| &p.store_ty);
+            params.chain(a.body.as_ref().map(|b| &b.ty))
+        })
+        .chain(globals.iter().map(|p| &p.store_ty))
+        .collect();
+    let mut built = vec![false; models.len()];
+    let mut seen = HashSet::new();
+    while let Some(ty) = stack.pop() {
+        match ty {
+            TypeRef::Model(name) => {
+                if let Some(&i) = index.get(name) {
+                    if seen.insert(i) {
+                        built[i] = true;
+                        stack.extend(crate::features::model_types(&models[i]));
+                    }
+                }
+            }
+            TypeRef::Vec(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::Boxed(inner)
+            | TypeRef::Option(inner)
+            | TypeRef::Nullable(inner) => stack.push(inner),
+            _ => {}
+        }
+    }
+    for (m, b) in models.iter_mut().zip(built) {
+        if let Model::Struct { built, .. } = m {
+            *built = b;
         }
     }
 }
@@ -202,7 +249,7 @@ fn by_value(ty: &TypeRef) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::recursion_limit;
-    use crate::ir::{Doc, FieldIr, FieldSerde, Model, TypeRef};
+    use crate::ir::{Doc, FieldIr, FieldSerde, Lit, Model, TypeRef};
 
     fn holding(name: &str, ty: TypeRef) -> Model {
         Model::Struct {
@@ -211,12 +258,13 @@ mod tests {
             fields: vec![FieldIr {
                 name: "next".into(),
                 ty,
+                wire: Lit("next".into()),
                 doc: Doc::default(),
                 serde: FieldSerde::default(),
                 required: true,
                 setter: None,
             }],
-            rename_camel: true,
+            built: true,
         }
     }
 

@@ -60,7 +60,7 @@ pub const RESERVED_TYPES: &[&str] = &[
     "Vec",
     "Debug",
     "Hash",
-    // serde's traits, derived on every model.
+    // serde's traits, implemented by every model.
     "Serialize",
     "Deserialize",
     "Serializer",
@@ -78,6 +78,8 @@ pub const RESERVED_TYPES: &[&str] = &[
     "ClientBuilder",
     "EpochSeconds",
     "Error",
+    "Fields",
+    "FieldsOut",
     "ErrorKind",
     "Action",
     "Globals",
@@ -87,6 +89,7 @@ pub const RESERVED_TYPES: &[&str] = &[
     "Nullable",
     "Overrides",
     "Pages",
+    "ParamValue",
     "Raw",
     "RetryPolicy",
     "Secret",

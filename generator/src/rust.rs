@@ -300,12 +300,12 @@ pub fn build_expr(
                 (
                     Model::Struct {
                         fields,
-                        rename_camel,
+                        built: true,
                         ..
                     },
                     Value::Object(map),
                 ) => {
-                    let wire = |f: &crate::ir::FieldIr| f.wire(*rename_camel);
+                    let wire = |f: &crate::ir::FieldIr| f.wire.0.clone();
                     // Every key must be a field, so that the built value is the example.
                     if map.keys().any(|k| !fields.iter().any(|f| wire(f) == *k)) {
                         return None;
@@ -341,21 +341,6 @@ pub fn path_format(path: &PathTemplate) -> String {
             PathPart::Param(_) => "{}",
         })
         .collect()
-}
-
-/// The contents of a field's `#[serde(...)]`, empty if it needs none.
-pub fn serde_attrs(s: &FieldSerde) -> String {
-    let mut parts = Vec::new();
-    if let Some(wire) = &s.rename {
-        parts.push(format!("rename = {}", lit(wire)));
-    }
-    if s.optional || s.keeps_null {
-        parts.push("default, skip_serializing_if = \"Option::is_none\"".to_string());
-    }
-    if s.keeps_null {
-        parts.push("deserialize_with = \"crate::support::present\"".to_string());
-    }
-    parts.join(", ")
 }
 
 /// The `#[cfg(...)]` attribute line of a [`Cfg`] (empty when the item is always compiled).
@@ -424,9 +409,10 @@ impl Serialize for ValueExpr {
     }
 }
 
+/// A field's serde as templates see it: the `support::Fields` method that reads it.
 impl Serialize for FieldSerde {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&serde_attrs(self))
+        s.serialize_str(self.read_method())
     }
 }
 
@@ -449,7 +435,7 @@ impl Serialize for PathTemplate {
 
 #[cfg(test)]
 mod tests {
-    use super::{build_expr, lit, path_format, serde_attrs, type_text, value_expr, Place};
+    use super::{build_expr, lit, path_format, type_text, value_expr, Place};
     use crate::ir::{FieldSerde, TypeRef};
     use crate::path::PathTemplate;
     use serde_json::json;
@@ -494,6 +480,7 @@ mod tests {
             } else {
                 TypeRef::option(ty.clone())
             },
+            wire: Lit(name.into()),
             doc: Doc::default(),
             serde: FieldSerde {
                 optional: !required,
@@ -514,7 +501,7 @@ mod tests {
                     field("status", TypeRef::Model("TokenStatus".into()), false),
                     field("tags", TypeRef::vec(TypeRef::String), false),
                 ],
-                rename_camel: true,
+                built: true,
             },
             Model::Enum {
                 name: "Status".into(),
@@ -577,17 +564,17 @@ mod tests {
     }
 
     #[test]
-    fn serde_attributes_and_paths_are_written_from_data() {
-        assert_eq!(serde_attrs(&FieldSerde::default()), "");
-        let s = FieldSerde {
-            rename: Some("a\"b".into()),
-            optional: true,
-            keeps_null: true,
+    fn fields_are_read_by_what_they_keep_and_paths_are_written_from_data() {
+        let read = |optional, keeps_null| {
+            FieldSerde {
+                optional,
+                keeps_null,
+            }
+            .read_method()
         };
-        assert_eq!(
-            serde_attrs(&s),
-            "rename = \"a\\\"b\", default, skip_serializing_if = \"Option::is_none\", deserialize_with = \"crate::support::present\""
-        );
+        assert_eq!(read(false, false), "required");
+        assert_eq!(read(true, false), "optional");
+        assert_eq!(read(true, true), "present");
         let p = PathTemplate::parse("/a/{x}/b/{y}").unwrap();
         assert_eq!(path_format(&p), "/a/{}/b/{}");
     }

@@ -20,27 +20,6 @@ use crate::unions;
 /// variants cost compile time and every match, constants cost nothing.
 pub const MAX_ENUM_VARIANTS: usize = 64;
 
-/// The wire name serde's `rename_all = "camelCase"` gives a field (after stripping `r#`).
-pub(crate) fn serde_camel(field: &str) -> String {
-    let field = field.strip_prefix("r#").unwrap_or(field);
-    let mut pascal = String::new();
-    let mut capitalize = true;
-    for ch in field.chars() {
-        if ch == '_' {
-            capitalize = true;
-        } else if capitalize {
-            pascal.push(ch.to_ascii_uppercase());
-            capitalize = false;
-        } else {
-            pascal.push(ch);
-        }
-    }
-    match pascal.get(..1) {
-        Some(first) => first.to_ascii_lowercase() + &pascal[1..],
-        None => pascal,
-    }
-}
-
 fn schema_type_name(name: &str, schema: &Value) -> String {
     match schema.get("x-rust-name").and_then(Value::as_str) {
         Some(n) => names::camel(n),
@@ -421,7 +400,6 @@ impl<'a> Lowerer<'a> {
         // the traits it derives, which a setter of the same name would shadow.
         let mut methods = names::scope_reserving(names::RESERVED_MODEL_METHODS);
         let mut fields = Vec::new();
-        let mut wires: Vec<&String> = Vec::new();
         let empty = serde_json::Map::new();
         let props = s
             .get("properties")
@@ -466,7 +444,6 @@ impl<'a> Lowerer<'a> {
                 (false, true) => TypeRef::option(TypeRef::Nullable(Box::new(inner))),
             };
             let serde = FieldSerde {
-                rename: None,
                 optional: !is_required,
                 keeps_null: !is_required && nullable,
             };
@@ -477,25 +454,15 @@ impl<'a> Lowerer<'a> {
             if p.get("x-secret") == Some(&Value::Bool(true)) {
                 d.push_str("\n\nSecret: `Debug` prints a placeholder; call `expose()` to read it.");
             }
-            wires.push(wire);
             fields.push(FieldIr {
                 name: fname,
                 ty,
+                wire: Lit(wire.clone()),
                 doc: Doc(d),
                 serde,
                 required: is_required,
                 setter,
             });
-        }
-        // `rename_all` is used only when every field name is ASCII (serde's rule slices the
-        // first character as a byte); a field that the rule does not map to its wire name
-        // keeps its own `rename`, which takes precedence.
-        let rename_camel = fields.iter().all(|f| f.name.is_ascii());
-        for (f, wire) in fields.iter_mut().zip(wires) {
-            if rename_camel && !wire.is_empty() && serde_camel(&f.name) == *wire {
-                continue;
-            }
-            f.serde.rename = Some(wire.clone());
         }
         // Every struct keeps unknown fields (its template writes an `extra` map), even where
         // the vendor says `additionalProperties: false`: a field the server adds later must
@@ -504,7 +471,8 @@ impl<'a> Lowerer<'a> {
             name: rust.to_string(),
             doc,
             fields,
-            rename_camel,
+            // Decided once every action is lowered (`lower::mark_built`).
+            built: false,
         });
     }
 

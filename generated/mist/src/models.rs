@@ -104,125 +104,77 @@ pub type Id = uuid::Uuid;
 /// **Note:**
 /// `privilege` field is required to create the object, but may not be
 /// returned in the POST API Response (only in the afterward GET)
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "orgs-api-tokens")]
 pub struct OrgApitoken {
     /// email of the token creator / null if creator is deleted
     ///
     /// Read-only: set by the server, never sent in a request.
-    #[serde(
-        rename = "created_by",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::present"
-    )]
     pub created_by: Option<crate::Nullable<String>>,
     /// `created_time` on the wire.
     ///
     /// Read-only: set by the server, never sent in a request.
-    #[serde(
-        rename = "created_time",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_time: Option<CreatedTime>,
     /// `id` on the wire.
     ///
     /// Read-only: set by the server, never sent in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
     /// `key` on the wire: a string. Example: `1qkb...QQCL`.
     ///
     /// Read-only: set by the server, never sent in a request.
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<crate::Secret>,
     /// `last_used` on the wire: a number, or `null`. Example: `1690115110`.
     ///
     /// Read-only: set by the server, never sent in a request.
-    #[serde(
-        rename = "last_used",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::present"
-    )]
     pub last_used: Option<crate::Nullable<crate::EpochSeconds>>,
     /// Name of the token
     pub name: String,
     /// `org_id` on the wire.
     ///
     /// Read-only: set by the server, never sent in a request.
-    #[serde(rename = "org_id", default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<OrgId>,
     /// `privileges` on the wire.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privileges: Option<OrgApitokenPrivileges>,
     /// `src_ips` on the wire.
-    #[serde(rename = "src_ips", default, skip_serializing_if = "Option::is_none")]
     pub src_ips: Option<OrgApitokenSrcIps>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "orgs-api-tokens")]
-impl OrgApitoken {
-    /// A value with the required fields; set optional ones with the methods below.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            created_by: None,
-            created_time: None,
-            id: None,
-            key: None,
-            last_used: None,
-            name: name.into(),
-            org_id: None,
-            privileges: None,
-            src_ips: None,
-            extra: serde_json::Map::new(),
-        }
+impl<'de> serde::Deserialize<'de> for OrgApitoken {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            created_by: fields.present("created_by")?,
+            created_time: fields.optional("created_time")?,
+            id: fields.optional("id")?,
+            key: fields.optional("key")?,
+            last_used: fields.present("last_used")?,
+            name: fields.required("name")?,
+            org_id: fields.optional("org_id")?,
+            privileges: fields.optional("privileges")?,
+            src_ips: fields.optional("src_ips")?,
+            extra: fields.rest(),
+        })
     }
-    /// Sets the `created_by` field.
-    pub fn created_by(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
-        self.created_by = Some(value.into());
-        self
-    }
-    /// Sets the `created_time` field.
-    pub fn created_time(mut self, value: impl Into<CreatedTime>) -> Self {
-        self.created_time = Some(value.into());
-        self
-    }
-    /// Sets the `id` field.
-    pub fn id(mut self, value: impl Into<Id>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets the `key` field.
-    pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets the `last_used` field.
-    pub fn last_used(mut self, value: impl Into<crate::Nullable<crate::EpochSeconds>>) -> Self {
-        self.last_used = Some(value.into());
-        self
-    }
-    /// Sets the `org_id` field.
-    pub fn org_id(mut self, value: impl Into<OrgId>) -> Self {
-        self.org_id = Some(value.into());
-        self
-    }
-    /// Sets the `privileges` field.
-    pub fn privileges(mut self, value: impl Into<OrgApitokenPrivileges>) -> Self {
-        self.privileges = Some(value.into());
-        self
-    }
-    /// Sets the `src_ips` field.
-    pub fn src_ips(mut self, value: impl Into<OrgApitokenSrcIps>) -> Self {
-        self.src_ips = Some(value.into());
-        self
+}
+#[cfg(feature = "orgs-api-tokens")]
+impl serde::Serialize for OrgApitoken {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("created_by", &self.created_by)?;
+        fields.optional("created_time", &self.created_time)?;
+        fields.optional("id", &self.id)?;
+        fields.optional("key", &self.key)?;
+        fields.optional("last_used", &self.last_used)?;
+        fields.required("name", &self.name)?;
+        fields.optional("org_id", &self.org_id)?;
+        fields.optional("privileges", &self.privileges)?;
+        fields.optional("src_ips", &self.src_ips)?;
+        fields.end(&self.extra)
     }
 }
 /// List of privileges the token has on the orgs/sites
@@ -236,22 +188,40 @@ pub type OrgApitokenPrivilegesRequest = Vec<PrivilegeOrgRequest>;
 /// **Note:**
 /// `privilege` field is required to create the object, but may not be
 /// returned in the POST API Response (only in the afterward GET)
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "orgs-api-tokens")]
 pub struct OrgApitokenRequest {
     /// Name of the token
     pub name: String,
     /// `privileges` on the wire.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privileges: Option<OrgApitokenPrivilegesRequest>,
     /// `src_ips` on the wire.
-    #[serde(rename = "src_ips", default, skip_serializing_if = "Option::is_none")]
     pub src_ips: Option<OrgApitokenSrcIps>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "orgs-api-tokens")]
+impl<'de> serde::Deserialize<'de> for OrgApitokenRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            name: fields.required("name")?,
+            privileges: fields.optional("privileges")?,
+            src_ips: fields.optional("src_ips")?,
+            extra: fields.rest(),
+        })
+    }
+}
+#[cfg(feature = "orgs-api-tokens")]
+impl serde::Serialize for OrgApitokenRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("name", &self.name)?;
+        fields.optional("privileges", &self.privileges)?;
+        fields.optional("src_ips", &self.src_ips)?;
+        fields.end(&self.extra)
+    }
 }
 #[cfg(feature = "orgs-api-tokens")]
 impl OrgApitokenRequest {
@@ -285,86 +255,63 @@ pub type OrgApitokens = Vec<OrgApitoken>;
 #[cfg(feature = "orgs-api-tokens")]
 pub type OrgId = uuid::Uuid;
 /// Privileges settings
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "orgs-api-tokens")]
 pub struct PrivilegeOrg {
     /// If `scope`==`org`
     ///
     /// Read-only: set by the server, never sent in a request.
-    #[serde(rename = "org_id", default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<uuid::Uuid>,
     /// `role` on the wire.
     pub role: PrivilegeOrgRole,
     /// `scope` on the wire.
     pub scope: PrivilegeOrgScope,
     /// If `scope`==`site`
-    #[serde(rename = "site_id", default, skip_serializing_if = "Option::is_none")]
     pub site_id: Option<uuid::Uuid>,
     /// If `scope`==`sitegroup`
-    #[serde(
-        rename = "sitegroup_id",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sitegroup_id: Option<uuid::Uuid>,
     /// Used for backward compatibility. Use `views` instead.
     ///
     /// Deprecated by the vendor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view: Option<String>,
     /// `views` on the wire.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub views: Option<AdminPrivilegeViews>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "orgs-api-tokens")]
-impl PrivilegeOrg {
-    /// A value with the required fields; set optional ones with the methods below.
-    pub fn new(role: impl Into<PrivilegeOrgRole>, scope: impl Into<PrivilegeOrgScope>) -> Self {
-        Self {
-            org_id: None,
-            role: role.into(),
-            scope: scope.into(),
-            site_id: None,
-            sitegroup_id: None,
-            view: None,
-            views: None,
-            extra: serde_json::Map::new(),
-        }
+impl<'de> serde::Deserialize<'de> for PrivilegeOrg {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            org_id: fields.optional("org_id")?,
+            role: fields.required("role")?,
+            scope: fields.required("scope")?,
+            site_id: fields.optional("site_id")?,
+            sitegroup_id: fields.optional("sitegroup_id")?,
+            view: fields.optional("view")?,
+            views: fields.optional("views")?,
+            extra: fields.rest(),
+        })
     }
-    /// Sets the `org_id` field.
-    pub fn org_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
-        self.org_id = Some(value.into());
-        self
-    }
-    /// Sets the `site_id` field.
-    pub fn site_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
-        self.site_id = Some(value.into());
-        self
-    }
-    /// Sets the `sitegroup_id` field.
-    pub fn sitegroup_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
-        self.sitegroup_id = Some(value.into());
-        self
-    }
-    /// Sets the `view` field.
-    pub fn view(mut self, value: impl Into<String>) -> Self {
-        self.view = Some(value.into());
-        self
-    }
-    /// Sets the `views` field.
-    pub fn views(mut self, value: impl Into<AdminPrivilegeViews>) -> Self {
-        self.views = Some(value.into());
-        self
+}
+#[cfg(feature = "orgs-api-tokens")]
+impl serde::Serialize for PrivilegeOrg {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("org_id", &self.org_id)?;
+        fields.required("role", &self.role)?;
+        fields.required("scope", &self.scope)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.optional("sitegroup_id", &self.sitegroup_id)?;
+        fields.optional("view", &self.view)?;
+        fields.optional("views", &self.views)?;
+        fields.end(&self.extra)
     }
 }
 /// Privileges settings
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "orgs-api-tokens")]
 pub struct PrivilegeOrgRequest {
@@ -373,26 +320,45 @@ pub struct PrivilegeOrgRequest {
     /// `scope` on the wire.
     pub scope: PrivilegeOrgScope,
     /// If `scope`==`site`
-    #[serde(rename = "site_id", default, skip_serializing_if = "Option::is_none")]
     pub site_id: Option<uuid::Uuid>,
     /// If `scope`==`sitegroup`
-    #[serde(
-        rename = "sitegroup_id",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sitegroup_id: Option<uuid::Uuid>,
     /// Used for backward compatibility. Use `views` instead.
     ///
     /// Deprecated by the vendor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view: Option<String>,
     /// `views` on the wire.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub views: Option<AdminPrivilegeViews>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "orgs-api-tokens")]
+impl<'de> serde::Deserialize<'de> for PrivilegeOrgRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            role: fields.required("role")?,
+            scope: fields.required("scope")?,
+            site_id: fields.optional("site_id")?,
+            sitegroup_id: fields.optional("sitegroup_id")?,
+            view: fields.optional("view")?,
+            views: fields.optional("views")?,
+            extra: fields.rest(),
+        })
+    }
+}
+#[cfg(feature = "orgs-api-tokens")]
+impl serde::Serialize for PrivilegeOrgRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("role", &self.role)?;
+        fields.required("scope", &self.scope)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.optional("sitegroup_id", &self.sitegroup_id)?;
+        fields.optional("view", &self.view)?;
+        fields.optional("views", &self.views)?;
+        fields.end(&self.extra)
+    }
 }
 #[cfg(feature = "orgs-api-tokens")]
 impl PrivilegeOrgRequest {
@@ -560,230 +526,211 @@ impl<'de> serde::Deserialize<'de> for PrivilegeOrgScope {
     }
 }
 /// The `response_http400` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResponseHttp400 {
     /// `detail` on the wire: a string. Example: `JSON parse error - Expecting value: line 5 column 8 (char 56)`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-impl ResponseHttp400 {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self {
-            detail: None,
-            extra: serde_json::Map::new(),
-        }
+impl<'de> serde::Deserialize<'de> for ResponseHttp400 {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            detail: fields.optional("detail")?,
+            extra: fields.rest(),
+        })
     }
-    /// Sets the `detail` field.
-    pub fn detail(mut self, value: impl Into<String>) -> Self {
-        self.detail = Some(value.into());
-        self
+}
+impl serde::Serialize for ResponseHttp400 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("detail", &self.detail)?;
+        fields.end(&self.extra)
     }
 }
 /// The `response_http401` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResponseHttp401 {
     /// `detail` on the wire: a string. Example: `Authentication credentials were not provided.`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-impl ResponseHttp401 {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self {
-            detail: None,
-            extra: serde_json::Map::new(),
-        }
+impl<'de> serde::Deserialize<'de> for ResponseHttp401 {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            detail: fields.optional("detail")?,
+            extra: fields.rest(),
+        })
     }
-    /// Sets the `detail` field.
-    pub fn detail(mut self, value: impl Into<String>) -> Self {
-        self.detail = Some(value.into());
-        self
+}
+impl serde::Serialize for ResponseHttp401 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("detail", &self.detail)?;
+        fields.end(&self.extra)
     }
 }
 /// The `response_http403` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResponseHttp403 {
     /// `detail` on the wire: a string. Example: `You do not have permission to perform this action.`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-impl ResponseHttp403 {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self {
-            detail: None,
-            extra: serde_json::Map::new(),
-        }
+impl<'de> serde::Deserialize<'de> for ResponseHttp403 {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            detail: fields.optional("detail")?,
+            extra: fields.rest(),
+        })
     }
-    /// Sets the `detail` field.
-    pub fn detail(mut self, value: impl Into<String>) -> Self {
-        self.detail = Some(value.into());
-        self
+}
+impl serde::Serialize for ResponseHttp403 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("detail", &self.detail)?;
+        fields.end(&self.extra)
     }
 }
 /// The `response_http404` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResponseHttp404 {
     /// `id` on the wire: a string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-impl ResponseHttp404 {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            extra: serde_json::Map::new(),
-        }
+impl<'de> serde::Deserialize<'de> for ResponseHttp404 {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            id: fields.optional("id")?,
+            extra: fields.rest(),
+        })
     }
-    /// Sets the `id` field.
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
+}
+impl serde::Serialize for ResponseHttp404 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("id", &self.id)?;
+        fields.end(&self.extra)
     }
 }
 /// The `response_http429` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResponseHttp429 {
     /// `detail` on the wire: a string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-impl ResponseHttp429 {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self {
-            detail: None,
-            extra: serde_json::Map::new(),
-        }
+impl<'de> serde::Deserialize<'de> for ResponseHttp429 {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            detail: fields.optional("detail")?,
+            extra: fields.rest(),
+        })
     }
-    /// Sets the `detail` field.
-    pub fn detail(mut self, value: impl Into<String>) -> Self {
-        self.detail = Some(value.into());
-        self
+}
+impl serde::Serialize for ResponseHttp429 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("detail", &self.detail)?;
+        fields.end(&self.extra)
     }
 }
 /// User API Token
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "self-api-token")]
 pub struct UserApitoken {
     /// `created_time` on the wire.
     ///
     /// Read-only: set by the server, never sent in a request.
-    #[serde(
-        rename = "created_time",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_time: Option<CreatedTime>,
     /// `id` on the wire.
     ///
     /// Read-only: set by the server, never sent in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
     /// `key` on the wire: a string. Example: `1qkb...QQCL`.
     ///
     /// Read-only: set by the server, never sent in a request.
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<crate::Secret>,
     /// `last_used` on the wire: an integer, or `null`. Example: `1690115110`.
     ///
     /// Read-only: set by the server, never sent in a request.
-    #[serde(
-        rename = "last_used",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::present"
-    )]
     pub last_used: Option<crate::Nullable<crate::EpochSeconds>>,
     /// Name of the token
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "self-api-token")]
-impl UserApitoken {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self {
-            created_time: None,
-            id: None,
-            key: None,
-            last_used: None,
-            name: None,
-            extra: serde_json::Map::new(),
-        }
+impl<'de> serde::Deserialize<'de> for UserApitoken {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            created_time: fields.optional("created_time")?,
+            id: fields.optional("id")?,
+            key: fields.optional("key")?,
+            last_used: fields.present("last_used")?,
+            name: fields.optional("name")?,
+            extra: fields.rest(),
+        })
     }
-    /// Sets the `created_time` field.
-    pub fn created_time(mut self, value: impl Into<CreatedTime>) -> Self {
-        self.created_time = Some(value.into());
-        self
-    }
-    /// Sets the `id` field.
-    pub fn id(mut self, value: impl Into<Id>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets the `key` field.
-    pub fn key(mut self, value: impl Into<crate::Secret>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets the `last_used` field.
-    pub fn last_used(mut self, value: impl Into<crate::Nullable<crate::EpochSeconds>>) -> Self {
-        self.last_used = Some(value.into());
-        self
-    }
-    /// Sets the `name` field.
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
+}
+#[cfg(feature = "self-api-token")]
+impl serde::Serialize for UserApitoken {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("created_time", &self.created_time)?;
+        fields.optional("id", &self.id)?;
+        fields.optional("key", &self.key)?;
+        fields.optional("last_used", &self.last_used)?;
+        fields.optional("name", &self.name)?;
+        fields.end(&self.extra)
     }
 }
 /// User API Token
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "self-api-token")]
 pub struct UserApitokenRequest {
     /// Name of the token
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "self-api-token")]
+impl<'de> serde::Deserialize<'de> for UserApitokenRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            name: fields.optional("name")?,
+            extra: fields.rest(),
+        })
+    }
+}
+#[cfg(feature = "self-api-token")]
+impl serde::Serialize for UserApitokenRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("name", &self.name)?;
+        fields.end(&self.extra)
+    }
 }
 #[cfg(feature = "self-api-token")]
 impl UserApitokenRequest {

@@ -1185,3 +1185,38 @@ fn parameter_values_are_written_in_their_wire_form() {
     assert_eq!(headers, [("x-tags", "a,b"), ("x-status", "active")]);
     assert_eq!(segment("at", &at).unwrap(), "2016-06-13T04%3A00%3A00.500Z");
 }
+
+/// A model reads and writes its fields as the spec says: a required field must be there (but a
+/// required nullable one reads an absent value as `None`), an optional one may be absent or
+/// `null`, a nullable optional one keeps `null` apart from absent, a wrong type names the
+/// field, and unknown fields come back out after the known ones.
+#[test]
+fn model_fields_read_and_write_as_the_spec_says() {
+    let thing: Thing =
+        serde_json::from_str(r#"{"name":"n","note":null,"status":null,"later":[1],"created":5}"#)
+            .unwrap();
+    assert_eq!(thing.note, Some(Nullable::Null));
+    assert_eq!(thing.status, None);
+    assert_eq!(thing.id, None);
+    assert_eq!(thing.extra.keys().collect::<Vec<_>>(), ["later"]);
+    assert_eq!(
+        serde_json::to_string(&thing).unwrap(),
+        r#"{"name":"n","note":null,"created":5,"later":[1]}"#
+    );
+    let absent: Thing = serde_json::from_str(r#"{"name":"n"}"#).unwrap();
+    assert_eq!(absent.note, None);
+
+    let missing = serde_json::from_str::<Thing>(r#"{"id":"t"}"#).unwrap_err();
+    assert!(
+        missing.to_string().contains("missing field `name`"),
+        "{missing}"
+    );
+    let wrong = serde_json::from_str::<Thing>(r#"{"name":7}"#).unwrap_err();
+    assert!(wrong.to_string().contains("field `name`"), "{wrong}");
+    assert!(serde_json::from_str::<Thing>("[]").is_err());
+
+    // A required field that may be `null` (its type an `Option`) reads an absent value as `None`.
+    let mut fields: crate::support::Fields = serde_json::from_str("{}").unwrap();
+    let deleted: Result<Option<String>, serde_json::Error> = fields.required("deleted");
+    assert_eq!(deleted.unwrap(), None);
+}

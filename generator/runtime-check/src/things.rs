@@ -63,30 +63,51 @@ impl<'de> serde::Deserialize<'de> for Status {
 }
 
 /// A thing.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Thing {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `name` field.
     pub name: String,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// The `note` field: absent, `null` or a text.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::present"
-    )]
     pub note: Option<crate::Nullable<String>>,
     /// The `key` field. Secret: `Debug` prints a placeholder; call `expose()` to read it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<crate::Secret>,
     /// The `created` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<crate::EpochSeconds>,
+    /// Fields unknown to this SDK version.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+// Written out as the models template writes every model's serde.
+impl<'de> serde::Deserialize<'de> for Thing {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            id: fields.optional("id")?,
+            name: fields.required("name")?,
+            status: fields.optional("status")?,
+            note: fields.present("note")?,
+            key: fields.optional("key")?,
+            created: fields.optional("created")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for Thing {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("id", &self.id)?;
+        fields.required("name", &self.name)?;
+        fields.optional("status", &self.status)?;
+        fields.optional("note", &self.note)?;
+        fields.optional("key", &self.key)?;
+        fields.optional("created", &self.created)?;
+        fields.end(&self.extra)
+    }
 }
 
 /// A page of things.

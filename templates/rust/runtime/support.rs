@@ -2,6 +2,8 @@
 //!
 //! The same in every crate sdkgen generates: copied unchanged from `templates/rust/runtime/`.
 
+use serde::de::{self, DeserializeOwned};
+use serde::ser;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A secret string (an API token, a key, a password). `Debug` prints a fixed placeholder;
@@ -85,14 +87,6 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
     }
 }
 
-/// Reads a present field (even `null`) as `Some`, so that `null` is not mistaken for absent.
-#[allow(dead_code)] // only models with optional nullable fields use it
-pub(crate) fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    deserializer: D,
-) -> Result<Option<T>, D::Error> {
-    T::deserialize(deserializer).map(Some)
-}
-
 /// A Unix time in seconds as the server wrote it (integer or fraction), kept exactly.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -166,4 +160,110 @@ pub(crate) fn enum_value<'de, D: Deserializer<'de>, T: for<'a> From<&'a str>>(
 ) -> Result<T, D::Error> {
     let value = String::deserialize(deserializer)?;
     Ok(T::from(value.as_str()))
+}
+
+/// A JSON object being read into a model, field by field: what every model's `Deserialize`
+/// calls (written out, not derived: a derive expands to a visitor per model, which is most of
+/// a large crate's checking time). What no field takes is the model's `extra`.
+pub(crate) struct Fields(serde_json::Map<String, serde_json::Value>);
+
+impl<'de> Deserialize<'de> for Fields {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde_json::Map::deserialize(deserializer).map(Fields)
+    }
+}
+
+#[allow(dead_code)] // not every API has each kind of field
+impl Fields {
+    fn read<T: DeserializeOwned, E: de::Error>(
+        key: &str,
+        value: serde_json::Value,
+    ) -> Result<T, E> {
+        serde_json::from_value(value).map_err(|e| E::custom(format_args!("field `{key}`: {e}")))
+    }
+
+    /// A field that must be present. An absent one reads as `null` would (so a required but
+    /// nullable field reads as `None`), and is a `missing field` error for any other type.
+    pub(crate) fn required<T: DeserializeOwned, E: de::Error>(
+        &mut self,
+        key: &'static str,
+    ) -> Result<T, E> {
+        match self.0.remove(key) {
+            Some(value) => Self::read(key, value),
+            None => {
+                serde_json::from_value(serde_json::Value::Null).map_err(|_| E::missing_field(key))
+            }
+        }
+    }
+
+    /// A field that may be absent: absent and `null` read as `None`.
+    pub(crate) fn optional<T: DeserializeOwned, E: de::Error>(
+        &mut self,
+        key: &'static str,
+    ) -> Result<Option<T>, E> {
+        match self.0.remove(key) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(value) => Self::read(key, value).map(Some),
+        }
+    }
+
+    /// A field that may be absent or `null`, the two kept apart: absent reads as `None`, a
+    /// present value (`null` included) as `Some`.
+    pub(crate) fn present<T: DeserializeOwned, E: de::Error>(
+        &mut self,
+        key: &'static str,
+    ) -> Result<Option<T>, E> {
+        self.0
+            .remove(key)
+            .map(|value| Self::read(key, value))
+            .transpose()
+    }
+
+    /// The fields no field of the model took.
+    pub(crate) fn rest(self) -> serde_json::Map<String, serde_json::Value> {
+        self.0
+    }
+}
+
+/// A model being written as a JSON object: its fields in order, then its `extra` fields.
+pub(crate) struct FieldsOut<M>(M);
+
+#[allow(dead_code)] // not every API has each kind of field
+impl<M: ser::SerializeMap> FieldsOut<M> {
+    /// Starts the object.
+    pub(crate) fn new<S: Serializer<SerializeMap = M>>(serializer: S) -> Result<Self, S::Error> {
+        serializer.serialize_map(None).map(FieldsOut)
+    }
+
+    /// A field always written (`None` of a required nullable field as `null`).
+    pub(crate) fn required<T: Serialize + ?Sized>(
+        &mut self,
+        key: &str,
+        value: &T,
+    ) -> Result<(), M::Error> {
+        self.0.serialize_entry(key, value)
+    }
+
+    /// A field written only when it is set.
+    pub(crate) fn optional<T: Serialize>(
+        &mut self,
+        key: &str,
+        value: &Option<T>,
+    ) -> Result<(), M::Error> {
+        match value {
+            Some(value) => self.0.serialize_entry(key, value),
+            None => Ok(()),
+        }
+    }
+
+    /// Writes the fields this SDK version does not know, and ends the object.
+    pub(crate) fn end(
+        mut self,
+        extra: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<M::Ok, M::Error> {
+        for (key, value) in extra {
+            self.0.serialize_entry(key, value)?;
+        }
+        self.0.end()
+    }
 }
