@@ -262,6 +262,11 @@ fn base_generator(root: &Path, rev: &str) -> Result<PathBuf> {
     }
     std::fs::create_dir_all(&src)?;
     extract(root, rev, ".", &src)?;
+    // `git archive` gives every file its commit's time. Cargo tells the generator's crates of
+    // both trees apart by their path relative to the workspace (the same here) and then by
+    // modification time, so files older than this tree's last build would pass for built:
+    // the base would be this tree's generator. Now is newer than any build.
+    touch_all(&src)?;
     let build = |dir: &Path| -> Result<()> {
         let status = Command::new(cargo())
             .args(["build", "--quiet", "--release", "-p", "xtask"])
@@ -318,6 +323,24 @@ fn workspace(root: &Path, dir: &Path, actions: usize, generator: Option<&Path>) 
             if !status.success() {
                 bail!("the base generator failed on the synthetic spec");
             }
+        }
+    }
+    Ok(())
+}
+
+/// Sets the modification time of every file under `dir` to now.
+fn touch_all(dir: &Path) -> Result<()> {
+    let now = std::time::SystemTime::now();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            touch_all(&path)?;
+        } else {
+            std::fs::File::options()
+                .write(true)
+                .open(&path)?
+                .set_modified(now)
+                .with_context(|| format!("cannot touch {}", path.display()))?;
         }
     }
     Ok(())
