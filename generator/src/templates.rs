@@ -9,11 +9,12 @@ use crate::spec::Spec;
 
 /// The API-independent runtime: Rust files under `templates/` that every crate gets unchanged.
 /// What they need of one API comes from `src/api.rs` (`rust/api.rs.tera`).
-const RUNTIME: [(&str, &str); 4] = [
+const RUNTIME: [(&str, &str); 5] = [
     ("rust/runtime/client.rs", "src/client.rs"),
     ("rust/runtime/error.rs", "src/error.rs"),
     ("rust/runtime/request.rs", "src/request.rs"),
     ("rust/runtime/support.rs", "src/support.rs"),
+    ("rust/runtime/test_server.rs", "src/test_server.rs"),
 ];
 
 #[derive(serde::Serialize)]
@@ -43,7 +44,6 @@ pub fn render_crate(
         ("rust/tests/examples.rs.tera", "tests/examples.rs"),
         ("rust/tests/client.rs.tera", "tests/client.rs"),
         ("rust/tests/runtime.rs.tera", "tests/runtime.rs"),
-        ("rust/test_server.rs.tera", "src/test_server.rs"),
         ("rust/tests/test_server.rs.tera", "tests/test_server.rs"),
     ];
     let tera = &templates.tera;

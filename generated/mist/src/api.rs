@@ -132,3 +132,92 @@ impl crate::client::Call {
         self
     }
 }
+/// Every documented action: its name (`resource.action`), method, full path template, and the
+/// documented success status and example answer.
+#[cfg(feature = "test-server")]
+pub(crate) const ROUTES: &[crate::test_server::Route] = &[
+    crate::test_server::Route {
+        action: "orgsApiTokens.list",
+        method: "GET",
+        template: "/api/v1/orgs/{org_id}/apitokens",
+        status: 200,
+        example: Some(
+            "[{\"created_by\":\"user@mycorp.com\",\"created_time\":1626875902,\"id\":\"497f6eca-6276-4993-bfeb-53f0bbba6f08\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"privileges\":[{\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"role\":\"admin\",\"scope\":\"org\"}]}]",
+        ),
+    },
+    crate::test_server::Route {
+        action: "orgsApiTokens.create",
+        method: "POST",
+        template: "/api/v1/orgs/{org_id}/apitokens",
+        status: 200,
+        example: Some(
+            "{\"created_by\":\"user@mycorp.com\",\"created_time\":1626875902,\"id\":\"497f6eca-6276-4993-bfeb-53efbbba6f08\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"privileges\":[{\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"role\":\"admin\",\"scope\":\"org\"}]}",
+        ),
+    },
+    crate::test_server::Route {
+        action: "orgsApiTokens.get",
+        method: "GET",
+        template: "/api/v1/orgs/{org_id}/apitokens/{apitoken_id}",
+        status: 200,
+        example: Some(
+            "{\"created_by\":\"user@mycorp.com\",\"created_time\":1626875902,\"id\":\"497f6eca-6276-4993-bfeb-53efbbba6f08\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"privileges\":[{\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"role\":\"admin\",\"scope\":\"org\"}]}",
+        ),
+    },
+    crate::test_server::Route {
+        action: "orgsApiTokens.update",
+        method: "PUT",
+        template: "/api/v1/orgs/{org_id}/apitokens/{apitoken_id}",
+        status: 200,
+        example: None,
+    },
+    crate::test_server::Route {
+        action: "orgsApiTokens.delete",
+        method: "DELETE",
+        template: "/api/v1/orgs/{org_id}/apitokens/{apitoken_id}",
+        status: 200,
+        example: None,
+    },
+    crate::test_server::Route {
+        action: "selfApiToken.list",
+        method: "GET",
+        template: "/api/v1/self/apitokens",
+        status: 200,
+        example: Some(
+            "[{\"created_time\":1626875902,\"id\":\"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\"}]",
+        ),
+    },
+    crate::test_server::Route {
+        action: "selfApiToken.create",
+        method: "POST",
+        template: "/api/v1/self/apitokens",
+        status: 200,
+        example: Some(
+            "[{\"created_time\":1626875902,\"id\":\"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\"}]",
+        ),
+    },
+    crate::test_server::Route {
+        action: "selfApiToken.get",
+        method: "GET",
+        template: "/api/v1/self/apitokens/{apitoken_id}",
+        status: 200,
+        example: Some(
+            "{\"created_time\":1626875902,\"id\":\"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\"}",
+        ),
+    },
+    crate::test_server::Route {
+        action: "selfApiToken.update",
+        method: "PUT",
+        template: "/api/v1/self/apitokens/{apitoken_id}",
+        status: 200,
+        example: Some(
+            "{\"created_time\":1626875902,\"id\":\"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\"}",
+        ),
+    },
+    crate::test_server::Route {
+        action: "selfApiToken.delete",
+        method: "DELETE",
+        template: "/api/v1/self/apitokens/{apitoken_id}",
+        status: 200,
+        example: None,
+    },
+];

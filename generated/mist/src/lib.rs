@@ -18,6 +18,26 @@ pub mod models;
 mod request;
 pub mod resources;
 mod support;
+/// A stand-in for the API in your own tests (cargo feature `test-server`, not part of
+/// `full`): a local HTTP server, built on `wiremock`, that answers every documented
+/// action with the spec's example answer, lets a test change one action's answer (status, body,
+/// headers, delay) and records every request it gets.
+///
+/// ```
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// use mist_sdk::test_server::{Answer, TestServer};
+///
+/// let server = TestServer::start().await;
+/// let client = server.client_builder().build()?;
+/// // ... call the code under test with `client` ...
+/// # drop(client);
+/// server.answer("orgsApiTokens.list", Answer::new(503).delay(std::time::Duration::from_millis(10)));
+/// for request in server.requests().await {
+///     println!("{} {} ({:?})", request.method, request.path, request.action);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "test-server")]
 pub mod test_server;
 pub use api::ApiErrorBody;

@@ -1,7 +1,7 @@
 //! The runtime that sdkgen copies unchanged into every generated crate
 //! (`templates/rust/runtime/`), compiled, linted and tested where it stands, before any crate is
 //! generated. This crate is laid out like a generated one (see `templates/rust/lib.rs.tera`):
-//! the runtime files are its modules `client`, `error`, `request` and `support`; the per-API module `api`
+//! the runtime files are its modules `client`, `error`, `request`, `support` and `test_server`; the per-API module `api`
 //! (generated from `templates/rust/api.rs.tera`) and the resource module `things` (generated
 //! from `templates/rust/resources/resource.rs.tera`) are hand-written samples of what the
 //! templates produce, for a small made-up API.
@@ -16,6 +16,9 @@ mod error;
 mod request;
 #[path = "../../../templates/rust/runtime/support.rs"]
 mod support;
+/// The test server (in a generated crate: behind its `test-server` feature).
+#[path = "../../../templates/rust/runtime/test_server.rs"]
+pub mod test_server;
 pub mod things;
 
 pub use client::{

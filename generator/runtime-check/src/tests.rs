@@ -1220,3 +1220,21 @@ fn model_fields_read_and_write_as_the_spec_says() {
     let deleted: Result<Option<String>, serde_json::Error> = fields.required("deleted");
     assert_eq!(deleted.unwrap(), None);
 }
+
+/// The test server answers each documented route with its example, matches a path parameter
+/// as one segment, records the request with its action, and lets a test change one answer.
+#[tokio::test]
+async fn the_test_server_answers_routes_and_records_requests() {
+    use crate::test_server::{Answer, TestServer};
+    let server = TestServer::start().await;
+    let client = server.client_builder().build().unwrap();
+    let thing = client.things().get("t1").send().await.unwrap();
+    assert_eq!(thing.name, "one");
+    server.answer("things.get", Answer::new(404));
+    let error = client.things().get("t1").send().await.unwrap_err();
+    assert_eq!(error.status(), Some(StatusCode::NOT_FOUND));
+    let requests = server.requests().await;
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[0].action, Some("things.get"));
+    assert_eq!(requests[0].path, "/things/t1");
+}

@@ -1,25 +1,6 @@
-{%- set_global first = false %}
-{%- for r in resources %}{% for a in r.actions %}{% if not first %}{% set_global first = a %}{% endif %}{% endfor %}{% endfor %}
-//! A stand-in for the API in your own tests (cargo feature `test-server`, not part of
-//! `{{ features.all }}`): a local HTTP server, built on `wiremock`, that answers every documented
-//! action with the spec's example answer, lets a test change one action's answer (status, body,
-//! headers, delay) and records every request it gets.
-//!
-//! ```
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! use {{ lib }}::test_server::{Answer, TestServer};
-//!
-//! let server = TestServer::start().await;
-//! let client = server.client_builder().build()?;
-//! // ... call the code under test with `client` ...
-//! # drop(client);
-//! server.answer({{ first.trace_name }}, Answer::new(503).delay(std::time::Duration::from_millis(10)));
-//! for request in server.requests().await {
-//!     println!("{} {} ({:?})", request.method, request.path, request.action);
-//! }
-//! # Ok(())
-//! # }
-//! ```
+//! The test server: the same in every crate sdkgen generates, copied unchanged from
+//! `templates/rust/runtime/`. What it answers comes from the API's documented actions
+//! (`api::ROUTES`); the module's documentation is on its declaration in `lib.rs`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -27,31 +8,22 @@ use std::time::Duration;
 
 use crate::{Client, ClientBuilder, HeaderMap, RetryPolicy};
 
-/// Every documented action: its name (`resource.action`), method, full path template, and the
-/// documented success status and example answer.
-const ACTIONS: &[Route] = &[
-{%- for r in resources %}{% for a in r.actions %}
-    Route {
-        action: {{ a.trace_name }},
-        method: {{ a.method | lit }},
-        template: {{ a.template }},
-        status: {{ a.test.status }},
-        example: {% if a.test.response %}Some({{ a.test.response }}){% else %}None{% endif %},
-    },
-{%- endfor %}{% endfor %}
-];
-
 /// The token [`TestServer::client_builder`] sets.
 pub const TEST_TOKEN: &str = "test-server-token";
 
 /// One documented action as the server answers it.
 #[derive(Debug)]
-struct Route {
-    action: &'static str,
-    method: &'static str,
-    template: &'static str,
-    status: u16,
-    example: Option<&'static str>,
+pub(crate) struct Route {
+    /// The action's name, `resource.action`.
+    pub(crate) action: &'static str,
+    /// Its HTTP method.
+    pub(crate) method: &'static str,
+    /// Its full path template.
+    pub(crate) template: &'static str,
+    /// The documented success status.
+    pub(crate) status: u16,
+    /// The documented example answer, as JSON text.
+    pub(crate) example: Option<&'static str>,
 }
 
 impl Route {
@@ -74,7 +46,9 @@ impl Route {
     /// parameter where both fit.
     fn priority(&self) -> u8 {
         let params = self.template.matches('{').count();
-        u8::try_from(params).unwrap_or(u8::MAX - 1).saturating_add(1)
+        u8::try_from(params)
+            .unwrap_or(u8::MAX - 1)
+            .saturating_add(1)
     }
 
     fn default_answer(&self) -> Answer {
@@ -194,7 +168,10 @@ struct Responds {
 
 impl wiremock::Respond for Responds {
     fn respond(&self, _: &wiremock::Request) -> wiremock::ResponseTemplate {
-        let overrides = self.overrides.lock().unwrap_or_else(PoisonError::into_inner);
+        let overrides = self
+            .overrides
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         match overrides.get(self.route.action) {
             Some(answer) => answer.template(),
             None => self.route.default_answer().template(),
@@ -208,7 +185,7 @@ impl TestServer {
     pub async fn start() -> TestServer {
         let server = wiremock::MockServer::start().await;
         let overrides = Overrides::default();
-        for route in ACTIONS {
+        for route in crate::api::ROUTES {
             wiremock::Mock::given(Matches(route))
                 .respond_with(Responds {
                     route,
@@ -235,17 +212,19 @@ impl TestServer {
             .retry_policy(RetryPolicy::none())
     }
 
-    /// From now on, answers `action` (`resource.action`, as the reference pages name it, e.g.
-    /// {{ first.trace_name }}) with `answer` instead of the documented one; a later call for
-    /// the same action replaces it.
+    /// From now on, answers `action` (`resource.action`, as the reference pages name it) with
+    /// `answer` instead of the documented one; a later call for the same action replaces it.
     ///
     /// # Panics
     ///
     /// When the API has no action of that name (the message lists them).
     pub fn answer(&self, action: &str, answer: Answer) {
-        let Some(route) = ACTIONS.iter().find(|r| r.action == action) else {
-            let known: Vec<&str> = ACTIONS.iter().map(|r| r.action).collect();
-            panic!("no action `{action}`; the actions are: {}", known.join(", "));
+        let Some(route) = crate::api::ROUTES.iter().find(|r| r.action == action) else {
+            let known: Vec<&str> = crate::api::ROUTES.iter().map(|r| r.action).collect();
+            panic!(
+                "no action `{action}`; the actions are: {}",
+                known.join(", ")
+            );
         };
         self.overrides
             .lock()
@@ -268,7 +247,7 @@ impl TestServer {
             .into_iter()
             .map(|r| {
                 let path = r.url.path().to_string();
-                let action = ACTIONS
+                let action = crate::api::ROUTES
                     .iter()
                     .filter(|route| route.method == r.method.as_str() && route.fits(&path))
                     .min_by_key(|route| route.priority())
@@ -285,7 +264,11 @@ impl TestServer {
                 ReceivedRequest {
                     action,
                     method: r.method.as_str().to_string(),
-                    query: r.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect(),
+                    query: r
+                        .url
+                        .query_pairs()
+                        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                        .collect(),
                     path,
                     headers,
                     body: r.body,
