@@ -330,11 +330,13 @@ impl<'a> Lowerer<'a> {
         let mut variants = Vec::new();
         for alt in alts {
             let s = alt.schema;
-            let label = s
-                .get("$ref")
+            // A variant that stands for several string alternatives is named for its kind.
+            let own = alt.strings.is_none().then_some(s);
+            let label = own
+                .and_then(|s| s.get("$ref"))
                 .and_then(Value::as_str)
                 .map(names::camel)
-                .or_else(|| text(s, "title").map(|t| names::camel(&t)))
+                .or_else(|| own.and_then(|s| text(s, "title")).map(|t| names::camel(&t)))
                 // A tag of one or two values names the alternative (`deviceId` or `deviceTag`);
                 // one of many values would mislead.
                 .or_else(|| match alt.tag.as_ref().map(|(_, v)| v.as_slice()) {
@@ -343,7 +345,25 @@ impl<'a> Lowerer<'a> {
                 })
                 .unwrap_or_else(|| alt.kind.label().to_string());
             let vname = scope.claim(label);
-            let mut ty = self.type_of(s, &format!("{rust}{vname}"), request);
+            let mut ty = match &alt.strings {
+                // The variant that stands for several string alternatives: an open enum of
+                // all their values (a plain string when none documents any).
+                Some(values) if values.is_empty() => TypeRef::String,
+                Some(values) => {
+                    let name = claim_model_name(&mut self.scope, format!("{rust}{vname}"));
+                    let doc = Doc(format!(
+                        "The strings `{rust}` accepts: one of {}, or another string.",
+                        values
+                            .iter()
+                            .map(|v| format!("`{}`", v.replace('`', "'")))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                    self.define_enum(&name, doc, values);
+                    TypeRef::Model(name)
+                }
+                None => self.type_of(s, &format!("{rust}{vname}"), request),
+            };
             // Boxing keeps the enum small; collections and strings are already a pointer wide.
             if !ty.is_small() {
                 ty = TypeRef::Boxed(Box::new(ty));

@@ -56,6 +56,9 @@ pub struct Alternative<'a> {
     pub tag: Option<(String, Vec<String>)>,
     /// For an object: its required properties.
     pub required: Vec<String>,
+    /// For the string alternative that stands for several: every value they document
+    /// together (`None` when it stands for itself alone).
+    pub strings: Option<Vec<String>>,
 }
 
 /// The alternatives of a union, with nested unions (that add nothing of their own) inlined.
@@ -171,6 +174,11 @@ pub fn shape<'a>(spec: &'a Spec, alts: &[&'a Value]) -> Result<Shape<'a>, Clash>
         )));
     }
     let tag_name = discriminator(spec, alts, &kinds);
+    let string_alts: Vec<&Value> = real
+        .iter()
+        .filter(|&&i| kinds[i] == Kind::String)
+        .map(|&i| alts[i])
+        .collect();
     let mut out: Vec<(usize, Alternative<'a>)> = Vec::new();
     let mut string_seen = false;
     for &i in &real {
@@ -202,6 +210,9 @@ pub fn shape<'a>(spec: &'a Spec, alts: &[&'a Value]) -> Result<Shape<'a>, Clash>
                 kind,
                 tag,
                 required,
+                // One variant reads every string: it documents the values of them all.
+                strings: (kind == Kind::String && string_alts.len() > 1)
+                    .then(|| string_values(spec, string_alts.iter().copied())),
             },
         ));
     }
@@ -352,6 +363,28 @@ mod tests {
         );
         match shape_of(&spec) {
             Ok(Shape::Strings(values)) => assert_eq!(values, ["a", "b", "c", "d"]),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// Beside other kinds, the string alternatives share one variant, which documents the values
+    /// of all of them (not only the first one's).
+    #[test]
+    fn string_alternatives_beside_others_share_one_variant_with_every_value() {
+        let spec = spec_with(
+            "oneOf:\n  - {type: string, enum: [a, b]}\n  - {type: integer}\n  - {type: string, enum: [c]}\n",
+        );
+        match shape_of(&spec) {
+            Ok(Shape::Union(alts)) => {
+                let strings: Vec<_> = alts.iter().filter(|a| a.kind == Kind::String).collect();
+                assert_eq!(strings.len(), 1);
+                assert_eq!(
+                    strings[0].strings.as_deref(),
+                    Some(&["a", "b", "c"].map(String::from)[..])
+                );
+                let integer = alts.iter().find(|a| a.kind == Kind::Integer).unwrap();
+                assert_eq!(integer.strings, None);
+            }
             other => panic!("{other:?}"),
         }
     }
