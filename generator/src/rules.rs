@@ -170,7 +170,7 @@ fn absolute_url(url: &str) -> Result<url::Url, String> {
         return Err(format!("URL `{url}` must start with https:// (or http://)"));
     }
     let parsed = url::Url::parse(url).map_err(|e| format!("URL `{url}` is not valid: {e}"))?;
-    if parsed.host_str().map_or(true, str::is_empty) {
+    if parsed.host_str().is_none_or(str::is_empty) {
         return Err(format!("URL `{url}` has no host"));
     }
     Ok(parsed)

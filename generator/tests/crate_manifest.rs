@@ -58,7 +58,9 @@ fn version(text: &str) -> (u64, u64, u64) {
 /// The declared `rust-version` of each generated crate is at least the largest `rust-version`
 /// of any package its users compile with it: its normal and build dependencies, transitively,
 /// as `Cargo.lock` pins them, with every feature on (a user may turn on `native-tls`).
-/// Development dependencies are left out: users never build them.
+/// Development dependencies are left out: users never build them. The same holds for the
+/// workspace's own crates (generator, xtask, runtime-check) and the workspace's `rust-version`,
+/// development dependencies included.
 #[test]
 fn rust_version_covers_every_locked_dependency() {
     let root = workspace();
@@ -92,19 +94,9 @@ fn rust_version_covers_every_locked_dependency() {
         .iter()
         .map(|n| (n["id"].as_str().unwrap(), n))
         .collect();
-    for dir in generated_crates() {
-        let manifest_path = dir.join("Cargo.toml");
-        let manifest = std::fs::read_to_string(&manifest_path).unwrap();
-        let name = package_key(&manifest, "name").unwrap();
-        let declared = package_key(&manifest, "rust-version")
-            .unwrap_or_else(|| panic!("{} declares no rust-version", manifest_path.display()));
-        let start = packages
-            .values()
-            .find(|p| p["name"] == name.as_str() && p["source"].is_null())
-            .unwrap_or_else(|| panic!("{name} is not a workspace member"))["id"]
-            .as_str()
-            .unwrap();
-        // Normal and build dependencies, transitively.
+    // The largest `rust-version` among the packages reached from `start` (its dependencies,
+    // transitively; development dependencies only with `dev`), with the package that sets it.
+    let needed = |start: &str, dev: bool| {
         let mut seen = BTreeSet::new();
         let mut stack = vec![start];
         while let Some(id) = stack.pop() {
@@ -112,19 +104,19 @@ fn rust_version_covers_every_locked_dependency() {
                 continue;
             }
             for dep in nodes[id]["deps"].as_array().unwrap() {
-                let for_users = dep["dep_kinds"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|k| k["kind"].as_str() != Some("dev"));
-                if for_users {
+                let follow = dev
+                    || dep["dep_kinds"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|k| k["kind"].as_str() != Some("dev"));
+                if follow {
                     stack.push(dep["pkg"].as_str().unwrap());
                 }
             }
         }
         seen.remove(start);
-        let needed = seen
-            .iter()
+        seen.iter()
             .filter_map(|id| {
                 let p = packages[id];
                 let v = p["rust_version"].as_str()?;
@@ -132,12 +124,48 @@ fn rust_version_covers_every_locked_dependency() {
                 Some((version(v), format!("{name} {at} (rust-version {v})")))
             })
             .max()
-            .unwrap();
+            .unwrap()
+    };
+    let member = |name: &str| {
+        packages
+            .values()
+            .find(|p| p["name"] == name && p["source"].is_null())
+            .unwrap_or_else(|| panic!("{name} is not a workspace member"))["id"]
+            .as_str()
+            .unwrap()
+    };
+    for dir in generated_crates() {
+        let manifest_path = dir.join("Cargo.toml");
+        let manifest = std::fs::read_to_string(&manifest_path).unwrap();
+        let name = package_key(&manifest, "name").unwrap();
+        let declared = package_key(&manifest, "rust-version")
+            .unwrap_or_else(|| panic!("{} declares no rust-version", manifest_path.display()));
+        let needed = needed(member(&name), false);
         assert!(
             version(&declared) >= needed.0,
             "{name} declares rust-version {declared}, but its locked dependency {} needs a newer \
              compiler: raise `rust-version` in templates/rust/Cargo.toml.tera to at least \
              {}.{} and run `cargo xtask generate`",
+            needed.1,
+            needed.0 .0,
+            needed.0 .1,
+        );
+    }
+    // The generator's own crates, with their tests' dependencies (who builds them runs them).
+    let root_manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let declared = root_manifest
+        .lines()
+        .skip_while(|l| l.trim() != "[workspace.package]")
+        .find_map(|l| l.strip_prefix("rust-version = "))
+        .map(|v| v.trim_matches('"').to_string())
+        .expect("the workspace declares a rust-version");
+    for name in ["sdkgen", "xtask", "runtime-check"] {
+        let needed = needed(member(name), true);
+        assert!(
+            version(&declared) >= needed.0,
+            "the workspace declares rust-version {declared}, but {name}'s locked dependency {} \
+             needs a newer compiler: raise `rust-version` under `[workspace.package]` in \
+             Cargo.toml to at least {}.{}",
             needed.1,
             needed.0 .0,
             needed.0 .1,

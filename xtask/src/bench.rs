@@ -387,7 +387,7 @@ properties:
 /// Writes a workspace with `templates/` (copied from `root`) and `spec/bench/` of `actions`
 /// actions (5 per group: list, create, get, update, delete).
 fn synth_workspace(root: &Path, dir: &Path, actions: usize) -> Result<()> {
-    if actions == 0 || actions % 5 != 0 {
+    if actions == 0 || !actions.is_multiple_of(5) {
         bail!("the number of actions must be a positive multiple of 5, not {actions}");
     }
     copy_dir(&root.join("templates"), &dir.join("templates"))?;
