@@ -3,6 +3,9 @@
 /// API Token
 ///
 /// Schema for a single API Token
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(any(
@@ -328,6 +331,9 @@ impl<'de> serde::Deserialize<'de> for ApiTokenDefaultRole {
     }
 }
 /// An object with the fields `orgId`, `role`, `applicationRoles`, `dashboardRoles`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(any(
@@ -389,6 +395,9 @@ impl serde::Serialize for ApiTokenOrgRolesItem {
     }
 }
 /// An object with the fields `resourceId`, `role`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(any(
@@ -543,6 +552,9 @@ impl<'de> serde::Deserialize<'de> for ApiTokenOrgRolesItemApplicationRolesItemRo
     }
 }
 /// An object with the fields `resourceId`, `role`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(any(
@@ -2913,6 +2925,9 @@ pub type ApiTokenPostStatus = ApiTokenPatchStatus;
 ))]
 pub type ApiTokenStatus = ApiTokenPatchStatus;
 /// API Tokens
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(any(
@@ -3395,6 +3410,9 @@ impl crate::client::ParamValue for ApplicationApiTokensGetSortField {
 /// Credential
 ///
 /// Schema for a single Credential
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -3534,6 +3552,9 @@ impl serde::Serialize for Credential {
     }
 }
 /// An object with the fields `accessKeyId`, `region`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -3568,6 +3589,9 @@ impl serde::Serialize for CredentialAwsConfig {
     }
 }
 /// An object with the fields `account`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -3596,6 +3620,9 @@ impl serde::Serialize for CredentialAzureConfig {
     }
 }
 /// An object with the fields `certificate`, `info`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -3628,6 +3655,9 @@ impl serde::Serialize for CredentialCertificateKeyPairConfig {
     }
 }
 /// An object with the fields `serialNumber`, `fingerprint`, `commonName`, `issuerName`, `notValidBefore`, `notValidAfter`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -3735,6 +3765,9 @@ impl<'de> serde::Deserialize<'de> for CredentialCreatedByType {
     }
 }
 /// An object with the fields `site`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -3763,6 +3796,9 @@ impl serde::Serialize for CredentialDatadogConfig {
     }
 }
 /// An object with the fields `keyMetaJson`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -3791,6 +3827,9 @@ impl serde::Serialize for CredentialGcpConfig {
     }
 }
 /// An object with the fields `type`, `cloneUrl`, `publicKey`, `username`, `committerName`, `committerEmail`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -3894,6 +3933,9 @@ impl<'de> serde::Deserialize<'de> for CredentialGitConfigType {
     }
 }
 /// An object with the fields `uriMatch`, `authMethod`, `publicValue`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -3993,6 +4035,9 @@ impl<'de> serde::Deserialize<'de> for CredentialHttpConfigAuthMethod {
     }
 }
 /// An object with the fields `issuer`, `algorithm`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -4113,6 +4158,9 @@ pub type CredentialLastUpdatedByType = CredentialCreatedByType;
 /// Credential Linked Resources
 ///
 /// The body of an credential linked resources response
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -4149,6 +4197,9 @@ impl serde::Serialize for CredentialLinkedResources {
     }
 }
 /// Part of `CredentialLogglyConfig`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -4173,6 +4224,9 @@ impl serde::Serialize for CredentialLogglyConfig {
     }
 }
 /// Part of `CredentialMailgunConfig`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -4197,6 +4251,9 @@ impl serde::Serialize for CredentialMailgunConfig {
     }
 }
 /// Part of `CredentialMongodbConfig`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -6603,6 +6660,9 @@ impl CredentialPostWhatsappConfig {
     }
 }
 /// Part of `CredentialSendgridConfig`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -6627,6 +6687,9 @@ impl serde::Serialize for CredentialSendgridConfig {
     }
 }
 /// An object with the fields `host`, `username`, `publicKey`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -6663,6 +6726,9 @@ impl serde::Serialize for CredentialSnowflakeConfig {
     }
 }
 /// An object with the fields `system`, `host`, `port`, `username`, `secureConnection`, `caCertificate`, `disableSSLVerification`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -6718,6 +6784,9 @@ impl serde::Serialize for CredentialSqlConfig {
 #[cfg(any(feature = "credential", feature = "credentials"))]
 pub type CredentialSqlConfigSystem = CredentialPatchSqlConfigSystem;
 /// An object with the fields `accountSid`, `apiKeySid`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -6753,6 +6822,9 @@ impl serde::Serialize for CredentialTwilioConfig {
 #[cfg(any(feature = "credential", feature = "credentials"))]
 pub type CredentialType = CredentialPostType;
 /// An object with the fields `fromNumberId`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -6781,6 +6853,9 @@ impl serde::Serialize for CredentialWhatsappConfig {
     }
 }
 /// Credentials
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credentials")]
@@ -6983,6 +7058,9 @@ pub type CredentialsSortDirection = ApiTokensSortDirection;
 /// Error
 ///
 /// Schema for errors returned by the API
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ErrorBody {
@@ -7023,6 +7101,9 @@ pub type InstanceApiTokensGetSortField = ApplicationApiTokensGetSortField;
 /// Integration
 ///
 /// Schema for a single Integration
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -7115,6 +7196,9 @@ impl serde::Serialize for Integration {
     }
 }
 /// An object with the fields `projectId`, `keyJson`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -7220,6 +7304,9 @@ impl<'de> serde::Deserialize<'de> for IntegrationIntegrationType {
     }
 }
 /// An object with the fields `clientId`, `username`, `password`, `clean`, `port`, `protocol`, `host`, `privateKey`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -7414,6 +7501,9 @@ impl<'de> serde::Deserialize<'de> for IntegrationMqttConfigProtocolVersion {
     }
 }
 /// An object with the fields `accessToken`, `productSlugOrId`, `orgSlugOrId`, `deviceNameOrId`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -7456,6 +7546,9 @@ impl serde::Serialize for IntegrationParticleConfig {
     }
 }
 /// An object with the fields `accessKeyId`, `secretAccessKey`, `region`, `queueUrl`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -7500,6 +7593,9 @@ impl serde::Serialize for IntegrationSqsConfig {
     }
 }
 /// An object with the fields `lastKeepAlive`, `nextAttempt`, `connectInfo`, `disconnectInfo`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -7540,6 +7636,9 @@ impl serde::Serialize for IntegrationStatus {
     }
 }
 /// An object with the fields `ts`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -7568,6 +7667,9 @@ impl serde::Serialize for IntegrationStatusConnectInfo {
     }
 }
 /// An object with the fields `ts`, `error`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -7600,6 +7702,9 @@ impl serde::Serialize for IntegrationStatusDisconnectInfo {
     }
 }
 /// An object with the fields `url`, `disableSSLVerification`, `username`, `password`, `privateKey`, `certificate`, `caCertificate`, `headers`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -7660,6 +7765,9 @@ impl serde::Serialize for IntegrationWebsocketConfig {
     }
 }
 /// An object with the fields `headerKey`, `headerValue`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -7694,6 +7802,9 @@ impl serde::Serialize for IntegrationWebsocketConfigHeadersItem {
 /// Integrations
 ///
 /// Schema for a collection of Integrations
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -7763,6 +7874,9 @@ pub type IntegrationsSortDirection = ApiTokensSortDirection;
 /// Success
 ///
 /// Schema for reporting a successful operation
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(any(
@@ -7817,6 +7931,9 @@ pub type UserApiTokensGetSortField = ApplicationApiTokensGetSortField;
 /// Workflow
 ///
 /// Schema for a single Workflow
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -8019,6 +8136,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowCategory {
 #[cfg(feature = "credential")]
 pub type WorkflowCreatedByType = CredentialCreatedByType;
 /// An object with the fields `outputCount`, `resultMode`, `resultDescription`, `fields`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -8126,6 +8246,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItem {
     }
 }
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -8221,6 +8344,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemCheckbox
     }
 }
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -8320,6 +8446,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemJsonTemp
     }
 }
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`, `validMin`, `validMax`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -8427,6 +8556,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemNumberTe
     }
 }
 /// An object with the fields `type`, `label`, `id`, `description`, `required`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -8522,6 +8654,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemPayloadP
     }
 }
 /// An object with the fields `type`, `label`, `id`, `description`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -8613,6 +8748,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemSectionT
     }
 }
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `options`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -8661,6 +8799,9 @@ impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemSelect {
     }
 }
 /// An object with the fields `label`, `value`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -8744,6 +8885,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemSelectTy
     }
 }
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`, `validRegExp`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -9028,6 +9172,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowFlowClass {
     }
 }
 /// An object with the fields `key`, `json`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -9063,6 +9210,9 @@ impl serde::Serialize for WorkflowGlobalsItem {
 #[cfg(feature = "credential")]
 pub type WorkflowLastUpdatedByType = CredentialCreatedByType;
 /// An object with the fields `id`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -9111,6 +9261,9 @@ impl serde::Serialize for WorkflowNodesItem {
     }
 }
 /// An object with the fields `runCount`, `errorCount`, `byVersion`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -9147,6 +9300,9 @@ impl serde::Serialize for WorkflowStats {
     }
 }
 /// An object with the fields `runCount`, `errorCount`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -9377,6 +9533,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItem {
     }
 }
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -9421,6 +9580,9 @@ impl serde::Serialize for WorkflowTriggersItemAppFile {
     }
 }
 /// An object with the fields `delete`, `create`, `update`, `public`, `private`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -9465,6 +9627,9 @@ impl serde::Serialize for WorkflowTriggersItemAppFileConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -9642,6 +9807,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemAppFileMetaName {
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemAppFileType = WorkflowTriggersItemAppFileMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -9686,6 +9854,9 @@ impl serde::Serialize for WorkflowTriggersItemBeckhoff {
     }
 }
 /// An object with the fields `localAmsNetId`, `localAdsPort`, `targetAmsNetId`, `targetAdsPort`, `routerHost`, `routerTcpPort`, `cycleTimeMs`, `subscriptions`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -9746,6 +9917,9 @@ impl serde::Serialize for WorkflowTriggersItemBeckhoffConfig {
     }
 }
 /// An object with the fields `name`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -9774,6 +9948,9 @@ impl serde::Serialize for WorkflowTriggersItemBeckhoffConfigSubscriptionsItem {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -9903,6 +10080,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemBeckhoffMetaName {
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemBeckhoffType = WorkflowTriggersItemBeckhoffMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -9947,6 +10127,9 @@ impl serde::Serialize for WorkflowTriggersItemDataTable {
     }
 }
 /// An object with the fields `bulkInsert`, `delete`, `insert`, `update`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -9987,6 +10170,9 @@ impl serde::Serialize for WorkflowTriggersItemDataTableConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -10116,6 +10302,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDataTableMetaName {
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemDataTableType = WorkflowTriggersItemDataTableMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -10160,6 +10349,9 @@ impl serde::Serialize for WorkflowTriggersItemDeviceId {
     }
 }
 /// An object with the fields `attributeBlacklist`, `attributeWhitelist`, `maxAge`, `triggerOn`, `batchBehavior`, `allowInvalid`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -10322,6 +10514,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdConfigTriggerO
     }
 }
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -10366,6 +10561,9 @@ impl serde::Serialize for WorkflowTriggersItemDeviceIdInactivity {
     }
 }
 /// An object with the fields `seconds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -10394,6 +10592,9 @@ impl serde::Serialize for WorkflowTriggersItemDeviceIdInactivityConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -10576,6 +10777,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdInactivityType
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -10836,6 +11040,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdType {
     }
 }
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -10880,6 +11087,9 @@ impl serde::Serialize for WorkflowTriggersItemDirect {
     }
 }
 /// Part of `WorkflowTriggersItemDirectConfig`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -10904,6 +11114,9 @@ impl serde::Serialize for WorkflowTriggersItemDirectConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -11033,6 +11246,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDirectMetaName {
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemDirectType = WorkflowTriggersItemDirectMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -11077,6 +11293,9 @@ impl serde::Serialize for WorkflowTriggersItemEndpoint {
     }
 }
 /// An object with the fields `experienceVersion`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -11105,6 +11324,9 @@ impl serde::Serialize for WorkflowTriggersItemEndpointConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -11234,6 +11456,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEndpointMetaName {
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemEndpointType = WorkflowTriggersItemEndpointMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -11278,6 +11503,9 @@ impl serde::Serialize for WorkflowTriggersItemEvent {
     }
 }
 /// An object with the fields `subject`, `new`, `acknowledged`, `resolved`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -11318,6 +11546,9 @@ impl serde::Serialize for WorkflowTriggersItemEventConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -11447,6 +11678,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEventMetaName {
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemEventType = WorkflowTriggersItemEventMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -11491,6 +11725,9 @@ impl serde::Serialize for WorkflowTriggersItemFileTail {
     }
 }
 /// An object with the fields `path`, `encoding`, `byteLength`, `delimiter`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -11531,6 +11768,9 @@ impl serde::Serialize for WorkflowTriggersItemFileTailConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -11660,6 +11900,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileTailMetaName {
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemFileTailType = WorkflowTriggersItemFileTailMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -11704,6 +11947,9 @@ impl serde::Serialize for WorkflowTriggersItemFileWatch {
     }
 }
 /// An object with the fields `path`, `fileAdded`, `fileChanged`, `fileRemoved`, `directoryAdded`, `directoryRemoved`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -11752,6 +11998,9 @@ impl serde::Serialize for WorkflowTriggersItemFileWatchConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -11881,6 +12130,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileWatchMetaName {
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemFileWatchType = WorkflowTriggersItemFileWatchMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -11925,6 +12177,9 @@ impl serde::Serialize for WorkflowTriggersItemFlowError {
     }
 }
 /// An object with the fields `scope`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -12016,6 +12271,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFlowErrorConfigScope {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -12145,6 +12403,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFlowErrorMetaName {
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemFlowErrorType = WorkflowTriggersItemFlowErrorMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -12189,6 +12450,9 @@ impl serde::Serialize for WorkflowTriggersItemIntegration {
     }
 }
 /// An object with the fields `connect`, `message`, `disconnect`, `failure`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -12229,6 +12493,9 @@ impl serde::Serialize for WorkflowTriggersItemIntegrationConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -12362,6 +12629,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemIntegrationType {
     }
 }
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -12406,6 +12676,9 @@ impl serde::Serialize for WorkflowTriggersItemMqttTopic {
     }
 }
 /// An object with the fields `integrationId`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -12493,6 +12766,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemMqttTopicConfigIntegra
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -12674,6 +12950,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemMqttTopicType {
     }
 }
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -12718,6 +12997,9 @@ impl serde::Serialize for WorkflowTriggersItemObject {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -13027,6 +13309,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemObjectType {
     }
 }
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -13071,6 +13356,9 @@ impl serde::Serialize for WorkflowTriggersItemOnSync {
     }
 }
 /// An object with the fields `syncTypes`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -13158,6 +13446,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSyncConfigSyncTypesI
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -13267,6 +13558,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSyncMetaName {
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemOnSyncType = WorkflowTriggersItemOnSyncMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -13311,6 +13605,9 @@ impl serde::Serialize for WorkflowTriggersItemOpcua {
     }
 }
 /// An object with the fields `uri`, `securityPolicy`, `securityMode`, `username`, `password`, `cert`, `privateKey`, `nameSpace`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -13387,6 +13684,9 @@ impl serde::Serialize for WorkflowTriggersItemOpcuaConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -13516,6 +13816,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOpcuaMetaName {
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemOpcuaType = WorkflowTriggersItemOpcuaMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -13560,6 +13863,9 @@ impl serde::Serialize for WorkflowTriggersItemRedis {
     }
 }
 /// An object with the fields `host`, `port`, `password`, `topic`, `fileAdded`, `fileChanged`, `fileRemoved`, `directoryAdded`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -13622,6 +13928,9 @@ impl serde::Serialize for WorkflowTriggersItemRedisConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -13799,6 +14108,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRedisType {
     }
 }
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -13843,6 +14155,9 @@ impl serde::Serialize for WorkflowTriggersItemRequest {
     }
 }
 /// An object with the fields `method`, `route`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -13950,6 +14265,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRequestConfigMethod {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -14083,6 +14401,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRequestMetaName {
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemRequestType = WorkflowTriggersItemRequestMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -14127,6 +14448,9 @@ impl serde::Serialize for WorkflowTriggersItemSerial {
     }
 }
 /// An object with the fields `path`, `baudRate`, `dataBits`, `stopBits`, `parity`, `rtscts`, `encoding`, `writeOnOpen`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -14199,6 +14523,9 @@ impl serde::Serialize for WorkflowTriggersItemSerialConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -14387,6 +14714,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSerialMetaParseBy {
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemSerialType = WorkflowTriggersItemSerialMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -14431,6 +14761,9 @@ impl serde::Serialize for WorkflowTriggersItemSnmpTrap {
     }
 }
 /// An object with the fields `udpPort`, `snmpTrapConfig`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -14463,6 +14796,9 @@ impl serde::Serialize for WorkflowTriggersItemSnmpTrapConfig {
     }
 }
 /// An object with the fields `community`, `user`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -14497,6 +14833,9 @@ impl serde::Serialize for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfig {
     }
 }
 /// An object with the fields `name`, `securityLevel`, `authMethod`, `authKey`, `encryptionMethod`, `encryptionKey`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -14725,6 +15064,9 @@ impl<'de> serde::Deserialize<'de>
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -14854,6 +15196,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSnmpTrapMetaName {
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemSnmpTrapType = WorkflowTriggersItemSnmpTrapMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -14898,6 +15243,9 @@ impl serde::Serialize for WorkflowTriggersItemTimer {
     }
 }
 /// An object with the fields `seconds`, `cron`, `tz`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -14934,6 +15282,9 @@ impl serde::Serialize for WorkflowTriggersItemTimerConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -15138,6 +15489,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemTimerMetaTimerTypeSele
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemTimerType = WorkflowTriggersItemTimerMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -15182,6 +15536,9 @@ impl serde::Serialize for WorkflowTriggersItemVirtualButton {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `groupId`, `description`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -15408,6 +15765,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersion {
     }
 }
 /// Schema for a single Cloud/Edge/Embedded/Custom Node Workflow Version
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -15512,6 +15872,9 @@ impl serde::Serialize for WorkflowVersionObject {
     }
 }
 /// Schema for a single Experience Workflow Version
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -15647,6 +16010,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2FlowClass {
     }
 }
 /// An object with the fields `key`, `json`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -15679,6 +16045,9 @@ impl serde::Serialize for WorkflowVersionObject2GlobalsItem {
     }
 }
 /// An object with the fields `id`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -15727,6 +16096,9 @@ impl serde::Serialize for WorkflowVersionObject2NodesItem {
     }
 }
 /// An object with the fields `runCount`, `errorCount`, `byVersion`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -15764,6 +16136,9 @@ impl serde::Serialize for WorkflowVersionObject2Stats {
     }
 }
 /// An object with the fields `runCount`, `errorCount`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -15994,6 +16369,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItem {
     }
 }
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16038,6 +16416,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemAppFile {
     }
 }
 /// An object with the fields `delete`, `create`, `update`, `public`, `private`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16082,6 +16463,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemAppFileConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16164,6 +16548,9 @@ pub type WorkflowVersionObject2TriggersItemAppFileMetaName = WorkflowTriggersIte
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemAppFileType = WorkflowTriggersItemAppFileMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16208,6 +16595,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemBeckhoff {
     }
 }
 /// An object with the fields `localAmsNetId`, `localAdsPort`, `targetAmsNetId`, `targetAdsPort`, `routerHost`, `routerTcpPort`, `cycleTimeMs`, `subscriptions`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16269,6 +16659,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemBeckhoffConfig {
     }
 }
 /// An object with the fields `name`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16299,6 +16692,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemBeckhoffConfigSubscr
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16381,6 +16777,9 @@ pub type WorkflowVersionObject2TriggersItemBeckhoffMetaName = WorkflowTriggersIt
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemBeckhoffType = WorkflowTriggersItemBeckhoffMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16425,6 +16824,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDataTable {
     }
 }
 /// An object with the fields `bulkInsert`, `delete`, `insert`, `update`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16465,6 +16867,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDataTableConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16548,6 +16953,9 @@ pub type WorkflowVersionObject2TriggersItemDataTableMetaName =
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemDataTableType = WorkflowTriggersItemDataTableMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16592,6 +17000,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceId {
     }
 }
 /// An object with the fields `attributeBlacklist`, `attributeWhitelist`, `maxAge`, `triggerOn`, `batchBehavior`, `allowInvalid`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16648,6 +17059,9 @@ pub type WorkflowVersionObject2TriggersItemDeviceIdConfigBatchBehavior =
 pub type WorkflowVersionObject2TriggersItemDeviceIdConfigTriggerOn =
     WorkflowTriggersItemDeviceIdConfigTriggerOn;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16692,6 +17106,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdInactivity {
     }
 }
 /// An object with the fields `seconds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16720,6 +17137,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdInactivityCo
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16804,6 +17224,9 @@ pub type WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaName =
 pub type WorkflowVersionObject2TriggersItemDeviceIdInactivityType =
     WorkflowTriggersItemDeviceIdInactivityType;
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16903,6 +17326,9 @@ pub type WorkflowVersionObject2TriggersItemDeviceIdMetaName = WorkflowTriggersIt
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemDeviceIdType = WorkflowTriggersItemDeviceIdType;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16947,6 +17373,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDirect {
     }
 }
 /// Part of `WorkflowVersionObject2TriggersItemDirectConfig`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16971,6 +17400,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDirectConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17053,6 +17485,9 @@ pub type WorkflowVersionObject2TriggersItemDirectMetaName = WorkflowTriggersItem
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemDirectType = WorkflowTriggersItemDirectMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17097,6 +17532,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemEndpoint {
     }
 }
 /// An object with the fields `experienceVersion`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17125,6 +17563,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemEndpointConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17207,6 +17648,9 @@ pub type WorkflowVersionObject2TriggersItemEndpointMetaName = WorkflowTriggersIt
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemEndpointType = WorkflowTriggersItemEndpointMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17251,6 +17695,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemEvent {
     }
 }
 /// An object with the fields `subject`, `new`, `acknowledged`, `resolved`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17291,6 +17738,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemEventConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17373,6 +17823,9 @@ pub type WorkflowVersionObject2TriggersItemEventMetaName = WorkflowTriggersItemE
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemEventType = WorkflowTriggersItemEventMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17417,6 +17870,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemFileTail {
     }
 }
 /// An object with the fields `path`, `encoding`, `byteLength`, `delimiter`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17457,6 +17913,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemFileTailConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17539,6 +17998,9 @@ pub type WorkflowVersionObject2TriggersItemFileTailMetaName = WorkflowTriggersIt
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemFileTailType = WorkflowTriggersItemFileTailMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17583,6 +18045,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemFileWatch {
     }
 }
 /// An object with the fields `path`, `fileAdded`, `fileChanged`, `fileRemoved`, `directoryAdded`, `directoryRemoved`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17631,6 +18096,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemFileWatchConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17714,6 +18182,9 @@ pub type WorkflowVersionObject2TriggersItemFileWatchMetaName =
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemFileWatchType = WorkflowTriggersItemFileWatchMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17758,6 +18229,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemFlowError {
     }
 }
 /// An object with the fields `scope`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17790,6 +18264,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemFlowErrorConfig {
 pub type WorkflowVersionObject2TriggersItemFlowErrorConfigScope =
     WorkflowTriggersItemFlowErrorConfigScope;
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17873,6 +18350,9 @@ pub type WorkflowVersionObject2TriggersItemFlowErrorMetaName =
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemFlowErrorType = WorkflowTriggersItemFlowErrorMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17917,6 +18397,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemIntegration {
     }
 }
 /// An object with the fields `connect`, `message`, `disconnect`, `failure`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17957,6 +18440,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemIntegrationConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18043,6 +18529,9 @@ pub type WorkflowVersionObject2TriggersItemIntegrationMetaName = IntegrationInte
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemIntegrationType = WorkflowTriggersItemIntegrationType;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18087,6 +18576,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemMqttTopic {
     }
 }
 /// An object with the fields `integrationId`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18119,6 +18611,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemMqttTopicConfig {
 pub type WorkflowVersionObject2TriggersItemMqttTopicConfigIntegrationId =
     WorkflowTriggersItemMqttTopicConfigIntegrationId;
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18206,6 +18701,9 @@ pub type WorkflowVersionObject2TriggersItemMqttTopicMetaName =
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemMqttTopicType = WorkflowTriggersItemMqttTopicType;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18250,6 +18748,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemObject {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18336,6 +18837,9 @@ pub type WorkflowVersionObject2TriggersItemObjectMetaName = WorkflowTriggersItem
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemObjectType = WorkflowTriggersItemObjectType;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18380,6 +18884,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemOnSync {
     }
 }
 /// An object with the fields `syncTypes`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18412,6 +18919,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemOnSyncConfig {
 pub type WorkflowVersionObject2TriggersItemOnSyncConfigSyncTypesItem =
     WorkflowTriggersItemOnSyncConfigSyncTypesItem;
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18474,6 +18984,9 @@ pub type WorkflowVersionObject2TriggersItemOnSyncMetaName = WorkflowTriggersItem
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemOnSyncType = WorkflowTriggersItemOnSyncMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18518,6 +19031,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemOpcua {
     }
 }
 /// An object with the fields `uri`, `securityPolicy`, `securityMode`, `username`, `password`, `cert`, `privateKey`, `nameSpace`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18594,6 +19110,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemOpcuaConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18676,6 +19195,9 @@ pub type WorkflowVersionObject2TriggersItemOpcuaMetaName = WorkflowTriggersItemO
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemOpcuaType = WorkflowTriggersItemOpcuaMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18720,6 +19242,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemRedis {
     }
 }
 /// An object with the fields `host`, `port`, `password`, `topic`, `fileAdded`, `fileChanged`, `fileRemoved`, `directoryAdded`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18782,6 +19307,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemRedisConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18864,6 +19392,9 @@ pub type WorkflowVersionObject2TriggersItemRedisMetaName = WorkflowTriggersItemR
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemRedisType = WorkflowTriggersItemRedisType;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18908,6 +19439,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemRequest {
     }
 }
 /// An object with the fields `method`, `route`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18944,6 +19478,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemRequestConfig {
 pub type WorkflowVersionObject2TriggersItemRequestConfigMethod =
     WorkflowTriggersItemRequestConfigMethod;
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -19030,6 +19567,9 @@ pub type WorkflowVersionObject2TriggersItemRequestMetaName = WorkflowTriggersIte
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemRequestType = WorkflowTriggersItemRequestMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -19074,6 +19614,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemSerial {
     }
 }
 /// An object with the fields `path`, `baudRate`, `dataBits`, `stopBits`, `parity`, `rtscts`, `encoding`, `writeOnOpen`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -19146,6 +19689,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemSerialConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -19236,6 +19782,9 @@ pub type WorkflowVersionObject2TriggersItemSerialMetaParseBy =
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemSerialType = WorkflowTriggersItemSerialMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -19280,6 +19829,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrap {
     }
 }
 /// An object with the fields `udpPort`, `snmpTrapConfig`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -19312,6 +19864,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrapConfig {
     }
 }
 /// An object with the fields `community`, `user`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -19348,6 +19903,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTr
     }
 }
 /// An object with the fields `name`, `securityLevel`, `authMethod`, `authKey`, `encryptionMethod`, `encryptionKey`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -19417,6 +19975,9 @@ pub type WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserEncry
 pub type WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel =
     WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -19499,6 +20060,9 @@ pub type WorkflowVersionObject2TriggersItemSnmpTrapMetaName = WorkflowTriggersIt
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemSnmpTrapType = WorkflowTriggersItemSnmpTrapMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -19543,6 +20107,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemTimer {
     }
 }
 /// An object with the fields `seconds`, `cron`, `tz`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -19579,6 +20146,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemTimerConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -19681,6 +20251,9 @@ pub type WorkflowVersionObject2TriggersItemTimerMetaTimerTypeSelect =
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemTimerType = WorkflowTriggersItemTimerMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -19725,6 +20298,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemVirtualButton {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `groupId`, `description`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -19829,6 +20405,9 @@ pub type WorkflowVersionObject2TriggersItemVirtualButtonType =
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectCreatedByType = CredentialCreatedByType;
 /// An object with the fields `outputCount`, `resultMode`, `resultDescription`, `fields`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -19936,6 +20515,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCustomNodeConfigField
     }
 }
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -19984,6 +20566,9 @@ impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemCheckbo
 pub type WorkflowVersionObjectCustomNodeConfigFieldsItemCheckboxType =
     WorkflowCustomNodeConfigFieldsItemCheckboxType;
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -20036,6 +20621,9 @@ impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTem
 pub type WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplateType =
     WorkflowCustomNodeConfigFieldsItemJsonTemplateType;
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`, `validMin`, `validMax`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -20098,6 +20686,9 @@ impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemNumberT
 pub type WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplateType =
     WorkflowCustomNodeConfigFieldsItemNumberTemplateType;
 /// An object with the fields `type`, `label`, `id`, `description`, `required`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -20146,6 +20737,9 @@ impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemPayload
 pub type WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPathType =
     WorkflowCustomNodeConfigFieldsItemPayloadPathType;
 /// An object with the fields `type`, `label`, `id`, `description`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -20190,6 +20784,9 @@ impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemSection
 pub type WorkflowVersionObjectCustomNodeConfigFieldsItemSectionType =
     WorkflowCustomNodeConfigFieldsItemSectionType;
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `options`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -20238,6 +20835,9 @@ impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemSelect 
     }
 }
 /// An object with the fields `label`, `value`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -20276,6 +20876,9 @@ impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemSelectO
 pub type WorkflowVersionObjectCustomNodeConfigFieldsItemSelectType =
     WorkflowCustomNodeConfigFieldsItemSelectType;
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`, `validRegExp`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -20400,6 +21003,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectFlowClass {
     }
 }
 /// An object with the fields `key`, `json`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -20435,6 +21041,9 @@ impl serde::Serialize for WorkflowVersionObjectGlobalsItem {
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectLastUpdatedByType = CredentialCreatedByType;
 /// An object with the fields `id`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -20483,6 +21092,9 @@ impl serde::Serialize for WorkflowVersionObjectNodesItem {
     }
 }
 /// An object with the fields `runCount`, `errorCount`, `byVersion`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -20520,6 +21132,9 @@ impl serde::Serialize for WorkflowVersionObjectStats {
     }
 }
 /// An object with the fields `runCount`, `errorCount`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -20750,6 +21365,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItem {
     }
 }
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -20794,6 +21412,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemAppFile {
     }
 }
 /// An object with the fields `delete`, `create`, `update`, `public`, `private`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -20838,6 +21459,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemAppFileConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -20920,6 +21544,9 @@ pub type WorkflowVersionObjectTriggersItemAppFileMetaName = WorkflowTriggersItem
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemAppFileType = WorkflowTriggersItemAppFileMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -20964,6 +21591,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemBeckhoff {
     }
 }
 /// An object with the fields `localAmsNetId`, `localAdsPort`, `targetAmsNetId`, `targetAdsPort`, `routerHost`, `routerTcpPort`, `cycleTimeMs`, `subscriptions`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21025,6 +21655,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemBeckhoffConfig {
     }
 }
 /// An object with the fields `name`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21055,6 +21688,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemBeckhoffConfigSubscri
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21137,6 +21773,9 @@ pub type WorkflowVersionObjectTriggersItemBeckhoffMetaName = WorkflowTriggersIte
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemBeckhoffType = WorkflowTriggersItemBeckhoffMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21181,6 +21820,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDataTable {
     }
 }
 /// An object with the fields `bulkInsert`, `delete`, `insert`, `update`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21221,6 +21863,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDataTableConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21303,6 +21948,9 @@ pub type WorkflowVersionObjectTriggersItemDataTableMetaName = WorkflowTriggersIt
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemDataTableType = WorkflowTriggersItemDataTableMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21347,6 +21995,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceId {
     }
 }
 /// An object with the fields `attributeBlacklist`, `attributeWhitelist`, `maxAge`, `triggerOn`, `batchBehavior`, `allowInvalid`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21403,6 +22054,9 @@ pub type WorkflowVersionObjectTriggersItemDeviceIdConfigBatchBehavior =
 pub type WorkflowVersionObjectTriggersItemDeviceIdConfigTriggerOn =
     WorkflowTriggersItemDeviceIdConfigTriggerOn;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21447,6 +22101,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdInactivity {
     }
 }
 /// An object with the fields `seconds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21475,6 +22132,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdInactivityCon
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21559,6 +22219,9 @@ pub type WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaName =
 pub type WorkflowVersionObjectTriggersItemDeviceIdInactivityType =
     WorkflowTriggersItemDeviceIdInactivityType;
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21658,6 +22321,9 @@ pub type WorkflowVersionObjectTriggersItemDeviceIdMetaName = WorkflowTriggersIte
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemDeviceIdType = WorkflowTriggersItemDeviceIdType;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21702,6 +22368,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDirect {
     }
 }
 /// Part of `WorkflowVersionObjectTriggersItemDirectConfig`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21726,6 +22395,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDirectConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21808,6 +22480,9 @@ pub type WorkflowVersionObjectTriggersItemDirectMetaName = WorkflowTriggersItemD
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemDirectType = WorkflowTriggersItemDirectMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21852,6 +22527,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemEndpoint {
     }
 }
 /// An object with the fields `experienceVersion`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21880,6 +22558,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemEndpointConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21962,6 +22643,9 @@ pub type WorkflowVersionObjectTriggersItemEndpointMetaName = WorkflowTriggersIte
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemEndpointType = WorkflowTriggersItemEndpointMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22006,6 +22690,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemEvent {
     }
 }
 /// An object with the fields `subject`, `new`, `acknowledged`, `resolved`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22046,6 +22733,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemEventConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22128,6 +22818,9 @@ pub type WorkflowVersionObjectTriggersItemEventMetaName = WorkflowTriggersItemEv
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemEventType = WorkflowTriggersItemEventMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22172,6 +22865,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemFileTail {
     }
 }
 /// An object with the fields `path`, `encoding`, `byteLength`, `delimiter`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22212,6 +22908,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemFileTailConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22294,6 +22993,9 @@ pub type WorkflowVersionObjectTriggersItemFileTailMetaName = WorkflowTriggersIte
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemFileTailType = WorkflowTriggersItemFileTailMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22338,6 +23040,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemFileWatch {
     }
 }
 /// An object with the fields `path`, `fileAdded`, `fileChanged`, `fileRemoved`, `directoryAdded`, `directoryRemoved`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22386,6 +23091,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemFileWatchConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22468,6 +23176,9 @@ pub type WorkflowVersionObjectTriggersItemFileWatchMetaName = WorkflowTriggersIt
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemFileWatchType = WorkflowTriggersItemFileWatchMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22512,6 +23223,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemFlowError {
     }
 }
 /// An object with the fields `scope`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22544,6 +23258,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemFlowErrorConfig {
 pub type WorkflowVersionObjectTriggersItemFlowErrorConfigScope =
     WorkflowTriggersItemFlowErrorConfigScope;
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22626,6 +23343,9 @@ pub type WorkflowVersionObjectTriggersItemFlowErrorMetaName = WorkflowTriggersIt
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemFlowErrorType = WorkflowTriggersItemFlowErrorMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22670,6 +23390,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemIntegration {
     }
 }
 /// An object with the fields `connect`, `message`, `disconnect`, `failure`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22710,6 +23433,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemIntegrationConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22796,6 +23522,9 @@ pub type WorkflowVersionObjectTriggersItemIntegrationMetaName = IntegrationInteg
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemIntegrationType = WorkflowTriggersItemIntegrationType;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22840,6 +23569,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemMqttTopic {
     }
 }
 /// An object with the fields `integrationId`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22872,6 +23604,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemMqttTopicConfig {
 pub type WorkflowVersionObjectTriggersItemMqttTopicConfigIntegrationId =
     WorkflowTriggersItemMqttTopicConfigIntegrationId;
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22958,6 +23693,9 @@ pub type WorkflowVersionObjectTriggersItemMqttTopicMetaName = WorkflowTriggersIt
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemMqttTopicType = WorkflowTriggersItemMqttTopicType;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23002,6 +23740,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemObject {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23088,6 +23829,9 @@ pub type WorkflowVersionObjectTriggersItemObjectMetaName = WorkflowTriggersItemO
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemObjectType = WorkflowTriggersItemObjectType;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23132,6 +23876,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemOnSync {
     }
 }
 /// An object with the fields `syncTypes`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23164,6 +23911,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemOnSyncConfig {
 pub type WorkflowVersionObjectTriggersItemOnSyncConfigSyncTypesItem =
     WorkflowTriggersItemOnSyncConfigSyncTypesItem;
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23226,6 +23976,9 @@ pub type WorkflowVersionObjectTriggersItemOnSyncMetaName = WorkflowTriggersItemO
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemOnSyncType = WorkflowTriggersItemOnSyncMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23270,6 +24023,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemOpcua {
     }
 }
 /// An object with the fields `uri`, `securityPolicy`, `securityMode`, `username`, `password`, `cert`, `privateKey`, `nameSpace`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23346,6 +24102,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemOpcuaConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23428,6 +24187,9 @@ pub type WorkflowVersionObjectTriggersItemOpcuaMetaName = WorkflowTriggersItemOp
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemOpcuaType = WorkflowTriggersItemOpcuaMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23472,6 +24234,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemRedis {
     }
 }
 /// An object with the fields `host`, `port`, `password`, `topic`, `fileAdded`, `fileChanged`, `fileRemoved`, `directoryAdded`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23534,6 +24299,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemRedisConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23616,6 +24384,9 @@ pub type WorkflowVersionObjectTriggersItemRedisMetaName = WorkflowTriggersItemRe
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemRedisType = WorkflowTriggersItemRedisType;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23660,6 +24431,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemRequest {
     }
 }
 /// An object with the fields `method`, `route`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23696,6 +24470,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemRequestConfig {
 pub type WorkflowVersionObjectTriggersItemRequestConfigMethod =
     WorkflowTriggersItemRequestConfigMethod;
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23782,6 +24559,9 @@ pub type WorkflowVersionObjectTriggersItemRequestMetaName = WorkflowTriggersItem
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemRequestType = WorkflowTriggersItemRequestMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23826,6 +24606,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemSerial {
     }
 }
 /// An object with the fields `path`, `baudRate`, `dataBits`, `stopBits`, `parity`, `rtscts`, `encoding`, `writeOnOpen`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23898,6 +24681,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemSerialConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23987,6 +24773,9 @@ pub type WorkflowVersionObjectTriggersItemSerialMetaParseBy = WorkflowTriggersIt
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemSerialType = WorkflowTriggersItemSerialMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -24031,6 +24820,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemSnmpTrap {
     }
 }
 /// An object with the fields `udpPort`, `snmpTrapConfig`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -24063,6 +24855,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemSnmpTrapConfig {
     }
 }
 /// An object with the fields `community`, `user`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -24099,6 +24894,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTra
     }
 }
 /// An object with the fields `name`, `securityLevel`, `authMethod`, `authKey`, `encryptionMethod`, `encryptionKey`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -24168,6 +24966,9 @@ pub type WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryp
 pub type WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel =
     WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -24250,6 +25051,9 @@ pub type WorkflowVersionObjectTriggersItemSnmpTrapMetaName = WorkflowTriggersIte
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemSnmpTrapType = WorkflowTriggersItemSnmpTrapMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -24294,6 +25098,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemTimer {
     }
 }
 /// An object with the fields `seconds`, `cron`, `tz`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -24330,6 +25137,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemTimerConfig {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -24432,6 +25242,9 @@ pub type WorkflowVersionObjectTriggersItemTimerMetaTimerTypeSelect =
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemTimerType = WorkflowTriggersItemTimerMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -24476,6 +25289,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemVirtualButton {
     }
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `groupId`, `description`, ….
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -24579,6 +25395,9 @@ pub type WorkflowVersionObjectTriggersItemVirtualButtonType =
 /// Workflow Versions
 ///
 /// Schema for a collection of Workflow Versions
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -24652,6 +25471,9 @@ pub type WorkflowVersionsSortDirection = ApiTokensSortDirection;
 /// Workflows
 ///
 /// Schema for a collection of Workflows
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]

@@ -104,6 +104,9 @@ pub type Id = uuid::Uuid;
 /// **Note:**
 /// `privilege` field is required to create the object, but may not be
 /// returned in the POST API Response (only in the afterward GET)
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "orgs-api-tokens")]
@@ -255,6 +258,9 @@ pub type OrgApitokens = Vec<OrgApitoken>;
 #[cfg(feature = "orgs-api-tokens")]
 pub type OrgId = uuid::Uuid;
 /// Privileges settings
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "orgs-api-tokens")]
@@ -526,6 +532,9 @@ impl<'de> serde::Deserialize<'de> for PrivilegeOrgScope {
     }
 }
 /// The `response_http400` schema.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResponseHttp400 {
@@ -551,6 +560,9 @@ impl serde::Serialize for ResponseHttp400 {
     }
 }
 /// The `response_http401` schema.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResponseHttp401 {
@@ -576,6 +588,9 @@ impl serde::Serialize for ResponseHttp401 {
     }
 }
 /// The `response_http403` schema.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResponseHttp403 {
@@ -601,6 +616,9 @@ impl serde::Serialize for ResponseHttp403 {
     }
 }
 /// The `response_http404` schema.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResponseHttp404 {
@@ -626,6 +644,9 @@ impl serde::Serialize for ResponseHttp404 {
     }
 }
 /// The `response_http429` schema.
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResponseHttp429 {
@@ -651,6 +672,9 @@ impl serde::Serialize for ResponseHttp429 {
     }
 }
 /// User API Token
+///
+/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
+/// a test, read one from JSON with `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "self-api-token")]
