@@ -36,21 +36,7 @@ pub fn plan(resources: &[ResourceIr], models: &[Model], globals: &[ParamIr]) -> 
         })
         .collect();
 
-    let index: HashMap<&str, usize> = models
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.name(), i))
-        .collect();
-    let edges: Vec<Vec<usize>> = models
-        .iter()
-        .map(|m| {
-            let mut out = Vec::new();
-            for ty in model_types(m) {
-                models_in(ty, &index, &mut out);
-            }
-            out
-        })
-        .collect();
+    let (index, edges) = model_graph(models);
 
     // For each model, the resources that reach it (in resource order, each once).
     let mut reached_by: Vec<Vec<usize>> = vec![Vec::new(); models.len()];
@@ -125,9 +111,33 @@ pub fn feature_name(module: &str) -> String {
         .replace('_', "-")
 }
 
+/// The models by name (their index), and for each model the models its types name.
+pub(crate) fn model_graph(models: &[Model]) -> (HashMap<&str, usize>, Vec<Vec<usize>>) {
+    let index: HashMap<&str, usize> = models
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.name(), i))
+        .collect();
+    let edges = models
+        .iter()
+        .map(|m| {
+            let mut out = Vec::new();
+            for ty in model_types(m) {
+                models_in(ty, &index, &mut out);
+            }
+            out
+        })
+        .collect();
+    (index, edges)
+}
+
 /// Visits every model reachable from `roots`; `enter` says whether a model is new (and so is
 /// walked further).
-fn walk(mut stack: Vec<usize>, edges: &[Vec<usize>], mut enter: impl FnMut(usize) -> bool) {
+pub(crate) fn walk(
+    mut stack: Vec<usize>,
+    edges: &[Vec<usize>],
+    mut enter: impl FnMut(usize) -> bool,
+) {
     while let Some(m) = stack.pop() {
         if enter(m) {
             stack.extend(edges[m].iter().copied());
@@ -160,7 +170,7 @@ pub(crate) fn resource_types(r: &ResourceIr) -> Vec<&TypeRef> {
 }
 
 /// Adds the crate models a type names.
-fn models_in(ty: &TypeRef, index: &HashMap<&str, usize>, out: &mut Vec<usize>) {
+pub(crate) fn models_in(ty: &TypeRef, index: &HashMap<&str, usize>, out: &mut Vec<usize>) {
     match ty {
         TypeRef::Model(name) => out.extend(index.get(name.as_str())),
         TypeRef::Vec(inner)

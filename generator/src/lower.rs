@@ -98,40 +98,25 @@ fn share_enums(models: &mut [Model]) {
 /// constructor nor setters, which a user could not call anyway on a `#[non_exhaustive]` value
 /// they never make, and which cost compile time in every crate.
 fn mark_built(models: &mut [Model], resources: &[ResourceIr], globals: &[ParamIr]) {
-    let index: HashMap<String, usize> = models
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.name().to_string(), i))
-        .collect();
-    let mut stack: Vec<&TypeRef> = resources
-        .iter()
-        .flat_map(|r| &r.actions)
-        .flat_map(|a| {
-            let params = a.required.iter().chain(&a.optional).map(|p| &p.store_ty);
-            params.chain(a.body.as_ref().map(|b| &b.ty))
-        })
-        .chain(globals.iter().map(|p| &p.store_ty))
-        .collect();
-    let mut built = vec![false; models.len()];
-    let mut seen = HashSet::new();
-    while let Some(ty) = stack.pop() {
-        match ty {
-            TypeRef::Model(name) => {
-                if let Some(&i) = index.get(name) {
-                    if seen.insert(i) {
-                        built[i] = true;
-                        stack.extend(crate::features::model_types(&models[i]));
-                    }
-                }
-            }
-            TypeRef::Vec(inner)
-            | TypeRef::Map(inner)
-            | TypeRef::Boxed(inner)
-            | TypeRef::Option(inner)
-            | TypeRef::Nullable(inner) => stack.push(inner),
-            _ => {}
+    use crate::features::{model_graph, models_in, walk};
+    let built = {
+        let (index, edges) = model_graph(models);
+        let mut roots = Vec::new();
+        let sent = resources
+            .iter()
+            .flat_map(|r| &r.actions)
+            .flat_map(|a| {
+                let params = a.required.iter().chain(&a.optional).map(|p| &p.store_ty);
+                params.chain(a.body.as_ref().map(|b| &b.ty))
+            })
+            .chain(globals.iter().map(|p| &p.store_ty));
+        for ty in sent {
+            models_in(ty, &index, &mut roots);
         }
-    }
+        let mut built = vec![false; models.len()];
+        walk(roots, &edges, |m| !std::mem::replace(&mut built[m], true));
+        built
+    };
     for (m, b) in models.iter_mut().zip(built) {
         if let Model::Struct { built, .. } = m {
             *built = b;

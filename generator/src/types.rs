@@ -351,13 +351,10 @@ impl<'a> Lowerer<'a> {
                 Some(values) if values.is_empty() => TypeRef::String,
                 Some(values) => {
                     let name = claim_model_name(&mut self.scope, format!("{rust}{vname}"));
+                    let listed: Vec<Value> = values.iter().cloned().map(Value::String).collect();
                     let doc = Doc(format!(
-                        "The strings `{rust}` accepts: one of {}, or another string.",
-                        values
-                            .iter()
-                            .map(|v| format!("`{}`", v.replace('`', "'")))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        "The strings `{rust}` accepts: {}, or another string.",
+                        one_of(&listed)
                     ));
                     self.define_enum(&name, doc, values);
                     TypeRef::Model(name)
