@@ -7,7 +7,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 
 use crate::ir::{Cfg, Doc, DocLit, FieldSerde, InnerDoc, Lit, OutsideType, TypeRef, ValueExpr};
-use crate::path::{PathPart, PathTemplate};
+use crate::path::PathTemplate;
 use crate::spec::ParamIn;
 
 /// A Rust string literal (quoted and escaped) for `text`.
@@ -332,17 +332,6 @@ pub fn build_expr(
     })
 }
 
-/// The `format!` string of a path template: `{}` per placeholder.
-pub fn path_format(path: &PathTemplate) -> String {
-    path.parts
-        .iter()
-        .map(|p| match p {
-            PathPart::Text(t) => t.as_str(),
-            PathPart::Param(_) => "{}",
-        })
-        .collect()
-}
-
 /// The `#[cfg(...)]` attribute line of a [`Cfg`] (empty when the item is always compiled).
 pub fn cfg_attr(cfg: &Cfg) -> String {
     let features: Vec<String> = cfg
@@ -422,12 +411,10 @@ impl Serialize for ParamIn {
     }
 }
 
-/// A path template as templates see it: `format` (the `format!` string literal) and `params`
-/// (the placeholder names, in order).
+/// A path template as templates see it: `params` (the placeholder names, in order).
 impl Serialize for PathTemplate {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(2))?;
-        map.serialize_entry("format", &lit(&path_format(self)))?;
+        let mut map = s.serialize_map(Some(1))?;
         map.serialize_entry("params", &self.params().collect::<Vec<_>>())?;
         map.end()
     }
@@ -435,9 +422,8 @@ impl Serialize for PathTemplate {
 
 #[cfg(test)]
 mod tests {
-    use super::{build_expr, lit, path_format, type_text, value_expr, Place};
+    use super::{build_expr, lit, type_text, value_expr, Place};
     use crate::ir::{FieldSerde, TypeRef};
-    use crate::path::PathTemplate;
     use serde_json::json;
 
     /// An example becomes Rust tokens only as a literal of the parameter's type: a string where
@@ -575,8 +561,6 @@ mod tests {
         assert_eq!(read(false, false), "required");
         assert_eq!(read(true, false), "optional");
         assert_eq!(read(true, true), "present");
-        let p = PathTemplate::parse("/a/{x}/b/{y}").unwrap();
-        assert_eq!(path_format(&p), "/a/{}/b/{}");
     }
 
     #[test]

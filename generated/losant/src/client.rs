@@ -482,23 +482,24 @@ pub struct Call {
 
 #[allow(dead_code)] // not every API has header, defaulted or body parameters
 impl Call {
-    /// A call of `method` to `path` (filled in from `template`) for the action named `action`;
-    /// GET, HEAD, PUT and DELETE may be repeated.
+    /// A call of `method` for the action named `action`, to `template` with its `{name}`
+    /// placeholders filled in order with `segments` (see [`fill_path`]); GET, HEAD, PUT and
+    /// DELETE may be repeated.
     pub(crate) fn new(
         method: reqwest::Method,
         action: &'static str,
         template: &'static str,
-        path: String,
-    ) -> Self {
+        segments: &[&dyn ParamValue],
+    ) -> Result<Self> {
         let idempotent = matches!(method.as_str(), "GET" | "HEAD" | "PUT" | "DELETE");
-        Call {
+        Ok(Call {
             method,
             action,
             template,
-            path,
+            path: fill_path(template, segments)?,
             idempotent,
             ..Call::default()
-        }
+        })
     }
 
     /// Adds a query parameter if it is set: one `name=text` pair per text of the value (a list
@@ -645,7 +646,6 @@ impl<T> futures_core::Stream for Pages<T> {
 /// Every item across all pages: `fetch(page)` answers one page's items and the server's total
 /// count. Pages are requested from `first` on until the total is reached or a page comes back
 /// empty; an error ends the stream after it is yielded.
-#[allow(dead_code)] // only APIs with paginated actions use it
 pub(crate) fn paginate<T, F, Fut>(first: u64, fetch: F) -> Pages<T>
 where
     T: Send + 'static,
@@ -967,9 +967,29 @@ pub(crate) fn encode<T: serde::Serialize>(body: &T) -> Result<Vec<u8>> {
         .map_err(|e| Error::InvalidArgument(format!("the body cannot be serialised: {e}")))
 }
 
+/// The path of `template` with each `{name}` placeholder replaced, in order, by the next of
+/// `values` as one [`segment`]. The generated code gives one value per placeholder, in the
+/// template's order.
+pub(crate) fn fill_path(template: &str, values: &[&dyn ParamValue]) -> Result<String> {
+    let mut path = String::with_capacity(template.len());
+    let mut values = values.iter();
+    let mut rest = template;
+    while let Some((before, after)) = rest.split_once('{') {
+        let (name, next) = after.split_once('}').unwrap_or((after, ""));
+        let value = values.next().ok_or_else(|| {
+            Error::InvalidArgument(format!("path parameter `{name}` has no value"))
+        })?;
+        path.push_str(before);
+        path.push_str(&segment(name, *value)?);
+        rest = next;
+    }
+    path.push_str(rest);
+    Ok(path)
+}
+
 /// Percent-encodes a path parameter as exactly one segment: `/`, `?`, `#` and `%` are encoded,
 /// and values that URL parsers would treat as navigation (`.`, `..`, empty) are refused.
-pub(crate) fn segment(name: &str, value: &impl ParamValue) -> Result<String> {
+fn segment(name: &str, value: &dyn ParamValue) -> Result<String> {
     let value = value.texts().join(",");
     if value.is_empty() || value == "." || value == ".." {
         return Err(Error::InvalidArgument(format!(

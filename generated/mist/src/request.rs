@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use crate::client::{decode, Call, Overrides};
+use crate::client::{decode, paginate, Call, Overrides, Pages};
 use crate::{ApiResponse, Client, Result, RetryPolicy};
 
 /// The parameters of one action and how they make its HTTP call: implemented by the SDK for
@@ -37,17 +37,20 @@ pub struct Request<A> {
     pub(crate) options: Overrides,
 }
 
-impl<A> Request<A> {
-    /// A request of `params` through `client`, with nothing overridden.
-    pub(crate) fn new(client: &Client, params: A) -> Self {
+impl Client {
+    /// A request of `params` through this client, with nothing overridden: what every action's
+    /// method returns.
+    pub(crate) fn request<A>(&self, params: A) -> Request<A> {
         Request {
-            client: client.clone(),
+            client: self.clone(),
             params,
             globals: crate::api::Globals::default(),
             options: Overrides::default(),
         }
     }
+}
 
+impl<A> Request<A> {
     /// Time allowed for each attempt of this request, in place of the client's `timeout`.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(timeout);
@@ -92,5 +95,25 @@ impl<A: Action> Request<A> {
             raw.body.clear();
         }
         decode(raw)
+    }
+
+    /// Every item across all pages, from page `first` on: each page is a clone of this request
+    /// with `at` setting its page, and `items` takes a page's items and the server's total count
+    /// from its answer (see [`paginate`] for when the stream ends). Written once here, so that
+    /// an action's `stream` is two plain functions and no future of its own.
+    // Only APIs with paginated actions use it; its last argument is a page's items and total,
+    // as `paginate` takes them.
+    #[allow(dead_code, clippy::type_complexity)]
+    pub(crate) fn pages<T: Send + 'static>(
+        self,
+        first: u64,
+        at: fn(&mut A, u64),
+        items: fn(A::Output) -> (Vec<T>, Option<i64>),
+    ) -> Pages<T> {
+        paginate(first, move |page| {
+            let mut next = self.clone();
+            at(&mut next.params, page);
+            async move { next.send().await.map(items) }
+        })
     }
 }

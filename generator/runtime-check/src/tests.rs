@@ -1153,23 +1153,19 @@ fn epoch_seconds_keep_the_number_and_convert_it() {
 /// item or one header of comma-joined items, and a path segment as one encoded value.
 #[test]
 fn parameter_values_are_written_in_their_wire_form() {
-    use crate::client::{segment, Call};
+    use crate::client::{fill_path, Call};
     let at = "2016-06-13T06:00:00.500+02:00"
         .parse::<chrono::DateTime<chrono::Utc>>()
         .unwrap();
-    let call = Call::new(
-        reqwest::Method::GET,
-        "things.get",
-        "/things",
-        "/things".into(),
-    )
-    .query("at", Some(&at))
-    .query("ids", Some(&vec![1_i64, 2]))
-    .query("ratio", Some(&2.0_f64))
-    .query("none", None::<&String>)
-    .query_or("page", None::<&i64>, "0")
-    .header("x-tags", Some(&vec!["a".to_string(), "b".to_string()]))
-    .header("x-status", Some(&Status::Active));
+    let call = Call::new(reqwest::Method::GET, "things.get", "/things", &[])
+        .unwrap()
+        .query("at", Some(&at))
+        .query("ids", Some(&vec![1_i64, 2]))
+        .query("ratio", Some(&2.0_f64))
+        .query("none", None::<&String>)
+        .query_or("page", None::<&i64>, "0")
+        .header("x-tags", Some(&vec!["a".to_string(), "b".to_string()]))
+        .header("x-status", Some(&Status::Active));
     let query: Vec<(&str, &str)> = call.query.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert_eq!(
         query,
@@ -1183,7 +1179,27 @@ fn parameter_values_are_written_in_their_wire_form() {
     );
     let headers: Vec<(&str, &str)> = call.headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert_eq!(headers, [("x-tags", "a,b"), ("x-status", "active")]);
-    assert_eq!(segment("at", &at).unwrap(), "2016-06-13T04%3A00%3A00.500Z");
+    assert_eq!(
+        fill_path("/at/{at}", &[&at]).unwrap(),
+        "/at/2016-06-13T04%3A00%3A00.500Z"
+    );
+}
+
+/// A path template is filled in order, each value as one segment, text between and after the
+/// placeholders kept; a value that would leave its segment is refused, naming its parameter.
+#[test]
+fn path_templates_are_filled_in_order() {
+    use crate::client::fill_path;
+    let values: [&dyn crate::client::ParamValue; 3] = [&"a/b".to_string(), &7_i64, &Status::Active];
+    assert_eq!(
+        fill_path("/x/{first}/y/{second}/{third}.json", &values).unwrap(),
+        "/x/a%2Fb/y/7/active.json"
+    );
+    assert_eq!(fill_path("/plain", &[]).unwrap(), "/plain");
+    let error = fill_path("/x/{first}/{second}", &[&"..".to_string(), &1_i64]).unwrap_err();
+    assert!(error.to_string().contains("`first`"), "{error}");
+    let error = fill_path("/x/{first}/{second}", &[&1_i64]).unwrap_err();
+    assert!(error.to_string().contains("`second`"), "{error}");
 }
 
 /// A model reads and writes its fields as the spec says: a required field must be there (but a

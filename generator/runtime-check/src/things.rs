@@ -3,7 +3,7 @@
 //! the runtime exactly as generated code does.
 
 #[allow(unused_imports)]
-use crate::client::{first_page, paginate, segment, Call};
+use crate::client::{first_page, Call};
 
 /// Whether a thing is in use.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -141,38 +141,29 @@ impl crate::Client {
 impl ThingsResource {
     /// Returns a thing.
     pub fn get(&self, thing_id: impl Into<String>) -> ThingsGetRequest {
-        crate::Request::new(
-            &self.client,
-            ThingsGetParams {
-                thing_id: thing_id.into(),
-            },
-        )
+        self.client.request(ThingsGetParams {
+            thing_id: thing_id.into(),
+        })
     }
 
     /// Returns a page of things.
     pub fn list(&self) -> ThingsListRequest {
-        crate::Request::new(
-            &self.client,
-            ThingsListParams {
-                page: None,
-                per_page: None,
-            },
-        )
+        self.client.request(ThingsListParams {
+            page: None,
+            per_page: None,
+        })
     }
 
     /// Creates a thing.
     pub fn create(&self, body: Thing) -> ThingsCreateRequest {
-        crate::Request::new(&self.client, ThingsCreateParams { body: Some(body) })
+        self.client.request(ThingsCreateParams { body: Some(body) })
     }
 
     /// Deletes a thing.
     pub fn delete(&self, thing_id: impl Into<String>) -> ThingsDeleteRequest {
-        crate::Request::new(
-            &self.client,
-            ThingsDeleteParams {
-                thing_id: thing_id.into(),
-            },
-        )
+        self.client.request(ThingsDeleteParams {
+            thing_id: thing_id.into(),
+        })
     }
 }
 
@@ -190,13 +181,12 @@ impl crate::Action for ThingsGetParams {
     type Output = Thing;
 
     fn call(&self) -> crate::Result<Call> {
-        let path = format!("/things/{}", segment("thingId", &self.thing_id)?);
-        Ok(Call::new(
+        Call::new(
             reqwest::Method::GET,
             "things.get",
             "/things/{thingId}",
-            path,
-        ))
+            &[&self.thing_id],
+        )
     }
 }
 
@@ -215,9 +205,8 @@ impl crate::Action for ThingsListParams {
     type Output = Things;
 
     fn call(&self) -> crate::Result<Call> {
-        let path = String::from("/things");
         Ok(
-            Call::new(reqwest::Method::GET, "things.list", "/things", path)
+            Call::new(reqwest::Method::GET, "things.list", "/things", &[])?
                 .query("page", self.page.as_ref())
                 .query("perPage", self.per_page.as_ref()),
         )
@@ -245,14 +234,11 @@ impl ThingsListRequest {
     /// `'static`, `Send` and `Unpin`.
     pub fn stream(self) -> crate::Pages<Thing> {
         let first = first_page(self.params.page.as_ref(), 1);
-        paginate(first, move |page| {
-            let mut next = self.clone();
-            next.params.page = Some(page as i64);
-            async move {
-                let answer = next.send().await?;
-                Ok((answer.items.unwrap_or_default(), answer.count.into()))
-            }
-        })
+        self.pages(
+            first,
+            |params, page| params.page = Some(page as i64),
+            |answer| (answer.items.unwrap_or_default(), answer.count.into()),
+        )
     }
 }
 
@@ -270,8 +256,7 @@ impl crate::Action for ThingsCreateParams {
     type Output = Thing;
 
     fn call(&self) -> crate::Result<Call> {
-        let path = String::from("/things");
-        Call::new(reqwest::Method::POST, "things.create", "/things", path).json(self.body.as_ref())
+        Call::new(reqwest::Method::POST, "things.create", "/things", &[])?.json(self.body.as_ref())
     }
 }
 
@@ -290,12 +275,11 @@ impl crate::Action for ThingsDeleteParams {
     const BODYLESS: bool = true;
 
     fn call(&self) -> crate::Result<Call> {
-        let path = format!("/things/{}", segment("thingId", &self.thing_id)?);
-        Ok(Call::new(
+        Call::new(
             reqwest::Method::DELETE,
             "things.delete",
             "/things/{thingId}",
-            path,
-        ))
+            &[&self.thing_id],
+        )
     }
 }

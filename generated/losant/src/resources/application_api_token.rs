@@ -3,7 +3,7 @@
 //!
 #![doc = include_str!("../../docs/applicationApiToken.md")]
 #[allow(unused_imports)]
-use crate::client::{first_page, paginate, segment, Call};
+use crate::client::{first_page, Call};
 #[allow(unused_imports)]
 use crate::models::*;
 /// Application API Token: Details on the various actions that can be performed on the Application Api Token resource, including the expected parameters and the potential responses.
@@ -24,13 +24,10 @@ impl ApplicationApiTokenResource {
         application_id: impl Into<String>,
         api_token_id: impl Into<String>,
     ) -> ApplicationApiTokenDeleteRequest {
-        crate::Request::new(
-            &self.client,
-            ApplicationApiTokenDeleteParams {
-                application_id: application_id.into(),
-                api_token_id: api_token_id.into(),
-            },
-        )
+        self.client.request(ApplicationApiTokenDeleteParams {
+            application_id: application_id.into(),
+            api_token_id: api_token_id.into(),
+        })
     }
     /// Retrieves information on an API token
     ///
@@ -40,13 +37,10 @@ impl ApplicationApiTokenResource {
         application_id: impl Into<String>,
         api_token_id: impl Into<String>,
     ) -> ApplicationApiTokenGetRequest {
-        crate::Request::new(
-            &self.client,
-            ApplicationApiTokenGetParams {
-                application_id: application_id.into(),
-                api_token_id: api_token_id.into(),
-            },
-        )
+        self.client.request(ApplicationApiTokenGetParams {
+            application_id: application_id.into(),
+            api_token_id: api_token_id.into(),
+        })
     }
     /// Updates information about an API token
     ///
@@ -57,14 +51,11 @@ impl ApplicationApiTokenResource {
         api_token_id: impl Into<String>,
         body: ApiTokenPatch,
     ) -> ApplicationApiTokenPatchRequest {
-        crate::Request::new(
-            &self.client,
-            ApplicationApiTokenPatchParams {
-                application_id: application_id.into(),
-                api_token_id: api_token_id.into(),
-                body: Some(body),
-            },
-        )
+        self.client.request(ApplicationApiTokenPatchParams {
+            application_id: application_id.into(),
+            api_token_id: api_token_id.into(),
+            body: Some(body),
+        })
     }
 }
 /// The request of [`ApplicationApiTokenResource::delete`]: set optional parameters, then `send` it
@@ -79,17 +70,12 @@ pub struct ApplicationApiTokenDeleteParams {
 impl crate::Action for ApplicationApiTokenDeleteParams {
     type Output = Success;
     fn call(&self) -> crate::Result<Call> {
-        let path = format!(
-            "/applications/{}/tokens/{}",
-            segment("applicationId", &self.application_id)?,
-            segment("apiTokenId", &self.api_token_id)?
-        );
-        Ok(Call::new(
+        Call::new(
             reqwest::Method::DELETE,
             "applicationApiToken.delete",
             "/applications/{applicationId}/tokens/{apiTokenId}",
-            path,
-        ))
+            &[&self.application_id, &self.api_token_id],
+        )
     }
 }
 /// The request of [`ApplicationApiTokenResource::get`]: set optional parameters, then `send` it
@@ -104,17 +90,12 @@ pub struct ApplicationApiTokenGetParams {
 impl crate::Action for ApplicationApiTokenGetParams {
     type Output = ApiToken;
     fn call(&self) -> crate::Result<Call> {
-        let path = format!(
-            "/applications/{}/tokens/{}",
-            segment("applicationId", &self.application_id)?,
-            segment("apiTokenId", &self.api_token_id)?
-        );
-        Ok(Call::new(
+        Call::new(
             reqwest::Method::GET,
             "applicationApiToken.get",
             "/applications/{applicationId}/tokens/{apiTokenId}",
-            path,
-        ))
+            &[&self.application_id, &self.api_token_id],
+        )
     }
 }
 /// The request of [`ApplicationApiTokenResource::patch`]: set optional parameters, then `send` it
@@ -130,17 +111,12 @@ pub struct ApplicationApiTokenPatchParams {
 impl crate::Action for ApplicationApiTokenPatchParams {
     type Output = ApiToken;
     fn call(&self) -> crate::Result<Call> {
-        let path = format!(
-            "/applications/{}/tokens/{}",
-            segment("applicationId", &self.application_id)?,
-            segment("apiTokenId", &self.api_token_id)?
-        );
         Call::new(
             reqwest::Method::PATCH,
             "applicationApiToken.patch",
             "/applications/{applicationId}/tokens/{apiTokenId}",
-            path,
-        )
+            &[&self.application_id, &self.api_token_id],
+        )?
         .json(self.body.as_ref())
     }
 }

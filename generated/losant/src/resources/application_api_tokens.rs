@@ -3,7 +3,7 @@
 //!
 #![doc = include_str!("../../docs/applicationApiTokens.md")]
 #[allow(unused_imports)]
-use crate::client::{first_page, paginate, segment, Call};
+use crate::client::{first_page, Call};
 #[allow(unused_imports)]
 use crate::models::*;
 /// Application API Tokens: Details on the various actions that can be performed on the Application Api Tokens resource, including the expected parameters and the potential responses.
@@ -20,18 +20,15 @@ impl ApplicationApiTokensResource {
     ///
     /// `GET /applications/{applicationId}/tokens` Scopes (at least one): all.Application, all.Application.bounded, all.Application.read, all.Organization, all.Organization.bounded, all.Organization.read, all.User, all.User.bounded, all.User.read, applicationApiTokens.*, applicationApiTokens.get.
     pub fn get(&self, application_id: impl Into<String>) -> ApplicationApiTokensGetRequest {
-        crate::Request::new(
-            &self.client,
-            ApplicationApiTokensGetParams {
-                application_id: application_id.into(),
-                sort_field: None,
-                sort_direction: None,
-                page: None,
-                per_page: None,
-                filter_field: None,
-                filter: None,
-            },
-        )
+        self.client.request(ApplicationApiTokensGetParams {
+            application_id: application_id.into(),
+            sort_field: None,
+            sort_direction: None,
+            page: None,
+            per_page: None,
+            filter_field: None,
+            filter: None,
+        })
     }
     /// Create a new API token for an application
     ///
@@ -41,13 +38,10 @@ impl ApplicationApiTokensResource {
         application_id: impl Into<String>,
         body: ApiTokenPost,
     ) -> ApplicationApiTokensPostRequest {
-        crate::Request::new(
-            &self.client,
-            ApplicationApiTokensPostParams {
-                application_id: application_id.into(),
-                body: Some(body),
-            },
-        )
+        self.client.request(ApplicationApiTokensPostParams {
+            application_id: application_id.into(),
+            body: Some(body),
+        })
     }
 }
 /// The request of [`ApplicationApiTokensResource::get`]: set optional parameters, then `send` it
@@ -67,16 +61,12 @@ pub struct ApplicationApiTokensGetParams {
 impl crate::Action for ApplicationApiTokensGetParams {
     type Output = ApiTokens;
     fn call(&self) -> crate::Result<Call> {
-        let path = format!(
-            "/applications/{}/tokens",
-            segment("applicationId", &self.application_id)?
-        );
         Ok(Call::new(
             reqwest::Method::GET,
             "applicationApiTokens.get",
             "/applications/{applicationId}/tokens",
-            path,
-        )
+            &[&self.application_id],
+        )?
         .query("sortField", self.sort_field.as_ref())
         .query("sortDirection", self.sort_direction.as_ref())
         .query("page", self.page.as_ref())
@@ -137,14 +127,11 @@ impl ApplicationApiTokensGetRequest {
     /// request: it is `'static`, `Send` and `Unpin`.
     pub fn stream(self) -> crate::Pages<ApiToken> {
         let first = first_page(self.params.page.as_ref(), 0);
-        paginate(first, move |page| {
-            let mut next = self.clone();
-            next.params.page = Some(page as i64);
-            async move {
-                let answer = next.send().await?;
-                Ok((answer.items.unwrap_or_default(), answer.total_count))
-            }
-        })
+        self.pages(
+            first,
+            |params, page| params.page = Some(page as i64),
+            |answer| (answer.items.unwrap_or_default(), answer.total_count),
+        )
     }
 }
 /// The request of [`ApplicationApiTokensResource::post`]: set optional parameters, then `send` it
@@ -159,16 +146,12 @@ pub struct ApplicationApiTokensPostParams {
 impl crate::Action for ApplicationApiTokensPostParams {
     type Output = ApiToken;
     fn call(&self) -> crate::Result<Call> {
-        let path = format!(
-            "/applications/{}/tokens",
-            segment("applicationId", &self.application_id)?
-        );
         Call::new(
             reqwest::Method::POST,
             "applicationApiTokens.post",
             "/applications/{applicationId}/tokens",
-            path,
-        )
+            &[&self.application_id],
+        )?
         .json(self.body.as_ref())
     }
 }

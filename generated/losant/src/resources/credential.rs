@@ -3,7 +3,7 @@
 //!
 #![doc = include_str!("../../docs/credential.md")]
 #[allow(unused_imports)]
-use crate::client::{first_page, paginate, segment, Call};
+use crate::client::{first_page, Call};
 #[allow(unused_imports)]
 use crate::models::*;
 /// Service Credential: Below are the various requests that can be performed against the Service Credential resource, as well as the expected parameters and the potential responses.
@@ -24,13 +24,10 @@ impl CredentialResource {
         application_id: impl Into<String>,
         credential_id: impl Into<String>,
     ) -> CredentialDeleteRequest {
-        crate::Request::new(
-            &self.client,
-            CredentialDeleteParams {
-                application_id: application_id.into(),
-                credential_id: credential_id.into(),
-            },
-        )
+        self.client.request(CredentialDeleteParams {
+            application_id: application_id.into(),
+            credential_id: credential_id.into(),
+        })
     }
     /// Retrieves information on a credential
     ///
@@ -40,13 +37,10 @@ impl CredentialResource {
         application_id: impl Into<String>,
         credential_id: impl Into<String>,
     ) -> CredentialGetRequest {
-        crate::Request::new(
-            &self.client,
-            CredentialGetParams {
-                application_id: application_id.into(),
-                credential_id: credential_id.into(),
-            },
-        )
+        self.client.request(CredentialGetParams {
+            application_id: application_id.into(),
+            credential_id: credential_id.into(),
+        })
     }
     /// Retrieves information on resources linked to a credential
     ///
@@ -56,14 +50,11 @@ impl CredentialResource {
         application_id: impl Into<String>,
         credential_id: impl Into<String>,
     ) -> CredentialLinkedResourcesRequest {
-        crate::Request::new(
-            &self.client,
-            CredentialLinkedResourcesParams {
-                application_id: application_id.into(),
-                credential_id: credential_id.into(),
-                include_custom_nodes: None,
-            },
-        )
+        self.client.request(CredentialLinkedResourcesParams {
+            application_id: application_id.into(),
+            credential_id: credential_id.into(),
+            include_custom_nodes: None,
+        })
     }
     /// Updates information about a credential
     ///
@@ -74,14 +65,11 @@ impl CredentialResource {
         credential_id: impl Into<String>,
         body: CredentialPatch,
     ) -> CredentialPatchRequest {
-        crate::Request::new(
-            &self.client,
-            CredentialPatchParams {
-                application_id: application_id.into(),
-                credential_id: credential_id.into(),
-                body: Some(body),
-            },
-        )
+        self.client.request(CredentialPatchParams {
+            application_id: application_id.into(),
+            credential_id: credential_id.into(),
+            body: Some(body),
+        })
     }
 }
 /// The request of [`CredentialResource::delete`]: set optional parameters, then `send` it
@@ -96,17 +84,12 @@ pub struct CredentialDeleteParams {
 impl crate::Action for CredentialDeleteParams {
     type Output = Success;
     fn call(&self) -> crate::Result<Call> {
-        let path = format!(
-            "/applications/{}/credentials/{}",
-            segment("applicationId", &self.application_id)?,
-            segment("credentialId", &self.credential_id)?
-        );
-        Ok(Call::new(
+        Call::new(
             reqwest::Method::DELETE,
             "credential.delete",
             "/applications/{applicationId}/credentials/{credentialId}",
-            path,
-        ))
+            &[&self.application_id, &self.credential_id],
+        )
     }
 }
 /// The request of [`CredentialResource::get`]: set optional parameters, then `send` it
@@ -121,17 +104,12 @@ pub struct CredentialGetParams {
 impl crate::Action for CredentialGetParams {
     type Output = Credential;
     fn call(&self) -> crate::Result<Call> {
-        let path = format!(
-            "/applications/{}/credentials/{}",
-            segment("applicationId", &self.application_id)?,
-            segment("credentialId", &self.credential_id)?
-        );
-        Ok(Call::new(
+        Call::new(
             reqwest::Method::GET,
             "credential.get",
             "/applications/{applicationId}/credentials/{credentialId}",
-            path,
-        ))
+            &[&self.application_id, &self.credential_id],
+        )
     }
 }
 /// The request of [`CredentialResource::linked_resources`]: set optional parameters, then `send` it
@@ -147,17 +125,12 @@ pub struct CredentialLinkedResourcesParams {
 impl crate::Action for CredentialLinkedResourcesParams {
     type Output = CredentialLinkedResources;
     fn call(&self) -> crate::Result<Call> {
-        let path = format!(
-            "/applications/{}/credentials/{}/linkedResources",
-            segment("applicationId", &self.application_id)?,
-            segment("credentialId", &self.credential_id)?
-        );
         Ok(Call::new(
             reqwest::Method::GET,
             "credential.linkedResources",
             "/applications/{applicationId}/credentials/{credentialId}/linkedResources",
-            path,
-        )
+            &[&self.application_id, &self.credential_id],
+        )?
         .query("includeCustomNodes", self.include_custom_nodes.as_ref()))
     }
 }
@@ -183,17 +156,12 @@ pub struct CredentialPatchParams {
 impl crate::Action for CredentialPatchParams {
     type Output = Credential;
     fn call(&self) -> crate::Result<Call> {
-        let path = format!(
-            "/applications/{}/credentials/{}",
-            segment("applicationId", &self.application_id)?,
-            segment("credentialId", &self.credential_id)?
-        );
         Call::new(
             reqwest::Method::PATCH,
             "credential.patch",
             "/applications/{applicationId}/credentials/{credentialId}",
-            path,
-        )
+            &[&self.application_id, &self.credential_id],
+        )?
         .json(self.body.as_ref())
     }
 }

@@ -3,7 +3,7 @@
 //!
 #![doc = include_str!("../../docs/credentials.md")]
 #[allow(unused_imports)]
-use crate::client::{first_page, paginate, segment, Call};
+use crate::client::{first_page, Call};
 #[allow(unused_imports)]
 use crate::models::*;
 /// Service Credentials: Below are the various requests that can be performed against the Service Credentials resource, as well as the expected parameters and the potential responses.
@@ -20,18 +20,15 @@ impl CredentialsResource {
     ///
     /// `GET /applications/{applicationId}/credentials` Scopes (at least one): all.Application, all.Application.bounded, all.Application.read, all.Organization, all.Organization.bounded, all.Organization.read, all.User, all.User.bounded, all.User.read, credentials.*, credentials.get.
     pub fn get(&self, application_id: impl Into<String>) -> CredentialsGetRequest {
-        crate::Request::new(
-            &self.client,
-            CredentialsGetParams {
-                application_id: application_id.into(),
-                sort_field: None,
-                sort_direction: None,
-                page: None,
-                per_page: None,
-                filter_field: None,
-                filter: None,
-            },
-        )
+        self.client.request(CredentialsGetParams {
+            application_id: application_id.into(),
+            sort_field: None,
+            sort_direction: None,
+            page: None,
+            per_page: None,
+            filter_field: None,
+            filter: None,
+        })
     }
     /// Create a new credential for an application
     ///
@@ -41,13 +38,10 @@ impl CredentialsResource {
         application_id: impl Into<String>,
         body: CredentialPost,
     ) -> CredentialsPostRequest {
-        crate::Request::new(
-            &self.client,
-            CredentialsPostParams {
-                application_id: application_id.into(),
-                body: Some(body),
-            },
-        )
+        self.client.request(CredentialsPostParams {
+            application_id: application_id.into(),
+            body: Some(body),
+        })
     }
 }
 /// The request of [`CredentialsResource::get`]: set optional parameters, then `send` it
@@ -67,16 +61,12 @@ pub struct CredentialsGetParams {
 impl crate::Action for CredentialsGetParams {
     type Output = Credentials;
     fn call(&self) -> crate::Result<Call> {
-        let path = format!(
-            "/applications/{}/credentials",
-            segment("applicationId", &self.application_id)?
-        );
         Ok(Call::new(
             reqwest::Method::GET,
             "credentials.get",
             "/applications/{applicationId}/credentials",
-            path,
-        )
+            &[&self.application_id],
+        )?
         .query("sortField", self.sort_field.as_ref())
         .query("sortDirection", self.sort_direction.as_ref())
         .query("page", self.page.as_ref())
@@ -134,14 +124,11 @@ impl CredentialsGetRequest {
     /// request: it is `'static`, `Send` and `Unpin`.
     pub fn stream(self) -> crate::Pages<Credential> {
         let first = first_page(self.params.page.as_ref(), 0);
-        paginate(first, move |page| {
-            let mut next = self.clone();
-            next.params.page = Some(page as i64);
-            async move {
-                let answer = next.send().await?;
-                Ok((answer.items.unwrap_or_default(), answer.total_count))
-            }
-        })
+        self.pages(
+            first,
+            |params, page| params.page = Some(page as i64),
+            |answer| (answer.items.unwrap_or_default(), answer.total_count),
+        )
     }
 }
 /// The request of [`CredentialsResource::post`]: set optional parameters, then `send` it
@@ -156,16 +143,12 @@ pub struct CredentialsPostParams {
 impl crate::Action for CredentialsPostParams {
     type Output = Credential;
     fn call(&self) -> crate::Result<Call> {
-        let path = format!(
-            "/applications/{}/credentials",
-            segment("applicationId", &self.application_id)?
-        );
         Call::new(
             reqwest::Method::POST,
             "credentials.post",
             "/applications/{applicationId}/credentials",
-            path,
-        )
+            &[&self.application_id],
+        )?
         .json(self.body.as_ref())
     }
 }

@@ -3,7 +3,7 @@
 //!
 #![doc = include_str!("../../docs/instanceApiToken.md")]
 #[allow(unused_imports)]
-use crate::client::{first_page, paginate, segment, Call};
+use crate::client::{first_page, Call};
 #[allow(unused_imports)]
 use crate::models::*;
 /// Instance API Token: Details on the various actions that can be performed on the Instance Api Token resource, including the expected parameters and the potential responses.
@@ -24,13 +24,10 @@ impl InstanceApiTokenResource {
         instance_id: impl Into<String>,
         api_token_id: impl Into<String>,
     ) -> InstanceApiTokenDeleteRequest {
-        crate::Request::new(
-            &self.client,
-            InstanceApiTokenDeleteParams {
-                instance_id: instance_id.into(),
-                api_token_id: api_token_id.into(),
-            },
-        )
+        self.client.request(InstanceApiTokenDeleteParams {
+            instance_id: instance_id.into(),
+            api_token_id: api_token_id.into(),
+        })
     }
     /// Retrieves information on an API token
     ///
@@ -40,13 +37,10 @@ impl InstanceApiTokenResource {
         instance_id: impl Into<String>,
         api_token_id: impl Into<String>,
     ) -> InstanceApiTokenGetRequest {
-        crate::Request::new(
-            &self.client,
-            InstanceApiTokenGetParams {
-                instance_id: instance_id.into(),
-                api_token_id: api_token_id.into(),
-            },
-        )
+        self.client.request(InstanceApiTokenGetParams {
+            instance_id: instance_id.into(),
+            api_token_id: api_token_id.into(),
+        })
     }
     /// Updates information about an API token
     ///
@@ -57,14 +51,11 @@ impl InstanceApiTokenResource {
         api_token_id: impl Into<String>,
         body: ApiTokenPatch,
     ) -> InstanceApiTokenPatchRequest {
-        crate::Request::new(
-            &self.client,
-            InstanceApiTokenPatchParams {
-                instance_id: instance_id.into(),
-                api_token_id: api_token_id.into(),
-                body: Some(body),
-            },
-        )
+        self.client.request(InstanceApiTokenPatchParams {
+            instance_id: instance_id.into(),
+            api_token_id: api_token_id.into(),
+            body: Some(body),
+        })
     }
 }
 /// The request of [`InstanceApiTokenResource::delete`]: set optional parameters, then `send` it
@@ -79,17 +70,12 @@ pub struct InstanceApiTokenDeleteParams {
 impl crate::Action for InstanceApiTokenDeleteParams {
     type Output = Success;
     fn call(&self) -> crate::Result<Call> {
-        let path = format!(
-            "/instances/{}/tokens/{}",
-            segment("instanceId", &self.instance_id)?,
-            segment("apiTokenId", &self.api_token_id)?
-        );
-        Ok(Call::new(
+        Call::new(
             reqwest::Method::DELETE,
             "instanceApiToken.delete",
             "/instances/{instanceId}/tokens/{apiTokenId}",
-            path,
-        ))
+            &[&self.instance_id, &self.api_token_id],
+        )
     }
 }
 /// The request of [`InstanceApiTokenResource::get`]: set optional parameters, then `send` it
@@ -104,17 +90,12 @@ pub struct InstanceApiTokenGetParams {
 impl crate::Action for InstanceApiTokenGetParams {
     type Output = ApiToken;
     fn call(&self) -> crate::Result<Call> {
-        let path = format!(
-            "/instances/{}/tokens/{}",
-            segment("instanceId", &self.instance_id)?,
-            segment("apiTokenId", &self.api_token_id)?
-        );
-        Ok(Call::new(
+        Call::new(
             reqwest::Method::GET,
             "instanceApiToken.get",
             "/instances/{instanceId}/tokens/{apiTokenId}",
-            path,
-        ))
+            &[&self.instance_id, &self.api_token_id],
+        )
     }
 }
 /// The request of [`InstanceApiTokenResource::patch`]: set optional parameters, then `send` it
@@ -130,17 +111,12 @@ pub struct InstanceApiTokenPatchParams {
 impl crate::Action for InstanceApiTokenPatchParams {
     type Output = ApiToken;
     fn call(&self) -> crate::Result<Call> {
-        let path = format!(
-            "/instances/{}/tokens/{}",
-            segment("instanceId", &self.instance_id)?,
-            segment("apiTokenId", &self.api_token_id)?
-        );
         Call::new(
             reqwest::Method::PATCH,
             "instanceApiToken.patch",
             "/instances/{instanceId}/tokens/{apiTokenId}",
-            path,
-        )
+            &[&self.instance_id, &self.api_token_id],
+        )?
         .json(self.body.as_ref())
     }
 }

@@ -3,7 +3,7 @@
 //!
 #![doc = include_str!("../../docs/instanceApiTokens.md")]
 #[allow(unused_imports)]
-use crate::client::{first_page, paginate, segment, Call};
+use crate::client::{first_page, Call};
 #[allow(unused_imports)]
 use crate::models::*;
 /// Instance API Tokens: Details on the various actions that can be performed on the Instance Api Tokens resource, including the expected parameters and the potential responses.
@@ -20,18 +20,15 @@ impl InstanceApiTokensResource {
     ///
     /// `GET /instances/{instanceId}/tokens` Scopes (at least one): all.Instance, all.Instance.bounded, all.Instance.read, all.User, all.User.bounded, all.User.read, instanceApiTokens.*, instanceApiTokens.get.
     pub fn get(&self, instance_id: impl Into<String>) -> InstanceApiTokensGetRequest {
-        crate::Request::new(
-            &self.client,
-            InstanceApiTokensGetParams {
-                instance_id: instance_id.into(),
-                sort_field: None,
-                sort_direction: None,
-                page: None,
-                per_page: None,
-                filter_field: None,
-                filter: None,
-            },
-        )
+        self.client.request(InstanceApiTokensGetParams {
+            instance_id: instance_id.into(),
+            sort_field: None,
+            sort_direction: None,
+            page: None,
+            per_page: None,
+            filter_field: None,
+            filter: None,
+        })
     }
     /// Create a new API token for an instance
     ///
@@ -41,13 +38,10 @@ impl InstanceApiTokensResource {
         instance_id: impl Into<String>,
         body: ApiTokenPost,
     ) -> InstanceApiTokensPostRequest {
-        crate::Request::new(
-            &self.client,
-            InstanceApiTokensPostParams {
-                instance_id: instance_id.into(),
-                body: Some(body),
-            },
-        )
+        self.client.request(InstanceApiTokensPostParams {
+            instance_id: instance_id.into(),
+            body: Some(body),
+        })
     }
 }
 /// The request of [`InstanceApiTokensResource::get`]: set optional parameters, then `send` it
@@ -67,16 +61,12 @@ pub struct InstanceApiTokensGetParams {
 impl crate::Action for InstanceApiTokensGetParams {
     type Output = ApiTokens;
     fn call(&self) -> crate::Result<Call> {
-        let path = format!(
-            "/instances/{}/tokens",
-            segment("instanceId", &self.instance_id)?
-        );
         Ok(Call::new(
             reqwest::Method::GET,
             "instanceApiTokens.get",
             "/instances/{instanceId}/tokens",
-            path,
-        )
+            &[&self.instance_id],
+        )?
         .query("sortField", self.sort_field.as_ref())
         .query("sortDirection", self.sort_direction.as_ref())
         .query("page", self.page.as_ref())
@@ -134,14 +124,11 @@ impl InstanceApiTokensGetRequest {
     /// request: it is `'static`, `Send` and `Unpin`.
     pub fn stream(self) -> crate::Pages<ApiToken> {
         let first = first_page(self.params.page.as_ref(), 0);
-        paginate(first, move |page| {
-            let mut next = self.clone();
-            next.params.page = Some(page as i64);
-            async move {
-                let answer = next.send().await?;
-                Ok((answer.items.unwrap_or_default(), answer.total_count))
-            }
-        })
+        self.pages(
+            first,
+            |params, page| params.page = Some(page as i64),
+            |answer| (answer.items.unwrap_or_default(), answer.total_count),
+        )
     }
 }
 /// The request of [`InstanceApiTokensResource::post`]: set optional parameters, then `send` it
@@ -156,16 +143,12 @@ pub struct InstanceApiTokensPostParams {
 impl crate::Action for InstanceApiTokensPostParams {
     type Output = ApiToken;
     fn call(&self) -> crate::Result<Call> {
-        let path = format!(
-            "/instances/{}/tokens",
-            segment("instanceId", &self.instance_id)?
-        );
         Call::new(
             reqwest::Method::POST,
             "instanceApiTokens.post",
             "/instances/{instanceId}/tokens",
-            path,
-        )
+            &[&self.instance_id],
+        )?
         .json(self.body.as_ref())
     }
 }

@@ -3,7 +3,7 @@
 //!
 #![doc = include_str!("../../docs/userApiToken.md")]
 #[allow(unused_imports)]
-use crate::client::{first_page, paginate, segment, Call};
+use crate::client::{first_page, Call};
 #[allow(unused_imports)]
 use crate::models::*;
 /// User API Token: Details on the various actions that can be performed on the User Api Token resource, including the expected parameters and the potential responses.
@@ -22,23 +22,17 @@ impl UserApiTokenResource {
     ///
     /// `DELETE /me/tokens/{apiTokenId}` Scopes (at least one): all.User, only.User, userApiToken.*, userApiToken.delete.
     pub fn delete(&self, api_token_id: impl Into<String>) -> UserApiTokenDeleteRequest {
-        crate::Request::new(
-            &self.client,
-            UserApiTokenDeleteParams {
-                api_token_id: api_token_id.into(),
-            },
-        )
+        self.client.request(UserApiTokenDeleteParams {
+            api_token_id: api_token_id.into(),
+        })
     }
     /// Retrieves information on an API token
     ///
     /// `GET /me/tokens/{apiTokenId}` Scopes (at least one): all.User, all.User.bounded, all.User.read, only.User, only.User.bounded, only.User.read, userApiToken.*, userApiToken.get.
     pub fn get(&self, api_token_id: impl Into<String>) -> UserApiTokenGetRequest {
-        crate::Request::new(
-            &self.client,
-            UserApiTokenGetParams {
-                api_token_id: api_token_id.into(),
-            },
-        )
+        self.client.request(UserApiTokenGetParams {
+            api_token_id: api_token_id.into(),
+        })
     }
     /// Updates information about an API token
     ///
@@ -50,13 +44,10 @@ impl UserApiTokenResource {
         api_token_id: impl Into<String>,
         body: ApiTokenPatch,
     ) -> UserApiTokenPatchRequest {
-        crate::Request::new(
-            &self.client,
-            UserApiTokenPatchParams {
-                api_token_id: api_token_id.into(),
-                body: Some(body),
-            },
-        )
+        self.client.request(UserApiTokenPatchParams {
+            api_token_id: api_token_id.into(),
+            body: Some(body),
+        })
     }
 }
 /// The request of [`UserApiTokenResource::delete`]: set optional parameters, then `send` it
@@ -70,13 +61,12 @@ pub struct UserApiTokenDeleteParams {
 impl crate::Action for UserApiTokenDeleteParams {
     type Output = Success;
     fn call(&self) -> crate::Result<Call> {
-        let path = format!("/me/tokens/{}", segment("apiTokenId", &self.api_token_id)?);
-        Ok(Call::new(
+        Call::new(
             reqwest::Method::DELETE,
             "userApiToken.delete",
             "/me/tokens/{apiTokenId}",
-            path,
-        ))
+            &[&self.api_token_id],
+        )
     }
 }
 /// The request of [`UserApiTokenResource::get`]: set optional parameters, then `send` it
@@ -90,13 +80,12 @@ pub struct UserApiTokenGetParams {
 impl crate::Action for UserApiTokenGetParams {
     type Output = ApiToken;
     fn call(&self) -> crate::Result<Call> {
-        let path = format!("/me/tokens/{}", segment("apiTokenId", &self.api_token_id)?);
-        Ok(Call::new(
+        Call::new(
             reqwest::Method::GET,
             "userApiToken.get",
             "/me/tokens/{apiTokenId}",
-            path,
-        ))
+            &[&self.api_token_id],
+        )
     }
 }
 /// The request of [`UserApiTokenResource::patch`]: set optional parameters, then `send` it
@@ -111,13 +100,12 @@ pub struct UserApiTokenPatchParams {
 impl crate::Action for UserApiTokenPatchParams {
     type Output = ApiToken;
     fn call(&self) -> crate::Result<Call> {
-        let path = format!("/me/tokens/{}", segment("apiTokenId", &self.api_token_id)?);
         Call::new(
             reqwest::Method::PATCH,
             "userApiToken.patch",
             "/me/tokens/{apiTokenId}",
-            path,
-        )
+            &[&self.api_token_id],
+        )?
         .json(self.body.as_ref())
     }
 }

@@ -3,7 +3,7 @@
 //!
 #![doc = include_str!("../../docs/userApiTokens.md")]
 #[allow(unused_imports)]
-use crate::client::{first_page, paginate, segment, Call};
+use crate::client::{first_page, Call};
 #[allow(unused_imports)]
 use crate::models::*;
 /// User API Tokens: Details on the various actions that can be performed on the User Api Tokens resource, including the expected parameters and the potential responses.
@@ -20,17 +20,14 @@ impl UserApiTokensResource {
     ///
     /// `GET /me/tokens` Scopes (at least one): all.User, all.User.bounded, all.User.read, only.User, only.User.bounded, only.User.read, userApiTokens.*, userApiTokens.get.
     pub fn get(&self) -> UserApiTokensGetRequest {
-        crate::Request::new(
-            &self.client,
-            UserApiTokensGetParams {
-                sort_field: None,
-                sort_direction: None,
-                page: None,
-                per_page: None,
-                filter_field: None,
-                filter: None,
-            },
-        )
+        self.client.request(UserApiTokensGetParams {
+            sort_field: None,
+            sort_direction: None,
+            page: None,
+            per_page: None,
+            filter_field: None,
+            filter: None,
+        })
     }
     /// Create a new API token for an user
     ///
@@ -38,7 +35,8 @@ impl UserApiTokensResource {
     ///
     /// `POST /me/tokens` Scopes (at least one): all.User, only.User, userApiTokens.*, userApiTokens.post.
     pub fn post(&self, body: ApiTokenPost) -> UserApiTokensPostRequest {
-        crate::Request::new(&self.client, UserApiTokensPostParams { body: Some(body) })
+        self.client
+            .request(UserApiTokensPostParams { body: Some(body) })
     }
 }
 /// The request of [`UserApiTokensResource::get`]: set optional parameters, then `send` it
@@ -57,19 +55,15 @@ pub struct UserApiTokensGetParams {
 impl crate::Action for UserApiTokensGetParams {
     type Output = ApiTokens;
     fn call(&self) -> crate::Result<Call> {
-        let path = String::from("/me/tokens");
-        Ok(Call::new(
-            reqwest::Method::GET,
-            "userApiTokens.get",
-            "/me/tokens",
-            path,
+        Ok(
+            Call::new(reqwest::Method::GET, "userApiTokens.get", "/me/tokens", &[])?
+                .query("sortField", self.sort_field.as_ref())
+                .query("sortDirection", self.sort_direction.as_ref())
+                .query("page", self.page.as_ref())
+                .query("perPage", self.per_page.as_ref())
+                .query("filterField", self.filter_field.as_ref())
+                .query("filter", self.filter.as_ref()),
         )
-        .query("sortField", self.sort_field.as_ref())
-        .query("sortDirection", self.sort_direction.as_ref())
-        .query("page", self.page.as_ref())
-        .query("perPage", self.per_page.as_ref())
-        .query("filterField", self.filter_field.as_ref())
-        .query("filter", self.filter.as_ref()))
     }
 }
 impl UserApiTokensGetRequest {
@@ -121,14 +115,11 @@ impl UserApiTokensGetRequest {
     /// request: it is `'static`, `Send` and `Unpin`.
     pub fn stream(self) -> crate::Pages<ApiToken> {
         let first = first_page(self.params.page.as_ref(), 0);
-        paginate(first, move |page| {
-            let mut next = self.clone();
-            next.params.page = Some(page as i64);
-            async move {
-                let answer = next.send().await?;
-                Ok((answer.items.unwrap_or_default(), answer.total_count))
-            }
-        })
+        self.pages(
+            first,
+            |params, page| params.page = Some(page as i64),
+            |answer| (answer.items.unwrap_or_default(), answer.total_count),
+        )
     }
 }
 /// The request of [`UserApiTokensResource::post`]: set optional parameters, then `send` it
@@ -142,13 +133,12 @@ pub struct UserApiTokensPostParams {
 impl crate::Action for UserApiTokensPostParams {
     type Output = ApiToken;
     fn call(&self) -> crate::Result<Call> {
-        let path = String::from("/me/tokens");
         Call::new(
             reqwest::Method::POST,
             "userApiTokens.post",
             "/me/tokens",
-            path,
-        )
+            &[],
+        )?
         .json(self.body.as_ref())
     }
 }

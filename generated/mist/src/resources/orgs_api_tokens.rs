@@ -3,7 +3,7 @@
 //!
 #![doc = include_str!("../../docs/orgsApiTokens.md")]
 #[allow(unused_imports)]
-use crate::client::{first_page, paginate, segment, Call};
+use crate::client::{first_page, Call};
 #[allow(unused_imports)]
 use crate::models::*;
 /// Orgs API Tokens: Org API token is a unique identifier used by an application to authenticate and access a service's API.
@@ -27,7 +27,7 @@ impl OrgsApiTokensResource {
     ///
     /// `GET /api/v1/orgs/{org_id}/apitokens`
     pub fn list(&self, org_id: uuid::Uuid) -> OrgsApiTokensListRequest {
-        crate::Request::new(&self.client, OrgsApiTokensListParams { org_id })
+        self.client.request(OrgsApiTokensListParams { org_id })
     }
     /// Create Org API Token
     ///
@@ -35,22 +35,17 @@ impl OrgsApiTokensResource {
     ///
     /// `POST /api/v1/orgs/{org_id}/apitokens`
     pub fn create(&self, org_id: uuid::Uuid) -> OrgsApiTokensCreateRequest {
-        crate::Request::new(
-            &self.client,
-            OrgsApiTokensCreateParams { org_id, body: None },
-        )
+        self.client
+            .request(OrgsApiTokensCreateParams { org_id, body: None })
     }
     /// Get Org API Token
     ///
     /// `GET /api/v1/orgs/{org_id}/apitokens/{apitoken_id}`
     pub fn get(&self, org_id: uuid::Uuid, apitoken_id: uuid::Uuid) -> OrgsApiTokensGetRequest {
-        crate::Request::new(
-            &self.client,
-            OrgsApiTokensGetParams {
-                org_id,
-                apitoken_id,
-            },
-        )
+        self.client.request(OrgsApiTokensGetParams {
+            org_id,
+            apitoken_id,
+        })
     }
     /// Update Org API Token
     ///
@@ -60,14 +55,11 @@ impl OrgsApiTokensResource {
         org_id: uuid::Uuid,
         apitoken_id: uuid::Uuid,
     ) -> OrgsApiTokensUpdateRequest {
-        crate::Request::new(
-            &self.client,
-            OrgsApiTokensUpdateParams {
-                org_id,
-                apitoken_id,
-                body: None,
-            },
-        )
+        self.client.request(OrgsApiTokensUpdateParams {
+            org_id,
+            apitoken_id,
+            body: None,
+        })
     }
     /// Delete Org API Token
     ///
@@ -77,13 +69,10 @@ impl OrgsApiTokensResource {
         org_id: uuid::Uuid,
         apitoken_id: uuid::Uuid,
     ) -> OrgsApiTokensDeleteRequest {
-        crate::Request::new(
-            &self.client,
-            OrgsApiTokensDeleteParams {
-                org_id,
-                apitoken_id,
-            },
-        )
+        self.client.request(OrgsApiTokensDeleteParams {
+            org_id,
+            apitoken_id,
+        })
     }
 }
 /// The request of [`OrgsApiTokensResource::list`]: set optional parameters, then `send` it
@@ -97,16 +86,12 @@ pub struct OrgsApiTokensListParams {
 impl crate::Action for OrgsApiTokensListParams {
     type Output = OrgApitokens;
     fn call(&self) -> crate::Result<Call> {
-        let path = format!(
-            "/api/v1/orgs/{}/apitokens",
-            segment("org_id", &self.org_id)?
-        );
-        Ok(Call::new(
+        Call::new(
             reqwest::Method::GET,
             "orgsApiTokens.list",
             "/api/v1/orgs/{org_id}/apitokens",
-            path,
-        ))
+            &[&self.org_id],
+        )
     }
 }
 /// The request of [`OrgsApiTokensResource::create`]: set optional parameters, then `send` it
@@ -121,16 +106,12 @@ pub struct OrgsApiTokensCreateParams {
 impl crate::Action for OrgsApiTokensCreateParams {
     type Output = OrgApitoken;
     fn call(&self) -> crate::Result<Call> {
-        let path = format!(
-            "/api/v1/orgs/{}/apitokens",
-            segment("org_id", &self.org_id)?
-        );
         Call::new(
             reqwest::Method::POST,
             "orgsApiTokens.create",
             "/api/v1/orgs/{org_id}/apitokens",
-            path,
-        )
+            &[&self.org_id],
+        )?
         .json(self.body.as_ref())
     }
 }
@@ -153,17 +134,12 @@ pub struct OrgsApiTokensGetParams {
 impl crate::Action for OrgsApiTokensGetParams {
     type Output = OrgApitoken;
     fn call(&self) -> crate::Result<Call> {
-        let path = format!(
-            "/api/v1/orgs/{}/apitokens/{}",
-            segment("org_id", &self.org_id)?,
-            segment("apitoken_id", &self.apitoken_id)?
-        );
-        Ok(Call::new(
+        Call::new(
             reqwest::Method::GET,
             "orgsApiTokens.get",
             "/api/v1/orgs/{org_id}/apitokens/{apitoken_id}",
-            path,
-        ))
+            &[&self.org_id, &self.apitoken_id],
+        )
     }
 }
 /// The request of [`OrgsApiTokensResource::update`]: set optional parameters, then `send` it
@@ -180,17 +156,12 @@ impl crate::Action for OrgsApiTokensUpdateParams {
     type Output = ();
     const BODYLESS: bool = true;
     fn call(&self) -> crate::Result<Call> {
-        let path = format!(
-            "/api/v1/orgs/{}/apitokens/{}",
-            segment("org_id", &self.org_id)?,
-            segment("apitoken_id", &self.apitoken_id)?
-        );
         Call::new(
             reqwest::Method::PUT,
             "orgsApiTokens.update",
             "/api/v1/orgs/{org_id}/apitokens/{apitoken_id}",
-            path,
-        )
+            &[&self.org_id, &self.apitoken_id],
+        )?
         .json(self.body.as_ref())
     }
 }
@@ -214,16 +185,11 @@ impl crate::Action for OrgsApiTokensDeleteParams {
     type Output = ();
     const BODYLESS: bool = true;
     fn call(&self) -> crate::Result<Call> {
-        let path = format!(
-            "/api/v1/orgs/{}/apitokens/{}",
-            segment("org_id", &self.org_id)?,
-            segment("apitoken_id", &self.apitoken_id)?
-        );
-        Ok(Call::new(
+        Call::new(
             reqwest::Method::DELETE,
             "orgsApiTokens.delete",
             "/api/v1/orgs/{org_id}/apitokens/{apitoken_id}",
-            path,
-        ))
+            &[&self.org_id, &self.apitoken_id],
+        )
     }
 }

@@ -3,7 +3,7 @@
 //!
 #![doc = include_str!("../../docs/selfApiToken.md")]
 #[allow(unused_imports)]
-use crate::client::{first_page, paginate, segment, Call};
+use crate::client::{first_page, Call};
 #[allow(unused_imports)]
 use crate::models::*;
 /// Self API Token: Like many other API providers, it's also possible to generate API Tokens to be used (in HTTP Header)
@@ -27,7 +27,7 @@ impl SelfApiTokenResource {
     ///
     /// `GET /api/v1/self/apitokens`
     pub fn list(&self) -> SelfApiTokenListRequest {
-        crate::Request::new(&self.client, SelfApiTokenListParams {})
+        self.client.request(SelfApiTokenListParams {})
     }
     /// Create API Token
     ///
@@ -35,31 +35,29 @@ impl SelfApiTokenResource {
     ///
     /// `POST /api/v1/self/apitokens`
     pub fn create(&self) -> SelfApiTokenCreateRequest {
-        crate::Request::new(&self.client, SelfApiTokenCreateParams { body: None })
+        self.client.request(SelfApiTokenCreateParams { body: None })
     }
     /// Get User API Token
     ///
     /// `GET /api/v1/self/apitokens/{apitoken_id}`
     pub fn get(&self, apitoken_id: uuid::Uuid) -> SelfApiTokenGetRequest {
-        crate::Request::new(&self.client, SelfApiTokenGetParams { apitoken_id })
+        self.client.request(SelfApiTokenGetParams { apitoken_id })
     }
     /// Update User API Token
     ///
     /// `PUT /api/v1/self/apitokens/{apitoken_id}`
     pub fn update(&self, apitoken_id: uuid::Uuid) -> SelfApiTokenUpdateRequest {
-        crate::Request::new(
-            &self.client,
-            SelfApiTokenUpdateParams {
-                apitoken_id,
-                body: None,
-            },
-        )
+        self.client.request(SelfApiTokenUpdateParams {
+            apitoken_id,
+            body: None,
+        })
     }
     /// Delete an API Token
     ///
     /// `DELETE /api/v1/self/apitokens/{apitoken_id}`
     pub fn delete(&self, apitoken_id: uuid::Uuid) -> SelfApiTokenDeleteRequest {
-        crate::Request::new(&self.client, SelfApiTokenDeleteParams { apitoken_id })
+        self.client
+            .request(SelfApiTokenDeleteParams { apitoken_id })
     }
 }
 /// The request of [`SelfApiTokenResource::list`]: set optional parameters, then `send` it
@@ -71,13 +69,12 @@ pub struct SelfApiTokenListParams {}
 impl crate::Action for SelfApiTokenListParams {
     type Output = UserApitokens;
     fn call(&self) -> crate::Result<Call> {
-        let path = String::from("/api/v1/self/apitokens");
-        Ok(Call::new(
+        Call::new(
             reqwest::Method::GET,
             "selfApiToken.list",
             "/api/v1/self/apitokens",
-            path,
-        ))
+            &[],
+        )
     }
 }
 /// The request of [`SelfApiTokenResource::create`]: set optional parameters, then `send` it
@@ -91,13 +88,12 @@ pub struct SelfApiTokenCreateParams {
 impl crate::Action for SelfApiTokenCreateParams {
     type Output = UserApitokens;
     fn call(&self) -> crate::Result<Call> {
-        let path = String::from("/api/v1/self/apitokens");
         Call::new(
             reqwest::Method::POST,
             "selfApiToken.create",
             "/api/v1/self/apitokens",
-            path,
-        )
+            &[],
+        )?
         .json(self.body.as_ref())
     }
 }
@@ -119,16 +115,12 @@ pub struct SelfApiTokenGetParams {
 impl crate::Action for SelfApiTokenGetParams {
     type Output = UserApitoken;
     fn call(&self) -> crate::Result<Call> {
-        let path = format!(
-            "/api/v1/self/apitokens/{}",
-            segment("apitoken_id", &self.apitoken_id)?
-        );
-        Ok(Call::new(
+        Call::new(
             reqwest::Method::GET,
             "selfApiToken.get",
             "/api/v1/self/apitokens/{apitoken_id}",
-            path,
-        ))
+            &[&self.apitoken_id],
+        )
     }
 }
 /// The request of [`SelfApiTokenResource::update`]: set optional parameters, then `send` it
@@ -143,16 +135,12 @@ pub struct SelfApiTokenUpdateParams {
 impl crate::Action for SelfApiTokenUpdateParams {
     type Output = UserApitoken;
     fn call(&self) -> crate::Result<Call> {
-        let path = format!(
-            "/api/v1/self/apitokens/{}",
-            segment("apitoken_id", &self.apitoken_id)?
-        );
         Call::new(
             reqwest::Method::PUT,
             "selfApiToken.update",
             "/api/v1/self/apitokens/{apitoken_id}",
-            path,
-        )
+            &[&self.apitoken_id],
+        )?
         .json(self.body.as_ref())
     }
 }
@@ -175,15 +163,11 @@ impl crate::Action for SelfApiTokenDeleteParams {
     type Output = ();
     const BODYLESS: bool = true;
     fn call(&self) -> crate::Result<Call> {
-        let path = format!(
-            "/api/v1/self/apitokens/{}",
-            segment("apitoken_id", &self.apitoken_id)?
-        );
-        Ok(Call::new(
+        Call::new(
             reqwest::Method::DELETE,
             "selfApiToken.delete",
             "/api/v1/self/apitokens/{apitoken_id}",
-            path,
-        ))
+            &[&self.apitoken_id],
+        )
     }
 }
