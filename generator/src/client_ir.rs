@@ -252,6 +252,7 @@ pub(crate) fn share_globals(resources: &mut [ResourceIr]) -> Vec<ParamIr> {
         for p in a.optional.iter_mut().filter(|p| p.global) {
             p.shared = true;
         }
+        a.adds_to_call = adds_to_call(a);
     }
     for p in &mut globals {
         p.shared = true;
@@ -524,7 +525,12 @@ fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
         &optional,
         plan.response.is_some(),
     );
-    ActionIr {
+    let path_fields = required
+        .iter()
+        .filter(|p| p.location == ParamIn::Path)
+        .map(|p| p.field.clone())
+        .collect();
+    let mut ir = ActionIr {
         name: aname.to_string(),
         fn_name: plan.fn_name.clone(),
         request: plan.request.clone(),
@@ -534,6 +540,8 @@ fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
         doc: Doc(doc),
         method: a.method.clone(),
         path: plan.path.clone(),
+        path_fields,
+        adds_to_call: false,
         required,
         optional,
         body,
@@ -541,7 +549,17 @@ fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
         page,
         test_id: names::snake_part(aname),
         test,
-    }
+    };
+    ir.adds_to_call = adds_to_call(&ir);
+    ir
+}
+
+/// Whether an action's call adds anything to its method and path: a body, or a query or header
+/// parameter of its own (shared ones are added by the runtime, with the globals).
+fn adds_to_call(a: &ActionIr) -> bool {
+    a.body.is_some()
+        || a.required.iter().any(|p| p.location != ParamIn::Path)
+        || a.optional.iter().any(|p| !p.shared)
 }
 
 /// The paging facts of a paged action whose `page` and `perPage` parameters exist.

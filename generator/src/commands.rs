@@ -41,7 +41,7 @@ pub fn generate(root: &Path, apis: &[String], options: &crate::Options) -> bool 
             }
             let t = generated.timings;
             say!(
-                "stages: load {:.0?}, validate {:.0?}, lower {:.0?}, render {:.0?}, format {:.0?}",
+                "stages: load {:.1?}, validate {:.1?}, lower {:.1?}, render {:.1?}, format {:.1?}",
                 t.load,
                 t.validate,
                 t.lower,

@@ -142,7 +142,9 @@ pub struct CrateIr {
     pub api_version: String,
     /// The spec folder (`spec/losant`).
     pub source: String,
-    /// Models in name-sorted order.
+    /// Models in name-sorted order. Only `models.rs` reads them, from a context of its own
+    /// (`templates::ModelsContext`), rendered beside the other crate-wide files.
+    #[serde(skip)]
     pub models: Vec<Model>,
     /// The enums and string newtypes a parameter carries (through aliases and lists): each
     /// implements the runtime's `ParamValue`, which writes it into a query, a header or a path.
@@ -515,6 +517,12 @@ pub struct ActionIr {
     pub method: String,
     /// The full path template (base path, resource path, action path).
     pub path: PathTemplate,
+    /// The fields of the path parameters, in the template's order: the values that fill its
+    /// placeholders.
+    pub path_fields: Vec<String>,
+    /// Whether the call adds anything to its method and path: a query or header parameter of
+    /// the action's own, or a body.
+    pub adds_to_call: bool,
     /// Required parameters (arguments of the method).
     pub required: Vec<ParamIr>,
     /// Optional parameters (builder methods).

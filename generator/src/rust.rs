@@ -224,7 +224,8 @@ pub fn value_expr(ty: &TypeRef, v: &Value) -> String {
 /// and variants (what a user writes), for the reference pages' examples; `None` where the value
 /// does not fit that shape (a union, a map, a field the model does not have), and the caller
 /// reads the JSON instead. `owned` asks for an owned value where a text would do as `&str`
-/// (inside a list, or as a `Nullable`).
+/// (inside a list, or as a `Nullable`). `models` are in name order, as `CrateIr::models` keeps
+/// them.
 pub fn build_expr(
     models: &[crate::ir::Model],
     ty: &TypeRef,
@@ -275,7 +276,10 @@ pub fn build_expr(
         ),
         (TypeRef::Model(name), v) => {
             let path = format!("{}{name}", place.models_path);
-            match (models.iter().find(|m| m.name() == name)?, v) {
+            let at = models
+                .binary_search_by(|m| m.name().cmp(name.as_str()))
+                .ok()?;
+            match (&models[at], v) {
                 // An alias of an enum names the enum's variants through its own name.
                 (Model::Alias { target, .. }, v) => {
                     let e = build_expr(models, target, v, place, owned)?;
@@ -478,7 +482,7 @@ mod tests {
                 ty,
             }),
         };
-        let models = vec![
+        let mut models = vec![
             Model::Struct {
                 name: "Token".into(),
                 doc: Doc::default(),
@@ -508,6 +512,7 @@ mod tests {
             root: "sdk",
             models_path: "sdk::models::",
         };
+        models.sort_by(|a, b| a.name().cmp(b.name()));
         let ty = TypeRef::Model("Token".into());
         let built = |v| build_expr(&models, &ty, &v, place, false);
         assert_eq!(

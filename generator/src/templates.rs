@@ -25,6 +25,16 @@ struct ResourceContext<'a> {
     globals: &'a [crate::ir::ParamIr],
 }
 
+/// What `models.rs` reads: the models, the cargo feature of each, and which of them a
+/// parameter carries. Kept apart from the crate-wide context, which the models are most of, so
+/// that the two are built and rendered on different cores.
+#[derive(serde::Serialize)]
+struct ModelsContext<'a> {
+    models: &'a [crate::ir::Model],
+    features: &'a crate::ir::FeaturesIr,
+    param_types: &'a [String],
+}
+
 /// Renders every file of one API's crate.
 pub fn render_crate(
     templates: &Templates,
@@ -38,7 +48,6 @@ pub fn render_crate(
         ("rust/Cargo.toml.tera", "Cargo.toml"),
         ("rust/README.md.tera", "README.md"),
         ("rust/lib.rs.tera", "src/lib.rs"),
-        ("rust/models.rs.tera", "src/models.rs"),
         ("rust/api.rs.tera", "src/api.rs"),
         ("rust/resources/mod.rs.tera", "src/resources/mod.rs"),
         ("rust/tests/examples.rs.tera", "tests/examples.rs"),
@@ -49,10 +58,20 @@ pub fn render_crate(
     let tera = &templates.tera;
     let resources = &ir.resources;
     let pages = crate::pages::Pages::new(tera, spec, ir, &root);
-    // One pool for every file. The first job turns the whole crate IR into one tera context,
-    // shared by every crate-wide template, and renders those; the other cores meanwhile render
-    // the resource files and the pages, which need only their own part of the IR (or none).
-    render_parallel(1 + resources.len() + pages.len(), batch, |i, batch| {
+    // One pool for every file. The first job turns the crate IR (but its models) into one tera
+    // context, shared by the crate-wide templates, and renders those; the second renders the
+    // models; the other cores meanwhile render the resource files and the pages, which need
+    // only their own part of the IR (or none).
+    render_parallel(2 + resources.len() + pages.len(), batch, |i, batch| {
+        if i == 1 {
+            let context = ModelsContext {
+                models: &ir.models,
+                features: &ir.features,
+                param_types: &ir.param_types,
+            };
+            let out = format!("{root}/src/models.rs");
+            return render_value(tera, "rust/models.rs.tera", &context, &out, src, batch);
+        }
         if i == 0 {
             let mut ctx = context("rust/lib.rs.tera", ir)?;
             // The README's example of building a body: code, like the pages' examples.
@@ -68,8 +87,8 @@ pub fn render_crate(
             }
             return Ok(());
         }
-        let Some(resource) = resources.get(i - 1) else {
-            return pages.render(i - 1 - resources.len(), batch);
+        let Some(resource) = resources.get(i - 2) else {
+            return pages.render(i - 2 - resources.len(), batch);
         };
         let context = ResourceContext {
             lib: &ir.lib,
