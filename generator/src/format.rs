@@ -108,13 +108,20 @@ impl FormatCache {
         Self::new(target.join("sdkgen").join("format"))
     }
 
+    /// A cache in the folder `name` inside this one's, apart from its groups (which are named
+    /// after output folders, `generated-<api>`): the render cache keeps whole files there,
+    /// stored and checked the same way.
+    pub(crate) fn nested(&self, name: &str) -> FormatCache {
+        FormatCache::new(self.dir.join(name))
+    }
+
     fn entry(&self, group: &str, key: &str) -> PathBuf {
         self.dir.join(group).join(format!("{key}.rs"))
     }
 
     /// The text of a sound entry. Anything else (missing, not a regular file, too large for a
     /// generated file, checksum wrong) is a miss.
-    fn get(&self, group: &str, key: &str) -> Option<String> {
+    pub(crate) fn get(&self, group: &str, key: &str) -> Option<String> {
         let dir = self.dir.join(group);
         let name = format!("{key}.rs");
         let bytes =
@@ -125,7 +132,7 @@ impl FormatCache {
 
     /// Stores an entry, replacing whatever is there (only misses are stored, and a damaged
     /// entry is a miss); a cache that cannot be written only costs speed, never correctness.
-    fn put(&self, group: &str, key: &str, text: &str) {
+    pub(crate) fn put(&self, group: &str, key: &str, text: &str) {
         let path = self.entry(group, key);
         let Some(dir) = path.parent() else { return };
         if std::fs::create_dir_all(dir).is_err() || !self.is_real_group(group) {
@@ -149,7 +156,7 @@ impl FormatCache {
     }
 
     /// Removes the entries of `group` that are not in `used`.
-    fn prune(&self, group: &str, used: &HashSet<String>) {
+    pub(crate) fn prune(&self, group: &str, used: &HashSet<String>) {
         if !self.is_real_group(group) {
             return;
         }
@@ -167,7 +174,7 @@ impl FormatCache {
 }
 
 /// The crate folder an output belongs to (`generated/<api>`): the cache's group.
-fn group_of(out: &str) -> String {
+pub(crate) fn group_of(out: &str) -> String {
     let mut parts = out.splitn(3, '/');
     match (parts.next(), parts.next()) {
         (Some(a), Some(b)) => format!("{a}-{b}"),
@@ -176,10 +183,21 @@ fn group_of(out: &str) -> String {
     }
 }
 
-/// Formats every pending file; returns `(out, formatted text)` in the input order.
+/// Formats every pending file; returns `(out, formatted text)` in the input order. The cache
+/// keeps only the entries this run used.
 pub fn format_all(
     pending: Vec<Pending>,
     cache: Option<&FormatCache>,
+) -> Result<Vec<(String, String)>, FormatError> {
+    format_files(pending, cache, true)
+}
+
+/// [`format_all`]; the cache's unused entries are removed only if `prune` (a run that took some
+/// files whole from the render cache did not format them, and their entries are not unused).
+pub(crate) fn format_files(
+    pending: Vec<Pending>,
+    cache: Option<&FormatCache>,
+    prune: bool,
 ) -> Result<Vec<(String, String)>, FormatError> {
     let identity = cache.map(|_| formatter_identity());
     let keys: Vec<Option<String>> = pending
@@ -223,7 +241,7 @@ pub fn format_all(
             done[i] = Some(text);
         }
     }
-    if let Some(cache) = cache {
+    if let (Some(cache), true) = (cache, prune) {
         let mut used: BTreeMap<String, HashSet<String>> = BTreeMap::new();
         for (p, key) in pending.iter().zip(&keys) {
             if let Some(key) = key {
@@ -261,7 +279,7 @@ fn key(identity: &str, text: &str) -> String {
 /// What decides the formatting besides the text, found without starting a process: this
 /// generator's version, and the rustfmt binary (its path, size and mtime; for rustup's proxy
 /// also rustup's settings and toolchains, which decide the binary it starts).
-fn formatter_identity() -> String {
+pub(crate) fn formatter_identity() -> String {
     let mut id = format!(
         "sdkgen {} pipeline {PIPELINE_VERSION}",
         env!("CARGO_PKG_VERSION")

@@ -39,7 +39,7 @@
 //! - [`markdown`]: escaping of spec text for each place in a page;
 //! - [`templates`]: which template renders which file;
 //! - [`pages`]: the reference pages' contexts;
-//! - [`render`]: tera templates into files;
+//! - [`render`]: tera templates into files, with a cache of whole files by template and data;
 //! - [`format`](mod@format): syn, prettyplease and rustfmt over the rendered Rust, with a cache;
 //! - [`output`]: the file set, written to disk or compared with it;
 //! - [`commands`]: the `generate`, `check` and `bless` commands;
@@ -200,7 +200,8 @@ pub fn load_checked(workspace: &Path, spec_dir: &str) -> Result<spec::Spec, Diag
 /// How a run formats its Rust files.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// Where formatted files are cached between runs; `None` formats every file.
+    /// Where formatted files are cached between runs, and whole files by what rendered them
+    /// (its `render/` folder, [`render::RenderCache`]); `None` renders and formats every file.
     pub format_cache: Option<format::FormatCache>,
 }
 
@@ -323,14 +324,18 @@ pub fn generate_from(
         .filter_map(|(spec, ir)| Some((spec, ir?)))
         .collect();
     let templates = templates?;
+    let render_cache = options
+        .format_cache
+        .as_ref()
+        .map(|cache| render::RenderCache::beside(cache, &templates));
     let rendered = par::parallel(specs.len(), |i| {
         let (spec, ir) = &specs[i];
         let t = Instant::now();
-        let mut batch = render::Batch::default();
+        let mut batch = render::Batch::with_cache(render_cache.clone());
         let result = templates::render_crate(&templates, spec, ir, &mut batch);
         (result.map(|()| batch), t.elapsed())
     });
-    let mut batch = render::Batch::default();
+    let mut batch = render::Batch::with_cache(render_cache);
     for ((spec, _), (result, render_time)) in specs.iter().zip(rendered) {
         out.timings.render += render_time;
         batch.append(result?);

@@ -40,6 +40,8 @@ pub struct Templates {
     /// The Rust files (`*.rs`, e.g. `rust/runtime/client.rs`), by the same kind of name, as
     /// they are (with LF line ends). Each parses as Rust.
     pub verbatim: std::collections::BTreeMap<String, String>,
+    /// A checksum of every template's name and text: part of every [`RenderCache`] key.
+    pub fingerprint: String,
 }
 
 /// Loads every template (`*.tera`) and runtime file (`*.rs`) under `templates/`. They are read
@@ -53,6 +55,7 @@ pub fn load_templates(dir: &Path) -> Result<Templates, RenderError> {
     files.sort();
     let mut sources = Vec::new();
     let mut verbatim = std::collections::BTreeMap::new();
+    let mut fingerprint = xxhash_rust::xxh3::Xxh3::new();
     for name in files {
         let bytes = crate::files::read_regular_within(
             dir,
@@ -64,6 +67,9 @@ pub fn load_templates(dir: &Path) -> Result<Templates, RenderError> {
         let text = String::from_utf8(bytes).map_err(|_| {
             RenderError::Templates(format!("templates/{name}: file is not valid UTF-8"))
         })?;
+        for part in [name.as_bytes(), &[0], text.as_bytes(), &[0]] {
+            fingerprint.update(part);
+        }
         if name.ends_with(".rs") {
             let text = text.replace("\r\n", "\n");
             if let Err(e) = syn::parse_file(&text) {
@@ -87,7 +93,11 @@ pub fn load_templates(dir: &Path) -> Result<Templates, RenderError> {
     tera.register_filter("cell", filter_cell);
     tera.register_filter("md", filter_md);
     tera.register_filter("toml", filter_toml);
-    Ok(Templates { tera, verbatim })
+    Ok(Templates {
+        tera,
+        verbatim,
+        fingerprint: format!("{:032x}", fingerprint.digest128()),
+    })
 }
 
 /// The names (`rust/lib.rs.tera`, `rust/runtime/client.rs`) of the templates and runtime files
@@ -239,34 +249,218 @@ pub fn header(kind: Kind, source: &str) -> String {
     }
 }
 
-/// Files rendered so far: finished ones (TOML, markdown) and Rust texts waiting for
-/// [`Batch::finish`], which formats them all at once.
+/// Finished files of earlier runs, by what made them: the template, the output path, and the
+/// data rendered (streamed into the key, never kept), under an identity of everything else
+/// that decides the output (this build of the generator, the templates, the formatter). A
+/// warm run of an unchanged API renders and formats nothing; an edit renders only the files
+/// whose data changed. Entries are stored and checked like the format cache's, in its folder
+/// (`render/`).
+#[derive(Debug, Clone)]
+pub struct RenderCache {
+    store: crate::format::FormatCache,
+    identity: std::sync::Arc<str>,
+}
+
+impl RenderCache {
+    /// The render cache beside `format`, for output rendered through `templates`.
+    pub fn beside(format: &crate::format::FormatCache, templates: &Templates) -> Self {
+        let identity = format!(
+            "{} templates {} build {}",
+            crate::format::formatter_identity(),
+            templates.fingerprint,
+            build_identity()
+        );
+        RenderCache {
+            store: format.nested("render"),
+            identity: identity.into(),
+        }
+    }
+
+    /// The key of the file `out` rendered by `template` from `value` (with `extra`, text
+    /// rendered beside it); `None` if the value cannot be serialised (rendering then reports it).
+    pub fn key(
+        &self,
+        template: &str,
+        out: &str,
+        value: &impl Serialize,
+        extra: &[&str],
+    ) -> Option<String> {
+        let mut hasher = HashWriter(xxhash_rust::xxh3::Xxh3::new());
+        for part in [&*self.identity, template, out]
+            .into_iter()
+            .chain(extra.iter().copied())
+        {
+            hasher.0.update(part.as_bytes());
+            hasher.0.update(&[0]);
+        }
+        serde_json::to_writer(&mut hasher, value).ok()?;
+        Some(format!("{:032x}", hasher.0.digest128()))
+    }
+}
+
+/// A `Write` that feeds a hasher, so that a value is hashed as JSON without being built.
+struct HashWriter(xxhash_rust::xxh3::Xxh3);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// This build of the generator, for the render cache: the running executable's path, size and
+/// modification time, so that a rebuilt generator (a changed filter or IR type) never reuses
+/// another build's output.
+fn build_identity() -> String {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| {
+            let meta = std::fs::metadata(&exe).ok()?;
+            let modified = meta
+                .modified()
+                .ok()?
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()?;
+            Some(format!(
+                "{}:{}:{}",
+                exe.display(),
+                meta.len(),
+                modified.as_nanos()
+            ))
+        })
+        // Unknown: a key that no later run shares.
+        .unwrap_or_else(|| format!("unknown {:?}", std::time::SystemTime::now()))
+}
+
+/// Files rendered so far: finished ones (TOML, markdown, and files the render cache had) and
+/// Rust texts waiting for [`Batch::finish`], which formats them all at once.
 #[derive(Debug, Default)]
 pub struct Batch {
     files: FileSet,
     rust: Vec<(crate::format::Pending, String)>,
+    cache: Option<RenderCache>,
+    /// The render-cache key of every output rendered through the cache, hit or not.
+    keys: Vec<(String, String)>,
+    /// The outputs rendered afresh among them, stored into the cache once finished.
+    misses: std::collections::BTreeSet<String>,
 }
 
 impl Batch {
+    /// An empty batch that renders through `cache`.
+    pub fn with_cache(cache: Option<RenderCache>) -> Self {
+        Batch {
+            cache,
+            ..Batch::default()
+        }
+    }
+
     /// Moves every file of `other` into this batch.
     pub fn append(&mut self, other: Batch) {
         self.files.extend(other.files);
         self.rust.extend(other.rust);
+        self.keys.extend(other.keys);
+        self.misses.extend(other.misses);
     }
 
-    /// Formats the Rust files (through `cache` when given) and returns every file.
+    /// The cache key of `out` (rendered by `template` from `value`), if this batch has a
+    /// cache; the file itself is taken into the batch if the cache holds it.
+    fn lookup(
+        &mut self,
+        template: &str,
+        out: &str,
+        value: &impl Serialize,
+        extra: &[&str],
+    ) -> Lookup {
+        let Some(cache) = &self.cache else {
+            return Lookup::Uncached;
+        };
+        let Some(key) = cache.key(template, out, value, extra) else {
+            return Lookup::Uncached;
+        };
+        let found = cache.store.get(&crate::format::group_of(out), &key);
+        self.keys.push((out.to_string(), key));
+        match found {
+            Some(text) => {
+                self.files.insert(out.to_string(), text.into_bytes());
+                Lookup::Hit
+            }
+            None => {
+                self.misses.insert(out.to_string());
+                Lookup::Miss
+            }
+        }
+    }
+
+    /// [`Batch::lookup`] of several files rendered from one value (each by its template into
+    /// its output), which is hashed once for all of them.
+    pub(crate) fn lookup_shared(
+        &mut self,
+        files: &[(&str, String)],
+        value: &impl Serialize,
+        source: &str,
+    ) -> Vec<Lookup> {
+        let base = match &self.cache {
+            Some(cache) => cache.key("", "", value, &[source]),
+            None => None,
+        };
+        files
+            .iter()
+            .map(|(template, out)| match &base {
+                Some(base) => self.lookup(template, out, base, &[]),
+                None => Lookup::Uncached,
+            })
+            .collect()
+    }
+
+    /// Formats the Rust files (through `cache` when given) and returns every file, after
+    /// storing the files rendered afresh in the render cache.
     pub fn finish(
         self,
         cache: Option<&crate::format::FormatCache>,
     ) -> Result<FileSet, RenderError> {
         let mut files = self.files;
         let (pending, headers): (Vec<_>, Vec<_>) = self.rust.into_iter().unzip();
-        let formatted = crate::format::format_all(pending, cache)?;
+        let rust_hits = self
+            .keys
+            .iter()
+            .any(|(out, _)| Kind::of(out) == Kind::Rust && !self.misses.contains(out));
+        let formatted = crate::format::format_files(pending, cache, !rust_hits)?;
         for ((out, body), header) in formatted.into_iter().zip(headers) {
             files.insert(out, format!("{header}{body}").into_bytes());
         }
+        if let Some(render) = &self.cache {
+            let mut used: std::collections::BTreeMap<String, std::collections::HashSet<String>> =
+                std::collections::BTreeMap::new();
+            for (out, key) in &self.keys {
+                let group = crate::format::group_of(out);
+                if self.misses.contains(out) {
+                    if let Some(text) = files.get(out).and_then(|b| std::str::from_utf8(b).ok()) {
+                        render.store.put(&group, key, text);
+                    }
+                }
+                used.entry(group).or_default().insert(key.clone());
+            }
+            for (group, keys) in &used {
+                render.store.prune(group, keys);
+            }
+        }
         Ok(files)
     }
+}
+
+/// What the render cache had for a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lookup {
+    /// No cache, or no key: render.
+    Uncached,
+    /// The file is in the batch.
+    Hit,
+    /// Render it; it is stored once finished.
+    Miss,
 }
 
 /// Runs `n` rendering jobs on all cores, each into a batch of its own, then appends their
@@ -277,8 +471,9 @@ pub fn render_parallel(
     batch: &mut Batch,
     job: impl Fn(usize, &mut Batch) -> Result<(), RenderError> + Sync,
 ) -> Result<(), RenderError> {
+    let cache = batch.cache.clone();
     let results = crate::par::parallel(n, |i| {
-        let mut own = Batch::default();
+        let mut own = Batch::with_cache(cache.clone());
         job(i, &mut own).map(|()| own)
     });
     for result in results {
@@ -361,7 +556,7 @@ pub fn insert_text(out: &str, source: &str, text: &str, batch: &mut Batch) {
         .insert(out.to_string(), format!("{header}{text}").into_bytes());
 }
 
-/// Renders one template from a value of its own.
+/// Renders one template from a value of its own (or takes the file from the render cache).
 pub fn render_value<C: Serialize>(
     tera: &tera::Tera,
     template: &str,
@@ -370,6 +565,9 @@ pub fn render_value<C: Serialize>(
     source: &str,
     batch: &mut Batch,
 ) -> Result<(), RenderError> {
+    if batch.lookup(template, out, value, &[source]) == Lookup::Hit {
+        return Ok(());
+    }
     render_into(
         tera,
         template,

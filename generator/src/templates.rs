@@ -2,7 +2,7 @@
 
 use crate::ir::CrateIr;
 use crate::render::{
-    context, copy_verbatim, render_into, render_parallel, render_value, Batch, RenderError,
+    context, copy_verbatim, render_into, render_parallel, render_value, Batch, Lookup, RenderError,
     Templates,
 };
 use crate::spec::Spec;
@@ -73,11 +73,21 @@ pub fn render_crate(
             return render_value(tera, "rust/models.rs.tera", &context, &out, src, batch);
         }
         if i == 0 {
-            let mut ctx = context("rust/lib.rs.tera", ir)?;
             // The README's example of building a body: code, like the pages' examples.
-            ctx.insert("body_example", &crate::pages::body_example(ir));
-            for (template, out) in crate_files {
-                render_into(tera, template, &ctx, &format!("{root}/{out}"), src, batch)?;
+            let body_example = crate::pages::body_example(ir);
+            let files: Vec<(&str, String)> = crate_files
+                .iter()
+                .map(|(template, out)| (*template, format!("{root}/{out}")))
+                .collect();
+            let found = batch.lookup_shared(&files, &(ir, &body_example), src);
+            if found.iter().any(|f| *f != Lookup::Hit) {
+                let mut ctx = context("rust/lib.rs.tera", ir)?;
+                ctx.insert("body_example", &body_example);
+                for ((template, out), f) in files.iter().zip(found) {
+                    if f != Lookup::Hit {
+                        render_into(tera, template, &ctx, out, src, batch)?;
+                    }
+                }
             }
             for (file, out) in RUNTIME {
                 copy_verbatim(templates, file, &format!("{root}/{out}"), src, batch)?;

@@ -339,10 +339,10 @@ fn a_formatter_that_empties_files_fails_generation() {
     assert_eq!(snapshot(t.path()), before);
 }
 
-/// The format cache is checked, not trusted: an edited cache entry together with the same edit
-/// of `generated/` is still reported stale, and the entry is written again.
+/// The caches are checked, not trusted: edited cache entries together with the same edit of
+/// `generated/` are still reported stale, and the entries are written again.
 #[test]
-fn an_edited_format_cache_entry_does_not_hide_drift() {
+fn edited_cache_entries_do_not_hide_drift() {
     let t = tree();
     let cache = tempfile::tempdir().unwrap();
     let options = sdkgen::Options {
@@ -361,8 +361,15 @@ fn an_edited_format_cache_entry_does_not_hide_drift() {
         .map(|e| e.unwrap().path())
         .find(|p| std::fs::read_to_string(p).unwrap().ends_with(body))
         .expect("a cache entry for src/models.rs");
-    let edit = "// a hand edit, in the cache too\n";
+    // The render cache's entry of src/models.rs holds the whole file.
+    let whole = std::fs::read_dir(cache.path().join("render/generated-mist"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| std::fs::read_to_string(p).unwrap().ends_with(&text))
+        .expect("a render cache entry for src/models.rs");
+    let edit = "// a hand edit, in the caches too\n";
     append(&entry, edit);
+    append(&whole, edit);
     append(&file, edit);
     let report = check().drift.report("cargo xtask generate");
     assert!(
@@ -370,4 +377,62 @@ fn an_edited_format_cache_entry_does_not_hide_drift() {
         "{report}"
     );
     assert!(!std::fs::read_to_string(&entry).unwrap().contains(edit));
+    assert!(!std::fs::read_to_string(&whole).unwrap().contains(edit));
+}
+
+/// The render cache gives exactly what rendering gives, and only for the same input: a warm
+/// run writes what an uncached run writes, and an edit of a spec or of a template is rendered
+/// afresh (from the cache of the run before it, not around it).
+#[test]
+fn the_render_cache_serves_only_what_the_same_input_renders() {
+    let t = tree();
+    let cache = tempfile::tempdir().unwrap();
+    let options = sdkgen::Options {
+        format_cache: Some(sdkgen::format::FormatCache::new(cache.path())),
+    };
+    let generated = |options: &sdkgen::Options| {
+        sdkgen::generate_with(t.path(), &[], options)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .files
+    };
+    let entries = || {
+        let mut all = Vec::new();
+        for group in std::fs::read_dir(cache.path().join("render")).unwrap() {
+            for entry in std::fs::read_dir(group.unwrap().path()).unwrap() {
+                let path = entry.unwrap().path();
+                let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+                all.push((path, modified));
+            }
+        }
+        all.sort();
+        all
+    };
+    let uncached = generated(&sdkgen::Options::default());
+    assert_eq!(generated(&options), uncached, "cold run");
+    let stored = entries();
+    assert!(stored.len() > 50, "{} entries", stored.len());
+    assert_eq!(generated(&options), uncached, "warm run");
+    // Served from the cache: no entry was written again.
+    assert_eq!(entries(), stored);
+
+    let spec = t.path().join("spec/mist/api.yaml");
+    let text = std::fs::read_to_string(&spec).unwrap();
+    std::fs::write(&spec, text.replace("version: 0.1.0", "version: 0.1.1")).unwrap();
+    let edited = generated(&options);
+    assert_eq!(edited, generated(&sdkgen::Options::default()));
+    let toml = String::from_utf8(edited["generated/mist/Cargo.toml"].clone()).unwrap();
+    assert!(toml.contains("version = \"0.1.1\""), "{toml}");
+
+    append(
+        &t.path().join("templates/markdown/schema.md.tera"),
+        "\nAdded by a template edit.\n",
+    );
+    let edited = generated(&options);
+    assert_eq!(edited, generated(&sdkgen::Options::default()));
+    let page = edited
+        .iter()
+        .find(|(out, _)| out.starts_with("generated/mist/docs/schemas/"))
+        .map(|(_, bytes)| String::from_utf8(bytes.clone()).unwrap())
+        .unwrap();
+    assert!(page.contains("Added by a template edit."), "{page}");
 }
