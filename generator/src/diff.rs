@@ -2594,9 +2594,9 @@ impl<'c, 'a> RustCx<'c, 'a> {
                         Addition::RequiredReadField
                     };
                     let consequence = if addition_breaks_rust(addition) {
-                        ": struct literals of it no longer compile"
+                        format!(": `{name}::new` takes it, so calls of it no longer compile")
                     } else {
-                        ""
+                        String::new()
                     };
                     self.push(
                         addition_class(addition),
