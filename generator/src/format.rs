@@ -133,17 +133,22 @@ impl FormatCache {
     /// Stores an entry, replacing whatever is there (only misses are stored, and a damaged
     /// entry is a miss); a cache that cannot be written only costs speed, never correctness.
     pub(crate) fn put(&self, group: &str, key: &str, text: &str) {
-        let path = self.entry(group, key);
-        let Some(dir) = path.parent() else { return };
-        if std::fs::create_dir_all(dir).is_err() || !self.is_real_group(group) {
+        self.put_all(group, &[(key, text)]);
+    }
+
+    /// [`FormatCache::put`] of many entries of one group, on all cores.
+    pub(crate) fn put_all(&self, group: &str, entries: &[(&str, &str)]) {
+        let dir = self.dir.join(group);
+        if entries.is_empty()
+            || std::fs::create_dir_all(&dir).is_err()
+            || !self.is_real_group(group)
+        {
             return;
         }
-        if let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir) {
-            use std::io::Write;
-            if tmp.write_all(encode_entry(text).as_bytes()).is_ok() {
-                let _ = tmp.persist(&path);
-            }
-        }
+        parallel(entries.len(), |i| {
+            let (key, text) = entries[i];
+            write_entry(&self.entry(group, key), text);
+        });
     }
 
     /// Whether a group's folder is a real folder: the cache writes and deletes in it, and
@@ -170,6 +175,29 @@ impl FormatCache {
                 let _ = std::fs::remove_file(entry.path());
             }
         }
+    }
+}
+
+/// Writes an entry over whatever is there, in place. A run that stops halfway, or two runs
+/// writing one entry at once, can leave it torn; its checksum then fails and it is a miss. So
+/// neither a temporary file and a rename nor a new file is needed: a file made anew takes a
+/// new inode, and after many removals ext4 took seconds to find them (8,000 entries: 5 s
+/// against 0.5 s in place). A link in the entry's place is never followed (`O_NOFOLLOW`).
+fn write_entry(path: &Path, text: &str) {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    #[cfg(not(unix))]
+    if std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file()) {
+        return;
+    }
+    if let Ok(mut file) = options.open(path) {
+        let _ = file.write_all(encode_entry(text).as_bytes());
     }
 }
 

@@ -253,8 +253,9 @@ pub fn header(kind: Kind, source: &str) -> String {
 /// data rendered (streamed into the key, never kept), under an identity of everything else
 /// that decides the output (this build of the generator, the templates, the formatter). A
 /// warm run of an unchanged API renders and formats nothing; an edit renders only the files
-/// whose data changed. Entries are stored and checked like the format cache's, in its folder
-/// (`render/`).
+/// whose data changed. Each output has one entry (its slot, named after its path), holding the
+/// key it was made from and the file; a new key overwrites the slot. Entries are stored and
+/// checked like the format cache's, in its folder (`render/`).
 #[derive(Debug, Clone)]
 pub struct RenderCache {
     store: crate::format::FormatCache,
@@ -296,6 +297,16 @@ impl RenderCache {
         serde_json::to_writer(&mut hasher, value).ok()?;
         Some(format!("{:032x}", hasher.0.digest128()))
     }
+}
+
+/// The name of an output's entry: a checksum of its path (one flat folder per group).
+fn slot(out: &str) -> String {
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(out.as_bytes()))
+}
+
+/// An entry: the key on its first line, then the file.
+fn slot_entry(key: &str, text: &str) -> String {
+    format!("{key}\n{text}")
 }
 
 /// A `Write` that feeds a hasher, so that a value is hashed as JSON without being built.
@@ -381,7 +392,13 @@ impl Batch {
         let Some(key) = cache.key(template, out, value, extra) else {
             return Lookup::Uncached;
         };
-        let found = cache.store.get(&crate::format::group_of(out), &key);
+        let found = cache
+            .store
+            .get(&crate::format::group_of(out), &slot(out))
+            .and_then(|entry| {
+                let (made_from, text) = entry.split_once('\n')?;
+                (made_from == key).then(|| text.to_string())
+            });
         self.keys.push((out.to_string(), key));
         match found {
             Some(text) => {
@@ -435,14 +452,26 @@ impl Batch {
         if let Some(render) = &self.cache {
             let mut used: std::collections::BTreeMap<String, std::collections::HashSet<String>> =
                 std::collections::BTreeMap::new();
+            let mut fresh: std::collections::BTreeMap<String, Vec<(String, String)>> =
+                std::collections::BTreeMap::new();
             for (out, key) in &self.keys {
                 let group = crate::format::group_of(out);
                 if self.misses.contains(out) {
                     if let Some(text) = files.get(out).and_then(|b| std::str::from_utf8(b).ok()) {
-                        render.store.put(&group, key, text);
+                        fresh
+                            .entry(group.clone())
+                            .or_default()
+                            .push((slot(out), slot_entry(key, text)));
                     }
                 }
-                used.entry(group).or_default().insert(key.clone());
+                used.entry(group).or_default().insert(slot(out));
+            }
+            for (group, entries) in &fresh {
+                let entries: Vec<(&str, &str)> = entries
+                    .iter()
+                    .map(|(slot, entry)| (slot.as_str(), entry.as_str()))
+                    .collect();
+                render.store.put_all(group, &entries);
             }
             for (group, keys) in &used {
                 render.store.prune(group, keys);
