@@ -989,6 +989,26 @@ mod tests {
         assert_eq!(left, ["keep.rs"]);
     }
 
+    /// An entry is rewritten in place, but a link standing where an entry goes is not written
+    /// through: the file it points to stays as it was (and the link is no entry either).
+    #[cfg(unix)]
+    #[test]
+    fn an_entry_is_never_written_through_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        let target = elsewhere.path().join("keep.rs");
+        std::fs::write(&target, "// keep\n").unwrap();
+        let cache = FormatCache::new(dir.path());
+        cache.put("generated-x", "k1", "first");
+        assert_eq!(cache.get("generated-x", "k1").as_deref(), Some("first"));
+        cache.put("generated-x", "k1", "second, shorter");
+        assert_eq!(cache.get("generated-x", "k1").as_deref(), Some("second, shorter"));
+        std::os::unix::fs::symlink(&target, dir.path().join("generated-x/k2.rs")).unwrap();
+        cache.put("generated-x", "k2", "through the link");
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "// keep\n");
+        assert_eq!(cache.get("generated-x", "k2"), None);
+    }
+
     /// The scratch copies can live in any folder (memory or the temp folder, the fallback):
     /// the result is the same, and the scratch folder is removed afterwards.
     #[test]
