@@ -1002,7 +1002,10 @@ mod tests {
         cache.put("generated-x", "k1", "first");
         assert_eq!(cache.get("generated-x", "k1").as_deref(), Some("first"));
         cache.put("generated-x", "k1", "second, shorter");
-        assert_eq!(cache.get("generated-x", "k1").as_deref(), Some("second, shorter"));
+        assert_eq!(
+            cache.get("generated-x", "k1").as_deref(),
+            Some("second, shorter")
+        );
         std::os::unix::fs::symlink(&target, dir.path().join("generated-x/k2.rs")).unwrap();
         cache.put("generated-x", "k2", "through the link");
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "// keep\n");
