@@ -263,7 +263,7 @@ pub struct RenderCache {
 }
 
 impl RenderCache {
-    /// The render cache beside `format`, for output rendered through `templates`.
+    /// The render cache in `format`'s folder, for output rendered through `templates`.
     pub fn beside(format: &crate::format::FormatCache, templates: &Templates) -> Self {
         let identity = format!(
             "{} templates {} build {}",
