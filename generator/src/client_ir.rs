@@ -208,8 +208,18 @@ pub(crate) fn lower_resources(l: &mut Lowerer<'_>) -> Vec<ResourceIr> {
 /// an initialiser, a setter and a call line per parameter), and returns them. They are shared
 /// only when that changes nothing for callers: every one is optional, of a plain type, and has
 /// the same field name and facts in every action (a name taken by an action's own parameter
-/// gets another name there). Otherwise nothing changes and the list is empty.
+/// gets another name there). Otherwise nothing changes and the list is empty. Either way, each
+/// action then knows whether its call adds anything of its own ([`adds_to_call`]).
 pub(crate) fn share_globals(resources: &mut [ResourceIr]) -> Vec<ParamIr> {
+    let globals = shared_globals(resources);
+    for a in resources.iter_mut().flat_map(|r| &mut r.actions) {
+        a.adds_to_call = adds_to_call(a);
+    }
+    globals
+}
+
+/// The API-wide parameters, marked `shared` in every action, if they can be shared.
+fn shared_globals(resources: &mut [ResourceIr]) -> Vec<ParamIr> {
     let key = |p: &ParamIr| {
         (
             p.field.clone(),
@@ -252,7 +262,6 @@ pub(crate) fn share_globals(resources: &mut [ResourceIr]) -> Vec<ParamIr> {
         for p in a.optional.iter_mut().filter(|p| p.global) {
             p.shared = true;
         }
-        a.adds_to_call = adds_to_call(a);
     }
     for p in &mut globals {
         p.shared = true;
@@ -530,7 +539,7 @@ fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
         .filter(|p| p.location == ParamIn::Path)
         .map(|p| p.field.clone())
         .collect();
-    let mut ir = ActionIr {
+    ActionIr {
         name: aname.to_string(),
         fn_name: plan.fn_name.clone(),
         request: plan.request.clone(),
@@ -541,6 +550,7 @@ fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
         method: a.method.clone(),
         path: plan.path.clone(),
         path_fields,
+        // Known once the API-wide parameters are shared or not (`share_globals`).
         adds_to_call: false,
         required,
         optional,
@@ -549,9 +559,7 @@ fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
         page,
         test_id: names::snake_part(aname),
         test,
-    };
-    ir.adds_to_call = adds_to_call(&ir);
-    ir
+    }
 }
 
 /// Whether an action's call adds anything to its method and path: a body, or a query or header

@@ -354,10 +354,9 @@ pub struct Batch {
     files: FileSet,
     rust: Vec<(crate::format::Pending, String)>,
     cache: Option<RenderCache>,
-    /// The render-cache key of every output rendered through the cache, hit or not.
-    keys: Vec<(String, String)>,
-    /// The outputs rendered afresh among them, stored into the cache once finished.
-    misses: std::collections::BTreeSet<String>,
+    /// Every output rendered through the cache: its key, and whether it was rendered afresh
+    /// (to be stored once finished) rather than taken from the cache.
+    keys: Vec<(String, String, bool)>,
 }
 
 impl Batch {
@@ -374,7 +373,6 @@ impl Batch {
         self.files.extend(other.files);
         self.rust.extend(other.rust);
         self.keys.extend(other.keys);
-        self.misses.extend(other.misses);
     }
 
     /// The cache key of `out` (rendered by `template` from `value`), if this batch has a
@@ -399,16 +397,13 @@ impl Batch {
                 let (made_from, text) = entry.split_once('\n')?;
                 (made_from == key).then(|| text.to_string())
             });
-        self.keys.push((out.to_string(), key));
+        self.keys.push((out.to_string(), key, found.is_none()));
         match found {
             Some(text) => {
                 self.files.insert(out.to_string(), text.into_bytes());
                 Lookup::Hit
             }
-            None => {
-                self.misses.insert(out.to_string());
-                Lookup::Miss
-            }
+            None => Lookup::Miss,
         }
     }
 
@@ -444,7 +439,7 @@ impl Batch {
         let rust_hits = self
             .keys
             .iter()
-            .any(|(out, _)| Kind::of(out) == Kind::Rust && !self.misses.contains(out));
+            .any(|(out, _, fresh)| Kind::of(out) == Kind::Rust && !fresh);
         let formatted = crate::format::format_files(pending, cache, !rust_hits)?;
         for ((out, body), header) in formatted.into_iter().zip(headers) {
             files.insert(out, format!("{header}{body}").into_bytes());
@@ -454,9 +449,9 @@ impl Batch {
                 std::collections::BTreeMap::new();
             let mut fresh: std::collections::BTreeMap<String, Vec<(String, String)>> =
                 std::collections::BTreeMap::new();
-            for (out, key) in &self.keys {
+            for (out, key, rendered) in &self.keys {
                 let group = crate::format::group_of(out);
-                if self.misses.contains(out) {
+                if *rendered {
                     if let Some(text) = files.get(out).and_then(|b| std::str::from_utf8(b).ok()) {
                         fresh
                             .entry(group.clone())
