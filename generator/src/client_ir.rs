@@ -4,8 +4,8 @@
 use serde_json::Value;
 
 use crate::ir::{
-    ActionIr, BodyIr, ClientIr, Doc, DocLit, ErrorBodyIr, Lit, Model, PackageIr, PageIr, ParamIr,
-    ResourceIr, ServerIr, TypeRef, ValueExpr,
+    ActionIr, BodyIr, ClientIr, Doc, DocLit, ErrorBodyIr, Json, Lit, Model, PackageIr, PageIr,
+    ParamIr, ResourceIr, ServerIr, TypeRef, ValueExpr,
 };
 use crate::names::{self, Scope};
 use crate::path::PathTemplate;
@@ -342,7 +342,19 @@ fn finish_resource(
 ) -> ResourceIr {
     let mut doc = format!("{}: {}", r.title, r.description);
     doc.push_str(&format!("\n\nPath: `{}{}`.", spec_base(spec), r.path));
+    // Parameters later shared API-wide (`share_globals`) leave the module, but they are of
+    // plain types only, so counting them here changes nothing.
+    let uses_models = actions.iter().any(|a| {
+        let params = a.required.iter().chain(&a.optional).map(|p| &p.store_ty);
+        let mut types = params
+            .chain(a.body.as_ref().map(|b| &b.ty))
+            .chain(&a.response)
+            .chain(a.page.as_ref().map(|p| &p.item_ty));
+        types.any(TypeRef::names_a_model)
+    });
     ResourceIr {
+        uses_models,
+        streams: actions.iter().any(|a| a.page.is_some()),
         name: r.name.clone(),
         module: names::snake(&r.name),
         accessor: plan.accessor,
@@ -534,6 +546,14 @@ fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
         &optional,
         plan.response.is_some(),
     );
+    let trace_name = format!("{}.{aname}", plan.resource);
+    let route = Json(serde_json::json!({
+        "action": trace_name,
+        "method": a.method,
+        "template": template,
+        "status": test.status,
+        "example": test.response.as_ref().map(|e| &e.0),
+    }));
     let path_fields = required
         .iter()
         .filter(|p| p.location == ParamIn::Path)
@@ -544,7 +564,7 @@ fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
         fn_name: plan.fn_name.clone(),
         request: plan.request.clone(),
         params: plan.params_ty.clone(),
-        trace_name: Lit(format!("{}.{aname}", plan.resource)),
+        trace_name: Lit(trace_name),
         template: Lit(template),
         doc: Doc(doc),
         method: a.method.clone(),
@@ -559,6 +579,7 @@ fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
         page,
         test_id: names::snake_part(aname),
         test,
+        route,
     }
 }
 

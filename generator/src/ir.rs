@@ -78,6 +78,19 @@ impl TypeRef {
         )
     }
 
+    /// Whether this type names a generated model anywhere inside it.
+    pub fn names_a_model(&self) -> bool {
+        match self {
+            TypeRef::Model(_) => true,
+            TypeRef::Vec(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::Boxed(inner)
+            | TypeRef::Option(inner)
+            | TypeRef::Nullable(inner) => inner.names_a_model(),
+            _ => false,
+        }
+    }
+
     /// Whether this is a plain scalar (string, boolean or number) that needs no import.
     pub fn is_plain(&self) -> bool {
         matches!(
@@ -90,6 +103,11 @@ impl TypeRef {
 /// Spec text that becomes Rust string literal (a name on the wire, a URL, a JSON example).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Lit(pub String);
+
+/// A value written into a JSON document as serde_json writes it (compact, keys sorted), so
+/// that spec text in it is escaped as JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Json(pub Value);
 
 /// Spec prose for rustdoc, written as `#[doc = "..."]` lines (escaped so that it stays prose).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -491,6 +509,10 @@ pub struct ResourceIr {
     pub doc: Doc,
     /// Actions.
     pub actions: Vec<ActionIr>,
+    /// Whether the module names a model (and so imports `crate::models`).
+    pub uses_models: bool,
+    /// Whether an action of it has a `stream` (and so the module imports `first_page`).
+    pub streams: bool,
     /// A plain snake-case word for test names.
     pub test_id: String,
 }
@@ -535,6 +557,9 @@ pub struct ActionIr {
     pub page: Option<PageIr>,
     /// Test data.
     pub test: ActionTest,
+    /// The action as the test server answers it (`src/routes.json`): its name, method, full
+    /// path template, documented success status and example answer.
+    pub route: Json,
     /// A plain snake-case word for test names.
     pub test_id: String,
 }

@@ -378,6 +378,12 @@ impl Serialize for Lit {
     }
 }
 
+impl Serialize for crate::ir::Json {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.to_string())
+    }
+}
+
 impl Serialize for Doc {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&doc_attrs(&self.0))

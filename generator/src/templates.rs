@@ -49,6 +49,7 @@ pub fn render_crate(
         ("rust/README.md.tera", "README.md"),
         ("rust/lib.rs.tera", "src/lib.rs"),
         ("rust/api.rs.tera", "src/api.rs"),
+        ("rust/routes.json.tera", "src/routes.json"),
         ("rust/resources/mod.rs.tera", "src/resources/mod.rs"),
         ("rust/tests/examples.rs.tera", "tests/examples.rs"),
         ("rust/tests/client.rs.tera", "tests/client.rs"),
@@ -83,6 +84,8 @@ pub fn render_crate(
             if found.iter().any(|f| *f != Lookup::Hit) {
                 let mut ctx = context("rust/lib.rs.tera", ir)?;
                 ctx.insert("body_example", &body_example);
+                // JSON has no comments: `routes.json` holds the notice as a member.
+                ctx.insert("generated", &crate::render::notice(src));
                 for ((template, out), f) in files.iter().zip(found) {
                     if f != Lookup::Hit {
                         render_into(tera, template, &ctx, out, src, batch)?;

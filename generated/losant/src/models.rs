@@ -4,8 +4,7 @@
 ///
 /// Schema for a single API Token
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(any(
@@ -332,8 +331,7 @@ impl<'de> serde::Deserialize<'de> for ApiTokenDefaultRole {
 }
 /// An object with the fields `orgId`, `role`, `applicationRoles`, `dashboardRoles`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(any(
@@ -396,8 +394,7 @@ impl serde::Serialize for ApiTokenOrgRolesItem {
 }
 /// An object with the fields `resourceId`, `role`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(any(
@@ -553,8 +550,7 @@ impl<'de> serde::Deserialize<'de> for ApiTokenOrgRolesItemApplicationRolesItemRo
 }
 /// An object with the fields `resourceId`, `role`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(any(
@@ -881,14 +877,7 @@ impl serde::Serialize for ApiTokenPatch {
 impl ApiTokenPatch {
     /// A value with no field set.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            description: None,
-            default_role: None,
-            org_roles: None,
-            status: None,
-            extra: serde_json::Map::new(),
-        }
+        Self::default()
     }
     /// Sets the `name` field.
     pub fn name(mut self, value: impl Into<String>) -> Self {
@@ -2926,8 +2915,7 @@ pub type ApiTokenPostStatus = ApiTokenPatchStatus;
 pub type ApiTokenStatus = ApiTokenPatchStatus;
 /// API Tokens
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(any(
@@ -3411,8 +3399,7 @@ impl crate::client::ParamValue for ApplicationApiTokensGetSortField {
 ///
 /// Schema for a single Credential
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -3553,8 +3540,7 @@ impl serde::Serialize for Credential {
 }
 /// An object with the fields `accessKeyId`, `region`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -3590,8 +3576,7 @@ impl serde::Serialize for CredentialAwsConfig {
 }
 /// An object with the fields `account`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -3621,8 +3606,7 @@ impl serde::Serialize for CredentialAzureConfig {
 }
 /// An object with the fields `certificate`, `info`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -3656,8 +3640,7 @@ impl serde::Serialize for CredentialCertificateKeyPairConfig {
 }
 /// An object with the fields `serialNumber`, `fingerprint`, `commonName`, `issuerName`, `notValidBefore`, `notValidAfter`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -3766,8 +3749,7 @@ impl<'de> serde::Deserialize<'de> for CredentialCreatedByType {
 }
 /// An object with the fields `site`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -3797,8 +3779,7 @@ impl serde::Serialize for CredentialDatadogConfig {
 }
 /// An object with the fields `keyMetaJson`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -3828,8 +3809,7 @@ impl serde::Serialize for CredentialGcpConfig {
 }
 /// An object with the fields `type`, `cloneUrl`, `publicKey`, `username`, `committerName`, `committerEmail`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -3934,8 +3914,7 @@ impl<'de> serde::Deserialize<'de> for CredentialGitConfigType {
 }
 /// An object with the fields `uriMatch`, `authMethod`, `publicValue`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -4036,8 +4015,7 @@ impl<'de> serde::Deserialize<'de> for CredentialHttpConfigAuthMethod {
 }
 /// An object with the fields `issuer`, `algorithm`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -4159,8 +4137,7 @@ pub type CredentialLastUpdatedByType = CredentialCreatedByType;
 ///
 /// The body of an credential linked resources response
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -4198,8 +4175,7 @@ impl serde::Serialize for CredentialLinkedResources {
 }
 /// Part of `CredentialLogglyConfig`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -4225,8 +4201,7 @@ impl serde::Serialize for CredentialLogglyConfig {
 }
 /// Part of `CredentialMailgunConfig`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -4252,8 +4227,7 @@ impl serde::Serialize for CredentialMailgunConfig {
 }
 /// Part of `CredentialMongodbConfig`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -4386,28 +4360,7 @@ impl serde::Serialize for CredentialPatch {
 impl CredentialPatch {
     /// A value with no field set.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            description: None,
-            enabled: None,
-            aws_config: None,
-            azure_config: None,
-            gcp_config: None,
-            http_config: None,
-            sendgrid_config: None,
-            twilio_config: None,
-            loggly_config: None,
-            jwt_config: None,
-            whatsapp_config: None,
-            sql_config: None,
-            mongodb_config: None,
-            mailgun_config: None,
-            snowflake_config: None,
-            git_config: None,
-            datadog_config: None,
-            certificate_key_pair_config: None,
-            extra: serde_json::Map::new(),
-        }
+        Self::default()
     }
     /// Sets the `name` field.
     pub fn name(mut self, value: impl Into<String>) -> Self {
@@ -4552,12 +4505,7 @@ impl serde::Serialize for CredentialPatchAwsConfig {
 impl CredentialPatchAwsConfig {
     /// A value with no field set.
     pub fn new() -> Self {
-        Self {
-            access_key_id: None,
-            secret_access_key: None,
-            region: None,
-            extra: serde_json::Map::new(),
-        }
+        Self::default()
     }
     /// Sets the `access_key_id` field.
     pub fn access_key_id(mut self, value: impl Into<crate::Secret>) -> Self {
@@ -4613,11 +4561,7 @@ impl serde::Serialize for CredentialPatchAzureConfig {
 impl CredentialPatchAzureConfig {
     /// A value with no field set.
     pub fn new() -> Self {
-        Self {
-            account: None,
-            account_key: None,
-            extra: serde_json::Map::new(),
-        }
+        Self::default()
     }
     /// Sets the `account` field.
     pub fn account(mut self, value: impl Into<String>) -> Self {
@@ -4668,11 +4612,7 @@ impl serde::Serialize for CredentialPatchCertificateKeyPairConfig {
 impl CredentialPatchCertificateKeyPairConfig {
     /// A value with no field set.
     pub fn new() -> Self {
-        Self {
-            certificate: None,
-            private_key: None,
-            extra: serde_json::Map::new(),
-        }
+        Self::default()
     }
     /// Sets the `certificate` field.
     pub fn certificate(mut self, value: impl Into<String>) -> Self {
@@ -4723,11 +4663,7 @@ impl serde::Serialize for CredentialPatchDatadogConfig {
 impl CredentialPatchDatadogConfig {
     /// A value with no field set.
     pub fn new() -> Self {
-        Self {
-            secret_value: None,
-            site: None,
-            extra: serde_json::Map::new(),
-        }
+        Self::default()
     }
     /// Sets the `secret_value` field.
     pub fn secret_value(mut self, value: impl Into<crate::Secret>) -> Self {
@@ -4774,10 +4710,7 @@ impl serde::Serialize for CredentialPatchGcpConfig {
 impl CredentialPatchGcpConfig {
     /// A value with no field set.
     pub fn new() -> Self {
-        Self {
-            key_json: None,
-            extra: serde_json::Map::new(),
-        }
+        Self::default()
     }
     /// Sets the `key_json` field.
     pub fn key_json(mut self, value: impl Into<crate::Secret>) -> Self {
@@ -4843,16 +4776,7 @@ impl serde::Serialize for CredentialPatchGitConfig {
 impl CredentialPatchGitConfig {
     /// A value with no field set.
     pub fn new() -> Self {
-        Self {
-            r#type: None,
-            clone_url: None,
-            username: None,
-            committer_name: None,
-            committer_email: None,
-            generate_private_key: None,
-            secret_value: None,
-            extra: serde_json::Map::new(),
-        }
+        Self::default()
     }
     /// Sets the `type` field.
     pub fn r#type(mut self, value: impl Into<CredentialPatchGitConfigType>) -> Self {
@@ -4939,13 +4863,7 @@ impl serde::Serialize for CredentialPatchHttpConfig {
 impl CredentialPatchHttpConfig {
     /// A value with no field set.
     pub fn new() -> Self {
-        Self {
-            uri_match: None,
-            auth_method: None,
-            public_value: None,
-            secret_value: None,
-            extra: serde_json::Map::new(),
-        }
+        Self::default()
     }
     /// Sets the `uri_match` field.
     pub fn uri_match(mut self, value: impl Into<String>) -> Self {
@@ -5013,12 +4931,7 @@ impl serde::Serialize for CredentialPatchJwtConfig {
 impl CredentialPatchJwtConfig {
     /// A value with no field set.
     pub fn new() -> Self {
-        Self {
-            issuer: None,
-            algorithm: None,
-            secret: None,
-            extra: serde_json::Map::new(),
-        }
+        Self::default()
     }
     /// Sets the `issuer` field.
     pub fn issuer(mut self, value: impl Into<String>) -> Self {
@@ -5073,10 +4986,7 @@ impl serde::Serialize for CredentialPatchLogglyConfig {
 impl CredentialPatchLogglyConfig {
     /// A value with no field set.
     pub fn new() -> Self {
-        Self {
-            customer_token: None,
-            extra: serde_json::Map::new(),
-        }
+        Self::default()
     }
     /// Sets the `customer_token` field.
     pub fn customer_token(mut self, value: impl Into<crate::Secret>) -> Self {
@@ -5118,10 +5028,7 @@ impl serde::Serialize for CredentialPatchMailgunConfig {
 impl CredentialPatchMailgunConfig {
     /// A value with no field set.
     pub fn new() -> Self {
-        Self {
-            api_key: None,
-            extra: serde_json::Map::new(),
-        }
+        Self::default()
     }
     /// Sets the `api_key` field.
     pub fn api_key(mut self, value: impl Into<crate::Secret>) -> Self {
@@ -5163,10 +5070,7 @@ impl serde::Serialize for CredentialPatchMongodbConfig {
 impl CredentialPatchMongodbConfig {
     /// A value with no field set.
     pub fn new() -> Self {
-        Self {
-            connection_uri: None,
-            extra: serde_json::Map::new(),
-        }
+        Self::default()
     }
     /// Sets the `connection_uri` field.
     pub fn connection_uri(mut self, value: impl Into<crate::Secret>) -> Self {
@@ -5208,10 +5112,7 @@ impl serde::Serialize for CredentialPatchSendgridConfig {
 impl CredentialPatchSendgridConfig {
     /// A value with no field set.
     pub fn new() -> Self {
-        Self {
-            api_key: None,
-            extra: serde_json::Map::new(),
-        }
+        Self::default()
     }
     /// Sets the `api_key` field.
     pub fn api_key(mut self, value: impl Into<crate::Secret>) -> Self {
@@ -5265,13 +5166,7 @@ impl serde::Serialize for CredentialPatchSnowflakeConfig {
 impl CredentialPatchSnowflakeConfig {
     /// A value with no field set.
     pub fn new() -> Self {
-        Self {
-            host: None,
-            username: None,
-            private_key: None,
-            generate_private_key: None,
-            extra: serde_json::Map::new(),
-        }
+        Self::default()
     }
     /// Sets the `host` field.
     pub fn host(mut self, value: impl Into<String>) -> Self {
@@ -5356,17 +5251,7 @@ impl serde::Serialize for CredentialPatchSqlConfig {
 impl CredentialPatchSqlConfig {
     /// A value with no field set.
     pub fn new() -> Self {
-        Self {
-            system: None,
-            host: None,
-            port: None,
-            username: None,
-            password: None,
-            secure_connection: None,
-            ca_certificate: None,
-            disable_ssl_verification: None,
-            extra: serde_json::Map::new(),
-        }
+        Self::default()
     }
     /// Sets the `system` field.
     pub fn system(mut self, value: impl Into<CredentialPatchSqlConfigSystem>) -> Self {
@@ -5510,12 +5395,7 @@ impl serde::Serialize for CredentialPatchTwilioConfig {
 impl CredentialPatchTwilioConfig {
     /// A value with no field set.
     pub fn new() -> Self {
-        Self {
-            account_sid: None,
-            api_key_sid: None,
-            api_key_secret: None,
-            extra: serde_json::Map::new(),
-        }
+        Self::default()
     }
     /// Sets the `account_sid` field.
     pub fn account_sid(mut self, value: impl Into<String>) -> Self {
@@ -5571,11 +5451,7 @@ impl serde::Serialize for CredentialPatchWhatsappConfig {
 impl CredentialPatchWhatsappConfig {
     /// A value with no field set.
     pub fn new() -> Self {
-        Self {
-            access_token: None,
-            from_number_id: None,
-            extra: serde_json::Map::new(),
-        }
+        Self::default()
     }
     /// Sets the `access_token` field.
     pub fn access_token(mut self, value: impl Into<crate::Secret>) -> Self {
@@ -6661,8 +6537,7 @@ impl CredentialPostWhatsappConfig {
 }
 /// Part of `CredentialSendgridConfig`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -6688,8 +6563,7 @@ impl serde::Serialize for CredentialSendgridConfig {
 }
 /// An object with the fields `host`, `username`, `publicKey`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -6727,8 +6601,7 @@ impl serde::Serialize for CredentialSnowflakeConfig {
 }
 /// An object with the fields `system`, `host`, `port`, `username`, `secureConnection`, `caCertificate`, `disableSSLVerification`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -6785,8 +6658,7 @@ impl serde::Serialize for CredentialSqlConfig {
 pub type CredentialSqlConfigSystem = CredentialPatchSqlConfigSystem;
 /// An object with the fields `accountSid`, `apiKeySid`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -6823,8 +6695,7 @@ impl serde::Serialize for CredentialTwilioConfig {
 pub type CredentialType = CredentialPostType;
 /// An object with the fields `fromNumberId`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -6854,8 +6725,7 @@ impl serde::Serialize for CredentialWhatsappConfig {
 }
 /// Credentials
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credentials")]
@@ -7059,8 +6929,7 @@ pub type CredentialsSortDirection = ApiTokensSortDirection;
 ///
 /// Schema for errors returned by the API
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ErrorBody {
@@ -7102,8 +6971,7 @@ pub type InstanceApiTokensGetSortField = ApplicationApiTokensGetSortField;
 ///
 /// Schema for a single Integration
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -7197,8 +7065,7 @@ impl serde::Serialize for Integration {
 }
 /// An object with the fields `projectId`, `keyJson`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -7305,8 +7172,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationIntegrationType {
 }
 /// An object with the fields `clientId`, `username`, `password`, `clean`, `port`, `protocol`, `host`, `privateKey`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -7502,8 +7368,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationMqttConfigProtocolVersion {
 }
 /// An object with the fields `accessToken`, `productSlugOrId`, `orgSlugOrId`, `deviceNameOrId`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -7547,8 +7412,7 @@ impl serde::Serialize for IntegrationParticleConfig {
 }
 /// An object with the fields `accessKeyId`, `secretAccessKey`, `region`, `queueUrl`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -7594,8 +7458,7 @@ impl serde::Serialize for IntegrationSqsConfig {
 }
 /// An object with the fields `lastKeepAlive`, `nextAttempt`, `connectInfo`, `disconnectInfo`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -7637,8 +7500,7 @@ impl serde::Serialize for IntegrationStatus {
 }
 /// An object with the fields `ts`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -7668,8 +7530,7 @@ impl serde::Serialize for IntegrationStatusConnectInfo {
 }
 /// An object with the fields `ts`, `error`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -7703,8 +7564,7 @@ impl serde::Serialize for IntegrationStatusDisconnectInfo {
 }
 /// An object with the fields `url`, `disableSSLVerification`, `username`, `password`, `privateKey`, `certificate`, `caCertificate`, `headers`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -7766,8 +7626,7 @@ impl serde::Serialize for IntegrationWebsocketConfig {
 }
 /// An object with the fields `headerKey`, `headerValue`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -7803,8 +7662,7 @@ impl serde::Serialize for IntegrationWebsocketConfigHeadersItem {
 ///
 /// Schema for a collection of Integrations
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -7875,8 +7733,7 @@ pub type IntegrationsSortDirection = ApiTokensSortDirection;
 ///
 /// Schema for reporting a successful operation
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(any(
@@ -7932,8 +7789,7 @@ pub type UserApiTokensGetSortField = ApplicationApiTokensGetSortField;
 ///
 /// Schema for a single Workflow
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -8137,8 +7993,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCategory {
 pub type WorkflowCreatedByType = CredentialCreatedByType;
 /// An object with the fields `outputCount`, `resultMode`, `resultDescription`, `fields`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -8247,8 +8102,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItem {
 }
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -8345,8 +8199,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemCheckbox
 }
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -8447,8 +8300,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemJsonTemp
 }
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`, `validMin`, `validMax`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -8557,8 +8409,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemNumberTe
 }
 /// An object with the fields `type`, `label`, `id`, `description`, `required`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -8655,8 +8506,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemPayloadP
 }
 /// An object with the fields `type`, `label`, `id`, `description`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -8749,8 +8599,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemSectionT
 }
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `options`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -8800,8 +8649,7 @@ impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemSelect {
 }
 /// An object with the fields `label`, `value`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -8886,8 +8734,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemSelectTy
 }
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`, `validRegExp`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -9173,8 +9020,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowFlowClass {
 }
 /// An object with the fields `key`, `json`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -9211,8 +9057,7 @@ impl serde::Serialize for WorkflowGlobalsItem {
 pub type WorkflowLastUpdatedByType = CredentialCreatedByType;
 /// An object with the fields `id`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -9262,8 +9107,7 @@ impl serde::Serialize for WorkflowNodesItem {
 }
 /// An object with the fields `runCount`, `errorCount`, `byVersion`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -9301,8 +9145,7 @@ impl serde::Serialize for WorkflowStats {
 }
 /// An object with the fields `runCount`, `errorCount`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -9534,8 +9377,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItem {
 }
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -9581,8 +9423,7 @@ impl serde::Serialize for WorkflowTriggersItemAppFile {
 }
 /// An object with the fields `delete`, `create`, `update`, `public`, `private`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -9628,8 +9469,7 @@ impl serde::Serialize for WorkflowTriggersItemAppFileConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -9808,8 +9648,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemAppFileMetaName {
 pub type WorkflowTriggersItemAppFileType = WorkflowTriggersItemAppFileMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -9855,8 +9694,7 @@ impl serde::Serialize for WorkflowTriggersItemBeckhoff {
 }
 /// An object with the fields `localAmsNetId`, `localAdsPort`, `targetAmsNetId`, `targetAdsPort`, `routerHost`, `routerTcpPort`, `cycleTimeMs`, `subscriptions`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -9918,8 +9756,7 @@ impl serde::Serialize for WorkflowTriggersItemBeckhoffConfig {
 }
 /// An object with the fields `name`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -9949,8 +9786,7 @@ impl serde::Serialize for WorkflowTriggersItemBeckhoffConfigSubscriptionsItem {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -10081,8 +9917,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemBeckhoffMetaName {
 pub type WorkflowTriggersItemBeckhoffType = WorkflowTriggersItemBeckhoffMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -10128,8 +9963,7 @@ impl serde::Serialize for WorkflowTriggersItemDataTable {
 }
 /// An object with the fields `bulkInsert`, `delete`, `insert`, `update`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -10171,8 +10005,7 @@ impl serde::Serialize for WorkflowTriggersItemDataTableConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -10303,8 +10136,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDataTableMetaName {
 pub type WorkflowTriggersItemDataTableType = WorkflowTriggersItemDataTableMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -10350,8 +10182,7 @@ impl serde::Serialize for WorkflowTriggersItemDeviceId {
 }
 /// An object with the fields `attributeBlacklist`, `attributeWhitelist`, `maxAge`, `triggerOn`, `batchBehavior`, `allowInvalid`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -10515,8 +10346,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdConfigTriggerO
 }
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -10562,8 +10392,7 @@ impl serde::Serialize for WorkflowTriggersItemDeviceIdInactivity {
 }
 /// An object with the fields `seconds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -10593,8 +10422,7 @@ impl serde::Serialize for WorkflowTriggersItemDeviceIdInactivityConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -10778,8 +10606,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdInactivityType
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -11041,8 +10868,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdType {
 }
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -11088,8 +10914,7 @@ impl serde::Serialize for WorkflowTriggersItemDirect {
 }
 /// Part of `WorkflowTriggersItemDirectConfig`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -11115,8 +10940,7 @@ impl serde::Serialize for WorkflowTriggersItemDirectConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -11247,8 +11071,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDirectMetaName {
 pub type WorkflowTriggersItemDirectType = WorkflowTriggersItemDirectMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -11294,8 +11117,7 @@ impl serde::Serialize for WorkflowTriggersItemEndpoint {
 }
 /// An object with the fields `experienceVersion`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -11325,8 +11147,7 @@ impl serde::Serialize for WorkflowTriggersItemEndpointConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -11457,8 +11278,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEndpointMetaName {
 pub type WorkflowTriggersItemEndpointType = WorkflowTriggersItemEndpointMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -11504,8 +11324,7 @@ impl serde::Serialize for WorkflowTriggersItemEvent {
 }
 /// An object with the fields `subject`, `new`, `acknowledged`, `resolved`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -11547,8 +11366,7 @@ impl serde::Serialize for WorkflowTriggersItemEventConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -11679,8 +11497,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEventMetaName {
 pub type WorkflowTriggersItemEventType = WorkflowTriggersItemEventMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -11726,8 +11543,7 @@ impl serde::Serialize for WorkflowTriggersItemFileTail {
 }
 /// An object with the fields `path`, `encoding`, `byteLength`, `delimiter`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -11769,8 +11585,7 @@ impl serde::Serialize for WorkflowTriggersItemFileTailConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -11901,8 +11716,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileTailMetaName {
 pub type WorkflowTriggersItemFileTailType = WorkflowTriggersItemFileTailMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -11948,8 +11762,7 @@ impl serde::Serialize for WorkflowTriggersItemFileWatch {
 }
 /// An object with the fields `path`, `fileAdded`, `fileChanged`, `fileRemoved`, `directoryAdded`, `directoryRemoved`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -11999,8 +11812,7 @@ impl serde::Serialize for WorkflowTriggersItemFileWatchConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -12131,8 +11943,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileWatchMetaName {
 pub type WorkflowTriggersItemFileWatchType = WorkflowTriggersItemFileWatchMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -12178,8 +11989,7 @@ impl serde::Serialize for WorkflowTriggersItemFlowError {
 }
 /// An object with the fields `scope`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -12272,8 +12082,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFlowErrorConfigScope {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -12404,8 +12213,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFlowErrorMetaName {
 pub type WorkflowTriggersItemFlowErrorType = WorkflowTriggersItemFlowErrorMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -12451,8 +12259,7 @@ impl serde::Serialize for WorkflowTriggersItemIntegration {
 }
 /// An object with the fields `connect`, `message`, `disconnect`, `failure`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -12494,8 +12301,7 @@ impl serde::Serialize for WorkflowTriggersItemIntegrationConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -12630,8 +12436,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemIntegrationType {
 }
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -12677,8 +12482,7 @@ impl serde::Serialize for WorkflowTriggersItemMqttTopic {
 }
 /// An object with the fields `integrationId`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -12767,8 +12571,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemMqttTopicConfigIntegra
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -12951,8 +12754,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemMqttTopicType {
 }
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -12998,8 +12800,7 @@ impl serde::Serialize for WorkflowTriggersItemObject {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -13310,8 +13111,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemObjectType {
 }
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -13357,8 +13157,7 @@ impl serde::Serialize for WorkflowTriggersItemOnSync {
 }
 /// An object with the fields `syncTypes`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -13447,8 +13246,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSyncConfigSyncTypesI
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -13559,8 +13357,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSyncMetaName {
 pub type WorkflowTriggersItemOnSyncType = WorkflowTriggersItemOnSyncMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -13606,8 +13403,7 @@ impl serde::Serialize for WorkflowTriggersItemOpcua {
 }
 /// An object with the fields `uri`, `securityPolicy`, `securityMode`, `username`, `password`, `cert`, `privateKey`, `nameSpace`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -13685,8 +13481,7 @@ impl serde::Serialize for WorkflowTriggersItemOpcuaConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -13817,8 +13612,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOpcuaMetaName {
 pub type WorkflowTriggersItemOpcuaType = WorkflowTriggersItemOpcuaMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -13864,8 +13658,7 @@ impl serde::Serialize for WorkflowTriggersItemRedis {
 }
 /// An object with the fields `host`, `port`, `password`, `topic`, `fileAdded`, `fileChanged`, `fileRemoved`, `directoryAdded`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -13929,8 +13722,7 @@ impl serde::Serialize for WorkflowTriggersItemRedisConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -14109,8 +13901,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRedisType {
 }
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -14156,8 +13947,7 @@ impl serde::Serialize for WorkflowTriggersItemRequest {
 }
 /// An object with the fields `method`, `route`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -14266,8 +14056,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRequestConfigMethod {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -14402,8 +14191,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRequestMetaName {
 pub type WorkflowTriggersItemRequestType = WorkflowTriggersItemRequestMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -14449,8 +14237,7 @@ impl serde::Serialize for WorkflowTriggersItemSerial {
 }
 /// An object with the fields `path`, `baudRate`, `dataBits`, `stopBits`, `parity`, `rtscts`, `encoding`, `writeOnOpen`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -14524,8 +14311,7 @@ impl serde::Serialize for WorkflowTriggersItemSerialConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -14715,8 +14501,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSerialMetaParseBy {
 pub type WorkflowTriggersItemSerialType = WorkflowTriggersItemSerialMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -14762,8 +14547,7 @@ impl serde::Serialize for WorkflowTriggersItemSnmpTrap {
 }
 /// An object with the fields `udpPort`, `snmpTrapConfig`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -14797,8 +14581,7 @@ impl serde::Serialize for WorkflowTriggersItemSnmpTrapConfig {
 }
 /// An object with the fields `community`, `user`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -14834,8 +14617,7 @@ impl serde::Serialize for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfig {
 }
 /// An object with the fields `name`, `securityLevel`, `authMethod`, `authKey`, `encryptionMethod`, `encryptionKey`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -15065,8 +14847,7 @@ impl<'de> serde::Deserialize<'de>
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -15197,8 +14978,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSnmpTrapMetaName {
 pub type WorkflowTriggersItemSnmpTrapType = WorkflowTriggersItemSnmpTrapMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -15244,8 +15024,7 @@ impl serde::Serialize for WorkflowTriggersItemTimer {
 }
 /// An object with the fields `seconds`, `cron`, `tz`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -15283,8 +15062,7 @@ impl serde::Serialize for WorkflowTriggersItemTimerConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -15490,8 +15268,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemTimerMetaTimerTypeSele
 pub type WorkflowTriggersItemTimerType = WorkflowTriggersItemTimerMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -15537,8 +15314,7 @@ impl serde::Serialize for WorkflowTriggersItemVirtualButton {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `groupId`, `description`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -15766,8 +15542,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersion {
 }
 /// Schema for a single Cloud/Edge/Embedded/Custom Node Workflow Version
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -15873,8 +15648,7 @@ impl serde::Serialize for WorkflowVersionObject {
 }
 /// Schema for a single Experience Workflow Version
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16011,8 +15785,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2FlowClass {
 }
 /// An object with the fields `key`, `json`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16046,8 +15819,7 @@ impl serde::Serialize for WorkflowVersionObject2GlobalsItem {
 }
 /// An object with the fields `id`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16097,8 +15869,7 @@ impl serde::Serialize for WorkflowVersionObject2NodesItem {
 }
 /// An object with the fields `runCount`, `errorCount`, `byVersion`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16137,8 +15908,7 @@ impl serde::Serialize for WorkflowVersionObject2Stats {
 }
 /// An object with the fields `runCount`, `errorCount`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16370,8 +16140,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItem {
 }
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16417,8 +16186,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemAppFile {
 }
 /// An object with the fields `delete`, `create`, `update`, `public`, `private`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16464,8 +16232,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemAppFileConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16549,8 +16316,7 @@ pub type WorkflowVersionObject2TriggersItemAppFileMetaName = WorkflowTriggersIte
 pub type WorkflowVersionObject2TriggersItemAppFileType = WorkflowTriggersItemAppFileMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16596,8 +16362,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemBeckhoff {
 }
 /// An object with the fields `localAmsNetId`, `localAdsPort`, `targetAmsNetId`, `targetAdsPort`, `routerHost`, `routerTcpPort`, `cycleTimeMs`, `subscriptions`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16660,8 +16425,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemBeckhoffConfig {
 }
 /// An object with the fields `name`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16693,8 +16457,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemBeckhoffConfigSubscr
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16778,8 +16541,7 @@ pub type WorkflowVersionObject2TriggersItemBeckhoffMetaName = WorkflowTriggersIt
 pub type WorkflowVersionObject2TriggersItemBeckhoffType = WorkflowTriggersItemBeckhoffMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16825,8 +16587,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDataTable {
 }
 /// An object with the fields `bulkInsert`, `delete`, `insert`, `update`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16868,8 +16629,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDataTableConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -16954,8 +16714,7 @@ pub type WorkflowVersionObject2TriggersItemDataTableMetaName =
 pub type WorkflowVersionObject2TriggersItemDataTableType = WorkflowTriggersItemDataTableMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17001,8 +16760,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceId {
 }
 /// An object with the fields `attributeBlacklist`, `attributeWhitelist`, `maxAge`, `triggerOn`, `batchBehavior`, `allowInvalid`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17060,8 +16818,7 @@ pub type WorkflowVersionObject2TriggersItemDeviceIdConfigTriggerOn =
     WorkflowTriggersItemDeviceIdConfigTriggerOn;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17107,8 +16864,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdInactivity {
 }
 /// An object with the fields `seconds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17138,8 +16894,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdInactivityCo
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17225,8 +16980,7 @@ pub type WorkflowVersionObject2TriggersItemDeviceIdInactivityType =
     WorkflowTriggersItemDeviceIdInactivityType;
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17327,8 +17081,7 @@ pub type WorkflowVersionObject2TriggersItemDeviceIdMetaName = WorkflowTriggersIt
 pub type WorkflowVersionObject2TriggersItemDeviceIdType = WorkflowTriggersItemDeviceIdType;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17374,8 +17127,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDirect {
 }
 /// Part of `WorkflowVersionObject2TriggersItemDirectConfig`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17401,8 +17153,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDirectConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17486,8 +17237,7 @@ pub type WorkflowVersionObject2TriggersItemDirectMetaName = WorkflowTriggersItem
 pub type WorkflowVersionObject2TriggersItemDirectType = WorkflowTriggersItemDirectMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17533,8 +17283,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemEndpoint {
 }
 /// An object with the fields `experienceVersion`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17564,8 +17313,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemEndpointConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17649,8 +17397,7 @@ pub type WorkflowVersionObject2TriggersItemEndpointMetaName = WorkflowTriggersIt
 pub type WorkflowVersionObject2TriggersItemEndpointType = WorkflowTriggersItemEndpointMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17696,8 +17443,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemEvent {
 }
 /// An object with the fields `subject`, `new`, `acknowledged`, `resolved`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17739,8 +17485,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemEventConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17824,8 +17569,7 @@ pub type WorkflowVersionObject2TriggersItemEventMetaName = WorkflowTriggersItemE
 pub type WorkflowVersionObject2TriggersItemEventType = WorkflowTriggersItemEventMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17871,8 +17615,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemFileTail {
 }
 /// An object with the fields `path`, `encoding`, `byteLength`, `delimiter`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17914,8 +17657,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemFileTailConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -17999,8 +17741,7 @@ pub type WorkflowVersionObject2TriggersItemFileTailMetaName = WorkflowTriggersIt
 pub type WorkflowVersionObject2TriggersItemFileTailType = WorkflowTriggersItemFileTailMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18046,8 +17787,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemFileWatch {
 }
 /// An object with the fields `path`, `fileAdded`, `fileChanged`, `fileRemoved`, `directoryAdded`, `directoryRemoved`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18097,8 +17837,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemFileWatchConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18183,8 +17922,7 @@ pub type WorkflowVersionObject2TriggersItemFileWatchMetaName =
 pub type WorkflowVersionObject2TriggersItemFileWatchType = WorkflowTriggersItemFileWatchMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18230,8 +17968,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemFlowError {
 }
 /// An object with the fields `scope`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18265,8 +18002,7 @@ pub type WorkflowVersionObject2TriggersItemFlowErrorConfigScope =
     WorkflowTriggersItemFlowErrorConfigScope;
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18351,8 +18087,7 @@ pub type WorkflowVersionObject2TriggersItemFlowErrorMetaName =
 pub type WorkflowVersionObject2TriggersItemFlowErrorType = WorkflowTriggersItemFlowErrorMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18398,8 +18133,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemIntegration {
 }
 /// An object with the fields `connect`, `message`, `disconnect`, `failure`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18441,8 +18175,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemIntegrationConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18530,8 +18263,7 @@ pub type WorkflowVersionObject2TriggersItemIntegrationMetaName = IntegrationInte
 pub type WorkflowVersionObject2TriggersItemIntegrationType = WorkflowTriggersItemIntegrationType;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18577,8 +18309,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemMqttTopic {
 }
 /// An object with the fields `integrationId`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18612,8 +18343,7 @@ pub type WorkflowVersionObject2TriggersItemMqttTopicConfigIntegrationId =
     WorkflowTriggersItemMqttTopicConfigIntegrationId;
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18702,8 +18432,7 @@ pub type WorkflowVersionObject2TriggersItemMqttTopicMetaName =
 pub type WorkflowVersionObject2TriggersItemMqttTopicType = WorkflowTriggersItemMqttTopicType;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18749,8 +18478,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemObject {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18838,8 +18566,7 @@ pub type WorkflowVersionObject2TriggersItemObjectMetaName = WorkflowTriggersItem
 pub type WorkflowVersionObject2TriggersItemObjectType = WorkflowTriggersItemObjectType;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18885,8 +18612,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemOnSync {
 }
 /// An object with the fields `syncTypes`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18920,8 +18646,7 @@ pub type WorkflowVersionObject2TriggersItemOnSyncConfigSyncTypesItem =
     WorkflowTriggersItemOnSyncConfigSyncTypesItem;
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -18985,8 +18710,7 @@ pub type WorkflowVersionObject2TriggersItemOnSyncMetaName = WorkflowTriggersItem
 pub type WorkflowVersionObject2TriggersItemOnSyncType = WorkflowTriggersItemOnSyncMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -19032,8 +18756,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemOpcua {
 }
 /// An object with the fields `uri`, `securityPolicy`, `securityMode`, `username`, `password`, `cert`, `privateKey`, `nameSpace`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -19111,8 +18834,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemOpcuaConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -19196,8 +18918,7 @@ pub type WorkflowVersionObject2TriggersItemOpcuaMetaName = WorkflowTriggersItemO
 pub type WorkflowVersionObject2TriggersItemOpcuaType = WorkflowTriggersItemOpcuaMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -19243,8 +18964,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemRedis {
 }
 /// An object with the fields `host`, `port`, `password`, `topic`, `fileAdded`, `fileChanged`, `fileRemoved`, `directoryAdded`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -19308,8 +19028,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemRedisConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -19393,8 +19112,7 @@ pub type WorkflowVersionObject2TriggersItemRedisMetaName = WorkflowTriggersItemR
 pub type WorkflowVersionObject2TriggersItemRedisType = WorkflowTriggersItemRedisType;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -19440,8 +19158,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemRequest {
 }
 /// An object with the fields `method`, `route`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -19479,8 +19196,7 @@ pub type WorkflowVersionObject2TriggersItemRequestConfigMethod =
     WorkflowTriggersItemRequestConfigMethod;
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -19568,8 +19284,7 @@ pub type WorkflowVersionObject2TriggersItemRequestMetaName = WorkflowTriggersIte
 pub type WorkflowVersionObject2TriggersItemRequestType = WorkflowTriggersItemRequestMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -19615,8 +19330,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemSerial {
 }
 /// An object with the fields `path`, `baudRate`, `dataBits`, `stopBits`, `parity`, `rtscts`, `encoding`, `writeOnOpen`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -19690,8 +19404,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemSerialConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -19783,8 +19496,7 @@ pub type WorkflowVersionObject2TriggersItemSerialMetaParseBy =
 pub type WorkflowVersionObject2TriggersItemSerialType = WorkflowTriggersItemSerialMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -19830,8 +19542,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrap {
 }
 /// An object with the fields `udpPort`, `snmpTrapConfig`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -19865,8 +19576,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrapConfig {
 }
 /// An object with the fields `community`, `user`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -19904,8 +19614,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTr
 }
 /// An object with the fields `name`, `securityLevel`, `authMethod`, `authKey`, `encryptionMethod`, `encryptionKey`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -19976,8 +19685,7 @@ pub type WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserSecur
     WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -20061,8 +19769,7 @@ pub type WorkflowVersionObject2TriggersItemSnmpTrapMetaName = WorkflowTriggersIt
 pub type WorkflowVersionObject2TriggersItemSnmpTrapType = WorkflowTriggersItemSnmpTrapMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -20108,8 +19815,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemTimer {
 }
 /// An object with the fields `seconds`, `cron`, `tz`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -20147,8 +19853,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemTimerConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -20252,8 +19957,7 @@ pub type WorkflowVersionObject2TriggersItemTimerMetaTimerTypeSelect =
 pub type WorkflowVersionObject2TriggersItemTimerType = WorkflowTriggersItemTimerMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -20299,8 +20003,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemVirtualButton {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `groupId`, `description`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -20406,8 +20109,7 @@ pub type WorkflowVersionObject2TriggersItemVirtualButtonType =
 pub type WorkflowVersionObjectCreatedByType = CredentialCreatedByType;
 /// An object with the fields `outputCount`, `resultMode`, `resultDescription`, `fields`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -20516,8 +20218,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCustomNodeConfigField
 }
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -20567,8 +20268,7 @@ pub type WorkflowVersionObjectCustomNodeConfigFieldsItemCheckboxType =
     WorkflowCustomNodeConfigFieldsItemCheckboxType;
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -20622,8 +20322,7 @@ pub type WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplateType =
     WorkflowCustomNodeConfigFieldsItemJsonTemplateType;
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`, `validMin`, `validMax`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -20687,8 +20386,7 @@ pub type WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplateType =
     WorkflowCustomNodeConfigFieldsItemNumberTemplateType;
 /// An object with the fields `type`, `label`, `id`, `description`, `required`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -20738,8 +20436,7 @@ pub type WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPathType =
     WorkflowCustomNodeConfigFieldsItemPayloadPathType;
 /// An object with the fields `type`, `label`, `id`, `description`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -20785,8 +20482,7 @@ pub type WorkflowVersionObjectCustomNodeConfigFieldsItemSectionType =
     WorkflowCustomNodeConfigFieldsItemSectionType;
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `options`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -20836,8 +20532,7 @@ impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemSelect 
 }
 /// An object with the fields `label`, `value`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -20877,8 +20572,7 @@ pub type WorkflowVersionObjectCustomNodeConfigFieldsItemSelectType =
     WorkflowCustomNodeConfigFieldsItemSelectType;
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`, `validRegExp`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21004,8 +20698,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectFlowClass {
 }
 /// An object with the fields `key`, `json`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21042,8 +20735,7 @@ impl serde::Serialize for WorkflowVersionObjectGlobalsItem {
 pub type WorkflowVersionObjectLastUpdatedByType = CredentialCreatedByType;
 /// An object with the fields `id`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21093,8 +20785,7 @@ impl serde::Serialize for WorkflowVersionObjectNodesItem {
 }
 /// An object with the fields `runCount`, `errorCount`, `byVersion`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21133,8 +20824,7 @@ impl serde::Serialize for WorkflowVersionObjectStats {
 }
 /// An object with the fields `runCount`, `errorCount`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21366,8 +21056,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItem {
 }
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21413,8 +21102,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemAppFile {
 }
 /// An object with the fields `delete`, `create`, `update`, `public`, `private`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21460,8 +21148,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemAppFileConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21545,8 +21232,7 @@ pub type WorkflowVersionObjectTriggersItemAppFileMetaName = WorkflowTriggersItem
 pub type WorkflowVersionObjectTriggersItemAppFileType = WorkflowTriggersItemAppFileMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21592,8 +21278,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemBeckhoff {
 }
 /// An object with the fields `localAmsNetId`, `localAdsPort`, `targetAmsNetId`, `targetAdsPort`, `routerHost`, `routerTcpPort`, `cycleTimeMs`, `subscriptions`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21656,8 +21341,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemBeckhoffConfig {
 }
 /// An object with the fields `name`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21689,8 +21373,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemBeckhoffConfigSubscri
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21774,8 +21457,7 @@ pub type WorkflowVersionObjectTriggersItemBeckhoffMetaName = WorkflowTriggersIte
 pub type WorkflowVersionObjectTriggersItemBeckhoffType = WorkflowTriggersItemBeckhoffMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21821,8 +21503,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDataTable {
 }
 /// An object with the fields `bulkInsert`, `delete`, `insert`, `update`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21864,8 +21545,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDataTableConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21949,8 +21629,7 @@ pub type WorkflowVersionObjectTriggersItemDataTableMetaName = WorkflowTriggersIt
 pub type WorkflowVersionObjectTriggersItemDataTableType = WorkflowTriggersItemDataTableMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -21996,8 +21675,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceId {
 }
 /// An object with the fields `attributeBlacklist`, `attributeWhitelist`, `maxAge`, `triggerOn`, `batchBehavior`, `allowInvalid`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22055,8 +21733,7 @@ pub type WorkflowVersionObjectTriggersItemDeviceIdConfigTriggerOn =
     WorkflowTriggersItemDeviceIdConfigTriggerOn;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22102,8 +21779,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdInactivity {
 }
 /// An object with the fields `seconds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22133,8 +21809,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdInactivityCon
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22220,8 +21895,7 @@ pub type WorkflowVersionObjectTriggersItemDeviceIdInactivityType =
     WorkflowTriggersItemDeviceIdInactivityType;
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22322,8 +21996,7 @@ pub type WorkflowVersionObjectTriggersItemDeviceIdMetaName = WorkflowTriggersIte
 pub type WorkflowVersionObjectTriggersItemDeviceIdType = WorkflowTriggersItemDeviceIdType;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22369,8 +22042,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDirect {
 }
 /// Part of `WorkflowVersionObjectTriggersItemDirectConfig`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22396,8 +22068,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDirectConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22481,8 +22152,7 @@ pub type WorkflowVersionObjectTriggersItemDirectMetaName = WorkflowTriggersItemD
 pub type WorkflowVersionObjectTriggersItemDirectType = WorkflowTriggersItemDirectMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22528,8 +22198,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemEndpoint {
 }
 /// An object with the fields `experienceVersion`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22559,8 +22228,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemEndpointConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22644,8 +22312,7 @@ pub type WorkflowVersionObjectTriggersItemEndpointMetaName = WorkflowTriggersIte
 pub type WorkflowVersionObjectTriggersItemEndpointType = WorkflowTriggersItemEndpointMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22691,8 +22358,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemEvent {
 }
 /// An object with the fields `subject`, `new`, `acknowledged`, `resolved`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22734,8 +22400,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemEventConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22819,8 +22484,7 @@ pub type WorkflowVersionObjectTriggersItemEventMetaName = WorkflowTriggersItemEv
 pub type WorkflowVersionObjectTriggersItemEventType = WorkflowTriggersItemEventMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22866,8 +22530,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemFileTail {
 }
 /// An object with the fields `path`, `encoding`, `byteLength`, `delimiter`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22909,8 +22572,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemFileTailConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -22994,8 +22656,7 @@ pub type WorkflowVersionObjectTriggersItemFileTailMetaName = WorkflowTriggersIte
 pub type WorkflowVersionObjectTriggersItemFileTailType = WorkflowTriggersItemFileTailMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23041,8 +22702,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemFileWatch {
 }
 /// An object with the fields `path`, `fileAdded`, `fileChanged`, `fileRemoved`, `directoryAdded`, `directoryRemoved`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23092,8 +22752,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemFileWatchConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23177,8 +22836,7 @@ pub type WorkflowVersionObjectTriggersItemFileWatchMetaName = WorkflowTriggersIt
 pub type WorkflowVersionObjectTriggersItemFileWatchType = WorkflowTriggersItemFileWatchMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23224,8 +22882,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemFlowError {
 }
 /// An object with the fields `scope`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23259,8 +22916,7 @@ pub type WorkflowVersionObjectTriggersItemFlowErrorConfigScope =
     WorkflowTriggersItemFlowErrorConfigScope;
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23344,8 +23000,7 @@ pub type WorkflowVersionObjectTriggersItemFlowErrorMetaName = WorkflowTriggersIt
 pub type WorkflowVersionObjectTriggersItemFlowErrorType = WorkflowTriggersItemFlowErrorMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23391,8 +23046,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemIntegration {
 }
 /// An object with the fields `connect`, `message`, `disconnect`, `failure`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23434,8 +23088,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemIntegrationConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23523,8 +23176,7 @@ pub type WorkflowVersionObjectTriggersItemIntegrationMetaName = IntegrationInteg
 pub type WorkflowVersionObjectTriggersItemIntegrationType = WorkflowTriggersItemIntegrationType;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23570,8 +23222,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemMqttTopic {
 }
 /// An object with the fields `integrationId`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23605,8 +23256,7 @@ pub type WorkflowVersionObjectTriggersItemMqttTopicConfigIntegrationId =
     WorkflowTriggersItemMqttTopicConfigIntegrationId;
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23694,8 +23344,7 @@ pub type WorkflowVersionObjectTriggersItemMqttTopicMetaName = WorkflowTriggersIt
 pub type WorkflowVersionObjectTriggersItemMqttTopicType = WorkflowTriggersItemMqttTopicType;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23741,8 +23390,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemObject {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23830,8 +23478,7 @@ pub type WorkflowVersionObjectTriggersItemObjectMetaName = WorkflowTriggersItemO
 pub type WorkflowVersionObjectTriggersItemObjectType = WorkflowTriggersItemObjectType;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23877,8 +23524,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemOnSync {
 }
 /// An object with the fields `syncTypes`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23912,8 +23558,7 @@ pub type WorkflowVersionObjectTriggersItemOnSyncConfigSyncTypesItem =
     WorkflowTriggersItemOnSyncConfigSyncTypesItem;
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -23977,8 +23622,7 @@ pub type WorkflowVersionObjectTriggersItemOnSyncMetaName = WorkflowTriggersItemO
 pub type WorkflowVersionObjectTriggersItemOnSyncType = WorkflowTriggersItemOnSyncMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -24024,8 +23668,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemOpcua {
 }
 /// An object with the fields `uri`, `securityPolicy`, `securityMode`, `username`, `password`, `cert`, `privateKey`, `nameSpace`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -24103,8 +23746,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemOpcuaConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -24188,8 +23830,7 @@ pub type WorkflowVersionObjectTriggersItemOpcuaMetaName = WorkflowTriggersItemOp
 pub type WorkflowVersionObjectTriggersItemOpcuaType = WorkflowTriggersItemOpcuaMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -24235,8 +23876,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemRedis {
 }
 /// An object with the fields `host`, `port`, `password`, `topic`, `fileAdded`, `fileChanged`, `fileRemoved`, `directoryAdded`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -24300,8 +23940,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemRedisConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -24385,8 +24024,7 @@ pub type WorkflowVersionObjectTriggersItemRedisMetaName = WorkflowTriggersItemRe
 pub type WorkflowVersionObjectTriggersItemRedisType = WorkflowTriggersItemRedisType;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -24432,8 +24070,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemRequest {
 }
 /// An object with the fields `method`, `route`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -24471,8 +24108,7 @@ pub type WorkflowVersionObjectTriggersItemRequestConfigMethod =
     WorkflowTriggersItemRequestConfigMethod;
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -24560,8 +24196,7 @@ pub type WorkflowVersionObjectTriggersItemRequestMetaName = WorkflowTriggersItem
 pub type WorkflowVersionObjectTriggersItemRequestType = WorkflowTriggersItemRequestMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -24607,8 +24242,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemSerial {
 }
 /// An object with the fields `path`, `baudRate`, `dataBits`, `stopBits`, `parity`, `rtscts`, `encoding`, `writeOnOpen`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -24682,8 +24316,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemSerialConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -24774,8 +24407,7 @@ pub type WorkflowVersionObjectTriggersItemSerialMetaParseBy = WorkflowTriggersIt
 pub type WorkflowVersionObjectTriggersItemSerialType = WorkflowTriggersItemSerialMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -24821,8 +24453,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemSnmpTrap {
 }
 /// An object with the fields `udpPort`, `snmpTrapConfig`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -24856,8 +24487,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemSnmpTrapConfig {
 }
 /// An object with the fields `community`, `user`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -24895,8 +24525,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTra
 }
 /// An object with the fields `name`, `securityLevel`, `authMethod`, `authKey`, `encryptionMethod`, `encryptionKey`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -24967,8 +24596,7 @@ pub type WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecuri
     WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -25052,8 +24680,7 @@ pub type WorkflowVersionObjectTriggersItemSnmpTrapMetaName = WorkflowTriggersIte
 pub type WorkflowVersionObjectTriggersItemSnmpTrapType = WorkflowTriggersItemSnmpTrapMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -25099,8 +24726,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemTimer {
 }
 /// An object with the fields `seconds`, `cron`, `tz`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -25138,8 +24764,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemTimerConfig {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -25243,8 +24868,7 @@ pub type WorkflowVersionObjectTriggersItemTimerMetaTimerTypeSelect =
 pub type WorkflowVersionObjectTriggersItemTimerType = WorkflowTriggersItemTimerMetaName;
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -25290,8 +24914,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemVirtualButton {
 }
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `groupId`, `description`, ….
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -25396,8 +25019,7 @@ pub type WorkflowVersionObjectTriggersItemVirtualButtonType =
 ///
 /// Schema for a collection of Workflow Versions
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]
@@ -25472,8 +25094,7 @@ pub type WorkflowVersionsSortDirection = ApiTokensSortDirection;
 ///
 /// Schema for a collection of Workflows
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "credential")]

@@ -105,8 +105,7 @@ pub type Id = uuid::Uuid;
 /// `privilege` field is required to create the object, but may not be
 /// returned in the POST API Response (only in the afterward GET)
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "orgs-api-tokens")]
@@ -259,8 +258,7 @@ pub type OrgApitokens = Vec<OrgApitoken>;
 pub type OrgId = uuid::Uuid;
 /// Privileges settings
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[cfg(feature = "orgs-api-tokens")]
@@ -533,8 +531,7 @@ impl<'de> serde::Deserialize<'de> for PrivilegeOrgScope {
 }
 /// The `response_http400` schema.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResponseHttp400 {
@@ -561,8 +558,7 @@ impl serde::Serialize for ResponseHttp400 {
 }
 /// The `response_http401` schema.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResponseHttp401 {
@@ -589,8 +585,7 @@ impl serde::Serialize for ResponseHttp401 {
 }
 /// The `response_http403` schema.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResponseHttp403 {
@@ -617,8 +612,7 @@ impl serde::Serialize for ResponseHttp403 {
 }
 /// The `response_http404` schema.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResponseHttp404 {
@@ -645,8 +639,7 @@ impl serde::Serialize for ResponseHttp404 {
 }
 /// The `response_http429` schema.
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResponseHttp429 {
@@ -673,8 +666,7 @@ impl serde::Serialize for ResponseHttp429 {
 }
 /// User API Token
 ///
-/// Only answers hold this type (no request sends it), so it has no constructor or setters: in
-/// a test, read one from JSON with `serde_json::from_value`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 #[cfg(feature = "self-api-token")]
@@ -760,10 +752,7 @@ impl serde::Serialize for UserApitokenRequest {
 impl UserApitokenRequest {
     /// A value with no field set.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            extra: serde_json::Map::new(),
-        }
+        Self::default()
     }
     /// Sets the `name` field.
     pub fn name(mut self, value: impl Into<String>) -> Self {

@@ -11,7 +11,8 @@
 //! - `DEFAULT_HEADERS`: `(name, value)` pairs every request sends.
 //!
 //! and `error.rs` takes `REQUEST_ID_HEADER`: the response header that carries the server's
-//! request id, if the API documents one.
+//! request id, if the API documents one; `test_server.rs` takes `ROUTES`: the text of the
+//! crate's `src/routes.json`.
 //!
 //! `crate::api` in turn adds to this file's types: the builder's `token` method (documented with
 //! the API's own words on its tokens, through [`ClientBuilder::with_token`]), and, for an API
@@ -621,8 +622,10 @@ pub(crate) fn first_page(page: Option<&impl std::fmt::Display>, default: u64) ->
 }
 
 /// The items of every page of a paginated action, one after another: what a request's
-/// `stream` returns. It owns its request (and so its client): it is `'static`, `Send` and
-/// `Unpin`, so it can be polled with `StreamExt::next`, stored or moved into `tokio::spawn`.
+/// `stream` returns. Pages are requested one at a time, from the request's page on, until the
+/// server's total count of items is reached or a page comes back empty; an error ends the
+/// stream after it is yielded. It owns its request (and so its client): it is `'static`, `Send`
+/// and `Unpin`, so it can be polled with `StreamExt::next`, stored or moved into `tokio::spawn`.
 #[must_use = "a stream does nothing until it is polled"]
 pub struct Pages<T> {
     inner: Pin<Box<dyn futures_core::Stream<Item = Result<T>> + Send + 'static>>,

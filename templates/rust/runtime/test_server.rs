@@ -1,9 +1,10 @@
 //! The test server: the same in every crate sdkgen generates, copied unchanged from
 //! `templates/rust/runtime/`. What it answers comes from the API's documented actions
-//! (`api::ROUTES`); the module's documentation is on its declaration in `lib.rs`.
+//! (`api::ROUTES`, the crate's `src/routes.json`); the module's documentation is on its
+//! declaration in `lib.rs`.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 use crate::{Client, ClientBuilder, HeaderMap, RetryPolicy};
@@ -12,18 +13,39 @@ use crate::{Client, ClientBuilder, HeaderMap, RetryPolicy};
 pub const TEST_TOKEN: &str = "test-server-token";
 
 /// One documented action as the server answers it.
-#[derive(Debug)]
-pub(crate) struct Route {
+#[derive(Debug, serde::Deserialize)]
+struct Route {
     /// The action's name, `resource.action`.
-    pub(crate) action: &'static str,
+    action: String,
     /// Its HTTP method.
-    pub(crate) method: &'static str,
+    method: String,
     /// Its full path template.
-    pub(crate) template: &'static str,
+    template: String,
     /// The documented success status.
-    pub(crate) status: u16,
+    status: u16,
     /// The documented example answer, as JSON text.
-    pub(crate) example: Option<&'static str>,
+    example: Option<String>,
+}
+
+/// What `src/routes.json` holds (besides its `@generated` notice).
+#[derive(serde::Deserialize)]
+struct RouteTable {
+    routes: Vec<Route>,
+}
+
+/// Every documented action, read from the crate's route table once.
+///
+/// # Panics
+///
+/// When the table is not what sdkgen wrote (it was edited by hand): the message says why.
+fn routes() -> &'static [Route] {
+    static ROUTES: OnceLock<Vec<Route>> = OnceLock::new();
+    ROUTES.get_or_init(
+        || match serde_json::from_str::<RouteTable>(crate::api::ROUTES) {
+            Ok(table) => table.routes,
+            Err(e) => panic!("src/routes.json is not the route table sdkgen writes: {e}"),
+        },
+    )
 }
 
 impl Route {
@@ -53,8 +75,8 @@ impl Route {
 
     fn default_answer(&self) -> Answer {
         let answer = Answer::new(self.status);
-        match self.example {
-            Some(example) => answer.body(example),
+        match &self.example {
+            Some(example) => answer.body(example.as_bytes()),
             None => answer,
         }
     }
@@ -172,7 +194,7 @@ impl wiremock::Respond for Responds {
             .overrides
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        match overrides.get(self.route.action) {
+        match overrides.get(self.route.action.as_str()) {
             Some(answer) => answer.template(),
             None => self.route.default_answer().template(),
         }
@@ -182,10 +204,15 @@ impl wiremock::Respond for Responds {
 impl TestServer {
     /// Starts a server on a free loopback port that answers every documented action with its
     /// documented status and example answer.
+    ///
+    /// # Panics
+    ///
+    /// When the crate's `src/routes.json` was edited into something other than the route
+    /// table sdkgen writes.
     pub async fn start() -> TestServer {
         let server = wiremock::MockServer::start().await;
         let overrides = Overrides::default();
-        for route in crate::api::ROUTES {
+        for route in routes() {
             wiremock::Mock::given(Matches(route))
                 .respond_with(Responds {
                     route,
@@ -219,8 +246,8 @@ impl TestServer {
     ///
     /// When the API has no action of that name (the message lists them).
     pub fn answer(&self, action: &str, answer: Answer) {
-        let Some(route) = crate::api::ROUTES.iter().find(|r| r.action == action) else {
-            let known: Vec<&str> = crate::api::ROUTES.iter().map(|r| r.action).collect();
+        let Some(route) = routes().iter().find(|r| r.action == action) else {
+            let known: Vec<&str> = routes().iter().map(|r| r.action.as_str()).collect();
             panic!(
                 "no action `{action}`; the actions are: {}",
                 known.join(", ")
@@ -229,7 +256,7 @@ impl TestServer {
         self.overrides
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(route.action, answer);
+            .insert(route.action.as_str(), answer);
     }
 
     /// Answers every action with its documented answer again.
@@ -247,11 +274,11 @@ impl TestServer {
             .into_iter()
             .map(|r| {
                 let path = r.url.path().to_string();
-                let action = crate::api::ROUTES
+                let action = routes()
                     .iter()
                     .filter(|route| route.method == r.method.as_str() && route.fits(&path))
                     .min_by_key(|route| route.priority())
-                    .map(|route| route.action);
+                    .map(|route| route.action.as_str());
                 let mut headers = HeaderMap::new();
                 for (name, value) in &r.headers {
                     if let (Ok(name), Ok(value)) = (
