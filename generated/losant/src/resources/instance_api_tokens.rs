@@ -111,8 +111,8 @@ impl InstanceApiTokensGetRequest {
         self.params.filter = Some(value.into());
         self
     }
-    /// Every item of every page from the one set (else page 0) until `total_count` items
-    /// or an empty page; see [`Pages`](crate::Pages).
+    /// Every item of every page, from the page set on the request (else page 0) until the
+    /// server's `total_count` is reached or a page is empty; see [`Pages`](crate::Pages).
     pub fn stream(self) -> crate::Pages<ApiToken> {
         let first = first_page(self.params.page.as_ref(), 0);
         self.pages(
