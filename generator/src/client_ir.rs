@@ -414,7 +414,8 @@ fn lower_param(spec: &Spec, p: &Param, ty: TypeRef, global: bool, scope: &mut Sc
     let example = example.map(|e| crate::testdata::sendable_example(&ty, e));
     let texts = example
         .as_ref()
-        .map(|e| crate::testdata::param_texts(&ty, e).join(","));
+        .map(|e| crate::testdata::param_texts(&ty, e));
+    let wire = texts.as_ref().map(|t| t.join(","));
     let example_expr = example.map(|value| ValueExpr {
         ty: ty.clone(),
         value,
@@ -431,8 +432,9 @@ fn lower_param(spec: &Spec, p: &Param, ty: TypeRef, global: bool, scope: &mut Sc
         shared: false,
         always,
         example_expr,
-        example_segment: texts.as_ref().map(|t| Lit(encode_segment(t))),
-        example_wire: texts.map(Lit),
+        example_segment: wire.as_ref().map(|w| Lit(encode_segment(w))),
+        example_wire: wire.map(Lit),
+        example_texts: texts.unwrap_or_default(),
     }
 }
 

@@ -594,6 +594,10 @@ pub struct ParamIr {
     pub example_wire: Option<Lit>,
     /// The example percent-encoded as a path segment, if any.
     pub example_segment: Option<Lit>,
+    /// The texts the runtime writes for the example (one per item of a list; none without
+    /// an example): the generated tests expect one query pair per text.
+    #[serde(skip)]
+    pub example_texts: Vec<String>,
 }
 
 /// A request body.

@@ -683,7 +683,8 @@ mod tests {
         let mut tera = tera::Tera::default();
         tera.add_raw_template("ok", r#"{"a": {{ v | json }}, "b": [1]}"#)
             .unwrap();
-        tera.add_raw_template("broken", r#"{"a": {{ v }}}"#).unwrap();
+        tera.add_raw_template("broken", r#"{"a": {{ v }}}"#)
+            .unwrap();
         tera.register_filter("json", filter_json_string);
         let mut ctx = tera::Context::new();
         ctx.insert("v", "quote \" and line\nbreak");
@@ -695,7 +696,10 @@ mod tests {
         let error = render_into(&tera, "broken", &ctx, "out/bad.json", "spec/x", &mut batch)
             .unwrap_err()
             .to_string();
-        assert!(error.contains("broken") && error.contains("out/bad.json is not JSON"), "{error}");
+        assert!(
+            error.contains("broken") && error.contains("out/bad.json is not JSON"),
+            "{error}"
+        );
         assert!(!batch.files.contains_key("out/bad.json"));
     }
 }

@@ -213,6 +213,16 @@ pub fn path_problem(path: &str) -> Option<String> {
     None
 }
 
+/// A path parameter's value that the client refuses to send as a segment (empty, `.` or `..`,
+/// which URL parsers treat as navigation).
+pub fn path_segment_problem(value: &str) -> Option<String> {
+    matches!(value, "" | "." | "..").then(|| {
+        format!(
+            "`{value}` cannot be sent as a path segment: the client refuses empty, `.` and `..` values, and the generated tests and examples send this one"
+        )
+    })
+}
+
 /// A header value the client sends as it is: visible ASCII and inner spaces.
 pub fn header_value_problem(value: &str) -> Option<String> {
     if let Some(c) = value.chars().find(|c| !(' '..='~').contains(c)) {

@@ -488,9 +488,9 @@ pub(crate) fn action_test(
         .filter(|p| p.location == ParamIn::Query)
     {
         match (&p.example_expr, &p.always) {
-            (Some(e), _) => {
-                for text in param_texts(&e.ty, &e.value) {
-                    query.push((p.wire.clone(), Lit(text)));
+            (Some(_), _) => {
+                for text in &p.example_texts {
+                    query.push((p.wire.clone(), Lit(text.clone())));
                 }
             }
             (None, Some(default)) => query.push((p.wire.clone(), default.clone())),

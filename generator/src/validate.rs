@@ -946,6 +946,19 @@ impl<'a> Validator<'a> {
                 }
             }
         }
+        // A path parameter's example (or default, which stands in for it) is sent as a segment.
+        if p.location == ParamIn::Path {
+            for (key, v) in [("default", &p.default), ("example", &p.example)] {
+                let text = v.as_ref().and_then(Value::as_str);
+                if let Some(problem) = text.and_then(rules::path_segment_problem) {
+                    let d = self
+                        .src
+                        .diag(&format!("{path}.{key}"), problem)
+                        .with_hint("give a value the API accepts as this segment");
+                    self.diags.push(d);
+                }
+            }
+        }
         // (On a schema of another type the schema's own check reports it.)
         if schema.get("x-rust-type").is_some() && types_of(schema) == ["string"] {
             for (key, v) in [("default", &p.default), ("example", &p.example)] {
