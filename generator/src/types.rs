@@ -565,7 +565,7 @@ impl<'a> Lowerer<'a> {
                 .map(names::camel)
                 .unwrap_or_else(|| hint.to_string());
             let name = claim_model_name(&mut self.scope, base);
-            let fallback = type_fallback(s, hint);
+            let fallback = type_fallback(s);
             self.define(&name, s, &fallback, request, None);
             return TypeRef::Model(name);
         }
@@ -629,11 +629,11 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// A JSON value's text in a code span, unless it holds a backtick or is long (then it is left
-/// out).
+/// A JSON value's text in a code span (an empty string as `""`, since an empty span shows
+/// nothing), unless it holds a backtick or is long (then it is left out).
 fn code(v: &Value) -> Option<String> {
     let t = match v {
-        Value::String(s) => s.clone(),
+        Value::String(s) if !s.is_empty() => s.clone(),
         other => other.to_string(),
     };
     (!t.contains('`') && t.chars().count() <= 80).then(|| format!("`{t}`"))
@@ -654,6 +654,24 @@ fn one_of(values: &[Value]) -> String {
 /// (`a string (1 to 255 characters). Example: `x`.`), or `None` when it says nothing more
 /// than its type (a `$ref`, or no `type`).
 fn value_facts(s: &Value) -> Option<String> {
+    let mut out = format!("{}.", value_kind(s)?);
+    if let Some(d) = s.get("default").and_then(code) {
+        out.push_str(&format!(" Default: {d}."));
+    }
+    let example = s
+        .get("examples")
+        .and_then(Value::as_array)
+        .and_then(|e| e.first())
+        .or_else(|| s.get("example"));
+    if let Some(e) = example.and_then(code) {
+        out.push_str(&format!(" Example: {e}."));
+    }
+    Some(out)
+}
+
+/// The kind of value a schema holds and its constraints, in lower case (`a string (1 to 255
+/// characters)`), or `None` for a `$ref` or a schema without one `type`.
+fn value_kind(s: &Value) -> Option<String> {
     if s.get("$ref").is_some() {
         return None;
     }
@@ -719,45 +737,108 @@ fn value_facts(s: &Value) -> Option<String> {
     if nullable {
         kind.push_str(", or `null`");
     }
-    let mut out = format!("{kind}.");
-    if let Some(d) = s.get("default").and_then(code) {
-        out.push_str(&format!(" Default: {d}."));
-    }
-    let example = s
-        .get("examples")
-        .and_then(Value::as_array)
-        .and_then(|e| e.first())
-        .or_else(|| s.get("example"));
-    if let Some(e) = example.and_then(code) {
-        out.push_str(&format!(" Example: {e}."));
-    }
-    Some(out)
+    Some(kind)
 }
 
-/// The doc of an inline type the spec does not describe: its values or fields when it lists
-/// them, else the type it is part of.
-fn type_fallback(s: &Value, hint: &str) -> String {
+/// The doc of an inline type the spec does not describe: its values, its fields, or its
+/// alternatives, as far as the schema lists them.
+fn type_fallback(s: &Value) -> String {
     if let Some(values) = string_enum(s) {
         let values: Vec<Value> = values.into_iter().map(Value::String).collect();
         return format!("A string: {}.", one_of(&values));
     }
-    if let Some(props) = s.get("properties").and_then(Value::as_object) {
-        let names: Vec<String> = props
-            .keys()
-            .filter(|k| !k.contains('`'))
-            .take(8)
-            .map(|k| format!("`{k}`"))
-            .collect();
-        if !names.is_empty() {
-            let more = if props.len() > names.len() {
-                ", …"
-            } else {
-                ""
-            };
-            return format!("An object with the fields {}{more}.", names.join(", "));
+    if let Some(alts) = union_alternatives(s) {
+        let alts = unions::flatten(alts);
+        // Alternatives that are all lists of strings are one list of strings.
+        let strings: Option<Vec<Value>> = alts
+            .iter()
+            .map(|a| string_enum(a).map(|v| v.into_iter().map(Value::String)))
+            .try_fold(Vec::new(), |mut all, values| {
+                all.extend(values?);
+                Some(all)
+            });
+        if let Some(values) = strings {
+            return format!("A string: {}.", one_of(&values));
+        }
+        let described: Vec<String> = alts.iter().filter_map(|a| alternative_text(a)).collect();
+        let text = described.join("; ");
+        if described.len() == alts.len() && described.len() <= 8 && text.len() <= 200 {
+            return format!("One of: {text}.");
+        }
+        return format!("One of {} documented alternatives.", alts.len());
+    }
+    match fields_text(s) {
+        Some(fields) => format!("An object with {fields}."),
+        None => "An object.".to_string(),
+    }
+}
+
+/// `the fields `a`, `b`` (at most 8, then `…`), or `no documented fields`; `None` when a name
+/// cannot be shown in a code span.
+fn fields_text(s: &Value) -> Option<String> {
+    let props = s.get("properties").and_then(Value::as_object)?;
+    if props.is_empty() {
+        return Some("no documented fields".to_string());
+    }
+    let names: Vec<String> = props
+        .keys()
+        .filter(|k| !k.contains('`'))
+        .take(8)
+        .map(|k| format!("`{k}`"))
+        .collect();
+    if names.is_empty() {
+        return None;
+    }
+    let more = if props.len() > names.len() {
+        ", …"
+    } else {
+        ""
+    };
+    Some(format!("the fields {}{more}", names.join(", ")))
+}
+
+/// One alternative of a union in a sentence: its title, the schema it refers to, its value,
+/// its kind or its fields; `None` when it says none of these.
+fn alternative_text(a: &Value) -> Option<String> {
+    if let Some(title) = a.get("title").and_then(Value::as_str) {
+        return code(&Value::String(title.to_string()));
+    }
+    if let Some(target) = a.get("$ref").and_then(Value::as_str) {
+        let name = target.rsplit('/').next().unwrap_or(target);
+        return code(&Value::String(name.to_string())).map(|c| format!("a {c}"));
+    }
+    if let Some(c) = a.get("const").and_then(code) {
+        return Some(c);
+    }
+    if let Some(values) = a.get("enum").and_then(Value::as_array) {
+        let listed: Vec<String> = values.iter().filter_map(code).collect();
+        if listed.len() == values.len() && listed.len() <= 8 {
+            return Some(listed.join(", "));
         }
     }
-    format!("Part of `{hint}`.")
+    if types_of(a) == ["null"] {
+        return Some("`null`".to_string());
+    }
+    // An object told apart by a property of one value: that value names it.
+    let props = a.get("properties").and_then(Value::as_object);
+    let tag = props
+        .into_iter()
+        .flatten()
+        .find_map(|(_, p)| match p.get("const") {
+            Some(c) => Some(c),
+            None => p
+                .get("enum")
+                .and_then(Value::as_array)
+                .filter(|v| v.len() == 1)
+                .and_then(|v| v.first()),
+        });
+    if let Some(tag) = tag.and_then(code) {
+        return Some(format!("a {tag} object"));
+    }
+    if let Some(fields) = fields_text(a) {
+        return Some(format!("an object with {fields}"));
+    }
+    value_kind(a)
 }
 
 /// The article of a kind's name in a sentence (`An integer`, `A string`).
@@ -837,21 +918,51 @@ mod tests {
     #[test]
     fn an_undescribed_type_lists_its_values_or_fields() {
         assert_eq!(
-            type_fallback(
-                &json!({"type": "string", "enum": ["asc", "desc"]}),
-                "SortDir"
-            ),
+            type_fallback(&json!({"type": "string", "enum": ["asc", "desc"]})),
             "A string: one of `asc`, `desc`."
         );
         let many: Vec<String> = (0..20).map(|i| format!("v{i}")).collect();
         assert_eq!(
-            type_fallback(&json!({"enum": many}), "Big"),
+            type_fallback(&json!({"enum": many})),
             "A string: one of 20 documented values."
         );
         assert_eq!(
-            type_fallback(&json!({"properties": {"a": {}, "b": {}}}), "Pair"),
+            type_fallback(&json!({"properties": {"a": {}, "b": {}}})),
             "An object with the fields `a`, `b`."
         );
-        assert_eq!(type_fallback(&json!({"oneOf": []}), "U"), "Part of `U`.");
+        assert_eq!(
+            type_fallback(&json!({"type": "object", "properties": {}})),
+            "An object with no documented fields."
+        );
+        // A union says what its alternatives are, never only its own name.
+        let id_or_blank = json!({"oneOf": [
+            {"type": "string", "pattern": "^[a-f0-9]{24}$"},
+            {"type": "string", "enum": [""]},
+            {"type": "null"},
+        ]});
+        assert_eq!(
+            type_fallback(&id_or_blank),
+            "One of: a string (matching `^[a-f0-9]{24}$`); `\"\"`; `null`."
+        );
+        let refs = json!({"anyOf": [{"$ref": "#/definitions/apiToken"}, {"title": "Legacy"}, {"const": 3}]});
+        assert_eq!(type_fallback(&refs), "One of: a `apiToken`; `Legacy`; `3`.");
+        let wide = json!({"oneOf": (0..9).map(|i| json!({"const": i})).collect::<Vec<_>>()});
+        assert_eq!(type_fallback(&wide), "One of 9 documented alternatives.");
+        // Objects told apart by a property of one value are named by it.
+        let tagged = json!({"oneOf": [
+            {"type": "object", "properties": {"type": {"enum": ["select"]}, "options": {}}},
+            {"type": "object", "properties": {"kind": {"const": "box"}}},
+            {"type": "object", "properties": {"a": {}}},
+        ]});
+        assert_eq!(
+            type_fallback(&tagged),
+            "One of: a `select` object; a `box` object; an object with the fields `a`."
+        );
+        // Alternatives that all list strings are one list.
+        let scopes = json!({"anyOf": [
+            {"oneOf": [{"enum": ["a"]}, {"enum": ["b"]}]},
+            {"type": "string", "enum": ["c"]},
+        ]});
+        assert_eq!(type_fallback(&scopes), "A string: one of `a`, `b`, `c`.");
     }
 }

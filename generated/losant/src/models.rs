@@ -613,7 +613,7 @@ impl serde::Serialize for ApiTokenOrgRolesItemDashboardRolesItem {
     feature = "user-api-tokens"
 ))]
 pub type ApiTokenOrgRolesItemDashboardRolesItemRole = ApiTokenOrgRolesItemApplicationRolesItemRole;
-/// Part of `ApiTokenOrgRolesItemOrgId`.
+/// One of: a string (matching `^[A-Fa-f\d]{24}$`); `sandbox`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -1614,7 +1614,7 @@ pub type ApiTokenPostOrgRolesItemOrgId = ApiTokenOrgRolesItemOrgId;
     feature = "user-api-tokens"
 ))]
 pub type ApiTokenPostOrgRolesItemRole = ApiTokenDefaultRole;
-/// Part of `ApiTokenPostScopeItem`.
+/// A string: one of 500 documented values.
 ///
 /// This value set is large (500 values), so it is a string newtype with one
 /// associated constant per documented value rather than an enum: a 500-arm enum costs compile
@@ -2940,7 +2940,7 @@ pub struct ApiTokens {
     pub filter_field: Option<String>,
     /// `sortField` on the wire: a string.
     pub sort_field: Option<String>,
-    /// `sortDirection` on the wire: a string (one of `asc`, `desc`, `ASC`, `DESC`, ``).
+    /// `sortDirection` on the wire: a string (one of `asc`, `desc`, `ASC`, `DESC`, `""`).
     pub sort_direction: Option<ApiTokensSortDirection>,
     /// `ownerId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     pub owner_id: Option<String>,
@@ -3002,7 +3002,7 @@ impl serde::Serialize for ApiTokens {
     feature = "user-api-tokens"
 ))]
 pub type ApiTokensOwnerType = ApiTokenOwnerType;
-/// A string: one of `asc`, `desc`, `ASC`, `DESC`, ``.
+/// A string: one of `asc`, `desc`, `ASC`, `DESC`, `""`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -4173,7 +4173,7 @@ impl serde::Serialize for CredentialLinkedResources {
         fields.end(&self.extra)
     }
 }
-/// Part of `CredentialLogglyConfig`.
+/// An object with no documented fields.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4199,7 +4199,7 @@ impl serde::Serialize for CredentialLogglyConfig {
         fields.end(&self.extra)
     }
 }
-/// Part of `CredentialMailgunConfig`.
+/// An object with no documented fields.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4225,7 +4225,7 @@ impl serde::Serialize for CredentialMailgunConfig {
         fields.end(&self.extra)
     }
 }
-/// Part of `CredentialMongodbConfig`.
+/// An object with no documented fields.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6535,7 +6535,7 @@ impl CredentialPostWhatsappConfig {
         }
     }
 }
-/// Part of `CredentialSendgridConfig`.
+/// An object with no documented fields.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6746,7 +6746,7 @@ pub struct Credentials {
     pub filter_field: Option<String>,
     /// `sortField` on the wire: a string.
     pub sort_field: Option<String>,
-    /// `sortDirection` on the wire: a string (one of `asc`, `desc`, `ASC`, `DESC`, ``).
+    /// `sortDirection` on the wire: a string (one of `asc`, `desc`, `ASC`, `DESC`, `""`).
     pub sort_direction: Option<CredentialsSortDirection>,
     /// `applicationId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     pub application_id: Option<String>,
@@ -7683,7 +7683,7 @@ pub struct Integrations {
     pub filter_field: Option<String>,
     /// `sortField` on the wire: a string.
     pub sort_field: Option<String>,
-    /// `sortDirection` on the wire: a string (one of `asc`, `desc`, `ASC`, `DESC`, ``).
+    /// `sortDirection` on the wire: a string (one of `asc`, `desc`, `ASC`, `DESC`, `""`).
     pub sort_direction: Option<IntegrationsSortDirection>,
     /// `applicationId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     pub application_id: Option<String>,
@@ -8033,7 +8033,7 @@ impl serde::Serialize for WorkflowCustomNodeConfig {
         fields.end(&self.extra)
     }
 }
-/// Part of `WorkflowCustomNodeConfigFieldsItem`.
+/// One of: a `checkbox` object; a `select` object; a `stringTemplate` object; a `numberTemplate` object; a `jsonTemplate` object; a `payloadPath` object; a `section` object.
 ///
 /// A value is read as the alternative its shape selects (an object by its discriminating property); a value none of them reads is kept in `Other`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -9177,7 +9177,7 @@ impl serde::Serialize for WorkflowStatsByVersionValue {
         fields.end(&self.extra)
     }
 }
-/// Part of `WorkflowTriggersItem`.
+/// One of 22 documented alternatives.
 ///
 /// A value is read as the alternative its shape selects (an object by its discriminating property); a value none of them reads is kept in `Other`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -10912,7 +10912,7 @@ impl serde::Serialize for WorkflowTriggersItemDirect {
         fields.end(&self.extra)
     }
 }
-/// Part of `WorkflowTriggersItemDirectConfig`.
+/// An object with no documented fields.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -15401,7 +15401,7 @@ impl serde::Serialize for WorkflowTriggersItemVirtualButtonMeta {
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemVirtualButtonMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
-/// Part of `WorkflowTriggersItemVirtualButtonMetaDeviceId`.
+/// One of: a string (matching `^[A-Fa-f\d]{24}$`); `""`; `null`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
@@ -15940,7 +15940,7 @@ impl serde::Serialize for WorkflowVersionObject2StatsByVersionValue {
         fields.end(&self.extra)
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItem`.
+/// One of 22 documented alternatives.
 ///
 /// A value is read as the alternative its shape selects (an object by its discriminating property); a value none of them reads is kept in `Other`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -17125,7 +17125,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDirect {
         fields.end(&self.extra)
     }
 }
-/// Part of `WorkflowVersionObject2TriggersItemDirectConfig`.
+/// An object with no documented fields.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -20149,7 +20149,7 @@ impl serde::Serialize for WorkflowVersionObjectCustomNodeConfig {
         fields.end(&self.extra)
     }
 }
-/// Part of `WorkflowVersionObjectCustomNodeConfigFieldsItem`.
+/// One of: a `checkbox` object; a `select` object; a `stringTemplate` object; a `numberTemplate` object; a `jsonTemplate` object; a `payloadPath` object; a `section` object.
 ///
 /// A value is read as the alternative its shape selects (an object by its discriminating property); a value none of them reads is kept in `Other`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -20856,7 +20856,7 @@ impl serde::Serialize for WorkflowVersionObjectStatsByVersionValue {
         fields.end(&self.extra)
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItem`.
+/// One of 22 documented alternatives.
 ///
 /// A value is read as the alternative its shape selects (an object by its discriminating property); a value none of them reads is kept in `Other`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -22040,7 +22040,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDirect {
         fields.end(&self.extra)
     }
 }
-/// Part of `WorkflowVersionObjectTriggersItemDirectConfig`.
+/// An object with no documented fields.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -25040,7 +25040,7 @@ pub struct WorkflowVersions {
     pub filter_field: Option<String>,
     /// `sortField` on the wire: a string.
     pub sort_field: Option<String>,
-    /// `sortDirection` on the wire: a string (one of `asc`, `desc`, `ASC`, `DESC`, ``).
+    /// `sortDirection` on the wire: a string (one of `asc`, `desc`, `ASC`, `DESC`, `""`).
     pub sort_direction: Option<WorkflowVersionsSortDirection>,
     /// `applicationId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     pub application_id: Option<String>,
@@ -25115,7 +25115,7 @@ pub struct Workflows {
     pub filter_field: Option<String>,
     /// `sortField` on the wire: a string.
     pub sort_field: Option<String>,
-    /// `sortDirection` on the wire: a string (one of `asc`, `desc`, `ASC`, `DESC`, ``).
+    /// `sortDirection` on the wire: a string (one of `asc`, `desc`, `ASC`, `DESC`, `""`).
     pub sort_direction: Option<WorkflowsSortDirection>,
     /// `applicationId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     pub application_id: Option<String>,
