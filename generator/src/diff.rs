@@ -348,15 +348,26 @@ pub fn compare(old: &Side, new: &Side) -> Vec<Change> {
 /// removed item that holds it) and sorts the result.
 fn merge(spec: Vec<Change>, rust: Vec<Change>) -> Vec<Change> {
     let mut out = spec;
-    // Per key, the first change that is more than documentation.
+    // Per key, the first change that is more than documentation; and the same per key without
+    // its union alternatives, since a union of strings is one Rust type whose values the spec
+    // keeps under `oneOf[i]`.
     let mut index: HashMap<String, usize> = HashMap::new();
+    let mut merged_alternatives: HashMap<String, usize> = HashMap::new();
     for (i, c) in out.iter().enumerate() {
         if c.class != Class::DocsOnly {
             index.entry(c.key.clone()).or_insert(i);
+            merged_alternatives
+                .entry(without_alternatives(&c.key))
+                .or_insert(i);
         }
     }
     for change in rust {
         let holder = index.get(&change.key).copied().or_else(|| {
+            merged_alternatives
+                .get(&without_alternatives(&change.key))
+                .copied()
+        });
+        let holder = holder.or_else(|| {
             // The nearest enclosing item that was added or removed as a whole.
             let mut key = change.key.as_str();
             while let Some((parent, _)) = key.rsplit_once('.') {
@@ -394,6 +405,29 @@ fn merge(spec: Vec<Change>, rust: Vec<Change>) -> Vec<Change> {
             &b.key,
         ))
     });
+    out
+}
+
+/// A change key without its `oneOf[i]` and `anyOf[i]` steps.
+fn without_alternatives(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    let mut rest = key;
+    while let Some(at) = [".oneOf[", ".anyOf["]
+        .iter()
+        .filter_map(|m| rest.find(m))
+        .min()
+    {
+        let after = &rest[at + ".oneOf[".len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && after[digits..].starts_with(']') {
+            out.push_str(&rest[..at]);
+            rest = &after[digits + 1..];
+        } else {
+            out.push_str(&rest[..at + 1]);
+            rest = &rest[at + 1..];
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -2743,4 +2777,20 @@ fn takes(a: &ActionIr) -> Vec<(Taken, &ParamIr)> {
                 .map(|p| (Taken::Builder(p.store_ty.clone()), p)),
         )
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn keys_lose_their_union_steps_only() {
+        let key = "schemas.a.properties.scope.items.oneOf[0].anyOf[12].enum.all.x";
+        assert_eq!(
+            super::without_alternatives(key),
+            "schemas.a.properties.scope.items.enum.all.x"
+        );
+        // Not a step: no index, or text that only looks like one.
+        for key in ["a.oneOf[].b", "a.oneOf[x].b", "a.enum.oneOf", "a.oneOfx[1]"] {
+            assert_eq!(super::without_alternatives(key), key);
+        }
+    }
 }

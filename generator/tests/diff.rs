@@ -135,6 +135,37 @@ fn removing_a_losant_scope_value_is_docs_only() {
     );
 }
 
+/// A value removed from one alternative of a union of strings (Losant's token scopes, one
+/// Rust type with a constant per value) is one change, with the constant it removes under it.
+#[test]
+fn removing_a_value_of_a_union_of_strings_is_one_change() {
+    let root = common::workspace();
+    let old_files = spec_files(&root, "losant");
+    let mut new_files = old_files.clone();
+    let file = "spec/losant/schemas/apiTokenPost.json";
+    edit(
+        &mut new_files,
+        file,
+        "\"all.Instance.bounded\",\n              \"all.Instance.read\",\n",
+        "\"all.Instance.bounded\",\n",
+    );
+    let old = side(&old_files, "losant", Some("HEAD"));
+    let new = side(&new_files, "losant", None);
+    let report = sdkgen::diff_report::api_report(&old, &new).unwrap();
+    assert_eq!(report.changes.len(), 1, "{:#?}", report.changes);
+    let change = &report.changes[0];
+    assert_eq!(change.class, Class::BreaksRust);
+    assert!(
+        change.subject.contains("`all.Instance.read`"),
+        "{change:#?}"
+    );
+    assert_eq!(
+        change.rust,
+        ["`ApiTokenPostScopeItem::ALL_INSTANCE_READ` removed"]
+    );
+    assert_eq!(change.at.file, file);
+}
+
 #[test]
 fn adding_an_optional_mist_field_is_classed_by_the_addition_table() {
     let root = common::workspace();
