@@ -41,6 +41,19 @@ fn edit(files: &mut MemoryFiles, file: &str, from: &str, to: &str) {
     files.insert(file.to_string(), text.replacen(from, to, 1).into_bytes());
 }
 
+/// The report of a real spec against itself after `change`.
+fn report_after(
+    api: &str,
+    change: impl FnOnce(&mut MemoryFiles),
+) -> sdkgen::diff_report::ApiReport {
+    let old_files = spec_files(&common::workspace(), api);
+    let mut new_files = old_files.clone();
+    change(&mut new_files);
+    let old = side(&old_files, api, Some("HEAD"));
+    let new = side(&new_files, api, None);
+    sdkgen::diff_report::api_report(&old, &new).unwrap()
+}
+
 #[test]
 fn every_corpus_case_gives_its_expected_report() {
     let problems = diff_corpus::check(&common::workspace(), false).unwrap();
@@ -106,20 +119,16 @@ fn a_real_spec_read_from_memory_equals_itself() {
 
 #[test]
 fn removing_a_losant_scope_value_is_docs_only() {
-    let root = common::workspace();
-    let old_files = spec_files(&root, "losant");
-    let mut new_files = old_files.clone();
     let file = "spec/losant/resources/applicationApiToken.yaml";
-    let text = String::from_utf8(new_files[file].clone()).unwrap();
-    // The first action's last scope.
-    let line = "      - applicationApiToken.delete\n";
-    let at = text.find(line).unwrap();
-    let mut cut = text.clone();
-    cut.replace_range(at..at + line.len(), "");
-    new_files.insert(file.to_string(), cut.into_bytes());
-    let old = side(&old_files, "losant", Some("HEAD"));
-    let new = side(&new_files, "losant", None);
-    let report = sdkgen::diff_report::api_report(&old, &new).unwrap();
+    let report = report_after("losant", |files| {
+        let text = String::from_utf8(files[file].clone()).unwrap();
+        // The first action's last scope.
+        let line = "      - applicationApiToken.delete\n";
+        let at = text.find(line).unwrap();
+        let mut cut = text.clone();
+        cut.replace_range(at..at + line.len(), "");
+        files.insert(file.to_string(), cut.into_bytes());
+    });
     assert_eq!(report.changes.len(), 1, "{:#?}", report.changes);
     let change = &report.changes[0];
     assert_eq!(change.class, Class::DocsOnly);
@@ -139,19 +148,15 @@ fn removing_a_losant_scope_value_is_docs_only() {
 /// Rust type with a constant per value) is one change, with the constant it removes under it.
 #[test]
 fn removing_a_value_of_a_union_of_strings_is_one_change() {
-    let root = common::workspace();
-    let old_files = spec_files(&root, "losant");
-    let mut new_files = old_files.clone();
     let file = "spec/losant/schemas/apiTokenPost.json";
-    edit(
-        &mut new_files,
-        file,
-        "\"all.Instance.bounded\",\n              \"all.Instance.read\",\n",
-        "\"all.Instance.bounded\",\n",
-    );
-    let old = side(&old_files, "losant", Some("HEAD"));
-    let new = side(&new_files, "losant", None);
-    let report = sdkgen::diff_report::api_report(&old, &new).unwrap();
+    let report = report_after("losant", |files| {
+        edit(
+            files,
+            file,
+            "\"all.Instance.bounded\",\n              \"all.Instance.read\",\n",
+            "\"all.Instance.bounded\",\n",
+        )
+    });
     assert_eq!(report.changes.len(), 1, "{:#?}", report.changes);
     let change = &report.changes[0];
     assert_eq!(change.class, Class::BreaksRust);
@@ -168,18 +173,14 @@ fn removing_a_value_of_a_union_of_strings_is_one_change() {
 
 #[test]
 fn adding_an_optional_mist_field_is_classed_by_the_addition_table() {
-    let root = common::workspace();
-    let old_files = spec_files(&root, "mist");
-    let mut new_files = old_files.clone();
-    edit(
-        &mut new_files,
-        "spec/mist/schemas/user_apitoken.yaml",
-        "properties:\n",
-        "properties:\n  note:\n    type: string\n    description: A note.\n",
-    );
-    let old = side(&old_files, "mist", Some("HEAD"));
-    let new = side(&new_files, "mist", None);
-    let report = sdkgen::diff_report::api_report(&old, &new).unwrap();
+    let report = report_after("mist", |files| {
+        edit(
+            files,
+            "spec/mist/schemas/user_apitoken.yaml",
+            "properties:\n",
+            "properties:\n  note:\n    type: string\n    description: A note.\n",
+        )
+    });
     let added: Vec<_> = report
         .changes
         .iter()
