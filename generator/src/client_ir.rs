@@ -101,17 +101,6 @@ fn package(spec: &Spec) -> PackageIr {
 /// Whether a model, a resource's own type, an action's parameter, body, answer or page item,
 /// or a parameter every action accepts holds a UUID: only then does the crate depend on `uuid`.
 pub(crate) fn uses_uuid(models: &[Model], resources: &[ResourceIr], globals: &[ParamIr]) -> bool {
-    fn holds(ty: &TypeRef) -> bool {
-        match ty {
-            TypeRef::Uuid => true,
-            TypeRef::Vec(inner)
-            | TypeRef::Map(inner)
-            | TypeRef::Boxed(inner)
-            | TypeRef::Option(inner)
-            | TypeRef::Nullable(inner) => holds(inner),
-            _ => false,
-        }
-    }
     let in_models = models.iter().flat_map(crate::features::model_types);
     let in_resources = resources.iter().flat_map(crate::features::resource_types);
     // The parameters every action accepts (`resource_types` leaves them out).
@@ -121,7 +110,10 @@ pub(crate) fn uses_uuid(models: &[Model], resources: &[ResourceIr], globals: &[P
         .flat_map(|a| a.required.iter().chain(&a.optional))
         .chain(globals)
         .map(|p| &p.store_ty);
-    in_models.chain(in_resources).chain(params).any(holds)
+    in_models
+        .chain(in_resources)
+        .chain(params)
+        .any(|t| *t.innermost() == TypeRef::Uuid)
 }
 
 /// The documented error bodies by status, for `ApiError::error_body`: a status gets one when
@@ -350,7 +342,7 @@ fn finish_resource(
             .chain(a.body.as_ref().map(|b| &b.ty))
             .chain(&a.response)
             .chain(a.page.as_ref().map(|p| &p.item_ty));
-        types.any(TypeRef::names_a_model)
+        types.any(|t| matches!(t.innermost(), TypeRef::Model(_)))
     });
     ResourceIr {
         uses_models,

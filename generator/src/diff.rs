@@ -349,8 +349,8 @@ pub fn compare(old: &Side, new: &Side) -> Vec<Change> {
 fn merge(spec: Vec<Change>, rust: Vec<Change>) -> Vec<Change> {
     let mut out = spec;
     // Per key, the first change that is more than documentation; and the same per key without
-    // its union alternatives, since a union of strings is one Rust type whose values the spec
-    // keeps under `oneOf[i]`.
+    // its union alternatives, since a union of strings is one Rust type (keyed by the union)
+    // whose values the spec keeps under `oneOf[i]`.
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut merged_alternatives: HashMap<String, usize> = HashMap::new();
     for (i, c) in out.iter().enumerate() {
@@ -362,12 +362,9 @@ fn merge(spec: Vec<Change>, rust: Vec<Change>) -> Vec<Change> {
         }
     }
     for change in rust {
-        let holder = index.get(&change.key).copied().or_else(|| {
-            merged_alternatives
-                .get(&without_alternatives(&change.key))
-                .copied()
-        });
-        let holder = holder.or_else(|| {
+        let exact = index.get(&change.key);
+        let holder = exact.or_else(|| merged_alternatives.get(&change.key));
+        let holder = holder.copied().or_else(|| {
             // The nearest enclosing item that was added or removed as a whole.
             let mut key = change.key.as_str();
             while let Some((parent, _)) = key.rsplit_once('.') {

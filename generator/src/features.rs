@@ -171,13 +171,7 @@ pub(crate) fn resource_types(r: &ResourceIr) -> Vec<&TypeRef> {
 
 /// Adds the crate models a type names.
 pub(crate) fn models_in(ty: &TypeRef, index: &HashMap<&str, usize>, out: &mut Vec<usize>) {
-    match ty {
-        TypeRef::Model(name) => out.extend(index.get(name.as_str())),
-        TypeRef::Vec(inner)
-        | TypeRef::Map(inner)
-        | TypeRef::Boxed(inner)
-        | TypeRef::Option(inner)
-        | TypeRef::Nullable(inner) => models_in(inner, index, out),
-        _ => {}
+    if let TypeRef::Model(name) = ty.innermost() {
+        out.extend(index.get(name.as_str()));
     }
 }

@@ -137,7 +137,11 @@ impl FormatCache {
     }
 
     /// [`FormatCache::put`] of many entries of one group, on all cores.
-    pub(crate) fn put_all(&self, group: &str, entries: &[(&str, &str)]) {
+    pub(crate) fn put_all<K, T>(&self, group: &str, entries: &[(K, T)])
+    where
+        K: AsRef<str> + Sync,
+        T: AsRef<str> + Sync,
+    {
         let dir = self.dir.join(group);
         if entries.is_empty()
             || std::fs::create_dir_all(&dir).is_err()
@@ -146,8 +150,8 @@ impl FormatCache {
             return;
         }
         parallel(entries.len(), |i| {
-            let (key, text) = entries[i];
-            write_entry(&self.entry(group, key), text);
+            let (key, text) = &entries[i];
+            write_entry(&self.entry(group, key.as_ref()), text.as_ref());
         });
     }
 

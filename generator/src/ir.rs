@@ -78,16 +78,16 @@ impl TypeRef {
         )
     }
 
-    /// Whether this type names a generated model anywhere inside it.
-    pub fn names_a_model(&self) -> bool {
+    /// The type inside every list, map, box, option and `Nullable` around it (each holds one
+    /// type): `Foo` for `Option<Vec<Foo>>`, so the one model or scalar a type holds.
+    pub fn innermost(&self) -> &TypeRef {
         match self {
-            TypeRef::Model(_) => true,
             TypeRef::Vec(inner)
             | TypeRef::Map(inner)
             | TypeRef::Boxed(inner)
             | TypeRef::Option(inner)
-            | TypeRef::Nullable(inner) => inner.names_a_model(),
-            _ => false,
+            | TypeRef::Nullable(inner) => inner.innermost(),
+            other => other,
         }
     }
 

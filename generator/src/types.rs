@@ -642,12 +642,16 @@ fn code(v: &Value) -> Option<String> {
 /// `one of `a`, `b``, or `one of N documented values` when there are more than 8 or one cannot
 /// be shown in a code span.
 fn one_of(values: &[Value]) -> String {
-    let listed: Vec<String> = values.iter().filter_map(code).collect();
-    if listed.len() <= 8 && listed.len() == values.len() {
-        format!("one of {}", listed.join(", "))
-    } else {
-        format!("one of {} documented values", values.len())
+    match code_list(values) {
+        Some(listed) => format!("one of {listed}"),
+        None => format!("one of {} documented values", values.len()),
     }
+}
+
+/// `` `a`, `b` ``: at most 8 values, each shown in a code span; `None` otherwise.
+fn code_list(values: &[Value]) -> Option<String> {
+    let listed: Vec<String> = values.iter().filter_map(code).collect();
+    (listed.len() <= 8 && listed.len() == values.len()).then(|| listed.join(", "))
 }
 
 /// What a schema says about its values, as one or two sentences starting in lower case
@@ -810,11 +814,12 @@ fn alternative_text(a: &Value) -> Option<String> {
     if let Some(c) = a.get("const").and_then(code) {
         return Some(c);
     }
-    if let Some(values) = a.get("enum").and_then(Value::as_array) {
-        let listed: Vec<String> = values.iter().filter_map(code).collect();
-        if listed.len() == values.len() && listed.len() <= 8 {
-            return Some(listed.join(", "));
-        }
+    if let Some(listed) = a
+        .get("enum")
+        .and_then(Value::as_array)
+        .and_then(|v| code_list(v))
+    {
+        return Some(listed);
     }
     if types_of(a) == ["null"] {
         return Some("`null`".to_string());
