@@ -24,9 +24,9 @@ pub fn fix_command(apis: &[String]) -> String {
 
 /// Regenerates everything in memory, then writes only what changed. Writes nothing when any
 /// stage fails.
-pub fn generate(root: &Path, apis: &[String], options: &crate::Options) -> bool {
+pub fn generate(root: &Path, apis: &[String], options: &crate::pipeline::Options) -> bool {
     let started = Instant::now();
-    let generated = match crate::generate_with(root, apis, options) {
+    let generated = match crate::pipeline::generate_with(root, apis, options) {
         Ok(g) => g,
         Err(e) => {
             eprintln!("{e}");
@@ -69,8 +69,8 @@ pub fn generate(root: &Path, apis: &[String], options: &crate::Options) -> bool 
 }
 
 /// Regenerates in memory and compares with the disk; prints the drift report.
-pub fn check(root: &Path, apis: &[String], options: &crate::Options) -> bool {
-    match crate::check_workspace(root, apis, options) {
+pub fn check(root: &Path, apis: &[String], options: &crate::pipeline::Options) -> bool {
+    match crate::pipeline::check_workspace(root, apis, options) {
         Ok(outcome) => {
             say!("generation took {:.1?}", outcome.generation);
             if outcome.drift.is_clean() {
@@ -97,7 +97,7 @@ pub fn check(root: &Path, apis: &[String], options: &crate::Options) -> bool {
 }
 
 /// Rewrites every fixture's expectation (`cargo xtask bless`); lists what changed.
-pub fn bless(root: &Path, options: &crate::Options) -> bool {
+pub fn bless(root: &Path, options: &crate::pipeline::Options) -> bool {
     let started = Instant::now();
     let blessed = match crate::fixtures::bless(root, options) {
         Ok(b) => b,
@@ -129,7 +129,7 @@ pub fn bless(root: &Path, options: &crate::Options) -> bool {
 }
 
 /// Compares every fixture with its expectation without writing (`cargo xtask bless --check`).
-pub fn check_fixtures(root: &Path, options: &crate::Options) -> bool {
+pub fn check_fixtures(root: &Path, options: &crate::pipeline::Options) -> bool {
     match crate::fixtures::check(root, options) {
         Ok(problems) if problems.is_empty() => {
             say!("every fixture gives its committed expectation");

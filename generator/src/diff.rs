@@ -256,7 +256,7 @@ impl Side {
     /// Checks and lowers what [`crate::load::load`] or [`crate::load::load_memory`] read; every
     /// problem is returned.
     pub fn new(
-        loaded: (Option<Loaded>, Vec<crate::Diagnostic>),
+        loaded: (Option<Loaded>, Vec<crate::diag::Diagnostic>),
         rev: Option<String>,
     ) -> Result<Side, Diagnostics> {
         Side::checked(loaded, rev, true)
@@ -267,14 +267,14 @@ impl Side {
     /// the comparison reads only as text. That is the most expensive check, and the revision's
     /// own `generate` ran it; a wrong example there does not stop the comparison.
     pub fn base(
-        loaded: (Option<Loaded>, Vec<crate::Diagnostic>),
+        loaded: (Option<Loaded>, Vec<crate::diag::Diagnostic>),
         rev: Option<String>,
     ) -> Result<Side, Diagnostics> {
         Side::checked(loaded, rev, false)
     }
 
     fn checked(
-        loaded: (Option<Loaded>, Vec<crate::Diagnostic>),
+        loaded: (Option<Loaded>, Vec<crate::diag::Diagnostic>),
         rev: Option<String>,
         check_values: bool,
     ) -> Result<Side, Diagnostics> {
@@ -283,31 +283,8 @@ impl Side {
             diags.sort();
             return Err(Diagnostics(diags));
         };
-        // As `generate` does: a sound spec is lowered while its values are checked, and the
-        // IR is dropped if a value is wrong.
-        let (structure, values) = crate::validate::check_structure(&loaded.spec, &loaded.sources);
-        let sound = diags.is_empty() && structure.is_empty();
-        diags.extend(structure);
-        let (value_diags, ir) = std::thread::scope(|scope| {
-            let checking = scope.spawn(|| {
-                if check_values {
-                    values.run()
-                } else {
-                    Vec::new()
-                }
-            });
-            let ir = sound.then(|| crate::lower::lower(&loaded.spec));
-            let value_diags = checking
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (value_diags, ir)
-        });
-        diags.extend(value_diags);
-        let Some(ir) = ir.filter(|_| diags.is_empty()) else {
-            diags.sort();
-            diags.dedup();
-            return Err(Diagnostics(diags));
-        };
+        let (ir, _) = crate::pipeline::check_and_lower(&loaded, diags, check_values);
+        let ir = ir.map_err(Diagnostics)?;
         Ok(Side {
             spec: loaded.spec,
             sources: loaded.sources,

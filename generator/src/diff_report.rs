@@ -206,7 +206,7 @@ pub fn api_report(old: &Side, new: &Side) -> Result<ApiReport, DiffError> {
 pub fn build(workspace: &Path, base: &str, apis: &[String]) -> Result<Report, DiffError> {
     let commit = crate::git::resolve(workspace, base)?;
     let mut names = crate::git::apis_at(workspace, &commit)?;
-    let now = crate::list_apis(workspace).map_err(|e| DiffError::Io(e.to_string()))?;
+    let now = crate::pipeline::list_apis(workspace).map_err(|e| DiffError::Io(e.to_string()))?;
     names.extend(now.iter().cloned());
     names.sort();
     names.dedup();
@@ -595,7 +595,7 @@ pub fn run(workspace: &Path, options: &DiffOptions) -> bool {
                     continue;
                 }
             };
-            let crate_name = crate::load_checked(workspace, &format!("spec/{}", api.api))
+            let crate_name = crate::pipeline::load_checked(workspace, &format!("spec/{}", api.api))
                 .map(|s| s.api.krate.name)
                 .unwrap_or_else(|_| api.api.clone());
             let text = update_changelog(

@@ -91,18 +91,18 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 /// The report an invalid fixture gives now, as its `expected.txt` holds it: the exact text of
-/// [`crate::load_checked`]'s diagnostics, with a final newline. `Err` says why there is no
+/// [`crate::pipeline::load_checked`]'s diagnostics, with a final newline. `Err` says why there is no
 /// report to keep: the spec loads cleanly, the generator panics, a whole run
-/// ([`crate::generate`]) reports something else, or the report names a folder of this machine.
+/// ([`crate::pipeline::generate`]) reports something else, or the report names a folder of this machine.
 pub fn invalid_report(root: &Path, case: &str) -> Result<String, String> {
     let dir = root.join(DIR).join(INVALID).join(case);
     let spec = spec_dir(&dir);
     let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let checked = crate::load_checked(&dir, &spec);
+        let checked = crate::pipeline::load_checked(&dir, &spec);
         // A whole run lowers a sound spec while its values are checked: it must fail the same
         // way, and not panic on the way. The fixture has no templates, so a spec that passed
         // every check would fail here too, and compiling the real ones 200 times costs seconds.
-        let generated = crate::generate(&dir, &[]);
+        let generated = crate::pipeline::generate(&dir, &[]);
         (checked, generated)
     }));
     let name = format!("invalid fixture `{case}`");
@@ -181,8 +181,8 @@ pub fn generate_snapshot(
     root: &Path,
     case: &str,
     options: &Options,
-) -> Result<crate::Generated, Error> {
-    crate::generate_from(
+) -> Result<crate::pipeline::Generated, Error> {
+    crate::pipeline::generate_from(
         &root.join(rel_dir("", case)),
         &root.join("templates"),
         &[],

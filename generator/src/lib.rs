@@ -23,7 +23,8 @@
 //! - [`schema`]: schema helpers shared by validation, lowering and test data;
 //! - [`unions`]: how a union's alternatives are told apart (checked by validation, used by
 //!   lowering);
-//! - [`path`]: path templates, parsed once.
+//! - [`path`]: path templates, parsed once;
+//! - [`graph`]: strongly connected components of the schema reference graph.
 //!
 //! Lowering it into the IR:
 //! - [`ir`]: the IR, as data (types, serde behaviour, parameters, paths, texts);
@@ -42,6 +43,7 @@
 //! - [`render`]: tera templates into files, with a cache of whole files by template and data;
 //! - [`format`](mod@format): syn, prettyplease and rustfmt over the rendered Rust, with a cache;
 //! - [`output`]: the file set, written to disk or compared with it;
+//! - [`pipeline`]: every stage of a run in order, and the drift check;
 //! - [`commands`]: the `generate`, `check` and `bless` commands;
 //! - [`fixtures`]: the test fixtures' expected reports and output snapshots, checked and blessed;
 //! - [`par`]: a parallel map on scoped threads.
@@ -66,6 +68,7 @@ pub mod files;
 pub mod fixtures;
 pub mod format;
 pub mod git;
+pub mod graph;
 pub mod ir;
 pub mod load;
 pub mod lower;
@@ -75,12 +78,15 @@ pub mod output;
 pub mod pages;
 pub mod par;
 pub mod path;
+pub mod pipeline;
 pub mod render;
 pub mod rules;
 pub mod rust;
 pub mod schema;
 pub mod spec;
 pub mod templates;
+#[cfg(test)]
+mod test_support;
 pub mod testdata;
 pub mod text;
 pub mod types;
@@ -88,293 +94,12 @@ pub mod unions;
 pub mod validate;
 pub mod yaml;
 
-use std::path::Path;
-use std::time::{Duration, Instant};
-
 pub use diag::{Diagnostic, Diagnostics};
 pub use output::FileSet;
-
-/// Why generation failed.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// The spec has problems; all of them are listed.
-    #[error("{0}")]
-    Spec(Diagnostics),
-    /// A template failed or produced invalid output.
-    #[error(transparent)]
-    Render(#[from] render::RenderError),
-    /// The workspace could not be read.
-    #[error("{0}")]
-    Io(String),
-}
-
-/// Time spent per stage, summed over the APIs generated (which run in parallel, so the sum of
-/// the stages can exceed the wall time).
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Timings {
-    /// Reading and parsing spec files.
-    pub load: Duration,
-    /// Whole-spec checks. The values are checked while the IR is built, so this overlaps
-    /// `lower`.
-    pub validate: Duration,
-    /// Building the IR.
-    pub lower: Duration,
-    /// Templates.
-    pub render: Duration,
-    /// syn, prettyplease and rustfmt (or the format cache).
-    pub format: Duration,
-}
-
-/// The output of a run: the files, the folders they own, and how long it took.
-#[derive(Debug, Default)]
-pub struct Generated {
-    /// Every generated file.
-    pub files: FileSet,
-    /// The folders the generator owns (`generated/<api>`).
-    pub owned: Vec<String>,
-    /// Stage timings.
-    pub timings: Timings,
-    /// Wall time of the whole run.
-    pub elapsed: Duration,
-}
-
-/// The APIs of a workspace: the folders of `spec/`, sorted. Other entries of `spec/` (such as
-/// its README) are not APIs and are not opened; a symbolic link to a folder is refused, since
-/// an API's spec would then be read from outside `spec/`.
-pub fn list_apis(workspace: &Path) -> Result<Vec<String>, Error> {
-    let dir = workspace.join("spec");
-    let entries =
-        std::fs::read_dir(&dir).map_err(|e| Error::Io(format!("cannot read spec/: {e}")))?;
-    let mut apis = Vec::new();
-    let mut problems = Vec::new();
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let kind = entry.file_type().map(|t| files::EntryKind::of(&t));
-        match kind {
-            Ok(files::EntryKind::Folder) => apis.push(name),
-            // `metadata` follows the link to find what it names; nothing is opened.
-            Ok(files::EntryKind::Symlink)
-                if std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()) =>
-            {
-                problems.push(Diagnostic::new(
-                    &format!("spec/{name}"),
-                    None,
-                    "",
-                    "is a symbolic link to a folder; an API's spec folder must be a real folder \
-                     inside spec/ (links are not followed)",
-                ));
-            }
-            _ => {}
-        }
-    }
-    if !problems.is_empty() {
-        problems.sort();
-        return Err(Error::Spec(Diagnostics(problems)));
-    }
-    apis.sort();
-    Ok(apis)
-}
-
-/// Loads and checks one spec folder (workspace-relative, e.g. `spec/losant`).
-pub fn load_checked(workspace: &Path, spec_dir: &str) -> Result<spec::Spec, Diagnostics> {
-    let (loaded, mut diags) = load::load(workspace, spec_dir);
-    let spec = match loaded {
-        Some(l) => {
-            diags.extend(validate::validate(&l.spec, &l.sources));
-            l.spec
-        }
-        None => {
-            diags.sort();
-            return Err(Diagnostics(diags));
-        }
-    };
-    if diags.is_empty() {
-        Ok(spec)
-    } else {
-        diags.sort();
-        diags.dedup();
-        Err(Diagnostics(diags))
-    }
-}
-
-/// How a run formats its Rust files.
-#[derive(Debug, Clone, Default)]
-pub struct Options {
-    /// Where formatted files are cached between runs, and whole files by what rendered them
-    /// (its `render/` folder, [`render::RenderCache`]); `None` renders and formats every file.
-    pub format_cache: Option<format::FormatCache>,
-}
-
-impl Options {
-    /// What `cargo xtask` and the `sdkgen` binary use: the workspace's format cache
-    /// ([`format::FormatCache::for_workspace`]).
-    pub fn cached(workspace: &Path) -> Self {
-        Self {
-            format_cache: Some(format::FormatCache::for_workspace(workspace)),
-        }
-    }
-}
-
-/// Generates the given APIs (all when `apis` is empty) entirely in memory, formatting every
-/// file (no cache). Nothing is written; any problem in any API fails the whole run with every
-/// spec problem listed.
-pub fn generate(workspace: &Path, apis: &[String]) -> Result<Generated, Error> {
-    generate_with(workspace, apis, &Options::default())
-}
-
-/// [`generate`] with options.
-pub fn generate_with(
-    workspace: &Path,
-    apis: &[String],
-    options: &Options,
-) -> Result<Generated, Error> {
-    generate_from(workspace, &workspace.join("templates"), apis, options)
-}
-
-/// [`generate_with`], with the templates read from `templates` instead of
-/// `<workspace>/templates`: the generator's own fixtures are workspaces of their own (a
-/// `spec/` each) rendered through the repository's templates.
-pub fn generate_from(
-    workspace: &Path,
-    templates: &Path,
-    apis: &[String],
-    options: &Options,
-) -> Result<Generated, Error> {
-    let started = Instant::now();
-    let all = list_apis(workspace)?;
-    let selected: Vec<String> = if apis.is_empty() {
-        all.clone()
-    } else {
-        apis.to_vec()
-    };
-    let mut problems = Vec::new();
-    for api in &selected {
-        if !all.contains(api) {
-            problems.push(Diagnostic::new(
-                &format!("spec/{api}"),
-                None,
-                "",
-                format!("no such API; the spec folders are: {}", all.join(", ")),
-            ));
-        }
-    }
-    if !problems.is_empty() {
-        return Err(Error::Spec(Diagnostics(problems)));
-    }
-    // Each API is loaded and checked on a core of its own while the templates compile.
-    let mut out = Generated::default();
-    let (templates, loaded) = std::thread::scope(|scope| {
-        let templates = scope.spawn(|| render::load_templates(templates));
-        let loaded = par::parallel(selected.len(), |i| {
-            let dir = format!("spec/{}", selected[i]);
-            let t = Instant::now();
-            let (loaded, mut diags) = load::load(workspace, &dir);
-            let mut times = Timings {
-                load: t.elapsed(),
-                ..Timings::default()
-            };
-            let lowered = loaded.map(|l| {
-                let t = Instant::now();
-                let (structure, values) = validate::check_structure(&l.spec, &l.sources);
-                times.validate = t.elapsed();
-                let sound = diags.is_empty() && structure.is_empty();
-                diags.extend(structure);
-                // A sound spec is lowered while its values are checked (lowering does not read
-                // them as facts); the IR is dropped if a value is wrong.
-                let (value_diags, ir) = std::thread::scope(|scope| {
-                    let checking = scope.spawn(|| {
-                        let t = Instant::now();
-                        (values.run(), t.elapsed())
-                    });
-                    let t = Instant::now();
-                    let ir = sound.then(|| lower::lower(&l.spec));
-                    times.lower = t.elapsed();
-                    let (value_diags, value_time) = checking
-                        .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                    times.validate += value_time;
-                    (value_diags, ir)
-                });
-                diags.extend(value_diags);
-                (l.spec, ir)
-            });
-            (lowered, diags, times)
-        });
-        let templates = templates
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (templates, loaded)
-    });
-    let mut lowered = Vec::new();
-    for (spec, diags, times) in loaded {
-        out.timings.load += times.load;
-        out.timings.validate += times.validate;
-        out.timings.lower += times.lower;
-        problems.extend(diags);
-        lowered.extend(spec);
-    }
-    if !problems.is_empty() {
-        problems.sort();
-        problems.dedup();
-        return Err(Error::Spec(Diagnostics(problems)));
-    }
-    // Without problems every spec was lowered.
-    let specs: Vec<(spec::Spec, ir::CrateIr)> = lowered
-        .into_iter()
-        .filter_map(|(spec, ir)| Some((spec, ir?)))
-        .collect();
-    let templates = templates?;
-    let render_cache = options
-        .format_cache
-        .as_ref()
-        .map(|cache| render::RenderCache::beside(cache, &templates));
-    let rendered = par::parallel(specs.len(), |i| {
-        let (spec, ir) = &specs[i];
-        let t = Instant::now();
-        let mut batch = render::Batch::with_cache(render_cache.clone());
-        let result = templates::render_crate(&templates, spec, ir, &mut batch);
-        (result.map(|()| batch), t.elapsed())
-    });
-    let mut batch = render::Batch::with_cache(render_cache);
-    for ((spec, _), (result, render_time)) in specs.iter().zip(rendered) {
-        out.timings.render += render_time;
-        batch.append(result?);
-        out.owned.push(format!("generated/{}", spec.api.name));
-    }
-    let t = Instant::now();
-    out.files = batch.finish(options.format_cache.as_ref())?;
-    out.timings.format = t.elapsed();
-    out.elapsed = started.elapsed();
-    Ok(out)
-}
-
-/// The result of a drift check.
-#[derive(Debug)]
-pub struct CheckOutcome {
-    /// What differs.
-    pub drift: output::Drift,
-    /// How many files the generator produced.
-    pub files: usize,
-    /// Generator wall time (load to format).
-    pub generation: Duration,
-}
-
-/// Regenerates in memory and compares with `generated/`; what `cargo xtask check` and the
-/// workspace drift test run.
-pub fn check_workspace(
-    workspace: &Path,
-    apis: &[String],
-    options: &Options,
-) -> Result<CheckOutcome, Error> {
-    let g = generate_with(workspace, apis, options)?;
-    let drift = output::check(workspace, &g.files, &g.owned)
-        .map_err(|e| Error::Io(format!("cannot read generated/: {e}")))?;
-    Ok(CheckOutcome {
-        drift,
-        files: g.files.len(),
-        generation: g.elapsed,
-    })
-}
+pub use pipeline::{
+    check_workspace, generate, generate_from, generate_with, list_apis, load_checked, CheckOutcome,
+    Error, Generated, Options, Timings,
+};
 
 #[cfg(test)]
 mod tests {
@@ -400,7 +125,96 @@ mod tests {
         );
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         for module in declared {
-            assert!(dir.join(format!("{module}.rs")).is_file(), "{module}.rs");
+            assert!(
+                dir.join(format!("{module}.rs")).is_file()
+                    || dir.join(module).join("mod.rs").is_file(),
+                "{module}.rs or {module}/mod.rs"
+            );
         }
+    }
+
+    /// The modules a module's code names (`crate::<module>`), comment lines left out: the
+    /// module of a file is its first component under `src/`.
+    fn module_imports() -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut imports = std::collections::BTreeMap::<_, std::collections::BTreeSet<_>>::new();
+        let mut stack = vec![src.clone()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let rel = path.strip_prefix(&src).unwrap();
+                let top = rel
+                    .components()
+                    .next()
+                    .unwrap()
+                    .as_os_str()
+                    .to_string_lossy();
+                let module = top.trim_end_matches(".rs").to_string();
+                if module == "lib" || module == "bin" || path.extension().is_none_or(|e| e != "rs")
+                {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                let code: String = text
+                    .lines()
+                    .filter(|l| !l.trim_start().starts_with("//"))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                let named = imports.entry(module.clone()).or_default();
+                for (at, _) in code.match_indices("crate::") {
+                    let rest = &code[at + "crate::".len()..];
+                    // `crate::{a, b::c}` names `a` and `b`; `crate::a::b` names `a`.
+                    let group = match rest.strip_prefix('{') {
+                        Some(inner) => &inner[..inner.find('}').unwrap_or(inner.len())],
+                        None => rest,
+                    };
+                    let parts: Vec<&str> = if rest.starts_with('{') {
+                        group.split(',').collect()
+                    } else {
+                        vec![group]
+                    };
+                    for part in parts {
+                        let part = part.trim_start();
+                        let end = part
+                            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                            .unwrap_or(part.len());
+                        let other = &part[..end];
+                        if other != module && other.starts_with(|c: char| c.is_ascii_lowercase()) {
+                            named.insert(other.to_string());
+                        }
+                    }
+                }
+            }
+        }
+        imports
+    }
+
+    /// No module reaches back to itself through the modules it imports: the stages depend on
+    /// each other in one direction (a cycle is reported with its modules).
+    #[test]
+    fn modules_do_not_import_each_other() {
+        let imports = module_imports();
+        let names: Vec<&String> = imports.keys().collect();
+        let index = |m: &str| names.iter().position(|n| *n == m);
+        let edges: Vec<Vec<usize>> = imports
+            .values()
+            .map(|named| named.iter().filter_map(|m| index(m)).collect())
+            .collect();
+        let component = crate::graph::components(&edges);
+        let mut cycles = std::collections::BTreeMap::<usize, Vec<&str>>::new();
+        for (i, c) in component.iter().enumerate() {
+            cycles.entry(*c).or_default().push(names[i]);
+        }
+        let cycles: Vec<_> = cycles.into_values().filter(|c| c.len() > 1).collect();
+        assert!(
+            cycles.is_empty(),
+            "modules that import each other: {cycles:?}"
+        );
+        // The check sees imports at all: the pipeline names the stages it runs.
+        assert!(imports["pipeline"].contains("validate") && imports["pipeline"].contains("lower"));
     }
 }

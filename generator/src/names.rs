@@ -274,6 +274,17 @@ pub fn field_base(name: &str) -> String {
     snake(name).trim_start_matches("r#").to_string()
 }
 
+/// The key two parameter names collide on: both give the same Rust field name before numbering
+/// (leading underscores dropped, as the flags `_actions` and `actions` become one field).
+pub fn param_collision_key(name: &str) -> String {
+    name.trim_start_matches('_').to_snake_case()
+}
+
+/// The key two schema names collide on: both give the same Rust type name before numbering.
+pub fn type_collision_key(name: &str) -> String {
+    name.to_upper_camel_case()
+}
+
 /// Makes names unique within one scope by appending `2`, `3`, ... to later duplicates.
 #[derive(Debug, Default)]
 pub struct Scope {

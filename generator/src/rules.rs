@@ -372,6 +372,13 @@ pub fn rust_integer_problem(schema: &Value, v: &Value) -> Option<String> {
     })
 }
 
+/// Whether `s` is an HTTP token (RFC 9110): a header name or an auth scheme.
+pub fn is_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,13 @@ use serde_json::Value;
 
 use crate::spec::Spec;
 
+/// Deepest a schema may nest (through properties, items and refs) before the generator refuses it.
+pub const MAX_SCHEMA_DEPTH: usize = 64;
+
+/// Enums with more values than this become a string newtype with associated constants: 500
+/// variants cost compile time and every match, constants cost nothing.
+pub const MAX_ENUM_VARIANTS: usize = 64;
+
 /// All `$ref` targets in a schema, with the spec path of each.
 pub fn refs_in(schema: &Value, path: &str, out: &mut Vec<(String, String)>) {
     walk_refs(schema, &mut path.to_string(), &mut |name, at| {

@@ -202,7 +202,7 @@ pub(crate) fn schema_example(spec: &Spec, s: &Value) -> Value {
 /// depth guard never cuts a value short; it only keeps the stack safe.
 pub(crate) fn minimal_instance(spec: &Spec, s: &Value, depth: usize) -> Value {
     let s = resolve(spec, s);
-    if depth > crate::validate::MAX_SCHEMA_DEPTH {
+    if depth > crate::schema::MAX_SCHEMA_DEPTH {
         return Value::Null;
     }
     let first = |key: &str| s.get(key).and_then(Value::as_array).and_then(|a| a.first());

@@ -16,10 +16,6 @@ use crate::schema::{
 use crate::spec::Spec;
 use crate::unions;
 
-/// Enums with more values than this become a string newtype with associated constants: 500
-/// variants cost compile time and every match, constants cost nothing.
-pub const MAX_ENUM_VARIANTS: usize = 64;
-
 fn schema_type_name(name: &str, schema: &Value) -> String {
     match schema.get("x-rust-name").and_then(Value::as_str) {
         Some(n) => names::camel(n),
@@ -70,7 +66,7 @@ impl RefGraph {
                     .collect()
             })
             .collect();
-        let component = crate::validate::components(&edges);
+        let component = crate::graph::components(&edges);
         let mut cyclic = vec![false; edges.len()];
         let mut size = vec![0usize; edges.len()];
         for (n, c) in component.iter().enumerate() {
@@ -282,13 +278,13 @@ impl<'a> Lowerer<'a> {
         let variants = values
             .iter()
             .map(|v| {
-                let base = if values.len() > MAX_ENUM_VARIANTS {
+                let base = if values.len() > crate::schema::MAX_ENUM_VARIANTS {
                     names::shouty(v)
                 } else {
                     names::camel(v)
                 };
                 let base = if v.is_empty() {
-                    if values.len() > MAX_ENUM_VARIANTS {
+                    if values.len() > crate::schema::MAX_ENUM_VARIANTS {
                         "EMPTY".into()
                     } else {
                         "Empty".into()
@@ -303,7 +299,7 @@ impl<'a> Lowerer<'a> {
                 }
             })
             .collect();
-        if values.len() > MAX_ENUM_VARIANTS {
+        if values.len() > crate::schema::MAX_ENUM_VARIANTS {
             self.models.push(Model::StringConsts {
                 name: rust.to_string(),
                 doc,

@@ -71,7 +71,7 @@ pub fn flatten(alts: &[Value]) -> Vec<&Value> {
 fn flatten_into<'a>(alts: &'a [Value], out: &mut Vec<&'a Value>, depth: usize) {
     for alt in alts {
         let nested = union_alternatives(alt).filter(|_| {
-            depth < crate::validate::MAX_SCHEMA_DEPTH
+            depth < crate::schema::MAX_SCHEMA_DEPTH
                 && alt.as_object().is_some_and(|m| {
                     m.keys().all(|k| {
                         matches!(
@@ -315,7 +315,7 @@ fn tag_values(spec: &Spec, p: &Value) -> Option<Vec<String>> {
     if let Some(Value::String(c)) = p.get("const") {
         return Some(vec![c.clone()]);
     }
-    string_enum(p).filter(|v| v.len() <= crate::types::MAX_ENUM_VARIANTS)
+    string_enum(p).filter(|v| v.len() <= crate::schema::MAX_ENUM_VARIANTS)
 }
 
 /// Every documented value of some string alternatives, each once, in spec order.
@@ -343,7 +343,7 @@ mod tests {
 
     /// The valid `shop` spec with one more schema `probe`, loaded.
     fn spec_with(probe: &str) -> Spec {
-        let tmp = crate::validate::tests::shop_with(&[(
+        let tmp = crate::test_support::shop_with(&[(
             "schemas/probe.yaml".to_string(),
             probe.to_string(),
         )]);

@@ -1,0 +1,167 @@
+//! The API as a whole: `api.yaml`'s servers, auth, headers, parameters and package metadata.
+
+use crate::rules;
+use crate::spec::ParamIn;
+
+use super::values::param_shape_problem;
+use super::Validator;
+
+impl<'a> Validator<'a> {
+    /// The crate's package metadata, checked as crates.io checks it at publication.
+    pub(super) fn package_metadata(&mut self) {
+        let krate = &self.spec.api.krate;
+        if let Some(license) = &krate.license {
+            if let Some(problem) = rules::license_problem(license) {
+                self.push("api.crate.license", problem);
+            }
+        }
+        for (key, url) in [
+            ("repository", &krate.repository),
+            ("documentation", &krate.documentation),
+        ] {
+            if let Some(problem) = url.as_deref().and_then(rules::docs_url_problem) {
+                self.push(&format!("api.crate.{key}"), problem);
+            }
+        }
+        for (key, list) in [
+            ("keywords", &krate.keywords),
+            ("categories", &krate.categories),
+        ] {
+            if list.len() > 5 {
+                self.push(
+                    &format!("api.crate.{key}"),
+                    format!("crates.io takes at most 5 {key}; {} are listed", list.len()),
+                );
+            }
+        }
+        for (i, keyword) in krate.keywords.iter().enumerate() {
+            if let Some(problem) = rules::keyword_problem(keyword) {
+                self.push(&format!("api.crate.keywords[{i}]"), problem);
+            }
+        }
+        for (i, category) in krate.categories.iter().enumerate() {
+            if let Some(problem) = rules::category_problem(category) {
+                self.push(&format!("api.crate.categories[{i}]"), problem);
+            }
+        }
+    }
+
+    pub(super) fn api(&mut self) {
+        let api = &self.spec.api;
+        let krate = &api.krate;
+        if krate.name.is_empty()
+            || !krate.name.starts_with(|c: char| c.is_ascii_alphabetic())
+            || !krate
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            self.push(
+                "api.crate.name",
+                format!(
+                    "`{}` is not a valid crate name (letters, digits, `-`, `_`)",
+                    krate.name
+                ),
+            );
+        }
+        let semver = krate.version.split('.').count() == 3
+            && krate
+                .version
+                .split('.')
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+        if !semver {
+            self.push(
+                "api.crate.version",
+                format!("`{}` is not a version of the form 1.2.3", krate.version),
+            );
+        }
+        self.package_metadata();
+        let defaults = api.servers.iter().filter(|s| s.default).count();
+        if api.servers.is_empty() {
+            self.push(
+                "api.servers",
+                "no server is listed; add at least one with `default: true`",
+            );
+        } else if defaults != 1 {
+            self.push(
+                "api.servers",
+                format!("exactly one server must have `default: true`; {defaults} do"),
+            );
+        }
+        for (i, s) in api.servers.iter().enumerate() {
+            if let Some(problem) = rules::server_url_problem(&s.url) {
+                self.push(&format!("api.servers[{i}].url"), problem);
+            }
+        }
+        if let Some(problem) = api.docs_url.as_deref().and_then(rules::docs_url_problem) {
+            self.push("api.docs_url", problem);
+        }
+        if !api.base_path.is_empty()
+            && (!api.base_path.starts_with('/') || api.base_path.ends_with('/'))
+        {
+            self.push(
+                "api.base_path",
+                "base_path must start with `/` and not end with `/`",
+            );
+        } else if let Some(problem) = rules::path_problem(&api.base_path) {
+            self.push(
+                "api.base_path",
+                format!("base_path `{}` {problem}", api.base_path),
+            );
+        }
+        if !rules::is_token(&api.auth.prefix) {
+            self.push(
+                "api.auth.prefix",
+                format!(
+                    "auth prefix `{}` must be one word of header-safe characters (such as `Bearer`); a space and the token follow it",
+                    api.auth.prefix.escape_debug()
+                ),
+            );
+        }
+        for (i, h) in api.headers.iter().enumerate() {
+            if let Some(problem) = rules::header_value_problem(&h.value) {
+                self.push(&format!("api.headers[{i}].value"), problem);
+            }
+        }
+        if api.base_path.contains(['{', '}']) {
+            self.push(
+                "api.base_path",
+                format!(
+                    "base_path `{}` must not contain placeholders; path parameters belong in resource paths",
+                    api.base_path
+                ),
+            );
+        }
+        for (i, p) in api.parameters.iter().enumerate() {
+            if p.location == ParamIn::Header && !rules::is_token(&p.name) {
+                self.push(
+                    &format!("api.parameters[{i}].name"),
+                    format!("`{}` is not a valid HTTP header name", p.name),
+                );
+            }
+            if p.location == ParamIn::Path {
+                self.push(
+                    &format!("api.parameters[{i}].in"),
+                    "an API-wide parameter cannot be a path parameter",
+                );
+            }
+            if let Some(problem) = param_shape_problem(self.spec, &p.schema, p.location) {
+                self.push(&format!("api.parameters[{i}].schema"), problem);
+            }
+        }
+        if !rules::is_token(&api.auth.header) {
+            self.push(
+                "api.auth.header",
+                format!("`{}` is not a valid HTTP header name", api.auth.header),
+            );
+        }
+        for (i, h) in api.headers.iter().enumerate() {
+            if !rules::is_token(&h.name) {
+                self.push(
+                    &format!("api.headers[{i}].name"),
+                    format!("`{}` is not a valid HTTP header name", h.name),
+                );
+            }
+        }
+    }
+}
