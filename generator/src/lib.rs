@@ -50,19 +50,15 @@
 //!
 //! Comparing two versions of a spec:
 //! - [`diff`]: every change between two checked specs, classed by what it does to users of
-//!   the crate (breaks Rust code, breaks requests, compatible, docs only);
-//! - [`diff_corpus`]: the corpus of spec edits that proves the comparison: expected reports,
-//!   and the compile test of downstream code against the crates of both sides;
-//! - [`diff_report`]: the version a set of changes requires, the report for people and as
-//!   JSON, the changelog section, and the `diff` command;
+//!   the crate (breaks Rust code, breaks requests, compatible, docs only); its `report` gives the
+//!   version a set of changes requires, the report for people and as JSON, the changelog and the
+//!   `diff` command; its `corpus` the spec edits that prove the comparison;
 //! - [`git`]: a spec folder as it was at a git revision, read without a checkout.
 
 pub mod client_ir;
 pub mod commands;
 pub mod diag;
 pub mod diff;
-pub mod diff_corpus;
-pub mod diff_report;
 pub mod features;
 pub mod files;
 pub mod fixtures;

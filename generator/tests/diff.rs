@@ -6,8 +6,8 @@ mod common;
 
 use std::path::Path;
 
+use sdkgen::diff::corpus as diff_corpus;
 use sdkgen::diff::{Class, Side};
-use sdkgen::diff_corpus;
 use sdkgen::load::MemoryFiles;
 
 /// The files of a real spec folder, as `load_memory` reads them.
@@ -45,13 +45,13 @@ fn edit(files: &mut MemoryFiles, file: &str, from: &str, to: &str) {
 fn report_after(
     api: &str,
     change: impl FnOnce(&mut MemoryFiles),
-) -> sdkgen::diff_report::ApiReport {
+) -> sdkgen::diff::report::ApiReport {
     let old_files = spec_files(&common::workspace(), api);
     let mut new_files = old_files.clone();
     change(&mut new_files);
     let old = side(&old_files, api, Some("HEAD"));
     let new = side(&new_files, api, None);
-    sdkgen::diff_report::api_report(&old, &new).unwrap()
+    sdkgen::diff::report::api_report(&old, &new).unwrap()
 }
 
 #[test]
@@ -211,14 +211,14 @@ fn json_output_names_every_change_with_its_class() {
         .find(|c| c.name == "remove-query-param")
         .unwrap();
     let (api, _) = diff_corpus::report(&base, case).unwrap();
-    let report = sdkgen::diff_report::Report {
+    let report = sdkgen::diff::report::Report {
         base: "base".into(),
         commit: String::new(),
         apis: vec![api],
         generator_changed: vec![],
     };
     let json: serde_json::Value =
-        serde_json::from_str(&sdkgen::diff_report::json(&report)).unwrap();
+        serde_json::from_str(&sdkgen::diff::report::json(&report)).unwrap();
     let change = &json["apis"][0]["changes"][0];
     assert_eq!(change["class"], "breaks_rust");
     assert_eq!(change["group"]["kind"], "action");

@@ -1070,7 +1070,7 @@ fn git_in(dir: &Path, args: &[&str]) -> Result<()> {
 }
 
 /// The diff case: a synthetic workspace committed to a scratch git repository, 1 % of its
-/// actions edited in the working tree, then `diff_report::build` (what `cargo xtask diff`
+/// actions edited in the working tree, then `diff::report::build` (what `cargo xtask diff`
 /// runs: git read, both sides loaded, checked and lowered, compared) timed against a warm
 /// `generate` of the working tree.
 fn diff_bench(root: &Path, runs: usize) -> Result<()> {
@@ -1107,7 +1107,7 @@ fn diff_bench(root: &Path, runs: usize) -> Result<()> {
         generate.push(t.elapsed());
         let t = Instant::now();
         let report =
-            sdkgen::diff_report::build(dir, "HEAD", &[]).map_err(|e| anyhow::anyhow!("{e}"))?;
+            sdkgen::diff::report::build(dir, "HEAD", &[]).map_err(|e| anyhow::anyhow!("{e}"))?;
         diff.push(t.elapsed());
         changes = report.apis.iter().map(|a| a.changes.len()).sum();
     }

@@ -105,7 +105,7 @@ fn main() -> ExitCode {
                 sdkgen::commands::bless(root, &options)
             }
         }
-        Command::Diff(args) => sdkgen::diff_report::run(root, &args.options()),
+        Command::Diff(args) => sdkgen::diff::report::run(root, &args.options()),
         Command::DiffCorpus {
             bless,
             compile,
@@ -182,7 +182,7 @@ fn workspace_root() -> anyhow::Result<PathBuf> {
 
 /// `cargo xtask diff-corpus`.
 fn diff_corpus(root: &Path, bless: bool, compile: bool) -> bool {
-    use sdkgen::diff_corpus as corpus;
+    use sdkgen::diff::corpus;
     let started = std::time::Instant::now();
     if compile {
         let work = root.join("target").join("diff-corpus");
@@ -246,7 +246,7 @@ fn diff_corpus(root: &Path, bless: bool, compile: bool) -> bool {
 /// `cargo xtask diff-corpus --semver-checks`: cargo-semver-checks' verdict per case, printed
 /// as the rows of the agreement table (`generator/tests/diff-corpus/AGREEMENT.md`).
 fn diff_corpus_semver_checks(root: &Path) -> bool {
-    use sdkgen::diff_corpus as corpus;
+    use sdkgen::diff::corpus;
     let started = std::time::Instant::now();
     let tool = corpus::semver_checks_tool();
     let version = match corpus::semver_checks_version(&tool) {
@@ -326,9 +326,9 @@ struct DiffArgs {
 }
 
 impl DiffArgs {
-    fn options(self) -> sdkgen::diff_report::DiffOptions {
+    fn options(self) -> sdkgen::diff::report::DiffOptions {
         use std::io::IsTerminal as _;
-        sdkgen::diff_report::DiffOptions {
+        sdkgen::diff::report::DiffOptions {
             base: self.base,
             apis: self.apis,
             check: self.check,

@@ -2,14 +2,14 @@
 //! (defaults, examples, accepted values) against their own schemas.
 //!
 //! One file per concern; [`check_structure`] lists the checks in the order they run:
-//! - [`api`](self::api): the API as a whole (`api.yaml`, package metadata);
-//! - [`names`](self::names): names unsafe as file or Rust names, and collisions;
-//! - [`refs`](self::refs): dangling references and cycles no value can end;
-//! - [`resources`](self::resources): resources and actions (paths, parameters, bodies,
+//! - `api`: the API as a whole (`api.yaml`, package metadata);
+//! - `names`: names unsafe as file or Rust names, and collisions;
+//! - `refs`: dangling references and cycles no value can end;
+//! - `resources`: resources and actions (paths, parameters, bodies,
 //!   responses, pagination, the values the generated tests use);
-//! - [`schemas`](self::schemas): schema keywords, unions and values written in schemas;
-//! - [`values`](self::values): every value against its schema, run last and on all cores;
-//! - [`sample`](self::sample): the smallest value of a schema (used by the checks and by test
+//! - `schemas`: schema keywords, unions and values written in schemas;
+//! - `values`: every value against its schema, run last and on all cores;
+//! - [`sample`](mod@self::sample): the smallest value of a schema (used by the checks and by test
 //!   data).
 
 mod api;

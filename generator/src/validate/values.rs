@@ -10,7 +10,7 @@ use crate::load::SourceMap;
 use crate::schema::{ref_targets, resolve, types_of};
 use crate::spec::{ParamIn, Spec};
 
-/// The value checks [`check_structure`] found (see [`ValueChecks::run`]).
+/// The value checks [`check_structure`](super::check_structure) found (see [`ValueChecks::run`]).
 pub struct ValueChecks<'a> {
     pub(super) spec: &'a Spec,
     pub(super) src: &'a SourceMap,

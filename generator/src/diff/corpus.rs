@@ -15,8 +15,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::diff::report::{ApiReport, Report, Style};
 use crate::diff::{Class, Side};
-use crate::diff_report::{ApiReport, Report, Style};
 use crate::load::MemoryFiles;
 
 /// The corpus folder, relative to the repository.
@@ -183,7 +183,7 @@ pub fn base_side(base: &MemoryFiles) -> Result<Side, CorpusError> {
 /// A case's report, and its text as `expected.txt` holds it.
 pub fn report(base: &Side, case: &Case) -> Result<(ApiReport, String), String> {
     let new = side(&case.files, None, None)?;
-    let api = crate::diff_report::api_report(base, &new).map_err(|e| e.to_string())?;
+    let api = crate::diff::report::api_report(base, &new).map_err(|e| e.to_string())?;
     let report = Report {
         base: "base".into(),
         commit: String::new(),
@@ -193,7 +193,7 @@ pub fn report(base: &Side, case: &Case) -> Result<(ApiReport, String), String> {
     let text = format!(
         "{}\n\n{}",
         case.about.trim(),
-        crate::diff_report::human(&report, Style::new(false))
+        crate::diff::report::human(&report, Style::new(false))
     );
     let api = report.apis.into_iter().next().ok_or("no report")?;
     Ok((api, text))
