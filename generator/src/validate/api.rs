@@ -64,15 +64,15 @@ impl<'a> Validator<'a> {
                 ),
             );
         }
-        let semver = krate.version.split('.').count() == 3
-            && krate
-                .version
-                .split('.')
-                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
-        if !semver {
+        // As cargo reads `package.version`: no leading zeros, each number within `u64`.
+        if let Err(e) = semver::Version::parse(&krate.version) {
             self.push(
                 "api.crate.version",
-                format!("`{}` is not a version of the form 1.2.3", krate.version),
+                format!(
+                    "`{}` is not a version cargo accepts (a semantic version such as 1.2.3 or \
+                     1.2.3-beta.1): {e}",
+                    krate.version
+                ),
             );
         }
         self.package_metadata();
