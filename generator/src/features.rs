@@ -80,6 +80,7 @@ pub fn plan(resources: &[ResourceIr], models: &[Model], globals: &[ParamIr]) -> 
             (model.name().to_string(), Cfg(features))
         })
         .collect::<BTreeMap<_, _>>();
+    let checked = checked_features(&names, &reached_by, &always);
     let resources = resources
         .iter()
         .zip(names)
@@ -98,7 +99,40 @@ pub fn plan(resources: &[ResourceIr], models: &[Model], globals: &[ParamIr]) -> 
         list: resources.iter().map(|(_, f)| f.name.clone()).collect(),
         resources: resources.into_iter().collect(),
         models,
+        checked,
     }
+}
+
+/// The features CI builds one at a time, so that the number of checks does not grow with the
+/// number of resources: the resource that compiles the fewest models of its own, the one that
+/// compiles the most, and the one whose models the most other resources share (the gates most
+/// likely to be wrong). Ties go to the earlier resource; each feature is listed once.
+fn checked_features(names: &[String], reached_by: &[Vec<usize>], always: &[bool]) -> Vec<String> {
+    if names.is_empty() {
+        return Vec::new();
+    }
+    // Per resource: the gated models it compiles, and how many other resources reach them.
+    let mut own = vec![0usize; names.len()];
+    let mut shared = vec![0usize; names.len()];
+    for (m, by) in reached_by.iter().enumerate() {
+        if always[m] || by.len() == names.len() {
+            continue;
+        }
+        for &r in by {
+            own[r] += 1;
+            shared[r] += by.len() - 1;
+        }
+    }
+    let first_min = (0..names.len()).min_by_key(|&r| own[r]);
+    let first_max = (0..names.len()).min_by_key(|&r| std::cmp::Reverse(own[r]));
+    let most_shared = (0..names.len()).min_by_key(|&r| std::cmp::Reverse(shared[r]));
+    let mut checked: Vec<String> = Vec::new();
+    for r in [first_min, first_max, most_shared].into_iter().flatten() {
+        if !checked.contains(&names[r]) {
+            checked.push(names[r].clone());
+        }
+    }
+    checked
 }
 
 /// The feature of a resource module: its name in kebab case, as cargo features are usually

@@ -197,6 +197,9 @@ pub struct FeaturesIr {
     /// The `cfg` of each model that only some resources need, by name; a model every build
     /// has is not listed.
     pub models: std::collections::BTreeMap<String, Cfg>,
+    /// The resource features CI builds alone (see `features::checked_features`): a few chosen
+    /// ones, not every one.
+    pub checked: Vec<String>,
 }
 
 /// The cargo feature of a resource.

@@ -161,6 +161,14 @@ fn a_model_is_compiled_with_the_resources_that_reach_it() {
     );
 }
 
+/// CI builds a few features alone, whatever the number of resources: the one with the fewest
+/// models of its own (`default-resource`: `Shared`), the one with the most (`every`: six),
+/// and the one whose models others share most (`every` again, listed once).
+#[test]
+fn ci_builds_the_smallest_largest_and_most_shared_features() {
+    assert_eq!(lowered().checked, ["default-resource", "every"]);
+}
+
 /// Every feature `Cargo.toml.tera` declares besides the resources' is one that resource
 /// features are kept apart from.
 #[test]
