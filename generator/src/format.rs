@@ -246,25 +246,12 @@ pub(crate) fn format_files(
         .collect();
     let misses: Vec<usize> = (0..pending.len()).filter(|&i| done[i].is_none()).collect();
     if !misses.is_empty() {
-        // Large files are cut into runs of whole items, so that every core has work and no
-        // syn tree of a whole large file is ever held at once.
-        let mut chunks: Vec<(usize, usize, &str)> = Vec::new();
-        for (j, &i) in misses.iter().enumerate() {
-            let mut line = 0;
-            for chunk in split_items(&pending[i].text, CHUNK_BYTES) {
-                chunks.push((j, line, chunk));
-                line += chunk.matches('\n').count();
-            }
-        }
-        let pretty = parallel(chunks.len(), |c| {
-            let (j, line, text) = chunks[c];
-            parse_and_print_cleared(&pending[misses[j]].template, text, line)
-        });
-        let mut printed = vec![String::new(); misses.len()];
-        for (&(j, _, _), result) in chunks.iter().zip(pretty) {
-            // prettyplease puts no blank line between items, so runs join as they are.
-            printed[j].push_str(&result?);
-        }
+        let printed = parallel(misses.len(), |j| {
+            let p = &pending[misses[j]];
+            parse_and_print_cleared(&p.template, &p.text)
+        })
+        .into_iter()
+        .collect::<Result<Vec<String>, FormatError>>()?;
         let formatted = rustfmt_files(&pending, &misses, &printed)?;
         for (&i, text) in misses.iter().zip(formatted) {
             if let (Some(cache), Some(key)) = (cache, &keys[i]) {
@@ -295,7 +282,7 @@ pub(crate) fn format_files(
 
 /// Bump when anything in this pipeline changes its output for the same input, or the format
 /// of a cache entry changes.
-const PIPELINE_VERSION: u32 = 3;
+const PIPELINE_VERSION: u32 = 4;
 
 /// Largest cache entry read: a generated file is far smaller.
 const MAX_ENTRY_BYTES: u64 = 64 * 1024 * 1024;
@@ -366,163 +353,13 @@ pub(crate) fn formatter_identity() -> String {
 /// syn keeps every text it parses in a per-thread source map (for span locations): it is
 /// cleared after each run, so peak memory stays at the runs in flight, not all of them. No span
 /// outlives `parse_and_print`, whose result is plain text.
-fn parse_and_print_cleared(
-    template: &str,
-    text: &str,
-    first_line: usize,
-) -> Result<String, FormatError> {
-    let result = parse_and_print(template, text, first_line);
+fn parse_and_print_cleared(template: &str, text: &str) -> Result<String, FormatError> {
+    let result = parse_and_print(template, text).map(|printed| spaced(&printed));
     proc_macro2::extra::invalidate_current_thread_spans();
     result
 }
 
-/// The size above which a file is parsed in several runs of items.
-const CHUNK_BYTES: usize = 256 * 1024;
-
-/// Cuts Rust source into runs of whole top-level items of about `target` bytes each. An item
-/// ends at a top-level `;` or at a top-level `}` not followed by `;` (which then ends it). The
-/// scan knows comments, strings, raw strings, byte strings and char literals, so braces inside
-/// them do not count. Text it cannot follow (unbalanced brackets) is returned whole, and syn
-/// reports it.
-fn split_items(text: &str, target: usize) -> Vec<&str> {
-    if text.len() <= target {
-        return vec![text];
-    }
-    let b = text.as_bytes();
-    let mut cuts = Vec::new();
-    let (mut i, mut depth, mut start) = (0usize, 0i64, 0usize);
-    let item_end = |end: usize, start: &mut usize, cuts: &mut Vec<usize>| {
-        if end - *start >= target {
-            cuts.push(end);
-            *start = end;
-        }
-    };
-    while i < b.len() {
-        match b[i] {
-            b'/' if b.get(i + 1) == Some(&b'/') => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                let mut nest = 1;
-                i += 2;
-                while i < b.len() && nest > 0 {
-                    if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
-                        nest += 1;
-                        i += 2;
-                    } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
-                        nest -= 1;
-                        i += 2;
-                    } else {
-                        i += 1;
-                    }
-                }
-                continue;
-            }
-            b'r' | b'b' | b'c' if raw_string_at(b, i).is_some() => {
-                i = raw_string_at(b, i).unwrap_or(b.len());
-                continue;
-            }
-            b'"' => {
-                i += 1;
-                while i < b.len() && b[i] != b'"' {
-                    i += if b[i] == b'\\' { 2 } else { 1 };
-                }
-            }
-            b'\'' => {
-                // A char literal ('x', '\n', '\u{..}'), else a lifetime or label.
-                if b.get(i + 1) == Some(&b'\\') {
-                    i += 3;
-                    while i < b.len() && b[i] != b'\'' {
-                        i += 1;
-                    }
-                } else if let Some(len) = text[i + 1..].chars().next().map(char::len_utf8) {
-                    if b.get(i + 1 + len) == Some(&b'\'') {
-                        i += 1 + len;
-                    }
-                }
-            }
-            b'{' | b'(' | b'[' => depth += 1,
-            b')' | b']' => depth -= 1,
-            b'}' => {
-                depth -= 1;
-                if depth == 0 {
-                    let mut j = i + 1;
-                    while j < b.len() && b[j].is_ascii_whitespace() {
-                        j += 1;
-                    }
-                    if b.get(j) != Some(&b';') {
-                        item_end(i + 1, &mut start, &mut cuts);
-                    }
-                }
-            }
-            b';' if depth == 0 => item_end(i + 1, &mut start, &mut cuts),
-            _ => {}
-        }
-        if depth < 0 {
-            return vec![text];
-        }
-        i += 1;
-    }
-    if depth != 0 || cuts.is_empty() {
-        return vec![text];
-    }
-    let mut parts = Vec::with_capacity(cuts.len() + 1);
-    let mut from = 0;
-    for cut in cuts {
-        parts.push(&text[from..cut]);
-        from = cut;
-    }
-    match parts.last_mut() {
-        // Only whitespace left: it belongs to the last run.
-        Some(last) if text[from..].trim().is_empty() => {
-            let last_start = from - last.len();
-            *last = &text[last_start..];
-        }
-        _ => parts.push(&text[from..]),
-    }
-    parts
-}
-
-/// The end of a raw (byte/C) string starting at `i` (`r"..."`, `r#"..."#`, `br"..."`, ...), or
-/// `None` when no raw string starts there.
-fn raw_string_at(b: &[u8], i: usize) -> Option<usize> {
-    if i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_') {
-        return None;
-    }
-    let mut j = i;
-    if b[j] == b'b' || b[j] == b'c' {
-        j += 1;
-    }
-    if b.get(j) != Some(&b'r') {
-        return None;
-    }
-    j += 1;
-    let hashes = b[j..].iter().take_while(|&&c| c == b'#').count();
-    j += hashes;
-    if b.get(j) != Some(&b'"') {
-        return None;
-    }
-    j += 1;
-    while j < b.len() {
-        if b[j] == b'"'
-            && b[j + 1..]
-                .iter()
-                .take(hashes)
-                .filter(|&&c| c == b'#')
-                .count()
-                == hashes
-        {
-            return Some(j + 1 + hashes);
-        }
-        j += 1;
-    }
-    Some(b.len())
-}
-
-fn parse_and_print(template: &str, text: &str, first_line: usize) -> Result<String, FormatError> {
+fn parse_and_print(template: &str, text: &str) -> Result<String, FormatError> {
     match syn::parse_file(text) {
         Ok(file) => Ok(prettyplease::unparse(&file)),
         Err(err) => {
@@ -539,16 +376,76 @@ fn parse_and_print(template: &str, text: &str, first_line: usize) -> Result<Stri
                 .enumerate()
                 .skip(from)
                 .take(5)
-                .map(|(i, l)| format!("{:>5} | {l}", first_line + i + 1))
+                .map(|(i, l)| format!("{:>5} | {l}", i + 1))
                 .collect::<Vec<_>>()
                 .join("\n");
             Err(FormatError::InvalidRust {
                 template: template.into(),
                 item,
-                line: first_line + line,
+                line,
                 message: err.to_string(),
                 excerpt,
             })
+        }
+    }
+}
+
+/// prettyplease puts no blank line between items. Hand-written code has one between every two
+/// items of a file, module, impl or trait, except between two `use` declarations and between
+/// two `mod name;` declarations; rustfmt keeps such a line. The printed text is parsed again
+/// (the positions are then lines of the printed text) and a blank line added above each item
+/// that needs one; text that does not parse (prettyplease printed it, so it does) is returned
+/// as it is.
+fn spaced(printed: &str) -> String {
+    let Ok(file) = syn::parse_file(printed) else {
+        return printed.to_string();
+    };
+    let mut above = BTreeSet::new();
+    items_apart(&file.items, &mut above);
+    let mut out = String::with_capacity(printed.len() + 2 * above.len());
+    let mut previous_blank = true;
+    for (i, line) in printed.lines().enumerate() {
+        if above.contains(&(i + 1)) && !previous_blank {
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous_blank = line.trim().is_empty();
+    }
+    out
+}
+
+/// The first line of a syntax node (its attributes and doc comments included).
+fn first_line(node: &impl quote::ToTokens) -> Option<usize> {
+    let first = node.to_token_stream().into_iter().next()?;
+    Some(first.span().start().line)
+}
+
+/// Records the first line of every item of `items` that wants a blank line above it, and of
+/// every item of the modules, impls and traits among them.
+fn items_apart(items: &[syn::Item], above: &mut BTreeSet<usize>) {
+    let grouped = |item: &syn::Item| match item {
+        syn::Item::Use(_) => Some(0),
+        syn::Item::Mod(m) if m.content.is_none() => Some(1),
+        _ => None,
+    };
+    for (i, item) in items.iter().enumerate() {
+        let apart = i > 0 && (grouped(item).is_none() || grouped(item) != grouped(&items[i - 1]));
+        if apart {
+            above.extend(first_line(item));
+        }
+        match item {
+            syn::Item::Mod(syn::ItemMod {
+                content: Some((_, inner)),
+                ..
+            }) => items_apart(inner, above),
+            syn::Item::Impl(imp) => {
+                above.extend(imp.items.iter().skip(1).filter_map(first_line));
+            }
+            syn::Item::Trait(tr) => {
+                above.extend(tr.items.iter().skip(1).filter_map(first_line));
+            }
+            _ => {}
         }
     }
 }
@@ -836,34 +733,9 @@ mod tests {
         assert!(msg.contains("`struct Bad"), "{msg}");
     }
 
+    /// A syntax error deep in a large file is reported at its line.
     #[test]
-    fn split_items_cuts_only_between_items() {
-        let text = "//! Inner doc.\n#![allow(x)]\n\
-            const A: &str = \"}{;\";\n\
-            /// doc with } and ;\n\
-            pub struct S { a: [u8; 2] }\n\
-            const B: S = S { a: [1, 2] };\n\
-            fn f<'a>(x: &'a str) -> char { let _ = r#\"}\"#; let _ = b'}'; '}' }\n\
-            /* block } */ impl S { fn g() { '\\''; } }\n\
-            static C: char = '\\u{7d}';\n";
-        let parts = split_items(text, 1);
-        assert_eq!(parts.concat(), text);
-        for part in &parts {
-            syn::parse_file(part).unwrap_or_else(|e| panic!("{e} in {part:?}"));
-        }
-        assert_eq!(parts.len(), 6, "{parts:#?}");
-        assert!(parts[0].starts_with("//! Inner doc.\n#![allow(x)]"));
-        // Small texts, and texts it cannot follow, stay whole.
-        assert_eq!(split_items(text, 1 << 20), [text]);
-        assert_eq!(
-            split_items("fn a() { } }\nfn b() {}", 1),
-            ["fn a() { } }\nfn b() {}"]
-        );
-    }
-
-    /// A syntax error in a later run of items is reported at its line in the whole file.
-    #[test]
-    fn errors_in_split_files_keep_their_line() {
+    fn errors_in_large_files_keep_their_line() {
         let mut text = String::new();
         for i in 0..20_000 {
             text.push_str(&format!("pub struct S{i} {{ pub x: u8 }}\n"));
@@ -877,6 +749,23 @@ mod tests {
             }
             other => panic!("{other}"),
         }
+    }
+
+    /// Items of a file, an inline module, an impl and a trait are one blank line apart, as in
+    /// hand-written code; `use` and `mod name;` declarations stay together, and statements of
+    /// a function body are not moved apart.
+    #[test]
+    fn items_are_one_blank_line_apart() {
+        let text =
+            "use a::b;\nuse c::d;\nmod x;\nmod y;\n/// A.\n#[derive(Debug)]\npub struct A;\n\
+                    impl A {\n/// One.\nfn one() { let a = 1; let b = 2; }\nconst TWO: u8 = 2;\n}\n\
+                    trait T { fn f(); fn g(); }\nmod m { struct P; struct Q; }\n";
+        let formatted = format_all(vec![pending("generated/x/src/lib.rs", text)], None).unwrap();
+        let expected = "use a::b;\nuse c::d;\n\nmod x;\nmod y;\n\n/// A.\n#[derive(Debug)]\npub struct A;\n\n\
+                        impl A {\n    /// One.\n    fn one() {\n        let a = 1;\n        let b = 2;\n    }\n\n    \
+                        const TWO: u8 = 2;\n}\n\ntrait T {\n    fn f();\n\n    fn g();\n}\n\n\
+                        mod m {\n    struct P;\n\n    struct Q;\n}\n";
+        assert_eq!(formatted[0].1, expected);
     }
 
     #[test]
@@ -910,7 +799,7 @@ mod tests {
         ];
         let first = format_all(files.clone(), None).unwrap();
         let expect = [
-            "pub mod a;\npub mod b;\nfn top() {}\n",
+            "pub mod a;\npub mod b;\n\nfn top() {}\n",
             "pub fn a(x: u8) -> u8 {\n    x\n}\n",
             "pub mod c;\n",
             "pub struct C {\n    pub x: u8,\n}\n",
@@ -958,7 +847,7 @@ mod tests {
         let out = format_all(changed, Some(&cache)).unwrap();
         assert_eq!(
             out[0].1,
-            "pub mod a;\npub mod b;\nfn top() {}\nfn more() {}\n"
+            "pub mod a;\npub mod b;\n\nfn top() {}\n\nfn more() {}\n"
         );
         assert_eq!(out[1].1, planted);
         assert_eq!(out[3].1, first[3].1);

@@ -12,6 +12,7 @@ pub enum Server {
     /// Any other base URL (a proxy, a mock server).
     Custom(String),
 }
+
 impl Server {
     /// The base URL, without a trailing `/`.
     pub fn url(&self) -> &str {
@@ -20,23 +21,29 @@ impl Server {
             Server::Custom(url) => url.trim_end_matches('/'),
         }
     }
+
     /// Every documented server.
     pub fn all() -> Vec<Server> {
         vec![Server::Production]
     }
 }
+
 /// The header the token is sent in.
 pub(crate) const AUTH_HEADER: &str = "Authorization";
+
 /// What precedes the token in [`AUTH_HEADER`].
 pub(crate) const AUTH_PREFIX: &str = "Bearer ";
+
 /// The headers every request sends: `(name, value)`.
 pub(crate) const DEFAULT_HEADERS: &[(&str, &str)] = &[
     ("Accept", "application/json"),
     ("Accept-Version", "^1.30.0"),
 ];
+
 /// The response header that carries the server's request id (`ApiError::request_id`).
 /// The vendor documents none.
 pub(crate) const REQUEST_ID_HEADER: Option<&str> = None;
+
 /// An error body as the API documents it for its status: what [`ApiError::error_body`]
 /// returns.
 ///
@@ -49,6 +56,7 @@ pub enum ApiErrorBody {
     /// 404: Error if API token was not found
     Status404(crate::models::ErrorBody),
 }
+
 impl crate::ApiError {
     /// The body decoded as the API documents it for this status; `None` for a status without a
     /// documented body, or a body of another shape (see `body` for the JSON as it came).
@@ -60,12 +68,14 @@ impl crate::ApiError {
         }
     }
 }
+
 impl crate::client::ClientBuilder {
     /// The token for authenticating the request, prepended with Bearer
     pub fn token(self, token: impl Into<String>) -> Self {
         self.with_token(crate::support::Secret::new(token))
     }
 }
+
 /// The parameters every action accepts, held once per request.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Globals {
@@ -74,6 +84,7 @@ pub(crate) struct Globals {
     pub(crate) links: Option<bool>,
     pub(crate) embedded: Option<bool>,
 }
+
 impl crate::client::Call {
     /// Adds the parameters every action accepts (with their default where one is sent).
     pub(crate) fn globals(self, globals: &Globals) -> Self {
@@ -83,6 +94,7 @@ impl crate::client::Call {
             .query_or("_embedded", globals.embedded.as_ref(), "true")
     }
 }
+
 /// The parameters every action accepts.
 impl<A> crate::Request<A> {
     /// Domain scope of request (rarely needed)
@@ -92,6 +104,7 @@ impl<A> crate::Request<A> {
         self.globals.losantdomain = Some(value.into());
         self
     }
+
     /// Return resource actions in response
     ///
     /// Default: `false`.
@@ -99,6 +112,7 @@ impl<A> crate::Request<A> {
         self.globals.actions = Some(value.into());
         self
     }
+
     /// Return resource link in response
     ///
     /// Default: `true`.
@@ -106,6 +120,7 @@ impl<A> crate::Request<A> {
         self.globals.links = Some(value.into());
         self
     }
+
     /// Return embedded resources in response
     ///
     /// Default: `true`.
@@ -114,6 +129,7 @@ impl<A> crate::Request<A> {
         self
     }
 }
+
 /// Every documented action as the test server answers it: `routes.json`, beside this file.
 #[cfg(feature = "test-server")]
 pub(crate) const ROUTES: &str = include_str!("routes.json");

@@ -55,6 +55,7 @@ pub struct ApiToken {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -88,6 +89,7 @@ impl<'de> serde::Deserialize<'de> for ApiToken {
         })
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -119,6 +121,7 @@ impl serde::Serialize for ApiToken {
         fields.end(&self.extra)
     }
 }
+
 /// A string: one of `apiToken`, `user`, `flow`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -144,6 +147,7 @@ pub enum ApiTokenCreatorType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -163,6 +167,7 @@ impl ApiTokenCreatorType {
         }
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -181,6 +186,7 @@ impl From<&str> for ApiTokenCreatorType {
         }
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -194,6 +200,7 @@ impl std::fmt::Display for ApiTokenCreatorType {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -207,6 +214,7 @@ impl serde::Serialize for ApiTokenCreatorType {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -220,6 +228,7 @@ impl<'de> serde::Deserialize<'de> for ApiTokenCreatorType {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// A string: one of `admin`, `edit`, `collaborate`, `view`, `none`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -249,6 +258,7 @@ pub enum ApiTokenDefaultRole {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -270,6 +280,7 @@ impl ApiTokenDefaultRole {
         }
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -290,6 +301,7 @@ impl From<&str> for ApiTokenDefaultRole {
         }
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -303,6 +315,7 @@ impl std::fmt::Display for ApiTokenDefaultRole {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -316,6 +329,7 @@ impl serde::Serialize for ApiTokenDefaultRole {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -329,6 +343,7 @@ impl<'de> serde::Deserialize<'de> for ApiTokenDefaultRole {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// An object with the fields `orgId`, `role`, `applicationRoles`, `dashboardRoles`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -354,6 +369,7 @@ pub struct ApiTokenOrgRolesItem {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -374,6 +390,7 @@ impl<'de> serde::Deserialize<'de> for ApiTokenOrgRolesItem {
         })
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -392,6 +409,7 @@ impl serde::Serialize for ApiTokenOrgRolesItem {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `resourceId`, `role`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -413,6 +431,7 @@ pub struct ApiTokenOrgRolesItemApplicationRolesItem {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -431,6 +450,7 @@ impl<'de> serde::Deserialize<'de> for ApiTokenOrgRolesItemApplicationRolesItem {
         })
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -447,6 +467,7 @@ impl serde::Serialize for ApiTokenOrgRolesItemApplicationRolesItem {
         fields.end(&self.extra)
     }
 }
+
 /// A string: one of `collaborate`, `view`, `none`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -472,6 +493,7 @@ pub enum ApiTokenOrgRolesItemApplicationRolesItemRole {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -491,6 +513,7 @@ impl ApiTokenOrgRolesItemApplicationRolesItemRole {
         }
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -509,6 +532,7 @@ impl From<&str> for ApiTokenOrgRolesItemApplicationRolesItemRole {
         }
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -522,6 +546,7 @@ impl std::fmt::Display for ApiTokenOrgRolesItemApplicationRolesItemRole {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -535,6 +560,7 @@ impl serde::Serialize for ApiTokenOrgRolesItemApplicationRolesItemRole {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -548,6 +574,7 @@ impl<'de> serde::Deserialize<'de> for ApiTokenOrgRolesItemApplicationRolesItemRo
         crate::support::enum_value(deserializer)
     }
 }
+
 /// An object with the fields `resourceId`, `role`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -569,6 +596,7 @@ pub struct ApiTokenOrgRolesItemDashboardRolesItem {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -587,6 +615,7 @@ impl<'de> serde::Deserialize<'de> for ApiTokenOrgRolesItemDashboardRolesItem {
         })
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -603,6 +632,7 @@ impl serde::Serialize for ApiTokenOrgRolesItemDashboardRolesItem {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `ApiTokenOrgRolesItemApplicationRolesItemRole`, so the same type.
 #[cfg(any(
     feature = "application-api-token",
@@ -613,6 +643,7 @@ impl serde::Serialize for ApiTokenOrgRolesItemDashboardRolesItem {
     feature = "user-api-tokens"
 ))]
 pub type ApiTokenOrgRolesItemDashboardRolesItemRole = ApiTokenOrgRolesItemApplicationRolesItemRole;
+
 /// One of: a string (matching `^[A-Fa-f\d]{24}$`); `sandbox`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -634,6 +665,7 @@ pub enum ApiTokenOrgRolesItemOrgId {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -651,6 +683,7 @@ impl ApiTokenOrgRolesItemOrgId {
         }
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -667,6 +700,7 @@ impl From<&str> for ApiTokenOrgRolesItemOrgId {
         }
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -680,6 +714,7 @@ impl std::fmt::Display for ApiTokenOrgRolesItemOrgId {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -693,6 +728,7 @@ impl serde::Serialize for ApiTokenOrgRolesItemOrgId {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -706,6 +742,7 @@ impl<'de> serde::Deserialize<'de> for ApiTokenOrgRolesItemOrgId {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// The same values as `ApiTokenDefaultRole`, so the same type.
 #[cfg(any(
     feature = "application-api-token",
@@ -716,6 +753,7 @@ impl<'de> serde::Deserialize<'de> for ApiTokenOrgRolesItemOrgId {
     feature = "user-api-tokens"
 ))]
 pub type ApiTokenOrgRolesItemRole = ApiTokenDefaultRole;
+
 /// A string: one of `application`, `user`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -739,6 +777,7 @@ pub enum ApiTokenOwnerType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -757,6 +796,7 @@ impl ApiTokenOwnerType {
         }
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -774,6 +814,7 @@ impl From<&str> for ApiTokenOwnerType {
         }
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -787,6 +828,7 @@ impl std::fmt::Display for ApiTokenOwnerType {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -800,6 +842,7 @@ impl serde::Serialize for ApiTokenOwnerType {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -813,6 +856,7 @@ impl<'de> serde::Deserialize<'de> for ApiTokenOwnerType {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// API Token Patch
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -835,6 +879,7 @@ pub struct ApiTokenPatch {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "instance-api-token",
@@ -853,6 +898,7 @@ impl<'de> serde::Deserialize<'de> for ApiTokenPatch {
         })
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "instance-api-token",
@@ -869,6 +915,7 @@ impl serde::Serialize for ApiTokenPatch {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "instance-api-token",
@@ -879,32 +926,38 @@ impl ApiTokenPatch {
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets the `name` field.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
+
     /// Sets the `description` field.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+
     /// Sets the `default_role` field.
     pub fn default_role(mut self, value: impl Into<ApiTokenPatchDefaultRole>) -> Self {
         self.default_role = Some(value.into());
         self
     }
+
     /// Sets the `org_roles` field.
     pub fn org_roles(mut self, value: impl Into<Vec<ApiTokenPatchOrgRolesItem>>) -> Self {
         self.org_roles = Some(value.into());
         self
     }
+
     /// Sets the `status` field.
     pub fn status(mut self, value: impl Into<ApiTokenPatchStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
 }
+
 /// The same values as `ApiTokenDefaultRole`, so the same type.
 #[cfg(any(
     feature = "application-api-token",
@@ -912,6 +965,7 @@ impl ApiTokenPatch {
     feature = "user-api-token"
 ))]
 pub type ApiTokenPatchDefaultRole = ApiTokenDefaultRole;
+
 /// An object with the fields `orgId`, `role`, `applicationRoles`, `dashboardRoles`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -932,6 +986,7 @@ pub struct ApiTokenPatchOrgRolesItem {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "instance-api-token",
@@ -949,6 +1004,7 @@ impl<'de> serde::Deserialize<'de> for ApiTokenPatchOrgRolesItem {
         })
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "instance-api-token",
@@ -964,6 +1020,7 @@ impl serde::Serialize for ApiTokenPatchOrgRolesItem {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "instance-api-token",
@@ -983,6 +1040,7 @@ impl ApiTokenPatchOrgRolesItem {
             extra: serde_json::Map::new(),
         }
     }
+
     /// Sets the `application_roles` field.
     pub fn application_roles(
         mut self,
@@ -991,6 +1049,7 @@ impl ApiTokenPatchOrgRolesItem {
         self.application_roles = Some(value.into());
         self
     }
+
     /// Sets the `dashboard_roles` field.
     pub fn dashboard_roles(
         mut self,
@@ -1000,6 +1059,7 @@ impl ApiTokenPatchOrgRolesItem {
         self
     }
 }
+
 /// An object with the fields `resourceId`, `role`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1016,6 +1076,7 @@ pub struct ApiTokenPatchOrgRolesItemApplicationRolesItem {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "instance-api-token",
@@ -1031,6 +1092,7 @@ impl<'de> serde::Deserialize<'de> for ApiTokenPatchOrgRolesItemApplicationRolesI
         })
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "instance-api-token",
@@ -1044,6 +1106,7 @@ impl serde::Serialize for ApiTokenPatchOrgRolesItemApplicationRolesItem {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "instance-api-token",
@@ -1062,6 +1125,7 @@ impl ApiTokenPatchOrgRolesItemApplicationRolesItem {
         }
     }
 }
+
 /// The same values as `ApiTokenOrgRolesItemApplicationRolesItemRole`, so the same type.
 #[cfg(any(
     feature = "application-api-token",
@@ -1070,6 +1134,7 @@ impl ApiTokenPatchOrgRolesItemApplicationRolesItem {
 ))]
 pub type ApiTokenPatchOrgRolesItemApplicationRolesItemRole =
     ApiTokenOrgRolesItemApplicationRolesItemRole;
+
 /// An object with the fields `resourceId`, `role`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1086,6 +1151,7 @@ pub struct ApiTokenPatchOrgRolesItemDashboardRolesItem {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "instance-api-token",
@@ -1101,6 +1167,7 @@ impl<'de> serde::Deserialize<'de> for ApiTokenPatchOrgRolesItemDashboardRolesIte
         })
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "instance-api-token",
@@ -1114,6 +1181,7 @@ impl serde::Serialize for ApiTokenPatchOrgRolesItemDashboardRolesItem {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "instance-api-token",
@@ -1132,6 +1200,7 @@ impl ApiTokenPatchOrgRolesItemDashboardRolesItem {
         }
     }
 }
+
 /// The same values as `ApiTokenOrgRolesItemApplicationRolesItemRole`, so the same type.
 #[cfg(any(
     feature = "application-api-token",
@@ -1140,6 +1209,7 @@ impl ApiTokenPatchOrgRolesItemDashboardRolesItem {
 ))]
 pub type ApiTokenPatchOrgRolesItemDashboardRolesItemRole =
     ApiTokenOrgRolesItemApplicationRolesItemRole;
+
 /// The same values as `ApiTokenOrgRolesItemOrgId`, so the same type.
 #[cfg(any(
     feature = "application-api-token",
@@ -1147,6 +1217,7 @@ pub type ApiTokenPatchOrgRolesItemDashboardRolesItemRole =
     feature = "user-api-token"
 ))]
 pub type ApiTokenPatchOrgRolesItemOrgId = ApiTokenOrgRolesItemOrgId;
+
 /// The same values as `ApiTokenDefaultRole`, so the same type.
 #[cfg(any(
     feature = "application-api-token",
@@ -1154,6 +1225,7 @@ pub type ApiTokenPatchOrgRolesItemOrgId = ApiTokenOrgRolesItemOrgId;
     feature = "user-api-token"
 ))]
 pub type ApiTokenPatchOrgRolesItemRole = ApiTokenDefaultRole;
+
 /// A string: one of `active`, `inactive`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -1177,6 +1249,7 @@ pub enum ApiTokenPatchStatus {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -1195,6 +1268,7 @@ impl ApiTokenPatchStatus {
         }
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -1212,6 +1286,7 @@ impl From<&str> for ApiTokenPatchStatus {
         }
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -1225,6 +1300,7 @@ impl std::fmt::Display for ApiTokenPatchStatus {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -1238,6 +1314,7 @@ impl serde::Serialize for ApiTokenPatchStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -1251,6 +1328,7 @@ impl<'de> serde::Deserialize<'de> for ApiTokenPatchStatus {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// API Token Post
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1277,6 +1355,7 @@ pub struct ApiTokenPost {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
@@ -1297,6 +1376,7 @@ impl<'de> serde::Deserialize<'de> for ApiTokenPost {
         })
     }
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
@@ -1315,6 +1395,7 @@ impl serde::Serialize for ApiTokenPost {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
@@ -1334,37 +1415,44 @@ impl ApiTokenPost {
             extra: serde_json::Map::new(),
         }
     }
+
     /// Sets the `description` field.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+
     /// Sets the `expiration_date` field.
     pub fn expiration_date(mut self, value: impl Into<chrono::DateTime<chrono::Utc>>) -> Self {
         self.expiration_date = Some(value.into());
         self
     }
+
     /// Sets the `default_role` field.
     pub fn default_role(mut self, value: impl Into<ApiTokenPostDefaultRole>) -> Self {
         self.default_role = Some(value.into());
         self
     }
+
     /// Sets the `org_roles` field.
     pub fn org_roles(mut self, value: impl Into<Vec<ApiTokenPostOrgRolesItem>>) -> Self {
         self.org_roles = Some(value.into());
         self
     }
+
     /// Sets the `scope` field.
     pub fn scope(mut self, value: impl Into<Vec<ApiTokenPostScopeItem>>) -> Self {
         self.scope = Some(value.into());
         self
     }
+
     /// Sets the `status` field.
     pub fn status(mut self, value: impl Into<ApiTokenPostStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
 }
+
 /// The same values as `ApiTokenDefaultRole`, so the same type.
 #[cfg(any(
     feature = "application-api-tokens",
@@ -1372,6 +1460,7 @@ impl ApiTokenPost {
     feature = "user-api-tokens"
 ))]
 pub type ApiTokenPostDefaultRole = ApiTokenDefaultRole;
+
 /// An object with the fields `orgId`, `role`, `applicationRoles`, `dashboardRoles`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1392,6 +1481,7 @@ pub struct ApiTokenPostOrgRolesItem {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
@@ -1409,6 +1499,7 @@ impl<'de> serde::Deserialize<'de> for ApiTokenPostOrgRolesItem {
         })
     }
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
@@ -1424,6 +1515,7 @@ impl serde::Serialize for ApiTokenPostOrgRolesItem {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
@@ -1443,6 +1535,7 @@ impl ApiTokenPostOrgRolesItem {
             extra: serde_json::Map::new(),
         }
     }
+
     /// Sets the `application_roles` field.
     pub fn application_roles(
         mut self,
@@ -1451,6 +1544,7 @@ impl ApiTokenPostOrgRolesItem {
         self.application_roles = Some(value.into());
         self
     }
+
     /// Sets the `dashboard_roles` field.
     pub fn dashboard_roles(
         mut self,
@@ -1460,6 +1554,7 @@ impl ApiTokenPostOrgRolesItem {
         self
     }
 }
+
 /// An object with the fields `resourceId`, `role`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1476,6 +1571,7 @@ pub struct ApiTokenPostOrgRolesItemApplicationRolesItem {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
@@ -1491,6 +1587,7 @@ impl<'de> serde::Deserialize<'de> for ApiTokenPostOrgRolesItemApplicationRolesIt
         })
     }
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
@@ -1504,6 +1601,7 @@ impl serde::Serialize for ApiTokenPostOrgRolesItemApplicationRolesItem {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
@@ -1522,6 +1620,7 @@ impl ApiTokenPostOrgRolesItemApplicationRolesItem {
         }
     }
 }
+
 /// The same values as `ApiTokenOrgRolesItemApplicationRolesItemRole`, so the same type.
 #[cfg(any(
     feature = "application-api-tokens",
@@ -1530,6 +1629,7 @@ impl ApiTokenPostOrgRolesItemApplicationRolesItem {
 ))]
 pub type ApiTokenPostOrgRolesItemApplicationRolesItemRole =
     ApiTokenOrgRolesItemApplicationRolesItemRole;
+
 /// An object with the fields `resourceId`, `role`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1546,6 +1646,7 @@ pub struct ApiTokenPostOrgRolesItemDashboardRolesItem {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
@@ -1561,6 +1662,7 @@ impl<'de> serde::Deserialize<'de> for ApiTokenPostOrgRolesItemDashboardRolesItem
         })
     }
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
@@ -1574,6 +1676,7 @@ impl serde::Serialize for ApiTokenPostOrgRolesItemDashboardRolesItem {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
@@ -1592,6 +1695,7 @@ impl ApiTokenPostOrgRolesItemDashboardRolesItem {
         }
     }
 }
+
 /// The same values as `ApiTokenOrgRolesItemApplicationRolesItemRole`, so the same type.
 #[cfg(any(
     feature = "application-api-tokens",
@@ -1600,6 +1704,7 @@ impl ApiTokenPostOrgRolesItemDashboardRolesItem {
 ))]
 pub type ApiTokenPostOrgRolesItemDashboardRolesItemRole =
     ApiTokenOrgRolesItemApplicationRolesItemRole;
+
 /// The same values as `ApiTokenOrgRolesItemOrgId`, so the same type.
 #[cfg(any(
     feature = "application-api-tokens",
@@ -1607,6 +1712,7 @@ pub type ApiTokenPostOrgRolesItemDashboardRolesItemRole =
     feature = "user-api-tokens"
 ))]
 pub type ApiTokenPostOrgRolesItemOrgId = ApiTokenOrgRolesItemOrgId;
+
 /// The same values as `ApiTokenDefaultRole`, so the same type.
 #[cfg(any(
     feature = "application-api-tokens",
@@ -1614,6 +1720,7 @@ pub type ApiTokenPostOrgRolesItemOrgId = ApiTokenOrgRolesItemOrgId;
     feature = "user-api-tokens"
 ))]
 pub type ApiTokenPostOrgRolesItemRole = ApiTokenDefaultRole;
+
 /// A string: one of 500 documented values.
 ///
 /// This value set is large (500 values), so it is a string newtype with one
@@ -1630,6 +1737,7 @@ pub type ApiTokenPostOrgRolesItemRole = ApiTokenDefaultRole;
     feature = "user-api-tokens"
 ))]
 pub struct ApiTokenPostScopeItem(pub std::borrow::Cow<'static, str>);
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
@@ -1638,1244 +1746,1745 @@ pub struct ApiTokenPostScopeItem(pub std::borrow::Cow<'static, str>);
 impl ApiTokenPostScopeItem {
     /// The value `all.Application`.
     pub const ALL_APPLICATION: Self = Self(std::borrow::Cow::Borrowed("all.Application"));
+
     /// The value `all.Application.bounded`.
     pub const ALL_APPLICATION_BOUNDED: Self =
         Self(std::borrow::Cow::Borrowed("all.Application.bounded"));
+
     /// The value `all.Application.read`.
     pub const ALL_APPLICATION_READ: Self = Self(std::borrow::Cow::Borrowed("all.Application.read"));
+
     /// The value `all.Application.cli`.
     pub const ALL_APPLICATION_CLI: Self = Self(std::borrow::Cow::Borrowed("all.Application.cli"));
+
     /// The value `all.Device`.
     pub const ALL_DEVICE: Self = Self(std::borrow::Cow::Borrowed("all.Device"));
+
     /// The value `all.Device.read`.
     pub const ALL_DEVICE_READ: Self = Self(std::borrow::Cow::Borrowed("all.Device.read"));
+
     /// The value `application.*`.
     pub const APPLICATION: Self = Self(std::borrow::Cow::Borrowed("application.*"));
+
     /// The value `applicationApiToken.*`.
     pub const APPLICATION_API_TOKEN: Self =
         Self(std::borrow::Cow::Borrowed("applicationApiToken.*"));
+
     /// The value `applicationApiTokens.*`.
     pub const APPLICATION_API_TOKENS: Self =
         Self(std::borrow::Cow::Borrowed("applicationApiTokens.*"));
+
     /// The value `applicationCertificate.*`.
     pub const APPLICATION_CERTIFICATE: Self =
         Self(std::borrow::Cow::Borrowed("applicationCertificate.*"));
+
     /// The value `applicationCertificates.*`.
     pub const APPLICATION_CERTIFICATES: Self =
         Self(std::borrow::Cow::Borrowed("applicationCertificates.*"));
+
     /// The value `applicationCertificateAuthority.*`.
     pub const APPLICATION_CERTIFICATE_AUTHORITY: Self = Self(std::borrow::Cow::Borrowed(
         "applicationCertificateAuthority.*",
     ));
+
     /// The value `applicationCertificateAuthorities.*`.
     pub const APPLICATION_CERTIFICATE_AUTHORITIES: Self = Self(std::borrow::Cow::Borrowed(
         "applicationCertificateAuthorities.*",
     ));
+
     /// The value `applicationDashboards.*`.
     pub const APPLICATION_DASHBOARDS: Self =
         Self(std::borrow::Cow::Borrowed("applicationDashboards.*"));
+
     /// The value `applicationDashboard.*`.
     pub const APPLICATION_DASHBOARD: Self =
         Self(std::borrow::Cow::Borrowed("applicationDashboard.*"));
+
     /// The value `applicationJobLogs.*`.
     pub const APPLICATION_JOB_LOGS: Self = Self(std::borrow::Cow::Borrowed("applicationJobLogs.*"));
+
     /// The value `applicationJobLog.*`.
     pub const APPLICATION_JOB_LOG: Self = Self(std::borrow::Cow::Borrowed("applicationJobLog.*"));
+
     /// The value `applicationKey.*`.
     pub const APPLICATION_KEY: Self = Self(std::borrow::Cow::Borrowed("applicationKey.*"));
+
     /// The value `applicationKeys.*`.
     pub const APPLICATION_KEYS: Self = Self(std::borrow::Cow::Borrowed("applicationKeys.*"));
+
     /// The value `credential.*`.
     pub const CREDENTIAL: Self = Self(std::borrow::Cow::Borrowed("credential.*"));
+
     /// The value `credentials.*`.
     pub const CREDENTIALS: Self = Self(std::borrow::Cow::Borrowed("credentials.*"));
+
     /// The value `data.*`.
     pub const DATA: Self = Self(std::borrow::Cow::Borrowed("data.*"));
+
     /// The value `dataTable.*`.
     pub const DATA_TABLE: Self = Self(std::borrow::Cow::Borrowed("dataTable.*"));
+
     /// The value `dataTables.*`.
     pub const DATA_TABLES: Self = Self(std::borrow::Cow::Borrowed("dataTables.*"));
+
     /// The value `dataTableRow.*`.
     pub const DATA_TABLE_ROW: Self = Self(std::borrow::Cow::Borrowed("dataTableRow.*"));
+
     /// The value `dataTableRows.*`.
     pub const DATA_TABLE_ROWS: Self = Self(std::borrow::Cow::Borrowed("dataTableRows.*"));
+
     /// The value `device.*`.
     pub const DEVICE: Self = Self(std::borrow::Cow::Borrowed("device.*"));
+
     /// The value `deviceRecipe.*`.
     pub const DEVICE_RECIPE: Self = Self(std::borrow::Cow::Borrowed("deviceRecipe.*"));
+
     /// The value `deviceRecipes.*`.
     pub const DEVICE_RECIPES: Self = Self(std::borrow::Cow::Borrowed("deviceRecipes.*"));
+
     /// The value `devices.*`.
     pub const DEVICES: Self = Self(std::borrow::Cow::Borrowed("devices.*"));
+
     /// The value `deviceAttribute.*`.
     pub const DEVICE_ATTRIBUTE: Self = Self(std::borrow::Cow::Borrowed("deviceAttribute.*"));
+
     /// The value `deviceAttributes.*`.
     pub const DEVICE_ATTRIBUTES: Self = Self(std::borrow::Cow::Borrowed("deviceAttributes.*"));
+
     /// The value `edgeDeployment.*`.
     pub const EDGE_DEPLOYMENT: Self = Self(std::borrow::Cow::Borrowed("edgeDeployment.*"));
+
     /// The value `edgeDeployments.*`.
     pub const EDGE_DEPLOYMENTS: Self = Self(std::borrow::Cow::Borrowed("edgeDeployments.*"));
+
     /// The value `embeddedDeployment.*`.
     pub const EMBEDDED_DEPLOYMENT: Self = Self(std::borrow::Cow::Borrowed("embeddedDeployment.*"));
+
     /// The value `embeddedDeployments.*`.
     pub const EMBEDDED_DEPLOYMENTS: Self =
         Self(std::borrow::Cow::Borrowed("embeddedDeployments.*"));
+
     /// The value `event.*`.
     pub const EVENT: Self = Self(std::borrow::Cow::Borrowed("event.*"));
+
     /// The value `events.*`.
     pub const EVENTS: Self = Self(std::borrow::Cow::Borrowed("events.*"));
+
     /// The value `experience.*`.
     pub const EXPERIENCE: Self = Self(std::borrow::Cow::Borrowed("experience.*"));
+
     /// The value `experienceDomain.*`.
     pub const EXPERIENCE_DOMAIN: Self = Self(std::borrow::Cow::Borrowed("experienceDomain.*"));
+
     /// The value `experienceDomains.*`.
     pub const EXPERIENCE_DOMAINS: Self = Self(std::borrow::Cow::Borrowed("experienceDomains.*"));
+
     /// The value `experienceEndpoint.*`.
     pub const EXPERIENCE_ENDPOINT: Self = Self(std::borrow::Cow::Borrowed("experienceEndpoint.*"));
+
     /// The value `experienceEndpoints.*`.
     pub const EXPERIENCE_ENDPOINTS: Self =
         Self(std::borrow::Cow::Borrowed("experienceEndpoints.*"));
+
     /// The value `experienceGroup.*`.
     pub const EXPERIENCE_GROUP: Self = Self(std::borrow::Cow::Borrowed("experienceGroup.*"));
+
     /// The value `experienceGroups.*`.
     pub const EXPERIENCE_GROUPS: Self = Self(std::borrow::Cow::Borrowed("experienceGroups.*"));
+
     /// The value `experienceSlug.*`.
     pub const EXPERIENCE_SLUG: Self = Self(std::borrow::Cow::Borrowed("experienceSlug.*"));
+
     /// The value `experienceSlugs.*`.
     pub const EXPERIENCE_SLUGS: Self = Self(std::borrow::Cow::Borrowed("experienceSlugs.*"));
+
     /// The value `experienceUser.*`.
     pub const EXPERIENCE_USER: Self = Self(std::borrow::Cow::Borrowed("experienceUser.*"));
+
     /// The value `experienceUsers.*`.
     pub const EXPERIENCE_USERS: Self = Self(std::borrow::Cow::Borrowed("experienceUsers.*"));
+
     /// The value `experienceVersion.*`.
     pub const EXPERIENCE_VERSION: Self = Self(std::borrow::Cow::Borrowed("experienceVersion.*"));
+
     /// The value `experienceVersions.*`.
     pub const EXPERIENCE_VERSIONS: Self = Self(std::borrow::Cow::Borrowed("experienceVersions.*"));
+
     /// The value `experienceView.*`.
     pub const EXPERIENCE_VIEW: Self = Self(std::borrow::Cow::Borrowed("experienceView.*"));
+
     /// The value `experienceViews.*`.
     pub const EXPERIENCE_VIEWS: Self = Self(std::borrow::Cow::Borrowed("experienceViews.*"));
+
     /// The value `integration.*`.
     pub const INTEGRATION: Self = Self(std::borrow::Cow::Borrowed("integration.*"));
+
     /// The value `integrations.*`.
     pub const INTEGRATIONS: Self = Self(std::borrow::Cow::Borrowed("integrations.*"));
+
     /// The value `file.*`.
     pub const FILE: Self = Self(std::borrow::Cow::Borrowed("file.*"));
+
     /// The value `files.*`.
     pub const FILES: Self = Self(std::borrow::Cow::Borrowed("files.*"));
+
     /// The value `flow.*`.
     pub const FLOW: Self = Self(std::borrow::Cow::Borrowed("flow.*"));
+
     /// The value `flows.*`.
     pub const FLOWS: Self = Self(std::borrow::Cow::Borrowed("flows.*"));
+
     /// The value `flowVersion.*`.
     pub const FLOW_VERSION: Self = Self(std::borrow::Cow::Borrowed("flowVersion.*"));
+
     /// The value `flowVersions.*`.
     pub const FLOW_VERSIONS: Self = Self(std::borrow::Cow::Borrowed("flowVersions.*"));
+
     /// The value `notebook.*`.
     pub const NOTEBOOK: Self = Self(std::borrow::Cow::Borrowed("notebook.*"));
+
     /// The value `notebooks.*`.
     pub const NOTEBOOKS: Self = Self(std::borrow::Cow::Borrowed("notebooks.*"));
+
     /// The value `privateFile.*`.
     pub const PRIVATE_FILE: Self = Self(std::borrow::Cow::Borrowed("privateFile.*"));
+
     /// The value `privateFiles.*`.
     pub const PRIVATE_FILES: Self = Self(std::borrow::Cow::Borrowed("privateFiles.*"));
+
     /// The value `resourceJobs.*`.
     pub const RESOURCE_JOBS: Self = Self(std::borrow::Cow::Borrowed("resourceJobs.*"));
+
     /// The value `resourceJob.*`.
     pub const RESOURCE_JOB: Self = Self(std::borrow::Cow::Borrowed("resourceJob.*"));
+
     /// The value `webhook.*`.
     pub const WEBHOOK: Self = Self(std::borrow::Cow::Borrowed("webhook.*"));
+
     /// The value `webhooks.*`.
     pub const WEBHOOKS: Self = Self(std::borrow::Cow::Borrowed("webhooks.*"));
+
     /// The value `application.applyTemplate`.
     pub const APPLICATION_APPLY_TEMPLATE: Self =
         Self(std::borrow::Cow::Borrowed("application.applyTemplate"));
+
     /// The value `application.archiveData`.
     pub const APPLICATION_ARCHIVE_DATA: Self =
         Self(std::borrow::Cow::Borrowed("application.archiveData"));
+
     /// The value `application.backfillArchiveData`.
     pub const APPLICATION_BACKFILL_ARCHIVE_DATA: Self = Self(std::borrow::Cow::Borrowed(
         "application.backfillArchiveData",
     ));
+
     /// The value `application.clone`.
     pub const APPLICATION_CLONE: Self = Self(std::borrow::Cow::Borrowed("application.clone"));
+
     /// The value `application.export`.
     pub const APPLICATION_EXPORT: Self = Self(std::borrow::Cow::Borrowed("application.export"));
+
     /// The value `application.import`.
     pub const APPLICATION_IMPORT: Self = Self(std::borrow::Cow::Borrowed("application.import"));
+
     /// The value `application.fullEventsArchive`.
     pub const APPLICATION_FULL_EVENTS_ARCHIVE: Self =
         Self(std::borrow::Cow::Borrowed("application.fullEventsArchive"));
+
     /// The value `application.fullDataTablesArchive`.
     pub const APPLICATION_FULL_DATA_TABLES_ARCHIVE: Self = Self(std::borrow::Cow::Borrowed(
         "application.fullDataTablesArchive",
     ));
+
     /// The value `application.debug`.
     pub const APPLICATION_DEBUG: Self = Self(std::borrow::Cow::Borrowed("application.debug"));
+
     /// The value `application.delete`.
     pub const APPLICATION_DELETE: Self = Self(std::borrow::Cow::Borrowed("application.delete"));
+
     /// The value `application.get`.
     pub const APPLICATION_GET: Self = Self(std::borrow::Cow::Borrowed("application.get"));
+
     /// The value `application.mqttPublishMessage`.
     pub const APPLICATION_MQTT_PUBLISH_MESSAGE: Self =
         Self(std::borrow::Cow::Borrowed("application.mqttPublishMessage"));
+
     /// The value `application.mqttSubscriptionStream`.
     pub const APPLICATION_MQTT_SUBSCRIPTION_STREAM: Self = Self(std::borrow::Cow::Borrowed(
         "application.mqttSubscriptionStream",
     ));
+
     /// The value `application.patch`.
     pub const APPLICATION_PATCH: Self = Self(std::borrow::Cow::Borrowed("application.patch"));
+
     /// The value `application.payloadCounts`.
     pub const APPLICATION_PAYLOAD_COUNTS: Self =
         Self(std::borrow::Cow::Borrowed("application.payloadCounts"));
+
     /// The value `application.payloadCountsBreakdown`.
     pub const APPLICATION_PAYLOAD_COUNTS_BREAKDOWN: Self = Self(std::borrow::Cow::Borrowed(
         "application.payloadCountsBreakdown",
     ));
+
     /// The value `application.deviceCounts`.
     pub const APPLICATION_DEVICE_COUNTS: Self =
         Self(std::borrow::Cow::Borrowed("application.deviceCounts"));
+
     /// The value `application.notebookMinuteCounts`.
     pub const APPLICATION_NOTEBOOK_MINUTE_COUNTS: Self = Self(std::borrow::Cow::Borrowed(
         "application.notebookMinuteCounts",
     ));
+
     /// The value `application.search`.
     pub const APPLICATION_SEARCH: Self = Self(std::borrow::Cow::Borrowed("application.search"));
+
     /// The value `application.importLogs`.
     pub const APPLICATION_IMPORT_LOGS: Self =
         Self(std::borrow::Cow::Borrowed("application.importLogs"));
+
     /// The value `applicationApiToken.delete`.
     pub const APPLICATION_API_TOKEN_DELETE: Self =
         Self(std::borrow::Cow::Borrowed("applicationApiToken.delete"));
+
     /// The value `applicationApiToken.get`.
     pub const APPLICATION_API_TOKEN_GET: Self =
         Self(std::borrow::Cow::Borrowed("applicationApiToken.get"));
+
     /// The value `applicationApiToken.patch`.
     pub const APPLICATION_API_TOKEN_PATCH: Self =
         Self(std::borrow::Cow::Borrowed("applicationApiToken.patch"));
+
     /// The value `applicationApiTokens.get`.
     pub const APPLICATION_API_TOKENS_GET: Self =
         Self(std::borrow::Cow::Borrowed("applicationApiTokens.get"));
+
     /// The value `applicationApiTokens.post`.
     pub const APPLICATION_API_TOKENS_POST: Self =
         Self(std::borrow::Cow::Borrowed("applicationApiTokens.post"));
+
     /// The value `applicationCertificate.delete`.
     pub const APPLICATION_CERTIFICATE_DELETE: Self =
         Self(std::borrow::Cow::Borrowed("applicationCertificate.delete"));
+
     /// The value `applicationCertificate.get`.
     pub const APPLICATION_CERTIFICATE_GET: Self =
         Self(std::borrow::Cow::Borrowed("applicationCertificate.get"));
+
     /// The value `applicationCertificate.patch`.
     pub const APPLICATION_CERTIFICATE_PATCH: Self =
         Self(std::borrow::Cow::Borrowed("applicationCertificate.patch"));
+
     /// The value `applicationCertificates.get`.
     pub const APPLICATION_CERTIFICATES_GET: Self =
         Self(std::borrow::Cow::Borrowed("applicationCertificates.get"));
+
     /// The value `applicationCertificates.post`.
     pub const APPLICATION_CERTIFICATES_POST: Self =
         Self(std::borrow::Cow::Borrowed("applicationCertificates.post"));
+
     /// The value `applicationCertificateAuthority.delete`.
     pub const APPLICATION_CERTIFICATE_AUTHORITY_DELETE: Self = Self(std::borrow::Cow::Borrowed(
         "applicationCertificateAuthority.delete",
     ));
+
     /// The value `applicationCertificateAuthority.get`.
     pub const APPLICATION_CERTIFICATE_AUTHORITY_GET: Self = Self(std::borrow::Cow::Borrowed(
         "applicationCertificateAuthority.get",
     ));
+
     /// The value `applicationCertificateAuthority.patch`.
     pub const APPLICATION_CERTIFICATE_AUTHORITY_PATCH: Self = Self(std::borrow::Cow::Borrowed(
         "applicationCertificateAuthority.patch",
     ));
+
     /// The value `applicationCertificateAuthorities.get`.
     pub const APPLICATION_CERTIFICATE_AUTHORITIES_GET: Self = Self(std::borrow::Cow::Borrowed(
         "applicationCertificateAuthorities.get",
     ));
+
     /// The value `applicationCertificateAuthorities.post`.
     pub const APPLICATION_CERTIFICATE_AUTHORITIES_POST: Self = Self(std::borrow::Cow::Borrowed(
         "applicationCertificateAuthorities.post",
     ));
+
     /// The value `applicationDashboard.get`.
     pub const APPLICATION_DASHBOARD_GET: Self =
         Self(std::borrow::Cow::Borrowed("applicationDashboard.get"));
+
     /// The value `applicationDashboard.patch`.
     pub const APPLICATION_DASHBOARD_PATCH: Self =
         Self(std::borrow::Cow::Borrowed("applicationDashboard.patch"));
+
     /// The value `applicationDashboard.sendReport`.
     pub const APPLICATION_DASHBOARD_SEND_REPORT: Self = Self(std::borrow::Cow::Borrowed(
         "applicationDashboard.sendReport",
     ));
+
     /// The value `applicationDashboard.delete`.
     pub const APPLICATION_DASHBOARD_DELETE: Self =
         Self(std::borrow::Cow::Borrowed("applicationDashboard.delete"));
+
     /// The value `applicationDashboards.get`.
     pub const APPLICATION_DASHBOARDS_GET: Self =
         Self(std::borrow::Cow::Borrowed("applicationDashboards.get"));
+
     /// The value `applicationDashboards.post`.
     pub const APPLICATION_DASHBOARDS_POST: Self =
         Self(std::borrow::Cow::Borrowed("applicationDashboards.post"));
+
     /// The value `applicationJobLogs.get`.
     pub const APPLICATION_JOB_LOGS_GET: Self =
         Self(std::borrow::Cow::Borrowed("applicationJobLogs.get"));
+
     /// The value `applicationJobLog.get`.
     pub const APPLICATION_JOB_LOG_GET: Self =
         Self(std::borrow::Cow::Borrowed("applicationJobLog.get"));
+
     /// The value `applicationKey.delete`.
     pub const APPLICATION_KEY_DELETE: Self =
         Self(std::borrow::Cow::Borrowed("applicationKey.delete"));
+
     /// The value `applicationKey.get`.
     pub const APPLICATION_KEY_GET: Self = Self(std::borrow::Cow::Borrowed("applicationKey.get"));
+
     /// The value `applicationKey.patch`.
     pub const APPLICATION_KEY_PATCH: Self =
         Self(std::borrow::Cow::Borrowed("applicationKey.patch"));
+
     /// The value `applicationKeys.get`.
     pub const APPLICATION_KEYS_GET: Self = Self(std::borrow::Cow::Borrowed("applicationKeys.get"));
+
     /// The value `applicationKeys.post`.
     pub const APPLICATION_KEYS_POST: Self =
         Self(std::borrow::Cow::Borrowed("applicationKeys.post"));
+
     /// The value `credential.get`.
     pub const CREDENTIAL_GET: Self = Self(std::borrow::Cow::Borrowed("credential.get"));
+
     /// The value `credential.linkedResources`.
     pub const CREDENTIAL_LINKED_RESOURCES: Self =
         Self(std::borrow::Cow::Borrowed("credential.linkedResources"));
+
     /// The value `credential.patch`.
     pub const CREDENTIAL_PATCH: Self = Self(std::borrow::Cow::Borrowed("credential.patch"));
+
     /// The value `credential.delete`.
     pub const CREDENTIAL_DELETE: Self = Self(std::borrow::Cow::Borrowed("credential.delete"));
+
     /// The value `credentials.get`.
     pub const CREDENTIALS_GET: Self = Self(std::borrow::Cow::Borrowed("credentials.get"));
+
     /// The value `credentials.post`.
     pub const CREDENTIALS_POST: Self = Self(std::borrow::Cow::Borrowed("credentials.post"));
+
     /// The value `data.export`.
     pub const DATA_EXPORT: Self = Self(std::borrow::Cow::Borrowed("data.export"));
+
     /// The value `data.lastValueQuery`.
     pub const DATA_LAST_VALUE_QUERY: Self = Self(std::borrow::Cow::Borrowed("data.lastValueQuery"));
+
     /// The value `data.timeSeriesQuery`.
     pub const DATA_TIME_SERIES_QUERY: Self =
         Self(std::borrow::Cow::Borrowed("data.timeSeriesQuery"));
+
     /// The value `dataTable.addColumn`.
     pub const DATA_TABLE_ADD_COLUMN: Self = Self(std::borrow::Cow::Borrowed("dataTable.addColumn"));
+
     /// The value `dataTable.delete`.
     pub const DATA_TABLE_DELETE: Self = Self(std::borrow::Cow::Borrowed("dataTable.delete"));
+
     /// The value `dataTable.get`.
     pub const DATA_TABLE_GET: Self = Self(std::borrow::Cow::Borrowed("dataTable.get"));
+
     /// The value `dataTable.patch`.
     pub const DATA_TABLE_PATCH: Self = Self(std::borrow::Cow::Borrowed("dataTable.patch"));
+
     /// The value `dataTable.removeColumn`.
     pub const DATA_TABLE_REMOVE_COLUMN: Self =
         Self(std::borrow::Cow::Borrowed("dataTable.removeColumn"));
+
     /// The value `dataTableRow.delete`.
     pub const DATA_TABLE_ROW_DELETE: Self = Self(std::borrow::Cow::Borrowed("dataTableRow.delete"));
+
     /// The value `dataTableRow.get`.
     pub const DATA_TABLE_ROW_GET: Self = Self(std::borrow::Cow::Borrowed("dataTableRow.get"));
+
     /// The value `dataTableRow.patch`.
     pub const DATA_TABLE_ROW_PATCH: Self = Self(std::borrow::Cow::Borrowed("dataTableRow.patch"));
+
     /// The value `dataTableRows.get`.
     pub const DATA_TABLE_ROWS_GET: Self = Self(std::borrow::Cow::Borrowed("dataTableRows.get"));
+
     /// The value `dataTableRows.post`.
     pub const DATA_TABLE_ROWS_POST: Self = Self(std::borrow::Cow::Borrowed("dataTableRows.post"));
+
     /// The value `dataTableRows.query`.
     pub const DATA_TABLE_ROWS_QUERY: Self = Self(std::borrow::Cow::Borrowed("dataTableRows.query"));
+
     /// The value `dataTableRows.export`.
     pub const DATA_TABLE_ROWS_EXPORT: Self =
         Self(std::borrow::Cow::Borrowed("dataTableRows.export"));
+
     /// The value `dataTableRows.delete`.
     pub const DATA_TABLE_ROWS_DELETE: Self =
         Self(std::borrow::Cow::Borrowed("dataTableRows.delete"));
+
     /// The value `dataTableRows.truncate`.
     pub const DATA_TABLE_ROWS_TRUNCATE: Self =
         Self(std::borrow::Cow::Borrowed("dataTableRows.truncate"));
+
     /// The value `dataTables.get`.
     pub const DATA_TABLES_GET: Self = Self(std::borrow::Cow::Borrowed("dataTables.get"));
+
     /// The value `dataTables.post`.
     pub const DATA_TABLES_POST: Self = Self(std::borrow::Cow::Borrowed("dataTables.post"));
+
     /// The value `device.agentLogs`.
     pub const DEVICE_AGENT_LOGS: Self = Self(std::borrow::Cow::Borrowed("device.agentLogs"));
+
     /// The value `device.commandStream`.
     pub const DEVICE_COMMAND_STREAM: Self =
         Self(std::borrow::Cow::Borrowed("device.commandStream"));
+
     /// The value `device.debug`.
     pub const DEVICE_DEBUG: Self = Self(std::borrow::Cow::Borrowed("device.debug"));
+
     /// The value `device.delete`.
     pub const DEVICE_DELETE: Self = Self(std::borrow::Cow::Borrowed("device.delete"));
+
     /// The value `device.export`.
     pub const DEVICE_EXPORT: Self = Self(std::borrow::Cow::Borrowed("device.export"));
+
     /// The value `device.get`.
     pub const DEVICE_GET: Self = Self(std::borrow::Cow::Borrowed("device.get"));
+
     /// The value `device.getCommand`.
     pub const DEVICE_GET_COMMAND: Self = Self(std::borrow::Cow::Borrowed("device.getCommand"));
+
     /// The value `device.getCompositeState`.
     pub const DEVICE_GET_COMPOSITE_STATE: Self =
         Self(std::borrow::Cow::Borrowed("device.getCompositeState"));
+
     /// The value `device.getLogEntries`.
     pub const DEVICE_GET_LOG_ENTRIES: Self =
         Self(std::borrow::Cow::Borrowed("device.getLogEntries"));
+
     /// The value `device.getState`.
     pub const DEVICE_GET_STATE: Self = Self(std::borrow::Cow::Borrowed("device.getState"));
+
     /// The value `device.patch`.
     pub const DEVICE_PATCH: Self = Self(std::borrow::Cow::Borrowed("device.patch"));
+
     /// The value `device.payloadCounts`.
     pub const DEVICE_PAYLOAD_COUNTS: Self =
         Self(std::borrow::Cow::Borrowed("device.payloadCounts"));
+
     /// The value `device.payloadCountsBreakdown`.
     pub const DEVICE_PAYLOAD_COUNTS_BREAKDOWN: Self =
         Self(std::borrow::Cow::Borrowed("device.payloadCountsBreakdown"));
+
     /// The value `device.removeData`.
     pub const DEVICE_REMOVE_DATA: Self = Self(std::borrow::Cow::Borrowed("device.removeData"));
+
     /// The value `device.sendCommand`.
     pub const DEVICE_SEND_COMMAND: Self = Self(std::borrow::Cow::Borrowed("device.sendCommand"));
+
     /// The value `device.sendState`.
     pub const DEVICE_SEND_STATE: Self = Self(std::borrow::Cow::Borrowed("device.sendState"));
+
     /// The value `device.setConnectionStatus`.
     pub const DEVICE_SET_CONNECTION_STATUS: Self =
         Self(std::borrow::Cow::Borrowed("device.setConnectionStatus"));
+
     /// The value `device.stateStream`.
     pub const DEVICE_STATE_STREAM: Self = Self(std::borrow::Cow::Borrowed("device.stateStream"));
+
     /// The value `deviceRecipe.bulkCreate`.
     pub const DEVICE_RECIPE_BULK_CREATE: Self =
         Self(std::borrow::Cow::Borrowed("deviceRecipe.bulkCreate"));
+
     /// The value `deviceRecipe.delete`.
     pub const DEVICE_RECIPE_DELETE: Self = Self(std::borrow::Cow::Borrowed("deviceRecipe.delete"));
+
     /// The value `deviceRecipe.get`.
     pub const DEVICE_RECIPE_GET: Self = Self(std::borrow::Cow::Borrowed("deviceRecipe.get"));
+
     /// The value `deviceRecipe.patch`.
     pub const DEVICE_RECIPE_PATCH: Self = Self(std::borrow::Cow::Borrowed("deviceRecipe.patch"));
+
     /// The value `deviceRecipes.get`.
     pub const DEVICE_RECIPES_GET: Self = Self(std::borrow::Cow::Borrowed("deviceRecipes.get"));
+
     /// The value `deviceRecipes.post`.
     pub const DEVICE_RECIPES_POST: Self = Self(std::borrow::Cow::Borrowed("deviceRecipes.post"));
+
     /// The value `devices.attributeNames`.
     pub const DEVICES_ATTRIBUTE_NAMES: Self =
         Self(std::borrow::Cow::Borrowed("devices.attributeNames"));
+
     /// The value `devices.patch`.
     pub const DEVICES_PATCH: Self = Self(std::borrow::Cow::Borrowed("devices.patch"));
+
     /// The value `devices.delete`.
     pub const DEVICES_DELETE: Self = Self(std::borrow::Cow::Borrowed("devices.delete"));
+
     /// The value `devices.restore`.
     pub const DEVICES_RESTORE: Self = Self(std::borrow::Cow::Borrowed("devices.restore"));
+
     /// The value `devices.removeData`.
     pub const DEVICES_REMOVE_DATA: Self = Self(std::borrow::Cow::Borrowed("devices.removeData"));
+
     /// The value `devices.deviceNames`.
     pub const DEVICES_DEVICE_NAMES: Self = Self(std::borrow::Cow::Borrowed("devices.deviceNames"));
+
     /// The value `devices.export`.
     pub const DEVICES_EXPORT: Self = Self(std::borrow::Cow::Borrowed("devices.export"));
+
     /// The value `devices.get`.
     pub const DEVICES_GET: Self = Self(std::borrow::Cow::Borrowed("devices.get"));
+
     /// The value `devices.getCompositeState`.
     pub const DEVICES_GET_COMPOSITE_STATE: Self =
         Self(std::borrow::Cow::Borrowed("devices.getCompositeState"));
+
     /// The value `devices.historicalImport`.
     pub const DEVICES_HISTORICAL_IMPORT: Self =
         Self(std::borrow::Cow::Borrowed("devices.historicalImport"));
+
     /// The value `devices.payloadCounts`.
     pub const DEVICES_PAYLOAD_COUNTS: Self =
         Self(std::borrow::Cow::Borrowed("devices.payloadCounts"));
+
     /// The value `devices.post`.
     pub const DEVICES_POST: Self = Self(std::borrow::Cow::Borrowed("devices.post"));
+
     /// The value `devices.sendCommand`.
     pub const DEVICES_SEND_COMMAND: Self = Self(std::borrow::Cow::Borrowed("devices.sendCommand"));
+
     /// The value `devices.tagKeys`.
     pub const DEVICES_TAG_KEYS: Self = Self(std::borrow::Cow::Borrowed("devices.tagKeys"));
+
     /// The value `devices.tagValues`.
     pub const DEVICES_TAG_VALUES: Self = Self(std::borrow::Cow::Borrowed("devices.tagValues"));
+
     /// The value `deviceAttribute.get`.
     pub const DEVICE_ATTRIBUTE_GET: Self = Self(std::borrow::Cow::Borrowed("deviceAttribute.get"));
+
     /// The value `deviceAttribute.patch`.
     pub const DEVICE_ATTRIBUTE_PATCH: Self =
         Self(std::borrow::Cow::Borrowed("deviceAttribute.patch"));
+
     /// The value `deviceAttribute.delete`.
     pub const DEVICE_ATTRIBUTE_DELETE: Self =
         Self(std::borrow::Cow::Borrowed("deviceAttribute.delete"));
+
     /// The value `deviceAttributes.get`.
     pub const DEVICE_ATTRIBUTES_GET: Self =
         Self(std::borrow::Cow::Borrowed("deviceAttributes.get"));
+
     /// The value `deviceAttributes.post`.
     pub const DEVICE_ATTRIBUTES_POST: Self =
         Self(std::borrow::Cow::Borrowed("deviceAttributes.post"));
+
     /// The value `edgeDeployment.get`.
     pub const EDGE_DEPLOYMENT_GET: Self = Self(std::borrow::Cow::Borrowed("edgeDeployment.get"));
+
     /// The value `edgeDeployments.get`.
     pub const EDGE_DEPLOYMENTS_GET: Self = Self(std::borrow::Cow::Borrowed("edgeDeployments.get"));
+
     /// The value `edgeDeployments.release`.
     pub const EDGE_DEPLOYMENTS_RELEASE: Self =
         Self(std::borrow::Cow::Borrowed("edgeDeployments.release"));
+
     /// The value `edgeDeployments.remove`.
     pub const EDGE_DEPLOYMENTS_REMOVE: Self =
         Self(std::borrow::Cow::Borrowed("edgeDeployments.remove"));
+
     /// The value `edgeDeployments.replace`.
     pub const EDGE_DEPLOYMENTS_REPLACE: Self =
         Self(std::borrow::Cow::Borrowed("edgeDeployments.replace"));
+
     /// The value `embeddedDeployment.get`.
     pub const EMBEDDED_DEPLOYMENT_GET: Self =
         Self(std::borrow::Cow::Borrowed("embeddedDeployment.get"));
+
     /// The value `embeddedDeployments.get`.
     pub const EMBEDDED_DEPLOYMENTS_GET: Self =
         Self(std::borrow::Cow::Borrowed("embeddedDeployments.get"));
+
     /// The value `embeddedDeployments.release`.
     pub const EMBEDDED_DEPLOYMENTS_RELEASE: Self =
         Self(std::borrow::Cow::Borrowed("embeddedDeployments.release"));
+
     /// The value `embeddedDeployments.remove`.
     pub const EMBEDDED_DEPLOYMENTS_REMOVE: Self =
         Self(std::borrow::Cow::Borrowed("embeddedDeployments.remove"));
+
     /// The value `embeddedDeployments.replace`.
     pub const EMBEDDED_DEPLOYMENTS_REPLACE: Self =
         Self(std::borrow::Cow::Borrowed("embeddedDeployments.replace"));
+
     /// The value `embeddedDeployments.export`.
     pub const EMBEDDED_DEPLOYMENTS_EXPORT: Self =
         Self(std::borrow::Cow::Borrowed("embeddedDeployments.export"));
+
     /// The value `event.delete`.
     pub const EVENT_DELETE: Self = Self(std::borrow::Cow::Borrowed("event.delete"));
+
     /// The value `event.get`.
     pub const EVENT_GET: Self = Self(std::borrow::Cow::Borrowed("event.get"));
+
     /// The value `event.patch`.
     pub const EVENT_PATCH: Self = Self(std::borrow::Cow::Borrowed("event.patch"));
+
     /// The value `events.delete`.
     pub const EVENTS_DELETE: Self = Self(std::borrow::Cow::Borrowed("events.delete"));
+
     /// The value `events.detailedSummary`.
     pub const EVENTS_DETAILED_SUMMARY: Self =
         Self(std::borrow::Cow::Borrowed("events.detailedSummary"));
+
     /// The value `events.get`.
     pub const EVENTS_GET: Self = Self(std::borrow::Cow::Borrowed("events.get"));
+
     /// The value `events.mostRecentBySeverity`.
     pub const EVENTS_MOST_RECENT_BY_SEVERITY: Self =
         Self(std::borrow::Cow::Borrowed("events.mostRecentBySeverity"));
+
     /// The value `events.patch`.
     pub const EVENTS_PATCH: Self = Self(std::borrow::Cow::Borrowed("events.patch"));
+
     /// The value `events.post`.
     pub const EVENTS_POST: Self = Self(std::borrow::Cow::Borrowed("events.post"));
+
     /// The value `events.export`.
     pub const EVENTS_EXPORT: Self = Self(std::borrow::Cow::Borrowed("events.export"));
+
     /// The value `experience.delete`.
     pub const EXPERIENCE_DELETE: Self = Self(std::borrow::Cow::Borrowed("experience.delete"));
+
     /// The value `experience.bootstrap`.
     pub const EXPERIENCE_BOOTSTRAP: Self = Self(std::borrow::Cow::Borrowed("experience.bootstrap"));
+
     /// The value `experienceDomain.delete`.
     pub const EXPERIENCE_DOMAIN_DELETE: Self =
         Self(std::borrow::Cow::Borrowed("experienceDomain.delete"));
+
     /// The value `experienceDomain.get`.
     pub const EXPERIENCE_DOMAIN_GET: Self =
         Self(std::borrow::Cow::Borrowed("experienceDomain.get"));
+
     /// The value `experienceDomain.patch`.
     pub const EXPERIENCE_DOMAIN_PATCH: Self =
         Self(std::borrow::Cow::Borrowed("experienceDomain.patch"));
+
     /// The value `experienceDomains.get`.
     pub const EXPERIENCE_DOMAINS_GET: Self =
         Self(std::borrow::Cow::Borrowed("experienceDomains.get"));
+
     /// The value `experienceDomains.post`.
     pub const EXPERIENCE_DOMAINS_POST: Self =
         Self(std::borrow::Cow::Borrowed("experienceDomains.post"));
+
     /// The value `experienceEndpoint.delete`.
     pub const EXPERIENCE_ENDPOINT_DELETE: Self =
         Self(std::borrow::Cow::Borrowed("experienceEndpoint.delete"));
+
     /// The value `experienceEndpoint.get`.
     pub const EXPERIENCE_ENDPOINT_GET: Self =
         Self(std::borrow::Cow::Borrowed("experienceEndpoint.get"));
+
     /// The value `experienceEndpoint.linkedResources`.
     pub const EXPERIENCE_ENDPOINT_LINKED_RESOURCES: Self = Self(std::borrow::Cow::Borrowed(
         "experienceEndpoint.linkedResources",
     ));
+
     /// The value `experienceEndpoint.patch`.
     pub const EXPERIENCE_ENDPOINT_PATCH: Self =
         Self(std::borrow::Cow::Borrowed("experienceEndpoint.patch"));
+
     /// The value `experienceEndpoints.get`.
     pub const EXPERIENCE_ENDPOINTS_GET: Self =
         Self(std::borrow::Cow::Borrowed("experienceEndpoints.get"));
+
     /// The value `experienceEndpoints.post`.
     pub const EXPERIENCE_ENDPOINTS_POST: Self =
         Self(std::borrow::Cow::Borrowed("experienceEndpoints.post"));
+
     /// The value `experienceEndpoints.stats`.
     pub const EXPERIENCE_ENDPOINTS_STATS: Self =
         Self(std::borrow::Cow::Borrowed("experienceEndpoints.stats"));
+
     /// The value `experienceGroup.delete`.
     pub const EXPERIENCE_GROUP_DELETE: Self =
         Self(std::borrow::Cow::Borrowed("experienceGroup.delete"));
+
     /// The value `experienceGroup.get`.
     pub const EXPERIENCE_GROUP_GET: Self = Self(std::borrow::Cow::Borrowed("experienceGroup.get"));
+
     /// The value `experienceGroup.patch`.
     pub const EXPERIENCE_GROUP_PATCH: Self =
         Self(std::borrow::Cow::Borrowed("experienceGroup.patch"));
+
     /// The value `experienceGroups.detailedSummary`.
     pub const EXPERIENCE_GROUPS_DETAILED_SUMMARY: Self = Self(std::borrow::Cow::Borrowed(
         "experienceGroups.detailedSummary",
     ));
+
     /// The value `experienceGroups.get`.
     pub const EXPERIENCE_GROUPS_GET: Self =
         Self(std::borrow::Cow::Borrowed("experienceGroups.get"));
+
     /// The value `experienceGroups.post`.
     pub const EXPERIENCE_GROUPS_POST: Self =
         Self(std::borrow::Cow::Borrowed("experienceGroups.post"));
+
     /// The value `experienceSlug.delete`.
     pub const EXPERIENCE_SLUG_DELETE: Self =
         Self(std::borrow::Cow::Borrowed("experienceSlug.delete"));
+
     /// The value `experienceSlug.get`.
     pub const EXPERIENCE_SLUG_GET: Self = Self(std::borrow::Cow::Borrowed("experienceSlug.get"));
+
     /// The value `experienceSlug.patch`.
     pub const EXPERIENCE_SLUG_PATCH: Self =
         Self(std::borrow::Cow::Borrowed("experienceSlug.patch"));
+
     /// The value `experienceSlugs.get`.
     pub const EXPERIENCE_SLUGS_GET: Self = Self(std::borrow::Cow::Borrowed("experienceSlugs.get"));
+
     /// The value `experienceSlugs.post`.
     pub const EXPERIENCE_SLUGS_POST: Self =
         Self(std::borrow::Cow::Borrowed("experienceSlugs.post"));
+
     /// The value `experienceUser.delete`.
     pub const EXPERIENCE_USER_DELETE: Self =
         Self(std::borrow::Cow::Borrowed("experienceUser.delete"));
+
     /// The value `experienceUser.get`.
     pub const EXPERIENCE_USER_GET: Self = Self(std::borrow::Cow::Borrowed("experienceUser.get"));
+
     /// The value `experienceUser.patch`.
     pub const EXPERIENCE_USER_PATCH: Self =
         Self(std::borrow::Cow::Borrowed("experienceUser.patch"));
+
     /// The value `experienceUsers.detailedSummary`.
     pub const EXPERIENCE_USERS_DETAILED_SUMMARY: Self = Self(std::borrow::Cow::Borrowed(
         "experienceUsers.detailedSummary",
     ));
+
     /// The value `experienceUsers.get`.
     pub const EXPERIENCE_USERS_GET: Self = Self(std::borrow::Cow::Borrowed("experienceUsers.get"));
+
     /// The value `experienceUsers.post`.
     pub const EXPERIENCE_USERS_POST: Self =
         Self(std::borrow::Cow::Borrowed("experienceUsers.post"));
+
     /// The value `experienceVersion.delete`.
     pub const EXPERIENCE_VERSION_DELETE: Self =
         Self(std::borrow::Cow::Borrowed("experienceVersion.delete"));
+
     /// The value `experienceVersion.get`.
     pub const EXPERIENCE_VERSION_GET: Self =
         Self(std::borrow::Cow::Borrowed("experienceVersion.get"));
+
     /// The value `experienceVersion.patch`.
     pub const EXPERIENCE_VERSION_PATCH: Self =
         Self(std::borrow::Cow::Borrowed("experienceVersion.patch"));
+
     /// The value `experienceVersions.get`.
     pub const EXPERIENCE_VERSIONS_GET: Self =
         Self(std::borrow::Cow::Borrowed("experienceVersions.get"));
+
     /// The value `experienceVersions.post`.
     pub const EXPERIENCE_VERSIONS_POST: Self =
         Self(std::borrow::Cow::Borrowed("experienceVersions.post"));
+
     /// The value `experienceView.debug`.
     pub const EXPERIENCE_VIEW_DEBUG: Self =
         Self(std::borrow::Cow::Borrowed("experienceView.debug"));
+
     /// The value `experienceView.delete`.
     pub const EXPERIENCE_VIEW_DELETE: Self =
         Self(std::borrow::Cow::Borrowed("experienceView.delete"));
+
     /// The value `experienceView.get`.
     pub const EXPERIENCE_VIEW_GET: Self = Self(std::borrow::Cow::Borrowed("experienceView.get"));
+
     /// The value `experienceView.linkedResources`.
     pub const EXPERIENCE_VIEW_LINKED_RESOURCES: Self =
         Self(std::borrow::Cow::Borrowed("experienceView.linkedResources"));
+
     /// The value `experienceView.patch`.
     pub const EXPERIENCE_VIEW_PATCH: Self =
         Self(std::borrow::Cow::Borrowed("experienceView.patch"));
+
     /// The value `experienceViews.debug`.
     pub const EXPERIENCE_VIEWS_DEBUG: Self =
         Self(std::borrow::Cow::Borrowed("experienceViews.debug"));
+
     /// The value `experienceViews.detailedSummary`.
     pub const EXPERIENCE_VIEWS_DETAILED_SUMMARY: Self = Self(std::borrow::Cow::Borrowed(
         "experienceViews.detailedSummary",
     ));
+
     /// The value `experienceViews.get`.
     pub const EXPERIENCE_VIEWS_GET: Self = Self(std::borrow::Cow::Borrowed("experienceViews.get"));
+
     /// The value `experienceViews.post`.
     pub const EXPERIENCE_VIEWS_POST: Self =
         Self(std::borrow::Cow::Borrowed("experienceViews.post"));
+
     /// The value `file.get`.
     pub const FILE_GET: Self = Self(std::borrow::Cow::Borrowed("file.get"));
+
     /// The value `file.patch`.
     pub const FILE_PATCH: Self = Self(std::borrow::Cow::Borrowed("file.patch"));
+
     /// The value `file.move`.
     pub const FILE_MOVE: Self = Self(std::borrow::Cow::Borrowed("file.move"));
+
     /// The value `file.delete`.
     pub const FILE_DELETE: Self = Self(std::borrow::Cow::Borrowed("file.delete"));
+
     /// The value `file.upload`.
     pub const FILE_UPLOAD: Self = Self(std::borrow::Cow::Borrowed("file.upload"));
+
     /// The value `files.get`.
     pub const FILES_GET: Self = Self(std::borrow::Cow::Borrowed("files.get"));
+
     /// The value `files.post`.
     pub const FILES_POST: Self = Self(std::borrow::Cow::Borrowed("files.post"));
+
     /// The value `flow.clearStorageEntries`.
     pub const FLOW_CLEAR_STORAGE_ENTRIES: Self =
         Self(std::borrow::Cow::Borrowed("flow.clearStorageEntries"));
+
     /// The value `flow.debug`.
     pub const FLOW_DEBUG: Self = Self(std::borrow::Cow::Borrowed("flow.debug"));
+
     /// The value `flow.delete`.
     pub const FLOW_DELETE: Self = Self(std::borrow::Cow::Borrowed("flow.delete"));
+
     /// The value `flow.errors`.
     pub const FLOW_ERRORS: Self = Self(std::borrow::Cow::Borrowed("flow.errors"));
+
     /// The value `flow.get`.
     pub const FLOW_GET: Self = Self(std::borrow::Cow::Borrowed("flow.get"));
+
     /// The value `flow.getStorageEntries`.
     pub const FLOW_GET_STORAGE_ENTRIES: Self =
         Self(std::borrow::Cow::Borrowed("flow.getStorageEntries"));
+
     /// The value `flow.log`.
     pub const FLOW_LOG: Self = Self(std::borrow::Cow::Borrowed("flow.log"));
+
     /// The value `flow.patch`.
     pub const FLOW_PATCH: Self = Self(std::borrow::Cow::Borrowed("flow.patch"));
+
     /// The value `flow.pressVirtualButton`.
     pub const FLOW_PRESS_VIRTUAL_BUTTON: Self =
         Self(std::borrow::Cow::Borrowed("flow.pressVirtualButton"));
+
     /// The value `flow.setStorageEntry`.
     pub const FLOW_SET_STORAGE_ENTRY: Self =
         Self(std::borrow::Cow::Borrowed("flow.setStorageEntry"));
+
     /// The value `flow.getStorageEntriesMetadata`.
     pub const FLOW_GET_STORAGE_ENTRIES_METADATA: Self =
         Self(std::borrow::Cow::Borrowed("flow.getStorageEntriesMetadata"));
+
     /// The value `flow.stats`.
     pub const FLOW_STATS: Self = Self(std::borrow::Cow::Borrowed("flow.stats"));
+
     /// The value `flow.suggestFunction`.
     pub const FLOW_SUGGEST_FUNCTION: Self =
         Self(std::borrow::Cow::Borrowed("flow.suggestFunction"));
+
     /// The value `flows.get`.
     pub const FLOWS_GET: Self = Self(std::borrow::Cow::Borrowed("flows.get"));
+
     /// The value `flows.getByVersion`.
     pub const FLOWS_GET_BY_VERSION: Self = Self(std::borrow::Cow::Borrowed("flows.getByVersion"));
+
     /// The value `flows.import`.
     pub const FLOWS_IMPORT: Self = Self(std::borrow::Cow::Borrowed("flows.import"));
+
     /// The value `flows.palette`.
     pub const FLOWS_PALETTE: Self = Self(std::borrow::Cow::Borrowed("flows.palette"));
+
     /// The value `flows.post`.
     pub const FLOWS_POST: Self = Self(std::borrow::Cow::Borrowed("flows.post"));
+
     /// The value `flowVersion.delete`.
     pub const FLOW_VERSION_DELETE: Self = Self(std::borrow::Cow::Borrowed("flowVersion.delete"));
+
     /// The value `flowVersion.debug`.
     pub const FLOW_VERSION_DEBUG: Self = Self(std::borrow::Cow::Borrowed("flowVersion.debug"));
+
     /// The value `flowVersion.errors`.
     pub const FLOW_VERSION_ERRORS: Self = Self(std::borrow::Cow::Borrowed("flowVersion.errors"));
+
     /// The value `flowVersion.get`.
     pub const FLOW_VERSION_GET: Self = Self(std::borrow::Cow::Borrowed("flowVersion.get"));
+
     /// The value `flowVersion.log`.
     pub const FLOW_VERSION_LOG: Self = Self(std::borrow::Cow::Borrowed("flowVersion.log"));
+
     /// The value `flowVersion.patch`.
     pub const FLOW_VERSION_PATCH: Self = Self(std::borrow::Cow::Borrowed("flowVersion.patch"));
+
     /// The value `flowVersion.stats`.
     pub const FLOW_VERSION_STATS: Self = Self(std::borrow::Cow::Borrowed("flowVersion.stats"));
+
     /// The value `flowVersions.delete`.
     pub const FLOW_VERSIONS_DELETE: Self = Self(std::borrow::Cow::Borrowed("flowVersions.delete"));
+
     /// The value `flowVersions.get`.
     pub const FLOW_VERSIONS_GET: Self = Self(std::borrow::Cow::Borrowed("flowVersions.get"));
+
     /// The value `flowVersions.post`.
     pub const FLOW_VERSIONS_POST: Self = Self(std::borrow::Cow::Borrowed("flowVersions.post"));
+
     /// The value `integration.delete`.
     pub const INTEGRATION_DELETE: Self = Self(std::borrow::Cow::Borrowed("integration.delete"));
+
     /// The value `integration.get`.
     pub const INTEGRATION_GET: Self = Self(std::borrow::Cow::Borrowed("integration.get"));
+
     /// The value `integration.patch`.
     pub const INTEGRATION_PATCH: Self = Self(std::borrow::Cow::Borrowed("integration.patch"));
+
     /// The value `integrations.get`.
     pub const INTEGRATIONS_GET: Self = Self(std::borrow::Cow::Borrowed("integrations.get"));
+
     /// The value `integrations.post`.
     pub const INTEGRATIONS_POST: Self = Self(std::borrow::Cow::Borrowed("integrations.post"));
+
     /// The value `notebook.delete`.
     pub const NOTEBOOK_DELETE: Self = Self(std::borrow::Cow::Borrowed("notebook.delete"));
+
     /// The value `notebook.execute`.
     pub const NOTEBOOK_EXECUTE: Self = Self(std::borrow::Cow::Borrowed("notebook.execute"));
+
     /// The value `notebook.get`.
     pub const NOTEBOOK_GET: Self = Self(std::borrow::Cow::Borrowed("notebook.get"));
+
     /// The value `notebook.logs`.
     pub const NOTEBOOK_LOGS: Self = Self(std::borrow::Cow::Borrowed("notebook.logs"));
+
     /// The value `notebook.notebookMinuteCounts`.
     pub const NOTEBOOK_NOTEBOOK_MINUTE_COUNTS: Self =
         Self(std::borrow::Cow::Borrowed("notebook.notebookMinuteCounts"));
+
     /// The value `notebook.patch`.
     pub const NOTEBOOK_PATCH: Self = Self(std::borrow::Cow::Borrowed("notebook.patch"));
+
     /// The value `notebook.requestInputDataExport`.
     pub const NOTEBOOK_REQUEST_INPUT_DATA_EXPORT: Self = Self(std::borrow::Cow::Borrowed(
         "notebook.requestInputDataExport",
     ));
+
     /// The value `notebook.upload`.
     pub const NOTEBOOK_UPLOAD: Self = Self(std::borrow::Cow::Borrowed("notebook.upload"));
+
     /// The value `notebooks.get`.
     pub const NOTEBOOKS_GET: Self = Self(std::borrow::Cow::Borrowed("notebooks.get"));
+
     /// The value `notebooks.post`.
     pub const NOTEBOOKS_POST: Self = Self(std::borrow::Cow::Borrowed("notebooks.post"));
+
     /// The value `privateFile.get`.
     pub const PRIVATE_FILE_GET: Self = Self(std::borrow::Cow::Borrowed("privateFile.get"));
+
     /// The value `privateFile.patch`.
     pub const PRIVATE_FILE_PATCH: Self = Self(std::borrow::Cow::Borrowed("privateFile.patch"));
+
     /// The value `privateFile.move`.
     pub const PRIVATE_FILE_MOVE: Self = Self(std::borrow::Cow::Borrowed("privateFile.move"));
+
     /// The value `privateFile.delete`.
     pub const PRIVATE_FILE_DELETE: Self = Self(std::borrow::Cow::Borrowed("privateFile.delete"));
+
     /// The value `privateFile.upload`.
     pub const PRIVATE_FILE_UPLOAD: Self = Self(std::borrow::Cow::Borrowed("privateFile.upload"));
+
     /// The value `privateFiles.get`.
     pub const PRIVATE_FILES_GET: Self = Self(std::borrow::Cow::Borrowed("privateFiles.get"));
+
     /// The value `privateFiles.post`.
     pub const PRIVATE_FILES_POST: Self = Self(std::borrow::Cow::Borrowed("privateFiles.post"));
+
     /// The value `resourceJob.get`.
     pub const RESOURCE_JOB_GET: Self = Self(std::borrow::Cow::Borrowed("resourceJob.get"));
+
     /// The value `resourceJob.logs`.
     pub const RESOURCE_JOB_LOGS: Self = Self(std::borrow::Cow::Borrowed("resourceJob.logs"));
+
     /// The value `resourceJob.patch`.
     pub const RESOURCE_JOB_PATCH: Self = Self(std::borrow::Cow::Borrowed("resourceJob.patch"));
+
     /// The value `resourceJob.delete`.
     pub const RESOURCE_JOB_DELETE: Self = Self(std::borrow::Cow::Borrowed("resourceJob.delete"));
+
     /// The value `resourceJob.execute`.
     pub const RESOURCE_JOB_EXECUTE: Self = Self(std::borrow::Cow::Borrowed("resourceJob.execute"));
+
     /// The value `resourceJob.cancelExecution`.
     pub const RESOURCE_JOB_CANCEL_EXECUTION: Self =
         Self(std::borrow::Cow::Borrowed("resourceJob.cancelExecution"));
+
     /// The value `resourceJobs.get`.
     pub const RESOURCE_JOBS_GET: Self = Self(std::borrow::Cow::Borrowed("resourceJobs.get"));
+
     /// The value `resourceJobs.post`.
     pub const RESOURCE_JOBS_POST: Self = Self(std::borrow::Cow::Borrowed("resourceJobs.post"));
+
     /// The value `webhook.delete`.
     pub const WEBHOOK_DELETE: Self = Self(std::borrow::Cow::Borrowed("webhook.delete"));
+
     /// The value `webhook.get`.
     pub const WEBHOOK_GET: Self = Self(std::borrow::Cow::Borrowed("webhook.get"));
+
     /// The value `webhook.patch`.
     pub const WEBHOOK_PATCH: Self = Self(std::borrow::Cow::Borrowed("webhook.patch"));
+
     /// The value `webhooks.get`.
     pub const WEBHOOKS_GET: Self = Self(std::borrow::Cow::Borrowed("webhooks.get"));
+
     /// The value `webhooks.post`.
     pub const WEBHOOKS_POST: Self = Self(std::borrow::Cow::Borrowed("webhooks.post"));
+
     /// The value `all.Organization`.
     pub const ALL_ORGANIZATION: Self = Self(std::borrow::Cow::Borrowed("all.Organization"));
+
     /// The value `all.Organization.bounded`.
     pub const ALL_ORGANIZATION_BOUNDED: Self =
         Self(std::borrow::Cow::Borrowed("all.Organization.bounded"));
+
     /// The value `all.Organization.read`.
     pub const ALL_ORGANIZATION_READ: Self =
         Self(std::borrow::Cow::Borrowed("all.Organization.read"));
+
     /// The value `only.Organization`.
     pub const ONLY_ORGANIZATION: Self = Self(std::borrow::Cow::Borrowed("only.Organization"));
+
     /// The value `only.Organization.bounded`.
     pub const ONLY_ORGANIZATION_BOUNDED: Self =
         Self(std::borrow::Cow::Borrowed("only.Organization.bounded"));
+
     /// The value `only.Organization.read`.
     pub const ONLY_ORGANIZATION_READ: Self =
         Self(std::borrow::Cow::Borrowed("only.Organization.read"));
+
     /// The value `applications.*`.
     pub const APPLICATIONS: Self = Self(std::borrow::Cow::Borrowed("applications.*"));
+
     /// The value `auditLog.*`.
     pub const AUDIT_LOG: Self = Self(std::borrow::Cow::Borrowed("auditLog.*"));
+
     /// The value `auditLogs.*`.
     pub const AUDIT_LOGS: Self = Self(std::borrow::Cow::Borrowed("auditLogs.*"));
+
     /// The value `dashboard.*`.
     pub const DASHBOARD: Self = Self(std::borrow::Cow::Borrowed("dashboard.*"));
+
     /// The value `dashboards.*`.
     pub const DASHBOARDS: Self = Self(std::borrow::Cow::Borrowed("dashboards.*"));
+
     /// The value `org.*`.
     pub const ORG: Self = Self(std::borrow::Cow::Borrowed("org.*"));
+
     /// The value `applications.get`.
     pub const APPLICATIONS_GET: Self = Self(std::borrow::Cow::Borrowed("applications.get"));
+
     /// The value `applications.post`.
     pub const APPLICATIONS_POST: Self = Self(std::borrow::Cow::Borrowed("applications.post"));
+
     /// The value `applications.import`.
     pub const APPLICATIONS_IMPORT: Self = Self(std::borrow::Cow::Borrowed("applications.import"));
+
     /// The value `applications.detailedSummary`.
     pub const APPLICATIONS_DETAILED_SUMMARY: Self =
         Self(std::borrow::Cow::Borrowed("applications.detailedSummary"));
+
     /// The value `applications.periodSummaries`.
     pub const APPLICATIONS_PERIOD_SUMMARIES: Self =
         Self(std::borrow::Cow::Borrowed("applications.periodSummaries"));
+
     /// The value `auditLog.get`.
     pub const AUDIT_LOG_GET: Self = Self(std::borrow::Cow::Borrowed("auditLog.get"));
+
     /// The value `auditLogs.get`.
     pub const AUDIT_LOGS_GET: Self = Self(std::borrow::Cow::Borrowed("auditLogs.get"));
+
     /// The value `dashboard.patch`.
     pub const DASHBOARD_PATCH: Self = Self(std::borrow::Cow::Borrowed("dashboard.patch"));
+
     /// The value `dashboard.delete`.
     pub const DASHBOARD_DELETE: Self = Self(std::borrow::Cow::Borrowed("dashboard.delete"));
+
     /// The value `dashboard.sendReport`.
     pub const DASHBOARD_SEND_REPORT: Self =
         Self(std::borrow::Cow::Borrowed("dashboard.sendReport"));
+
     /// The value `dashboard.suggestCode`.
     pub const DASHBOARD_SUGGEST_CODE: Self =
         Self(std::borrow::Cow::Borrowed("dashboard.suggestCode"));
+
     /// The value `dashboards.get`.
     pub const DASHBOARDS_GET: Self = Self(std::borrow::Cow::Borrowed("dashboards.get"));
+
     /// The value `dashboards.post`.
     pub const DASHBOARDS_POST: Self = Self(std::borrow::Cow::Borrowed("dashboards.post"));
+
     /// The value `org.get`.
     pub const ORG_GET: Self = Self(std::borrow::Cow::Borrowed("org.get"));
+
     /// The value `org.patch`.
     pub const ORG_PATCH: Self = Self(std::borrow::Cow::Borrowed("org.patch"));
+
     /// The value `org.delete`.
     pub const ORG_DELETE: Self = Self(std::borrow::Cow::Borrowed("org.delete"));
+
     /// The value `org.pendingInvites`.
     pub const ORG_PENDING_INVITES: Self = Self(std::borrow::Cow::Borrowed("org.pendingInvites"));
+
     /// The value `org.inviteMember`.
     pub const ORG_INVITE_MEMBER: Self = Self(std::borrow::Cow::Borrowed("org.inviteMember"));
+
     /// The value `org.revokeInvite`.
     pub const ORG_REVOKE_INVITE: Self = Self(std::borrow::Cow::Borrowed("org.revokeInvite"));
+
     /// The value `org.modifyMember`.
     pub const ORG_MODIFY_MEMBER: Self = Self(std::borrow::Cow::Borrowed("org.modifyMember"));
+
     /// The value `org.removeMember`.
     pub const ORG_REMOVE_MEMBER: Self = Self(std::borrow::Cow::Borrowed("org.removeMember"));
+
     /// The value `org.payloadCounts`.
     pub const ORG_PAYLOAD_COUNTS: Self = Self(std::borrow::Cow::Borrowed("org.payloadCounts"));
+
     /// The value `org.payloadCountsBreakdown`.
     pub const ORG_PAYLOAD_COUNTS_BREAKDOWN: Self =
         Self(std::borrow::Cow::Borrowed("org.payloadCountsBreakdown"));
+
     /// The value `org.deviceCounts`.
     pub const ORG_DEVICE_COUNTS: Self = Self(std::borrow::Cow::Borrowed("org.deviceCounts"));
+
     /// The value `org.notebookMinuteCounts`.
     pub const ORG_NOTEBOOK_MINUTE_COUNTS: Self =
         Self(std::borrow::Cow::Borrowed("org.notebookMinuteCounts"));
+
     /// The value `org.invoices`.
     pub const ORG_INVOICES: Self = Self(std::borrow::Cow::Borrowed("org.invoices"));
+
     /// The value `org.currentCard`.
     pub const ORG_CURRENT_CARD: Self = Self(std::borrow::Cow::Borrowed("org.currentCard"));
+
     /// The value `org.transferResources`.
     pub const ORG_TRANSFER_RESOURCES: Self =
         Self(std::borrow::Cow::Borrowed("org.transferResources"));
+
     /// The value `all.Instance`.
     pub const ALL_INSTANCE: Self = Self(std::borrow::Cow::Borrowed("all.Instance"));
+
     /// The value `all.Instance.bounded`.
     pub const ALL_INSTANCE_BOUNDED: Self = Self(std::borrow::Cow::Borrowed("all.Instance.bounded"));
+
     /// The value `all.Instance.read`.
     pub const ALL_INSTANCE_READ: Self = Self(std::borrow::Cow::Borrowed("all.Instance.read"));
+
     /// The value `instance.*`.
     pub const INSTANCE: Self = Self(std::borrow::Cow::Borrowed("instance.*"));
+
     /// The value `instance.get`.
     pub const INSTANCE_GET: Self = Self(std::borrow::Cow::Borrowed("instance.get"));
+
     /// The value `instance.patch`.
     pub const INSTANCE_PATCH: Self = Self(std::borrow::Cow::Borrowed("instance.patch"));
+
     /// The value `instance.historicalSummaries`.
     pub const INSTANCE_HISTORICAL_SUMMARIES: Self =
         Self(std::borrow::Cow::Borrowed("instance.historicalSummaries"));
+
     /// The value `instance.generateReport`.
     pub const INSTANCE_GENERATE_REPORT: Self =
         Self(std::borrow::Cow::Borrowed("instance.generateReport"));
+
     /// The value `instance.payloadCounts`.
     pub const INSTANCE_PAYLOAD_COUNTS: Self =
         Self(std::borrow::Cow::Borrowed("instance.payloadCounts"));
+
     /// The value `instance.payloadCountsBreakdown`.
     pub const INSTANCE_PAYLOAD_COUNTS_BREAKDOWN: Self = Self(std::borrow::Cow::Borrowed(
         "instance.payloadCountsBreakdown",
     ));
+
     /// The value `instance.deviceCounts`.
     pub const INSTANCE_DEVICE_COUNTS: Self =
         Self(std::borrow::Cow::Borrowed("instance.deviceCounts"));
+
     /// The value `instance.notebookMinuteCounts`.
     pub const INSTANCE_NOTEBOOK_MINUTE_COUNTS: Self =
         Self(std::borrow::Cow::Borrowed("instance.notebookMinuteCounts"));
+
     /// The value `instanceOrg.*`.
     pub const INSTANCE_ORG: Self = Self(std::borrow::Cow::Borrowed("instanceOrg.*"));
+
     /// The value `instanceOrg.get`.
     pub const INSTANCE_ORG_GET: Self = Self(std::borrow::Cow::Borrowed("instanceOrg.get"));
+
     /// The value `instanceOrg.patch`.
     pub const INSTANCE_ORG_PATCH: Self = Self(std::borrow::Cow::Borrowed("instanceOrg.patch"));
+
     /// The value `instanceOrg.delete`.
     pub const INSTANCE_ORG_DELETE: Self = Self(std::borrow::Cow::Borrowed("instanceOrg.delete"));
+
     /// The value `instanceOrg.payloadCounts`.
     pub const INSTANCE_ORG_PAYLOAD_COUNTS: Self =
         Self(std::borrow::Cow::Borrowed("instanceOrg.payloadCounts"));
+
     /// The value `instanceOrg.payloadCountsBreakdown`.
     pub const INSTANCE_ORG_PAYLOAD_COUNTS_BREAKDOWN: Self = Self(std::borrow::Cow::Borrowed(
         "instanceOrg.payloadCountsBreakdown",
     ));
+
     /// The value `instanceOrg.deviceCounts`.
     pub const INSTANCE_ORG_DEVICE_COUNTS: Self =
         Self(std::borrow::Cow::Borrowed("instanceOrg.deviceCounts"));
+
     /// The value `instanceOrg.notebookMinuteCounts`.
     pub const INSTANCE_ORG_NOTEBOOK_MINUTE_COUNTS: Self = Self(std::borrow::Cow::Borrowed(
         "instanceOrg.notebookMinuteCounts",
     ));
+
     /// The value `instanceOrg.convertToEnterprise`.
     pub const INSTANCE_ORG_CONVERT_TO_ENTERPRISE: Self = Self(std::borrow::Cow::Borrowed(
         "instanceOrg.convertToEnterprise",
     ));
+
     /// The value `instanceOrgs.*`.
     pub const INSTANCE_ORGS: Self = Self(std::borrow::Cow::Borrowed("instanceOrgs.*"));
+
     /// The value `instanceOrgs.get`.
     pub const INSTANCE_ORGS_GET: Self = Self(std::borrow::Cow::Borrowed("instanceOrgs.get"));
+
     /// The value `instanceOrgs.post`.
     pub const INSTANCE_ORGS_POST: Self = Self(std::borrow::Cow::Borrowed("instanceOrgs.post"));
+
     /// The value `instanceMember.*`.
     pub const INSTANCE_MEMBER: Self = Self(std::borrow::Cow::Borrowed("instanceMember.*"));
+
     /// The value `instanceMember.get`.
     pub const INSTANCE_MEMBER_GET: Self = Self(std::borrow::Cow::Borrowed("instanceMember.get"));
+
     /// The value `instanceMember.patch`.
     pub const INSTANCE_MEMBER_PATCH: Self =
         Self(std::borrow::Cow::Borrowed("instanceMember.patch"));
+
     /// The value `instanceMember.delete`.
     pub const INSTANCE_MEMBER_DELETE: Self =
         Self(std::borrow::Cow::Borrowed("instanceMember.delete"));
+
     /// The value `instanceMembers.*`.
     pub const INSTANCE_MEMBERS: Self = Self(std::borrow::Cow::Borrowed("instanceMembers.*"));
+
     /// The value `instanceMembers.get`.
     pub const INSTANCE_MEMBERS_GET: Self = Self(std::borrow::Cow::Borrowed("instanceMembers.get"));
+
     /// The value `instanceMembers.post`.
     pub const INSTANCE_MEMBERS_POST: Self =
         Self(std::borrow::Cow::Borrowed("instanceMembers.post"));
+
     /// The value `instanceOrgMember.*`.
     pub const INSTANCE_ORG_MEMBER: Self = Self(std::borrow::Cow::Borrowed("instanceOrgMember.*"));
+
     /// The value `instanceOrgMember.get`.
     pub const INSTANCE_ORG_MEMBER_GET: Self =
         Self(std::borrow::Cow::Borrowed("instanceOrgMember.get"));
+
     /// The value `instanceOrgMember.patch`.
     pub const INSTANCE_ORG_MEMBER_PATCH: Self =
         Self(std::borrow::Cow::Borrowed("instanceOrgMember.patch"));
+
     /// The value `instanceOrgMember.delete`.
     pub const INSTANCE_ORG_MEMBER_DELETE: Self =
         Self(std::borrow::Cow::Borrowed("instanceOrgMember.delete"));
+
     /// The value `instanceOrgMembers.*`.
     pub const INSTANCE_ORG_MEMBERS: Self = Self(std::borrow::Cow::Borrowed("instanceOrgMembers.*"));
+
     /// The value `instanceOrgMembers.get`.
     pub const INSTANCE_ORG_MEMBERS_GET: Self =
         Self(std::borrow::Cow::Borrowed("instanceOrgMembers.get"));
+
     /// The value `instanceOrgMembers.post`.
     pub const INSTANCE_ORG_MEMBERS_POST: Self =
         Self(std::borrow::Cow::Borrowed("instanceOrgMembers.post"));
+
     /// The value `instanceOrgInvite.*`.
     pub const INSTANCE_ORG_INVITE: Self = Self(std::borrow::Cow::Borrowed("instanceOrgInvite.*"));
+
     /// The value `instanceOrgInvite.get`.
     pub const INSTANCE_ORG_INVITE_GET: Self =
         Self(std::borrow::Cow::Borrowed("instanceOrgInvite.get"));
+
     /// The value `instanceOrgInvite.delete`.
     pub const INSTANCE_ORG_INVITE_DELETE: Self =
         Self(std::borrow::Cow::Borrowed("instanceOrgInvite.delete"));
+
     /// The value `instanceOrgInvite.resendInvite`.
     pub const INSTANCE_ORG_INVITE_RESEND_INVITE: Self =
         Self(std::borrow::Cow::Borrowed("instanceOrgInvite.resendInvite"));
+
     /// The value `instanceOrgInvites.*`.
     pub const INSTANCE_ORG_INVITES: Self = Self(std::borrow::Cow::Borrowed("instanceOrgInvites.*"));
+
     /// The value `instanceOrgInvites.get`.
     pub const INSTANCE_ORG_INVITES_GET: Self =
         Self(std::borrow::Cow::Borrowed("instanceOrgInvites.get"));
+
     /// The value `instanceOrgInvites.post`.
     pub const INSTANCE_ORG_INVITES_POST: Self =
         Self(std::borrow::Cow::Borrowed("instanceOrgInvites.post"));
+
     /// The value `instanceApiTokens.*`.
     pub const INSTANCE_API_TOKENS: Self = Self(std::borrow::Cow::Borrowed("instanceApiTokens.*"));
+
     /// The value `instanceApiTokens.get`.
     pub const INSTANCE_API_TOKENS_GET: Self =
         Self(std::borrow::Cow::Borrowed("instanceApiTokens.get"));
+
     /// The value `instanceApiTokens.post`.
     pub const INSTANCE_API_TOKENS_POST: Self =
         Self(std::borrow::Cow::Borrowed("instanceApiTokens.post"));
+
     /// The value `instanceApiToken.*`.
     pub const INSTANCE_API_TOKEN: Self = Self(std::borrow::Cow::Borrowed("instanceApiToken.*"));
+
     /// The value `instanceApiToken.get`.
     pub const INSTANCE_API_TOKEN_GET: Self =
         Self(std::borrow::Cow::Borrowed("instanceApiToken.get"));
+
     /// The value `instanceApiToken.patch`.
     pub const INSTANCE_API_TOKEN_PATCH: Self =
         Self(std::borrow::Cow::Borrowed("instanceApiToken.patch"));
+
     /// The value `instanceApiToken.delete`.
     pub const INSTANCE_API_TOKEN_DELETE: Self =
         Self(std::borrow::Cow::Borrowed("instanceApiToken.delete"));
+
     /// The value `instanceCustomNodes.*`.
     pub const INSTANCE_CUSTOM_NODES: Self =
         Self(std::borrow::Cow::Borrowed("instanceCustomNodes.*"));
+
     /// The value `instanceCustomNodes.get`.
     pub const INSTANCE_CUSTOM_NODES_GET: Self =
         Self(std::borrow::Cow::Borrowed("instanceCustomNodes.get"));
+
     /// The value `instanceCustomNodes.post`.
     pub const INSTANCE_CUSTOM_NODES_POST: Self =
         Self(std::borrow::Cow::Borrowed("instanceCustomNodes.post"));
+
     /// The value `instanceCustomNode.*`.
     pub const INSTANCE_CUSTOM_NODE: Self = Self(std::borrow::Cow::Borrowed("instanceCustomNode.*"));
+
     /// The value `instanceCustomNode.get`.
     pub const INSTANCE_CUSTOM_NODE_GET: Self =
         Self(std::borrow::Cow::Borrowed("instanceCustomNode.get"));
+
     /// The value `instanceCustomNode.patch`.
     pub const INSTANCE_CUSTOM_NODE_PATCH: Self =
         Self(std::borrow::Cow::Borrowed("instanceCustomNode.patch"));
+
     /// The value `instanceCustomNode.delete`.
     pub const INSTANCE_CUSTOM_NODE_DELETE: Self =
         Self(std::borrow::Cow::Borrowed("instanceCustomNode.delete"));
+
     /// The value `instanceCustomNode.errors`.
     pub const INSTANCE_CUSTOM_NODE_ERRORS: Self =
         Self(std::borrow::Cow::Borrowed("instanceCustomNode.errors"));
+
     /// The value `instanceCustomNode.stats`.
     pub const INSTANCE_CUSTOM_NODE_STATS: Self =
         Self(std::borrow::Cow::Borrowed("instanceCustomNode.stats"));
+
     /// The value `instanceNotificationRules.*`.
     pub const INSTANCE_NOTIFICATION_RULES: Self =
         Self(std::borrow::Cow::Borrowed("instanceNotificationRules.*"));
+
     /// The value `instanceNotificationRules.get`.
     pub const INSTANCE_NOTIFICATION_RULES_GET: Self =
         Self(std::borrow::Cow::Borrowed("instanceNotificationRules.get"));
+
     /// The value `instanceNotificationRules.post`.
     pub const INSTANCE_NOTIFICATION_RULES_POST: Self =
         Self(std::borrow::Cow::Borrowed("instanceNotificationRules.post"));
+
     /// The value `instanceNotificationRule.*`.
     pub const INSTANCE_NOTIFICATION_RULE: Self =
         Self(std::borrow::Cow::Borrowed("instanceNotificationRule.*"));
+
     /// The value `instanceNotificationRule.get`.
     pub const INSTANCE_NOTIFICATION_RULE_GET: Self =
         Self(std::borrow::Cow::Borrowed("instanceNotificationRule.get"));
+
     /// The value `instanceNotificationRule.patch`.
     pub const INSTANCE_NOTIFICATION_RULE_PATCH: Self =
         Self(std::borrow::Cow::Borrowed("instanceNotificationRule.patch"));
+
     /// The value `instanceNotificationRule.delete`.
     pub const INSTANCE_NOTIFICATION_RULE_DELETE: Self = Self(std::borrow::Cow::Borrowed(
         "instanceNotificationRule.delete",
     ));
+
     /// The value `instanceNotificationRule.evaluate`.
     pub const INSTANCE_NOTIFICATION_RULE_EVALUATE: Self = Self(std::borrow::Cow::Borrowed(
         "instanceNotificationRule.evaluate",
     ));
+
     /// The value `instanceNotificationRule.logs`.
     pub const INSTANCE_NOTIFICATION_RULE_LOGS: Self =
         Self(std::borrow::Cow::Borrowed("instanceNotificationRule.logs"));
+
     /// The value `instanceSandbox.*`.
     pub const INSTANCE_SANDBOX: Self = Self(std::borrow::Cow::Borrowed("instanceSandbox.*"));
+
     /// The value `instanceSandbox.get`.
     pub const INSTANCE_SANDBOX_GET: Self = Self(std::borrow::Cow::Borrowed("instanceSandbox.get"));
+
     /// The value `instanceSandbox.delete`.
     pub const INSTANCE_SANDBOX_DELETE: Self =
         Self(std::borrow::Cow::Borrowed("instanceSandbox.delete"));
+
     /// The value `instanceSandbox.undelete`.
     pub const INSTANCE_SANDBOX_UNDELETE: Self =
         Self(std::borrow::Cow::Borrowed("instanceSandbox.undelete"));
+
     /// The value `instanceSandbox.payloadCounts`.
     pub const INSTANCE_SANDBOX_PAYLOAD_COUNTS: Self =
         Self(std::borrow::Cow::Borrowed("instanceSandbox.payloadCounts"));
+
     /// The value `instanceSandbox.payloadCountsBreakdown`.
     pub const INSTANCE_SANDBOX_PAYLOAD_COUNTS_BREAKDOWN: Self = Self(std::borrow::Cow::Borrowed(
         "instanceSandbox.payloadCountsBreakdown",
     ));
+
     /// The value `instanceSandbox.deviceCounts`.
     pub const INSTANCE_SANDBOX_DEVICE_COUNTS: Self =
         Self(std::borrow::Cow::Borrowed("instanceSandbox.deviceCounts"));
+
     /// The value `instanceSandbox.notebookMinuteCounts`.
     pub const INSTANCE_SANDBOX_NOTEBOOK_MINUTE_COUNTS: Self = Self(std::borrow::Cow::Borrowed(
         "instanceSandbox.notebookMinuteCounts",
     ));
+
     /// The value `instanceSandboxes.*`.
     pub const INSTANCE_SANDBOXES: Self = Self(std::borrow::Cow::Borrowed("instanceSandboxes.*"));
+
     /// The value `instanceSandboxes.get`.
     pub const INSTANCE_SANDBOXES_GET: Self =
         Self(std::borrow::Cow::Borrowed("instanceSandboxes.get"));
+
     /// The value `instanceAuditLog.*`.
     pub const INSTANCE_AUDIT_LOG: Self = Self(std::borrow::Cow::Borrowed("instanceAuditLog.*"));
+
     /// The value `instanceAuditLog.get`.
     pub const INSTANCE_AUDIT_LOG_GET: Self =
         Self(std::borrow::Cow::Borrowed("instanceAuditLog.get"));
+
     /// The value `instanceAuditLogs.*`.
     pub const INSTANCE_AUDIT_LOGS: Self = Self(std::borrow::Cow::Borrowed("instanceAuditLogs.*"));
+
     /// The value `instanceAuditLogs.get`.
     pub const INSTANCE_AUDIT_LOGS_GET: Self =
         Self(std::borrow::Cow::Borrowed("instanceAuditLogs.get"));
+
     /// The value `all.User`.
     pub const ALL_USER: Self = Self(std::borrow::Cow::Borrowed("all.User"));
+
     /// The value `all.User.bounded`.
     pub const ALL_USER_BOUNDED: Self = Self(std::borrow::Cow::Borrowed("all.User.bounded"));
+
     /// The value `all.User.read`.
     pub const ALL_USER_READ: Self = Self(std::borrow::Cow::Borrowed("all.User.read"));
+
     /// The value `all.User.cli`.
     pub const ALL_USER_CLI: Self = Self(std::borrow::Cow::Borrowed("all.User.cli"));
+
     /// The value `only.User`.
     pub const ONLY_USER: Self = Self(std::borrow::Cow::Borrowed("only.User"));
+
     /// The value `only.User.bounded`.
     pub const ONLY_USER_BOUNDED: Self = Self(std::borrow::Cow::Borrowed("only.User.bounded"));
+
     /// The value `only.User.read`.
     pub const ONLY_USER_READ: Self = Self(std::borrow::Cow::Borrowed("only.User.read"));
+
     /// The value `userApiToken.*`.
     pub const USER_API_TOKEN: Self = Self(std::borrow::Cow::Borrowed("userApiToken.*"));
+
     /// The value `userApiToken.get`.
     pub const USER_API_TOKEN_GET: Self = Self(std::borrow::Cow::Borrowed("userApiToken.get"));
+
     /// The value `userApiToken.patch`.
     pub const USER_API_TOKEN_PATCH: Self = Self(std::borrow::Cow::Borrowed("userApiToken.patch"));
+
     /// The value `userApiToken.delete`.
     pub const USER_API_TOKEN_DELETE: Self = Self(std::borrow::Cow::Borrowed("userApiToken.delete"));
+
     /// The value `userApiTokens.*`.
     pub const USER_API_TOKENS: Self = Self(std::borrow::Cow::Borrowed("userApiTokens.*"));
+
     /// The value `userApiTokens.get`.
     pub const USER_API_TOKENS_GET: Self = Self(std::borrow::Cow::Borrowed("userApiTokens.get"));
+
     /// The value `userApiTokens.post`.
     pub const USER_API_TOKENS_POST: Self = Self(std::borrow::Cow::Borrowed("userApiTokens.post"));
+
     /// The value `userOauthToken.*`.
     pub const USER_OAUTH_TOKEN: Self = Self(std::borrow::Cow::Borrowed("userOauthToken.*"));
+
     /// The value `userOauthToken.get`.
     pub const USER_OAUTH_TOKEN_GET: Self = Self(std::borrow::Cow::Borrowed("userOauthToken.get"));
+
     /// The value `userOauthToken.patch`.
     pub const USER_OAUTH_TOKEN_PATCH: Self =
         Self(std::borrow::Cow::Borrowed("userOauthToken.patch"));
+
     /// The value `userOauthToken.delete`.
     pub const USER_OAUTH_TOKEN_DELETE: Self =
         Self(std::borrow::Cow::Borrowed("userOauthToken.delete"));
+
     /// The value `userOauthTokens.*`.
     pub const USER_OAUTH_TOKENS: Self = Self(std::borrow::Cow::Borrowed("userOauthTokens.*"));
+
     /// The value `userOauthTokens.get`.
     pub const USER_OAUTH_TOKENS_GET: Self = Self(std::borrow::Cow::Borrowed("userOauthTokens.get"));
+
     /// The value `userOauthTokens.post`.
     pub const USER_OAUTH_TOKENS_POST: Self =
         Self(std::borrow::Cow::Borrowed("userOauthTokens.post"));
+
     /// The value `applicationTemplate.*`.
     pub const APPLICATION_TEMPLATE: Self =
         Self(std::borrow::Cow::Borrowed("applicationTemplate.*"));
+
     /// The value `applicationTemplate.get`.
     pub const APPLICATION_TEMPLATE_GET: Self =
         Self(std::borrow::Cow::Borrowed("applicationTemplate.get"));
+
     /// The value `applicationTemplates.*`.
     pub const APPLICATION_TEMPLATES: Self =
         Self(std::borrow::Cow::Borrowed("applicationTemplates.*"));
+
     /// The value `applicationTemplates.get`.
     pub const APPLICATION_TEMPLATES_GET: Self =
         Self(std::borrow::Cow::Borrowed("applicationTemplates.get"));
+
     /// The value `applicationTemplates.getCategories`.
     pub const APPLICATION_TEMPLATES_GET_CATEGORIES: Self = Self(std::borrow::Cow::Borrowed(
         "applicationTemplates.getCategories",
     ));
+
     /// The value `applicationTemplates.getUniqueKeywords`.
     pub const APPLICATION_TEMPLATES_GET_UNIQUE_KEYWORDS: Self = Self(std::borrow::Cow::Borrowed(
         "applicationTemplates.getUniqueKeywords",
     ));
+
     /// The value `instances.*`.
     pub const INSTANCES: Self = Self(std::borrow::Cow::Borrowed("instances.*"));
+
     /// The value `instances.get`.
     pub const INSTANCES_GET: Self = Self(std::borrow::Cow::Borrowed("instances.get"));
+
     /// The value `me.*`.
     pub const ME: Self = Self(std::borrow::Cow::Borrowed("me.*"));
+
     /// The value `me.get`.
     pub const ME_GET: Self = Self(std::borrow::Cow::Borrowed("me.get"));
+
     /// The value `me.patch`.
     pub const ME_PATCH: Self = Self(std::borrow::Cow::Borrowed("me.patch"));
+
     /// The value `me.delete`.
     pub const ME_DELETE: Self = Self(std::borrow::Cow::Borrowed("me.delete"));
+
     /// The value `me.verifyEmail`.
     pub const ME_VERIFY_EMAIL: Self = Self(std::borrow::Cow::Borrowed("me.verifyEmail"));
+
     /// The value `me.changePassword`.
     pub const ME_CHANGE_PASSWORD: Self = Self(std::borrow::Cow::Borrowed("me.changePassword"));
+
     /// The value `me.generateTwoFactorAuth`.
     pub const ME_GENERATE_TWO_FACTOR_AUTH: Self =
         Self(std::borrow::Cow::Borrowed("me.generateTwoFactorAuth"));
+
     /// The value `me.enableTwoFactorAuth`.
     pub const ME_ENABLE_TWO_FACTOR_AUTH: Self =
         Self(std::borrow::Cow::Borrowed("me.enableTwoFactorAuth"));
+
     /// The value `me.disableTwoFactorAuth`.
     pub const ME_DISABLE_TWO_FACTOR_AUTH: Self =
         Self(std::borrow::Cow::Borrowed("me.disableTwoFactorAuth"));
+
     /// The value `me.disconnectGithub`.
     pub const ME_DISCONNECT_GITHUB: Self = Self(std::borrow::Cow::Borrowed("me.disconnectGithub"));
+
     /// The value `me.connectGithub`.
     pub const ME_CONNECT_GITHUB: Self = Self(std::borrow::Cow::Borrowed("me.connectGithub"));
+
     /// The value `me.addRecentItem`.
     pub const ME_ADD_RECENT_ITEM: Self = Self(std::borrow::Cow::Borrowed("me.addRecentItem"));
+
     /// The value `me.fetchRecentItems`.
     pub const ME_FETCH_RECENT_ITEMS: Self = Self(std::borrow::Cow::Borrowed("me.fetchRecentItems"));
+
     /// The value `me.payloadCounts`.
     pub const ME_PAYLOAD_COUNTS: Self = Self(std::borrow::Cow::Borrowed("me.payloadCounts"));
+
     /// The value `me.payloadCountsBreakdown`.
     pub const ME_PAYLOAD_COUNTS_BREAKDOWN: Self =
         Self(std::borrow::Cow::Borrowed("me.payloadCountsBreakdown"));
+
     /// The value `me.deviceCounts`.
     pub const ME_DEVICE_COUNTS: Self = Self(std::borrow::Cow::Borrowed("me.deviceCounts"));
+
     /// The value `me.notebookMinuteCounts`.
     pub const ME_NOTEBOOK_MINUTE_COUNTS: Self =
         Self(std::borrow::Cow::Borrowed("me.notebookMinuteCounts"));
+
     /// The value `me.transferResources`.
     pub const ME_TRANSFER_RESOURCES: Self =
         Self(std::borrow::Cow::Borrowed("me.transferResources"));
+
     /// The value `me.invite`.
     pub const ME_INVITE: Self = Self(std::borrow::Cow::Borrowed("me.invite"));
+
     /// The value `me.invites`.
     pub const ME_INVITES: Self = Self(std::borrow::Cow::Borrowed("me.invites"));
+
     /// The value `me.respondToInvite`.
     pub const ME_RESPOND_TO_INVITE: Self = Self(std::borrow::Cow::Borrowed("me.respondToInvite"));
+
     /// The value `me.refreshToken`.
     pub const ME_REFRESH_TOKEN: Self = Self(std::borrow::Cow::Borrowed("me.refreshToken"));
+
     /// The value `orgs.*`.
     pub const ORGS: Self = Self(std::borrow::Cow::Borrowed("orgs.*"));
+
     /// The value `orgs.get`.
     pub const ORGS_GET: Self = Self(std::borrow::Cow::Borrowed("orgs.get"));
+
     /// The value `orgs.post`.
     pub const ORGS_POST: Self = Self(std::borrow::Cow::Borrowed("orgs.post"));
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
@@ -2886,6 +3495,7 @@ impl From<&str> for ApiTokenPostScopeItem {
         Self(std::borrow::Cow::Owned(value.to_owned()))
     }
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
@@ -2896,6 +3506,7 @@ impl std::fmt::Display for ApiTokenPostScopeItem {
         f.write_str(self.as_str())
     }
 }
+
 /// The same values as `ApiTokenPatchStatus`, so the same type.
 #[cfg(any(
     feature = "application-api-tokens",
@@ -2903,6 +3514,7 @@ impl std::fmt::Display for ApiTokenPostScopeItem {
     feature = "user-api-tokens"
 ))]
 pub type ApiTokenPostStatus = ApiTokenPatchStatus;
+
 /// The same values as `ApiTokenPatchStatus`, so the same type.
 #[cfg(any(
     feature = "application-api-token",
@@ -2913,6 +3525,7 @@ pub type ApiTokenPostStatus = ApiTokenPatchStatus;
     feature = "user-api-tokens"
 ))]
 pub type ApiTokenStatus = ApiTokenPatchStatus;
+
 /// API Tokens
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -2949,6 +3562,7 @@ pub struct ApiTokens {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
@@ -2973,6 +3587,7 @@ impl<'de> serde::Deserialize<'de> for ApiTokens {
         })
     }
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
@@ -2995,6 +3610,7 @@ impl serde::Serialize for ApiTokens {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `ApiTokenOwnerType`, so the same type.
 #[cfg(any(
     feature = "application-api-tokens",
@@ -3002,6 +3618,7 @@ impl serde::Serialize for ApiTokens {
     feature = "user-api-tokens"
 ))]
 pub type ApiTokensOwnerType = ApiTokenOwnerType;
+
 /// A string: one of `asc`, `desc`, `ASC`, `DESC`, `""`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -3030,6 +3647,7 @@ pub enum ApiTokensSortDirection {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "credential",
@@ -3050,6 +3668,7 @@ impl ApiTokensSortDirection {
         }
     }
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "credential",
@@ -3069,6 +3688,7 @@ impl From<&str> for ApiTokensSortDirection {
         }
     }
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "credential",
@@ -3081,6 +3701,7 @@ impl std::fmt::Display for ApiTokensSortDirection {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "credential",
@@ -3093,6 +3714,7 @@ impl serde::Serialize for ApiTokensSortDirection {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "credential",
@@ -3105,6 +3727,7 @@ impl<'de> serde::Deserialize<'de> for ApiTokensSortDirection {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// A string: one of `name`, `status`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -3125,6 +3748,7 @@ pub enum ApplicationApiTokensGetFilterField {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
@@ -3140,6 +3764,7 @@ impl ApplicationApiTokensGetFilterField {
         }
     }
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
@@ -3154,6 +3779,7 @@ impl From<&str> for ApplicationApiTokensGetFilterField {
         }
     }
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
@@ -3164,6 +3790,7 @@ impl std::fmt::Display for ApplicationApiTokensGetFilterField {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
@@ -3174,6 +3801,7 @@ impl serde::Serialize for ApplicationApiTokensGetFilterField {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
@@ -3184,6 +3812,7 @@ impl<'de> serde::Deserialize<'de> for ApplicationApiTokensGetFilterField {
         crate::support::enum_value(deserializer)
     }
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
@@ -3194,6 +3823,7 @@ impl crate::client::ParamValue for ApplicationApiTokensGetFilterField {
         vec![self.as_str().to_owned()]
     }
 }
+
 /// A string: one of `asc`, `desc`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -3215,6 +3845,7 @@ pub enum ApplicationApiTokensGetSortDirection {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "credentials",
@@ -3231,6 +3862,7 @@ impl ApplicationApiTokensGetSortDirection {
         }
     }
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "credentials",
@@ -3246,6 +3878,7 @@ impl From<&str> for ApplicationApiTokensGetSortDirection {
         }
     }
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "credentials",
@@ -3257,6 +3890,7 @@ impl std::fmt::Display for ApplicationApiTokensGetSortDirection {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "credentials",
@@ -3268,6 +3902,7 @@ impl serde::Serialize for ApplicationApiTokensGetSortDirection {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "credentials",
@@ -3279,6 +3914,7 @@ impl<'de> serde::Deserialize<'de> for ApplicationApiTokensGetSortDirection {
         crate::support::enum_value(deserializer)
     }
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "credentials",
@@ -3290,6 +3926,7 @@ impl crate::client::ParamValue for ApplicationApiTokensGetSortDirection {
         vec![self.as_str().to_owned()]
     }
 }
+
 /// A string: one of `name`, `status`, `id`, `creationDate`, `lastUpdated`, `expirationDate`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -3318,6 +3955,7 @@ pub enum ApplicationApiTokensGetSortField {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
@@ -3337,6 +3975,7 @@ impl ApplicationApiTokensGetSortField {
         }
     }
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
@@ -3355,6 +3994,7 @@ impl From<&str> for ApplicationApiTokensGetSortField {
         }
     }
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
@@ -3365,6 +4005,7 @@ impl std::fmt::Display for ApplicationApiTokensGetSortField {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
@@ -3375,6 +4016,7 @@ impl serde::Serialize for ApplicationApiTokensGetSortField {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
@@ -3385,6 +4027,7 @@ impl<'de> serde::Deserialize<'de> for ApplicationApiTokensGetSortField {
         crate::support::enum_value(deserializer)
     }
 }
+
 #[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
@@ -3395,6 +4038,7 @@ impl crate::client::ParamValue for ApplicationApiTokensGetSortField {
         vec![self.as_str().to_owned()]
     }
 }
+
 /// Credential
 ///
 /// Schema for a single Credential
@@ -3463,6 +4107,7 @@ pub struct Credential {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for Credential {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -3500,6 +4145,7 @@ impl<'de> serde::Deserialize<'de> for Credential {
         })
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for Credential {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3538,6 +4184,7 @@ impl serde::Serialize for Credential {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `accessKeyId`, `region`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -3554,6 +4201,7 @@ pub struct CredentialAwsConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for CredentialAwsConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -3565,6 +4213,7 @@ impl<'de> serde::Deserialize<'de> for CredentialAwsConfig {
         })
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for CredentialAwsConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3574,6 +4223,7 @@ impl serde::Serialize for CredentialAwsConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `account`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -3586,6 +4236,7 @@ pub struct CredentialAzureConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for CredentialAzureConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -3596,6 +4247,7 @@ impl<'de> serde::Deserialize<'de> for CredentialAzureConfig {
         })
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for CredentialAzureConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3604,6 +4256,7 @@ impl serde::Serialize for CredentialAzureConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `certificate`, `info`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -3618,6 +4271,7 @@ pub struct CredentialCertificateKeyPairConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for CredentialCertificateKeyPairConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -3629,6 +4283,7 @@ impl<'de> serde::Deserialize<'de> for CredentialCertificateKeyPairConfig {
         })
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for CredentialCertificateKeyPairConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3638,6 +4293,7 @@ impl serde::Serialize for CredentialCertificateKeyPairConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `serialNumber`, `fingerprint`, `commonName`, `issuerName`, `notValidBefore`, `notValidAfter`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -3660,6 +4316,7 @@ pub struct CredentialCertificateKeyPairConfigInfo {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for CredentialCertificateKeyPairConfigInfo {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -3675,6 +4332,7 @@ impl<'de> serde::Deserialize<'de> for CredentialCertificateKeyPairConfigInfo {
         })
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for CredentialCertificateKeyPairConfigInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3688,6 +4346,7 @@ impl serde::Serialize for CredentialCertificateKeyPairConfigInfo {
         fields.end(&self.extra)
     }
 }
+
 /// A string: one of `flow`, `user`, `apiToken`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -3706,6 +4365,7 @@ pub enum CredentialCreatedByType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl CredentialCreatedByType {
     /// The value as sent on the wire.
@@ -3718,6 +4378,7 @@ impl CredentialCreatedByType {
         }
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl From<&str> for CredentialCreatedByType {
     fn from(value: &str) -> Self {
@@ -3729,24 +4390,28 @@ impl From<&str> for CredentialCreatedByType {
         }
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl std::fmt::Display for CredentialCreatedByType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for CredentialCreatedByType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for CredentialCreatedByType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// An object with the fields `site`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -3759,6 +4424,7 @@ pub struct CredentialDatadogConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for CredentialDatadogConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -3769,6 +4435,7 @@ impl<'de> serde::Deserialize<'de> for CredentialDatadogConfig {
         })
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for CredentialDatadogConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3777,6 +4444,7 @@ impl serde::Serialize for CredentialDatadogConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `keyMetaJson`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -3789,6 +4457,7 @@ pub struct CredentialGcpConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for CredentialGcpConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -3799,6 +4468,7 @@ impl<'de> serde::Deserialize<'de> for CredentialGcpConfig {
         })
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for CredentialGcpConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3807,6 +4477,7 @@ impl serde::Serialize for CredentialGcpConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `type`, `cloneUrl`, `publicKey`, `username`, `committerName`, `committerEmail`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -3829,6 +4500,7 @@ pub struct CredentialGitConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for CredentialGitConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -3844,6 +4516,7 @@ impl<'de> serde::Deserialize<'de> for CredentialGitConfig {
         })
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for CredentialGitConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3857,6 +4530,7 @@ impl serde::Serialize for CredentialGitConfig {
         fields.end(&self.extra)
     }
 }
+
 /// A string: one of `ssh-key`, `http-password`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -3873,6 +4547,7 @@ pub enum CredentialGitConfigType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl CredentialGitConfigType {
     /// The value as sent on the wire.
@@ -3884,6 +4559,7 @@ impl CredentialGitConfigType {
         }
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl From<&str> for CredentialGitConfigType {
     fn from(value: &str) -> Self {
@@ -3894,24 +4570,28 @@ impl From<&str> for CredentialGitConfigType {
         }
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl std::fmt::Display for CredentialGitConfigType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for CredentialGitConfigType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for CredentialGitConfigType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// An object with the fields `uriMatch`, `authMethod`, `publicValue`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -3928,6 +4608,7 @@ pub struct CredentialHttpConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for CredentialHttpConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -3940,6 +4621,7 @@ impl<'de> serde::Deserialize<'de> for CredentialHttpConfig {
         })
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for CredentialHttpConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3950,6 +4632,7 @@ impl serde::Serialize for CredentialHttpConfig {
         fields.end(&self.extra)
     }
 }
+
 /// A string: one of `header`, `queryParam`, `basicAuth`, `clientCertificate`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -3970,6 +4653,7 @@ pub enum CredentialHttpConfigAuthMethod {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl CredentialHttpConfigAuthMethod {
     /// The value as sent on the wire.
@@ -3983,6 +4667,7 @@ impl CredentialHttpConfigAuthMethod {
         }
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl From<&str> for CredentialHttpConfigAuthMethod {
     fn from(value: &str) -> Self {
@@ -3995,24 +4680,28 @@ impl From<&str> for CredentialHttpConfigAuthMethod {
         }
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl std::fmt::Display for CredentialHttpConfigAuthMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for CredentialHttpConfigAuthMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for CredentialHttpConfigAuthMethod {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// An object with the fields `issuer`, `algorithm`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -4027,6 +4716,7 @@ pub struct CredentialJwtConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for CredentialJwtConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -4038,6 +4728,7 @@ impl<'de> serde::Deserialize<'de> for CredentialJwtConfig {
         })
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for CredentialJwtConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4047,6 +4738,7 @@ impl serde::Serialize for CredentialJwtConfig {
         fields.end(&self.extra)
     }
 }
+
 /// A string: one of 9 documented values.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -4077,6 +4769,7 @@ pub enum CredentialJwtConfigAlgorithm {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl CredentialJwtConfigAlgorithm {
     /// The value as sent on the wire.
@@ -4095,6 +4788,7 @@ impl CredentialJwtConfigAlgorithm {
         }
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl From<&str> for CredentialJwtConfigAlgorithm {
     fn from(value: &str) -> Self {
@@ -4112,27 +4806,32 @@ impl From<&str> for CredentialJwtConfigAlgorithm {
         }
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl std::fmt::Display for CredentialJwtConfigAlgorithm {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for CredentialJwtConfigAlgorithm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for CredentialJwtConfigAlgorithm {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// The same values as `CredentialCreatedByType`, so the same type.
 #[cfg(any(feature = "credential", feature = "credentials"))]
 pub type CredentialLastUpdatedByType = CredentialCreatedByType;
+
 /// Credential Linked Resources
 ///
 /// The body of an credential linked resources response
@@ -4151,6 +4850,7 @@ pub struct CredentialLinkedResources {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for CredentialLinkedResources {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -4163,6 +4863,7 @@ impl<'de> serde::Deserialize<'de> for CredentialLinkedResources {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for CredentialLinkedResources {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4173,6 +4874,7 @@ impl serde::Serialize for CredentialLinkedResources {
         fields.end(&self.extra)
     }
 }
+
 /// An object with no documented fields.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -4183,6 +4885,7 @@ pub struct CredentialLogglyConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for CredentialLogglyConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -4192,6 +4895,7 @@ impl<'de> serde::Deserialize<'de> for CredentialLogglyConfig {
         })
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for CredentialLogglyConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4199,6 +4903,7 @@ impl serde::Serialize for CredentialLogglyConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with no documented fields.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -4209,6 +4914,7 @@ pub struct CredentialMailgunConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for CredentialMailgunConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -4218,6 +4924,7 @@ impl<'de> serde::Deserialize<'de> for CredentialMailgunConfig {
         })
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for CredentialMailgunConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4225,6 +4932,7 @@ impl serde::Serialize for CredentialMailgunConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with no documented fields.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -4235,6 +4943,7 @@ pub struct CredentialMongodbConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for CredentialMongodbConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -4244,6 +4953,7 @@ impl<'de> serde::Deserialize<'de> for CredentialMongodbConfig {
         })
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for CredentialMongodbConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4251,6 +4961,7 @@ impl serde::Serialize for CredentialMongodbConfig {
         fields.end(&self.extra)
     }
 }
+
 /// Credential Patch
 ///
 /// Schema for a Credential update request
@@ -4299,6 +5010,7 @@ pub struct CredentialPatch {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for CredentialPatch {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -4327,6 +5039,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPatch {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for CredentialPatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4356,102 +5069,122 @@ impl serde::Serialize for CredentialPatch {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "credential")]
 impl CredentialPatch {
     /// A value with no field set.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets the `name` field.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
+
     /// Sets the `description` field.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+
     /// Sets the `enabled` field.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self
     }
+
     /// Sets the `aws_config` field.
     pub fn aws_config(mut self, value: impl Into<CredentialPatchAwsConfig>) -> Self {
         self.aws_config = Some(value.into());
         self
     }
+
     /// Sets the `azure_config` field.
     pub fn azure_config(mut self, value: impl Into<CredentialPatchAzureConfig>) -> Self {
         self.azure_config = Some(value.into());
         self
     }
+
     /// Sets the `gcp_config` field.
     pub fn gcp_config(mut self, value: impl Into<CredentialPatchGcpConfig>) -> Self {
         self.gcp_config = Some(value.into());
         self
     }
+
     /// Sets the `http_config` field.
     pub fn http_config(mut self, value: impl Into<CredentialPatchHttpConfig>) -> Self {
         self.http_config = Some(value.into());
         self
     }
+
     /// Sets the `sendgrid_config` field.
     pub fn sendgrid_config(mut self, value: impl Into<CredentialPatchSendgridConfig>) -> Self {
         self.sendgrid_config = Some(value.into());
         self
     }
+
     /// Sets the `twilio_config` field.
     pub fn twilio_config(mut self, value: impl Into<CredentialPatchTwilioConfig>) -> Self {
         self.twilio_config = Some(value.into());
         self
     }
+
     /// Sets the `loggly_config` field.
     pub fn loggly_config(mut self, value: impl Into<CredentialPatchLogglyConfig>) -> Self {
         self.loggly_config = Some(value.into());
         self
     }
+
     /// Sets the `jwt_config` field.
     pub fn jwt_config(mut self, value: impl Into<CredentialPatchJwtConfig>) -> Self {
         self.jwt_config = Some(value.into());
         self
     }
+
     /// Sets the `whatsapp_config` field.
     pub fn whatsapp_config(mut self, value: impl Into<CredentialPatchWhatsappConfig>) -> Self {
         self.whatsapp_config = Some(value.into());
         self
     }
+
     /// Sets the `sql_config` field.
     pub fn sql_config(mut self, value: impl Into<CredentialPatchSqlConfig>) -> Self {
         self.sql_config = Some(value.into());
         self
     }
+
     /// Sets the `mongodb_config` field.
     pub fn mongodb_config(mut self, value: impl Into<CredentialPatchMongodbConfig>) -> Self {
         self.mongodb_config = Some(value.into());
         self
     }
+
     /// Sets the `mailgun_config` field.
     pub fn mailgun_config(mut self, value: impl Into<CredentialPatchMailgunConfig>) -> Self {
         self.mailgun_config = Some(value.into());
         self
     }
+
     /// Sets the `snowflake_config` field.
     pub fn snowflake_config(mut self, value: impl Into<CredentialPatchSnowflakeConfig>) -> Self {
         self.snowflake_config = Some(value.into());
         self
     }
+
     /// Sets the `git_config` field.
     pub fn git_config(mut self, value: impl Into<CredentialPatchGitConfig>) -> Self {
         self.git_config = Some(value.into());
         self
     }
+
     /// Sets the `datadog_config` field.
     pub fn datadog_config(mut self, value: impl Into<CredentialPatchDatadogConfig>) -> Self {
         self.datadog_config = Some(value.into());
         self
     }
+
     /// Sets the `certificate_key_pair_config` field.
     pub fn certificate_key_pair_config(
         mut self,
@@ -4461,6 +5194,7 @@ impl CredentialPatch {
         self
     }
 }
+
 /// An object with the fields `accessKeyId`, `secretAccessKey`, `region`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4479,6 +5213,7 @@ pub struct CredentialPatchAwsConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for CredentialPatchAwsConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -4491,6 +5226,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPatchAwsConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for CredentialPatchAwsConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4501,28 +5237,33 @@ impl serde::Serialize for CredentialPatchAwsConfig {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "credential")]
 impl CredentialPatchAwsConfig {
     /// A value with no field set.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets the `access_key_id` field.
     pub fn access_key_id(mut self, value: impl Into<crate::Secret>) -> Self {
         self.access_key_id = Some(value.into());
         self
     }
+
     /// Sets the `secret_access_key` field.
     pub fn secret_access_key(mut self, value: impl Into<crate::Secret>) -> Self {
         self.secret_access_key = Some(value.into());
         self
     }
+
     /// Sets the `region` field.
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.region = Some(value.into());
         self
     }
 }
+
 /// An object with the fields `account`, `accountKey`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4537,6 +5278,7 @@ pub struct CredentialPatchAzureConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for CredentialPatchAzureConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -4548,6 +5290,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPatchAzureConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for CredentialPatchAzureConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4557,23 +5300,27 @@ impl serde::Serialize for CredentialPatchAzureConfig {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "credential")]
 impl CredentialPatchAzureConfig {
     /// A value with no field set.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets the `account` field.
     pub fn account(mut self, value: impl Into<String>) -> Self {
         self.account = Some(value.into());
         self
     }
+
     /// Sets the `account_key` field.
     pub fn account_key(mut self, value: impl Into<crate::Secret>) -> Self {
         self.account_key = Some(value.into());
         self
     }
 }
+
 /// An object with the fields `certificate`, `privateKey`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4588,6 +5335,7 @@ pub struct CredentialPatchCertificateKeyPairConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for CredentialPatchCertificateKeyPairConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -4599,6 +5347,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPatchCertificateKeyPairConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for CredentialPatchCertificateKeyPairConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4608,23 +5357,27 @@ impl serde::Serialize for CredentialPatchCertificateKeyPairConfig {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "credential")]
 impl CredentialPatchCertificateKeyPairConfig {
     /// A value with no field set.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets the `certificate` field.
     pub fn certificate(mut self, value: impl Into<String>) -> Self {
         self.certificate = Some(value.into());
         self
     }
+
     /// Sets the `private_key` field.
     pub fn private_key(mut self, value: impl Into<crate::Secret>) -> Self {
         self.private_key = Some(value.into());
         self
     }
 }
+
 /// An object with the fields `secretValue`, `site`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4639,6 +5392,7 @@ pub struct CredentialPatchDatadogConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for CredentialPatchDatadogConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -4650,6 +5404,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPatchDatadogConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for CredentialPatchDatadogConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4659,23 +5414,27 @@ impl serde::Serialize for CredentialPatchDatadogConfig {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "credential")]
 impl CredentialPatchDatadogConfig {
     /// A value with no field set.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets the `secret_value` field.
     pub fn secret_value(mut self, value: impl Into<crate::Secret>) -> Self {
         self.secret_value = Some(value.into());
         self
     }
+
     /// Sets the `site` field.
     pub fn site(mut self, value: impl Into<String>) -> Self {
         self.site = Some(value.into());
         self
     }
 }
+
 /// An object with the fields `keyJson`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4688,6 +5447,7 @@ pub struct CredentialPatchGcpConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for CredentialPatchGcpConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -4698,6 +5458,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPatchGcpConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for CredentialPatchGcpConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4706,18 +5467,21 @@ impl serde::Serialize for CredentialPatchGcpConfig {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "credential")]
 impl CredentialPatchGcpConfig {
     /// A value with no field set.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets the `key_json` field.
     pub fn key_json(mut self, value: impl Into<crate::Secret>) -> Self {
         self.key_json = Some(value.into());
         self
     }
 }
+
 /// An object with the fields `type`, `cloneUrl`, `username`, `committerName`, `committerEmail`, `generatePrivateKey`, `secretValue`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4742,6 +5506,7 @@ pub struct CredentialPatchGitConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for CredentialPatchGitConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -4758,6 +5523,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPatchGitConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for CredentialPatchGitConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4772,51 +5538,61 @@ impl serde::Serialize for CredentialPatchGitConfig {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "credential")]
 impl CredentialPatchGitConfig {
     /// A value with no field set.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets the `type` field.
     pub fn r#type(mut self, value: impl Into<CredentialPatchGitConfigType>) -> Self {
         self.r#type = Some(value.into());
         self
     }
+
     /// Sets the `clone_url` field.
     pub fn clone_url(mut self, value: impl Into<String>) -> Self {
         self.clone_url = Some(value.into());
         self
     }
+
     /// Sets the `username` field.
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
+
     /// Sets the `committer_name` field.
     pub fn committer_name(mut self, value: impl Into<String>) -> Self {
         self.committer_name = Some(value.into());
         self
     }
+
     /// Sets the `committer_email` field.
     pub fn committer_email(mut self, value: impl Into<String>) -> Self {
         self.committer_email = Some(value.into());
         self
     }
+
     /// Sets the `generate_private_key` field.
     pub fn generate_private_key(mut self, value: impl Into<bool>) -> Self {
         self.generate_private_key = Some(value.into());
         self
     }
+
     /// Sets the `secret_value` field.
     pub fn secret_value(mut self, value: impl Into<crate::Secret>) -> Self {
         self.secret_value = Some(value.into());
         self
     }
 }
+
 /// The same values as `CredentialGitConfigType`, so the same type.
 #[cfg(feature = "credential")]
 pub type CredentialPatchGitConfigType = CredentialGitConfigType;
+
 /// An object with the fields `uriMatch`, `authMethod`, `publicValue`, `secretValue`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4835,6 +5611,7 @@ pub struct CredentialPatchHttpConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for CredentialPatchHttpConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -4848,6 +5625,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPatchHttpConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for CredentialPatchHttpConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4859,36 +5637,43 @@ impl serde::Serialize for CredentialPatchHttpConfig {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "credential")]
 impl CredentialPatchHttpConfig {
     /// A value with no field set.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets the `uri_match` field.
     pub fn uri_match(mut self, value: impl Into<String>) -> Self {
         self.uri_match = Some(value.into());
         self
     }
+
     /// Sets the `auth_method` field.
     pub fn auth_method(mut self, value: impl Into<CredentialPatchHttpConfigAuthMethod>) -> Self {
         self.auth_method = Some(value.into());
         self
     }
+
     /// Sets the `public_value` field.
     pub fn public_value(mut self, value: impl Into<String>) -> Self {
         self.public_value = Some(value.into());
         self
     }
+
     /// Sets the `secret_value` field.
     pub fn secret_value(mut self, value: impl Into<crate::Secret>) -> Self {
         self.secret_value = Some(value.into());
         self
     }
 }
+
 /// The same values as `CredentialHttpConfigAuthMethod`, so the same type.
 #[cfg(feature = "credential")]
 pub type CredentialPatchHttpConfigAuthMethod = CredentialHttpConfigAuthMethod;
+
 /// An object with the fields `issuer`, `algorithm`, `secret`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4905,6 +5690,7 @@ pub struct CredentialPatchJwtConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for CredentialPatchJwtConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -4917,6 +5703,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPatchJwtConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for CredentialPatchJwtConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4927,31 +5714,37 @@ impl serde::Serialize for CredentialPatchJwtConfig {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "credential")]
 impl CredentialPatchJwtConfig {
     /// A value with no field set.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets the `issuer` field.
     pub fn issuer(mut self, value: impl Into<String>) -> Self {
         self.issuer = Some(value.into());
         self
     }
+
     /// Sets the `algorithm` field.
     pub fn algorithm(mut self, value: impl Into<CredentialPatchJwtConfigAlgorithm>) -> Self {
         self.algorithm = Some(value.into());
         self
     }
+
     /// Sets the `secret` field.
     pub fn secret(mut self, value: impl Into<crate::Secret>) -> Self {
         self.secret = Some(value.into());
         self
     }
 }
+
 /// The same values as `CredentialJwtConfigAlgorithm`, so the same type.
 #[cfg(feature = "credential")]
 pub type CredentialPatchJwtConfigAlgorithm = CredentialJwtConfigAlgorithm;
+
 /// An object with the fields `customerToken`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4964,6 +5757,7 @@ pub struct CredentialPatchLogglyConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for CredentialPatchLogglyConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -4974,6 +5768,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPatchLogglyConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for CredentialPatchLogglyConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4982,18 +5777,21 @@ impl serde::Serialize for CredentialPatchLogglyConfig {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "credential")]
 impl CredentialPatchLogglyConfig {
     /// A value with no field set.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets the `customer_token` field.
     pub fn customer_token(mut self, value: impl Into<crate::Secret>) -> Self {
         self.customer_token = Some(value.into());
         self
     }
 }
+
 /// An object with the fields `apiKey`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5006,6 +5804,7 @@ pub struct CredentialPatchMailgunConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for CredentialPatchMailgunConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -5016,6 +5815,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPatchMailgunConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for CredentialPatchMailgunConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5024,18 +5824,21 @@ impl serde::Serialize for CredentialPatchMailgunConfig {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "credential")]
 impl CredentialPatchMailgunConfig {
     /// A value with no field set.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets the `api_key` field.
     pub fn api_key(mut self, value: impl Into<crate::Secret>) -> Self {
         self.api_key = Some(value.into());
         self
     }
 }
+
 /// An object with the fields `connectionUri`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5048,6 +5851,7 @@ pub struct CredentialPatchMongodbConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for CredentialPatchMongodbConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -5058,6 +5862,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPatchMongodbConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for CredentialPatchMongodbConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5066,18 +5871,21 @@ impl serde::Serialize for CredentialPatchMongodbConfig {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "credential")]
 impl CredentialPatchMongodbConfig {
     /// A value with no field set.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets the `connection_uri` field.
     pub fn connection_uri(mut self, value: impl Into<crate::Secret>) -> Self {
         self.connection_uri = Some(value.into());
         self
     }
 }
+
 /// An object with the fields `apiKey`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5090,6 +5898,7 @@ pub struct CredentialPatchSendgridConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for CredentialPatchSendgridConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -5100,6 +5909,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPatchSendgridConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for CredentialPatchSendgridConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5108,18 +5918,21 @@ impl serde::Serialize for CredentialPatchSendgridConfig {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "credential")]
 impl CredentialPatchSendgridConfig {
     /// A value with no field set.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets the `api_key` field.
     pub fn api_key(mut self, value: impl Into<crate::Secret>) -> Self {
         self.api_key = Some(value.into());
         self
     }
 }
+
 /// An object with the fields `host`, `username`, `privateKey`, `generatePrivateKey`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5138,6 +5951,7 @@ pub struct CredentialPatchSnowflakeConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for CredentialPatchSnowflakeConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -5151,6 +5965,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPatchSnowflakeConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for CredentialPatchSnowflakeConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5162,33 +5977,39 @@ impl serde::Serialize for CredentialPatchSnowflakeConfig {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "credential")]
 impl CredentialPatchSnowflakeConfig {
     /// A value with no field set.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets the `host` field.
     pub fn host(mut self, value: impl Into<String>) -> Self {
         self.host = Some(value.into());
         self
     }
+
     /// Sets the `username` field.
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
+
     /// Sets the `private_key` field.
     pub fn private_key(mut self, value: impl Into<crate::Secret>) -> Self {
         self.private_key = Some(value.into());
         self
     }
+
     /// Sets the `generate_private_key` field.
     pub fn generate_private_key(mut self, value: impl Into<bool>) -> Self {
         self.generate_private_key = Some(value.into());
         self
     }
 }
+
 /// An object with the fields `system`, `host`, `port`, `username`, `password`, `secureConnection`, `caCertificate`, `disableSSLVerification`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5215,6 +6036,7 @@ pub struct CredentialPatchSqlConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for CredentialPatchSqlConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -5232,6 +6054,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPatchSqlConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for CredentialPatchSqlConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5247,53 +6070,63 @@ impl serde::Serialize for CredentialPatchSqlConfig {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "credential")]
 impl CredentialPatchSqlConfig {
     /// A value with no field set.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets the `system` field.
     pub fn system(mut self, value: impl Into<CredentialPatchSqlConfigSystem>) -> Self {
         self.system = Some(value.into());
         self
     }
+
     /// Sets the `host` field.
     pub fn host(mut self, value: impl Into<String>) -> Self {
         self.host = Some(value.into());
         self
     }
+
     /// Sets the `port` field.
     pub fn port(mut self, value: impl Into<crate::Nullable<i64>>) -> Self {
         self.port = Some(value.into());
         self
     }
+
     /// Sets the `username` field.
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
+
     /// Sets the `password` field.
     pub fn password(mut self, value: impl Into<crate::Secret>) -> Self {
         self.password = Some(value.into());
         self
     }
+
     /// Sets the `secure_connection` field.
     pub fn secure_connection(mut self, value: impl Into<bool>) -> Self {
         self.secure_connection = Some(value.into());
         self
     }
+
     /// Sets the `ca_certificate` field.
     pub fn ca_certificate(mut self, value: impl Into<String>) -> Self {
         self.ca_certificate = Some(value.into());
         self
     }
+
     /// Sets the `disable_ssl_verification` field.
     pub fn disable_ssl_verification(mut self, value: impl Into<bool>) -> Self {
         self.disable_ssl_verification = Some(value.into());
         self
     }
 }
+
 /// A string: one of `mssql`, `mysql`, `pg`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -5312,6 +6145,7 @@ pub enum CredentialPatchSqlConfigSystem {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl CredentialPatchSqlConfigSystem {
     /// The value as sent on the wire.
@@ -5324,6 +6158,7 @@ impl CredentialPatchSqlConfigSystem {
         }
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl From<&str> for CredentialPatchSqlConfigSystem {
     fn from(value: &str) -> Self {
@@ -5335,24 +6170,28 @@ impl From<&str> for CredentialPatchSqlConfigSystem {
         }
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl std::fmt::Display for CredentialPatchSqlConfigSystem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for CredentialPatchSqlConfigSystem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for CredentialPatchSqlConfigSystem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// An object with the fields `accountSid`, `apiKeySid`, `apiKeySecret`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5369,6 +6208,7 @@ pub struct CredentialPatchTwilioConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for CredentialPatchTwilioConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -5381,6 +6221,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPatchTwilioConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for CredentialPatchTwilioConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5391,28 +6232,33 @@ impl serde::Serialize for CredentialPatchTwilioConfig {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "credential")]
 impl CredentialPatchTwilioConfig {
     /// A value with no field set.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets the `account_sid` field.
     pub fn account_sid(mut self, value: impl Into<String>) -> Self {
         self.account_sid = Some(value.into());
         self
     }
+
     /// Sets the `api_key_sid` field.
     pub fn api_key_sid(mut self, value: impl Into<String>) -> Self {
         self.api_key_sid = Some(value.into());
         self
     }
+
     /// Sets the `api_key_secret` field.
     pub fn api_key_secret(mut self, value: impl Into<crate::Secret>) -> Self {
         self.api_key_secret = Some(value.into());
         self
     }
 }
+
 /// An object with the fields `accessToken`, `fromNumberId`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5427,6 +6273,7 @@ pub struct CredentialPatchWhatsappConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for CredentialPatchWhatsappConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -5438,6 +6285,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPatchWhatsappConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for CredentialPatchWhatsappConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5447,23 +6295,27 @@ impl serde::Serialize for CredentialPatchWhatsappConfig {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "credential")]
 impl CredentialPatchWhatsappConfig {
     /// A value with no field set.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets the `access_token` field.
     pub fn access_token(mut self, value: impl Into<crate::Secret>) -> Self {
         self.access_token = Some(value.into());
         self
     }
+
     /// Sets the `from_number_id` field.
     pub fn from_number_id(mut self, value: impl Into<String>) -> Self {
         self.from_number_id = Some(value.into());
         self
     }
 }
+
 /// Credential Post
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5512,6 +6364,7 @@ pub struct CredentialPost {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credentials")]
 impl<'de> serde::Deserialize<'de> for CredentialPost {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -5541,6 +6394,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPost {
         })
     }
 }
+
 #[cfg(feature = "credentials")]
 impl serde::Serialize for CredentialPost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5571,6 +6425,7 @@ impl serde::Serialize for CredentialPost {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "credentials")]
 impl CredentialPost {
     /// A value with the required fields; set optional ones with the methods below.
@@ -5599,91 +6454,109 @@ impl CredentialPost {
             extra: serde_json::Map::new(),
         }
     }
+
     /// Sets the `description` field.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+
     /// Sets the `enabled` field.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self
     }
+
     /// Sets the `aws_config` field.
     pub fn aws_config(mut self, value: impl Into<CredentialPostAwsConfig>) -> Self {
         self.aws_config = Some(value.into());
         self
     }
+
     /// Sets the `azure_config` field.
     pub fn azure_config(mut self, value: impl Into<CredentialPostAzureConfig>) -> Self {
         self.azure_config = Some(value.into());
         self
     }
+
     /// Sets the `gcp_config` field.
     pub fn gcp_config(mut self, value: impl Into<CredentialPostGcpConfig>) -> Self {
         self.gcp_config = Some(value.into());
         self
     }
+
     /// Sets the `http_config` field.
     pub fn http_config(mut self, value: impl Into<CredentialPostHttpConfig>) -> Self {
         self.http_config = Some(value.into());
         self
     }
+
     /// Sets the `sendgrid_config` field.
     pub fn sendgrid_config(mut self, value: impl Into<CredentialPostSendgridConfig>) -> Self {
         self.sendgrid_config = Some(value.into());
         self
     }
+
     /// Sets the `twilio_config` field.
     pub fn twilio_config(mut self, value: impl Into<CredentialPostTwilioConfig>) -> Self {
         self.twilio_config = Some(value.into());
         self
     }
+
     /// Sets the `loggly_config` field.
     pub fn loggly_config(mut self, value: impl Into<CredentialPostLogglyConfig>) -> Self {
         self.loggly_config = Some(value.into());
         self
     }
+
     /// Sets the `jwt_config` field.
     pub fn jwt_config(mut self, value: impl Into<CredentialPostJwtConfig>) -> Self {
         self.jwt_config = Some(value.into());
         self
     }
+
     /// Sets the `whatsapp_config` field.
     pub fn whatsapp_config(mut self, value: impl Into<CredentialPostWhatsappConfig>) -> Self {
         self.whatsapp_config = Some(value.into());
         self
     }
+
     /// Sets the `sql_config` field.
     pub fn sql_config(mut self, value: impl Into<CredentialPostSqlConfig>) -> Self {
         self.sql_config = Some(value.into());
         self
     }
+
     /// Sets the `mongodb_config` field.
     pub fn mongodb_config(mut self, value: impl Into<CredentialPostMongodbConfig>) -> Self {
         self.mongodb_config = Some(value.into());
         self
     }
+
     /// Sets the `mailgun_config` field.
     pub fn mailgun_config(mut self, value: impl Into<CredentialPostMailgunConfig>) -> Self {
         self.mailgun_config = Some(value.into());
         self
     }
+
     /// Sets the `snowflake_config` field.
     pub fn snowflake_config(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.snowflake_config = Some(value.into());
         self
     }
+
     /// Sets the `git_config` field.
     pub fn git_config(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.git_config = Some(value.into());
         self
     }
+
     /// Sets the `datadog_config` field.
     pub fn datadog_config(mut self, value: impl Into<CredentialPostDatadogConfig>) -> Self {
         self.datadog_config = Some(value.into());
         self
     }
+
     /// Sets the `certificate_key_pair_config` field.
     pub fn certificate_key_pair_config(
         mut self,
@@ -5693,6 +6566,7 @@ impl CredentialPost {
         self
     }
 }
+
 /// An object with the fields `accessKeyId`, `secretAccessKey`, `region`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5711,6 +6585,7 @@ pub struct CredentialPostAwsConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credentials")]
 impl<'de> serde::Deserialize<'de> for CredentialPostAwsConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -5723,6 +6598,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPostAwsConfig {
         })
     }
 }
+
 #[cfg(feature = "credentials")]
 impl serde::Serialize for CredentialPostAwsConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5733,6 +6609,7 @@ impl serde::Serialize for CredentialPostAwsConfig {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "credentials")]
 impl CredentialPostAwsConfig {
     /// A value with the required fields; set optional ones with the methods below.
@@ -5749,6 +6626,7 @@ impl CredentialPostAwsConfig {
         }
     }
 }
+
 /// An object with the fields `account`, `accountKey`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5763,6 +6641,7 @@ pub struct CredentialPostAzureConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credentials")]
 impl<'de> serde::Deserialize<'de> for CredentialPostAzureConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -5774,6 +6653,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPostAzureConfig {
         })
     }
 }
+
 #[cfg(feature = "credentials")]
 impl serde::Serialize for CredentialPostAzureConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5783,6 +6663,7 @@ impl serde::Serialize for CredentialPostAzureConfig {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "credentials")]
 impl CredentialPostAzureConfig {
     /// A value with the required fields; set optional ones with the methods below.
@@ -5793,12 +6674,14 @@ impl CredentialPostAzureConfig {
             extra: serde_json::Map::new(),
         }
     }
+
     /// Sets the `account` field.
     pub fn account(mut self, value: impl Into<String>) -> Self {
         self.account = Some(value.into());
         self
     }
 }
+
 /// An object with the fields `certificate`, `privateKey`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5813,6 +6696,7 @@ pub struct CredentialPostCertificateKeyPairConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credentials")]
 impl<'de> serde::Deserialize<'de> for CredentialPostCertificateKeyPairConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -5824,6 +6708,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPostCertificateKeyPairConfig {
         })
     }
 }
+
 #[cfg(feature = "credentials")]
 impl serde::Serialize for CredentialPostCertificateKeyPairConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5833,6 +6718,7 @@ impl serde::Serialize for CredentialPostCertificateKeyPairConfig {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "credentials")]
 impl CredentialPostCertificateKeyPairConfig {
     /// A value with the required fields; set optional ones with the methods below.
@@ -5844,6 +6730,7 @@ impl CredentialPostCertificateKeyPairConfig {
         }
     }
 }
+
 /// An object with the fields `secretValue`, `site`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5858,6 +6745,7 @@ pub struct CredentialPostDatadogConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credentials")]
 impl<'de> serde::Deserialize<'de> for CredentialPostDatadogConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -5869,6 +6757,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPostDatadogConfig {
         })
     }
 }
+
 #[cfg(feature = "credentials")]
 impl serde::Serialize for CredentialPostDatadogConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5878,6 +6767,7 @@ impl serde::Serialize for CredentialPostDatadogConfig {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "credentials")]
 impl CredentialPostDatadogConfig {
     /// A value with the required fields; set optional ones with the methods below.
@@ -5888,12 +6778,14 @@ impl CredentialPostDatadogConfig {
             extra: serde_json::Map::new(),
         }
     }
+
     /// Sets the `site` field.
     pub fn site(mut self, value: impl Into<String>) -> Self {
         self.site = Some(value.into());
         self
     }
 }
+
 /// An object with the fields `keyJson`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5906,6 +6798,7 @@ pub struct CredentialPostGcpConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credentials")]
 impl<'de> serde::Deserialize<'de> for CredentialPostGcpConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -5916,6 +6809,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPostGcpConfig {
         })
     }
 }
+
 #[cfg(feature = "credentials")]
 impl serde::Serialize for CredentialPostGcpConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5924,6 +6818,7 @@ impl serde::Serialize for CredentialPostGcpConfig {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "credentials")]
 impl CredentialPostGcpConfig {
     /// A value with the required fields; set optional ones with the methods below.
@@ -5934,6 +6829,7 @@ impl CredentialPostGcpConfig {
         }
     }
 }
+
 /// An object with the fields `uriMatch`, `authMethod`, `publicValue`, `secretValue`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5952,6 +6848,7 @@ pub struct CredentialPostHttpConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credentials")]
 impl<'de> serde::Deserialize<'de> for CredentialPostHttpConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -5965,6 +6862,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPostHttpConfig {
         })
     }
 }
+
 #[cfg(feature = "credentials")]
 impl serde::Serialize for CredentialPostHttpConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5976,6 +6874,7 @@ impl serde::Serialize for CredentialPostHttpConfig {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "credentials")]
 impl CredentialPostHttpConfig {
     /// A value with the required fields; set optional ones with the methods below.
@@ -5992,15 +6891,18 @@ impl CredentialPostHttpConfig {
             extra: serde_json::Map::new(),
         }
     }
+
     /// Sets the `public_value` field.
     pub fn public_value(mut self, value: impl Into<String>) -> Self {
         self.public_value = Some(value.into());
         self
     }
 }
+
 /// The same values as `CredentialHttpConfigAuthMethod`, so the same type.
 #[cfg(feature = "credentials")]
 pub type CredentialPostHttpConfigAuthMethod = CredentialHttpConfigAuthMethod;
+
 /// An object with the fields `issuer`, `algorithm`, `secret`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6017,6 +6919,7 @@ pub struct CredentialPostJwtConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credentials")]
 impl<'de> serde::Deserialize<'de> for CredentialPostJwtConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -6029,6 +6932,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPostJwtConfig {
         })
     }
 }
+
 #[cfg(feature = "credentials")]
 impl serde::Serialize for CredentialPostJwtConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6039,6 +6943,7 @@ impl serde::Serialize for CredentialPostJwtConfig {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "credentials")]
 impl CredentialPostJwtConfig {
     /// A value with the required fields; set optional ones with the methods below.
@@ -6053,15 +6958,18 @@ impl CredentialPostJwtConfig {
             extra: serde_json::Map::new(),
         }
     }
+
     /// Sets the `issuer` field.
     pub fn issuer(mut self, value: impl Into<String>) -> Self {
         self.issuer = Some(value.into());
         self
     }
 }
+
 /// The same values as `CredentialJwtConfigAlgorithm`, so the same type.
 #[cfg(feature = "credentials")]
 pub type CredentialPostJwtConfigAlgorithm = CredentialJwtConfigAlgorithm;
+
 /// An object with the fields `customerToken`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6074,6 +6982,7 @@ pub struct CredentialPostLogglyConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credentials")]
 impl<'de> serde::Deserialize<'de> for CredentialPostLogglyConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -6084,6 +6993,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPostLogglyConfig {
         })
     }
 }
+
 #[cfg(feature = "credentials")]
 impl serde::Serialize for CredentialPostLogglyConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6092,6 +7002,7 @@ impl serde::Serialize for CredentialPostLogglyConfig {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "credentials")]
 impl CredentialPostLogglyConfig {
     /// A value with the required fields; set optional ones with the methods below.
@@ -6102,6 +7013,7 @@ impl CredentialPostLogglyConfig {
         }
     }
 }
+
 /// An object with the fields `apiKey`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6114,6 +7026,7 @@ pub struct CredentialPostMailgunConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credentials")]
 impl<'de> serde::Deserialize<'de> for CredentialPostMailgunConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -6124,6 +7037,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPostMailgunConfig {
         })
     }
 }
+
 #[cfg(feature = "credentials")]
 impl serde::Serialize for CredentialPostMailgunConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6132,6 +7046,7 @@ impl serde::Serialize for CredentialPostMailgunConfig {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "credentials")]
 impl CredentialPostMailgunConfig {
     /// A value with the required fields; set optional ones with the methods below.
@@ -6142,6 +7057,7 @@ impl CredentialPostMailgunConfig {
         }
     }
 }
+
 /// An object with the fields `connectionUri`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6154,6 +7070,7 @@ pub struct CredentialPostMongodbConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credentials")]
 impl<'de> serde::Deserialize<'de> for CredentialPostMongodbConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -6164,6 +7081,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPostMongodbConfig {
         })
     }
 }
+
 #[cfg(feature = "credentials")]
 impl serde::Serialize for CredentialPostMongodbConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6172,6 +7090,7 @@ impl serde::Serialize for CredentialPostMongodbConfig {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "credentials")]
 impl CredentialPostMongodbConfig {
     /// A value with the required fields; set optional ones with the methods below.
@@ -6182,6 +7101,7 @@ impl CredentialPostMongodbConfig {
         }
     }
 }
+
 /// An object with the fields `apiKey`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6194,6 +7114,7 @@ pub struct CredentialPostSendgridConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credentials")]
 impl<'de> serde::Deserialize<'de> for CredentialPostSendgridConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -6204,6 +7125,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPostSendgridConfig {
         })
     }
 }
+
 #[cfg(feature = "credentials")]
 impl serde::Serialize for CredentialPostSendgridConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6212,6 +7134,7 @@ impl serde::Serialize for CredentialPostSendgridConfig {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "credentials")]
 impl CredentialPostSendgridConfig {
     /// A value with the required fields; set optional ones with the methods below.
@@ -6222,6 +7145,7 @@ impl CredentialPostSendgridConfig {
         }
     }
 }
+
 /// An object with the fields `system`, `host`, `port`, `username`, `password`, `secureConnection`, `caCertificate`, `disableSSLVerification`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6248,6 +7172,7 @@ pub struct CredentialPostSqlConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credentials")]
 impl<'de> serde::Deserialize<'de> for CredentialPostSqlConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -6265,6 +7190,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPostSqlConfig {
         })
     }
 }
+
 #[cfg(feature = "credentials")]
 impl serde::Serialize for CredentialPostSqlConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6280,6 +7206,7 @@ impl serde::Serialize for CredentialPostSqlConfig {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "credentials")]
 impl CredentialPostSqlConfig {
     /// A value with the required fields; set optional ones with the methods below.
@@ -6301,30 +7228,36 @@ impl CredentialPostSqlConfig {
             extra: serde_json::Map::new(),
         }
     }
+
     /// Sets the `port` field.
     pub fn port(mut self, value: impl Into<crate::Nullable<i64>>) -> Self {
         self.port = Some(value.into());
         self
     }
+
     /// Sets the `secure_connection` field.
     pub fn secure_connection(mut self, value: impl Into<bool>) -> Self {
         self.secure_connection = Some(value.into());
         self
     }
+
     /// Sets the `ca_certificate` field.
     pub fn ca_certificate(mut self, value: impl Into<String>) -> Self {
         self.ca_certificate = Some(value.into());
         self
     }
+
     /// Sets the `disable_ssl_verification` field.
     pub fn disable_ssl_verification(mut self, value: impl Into<bool>) -> Self {
         self.disable_ssl_verification = Some(value.into());
         self
     }
 }
+
 /// The same values as `CredentialPatchSqlConfigSystem`, so the same type.
 #[cfg(feature = "credentials")]
 pub type CredentialPostSqlConfigSystem = CredentialPatchSqlConfigSystem;
+
 /// An object with the fields `accountSid`, `apiKeySid`, `apiKeySecret`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6341,6 +7274,7 @@ pub struct CredentialPostTwilioConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credentials")]
 impl<'de> serde::Deserialize<'de> for CredentialPostTwilioConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -6353,6 +7287,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPostTwilioConfig {
         })
     }
 }
+
 #[cfg(feature = "credentials")]
 impl serde::Serialize for CredentialPostTwilioConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6363,6 +7298,7 @@ impl serde::Serialize for CredentialPostTwilioConfig {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "credentials")]
 impl CredentialPostTwilioConfig {
     /// A value with the required fields; set optional ones with the methods below.
@@ -6379,6 +7315,7 @@ impl CredentialPostTwilioConfig {
         }
     }
 }
+
 /// A string: one of 16 documented values.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -6423,6 +7360,7 @@ pub enum CredentialPostType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl CredentialPostType {
     /// The value as sent on the wire.
@@ -6448,6 +7386,7 @@ impl CredentialPostType {
         }
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl From<&str> for CredentialPostType {
     fn from(value: &str) -> Self {
@@ -6472,24 +7411,28 @@ impl From<&str> for CredentialPostType {
         }
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl std::fmt::Display for CredentialPostType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for CredentialPostType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for CredentialPostType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// An object with the fields `accessToken`, `fromNumberId`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6504,6 +7447,7 @@ pub struct CredentialPostWhatsappConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credentials")]
 impl<'de> serde::Deserialize<'de> for CredentialPostWhatsappConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -6515,6 +7459,7 @@ impl<'de> serde::Deserialize<'de> for CredentialPostWhatsappConfig {
         })
     }
 }
+
 #[cfg(feature = "credentials")]
 impl serde::Serialize for CredentialPostWhatsappConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6524,6 +7469,7 @@ impl serde::Serialize for CredentialPostWhatsappConfig {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "credentials")]
 impl CredentialPostWhatsappConfig {
     /// A value with the required fields; set optional ones with the methods below.
@@ -6535,6 +7481,7 @@ impl CredentialPostWhatsappConfig {
         }
     }
 }
+
 /// An object with no documented fields.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -6545,6 +7492,7 @@ pub struct CredentialSendgridConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for CredentialSendgridConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -6554,6 +7502,7 @@ impl<'de> serde::Deserialize<'de> for CredentialSendgridConfig {
         })
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for CredentialSendgridConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6561,6 +7510,7 @@ impl serde::Serialize for CredentialSendgridConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `host`, `username`, `publicKey`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -6577,6 +7527,7 @@ pub struct CredentialSnowflakeConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for CredentialSnowflakeConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -6589,6 +7540,7 @@ impl<'de> serde::Deserialize<'de> for CredentialSnowflakeConfig {
         })
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for CredentialSnowflakeConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6599,6 +7551,7 @@ impl serde::Serialize for CredentialSnowflakeConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `system`, `host`, `port`, `username`, `secureConnection`, `caCertificate`, `disableSSLVerification`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -6623,6 +7576,7 @@ pub struct CredentialSqlConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for CredentialSqlConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -6639,6 +7593,7 @@ impl<'de> serde::Deserialize<'de> for CredentialSqlConfig {
         })
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for CredentialSqlConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6653,9 +7608,11 @@ impl serde::Serialize for CredentialSqlConfig {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `CredentialPatchSqlConfigSystem`, so the same type.
 #[cfg(any(feature = "credential", feature = "credentials"))]
 pub type CredentialSqlConfigSystem = CredentialPatchSqlConfigSystem;
+
 /// An object with the fields `accountSid`, `apiKeySid`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -6670,6 +7627,7 @@ pub struct CredentialTwilioConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for CredentialTwilioConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -6681,6 +7639,7 @@ impl<'de> serde::Deserialize<'de> for CredentialTwilioConfig {
         })
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for CredentialTwilioConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6690,9 +7649,11 @@ impl serde::Serialize for CredentialTwilioConfig {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `CredentialPostType`, so the same type.
 #[cfg(any(feature = "credential", feature = "credentials"))]
 pub type CredentialType = CredentialPostType;
+
 /// An object with the fields `fromNumberId`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -6705,6 +7666,7 @@ pub struct CredentialWhatsappConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl<'de> serde::Deserialize<'de> for CredentialWhatsappConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -6715,6 +7677,7 @@ impl<'de> serde::Deserialize<'de> for CredentialWhatsappConfig {
         })
     }
 }
+
 #[cfg(any(feature = "credential", feature = "credentials"))]
 impl serde::Serialize for CredentialWhatsappConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6723,6 +7686,7 @@ impl serde::Serialize for CredentialWhatsappConfig {
         fields.end(&self.extra)
     }
 }
+
 /// Credentials
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -6753,6 +7717,7 @@ pub struct Credentials {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credentials")]
 impl<'de> serde::Deserialize<'de> for Credentials {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -6772,6 +7737,7 @@ impl<'de> serde::Deserialize<'de> for Credentials {
         })
     }
 }
+
 #[cfg(feature = "credentials")]
 impl serde::Serialize for Credentials {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6789,6 +7755,7 @@ impl serde::Serialize for Credentials {
         fields.end(&self.extra)
     }
 }
+
 /// A string: one of `name`, `type`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -6805,6 +7772,7 @@ pub enum CredentialsGetFilterField {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credentials")]
 impl CredentialsGetFilterField {
     /// The value as sent on the wire.
@@ -6816,6 +7784,7 @@ impl CredentialsGetFilterField {
         }
     }
 }
+
 #[cfg(feature = "credentials")]
 impl From<&str> for CredentialsGetFilterField {
     fn from(value: &str) -> Self {
@@ -6826,33 +7795,39 @@ impl From<&str> for CredentialsGetFilterField {
         }
     }
 }
+
 #[cfg(feature = "credentials")]
 impl std::fmt::Display for CredentialsGetFilterField {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credentials")]
 impl serde::Serialize for CredentialsGetFilterField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credentials")]
 impl<'de> serde::Deserialize<'de> for CredentialsGetFilterField {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 #[cfg(feature = "credentials")]
 impl crate::client::ParamValue for CredentialsGetFilterField {
     fn texts(&self) -> Vec<String> {
         vec![self.as_str().to_owned()]
     }
 }
+
 /// The same values as `ApplicationApiTokensGetSortDirection`, so the same type.
 #[cfg(feature = "credentials")]
 pub type CredentialsGetSortDirection = ApplicationApiTokensGetSortDirection;
+
 /// A string: one of `name`, `type`, `creationDate`, `lastUpdated`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -6873,6 +7848,7 @@ pub enum CredentialsGetSortField {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credentials")]
 impl CredentialsGetSortField {
     /// The value as sent on the wire.
@@ -6886,6 +7862,7 @@ impl CredentialsGetSortField {
         }
     }
 }
+
 #[cfg(feature = "credentials")]
 impl From<&str> for CredentialsGetSortField {
     fn from(value: &str) -> Self {
@@ -6898,33 +7875,39 @@ impl From<&str> for CredentialsGetSortField {
         }
     }
 }
+
 #[cfg(feature = "credentials")]
 impl std::fmt::Display for CredentialsGetSortField {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credentials")]
 impl serde::Serialize for CredentialsGetSortField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credentials")]
 impl<'de> serde::Deserialize<'de> for CredentialsGetSortField {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 #[cfg(feature = "credentials")]
 impl crate::client::ParamValue for CredentialsGetSortField {
     fn texts(&self) -> Vec<String> {
         vec![self.as_str().to_owned()]
     }
 }
+
 /// The same values as `ApiTokensSortDirection`, so the same type.
 #[cfg(feature = "credentials")]
 pub type CredentialsSortDirection = ApiTokensSortDirection;
+
 /// Error
 ///
 /// Schema for errors returned by the API
@@ -6940,6 +7923,7 @@ pub struct ErrorBody {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 impl<'de> serde::Deserialize<'de> for ErrorBody {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
@@ -6950,6 +7934,7 @@ impl<'de> serde::Deserialize<'de> for ErrorBody {
         })
     }
 }
+
 impl serde::Serialize for ErrorBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
@@ -6958,15 +7943,19 @@ impl serde::Serialize for ErrorBody {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `ApplicationApiTokensGetFilterField`, so the same type.
 #[cfg(feature = "instance-api-tokens")]
 pub type InstanceApiTokensGetFilterField = ApplicationApiTokensGetFilterField;
+
 /// The same values as `ApplicationApiTokensGetSortDirection`, so the same type.
 #[cfg(feature = "instance-api-tokens")]
 pub type InstanceApiTokensGetSortDirection = ApplicationApiTokensGetSortDirection;
+
 /// The same values as `ApplicationApiTokensGetSortField`, so the same type.
 #[cfg(feature = "instance-api-tokens")]
 pub type InstanceApiTokensGetSortField = ApplicationApiTokensGetSortField;
+
 /// Integration
 ///
 /// Schema for a single Integration
@@ -7013,6 +8002,7 @@ pub struct Integration {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for Integration {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -7039,6 +8029,7 @@ impl<'de> serde::Deserialize<'de> for Integration {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for Integration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7063,6 +8054,7 @@ impl serde::Serialize for Integration {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `projectId`, `keyJson`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -7079,6 +8071,7 @@ pub struct IntegrationGooglePubSubConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for IntegrationGooglePubSubConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -7090,6 +8083,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationGooglePubSubConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for IntegrationGooglePubSubConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7099,6 +8093,7 @@ impl serde::Serialize for IntegrationGooglePubSubConfig {
         fields.end(&self.extra)
     }
 }
+
 /// A string: one of `azureEventHub`, `googlePubSub`, `mqtt`, `particle`, `sqs`, `websocket`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -7123,6 +8118,7 @@ pub enum IntegrationIntegrationType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl IntegrationIntegrationType {
     /// The value as sent on the wire.
@@ -7138,6 +8134,7 @@ impl IntegrationIntegrationType {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for IntegrationIntegrationType {
     fn from(value: &str) -> Self {
@@ -7152,24 +8149,28 @@ impl From<&str> for IntegrationIntegrationType {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for IntegrationIntegrationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for IntegrationIntegrationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for IntegrationIntegrationType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// An object with the fields `clientId`, `username`, `password`, `clean`, `port`, `protocol`, `host`, `privateKey`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -7208,6 +8209,7 @@ pub struct IntegrationMqttConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for IntegrationMqttConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -7229,6 +8231,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationMqttConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for IntegrationMqttConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7248,6 +8251,7 @@ impl serde::Serialize for IntegrationMqttConfig {
         fields.end(&self.extra)
     }
 }
+
 /// A string: one of `mqtt`, `mqtts`, `ws`, `wss`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -7268,6 +8272,7 @@ pub enum IntegrationMqttConfigProtocol {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl IntegrationMqttConfigProtocol {
     /// The value as sent on the wire.
@@ -7281,6 +8286,7 @@ impl IntegrationMqttConfigProtocol {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for IntegrationMqttConfigProtocol {
     fn from(value: &str) -> Self {
@@ -7293,24 +8299,28 @@ impl From<&str> for IntegrationMqttConfigProtocol {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for IntegrationMqttConfigProtocol {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for IntegrationMqttConfigProtocol {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for IntegrationMqttConfigProtocol {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// A string: one of `3.1.1`, `5`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -7327,6 +8337,7 @@ pub enum IntegrationMqttConfigProtocolVersion {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl IntegrationMqttConfigProtocolVersion {
     /// The value as sent on the wire.
@@ -7338,6 +8349,7 @@ impl IntegrationMqttConfigProtocolVersion {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for IntegrationMqttConfigProtocolVersion {
     fn from(value: &str) -> Self {
@@ -7348,24 +8360,28 @@ impl From<&str> for IntegrationMqttConfigProtocolVersion {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for IntegrationMqttConfigProtocolVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for IntegrationMqttConfigProtocolVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for IntegrationMqttConfigProtocolVersion {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// An object with the fields `accessToken`, `productSlugOrId`, `orgSlugOrId`, `deviceNameOrId`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -7386,6 +8402,7 @@ pub struct IntegrationParticleConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for IntegrationParticleConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -7399,6 +8416,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationParticleConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for IntegrationParticleConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7410,6 +8428,7 @@ impl serde::Serialize for IntegrationParticleConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `accessKeyId`, `secretAccessKey`, `region`, `queueUrl`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -7432,6 +8451,7 @@ pub struct IntegrationSqsConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for IntegrationSqsConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -7445,6 +8465,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationSqsConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for IntegrationSqsConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7456,6 +8477,7 @@ impl serde::Serialize for IntegrationSqsConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `lastKeepAlive`, `nextAttempt`, `connectInfo`, `disconnectInfo`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -7474,6 +8496,7 @@ pub struct IntegrationStatus {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for IntegrationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -7487,6 +8510,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationStatus {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for IntegrationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7498,6 +8522,7 @@ impl serde::Serialize for IntegrationStatus {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `ts`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -7510,6 +8535,7 @@ pub struct IntegrationStatusConnectInfo {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for IntegrationStatusConnectInfo {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -7520,6 +8546,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationStatusConnectInfo {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for IntegrationStatusConnectInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7528,6 +8555,7 @@ impl serde::Serialize for IntegrationStatusConnectInfo {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `ts`, `error`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -7542,6 +8570,7 @@ pub struct IntegrationStatusDisconnectInfo {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for IntegrationStatusDisconnectInfo {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -7553,6 +8582,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationStatusDisconnectInfo {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for IntegrationStatusDisconnectInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7562,6 +8592,7 @@ impl serde::Serialize for IntegrationStatusDisconnectInfo {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `url`, `disableSSLVerification`, `username`, `password`, `privateKey`, `certificate`, `caCertificate`, `headers`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -7592,6 +8623,7 @@ pub struct IntegrationWebsocketConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for IntegrationWebsocketConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -7609,6 +8641,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationWebsocketConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for IntegrationWebsocketConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7624,6 +8657,7 @@ impl serde::Serialize for IntegrationWebsocketConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `headerKey`, `headerValue`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -7638,6 +8672,7 @@ pub struct IntegrationWebsocketConfigHeadersItem {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for IntegrationWebsocketConfigHeadersItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -7649,6 +8684,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationWebsocketConfigHeadersItem {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for IntegrationWebsocketConfigHeadersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7658,6 +8694,7 @@ impl serde::Serialize for IntegrationWebsocketConfigHeadersItem {
         fields.end(&self.extra)
     }
 }
+
 /// Integrations
 ///
 /// Schema for a collection of Integrations
@@ -7690,6 +8727,7 @@ pub struct Integrations {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for Integrations {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -7709,6 +8747,7 @@ impl<'de> serde::Deserialize<'de> for Integrations {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for Integrations {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7726,9 +8765,11 @@ impl serde::Serialize for Integrations {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `ApiTokensSortDirection`, so the same type.
 #[cfg(feature = "credential")]
 pub type IntegrationsSortDirection = ApiTokensSortDirection;
+
 /// Success
 ///
 /// Schema for reporting a successful operation
@@ -7748,6 +8789,7 @@ pub struct Success {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "credential",
@@ -7763,6 +8805,7 @@ impl<'de> serde::Deserialize<'de> for Success {
         })
     }
 }
+
 #[cfg(any(
     feature = "application-api-token",
     feature = "credential",
@@ -7776,15 +8819,19 @@ impl serde::Serialize for Success {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `ApplicationApiTokensGetFilterField`, so the same type.
 #[cfg(feature = "user-api-tokens")]
 pub type UserApiTokensGetFilterField = ApplicationApiTokensGetFilterField;
+
 /// The same values as `ApplicationApiTokensGetSortDirection`, so the same type.
 #[cfg(feature = "user-api-tokens")]
 pub type UserApiTokensGetSortDirection = ApplicationApiTokensGetSortDirection;
+
 /// The same values as `ApplicationApiTokensGetSortField`, so the same type.
 #[cfg(feature = "user-api-tokens")]
 pub type UserApiTokensGetSortField = ApplicationApiTokensGetSortField;
+
 /// Workflow
 ///
 /// Schema for a single Workflow
@@ -7851,6 +8898,7 @@ pub struct Workflow {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for Workflow {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -7887,6 +8935,7 @@ impl<'de> serde::Deserialize<'de> for Workflow {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for Workflow {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7921,6 +8970,7 @@ impl serde::Serialize for Workflow {
         fields.end(&self.extra)
     }
 }
+
 /// A string: one of `data`, `experience`, `logic`, `output`, `debug`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -7943,6 +8993,7 @@ pub enum WorkflowCategory {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowCategory {
     /// The value as sent on the wire.
@@ -7957,6 +9008,7 @@ impl WorkflowCategory {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowCategory {
     fn from(value: &str) -> Self {
@@ -7970,27 +9022,32 @@ impl From<&str> for WorkflowCategory {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// The same values as `CredentialCreatedByType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowCreatedByType = CredentialCreatedByType;
+
 /// An object with the fields `outputCount`, `resultMode`, `resultDescription`, `fields`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -8009,6 +9066,7 @@ pub struct WorkflowCustomNodeConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -8022,6 +9080,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowCustomNodeConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -8033,6 +9092,7 @@ impl serde::Serialize for WorkflowCustomNodeConfig {
         fields.end(&self.extra)
     }
 }
+
 /// One of: a `checkbox` object; a `select` object; a `stringTemplate` object; a `numberTemplate` object; a `jsonTemplate` object; a `payloadPath` object; a `section` object.
 ///
 /// A value is read as the alternative its shape selects (an object by its discriminating property); a value none of them reads is kept in `Other`.
@@ -8058,6 +9118,7 @@ pub enum WorkflowCustomNodeConfigFieldsItem {
     /// A shape this version of the SDK does not know.
     Other(serde_json::Value),
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -8100,6 +9161,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItem {
         Ok(Self::Other(value))
     }
 }
+
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -8120,6 +9182,7 @@ pub struct WorkflowCustomNodeConfigFieldsItemCheckbox {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemCheckbox {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -8134,6 +9197,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemCheckbox
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemCheckbox {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -8146,6 +9210,7 @@ impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemCheckbox {
         fields.end(&self.extra)
     }
 }
+
 /// A string: one of `checkbox`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -8160,6 +9225,7 @@ pub enum WorkflowCustomNodeConfigFieldsItemCheckboxType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowCustomNodeConfigFieldsItemCheckboxType {
     /// The value as sent on the wire.
@@ -8170,6 +9236,7 @@ impl WorkflowCustomNodeConfigFieldsItemCheckboxType {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowCustomNodeConfigFieldsItemCheckboxType {
     fn from(value: &str) -> Self {
@@ -8179,24 +9246,28 @@ impl From<&str> for WorkflowCustomNodeConfigFieldsItemCheckboxType {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowCustomNodeConfigFieldsItemCheckboxType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemCheckboxType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemCheckboxType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -8219,6 +9290,7 @@ pub struct WorkflowCustomNodeConfigFieldsItemJsonTemplate {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemJsonTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -8234,6 +9306,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemJsonTemp
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemJsonTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -8247,6 +9320,7 @@ impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemJsonTemplate {
         fields.end(&self.extra)
     }
 }
+
 /// A string: one of `jsonTemplate`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -8261,6 +9335,7 @@ pub enum WorkflowCustomNodeConfigFieldsItemJsonTemplateType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowCustomNodeConfigFieldsItemJsonTemplateType {
     /// The value as sent on the wire.
@@ -8271,6 +9346,7 @@ impl WorkflowCustomNodeConfigFieldsItemJsonTemplateType {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowCustomNodeConfigFieldsItemJsonTemplateType {
     fn from(value: &str) -> Self {
@@ -8280,24 +9356,28 @@ impl From<&str> for WorkflowCustomNodeConfigFieldsItemJsonTemplateType {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowCustomNodeConfigFieldsItemJsonTemplateType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemJsonTemplateType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemJsonTemplateType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`, `validMin`, `validMax`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -8324,6 +9404,7 @@ pub struct WorkflowCustomNodeConfigFieldsItemNumberTemplate {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemNumberTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -8341,6 +9422,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemNumberTe
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemNumberTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -8356,6 +9438,7 @@ impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemNumberTemplate {
         fields.end(&self.extra)
     }
 }
+
 /// A string: one of `numberTemplate`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -8370,6 +9453,7 @@ pub enum WorkflowCustomNodeConfigFieldsItemNumberTemplateType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowCustomNodeConfigFieldsItemNumberTemplateType {
     /// The value as sent on the wire.
@@ -8380,6 +9464,7 @@ impl WorkflowCustomNodeConfigFieldsItemNumberTemplateType {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowCustomNodeConfigFieldsItemNumberTemplateType {
     fn from(value: &str) -> Self {
@@ -8389,24 +9474,28 @@ impl From<&str> for WorkflowCustomNodeConfigFieldsItemNumberTemplateType {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowCustomNodeConfigFieldsItemNumberTemplateType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemNumberTemplateType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemNumberTemplateType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// An object with the fields `type`, `label`, `id`, `description`, `required`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -8427,6 +9516,7 @@ pub struct WorkflowCustomNodeConfigFieldsItemPayloadPath {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemPayloadPath {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -8441,6 +9531,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemPayloadP
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemPayloadPath {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -8453,6 +9544,7 @@ impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemPayloadPath {
         fields.end(&self.extra)
     }
 }
+
 /// A string: one of `payloadPath`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -8467,6 +9559,7 @@ pub enum WorkflowCustomNodeConfigFieldsItemPayloadPathType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowCustomNodeConfigFieldsItemPayloadPathType {
     /// The value as sent on the wire.
@@ -8477,6 +9570,7 @@ impl WorkflowCustomNodeConfigFieldsItemPayloadPathType {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowCustomNodeConfigFieldsItemPayloadPathType {
     fn from(value: &str) -> Self {
@@ -8486,24 +9580,28 @@ impl From<&str> for WorkflowCustomNodeConfigFieldsItemPayloadPathType {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowCustomNodeConfigFieldsItemPayloadPathType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemPayloadPathType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemPayloadPathType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// An object with the fields `type`, `label`, `id`, `description`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -8522,6 +9620,7 @@ pub struct WorkflowCustomNodeConfigFieldsItemSection {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemSection {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -8535,6 +9634,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemSection 
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemSection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -8546,6 +9646,7 @@ impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemSection {
         fields.end(&self.extra)
     }
 }
+
 /// A string: one of `section`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -8560,6 +9661,7 @@ pub enum WorkflowCustomNodeConfigFieldsItemSectionType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowCustomNodeConfigFieldsItemSectionType {
     /// The value as sent on the wire.
@@ -8570,6 +9672,7 @@ impl WorkflowCustomNodeConfigFieldsItemSectionType {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowCustomNodeConfigFieldsItemSectionType {
     fn from(value: &str) -> Self {
@@ -8579,24 +9682,28 @@ impl From<&str> for WorkflowCustomNodeConfigFieldsItemSectionType {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowCustomNodeConfigFieldsItemSectionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemSectionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemSectionType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `options`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -8619,6 +9726,7 @@ pub struct WorkflowCustomNodeConfigFieldsItemSelect {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemSelect {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -8634,6 +9742,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemSelect {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemSelect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -8647,6 +9756,7 @@ impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemSelect {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `label`, `value`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -8661,6 +9771,7 @@ pub struct WorkflowCustomNodeConfigFieldsItemSelectOptionsItem {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemSelectOptionsItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -8672,6 +9783,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemSelectOp
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemSelectOptionsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -8681,6 +9793,7 @@ impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemSelectOptionsItem {
         fields.end(&self.extra)
     }
 }
+
 /// A string: one of `select`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -8695,6 +9808,7 @@ pub enum WorkflowCustomNodeConfigFieldsItemSelectType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowCustomNodeConfigFieldsItemSelectType {
     /// The value as sent on the wire.
@@ -8705,6 +9819,7 @@ impl WorkflowCustomNodeConfigFieldsItemSelectType {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowCustomNodeConfigFieldsItemSelectType {
     fn from(value: &str) -> Self {
@@ -8714,24 +9829,28 @@ impl From<&str> for WorkflowCustomNodeConfigFieldsItemSelectType {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowCustomNodeConfigFieldsItemSelectType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemSelectType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemSelectType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`, `validRegExp`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -8756,6 +9875,7 @@ pub struct WorkflowCustomNodeConfigFieldsItemStringTemplate {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemStringTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -8772,6 +9892,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemStringTe
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemStringTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -8786,6 +9907,7 @@ impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemStringTemplate {
         fields.end(&self.extra)
     }
 }
+
 /// A string: one of `stringTemplate`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -8800,6 +9922,7 @@ pub enum WorkflowCustomNodeConfigFieldsItemStringTemplateType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowCustomNodeConfigFieldsItemStringTemplateType {
     /// The value as sent on the wire.
@@ -8810,6 +9933,7 @@ impl WorkflowCustomNodeConfigFieldsItemStringTemplateType {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowCustomNodeConfigFieldsItemStringTemplateType {
     fn from(value: &str) -> Self {
@@ -8819,24 +9943,28 @@ impl From<&str> for WorkflowCustomNodeConfigFieldsItemStringTemplateType {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowCustomNodeConfigFieldsItemStringTemplateType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemStringTemplateType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemStringTemplateType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// A string: one of `optional`, `required`, `none`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -8855,6 +9983,7 @@ pub enum WorkflowCustomNodeConfigResultMode {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowCustomNodeConfigResultMode {
     /// The value as sent on the wire.
@@ -8867,6 +9996,7 @@ impl WorkflowCustomNodeConfigResultMode {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowCustomNodeConfigResultMode {
     fn from(value: &str) -> Self {
@@ -8878,24 +10008,28 @@ impl From<&str> for WorkflowCustomNodeConfigResultMode {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowCustomNodeConfigResultMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowCustomNodeConfigResultMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigResultMode {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// A string: one of `cloud`, `edge`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -8912,6 +10046,7 @@ pub enum WorkflowCustomNodeSupportsItem {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowCustomNodeSupportsItem {
     /// The value as sent on the wire.
@@ -8923,6 +10058,7 @@ impl WorkflowCustomNodeSupportsItem {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowCustomNodeSupportsItem {
     fn from(value: &str) -> Self {
@@ -8933,24 +10069,28 @@ impl From<&str> for WorkflowCustomNodeSupportsItem {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowCustomNodeSupportsItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowCustomNodeSupportsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeSupportsItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// A string: one of `cloud`, `edge`, `embedded`, `experience`, `customNode`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -8973,6 +10113,7 @@ pub enum WorkflowFlowClass {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowFlowClass {
     /// The value as sent on the wire.
@@ -8987,6 +10128,7 @@ impl WorkflowFlowClass {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowFlowClass {
     fn from(value: &str) -> Self {
@@ -9000,24 +10142,28 @@ impl From<&str> for WorkflowFlowClass {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowFlowClass {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowFlowClass {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowFlowClass {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// An object with the fields `key`, `json`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -9032,6 +10178,7 @@ pub struct WorkflowGlobalsItem {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowGlobalsItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -9043,6 +10190,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowGlobalsItem {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowGlobalsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9052,9 +10200,11 @@ impl serde::Serialize for WorkflowGlobalsItem {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `CredentialCreatedByType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowLastUpdatedByType = CredentialCreatedByType;
+
 /// An object with the fields `id`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -9079,6 +10229,7 @@ pub struct WorkflowNodesItem {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowNodesItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -9093,6 +10244,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowNodesItem {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowNodesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9105,6 +10257,7 @@ impl serde::Serialize for WorkflowNodesItem {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `runCount`, `errorCount`, `byVersion`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -9121,6 +10274,7 @@ pub struct WorkflowStats {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowStats {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -9133,6 +10287,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowStats {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9143,6 +10298,7 @@ impl serde::Serialize for WorkflowStats {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `runCount`, `errorCount`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -9157,6 +10313,7 @@ pub struct WorkflowStatsByVersionValue {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowStatsByVersionValue {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -9168,6 +10325,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowStatsByVersionValue {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowStatsByVersionValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9177,6 +10335,7 @@ impl serde::Serialize for WorkflowStatsByVersionValue {
         fields.end(&self.extra)
     }
 }
+
 /// One of 22 documented alternatives.
 ///
 /// A value is read as the alternative its shape selects (an object by its discriminating property); a value none of them reads is kept in `Other`.
@@ -9232,6 +10391,7 @@ pub enum WorkflowTriggersItem {
     /// A shape this version of the SDK does not know.
     Other(serde_json::Value),
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -9375,6 +10535,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItem {
         Ok(Self::Other(value))
     }
 }
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -9395,6 +10556,7 @@ pub struct WorkflowTriggersItemAppFile {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemAppFile {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -9409,6 +10571,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemAppFile {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemAppFile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9421,6 +10584,7 @@ impl serde::Serialize for WorkflowTriggersItemAppFile {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `delete`, `create`, `update`, `public`, `private`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -9441,6 +10605,7 @@ pub struct WorkflowTriggersItemAppFileConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemAppFileConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -9455,6 +10620,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemAppFileConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemAppFileConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9467,6 +10633,7 @@ impl serde::Serialize for WorkflowTriggersItemAppFileConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -9501,6 +10668,7 @@ pub struct WorkflowTriggersItemAppFileMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemAppFileMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -9522,6 +10690,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemAppFileMeta {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemAppFileMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9541,6 +10710,7 @@ impl serde::Serialize for WorkflowTriggersItemAppFileMeta {
         fields.end(&self.extra)
     }
 }
+
 /// A string: one of `trigger`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -9555,6 +10725,7 @@ pub enum WorkflowTriggersItemAppFileMetaCategory {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemAppFileMetaCategory {
     /// The value as sent on the wire.
@@ -9565,6 +10736,7 @@ impl WorkflowTriggersItemAppFileMetaCategory {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemAppFileMetaCategory {
     fn from(value: &str) -> Self {
@@ -9574,24 +10746,28 @@ impl From<&str> for WorkflowTriggersItemAppFileMetaCategory {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemAppFileMetaCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemAppFileMetaCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemAppFileMetaCategory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// A string: one of `appFile`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -9606,6 +10782,7 @@ pub enum WorkflowTriggersItemAppFileMetaName {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemAppFileMetaName {
     /// The value as sent on the wire.
@@ -9616,6 +10793,7 @@ impl WorkflowTriggersItemAppFileMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemAppFileMetaName {
     fn from(value: &str) -> Self {
@@ -9625,27 +10803,32 @@ impl From<&str> for WorkflowTriggersItemAppFileMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemAppFileMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemAppFileMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemAppFileMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemAppFileType = WorkflowTriggersItemAppFileMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -9666,6 +10849,7 @@ pub struct WorkflowTriggersItemBeckhoff {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemBeckhoff {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -9680,6 +10864,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemBeckhoff {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemBeckhoff {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9692,6 +10877,7 @@ impl serde::Serialize for WorkflowTriggersItemBeckhoff {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `localAmsNetId`, `localAdsPort`, `targetAmsNetId`, `targetAdsPort`, `routerHost`, `routerTcpPort`, `cycleTimeMs`, `subscriptions`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -9720,6 +10906,7 @@ pub struct WorkflowTriggersItemBeckhoffConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemBeckhoffConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -9738,6 +10925,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemBeckhoffConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemBeckhoffConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9754,6 +10942,7 @@ impl serde::Serialize for WorkflowTriggersItemBeckhoffConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `name`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -9766,6 +10955,7 @@ pub struct WorkflowTriggersItemBeckhoffConfigSubscriptionsItem {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemBeckhoffConfigSubscriptionsItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -9776,6 +10966,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemBeckhoffConfigSubscrip
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemBeckhoffConfigSubscriptionsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9784,6 +10975,7 @@ impl serde::Serialize for WorkflowTriggersItemBeckhoffConfigSubscriptionsItem {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -9818,6 +11010,7 @@ pub struct WorkflowTriggersItemBeckhoffMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemBeckhoffMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -9839,6 +11032,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemBeckhoffMeta {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemBeckhoffMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9858,9 +11052,11 @@ impl serde::Serialize for WorkflowTriggersItemBeckhoffMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemBeckhoffMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+
 /// A string: one of `beckhoff`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -9875,6 +11071,7 @@ pub enum WorkflowTriggersItemBeckhoffMetaName {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemBeckhoffMetaName {
     /// The value as sent on the wire.
@@ -9885,6 +11082,7 @@ impl WorkflowTriggersItemBeckhoffMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemBeckhoffMetaName {
     fn from(value: &str) -> Self {
@@ -9894,27 +11092,32 @@ impl From<&str> for WorkflowTriggersItemBeckhoffMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemBeckhoffMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemBeckhoffMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemBeckhoffMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// The same values as `WorkflowTriggersItemBeckhoffMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemBeckhoffType = WorkflowTriggersItemBeckhoffMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -9935,6 +11138,7 @@ pub struct WorkflowTriggersItemDataTable {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDataTable {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -9949,6 +11153,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDataTable {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDataTable {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9961,6 +11166,7 @@ impl serde::Serialize for WorkflowTriggersItemDataTable {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `bulkInsert`, `delete`, `insert`, `update`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -9979,6 +11185,7 @@ pub struct WorkflowTriggersItemDataTableConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDataTableConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -9992,6 +11199,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDataTableConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDataTableConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -10003,6 +11211,7 @@ impl serde::Serialize for WorkflowTriggersItemDataTableConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -10037,6 +11246,7 @@ pub struct WorkflowTriggersItemDataTableMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDataTableMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -10058,6 +11268,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDataTableMeta {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDataTableMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -10077,9 +11288,11 @@ impl serde::Serialize for WorkflowTriggersItemDataTableMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemDataTableMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+
 /// A string: one of `dataTable`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -10094,6 +11307,7 @@ pub enum WorkflowTriggersItemDataTableMetaName {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemDataTableMetaName {
     /// The value as sent on the wire.
@@ -10104,6 +11318,7 @@ impl WorkflowTriggersItemDataTableMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemDataTableMetaName {
     fn from(value: &str) -> Self {
@@ -10113,27 +11328,32 @@ impl From<&str> for WorkflowTriggersItemDataTableMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemDataTableMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDataTableMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDataTableMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// The same values as `WorkflowTriggersItemDataTableMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemDataTableType = WorkflowTriggersItemDataTableMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -10154,6 +11374,7 @@ pub struct WorkflowTriggersItemDeviceId {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceId {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -10168,6 +11389,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceId {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDeviceId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -10180,6 +11402,7 @@ impl serde::Serialize for WorkflowTriggersItemDeviceId {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `attributeBlacklist`, `attributeWhitelist`, `maxAge`, `triggerOn`, `batchBehavior`, `allowInvalid`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -10202,6 +11425,7 @@ pub struct WorkflowTriggersItemDeviceIdConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -10217,6 +11441,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDeviceIdConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -10230,6 +11455,7 @@ impl serde::Serialize for WorkflowTriggersItemDeviceIdConfig {
         fields.end(&self.extra)
     }
 }
+
 /// A string: one of `once`, `each`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -10246,6 +11472,7 @@ pub enum WorkflowTriggersItemDeviceIdConfigBatchBehavior {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemDeviceIdConfigBatchBehavior {
     /// The value as sent on the wire.
@@ -10257,6 +11484,7 @@ impl WorkflowTriggersItemDeviceIdConfigBatchBehavior {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemDeviceIdConfigBatchBehavior {
     fn from(value: &str) -> Self {
@@ -10267,24 +11495,28 @@ impl From<&str> for WorkflowTriggersItemDeviceIdConfigBatchBehavior {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemDeviceIdConfigBatchBehavior {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDeviceIdConfigBatchBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdConfigBatchBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// A string: one of `batch`, `individual`, `both`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -10303,6 +11535,7 @@ pub enum WorkflowTriggersItemDeviceIdConfigTriggerOn {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemDeviceIdConfigTriggerOn {
     /// The value as sent on the wire.
@@ -10315,6 +11548,7 @@ impl WorkflowTriggersItemDeviceIdConfigTriggerOn {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemDeviceIdConfigTriggerOn {
     fn from(value: &str) -> Self {
@@ -10326,24 +11560,28 @@ impl From<&str> for WorkflowTriggersItemDeviceIdConfigTriggerOn {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemDeviceIdConfigTriggerOn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDeviceIdConfigTriggerOn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdConfigTriggerOn {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -10364,6 +11602,7 @@ pub struct WorkflowTriggersItemDeviceIdInactivity {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdInactivity {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -10378,6 +11617,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdInactivity {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDeviceIdInactivity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -10390,6 +11630,7 @@ impl serde::Serialize for WorkflowTriggersItemDeviceIdInactivity {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `seconds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -10402,6 +11643,7 @@ pub struct WorkflowTriggersItemDeviceIdInactivityConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdInactivityConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -10412,6 +11654,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdInactivityConf
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDeviceIdInactivityConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -10420,6 +11663,7 @@ impl serde::Serialize for WorkflowTriggersItemDeviceIdInactivityConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -10454,6 +11698,7 @@ pub struct WorkflowTriggersItemDeviceIdInactivityMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdInactivityMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -10475,6 +11720,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdInactivityMeta
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDeviceIdInactivityMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -10494,10 +11740,12 @@ impl serde::Serialize for WorkflowTriggersItemDeviceIdInactivityMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemDeviceIdInactivityMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// A string: one of `deviceIdsTagsInactivity`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -10512,6 +11760,7 @@ pub enum WorkflowTriggersItemDeviceIdInactivityMetaName {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemDeviceIdInactivityMetaName {
     /// The value as sent on the wire.
@@ -10522,6 +11771,7 @@ impl WorkflowTriggersItemDeviceIdInactivityMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemDeviceIdInactivityMetaName {
     fn from(value: &str) -> Self {
@@ -10531,24 +11781,28 @@ impl From<&str> for WorkflowTriggersItemDeviceIdInactivityMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemDeviceIdInactivityMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDeviceIdInactivityMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdInactivityMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// A string: one of `deviceIdInactivity`, `deviceTagInactivity`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -10565,6 +11819,7 @@ pub enum WorkflowTriggersItemDeviceIdInactivityType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemDeviceIdInactivityType {
     /// The value as sent on the wire.
@@ -10576,6 +11831,7 @@ impl WorkflowTriggersItemDeviceIdInactivityType {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemDeviceIdInactivityType {
     fn from(value: &str) -> Self {
@@ -10586,24 +11842,28 @@ impl From<&str> for WorkflowTriggersItemDeviceIdInactivityType {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemDeviceIdInactivityType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDeviceIdInactivityType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdInactivityType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -10644,6 +11904,7 @@ pub struct WorkflowTriggersItemDeviceIdMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -10668,6 +11929,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdMeta {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDeviceIdMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -10690,6 +11952,7 @@ impl serde::Serialize for WorkflowTriggersItemDeviceIdMeta {
         fields.end(&self.extra)
     }
 }
+
 /// A string: one of `attributeWhitelist`, `any`, `attributeBlacklist`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -10708,6 +11971,7 @@ pub enum WorkflowTriggersItemDeviceIdMetaAllowedAttributeType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemDeviceIdMetaAllowedAttributeType {
     /// The value as sent on the wire.
@@ -10720,6 +11984,7 @@ impl WorkflowTriggersItemDeviceIdMetaAllowedAttributeType {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemDeviceIdMetaAllowedAttributeType {
     fn from(value: &str) -> Self {
@@ -10731,27 +11996,32 @@ impl From<&str> for WorkflowTriggersItemDeviceIdMetaAllowedAttributeType {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemDeviceIdMetaAllowedAttributeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDeviceIdMetaAllowedAttributeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdMetaAllowedAttributeType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemDeviceIdMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+
 /// A string: one of `deviceIdsTags`, `device`, `deviceTag`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -10770,6 +12040,7 @@ pub enum WorkflowTriggersItemDeviceIdMetaName {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemDeviceIdMetaName {
     /// The value as sent on the wire.
@@ -10782,6 +12053,7 @@ impl WorkflowTriggersItemDeviceIdMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemDeviceIdMetaName {
     fn from(value: &str) -> Self {
@@ -10793,24 +12065,28 @@ impl From<&str> for WorkflowTriggersItemDeviceIdMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemDeviceIdMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDeviceIdMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// A string: one of `deviceId`, `deviceTag`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -10827,6 +12103,7 @@ pub enum WorkflowTriggersItemDeviceIdType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemDeviceIdType {
     /// The value as sent on the wire.
@@ -10838,6 +12115,7 @@ impl WorkflowTriggersItemDeviceIdType {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemDeviceIdType {
     fn from(value: &str) -> Self {
@@ -10848,24 +12126,28 @@ impl From<&str> for WorkflowTriggersItemDeviceIdType {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemDeviceIdType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDeviceIdType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -10886,6 +12168,7 @@ pub struct WorkflowTriggersItemDirect {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDirect {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -10900,6 +12183,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDirect {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDirect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -10912,6 +12196,7 @@ impl serde::Serialize for WorkflowTriggersItemDirect {
         fields.end(&self.extra)
     }
 }
+
 /// An object with no documented fields.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -10922,6 +12207,7 @@ pub struct WorkflowTriggersItemDirectConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDirectConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -10931,6 +12217,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDirectConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDirectConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -10938,6 +12225,7 @@ impl serde::Serialize for WorkflowTriggersItemDirectConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -10972,6 +12260,7 @@ pub struct WorkflowTriggersItemDirectMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDirectMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -10993,6 +12282,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDirectMeta {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDirectMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -11012,9 +12302,11 @@ impl serde::Serialize for WorkflowTriggersItemDirectMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemDirectMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+
 /// A string: one of `direct`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -11029,6 +12321,7 @@ pub enum WorkflowTriggersItemDirectMetaName {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemDirectMetaName {
     /// The value as sent on the wire.
@@ -11039,6 +12332,7 @@ impl WorkflowTriggersItemDirectMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemDirectMetaName {
     fn from(value: &str) -> Self {
@@ -11048,27 +12342,32 @@ impl From<&str> for WorkflowTriggersItemDirectMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemDirectMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemDirectMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDirectMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// The same values as `WorkflowTriggersItemDirectMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemDirectType = WorkflowTriggersItemDirectMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -11089,6 +12388,7 @@ pub struct WorkflowTriggersItemEndpoint {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEndpoint {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -11103,6 +12403,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEndpoint {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemEndpoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -11115,6 +12416,7 @@ impl serde::Serialize for WorkflowTriggersItemEndpoint {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `experienceVersion`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -11127,6 +12429,7 @@ pub struct WorkflowTriggersItemEndpointConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEndpointConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -11137,6 +12440,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEndpointConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemEndpointConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -11145,6 +12449,7 @@ impl serde::Serialize for WorkflowTriggersItemEndpointConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -11179,6 +12484,7 @@ pub struct WorkflowTriggersItemEndpointMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEndpointMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -11200,6 +12506,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEndpointMeta {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemEndpointMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -11219,9 +12526,11 @@ impl serde::Serialize for WorkflowTriggersItemEndpointMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemEndpointMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+
 /// A string: one of `endpoint`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -11236,6 +12545,7 @@ pub enum WorkflowTriggersItemEndpointMetaName {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemEndpointMetaName {
     /// The value as sent on the wire.
@@ -11246,6 +12556,7 @@ impl WorkflowTriggersItemEndpointMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemEndpointMetaName {
     fn from(value: &str) -> Self {
@@ -11255,27 +12566,32 @@ impl From<&str> for WorkflowTriggersItemEndpointMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemEndpointMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemEndpointMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEndpointMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// The same values as `WorkflowTriggersItemEndpointMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemEndpointType = WorkflowTriggersItemEndpointMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -11296,6 +12612,7 @@ pub struct WorkflowTriggersItemEvent {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEvent {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -11310,6 +12627,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEvent {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -11322,6 +12640,7 @@ impl serde::Serialize for WorkflowTriggersItemEvent {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `subject`, `new`, `acknowledged`, `resolved`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -11340,6 +12659,7 @@ pub struct WorkflowTriggersItemEventConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEventConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -11353,6 +12673,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEventConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemEventConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -11364,6 +12685,7 @@ impl serde::Serialize for WorkflowTriggersItemEventConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -11398,6 +12720,7 @@ pub struct WorkflowTriggersItemEventMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEventMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -11419,6 +12742,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEventMeta {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemEventMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -11438,9 +12762,11 @@ impl serde::Serialize for WorkflowTriggersItemEventMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemEventMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+
 /// A string: one of `event`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -11455,6 +12781,7 @@ pub enum WorkflowTriggersItemEventMetaName {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemEventMetaName {
     /// The value as sent on the wire.
@@ -11465,6 +12792,7 @@ impl WorkflowTriggersItemEventMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemEventMetaName {
     fn from(value: &str) -> Self {
@@ -11474,27 +12802,32 @@ impl From<&str> for WorkflowTriggersItemEventMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemEventMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemEventMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEventMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// The same values as `WorkflowTriggersItemEventMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemEventType = WorkflowTriggersItemEventMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -11515,6 +12848,7 @@ pub struct WorkflowTriggersItemFileTail {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileTail {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -11529,6 +12863,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileTail {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemFileTail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -11541,6 +12876,7 @@ impl serde::Serialize for WorkflowTriggersItemFileTail {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `path`, `encoding`, `byteLength`, `delimiter`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -11559,6 +12895,7 @@ pub struct WorkflowTriggersItemFileTailConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileTailConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -11572,6 +12909,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileTailConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemFileTailConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -11583,6 +12921,7 @@ impl serde::Serialize for WorkflowTriggersItemFileTailConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -11617,6 +12956,7 @@ pub struct WorkflowTriggersItemFileTailMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileTailMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -11638,6 +12978,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileTailMeta {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemFileTailMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -11657,9 +12998,11 @@ impl serde::Serialize for WorkflowTriggersItemFileTailMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemFileTailMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+
 /// A string: one of `fileTail`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -11674,6 +13017,7 @@ pub enum WorkflowTriggersItemFileTailMetaName {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemFileTailMetaName {
     /// The value as sent on the wire.
@@ -11684,6 +13028,7 @@ impl WorkflowTriggersItemFileTailMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemFileTailMetaName {
     fn from(value: &str) -> Self {
@@ -11693,27 +13038,32 @@ impl From<&str> for WorkflowTriggersItemFileTailMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemFileTailMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemFileTailMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileTailMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// The same values as `WorkflowTriggersItemFileTailMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemFileTailType = WorkflowTriggersItemFileTailMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -11734,6 +13084,7 @@ pub struct WorkflowTriggersItemFileWatch {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileWatch {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -11748,6 +13099,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileWatch {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemFileWatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -11760,6 +13112,7 @@ impl serde::Serialize for WorkflowTriggersItemFileWatch {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `path`, `fileAdded`, `fileChanged`, `fileRemoved`, `directoryAdded`, `directoryRemoved`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -11782,6 +13135,7 @@ pub struct WorkflowTriggersItemFileWatchConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileWatchConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -11797,6 +13151,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileWatchConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemFileWatchConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -11810,6 +13165,7 @@ impl serde::Serialize for WorkflowTriggersItemFileWatchConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -11844,6 +13200,7 @@ pub struct WorkflowTriggersItemFileWatchMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileWatchMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -11865,6 +13222,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileWatchMeta {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemFileWatchMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -11884,9 +13242,11 @@ impl serde::Serialize for WorkflowTriggersItemFileWatchMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemFileWatchMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+
 /// A string: one of `fileWatch`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -11901,6 +13261,7 @@ pub enum WorkflowTriggersItemFileWatchMetaName {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemFileWatchMetaName {
     /// The value as sent on the wire.
@@ -11911,6 +13272,7 @@ impl WorkflowTriggersItemFileWatchMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemFileWatchMetaName {
     fn from(value: &str) -> Self {
@@ -11920,27 +13282,32 @@ impl From<&str> for WorkflowTriggersItemFileWatchMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemFileWatchMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemFileWatchMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileWatchMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// The same values as `WorkflowTriggersItemFileWatchMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemFileWatchType = WorkflowTriggersItemFileWatchMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -11961,6 +13328,7 @@ pub struct WorkflowTriggersItemFlowError {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFlowError {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -11975,6 +13343,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFlowError {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemFlowError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -11987,6 +13356,7 @@ impl serde::Serialize for WorkflowTriggersItemFlowError {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `scope`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -11999,6 +13369,7 @@ pub struct WorkflowTriggersItemFlowErrorConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFlowErrorConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -12009,6 +13380,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFlowErrorConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemFlowErrorConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -12017,6 +13389,7 @@ impl serde::Serialize for WorkflowTriggersItemFlowErrorConfig {
         fields.end(&self.extra)
     }
 }
+
 /// A string: one of `local`, `global`, `experience`, `cloud`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -12037,6 +13410,7 @@ pub enum WorkflowTriggersItemFlowErrorConfigScope {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemFlowErrorConfigScope {
     /// The value as sent on the wire.
@@ -12050,6 +13424,7 @@ impl WorkflowTriggersItemFlowErrorConfigScope {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemFlowErrorConfigScope {
     fn from(value: &str) -> Self {
@@ -12062,24 +13437,28 @@ impl From<&str> for WorkflowTriggersItemFlowErrorConfigScope {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemFlowErrorConfigScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemFlowErrorConfigScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFlowErrorConfigScope {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -12114,6 +13493,7 @@ pub struct WorkflowTriggersItemFlowErrorMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFlowErrorMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -12135,6 +13515,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFlowErrorMeta {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemFlowErrorMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -12154,9 +13535,11 @@ impl serde::Serialize for WorkflowTriggersItemFlowErrorMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemFlowErrorMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+
 /// A string: one of `flowError`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -12171,6 +13554,7 @@ pub enum WorkflowTriggersItemFlowErrorMetaName {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemFlowErrorMetaName {
     /// The value as sent on the wire.
@@ -12181,6 +13565,7 @@ impl WorkflowTriggersItemFlowErrorMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemFlowErrorMetaName {
     fn from(value: &str) -> Self {
@@ -12190,27 +13575,32 @@ impl From<&str> for WorkflowTriggersItemFlowErrorMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemFlowErrorMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemFlowErrorMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFlowErrorMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// The same values as `WorkflowTriggersItemFlowErrorMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemFlowErrorType = WorkflowTriggersItemFlowErrorMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -12231,6 +13621,7 @@ pub struct WorkflowTriggersItemIntegration {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemIntegration {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -12245,6 +13636,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemIntegration {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemIntegration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -12257,6 +13649,7 @@ impl serde::Serialize for WorkflowTriggersItemIntegration {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `connect`, `message`, `disconnect`, `failure`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -12275,6 +13668,7 @@ pub struct WorkflowTriggersItemIntegrationConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemIntegrationConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -12288,6 +13682,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemIntegrationConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemIntegrationConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -12299,6 +13694,7 @@ impl serde::Serialize for WorkflowTriggersItemIntegrationConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -12335,6 +13731,7 @@ pub struct WorkflowTriggersItemIntegrationMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemIntegrationMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -12357,6 +13754,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemIntegrationMeta {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemIntegrationMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -12377,12 +13775,15 @@ impl serde::Serialize for WorkflowTriggersItemIntegrationMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemIntegrationMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `IntegrationIntegrationType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemIntegrationMetaName = IntegrationIntegrationType;
+
 /// A string: one of `integration`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -12397,6 +13798,7 @@ pub enum WorkflowTriggersItemIntegrationType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemIntegrationType {
     /// The value as sent on the wire.
@@ -12407,6 +13809,7 @@ impl WorkflowTriggersItemIntegrationType {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemIntegrationType {
     fn from(value: &str) -> Self {
@@ -12416,24 +13819,28 @@ impl From<&str> for WorkflowTriggersItemIntegrationType {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemIntegrationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemIntegrationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemIntegrationType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -12454,6 +13861,7 @@ pub struct WorkflowTriggersItemMqttTopic {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemMqttTopic {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -12468,6 +13876,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemMqttTopic {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemMqttTopic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -12480,6 +13889,7 @@ impl serde::Serialize for WorkflowTriggersItemMqttTopic {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `integrationId`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -12492,6 +13902,7 @@ pub struct WorkflowTriggersItemMqttTopicConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemMqttTopicConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -12502,6 +13913,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemMqttTopicConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemMqttTopicConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -12510,6 +13922,7 @@ impl serde::Serialize for WorkflowTriggersItemMqttTopicConfig {
         fields.end(&self.extra)
     }
 }
+
 /// A string: one of `losant`, `local`, `external`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -12528,6 +13941,7 @@ pub enum WorkflowTriggersItemMqttTopicConfigIntegrationId {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemMqttTopicConfigIntegrationId {
     /// The value as sent on the wire.
@@ -12540,6 +13954,7 @@ impl WorkflowTriggersItemMqttTopicConfigIntegrationId {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemMqttTopicConfigIntegrationId {
     fn from(value: &str) -> Self {
@@ -12551,24 +13966,28 @@ impl From<&str> for WorkflowTriggersItemMqttTopicConfigIntegrationId {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemMqttTopicConfigIntegrationId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemMqttTopicConfigIntegrationId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemMqttTopicConfigIntegrationId {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -12605,6 +14024,7 @@ pub struct WorkflowTriggersItemMqttTopicMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemMqttTopicMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -12627,6 +14047,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemMqttTopicMeta {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemMqttTopicMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -12647,9 +14068,11 @@ impl serde::Serialize for WorkflowTriggersItemMqttTopicMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemMqttTopicMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+
 /// A string: one of `mqtt`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -12664,6 +14087,7 @@ pub enum WorkflowTriggersItemMqttTopicMetaName {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemMqttTopicMetaName {
     /// The value as sent on the wire.
@@ -12674,6 +14098,7 @@ impl WorkflowTriggersItemMqttTopicMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemMqttTopicMetaName {
     fn from(value: &str) -> Self {
@@ -12683,24 +14108,28 @@ impl From<&str> for WorkflowTriggersItemMqttTopicMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemMqttTopicMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemMqttTopicMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemMqttTopicMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// A string: one of `mqttTopic`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -12715,6 +14144,7 @@ pub enum WorkflowTriggersItemMqttTopicType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemMqttTopicType {
     /// The value as sent on the wire.
@@ -12725,6 +14155,7 @@ impl WorkflowTriggersItemMqttTopicType {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemMqttTopicType {
     fn from(value: &str) -> Self {
@@ -12734,24 +14165,28 @@ impl From<&str> for WorkflowTriggersItemMqttTopicType {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemMqttTopicType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemMqttTopicType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemMqttTopicType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -12772,6 +14207,7 @@ pub struct WorkflowTriggersItemObject {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemObject {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -12786,6 +14222,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemObject {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -12798,6 +14235,7 @@ impl serde::Serialize for WorkflowTriggersItemObject {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -12834,6 +14272,7 @@ pub struct WorkflowTriggersItemObjectMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemObjectMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -12856,6 +14295,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemObjectMeta {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemObjectMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -12876,9 +14316,11 @@ impl serde::Serialize for WorkflowTriggersItemObjectMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemObjectMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+
 /// A string: one of 17 documented values.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -12925,6 +14367,7 @@ pub enum WorkflowTriggersItemObjectMetaName {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemObjectMetaName {
     /// The value as sent on the wire.
@@ -12951,6 +14394,7 @@ impl WorkflowTriggersItemObjectMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemObjectMetaName {
     fn from(value: &str) -> Self {
@@ -12976,24 +14420,28 @@ impl From<&str> for WorkflowTriggersItemObjectMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemObjectMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemObjectMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemObjectMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// A string: one of 17 documented values.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -13040,6 +14488,7 @@ pub enum WorkflowTriggersItemObjectType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemObjectType {
     /// The value as sent on the wire.
@@ -13066,6 +14515,7 @@ impl WorkflowTriggersItemObjectType {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemObjectType {
     fn from(value: &str) -> Self {
@@ -13091,24 +14541,28 @@ impl From<&str> for WorkflowTriggersItemObjectType {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemObjectType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemObjectType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemObjectType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -13129,6 +14583,7 @@ pub struct WorkflowTriggersItemOnSync {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSync {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -13143,6 +14598,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSync {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemOnSync {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -13155,6 +14611,7 @@ impl serde::Serialize for WorkflowTriggersItemOnSync {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `syncTypes`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -13167,6 +14624,7 @@ pub struct WorkflowTriggersItemOnSyncConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSyncConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -13177,6 +14635,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSyncConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemOnSyncConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -13185,6 +14644,7 @@ impl serde::Serialize for WorkflowTriggersItemOnSyncConfig {
         fields.end(&self.extra)
     }
 }
+
 /// A string: one of `application`, `device`, `peripheral`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -13203,6 +14663,7 @@ pub enum WorkflowTriggersItemOnSyncConfigSyncTypesItem {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemOnSyncConfigSyncTypesItem {
     /// The value as sent on the wire.
@@ -13215,6 +14676,7 @@ impl WorkflowTriggersItemOnSyncConfigSyncTypesItem {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemOnSyncConfigSyncTypesItem {
     fn from(value: &str) -> Self {
@@ -13226,24 +14688,28 @@ impl From<&str> for WorkflowTriggersItemOnSyncConfigSyncTypesItem {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemOnSyncConfigSyncTypesItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemOnSyncConfigSyncTypesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSyncConfigSyncTypesItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -13268,6 +14734,7 @@ pub struct WorkflowTriggersItemOnSyncMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSyncMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -13284,6 +14751,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSyncMeta {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemOnSyncMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -13298,9 +14766,11 @@ impl serde::Serialize for WorkflowTriggersItemOnSyncMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemOnSyncMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+
 /// A string: one of `onSync`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -13315,6 +14785,7 @@ pub enum WorkflowTriggersItemOnSyncMetaName {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemOnSyncMetaName {
     /// The value as sent on the wire.
@@ -13325,6 +14796,7 @@ impl WorkflowTriggersItemOnSyncMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemOnSyncMetaName {
     fn from(value: &str) -> Self {
@@ -13334,27 +14806,32 @@ impl From<&str> for WorkflowTriggersItemOnSyncMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemOnSyncMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemOnSyncMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSyncMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// The same values as `WorkflowTriggersItemOnSyncMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemOnSyncType = WorkflowTriggersItemOnSyncMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -13375,6 +14852,7 @@ pub struct WorkflowTriggersItemOpcua {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOpcua {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -13389,6 +14867,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOpcua {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemOpcua {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -13401,6 +14880,7 @@ impl serde::Serialize for WorkflowTriggersItemOpcua {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `uri`, `securityPolicy`, `securityMode`, `username`, `password`, `cert`, `privateKey`, `nameSpace`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -13439,6 +14919,7 @@ pub struct WorkflowTriggersItemOpcuaConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOpcuaConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -13460,6 +14941,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOpcuaConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemOpcuaConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -13479,6 +14961,7 @@ impl serde::Serialize for WorkflowTriggersItemOpcuaConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -13513,6 +14996,7 @@ pub struct WorkflowTriggersItemOpcuaMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOpcuaMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -13534,6 +15018,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOpcuaMeta {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemOpcuaMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -13553,9 +15038,11 @@ impl serde::Serialize for WorkflowTriggersItemOpcuaMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemOpcuaMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+
 /// A string: one of `opcua`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -13570,6 +15057,7 @@ pub enum WorkflowTriggersItemOpcuaMetaName {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemOpcuaMetaName {
     /// The value as sent on the wire.
@@ -13580,6 +15068,7 @@ impl WorkflowTriggersItemOpcuaMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemOpcuaMetaName {
     fn from(value: &str) -> Self {
@@ -13589,27 +15078,32 @@ impl From<&str> for WorkflowTriggersItemOpcuaMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemOpcuaMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemOpcuaMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOpcuaMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// The same values as `WorkflowTriggersItemOpcuaMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemOpcuaType = WorkflowTriggersItemOpcuaMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -13630,6 +15124,7 @@ pub struct WorkflowTriggersItemRedis {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRedis {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -13644,6 +15139,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRedis {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemRedis {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -13656,6 +15152,7 @@ impl serde::Serialize for WorkflowTriggersItemRedis {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `host`, `port`, `password`, `topic`, `fileAdded`, `fileChanged`, `fileRemoved`, `directoryAdded`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -13686,6 +15183,7 @@ pub struct WorkflowTriggersItemRedisConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRedisConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -13704,6 +15202,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRedisConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemRedisConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -13720,6 +15219,7 @@ impl serde::Serialize for WorkflowTriggersItemRedisConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -13754,6 +15254,7 @@ pub struct WorkflowTriggersItemRedisMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRedisMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -13775,6 +15276,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRedisMeta {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemRedisMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -13794,9 +15296,11 @@ impl serde::Serialize for WorkflowTriggersItemRedisMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemRedisMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+
 /// A string: one of `redisTrigger`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -13811,6 +15315,7 @@ pub enum WorkflowTriggersItemRedisMetaName {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemRedisMetaName {
     /// The value as sent on the wire.
@@ -13821,6 +15326,7 @@ impl WorkflowTriggersItemRedisMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemRedisMetaName {
     fn from(value: &str) -> Self {
@@ -13830,24 +15336,28 @@ impl From<&str> for WorkflowTriggersItemRedisMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemRedisMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemRedisMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRedisMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// A string: one of `redis`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -13862,6 +15372,7 @@ pub enum WorkflowTriggersItemRedisType {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemRedisType {
     /// The value as sent on the wire.
@@ -13872,6 +15383,7 @@ impl WorkflowTriggersItemRedisType {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemRedisType {
     fn from(value: &str) -> Self {
@@ -13881,24 +15393,28 @@ impl From<&str> for WorkflowTriggersItemRedisType {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemRedisType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemRedisType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRedisType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -13919,6 +15435,7 @@ pub struct WorkflowTriggersItemRequest {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -13933,6 +15450,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRequest {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -13945,6 +15463,7 @@ impl serde::Serialize for WorkflowTriggersItemRequest {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `method`, `route`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -13959,6 +15478,7 @@ pub struct WorkflowTriggersItemRequestConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRequestConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -13970,6 +15490,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRequestConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemRequestConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -13979,6 +15500,7 @@ impl serde::Serialize for WorkflowTriggersItemRequestConfig {
         fields.end(&self.extra)
     }
 }
+
 /// A string: one of `*`, `delete`, `get`, `options`, `patch`, `post`, `put`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -14005,6 +15527,7 @@ pub enum WorkflowTriggersItemRequestConfigMethod {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemRequestConfigMethod {
     /// The value as sent on the wire.
@@ -14021,6 +15544,7 @@ impl WorkflowTriggersItemRequestConfigMethod {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemRequestConfigMethod {
     fn from(value: &str) -> Self {
@@ -14036,24 +15560,28 @@ impl From<&str> for WorkflowTriggersItemRequestConfigMethod {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemRequestConfigMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemRequestConfigMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRequestConfigMethod {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -14090,6 +15618,7 @@ pub struct WorkflowTriggersItemRequestMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRequestMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -14112,6 +15641,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRequestMeta {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemRequestMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -14132,9 +15662,11 @@ impl serde::Serialize for WorkflowTriggersItemRequestMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemRequestMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+
 /// A string: one of `request`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -14149,6 +15681,7 @@ pub enum WorkflowTriggersItemRequestMetaName {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemRequestMetaName {
     /// The value as sent on the wire.
@@ -14159,6 +15692,7 @@ impl WorkflowTriggersItemRequestMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemRequestMetaName {
     fn from(value: &str) -> Self {
@@ -14168,27 +15702,32 @@ impl From<&str> for WorkflowTriggersItemRequestMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemRequestMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemRequestMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRequestMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// The same values as `WorkflowTriggersItemRequestMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemRequestType = WorkflowTriggersItemRequestMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -14209,6 +15748,7 @@ pub struct WorkflowTriggersItemSerial {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSerial {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -14223,6 +15763,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSerial {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemSerial {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -14235,6 +15776,7 @@ impl serde::Serialize for WorkflowTriggersItemSerial {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `path`, `baudRate`, `dataBits`, `stopBits`, `parity`, `rtscts`, `encoding`, `writeOnOpen`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -14269,6 +15811,7 @@ pub struct WorkflowTriggersItemSerialConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSerialConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -14290,6 +15833,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSerialConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemSerialConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -14309,6 +15853,7 @@ impl serde::Serialize for WorkflowTriggersItemSerialConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -14345,6 +15890,7 @@ pub struct WorkflowTriggersItemSerialMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSerialMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -14367,6 +15913,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSerialMeta {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemSerialMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -14387,9 +15934,11 @@ impl serde::Serialize for WorkflowTriggersItemSerialMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemSerialMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+
 /// A string: one of `serial`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -14404,6 +15953,7 @@ pub enum WorkflowTriggersItemSerialMetaName {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemSerialMetaName {
     /// The value as sent on the wire.
@@ -14414,6 +15964,7 @@ impl WorkflowTriggersItemSerialMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemSerialMetaName {
     fn from(value: &str) -> Self {
@@ -14423,24 +15974,28 @@ impl From<&str> for WorkflowTriggersItemSerialMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemSerialMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemSerialMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSerialMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// A string: one of `byteLength`, `delimiter`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -14457,6 +16012,7 @@ pub enum WorkflowTriggersItemSerialMetaParseBy {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemSerialMetaParseBy {
     /// The value as sent on the wire.
@@ -14468,6 +16024,7 @@ impl WorkflowTriggersItemSerialMetaParseBy {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemSerialMetaParseBy {
     fn from(value: &str) -> Self {
@@ -14478,27 +16035,32 @@ impl From<&str> for WorkflowTriggersItemSerialMetaParseBy {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemSerialMetaParseBy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemSerialMetaParseBy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSerialMetaParseBy {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// The same values as `WorkflowTriggersItemSerialMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemSerialType = WorkflowTriggersItemSerialMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -14519,6 +16081,7 @@ pub struct WorkflowTriggersItemSnmpTrap {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSnmpTrap {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -14533,6 +16096,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSnmpTrap {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemSnmpTrap {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -14545,6 +16109,7 @@ impl serde::Serialize for WorkflowTriggersItemSnmpTrap {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `udpPort`, `snmpTrapConfig`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -14559,6 +16124,7 @@ pub struct WorkflowTriggersItemSnmpTrapConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSnmpTrapConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -14570,6 +16136,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSnmpTrapConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemSnmpTrapConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -14579,6 +16146,7 @@ impl serde::Serialize for WorkflowTriggersItemSnmpTrapConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `community`, `user`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -14595,6 +16163,7 @@ pub struct WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -14606,6 +16175,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSnmpTrapConfigSnmpTrap
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -14615,6 +16185,7 @@ impl serde::Serialize for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `name`, `securityLevel`, `authMethod`, `authKey`, `encryptionMethod`, `encryptionKey`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -14642,6 +16213,7 @@ pub struct WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUser {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUser {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -14657,6 +16229,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSnmpTrapConfigSnmpTrap
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -14670,6 +16243,7 @@ impl serde::Serialize for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUser {
         fields.end(&self.extra)
     }
 }
+
 /// A string: one of `sha`, `md5`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -14686,6 +16260,7 @@ pub enum WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod {
     /// The value as sent on the wire.
@@ -14697,6 +16272,7 @@ impl WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod {
     fn from(value: &str) -> Self {
@@ -14707,18 +16283,21 @@ impl From<&str> for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMeth
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de>
     for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod
@@ -14727,6 +16306,7 @@ impl<'de> serde::Deserialize<'de>
         crate::support::enum_value(deserializer)
     }
 }
+
 /// A string: one of `aes`, `des`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -14743,6 +16323,7 @@ pub enum WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod {
     /// The value as sent on the wire.
@@ -14754,6 +16335,7 @@ impl WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod {
     fn from(value: &str) -> Self {
@@ -14764,18 +16346,21 @@ impl From<&str> for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncrypti
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de>
     for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod
@@ -14784,6 +16369,7 @@ impl<'de> serde::Deserialize<'de>
         crate::support::enum_value(deserializer)
     }
 }
+
 /// A string: one of `none`, `auth`, `authAndEncrypt`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -14802,6 +16388,7 @@ pub enum WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel {
     /// The value as sent on the wire.
@@ -14814,6 +16401,7 @@ impl WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel {
     fn from(value: &str) -> Self {
@@ -14825,18 +16413,21 @@ impl From<&str> for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurity
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de>
     for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel
@@ -14845,6 +16436,7 @@ impl<'de> serde::Deserialize<'de>
         crate::support::enum_value(deserializer)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -14879,6 +16471,7 @@ pub struct WorkflowTriggersItemSnmpTrapMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSnmpTrapMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -14900,6 +16493,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSnmpTrapMeta {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemSnmpTrapMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -14919,9 +16513,11 @@ impl serde::Serialize for WorkflowTriggersItemSnmpTrapMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemSnmpTrapMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+
 /// A string: one of `snmpTrap`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -14936,6 +16532,7 @@ pub enum WorkflowTriggersItemSnmpTrapMetaName {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemSnmpTrapMetaName {
     /// The value as sent on the wire.
@@ -14946,6 +16543,7 @@ impl WorkflowTriggersItemSnmpTrapMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemSnmpTrapMetaName {
     fn from(value: &str) -> Self {
@@ -14955,27 +16553,32 @@ impl From<&str> for WorkflowTriggersItemSnmpTrapMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemSnmpTrapMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemSnmpTrapMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSnmpTrapMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// The same values as `WorkflowTriggersItemSnmpTrapMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemSnmpTrapType = WorkflowTriggersItemSnmpTrapMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -14996,6 +16599,7 @@ pub struct WorkflowTriggersItemTimer {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemTimer {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -15010,6 +16614,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemTimer {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemTimer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -15022,6 +16627,7 @@ impl serde::Serialize for WorkflowTriggersItemTimer {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `seconds`, `cron`, `tz`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -15038,6 +16644,7 @@ pub struct WorkflowTriggersItemTimerConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemTimerConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -15050,6 +16657,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemTimerConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemTimerConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -15060,6 +16668,7 @@ impl serde::Serialize for WorkflowTriggersItemTimerConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -15102,6 +16711,7 @@ pub struct WorkflowTriggersItemTimerMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemTimerMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -15127,6 +16737,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemTimerMeta {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemTimerMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -15150,9 +16761,11 @@ impl serde::Serialize for WorkflowTriggersItemTimerMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemTimerMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+
 /// A string: one of `timer`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -15167,6 +16780,7 @@ pub enum WorkflowTriggersItemTimerMetaName {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemTimerMetaName {
     /// The value as sent on the wire.
@@ -15177,6 +16791,7 @@ impl WorkflowTriggersItemTimerMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemTimerMetaName {
     fn from(value: &str) -> Self {
@@ -15186,24 +16801,28 @@ impl From<&str> for WorkflowTriggersItemTimerMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemTimerMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemTimerMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemTimerMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// A string: one of `cronWeekly`, `seconds`, `cron`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -15222,6 +16841,7 @@ pub enum WorkflowTriggersItemTimerMetaTimerTypeSelect {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemTimerMetaTimerTypeSelect {
     /// The value as sent on the wire.
@@ -15234,6 +16854,7 @@ impl WorkflowTriggersItemTimerMetaTimerTypeSelect {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemTimerMetaTimerTypeSelect {
     fn from(value: &str) -> Self {
@@ -15245,27 +16866,32 @@ impl From<&str> for WorkflowTriggersItemTimerMetaTimerTypeSelect {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemTimerMetaTimerTypeSelect {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemTimerMetaTimerTypeSelect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemTimerMetaTimerTypeSelect {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// The same values as `WorkflowTriggersItemTimerMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemTimerType = WorkflowTriggersItemTimerMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -15286,6 +16912,7 @@ pub struct WorkflowTriggersItemVirtualButton {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemVirtualButton {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -15300,6 +16927,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemVirtualButton {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemVirtualButton {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -15312,6 +16940,7 @@ impl serde::Serialize for WorkflowTriggersItemVirtualButton {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `groupId`, `description`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -15352,6 +16981,7 @@ pub struct WorkflowTriggersItemVirtualButtonMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemVirtualButtonMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -15376,6 +17006,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemVirtualButtonMeta {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemVirtualButtonMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -15398,9 +17029,11 @@ impl serde::Serialize for WorkflowTriggersItemVirtualButtonMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemVirtualButtonMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+
 /// One of: a string (matching `^[A-Fa-f\d]{24}$`); `""`; `null`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -15415,6 +17048,7 @@ pub enum WorkflowTriggersItemVirtualButtonMetaDeviceId {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemVirtualButtonMetaDeviceId {
     /// The value as sent on the wire.
@@ -15425,6 +17059,7 @@ impl WorkflowTriggersItemVirtualButtonMetaDeviceId {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemVirtualButtonMetaDeviceId {
     fn from(value: &str) -> Self {
@@ -15434,24 +17069,28 @@ impl From<&str> for WorkflowTriggersItemVirtualButtonMetaDeviceId {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemVirtualButtonMetaDeviceId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemVirtualButtonMetaDeviceId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemVirtualButtonMetaDeviceId {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// A string: one of `virtualButton`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -15466,6 +17105,7 @@ pub enum WorkflowTriggersItemVirtualButtonMetaName {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowTriggersItemVirtualButtonMetaName {
     /// The value as sent on the wire.
@@ -15476,6 +17116,7 @@ impl WorkflowTriggersItemVirtualButtonMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowTriggersItemVirtualButtonMetaName {
     fn from(value: &str) -> Self {
@@ -15485,27 +17126,32 @@ impl From<&str> for WorkflowTriggersItemVirtualButtonMetaName {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowTriggersItemVirtualButtonMetaName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowTriggersItemVirtualButtonMetaName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemVirtualButtonMetaName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// The same values as `WorkflowTriggersItemVirtualButtonMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowTriggersItemVirtualButtonType = WorkflowTriggersItemVirtualButtonMetaName;
+
 /// Workflow Version
 ///
 /// Schema for a single Workflow Version
@@ -15523,6 +17169,7 @@ pub enum WorkflowVersion {
     /// A shape this version of the SDK does not know.
     Other(serde_json::Value),
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersion {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -15540,6 +17187,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersion {
         Ok(Self::Other(value))
     }
 }
+
 /// Schema for a single Cloud/Edge/Embedded/Custom Node Workflow Version
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -15590,6 +17238,7 @@ pub struct WorkflowVersionObject {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -15619,6 +17268,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -15646,6 +17296,7 @@ impl serde::Serialize for WorkflowVersionObject {
         fields.end(&self.extra)
     }
 }
+
 /// Schema for a single Experience Workflow Version
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -15686,6 +17337,7 @@ pub struct WorkflowVersionObject2 {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2 {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -15710,6 +17362,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2 {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -15732,6 +17385,7 @@ impl serde::Serialize for WorkflowVersionObject2 {
         fields.end(&self.extra)
     }
 }
+
 /// A string: one of `experience`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -15746,6 +17400,7 @@ pub enum WorkflowVersionObject2FlowClass {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowVersionObject2FlowClass {
     /// The value as sent on the wire.
@@ -15756,6 +17411,7 @@ impl WorkflowVersionObject2FlowClass {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObject2FlowClass {
     fn from(value: &str) -> Self {
@@ -15765,24 +17421,28 @@ impl From<&str> for WorkflowVersionObject2FlowClass {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObject2FlowClass {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2FlowClass {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2FlowClass {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// An object with the fields `key`, `json`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -15797,6 +17457,7 @@ pub struct WorkflowVersionObject2GlobalsItem {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2GlobalsItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -15808,6 +17469,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2GlobalsItem {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2GlobalsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -15817,6 +17479,7 @@ impl serde::Serialize for WorkflowVersionObject2GlobalsItem {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `id`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -15841,6 +17504,7 @@ pub struct WorkflowVersionObject2NodesItem {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2NodesItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -15855,6 +17519,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2NodesItem {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2NodesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -15867,6 +17532,7 @@ impl serde::Serialize for WorkflowVersionObject2NodesItem {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `runCount`, `errorCount`, `byVersion`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -15884,6 +17550,7 @@ pub struct WorkflowVersionObject2Stats {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2Stats {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -15896,6 +17563,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2Stats {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2Stats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -15906,6 +17574,7 @@ impl serde::Serialize for WorkflowVersionObject2Stats {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `runCount`, `errorCount`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -15920,6 +17589,7 @@ pub struct WorkflowVersionObject2StatsByVersionValue {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2StatsByVersionValue {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -15931,6 +17601,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2StatsByVersionValue 
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2StatsByVersionValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -15940,6 +17611,7 @@ impl serde::Serialize for WorkflowVersionObject2StatsByVersionValue {
         fields.end(&self.extra)
     }
 }
+
 /// One of 22 documented alternatives.
 ///
 /// A value is read as the alternative its shape selects (an object by its discriminating property); a value none of them reads is kept in `Other`.
@@ -15995,6 +17667,7 @@ pub enum WorkflowVersionObject2TriggersItem {
     /// A shape this version of the SDK does not know.
     Other(serde_json::Value),
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -16138,6 +17811,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItem {
         Ok(Self::Other(value))
     }
 }
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -16158,6 +17832,7 @@ pub struct WorkflowVersionObject2TriggersItemAppFile {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemAppFile {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -16172,6 +17847,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemAppFile 
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemAppFile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -16184,6 +17860,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemAppFile {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `delete`, `create`, `update`, `public`, `private`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -16204,6 +17881,7 @@ pub struct WorkflowVersionObject2TriggersItemAppFileConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemAppFileConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -16218,6 +17896,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemAppFileC
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemAppFileConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -16230,6 +17909,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemAppFileConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -16264,6 +17944,7 @@ pub struct WorkflowVersionObject2TriggersItemAppFileMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemAppFileMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -16285,6 +17966,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemAppFileM
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemAppFileMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -16304,16 +17986,20 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemAppFileMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemAppFileMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemAppFileMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemAppFileMetaName = WorkflowTriggersItemAppFileMetaName;
+
 /// The same values as `WorkflowTriggersItemAppFileMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemAppFileType = WorkflowTriggersItemAppFileMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -16334,6 +18020,7 @@ pub struct WorkflowVersionObject2TriggersItemBeckhoff {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemBeckhoff {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -16348,6 +18035,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemBeckhoff
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemBeckhoff {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -16360,6 +18048,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemBeckhoff {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `localAmsNetId`, `localAdsPort`, `targetAmsNetId`, `targetAdsPort`, `routerHost`, `routerTcpPort`, `cycleTimeMs`, `subscriptions`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -16389,6 +18078,7 @@ pub struct WorkflowVersionObject2TriggersItemBeckhoffConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemBeckhoffConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -16407,6 +18097,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemBeckhoff
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemBeckhoffConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -16423,6 +18114,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemBeckhoffConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `name`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -16435,6 +18127,7 @@ pub struct WorkflowVersionObject2TriggersItemBeckhoffConfigSubscriptionsItem {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de>
     for WorkflowVersionObject2TriggersItemBeckhoffConfigSubscriptionsItem
@@ -16447,6 +18140,7 @@ impl<'de> serde::Deserialize<'de>
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemBeckhoffConfigSubscriptionsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -16455,6 +18149,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemBeckhoffConfigSubscr
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -16489,6 +18184,7 @@ pub struct WorkflowVersionObject2TriggersItemBeckhoffMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemBeckhoffMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -16510,6 +18206,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemBeckhoff
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemBeckhoffMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -16529,16 +18226,20 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemBeckhoffMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemBeckhoffMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemBeckhoffMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemBeckhoffMetaName = WorkflowTriggersItemBeckhoffMetaName;
+
 /// The same values as `WorkflowTriggersItemBeckhoffMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemBeckhoffType = WorkflowTriggersItemBeckhoffMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -16559,6 +18260,7 @@ pub struct WorkflowVersionObject2TriggersItemDataTable {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDataTable {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -16573,6 +18275,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDataTabl
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemDataTable {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -16585,6 +18288,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDataTable {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `bulkInsert`, `delete`, `insert`, `update`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -16603,6 +18307,7 @@ pub struct WorkflowVersionObject2TriggersItemDataTableConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDataTableConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -16616,6 +18321,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDataTabl
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemDataTableConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -16627,6 +18333,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDataTableConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -16661,6 +18368,7 @@ pub struct WorkflowVersionObject2TriggersItemDataTableMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDataTableMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -16682,6 +18390,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDataTabl
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemDataTableMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -16701,17 +18410,21 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDataTableMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemDataTableMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemDataTableMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemDataTableMetaName =
     WorkflowTriggersItemDataTableMetaName;
+
 /// The same values as `WorkflowTriggersItemDataTableMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemDataTableType = WorkflowTriggersItemDataTableMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -16732,6 +18445,7 @@ pub struct WorkflowVersionObject2TriggersItemDeviceId {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDeviceId {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -16746,6 +18460,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDeviceId
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -16758,6 +18473,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceId {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `attributeBlacklist`, `attributeWhitelist`, `maxAge`, `triggerOn`, `batchBehavior`, `allowInvalid`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -16780,6 +18496,7 @@ pub struct WorkflowVersionObject2TriggersItemDeviceIdConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDeviceIdConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -16795,6 +18512,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDeviceId
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -16808,14 +18526,17 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdConfig {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemDeviceIdConfigBatchBehavior`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemDeviceIdConfigBatchBehavior =
     WorkflowTriggersItemDeviceIdConfigBatchBehavior;
+
 /// The same values as `WorkflowTriggersItemDeviceIdConfigTriggerOn`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemDeviceIdConfigTriggerOn =
     WorkflowTriggersItemDeviceIdConfigTriggerOn;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -16836,6 +18557,7 @@ pub struct WorkflowVersionObject2TriggersItemDeviceIdInactivity {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDeviceIdInactivity {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -16850,6 +18572,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDeviceId
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdInactivity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -16862,6 +18585,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdInactivity {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `seconds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -16874,6 +18598,7 @@ pub struct WorkflowVersionObject2TriggersItemDeviceIdInactivityConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDeviceIdInactivityConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -16884,6 +18609,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDeviceId
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdInactivityConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -16892,6 +18618,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdInactivityCo
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -16926,6 +18653,7 @@ pub struct WorkflowVersionObject2TriggersItemDeviceIdInactivityMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDeviceIdInactivityMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -16947,6 +18675,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDeviceId
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdInactivityMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -16966,18 +18695,22 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdInactivityMe
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemDeviceIdInactivityMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaName =
     WorkflowTriggersItemDeviceIdInactivityMetaName;
+
 /// The same values as `WorkflowTriggersItemDeviceIdInactivityType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemDeviceIdInactivityType =
     WorkflowTriggersItemDeviceIdInactivityType;
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -17019,6 +18752,7 @@ pub struct WorkflowVersionObject2TriggersItemDeviceIdMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDeviceIdMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -17043,6 +18777,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDeviceId
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -17065,20 +18800,25 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemDeviceIdMetaAllowedAttributeType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemDeviceIdMetaAllowedAttributeType =
     WorkflowTriggersItemDeviceIdMetaAllowedAttributeType;
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemDeviceIdMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemDeviceIdMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemDeviceIdMetaName = WorkflowTriggersItemDeviceIdMetaName;
+
 /// The same values as `WorkflowTriggersItemDeviceIdType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemDeviceIdType = WorkflowTriggersItemDeviceIdType;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -17099,6 +18839,7 @@ pub struct WorkflowVersionObject2TriggersItemDirect {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDirect {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -17113,6 +18854,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDirect {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemDirect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -17125,6 +18867,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDirect {
         fields.end(&self.extra)
     }
 }
+
 /// An object with no documented fields.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -17135,6 +18878,7 @@ pub struct WorkflowVersionObject2TriggersItemDirectConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDirectConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -17144,6 +18888,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDirectCo
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemDirectConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -17151,6 +18896,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDirectConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -17185,6 +18931,7 @@ pub struct WorkflowVersionObject2TriggersItemDirectMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDirectMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -17206,6 +18953,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemDirectMe
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemDirectMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -17225,16 +18973,20 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDirectMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemDirectMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemDirectMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemDirectMetaName = WorkflowTriggersItemDirectMetaName;
+
 /// The same values as `WorkflowTriggersItemDirectMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemDirectType = WorkflowTriggersItemDirectMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -17255,6 +19007,7 @@ pub struct WorkflowVersionObject2TriggersItemEndpoint {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemEndpoint {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -17269,6 +19022,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemEndpoint
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemEndpoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -17281,6 +19035,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemEndpoint {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `experienceVersion`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -17293,6 +19048,7 @@ pub struct WorkflowVersionObject2TriggersItemEndpointConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemEndpointConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -17303,6 +19059,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemEndpoint
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemEndpointConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -17311,6 +19068,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemEndpointConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -17345,6 +19103,7 @@ pub struct WorkflowVersionObject2TriggersItemEndpointMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemEndpointMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -17366,6 +19125,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemEndpoint
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemEndpointMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -17385,16 +19145,20 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemEndpointMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemEndpointMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemEndpointMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemEndpointMetaName = WorkflowTriggersItemEndpointMetaName;
+
 /// The same values as `WorkflowTriggersItemEndpointMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemEndpointType = WorkflowTriggersItemEndpointMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -17415,6 +19179,7 @@ pub struct WorkflowVersionObject2TriggersItemEvent {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemEvent {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -17429,6 +19194,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemEvent {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -17441,6 +19207,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemEvent {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `subject`, `new`, `acknowledged`, `resolved`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -17459,6 +19226,7 @@ pub struct WorkflowVersionObject2TriggersItemEventConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemEventConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -17472,6 +19240,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemEventCon
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemEventConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -17483,6 +19252,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemEventConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -17517,6 +19287,7 @@ pub struct WorkflowVersionObject2TriggersItemEventMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemEventMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -17538,6 +19309,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemEventMet
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemEventMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -17557,16 +19329,20 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemEventMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemEventMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemEventMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemEventMetaName = WorkflowTriggersItemEventMetaName;
+
 /// The same values as `WorkflowTriggersItemEventMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemEventType = WorkflowTriggersItemEventMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -17587,6 +19363,7 @@ pub struct WorkflowVersionObject2TriggersItemFileTail {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFileTail {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -17601,6 +19378,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFileTail
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemFileTail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -17613,6 +19391,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemFileTail {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `path`, `encoding`, `byteLength`, `delimiter`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -17631,6 +19410,7 @@ pub struct WorkflowVersionObject2TriggersItemFileTailConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFileTailConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -17644,6 +19424,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFileTail
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemFileTailConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -17655,6 +19436,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemFileTailConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -17689,6 +19471,7 @@ pub struct WorkflowVersionObject2TriggersItemFileTailMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFileTailMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -17710,6 +19493,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFileTail
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemFileTailMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -17729,16 +19513,20 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemFileTailMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemFileTailMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemFileTailMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemFileTailMetaName = WorkflowTriggersItemFileTailMetaName;
+
 /// The same values as `WorkflowTriggersItemFileTailMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemFileTailType = WorkflowTriggersItemFileTailMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -17759,6 +19547,7 @@ pub struct WorkflowVersionObject2TriggersItemFileWatch {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFileWatch {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -17773,6 +19562,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFileWatc
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemFileWatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -17785,6 +19575,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemFileWatch {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `path`, `fileAdded`, `fileChanged`, `fileRemoved`, `directoryAdded`, `directoryRemoved`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -17807,6 +19598,7 @@ pub struct WorkflowVersionObject2TriggersItemFileWatchConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFileWatchConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -17822,6 +19614,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFileWatc
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemFileWatchConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -17835,6 +19628,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemFileWatchConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -17869,6 +19663,7 @@ pub struct WorkflowVersionObject2TriggersItemFileWatchMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFileWatchMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -17890,6 +19685,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFileWatc
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemFileWatchMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -17909,17 +19705,21 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemFileWatchMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemFileWatchMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemFileWatchMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemFileWatchMetaName =
     WorkflowTriggersItemFileWatchMetaName;
+
 /// The same values as `WorkflowTriggersItemFileWatchMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemFileWatchType = WorkflowTriggersItemFileWatchMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -17940,6 +19740,7 @@ pub struct WorkflowVersionObject2TriggersItemFlowError {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFlowError {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -17954,6 +19755,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFlowErro
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemFlowError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -17966,6 +19768,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemFlowError {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `scope`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -17978,6 +19781,7 @@ pub struct WorkflowVersionObject2TriggersItemFlowErrorConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFlowErrorConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -17988,6 +19792,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFlowErro
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemFlowErrorConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -17996,10 +19801,12 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemFlowErrorConfig {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemFlowErrorConfigScope`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemFlowErrorConfigScope =
     WorkflowTriggersItemFlowErrorConfigScope;
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -18034,6 +19841,7 @@ pub struct WorkflowVersionObject2TriggersItemFlowErrorMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFlowErrorMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -18055,6 +19863,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemFlowErro
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemFlowErrorMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -18074,17 +19883,21 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemFlowErrorMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemFlowErrorMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemFlowErrorMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemFlowErrorMetaName =
     WorkflowTriggersItemFlowErrorMetaName;
+
 /// The same values as `WorkflowTriggersItemFlowErrorMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemFlowErrorType = WorkflowTriggersItemFlowErrorMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -18105,6 +19918,7 @@ pub struct WorkflowVersionObject2TriggersItemIntegration {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemIntegration {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -18119,6 +19933,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemIntegrat
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemIntegration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -18131,6 +19946,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemIntegration {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `connect`, `message`, `disconnect`, `failure`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -18149,6 +19965,7 @@ pub struct WorkflowVersionObject2TriggersItemIntegrationConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemIntegrationConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -18162,6 +19979,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemIntegrat
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemIntegrationConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -18173,6 +19991,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemIntegrationConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -18209,6 +20028,7 @@ pub struct WorkflowVersionObject2TriggersItemIntegrationMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemIntegrationMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -18231,6 +20051,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemIntegrat
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemIntegrationMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -18251,16 +20072,20 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemIntegrationMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemIntegrationMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `IntegrationIntegrationType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemIntegrationMetaName = IntegrationIntegrationType;
+
 /// The same values as `WorkflowTriggersItemIntegrationType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemIntegrationType = WorkflowTriggersItemIntegrationType;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -18281,6 +20106,7 @@ pub struct WorkflowVersionObject2TriggersItemMqttTopic {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemMqttTopic {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -18295,6 +20121,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemMqttTopi
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemMqttTopic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -18307,6 +20134,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemMqttTopic {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `integrationId`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -18319,6 +20147,7 @@ pub struct WorkflowVersionObject2TriggersItemMqttTopicConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemMqttTopicConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -18329,6 +20158,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemMqttTopi
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemMqttTopicConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -18337,10 +20167,12 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemMqttTopicConfig {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemMqttTopicConfigIntegrationId`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemMqttTopicConfigIntegrationId =
     WorkflowTriggersItemMqttTopicConfigIntegrationId;
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -18377,6 +20209,7 @@ pub struct WorkflowVersionObject2TriggersItemMqttTopicMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemMqttTopicMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -18399,6 +20232,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemMqttTopi
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemMqttTopicMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -18419,17 +20253,21 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemMqttTopicMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemMqttTopicMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemMqttTopicMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemMqttTopicMetaName =
     WorkflowTriggersItemMqttTopicMetaName;
+
 /// The same values as `WorkflowTriggersItemMqttTopicType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemMqttTopicType = WorkflowTriggersItemMqttTopicType;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -18450,6 +20288,7 @@ pub struct WorkflowVersionObject2TriggersItemObject {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemObject {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -18464,6 +20303,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemObject {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -18476,6 +20316,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemObject {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -18512,6 +20353,7 @@ pub struct WorkflowVersionObject2TriggersItemObjectMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemObjectMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -18534,6 +20376,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemObjectMe
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemObjectMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -18554,16 +20397,20 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemObjectMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemObjectMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemObjectMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemObjectMetaName = WorkflowTriggersItemObjectMetaName;
+
 /// The same values as `WorkflowTriggersItemObjectType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemObjectType = WorkflowTriggersItemObjectType;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -18584,6 +20431,7 @@ pub struct WorkflowVersionObject2TriggersItemOnSync {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOnSync {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -18598,6 +20446,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOnSync {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemOnSync {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -18610,6 +20459,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemOnSync {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `syncTypes`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -18622,6 +20472,7 @@ pub struct WorkflowVersionObject2TriggersItemOnSyncConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOnSyncConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -18632,6 +20483,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOnSyncCo
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemOnSyncConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -18640,10 +20492,12 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemOnSyncConfig {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemOnSyncConfigSyncTypesItem`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemOnSyncConfigSyncTypesItem =
     WorkflowTriggersItemOnSyncConfigSyncTypesItem;
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -18668,6 +20522,7 @@ pub struct WorkflowVersionObject2TriggersItemOnSyncMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOnSyncMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -18684,6 +20539,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOnSyncMe
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemOnSyncMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -18698,16 +20554,20 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemOnSyncMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemOnSyncMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemOnSyncMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemOnSyncMetaName = WorkflowTriggersItemOnSyncMetaName;
+
 /// The same values as `WorkflowTriggersItemOnSyncMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemOnSyncType = WorkflowTriggersItemOnSyncMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -18728,6 +20588,7 @@ pub struct WorkflowVersionObject2TriggersItemOpcua {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOpcua {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -18742,6 +20603,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOpcua {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemOpcua {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -18754,6 +20616,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemOpcua {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `uri`, `securityPolicy`, `securityMode`, `username`, `password`, `cert`, `privateKey`, `nameSpace`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -18792,6 +20655,7 @@ pub struct WorkflowVersionObject2TriggersItemOpcuaConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOpcuaConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -18813,6 +20677,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOpcuaCon
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemOpcuaConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -18832,6 +20697,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemOpcuaConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -18866,6 +20732,7 @@ pub struct WorkflowVersionObject2TriggersItemOpcuaMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOpcuaMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -18887,6 +20754,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemOpcuaMet
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemOpcuaMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -18906,16 +20774,20 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemOpcuaMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemOpcuaMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemOpcuaMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemOpcuaMetaName = WorkflowTriggersItemOpcuaMetaName;
+
 /// The same values as `WorkflowTriggersItemOpcuaMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemOpcuaType = WorkflowTriggersItemOpcuaMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -18936,6 +20808,7 @@ pub struct WorkflowVersionObject2TriggersItemRedis {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRedis {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -18950,6 +20823,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRedis {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemRedis {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -18962,6 +20836,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemRedis {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `host`, `port`, `password`, `topic`, `fileAdded`, `fileChanged`, `fileRemoved`, `directoryAdded`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -18992,6 +20867,7 @@ pub struct WorkflowVersionObject2TriggersItemRedisConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRedisConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -19010,6 +20886,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRedisCon
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemRedisConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -19026,6 +20903,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemRedisConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -19060,6 +20938,7 @@ pub struct WorkflowVersionObject2TriggersItemRedisMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRedisMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -19081,6 +20960,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRedisMet
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemRedisMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -19100,16 +20980,20 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemRedisMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemRedisMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemRedisMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemRedisMetaName = WorkflowTriggersItemRedisMetaName;
+
 /// The same values as `WorkflowTriggersItemRedisType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemRedisType = WorkflowTriggersItemRedisType;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -19130,6 +21014,7 @@ pub struct WorkflowVersionObject2TriggersItemRequest {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -19144,6 +21029,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRequest 
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -19156,6 +21042,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemRequest {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `method`, `route`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -19170,6 +21057,7 @@ pub struct WorkflowVersionObject2TriggersItemRequestConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRequestConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -19181,6 +21069,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRequestC
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemRequestConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -19190,10 +21079,12 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemRequestConfig {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemRequestConfigMethod`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemRequestConfigMethod =
     WorkflowTriggersItemRequestConfigMethod;
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -19230,6 +21121,7 @@ pub struct WorkflowVersionObject2TriggersItemRequestMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRequestMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -19252,6 +21144,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRequestM
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemRequestMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -19272,16 +21165,20 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemRequestMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemRequestMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemRequestMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemRequestMetaName = WorkflowTriggersItemRequestMetaName;
+
 /// The same values as `WorkflowTriggersItemRequestMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemRequestType = WorkflowTriggersItemRequestMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -19302,6 +21199,7 @@ pub struct WorkflowVersionObject2TriggersItemSerial {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSerial {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -19316,6 +21214,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSerial {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemSerial {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -19328,6 +21227,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemSerial {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `path`, `baudRate`, `dataBits`, `stopBits`, `parity`, `rtscts`, `encoding`, `writeOnOpen`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -19362,6 +21262,7 @@ pub struct WorkflowVersionObject2TriggersItemSerialConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSerialConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -19383,6 +21284,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSerialCo
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemSerialConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -19402,6 +21304,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemSerialConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -19438,6 +21341,7 @@ pub struct WorkflowVersionObject2TriggersItemSerialMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSerialMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -19460,6 +21364,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSerialMe
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemSerialMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -19480,20 +21385,25 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemSerialMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemSerialMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemSerialMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemSerialMetaName = WorkflowTriggersItemSerialMetaName;
+
 /// The same values as `WorkflowTriggersItemSerialMetaParseBy`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemSerialMetaParseBy =
     WorkflowTriggersItemSerialMetaParseBy;
+
 /// The same values as `WorkflowTriggersItemSerialMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemSerialType = WorkflowTriggersItemSerialMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -19514,6 +21424,7 @@ pub struct WorkflowVersionObject2TriggersItemSnmpTrap {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSnmpTrap {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -19528,6 +21439,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSnmpTrap
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrap {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -19540,6 +21452,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrap {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `udpPort`, `snmpTrapConfig`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -19554,6 +21467,7 @@ pub struct WorkflowVersionObject2TriggersItemSnmpTrapConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSnmpTrapConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -19565,6 +21479,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSnmpTrap
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrapConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -19574,6 +21489,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrapConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `community`, `user`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -19590,6 +21506,7 @@ pub struct WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de>
     for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfig
@@ -19603,6 +21520,7 @@ impl<'de> serde::Deserialize<'de>
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -19612,6 +21530,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTr
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `name`, `securityLevel`, `authMethod`, `authKey`, `encryptionMethod`, `encryptionKey`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -19641,6 +21560,7 @@ pub struct WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUser {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de>
     for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUser
@@ -19658,6 +21578,7 @@ impl<'de> serde::Deserialize<'de>
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -19671,18 +21592,22 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTr
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod =
     WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod;
+
 /// The same values as `WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod =
     WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod;
+
 /// The same values as `WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel =
     WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -19717,6 +21642,7 @@ pub struct WorkflowVersionObject2TriggersItemSnmpTrapMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSnmpTrapMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -19738,6 +21664,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSnmpTrap
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrapMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -19757,16 +21684,20 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrapMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemSnmpTrapMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemSnmpTrapMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemSnmpTrapMetaName = WorkflowTriggersItemSnmpTrapMetaName;
+
 /// The same values as `WorkflowTriggersItemSnmpTrapMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemSnmpTrapType = WorkflowTriggersItemSnmpTrapMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -19787,6 +21718,7 @@ pub struct WorkflowVersionObject2TriggersItemTimer {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemTimer {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -19801,6 +21733,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemTimer {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemTimer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -19813,6 +21746,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemTimer {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `seconds`, `cron`, `tz`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -19829,6 +21763,7 @@ pub struct WorkflowVersionObject2TriggersItemTimerConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemTimerConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -19841,6 +21776,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemTimerCon
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemTimerConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -19851,6 +21787,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemTimerConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -19893,6 +21830,7 @@ pub struct WorkflowVersionObject2TriggersItemTimerMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemTimerMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -19918,6 +21856,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemTimerMet
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemTimerMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -19941,20 +21880,25 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemTimerMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemTimerMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemTimerMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemTimerMetaName = WorkflowTriggersItemTimerMetaName;
+
 /// The same values as `WorkflowTriggersItemTimerMetaTimerTypeSelect`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemTimerMetaTimerTypeSelect =
     WorkflowTriggersItemTimerMetaTimerTypeSelect;
+
 /// The same values as `WorkflowTriggersItemTimerMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemTimerType = WorkflowTriggersItemTimerMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -19975,6 +21919,7 @@ pub struct WorkflowVersionObject2TriggersItemVirtualButton {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemVirtualButton {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -19989,6 +21934,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemVirtualB
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemVirtualButton {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -20001,6 +21947,7 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemVirtualButton {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `groupId`, `description`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -20042,6 +21989,7 @@ pub struct WorkflowVersionObject2TriggersItemVirtualButtonMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemVirtualButtonMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -20066,6 +22014,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemVirtualB
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObject2TriggersItemVirtualButtonMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -20088,25 +22037,31 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemVirtualButtonMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemVirtualButtonMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemVirtualButtonMetaDeviceId`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemVirtualButtonMetaDeviceId =
     WorkflowTriggersItemVirtualButtonMetaDeviceId;
+
 /// The same values as `WorkflowTriggersItemVirtualButtonMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemVirtualButtonMetaName =
     WorkflowTriggersItemVirtualButtonMetaName;
+
 /// The same values as `WorkflowTriggersItemVirtualButtonMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObject2TriggersItemVirtualButtonType =
     WorkflowTriggersItemVirtualButtonMetaName;
+
 /// The same values as `CredentialCreatedByType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectCreatedByType = CredentialCreatedByType;
+
 /// An object with the fields `outputCount`, `resultMode`, `resultDescription`, `fields`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -20125,6 +22080,7 @@ pub struct WorkflowVersionObjectCustomNodeConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCustomNodeConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -20138,6 +22094,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCustomNodeConfig {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectCustomNodeConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -20149,6 +22106,7 @@ impl serde::Serialize for WorkflowVersionObjectCustomNodeConfig {
         fields.end(&self.extra)
     }
 }
+
 /// One of: a `checkbox` object; a `select` object; a `stringTemplate` object; a `numberTemplate` object; a `jsonTemplate` object; a `payloadPath` object; a `section` object.
 ///
 /// A value is read as the alternative its shape selects (an object by its discriminating property); a value none of them reads is kept in `Other`.
@@ -20174,6 +22132,7 @@ pub enum WorkflowVersionObjectCustomNodeConfigFieldsItem {
     /// A shape this version of the SDK does not know.
     Other(serde_json::Value),
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCustomNodeConfigFieldsItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -20216,6 +22175,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCustomNodeConfigField
         Ok(Self::Other(value))
     }
 }
+
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -20236,6 +22196,7 @@ pub struct WorkflowVersionObjectCustomNodeConfigFieldsItemCheckbox {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCustomNodeConfigFieldsItemCheckbox {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -20250,6 +22211,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCustomNodeConfigField
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemCheckbox {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -20262,10 +22224,12 @@ impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemCheckbo
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowCustomNodeConfigFieldsItemCheckboxType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectCustomNodeConfigFieldsItemCheckboxType =
     WorkflowCustomNodeConfigFieldsItemCheckboxType;
+
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -20288,6 +22252,7 @@ pub struct WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplate {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -20303,6 +22268,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCustomNodeConfigField
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -20316,10 +22282,12 @@ impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTem
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowCustomNodeConfigFieldsItemJsonTemplateType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplateType =
     WorkflowCustomNodeConfigFieldsItemJsonTemplateType;
+
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`, `validMin`, `validMax`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -20346,6 +22314,7 @@ pub struct WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplate {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de>
     for WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplate
@@ -20365,6 +22334,7 @@ impl<'de> serde::Deserialize<'de>
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -20380,10 +22350,12 @@ impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemNumberT
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowCustomNodeConfigFieldsItemNumberTemplateType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplateType =
     WorkflowCustomNodeConfigFieldsItemNumberTemplateType;
+
 /// An object with the fields `type`, `label`, `id`, `description`, `required`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -20404,6 +22376,7 @@ pub struct WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPath {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPath {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -20418,6 +22391,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCustomNodeConfigField
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPath {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -20430,10 +22404,12 @@ impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemPayload
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowCustomNodeConfigFieldsItemPayloadPathType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPathType =
     WorkflowCustomNodeConfigFieldsItemPayloadPathType;
+
 /// An object with the fields `type`, `label`, `id`, `description`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -20452,6 +22428,7 @@ pub struct WorkflowVersionObjectCustomNodeConfigFieldsItemSection {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCustomNodeConfigFieldsItemSection {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -20465,6 +22442,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCustomNodeConfigField
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemSection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -20476,10 +22454,12 @@ impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemSection
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowCustomNodeConfigFieldsItemSectionType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectCustomNodeConfigFieldsItemSectionType =
     WorkflowCustomNodeConfigFieldsItemSectionType;
+
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `options`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -20502,6 +22482,7 @@ pub struct WorkflowVersionObjectCustomNodeConfigFieldsItemSelect {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCustomNodeConfigFieldsItemSelect {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -20517,6 +22498,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectCustomNodeConfigField
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemSelect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -20530,6 +22512,7 @@ impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemSelect 
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `label`, `value`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -20544,6 +22527,7 @@ pub struct WorkflowVersionObjectCustomNodeConfigFieldsItemSelectOptionsItem {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de>
     for WorkflowVersionObjectCustomNodeConfigFieldsItemSelectOptionsItem
@@ -20557,6 +22541,7 @@ impl<'de> serde::Deserialize<'de>
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemSelectOptionsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -20566,10 +22551,12 @@ impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemSelectO
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowCustomNodeConfigFieldsItemSelectType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectCustomNodeConfigFieldsItemSelectType =
     WorkflowCustomNodeConfigFieldsItemSelectType;
+
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`, `validRegExp`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -20594,6 +22581,7 @@ pub struct WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplate {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de>
     for WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplate
@@ -20612,6 +22600,7 @@ impl<'de> serde::Deserialize<'de>
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -20626,13 +22615,16 @@ impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemStringT
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowCustomNodeConfigFieldsItemStringTemplateType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplateType =
     WorkflowCustomNodeConfigFieldsItemStringTemplateType;
+
 /// The same values as `WorkflowCustomNodeConfigResultMode`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectCustomNodeConfigResultMode = WorkflowCustomNodeConfigResultMode;
+
 /// A string: one of `cloud`, `edge`, `embedded`, `customNode`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -20653,6 +22645,7 @@ pub enum WorkflowVersionObjectFlowClass {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "credential")]
 impl WorkflowVersionObjectFlowClass {
     /// The value as sent on the wire.
@@ -20666,6 +22659,7 @@ impl WorkflowVersionObjectFlowClass {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl From<&str> for WorkflowVersionObjectFlowClass {
     fn from(value: &str) -> Self {
@@ -20678,24 +22672,28 @@ impl From<&str> for WorkflowVersionObjectFlowClass {
         }
     }
 }
+
 #[cfg(feature = "credential")]
 impl std::fmt::Display for WorkflowVersionObjectFlowClass {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectFlowClass {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectFlowClass {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// An object with the fields `key`, `json`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -20710,6 +22708,7 @@ pub struct WorkflowVersionObjectGlobalsItem {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectGlobalsItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -20721,6 +22720,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectGlobalsItem {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectGlobalsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -20730,9 +22730,11 @@ impl serde::Serialize for WorkflowVersionObjectGlobalsItem {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `CredentialCreatedByType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectLastUpdatedByType = CredentialCreatedByType;
+
 /// An object with the fields `id`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -20757,6 +22759,7 @@ pub struct WorkflowVersionObjectNodesItem {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectNodesItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -20771,6 +22774,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectNodesItem {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectNodesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -20783,6 +22787,7 @@ impl serde::Serialize for WorkflowVersionObjectNodesItem {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `runCount`, `errorCount`, `byVersion`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -20800,6 +22805,7 @@ pub struct WorkflowVersionObjectStats {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectStats {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -20812,6 +22818,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectStats {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -20822,6 +22829,7 @@ impl serde::Serialize for WorkflowVersionObjectStats {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `runCount`, `errorCount`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -20836,6 +22844,7 @@ pub struct WorkflowVersionObjectStatsByVersionValue {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectStatsByVersionValue {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -20847,6 +22856,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectStatsByVersionValue {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectStatsByVersionValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -20856,6 +22866,7 @@ impl serde::Serialize for WorkflowVersionObjectStatsByVersionValue {
         fields.end(&self.extra)
     }
 }
+
 /// One of 22 documented alternatives.
 ///
 /// A value is read as the alternative its shape selects (an object by its discriminating property); a value none of them reads is kept in `Other`.
@@ -20911,6 +22922,7 @@ pub enum WorkflowVersionObjectTriggersItem {
     /// A shape this version of the SDK does not know.
     Other(serde_json::Value),
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -21054,6 +23066,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItem {
         Ok(Self::Other(value))
     }
 }
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -21074,6 +23087,7 @@ pub struct WorkflowVersionObjectTriggersItemAppFile {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemAppFile {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -21088,6 +23102,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemAppFile {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemAppFile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -21100,6 +23115,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemAppFile {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `delete`, `create`, `update`, `public`, `private`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -21120,6 +23136,7 @@ pub struct WorkflowVersionObjectTriggersItemAppFileConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemAppFileConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -21134,6 +23151,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemAppFileCo
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemAppFileConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -21146,6 +23164,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemAppFileConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -21180,6 +23199,7 @@ pub struct WorkflowVersionObjectTriggersItemAppFileMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemAppFileMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -21201,6 +23221,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemAppFileMe
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemAppFileMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -21220,16 +23241,20 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemAppFileMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemAppFileMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemAppFileMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemAppFileMetaName = WorkflowTriggersItemAppFileMetaName;
+
 /// The same values as `WorkflowTriggersItemAppFileMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemAppFileType = WorkflowTriggersItemAppFileMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -21250,6 +23275,7 @@ pub struct WorkflowVersionObjectTriggersItemBeckhoff {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemBeckhoff {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -21264,6 +23290,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemBeckhoff 
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemBeckhoff {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -21276,6 +23303,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemBeckhoff {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `localAmsNetId`, `localAdsPort`, `targetAmsNetId`, `targetAdsPort`, `routerHost`, `routerTcpPort`, `cycleTimeMs`, `subscriptions`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -21305,6 +23333,7 @@ pub struct WorkflowVersionObjectTriggersItemBeckhoffConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemBeckhoffConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -21323,6 +23352,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemBeckhoffC
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemBeckhoffConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -21339,6 +23369,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemBeckhoffConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `name`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -21351,6 +23382,7 @@ pub struct WorkflowVersionObjectTriggersItemBeckhoffConfigSubscriptionsItem {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de>
     for WorkflowVersionObjectTriggersItemBeckhoffConfigSubscriptionsItem
@@ -21363,6 +23395,7 @@ impl<'de> serde::Deserialize<'de>
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemBeckhoffConfigSubscriptionsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -21371,6 +23404,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemBeckhoffConfigSubscri
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -21405,6 +23439,7 @@ pub struct WorkflowVersionObjectTriggersItemBeckhoffMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemBeckhoffMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -21426,6 +23461,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemBeckhoffM
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemBeckhoffMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -21445,16 +23481,20 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemBeckhoffMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemBeckhoffMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemBeckhoffMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemBeckhoffMetaName = WorkflowTriggersItemBeckhoffMetaName;
+
 /// The same values as `WorkflowTriggersItemBeckhoffMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemBeckhoffType = WorkflowTriggersItemBeckhoffMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -21475,6 +23515,7 @@ pub struct WorkflowVersionObjectTriggersItemDataTable {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDataTable {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -21489,6 +23530,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDataTable
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemDataTable {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -21501,6 +23543,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDataTable {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `bulkInsert`, `delete`, `insert`, `update`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -21519,6 +23562,7 @@ pub struct WorkflowVersionObjectTriggersItemDataTableConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDataTableConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -21532,6 +23576,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDataTable
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemDataTableConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -21543,6 +23588,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDataTableConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -21577,6 +23623,7 @@ pub struct WorkflowVersionObjectTriggersItemDataTableMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDataTableMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -21598,6 +23645,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDataTable
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemDataTableMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -21617,16 +23665,20 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDataTableMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemDataTableMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemDataTableMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemDataTableMetaName = WorkflowTriggersItemDataTableMetaName;
+
 /// The same values as `WorkflowTriggersItemDataTableMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemDataTableType = WorkflowTriggersItemDataTableMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -21647,6 +23699,7 @@ pub struct WorkflowVersionObjectTriggersItemDeviceId {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceId {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -21661,6 +23714,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceId 
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -21673,6 +23727,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceId {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `attributeBlacklist`, `attributeWhitelist`, `maxAge`, `triggerOn`, `batchBehavior`, `allowInvalid`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -21695,6 +23750,7 @@ pub struct WorkflowVersionObjectTriggersItemDeviceIdConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceIdConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -21710,6 +23766,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceIdC
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -21723,14 +23780,17 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdConfig {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemDeviceIdConfigBatchBehavior`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemDeviceIdConfigBatchBehavior =
     WorkflowTriggersItemDeviceIdConfigBatchBehavior;
+
 /// The same values as `WorkflowTriggersItemDeviceIdConfigTriggerOn`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemDeviceIdConfigTriggerOn =
     WorkflowTriggersItemDeviceIdConfigTriggerOn;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -21751,6 +23811,7 @@ pub struct WorkflowVersionObjectTriggersItemDeviceIdInactivity {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceIdInactivity {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -21765,6 +23826,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceIdI
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdInactivity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -21777,6 +23839,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdInactivity {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `seconds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -21789,6 +23852,7 @@ pub struct WorkflowVersionObjectTriggersItemDeviceIdInactivityConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceIdInactivityConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -21799,6 +23863,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceIdI
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdInactivityConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -21807,6 +23872,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdInactivityCon
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -21841,6 +23907,7 @@ pub struct WorkflowVersionObjectTriggersItemDeviceIdInactivityMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceIdInactivityMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -21862,6 +23929,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceIdI
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdInactivityMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -21881,18 +23949,22 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdInactivityMet
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemDeviceIdInactivityMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaName =
     WorkflowTriggersItemDeviceIdInactivityMetaName;
+
 /// The same values as `WorkflowTriggersItemDeviceIdInactivityType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemDeviceIdInactivityType =
     WorkflowTriggersItemDeviceIdInactivityType;
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -21934,6 +24006,7 @@ pub struct WorkflowVersionObjectTriggersItemDeviceIdMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceIdMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -21958,6 +24031,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDeviceIdM
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -21980,20 +24054,25 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemDeviceIdMetaAllowedAttributeType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemDeviceIdMetaAllowedAttributeType =
     WorkflowTriggersItemDeviceIdMetaAllowedAttributeType;
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemDeviceIdMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemDeviceIdMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemDeviceIdMetaName = WorkflowTriggersItemDeviceIdMetaName;
+
 /// The same values as `WorkflowTriggersItemDeviceIdType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemDeviceIdType = WorkflowTriggersItemDeviceIdType;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -22014,6 +24093,7 @@ pub struct WorkflowVersionObjectTriggersItemDirect {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDirect {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -22028,6 +24108,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDirect {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemDirect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -22040,6 +24121,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDirect {
         fields.end(&self.extra)
     }
 }
+
 /// An object with no documented fields.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -22050,6 +24132,7 @@ pub struct WorkflowVersionObjectTriggersItemDirectConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDirectConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -22059,6 +24142,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDirectCon
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemDirectConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -22066,6 +24150,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDirectConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -22100,6 +24185,7 @@ pub struct WorkflowVersionObjectTriggersItemDirectMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDirectMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -22121,6 +24207,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemDirectMet
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemDirectMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -22140,16 +24227,20 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDirectMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemDirectMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemDirectMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemDirectMetaName = WorkflowTriggersItemDirectMetaName;
+
 /// The same values as `WorkflowTriggersItemDirectMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemDirectType = WorkflowTriggersItemDirectMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -22170,6 +24261,7 @@ pub struct WorkflowVersionObjectTriggersItemEndpoint {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemEndpoint {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -22184,6 +24276,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemEndpoint 
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemEndpoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -22196,6 +24289,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemEndpoint {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `experienceVersion`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -22208,6 +24302,7 @@ pub struct WorkflowVersionObjectTriggersItemEndpointConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemEndpointConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -22218,6 +24313,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemEndpointC
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemEndpointConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -22226,6 +24322,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemEndpointConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -22260,6 +24357,7 @@ pub struct WorkflowVersionObjectTriggersItemEndpointMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemEndpointMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -22281,6 +24379,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemEndpointM
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemEndpointMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -22300,16 +24399,20 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemEndpointMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemEndpointMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemEndpointMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemEndpointMetaName = WorkflowTriggersItemEndpointMetaName;
+
 /// The same values as `WorkflowTriggersItemEndpointMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemEndpointType = WorkflowTriggersItemEndpointMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -22330,6 +24433,7 @@ pub struct WorkflowVersionObjectTriggersItemEvent {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemEvent {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -22344,6 +24448,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemEvent {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -22356,6 +24461,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemEvent {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `subject`, `new`, `acknowledged`, `resolved`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -22374,6 +24480,7 @@ pub struct WorkflowVersionObjectTriggersItemEventConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemEventConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -22387,6 +24494,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemEventConf
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemEventConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -22398,6 +24506,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemEventConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -22432,6 +24541,7 @@ pub struct WorkflowVersionObjectTriggersItemEventMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemEventMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -22453,6 +24563,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemEventMeta
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemEventMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -22472,16 +24583,20 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemEventMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemEventMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemEventMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemEventMetaName = WorkflowTriggersItemEventMetaName;
+
 /// The same values as `WorkflowTriggersItemEventMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemEventType = WorkflowTriggersItemEventMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -22502,6 +24617,7 @@ pub struct WorkflowVersionObjectTriggersItemFileTail {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFileTail {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -22516,6 +24632,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFileTail 
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemFileTail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -22528,6 +24645,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemFileTail {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `path`, `encoding`, `byteLength`, `delimiter`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -22546,6 +24664,7 @@ pub struct WorkflowVersionObjectTriggersItemFileTailConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFileTailConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -22559,6 +24678,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFileTailC
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemFileTailConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -22570,6 +24690,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemFileTailConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -22604,6 +24725,7 @@ pub struct WorkflowVersionObjectTriggersItemFileTailMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFileTailMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -22625,6 +24747,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFileTailM
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemFileTailMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -22644,16 +24767,20 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemFileTailMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemFileTailMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemFileTailMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemFileTailMetaName = WorkflowTriggersItemFileTailMetaName;
+
 /// The same values as `WorkflowTriggersItemFileTailMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemFileTailType = WorkflowTriggersItemFileTailMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -22674,6 +24801,7 @@ pub struct WorkflowVersionObjectTriggersItemFileWatch {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFileWatch {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -22688,6 +24816,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFileWatch
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemFileWatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -22700,6 +24829,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemFileWatch {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `path`, `fileAdded`, `fileChanged`, `fileRemoved`, `directoryAdded`, `directoryRemoved`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -22722,6 +24852,7 @@ pub struct WorkflowVersionObjectTriggersItemFileWatchConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFileWatchConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -22737,6 +24868,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFileWatch
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemFileWatchConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -22750,6 +24882,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemFileWatchConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -22784,6 +24917,7 @@ pub struct WorkflowVersionObjectTriggersItemFileWatchMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFileWatchMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -22805,6 +24939,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFileWatch
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemFileWatchMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -22824,16 +24959,20 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemFileWatchMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemFileWatchMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemFileWatchMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemFileWatchMetaName = WorkflowTriggersItemFileWatchMetaName;
+
 /// The same values as `WorkflowTriggersItemFileWatchMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemFileWatchType = WorkflowTriggersItemFileWatchMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -22854,6 +24993,7 @@ pub struct WorkflowVersionObjectTriggersItemFlowError {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFlowError {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -22868,6 +25008,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFlowError
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemFlowError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -22880,6 +25021,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemFlowError {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `scope`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -22892,6 +25034,7 @@ pub struct WorkflowVersionObjectTriggersItemFlowErrorConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFlowErrorConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -22902,6 +25045,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFlowError
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemFlowErrorConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -22910,10 +25054,12 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemFlowErrorConfig {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemFlowErrorConfigScope`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemFlowErrorConfigScope =
     WorkflowTriggersItemFlowErrorConfigScope;
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -22948,6 +25094,7 @@ pub struct WorkflowVersionObjectTriggersItemFlowErrorMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFlowErrorMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -22969,6 +25116,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemFlowError
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemFlowErrorMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -22988,16 +25136,20 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemFlowErrorMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemFlowErrorMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemFlowErrorMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemFlowErrorMetaName = WorkflowTriggersItemFlowErrorMetaName;
+
 /// The same values as `WorkflowTriggersItemFlowErrorMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemFlowErrorType = WorkflowTriggersItemFlowErrorMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -23018,6 +25170,7 @@ pub struct WorkflowVersionObjectTriggersItemIntegration {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemIntegration {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -23032,6 +25185,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemIntegrati
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemIntegration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -23044,6 +25198,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemIntegration {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `connect`, `message`, `disconnect`, `failure`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -23062,6 +25217,7 @@ pub struct WorkflowVersionObjectTriggersItemIntegrationConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemIntegrationConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -23075,6 +25231,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemIntegrati
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemIntegrationConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -23086,6 +25243,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemIntegrationConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -23122,6 +25280,7 @@ pub struct WorkflowVersionObjectTriggersItemIntegrationMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemIntegrationMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -23144,6 +25303,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemIntegrati
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemIntegrationMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -23164,16 +25324,20 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemIntegrationMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemIntegrationMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `IntegrationIntegrationType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemIntegrationMetaName = IntegrationIntegrationType;
+
 /// The same values as `WorkflowTriggersItemIntegrationType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemIntegrationType = WorkflowTriggersItemIntegrationType;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -23194,6 +25358,7 @@ pub struct WorkflowVersionObjectTriggersItemMqttTopic {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemMqttTopic {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -23208,6 +25373,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemMqttTopic
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemMqttTopic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -23220,6 +25386,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemMqttTopic {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `integrationId`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -23232,6 +25399,7 @@ pub struct WorkflowVersionObjectTriggersItemMqttTopicConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemMqttTopicConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -23242,6 +25410,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemMqttTopic
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemMqttTopicConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -23250,10 +25419,12 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemMqttTopicConfig {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemMqttTopicConfigIntegrationId`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemMqttTopicConfigIntegrationId =
     WorkflowTriggersItemMqttTopicConfigIntegrationId;
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -23290,6 +25461,7 @@ pub struct WorkflowVersionObjectTriggersItemMqttTopicMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemMqttTopicMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -23312,6 +25484,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemMqttTopic
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemMqttTopicMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -23332,16 +25505,20 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemMqttTopicMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemMqttTopicMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemMqttTopicMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemMqttTopicMetaName = WorkflowTriggersItemMqttTopicMetaName;
+
 /// The same values as `WorkflowTriggersItemMqttTopicType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemMqttTopicType = WorkflowTriggersItemMqttTopicType;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -23362,6 +25539,7 @@ pub struct WorkflowVersionObjectTriggersItemObject {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemObject {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -23376,6 +25554,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemObject {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -23388,6 +25567,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemObject {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -23424,6 +25604,7 @@ pub struct WorkflowVersionObjectTriggersItemObjectMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemObjectMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -23446,6 +25627,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemObjectMet
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemObjectMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -23466,16 +25648,20 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemObjectMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemObjectMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemObjectMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemObjectMetaName = WorkflowTriggersItemObjectMetaName;
+
 /// The same values as `WorkflowTriggersItemObjectType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemObjectType = WorkflowTriggersItemObjectType;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -23496,6 +25682,7 @@ pub struct WorkflowVersionObjectTriggersItemOnSync {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOnSync {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -23510,6 +25697,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOnSync {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemOnSync {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -23522,6 +25710,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemOnSync {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `syncTypes`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -23534,6 +25723,7 @@ pub struct WorkflowVersionObjectTriggersItemOnSyncConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOnSyncConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -23544,6 +25734,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOnSyncCon
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemOnSyncConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -23552,10 +25743,12 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemOnSyncConfig {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemOnSyncConfigSyncTypesItem`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemOnSyncConfigSyncTypesItem =
     WorkflowTriggersItemOnSyncConfigSyncTypesItem;
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -23580,6 +25773,7 @@ pub struct WorkflowVersionObjectTriggersItemOnSyncMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOnSyncMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -23596,6 +25790,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOnSyncMet
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemOnSyncMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -23610,16 +25805,20 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemOnSyncMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemOnSyncMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemOnSyncMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemOnSyncMetaName = WorkflowTriggersItemOnSyncMetaName;
+
 /// The same values as `WorkflowTriggersItemOnSyncMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemOnSyncType = WorkflowTriggersItemOnSyncMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -23640,6 +25839,7 @@ pub struct WorkflowVersionObjectTriggersItemOpcua {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOpcua {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -23654,6 +25854,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOpcua {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemOpcua {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -23666,6 +25867,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemOpcua {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `uri`, `securityPolicy`, `securityMode`, `username`, `password`, `cert`, `privateKey`, `nameSpace`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -23704,6 +25906,7 @@ pub struct WorkflowVersionObjectTriggersItemOpcuaConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOpcuaConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -23725,6 +25928,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOpcuaConf
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemOpcuaConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -23744,6 +25948,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemOpcuaConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -23778,6 +25983,7 @@ pub struct WorkflowVersionObjectTriggersItemOpcuaMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOpcuaMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -23799,6 +26005,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemOpcuaMeta
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemOpcuaMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -23818,16 +26025,20 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemOpcuaMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemOpcuaMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemOpcuaMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemOpcuaMetaName = WorkflowTriggersItemOpcuaMetaName;
+
 /// The same values as `WorkflowTriggersItemOpcuaMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemOpcuaType = WorkflowTriggersItemOpcuaMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -23848,6 +26059,7 @@ pub struct WorkflowVersionObjectTriggersItemRedis {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRedis {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -23862,6 +26074,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRedis {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemRedis {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -23874,6 +26087,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemRedis {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `host`, `port`, `password`, `topic`, `fileAdded`, `fileChanged`, `fileRemoved`, `directoryAdded`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -23904,6 +26118,7 @@ pub struct WorkflowVersionObjectTriggersItemRedisConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRedisConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -23922,6 +26137,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRedisConf
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemRedisConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -23938,6 +26154,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemRedisConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -23972,6 +26189,7 @@ pub struct WorkflowVersionObjectTriggersItemRedisMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRedisMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -23993,6 +26211,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRedisMeta
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemRedisMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -24012,16 +26231,20 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemRedisMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemRedisMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemRedisMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemRedisMetaName = WorkflowTriggersItemRedisMetaName;
+
 /// The same values as `WorkflowTriggersItemRedisType`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemRedisType = WorkflowTriggersItemRedisType;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -24042,6 +26265,7 @@ pub struct WorkflowVersionObjectTriggersItemRequest {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -24056,6 +26280,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRequest {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -24068,6 +26293,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemRequest {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `method`, `route`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -24082,6 +26308,7 @@ pub struct WorkflowVersionObjectTriggersItemRequestConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRequestConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -24093,6 +26320,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRequestCo
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemRequestConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -24102,10 +26330,12 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemRequestConfig {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemRequestConfigMethod`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemRequestConfigMethod =
     WorkflowTriggersItemRequestConfigMethod;
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -24142,6 +26372,7 @@ pub struct WorkflowVersionObjectTriggersItemRequestMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRequestMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -24164,6 +26395,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemRequestMe
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemRequestMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -24184,16 +26416,20 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemRequestMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemRequestMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemRequestMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemRequestMetaName = WorkflowTriggersItemRequestMetaName;
+
 /// The same values as `WorkflowTriggersItemRequestMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemRequestType = WorkflowTriggersItemRequestMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -24214,6 +26450,7 @@ pub struct WorkflowVersionObjectTriggersItemSerial {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSerial {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -24228,6 +26465,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSerial {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemSerial {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -24240,6 +26478,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemSerial {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `path`, `baudRate`, `dataBits`, `stopBits`, `parity`, `rtscts`, `encoding`, `writeOnOpen`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -24274,6 +26513,7 @@ pub struct WorkflowVersionObjectTriggersItemSerialConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSerialConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -24295,6 +26535,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSerialCon
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemSerialConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -24314,6 +26555,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemSerialConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -24350,6 +26592,7 @@ pub struct WorkflowVersionObjectTriggersItemSerialMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSerialMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -24372,6 +26615,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSerialMet
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemSerialMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -24392,19 +26636,24 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemSerialMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemSerialMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemSerialMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemSerialMetaName = WorkflowTriggersItemSerialMetaName;
+
 /// The same values as `WorkflowTriggersItemSerialMetaParseBy`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemSerialMetaParseBy = WorkflowTriggersItemSerialMetaParseBy;
+
 /// The same values as `WorkflowTriggersItemSerialMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemSerialType = WorkflowTriggersItemSerialMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -24425,6 +26674,7 @@ pub struct WorkflowVersionObjectTriggersItemSnmpTrap {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSnmpTrap {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -24439,6 +26689,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSnmpTrap 
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemSnmpTrap {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -24451,6 +26702,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemSnmpTrap {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `udpPort`, `snmpTrapConfig`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -24465,6 +26717,7 @@ pub struct WorkflowVersionObjectTriggersItemSnmpTrapConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSnmpTrapConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -24476,6 +26729,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSnmpTrapC
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemSnmpTrapConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -24485,6 +26739,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemSnmpTrapConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `community`, `user`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -24501,6 +26756,7 @@ pub struct WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de>
     for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfig
@@ -24514,6 +26770,7 @@ impl<'de> serde::Deserialize<'de>
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -24523,6 +26780,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTra
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `name`, `securityLevel`, `authMethod`, `authKey`, `encryptionMethod`, `encryptionKey`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -24552,6 +26810,7 @@ pub struct WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUser {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de>
     for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUser
@@ -24569,6 +26828,7 @@ impl<'de> serde::Deserialize<'de>
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -24582,18 +26842,22 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTra
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod =
     WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod;
+
 /// The same values as `WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod =
     WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod;
+
 /// The same values as `WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel =
     WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -24628,6 +26892,7 @@ pub struct WorkflowVersionObjectTriggersItemSnmpTrapMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSnmpTrapMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -24649,6 +26914,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSnmpTrapM
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemSnmpTrapMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -24668,16 +26934,20 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemSnmpTrapMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemSnmpTrapMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemSnmpTrapMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemSnmpTrapMetaName = WorkflowTriggersItemSnmpTrapMetaName;
+
 /// The same values as `WorkflowTriggersItemSnmpTrapMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemSnmpTrapType = WorkflowTriggersItemSnmpTrapMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -24698,6 +26968,7 @@ pub struct WorkflowVersionObjectTriggersItemTimer {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemTimer {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -24712,6 +26983,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemTimer {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemTimer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -24724,6 +26996,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemTimer {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `seconds`, `cron`, `tz`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -24740,6 +27013,7 @@ pub struct WorkflowVersionObjectTriggersItemTimerConfig {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemTimerConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -24752,6 +27026,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemTimerConf
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemTimerConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -24762,6 +27037,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemTimerConfig {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -24804,6 +27080,7 @@ pub struct WorkflowVersionObjectTriggersItemTimerMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemTimerMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -24829,6 +27106,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemTimerMeta
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemTimerMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -24852,20 +27130,25 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemTimerMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemTimerMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemTimerMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemTimerMetaName = WorkflowTriggersItemTimerMetaName;
+
 /// The same values as `WorkflowTriggersItemTimerMetaTimerTypeSelect`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemTimerMetaTimerTypeSelect =
     WorkflowTriggersItemTimerMetaTimerTypeSelect;
+
 /// The same values as `WorkflowTriggersItemTimerMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemTimerType = WorkflowTriggersItemTimerMetaName;
+
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -24886,6 +27169,7 @@ pub struct WorkflowVersionObjectTriggersItemVirtualButton {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemVirtualButton {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -24900,6 +27184,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemVirtualBu
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemVirtualButton {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -24912,6 +27197,7 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemVirtualButton {
         fields.end(&self.extra)
     }
 }
+
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `groupId`, `description`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -24953,6 +27239,7 @@ pub struct WorkflowVersionObjectTriggersItemVirtualButtonMeta {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemVirtualButtonMeta {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -24977,6 +27264,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemVirtualBu
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersionObjectTriggersItemVirtualButtonMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -24999,22 +27287,27 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemVirtualButtonMeta {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemVirtualButtonMetaCategory =
     WorkflowTriggersItemAppFileMetaCategory;
+
 /// The same values as `WorkflowTriggersItemVirtualButtonMetaDeviceId`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemVirtualButtonMetaDeviceId =
     WorkflowTriggersItemVirtualButtonMetaDeviceId;
+
 /// The same values as `WorkflowTriggersItemVirtualButtonMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemVirtualButtonMetaName =
     WorkflowTriggersItemVirtualButtonMetaName;
+
 /// The same values as `WorkflowTriggersItemVirtualButtonMetaName`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionObjectTriggersItemVirtualButtonType =
     WorkflowTriggersItemVirtualButtonMetaName;
+
 /// Workflow Versions
 ///
 /// Schema for a collection of Workflow Versions
@@ -25049,6 +27342,7 @@ pub struct WorkflowVersions {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for WorkflowVersions {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -25069,6 +27363,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersions {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for WorkflowVersions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -25087,9 +27382,11 @@ impl serde::Serialize for WorkflowVersions {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `ApiTokensSortDirection`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowVersionsSortDirection = ApiTokensSortDirection;
+
 /// Workflows
 ///
 /// Schema for a collection of Workflows
@@ -25124,6 +27421,7 @@ pub struct Workflows {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credential")]
 impl<'de> serde::Deserialize<'de> for Workflows {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -25144,6 +27442,7 @@ impl<'de> serde::Deserialize<'de> for Workflows {
         })
     }
 }
+
 #[cfg(feature = "credential")]
 impl serde::Serialize for Workflows {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -25162,9 +27461,11 @@ impl serde::Serialize for Workflows {
         fields.end(&self.extra)
     }
 }
+
 /// The same values as `WorkflowFlowClass`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowsFlowClass = WorkflowFlowClass;
+
 /// The same values as `ApiTokensSortDirection`, so the same type.
 #[cfg(feature = "credential")]
 pub type WorkflowsSortDirection = ApiTokensSortDirection;

@@ -9,7 +9,9 @@ use serde_json::Value;
 use std::future::Future;
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
 const TOKEN: &str = "test-token-0123456789";
+
 /// JSON equality that lets a date-time change its text but not its instant, and a number
 /// its form but not its value; the error says where the two differ.
 fn same(expected: &Value, actual: &Value, at: &str) -> Result<(), String> {
@@ -45,6 +47,7 @@ fn same(expected: &Value, actual: &Value, at: &str) -> Result<(), String> {
         (a, b) => Err(format!("{at}: {a} became {b}")),
     }
 }
+
 /// The documented request of an action (query and headers as `name, value, ...` lists) and the
 /// documented answer to it.
 struct Case {
@@ -56,6 +59,7 @@ struct Case {
     status: u16,
     answer: Option<&'static str>,
 }
+
 /// A mock server and a client of it that never retries.
 async fn start() -> (MockServer, Client) {
     let server = MockServer::start().await;
@@ -67,6 +71,7 @@ async fn start() -> (MockServer, Client) {
         .unwrap();
     (server, client)
 }
+
 /// A `name, value, ...` list as sorted pairs.
 fn pairs<'a>(
     flat: impl IntoIterator<Item = (std::borrow::Cow<'a, str>, std::borrow::Cow<'a, str>)>,
@@ -78,9 +83,11 @@ fn pairs<'a>(
     pairs.sort();
     pairs
 }
+
 fn flat(list: &'static [&'static str]) -> Vec<(String, String)> {
     pairs(list.chunks(2).map(|p| (p[0].into(), p[1].into())))
 }
+
 impl Case {
     /// Sends the request to a server that answers only the documented request (exactly these
     /// query pairs, the auth and default headers, these headers and body), then checks that
@@ -128,6 +135,7 @@ impl Case {
         server.verify().await;
         server.reset().await;
     }
+
     /// The server answers `status` with the documented error `body`: the error carries the
     /// status, the documented kind and the vendor's message, and never the token.
     #[allow(dead_code)]
@@ -174,6 +182,7 @@ impl Case {
         server.verify().await;
         server.reset().await;
     }
+
     /// Three pages of 2, 2 and 1 copies of the documented answer's first item, from page
     /// `first` on with 2 per page (`keys`: items, total, page and per-page names): the stream
     /// yields all five items and stops at the total count.
@@ -207,6 +216,7 @@ impl Case {
         server.verify().await;
     }
 }
+
 /// One test per action: `name: METHOD "path"`, the query and header pairs it must send, its
 /// body (if any), the documented answer, the documented errors `(status, kind, body, message)`,
 /// the pages of a paginated action, and the request itself.
@@ -232,6 +242,7 @@ macro_rules! action {
         $first, $pages .stream()). await;)? }
     };
 }
+
 action! {
     application_api_token_delete in application_api_token : "DELETE"
     "/applications/575ec8687ae143cd83dc4a97/tokens/575ec7417ae143cd83dc4a95",
@@ -245,6 +256,7 @@ action! {
     .delete("575ec8687ae143cd83dc4a97", "575ec7417ae143cd83dc4a95")
     .losantdomain("example.com")
 }
+
 action! {
     application_api_token_get in application_api_token : "GET"
     "/applications/575ec8687ae143cd83dc4a97/tokens/575ec7417ae143cd83dc4a95",
@@ -259,6 +271,7 @@ action! {
     .get("575ec8687ae143cd83dc4a97", "575ec7417ae143cd83dc4a95")
     .losantdomain("example.com")
 }
+
 action! {
     application_api_token_patch in application_api_token : "PATCH"
     "/applications/575ec8687ae143cd83dc4a97/tokens/575ec7417ae143cd83dc4a95",
@@ -274,6 +287,7 @@ action! {
     .patch("575ec8687ae143cd83dc4a97", "575ec7417ae143cd83dc4a95", body.clone())
     .losantdomain("example.com")
 }
+
 action! {
     application_api_tokens_get in application_api_tokens : "GET"
     "/applications/575ec8687ae143cd83dc4a97/tokens", query["sortField", "name",
@@ -291,6 +305,7 @@ action! {
     .per_page(10).filter_field(ApplicationApiTokensGetFilterField::from("key"))
     .filter("my*token").losantdomain("example.com")
 }
+
 action! {
     application_api_tokens_post in application_api_tokens : "POST"
     "/applications/575ec8687ae143cd83dc4a97/tokens", query["_actions", "false", "_links",
@@ -304,6 +319,7 @@ action! {
     "Application was not found")], request client => client.application_api_tokens()
     .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
 }
+
 action! {
     credential_delete in credential : "DELETE"
     "/applications/575ec8687ae143cd83dc4a97/credentials/575ec76c7ae143cd83dc4a96",
@@ -317,6 +333,7 @@ action! {
     .delete("575ec8687ae143cd83dc4a97", "575ec76c7ae143cd83dc4a96")
     .losantdomain("example.com")
 }
+
 action! {
     credential_get in credential : "GET"
     "/applications/575ec8687ae143cd83dc4a97/credentials/575ec76c7ae143cd83dc4a96",
@@ -331,6 +348,7 @@ action! {
     .get("575ec8687ae143cd83dc4a97", "575ec76c7ae143cd83dc4a96")
     .losantdomain("example.com")
 }
+
 action! {
     credential_linked_resources in credential : "GET"
     "/applications/575ec8687ae143cd83dc4a97/credentials/575ec76c7ae143cd83dc4a96/linkedResources",
@@ -345,6 +363,7 @@ action! {
     .linked_resources("575ec8687ae143cd83dc4a97", "575ec76c7ae143cd83dc4a96")
     .include_custom_nodes("true").losantdomain("example.com")
 }
+
 action! {
     credential_patch in credential : "PATCH"
     "/applications/575ec8687ae143cd83dc4a97/credentials/575ec76c7ae143cd83dc4a96",
@@ -361,6 +380,7 @@ action! {
     .patch("575ec8687ae143cd83dc4a97", "575ec76c7ae143cd83dc4a96", body.clone())
     .losantdomain("example.com")
 }
+
 action! {
     credentials_get in credentials : "GET"
     "/applications/575ec8687ae143cd83dc4a97/credentials", query["sortField",
@@ -380,6 +400,7 @@ action! {
     .filter_field(CredentialsGetFilterField::from("type")).filter("aws")
     .losantdomain("example.com")
 }
+
 action! {
     credentials_post in credentials : "POST"
     "/applications/575ec8687ae143cd83dc4a97/credentials", query["_actions", "false",
@@ -395,6 +416,7 @@ action! {
     "Application was not found")], request client => client.credentials()
     .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
 }
+
 action! {
     instance_api_token_delete in instance_api_token : "DELETE"
     "/instances/575ec7417ae143cd83dc4a96/tokens/575ec7417ae143cd83dc4a95",
@@ -408,6 +430,7 @@ action! {
     .delete("575ec7417ae143cd83dc4a96", "575ec7417ae143cd83dc4a95")
     .losantdomain("example.com")
 }
+
 action! {
     instance_api_token_get in instance_api_token : "GET"
     "/instances/575ec7417ae143cd83dc4a96/tokens/575ec7417ae143cd83dc4a95",
@@ -422,6 +445,7 @@ action! {
     .get("575ec7417ae143cd83dc4a96", "575ec7417ae143cd83dc4a95")
     .losantdomain("example.com")
 }
+
 action! {
     instance_api_token_patch in instance_api_token : "PATCH"
     "/instances/575ec7417ae143cd83dc4a96/tokens/575ec7417ae143cd83dc4a95",
@@ -437,6 +461,7 @@ action! {
     .patch("575ec7417ae143cd83dc4a96", "575ec7417ae143cd83dc4a95", body.clone())
     .losantdomain("example.com")
 }
+
 action! {
     instance_api_tokens_get in instance_api_tokens : "GET"
     "/instances/575ec7417ae143cd83dc4a96/tokens", query["sortField", "name",
@@ -454,6 +479,7 @@ action! {
     .filter_field(InstanceApiTokensGetFilterField::from("key")).filter("my*token")
     .losantdomain("example.com")
 }
+
 action! {
     instance_api_tokens_post in instance_api_tokens : "POST"
     "/instances/575ec7417ae143cd83dc4a96/tokens", query["_actions", "false", "_links",
@@ -467,6 +493,7 @@ action! {
     "Application was not found")], request client => client.instance_api_tokens()
     .post("575ec7417ae143cd83dc4a96", body.clone()).losantdomain("example.com")
 }
+
 action! {
     user_api_token_delete in user_api_token : "DELETE"
     "/me/tokens/575ec7417ae143cd83dc4a95", query["_actions", "false", "_links", "true",
@@ -478,6 +505,7 @@ action! {
     "Application was not found")], request client => client.user_api_token()
     .delete("575ec7417ae143cd83dc4a95").losantdomain("example.com")
 }
+
 action! {
     user_api_token_get in user_api_token : "GET" "/me/tokens/575ec7417ae143cd83dc4a95",
     query["_actions", "false", "_links", "true", "_embedded", "true"],
@@ -490,6 +518,7 @@ action! {
     "Application was not found")], request client => client.user_api_token()
     .get("575ec7417ae143cd83dc4a95").losantdomain("example.com")
 }
+
 action! {
     user_api_token_patch in user_api_token : "PATCH"
     "/me/tokens/575ec7417ae143cd83dc4a95", query["_actions", "false", "_links", "true",
@@ -504,6 +533,7 @@ action! {
     "Application was not found")], request client => client.user_api_token()
     .patch("575ec7417ae143cd83dc4a95", body.clone()).losantdomain("example.com")
 }
+
 action! {
     user_api_tokens_get in user_api_tokens : "GET" "/me/tokens", query["sortField",
     "name", "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "key",
@@ -519,6 +549,7 @@ action! {
     .filter_field(UserApiTokensGetFilterField::from("key")).filter("my*token")
     .losantdomain("example.com")
 }
+
 action! {
     user_api_tokens_post in user_api_tokens : "POST" "/me/tokens", query["_actions",
     "false", "_links", "true", "_embedded", "true"], headers["losantdomain",

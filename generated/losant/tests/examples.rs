@@ -8,6 +8,7 @@
 #[allow(unused_imports)]
 use losant_sdk::models::*;
 use serde_json::Value;
+
 /// JSON equality that lets a date-time change its text but not its instant, and a number
 /// its form but not its value; the error says where the two differ.
 fn same(expected: &Value, actual: &Value, at: &str) -> Result<(), String> {
@@ -43,6 +44,7 @@ fn same(expected: &Value, actual: &Value, at: &str) -> Result<(), String> {
         (a, b) => Err(format!("{at}: {a} became {b}")),
     }
 }
+
 fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize + std::fmt::Debug>(
     json: &str,
     origin: &str,
@@ -58,6 +60,7 @@ fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize + std::fmt::Debu
     }
     decoded
 }
+
 /// One test per example: `name: Type = json from origin`, optionally `hiding` the secret values
 /// inside it that `Debug` must not show.
 macro_rules! round_trips {
@@ -70,6 +73,7 @@ macro_rules! round_trips {
         "a secret is visible in Debug output");)*)? let _ = decoded; })*
     };
 }
+
 /// One test per struct (`name: Type = json`): a field this SDK does not know is kept in `extra`.
 macro_rules! keeps_unknown_fields {
     ($($name:ident : $ty:ty = $json:literal;)*) => {
@@ -79,6 +83,7 @@ macro_rules! keeps_unknown_fields {
         assert_eq!(decoded.extra.get("sdkgenUnknownField"), Some(& Value::from(42))); })*
     };
 }
+
 /// One test per enum (`name: Type`): a value this SDK does not know is kept and sent back.
 macro_rules! keeps_unknown_values {
     ($($name:ident : $ty:ty;)*) => {
@@ -88,6 +93,7 @@ macro_rules! keeps_unknown_values {
         .unwrap(), "\"a-value-added-later\""); })*
     };
 }
+
 /// One test per union alternative (`name: Union = json => Variant`): a value of the alternative
 /// reads as that alternative, never as an earlier one or as `Other`.
 macro_rules! reads_alternative {
@@ -96,6 +102,7 @@ macro_rules! reads_alternative {
         assert!(matches!(decoded, $variant (_)), "{} read as {decoded:?}", $json); })*
     };
 }
+
 round_trips! {
     schema_api_token_example_1 : ApiToken =
     "{\n  \"apiTokenId\": \"575ec7417ae143cd83dc4a95\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"creatorId\": \"575ed70c7ae143cd83dc4aa9\",\n  \"creatorType\": \"user\",\n  \"expirationDate\": \"2017-06-13T04:00:00.000Z\",\n  \"id\": \"575ec7417ae143cd83dc4a95\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My API Token\",\n  \"ownerId\": \"575ec8687ae143cd83dc4a97\",\n  \"ownerType\": \"application\",\n  \"scope\": [\n    \"all.Application\"\n  ],\n  \"status\": \"active\",\n  \"token\": \"the_actual_token_string\"\n}"
@@ -150,6 +157,7 @@ round_trips! {
     "{\n  \"expirationDate\": \"2017-06-13T04:00:00.000Z\",\n  \"name\": \"My New API Token\",\n  \"scope\": [\n    \"all.Application\"\n  ],\n  \"status\": \"active\"\n}"
     from "resources.userApiTokens.actions.post.body.example";
 }
+
 keeps_unknown_fields! {
     unknown_field_is_kept_by_api_token : ApiToken =
     "{\"apiTokenId\":\"575ec7417ae143cd83dc4a95\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"creatorId\":\"575ed70c7ae143cd83dc4aa9\",\"creatorType\":\"user\",\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My API Token\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"scope\":[\"all.Application\"],\"status\":\"active\",\"token\":\"the_actual_token_string\"}";
@@ -173,6 +181,7 @@ keeps_unknown_fields! {
     "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}";
     unknown_field_is_kept_by_success : Success = "{\"success\":true}";
 }
+
 keeps_unknown_values! {
     unknown_value_is_kept_by_api_token_creator_type : ApiTokenCreatorType;
     unknown_value_is_kept_by_api_token_default_role : ApiTokenDefaultRole;
@@ -309,6 +318,7 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_workflow_version_object_flow_class :
     WorkflowVersionObjectFlowClass;
 }
+
 reads_alternative! {
     workflow_custom_node_config_fields_item_reads_select :
     WorkflowCustomNodeConfigFieldsItem =

@@ -7,6 +7,7 @@ use losant_sdk::test_server::{Answer, TestServer, TEST_TOKEN};
 use losant_sdk::{Error, RetryPolicy};
 use serde_json::Value;
 use std::time::Duration;
+
 /// Every documented action: `(name, method, path with the examples filled in, status, example)`.
 const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
     (
@@ -191,6 +192,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         ),
     ),
 ];
+
 /// By default every action answers its documented status and example, and the server records
 /// each request with the action it matched.
 #[tokio::test]
@@ -230,6 +232,7 @@ async fn every_action_answers_its_documented_example() {
     assert_eq!(unknown.status().as_u16(), 404);
     assert_eq!(server.requests().await.last().unwrap().action, None);
 }
+
 /// A downstream test: the code under test gets a client of the test server; the test changes
 /// one action's answer (status, body, header, delay) and looks at what was sent.
 #[tokio::test]
@@ -284,6 +287,7 @@ async fn a_downstream_test_overrides_an_answer_and_reads_the_requests() {
         assert!(auth.ends_with(TEST_TOKEN), "the client sent the test token");
     }
 }
+
 #[test]
 #[should_panic(expected = "no action `no.suchAction`; the actions are: ")]
 fn an_unknown_action_is_refused_with_the_list_of_actions() {

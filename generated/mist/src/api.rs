@@ -33,6 +33,7 @@ pub enum Server {
     /// Any other base URL (a proxy, a mock server).
     Custom(String),
 }
+
 impl Server {
     /// The base URL, without a trailing `/`.
     pub fn url(&self) -> &str {
@@ -52,6 +53,7 @@ impl Server {
             Server::Custom(url) => url.trim_end_matches('/'),
         }
     }
+
     /// Every documented server.
     pub fn all() -> Vec<Server> {
         vec![
@@ -70,15 +72,20 @@ impl Server {
         ]
     }
 }
+
 /// The header the token is sent in.
 pub(crate) const AUTH_HEADER: &str = "Authorization";
+
 /// What precedes the token in [`AUTH_HEADER`].
 pub(crate) const AUTH_PREFIX: &str = "Token ";
+
 /// The headers every request sends: `(name, value)`.
 pub(crate) const DEFAULT_HEADERS: &[(&str, &str)] = &[("Accept", "application/json")];
+
 /// The response header that carries the server's request id (`ApiError::request_id`).
 /// The vendor documents none.
 pub(crate) const REQUEST_ID_HEADER: Option<&str> = None;
+
 /// An error body as the API documents it for its status: what [`ApiError::error_body`]
 /// returns.
 ///
@@ -97,6 +104,7 @@ pub enum ApiErrorBody {
     /// 429: Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold
     Status429(crate::models::ResponseHttp429),
 }
+
 impl crate::ApiError {
     /// The body decoded as the API documents it for this status; `None` for a status without a
     /// documented body, or a body of another shape (see `body` for the JSON as it came).
@@ -111,27 +119,32 @@ impl crate::ApiError {
         }
     }
 }
+
 impl crate::client::ParamValue for uuid::Uuid {
     fn texts(&self) -> Vec<String> {
         vec![self.to_string()]
     }
 }
+
 impl crate::client::ClientBuilder {
     /// A Mist API token, sent as `Authorization: Token <apitoken>`. A user API token (created under `/self/apitokens`) ties to an admin with equal or less privileges: a token generated for a specific admin has the same privileges as that admin, and it is removed automatically if not used for more than 90 days. SSO admins cannot generate user API tokens; they use org API tokens (`/orgs/{org_id}/apitokens`), which carry their own privileges on a specific org, site or site group and can only be used for the organization they were generated for.
     pub fn token(self, token: impl Into<String>) -> Self {
         self.with_token(crate::support::Secret::new(token))
     }
 }
+
 /// The parameters every action accepts, held once per request (this
 /// API has none that all its actions share).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Globals {}
+
 impl crate::client::Call {
     /// Adds the parameters every action accepts (with their default where one is sent).
     pub(crate) fn globals(self, _globals: &Globals) -> Self {
         self
     }
 }
+
 /// Every documented action as the test server answers it: `routes.json`, beside this file.
 #[cfg(feature = "test-server")]
 pub(crate) const ROUTES: &str = include_str!("routes.json");

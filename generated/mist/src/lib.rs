@@ -40,6 +40,7 @@ mod support;
 /// ```
 #[cfg(feature = "test-server")]
 pub mod test_server;
+
 pub use api::ApiErrorBody;
 /// The date-time library of the models' date-time fields (`chrono::DateTime<chrono::Utc>`).
 pub use chrono;

@@ -28,6 +28,7 @@ pub enum AdminPrivilegeView {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "orgs-api-tokens")]
 impl AdminPrivilegeView {
     /// The value as sent on the wire.
@@ -45,6 +46,7 @@ impl AdminPrivilegeView {
         }
     }
 }
+
 #[cfg(feature = "orgs-api-tokens")]
 impl From<&str> for AdminPrivilegeView {
     fn from(value: &str) -> Self {
@@ -61,24 +63,28 @@ impl From<&str> for AdminPrivilegeView {
         }
     }
 }
+
 #[cfg(feature = "orgs-api-tokens")]
 impl std::fmt::Display for AdminPrivilegeView {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "orgs-api-tokens")]
 impl serde::Serialize for AdminPrivilegeView {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "orgs-api-tokens")]
 impl<'de> serde::Deserialize<'de> for AdminPrivilegeView {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// Custom roles restrict Org users to specific UI views. This is useful for limiting UI access of Org users. Custom roles restrict Org users to specific UI views. This is useful for limiting UI access of Org users.
 /// You can define custom roles by adding the `views` attribute along with `role` when assigning privileges.
 /// Below are the list of supported UI views. Note that this is UI only feature.
@@ -95,10 +101,13 @@ impl<'de> serde::Deserialize<'de> for AdminPrivilegeView {
 /// | `lobby_admin` | `admin` | full access to Org and Site Pre-shared keys |
 #[cfg(feature = "orgs-api-tokens")]
 pub type AdminPrivilegeViews = Vec<AdminPrivilegeView>;
+
 /// When the object has been created, in epoch
 pub type CreatedTime = crate::EpochSeconds;
+
 /// Unique ID of the object instance in the Mist Organization
 pub type Id = uuid::Uuid;
+
 /// Org API Token
 ///
 /// **Note:**
@@ -145,6 +154,7 @@ pub struct OrgApitoken {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "orgs-api-tokens")]
 impl<'de> serde::Deserialize<'de> for OrgApitoken {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -163,6 +173,7 @@ impl<'de> serde::Deserialize<'de> for OrgApitoken {
         })
     }
 }
+
 #[cfg(feature = "orgs-api-tokens")]
 impl serde::Serialize for OrgApitoken {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -179,12 +190,15 @@ impl serde::Serialize for OrgApitoken {
         fields.end(&self.extra)
     }
 }
+
 /// List of privileges the token has on the orgs/sites
 #[cfg(feature = "orgs-api-tokens")]
 pub type OrgApitokenPrivileges = Vec<PrivilegeOrg>;
+
 /// List of privileges the token has on the orgs/sites
 #[cfg(feature = "orgs-api-tokens")]
 pub type OrgApitokenPrivilegesRequest = Vec<PrivilegeOrgRequest>;
+
 /// Org API Token
 ///
 /// **Note:**
@@ -203,6 +217,7 @@ pub struct OrgApitokenRequest {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "orgs-api-tokens")]
 impl<'de> serde::Deserialize<'de> for OrgApitokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -215,6 +230,7 @@ impl<'de> serde::Deserialize<'de> for OrgApitokenRequest {
         })
     }
 }
+
 #[cfg(feature = "orgs-api-tokens")]
 impl serde::Serialize for OrgApitokenRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -225,6 +241,7 @@ impl serde::Serialize for OrgApitokenRequest {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "orgs-api-tokens")]
 impl OrgApitokenRequest {
     /// A value with the required fields; set optional ones with the methods below.
@@ -236,26 +253,32 @@ impl OrgApitokenRequest {
             extra: serde_json::Map::new(),
         }
     }
+
     /// Sets the `privileges` field.
     pub fn privileges(mut self, value: impl Into<OrgApitokenPrivilegesRequest>) -> Self {
         self.privileges = Some(value.into());
         self
     }
+
     /// Sets the `src_ips` field.
     pub fn src_ips(mut self, value: impl Into<OrgApitokenSrcIps>) -> Self {
         self.src_ips = Some(value.into());
         self
     }
 }
+
 /// List of allowed IP addresses from where the token can be used from. At most 10 IP addresses can be specified, cannot be changed once the API Token is created.
 #[cfg(feature = "orgs-api-tokens")]
 pub type OrgApitokenSrcIps = Vec<String>;
+
 /// The `org_apitokens` schema.
 #[cfg(feature = "orgs-api-tokens")]
 pub type OrgApitokens = Vec<OrgApitoken>;
+
 /// The `org_id` schema.
 #[cfg(feature = "orgs-api-tokens")]
 pub type OrgId = uuid::Uuid;
+
 /// Privileges settings
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -284,6 +307,7 @@ pub struct PrivilegeOrg {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "orgs-api-tokens")]
 impl<'de> serde::Deserialize<'de> for PrivilegeOrg {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -300,6 +324,7 @@ impl<'de> serde::Deserialize<'de> for PrivilegeOrg {
         })
     }
 }
+
 #[cfg(feature = "orgs-api-tokens")]
 impl serde::Serialize for PrivilegeOrg {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -314,6 +339,7 @@ impl serde::Serialize for PrivilegeOrg {
         fields.end(&self.extra)
     }
 }
+
 /// Privileges settings
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -336,6 +362,7 @@ pub struct PrivilegeOrgRequest {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "orgs-api-tokens")]
 impl<'de> serde::Deserialize<'de> for PrivilegeOrgRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -351,6 +378,7 @@ impl<'de> serde::Deserialize<'de> for PrivilegeOrgRequest {
         })
     }
 }
+
 #[cfg(feature = "orgs-api-tokens")]
 impl serde::Serialize for PrivilegeOrgRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -364,6 +392,7 @@ impl serde::Serialize for PrivilegeOrgRequest {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "orgs-api-tokens")]
 impl PrivilegeOrgRequest {
     /// A value with the required fields; set optional ones with the methods below.
@@ -378,27 +407,32 @@ impl PrivilegeOrgRequest {
             extra: serde_json::Map::new(),
         }
     }
+
     /// Sets the `site_id` field.
     pub fn site_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.site_id = Some(value.into());
         self
     }
+
     /// Sets the `sitegroup_id` field.
     pub fn sitegroup_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.sitegroup_id = Some(value.into());
         self
     }
+
     /// Sets the `view` field.
     pub fn view(mut self, value: impl Into<String>) -> Self {
         self.view = Some(value.into());
         self
     }
+
     /// Sets the `views` field.
     pub fn views(mut self, value: impl Into<AdminPrivilegeViews>) -> Self {
         self.views = Some(value.into());
         self
     }
 }
+
 /// access permissions. enum: `admin`, `helpdesk`, `installer`, `read`, `write`
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -421,6 +455,7 @@ pub enum PrivilegeOrgRole {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "orgs-api-tokens")]
 impl PrivilegeOrgRole {
     /// The value as sent on the wire.
@@ -435,6 +470,7 @@ impl PrivilegeOrgRole {
         }
     }
 }
+
 #[cfg(feature = "orgs-api-tokens")]
 impl From<&str> for PrivilegeOrgRole {
     fn from(value: &str) -> Self {
@@ -448,24 +484,28 @@ impl From<&str> for PrivilegeOrgRole {
         }
     }
 }
+
 #[cfg(feature = "orgs-api-tokens")]
 impl std::fmt::Display for PrivilegeOrgRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "orgs-api-tokens")]
 impl serde::Serialize for PrivilegeOrgRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "orgs-api-tokens")]
 impl<'de> serde::Deserialize<'de> for PrivilegeOrgRole {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// enum: `org`, `site`, `sitegroup`, `orgsites`
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -486,6 +526,7 @@ pub enum PrivilegeOrgScope {
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
+
 #[cfg(feature = "orgs-api-tokens")]
 impl PrivilegeOrgScope {
     /// The value as sent on the wire.
@@ -499,6 +540,7 @@ impl PrivilegeOrgScope {
         }
     }
 }
+
 #[cfg(feature = "orgs-api-tokens")]
 impl From<&str> for PrivilegeOrgScope {
     fn from(value: &str) -> Self {
@@ -511,24 +553,28 @@ impl From<&str> for PrivilegeOrgScope {
         }
     }
 }
+
 #[cfg(feature = "orgs-api-tokens")]
 impl std::fmt::Display for PrivilegeOrgScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 #[cfg(feature = "orgs-api-tokens")]
 impl serde::Serialize for PrivilegeOrgScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 #[cfg(feature = "orgs-api-tokens")]
 impl<'de> serde::Deserialize<'de> for PrivilegeOrgScope {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
+
 /// The `response_http400` schema.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -540,6 +586,7 @@ pub struct ResponseHttp400 {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 impl<'de> serde::Deserialize<'de> for ResponseHttp400 {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
@@ -549,6 +596,7 @@ impl<'de> serde::Deserialize<'de> for ResponseHttp400 {
         })
     }
 }
+
 impl serde::Serialize for ResponseHttp400 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
@@ -556,6 +604,7 @@ impl serde::Serialize for ResponseHttp400 {
         fields.end(&self.extra)
     }
 }
+
 /// The `response_http401` schema.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -567,6 +616,7 @@ pub struct ResponseHttp401 {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 impl<'de> serde::Deserialize<'de> for ResponseHttp401 {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
@@ -576,6 +626,7 @@ impl<'de> serde::Deserialize<'de> for ResponseHttp401 {
         })
     }
 }
+
 impl serde::Serialize for ResponseHttp401 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
@@ -583,6 +634,7 @@ impl serde::Serialize for ResponseHttp401 {
         fields.end(&self.extra)
     }
 }
+
 /// The `response_http403` schema.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -594,6 +646,7 @@ pub struct ResponseHttp403 {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 impl<'de> serde::Deserialize<'de> for ResponseHttp403 {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
@@ -603,6 +656,7 @@ impl<'de> serde::Deserialize<'de> for ResponseHttp403 {
         })
     }
 }
+
 impl serde::Serialize for ResponseHttp403 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
@@ -610,6 +664,7 @@ impl serde::Serialize for ResponseHttp403 {
         fields.end(&self.extra)
     }
 }
+
 /// The `response_http404` schema.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -621,6 +676,7 @@ pub struct ResponseHttp404 {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 impl<'de> serde::Deserialize<'de> for ResponseHttp404 {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
@@ -630,6 +686,7 @@ impl<'de> serde::Deserialize<'de> for ResponseHttp404 {
         })
     }
 }
+
 impl serde::Serialize for ResponseHttp404 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
@@ -637,6 +694,7 @@ impl serde::Serialize for ResponseHttp404 {
         fields.end(&self.extra)
     }
 }
+
 /// The `response_http429` schema.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -648,6 +706,7 @@ pub struct ResponseHttp429 {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 impl<'de> serde::Deserialize<'de> for ResponseHttp429 {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
@@ -657,6 +716,7 @@ impl<'de> serde::Deserialize<'de> for ResponseHttp429 {
         })
     }
 }
+
 impl serde::Serialize for ResponseHttp429 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
@@ -664,6 +724,7 @@ impl serde::Serialize for ResponseHttp429 {
         fields.end(&self.extra)
     }
 }
+
 /// User API Token
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -694,6 +755,7 @@ pub struct UserApitoken {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "self-api-token")]
 impl<'de> serde::Deserialize<'de> for UserApitoken {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -708,6 +770,7 @@ impl<'de> serde::Deserialize<'de> for UserApitoken {
         })
     }
 }
+
 #[cfg(feature = "self-api-token")]
 impl serde::Serialize for UserApitoken {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -720,6 +783,7 @@ impl serde::Serialize for UserApitoken {
         fields.end(&self.extra)
     }
 }
+
 /// User API Token
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -730,6 +794,7 @@ pub struct UserApitokenRequest {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "self-api-token")]
 impl<'de> serde::Deserialize<'de> for UserApitokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -740,6 +805,7 @@ impl<'de> serde::Deserialize<'de> for UserApitokenRequest {
         })
     }
 }
+
 #[cfg(feature = "self-api-token")]
 impl serde::Serialize for UserApitokenRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -748,18 +814,21 @@ impl serde::Serialize for UserApitokenRequest {
         fields.end(&self.extra)
     }
 }
+
 #[cfg(feature = "self-api-token")]
 impl UserApitokenRequest {
     /// A value with no field set.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets the `name` field.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 }
+
 /// The `user_apitokens` schema.
 #[cfg(feature = "self-api-token")]
 pub type UserApitokens = Vec<UserApitoken>;

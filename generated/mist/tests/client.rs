@@ -9,7 +9,9 @@ use serde_json::Value;
 use std::future::Future;
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
 const TOKEN: &str = "test-token-0123456789";
+
 /// JSON equality that lets a date-time change its text but not its instant, and a number
 /// its form but not its value; the error says where the two differ.
 fn same(expected: &Value, actual: &Value, at: &str) -> Result<(), String> {
@@ -45,6 +47,7 @@ fn same(expected: &Value, actual: &Value, at: &str) -> Result<(), String> {
         (a, b) => Err(format!("{at}: {a} became {b}")),
     }
 }
+
 /// The documented request of an action (query and headers as `name, value, ...` lists) and the
 /// documented answer to it.
 struct Case {
@@ -56,6 +59,7 @@ struct Case {
     status: u16,
     answer: Option<&'static str>,
 }
+
 /// A mock server and a client of it that never retries.
 async fn start() -> (MockServer, Client) {
     let server = MockServer::start().await;
@@ -67,6 +71,7 @@ async fn start() -> (MockServer, Client) {
         .unwrap();
     (server, client)
 }
+
 /// A `name, value, ...` list as sorted pairs.
 fn pairs<'a>(
     flat: impl IntoIterator<Item = (std::borrow::Cow<'a, str>, std::borrow::Cow<'a, str>)>,
@@ -78,9 +83,11 @@ fn pairs<'a>(
     pairs.sort();
     pairs
 }
+
 fn flat(list: &'static [&'static str]) -> Vec<(String, String)> {
     pairs(list.chunks(2).map(|p| (p[0].into(), p[1].into())))
 }
+
 impl Case {
     /// Sends the request to a server that answers only the documented request (exactly these
     /// query pairs, the auth and default headers, these headers and body), then checks that
@@ -127,6 +134,7 @@ impl Case {
         server.verify().await;
         server.reset().await;
     }
+
     /// The server answers `status` with the documented error `body`: the error carries the
     /// status, the documented kind and the vendor's message, and never the token.
     #[allow(dead_code)]
@@ -173,6 +181,7 @@ impl Case {
         server.verify().await;
         server.reset().await;
     }
+
     /// Three pages of 2, 2 and 1 copies of the documented answer's first item, from page
     /// `first` on with 2 per page (`keys`: items, total, page and per-page names): the stream
     /// yields all five items and stops at the total count.
@@ -206,6 +215,7 @@ impl Case {
         server.verify().await;
     }
 }
+
 /// One test per action: `name: METHOD "path"`, the query and header pairs it must send, its
 /// body (if any), the documented answer, the documented errors `(status, kind, body, message)`,
 /// the pages of a paginated action, and the request itself.
@@ -231,6 +241,7 @@ macro_rules! action {
         $first, $pages .stream()). await;)? }
     };
 }
+
 action! {
     orgs_api_tokens_list in orgs_api_tokens : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/apitokens", query[], headers[],
@@ -249,6 +260,7 @@ action! {
     request client => client.orgs_api_tokens()
     .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
+
 action! {
     orgs_api_tokens_create in orgs_api_tokens : "POST"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/apitokens", query[], headers[],
@@ -270,6 +282,7 @@ action! {
     .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
     .body(body.clone())
 }
+
 action! {
     orgs_api_tokens_get in orgs_api_tokens : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/apitokens/000000ab-00ab-00ab-00ab-0000000000ab",
@@ -289,6 +302,7 @@ action! {
     .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
     uuid::Uuid > ().unwrap())
 }
+
 action! {
     orgs_api_tokens_update in orgs_api_tokens : "PUT"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/apitokens/000000ab-00ab-00ab-00ab-0000000000ab",
@@ -309,6 +323,7 @@ action! {
     "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
     .clone())
 }
+
 action! {
     orgs_api_tokens_delete in orgs_api_tokens : "DELETE"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/apitokens/000000ab-00ab-00ab-00ab-0000000000ab",
@@ -326,6 +341,7 @@ action! {
     .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
     "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
+
 action! {
     self_api_token_list in self_api_token : "GET" "/api/v1/self/apitokens", query[],
     headers[], answer 200
@@ -342,6 +358,7 @@ action! {
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
     request client => client.self_api_token().list()
 }
+
 action! {
     self_api_token_create in self_api_token : "POST" "/api/v1/self/apitokens", query[],
     headers[], body body : UserApitokenRequest = "{\"name\":\"org_token_xyz\"}", answer
@@ -359,6 +376,7 @@ action! {
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
     request client => client.self_api_token().create().body(body.clone())
 }
+
 action! {
     self_api_token_get in self_api_token : "GET"
     "/api/v1/self/apitokens/000000ab-00ab-00ab-00ab-0000000000ab", query[], headers[],
@@ -377,6 +395,7 @@ action! {
     request client => client.self_api_token().get("000000ab-00ab-00ab-00ab-0000000000ab"
     .parse::< uuid::Uuid > ().unwrap())
 }
+
 action! {
     self_api_token_update in self_api_token : "PUT"
     "/api/v1/self/apitokens/000000ab-00ab-00ab-00ab-0000000000ab", query[], headers[],
@@ -396,6 +415,7 @@ action! {
     .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
     .body(body.clone())
 }
+
 action! {
     self_api_token_delete in self_api_token : "DELETE"
     "/api/v1/self/apitokens/000000ab-00ab-00ab-00ab-0000000000ab", query[], headers[],

@@ -8,6 +8,7 @@
 #[allow(unused_imports)]
 use mist_sdk::models::*;
 use serde_json::Value;
+
 /// JSON equality that lets a date-time change its text but not its instant, and a number
 /// its form but not its value; the error says where the two differ.
 fn same(expected: &Value, actual: &Value, at: &str) -> Result<(), String> {
@@ -43,6 +44,7 @@ fn same(expected: &Value, actual: &Value, at: &str) -> Result<(), String> {
         (a, b) => Err(format!("{at}: {a} became {b}")),
     }
 }
+
 fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize + std::fmt::Debug>(
     json: &str,
     origin: &str,
@@ -58,6 +60,7 @@ fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize + std::fmt::Debu
     }
     decoded
 }
+
 /// One test per example: `name: Type = json from origin`, optionally `hiding` the secret values
 /// inside it that `Debug` must not show.
 macro_rules! round_trips {
@@ -70,6 +73,7 @@ macro_rules! round_trips {
         "a secret is visible in Debug output");)*)? let _ = decoded; })*
     };
 }
+
 /// One test per struct (`name: Type = json`): a field this SDK does not know is kept in `extra`.
 macro_rules! keeps_unknown_fields {
     ($($name:ident : $ty:ty = $json:literal;)*) => {
@@ -79,6 +83,7 @@ macro_rules! keeps_unknown_fields {
         assert_eq!(decoded.extra.get("sdkgenUnknownField"), Some(& Value::from(42))); })*
     };
 }
+
 /// One test per enum (`name: Type`): a value this SDK does not know is kept and sent back.
 macro_rules! keeps_unknown_values {
     ($($name:ident : $ty:ty;)*) => {
@@ -88,6 +93,7 @@ macro_rules! keeps_unknown_values {
         .unwrap(), "\"a-value-added-later\""); })*
     };
 }
+
 /// One test per union alternative (`name: Union = json => Variant`): a value of the alternative
 /// reads as that alternative, never as an earlier one or as `Other`.
 macro_rules! reads_alternative {
@@ -96,6 +102,7 @@ macro_rules! reads_alternative {
         assert!(matches!(decoded, $variant (_)), "{} read as {decoded:?}", $json); })*
     };
 }
+
 round_trips! {
     schema_id_example_1 : Id = "\"53f10664-3ce8-4c27-b382-0ef66432349f\"" from
     "schemas.id.examples[0]"; schema_org_apitoken_example_1 : OrgApitoken =
@@ -169,6 +176,7 @@ round_trips! {
     from "resources.selfApiToken.actions.update.responses[0].example" hiding
     "1qkb...QQCL";
 }
+
 keeps_unknown_fields! {
     unknown_field_is_kept_by_org_apitoken : OrgApitoken =
     "{\"created_by\":\"user@mycorp.com\",\"created_time\":88.34,\"id\":\"53f10664-3ce8-4c27-b382-0ef66432349f\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\",\"org_id\":\"a97c1b22-a4e9-411e-9bfd-d8695a0f9e61\",\"privileges\":[{\"role\":\"admin\",\"scope\":\"org\"}],\"src_ips\":[\"63.3.56.0/24\",\"63.3.55.4\"],\"exampleAdditionalProperty\":\"[key1, val1][key2, val2]\"}";
@@ -185,9 +193,11 @@ keeps_unknown_fields! {
     unknown_field_is_kept_by_user_apitoken : UserApitoken =
     "{\"created_time\":1626875902,\"id\":\"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\"}";
 }
+
 keeps_unknown_values! {
     unknown_value_is_kept_by_admin_privilege_view : AdminPrivilegeView;
     unknown_value_is_kept_by_privilege_org_role : PrivilegeOrgRole;
     unknown_value_is_kept_by_privilege_org_scope : PrivilegeOrgScope;
 }
+
 reads_alternative! {}

@@ -10,6 +10,7 @@ use serde_json::Value;
 use std::time::{Duration, Instant};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
 /// A caller names the types of this crate's API through its re-exports, with no dependency
 /// (and no version to match) of its own.
 #[test]
@@ -37,6 +38,7 @@ fn the_public_dependencies_are_reexported() {
     let id: mist_sdk::uuid::Uuid = "a1b2c3d4-0000-4000-8000-000000000001".parse().unwrap();
     assert_eq!(id.get_version_num(), 4);
 }
+
 #[test]
 fn an_empty_token_is_refused_when_the_client_is_built() {
     for token in ["", "   "] {
@@ -45,6 +47,7 @@ fn an_empty_token_is_refused_when_the_client_is_built() {
         assert!(error.to_string().contains("token is empty"), "{error}");
     }
 }
+
 #[test]
 fn every_documented_server_is_a_valid_https_url() {
     for server in mist_sdk::Server::all() {
@@ -56,11 +59,13 @@ fn every_documented_server_is_a_valid_https_url() {
         mist_sdk::Server::default().url()
     );
 }
+
 /// Checks at compile time that a value may move into `tokio::spawn` and live on its own.
 #[allow(dead_code)]
 fn owned<T: Send + 'static>(value: T) -> T {
     value
 }
+
 #[tokio::test]
 async fn a_request_owns_its_client_and_runs_in_a_spawned_task() {
     use mist_sdk::resources::orgs_api_tokens::*;
@@ -93,6 +98,7 @@ async fn a_request_owns_its_client_and_runs_in_a_spawned_task() {
     drop(client);
     tokio::spawn(request.send()).await.unwrap().unwrap();
 }
+
 /// The middleware seam: a `before_send` hook adds a header to every attempt (the server
 /// answers only a request that has it), and an `after_receive` hook sees every status.
 #[tokio::test]
@@ -158,6 +164,7 @@ async fn hooks_add_a_header_and_see_each_answer() {
         .iter()
         .all(|r| r.headers.get("x-team").is_some_and(|v| v == "billing")));
 }
+
 #[tokio::test]
 async fn an_answer_longer_than_the_size_cap_is_refused() {
     use mist_sdk::resources::orgs_api_tokens::*;
@@ -196,6 +203,7 @@ async fn an_answer_longer_than_the_size_cap_is_refused() {
         }
     }
 }
+
 #[tokio::test]
 async fn a_request_overrides_default_headers_timeout_retries_and_deadline() {
     use mist_sdk::resources::orgs_api_tokens::*;
@@ -328,6 +336,7 @@ async fn a_request_overrides_default_headers_timeout_retries_and_deadline() {
         "it retried until the deadline"
     );
 }
+
 /// The process-wide `tracing` subscriber of these tests. Set once as the global default
 /// (tests run on many threads, and a thread-local default can miss a callsite that another
 /// thread registered first), it records every test's traces: a test looks for its own lines,
@@ -342,32 +351,39 @@ fn recorder() -> Recorder {
         })
         .clone()
 }
+
 /// A `tracing` subscriber that writes every span, field record and event as a line of text.
 #[derive(Clone, Default)]
 struct Recorder {
     lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
     ids: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
+
 /// Writes each field as ` name=value`.
 struct Fields<'a>(&'a mut String);
+
 impl tracing::field::Visit for Fields<'_> {
     fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
         use std::fmt::Write;
         let _ = write!(self.0, " {}={:?}", field.name(), value);
     }
 }
+
 impl Recorder {
     fn push(&self, line: String) {
         self.lines.lock().unwrap().push(line);
     }
+
     fn text(&self) -> String {
         self.lines.lock().unwrap().join("\n")
     }
 }
+
 impl tracing::Subscriber for Recorder {
     fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
         true
     }
+
     fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
         let mut line = format!("span {}:", span.metadata().name());
         span.record(&mut Fields(&mut line));
@@ -375,20 +391,26 @@ impl tracing::Subscriber for Recorder {
         let id = self.ids.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         tracing::span::Id::from_u64(id)
     }
+
     fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
         let mut line = String::from("record:");
         values.record(&mut Fields(&mut line));
         self.push(line);
     }
+
     fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+
     fn event(&self, event: &tracing::Event<'_>) {
         let mut line = format!("event {}:", event.metadata().level());
         event.record(&mut Fields(&mut line));
         self.push(line);
     }
+
     fn enter(&self, _: &tracing::span::Id) {}
+
     fn exit(&self, _: &tracing::span::Id) {}
 }
+
 #[tokio::test]
 async fn a_request_is_a_traced_span_without_secrets_or_bodies() {
     use mist_sdk::resources::orgs_api_tokens::*;

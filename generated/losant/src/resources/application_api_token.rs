@@ -2,6 +2,7 @@
 #![doc = include_str!("../../docs/applicationApiToken.md")]
 use crate::client::Call;
 use crate::models::*;
+
 /// Application API Token: Details on the various actions that can be performed on the Application Api Token resource, including the expected parameters and the potential responses.
 ///
 /// Path: `/applications/{applicationId}/tokens/{apiTokenId}`.
@@ -9,6 +10,7 @@ use crate::models::*;
 pub struct ApplicationApiTokenResource {
     pub(crate) client: crate::Client,
 }
+
 impl ApplicationApiTokenResource {
     /// Deletes an API Token
     ///
@@ -23,6 +25,7 @@ impl ApplicationApiTokenResource {
             api_token_id: api_token_id.into(),
         })
     }
+
     /// Retrieves information on an API token
     ///
     /// `GET /applications/{applicationId}/tokens/{apiTokenId}` Scopes (at least one): all.Application, all.Application.bounded, all.Application.read, all.Organization, all.Organization.bounded, all.Organization.read, all.User, all.User.bounded, all.User.read, applicationApiToken.*, applicationApiToken.get.
@@ -36,6 +39,7 @@ impl ApplicationApiTokenResource {
             api_token_id: api_token_id.into(),
         })
     }
+
     /// Updates information about an API token
     ///
     /// `PATCH /applications/{applicationId}/tokens/{apiTokenId}` Scopes (at least one): all.Application, all.Organization, all.User, applicationApiToken.*, applicationApiToken.patch.
@@ -52,16 +56,20 @@ impl ApplicationApiTokenResource {
         })
     }
 }
+
 /// The request of [`ApplicationApiTokenResource::delete`]; see [`Request`](crate::Request).
 pub type ApplicationApiTokenDeleteRequest = crate::Request<ApplicationApiTokenDeleteParams>;
+
 /// The parameters of [`ApplicationApiTokenResource::delete`], held by its request ([`ApplicationApiTokenDeleteRequest`]).
 #[derive(Debug, Clone)]
 pub struct ApplicationApiTokenDeleteParams {
     application_id: String,
     api_token_id: String,
 }
+
 impl crate::Action for ApplicationApiTokenDeleteParams {
     type Output = Success;
+
     fn call(&self) -> crate::Result<Call> {
         Call::new(
             reqwest::Method::DELETE,
@@ -71,16 +79,20 @@ impl crate::Action for ApplicationApiTokenDeleteParams {
         )
     }
 }
+
 /// The request of [`ApplicationApiTokenResource::get`]; see [`Request`](crate::Request).
 pub type ApplicationApiTokenGetRequest = crate::Request<ApplicationApiTokenGetParams>;
+
 /// The parameters of [`ApplicationApiTokenResource::get`], held by its request ([`ApplicationApiTokenGetRequest`]).
 #[derive(Debug, Clone)]
 pub struct ApplicationApiTokenGetParams {
     application_id: String,
     api_token_id: String,
 }
+
 impl crate::Action for ApplicationApiTokenGetParams {
     type Output = ApiToken;
+
     fn call(&self) -> crate::Result<Call> {
         Call::new(
             reqwest::Method::GET,
@@ -90,8 +102,10 @@ impl crate::Action for ApplicationApiTokenGetParams {
         )
     }
 }
+
 /// The request of [`ApplicationApiTokenResource::patch`]; see [`Request`](crate::Request).
 pub type ApplicationApiTokenPatchRequest = crate::Request<ApplicationApiTokenPatchParams>;
+
 /// The parameters of [`ApplicationApiTokenResource::patch`], held by its request ([`ApplicationApiTokenPatchRequest`]).
 #[derive(Debug, Clone)]
 pub struct ApplicationApiTokenPatchParams {
@@ -99,8 +113,10 @@ pub struct ApplicationApiTokenPatchParams {
     api_token_id: String,
     body: Option<ApiTokenPatch>,
 }
+
 impl crate::Action for ApplicationApiTokenPatchParams {
     type Output = ApiToken;
+
     fn call(&self) -> crate::Result<Call> {
         Call::new(
             reqwest::Method::PATCH,

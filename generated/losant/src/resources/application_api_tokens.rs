@@ -2,6 +2,7 @@
 #![doc = include_str!("../../docs/applicationApiTokens.md")]
 use crate::client::{first_page, Call};
 use crate::models::*;
+
 /// Application API Tokens: Details on the various actions that can be performed on the Application Api Tokens resource, including the expected parameters and the potential responses.
 ///
 /// Path: `/applications/{applicationId}/tokens`.
@@ -9,6 +10,7 @@ use crate::models::*;
 pub struct ApplicationApiTokensResource {
     pub(crate) client: crate::Client,
 }
+
 impl ApplicationApiTokensResource {
     /// Returns the API tokens for an application
     ///
@@ -24,6 +26,7 @@ impl ApplicationApiTokensResource {
             filter: None,
         })
     }
+
     /// Create a new API token for an application
     ///
     /// `POST /applications/{applicationId}/tokens` Scopes (at least one): all.Application, all.Organization, all.User, applicationApiTokens.*, applicationApiTokens.post.
@@ -38,8 +41,10 @@ impl ApplicationApiTokensResource {
         })
     }
 }
+
 /// The request of [`ApplicationApiTokensResource::get`]; see [`Request`](crate::Request).
 pub type ApplicationApiTokensGetRequest = crate::Request<ApplicationApiTokensGetParams>;
+
 /// The parameters of [`ApplicationApiTokensResource::get`], held by its request ([`ApplicationApiTokensGetRequest`]).
 #[derive(Debug, Clone)]
 pub struct ApplicationApiTokensGetParams {
@@ -51,8 +56,10 @@ pub struct ApplicationApiTokensGetParams {
     filter_field: Option<ApplicationApiTokensGetFilterField>,
     filter: Option<String>,
 }
+
 impl crate::Action for ApplicationApiTokensGetParams {
     type Output = ApiTokens;
+
     fn call(&self) -> crate::Result<Call> {
         Ok(Call::new(
             reqwest::Method::GET,
@@ -68,6 +75,7 @@ impl crate::Action for ApplicationApiTokensGetParams {
         .query("filter", self.filter.as_ref()))
     }
 }
+
 impl ApplicationApiTokensGetRequest {
     /// Field to sort the results by
     ///
@@ -76,6 +84,7 @@ impl ApplicationApiTokensGetRequest {
         self.params.sort_field = Some(value.into());
         self
     }
+
     /// Direction to sort the results by
     ///
     /// Accepted values: asc, desc. Default: `asc`. Example: `asc`.
@@ -86,6 +95,7 @@ impl ApplicationApiTokensGetRequest {
         self.params.sort_direction = Some(value.into());
         self
     }
+
     /// Which page of results to return
     ///
     /// Default: `0`. Example: `0`.
@@ -93,6 +103,7 @@ impl ApplicationApiTokensGetRequest {
         self.params.page = Some(value.into());
         self
     }
+
     /// How many items to return per page
     ///
     /// Default: `100`. Example: `10`.
@@ -100,6 +111,7 @@ impl ApplicationApiTokensGetRequest {
         self.params.per_page = Some(value.into());
         self
     }
+
     /// Field to filter the results by. Blank or not provided means no filtering.
     ///
     /// Accepted values: name, status. Example: `key`.
@@ -107,6 +119,7 @@ impl ApplicationApiTokensGetRequest {
         self.params.filter_field = Some(value.into());
         self
     }
+
     /// Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
     ///
     /// Example: `my*token`.
@@ -114,6 +127,7 @@ impl ApplicationApiTokensGetRequest {
         self.params.filter = Some(value.into());
         self
     }
+
     /// Every item of every page, from the page set on the request (else page 0) until the
     /// server's `total_count` is reached or a page is empty; see [`Pages`](crate::Pages).
     pub fn stream(self) -> crate::Pages<ApiToken> {
@@ -125,16 +139,20 @@ impl ApplicationApiTokensGetRequest {
         )
     }
 }
+
 /// The request of [`ApplicationApiTokensResource::post`]; see [`Request`](crate::Request).
 pub type ApplicationApiTokensPostRequest = crate::Request<ApplicationApiTokensPostParams>;
+
 /// The parameters of [`ApplicationApiTokensResource::post`], held by its request ([`ApplicationApiTokensPostRequest`]).
 #[derive(Debug, Clone)]
 pub struct ApplicationApiTokensPostParams {
     application_id: String,
     body: Option<ApiTokenPost>,
 }
+
 impl crate::Action for ApplicationApiTokensPostParams {
     type Output = ApiToken;
+
     fn call(&self) -> crate::Result<Call> {
         Call::new(
             reqwest::Method::POST,

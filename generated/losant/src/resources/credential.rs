@@ -2,6 +2,7 @@
 #![doc = include_str!("../../docs/credential.md")]
 use crate::client::Call;
 use crate::models::*;
+
 /// Service Credential: Below are the various requests that can be performed against the Service Credential resource, as well as the expected parameters and the potential responses.
 ///
 /// Path: `/applications/{applicationId}/credentials/{credentialId}`.
@@ -9,6 +10,7 @@ use crate::models::*;
 pub struct CredentialResource {
     pub(crate) client: crate::Client,
 }
+
 impl CredentialResource {
     /// Deletes a credential
     ///
@@ -23,6 +25,7 @@ impl CredentialResource {
             credential_id: credential_id.into(),
         })
     }
+
     /// Retrieves information on a credential
     ///
     /// `GET /applications/{applicationId}/credentials/{credentialId}` Scopes (at least one): all.Application, all.Application.bounded, all.Application.read, all.Organization, all.Organization.bounded, all.Organization.read, all.User, all.User.bounded, all.User.read, credential.*, credential.get.
@@ -36,6 +39,7 @@ impl CredentialResource {
             credential_id: credential_id.into(),
         })
     }
+
     /// Retrieves information on resources linked to a credential
     ///
     /// `GET /applications/{applicationId}/credentials/{credentialId}/linkedResources` Scopes (at least one): all.Application, all.Application.bounded, all.Application.read, all.Organization, all.Organization.bounded, all.Organization.read, all.User, all.User.bounded, all.User.read, credential.*, credential.linkedResources.
@@ -50,6 +54,7 @@ impl CredentialResource {
             include_custom_nodes: None,
         })
     }
+
     /// Updates information about a credential
     ///
     /// `PATCH /applications/{applicationId}/credentials/{credentialId}` Scopes (at least one): all.Application, all.Application.bounded, all.Organization, all.Organization.bounded, all.User, all.User.bounded, credential.*, credential.patch.
@@ -66,16 +71,20 @@ impl CredentialResource {
         })
     }
 }
+
 /// The request of [`CredentialResource::delete`]; see [`Request`](crate::Request).
 pub type CredentialDeleteRequest = crate::Request<CredentialDeleteParams>;
+
 /// The parameters of [`CredentialResource::delete`], held by its request ([`CredentialDeleteRequest`]).
 #[derive(Debug, Clone)]
 pub struct CredentialDeleteParams {
     application_id: String,
     credential_id: String,
 }
+
 impl crate::Action for CredentialDeleteParams {
     type Output = Success;
+
     fn call(&self) -> crate::Result<Call> {
         Call::new(
             reqwest::Method::DELETE,
@@ -85,16 +94,20 @@ impl crate::Action for CredentialDeleteParams {
         )
     }
 }
+
 /// The request of [`CredentialResource::get`]; see [`Request`](crate::Request).
 pub type CredentialGetRequest = crate::Request<CredentialGetParams>;
+
 /// The parameters of [`CredentialResource::get`], held by its request ([`CredentialGetRequest`]).
 #[derive(Debug, Clone)]
 pub struct CredentialGetParams {
     application_id: String,
     credential_id: String,
 }
+
 impl crate::Action for CredentialGetParams {
     type Output = Credential;
+
     fn call(&self) -> crate::Result<Call> {
         Call::new(
             reqwest::Method::GET,
@@ -104,8 +117,10 @@ impl crate::Action for CredentialGetParams {
         )
     }
 }
+
 /// The request of [`CredentialResource::linked_resources`]; see [`Request`](crate::Request).
 pub type CredentialLinkedResourcesRequest = crate::Request<CredentialLinkedResourcesParams>;
+
 /// The parameters of [`CredentialResource::linked_resources`], held by its request ([`CredentialLinkedResourcesRequest`]).
 #[derive(Debug, Clone)]
 pub struct CredentialLinkedResourcesParams {
@@ -113,8 +128,10 @@ pub struct CredentialLinkedResourcesParams {
     credential_id: String,
     include_custom_nodes: Option<String>,
 }
+
 impl crate::Action for CredentialLinkedResourcesParams {
     type Output = CredentialLinkedResources;
+
     fn call(&self) -> crate::Result<Call> {
         Ok(Call::new(
             reqwest::Method::GET,
@@ -125,6 +142,7 @@ impl crate::Action for CredentialLinkedResourcesParams {
         .query("includeCustomNodes", self.include_custom_nodes.as_ref()))
     }
 }
+
 impl CredentialLinkedResourcesRequest {
     /// If the result of the request should also include the details of any custom nodes referenced by returned workflows
     ///
@@ -134,8 +152,10 @@ impl CredentialLinkedResourcesRequest {
         self
     }
 }
+
 /// The request of [`CredentialResource::patch`]; see [`Request`](crate::Request).
 pub type CredentialPatchRequest = crate::Request<CredentialPatchParams>;
+
 /// The parameters of [`CredentialResource::patch`], held by its request ([`CredentialPatchRequest`]).
 #[derive(Debug, Clone)]
 pub struct CredentialPatchParams {
@@ -143,8 +163,10 @@ pub struct CredentialPatchParams {
     credential_id: String,
     body: Option<CredentialPatch>,
 }
+
 impl crate::Action for CredentialPatchParams {
     type Output = Credential;
+
     fn call(&self) -> crate::Result<Call> {
         Call::new(
             reqwest::Method::PATCH,

@@ -2,6 +2,7 @@
 #![doc = include_str!("../../docs/credentials.md")]
 use crate::client::{first_page, Call};
 use crate::models::*;
+
 /// Service Credentials: Below are the various requests that can be performed against the Service Credentials resource, as well as the expected parameters and the potential responses.
 ///
 /// Path: `/applications/{applicationId}/credentials`.
@@ -9,6 +10,7 @@ use crate::models::*;
 pub struct CredentialsResource {
     pub(crate) client: crate::Client,
 }
+
 impl CredentialsResource {
     /// Returns a collection of credentials for an application
     ///
@@ -24,6 +26,7 @@ impl CredentialsResource {
             filter: None,
         })
     }
+
     /// Create a new credential for an application
     ///
     /// `POST /applications/{applicationId}/credentials` Scopes (at least one): all.Application, all.Application.bounded, all.Organization, all.Organization.bounded, all.User, all.User.bounded, credentials.*, credentials.post.
@@ -38,8 +41,10 @@ impl CredentialsResource {
         })
     }
 }
+
 /// The request of [`CredentialsResource::get`]; see [`Request`](crate::Request).
 pub type CredentialsGetRequest = crate::Request<CredentialsGetParams>;
+
 /// The parameters of [`CredentialsResource::get`], held by its request ([`CredentialsGetRequest`]).
 #[derive(Debug, Clone)]
 pub struct CredentialsGetParams {
@@ -51,8 +56,10 @@ pub struct CredentialsGetParams {
     filter_field: Option<CredentialsGetFilterField>,
     filter: Option<String>,
 }
+
 impl crate::Action for CredentialsGetParams {
     type Output = Credentials;
+
     fn call(&self) -> crate::Result<Call> {
         Ok(Call::new(
             reqwest::Method::GET,
@@ -68,6 +75,7 @@ impl crate::Action for CredentialsGetParams {
         .query("filter", self.filter.as_ref()))
     }
 }
+
 impl CredentialsGetRequest {
     /// Field to sort the results by
     ///
@@ -76,6 +84,7 @@ impl CredentialsGetRequest {
         self.params.sort_field = Some(value.into());
         self
     }
+
     /// Direction to sort the results by
     ///
     /// Accepted values: asc, desc. Default: `desc`. Example: `asc`.
@@ -83,6 +92,7 @@ impl CredentialsGetRequest {
         self.params.sort_direction = Some(value.into());
         self
     }
+
     /// Which page of results to return
     ///
     /// Default: `0`. Example: `0`.
@@ -90,6 +100,7 @@ impl CredentialsGetRequest {
         self.params.page = Some(value.into());
         self
     }
+
     /// How many items to return per page
     ///
     /// Default: `100`. Example: `10`.
@@ -97,6 +108,7 @@ impl CredentialsGetRequest {
         self.params.per_page = Some(value.into());
         self
     }
+
     /// Field to filter the results by. Blank or not provided means no filtering.
     ///
     /// Accepted values: name, type. Example: `type`.
@@ -104,6 +116,7 @@ impl CredentialsGetRequest {
         self.params.filter_field = Some(value.into());
         self
     }
+
     /// Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
     ///
     /// Example: `aws`.
@@ -111,6 +124,7 @@ impl CredentialsGetRequest {
         self.params.filter = Some(value.into());
         self
     }
+
     /// Every item of every page, from the page set on the request (else page 0) until the
     /// server's `total_count` is reached or a page is empty; see [`Pages`](crate::Pages).
     pub fn stream(self) -> crate::Pages<Credential> {
@@ -122,16 +136,20 @@ impl CredentialsGetRequest {
         )
     }
 }
+
 /// The request of [`CredentialsResource::post`]; see [`Request`](crate::Request).
 pub type CredentialsPostRequest = crate::Request<CredentialsPostParams>;
+
 /// The parameters of [`CredentialsResource::post`], held by its request ([`CredentialsPostRequest`]).
 #[derive(Debug, Clone)]
 pub struct CredentialsPostParams {
     application_id: String,
     body: Option<CredentialPost>,
 }
+
 impl crate::Action for CredentialsPostParams {
     type Output = Credential;
+
     fn call(&self) -> crate::Result<Call> {
         Call::new(
             reqwest::Method::POST,

@@ -2,6 +2,7 @@
 #![doc = include_str!("../../docs/instanceApiToken.md")]
 use crate::client::Call;
 use crate::models::*;
+
 /// Instance API Token: Details on the various actions that can be performed on the Instance Api Token resource, including the expected parameters and the potential responses.
 ///
 /// Path: `/instances/{instanceId}/tokens/{apiTokenId}`.
@@ -9,6 +10,7 @@ use crate::models::*;
 pub struct InstanceApiTokenResource {
     pub(crate) client: crate::Client,
 }
+
 impl InstanceApiTokenResource {
     /// Deletes an API Token
     ///
@@ -23,6 +25,7 @@ impl InstanceApiTokenResource {
             api_token_id: api_token_id.into(),
         })
     }
+
     /// Retrieves information on an API token
     ///
     /// `GET /instances/{instanceId}/tokens/{apiTokenId}` Scopes (at least one): all.Instance, all.Instance.bounded, all.Instance.read, all.User, all.User.bounded, all.User.read, instanceApiToken.*, instanceApiToken.get.
@@ -36,6 +39,7 @@ impl InstanceApiTokenResource {
             api_token_id: api_token_id.into(),
         })
     }
+
     /// Updates information about an API token
     ///
     /// `PATCH /instances/{instanceId}/tokens/{apiTokenId}` Scopes (at least one): all.Instance, all.User, instanceApiToken.*, instanceApiToken.patch.
@@ -52,16 +56,20 @@ impl InstanceApiTokenResource {
         })
     }
 }
+
 /// The request of [`InstanceApiTokenResource::delete`]; see [`Request`](crate::Request).
 pub type InstanceApiTokenDeleteRequest = crate::Request<InstanceApiTokenDeleteParams>;
+
 /// The parameters of [`InstanceApiTokenResource::delete`], held by its request ([`InstanceApiTokenDeleteRequest`]).
 #[derive(Debug, Clone)]
 pub struct InstanceApiTokenDeleteParams {
     instance_id: String,
     api_token_id: String,
 }
+
 impl crate::Action for InstanceApiTokenDeleteParams {
     type Output = Success;
+
     fn call(&self) -> crate::Result<Call> {
         Call::new(
             reqwest::Method::DELETE,
@@ -71,16 +79,20 @@ impl crate::Action for InstanceApiTokenDeleteParams {
         )
     }
 }
+
 /// The request of [`InstanceApiTokenResource::get`]; see [`Request`](crate::Request).
 pub type InstanceApiTokenGetRequest = crate::Request<InstanceApiTokenGetParams>;
+
 /// The parameters of [`InstanceApiTokenResource::get`], held by its request ([`InstanceApiTokenGetRequest`]).
 #[derive(Debug, Clone)]
 pub struct InstanceApiTokenGetParams {
     instance_id: String,
     api_token_id: String,
 }
+
 impl crate::Action for InstanceApiTokenGetParams {
     type Output = ApiToken;
+
     fn call(&self) -> crate::Result<Call> {
         Call::new(
             reqwest::Method::GET,
@@ -90,8 +102,10 @@ impl crate::Action for InstanceApiTokenGetParams {
         )
     }
 }
+
 /// The request of [`InstanceApiTokenResource::patch`]; see [`Request`](crate::Request).
 pub type InstanceApiTokenPatchRequest = crate::Request<InstanceApiTokenPatchParams>;
+
 /// The parameters of [`InstanceApiTokenResource::patch`], held by its request ([`InstanceApiTokenPatchRequest`]).
 #[derive(Debug, Clone)]
 pub struct InstanceApiTokenPatchParams {
@@ -99,8 +113,10 @@ pub struct InstanceApiTokenPatchParams {
     api_token_id: String,
     body: Option<ApiTokenPatch>,
 }
+
 impl crate::Action for InstanceApiTokenPatchParams {
     type Output = ApiToken;
+
     fn call(&self) -> crate::Result<Call> {
         Call::new(
             reqwest::Method::PATCH,

@@ -2,6 +2,7 @@
 #![doc = include_str!("../../docs/instanceApiTokens.md")]
 use crate::client::{first_page, Call};
 use crate::models::*;
+
 /// Instance API Tokens: Details on the various actions that can be performed on the Instance Api Tokens resource, including the expected parameters and the potential responses.
 ///
 /// Path: `/instances/{instanceId}/tokens`.
@@ -9,6 +10,7 @@ use crate::models::*;
 pub struct InstanceApiTokensResource {
     pub(crate) client: crate::Client,
 }
+
 impl InstanceApiTokensResource {
     /// Returns the API tokens for an instance
     ///
@@ -24,6 +26,7 @@ impl InstanceApiTokensResource {
             filter: None,
         })
     }
+
     /// Create a new API token for an instance
     ///
     /// `POST /instances/{instanceId}/tokens` Scopes (at least one): all.Instance, all.User, instanceApiTokens.*, instanceApiTokens.post.
@@ -38,8 +41,10 @@ impl InstanceApiTokensResource {
         })
     }
 }
+
 /// The request of [`InstanceApiTokensResource::get`]; see [`Request`](crate::Request).
 pub type InstanceApiTokensGetRequest = crate::Request<InstanceApiTokensGetParams>;
+
 /// The parameters of [`InstanceApiTokensResource::get`], held by its request ([`InstanceApiTokensGetRequest`]).
 #[derive(Debug, Clone)]
 pub struct InstanceApiTokensGetParams {
@@ -51,8 +56,10 @@ pub struct InstanceApiTokensGetParams {
     filter_field: Option<InstanceApiTokensGetFilterField>,
     filter: Option<String>,
 }
+
 impl crate::Action for InstanceApiTokensGetParams {
     type Output = ApiTokens;
+
     fn call(&self) -> crate::Result<Call> {
         Ok(Call::new(
             reqwest::Method::GET,
@@ -68,6 +75,7 @@ impl crate::Action for InstanceApiTokensGetParams {
         .query("filter", self.filter.as_ref()))
     }
 }
+
 impl InstanceApiTokensGetRequest {
     /// Field to sort the results by
     ///
@@ -76,6 +84,7 @@ impl InstanceApiTokensGetRequest {
         self.params.sort_field = Some(value.into());
         self
     }
+
     /// Direction to sort the results by
     ///
     /// Accepted values: asc, desc. Default: `asc`. Example: `asc`.
@@ -83,6 +92,7 @@ impl InstanceApiTokensGetRequest {
         self.params.sort_direction = Some(value.into());
         self
     }
+
     /// Which page of results to return
     ///
     /// Default: `0`. Example: `0`.
@@ -90,6 +100,7 @@ impl InstanceApiTokensGetRequest {
         self.params.page = Some(value.into());
         self
     }
+
     /// How many items to return per page
     ///
     /// Default: `100`. Example: `10`.
@@ -97,6 +108,7 @@ impl InstanceApiTokensGetRequest {
         self.params.per_page = Some(value.into());
         self
     }
+
     /// Field to filter the results by. Blank or not provided means no filtering.
     ///
     /// Accepted values: name, status. Example: `key`.
@@ -104,6 +116,7 @@ impl InstanceApiTokensGetRequest {
         self.params.filter_field = Some(value.into());
         self
     }
+
     /// Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
     ///
     /// Example: `my*token`.
@@ -111,6 +124,7 @@ impl InstanceApiTokensGetRequest {
         self.params.filter = Some(value.into());
         self
     }
+
     /// Every item of every page, from the page set on the request (else page 0) until the
     /// server's `total_count` is reached or a page is empty; see [`Pages`](crate::Pages).
     pub fn stream(self) -> crate::Pages<ApiToken> {
@@ -122,16 +136,20 @@ impl InstanceApiTokensGetRequest {
         )
     }
 }
+
 /// The request of [`InstanceApiTokensResource::post`]; see [`Request`](crate::Request).
 pub type InstanceApiTokensPostRequest = crate::Request<InstanceApiTokensPostParams>;
+
 /// The parameters of [`InstanceApiTokensResource::post`], held by its request ([`InstanceApiTokensPostRequest`]).
 #[derive(Debug, Clone)]
 pub struct InstanceApiTokensPostParams {
     instance_id: String,
     body: Option<ApiTokenPost>,
 }
+
 impl crate::Action for InstanceApiTokensPostParams {
     type Output = ApiToken;
+
     fn call(&self) -> crate::Result<Call> {
         Call::new(
             reqwest::Method::POST,

@@ -17,6 +17,7 @@ pub mod instance_api_tokens;
 pub mod user_api_token;
 #[cfg(feature = "user-api-tokens")]
 pub mod user_api_tokens;
+
 impl crate::Client {
     /// The actions of the Application API Token resource.
     #[cfg(feature = "application-api-token")]
@@ -25,6 +26,7 @@ impl crate::Client {
             client: self.clone(),
         }
     }
+
     /// The actions of the Application API Tokens resource.
     #[cfg(feature = "application-api-tokens")]
     pub fn application_api_tokens(&self) -> application_api_tokens::ApplicationApiTokensResource {
@@ -32,6 +34,7 @@ impl crate::Client {
             client: self.clone(),
         }
     }
+
     /// The actions of the Service Credential resource.
     #[cfg(feature = "credential")]
     pub fn credential(&self) -> credential::CredentialResource {
@@ -39,6 +42,7 @@ impl crate::Client {
             client: self.clone(),
         }
     }
+
     /// The actions of the Service Credentials resource.
     #[cfg(feature = "credentials")]
     pub fn credentials(&self) -> credentials::CredentialsResource {
@@ -46,6 +50,7 @@ impl crate::Client {
             client: self.clone(),
         }
     }
+
     /// The actions of the Instance API Token resource.
     #[cfg(feature = "instance-api-token")]
     pub fn instance_api_token(&self) -> instance_api_token::InstanceApiTokenResource {
@@ -53,6 +58,7 @@ impl crate::Client {
             client: self.clone(),
         }
     }
+
     /// The actions of the Instance API Tokens resource.
     #[cfg(feature = "instance-api-tokens")]
     pub fn instance_api_tokens(&self) -> instance_api_tokens::InstanceApiTokensResource {
@@ -60,6 +66,7 @@ impl crate::Client {
             client: self.clone(),
         }
     }
+
     /// The actions of the User API Token resource.
     #[cfg(feature = "user-api-token")]
     pub fn user_api_token(&self) -> user_api_token::UserApiTokenResource {
@@ -67,6 +74,7 @@ impl crate::Client {
             client: self.clone(),
         }
     }
+
     /// The actions of the User API Tokens resource.
     #[cfg(feature = "user-api-tokens")]
     pub fn user_api_tokens(&self) -> user_api_tokens::UserApiTokensResource {

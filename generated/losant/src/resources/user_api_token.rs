@@ -2,6 +2,7 @@
 #![doc = include_str!("../../docs/userApiToken.md")]
 use crate::client::Call;
 use crate::models::*;
+
 /// User API Token: Details on the various actions that can be performed on the User Api Token resource, including the expected parameters and the potential responses.
 ///
 /// Path: `/me/tokens/{apiTokenId}`.
@@ -9,6 +10,7 @@ use crate::models::*;
 pub struct UserApiTokenResource {
     pub(crate) client: crate::Client,
 }
+
 impl UserApiTokenResource {
     /// Deletes an API Token
     ///
@@ -20,6 +22,7 @@ impl UserApiTokenResource {
             api_token_id: api_token_id.into(),
         })
     }
+
     /// Retrieves information on an API token
     ///
     /// `GET /me/tokens/{apiTokenId}` Scopes (at least one): all.User, all.User.bounded, all.User.read, only.User, only.User.bounded, only.User.read, userApiToken.*, userApiToken.get.
@@ -28,6 +31,7 @@ impl UserApiTokenResource {
             api_token_id: api_token_id.into(),
         })
     }
+
     /// Updates information about an API token
     ///
     /// OAuth-issued user tokens may not call this action.
@@ -44,15 +48,19 @@ impl UserApiTokenResource {
         })
     }
 }
+
 /// The request of [`UserApiTokenResource::delete`]; see [`Request`](crate::Request).
 pub type UserApiTokenDeleteRequest = crate::Request<UserApiTokenDeleteParams>;
+
 /// The parameters of [`UserApiTokenResource::delete`], held by its request ([`UserApiTokenDeleteRequest`]).
 #[derive(Debug, Clone)]
 pub struct UserApiTokenDeleteParams {
     api_token_id: String,
 }
+
 impl crate::Action for UserApiTokenDeleteParams {
     type Output = Success;
+
     fn call(&self) -> crate::Result<Call> {
         Call::new(
             reqwest::Method::DELETE,
@@ -62,15 +70,19 @@ impl crate::Action for UserApiTokenDeleteParams {
         )
     }
 }
+
 /// The request of [`UserApiTokenResource::get`]; see [`Request`](crate::Request).
 pub type UserApiTokenGetRequest = crate::Request<UserApiTokenGetParams>;
+
 /// The parameters of [`UserApiTokenResource::get`], held by its request ([`UserApiTokenGetRequest`]).
 #[derive(Debug, Clone)]
 pub struct UserApiTokenGetParams {
     api_token_id: String,
 }
+
 impl crate::Action for UserApiTokenGetParams {
     type Output = ApiToken;
+
     fn call(&self) -> crate::Result<Call> {
         Call::new(
             reqwest::Method::GET,
@@ -80,16 +92,20 @@ impl crate::Action for UserApiTokenGetParams {
         )
     }
 }
+
 /// The request of [`UserApiTokenResource::patch`]; see [`Request`](crate::Request).
 pub type UserApiTokenPatchRequest = crate::Request<UserApiTokenPatchParams>;
+
 /// The parameters of [`UserApiTokenResource::patch`], held by its request ([`UserApiTokenPatchRequest`]).
 #[derive(Debug, Clone)]
 pub struct UserApiTokenPatchParams {
     api_token_id: String,
     body: Option<ApiTokenPatch>,
 }
+
 impl crate::Action for UserApiTokenPatchParams {
     type Output = ApiToken;
+
     fn call(&self) -> crate::Result<Call> {
         Call::new(
             reqwest::Method::PATCH,

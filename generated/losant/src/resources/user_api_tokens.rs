@@ -2,6 +2,7 @@
 #![doc = include_str!("../../docs/userApiTokens.md")]
 use crate::client::{first_page, Call};
 use crate::models::*;
+
 /// User API Tokens: Details on the various actions that can be performed on the User Api Tokens resource, including the expected parameters and the potential responses.
 ///
 /// Path: `/me/tokens`.
@@ -9,6 +10,7 @@ use crate::models::*;
 pub struct UserApiTokensResource {
     pub(crate) client: crate::Client,
 }
+
 impl UserApiTokensResource {
     /// Returns the API tokens for a user
     ///
@@ -23,6 +25,7 @@ impl UserApiTokensResource {
             filter: None,
         })
     }
+
     /// Create a new API token for an user
     ///
     /// OAuth-issued user tokens may not call this action.
@@ -33,8 +36,10 @@ impl UserApiTokensResource {
             .request(UserApiTokensPostParams { body: Some(body) })
     }
 }
+
 /// The request of [`UserApiTokensResource::get`]; see [`Request`](crate::Request).
 pub type UserApiTokensGetRequest = crate::Request<UserApiTokensGetParams>;
+
 /// The parameters of [`UserApiTokensResource::get`], held by its request ([`UserApiTokensGetRequest`]).
 #[derive(Debug, Clone)]
 pub struct UserApiTokensGetParams {
@@ -45,8 +50,10 @@ pub struct UserApiTokensGetParams {
     filter_field: Option<UserApiTokensGetFilterField>,
     filter: Option<String>,
 }
+
 impl crate::Action for UserApiTokensGetParams {
     type Output = ApiTokens;
+
     fn call(&self) -> crate::Result<Call> {
         Ok(
             Call::new(reqwest::Method::GET, "userApiTokens.get", "/me/tokens", &[])?
@@ -59,6 +66,7 @@ impl crate::Action for UserApiTokensGetParams {
         )
     }
 }
+
 impl UserApiTokensGetRequest {
     /// Field to sort the results by
     ///
@@ -67,6 +75,7 @@ impl UserApiTokensGetRequest {
         self.params.sort_field = Some(value.into());
         self
     }
+
     /// Direction to sort the results by
     ///
     /// Accepted values: asc, desc. Default: `asc`. Example: `asc`.
@@ -74,6 +83,7 @@ impl UserApiTokensGetRequest {
         self.params.sort_direction = Some(value.into());
         self
     }
+
     /// Which page of results to return
     ///
     /// Default: `0`. Example: `0`.
@@ -81,6 +91,7 @@ impl UserApiTokensGetRequest {
         self.params.page = Some(value.into());
         self
     }
+
     /// How many items to return per page
     ///
     /// Default: `100`. Example: `10`.
@@ -88,6 +99,7 @@ impl UserApiTokensGetRequest {
         self.params.per_page = Some(value.into());
         self
     }
+
     /// Field to filter the results by. Blank or not provided means no filtering.
     ///
     /// Accepted values: name, status. Example: `key`.
@@ -95,6 +107,7 @@ impl UserApiTokensGetRequest {
         self.params.filter_field = Some(value.into());
         self
     }
+
     /// Filter to apply against the filtered field. Supports globbing. Blank or not provided means no filtering.
     ///
     /// Example: `my*token`.
@@ -102,6 +115,7 @@ impl UserApiTokensGetRequest {
         self.params.filter = Some(value.into());
         self
     }
+
     /// Every item of every page, from the page set on the request (else page 0) until the
     /// server's `total_count` is reached or a page is empty; see [`Pages`](crate::Pages).
     pub fn stream(self) -> crate::Pages<ApiToken> {
@@ -113,15 +127,19 @@ impl UserApiTokensGetRequest {
         )
     }
 }
+
 /// The request of [`UserApiTokensResource::post`]; see [`Request`](crate::Request).
 pub type UserApiTokensPostRequest = crate::Request<UserApiTokensPostParams>;
+
 /// The parameters of [`UserApiTokensResource::post`], held by its request ([`UserApiTokensPostRequest`]).
 #[derive(Debug, Clone)]
 pub struct UserApiTokensPostParams {
     body: Option<ApiTokenPost>,
 }
+
 impl crate::Action for UserApiTokensPostParams {
     type Output = ApiToken;
+
     fn call(&self) -> crate::Result<Call> {
         Call::new(
             reqwest::Method::POST,

@@ -5,6 +5,7 @@
 pub mod orgs_api_tokens;
 #[cfg(feature = "self-api-token")]
 pub mod self_api_token;
+
 impl crate::Client {
     /// The actions of the Orgs API Tokens resource.
     #[cfg(feature = "orgs-api-tokens")]
@@ -13,6 +14,7 @@ impl crate::Client {
             client: self.clone(),
         }
     }
+
     /// The actions of the Self API Token resource.
     #[cfg(feature = "self-api-token")]
     pub fn self_api_token(&self) -> self_api_token::SelfApiTokenResource {

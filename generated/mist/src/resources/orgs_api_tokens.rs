@@ -2,6 +2,7 @@
 #![doc = include_str!("../../docs/orgsApiTokens.md")]
 use crate::client::Call;
 use crate::models::*;
+
 /// Orgs API Tokens: Org API token is a unique identifier used by an application to authenticate and access a service's API.
 /// These tokens are used to authenticate requests made to the API server and ensure secure access to the API.
 ///
@@ -16,6 +17,7 @@ use crate::models::*;
 pub struct OrgsApiTokensResource {
     pub(crate) client: crate::Client,
 }
+
 impl OrgsApiTokensResource {
     /// Get List of Org API Tokens
     ///
@@ -23,6 +25,7 @@ impl OrgsApiTokensResource {
     pub fn list(&self, org_id: uuid::Uuid) -> OrgsApiTokensListRequest {
         self.client.request(OrgsApiTokensListParams { org_id })
     }
+
     /// Create Org API Token
     ///
     /// Note that the token key is only available during creation time.
@@ -32,6 +35,7 @@ impl OrgsApiTokensResource {
         self.client
             .request(OrgsApiTokensCreateParams { org_id, body: None })
     }
+
     /// Get Org API Token
     ///
     /// `GET /api/v1/orgs/{org_id}/apitokens/{apitoken_id}`
@@ -41,6 +45,7 @@ impl OrgsApiTokensResource {
             apitoken_id,
         })
     }
+
     /// Update Org API Token
     ///
     /// `PUT /api/v1/orgs/{org_id}/apitokens/{apitoken_id}`
@@ -55,6 +60,7 @@ impl OrgsApiTokensResource {
             body: None,
         })
     }
+
     /// Delete Org API Token
     ///
     /// `DELETE /api/v1/orgs/{org_id}/apitokens/{apitoken_id}`
@@ -69,15 +75,19 @@ impl OrgsApiTokensResource {
         })
     }
 }
+
 /// The request of [`OrgsApiTokensResource::list`]; see [`Request`](crate::Request).
 pub type OrgsApiTokensListRequest = crate::Request<OrgsApiTokensListParams>;
+
 /// The parameters of [`OrgsApiTokensResource::list`], held by its request ([`OrgsApiTokensListRequest`]).
 #[derive(Debug, Clone)]
 pub struct OrgsApiTokensListParams {
     org_id: uuid::Uuid,
 }
+
 impl crate::Action for OrgsApiTokensListParams {
     type Output = OrgApitokens;
+
     fn call(&self) -> crate::Result<Call> {
         Call::new(
             reqwest::Method::GET,
@@ -87,16 +97,20 @@ impl crate::Action for OrgsApiTokensListParams {
         )
     }
 }
+
 /// The request of [`OrgsApiTokensResource::create`]; see [`Request`](crate::Request).
 pub type OrgsApiTokensCreateRequest = crate::Request<OrgsApiTokensCreateParams>;
+
 /// The parameters of [`OrgsApiTokensResource::create`], held by its request ([`OrgsApiTokensCreateRequest`]).
 #[derive(Debug, Clone)]
 pub struct OrgsApiTokensCreateParams {
     org_id: uuid::Uuid,
     body: Option<OrgApitokenRequest>,
 }
+
 impl crate::Action for OrgsApiTokensCreateParams {
     type Output = OrgApitoken;
+
     fn call(&self) -> crate::Result<Call> {
         Call::new(
             reqwest::Method::POST,
@@ -107,6 +121,7 @@ impl crate::Action for OrgsApiTokensCreateParams {
         .json(self.body.as_ref())
     }
 }
+
 impl OrgsApiTokensCreateRequest {
     /// The org API token to create
     pub fn body(mut self, body: OrgApitokenRequest) -> Self {
@@ -114,16 +129,20 @@ impl OrgsApiTokensCreateRequest {
         self
     }
 }
+
 /// The request of [`OrgsApiTokensResource::get`]; see [`Request`](crate::Request).
 pub type OrgsApiTokensGetRequest = crate::Request<OrgsApiTokensGetParams>;
+
 /// The parameters of [`OrgsApiTokensResource::get`], held by its request ([`OrgsApiTokensGetRequest`]).
 #[derive(Debug, Clone)]
 pub struct OrgsApiTokensGetParams {
     org_id: uuid::Uuid,
     apitoken_id: uuid::Uuid,
 }
+
 impl crate::Action for OrgsApiTokensGetParams {
     type Output = OrgApitoken;
+
     fn call(&self) -> crate::Result<Call> {
         Call::new(
             reqwest::Method::GET,
@@ -133,8 +152,10 @@ impl crate::Action for OrgsApiTokensGetParams {
         )
     }
 }
+
 /// The request of [`OrgsApiTokensResource::update`]; see [`Request`](crate::Request).
 pub type OrgsApiTokensUpdateRequest = crate::Request<OrgsApiTokensUpdateParams>;
+
 /// The parameters of [`OrgsApiTokensResource::update`], held by its request ([`OrgsApiTokensUpdateRequest`]).
 #[derive(Debug, Clone)]
 pub struct OrgsApiTokensUpdateParams {
@@ -142,9 +163,12 @@ pub struct OrgsApiTokensUpdateParams {
     apitoken_id: uuid::Uuid,
     body: Option<OrgApitokenRequest>,
 }
+
 impl crate::Action for OrgsApiTokensUpdateParams {
     type Output = ();
+
     const BODYLESS: bool = true;
+
     fn call(&self) -> crate::Result<Call> {
         Call::new(
             reqwest::Method::PUT,
@@ -155,6 +179,7 @@ impl crate::Action for OrgsApiTokensUpdateParams {
         .json(self.body.as_ref())
     }
 }
+
 impl OrgsApiTokensUpdateRequest {
     /// Request Body
     pub fn body(mut self, body: OrgApitokenRequest) -> Self {
@@ -162,17 +187,22 @@ impl OrgsApiTokensUpdateRequest {
         self
     }
 }
+
 /// The request of [`OrgsApiTokensResource::delete`]; see [`Request`](crate::Request).
 pub type OrgsApiTokensDeleteRequest = crate::Request<OrgsApiTokensDeleteParams>;
+
 /// The parameters of [`OrgsApiTokensResource::delete`], held by its request ([`OrgsApiTokensDeleteRequest`]).
 #[derive(Debug, Clone)]
 pub struct OrgsApiTokensDeleteParams {
     org_id: uuid::Uuid,
     apitoken_id: uuid::Uuid,
 }
+
 impl crate::Action for OrgsApiTokensDeleteParams {
     type Output = ();
+
     const BODYLESS: bool = true;
+
     fn call(&self) -> crate::Result<Call> {
         Call::new(
             reqwest::Method::DELETE,

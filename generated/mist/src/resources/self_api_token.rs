@@ -2,6 +2,7 @@
 #![doc = include_str!("../../docs/selfApiToken.md")]
 use crate::client::Call;
 use crate::models::*;
+
 /// Self API Token: Like many other API providers, it's also possible to generate API Tokens to be used (in HTTP Header)
 /// for authentication. An API token ties to a Admin with equal or less privileges.
 ///
@@ -16,6 +17,7 @@ use crate::models::*;
 pub struct SelfApiTokenResource {
     pub(crate) client: crate::Client,
 }
+
 impl SelfApiTokenResource {
     /// Get List of Current User API Tokens
     ///
@@ -23,6 +25,7 @@ impl SelfApiTokenResource {
     pub fn list(&self) -> SelfApiTokenListRequest {
         self.client.request(SelfApiTokenListParams {})
     }
+
     /// Create API Token
     ///
     /// Note that the key is only available during creation time.
@@ -31,12 +34,14 @@ impl SelfApiTokenResource {
     pub fn create(&self) -> SelfApiTokenCreateRequest {
         self.client.request(SelfApiTokenCreateParams { body: None })
     }
+
     /// Get User API Token
     ///
     /// `GET /api/v1/self/apitokens/{apitoken_id}`
     pub fn get(&self, apitoken_id: uuid::Uuid) -> SelfApiTokenGetRequest {
         self.client.request(SelfApiTokenGetParams { apitoken_id })
     }
+
     /// Update User API Token
     ///
     /// `PUT /api/v1/self/apitokens/{apitoken_id}`
@@ -46,6 +51,7 @@ impl SelfApiTokenResource {
             body: None,
         })
     }
+
     /// Delete an API Token
     ///
     /// `DELETE /api/v1/self/apitokens/{apitoken_id}`
@@ -54,13 +60,17 @@ impl SelfApiTokenResource {
             .request(SelfApiTokenDeleteParams { apitoken_id })
     }
 }
+
 /// The request of [`SelfApiTokenResource::list`]; see [`Request`](crate::Request).
 pub type SelfApiTokenListRequest = crate::Request<SelfApiTokenListParams>;
+
 /// The parameters of [`SelfApiTokenResource::list`], held by its request ([`SelfApiTokenListRequest`]).
 #[derive(Debug, Clone)]
 pub struct SelfApiTokenListParams {}
+
 impl crate::Action for SelfApiTokenListParams {
     type Output = UserApitokens;
+
     fn call(&self) -> crate::Result<Call> {
         Call::new(
             reqwest::Method::GET,
@@ -70,15 +80,19 @@ impl crate::Action for SelfApiTokenListParams {
         )
     }
 }
+
 /// The request of [`SelfApiTokenResource::create`]; see [`Request`](crate::Request).
 pub type SelfApiTokenCreateRequest = crate::Request<SelfApiTokenCreateParams>;
+
 /// The parameters of [`SelfApiTokenResource::create`], held by its request ([`SelfApiTokenCreateRequest`]).
 #[derive(Debug, Clone)]
 pub struct SelfApiTokenCreateParams {
     body: Option<UserApitokenRequest>,
 }
+
 impl crate::Action for SelfApiTokenCreateParams {
     type Output = UserApitokens;
+
     fn call(&self) -> crate::Result<Call> {
         Call::new(
             reqwest::Method::POST,
@@ -89,6 +103,7 @@ impl crate::Action for SelfApiTokenCreateParams {
         .json(self.body.as_ref())
     }
 }
+
 impl SelfApiTokenCreateRequest {
     /// The user API token to create
     pub fn body(mut self, body: UserApitokenRequest) -> Self {
@@ -96,15 +111,19 @@ impl SelfApiTokenCreateRequest {
         self
     }
 }
+
 /// The request of [`SelfApiTokenResource::get`]; see [`Request`](crate::Request).
 pub type SelfApiTokenGetRequest = crate::Request<SelfApiTokenGetParams>;
+
 /// The parameters of [`SelfApiTokenResource::get`], held by its request ([`SelfApiTokenGetRequest`]).
 #[derive(Debug, Clone)]
 pub struct SelfApiTokenGetParams {
     apitoken_id: uuid::Uuid,
 }
+
 impl crate::Action for SelfApiTokenGetParams {
     type Output = UserApitoken;
+
     fn call(&self) -> crate::Result<Call> {
         Call::new(
             reqwest::Method::GET,
@@ -114,16 +133,20 @@ impl crate::Action for SelfApiTokenGetParams {
         )
     }
 }
+
 /// The request of [`SelfApiTokenResource::update`]; see [`Request`](crate::Request).
 pub type SelfApiTokenUpdateRequest = crate::Request<SelfApiTokenUpdateParams>;
+
 /// The parameters of [`SelfApiTokenResource::update`], held by its request ([`SelfApiTokenUpdateRequest`]).
 #[derive(Debug, Clone)]
 pub struct SelfApiTokenUpdateParams {
     apitoken_id: uuid::Uuid,
     body: Option<UserApitokenRequest>,
 }
+
 impl crate::Action for SelfApiTokenUpdateParams {
     type Output = UserApitoken;
+
     fn call(&self) -> crate::Result<Call> {
         Call::new(
             reqwest::Method::PUT,
@@ -134,6 +157,7 @@ impl crate::Action for SelfApiTokenUpdateParams {
         .json(self.body.as_ref())
     }
 }
+
 impl SelfApiTokenUpdateRequest {
     /// The new properties of the user API token
     pub fn body(mut self, body: UserApitokenRequest) -> Self {
@@ -141,16 +165,21 @@ impl SelfApiTokenUpdateRequest {
         self
     }
 }
+
 /// The request of [`SelfApiTokenResource::delete`]; see [`Request`](crate::Request).
 pub type SelfApiTokenDeleteRequest = crate::Request<SelfApiTokenDeleteParams>;
+
 /// The parameters of [`SelfApiTokenResource::delete`], held by its request ([`SelfApiTokenDeleteRequest`]).
 #[derive(Debug, Clone)]
 pub struct SelfApiTokenDeleteParams {
     apitoken_id: uuid::Uuid,
 }
+
 impl crate::Action for SelfApiTokenDeleteParams {
     type Output = ();
+
     const BODYLESS: bool = true;
+
     fn call(&self) -> crate::Result<Call> {
         Call::new(
             reqwest::Method::DELETE,
