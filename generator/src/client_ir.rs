@@ -561,7 +561,7 @@ fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
         trace_name: Lit(trace_name),
         template: Lit(template),
         doc: Doc(doc),
-        method: a.method.clone(),
+        method: a.method,
         path: plan.path.clone(),
         path_fields,
         // Known once the API-wide parameters are shared or not (`share_globals`).

@@ -345,6 +345,27 @@ pub struct VariantIr {
     pub doc: Doc,
 }
 
+/// The kind of JSON value a union alternative reads, as the model's deserializer tests it
+/// (serialized lower case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ValueKind {
+    /// A string.
+    String,
+    /// An integer.
+    Integer,
+    /// Any number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// An array.
+    Array,
+    /// An object.
+    Object,
+    /// Any value (`null`, or the raw catch-all).
+    Any,
+}
+
 /// A union alternative.
 #[derive(Debug, Clone, Serialize)]
 pub struct UnionVariant {
@@ -354,8 +375,8 @@ pub struct UnionVariant {
     pub ty: TypeRef,
     /// Documentation.
     pub doc: Doc,
-    /// The JSON kind it reads: `string`, `integer`, `number`, `boolean`, `array` or `object`.
-    pub kind: &'static str,
+    /// The JSON kind it reads.
+    pub kind: ValueKind,
     /// For an object: the discriminating property and the values that choose this alternative.
     pub tag: Option<TagIr>,
     /// The alternative's schema, from which the generated tests take a value of it.
@@ -538,8 +559,8 @@ pub struct ActionIr {
     pub template: Lit,
     /// Documentation.
     pub doc: Doc,
-    /// HTTP method, upper case.
-    pub method: String,
+    /// HTTP method (serialized upper case, as `reqwest::Method`'s constants are named).
+    pub method: crate::spec::Method,
     /// The full path template (base path, resource path, action path).
     pub path: PathTemplate,
     /// The fields of the path parameters, in the template's order: the values that fill its

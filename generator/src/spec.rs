@@ -158,8 +158,8 @@ pub struct Action {
     /// Further text.
     #[serde(default)]
     pub description: Option<String>,
-    /// HTTP method, upper case.
-    pub method: String,
+    /// HTTP method.
+    pub method: Method,
     /// Suffix to the resource path.
     #[serde(default)]
     pub path: String,
@@ -180,6 +180,59 @@ pub struct Action {
     /// Pagination facts for list actions.
     #[serde(default)]
     pub paginated: Option<Paginated>,
+}
+
+/// An HTTP method an action may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    /// `GET`.
+    Get,
+    /// `POST`.
+    Post,
+    /// `PUT`.
+    Put,
+    /// `PATCH`.
+    Patch,
+    /// `DELETE`.
+    Delete,
+    /// `HEAD`.
+    Head,
+}
+
+impl Method {
+    /// Every method, in the order the spec format lists them.
+    pub const ALL: [Method; 6] = [
+        Method::Get,
+        Method::Post,
+        Method::Put,
+        Method::Patch,
+        Method::Delete,
+        Method::Head,
+    ];
+
+    /// The upper-case name, as HTTP and `reqwest::Method`'s constants spell it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+            Method::Head => "HEAD",
+        }
+    }
+
+    /// Whether a request of this method may carry a body the spec describes.
+    pub fn takes_body(self) -> bool {
+        !matches!(self, Method::Get | Method::Head | Method::Delete)
+    }
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Where a parameter goes.
@@ -329,7 +382,15 @@ const fn opt(name: &'static str, shape: Shape) -> Field {
 }
 
 /// HTTP methods an action may use.
-pub const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"];
+pub const METHODS: &[&str] = &{
+    let mut names = [""; Method::ALL.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = Method::ALL[i].as_str();
+        i += 1;
+    }
+    names
+};
 
 /// A parameter.
 pub const PARAM: Shape = Shape::Obj(&[

@@ -405,7 +405,7 @@ pub(crate) fn union_probes(spec: &Spec, models: &[Model]) -> Vec<crate::ir::Unio
                     }
                 }
                 // A number alternative comes after the integer one: give it a fraction.
-                if v.kind == "number" && (value.is_i64() || value.is_u64()) {
+                if v.kind == crate::ir::ValueKind::Number && (value.is_i64() || value.is_u64()) {
                     value = serde_json::json!(value.as_f64().unwrap_or(0.0) + 0.5);
                 }
                 out.push(crate::ir::UnionProbe {

@@ -383,7 +383,7 @@ impl<'a> Lowerer<'a> {
                 name: vname,
                 ty,
                 doc: Doc(schema_doc(s, &fallback)),
-                kind: kind_name(alt.kind),
+                kind: value_kind_of(alt.kind),
                 tag: alt.tag.map(|(field, values)| TagIr {
                     field: Lit(field),
                     values: values.into_iter().map(Lit).collect(),
@@ -851,16 +851,17 @@ fn article(label: &str) -> &'static str {
     }
 }
 
-/// The kind of JSON value a union alternative reads, as the template tests it.
-fn kind_name(kind: unions::Kind) -> &'static str {
+/// The kind of JSON value a union alternative reads, as the model's deserializer tests it.
+fn value_kind_of(kind: unions::Kind) -> crate::ir::ValueKind {
+    use crate::ir::ValueKind;
     match kind {
-        unions::Kind::String => "string",
-        unions::Kind::Integer => "integer",
-        unions::Kind::Number => "number",
-        unions::Kind::Boolean => "boolean",
-        unions::Kind::Array => "array",
-        unions::Kind::Object => "object",
-        unions::Kind::Null | unions::Kind::Any => "any",
+        unions::Kind::String => ValueKind::String,
+        unions::Kind::Integer => ValueKind::Integer,
+        unions::Kind::Number => ValueKind::Number,
+        unions::Kind::Boolean => ValueKind::Boolean,
+        unions::Kind::Array => ValueKind::Array,
+        unions::Kind::Object => ValueKind::Object,
+        unions::Kind::Null | unions::Kind::Any => ValueKind::Any,
     }
 }
 

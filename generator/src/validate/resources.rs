@@ -151,7 +151,7 @@ impl<'a> Validator<'a> {
                     }
                 }
                 if let Some(b) = &a.body {
-                    if matches!(a.method.as_str(), "GET" | "HEAD" | "DELETE") {
+                    if !a.method.takes_body() {
                         self.push(
                             &format!("{base}.body"),
                             format!("a {} action cannot have a request body", a.method),
