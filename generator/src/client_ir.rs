@@ -4,8 +4,8 @@
 use serde_json::Value;
 
 use crate::ir::{
-    ActionIr, BodyIr, ClientIr, Doc, DocLit, ErrorBodyIr, Json, Lit, Model, PackageIr, PageIr,
-    ParamIr, ResourceIr, ServerIr, TypeRef, ValueExpr,
+    ActionIr, AddTo, BodyIr, CallAdd, CallIr, ClientIr, Doc, DocLit, ErrorBodyIr, Json, Lit, Model,
+    PackageIr, PageIr, ParamIr, ResourceIr, ServerIr, TypeRef, ValueExpr,
 };
 use crate::names::{self, Scope};
 use crate::path::PathTemplate;
@@ -205,7 +205,7 @@ pub(crate) fn lower_resources(l: &mut Lowerer<'_>) -> Vec<ResourceIr> {
 pub(crate) fn share_globals(resources: &mut [ResourceIr]) -> Vec<ParamIr> {
     let globals = shared_globals(resources);
     for a in resources.iter_mut().flat_map(|r| &mut r.actions) {
-        a.adds_to_call = adds_to_call(a);
+        a.call.adds = call_adds(a);
     }
     globals
 }
@@ -548,11 +548,19 @@ fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
         "status": test.status,
         "example": test.response.as_ref().map(|e| &e.0),
     }));
-    let path_fields = required
-        .iter()
-        .filter(|p| p.location == ParamIn::Path)
-        .map(|p| p.field.clone())
-        .collect();
+    let call = CallIr {
+        method: a.method,
+        trace_name: Lit(trace_name.clone()),
+        template: Lit(template.clone()),
+        path_fields: required
+            .iter()
+            .filter(|p| p.location == ParamIn::Path)
+            .map(|p| p.field.clone())
+            .collect(),
+        // Known once the API-wide parameters are shared or not (`share_globals`).
+        adds: Vec::new(),
+        body: body.is_some(),
+    };
     ActionIr {
         name: aname.to_string(),
         fn_name: plan.fn_name.clone(),
@@ -563,9 +571,7 @@ fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
         doc: Doc(doc),
         method: a.method,
         path: plan.path.clone(),
-        path_fields,
-        // Known once the API-wide parameters are shared or not (`share_globals`).
-        adds_to_call: false,
+        call,
         required,
         optional,
         body,
@@ -577,12 +583,28 @@ fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
     }
 }
 
-/// Whether an action's call adds anything to its method and path: a body, or a query or header
-/// parameter of its own (shared ones are added by the runtime, with the globals).
-fn adds_to_call(a: &ActionIr) -> bool {
-    a.body.is_some()
-        || a.required.iter().any(|p| p.location != ParamIn::Path)
-        || a.optional.iter().any(|p| !p.shared)
+/// The query and header parameters an action's call adds: its own (shared ones are added by
+/// the runtime, with the globals), required ones first.
+fn call_adds(a: &ActionIr) -> Vec<CallAdd> {
+    let required = a.required.iter().map(|p| (p, true));
+    let optional = a.optional.iter().filter(|p| !p.shared).map(|p| (p, false));
+    required
+        .chain(optional)
+        .filter_map(|(p, required)| {
+            let to = match p.location {
+                ParamIn::Query => AddTo::Query,
+                ParamIn::Header => AddTo::Header,
+                ParamIn::Path => return None,
+            };
+            Some(CallAdd {
+                to,
+                wire: p.wire.clone(),
+                field: p.field.clone(),
+                required,
+                always: p.always.clone(),
+            })
+        })
+        .collect()
 }
 
 /// The paging facts of a paged action whose `page` and `perPage` parameters exist.

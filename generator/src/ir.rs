@@ -563,12 +563,8 @@ pub struct ActionIr {
     pub method: crate::spec::Method,
     /// The full path template (base path, resource path, action path).
     pub path: PathTemplate,
-    /// The fields of the path parameters, in the template's order: the values that fill its
-    /// placeholders.
-    pub path_fields: Vec<String>,
-    /// Whether the call adds anything to its method and path: a query or header parameter of
-    /// the action's own, or a body.
-    pub adds_to_call: bool,
+    /// What the action's `Action::call` builds (the expression, as templates see it).
+    pub call: CallIr,
     /// Required parameters (arguments of the method).
     pub required: Vec<ParamIr>,
     /// Optional parameters (builder methods).
@@ -586,6 +582,51 @@ pub struct ActionIr {
     pub route: Json,
     /// A plain snake-case word for test names.
     pub test_id: String,
+}
+
+/// What an action's `Action::call` builds: the runtime's `Call` of the method, the span's
+/// names and the path template with the fields that fill its placeholders, then each query or
+/// header parameter of the action's own and the body. [`crate::rust`] writes it as one
+/// expression.
+#[derive(Debug, Clone)]
+pub struct CallIr {
+    /// HTTP method.
+    pub method: crate::spec::Method,
+    /// `resource.action`, for the request's tracing span.
+    pub trace_name: Lit,
+    /// The full path template, for the tracing span.
+    pub template: Lit,
+    /// The fields of the path parameters, in the template's order.
+    pub path_fields: Vec<String>,
+    /// The query and header parameters of the action's own (shared ones are added by the
+    /// runtime with the globals), in declaration order: required ones first.
+    pub adds: Vec<CallAdd>,
+    /// Whether a JSON body is sent.
+    pub body: bool,
+}
+
+/// A query or header parameter that an action's call adds.
+#[derive(Debug, Clone)]
+pub struct CallAdd {
+    /// Where it goes.
+    pub to: AddTo,
+    /// Wire name.
+    pub wire: Lit,
+    /// The field of the action's parameters that holds it.
+    pub field: String,
+    /// Whether the field always holds a value (a required parameter).
+    pub required: bool,
+    /// Sent when the caller sets nothing.
+    pub always: Option<Lit>,
+}
+
+/// Where a parameter is added to a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddTo {
+    /// The query string.
+    Query,
+    /// A header.
+    Header,
 }
 
 /// A parameter.

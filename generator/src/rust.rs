@@ -6,7 +6,9 @@
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 
-use crate::ir::{Cfg, Doc, DocLit, FieldSerde, InnerDoc, Lit, OutsideType, TypeRef, ValueExpr};
+use crate::ir::{
+    AddTo, CallIr, Cfg, Doc, DocLit, FieldSerde, InnerDoc, Lit, OutsideType, TypeRef, ValueExpr,
+};
 use crate::path::PathTemplate;
 use crate::spec::ParamIn;
 
@@ -369,6 +371,54 @@ impl Serialize for OutsideType {
             models_path: "",
         };
         s.serialize_str(&type_text(&self.ty, place))
+    }
+}
+
+/// The expression `Action::call` returns (a `crate::Result<Call>`): the runtime's `Call`, then
+/// what the action adds to it, each addition a method of `Call` (`query`, `header`, or
+/// `query_or`/`header_or` with the value sent when the caller sets none).
+pub fn call_expr(call: &CallIr) -> String {
+    let fields: Vec<String> = call
+        .path_fields
+        .iter()
+        .map(|f| format!("&self.{f}"))
+        .collect();
+    let new = format!(
+        "Call::new(reqwest::Method::{}, {}, {}, &[{}])",
+        call.method.as_str(),
+        lit(&call.trace_name.0),
+        lit(&call.template.0),
+        fields.join(", ")
+    );
+    if call.adds.is_empty() && !call.body {
+        return new;
+    }
+    let mut expr = format!("{new}?");
+    for add in &call.adds {
+        let method = match add.to {
+            AddTo::Query => "query",
+            AddTo::Header => "header",
+        };
+        let (wire, field) = (lit(&add.wire.0), &add.field);
+        expr.push_str(&match (add.required, &add.always) {
+            (true, _) => format!(".{method}({wire}, Some(&self.{field}))"),
+            (false, None) => format!(".{method}({wire}, self.{field}.as_ref())"),
+            (false, Some(value)) => format!(
+                ".{method}_or({wire}, self.{field}.as_ref(), {})",
+                lit(&value.0)
+            ),
+        });
+    }
+    if call.body {
+        expr + ".json(self.body.as_ref())"
+    } else {
+        format!("Ok({expr})")
+    }
+}
+
+impl Serialize for CallIr {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&call_expr(self))
     }
 }
 
