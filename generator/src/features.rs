@@ -10,7 +10,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::ir::{Cfg, FeaturesIr, Model, ParamIr, ResourceFeature, ResourceIr, TypeRef};
+use crate::ir::{
+    Cfg, FeaturesIr, Model, ModelModule, ParamIr, ResourceFeature, ResourceIr, TypeRef,
+};
 
 /// The feature that turns on every resource; `default` lists it.
 pub const ALL: &str = "full";
@@ -70,6 +72,7 @@ pub fn plan(resources: &[ResourceIr], models: &[Model], globals: &[ParamIr]) -> 
         models_in(&p.store_ty, &index, &mut roots);
     }
     walk(roots, &edges, |m| !std::mem::replace(&mut always[m], true));
+    let modules = modules(models, &edges, resources, &names, &reached_by, &always);
 
     let models = models
         .iter()
@@ -100,7 +103,127 @@ pub fn plan(resources: &[ResourceIr], models: &[Model], globals: &[ParamIr]) -> 
         resources: resources.into_iter().collect(),
         models,
         checked,
+        modules,
     }
+}
+
+/// Most fields, variants and types one file of `src/models/` holds (about 8,000 lines once
+/// formatted): a larger group is cut into several files of whole types, in model order.
+pub const MODULE_BUDGET: usize = 800;
+
+/// How much of a file a model takes: one for the type, one per field or variant.
+fn weight(model: &Model) -> usize {
+    1 + match model {
+        Model::Struct { fields, .. } => fields.len(),
+        Model::Enum { variants, .. } | Model::StringConsts { variants, .. } => variants.len(),
+        Model::Union { variants, .. } => variants.len(),
+        Model::Alias { .. } => 0,
+    }
+}
+
+/// The files of `src/models/`. Models that the same resources need share a file, so that a
+/// file's feature gate is written once, at its declaration:
+/// - `common`: the models every build has;
+/// - `<resource module>`: the models of one resource alone;
+/// - `shared_<first model>`: the models of one set of several resources, named after the
+///   first of them in model order (`shared_api_token`).
+///
+/// A file over [`MODULE_BUDGET`] continues in `<name>_2`, `<name>_3`, ...; names that would
+/// clash get the next number.
+fn modules(
+    models: &[Model],
+    edges: &[Vec<usize>],
+    resources: &[ResourceIr],
+    names: &[String],
+    reached_by: &[Vec<usize>],
+    always: &[bool],
+) -> Vec<ModelModule> {
+    // Groups in order of their first model; the key is the set of resources (empty: every build).
+    let mut groups: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
+    let mut index: HashMap<Vec<usize>, usize> = HashMap::new();
+    for m in 0..models.len() {
+        let key = if always[m] || reached_by[m].len() == resources.len() {
+            Vec::new()
+        } else {
+            reached_by[m].clone()
+        };
+        let g = *index.entry(key.clone()).or_insert_with(|| {
+            groups.push((key, Vec::new()));
+            groups.len() - 1
+        });
+        groups[g].1.push(m);
+    }
+    let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut claim = |base: String| {
+        let mut name = base.clone();
+        let mut n = 2;
+        while !taken.insert(name.clone()) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        name
+    };
+    let mut out = Vec::new();
+    for (key, members) in groups {
+        let (base, about) = match key.as_slice() {
+            [] => (
+                "common".to_string(),
+                "Types every build of the crate has.".to_string(),
+            ),
+            [one] => (
+                resources[*one].module.trim_start_matches("r#").to_string(),
+                format!("Types of the `{}` resource alone.", names[*one]),
+            ),
+            several => (
+                format!(
+                    "shared_{}",
+                    crate::names::snake_part(models[members[0]].name())
+                ),
+                format!(
+                    "Types the resources {} share.",
+                    several
+                        .iter()
+                        .map(|&r| format!("`{}`", names[r]))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ),
+        };
+        let cfg = Cfg(key.iter().map(|&r| names[r].clone()).collect());
+        // Cut into files of whole types within the budget.
+        let mut part: Vec<usize> = Vec::new();
+        let mut used = 0;
+        let mut parts = Vec::new();
+        for m in members {
+            let w = weight(&models[m]);
+            if !part.is_empty() && used + w > MODULE_BUDGET {
+                parts.push(std::mem::take(&mut part));
+                used = 0;
+            }
+            used += w;
+            part.push(m);
+        }
+        parts.push(part);
+        for (i, members) in parts.into_iter().enumerate() {
+            let name = if i == 0 {
+                base.clone()
+            } else {
+                format!("{base}_{}", i + 1)
+            };
+            let uses_others = members
+                .iter()
+                .flat_map(|&m| &edges[m])
+                .any(|to| !members.contains(to));
+            out.push(ModelModule {
+                name: claim(name),
+                cfg: cfg.clone(),
+                about: about.clone(),
+                uses_others,
+                models: members,
+            });
+        }
+    }
+    out
 }
 
 /// The features CI builds one at a time, so that the number of checks does not grow with the

@@ -200,6 +200,27 @@ pub struct FeaturesIr {
     /// The resource features CI builds alone (see `features::checked_features`): a few chosen
     /// ones, not every one.
     pub checked: Vec<String>,
+    /// The files of `src/models/`, each holding models of one `cfg` ([`features::modules`]).
+    ///
+    /// [`features::modules`]: crate::features::modules
+    pub modules: Vec<ModelModule>,
+}
+
+/// A file of `src/models/`: models that the same resources need, gated once, at the module's
+/// declaration.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelModule {
+    /// Module name (a Rust identifier; the file is `src/models/<name>.rs`).
+    pub name: String,
+    /// The module's gate: the features of the resources its models serve (none: every build).
+    pub cfg: Cfg,
+    /// What the module holds, for its docs.
+    pub about: String,
+    /// Whether its models hold models of other modules (it then imports them all).
+    pub uses_others: bool,
+    /// Its models, as indices into the crate's models, in their order.
+    #[serde(skip)]
+    pub models: Vec<usize>,
 }
 
 /// The cargo feature of a resource.

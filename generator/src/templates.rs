@@ -25,14 +25,21 @@ struct ResourceContext<'a> {
     globals: &'a [crate::ir::ParamIr],
 }
 
-/// What `models.rs` reads: the models, the cargo feature of each, and which of them a
-/// parameter carries. Kept apart from the crate-wide context, which the models are most of, so
-/// that the two are built and rendered on different cores.
+/// What a file of `src/models/` reads: its models, what it holds, whether it imports the
+/// other models, and which models a parameter carries. Kept apart from the crate-wide context,
+/// so that each file is built and rendered on a core of its own.
 #[derive(serde::Serialize)]
 struct ModelsContext<'a> {
-    models: &'a [crate::ir::Model],
-    features: &'a crate::ir::FeaturesIr,
+    models: Vec<&'a crate::ir::Model>,
+    about: &'a str,
+    uses_others: bool,
     param_types: &'a [String],
+}
+
+/// What `src/models/mod.rs` reads: the files it declares.
+#[derive(serde::Serialize)]
+struct ModelsIndex<'a> {
+    modules: &'a [crate::ir::ModelModule],
 }
 
 /// Renders every file of one API's crate.
@@ -60,66 +67,81 @@ pub fn render_crate(
     let resources = &ir.resources;
     let pages = crate::pages::Pages::new(tera, spec, ir, &root);
     // One pool for every file. The first job turns the crate IR (but its models) into one tera
-    // context, shared by the crate-wide templates, and renders those; the second renders the
-    // models; the other cores meanwhile render the resource files and the pages, which need
-    // only their own part of the IR (or none).
-    render_parallel(2 + resources.len() + pages.len(), batch, |i, batch| {
-        if i == 1 {
-            let context = ModelsContext {
-                models: &ir.models,
-                features: &ir.features,
-                param_types: &ir.param_types,
-            };
-            let out = format!("{root}/src/models.rs");
-            return render_value(tera, "rust/models.rs.tera", &context, &out, src, batch);
-        }
-        if i == 0 {
-            // The README's example of building a body: code, like the pages' examples.
-            let body_example = crate::pages::body_example(ir);
-            let files: Vec<(&str, String)> = crate_files
-                .iter()
-                .map(|(template, out)| (*template, format!("{root}/{out}")))
-                .collect();
-            let found = batch.lookup_shared(&files, &(ir, &body_example), src);
-            if found.iter().any(|f| *f != Lookup::Hit) {
-                let mut ctx = context("rust/lib.rs.tera", ir)?;
-                ctx.insert("body_example", &body_example);
-                // JSON has no comments: `routes.json` holds the notice as a member.
-                ctx.insert("generated", &crate::render::notice(src));
-                for ((template, out), f) in files.iter().zip(found) {
-                    if f != Lookup::Hit {
-                        render_into(tera, template, &ctx, out, src, batch)?;
+    // context, shared by the crate-wide templates, and renders those; the second declares the
+    // model files; the other cores meanwhile render the model files, the resource files and the
+    // pages, which need only their own part of the IR (or none).
+    let modules = &ir.features.modules;
+    render_parallel(
+        2 + modules.len() + resources.len() + pages.len(),
+        batch,
+        |i, batch| {
+            if i == 1 {
+                let index = ModelsIndex { modules };
+                let out = format!("{root}/src/models/mod.rs");
+                return render_value(tera, "rust/models/mod.rs.tera", &index, &out, src, batch);
+            }
+            if let Some(module) = i.checked_sub(2).and_then(|m| modules.get(m)) {
+                let context = ModelsContext {
+                    models: module.models.iter().map(|&m| &ir.models[m]).collect(),
+                    about: &module.about,
+                    uses_others: module.uses_others,
+                    param_types: &ir.param_types,
+                };
+                // A raw identifier's file is its plain name (`r#type` in `type.rs`).
+                let file = module.name.trim_start_matches("r#");
+                let out = format!("{root}/src/models/{file}.rs");
+                let template = "rust/models/module.rs.tera";
+                return render_value(tera, template, &context, &out, src, batch);
+            }
+            let i = if i == 0 { 0 } else { i - modules.len() };
+            if i == 0 {
+                // The README's example of building a body: code, like the pages' examples.
+                let body_example = crate::pages::body_example(ir);
+                let files: Vec<(&str, String)> = crate_files
+                    .iter()
+                    .map(|(template, out)| (*template, format!("{root}/{out}")))
+                    .collect();
+                let found = batch.lookup_shared(&files, &(ir, &body_example), src);
+                if found.iter().any(|f| *f != Lookup::Hit) {
+                    let mut ctx = context("rust/lib.rs.tera", ir)?;
+                    ctx.insert("body_example", &body_example);
+                    // JSON has no comments: `routes.json` holds the notice as a member.
+                    ctx.insert("generated", &crate::render::notice(src));
+                    for ((template, out), f) in files.iter().zip(found) {
+                        if f != Lookup::Hit {
+                            render_into(tera, template, &ctx, out, src, batch)?;
+                        }
                     }
                 }
+                for (file, out) in RUNTIME {
+                    copy_verbatim(templates, file, &format!("{root}/{out}"), src, batch)?;
+                }
+                if let Some(text) = &spec.changelog {
+                    crate::render::insert_text(&format!("{root}/CHANGELOG.md"), src, text, batch);
+                }
+                return Ok(());
             }
-            for (file, out) in RUNTIME {
-                copy_verbatim(templates, file, &format!("{root}/{out}"), src, batch)?;
-            }
-            if let Some(text) = &spec.changelog {
-                crate::render::insert_text(&format!("{root}/CHANGELOG.md"), src, text, batch);
-            }
-            return Ok(());
-        }
-        let Some(resource) = resources.get(i - 2) else {
-            return pages.render(i - 2 - resources.len(), batch);
-        };
-        let context = ResourceContext {
-            lib: &ir.lib,
-            resource,
-            globals: &ir.client.globals,
-        };
-        // The same file name the validator checks for collisions (`names::field_base`).
-        let out = format!(
-            "{root}/src/resources/{}.rs",
-            crate::names::field_base(&resource.name)
-        );
-        render_value(
-            tera,
-            "rust/resources/resource.rs.tera",
-            &context,
-            &out,
-            src,
-            batch,
-        )
-    })
+            let Some(resource) = resources.get(i - 2) else {
+                return pages.render(i - 2 - resources.len(), batch);
+            };
+            let context = ResourceContext {
+                lib: &ir.lib,
+                resource,
+                globals: &ir.client.globals,
+            };
+            // The same file name the validator checks for collisions (`names::field_base`).
+            let out = format!(
+                "{root}/src/resources/{}.rs",
+                crate::names::field_base(&resource.name)
+            );
+            render_value(
+                tera,
+                "rust/resources/resource.rs.tera",
+                &context,
+                &out,
+                src,
+                batch,
+            )
+        },
+    )
 }

@@ -48,11 +48,11 @@ fn append(path: &Path, text: &str) {
 #[test]
 fn an_edited_generated_file_is_stale_then_fixed() {
     let t = tree();
-    let file = t.path().join("generated/mist/src/models.rs");
+    let file = t.path().join("generated/mist/src/models/mod.rs");
     append(&file, "// a hand edit\n");
     let report = check_report(t.path()).expect("drift not detected");
     assert!(
-        report.contains("stale: generated/mist/src/models.rs"),
+        report.contains("stale: generated/mist/src/models/mod.rs"),
         "{report}"
     );
     assert!(
@@ -352,28 +352,28 @@ fn edited_cache_entries_do_not_hide_drift() {
     let check =
         || sdkgen::check_workspace(t.path(), &apis, &options).unwrap_or_else(|e| panic!("{e}"));
     assert!(check().drift.is_clean());
-    // The entry of src/models.rs holds the file without its `@generated` line.
-    let file = t.path().join("generated/mist/src/models.rs");
+    // The entry of src/models/mod.rs holds the file without its `@generated` line.
+    let file = t.path().join("generated/mist/src/models/mod.rs");
     let text = std::fs::read_to_string(&file).unwrap();
     let body = text.split_once('\n').unwrap().1;
     let entry = std::fs::read_dir(cache.path().join("generated-mist"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .find(|p| std::fs::read_to_string(p).unwrap().ends_with(body))
-        .expect("a cache entry for src/models.rs");
-    // The render cache's entry of src/models.rs holds the whole file.
+        .expect("a cache entry for src/models/mod.rs");
+    // The render cache's entry of src/models/mod.rs holds the whole file.
     let whole = std::fs::read_dir(cache.path().join("render/generated-mist"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .find(|p| std::fs::read_to_string(p).unwrap().ends_with(&text))
-        .expect("a render cache entry for src/models.rs");
+        .expect("a render cache entry for src/models/mod.rs");
     let edit = "// a hand edit, in the caches too\n";
     append(&entry, edit);
     append(&whole, edit);
     append(&file, edit);
     let report = check().drift.report("cargo xtask generate");
     assert!(
-        report.contains("stale: generated/mist/src/models.rs"),
+        report.contains("stale: generated/mist/src/models/mod.rs"),
         "{report}"
     );
     assert!(!std::fs::read_to_string(&entry).unwrap().contains(edit));

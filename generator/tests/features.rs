@@ -169,6 +169,114 @@ fn ci_builds_the_smallest_largest_and_most_shared_features() {
     assert_eq!(lowered().checked, ["default-resource", "every"]);
 }
 
+/// Models live in files by the resources that need them, each file gated once: `common` for
+/// what every build has, the resource's module for one resource's models, `shared_<first
+/// model>` for the models of one set of resources.
+#[test]
+fn models_are_filed_by_the_resources_that_need_them() {
+    let f = lowered();
+    let files: Vec<(&str, Vec<&str>)> = f
+        .modules
+        .iter()
+        .map(|m| {
+            (
+                m.name.as_str(),
+                m.cfg.0.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        files,
+        [
+            ("shared_alpha", vec!["alpha", "every"]),
+            ("shared_beta_post", vec!["beta", "every"]),
+            ("common", vec![]),
+            ("every", vec!["every"]),
+            ("shared_leaf", vec!["alpha", "beta", "every"]),
+            ("shared_shared", vec!["beta", "default-resource", "every"]),
+        ]
+    );
+    // Each file holds the models of its `cfg` (model order is name order); `Part` joins `Leaf`,
+    // which the same resources reach.
+    let common = f.modules.iter().find(|m| m.name == "common").unwrap();
+    let shared = f.modules.iter().find(|m| m.name == "shared_leaf").unwrap();
+    assert_eq!(common.models.len(), 2, "Deep and Lonely");
+    assert_eq!(shared.models.len(), 2, "Leaf and Part");
+    // Every model is in exactly one file.
+    let filed: usize = f.modules.iter().map(|m| m.models.len()).sum();
+    assert_eq!(filed, 8);
+    // `Part` holds `Leaf` and `Deep`; `Deep` is in `common`, so that file imports the others.
+    assert!(shared.uses_others);
+    assert!(!common.uses_others);
+}
+
+/// A file over the budget ([`sdkgen::features::MODULE_BUDGET`], 800 fields and variants)
+/// continues in `<name>_2`, ... (whole types, in model order): two 500-value enums that one
+/// resource alone reaches make two files, both gated by it.
+#[test]
+fn a_large_group_of_models_is_cut_into_files_of_whole_types() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "spec/big/api.yaml",
+        "name: big\ntitle: Big\nversion: '1'\ncrate: {name: big-sdk, version: 0.1.0}\n\
+         servers:\n  - {name: main, url: 'https://api.big.example', default: true}\n\
+         auth: {header: Authorization, prefix: Bearer, description: A token.}\n",
+    );
+    write(
+        root,
+        "spec/big/resources/one.yaml",
+        &resource("one", "/one", &get("pair")),
+    );
+    write(
+        root,
+        "spec/big/resources/two.yaml",
+        &resource("two", "/two", &get("small")),
+    );
+    write(
+        root,
+        "spec/big/schemas/pair.yaml",
+        &object(&[("a", "bigA"), ("b", "bigB")]),
+    );
+    write(
+        root,
+        "spec/big/schemas/small.yaml",
+        "type: object\nproperties:\n  n: {type: integer}\n",
+    );
+    for name in ["bigA", "bigB"] {
+        let values: Vec<String> = (0..500).map(|i| format!("v{i}")).collect();
+        write(
+            root,
+            &format!("spec/big/schemas/{name}.yaml"),
+            &format!("type: string\nenum: [{}]\n", values.join(", ")),
+        );
+    }
+    let (loaded, diags) = sdkgen::load::load(root, "spec/big");
+    assert!(diags.is_empty(), "{diags:?}");
+    let loaded = loaded.unwrap();
+    let f = sdkgen::lower::lower(&loaded.spec).features;
+    let files: Vec<(&str, usize, Vec<&str>)> = f
+        .modules
+        .iter()
+        .map(|m| {
+            (
+                m.name.as_str(),
+                m.models.len(),
+                m.cfg.0.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        files,
+        [
+            ("one", 1, vec!["one"]),
+            ("one_2", 2, vec!["one"]),
+            ("two", 1, vec!["two"])
+        ]
+    );
+}
+
 /// Every feature `Cargo.toml.tera` declares besides the resources' is one that resource
 /// features are kept apart from.
 #[test]

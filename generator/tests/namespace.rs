@@ -161,13 +161,21 @@ fn reserved_names_are_never_taken_and_every_accessor_is_there() {
         );
     }
     // No model is named like a reserved type.
-    let models = parse(&g.files, &format!("{root}/src/models.rs"));
-    for name in type_names(&models) {
-        assert!(
-            !RESERVED_TYPES.contains(&name.as_str()),
-            "a model is named `{name}`"
-        );
+    let model_files = g
+        .files
+        .keys()
+        .filter(|path| path.starts_with(&format!("{root}/src/models/")));
+    let mut count = 0;
+    for path in model_files {
+        for name in type_names(&parse(&g.files, path)) {
+            count += 1;
+            assert!(
+                !RESERVED_TYPES.contains(&name.as_str()),
+                "a model is named `{name}`"
+            );
+        }
     }
+    assert!(count > 0, "no model found under {root}/src/models/");
 }
 
 /// The names of the structs, enums and type aliases a file defines at its top level.

@@ -39,7 +39,8 @@ pub struct Request<A> {
 
 impl Client {
     /// A request of `params` through this client, with nothing overridden: what every action's
-    /// method returns.
+    /// method returns. (A build with no resource feature on has no action to call it.)
+    #[allow(dead_code)]
     pub(crate) fn request<A>(&self, params: A) -> Request<A> {
         Request {
             client: self.clone(),
