@@ -45,7 +45,7 @@ pub struct ApiToken {
     /// `orgRoles` on the wire: a list (at most 25 items).
     pub org_roles: Option<Vec<ApiTokenOrgRolesItem>>,
     /// `scope` on the wire: a list.
-    pub scope: Option<Vec<String>>,
+    pub scope: Option<Vec<ApiTokenScope>>,
     /// `status` on the wire: a string (one of `active`, `inactive`).
     pub status: Option<ApiTokenStatus>,
     /// `token` on the wire: a string (at least 1 character).
@@ -1271,7 +1271,7 @@ pub struct ApiTokenPost {
     /// `orgRoles` on the wire: a list (at most 25 items).
     pub org_roles: Option<Vec<ApiTokenPostOrgRolesItem>>,
     /// `scope` on the wire: a list.
-    pub scope: Option<Vec<ApiTokenPostScopeItem>>,
+    pub scope: Option<Vec<ApiTokenScope>>,
     /// `status` on the wire: a string (one of `active`, `inactive`).
     pub status: Option<ApiTokenPostStatus>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -1355,7 +1355,7 @@ impl ApiTokenPost {
         self
     }
     /// Sets the `scope` field.
-    pub fn scope(mut self, value: impl Into<Vec<ApiTokenPostScopeItem>>) -> Self {
+    pub fn scope(mut self, value: impl Into<Vec<ApiTokenScope>>) -> Self {
         self.scope = Some(value.into());
         self
     }
@@ -1614,7 +1614,16 @@ pub type ApiTokenPostOrgRolesItemOrgId = ApiTokenOrgRolesItemOrgId;
     feature = "user-api-tokens"
 ))]
 pub type ApiTokenPostOrgRolesItemRole = ApiTokenDefaultRole;
-/// A string: one of 500 documented values.
+/// The same values as `ApiTokenPatchStatus`, so the same type.
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens"
+))]
+pub type ApiTokenPostStatus = ApiTokenPatchStatus;
+/// API Token Scope
+///
+/// One scope of an API token, as it is sent when the token is created and read back in the token's `scope`.
 ///
 /// This value set is large (500 values), so it is a string newtype with one
 /// associated constant per documented value rather than an enum: a 500-arm enum costs compile
@@ -1625,17 +1634,23 @@ pub type ApiTokenPostOrgRolesItemRole = ApiTokenDefaultRole;
 )]
 #[serde(transparent)]
 #[cfg(any(
+    feature = "application-api-token",
     feature = "application-api-tokens",
+    feature = "instance-api-token",
     feature = "instance-api-tokens",
+    feature = "user-api-token",
     feature = "user-api-tokens"
 ))]
-pub struct ApiTokenPostScopeItem(pub std::borrow::Cow<'static, str>);
+pub struct ApiTokenScope(pub std::borrow::Cow<'static, str>);
 #[cfg(any(
+    feature = "application-api-token",
     feature = "application-api-tokens",
+    feature = "instance-api-token",
     feature = "instance-api-tokens",
+    feature = "user-api-token",
     feature = "user-api-tokens"
 ))]
-impl ApiTokenPostScopeItem {
+impl ApiTokenScope {
     /// The value `all.Application`.
     pub const ALL_APPLICATION: Self = Self(std::borrow::Cow::Borrowed("all.Application"));
     /// The value `all.Application.bounded`.
@@ -2877,32 +2892,31 @@ impl ApiTokenPostScopeItem {
     }
 }
 #[cfg(any(
+    feature = "application-api-token",
     feature = "application-api-tokens",
+    feature = "instance-api-token",
     feature = "instance-api-tokens",
+    feature = "user-api-token",
     feature = "user-api-tokens"
 ))]
-impl From<&str> for ApiTokenPostScopeItem {
+impl From<&str> for ApiTokenScope {
     fn from(value: &str) -> Self {
         Self(std::borrow::Cow::Owned(value.to_owned()))
     }
 }
 #[cfg(any(
+    feature = "application-api-token",
     feature = "application-api-tokens",
+    feature = "instance-api-token",
     feature = "instance-api-tokens",
+    feature = "user-api-token",
     feature = "user-api-tokens"
 ))]
-impl std::fmt::Display for ApiTokenPostScopeItem {
+impl std::fmt::Display for ApiTokenScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-/// The same values as `ApiTokenPatchStatus`, so the same type.
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-pub type ApiTokenPostStatus = ApiTokenPatchStatus;
 /// The same values as `ApiTokenPatchStatus`, so the same type.
 #[cfg(any(
     feature = "application-api-token",

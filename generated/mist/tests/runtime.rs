@@ -445,7 +445,7 @@ async fn a_request_is_a_traced_span_without_secrets_or_bodies() {
         span.as_str(),
         "record: attempt=1",
         "record: status=503",
-        "event INFO: message=retrying after a wait attempt=1 error=\"server error\"",
+        "event INFO: message=retrying after a wait attempt=1 error=503 server error",
         "record: attempt=2",
         "record: status=200",
         "record: duration_ms=",
