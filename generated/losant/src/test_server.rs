@@ -38,7 +38,7 @@ struct RouteTable {
 ///
 /// # Panics
 ///
-/// When the table is not what sdkgen wrote (it was edited by hand): the message says why.
+/// When the table was edited by hand into something it cannot read: the message says why.
 fn routes() -> &'static [Route] {
     static ROUTES: OnceLock<Vec<Route>> = OnceLock::new();
     ROUTES.get_or_init(
