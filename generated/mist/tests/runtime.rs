@@ -37,6 +37,19 @@ fn the_public_dependencies_are_reexported() {
     let id: mist_sdk::uuid::Uuid = "a1b2c3d4-0000-4000-8000-000000000001".parse().unwrap();
     assert_eq!(id.get_version_num(), 4);
 }
+/// The client adds the authorization prefix itself: a token given with it is refused, and the
+/// error says why without showing the token.
+#[test]
+fn a_token_given_with_its_prefix_is_refused() {
+    let prefixed = format!("{}runtime-s3cr3t", "Token ");
+    let error = Client::builder().token(prefixed).build().unwrap_err();
+    assert!(matches!(error, Error::Config(_)), "{error:?}");
+    assert!(
+        error.to_string().contains("which the client adds itself"),
+        "{error}"
+    );
+    assert!(!format!("{error} {error:?}").contains("s3cr3t"));
+}
 #[test]
 fn an_empty_token_is_refused_when_the_client_is_built() {
     for token in ["", "   "] {
