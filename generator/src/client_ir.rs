@@ -123,7 +123,8 @@ pub(crate) fn error_bodies(
     spec: &Spec,
     named: &std::collections::HashMap<String, String>,
 ) -> Vec<ErrorBodyIr> {
-    let mut by_status: std::collections::BTreeMap<u16, Option<(String, String)>> =
+    // Per status: the model and every distinct description, in spec order (API-wide first).
+    let mut by_status: std::collections::BTreeMap<u16, Option<(String, Vec<String>)>> =
         std::collections::BTreeMap::new();
     let documented = spec.api.errors.iter().chain(
         spec.resources
@@ -140,18 +141,35 @@ pub(crate) fn error_bodies(
             .and_then(|r| named.get(r));
         let seen = by_status
             .entry(e.code)
-            .or_insert_with(|| model.map(|m| (m.clone(), e.description.clone())));
+            .or_insert_with(|| model.map(|m| (m.clone(), Vec::new())));
         if seen.as_ref().map(|(m, _)| m) != model {
             *seen = None;
         }
+        if let Some((_, descriptions)) = seen {
+            if !descriptions.contains(&e.description) {
+                descriptions.push(e.description.clone());
+            }
+        }
     }
+    let api_wide: std::collections::HashMap<u16, &String> = spec
+        .api
+        .errors
+        .iter()
+        .map(|e| (e.code, &e.description))
+        .collect();
     by_status
         .into_iter()
         .filter_map(|(status, found)| {
-            found.map(|(model, description)| ErrorBodyIr {
+            // The body of every action that answers this status: the API-wide description
+            // where there is one, else each action's own, all of them where they differ.
+            let describe = |descriptions: Vec<String>| match api_wide.get(&status) {
+                Some(description) => (*description).clone(),
+                None => descriptions.join("; "),
+            };
+            found.map(|(model, descriptions)| ErrorBodyIr {
                 status,
                 model,
-                doc: Doc(format!("{status}: {description}")),
+                doc: Doc(format!("{status}: {}", describe(descriptions))),
             })
         })
         .collect()

@@ -94,6 +94,7 @@ pub const RESERVED_TYPES: &[&str] = &[
     "RetryPolicy",
     "Secret",
     "Server",
+    "TimeLimit",
     "UnknownValue",
     // Imported by the generated tests next to `models::*`.
     "Duration",

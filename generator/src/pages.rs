@@ -445,8 +445,7 @@ fn rust_example(lib: &str, models: &[crate::ir::Model], r: &ResourceIr, a: &Acti
     let call = call_lines(lib, models, r, a, false);
     lines.extend(call.lines);
     if a.page.is_some() {
-        // Every page: the stream owns its request and is `Unpin`, so `next` needs no pinning.
-        lines.push("use futures_util::StreamExt;".into());
+        // Every page, through the stream's own `next`: no other crate needed.
         lines.push(format!(
             "let mut items = client.{}().{}({}).stream();",
             r.accessor,
@@ -534,6 +533,19 @@ fn call_lines(
         lines.push("println!(\"{answer:?}\");".into());
     } else {
         lines.push(call);
+    }
+    // The libraries the code names, through the crate's re-exports: a user's crate depends on
+    // this one only.
+    let code = lines.join("\n");
+    let mut imports = 0;
+    for dep in ["chrono", "serde_json", "uuid"] {
+        let named = code.match_indices(&format!("{dep}::")).any(|(at, _)| {
+            !code[..at].ends_with(|c: char| c == ':' || c == '_' || c.is_alphanumeric())
+        });
+        if named {
+            lines.insert(imports, format!("use {lib}::{dep};"));
+            imports += 1;
+        }
     }
     CallLines { lines, args, built }
 }

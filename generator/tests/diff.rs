@@ -148,12 +148,12 @@ fn removing_a_losant_scope_value_is_docs_only() {
 /// Rust type with a constant per value) is one change, with the constant it removes under it.
 #[test]
 fn removing_a_value_of_a_union_of_strings_is_one_change() {
-    let file = "spec/losant/schemas/apiTokenPost.json";
+    let file = "spec/losant/schemas/apiTokenScope.json";
     let report = report_after("losant", |files| {
         edit(
             files,
             file,
-            "\"all.Instance.bounded\",\n              \"all.Instance.read\",\n",
+            "\"all.Instance.bounded\",\n        \"all.Instance.read\",\n",
             "\"all.Instance.bounded\",\n",
         )
     });
@@ -164,10 +164,7 @@ fn removing_a_value_of_a_union_of_strings_is_one_change() {
         change.subject.contains("`all.Instance.read`"),
         "{change:#?}"
     );
-    assert_eq!(
-        change.rust,
-        ["`ApiTokenPostScopeItem::ALL_INSTANCE_READ` removed"]
-    );
+    assert_eq!(change.rust, ["`ApiTokenScope::ALL_INSTANCE_READ` removed"]);
     assert_eq!(change.at.file, file);
 }
 

@@ -2,9 +2,12 @@
 //! `cargo xtask check` proves the committed output is current;
 //! `cargo xtask bless` rewrites the generator's fixture expectations (`generator/tests/fixtures/`);
 //! `cargo xtask diff` classes the spec changes since a git revision (see `README.md`);
+//! `cargo xtask examples` compiles every example of the generated crates' README, pages and
+//! rustdoc in a fresh crate outside the workspace;
 //! `cargo xtask bench` times the generator (see `BENCHMARKS.md`).
 
 mod bench;
+mod examples;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -76,6 +79,15 @@ enum Command {
         #[arg(long, conflicts_with_all = ["bless", "compile"])]
         semver_checks: bool,
     },
+    /// Compile every Rust example of each generated crate (README, reference pages, rustdoc)
+    /// in a fresh crate outside the workspace that depends only on that crate and tokio, as a
+    /// user's crate does (in `target/sdkgen/examples/<api>/`, built in the workspace's target
+    /// folder).
+    Examples {
+        /// Only this API (repeatable).
+        #[arg(long = "api")]
+        apis: Vec<String>,
+    },
     /// Time the generator on synthetic specs of 10 to 5,000 actions and on spec/ (release build).
     Bench(bench::Args),
 }
@@ -117,6 +129,13 @@ fn main() -> ExitCode {
                 diff_corpus(root, bless, compile)
             }
         }
+        Command::Examples { apis } => match examples::run(root, &apis) {
+            Ok(ok) => ok,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                false
+            }
+        },
         Command::Bench(args) => match bench::run(root, args) {
             Ok(()) => true,
             Err(e) => {

@@ -286,6 +286,39 @@ async fn a_downstream_test_overrides_an_answer_and_reads_the_requests() {
             .unwrap();
         assert!(auth.ends_with(TEST_TOKEN), "the client sent the test token");
     }
+    assert_eq!(server.calls("applicationApiToken.get"), 4);
+}
+
+/// A scripted sequence: the action answers 503 twice, then its documented answer; a client
+/// that retries makes three calls for one, and the server counts them.
+#[tokio::test]
+async fn a_sequence_of_answers_comes_before_the_documented_one() {
+    use losant_sdk::resources::application_api_token::*;
+    let server = TestServer::start().await;
+    let retries = RetryPolicy::default().base_delay(Duration::from_millis(1));
+    let client = server
+        .client_builder()
+        .retry_policy(retries)
+        .build()
+        .unwrap();
+    let call = || {
+        client
+            .application_api_token()
+            .get("575ec8687ae143cd83dc4a97", "575ec7417ae143cd83dc4a95")
+    };
+    server
+        .when("applicationApiToken.get")
+        .times(2, Answer::new(503));
+    call().send().await.unwrap();
+    assert_eq!(server.calls("applicationApiToken.get"), 3);
+    call().send().await.unwrap();
+    assert_eq!(server.calls("applicationApiToken.get"), 4);
+    let example = server.example("applicationApiToken.get").unwrap();
+    assert_eq!(
+        example, serde_json::from_str::< Value >
+        ("{\"apiTokenId\":\"575ec7417ae143cd83dc4a95\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"creatorId\":\"575ed70c7ae143cd83dc4aa9\",\"creatorType\":\"user\",\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My API Token\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"scope\":[\"all.Application\"],\"status\":\"active\",\"token\":\"the_actual_token_string\"}")
+        .unwrap()
+    );
 }
 
 #[test]

@@ -39,6 +39,20 @@ fn the_public_dependencies_are_reexported() {
     assert_eq!(id.get_version_num(), 4);
 }
 
+/// The client adds the authorization prefix itself: a token given with it is refused, and the
+/// error says why without showing the token.
+#[test]
+fn a_token_given_with_its_prefix_is_refused() {
+    let prefixed = format!("{}runtime-s3cr3t", "Token ");
+    let error = Client::builder().token(prefixed).build().unwrap_err();
+    assert!(matches!(error, Error::Config(_)), "{error:?}");
+    assert!(
+        error.to_string().contains("which the client adds itself"),
+        "{error}"
+    );
+    assert!(!format!("{error} {error:?}").contains("s3cr3t"));
+}
+
 #[test]
 fn an_empty_token_is_refused_when_the_client_is_built() {
     for token in ["", "   "] {
@@ -467,7 +481,7 @@ async fn a_request_is_a_traced_span_without_secrets_or_bodies() {
         span.as_str(),
         "record: attempt=1",
         "record: status=503",
-        "event INFO: message=retrying after a wait attempt=1 error=\"server error\"",
+        "event INFO: message=retrying after a wait attempt=1 error=503 server error",
         "record: attempt=2",
         "record: status=200",
         "record: duration_ms=",

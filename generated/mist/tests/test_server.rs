@@ -191,6 +191,39 @@ async fn a_downstream_test_overrides_an_answer_and_reads_the_requests() {
             .unwrap();
         assert!(auth.ends_with(TEST_TOKEN), "the client sent the test token");
     }
+    assert_eq!(server.calls("orgsApiTokens.list"), 4);
+}
+
+/// A scripted sequence: the action answers 503 twice, then its documented answer; a client
+/// that retries makes three calls for one, and the server counts them.
+#[tokio::test]
+async fn a_sequence_of_answers_comes_before_the_documented_one() {
+    use mist_sdk::resources::orgs_api_tokens::*;
+    let server = TestServer::start().await;
+    let retries = RetryPolicy::default().base_delay(Duration::from_millis(1));
+    let client = server
+        .client_builder()
+        .retry_policy(retries)
+        .build()
+        .unwrap();
+    let call = || {
+        client.orgs_api_tokens().list(
+            "000000ab-00ab-00ab-00ab-0000000000ab"
+                .parse::<uuid::Uuid>()
+                .unwrap(),
+        )
+    };
+    server.when("orgsApiTokens.list").times(2, Answer::new(503));
+    call().send().await.unwrap();
+    assert_eq!(server.calls("orgsApiTokens.list"), 3);
+    call().send().await.unwrap();
+    assert_eq!(server.calls("orgsApiTokens.list"), 4);
+    let example = server.example("orgsApiTokens.list").unwrap();
+    assert_eq!(
+        example, serde_json::from_str::< Value >
+        ("[{\"created_by\":\"user@mycorp.com\",\"created_time\":1626875902,\"id\":\"497f6eca-6276-4993-bfeb-53f0bbba6f08\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"privileges\":[{\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"role\":\"admin\",\"scope\":\"org\"}]}]")
+        .unwrap()
+    );
 }
 
 #[test]

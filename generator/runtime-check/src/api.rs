@@ -46,6 +46,8 @@ pub(crate) const REQUEST_ID_HEADER: Option<&str> = Some("x-request-id");
 
 impl crate::client::ClientBuilder {
     /// An API token, sent as `Authorization: Bearer <token>`.
+    ///
+    #[doc = concat!(" Give the token alone: the client sends `", "Authorization", ": ", "Bearer ", "<token>`, adding the prefix once. A token that already starts with the prefix (in any letter case, followed by a space) is refused by [`build`](Self::build) with [`Error::Config`](crate::Error::Config), whose message says so, rather than sent with the prefix twice.")]
     pub fn token(self, token: impl Into<String>) -> Self {
         self.with_token(crate::support::Secret::new(token))
     }

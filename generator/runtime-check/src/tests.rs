@@ -469,11 +469,21 @@ fn recorder() -> Recorder {
         .clone()
 }
 
-/// A `tracing` subscriber that writes every span, field record and event as a line of text.
+/// A `tracing` subscriber that writes every span, field record and event as a line of text,
+/// and keeps the shape of every span and event of this crate (see [`shape`]).
 #[derive(Clone, Default)]
 struct Recorder {
     lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    shapes: std::sync::Arc<std::sync::Mutex<std::collections::BTreeSet<String>>>,
     ids: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+/// A span or event as the README's "Observability" table documents it: kind, level, name (a
+/// span's) or message (an event's), and its field names, sorted.
+fn shape(kind: &str, level: &str, name: &str, fields: &[&str]) -> String {
+    let mut fields: Vec<&str> = fields.iter().copied().filter(|f| *f != "message").collect();
+    fields.sort_unstable();
+    format!("{kind} {level} {name}: {}", fields.join(" "))
 }
 
 /// Writes each field as ` name=value`.
@@ -486,7 +496,31 @@ impl tracing::field::Visit for Fields<'_> {
     }
 }
 
+/// Reads an event's message.
+struct Message<'a>(&'a mut String);
+
+impl tracing::field::Visit for Message<'_> {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        if field.name() == "message" {
+            *self.0 = format!("{value:?}");
+        }
+    }
+}
+
 impl Recorder {
+    /// Keeps the shape of a span or event of this crate (not of its dependencies).
+    fn keep_shape(&self, kind: &str, meta: &tracing::Metadata<'_>, name: &str) {
+        if !meta.target().starts_with(env!("CARGO_CRATE_NAME")) {
+            return;
+        }
+        let fields: Vec<&str> = meta.fields().iter().map(|f| f.name()).collect();
+        let level = meta.level().to_string();
+        self.shapes
+            .lock()
+            .unwrap()
+            .insert(shape(kind, &level, name, &fields));
+    }
+
     fn push(&self, line: String) {
         self.lines.lock().unwrap().push(line);
     }
@@ -502,6 +536,7 @@ impl tracing::Subscriber for Recorder {
     }
 
     fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        self.keep_shape("span", span.metadata(), span.metadata().name());
         let mut line = format!("span {}:", span.metadata().name());
         span.record(&mut Fields(&mut line));
         self.push(line);
@@ -518,6 +553,9 @@ impl tracing::Subscriber for Recorder {
     fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
 
     fn event(&self, event: &tracing::Event<'_>) {
+        let mut message = String::new();
+        event.record(&mut Message(&mut message));
+        self.keep_shape("event", event.metadata(), &message);
         let mut line = format!("event {}:", event.metadata().level());
         event.record(&mut Fields(&mut line));
         self.push(line);
@@ -551,7 +589,7 @@ async fn a_request_is_a_span_with_its_attempts_status_and_duration_and_no_secret
         "span request: method=\"GET\" path=\"/things/{thingId}\" action=\"things.get\"",
         "record: attempt=1",
         "record: status=429",
-        "event INFO: message=retrying after a wait attempt=1 error=\"rate limited\" wait_ms=0 retry_after=true",
+        "event INFO: message=retrying after a wait attempt=1 error=429 rate limited wait_ms=0 retry_after=true",
         "record: attempt=2",
         "record: status=200",
         "record: duration_ms=",
@@ -594,8 +632,8 @@ async fn a_retry_after_too_long_and_a_deadline_are_events() {
     for expected in [
         "event WARN: message=Retry-After is longer than the retry policy allows; not retried attempt=1 retry_after_s=3600",
         "event WARN: message=the wait before a retry would pass the deadline; not retried attempt=1 wait_ms=5000",
-        "event DEBUG: message=request failed error=\"rate limited\"",
-        "event DEBUG: message=request failed error=\"server error\"",
+        "event DEBUG: message=request failed error=429 rate limited",
+        "event DEBUG: message=request failed error=503 server error",
     ] {
         assert!(text.contains(expected), "{expected:?} is not in:\n{text}");
     }
@@ -644,7 +682,13 @@ async fn timeouts_and_decode_errors_keep_their_source() {
         .await
         .unwrap_err();
     assert!(
-        matches!(timeout, Error::Timeout { source: Some(_) }),
+        matches!(
+            timeout,
+            Error::Timeout {
+                source: Some(_),
+                ..
+            }
+        ),
         "{timeout:?}"
     );
     assert!(std::error::Error::source(&timeout).is_some());
@@ -1253,4 +1297,411 @@ async fn the_test_server_answers_routes_and_records_requests() {
     assert_eq!(requests.len(), 2);
     assert_eq!(requests[0].action, Some("things.get"));
     assert_eq!(requests[0].path, "/things/t1");
+}
+
+/// The "Observability" table of the generated crates' README: one shape per row.
+fn documented_shapes() -> std::collections::BTreeSet<String> {
+    let readme = include_str!("../../../templates/rust/README.md.tera");
+    let section = readme
+        .split("## Observability")
+        .nth(1)
+        .expect("the README has an Observability section");
+    let mut shapes = std::collections::BTreeSet::new();
+    for row in section
+        .lines()
+        .filter(|l| l.starts_with("| span") || l.starts_with("| event"))
+    {
+        let cells: Vec<&str> = row
+            .split(" | ")
+            .map(|c| c.trim_matches(['|', ' ']))
+            .collect();
+        let ticked = |cell: &str| -> Vec<String> {
+            cell.split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_owned)
+                .collect()
+        };
+        let name = ticked(cells[2])
+            .into_iter()
+            .next()
+            .expect("a name in backticks");
+        let fields = ticked(cells[3]);
+        let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+        shapes.insert(shape(cells[0], cells[1], &name, &fields));
+    }
+    shapes
+}
+
+/// The spans and events of the README's "Observability" table are exactly those the crate
+/// emits: each documented one is recorded by a call that should emit it, and nothing
+/// undocumented is ever recorded (by this test or any other of this crate's tests).
+#[tokio::test]
+async fn the_observability_table_is_what_the_crate_emits() {
+    let recorder = recorder();
+    let server = MockServer::start().await;
+    // A retry after a 429, then success.
+    mount_get(
+        &server,
+        ResponseTemplate::new(429).insert_header("Retry-After", "0"),
+    )
+    .await;
+    // A Retry-After beyond the policy's longest delay.
+    Mock::given(method("GET"))
+        .and(path("/things/t2"))
+        .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", "3600"))
+        .mount(&server)
+        .await;
+    // A 404: the failure event says which status, not "client error".
+    Mock::given(method("GET"))
+        .and(path("/things/t3"))
+        .respond_with(json(404, r#"{"message":"secret-body"}"#))
+        .mount(&server)
+        .await;
+    let client = client_with(&server, fast_retries());
+    client.things().get("t1").send().await.unwrap();
+    client.things().get("t2").send().await.unwrap_err();
+    client.things().get("t3").send().await.unwrap_err();
+    // A wait that would pass the deadline.
+    client
+        .things()
+        .get("t2")
+        .retry_policy(RetryPolicy {
+            max_delay: Duration::from_secs(7200),
+            ..fast_retries()
+        })
+        .deadline(Duration::from_secs(60))
+        .send()
+        .await
+        .unwrap_err();
+    // A deadline already over.
+    let error = client
+        .things()
+        .get("t1")
+        .deadline(Duration::ZERO)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.time_limit(),
+        Some(crate::TimeLimit::Deadline(Duration::ZERO))
+    );
+
+    let documented = documented_shapes();
+    assert_eq!(documented.len(), 6, "{documented:#?}");
+    let recorded = recorder.shapes.lock().unwrap().clone();
+    let missing: Vec<_> = documented.difference(&recorded).collect();
+    let undocumented: Vec<_> = recorded.difference(&documented).collect();
+    assert!(
+        missing.is_empty(),
+        "documented, never recorded: {missing:#?}"
+    );
+    assert!(
+        undocumented.is_empty(),
+        "recorded, not in the README: {undocumented:#?}"
+    );
+    let text = recorder.text();
+    assert!(
+        text.contains("event DEBUG: message=request failed error=404 not found"),
+        "{text}"
+    );
+    // The label of a 4xx answer names it (before, it read only "client error").
+    assert!(!text.contains("error=client error"), "{text}");
+    assert!(!text.contains("secret-body"), "{text}");
+}
+
+#[test]
+fn a_token_that_already_carries_the_prefix_is_refused_and_says_so() {
+    for token in [
+        "Bearer abc-s3cr3t",
+        "bearer abc-s3cr3t",
+        "  BEARER\tabc-s3cr3t",
+    ] {
+        let error = Client::builder()
+            .token(token)
+            .base_url("http://127.0.0.1:9")
+            .build()
+            .unwrap_err();
+        assert!(matches!(error, Error::Config(_)), "{error:?}");
+        let text = error.to_string();
+        assert!(
+            text.contains("starts with `Bearer`, which the client adds itself"),
+            "{text}"
+        );
+        assert!(!format!("{error:?} {error}").contains("s3cr3t"));
+    }
+    // Only the prefix as a word: a token that merely begins with its letters is a token.
+    for token in ["Bearerabc", "Bearer"] {
+        Client::builder()
+            .token(token)
+            .base_url("http://127.0.0.1:9")
+            .build()
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn the_prefix_is_sent_once() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/things/t1"))
+        .and(header("authorization", "Bearer abc"))
+        .respond_with(json(200, THING))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .token("abc")
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    client.things().get("t1").send().await.unwrap();
+}
+
+/// The defaults the docs state (the `# Defaults` tables of `RetryPolicy` and `ClientBuilder`)
+/// are the defaults.
+#[test]
+fn the_documented_defaults_are_the_defaults() {
+    let policy = RetryPolicy::default();
+    assert_eq!(policy.max_attempts, 3);
+    assert_eq!(policy.base_delay, Duration::from_millis(250));
+    assert_eq!(policy.max_delay, Duration::from_secs(30));
+    assert!(!policy.retry_non_idempotent);
+    assert_eq!(RetryPolicy::none().max_attempts, 1);
+    let builder = format!("{:?}", Client::builder());
+    for fact in [
+        "timeout: 30s",
+        "connect_timeout: 10s",
+        "deadline: None",
+        "token: None",
+        "server: Production",
+        "max_attempts: 3",
+        "user_agent: \"runtime-check/0.1.0\"",
+        "before_send: 0, after_receive: 0",
+    ] {
+        assert!(builder.contains(fact), "{fact:?} is not in {builder}");
+    }
+    assert_eq!(crate::DEFAULT_MAX_RESPONSE_BYTES, 32 * 1024 * 1024);
+    let source = include_str!("../../../templates/rust/runtime/client.rs");
+    for row in [
+        "/// | `max_attempts` | 3 (the first attempt and two retries) |",
+        "/// | `base_delay` | 250 ms before the first retry, doubled for each further one |",
+        "/// | `max_delay` | 30 s: no wait is longer, and a `Retry-After` longer than this ends the call |",
+        "/// | `retry_non_idempotent` | `false`: GET, HEAD, PUT and DELETE are retried, POST and PATCH are not |",
+        "/// | `timeout` | 30 s for each attempt, from connecting until the whole answer is read |",
+        "/// | `connect_timeout` | 10 s to connect |",
+        "/// | `max_response_bytes` | [`DEFAULT_MAX_RESPONSE_BYTES`], 32 MiB |",
+    ] {
+        assert!(source.contains(row), "the docs lost {row:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_refused_connection_says_so_and_is_a_connect_error() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let client = Client::builder()
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let error = client.things().get("t1").send().await.unwrap_err();
+    assert!(error.is_connect(), "{error:?}");
+    assert!(!error.is_timeout() && !error.is_decode());
+    assert!(error.is_retryable());
+    let text = error.to_string();
+    assert!(text.starts_with("cannot connect to the server: "), "{text}");
+    assert!(text.contains("Connection refused"), "{text}");
+    assert!(!text.contains('\n'), "{text}");
+}
+
+#[tokio::test]
+async fn a_tls_failure_says_so() {
+    // A plain-HTTP server spoken to over TLS.
+    let server = MockServer::start().await;
+    let url = server.uri().replace("http://", "https://");
+    let client = Client::builder()
+        .base_url(url)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let error = client.things().get("t1").send().await.unwrap_err();
+    assert!(error.is_connect(), "{error:?}");
+    let text = error.to_string();
+    // More than reqwest's own "error sending request": the TLS layer's words.
+    let causes = text.split(": ").count();
+    assert!(causes >= 3, "{text}");
+    assert!(text.starts_with("cannot connect to the server: "), "{text}");
+}
+
+#[tokio::test]
+async fn an_unknown_host_says_so() {
+    let client = Client::builder()
+        .base_url("http://no-such-host.invalid")
+        .allow_insecure_http(true)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let error = client.things().get("t1").send().await.unwrap_err();
+    assert!(error.is_connect(), "{error:?}");
+    let text = error.to_string();
+    assert!(text.contains("dns error"), "{text}");
+}
+
+#[tokio::test]
+async fn a_timeout_says_which_limit_ran_out() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/things/t1"))
+        .respond_with(json(200, THING).set_delay(Duration::from_secs(5)))
+        .mount(&server)
+        .await;
+    let client = client_with(&server, RetryPolicy::none());
+    let attempt = client
+        .things()
+        .get("t1")
+        .timeout(Duration::from_millis(100))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(attempt.is_timeout() && !attempt.is_connect(), "{attempt:?}");
+    assert_eq!(
+        attempt.time_limit(),
+        Some(crate::TimeLimit::Attempt(Duration::from_millis(100)))
+    );
+    let text = attempt.to_string();
+    assert!(
+        text.starts_with("the request timed out: the per-attempt timeout of 100ms ran out"),
+        "{text}"
+    );
+    // The deadline cuts the attempt short: it is the deadline that ran out.
+    let deadline = client
+        .things()
+        .get("t1")
+        .deadline(Duration::from_millis(100))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        deadline.time_limit(),
+        Some(crate::TimeLimit::Deadline(Duration::from_millis(100)))
+    );
+    let text = deadline.to_string();
+    assert!(
+        text.starts_with("the request timed out: the overall deadline of 100ms ran out"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_decode_error_says_where_the_json_stopped() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/things/t1"))
+        .respond_with(json(200, "{\"id\": \"t1\",\n \"name\": oops}"))
+        .mount(&server)
+        .await;
+    let client = client_with(&server, RetryPolicy::none());
+    let error = client.things().get("t1").send().await.unwrap_err();
+    assert!(error.is_decode(), "{error:?}");
+    let text = error.to_string();
+    assert!(text.contains("line 2 column"), "{text}");
+}
+
+/// Pages, retries and tests of downstream code through the test server alone: an answer for
+/// one call ("503 once, then the documented answer"), answers by query parameter (two pages of
+/// a stream), counts of calls, and the documented example as a start for an answer.
+#[tokio::test]
+async fn the_test_server_scripts_sequences_and_queries_and_counts_calls() {
+    use crate::test_server::{Answer, TestServer};
+    let server = TestServer::start().await;
+    // 503 once, then the documented answer: a retried call succeeds on its second attempt.
+    server.when("things.get").once(Answer::new(503));
+    let client = server
+        .client_builder()
+        .retry_policy(fast_retries())
+        .build()
+        .unwrap();
+    let thing = client.things().get("t1").send().await.unwrap();
+    assert_eq!(thing.name, "one");
+    assert_eq!(server.calls("things.get"), 2);
+    // A sequence: twice 500, then 404 once, then the standing answer.
+    server.when("things.get").times(2, Answer::new(500));
+    server.when("things.get").once(Answer::new(404));
+    server.answer("things.get", Answer::new(200).body(THING));
+    let once = |client: &Client| {
+        client
+            .things()
+            .get("t1")
+            .retry_policy(RetryPolicy::none())
+            .send()
+    };
+    let statuses = [
+        once(&client).await.unwrap_err().status(),
+        once(&client).await.unwrap_err().status(),
+        once(&client).await.unwrap_err().status(),
+        once(&client).await.map(|_| None).unwrap(),
+    ];
+    assert_eq!(
+        statuses,
+        [
+            Some(StatusCode::INTERNAL_SERVER_ERROR),
+            Some(StatusCode::INTERNAL_SERVER_ERROR),
+            Some(StatusCode::NOT_FOUND),
+            None
+        ]
+    );
+    assert_eq!(server.calls("things.get"), 6);
+    // Two pages told apart by their query: page 1 and page 2, one thing each, two in all.
+    let mut page = server
+        .example("things.get")
+        .map(|thing| serde_json::json!({"items": [thing], "count": 2}))
+        .unwrap();
+    server
+        .when("things.list")
+        .query("page", "1")
+        .answer(Answer::new(200).json(&page));
+    page["items"][0]["name"] = "two".into();
+    server
+        .when("things.list")
+        .query("page", "2")
+        .answer(Answer::new(200).json(&page));
+    let things: Vec<Thing> = client.things().list().stream().try_collect().await.unwrap();
+    let names: Vec<&str> = things.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["one", "two"]);
+    assert_eq!(server.calls("things.list"), 2);
+    // `next` and `try_next` read a stream without another crate.
+    let mut stream = client.things().list().stream();
+    assert_eq!(stream.next().await.unwrap().unwrap().name, "one");
+    assert_eq!(stream.try_next().await.unwrap().unwrap().name, "two");
+    assert!(stream.try_next().await.unwrap().is_none());
+    assert!(stream.next().await.is_none());
+    // Query pairs must all be there; other calls get the documented answer.
+    let page_three = client
+        .things()
+        .list()
+        .page(3)
+        .per_page(5)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page_three.count, 1, "the documented example");
+    server.reset_answers();
+    client.things().get("t1").send().await.unwrap();
+    assert_eq!(server.calls("things.get"), 7);
+    assert_eq!(server.calls("things.delete"), 0);
+    assert_eq!(server.example("things.delete"), None);
+}
+
+#[test]
+#[should_panic(expected = "no action `things.nope`; the actions are: things.get, things.list")]
+fn the_test_server_refuses_an_unknown_action_by_name() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = runtime.block_on(crate::test_server::TestServer::start());
+    let _ = server.calls("things.nope");
 }

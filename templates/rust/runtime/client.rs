@@ -1,26 +1,26 @@
 //! The HTTP client: configuration, authentication, retries and decoding.
 //!
-//! This file is the same in every crate sdkgen generates: it is copied unchanged from
-//! `templates/rust/runtime/`. What sets one API apart is generated into `crate::api`, which
-//! this file uses through these items only:
-//!
-//! - `Server`: the documented servers, with the documented default as its `Default`, a
-//!   `Custom(String)` variant for any other base URL, and `url(&self) -> &str` (re-exported
-//!   here, so `client::Server` stays where it was);
-//! - `AUTH_HEADER` and `AUTH_PREFIX`: the header the token is sent in and what precedes it;
-//! - `DEFAULT_HEADERS`: `(name, value)` pairs every request sends.
-//!
-//! and `error.rs` takes `REQUEST_ID_HEADER`: the response header that carries the server's
-//! request id, if the API documents one; `test_server.rs` takes `ROUTES`: the text of the
-//! crate's `src/routes.json`.
-//!
-//! `crate::api` in turn adds to this file's types: the builder's `token` method (documented with
-//! the API's own words on its tokens, through [`ClientBuilder::with_token`]), and, for an API
-//! whose actions all accept the same parameters, a `Globals` struct with `Call::globals`.
-//!
 //! A [`Client`] is one `Arc`: cloning it is cheap, and every resource handle, request and
 //! stream holds a clone of its own, so they are `'static` and `Send` (ready for
 //! `tokio::spawn`).
+
+// For maintainers: this file is the same in every crate sdkgen generates (the generator copies
+// it unchanged from its runtime folder). What sets one API apart is generated into
+// `crate::api`, which this file uses through these items only:
+//
+// - `Server`: the documented servers, with the documented default as its `Default`, a
+//   `Custom(String)` variant for any other base URL, and `url(&self) -> &str` (re-exported
+//   here, so `client::Server` stays where it was);
+// - `AUTH_HEADER` and `AUTH_PREFIX`: the header the token is sent in and what precedes it;
+// - `DEFAULT_HEADERS`: `(name, value)` pairs every request sends.
+//
+// and `error.rs` takes `REQUEST_ID_HEADER`: the response header that carries the server's
+// request id, if the API documents one; `test_server.rs` takes `ROUTES`: the text of the
+// crate's `src/routes.json`.
+//
+// `crate::api` in turn adds to this file's types: the builder's `token` method (documented with
+// the API's own words on its tokens, through `ClientBuilder::with_token`), and, for an API
+// whose actions all accept the same parameters, a `Globals` struct with `Call::globals`.
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -29,7 +29,7 @@ use std::time::Duration;
 
 pub use crate::api::Server;
 use crate::api::{AUTH_HEADER, AUTH_PREFIX, DEFAULT_HEADERS};
-use crate::error::{api_error, excerpt, Error, Result};
+use crate::error::{api_error, excerpt, Error, Result, TimeLimit};
 use crate::support::Secret;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
@@ -38,18 +38,39 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 /// Start from [`RetryPolicy::default`] or [`RetryPolicy::none`] and change what you need with
 /// the chained setters (`RetryPolicy::default().max_attempts(5)`). It is `#[non_exhaustive]`, so
 /// that a later version can add a setting without breaking code.
+///
+/// # Defaults
+///
+/// [`RetryPolicy::default`], what a client uses unless told otherwise:
+///
+/// | setting | default |
+/// |---|---|
+/// | `max_attempts` | 3 (the first attempt and two retries) |
+/// | `base_delay` | 250 ms before the first retry, doubled for each further one |
+/// | `max_delay` | 30 s: no wait is longer, and a `Retry-After` longer than this ends the call |
+/// | `retry_non_idempotent` | `false`: GET, HEAD, PUT and DELETE are retried, POST and PATCH are not |
+///
+/// What is retried: answers 429, 502, 503 and 504, timeouts of an attempt, and failures to
+/// connect ([`Error::is_retryable`]). Each wait is drawn between half and all of
+/// `base_delay × 2^(retry − 1)`, capped at `max_delay` (so 125–250 ms, then 250–500 ms with the
+/// defaults). A `Retry-After` from the server (in seconds or as a date) takes the place of that
+/// wait: up to `max_delay` it is waited out (with an `INFO` event, see the crate's
+/// "Observability"), longer it is not, and the call ends with the error, which carries it in
+/// [`ApiError::retry_after`](crate::ApiError::retry_after). A client's `deadline` bounds the
+/// attempts and waits together.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetryPolicy {
-    /// Attempts in all, the first included (1 means no retry).
+    /// Attempts in all, the first included (1 means no retry). Default: 3.
     pub max_attempts: u32,
-    /// Delay before the first retry; doubled for each further one, with jitter.
+    /// Delay before the first retry; doubled for each further one, with jitter. Default:
+    /// 250 ms.
     pub base_delay: Duration,
     /// Longest delay between attempts. A `Retry-After` longer than this is not waited out:
-    /// the call ends with the error, which carries it (`ApiError::retry_after`).
+    /// the call ends with the error, which carries it (`ApiError::retry_after`). Default: 30 s.
     pub max_delay: Duration,
     /// Whether POST and PATCH are retried too (only safe if the caller knows the action is
-    /// idempotent).
+    /// idempotent). Default: `false`.
     pub retry_non_idempotent: bool,
 }
 
@@ -122,7 +143,28 @@ pub struct ApiResponse<T> {
     pub data: T,
 }
 
-/// Builds a [`Client`].
+/// Builds a [`Client`]: [`Client::builder`] starts one with the defaults below, each setter
+/// changes one, and [`build`](Self::build) checks them.
+///
+/// # Defaults
+///
+/// | setting | default |
+/// |---|---|
+/// | `token` | none: no authorization header is sent |
+/// | `server` | the API's documented default server ([`Server::default`]) |
+/// | `timeout` | 30 s for each attempt, from connecting until the whole answer is read |
+/// | `connect_timeout` | 10 s to connect |
+/// | `deadline` | none: a call may take up to `max_attempts` timeouts plus the waits |
+/// | `retry_policy` | [`RetryPolicy::default`]: 3 attempts for GET, HEAD, PUT and DELETE, 250 ms base delay, 30 s longest delay |
+/// | `max_response_bytes` | [`DEFAULT_MAX_RESPONSE_BYTES`], 32 MiB |
+/// | `user_agent` | `<crate name>/<crate version>` |
+/// | `header` | only the headers the API documents for every request |
+/// | `http_client` | a `reqwest::Client` of its own (with the crate's TLS feature) |
+/// | `allow_insecure_http` | `false`: `http://` only to loopback hosts |
+/// | `before_send`, `after_receive` | no hooks |
+///
+/// A request's own `timeout`, `deadline`, `retry_policy` and `header` take the client's place
+/// for that request.
 #[derive(Clone)]
 pub struct ClientBuilder {
     token: Option<Secret>,
@@ -290,20 +332,25 @@ impl ClientBuilder {
         self
     }
 
-    /// Checks the configuration and builds the client: an empty token, a base URL that is not
-    /// `https://` (but for loopback hosts, unless allowed), a header that cannot be sent and,
-    /// in a crate built with neither TLS feature (`rustls`, `native-tls`), an `https://` URL
-    /// without a caller-supplied [`http_client`](Self::http_client) are errors here rather than
-    /// at the first call.
+    /// Checks the configuration and builds the client: an empty token, a token that already
+    /// starts with the authorization prefix the client adds itself (see `token`), a base URL
+    /// that is not `https://` (but for loopback hosts, unless allowed), a header that cannot be
+    /// sent and, in a crate built with neither TLS feature (`rustls`, `native-tls`), an
+    /// `https://` URL without a caller-supplied [`http_client`](Self::http_client) are
+    /// [`Error::Config`] here rather than errors at the first call. No error shows the token.
     pub fn build(self) -> Result<Client> {
-        if self
-            .token
-            .as_ref()
-            .is_some_and(|t| t.expose().trim().is_empty())
-        {
-            return Err(Error::Config(
-                "the token is empty: pass the API token (or set none for actions without authentication)".into(),
-            ));
+        if let Some(token) = &self.token {
+            if token.expose().trim().is_empty() {
+                return Err(Error::Config(
+                    "the token is empty: pass the API token (or set none for actions without authentication)".into(),
+                ));
+            }
+            if has_prefix(token.expose(), AUTH_PREFIX) {
+                return Err(Error::Config(format!(
+                    "the token starts with `{}`, which the client adds itself: pass the token without it",
+                    AUTH_PREFIX.trim()
+                )));
+            }
         }
         let base = reqwest::Url::parse(self.server.url())
             .map_err(|e| Error::Config(format!("invalid base URL: {e}")))?;
@@ -324,6 +371,8 @@ impl ClientBuilder {
             }
             other => return Err(Error::Config(format!("unsupported URL scheme `{other}`"))),
         }
+        // The connect timeout is this builder's only for the client it builds itself.
+        let connect_timeout = self.http.is_none().then_some(self.connect_timeout);
         let http = match self.http {
             Some(c) => c,
             // reqwest without TLS would fail every call to an `https://` server.
@@ -346,6 +395,7 @@ impl ClientBuilder {
                 has_token: self.token.is_some(),
                 headers,
                 timeout: self.timeout,
+                connect_timeout,
                 deadline: self.deadline,
                 retry: self.retry,
                 max_response_bytes: self.max_response_bytes,
@@ -371,10 +421,24 @@ struct Inner {
     /// the documented ones) and the token, marked sensitive.
     headers: HeaderMap,
     timeout: Duration,
+    /// The connect timeout of the client built here (none for a caller's `reqwest::Client`).
+    connect_timeout: Option<Duration>,
     deadline: Option<Duration>,
     retry: RetryPolicy,
     max_response_bytes: usize,
     hooks: Hooks,
+}
+
+/// Whether `token` already starts with the authorization prefix (`Bearer `), in any case and
+/// followed by any whitespace: the client adds the prefix itself, once.
+fn has_prefix(token: &str, prefix: &str) -> bool {
+    let scheme = prefix.trim();
+    let token = token.trim_start();
+    !scheme.is_empty()
+        && token.len() > scheme.len()
+        && token.is_char_boundary(scheme.len())
+        && token[..scheme.len()].eq_ignore_ascii_case(scheme)
+        && token[scheme.len()..].starts_with(char::is_whitespace)
 }
 
 impl std::fmt::Debug for Client {
@@ -625,10 +689,17 @@ pub(crate) fn first_page(page: Option<&impl std::fmt::Display>, default: u64) ->
 /// `stream` returns. Pages are requested one at a time, from the request's page on, until the
 /// server's total count of items is reached or a page comes back empty; an error ends the
 /// stream after it is yielded. It owns its request (and so its client): it is `'static`, `Send`
-/// and `Unpin`, so it can be polled with `StreamExt::next`, stored or moved into `tokio::spawn`.
+/// and `Unpin`, so it can be stored or moved into `tokio::spawn`.
+///
+/// Read it with its own [`next`](Self::next), [`try_next`](Self::try_next) and
+/// [`try_collect`](Self::try_collect), which need no other crate; it is also a
+/// `futures_core::Stream`, for the combinators of the `futures` crates (their `StreamExt::next`
+/// and this `next` are the same).
 #[must_use = "a stream does nothing until it is polled"]
 pub struct Pages<T> {
     inner: Pin<Box<dyn futures_core::Stream<Item = Result<T>> + Send + 'static>>,
+    /// Whether the stream has ended: it then answers `None` for good.
+    ended: bool,
 }
 
 impl<T> std::fmt::Debug for Pages<T> {
@@ -637,11 +708,40 @@ impl<T> std::fmt::Debug for Pages<T> {
     }
 }
 
+impl<T> Pages<T> {
+    /// The next item: `None` after the last one, and after an error (which is yielded once);
+    /// `None` again on every later call.
+    #[allow(clippy::should_implement_trait)] // a stream's `next`, as `StreamExt::next` is
+    pub async fn next(&mut self) -> Option<Result<T>> {
+        std::future::poll_fn(|cx| futures_core::Stream::poll_next(Pin::new(&mut *self), cx)).await
+    }
+
+    /// The next item, with the error first: `Ok(None)` after the last one.
+    pub async fn try_next(&mut self) -> Result<Option<T>> {
+        self.next().await.transpose()
+    }
+
+    /// Every remaining item, in order, into any collection (`Vec<T>`, ...); the first error
+    /// ends it and is returned.
+    pub async fn try_collect<C: Default + Extend<T>>(mut self) -> Result<C> {
+        let mut all = C::default();
+        while let Some(item) = self.try_next().await? {
+            all.extend(Some(item));
+        }
+        Ok(all)
+    }
+}
+
 impl<T> futures_core::Stream for Pages<T> {
     type Item = Result<T>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.inner.as_mut().poll_next(cx)
+        if self.ended {
+            return Poll::Ready(None);
+        }
+        let next = self.inner.as_mut().poll_next(cx);
+        self.ended = matches!(next, Poll::Ready(None));
+        next
     }
 }
 
@@ -679,6 +779,7 @@ where
     );
     Pages {
         inner: Box::pin(stream),
+        ended: false,
     }
 }
 
@@ -715,10 +816,11 @@ impl Client {
 
     /// Sends `call` with the request's `options`, retrying as the retry policy allows.
     ///
-    /// The call runs in a `tracing` span `request` (target: this crate) with the method, the
-    /// path template, the action's name, and, as they become known, the attempt, the status
-    /// and the duration in milliseconds; retries and the waits before them are events in it.
-    /// Neither the token, a header value, a parameter value nor a body is ever recorded.
+    /// The call runs in a `tracing` span `request` with the method, the path template, the
+    /// action's name, and, as they become known, the attempt, the status and the duration in
+    /// milliseconds; retries and the waits before them are events in it. Neither the token, a
+    /// header value, a parameter value nor a body is ever recorded. The crate's README lists
+    /// them ("Observability"), and a test holds the two to each other.
     pub(crate) async fn execute(&self, call: Call, options: &Overrides) -> Result<Raw> {
         let span = tracing::info_span!(
             "request",
@@ -735,7 +837,7 @@ impl Client {
                 .await;
         span.record("duration_ms", started.elapsed().as_millis() as u64);
         if let Err(error) = &result {
-            span.in_scope(|| tracing::debug!(error = error_label(error), "request failed"));
+            span.in_scope(|| tracing::debug!(error = %trace_label(error), "request failed"));
         }
         result
     }
@@ -763,11 +865,24 @@ impl Inner {
             };
             if limit.is_zero() {
                 tracing::warn!(attempt, "deadline reached before the attempt");
-                return Err(Error::Timeout { source: None });
+                return Err(Error::Timeout {
+                    limit: TimeLimit::Deadline(
+                        options.deadline.or(self.deadline).unwrap_or_default(),
+                    ),
+                    source: None,
+                });
             }
+            // Which limit an attempt that runs out of time ran into: the deadline where it
+            // cut the attempt short, else the attempt's own timeout.
+            let fired = match end {
+                Some(_) if limit < timeout => {
+                    TimeLimit::Deadline(options.deadline.or(self.deadline).unwrap_or_default())
+                }
+                _ => TimeLimit::Attempt(timeout),
+            };
             let error = match self.attempt(&call, &headers, limit, span).await {
                 Ok(raw) => return Ok(raw),
-                Err(e) => e,
+                Err(e) => self.timed(e, fired),
             };
             if !(retries_allowed && error.is_retryable() && attempt < retry.max_attempts) {
                 return Err(error);
@@ -795,13 +910,35 @@ impl Inner {
             }
             tracing::info!(
                 attempt,
-                error = error_label(&error),
+                error = %trace_label(&error),
                 wait_ms = wait.as_millis() as u64,
                 retry_after = retry_after.is_some(),
                 "retrying after a wait"
             );
             tokio::time::sleep(wait).await;
             attempt += 1;
+        }
+    }
+
+    /// Says which limit a timeout of an attempt ran into: the connect timeout where the
+    /// transport failed to connect in time, else `fired`.
+    fn timed(&self, error: Error, fired: TimeLimit) -> Error {
+        match error {
+            Error::Timeout {
+                source: Some(source),
+                ..
+            } => {
+                let limit = if source.is_connect() {
+                    TimeLimit::Connect(self.connect_timeout)
+                } else {
+                    fired
+                };
+                Error::Timeout {
+                    limit,
+                    source: Some(source),
+                }
+            }
+            other => other,
         }
     }
 
@@ -899,24 +1036,35 @@ async fn read_body(
     Ok(body)
 }
 
-/// What went wrong, for a trace: a status or a kind, never a message or a body.
-fn error_label(error: &Error) -> &'static str {
+/// What went wrong, for a trace: the status and its meaning, which limit ran out, the
+/// transport's cause chain or where the JSON stopped parsing; never a message or an excerpt of
+/// a body (which may hold a secret), a header or a URL.
+fn trace_label(error: &Error) -> String {
     match error {
-        Error::Api(e) if e.status.as_u16() == 429 => "rate limited",
-        Error::Api(e) if e.status.is_server_error() => "server error",
-        Error::Api(_) => "client error",
-        Error::Timeout { .. } => "timeout",
-        Error::Transport(_) => "transport",
-        Error::Decode { .. } => "decode",
-        Error::ResponseTooLarge { .. } => "response too large",
-        Error::InvalidArgument(_) => "invalid argument",
-        Error::Config(_) => "configuration",
+        Error::Api(e) => format!("{} {}", e.status.as_u16(), e.kind.describe()),
+        Error::Timeout { limit, .. } => format!("timeout: {limit}"),
+        Error::Transport(_) => error.to_string(),
+        Error::Decode { status, source, .. } => format!(
+            "cannot decode the answer (status {}) at line {} column {}",
+            status.as_u16(),
+            source.line(),
+            source.column()
+        ),
+        Error::ResponseTooLarge { status, limit } => format!(
+            "the answer (status {}) is longer than {limit} bytes",
+            status.as_u16()
+        ),
+        Error::InvalidArgument(_) => "invalid argument".into(),
+        Error::Config(_) => "invalid client configuration".into(),
     }
 }
 
+/// An error of the transport. A timeout is told apart; which limit it ran into is set by the
+/// caller that knows the limits (`Inner::timed`), the attempt's timeout until then.
 fn transport(e: reqwest::Error) -> Error {
     if e.is_timeout() {
         Error::Timeout {
+            limit: TimeLimit::Attempt(Duration::ZERO),
             source: Some(e.without_url()),
         }
     } else {

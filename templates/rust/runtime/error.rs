@@ -1,6 +1,6 @@
 //! The one error type of the crate.
-//!
-//! The same in every crate sdkgen generates: copied unchanged from `templates/rust/runtime/`.
+
+// For maintainers: the same in every crate sdkgen generates (copied unchanged by the generator).
 
 use std::time::Duration;
 
@@ -45,7 +45,7 @@ impl ErrorKind {
         }
     }
 
-    fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             ErrorKind::BadRequest => "bad request",
             ErrorKind::Unauthorized => "unauthorized",
@@ -92,20 +92,65 @@ impl ApiError {
     }
 }
 
+/// Which time limit ended a call (in [`Error::Timeout`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimeLimit {
+    /// The time allowed to connect (`ClientBuilder::connect_timeout`, 10 s unless set; none
+    /// known when the caller supplied the `reqwest::Client`).
+    Connect(Option<Duration>),
+    /// The time allowed for each attempt (`ClientBuilder::timeout` or the request's
+    /// `timeout`, 30 s unless set).
+    Attempt(Duration),
+    /// The time allowed for the whole call, attempts and waits together (the client's or the
+    /// request's `deadline`).
+    Deadline(Duration),
+}
+
+impl std::fmt::Display for TimeLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TimeLimit::Connect(Some(limit)) => {
+                write!(f, "the connect timeout of {limit:?} ran out")
+            }
+            TimeLimit::Connect(None) => {
+                f.write_str("the connect timeout of the caller's reqwest::Client ran out")
+            }
+            TimeLimit::Attempt(limit) => {
+                write!(f, "the per-attempt timeout of {limit:?} ran out")
+            }
+            TimeLimit::Deadline(limit) => {
+                write!(f, "the overall deadline of {limit:?} ran out")
+            }
+        }
+    }
+}
+
 /// Everything that can go wrong in a call.
+///
+/// `Display` says what went wrong and why, in one line: for a transport error, the causes the
+/// HTTP stack gives (e.g. `Connection refused`, a DNS or TLS failure); for a timeout, which
+/// limit ran out; for a decode error, where the JSON stopped parsing. The questions
+/// [`is_connect`](Self::is_connect), [`is_timeout`](Self::is_timeout),
+/// [`is_decode`](Self::is_decode) and [`is_retryable`](Self::is_retryable) sort errors without
+/// a `match`.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// The server answered with an error status.
     Api(Box<ApiError>),
-    /// The request did not complete in time: an attempt ran out of its timeout, or the
-    /// deadline ran out.
+    /// The request did not complete in time; `limit` says which limit ran out.
     Timeout {
+        /// The limit that ran out: the connect timeout, the per-attempt timeout, or the
+        /// overall deadline.
+        limit: TimeLimit,
         /// The transport's error, if an attempt timed out (none if the deadline ended the call
         /// between attempts).
         source: Option<reqwest::Error>,
     },
-    /// The request could not be sent or the answer not received.
+    /// The request could not be sent or the answer not received: the HTTP client's error, a
+    /// `reqwest::Error` (the crate re-exports `reqwest`), whose `source()` chain holds the
+    /// cause (refused connection, DNS, TLS, a connection closed early).
     Transport(reqwest::Error),
     /// The answer was not the JSON the API documents.
     Decode {
@@ -157,6 +202,34 @@ impl Error {
         }
     }
 
+    /// Whether the server could not be reached: a connection refused or reset, a DNS or TLS
+    /// failure, or the connect timeout.
+    pub fn is_connect(&self) -> bool {
+        match self {
+            Error::Transport(e) => e.is_connect(),
+            Error::Timeout { limit, .. } => matches!(limit, TimeLimit::Connect(_)),
+            _ => false,
+        }
+    }
+
+    /// Whether a time limit ran out (see [`TimeLimit`] for which).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
+    }
+
+    /// Which time limit ran out, for a timeout.
+    pub fn time_limit(&self) -> Option<TimeLimit> {
+        match self {
+            Error::Timeout { limit, .. } => Some(*limit),
+            _ => None,
+        }
+    }
+
+    /// Whether the answer arrived but was not the JSON the API documents.
+    pub fn is_decode(&self) -> bool {
+        matches!(self, Error::Decode { .. })
+    }
+
     /// Whether repeating the same request may succeed: rate limits, 502/503/504, timeouts
     /// and connection failures.
     pub fn is_retryable(&self) -> bool {
@@ -181,8 +254,26 @@ impl std::fmt::Display for Error {
                     _ => Ok(()),
                 }
             }
-            Error::Timeout { .. } => f.write_str("the request timed out"),
-            Error::Transport(e) => write!(f, "transport error: {}", one_line(&e.to_string())),
+            Error::Timeout { limit, source } => {
+                write!(f, "the request timed out: {limit}")?;
+                match source {
+                    Some(source) => write_causes(f, source),
+                    None => Ok(()),
+                }
+            }
+            Error::Transport(e) => {
+                let what = if e.is_connect() {
+                    "cannot connect to the server"
+                } else if e.is_body() || e.is_decode() {
+                    "the answer could not be read"
+                } else if e.is_request() {
+                    "the request could not be sent"
+                } else {
+                    "transport error"
+                };
+                f.write_str(what)?;
+                write_causes(f, e)
+            }
             Error::Decode {
                 status,
                 message,
@@ -211,7 +302,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport(e) => Some(e),
-            Error::Timeout { source } => source.as_ref().map(|e| e as _),
+            Error::Timeout { source, .. } => source.as_ref().map(|e| e as _),
             Error::Decode { source, .. } => Some(source),
             Error::Api(_)
             | Error::ResponseTooLarge { .. }
@@ -219,6 +310,25 @@ impl std::error::Error for Error {
             | Error::Config(_) => None,
         }
     }
+}
+
+/// Writes `: cause` for the error and each error of its `source()` chain, skipping a cause
+/// whose text the one before it already shows.
+fn write_causes(
+    f: &mut std::fmt::Formatter<'_>,
+    error: &(dyn std::error::Error + 'static),
+) -> std::fmt::Result {
+    let mut shown = String::new();
+    let mut next = Some(error);
+    while let Some(cause) = next {
+        let text = one_line(&cause.to_string());
+        if !text.is_empty() && !shown.contains(&text) {
+            write!(f, ": {text}")?;
+            shown = text;
+        }
+        next = cause.source();
+    }
+    Ok(())
 }
 
 fn one_line(text: &str) -> String {

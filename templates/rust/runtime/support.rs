@@ -1,6 +1,6 @@
 //! Value types shared by the models: secrets, nullable fields and epoch timestamps.
-//!
-//! The same in every crate sdkgen generates: copied unchanged from `templates/rust/runtime/`.
+
+// For maintainers: the same in every crate sdkgen generates (copied unchanged by the generator).
 
 use serde::de::{self, DeserializeOwned};
 use serde::ser;

@@ -1,7 +1,7 @@
-//! The test server: the same in every crate sdkgen generates, copied unchanged from
-//! `templates/rust/runtime/`. What it answers comes from the API's documented actions
-//! (`api::ROUTES`, the crate's `src/routes.json`); the module's documentation is on its
-//! declaration in `lib.rs`.
+// For maintainers: the same in every crate sdkgen generates (copied unchanged by the
+// generator). What it answers comes from the API's documented actions (`api::ROUTES`, the
+// crate's `src/routes.json`); the module's documentation, for users, is on its declaration in
+// `lib.rs`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
@@ -37,7 +37,7 @@ struct RouteTable {
 ///
 /// # Panics
 ///
-/// When the table is not what sdkgen wrote (it was edited by hand): the message says why.
+/// When the table was edited by hand into something it cannot read: the message says why.
 fn routes() -> &'static [Route] {
     static ROUTES: OnceLock<Vec<Route>> = OnceLock::new();
     ROUTES.get_or_init(
@@ -163,14 +163,115 @@ impl ReceivedRequest {
     }
 }
 
-/// The answers tests have put in place of the documented ones, by action.
-type Overrides = Arc<Mutex<HashMap<&'static str, Answer>>>;
+/// An answer a test set for some calls of one action.
+#[derive(Debug)]
+struct Rule {
+    action: &'static str,
+    /// Query pairs a call must carry for the rule to apply.
+    query: Vec<(String, String)>,
+    answer: Answer,
+    /// How many more calls it answers (`None`: every call, until replaced or reset).
+    uses: Option<usize>,
+}
+
+impl Rule {
+    fn applies(&self, action: &str, query: &[(String, String)]) -> bool {
+        self.action == action && self.query.iter().all(|pair| query.contains(pair))
+    }
+}
+
+/// What the tests have scripted and what the server has seen.
+#[derive(Debug, Default)]
+struct Script {
+    /// Every rule, in the order it was set.
+    rules: Vec<Rule>,
+    /// Calls answered, by action.
+    calls: HashMap<&'static str, usize>,
+}
+
+impl Script {
+    /// The answer to a call of `action` with `query`: the oldest counted rule that applies
+    /// (used up by this call), else the newest standing rule that applies, else none (the
+    /// documented answer).
+    fn answer(&mut self, action: &'static str, query: &[(String, String)]) -> Option<Answer> {
+        *self.calls.entry(action).or_default() += 1;
+        let counted = self
+            .rules
+            .iter()
+            .position(|r| r.uses.is_some() && r.applies(action, query));
+        if let Some(at) = counted {
+            let rule = &mut self.rules[at];
+            let answer = rule.answer.clone();
+            rule.uses = rule.uses.map(|n| n.saturating_sub(1));
+            if rule.uses == Some(0) {
+                self.rules.remove(at);
+            }
+            return Some(answer);
+        }
+        self.rules
+            .iter()
+            .rev()
+            .find(|r| r.uses.is_none() && r.applies(action, query))
+            .map(|r| r.answer.clone())
+    }
+}
+
+type Shared = Arc<Mutex<Script>>;
 
 /// A local server that answers like the API; see the [module documentation](self).
 #[derive(Debug)]
 pub struct TestServer {
     server: wiremock::MockServer,
-    overrides: Overrides,
+    script: Shared,
+}
+
+/// The answers of some calls of one action, being set: from [`TestServer::when`]. Narrow the
+/// calls with [`query`](Self::query), then set the answer with [`answer`](Self::answer) (every
+/// such call), [`once`](Self::once) or [`times`](Self::times).
+#[derive(Debug)]
+#[must_use = "nothing is set until `answer`, `once` or `times` is called"]
+pub struct When<'a> {
+    server: &'a TestServer,
+    action: &'static str,
+    query: Vec<(String, String)>,
+}
+
+impl When<'_> {
+    /// Only calls whose query carries `name=value` (decoded); repeat for several pairs, which
+    /// must all be there. E.g. `.query("page", "1")` for the second page of a stream.
+    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Answers every such call with `answer`, from now on. A later standing answer that applies
+    /// to the same call takes its place.
+    pub fn answer(self, answer: Answer) {
+        self.set(answer, None);
+    }
+
+    /// Answers the next such call with `answer`, once. Calls of `once` and `times` queue up in
+    /// the order they are made, and are used before any standing answer: so
+    /// `when(a).once(Answer::new(503))` is "503 once, then the usual answer".
+    pub fn once(self, answer: Answer) {
+        self.times(1, answer);
+    }
+
+    /// Answers the next `n` such calls with `answer` (see [`once`](Self::once)).
+    pub fn times(self, n: usize, answer: Answer) {
+        if n > 0 {
+            self.set(answer, Some(n));
+        }
+    }
+
+    fn set(self, answer: Answer, uses: Option<usize>) {
+        self.server.lock().rules.push(Rule {
+            action: self.action,
+            query: self.query,
+            answer,
+            uses,
+        });
+    }
 }
 
 /// Matches the requests of one route.
@@ -185,18 +286,41 @@ impl wiremock::Match for Matches {
 /// Answers one route: the test's answer if it set one, else the documented one.
 struct Responds {
     route: &'static Route,
-    overrides: Overrides,
+    script: Shared,
 }
 
 impl wiremock::Respond for Responds {
-    fn respond(&self, _: &wiremock::Request) -> wiremock::ResponseTemplate {
-        let overrides = self
-            .overrides
+    fn respond(&self, request: &wiremock::Request) -> wiremock::ResponseTemplate {
+        let query: Vec<(String, String)> = request
+            .url
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let answer = self
+            .script
             .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        match overrides.get(self.route.action.as_str()) {
-            Some(answer) => answer.template(),
-            None => self.route.default_answer().template(),
+            .unwrap_or_else(PoisonError::into_inner)
+            .answer(self.route.action.as_str(), &query);
+        answer
+            .unwrap_or_else(|| self.route.default_answer())
+            .template()
+    }
+}
+
+/// The route of `action`.
+///
+/// # Panics
+///
+/// When the API has no action of that name (the message lists them).
+fn route(action: &str) -> &'static Route {
+    match routes().iter().find(|r| r.action == action) {
+        Some(route) => route,
+        None => {
+            let known: Vec<&str> = routes().iter().map(|r| r.action.as_str()).collect();
+            panic!(
+                "no action `{action}`; the actions are: {}",
+                known.join(", ")
+            )
         }
     }
 }
@@ -207,22 +331,26 @@ impl TestServer {
     ///
     /// # Panics
     ///
-    /// When the crate's `src/routes.json` was edited into something other than the route
-    /// table sdkgen writes.
+    /// When the crate's own table of its actions (its `src/routes.json`) was edited by hand
+    /// and can no longer be read.
     pub async fn start() -> TestServer {
         let server = wiremock::MockServer::start().await;
-        let overrides = Overrides::default();
+        let script = Shared::default();
         for route in routes() {
             wiremock::Mock::given(Matches(route))
                 .respond_with(Responds {
                     route,
-                    overrides: overrides.clone(),
+                    script: script.clone(),
                 })
                 .with_priority(route.priority())
                 .mount(&server)
                 .await;
         }
-        TestServer { server, overrides }
+        TestServer { server, script }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Script> {
+        self.script.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The server's base URL, for [`ClientBuilder::base_url`].
@@ -241,30 +369,62 @@ impl TestServer {
 
     /// From now on, answers `action` (`resource.action`, as the reference pages name it) with
     /// `answer` instead of the documented one; a later call for the same action replaces it.
+    /// The same as `when(action).answer(answer)`.
     ///
     /// # Panics
     ///
     /// When the API has no action of that name (the message lists them).
     pub fn answer(&self, action: &str, answer: Answer) {
-        let Some(route) = routes().iter().find(|r| r.action == action) else {
-            let known: Vec<&str> = routes().iter().map(|r| r.action.as_str()).collect();
-            panic!(
-                "no action `{action}`; the actions are: {}",
-                known.join(", ")
-            );
-        };
-        self.overrides
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(route.action.as_str(), answer);
+        self.when(action).answer(answer);
     }
 
-    /// Answers every action with its documented answer again.
+    /// Sets the answers of some calls of `action`: a sequence (`once`, `times`: "503 once, then
+    /// the documented answer"), and answers by query parameters (`query`: page 0 and page 1 of
+    /// a stream told apart).
+    ///
+    /// Each call of the action is answered by, in this order: the oldest `once`/`times`
+    /// answer that applies to it (used up by it); the newest standing answer (`answer`) that
+    /// applies to it; the documented answer.
+    ///
+    /// # Panics
+    ///
+    /// When the API has no action of that name (the message lists them).
+    pub fn when(&self, action: &str) -> When<'_> {
+        When {
+            server: self,
+            action: route(action).action.as_str(),
+            query: Vec::new(),
+        }
+    }
+
+    /// How many calls of `action` the server has answered so far (a retried call counts once
+    /// per attempt).
+    ///
+    /// # Panics
+    ///
+    /// When the API has no action of that name (the message lists them).
+    pub fn calls(&self, action: &str) -> usize {
+        let action = route(action).action.as_str();
+        self.lock().calls.get(action).copied().unwrap_or(0)
+    }
+
+    /// The documented example answer of `action` as JSON (`None` if it documents none): a
+    /// start for an answer of your own.
+    ///
+    /// # Panics
+    ///
+    /// When the API has no action of that name (the message lists them).
+    pub fn example(&self, action: &str) -> Option<serde_json::Value> {
+        route(action)
+            .example
+            .as_deref()
+            .and_then(|example| serde_json::from_str(example).ok())
+    }
+
+    /// Answers every action with its documented answer again: every answer set with
+    /// [`answer`](Self::answer) or [`when`](Self::when) is dropped (the counts of calls stay).
     pub fn reset_answers(&self) {
-        self.overrides
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clear();
+        self.lock().rules.clear();
     }
 
     /// Every request the server got so far, in order.

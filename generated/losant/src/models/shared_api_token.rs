@@ -37,7 +37,7 @@ pub struct ApiToken {
     /// `orgRoles` on the wire: a list (at most 25 items).
     pub org_roles: Option<Vec<ApiTokenOrgRolesItem>>,
     /// `scope` on the wire: a list.
-    pub scope: Option<Vec<String>>,
+    pub scope: Option<Vec<ApiTokenScope>>,
     /// `status` on the wire: a string (one of `active`, `inactive`).
     pub status: Option<ApiTokenStatus>,
     /// `token` on the wire: a string (at least 1 character).
@@ -557,6 +557,1774 @@ impl serde::Serialize for ApiTokenPatchStatus {
 impl<'de> serde::Deserialize<'de> for ApiTokenPatchStatus {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
+    }
+}
+
+/// API Token Scope
+///
+/// One scope of an API token, as it is sent when the token is created and read back in the token's `scope`.
+///
+/// This value set is large (500 values), so it is a string newtype with one
+/// associated constant per documented value rather than an enum: a 500-arm enum costs compile
+/// time in every crate that matches on it, while constants cost nothing. Any other string is
+/// accepted as well, so a value the server adds later never fails a call.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(transparent)]
+pub struct ApiTokenScope(pub std::borrow::Cow<'static, str>);
+
+impl ApiTokenScope {
+    /// The value `all.Application`.
+    pub const ALL_APPLICATION: Self = Self(std::borrow::Cow::Borrowed("all.Application"));
+
+    /// The value `all.Application.bounded`.
+    pub const ALL_APPLICATION_BOUNDED: Self =
+        Self(std::borrow::Cow::Borrowed("all.Application.bounded"));
+
+    /// The value `all.Application.read`.
+    pub const ALL_APPLICATION_READ: Self = Self(std::borrow::Cow::Borrowed("all.Application.read"));
+
+    /// The value `all.Application.cli`.
+    pub const ALL_APPLICATION_CLI: Self = Self(std::borrow::Cow::Borrowed("all.Application.cli"));
+
+    /// The value `all.Device`.
+    pub const ALL_DEVICE: Self = Self(std::borrow::Cow::Borrowed("all.Device"));
+
+    /// The value `all.Device.read`.
+    pub const ALL_DEVICE_READ: Self = Self(std::borrow::Cow::Borrowed("all.Device.read"));
+
+    /// The value `application.*`.
+    pub const APPLICATION: Self = Self(std::borrow::Cow::Borrowed("application.*"));
+
+    /// The value `applicationApiToken.*`.
+    pub const APPLICATION_API_TOKEN: Self =
+        Self(std::borrow::Cow::Borrowed("applicationApiToken.*"));
+
+    /// The value `applicationApiTokens.*`.
+    pub const APPLICATION_API_TOKENS: Self =
+        Self(std::borrow::Cow::Borrowed("applicationApiTokens.*"));
+
+    /// The value `applicationCertificate.*`.
+    pub const APPLICATION_CERTIFICATE: Self =
+        Self(std::borrow::Cow::Borrowed("applicationCertificate.*"));
+
+    /// The value `applicationCertificates.*`.
+    pub const APPLICATION_CERTIFICATES: Self =
+        Self(std::borrow::Cow::Borrowed("applicationCertificates.*"));
+
+    /// The value `applicationCertificateAuthority.*`.
+    pub const APPLICATION_CERTIFICATE_AUTHORITY: Self = Self(std::borrow::Cow::Borrowed(
+        "applicationCertificateAuthority.*",
+    ));
+
+    /// The value `applicationCertificateAuthorities.*`.
+    pub const APPLICATION_CERTIFICATE_AUTHORITIES: Self = Self(std::borrow::Cow::Borrowed(
+        "applicationCertificateAuthorities.*",
+    ));
+
+    /// The value `applicationDashboards.*`.
+    pub const APPLICATION_DASHBOARDS: Self =
+        Self(std::borrow::Cow::Borrowed("applicationDashboards.*"));
+
+    /// The value `applicationDashboard.*`.
+    pub const APPLICATION_DASHBOARD: Self =
+        Self(std::borrow::Cow::Borrowed("applicationDashboard.*"));
+
+    /// The value `applicationJobLogs.*`.
+    pub const APPLICATION_JOB_LOGS: Self = Self(std::borrow::Cow::Borrowed("applicationJobLogs.*"));
+
+    /// The value `applicationJobLog.*`.
+    pub const APPLICATION_JOB_LOG: Self = Self(std::borrow::Cow::Borrowed("applicationJobLog.*"));
+
+    /// The value `applicationKey.*`.
+    pub const APPLICATION_KEY: Self = Self(std::borrow::Cow::Borrowed("applicationKey.*"));
+
+    /// The value `applicationKeys.*`.
+    pub const APPLICATION_KEYS: Self = Self(std::borrow::Cow::Borrowed("applicationKeys.*"));
+
+    /// The value `credential.*`.
+    pub const CREDENTIAL: Self = Self(std::borrow::Cow::Borrowed("credential.*"));
+
+    /// The value `credentials.*`.
+    pub const CREDENTIALS: Self = Self(std::borrow::Cow::Borrowed("credentials.*"));
+
+    /// The value `data.*`.
+    pub const DATA: Self = Self(std::borrow::Cow::Borrowed("data.*"));
+
+    /// The value `dataTable.*`.
+    pub const DATA_TABLE: Self = Self(std::borrow::Cow::Borrowed("dataTable.*"));
+
+    /// The value `dataTables.*`.
+    pub const DATA_TABLES: Self = Self(std::borrow::Cow::Borrowed("dataTables.*"));
+
+    /// The value `dataTableRow.*`.
+    pub const DATA_TABLE_ROW: Self = Self(std::borrow::Cow::Borrowed("dataTableRow.*"));
+
+    /// The value `dataTableRows.*`.
+    pub const DATA_TABLE_ROWS: Self = Self(std::borrow::Cow::Borrowed("dataTableRows.*"));
+
+    /// The value `device.*`.
+    pub const DEVICE: Self = Self(std::borrow::Cow::Borrowed("device.*"));
+
+    /// The value `deviceRecipe.*`.
+    pub const DEVICE_RECIPE: Self = Self(std::borrow::Cow::Borrowed("deviceRecipe.*"));
+
+    /// The value `deviceRecipes.*`.
+    pub const DEVICE_RECIPES: Self = Self(std::borrow::Cow::Borrowed("deviceRecipes.*"));
+
+    /// The value `devices.*`.
+    pub const DEVICES: Self = Self(std::borrow::Cow::Borrowed("devices.*"));
+
+    /// The value `deviceAttribute.*`.
+    pub const DEVICE_ATTRIBUTE: Self = Self(std::borrow::Cow::Borrowed("deviceAttribute.*"));
+
+    /// The value `deviceAttributes.*`.
+    pub const DEVICE_ATTRIBUTES: Self = Self(std::borrow::Cow::Borrowed("deviceAttributes.*"));
+
+    /// The value `edgeDeployment.*`.
+    pub const EDGE_DEPLOYMENT: Self = Self(std::borrow::Cow::Borrowed("edgeDeployment.*"));
+
+    /// The value `edgeDeployments.*`.
+    pub const EDGE_DEPLOYMENTS: Self = Self(std::borrow::Cow::Borrowed("edgeDeployments.*"));
+
+    /// The value `embeddedDeployment.*`.
+    pub const EMBEDDED_DEPLOYMENT: Self = Self(std::borrow::Cow::Borrowed("embeddedDeployment.*"));
+
+    /// The value `embeddedDeployments.*`.
+    pub const EMBEDDED_DEPLOYMENTS: Self =
+        Self(std::borrow::Cow::Borrowed("embeddedDeployments.*"));
+
+    /// The value `event.*`.
+    pub const EVENT: Self = Self(std::borrow::Cow::Borrowed("event.*"));
+
+    /// The value `events.*`.
+    pub const EVENTS: Self = Self(std::borrow::Cow::Borrowed("events.*"));
+
+    /// The value `experience.*`.
+    pub const EXPERIENCE: Self = Self(std::borrow::Cow::Borrowed("experience.*"));
+
+    /// The value `experienceDomain.*`.
+    pub const EXPERIENCE_DOMAIN: Self = Self(std::borrow::Cow::Borrowed("experienceDomain.*"));
+
+    /// The value `experienceDomains.*`.
+    pub const EXPERIENCE_DOMAINS: Self = Self(std::borrow::Cow::Borrowed("experienceDomains.*"));
+
+    /// The value `experienceEndpoint.*`.
+    pub const EXPERIENCE_ENDPOINT: Self = Self(std::borrow::Cow::Borrowed("experienceEndpoint.*"));
+
+    /// The value `experienceEndpoints.*`.
+    pub const EXPERIENCE_ENDPOINTS: Self =
+        Self(std::borrow::Cow::Borrowed("experienceEndpoints.*"));
+
+    /// The value `experienceGroup.*`.
+    pub const EXPERIENCE_GROUP: Self = Self(std::borrow::Cow::Borrowed("experienceGroup.*"));
+
+    /// The value `experienceGroups.*`.
+    pub const EXPERIENCE_GROUPS: Self = Self(std::borrow::Cow::Borrowed("experienceGroups.*"));
+
+    /// The value `experienceSlug.*`.
+    pub const EXPERIENCE_SLUG: Self = Self(std::borrow::Cow::Borrowed("experienceSlug.*"));
+
+    /// The value `experienceSlugs.*`.
+    pub const EXPERIENCE_SLUGS: Self = Self(std::borrow::Cow::Borrowed("experienceSlugs.*"));
+
+    /// The value `experienceUser.*`.
+    pub const EXPERIENCE_USER: Self = Self(std::borrow::Cow::Borrowed("experienceUser.*"));
+
+    /// The value `experienceUsers.*`.
+    pub const EXPERIENCE_USERS: Self = Self(std::borrow::Cow::Borrowed("experienceUsers.*"));
+
+    /// The value `experienceVersion.*`.
+    pub const EXPERIENCE_VERSION: Self = Self(std::borrow::Cow::Borrowed("experienceVersion.*"));
+
+    /// The value `experienceVersions.*`.
+    pub const EXPERIENCE_VERSIONS: Self = Self(std::borrow::Cow::Borrowed("experienceVersions.*"));
+
+    /// The value `experienceView.*`.
+    pub const EXPERIENCE_VIEW: Self = Self(std::borrow::Cow::Borrowed("experienceView.*"));
+
+    /// The value `experienceViews.*`.
+    pub const EXPERIENCE_VIEWS: Self = Self(std::borrow::Cow::Borrowed("experienceViews.*"));
+
+    /// The value `integration.*`.
+    pub const INTEGRATION: Self = Self(std::borrow::Cow::Borrowed("integration.*"));
+
+    /// The value `integrations.*`.
+    pub const INTEGRATIONS: Self = Self(std::borrow::Cow::Borrowed("integrations.*"));
+
+    /// The value `file.*`.
+    pub const FILE: Self = Self(std::borrow::Cow::Borrowed("file.*"));
+
+    /// The value `files.*`.
+    pub const FILES: Self = Self(std::borrow::Cow::Borrowed("files.*"));
+
+    /// The value `flow.*`.
+    pub const FLOW: Self = Self(std::borrow::Cow::Borrowed("flow.*"));
+
+    /// The value `flows.*`.
+    pub const FLOWS: Self = Self(std::borrow::Cow::Borrowed("flows.*"));
+
+    /// The value `flowVersion.*`.
+    pub const FLOW_VERSION: Self = Self(std::borrow::Cow::Borrowed("flowVersion.*"));
+
+    /// The value `flowVersions.*`.
+    pub const FLOW_VERSIONS: Self = Self(std::borrow::Cow::Borrowed("flowVersions.*"));
+
+    /// The value `notebook.*`.
+    pub const NOTEBOOK: Self = Self(std::borrow::Cow::Borrowed("notebook.*"));
+
+    /// The value `notebooks.*`.
+    pub const NOTEBOOKS: Self = Self(std::borrow::Cow::Borrowed("notebooks.*"));
+
+    /// The value `privateFile.*`.
+    pub const PRIVATE_FILE: Self = Self(std::borrow::Cow::Borrowed("privateFile.*"));
+
+    /// The value `privateFiles.*`.
+    pub const PRIVATE_FILES: Self = Self(std::borrow::Cow::Borrowed("privateFiles.*"));
+
+    /// The value `resourceJobs.*`.
+    pub const RESOURCE_JOBS: Self = Self(std::borrow::Cow::Borrowed("resourceJobs.*"));
+
+    /// The value `resourceJob.*`.
+    pub const RESOURCE_JOB: Self = Self(std::borrow::Cow::Borrowed("resourceJob.*"));
+
+    /// The value `webhook.*`.
+    pub const WEBHOOK: Self = Self(std::borrow::Cow::Borrowed("webhook.*"));
+
+    /// The value `webhooks.*`.
+    pub const WEBHOOKS: Self = Self(std::borrow::Cow::Borrowed("webhooks.*"));
+
+    /// The value `application.applyTemplate`.
+    pub const APPLICATION_APPLY_TEMPLATE: Self =
+        Self(std::borrow::Cow::Borrowed("application.applyTemplate"));
+
+    /// The value `application.archiveData`.
+    pub const APPLICATION_ARCHIVE_DATA: Self =
+        Self(std::borrow::Cow::Borrowed("application.archiveData"));
+
+    /// The value `application.backfillArchiveData`.
+    pub const APPLICATION_BACKFILL_ARCHIVE_DATA: Self = Self(std::borrow::Cow::Borrowed(
+        "application.backfillArchiveData",
+    ));
+
+    /// The value `application.clone`.
+    pub const APPLICATION_CLONE: Self = Self(std::borrow::Cow::Borrowed("application.clone"));
+
+    /// The value `application.export`.
+    pub const APPLICATION_EXPORT: Self = Self(std::borrow::Cow::Borrowed("application.export"));
+
+    /// The value `application.import`.
+    pub const APPLICATION_IMPORT: Self = Self(std::borrow::Cow::Borrowed("application.import"));
+
+    /// The value `application.fullEventsArchive`.
+    pub const APPLICATION_FULL_EVENTS_ARCHIVE: Self =
+        Self(std::borrow::Cow::Borrowed("application.fullEventsArchive"));
+
+    /// The value `application.fullDataTablesArchive`.
+    pub const APPLICATION_FULL_DATA_TABLES_ARCHIVE: Self = Self(std::borrow::Cow::Borrowed(
+        "application.fullDataTablesArchive",
+    ));
+
+    /// The value `application.debug`.
+    pub const APPLICATION_DEBUG: Self = Self(std::borrow::Cow::Borrowed("application.debug"));
+
+    /// The value `application.delete`.
+    pub const APPLICATION_DELETE: Self = Self(std::borrow::Cow::Borrowed("application.delete"));
+
+    /// The value `application.get`.
+    pub const APPLICATION_GET: Self = Self(std::borrow::Cow::Borrowed("application.get"));
+
+    /// The value `application.mqttPublishMessage`.
+    pub const APPLICATION_MQTT_PUBLISH_MESSAGE: Self =
+        Self(std::borrow::Cow::Borrowed("application.mqttPublishMessage"));
+
+    /// The value `application.mqttSubscriptionStream`.
+    pub const APPLICATION_MQTT_SUBSCRIPTION_STREAM: Self = Self(std::borrow::Cow::Borrowed(
+        "application.mqttSubscriptionStream",
+    ));
+
+    /// The value `application.patch`.
+    pub const APPLICATION_PATCH: Self = Self(std::borrow::Cow::Borrowed("application.patch"));
+
+    /// The value `application.payloadCounts`.
+    pub const APPLICATION_PAYLOAD_COUNTS: Self =
+        Self(std::borrow::Cow::Borrowed("application.payloadCounts"));
+
+    /// The value `application.payloadCountsBreakdown`.
+    pub const APPLICATION_PAYLOAD_COUNTS_BREAKDOWN: Self = Self(std::borrow::Cow::Borrowed(
+        "application.payloadCountsBreakdown",
+    ));
+
+    /// The value `application.deviceCounts`.
+    pub const APPLICATION_DEVICE_COUNTS: Self =
+        Self(std::borrow::Cow::Borrowed("application.deviceCounts"));
+
+    /// The value `application.notebookMinuteCounts`.
+    pub const APPLICATION_NOTEBOOK_MINUTE_COUNTS: Self = Self(std::borrow::Cow::Borrowed(
+        "application.notebookMinuteCounts",
+    ));
+
+    /// The value `application.search`.
+    pub const APPLICATION_SEARCH: Self = Self(std::borrow::Cow::Borrowed("application.search"));
+
+    /// The value `application.importLogs`.
+    pub const APPLICATION_IMPORT_LOGS: Self =
+        Self(std::borrow::Cow::Borrowed("application.importLogs"));
+
+    /// The value `applicationApiToken.delete`.
+    pub const APPLICATION_API_TOKEN_DELETE: Self =
+        Self(std::borrow::Cow::Borrowed("applicationApiToken.delete"));
+
+    /// The value `applicationApiToken.get`.
+    pub const APPLICATION_API_TOKEN_GET: Self =
+        Self(std::borrow::Cow::Borrowed("applicationApiToken.get"));
+
+    /// The value `applicationApiToken.patch`.
+    pub const APPLICATION_API_TOKEN_PATCH: Self =
+        Self(std::borrow::Cow::Borrowed("applicationApiToken.patch"));
+
+    /// The value `applicationApiTokens.get`.
+    pub const APPLICATION_API_TOKENS_GET: Self =
+        Self(std::borrow::Cow::Borrowed("applicationApiTokens.get"));
+
+    /// The value `applicationApiTokens.post`.
+    pub const APPLICATION_API_TOKENS_POST: Self =
+        Self(std::borrow::Cow::Borrowed("applicationApiTokens.post"));
+
+    /// The value `applicationCertificate.delete`.
+    pub const APPLICATION_CERTIFICATE_DELETE: Self =
+        Self(std::borrow::Cow::Borrowed("applicationCertificate.delete"));
+
+    /// The value `applicationCertificate.get`.
+    pub const APPLICATION_CERTIFICATE_GET: Self =
+        Self(std::borrow::Cow::Borrowed("applicationCertificate.get"));
+
+    /// The value `applicationCertificate.patch`.
+    pub const APPLICATION_CERTIFICATE_PATCH: Self =
+        Self(std::borrow::Cow::Borrowed("applicationCertificate.patch"));
+
+    /// The value `applicationCertificates.get`.
+    pub const APPLICATION_CERTIFICATES_GET: Self =
+        Self(std::borrow::Cow::Borrowed("applicationCertificates.get"));
+
+    /// The value `applicationCertificates.post`.
+    pub const APPLICATION_CERTIFICATES_POST: Self =
+        Self(std::borrow::Cow::Borrowed("applicationCertificates.post"));
+
+    /// The value `applicationCertificateAuthority.delete`.
+    pub const APPLICATION_CERTIFICATE_AUTHORITY_DELETE: Self = Self(std::borrow::Cow::Borrowed(
+        "applicationCertificateAuthority.delete",
+    ));
+
+    /// The value `applicationCertificateAuthority.get`.
+    pub const APPLICATION_CERTIFICATE_AUTHORITY_GET: Self = Self(std::borrow::Cow::Borrowed(
+        "applicationCertificateAuthority.get",
+    ));
+
+    /// The value `applicationCertificateAuthority.patch`.
+    pub const APPLICATION_CERTIFICATE_AUTHORITY_PATCH: Self = Self(std::borrow::Cow::Borrowed(
+        "applicationCertificateAuthority.patch",
+    ));
+
+    /// The value `applicationCertificateAuthorities.get`.
+    pub const APPLICATION_CERTIFICATE_AUTHORITIES_GET: Self = Self(std::borrow::Cow::Borrowed(
+        "applicationCertificateAuthorities.get",
+    ));
+
+    /// The value `applicationCertificateAuthorities.post`.
+    pub const APPLICATION_CERTIFICATE_AUTHORITIES_POST: Self = Self(std::borrow::Cow::Borrowed(
+        "applicationCertificateAuthorities.post",
+    ));
+
+    /// The value `applicationDashboard.get`.
+    pub const APPLICATION_DASHBOARD_GET: Self =
+        Self(std::borrow::Cow::Borrowed("applicationDashboard.get"));
+
+    /// The value `applicationDashboard.patch`.
+    pub const APPLICATION_DASHBOARD_PATCH: Self =
+        Self(std::borrow::Cow::Borrowed("applicationDashboard.patch"));
+
+    /// The value `applicationDashboard.sendReport`.
+    pub const APPLICATION_DASHBOARD_SEND_REPORT: Self = Self(std::borrow::Cow::Borrowed(
+        "applicationDashboard.sendReport",
+    ));
+
+    /// The value `applicationDashboard.delete`.
+    pub const APPLICATION_DASHBOARD_DELETE: Self =
+        Self(std::borrow::Cow::Borrowed("applicationDashboard.delete"));
+
+    /// The value `applicationDashboards.get`.
+    pub const APPLICATION_DASHBOARDS_GET: Self =
+        Self(std::borrow::Cow::Borrowed("applicationDashboards.get"));
+
+    /// The value `applicationDashboards.post`.
+    pub const APPLICATION_DASHBOARDS_POST: Self =
+        Self(std::borrow::Cow::Borrowed("applicationDashboards.post"));
+
+    /// The value `applicationJobLogs.get`.
+    pub const APPLICATION_JOB_LOGS_GET: Self =
+        Self(std::borrow::Cow::Borrowed("applicationJobLogs.get"));
+
+    /// The value `applicationJobLog.get`.
+    pub const APPLICATION_JOB_LOG_GET: Self =
+        Self(std::borrow::Cow::Borrowed("applicationJobLog.get"));
+
+    /// The value `applicationKey.delete`.
+    pub const APPLICATION_KEY_DELETE: Self =
+        Self(std::borrow::Cow::Borrowed("applicationKey.delete"));
+
+    /// The value `applicationKey.get`.
+    pub const APPLICATION_KEY_GET: Self = Self(std::borrow::Cow::Borrowed("applicationKey.get"));
+
+    /// The value `applicationKey.patch`.
+    pub const APPLICATION_KEY_PATCH: Self =
+        Self(std::borrow::Cow::Borrowed("applicationKey.patch"));
+
+    /// The value `applicationKeys.get`.
+    pub const APPLICATION_KEYS_GET: Self = Self(std::borrow::Cow::Borrowed("applicationKeys.get"));
+
+    /// The value `applicationKeys.post`.
+    pub const APPLICATION_KEYS_POST: Self =
+        Self(std::borrow::Cow::Borrowed("applicationKeys.post"));
+
+    /// The value `credential.get`.
+    pub const CREDENTIAL_GET: Self = Self(std::borrow::Cow::Borrowed("credential.get"));
+
+    /// The value `credential.linkedResources`.
+    pub const CREDENTIAL_LINKED_RESOURCES: Self =
+        Self(std::borrow::Cow::Borrowed("credential.linkedResources"));
+
+    /// The value `credential.patch`.
+    pub const CREDENTIAL_PATCH: Self = Self(std::borrow::Cow::Borrowed("credential.patch"));
+
+    /// The value `credential.delete`.
+    pub const CREDENTIAL_DELETE: Self = Self(std::borrow::Cow::Borrowed("credential.delete"));
+
+    /// The value `credentials.get`.
+    pub const CREDENTIALS_GET: Self = Self(std::borrow::Cow::Borrowed("credentials.get"));
+
+    /// The value `credentials.post`.
+    pub const CREDENTIALS_POST: Self = Self(std::borrow::Cow::Borrowed("credentials.post"));
+
+    /// The value `data.export`.
+    pub const DATA_EXPORT: Self = Self(std::borrow::Cow::Borrowed("data.export"));
+
+    /// The value `data.lastValueQuery`.
+    pub const DATA_LAST_VALUE_QUERY: Self = Self(std::borrow::Cow::Borrowed("data.lastValueQuery"));
+
+    /// The value `data.timeSeriesQuery`.
+    pub const DATA_TIME_SERIES_QUERY: Self =
+        Self(std::borrow::Cow::Borrowed("data.timeSeriesQuery"));
+
+    /// The value `dataTable.addColumn`.
+    pub const DATA_TABLE_ADD_COLUMN: Self = Self(std::borrow::Cow::Borrowed("dataTable.addColumn"));
+
+    /// The value `dataTable.delete`.
+    pub const DATA_TABLE_DELETE: Self = Self(std::borrow::Cow::Borrowed("dataTable.delete"));
+
+    /// The value `dataTable.get`.
+    pub const DATA_TABLE_GET: Self = Self(std::borrow::Cow::Borrowed("dataTable.get"));
+
+    /// The value `dataTable.patch`.
+    pub const DATA_TABLE_PATCH: Self = Self(std::borrow::Cow::Borrowed("dataTable.patch"));
+
+    /// The value `dataTable.removeColumn`.
+    pub const DATA_TABLE_REMOVE_COLUMN: Self =
+        Self(std::borrow::Cow::Borrowed("dataTable.removeColumn"));
+
+    /// The value `dataTableRow.delete`.
+    pub const DATA_TABLE_ROW_DELETE: Self = Self(std::borrow::Cow::Borrowed("dataTableRow.delete"));
+
+    /// The value `dataTableRow.get`.
+    pub const DATA_TABLE_ROW_GET: Self = Self(std::borrow::Cow::Borrowed("dataTableRow.get"));
+
+    /// The value `dataTableRow.patch`.
+    pub const DATA_TABLE_ROW_PATCH: Self = Self(std::borrow::Cow::Borrowed("dataTableRow.patch"));
+
+    /// The value `dataTableRows.get`.
+    pub const DATA_TABLE_ROWS_GET: Self = Self(std::borrow::Cow::Borrowed("dataTableRows.get"));
+
+    /// The value `dataTableRows.post`.
+    pub const DATA_TABLE_ROWS_POST: Self = Self(std::borrow::Cow::Borrowed("dataTableRows.post"));
+
+    /// The value `dataTableRows.query`.
+    pub const DATA_TABLE_ROWS_QUERY: Self = Self(std::borrow::Cow::Borrowed("dataTableRows.query"));
+
+    /// The value `dataTableRows.export`.
+    pub const DATA_TABLE_ROWS_EXPORT: Self =
+        Self(std::borrow::Cow::Borrowed("dataTableRows.export"));
+
+    /// The value `dataTableRows.delete`.
+    pub const DATA_TABLE_ROWS_DELETE: Self =
+        Self(std::borrow::Cow::Borrowed("dataTableRows.delete"));
+
+    /// The value `dataTableRows.truncate`.
+    pub const DATA_TABLE_ROWS_TRUNCATE: Self =
+        Self(std::borrow::Cow::Borrowed("dataTableRows.truncate"));
+
+    /// The value `dataTables.get`.
+    pub const DATA_TABLES_GET: Self = Self(std::borrow::Cow::Borrowed("dataTables.get"));
+
+    /// The value `dataTables.post`.
+    pub const DATA_TABLES_POST: Self = Self(std::borrow::Cow::Borrowed("dataTables.post"));
+
+    /// The value `device.agentLogs`.
+    pub const DEVICE_AGENT_LOGS: Self = Self(std::borrow::Cow::Borrowed("device.agentLogs"));
+
+    /// The value `device.commandStream`.
+    pub const DEVICE_COMMAND_STREAM: Self =
+        Self(std::borrow::Cow::Borrowed("device.commandStream"));
+
+    /// The value `device.debug`.
+    pub const DEVICE_DEBUG: Self = Self(std::borrow::Cow::Borrowed("device.debug"));
+
+    /// The value `device.delete`.
+    pub const DEVICE_DELETE: Self = Self(std::borrow::Cow::Borrowed("device.delete"));
+
+    /// The value `device.export`.
+    pub const DEVICE_EXPORT: Self = Self(std::borrow::Cow::Borrowed("device.export"));
+
+    /// The value `device.get`.
+    pub const DEVICE_GET: Self = Self(std::borrow::Cow::Borrowed("device.get"));
+
+    /// The value `device.getCommand`.
+    pub const DEVICE_GET_COMMAND: Self = Self(std::borrow::Cow::Borrowed("device.getCommand"));
+
+    /// The value `device.getCompositeState`.
+    pub const DEVICE_GET_COMPOSITE_STATE: Self =
+        Self(std::borrow::Cow::Borrowed("device.getCompositeState"));
+
+    /// The value `device.getLogEntries`.
+    pub const DEVICE_GET_LOG_ENTRIES: Self =
+        Self(std::borrow::Cow::Borrowed("device.getLogEntries"));
+
+    /// The value `device.getState`.
+    pub const DEVICE_GET_STATE: Self = Self(std::borrow::Cow::Borrowed("device.getState"));
+
+    /// The value `device.patch`.
+    pub const DEVICE_PATCH: Self = Self(std::borrow::Cow::Borrowed("device.patch"));
+
+    /// The value `device.payloadCounts`.
+    pub const DEVICE_PAYLOAD_COUNTS: Self =
+        Self(std::borrow::Cow::Borrowed("device.payloadCounts"));
+
+    /// The value `device.payloadCountsBreakdown`.
+    pub const DEVICE_PAYLOAD_COUNTS_BREAKDOWN: Self =
+        Self(std::borrow::Cow::Borrowed("device.payloadCountsBreakdown"));
+
+    /// The value `device.removeData`.
+    pub const DEVICE_REMOVE_DATA: Self = Self(std::borrow::Cow::Borrowed("device.removeData"));
+
+    /// The value `device.sendCommand`.
+    pub const DEVICE_SEND_COMMAND: Self = Self(std::borrow::Cow::Borrowed("device.sendCommand"));
+
+    /// The value `device.sendState`.
+    pub const DEVICE_SEND_STATE: Self = Self(std::borrow::Cow::Borrowed("device.sendState"));
+
+    /// The value `device.setConnectionStatus`.
+    pub const DEVICE_SET_CONNECTION_STATUS: Self =
+        Self(std::borrow::Cow::Borrowed("device.setConnectionStatus"));
+
+    /// The value `device.stateStream`.
+    pub const DEVICE_STATE_STREAM: Self = Self(std::borrow::Cow::Borrowed("device.stateStream"));
+
+    /// The value `deviceRecipe.bulkCreate`.
+    pub const DEVICE_RECIPE_BULK_CREATE: Self =
+        Self(std::borrow::Cow::Borrowed("deviceRecipe.bulkCreate"));
+
+    /// The value `deviceRecipe.delete`.
+    pub const DEVICE_RECIPE_DELETE: Self = Self(std::borrow::Cow::Borrowed("deviceRecipe.delete"));
+
+    /// The value `deviceRecipe.get`.
+    pub const DEVICE_RECIPE_GET: Self = Self(std::borrow::Cow::Borrowed("deviceRecipe.get"));
+
+    /// The value `deviceRecipe.patch`.
+    pub const DEVICE_RECIPE_PATCH: Self = Self(std::borrow::Cow::Borrowed("deviceRecipe.patch"));
+
+    /// The value `deviceRecipes.get`.
+    pub const DEVICE_RECIPES_GET: Self = Self(std::borrow::Cow::Borrowed("deviceRecipes.get"));
+
+    /// The value `deviceRecipes.post`.
+    pub const DEVICE_RECIPES_POST: Self = Self(std::borrow::Cow::Borrowed("deviceRecipes.post"));
+
+    /// The value `devices.attributeNames`.
+    pub const DEVICES_ATTRIBUTE_NAMES: Self =
+        Self(std::borrow::Cow::Borrowed("devices.attributeNames"));
+
+    /// The value `devices.patch`.
+    pub const DEVICES_PATCH: Self = Self(std::borrow::Cow::Borrowed("devices.patch"));
+
+    /// The value `devices.delete`.
+    pub const DEVICES_DELETE: Self = Self(std::borrow::Cow::Borrowed("devices.delete"));
+
+    /// The value `devices.restore`.
+    pub const DEVICES_RESTORE: Self = Self(std::borrow::Cow::Borrowed("devices.restore"));
+
+    /// The value `devices.removeData`.
+    pub const DEVICES_REMOVE_DATA: Self = Self(std::borrow::Cow::Borrowed("devices.removeData"));
+
+    /// The value `devices.deviceNames`.
+    pub const DEVICES_DEVICE_NAMES: Self = Self(std::borrow::Cow::Borrowed("devices.deviceNames"));
+
+    /// The value `devices.export`.
+    pub const DEVICES_EXPORT: Self = Self(std::borrow::Cow::Borrowed("devices.export"));
+
+    /// The value `devices.get`.
+    pub const DEVICES_GET: Self = Self(std::borrow::Cow::Borrowed("devices.get"));
+
+    /// The value `devices.getCompositeState`.
+    pub const DEVICES_GET_COMPOSITE_STATE: Self =
+        Self(std::borrow::Cow::Borrowed("devices.getCompositeState"));
+
+    /// The value `devices.historicalImport`.
+    pub const DEVICES_HISTORICAL_IMPORT: Self =
+        Self(std::borrow::Cow::Borrowed("devices.historicalImport"));
+
+    /// The value `devices.payloadCounts`.
+    pub const DEVICES_PAYLOAD_COUNTS: Self =
+        Self(std::borrow::Cow::Borrowed("devices.payloadCounts"));
+
+    /// The value `devices.post`.
+    pub const DEVICES_POST: Self = Self(std::borrow::Cow::Borrowed("devices.post"));
+
+    /// The value `devices.sendCommand`.
+    pub const DEVICES_SEND_COMMAND: Self = Self(std::borrow::Cow::Borrowed("devices.sendCommand"));
+
+    /// The value `devices.tagKeys`.
+    pub const DEVICES_TAG_KEYS: Self = Self(std::borrow::Cow::Borrowed("devices.tagKeys"));
+
+    /// The value `devices.tagValues`.
+    pub const DEVICES_TAG_VALUES: Self = Self(std::borrow::Cow::Borrowed("devices.tagValues"));
+
+    /// The value `deviceAttribute.get`.
+    pub const DEVICE_ATTRIBUTE_GET: Self = Self(std::borrow::Cow::Borrowed("deviceAttribute.get"));
+
+    /// The value `deviceAttribute.patch`.
+    pub const DEVICE_ATTRIBUTE_PATCH: Self =
+        Self(std::borrow::Cow::Borrowed("deviceAttribute.patch"));
+
+    /// The value `deviceAttribute.delete`.
+    pub const DEVICE_ATTRIBUTE_DELETE: Self =
+        Self(std::borrow::Cow::Borrowed("deviceAttribute.delete"));
+
+    /// The value `deviceAttributes.get`.
+    pub const DEVICE_ATTRIBUTES_GET: Self =
+        Self(std::borrow::Cow::Borrowed("deviceAttributes.get"));
+
+    /// The value `deviceAttributes.post`.
+    pub const DEVICE_ATTRIBUTES_POST: Self =
+        Self(std::borrow::Cow::Borrowed("deviceAttributes.post"));
+
+    /// The value `edgeDeployment.get`.
+    pub const EDGE_DEPLOYMENT_GET: Self = Self(std::borrow::Cow::Borrowed("edgeDeployment.get"));
+
+    /// The value `edgeDeployments.get`.
+    pub const EDGE_DEPLOYMENTS_GET: Self = Self(std::borrow::Cow::Borrowed("edgeDeployments.get"));
+
+    /// The value `edgeDeployments.release`.
+    pub const EDGE_DEPLOYMENTS_RELEASE: Self =
+        Self(std::borrow::Cow::Borrowed("edgeDeployments.release"));
+
+    /// The value `edgeDeployments.remove`.
+    pub const EDGE_DEPLOYMENTS_REMOVE: Self =
+        Self(std::borrow::Cow::Borrowed("edgeDeployments.remove"));
+
+    /// The value `edgeDeployments.replace`.
+    pub const EDGE_DEPLOYMENTS_REPLACE: Self =
+        Self(std::borrow::Cow::Borrowed("edgeDeployments.replace"));
+
+    /// The value `embeddedDeployment.get`.
+    pub const EMBEDDED_DEPLOYMENT_GET: Self =
+        Self(std::borrow::Cow::Borrowed("embeddedDeployment.get"));
+
+    /// The value `embeddedDeployments.get`.
+    pub const EMBEDDED_DEPLOYMENTS_GET: Self =
+        Self(std::borrow::Cow::Borrowed("embeddedDeployments.get"));
+
+    /// The value `embeddedDeployments.release`.
+    pub const EMBEDDED_DEPLOYMENTS_RELEASE: Self =
+        Self(std::borrow::Cow::Borrowed("embeddedDeployments.release"));
+
+    /// The value `embeddedDeployments.remove`.
+    pub const EMBEDDED_DEPLOYMENTS_REMOVE: Self =
+        Self(std::borrow::Cow::Borrowed("embeddedDeployments.remove"));
+
+    /// The value `embeddedDeployments.replace`.
+    pub const EMBEDDED_DEPLOYMENTS_REPLACE: Self =
+        Self(std::borrow::Cow::Borrowed("embeddedDeployments.replace"));
+
+    /// The value `embeddedDeployments.export`.
+    pub const EMBEDDED_DEPLOYMENTS_EXPORT: Self =
+        Self(std::borrow::Cow::Borrowed("embeddedDeployments.export"));
+
+    /// The value `event.delete`.
+    pub const EVENT_DELETE: Self = Self(std::borrow::Cow::Borrowed("event.delete"));
+
+    /// The value `event.get`.
+    pub const EVENT_GET: Self = Self(std::borrow::Cow::Borrowed("event.get"));
+
+    /// The value `event.patch`.
+    pub const EVENT_PATCH: Self = Self(std::borrow::Cow::Borrowed("event.patch"));
+
+    /// The value `events.delete`.
+    pub const EVENTS_DELETE: Self = Self(std::borrow::Cow::Borrowed("events.delete"));
+
+    /// The value `events.detailedSummary`.
+    pub const EVENTS_DETAILED_SUMMARY: Self =
+        Self(std::borrow::Cow::Borrowed("events.detailedSummary"));
+
+    /// The value `events.get`.
+    pub const EVENTS_GET: Self = Self(std::borrow::Cow::Borrowed("events.get"));
+
+    /// The value `events.mostRecentBySeverity`.
+    pub const EVENTS_MOST_RECENT_BY_SEVERITY: Self =
+        Self(std::borrow::Cow::Borrowed("events.mostRecentBySeverity"));
+
+    /// The value `events.patch`.
+    pub const EVENTS_PATCH: Self = Self(std::borrow::Cow::Borrowed("events.patch"));
+
+    /// The value `events.post`.
+    pub const EVENTS_POST: Self = Self(std::borrow::Cow::Borrowed("events.post"));
+
+    /// The value `events.export`.
+    pub const EVENTS_EXPORT: Self = Self(std::borrow::Cow::Borrowed("events.export"));
+
+    /// The value `experience.delete`.
+    pub const EXPERIENCE_DELETE: Self = Self(std::borrow::Cow::Borrowed("experience.delete"));
+
+    /// The value `experience.bootstrap`.
+    pub const EXPERIENCE_BOOTSTRAP: Self = Self(std::borrow::Cow::Borrowed("experience.bootstrap"));
+
+    /// The value `experienceDomain.delete`.
+    pub const EXPERIENCE_DOMAIN_DELETE: Self =
+        Self(std::borrow::Cow::Borrowed("experienceDomain.delete"));
+
+    /// The value `experienceDomain.get`.
+    pub const EXPERIENCE_DOMAIN_GET: Self =
+        Self(std::borrow::Cow::Borrowed("experienceDomain.get"));
+
+    /// The value `experienceDomain.patch`.
+    pub const EXPERIENCE_DOMAIN_PATCH: Self =
+        Self(std::borrow::Cow::Borrowed("experienceDomain.patch"));
+
+    /// The value `experienceDomains.get`.
+    pub const EXPERIENCE_DOMAINS_GET: Self =
+        Self(std::borrow::Cow::Borrowed("experienceDomains.get"));
+
+    /// The value `experienceDomains.post`.
+    pub const EXPERIENCE_DOMAINS_POST: Self =
+        Self(std::borrow::Cow::Borrowed("experienceDomains.post"));
+
+    /// The value `experienceEndpoint.delete`.
+    pub const EXPERIENCE_ENDPOINT_DELETE: Self =
+        Self(std::borrow::Cow::Borrowed("experienceEndpoint.delete"));
+
+    /// The value `experienceEndpoint.get`.
+    pub const EXPERIENCE_ENDPOINT_GET: Self =
+        Self(std::borrow::Cow::Borrowed("experienceEndpoint.get"));
+
+    /// The value `experienceEndpoint.linkedResources`.
+    pub const EXPERIENCE_ENDPOINT_LINKED_RESOURCES: Self = Self(std::borrow::Cow::Borrowed(
+        "experienceEndpoint.linkedResources",
+    ));
+
+    /// The value `experienceEndpoint.patch`.
+    pub const EXPERIENCE_ENDPOINT_PATCH: Self =
+        Self(std::borrow::Cow::Borrowed("experienceEndpoint.patch"));
+
+    /// The value `experienceEndpoints.get`.
+    pub const EXPERIENCE_ENDPOINTS_GET: Self =
+        Self(std::borrow::Cow::Borrowed("experienceEndpoints.get"));
+
+    /// The value `experienceEndpoints.post`.
+    pub const EXPERIENCE_ENDPOINTS_POST: Self =
+        Self(std::borrow::Cow::Borrowed("experienceEndpoints.post"));
+
+    /// The value `experienceEndpoints.stats`.
+    pub const EXPERIENCE_ENDPOINTS_STATS: Self =
+        Self(std::borrow::Cow::Borrowed("experienceEndpoints.stats"));
+
+    /// The value `experienceGroup.delete`.
+    pub const EXPERIENCE_GROUP_DELETE: Self =
+        Self(std::borrow::Cow::Borrowed("experienceGroup.delete"));
+
+    /// The value `experienceGroup.get`.
+    pub const EXPERIENCE_GROUP_GET: Self = Self(std::borrow::Cow::Borrowed("experienceGroup.get"));
+
+    /// The value `experienceGroup.patch`.
+    pub const EXPERIENCE_GROUP_PATCH: Self =
+        Self(std::borrow::Cow::Borrowed("experienceGroup.patch"));
+
+    /// The value `experienceGroups.detailedSummary`.
+    pub const EXPERIENCE_GROUPS_DETAILED_SUMMARY: Self = Self(std::borrow::Cow::Borrowed(
+        "experienceGroups.detailedSummary",
+    ));
+
+    /// The value `experienceGroups.get`.
+    pub const EXPERIENCE_GROUPS_GET: Self =
+        Self(std::borrow::Cow::Borrowed("experienceGroups.get"));
+
+    /// The value `experienceGroups.post`.
+    pub const EXPERIENCE_GROUPS_POST: Self =
+        Self(std::borrow::Cow::Borrowed("experienceGroups.post"));
+
+    /// The value `experienceSlug.delete`.
+    pub const EXPERIENCE_SLUG_DELETE: Self =
+        Self(std::borrow::Cow::Borrowed("experienceSlug.delete"));
+
+    /// The value `experienceSlug.get`.
+    pub const EXPERIENCE_SLUG_GET: Self = Self(std::borrow::Cow::Borrowed("experienceSlug.get"));
+
+    /// The value `experienceSlug.patch`.
+    pub const EXPERIENCE_SLUG_PATCH: Self =
+        Self(std::borrow::Cow::Borrowed("experienceSlug.patch"));
+
+    /// The value `experienceSlugs.get`.
+    pub const EXPERIENCE_SLUGS_GET: Self = Self(std::borrow::Cow::Borrowed("experienceSlugs.get"));
+
+    /// The value `experienceSlugs.post`.
+    pub const EXPERIENCE_SLUGS_POST: Self =
+        Self(std::borrow::Cow::Borrowed("experienceSlugs.post"));
+
+    /// The value `experienceUser.delete`.
+    pub const EXPERIENCE_USER_DELETE: Self =
+        Self(std::borrow::Cow::Borrowed("experienceUser.delete"));
+
+    /// The value `experienceUser.get`.
+    pub const EXPERIENCE_USER_GET: Self = Self(std::borrow::Cow::Borrowed("experienceUser.get"));
+
+    /// The value `experienceUser.patch`.
+    pub const EXPERIENCE_USER_PATCH: Self =
+        Self(std::borrow::Cow::Borrowed("experienceUser.patch"));
+
+    /// The value `experienceUsers.detailedSummary`.
+    pub const EXPERIENCE_USERS_DETAILED_SUMMARY: Self = Self(std::borrow::Cow::Borrowed(
+        "experienceUsers.detailedSummary",
+    ));
+
+    /// The value `experienceUsers.get`.
+    pub const EXPERIENCE_USERS_GET: Self = Self(std::borrow::Cow::Borrowed("experienceUsers.get"));
+
+    /// The value `experienceUsers.post`.
+    pub const EXPERIENCE_USERS_POST: Self =
+        Self(std::borrow::Cow::Borrowed("experienceUsers.post"));
+
+    /// The value `experienceVersion.delete`.
+    pub const EXPERIENCE_VERSION_DELETE: Self =
+        Self(std::borrow::Cow::Borrowed("experienceVersion.delete"));
+
+    /// The value `experienceVersion.get`.
+    pub const EXPERIENCE_VERSION_GET: Self =
+        Self(std::borrow::Cow::Borrowed("experienceVersion.get"));
+
+    /// The value `experienceVersion.patch`.
+    pub const EXPERIENCE_VERSION_PATCH: Self =
+        Self(std::borrow::Cow::Borrowed("experienceVersion.patch"));
+
+    /// The value `experienceVersions.get`.
+    pub const EXPERIENCE_VERSIONS_GET: Self =
+        Self(std::borrow::Cow::Borrowed("experienceVersions.get"));
+
+    /// The value `experienceVersions.post`.
+    pub const EXPERIENCE_VERSIONS_POST: Self =
+        Self(std::borrow::Cow::Borrowed("experienceVersions.post"));
+
+    /// The value `experienceView.debug`.
+    pub const EXPERIENCE_VIEW_DEBUG: Self =
+        Self(std::borrow::Cow::Borrowed("experienceView.debug"));
+
+    /// The value `experienceView.delete`.
+    pub const EXPERIENCE_VIEW_DELETE: Self =
+        Self(std::borrow::Cow::Borrowed("experienceView.delete"));
+
+    /// The value `experienceView.get`.
+    pub const EXPERIENCE_VIEW_GET: Self = Self(std::borrow::Cow::Borrowed("experienceView.get"));
+
+    /// The value `experienceView.linkedResources`.
+    pub const EXPERIENCE_VIEW_LINKED_RESOURCES: Self =
+        Self(std::borrow::Cow::Borrowed("experienceView.linkedResources"));
+
+    /// The value `experienceView.patch`.
+    pub const EXPERIENCE_VIEW_PATCH: Self =
+        Self(std::borrow::Cow::Borrowed("experienceView.patch"));
+
+    /// The value `experienceViews.debug`.
+    pub const EXPERIENCE_VIEWS_DEBUG: Self =
+        Self(std::borrow::Cow::Borrowed("experienceViews.debug"));
+
+    /// The value `experienceViews.detailedSummary`.
+    pub const EXPERIENCE_VIEWS_DETAILED_SUMMARY: Self = Self(std::borrow::Cow::Borrowed(
+        "experienceViews.detailedSummary",
+    ));
+
+    /// The value `experienceViews.get`.
+    pub const EXPERIENCE_VIEWS_GET: Self = Self(std::borrow::Cow::Borrowed("experienceViews.get"));
+
+    /// The value `experienceViews.post`.
+    pub const EXPERIENCE_VIEWS_POST: Self =
+        Self(std::borrow::Cow::Borrowed("experienceViews.post"));
+
+    /// The value `file.get`.
+    pub const FILE_GET: Self = Self(std::borrow::Cow::Borrowed("file.get"));
+
+    /// The value `file.patch`.
+    pub const FILE_PATCH: Self = Self(std::borrow::Cow::Borrowed("file.patch"));
+
+    /// The value `file.move`.
+    pub const FILE_MOVE: Self = Self(std::borrow::Cow::Borrowed("file.move"));
+
+    /// The value `file.delete`.
+    pub const FILE_DELETE: Self = Self(std::borrow::Cow::Borrowed("file.delete"));
+
+    /// The value `file.upload`.
+    pub const FILE_UPLOAD: Self = Self(std::borrow::Cow::Borrowed("file.upload"));
+
+    /// The value `files.get`.
+    pub const FILES_GET: Self = Self(std::borrow::Cow::Borrowed("files.get"));
+
+    /// The value `files.post`.
+    pub const FILES_POST: Self = Self(std::borrow::Cow::Borrowed("files.post"));
+
+    /// The value `flow.clearStorageEntries`.
+    pub const FLOW_CLEAR_STORAGE_ENTRIES: Self =
+        Self(std::borrow::Cow::Borrowed("flow.clearStorageEntries"));
+
+    /// The value `flow.debug`.
+    pub const FLOW_DEBUG: Self = Self(std::borrow::Cow::Borrowed("flow.debug"));
+
+    /// The value `flow.delete`.
+    pub const FLOW_DELETE: Self = Self(std::borrow::Cow::Borrowed("flow.delete"));
+
+    /// The value `flow.errors`.
+    pub const FLOW_ERRORS: Self = Self(std::borrow::Cow::Borrowed("flow.errors"));
+
+    /// The value `flow.get`.
+    pub const FLOW_GET: Self = Self(std::borrow::Cow::Borrowed("flow.get"));
+
+    /// The value `flow.getStorageEntries`.
+    pub const FLOW_GET_STORAGE_ENTRIES: Self =
+        Self(std::borrow::Cow::Borrowed("flow.getStorageEntries"));
+
+    /// The value `flow.log`.
+    pub const FLOW_LOG: Self = Self(std::borrow::Cow::Borrowed("flow.log"));
+
+    /// The value `flow.patch`.
+    pub const FLOW_PATCH: Self = Self(std::borrow::Cow::Borrowed("flow.patch"));
+
+    /// The value `flow.pressVirtualButton`.
+    pub const FLOW_PRESS_VIRTUAL_BUTTON: Self =
+        Self(std::borrow::Cow::Borrowed("flow.pressVirtualButton"));
+
+    /// The value `flow.setStorageEntry`.
+    pub const FLOW_SET_STORAGE_ENTRY: Self =
+        Self(std::borrow::Cow::Borrowed("flow.setStorageEntry"));
+
+    /// The value `flow.getStorageEntriesMetadata`.
+    pub const FLOW_GET_STORAGE_ENTRIES_METADATA: Self =
+        Self(std::borrow::Cow::Borrowed("flow.getStorageEntriesMetadata"));
+
+    /// The value `flow.stats`.
+    pub const FLOW_STATS: Self = Self(std::borrow::Cow::Borrowed("flow.stats"));
+
+    /// The value `flow.suggestFunction`.
+    pub const FLOW_SUGGEST_FUNCTION: Self =
+        Self(std::borrow::Cow::Borrowed("flow.suggestFunction"));
+
+    /// The value `flows.get`.
+    pub const FLOWS_GET: Self = Self(std::borrow::Cow::Borrowed("flows.get"));
+
+    /// The value `flows.getByVersion`.
+    pub const FLOWS_GET_BY_VERSION: Self = Self(std::borrow::Cow::Borrowed("flows.getByVersion"));
+
+    /// The value `flows.import`.
+    pub const FLOWS_IMPORT: Self = Self(std::borrow::Cow::Borrowed("flows.import"));
+
+    /// The value `flows.palette`.
+    pub const FLOWS_PALETTE: Self = Self(std::borrow::Cow::Borrowed("flows.palette"));
+
+    /// The value `flows.post`.
+    pub const FLOWS_POST: Self = Self(std::borrow::Cow::Borrowed("flows.post"));
+
+    /// The value `flowVersion.delete`.
+    pub const FLOW_VERSION_DELETE: Self = Self(std::borrow::Cow::Borrowed("flowVersion.delete"));
+
+    /// The value `flowVersion.debug`.
+    pub const FLOW_VERSION_DEBUG: Self = Self(std::borrow::Cow::Borrowed("flowVersion.debug"));
+
+    /// The value `flowVersion.errors`.
+    pub const FLOW_VERSION_ERRORS: Self = Self(std::borrow::Cow::Borrowed("flowVersion.errors"));
+
+    /// The value `flowVersion.get`.
+    pub const FLOW_VERSION_GET: Self = Self(std::borrow::Cow::Borrowed("flowVersion.get"));
+
+    /// The value `flowVersion.log`.
+    pub const FLOW_VERSION_LOG: Self = Self(std::borrow::Cow::Borrowed("flowVersion.log"));
+
+    /// The value `flowVersion.patch`.
+    pub const FLOW_VERSION_PATCH: Self = Self(std::borrow::Cow::Borrowed("flowVersion.patch"));
+
+    /// The value `flowVersion.stats`.
+    pub const FLOW_VERSION_STATS: Self = Self(std::borrow::Cow::Borrowed("flowVersion.stats"));
+
+    /// The value `flowVersions.delete`.
+    pub const FLOW_VERSIONS_DELETE: Self = Self(std::borrow::Cow::Borrowed("flowVersions.delete"));
+
+    /// The value `flowVersions.get`.
+    pub const FLOW_VERSIONS_GET: Self = Self(std::borrow::Cow::Borrowed("flowVersions.get"));
+
+    /// The value `flowVersions.post`.
+    pub const FLOW_VERSIONS_POST: Self = Self(std::borrow::Cow::Borrowed("flowVersions.post"));
+
+    /// The value `integration.delete`.
+    pub const INTEGRATION_DELETE: Self = Self(std::borrow::Cow::Borrowed("integration.delete"));
+
+    /// The value `integration.get`.
+    pub const INTEGRATION_GET: Self = Self(std::borrow::Cow::Borrowed("integration.get"));
+
+    /// The value `integration.patch`.
+    pub const INTEGRATION_PATCH: Self = Self(std::borrow::Cow::Borrowed("integration.patch"));
+
+    /// The value `integrations.get`.
+    pub const INTEGRATIONS_GET: Self = Self(std::borrow::Cow::Borrowed("integrations.get"));
+
+    /// The value `integrations.post`.
+    pub const INTEGRATIONS_POST: Self = Self(std::borrow::Cow::Borrowed("integrations.post"));
+
+    /// The value `notebook.delete`.
+    pub const NOTEBOOK_DELETE: Self = Self(std::borrow::Cow::Borrowed("notebook.delete"));
+
+    /// The value `notebook.execute`.
+    pub const NOTEBOOK_EXECUTE: Self = Self(std::borrow::Cow::Borrowed("notebook.execute"));
+
+    /// The value `notebook.get`.
+    pub const NOTEBOOK_GET: Self = Self(std::borrow::Cow::Borrowed("notebook.get"));
+
+    /// The value `notebook.logs`.
+    pub const NOTEBOOK_LOGS: Self = Self(std::borrow::Cow::Borrowed("notebook.logs"));
+
+    /// The value `notebook.notebookMinuteCounts`.
+    pub const NOTEBOOK_NOTEBOOK_MINUTE_COUNTS: Self =
+        Self(std::borrow::Cow::Borrowed("notebook.notebookMinuteCounts"));
+
+    /// The value `notebook.patch`.
+    pub const NOTEBOOK_PATCH: Self = Self(std::borrow::Cow::Borrowed("notebook.patch"));
+
+    /// The value `notebook.requestInputDataExport`.
+    pub const NOTEBOOK_REQUEST_INPUT_DATA_EXPORT: Self = Self(std::borrow::Cow::Borrowed(
+        "notebook.requestInputDataExport",
+    ));
+
+    /// The value `notebook.upload`.
+    pub const NOTEBOOK_UPLOAD: Self = Self(std::borrow::Cow::Borrowed("notebook.upload"));
+
+    /// The value `notebooks.get`.
+    pub const NOTEBOOKS_GET: Self = Self(std::borrow::Cow::Borrowed("notebooks.get"));
+
+    /// The value `notebooks.post`.
+    pub const NOTEBOOKS_POST: Self = Self(std::borrow::Cow::Borrowed("notebooks.post"));
+
+    /// The value `privateFile.get`.
+    pub const PRIVATE_FILE_GET: Self = Self(std::borrow::Cow::Borrowed("privateFile.get"));
+
+    /// The value `privateFile.patch`.
+    pub const PRIVATE_FILE_PATCH: Self = Self(std::borrow::Cow::Borrowed("privateFile.patch"));
+
+    /// The value `privateFile.move`.
+    pub const PRIVATE_FILE_MOVE: Self = Self(std::borrow::Cow::Borrowed("privateFile.move"));
+
+    /// The value `privateFile.delete`.
+    pub const PRIVATE_FILE_DELETE: Self = Self(std::borrow::Cow::Borrowed("privateFile.delete"));
+
+    /// The value `privateFile.upload`.
+    pub const PRIVATE_FILE_UPLOAD: Self = Self(std::borrow::Cow::Borrowed("privateFile.upload"));
+
+    /// The value `privateFiles.get`.
+    pub const PRIVATE_FILES_GET: Self = Self(std::borrow::Cow::Borrowed("privateFiles.get"));
+
+    /// The value `privateFiles.post`.
+    pub const PRIVATE_FILES_POST: Self = Self(std::borrow::Cow::Borrowed("privateFiles.post"));
+
+    /// The value `resourceJob.get`.
+    pub const RESOURCE_JOB_GET: Self = Self(std::borrow::Cow::Borrowed("resourceJob.get"));
+
+    /// The value `resourceJob.logs`.
+    pub const RESOURCE_JOB_LOGS: Self = Self(std::borrow::Cow::Borrowed("resourceJob.logs"));
+
+    /// The value `resourceJob.patch`.
+    pub const RESOURCE_JOB_PATCH: Self = Self(std::borrow::Cow::Borrowed("resourceJob.patch"));
+
+    /// The value `resourceJob.delete`.
+    pub const RESOURCE_JOB_DELETE: Self = Self(std::borrow::Cow::Borrowed("resourceJob.delete"));
+
+    /// The value `resourceJob.execute`.
+    pub const RESOURCE_JOB_EXECUTE: Self = Self(std::borrow::Cow::Borrowed("resourceJob.execute"));
+
+    /// The value `resourceJob.cancelExecution`.
+    pub const RESOURCE_JOB_CANCEL_EXECUTION: Self =
+        Self(std::borrow::Cow::Borrowed("resourceJob.cancelExecution"));
+
+    /// The value `resourceJobs.get`.
+    pub const RESOURCE_JOBS_GET: Self = Self(std::borrow::Cow::Borrowed("resourceJobs.get"));
+
+    /// The value `resourceJobs.post`.
+    pub const RESOURCE_JOBS_POST: Self = Self(std::borrow::Cow::Borrowed("resourceJobs.post"));
+
+    /// The value `webhook.delete`.
+    pub const WEBHOOK_DELETE: Self = Self(std::borrow::Cow::Borrowed("webhook.delete"));
+
+    /// The value `webhook.get`.
+    pub const WEBHOOK_GET: Self = Self(std::borrow::Cow::Borrowed("webhook.get"));
+
+    /// The value `webhook.patch`.
+    pub const WEBHOOK_PATCH: Self = Self(std::borrow::Cow::Borrowed("webhook.patch"));
+
+    /// The value `webhooks.get`.
+    pub const WEBHOOKS_GET: Self = Self(std::borrow::Cow::Borrowed("webhooks.get"));
+
+    /// The value `webhooks.post`.
+    pub const WEBHOOKS_POST: Self = Self(std::borrow::Cow::Borrowed("webhooks.post"));
+
+    /// The value `all.Organization`.
+    pub const ALL_ORGANIZATION: Self = Self(std::borrow::Cow::Borrowed("all.Organization"));
+
+    /// The value `all.Organization.bounded`.
+    pub const ALL_ORGANIZATION_BOUNDED: Self =
+        Self(std::borrow::Cow::Borrowed("all.Organization.bounded"));
+
+    /// The value `all.Organization.read`.
+    pub const ALL_ORGANIZATION_READ: Self =
+        Self(std::borrow::Cow::Borrowed("all.Organization.read"));
+
+    /// The value `only.Organization`.
+    pub const ONLY_ORGANIZATION: Self = Self(std::borrow::Cow::Borrowed("only.Organization"));
+
+    /// The value `only.Organization.bounded`.
+    pub const ONLY_ORGANIZATION_BOUNDED: Self =
+        Self(std::borrow::Cow::Borrowed("only.Organization.bounded"));
+
+    /// The value `only.Organization.read`.
+    pub const ONLY_ORGANIZATION_READ: Self =
+        Self(std::borrow::Cow::Borrowed("only.Organization.read"));
+
+    /// The value `applications.*`.
+    pub const APPLICATIONS: Self = Self(std::borrow::Cow::Borrowed("applications.*"));
+
+    /// The value `auditLog.*`.
+    pub const AUDIT_LOG: Self = Self(std::borrow::Cow::Borrowed("auditLog.*"));
+
+    /// The value `auditLogs.*`.
+    pub const AUDIT_LOGS: Self = Self(std::borrow::Cow::Borrowed("auditLogs.*"));
+
+    /// The value `dashboard.*`.
+    pub const DASHBOARD: Self = Self(std::borrow::Cow::Borrowed("dashboard.*"));
+
+    /// The value `dashboards.*`.
+    pub const DASHBOARDS: Self = Self(std::borrow::Cow::Borrowed("dashboards.*"));
+
+    /// The value `org.*`.
+    pub const ORG: Self = Self(std::borrow::Cow::Borrowed("org.*"));
+
+    /// The value `applications.get`.
+    pub const APPLICATIONS_GET: Self = Self(std::borrow::Cow::Borrowed("applications.get"));
+
+    /// The value `applications.post`.
+    pub const APPLICATIONS_POST: Self = Self(std::borrow::Cow::Borrowed("applications.post"));
+
+    /// The value `applications.import`.
+    pub const APPLICATIONS_IMPORT: Self = Self(std::borrow::Cow::Borrowed("applications.import"));
+
+    /// The value `applications.detailedSummary`.
+    pub const APPLICATIONS_DETAILED_SUMMARY: Self =
+        Self(std::borrow::Cow::Borrowed("applications.detailedSummary"));
+
+    /// The value `applications.periodSummaries`.
+    pub const APPLICATIONS_PERIOD_SUMMARIES: Self =
+        Self(std::borrow::Cow::Borrowed("applications.periodSummaries"));
+
+    /// The value `auditLog.get`.
+    pub const AUDIT_LOG_GET: Self = Self(std::borrow::Cow::Borrowed("auditLog.get"));
+
+    /// The value `auditLogs.get`.
+    pub const AUDIT_LOGS_GET: Self = Self(std::borrow::Cow::Borrowed("auditLogs.get"));
+
+    /// The value `dashboard.patch`.
+    pub const DASHBOARD_PATCH: Self = Self(std::borrow::Cow::Borrowed("dashboard.patch"));
+
+    /// The value `dashboard.delete`.
+    pub const DASHBOARD_DELETE: Self = Self(std::borrow::Cow::Borrowed("dashboard.delete"));
+
+    /// The value `dashboard.sendReport`.
+    pub const DASHBOARD_SEND_REPORT: Self =
+        Self(std::borrow::Cow::Borrowed("dashboard.sendReport"));
+
+    /// The value `dashboard.suggestCode`.
+    pub const DASHBOARD_SUGGEST_CODE: Self =
+        Self(std::borrow::Cow::Borrowed("dashboard.suggestCode"));
+
+    /// The value `dashboards.get`.
+    pub const DASHBOARDS_GET: Self = Self(std::borrow::Cow::Borrowed("dashboards.get"));
+
+    /// The value `dashboards.post`.
+    pub const DASHBOARDS_POST: Self = Self(std::borrow::Cow::Borrowed("dashboards.post"));
+
+    /// The value `org.get`.
+    pub const ORG_GET: Self = Self(std::borrow::Cow::Borrowed("org.get"));
+
+    /// The value `org.patch`.
+    pub const ORG_PATCH: Self = Self(std::borrow::Cow::Borrowed("org.patch"));
+
+    /// The value `org.delete`.
+    pub const ORG_DELETE: Self = Self(std::borrow::Cow::Borrowed("org.delete"));
+
+    /// The value `org.pendingInvites`.
+    pub const ORG_PENDING_INVITES: Self = Self(std::borrow::Cow::Borrowed("org.pendingInvites"));
+
+    /// The value `org.inviteMember`.
+    pub const ORG_INVITE_MEMBER: Self = Self(std::borrow::Cow::Borrowed("org.inviteMember"));
+
+    /// The value `org.revokeInvite`.
+    pub const ORG_REVOKE_INVITE: Self = Self(std::borrow::Cow::Borrowed("org.revokeInvite"));
+
+    /// The value `org.modifyMember`.
+    pub const ORG_MODIFY_MEMBER: Self = Self(std::borrow::Cow::Borrowed("org.modifyMember"));
+
+    /// The value `org.removeMember`.
+    pub const ORG_REMOVE_MEMBER: Self = Self(std::borrow::Cow::Borrowed("org.removeMember"));
+
+    /// The value `org.payloadCounts`.
+    pub const ORG_PAYLOAD_COUNTS: Self = Self(std::borrow::Cow::Borrowed("org.payloadCounts"));
+
+    /// The value `org.payloadCountsBreakdown`.
+    pub const ORG_PAYLOAD_COUNTS_BREAKDOWN: Self =
+        Self(std::borrow::Cow::Borrowed("org.payloadCountsBreakdown"));
+
+    /// The value `org.deviceCounts`.
+    pub const ORG_DEVICE_COUNTS: Self = Self(std::borrow::Cow::Borrowed("org.deviceCounts"));
+
+    /// The value `org.notebookMinuteCounts`.
+    pub const ORG_NOTEBOOK_MINUTE_COUNTS: Self =
+        Self(std::borrow::Cow::Borrowed("org.notebookMinuteCounts"));
+
+    /// The value `org.invoices`.
+    pub const ORG_INVOICES: Self = Self(std::borrow::Cow::Borrowed("org.invoices"));
+
+    /// The value `org.currentCard`.
+    pub const ORG_CURRENT_CARD: Self = Self(std::borrow::Cow::Borrowed("org.currentCard"));
+
+    /// The value `org.transferResources`.
+    pub const ORG_TRANSFER_RESOURCES: Self =
+        Self(std::borrow::Cow::Borrowed("org.transferResources"));
+
+    /// The value `all.Instance`.
+    pub const ALL_INSTANCE: Self = Self(std::borrow::Cow::Borrowed("all.Instance"));
+
+    /// The value `all.Instance.bounded`.
+    pub const ALL_INSTANCE_BOUNDED: Self = Self(std::borrow::Cow::Borrowed("all.Instance.bounded"));
+
+    /// The value `all.Instance.read`.
+    pub const ALL_INSTANCE_READ: Self = Self(std::borrow::Cow::Borrowed("all.Instance.read"));
+
+    /// The value `instance.*`.
+    pub const INSTANCE: Self = Self(std::borrow::Cow::Borrowed("instance.*"));
+
+    /// The value `instance.get`.
+    pub const INSTANCE_GET: Self = Self(std::borrow::Cow::Borrowed("instance.get"));
+
+    /// The value `instance.patch`.
+    pub const INSTANCE_PATCH: Self = Self(std::borrow::Cow::Borrowed("instance.patch"));
+
+    /// The value `instance.historicalSummaries`.
+    pub const INSTANCE_HISTORICAL_SUMMARIES: Self =
+        Self(std::borrow::Cow::Borrowed("instance.historicalSummaries"));
+
+    /// The value `instance.generateReport`.
+    pub const INSTANCE_GENERATE_REPORT: Self =
+        Self(std::borrow::Cow::Borrowed("instance.generateReport"));
+
+    /// The value `instance.payloadCounts`.
+    pub const INSTANCE_PAYLOAD_COUNTS: Self =
+        Self(std::borrow::Cow::Borrowed("instance.payloadCounts"));
+
+    /// The value `instance.payloadCountsBreakdown`.
+    pub const INSTANCE_PAYLOAD_COUNTS_BREAKDOWN: Self = Self(std::borrow::Cow::Borrowed(
+        "instance.payloadCountsBreakdown",
+    ));
+
+    /// The value `instance.deviceCounts`.
+    pub const INSTANCE_DEVICE_COUNTS: Self =
+        Self(std::borrow::Cow::Borrowed("instance.deviceCounts"));
+
+    /// The value `instance.notebookMinuteCounts`.
+    pub const INSTANCE_NOTEBOOK_MINUTE_COUNTS: Self =
+        Self(std::borrow::Cow::Borrowed("instance.notebookMinuteCounts"));
+
+    /// The value `instanceOrg.*`.
+    pub const INSTANCE_ORG: Self = Self(std::borrow::Cow::Borrowed("instanceOrg.*"));
+
+    /// The value `instanceOrg.get`.
+    pub const INSTANCE_ORG_GET: Self = Self(std::borrow::Cow::Borrowed("instanceOrg.get"));
+
+    /// The value `instanceOrg.patch`.
+    pub const INSTANCE_ORG_PATCH: Self = Self(std::borrow::Cow::Borrowed("instanceOrg.patch"));
+
+    /// The value `instanceOrg.delete`.
+    pub const INSTANCE_ORG_DELETE: Self = Self(std::borrow::Cow::Borrowed("instanceOrg.delete"));
+
+    /// The value `instanceOrg.payloadCounts`.
+    pub const INSTANCE_ORG_PAYLOAD_COUNTS: Self =
+        Self(std::borrow::Cow::Borrowed("instanceOrg.payloadCounts"));
+
+    /// The value `instanceOrg.payloadCountsBreakdown`.
+    pub const INSTANCE_ORG_PAYLOAD_COUNTS_BREAKDOWN: Self = Self(std::borrow::Cow::Borrowed(
+        "instanceOrg.payloadCountsBreakdown",
+    ));
+
+    /// The value `instanceOrg.deviceCounts`.
+    pub const INSTANCE_ORG_DEVICE_COUNTS: Self =
+        Self(std::borrow::Cow::Borrowed("instanceOrg.deviceCounts"));
+
+    /// The value `instanceOrg.notebookMinuteCounts`.
+    pub const INSTANCE_ORG_NOTEBOOK_MINUTE_COUNTS: Self = Self(std::borrow::Cow::Borrowed(
+        "instanceOrg.notebookMinuteCounts",
+    ));
+
+    /// The value `instanceOrg.convertToEnterprise`.
+    pub const INSTANCE_ORG_CONVERT_TO_ENTERPRISE: Self = Self(std::borrow::Cow::Borrowed(
+        "instanceOrg.convertToEnterprise",
+    ));
+
+    /// The value `instanceOrgs.*`.
+    pub const INSTANCE_ORGS: Self = Self(std::borrow::Cow::Borrowed("instanceOrgs.*"));
+
+    /// The value `instanceOrgs.get`.
+    pub const INSTANCE_ORGS_GET: Self = Self(std::borrow::Cow::Borrowed("instanceOrgs.get"));
+
+    /// The value `instanceOrgs.post`.
+    pub const INSTANCE_ORGS_POST: Self = Self(std::borrow::Cow::Borrowed("instanceOrgs.post"));
+
+    /// The value `instanceMember.*`.
+    pub const INSTANCE_MEMBER: Self = Self(std::borrow::Cow::Borrowed("instanceMember.*"));
+
+    /// The value `instanceMember.get`.
+    pub const INSTANCE_MEMBER_GET: Self = Self(std::borrow::Cow::Borrowed("instanceMember.get"));
+
+    /// The value `instanceMember.patch`.
+    pub const INSTANCE_MEMBER_PATCH: Self =
+        Self(std::borrow::Cow::Borrowed("instanceMember.patch"));
+
+    /// The value `instanceMember.delete`.
+    pub const INSTANCE_MEMBER_DELETE: Self =
+        Self(std::borrow::Cow::Borrowed("instanceMember.delete"));
+
+    /// The value `instanceMembers.*`.
+    pub const INSTANCE_MEMBERS: Self = Self(std::borrow::Cow::Borrowed("instanceMembers.*"));
+
+    /// The value `instanceMembers.get`.
+    pub const INSTANCE_MEMBERS_GET: Self = Self(std::borrow::Cow::Borrowed("instanceMembers.get"));
+
+    /// The value `instanceMembers.post`.
+    pub const INSTANCE_MEMBERS_POST: Self =
+        Self(std::borrow::Cow::Borrowed("instanceMembers.post"));
+
+    /// The value `instanceOrgMember.*`.
+    pub const INSTANCE_ORG_MEMBER: Self = Self(std::borrow::Cow::Borrowed("instanceOrgMember.*"));
+
+    /// The value `instanceOrgMember.get`.
+    pub const INSTANCE_ORG_MEMBER_GET: Self =
+        Self(std::borrow::Cow::Borrowed("instanceOrgMember.get"));
+
+    /// The value `instanceOrgMember.patch`.
+    pub const INSTANCE_ORG_MEMBER_PATCH: Self =
+        Self(std::borrow::Cow::Borrowed("instanceOrgMember.patch"));
+
+    /// The value `instanceOrgMember.delete`.
+    pub const INSTANCE_ORG_MEMBER_DELETE: Self =
+        Self(std::borrow::Cow::Borrowed("instanceOrgMember.delete"));
+
+    /// The value `instanceOrgMembers.*`.
+    pub const INSTANCE_ORG_MEMBERS: Self = Self(std::borrow::Cow::Borrowed("instanceOrgMembers.*"));
+
+    /// The value `instanceOrgMembers.get`.
+    pub const INSTANCE_ORG_MEMBERS_GET: Self =
+        Self(std::borrow::Cow::Borrowed("instanceOrgMembers.get"));
+
+    /// The value `instanceOrgMembers.post`.
+    pub const INSTANCE_ORG_MEMBERS_POST: Self =
+        Self(std::borrow::Cow::Borrowed("instanceOrgMembers.post"));
+
+    /// The value `instanceOrgInvite.*`.
+    pub const INSTANCE_ORG_INVITE: Self = Self(std::borrow::Cow::Borrowed("instanceOrgInvite.*"));
+
+    /// The value `instanceOrgInvite.get`.
+    pub const INSTANCE_ORG_INVITE_GET: Self =
+        Self(std::borrow::Cow::Borrowed("instanceOrgInvite.get"));
+
+    /// The value `instanceOrgInvite.delete`.
+    pub const INSTANCE_ORG_INVITE_DELETE: Self =
+        Self(std::borrow::Cow::Borrowed("instanceOrgInvite.delete"));
+
+    /// The value `instanceOrgInvite.resendInvite`.
+    pub const INSTANCE_ORG_INVITE_RESEND_INVITE: Self =
+        Self(std::borrow::Cow::Borrowed("instanceOrgInvite.resendInvite"));
+
+    /// The value `instanceOrgInvites.*`.
+    pub const INSTANCE_ORG_INVITES: Self = Self(std::borrow::Cow::Borrowed("instanceOrgInvites.*"));
+
+    /// The value `instanceOrgInvites.get`.
+    pub const INSTANCE_ORG_INVITES_GET: Self =
+        Self(std::borrow::Cow::Borrowed("instanceOrgInvites.get"));
+
+    /// The value `instanceOrgInvites.post`.
+    pub const INSTANCE_ORG_INVITES_POST: Self =
+        Self(std::borrow::Cow::Borrowed("instanceOrgInvites.post"));
+
+    /// The value `instanceApiTokens.*`.
+    pub const INSTANCE_API_TOKENS: Self = Self(std::borrow::Cow::Borrowed("instanceApiTokens.*"));
+
+    /// The value `instanceApiTokens.get`.
+    pub const INSTANCE_API_TOKENS_GET: Self =
+        Self(std::borrow::Cow::Borrowed("instanceApiTokens.get"));
+
+    /// The value `instanceApiTokens.post`.
+    pub const INSTANCE_API_TOKENS_POST: Self =
+        Self(std::borrow::Cow::Borrowed("instanceApiTokens.post"));
+
+    /// The value `instanceApiToken.*`.
+    pub const INSTANCE_API_TOKEN: Self = Self(std::borrow::Cow::Borrowed("instanceApiToken.*"));
+
+    /// The value `instanceApiToken.get`.
+    pub const INSTANCE_API_TOKEN_GET: Self =
+        Self(std::borrow::Cow::Borrowed("instanceApiToken.get"));
+
+    /// The value `instanceApiToken.patch`.
+    pub const INSTANCE_API_TOKEN_PATCH: Self =
+        Self(std::borrow::Cow::Borrowed("instanceApiToken.patch"));
+
+    /// The value `instanceApiToken.delete`.
+    pub const INSTANCE_API_TOKEN_DELETE: Self =
+        Self(std::borrow::Cow::Borrowed("instanceApiToken.delete"));
+
+    /// The value `instanceCustomNodes.*`.
+    pub const INSTANCE_CUSTOM_NODES: Self =
+        Self(std::borrow::Cow::Borrowed("instanceCustomNodes.*"));
+
+    /// The value `instanceCustomNodes.get`.
+    pub const INSTANCE_CUSTOM_NODES_GET: Self =
+        Self(std::borrow::Cow::Borrowed("instanceCustomNodes.get"));
+
+    /// The value `instanceCustomNodes.post`.
+    pub const INSTANCE_CUSTOM_NODES_POST: Self =
+        Self(std::borrow::Cow::Borrowed("instanceCustomNodes.post"));
+
+    /// The value `instanceCustomNode.*`.
+    pub const INSTANCE_CUSTOM_NODE: Self = Self(std::borrow::Cow::Borrowed("instanceCustomNode.*"));
+
+    /// The value `instanceCustomNode.get`.
+    pub const INSTANCE_CUSTOM_NODE_GET: Self =
+        Self(std::borrow::Cow::Borrowed("instanceCustomNode.get"));
+
+    /// The value `instanceCustomNode.patch`.
+    pub const INSTANCE_CUSTOM_NODE_PATCH: Self =
+        Self(std::borrow::Cow::Borrowed("instanceCustomNode.patch"));
+
+    /// The value `instanceCustomNode.delete`.
+    pub const INSTANCE_CUSTOM_NODE_DELETE: Self =
+        Self(std::borrow::Cow::Borrowed("instanceCustomNode.delete"));
+
+    /// The value `instanceCustomNode.errors`.
+    pub const INSTANCE_CUSTOM_NODE_ERRORS: Self =
+        Self(std::borrow::Cow::Borrowed("instanceCustomNode.errors"));
+
+    /// The value `instanceCustomNode.stats`.
+    pub const INSTANCE_CUSTOM_NODE_STATS: Self =
+        Self(std::borrow::Cow::Borrowed("instanceCustomNode.stats"));
+
+    /// The value `instanceNotificationRules.*`.
+    pub const INSTANCE_NOTIFICATION_RULES: Self =
+        Self(std::borrow::Cow::Borrowed("instanceNotificationRules.*"));
+
+    /// The value `instanceNotificationRules.get`.
+    pub const INSTANCE_NOTIFICATION_RULES_GET: Self =
+        Self(std::borrow::Cow::Borrowed("instanceNotificationRules.get"));
+
+    /// The value `instanceNotificationRules.post`.
+    pub const INSTANCE_NOTIFICATION_RULES_POST: Self =
+        Self(std::borrow::Cow::Borrowed("instanceNotificationRules.post"));
+
+    /// The value `instanceNotificationRule.*`.
+    pub const INSTANCE_NOTIFICATION_RULE: Self =
+        Self(std::borrow::Cow::Borrowed("instanceNotificationRule.*"));
+
+    /// The value `instanceNotificationRule.get`.
+    pub const INSTANCE_NOTIFICATION_RULE_GET: Self =
+        Self(std::borrow::Cow::Borrowed("instanceNotificationRule.get"));
+
+    /// The value `instanceNotificationRule.patch`.
+    pub const INSTANCE_NOTIFICATION_RULE_PATCH: Self =
+        Self(std::borrow::Cow::Borrowed("instanceNotificationRule.patch"));
+
+    /// The value `instanceNotificationRule.delete`.
+    pub const INSTANCE_NOTIFICATION_RULE_DELETE: Self = Self(std::borrow::Cow::Borrowed(
+        "instanceNotificationRule.delete",
+    ));
+
+    /// The value `instanceNotificationRule.evaluate`.
+    pub const INSTANCE_NOTIFICATION_RULE_EVALUATE: Self = Self(std::borrow::Cow::Borrowed(
+        "instanceNotificationRule.evaluate",
+    ));
+
+    /// The value `instanceNotificationRule.logs`.
+    pub const INSTANCE_NOTIFICATION_RULE_LOGS: Self =
+        Self(std::borrow::Cow::Borrowed("instanceNotificationRule.logs"));
+
+    /// The value `instanceSandbox.*`.
+    pub const INSTANCE_SANDBOX: Self = Self(std::borrow::Cow::Borrowed("instanceSandbox.*"));
+
+    /// The value `instanceSandbox.get`.
+    pub const INSTANCE_SANDBOX_GET: Self = Self(std::borrow::Cow::Borrowed("instanceSandbox.get"));
+
+    /// The value `instanceSandbox.delete`.
+    pub const INSTANCE_SANDBOX_DELETE: Self =
+        Self(std::borrow::Cow::Borrowed("instanceSandbox.delete"));
+
+    /// The value `instanceSandbox.undelete`.
+    pub const INSTANCE_SANDBOX_UNDELETE: Self =
+        Self(std::borrow::Cow::Borrowed("instanceSandbox.undelete"));
+
+    /// The value `instanceSandbox.payloadCounts`.
+    pub const INSTANCE_SANDBOX_PAYLOAD_COUNTS: Self =
+        Self(std::borrow::Cow::Borrowed("instanceSandbox.payloadCounts"));
+
+    /// The value `instanceSandbox.payloadCountsBreakdown`.
+    pub const INSTANCE_SANDBOX_PAYLOAD_COUNTS_BREAKDOWN: Self = Self(std::borrow::Cow::Borrowed(
+        "instanceSandbox.payloadCountsBreakdown",
+    ));
+
+    /// The value `instanceSandbox.deviceCounts`.
+    pub const INSTANCE_SANDBOX_DEVICE_COUNTS: Self =
+        Self(std::borrow::Cow::Borrowed("instanceSandbox.deviceCounts"));
+
+    /// The value `instanceSandbox.notebookMinuteCounts`.
+    pub const INSTANCE_SANDBOX_NOTEBOOK_MINUTE_COUNTS: Self = Self(std::borrow::Cow::Borrowed(
+        "instanceSandbox.notebookMinuteCounts",
+    ));
+
+    /// The value `instanceSandboxes.*`.
+    pub const INSTANCE_SANDBOXES: Self = Self(std::borrow::Cow::Borrowed("instanceSandboxes.*"));
+
+    /// The value `instanceSandboxes.get`.
+    pub const INSTANCE_SANDBOXES_GET: Self =
+        Self(std::borrow::Cow::Borrowed("instanceSandboxes.get"));
+
+    /// The value `instanceAuditLog.*`.
+    pub const INSTANCE_AUDIT_LOG: Self = Self(std::borrow::Cow::Borrowed("instanceAuditLog.*"));
+
+    /// The value `instanceAuditLog.get`.
+    pub const INSTANCE_AUDIT_LOG_GET: Self =
+        Self(std::borrow::Cow::Borrowed("instanceAuditLog.get"));
+
+    /// The value `instanceAuditLogs.*`.
+    pub const INSTANCE_AUDIT_LOGS: Self = Self(std::borrow::Cow::Borrowed("instanceAuditLogs.*"));
+
+    /// The value `instanceAuditLogs.get`.
+    pub const INSTANCE_AUDIT_LOGS_GET: Self =
+        Self(std::borrow::Cow::Borrowed("instanceAuditLogs.get"));
+
+    /// The value `all.User`.
+    pub const ALL_USER: Self = Self(std::borrow::Cow::Borrowed("all.User"));
+
+    /// The value `all.User.bounded`.
+    pub const ALL_USER_BOUNDED: Self = Self(std::borrow::Cow::Borrowed("all.User.bounded"));
+
+    /// The value `all.User.read`.
+    pub const ALL_USER_READ: Self = Self(std::borrow::Cow::Borrowed("all.User.read"));
+
+    /// The value `all.User.cli`.
+    pub const ALL_USER_CLI: Self = Self(std::borrow::Cow::Borrowed("all.User.cli"));
+
+    /// The value `only.User`.
+    pub const ONLY_USER: Self = Self(std::borrow::Cow::Borrowed("only.User"));
+
+    /// The value `only.User.bounded`.
+    pub const ONLY_USER_BOUNDED: Self = Self(std::borrow::Cow::Borrowed("only.User.bounded"));
+
+    /// The value `only.User.read`.
+    pub const ONLY_USER_READ: Self = Self(std::borrow::Cow::Borrowed("only.User.read"));
+
+    /// The value `userApiToken.*`.
+    pub const USER_API_TOKEN: Self = Self(std::borrow::Cow::Borrowed("userApiToken.*"));
+
+    /// The value `userApiToken.get`.
+    pub const USER_API_TOKEN_GET: Self = Self(std::borrow::Cow::Borrowed("userApiToken.get"));
+
+    /// The value `userApiToken.patch`.
+    pub const USER_API_TOKEN_PATCH: Self = Self(std::borrow::Cow::Borrowed("userApiToken.patch"));
+
+    /// The value `userApiToken.delete`.
+    pub const USER_API_TOKEN_DELETE: Self = Self(std::borrow::Cow::Borrowed("userApiToken.delete"));
+
+    /// The value `userApiTokens.*`.
+    pub const USER_API_TOKENS: Self = Self(std::borrow::Cow::Borrowed("userApiTokens.*"));
+
+    /// The value `userApiTokens.get`.
+    pub const USER_API_TOKENS_GET: Self = Self(std::borrow::Cow::Borrowed("userApiTokens.get"));
+
+    /// The value `userApiTokens.post`.
+    pub const USER_API_TOKENS_POST: Self = Self(std::borrow::Cow::Borrowed("userApiTokens.post"));
+
+    /// The value `userOauthToken.*`.
+    pub const USER_OAUTH_TOKEN: Self = Self(std::borrow::Cow::Borrowed("userOauthToken.*"));
+
+    /// The value `userOauthToken.get`.
+    pub const USER_OAUTH_TOKEN_GET: Self = Self(std::borrow::Cow::Borrowed("userOauthToken.get"));
+
+    /// The value `userOauthToken.patch`.
+    pub const USER_OAUTH_TOKEN_PATCH: Self =
+        Self(std::borrow::Cow::Borrowed("userOauthToken.patch"));
+
+    /// The value `userOauthToken.delete`.
+    pub const USER_OAUTH_TOKEN_DELETE: Self =
+        Self(std::borrow::Cow::Borrowed("userOauthToken.delete"));
+
+    /// The value `userOauthTokens.*`.
+    pub const USER_OAUTH_TOKENS: Self = Self(std::borrow::Cow::Borrowed("userOauthTokens.*"));
+
+    /// The value `userOauthTokens.get`.
+    pub const USER_OAUTH_TOKENS_GET: Self = Self(std::borrow::Cow::Borrowed("userOauthTokens.get"));
+
+    /// The value `userOauthTokens.post`.
+    pub const USER_OAUTH_TOKENS_POST: Self =
+        Self(std::borrow::Cow::Borrowed("userOauthTokens.post"));
+
+    /// The value `applicationTemplate.*`.
+    pub const APPLICATION_TEMPLATE: Self =
+        Self(std::borrow::Cow::Borrowed("applicationTemplate.*"));
+
+    /// The value `applicationTemplate.get`.
+    pub const APPLICATION_TEMPLATE_GET: Self =
+        Self(std::borrow::Cow::Borrowed("applicationTemplate.get"));
+
+    /// The value `applicationTemplates.*`.
+    pub const APPLICATION_TEMPLATES: Self =
+        Self(std::borrow::Cow::Borrowed("applicationTemplates.*"));
+
+    /// The value `applicationTemplates.get`.
+    pub const APPLICATION_TEMPLATES_GET: Self =
+        Self(std::borrow::Cow::Borrowed("applicationTemplates.get"));
+
+    /// The value `applicationTemplates.getCategories`.
+    pub const APPLICATION_TEMPLATES_GET_CATEGORIES: Self = Self(std::borrow::Cow::Borrowed(
+        "applicationTemplates.getCategories",
+    ));
+
+    /// The value `applicationTemplates.getUniqueKeywords`.
+    pub const APPLICATION_TEMPLATES_GET_UNIQUE_KEYWORDS: Self = Self(std::borrow::Cow::Borrowed(
+        "applicationTemplates.getUniqueKeywords",
+    ));
+
+    /// The value `instances.*`.
+    pub const INSTANCES: Self = Self(std::borrow::Cow::Borrowed("instances.*"));
+
+    /// The value `instances.get`.
+    pub const INSTANCES_GET: Self = Self(std::borrow::Cow::Borrowed("instances.get"));
+
+    /// The value `me.*`.
+    pub const ME: Self = Self(std::borrow::Cow::Borrowed("me.*"));
+
+    /// The value `me.get`.
+    pub const ME_GET: Self = Self(std::borrow::Cow::Borrowed("me.get"));
+
+    /// The value `me.patch`.
+    pub const ME_PATCH: Self = Self(std::borrow::Cow::Borrowed("me.patch"));
+
+    /// The value `me.delete`.
+    pub const ME_DELETE: Self = Self(std::borrow::Cow::Borrowed("me.delete"));
+
+    /// The value `me.verifyEmail`.
+    pub const ME_VERIFY_EMAIL: Self = Self(std::borrow::Cow::Borrowed("me.verifyEmail"));
+
+    /// The value `me.changePassword`.
+    pub const ME_CHANGE_PASSWORD: Self = Self(std::borrow::Cow::Borrowed("me.changePassword"));
+
+    /// The value `me.generateTwoFactorAuth`.
+    pub const ME_GENERATE_TWO_FACTOR_AUTH: Self =
+        Self(std::borrow::Cow::Borrowed("me.generateTwoFactorAuth"));
+
+    /// The value `me.enableTwoFactorAuth`.
+    pub const ME_ENABLE_TWO_FACTOR_AUTH: Self =
+        Self(std::borrow::Cow::Borrowed("me.enableTwoFactorAuth"));
+
+    /// The value `me.disableTwoFactorAuth`.
+    pub const ME_DISABLE_TWO_FACTOR_AUTH: Self =
+        Self(std::borrow::Cow::Borrowed("me.disableTwoFactorAuth"));
+
+    /// The value `me.disconnectGithub`.
+    pub const ME_DISCONNECT_GITHUB: Self = Self(std::borrow::Cow::Borrowed("me.disconnectGithub"));
+
+    /// The value `me.connectGithub`.
+    pub const ME_CONNECT_GITHUB: Self = Self(std::borrow::Cow::Borrowed("me.connectGithub"));
+
+    /// The value `me.addRecentItem`.
+    pub const ME_ADD_RECENT_ITEM: Self = Self(std::borrow::Cow::Borrowed("me.addRecentItem"));
+
+    /// The value `me.fetchRecentItems`.
+    pub const ME_FETCH_RECENT_ITEMS: Self = Self(std::borrow::Cow::Borrowed("me.fetchRecentItems"));
+
+    /// The value `me.payloadCounts`.
+    pub const ME_PAYLOAD_COUNTS: Self = Self(std::borrow::Cow::Borrowed("me.payloadCounts"));
+
+    /// The value `me.payloadCountsBreakdown`.
+    pub const ME_PAYLOAD_COUNTS_BREAKDOWN: Self =
+        Self(std::borrow::Cow::Borrowed("me.payloadCountsBreakdown"));
+
+    /// The value `me.deviceCounts`.
+    pub const ME_DEVICE_COUNTS: Self = Self(std::borrow::Cow::Borrowed("me.deviceCounts"));
+
+    /// The value `me.notebookMinuteCounts`.
+    pub const ME_NOTEBOOK_MINUTE_COUNTS: Self =
+        Self(std::borrow::Cow::Borrowed("me.notebookMinuteCounts"));
+
+    /// The value `me.transferResources`.
+    pub const ME_TRANSFER_RESOURCES: Self =
+        Self(std::borrow::Cow::Borrowed("me.transferResources"));
+
+    /// The value `me.invite`.
+    pub const ME_INVITE: Self = Self(std::borrow::Cow::Borrowed("me.invite"));
+
+    /// The value `me.invites`.
+    pub const ME_INVITES: Self = Self(std::borrow::Cow::Borrowed("me.invites"));
+
+    /// The value `me.respondToInvite`.
+    pub const ME_RESPOND_TO_INVITE: Self = Self(std::borrow::Cow::Borrowed("me.respondToInvite"));
+
+    /// The value `me.refreshToken`.
+    pub const ME_REFRESH_TOKEN: Self = Self(std::borrow::Cow::Borrowed("me.refreshToken"));
+
+    /// The value `orgs.*`.
+    pub const ORGS: Self = Self(std::borrow::Cow::Borrowed("orgs.*"));
+
+    /// The value `orgs.get`.
+    pub const ORGS_GET: Self = Self(std::borrow::Cow::Borrowed("orgs.get"));
+
+    /// The value `orgs.post`.
+    pub const ORGS_POST: Self = Self(std::borrow::Cow::Borrowed("orgs.post"));
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for ApiTokenScope {
+    fn from(value: &str) -> Self {
+        Self(std::borrow::Cow::Owned(value.to_owned()))
+    }
+}
+
+impl std::fmt::Display for ApiTokenScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
