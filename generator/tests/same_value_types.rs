@@ -4,11 +4,11 @@
 
 use std::path::Path;
 
-/// The type of `field` of struct `name` in a generated models file, as Rust text.
-fn field_type(models: &syn::File, name: &str, field: &str) -> String {
+/// The type of `field` of struct `name` in the generated model files, as Rust text.
+fn field_type(models: &[syn::File], name: &str, field: &str) -> String {
     let item = models
-        .items
         .iter()
+        .flat_map(|file| &file.items)
         .find_map(|item| match item {
             syn::Item::Struct(s) if s.ident == name => Some(s),
             _ => None,
@@ -25,9 +25,14 @@ fn field_type(models: &syn::File, name: &str, field: &str) -> String {
 
 #[test]
 fn a_token_scope_has_one_type_in_the_request_and_the_answer() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated/losant/src/models.rs");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let models = syn::parse_file(&text).unwrap();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated/losant/src/models");
+    let models: Vec<syn::File> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            syn::parse_file(&text).unwrap()
+        })
+        .collect();
     let request = field_type(&models, "ApiTokenPost", "scope");
     let answer = field_type(&models, "ApiToken", "scope");
     assert_eq!(request, answer);
