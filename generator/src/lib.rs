@@ -14,6 +14,8 @@
 //! - [`yaml`]: YAML (and JSON) into a tree that remembers line and column;
 //! - [`spec`]: the spec as typed data, and the shape of every spec file;
 //! - [`load`]: a spec folder, shape-checked, into a [`spec::Spec`];
+//! - [`openapi`]: a vendor's OpenAPI 3.0/3.1 document with our Overlay 1.0 overlay, into the
+//!   same [`spec::Spec`];
 //! - [`text`]: the character rules for each kind of spec text;
 //! - [`diag`]: diagnostics with file, line, column and spec path.
 //!
@@ -71,6 +73,7 @@ pub mod load;
 pub mod lower;
 pub mod markdown;
 pub mod names;
+pub mod openapi;
 pub mod output;
 pub mod pages;
 pub mod par;
@@ -344,6 +347,15 @@ pub fn generate_from(
     let t = Instant::now();
     out.files = batch.finish(options.format_cache.as_ref())?;
     out.timings.format = t.elapsed();
+    // What a vendor document has that the crate leaves out, listed beside the crate.
+    for (spec, _) in &specs {
+        if let Some(page) = openapi::excluded_page(spec) {
+            out.files.insert(
+                format!("generated/{}/EXCLUDED.md", spec.api.name),
+                page.into_bytes(),
+            );
+        }
+    }
     out.elapsed = started.elapsed();
     Ok(out)
 }
