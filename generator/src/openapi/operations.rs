@@ -167,7 +167,6 @@ pub fn read<'d>(
             })
             .collect();
         let mut actions: Vec<(Key, Node)> = Vec::new();
-        let mut paths: Vec<(String, usize)> = Vec::new();
         let mut built: Vec<(String, String, Node)> = Vec::new();
         for (i, op) in ops.iter().enumerate() {
             let name = if by_rule.iter().filter(|n| **n == by_rule[i]).count() > 1
@@ -184,7 +183,6 @@ pub fn read<'d>(
                 .to_string();
             match action(docs, schemas, op, diags) {
                 Ok(node) => {
-                    paths.push((relative.clone(), built.len()));
                     built.push((name, relative, node));
                 }
                 Err(reason) => out.excluded.push(Excluded {
@@ -243,7 +241,6 @@ pub fn read<'d>(
                 entry(pos, "actions", map(pos, actions)),
             ],
         );
-        let _ = paths;
         out.resources.insert(resource, (docs.main.clone(), tree));
     }
     out
@@ -502,7 +499,13 @@ fn params<'d>(
                 "description",
                 string(
                     pos,
-                    p.get("description").and_then(Node::as_str).unwrap_or(""),
+                    &p.get("description")
+                        .and_then(Node::as_str)
+                        .filter(|d| !d.trim().is_empty())
+                        .map_or_else(
+                            || format!("The `{name}` {location} parameter."),
+                            str::to_string,
+                        ),
                 ),
             ),
             entry(
@@ -566,7 +569,10 @@ fn request_body<'d>(
             "description",
             string(
                 pos,
-                body.get("description").and_then(Node::as_str).unwrap_or(""),
+                body.get("description")
+                    .and_then(Node::as_str)
+                    .filter(|d| !d.trim().is_empty())
+                    .unwrap_or("The request body."),
             ),
         ),
         entry(
