@@ -201,7 +201,7 @@ fn read_spec(docs: &Documents, api_name: &str, diags: &mut Vec<Diagnostic>) -> O
         return None;
     };
     let (servers, base_from_server) = servers(root, &main, diags);
-    let base_path = format!("{base_from_server}{}", shared_base(root));
+    let base_path = base_from_server;
     let include: Option<Vec<String>> = info.get("x-include-tags").map(|n| match &n.value {
         NodeValue::Seq(items) => items
             .iter()
@@ -217,8 +217,7 @@ fn read_spec(docs: &Documents, api_name: &str, diags: &mut Vec<Diagnostic>) -> O
         }
     });
     let mut schemas = schemas::Schemas::new(docs);
-    let path_base = shared_base(root);
-    let read = operations::read(docs, &mut schemas, &path_base, include.as_deref(), diags);
+    let read = operations::read(docs, &mut schemas, include.as_deref(), diags);
     schemas.finish();
     diags.append(&mut schemas.diags);
     let auth = auth(docs, root, &main, diags)?;
@@ -294,43 +293,6 @@ fn read_spec(docs: &Documents, api_name: &str, diags: &mut Vec<Diagnostic>) -> O
     }
     let schemas = schemas.done;
     Some((typed, api_tree, read.resources, schemas, excluded))
-}
-
-/// The leading literal segments every path of the document shares (never a whole path), such
-/// as Mist's `/api/v1`: the base path, so resource paths start after it.
-fn shared_base(root: &Node) -> String {
-    let paths: Vec<&str> = root
-        .get("paths")
-        .and_then(Node::as_map)
-        .unwrap_or(&[])
-        .iter()
-        .map(|(k, _)| k.name.as_str())
-        .collect();
-    let mut shared: Option<Vec<&str>> = None;
-    for path in &paths {
-        let segments: Vec<&str> = path.split('/').skip(1).collect();
-        // At least the last segment stays with each path.
-        let usable = &segments[..segments.len().saturating_sub(1)];
-        let literal: Vec<&str> = usable
-            .iter()
-            .take_while(|s| !s.contains('{'))
-            .copied()
-            .collect();
-        shared = Some(match shared {
-            None => literal,
-            Some(s) => s
-                .iter()
-                .zip(&literal)
-                .take_while(|(a, b)| a == b)
-                .map(|(a, _)| *a)
-                .collect(),
-        });
-    }
-    shared
-        .unwrap_or_default()
-        .iter()
-        .map(|s| format!("/{s}"))
-        .collect()
 }
 
 /// The servers (variables replaced by their defaults; each other value of an enumerated

@@ -120,12 +120,15 @@ impl Documents {
                         pending.push(target);
                     }
                     None => {
-                        diags.extend(problems);
+                        let why = problems
+                            .first()
+                            .map(|p| format!(": {}", p.message))
+                            .unwrap_or_default();
                         diags.push(Diagnostic::new(
                             &place.file,
                             Some(pos),
                             &place.pointer,
-                            format!("`$ref` names the file `{target}`, which cannot be read"),
+                            format!("`$ref` names the file `{target}`, which cannot be read{why}"),
                         ));
                         // Read once, reported once.
                         self.files.insert(

@@ -3,7 +3,7 @@
 //!
 //! - a tag becomes a resource named by its words in lower camel case (`Orgs API Tokens` →
 //!   `orgsApiTokens`, accessor `orgs_api_tokens()`); operations without a tag are grouped by
-//!   the first segment of their path after the base path (`/pets/{id}` → `pets`);
+//!   the first literal segment of their path (`/pets/{id}` → `pets`);
 //! - an operation becomes an action named by its `operationId` without the words of its
 //!   resource's tag: every word after the first that equals a tag word (ignoring case and a
 //!   plural `s`) is dropped (`countOrgDeviceEvents` under `Orgs Devices` → `countEvents`,

@@ -57,7 +57,6 @@ struct Operation<'d> {
 pub fn read<'d>(
     docs: &'d Documents,
     schemas: &mut Schemas<'d>,
-    base_path: &str,
     include: Option<&[String]>,
     diags: &mut Vec<Diagnostic>,
 ) -> Read {
@@ -93,7 +92,7 @@ pub fn read<'d>(
                     NodeValue::Seq(items) => items.first()?.as_str(),
                     _ => None,
                 })
-                .map_or_else(|| path_group(&path_key.name, base_path), str::to_string);
+                .map_or_else(|| path_group(&path_key.name), str::to_string);
             operations.push(Operation {
                 tag,
                 method,
@@ -176,11 +175,7 @@ pub fn read<'d>(
             } else {
                 by_rule[i].clone()
             };
-            let relative = op
-                .path
-                .strip_prefix(base_path)
-                .unwrap_or(&op.path)
-                .to_string();
+            let relative = op.path.clone();
             match action(docs, schemas, op, diags) {
                 Ok(node) => {
                     built.push((name, relative, node));
@@ -246,10 +241,9 @@ pub fn read<'d>(
     out
 }
 
-/// The group of an untagged operation: the first segment of its path after the base path.
-fn path_group(path: &str, base_path: &str) -> String {
-    let rest = path.strip_prefix(base_path).unwrap_or(path);
-    rest.split('/')
+/// The group of an untagged operation: the first literal segment of its path.
+fn path_group(path: &str) -> String {
+    path.split('/')
         .find(|s| !s.is_empty() && !s.starts_with('{'))
         .unwrap_or("root")
         .to_string()
@@ -710,8 +704,8 @@ mod tests {
 
     #[test]
     fn untagged_operations_group_by_first_literal_segment() {
-        assert_eq!(path_group("/v1/pets/{id}", "/v1"), "pets");
-        assert_eq!(path_group("/{id}", ""), "root");
+        assert_eq!(path_group("/pets/{id}"), "pets");
+        assert_eq!(path_group("/{id}"), "root");
     }
 
     #[test]
