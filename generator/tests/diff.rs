@@ -176,9 +176,9 @@ fn adding_an_optional_mist_field_is_classed_by_the_addition_table() {
     let report = report_after("mist", |files| {
         edit(
             files,
-            "spec/mist/schemas/user_apitoken.yaml",
-            "properties:\n",
-            "properties:\n  note:\n    type: string\n    description: A note.\n",
+            "spec/mist/overlay.yaml",
+            "actions:\n",
+            "actions:\n  - target: $.components.schemas.user_apitoken.properties\n    update:\n      note: {type: string, description: A note.}\n",
         )
     });
     let added: Vec<_> = report

@@ -98,93 +98,168 @@ macro_rules! reads_alternative {
 }
 round_trips! {
     schema_id_example_1 : Id = "\"53f10664-3ce8-4c27-b382-0ef66432349f\"" from
-    "schemas.id.examples[0]"; schema_org_apitoken_example_1 : OrgApitoken =
-    "{\n  \"created_by\": \"user@mycorp.com\",\n  \"created_time\": 88.34,\n  \"id\": \"53f10664-3ce8-4c27-b382-0ef66432349f\",\n  \"key\": \"1qkb...QQCL\",\n  \"last_used\": 1690115110,\n  \"name\": \"org_token_xyz\",\n  \"org_id\": \"a97c1b22-a4e9-411e-9bfd-d8695a0f9e61\",\n  \"privileges\": [\n    {\n      \"role\": \"admin\",\n      \"scope\": \"org\"\n    }\n  ],\n  \"src_ips\": [\n    \"63.3.56.0/24\",\n    \"63.3.55.4\"\n  ],\n  \"exampleAdditionalProperty\": \"[key1, val1][key2, val2]\"\n}"
-    from "schemas.org_apitoken.examples[0]" hiding "1qkb...QQCL";
-    schema_org_apitoken_example_2 : OrgApitoken =
-    "{\n  \"created_by\": \"user@mycorp.com\",\n  \"created_time\": 1626875902,\n  \"id\": \"497f6eca-6276-4993-bfeb-53efbbba6f08\",\n  \"key\": \"1qkb...QQCL\",\n  \"last_used\": 1690115110,\n  \"name\": \"org_token_xyz\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"privileges\": [\n    {\n      \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n      \"role\": \"admin\",\n      \"scope\": \"org\"\n    }\n  ]\n}"
-    from "schemas.org_apitoken.examples[1]" hiding "1qkb...QQCL";
-    schema_org_apitoken_privileges_example_1 : OrgApitokenPrivileges =
+    "schemas.id.examples[0]"; schema_org_apitoken_privileges_example_1 :
+    OrgApitokenPrivileges =
     "[\n  {\n    \"role\": \"admin\",\n    \"scope\": \"org\"\n  }\n]" from
     "schemas.org_apitoken_privileges.examples[0]"; schema_org_apitoken_src_ips_example_1
     : OrgApitokenSrcIps = "[\n  \"63.3.56.0/24\",\n  \"63.3.55.4\"\n]" from
-    "schemas.org_apitoken_src_ips.examples[0]"; schema_org_apitokens_example_1 :
-    OrgApitokens =
-    "[\n  {\n    \"created_by\": \"user@mycorp.com\",\n    \"created_time\": 1626875902,\n    \"id\": \"497f6eca-6276-4993-bfeb-53f0bbba6f08\",\n    \"key\": \"1qkb...QQCL\",\n    \"last_used\": 1690115110,\n    \"name\": \"org_token_xyz\",\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"privileges\": [\n      {\n        \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n        \"role\": \"admin\",\n        \"scope\": \"org\"\n      }\n    ]\n  }\n]"
-    from "schemas.org_apitokens.examples[0]" hiding "1qkb...QQCL";
-    schema_org_id_example_1 : OrgId = "\"a97c1b22-a4e9-411e-9bfd-d8695a0f9e61\"" from
-    "schemas.org_id.examples[0]"; schema_privilege_org_example_1 : PrivilegeOrg =
-    "{\n  \"org_id\": \"000020f8-0000-0000-0000-000000000000\",\n  \"role\": \"installer\",\n  \"scope\": \"sitegroup\",\n  \"site_id\": \"00001086-0000-0000-0000-000000000000\",\n  \"sitegroup_id\": \"00001afe-0000-0000-0000-000000000000\",\n  \"view\": \"view2\",\n  \"views\": [\n    \"location\",\n    \"lobby_admin\"\n  ]\n}"
-    from "schemas.privilege_org.examples[0]"; schema_response_http400_example_1 :
-    ResponseHttp400 =
-    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
-    from "schemas.response_http400.examples[0]"; schema_response_http401_example_1 :
-    ResponseHttp401 =
-    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
-    "schemas.response_http401.examples[0]"; schema_response_http403_example_1 :
-    ResponseHttp403 =
-    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
-    "schemas.response_http403.examples[0]"; schema_response_http429_example_1 :
-    ResponseHttp429 =
-    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
-    from "schemas.response_http429.examples[0]"; schema_user_apitoken_example_1 :
-    UserApitoken =
-    "{\n  \"created_time\": 1626875902,\n  \"id\": \"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\n  \"key\": \"1qkb...QQCL\",\n  \"last_used\": 1690115110,\n  \"name\": \"org_token_xyz\"\n}"
-    from "schemas.user_apitoken.examples[0]" hiding "1qkb...QQCL";
-    schema_user_apitokens_example_1 : UserApitokens =
-    "[\n  {\n    \"created_time\": 1626875902,\n    \"id\": \"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\n    \"key\": \"1qkb...QQCL\",\n    \"last_used\": 1690115110,\n    \"name\": \"org_token_xyz\"\n  }\n]"
-    from "schemas.user_apitokens.examples[0]" hiding "1qkb...QQCL";
+    "schemas.org_apitoken_src_ips.examples[0]"; schema_org_id_example_1 : OrgId =
+    "\"a97c1b22-a4e9-411e-9bfd-d8695a0f9e61\"" from "schemas.org_id.examples[0]";
     orgs_api_tokens_list_response_200 : OrgApitokens =
     "[\n  {\n    \"created_by\": \"user@mycorp.com\",\n    \"created_time\": 1626875902,\n    \"id\": \"497f6eca-6276-4993-bfeb-53f0bbba6f08\",\n    \"key\": \"1qkb...QQCL\",\n    \"last_used\": 1690115110,\n    \"name\": \"org_token_xyz\",\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"privileges\": [\n      {\n        \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n        \"role\": \"admin\",\n        \"scope\": \"org\"\n      }\n    ]\n  }\n]"
     from "resources.orgsApiTokens.actions.list.responses[0].example" hiding
-    "1qkb...QQCL"; orgs_api_tokens_create_request : OrgApitokenRequest =
+    "1qkb...QQCL"; orgs_api_tokens_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsApiTokens.actions.list.responses[1].example";
+    orgs_api_tokens_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsApiTokens.actions.list.responses[2].example";
+    orgs_api_tokens_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsApiTokens.actions.list.responses[3].example";
+    orgs_api_tokens_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsApiTokens.actions.list.responses[5].example";
+    orgs_api_tokens_create_request : OrgApitokenRequest =
     "{\n  \"name\": \"org_token_xyz\",\n  \"privileges\": [\n    {\n      \"role\": \"admin\",\n      \"scope\": \"org\"\n    }\n  ],\n  \"src_ips\": [\n    \"63.3.56.0/24\",\n    \"63.3.55.4\"\n  ]\n}"
     from "resources.orgsApiTokens.actions.create.body.example";
     orgs_api_tokens_create_response_200 : OrgApitoken =
     "{\n  \"created_by\": \"user@mycorp.com\",\n  \"created_time\": 1626875902,\n  \"id\": \"497f6eca-6276-4993-bfeb-53efbbba6f08\",\n  \"key\": \"1qkb...QQCL\",\n  \"last_used\": 1690115110,\n  \"name\": \"org_token_xyz\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"privileges\": [\n    {\n      \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n      \"role\": \"admin\",\n      \"scope\": \"org\"\n    }\n  ]\n}"
     from "resources.orgsApiTokens.actions.create.responses[0].example" hiding
-    "1qkb...QQCL"; orgs_api_tokens_get_response_200 : OrgApitoken =
+    "1qkb...QQCL"; orgs_api_tokens_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsApiTokens.actions.create.responses[1].example";
+    orgs_api_tokens_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsApiTokens.actions.create.responses[2].example";
+    orgs_api_tokens_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsApiTokens.actions.create.responses[3].example";
+    orgs_api_tokens_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsApiTokens.actions.create.responses[5].example";
+    orgs_api_tokens_get_response_200 : OrgApitoken =
     "{\n  \"created_by\": \"user@mycorp.com\",\n  \"created_time\": 1626875902,\n  \"id\": \"497f6eca-6276-4993-bfeb-53efbbba6f08\",\n  \"key\": \"1qkb...QQCL\",\n  \"last_used\": 1690115110,\n  \"name\": \"org_token_xyz\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"privileges\": [\n    {\n      \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n      \"role\": \"admin\",\n      \"scope\": \"org\"\n    }\n  ]\n}"
     from "resources.orgsApiTokens.actions.get.responses[0].example" hiding "1qkb...QQCL";
+    orgs_api_tokens_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsApiTokens.actions.get.responses[1].example";
+    orgs_api_tokens_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsApiTokens.actions.get.responses[2].example";
+    orgs_api_tokens_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsApiTokens.actions.get.responses[3].example";
+    orgs_api_tokens_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsApiTokens.actions.get.responses[5].example";
     orgs_api_tokens_update_request : OrgApitokenRequest =
     "{\n  \"name\": \"org_token_xyz\",\n  \"privileges\": [\n    {\n      \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n      \"role\": \"admin\",\n      \"scope\": \"org\"\n    }\n  ]\n}"
     from "resources.orgsApiTokens.actions.update.body.example";
+    orgs_api_tokens_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsApiTokens.actions.update.responses[1].example";
+    orgs_api_tokens_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsApiTokens.actions.update.responses[2].example";
+    orgs_api_tokens_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsApiTokens.actions.update.responses[3].example";
+    orgs_api_tokens_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsApiTokens.actions.update.responses[5].example";
+    orgs_api_tokens_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsApiTokens.actions.delete.responses[1].example";
+    orgs_api_tokens_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsApiTokens.actions.delete.responses[2].example";
+    orgs_api_tokens_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsApiTokens.actions.delete.responses[3].example";
+    orgs_api_tokens_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsApiTokens.actions.delete.responses[5].example";
     self_api_token_list_response_200 : UserApitokens =
     "[\n  {\n    \"created_time\": 1626875902,\n    \"id\": \"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\n    \"key\": \"1qkb...QQCL\",\n    \"last_used\": 1690115110,\n    \"name\": \"org_token_xyz\"\n  }\n]"
     from "resources.selfApiToken.actions.list.responses[0].example" hiding "1qkb...QQCL";
+    self_api_token_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.selfApiToken.actions.list.responses[1].example";
+    self_api_token_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.selfApiToken.actions.list.responses[2].example";
+    self_api_token_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.selfApiToken.actions.list.responses[3].example";
+    self_api_token_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.selfApiToken.actions.list.responses[5].example";
     self_api_token_create_request : UserApitokenRequest =
     "{\n  \"name\": \"org_token_xyz\"\n}" from
     "resources.selfApiToken.actions.create.body.example";
     self_api_token_create_response_200 : UserApitokens =
     "[\n  {\n    \"created_time\": 1626875902,\n    \"id\": \"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\n    \"key\": \"1qkb...QQCL\",\n    \"last_used\": 1690115110,\n    \"name\": \"org_token_xyz\"\n  }\n]"
     from "resources.selfApiToken.actions.create.responses[0].example" hiding
-    "1qkb...QQCL"; self_api_token_get_response_200 : UserApitoken =
+    "1qkb...QQCL"; self_api_token_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.selfApiToken.actions.create.responses[1].example";
+    self_api_token_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.selfApiToken.actions.create.responses[2].example";
+    self_api_token_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.selfApiToken.actions.create.responses[3].example";
+    self_api_token_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.selfApiToken.actions.create.responses[5].example";
+    self_api_token_get_response_200 : UserApitoken =
     "{\n  \"created_time\": 1626875902,\n  \"id\": \"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\n  \"key\": \"1qkb...QQCL\",\n  \"last_used\": 1690115110,\n  \"name\": \"org_token_xyz\"\n}"
     from "resources.selfApiToken.actions.get.responses[0].example" hiding "1qkb...QQCL";
+    self_api_token_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.selfApiToken.actions.get.responses[1].example";
+    self_api_token_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.selfApiToken.actions.get.responses[2].example";
+    self_api_token_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.selfApiToken.actions.get.responses[3].example";
+    self_api_token_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.selfApiToken.actions.get.responses[5].example";
     self_api_token_update_request : UserApitokenRequest =
     "{\n  \"name\": \"org_token_xyz\"\n}" from
     "resources.selfApiToken.actions.update.body.example";
     self_api_token_update_response_200 : UserApitoken =
     "{\n  \"created_time\": 1626875902,\n  \"id\": \"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\n  \"key\": \"1qkb...QQCL\",\n  \"last_used\": 1690115110,\n  \"name\": \"org_token_xyz\"\n}"
     from "resources.selfApiToken.actions.update.responses[0].example" hiding
-    "1qkb...QQCL";
+    "1qkb...QQCL"; self_api_token_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.selfApiToken.actions.update.responses[1].example";
+    self_api_token_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.selfApiToken.actions.update.responses[2].example";
+    self_api_token_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.selfApiToken.actions.update.responses[3].example";
+    self_api_token_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.selfApiToken.actions.update.responses[5].example";
+    self_api_token_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.selfApiToken.actions.delete.responses[1].example";
+    self_api_token_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.selfApiToken.actions.delete.responses[2].example";
+    self_api_token_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.selfApiToken.actions.delete.responses[3].example";
+    self_api_token_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.selfApiToken.actions.delete.responses[5].example";
 }
-keeps_unknown_fields! {
-    unknown_field_is_kept_by_org_apitoken : OrgApitoken =
-    "{\"created_by\":\"user@mycorp.com\",\"created_time\":88.34,\"id\":\"53f10664-3ce8-4c27-b382-0ef66432349f\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\",\"org_id\":\"a97c1b22-a4e9-411e-9bfd-d8695a0f9e61\",\"privileges\":[{\"role\":\"admin\",\"scope\":\"org\"}],\"src_ips\":[\"63.3.56.0/24\",\"63.3.55.4\"],\"exampleAdditionalProperty\":\"[key1, val1][key2, val2]\"}";
-    unknown_field_is_kept_by_privilege_org : PrivilegeOrg =
-    "{\"org_id\":\"000020f8-0000-0000-0000-000000000000\",\"role\":\"installer\",\"scope\":\"sitegroup\",\"site_id\":\"00001086-0000-0000-0000-000000000000\",\"sitegroup_id\":\"00001afe-0000-0000-0000-000000000000\",\"view\":\"view2\",\"views\":[\"location\",\"lobby_admin\"]}";
-    unknown_field_is_kept_by_response_http400 : ResponseHttp400 =
-    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}";
-    unknown_field_is_kept_by_response_http401 : ResponseHttp401 =
-    "{\"detail\":\"Authentication credentials were not provided.\"}";
-    unknown_field_is_kept_by_response_http403 : ResponseHttp403 =
-    "{\"detail\":\"You do not have permission to perform this action.\"}";
-    unknown_field_is_kept_by_response_http429 : ResponseHttp429 =
-    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}";
-    unknown_field_is_kept_by_user_apitoken : UserApitoken =
-    "{\"created_time\":1626875902,\"id\":\"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\"}";
-}
+keeps_unknown_fields! {}
 keeps_unknown_values! {
     unknown_value_is_kept_by_admin_privilege_view : AdminPrivilegeView;
     unknown_value_is_kept_by_privilege_org_role : PrivilegeOrgRole;

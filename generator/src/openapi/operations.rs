@@ -273,7 +273,7 @@ fn common_prefix<'a>(paths: impl Iterator<Item = &'a str>) -> String {
 
 /// The JSON media type of a `content` mapping (`application/json`, else any `+json`), with
 /// every media type it lists.
-fn json_media<'n>(content: &'n Node) -> (Option<(&'n str, &'n Node)>, Vec<String>) {
+fn json_media(content: &Node) -> (Option<(&str, &Node)>, Vec<String>) {
     let entries = content.as_map().unwrap_or(&[]);
     let types: Vec<String> = entries.iter().map(|(k, _)| k.name.clone()).collect();
     let essence = |t: &str| {

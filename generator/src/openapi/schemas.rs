@@ -349,14 +349,12 @@ impl<'d> Schemas<'d> {
                         .collect();
                     out.push((key.clone(), list(value.pos, alternatives)));
                 }
-                "example" => {
-                    if node.get("examples").is_none() {
-                        out.push(entry(
-                            key.pos,
-                            "examples",
-                            list(value.pos, vec![value.clone()]),
-                        ));
-                    }
+                "example" if node.get("examples").is_none() => {
+                    out.push(entry(
+                        key.pos,
+                        "examples",
+                        list(value.pos, vec![value.clone()]),
+                    ));
                 }
                 "examples" => {
                     // 3.1 lists them; a mapping here is a misplaced media-type `examples`.
@@ -391,11 +389,9 @@ impl<'d> Schemas<'d> {
                         out.push((key.clone(), value.clone()));
                     }
                 }
-                "required" => {
-                    // An empty list says nothing (3.0 forbids it; some documents have it).
-                    if !matches!(&value.value, NodeValue::Seq(items) if items.is_empty()) {
-                        out.push((key.clone(), value.clone()));
-                    }
+                // An empty list says nothing (3.0 forbids it; some documents have it).
+                "required" if !matches!(&value.value, NodeValue::Seq(items) if items.is_empty()) => {
+                    out.push((key.clone(), value.clone()));
                 }
                 "enum" => {
                     let mut value = value.clone();
@@ -411,6 +407,7 @@ impl<'d> Schemas<'d> {
                     }
                     out.push((key.clone(), value));
                 }
+                "required" | "example" => {}
                 _ if PLAIN.contains(&k) => out.push((key.clone(), value.clone())),
                 _ => {}
             }
