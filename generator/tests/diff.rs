@@ -15,7 +15,11 @@ fn spec_files(root: &Path, api: &str) -> MemoryFiles {
     let mut files = MemoryFiles::new();
     for sub in ["", "resources", "schemas"] {
         let dir = root.join("spec").join(api).join(sub);
-        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+        // A spec read from a vendor document has no `resources/` or `schemas/` folder.
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
             if entry.path().is_file() {
                 let name = entry.file_name().to_string_lossy().into_owned();
                 let rel = if sub.is_empty() {

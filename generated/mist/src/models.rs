@@ -96,7 +96,7 @@ impl<'de> serde::Deserialize<'de> for AdminPrivilegeView {
 #[cfg(feature = "orgs-api-tokens")]
 pub type AdminPrivilegeViews = Vec<AdminPrivilegeView>;
 /// When the object has been created, in epoch
-pub type CreatedTime = f64;
+pub type CreatedTime = crate::EpochSeconds;
 /// Unique ID of the object instance in the Mist Organization
 pub type Id = uuid::Uuid;
 /// Org API Token
@@ -131,7 +131,7 @@ pub struct OrgApitoken {
     /// `last_used` on the wire: a number, or `null`. Example: `1690115110`.
     ///
     /// Read-only: set by the server, never sent in a request.
-    pub last_used: Option<crate::Nullable<f64>>,
+    pub last_used: Option<crate::Nullable<crate::EpochSeconds>>,
     /// Name of the token
     pub name: String,
     /// `org_id` on the wire.
@@ -688,7 +688,7 @@ pub struct UserApitoken {
     /// `last_used` on the wire: an integer, or `null`. Example: `1690115110`.
     ///
     /// Read-only: set by the server, never sent in a request.
-    pub last_used: Option<crate::Nullable<i64>>,
+    pub last_used: Option<crate::Nullable<crate::EpochSeconds>>,
     /// Name of the token
     pub name: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.

@@ -98,13 +98,18 @@ macro_rules! reads_alternative {
 }
 round_trips! {
     schema_id_example_1 : Id = "\"53f10664-3ce8-4c27-b382-0ef66432349f\"" from
-    "schemas.id.examples[0]"; schema_org_apitoken_privileges_example_1 :
-    OrgApitokenPrivileges =
+    "schemas.id.examples[0]"; schema_org_apitoken_example_1 : OrgApitoken =
+    "{\n  \"created_by\": \"user@mycorp.com\",\n  \"created_time\": 1626875902,\n  \"id\": \"497f6eca-6276-4993-bfeb-53efbbba6f08\",\n  \"key\": \"1qkb...QQCL\",\n  \"last_used\": 1690115110,\n  \"name\": \"org_token_xyz\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"privileges\": [\n    {\n      \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n      \"role\": \"admin\",\n      \"scope\": \"org\"\n    }\n  ]\n}"
+    from "schemas.org_apitoken.examples[0]" hiding "1qkb...QQCL";
+    schema_org_apitoken_privileges_example_1 : OrgApitokenPrivileges =
     "[\n  {\n    \"role\": \"admin\",\n    \"scope\": \"org\"\n  }\n]" from
     "schemas.org_apitoken_privileges.examples[0]"; schema_org_apitoken_src_ips_example_1
     : OrgApitokenSrcIps = "[\n  \"63.3.56.0/24\",\n  \"63.3.55.4\"\n]" from
     "schemas.org_apitoken_src_ips.examples[0]"; schema_org_id_example_1 : OrgId =
     "\"a97c1b22-a4e9-411e-9bfd-d8695a0f9e61\"" from "schemas.org_id.examples[0]";
+    schema_user_apitoken_example_1 : UserApitoken =
+    "{\n  \"created_time\": 1626875902,\n  \"id\": \"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\n  \"key\": \"1qkb...QQCL\",\n  \"last_used\": 1690115110,\n  \"name\": \"org_token_xyz\"\n}"
+    from "schemas.user_apitoken.examples[0]" hiding "1qkb...QQCL";
     orgs_api_tokens_list_response_200 : OrgApitokens =
     "[\n  {\n    \"created_by\": \"user@mycorp.com\",\n    \"created_time\": 1626875902,\n    \"id\": \"497f6eca-6276-4993-bfeb-53f0bbba6f08\",\n    \"key\": \"1qkb...QQCL\",\n    \"last_used\": 1690115110,\n    \"name\": \"org_token_xyz\",\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"privileges\": [\n      {\n        \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n        \"role\": \"admin\",\n        \"scope\": \"org\"\n      }\n    ]\n  }\n]"
     from "resources.orgsApiTokens.actions.list.responses[0].example" hiding
@@ -259,7 +264,12 @@ round_trips! {
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.selfApiToken.actions.delete.responses[5].example";
 }
-keeps_unknown_fields! {}
+keeps_unknown_fields! {
+    unknown_field_is_kept_by_org_apitoken : OrgApitoken =
+    "{\"created_by\":\"user@mycorp.com\",\"created_time\":1626875902,\"id\":\"497f6eca-6276-4993-bfeb-53efbbba6f08\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"privileges\":[{\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"role\":\"admin\",\"scope\":\"org\"}]}";
+    unknown_field_is_kept_by_user_apitoken : UserApitoken =
+    "{\"created_time\":1626875902,\"id\":\"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\"}";
+}
 keeps_unknown_values! {
     unknown_value_is_kept_by_admin_privilege_view : AdminPrivilegeView;
     unknown_value_is_kept_by_privilege_org_role : PrivilegeOrgRole;

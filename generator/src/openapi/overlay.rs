@@ -370,7 +370,7 @@ mod tests {
         assert_eq!(diags.len(), 1);
         assert!(
             diags[0]
-                .starts_with("overlay.yaml:5:13: target `$.paths['/gone'].get` matches nothing"),
+                .starts_with("overlay.yaml:4:13: target `$.paths['/gone'].get` matches nothing"),
             "{}",
             diags[0]
         );
