@@ -31,7 +31,7 @@ mod support;
 /// let client = server.client_builder().build()?;
 /// // ... call the code under test with `client` ...
 /// # drop(client);
-/// server.answer("orgsApiTokens.list", Answer::new(503).delay(std::time::Duration::from_millis(10)));
+/// server.answer("orgs.create", Answer::new(503).delay(std::time::Duration::from_millis(10)));
 /// for request in server.requests().await {
 ///     println!("{} {} ({:?})", request.method, request.path, request.action);
 /// }

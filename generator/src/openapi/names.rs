@@ -6,7 +6,8 @@
 //!   the first literal segment of their path (`/pets/{id}` → `pets`);
 //! - an operation becomes an action named by its `operationId` without the words of its
 //!   resource's tag: every word after the first that equals a tag word (ignoring case and a
-//!   plural `s`) is dropped (`countOrgDeviceEvents` under `Orgs Devices` → `countEvents`,
+//!   plural `s`) is dropped, as are two words that together make a tag word (`Site` `Groups`
+//!   under `Orgs Sitegroups`) (`countOrgDeviceEvents` under `Orgs Devices` → `countEvents`,
 //!   `listOrgApiTokens` under `Orgs API Tokens` → `list`); an operation without
 //!   `operationId` is named from its method and path (`get /pets/{petId}` → `getPetsByPetId`)
 //!   first;
@@ -93,12 +94,23 @@ fn same_word(a: &str, b: &str) -> bool {
 pub fn action_name(operation_id: &str, tag: &str) -> String {
     let tag_words = words(tag);
     let id_words = words(operation_id);
-    let kept: Vec<String> = id_words
-        .iter()
-        .enumerate()
-        .filter(|(i, w)| *i == 0 || !tag_words.iter().any(|t| same_word(t, w)))
-        .map(|(_, w)| w.clone())
-        .collect();
+    let is_tag_word = |w: &str| tag_words.iter().any(|t| same_word(t, w));
+    let mut kept: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < id_words.len() {
+        // Two words that make one tag word (`Site` `Groups` under `Orgs Sitegroups`) go together.
+        if i > 0
+            && i + 1 < id_words.len()
+            && is_tag_word(&format!("{}{}", id_words[i], id_words[i + 1]))
+        {
+            i += 2;
+            continue;
+        }
+        if i == 0 || !is_tag_word(&id_words[i]) {
+            kept.push(id_words[i].clone());
+        }
+        i += 1;
+    }
     lower_camel(&kept)
 }
 
@@ -151,6 +163,8 @@ mod tests {
         assert_eq!(action_name("findPetsByStatus", "pet"), "findByStatus");
         assert_eq!(action_name("listCategories", "Category"), "list");
         assert_eq!(action_name("addAddresses", "Address"), "add");
+        assert_eq!(action_name("listOrgSiteGroups", "Orgs Sitegroups"), "list");
+        assert_eq!(action_name("listOrgWxTunnels", "Orgs WxTunnels"), "list");
         // The first word stays even when it is a tag word.
         assert_eq!(action_name("petsList", "pets"), "petsList");
     }
