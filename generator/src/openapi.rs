@@ -1,6 +1,6 @@
 //! The OpenAPI front-end: a vendor's OpenAPI 3.0 or 3.1 document (YAML or JSON, with `$ref`s
 //! inside it and to sibling files), with our overlay (OpenAPI Overlay 1.0) applied first, read
-//! into the same [`Spec`](crate::spec::Spec) and source map the spec format gives, so that
+//! into the same [`Spec`] and source map the spec format gives, so that
 //! validation, lowering and rendering run unchanged.
 //!
 //! A spec folder is read this way when it has no `api.yaml` and holds `overlay.yaml` (whose

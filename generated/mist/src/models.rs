@@ -566,14 +566,14 @@ impl<'de> serde::Deserialize<'de> for BleConfigPowerMode {
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-#[cfg(any(feature = "orgs-logs", feature = "orgs-sites"))]
+#[cfg(feature = "orgs-logs")]
 pub struct CountResult {
     /// `count` on the wire: an integer.
     pub count: i64,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(any(feature = "orgs-logs", feature = "orgs-sites"))]
+#[cfg(feature = "orgs-logs")]
 impl<'de> serde::Deserialize<'de> for CountResult {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
@@ -583,7 +583,7 @@ impl<'de> serde::Deserialize<'de> for CountResult {
         })
     }
 }
-#[cfg(any(feature = "orgs-logs", feature = "orgs-sites"))]
+#[cfg(feature = "orgs-logs")]
 impl serde::Serialize for CountResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
@@ -592,7 +592,7 @@ impl serde::Serialize for CountResult {
     }
 }
 /// The `count_results` schema.
-#[cfg(any(feature = "orgs-logs", feature = "orgs-sites"))]
+#[cfg(feature = "orgs-logs")]
 pub type CountResults = Vec<CountResult>;
 /// When the object has been created, in epoch
 #[cfg(any(
@@ -602,7 +602,6 @@ pub type CountResults = Vec<CountResult>;
     feature = "orgs-networks",
     feature = "orgs-services",
     feature = "orgs-sitegroups",
-    feature = "orgs-sites",
     feature = "orgs-sso-roles",
     feature = "orgs-stats",
     feature = "orgs-wx-tunnels",
@@ -626,7 +625,7 @@ pub type Id = uuid::Uuid;
 /// The `lat_lng` schema.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-#[cfg(any(feature = "orgs-sites", feature = "sites"))]
+#[cfg(feature = "sites")]
 pub struct LatLng {
     /// `lat` on the wire: a number. Example: `37.295833`.
     pub lat: f64,
@@ -635,7 +634,7 @@ pub struct LatLng {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(any(feature = "orgs-sites", feature = "sites"))]
+#[cfg(feature = "sites")]
 impl<'de> serde::Deserialize<'de> for LatLng {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
@@ -646,7 +645,7 @@ impl<'de> serde::Deserialize<'de> for LatLng {
         })
     }
 }
-#[cfg(any(feature = "orgs-sites", feature = "sites"))]
+#[cfg(feature = "sites")]
 impl serde::Serialize for LatLng {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
@@ -655,7 +654,7 @@ impl serde::Serialize for LatLng {
         fields.end(&self.extra)
     }
 }
-#[cfg(any(feature = "orgs-sites", feature = "sites"))]
+#[cfg(feature = "sites")]
 impl LatLng {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(lat: impl Into<f64>, lng: impl Into<f64>) -> Self {
@@ -835,7 +834,6 @@ pub type LogEvents = Vec<LogEvent>;
     feature = "orgs-networks",
     feature = "orgs-services",
     feature = "orgs-sitegroups",
-    feature = "orgs-sites",
     feature = "orgs-sso-roles",
     feature = "orgs-stats",
     feature = "orgs-wx-tunnels",
@@ -2777,7 +2775,6 @@ pub type OrgApitokens = Vec<OrgApitoken>;
     feature = "orgs-networks",
     feature = "orgs-services",
     feature = "orgs-sitegroups",
-    feature = "orgs-sites",
     feature = "orgs-wx-tunnels",
     feature = "self-audit-logs",
     feature = "sites",
@@ -2930,123 +2927,6 @@ impl OrgRequest {
     pub fn session_expiry(mut self, value: impl Into<i32>) -> Self {
         self.session_expiry = Some(value.into());
         self
-    }
-}
-/// enum: `analytic_enabled`, `app_waking`, `asset_enabled`, `auto_upgrade_enabled`, `auto_upgrade_version`, `country_code`, `honeypot_enabled`, `id`, `locate_unconnected`, `mesh_enabled`, `name`, `remote_syslog_enabled`, `rogue_enabled`, `rtsa_enabled`, `vna_enabled`, `wifi_enabled`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-#[cfg(feature = "orgs-sites")]
-pub enum OrgSitesCountDistinct {
-    /// The value `analytic_enabled`.
-    AnalyticEnabled,
-    /// The value `app_waking`.
-    AppWaking,
-    /// The value `asset_enabled`.
-    AssetEnabled,
-    /// The value `auto_upgrade_enabled`.
-    AutoUpgradeEnabled,
-    /// The value `auto_upgrade_version`.
-    AutoUpgradeVersion,
-    /// The value `country_code`.
-    CountryCode,
-    /// The value `honeypot_enabled`.
-    HoneypotEnabled,
-    /// The value `id`.
-    Id,
-    /// The value `locate_unconnected`.
-    LocateUnconnected,
-    /// The value `mesh_enabled`.
-    MeshEnabled,
-    /// The value `name`.
-    Name,
-    /// The value `remote_syslog_enabled`.
-    RemoteSyslogEnabled,
-    /// The value `rogue_enabled`.
-    RogueEnabled,
-    /// The value `rtsa_enabled`.
-    RtsaEnabled,
-    /// The value `vna_enabled`.
-    VnaEnabled,
-    /// The value `wifi_enabled`.
-    WifiEnabled,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-#[cfg(feature = "orgs-sites")]
-impl OrgSitesCountDistinct {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AnalyticEnabled => "analytic_enabled",
-            Self::AppWaking => "app_waking",
-            Self::AssetEnabled => "asset_enabled",
-            Self::AutoUpgradeEnabled => "auto_upgrade_enabled",
-            Self::AutoUpgradeVersion => "auto_upgrade_version",
-            Self::CountryCode => "country_code",
-            Self::HoneypotEnabled => "honeypot_enabled",
-            Self::Id => "id",
-            Self::LocateUnconnected => "locate_unconnected",
-            Self::MeshEnabled => "mesh_enabled",
-            Self::Name => "name",
-            Self::RemoteSyslogEnabled => "remote_syslog_enabled",
-            Self::RogueEnabled => "rogue_enabled",
-            Self::RtsaEnabled => "rtsa_enabled",
-            Self::VnaEnabled => "vna_enabled",
-            Self::WifiEnabled => "wifi_enabled",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "orgs-sites")]
-impl From<&str> for OrgSitesCountDistinct {
-    fn from(value: &str) -> Self {
-        match value {
-            "analytic_enabled" => Self::AnalyticEnabled,
-            "app_waking" => Self::AppWaking,
-            "asset_enabled" => Self::AssetEnabled,
-            "auto_upgrade_enabled" => Self::AutoUpgradeEnabled,
-            "auto_upgrade_version" => Self::AutoUpgradeVersion,
-            "country_code" => Self::CountryCode,
-            "honeypot_enabled" => Self::HoneypotEnabled,
-            "id" => Self::Id,
-            "locate_unconnected" => Self::LocateUnconnected,
-            "mesh_enabled" => Self::MeshEnabled,
-            "name" => Self::Name,
-            "remote_syslog_enabled" => Self::RemoteSyslogEnabled,
-            "rogue_enabled" => Self::RogueEnabled,
-            "rtsa_enabled" => Self::RtsaEnabled,
-            "vna_enabled" => Self::VnaEnabled,
-            "wifi_enabled" => Self::WifiEnabled,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-#[cfg(feature = "orgs-sites")]
-impl std::fmt::Display for OrgSitesCountDistinct {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "orgs-sites")]
-impl serde::Serialize for OrgSitesCountDistinct {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "orgs-sites")]
-impl<'de> serde::Deserialize<'de> for OrgSitesCountDistinct {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-#[cfg(feature = "orgs-sites")]
-impl crate::client::ParamValue for OrgSitesCountDistinct {
-    fn texts(&self) -> Vec<String> {
-        vec![self.as_str().to_owned()]
     }
 }
 /// The `orggroup_ids` schema.
@@ -3333,7 +3213,7 @@ pub type RedirectNacportalId = uuid::Uuid;
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-#[cfg(any(feature = "orgs-logs", feature = "orgs-sites"))]
+#[cfg(feature = "orgs-logs")]
 pub struct ResponseCount {
     /// `distinct` on the wire: a string.
     pub distinct: String,
@@ -3350,7 +3230,7 @@ pub struct ResponseCount {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(any(feature = "orgs-logs", feature = "orgs-sites"))]
+#[cfg(feature = "orgs-logs")]
 impl<'de> serde::Deserialize<'de> for ResponseCount {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
@@ -3365,7 +3245,7 @@ impl<'de> serde::Deserialize<'de> for ResponseCount {
         })
     }
 }
-#[cfg(any(feature = "orgs-logs", feature = "orgs-sites"))]
+#[cfg(feature = "orgs-logs")]
 impl serde::Serialize for ResponseCount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
@@ -3616,149 +3496,6 @@ impl serde::Serialize for ResponseSelfAuditLogs {
 /// The `response_self_audit_logs_results` schema.
 #[cfg(feature = "self-audit-logs")]
 pub type ResponseSelfAuditLogsResults = Vec<AuditLog>;
-/// The `response_site_search` schema.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-#[cfg(feature = "orgs-sites")]
-pub struct ResponseSiteSearch {
-    /// `end` on the wire: an integer.
-    pub end: i64,
-    /// `limit` on the wire: an integer.
-    pub limit: i64,
-    /// `next` on the wire: a string.
-    pub next: Option<String>,
-    /// `results` on the wire.
-    pub results: ResponseSiteSearchResults,
-    /// `start` on the wire: an integer.
-    pub start: i64,
-    /// `total` on the wire: an integer.
-    pub total: i64,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "orgs-sites")]
-impl<'de> serde::Deserialize<'de> for ResponseSiteSearch {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            end: fields.required("end")?,
-            limit: fields.required("limit")?,
-            next: fields.optional("next")?,
-            results: fields.required("results")?,
-            start: fields.required("start")?,
-            total: fields.required("total")?,
-            extra: fields.rest(),
-        })
-    }
-}
-#[cfg(feature = "orgs-sites")]
-impl serde::Serialize for ResponseSiteSearch {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.required("end", &self.end)?;
-        fields.required("limit", &self.limit)?;
-        fields.optional("next", &self.next)?;
-        fields.required("results", &self.results)?;
-        fields.required("start", &self.start)?;
-        fields.required("total", &self.total)?;
-        fields.end(&self.extra)
-    }
-}
-/// The `response_site_search_item` schema.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-#[cfg(feature = "orgs-sites")]
-pub struct ResponseSiteSearchItem {
-    /// `auto_upgrade_enabled` on the wire: a boolean.
-    pub auto_upgrade_enabled: bool,
-    /// `auto_upgrade_version` on the wire: a string.
-    ///
-    /// Read-only: set by the server, never sent in a request.
-    pub auto_upgrade_version: String,
-    /// `country_code` on the wire: a string, or `null`.
-    ///
-    /// Read-only: set by the server, never sent in a request.
-    pub country_code: Option<crate::Nullable<String>>,
-    /// `honeypot_enabled` on the wire: a boolean.
-    pub honeypot_enabled: bool,
-    /// `id` on the wire.
-    ///
-    /// Read-only: set by the server, never sent in a request.
-    pub id: Id,
-    /// `name` on the wire: a string.
-    ///
-    /// Read-only: set by the server, never sent in a request.
-    pub name: String,
-    /// `org_id` on the wire.
-    ///
-    /// Read-only: set by the server, never sent in a request.
-    pub org_id: OrgId,
-    /// `site_id` on the wire.
-    ///
-    /// Read-only: set by the server, never sent in a request.
-    pub site_id: SiteId,
-    /// `timestamp` on the wire.
-    ///
-    /// Read-only: set by the server, never sent in a request.
-    pub timestamp: Timestamp,
-    /// `timezone` on the wire: a string.
-    ///
-    /// Read-only: set by the server, never sent in a request.
-    pub timezone: String,
-    /// `vna_enabled` on the wire: a boolean.
-    pub vna_enabled: bool,
-    /// `wifi_enabled` on the wire: a boolean.
-    pub wifi_enabled: bool,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-#[cfg(feature = "orgs-sites")]
-impl<'de> serde::Deserialize<'de> for ResponseSiteSearchItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            auto_upgrade_enabled: fields.required("auto_upgrade_enabled")?,
-            auto_upgrade_version: fields.required("auto_upgrade_version")?,
-            country_code: fields.present("country_code")?,
-            honeypot_enabled: fields.required("honeypot_enabled")?,
-            id: fields.required("id")?,
-            name: fields.required("name")?,
-            org_id: fields.required("org_id")?,
-            site_id: fields.required("site_id")?,
-            timestamp: fields.required("timestamp")?,
-            timezone: fields.required("timezone")?,
-            vna_enabled: fields.required("vna_enabled")?,
-            wifi_enabled: fields.required("wifi_enabled")?,
-            extra: fields.rest(),
-        })
-    }
-}
-#[cfg(feature = "orgs-sites")]
-impl serde::Serialize for ResponseSiteSearchItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.required("auto_upgrade_enabled", &self.auto_upgrade_enabled)?;
-        fields.required("auto_upgrade_version", &self.auto_upgrade_version)?;
-        fields.optional("country_code", &self.country_code)?;
-        fields.required("honeypot_enabled", &self.honeypot_enabled)?;
-        fields.required("id", &self.id)?;
-        fields.required("name", &self.name)?;
-        fields.required("org_id", &self.org_id)?;
-        fields.required("site_id", &self.site_id)?;
-        fields.required("timestamp", &self.timestamp)?;
-        fields.required("timezone", &self.timezone)?;
-        fields.required("vna_enabled", &self.vna_enabled)?;
-        fields.required("wifi_enabled", &self.wifi_enabled)?;
-        fields.end(&self.extra)
-    }
-}
-/// The `response_site_search_results` schema.
-#[cfg(feature = "orgs-sites")]
-pub type ResponseSiteSearchResults = Vec<ResponseSiteSearchItem>;
 /// Applications used for the Gateway configurations
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -4541,7 +4278,7 @@ pub type Services = Vec<Service>;
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-#[cfg(any(feature = "orgs-sites", feature = "sites"))]
+#[cfg(feature = "sites")]
 pub struct Site {
     /// full address of the site
     pub address: Option<crate::Nullable<String>>,
@@ -4592,7 +4329,7 @@ pub struct Site {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(any(feature = "orgs-sites", feature = "sites"))]
+#[cfg(feature = "sites")]
 impl<'de> serde::Deserialize<'de> for Site {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
@@ -4620,7 +4357,7 @@ impl<'de> serde::Deserialize<'de> for Site {
         })
     }
 }
-#[cfg(any(feature = "orgs-sites", feature = "sites"))]
+#[cfg(feature = "sites")]
 impl serde::Serialize for Site {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
@@ -4648,7 +4385,6 @@ impl serde::Serialize for Site {
 }
 /// The `site_id` schema.
 #[cfg(any(
-    feature = "orgs-sites",
     feature = "orgs-wx-tunnels",
     feature = "self-audit-logs",
     feature = "sites-beacons",
@@ -4658,7 +4394,7 @@ pub type SiteId = uuid::Uuid;
 /// Site
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-#[cfg(any(feature = "orgs-sites", feature = "sites"))]
+#[cfg(feature = "sites")]
 pub struct SiteRequest {
     /// full address of the site
     pub address: Option<crate::Nullable<String>>,
@@ -4693,7 +4429,7 @@ pub struct SiteRequest {
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(any(feature = "orgs-sites", feature = "sites"))]
+#[cfg(feature = "sites")]
 impl<'de> serde::Deserialize<'de> for SiteRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
@@ -4717,7 +4453,7 @@ impl<'de> serde::Deserialize<'de> for SiteRequest {
         })
     }
 }
-#[cfg(any(feature = "orgs-sites", feature = "sites"))]
+#[cfg(feature = "sites")]
 impl serde::Serialize for SiteRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
@@ -4739,7 +4475,7 @@ impl serde::Serialize for SiteRequest {
         fields.end(&self.extra)
     }
 }
-#[cfg(any(feature = "orgs-sites", feature = "sites"))]
+#[cfg(feature = "sites")]
 impl SiteRequest {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(name: impl Into<String>) -> Self {
@@ -4834,7 +4570,7 @@ impl SiteRequest {
     }
 }
 /// Sitegroups this site belongs to
-#[cfg(any(feature = "orgs-sites", feature = "sites"))]
+#[cfg(feature = "sites")]
 pub type SiteSitegroupIds = Vec<uuid::Uuid>;
 /// Sites Group
 ///
@@ -4948,9 +4684,6 @@ pub type SitegroupSiteIds = Vec<uuid::Uuid>;
 /// The `sitegroups` schema.
 #[cfg(feature = "orgs-sitegroups")]
 pub type Sitegroups = Vec<Sitegroup>;
-/// The `sites` schema.
-#[cfg(feature = "orgs-sites")]
-pub type Sites = Vec<Site>;
 /// SSO Role response
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -5253,11 +4986,7 @@ impl serde::Serialize for StatsOrgSleUserMinutes {
 #[cfg(feature = "orgs-stats")]
 pub type StatsOrgSles = Vec<StatsOrgSle>;
 /// Epoch (seconds)
-#[cfg(any(
-    feature = "orgs-logs",
-    feature = "orgs-sites",
-    feature = "self-audit-logs"
-))]
+#[cfg(any(feature = "orgs-logs", feature = "self-audit-logs"))]
 pub type Timestamp = f64;
 /// User API Token
 ///

@@ -624,69 +624,6 @@ round_trips! {
     orgs_sitegroups_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsSitegroups.actions.delete.responses[5].example";
-    orgs_sites_list_response_200 : Sites =
-    "[\n  {\n    \"address\": \"1601 S. Deanza Blvd., Cupertino, CA, 95014\",\n    \"alarmtemplate_id\": \"684dfc5c-fe77-2290-eb1d-ef3d677fe168\",\n    \"aptemplate_id\": \"16bdf952-ade2-4491-80b0-85ce506c760b\",\n    \"country_code\": \"US\",\n    \"created_time\": 0,\n    \"gatewaytemplate_id\": \"6f9b2e75-9b2f-b5ae-81e3-e14c76f1a90f\",\n    \"id\": \"497f6eca-6276-5007-bfeb-53cbbbba6f19\",\n    \"latlng\": {\n      \"lat\": 37.295833,\n      \"lng\": -122.032946\n    },\n    \"modified_time\": 0,\n    \"name\": \"Mist Office\",\n    \"networktemplate_id\": \"12ae9bd2-e0ab-107b-72e8-a7a005565ec2\",\n    \"notes\": \"string\",\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"rftemplate_id\": \"bb8a9017-1e36-5d6c-6f2b-551abe8a76a2\",\n    \"secpolicy_id\": \"3bcd0beb-5d0a-4cbd-92c1-14aea91e98ef\",\n    \"sitegroup_ids\": [\n      \"497f6eca-6276-5008-bfeb-53cbbbba6f1a\"\n    ],\n    \"timezone\": \"America/Los_Angeles\"\n  }\n]"
-    from "resources.orgsSites.actions.list.responses[0].example";
-    orgs_sites_list_response_400 : ResponseHttp400 =
-    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
-    from "resources.orgsSites.actions.list.responses[1].example";
-    orgs_sites_list_response_401 : ResponseHttp401 =
-    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
-    "resources.orgsSites.actions.list.responses[2].example"; orgs_sites_list_response_403
-    : ResponseHttp403 =
-    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
-    "resources.orgsSites.actions.list.responses[3].example"; orgs_sites_list_response_429
-    : ResponseHttp429 =
-    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
-    from "resources.orgsSites.actions.list.responses[5].example";
-    orgs_sites_create_request : SiteRequest =
-    "{\n  \"address\": \"1601 S. Deanza Blvd., Cupertino, CA, 95014\",\n  \"alarmtemplate_id\": \"684dfc5c-fe77-2290-eb1d-ef3d677fe168\",\n  \"aptemplate_id\": \"16bdf952-ade2-4491-80b0-85ce506c760b\",\n  \"country_code\": \"US\",\n  \"gatewaytemplate_id\": \"6f9b2e75-9b2f-b5ae-81e3-e14c76f1a90f\",\n  \"latlng\": {\n    \"lat\": 37.295833,\n    \"lng\": -122.032946\n  },\n  \"name\": \"Mist Office\",\n  \"networktemplate_id\": \"12ae9bd2-e0ab-107b-72e8-a7a005565ec2\",\n  \"notes\": \"string\",\n  \"rftemplate_id\": \"bb8a9017-1e36-5d6c-6f2b-551abe8a76a2\",\n  \"secpolicy_id\": \"3bcd0beb-5d0a-4cbd-92c1-14aea91e98ef\",\n  \"sitegroup_ids\": [\n    \"497f6eca-6276-4997-bfeb-53cbbbba6f3b\"\n  ],\n  \"timezone\": \"America/Los_Angeles\"\n}"
-    from "resources.orgsSites.actions.create.body.example";
-    orgs_sites_create_response_200 : Site =
-    "{\n  \"address\": \"1601 S. Deanza Blvd., Cupertino, CA, 95014\",\n  \"alarmtemplate_id\": \"684dfc5c-fe77-2290-eb1d-ef3d677fe168\",\n  \"aptemplate_id\": \"16bdf952-ade2-4491-80b0-85ce506c760b\",\n  \"country_code\": \"US\",\n  \"created_time\": 0,\n  \"gatewaytemplate_id\": \"6f9b2e75-9b2f-b5ae-81e3-e14c76f1a90f\",\n  \"id\": \"497f6eca-6276-5005-bfeb-53cbbbba6f17\",\n  \"latlng\": {\n    \"lat\": 37.295833,\n    \"lng\": -122.032946\n  },\n  \"modified_time\": 0,\n  \"name\": \"Mist Office\",\n  \"networktemplate_id\": \"12ae9bd2-e0ab-107b-72e8-a7a005565ec2\",\n  \"notes\": \"string\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"rftemplate_id\": \"bb8a9017-1e36-5d6c-6f2b-551abe8a76a2\",\n  \"secpolicy_id\": \"3bcd0beb-5d0a-4cbd-92c1-14aea91e98ef\",\n  \"sitegroup_ids\": [\n    \"497f6eca-6276-5006-bfeb-53cbbbba6f18\"\n  ],\n  \"timezone\": \"America/Los_Angeles\"\n}"
-    from "resources.orgsSites.actions.create.responses[0].example";
-    orgs_sites_create_response_400 : ResponseHttp400 =
-    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
-    from "resources.orgsSites.actions.create.responses[1].example";
-    orgs_sites_create_response_401 : ResponseHttp401 =
-    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
-    "resources.orgsSites.actions.create.responses[2].example";
-    orgs_sites_create_response_403 : ResponseHttp403 =
-    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
-    "resources.orgsSites.actions.create.responses[3].example";
-    orgs_sites_create_response_429 : ResponseHttp429 =
-    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
-    from "resources.orgsSites.actions.create.responses[5].example";
-    orgs_sites_count_response_200 : ResponseCount =
-    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
-    from "resources.orgsSites.actions.count.responses[0].example";
-    orgs_sites_count_response_400 : ResponseHttp400 =
-    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
-    from "resources.orgsSites.actions.count.responses[1].example";
-    orgs_sites_count_response_401 : ResponseHttp401 =
-    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
-    "resources.orgsSites.actions.count.responses[2].example";
-    orgs_sites_count_response_403 : ResponseHttp403 =
-    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
-    "resources.orgsSites.actions.count.responses[3].example";
-    orgs_sites_count_response_429 : ResponseHttp429 =
-    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
-    from "resources.orgsSites.actions.count.responses[5].example";
-    orgs_sites_search_response_200 : ResponseSiteSearch =
-    "{\n  \"end\": 0,\n  \"limit\": 0,\n  \"next\": \"string\",\n  \"results\": [\n    {\n      \"auto_upgrade_enabled\": true,\n      \"auto_upgrade_version\": \"string\",\n      \"country_code\": \"string\",\n      \"honeypot_enabled\": true,\n      \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"name\": \"string\",\n      \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"timestamp\": 0,\n      \"timezone\": \"string\",\n      \"vna_enabled\": true,\n      \"wifi_enabled\": true\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
-    from "resources.orgsSites.actions.search.responses[0].example";
-    orgs_sites_search_response_400 : ResponseHttp400 =
-    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
-    from "resources.orgsSites.actions.search.responses[1].example";
-    orgs_sites_search_response_401 : ResponseHttp401 =
-    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
-    "resources.orgsSites.actions.search.responses[2].example";
-    orgs_sites_search_response_403 : ResponseHttp403 =
-    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
-    "resources.orgsSites.actions.search.responses[3].example";
-    orgs_sites_search_response_429 : ResponseHttp429 =
-    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
-    from "resources.orgsSites.actions.search.responses[5].example";
     orgs_sso_roles_list_response_400 : ResponseHttp400 =
     "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
     from "resources.orgsSsoRoles.actions.list.responses[1].example";
@@ -1159,7 +1096,6 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_nac_tag_type : NacTagType;
     unknown_value_is_kept_by_nac_tag_username_attr : NacTagUsernameAttr;
     unknown_value_is_kept_by_org_logs_count_distinct : OrgLogsCountDistinct;
-    unknown_value_is_kept_by_org_sites_count_distinct : OrgSitesCountDistinct;
     unknown_value_is_kept_by_privilege_org_role : PrivilegeOrgRole;
     unknown_value_is_kept_by_privilege_org_scope : PrivilegeOrgScope;
     unknown_value_is_kept_by_service_failover_policy : ServiceFailoverPolicy;

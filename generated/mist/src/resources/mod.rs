@@ -15,8 +15,6 @@ pub mod orgs_networks;
 pub mod orgs_services;
 #[cfg(feature = "orgs-sitegroups")]
 pub mod orgs_sitegroups;
-#[cfg(feature = "orgs-sites")]
-pub mod orgs_sites;
 #[cfg(feature = "orgs-sso-roles")]
 pub mod orgs_sso_roles;
 #[cfg(feature = "orgs-stats")]
@@ -80,13 +78,6 @@ impl crate::Client {
     #[cfg(feature = "orgs-sitegroups")]
     pub fn orgs_sitegroups(&self) -> orgs_sitegroups::OrgsSitegroupsResource {
         orgs_sitegroups::OrgsSitegroupsResource {
-            client: self.clone(),
-        }
-    }
-    /// The actions of the Orgs Sites resource.
-    #[cfg(feature = "orgs-sites")]
-    pub fn orgs_sites(&self) -> orgs_sites::OrgsSitesResource {
-        orgs_sites::OrgsSitesResource {
             client: self.clone(),
         }
     }
