@@ -201,7 +201,21 @@ fn read_spec(docs: &Documents, api_name: &str, diags: &mut Vec<Diagnostic>) -> O
         return None;
     };
     let (servers, base_from_server) = servers(root, &main, diags);
-    let base_path = base_from_server;
+    // `x-base-path`: a leading part every path shares (Mist's `/api/v1`) that the base path
+    // holds instead, so resource paths start after it.
+    let strip = info
+        .get("x-base-path")
+        .and_then(Node::as_str)
+        .unwrap_or("")
+        .to_string();
+    if !strip.is_empty() && (!strip.starts_with('/') || strip.ends_with('/')) {
+        diags.push(main.key("info").key("x-base-path").diag(
+            info,
+            format!("`x-base-path` `{strip}` must start with `/` and not end with one"),
+        ));
+        return None;
+    }
+    let base_path = format!("{base_from_server}{strip}");
     let include: Option<Vec<String>> = info.get("x-include-tags").map(|n| match &n.value {
         NodeValue::Seq(items) => items
             .iter()
@@ -217,7 +231,7 @@ fn read_spec(docs: &Documents, api_name: &str, diags: &mut Vec<Diagnostic>) -> O
         }
     });
     let mut schemas = schemas::Schemas::new(docs);
-    let read = operations::read(docs, &mut schemas, include.as_deref(), diags);
+    let read = operations::read(docs, &mut schemas, &strip, include.as_deref(), diags);
     schemas.finish();
     diags.append(&mut schemas.diags);
     let auth = auth(docs, root, &main, diags)?;

@@ -97,7 +97,7 @@ fn an_edited_spec_makes_output_stale() {
     let file = t.path().join("spec/mist/overlay.yaml");
     let text = std::fs::read_to_string(&file)
         .unwrap()
-        .replace("version: 0.1.0", "version: 0.1.1");
+        .replace("version: 0.1.1", "version: 0.1.2");
     std::fs::write(&file, text).unwrap();
     let report = check_report(t.path()).expect("drift not detected");
     assert!(
@@ -154,7 +154,7 @@ fn a_broken_spec_leaves_generated_untouched() {
     let file = t.path().join("spec/mist/overlay.yaml");
     let text = std::fs::read_to_string(&file)
         .unwrap()
-        .replace("version: 0.1.0", "version: 0.2.0");
+        .replace("version: 0.1.1", "version: 0.2.0");
     std::fs::write(&file, format!("{text}\nunknown_key: 1\n")).unwrap();
     let before = snapshot(t.path());
     let err = sdkgen::generate(t.path(), &[]).expect_err("a broken spec must fail");
@@ -417,11 +417,11 @@ fn the_render_cache_serves_only_what_the_same_input_renders() {
 
     let spec = t.path().join("spec/mist/overlay.yaml");
     let text = std::fs::read_to_string(&spec).unwrap();
-    std::fs::write(&spec, text.replace("version: 0.1.0", "version: 0.1.1")).unwrap();
+    std::fs::write(&spec, text.replace("version: 0.1.1", "version: 0.1.2")).unwrap();
     let edited = generated(&options);
     assert_eq!(edited, generated(&sdkgen::Options::default()));
     let toml = String::from_utf8(edited["generated/mist/Cargo.toml"].clone()).unwrap();
-    assert!(toml.contains("version = \"0.1.1\""), "{toml}");
+    assert!(toml.contains("version = \"0.1.2\""), "{toml}");
 
     append(
         &t.path().join("templates/markdown/schema.md.tera"),

@@ -322,3 +322,17 @@ fn not_openapi_or_a_wrong_version_is_refused_at_its_place() {
         "{diags:?}"
     );
 }
+
+#[test]
+fn x_base_path_moves_a_shared_prefix_into_the_base_path() {
+    let document = "openapi: 3.1.0\ninfo: {title: T, version: '1', x-base-path: /api/v1}\nservers: [{url: 'https://e.com'}]\ncomponents:\n  securitySchemes:\n    b: {type: http, scheme: bearer}\npaths:\n  /api/v1/orgs/{id}:\n    get:\n      operationId: getOrg\n      tags: [Orgs]\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses:\n        '204': {description: Done}\n";
+    let spec = clean(&[("openapi.yaml", document)]);
+    assert_eq!(spec.api.base_path, "/api/v1");
+    assert_eq!(spec.resources[0].path, "/orgs/{id}");
+    let broken = document.replace("  /api/v1/orgs/{id}:", "  /api/v2/orgs/{id}:");
+    let (_, diags) = load(&[("openapi.yaml", &broken)]);
+    assert!(
+        diags.iter().any(|d| d.starts_with("spec/t/openapi.yaml:8:3: path `/api/v2/orgs/{id}` does not start with `x-base-path` `/api/v1`")),
+        "{diags:?}"
+    );
+}

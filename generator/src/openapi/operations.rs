@@ -53,10 +53,12 @@ struct Operation<'d> {
     path_place: Place,
 }
 
-/// Reads every operation of the document (of the tags in `include`, when given).
+/// Reads every operation of the document (of the tags in `include`, when given). `strip` is
+/// the leading part of every path that the base path holds instead (`info.x-base-path`).
 pub fn read<'d>(
     docs: &'d Documents,
     schemas: &mut Schemas<'d>,
+    strip: &str,
     include: Option<&[String]>,
     diags: &mut Vec<Diagnostic>,
 ) -> Read {
@@ -72,6 +74,22 @@ pub fn read<'d>(
     let paths_place = main.key("paths");
     for (path_key, item) in root.get("paths").and_then(Node::as_map).unwrap_or(&[]) {
         let item_place = paths_place.key(&path_key.name);
+        let Some(path) = path_key
+            .name
+            .strip_prefix(strip)
+            .filter(|rest| rest.starts_with('/') && rest.len() > 1)
+        else {
+            diags.push(Diagnostic::new(
+                &docs.main,
+                Some(path_key.pos),
+                &item_place.pointer,
+                format!(
+                    "path `{}` does not start with `x-base-path` `{strip}` followed by a segment",
+                    path_key.name
+                ),
+            ));
+            continue;
+        };
         let (item_place, item) = match docs.resolve(&item_place, item) {
             Ok(found) => found,
             Err(d) => {
@@ -83,7 +101,7 @@ pub fn read<'d>(
             let Some(op) = item.get(method) else { continue };
             let place = item_place.key(method);
             let id = op.get("operationId").and_then(Node::as_str).map_or_else(
-                || names::synthetic_operation_id(method, &path_key.name),
+                || names::synthetic_operation_id(method, path),
                 str::to_string,
             );
             let tag = op
@@ -92,11 +110,11 @@ pub fn read<'d>(
                     NodeValue::Seq(items) => items.first()?.as_str(),
                     _ => None,
                 })
-                .map_or_else(|| path_group(&path_key.name), str::to_string);
+                .map_or_else(|| path_group(path), str::to_string);
             operations.push(Operation {
                 tag,
                 method,
-                path: path_key.name.clone(),
+                path: path.to_string(),
                 id,
                 node: op,
                 place,
@@ -182,7 +200,7 @@ pub fn read<'d>(
                 }
                 Err(reason) => out.excluded.push(Excluded {
                     tag: tag.clone(),
-                    operation: format!("{} {}", op.method.to_ascii_uppercase(), op.path),
+                    operation: format!("{} {strip}{}", op.method.to_ascii_uppercase(), op.path),
                     id: op.id.clone(),
                     reason,
                 }),
