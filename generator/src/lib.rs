@@ -14,6 +14,8 @@
 //! - [`yaml`]: YAML (and JSON) into a tree that remembers line and column;
 //! - [`spec`]: the spec as typed data, and the shape of every spec file;
 //! - [`load`]: a spec folder, shape-checked, into a [`spec::Spec`];
+//! - [`openapi`]: a vendor's OpenAPI 3.0/3.1 document with our Overlay 1.0 overlay, into the
+//!   same [`spec::Spec`];
 //! - [`text`]: the character rules for each kind of spec text;
 //! - [`diag`]: diagnostics with file, line, column and spec path.
 //!
@@ -70,6 +72,7 @@ pub mod load;
 pub mod lower;
 pub mod markdown;
 pub mod names;
+pub mod openapi;
 pub mod output;
 pub mod pages;
 pub mod par;

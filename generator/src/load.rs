@@ -40,18 +40,18 @@ struct Root {
 /// A parsed file: a located tree, or one read quickly without positions
 /// ([`yaml::parse_json`]) with the text to find them in when a diagnostic needs them.
 #[derive(Debug, Clone)]
-struct Tree {
-    node: Node,
-    unlocated_text: Option<String>,
+pub(crate) struct Tree {
+    pub(crate) node: Node,
+    pub(crate) unlocated_text: Option<String>,
 }
 
 impl SourceMap {
-    fn add_file(&mut self, file: &str) -> usize {
+    pub(crate) fn add_file(&mut self, file: &str) -> usize {
         self.files.push(file.to_string());
         self.files.len() - 1
     }
 
-    fn record(&mut self, file: usize, path: &str, tree: Tree) {
+    pub(crate) fn record(&mut self, file: usize, path: &str, tree: Tree) {
         self.roots.push(Root {
             file,
             path: path.to_string(),
@@ -169,6 +169,13 @@ pub fn load_memory(files: &MemoryFiles, spec_dir: &str) -> (Option<Loaded>, Vec<
 
 fn load_from(workspace: &Workspace) -> (Option<Loaded>, Vec<Diagnostic>) {
     let spec_dir = workspace.spec_dir;
+    // A folder without `api.yaml` that holds an OpenAPI document (or an overlay naming one)
+    // is read by the OpenAPI front-end into the same typed spec.
+    if !workspace.exists(&format!("{spec_dir}/api.yaml")) {
+        if let Some(entry) = crate::openapi::find_entry(workspace) {
+            return crate::openapi::load(workspace, &entry);
+        }
+    }
     let mut diags = Vec::new();
     let mut sources = SourceMap::default();
     let folder_name = Path::new(spec_dir)
@@ -271,6 +278,7 @@ fn load_from(workspace: &Workspace) -> (Option<Loaded>, Vec<Diagnostic>) {
             source: spec_dir.to_string(),
             broken_schemas: broken,
             changelog,
+            excluded: Vec::new(),
         },
         sources,
     });
@@ -278,7 +286,7 @@ fn load_from(workspace: &Workspace) -> (Option<Loaded>, Vec<Diagnostic>) {
 }
 
 /// `CHANGELOG.md` of the spec folder, if there is one: UTF-8 text, with LF line ends.
-fn read_changelog(workspace: &Workspace, diags: &mut Vec<Diagnostic>) -> Option<String> {
+pub(crate) fn read_changelog(workspace: &Workspace, diags: &mut Vec<Diagnostic>) -> Option<String> {
     let rel = format!("{}/CHANGELOG.md", workspace.spec_dir);
     let present = match workspace.memory {
         Some(memory) => memory.contains_key(&rel),
@@ -467,18 +475,32 @@ fn read_trees<T: Send>(
 
 /// The workspace as the loader of one spec folder sees it: files are read only inside
 /// `<root>/<spec_dir>`.
-struct Workspace<'a> {
-    root: &'a Path,
-    spec_dir: &'a str,
+pub(crate) struct Workspace<'a> {
+    pub(crate) root: &'a Path,
+    pub(crate) spec_dir: &'a str,
     /// Files held in memory, read instead of the disk.
-    memory: Option<&'a MemoryFiles>,
+    pub(crate) memory: Option<&'a MemoryFiles>,
+}
+
+impl Workspace<'_> {
+    /// Whether a workspace-relative file is there (nothing is opened).
+    pub(crate) fn exists(&self, rel: &str) -> bool {
+        match self.memory {
+            Some(memory) => memory.contains_key(rel),
+            None => !matches!(EntryKind::of_path(&self.root.join(rel)), Ok(None) | Err(_)),
+        }
+    }
 }
 
 /// A UTF-8 byte order mark: YAML allows one, but it would become part of the first key.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Reads and parses one file; problems become diagnostics.
-fn read_tree(workspace: &Workspace, rel: &str, diags: &mut Vec<Diagnostic>) -> Option<Tree> {
+pub(crate) fn read_tree(
+    workspace: &Workspace,
+    rel: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Tree> {
     let bytes = match read_spec_file(workspace, rel) {
         Ok(bytes) => bytes,
         Err(message) => {
@@ -590,7 +612,7 @@ fn read_spec_file(workspace: &Workspace, rel: &str) -> Result<Vec<u8>, String> {
     })
 }
 
-fn typed<T: serde::de::DeserializeOwned>(
+pub(crate) fn typed<T: serde::de::DeserializeOwned>(
     node: &Node,
     rel: &str,
     path: &str,

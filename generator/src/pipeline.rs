@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::Loaded;
 use crate::output::FileSet;
-use crate::{files, format, ir, load, lower, output, par, render, spec, templates, validate};
+use crate::{
+    files, format, ir, load, lower, openapi, output, par, render, spec, templates, validate,
+};
 
 /// Why generation failed.
 #[derive(Debug, thiserror::Error)]
@@ -298,6 +300,15 @@ pub fn generate_from(
     let t = Instant::now();
     out.files = batch.finish(options.format_cache.as_ref())?;
     out.timings.format = t.elapsed();
+    // What a vendor document has that the crate leaves out, listed beside the crate.
+    for (spec, _) in &specs {
+        if let Some(page) = openapi::excluded_page(spec) {
+            out.files.insert(
+                format!("generated/{}/EXCLUDED.md", spec.api.name),
+                page.into_bytes(),
+            );
+        }
+    }
     out.elapsed = started.elapsed();
     Ok(out)
 }

@@ -22,6 +22,9 @@ pub struct Spec {
     /// `CHANGELOG.md` of the spec folder, kept by maintainers (`cargo xtask diff --changelog`
     /// writes sections of it); the crate ships it.
     pub changelog: Option<String>,
+    /// Operations of a vendor document that the spec leaves out, one line each with the
+    /// reason (empty for a spec in our own format); written to `generated/<api>/EXCLUDED.md`.
+    pub excluded: Vec<String>,
 }
 
 /// `api.yaml`.

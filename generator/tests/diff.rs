@@ -15,7 +15,11 @@ fn spec_files(root: &Path, api: &str) -> MemoryFiles {
     let mut files = MemoryFiles::new();
     for sub in ["", "resources", "schemas"] {
         let dir = root.join("spec").join(api).join(sub);
-        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+        // A spec read from a vendor document has no `resources/` or `schemas/` folder.
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
             if entry.path().is_file() {
                 let name = entry.file_name().to_string_lossy().into_owned();
                 let rel = if sub.is_empty() {
@@ -173,9 +177,9 @@ fn adding_an_optional_mist_field_is_classed_by_the_addition_table() {
     let report = report_after("mist", |files| {
         edit(
             files,
-            "spec/mist/schemas/user_apitoken.yaml",
-            "properties:\n",
-            "properties:\n  note:\n    type: string\n    description: A note.\n",
+            "spec/mist/overlay.yaml",
+            "actions:\n",
+            "actions:\n  - target: $.components.schemas.user_apitoken.properties\n    update:\n      note: {type: string, description: A note.}\n",
         )
     });
     let added: Vec<_> = report

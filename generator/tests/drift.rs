@@ -94,10 +94,10 @@ fn an_extra_file_is_unexpected_then_removed() {
 #[test]
 fn an_edited_spec_makes_output_stale() {
     let t = tree();
-    let file = t.path().join("spec/mist/api.yaml");
+    let file = t.path().join("spec/mist/overlay.yaml");
     let text = std::fs::read_to_string(&file)
         .unwrap()
-        .replace("version: 0.1.0", "version: 0.1.1");
+        .replace("version: 0.1.1", "version: 0.1.2");
     std::fs::write(&file, text).unwrap();
     let report = check_report(t.path()).expect("drift not detected");
     assert!(
@@ -151,14 +151,14 @@ fn snapshot(root: &Path) -> Vec<(String, Vec<u8>, std::time::SystemTime)> {
 fn a_broken_spec_leaves_generated_untouched() {
     let t = tree();
     // A change that would alter the output, plus a defect: nothing may be written.
-    let file = t.path().join("spec/mist/api.yaml");
+    let file = t.path().join("spec/mist/overlay.yaml");
     let text = std::fs::read_to_string(&file)
         .unwrap()
-        .replace("version: 0.1.0", "version: 0.2.0");
+        .replace("version: 0.1.1", "version: 0.2.0");
     std::fs::write(&file, format!("{text}\nunknown_key: 1\n")).unwrap();
     let before = snapshot(t.path());
     let err = sdkgen::generate(t.path(), &[]).expect_err("a broken spec must fail");
-    assert!(err.to_string().contains("spec/mist/api.yaml:"), "{err}");
+    assert!(err.to_string().contains("spec/mist/overlay.yaml:"), "{err}");
     let out = Command::new(env!("CARGO_BIN_EXE_sdkgen"))
         .arg("--workspace")
         .arg(t.path())
@@ -166,7 +166,7 @@ fn a_broken_spec_leaves_generated_untouched() {
         .output()
         .unwrap();
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown key `unknown_key`"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown overlay key `unknown_key`"));
     assert_eq!(
         snapshot(t.path()),
         before,
@@ -415,13 +415,13 @@ fn the_render_cache_serves_only_what_the_same_input_renders() {
     // Served from the cache: no entry was written again.
     assert_eq!(entries(), stored);
 
-    let spec = t.path().join("spec/mist/api.yaml");
+    let spec = t.path().join("spec/mist/overlay.yaml");
     let text = std::fs::read_to_string(&spec).unwrap();
-    std::fs::write(&spec, text.replace("version: 0.1.0", "version: 0.1.1")).unwrap();
+    std::fs::write(&spec, text.replace("version: 0.1.1", "version: 0.1.2")).unwrap();
     let edited = generated(&options);
     assert_eq!(edited, generated(&sdkgen::Options::default()));
     let toml = String::from_utf8(edited["generated/mist/Cargo.toml"].clone()).unwrap();
-    assert!(toml.contains("version = \"0.1.1\""), "{toml}");
+    assert!(toml.contains("version = \"0.1.2\""), "{toml}");
 
     append(
         &t.path().join("templates/markdown/schema.md.tera"),

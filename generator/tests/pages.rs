@@ -200,8 +200,12 @@ fn pages_say_every_fact_of_the_spec() {
                     .collect();
                 if let Some(b) = &action.body {
                     let r = b.schema.get("$ref").and_then(Value::as_str);
+                    // The cell names the example of the schema, or (when the schema has none)
+                    // the body's own example shown below the table.
                     let example = r
-                        .filter(|r| spec.schemas[*r].get("examples").is_some())
+                        .filter(|r| {
+                            spec.schemas[*r].get("examples").is_some() || b.example.is_some()
+                        })
                         .map(|r| format!("{} Example", title(&spec, r)))
                         .unwrap_or_default();
                     wanted.push(vec![

@@ -28,11 +28,23 @@ fn the_adversarial_fixture_output_is_committed() {
     assert_current("adversarial");
 }
 
-/// Both are found by `bless`, and no other fixture folder escapes the check.
+/// The public OpenAPI samples, read by the OpenAPI front-end (the petstore with an overlay,
+/// the museum without one); their crates are workspace members, so `cargo test --workspace`
+/// compiles and tests them.
+#[test]
+fn the_openapi_fixture_outputs_are_committed() {
+    assert_current("openapi-petstore");
+    assert_current("openapi-museum");
+}
+
+/// All are found by `bless`, and no other fixture folder escapes the check.
 #[test]
 fn every_snapshot_fixture_is_checked() {
     let cases = fixtures::snapshot_cases(&workspace()).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(cases, ["adversarial", "valid"]);
+    assert_eq!(
+        cases,
+        ["adversarial", "openapi-museum", "openapi-petstore", "valid"]
+    );
 }
 
 fn append(path: &Path, text: &str) {

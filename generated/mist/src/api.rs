@@ -127,7 +127,15 @@ impl crate::client::ParamValue for uuid::Uuid {
 }
 
 impl crate::client::ClientBuilder {
-    /// A Mist API token, sent as `Authorization: Token <apitoken>`. A user API token (created under `/self/apitokens`) ties to an admin with equal or less privileges: a token generated for a specific admin has the same privileges as that admin, and it is removed automatically if not used for more than 90 days. SSO admins cannot generate user API tokens; they use org API tokens (`/orgs/{org_id}/apitokens`), which carry their own privileges on a specific org, site or site group and can only be used for the organization they were generated for.
+    /// Like many other API providers, it’s also possible to generate API Tokens to be used (in HTTP Header) for authentication. An API token ties to a Admin with equal or less privileges.
+    ///
+    /// **Format**:
+    /// API Token value format is `Token {apitoken}`
+    ///
+    /// **Notes**:
+    /// * an API token generated for a specific admin has the same privilege as the user
+    /// * an API token will be automatically removed if not used for &gt; 90 days
+    /// * SSO admins cannot generate these API tokens. Refer Org level API tokens which can have privileges of a specific Org/Site for more information.
     ///
     #[doc = concat!(
         " Give the token alone: the client sends `", "Authorization", ": ", "Token ",

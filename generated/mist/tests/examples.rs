@@ -104,100 +104,1029 @@ macro_rules! reads_alternative {
 }
 
 round_trips! {
-    schema_id_example_1 : Id = "\"53f10664-3ce8-4c27-b382-0ef66432349f\"" from
-    "schemas.id.examples[0]"; schema_org_apitoken_example_1 : OrgApitoken =
-    "{\n  \"created_by\": \"user@mycorp.com\",\n  \"created_time\": 88.34,\n  \"id\": \"53f10664-3ce8-4c27-b382-0ef66432349f\",\n  \"key\": \"1qkb...QQCL\",\n  \"last_used\": 1690115110,\n  \"name\": \"org_token_xyz\",\n  \"org_id\": \"a97c1b22-a4e9-411e-9bfd-d8695a0f9e61\",\n  \"privileges\": [\n    {\n      \"role\": \"admin\",\n      \"scope\": \"org\"\n    }\n  ],\n  \"src_ips\": [\n    \"63.3.56.0/24\",\n    \"63.3.55.4\"\n  ],\n  \"exampleAdditionalProperty\": \"[key1, val1][key2, val2]\"\n}"
-    from "schemas.org_apitoken.examples[0]" hiding "1qkb...QQCL";
-    schema_org_apitoken_example_2 : OrgApitoken =
+    schema_admin_id_example_1 : AdminId = "\"456b7016-a916-a4b1-78dd-72b947c152b7\"" from
+    "schemas.admin_id.examples[0]"; schema_ble_config_power_mode_example_1 :
+    BleConfigPowerMode = "\"custom\"" from "schemas.ble_config_power_mode.examples[0]";
+    schema_ibeacon_major_example_1 : IbeaconMajor = "1234" from
+    "schemas.ibeacon_major.examples[0]"; schema_ibeacon_minor_example_1 : IbeaconMinor =
+    "1234" from "schemas.ibeacon_minor.examples[0]"; schema_ibeacon_uuid_example_1 :
+    IbeaconUuid = "\"f3f17139-704a-f03a-2786-0400279e37c3\"" from
+    "schemas.ibeacon_uuid.examples[0]"; schema_id_example_1 : Id =
+    "\"53f10664-3ce8-4c27-b382-0ef66432349f\"" from "schemas.id.examples[0]";
+    schema_msp_id_example_1 : MspId = "\"b9d42c2e-88ee-41f8-b798-f009ce7fe909\"" from
+    "schemas.msp_id.examples[0]"; schema_nac_tag_egress_vlan_names_example_1 :
+    NacTagEgressVlanNames = "[\n  \"1vlan-30\",\n  \"1vlan-20\",\n  \"2-vlan10\"\n]" from
+    "schemas.nac_tag_egress_vlan_names.examples[0]";
+    schema_nac_tag_radius_attrs_example_1 : NacTagRadiusAttrs =
+    "[\n  \"Idle-Timeout=600\",\n  \"Termination-Action=RADIUS-Request\"\n]" from
+    "schemas.nac_tag_radius_attrs.examples[0]";
+    schema_nac_tag_radius_vendor_attrs_example_1 : NacTagRadiusVendorAttrs =
+    "[\n  \"PaloAlto-Admin-Role=superuser\",\n  \"PaloAlto-Panorama-Admin-Role=administrator\"\n]"
+    from "schemas.nac_tag_radius_vendor_attrs.examples[0]"; schema_org_apitoken_example_1
+    : OrgApitoken =
     "{\n  \"created_by\": \"user@mycorp.com\",\n  \"created_time\": 1626875902,\n  \"id\": \"497f6eca-6276-4993-bfeb-53efbbba6f08\",\n  \"key\": \"1qkb...QQCL\",\n  \"last_used\": 1690115110,\n  \"name\": \"org_token_xyz\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"privileges\": [\n    {\n      \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n      \"role\": \"admin\",\n      \"scope\": \"org\"\n    }\n  ]\n}"
-    from "schemas.org_apitoken.examples[1]" hiding "1qkb...QQCL";
+    from "schemas.org_apitoken.examples[0]" hiding "1qkb...QQCL";
     schema_org_apitoken_privileges_example_1 : OrgApitokenPrivileges =
     "[\n  {\n    \"role\": \"admin\",\n    \"scope\": \"org\"\n  }\n]" from
     "schemas.org_apitoken_privileges.examples[0]"; schema_org_apitoken_src_ips_example_1
     : OrgApitokenSrcIps = "[\n  \"63.3.56.0/24\",\n  \"63.3.55.4\"\n]" from
-    "schemas.org_apitoken_src_ips.examples[0]"; schema_org_apitokens_example_1 :
-    OrgApitokens =
-    "[\n  {\n    \"created_by\": \"user@mycorp.com\",\n    \"created_time\": 1626875902,\n    \"id\": \"497f6eca-6276-4993-bfeb-53f0bbba6f08\",\n    \"key\": \"1qkb...QQCL\",\n    \"last_used\": 1690115110,\n    \"name\": \"org_token_xyz\",\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"privileges\": [\n      {\n        \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n        \"role\": \"admin\",\n        \"scope\": \"org\"\n      }\n    ]\n  }\n]"
-    from "schemas.org_apitokens.examples[0]" hiding "1qkb...QQCL";
-    schema_org_id_example_1 : OrgId = "\"a97c1b22-a4e9-411e-9bfd-d8695a0f9e61\"" from
-    "schemas.org_id.examples[0]"; schema_privilege_org_example_1 : PrivilegeOrg =
-    "{\n  \"org_id\": \"000020f8-0000-0000-0000-000000000000\",\n  \"role\": \"installer\",\n  \"scope\": \"sitegroup\",\n  \"site_id\": \"00001086-0000-0000-0000-000000000000\",\n  \"sitegroup_id\": \"00001afe-0000-0000-0000-000000000000\",\n  \"view\": \"view2\",\n  \"views\": [\n    \"location\",\n    \"lobby_admin\"\n  ]\n}"
-    from "schemas.privilege_org.examples[0]"; schema_response_http400_example_1 :
+    "schemas.org_apitoken_src_ips.examples[0]"; schema_org_id_example_1 : OrgId =
+    "\"a97c1b22-a4e9-411e-9bfd-d8695a0f9e61\"" from "schemas.org_id.examples[0]";
+    schema_redirect_nacportal_id_example_1 : RedirectNacportalId =
+    "\"1e970fec-0a7a-4d73-a472-3ef3b6a456aa\"" from
+    "schemas.redirect_nacportal_id.examples[0]"; schema_service_addresses_example_1 :
+    ServiceAddresses =
+    "[\n  \"10.0.0.0/8\",\n  \"172.21.0.0/16\",\n  \"2001:db8:abcd:12::/64\",\n  \"fd28::/128\"\n]"
+    from "schemas.service_addresses.examples[0]"; schema_service_app_categories_example_1
+    : ServiceAppCategories = "[\n  \"Sports\"\n]" from
+    "schemas.service_app_categories.examples[0]";
+    schema_service_app_subcategories_example_1 : ServiceAppSubcategories =
+    "[\n  \"Shopping\"\n]" from "schemas.service_app_subcategories.examples[0]";
+    schema_service_apps_example_1 : ServiceApps = "[\n  \"office365\",\n  \"okta\"\n]"
+    from "schemas.service_apps.examples[0]"; schema_site_id_example_1 : SiteId =
+    "\"441a1214-6928-442a-8e92-e1d34b8ec6a6\"" from "schemas.site_id.examples[0]";
+    schema_user_apitoken_example_1 : UserApitoken =
+    "{\n  \"created_time\": 1626875902,\n  \"id\": \"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\n  \"key\": \"1qkb...QQCL\",\n  \"last_used\": 1690115110,\n  \"name\": \"org_token_xyz\"\n}"
+    from "schemas.user_apitoken.examples[0]" hiding "1qkb...QQCL"; orgs_create_request :
+    OrgRequest =
+    "{\n  \"alarmtemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"allow_mist\": true,\n  \"name\": \"string\",\n  \"session_expiry\": 1440\n}"
+    from "resources.orgs.actions.create.body.example"; orgs_create_response_200 : Org =
+    "{\n  \"alarmtemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"allow_mist\": true,\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"name\": \"string\",\n  \"orggroup_ids\": [\n    \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n  ],\n  \"session_expiry\": 1440\n}"
+    from "resources.orgs.actions.create.responses[0].example"; orgs_create_response_400 :
     ResponseHttp400 =
     "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
-    from "schemas.response_http400.examples[0]"; schema_response_http401_example_1 :
+    from "resources.orgs.actions.create.responses[1].example"; orgs_create_response_401 :
     ResponseHttp401 =
     "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
-    "schemas.response_http401.examples[0]"; schema_response_http403_example_1 :
+    "resources.orgs.actions.create.responses[2].example"; orgs_create_response_403 :
     ResponseHttp403 =
     "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
-    "schemas.response_http403.examples[0]"; schema_response_http429_example_1 :
+    "resources.orgs.actions.create.responses[3].example"; orgs_create_response_429 :
     ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
-    from "schemas.response_http429.examples[0]"; schema_user_apitoken_example_1 :
-    UserApitoken =
-    "{\n  \"created_time\": 1626875902,\n  \"id\": \"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\n  \"key\": \"1qkb...QQCL\",\n  \"last_used\": 1690115110,\n  \"name\": \"org_token_xyz\"\n}"
-    from "schemas.user_apitoken.examples[0]" hiding "1qkb...QQCL";
-    schema_user_apitokens_example_1 : UserApitokens =
-    "[\n  {\n    \"created_time\": 1626875902,\n    \"id\": \"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\n    \"key\": \"1qkb...QQCL\",\n    \"last_used\": 1690115110,\n    \"name\": \"org_token_xyz\"\n  }\n]"
-    from "schemas.user_apitokens.examples[0]" hiding "1qkb...QQCL";
+    from "resources.orgs.actions.create.responses[5].example"; orgs_get_response_200 :
+    Org =
+    "{\n  \"alarmtemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"allow_mist\": true,\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"name\": \"string\",\n  \"orggroup_ids\": [\n    \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n  ],\n  \"session_expiry\": 1440\n}"
+    from "resources.orgs.actions.get.responses[0].example"; orgs_get_response_400 :
+    ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgs.actions.get.responses[1].example"; orgs_get_response_401 :
+    ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgs.actions.get.responses[2].example"; orgs_get_response_403 :
+    ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgs.actions.get.responses[3].example"; orgs_get_response_429 :
+    ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgs.actions.get.responses[5].example"; orgs_update_request :
+    OrgRequest =
+    "{\n  \"alarmtemplate_id\": \"1984805d-2be2-4aec-a8d4-3ddf67fab0df\",\n  \"allow_mist\": true,\n  \"name\": \"string\",\n  \"orggroup_ids\": [],\n  \"session_expiry\": 1440\n}"
+    from "resources.orgs.actions.update.body.example"; orgs_update_response_200 : Org =
+    "{\n  \"alarmtemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"allow_mist\": true,\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"name\": \"string\",\n  \"orggroup_ids\": [\n    \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n  ],\n  \"session_expiry\": 1440\n}"
+    from "resources.orgs.actions.update.responses[0].example"; orgs_update_response_400 :
+    ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgs.actions.update.responses[1].example"; orgs_update_response_401 :
+    ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgs.actions.update.responses[2].example"; orgs_update_response_403 :
+    ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgs.actions.update.responses[3].example"; orgs_update_response_429 :
+    ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgs.actions.update.responses[5].example"; orgs_delete_response_400 :
+    ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgs.actions.delete.responses[1].example"; orgs_delete_response_401 :
+    ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgs.actions.delete.responses[2].example"; orgs_delete_response_403 :
+    ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgs.actions.delete.responses[3].example"; orgs_delete_response_429 :
+    ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgs.actions.delete.responses[5].example"; orgs_clone_org_request :
+    NameString = "{\n  \"name\": \"New Org\"\n}" from
+    "resources.orgs.actions.cloneOrg.body.example"; orgs_clone_org_response_200 : Org =
+    "{\n  \"alarmtemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"allow_mist\": true,\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"name\": \"string\",\n  \"orggroup_ids\": [\n    \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n  ],\n  \"session_expiry\": 1440\n}"
+    from "resources.orgs.actions.cloneOrg.responses[0].example";
+    orgs_clone_org_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgs.actions.cloneOrg.responses[1].example";
+    orgs_clone_org_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgs.actions.cloneOrg.responses[2].example"; orgs_clone_org_response_403 :
+    ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgs.actions.cloneOrg.responses[3].example"; orgs_clone_org_response_429 :
+    ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgs.actions.cloneOrg.responses[5].example";
     orgs_api_tokens_list_response_200 : OrgApitokens =
     "[\n  {\n    \"created_by\": \"user@mycorp.com\",\n    \"created_time\": 1626875902,\n    \"id\": \"497f6eca-6276-4993-bfeb-53f0bbba6f08\",\n    \"key\": \"1qkb...QQCL\",\n    \"last_used\": 1690115110,\n    \"name\": \"org_token_xyz\",\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"privileges\": [\n      {\n        \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n        \"role\": \"admin\",\n        \"scope\": \"org\"\n      }\n    ]\n  }\n]"
     from "resources.orgsApiTokens.actions.list.responses[0].example" hiding
-    "1qkb...QQCL"; orgs_api_tokens_create_request : OrgApitokenRequest =
+    "1qkb...QQCL"; orgs_api_tokens_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsApiTokens.actions.list.responses[1].example";
+    orgs_api_tokens_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsApiTokens.actions.list.responses[2].example";
+    orgs_api_tokens_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsApiTokens.actions.list.responses[3].example";
+    orgs_api_tokens_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsApiTokens.actions.list.responses[5].example";
+    orgs_api_tokens_create_request : OrgApitokenRequest =
     "{\n  \"name\": \"org_token_xyz\",\n  \"privileges\": [\n    {\n      \"role\": \"admin\",\n      \"scope\": \"org\"\n    }\n  ],\n  \"src_ips\": [\n    \"63.3.56.0/24\",\n    \"63.3.55.4\"\n  ]\n}"
     from "resources.orgsApiTokens.actions.create.body.example";
     orgs_api_tokens_create_response_200 : OrgApitoken =
     "{\n  \"created_by\": \"user@mycorp.com\",\n  \"created_time\": 1626875902,\n  \"id\": \"497f6eca-6276-4993-bfeb-53efbbba6f08\",\n  \"key\": \"1qkb...QQCL\",\n  \"last_used\": 1690115110,\n  \"name\": \"org_token_xyz\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"privileges\": [\n    {\n      \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n      \"role\": \"admin\",\n      \"scope\": \"org\"\n    }\n  ]\n}"
     from "resources.orgsApiTokens.actions.create.responses[0].example" hiding
-    "1qkb...QQCL"; orgs_api_tokens_get_response_200 : OrgApitoken =
+    "1qkb...QQCL"; orgs_api_tokens_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsApiTokens.actions.create.responses[1].example";
+    orgs_api_tokens_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsApiTokens.actions.create.responses[2].example";
+    orgs_api_tokens_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsApiTokens.actions.create.responses[3].example";
+    orgs_api_tokens_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsApiTokens.actions.create.responses[5].example";
+    orgs_api_tokens_get_response_200 : OrgApitoken =
     "{\n  \"created_by\": \"user@mycorp.com\",\n  \"created_time\": 1626875902,\n  \"id\": \"497f6eca-6276-4993-bfeb-53efbbba6f08\",\n  \"key\": \"1qkb...QQCL\",\n  \"last_used\": 1690115110,\n  \"name\": \"org_token_xyz\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"privileges\": [\n    {\n      \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n      \"role\": \"admin\",\n      \"scope\": \"org\"\n    }\n  ]\n}"
     from "resources.orgsApiTokens.actions.get.responses[0].example" hiding "1qkb...QQCL";
+    orgs_api_tokens_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsApiTokens.actions.get.responses[1].example";
+    orgs_api_tokens_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsApiTokens.actions.get.responses[2].example";
+    orgs_api_tokens_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsApiTokens.actions.get.responses[3].example";
+    orgs_api_tokens_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsApiTokens.actions.get.responses[5].example";
     orgs_api_tokens_update_request : OrgApitokenRequest =
     "{\n  \"name\": \"org_token_xyz\",\n  \"privileges\": [\n    {\n      \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n      \"role\": \"admin\",\n      \"scope\": \"org\"\n    }\n  ]\n}"
     from "resources.orgsApiTokens.actions.update.body.example";
+    orgs_api_tokens_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsApiTokens.actions.update.responses[1].example";
+    orgs_api_tokens_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsApiTokens.actions.update.responses[2].example";
+    orgs_api_tokens_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsApiTokens.actions.update.responses[3].example";
+    orgs_api_tokens_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsApiTokens.actions.update.responses[5].example";
+    orgs_api_tokens_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsApiTokens.actions.delete.responses[1].example";
+    orgs_api_tokens_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsApiTokens.actions.delete.responses[2].example";
+    orgs_api_tokens_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsApiTokens.actions.delete.responses[3].example";
+    orgs_api_tokens_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsApiTokens.actions.delete.responses[5].example";
+    orgs_logs_list_audit_response_200 : ResponseLogSearch =
+    "{\n  \"end\": 1428954000,\n  \"limit\": 100,\n  \"results\": [\n    {\n      \"admin_id\": \"72bfa2bd-e58a-4670-9d20-a1468f7a6f58\",\n      \"admin_name\": \"test@mistsys.com\",\n      \"id\": \"c6f9347b-b0a4-4a23-b927-fa9249f2ffb2\",\n      \"message\": \"TEST AUDIT\",\n      \"org_id\": \"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\n      \"site_id\": \"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\n      \"timestamp\": 1431382121\n    }\n  ],\n  \"start\": 1428939600,\n  \"total\": 135\n}"
+    from "resources.orgsLogs.actions.listAudit.responses[0].example";
+    orgs_logs_list_audit_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsLogs.actions.listAudit.responses[1].example";
+    orgs_logs_list_audit_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsLogs.actions.listAudit.responses[2].example";
+    orgs_logs_list_audit_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsLogs.actions.listAudit.responses[3].example";
+    orgs_logs_list_audit_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsLogs.actions.listAudit.responses[5].example";
+    orgs_logs_count_audit_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsLogs.actions.countAudit.responses[0].example";
+    orgs_logs_count_audit_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsLogs.actions.countAudit.responses[1].example";
+    orgs_logs_count_audit_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsLogs.actions.countAudit.responses[2].example";
+    orgs_logs_count_audit_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsLogs.actions.countAudit.responses[3].example";
+    orgs_logs_count_audit_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsLogs.actions.countAudit.responses[5].example";
+    orgs_nac_tags_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNacTags.actions.list.responses[1].example";
+    orgs_nac_tags_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNacTags.actions.list.responses[2].example";
+    orgs_nac_tags_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNacTags.actions.list.responses[3].example";
+    orgs_nac_tags_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNacTags.actions.list.responses[5].example";
+    orgs_nac_tags_create_response_200 : NacTag =
+    "{\n  \"egress_vlan_names\": [\n    \"1vlan-30\",\n    \"1vlan-20\",\n    \"2vlan10\"\n  ],\n  \"name\": \"trunk_ap\",\n  \"type\": \"egress_vlan_names\"\n}"
+    from "resources.orgsNacTags.actions.create.responses[0].example";
+    orgs_nac_tags_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNacTags.actions.create.responses[1].example";
+    orgs_nac_tags_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNacTags.actions.create.responses[2].example";
+    orgs_nac_tags_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNacTags.actions.create.responses[3].example";
+    orgs_nac_tags_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNacTags.actions.create.responses[5].example";
+    orgs_nac_tags_get_response_200 : NacTag =
+    "{\n  \"egress_vlan_names\": [\n    \"1vlan-30\",\n    \"1vlan-20\",\n    \"2vlan10\"\n  ],\n  \"name\": \"trunk_ap\",\n  \"type\": \"egress_vlan_names\"\n}"
+    from "resources.orgsNacTags.actions.get.responses[0].example";
+    orgs_nac_tags_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNacTags.actions.get.responses[1].example";
+    orgs_nac_tags_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNacTags.actions.get.responses[2].example";
+    orgs_nac_tags_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNacTags.actions.get.responses[3].example";
+    orgs_nac_tags_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNacTags.actions.get.responses[5].example";
+    orgs_nac_tags_update_response_200 : NacTag =
+    "{\n  \"egress_vlan_names\": [\n    \"1vlan-30\",\n    \"1vlan-20\",\n    \"2vlan10\"\n  ],\n  \"name\": \"trunk_ap\",\n  \"type\": \"egress_vlan_names\"\n}"
+    from "resources.orgsNacTags.actions.update.responses[0].example";
+    orgs_nac_tags_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNacTags.actions.update.responses[1].example";
+    orgs_nac_tags_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNacTags.actions.update.responses[2].example";
+    orgs_nac_tags_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNacTags.actions.update.responses[3].example";
+    orgs_nac_tags_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNacTags.actions.update.responses[5].example";
+    orgs_nac_tags_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNacTags.actions.delete.responses[1].example";
+    orgs_nac_tags_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNacTags.actions.delete.responses[2].example";
+    orgs_nac_tags_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNacTags.actions.delete.responses[3].example";
+    orgs_nac_tags_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNacTags.actions.delete.responses[5].example";
+    orgs_networks_list_response_200 : Networks =
+    "[\n  {\n    \"created_time\": 0,\n    \"disallow_mist_services\": false,\n    \"gateway\": \"192.168.70.1\",\n    \"hosts\": {\n      \"property1\": {\n        \"external_ips\": \"172.16.10.32-172.16.10.35\",\n        \"ips\": \"192.168.70.32-192.168.70.35\"\n      },\n      \"property2\": {\n        \"external_ips\": \"172.16.10.32-172.16.10.35\",\n        \"ips\": \"192.168.70.32-192.168.70.35\"\n      }\n    },\n    \"id\": \"497f6eca-6276-4993-bfeb-53cbbbba6f13\",\n    \"internal_access\": {\n      \"enabled\": true\n    },\n    \"internet_access\": {\n      \"create_simple_service_policy\": false,\n      \"destination_nat\": {\n        \"property1\": {\n          \"internal_ip\": \"192.168.70.30\",\n          \"name\": \"web server\",\n          \"port\": \"443\"\n        },\n        \"property2\": {\n          \"internal_ip\": \"192.168.70.30\",\n          \"name\": \"web server\",\n          \"port\": \"443\"\n        }\n      },\n      \"enabled\": true,\n      \"restricted\": false,\n      \"static_nat\": {\n        \"property1\": {\n          \"internal_ip\": \"192.168.70.3\",\n          \"name\": \"printer-1\"\n        },\n        \"property2\": {\n          \"internal_ip\": \"192.168.70.3\",\n          \"name\": \"printer-1\"\n        }\n      }\n    },\n    \"isolation\": true,\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"subnet\": \"192.168.70.0/24\",\n    \"tenants\": {\n      \"property1\": {\n        \"addresses\": [\n          \"10.10.10.10\"\n        ]\n      },\n      \"property2\": {\n        \"addresses\": [\n          \"10.10.10.45\"\n        ]\n      }\n    },\n    \"vlan_id\": 10,\n    \"vpn_access\": {\n      \"property1\": {\n        \"allow_ping\": true,\n        \"destination_nat\": {\n          \"property1\": {\n            \"internal_ip\": \"192.168.70.5/30\",\n            \"name\": \"web server\",\n            \"port\": \"443\"\n          },\n          \"property2\": {\n            \"internal_ip\": \"192.168.70.5/30\",\n            \"name\": \"web server\",\n            \"port\": \"443\"\n          }\n        },\n        \"nat_pool\": \"172.16.0.0/26\",\n        \"routed\": true,\n        \"source_nat\": {\n          \"external_ip\": \"172.16.0.8/30\"\n        },\n        \"static_nat\": {\n          \"property1\": {\n            \"internal_ip\": \"192.168.70.3\",\n            \"name\": \"pos_station-1\"\n          },\n          \"property2\": {\n            \"internal_ip\": \"192.168.70.3\",\n            \"name\": \"pos_station-1\"\n          }\n        },\n        \"summarized_subnet\": \"172.16.0.0/16\"\n      },\n      \"property2\": {\n        \"allow_ping\": true,\n        \"destination_nat\": {\n          \"property1\": {\n            \"internal_ip\": \"192.168.70.5/30\",\n            \"name\": \"web server\",\n            \"port\": \"443\"\n          },\n          \"property2\": {\n            \"internal_ip\": \"192.168.70.5/30\",\n            \"name\": \"web server\",\n            \"port\": \"443\"\n          }\n        },\n        \"nat_pool\": \"172.16.0.0/26\",\n        \"routed\": true,\n        \"source_nat\": {\n          \"external_ip\": \"172.16.0.8/30\"\n        },\n        \"static_nat\": {\n          \"property1\": {\n            \"internal_ip\": \"192.168.70.3\",\n            \"name\": \"pos_station-1\"\n          },\n          \"property2\": {\n            \"internal_ip\": \"192.168.70.3\",\n            \"name\": \"pos_station-1\"\n          }\n        },\n        \"summarized_subnet\": \"172.16.0.0/16\"\n      }\n    }\n  }\n]"
+    from "resources.orgsNetworks.actions.list.responses[0].example";
+    orgs_networks_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNetworks.actions.list.responses[1].example";
+    orgs_networks_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNetworks.actions.list.responses[2].example";
+    orgs_networks_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNetworks.actions.list.responses[3].example";
+    orgs_networks_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNetworks.actions.list.responses[5].example";
+    orgs_networks_create_request : NetworkRequest =
+    "{\n  \"disallow_mist_services\": false,\n  \"gateway\": \"192.168.70.1\",\n  \"hosts\": {\n    \"property1\": {\n      \"external_ips\": \"172.16.10.32-172.16.10.35\",\n      \"ips\": \"192.168.70.32-192.168.70.35\"\n    },\n    \"property2\": {\n      \"external_ips\": \"172.16.10.32-172.16.10.35\",\n      \"ips\": \"192.168.70.32-192.168.70.35\"\n    }\n  },\n  \"internal_access\": {\n    \"enabled\": true\n  },\n  \"internet_access\": {\n    \"create_simple_service_policy\": false,\n    \"destination_nat\": {\n      \"property1\": {\n        \"internal_ip\": \"192.168.70.30\",\n        \"name\": \"web server\",\n        \"port\": \"443\"\n      },\n      \"property2\": {\n        \"internal_ip\": \"192.168.70.30\",\n        \"name\": \"web server\",\n        \"port\": \"443\"\n      }\n    },\n    \"enabled\": true,\n    \"restricted\": false,\n    \"static_nat\": {\n      \"property1\": {\n        \"internal_ip\": \"192.168.70.3\",\n        \"name\": \"printer-1\"\n      },\n      \"property2\": {\n        \"internal_ip\": \"192.168.70.3\",\n        \"name\": \"printer-1\"\n      }\n    }\n  },\n  \"isolation\": true,\n  \"name\": \"string\",\n  \"subnet\": \"192.168.70.0/24\",\n  \"tenants\": {\n    \"property1\": {\n      \"addresses\": [\n        \"10.10.10.10.\"\n      ]\n    },\n    \"property2\": {\n      \"addresses\": [\n        \"10.10.10.52\"\n      ]\n    }\n  },\n  \"vlan_id\": 10,\n  \"vpn_access\": {\n    \"property1\": {\n      \"allow_ping\": true,\n      \"destination_nat\": {\n        \"property1\": {\n          \"internal_ip\": \"192.168.70.5/30\",\n          \"name\": \"web server\",\n          \"port\": \"443\"\n        },\n        \"property2\": {\n          \"internal_ip\": \"192.168.70.5/30\",\n          \"name\": \"web server\",\n          \"port\": \"443\"\n        }\n      },\n      \"nat_pool\": \"172.16.0.0/26\",\n      \"routed\": true,\n      \"source_nat\": {\n        \"external_ip\": \"172.16.0.8/30\"\n      },\n      \"static_nat\": {\n        \"property1\": {\n          \"internal_ip\": \"192.168.70.3\",\n          \"name\": \"pos_station-1\"\n        },\n        \"property2\": {\n          \"internal_ip\": \"192.168.70.3\",\n          \"name\": \"pos_station-1\"\n        }\n      },\n      \"summarized_subnet\": \"172.16.0.0/16\"\n    },\n    \"property2\": {\n      \"allow_ping\": true,\n      \"destination_nat\": {\n        \"property1\": {\n          \"internal_ip\": \"192.168.70.5/30\",\n          \"name\": \"web server\",\n          \"port\": \"443\"\n        },\n        \"property2\": {\n          \"internal_ip\": \"192.168.70.5/30\",\n          \"name\": \"web server\",\n          \"port\": \"443\"\n        }\n      },\n      \"nat_pool\": \"172.16.0.0/26\",\n      \"routed\": true,\n      \"source_nat\": {\n        \"external_ip\": \"172.16.0.8/30\"\n      },\n      \"static_nat\": {\n        \"property1\": {\n          \"internal_ip\": \"192.168.70.3\",\n          \"name\": \"pos_station-1\"\n        },\n        \"property2\": {\n          \"internal_ip\": \"192.168.70.3\",\n          \"name\": \"pos_station-1\"\n        }\n      },\n      \"summarized_subnet\": \"172.16.0.0/16\"\n    }\n  }\n}"
+    from "resources.orgsNetworks.actions.create.body.example";
+    orgs_networks_create_response_200 : Network =
+    "{\n  \"created_time\": 0,\n  \"disallow_mist_services\": false,\n  \"gateway\": \"192.168.70.1\",\n  \"hosts\": {\n    \"property1\": {\n      \"external_ips\": \"172.16.10.32-172.16.10.35\",\n      \"ips\": \"192.168.70.32-192.168.70.35\"\n    },\n    \"property2\": {\n      \"external_ips\": \"172.16.10.32-172.16.10.35\",\n      \"ips\": \"192.168.70.32-192.168.70.35\"\n    }\n  },\n  \"id\": \"497f6eca-6276-4993-bfeb-53cbbbba6f12\",\n  \"internal_access\": {\n    \"enabled\": true\n  },\n  \"internet_access\": {\n    \"create_simple_service_policy\": false,\n    \"destination_nat\": {\n      \"property1\": {\n        \"internal_ip\": \"192.168.70.30\",\n        \"name\": \"web server\",\n        \"port\": \"443\"\n      },\n      \"property2\": {\n        \"internal_ip\": \"192.168.70.30\",\n        \"name\": \"web server\",\n        \"port\": \"443\"\n      }\n    },\n    \"enabled\": true,\n    \"restricted\": false,\n    \"static_nat\": {\n      \"property1\": {\n        \"internal_ip\": \"192.168.70.3\",\n        \"name\": \"printer-1\"\n      },\n      \"property2\": {\n        \"internal_ip\": \"192.168.70.3\",\n        \"name\": \"printer-1\"\n      }\n    }\n  },\n  \"isolation\": true,\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"subnet\": \"192.168.70.0/24\",\n  \"tenants\": {\n    \"property1\": {\n      \"addresses\": [\n        \"10.10.10.10\"\n      ]\n    },\n    \"property2\": {\n      \"addresses\": [\n        \"10.10.10.52\"\n      ]\n    }\n  },\n  \"vlan_id\": 10,\n  \"vpn_access\": {\n    \"property1\": {\n      \"allow_ping\": true,\n      \"destination_nat\": {\n        \"property1\": {\n          \"internal_ip\": \"192.168.70.5/30\",\n          \"name\": \"web server\",\n          \"port\": \"443\"\n        },\n        \"property2\": {\n          \"internal_ip\": \"192.168.70.5/30\",\n          \"name\": \"web server\",\n          \"port\": \"443\"\n        }\n      },\n      \"nat_pool\": \"172.16.0.0/26\",\n      \"routed\": true,\n      \"source_nat\": {\n        \"external_ip\": \"172.16.0.8/30\"\n      },\n      \"static_nat\": {\n        \"property1\": {\n          \"internal_ip\": \"192.168.70.3\",\n          \"name\": \"pos_station-1\"\n        },\n        \"property2\": {\n          \"internal_ip\": \"192.168.70.3\",\n          \"name\": \"pos_station-1\"\n        }\n      },\n      \"summarized_subnet\": \"172.16.0.0/16\"\n    },\n    \"property2\": {\n      \"allow_ping\": true,\n      \"destination_nat\": {\n        \"property1\": {\n          \"internal_ip\": \"192.168.70.5/30\",\n          \"name\": \"web server\",\n          \"port\": \"443\"\n        },\n        \"property2\": {\n          \"internal_ip\": \"192.168.70.5/30\",\n          \"name\": \"web server\",\n          \"port\": \"443\"\n        }\n      },\n      \"nat_pool\": \"172.16.0.0/26\",\n      \"routed\": true,\n      \"source_nat\": {\n        \"external_ip\": \"172.16.0.8/30\"\n      },\n      \"static_nat\": {\n        \"property1\": {\n          \"internal_ip\": \"192.168.70.3\",\n          \"name\": \"pos_station-1\"\n        },\n        \"property2\": {\n          \"internal_ip\": \"192.168.70.3\",\n          \"name\": \"pos_station-1\"\n        }\n      },\n      \"summarized_subnet\": \"172.16.0.0/16\"\n    }\n  }\n}"
+    from "resources.orgsNetworks.actions.create.responses[0].example";
+    orgs_networks_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNetworks.actions.create.responses[1].example";
+    orgs_networks_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNetworks.actions.create.responses[2].example";
+    orgs_networks_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNetworks.actions.create.responses[3].example";
+    orgs_networks_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNetworks.actions.create.responses[5].example";
+    orgs_networks_get_response_200 : Network =
+    "{\n  \"created_time\": 0,\n  \"disallow_mist_services\": false,\n  \"gateway\": \"192.168.70.1\",\n  \"hosts\": {\n    \"property1\": {\n      \"external_ips\": \"172.16.10.32-172.16.10.35\",\n      \"ips\": \"192.168.70.32-192.168.70.35\"\n    },\n    \"property2\": {\n      \"external_ips\": \"172.16.10.32-172.16.10.35\",\n      \"ips\": \"192.168.70.32-192.168.70.35\"\n    }\n  },\n  \"id\": \"497f6eca-6276-4993-bfeb-53cbbbba6f12\",\n  \"internal_access\": {\n    \"enabled\": true\n  },\n  \"internet_access\": {\n    \"create_simple_service_policy\": false,\n    \"destination_nat\": {\n      \"property1\": {\n        \"internal_ip\": \"192.168.70.30\",\n        \"name\": \"web server\",\n        \"port\": \"443\"\n      },\n      \"property2\": {\n        \"internal_ip\": \"192.168.70.30\",\n        \"name\": \"web server\",\n        \"port\": \"443\"\n      }\n    },\n    \"enabled\": true,\n    \"restricted\": false,\n    \"static_nat\": {\n      \"property1\": {\n        \"internal_ip\": \"192.168.70.3\",\n        \"name\": \"printer-1\"\n      },\n      \"property2\": {\n        \"internal_ip\": \"192.168.70.3\",\n        \"name\": \"printer-1\"\n      }\n    }\n  },\n  \"isolation\": true,\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"subnet\": \"192.168.70.0/24\",\n  \"tenants\": {\n    \"property1\": {\n      \"addresses\": [\n        \"10.10.10.10\"\n      ]\n    },\n    \"property2\": {\n      \"addresses\": [\n        \"10.10.10.52\"\n      ]\n    }\n  },\n  \"vlan_id\": 10,\n  \"vpn_access\": {\n    \"property1\": {\n      \"allow_ping\": true,\n      \"destination_nat\": {\n        \"property1\": {\n          \"internal_ip\": \"192.168.70.5/30\",\n          \"name\": \"web server\",\n          \"port\": \"443\"\n        },\n        \"property2\": {\n          \"internal_ip\": \"192.168.70.5/30\",\n          \"name\": \"web server\",\n          \"port\": \"443\"\n        }\n      },\n      \"nat_pool\": \"172.16.0.0/26\",\n      \"routed\": true,\n      \"source_nat\": {\n        \"external_ip\": \"172.16.0.8/30\"\n      },\n      \"static_nat\": {\n        \"property1\": {\n          \"internal_ip\": \"192.168.70.3\",\n          \"name\": \"pos_station-1\"\n        },\n        \"property2\": {\n          \"internal_ip\": \"192.168.70.3\",\n          \"name\": \"pos_station-1\"\n        }\n      },\n      \"summarized_subnet\": \"172.16.0.0/16\"\n    },\n    \"property2\": {\n      \"allow_ping\": true,\n      \"destination_nat\": {\n        \"property1\": {\n          \"internal_ip\": \"192.168.70.5/30\",\n          \"name\": \"web server\",\n          \"port\": \"443\"\n        },\n        \"property2\": {\n          \"internal_ip\": \"192.168.70.5/30\",\n          \"name\": \"web server\",\n          \"port\": \"443\"\n        }\n      },\n      \"nat_pool\": \"172.16.0.0/26\",\n      \"routed\": true,\n      \"source_nat\": {\n        \"external_ip\": \"172.16.0.8/30\"\n      },\n      \"static_nat\": {\n        \"property1\": {\n          \"internal_ip\": \"192.168.70.3\",\n          \"name\": \"pos_station-1\"\n        },\n        \"property2\": {\n          \"internal_ip\": \"192.168.70.3\",\n          \"name\": \"pos_station-1\"\n        }\n      },\n      \"summarized_subnet\": \"172.16.0.0/16\"\n    }\n  }\n}"
+    from "resources.orgsNetworks.actions.get.responses[0].example";
+    orgs_networks_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNetworks.actions.get.responses[1].example";
+    orgs_networks_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNetworks.actions.get.responses[2].example";
+    orgs_networks_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNetworks.actions.get.responses[3].example";
+    orgs_networks_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNetworks.actions.get.responses[5].example";
+    orgs_networks_update_request : NetworkRequest =
+    "{\n  \"disallow_mist_services\": false,\n  \"gateway\": \"192.168.70.1\",\n  \"hosts\": {\n    \"property1\": {\n      \"external_ips\": \"172.16.10.32-172.16.10.35\",\n      \"ips\": \"192.168.70.32-192.168.70.35\"\n    },\n    \"property2\": {\n      \"external_ips\": \"172.16.10.32-172.16.10.35\",\n      \"ips\": \"192.168.70.32-192.168.70.35\"\n    }\n  },\n  \"internal_access\": {\n    \"enabled\": true\n  },\n  \"internet_access\": {\n    \"create_simple_service_policy\": false,\n    \"destination_nat\": {\n      \"property1\": {\n        \"internal_ip\": \"192.168.70.30\",\n        \"name\": \"web server\",\n        \"port\": \"443\"\n      },\n      \"property2\": {\n        \"internal_ip\": \"192.168.70.30\",\n        \"name\": \"web server\",\n        \"port\": \"443\"\n      }\n    },\n    \"enabled\": true,\n    \"restricted\": false,\n    \"static_nat\": {\n      \"property1\": {\n        \"internal_ip\": \"192.168.70.3\",\n        \"name\": \"printer-1\"\n      },\n      \"property2\": {\n        \"internal_ip\": \"192.168.70.3\",\n        \"name\": \"printer-1\"\n      }\n    }\n  },\n  \"isolation\": true,\n  \"name\": \"string\",\n  \"subnet\": \"192.168.70.0/24\",\n  \"tenants\": {\n    \"property1\": {\n      \"addresses\": [\n        \"10.10.10.10\"\n      ]\n    },\n    \"property2\": {\n      \"addresses\": [\n        \"10.10.10.52\"\n      ]\n    }\n  },\n  \"vlan_id\": 10,\n  \"vpn_access\": {\n    \"property1\": {\n      \"allow_ping\": true,\n      \"destination_nat\": {\n        \"property1\": {\n          \"internal_ip\": \"192.168.70.5/30\",\n          \"name\": \"web server\",\n          \"port\": \"443\"\n        },\n        \"property2\": {\n          \"internal_ip\": \"192.168.70.5/30\",\n          \"name\": \"web server\",\n          \"port\": \"443\"\n        }\n      },\n      \"nat_pool\": \"172.16.0.0/26\",\n      \"routed\": true,\n      \"source_nat\": {\n        \"external_ip\": \"172.16.0.8/30\"\n      },\n      \"static_nat\": {\n        \"property1\": {\n          \"internal_ip\": \"192.168.70.3\",\n          \"name\": \"pos_station-1\"\n        },\n        \"property2\": {\n          \"internal_ip\": \"192.168.70.3\",\n          \"name\": \"pos_station-1\"\n        }\n      },\n      \"summarized_subnet\": \"172.16.0.0/16\"\n    },\n    \"property2\": {\n      \"allow_ping\": true,\n      \"destination_nat\": {\n        \"property1\": {\n          \"internal_ip\": \"192.168.70.5/30\",\n          \"name\": \"web server\",\n          \"port\": \"443\"\n        },\n        \"property2\": {\n          \"internal_ip\": \"192.168.70.5/30\",\n          \"name\": \"web server\",\n          \"port\": \"443\"\n        }\n      },\n      \"nat_pool\": \"172.16.0.0/26\",\n      \"routed\": true,\n      \"source_nat\": {\n        \"external_ip\": \"172.16.0.8/30\"\n      },\n      \"static_nat\": {\n        \"property1\": {\n          \"internal_ip\": \"192.168.70.3\",\n          \"name\": \"pos_station-1\"\n        },\n        \"property2\": {\n          \"internal_ip\": \"192.168.70.3\",\n          \"name\": \"pos_station-1\"\n        }\n      },\n      \"summarized_subnet\": \"172.16.0.0/16\"\n    }\n  }\n}"
+    from "resources.orgsNetworks.actions.update.body.example";
+    orgs_networks_update_response_200 : Network =
+    "{\n  \"created_time\": 0,\n  \"disallow_mist_services\": false,\n  \"gateway\": \"192.168.70.1\",\n  \"hosts\": {\n    \"property1\": {\n      \"external_ips\": \"172.16.10.32-172.16.10.35\",\n      \"ips\": \"192.168.70.32-192.168.70.35\"\n    },\n    \"property2\": {\n      \"external_ips\": \"172.16.10.32-172.16.10.35\",\n      \"ips\": \"192.168.70.32-192.168.70.35\"\n    }\n  },\n  \"id\": \"497f6eca-6276-4993-bfeb-53cbbbba6f12\",\n  \"internal_access\": {\n    \"enabled\": true\n  },\n  \"internet_access\": {\n    \"create_simple_service_policy\": false,\n    \"destination_nat\": {\n      \"property1\": {\n        \"internal_ip\": \"192.168.70.30\",\n        \"name\": \"web server\",\n        \"port\": \"443\"\n      },\n      \"property2\": {\n        \"internal_ip\": \"192.168.70.30\",\n        \"name\": \"web server\",\n        \"port\": \"443\"\n      }\n    },\n    \"enabled\": true,\n    \"restricted\": false,\n    \"static_nat\": {\n      \"property1\": {\n        \"internal_ip\": \"192.168.70.3\",\n        \"name\": \"printer-1\"\n      },\n      \"property2\": {\n        \"internal_ip\": \"192.168.70.3\",\n        \"name\": \"printer-1\"\n      }\n    }\n  },\n  \"isolation\": true,\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"subnet\": \"192.168.70.0/24\",\n  \"tenants\": {\n    \"property1\": {\n      \"addresses\": [\n        \"10.10.10.10\"\n      ]\n    },\n    \"property2\": {\n      \"addresses\": [\n        \"10.10.10.52\"\n      ]\n    }\n  },\n  \"vlan_id\": 10,\n  \"vpn_access\": {\n    \"property1\": {\n      \"allow_ping\": true,\n      \"destination_nat\": {\n        \"property1\": {\n          \"internal_ip\": \"192.168.70.5/30\",\n          \"name\": \"web server\",\n          \"port\": \"443\"\n        },\n        \"property2\": {\n          \"internal_ip\": \"192.168.70.5/30\",\n          \"name\": \"web server\",\n          \"port\": \"443\"\n        }\n      },\n      \"nat_pool\": \"172.16.0.0/26\",\n      \"routed\": true,\n      \"source_nat\": {\n        \"external_ip\": \"172.16.0.8/30\"\n      },\n      \"static_nat\": {\n        \"property1\": {\n          \"internal_ip\": \"192.168.70.3\",\n          \"name\": \"pos_station-1\"\n        },\n        \"property2\": {\n          \"internal_ip\": \"192.168.70.3\",\n          \"name\": \"pos_station-1\"\n        }\n      },\n      \"summarized_subnet\": \"172.16.0.0/16\"\n    },\n    \"property2\": {\n      \"allow_ping\": true,\n      \"destination_nat\": {\n        \"property1\": {\n          \"internal_ip\": \"192.168.70.5/30\",\n          \"name\": \"web server\",\n          \"port\": \"443\"\n        },\n        \"property2\": {\n          \"internal_ip\": \"192.168.70.5/30\",\n          \"name\": \"web server\",\n          \"port\": \"443\"\n        }\n      },\n      \"nat_pool\": \"172.16.0.0/26\",\n      \"routed\": true,\n      \"source_nat\": {\n        \"external_ip\": \"172.16.0.8/30\"\n      },\n      \"static_nat\": {\n        \"property1\": {\n          \"internal_ip\": \"192.168.70.3\",\n          \"name\": \"pos_station-1\"\n        },\n        \"property2\": {\n          \"internal_ip\": \"192.168.70.3\",\n          \"name\": \"pos_station-1\"\n        }\n      },\n      \"summarized_subnet\": \"172.16.0.0/16\"\n    }\n  }\n}"
+    from "resources.orgsNetworks.actions.update.responses[0].example";
+    orgs_networks_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNetworks.actions.update.responses[1].example";
+    orgs_networks_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNetworks.actions.update.responses[2].example";
+    orgs_networks_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNetworks.actions.update.responses[3].example";
+    orgs_networks_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNetworks.actions.update.responses[5].example";
+    orgs_networks_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNetworks.actions.delete.responses[1].example";
+    orgs_networks_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNetworks.actions.delete.responses[2].example";
+    orgs_networks_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNetworks.actions.delete.responses[3].example";
+    orgs_networks_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNetworks.actions.delete.responses[5].example";
+    orgs_services_list_response_200 : Services =
+    "[\n  {\n    \"addresses\": [\n      \"string\"\n    ],\n    \"apps\": [\n      \"string\"\n    ],\n    \"dscp\": 8,\n    \"hostnames\": [\n      \"string\"\n    ],\n    \"max_jitter\": 0,\n    \"max_latency\": 0,\n    \"max_loss\": 0,\n    \"name\": \"string\",\n    \"specs\": [\n      {\n        \"port_range\": \"0\",\n        \"protocol\": \"any\"\n      }\n    ],\n    \"traffic_class\": \"best_effort\",\n    \"traffic_type\": \"default\",\n    \"type\": \"custom\"\n  }\n]"
+    from "resources.orgsServices.actions.list.responses[0].example";
+    orgs_services_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsServices.actions.list.responses[1].example";
+    orgs_services_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsServices.actions.list.responses[2].example";
+    orgs_services_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsServices.actions.list.responses[3].example";
+    orgs_services_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsServices.actions.list.responses[5].example";
+    orgs_services_create_request : ServiceRequest =
+    "{\n  \"addresses\": [\n    \"0.0.0.0/0\"\n  ],\n  \"app_key\": \"string\",\n  \"name\": \"string\",\n  \"network_id\": \"d6797cf4-42b9-4cad-8591-9dd91c3f0fc3\",\n  \"specs\": [\n    {\n      \"port_range\": \"8080,8443\",\n      \"protocol\": \"any\"\n    }\n  ],\n  \"subnet\": \"string\",\n  \"type\": \"custom\"\n}"
+    from "resources.orgsServices.actions.create.body.example";
+    orgs_services_create_response_200 : Service =
+    "{\n  \"addresses\": [\n    \"string\"\n  ],\n  \"app_categories\": [\n    \"string\"\n  ],\n  \"apps\": [\n    \"string\"\n  ],\n  \"created_time\": 0,\n  \"dscp\": 0,\n  \"failover_policy\": \"revertible\",\n  \"hostnames\": [\n    \"string\"\n  ],\n  \"id\": \"497f6eca-6276-5004-bfeb-53cbbbba6f16\",\n  \"max_jitter\": 0,\n  \"max_latency\": 0,\n  \"max_loss\": 0,\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"sle_enabled\": false,\n  \"specs\": [\n    {\n      \"port_range\": \"0\",\n      \"protocol\": \"any\"\n    }\n  ],\n  \"traffic_class\": \"best_effort\",\n  \"traffic_type\": \"data_best_effort\",\n  \"type\": \"custom\",\n  \"vpn_name\": \"addresses\"\n}"
+    from "resources.orgsServices.actions.create.responses[0].example";
+    orgs_services_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsServices.actions.create.responses[1].example";
+    orgs_services_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsServices.actions.create.responses[2].example";
+    orgs_services_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsServices.actions.create.responses[3].example";
+    orgs_services_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsServices.actions.create.responses[5].example";
+    orgs_services_get_response_200 : Service =
+    "{\n  \"addresses\": [\n    \"string\"\n  ],\n  \"app_categories\": [\n    \"string\"\n  ],\n  \"apps\": [\n    \"string\"\n  ],\n  \"created_time\": 0,\n  \"dscp\": 0,\n  \"failover_policy\": \"revertible\",\n  \"hostnames\": [\n    \"string\"\n  ],\n  \"id\": \"497f6eca-6276-5004-bfeb-53cbbbba6f16\",\n  \"max_jitter\": 0,\n  \"max_latency\": 0,\n  \"max_loss\": 0,\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"sle_enabled\": false,\n  \"specs\": [\n    {\n      \"port_range\": \"0\",\n      \"protocol\": \"any\"\n    }\n  ],\n  \"traffic_class\": \"best_effort\",\n  \"traffic_type\": \"data_best_effort\",\n  \"type\": \"custom\",\n  \"vpn_name\": \"addresses\"\n}"
+    from "resources.orgsServices.actions.get.responses[0].example";
+    orgs_services_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsServices.actions.get.responses[1].example";
+    orgs_services_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsServices.actions.get.responses[2].example";
+    orgs_services_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsServices.actions.get.responses[3].example";
+    orgs_services_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsServices.actions.get.responses[5].example";
+    orgs_services_update_request : ServiceRequest =
+    "{\n  \"addresses\": [\n    \"string\"\n  ],\n  \"app_categories\": [\n    \"string\"\n  ],\n  \"apps\": [\n    \"string\"\n  ],\n  \"dscp\": 0,\n  \"failover_policy\": \"revertible\",\n  \"hostnames\": [\n    \"string\"\n  ],\n  \"max_jitter\": 0,\n  \"max_latency\": 0,\n  \"max_loss\": 0,\n  \"name\": \"string\",\n  \"sle_enabled\": false,\n  \"specs\": [\n    {\n      \"port_range\": \"0\",\n      \"protocol\": \"any\"\n    }\n  ],\n  \"traffic_class\": \"best_effort\",\n  \"traffic_type\": \"data_best_effort\",\n  \"type\": \"custom\",\n  \"vpn_name\": \"addresses\"\n}"
+    from "resources.orgsServices.actions.update.body.example";
+    orgs_services_update_response_200 : Service =
+    "{\n  \"addresses\": [\n    \"string\"\n  ],\n  \"app_categories\": [\n    \"string\"\n  ],\n  \"apps\": [\n    \"string\"\n  ],\n  \"created_time\": 0,\n  \"dscp\": 0,\n  \"failover_policy\": \"revertible\",\n  \"hostnames\": [\n    \"string\"\n  ],\n  \"id\": \"497f6eca-6276-5004-bfeb-53cbbbba6f16\",\n  \"max_jitter\": 0,\n  \"max_latency\": 0,\n  \"max_loss\": 0,\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"sle_enabled\": false,\n  \"specs\": [\n    {\n      \"port_range\": \"0\",\n      \"protocol\": \"any\"\n    }\n  ],\n  \"traffic_class\": \"best_effort\",\n  \"traffic_type\": \"data_best_effort\",\n  \"type\": \"custom\",\n  \"vpn_name\": \"addresses\"\n}"
+    from "resources.orgsServices.actions.update.responses[0].example";
+    orgs_services_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsServices.actions.update.responses[1].example";
+    orgs_services_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsServices.actions.update.responses[2].example";
+    orgs_services_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsServices.actions.update.responses[3].example";
+    orgs_services_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsServices.actions.update.responses[5].example";
+    orgs_services_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsServices.actions.delete.responses[1].example";
+    orgs_services_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsServices.actions.delete.responses[2].example";
+    orgs_services_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsServices.actions.delete.responses[3].example";
+    orgs_services_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsServices.actions.delete.responses[5].example";
+    orgs_sitegroups_list_response_200 : Sitegroups =
+    "[\n  {\n    \"created_time\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"site_ids\": [\n      \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    ]\n  }\n]"
+    from "resources.orgsSitegroups.actions.list.responses[0].example";
+    orgs_sitegroups_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSitegroups.actions.list.responses[1].example";
+    orgs_sitegroups_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSitegroups.actions.list.responses[2].example";
+    orgs_sitegroups_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSitegroups.actions.list.responses[3].example";
+    orgs_sitegroups_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSitegroups.actions.list.responses[5].example";
+    orgs_sitegroups_create_request : SitegroupRequest = "{\n  \"name\": \"string\"\n}"
+    from "resources.orgsSitegroups.actions.create.body.example";
+    orgs_sitegroups_create_response_200 : Sitegroup =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"site_ids\": [\n    \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n  ]\n}"
+    from "resources.orgsSitegroups.actions.create.responses[0].example";
+    orgs_sitegroups_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSitegroups.actions.create.responses[1].example";
+    orgs_sitegroups_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSitegroups.actions.create.responses[2].example";
+    orgs_sitegroups_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSitegroups.actions.create.responses[3].example";
+    orgs_sitegroups_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSitegroups.actions.create.responses[5].example";
+    orgs_sitegroups_get_response_200 : Sitegroup =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"site_ids\": [\n    \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n  ]\n}"
+    from "resources.orgsSitegroups.actions.get.responses[0].example";
+    orgs_sitegroups_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSitegroups.actions.get.responses[1].example";
+    orgs_sitegroups_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSitegroups.actions.get.responses[2].example";
+    orgs_sitegroups_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSitegroups.actions.get.responses[3].example";
+    orgs_sitegroups_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSitegroups.actions.get.responses[5].example";
+    orgs_sitegroups_update_request : NameString = "{\n  \"name\": \"string\"\n}" from
+    "resources.orgsSitegroups.actions.update.body.example";
+    orgs_sitegroups_update_response_200 : Sitegroup =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"site_ids\": [\n    \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n  ]\n}"
+    from "resources.orgsSitegroups.actions.update.responses[0].example";
+    orgs_sitegroups_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSitegroups.actions.update.responses[1].example";
+    orgs_sitegroups_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSitegroups.actions.update.responses[2].example";
+    orgs_sitegroups_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSitegroups.actions.update.responses[3].example";
+    orgs_sitegroups_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSitegroups.actions.update.responses[5].example";
+    orgs_sitegroups_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSitegroups.actions.delete.responses[1].example";
+    orgs_sitegroups_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSitegroups.actions.delete.responses[2].example";
+    orgs_sitegroups_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSitegroups.actions.delete.responses[3].example";
+    orgs_sitegroups_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSitegroups.actions.delete.responses[5].example";
+    orgs_sso_roles_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSsoRoles.actions.list.responses[1].example";
+    orgs_sso_roles_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSsoRoles.actions.list.responses[2].example";
+    orgs_sso_roles_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSsoRoles.actions.list.responses[3].example";
+    orgs_sso_roles_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSsoRoles.actions.list.responses[5].example";
+    orgs_sso_roles_create_request : SsoRoleOrgRequest =
+    "{\n  \"name\": \"string\",\n  \"privileges\": [\n    {\n      \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"role\": \"admin\",\n      \"scope\": \"org\"\n    },\n    {\n      \"role\": \"read\",\n      \"scope\": \"site\",\n      \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    },\n    {\n      \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"role\": \"read\",\n      \"scope\": \"sitegroup\",\n      \"sitegroup_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    }\n  ]\n}"
+    from "resources.orgsSsoRoles.actions.create.body.example";
+    orgs_sso_roles_create_response_200 : SsoRoleOrg =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"privileges\": [\n    {\n      \"role\": \"admin\",\n      \"scope\": \"sitegroup\",\n      \"sitegroup_id\": \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"\n    }\n  ],\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n}"
+    from "resources.orgsSsoRoles.actions.create.responses[0].example";
+    orgs_sso_roles_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSsoRoles.actions.create.responses[1].example";
+    orgs_sso_roles_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSsoRoles.actions.create.responses[2].example";
+    orgs_sso_roles_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSsoRoles.actions.create.responses[3].example";
+    orgs_sso_roles_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSsoRoles.actions.create.responses[5].example";
+    orgs_sso_roles_get_response_200 : SsoRoleOrg =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"privileges\": [\n    {\n      \"role\": \"admin\",\n      \"scope\": \"sitegroup\",\n      \"sitegroup_id\": \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"\n    }\n  ],\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n}"
+    from "resources.orgsSsoRoles.actions.get.responses[0].example";
+    orgs_sso_roles_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSsoRoles.actions.get.responses[1].example";
+    orgs_sso_roles_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSsoRoles.actions.get.responses[2].example";
+    orgs_sso_roles_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSsoRoles.actions.get.responses[3].example";
+    orgs_sso_roles_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSsoRoles.actions.get.responses[5].example";
+    orgs_sso_roles_update_request : SsoRoleOrgRequest =
+    "{\n  \"name\": \"string\",\n  \"privileges\": [\n    {\n      \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"role\": \"admin\",\n      \"scope\": \"org\"\n    },\n    {\n      \"role\": \"read\",\n      \"scope\": \"site\",\n      \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    },\n    {\n      \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"role\": \"read\",\n      \"scope\": \"sitegroup\",\n      \"sitegroup_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    }\n  ]\n}"
+    from "resources.orgsSsoRoles.actions.update.body.example";
+    orgs_sso_roles_update_response_200 : SsoRoleOrg =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"privileges\": [\n    {\n      \"role\": \"admin\",\n      \"scope\": \"sitegroup\",\n      \"sitegroup_id\": \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"\n    }\n  ],\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n}"
+    from "resources.orgsSsoRoles.actions.update.responses[0].example";
+    orgs_sso_roles_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSsoRoles.actions.update.responses[1].example";
+    orgs_sso_roles_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSsoRoles.actions.update.responses[2].example";
+    orgs_sso_roles_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSsoRoles.actions.update.responses[3].example";
+    orgs_sso_roles_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSsoRoles.actions.update.responses[5].example";
+    orgs_sso_roles_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSsoRoles.actions.delete.responses[1].example";
+    orgs_sso_roles_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSsoRoles.actions.delete.responses[2].example";
+    orgs_sso_roles_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSsoRoles.actions.delete.responses[3].example";
+    orgs_sso_roles_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSsoRoles.actions.delete.responses[5].example";
+    orgs_stats_get_response_200 : StatsOrg =
+    "{\n  \"alarmtemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"allow_mist\": true,\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"name\": \"string\",\n  \"num_devices\": 0,\n  \"num_devices_connected\": 0,\n  \"num_devices_disconnected\": 0,\n  \"num_inventory\": 0,\n  \"num_sites\": 0,\n  \"orggroup_ids\": [\n    \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n  ],\n  \"session_expiry\": 0,\n  \"sle\": [\n    {\n      \"path\": \"string\",\n      \"user_minutes\": {\n        \"ok\": 0,\n        \"total\": 0\n      }\n    }\n  ]\n}"
+    from "resources.orgsStats.actions.get.responses[0].example";
+    orgs_stats_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStats.actions.get.responses[1].example";
+    orgs_stats_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStats.actions.get.responses[2].example"; orgs_stats_get_response_403 :
+    ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStats.actions.get.responses[3].example"; orgs_stats_get_response_429 :
+    ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStats.actions.get.responses[5].example";
+    orgs_wx_tunnels_list_response_200 : WxlanTunnels =
+    "[\n  {\n    \"created_time\": 0,\n    \"dmvpn\": {\n      \"enabled\": true,\n      \"holding_time\": 0,\n      \"host_routes\": [\n        \"string\"\n      ]\n    },\n    \"for_mgmt\": true,\n    \"hello_interval\": 1,\n    \"hello_retries\": 3,\n    \"hostname\": \"string\",\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"ipsec\": {\n      \"enabled\": true,\n      \"psk\": \"string123\"\n    },\n    \"is_static\": true,\n    \"modified_time\": 0,\n    \"mtu\": 1500,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"peers\": [\n      \"string\"\n    ],\n    \"router_id\": \"string\",\n    \"secret\": \"string\",\n    \"sessions\": [\n      {\n        \"ap_as_session_id\": \"string\",\n        \"comment\": \"string\",\n        \"enable_cookie\": true,\n        \"ethertype\": \"ethernet\",\n        \"local_session_id\": 1,\n        \"pseudo_802.1ad_enabled\": true,\n        \"remote_id\": \"string\",\n        \"remote_session_id\": 1,\n        \"use_ap_as_session_ids\": true\n      }\n    ],\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"udp_port\": 0,\n    \"use_udp\": true\n  }\n]"
+    from "resources.orgsWxTunnels.actions.list.responses[0].example";
+    orgs_wx_tunnels_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWxTunnels.actions.list.responses[1].example";
+    orgs_wx_tunnels_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWxTunnels.actions.list.responses[2].example";
+    orgs_wx_tunnels_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWxTunnels.actions.list.responses[3].example";
+    orgs_wx_tunnels_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWxTunnels.actions.list.responses[5].example";
+    orgs_wx_tunnels_create_response_200 : WxlanTunnel =
+    "{\n  \"created_time\": 0,\n  \"dmvpn\": {\n    \"enabled\": true,\n    \"holding_time\": 0,\n    \"host_routes\": [\n      \"string\"\n    ]\n  },\n  \"for_mgmt\": true,\n  \"hello_interval\": 1,\n  \"hello_retries\": 3,\n  \"hostname\": \"string\",\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"ipsec\": {\n    \"enabled\": true,\n    \"psk\": \"string123\"\n  },\n  \"is_static\": true,\n  \"modified_time\": 0,\n  \"mtu\": 1500,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"peers\": [\n    \"string\"\n  ],\n  \"router_id\": \"string\",\n  \"secret\": \"string\",\n  \"sessions\": [\n    {\n      \"ap_as_session_id\": \"string\",\n      \"comment\": \"string\",\n      \"enable_cookie\": true,\n      \"ethertype\": \"ethernet\",\n      \"local_session_id\": 1,\n      \"pseudo_802.1ad_enabled\": true,\n      \"remote_id\": \"string\",\n      \"remote_session_id\": 1,\n      \"use_ap_as_session_ids\": true\n    }\n  ],\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"udp_port\": 0,\n  \"use_udp\": true\n}"
+    from "resources.orgsWxTunnels.actions.create.responses[0].example";
+    orgs_wx_tunnels_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWxTunnels.actions.create.responses[1].example";
+    orgs_wx_tunnels_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWxTunnels.actions.create.responses[2].example";
+    orgs_wx_tunnels_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWxTunnels.actions.create.responses[3].example";
+    orgs_wx_tunnels_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWxTunnels.actions.create.responses[5].example";
+    orgs_wx_tunnels_get_response_200 : WxlanTunnel =
+    "{\n  \"created_time\": 0,\n  \"dmvpn\": {\n    \"enabled\": true,\n    \"holding_time\": 0,\n    \"host_routes\": [\n      \"string\"\n    ]\n  },\n  \"for_mgmt\": true,\n  \"hello_interval\": 1,\n  \"hello_retries\": 3,\n  \"hostname\": \"string\",\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"ipsec\": {\n    \"enabled\": true,\n    \"psk\": \"string123\"\n  },\n  \"is_static\": true,\n  \"modified_time\": 0,\n  \"mtu\": 1500,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"peers\": [\n    \"string\"\n  ],\n  \"router_id\": \"string\",\n  \"secret\": \"string\",\n  \"sessions\": [\n    {\n      \"ap_as_session_id\": \"string\",\n      \"comment\": \"string\",\n      \"enable_cookie\": true,\n      \"ethertype\": \"ethernet\",\n      \"local_session_id\": 1,\n      \"pseudo_802.1ad_enabled\": true,\n      \"remote_id\": \"string\",\n      \"remote_session_id\": 1,\n      \"use_ap_as_session_ids\": true\n    }\n  ],\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"udp_port\": 0,\n  \"use_udp\": true\n}"
+    from "resources.orgsWxTunnels.actions.get.responses[0].example";
+    orgs_wx_tunnels_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWxTunnels.actions.get.responses[1].example";
+    orgs_wx_tunnels_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWxTunnels.actions.get.responses[2].example";
+    orgs_wx_tunnels_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWxTunnels.actions.get.responses[3].example";
+    orgs_wx_tunnels_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWxTunnels.actions.get.responses[5].example";
+    orgs_wx_tunnels_update_response_200 : WxlanTunnel =
+    "{\n  \"created_time\": 0,\n  \"dmvpn\": {\n    \"enabled\": true,\n    \"holding_time\": 0,\n    \"host_routes\": [\n      \"string\"\n    ]\n  },\n  \"for_mgmt\": true,\n  \"hello_interval\": 1,\n  \"hello_retries\": 3,\n  \"hostname\": \"string\",\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"ipsec\": {\n    \"enabled\": true,\n    \"psk\": \"string123\"\n  },\n  \"is_static\": true,\n  \"modified_time\": 0,\n  \"mtu\": 1500,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"peers\": [\n    \"string\"\n  ],\n  \"router_id\": \"string\",\n  \"secret\": \"string\",\n  \"sessions\": [\n    {\n      \"ap_as_session_id\": \"string\",\n      \"comment\": \"string\",\n      \"enable_cookie\": true,\n      \"ethertype\": \"ethernet\",\n      \"local_session_id\": 1,\n      \"pseudo_802.1ad_enabled\": true,\n      \"remote_id\": \"string\",\n      \"remote_session_id\": 1,\n      \"use_ap_as_session_ids\": true\n    }\n  ],\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"udp_port\": 0,\n  \"use_udp\": true\n}"
+    from "resources.orgsWxTunnels.actions.update.responses[0].example";
+    orgs_wx_tunnels_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWxTunnels.actions.update.responses[1].example";
+    orgs_wx_tunnels_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWxTunnels.actions.update.responses[2].example";
+    orgs_wx_tunnels_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWxTunnels.actions.update.responses[3].example";
+    orgs_wx_tunnels_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWxTunnels.actions.update.responses[5].example";
+    orgs_wx_tunnels_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWxTunnels.actions.delete.responses[1].example";
+    orgs_wx_tunnels_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWxTunnels.actions.delete.responses[2].example";
+    orgs_wx_tunnels_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWxTunnels.actions.delete.responses[3].example";
+    orgs_wx_tunnels_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWxTunnels.actions.delete.responses[5].example";
     self_api_token_list_response_200 : UserApitokens =
     "[\n  {\n    \"created_time\": 1626875902,\n    \"id\": \"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\n    \"key\": \"1qkb...QQCL\",\n    \"last_used\": 1690115110,\n    \"name\": \"org_token_xyz\"\n  }\n]"
     from "resources.selfApiToken.actions.list.responses[0].example" hiding "1qkb...QQCL";
+    self_api_token_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.selfApiToken.actions.list.responses[1].example";
+    self_api_token_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.selfApiToken.actions.list.responses[2].example";
+    self_api_token_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.selfApiToken.actions.list.responses[3].example";
+    self_api_token_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.selfApiToken.actions.list.responses[5].example";
     self_api_token_create_request : UserApitokenRequest =
     "{\n  \"name\": \"org_token_xyz\"\n}" from
     "resources.selfApiToken.actions.create.body.example";
     self_api_token_create_response_200 : UserApitokens =
     "[\n  {\n    \"created_time\": 1626875902,\n    \"id\": \"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\n    \"key\": \"1qkb...QQCL\",\n    \"last_used\": 1690115110,\n    \"name\": \"org_token_xyz\"\n  }\n]"
     from "resources.selfApiToken.actions.create.responses[0].example" hiding
-    "1qkb...QQCL"; self_api_token_get_response_200 : UserApitoken =
+    "1qkb...QQCL"; self_api_token_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.selfApiToken.actions.create.responses[1].example";
+    self_api_token_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.selfApiToken.actions.create.responses[2].example";
+    self_api_token_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.selfApiToken.actions.create.responses[3].example";
+    self_api_token_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.selfApiToken.actions.create.responses[5].example";
+    self_api_token_get_response_200 : UserApitoken =
     "{\n  \"created_time\": 1626875902,\n  \"id\": \"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\n  \"key\": \"1qkb...QQCL\",\n  \"last_used\": 1690115110,\n  \"name\": \"org_token_xyz\"\n}"
     from "resources.selfApiToken.actions.get.responses[0].example" hiding "1qkb...QQCL";
+    self_api_token_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.selfApiToken.actions.get.responses[1].example";
+    self_api_token_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.selfApiToken.actions.get.responses[2].example";
+    self_api_token_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.selfApiToken.actions.get.responses[3].example";
+    self_api_token_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.selfApiToken.actions.get.responses[5].example";
     self_api_token_update_request : UserApitokenRequest =
     "{\n  \"name\": \"org_token_xyz\"\n}" from
     "resources.selfApiToken.actions.update.body.example";
     self_api_token_update_response_200 : UserApitoken =
     "{\n  \"created_time\": 1626875902,\n  \"id\": \"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\n  \"key\": \"1qkb...QQCL\",\n  \"last_used\": 1690115110,\n  \"name\": \"org_token_xyz\"\n}"
     from "resources.selfApiToken.actions.update.responses[0].example" hiding
-    "1qkb...QQCL";
+    "1qkb...QQCL"; self_api_token_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.selfApiToken.actions.update.responses[1].example";
+    self_api_token_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.selfApiToken.actions.update.responses[2].example";
+    self_api_token_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.selfApiToken.actions.update.responses[3].example";
+    self_api_token_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.selfApiToken.actions.update.responses[5].example";
+    self_api_token_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.selfApiToken.actions.delete.responses[1].example";
+    self_api_token_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.selfApiToken.actions.delete.responses[2].example";
+    self_api_token_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.selfApiToken.actions.delete.responses[3].example";
+    self_api_token_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.selfApiToken.actions.delete.responses[5].example";
+    self_audit_logs_list_response_200 : ResponseSelfAuditLogs =
+    "{\n  \"end\": 1428954000,\n  \"limit\": 100,\n  \"page\": 1,\n  \"results\": [\n    {\n      \"admin_id\": \"72bfa2bd-e58a-4670-9d20-a1468f7a6f58\",\n      \"admin_name\": \"test@mistsys.com\",\n      \"after\": {\n        \"auth\": {\n          \"type\": \"open\"\n        }\n      },\n      \"before\": {\n        \"auth\": {\n          \"type\": \"psk\"\n        }\n      },\n      \"id\": \"c6f9347b-b0a4-4a23-b927-fa9249f2ffb2\",\n      \"message\": \"Update WLAN \\\"Corporate\\\"\",\n      \"org_id\": \"423f6eca-6276-4994-bfeb-53cbbbba6f04\",\n      \"site_id\": \"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\n      \"timestamp\": 1431382121\n    }\n  ],\n  \"start\": 1428939600,\n  \"total\": 135\n}"
+    from "resources.selfAuditLogs.actions.list.responses[0].example";
+    self_audit_logs_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.selfAuditLogs.actions.list.responses[1].example";
+    self_audit_logs_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.selfAuditLogs.actions.list.responses[2].example";
+    self_audit_logs_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.selfAuditLogs.actions.list.responses[3].example";
+    self_audit_logs_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.selfAuditLogs.actions.list.responses[5].example";
+    sites_get_info_response_200 : Site =
+    "{\n  \"address\": \"1601 S. Deanza Blvd., Cupertino, CA, 95014\",\n  \"alarmtemplate_id\": \"684dfc5c-fe77-2290-eb1d-ef3d677fe168\",\n  \"aptemplate_id\": \"16bdf952-ade2-4491-80b0-85ce506c760b\",\n  \"country_code\": \"US\",\n  \"created_time\": 0,\n  \"gatewaytemplate_id\": \"6f9b2e75-9b2f-b5ae-81e3-e14c76f1a90f\",\n  \"id\": \"497f6eca-6276-5005-bfeb-53cbbbba6f17\",\n  \"latlng\": {\n    \"lat\": 37.295833,\n    \"lng\": -122.032946\n  },\n  \"modified_time\": 0,\n  \"name\": \"Mist Office\",\n  \"networktemplate_id\": \"12ae9bd2-e0ab-107b-72e8-a7a005565ec2\",\n  \"notes\": \"string\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"rftemplate_id\": \"bb8a9017-1e36-5d6c-6f2b-551abe8a76a2\",\n  \"secpolicy_id\": \"3bcd0beb-5d0a-4cbd-92c1-14aea91e98ef\",\n  \"sitegroup_ids\": [\n    \"497f6eca-6276-5006-bfeb-53cbbbba6f18\"\n  ],\n  \"timezone\": \"America/Los_Angeles\"\n}"
+    from "resources.sites.actions.getInfo.responses[0].example";
+    sites_get_info_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sites.actions.getInfo.responses[1].example";
+    sites_get_info_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sites.actions.getInfo.responses[2].example"; sites_get_info_response_403 :
+    ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sites.actions.getInfo.responses[3].example"; sites_get_info_response_429 :
+    ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sites.actions.getInfo.responses[5].example";
+    sites_update_info_request : SiteRequest =
+    "{\n  \"address\": \"string\",\n  \"alarmtemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"country_code\": \"string\",\n  \"latlng\": {\n    \"lat\": 0,\n    \"lng\": 0\n  },\n  \"name\": \"string\",\n  \"networktemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"notes\": \"string\",\n  \"rftemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"secpolicy_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"sitegroup_ids\": [\n    \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n  ],\n  \"timezone\": \"string\"\n}"
+    from "resources.sites.actions.updateInfo.body.example";
+    sites_update_info_response_200 : Site =
+    "{\n  \"address\": \"1601 S. Deanza Blvd., Cupertino, CA, 95014\",\n  \"alarmtemplate_id\": \"684dfc5c-fe77-2290-eb1d-ef3d677fe168\",\n  \"aptemplate_id\": \"16bdf952-ade2-4491-80b0-85ce506c760b\",\n  \"country_code\": \"US\",\n  \"created_time\": 0,\n  \"gatewaytemplate_id\": \"6f9b2e75-9b2f-b5ae-81e3-e14c76f1a90f\",\n  \"id\": \"497f6eca-6276-5005-bfeb-53cbbbba6f17\",\n  \"latlng\": {\n    \"lat\": 37.295833,\n    \"lng\": -122.032946\n  },\n  \"modified_time\": 0,\n  \"name\": \"Mist Office\",\n  \"networktemplate_id\": \"12ae9bd2-e0ab-107b-72e8-a7a005565ec2\",\n  \"notes\": \"string\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"rftemplate_id\": \"bb8a9017-1e36-5d6c-6f2b-551abe8a76a2\",\n  \"secpolicy_id\": \"3bcd0beb-5d0a-4cbd-92c1-14aea91e98ef\",\n  \"sitegroup_ids\": [\n    \"497f6eca-6276-5006-bfeb-53cbbbba6f18\"\n  ],\n  \"timezone\": \"America/Los_Angeles\"\n}"
+    from "resources.sites.actions.updateInfo.responses[0].example";
+    sites_update_info_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sites.actions.updateInfo.responses[1].example";
+    sites_update_info_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sites.actions.updateInfo.responses[2].example";
+    sites_update_info_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sites.actions.updateInfo.responses[3].example";
+    sites_update_info_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sites.actions.updateInfo.responses[5].example";
+    sites_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sites.actions.delete.responses[1].example"; sites_delete_response_401
+    : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sites.actions.delete.responses[2].example"; sites_delete_response_403 :
+    ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sites.actions.delete.responses[3].example"; sites_delete_response_429 :
+    ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sites.actions.delete.responses[5].example";
+    sites_beacons_list_response_200 : Beacons =
+    "[\n  {\n    \"created_time\": 0,\n    \"eddystone_instance\": \"string\",\n    \"eddystone_namespace\": \"string\",\n    \"eddystone_url\": \"string\",\n    \"ibeacon_major\": 1,\n    \"ibeacon_minor\": 1,\n    \"ibeacon_uuid\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"mac\": \"string\",\n    \"map_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"power\": 0,\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"type\": \"eddystone-uid\",\n    \"x\": 0,\n    \"y\": 0\n  }\n]"
+    from "resources.sitesBeacons.actions.list.responses[0].example";
+    sites_beacons_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesBeacons.actions.list.responses[1].example";
+    sites_beacons_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesBeacons.actions.list.responses[2].example";
+    sites_beacons_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesBeacons.actions.list.responses[3].example";
+    sites_beacons_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesBeacons.actions.list.responses[5].example";
+    sites_beacons_create_request : BeaconRequest =
+    "{\n  \"eddystone_instance\": \"string\",\n  \"eddystone_namespace\": \"string\",\n  \"eddystone_url\": \"string\",\n  \"ibeacon_major\": 1,\n  \"ibeacon_minor\": 1,\n  \"ibeacon_uuid\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"mac\": \"string\",\n  \"name\": \"string\",\n  \"power\": 0,\n  \"type\": \"eddystone-uid\",\n  \"x\": 0,\n  \"y\": 0\n}"
+    from "resources.sitesBeacons.actions.create.body.example";
+    sites_beacons_create_response_200 : Beacon =
+    "{\n  \"created_time\": 0,\n  \"eddystone_instance\": \"string\",\n  \"eddystone_namespace\": \"string\",\n  \"eddystone_url\": \"string\",\n  \"ibeacon_major\": 1,\n  \"ibeacon_minor\": 1,\n  \"ibeacon_uuid\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"mac\": \"string\",\n  \"map_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"power\": 0,\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"type\": \"eddystone-uid\",\n  \"x\": 0,\n  \"y\": 0\n}"
+    from "resources.sitesBeacons.actions.create.responses[0].example";
+    sites_beacons_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesBeacons.actions.create.responses[1].example";
+    sites_beacons_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesBeacons.actions.create.responses[2].example";
+    sites_beacons_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesBeacons.actions.create.responses[3].example";
+    sites_beacons_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesBeacons.actions.create.responses[5].example";
+    sites_beacons_get_response_200 : Beacon =
+    "{\n  \"created_time\": 0,\n  \"eddystone_instance\": \"string\",\n  \"eddystone_namespace\": \"string\",\n  \"eddystone_url\": \"string\",\n  \"ibeacon_major\": 1,\n  \"ibeacon_minor\": 1,\n  \"ibeacon_uuid\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"mac\": \"string\",\n  \"map_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"power\": 0,\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"type\": \"eddystone-uid\",\n  \"x\": 0,\n  \"y\": 0\n}"
+    from "resources.sitesBeacons.actions.get.responses[0].example";
+    sites_beacons_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesBeacons.actions.get.responses[1].example";
+    sites_beacons_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesBeacons.actions.get.responses[2].example";
+    sites_beacons_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesBeacons.actions.get.responses[3].example";
+    sites_beacons_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesBeacons.actions.get.responses[5].example";
+    sites_beacons_update_request : BeaconRequest =
+    "{\n  \"eddystone_instance\": \"string\",\n  \"eddystone_namespace\": \"string\",\n  \"eddystone_url\": \"string\",\n  \"ibeacon_major\": 1,\n  \"ibeacon_minor\": 1,\n  \"ibeacon_uuid\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"mac\": \"string\",\n  \"name\": \"string\",\n  \"power\": 0,\n  \"type\": \"eddystone-uid\",\n  \"x\": 0,\n  \"y\": 0\n}"
+    from "resources.sitesBeacons.actions.update.body.example";
+    sites_beacons_update_response_200 : Beacon =
+    "{\n  \"created_time\": 0,\n  \"eddystone_instance\": \"string\",\n  \"eddystone_namespace\": \"string\",\n  \"eddystone_url\": \"string\",\n  \"ibeacon_major\": 1,\n  \"ibeacon_minor\": 1,\n  \"ibeacon_uuid\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"mac\": \"string\",\n  \"map_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"power\": 0,\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"type\": \"eddystone-uid\",\n  \"x\": 0,\n  \"y\": 0\n}"
+    from "resources.sitesBeacons.actions.update.responses[0].example";
+    sites_beacons_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesBeacons.actions.update.responses[1].example";
+    sites_beacons_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesBeacons.actions.update.responses[2].example";
+    sites_beacons_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesBeacons.actions.update.responses[3].example";
+    sites_beacons_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesBeacons.actions.update.responses[5].example";
+    sites_beacons_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesBeacons.actions.delete.responses[1].example";
+    sites_beacons_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesBeacons.actions.delete.responses[2].example";
+    sites_beacons_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesBeacons.actions.delete.responses[3].example";
+    sites_beacons_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesBeacons.actions.delete.responses[5].example";
+    sites_v_beacons_list_response_200 : Vbeacons =
+    "[\n  {\n    \"created_time\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"major\": 0,\n    \"map_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"message\": \"string\",\n    \"minor\": 0,\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"power\": 4,\n    \"power_mode\": \"default\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"url\": \"string\",\n    \"uuid\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"wayfinding_nodename\": \"string\",\n    \"x\": 0,\n    \"y\": 0\n  }\n]"
+    from "resources.sitesVBeacons.actions.list.responses[0].example";
+    sites_v_beacons_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesVBeacons.actions.list.responses[1].example";
+    sites_v_beacons_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesVBeacons.actions.list.responses[2].example";
+    sites_v_beacons_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesVBeacons.actions.list.responses[3].example";
+    sites_v_beacons_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesVBeacons.actions.list.responses[5].example";
+    sites_v_beacons_create_request : VbeaconRequest =
+    "{\n  \"major\": 0,\n  \"message\": \"string\",\n  \"minor\": 0,\n  \"name\": \"string\",\n  \"power\": 4,\n  \"power_mode\": \"default\",\n  \"url\": \"string\",\n  \"uuid\": \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\n  \"wayfinding_nodename\": \"string\",\n  \"x\": 0,\n  \"y\": 0\n}"
+    from "resources.sitesVBeacons.actions.create.body.example";
+    sites_v_beacons_create_response_200 : Vbeacon =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"major\": 0,\n  \"map_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"message\": \"string\",\n  \"minor\": 0,\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"power\": 4,\n  \"power_mode\": \"default\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"url\": \"string\",\n  \"uuid\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"wayfinding_nodename\": \"string\",\n  \"x\": 0,\n  \"y\": 0\n}"
+    from "resources.sitesVBeacons.actions.create.responses[0].example";
+    sites_v_beacons_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesVBeacons.actions.create.responses[1].example";
+    sites_v_beacons_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesVBeacons.actions.create.responses[2].example";
+    sites_v_beacons_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesVBeacons.actions.create.responses[3].example";
+    sites_v_beacons_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesVBeacons.actions.create.responses[5].example";
+    sites_v_beacons_get_response_200 : Vbeacon =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"major\": 0,\n  \"map_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"message\": \"string\",\n  \"minor\": 0,\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"power\": 4,\n  \"power_mode\": \"default\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"url\": \"string\",\n  \"uuid\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"wayfinding_nodename\": \"string\",\n  \"x\": 0,\n  \"y\": 0\n}"
+    from "resources.sitesVBeacons.actions.get.responses[0].example";
+    sites_v_beacons_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesVBeacons.actions.get.responses[1].example";
+    sites_v_beacons_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesVBeacons.actions.get.responses[2].example";
+    sites_v_beacons_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesVBeacons.actions.get.responses[3].example";
+    sites_v_beacons_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesVBeacons.actions.get.responses[5].example";
+    sites_v_beacons_update_request : VbeaconRequest =
+    "{\n  \"major\": 0,\n  \"message\": \"string\",\n  \"minor\": 0,\n  \"name\": \"string\",\n  \"power\": 4,\n  \"power_mode\": \"default\",\n  \"url\": \"string\",\n  \"uuid\": \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\n  \"wayfinding_nodename\": \"string\",\n  \"x\": 0,\n  \"y\": 0\n}"
+    from "resources.sitesVBeacons.actions.update.body.example";
+    sites_v_beacons_update_response_200 : Vbeacon =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"major\": 0,\n  \"map_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"message\": \"string\",\n  \"minor\": 0,\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"power\": 4,\n  \"power_mode\": \"default\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"url\": \"string\",\n  \"uuid\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"wayfinding_nodename\": \"string\",\n  \"x\": 0,\n  \"y\": 0\n}"
+    from "resources.sitesVBeacons.actions.update.responses[0].example";
+    sites_v_beacons_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesVBeacons.actions.update.responses[1].example";
+    sites_v_beacons_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesVBeacons.actions.update.responses[2].example";
+    sites_v_beacons_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesVBeacons.actions.update.responses[3].example";
+    sites_v_beacons_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesVBeacons.actions.update.responses[5].example";
+    sites_v_beacons_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesVBeacons.actions.delete.responses[1].example";
+    sites_v_beacons_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesVBeacons.actions.delete.responses[2].example";
+    sites_v_beacons_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesVBeacons.actions.delete.responses[3].example";
+    sites_v_beacons_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesVBeacons.actions.delete.responses[5].example";
 }
 
 keeps_unknown_fields! {
     unknown_field_is_kept_by_org_apitoken : OrgApitoken =
-    "{\"created_by\":\"user@mycorp.com\",\"created_time\":88.34,\"id\":\"53f10664-3ce8-4c27-b382-0ef66432349f\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\",\"org_id\":\"a97c1b22-a4e9-411e-9bfd-d8695a0f9e61\",\"privileges\":[{\"role\":\"admin\",\"scope\":\"org\"}],\"src_ips\":[\"63.3.56.0/24\",\"63.3.55.4\"],\"exampleAdditionalProperty\":\"[key1, val1][key2, val2]\"}";
-    unknown_field_is_kept_by_privilege_org : PrivilegeOrg =
-    "{\"org_id\":\"000020f8-0000-0000-0000-000000000000\",\"role\":\"installer\",\"scope\":\"sitegroup\",\"site_id\":\"00001086-0000-0000-0000-000000000000\",\"sitegroup_id\":\"00001afe-0000-0000-0000-000000000000\",\"view\":\"view2\",\"views\":[\"location\",\"lobby_admin\"]}";
-    unknown_field_is_kept_by_response_http400 : ResponseHttp400 =
-    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}";
-    unknown_field_is_kept_by_response_http401 : ResponseHttp401 =
-    "{\"detail\":\"Authentication credentials were not provided.\"}";
-    unknown_field_is_kept_by_response_http403 : ResponseHttp403 =
-    "{\"detail\":\"You do not have permission to perform this action.\"}";
-    unknown_field_is_kept_by_response_http429 : ResponseHttp429 =
-    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}";
+    "{\"created_by\":\"user@mycorp.com\",\"created_time\":1626875902,\"id\":\"497f6eca-6276-4993-bfeb-53efbbba6f08\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"privileges\":[{\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"role\":\"admin\",\"scope\":\"org\"}]}";
     unknown_field_is_kept_by_user_apitoken : UserApitoken =
     "{\"created_time\":1626875902,\"id\":\"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\"}";
 }
 
 keeps_unknown_values! {
     unknown_value_is_kept_by_admin_privilege_view : AdminPrivilegeView;
+    unknown_value_is_kept_by_beacon_type : BeaconType;
+    unknown_value_is_kept_by_ble_config_power_mode : BleConfigPowerMode;
+    unknown_value_is_kept_by_list_org_logs_sort : ListOrgLogsSort;
+    unknown_value_is_kept_by_nac_tag_match : NacTagMatch;
+    unknown_value_is_kept_by_nac_tag_type : NacTagType;
+    unknown_value_is_kept_by_nac_tag_username_attr : NacTagUsernameAttr;
+    unknown_value_is_kept_by_org_logs_count_distinct : OrgLogsCountDistinct;
     unknown_value_is_kept_by_privilege_org_role : PrivilegeOrgRole;
     unknown_value_is_kept_by_privilege_org_scope : PrivilegeOrgScope;
+    unknown_value_is_kept_by_service_failover_policy : ServiceFailoverPolicy;
+    unknown_value_is_kept_by_service_traffic_class : ServiceTrafficClass;
+    unknown_value_is_kept_by_service_type : ServiceType;
+    unknown_value_is_kept_by_wxlan_tunnel_session_ethertype :
+    WxlanTunnelSessionEthertype;
 }
 
-reads_alternative! {}
+reads_alternative! {
+    nac_tag_gbp_tag_reads_string : NacTagGbpTag = "\"\"" => NacTagGbpTag::String;
+    nac_tag_gbp_tag_reads_integer : NacTagGbpTag = "1" => NacTagGbpTag::Integer;
+    service_dscp_reads_string : ServiceDscp = "\"\"" => ServiceDscp::String;
+    service_dscp_reads_integer : ServiceDscp = "0" => ServiceDscp::Integer;
+    service_max_jitter_reads_string : ServiceMaxJitter = "\"\"" =>
+    ServiceMaxJitter::String; service_max_jitter_reads_integer : ServiceMaxJitter = "0"
+    => ServiceMaxJitter::Integer; service_max_latency_reads_string : ServiceMaxLatency =
+    "\"\"" => ServiceMaxLatency::String; service_max_latency_reads_integer :
+    ServiceMaxLatency = "0" => ServiceMaxLatency::Integer; service_max_loss_reads_string
+    : ServiceMaxLoss = "\"\"" => ServiceMaxLoss::String; service_max_loss_reads_integer :
+    ServiceMaxLoss = "0" => ServiceMaxLoss::Integer; vlan_id_with_variable_reads_string :
+    VlanIdWithVariable = "\"\"" => VlanIdWithVariable::String;
+    vlan_id_with_variable_reads_integer : VlanIdWithVariable = "1" =>
+    VlanIdWithVariable::Integer;
+}

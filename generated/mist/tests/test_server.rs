@@ -11,6 +11,49 @@ use std::time::Duration;
 /// Every documented action: `(name, method, path with the examples filled in, status, example)`.
 const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
     (
+        "orgs.create",
+        "POST",
+        "/api/v1/orgs",
+        200,
+        Some(
+            "{\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"allow_mist\":true,\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"session_expiry\":1440}",
+        ),
+    ),
+    (
+        "orgs.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"allow_mist\":true,\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"session_expiry\":1440}",
+        ),
+    ),
+    (
+        "orgs.update",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"allow_mist\":true,\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"session_expiry\":1440}",
+        ),
+    ),
+    (
+        "orgs.delete",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "orgs.cloneOrg",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/clone",
+        200,
+        Some(
+            "{\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"allow_mist\":true,\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"session_expiry\":1440}",
+        ),
+    ),
+    (
         "orgsApiTokens.list",
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/apitokens",
@@ -48,6 +91,287 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "orgsApiTokens.delete",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/apitokens/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "orgsLogs.listAudit",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/logs",
+        200,
+        Some(
+            "{\"end\":1428954000,\"limit\":100,\"results\":[{\"admin_id\":\"72bfa2bd-e58a-4670-9d20-a1468f7a6f58\",\"admin_name\":\"test@mistsys.com\",\"id\":\"c6f9347b-b0a4-4a23-b927-fa9249f2ffb2\",\"message\":\"TEST AUDIT\",\"org_id\":\"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"timestamp\":1431382121}],\"start\":1428939600,\"total\":135}",
+        ),
+    ),
+    (
+        "orgsLogs.countAudit",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/logs/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+    ),
+    (
+        "orgsNacTags.list",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nactags",
+        200,
+        Some("[]"),
+    ),
+    (
+        "orgsNacTags.create",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nactags",
+        200,
+        Some(
+            "{\"egress_vlan_names\":[\"1vlan-30\",\"1vlan-20\",\"2vlan10\"],\"name\":\"trunk_ap\",\"type\":\"egress_vlan_names\"}",
+        ),
+    ),
+    (
+        "orgsNacTags.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nactags/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"egress_vlan_names\":[\"1vlan-30\",\"1vlan-20\",\"2vlan10\"],\"name\":\"trunk_ap\",\"type\":\"egress_vlan_names\"}",
+        ),
+    ),
+    (
+        "orgsNacTags.update",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nactags/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"egress_vlan_names\":[\"1vlan-30\",\"1vlan-20\",\"2vlan10\"],\"name\":\"trunk_ap\",\"type\":\"egress_vlan_names\"}",
+        ),
+    ),
+    (
+        "orgsNacTags.delete",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nactags/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "orgsNetworks.list",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/networks",
+        200,
+        Some(
+            "[{\"created_time\":0,\"disallow_mist_services\":false,\"gateway\":\"192.168.70.1\",\"hosts\":{\"property1\":{\"external_ips\":\"172.16.10.32-172.16.10.35\",\"ips\":\"192.168.70.32-192.168.70.35\"},\"property2\":{\"external_ips\":\"172.16.10.32-172.16.10.35\",\"ips\":\"192.168.70.32-192.168.70.35\"}},\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f13\",\"internal_access\":{\"enabled\":true},\"internet_access\":{\"create_simple_service_policy\":false,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.30\",\"name\":\"web server\",\"port\":\"443\"}},\"enabled\":true,\"restricted\":false,\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"printer-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"printer-1\"}}},\"isolation\":true,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"subnet\":\"192.168.70.0/24\",\"tenants\":{\"property1\":{\"addresses\":[\"10.10.10.10\"]},\"property2\":{\"addresses\":[\"10.10.10.45\"]}},\"vlan_id\":10,\"vpn_access\":{\"property1\":{\"allow_ping\":true,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"}},\"nat_pool\":\"172.16.0.0/26\",\"routed\":true,\"source_nat\":{\"external_ip\":\"172.16.0.8/30\"},\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"}},\"summarized_subnet\":\"172.16.0.0/16\"},\"property2\":{\"allow_ping\":true,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"}},\"nat_pool\":\"172.16.0.0/26\",\"routed\":true,\"source_nat\":{\"external_ip\":\"172.16.0.8/30\"},\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"}},\"summarized_subnet\":\"172.16.0.0/16\"}}}]",
+        ),
+    ),
+    (
+        "orgsNetworks.create",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/networks",
+        200,
+        Some(
+            "{\"created_time\":0,\"disallow_mist_services\":false,\"gateway\":\"192.168.70.1\",\"hosts\":{\"property1\":{\"external_ips\":\"172.16.10.32-172.16.10.35\",\"ips\":\"192.168.70.32-192.168.70.35\"},\"property2\":{\"external_ips\":\"172.16.10.32-172.16.10.35\",\"ips\":\"192.168.70.32-192.168.70.35\"}},\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f12\",\"internal_access\":{\"enabled\":true},\"internet_access\":{\"create_simple_service_policy\":false,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.30\",\"name\":\"web server\",\"port\":\"443\"}},\"enabled\":true,\"restricted\":false,\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"printer-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"printer-1\"}}},\"isolation\":true,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"subnet\":\"192.168.70.0/24\",\"tenants\":{\"property1\":{\"addresses\":[\"10.10.10.10\"]},\"property2\":{\"addresses\":[\"10.10.10.52\"]}},\"vlan_id\":10,\"vpn_access\":{\"property1\":{\"allow_ping\":true,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"}},\"nat_pool\":\"172.16.0.0/26\",\"routed\":true,\"source_nat\":{\"external_ip\":\"172.16.0.8/30\"},\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"}},\"summarized_subnet\":\"172.16.0.0/16\"},\"property2\":{\"allow_ping\":true,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"}},\"nat_pool\":\"172.16.0.0/26\",\"routed\":true,\"source_nat\":{\"external_ip\":\"172.16.0.8/30\"},\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"}},\"summarized_subnet\":\"172.16.0.0/16\"}}}",
+        ),
+    ),
+    (
+        "orgsNetworks.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/networks/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":0,\"disallow_mist_services\":false,\"gateway\":\"192.168.70.1\",\"hosts\":{\"property1\":{\"external_ips\":\"172.16.10.32-172.16.10.35\",\"ips\":\"192.168.70.32-192.168.70.35\"},\"property2\":{\"external_ips\":\"172.16.10.32-172.16.10.35\",\"ips\":\"192.168.70.32-192.168.70.35\"}},\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f12\",\"internal_access\":{\"enabled\":true},\"internet_access\":{\"create_simple_service_policy\":false,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.30\",\"name\":\"web server\",\"port\":\"443\"}},\"enabled\":true,\"restricted\":false,\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"printer-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"printer-1\"}}},\"isolation\":true,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"subnet\":\"192.168.70.0/24\",\"tenants\":{\"property1\":{\"addresses\":[\"10.10.10.10\"]},\"property2\":{\"addresses\":[\"10.10.10.52\"]}},\"vlan_id\":10,\"vpn_access\":{\"property1\":{\"allow_ping\":true,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"}},\"nat_pool\":\"172.16.0.0/26\",\"routed\":true,\"source_nat\":{\"external_ip\":\"172.16.0.8/30\"},\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"}},\"summarized_subnet\":\"172.16.0.0/16\"},\"property2\":{\"allow_ping\":true,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"}},\"nat_pool\":\"172.16.0.0/26\",\"routed\":true,\"source_nat\":{\"external_ip\":\"172.16.0.8/30\"},\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"}},\"summarized_subnet\":\"172.16.0.0/16\"}}}",
+        ),
+    ),
+    (
+        "orgsNetworks.update",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/networks/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":0,\"disallow_mist_services\":false,\"gateway\":\"192.168.70.1\",\"hosts\":{\"property1\":{\"external_ips\":\"172.16.10.32-172.16.10.35\",\"ips\":\"192.168.70.32-192.168.70.35\"},\"property2\":{\"external_ips\":\"172.16.10.32-172.16.10.35\",\"ips\":\"192.168.70.32-192.168.70.35\"}},\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f12\",\"internal_access\":{\"enabled\":true},\"internet_access\":{\"create_simple_service_policy\":false,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.30\",\"name\":\"web server\",\"port\":\"443\"}},\"enabled\":true,\"restricted\":false,\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"printer-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"printer-1\"}}},\"isolation\":true,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"subnet\":\"192.168.70.0/24\",\"tenants\":{\"property1\":{\"addresses\":[\"10.10.10.10\"]},\"property2\":{\"addresses\":[\"10.10.10.52\"]}},\"vlan_id\":10,\"vpn_access\":{\"property1\":{\"allow_ping\":true,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"}},\"nat_pool\":\"172.16.0.0/26\",\"routed\":true,\"source_nat\":{\"external_ip\":\"172.16.0.8/30\"},\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"}},\"summarized_subnet\":\"172.16.0.0/16\"},\"property2\":{\"allow_ping\":true,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"}},\"nat_pool\":\"172.16.0.0/26\",\"routed\":true,\"source_nat\":{\"external_ip\":\"172.16.0.8/30\"},\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"}},\"summarized_subnet\":\"172.16.0.0/16\"}}}",
+        ),
+    ),
+    (
+        "orgsNetworks.delete",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/networks/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "orgsServices.list",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/services",
+        200,
+        Some(
+            "[{\"addresses\":[\"string\"],\"apps\":[\"string\"],\"dscp\":8,\"hostnames\":[\"string\"],\"max_jitter\":0,\"max_latency\":0,\"max_loss\":0,\"name\":\"string\",\"specs\":[{\"port_range\":\"0\",\"protocol\":\"any\"}],\"traffic_class\":\"best_effort\",\"traffic_type\":\"default\",\"type\":\"custom\"}]",
+        ),
+    ),
+    (
+        "orgsServices.create",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/services",
+        200,
+        Some(
+            "{\"addresses\":[\"string\"],\"app_categories\":[\"string\"],\"apps\":[\"string\"],\"created_time\":0,\"dscp\":0,\"failover_policy\":\"revertible\",\"hostnames\":[\"string\"],\"id\":\"497f6eca-6276-5004-bfeb-53cbbbba6f16\",\"max_jitter\":0,\"max_latency\":0,\"max_loss\":0,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"sle_enabled\":false,\"specs\":[{\"port_range\":\"0\",\"protocol\":\"any\"}],\"traffic_class\":\"best_effort\",\"traffic_type\":\"data_best_effort\",\"type\":\"custom\",\"vpn_name\":\"addresses\"}",
+        ),
+    ),
+    (
+        "orgsServices.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/services/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"addresses\":[\"string\"],\"app_categories\":[\"string\"],\"apps\":[\"string\"],\"created_time\":0,\"dscp\":0,\"failover_policy\":\"revertible\",\"hostnames\":[\"string\"],\"id\":\"497f6eca-6276-5004-bfeb-53cbbbba6f16\",\"max_jitter\":0,\"max_latency\":0,\"max_loss\":0,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"sle_enabled\":false,\"specs\":[{\"port_range\":\"0\",\"protocol\":\"any\"}],\"traffic_class\":\"best_effort\",\"traffic_type\":\"data_best_effort\",\"type\":\"custom\",\"vpn_name\":\"addresses\"}",
+        ),
+    ),
+    (
+        "orgsServices.update",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/services/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"addresses\":[\"string\"],\"app_categories\":[\"string\"],\"apps\":[\"string\"],\"created_time\":0,\"dscp\":0,\"failover_policy\":\"revertible\",\"hostnames\":[\"string\"],\"id\":\"497f6eca-6276-5004-bfeb-53cbbbba6f16\",\"max_jitter\":0,\"max_latency\":0,\"max_loss\":0,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"sle_enabled\":false,\"specs\":[{\"port_range\":\"0\",\"protocol\":\"any\"}],\"traffic_class\":\"best_effort\",\"traffic_type\":\"data_best_effort\",\"type\":\"custom\",\"vpn_name\":\"addresses\"}",
+        ),
+    ),
+    (
+        "orgsServices.delete",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/services/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "orgsSitegroups.list",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sitegroups",
+        200,
+        Some(
+            "[{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]}]",
+        ),
+    ),
+    (
+        "orgsSitegroups.create",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sitegroups",
+        200,
+        Some(
+            "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]}",
+        ),
+    ),
+    (
+        "orgsSitegroups.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sitegroups/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]}",
+        ),
+    ),
+    (
+        "orgsSitegroups.update",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sitegroups/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]}",
+        ),
+    ),
+    (
+        "orgsSitegroups.delete",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sitegroups/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "orgsSsoRoles.list",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssoroles",
+        200,
+        Some("[]"),
+    ),
+    (
+        "orgsSsoRoles.create",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssoroles",
+        200,
+        Some(
+            "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"privileges\":[{\"role\":\"admin\",\"scope\":\"sitegroup\",\"sitegroup_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"}],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
+        ),
+    ),
+    (
+        "orgsSsoRoles.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssoroles/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"privileges\":[{\"role\":\"admin\",\"scope\":\"sitegroup\",\"sitegroup_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"}],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
+        ),
+    ),
+    (
+        "orgsSsoRoles.update",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssoroles/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"privileges\":[{\"role\":\"admin\",\"scope\":\"sitegroup\",\"sitegroup_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"}],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
+        ),
+    ),
+    (
+        "orgsSsoRoles.delete",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssoroles/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "orgsStats.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats",
+        200,
+        Some(
+            "{\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"allow_mist\":true,\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"num_devices\":0,\"num_devices_connected\":0,\"num_devices_disconnected\":0,\"num_inventory\":0,\"num_sites\":0,\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"session_expiry\":0,\"sle\":[{\"path\":\"string\",\"user_minutes\":{\"ok\":0,\"total\":0}}]}",
+        ),
+    ),
+    (
+        "orgsWxTunnels.list",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wxtunnels",
+        200,
+        Some(
+            "[{\"created_time\":0,\"dmvpn\":{\"enabled\":true,\"holding_time\":0,\"host_routes\":[\"string\"]},\"for_mgmt\":true,\"hello_interval\":1,\"hello_retries\":3,\"hostname\":\"string\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ipsec\":{\"enabled\":true,\"psk\":\"string123\"},\"is_static\":true,\"modified_time\":0,\"mtu\":1500,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"peers\":[\"string\"],\"router_id\":\"string\",\"secret\":\"string\",\"sessions\":[{\"ap_as_session_id\":\"string\",\"comment\":\"string\",\"enable_cookie\":true,\"ethertype\":\"ethernet\",\"local_session_id\":1,\"pseudo_802.1ad_enabled\":true,\"remote_id\":\"string\",\"remote_session_id\":1,\"use_ap_as_session_ids\":true}],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"udp_port\":0,\"use_udp\":true}]",
+        ),
+    ),
+    (
+        "orgsWxTunnels.create",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wxtunnels",
+        200,
+        Some(
+            "{\"created_time\":0,\"dmvpn\":{\"enabled\":true,\"holding_time\":0,\"host_routes\":[\"string\"]},\"for_mgmt\":true,\"hello_interval\":1,\"hello_retries\":3,\"hostname\":\"string\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ipsec\":{\"enabled\":true,\"psk\":\"string123\"},\"is_static\":true,\"modified_time\":0,\"mtu\":1500,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"peers\":[\"string\"],\"router_id\":\"string\",\"secret\":\"string\",\"sessions\":[{\"ap_as_session_id\":\"string\",\"comment\":\"string\",\"enable_cookie\":true,\"ethertype\":\"ethernet\",\"local_session_id\":1,\"pseudo_802.1ad_enabled\":true,\"remote_id\":\"string\",\"remote_session_id\":1,\"use_ap_as_session_ids\":true}],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"udp_port\":0,\"use_udp\":true}",
+        ),
+    ),
+    (
+        "orgsWxTunnels.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wxtunnels/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":0,\"dmvpn\":{\"enabled\":true,\"holding_time\":0,\"host_routes\":[\"string\"]},\"for_mgmt\":true,\"hello_interval\":1,\"hello_retries\":3,\"hostname\":\"string\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ipsec\":{\"enabled\":true,\"psk\":\"string123\"},\"is_static\":true,\"modified_time\":0,\"mtu\":1500,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"peers\":[\"string\"],\"router_id\":\"string\",\"secret\":\"string\",\"sessions\":[{\"ap_as_session_id\":\"string\",\"comment\":\"string\",\"enable_cookie\":true,\"ethertype\":\"ethernet\",\"local_session_id\":1,\"pseudo_802.1ad_enabled\":true,\"remote_id\":\"string\",\"remote_session_id\":1,\"use_ap_as_session_ids\":true}],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"udp_port\":0,\"use_udp\":true}",
+        ),
+    ),
+    (
+        "orgsWxTunnels.update",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wxtunnels/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":0,\"dmvpn\":{\"enabled\":true,\"holding_time\":0,\"host_routes\":[\"string\"]},\"for_mgmt\":true,\"hello_interval\":1,\"hello_retries\":3,\"hostname\":\"string\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ipsec\":{\"enabled\":true,\"psk\":\"string123\"},\"is_static\":true,\"modified_time\":0,\"mtu\":1500,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"peers\":[\"string\"],\"router_id\":\"string\",\"secret\":\"string\",\"sessions\":[{\"ap_as_session_id\":\"string\",\"comment\":\"string\",\"enable_cookie\":true,\"ethertype\":\"ethernet\",\"local_session_id\":1,\"pseudo_802.1ad_enabled\":true,\"remote_id\":\"string\",\"remote_session_id\":1,\"use_ap_as_session_ids\":true}],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"udp_port\":0,\"use_udp\":true}",
+        ),
+    ),
+    (
+        "orgsWxTunnels.delete",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wxtunnels/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
         None,
     ),
@@ -91,6 +415,126 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "selfApiToken.delete",
         "DELETE",
         "/api/v1/self/apitokens/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "selfAuditLogs.list",
+        "GET",
+        "/api/v1/self/logs",
+        200,
+        Some(
+            "{\"end\":1428954000,\"limit\":100,\"page\":1,\"results\":[{\"admin_id\":\"72bfa2bd-e58a-4670-9d20-a1468f7a6f58\",\"admin_name\":\"test@mistsys.com\",\"after\":{\"auth\":{\"type\":\"open\"}},\"before\":{\"auth\":{\"type\":\"psk\"}},\"id\":\"c6f9347b-b0a4-4a23-b927-fa9249f2ffb2\",\"message\":\"Update WLAN \\\"Corporate\\\"\",\"org_id\":\"423f6eca-6276-4994-bfeb-53cbbbba6f04\",\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"timestamp\":1431382121}],\"start\":1428939600,\"total\":135}",
+        ),
+    ),
+    (
+        "sites.getInfo",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"address\":\"1601 S. Deanza Blvd., Cupertino, CA, 95014\",\"alarmtemplate_id\":\"684dfc5c-fe77-2290-eb1d-ef3d677fe168\",\"aptemplate_id\":\"16bdf952-ade2-4491-80b0-85ce506c760b\",\"country_code\":\"US\",\"created_time\":0,\"gatewaytemplate_id\":\"6f9b2e75-9b2f-b5ae-81e3-e14c76f1a90f\",\"id\":\"497f6eca-6276-5005-bfeb-53cbbbba6f17\",\"latlng\":{\"lat\":37.295833,\"lng\":-122.032946},\"modified_time\":0,\"name\":\"Mist Office\",\"networktemplate_id\":\"12ae9bd2-e0ab-107b-72e8-a7a005565ec2\",\"notes\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"rftemplate_id\":\"bb8a9017-1e36-5d6c-6f2b-551abe8a76a2\",\"secpolicy_id\":\"3bcd0beb-5d0a-4cbd-92c1-14aea91e98ef\",\"sitegroup_ids\":[\"497f6eca-6276-5006-bfeb-53cbbbba6f18\"],\"timezone\":\"America/Los_Angeles\"}",
+        ),
+    ),
+    (
+        "sites.updateInfo",
+        "PUT",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"address\":\"1601 S. Deanza Blvd., Cupertino, CA, 95014\",\"alarmtemplate_id\":\"684dfc5c-fe77-2290-eb1d-ef3d677fe168\",\"aptemplate_id\":\"16bdf952-ade2-4491-80b0-85ce506c760b\",\"country_code\":\"US\",\"created_time\":0,\"gatewaytemplate_id\":\"6f9b2e75-9b2f-b5ae-81e3-e14c76f1a90f\",\"id\":\"497f6eca-6276-5005-bfeb-53cbbbba6f17\",\"latlng\":{\"lat\":37.295833,\"lng\":-122.032946},\"modified_time\":0,\"name\":\"Mist Office\",\"networktemplate_id\":\"12ae9bd2-e0ab-107b-72e8-a7a005565ec2\",\"notes\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"rftemplate_id\":\"bb8a9017-1e36-5d6c-6f2b-551abe8a76a2\",\"secpolicy_id\":\"3bcd0beb-5d0a-4cbd-92c1-14aea91e98ef\",\"sitegroup_ids\":[\"497f6eca-6276-5006-bfeb-53cbbbba6f18\"],\"timezone\":\"America/Los_Angeles\"}",
+        ),
+    ),
+    (
+        "sites.delete",
+        "DELETE",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "sitesBeacons.list",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/beacons",
+        200,
+        Some(
+            "[{\"created_time\":0,\"eddystone_instance\":\"string\",\"eddystone_namespace\":\"string\",\"eddystone_url\":\"string\",\"ibeacon_major\":1,\"ibeacon_minor\":1,\"ibeacon_uuid\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"power\":0,\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"type\":\"eddystone-uid\",\"x\":0,\"y\":0}]",
+        ),
+    ),
+    (
+        "sitesBeacons.create",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/beacons",
+        200,
+        Some(
+            "{\"created_time\":0,\"eddystone_instance\":\"string\",\"eddystone_namespace\":\"string\",\"eddystone_url\":\"string\",\"ibeacon_major\":1,\"ibeacon_minor\":1,\"ibeacon_uuid\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"power\":0,\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"type\":\"eddystone-uid\",\"x\":0,\"y\":0}",
+        ),
+    ),
+    (
+        "sitesBeacons.get",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/beacons/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":0,\"eddystone_instance\":\"string\",\"eddystone_namespace\":\"string\",\"eddystone_url\":\"string\",\"ibeacon_major\":1,\"ibeacon_minor\":1,\"ibeacon_uuid\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"power\":0,\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"type\":\"eddystone-uid\",\"x\":0,\"y\":0}",
+        ),
+    ),
+    (
+        "sitesBeacons.update",
+        "PUT",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/beacons/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":0,\"eddystone_instance\":\"string\",\"eddystone_namespace\":\"string\",\"eddystone_url\":\"string\",\"ibeacon_major\":1,\"ibeacon_minor\":1,\"ibeacon_uuid\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"power\":0,\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"type\":\"eddystone-uid\",\"x\":0,\"y\":0}",
+        ),
+    ),
+    (
+        "sitesBeacons.delete",
+        "DELETE",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/beacons/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "sitesVBeacons.list",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/vbeacons",
+        200,
+        Some(
+            "[{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"major\":0,\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"message\":\"string\",\"minor\":0,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"power\":4,\"power_mode\":\"default\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"url\":\"string\",\"uuid\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"wayfinding_nodename\":\"string\",\"x\":0,\"y\":0}]",
+        ),
+    ),
+    (
+        "sitesVBeacons.create",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/vbeacons",
+        200,
+        Some(
+            "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"major\":0,\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"message\":\"string\",\"minor\":0,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"power\":4,\"power_mode\":\"default\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"url\":\"string\",\"uuid\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"wayfinding_nodename\":\"string\",\"x\":0,\"y\":0}",
+        ),
+    ),
+    (
+        "sitesVBeacons.get",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/vbeacons/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"major\":0,\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"message\":\"string\",\"minor\":0,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"power\":4,\"power_mode\":\"default\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"url\":\"string\",\"uuid\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"wayfinding_nodename\":\"string\",\"x\":0,\"y\":0}",
+        ),
+    ),
+    (
+        "sitesVBeacons.update",
+        "PUT",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/vbeacons/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"major\":0,\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"message\":\"string\",\"minor\":0,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"power\":4,\"power_mode\":\"default\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"url\":\"string\",\"uuid\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"wayfinding_nodename\":\"string\",\"x\":0,\"y\":0}",
+        ),
+    ),
+    (
+        "sitesVBeacons.delete",
+        "DELETE",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/vbeacons/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
         None,
     ),
@@ -140,11 +584,11 @@ async fn every_action_answers_its_documented_example() {
 /// one action's answer (status, body, header, delay) and looks at what was sent.
 #[tokio::test]
 async fn a_downstream_test_overrides_an_answer_and_reads_the_requests() {
-    use mist_sdk::resources::orgs_api_tokens::*;
+    use mist_sdk::resources::orgs::*;
     let server = TestServer::start().await;
     let client = server.client_builder().build().unwrap();
     let call = || {
-        client.orgs_api_tokens().list(
+        client.orgs().get(
             "000000ab-00ab-00ab-00ab-0000000000ab"
                 .parse::<uuid::Uuid>()
                 .unwrap(),
@@ -152,7 +596,7 @@ async fn a_downstream_test_overrides_an_answer_and_reads_the_requests() {
     };
     call().send().await.unwrap();
     server.answer(
-        "orgsApiTokens.list",
+        "orgs.get",
         Answer::new(503)
             .json(&serde_json::json!({ "message" : "down for maintenance" }))
             .header("Retry-After", "7"),
@@ -162,10 +606,7 @@ async fn a_downstream_test_overrides_an_answer_and_reads_the_requests() {
     assert_eq!(api.status.as_u16(), 503);
     assert_eq!(api.retry_after, Some(Duration::from_secs(7)));
     assert_eq!(api.message.as_deref(), Some("down for maintenance"));
-    server.answer(
-        "orgsApiTokens.list",
-        Answer::new(200).delay(Duration::from_secs(30)),
-    );
+    server.answer("orgs.get", Answer::new(200).delay(Duration::from_secs(30)));
     let error = call()
         .timeout(Duration::from_millis(50))
         .send()
@@ -177,11 +618,11 @@ async fn a_downstream_test_overrides_an_answer_and_reads_the_requests() {
     let requests = server.requests().await;
     assert_eq!(requests.len(), 4);
     for request in &requests {
-        assert_eq!(request.action, Some("orgsApiTokens.list"));
+        assert_eq!(request.action, Some("orgs.get"));
         assert_eq!(request.method, "GET");
         assert_eq!(
             request.path,
-            "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/apitokens"
+            "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab"
         );
         let auth = request
             .headers
@@ -191,14 +632,14 @@ async fn a_downstream_test_overrides_an_answer_and_reads_the_requests() {
             .unwrap();
         assert!(auth.ends_with(TEST_TOKEN), "the client sent the test token");
     }
-    assert_eq!(server.calls("orgsApiTokens.list"), 4);
+    assert_eq!(server.calls("orgs.get"), 4);
 }
 
 /// A scripted sequence: the action answers 503 twice, then its documented answer; a client
 /// that retries makes three calls for one, and the server counts them.
 #[tokio::test]
 async fn a_sequence_of_answers_comes_before_the_documented_one() {
-    use mist_sdk::resources::orgs_api_tokens::*;
+    use mist_sdk::resources::orgs::*;
     let server = TestServer::start().await;
     let retries = RetryPolicy::default().base_delay(Duration::from_millis(1));
     let client = server
@@ -207,21 +648,21 @@ async fn a_sequence_of_answers_comes_before_the_documented_one() {
         .build()
         .unwrap();
     let call = || {
-        client.orgs_api_tokens().list(
+        client.orgs().get(
             "000000ab-00ab-00ab-00ab-0000000000ab"
                 .parse::<uuid::Uuid>()
                 .unwrap(),
         )
     };
-    server.when("orgsApiTokens.list").times(2, Answer::new(503));
+    server.when("orgs.get").times(2, Answer::new(503));
     call().send().await.unwrap();
-    assert_eq!(server.calls("orgsApiTokens.list"), 3);
+    assert_eq!(server.calls("orgs.get"), 3);
     call().send().await.unwrap();
-    assert_eq!(server.calls("orgsApiTokens.list"), 4);
-    let example = server.example("orgsApiTokens.list").unwrap();
+    assert_eq!(server.calls("orgs.get"), 4);
+    let example = server.example("orgs.get").unwrap();
     assert_eq!(
         example, serde_json::from_str::< Value >
-        ("[{\"created_by\":\"user@mycorp.com\",\"created_time\":1626875902,\"id\":\"497f6eca-6276-4993-bfeb-53f0bbba6f08\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"privileges\":[{\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"role\":\"admin\",\"scope\":\"org\"}]}]")
+        ("{\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"allow_mist\":true,\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"session_expiry\":1440}")
         .unwrap()
     );
 }

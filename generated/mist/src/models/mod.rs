@@ -4,13 +4,183 @@
 //! Every type is named here (`crate::models::Name`). The files of this folder hold them by the
 //! resources that need them, each gated by those resources' cargo features.
 mod common;
+#[cfg(feature = "orgs")]
+mod orgs;
 #[cfg(feature = "orgs-api-tokens")]
 mod orgs_api_tokens;
+#[cfg(feature = "orgs-logs")]
+mod orgs_logs;
+#[cfg(feature = "orgs-nac-tags")]
+mod orgs_nac_tags;
+#[cfg(feature = "orgs-networks")]
+mod orgs_networks;
+#[cfg(feature = "orgs-services")]
+mod orgs_services;
+#[cfg(feature = "orgs-sitegroups")]
+mod orgs_sitegroups;
+#[cfg(feature = "orgs-sso-roles")]
+mod orgs_sso_roles;
+#[cfg(feature = "orgs-stats")]
+mod orgs_stats;
+#[cfg(feature = "orgs-wx-tunnels")]
+mod orgs_wx_tunnels;
 #[cfg(feature = "self-api-token")]
 mod self_api_token;
+#[cfg(feature = "self-audit-logs")]
+mod self_audit_logs;
+#[cfg(any(feature = "orgs-api-tokens", feature = "orgs-sso-roles"))]
+mod shared_admin_privilege_view;
+#[cfg(any(
+    feature = "orgs",
+    feature = "orgs-api-tokens",
+    feature = "orgs-nac-tags",
+    feature = "orgs-networks",
+    feature = "orgs-services",
+    feature = "orgs-sitegroups",
+    feature = "orgs-sso-roles",
+    feature = "orgs-stats",
+    feature = "orgs-wx-tunnels",
+    feature = "self-api-token",
+    feature = "sites",
+    feature = "sites-beacons",
+    feature = "sites-v-beacons"
+))]
+mod shared_created_time;
+#[cfg(any(
+    feature = "orgs",
+    feature = "orgs-nac-tags",
+    feature = "orgs-networks",
+    feature = "orgs-services",
+    feature = "orgs-sitegroups",
+    feature = "orgs-sso-roles",
+    feature = "orgs-stats",
+    feature = "orgs-wx-tunnels",
+    feature = "sites",
+    feature = "sites-beacons",
+    feature = "sites-v-beacons"
+))]
+mod shared_modified_time;
+#[cfg(any(feature = "orgs", feature = "orgs-sso-roles", feature = "orgs-stats"))]
+mod shared_msp_id;
+#[cfg(any(feature = "orgs", feature = "orgs-sitegroups"))]
+mod shared_name_string;
+#[cfg(any(
+    feature = "orgs-api-tokens",
+    feature = "orgs-logs",
+    feature = "orgs-nac-tags",
+    feature = "orgs-networks",
+    feature = "orgs-services",
+    feature = "orgs-sitegroups",
+    feature = "orgs-wx-tunnels",
+    feature = "self-audit-logs",
+    feature = "sites",
+    feature = "sites-beacons",
+    feature = "sites-v-beacons"
+))]
+mod shared_org_id;
+#[cfg(any(
+    feature = "orgs-wx-tunnels",
+    feature = "self-audit-logs",
+    feature = "sites-beacons",
+    feature = "sites-v-beacons"
+))]
+mod shared_site_id;
+#[cfg(any(feature = "orgs-logs", feature = "self-audit-logs"))]
+mod shared_timestamp;
+#[cfg(feature = "sites")]
+mod sites;
+#[cfg(feature = "sites-beacons")]
+mod sites_beacons;
+#[cfg(feature = "sites-v-beacons")]
+mod sites_v_beacons;
 
 pub use self::common::*;
+#[cfg(feature = "orgs")]
+pub use self::orgs::*;
 #[cfg(feature = "orgs-api-tokens")]
 pub use self::orgs_api_tokens::*;
+#[cfg(feature = "orgs-logs")]
+pub use self::orgs_logs::*;
+#[cfg(feature = "orgs-nac-tags")]
+pub use self::orgs_nac_tags::*;
+#[cfg(feature = "orgs-networks")]
+pub use self::orgs_networks::*;
+#[cfg(feature = "orgs-services")]
+pub use self::orgs_services::*;
+#[cfg(feature = "orgs-sitegroups")]
+pub use self::orgs_sitegroups::*;
+#[cfg(feature = "orgs-sso-roles")]
+pub use self::orgs_sso_roles::*;
+#[cfg(feature = "orgs-stats")]
+pub use self::orgs_stats::*;
+#[cfg(feature = "orgs-wx-tunnels")]
+pub use self::orgs_wx_tunnels::*;
 #[cfg(feature = "self-api-token")]
 pub use self::self_api_token::*;
+#[cfg(feature = "self-audit-logs")]
+pub use self::self_audit_logs::*;
+#[cfg(any(feature = "orgs-api-tokens", feature = "orgs-sso-roles"))]
+pub use self::shared_admin_privilege_view::*;
+#[cfg(any(
+    feature = "orgs",
+    feature = "orgs-api-tokens",
+    feature = "orgs-nac-tags",
+    feature = "orgs-networks",
+    feature = "orgs-services",
+    feature = "orgs-sitegroups",
+    feature = "orgs-sso-roles",
+    feature = "orgs-stats",
+    feature = "orgs-wx-tunnels",
+    feature = "self-api-token",
+    feature = "sites",
+    feature = "sites-beacons",
+    feature = "sites-v-beacons"
+))]
+pub use self::shared_created_time::*;
+#[cfg(any(
+    feature = "orgs",
+    feature = "orgs-nac-tags",
+    feature = "orgs-networks",
+    feature = "orgs-services",
+    feature = "orgs-sitegroups",
+    feature = "orgs-sso-roles",
+    feature = "orgs-stats",
+    feature = "orgs-wx-tunnels",
+    feature = "sites",
+    feature = "sites-beacons",
+    feature = "sites-v-beacons"
+))]
+pub use self::shared_modified_time::*;
+#[cfg(any(feature = "orgs", feature = "orgs-sso-roles", feature = "orgs-stats"))]
+pub use self::shared_msp_id::*;
+#[cfg(any(feature = "orgs", feature = "orgs-sitegroups"))]
+pub use self::shared_name_string::*;
+#[cfg(any(
+    feature = "orgs-api-tokens",
+    feature = "orgs-logs",
+    feature = "orgs-nac-tags",
+    feature = "orgs-networks",
+    feature = "orgs-services",
+    feature = "orgs-sitegroups",
+    feature = "orgs-wx-tunnels",
+    feature = "self-audit-logs",
+    feature = "sites",
+    feature = "sites-beacons",
+    feature = "sites-v-beacons"
+))]
+pub use self::shared_org_id::*;
+#[cfg(any(
+    feature = "orgs-wx-tunnels",
+    feature = "self-audit-logs",
+    feature = "sites-beacons",
+    feature = "sites-v-beacons"
+))]
+pub use self::shared_site_id::*;
+#[cfg(any(feature = "orgs-logs", feature = "self-audit-logs"))]
+pub use self::shared_timestamp::*;
+#[cfg(feature = "sites")]
+pub use self::sites::*;
+#[cfg(feature = "sites-beacons")]
+pub use self::sites_beacons::*;
+#[cfg(feature = "sites-v-beacons")]
+pub use self::sites_v_beacons::*;

@@ -159,7 +159,7 @@ impl crate::Action for SelfApiTokenUpdateParams {
 }
 
 impl SelfApiTokenUpdateRequest {
-    /// The new properties of the user API token
+    /// The request body.
     pub fn body(mut self, body: UserApitokenRequest) -> Self {
         self.params.body = Some(body);
         self

@@ -1,0 +1,338 @@
+//! The OpenAPI front-end on small documents of our own, one construct each (3.0 and 3.1 where
+//! they differ): the spec it gives, and the located diagnostics of broken documents.
+
+use serde_json::{json, Value};
+
+use sdkgen::load::{load_memory, MemoryFiles};
+
+/// Loads `spec/t/` from the given files (`openapi.yaml`, `overlay.yaml`, siblings).
+fn load(files: &[(&str, &str)]) -> (Option<sdkgen::spec::Spec>, Vec<String>) {
+    let memory: MemoryFiles = files
+        .iter()
+        .map(|(name, text)| (format!("spec/t/{name}"), text.as_bytes().to_vec()))
+        .collect();
+    let (loaded, diags) = load_memory(&memory, "spec/t");
+    let mut diags: Vec<String> = diags.iter().map(ToString::to_string).collect();
+    let spec = loaded.map(|l| {
+        diags.extend(
+            sdkgen::validate::validate(&l.spec, &l.sources)
+                .iter()
+                .map(ToString::to_string),
+        );
+        l.spec
+    });
+    (spec, diags)
+}
+
+fn clean(files: &[(&str, &str)]) -> sdkgen::spec::Spec {
+    let (spec, diags) = load(files);
+    assert!(diags.is_empty(), "{}", diags.join("\n"));
+    spec.expect("a spec")
+}
+
+/// A document with the given version, components and paths (YAML, indented as top-level keys).
+fn doc(version: &str, rest: &str) -> String {
+    format!(
+        "openapi: {version}\ninfo: {{title: T, version: '1'}}\nservers:\n  - {{url: 'https://api.example.com/v1', description: Main}}\ncomponents:\n  securitySchemes:\n    bearer: {{type: http, scheme: bearer}}\n{rest}"
+    )
+}
+
+fn schema(spec: &sdkgen::spec::Spec, name: &str) -> Value {
+    spec.schemas.get(name).cloned().unwrap_or(Value::Null)
+}
+
+const GET_THING: &str = "paths:\n  /things/{id}:\n    get:\n      operationId: getThing\n      tags: [Things]\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n      responses:\n        '200':\n          description: OK\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/thing'}\n";
+
+#[test]
+fn nullable_30_and_type_lists_31_give_the_same_schema() {
+    let v30 = clean(&[(
+        "openapi.yaml",
+        &doc("3.0.3", &format!("  schemas:\n    thing:\n      type: object\n      properties:\n        a: {{type: string, nullable: true}}\n        b: {{type: integer, nullable: true, enum: [1, 2]}}\n{GET_THING}")),
+    )]);
+    let v31 = clean(&[(
+        "openapi.yaml",
+        &doc("3.1.0", &format!("  schemas:\n    thing:\n      type: object\n      properties:\n        a: {{type: [string, 'null']}}\n        b: {{type: [integer, 'null'], enum: [1, 2, null]}}\n{GET_THING}")),
+    )]);
+    assert_eq!(schema(&v30, "thing"), schema(&v31, "thing"));
+    assert_eq!(
+        schema(&v30, "thing")["properties"]["a"],
+        json!({"type": ["string", "null"]})
+    );
+}
+
+#[test]
+fn a_nullable_reference_becomes_a_union_with_null() {
+    let spec = clean(&[(
+        "openapi.yaml",
+        &doc("3.0.3", &format!("  schemas:\n    other: {{type: object, properties: {{x: {{type: string}}}}}}\n    thing:\n      type: object\n      properties:\n        o:\n          allOf: [{{$ref: '#/components/schemas/other'}}]\n          nullable: true\n{GET_THING}")),
+    )]);
+    let o = &schema(&spec, "thing")["properties"]["o"];
+    assert_eq!(o["anyOf"][1], json!({"type": "null"}), "{o}");
+}
+
+#[test]
+fn all_of_objects_are_merged() {
+    let spec = clean(&[(
+        "openapi.yaml",
+        &doc("3.1.0", &format!("  schemas:\n    base: {{type: object, required: [id], properties: {{id: {{type: string}}}}}}\n    thing:\n      description: A thing.\n      allOf:\n        - $ref: '#/components/schemas/base'\n        - type: object\n          required: [name]\n          properties: {{name: {{type: string}}}}\n{GET_THING}")),
+    )]);
+    assert_eq!(
+        schema(&spec, "thing"),
+        json!({"type": "object", "description": "A thing.", "properties": {"id": {"type": "string"}, "name": {"type": "string"}}, "required": ["id", "name"]})
+    );
+}
+
+#[test]
+fn a_discriminator_tags_each_mapped_component() {
+    let spec = clean(&[(
+        "openapi.yaml",
+        &doc("3.1.0", &format!("  schemas:\n    cat: {{type: object, required: [kind], properties: {{kind: {{type: string}}, purrs: {{type: boolean}}}}}}\n    dog: {{type: object, required: [kind], properties: {{kind: {{type: string}}, barks: {{type: boolean}}}}}}\n    thing:\n      oneOf: [{{$ref: '#/components/schemas/cat'}}, {{$ref: '#/components/schemas/dog'}}]\n      discriminator:\n        propertyName: kind\n        mapping: {{CAT: '#/components/schemas/cat'}}\n{GET_THING}")),
+    )]);
+    assert_eq!(
+        schema(&spec, "cat")["properties"]["kind"],
+        json!({"type": "string", "const": "CAT"})
+    );
+    // Without a mapping entry, the value is the component's name.
+    assert_eq!(
+        schema(&spec, "dog")["properties"]["kind"],
+        json!({"type": "string", "const": "dog"})
+    );
+    assert!(schema(&spec, "thing").get("discriminator").is_none());
+}
+
+#[test]
+fn unions_without_discriminator_const_and_odd_enum_values_pass_through() {
+    let spec = clean(&[(
+        "openapi.yaml",
+        &doc("3.1.0", &format!("  schemas:\n    thing:\n      type: object\n      properties:\n        v: {{oneOf: [{{type: string}}, {{type: integer}}]}}\n        c: {{const: fixed}}\n        e: {{type: string, enum: ['', 'WPA2-PSK/CCMP', '24,5,6']}}\n{GET_THING}")),
+    )]);
+    let p = &schema(&spec, "thing")["properties"];
+    assert_eq!(
+        p["v"],
+        json!({"oneOf": [{"type": "string"}, {"type": "integer"}]})
+    );
+    assert_eq!(p["c"], json!({"const": "fixed"}));
+    assert_eq!(p["e"]["enum"], json!(["", "WPA2-PSK/CCMP", "24,5,6"]));
+}
+
+#[test]
+fn openapi_only_keywords_are_normalized() {
+    let spec = clean(&[(
+        "openapi.yaml",
+        &doc("3.0.3", &format!("  schemas:\n    thing:\n      type: object\n      xml: {{name: Thing}}\n      externalDocs: {{url: 'https://example.com'}}\n      x-vendor: 1\n      properties:\n        n: {{type: integer, minimum: 0, exclusiveMinimum: true, example: 3}}\n{GET_THING}")),
+    )]);
+    assert_eq!(
+        schema(&spec, "thing"),
+        json!({"type": "object", "properties": {"n": {"type": "integer", "exclusiveMinimum": 0, "examples": [3]}}})
+    );
+}
+
+#[test]
+fn tags_are_resources_and_operation_ids_lose_the_tag_words() {
+    let spec = clean(&[(
+        "openapi.yaml",
+        &doc("3.1.0", "paths:\n  /orgs/{org_id}/devices/events/count:\n    get:\n      operationId: countOrgDeviceEvents\n      tags: [Orgs Devices]\n      description: \"Count Org Device Events\\nCounts them.\"\n      summary: countOrgDeviceEvents\n      parameters:\n        - {name: org_id, in: path, required: true, schema: {type: string}}\n      responses:\n        '200': {description: OK}\n  /orgs/{org_id}/devices:\n    get:\n      operationId: listOrgDevices\n      tags: [Orgs Devices]\n      parameters:\n        - {name: org_id, in: path, required: true, schema: {type: string}}\n      responses:\n        '200': {description: OK}\n"),
+    )]);
+    let r = &spec.resources[0];
+    assert_eq!(r.name, "orgsDevices");
+    assert_eq!(r.title, "Orgs Devices");
+    assert_eq!(r.path, "/orgs/{org_id}/devices");
+    let names: Vec<&str> = r.actions.keys().map(String::as_str).collect();
+    assert_eq!(names, ["countEvents", "list"]);
+    let count = &r.actions["countEvents"];
+    // The summary only repeats the operationId: the title is the description's first line.
+    assert_eq!(count.summary, "Count Org Device Events");
+    assert_eq!(count.description.as_deref(), Some("Counts them."));
+    assert_eq!(count.path, "/events/count");
+    // The servers' shared path is the base path.
+    assert_eq!(spec.api.base_path, "/v1");
+    assert_eq!(spec.api.servers[0].url, "https://api.example.com");
+    assert_eq!(spec.api.servers[0].name, "Main");
+}
+
+#[test]
+fn untagged_operations_are_grouped_by_path_and_named_from_it() {
+    let spec = clean(&[(
+        "openapi.yaml",
+        &doc("3.0.3", "paths:\n  /pets:\n    get:\n      responses:\n        '200': {description: OK}\n  /pets/{petId}:\n    get:\n      parameters:\n        - {name: petId, in: path, required: true, schema: {type: integer}}\n      responses:\n        '200': {description: OK}\n"),
+    )]);
+    let r = &spec.resources[0];
+    assert_eq!(r.name, "pets");
+    let names: Vec<&str> = r.actions.keys().map(String::as_str).collect();
+    // `Pet` is a word of the group `pets`.
+    assert_eq!(names, ["get", "getById"]);
+}
+
+#[test]
+fn servers_with_variables_expand_their_enumerations() {
+    let spec = clean(&[(
+        "openapi.yaml",
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\nservers:\n  - url: 'https://{region}.example.com'\n    variables:\n      region: {default: eu, enum: [eu, us]}\ncomponents:\n  securitySchemes:\n    b: {type: http, scheme: basic}\npaths:\n  /a:\n    get:\n      responses:\n        '204': {description: Done}\n",
+    )]);
+    let urls: Vec<(&str, &str, bool)> = spec
+        .api
+        .servers
+        .iter()
+        .map(|s| (s.name.as_str(), s.url.as_str(), s.default))
+        .collect();
+    assert_eq!(
+        urls,
+        [
+            ("eu.example.com", "https://eu.example.com", true),
+            (
+                "eu.example.com (region = us)",
+                "https://us.example.com",
+                false
+            )
+        ]
+    );
+    // HTTP basic: the token is the base64 of user:password.
+    assert_eq!(spec.api.auth.prefix, "Basic");
+}
+
+#[test]
+fn security_schemes_choose_the_auth_header() {
+    let with = |scheme: &str| {
+        let text = format!("openapi: 3.1.0\ninfo: {{title: T, version: '1'}}\nservers: [{{url: 'https://e.com'}}]\nsecurity: [{{k: []}}]\ncomponents:\n  securitySchemes:\n    k: {scheme}\npaths:\n  /a:\n    get:\n      responses:\n        '204': {{description: Done}}\n");
+        let (spec, diags) = load(&[("openapi.yaml", &text)]);
+        (spec.map(|s| (s.api.auth.header, s.api.auth.prefix)), diags)
+    };
+    assert_eq!(
+        with("{type: http, scheme: bearer}").0,
+        Some(("Authorization".into(), "Bearer".into()))
+    );
+    assert_eq!(
+        with("{type: oauth2, flows: {}}").0,
+        Some(("Authorization".into(), "Bearer".into()))
+    );
+    assert_eq!(
+        with("{type: apiKey, in: header, name: Authorization, x-auth-prefix: Token}").0,
+        Some(("Authorization".into(), "Token".into()))
+    );
+    // An API key in the query cannot be sent yet: a located diagnostic with a hint.
+    let (spec, diags) = with("{type: apiKey, in: query, name: key}");
+    assert!(spec.is_none());
+    assert!(
+        diags[0].contains("no security scheme the spec format can send"),
+        "{diags:?}"
+    );
+    assert!(diags[0].contains("hint: add `x-auth-prefix`"), "{diags:?}");
+}
+
+#[test]
+fn operations_the_runtime_cannot_express_are_listed_with_their_reason() {
+    let spec = clean(&[(
+        "openapi.yaml",
+        &doc("3.1.0", "paths:\n  /files:\n    post:\n      operationId: uploadFile\n      tags: [Files]\n      requestBody:\n        content:\n          multipart/form-data: {schema: {type: object}}\n      responses:\n        '200': {description: OK}\n    get:\n      operationId: listFiles\n      tags: [Files]\n      responses:\n        '200': {description: OK, content: {application/json: {schema: {type: array, items: {type: string}}}}}\n  /files/{id}:\n    get:\n      operationId: downloadFile\n      tags: [Files]\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses:\n        '200': {description: OK, content: {application/octet-stream: {schema: {type: string, format: binary}}}}\n    put:\n      operationId: putFile\n      tags: [Files]\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses:\n        '200': {description: OK, content: {application/json: {schema: {type: string}}}}\n        '202': {description: Queued, content: {application/json: {schema: {type: integer}}}}\n"),
+    )]);
+    assert_eq!(
+        spec.excluded,
+        [
+            "- `POST /files` (`uploadFile`, tag Files): request body is multipart/form-data, which the runtime cannot send yet",
+            "- `GET /files/{id}` (`downloadFile`, tag Files): answers application/octet-stream with status 200, which the runtime cannot read yet",
+            "- `PUT /files/{id}` (`putFile`, tag Files): answers several success statuses with different bodies, which the runtime cannot return yet",
+        ]
+    );
+    let page = sdkgen::openapi::excluded_page(&spec).unwrap_or_default();
+    assert!(page.contains("`uploadFile`"));
+    assert_eq!(
+        spec.resources[0].actions.keys().collect::<Vec<_>>(),
+        ["list"]
+    );
+}
+
+#[test]
+fn refs_to_sibling_files_and_shared_components_resolve() {
+    let spec = clean(&[
+        (
+            "openapi.yaml",
+            &doc("3.1.0", "  parameters:\n    id: {name: id, in: path, required: true, schema: {type: string}}\n  responses:\n    Thing:\n      description: A thing\n      content:\n        application/json:\n          schema: {$ref: 'thing.yaml'}\n          examples:\n            one: {$ref: '#/components/examples/one'}\n  examples:\n    one: {value: {name: x}}\npaths:\n  /things/{id}:\n    parameters: [{$ref: '#/components/parameters/id'}]\n    get:\n      operationId: getThing\n      responses:\n        '200': {$ref: '#/components/responses/Thing'}\n"),
+        ),
+        ("thing.yaml", "type: object\nproperties:\n  name: {type: string}\n"),
+    ]);
+    assert_eq!(
+        schema(&spec, "thing"),
+        json!({"type": "object", "properties": {"name": {"type": "string"}}})
+    );
+    let get = &spec.resources[0].actions["get"];
+    assert_eq!(get.params[0].name, "id");
+    assert_eq!(get.responses[0].example, Some(json!({"name": "x"})));
+}
+
+#[test]
+fn the_overlay_applies_before_reading_and_include_tags_stage_the_spec() {
+    let document = doc("3.1.0", "paths:\n  /a:\n    get:\n      operationId: listA\n      tags: [A]\n      responses:\n        '204': {description: Done}\n  /b:\n    get:\n      operationId: listB\n      tags: [B]\n      responses:\n        '204': {description: Done}\n");
+    let overlay = "overlay: 1.0.0\ninfo: {title: ours, version: '1'}\nextends: openapi.yaml\nactions:\n  - target: $.info\n    update:\n      x-crate: {name: t-rs, version: 2.0.0}\n      x-include-tags: [A]\n  - target: $.paths['/a'].get\n    description: a clearer name\n    update: {x-name: all, x-title: All of A}\n";
+    let spec = clean(&[("openapi.yaml", &document), ("overlay.yaml", overlay)]);
+    assert_eq!(spec.api.krate.name, "t-rs");
+    assert_eq!(spec.resources.len(), 1);
+    assert_eq!(spec.resources[0].actions["all"].summary, "All of A");
+    assert_eq!(
+        spec.excluded,
+        ["- tag B: 1 operation not yet included (`x-include-tags`)"]
+    );
+}
+
+#[test]
+fn bad_documents_give_every_problem_located() {
+    let (_, diags) = load(&[(
+        "openapi.yaml",
+        &doc("3.1.0", "paths:\n  /a:\n    get:\n      operationId: getA\n      parameters:\n        - $ref: '#/components/parameters/missing'\n      responses:\n        '200':\n          description: OK\n          content:\n            application/json:\n              schema: {$ref: 'other.yaml#/x'}\n"),
+    )]);
+    let text = diags.join("\n");
+    assert!(
+        text.contains("spec/t/openapi.yaml:13:17: `$ref` `#/components/parameters/missing` names nothing\n    at #/paths/~1a/get/parameters/0/$ref"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`$ref` names the file `spec/t/other.yaml`, which cannot be read"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_overlay_target_that_matches_nothing_is_an_error_naming_it() {
+    let (spec, diags) = load(&[
+        ("openapi.yaml", &doc("3.1.0", "paths: {}\n")),
+        ("overlay.yaml", "overlay: 1.0.0\ninfo: {title: ours, version: '1'}\nextends: openapi.yaml\nactions:\n  - target: $.paths['/gone'].get\n    description: the vendor renamed it\n    update: {x-name: x}\n"),
+    ]);
+    assert!(spec.is_some());
+    assert!(
+        diags.iter().any(|d| d.starts_with(
+            "spec/t/overlay.yaml:5:13: target `$.paths['/gone'].get` matches nothing"
+        )),
+        "{diags:?}"
+    );
+}
+
+#[test]
+fn not_openapi_or_a_wrong_version_is_refused_at_its_place() {
+    let (spec, diags) = load(&[(
+        "openapi.yaml",
+        "swagger: '2.0'\ninfo: {title: T, version: '1'}\n",
+    )]);
+    assert!(spec.is_none());
+    assert_eq!(diags, ["spec/t/openapi.yaml:1:1: not an OpenAPI document: `openapi: 3.x.y` is missing\n    at #"]);
+    let (_, diags) = load(&[(
+        "openapi.yaml",
+        "openapi: 2.0.0\ninfo: {title: T, version: '1'}\n",
+    )]);
+    assert!(
+        diags[0].contains("OpenAPI version `2.0.0` is not 3.0 or 3.1"),
+        "{diags:?}"
+    );
+}
+
+#[test]
+fn x_base_path_moves_a_shared_prefix_into_the_base_path() {
+    let document = "openapi: 3.1.0\ninfo: {title: T, version: '1', x-base-path: /api/v1}\nservers: [{url: 'https://e.com'}]\ncomponents:\n  securitySchemes:\n    b: {type: http, scheme: bearer}\npaths:\n  /api/v1/orgs/{id}:\n    get:\n      operationId: getOrg\n      tags: [Orgs]\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses:\n        '204': {description: Done}\n";
+    let spec = clean(&[("openapi.yaml", document)]);
+    assert_eq!(spec.api.base_path, "/api/v1");
+    assert_eq!(spec.resources[0].path, "/orgs/{id}");
+    let broken = document.replace("  /api/v1/orgs/{id}:", "  /api/v2/orgs/{id}:");
+    let (_, diags) = load(&[("openapi.yaml", &broken)]);
+    assert!(
+        diags.iter().any(|d| d.starts_with("spec/t/openapi.yaml:8:3: path `/api/v2/orgs/{id}` does not start with `x-base-path` `/api/v1`")),
+        "{diags:?}"
+    );
+}
