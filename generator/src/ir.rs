@@ -200,9 +200,7 @@ pub struct FeaturesIr {
     /// The resource features CI builds alone (see `features::checked_features`): a few chosen
     /// ones, not every one.
     pub checked: Vec<String>,
-    /// The files of `src/models/`, each holding models of one `cfg` ([`features::modules`]).
-    ///
-    /// [`features::modules`]: crate::features::modules
+    /// The files of `src/models/`, each holding models of one `cfg` (see [`crate::features`]).
     pub modules: Vec<ModelModule>,
 }
 
