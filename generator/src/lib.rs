@@ -3,7 +3,7 @@
 //! `templates/`.
 //!
 //! The pipeline is plain functions over plain data:
-//! [`load`](load::load) → [`validate`](validate::validate) → [`lower`](lower::lower) →
+//! [`load`](frontend::load) → [`validate`](validate::validate) → [`lower`](lower::lower) →
 //! [`render`] → [`FileSet`], which [`output::write`] writes and
 //! [`output::check`] compares with the disk.
 //!
@@ -13,7 +13,8 @@
 //! - [`files`]: what kind of file a path is, and reading regular files with a size limit;
 //! - [`yaml`]: YAML (and JSON) into a tree that remembers line and column;
 //! - [`spec`]: the spec as typed data, and the shape of every spec file;
-//! - [`load`]: a spec folder, shape-checked, into a [`spec::Spec`];
+//! - [`frontend`]: which front-end reads a spec folder (the YAML format or OpenAPI);
+//! - [`load`]: a spec folder of our YAML format, shape-checked, into a [`spec::Spec`];
 //! - [`openapi`]: a vendor's OpenAPI 3.0/3.1 document with our Overlay 1.0 overlay, into the
 //!   same [`spec::Spec`];
 //! - [`text`]: the character rules for each kind of spec text;
@@ -65,6 +66,7 @@ pub mod features;
 pub mod files;
 pub mod fixtures;
 pub mod format;
+pub mod frontend;
 pub mod git;
 pub mod graph;
 pub mod ir;

@@ -142,40 +142,15 @@ pub struct Loaded {
     pub sources: SourceMap,
 }
 
-/// Reads `<workspace>/<spec_dir>`; file names in diagnostics are relative to the workspace.
-/// Returns the loaded spec and every problem found while loading.
-pub fn load(workspace: &Path, spec_dir: &str) -> (Option<Loaded>, Vec<Diagnostic>) {
-    // From here on files are read through the spec folder they must stay in.
-    load_from(&Workspace {
-        root: workspace,
-        spec_dir,
-        memory: None,
-    })
-}
-
 /// Workspace-relative file names (`spec/losant/api.yaml`) and their bytes: a spec folder read
 /// from somewhere other than the disk, such as a git revision.
 pub type MemoryFiles = BTreeMap<String, Vec<u8>>;
 
-/// [`load`] from files held in memory (keys are workspace-relative, as `load` names files);
-/// only the files under `<spec_dir>/` are read, with the same checks and diagnostics.
-pub fn load_memory(files: &MemoryFiles, spec_dir: &str) -> (Option<Loaded>, Vec<Diagnostic>) {
-    load_from(&Workspace {
-        root: Path::new(""),
-        spec_dir,
-        memory: Some(files),
-    })
-}
-
-fn load_from(workspace: &Workspace) -> (Option<Loaded>, Vec<Diagnostic>) {
+/// Reads a spec folder in our YAML format (`api.yaml`, `resources/`, `schemas/`); which
+/// front-end reads a folder is [`crate::frontend`]'s choice. File names in diagnostics are
+/// relative to the workspace. Returns the loaded spec and every problem found while loading.
+pub(crate) fn load_spec_format(workspace: &Workspace) -> (Option<Loaded>, Vec<Diagnostic>) {
     let spec_dir = workspace.spec_dir;
-    // A folder without `api.yaml` that holds an OpenAPI document (or an overlay naming one)
-    // is read by the OpenAPI front-end into the same typed spec.
-    if !workspace.exists(&format!("{spec_dir}/api.yaml")) {
-        if let Some(entry) = crate::openapi::find_entry(workspace) {
-            return crate::openapi::load(workspace, &entry);
-        }
-    }
     let mut diags = Vec::new();
     let mut sources = SourceMap::default();
     let folder_name = Path::new(spec_dir)

@@ -8,9 +8,7 @@ use std::time::{Duration, Instant};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::Loaded;
 use crate::output::FileSet;
-use crate::{
-    files, format, ir, load, lower, openapi, output, par, render, spec, templates, validate,
-};
+use crate::{files, format, ir, lower, openapi, output, par, render, spec, templates, validate};
 
 /// Why generation failed.
 #[derive(Debug, thiserror::Error)]
@@ -95,7 +93,7 @@ pub fn list_apis(workspace: &Path) -> Result<Vec<String>, Error> {
 
 /// Loads and checks one spec folder (workspace-relative, e.g. `spec/losant`).
 pub fn load_checked(workspace: &Path, spec_dir: &str) -> Result<spec::Spec, Diagnostics> {
-    let (loaded, mut diags) = load::load(workspace, spec_dir);
+    let (loaded, mut diags) = crate::frontend::load(workspace, spec_dir);
     let spec = match loaded {
         Some(l) => {
             diags.extend(validate::validate(&l.spec, &l.sources));
@@ -242,7 +240,7 @@ pub fn generate_from(
         let loaded = par::parallel(selected.len(), |i| {
             let dir = format!("spec/{}", selected[i]);
             let t = Instant::now();
-            let (loaded, mut diags) = load::load(workspace, &dir);
+            let (loaded, mut diags) = crate::frontend::load(workspace, &dir);
             let mut times = Timings {
                 load: t.elapsed(),
                 ..Timings::default()

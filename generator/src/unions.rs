@@ -347,7 +347,7 @@ mod tests {
             "schemas/probe.yaml".to_string(),
             probe.to_string(),
         )]);
-        let (loaded, _) = crate::load::load(tmp.path(), "spec/shop");
+        let (loaded, _) = crate::frontend::load(tmp.path(), "spec/shop");
         loaded.expect("the spec loads").spec
     }
 

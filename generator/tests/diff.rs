@@ -35,7 +35,7 @@ fn spec_files(root: &Path, api: &str) -> MemoryFiles {
 }
 
 fn side(files: &MemoryFiles, api: &str, rev: Option<&str>) -> Side {
-    let loaded = sdkgen::load::load_memory(files, &format!("spec/{api}"));
+    let loaded = sdkgen::frontend::load_memory(files, &format!("spec/{api}"));
     Side::new(loaded, rev.map(str::to_string)).unwrap()
 }
 
@@ -115,7 +115,7 @@ fn a_real_spec_read_from_memory_equals_itself() {
     for api in ["losant", "mist"] {
         let files = spec_files(&root, api);
         let old = side(&files, api, Some("HEAD"));
-        let new = Side::new(sdkgen::load::load(&root, &format!("spec/{api}")), None).unwrap();
+        let new = Side::new(sdkgen::frontend::load(&root, &format!("spec/{api}")), None).unwrap();
         let changes = sdkgen::diff::compare(&old, &new);
         assert!(changes.is_empty(), "{api}: {changes:#?}");
     }

@@ -106,7 +106,7 @@ fn lowered() -> sdkgen::ir::FeaturesIr {
         &object(&[("alpha", "alpha"), ("post", "betaPost")]),
     );
 
-    let (loaded, diags) = sdkgen::load::load(root, "spec/feat");
+    let (loaded, diags) = sdkgen::frontend::load(root, "spec/feat");
     assert!(diags.is_empty(), "{diags:?}");
     let loaded = loaded.unwrap();
     let problems = sdkgen::validate::validate(&loaded.spec, &loaded.sources);
@@ -252,7 +252,7 @@ fn a_large_group_of_models_is_cut_into_files_of_whole_types() {
             &format!("type: string\nenum: [{}]\n", values.join(", ")),
         );
     }
-    let (loaded, diags) = sdkgen::load::load(root, "spec/big");
+    let (loaded, diags) = sdkgen::frontend::load(root, "spec/big");
     assert!(diags.is_empty(), "{diags:?}");
     let loaded = loaded.unwrap();
     let f = sdkgen::lower::lower(&loaded.spec).features;

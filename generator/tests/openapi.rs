@@ -3,7 +3,8 @@
 
 use serde_json::{json, Value};
 
-use sdkgen::load::{load_memory, MemoryFiles};
+use sdkgen::frontend::load_memory;
+use sdkgen::load::MemoryFiles;
 
 /// Loads `spec/t/` from the given files (`openapi.yaml`, `overlay.yaml`, siblings).
 fn load(files: &[(&str, &str)]) -> (Option<sdkgen::spec::Spec>, Vec<String>) {

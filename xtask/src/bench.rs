@@ -922,7 +922,7 @@ fn safety_child(case: &str, runs: usize) -> Result<()> {
     let mut outcome = String::new();
     for _ in 0..runs.max(1) {
         let start = Instant::now();
-        let (loaded, mut diags) = sdkgen::load::load(tmp.path(), "spec/bench");
+        let (loaded, mut diags) = sdkgen::frontend::load(tmp.path(), "spec/bench");
         load.push(start.elapsed());
         let t = Instant::now();
         let loaded = loaded.context("the spec did not load")?;

@@ -77,7 +77,7 @@ fn read(path: &Path) -> Result<String, CorpusError> {
         .map_err(|e| CorpusError::Io(format!("cannot read {}: {e}", path.display())))
 }
 
-/// The base spec's files, keyed as [`crate::load::load_memory`] reads them.
+/// The base spec's files, keyed as [`crate::frontend::load_memory`] reads them.
 pub fn base_files(root: &Path) -> Result<MemoryFiles, CorpusError> {
     let dir = root.join(DIR).join("base").join(SPEC_DIR);
     let mut files = MemoryFiles::new();
@@ -168,7 +168,7 @@ fn apply(base: &MemoryFiles, edits: &[Edit]) -> Result<MemoryFiles, String> {
 /// Loads one side of the corpus; `crate_name` renames the crate (the compile test needs one
 /// package name per case).
 fn side(files: &MemoryFiles, rev: Option<&str>, crate_name: Option<&str>) -> Result<Side, String> {
-    let (mut loaded, diags) = crate::load::load_memory(files, SPEC_DIR);
+    let (mut loaded, diags) = crate::frontend::load_memory(files, SPEC_DIR);
     if let (Some(l), Some(name)) = (loaded.as_mut(), crate_name) {
         l.spec.api.krate.name = name.to_string();
     }
@@ -546,7 +546,7 @@ fn write_semver_crate(
     cache: &crate::format::FormatCache,
     lock: Option<&[u8]>,
 ) -> Result<(), CorpusError> {
-    let (mut loaded, diags) = crate::load::load_memory(files, SPEC_DIR);
+    let (mut loaded, diags) = crate::frontend::load_memory(files, SPEC_DIR);
     if let Some(l) = loaded.as_mut() {
         l.spec.api.krate.name = SEMVER_PACKAGE.to_string();
         l.spec.api.krate.version = SEMVER_VERSION.to_string();

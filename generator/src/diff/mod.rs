@@ -269,7 +269,7 @@ pub struct Side {
 }
 
 impl Side {
-    /// Checks and lowers what [`crate::load::load`] or [`crate::load::load_memory`] read; every
+    /// Checks and lowers what [`crate::frontend::load`] or [`crate::frontend::load_memory`] read; every
     /// problem is returned.
     pub fn new(
         loaded: (Option<Loaded>, Vec<crate::diag::Diagnostic>),

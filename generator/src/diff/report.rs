@@ -245,11 +245,11 @@ pub fn build(workspace: &Path, base: &str, apis: &[String]) -> Result<Report, Di
         let (old, new) = std::thread::scope(|scope| {
             let old = scope.spawn(|| {
                 Side::base(
-                    crate::load::load_memory(&files, &dir),
+                    crate::frontend::load_memory(&files, &dir),
                     Some(base.to_string()),
                 )
             });
-            let new = Side::new(crate::load::load(workspace, &dir), None);
+            let new = Side::new(crate::frontend::load(workspace, &dir), None);
             let old = old
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));

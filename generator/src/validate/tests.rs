@@ -7,7 +7,7 @@ use crate::test_support::shop_with;
 /// schema); both must be the same.
 fn value_reports(files: &[(String, String)]) -> Vec<String> {
     let tmp = shop_with(files);
-    let (loaded, _) = crate::load::load(tmp.path(), "spec/shop");
+    let (loaded, _) = crate::frontend::load(tmp.path(), "spec/shop");
     let loaded = loaded.expect("the spec loads");
     let (_, values) = check_structure(&loaded.spec, &loaded.sources);
     let new: Vec<String> = values.run().iter().map(ToString::to_string).collect();
