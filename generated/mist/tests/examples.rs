@@ -107,15 +107,20 @@ round_trips! {
     schema_admin_id_example_1 : AdminId = "\"456b7016-a916-a4b1-78dd-72b947c152b7\"" from
     "schemas.admin_id.examples[0]"; schema_ble_config_power_mode_example_1 :
     BleConfigPowerMode = "\"custom\"" from "schemas.ble_config_power_mode.examples[0]";
-    schema_ibeacon_major_example_1 : IbeaconMajor = "1234" from
-    "schemas.ibeacon_major.examples[0]"; schema_ibeacon_minor_example_1 : IbeaconMinor =
-    "1234" from "schemas.ibeacon_minor.examples[0]"; schema_ibeacon_uuid_example_1 :
-    IbeaconUuid = "\"f3f17139-704a-f03a-2786-0400279e37c3\"" from
-    "schemas.ibeacon_uuid.examples[0]"; schema_id_example_1 : Id =
-    "\"53f10664-3ce8-4c27-b382-0ef66432349f\"" from "schemas.id.examples[0]";
-    schema_msp_id_example_1 : MspId = "\"b9d42c2e-88ee-41f8-b798-f009ce7fe909\"" from
-    "schemas.msp_id.examples[0]"; schema_nac_tag_egress_vlan_names_example_1 :
-    NacTagEgressVlanNames = "[\n  \"1vlan-30\",\n  \"1vlan-20\",\n  \"2-vlan10\"\n]" from
+    schema_dot11_bandwidth24_example_1 : Dot11Bandwidth24 = "20" from
+    "schemas.dot11_bandwidth24.examples[0]"; schema_dot11_bandwidth5_example_1 :
+    Dot11Bandwidth5 = "40" from "schemas.dot11_bandwidth5.examples[0]";
+    schema_dot11_bandwidth6_example_1 : Dot11Bandwidth6 = "80" from
+    "schemas.dot11_bandwidth6.examples[0]"; schema_ibeacon_major_example_1 : IbeaconMajor
+    = "1234" from "schemas.ibeacon_major.examples[0]"; schema_ibeacon_minor_example_1 :
+    IbeaconMinor = "1234" from "schemas.ibeacon_minor.examples[0]";
+    schema_ibeacon_uuid_example_1 : IbeaconUuid =
+    "\"f3f17139-704a-f03a-2786-0400279e37c3\"" from "schemas.ibeacon_uuid.examples[0]";
+    schema_id_example_1 : Id = "\"53f10664-3ce8-4c27-b382-0ef66432349f\"" from
+    "schemas.id.examples[0]"; schema_msp_id_example_1 : MspId =
+    "\"b9d42c2e-88ee-41f8-b798-f009ce7fe909\"" from "schemas.msp_id.examples[0]";
+    schema_nac_tag_egress_vlan_names_example_1 : NacTagEgressVlanNames =
+    "[\n  \"1vlan-30\",\n  \"1vlan-20\",\n  \"2-vlan10\"\n]" from
     "schemas.nac_tag_egress_vlan_names.examples[0]";
     schema_nac_tag_radius_attrs_example_1 : NacTagRadiusAttrs =
     "[\n  \"Idle-Timeout=600\",\n  \"Termination-Action=RADIUS-Request\"\n]" from
@@ -132,8 +137,9 @@ round_trips! {
     : OrgApitokenSrcIps = "[\n  \"63.3.56.0/24\",\n  \"63.3.55.4\"\n]" from
     "schemas.org_apitoken_src_ips.examples[0]"; schema_org_id_example_1 : OrgId =
     "\"a97c1b22-a4e9-411e-9bfd-d8695a0f9e61\"" from "schemas.org_id.examples[0]";
-    schema_redirect_nacportal_id_example_1 : RedirectNacportalId =
-    "\"1e970fec-0a7a-4d73-a472-3ef3b6a456aa\"" from
+    schema_radio_band_antenna_mode_example_1 : RadioBandAntennaMode = "\"default\"" from
+    "schemas.radio_band_antenna_mode.examples[0]"; schema_redirect_nacportal_id_example_1
+    : RedirectNacportalId = "\"1e970fec-0a7a-4d73-a472-3ef3b6a456aa\"" from
     "schemas.redirect_nacportal_id.examples[0]"; schema_service_addresses_example_1 :
     ServiceAddresses =
     "[\n  \"10.0.0.0/8\",\n  \"172.21.0.0/16\",\n  \"2001:db8:abcd:12::/64\",\n  \"fd28::/128\"\n]"
@@ -147,8 +153,33 @@ round_trips! {
     "\"441a1214-6928-442a-8e92-e1d34b8ec6a6\"" from "schemas.site_id.examples[0]";
     schema_user_apitoken_example_1 : UserApitoken =
     "{\n  \"created_time\": 1626875902,\n  \"id\": \"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\n  \"key\": \"1qkb...QQCL\",\n  \"last_used\": 1690115110,\n  \"name\": \"org_token_xyz\"\n}"
-    from "schemas.user_apitoken.examples[0]" hiding "1qkb...QQCL"; orgs_create_request :
-    OrgRequest =
+    from "schemas.user_apitoken.examples[0]" hiding "1qkb...QQCL";
+    schema_webhook_delivery_distinct_example_1 : WebhookDeliveryDistinct =
+    "\"webhook_id\"" from "schemas.webhook_delivery_distinct.examples[0]";
+    schema_webhook_delivery_status_example_1 : WebhookDeliveryStatus = "\"failure\"" from
+    "schemas.webhook_delivery_status.examples[0]";
+    schema_webhook_delivery_topic_example_1 : WebhookDeliveryTopic = "\"audits\"" from
+    "schemas.webhook_delivery_topic.examples[0]"; schema_wxlan_rule_action_example_1 :
+    WxlanRuleAction = "\"allow\"" from "schemas.wxlan_rule_action.examples[0]";
+    schema_wxlan_rule_blocked_apps_example_1 : WxlanRuleBlockedApps =
+    "[\n  \"mist\",\n  \"all-videos\"\n]" from
+    "schemas.wxlan_rule_blocked_apps.examples[0]";
+    schema_wxlan_rule_dst_allow_wxtags_example_1 : WxlanRuleDstAllowWxtags =
+    "[\n  \"fff34466-eec0-3756-6765-381c728a6037\",\n  \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n]"
+    from "schemas.wxlan_rule_dst_allow_wxtags.examples[0]";
+    schema_wxlan_rule_dst_deny_wxtags_example_1 : WxlanRuleDstDenyWxtags =
+    "[\n  \"aaa34466-eec0-3756-6765-381c728a6037\",\n  \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n]"
+    from "schemas.wxlan_rule_dst_deny_wxtags.examples[0]";
+    schema_wxlan_rule_dst_wxtags_example_1 : WxlanRuleDstWxtags =
+    "[\n  \"aaa34466-eec0-3756-6765-381c728a6037\",\n  \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n]"
+    from "schemas.wxlan_rule_dst_wxtags.examples[0]";
+    schema_wxlan_rule_src_wxtags_example_1 : WxlanRuleSrcWxtags =
+    "[\n  \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n  \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n]"
+    from "schemas.wxlan_rule_src_wxtags.examples[0]";
+    schema_wxlan_tag_spec_subnets_example_1 : WxlanTagSpecSubnets =
+    "[\n  \"0.0.0.0/0\"\n]" from "schemas.wxlan_tag_spec_subnets.examples[0]";
+    schema_wxlan_tag_vlan_id_example_1 : WxlanTagVlanId = "\"1055\"" from
+    "schemas.wxlan_tag_vlan_id.examples[0]"; orgs_create_request : OrgRequest =
     "{\n  \"alarmtemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"allow_mist\": true,\n  \"name\": \"string\",\n  \"session_expiry\": 1440\n}"
     from "resources.orgs.actions.create.body.example"; orgs_create_response_200 : Org =
     "{\n  \"alarmtemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"allow_mist\": true,\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"name\": \"string\",\n  \"orggroup_ids\": [\n    \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n  ],\n  \"session_expiry\": 1440\n}"
@@ -225,6 +256,113 @@ round_trips! {
     ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgs.actions.cloneOrg.responses[5].example";
+    orgs_alarm_templates_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAlarmTemplates.actions.list.responses[1].example";
+    orgs_alarm_templates_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAlarmTemplates.actions.list.responses[2].example";
+    orgs_alarm_templates_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAlarmTemplates.actions.list.responses[3].example";
+    orgs_alarm_templates_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAlarmTemplates.actions.list.responses[5].example";
+    orgs_alarm_templates_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAlarmTemplates.actions.create.responses[1].example";
+    orgs_alarm_templates_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAlarmTemplates.actions.create.responses[2].example";
+    orgs_alarm_templates_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAlarmTemplates.actions.create.responses[3].example";
+    orgs_alarm_templates_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAlarmTemplates.actions.create.responses[5].example";
+    orgs_alarm_templates_list_suppressed_response_200 : ResponseOrgSuppressAlarm =
+    "{\n  \"results\": [\n    {\n      \"duration\": 48,\n      \"expire_time\": 1678233080,\n      \"scheduled_time\": 1678232900,\n      \"scope\": \"site\",\n      \"site_id\": \"581328b6-e382-f54e-c9dc-9c998d183a34\"\n    },\n    {\n      \"duration\": 48,\n      \"expire_time\": 1678233080,\n      \"scheduled_time\": 1678232900,\n      \"scope\": \"org\",\n      \"site_id\": \"581328b6-e382-f54e-c9dc-9c998d183a35\"\n    }\n  ]\n}"
+    from "resources.orgsAlarmTemplates.actions.listSuppressed.responses[0].example";
+    orgs_alarm_templates_list_suppressed_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAlarmTemplates.actions.listSuppressed.responses[1].example";
+    orgs_alarm_templates_list_suppressed_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAlarmTemplates.actions.listSuppressed.responses[2].example";
+    orgs_alarm_templates_list_suppressed_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAlarmTemplates.actions.listSuppressed.responses[3].example";
+    orgs_alarm_templates_list_suppressed_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAlarmTemplates.actions.listSuppressed.responses[5].example";
+    orgs_alarm_templates_suppress_request : SuppressedAlarm =
+    "{\n  \"duration\": 3600,\n  \"scheduled_time\": 1678232980,\n  \"scope\": \"org\"\n}"
+    from "resources.orgsAlarmTemplates.actions.suppress.body.example";
+    orgs_alarm_templates_suppress_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAlarmTemplates.actions.suppress.responses[1].example";
+    orgs_alarm_templates_suppress_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAlarmTemplates.actions.suppress.responses[2].example";
+    orgs_alarm_templates_suppress_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAlarmTemplates.actions.suppress.responses[3].example";
+    orgs_alarm_templates_suppress_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAlarmTemplates.actions.suppress.responses[5].example";
+    orgs_alarm_templates_unsuppress_suppressed_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.orgsAlarmTemplates.actions.unsuppressSuppressed.responses[1].example";
+    orgs_alarm_templates_unsuppress_suppressed_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAlarmTemplates.actions.unsuppressSuppressed.responses[2].example";
+    orgs_alarm_templates_unsuppress_suppressed_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAlarmTemplates.actions.unsuppressSuppressed.responses[3].example";
+    orgs_alarm_templates_unsuppress_suppressed_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.orgsAlarmTemplates.actions.unsuppressSuppressed.responses[5].example";
+    orgs_alarm_templates_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAlarmTemplates.actions.get.responses[1].example";
+    orgs_alarm_templates_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAlarmTemplates.actions.get.responses[2].example";
+    orgs_alarm_templates_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAlarmTemplates.actions.get.responses[3].example";
+    orgs_alarm_templates_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAlarmTemplates.actions.get.responses[5].example";
+    orgs_alarm_templates_update_request : AlarmTemplateRequest =
+    "{\n  \"delivery\": {\n    \"additional_emails\": [\n      \"string\"\n    ],\n    \"enabled\": true,\n    \"to_org_admins\": true,\n    \"to_site_admins\": true\n  },\n  \"name\": \"string\",\n  \"rules\": {\n    \"adhoc_network\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"air_magnet_scan\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"ap_offline\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"bad_cable\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"beacon_flood\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"bssid_spoofing\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"device_down\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"device_restarted\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"dhcp_failure\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"disassociation_flood\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"dot1x_failure\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"eap_dictionary_attack\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"eap_failure_injection\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"eap_handshake_flood\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"eap_spoofed_success\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"eapol_logoff_attack\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"essid_jack\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"excessive_client\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"excessive_eapol_start\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"gateway_down\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"gw_bad_cable\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"gw_negotiation_mismatch\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"honeypot_ssid\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"krack_attack\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"missing_vlan\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"monkey_jack\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"negotiation_mismatch\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"non_compliant\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"out_of_sequence\": {\n      \"enabled\": true\n    },\n    \"psk_failure\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"repeated_auth_failures\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"rogue_ap\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"rogue_client\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"secpolicy_violation\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"ssid_injection\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"switch_down\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"tkip_icv_attack\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"vendor_ie_missing\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"watched_station\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"zero_ssid_association\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    }\n  }\n}"
+    from "resources.orgsAlarmTemplates.actions.update.body.example";
+    orgs_alarm_templates_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAlarmTemplates.actions.update.responses[1].example";
+    orgs_alarm_templates_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAlarmTemplates.actions.update.responses[2].example";
+    orgs_alarm_templates_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAlarmTemplates.actions.update.responses[3].example";
+    orgs_alarm_templates_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAlarmTemplates.actions.update.responses[5].example";
+    orgs_alarm_templates_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAlarmTemplates.actions.delete.responses[1].example";
+    orgs_alarm_templates_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAlarmTemplates.actions.delete.responses[2].example";
+    orgs_alarm_templates_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAlarmTemplates.actions.delete.responses[3].example";
+    orgs_alarm_templates_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAlarmTemplates.actions.delete.responses[5].example";
     orgs_api_tokens_list_response_200 : OrgApitokens =
     "[\n  {\n    \"created_by\": \"user@mycorp.com\",\n    \"created_time\": 1626875902,\n    \"id\": \"497f6eca-6276-4993-bfeb-53f0bbba6f08\",\n    \"key\": \"1qkb...QQCL\",\n    \"last_used\": 1690115110,\n    \"name\": \"org_token_xyz\",\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"privileges\": [\n      {\n        \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n        \"role\": \"admin\",\n        \"scope\": \"org\"\n      }\n    ]\n  }\n]"
     from "resources.orgsApiTokens.actions.list.responses[0].example" hiding
@@ -300,6 +438,81 @@ round_trips! {
     orgs_api_tokens_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsApiTokens.actions.delete.responses[5].example";
+    orgs_asset_filters_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAssetFilters.actions.list.responses[1].example";
+    orgs_asset_filters_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAssetFilters.actions.list.responses[2].example";
+    orgs_asset_filters_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAssetFilters.actions.list.responses[3].example";
+    orgs_asset_filters_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAssetFilters.actions.list.responses[5].example";
+    orgs_asset_filters_create_request : AssetFilterRequest =
+    "{\n  \"disabled\": true,\n  \"eddystone_uid_namespace\": \"string\",\n  \"eddystone_url\": \"string\",\n  \"ibeacon_major\": 1,\n  \"ibeacon_uuid\": \"1f89bc00-d0af-481b-82fe-a6629259a39f\",\n  \"mfg_company_id\": 0,\n  \"name\": \"string\"\n}"
+    from "resources.orgsAssetFilters.actions.create.body.example";
+    orgs_asset_filters_create_response_200 : AssetFilter =
+    "{\n  \"created_time\": 0,\n  \"disabled\": true,\n  \"eddystone_uid_namespace\": \"string\",\n  \"eddystone_url\": \"string\",\n  \"for_site\": true,\n  \"ibeacon_major\": 1,\n  \"ibeacon_uuid\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"mfg_company_id\": 0,\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n}"
+    from "resources.orgsAssetFilters.actions.create.responses[0].example";
+    orgs_asset_filters_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAssetFilters.actions.create.responses[1].example";
+    orgs_asset_filters_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAssetFilters.actions.create.responses[2].example";
+    orgs_asset_filters_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAssetFilters.actions.create.responses[3].example";
+    orgs_asset_filters_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAssetFilters.actions.create.responses[5].example";
+    orgs_asset_filters_get_response_200 : AssetFilter =
+    "{\n  \"created_time\": 0,\n  \"disabled\": true,\n  \"eddystone_uid_namespace\": \"string\",\n  \"eddystone_url\": \"string\",\n  \"for_site\": true,\n  \"ibeacon_major\": 1,\n  \"ibeacon_uuid\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"mfg_company_id\": 0,\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n}"
+    from "resources.orgsAssetFilters.actions.get.responses[0].example";
+    orgs_asset_filters_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAssetFilters.actions.get.responses[1].example";
+    orgs_asset_filters_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAssetFilters.actions.get.responses[2].example";
+    orgs_asset_filters_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAssetFilters.actions.get.responses[3].example";
+    orgs_asset_filters_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAssetFilters.actions.get.responses[5].example";
+    orgs_asset_filters_update_request : AssetFilterRequest =
+    "{\n  \"disabled\": true,\n  \"eddystone_uid_namespace\": \"string\",\n  \"eddystone_url\": \"string\",\n  \"ibeacon_major\": 1,\n  \"ibeacon_uuid\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab2\",\n  \"mfg_company_id\": 0,\n  \"name\": \"string\"\n}"
+    from "resources.orgsAssetFilters.actions.update.body.example";
+    orgs_asset_filters_update_response_200 : AssetFilter =
+    "{\n  \"created_time\": 0,\n  \"disabled\": true,\n  \"eddystone_uid_namespace\": \"string\",\n  \"eddystone_url\": \"string\",\n  \"for_site\": true,\n  \"ibeacon_major\": 1,\n  \"ibeacon_uuid\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"mfg_company_id\": 0,\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n}"
+    from "resources.orgsAssetFilters.actions.update.responses[0].example";
+    orgs_asset_filters_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAssetFilters.actions.update.responses[1].example";
+    orgs_asset_filters_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAssetFilters.actions.update.responses[2].example";
+    orgs_asset_filters_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAssetFilters.actions.update.responses[3].example";
+    orgs_asset_filters_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAssetFilters.actions.update.responses[5].example";
+    orgs_asset_filters_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAssetFilters.actions.delete.responses[1].example";
+    orgs_asset_filters_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAssetFilters.actions.delete.responses[2].example";
+    orgs_asset_filters_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAssetFilters.actions.delete.responses[3].example";
+    orgs_asset_filters_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAssetFilters.actions.delete.responses[5].example";
     orgs_logs_list_audit_response_200 : ResponseLogSearch =
     "{\n  \"end\": 1428954000,\n  \"limit\": 100,\n  \"results\": [\n    {\n      \"admin_id\": \"72bfa2bd-e58a-4670-9d20-a1468f7a6f58\",\n      \"admin_name\": \"test@mistsys.com\",\n      \"id\": \"c6f9347b-b0a4-4a23-b927-fa9249f2ffb2\",\n      \"message\": \"TEST AUDIT\",\n      \"org_id\": \"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\n      \"site_id\": \"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\n      \"timestamp\": 1431382121\n    }\n  ],\n  \"start\": 1428939600,\n  \"total\": 135\n}"
     from "resources.orgsLogs.actions.listAudit.responses[0].example";
@@ -477,6 +690,78 @@ round_trips! {
     orgs_networks_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsNetworks.actions.delete.responses[5].example";
+    orgs_rf_templates_list_response_200 : RfTemplates =
+    "[\n  {\n    \"ant_gain_24\": 0,\n    \"ant_gain_5\": 0,\n    \"band_24\": {\n      \"allow_rrm_disable\": true,\n      \"ant_gain\": 0,\n      \"bandwidth\": 20,\n      \"channels\": [\n        1,\n        6,\n        11\n      ],\n      \"disabled\": false,\n      \"power_max\": 11,\n      \"power_min\": 3,\n      \"preamble\": \"short\"\n    },\n    \"band_24_usage\": \"auto\",\n    \"band_5\": {\n      \"allow_rrm_disable\": false,\n      \"ant_gain\": 0,\n      \"bandwidth\": 80,\n      \"channels\": [\n        36,\n        40,\n        44,\n        48,\n        52,\n        56,\n        60,\n        64,\n        100,\n        104,\n        149,\n        153,\n        157,\n        161\n      ],\n      \"disabled\": false,\n      \"power_max\": 16,\n      \"power_min\": 9,\n      \"preamble\": \"short\"\n    },\n    \"country_code\": \"FR\",\n    \"created_time\": 1594743723,\n    \"id\": \"b3f20330-f76a-49f1-bc65-0d8727140b1d\",\n    \"model_specific\": {},\n    \"modified_time\": 1613582192,\n    \"name\": \"Lab\",\n    \"org_id\": \"203d3d02-dbc0-4c1b-9f41-76896a3330f4\"\n  }\n]"
+    from "resources.orgsRfTemplates.actions.list.responses[0].example";
+    orgs_rf_templates_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsRfTemplates.actions.list.responses[1].example";
+    orgs_rf_templates_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsRfTemplates.actions.list.responses[2].example";
+    orgs_rf_templates_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsRfTemplates.actions.list.responses[3].example";
+    orgs_rf_templates_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsRfTemplates.actions.list.responses[5].example";
+    orgs_rf_templates_create_response_200 : RfTemplate =
+    "{\n  \"ant_gain_24\": 0,\n  \"ant_gain_5\": 0,\n  \"band_24\": {\n    \"allow_rrm_disable\": true,\n    \"ant_gain\": 0,\n    \"bandwidth\": 20,\n    \"channels\": [\n      1,\n      6,\n      11\n    ],\n    \"disabled\": false,\n    \"power_max\": 11,\n    \"power_min\": 3,\n    \"preamble\": \"short\"\n  },\n  \"band_24_usage\": \"auto\",\n  \"band_5\": {\n    \"allow_rrm_disable\": false,\n    \"ant_gain\": 0,\n    \"bandwidth\": 80,\n    \"channels\": [\n      36,\n      40,\n      44,\n      48,\n      52,\n      56,\n      60,\n      64,\n      100,\n      104,\n      149,\n      153,\n      157,\n      161\n    ],\n    \"disabled\": false,\n    \"power_max\": 16,\n    \"power_min\": 9,\n    \"preamble\": \"short\"\n  },\n  \"country_code\": \"FR\",\n  \"created_time\": 1594743723,\n  \"id\": \"b3f20330-f76a-49f1-bc65-0d8727140b1d\",\n  \"model_specific\": {},\n  \"modified_time\": 1613582192,\n  \"name\": \"Lab\",\n  \"org_id\": \"203d3d02-dbc0-4c1b-9f41-76896a3330f4\"\n}"
+    from "resources.orgsRfTemplates.actions.create.responses[0].example";
+    orgs_rf_templates_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsRfTemplates.actions.create.responses[1].example";
+    orgs_rf_templates_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsRfTemplates.actions.create.responses[2].example";
+    orgs_rf_templates_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsRfTemplates.actions.create.responses[3].example";
+    orgs_rf_templates_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsRfTemplates.actions.create.responses[5].example";
+    orgs_rf_templates_get_response_200 : RfTemplate =
+    "{\n  \"ant_gain_24\": 0,\n  \"ant_gain_5\": 0,\n  \"band_24\": {\n    \"allow_rrm_disable\": true,\n    \"ant_gain\": 0,\n    \"bandwidth\": 20,\n    \"channels\": [\n      1,\n      6,\n      11\n    ],\n    \"disabled\": false,\n    \"power_max\": 11,\n    \"power_min\": 3,\n    \"preamble\": \"short\"\n  },\n  \"band_24_usage\": \"auto\",\n  \"band_5\": {\n    \"allow_rrm_disable\": false,\n    \"ant_gain\": 0,\n    \"bandwidth\": 80,\n    \"channels\": [\n      36,\n      40,\n      44,\n      48,\n      52,\n      56,\n      60,\n      64,\n      100,\n      104,\n      149,\n      153,\n      157,\n      161\n    ],\n    \"disabled\": false,\n    \"power_max\": 16,\n    \"power_min\": 9,\n    \"preamble\": \"short\"\n  },\n  \"country_code\": \"FR\",\n  \"created_time\": 1594743723,\n  \"id\": \"b3f20330-f76a-49f1-bc65-0d8727140b1d\",\n  \"model_specific\": {},\n  \"modified_time\": 1613582192,\n  \"name\": \"Lab\",\n  \"org_id\": \"203d3d02-dbc0-4c1b-9f41-76896a3330f4\"\n}"
+    from "resources.orgsRfTemplates.actions.get.responses[0].example";
+    orgs_rf_templates_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsRfTemplates.actions.get.responses[1].example";
+    orgs_rf_templates_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsRfTemplates.actions.get.responses[2].example";
+    orgs_rf_templates_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsRfTemplates.actions.get.responses[3].example";
+    orgs_rf_templates_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsRfTemplates.actions.get.responses[5].example";
+    orgs_rf_templates_update_response_200 : RfTemplate =
+    "{\n  \"ant_gain_24\": 0,\n  \"ant_gain_5\": 0,\n  \"band_24\": {\n    \"allow_rrm_disable\": true,\n    \"ant_gain\": 0,\n    \"bandwidth\": 20,\n    \"channels\": [\n      1,\n      6,\n      11\n    ],\n    \"disabled\": false,\n    \"power_max\": 11,\n    \"power_min\": 3,\n    \"preamble\": \"short\"\n  },\n  \"band_24_usage\": \"auto\",\n  \"band_5\": {\n    \"allow_rrm_disable\": false,\n    \"ant_gain\": 0,\n    \"bandwidth\": 80,\n    \"channels\": [\n      36,\n      40,\n      44,\n      48,\n      52,\n      56,\n      60,\n      64,\n      100,\n      104,\n      149,\n      153,\n      157,\n      161\n    ],\n    \"disabled\": false,\n    \"power_max\": 16,\n    \"power_min\": 9,\n    \"preamble\": \"short\"\n  },\n  \"country_code\": \"FR\",\n  \"created_time\": 1594743723,\n  \"id\": \"b3f20330-f76a-49f1-bc65-0d8727140b1d\",\n  \"model_specific\": {},\n  \"modified_time\": 1613582192,\n  \"name\": \"Lab\",\n  \"org_id\": \"203d3d02-dbc0-4c1b-9f41-76896a3330f4\"\n}"
+    from "resources.orgsRfTemplates.actions.update.responses[0].example";
+    orgs_rf_templates_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsRfTemplates.actions.update.responses[1].example";
+    orgs_rf_templates_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsRfTemplates.actions.update.responses[2].example";
+    orgs_rf_templates_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsRfTemplates.actions.update.responses[3].example";
+    orgs_rf_templates_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsRfTemplates.actions.update.responses[5].example";
+    orgs_rf_templates_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsRfTemplates.actions.delete.responses[1].example";
+    orgs_rf_templates_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsRfTemplates.actions.delete.responses[2].example";
+    orgs_rf_templates_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsRfTemplates.actions.delete.responses[3].example";
+    orgs_rf_templates_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsRfTemplates.actions.delete.responses[5].example";
     orgs_services_list_response_200 : Services =
     "[\n  {\n    \"addresses\": [\n      \"string\"\n    ],\n    \"apps\": [\n      \"string\"\n    ],\n    \"dscp\": 8,\n    \"hostnames\": [\n      \"string\"\n    ],\n    \"max_jitter\": 0,\n    \"max_latency\": 0,\n    \"max_loss\": 0,\n    \"name\": \"string\",\n    \"specs\": [\n      {\n        \"port_range\": \"0\",\n        \"protocol\": \"any\"\n      }\n    ],\n    \"traffic_class\": \"best_effort\",\n    \"traffic_type\": \"default\",\n    \"type\": \"custom\"\n  }\n]"
     from "resources.orgsServices.actions.list.responses[0].example";
@@ -721,6 +1006,302 @@ round_trips! {
     ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsStats.actions.get.responses[5].example";
+    orgs_webhooks_list_response_200 : Webhooks =
+    "[\n  {\n    \"created_time\": 0,\n    \"enabled\": true,\n    \"headers\": {},\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"secret\": \"string\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"splunk_token\": \"string\",\n    \"topics\": [\n      \"location\"\n    ],\n    \"type\": \"http-post\",\n    \"url\": \"string\",\n    \"verify_cert\": true\n  }\n]"
+    from "resources.orgsWebhooks.actions.list.responses[0].example";
+    orgs_webhooks_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWebhooks.actions.list.responses[1].example";
+    orgs_webhooks_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWebhooks.actions.list.responses[2].example";
+    orgs_webhooks_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWebhooks.actions.list.responses[3].example";
+    orgs_webhooks_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWebhooks.actions.list.responses[5].example";
+    orgs_webhooks_create_response_200 : Webhook =
+    "{\n  \"created_time\": 0,\n  \"enabled\": true,\n  \"headers\": {},\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"secret\": \"string\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"splunk_token\": \"string\",\n  \"topics\": [\n    \"location\"\n  ],\n  \"type\": \"http-post\",\n  \"url\": \"string\",\n  \"verify_cert\": true\n}"
+    from "resources.orgsWebhooks.actions.create.responses[0].example";
+    orgs_webhooks_create_response_400 : ResponseHttp400Webhook =
+    "{\n  \"detail\": \"invalid field: assetfilter_ids\",\n  \"reason\": \"contains duplicate uuids\"\n}"
+    from "resources.orgsWebhooks.actions.create.responses[1].example";
+    orgs_webhooks_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWebhooks.actions.create.responses[2].example";
+    orgs_webhooks_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWebhooks.actions.create.responses[3].example";
+    orgs_webhooks_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWebhooks.actions.create.responses[5].example";
+    orgs_webhooks_get_response_200 : Webhook =
+    "{\n  \"created_time\": 0,\n  \"enabled\": true,\n  \"headers\": {},\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"secret\": \"string\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"splunk_token\": \"string\",\n  \"topics\": [\n    \"location\"\n  ],\n  \"type\": \"http-post\",\n  \"url\": \"string\",\n  \"verify_cert\": true\n}"
+    from "resources.orgsWebhooks.actions.get.responses[0].example";
+    orgs_webhooks_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWebhooks.actions.get.responses[1].example";
+    orgs_webhooks_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWebhooks.actions.get.responses[2].example";
+    orgs_webhooks_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWebhooks.actions.get.responses[3].example";
+    orgs_webhooks_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWebhooks.actions.get.responses[5].example";
+    orgs_webhooks_update_response_200 : Webhook =
+    "{\n  \"created_time\": 0,\n  \"enabled\": true,\n  \"headers\": {},\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"secret\": \"string\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"splunk_token\": \"string\",\n  \"topics\": [\n    \"location\"\n  ],\n  \"type\": \"http-post\",\n  \"url\": \"string\",\n  \"verify_cert\": true\n}"
+    from "resources.orgsWebhooks.actions.update.responses[0].example";
+    orgs_webhooks_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWebhooks.actions.update.responses[1].example";
+    orgs_webhooks_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWebhooks.actions.update.responses[2].example";
+    orgs_webhooks_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWebhooks.actions.update.responses[3].example";
+    orgs_webhooks_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWebhooks.actions.update.responses[5].example";
+    orgs_webhooks_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWebhooks.actions.delete.responses[1].example";
+    orgs_webhooks_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWebhooks.actions.delete.responses[2].example";
+    orgs_webhooks_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWebhooks.actions.delete.responses[3].example";
+    orgs_webhooks_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWebhooks.actions.delete.responses[5].example";
+    orgs_webhooks_count_deliveries_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsWebhooks.actions.countDeliveries.responses[0].example";
+    orgs_webhooks_count_deliveries_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWebhooks.actions.countDeliveries.responses[1].example";
+    orgs_webhooks_count_deliveries_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWebhooks.actions.countDeliveries.responses[2].example";
+    orgs_webhooks_count_deliveries_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWebhooks.actions.countDeliveries.responses[3].example";
+    orgs_webhooks_count_deliveries_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWebhooks.actions.countDeliveries.responses[5].example";
+    orgs_webhooks_search_deliveries_response_200 : SearchWebhookDelivery =
+    "{\n  \"end\": 1688035193,\n  \"limit\": 10,\n  \"results\": [\n    {\n      \"error\": \"string\",\n      \"id\": \"55b0f02f-ebf6-4ad2-8b10-200508a97581\",\n      \"org_id\": \"fc7e2967-e7ef-41e6-b007-1217713de05a\",\n      \"req_headers\": \"{\\\\\\\"Content-Type\\\\\\\":[\\\\\\\"application/json\\\\\\\"],\\\\\\\"User-Agent\\\\\\\":[\\\\\\\"Mist-webhook\\\\\\\"]}\",\n      \"req_payload\": \"{\\\\\\\"topic\\\\\\\":\\\\\\\"audits\\\\\\\",\\\\\\\"events\\\\\\\":[{\\\\\\\"admin_name\\\\\\\":\\\\\\\"John Doe john.doe@juniper.net\\\\\\\",\\\\\\\"after\\\\\\\":\\\\\\\"{\\\\\\\\\\\"radio_config\\\\\\\\\\\": {\\\\\\\\\\\"band_24\\\\\\\\\\\": {\\\\\\\\\\\"disabled\\\\\\\\\\\": false, \\\\\\\\\\\"allow_rrm_disable\\\\\\\\\\\": false, \\\\\\\\\\\"power_min\\\\\\\\\\\": null, \\\\\\\\\\\"power_max\\\\\\\\\\\": null, \\\\\\\\\\\"power\\\\\\\\\\\": 10, \\\\\\\\\\\"preamble\\\\\\\\\\\": \\\\\\\\\\\"short\\\\\\\\\\\", \\\\\\\\\\\"channels\\\\\\\\\\\": [1, 10], \\\\\\\\\\\"bandwidth\\\\\\\\\\\": 20}}}\\\\\\\",\\\\\\\"before\\\\\\\":\\\\\\\"{\\\\\\\\\\\"radio_config\\\\\\\\\\\": {\\\\\\\\\\\"band_24\\\\\\\\\\\": {\\\\\\\\\\\"disabled\\\\\\\\\\\": false, \\\\\\\\\\\"allow_rrm_disable\\\\\\\\\\\": false, \\\\\\\\\\\"power_min\\\\\\\\\\\": 8, \\\\\\\\\\\"power_max\\\\\\\\\\\": 18, \\\\\\\\\\\"power\\\\\\\\\\\": null, \\\\\\\\\\\"preamble\\\\\\\\\\\": \\\\\\\\\\\"long\\\\\\\\\\\", \\\\\\\\\\\"channels\\\\\\\\\\\": [1, 10], \\\\\\\\\\\"bandwidth\\\\\\\\\\\": 20}}}\\\\\\\",\\\\\\\"id\\\\\\\":\\\\\\\"737909a2-04ff-4aeb-b9da-cc924e74a4dd\\\\\\\",\\\\\\\"message\\\\\\\":\\\\\\\"Update Site Settings\\\\\\\",\\\\\\\"org_id\\\\\\\":\\\\\\\"fc7e2967-e7ef-41e6-b007-1217713de05a\\\\\\\",\\\\\\\"site_id\\\\\\\":\\\\\\\"256c3a35-9cb7-436e-bc6d-314972645d95\\\\\\\",\\\\\\\"site_name\\\\\\\":\\\\\\\"Test Site\\\\\\\",\\\\\\\"src_ip\\\\\\\":\\\\\\\"1.2.3.4\\\\\\\",\\\\\\\"timestamp\\\\\\\":1685956576.923601,\\\\\\\"user_agent\\\\\\\":\\\\\\\"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/112.0.0.0 Safari/537.36\\\\\\\"}]}\",\n      \"req_url\": \"https://example.com\",\n      \"resp_body\": \"Ok\",\n      \"resp_headers\": \"string\",\n      \"site_id\": \"256c3a35-9cb7-436e-bc6d-314972645d95\",\n      \"status\": \"success\",\n      \"status_code\": 200,\n      \"timestamp\": 1687962508.583656,\n      \"topic\": \"audits\",\n      \"webhook_id\": \"7a11b901-f719-4c91-8aef-deb8699a6364\"\n    }\n  ],\n  \"start\": 1687948793,\n  \"total\": 0\n}"
+    from "resources.orgsWebhooks.actions.searchDeliveries.responses[0].example";
+    orgs_webhooks_search_deliveries_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWebhooks.actions.searchDeliveries.responses[1].example";
+    orgs_webhooks_search_deliveries_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWebhooks.actions.searchDeliveries.responses[2].example";
+    orgs_webhooks_search_deliveries_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWebhooks.actions.searchDeliveries.responses[3].example";
+    orgs_webhooks_search_deliveries_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWebhooks.actions.searchDeliveries.responses[5].example";
+    orgs_webhooks_ping_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWebhooks.actions.ping.responses[1].example";
+    orgs_webhooks_ping_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWebhooks.actions.ping.responses[2].example";
+    orgs_webhooks_ping_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWebhooks.actions.ping.responses[3].example";
+    orgs_webhooks_ping_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWebhooks.actions.ping.responses[5].example";
+    orgs_wx_rules_list_response_200 : WxlanRules =
+    "[\n  {\n    \"action\": \"allow\",\n    \"apply_tags\": [\n      \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n    ],\n    \"blocked_apps\": [\n      \"mist\",\n      \"all-videos\"\n    ],\n    \"created_time\": 0,\n    \"dst_allow_wxtags\": [\n      \"fff34466-eec0-3756-6765-381c728a6037\",\n      \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n    ],\n    \"dst_deny_wxtags\": [\n      \"aaa34466-eec0-3756-6765-381c728a6037\",\n      \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n    ],\n    \"enabled\": true,\n    \"for_site\": true,\n    \"id\": \"497f6eca-6276-4993-bfeb-53ebbbba6f08\",\n    \"modified_time\": 0,\n    \"order\": 1,\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n    \"src_wxtags\": [\n      \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n      \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n    ]\n  }\n]"
+    from "resources.orgsWxRules.actions.list.responses[0].example";
+    orgs_wx_rules_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWxRules.actions.list.responses[1].example";
+    orgs_wx_rules_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWxRules.actions.list.responses[2].example";
+    orgs_wx_rules_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWxRules.actions.list.responses[3].example";
+    orgs_wx_rules_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWxRules.actions.list.responses[5].example";
+    orgs_wx_rules_create_request : WxlanRuleRequest =
+    "{\n  \"action\": \"allow\",\n  \"apply_tags\": [\n    \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n  ],\n  \"blocked_apps\": [\n    \"mist\",\n    \"all-videos\"\n  ],\n  \"dst_allow_wxtags\": [\n    \"fff34466-eec0-3756-6765-381c728a6037\",\n    \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"dst_deny_wxtags\": [\n    \"aaa34466-eec0-3756-6765-381c728a6037\",\n    \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"enabled\": true,\n  \"order\": 1,\n  \"src_wxtags\": [\n    \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n    \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n  ]\n}"
+    from "resources.orgsWxRules.actions.create.body.example";
+    orgs_wx_rules_create_response_200 : WxlanRule =
+    "{\n  \"action\": \"allow\",\n  \"apply_tags\": [\n    \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n  ],\n  \"blocked_apps\": [\n    \"mist\",\n    \"all-videos\"\n  ],\n  \"created_time\": 0,\n  \"dst_allow_wxtags\": [\n    \"fff34466-eec0-3756-6765-381c728a6037\",\n    \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"dst_deny_wxtags\": [\n    \"aaa34466-eec0-3756-6765-381c728a6037\",\n    \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"enabled\": true,\n  \"for_site\": true,\n  \"id\": \"497f6eca-6276-4993-9feb-53cbbbba6f08\",\n  \"modified_time\": 0,\n  \"order\": 1,\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n  \"src_wxtags\": [\n    \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n    \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n  ]\n}"
+    from "resources.orgsWxRules.actions.create.responses[0].example";
+    orgs_wx_rules_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWxRules.actions.create.responses[1].example";
+    orgs_wx_rules_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWxRules.actions.create.responses[2].example";
+    orgs_wx_rules_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWxRules.actions.create.responses[3].example";
+    orgs_wx_rules_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWxRules.actions.create.responses[5].example";
+    orgs_wx_rules_get_response_200 : WxlanRule =
+    "{\n  \"action\": \"allow\",\n  \"apply_tags\": [\n    \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n  ],\n  \"blocked_apps\": [\n    \"mist\",\n    \"all-videos\"\n  ],\n  \"created_time\": 0,\n  \"dst_allow_wxtags\": [\n    \"fff34466-eec0-3756-6765-381c728a6037\",\n    \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"dst_deny_wxtags\": [\n    \"aaa34466-eec0-3756-6765-381c728a6037\",\n    \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"enabled\": true,\n  \"for_site\": true,\n  \"id\": \"497f6eca-6276-4993-9feb-53cbbbba6f08\",\n  \"modified_time\": 0,\n  \"order\": 1,\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n  \"src_wxtags\": [\n    \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n    \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n  ]\n}"
+    from "resources.orgsWxRules.actions.get.responses[0].example";
+    orgs_wx_rules_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWxRules.actions.get.responses[1].example";
+    orgs_wx_rules_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWxRules.actions.get.responses[2].example";
+    orgs_wx_rules_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWxRules.actions.get.responses[3].example";
+    orgs_wx_rules_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWxRules.actions.get.responses[5].example";
+    orgs_wx_rules_update_request : WxlanRuleRequest =
+    "{\n  \"action\": \"allow\",\n  \"apply_tags\": [\n    \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n  ],\n  \"blocked_apps\": [\n    \"mist\",\n    \"all-videos\"\n  ],\n  \"dst_allow_wxtags\": [\n    \"fff34466-eec0-3756-6765-381c728a6037\",\n    \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"dst_deny_wxtags\": [\n    \"aaa34466-eec0-3756-6765-381c728a6037\",\n    \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"enabled\": true,\n  \"order\": 1,\n  \"src_wxtags\": [\n    \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n    \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n  ]\n}"
+    from "resources.orgsWxRules.actions.update.body.example";
+    orgs_wx_rules_update_response_200 : WxlanRule =
+    "{\n  \"action\": \"allow\",\n  \"apply_tags\": [\n    \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n  ],\n  \"blocked_apps\": [\n    \"mist\",\n    \"all-videos\"\n  ],\n  \"created_time\": 0,\n  \"dst_allow_wxtags\": [\n    \"fff34466-eec0-3756-6765-381c728a6037\",\n    \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"dst_deny_wxtags\": [\n    \"aaa34466-eec0-3756-6765-381c728a6037\",\n    \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"enabled\": true,\n  \"for_site\": true,\n  \"id\": \"497f6eca-6276-4993-9feb-53cbbbba6f08\",\n  \"modified_time\": 0,\n  \"order\": 1,\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n  \"src_wxtags\": [\n    \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n    \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n  ]\n}"
+    from "resources.orgsWxRules.actions.update.responses[0].example";
+    orgs_wx_rules_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWxRules.actions.update.responses[1].example";
+    orgs_wx_rules_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWxRules.actions.update.responses[2].example";
+    orgs_wx_rules_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWxRules.actions.update.responses[3].example";
+    orgs_wx_rules_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWxRules.actions.update.responses[5].example";
+    orgs_wx_rules_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWxRules.actions.delete.responses[1].example";
+    orgs_wx_rules_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWxRules.actions.delete.responses[2].example";
+    orgs_wx_rules_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWxRules.actions.delete.responses[3].example";
+    orgs_wx_rules_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWxRules.actions.delete.responses[5].example";
+    orgs_wx_tags_list_response_200 : WxlanTags =
+    "[\n  {\n    \"created_time\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"last_ips\": [\n      \"string\"\n    ],\n    \"mac\": \"string\",\n    \"match\": \"wlan_id\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"op\": \"in\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"resource_mac\": \"string\",\n    \"services\": [\n      \"string\"\n    ],\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"specs\": [\n      {\n        \"port_range\": \"string\",\n        \"protocol\": \"tcp\",\n        \"subnets\": [\n          \"string\"\n        ]\n      }\n    ],\n    \"subnet\": \"string\",\n    \"type\": \"match\",\n    \"values\": [\n      \"string\"\n    ]\n  }\n]"
+    from "resources.orgsWxTags.actions.list.responses[0].example";
+    orgs_wx_tags_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWxTags.actions.list.responses[1].example";
+    orgs_wx_tags_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWxTags.actions.list.responses[2].example";
+    orgs_wx_tags_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWxTags.actions.list.responses[3].example";
+    orgs_wx_tags_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWxTags.actions.list.responses[5].example";
+    orgs_wx_tags_create_request : WxlanTagRequest =
+    "{\n  \"match\": \"app\",\n  \"name\": \"match app\",\n  \"type\": \"match\",\n  \"values\": [\n    \"gmail\",\n    \"dropbox\"\n  ]\n}"
+    from "resources.orgsWxTags.actions.create.body.example";
+    orgs_wx_tags_create_response_200 : WxlanTag =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"last_ips\": [\n    \"string\"\n  ],\n  \"mac\": \"string\",\n  \"match\": \"wlan_id\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"op\": \"in\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"resource_mac\": \"string\",\n  \"services\": [\n    \"string\"\n  ],\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"specs\": [\n    {\n      \"port_range\": \"string\",\n      \"protocol\": \"tcp\",\n      \"subnets\": [\n        \"string\"\n      ]\n    }\n  ],\n  \"subnet\": \"string\",\n  \"type\": \"match\",\n  \"values\": [\n    \"string\"\n  ]\n}"
+    from "resources.orgsWxTags.actions.create.responses[0].example";
+    orgs_wx_tags_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWxTags.actions.create.responses[1].example";
+    orgs_wx_tags_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWxTags.actions.create.responses[2].example";
+    orgs_wx_tags_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWxTags.actions.create.responses[3].example";
+    orgs_wx_tags_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWxTags.actions.create.responses[5].example";
+    orgs_wx_tags_get_application_list_response_200 : SearchWxtagApps =
+    "[\n  {\n    \"group\": \"Emails\",\n    \"key\": \"gmail\",\n    \"name\": \"Gmail - web/app\"\n  }\n]"
+    from "resources.orgsWxTags.actions.getApplicationList.responses[0].example";
+    orgs_wx_tags_get_application_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWxTags.actions.getApplicationList.responses[1].example";
+    orgs_wx_tags_get_application_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWxTags.actions.getApplicationList.responses[2].example";
+    orgs_wx_tags_get_application_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWxTags.actions.getApplicationList.responses[3].example";
+    orgs_wx_tags_get_application_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWxTags.actions.getApplicationList.responses[5].example";
+    orgs_wx_tags_get_response_200 : WxlanTag =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"last_ips\": [\n    \"string\"\n  ],\n  \"mac\": \"string\",\n  \"match\": \"wlan_id\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"op\": \"in\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"resource_mac\": \"string\",\n  \"services\": [\n    \"string\"\n  ],\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"specs\": [\n    {\n      \"port_range\": \"string\",\n      \"protocol\": \"tcp\",\n      \"subnets\": [\n        \"string\"\n      ]\n    }\n  ],\n  \"subnet\": \"string\",\n  \"type\": \"match\",\n  \"values\": [\n    \"string\"\n  ]\n}"
+    from "resources.orgsWxTags.actions.get.responses[0].example";
+    orgs_wx_tags_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWxTags.actions.get.responses[1].example";
+    orgs_wx_tags_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWxTags.actions.get.responses[2].example";
+    orgs_wx_tags_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWxTags.actions.get.responses[3].example";
+    orgs_wx_tags_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWxTags.actions.get.responses[5].example";
+    orgs_wx_tags_update_response_200 : WxlanTag =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"last_ips\": [\n    \"string\"\n  ],\n  \"mac\": \"string\",\n  \"match\": \"wlan_id\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"op\": \"in\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"resource_mac\": \"string\",\n  \"services\": [\n    \"string\"\n  ],\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"specs\": [\n    {\n      \"port_range\": \"string\",\n      \"protocol\": \"tcp\",\n      \"subnets\": [\n        \"string\"\n      ]\n    }\n  ],\n  \"subnet\": \"string\",\n  \"type\": \"match\",\n  \"values\": [\n    \"string\"\n  ]\n}"
+    from "resources.orgsWxTags.actions.update.responses[0].example";
+    orgs_wx_tags_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWxTags.actions.update.responses[1].example";
+    orgs_wx_tags_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWxTags.actions.update.responses[2].example";
+    orgs_wx_tags_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWxTags.actions.update.responses[3].example";
+    orgs_wx_tags_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWxTags.actions.update.responses[5].example";
+    orgs_wx_tags_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWxTags.actions.delete.responses[1].example";
+    orgs_wx_tags_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWxTags.actions.delete.responses[2].example";
+    orgs_wx_tags_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWxTags.actions.delete.responses[3].example";
+    orgs_wx_tags_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWxTags.actions.delete.responses[5].example";
+    orgs_wx_tags_get_current_matching_clients_of_a_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.orgsWxTags.actions.getCurrentMatchingClientsOfA.responses[1].example";
+    orgs_wx_tags_get_current_matching_clients_of_a_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWxTags.actions.getCurrentMatchingClientsOfA.responses[2].example";
+    orgs_wx_tags_get_current_matching_clients_of_a_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWxTags.actions.getCurrentMatchingClientsOfA.responses[3].example";
+    orgs_wx_tags_get_current_matching_clients_of_a_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.orgsWxTags.actions.getCurrentMatchingClientsOfA.responses[5].example";
     orgs_wx_tunnels_list_response_200 : WxlanTunnels =
     "[\n  {\n    \"created_time\": 0,\n    \"dmvpn\": {\n      \"enabled\": true,\n      \"holding_time\": 0,\n      \"host_routes\": [\n        \"string\"\n      ]\n    },\n    \"for_mgmt\": true,\n    \"hello_interval\": 1,\n    \"hello_retries\": 3,\n    \"hostname\": \"string\",\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"ipsec\": {\n      \"enabled\": true,\n      \"psk\": \"string123\"\n    },\n    \"is_static\": true,\n    \"modified_time\": 0,\n    \"mtu\": 1500,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"peers\": [\n      \"string\"\n    ],\n    \"router_id\": \"string\",\n    \"secret\": \"string\",\n    \"sessions\": [\n      {\n        \"ap_as_session_id\": \"string\",\n        \"comment\": \"string\",\n        \"enable_cookie\": true,\n        \"ethertype\": \"ethernet\",\n        \"local_session_id\": 1,\n        \"pseudo_802.1ad_enabled\": true,\n        \"remote_id\": \"string\",\n        \"remote_session_id\": 1,\n        \"use_ap_as_session_ids\": true\n      }\n    ],\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"udp_port\": 0,\n    \"use_udp\": true\n  }\n]"
     from "resources.orgsWxTunnels.actions.list.responses[0].example";
@@ -1107,9 +1688,22 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_org_logs_count_distinct : OrgLogsCountDistinct;
     unknown_value_is_kept_by_privilege_org_role : PrivilegeOrgRole;
     unknown_value_is_kept_by_privilege_org_scope : PrivilegeOrgScope;
+    unknown_value_is_kept_by_radio_band24_usage : RadioBand24Usage;
+    unknown_value_is_kept_by_radio_band_antenna_mode : RadioBandAntennaMode;
+    unknown_value_is_kept_by_radio_band_preamble : RadioBandPreamble;
     unknown_value_is_kept_by_service_failover_policy : ServiceFailoverPolicy;
     unknown_value_is_kept_by_service_traffic_class : ServiceTrafficClass;
     unknown_value_is_kept_by_service_type : ServiceType;
+    unknown_value_is_kept_by_suppressed_alarm_scope : SuppressedAlarmScope;
+    unknown_value_is_kept_by_webhook_delivery_distinct : WebhookDeliveryDistinct;
+    unknown_value_is_kept_by_webhook_delivery_status : WebhookDeliveryStatus;
+    unknown_value_is_kept_by_webhook_delivery_topic : WebhookDeliveryTopic;
+    unknown_value_is_kept_by_webhook_oauth2_grant_type : WebhookOauth2GrantType;
+    unknown_value_is_kept_by_webhook_type : WebhookType;
+    unknown_value_is_kept_by_wxlan_rule_action : WxlanRuleAction;
+    unknown_value_is_kept_by_wxlan_tag_match : WxlanTagMatch;
+    unknown_value_is_kept_by_wxlan_tag_operation : WxlanTagOperation;
+    unknown_value_is_kept_by_wxlan_tag_type : WxlanTagType;
     unknown_value_is_kept_by_wxlan_tunnel_session_ethertype :
     WxlanTunnelSessionEthertype;
 }
@@ -1128,5 +1722,7 @@ reads_alternative! {
     ServiceMaxLoss = "0" => ServiceMaxLoss::Integer; vlan_id_with_variable_reads_string :
     VlanIdWithVariable = "\"\"" => VlanIdWithVariable::String;
     vlan_id_with_variable_reads_integer : VlanIdWithVariable = "1" =>
-    VlanIdWithVariable::Integer;
+    VlanIdWithVariable::Integer; wxlan_tag_vlan_id_reads_string : WxlanTagVlanId = "\"\""
+    => WxlanTagVlanId::String; wxlan_tag_vlan_id_reads_integer : WxlanTagVlanId = "1" =>
+    WxlanTagVlanId::Integer;
 }

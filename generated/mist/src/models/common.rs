@@ -33,6 +33,40 @@ impl serde::Serialize for ResponseHttp400 {
     }
 }
 
+/// The `response_http400_webhook` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ResponseHttp400Webhook {
+    /// `detail` on the wire: a string. Example: `invalid field: assetfilter_ids`.
+    pub detail: Option<String>,
+    /// `reason` on the wire: a string. Example: `contains duplicate uuids`.
+    pub reason: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for ResponseHttp400Webhook {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            detail: fields.optional("detail")?,
+            reason: fields.optional("reason")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for ResponseHttp400Webhook {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("detail", &self.detail)?;
+        fields.optional("reason", &self.reason)?;
+        fields.end(&self.extra)
+    }
+}
+
 /// The `response_http401` schema.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.

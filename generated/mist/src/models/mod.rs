@@ -6,14 +6,20 @@
 mod common;
 #[cfg(feature = "orgs")]
 mod orgs;
+#[cfg(feature = "orgs-alarm-templates")]
+mod orgs_alarm_templates;
 #[cfg(feature = "orgs-api-tokens")]
 mod orgs_api_tokens;
+#[cfg(feature = "orgs-asset-filters")]
+mod orgs_asset_filters;
 #[cfg(feature = "orgs-logs")]
 mod orgs_logs;
 #[cfg(feature = "orgs-nac-tags")]
 mod orgs_nac_tags;
 #[cfg(feature = "orgs-networks")]
 mod orgs_networks;
+#[cfg(feature = "orgs-rf-templates")]
+mod orgs_rf_templates;
 #[cfg(feature = "orgs-services")]
 mod orgs_services;
 #[cfg(feature = "orgs-sitegroups")]
@@ -22,6 +28,12 @@ mod orgs_sitegroups;
 mod orgs_sso_roles;
 #[cfg(feature = "orgs-stats")]
 mod orgs_stats;
+#[cfg(feature = "orgs-webhooks")]
+mod orgs_webhooks;
+#[cfg(feature = "orgs-wx-rules")]
+mod orgs_wx_rules;
+#[cfg(feature = "orgs-wx-tags")]
+mod orgs_wx_tags;
 #[cfg(feature = "orgs-wx-tunnels")]
 mod orgs_wx_tunnels;
 #[cfg(feature = "self-api-token")]
@@ -30,15 +42,23 @@ mod self_api_token;
 mod self_audit_logs;
 #[cfg(any(feature = "orgs-api-tokens", feature = "orgs-sso-roles"))]
 mod shared_admin_privilege_view;
+#[cfg(any(feature = "orgs-logs", feature = "orgs-webhooks"))]
+mod shared_count_result;
 #[cfg(any(
     feature = "orgs",
+    feature = "orgs-alarm-templates",
     feature = "orgs-api-tokens",
+    feature = "orgs-asset-filters",
     feature = "orgs-nac-tags",
     feature = "orgs-networks",
+    feature = "orgs-rf-templates",
     feature = "orgs-services",
     feature = "orgs-sitegroups",
     feature = "orgs-sso-roles",
     feature = "orgs-stats",
+    feature = "orgs-webhooks",
+    feature = "orgs-wx-rules",
+    feature = "orgs-wx-tags",
     feature = "orgs-wx-tunnels",
     feature = "self-api-token",
     feature = "sites",
@@ -46,14 +66,22 @@ mod shared_admin_privilege_view;
     feature = "sites-v-beacons"
 ))]
 mod shared_created_time;
+#[cfg(any(feature = "orgs-asset-filters", feature = "sites-beacons"))]
+mod shared_ibeacon_major;
 #[cfg(any(
     feature = "orgs",
+    feature = "orgs-alarm-templates",
+    feature = "orgs-asset-filters",
     feature = "orgs-nac-tags",
     feature = "orgs-networks",
+    feature = "orgs-rf-templates",
     feature = "orgs-services",
     feature = "orgs-sitegroups",
     feature = "orgs-sso-roles",
     feature = "orgs-stats",
+    feature = "orgs-webhooks",
+    feature = "orgs-wx-rules",
+    feature = "orgs-wx-tags",
     feature = "orgs-wx-tunnels",
     feature = "sites",
     feature = "sites-beacons",
@@ -65,12 +93,18 @@ mod shared_msp_id;
 #[cfg(any(feature = "orgs", feature = "orgs-sitegroups"))]
 mod shared_name_string;
 #[cfg(any(
+    feature = "orgs-alarm-templates",
     feature = "orgs-api-tokens",
+    feature = "orgs-asset-filters",
     feature = "orgs-logs",
     feature = "orgs-nac-tags",
     feature = "orgs-networks",
+    feature = "orgs-rf-templates",
     feature = "orgs-services",
     feature = "orgs-sitegroups",
+    feature = "orgs-webhooks",
+    feature = "orgs-wx-rules",
+    feature = "orgs-wx-tags",
     feature = "orgs-wx-tunnels",
     feature = "self-audit-logs",
     feature = "sites",
@@ -79,13 +113,22 @@ mod shared_name_string;
 ))]
 mod shared_org_id;
 #[cfg(any(
+    feature = "orgs-alarm-templates",
+    feature = "orgs-asset-filters",
+    feature = "orgs-webhooks",
+    feature = "orgs-wx-rules",
+    feature = "orgs-wx-tags",
     feature = "orgs-wx-tunnels",
     feature = "self-audit-logs",
     feature = "sites-beacons",
     feature = "sites-v-beacons"
 ))]
 mod shared_site_id;
-#[cfg(any(feature = "orgs-logs", feature = "self-audit-logs"))]
+#[cfg(any(
+    feature = "orgs-logs",
+    feature = "orgs-webhooks",
+    feature = "self-audit-logs"
+))]
 mod shared_timestamp;
 #[cfg(feature = "sites")]
 mod sites;
@@ -97,14 +140,20 @@ mod sites_v_beacons;
 pub use self::common::*;
 #[cfg(feature = "orgs")]
 pub use self::orgs::*;
+#[cfg(feature = "orgs-alarm-templates")]
+pub use self::orgs_alarm_templates::*;
 #[cfg(feature = "orgs-api-tokens")]
 pub use self::orgs_api_tokens::*;
+#[cfg(feature = "orgs-asset-filters")]
+pub use self::orgs_asset_filters::*;
 #[cfg(feature = "orgs-logs")]
 pub use self::orgs_logs::*;
 #[cfg(feature = "orgs-nac-tags")]
 pub use self::orgs_nac_tags::*;
 #[cfg(feature = "orgs-networks")]
 pub use self::orgs_networks::*;
+#[cfg(feature = "orgs-rf-templates")]
+pub use self::orgs_rf_templates::*;
 #[cfg(feature = "orgs-services")]
 pub use self::orgs_services::*;
 #[cfg(feature = "orgs-sitegroups")]
@@ -113,6 +162,12 @@ pub use self::orgs_sitegroups::*;
 pub use self::orgs_sso_roles::*;
 #[cfg(feature = "orgs-stats")]
 pub use self::orgs_stats::*;
+#[cfg(feature = "orgs-webhooks")]
+pub use self::orgs_webhooks::*;
+#[cfg(feature = "orgs-wx-rules")]
+pub use self::orgs_wx_rules::*;
+#[cfg(feature = "orgs-wx-tags")]
+pub use self::orgs_wx_tags::*;
 #[cfg(feature = "orgs-wx-tunnels")]
 pub use self::orgs_wx_tunnels::*;
 #[cfg(feature = "self-api-token")]
@@ -121,15 +176,23 @@ pub use self::self_api_token::*;
 pub use self::self_audit_logs::*;
 #[cfg(any(feature = "orgs-api-tokens", feature = "orgs-sso-roles"))]
 pub use self::shared_admin_privilege_view::*;
+#[cfg(any(feature = "orgs-logs", feature = "orgs-webhooks"))]
+pub use self::shared_count_result::*;
 #[cfg(any(
     feature = "orgs",
+    feature = "orgs-alarm-templates",
     feature = "orgs-api-tokens",
+    feature = "orgs-asset-filters",
     feature = "orgs-nac-tags",
     feature = "orgs-networks",
+    feature = "orgs-rf-templates",
     feature = "orgs-services",
     feature = "orgs-sitegroups",
     feature = "orgs-sso-roles",
     feature = "orgs-stats",
+    feature = "orgs-webhooks",
+    feature = "orgs-wx-rules",
+    feature = "orgs-wx-tags",
     feature = "orgs-wx-tunnels",
     feature = "self-api-token",
     feature = "sites",
@@ -137,14 +200,22 @@ pub use self::shared_admin_privilege_view::*;
     feature = "sites-v-beacons"
 ))]
 pub use self::shared_created_time::*;
+#[cfg(any(feature = "orgs-asset-filters", feature = "sites-beacons"))]
+pub use self::shared_ibeacon_major::*;
 #[cfg(any(
     feature = "orgs",
+    feature = "orgs-alarm-templates",
+    feature = "orgs-asset-filters",
     feature = "orgs-nac-tags",
     feature = "orgs-networks",
+    feature = "orgs-rf-templates",
     feature = "orgs-services",
     feature = "orgs-sitegroups",
     feature = "orgs-sso-roles",
     feature = "orgs-stats",
+    feature = "orgs-webhooks",
+    feature = "orgs-wx-rules",
+    feature = "orgs-wx-tags",
     feature = "orgs-wx-tunnels",
     feature = "sites",
     feature = "sites-beacons",
@@ -156,12 +227,18 @@ pub use self::shared_msp_id::*;
 #[cfg(any(feature = "orgs", feature = "orgs-sitegroups"))]
 pub use self::shared_name_string::*;
 #[cfg(any(
+    feature = "orgs-alarm-templates",
     feature = "orgs-api-tokens",
+    feature = "orgs-asset-filters",
     feature = "orgs-logs",
     feature = "orgs-nac-tags",
     feature = "orgs-networks",
+    feature = "orgs-rf-templates",
     feature = "orgs-services",
     feature = "orgs-sitegroups",
+    feature = "orgs-webhooks",
+    feature = "orgs-wx-rules",
+    feature = "orgs-wx-tags",
     feature = "orgs-wx-tunnels",
     feature = "self-audit-logs",
     feature = "sites",
@@ -170,13 +247,22 @@ pub use self::shared_name_string::*;
 ))]
 pub use self::shared_org_id::*;
 #[cfg(any(
+    feature = "orgs-alarm-templates",
+    feature = "orgs-asset-filters",
+    feature = "orgs-webhooks",
+    feature = "orgs-wx-rules",
+    feature = "orgs-wx-tags",
     feature = "orgs-wx-tunnels",
     feature = "self-audit-logs",
     feature = "sites-beacons",
     feature = "sites-v-beacons"
 ))]
 pub use self::shared_site_id::*;
-#[cfg(any(feature = "orgs-logs", feature = "self-audit-logs"))]
+#[cfg(any(
+    feature = "orgs-logs",
+    feature = "orgs-webhooks",
+    feature = "self-audit-logs"
+))]
 pub use self::shared_timestamp::*;
 #[cfg(feature = "sites")]
 pub use self::sites::*;

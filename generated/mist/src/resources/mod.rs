@@ -3,14 +3,20 @@
 //! Each resource has a cargo feature named after its module (in kebab case), all on by default.
 #[cfg(feature = "orgs")]
 pub mod orgs;
+#[cfg(feature = "orgs-alarm-templates")]
+pub mod orgs_alarm_templates;
 #[cfg(feature = "orgs-api-tokens")]
 pub mod orgs_api_tokens;
+#[cfg(feature = "orgs-asset-filters")]
+pub mod orgs_asset_filters;
 #[cfg(feature = "orgs-logs")]
 pub mod orgs_logs;
 #[cfg(feature = "orgs-nac-tags")]
 pub mod orgs_nac_tags;
 #[cfg(feature = "orgs-networks")]
 pub mod orgs_networks;
+#[cfg(feature = "orgs-rf-templates")]
+pub mod orgs_rf_templates;
 #[cfg(feature = "orgs-services")]
 pub mod orgs_services;
 #[cfg(feature = "orgs-sitegroups")]
@@ -19,6 +25,12 @@ pub mod orgs_sitegroups;
 pub mod orgs_sso_roles;
 #[cfg(feature = "orgs-stats")]
 pub mod orgs_stats;
+#[cfg(feature = "orgs-webhooks")]
+pub mod orgs_webhooks;
+#[cfg(feature = "orgs-wx-rules")]
+pub mod orgs_wx_rules;
+#[cfg(feature = "orgs-wx-tags")]
+pub mod orgs_wx_tags;
 #[cfg(feature = "orgs-wx-tunnels")]
 pub mod orgs_wx_tunnels;
 #[cfg(feature = "self-api-token")]
@@ -41,10 +53,26 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Orgs Alarm Templates resource.
+    #[cfg(feature = "orgs-alarm-templates")]
+    pub fn orgs_alarm_templates(&self) -> orgs_alarm_templates::OrgsAlarmTemplatesResource {
+        orgs_alarm_templates::OrgsAlarmTemplatesResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Orgs API Tokens resource.
     #[cfg(feature = "orgs-api-tokens")]
     pub fn orgs_api_tokens(&self) -> orgs_api_tokens::OrgsApiTokensResource {
         orgs_api_tokens::OrgsApiTokensResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Asset Filters resource.
+    #[cfg(feature = "orgs-asset-filters")]
+    pub fn orgs_asset_filters(&self) -> orgs_asset_filters::OrgsAssetFiltersResource {
+        orgs_asset_filters::OrgsAssetFiltersResource {
             client: self.clone(),
         }
     }
@@ -69,6 +97,14 @@ impl crate::Client {
     #[cfg(feature = "orgs-networks")]
     pub fn orgs_networks(&self) -> orgs_networks::OrgsNetworksResource {
         orgs_networks::OrgsNetworksResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs RF Templates resource.
+    #[cfg(feature = "orgs-rf-templates")]
+    pub fn orgs_rf_templates(&self) -> orgs_rf_templates::OrgsRfTemplatesResource {
+        orgs_rf_templates::OrgsRfTemplatesResource {
             client: self.clone(),
         }
     }
@@ -101,6 +137,30 @@ impl crate::Client {
     #[cfg(feature = "orgs-stats")]
     pub fn orgs_stats(&self) -> orgs_stats::OrgsStatsResource {
         orgs_stats::OrgsStatsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Webhooks resource.
+    #[cfg(feature = "orgs-webhooks")]
+    pub fn orgs_webhooks(&self) -> orgs_webhooks::OrgsWebhooksResource {
+        orgs_webhooks::OrgsWebhooksResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs WxRules resource.
+    #[cfg(feature = "orgs-wx-rules")]
+    pub fn orgs_wx_rules(&self) -> orgs_wx_rules::OrgsWxRulesResource {
+        orgs_wx_rules::OrgsWxRulesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs WxTags resource.
+    #[cfg(feature = "orgs-wx-tags")]
+    pub fn orgs_wx_tags(&self) -> orgs_wx_tags::OrgsWxTagsResource {
+        orgs_wx_tags::OrgsWxTagsResource {
             client: self.clone(),
         }
     }
