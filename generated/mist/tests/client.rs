@@ -1229,6 +1229,84 @@ action! {
 }
 
 action! {
+    orgs_sites_list in orgs_sites : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sites", query[], headers[], answer
+    200
+    "[{\"address\":\"1601 S. Deanza Blvd., Cupertino, CA, 95014\",\"alarmtemplate_id\":\"684dfc5c-fe77-2290-eb1d-ef3d677fe168\",\"aptemplate_id\":\"16bdf952-ade2-4491-80b0-85ce506c760b\",\"country_code\":\"US\",\"created_time\":0,\"gatewaytemplate_id\":\"6f9b2e75-9b2f-b5ae-81e3-e14c76f1a90f\",\"id\":\"497f6eca-6276-5007-bfeb-53cbbbba6f19\",\"latlng\":{\"lat\":37.295833,\"lng\":-122.032946},\"modified_time\":0,\"name\":\"Mist Office\",\"networktemplate_id\":\"12ae9bd2-e0ab-107b-72e8-a7a005565ec2\",\"notes\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"rftemplate_id\":\"bb8a9017-1e36-5d6c-6f2b-551abe8a76a2\",\"secpolicy_id\":\"3bcd0beb-5d0a-4cbd-92c1-14aea91e98ef\",\"sitegroup_ids\":[\"497f6eca-6276-5008-bfeb-53cbbbba6f1a\"],\"timezone\":\"America/Los_Angeles\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sites().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_sites_create in orgs_sites : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sites", query[], headers[], body
+    body : SiteRequest =
+    "{\"address\":\"1601 S. Deanza Blvd., Cupertino, CA, 95014\",\"alarmtemplate_id\":\"684dfc5c-fe77-2290-eb1d-ef3d677fe168\",\"aptemplate_id\":\"16bdf952-ade2-4491-80b0-85ce506c760b\",\"country_code\":\"US\",\"gatewaytemplate_id\":\"6f9b2e75-9b2f-b5ae-81e3-e14c76f1a90f\",\"latlng\":{\"lat\":37.295833,\"lng\":-122.032946},\"name\":\"Mist Office\",\"networktemplate_id\":\"12ae9bd2-e0ab-107b-72e8-a7a005565ec2\",\"notes\":\"string\",\"rftemplate_id\":\"bb8a9017-1e36-5d6c-6f2b-551abe8a76a2\",\"secpolicy_id\":\"3bcd0beb-5d0a-4cbd-92c1-14aea91e98ef\",\"sitegroup_ids\":[\"497f6eca-6276-4997-bfeb-53cbbbba6f3b\"],\"timezone\":\"America/Los_Angeles\"}",
+    answer 200
+    "{\"address\":\"1601 S. Deanza Blvd., Cupertino, CA, 95014\",\"alarmtemplate_id\":\"684dfc5c-fe77-2290-eb1d-ef3d677fe168\",\"aptemplate_id\":\"16bdf952-ade2-4491-80b0-85ce506c760b\",\"country_code\":\"US\",\"created_time\":0,\"gatewaytemplate_id\":\"6f9b2e75-9b2f-b5ae-81e3-e14c76f1a90f\",\"id\":\"497f6eca-6276-5005-bfeb-53cbbbba6f17\",\"latlng\":{\"lat\":37.295833,\"lng\":-122.032946},\"modified_time\":0,\"name\":\"Mist Office\",\"networktemplate_id\":\"12ae9bd2-e0ab-107b-72e8-a7a005565ec2\",\"notes\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"rftemplate_id\":\"bb8a9017-1e36-5d6c-6f2b-551abe8a76a2\",\"secpolicy_id\":\"3bcd0beb-5d0a-4cbd-92c1-14aea91e98ef\",\"sitegroup_ids\":[\"497f6eca-6276-5006-bfeb-53cbbbba6f18\"],\"timezone\":\"America/Los_Angeles\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sites().create("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_sites_count in orgs_sites : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sites/count", query[], headers[],
+    answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sites().count("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_sites_search in orgs_sites : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sites/search", query[], headers[],
+    answer 200
+    "{\"end\":0,\"limit\":0,\"next\":\"string\",\"results\":[{\"auto_upgrade_enabled\":true,\"auto_upgrade_version\":\"string\",\"country_code\":\"string\",\"honeypot_enabled\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"timestamp\":0,\"timezone\":\"string\",\"vna_enabled\":true,\"wifi_enabled\":true}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sites().search("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
     orgs_sso_roles_list in orgs_sso_roles : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssoroles", query[], headers[],
     answer 200 "[]", errors[(400, BadRequest,
@@ -2107,6 +2185,106 @@ action! {
 }
 
 action! {
+    sites_rssi_zones_list in sites_rssi_zones : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rssizones", query[], headers[],
+    answer 200 "[]", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_rssi_zones()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_rssi_zones_create in sites_rssi_zones : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rssizones", query[], headers[],
+    body body : RssiZoneRequest =
+    "{\"devices\":[{\"device_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"rssi\":0}],\"name\":\"string\"}",
+    answer 200
+    "{\"devices\":[{\"device_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"rssi\":0}],\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_rssi_zones()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    sites_rssi_zones_get in sites_rssi_zones : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rssizones/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "[{\"created_time\":0,\"devices\":[{\"device_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"rssi\":0}],\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_rssi_zones()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_rssi_zones_update in sites_rssi_zones : "PUT"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rssizones/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : RssiZoneRequest =
+    "{\"devices\":[{\"device_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"rssi\":0}],\"name\":\"string\"}",
+    answer 200
+    "{\"created_time\":0,\"devices\":[{\"device_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"rssi\":0}],\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_rssi_zones()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    sites_rssi_zones_delete in sites_rssi_zones : "DELETE"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rssizones/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_rssi_zones()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
     sites_v_beacons_list in sites_v_beacons : "GET"
     "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/vbeacons", query[], headers[],
     answer 200
@@ -2204,6 +2382,409 @@ action! {
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
     request client => client.sites_v_beacons()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_webhooks_list in sites_webhooks : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/webhooks", query[], headers[],
+    answer 200
+    "[{\"created_time\":0,\"enabled\":true,\"headers\":{},\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"secret\":\"string\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"splunk_token\":\"string\",\"topics\":[\"location\"],\"type\":\"http-post\",\"url\":\"string\",\"verify_cert\":true}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_webhooks().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_webhooks_create in sites_webhooks : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/webhooks", query[], headers[],
+    body body : WebhookRequest =
+    "{\"enabled\":true,\"headers\":{},\"name\":\"string\",\"secret\":\"string\",\"splunk_token\":\"string\",\"topics\":[\"location\"],\"type\":\"http-post\",\"url\":\"string\",\"verify_cert\":true}",
+    answer 200
+    "{\"created_time\":0,\"enabled\":true,\"headers\":{},\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"secret\":\"string\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"splunk_token\":\"string\",\"topics\":[\"location\"],\"type\":\"http-post\",\"url\":\"string\",\"verify_cert\":true}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"invalid field: assetfilter_ids\",\"reason\":\"contains duplicate uuids\"}",
+    "invalid field: assetfilter_ids"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_webhooks()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    sites_webhooks_get in sites_webhooks : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/webhooks/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"created_time\":0,\"enabled\":true,\"headers\":{},\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"secret\":\"string\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"splunk_token\":\"string\",\"topics\":[\"location\"],\"type\":\"http-post\",\"url\":\"string\",\"verify_cert\":true}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_webhooks().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_webhooks_update in sites_webhooks : "PUT"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/webhooks/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : WebhookRequest =
+    "{\"enabled\":true,\"headers\":{},\"name\":\"string\",\"secret\":\"string\",\"splunk_token\":\"string\",\"topics\":[\"location\"],\"type\":\"http-post\",\"url\":\"string\",\"verify_cert\":true}",
+    answer 200
+    "{\"created_time\":0,\"enabled\":true,\"headers\":{},\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"secret\":\"string\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"splunk_token\":\"string\",\"topics\":[\"location\"],\"type\":\"http-post\",\"url\":\"string\",\"verify_cert\":true}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_webhooks()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    sites_webhooks_delete in sites_webhooks : "DELETE"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/webhooks/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_webhooks()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_webhooks_count_deliveries in sites_webhooks : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/webhooks/000000ab-00ab-00ab-00ab-0000000000ab/events/count",
+    query[], headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_webhooks()
+    .count_deliveries("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_webhooks_search_deliveries in sites_webhooks : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/webhooks/000000ab-00ab-00ab-00ab-0000000000ab/events/search",
+    query[], headers[], answer 200
+    "{\"end\":1688035193,\"limit\":10,\"results\":[{\"error\":\"string\",\"id\":\"55b0f02f-ebf6-4ad2-8b10-200508a97581\",\"org_id\":\"fc7e2967-e7ef-41e6-b007-1217713de05a\",\"req_headers\":\"{\\\\\\\"Content-Type\\\\\\\":[\\\\\\\"application/json\\\\\\\"],\\\\\\\"User-Agent\\\\\\\":[\\\\\\\"Mist-webhook\\\\\\\"]}\",\"req_payload\":\"{\\\\\\\"topic\\\\\\\":\\\\\\\"audits\\\\\\\",\\\\\\\"events\\\\\\\":[{\\\\\\\"admin_name\\\\\\\":\\\\\\\"John Doe john.doe@juniper.net\\\\\\\",\\\\\\\"after\\\\\\\":\\\\\\\"{\\\\\\\\\\\"radio_config\\\\\\\\\\\": {\\\\\\\\\\\"band_24\\\\\\\\\\\": {\\\\\\\\\\\"disabled\\\\\\\\\\\": false, \\\\\\\\\\\"allow_rrm_disable\\\\\\\\\\\": false, \\\\\\\\\\\"power_min\\\\\\\\\\\": null, \\\\\\\\\\\"power_max\\\\\\\\\\\": null, \\\\\\\\\\\"power\\\\\\\\\\\": 10, \\\\\\\\\\\"preamble\\\\\\\\\\\": \\\\\\\\\\\"short\\\\\\\\\\\", \\\\\\\\\\\"channels\\\\\\\\\\\": [1, 10], \\\\\\\\\\\"bandwidth\\\\\\\\\\\": 20}}}\\\\\\\",\\\\\\\"before\\\\\\\":\\\\\\\"{\\\\\\\\\\\"radio_config\\\\\\\\\\\": {\\\\\\\\\\\"band_24\\\\\\\\\\\": {\\\\\\\\\\\"disabled\\\\\\\\\\\": false, \\\\\\\\\\\"allow_rrm_disable\\\\\\\\\\\": false, \\\\\\\\\\\"power_min\\\\\\\\\\\": 8, \\\\\\\\\\\"power_max\\\\\\\\\\\": 18, \\\\\\\\\\\"power\\\\\\\\\\\": null, \\\\\\\\\\\"preamble\\\\\\\\\\\": \\\\\\\\\\\"long\\\\\\\\\\\", \\\\\\\\\\\"channels\\\\\\\\\\\": [1, 10], \\\\\\\\\\\"bandwidth\\\\\\\\\\\": 20}}}\\\\\\\",\\\\\\\"id\\\\\\\":\\\\\\\"737909a2-04ff-4aeb-b9da-cc924e74a4dd\\\\\\\",\\\\\\\"message\\\\\\\":\\\\\\\"Update Site Settings\\\\\\\",\\\\\\\"org_id\\\\\\\":\\\\\\\"fc7e2967-e7ef-41e6-b007-1217713de05a\\\\\\\",\\\\\\\"site_id\\\\\\\":\\\\\\\"256c3a35-9cb7-436e-bc6d-314972645d95\\\\\\\",\\\\\\\"site_name\\\\\\\":\\\\\\\"Test Site\\\\\\\",\\\\\\\"src_ip\\\\\\\":\\\\\\\"1.2.3.4\\\\\\\",\\\\\\\"timestamp\\\\\\\":1685956576.923601,\\\\\\\"user_agent\\\\\\\":\\\\\\\"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/112.0.0.0 Safari/537.36\\\\\\\"}]}\",\"req_url\":\"https://example.com\",\"resp_body\":\"Ok\",\"resp_headers\":\"string\",\"site_id\":\"256c3a35-9cb7-436e-bc6d-314972645d95\",\"status\":\"success\",\"status_code\":200,\"timestamp\":1687962508.583656,\"topic\":\"audits\",\"webhook_id\":\"7a11b901-f719-4c91-8aef-deb8699a6364\"}],\"start\":1687948793,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_webhooks()
+    .search_deliveries("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_webhooks_ping in sites_webhooks : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/webhooks/000000ab-00ab-00ab-00ab-0000000000ab/ping",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_webhooks().ping("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_wx_rules_list in sites_wx_rules : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wxrules", query[], headers[],
+    answer 200
+    "[{\"action\":\"allow\",\"apply_tags\":[\"c049dfcd-0c73-5014-1c64-062e9903f1e5\"],\"blocked_apps\":[\"mist\",\"all-videos\"],\"created_time\":0,\"dst_allow_wxtags\":[\"fff34466-eec0-3756-6765-381c728a6037\",\"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"dst_deny_wxtags\":[\"aaa34466-eec0-3756-6765-381c728a6037\",\"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"enabled\":true,\"for_site\":true,\"id\":\"497f6eca-6276-4993-bfeb-53ebbbba6f08\",\"modified_time\":0,\"order\":1,\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"src_wxtags\":[\"8bfc2490-d726-3587-038d-cb2e71bd2330\",\"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"]}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wx_rules().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_wx_rules_create in sites_wx_rules : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wxrules", query[], headers[],
+    body body : WxlanRuleRequest =
+    "{\"action\":\"allow\",\"apply_tags\":[\"c049dfcd-0c73-5014-1c64-062e9903f1e5\"],\"blocked_apps\":[\"mist\",\"all-videos\"],\"dst_allow_wxtags\":[\"fff34466-eec0-3756-6765-381c728a6037\",\"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"dst_deny_wxtags\":[\"aaa34466-eec0-3756-6765-381c728a6037\",\"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"enabled\":true,\"order\":1,\"src_wxtags\":[\"8bfc2490-d726-3587-038d-cb2e71bd2330\",\"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"]}",
+    answer 200
+    "{\"action\":\"allow\",\"apply_tags\":[\"c049dfcd-0c73-5014-1c64-062e9903f1e5\"],\"blocked_apps\":[\"mist\",\"all-videos\"],\"created_time\":0,\"dst_allow_wxtags\":[\"fff34466-eec0-3756-6765-381c728a6037\",\"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"dst_deny_wxtags\":[\"aaa34466-eec0-3756-6765-381c728a6037\",\"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"enabled\":true,\"for_site\":true,\"id\":\"497f6eca-6276-4993-9feb-53cbbbba6f08\",\"modified_time\":0,\"order\":1,\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"src_wxtags\":[\"8bfc2490-d726-3587-038d-cb2e71bd2330\",\"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wx_rules()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    sites_wx_rules_list_derived in sites_wx_rules : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wxrules/derived", query[],
+    headers[], answer 200
+    "[{\"action\":\"allow\",\"apply_tags\":[\"c049dfcd-0c73-5014-1c64-062e9903f1e5\"],\"blocked_apps\":[\"mist\",\"all-videos\"],\"created_time\":0,\"dst_allow_wxtags\":[\"fff34466-eec0-3756-6765-381c728a6037\",\"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"dst_deny_wxtags\":[\"aaa34466-eec0-3756-6765-381c728a6037\",\"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"enabled\":true,\"for_site\":true,\"id\":\"497f6eca-6276-4993-bfeb-53ebbbba6f08\",\"modified_time\":0,\"order\":1,\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"src_wxtags\":[\"8bfc2490-d726-3587-038d-cb2e71bd2330\",\"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"]}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wx_rules()
+    .list_derived("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_wx_rules_get in sites_wx_rules : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wxrules/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"action\":\"allow\",\"apply_tags\":[\"c049dfcd-0c73-5014-1c64-062e9903f1e5\"],\"blocked_apps\":[\"mist\",\"all-videos\"],\"created_time\":0,\"dst_allow_wxtags\":[\"fff34466-eec0-3756-6765-381c728a6037\",\"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"dst_deny_wxtags\":[\"aaa34466-eec0-3756-6765-381c728a6037\",\"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"enabled\":true,\"for_site\":true,\"id\":\"497f6eca-6276-4993-9feb-53cbbbba6f08\",\"modified_time\":0,\"order\":1,\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"src_wxtags\":[\"8bfc2490-d726-3587-038d-cb2e71bd2330\",\"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wx_rules().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_wx_rules_update in sites_wx_rules : "PUT"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wxrules/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : WxlanRuleRequest =
+    "{\"action\":\"allow\",\"apply_tags\":[\"c049dfcd-0c73-5014-1c64-062e9903f1e5\"],\"blocked_apps\":[\"mist\",\"all-videos\"],\"dst_allow_wxtags\":[\"fff34466-eec0-3756-6765-381c728a6037\",\"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"dst_deny_wxtags\":[\"aaa34466-eec0-3756-6765-381c728a6037\",\"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"enabled\":true,\"order\":1,\"src_wxtags\":[\"8bfc2490-d726-3587-038d-cb2e71bd2330\",\"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"]}",
+    answer 200
+    "{\"action\":\"allow\",\"apply_tags\":[\"c049dfcd-0c73-5014-1c64-062e9903f1e5\"],\"blocked_apps\":[\"mist\",\"all-videos\"],\"created_time\":0,\"dst_allow_wxtags\":[\"fff34466-eec0-3756-6765-381c728a6037\",\"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"dst_deny_wxtags\":[\"aaa34466-eec0-3756-6765-381c728a6037\",\"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"enabled\":true,\"for_site\":true,\"id\":\"497f6eca-6276-4993-9feb-53cbbbba6f08\",\"modified_time\":0,\"order\":1,\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"src_wxtags\":[\"8bfc2490-d726-3587-038d-cb2e71bd2330\",\"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wx_rules()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    sites_wx_rules_delete in sites_wx_rules : "DELETE"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wxrules/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wx_rules()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_wx_tags_list in sites_wx_tags : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wxtags", query[], headers[],
+    answer 200
+    "[{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"last_ips\":[\"string\"],\"mac\":\"string\",\"match\":\"wlan_id\",\"modified_time\":0,\"name\":\"string\",\"op\":\"in\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"resource_mac\":\"string\",\"services\":[\"string\"],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"specs\":[{\"port_range\":\"string\",\"protocol\":\"tcp\",\"subnets\":[\"string\"]}],\"subnet\":\"string\",\"type\":\"match\",\"values\":[\"string\"]}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wx_tags().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_wx_tags_create in sites_wx_tags : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wxtags", query[], headers[], body
+    body : WxlanTagRequest =
+    "{\"match\":\"app\",\"name\":\"match app\",\"type\":\"match\",\"values\":[\"gmail\",\"dropbox\"]}",
+    answer 200
+    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"last_ips\":[\"string\"],\"mac\":\"string\",\"match\":\"wlan_id\",\"modified_time\":0,\"name\":\"string\",\"op\":\"in\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"resource_mac\":\"string\",\"services\":[\"string\"],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"specs\":[{\"port_range\":\"string\",\"protocol\":\"tcp\",\"subnets\":[\"string\"]}],\"subnet\":\"string\",\"type\":\"match\",\"values\":[\"string\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wx_tags()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    sites_wx_tags_get_application_list in sites_wx_tags : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wxtags/apps", query[], headers[],
+    answer 200 "[{\"group\":\"Emails\",\"key\":\"gmail\",\"name\":\"Gmail - web/app\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wx_tags()
+    .get_application_list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_wx_tags_get in sites_wx_tags : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wxtags/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"last_ips\":[\"string\"],\"mac\":\"string\",\"match\":\"wlan_id\",\"modified_time\":0,\"name\":\"string\",\"op\":\"in\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"resource_mac\":\"string\",\"services\":[\"string\"],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"specs\":[{\"port_range\":\"string\",\"protocol\":\"tcp\",\"subnets\":[\"string\"]}],\"subnet\":\"string\",\"type\":\"match\",\"values\":[\"string\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wx_tags().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_wx_tags_update in sites_wx_tags : "PUT"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wxtags/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : WxlanTagRequest =
+    "{\"match\":\"app\",\"name\":\"match app\",\"type\":\"match\",\"values\":[\"gmail\",\"dropbox\"]}",
+    answer 200
+    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"last_ips\":[\"string\"],\"mac\":\"string\",\"match\":\"wlan_id\",\"modified_time\":0,\"name\":\"string\",\"op\":\"in\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"resource_mac\":\"string\",\"services\":[\"string\"],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"specs\":[{\"port_range\":\"string\",\"protocol\":\"tcp\",\"subnets\":[\"string\"]}],\"subnet\":\"string\",\"type\":\"match\",\"values\":[\"string\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wx_tags()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    sites_wx_tags_delete in sites_wx_tags : "DELETE"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wxtags/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wx_tags()
     .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
     "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }

@@ -107,20 +107,21 @@ round_trips! {
     schema_admin_id_example_1 : AdminId = "\"456b7016-a916-a4b1-78dd-72b947c152b7\"" from
     "schemas.admin_id.examples[0]"; schema_ble_config_power_mode_example_1 :
     BleConfigPowerMode = "\"custom\"" from "schemas.ble_config_power_mode.examples[0]";
-    schema_dot11_bandwidth24_example_1 : Dot11Bandwidth24 = "20" from
-    "schemas.dot11_bandwidth24.examples[0]"; schema_dot11_bandwidth5_example_1 :
-    Dot11Bandwidth5 = "40" from "schemas.dot11_bandwidth5.examples[0]";
-    schema_dot11_bandwidth6_example_1 : Dot11Bandwidth6 = "80" from
-    "schemas.dot11_bandwidth6.examples[0]"; schema_ibeacon_major_example_1 : IbeaconMajor
-    = "1234" from "schemas.ibeacon_major.examples[0]"; schema_ibeacon_minor_example_1 :
-    IbeaconMinor = "1234" from "schemas.ibeacon_minor.examples[0]";
-    schema_ibeacon_uuid_example_1 : IbeaconUuid =
-    "\"f3f17139-704a-f03a-2786-0400279e37c3\"" from "schemas.ibeacon_uuid.examples[0]";
-    schema_id_example_1 : Id = "\"53f10664-3ce8-4c27-b382-0ef66432349f\"" from
-    "schemas.id.examples[0]"; schema_msp_id_example_1 : MspId =
-    "\"b9d42c2e-88ee-41f8-b798-f009ce7fe909\"" from "schemas.msp_id.examples[0]";
-    schema_nac_tag_egress_vlan_names_example_1 : NacTagEgressVlanNames =
-    "[\n  \"1vlan-30\",\n  \"1vlan-20\",\n  \"2-vlan10\"\n]" from
+    schema_device_id_example_1 : DeviceId = "\"00000000-0000-0000-1000-d8695a0f9e61\""
+    from "schemas.device_id.examples[0]"; schema_dot11_bandwidth24_example_1 :
+    Dot11Bandwidth24 = "20" from "schemas.dot11_bandwidth24.examples[0]";
+    schema_dot11_bandwidth5_example_1 : Dot11Bandwidth5 = "40" from
+    "schemas.dot11_bandwidth5.examples[0]"; schema_dot11_bandwidth6_example_1 :
+    Dot11Bandwidth6 = "80" from "schemas.dot11_bandwidth6.examples[0]";
+    schema_ibeacon_major_example_1 : IbeaconMajor = "1234" from
+    "schemas.ibeacon_major.examples[0]"; schema_ibeacon_minor_example_1 : IbeaconMinor =
+    "1234" from "schemas.ibeacon_minor.examples[0]"; schema_ibeacon_uuid_example_1 :
+    IbeaconUuid = "\"f3f17139-704a-f03a-2786-0400279e37c3\"" from
+    "schemas.ibeacon_uuid.examples[0]"; schema_id_example_1 : Id =
+    "\"53f10664-3ce8-4c27-b382-0ef66432349f\"" from "schemas.id.examples[0]";
+    schema_msp_id_example_1 : MspId = "\"b9d42c2e-88ee-41f8-b798-f009ce7fe909\"" from
+    "schemas.msp_id.examples[0]"; schema_nac_tag_egress_vlan_names_example_1 :
+    NacTagEgressVlanNames = "[\n  \"1vlan-30\",\n  \"1vlan-20\",\n  \"2-vlan10\"\n]" from
     "schemas.nac_tag_egress_vlan_names.examples[0]";
     schema_nac_tag_radius_attrs_example_1 : NacTagRadiusAttrs =
     "[\n  \"Idle-Timeout=600\",\n  \"Termination-Action=RADIUS-Request\"\n]" from
@@ -916,6 +917,69 @@ round_trips! {
     orgs_sitegroups_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsSitegroups.actions.delete.responses[5].example";
+    orgs_sites_list_response_200 : Sites =
+    "[\n  {\n    \"address\": \"1601 S. Deanza Blvd., Cupertino, CA, 95014\",\n    \"alarmtemplate_id\": \"684dfc5c-fe77-2290-eb1d-ef3d677fe168\",\n    \"aptemplate_id\": \"16bdf952-ade2-4491-80b0-85ce506c760b\",\n    \"country_code\": \"US\",\n    \"created_time\": 0,\n    \"gatewaytemplate_id\": \"6f9b2e75-9b2f-b5ae-81e3-e14c76f1a90f\",\n    \"id\": \"497f6eca-6276-5007-bfeb-53cbbbba6f19\",\n    \"latlng\": {\n      \"lat\": 37.295833,\n      \"lng\": -122.032946\n    },\n    \"modified_time\": 0,\n    \"name\": \"Mist Office\",\n    \"networktemplate_id\": \"12ae9bd2-e0ab-107b-72e8-a7a005565ec2\",\n    \"notes\": \"string\",\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"rftemplate_id\": \"bb8a9017-1e36-5d6c-6f2b-551abe8a76a2\",\n    \"secpolicy_id\": \"3bcd0beb-5d0a-4cbd-92c1-14aea91e98ef\",\n    \"sitegroup_ids\": [\n      \"497f6eca-6276-5008-bfeb-53cbbbba6f1a\"\n    ],\n    \"timezone\": \"America/Los_Angeles\"\n  }\n]"
+    from "resources.orgsSites.actions.list.responses[0].example";
+    orgs_sites_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSites.actions.list.responses[1].example";
+    orgs_sites_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSites.actions.list.responses[2].example"; orgs_sites_list_response_403
+    : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSites.actions.list.responses[3].example"; orgs_sites_list_response_429
+    : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSites.actions.list.responses[5].example";
+    orgs_sites_create_request : SiteRequest =
+    "{\n  \"address\": \"1601 S. Deanza Blvd., Cupertino, CA, 95014\",\n  \"alarmtemplate_id\": \"684dfc5c-fe77-2290-eb1d-ef3d677fe168\",\n  \"aptemplate_id\": \"16bdf952-ade2-4491-80b0-85ce506c760b\",\n  \"country_code\": \"US\",\n  \"gatewaytemplate_id\": \"6f9b2e75-9b2f-b5ae-81e3-e14c76f1a90f\",\n  \"latlng\": {\n    \"lat\": 37.295833,\n    \"lng\": -122.032946\n  },\n  \"name\": \"Mist Office\",\n  \"networktemplate_id\": \"12ae9bd2-e0ab-107b-72e8-a7a005565ec2\",\n  \"notes\": \"string\",\n  \"rftemplate_id\": \"bb8a9017-1e36-5d6c-6f2b-551abe8a76a2\",\n  \"secpolicy_id\": \"3bcd0beb-5d0a-4cbd-92c1-14aea91e98ef\",\n  \"sitegroup_ids\": [\n    \"497f6eca-6276-4997-bfeb-53cbbbba6f3b\"\n  ],\n  \"timezone\": \"America/Los_Angeles\"\n}"
+    from "resources.orgsSites.actions.create.body.example";
+    orgs_sites_create_response_200 : Site =
+    "{\n  \"address\": \"1601 S. Deanza Blvd., Cupertino, CA, 95014\",\n  \"alarmtemplate_id\": \"684dfc5c-fe77-2290-eb1d-ef3d677fe168\",\n  \"aptemplate_id\": \"16bdf952-ade2-4491-80b0-85ce506c760b\",\n  \"country_code\": \"US\",\n  \"created_time\": 0,\n  \"gatewaytemplate_id\": \"6f9b2e75-9b2f-b5ae-81e3-e14c76f1a90f\",\n  \"id\": \"497f6eca-6276-5005-bfeb-53cbbbba6f17\",\n  \"latlng\": {\n    \"lat\": 37.295833,\n    \"lng\": -122.032946\n  },\n  \"modified_time\": 0,\n  \"name\": \"Mist Office\",\n  \"networktemplate_id\": \"12ae9bd2-e0ab-107b-72e8-a7a005565ec2\",\n  \"notes\": \"string\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"rftemplate_id\": \"bb8a9017-1e36-5d6c-6f2b-551abe8a76a2\",\n  \"secpolicy_id\": \"3bcd0beb-5d0a-4cbd-92c1-14aea91e98ef\",\n  \"sitegroup_ids\": [\n    \"497f6eca-6276-5006-bfeb-53cbbbba6f18\"\n  ],\n  \"timezone\": \"America/Los_Angeles\"\n}"
+    from "resources.orgsSites.actions.create.responses[0].example";
+    orgs_sites_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSites.actions.create.responses[1].example";
+    orgs_sites_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSites.actions.create.responses[2].example";
+    orgs_sites_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSites.actions.create.responses[3].example";
+    orgs_sites_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSites.actions.create.responses[5].example";
+    orgs_sites_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsSites.actions.count.responses[0].example";
+    orgs_sites_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSites.actions.count.responses[1].example";
+    orgs_sites_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSites.actions.count.responses[2].example";
+    orgs_sites_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSites.actions.count.responses[3].example";
+    orgs_sites_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSites.actions.count.responses[5].example";
+    orgs_sites_search_response_200 : ResponseSiteSearch =
+    "{\n  \"end\": 0,\n  \"limit\": 0,\n  \"next\": \"string\",\n  \"results\": [\n    {\n      \"auto_upgrade_enabled\": true,\n      \"auto_upgrade_version\": \"string\",\n      \"country_code\": \"string\",\n      \"honeypot_enabled\": true,\n      \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"name\": \"string\",\n      \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"timestamp\": 0,\n      \"timezone\": \"string\",\n      \"vna_enabled\": true,\n      \"wifi_enabled\": true\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsSites.actions.search.responses[0].example";
+    orgs_sites_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSites.actions.search.responses[1].example";
+    orgs_sites_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSites.actions.search.responses[2].example";
+    orgs_sites_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSites.actions.search.responses[3].example";
+    orgs_sites_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSites.actions.search.responses[5].example";
     orgs_sso_roles_list_response_400 : ResponseHttp400 =
     "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
     from "resources.orgsSsoRoles.actions.list.responses[1].example";
@@ -1590,6 +1654,81 @@ round_trips! {
     sites_beacons_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesBeacons.actions.delete.responses[5].example";
+    sites_rssi_zones_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesRssiZones.actions.list.responses[1].example";
+    sites_rssi_zones_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesRssiZones.actions.list.responses[2].example";
+    sites_rssi_zones_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesRssiZones.actions.list.responses[3].example";
+    sites_rssi_zones_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesRssiZones.actions.list.responses[5].example";
+    sites_rssi_zones_create_request : RssiZoneRequest =
+    "{\n  \"devices\": [\n    {\n      \"device_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"rssi\": 0\n    }\n  ],\n  \"name\": \"string\"\n}"
+    from "resources.sitesRssiZones.actions.create.body.example";
+    sites_rssi_zones_create_response_200 : RssiZone =
+    "{\n  \"devices\": [\n    {\n      \"device_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"rssi\": 0\n    }\n  ],\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n}"
+    from "resources.sitesRssiZones.actions.create.responses[0].example";
+    sites_rssi_zones_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesRssiZones.actions.create.responses[1].example";
+    sites_rssi_zones_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesRssiZones.actions.create.responses[2].example";
+    sites_rssi_zones_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesRssiZones.actions.create.responses[3].example";
+    sites_rssi_zones_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesRssiZones.actions.create.responses[5].example";
+    sites_rssi_zones_get_response_200 : RssiZones =
+    "[\n  {\n    \"created_time\": 0,\n    \"devices\": [\n      {\n        \"device_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n        \"rssi\": 0\n      }\n    ],\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n  }\n]"
+    from "resources.sitesRssiZones.actions.get.responses[0].example";
+    sites_rssi_zones_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesRssiZones.actions.get.responses[1].example";
+    sites_rssi_zones_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesRssiZones.actions.get.responses[2].example";
+    sites_rssi_zones_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesRssiZones.actions.get.responses[3].example";
+    sites_rssi_zones_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesRssiZones.actions.get.responses[5].example";
+    sites_rssi_zones_update_request : RssiZoneRequest =
+    "{\n  \"devices\": [\n    {\n      \"device_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"rssi\": 0\n    }\n  ],\n  \"name\": \"string\"\n}"
+    from "resources.sitesRssiZones.actions.update.body.example";
+    sites_rssi_zones_update_response_200 : RssiZone =
+    "{\n  \"created_time\": 0,\n  \"devices\": [\n    {\n      \"device_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"rssi\": 0\n    }\n  ],\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n}"
+    from "resources.sitesRssiZones.actions.update.responses[0].example";
+    sites_rssi_zones_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesRssiZones.actions.update.responses[1].example";
+    sites_rssi_zones_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesRssiZones.actions.update.responses[2].example";
+    sites_rssi_zones_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesRssiZones.actions.update.responses[3].example";
+    sites_rssi_zones_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesRssiZones.actions.update.responses[5].example";
+    sites_rssi_zones_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesRssiZones.actions.delete.responses[1].example";
+    sites_rssi_zones_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesRssiZones.actions.delete.responses[2].example";
+    sites_rssi_zones_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesRssiZones.actions.delete.responses[3].example";
+    sites_rssi_zones_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesRssiZones.actions.delete.responses[5].example";
     sites_v_beacons_list_response_200 : Vbeacons =
     "[\n  {\n    \"created_time\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"major\": 0,\n    \"map_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"message\": \"string\",\n    \"minor\": 0,\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"power\": 4,\n    \"power_mode\": \"default\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"url\": \"string\",\n    \"uuid\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"wayfinding_nodename\": \"string\",\n    \"x\": 0,\n    \"y\": 0\n  }\n]"
     from "resources.sitesVBeacons.actions.list.responses[0].example";
@@ -1668,6 +1807,312 @@ round_trips! {
     sites_v_beacons_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesVBeacons.actions.delete.responses[5].example";
+    sites_webhooks_list_response_200 : Webhooks =
+    "[\n  {\n    \"created_time\": 0,\n    \"enabled\": true,\n    \"headers\": {},\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"secret\": \"string\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"splunk_token\": \"string\",\n    \"topics\": [\n      \"location\"\n    ],\n    \"type\": \"http-post\",\n    \"url\": \"string\",\n    \"verify_cert\": true\n  }\n]"
+    from "resources.sitesWebhooks.actions.list.responses[0].example";
+    sites_webhooks_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWebhooks.actions.list.responses[1].example";
+    sites_webhooks_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWebhooks.actions.list.responses[2].example";
+    sites_webhooks_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWebhooks.actions.list.responses[3].example";
+    sites_webhooks_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWebhooks.actions.list.responses[5].example";
+    sites_webhooks_create_request : WebhookRequest =
+    "{\n  \"enabled\": true,\n  \"headers\": {},\n  \"name\": \"string\",\n  \"secret\": \"string\",\n  \"splunk_token\": \"string\",\n  \"topics\": [\n    \"location\"\n  ],\n  \"type\": \"http-post\",\n  \"url\": \"string\",\n  \"verify_cert\": true\n}"
+    from "resources.sitesWebhooks.actions.create.body.example";
+    sites_webhooks_create_response_200 : Webhook =
+    "{\n  \"created_time\": 0,\n  \"enabled\": true,\n  \"headers\": {},\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"secret\": \"string\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"splunk_token\": \"string\",\n  \"topics\": [\n    \"location\"\n  ],\n  \"type\": \"http-post\",\n  \"url\": \"string\",\n  \"verify_cert\": true\n}"
+    from "resources.sitesWebhooks.actions.create.responses[0].example";
+    sites_webhooks_create_response_400 : ResponseHttp400Webhook =
+    "{\n  \"detail\": \"invalid field: assetfilter_ids\",\n  \"reason\": \"contains duplicate uuids\"\n}"
+    from "resources.sitesWebhooks.actions.create.responses[1].example";
+    sites_webhooks_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWebhooks.actions.create.responses[2].example";
+    sites_webhooks_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWebhooks.actions.create.responses[3].example";
+    sites_webhooks_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWebhooks.actions.create.responses[5].example";
+    sites_webhooks_get_response_200 : Webhook =
+    "{\n  \"created_time\": 0,\n  \"enabled\": true,\n  \"headers\": {},\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"secret\": \"string\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"splunk_token\": \"string\",\n  \"topics\": [\n    \"location\"\n  ],\n  \"type\": \"http-post\",\n  \"url\": \"string\",\n  \"verify_cert\": true\n}"
+    from "resources.sitesWebhooks.actions.get.responses[0].example";
+    sites_webhooks_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWebhooks.actions.get.responses[1].example";
+    sites_webhooks_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWebhooks.actions.get.responses[2].example";
+    sites_webhooks_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWebhooks.actions.get.responses[3].example";
+    sites_webhooks_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWebhooks.actions.get.responses[5].example";
+    sites_webhooks_update_request : WebhookRequest =
+    "{\n  \"enabled\": true,\n  \"headers\": {},\n  \"name\": \"string\",\n  \"secret\": \"string\",\n  \"splunk_token\": \"string\",\n  \"topics\": [\n    \"location\"\n  ],\n  \"type\": \"http-post\",\n  \"url\": \"string\",\n  \"verify_cert\": true\n}"
+    from "resources.sitesWebhooks.actions.update.body.example";
+    sites_webhooks_update_response_200 : Webhook =
+    "{\n  \"created_time\": 0,\n  \"enabled\": true,\n  \"headers\": {},\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"secret\": \"string\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"splunk_token\": \"string\",\n  \"topics\": [\n    \"location\"\n  ],\n  \"type\": \"http-post\",\n  \"url\": \"string\",\n  \"verify_cert\": true\n}"
+    from "resources.sitesWebhooks.actions.update.responses[0].example";
+    sites_webhooks_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWebhooks.actions.update.responses[1].example";
+    sites_webhooks_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWebhooks.actions.update.responses[2].example";
+    sites_webhooks_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWebhooks.actions.update.responses[3].example";
+    sites_webhooks_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWebhooks.actions.update.responses[5].example";
+    sites_webhooks_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWebhooks.actions.delete.responses[1].example";
+    sites_webhooks_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWebhooks.actions.delete.responses[2].example";
+    sites_webhooks_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWebhooks.actions.delete.responses[3].example";
+    sites_webhooks_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWebhooks.actions.delete.responses[5].example";
+    sites_webhooks_count_deliveries_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesWebhooks.actions.countDeliveries.responses[0].example";
+    sites_webhooks_count_deliveries_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWebhooks.actions.countDeliveries.responses[1].example";
+    sites_webhooks_count_deliveries_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWebhooks.actions.countDeliveries.responses[2].example";
+    sites_webhooks_count_deliveries_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWebhooks.actions.countDeliveries.responses[3].example";
+    sites_webhooks_count_deliveries_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWebhooks.actions.countDeliveries.responses[5].example";
+    sites_webhooks_search_deliveries_response_200 : SearchWebhookDelivery =
+    "{\n  \"end\": 1688035193,\n  \"limit\": 10,\n  \"results\": [\n    {\n      \"error\": \"string\",\n      \"id\": \"55b0f02f-ebf6-4ad2-8b10-200508a97581\",\n      \"org_id\": \"fc7e2967-e7ef-41e6-b007-1217713de05a\",\n      \"req_headers\": \"{\\\\\\\"Content-Type\\\\\\\":[\\\\\\\"application/json\\\\\\\"],\\\\\\\"User-Agent\\\\\\\":[\\\\\\\"Mist-webhook\\\\\\\"]}\",\n      \"req_payload\": \"{\\\\\\\"topic\\\\\\\":\\\\\\\"audits\\\\\\\",\\\\\\\"events\\\\\\\":[{\\\\\\\"admin_name\\\\\\\":\\\\\\\"John Doe john.doe@juniper.net\\\\\\\",\\\\\\\"after\\\\\\\":\\\\\\\"{\\\\\\\\\\\"radio_config\\\\\\\\\\\": {\\\\\\\\\\\"band_24\\\\\\\\\\\": {\\\\\\\\\\\"disabled\\\\\\\\\\\": false, \\\\\\\\\\\"allow_rrm_disable\\\\\\\\\\\": false, \\\\\\\\\\\"power_min\\\\\\\\\\\": null, \\\\\\\\\\\"power_max\\\\\\\\\\\": null, \\\\\\\\\\\"power\\\\\\\\\\\": 10, \\\\\\\\\\\"preamble\\\\\\\\\\\": \\\\\\\\\\\"short\\\\\\\\\\\", \\\\\\\\\\\"channels\\\\\\\\\\\": [1, 10], \\\\\\\\\\\"bandwidth\\\\\\\\\\\": 20}}}\\\\\\\",\\\\\\\"before\\\\\\\":\\\\\\\"{\\\\\\\\\\\"radio_config\\\\\\\\\\\": {\\\\\\\\\\\"band_24\\\\\\\\\\\": {\\\\\\\\\\\"disabled\\\\\\\\\\\": false, \\\\\\\\\\\"allow_rrm_disable\\\\\\\\\\\": false, \\\\\\\\\\\"power_min\\\\\\\\\\\": 8, \\\\\\\\\\\"power_max\\\\\\\\\\\": 18, \\\\\\\\\\\"power\\\\\\\\\\\": null, \\\\\\\\\\\"preamble\\\\\\\\\\\": \\\\\\\\\\\"long\\\\\\\\\\\", \\\\\\\\\\\"channels\\\\\\\\\\\": [1, 10], \\\\\\\\\\\"bandwidth\\\\\\\\\\\": 20}}}\\\\\\\",\\\\\\\"id\\\\\\\":\\\\\\\"737909a2-04ff-4aeb-b9da-cc924e74a4dd\\\\\\\",\\\\\\\"message\\\\\\\":\\\\\\\"Update Site Settings\\\\\\\",\\\\\\\"org_id\\\\\\\":\\\\\\\"fc7e2967-e7ef-41e6-b007-1217713de05a\\\\\\\",\\\\\\\"site_id\\\\\\\":\\\\\\\"256c3a35-9cb7-436e-bc6d-314972645d95\\\\\\\",\\\\\\\"site_name\\\\\\\":\\\\\\\"Test Site\\\\\\\",\\\\\\\"src_ip\\\\\\\":\\\\\\\"1.2.3.4\\\\\\\",\\\\\\\"timestamp\\\\\\\":1685956576.923601,\\\\\\\"user_agent\\\\\\\":\\\\\\\"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/112.0.0.0 Safari/537.36\\\\\\\"}]}\",\n      \"req_url\": \"https://example.com\",\n      \"resp_body\": \"Ok\",\n      \"resp_headers\": \"string\",\n      \"site_id\": \"256c3a35-9cb7-436e-bc6d-314972645d95\",\n      \"status\": \"success\",\n      \"status_code\": 200,\n      \"timestamp\": 1687962508.583656,\n      \"topic\": \"audits\",\n      \"webhook_id\": \"7a11b901-f719-4c91-8aef-deb8699a6364\"\n    }\n  ],\n  \"start\": 1687948793,\n  \"total\": 0\n}"
+    from "resources.sitesWebhooks.actions.searchDeliveries.responses[0].example";
+    sites_webhooks_search_deliveries_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWebhooks.actions.searchDeliveries.responses[1].example";
+    sites_webhooks_search_deliveries_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWebhooks.actions.searchDeliveries.responses[2].example";
+    sites_webhooks_search_deliveries_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWebhooks.actions.searchDeliveries.responses[3].example";
+    sites_webhooks_search_deliveries_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWebhooks.actions.searchDeliveries.responses[5].example";
+    sites_webhooks_ping_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWebhooks.actions.ping.responses[1].example";
+    sites_webhooks_ping_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWebhooks.actions.ping.responses[2].example";
+    sites_webhooks_ping_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWebhooks.actions.ping.responses[3].example";
+    sites_webhooks_ping_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWebhooks.actions.ping.responses[5].example";
+    sites_wx_rules_list_response_200 : WxlanRules =
+    "[\n  {\n    \"action\": \"allow\",\n    \"apply_tags\": [\n      \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n    ],\n    \"blocked_apps\": [\n      \"mist\",\n      \"all-videos\"\n    ],\n    \"created_time\": 0,\n    \"dst_allow_wxtags\": [\n      \"fff34466-eec0-3756-6765-381c728a6037\",\n      \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n    ],\n    \"dst_deny_wxtags\": [\n      \"aaa34466-eec0-3756-6765-381c728a6037\",\n      \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n    ],\n    \"enabled\": true,\n    \"for_site\": true,\n    \"id\": \"497f6eca-6276-4993-bfeb-53ebbbba6f08\",\n    \"modified_time\": 0,\n    \"order\": 1,\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n    \"src_wxtags\": [\n      \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n      \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n    ]\n  }\n]"
+    from "resources.sitesWxRules.actions.list.responses[0].example";
+    sites_wx_rules_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxRules.actions.list.responses[1].example";
+    sites_wx_rules_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxRules.actions.list.responses[2].example";
+    sites_wx_rules_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxRules.actions.list.responses[3].example";
+    sites_wx_rules_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxRules.actions.list.responses[5].example";
+    sites_wx_rules_create_request : WxlanRuleRequest =
+    "{\n  \"action\": \"allow\",\n  \"apply_tags\": [\n    \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n  ],\n  \"blocked_apps\": [\n    \"mist\",\n    \"all-videos\"\n  ],\n  \"dst_allow_wxtags\": [\n    \"fff34466-eec0-3756-6765-381c728a6037\",\n    \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"dst_deny_wxtags\": [\n    \"aaa34466-eec0-3756-6765-381c728a6037\",\n    \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"enabled\": true,\n  \"order\": 1,\n  \"src_wxtags\": [\n    \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n    \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n  ]\n}"
+    from "resources.sitesWxRules.actions.create.body.example";
+    sites_wx_rules_create_response_200 : WxlanRule =
+    "{\n  \"action\": \"allow\",\n  \"apply_tags\": [\n    \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n  ],\n  \"blocked_apps\": [\n    \"mist\",\n    \"all-videos\"\n  ],\n  \"created_time\": 0,\n  \"dst_allow_wxtags\": [\n    \"fff34466-eec0-3756-6765-381c728a6037\",\n    \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"dst_deny_wxtags\": [\n    \"aaa34466-eec0-3756-6765-381c728a6037\",\n    \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"enabled\": true,\n  \"for_site\": true,\n  \"id\": \"497f6eca-6276-4993-9feb-53cbbbba6f08\",\n  \"modified_time\": 0,\n  \"order\": 1,\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n  \"src_wxtags\": [\n    \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n    \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n  ]\n}"
+    from "resources.sitesWxRules.actions.create.responses[0].example";
+    sites_wx_rules_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxRules.actions.create.responses[1].example";
+    sites_wx_rules_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxRules.actions.create.responses[2].example";
+    sites_wx_rules_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxRules.actions.create.responses[3].example";
+    sites_wx_rules_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxRules.actions.create.responses[5].example";
+    sites_wx_rules_list_derived_response_200 : WxlanRules =
+    "[\n  {\n    \"action\": \"allow\",\n    \"apply_tags\": [\n      \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n    ],\n    \"blocked_apps\": [\n      \"mist\",\n      \"all-videos\"\n    ],\n    \"created_time\": 0,\n    \"dst_allow_wxtags\": [\n      \"fff34466-eec0-3756-6765-381c728a6037\",\n      \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n    ],\n    \"dst_deny_wxtags\": [\n      \"aaa34466-eec0-3756-6765-381c728a6037\",\n      \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n    ],\n    \"enabled\": true,\n    \"for_site\": true,\n    \"id\": \"497f6eca-6276-4993-bfeb-53ebbbba6f08\",\n    \"modified_time\": 0,\n    \"order\": 1,\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n    \"src_wxtags\": [\n      \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n      \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n    ]\n  }\n]"
+    from "resources.sitesWxRules.actions.listDerived.responses[0].example";
+    sites_wx_rules_list_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxRules.actions.listDerived.responses[1].example";
+    sites_wx_rules_list_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxRules.actions.listDerived.responses[2].example";
+    sites_wx_rules_list_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxRules.actions.listDerived.responses[3].example";
+    sites_wx_rules_list_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxRules.actions.listDerived.responses[5].example";
+    sites_wx_rules_get_response_200 : WxlanRule =
+    "{\n  \"action\": \"allow\",\n  \"apply_tags\": [\n    \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n  ],\n  \"blocked_apps\": [\n    \"mist\",\n    \"all-videos\"\n  ],\n  \"created_time\": 0,\n  \"dst_allow_wxtags\": [\n    \"fff34466-eec0-3756-6765-381c728a6037\",\n    \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"dst_deny_wxtags\": [\n    \"aaa34466-eec0-3756-6765-381c728a6037\",\n    \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"enabled\": true,\n  \"for_site\": true,\n  \"id\": \"497f6eca-6276-4993-9feb-53cbbbba6f08\",\n  \"modified_time\": 0,\n  \"order\": 1,\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n  \"src_wxtags\": [\n    \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n    \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n  ]\n}"
+    from "resources.sitesWxRules.actions.get.responses[0].example";
+    sites_wx_rules_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxRules.actions.get.responses[1].example";
+    sites_wx_rules_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxRules.actions.get.responses[2].example";
+    sites_wx_rules_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxRules.actions.get.responses[3].example";
+    sites_wx_rules_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxRules.actions.get.responses[5].example";
+    sites_wx_rules_update_request : WxlanRuleRequest =
+    "{\n  \"action\": \"allow\",\n  \"apply_tags\": [\n    \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n  ],\n  \"blocked_apps\": [\n    \"mist\",\n    \"all-videos\"\n  ],\n  \"dst_allow_wxtags\": [\n    \"fff34466-eec0-3756-6765-381c728a6037\",\n    \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"dst_deny_wxtags\": [\n    \"aaa34466-eec0-3756-6765-381c728a6037\",\n    \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"enabled\": true,\n  \"order\": 1,\n  \"src_wxtags\": [\n    \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n    \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n  ]\n}"
+    from "resources.sitesWxRules.actions.update.body.example";
+    sites_wx_rules_update_response_200 : WxlanRule =
+    "{\n  \"action\": \"allow\",\n  \"apply_tags\": [\n    \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n  ],\n  \"blocked_apps\": [\n    \"mist\",\n    \"all-videos\"\n  ],\n  \"created_time\": 0,\n  \"dst_allow_wxtags\": [\n    \"fff34466-eec0-3756-6765-381c728a6037\",\n    \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"dst_deny_wxtags\": [\n    \"aaa34466-eec0-3756-6765-381c728a6037\",\n    \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"enabled\": true,\n  \"for_site\": true,\n  \"id\": \"497f6eca-6276-4993-9feb-53cbbbba6f08\",\n  \"modified_time\": 0,\n  \"order\": 1,\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n  \"src_wxtags\": [\n    \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n    \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n  ]\n}"
+    from "resources.sitesWxRules.actions.update.responses[0].example";
+    sites_wx_rules_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxRules.actions.update.responses[1].example";
+    sites_wx_rules_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxRules.actions.update.responses[2].example";
+    sites_wx_rules_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxRules.actions.update.responses[3].example";
+    sites_wx_rules_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxRules.actions.update.responses[5].example";
+    sites_wx_rules_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxRules.actions.delete.responses[1].example";
+    sites_wx_rules_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxRules.actions.delete.responses[2].example";
+    sites_wx_rules_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxRules.actions.delete.responses[3].example";
+    sites_wx_rules_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxRules.actions.delete.responses[5].example";
+    sites_wx_tags_list_response_200 : WxlanTags =
+    "[\n  {\n    \"created_time\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"last_ips\": [\n      \"string\"\n    ],\n    \"mac\": \"string\",\n    \"match\": \"wlan_id\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"op\": \"in\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"resource_mac\": \"string\",\n    \"services\": [\n      \"string\"\n    ],\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"specs\": [\n      {\n        \"port_range\": \"string\",\n        \"protocol\": \"tcp\",\n        \"subnets\": [\n          \"string\"\n        ]\n      }\n    ],\n    \"subnet\": \"string\",\n    \"type\": \"match\",\n    \"values\": [\n      \"string\"\n    ]\n  }\n]"
+    from "resources.sitesWxTags.actions.list.responses[0].example";
+    sites_wx_tags_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxTags.actions.list.responses[1].example";
+    sites_wx_tags_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxTags.actions.list.responses[2].example";
+    sites_wx_tags_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxTags.actions.list.responses[3].example";
+    sites_wx_tags_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxTags.actions.list.responses[5].example";
+    sites_wx_tags_create_request : WxlanTagRequest =
+    "{\n  \"match\": \"app\",\n  \"name\": \"match app\",\n  \"type\": \"match\",\n  \"values\": [\n    \"gmail\",\n    \"dropbox\"\n  ]\n}"
+    from "resources.sitesWxTags.actions.create.body.example";
+    sites_wx_tags_create_response_200 : WxlanTag =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"last_ips\": [\n    \"string\"\n  ],\n  \"mac\": \"string\",\n  \"match\": \"wlan_id\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"op\": \"in\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"resource_mac\": \"string\",\n  \"services\": [\n    \"string\"\n  ],\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"specs\": [\n    {\n      \"port_range\": \"string\",\n      \"protocol\": \"tcp\",\n      \"subnets\": [\n        \"string\"\n      ]\n    }\n  ],\n  \"subnet\": \"string\",\n  \"type\": \"match\",\n  \"values\": [\n    \"string\"\n  ]\n}"
+    from "resources.sitesWxTags.actions.create.responses[0].example";
+    sites_wx_tags_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxTags.actions.create.responses[1].example";
+    sites_wx_tags_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxTags.actions.create.responses[2].example";
+    sites_wx_tags_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxTags.actions.create.responses[3].example";
+    sites_wx_tags_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxTags.actions.create.responses[5].example";
+    sites_wx_tags_get_application_list_response_200 : SearchWxtagApps =
+    "[\n  {\n    \"group\": \"Emails\",\n    \"key\": \"gmail\",\n    \"name\": \"Gmail - web/app\"\n  }\n]"
+    from "resources.sitesWxTags.actions.getApplicationList.responses[0].example";
+    sites_wx_tags_get_application_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxTags.actions.getApplicationList.responses[1].example";
+    sites_wx_tags_get_application_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxTags.actions.getApplicationList.responses[2].example";
+    sites_wx_tags_get_application_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxTags.actions.getApplicationList.responses[3].example";
+    sites_wx_tags_get_application_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxTags.actions.getApplicationList.responses[5].example";
+    sites_wx_tags_get_response_200 : WxlanTag =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"last_ips\": [\n    \"string\"\n  ],\n  \"mac\": \"string\",\n  \"match\": \"wlan_id\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"op\": \"in\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"resource_mac\": \"string\",\n  \"services\": [\n    \"string\"\n  ],\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"specs\": [\n    {\n      \"port_range\": \"string\",\n      \"protocol\": \"tcp\",\n      \"subnets\": [\n        \"string\"\n      ]\n    }\n  ],\n  \"subnet\": \"string\",\n  \"type\": \"match\",\n  \"values\": [\n    \"string\"\n  ]\n}"
+    from "resources.sitesWxTags.actions.get.responses[0].example";
+    sites_wx_tags_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxTags.actions.get.responses[1].example";
+    sites_wx_tags_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxTags.actions.get.responses[2].example";
+    sites_wx_tags_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxTags.actions.get.responses[3].example";
+    sites_wx_tags_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxTags.actions.get.responses[5].example";
+    sites_wx_tags_update_request : WxlanTagRequest =
+    "{\n  \"match\": \"app\",\n  \"name\": \"match app\",\n  \"type\": \"match\",\n  \"values\": [\n    \"gmail\",\n    \"dropbox\"\n  ]\n}"
+    from "resources.sitesWxTags.actions.update.body.example";
+    sites_wx_tags_update_response_200 : WxlanTag =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"last_ips\": [\n    \"string\"\n  ],\n  \"mac\": \"string\",\n  \"match\": \"wlan_id\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"op\": \"in\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"resource_mac\": \"string\",\n  \"services\": [\n    \"string\"\n  ],\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"specs\": [\n    {\n      \"port_range\": \"string\",\n      \"protocol\": \"tcp\",\n      \"subnets\": [\n        \"string\"\n      ]\n    }\n  ],\n  \"subnet\": \"string\",\n  \"type\": \"match\",\n  \"values\": [\n    \"string\"\n  ]\n}"
+    from "resources.sitesWxTags.actions.update.responses[0].example";
+    sites_wx_tags_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxTags.actions.update.responses[1].example";
+    sites_wx_tags_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxTags.actions.update.responses[2].example";
+    sites_wx_tags_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxTags.actions.update.responses[3].example";
+    sites_wx_tags_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxTags.actions.update.responses[5].example";
+    sites_wx_tags_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxTags.actions.delete.responses[1].example";
+    sites_wx_tags_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxTags.actions.delete.responses[2].example";
+    sites_wx_tags_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxTags.actions.delete.responses[3].example";
+    sites_wx_tags_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxTags.actions.delete.responses[5].example";
 }
 
 keeps_unknown_fields! {
@@ -1686,6 +2131,7 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_nac_tag_type : NacTagType;
     unknown_value_is_kept_by_nac_tag_username_attr : NacTagUsernameAttr;
     unknown_value_is_kept_by_org_logs_count_distinct : OrgLogsCountDistinct;
+    unknown_value_is_kept_by_org_sites_count_distinct : OrgSitesCountDistinct;
     unknown_value_is_kept_by_privilege_org_role : PrivilegeOrgRole;
     unknown_value_is_kept_by_privilege_org_scope : PrivilegeOrgScope;
     unknown_value_is_kept_by_radio_band24_usage : RadioBand24Usage;

@@ -24,14 +24,12 @@ mod orgs_rf_templates;
 mod orgs_services;
 #[cfg(feature = "orgs-sitegroups")]
 mod orgs_sitegroups;
+#[cfg(feature = "orgs-sites")]
+mod orgs_sites;
 #[cfg(feature = "orgs-sso-roles")]
 mod orgs_sso_roles;
 #[cfg(feature = "orgs-stats")]
 mod orgs_stats;
-#[cfg(feature = "orgs-webhooks")]
-mod orgs_webhooks;
-#[cfg(feature = "orgs-wx-rules")]
-mod orgs_wx_rules;
 #[cfg(feature = "orgs-wx-tags")]
 mod orgs_wx_tags;
 #[cfg(feature = "orgs-wx-tunnels")]
@@ -42,7 +40,12 @@ mod self_api_token;
 mod self_audit_logs;
 #[cfg(any(feature = "orgs-api-tokens", feature = "orgs-sso-roles"))]
 mod shared_admin_privilege_view;
-#[cfg(any(feature = "orgs-logs", feature = "orgs-webhooks"))]
+#[cfg(any(
+    feature = "orgs-logs",
+    feature = "orgs-sites",
+    feature = "orgs-webhooks",
+    feature = "sites-webhooks"
+))]
 mod shared_count_result;
 #[cfg(any(
     feature = "orgs",
@@ -54,6 +57,7 @@ mod shared_count_result;
     feature = "orgs-rf-templates",
     feature = "orgs-services",
     feature = "orgs-sitegroups",
+    feature = "orgs-sites",
     feature = "orgs-sso-roles",
     feature = "orgs-stats",
     feature = "orgs-webhooks",
@@ -63,11 +67,17 @@ mod shared_count_result;
     feature = "self-api-token",
     feature = "sites",
     feature = "sites-beacons",
-    feature = "sites-v-beacons"
+    feature = "sites-rssi-zones",
+    feature = "sites-v-beacons",
+    feature = "sites-webhooks",
+    feature = "sites-wx-rules",
+    feature = "sites-wx-tags"
 ))]
 mod shared_created_time;
 #[cfg(any(feature = "orgs-asset-filters", feature = "sites-beacons"))]
 mod shared_ibeacon_major;
+#[cfg(any(feature = "orgs-sites", feature = "sites"))]
+mod shared_lat_lng;
 #[cfg(any(
     feature = "orgs",
     feature = "orgs-alarm-templates",
@@ -77,6 +87,7 @@ mod shared_ibeacon_major;
     feature = "orgs-rf-templates",
     feature = "orgs-services",
     feature = "orgs-sitegroups",
+    feature = "orgs-sites",
     feature = "orgs-sso-roles",
     feature = "orgs-stats",
     feature = "orgs-webhooks",
@@ -85,7 +96,11 @@ mod shared_ibeacon_major;
     feature = "orgs-wx-tunnels",
     feature = "sites",
     feature = "sites-beacons",
-    feature = "sites-v-beacons"
+    feature = "sites-rssi-zones",
+    feature = "sites-v-beacons",
+    feature = "sites-webhooks",
+    feature = "sites-wx-rules",
+    feature = "sites-wx-tags"
 ))]
 mod shared_modified_time;
 #[cfg(any(feature = "orgs", feature = "orgs-sso-roles", feature = "orgs-stats"))]
@@ -102,6 +117,7 @@ mod shared_name_string;
     feature = "orgs-rf-templates",
     feature = "orgs-services",
     feature = "orgs-sitegroups",
+    feature = "orgs-sites",
     feature = "orgs-webhooks",
     feature = "orgs-wx-rules",
     feature = "orgs-wx-tags",
@@ -109,31 +125,48 @@ mod shared_name_string;
     feature = "self-audit-logs",
     feature = "sites",
     feature = "sites-beacons",
-    feature = "sites-v-beacons"
+    feature = "sites-rssi-zones",
+    feature = "sites-v-beacons",
+    feature = "sites-webhooks",
+    feature = "sites-wx-rules",
+    feature = "sites-wx-tags"
 ))]
 mod shared_org_id;
+#[cfg(any(feature = "orgs-webhooks", feature = "sites-webhooks"))]
+mod shared_search_webhook_delivery;
+#[cfg(any(feature = "orgs-wx-tags", feature = "sites-wx-tags"))]
+mod shared_search_wxtag_apps;
 #[cfg(any(
     feature = "orgs-alarm-templates",
     feature = "orgs-asset-filters",
+    feature = "orgs-sites",
     feature = "orgs-webhooks",
     feature = "orgs-wx-rules",
     feature = "orgs-wx-tags",
     feature = "orgs-wx-tunnels",
     feature = "self-audit-logs",
     feature = "sites-beacons",
-    feature = "sites-v-beacons"
+    feature = "sites-rssi-zones",
+    feature = "sites-v-beacons",
+    feature = "sites-webhooks",
+    feature = "sites-wx-rules",
+    feature = "sites-wx-tags"
 ))]
 mod shared_site_id;
 #[cfg(any(
     feature = "orgs-logs",
+    feature = "orgs-sites",
     feature = "orgs-webhooks",
-    feature = "self-audit-logs"
+    feature = "self-audit-logs",
+    feature = "sites-webhooks"
 ))]
 mod shared_timestamp;
-#[cfg(feature = "sites")]
-mod sites;
+#[cfg(any(feature = "orgs-wx-rules", feature = "sites-wx-rules"))]
+mod shared_wxlan_rule;
 #[cfg(feature = "sites-beacons")]
 mod sites_beacons;
+#[cfg(feature = "sites-rssi-zones")]
+mod sites_rssi_zones;
 #[cfg(feature = "sites-v-beacons")]
 mod sites_v_beacons;
 
@@ -158,14 +191,12 @@ pub use self::orgs_rf_templates::*;
 pub use self::orgs_services::*;
 #[cfg(feature = "orgs-sitegroups")]
 pub use self::orgs_sitegroups::*;
+#[cfg(feature = "orgs-sites")]
+pub use self::orgs_sites::*;
 #[cfg(feature = "orgs-sso-roles")]
 pub use self::orgs_sso_roles::*;
 #[cfg(feature = "orgs-stats")]
 pub use self::orgs_stats::*;
-#[cfg(feature = "orgs-webhooks")]
-pub use self::orgs_webhooks::*;
-#[cfg(feature = "orgs-wx-rules")]
-pub use self::orgs_wx_rules::*;
 #[cfg(feature = "orgs-wx-tags")]
 pub use self::orgs_wx_tags::*;
 #[cfg(feature = "orgs-wx-tunnels")]
@@ -176,7 +207,12 @@ pub use self::self_api_token::*;
 pub use self::self_audit_logs::*;
 #[cfg(any(feature = "orgs-api-tokens", feature = "orgs-sso-roles"))]
 pub use self::shared_admin_privilege_view::*;
-#[cfg(any(feature = "orgs-logs", feature = "orgs-webhooks"))]
+#[cfg(any(
+    feature = "orgs-logs",
+    feature = "orgs-sites",
+    feature = "orgs-webhooks",
+    feature = "sites-webhooks"
+))]
 pub use self::shared_count_result::*;
 #[cfg(any(
     feature = "orgs",
@@ -188,6 +224,7 @@ pub use self::shared_count_result::*;
     feature = "orgs-rf-templates",
     feature = "orgs-services",
     feature = "orgs-sitegroups",
+    feature = "orgs-sites",
     feature = "orgs-sso-roles",
     feature = "orgs-stats",
     feature = "orgs-webhooks",
@@ -197,11 +234,17 @@ pub use self::shared_count_result::*;
     feature = "self-api-token",
     feature = "sites",
     feature = "sites-beacons",
-    feature = "sites-v-beacons"
+    feature = "sites-rssi-zones",
+    feature = "sites-v-beacons",
+    feature = "sites-webhooks",
+    feature = "sites-wx-rules",
+    feature = "sites-wx-tags"
 ))]
 pub use self::shared_created_time::*;
 #[cfg(any(feature = "orgs-asset-filters", feature = "sites-beacons"))]
 pub use self::shared_ibeacon_major::*;
+#[cfg(any(feature = "orgs-sites", feature = "sites"))]
+pub use self::shared_lat_lng::*;
 #[cfg(any(
     feature = "orgs",
     feature = "orgs-alarm-templates",
@@ -211,6 +254,7 @@ pub use self::shared_ibeacon_major::*;
     feature = "orgs-rf-templates",
     feature = "orgs-services",
     feature = "orgs-sitegroups",
+    feature = "orgs-sites",
     feature = "orgs-sso-roles",
     feature = "orgs-stats",
     feature = "orgs-webhooks",
@@ -219,7 +263,11 @@ pub use self::shared_ibeacon_major::*;
     feature = "orgs-wx-tunnels",
     feature = "sites",
     feature = "sites-beacons",
-    feature = "sites-v-beacons"
+    feature = "sites-rssi-zones",
+    feature = "sites-v-beacons",
+    feature = "sites-webhooks",
+    feature = "sites-wx-rules",
+    feature = "sites-wx-tags"
 ))]
 pub use self::shared_modified_time::*;
 #[cfg(any(feature = "orgs", feature = "orgs-sso-roles", feature = "orgs-stats"))]
@@ -236,6 +284,7 @@ pub use self::shared_name_string::*;
     feature = "orgs-rf-templates",
     feature = "orgs-services",
     feature = "orgs-sitegroups",
+    feature = "orgs-sites",
     feature = "orgs-webhooks",
     feature = "orgs-wx-rules",
     feature = "orgs-wx-tags",
@@ -243,30 +292,47 @@ pub use self::shared_name_string::*;
     feature = "self-audit-logs",
     feature = "sites",
     feature = "sites-beacons",
-    feature = "sites-v-beacons"
+    feature = "sites-rssi-zones",
+    feature = "sites-v-beacons",
+    feature = "sites-webhooks",
+    feature = "sites-wx-rules",
+    feature = "sites-wx-tags"
 ))]
 pub use self::shared_org_id::*;
+#[cfg(any(feature = "orgs-webhooks", feature = "sites-webhooks"))]
+pub use self::shared_search_webhook_delivery::*;
+#[cfg(any(feature = "orgs-wx-tags", feature = "sites-wx-tags"))]
+pub use self::shared_search_wxtag_apps::*;
 #[cfg(any(
     feature = "orgs-alarm-templates",
     feature = "orgs-asset-filters",
+    feature = "orgs-sites",
     feature = "orgs-webhooks",
     feature = "orgs-wx-rules",
     feature = "orgs-wx-tags",
     feature = "orgs-wx-tunnels",
     feature = "self-audit-logs",
     feature = "sites-beacons",
-    feature = "sites-v-beacons"
+    feature = "sites-rssi-zones",
+    feature = "sites-v-beacons",
+    feature = "sites-webhooks",
+    feature = "sites-wx-rules",
+    feature = "sites-wx-tags"
 ))]
 pub use self::shared_site_id::*;
 #[cfg(any(
     feature = "orgs-logs",
+    feature = "orgs-sites",
     feature = "orgs-webhooks",
-    feature = "self-audit-logs"
+    feature = "self-audit-logs",
+    feature = "sites-webhooks"
 ))]
 pub use self::shared_timestamp::*;
-#[cfg(feature = "sites")]
-pub use self::sites::*;
+#[cfg(any(feature = "orgs-wx-rules", feature = "sites-wx-rules"))]
+pub use self::shared_wxlan_rule::*;
 #[cfg(feature = "sites-beacons")]
 pub use self::sites_beacons::*;
+#[cfg(feature = "sites-rssi-zones")]
+pub use self::sites_rssi_zones::*;
 #[cfg(feature = "sites-v-beacons")]
 pub use self::sites_v_beacons::*;

@@ -21,6 +21,8 @@ pub mod orgs_rf_templates;
 pub mod orgs_services;
 #[cfg(feature = "orgs-sitegroups")]
 pub mod orgs_sitegroups;
+#[cfg(feature = "orgs-sites")]
+pub mod orgs_sites;
 #[cfg(feature = "orgs-sso-roles")]
 pub mod orgs_sso_roles;
 #[cfg(feature = "orgs-stats")]
@@ -41,8 +43,16 @@ pub mod self_audit_logs;
 pub mod sites;
 #[cfg(feature = "sites-beacons")]
 pub mod sites_beacons;
+#[cfg(feature = "sites-rssi-zones")]
+pub mod sites_rssi_zones;
 #[cfg(feature = "sites-v-beacons")]
 pub mod sites_v_beacons;
+#[cfg(feature = "sites-webhooks")]
+pub mod sites_webhooks;
+#[cfg(feature = "sites-wx-rules")]
+pub mod sites_wx_rules;
+#[cfg(feature = "sites-wx-tags")]
+pub mod sites_wx_tags;
 
 impl crate::Client {
     /// The actions of the Orgs resource.
@@ -121,6 +131,14 @@ impl crate::Client {
     #[cfg(feature = "orgs-sitegroups")]
     pub fn orgs_sitegroups(&self) -> orgs_sitegroups::OrgsSitegroupsResource {
         orgs_sitegroups::OrgsSitegroupsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Sites resource.
+    #[cfg(feature = "orgs-sites")]
+    pub fn orgs_sites(&self) -> orgs_sites::OrgsSitesResource {
+        orgs_sites::OrgsSitesResource {
             client: self.clone(),
         }
     }
@@ -205,10 +223,42 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Sites RSSI Zones resource.
+    #[cfg(feature = "sites-rssi-zones")]
+    pub fn sites_rssi_zones(&self) -> sites_rssi_zones::SitesRssiZonesResource {
+        sites_rssi_zones::SitesRssiZonesResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Sites vBeacons resource.
     #[cfg(feature = "sites-v-beacons")]
     pub fn sites_v_beacons(&self) -> sites_v_beacons::SitesVBeaconsResource {
         sites_v_beacons::SitesVBeaconsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Sites Webhooks resource.
+    #[cfg(feature = "sites-webhooks")]
+    pub fn sites_webhooks(&self) -> sites_webhooks::SitesWebhooksResource {
+        sites_webhooks::SitesWebhooksResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Sites WxRules resource.
+    #[cfg(feature = "sites-wx-rules")]
+    pub fn sites_wx_rules(&self) -> sites_wx_rules::SitesWxRulesResource {
+        sites_wx_rules::SitesWxRulesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Sites WxTags resource.
+    #[cfg(feature = "sites-wx-tags")]
+    pub fn sites_wx_tags(&self) -> sites_wx_tags::SitesWxTagsResource {
+        sites_wx_tags::SitesWxTagsResource {
             client: self.clone(),
         }
     }
