@@ -493,6 +493,108 @@ action! {
 }
 
 action! {
+    orgs_antivirus_profiles_list in orgs_antivirus_profiles : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/avprofiles", query[], headers[],
+    answer 200
+    "[{\"fallback_action\":\"permit\",\"max_filesize\":10000,\"mime_whitelist\":[],\"name\":\"av-custom\",\"protocols\":[\"http\"],\"url_whitelist\":[]}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_antivirus_profiles()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_antivirus_profiles_create in orgs_antivirus_profiles : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/avprofiles", query[], headers[],
+    body body : AvprofileRequest =
+    "{\"fallback_action\":\"permit\",\"max_filesize\":10000,\"mime_whitelist\":[],\"name\":\"av-custom\",\"protocols\":[\"http\"],\"url_whitelist\":[]}",
+    answer 200
+    "{\"fallback_action\":\"permit\",\"max_filesize\":10000,\"mime_whitelist\":[],\"name\":\"av-custom\",\"protocols\":[\"http\"],\"url_whitelist\":[]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_antivirus_profiles()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_antivirus_profiles_get in orgs_antivirus_profiles : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/avprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"fallback_action\":\"permit\",\"max_filesize\":10000,\"mime_whitelist\":[],\"name\":\"av-custom\",\"protocols\":[\"http\"],\"url_whitelist\":[]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_antivirus_profiles()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_antivirus_profiles_update in orgs_antivirus_profiles : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/avprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : AvprofileRequest =
+    "{\"fallback_action\":\"permit\",\"max_filesize\":10000,\"mime_whitelist\":[],\"name\":\"av-custom\",\"protocols\":[\"http\"],\"url_whitelist\":[]}",
+    answer 200
+    "{\"fallback_action\":\"permit\",\"max_filesize\":10000,\"mime_whitelist\":[],\"name\":\"av-custom\",\"protocols\":[\"http\"],\"url_whitelist\":[]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_antivirus_profiles()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    orgs_antivirus_profiles_delete in orgs_antivirus_profiles : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/avprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_antivirus_profiles()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
     orgs_api_tokens_list in orgs_api_tokens : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/apitokens", query[], headers[],
     answer 200
@@ -732,6 +834,103 @@ action! {
 }
 
 action! {
+    orgs_nac_rules_list in orgs_nac_rules : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nacrules", query[], headers[],
+    answer 200
+    "[{\"action\":\"allow\",\"apply_tags\":[\"string\"],\"created_time\":0,\"id\":\"455f6eca-6276-4993-bfeb-53cbbbba6208\",\"matching\":{\"auth_type\":\"eap-tls\",\"nactags\":[\"string\"],\"port_types\":[\"wireless\"],\"site_ids\":[\"454f6eca-6276-4993-bfeb-53cbbbba6308\"],\"sitegroup_ids\":[\"453f6eca-6276-4993-bfeb-53cbbbba6408\"]},\"modified_time\":0,\"name\":\"string\",\"not_matching\":{\"auth_type\":\"eap-tls\",\"nactags\":[\"string\"],\"port_types\":[\"wireless\"],\"site_ids\":[\"452f6eca-6276-4993-bfeb-53cbbbba6508\"],\"sitegroup_ids\":[\"451f6eca-6276-4993-bfeb-53cbbbba6608\"]},\"order\":1,\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_nac_rules().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_nac_rules_create in orgs_nac_rules : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nacrules", query[], headers[],
+    body body : NacRuleRequest =
+    "{\"action\":\"allow\",\"apply_tags\":[\"c049dfcd-0c73-5014-1c64-062e9903f1e5\\\"\"],\"matching\":{\"auth_type\":\"eap-tls\",\"nactags\":[\"041d5d36-716c-4cfb-4988-3857c6aa14a2\",\"a809a97f-d599-f812-eb8c-c3f84aabf6ba\"],\"port_types\":[\"wired\"],\"site_ids\":[\"bb19fc3e-4124-4b57-80d9-c3f6edce47c4\",\"bb19fc3e-6564-4b57-80d9-c3f6edce47c1\"],\"sitegroup_ids\":[\"bb19fc3e-4124-4b57-80d9-c3f6edce47c4\",\"bb19fc3e-6564-4b57-80d9-c3f6edce47c1\"]},\"name\":\"name1\",\"not_matching\":{},\"order\":1}",
+    answer 200 "{\"action\":\"allow\",\"name\":\"\"}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_nac_rules()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_nac_rules_get in orgs_nac_rules : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nacrules/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200 "{\"action\":\"allow\",\"name\":\"\"}", errors[(400,
+    BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_nac_rules().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_nac_rules_update in orgs_nac_rules : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nacrules/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : NacRuleRequest =
+    "{\"action\":\"allow\",\"name\":\"\"}", answer 200
+    "{\"action\":\"allow\",\"name\":\"\"}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_nac_rules()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    orgs_nac_rules_delete in orgs_nac_rules : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nacrules/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_nac_rules()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
     orgs_nac_tags_list in orgs_nac_tags : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nactags", query[], headers[],
     answer 200 "[]", errors[(400, BadRequest,
@@ -931,6 +1130,179 @@ action! {
 }
 
 action! {
+    orgs_psks_list in orgs_psks : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/psks", query["name", "psk_name"],
+    headers[], answer 200
+    "[{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"passphrase\":\"secretpsk\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ssid\":\"string\",\"usage\":\"multi\",\"vlan_id\":1}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_psks().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).name("psk_name")
+}
+
+action! {
+    orgs_psks_update_multiple in orgs_psks : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/psks", query[], headers[], body
+    body : PsksRequest =
+    "[{\"expire_time\":1614990263,\"mac\":\"string\",\"max_usage\":0,\"name\":\"string\",\"passphrase\":\"secretpsk\",\"ssid\":\"string\",\"usage\":\"multi\",\"vlan_id\":10}]",
+    answer 200
+    "[{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"passphrase\":\"secretpsk\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ssid\":\"string\",\"usage\":\"multi\",\"vlan_id\":1}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_psks()
+    .update_multiple("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_psks_create in orgs_psks : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/psks", query[], headers[], body
+    body : PskRequest = "{\"name\":\"\",\"passphrase\":\"\",\"ssid\":\"\"}", answer 200
+    "{\"name\":\"\",\"passphrase\":\"\",\"ssid\":\"\"}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_psks().create("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_psks_delete_list in orgs_psks : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/psks/delete", query[], headers[],
+    body body : PskIdList = "{}", answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_psks()
+    .delete_list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_psks_import in orgs_psks : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/psks/import", query[], headers[],
+    body body : PsksRequest = "[]", answer 200
+    "[{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"passphrase\":\"secretpsk\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ssid\":\"string\",\"usage\":\"multi\",\"vlan_id\":1}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_psks().import("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_psks_get in orgs_psks : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/psks/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200 "{\"name\":\"\",\"passphrase\":\"\",\"ssid\":\"\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_psks().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_psks_update in orgs_psks : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/psks/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : PskRequest =
+    "{\"name\":\"\",\"passphrase\":\"\",\"ssid\":\"\"}", answer 200
+    "{\"name\":\"\",\"passphrase\":\"\",\"ssid\":\"\"}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_psks().update("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_psks_delete in orgs_psks : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/psks/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_psks().delete("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_psks_delete_old_passphrase in orgs_psks : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/psks/000000ab-00ab-00ab-00ab-0000000000ab/delete_old_passphrase",
+    query[], headers[], answer 200 "{\"name\":\"\",\"passphrase\":\"\",\"ssid\":\"\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_psks()
+    .delete_old_passphrase("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid >
+    ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
     orgs_rf_templates_list in orgs_rf_templates : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/rftemplates", query[], headers[],
     answer 200
@@ -1024,6 +1396,108 @@ action! {
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
     request client => client.orgs_rf_templates()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_sec_intel_profiles_list in orgs_sec_intel_profiles : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/secintelprofiles", query[],
+    headers[], answer 200
+    "[{\"name\":\"secintel-custom\",\"profiles\":[{\"action\":\"default\",\"category\":\"CC\"}]}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sec_intel_profiles()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_sec_intel_profiles_create in orgs_sec_intel_profiles : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/secintelprofiles", query[],
+    headers[], body body : SecintelProfile =
+    "{\"name\":\"secintel-custom\",\"profiles\":[{\"action\":\"default\",\"category\":\"CC\"}]}",
+    answer 200
+    "{\"name\":\"secintel-custom\",\"profiles\":[{\"action\":\"default\",\"category\":\"CC\"}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sec_intel_profiles()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_sec_intel_profiles_get in orgs_sec_intel_profiles : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/secintelprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"name\":\"secintel-custom\",\"profiles\":[{\"action\":\"default\",\"category\":\"CC\"}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sec_intel_profiles()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_sec_intel_profiles_update in orgs_sec_intel_profiles : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/secintelprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : SecintelProfile =
+    "{\"name\":\"secintel-custom\",\"profiles\":[{\"action\":\"default\",\"category\":\"CC\"}]}",
+    answer 200
+    "{\"name\":\"secintel-custom\",\"profiles\":[{\"action\":\"default\",\"category\":\"CC\"}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sec_intel_profiles()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    orgs_sec_intel_profiles_delete in orgs_sec_intel_profiles : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/secintelprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sec_intel_profiles()
     .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
     "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
@@ -1423,6 +1897,210 @@ action! {
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
     request client => client.orgs_stats().get("000000ab-00ab-00ab-00ab-0000000000ab"
     .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_ui_settings_list in orgs_ui_settings : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/uisettings", query[], headers[],
+    answer 200
+    "[{\"created_time\":1749083436,\"description\":\"AP related stats\",\"for_site\":false,\"id\":\"9a702097-0dd3-48af-909b-2be4ff94d139\",\"isCustomDataboard\":true,\"modified_time\":1749083436,\"name\":\"AP Stats\",\"org_id\":\"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\"purpose\":\"marvisdashboard\",\"site_id\":\"00000000-0000-0000-0000-000000000000\",\"tiles\":[{\"description\":\"User typed tile descr\",\"id\":\"3eef7c83-3d33-417a-a729-4772d4a1013a\",\"isAutoTitle\":true,\"name\":\"List top 10 APs by bandwidth\",\"nl_query\":\"List top 10 APs by bandwidth\",\"position\":{\"col\":1,\"colSpan\":2,\"row\":1,\"rowSpan\":1}}]}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_ui_settings()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_ui_settings_create in orgs_ui_settings : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/uisettings", query[], headers[],
+    body body : OrgUiSettingsRequest =
+    "{\"description\":\"AP related stats\",\"isCustomDataboard\":true,\"name\":\"AP Stats\",\"purpose\":\"marvisdashboard\",\"tiles\":[{\"description\":\"User typed tile descr\",\"isAutoTitle\":true,\"name\":\"List top 10 APs by bandwidth\",\"nl_query\":\"List top 10 APs by bandwidth\",\"position\":{\"col\":1,\"colSpan\":2,\"row\":1,\"rowSpan\":1}}]}",
+    answer 200
+    "{\"created_time\":1749083436,\"description\":\"AP related stats\",\"for_site\":false,\"id\":\"9a702097-0dd3-48af-909b-2be4ff94d139\",\"isCustomDataboard\":true,\"modified_time\":1749083436,\"name\":\"AP Stats\",\"org_id\":\"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\"purpose\":\"marvisdashboard\",\"site_id\":\"00000000-0000-0000-0000-000000000000\",\"tiles\":[{\"description\":\"User typed tile descr\",\"id\":\"3eef7c83-3d33-417a-a729-4772d4a1013a\",\"isAutoTitle\":true,\"name\":\"List top 10 APs by bandwidth\",\"nl_query\":\"List top 10 APs by bandwidth\",\"position\":{\"col\":1,\"colSpan\":2,\"row\":1,\"rowSpan\":1}}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_ui_settings()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_ui_settings_get in orgs_ui_settings : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/uisettings/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"created_time\":1749083436,\"description\":\"AP related stats\",\"for_site\":false,\"id\":\"9a702097-0dd3-48af-909b-2be4ff94d139\",\"isCustomDataboard\":true,\"modified_time\":1749083436,\"name\":\"AP Stats\",\"org_id\":\"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\"purpose\":\"marvisdashboard\",\"site_id\":\"00000000-0000-0000-0000-000000000000\",\"tiles\":[{\"description\":\"User typed tile descr\",\"id\":\"3eef7c83-3d33-417a-a729-4772d4a1013a\",\"isAutoTitle\":true,\"name\":\"List top 10 APs by bandwidth\",\"nl_query\":\"List top 10 APs by bandwidth\",\"position\":{\"col\":1,\"colSpan\":2,\"row\":1,\"rowSpan\":1}}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_ui_settings()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_ui_settings_update in orgs_ui_settings : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/uisettings/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : OrgUiSettingsRequest =
+    "{\"description\":\"AP related stats\",\"isCustomDataboard\":true,\"name\":\"AP Stats\",\"purpose\":\"marvisdashboard\",\"tiles\":[{\"description\":\"User typed tile descr\",\"isAutoTitle\":true,\"name\":\"List top 10 APs by bandwidth\",\"nl_query\":\"List top 10 APs by bandwidth\",\"position\":{\"col\":1,\"colSpan\":2,\"row\":1,\"rowSpan\":1}}]}",
+    answer 200
+    "{\"created_time\":1749083436,\"description\":\"AP related stats\",\"for_site\":false,\"id\":\"9a702097-0dd3-48af-909b-2be4ff94d139\",\"isCustomDataboard\":true,\"modified_time\":1749083436,\"name\":\"AP Stats\",\"org_id\":\"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\"purpose\":\"marvisdashboard\",\"site_id\":\"00000000-0000-0000-0000-000000000000\",\"tiles\":[{\"description\":\"User typed tile descr\",\"id\":\"3eef7c83-3d33-417a-a729-4772d4a1013a\",\"isAutoTitle\":true,\"name\":\"List top 10 APs by bandwidth\",\"nl_query\":\"List top 10 APs by bandwidth\",\"position\":{\"col\":1,\"colSpan\":2,\"row\":1,\"rowSpan\":1}}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_ui_settings()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    orgs_ui_settings_delete in orgs_ui_settings : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/uisettings/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_ui_settings()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_vp_ns_list_vpns in orgs_vp_ns : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/vpns", query[], headers[], answer
+    200
+    "[{\"name\":\"string\",\"paths\":{\"property1\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"},\"property2\":{\"bfd_profile\":\"lte\",\"ip\":\"string\"}}}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_vp_ns()
+    .list_vpns("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_vp_ns_create_vpn in orgs_vp_ns : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/vpns", query[], headers[], body
+    body : VpnRequest =
+    "{\"name\":\"string\",\"paths\":{\"property1\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"},\"property2\":{\"bfd_profile\":\"lte\",\"ip\":\"string\"}}}",
+    answer 200
+    "{\"created_time\":0,\"id\":\"497f6eca-6276-5009-bfeb-53cbbbba6f1b\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"paths\":{\"property1\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"},\"property2\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"}}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_vp_ns()
+    .create_vpn("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_vp_ns_get_vpn in orgs_vp_ns : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/vpns/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"created_time\":0,\"id\":\"497f6eca-6276-5009-bfeb-53cbbbba6f1b\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"paths\":{\"property1\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"},\"property2\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"}}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_vp_ns().get_vpn("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_vp_ns_update_vpn in orgs_vp_ns : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/vpns/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : VpnRequest =
+    "{\"name\":\"string\",\"paths\":{\"property1\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"},\"property2\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"}}}",
+    answer 200
+    "{\"created_time\":0,\"id\":\"497f6eca-6276-5009-bfeb-53cbbbba6f1b\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"paths\":{\"property1\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"},\"property2\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"}}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_vp_ns()
+    .update_vpn("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    orgs_vp_ns_delete_vpn in orgs_vp_ns : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/vpns/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_vp_ns()
+    .delete_vpn("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -2280,6 +2958,128 @@ action! {
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
     request client => client.sites_rssi_zones()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_ui_settings_list in sites_ui_settings : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/uisettings", query[], headers[],
+    answer 200
+    "[{\"created_time\":1508823803,\"defaultScopeId\":\"67970e46-4e12-11e6-9188-0242ad112847\",\"defaultScopeType\":\"site\",\"defaultTimeRange\":{\"end\":1508828400,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"This Week\",\"shortName\":\"thisWeek\",\"start\":1508655600,\"usePreset\":true},\"description\":\"Description of the databoard\",\"for_site\":true,\"id\":\"3bdcc7e8-c04d-4512-b4fc-093da9057eb0\",\"isCustomDataboard\":true,\"isScopeLinked\":true,\"isTimeRangeLinked\":true,\"modified_time\":0,\"name\":\"New Databoard\",\"org_id\":\"cc079380-5029-4d4a-9125-858de85731ff\",\"purpose\":\"databoard\",\"site_id\":\"67970e46-4e12-11e6-9188-0242ad112847\",\"tiles\":[{\"chartBand\":\"2.4 ghz\",\"chartColor\":\"#00B4AD\",\"chartDirection\":\"tx + rx\",\"chartRankBy\":\"string\",\"chartType\":\"timeSeries\",\"colspan\":5,\"column\":1,\"hideEmptyRows\":true,\"id\":\"7a9ab38c-cfc3-483d-b51a-0aec571fadc0\",\"metric\":{\"apiName\":\"client_dhcp_latency\"},\"name\":\"New Analysis\",\"row\":1,\"rowspan\":2,\"scopeId\":\"e0c767834b4c\",\"scopeType\":\"client\",\"timeRange\":{\"end\":1508823743,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"Past 7 Days\",\"shortName\":\"7d\",\"start\":1508223600,\"usePreset\":true},\"trendType\":\"line\",\"vizType\":\"averageTimeSeriesChart\"}]}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_ui_settings()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_ui_settings_create in sites_ui_settings : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/uisettings", query[], headers[],
+    body body : UiSettingsRequest =
+    "{\"defaultScopeId\":\"67970e46-4e12-11e6-9188-0242ad112847\",\"defaultScopeType\":\"site\",\"defaultTimeRange\":{\"end\":1508828400,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"This Week\",\"shortName\":\"thisWeek\",\"start\":1508655600,\"usePreset\":true},\"description\":\"Description of the databoard\",\"isCustomDataboard\":true,\"isScopeLinked\":true,\"isTimeRangeLinked\":true,\"name\":\"New Databoard\",\"purpose\":\"databoard\",\"tiles\":[{\"chartBand\":\"2.4 ghz\",\"chartColor\":\"#00B4AD\",\"chartDirection\":\"tx + rx\",\"chartRankBy\":\"string\",\"chartType\":\"timeSeries\",\"colspan\":5,\"column\":1,\"hideEmptyRows\":true,\"metric\":{\"apiName\":\"client_dhcp_latency\"},\"name\":\"New Analysis\",\"row\":1,\"rowspan\":2,\"scopeId\":\"e0c767834b4c\",\"scopeType\":\"client\",\"timeRange\":{\"end\":1508823743,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"Past 7 Days\",\"shortName\":\"7d\",\"start\":1508223600,\"usePreset\":true},\"trendType\":\"line\",\"vizType\":\"averageTimeSeriesChart\"}]}",
+    answer 200
+    "{\"created_time\":1508823803,\"defaultScopeId\":\"67970e46-4e12-11e6-9188-0242ad112847\",\"defaultScopeType\":\"site\",\"defaultTimeRange\":{\"end\":1508828400,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"This Week\",\"shortName\":\"thisWeek\",\"start\":1508655600,\"usePreset\":true},\"description\":\"Description of the databoard\",\"for_site\":true,\"id\":\"3bdcc7e8-c04d-4512-b4fc-093da9057eb0\",\"isCustomDataboard\":true,\"isScopeLinked\":true,\"isTimeRangeLinked\":true,\"modified_time\":0,\"name\":\"New Databoard\",\"org_id\":\"cc079380-5029-4d4a-9125-858de85731ff\",\"purpose\":\"databoard\",\"site_id\":\"67970e46-4e12-11e6-9188-0242ad112847\",\"tiles\":[{\"chartBand\":\"2.4 ghz\",\"chartColor\":\"#00B4AD\",\"chartDirection\":\"tx + rx\",\"chartRankBy\":\"string\",\"chartType\":\"timeSeries\",\"colspan\":5,\"column\":1,\"hideEmptyRows\":true,\"id\":\"7a9ab38c-cfc3-483d-b51a-0aec571fadc0\",\"metric\":{\"apiName\":\"client_dhcp_latency\"},\"name\":\"New Analysis\",\"row\":1,\"rowspan\":2,\"scopeId\":\"e0c767834b4c\",\"scopeType\":\"client\",\"timeRange\":{\"end\":1508823743,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"Past 7 Days\",\"shortName\":\"7d\",\"start\":1508223600,\"usePreset\":true},\"trendType\":\"line\",\"vizType\":\"averageTimeSeriesChart\"}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_ui_settings()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    sites_ui_settings_list_derived in sites_ui_settings : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/uisettings/derived", query[],
+    headers[], answer 200
+    "{\"created_time\":1508823803,\"defaultScopeId\":\"67970e46-4e12-11e6-9188-0242ad112847\",\"defaultScopeType\":\"site\",\"defaultTimeRange\":{\"end\":1508828400,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"This Week\",\"shortName\":\"thisWeek\",\"start\":1508655600,\"usePreset\":true},\"description\":\"Description of the databoard\",\"for_site\":true,\"id\":\"3bdcc7e8-c04d-4512-b4fc-093da9057eb0\",\"isCustomDataboard\":true,\"isScopeLinked\":true,\"isTimeRangeLinked\":true,\"modified_time\":0,\"name\":\"New Databoard\",\"org_id\":\"cc079380-5029-4d4a-9125-858de85731ff\",\"purpose\":\"databoard\",\"site_id\":\"67970e46-4e12-11e6-9188-0242ad112847\",\"tiles\":[{\"chartBand\":\"2.4 ghz\",\"chartColor\":\"#00B4AD\",\"chartDirection\":\"tx + rx\",\"chartRankBy\":\"string\",\"chartType\":\"timeSeries\",\"colspan\":5,\"column\":1,\"hideEmptyRows\":true,\"id\":\"7a9ab38c-cfc3-483d-b51a-0aec571fadc0\",\"metric\":{\"apiName\":\"client_dhcp_latency\"},\"name\":\"New Analysis\",\"row\":1,\"rowspan\":2,\"scopeId\":\"e0c767834b4c\",\"scopeType\":\"client\",\"timeRange\":{\"end\":1508823743,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"Past 7 Days\",\"shortName\":\"7d\",\"start\":1508223600,\"usePreset\":true},\"trendType\":\"line\",\"vizType\":\"averageTimeSeriesChart\"}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_ui_settings()
+    .list_derived("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_ui_settings_get in sites_ui_settings : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/uisettings/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"created_time\":1508823803,\"defaultScopeId\":\"67970e46-4e12-11e6-9188-0242ad112847\",\"defaultScopeType\":\"site\",\"defaultTimeRange\":{\"end\":1508828400,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"This Week\",\"shortName\":\"thisWeek\",\"start\":1508655600,\"usePreset\":true},\"description\":\"Description of the databoard\",\"for_site\":true,\"id\":\"3bdcc7e8-c04d-4512-b4fc-093da9057eb0\",\"isCustomDataboard\":true,\"isScopeLinked\":true,\"isTimeRangeLinked\":true,\"modified_time\":0,\"name\":\"New Databoard\",\"org_id\":\"cc079380-5029-4d4a-9125-858de85731ff\",\"purpose\":\"databoard\",\"site_id\":\"67970e46-4e12-11e6-9188-0242ad112847\",\"tiles\":[{\"chartBand\":\"2.4 ghz\",\"chartColor\":\"#00B4AD\",\"chartDirection\":\"tx + rx\",\"chartRankBy\":\"string\",\"chartType\":\"timeSeries\",\"colspan\":5,\"column\":1,\"hideEmptyRows\":true,\"id\":\"7a9ab38c-cfc3-483d-b51a-0aec571fadc0\",\"metric\":{\"apiName\":\"client_dhcp_latency\"},\"name\":\"New Analysis\",\"row\":1,\"rowspan\":2,\"scopeId\":\"e0c767834b4c\",\"scopeType\":\"client\",\"timeRange\":{\"end\":1508823743,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"Past 7 Days\",\"shortName\":\"7d\",\"start\":1508223600,\"usePreset\":true},\"trendType\":\"line\",\"vizType\":\"averageTimeSeriesChart\"}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_ui_settings()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_ui_settings_update in sites_ui_settings : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/uisettings/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : UiSettingsRequest =
+    "{\"defaultScopeId\":\"67970e46-4e12-11e6-9188-0242ad112847\",\"defaultScopeType\":\"site\",\"defaultTimeRange\":{\"end\":1508828400,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"This Week\",\"shortName\":\"thisWeek\",\"start\":1508655600,\"usePreset\":true},\"description\":\"Description of the databoard\",\"isCustomDataboard\":true,\"isScopeLinked\":true,\"isTimeRangeLinked\":true,\"name\":\"New Databoard\",\"purpose\":\"databoard\",\"tiles\":[{\"chartBand\":\"2.4 ghz\",\"chartColor\":\"#00B4AD\",\"chartDirection\":\"tx + rx\",\"chartRankBy\":\"string\",\"chartType\":\"timeSeries\",\"colspan\":5,\"column\":1,\"hideEmptyRows\":true,\"metric\":{\"apiName\":\"client_dhcp_latency\"},\"name\":\"New Analysis\",\"row\":1,\"rowspan\":2,\"scopeId\":\"e0c767834b4c\",\"scopeType\":\"client\",\"timeRange\":{\"end\":1508823743,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"Past 7 Days\",\"shortName\":\"7d\",\"start\":1508223600,\"usePreset\":true},\"trendType\":\"line\",\"vizType\":\"averageTimeSeriesChart\"}]}",
+    answer 200
+    "{\"created_time\":1508823803,\"defaultScopeId\":\"67970e46-4e12-11e6-9188-0242ad112847\",\"defaultScopeType\":\"site\",\"defaultTimeRange\":{\"end\":1508828400,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"This Week\",\"shortName\":\"thisWeek\",\"start\":1508655600,\"usePreset\":true},\"description\":\"Description of the databoard\",\"for_site\":true,\"id\":\"3bdcc7e8-c04d-4512-b4fc-093da9057eb0\",\"isCustomDataboard\":true,\"isScopeLinked\":true,\"isTimeRangeLinked\":true,\"modified_time\":0,\"name\":\"New Databoard\",\"org_id\":\"cc079380-5029-4d4a-9125-858de85731ff\",\"purpose\":\"databoard\",\"site_id\":\"67970e46-4e12-11e6-9188-0242ad112847\",\"tiles\":[{\"chartBand\":\"2.4 ghz\",\"chartColor\":\"#00B4AD\",\"chartDirection\":\"tx + rx\",\"chartRankBy\":\"string\",\"chartType\":\"timeSeries\",\"colspan\":5,\"column\":1,\"hideEmptyRows\":true,\"id\":\"7a9ab38c-cfc3-483d-b51a-0aec571fadc0\",\"metric\":{\"apiName\":\"client_dhcp_latency\"},\"name\":\"New Analysis\",\"row\":1,\"rowspan\":2,\"scopeId\":\"e0c767834b4c\",\"scopeType\":\"client\",\"timeRange\":{\"end\":1508823743,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"Past 7 Days\",\"shortName\":\"7d\",\"start\":1508223600,\"usePreset\":true},\"trendType\":\"line\",\"vizType\":\"averageTimeSeriesChart\"}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_ui_settings()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    sites_ui_settings_delete in sites_ui_settings : "DELETE"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/uisettings/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_ui_settings()
     .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
     "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }

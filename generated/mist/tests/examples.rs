@@ -120,8 +120,27 @@ round_trips! {
     "schemas.ibeacon_uuid.examples[0]"; schema_id_example_1 : Id =
     "\"53f10664-3ce8-4c27-b382-0ef66432349f\"" from "schemas.id.examples[0]";
     schema_msp_id_example_1 : MspId = "\"b9d42c2e-88ee-41f8-b798-f009ce7fe909\"" from
-    "schemas.msp_id.examples[0]"; schema_nac_tag_egress_vlan_names_example_1 :
-    NacTagEgressVlanNames = "[\n  \"1vlan-30\",\n  \"1vlan-20\",\n  \"2-vlan10\"\n]" from
+    "schemas.msp_id.examples[0]"; schema_nac_auth_type_example_1 : NacAuthType =
+    "\"eap-tls\"" from "schemas.nac_auth_type.examples[0]";
+    schema_nac_rule_action_example_1 : NacRuleAction = "\"allow\"" from
+    "schemas.nac_rule_action.examples[0]"; schema_nac_rule_apply_tags_example_1 :
+    NacRuleApplyTags = "[\n  \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n]" from
+    "schemas.nac_rule_apply_tags.examples[0]"; schema_nac_rule_guest_auth_state_example_1
+    : NacRuleGuestAuthState = "\"authorized\"" from
+    "schemas.nac_rule_guest_auth_state.examples[0]";
+    schema_nac_rule_matching_nactags_example_1 : NacRuleMatchingNactags =
+    "[\n  \"041d5d36-716c-4cfb-4988-3857c6aa14a2\",\n  \"a809a97f-d599-f812-eb8c-c3f84aabf6ba\"\n]"
+    from "schemas.nac_rule_matching_nactags.examples[0]";
+    schema_nac_rule_matching_port_types_example_1 : NacRuleMatchingPortTypes =
+    "[\n  \"wired\"\n]" from "schemas.nac_rule_matching_port_types.examples[0]";
+    schema_nac_rule_matching_site_ids_example_1 : NacRuleMatchingSiteIds =
+    "[\n  \"bb19fc3e-4124-4b57-80d9-c3f6edce47c4\",\n  \"bb19fc3e-6564-4b57-80d9-c3f6edce47c1\"\n]"
+    from "schemas.nac_rule_matching_site_ids.examples[0]";
+    schema_nac_rule_matching_sitegroup_ids_example_1 : NacRuleMatchingSitegroupIds =
+    "[\n  \"bb19fc3e-4124-4b57-80d9-c3f6edce47c4\",\n  \"bb19fc3e-6564-4b57-80d9-c3f6edce47c1\"\n]"
+    from "schemas.nac_rule_matching_sitegroup_ids.examples[0]";
+    schema_nac_tag_egress_vlan_names_example_1 : NacTagEgressVlanNames =
+    "[\n  \"1vlan-30\",\n  \"1vlan-20\",\n  \"2-vlan10\"\n]" from
     "schemas.nac_tag_egress_vlan_names.examples[0]";
     schema_nac_tag_radius_attrs_example_1 : NacTagRadiusAttrs =
     "[\n  \"Idle-Timeout=600\",\n  \"Termination-Action=RADIUS-Request\"\n]" from
@@ -138,6 +157,10 @@ round_trips! {
     : OrgApitokenSrcIps = "[\n  \"63.3.56.0/24\",\n  \"63.3.55.4\"\n]" from
     "schemas.org_apitoken_src_ips.examples[0]"; schema_org_id_example_1 : OrgId =
     "\"a97c1b22-a4e9-411e-9bfd-d8695a0f9e61\"" from "schemas.org_id.examples[0]";
+    schema_psk_id_list_psk_id_example_1 : PskIdListPskId =
+    "[\n  \"0039c16c-ca87-4d3f-bb94-b97c58199f18\",\n  \"6562cc8e-5893-418a-acaa-4d7c1af8084f\"\n]"
+    from "schemas.psk_id_list_psk_id.examples[0]"; schema_psk_macs_example_1 : PskMacs =
+    "[\n  \"112233abcedf\",\n  \"aabbcc*\"\n]" from "schemas.psk_macs.examples[0]";
     schema_radio_band_antenna_mode_example_1 : RadioBandAntennaMode = "\"default\"" from
     "schemas.radio_band_antenna_mode.examples[0]"; schema_redirect_nacportal_id_example_1
     : RedirectNacportalId = "\"1e970fec-0a7a-4d73-a472-3ef3b6a456aa\"" from
@@ -364,6 +387,84 @@ round_trips! {
     orgs_alarm_templates_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsAlarmTemplates.actions.delete.responses[5].example";
+    orgs_antivirus_profiles_list_response_200 : Avprofiles =
+    "[\n  {\n    \"fallback_action\": \"permit\",\n    \"max_filesize\": 10000,\n    \"mime_whitelist\": [],\n    \"name\": \"av-custom\",\n    \"protocols\": [\n      \"http\"\n    ],\n    \"url_whitelist\": []\n  }\n]"
+    from "resources.orgsAntivirusProfiles.actions.list.responses[0].example";
+    orgs_antivirus_profiles_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAntivirusProfiles.actions.list.responses[1].example";
+    orgs_antivirus_profiles_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAntivirusProfiles.actions.list.responses[2].example";
+    orgs_antivirus_profiles_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAntivirusProfiles.actions.list.responses[3].example";
+    orgs_antivirus_profiles_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAntivirusProfiles.actions.list.responses[5].example";
+    orgs_antivirus_profiles_create_request : AvprofileRequest =
+    "{\n  \"fallback_action\": \"permit\",\n  \"max_filesize\": 10000,\n  \"mime_whitelist\": [],\n  \"name\": \"av-custom\",\n  \"protocols\": [\n    \"http\"\n  ],\n  \"url_whitelist\": []\n}"
+    from "resources.orgsAntivirusProfiles.actions.create.body.example";
+    orgs_antivirus_profiles_create_response_200 : Avprofile =
+    "{\n  \"fallback_action\": \"permit\",\n  \"max_filesize\": 10000,\n  \"mime_whitelist\": [],\n  \"name\": \"av-custom\",\n  \"protocols\": [\n    \"http\"\n  ],\n  \"url_whitelist\": []\n}"
+    from "resources.orgsAntivirusProfiles.actions.create.responses[0].example";
+    orgs_antivirus_profiles_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAntivirusProfiles.actions.create.responses[1].example";
+    orgs_antivirus_profiles_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAntivirusProfiles.actions.create.responses[2].example";
+    orgs_antivirus_profiles_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAntivirusProfiles.actions.create.responses[3].example";
+    orgs_antivirus_profiles_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAntivirusProfiles.actions.create.responses[5].example";
+    orgs_antivirus_profiles_get_response_200 : Avprofile =
+    "{\n  \"fallback_action\": \"permit\",\n  \"max_filesize\": 10000,\n  \"mime_whitelist\": [],\n  \"name\": \"av-custom\",\n  \"protocols\": [\n    \"http\"\n  ],\n  \"url_whitelist\": []\n}"
+    from "resources.orgsAntivirusProfiles.actions.get.responses[0].example";
+    orgs_antivirus_profiles_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAntivirusProfiles.actions.get.responses[1].example";
+    orgs_antivirus_profiles_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAntivirusProfiles.actions.get.responses[2].example";
+    orgs_antivirus_profiles_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAntivirusProfiles.actions.get.responses[3].example";
+    orgs_antivirus_profiles_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAntivirusProfiles.actions.get.responses[5].example";
+    orgs_antivirus_profiles_update_request : AvprofileRequest =
+    "{\n  \"fallback_action\": \"permit\",\n  \"max_filesize\": 10000,\n  \"mime_whitelist\": [],\n  \"name\": \"av-custom\",\n  \"protocols\": [\n    \"http\"\n  ],\n  \"url_whitelist\": []\n}"
+    from "resources.orgsAntivirusProfiles.actions.update.body.example";
+    orgs_antivirus_profiles_update_response_200 : Avprofile =
+    "{\n  \"fallback_action\": \"permit\",\n  \"max_filesize\": 10000,\n  \"mime_whitelist\": [],\n  \"name\": \"av-custom\",\n  \"protocols\": [\n    \"http\"\n  ],\n  \"url_whitelist\": []\n}"
+    from "resources.orgsAntivirusProfiles.actions.update.responses[0].example";
+    orgs_antivirus_profiles_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAntivirusProfiles.actions.update.responses[1].example";
+    orgs_antivirus_profiles_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAntivirusProfiles.actions.update.responses[2].example";
+    orgs_antivirus_profiles_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAntivirusProfiles.actions.update.responses[3].example";
+    orgs_antivirus_profiles_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAntivirusProfiles.actions.update.responses[5].example";
+    orgs_antivirus_profiles_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAntivirusProfiles.actions.delete.responses[1].example";
+    orgs_antivirus_profiles_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAntivirusProfiles.actions.delete.responses[2].example";
+    orgs_antivirus_profiles_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAntivirusProfiles.actions.delete.responses[3].example";
+    orgs_antivirus_profiles_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAntivirusProfiles.actions.delete.responses[5].example";
     orgs_api_tokens_list_response_200 : OrgApitokens =
     "[\n  {\n    \"created_by\": \"user@mycorp.com\",\n    \"created_time\": 1626875902,\n    \"id\": \"497f6eca-6276-4993-bfeb-53f0bbba6f08\",\n    \"key\": \"1qkb...QQCL\",\n    \"last_used\": 1690115110,\n    \"name\": \"org_token_xyz\",\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"privileges\": [\n      {\n        \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n        \"role\": \"admin\",\n        \"scope\": \"org\"\n      }\n    ]\n  }\n]"
     from "resources.orgsApiTokens.actions.list.responses[0].example" hiding
@@ -544,6 +645,72 @@ round_trips! {
     orgs_logs_count_audit_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsLogs.actions.countAudit.responses[5].example";
+    orgs_nac_rules_list_response_200 : NacRules =
+    "[\n  {\n    \"action\": \"allow\",\n    \"apply_tags\": [\n      \"string\"\n    ],\n    \"created_time\": 0,\n    \"id\": \"455f6eca-6276-4993-bfeb-53cbbbba6208\",\n    \"matching\": {\n      \"auth_type\": \"eap-tls\",\n      \"nactags\": [\n        \"string\"\n      ],\n      \"port_types\": [\n        \"wireless\"\n      ],\n      \"site_ids\": [\n        \"454f6eca-6276-4993-bfeb-53cbbbba6308\"\n      ],\n      \"sitegroup_ids\": [\n        \"453f6eca-6276-4993-bfeb-53cbbbba6408\"\n      ]\n    },\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"not_matching\": {\n      \"auth_type\": \"eap-tls\",\n      \"nactags\": [\n        \"string\"\n      ],\n      \"port_types\": [\n        \"wireless\"\n      ],\n      \"site_ids\": [\n        \"452f6eca-6276-4993-bfeb-53cbbbba6508\"\n      ],\n      \"sitegroup_ids\": [\n        \"451f6eca-6276-4993-bfeb-53cbbbba6608\"\n      ]\n    },\n    \"order\": 1,\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\"\n  }\n]"
+    from "resources.orgsNacRules.actions.list.responses[0].example";
+    orgs_nac_rules_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNacRules.actions.list.responses[1].example";
+    orgs_nac_rules_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNacRules.actions.list.responses[2].example";
+    orgs_nac_rules_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNacRules.actions.list.responses[3].example";
+    orgs_nac_rules_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNacRules.actions.list.responses[5].example";
+    orgs_nac_rules_create_request : NacRuleRequest =
+    "{\n  \"action\": \"allow\",\n  \"apply_tags\": [\n    \"c049dfcd-0c73-5014-1c64-062e9903f1e5\\\"\"\n  ],\n  \"matching\": {\n    \"auth_type\": \"eap-tls\",\n    \"nactags\": [\n      \"041d5d36-716c-4cfb-4988-3857c6aa14a2\",\n      \"a809a97f-d599-f812-eb8c-c3f84aabf6ba\"\n    ],\n    \"port_types\": [\n      \"wired\"\n    ],\n    \"site_ids\": [\n      \"bb19fc3e-4124-4b57-80d9-c3f6edce47c4\",\n      \"bb19fc3e-6564-4b57-80d9-c3f6edce47c1\"\n    ],\n    \"sitegroup_ids\": [\n      \"bb19fc3e-4124-4b57-80d9-c3f6edce47c4\",\n      \"bb19fc3e-6564-4b57-80d9-c3f6edce47c1\"\n    ]\n  },\n  \"name\": \"name1\",\n  \"not_matching\": {},\n  \"order\": 1\n}"
+    from "resources.orgsNacRules.actions.create.body.example";
+    orgs_nac_rules_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNacRules.actions.create.responses[1].example";
+    orgs_nac_rules_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNacRules.actions.create.responses[2].example";
+    orgs_nac_rules_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNacRules.actions.create.responses[3].example";
+    orgs_nac_rules_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNacRules.actions.create.responses[5].example";
+    orgs_nac_rules_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNacRules.actions.get.responses[1].example";
+    orgs_nac_rules_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNacRules.actions.get.responses[2].example";
+    orgs_nac_rules_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNacRules.actions.get.responses[3].example";
+    orgs_nac_rules_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNacRules.actions.get.responses[5].example";
+    orgs_nac_rules_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNacRules.actions.update.responses[1].example";
+    orgs_nac_rules_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNacRules.actions.update.responses[2].example";
+    orgs_nac_rules_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNacRules.actions.update.responses[3].example";
+    orgs_nac_rules_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNacRules.actions.update.responses[5].example";
+    orgs_nac_rules_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNacRules.actions.delete.responses[1].example";
+    orgs_nac_rules_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNacRules.actions.delete.responses[2].example";
+    orgs_nac_rules_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNacRules.actions.delete.responses[3].example";
+    orgs_nac_rules_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNacRules.actions.delete.responses[5].example";
     orgs_nac_tags_list_response_400 : ResponseHttp400 =
     "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
     from "resources.orgsNacTags.actions.list.responses[1].example";
@@ -691,6 +858,126 @@ round_trips! {
     orgs_networks_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsNetworks.actions.delete.responses[5].example";
+    orgs_psks_list_response_200 : PskList =
+    "[\n  {\n    \"created_time\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"mac\": \"string\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"passphrase\": \"secretpsk\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"ssid\": \"string\",\n    \"usage\": \"multi\",\n    \"vlan_id\": 1\n  }\n]"
+    from "resources.orgsPsks.actions.list.responses[0].example";
+    orgs_psks_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsPsks.actions.list.responses[1].example";
+    orgs_psks_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsPsks.actions.list.responses[2].example"; orgs_psks_list_response_403 :
+    ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsPsks.actions.list.responses[3].example"; orgs_psks_list_response_429 :
+    ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsPsks.actions.list.responses[5].example";
+    orgs_psks_update_multiple_request : PsksRequest =
+    "[\n  {\n    \"expire_time\": 1614990263,\n    \"mac\": \"string\",\n    \"max_usage\": 0,\n    \"name\": \"string\",\n    \"passphrase\": \"secretpsk\",\n    \"ssid\": \"string\",\n    \"usage\": \"multi\",\n    \"vlan_id\": 10\n  }\n]"
+    from "resources.orgsPsks.actions.updateMultiple.body.example";
+    orgs_psks_update_multiple_response_200 : PskList =
+    "[\n  {\n    \"created_time\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"mac\": \"string\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"passphrase\": \"secretpsk\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"ssid\": \"string\",\n    \"usage\": \"multi\",\n    \"vlan_id\": 1\n  }\n]"
+    from "resources.orgsPsks.actions.updateMultiple.responses[0].example";
+    orgs_psks_update_multiple_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsPsks.actions.updateMultiple.responses[1].example";
+    orgs_psks_update_multiple_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsPsks.actions.updateMultiple.responses[2].example";
+    orgs_psks_update_multiple_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsPsks.actions.updateMultiple.responses[3].example";
+    orgs_psks_update_multiple_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsPsks.actions.updateMultiple.responses[5].example";
+    orgs_psks_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsPsks.actions.create.responses[1].example";
+    orgs_psks_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsPsks.actions.create.responses[2].example";
+    orgs_psks_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsPsks.actions.create.responses[3].example";
+    orgs_psks_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsPsks.actions.create.responses[5].example";
+    orgs_psks_delete_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsPsks.actions.deleteList.responses[1].example";
+    orgs_psks_delete_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsPsks.actions.deleteList.responses[2].example";
+    orgs_psks_delete_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsPsks.actions.deleteList.responses[3].example";
+    orgs_psks_delete_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsPsks.actions.deleteList.responses[5].example";
+    orgs_psks_import_response_200 : PskList =
+    "[\n  {\n    \"created_time\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"mac\": \"string\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"passphrase\": \"secretpsk\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"ssid\": \"string\",\n    \"usage\": \"multi\",\n    \"vlan_id\": 1\n  }\n]"
+    from "resources.orgsPsks.actions.import.responses[0].example";
+    orgs_psks_import_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsPsks.actions.import.responses[1].example";
+    orgs_psks_import_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsPsks.actions.import.responses[2].example";
+    orgs_psks_import_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsPsks.actions.import.responses[3].example";
+    orgs_psks_import_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsPsks.actions.import.responses[5].example";
+    orgs_psks_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsPsks.actions.get.responses[1].example";
+    orgs_psks_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsPsks.actions.get.responses[2].example"; orgs_psks_get_response_403 :
+    ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsPsks.actions.get.responses[3].example"; orgs_psks_get_response_429 :
+    ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsPsks.actions.get.responses[5].example";
+    orgs_psks_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsPsks.actions.update.responses[1].example";
+    orgs_psks_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsPsks.actions.update.responses[2].example";
+    orgs_psks_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsPsks.actions.update.responses[3].example";
+    orgs_psks_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsPsks.actions.update.responses[5].example";
+    orgs_psks_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsPsks.actions.delete.responses[1].example";
+    orgs_psks_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsPsks.actions.delete.responses[2].example";
+    orgs_psks_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsPsks.actions.delete.responses[3].example";
+    orgs_psks_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsPsks.actions.delete.responses[5].example";
+    orgs_psks_delete_old_passphrase_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsPsks.actions.deleteOldPassphrase.responses[1].example";
+    orgs_psks_delete_old_passphrase_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsPsks.actions.deleteOldPassphrase.responses[2].example";
+    orgs_psks_delete_old_passphrase_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsPsks.actions.deleteOldPassphrase.responses[3].example";
+    orgs_psks_delete_old_passphrase_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsPsks.actions.deleteOldPassphrase.responses[5].example";
     orgs_rf_templates_list_response_200 : RfTemplates =
     "[\n  {\n    \"ant_gain_24\": 0,\n    \"ant_gain_5\": 0,\n    \"band_24\": {\n      \"allow_rrm_disable\": true,\n      \"ant_gain\": 0,\n      \"bandwidth\": 20,\n      \"channels\": [\n        1,\n        6,\n        11\n      ],\n      \"disabled\": false,\n      \"power_max\": 11,\n      \"power_min\": 3,\n      \"preamble\": \"short\"\n    },\n    \"band_24_usage\": \"auto\",\n    \"band_5\": {\n      \"allow_rrm_disable\": false,\n      \"ant_gain\": 0,\n      \"bandwidth\": 80,\n      \"channels\": [\n        36,\n        40,\n        44,\n        48,\n        52,\n        56,\n        60,\n        64,\n        100,\n        104,\n        149,\n        153,\n        157,\n        161\n      ],\n      \"disabled\": false,\n      \"power_max\": 16,\n      \"power_min\": 9,\n      \"preamble\": \"short\"\n    },\n    \"country_code\": \"FR\",\n    \"created_time\": 1594743723,\n    \"id\": \"b3f20330-f76a-49f1-bc65-0d8727140b1d\",\n    \"model_specific\": {},\n    \"modified_time\": 1613582192,\n    \"name\": \"Lab\",\n    \"org_id\": \"203d3d02-dbc0-4c1b-9f41-76896a3330f4\"\n  }\n]"
     from "resources.orgsRfTemplates.actions.list.responses[0].example";
@@ -763,6 +1050,84 @@ round_trips! {
     orgs_rf_templates_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsRfTemplates.actions.delete.responses[5].example";
+    orgs_sec_intel_profiles_list_response_200 : SecintelProfiles =
+    "[\n  {\n    \"name\": \"secintel-custom\",\n    \"profiles\": [\n      {\n        \"action\": \"default\",\n        \"category\": \"CC\"\n      }\n    ]\n  }\n]"
+    from "resources.orgsSecIntelProfiles.actions.list.responses[0].example";
+    orgs_sec_intel_profiles_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSecIntelProfiles.actions.list.responses[1].example";
+    orgs_sec_intel_profiles_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSecIntelProfiles.actions.list.responses[2].example";
+    orgs_sec_intel_profiles_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSecIntelProfiles.actions.list.responses[3].example";
+    orgs_sec_intel_profiles_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSecIntelProfiles.actions.list.responses[5].example";
+    orgs_sec_intel_profiles_create_request : SecintelProfile =
+    "{\n  \"name\": \"secintel-custom\",\n  \"profiles\": [\n    {\n      \"action\": \"default\",\n      \"category\": \"CC\"\n    }\n  ]\n}"
+    from "resources.orgsSecIntelProfiles.actions.create.body.example";
+    orgs_sec_intel_profiles_create_response_200 : SecintelProfile =
+    "{\n  \"name\": \"secintel-custom\",\n  \"profiles\": [\n    {\n      \"action\": \"default\",\n      \"category\": \"CC\"\n    }\n  ]\n}"
+    from "resources.orgsSecIntelProfiles.actions.create.responses[0].example";
+    orgs_sec_intel_profiles_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSecIntelProfiles.actions.create.responses[1].example";
+    orgs_sec_intel_profiles_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSecIntelProfiles.actions.create.responses[2].example";
+    orgs_sec_intel_profiles_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSecIntelProfiles.actions.create.responses[3].example";
+    orgs_sec_intel_profiles_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSecIntelProfiles.actions.create.responses[5].example";
+    orgs_sec_intel_profiles_get_response_200 : SecintelProfile =
+    "{\n  \"name\": \"secintel-custom\",\n  \"profiles\": [\n    {\n      \"action\": \"default\",\n      \"category\": \"CC\"\n    }\n  ]\n}"
+    from "resources.orgsSecIntelProfiles.actions.get.responses[0].example";
+    orgs_sec_intel_profiles_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSecIntelProfiles.actions.get.responses[1].example";
+    orgs_sec_intel_profiles_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSecIntelProfiles.actions.get.responses[2].example";
+    orgs_sec_intel_profiles_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSecIntelProfiles.actions.get.responses[3].example";
+    orgs_sec_intel_profiles_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSecIntelProfiles.actions.get.responses[5].example";
+    orgs_sec_intel_profiles_update_request : SecintelProfile =
+    "{\n  \"name\": \"secintel-custom\",\n  \"profiles\": [\n    {\n      \"action\": \"default\",\n      \"category\": \"CC\"\n    }\n  ]\n}"
+    from "resources.orgsSecIntelProfiles.actions.update.body.example";
+    orgs_sec_intel_profiles_update_response_200 : SecintelProfile =
+    "{\n  \"name\": \"secintel-custom\",\n  \"profiles\": [\n    {\n      \"action\": \"default\",\n      \"category\": \"CC\"\n    }\n  ]\n}"
+    from "resources.orgsSecIntelProfiles.actions.update.responses[0].example";
+    orgs_sec_intel_profiles_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSecIntelProfiles.actions.update.responses[1].example";
+    orgs_sec_intel_profiles_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSecIntelProfiles.actions.update.responses[2].example";
+    orgs_sec_intel_profiles_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSecIntelProfiles.actions.update.responses[3].example";
+    orgs_sec_intel_profiles_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSecIntelProfiles.actions.update.responses[5].example";
+    orgs_sec_intel_profiles_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSecIntelProfiles.actions.delete.responses[1].example";
+    orgs_sec_intel_profiles_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSecIntelProfiles.actions.delete.responses[2].example";
+    orgs_sec_intel_profiles_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSecIntelProfiles.actions.delete.responses[3].example";
+    orgs_sec_intel_profiles_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSecIntelProfiles.actions.delete.responses[5].example";
     orgs_services_list_response_200 : Services =
     "[\n  {\n    \"addresses\": [\n      \"string\"\n    ],\n    \"apps\": [\n      \"string\"\n    ],\n    \"dscp\": 8,\n    \"hostnames\": [\n      \"string\"\n    ],\n    \"max_jitter\": 0,\n    \"max_latency\": 0,\n    \"max_loss\": 0,\n    \"name\": \"string\",\n    \"specs\": [\n      {\n        \"port_range\": \"0\",\n        \"protocol\": \"any\"\n      }\n    ],\n    \"traffic_class\": \"best_effort\",\n    \"traffic_type\": \"default\",\n    \"type\": \"custom\"\n  }\n]"
     from "resources.orgsServices.actions.list.responses[0].example";
@@ -1070,6 +1435,162 @@ round_trips! {
     ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsStats.actions.get.responses[5].example";
+    orgs_ui_settings_list_response_200 : OrgUiSettingsList =
+    "[\n  {\n    \"created_time\": 1749083436,\n    \"description\": \"AP related stats\",\n    \"for_site\": false,\n    \"id\": \"9a702097-0dd3-48af-909b-2be4ff94d139\",\n    \"isCustomDataboard\": true,\n    \"modified_time\": 1749083436,\n    \"name\": \"AP Stats\",\n    \"org_id\": \"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\n    \"purpose\": \"marvisdashboard\",\n    \"site_id\": \"00000000-0000-0000-0000-000000000000\",\n    \"tiles\": [\n      {\n        \"description\": \"User typed tile descr\",\n        \"id\": \"3eef7c83-3d33-417a-a729-4772d4a1013a\",\n        \"isAutoTitle\": true,\n        \"name\": \"List top 10 APs by bandwidth\",\n        \"nl_query\": \"List top 10 APs by bandwidth\",\n        \"position\": {\n          \"col\": 1,\n          \"colSpan\": 2,\n          \"row\": 1,\n          \"rowSpan\": 1\n        }\n      }\n    ]\n  }\n]"
+    from "resources.orgsUiSettings.actions.list.responses[0].example";
+    orgs_ui_settings_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsUiSettings.actions.list.responses[1].example";
+    orgs_ui_settings_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsUiSettings.actions.list.responses[2].example";
+    orgs_ui_settings_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsUiSettings.actions.list.responses[3].example";
+    orgs_ui_settings_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsUiSettings.actions.list.responses[5].example";
+    orgs_ui_settings_create_request : OrgUiSettingsRequest =
+    "{\n  \"description\": \"AP related stats\",\n  \"isCustomDataboard\": true,\n  \"name\": \"AP Stats\",\n  \"purpose\": \"marvisdashboard\",\n  \"tiles\": [\n    {\n      \"description\": \"User typed tile descr\",\n      \"isAutoTitle\": true,\n      \"name\": \"List top 10 APs by bandwidth\",\n      \"nl_query\": \"List top 10 APs by bandwidth\",\n      \"position\": {\n        \"col\": 1,\n        \"colSpan\": 2,\n        \"row\": 1,\n        \"rowSpan\": 1\n      }\n    }\n  ]\n}"
+    from "resources.orgsUiSettings.actions.create.body.example";
+    orgs_ui_settings_create_response_200 : OrgUiSettings =
+    "{\n  \"created_time\": 1749083436,\n  \"description\": \"AP related stats\",\n  \"for_site\": false,\n  \"id\": \"9a702097-0dd3-48af-909b-2be4ff94d139\",\n  \"isCustomDataboard\": true,\n  \"modified_time\": 1749083436,\n  \"name\": \"AP Stats\",\n  \"org_id\": \"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\n  \"purpose\": \"marvisdashboard\",\n  \"site_id\": \"00000000-0000-0000-0000-000000000000\",\n  \"tiles\": [\n    {\n      \"description\": \"User typed tile descr\",\n      \"id\": \"3eef7c83-3d33-417a-a729-4772d4a1013a\",\n      \"isAutoTitle\": true,\n      \"name\": \"List top 10 APs by bandwidth\",\n      \"nl_query\": \"List top 10 APs by bandwidth\",\n      \"position\": {\n        \"col\": 1,\n        \"colSpan\": 2,\n        \"row\": 1,\n        \"rowSpan\": 1\n      }\n    }\n  ]\n}"
+    from "resources.orgsUiSettings.actions.create.responses[0].example";
+    orgs_ui_settings_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsUiSettings.actions.create.responses[1].example";
+    orgs_ui_settings_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsUiSettings.actions.create.responses[2].example";
+    orgs_ui_settings_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsUiSettings.actions.create.responses[3].example";
+    orgs_ui_settings_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsUiSettings.actions.create.responses[5].example";
+    orgs_ui_settings_get_response_200 : OrgUiSettings =
+    "{\n  \"created_time\": 1749083436,\n  \"description\": \"AP related stats\",\n  \"for_site\": false,\n  \"id\": \"9a702097-0dd3-48af-909b-2be4ff94d139\",\n  \"isCustomDataboard\": true,\n  \"modified_time\": 1749083436,\n  \"name\": \"AP Stats\",\n  \"org_id\": \"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\n  \"purpose\": \"marvisdashboard\",\n  \"site_id\": \"00000000-0000-0000-0000-000000000000\",\n  \"tiles\": [\n    {\n      \"description\": \"User typed tile descr\",\n      \"id\": \"3eef7c83-3d33-417a-a729-4772d4a1013a\",\n      \"isAutoTitle\": true,\n      \"name\": \"List top 10 APs by bandwidth\",\n      \"nl_query\": \"List top 10 APs by bandwidth\",\n      \"position\": {\n        \"col\": 1,\n        \"colSpan\": 2,\n        \"row\": 1,\n        \"rowSpan\": 1\n      }\n    }\n  ]\n}"
+    from "resources.orgsUiSettings.actions.get.responses[0].example";
+    orgs_ui_settings_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsUiSettings.actions.get.responses[1].example";
+    orgs_ui_settings_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsUiSettings.actions.get.responses[2].example";
+    orgs_ui_settings_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsUiSettings.actions.get.responses[3].example";
+    orgs_ui_settings_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsUiSettings.actions.get.responses[5].example";
+    orgs_ui_settings_update_request : OrgUiSettingsRequest =
+    "{\n  \"description\": \"AP related stats\",\n  \"isCustomDataboard\": true,\n  \"name\": \"AP Stats\",\n  \"purpose\": \"marvisdashboard\",\n  \"tiles\": [\n    {\n      \"description\": \"User typed tile descr\",\n      \"isAutoTitle\": true,\n      \"name\": \"List top 10 APs by bandwidth\",\n      \"nl_query\": \"List top 10 APs by bandwidth\",\n      \"position\": {\n        \"col\": 1,\n        \"colSpan\": 2,\n        \"row\": 1,\n        \"rowSpan\": 1\n      }\n    }\n  ]\n}"
+    from "resources.orgsUiSettings.actions.update.body.example";
+    orgs_ui_settings_update_response_200 : OrgUiSettings =
+    "{\n  \"created_time\": 1749083436,\n  \"description\": \"AP related stats\",\n  \"for_site\": false,\n  \"id\": \"9a702097-0dd3-48af-909b-2be4ff94d139\",\n  \"isCustomDataboard\": true,\n  \"modified_time\": 1749083436,\n  \"name\": \"AP Stats\",\n  \"org_id\": \"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\n  \"purpose\": \"marvisdashboard\",\n  \"site_id\": \"00000000-0000-0000-0000-000000000000\",\n  \"tiles\": [\n    {\n      \"description\": \"User typed tile descr\",\n      \"id\": \"3eef7c83-3d33-417a-a729-4772d4a1013a\",\n      \"isAutoTitle\": true,\n      \"name\": \"List top 10 APs by bandwidth\",\n      \"nl_query\": \"List top 10 APs by bandwidth\",\n      \"position\": {\n        \"col\": 1,\n        \"colSpan\": 2,\n        \"row\": 1,\n        \"rowSpan\": 1\n      }\n    }\n  ]\n}"
+    from "resources.orgsUiSettings.actions.update.responses[0].example";
+    orgs_ui_settings_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsUiSettings.actions.update.responses[1].example";
+    orgs_ui_settings_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsUiSettings.actions.update.responses[2].example";
+    orgs_ui_settings_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsUiSettings.actions.update.responses[3].example";
+    orgs_ui_settings_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsUiSettings.actions.update.responses[5].example";
+    orgs_ui_settings_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsUiSettings.actions.delete.responses[1].example";
+    orgs_ui_settings_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsUiSettings.actions.delete.responses[2].example";
+    orgs_ui_settings_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsUiSettings.actions.delete.responses[3].example";
+    orgs_ui_settings_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsUiSettings.actions.delete.responses[5].example";
+    orgs_vp_ns_list_vpns_response_200 : Vpns =
+    "[\n  {\n    \"name\": \"string\",\n    \"paths\": {\n      \"property1\": {\n        \"bfd_profile\": \"broadband\",\n        \"ip\": \"string\"\n      },\n      \"property2\": {\n        \"bfd_profile\": \"lte\",\n        \"ip\": \"string\"\n      }\n    }\n  }\n]"
+    from "resources.orgsVpNs.actions.listVpns.responses[0].example";
+    orgs_vp_ns_list_vpns_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsVpNs.actions.listVpns.responses[1].example";
+    orgs_vp_ns_list_vpns_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsVpNs.actions.listVpns.responses[2].example";
+    orgs_vp_ns_list_vpns_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsVpNs.actions.listVpns.responses[3].example";
+    orgs_vp_ns_list_vpns_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsVpNs.actions.listVpns.responses[5].example";
+    orgs_vp_ns_create_vpn_request : VpnRequest =
+    "{\n  \"name\": \"string\",\n  \"paths\": {\n    \"property1\": {\n      \"bfd_profile\": \"broadband\",\n      \"ip\": \"string\"\n    },\n    \"property2\": {\n      \"bfd_profile\": \"lte\",\n      \"ip\": \"string\"\n    }\n  }\n}"
+    from "resources.orgsVpNs.actions.createVpn.body.example";
+    orgs_vp_ns_create_vpn_response_200 : Vpn =
+    "{\n  \"created_time\": 0,\n  \"id\": \"497f6eca-6276-5009-bfeb-53cbbbba6f1b\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"paths\": {\n    \"property1\": {\n      \"bfd_profile\": \"broadband\",\n      \"ip\": \"string\"\n    },\n    \"property2\": {\n      \"bfd_profile\": \"broadband\",\n      \"ip\": \"string\"\n    }\n  }\n}"
+    from "resources.orgsVpNs.actions.createVpn.responses[0].example";
+    orgs_vp_ns_create_vpn_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsVpNs.actions.createVpn.responses[1].example";
+    orgs_vp_ns_create_vpn_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsVpNs.actions.createVpn.responses[2].example";
+    orgs_vp_ns_create_vpn_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsVpNs.actions.createVpn.responses[3].example";
+    orgs_vp_ns_create_vpn_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsVpNs.actions.createVpn.responses[5].example";
+    orgs_vp_ns_get_vpn_response_200 : Vpn =
+    "{\n  \"created_time\": 0,\n  \"id\": \"497f6eca-6276-5009-bfeb-53cbbbba6f1b\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"paths\": {\n    \"property1\": {\n      \"bfd_profile\": \"broadband\",\n      \"ip\": \"string\"\n    },\n    \"property2\": {\n      \"bfd_profile\": \"broadband\",\n      \"ip\": \"string\"\n    }\n  }\n}"
+    from "resources.orgsVpNs.actions.getVpn.responses[0].example";
+    orgs_vp_ns_get_vpn_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsVpNs.actions.getVpn.responses[1].example";
+    orgs_vp_ns_get_vpn_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsVpNs.actions.getVpn.responses[2].example";
+    orgs_vp_ns_get_vpn_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsVpNs.actions.getVpn.responses[3].example";
+    orgs_vp_ns_get_vpn_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsVpNs.actions.getVpn.responses[5].example";
+    orgs_vp_ns_update_vpn_request : VpnRequest =
+    "{\n  \"name\": \"string\",\n  \"paths\": {\n    \"property1\": {\n      \"bfd_profile\": \"broadband\",\n      \"ip\": \"string\"\n    },\n    \"property2\": {\n      \"bfd_profile\": \"broadband\",\n      \"ip\": \"string\"\n    }\n  }\n}"
+    from "resources.orgsVpNs.actions.updateVpn.body.example";
+    orgs_vp_ns_update_vpn_response_200 : Vpn =
+    "{\n  \"created_time\": 0,\n  \"id\": \"497f6eca-6276-5009-bfeb-53cbbbba6f1b\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"paths\": {\n    \"property1\": {\n      \"bfd_profile\": \"broadband\",\n      \"ip\": \"string\"\n    },\n    \"property2\": {\n      \"bfd_profile\": \"broadband\",\n      \"ip\": \"string\"\n    }\n  }\n}"
+    from "resources.orgsVpNs.actions.updateVpn.responses[0].example";
+    orgs_vp_ns_update_vpn_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsVpNs.actions.updateVpn.responses[1].example";
+    orgs_vp_ns_update_vpn_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsVpNs.actions.updateVpn.responses[2].example";
+    orgs_vp_ns_update_vpn_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsVpNs.actions.updateVpn.responses[3].example";
+    orgs_vp_ns_update_vpn_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsVpNs.actions.updateVpn.responses[5].example";
+    orgs_vp_ns_delete_vpn_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsVpNs.actions.deleteVpn.responses[1].example";
+    orgs_vp_ns_delete_vpn_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsVpNs.actions.deleteVpn.responses[2].example";
+    orgs_vp_ns_delete_vpn_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsVpNs.actions.deleteVpn.responses[3].example";
+    orgs_vp_ns_delete_vpn_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsVpNs.actions.deleteVpn.responses[5].example";
     orgs_webhooks_list_response_200 : Webhooks =
     "[\n  {\n    \"created_time\": 0,\n    \"enabled\": true,\n    \"headers\": {},\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"secret\": \"string\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"splunk_token\": \"string\",\n    \"topics\": [\n      \"location\"\n    ],\n    \"type\": \"http-post\",\n    \"url\": \"string\",\n    \"verify_cert\": true\n  }\n]"
     from "resources.orgsWebhooks.actions.list.responses[0].example";
@@ -1729,6 +2250,99 @@ round_trips! {
     sites_rssi_zones_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesRssiZones.actions.delete.responses[5].example";
+    sites_ui_settings_list_response_200 : UiSettingsList =
+    "[\n  {\n    \"created_time\": 1508823803,\n    \"defaultScopeId\": \"67970e46-4e12-11e6-9188-0242ad112847\",\n    \"defaultScopeType\": \"site\",\n    \"defaultTimeRange\": {\n      \"end\": 1508828400,\n      \"endDate\": \"10/23/2017\",\n      \"interval\": \"1d\",\n      \"name\": \"This Week\",\n      \"shortName\": \"thisWeek\",\n      \"start\": 1508655600,\n      \"usePreset\": true\n    },\n    \"description\": \"Description of the databoard\",\n    \"for_site\": true,\n    \"id\": \"3bdcc7e8-c04d-4512-b4fc-093da9057eb0\",\n    \"isCustomDataboard\": true,\n    \"isScopeLinked\": true,\n    \"isTimeRangeLinked\": true,\n    \"modified_time\": 0,\n    \"name\": \"New Databoard\",\n    \"org_id\": \"cc079380-5029-4d4a-9125-858de85731ff\",\n    \"purpose\": \"databoard\",\n    \"site_id\": \"67970e46-4e12-11e6-9188-0242ad112847\",\n    \"tiles\": [\n      {\n        \"chartBand\": \"2.4 ghz\",\n        \"chartColor\": \"#00B4AD\",\n        \"chartDirection\": \"tx + rx\",\n        \"chartRankBy\": \"string\",\n        \"chartType\": \"timeSeries\",\n        \"colspan\": 5,\n        \"column\": 1,\n        \"hideEmptyRows\": true,\n        \"id\": \"7a9ab38c-cfc3-483d-b51a-0aec571fadc0\",\n        \"metric\": {\n          \"apiName\": \"client_dhcp_latency\"\n        },\n        \"name\": \"New Analysis\",\n        \"row\": 1,\n        \"rowspan\": 2,\n        \"scopeId\": \"e0c767834b4c\",\n        \"scopeType\": \"client\",\n        \"timeRange\": {\n          \"end\": 1508823743,\n          \"endDate\": \"10/23/2017\",\n          \"interval\": \"1d\",\n          \"name\": \"Past 7 Days\",\n          \"shortName\": \"7d\",\n          \"start\": 1508223600,\n          \"usePreset\": true\n        },\n        \"trendType\": \"line\",\n        \"vizType\": \"averageTimeSeriesChart\"\n      }\n    ]\n  }\n]"
+    from "resources.sitesUiSettings.actions.list.responses[0].example";
+    sites_ui_settings_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesUiSettings.actions.list.responses[1].example";
+    sites_ui_settings_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesUiSettings.actions.list.responses[2].example";
+    sites_ui_settings_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesUiSettings.actions.list.responses[3].example";
+    sites_ui_settings_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesUiSettings.actions.list.responses[5].example";
+    sites_ui_settings_create_request : UiSettingsRequest =
+    "{\n  \"defaultScopeId\": \"67970e46-4e12-11e6-9188-0242ad112847\",\n  \"defaultScopeType\": \"site\",\n  \"defaultTimeRange\": {\n    \"end\": 1508828400,\n    \"endDate\": \"10/23/2017\",\n    \"interval\": \"1d\",\n    \"name\": \"This Week\",\n    \"shortName\": \"thisWeek\",\n    \"start\": 1508655600,\n    \"usePreset\": true\n  },\n  \"description\": \"Description of the databoard\",\n  \"isCustomDataboard\": true,\n  \"isScopeLinked\": true,\n  \"isTimeRangeLinked\": true,\n  \"name\": \"New Databoard\",\n  \"purpose\": \"databoard\",\n  \"tiles\": [\n    {\n      \"chartBand\": \"2.4 ghz\",\n      \"chartColor\": \"#00B4AD\",\n      \"chartDirection\": \"tx + rx\",\n      \"chartRankBy\": \"string\",\n      \"chartType\": \"timeSeries\",\n      \"colspan\": 5,\n      \"column\": 1,\n      \"hideEmptyRows\": true,\n      \"metric\": {\n        \"apiName\": \"client_dhcp_latency\"\n      },\n      \"name\": \"New Analysis\",\n      \"row\": 1,\n      \"rowspan\": 2,\n      \"scopeId\": \"e0c767834b4c\",\n      \"scopeType\": \"client\",\n      \"timeRange\": {\n        \"end\": 1508823743,\n        \"endDate\": \"10/23/2017\",\n        \"interval\": \"1d\",\n        \"name\": \"Past 7 Days\",\n        \"shortName\": \"7d\",\n        \"start\": 1508223600,\n        \"usePreset\": true\n      },\n      \"trendType\": \"line\",\n      \"vizType\": \"averageTimeSeriesChart\"\n    }\n  ]\n}"
+    from "resources.sitesUiSettings.actions.create.body.example";
+    sites_ui_settings_create_response_200 : UiSettings =
+    "{\n  \"created_time\": 1508823803,\n  \"defaultScopeId\": \"67970e46-4e12-11e6-9188-0242ad112847\",\n  \"defaultScopeType\": \"site\",\n  \"defaultTimeRange\": {\n    \"end\": 1508828400,\n    \"endDate\": \"10/23/2017\",\n    \"interval\": \"1d\",\n    \"name\": \"This Week\",\n    \"shortName\": \"thisWeek\",\n    \"start\": 1508655600,\n    \"usePreset\": true\n  },\n  \"description\": \"Description of the databoard\",\n  \"for_site\": true,\n  \"id\": \"3bdcc7e8-c04d-4512-b4fc-093da9057eb0\",\n  \"isCustomDataboard\": true,\n  \"isScopeLinked\": true,\n  \"isTimeRangeLinked\": true,\n  \"modified_time\": 0,\n  \"name\": \"New Databoard\",\n  \"org_id\": \"cc079380-5029-4d4a-9125-858de85731ff\",\n  \"purpose\": \"databoard\",\n  \"site_id\": \"67970e46-4e12-11e6-9188-0242ad112847\",\n  \"tiles\": [\n    {\n      \"chartBand\": \"2.4 ghz\",\n      \"chartColor\": \"#00B4AD\",\n      \"chartDirection\": \"tx + rx\",\n      \"chartRankBy\": \"string\",\n      \"chartType\": \"timeSeries\",\n      \"colspan\": 5,\n      \"column\": 1,\n      \"hideEmptyRows\": true,\n      \"id\": \"7a9ab38c-cfc3-483d-b51a-0aec571fadc0\",\n      \"metric\": {\n        \"apiName\": \"client_dhcp_latency\"\n      },\n      \"name\": \"New Analysis\",\n      \"row\": 1,\n      \"rowspan\": 2,\n      \"scopeId\": \"e0c767834b4c\",\n      \"scopeType\": \"client\",\n      \"timeRange\": {\n        \"end\": 1508823743,\n        \"endDate\": \"10/23/2017\",\n        \"interval\": \"1d\",\n        \"name\": \"Past 7 Days\",\n        \"shortName\": \"7d\",\n        \"start\": 1508223600,\n        \"usePreset\": true\n      },\n      \"trendType\": \"line\",\n      \"vizType\": \"averageTimeSeriesChart\"\n    }\n  ]\n}"
+    from "resources.sitesUiSettings.actions.create.responses[0].example";
+    sites_ui_settings_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesUiSettings.actions.create.responses[1].example";
+    sites_ui_settings_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesUiSettings.actions.create.responses[2].example";
+    sites_ui_settings_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesUiSettings.actions.create.responses[3].example";
+    sites_ui_settings_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesUiSettings.actions.create.responses[5].example";
+    sites_ui_settings_list_derived_response_200 : UiSettings =
+    "{\n  \"created_time\": 1508823803,\n  \"defaultScopeId\": \"67970e46-4e12-11e6-9188-0242ad112847\",\n  \"defaultScopeType\": \"site\",\n  \"defaultTimeRange\": {\n    \"end\": 1508828400,\n    \"endDate\": \"10/23/2017\",\n    \"interval\": \"1d\",\n    \"name\": \"This Week\",\n    \"shortName\": \"thisWeek\",\n    \"start\": 1508655600,\n    \"usePreset\": true\n  },\n  \"description\": \"Description of the databoard\",\n  \"for_site\": true,\n  \"id\": \"3bdcc7e8-c04d-4512-b4fc-093da9057eb0\",\n  \"isCustomDataboard\": true,\n  \"isScopeLinked\": true,\n  \"isTimeRangeLinked\": true,\n  \"modified_time\": 0,\n  \"name\": \"New Databoard\",\n  \"org_id\": \"cc079380-5029-4d4a-9125-858de85731ff\",\n  \"purpose\": \"databoard\",\n  \"site_id\": \"67970e46-4e12-11e6-9188-0242ad112847\",\n  \"tiles\": [\n    {\n      \"chartBand\": \"2.4 ghz\",\n      \"chartColor\": \"#00B4AD\",\n      \"chartDirection\": \"tx + rx\",\n      \"chartRankBy\": \"string\",\n      \"chartType\": \"timeSeries\",\n      \"colspan\": 5,\n      \"column\": 1,\n      \"hideEmptyRows\": true,\n      \"id\": \"7a9ab38c-cfc3-483d-b51a-0aec571fadc0\",\n      \"metric\": {\n        \"apiName\": \"client_dhcp_latency\"\n      },\n      \"name\": \"New Analysis\",\n      \"row\": 1,\n      \"rowspan\": 2,\n      \"scopeId\": \"e0c767834b4c\",\n      \"scopeType\": \"client\",\n      \"timeRange\": {\n        \"end\": 1508823743,\n        \"endDate\": \"10/23/2017\",\n        \"interval\": \"1d\",\n        \"name\": \"Past 7 Days\",\n        \"shortName\": \"7d\",\n        \"start\": 1508223600,\n        \"usePreset\": true\n      },\n      \"trendType\": \"line\",\n      \"vizType\": \"averageTimeSeriesChart\"\n    }\n  ]\n}"
+    from "resources.sitesUiSettings.actions.listDerived.responses[0].example";
+    sites_ui_settings_list_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesUiSettings.actions.listDerived.responses[1].example";
+    sites_ui_settings_list_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesUiSettings.actions.listDerived.responses[2].example";
+    sites_ui_settings_list_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesUiSettings.actions.listDerived.responses[3].example";
+    sites_ui_settings_list_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesUiSettings.actions.listDerived.responses[5].example";
+    sites_ui_settings_get_response_200 : UiSettings =
+    "{\n  \"created_time\": 1508823803,\n  \"defaultScopeId\": \"67970e46-4e12-11e6-9188-0242ad112847\",\n  \"defaultScopeType\": \"site\",\n  \"defaultTimeRange\": {\n    \"end\": 1508828400,\n    \"endDate\": \"10/23/2017\",\n    \"interval\": \"1d\",\n    \"name\": \"This Week\",\n    \"shortName\": \"thisWeek\",\n    \"start\": 1508655600,\n    \"usePreset\": true\n  },\n  \"description\": \"Description of the databoard\",\n  \"for_site\": true,\n  \"id\": \"3bdcc7e8-c04d-4512-b4fc-093da9057eb0\",\n  \"isCustomDataboard\": true,\n  \"isScopeLinked\": true,\n  \"isTimeRangeLinked\": true,\n  \"modified_time\": 0,\n  \"name\": \"New Databoard\",\n  \"org_id\": \"cc079380-5029-4d4a-9125-858de85731ff\",\n  \"purpose\": \"databoard\",\n  \"site_id\": \"67970e46-4e12-11e6-9188-0242ad112847\",\n  \"tiles\": [\n    {\n      \"chartBand\": \"2.4 ghz\",\n      \"chartColor\": \"#00B4AD\",\n      \"chartDirection\": \"tx + rx\",\n      \"chartRankBy\": \"string\",\n      \"chartType\": \"timeSeries\",\n      \"colspan\": 5,\n      \"column\": 1,\n      \"hideEmptyRows\": true,\n      \"id\": \"7a9ab38c-cfc3-483d-b51a-0aec571fadc0\",\n      \"metric\": {\n        \"apiName\": \"client_dhcp_latency\"\n      },\n      \"name\": \"New Analysis\",\n      \"row\": 1,\n      \"rowspan\": 2,\n      \"scopeId\": \"e0c767834b4c\",\n      \"scopeType\": \"client\",\n      \"timeRange\": {\n        \"end\": 1508823743,\n        \"endDate\": \"10/23/2017\",\n        \"interval\": \"1d\",\n        \"name\": \"Past 7 Days\",\n        \"shortName\": \"7d\",\n        \"start\": 1508223600,\n        \"usePreset\": true\n      },\n      \"trendType\": \"line\",\n      \"vizType\": \"averageTimeSeriesChart\"\n    }\n  ]\n}"
+    from "resources.sitesUiSettings.actions.get.responses[0].example";
+    sites_ui_settings_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesUiSettings.actions.get.responses[1].example";
+    sites_ui_settings_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesUiSettings.actions.get.responses[2].example";
+    sites_ui_settings_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesUiSettings.actions.get.responses[3].example";
+    sites_ui_settings_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesUiSettings.actions.get.responses[5].example";
+    sites_ui_settings_update_request : UiSettingsRequest =
+    "{\n  \"defaultScopeId\": \"67970e46-4e12-11e6-9188-0242ad112847\",\n  \"defaultScopeType\": \"site\",\n  \"defaultTimeRange\": {\n    \"end\": 1508828400,\n    \"endDate\": \"10/23/2017\",\n    \"interval\": \"1d\",\n    \"name\": \"This Week\",\n    \"shortName\": \"thisWeek\",\n    \"start\": 1508655600,\n    \"usePreset\": true\n  },\n  \"description\": \"Description of the databoard\",\n  \"isCustomDataboard\": true,\n  \"isScopeLinked\": true,\n  \"isTimeRangeLinked\": true,\n  \"name\": \"New Databoard\",\n  \"purpose\": \"databoard\",\n  \"tiles\": [\n    {\n      \"chartBand\": \"2.4 ghz\",\n      \"chartColor\": \"#00B4AD\",\n      \"chartDirection\": \"tx + rx\",\n      \"chartRankBy\": \"string\",\n      \"chartType\": \"timeSeries\",\n      \"colspan\": 5,\n      \"column\": 1,\n      \"hideEmptyRows\": true,\n      \"metric\": {\n        \"apiName\": \"client_dhcp_latency\"\n      },\n      \"name\": \"New Analysis\",\n      \"row\": 1,\n      \"rowspan\": 2,\n      \"scopeId\": \"e0c767834b4c\",\n      \"scopeType\": \"client\",\n      \"timeRange\": {\n        \"end\": 1508823743,\n        \"endDate\": \"10/23/2017\",\n        \"interval\": \"1d\",\n        \"name\": \"Past 7 Days\",\n        \"shortName\": \"7d\",\n        \"start\": 1508223600,\n        \"usePreset\": true\n      },\n      \"trendType\": \"line\",\n      \"vizType\": \"averageTimeSeriesChart\"\n    }\n  ]\n}"
+    from "resources.sitesUiSettings.actions.update.body.example";
+    sites_ui_settings_update_response_200 : UiSettings =
+    "{\n  \"created_time\": 1508823803,\n  \"defaultScopeId\": \"67970e46-4e12-11e6-9188-0242ad112847\",\n  \"defaultScopeType\": \"site\",\n  \"defaultTimeRange\": {\n    \"end\": 1508828400,\n    \"endDate\": \"10/23/2017\",\n    \"interval\": \"1d\",\n    \"name\": \"This Week\",\n    \"shortName\": \"thisWeek\",\n    \"start\": 1508655600,\n    \"usePreset\": true\n  },\n  \"description\": \"Description of the databoard\",\n  \"for_site\": true,\n  \"id\": \"3bdcc7e8-c04d-4512-b4fc-093da9057eb0\",\n  \"isCustomDataboard\": true,\n  \"isScopeLinked\": true,\n  \"isTimeRangeLinked\": true,\n  \"modified_time\": 0,\n  \"name\": \"New Databoard\",\n  \"org_id\": \"cc079380-5029-4d4a-9125-858de85731ff\",\n  \"purpose\": \"databoard\",\n  \"site_id\": \"67970e46-4e12-11e6-9188-0242ad112847\",\n  \"tiles\": [\n    {\n      \"chartBand\": \"2.4 ghz\",\n      \"chartColor\": \"#00B4AD\",\n      \"chartDirection\": \"tx + rx\",\n      \"chartRankBy\": \"string\",\n      \"chartType\": \"timeSeries\",\n      \"colspan\": 5,\n      \"column\": 1,\n      \"hideEmptyRows\": true,\n      \"id\": \"7a9ab38c-cfc3-483d-b51a-0aec571fadc0\",\n      \"metric\": {\n        \"apiName\": \"client_dhcp_latency\"\n      },\n      \"name\": \"New Analysis\",\n      \"row\": 1,\n      \"rowspan\": 2,\n      \"scopeId\": \"e0c767834b4c\",\n      \"scopeType\": \"client\",\n      \"timeRange\": {\n        \"end\": 1508823743,\n        \"endDate\": \"10/23/2017\",\n        \"interval\": \"1d\",\n        \"name\": \"Past 7 Days\",\n        \"shortName\": \"7d\",\n        \"start\": 1508223600,\n        \"usePreset\": true\n      },\n      \"trendType\": \"line\",\n      \"vizType\": \"averageTimeSeriesChart\"\n    }\n  ]\n}"
+    from "resources.sitesUiSettings.actions.update.responses[0].example";
+    sites_ui_settings_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesUiSettings.actions.update.responses[1].example";
+    sites_ui_settings_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesUiSettings.actions.update.responses[2].example";
+    sites_ui_settings_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesUiSettings.actions.update.responses[3].example";
+    sites_ui_settings_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesUiSettings.actions.update.responses[5].example";
+    sites_ui_settings_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesUiSettings.actions.delete.responses[1].example";
+    sites_ui_settings_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesUiSettings.actions.delete.responses[2].example";
+    sites_ui_settings_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesUiSettings.actions.delete.responses[3].example";
+    sites_ui_settings_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesUiSettings.actions.delete.responses[5].example";
     sites_v_beacons_list_response_200 : Vbeacons =
     "[\n  {\n    \"created_time\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"major\": 0,\n    \"map_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"message\": \"string\",\n    \"minor\": 0,\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"power\": 4,\n    \"power_mode\": \"default\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"url\": \"string\",\n    \"uuid\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"wayfinding_nodename\": \"string\",\n    \"x\": 0,\n    \"y\": 0\n  }\n]"
     from "resources.sitesVBeacons.actions.list.responses[0].example";
@@ -2124,29 +2738,42 @@ keeps_unknown_fields! {
 
 keeps_unknown_values! {
     unknown_value_is_kept_by_admin_privilege_view : AdminPrivilegeView;
+    unknown_value_is_kept_by_avprofile_fallback_action : AvprofileFallbackAction;
+    unknown_value_is_kept_by_avprofile_protocol : AvprofileProtocol;
     unknown_value_is_kept_by_beacon_type : BeaconType;
     unknown_value_is_kept_by_ble_config_power_mode : BleConfigPowerMode;
     unknown_value_is_kept_by_list_org_logs_sort : ListOrgLogsSort;
+    unknown_value_is_kept_by_nac_auth_type : NacAuthType;
+    unknown_value_is_kept_by_nac_rule_action : NacRuleAction;
+    unknown_value_is_kept_by_nac_rule_guest_auth_state : NacRuleGuestAuthState;
+    unknown_value_is_kept_by_nac_rule_matching_port_type : NacRuleMatchingPortType;
     unknown_value_is_kept_by_nac_tag_match : NacTagMatch;
     unknown_value_is_kept_by_nac_tag_type : NacTagType;
     unknown_value_is_kept_by_nac_tag_username_attr : NacTagUsernameAttr;
     unknown_value_is_kept_by_org_logs_count_distinct : OrgLogsCountDistinct;
     unknown_value_is_kept_by_org_sites_count_distinct : OrgSitesCountDistinct;
+    unknown_value_is_kept_by_org_ui_settings_purpose : OrgUiSettingsPurpose;
     unknown_value_is_kept_by_privilege_org_role : PrivilegeOrgRole;
     unknown_value_is_kept_by_privilege_org_scope : PrivilegeOrgScope;
+    unknown_value_is_kept_by_psk_usage : PskUsage;
     unknown_value_is_kept_by_radio_band24_usage : RadioBand24Usage;
     unknown_value_is_kept_by_radio_band_antenna_mode : RadioBandAntennaMode;
     unknown_value_is_kept_by_radio_band_preamble : RadioBandPreamble;
-    unknown_value_is_kept_by_service_failover_policy : ServiceFailoverPolicy;
-    unknown_value_is_kept_by_service_traffic_class : ServiceTrafficClass;
-    unknown_value_is_kept_by_service_type : ServiceType;
+    unknown_value_is_kept_by_secintel_profile_profile_action :
+    SecintelProfileProfileAction;
+    unknown_value_is_kept_by_secintel_profile_profile_category :
+    SecintelProfileProfileCategory; unknown_value_is_kept_by_service_failover_policy :
+    ServiceFailoverPolicy; unknown_value_is_kept_by_service_traffic_class :
+    ServiceTrafficClass; unknown_value_is_kept_by_service_type : ServiceType;
     unknown_value_is_kept_by_suppressed_alarm_scope : SuppressedAlarmScope;
+    unknown_value_is_kept_by_vpn_mode : VpnMode;
+    unknown_value_is_kept_by_vpn_path_bfd_profile : VpnPathBfdProfile;
+    unknown_value_is_kept_by_vpn_path_selection_strategy : VpnPathSelectionStrategy;
     unknown_value_is_kept_by_webhook_delivery_distinct : WebhookDeliveryDistinct;
     unknown_value_is_kept_by_webhook_delivery_status : WebhookDeliveryStatus;
     unknown_value_is_kept_by_webhook_delivery_topic : WebhookDeliveryTopic;
     unknown_value_is_kept_by_webhook_oauth2_grant_type : WebhookOauth2GrantType;
     unknown_value_is_kept_by_webhook_type : WebhookType;
-    unknown_value_is_kept_by_wxlan_rule_action : WxlanRuleAction;
     unknown_value_is_kept_by_wxlan_tag_match : WxlanTagMatch;
     unknown_value_is_kept_by_wxlan_tag_operation : WxlanTagOperation;
     unknown_value_is_kept_by_wxlan_tag_type : WxlanTagType;
@@ -2157,6 +2784,8 @@ keeps_unknown_values! {
 reads_alternative! {
     nac_tag_gbp_tag_reads_string : NacTagGbpTag = "\"\"" => NacTagGbpTag::String;
     nac_tag_gbp_tag_reads_integer : NacTagGbpTag = "1" => NacTagGbpTag::Integer;
+    psk_vlan_id_reads_string : PskVlanId = "\"\"" => PskVlanId::String;
+    psk_vlan_id_reads_integer : PskVlanId = "1" => PskVlanId::Integer;
     service_dscp_reads_string : ServiceDscp = "\"\"" => ServiceDscp::String;
     service_dscp_reads_integer : ServiceDscp = "0" => ServiceDscp::Integer;
     service_max_jitter_reads_string : ServiceMaxJitter = "\"\"" =>

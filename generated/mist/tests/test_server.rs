@@ -118,6 +118,49 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         None,
     ),
     (
+        "orgsAntivirusProfiles.list",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/avprofiles",
+        200,
+        Some(
+            "[{\"fallback_action\":\"permit\",\"max_filesize\":10000,\"mime_whitelist\":[],\"name\":\"av-custom\",\"protocols\":[\"http\"],\"url_whitelist\":[]}]",
+        ),
+    ),
+    (
+        "orgsAntivirusProfiles.create",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/avprofiles",
+        200,
+        Some(
+            "{\"fallback_action\":\"permit\",\"max_filesize\":10000,\"mime_whitelist\":[],\"name\":\"av-custom\",\"protocols\":[\"http\"],\"url_whitelist\":[]}",
+        ),
+    ),
+    (
+        "orgsAntivirusProfiles.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/avprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"fallback_action\":\"permit\",\"max_filesize\":10000,\"mime_whitelist\":[],\"name\":\"av-custom\",\"protocols\":[\"http\"],\"url_whitelist\":[]}",
+        ),
+    ),
+    (
+        "orgsAntivirusProfiles.update",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/avprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"fallback_action\":\"permit\",\"max_filesize\":10000,\"mime_whitelist\":[],\"name\":\"av-custom\",\"protocols\":[\"http\"],\"url_whitelist\":[]}",
+        ),
+    ),
+    (
+        "orgsAntivirusProfiles.delete",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/avprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
         "orgsApiTokens.list",
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/apitokens",
@@ -218,6 +261,43 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         ),
     ),
     (
+        "orgsNacRules.list",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nacrules",
+        200,
+        Some(
+            "[{\"action\":\"allow\",\"apply_tags\":[\"string\"],\"created_time\":0,\"id\":\"455f6eca-6276-4993-bfeb-53cbbbba6208\",\"matching\":{\"auth_type\":\"eap-tls\",\"nactags\":[\"string\"],\"port_types\":[\"wireless\"],\"site_ids\":[\"454f6eca-6276-4993-bfeb-53cbbbba6308\"],\"sitegroup_ids\":[\"453f6eca-6276-4993-bfeb-53cbbbba6408\"]},\"modified_time\":0,\"name\":\"string\",\"not_matching\":{\"auth_type\":\"eap-tls\",\"nactags\":[\"string\"],\"port_types\":[\"wireless\"],\"site_ids\":[\"452f6eca-6276-4993-bfeb-53cbbbba6508\"],\"sitegroup_ids\":[\"451f6eca-6276-4993-bfeb-53cbbbba6608\"]},\"order\":1,\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\"}]",
+        ),
+    ),
+    (
+        "orgsNacRules.create",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nacrules",
+        200,
+        Some("{\"action\":\"allow\",\"name\":\"\"}"),
+    ),
+    (
+        "orgsNacRules.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nacrules/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some("{\"action\":\"allow\",\"name\":\"\"}"),
+    ),
+    (
+        "orgsNacRules.update",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nacrules/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some("{\"action\":\"allow\",\"name\":\"\"}"),
+    ),
+    (
+        "orgsNacRules.delete",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nacrules/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
         "orgsNacTags.list",
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nactags",
@@ -302,6 +382,75 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         None,
     ),
     (
+        "orgsPsks.list",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/psks",
+        200,
+        Some(
+            "[{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"passphrase\":\"secretpsk\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ssid\":\"string\",\"usage\":\"multi\",\"vlan_id\":1}]",
+        ),
+    ),
+    (
+        "orgsPsks.updateMultiple",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/psks",
+        200,
+        Some(
+            "[{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"passphrase\":\"secretpsk\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ssid\":\"string\",\"usage\":\"multi\",\"vlan_id\":1}]",
+        ),
+    ),
+    (
+        "orgsPsks.create",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/psks",
+        200,
+        Some("{\"name\":\"\",\"passphrase\":\"\",\"ssid\":\"\"}"),
+    ),
+    (
+        "orgsPsks.deleteList",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/psks/delete",
+        200,
+        None,
+    ),
+    (
+        "orgsPsks.import",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/psks/import",
+        200,
+        Some(
+            "[{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"passphrase\":\"secretpsk\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ssid\":\"string\",\"usage\":\"multi\",\"vlan_id\":1}]",
+        ),
+    ),
+    (
+        "orgsPsks.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/psks/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some("{\"name\":\"\",\"passphrase\":\"\",\"ssid\":\"\"}"),
+    ),
+    (
+        "orgsPsks.update",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/psks/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some("{\"name\":\"\",\"passphrase\":\"\",\"ssid\":\"\"}"),
+    ),
+    (
+        "orgsPsks.delete",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/psks/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "orgsPsks.deleteOldPassphrase",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/psks/000000ab-00ab-00ab-00ab-0000000000ab/delete_old_passphrase",
+        200,
+        Some("{\"name\":\"\",\"passphrase\":\"\",\"ssid\":\"\"}"),
+    ),
+    (
         "orgsRfTemplates.list",
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/rftemplates",
@@ -341,6 +490,49 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "orgsRfTemplates.delete",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/rftemplates/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "orgsSecIntelProfiles.list",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/secintelprofiles",
+        200,
+        Some(
+            "[{\"name\":\"secintel-custom\",\"profiles\":[{\"action\":\"default\",\"category\":\"CC\"}]}]",
+        ),
+    ),
+    (
+        "orgsSecIntelProfiles.create",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/secintelprofiles",
+        200,
+        Some(
+            "{\"name\":\"secintel-custom\",\"profiles\":[{\"action\":\"default\",\"category\":\"CC\"}]}",
+        ),
+    ),
+    (
+        "orgsSecIntelProfiles.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/secintelprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"name\":\"secintel-custom\",\"profiles\":[{\"action\":\"default\",\"category\":\"CC\"}]}",
+        ),
+    ),
+    (
+        "orgsSecIntelProfiles.update",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/secintelprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"name\":\"secintel-custom\",\"profiles\":[{\"action\":\"default\",\"category\":\"CC\"}]}",
+        ),
+    ),
+    (
+        "orgsSecIntelProfiles.delete",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/secintelprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
         None,
     ),
@@ -515,6 +707,92 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"allow_mist\":true,\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"num_devices\":0,\"num_devices_connected\":0,\"num_devices_disconnected\":0,\"num_inventory\":0,\"num_sites\":0,\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"session_expiry\":0,\"sle\":[{\"path\":\"string\",\"user_minutes\":{\"ok\":0,\"total\":0}}]}",
         ),
+    ),
+    (
+        "orgsUiSettings.list",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/uisettings",
+        200,
+        Some(
+            "[{\"created_time\":1749083436,\"description\":\"AP related stats\",\"for_site\":false,\"id\":\"9a702097-0dd3-48af-909b-2be4ff94d139\",\"isCustomDataboard\":true,\"modified_time\":1749083436,\"name\":\"AP Stats\",\"org_id\":\"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\"purpose\":\"marvisdashboard\",\"site_id\":\"00000000-0000-0000-0000-000000000000\",\"tiles\":[{\"description\":\"User typed tile descr\",\"id\":\"3eef7c83-3d33-417a-a729-4772d4a1013a\",\"isAutoTitle\":true,\"name\":\"List top 10 APs by bandwidth\",\"nl_query\":\"List top 10 APs by bandwidth\",\"position\":{\"col\":1,\"colSpan\":2,\"row\":1,\"rowSpan\":1}}]}]",
+        ),
+    ),
+    (
+        "orgsUiSettings.create",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/uisettings",
+        200,
+        Some(
+            "{\"created_time\":1749083436,\"description\":\"AP related stats\",\"for_site\":false,\"id\":\"9a702097-0dd3-48af-909b-2be4ff94d139\",\"isCustomDataboard\":true,\"modified_time\":1749083436,\"name\":\"AP Stats\",\"org_id\":\"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\"purpose\":\"marvisdashboard\",\"site_id\":\"00000000-0000-0000-0000-000000000000\",\"tiles\":[{\"description\":\"User typed tile descr\",\"id\":\"3eef7c83-3d33-417a-a729-4772d4a1013a\",\"isAutoTitle\":true,\"name\":\"List top 10 APs by bandwidth\",\"nl_query\":\"List top 10 APs by bandwidth\",\"position\":{\"col\":1,\"colSpan\":2,\"row\":1,\"rowSpan\":1}}]}",
+        ),
+    ),
+    (
+        "orgsUiSettings.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/uisettings/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":1749083436,\"description\":\"AP related stats\",\"for_site\":false,\"id\":\"9a702097-0dd3-48af-909b-2be4ff94d139\",\"isCustomDataboard\":true,\"modified_time\":1749083436,\"name\":\"AP Stats\",\"org_id\":\"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\"purpose\":\"marvisdashboard\",\"site_id\":\"00000000-0000-0000-0000-000000000000\",\"tiles\":[{\"description\":\"User typed tile descr\",\"id\":\"3eef7c83-3d33-417a-a729-4772d4a1013a\",\"isAutoTitle\":true,\"name\":\"List top 10 APs by bandwidth\",\"nl_query\":\"List top 10 APs by bandwidth\",\"position\":{\"col\":1,\"colSpan\":2,\"row\":1,\"rowSpan\":1}}]}",
+        ),
+    ),
+    (
+        "orgsUiSettings.update",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/uisettings/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":1749083436,\"description\":\"AP related stats\",\"for_site\":false,\"id\":\"9a702097-0dd3-48af-909b-2be4ff94d139\",\"isCustomDataboard\":true,\"modified_time\":1749083436,\"name\":\"AP Stats\",\"org_id\":\"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\"purpose\":\"marvisdashboard\",\"site_id\":\"00000000-0000-0000-0000-000000000000\",\"tiles\":[{\"description\":\"User typed tile descr\",\"id\":\"3eef7c83-3d33-417a-a729-4772d4a1013a\",\"isAutoTitle\":true,\"name\":\"List top 10 APs by bandwidth\",\"nl_query\":\"List top 10 APs by bandwidth\",\"position\":{\"col\":1,\"colSpan\":2,\"row\":1,\"rowSpan\":1}}]}",
+        ),
+    ),
+    (
+        "orgsUiSettings.delete",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/uisettings/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "orgsVpNs.listVpns",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/vpns",
+        200,
+        Some(
+            "[{\"name\":\"string\",\"paths\":{\"property1\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"},\"property2\":{\"bfd_profile\":\"lte\",\"ip\":\"string\"}}}]",
+        ),
+    ),
+    (
+        "orgsVpNs.createVpn",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/vpns",
+        200,
+        Some(
+            "{\"created_time\":0,\"id\":\"497f6eca-6276-5009-bfeb-53cbbbba6f1b\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"paths\":{\"property1\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"},\"property2\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"}}}",
+        ),
+    ),
+    (
+        "orgsVpNs.getVpn",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/vpns/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":0,\"id\":\"497f6eca-6276-5009-bfeb-53cbbbba6f1b\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"paths\":{\"property1\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"},\"property2\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"}}}",
+        ),
+    ),
+    (
+        "orgsVpNs.updateVpn",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/vpns/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":0,\"id\":\"497f6eca-6276-5009-bfeb-53cbbbba6f1b\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"paths\":{\"property1\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"},\"property2\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"}}}",
+        ),
+    ),
+    (
+        "orgsVpNs.deleteVpn",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/vpns/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
     ),
     (
         "orgsWebhooks.list",
@@ -885,6 +1163,58 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "sitesRssiZones.delete",
         "DELETE",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rssizones/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "sitesUiSettings.list",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/uisettings",
+        200,
+        Some(
+            "[{\"created_time\":1508823803,\"defaultScopeId\":\"67970e46-4e12-11e6-9188-0242ad112847\",\"defaultScopeType\":\"site\",\"defaultTimeRange\":{\"end\":1508828400,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"This Week\",\"shortName\":\"thisWeek\",\"start\":1508655600,\"usePreset\":true},\"description\":\"Description of the databoard\",\"for_site\":true,\"id\":\"3bdcc7e8-c04d-4512-b4fc-093da9057eb0\",\"isCustomDataboard\":true,\"isScopeLinked\":true,\"isTimeRangeLinked\":true,\"modified_time\":0,\"name\":\"New Databoard\",\"org_id\":\"cc079380-5029-4d4a-9125-858de85731ff\",\"purpose\":\"databoard\",\"site_id\":\"67970e46-4e12-11e6-9188-0242ad112847\",\"tiles\":[{\"chartBand\":\"2.4 ghz\",\"chartColor\":\"#00B4AD\",\"chartDirection\":\"tx + rx\",\"chartRankBy\":\"string\",\"chartType\":\"timeSeries\",\"colspan\":5,\"column\":1,\"hideEmptyRows\":true,\"id\":\"7a9ab38c-cfc3-483d-b51a-0aec571fadc0\",\"metric\":{\"apiName\":\"client_dhcp_latency\"},\"name\":\"New Analysis\",\"row\":1,\"rowspan\":2,\"scopeId\":\"e0c767834b4c\",\"scopeType\":\"client\",\"timeRange\":{\"end\":1508823743,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"Past 7 Days\",\"shortName\":\"7d\",\"start\":1508223600,\"usePreset\":true},\"trendType\":\"line\",\"vizType\":\"averageTimeSeriesChart\"}]}]",
+        ),
+    ),
+    (
+        "sitesUiSettings.create",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/uisettings",
+        200,
+        Some(
+            "{\"created_time\":1508823803,\"defaultScopeId\":\"67970e46-4e12-11e6-9188-0242ad112847\",\"defaultScopeType\":\"site\",\"defaultTimeRange\":{\"end\":1508828400,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"This Week\",\"shortName\":\"thisWeek\",\"start\":1508655600,\"usePreset\":true},\"description\":\"Description of the databoard\",\"for_site\":true,\"id\":\"3bdcc7e8-c04d-4512-b4fc-093da9057eb0\",\"isCustomDataboard\":true,\"isScopeLinked\":true,\"isTimeRangeLinked\":true,\"modified_time\":0,\"name\":\"New Databoard\",\"org_id\":\"cc079380-5029-4d4a-9125-858de85731ff\",\"purpose\":\"databoard\",\"site_id\":\"67970e46-4e12-11e6-9188-0242ad112847\",\"tiles\":[{\"chartBand\":\"2.4 ghz\",\"chartColor\":\"#00B4AD\",\"chartDirection\":\"tx + rx\",\"chartRankBy\":\"string\",\"chartType\":\"timeSeries\",\"colspan\":5,\"column\":1,\"hideEmptyRows\":true,\"id\":\"7a9ab38c-cfc3-483d-b51a-0aec571fadc0\",\"metric\":{\"apiName\":\"client_dhcp_latency\"},\"name\":\"New Analysis\",\"row\":1,\"rowspan\":2,\"scopeId\":\"e0c767834b4c\",\"scopeType\":\"client\",\"timeRange\":{\"end\":1508823743,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"Past 7 Days\",\"shortName\":\"7d\",\"start\":1508223600,\"usePreset\":true},\"trendType\":\"line\",\"vizType\":\"averageTimeSeriesChart\"}]}",
+        ),
+    ),
+    (
+        "sitesUiSettings.listDerived",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/uisettings/derived",
+        200,
+        Some(
+            "{\"created_time\":1508823803,\"defaultScopeId\":\"67970e46-4e12-11e6-9188-0242ad112847\",\"defaultScopeType\":\"site\",\"defaultTimeRange\":{\"end\":1508828400,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"This Week\",\"shortName\":\"thisWeek\",\"start\":1508655600,\"usePreset\":true},\"description\":\"Description of the databoard\",\"for_site\":true,\"id\":\"3bdcc7e8-c04d-4512-b4fc-093da9057eb0\",\"isCustomDataboard\":true,\"isScopeLinked\":true,\"isTimeRangeLinked\":true,\"modified_time\":0,\"name\":\"New Databoard\",\"org_id\":\"cc079380-5029-4d4a-9125-858de85731ff\",\"purpose\":\"databoard\",\"site_id\":\"67970e46-4e12-11e6-9188-0242ad112847\",\"tiles\":[{\"chartBand\":\"2.4 ghz\",\"chartColor\":\"#00B4AD\",\"chartDirection\":\"tx + rx\",\"chartRankBy\":\"string\",\"chartType\":\"timeSeries\",\"colspan\":5,\"column\":1,\"hideEmptyRows\":true,\"id\":\"7a9ab38c-cfc3-483d-b51a-0aec571fadc0\",\"metric\":{\"apiName\":\"client_dhcp_latency\"},\"name\":\"New Analysis\",\"row\":1,\"rowspan\":2,\"scopeId\":\"e0c767834b4c\",\"scopeType\":\"client\",\"timeRange\":{\"end\":1508823743,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"Past 7 Days\",\"shortName\":\"7d\",\"start\":1508223600,\"usePreset\":true},\"trendType\":\"line\",\"vizType\":\"averageTimeSeriesChart\"}]}",
+        ),
+    ),
+    (
+        "sitesUiSettings.get",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/uisettings/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":1508823803,\"defaultScopeId\":\"67970e46-4e12-11e6-9188-0242ad112847\",\"defaultScopeType\":\"site\",\"defaultTimeRange\":{\"end\":1508828400,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"This Week\",\"shortName\":\"thisWeek\",\"start\":1508655600,\"usePreset\":true},\"description\":\"Description of the databoard\",\"for_site\":true,\"id\":\"3bdcc7e8-c04d-4512-b4fc-093da9057eb0\",\"isCustomDataboard\":true,\"isScopeLinked\":true,\"isTimeRangeLinked\":true,\"modified_time\":0,\"name\":\"New Databoard\",\"org_id\":\"cc079380-5029-4d4a-9125-858de85731ff\",\"purpose\":\"databoard\",\"site_id\":\"67970e46-4e12-11e6-9188-0242ad112847\",\"tiles\":[{\"chartBand\":\"2.4 ghz\",\"chartColor\":\"#00B4AD\",\"chartDirection\":\"tx + rx\",\"chartRankBy\":\"string\",\"chartType\":\"timeSeries\",\"colspan\":5,\"column\":1,\"hideEmptyRows\":true,\"id\":\"7a9ab38c-cfc3-483d-b51a-0aec571fadc0\",\"metric\":{\"apiName\":\"client_dhcp_latency\"},\"name\":\"New Analysis\",\"row\":1,\"rowspan\":2,\"scopeId\":\"e0c767834b4c\",\"scopeType\":\"client\",\"timeRange\":{\"end\":1508823743,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"Past 7 Days\",\"shortName\":\"7d\",\"start\":1508223600,\"usePreset\":true},\"trendType\":\"line\",\"vizType\":\"averageTimeSeriesChart\"}]}",
+        ),
+    ),
+    (
+        "sitesUiSettings.update",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/uisettings/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":1508823803,\"defaultScopeId\":\"67970e46-4e12-11e6-9188-0242ad112847\",\"defaultScopeType\":\"site\",\"defaultTimeRange\":{\"end\":1508828400,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"This Week\",\"shortName\":\"thisWeek\",\"start\":1508655600,\"usePreset\":true},\"description\":\"Description of the databoard\",\"for_site\":true,\"id\":\"3bdcc7e8-c04d-4512-b4fc-093da9057eb0\",\"isCustomDataboard\":true,\"isScopeLinked\":true,\"isTimeRangeLinked\":true,\"modified_time\":0,\"name\":\"New Databoard\",\"org_id\":\"cc079380-5029-4d4a-9125-858de85731ff\",\"purpose\":\"databoard\",\"site_id\":\"67970e46-4e12-11e6-9188-0242ad112847\",\"tiles\":[{\"chartBand\":\"2.4 ghz\",\"chartColor\":\"#00B4AD\",\"chartDirection\":\"tx + rx\",\"chartRankBy\":\"string\",\"chartType\":\"timeSeries\",\"colspan\":5,\"column\":1,\"hideEmptyRows\":true,\"id\":\"7a9ab38c-cfc3-483d-b51a-0aec571fadc0\",\"metric\":{\"apiName\":\"client_dhcp_latency\"},\"name\":\"New Analysis\",\"row\":1,\"rowspan\":2,\"scopeId\":\"e0c767834b4c\",\"scopeType\":\"client\",\"timeRange\":{\"end\":1508823743,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"Past 7 Days\",\"shortName\":\"7d\",\"start\":1508223600,\"usePreset\":true},\"trendType\":\"line\",\"vizType\":\"averageTimeSeriesChart\"}]}",
+        ),
+    ),
+    (
+        "sitesUiSettings.delete",
+        "DELETE",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/uisettings/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
         None,
     ),

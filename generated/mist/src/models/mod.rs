@@ -8,18 +8,26 @@ mod common;
 mod orgs;
 #[cfg(feature = "orgs-alarm-templates")]
 mod orgs_alarm_templates;
+#[cfg(feature = "orgs-antivirus-profiles")]
+mod orgs_antivirus_profiles;
 #[cfg(feature = "orgs-api-tokens")]
 mod orgs_api_tokens;
 #[cfg(feature = "orgs-asset-filters")]
 mod orgs_asset_filters;
 #[cfg(feature = "orgs-logs")]
 mod orgs_logs;
+#[cfg(feature = "orgs-nac-rules")]
+mod orgs_nac_rules;
 #[cfg(feature = "orgs-nac-tags")]
 mod orgs_nac_tags;
 #[cfg(feature = "orgs-networks")]
 mod orgs_networks;
+#[cfg(feature = "orgs-psks")]
+mod orgs_psks;
 #[cfg(feature = "orgs-rf-templates")]
 mod orgs_rf_templates;
+#[cfg(feature = "orgs-sec-intel-profiles")]
+mod orgs_sec_intel_profiles;
 #[cfg(feature = "orgs-services")]
 mod orgs_services;
 #[cfg(feature = "orgs-sitegroups")]
@@ -30,6 +38,10 @@ mod orgs_sites;
 mod orgs_sso_roles;
 #[cfg(feature = "orgs-stats")]
 mod orgs_stats;
+#[cfg(feature = "orgs-ui-settings")]
+mod orgs_ui_settings;
+#[cfg(feature = "orgs-vp-ns")]
+mod orgs_vp_ns;
 #[cfg(feature = "orgs-wx-tags")]
 mod orgs_wx_tags;
 #[cfg(feature = "orgs-wx-tunnels")]
@@ -47,112 +59,30 @@ mod shared_admin_privilege_view;
     feature = "sites-webhooks"
 ))]
 mod shared_count_result;
-#[cfg(any(
-    feature = "orgs",
-    feature = "orgs-alarm-templates",
-    feature = "orgs-api-tokens",
-    feature = "orgs-asset-filters",
-    feature = "orgs-nac-tags",
-    feature = "orgs-networks",
-    feature = "orgs-rf-templates",
-    feature = "orgs-services",
-    feature = "orgs-sitegroups",
-    feature = "orgs-sites",
-    feature = "orgs-sso-roles",
-    feature = "orgs-stats",
-    feature = "orgs-webhooks",
-    feature = "orgs-wx-rules",
-    feature = "orgs-wx-tags",
-    feature = "orgs-wx-tunnels",
-    feature = "self-api-token",
-    feature = "sites",
-    feature = "sites-beacons",
-    feature = "sites-rssi-zones",
-    feature = "sites-v-beacons",
-    feature = "sites-webhooks",
-    feature = "sites-wx-rules",
-    feature = "sites-wx-tags"
-))]
-mod shared_created_time;
 #[cfg(any(feature = "orgs-asset-filters", feature = "sites-beacons"))]
 mod shared_ibeacon_major;
 #[cfg(any(feature = "orgs-sites", feature = "sites"))]
 mod shared_lat_lng;
-#[cfg(any(
-    feature = "orgs",
-    feature = "orgs-alarm-templates",
-    feature = "orgs-asset-filters",
-    feature = "orgs-nac-tags",
-    feature = "orgs-networks",
-    feature = "orgs-rf-templates",
-    feature = "orgs-services",
-    feature = "orgs-sitegroups",
-    feature = "orgs-sites",
-    feature = "orgs-sso-roles",
-    feature = "orgs-stats",
-    feature = "orgs-webhooks",
-    feature = "orgs-wx-rules",
-    feature = "orgs-wx-tags",
-    feature = "orgs-wx-tunnels",
-    feature = "sites",
-    feature = "sites-beacons",
-    feature = "sites-rssi-zones",
-    feature = "sites-v-beacons",
-    feature = "sites-webhooks",
-    feature = "sites-wx-rules",
-    feature = "sites-wx-tags"
-))]
-mod shared_modified_time;
 #[cfg(any(feature = "orgs", feature = "orgs-sso-roles", feature = "orgs-stats"))]
 mod shared_msp_id;
+#[cfg(any(
+    feature = "orgs-nac-rules",
+    feature = "orgs-wx-rules",
+    feature = "sites-wx-rules"
+))]
+mod shared_nac_rule_action;
 #[cfg(any(feature = "orgs", feature = "orgs-sitegroups"))]
 mod shared_name_string;
-#[cfg(any(
-    feature = "orgs-alarm-templates",
-    feature = "orgs-api-tokens",
-    feature = "orgs-asset-filters",
-    feature = "orgs-logs",
-    feature = "orgs-nac-tags",
-    feature = "orgs-networks",
-    feature = "orgs-rf-templates",
-    feature = "orgs-services",
-    feature = "orgs-sitegroups",
-    feature = "orgs-sites",
-    feature = "orgs-webhooks",
-    feature = "orgs-wx-rules",
-    feature = "orgs-wx-tags",
-    feature = "orgs-wx-tunnels",
-    feature = "self-audit-logs",
-    feature = "sites",
-    feature = "sites-beacons",
-    feature = "sites-rssi-zones",
-    feature = "sites-v-beacons",
-    feature = "sites-webhooks",
-    feature = "sites-wx-rules",
-    feature = "sites-wx-tags"
-))]
-mod shared_org_id;
 #[cfg(any(feature = "orgs-webhooks", feature = "sites-webhooks"))]
 mod shared_search_webhook_delivery;
 #[cfg(any(feature = "orgs-wx-tags", feature = "sites-wx-tags"))]
 mod shared_search_wxtag_apps;
 #[cfg(any(
-    feature = "orgs-alarm-templates",
-    feature = "orgs-asset-filters",
-    feature = "orgs-sites",
-    feature = "orgs-webhooks",
-    feature = "orgs-wx-rules",
+    feature = "orgs-antivirus-profiles",
     feature = "orgs-wx-tags",
-    feature = "orgs-wx-tunnels",
-    feature = "self-audit-logs",
-    feature = "sites-beacons",
-    feature = "sites-rssi-zones",
-    feature = "sites-v-beacons",
-    feature = "sites-webhooks",
-    feature = "sites-wx-rules",
     feature = "sites-wx-tags"
 ))]
-mod shared_site_id;
+mod shared_strings;
 #[cfg(any(
     feature = "orgs-logs",
     feature = "orgs-sites",
@@ -167,6 +97,8 @@ mod shared_wxlan_rule;
 mod sites_beacons;
 #[cfg(feature = "sites-rssi-zones")]
 mod sites_rssi_zones;
+#[cfg(feature = "sites-ui-settings")]
+mod sites_ui_settings;
 #[cfg(feature = "sites-v-beacons")]
 mod sites_v_beacons;
 
@@ -175,18 +107,26 @@ pub use self::common::*;
 pub use self::orgs::*;
 #[cfg(feature = "orgs-alarm-templates")]
 pub use self::orgs_alarm_templates::*;
+#[cfg(feature = "orgs-antivirus-profiles")]
+pub use self::orgs_antivirus_profiles::*;
 #[cfg(feature = "orgs-api-tokens")]
 pub use self::orgs_api_tokens::*;
 #[cfg(feature = "orgs-asset-filters")]
 pub use self::orgs_asset_filters::*;
 #[cfg(feature = "orgs-logs")]
 pub use self::orgs_logs::*;
+#[cfg(feature = "orgs-nac-rules")]
+pub use self::orgs_nac_rules::*;
 #[cfg(feature = "orgs-nac-tags")]
 pub use self::orgs_nac_tags::*;
 #[cfg(feature = "orgs-networks")]
 pub use self::orgs_networks::*;
+#[cfg(feature = "orgs-psks")]
+pub use self::orgs_psks::*;
 #[cfg(feature = "orgs-rf-templates")]
 pub use self::orgs_rf_templates::*;
+#[cfg(feature = "orgs-sec-intel-profiles")]
+pub use self::orgs_sec_intel_profiles::*;
 #[cfg(feature = "orgs-services")]
 pub use self::orgs_services::*;
 #[cfg(feature = "orgs-sitegroups")]
@@ -197,6 +137,10 @@ pub use self::orgs_sites::*;
 pub use self::orgs_sso_roles::*;
 #[cfg(feature = "orgs-stats")]
 pub use self::orgs_stats::*;
+#[cfg(feature = "orgs-ui-settings")]
+pub use self::orgs_ui_settings::*;
+#[cfg(feature = "orgs-vp-ns")]
+pub use self::orgs_vp_ns::*;
 #[cfg(feature = "orgs-wx-tags")]
 pub use self::orgs_wx_tags::*;
 #[cfg(feature = "orgs-wx-tunnels")]
@@ -214,112 +158,30 @@ pub use self::shared_admin_privilege_view::*;
     feature = "sites-webhooks"
 ))]
 pub use self::shared_count_result::*;
-#[cfg(any(
-    feature = "orgs",
-    feature = "orgs-alarm-templates",
-    feature = "orgs-api-tokens",
-    feature = "orgs-asset-filters",
-    feature = "orgs-nac-tags",
-    feature = "orgs-networks",
-    feature = "orgs-rf-templates",
-    feature = "orgs-services",
-    feature = "orgs-sitegroups",
-    feature = "orgs-sites",
-    feature = "orgs-sso-roles",
-    feature = "orgs-stats",
-    feature = "orgs-webhooks",
-    feature = "orgs-wx-rules",
-    feature = "orgs-wx-tags",
-    feature = "orgs-wx-tunnels",
-    feature = "self-api-token",
-    feature = "sites",
-    feature = "sites-beacons",
-    feature = "sites-rssi-zones",
-    feature = "sites-v-beacons",
-    feature = "sites-webhooks",
-    feature = "sites-wx-rules",
-    feature = "sites-wx-tags"
-))]
-pub use self::shared_created_time::*;
 #[cfg(any(feature = "orgs-asset-filters", feature = "sites-beacons"))]
 pub use self::shared_ibeacon_major::*;
 #[cfg(any(feature = "orgs-sites", feature = "sites"))]
 pub use self::shared_lat_lng::*;
-#[cfg(any(
-    feature = "orgs",
-    feature = "orgs-alarm-templates",
-    feature = "orgs-asset-filters",
-    feature = "orgs-nac-tags",
-    feature = "orgs-networks",
-    feature = "orgs-rf-templates",
-    feature = "orgs-services",
-    feature = "orgs-sitegroups",
-    feature = "orgs-sites",
-    feature = "orgs-sso-roles",
-    feature = "orgs-stats",
-    feature = "orgs-webhooks",
-    feature = "orgs-wx-rules",
-    feature = "orgs-wx-tags",
-    feature = "orgs-wx-tunnels",
-    feature = "sites",
-    feature = "sites-beacons",
-    feature = "sites-rssi-zones",
-    feature = "sites-v-beacons",
-    feature = "sites-webhooks",
-    feature = "sites-wx-rules",
-    feature = "sites-wx-tags"
-))]
-pub use self::shared_modified_time::*;
 #[cfg(any(feature = "orgs", feature = "orgs-sso-roles", feature = "orgs-stats"))]
 pub use self::shared_msp_id::*;
+#[cfg(any(
+    feature = "orgs-nac-rules",
+    feature = "orgs-wx-rules",
+    feature = "sites-wx-rules"
+))]
+pub use self::shared_nac_rule_action::*;
 #[cfg(any(feature = "orgs", feature = "orgs-sitegroups"))]
 pub use self::shared_name_string::*;
-#[cfg(any(
-    feature = "orgs-alarm-templates",
-    feature = "orgs-api-tokens",
-    feature = "orgs-asset-filters",
-    feature = "orgs-logs",
-    feature = "orgs-nac-tags",
-    feature = "orgs-networks",
-    feature = "orgs-rf-templates",
-    feature = "orgs-services",
-    feature = "orgs-sitegroups",
-    feature = "orgs-sites",
-    feature = "orgs-webhooks",
-    feature = "orgs-wx-rules",
-    feature = "orgs-wx-tags",
-    feature = "orgs-wx-tunnels",
-    feature = "self-audit-logs",
-    feature = "sites",
-    feature = "sites-beacons",
-    feature = "sites-rssi-zones",
-    feature = "sites-v-beacons",
-    feature = "sites-webhooks",
-    feature = "sites-wx-rules",
-    feature = "sites-wx-tags"
-))]
-pub use self::shared_org_id::*;
 #[cfg(any(feature = "orgs-webhooks", feature = "sites-webhooks"))]
 pub use self::shared_search_webhook_delivery::*;
 #[cfg(any(feature = "orgs-wx-tags", feature = "sites-wx-tags"))]
 pub use self::shared_search_wxtag_apps::*;
 #[cfg(any(
-    feature = "orgs-alarm-templates",
-    feature = "orgs-asset-filters",
-    feature = "orgs-sites",
-    feature = "orgs-webhooks",
-    feature = "orgs-wx-rules",
+    feature = "orgs-antivirus-profiles",
     feature = "orgs-wx-tags",
-    feature = "orgs-wx-tunnels",
-    feature = "self-audit-logs",
-    feature = "sites-beacons",
-    feature = "sites-rssi-zones",
-    feature = "sites-v-beacons",
-    feature = "sites-webhooks",
-    feature = "sites-wx-rules",
     feature = "sites-wx-tags"
 ))]
-pub use self::shared_site_id::*;
+pub use self::shared_strings::*;
 #[cfg(any(
     feature = "orgs-logs",
     feature = "orgs-sites",
@@ -334,5 +196,7 @@ pub use self::shared_wxlan_rule::*;
 pub use self::sites_beacons::*;
 #[cfg(feature = "sites-rssi-zones")]
 pub use self::sites_rssi_zones::*;
+#[cfg(feature = "sites-ui-settings")]
+pub use self::sites_ui_settings::*;
 #[cfg(feature = "sites-v-beacons")]
 pub use self::sites_v_beacons::*;

@@ -43,9 +43,6 @@ impl serde::Serialize for SearchWxtagAppsItem {
     }
 }
 
-/// The `strings` schema.
-pub type Strings = Vec<String>;
-
 /// WxLAN Tag
 /// * type:
 /// * client: created manually (e.g. on wireless client table, when they spot a device of interest, they can create a wxlan tag for it

@@ -104,60 +104,8 @@ impl serde::Serialize for WxlanRule {
     }
 }
 
-/// type of action, allow / block. enum: `allow`, `block`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WxlanRuleAction {
-    /// The value `allow`.
-    Allow,
-    /// The value `block`.
-    Block,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WxlanRuleAction {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allow => "allow",
-            Self::Block => "block",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WxlanRuleAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "allow" => Self::Allow,
-            "block" => Self::Block,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WxlanRuleAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WxlanRuleAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WxlanRuleAction {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+/// The same values as `NacRuleAction`, so the same type.
+pub type WxlanRuleAction = NacRuleAction;
 
 /// The `wxlan_rule_apply_tags` schema.
 pub type WxlanRuleApplyTags = Vec<String>;

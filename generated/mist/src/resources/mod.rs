@@ -5,18 +5,26 @@
 pub mod orgs;
 #[cfg(feature = "orgs-alarm-templates")]
 pub mod orgs_alarm_templates;
+#[cfg(feature = "orgs-antivirus-profiles")]
+pub mod orgs_antivirus_profiles;
 #[cfg(feature = "orgs-api-tokens")]
 pub mod orgs_api_tokens;
 #[cfg(feature = "orgs-asset-filters")]
 pub mod orgs_asset_filters;
 #[cfg(feature = "orgs-logs")]
 pub mod orgs_logs;
+#[cfg(feature = "orgs-nac-rules")]
+pub mod orgs_nac_rules;
 #[cfg(feature = "orgs-nac-tags")]
 pub mod orgs_nac_tags;
 #[cfg(feature = "orgs-networks")]
 pub mod orgs_networks;
+#[cfg(feature = "orgs-psks")]
+pub mod orgs_psks;
 #[cfg(feature = "orgs-rf-templates")]
 pub mod orgs_rf_templates;
+#[cfg(feature = "orgs-sec-intel-profiles")]
+pub mod orgs_sec_intel_profiles;
 #[cfg(feature = "orgs-services")]
 pub mod orgs_services;
 #[cfg(feature = "orgs-sitegroups")]
@@ -27,6 +35,10 @@ pub mod orgs_sites;
 pub mod orgs_sso_roles;
 #[cfg(feature = "orgs-stats")]
 pub mod orgs_stats;
+#[cfg(feature = "orgs-ui-settings")]
+pub mod orgs_ui_settings;
+#[cfg(feature = "orgs-vp-ns")]
+pub mod orgs_vp_ns;
 #[cfg(feature = "orgs-webhooks")]
 pub mod orgs_webhooks;
 #[cfg(feature = "orgs-wx-rules")]
@@ -45,6 +57,8 @@ pub mod sites;
 pub mod sites_beacons;
 #[cfg(feature = "sites-rssi-zones")]
 pub mod sites_rssi_zones;
+#[cfg(feature = "sites-ui-settings")]
+pub mod sites_ui_settings;
 #[cfg(feature = "sites-v-beacons")]
 pub mod sites_v_beacons;
 #[cfg(feature = "sites-webhooks")]
@@ -67,6 +81,16 @@ impl crate::Client {
     #[cfg(feature = "orgs-alarm-templates")]
     pub fn orgs_alarm_templates(&self) -> orgs_alarm_templates::OrgsAlarmTemplatesResource {
         orgs_alarm_templates::OrgsAlarmTemplatesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Antivirus Profiles resource.
+    #[cfg(feature = "orgs-antivirus-profiles")]
+    pub fn orgs_antivirus_profiles(
+        &self,
+    ) -> orgs_antivirus_profiles::OrgsAntivirusProfilesResource {
+        orgs_antivirus_profiles::OrgsAntivirusProfilesResource {
             client: self.clone(),
         }
     }
@@ -95,6 +119,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Orgs NAC Rules resource.
+    #[cfg(feature = "orgs-nac-rules")]
+    pub fn orgs_nac_rules(&self) -> orgs_nac_rules::OrgsNacRulesResource {
+        orgs_nac_rules::OrgsNacRulesResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Orgs NAC Tags resource.
     #[cfg(feature = "orgs-nac-tags")]
     pub fn orgs_nac_tags(&self) -> orgs_nac_tags::OrgsNacTagsResource {
@@ -111,10 +143,26 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Orgs Psks resource.
+    #[cfg(feature = "orgs-psks")]
+    pub fn orgs_psks(&self) -> orgs_psks::OrgsPsksResource {
+        orgs_psks::OrgsPsksResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Orgs RF Templates resource.
     #[cfg(feature = "orgs-rf-templates")]
     pub fn orgs_rf_templates(&self) -> orgs_rf_templates::OrgsRfTemplatesResource {
         orgs_rf_templates::OrgsRfTemplatesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs SecIntel Profiles resource.
+    #[cfg(feature = "orgs-sec-intel-profiles")]
+    pub fn orgs_sec_intel_profiles(&self) -> orgs_sec_intel_profiles::OrgsSecIntelProfilesResource {
+        orgs_sec_intel_profiles::OrgsSecIntelProfilesResource {
             client: self.clone(),
         }
     }
@@ -155,6 +203,22 @@ impl crate::Client {
     #[cfg(feature = "orgs-stats")]
     pub fn orgs_stats(&self) -> orgs_stats::OrgsStatsResource {
         orgs_stats::OrgsStatsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs UI Settings resource.
+    #[cfg(feature = "orgs-ui-settings")]
+    pub fn orgs_ui_settings(&self) -> orgs_ui_settings::OrgsUiSettingsResource {
+        orgs_ui_settings::OrgsUiSettingsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs VPNs resource.
+    #[cfg(feature = "orgs-vp-ns")]
+    pub fn orgs_vp_ns(&self) -> orgs_vp_ns::OrgsVpNsResource {
+        orgs_vp_ns::OrgsVpNsResource {
             client: self.clone(),
         }
     }
@@ -227,6 +291,14 @@ impl crate::Client {
     #[cfg(feature = "sites-rssi-zones")]
     pub fn sites_rssi_zones(&self) -> sites_rssi_zones::SitesRssiZonesResource {
         sites_rssi_zones::SitesRssiZonesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Sites UI Settings resource.
+    #[cfg(feature = "sites-ui-settings")]
+    pub fn sites_ui_settings(&self) -> sites_ui_settings::SitesUiSettingsResource {
+        sites_ui_settings::SitesUiSettingsResource {
             client: self.clone(),
         }
     }
