@@ -834,6 +834,106 @@ action! {
 }
 
 action! {
+    orgs_mx_tunnels_list in orgs_mx_tunnels : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/mxtunnels", query[], headers[],
+    answer 200
+    "[{\"hello_interval\":60,\"hello_retries\":3,\"ipsec\":{\"dns_servers\":[\"172.16.0.8\"],\"enabled\":true,\"extra_routes\":[{\"dest\":\"172.16.0.0/12\",\"next_hop\":\"172.16.0.1\"}],\"split_tunnel\":true},\"mxcluster_ids\":[\"572586b7-f97b-a22b-526c-8b97a3f609c4\"],\"name\":\"HQ\",\"protocol\":\"udp\",\"vlan_ids\":[3,4,5]}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_mx_tunnels()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_mx_tunnels_create in orgs_mx_tunnels : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/mxtunnels", query[], headers[],
+    body body : MxtunnelRequest =
+    "{\"cluster_ids\":[\"string\"],\"hello_interval\":60,\"hello_retries\":7,\"ipsec\":{\"dns_servers\":[\"string\"],\"enabled\":true,\"extra_routes\":[{\"dest\":\"string\",\"next_hop\":\"192.168.0.1\"}],\"split_tunnel\":true,\"use_mxedge\":true},\"vlan_ids\":[0]}",
+    answer 200
+    "{\"cluster_ids\":[\"string\"],\"created_time\":0,\"for_site\":true,\"hello_interval\":60,\"hello_retries\":7,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ipsec\":{\"dns_servers\":[\"string\"],\"enabled\":true,\"extra_routes\":[{\"dest\":\"string\",\"next_hop\":\"192.168.0.1\"}],\"split_tunnel\":true,\"use_mxedge\":true},\"modified_time\":0,\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"vlan_ids\":[0]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_mx_tunnels()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_mx_tunnels_get in orgs_mx_tunnels : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/mxtunnels/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"cluster_ids\":[\"string\"],\"created_time\":0,\"for_site\":true,\"hello_interval\":60,\"hello_retries\":7,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ipsec\":{\"dns_servers\":[\"string\"],\"enabled\":true,\"extra_routes\":[{\"dest\":\"string\",\"next_hop\":\"192.168.0.1\"}],\"split_tunnel\":true,\"use_mxedge\":true},\"modified_time\":0,\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"vlan_ids\":[0]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_mx_tunnels().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_mx_tunnels_update in orgs_mx_tunnels : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/mxtunnels/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : MxtunnelRequest = "{}", answer 200
+    "{\"cluster_ids\":[\"string\"],\"created_time\":0,\"for_site\":true,\"hello_interval\":60,\"hello_retries\":7,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ipsec\":{\"dns_servers\":[\"string\"],\"enabled\":true,\"extra_routes\":[{\"dest\":\"string\",\"next_hop\":\"192.168.0.1\"}],\"split_tunnel\":true,\"use_mxedge\":true},\"modified_time\":0,\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"vlan_ids\":[0]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_mx_tunnels()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    orgs_mx_tunnels_delete in orgs_mx_tunnels : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/mxtunnels/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_mx_tunnels()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
     orgs_nac_rules_list in orgs_nac_rules : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nacrules", query[], headers[],
     answer 200
@@ -1401,6 +1501,104 @@ action! {
 }
 
 action! {
+    orgs_sdk_templates_list in orgs_sdk_templates : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdktemplates", query[], headers[],
+    answer 200
+    "[{\"bg_image\":\"https://p.imgci.com/db/PICTURES/CMS/227700/227791.4.jpg\",\"btn_flr_bgcolor\":\"#282828\",\"default\":true,\"header_txt\":\"Mist\",\"name\":\"default\",\"search_txtcolor\":\"#282828\",\"welcome_msg\":\"Welcome to Mist\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sdk_templates()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_sdk_templates_create in orgs_sdk_templates : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdktemplates", query[], headers[],
+    body body : SdktemplateRequest = "{\"name\":\"\"}", answer 200
+    "{\"bg_image\":\"https://p.imgci.com/db/PICTURES/CMS/227700/227791.4.jpg\",\"btn_flr_bgcolor\":\"#282828\",\"default\":true,\"header_txt\":\"Mist\",\"name\":\"default\",\"search_txtcolor\":\"#282828\",\"welcome_msg\":\"Welcome to Mist\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sdk_templates()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_sdk_templates_get in orgs_sdk_templates : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdktemplates/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"bg_image\":\"https://p.imgci.com/db/PICTURES/CMS/227700/227791.4.jpg\",\"btn_flr_bgcolor\":\"#282828\",\"default\":true,\"header_txt\":\"Mist\",\"name\":\"default\",\"search_txtcolor\":\"#282828\",\"welcome_msg\":\"Welcome to Mist\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sdk_templates()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_sdk_templates_update in orgs_sdk_templates : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdktemplates/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : SdktemplateRequest = "{\"name\":\"\"}", answer 200
+    "{\"bg_image\":\"https://p.imgci.com/db/PICTURES/CMS/227700/227791.4.jpg\",\"btn_flr_bgcolor\":\"#282828\",\"default\":true,\"header_txt\":\"Mist\",\"name\":\"default\",\"search_txtcolor\":\"#282828\",\"welcome_msg\":\"Welcome to Mist\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sdk_templates()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    orgs_sdk_templates_delete in orgs_sdk_templates : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdktemplates/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sdk_templates()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
     orgs_sec_intel_profiles_list in orgs_sec_intel_profiles : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/secintelprofiles", query[],
     headers[], answer 200
@@ -1600,6 +1798,104 @@ action! {
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
     request client => client.orgs_services()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_site_templates_list in orgs_site_templates : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sitetemplates", query[],
+    headers[], answer 200
+    "[{\"auto_upgrade\":{\"day_of_week\":\"mon\",\"enabled\":true,\"time_of_day\":\"string\",\"version\":\"string\"},\"name\":\"string\",\"vars\":{\"SSID_STR\":\"string\",\"VLAN_ID\":\"string\"}}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_site_templates()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_site_templates_create in orgs_site_templates : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sitetemplates", query[],
+    headers[], body body : SiteTemplate = "{}", answer 200
+    "{\"auto_upgrade\":{\"day_of_week\":\"mon\",\"enabled\":true,\"time_of_day\":\"string\",\"version\":\"string\"},\"name\":\"string\",\"vars\":{\"SSID_STR\":\"string\",\"VLAN_ID\":\"string\"}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_site_templates()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_site_templates_get in orgs_site_templates : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sitetemplates/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"auto_upgrade\":{\"day_of_week\":\"mon\",\"enabled\":true,\"time_of_day\":\"string\",\"version\":\"string\"},\"name\":\"string\",\"vars\":{\"SSID_STR\":\"string\",\"VLAN_ID\":\"string\"}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_site_templates()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_site_templates_update in orgs_site_templates : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sitetemplates/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : SiteTemplate = "{}", answer 200
+    "{\"auto_upgrade\":{\"day_of_week\":\"mon\",\"enabled\":true,\"time_of_day\":\"string\",\"version\":\"string\"},\"name\":\"string\",\"vars\":{\"SSID_STR\":\"string\",\"VLAN_ID\":\"string\"}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_site_templates()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    orgs_site_templates_delete in orgs_site_templates : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sitetemplates/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_site_templates()
     .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
     "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }

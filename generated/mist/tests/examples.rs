@@ -175,11 +175,15 @@ round_trips! {
     schema_service_apps_example_1 : ServiceApps = "[\n  \"office365\",\n  \"okta\"\n]"
     from "schemas.service_apps.examples[0]"; schema_site_id_example_1 : SiteId =
     "\"441a1214-6928-442a-8e92-e1d34b8ec6a6\"" from "schemas.site_id.examples[0]";
-    schema_user_apitoken_example_1 : UserApitoken =
+    schema_time_of_day_example_1 : TimeOfDay = "\"12:00\"" from
+    "schemas.time_of_day.examples[0]"; schema_user_apitoken_example_1 : UserApitoken =
     "{\n  \"created_time\": 1626875902,\n  \"id\": \"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\n  \"key\": \"1qkb...QQCL\",\n  \"last_used\": 1690115110,\n  \"name\": \"org_token_xyz\"\n}"
-    from "schemas.user_apitoken.examples[0]" hiding "1qkb...QQCL";
-    schema_webhook_delivery_distinct_example_1 : WebhookDeliveryDistinct =
-    "\"webhook_id\"" from "schemas.webhook_delivery_distinct.examples[0]";
+    from "schemas.user_apitoken.examples[0]" hiding "1qkb...QQCL"; schema_vars_example_1
+    : Vars =
+    "{\n  \"RADIUS_IP1\": \"172.31.2.5\",\n  \"RADIUS_SECRET\": \"11s64632d\"\n}" from
+    "schemas.vars.examples[0]"; schema_webhook_delivery_distinct_example_1 :
+    WebhookDeliveryDistinct = "\"webhook_id\"" from
+    "schemas.webhook_delivery_distinct.examples[0]";
     schema_webhook_delivery_status_example_1 : WebhookDeliveryStatus = "\"failure\"" from
     "schemas.webhook_delivery_status.examples[0]";
     schema_webhook_delivery_topic_example_1 : WebhookDeliveryTopic = "\"audits\"" from
@@ -645,6 +649,81 @@ round_trips! {
     orgs_logs_count_audit_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsLogs.actions.countAudit.responses[5].example";
+    orgs_mx_tunnels_list_response_200 : Mxtunnels =
+    "[\n  {\n    \"hello_interval\": 60,\n    \"hello_retries\": 3,\n    \"ipsec\": {\n      \"dns_servers\": [\n        \"172.16.0.8\"\n      ],\n      \"enabled\": true,\n      \"extra_routes\": [\n        {\n          \"dest\": \"172.16.0.0/12\",\n          \"next_hop\": \"172.16.0.1\"\n        }\n      ],\n      \"split_tunnel\": true\n    },\n    \"mxcluster_ids\": [\n      \"572586b7-f97b-a22b-526c-8b97a3f609c4\"\n    ],\n    \"name\": \"HQ\",\n    \"protocol\": \"udp\",\n    \"vlan_ids\": [\n      3,\n      4,\n      5\n    ]\n  }\n]"
+    from "resources.orgsMxTunnels.actions.list.responses[0].example";
+    orgs_mx_tunnels_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsMxTunnels.actions.list.responses[1].example";
+    orgs_mx_tunnels_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsMxTunnels.actions.list.responses[2].example";
+    orgs_mx_tunnels_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsMxTunnels.actions.list.responses[3].example";
+    orgs_mx_tunnels_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsMxTunnels.actions.list.responses[5].example";
+    orgs_mx_tunnels_create_request : MxtunnelRequest =
+    "{\n  \"cluster_ids\": [\n    \"string\"\n  ],\n  \"hello_interval\": 60,\n  \"hello_retries\": 7,\n  \"ipsec\": {\n    \"dns_servers\": [\n      \"string\"\n    ],\n    \"enabled\": true,\n    \"extra_routes\": [\n      {\n        \"dest\": \"string\",\n        \"next_hop\": \"192.168.0.1\"\n      }\n    ],\n    \"split_tunnel\": true,\n    \"use_mxedge\": true\n  },\n  \"vlan_ids\": [\n    0\n  ]\n}"
+    from "resources.orgsMxTunnels.actions.create.body.example";
+    orgs_mx_tunnels_create_response_200 : Mxtunnel =
+    "{\n  \"cluster_ids\": [\n    \"string\"\n  ],\n  \"created_time\": 0,\n  \"for_site\": true,\n  \"hello_interval\": 60,\n  \"hello_retries\": 7,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"ipsec\": {\n    \"dns_servers\": [\n      \"string\"\n    ],\n    \"enabled\": true,\n    \"extra_routes\": [\n      {\n        \"dest\": \"string\",\n        \"next_hop\": \"192.168.0.1\"\n      }\n    ],\n    \"split_tunnel\": true,\n    \"use_mxedge\": true\n  },\n  \"modified_time\": 0,\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"vlan_ids\": [\n    0\n  ]\n}"
+    from "resources.orgsMxTunnels.actions.create.responses[0].example";
+    orgs_mx_tunnels_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsMxTunnels.actions.create.responses[1].example";
+    orgs_mx_tunnels_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsMxTunnels.actions.create.responses[2].example";
+    orgs_mx_tunnels_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsMxTunnels.actions.create.responses[3].example";
+    orgs_mx_tunnels_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsMxTunnels.actions.create.responses[5].example";
+    orgs_mx_tunnels_get_response_200 : Mxtunnel =
+    "{\n  \"cluster_ids\": [\n    \"string\"\n  ],\n  \"created_time\": 0,\n  \"for_site\": true,\n  \"hello_interval\": 60,\n  \"hello_retries\": 7,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"ipsec\": {\n    \"dns_servers\": [\n      \"string\"\n    ],\n    \"enabled\": true,\n    \"extra_routes\": [\n      {\n        \"dest\": \"string\",\n        \"next_hop\": \"192.168.0.1\"\n      }\n    ],\n    \"split_tunnel\": true,\n    \"use_mxedge\": true\n  },\n  \"modified_time\": 0,\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"vlan_ids\": [\n    0\n  ]\n}"
+    from "resources.orgsMxTunnels.actions.get.responses[0].example";
+    orgs_mx_tunnels_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsMxTunnels.actions.get.responses[1].example";
+    orgs_mx_tunnels_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsMxTunnels.actions.get.responses[2].example";
+    orgs_mx_tunnels_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsMxTunnels.actions.get.responses[3].example";
+    orgs_mx_tunnels_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsMxTunnels.actions.get.responses[5].example";
+    orgs_mx_tunnels_update_response_200 : Mxtunnel =
+    "{\n  \"cluster_ids\": [\n    \"string\"\n  ],\n  \"created_time\": 0,\n  \"for_site\": true,\n  \"hello_interval\": 60,\n  \"hello_retries\": 7,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"ipsec\": {\n    \"dns_servers\": [\n      \"string\"\n    ],\n    \"enabled\": true,\n    \"extra_routes\": [\n      {\n        \"dest\": \"string\",\n        \"next_hop\": \"192.168.0.1\"\n      }\n    ],\n    \"split_tunnel\": true,\n    \"use_mxedge\": true\n  },\n  \"modified_time\": 0,\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"vlan_ids\": [\n    0\n  ]\n}"
+    from "resources.orgsMxTunnels.actions.update.responses[0].example";
+    orgs_mx_tunnels_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsMxTunnels.actions.update.responses[1].example";
+    orgs_mx_tunnels_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsMxTunnels.actions.update.responses[2].example";
+    orgs_mx_tunnels_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsMxTunnels.actions.update.responses[3].example";
+    orgs_mx_tunnels_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsMxTunnels.actions.update.responses[5].example";
+    orgs_mx_tunnels_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsMxTunnels.actions.delete.responses[1].example";
+    orgs_mx_tunnels_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsMxTunnels.actions.delete.responses[2].example";
+    orgs_mx_tunnels_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsMxTunnels.actions.delete.responses[3].example";
+    orgs_mx_tunnels_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsMxTunnels.actions.delete.responses[5].example";
     orgs_nac_rules_list_response_200 : NacRules =
     "[\n  {\n    \"action\": \"allow\",\n    \"apply_tags\": [\n      \"string\"\n    ],\n    \"created_time\": 0,\n    \"id\": \"455f6eca-6276-4993-bfeb-53cbbbba6208\",\n    \"matching\": {\n      \"auth_type\": \"eap-tls\",\n      \"nactags\": [\n        \"string\"\n      ],\n      \"port_types\": [\n        \"wireless\"\n      ],\n      \"site_ids\": [\n        \"454f6eca-6276-4993-bfeb-53cbbbba6308\"\n      ],\n      \"sitegroup_ids\": [\n        \"453f6eca-6276-4993-bfeb-53cbbbba6408\"\n      ]\n    },\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"not_matching\": {\n      \"auth_type\": \"eap-tls\",\n      \"nactags\": [\n        \"string\"\n      ],\n      \"port_types\": [\n        \"wireless\"\n      ],\n      \"site_ids\": [\n        \"452f6eca-6276-4993-bfeb-53cbbbba6508\"\n      ],\n      \"sitegroup_ids\": [\n        \"451f6eca-6276-4993-bfeb-53cbbbba6608\"\n      ]\n    },\n    \"order\": 1,\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\"\n  }\n]"
     from "resources.orgsNacRules.actions.list.responses[0].example";
@@ -1050,6 +1129,78 @@ round_trips! {
     orgs_rf_templates_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsRfTemplates.actions.delete.responses[5].example";
+    orgs_sdk_templates_list_response_200 : Sdktemplates =
+    "[\n  {\n    \"bg_image\": \"https://p.imgci.com/db/PICTURES/CMS/227700/227791.4.jpg\",\n    \"btn_flr_bgcolor\": \"#282828\",\n    \"default\": true,\n    \"header_txt\": \"Mist\",\n    \"name\": \"default\",\n    \"search_txtcolor\": \"#282828\",\n    \"welcome_msg\": \"Welcome to Mist\"\n  }\n]"
+    from "resources.orgsSdkTemplates.actions.list.responses[0].example";
+    orgs_sdk_templates_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSdkTemplates.actions.list.responses[1].example";
+    orgs_sdk_templates_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSdkTemplates.actions.list.responses[2].example";
+    orgs_sdk_templates_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSdkTemplates.actions.list.responses[3].example";
+    orgs_sdk_templates_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSdkTemplates.actions.list.responses[5].example";
+    orgs_sdk_templates_create_response_200 : Sdktemplate =
+    "{\n  \"bg_image\": \"https://p.imgci.com/db/PICTURES/CMS/227700/227791.4.jpg\",\n  \"btn_flr_bgcolor\": \"#282828\",\n  \"default\": true,\n  \"header_txt\": \"Mist\",\n  \"name\": \"default\",\n  \"search_txtcolor\": \"#282828\",\n  \"welcome_msg\": \"Welcome to Mist\"\n}"
+    from "resources.orgsSdkTemplates.actions.create.responses[0].example";
+    orgs_sdk_templates_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSdkTemplates.actions.create.responses[1].example";
+    orgs_sdk_templates_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSdkTemplates.actions.create.responses[2].example";
+    orgs_sdk_templates_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSdkTemplates.actions.create.responses[3].example";
+    orgs_sdk_templates_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSdkTemplates.actions.create.responses[5].example";
+    orgs_sdk_templates_get_response_200 : Sdktemplate =
+    "{\n  \"bg_image\": \"https://p.imgci.com/db/PICTURES/CMS/227700/227791.4.jpg\",\n  \"btn_flr_bgcolor\": \"#282828\",\n  \"default\": true,\n  \"header_txt\": \"Mist\",\n  \"name\": \"default\",\n  \"search_txtcolor\": \"#282828\",\n  \"welcome_msg\": \"Welcome to Mist\"\n}"
+    from "resources.orgsSdkTemplates.actions.get.responses[0].example";
+    orgs_sdk_templates_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSdkTemplates.actions.get.responses[1].example";
+    orgs_sdk_templates_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSdkTemplates.actions.get.responses[2].example";
+    orgs_sdk_templates_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSdkTemplates.actions.get.responses[3].example";
+    orgs_sdk_templates_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSdkTemplates.actions.get.responses[5].example";
+    orgs_sdk_templates_update_response_200 : Sdktemplate =
+    "{\n  \"bg_image\": \"https://p.imgci.com/db/PICTURES/CMS/227700/227791.4.jpg\",\n  \"btn_flr_bgcolor\": \"#282828\",\n  \"default\": true,\n  \"header_txt\": \"Mist\",\n  \"name\": \"default\",\n  \"search_txtcolor\": \"#282828\",\n  \"welcome_msg\": \"Welcome to Mist\"\n}"
+    from "resources.orgsSdkTemplates.actions.update.responses[0].example";
+    orgs_sdk_templates_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSdkTemplates.actions.update.responses[1].example";
+    orgs_sdk_templates_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSdkTemplates.actions.update.responses[2].example";
+    orgs_sdk_templates_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSdkTemplates.actions.update.responses[3].example";
+    orgs_sdk_templates_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSdkTemplates.actions.update.responses[5].example";
+    orgs_sdk_templates_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSdkTemplates.actions.delete.responses[1].example";
+    orgs_sdk_templates_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSdkTemplates.actions.delete.responses[2].example";
+    orgs_sdk_templates_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSdkTemplates.actions.delete.responses[3].example";
+    orgs_sdk_templates_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSdkTemplates.actions.delete.responses[5].example";
     orgs_sec_intel_profiles_list_response_200 : SecintelProfiles =
     "[\n  {\n    \"name\": \"secintel-custom\",\n    \"profiles\": [\n      {\n        \"action\": \"default\",\n        \"category\": \"CC\"\n      }\n    ]\n  }\n]"
     from "resources.orgsSecIntelProfiles.actions.list.responses[0].example";
@@ -1206,6 +1357,78 @@ round_trips! {
     orgs_services_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsServices.actions.delete.responses[5].example";
+    orgs_site_templates_list_response_200 : SiteTemplates =
+    "[\n  {\n    \"auto_upgrade\": {\n      \"day_of_week\": \"mon\",\n      \"enabled\": true,\n      \"time_of_day\": \"string\",\n      \"version\": \"string\"\n    },\n    \"name\": \"string\",\n    \"vars\": {\n      \"SSID_STR\": \"string\",\n      \"VLAN_ID\": \"string\"\n    }\n  }\n]"
+    from "resources.orgsSiteTemplates.actions.list.responses[0].example";
+    orgs_site_templates_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSiteTemplates.actions.list.responses[1].example";
+    orgs_site_templates_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSiteTemplates.actions.list.responses[2].example";
+    orgs_site_templates_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSiteTemplates.actions.list.responses[3].example";
+    orgs_site_templates_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSiteTemplates.actions.list.responses[5].example";
+    orgs_site_templates_create_response_200 : SiteTemplate =
+    "{\n  \"auto_upgrade\": {\n    \"day_of_week\": \"mon\",\n    \"enabled\": true,\n    \"time_of_day\": \"string\",\n    \"version\": \"string\"\n  },\n  \"name\": \"string\",\n  \"vars\": {\n    \"SSID_STR\": \"string\",\n    \"VLAN_ID\": \"string\"\n  }\n}"
+    from "resources.orgsSiteTemplates.actions.create.responses[0].example";
+    orgs_site_templates_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSiteTemplates.actions.create.responses[1].example";
+    orgs_site_templates_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSiteTemplates.actions.create.responses[2].example";
+    orgs_site_templates_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSiteTemplates.actions.create.responses[3].example";
+    orgs_site_templates_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSiteTemplates.actions.create.responses[5].example";
+    orgs_site_templates_get_response_200 : SiteTemplate =
+    "{\n  \"auto_upgrade\": {\n    \"day_of_week\": \"mon\",\n    \"enabled\": true,\n    \"time_of_day\": \"string\",\n    \"version\": \"string\"\n  },\n  \"name\": \"string\",\n  \"vars\": {\n    \"SSID_STR\": \"string\",\n    \"VLAN_ID\": \"string\"\n  }\n}"
+    from "resources.orgsSiteTemplates.actions.get.responses[0].example";
+    orgs_site_templates_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSiteTemplates.actions.get.responses[1].example";
+    orgs_site_templates_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSiteTemplates.actions.get.responses[2].example";
+    orgs_site_templates_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSiteTemplates.actions.get.responses[3].example";
+    orgs_site_templates_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSiteTemplates.actions.get.responses[5].example";
+    orgs_site_templates_update_response_200 : SiteTemplate =
+    "{\n  \"auto_upgrade\": {\n    \"day_of_week\": \"mon\",\n    \"enabled\": true,\n    \"time_of_day\": \"string\",\n    \"version\": \"string\"\n  },\n  \"name\": \"string\",\n  \"vars\": {\n    \"SSID_STR\": \"string\",\n    \"VLAN_ID\": \"string\"\n  }\n}"
+    from "resources.orgsSiteTemplates.actions.update.responses[0].example";
+    orgs_site_templates_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSiteTemplates.actions.update.responses[1].example";
+    orgs_site_templates_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSiteTemplates.actions.update.responses[2].example";
+    orgs_site_templates_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSiteTemplates.actions.update.responses[3].example";
+    orgs_site_templates_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSiteTemplates.actions.update.responses[5].example";
+    orgs_site_templates_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSiteTemplates.actions.delete.responses[1].example";
+    orgs_site_templates_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSiteTemplates.actions.delete.responses[2].example";
+    orgs_site_templates_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSiteTemplates.actions.delete.responses[3].example";
+    orgs_site_templates_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSiteTemplates.actions.delete.responses[5].example";
     orgs_sitegroups_list_response_200 : Sitegroups =
     "[\n  {\n    \"created_time\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"site_ids\": [\n      \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    ]\n  }\n]"
     from "resources.orgsSitegroups.actions.list.responses[0].example";
@@ -2742,7 +2965,9 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_avprofile_protocol : AvprofileProtocol;
     unknown_value_is_kept_by_beacon_type : BeaconType;
     unknown_value_is_kept_by_ble_config_power_mode : BleConfigPowerMode;
+    unknown_value_is_kept_by_day_of_week : DayOfWeek;
     unknown_value_is_kept_by_list_org_logs_sort : ListOrgLogsSort;
+    unknown_value_is_kept_by_mxtunnel_protocol : MxtunnelProtocol;
     unknown_value_is_kept_by_nac_auth_type : NacAuthType;
     unknown_value_is_kept_by_nac_rule_action : NacRuleAction;
     unknown_value_is_kept_by_nac_rule_guest_auth_state : NacRuleGuestAuthState;

@@ -261,6 +261,49 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         ),
     ),
     (
+        "orgsMxTunnels.list",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/mxtunnels",
+        200,
+        Some(
+            "[{\"hello_interval\":60,\"hello_retries\":3,\"ipsec\":{\"dns_servers\":[\"172.16.0.8\"],\"enabled\":true,\"extra_routes\":[{\"dest\":\"172.16.0.0/12\",\"next_hop\":\"172.16.0.1\"}],\"split_tunnel\":true},\"mxcluster_ids\":[\"572586b7-f97b-a22b-526c-8b97a3f609c4\"],\"name\":\"HQ\",\"protocol\":\"udp\",\"vlan_ids\":[3,4,5]}]",
+        ),
+    ),
+    (
+        "orgsMxTunnels.create",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/mxtunnels",
+        200,
+        Some(
+            "{\"cluster_ids\":[\"string\"],\"created_time\":0,\"for_site\":true,\"hello_interval\":60,\"hello_retries\":7,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ipsec\":{\"dns_servers\":[\"string\"],\"enabled\":true,\"extra_routes\":[{\"dest\":\"string\",\"next_hop\":\"192.168.0.1\"}],\"split_tunnel\":true,\"use_mxedge\":true},\"modified_time\":0,\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"vlan_ids\":[0]}",
+        ),
+    ),
+    (
+        "orgsMxTunnels.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/mxtunnels/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"cluster_ids\":[\"string\"],\"created_time\":0,\"for_site\":true,\"hello_interval\":60,\"hello_retries\":7,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ipsec\":{\"dns_servers\":[\"string\"],\"enabled\":true,\"extra_routes\":[{\"dest\":\"string\",\"next_hop\":\"192.168.0.1\"}],\"split_tunnel\":true,\"use_mxedge\":true},\"modified_time\":0,\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"vlan_ids\":[0]}",
+        ),
+    ),
+    (
+        "orgsMxTunnels.update",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/mxtunnels/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"cluster_ids\":[\"string\"],\"created_time\":0,\"for_site\":true,\"hello_interval\":60,\"hello_retries\":7,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ipsec\":{\"dns_servers\":[\"string\"],\"enabled\":true,\"extra_routes\":[{\"dest\":\"string\",\"next_hop\":\"192.168.0.1\"}],\"split_tunnel\":true,\"use_mxedge\":true},\"modified_time\":0,\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"vlan_ids\":[0]}",
+        ),
+    ),
+    (
+        "orgsMxTunnels.delete",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/mxtunnels/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
         "orgsNacRules.list",
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nacrules",
@@ -494,6 +537,49 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         None,
     ),
     (
+        "orgsSdkTemplates.list",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdktemplates",
+        200,
+        Some(
+            "[{\"bg_image\":\"https://p.imgci.com/db/PICTURES/CMS/227700/227791.4.jpg\",\"btn_flr_bgcolor\":\"#282828\",\"default\":true,\"header_txt\":\"Mist\",\"name\":\"default\",\"search_txtcolor\":\"#282828\",\"welcome_msg\":\"Welcome to Mist\"}]",
+        ),
+    ),
+    (
+        "orgsSdkTemplates.create",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdktemplates",
+        200,
+        Some(
+            "{\"bg_image\":\"https://p.imgci.com/db/PICTURES/CMS/227700/227791.4.jpg\",\"btn_flr_bgcolor\":\"#282828\",\"default\":true,\"header_txt\":\"Mist\",\"name\":\"default\",\"search_txtcolor\":\"#282828\",\"welcome_msg\":\"Welcome to Mist\"}",
+        ),
+    ),
+    (
+        "orgsSdkTemplates.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdktemplates/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"bg_image\":\"https://p.imgci.com/db/PICTURES/CMS/227700/227791.4.jpg\",\"btn_flr_bgcolor\":\"#282828\",\"default\":true,\"header_txt\":\"Mist\",\"name\":\"default\",\"search_txtcolor\":\"#282828\",\"welcome_msg\":\"Welcome to Mist\"}",
+        ),
+    ),
+    (
+        "orgsSdkTemplates.update",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdktemplates/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"bg_image\":\"https://p.imgci.com/db/PICTURES/CMS/227700/227791.4.jpg\",\"btn_flr_bgcolor\":\"#282828\",\"default\":true,\"header_txt\":\"Mist\",\"name\":\"default\",\"search_txtcolor\":\"#282828\",\"welcome_msg\":\"Welcome to Mist\"}",
+        ),
+    ),
+    (
+        "orgsSdkTemplates.delete",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdktemplates/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
         "orgsSecIntelProfiles.list",
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/secintelprofiles",
@@ -576,6 +662,49 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "orgsServices.delete",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/services/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "orgsSiteTemplates.list",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sitetemplates",
+        200,
+        Some(
+            "[{\"auto_upgrade\":{\"day_of_week\":\"mon\",\"enabled\":true,\"time_of_day\":\"string\",\"version\":\"string\"},\"name\":\"string\",\"vars\":{\"SSID_STR\":\"string\",\"VLAN_ID\":\"string\"}}]",
+        ),
+    ),
+    (
+        "orgsSiteTemplates.create",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sitetemplates",
+        200,
+        Some(
+            "{\"auto_upgrade\":{\"day_of_week\":\"mon\",\"enabled\":true,\"time_of_day\":\"string\",\"version\":\"string\"},\"name\":\"string\",\"vars\":{\"SSID_STR\":\"string\",\"VLAN_ID\":\"string\"}}",
+        ),
+    ),
+    (
+        "orgsSiteTemplates.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sitetemplates/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"auto_upgrade\":{\"day_of_week\":\"mon\",\"enabled\":true,\"time_of_day\":\"string\",\"version\":\"string\"},\"name\":\"string\",\"vars\":{\"SSID_STR\":\"string\",\"VLAN_ID\":\"string\"}}",
+        ),
+    ),
+    (
+        "orgsSiteTemplates.update",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sitetemplates/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"auto_upgrade\":{\"day_of_week\":\"mon\",\"enabled\":true,\"time_of_day\":\"string\",\"version\":\"string\"},\"name\":\"string\",\"vars\":{\"SSID_STR\":\"string\",\"VLAN_ID\":\"string\"}}",
+        ),
+    ),
+    (
+        "orgsSiteTemplates.delete",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sitetemplates/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
         None,
     ),

@@ -16,6 +16,8 @@ mod orgs_api_tokens;
 mod orgs_asset_filters;
 #[cfg(feature = "orgs-logs")]
 mod orgs_logs;
+#[cfg(feature = "orgs-mx-tunnels")]
+mod orgs_mx_tunnels;
 #[cfg(feature = "orgs-nac-rules")]
 mod orgs_nac_rules;
 #[cfg(feature = "orgs-nac-tags")]
@@ -26,10 +28,14 @@ mod orgs_networks;
 mod orgs_psks;
 #[cfg(feature = "orgs-rf-templates")]
 mod orgs_rf_templates;
+#[cfg(feature = "orgs-sdk-templates")]
+mod orgs_sdk_templates;
 #[cfg(feature = "orgs-sec-intel-profiles")]
 mod orgs_sec_intel_profiles;
 #[cfg(feature = "orgs-services")]
 mod orgs_services;
+#[cfg(feature = "orgs-site-templates")]
+mod orgs_site_templates;
 #[cfg(feature = "orgs-sitegroups")]
 mod orgs_sitegroups;
 #[cfg(feature = "orgs-sites")]
@@ -59,6 +65,8 @@ mod shared_admin_privilege_view;
     feature = "sites-webhooks"
 ))]
 mod shared_count_result;
+#[cfg(any(feature = "orgs-mx-tunnels", feature = "orgs-site-templates"))]
+mod shared_day_of_week;
 #[cfg(any(feature = "orgs-asset-filters", feature = "sites-beacons"))]
 mod shared_ibeacon_major;
 #[cfg(any(feature = "orgs-sites", feature = "sites"))]
@@ -79,6 +87,7 @@ mod shared_search_webhook_delivery;
 mod shared_search_wxtag_apps;
 #[cfg(any(
     feature = "orgs-antivirus-profiles",
+    feature = "orgs-mx-tunnels",
     feature = "orgs-wx-tags",
     feature = "sites-wx-tags"
 ))]
@@ -115,6 +124,8 @@ pub use self::orgs_api_tokens::*;
 pub use self::orgs_asset_filters::*;
 #[cfg(feature = "orgs-logs")]
 pub use self::orgs_logs::*;
+#[cfg(feature = "orgs-mx-tunnels")]
+pub use self::orgs_mx_tunnels::*;
 #[cfg(feature = "orgs-nac-rules")]
 pub use self::orgs_nac_rules::*;
 #[cfg(feature = "orgs-nac-tags")]
@@ -125,10 +136,14 @@ pub use self::orgs_networks::*;
 pub use self::orgs_psks::*;
 #[cfg(feature = "orgs-rf-templates")]
 pub use self::orgs_rf_templates::*;
+#[cfg(feature = "orgs-sdk-templates")]
+pub use self::orgs_sdk_templates::*;
 #[cfg(feature = "orgs-sec-intel-profiles")]
 pub use self::orgs_sec_intel_profiles::*;
 #[cfg(feature = "orgs-services")]
 pub use self::orgs_services::*;
+#[cfg(feature = "orgs-site-templates")]
+pub use self::orgs_site_templates::*;
 #[cfg(feature = "orgs-sitegroups")]
 pub use self::orgs_sitegroups::*;
 #[cfg(feature = "orgs-sites")]
@@ -158,6 +173,8 @@ pub use self::shared_admin_privilege_view::*;
     feature = "sites-webhooks"
 ))]
 pub use self::shared_count_result::*;
+#[cfg(any(feature = "orgs-mx-tunnels", feature = "orgs-site-templates"))]
+pub use self::shared_day_of_week::*;
 #[cfg(any(feature = "orgs-asset-filters", feature = "sites-beacons"))]
 pub use self::shared_ibeacon_major::*;
 #[cfg(any(feature = "orgs-sites", feature = "sites"))]
@@ -178,6 +195,7 @@ pub use self::shared_search_webhook_delivery::*;
 pub use self::shared_search_wxtag_apps::*;
 #[cfg(any(
     feature = "orgs-antivirus-profiles",
+    feature = "orgs-mx-tunnels",
     feature = "orgs-wx-tags",
     feature = "sites-wx-tags"
 ))]

@@ -13,6 +13,8 @@ pub mod orgs_api_tokens;
 pub mod orgs_asset_filters;
 #[cfg(feature = "orgs-logs")]
 pub mod orgs_logs;
+#[cfg(feature = "orgs-mx-tunnels")]
+pub mod orgs_mx_tunnels;
 #[cfg(feature = "orgs-nac-rules")]
 pub mod orgs_nac_rules;
 #[cfg(feature = "orgs-nac-tags")]
@@ -23,10 +25,14 @@ pub mod orgs_networks;
 pub mod orgs_psks;
 #[cfg(feature = "orgs-rf-templates")]
 pub mod orgs_rf_templates;
+#[cfg(feature = "orgs-sdk-templates")]
+pub mod orgs_sdk_templates;
 #[cfg(feature = "orgs-sec-intel-profiles")]
 pub mod orgs_sec_intel_profiles;
 #[cfg(feature = "orgs-services")]
 pub mod orgs_services;
+#[cfg(feature = "orgs-site-templates")]
+pub mod orgs_site_templates;
 #[cfg(feature = "orgs-sitegroups")]
 pub mod orgs_sitegroups;
 #[cfg(feature = "orgs-sites")]
@@ -119,6 +125,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Orgs MxTunnels resource.
+    #[cfg(feature = "orgs-mx-tunnels")]
+    pub fn orgs_mx_tunnels(&self) -> orgs_mx_tunnels::OrgsMxTunnelsResource {
+        orgs_mx_tunnels::OrgsMxTunnelsResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Orgs NAC Rules resource.
     #[cfg(feature = "orgs-nac-rules")]
     pub fn orgs_nac_rules(&self) -> orgs_nac_rules::OrgsNacRulesResource {
@@ -159,6 +173,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Orgs SDK Templates resource.
+    #[cfg(feature = "orgs-sdk-templates")]
+    pub fn orgs_sdk_templates(&self) -> orgs_sdk_templates::OrgsSdkTemplatesResource {
+        orgs_sdk_templates::OrgsSdkTemplatesResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Orgs SecIntel Profiles resource.
     #[cfg(feature = "orgs-sec-intel-profiles")]
     pub fn orgs_sec_intel_profiles(&self) -> orgs_sec_intel_profiles::OrgsSecIntelProfilesResource {
@@ -171,6 +193,14 @@ impl crate::Client {
     #[cfg(feature = "orgs-services")]
     pub fn orgs_services(&self) -> orgs_services::OrgsServicesResource {
         orgs_services::OrgsServicesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Site Templates resource.
+    #[cfg(feature = "orgs-site-templates")]
+    pub fn orgs_site_templates(&self) -> orgs_site_templates::OrgsSiteTemplatesResource {
+        orgs_site_templates::OrgsSiteTemplatesResource {
             client: self.clone(),
         }
     }
