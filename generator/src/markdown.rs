@@ -20,7 +20,8 @@ pub fn cell(text: &str) -> String {
 
 /// Escapes text for running markdown, as one line (line breaks become spaces): HTML,
 /// entities, emphasis, links, headings, code spans and fences are shown as text; control
-/// characters are shown as `\u{..}` escapes.
+/// characters are shown as `\u{..}` escapes; a bare `http(s)://` URL is written as a code span
+/// (see [`bare_url_len`]).
 pub fn inline(text: &str) -> String {
     // Leading white space would make an indented code block (a doctest, in rustdoc) and a
     // leading `-`, `+`, `=`, `>` or `1.` a list, heading underline or quote wherever the text
@@ -36,9 +37,23 @@ pub fn inline(text: &str) -> String {
     let ordered = digits > 0
         && matches!(text.as_bytes().get(digits), Some(b'.' | b')'))
         && matches!(text.as_bytes().get(digits + 1), None | Some(b' '));
-    for (i, c) in text.chars().enumerate() {
+    let mut skip = 0;
+    for (i, (at, c)) in text.char_indices().enumerate() {
+        if skip > 0 {
+            skip -= 1;
+            continue;
+        }
         if ordered && i == digits {
             out.push('\\');
+        }
+        // A bare URL becomes a code span (rustdoc refuses bare URLs; spec text makes no link).
+        if let Some(len) = bare_url_len(&text[at..]) {
+            out.push('`');
+            out.push_str(&text[at..at + len]);
+            out.push('`');
+            // The URL is ASCII: skip the rest of its characters.
+            skip = len - 1;
+            continue;
         }
         match c {
             '&' => out.push_str("&amp;"),
@@ -60,6 +75,21 @@ pub fn inline(text: &str) -> String {
         }
     }
     out
+}
+
+/// The length of the `http://` or `https://` URL `text` starts with: the characters rustdoc's
+/// `bare_urls` lint takes for a URL, without a final `.`, `,`, `:`, `;`, `?` or `!` (the
+/// sentence's). `None` if `text` does not start with one.
+pub fn bare_url_len(text: &str) -> Option<usize> {
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))?;
+    let scheme = text.len() - rest.len();
+    let url = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || "-@:%._+~#?&/=".contains(c)))
+        .map_or(rest, |end| &rest[..end])
+        .trim_end_matches(['.', ',', ':', ';', '?', '!']);
+    (!url.is_empty()).then(|| scheme + url.len())
 }
 
 /// A code span holding `text` exactly: delimited by more backticks than the longest run
@@ -158,6 +188,24 @@ mod tests {
         assert_eq!(inline("2024 was a year"), "2024 was a year");
         assert_eq!(inline("1.30.0"), "1.30.0");
         assert_eq!(inline("a\n\n    fn x() {}\r- b"), "a      fn x() {} - b");
+    }
+
+    /// A bare URL is a code span, as it is (not escaped), so rustdoc's `bare_urls` lint never
+    /// fails the docs build and spec text still makes no link; a scheme without a URL stays text.
+    #[test]
+    fn bare_urls_become_code_spans() {
+        assert_eq!(
+            inline("[github’s model](https://developer.github.com/webhooks/)."),
+            "\\[github’s model\\](`https://developer.github.com/webhooks/`)."
+        );
+        assert_eq!(
+            inline("see http://a.io/x_y~z#f, or <https://b.io>"),
+            "see `http://a.io/x_y~z#f`, or &lt;`https://b.io`&gt;"
+        );
+        assert_eq!(inline("the https:// scheme"), "the https:// scheme");
+        assert_eq!(cell("a\nhttps://a.io|b"), "a<br>`https://a.io`\\|b");
+        assert_eq!(bare_url_len("https://a.io/b?c=d&e. Next"), Some(20));
+        assert_eq!(bare_url_len("ftp://a.io"), None);
     }
 
     #[test]

@@ -67,22 +67,44 @@ pub fn doc_text(text: &str) -> String {
 /// One line of spec text as it appears in rustdoc (markdown): unindented, so that it cannot
 /// be an indented code block; fences escaped, so that it cannot open one (rustdoc would
 /// compile either as a doctest); and outside code spans, `<`, `>`, `[` and `]` escaped, so
-/// that it adds no HTML and no link (nor a broken intra-doc link warning).
+/// that it adds no HTML and no link (nor a broken intra-doc link warning); a bare `http(s)://`
+/// URL is written as a code span (rustdoc's `bare_urls` lint refuses it bare).
 pub fn doc_line(line: &str) -> String {
     let line = line.trim();
     // Most lines have nothing to escape.
-    if !line.contains(['`', '~', '<', '>', '[', ']']) {
+    if !line.contains(['`', '~', '<', '>', '[', ']']) && !line.contains("://") {
         return line.to_string();
     }
     let ticks = line.matches('`').count();
     let mut out = String::with_capacity(line.len() + 8);
     let (mut inside, mut seen) = (false, 0);
-    for c in line.chars() {
+    let mut chars = line.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if !inside {
+            if let Some(len) = crate::markdown::bare_url_len(&line[i..]) {
+                // A space keeps it apart from a code span it touches.
+                if out.ends_with('`') {
+                    out.push(' ');
+                }
+                out.push('`');
+                out.push_str(&line[i..i + len]);
+                out.push('`');
+                if line[i + len..].starts_with('`') {
+                    out.push(' ');
+                }
+                // The URL is ASCII: skip the rest of its characters.
+                chars.nth(len - 2);
+                continue;
+            }
+        }
         if c == '`' {
             seen += 1;
             // An unmatched last backtick is a literal one: the text after it is outside.
             if inside || seen < ticks {
                 inside = !inside;
+            } else if line[i..].contains("://") {
+                // The backticks of a later URL's code span must not close it.
+                out.push('\\');
             }
             out.push(c);
             continue;
@@ -482,9 +504,31 @@ impl Serialize for PathTemplate {
 
 #[cfg(test)]
 mod tests {
-    use super::{build_expr, lit, type_text, value_expr, Place};
+    use super::{build_expr, doc_line, lit, type_text, value_expr, Place};
     use crate::ir::{FieldSerde, TypeRef};
     use serde_json::json;
+
+    /// A bare URL in vendor prose becomes a code span, so rustdoc's `bare_urls` lint never
+    /// fails the docs build; one in a code span, or a scheme without a URL, stays as it is.
+    #[test]
+    fn bare_urls_become_code_spans() {
+        assert_eq!(
+            doc_line("see https://www.mist.com/documentation/ for more."),
+            "see `https://www.mist.com/documentation/` for more."
+        );
+        assert_eq!(
+            doc_line("raw data webhooks ([examples](https://example.com/a-b?x=1&y=2))"),
+            "raw data webhooks (\\[examples\\](`https://example.com/a-b?x=1&y=2`))"
+        );
+        assert_eq!(
+            doc_line("http://a.io, and `https://b.io` é http://c.io."),
+            "`http://a.io`, and `https://b.io` é `http://c.io`."
+        );
+        assert_eq!(doc_line("`a`https://a.io`b`"), "`a` `https://a.io` `b`");
+        assert_eq!(doc_line("a ` https://a.io"), "a \\` `https://a.io`");
+        assert_eq!(doc_line("the https:// scheme"), "the https:// scheme");
+        assert_eq!(doc_line("<https://a.io>"), "&lt;`https://a.io`&gt;");
+    }
 
     /// An example becomes Rust tokens only as a literal of the parameter's type: a string where
     /// a number or boolean belongs stays inside a string literal.

@@ -93,8 +93,6 @@ pub(crate) const REQUEST_ID_HEADER: Option<&str> = None;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ApiErrorBody {
-    /// 400: Bad Syntax
-    Status400(crate::models::ResponseHttp400),
     /// 401: Unauthorized
     Status401(crate::models::ResponseHttp401),
     /// 403: Permission Denied
@@ -110,7 +108,6 @@ impl crate::ApiError {
     /// documented body, or a body of another shape (see `body` for the JSON as it came).
     pub fn error_body(&self) -> Option<ApiErrorBody> {
         match self.status.as_u16() {
-            400 => self.body_as().map(ApiErrorBody::Status400),
             401 => self.body_as().map(ApiErrorBody::Status401),
             403 => self.body_as().map(ApiErrorBody::Status403),
             404 => self.body_as().map(ApiErrorBody::Status404),

@@ -107,6 +107,12 @@ round_trips! {
     schema_admin_id_example_1 : AdminId = "\"456b7016-a916-a4b1-78dd-72b947c152b7\"" from
     "schemas.admin_id.examples[0]"; schema_ble_config_power_mode_example_1 :
     BleConfigPowerMode = "\"custom\"" from "schemas.ble_config_power_mode.examples[0]";
+    schema_device_id_example_1 : DeviceId = "\"00000000-0000-0000-1000-d8695a0f9e61\""
+    from "schemas.device_id.examples[0]"; schema_dot11_bandwidth24_example_1 :
+    Dot11Bandwidth24 = "20" from "schemas.dot11_bandwidth24.examples[0]";
+    schema_dot11_bandwidth5_example_1 : Dot11Bandwidth5 = "40" from
+    "schemas.dot11_bandwidth5.examples[0]"; schema_dot11_bandwidth6_example_1 :
+    Dot11Bandwidth6 = "80" from "schemas.dot11_bandwidth6.examples[0]";
     schema_ibeacon_major_example_1 : IbeaconMajor = "1234" from
     "schemas.ibeacon_major.examples[0]"; schema_ibeacon_minor_example_1 : IbeaconMinor =
     "1234" from "schemas.ibeacon_minor.examples[0]"; schema_ibeacon_uuid_example_1 :
@@ -114,8 +120,27 @@ round_trips! {
     "schemas.ibeacon_uuid.examples[0]"; schema_id_example_1 : Id =
     "\"53f10664-3ce8-4c27-b382-0ef66432349f\"" from "schemas.id.examples[0]";
     schema_msp_id_example_1 : MspId = "\"b9d42c2e-88ee-41f8-b798-f009ce7fe909\"" from
-    "schemas.msp_id.examples[0]"; schema_nac_tag_egress_vlan_names_example_1 :
-    NacTagEgressVlanNames = "[\n  \"1vlan-30\",\n  \"1vlan-20\",\n  \"2-vlan10\"\n]" from
+    "schemas.msp_id.examples[0]"; schema_nac_auth_type_example_1 : NacAuthType =
+    "\"eap-tls\"" from "schemas.nac_auth_type.examples[0]";
+    schema_nac_rule_action_example_1 : NacRuleAction = "\"allow\"" from
+    "schemas.nac_rule_action.examples[0]"; schema_nac_rule_apply_tags_example_1 :
+    NacRuleApplyTags = "[\n  \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n]" from
+    "schemas.nac_rule_apply_tags.examples[0]"; schema_nac_rule_guest_auth_state_example_1
+    : NacRuleGuestAuthState = "\"authorized\"" from
+    "schemas.nac_rule_guest_auth_state.examples[0]";
+    schema_nac_rule_matching_nactags_example_1 : NacRuleMatchingNactags =
+    "[\n  \"041d5d36-716c-4cfb-4988-3857c6aa14a2\",\n  \"a809a97f-d599-f812-eb8c-c3f84aabf6ba\"\n]"
+    from "schemas.nac_rule_matching_nactags.examples[0]";
+    schema_nac_rule_matching_port_types_example_1 : NacRuleMatchingPortTypes =
+    "[\n  \"wired\"\n]" from "schemas.nac_rule_matching_port_types.examples[0]";
+    schema_nac_rule_matching_site_ids_example_1 : NacRuleMatchingSiteIds =
+    "[\n  \"bb19fc3e-4124-4b57-80d9-c3f6edce47c4\",\n  \"bb19fc3e-6564-4b57-80d9-c3f6edce47c1\"\n]"
+    from "schemas.nac_rule_matching_site_ids.examples[0]";
+    schema_nac_rule_matching_sitegroup_ids_example_1 : NacRuleMatchingSitegroupIds =
+    "[\n  \"bb19fc3e-4124-4b57-80d9-c3f6edce47c4\",\n  \"bb19fc3e-6564-4b57-80d9-c3f6edce47c1\"\n]"
+    from "schemas.nac_rule_matching_sitegroup_ids.examples[0]";
+    schema_nac_tag_egress_vlan_names_example_1 : NacTagEgressVlanNames =
+    "[\n  \"1vlan-30\",\n  \"1vlan-20\",\n  \"2-vlan10\"\n]" from
     "schemas.nac_tag_egress_vlan_names.examples[0]";
     schema_nac_tag_radius_attrs_example_1 : NacTagRadiusAttrs =
     "[\n  \"Idle-Timeout=600\",\n  \"Termination-Action=RADIUS-Request\"\n]" from
@@ -132,8 +157,13 @@ round_trips! {
     : OrgApitokenSrcIps = "[\n  \"63.3.56.0/24\",\n  \"63.3.55.4\"\n]" from
     "schemas.org_apitoken_src_ips.examples[0]"; schema_org_id_example_1 : OrgId =
     "\"a97c1b22-a4e9-411e-9bfd-d8695a0f9e61\"" from "schemas.org_id.examples[0]";
-    schema_redirect_nacportal_id_example_1 : RedirectNacportalId =
-    "\"1e970fec-0a7a-4d73-a472-3ef3b6a456aa\"" from
+    schema_psk_id_list_psk_id_example_1 : PskIdListPskId =
+    "[\n  \"0039c16c-ca87-4d3f-bb94-b97c58199f18\",\n  \"6562cc8e-5893-418a-acaa-4d7c1af8084f\"\n]"
+    from "schemas.psk_id_list_psk_id.examples[0]"; schema_psk_macs_example_1 : PskMacs =
+    "[\n  \"112233abcedf\",\n  \"aabbcc*\"\n]" from "schemas.psk_macs.examples[0]";
+    schema_radio_band_antenna_mode_example_1 : RadioBandAntennaMode = "\"default\"" from
+    "schemas.radio_band_antenna_mode.examples[0]"; schema_redirect_nacportal_id_example_1
+    : RedirectNacportalId = "\"1e970fec-0a7a-4d73-a472-3ef3b6a456aa\"" from
     "schemas.redirect_nacportal_id.examples[0]"; schema_service_addresses_example_1 :
     ServiceAddresses =
     "[\n  \"10.0.0.0/8\",\n  \"172.21.0.0/16\",\n  \"2001:db8:abcd:12::/64\",\n  \"fd28::/128\"\n]"
@@ -145,10 +175,39 @@ round_trips! {
     schema_service_apps_example_1 : ServiceApps = "[\n  \"office365\",\n  \"okta\"\n]"
     from "schemas.service_apps.examples[0]"; schema_site_id_example_1 : SiteId =
     "\"441a1214-6928-442a-8e92-e1d34b8ec6a6\"" from "schemas.site_id.examples[0]";
-    schema_user_apitoken_example_1 : UserApitoken =
+    schema_time_of_day_example_1 : TimeOfDay = "\"12:00\"" from
+    "schemas.time_of_day.examples[0]"; schema_user_apitoken_example_1 : UserApitoken =
     "{\n  \"created_time\": 1626875902,\n  \"id\": \"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\n  \"key\": \"1qkb...QQCL\",\n  \"last_used\": 1690115110,\n  \"name\": \"org_token_xyz\"\n}"
-    from "schemas.user_apitoken.examples[0]" hiding "1qkb...QQCL"; orgs_create_request :
-    OrgRequest =
+    from "schemas.user_apitoken.examples[0]" hiding "1qkb...QQCL"; schema_vars_example_1
+    : Vars =
+    "{\n  \"RADIUS_IP1\": \"172.31.2.5\",\n  \"RADIUS_SECRET\": \"11s64632d\"\n}" from
+    "schemas.vars.examples[0]"; schema_webhook_delivery_distinct_example_1 :
+    WebhookDeliveryDistinct = "\"webhook_id\"" from
+    "schemas.webhook_delivery_distinct.examples[0]";
+    schema_webhook_delivery_status_example_1 : WebhookDeliveryStatus = "\"failure\"" from
+    "schemas.webhook_delivery_status.examples[0]";
+    schema_webhook_delivery_topic_example_1 : WebhookDeliveryTopic = "\"audits\"" from
+    "schemas.webhook_delivery_topic.examples[0]"; schema_wxlan_rule_action_example_1 :
+    WxlanRuleAction = "\"allow\"" from "schemas.wxlan_rule_action.examples[0]";
+    schema_wxlan_rule_blocked_apps_example_1 : WxlanRuleBlockedApps =
+    "[\n  \"mist\",\n  \"all-videos\"\n]" from
+    "schemas.wxlan_rule_blocked_apps.examples[0]";
+    schema_wxlan_rule_dst_allow_wxtags_example_1 : WxlanRuleDstAllowWxtags =
+    "[\n  \"fff34466-eec0-3756-6765-381c728a6037\",\n  \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n]"
+    from "schemas.wxlan_rule_dst_allow_wxtags.examples[0]";
+    schema_wxlan_rule_dst_deny_wxtags_example_1 : WxlanRuleDstDenyWxtags =
+    "[\n  \"aaa34466-eec0-3756-6765-381c728a6037\",\n  \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n]"
+    from "schemas.wxlan_rule_dst_deny_wxtags.examples[0]";
+    schema_wxlan_rule_dst_wxtags_example_1 : WxlanRuleDstWxtags =
+    "[\n  \"aaa34466-eec0-3756-6765-381c728a6037\",\n  \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n]"
+    from "schemas.wxlan_rule_dst_wxtags.examples[0]";
+    schema_wxlan_rule_src_wxtags_example_1 : WxlanRuleSrcWxtags =
+    "[\n  \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n  \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n]"
+    from "schemas.wxlan_rule_src_wxtags.examples[0]";
+    schema_wxlan_tag_spec_subnets_example_1 : WxlanTagSpecSubnets =
+    "[\n  \"0.0.0.0/0\"\n]" from "schemas.wxlan_tag_spec_subnets.examples[0]";
+    schema_wxlan_tag_vlan_id_example_1 : WxlanTagVlanId = "\"1055\"" from
+    "schemas.wxlan_tag_vlan_id.examples[0]"; orgs_create_request : OrgRequest =
     "{\n  \"alarmtemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"allow_mist\": true,\n  \"name\": \"string\",\n  \"session_expiry\": 1440\n}"
     from "resources.orgs.actions.create.body.example"; orgs_create_response_200 : Org =
     "{\n  \"alarmtemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"allow_mist\": true,\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"name\": \"string\",\n  \"orggroup_ids\": [\n    \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n  ],\n  \"session_expiry\": 1440\n}"
@@ -225,6 +284,191 @@ round_trips! {
     ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgs.actions.cloneOrg.responses[5].example";
+    orgs_alarm_templates_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAlarmTemplates.actions.list.responses[1].example";
+    orgs_alarm_templates_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAlarmTemplates.actions.list.responses[2].example";
+    orgs_alarm_templates_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAlarmTemplates.actions.list.responses[3].example";
+    orgs_alarm_templates_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAlarmTemplates.actions.list.responses[5].example";
+    orgs_alarm_templates_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAlarmTemplates.actions.create.responses[1].example";
+    orgs_alarm_templates_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAlarmTemplates.actions.create.responses[2].example";
+    orgs_alarm_templates_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAlarmTemplates.actions.create.responses[3].example";
+    orgs_alarm_templates_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAlarmTemplates.actions.create.responses[5].example";
+    orgs_alarm_templates_list_suppressed_response_200 : ResponseOrgSuppressAlarm =
+    "{\n  \"results\": [\n    {\n      \"duration\": 48,\n      \"expire_time\": 1678233080,\n      \"scheduled_time\": 1678232900,\n      \"scope\": \"site\",\n      \"site_id\": \"581328b6-e382-f54e-c9dc-9c998d183a34\"\n    },\n    {\n      \"duration\": 48,\n      \"expire_time\": 1678233080,\n      \"scheduled_time\": 1678232900,\n      \"scope\": \"org\",\n      \"site_id\": \"581328b6-e382-f54e-c9dc-9c998d183a35\"\n    }\n  ]\n}"
+    from "resources.orgsAlarmTemplates.actions.listSuppressed.responses[0].example";
+    orgs_alarm_templates_list_suppressed_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAlarmTemplates.actions.listSuppressed.responses[1].example";
+    orgs_alarm_templates_list_suppressed_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAlarmTemplates.actions.listSuppressed.responses[2].example";
+    orgs_alarm_templates_list_suppressed_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAlarmTemplates.actions.listSuppressed.responses[3].example";
+    orgs_alarm_templates_list_suppressed_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAlarmTemplates.actions.listSuppressed.responses[5].example";
+    orgs_alarm_templates_suppress_request : SuppressedAlarm =
+    "{\n  \"duration\": 3600,\n  \"scheduled_time\": 1678232980,\n  \"scope\": \"org\"\n}"
+    from "resources.orgsAlarmTemplates.actions.suppress.body.example";
+    orgs_alarm_templates_suppress_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAlarmTemplates.actions.suppress.responses[1].example";
+    orgs_alarm_templates_suppress_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAlarmTemplates.actions.suppress.responses[2].example";
+    orgs_alarm_templates_suppress_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAlarmTemplates.actions.suppress.responses[3].example";
+    orgs_alarm_templates_suppress_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAlarmTemplates.actions.suppress.responses[5].example";
+    orgs_alarm_templates_unsuppress_suppressed_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.orgsAlarmTemplates.actions.unsuppressSuppressed.responses[1].example";
+    orgs_alarm_templates_unsuppress_suppressed_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAlarmTemplates.actions.unsuppressSuppressed.responses[2].example";
+    orgs_alarm_templates_unsuppress_suppressed_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAlarmTemplates.actions.unsuppressSuppressed.responses[3].example";
+    orgs_alarm_templates_unsuppress_suppressed_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.orgsAlarmTemplates.actions.unsuppressSuppressed.responses[5].example";
+    orgs_alarm_templates_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAlarmTemplates.actions.get.responses[1].example";
+    orgs_alarm_templates_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAlarmTemplates.actions.get.responses[2].example";
+    orgs_alarm_templates_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAlarmTemplates.actions.get.responses[3].example";
+    orgs_alarm_templates_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAlarmTemplates.actions.get.responses[5].example";
+    orgs_alarm_templates_update_request : AlarmTemplateRequest =
+    "{\n  \"delivery\": {\n    \"additional_emails\": [\n      \"string\"\n    ],\n    \"enabled\": true,\n    \"to_org_admins\": true,\n    \"to_site_admins\": true\n  },\n  \"name\": \"string\",\n  \"rules\": {\n    \"adhoc_network\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"air_magnet_scan\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"ap_offline\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"bad_cable\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"beacon_flood\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"bssid_spoofing\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"device_down\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"device_restarted\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"dhcp_failure\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"disassociation_flood\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"dot1x_failure\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"eap_dictionary_attack\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"eap_failure_injection\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"eap_handshake_flood\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"eap_spoofed_success\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"eapol_logoff_attack\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"essid_jack\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"excessive_client\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"excessive_eapol_start\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"gateway_down\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"gw_bad_cable\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"gw_negotiation_mismatch\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"honeypot_ssid\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"krack_attack\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"missing_vlan\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"monkey_jack\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"negotiation_mismatch\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"non_compliant\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"out_of_sequence\": {\n      \"enabled\": true\n    },\n    \"psk_failure\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"repeated_auth_failures\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"rogue_ap\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"rogue_client\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"secpolicy_violation\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"ssid_injection\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"switch_down\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"tkip_icv_attack\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"vendor_ie_missing\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"watched_station\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    },\n    \"zero_ssid_association\": {\n      \"delivery\": {\n        \"additional_emails\": [\n          \"string\"\n        ],\n        \"enabled\": true,\n        \"to_org_admins\": true,\n        \"to_site_admins\": true\n      },\n      \"enabled\": true\n    }\n  }\n}"
+    from "resources.orgsAlarmTemplates.actions.update.body.example";
+    orgs_alarm_templates_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAlarmTemplates.actions.update.responses[1].example";
+    orgs_alarm_templates_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAlarmTemplates.actions.update.responses[2].example";
+    orgs_alarm_templates_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAlarmTemplates.actions.update.responses[3].example";
+    orgs_alarm_templates_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAlarmTemplates.actions.update.responses[5].example";
+    orgs_alarm_templates_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAlarmTemplates.actions.delete.responses[1].example";
+    orgs_alarm_templates_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAlarmTemplates.actions.delete.responses[2].example";
+    orgs_alarm_templates_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAlarmTemplates.actions.delete.responses[3].example";
+    orgs_alarm_templates_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAlarmTemplates.actions.delete.responses[5].example";
+    orgs_antivirus_profiles_list_response_200 : Avprofiles =
+    "[\n  {\n    \"fallback_action\": \"permit\",\n    \"max_filesize\": 10000,\n    \"mime_whitelist\": [],\n    \"name\": \"av-custom\",\n    \"protocols\": [\n      \"http\"\n    ],\n    \"url_whitelist\": []\n  }\n]"
+    from "resources.orgsAntivirusProfiles.actions.list.responses[0].example";
+    orgs_antivirus_profiles_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAntivirusProfiles.actions.list.responses[1].example";
+    orgs_antivirus_profiles_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAntivirusProfiles.actions.list.responses[2].example";
+    orgs_antivirus_profiles_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAntivirusProfiles.actions.list.responses[3].example";
+    orgs_antivirus_profiles_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAntivirusProfiles.actions.list.responses[5].example";
+    orgs_antivirus_profiles_create_request : AvprofileRequest =
+    "{\n  \"fallback_action\": \"permit\",\n  \"max_filesize\": 10000,\n  \"mime_whitelist\": [],\n  \"name\": \"av-custom\",\n  \"protocols\": [\n    \"http\"\n  ],\n  \"url_whitelist\": []\n}"
+    from "resources.orgsAntivirusProfiles.actions.create.body.example";
+    orgs_antivirus_profiles_create_response_200 : Avprofile =
+    "{\n  \"fallback_action\": \"permit\",\n  \"max_filesize\": 10000,\n  \"mime_whitelist\": [],\n  \"name\": \"av-custom\",\n  \"protocols\": [\n    \"http\"\n  ],\n  \"url_whitelist\": []\n}"
+    from "resources.orgsAntivirusProfiles.actions.create.responses[0].example";
+    orgs_antivirus_profiles_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAntivirusProfiles.actions.create.responses[1].example";
+    orgs_antivirus_profiles_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAntivirusProfiles.actions.create.responses[2].example";
+    orgs_antivirus_profiles_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAntivirusProfiles.actions.create.responses[3].example";
+    orgs_antivirus_profiles_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAntivirusProfiles.actions.create.responses[5].example";
+    orgs_antivirus_profiles_get_response_200 : Avprofile =
+    "{\n  \"fallback_action\": \"permit\",\n  \"max_filesize\": 10000,\n  \"mime_whitelist\": [],\n  \"name\": \"av-custom\",\n  \"protocols\": [\n    \"http\"\n  ],\n  \"url_whitelist\": []\n}"
+    from "resources.orgsAntivirusProfiles.actions.get.responses[0].example";
+    orgs_antivirus_profiles_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAntivirusProfiles.actions.get.responses[1].example";
+    orgs_antivirus_profiles_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAntivirusProfiles.actions.get.responses[2].example";
+    orgs_antivirus_profiles_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAntivirusProfiles.actions.get.responses[3].example";
+    orgs_antivirus_profiles_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAntivirusProfiles.actions.get.responses[5].example";
+    orgs_antivirus_profiles_update_request : AvprofileRequest =
+    "{\n  \"fallback_action\": \"permit\",\n  \"max_filesize\": 10000,\n  \"mime_whitelist\": [],\n  \"name\": \"av-custom\",\n  \"protocols\": [\n    \"http\"\n  ],\n  \"url_whitelist\": []\n}"
+    from "resources.orgsAntivirusProfiles.actions.update.body.example";
+    orgs_antivirus_profiles_update_response_200 : Avprofile =
+    "{\n  \"fallback_action\": \"permit\",\n  \"max_filesize\": 10000,\n  \"mime_whitelist\": [],\n  \"name\": \"av-custom\",\n  \"protocols\": [\n    \"http\"\n  ],\n  \"url_whitelist\": []\n}"
+    from "resources.orgsAntivirusProfiles.actions.update.responses[0].example";
+    orgs_antivirus_profiles_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAntivirusProfiles.actions.update.responses[1].example";
+    orgs_antivirus_profiles_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAntivirusProfiles.actions.update.responses[2].example";
+    orgs_antivirus_profiles_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAntivirusProfiles.actions.update.responses[3].example";
+    orgs_antivirus_profiles_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAntivirusProfiles.actions.update.responses[5].example";
+    orgs_antivirus_profiles_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAntivirusProfiles.actions.delete.responses[1].example";
+    orgs_antivirus_profiles_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAntivirusProfiles.actions.delete.responses[2].example";
+    orgs_antivirus_profiles_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAntivirusProfiles.actions.delete.responses[3].example";
+    orgs_antivirus_profiles_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAntivirusProfiles.actions.delete.responses[5].example";
     orgs_api_tokens_list_response_200 : OrgApitokens =
     "[\n  {\n    \"created_by\": \"user@mycorp.com\",\n    \"created_time\": 1626875902,\n    \"id\": \"497f6eca-6276-4993-bfeb-53f0bbba6f08\",\n    \"key\": \"1qkb...QQCL\",\n    \"last_used\": 1690115110,\n    \"name\": \"org_token_xyz\",\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"privileges\": [\n      {\n        \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n        \"role\": \"admin\",\n        \"scope\": \"org\"\n      }\n    ]\n  }\n]"
     from "resources.orgsApiTokens.actions.list.responses[0].example" hiding
@@ -300,6 +544,81 @@ round_trips! {
     orgs_api_tokens_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsApiTokens.actions.delete.responses[5].example";
+    orgs_asset_filters_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAssetFilters.actions.list.responses[1].example";
+    orgs_asset_filters_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAssetFilters.actions.list.responses[2].example";
+    orgs_asset_filters_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAssetFilters.actions.list.responses[3].example";
+    orgs_asset_filters_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAssetFilters.actions.list.responses[5].example";
+    orgs_asset_filters_create_request : AssetFilterRequest =
+    "{\n  \"disabled\": true,\n  \"eddystone_uid_namespace\": \"string\",\n  \"eddystone_url\": \"string\",\n  \"ibeacon_major\": 1,\n  \"ibeacon_uuid\": \"1f89bc00-d0af-481b-82fe-a6629259a39f\",\n  \"mfg_company_id\": 0,\n  \"name\": \"string\"\n}"
+    from "resources.orgsAssetFilters.actions.create.body.example";
+    orgs_asset_filters_create_response_200 : AssetFilter =
+    "{\n  \"created_time\": 0,\n  \"disabled\": true,\n  \"eddystone_uid_namespace\": \"string\",\n  \"eddystone_url\": \"string\",\n  \"for_site\": true,\n  \"ibeacon_major\": 1,\n  \"ibeacon_uuid\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"mfg_company_id\": 0,\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n}"
+    from "resources.orgsAssetFilters.actions.create.responses[0].example";
+    orgs_asset_filters_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAssetFilters.actions.create.responses[1].example";
+    orgs_asset_filters_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAssetFilters.actions.create.responses[2].example";
+    orgs_asset_filters_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAssetFilters.actions.create.responses[3].example";
+    orgs_asset_filters_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAssetFilters.actions.create.responses[5].example";
+    orgs_asset_filters_get_response_200 : AssetFilter =
+    "{\n  \"created_time\": 0,\n  \"disabled\": true,\n  \"eddystone_uid_namespace\": \"string\",\n  \"eddystone_url\": \"string\",\n  \"for_site\": true,\n  \"ibeacon_major\": 1,\n  \"ibeacon_uuid\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"mfg_company_id\": 0,\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n}"
+    from "resources.orgsAssetFilters.actions.get.responses[0].example";
+    orgs_asset_filters_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAssetFilters.actions.get.responses[1].example";
+    orgs_asset_filters_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAssetFilters.actions.get.responses[2].example";
+    orgs_asset_filters_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAssetFilters.actions.get.responses[3].example";
+    orgs_asset_filters_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAssetFilters.actions.get.responses[5].example";
+    orgs_asset_filters_update_request : AssetFilterRequest =
+    "{\n  \"disabled\": true,\n  \"eddystone_uid_namespace\": \"string\",\n  \"eddystone_url\": \"string\",\n  \"ibeacon_major\": 1,\n  \"ibeacon_uuid\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab2\",\n  \"mfg_company_id\": 0,\n  \"name\": \"string\"\n}"
+    from "resources.orgsAssetFilters.actions.update.body.example";
+    orgs_asset_filters_update_response_200 : AssetFilter =
+    "{\n  \"created_time\": 0,\n  \"disabled\": true,\n  \"eddystone_uid_namespace\": \"string\",\n  \"eddystone_url\": \"string\",\n  \"for_site\": true,\n  \"ibeacon_major\": 1,\n  \"ibeacon_uuid\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"mfg_company_id\": 0,\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n}"
+    from "resources.orgsAssetFilters.actions.update.responses[0].example";
+    orgs_asset_filters_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAssetFilters.actions.update.responses[1].example";
+    orgs_asset_filters_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAssetFilters.actions.update.responses[2].example";
+    orgs_asset_filters_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAssetFilters.actions.update.responses[3].example";
+    orgs_asset_filters_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAssetFilters.actions.update.responses[5].example";
+    orgs_asset_filters_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAssetFilters.actions.delete.responses[1].example";
+    orgs_asset_filters_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAssetFilters.actions.delete.responses[2].example";
+    orgs_asset_filters_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAssetFilters.actions.delete.responses[3].example";
+    orgs_asset_filters_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAssetFilters.actions.delete.responses[5].example";
     orgs_logs_list_audit_response_200 : ResponseLogSearch =
     "{\n  \"end\": 1428954000,\n  \"limit\": 100,\n  \"results\": [\n    {\n      \"admin_id\": \"72bfa2bd-e58a-4670-9d20-a1468f7a6f58\",\n      \"admin_name\": \"test@mistsys.com\",\n      \"id\": \"c6f9347b-b0a4-4a23-b927-fa9249f2ffb2\",\n      \"message\": \"TEST AUDIT\",\n      \"org_id\": \"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\n      \"site_id\": \"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\n      \"timestamp\": 1431382121\n    }\n  ],\n  \"start\": 1428939600,\n  \"total\": 135\n}"
     from "resources.orgsLogs.actions.listAudit.responses[0].example";
@@ -330,6 +649,147 @@ round_trips! {
     orgs_logs_count_audit_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsLogs.actions.countAudit.responses[5].example";
+    orgs_mx_tunnels_list_response_200 : Mxtunnels =
+    "[\n  {\n    \"hello_interval\": 60,\n    \"hello_retries\": 3,\n    \"ipsec\": {\n      \"dns_servers\": [\n        \"172.16.0.8\"\n      ],\n      \"enabled\": true,\n      \"extra_routes\": [\n        {\n          \"dest\": \"172.16.0.0/12\",\n          \"next_hop\": \"172.16.0.1\"\n        }\n      ],\n      \"split_tunnel\": true\n    },\n    \"mxcluster_ids\": [\n      \"572586b7-f97b-a22b-526c-8b97a3f609c4\"\n    ],\n    \"name\": \"HQ\",\n    \"protocol\": \"udp\",\n    \"vlan_ids\": [\n      3,\n      4,\n      5\n    ]\n  }\n]"
+    from "resources.orgsMxTunnels.actions.list.responses[0].example";
+    orgs_mx_tunnels_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsMxTunnels.actions.list.responses[1].example";
+    orgs_mx_tunnels_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsMxTunnels.actions.list.responses[2].example";
+    orgs_mx_tunnels_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsMxTunnels.actions.list.responses[3].example";
+    orgs_mx_tunnels_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsMxTunnels.actions.list.responses[5].example";
+    orgs_mx_tunnels_create_request : MxtunnelRequest =
+    "{\n  \"cluster_ids\": [\n    \"string\"\n  ],\n  \"hello_interval\": 60,\n  \"hello_retries\": 7,\n  \"ipsec\": {\n    \"dns_servers\": [\n      \"string\"\n    ],\n    \"enabled\": true,\n    \"extra_routes\": [\n      {\n        \"dest\": \"string\",\n        \"next_hop\": \"192.168.0.1\"\n      }\n    ],\n    \"split_tunnel\": true,\n    \"use_mxedge\": true\n  },\n  \"vlan_ids\": [\n    0\n  ]\n}"
+    from "resources.orgsMxTunnels.actions.create.body.example";
+    orgs_mx_tunnels_create_response_200 : Mxtunnel =
+    "{\n  \"cluster_ids\": [\n    \"string\"\n  ],\n  \"created_time\": 0,\n  \"for_site\": true,\n  \"hello_interval\": 60,\n  \"hello_retries\": 7,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"ipsec\": {\n    \"dns_servers\": [\n      \"string\"\n    ],\n    \"enabled\": true,\n    \"extra_routes\": [\n      {\n        \"dest\": \"string\",\n        \"next_hop\": \"192.168.0.1\"\n      }\n    ],\n    \"split_tunnel\": true,\n    \"use_mxedge\": true\n  },\n  \"modified_time\": 0,\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"vlan_ids\": [\n    0\n  ]\n}"
+    from "resources.orgsMxTunnels.actions.create.responses[0].example";
+    orgs_mx_tunnels_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsMxTunnels.actions.create.responses[1].example";
+    orgs_mx_tunnels_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsMxTunnels.actions.create.responses[2].example";
+    orgs_mx_tunnels_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsMxTunnels.actions.create.responses[3].example";
+    orgs_mx_tunnels_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsMxTunnels.actions.create.responses[5].example";
+    orgs_mx_tunnels_get_response_200 : Mxtunnel =
+    "{\n  \"cluster_ids\": [\n    \"string\"\n  ],\n  \"created_time\": 0,\n  \"for_site\": true,\n  \"hello_interval\": 60,\n  \"hello_retries\": 7,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"ipsec\": {\n    \"dns_servers\": [\n      \"string\"\n    ],\n    \"enabled\": true,\n    \"extra_routes\": [\n      {\n        \"dest\": \"string\",\n        \"next_hop\": \"192.168.0.1\"\n      }\n    ],\n    \"split_tunnel\": true,\n    \"use_mxedge\": true\n  },\n  \"modified_time\": 0,\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"vlan_ids\": [\n    0\n  ]\n}"
+    from "resources.orgsMxTunnels.actions.get.responses[0].example";
+    orgs_mx_tunnels_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsMxTunnels.actions.get.responses[1].example";
+    orgs_mx_tunnels_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsMxTunnels.actions.get.responses[2].example";
+    orgs_mx_tunnels_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsMxTunnels.actions.get.responses[3].example";
+    orgs_mx_tunnels_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsMxTunnels.actions.get.responses[5].example";
+    orgs_mx_tunnels_update_response_200 : Mxtunnel =
+    "{\n  \"cluster_ids\": [\n    \"string\"\n  ],\n  \"created_time\": 0,\n  \"for_site\": true,\n  \"hello_interval\": 60,\n  \"hello_retries\": 7,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"ipsec\": {\n    \"dns_servers\": [\n      \"string\"\n    ],\n    \"enabled\": true,\n    \"extra_routes\": [\n      {\n        \"dest\": \"string\",\n        \"next_hop\": \"192.168.0.1\"\n      }\n    ],\n    \"split_tunnel\": true,\n    \"use_mxedge\": true\n  },\n  \"modified_time\": 0,\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"vlan_ids\": [\n    0\n  ]\n}"
+    from "resources.orgsMxTunnels.actions.update.responses[0].example";
+    orgs_mx_tunnels_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsMxTunnels.actions.update.responses[1].example";
+    orgs_mx_tunnels_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsMxTunnels.actions.update.responses[2].example";
+    orgs_mx_tunnels_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsMxTunnels.actions.update.responses[3].example";
+    orgs_mx_tunnels_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsMxTunnels.actions.update.responses[5].example";
+    orgs_mx_tunnels_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsMxTunnels.actions.delete.responses[1].example";
+    orgs_mx_tunnels_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsMxTunnels.actions.delete.responses[2].example";
+    orgs_mx_tunnels_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsMxTunnels.actions.delete.responses[3].example";
+    orgs_mx_tunnels_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsMxTunnels.actions.delete.responses[5].example";
+    orgs_nac_rules_list_response_200 : NacRules =
+    "[\n  {\n    \"action\": \"allow\",\n    \"apply_tags\": [\n      \"string\"\n    ],\n    \"created_time\": 0,\n    \"id\": \"455f6eca-6276-4993-bfeb-53cbbbba6208\",\n    \"matching\": {\n      \"auth_type\": \"eap-tls\",\n      \"nactags\": [\n        \"string\"\n      ],\n      \"port_types\": [\n        \"wireless\"\n      ],\n      \"site_ids\": [\n        \"454f6eca-6276-4993-bfeb-53cbbbba6308\"\n      ],\n      \"sitegroup_ids\": [\n        \"453f6eca-6276-4993-bfeb-53cbbbba6408\"\n      ]\n    },\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"not_matching\": {\n      \"auth_type\": \"eap-tls\",\n      \"nactags\": [\n        \"string\"\n      ],\n      \"port_types\": [\n        \"wireless\"\n      ],\n      \"site_ids\": [\n        \"452f6eca-6276-4993-bfeb-53cbbbba6508\"\n      ],\n      \"sitegroup_ids\": [\n        \"451f6eca-6276-4993-bfeb-53cbbbba6608\"\n      ]\n    },\n    \"order\": 1,\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\"\n  }\n]"
+    from "resources.orgsNacRules.actions.list.responses[0].example";
+    orgs_nac_rules_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNacRules.actions.list.responses[1].example";
+    orgs_nac_rules_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNacRules.actions.list.responses[2].example";
+    orgs_nac_rules_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNacRules.actions.list.responses[3].example";
+    orgs_nac_rules_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNacRules.actions.list.responses[5].example";
+    orgs_nac_rules_create_request : NacRuleRequest =
+    "{\n  \"action\": \"allow\",\n  \"apply_tags\": [\n    \"c049dfcd-0c73-5014-1c64-062e9903f1e5\\\"\"\n  ],\n  \"matching\": {\n    \"auth_type\": \"eap-tls\",\n    \"nactags\": [\n      \"041d5d36-716c-4cfb-4988-3857c6aa14a2\",\n      \"a809a97f-d599-f812-eb8c-c3f84aabf6ba\"\n    ],\n    \"port_types\": [\n      \"wired\"\n    ],\n    \"site_ids\": [\n      \"bb19fc3e-4124-4b57-80d9-c3f6edce47c4\",\n      \"bb19fc3e-6564-4b57-80d9-c3f6edce47c1\"\n    ],\n    \"sitegroup_ids\": [\n      \"bb19fc3e-4124-4b57-80d9-c3f6edce47c4\",\n      \"bb19fc3e-6564-4b57-80d9-c3f6edce47c1\"\n    ]\n  },\n  \"name\": \"name1\",\n  \"not_matching\": {},\n  \"order\": 1\n}"
+    from "resources.orgsNacRules.actions.create.body.example";
+    orgs_nac_rules_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNacRules.actions.create.responses[1].example";
+    orgs_nac_rules_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNacRules.actions.create.responses[2].example";
+    orgs_nac_rules_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNacRules.actions.create.responses[3].example";
+    orgs_nac_rules_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNacRules.actions.create.responses[5].example";
+    orgs_nac_rules_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNacRules.actions.get.responses[1].example";
+    orgs_nac_rules_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNacRules.actions.get.responses[2].example";
+    orgs_nac_rules_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNacRules.actions.get.responses[3].example";
+    orgs_nac_rules_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNacRules.actions.get.responses[5].example";
+    orgs_nac_rules_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNacRules.actions.update.responses[1].example";
+    orgs_nac_rules_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNacRules.actions.update.responses[2].example";
+    orgs_nac_rules_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNacRules.actions.update.responses[3].example";
+    orgs_nac_rules_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNacRules.actions.update.responses[5].example";
+    orgs_nac_rules_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNacRules.actions.delete.responses[1].example";
+    orgs_nac_rules_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNacRules.actions.delete.responses[2].example";
+    orgs_nac_rules_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNacRules.actions.delete.responses[3].example";
+    orgs_nac_rules_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNacRules.actions.delete.responses[5].example";
     orgs_nac_tags_list_response_400 : ResponseHttp400 =
     "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
     from "resources.orgsNacTags.actions.list.responses[1].example";
@@ -477,6 +937,348 @@ round_trips! {
     orgs_networks_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsNetworks.actions.delete.responses[5].example";
+    orgs_psks_list_response_200 : PskList =
+    "[\n  {\n    \"created_time\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"mac\": \"string\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"passphrase\": \"secretpsk\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"ssid\": \"string\",\n    \"usage\": \"multi\",\n    \"vlan_id\": 1\n  }\n]"
+    from "resources.orgsPsks.actions.list.responses[0].example";
+    orgs_psks_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsPsks.actions.list.responses[1].example";
+    orgs_psks_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsPsks.actions.list.responses[2].example"; orgs_psks_list_response_403 :
+    ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsPsks.actions.list.responses[3].example"; orgs_psks_list_response_429 :
+    ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsPsks.actions.list.responses[5].example";
+    orgs_psks_update_multiple_request : PsksRequest =
+    "[\n  {\n    \"expire_time\": 1614990263,\n    \"mac\": \"string\",\n    \"max_usage\": 0,\n    \"name\": \"string\",\n    \"passphrase\": \"secretpsk\",\n    \"ssid\": \"string\",\n    \"usage\": \"multi\",\n    \"vlan_id\": 10\n  }\n]"
+    from "resources.orgsPsks.actions.updateMultiple.body.example";
+    orgs_psks_update_multiple_response_200 : PskList =
+    "[\n  {\n    \"created_time\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"mac\": \"string\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"passphrase\": \"secretpsk\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"ssid\": \"string\",\n    \"usage\": \"multi\",\n    \"vlan_id\": 1\n  }\n]"
+    from "resources.orgsPsks.actions.updateMultiple.responses[0].example";
+    orgs_psks_update_multiple_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsPsks.actions.updateMultiple.responses[1].example";
+    orgs_psks_update_multiple_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsPsks.actions.updateMultiple.responses[2].example";
+    orgs_psks_update_multiple_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsPsks.actions.updateMultiple.responses[3].example";
+    orgs_psks_update_multiple_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsPsks.actions.updateMultiple.responses[5].example";
+    orgs_psks_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsPsks.actions.create.responses[1].example";
+    orgs_psks_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsPsks.actions.create.responses[2].example";
+    orgs_psks_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsPsks.actions.create.responses[3].example";
+    orgs_psks_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsPsks.actions.create.responses[5].example";
+    orgs_psks_delete_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsPsks.actions.deleteList.responses[1].example";
+    orgs_psks_delete_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsPsks.actions.deleteList.responses[2].example";
+    orgs_psks_delete_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsPsks.actions.deleteList.responses[3].example";
+    orgs_psks_delete_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsPsks.actions.deleteList.responses[5].example";
+    orgs_psks_import_response_200 : PskList =
+    "[\n  {\n    \"created_time\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"mac\": \"string\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"passphrase\": \"secretpsk\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"ssid\": \"string\",\n    \"usage\": \"multi\",\n    \"vlan_id\": 1\n  }\n]"
+    from "resources.orgsPsks.actions.import.responses[0].example";
+    orgs_psks_import_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsPsks.actions.import.responses[1].example";
+    orgs_psks_import_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsPsks.actions.import.responses[2].example";
+    orgs_psks_import_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsPsks.actions.import.responses[3].example";
+    orgs_psks_import_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsPsks.actions.import.responses[5].example";
+    orgs_psks_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsPsks.actions.get.responses[1].example";
+    orgs_psks_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsPsks.actions.get.responses[2].example"; orgs_psks_get_response_403 :
+    ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsPsks.actions.get.responses[3].example"; orgs_psks_get_response_429 :
+    ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsPsks.actions.get.responses[5].example";
+    orgs_psks_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsPsks.actions.update.responses[1].example";
+    orgs_psks_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsPsks.actions.update.responses[2].example";
+    orgs_psks_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsPsks.actions.update.responses[3].example";
+    orgs_psks_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsPsks.actions.update.responses[5].example";
+    orgs_psks_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsPsks.actions.delete.responses[1].example";
+    orgs_psks_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsPsks.actions.delete.responses[2].example";
+    orgs_psks_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsPsks.actions.delete.responses[3].example";
+    orgs_psks_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsPsks.actions.delete.responses[5].example";
+    orgs_psks_delete_old_passphrase_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsPsks.actions.deleteOldPassphrase.responses[1].example";
+    orgs_psks_delete_old_passphrase_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsPsks.actions.deleteOldPassphrase.responses[2].example";
+    orgs_psks_delete_old_passphrase_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsPsks.actions.deleteOldPassphrase.responses[3].example";
+    orgs_psks_delete_old_passphrase_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsPsks.actions.deleteOldPassphrase.responses[5].example";
+    orgs_rf_templates_list_response_200 : RfTemplates =
+    "[\n  {\n    \"ant_gain_24\": 0,\n    \"ant_gain_5\": 0,\n    \"band_24\": {\n      \"allow_rrm_disable\": true,\n      \"ant_gain\": 0,\n      \"bandwidth\": 20,\n      \"channels\": [\n        1,\n        6,\n        11\n      ],\n      \"disabled\": false,\n      \"power_max\": 11,\n      \"power_min\": 3,\n      \"preamble\": \"short\"\n    },\n    \"band_24_usage\": \"auto\",\n    \"band_5\": {\n      \"allow_rrm_disable\": false,\n      \"ant_gain\": 0,\n      \"bandwidth\": 80,\n      \"channels\": [\n        36,\n        40,\n        44,\n        48,\n        52,\n        56,\n        60,\n        64,\n        100,\n        104,\n        149,\n        153,\n        157,\n        161\n      ],\n      \"disabled\": false,\n      \"power_max\": 16,\n      \"power_min\": 9,\n      \"preamble\": \"short\"\n    },\n    \"country_code\": \"FR\",\n    \"created_time\": 1594743723,\n    \"id\": \"b3f20330-f76a-49f1-bc65-0d8727140b1d\",\n    \"model_specific\": {},\n    \"modified_time\": 1613582192,\n    \"name\": \"Lab\",\n    \"org_id\": \"203d3d02-dbc0-4c1b-9f41-76896a3330f4\"\n  }\n]"
+    from "resources.orgsRfTemplates.actions.list.responses[0].example";
+    orgs_rf_templates_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsRfTemplates.actions.list.responses[1].example";
+    orgs_rf_templates_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsRfTemplates.actions.list.responses[2].example";
+    orgs_rf_templates_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsRfTemplates.actions.list.responses[3].example";
+    orgs_rf_templates_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsRfTemplates.actions.list.responses[5].example";
+    orgs_rf_templates_create_response_200 : RfTemplate =
+    "{\n  \"ant_gain_24\": 0,\n  \"ant_gain_5\": 0,\n  \"band_24\": {\n    \"allow_rrm_disable\": true,\n    \"ant_gain\": 0,\n    \"bandwidth\": 20,\n    \"channels\": [\n      1,\n      6,\n      11\n    ],\n    \"disabled\": false,\n    \"power_max\": 11,\n    \"power_min\": 3,\n    \"preamble\": \"short\"\n  },\n  \"band_24_usage\": \"auto\",\n  \"band_5\": {\n    \"allow_rrm_disable\": false,\n    \"ant_gain\": 0,\n    \"bandwidth\": 80,\n    \"channels\": [\n      36,\n      40,\n      44,\n      48,\n      52,\n      56,\n      60,\n      64,\n      100,\n      104,\n      149,\n      153,\n      157,\n      161\n    ],\n    \"disabled\": false,\n    \"power_max\": 16,\n    \"power_min\": 9,\n    \"preamble\": \"short\"\n  },\n  \"country_code\": \"FR\",\n  \"created_time\": 1594743723,\n  \"id\": \"b3f20330-f76a-49f1-bc65-0d8727140b1d\",\n  \"model_specific\": {},\n  \"modified_time\": 1613582192,\n  \"name\": \"Lab\",\n  \"org_id\": \"203d3d02-dbc0-4c1b-9f41-76896a3330f4\"\n}"
+    from "resources.orgsRfTemplates.actions.create.responses[0].example";
+    orgs_rf_templates_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsRfTemplates.actions.create.responses[1].example";
+    orgs_rf_templates_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsRfTemplates.actions.create.responses[2].example";
+    orgs_rf_templates_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsRfTemplates.actions.create.responses[3].example";
+    orgs_rf_templates_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsRfTemplates.actions.create.responses[5].example";
+    orgs_rf_templates_get_response_200 : RfTemplate =
+    "{\n  \"ant_gain_24\": 0,\n  \"ant_gain_5\": 0,\n  \"band_24\": {\n    \"allow_rrm_disable\": true,\n    \"ant_gain\": 0,\n    \"bandwidth\": 20,\n    \"channels\": [\n      1,\n      6,\n      11\n    ],\n    \"disabled\": false,\n    \"power_max\": 11,\n    \"power_min\": 3,\n    \"preamble\": \"short\"\n  },\n  \"band_24_usage\": \"auto\",\n  \"band_5\": {\n    \"allow_rrm_disable\": false,\n    \"ant_gain\": 0,\n    \"bandwidth\": 80,\n    \"channels\": [\n      36,\n      40,\n      44,\n      48,\n      52,\n      56,\n      60,\n      64,\n      100,\n      104,\n      149,\n      153,\n      157,\n      161\n    ],\n    \"disabled\": false,\n    \"power_max\": 16,\n    \"power_min\": 9,\n    \"preamble\": \"short\"\n  },\n  \"country_code\": \"FR\",\n  \"created_time\": 1594743723,\n  \"id\": \"b3f20330-f76a-49f1-bc65-0d8727140b1d\",\n  \"model_specific\": {},\n  \"modified_time\": 1613582192,\n  \"name\": \"Lab\",\n  \"org_id\": \"203d3d02-dbc0-4c1b-9f41-76896a3330f4\"\n}"
+    from "resources.orgsRfTemplates.actions.get.responses[0].example";
+    orgs_rf_templates_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsRfTemplates.actions.get.responses[1].example";
+    orgs_rf_templates_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsRfTemplates.actions.get.responses[2].example";
+    orgs_rf_templates_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsRfTemplates.actions.get.responses[3].example";
+    orgs_rf_templates_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsRfTemplates.actions.get.responses[5].example";
+    orgs_rf_templates_update_response_200 : RfTemplate =
+    "{\n  \"ant_gain_24\": 0,\n  \"ant_gain_5\": 0,\n  \"band_24\": {\n    \"allow_rrm_disable\": true,\n    \"ant_gain\": 0,\n    \"bandwidth\": 20,\n    \"channels\": [\n      1,\n      6,\n      11\n    ],\n    \"disabled\": false,\n    \"power_max\": 11,\n    \"power_min\": 3,\n    \"preamble\": \"short\"\n  },\n  \"band_24_usage\": \"auto\",\n  \"band_5\": {\n    \"allow_rrm_disable\": false,\n    \"ant_gain\": 0,\n    \"bandwidth\": 80,\n    \"channels\": [\n      36,\n      40,\n      44,\n      48,\n      52,\n      56,\n      60,\n      64,\n      100,\n      104,\n      149,\n      153,\n      157,\n      161\n    ],\n    \"disabled\": false,\n    \"power_max\": 16,\n    \"power_min\": 9,\n    \"preamble\": \"short\"\n  },\n  \"country_code\": \"FR\",\n  \"created_time\": 1594743723,\n  \"id\": \"b3f20330-f76a-49f1-bc65-0d8727140b1d\",\n  \"model_specific\": {},\n  \"modified_time\": 1613582192,\n  \"name\": \"Lab\",\n  \"org_id\": \"203d3d02-dbc0-4c1b-9f41-76896a3330f4\"\n}"
+    from "resources.orgsRfTemplates.actions.update.responses[0].example";
+    orgs_rf_templates_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsRfTemplates.actions.update.responses[1].example";
+    orgs_rf_templates_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsRfTemplates.actions.update.responses[2].example";
+    orgs_rf_templates_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsRfTemplates.actions.update.responses[3].example";
+    orgs_rf_templates_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsRfTemplates.actions.update.responses[5].example";
+    orgs_rf_templates_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsRfTemplates.actions.delete.responses[1].example";
+    orgs_rf_templates_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsRfTemplates.actions.delete.responses[2].example";
+    orgs_rf_templates_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsRfTemplates.actions.delete.responses[3].example";
+    orgs_rf_templates_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsRfTemplates.actions.delete.responses[5].example";
+    orgs_sdk_templates_list_response_200 : Sdktemplates =
+    "[\n  {\n    \"bg_image\": \"https://p.imgci.com/db/PICTURES/CMS/227700/227791.4.jpg\",\n    \"btn_flr_bgcolor\": \"#282828\",\n    \"default\": true,\n    \"header_txt\": \"Mist\",\n    \"name\": \"default\",\n    \"search_txtcolor\": \"#282828\",\n    \"welcome_msg\": \"Welcome to Mist\"\n  }\n]"
+    from "resources.orgsSdkTemplates.actions.list.responses[0].example";
+    orgs_sdk_templates_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSdkTemplates.actions.list.responses[1].example";
+    orgs_sdk_templates_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSdkTemplates.actions.list.responses[2].example";
+    orgs_sdk_templates_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSdkTemplates.actions.list.responses[3].example";
+    orgs_sdk_templates_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSdkTemplates.actions.list.responses[5].example";
+    orgs_sdk_templates_create_response_200 : Sdktemplate =
+    "{\n  \"bg_image\": \"https://p.imgci.com/db/PICTURES/CMS/227700/227791.4.jpg\",\n  \"btn_flr_bgcolor\": \"#282828\",\n  \"default\": true,\n  \"header_txt\": \"Mist\",\n  \"name\": \"default\",\n  \"search_txtcolor\": \"#282828\",\n  \"welcome_msg\": \"Welcome to Mist\"\n}"
+    from "resources.orgsSdkTemplates.actions.create.responses[0].example";
+    orgs_sdk_templates_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSdkTemplates.actions.create.responses[1].example";
+    orgs_sdk_templates_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSdkTemplates.actions.create.responses[2].example";
+    orgs_sdk_templates_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSdkTemplates.actions.create.responses[3].example";
+    orgs_sdk_templates_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSdkTemplates.actions.create.responses[5].example";
+    orgs_sdk_templates_get_response_200 : Sdktemplate =
+    "{\n  \"bg_image\": \"https://p.imgci.com/db/PICTURES/CMS/227700/227791.4.jpg\",\n  \"btn_flr_bgcolor\": \"#282828\",\n  \"default\": true,\n  \"header_txt\": \"Mist\",\n  \"name\": \"default\",\n  \"search_txtcolor\": \"#282828\",\n  \"welcome_msg\": \"Welcome to Mist\"\n}"
+    from "resources.orgsSdkTemplates.actions.get.responses[0].example";
+    orgs_sdk_templates_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSdkTemplates.actions.get.responses[1].example";
+    orgs_sdk_templates_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSdkTemplates.actions.get.responses[2].example";
+    orgs_sdk_templates_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSdkTemplates.actions.get.responses[3].example";
+    orgs_sdk_templates_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSdkTemplates.actions.get.responses[5].example";
+    orgs_sdk_templates_update_response_200 : Sdktemplate =
+    "{\n  \"bg_image\": \"https://p.imgci.com/db/PICTURES/CMS/227700/227791.4.jpg\",\n  \"btn_flr_bgcolor\": \"#282828\",\n  \"default\": true,\n  \"header_txt\": \"Mist\",\n  \"name\": \"default\",\n  \"search_txtcolor\": \"#282828\",\n  \"welcome_msg\": \"Welcome to Mist\"\n}"
+    from "resources.orgsSdkTemplates.actions.update.responses[0].example";
+    orgs_sdk_templates_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSdkTemplates.actions.update.responses[1].example";
+    orgs_sdk_templates_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSdkTemplates.actions.update.responses[2].example";
+    orgs_sdk_templates_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSdkTemplates.actions.update.responses[3].example";
+    orgs_sdk_templates_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSdkTemplates.actions.update.responses[5].example";
+    orgs_sdk_templates_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSdkTemplates.actions.delete.responses[1].example";
+    orgs_sdk_templates_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSdkTemplates.actions.delete.responses[2].example";
+    orgs_sdk_templates_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSdkTemplates.actions.delete.responses[3].example";
+    orgs_sdk_templates_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSdkTemplates.actions.delete.responses[5].example";
+    orgs_sec_intel_profiles_list_response_200 : SecintelProfiles =
+    "[\n  {\n    \"name\": \"secintel-custom\",\n    \"profiles\": [\n      {\n        \"action\": \"default\",\n        \"category\": \"CC\"\n      }\n    ]\n  }\n]"
+    from "resources.orgsSecIntelProfiles.actions.list.responses[0].example";
+    orgs_sec_intel_profiles_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSecIntelProfiles.actions.list.responses[1].example";
+    orgs_sec_intel_profiles_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSecIntelProfiles.actions.list.responses[2].example";
+    orgs_sec_intel_profiles_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSecIntelProfiles.actions.list.responses[3].example";
+    orgs_sec_intel_profiles_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSecIntelProfiles.actions.list.responses[5].example";
+    orgs_sec_intel_profiles_create_request : SecintelProfile =
+    "{\n  \"name\": \"secintel-custom\",\n  \"profiles\": [\n    {\n      \"action\": \"default\",\n      \"category\": \"CC\"\n    }\n  ]\n}"
+    from "resources.orgsSecIntelProfiles.actions.create.body.example";
+    orgs_sec_intel_profiles_create_response_200 : SecintelProfile =
+    "{\n  \"name\": \"secintel-custom\",\n  \"profiles\": [\n    {\n      \"action\": \"default\",\n      \"category\": \"CC\"\n    }\n  ]\n}"
+    from "resources.orgsSecIntelProfiles.actions.create.responses[0].example";
+    orgs_sec_intel_profiles_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSecIntelProfiles.actions.create.responses[1].example";
+    orgs_sec_intel_profiles_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSecIntelProfiles.actions.create.responses[2].example";
+    orgs_sec_intel_profiles_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSecIntelProfiles.actions.create.responses[3].example";
+    orgs_sec_intel_profiles_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSecIntelProfiles.actions.create.responses[5].example";
+    orgs_sec_intel_profiles_get_response_200 : SecintelProfile =
+    "{\n  \"name\": \"secintel-custom\",\n  \"profiles\": [\n    {\n      \"action\": \"default\",\n      \"category\": \"CC\"\n    }\n  ]\n}"
+    from "resources.orgsSecIntelProfiles.actions.get.responses[0].example";
+    orgs_sec_intel_profiles_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSecIntelProfiles.actions.get.responses[1].example";
+    orgs_sec_intel_profiles_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSecIntelProfiles.actions.get.responses[2].example";
+    orgs_sec_intel_profiles_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSecIntelProfiles.actions.get.responses[3].example";
+    orgs_sec_intel_profiles_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSecIntelProfiles.actions.get.responses[5].example";
+    orgs_sec_intel_profiles_update_request : SecintelProfile =
+    "{\n  \"name\": \"secintel-custom\",\n  \"profiles\": [\n    {\n      \"action\": \"default\",\n      \"category\": \"CC\"\n    }\n  ]\n}"
+    from "resources.orgsSecIntelProfiles.actions.update.body.example";
+    orgs_sec_intel_profiles_update_response_200 : SecintelProfile =
+    "{\n  \"name\": \"secintel-custom\",\n  \"profiles\": [\n    {\n      \"action\": \"default\",\n      \"category\": \"CC\"\n    }\n  ]\n}"
+    from "resources.orgsSecIntelProfiles.actions.update.responses[0].example";
+    orgs_sec_intel_profiles_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSecIntelProfiles.actions.update.responses[1].example";
+    orgs_sec_intel_profiles_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSecIntelProfiles.actions.update.responses[2].example";
+    orgs_sec_intel_profiles_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSecIntelProfiles.actions.update.responses[3].example";
+    orgs_sec_intel_profiles_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSecIntelProfiles.actions.update.responses[5].example";
+    orgs_sec_intel_profiles_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSecIntelProfiles.actions.delete.responses[1].example";
+    orgs_sec_intel_profiles_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSecIntelProfiles.actions.delete.responses[2].example";
+    orgs_sec_intel_profiles_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSecIntelProfiles.actions.delete.responses[3].example";
+    orgs_sec_intel_profiles_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSecIntelProfiles.actions.delete.responses[5].example";
     orgs_services_list_response_200 : Services =
     "[\n  {\n    \"addresses\": [\n      \"string\"\n    ],\n    \"apps\": [\n      \"string\"\n    ],\n    \"dscp\": 8,\n    \"hostnames\": [\n      \"string\"\n    ],\n    \"max_jitter\": 0,\n    \"max_latency\": 0,\n    \"max_loss\": 0,\n    \"name\": \"string\",\n    \"specs\": [\n      {\n        \"port_range\": \"0\",\n        \"protocol\": \"any\"\n      }\n    ],\n    \"traffic_class\": \"best_effort\",\n    \"traffic_type\": \"default\",\n    \"type\": \"custom\"\n  }\n]"
     from "resources.orgsServices.actions.list.responses[0].example";
@@ -555,6 +1357,78 @@ round_trips! {
     orgs_services_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsServices.actions.delete.responses[5].example";
+    orgs_site_templates_list_response_200 : SiteTemplates =
+    "[\n  {\n    \"auto_upgrade\": {\n      \"day_of_week\": \"mon\",\n      \"enabled\": true,\n      \"time_of_day\": \"string\",\n      \"version\": \"string\"\n    },\n    \"name\": \"string\",\n    \"vars\": {\n      \"SSID_STR\": \"string\",\n      \"VLAN_ID\": \"string\"\n    }\n  }\n]"
+    from "resources.orgsSiteTemplates.actions.list.responses[0].example";
+    orgs_site_templates_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSiteTemplates.actions.list.responses[1].example";
+    orgs_site_templates_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSiteTemplates.actions.list.responses[2].example";
+    orgs_site_templates_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSiteTemplates.actions.list.responses[3].example";
+    orgs_site_templates_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSiteTemplates.actions.list.responses[5].example";
+    orgs_site_templates_create_response_200 : SiteTemplate =
+    "{\n  \"auto_upgrade\": {\n    \"day_of_week\": \"mon\",\n    \"enabled\": true,\n    \"time_of_day\": \"string\",\n    \"version\": \"string\"\n  },\n  \"name\": \"string\",\n  \"vars\": {\n    \"SSID_STR\": \"string\",\n    \"VLAN_ID\": \"string\"\n  }\n}"
+    from "resources.orgsSiteTemplates.actions.create.responses[0].example";
+    orgs_site_templates_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSiteTemplates.actions.create.responses[1].example";
+    orgs_site_templates_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSiteTemplates.actions.create.responses[2].example";
+    orgs_site_templates_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSiteTemplates.actions.create.responses[3].example";
+    orgs_site_templates_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSiteTemplates.actions.create.responses[5].example";
+    orgs_site_templates_get_response_200 : SiteTemplate =
+    "{\n  \"auto_upgrade\": {\n    \"day_of_week\": \"mon\",\n    \"enabled\": true,\n    \"time_of_day\": \"string\",\n    \"version\": \"string\"\n  },\n  \"name\": \"string\",\n  \"vars\": {\n    \"SSID_STR\": \"string\",\n    \"VLAN_ID\": \"string\"\n  }\n}"
+    from "resources.orgsSiteTemplates.actions.get.responses[0].example";
+    orgs_site_templates_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSiteTemplates.actions.get.responses[1].example";
+    orgs_site_templates_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSiteTemplates.actions.get.responses[2].example";
+    orgs_site_templates_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSiteTemplates.actions.get.responses[3].example";
+    orgs_site_templates_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSiteTemplates.actions.get.responses[5].example";
+    orgs_site_templates_update_response_200 : SiteTemplate =
+    "{\n  \"auto_upgrade\": {\n    \"day_of_week\": \"mon\",\n    \"enabled\": true,\n    \"time_of_day\": \"string\",\n    \"version\": \"string\"\n  },\n  \"name\": \"string\",\n  \"vars\": {\n    \"SSID_STR\": \"string\",\n    \"VLAN_ID\": \"string\"\n  }\n}"
+    from "resources.orgsSiteTemplates.actions.update.responses[0].example";
+    orgs_site_templates_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSiteTemplates.actions.update.responses[1].example";
+    orgs_site_templates_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSiteTemplates.actions.update.responses[2].example";
+    orgs_site_templates_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSiteTemplates.actions.update.responses[3].example";
+    orgs_site_templates_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSiteTemplates.actions.update.responses[5].example";
+    orgs_site_templates_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSiteTemplates.actions.delete.responses[1].example";
+    orgs_site_templates_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSiteTemplates.actions.delete.responses[2].example";
+    orgs_site_templates_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSiteTemplates.actions.delete.responses[3].example";
+    orgs_site_templates_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSiteTemplates.actions.delete.responses[5].example";
     orgs_sitegroups_list_response_200 : Sitegroups =
     "[\n  {\n    \"created_time\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"site_ids\": [\n      \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    ]\n  }\n]"
     from "resources.orgsSitegroups.actions.list.responses[0].example";
@@ -631,6 +1505,69 @@ round_trips! {
     orgs_sitegroups_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsSitegroups.actions.delete.responses[5].example";
+    orgs_sites_list_response_200 : Sites =
+    "[\n  {\n    \"address\": \"1601 S. Deanza Blvd., Cupertino, CA, 95014\",\n    \"alarmtemplate_id\": \"684dfc5c-fe77-2290-eb1d-ef3d677fe168\",\n    \"aptemplate_id\": \"16bdf952-ade2-4491-80b0-85ce506c760b\",\n    \"country_code\": \"US\",\n    \"created_time\": 0,\n    \"gatewaytemplate_id\": \"6f9b2e75-9b2f-b5ae-81e3-e14c76f1a90f\",\n    \"id\": \"497f6eca-6276-5007-bfeb-53cbbbba6f19\",\n    \"latlng\": {\n      \"lat\": 37.295833,\n      \"lng\": -122.032946\n    },\n    \"modified_time\": 0,\n    \"name\": \"Mist Office\",\n    \"networktemplate_id\": \"12ae9bd2-e0ab-107b-72e8-a7a005565ec2\",\n    \"notes\": \"string\",\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"rftemplate_id\": \"bb8a9017-1e36-5d6c-6f2b-551abe8a76a2\",\n    \"secpolicy_id\": \"3bcd0beb-5d0a-4cbd-92c1-14aea91e98ef\",\n    \"sitegroup_ids\": [\n      \"497f6eca-6276-5008-bfeb-53cbbbba6f1a\"\n    ],\n    \"timezone\": \"America/Los_Angeles\"\n  }\n]"
+    from "resources.orgsSites.actions.list.responses[0].example";
+    orgs_sites_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSites.actions.list.responses[1].example";
+    orgs_sites_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSites.actions.list.responses[2].example"; orgs_sites_list_response_403
+    : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSites.actions.list.responses[3].example"; orgs_sites_list_response_429
+    : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSites.actions.list.responses[5].example";
+    orgs_sites_create_request : SiteRequest =
+    "{\n  \"address\": \"1601 S. Deanza Blvd., Cupertino, CA, 95014\",\n  \"alarmtemplate_id\": \"684dfc5c-fe77-2290-eb1d-ef3d677fe168\",\n  \"aptemplate_id\": \"16bdf952-ade2-4491-80b0-85ce506c760b\",\n  \"country_code\": \"US\",\n  \"gatewaytemplate_id\": \"6f9b2e75-9b2f-b5ae-81e3-e14c76f1a90f\",\n  \"latlng\": {\n    \"lat\": 37.295833,\n    \"lng\": -122.032946\n  },\n  \"name\": \"Mist Office\",\n  \"networktemplate_id\": \"12ae9bd2-e0ab-107b-72e8-a7a005565ec2\",\n  \"notes\": \"string\",\n  \"rftemplate_id\": \"bb8a9017-1e36-5d6c-6f2b-551abe8a76a2\",\n  \"secpolicy_id\": \"3bcd0beb-5d0a-4cbd-92c1-14aea91e98ef\",\n  \"sitegroup_ids\": [\n    \"497f6eca-6276-4997-bfeb-53cbbbba6f3b\"\n  ],\n  \"timezone\": \"America/Los_Angeles\"\n}"
+    from "resources.orgsSites.actions.create.body.example";
+    orgs_sites_create_response_200 : Site =
+    "{\n  \"address\": \"1601 S. Deanza Blvd., Cupertino, CA, 95014\",\n  \"alarmtemplate_id\": \"684dfc5c-fe77-2290-eb1d-ef3d677fe168\",\n  \"aptemplate_id\": \"16bdf952-ade2-4491-80b0-85ce506c760b\",\n  \"country_code\": \"US\",\n  \"created_time\": 0,\n  \"gatewaytemplate_id\": \"6f9b2e75-9b2f-b5ae-81e3-e14c76f1a90f\",\n  \"id\": \"497f6eca-6276-5005-bfeb-53cbbbba6f17\",\n  \"latlng\": {\n    \"lat\": 37.295833,\n    \"lng\": -122.032946\n  },\n  \"modified_time\": 0,\n  \"name\": \"Mist Office\",\n  \"networktemplate_id\": \"12ae9bd2-e0ab-107b-72e8-a7a005565ec2\",\n  \"notes\": \"string\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"rftemplate_id\": \"bb8a9017-1e36-5d6c-6f2b-551abe8a76a2\",\n  \"secpolicy_id\": \"3bcd0beb-5d0a-4cbd-92c1-14aea91e98ef\",\n  \"sitegroup_ids\": [\n    \"497f6eca-6276-5006-bfeb-53cbbbba6f18\"\n  ],\n  \"timezone\": \"America/Los_Angeles\"\n}"
+    from "resources.orgsSites.actions.create.responses[0].example";
+    orgs_sites_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSites.actions.create.responses[1].example";
+    orgs_sites_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSites.actions.create.responses[2].example";
+    orgs_sites_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSites.actions.create.responses[3].example";
+    orgs_sites_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSites.actions.create.responses[5].example";
+    orgs_sites_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsSites.actions.count.responses[0].example";
+    orgs_sites_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSites.actions.count.responses[1].example";
+    orgs_sites_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSites.actions.count.responses[2].example";
+    orgs_sites_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSites.actions.count.responses[3].example";
+    orgs_sites_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSites.actions.count.responses[5].example";
+    orgs_sites_search_response_200 : ResponseSiteSearch =
+    "{\n  \"end\": 0,\n  \"limit\": 0,\n  \"next\": \"string\",\n  \"results\": [\n    {\n      \"auto_upgrade_enabled\": true,\n      \"auto_upgrade_version\": \"string\",\n      \"country_code\": \"string\",\n      \"honeypot_enabled\": true,\n      \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"name\": \"string\",\n      \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"timestamp\": 0,\n      \"timezone\": \"string\",\n      \"vna_enabled\": true,\n      \"wifi_enabled\": true\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsSites.actions.search.responses[0].example";
+    orgs_sites_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSites.actions.search.responses[1].example";
+    orgs_sites_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSites.actions.search.responses[2].example";
+    orgs_sites_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSites.actions.search.responses[3].example";
+    orgs_sites_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSites.actions.search.responses[5].example";
     orgs_sso_roles_list_response_400 : ResponseHttp400 =
     "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
     from "resources.orgsSsoRoles.actions.list.responses[1].example";
@@ -721,6 +1658,458 @@ round_trips! {
     ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsStats.actions.get.responses[5].example";
+    orgs_ui_settings_list_response_200 : OrgUiSettingsList =
+    "[\n  {\n    \"created_time\": 1749083436,\n    \"description\": \"AP related stats\",\n    \"for_site\": false,\n    \"id\": \"9a702097-0dd3-48af-909b-2be4ff94d139\",\n    \"isCustomDataboard\": true,\n    \"modified_time\": 1749083436,\n    \"name\": \"AP Stats\",\n    \"org_id\": \"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\n    \"purpose\": \"marvisdashboard\",\n    \"site_id\": \"00000000-0000-0000-0000-000000000000\",\n    \"tiles\": [\n      {\n        \"description\": \"User typed tile descr\",\n        \"id\": \"3eef7c83-3d33-417a-a729-4772d4a1013a\",\n        \"isAutoTitle\": true,\n        \"name\": \"List top 10 APs by bandwidth\",\n        \"nl_query\": \"List top 10 APs by bandwidth\",\n        \"position\": {\n          \"col\": 1,\n          \"colSpan\": 2,\n          \"row\": 1,\n          \"rowSpan\": 1\n        }\n      }\n    ]\n  }\n]"
+    from "resources.orgsUiSettings.actions.list.responses[0].example";
+    orgs_ui_settings_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsUiSettings.actions.list.responses[1].example";
+    orgs_ui_settings_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsUiSettings.actions.list.responses[2].example";
+    orgs_ui_settings_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsUiSettings.actions.list.responses[3].example";
+    orgs_ui_settings_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsUiSettings.actions.list.responses[5].example";
+    orgs_ui_settings_create_request : OrgUiSettingsRequest =
+    "{\n  \"description\": \"AP related stats\",\n  \"isCustomDataboard\": true,\n  \"name\": \"AP Stats\",\n  \"purpose\": \"marvisdashboard\",\n  \"tiles\": [\n    {\n      \"description\": \"User typed tile descr\",\n      \"isAutoTitle\": true,\n      \"name\": \"List top 10 APs by bandwidth\",\n      \"nl_query\": \"List top 10 APs by bandwidth\",\n      \"position\": {\n        \"col\": 1,\n        \"colSpan\": 2,\n        \"row\": 1,\n        \"rowSpan\": 1\n      }\n    }\n  ]\n}"
+    from "resources.orgsUiSettings.actions.create.body.example";
+    orgs_ui_settings_create_response_200 : OrgUiSettings =
+    "{\n  \"created_time\": 1749083436,\n  \"description\": \"AP related stats\",\n  \"for_site\": false,\n  \"id\": \"9a702097-0dd3-48af-909b-2be4ff94d139\",\n  \"isCustomDataboard\": true,\n  \"modified_time\": 1749083436,\n  \"name\": \"AP Stats\",\n  \"org_id\": \"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\n  \"purpose\": \"marvisdashboard\",\n  \"site_id\": \"00000000-0000-0000-0000-000000000000\",\n  \"tiles\": [\n    {\n      \"description\": \"User typed tile descr\",\n      \"id\": \"3eef7c83-3d33-417a-a729-4772d4a1013a\",\n      \"isAutoTitle\": true,\n      \"name\": \"List top 10 APs by bandwidth\",\n      \"nl_query\": \"List top 10 APs by bandwidth\",\n      \"position\": {\n        \"col\": 1,\n        \"colSpan\": 2,\n        \"row\": 1,\n        \"rowSpan\": 1\n      }\n    }\n  ]\n}"
+    from "resources.orgsUiSettings.actions.create.responses[0].example";
+    orgs_ui_settings_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsUiSettings.actions.create.responses[1].example";
+    orgs_ui_settings_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsUiSettings.actions.create.responses[2].example";
+    orgs_ui_settings_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsUiSettings.actions.create.responses[3].example";
+    orgs_ui_settings_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsUiSettings.actions.create.responses[5].example";
+    orgs_ui_settings_get_response_200 : OrgUiSettings =
+    "{\n  \"created_time\": 1749083436,\n  \"description\": \"AP related stats\",\n  \"for_site\": false,\n  \"id\": \"9a702097-0dd3-48af-909b-2be4ff94d139\",\n  \"isCustomDataboard\": true,\n  \"modified_time\": 1749083436,\n  \"name\": \"AP Stats\",\n  \"org_id\": \"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\n  \"purpose\": \"marvisdashboard\",\n  \"site_id\": \"00000000-0000-0000-0000-000000000000\",\n  \"tiles\": [\n    {\n      \"description\": \"User typed tile descr\",\n      \"id\": \"3eef7c83-3d33-417a-a729-4772d4a1013a\",\n      \"isAutoTitle\": true,\n      \"name\": \"List top 10 APs by bandwidth\",\n      \"nl_query\": \"List top 10 APs by bandwidth\",\n      \"position\": {\n        \"col\": 1,\n        \"colSpan\": 2,\n        \"row\": 1,\n        \"rowSpan\": 1\n      }\n    }\n  ]\n}"
+    from "resources.orgsUiSettings.actions.get.responses[0].example";
+    orgs_ui_settings_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsUiSettings.actions.get.responses[1].example";
+    orgs_ui_settings_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsUiSettings.actions.get.responses[2].example";
+    orgs_ui_settings_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsUiSettings.actions.get.responses[3].example";
+    orgs_ui_settings_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsUiSettings.actions.get.responses[5].example";
+    orgs_ui_settings_update_request : OrgUiSettingsRequest =
+    "{\n  \"description\": \"AP related stats\",\n  \"isCustomDataboard\": true,\n  \"name\": \"AP Stats\",\n  \"purpose\": \"marvisdashboard\",\n  \"tiles\": [\n    {\n      \"description\": \"User typed tile descr\",\n      \"isAutoTitle\": true,\n      \"name\": \"List top 10 APs by bandwidth\",\n      \"nl_query\": \"List top 10 APs by bandwidth\",\n      \"position\": {\n        \"col\": 1,\n        \"colSpan\": 2,\n        \"row\": 1,\n        \"rowSpan\": 1\n      }\n    }\n  ]\n}"
+    from "resources.orgsUiSettings.actions.update.body.example";
+    orgs_ui_settings_update_response_200 : OrgUiSettings =
+    "{\n  \"created_time\": 1749083436,\n  \"description\": \"AP related stats\",\n  \"for_site\": false,\n  \"id\": \"9a702097-0dd3-48af-909b-2be4ff94d139\",\n  \"isCustomDataboard\": true,\n  \"modified_time\": 1749083436,\n  \"name\": \"AP Stats\",\n  \"org_id\": \"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\n  \"purpose\": \"marvisdashboard\",\n  \"site_id\": \"00000000-0000-0000-0000-000000000000\",\n  \"tiles\": [\n    {\n      \"description\": \"User typed tile descr\",\n      \"id\": \"3eef7c83-3d33-417a-a729-4772d4a1013a\",\n      \"isAutoTitle\": true,\n      \"name\": \"List top 10 APs by bandwidth\",\n      \"nl_query\": \"List top 10 APs by bandwidth\",\n      \"position\": {\n        \"col\": 1,\n        \"colSpan\": 2,\n        \"row\": 1,\n        \"rowSpan\": 1\n      }\n    }\n  ]\n}"
+    from "resources.orgsUiSettings.actions.update.responses[0].example";
+    orgs_ui_settings_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsUiSettings.actions.update.responses[1].example";
+    orgs_ui_settings_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsUiSettings.actions.update.responses[2].example";
+    orgs_ui_settings_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsUiSettings.actions.update.responses[3].example";
+    orgs_ui_settings_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsUiSettings.actions.update.responses[5].example";
+    orgs_ui_settings_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsUiSettings.actions.delete.responses[1].example";
+    orgs_ui_settings_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsUiSettings.actions.delete.responses[2].example";
+    orgs_ui_settings_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsUiSettings.actions.delete.responses[3].example";
+    orgs_ui_settings_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsUiSettings.actions.delete.responses[5].example";
+    orgs_vp_ns_list_vpns_response_200 : Vpns =
+    "[\n  {\n    \"name\": \"string\",\n    \"paths\": {\n      \"property1\": {\n        \"bfd_profile\": \"broadband\",\n        \"ip\": \"string\"\n      },\n      \"property2\": {\n        \"bfd_profile\": \"lte\",\n        \"ip\": \"string\"\n      }\n    }\n  }\n]"
+    from "resources.orgsVpNs.actions.listVpns.responses[0].example";
+    orgs_vp_ns_list_vpns_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsVpNs.actions.listVpns.responses[1].example";
+    orgs_vp_ns_list_vpns_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsVpNs.actions.listVpns.responses[2].example";
+    orgs_vp_ns_list_vpns_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsVpNs.actions.listVpns.responses[3].example";
+    orgs_vp_ns_list_vpns_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsVpNs.actions.listVpns.responses[5].example";
+    orgs_vp_ns_create_vpn_request : VpnRequest =
+    "{\n  \"name\": \"string\",\n  \"paths\": {\n    \"property1\": {\n      \"bfd_profile\": \"broadband\",\n      \"ip\": \"string\"\n    },\n    \"property2\": {\n      \"bfd_profile\": \"lte\",\n      \"ip\": \"string\"\n    }\n  }\n}"
+    from "resources.orgsVpNs.actions.createVpn.body.example";
+    orgs_vp_ns_create_vpn_response_200 : Vpn =
+    "{\n  \"created_time\": 0,\n  \"id\": \"497f6eca-6276-5009-bfeb-53cbbbba6f1b\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"paths\": {\n    \"property1\": {\n      \"bfd_profile\": \"broadband\",\n      \"ip\": \"string\"\n    },\n    \"property2\": {\n      \"bfd_profile\": \"broadband\",\n      \"ip\": \"string\"\n    }\n  }\n}"
+    from "resources.orgsVpNs.actions.createVpn.responses[0].example";
+    orgs_vp_ns_create_vpn_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsVpNs.actions.createVpn.responses[1].example";
+    orgs_vp_ns_create_vpn_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsVpNs.actions.createVpn.responses[2].example";
+    orgs_vp_ns_create_vpn_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsVpNs.actions.createVpn.responses[3].example";
+    orgs_vp_ns_create_vpn_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsVpNs.actions.createVpn.responses[5].example";
+    orgs_vp_ns_get_vpn_response_200 : Vpn =
+    "{\n  \"created_time\": 0,\n  \"id\": \"497f6eca-6276-5009-bfeb-53cbbbba6f1b\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"paths\": {\n    \"property1\": {\n      \"bfd_profile\": \"broadband\",\n      \"ip\": \"string\"\n    },\n    \"property2\": {\n      \"bfd_profile\": \"broadband\",\n      \"ip\": \"string\"\n    }\n  }\n}"
+    from "resources.orgsVpNs.actions.getVpn.responses[0].example";
+    orgs_vp_ns_get_vpn_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsVpNs.actions.getVpn.responses[1].example";
+    orgs_vp_ns_get_vpn_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsVpNs.actions.getVpn.responses[2].example";
+    orgs_vp_ns_get_vpn_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsVpNs.actions.getVpn.responses[3].example";
+    orgs_vp_ns_get_vpn_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsVpNs.actions.getVpn.responses[5].example";
+    orgs_vp_ns_update_vpn_request : VpnRequest =
+    "{\n  \"name\": \"string\",\n  \"paths\": {\n    \"property1\": {\n      \"bfd_profile\": \"broadband\",\n      \"ip\": \"string\"\n    },\n    \"property2\": {\n      \"bfd_profile\": \"broadband\",\n      \"ip\": \"string\"\n    }\n  }\n}"
+    from "resources.orgsVpNs.actions.updateVpn.body.example";
+    orgs_vp_ns_update_vpn_response_200 : Vpn =
+    "{\n  \"created_time\": 0,\n  \"id\": \"497f6eca-6276-5009-bfeb-53cbbbba6f1b\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"paths\": {\n    \"property1\": {\n      \"bfd_profile\": \"broadband\",\n      \"ip\": \"string\"\n    },\n    \"property2\": {\n      \"bfd_profile\": \"broadband\",\n      \"ip\": \"string\"\n    }\n  }\n}"
+    from "resources.orgsVpNs.actions.updateVpn.responses[0].example";
+    orgs_vp_ns_update_vpn_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsVpNs.actions.updateVpn.responses[1].example";
+    orgs_vp_ns_update_vpn_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsVpNs.actions.updateVpn.responses[2].example";
+    orgs_vp_ns_update_vpn_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsVpNs.actions.updateVpn.responses[3].example";
+    orgs_vp_ns_update_vpn_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsVpNs.actions.updateVpn.responses[5].example";
+    orgs_vp_ns_delete_vpn_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsVpNs.actions.deleteVpn.responses[1].example";
+    orgs_vp_ns_delete_vpn_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsVpNs.actions.deleteVpn.responses[2].example";
+    orgs_vp_ns_delete_vpn_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsVpNs.actions.deleteVpn.responses[3].example";
+    orgs_vp_ns_delete_vpn_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsVpNs.actions.deleteVpn.responses[5].example";
+    orgs_webhooks_list_response_200 : Webhooks =
+    "[\n  {\n    \"created_time\": 0,\n    \"enabled\": true,\n    \"headers\": {},\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"secret\": \"string\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"splunk_token\": \"string\",\n    \"topics\": [\n      \"location\"\n    ],\n    \"type\": \"http-post\",\n    \"url\": \"string\",\n    \"verify_cert\": true\n  }\n]"
+    from "resources.orgsWebhooks.actions.list.responses[0].example";
+    orgs_webhooks_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWebhooks.actions.list.responses[1].example";
+    orgs_webhooks_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWebhooks.actions.list.responses[2].example";
+    orgs_webhooks_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWebhooks.actions.list.responses[3].example";
+    orgs_webhooks_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWebhooks.actions.list.responses[5].example";
+    orgs_webhooks_create_response_200 : Webhook =
+    "{\n  \"created_time\": 0,\n  \"enabled\": true,\n  \"headers\": {},\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"secret\": \"string\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"splunk_token\": \"string\",\n  \"topics\": [\n    \"location\"\n  ],\n  \"type\": \"http-post\",\n  \"url\": \"string\",\n  \"verify_cert\": true\n}"
+    from "resources.orgsWebhooks.actions.create.responses[0].example";
+    orgs_webhooks_create_response_400 : ResponseHttp400Webhook =
+    "{\n  \"detail\": \"invalid field: assetfilter_ids\",\n  \"reason\": \"contains duplicate uuids\"\n}"
+    from "resources.orgsWebhooks.actions.create.responses[1].example";
+    orgs_webhooks_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWebhooks.actions.create.responses[2].example";
+    orgs_webhooks_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWebhooks.actions.create.responses[3].example";
+    orgs_webhooks_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWebhooks.actions.create.responses[5].example";
+    orgs_webhooks_get_response_200 : Webhook =
+    "{\n  \"created_time\": 0,\n  \"enabled\": true,\n  \"headers\": {},\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"secret\": \"string\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"splunk_token\": \"string\",\n  \"topics\": [\n    \"location\"\n  ],\n  \"type\": \"http-post\",\n  \"url\": \"string\",\n  \"verify_cert\": true\n}"
+    from "resources.orgsWebhooks.actions.get.responses[0].example";
+    orgs_webhooks_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWebhooks.actions.get.responses[1].example";
+    orgs_webhooks_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWebhooks.actions.get.responses[2].example";
+    orgs_webhooks_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWebhooks.actions.get.responses[3].example";
+    orgs_webhooks_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWebhooks.actions.get.responses[5].example";
+    orgs_webhooks_update_response_200 : Webhook =
+    "{\n  \"created_time\": 0,\n  \"enabled\": true,\n  \"headers\": {},\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"secret\": \"string\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"splunk_token\": \"string\",\n  \"topics\": [\n    \"location\"\n  ],\n  \"type\": \"http-post\",\n  \"url\": \"string\",\n  \"verify_cert\": true\n}"
+    from "resources.orgsWebhooks.actions.update.responses[0].example";
+    orgs_webhooks_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWebhooks.actions.update.responses[1].example";
+    orgs_webhooks_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWebhooks.actions.update.responses[2].example";
+    orgs_webhooks_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWebhooks.actions.update.responses[3].example";
+    orgs_webhooks_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWebhooks.actions.update.responses[5].example";
+    orgs_webhooks_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWebhooks.actions.delete.responses[1].example";
+    orgs_webhooks_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWebhooks.actions.delete.responses[2].example";
+    orgs_webhooks_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWebhooks.actions.delete.responses[3].example";
+    orgs_webhooks_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWebhooks.actions.delete.responses[5].example";
+    orgs_webhooks_count_deliveries_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsWebhooks.actions.countDeliveries.responses[0].example";
+    orgs_webhooks_count_deliveries_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWebhooks.actions.countDeliveries.responses[1].example";
+    orgs_webhooks_count_deliveries_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWebhooks.actions.countDeliveries.responses[2].example";
+    orgs_webhooks_count_deliveries_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWebhooks.actions.countDeliveries.responses[3].example";
+    orgs_webhooks_count_deliveries_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWebhooks.actions.countDeliveries.responses[5].example";
+    orgs_webhooks_search_deliveries_response_200 : SearchWebhookDelivery =
+    "{\n  \"end\": 1688035193,\n  \"limit\": 10,\n  \"results\": [\n    {\n      \"error\": \"string\",\n      \"id\": \"55b0f02f-ebf6-4ad2-8b10-200508a97581\",\n      \"org_id\": \"fc7e2967-e7ef-41e6-b007-1217713de05a\",\n      \"req_headers\": \"{\\\\\\\"Content-Type\\\\\\\":[\\\\\\\"application/json\\\\\\\"],\\\\\\\"User-Agent\\\\\\\":[\\\\\\\"Mist-webhook\\\\\\\"]}\",\n      \"req_payload\": \"{\\\\\\\"topic\\\\\\\":\\\\\\\"audits\\\\\\\",\\\\\\\"events\\\\\\\":[{\\\\\\\"admin_name\\\\\\\":\\\\\\\"John Doe john.doe@juniper.net\\\\\\\",\\\\\\\"after\\\\\\\":\\\\\\\"{\\\\\\\\\\\"radio_config\\\\\\\\\\\": {\\\\\\\\\\\"band_24\\\\\\\\\\\": {\\\\\\\\\\\"disabled\\\\\\\\\\\": false, \\\\\\\\\\\"allow_rrm_disable\\\\\\\\\\\": false, \\\\\\\\\\\"power_min\\\\\\\\\\\": null, \\\\\\\\\\\"power_max\\\\\\\\\\\": null, \\\\\\\\\\\"power\\\\\\\\\\\": 10, \\\\\\\\\\\"preamble\\\\\\\\\\\": \\\\\\\\\\\"short\\\\\\\\\\\", \\\\\\\\\\\"channels\\\\\\\\\\\": [1, 10], \\\\\\\\\\\"bandwidth\\\\\\\\\\\": 20}}}\\\\\\\",\\\\\\\"before\\\\\\\":\\\\\\\"{\\\\\\\\\\\"radio_config\\\\\\\\\\\": {\\\\\\\\\\\"band_24\\\\\\\\\\\": {\\\\\\\\\\\"disabled\\\\\\\\\\\": false, \\\\\\\\\\\"allow_rrm_disable\\\\\\\\\\\": false, \\\\\\\\\\\"power_min\\\\\\\\\\\": 8, \\\\\\\\\\\"power_max\\\\\\\\\\\": 18, \\\\\\\\\\\"power\\\\\\\\\\\": null, \\\\\\\\\\\"preamble\\\\\\\\\\\": \\\\\\\\\\\"long\\\\\\\\\\\", \\\\\\\\\\\"channels\\\\\\\\\\\": [1, 10], \\\\\\\\\\\"bandwidth\\\\\\\\\\\": 20}}}\\\\\\\",\\\\\\\"id\\\\\\\":\\\\\\\"737909a2-04ff-4aeb-b9da-cc924e74a4dd\\\\\\\",\\\\\\\"message\\\\\\\":\\\\\\\"Update Site Settings\\\\\\\",\\\\\\\"org_id\\\\\\\":\\\\\\\"fc7e2967-e7ef-41e6-b007-1217713de05a\\\\\\\",\\\\\\\"site_id\\\\\\\":\\\\\\\"256c3a35-9cb7-436e-bc6d-314972645d95\\\\\\\",\\\\\\\"site_name\\\\\\\":\\\\\\\"Test Site\\\\\\\",\\\\\\\"src_ip\\\\\\\":\\\\\\\"1.2.3.4\\\\\\\",\\\\\\\"timestamp\\\\\\\":1685956576.923601,\\\\\\\"user_agent\\\\\\\":\\\\\\\"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/112.0.0.0 Safari/537.36\\\\\\\"}]}\",\n      \"req_url\": \"https://example.com\",\n      \"resp_body\": \"Ok\",\n      \"resp_headers\": \"string\",\n      \"site_id\": \"256c3a35-9cb7-436e-bc6d-314972645d95\",\n      \"status\": \"success\",\n      \"status_code\": 200,\n      \"timestamp\": 1687962508.583656,\n      \"topic\": \"audits\",\n      \"webhook_id\": \"7a11b901-f719-4c91-8aef-deb8699a6364\"\n    }\n  ],\n  \"start\": 1687948793,\n  \"total\": 0\n}"
+    from "resources.orgsWebhooks.actions.searchDeliveries.responses[0].example";
+    orgs_webhooks_search_deliveries_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWebhooks.actions.searchDeliveries.responses[1].example";
+    orgs_webhooks_search_deliveries_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWebhooks.actions.searchDeliveries.responses[2].example";
+    orgs_webhooks_search_deliveries_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWebhooks.actions.searchDeliveries.responses[3].example";
+    orgs_webhooks_search_deliveries_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWebhooks.actions.searchDeliveries.responses[5].example";
+    orgs_webhooks_ping_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWebhooks.actions.ping.responses[1].example";
+    orgs_webhooks_ping_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWebhooks.actions.ping.responses[2].example";
+    orgs_webhooks_ping_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWebhooks.actions.ping.responses[3].example";
+    orgs_webhooks_ping_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWebhooks.actions.ping.responses[5].example";
+    orgs_wx_rules_list_response_200 : WxlanRules =
+    "[\n  {\n    \"action\": \"allow\",\n    \"apply_tags\": [\n      \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n    ],\n    \"blocked_apps\": [\n      \"mist\",\n      \"all-videos\"\n    ],\n    \"created_time\": 0,\n    \"dst_allow_wxtags\": [\n      \"fff34466-eec0-3756-6765-381c728a6037\",\n      \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n    ],\n    \"dst_deny_wxtags\": [\n      \"aaa34466-eec0-3756-6765-381c728a6037\",\n      \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n    ],\n    \"enabled\": true,\n    \"for_site\": true,\n    \"id\": \"497f6eca-6276-4993-bfeb-53ebbbba6f08\",\n    \"modified_time\": 0,\n    \"order\": 1,\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n    \"src_wxtags\": [\n      \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n      \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n    ]\n  }\n]"
+    from "resources.orgsWxRules.actions.list.responses[0].example";
+    orgs_wx_rules_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWxRules.actions.list.responses[1].example";
+    orgs_wx_rules_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWxRules.actions.list.responses[2].example";
+    orgs_wx_rules_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWxRules.actions.list.responses[3].example";
+    orgs_wx_rules_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWxRules.actions.list.responses[5].example";
+    orgs_wx_rules_create_request : WxlanRuleRequest =
+    "{\n  \"action\": \"allow\",\n  \"apply_tags\": [\n    \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n  ],\n  \"blocked_apps\": [\n    \"mist\",\n    \"all-videos\"\n  ],\n  \"dst_allow_wxtags\": [\n    \"fff34466-eec0-3756-6765-381c728a6037\",\n    \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"dst_deny_wxtags\": [\n    \"aaa34466-eec0-3756-6765-381c728a6037\",\n    \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"enabled\": true,\n  \"order\": 1,\n  \"src_wxtags\": [\n    \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n    \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n  ]\n}"
+    from "resources.orgsWxRules.actions.create.body.example";
+    orgs_wx_rules_create_response_200 : WxlanRule =
+    "{\n  \"action\": \"allow\",\n  \"apply_tags\": [\n    \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n  ],\n  \"blocked_apps\": [\n    \"mist\",\n    \"all-videos\"\n  ],\n  \"created_time\": 0,\n  \"dst_allow_wxtags\": [\n    \"fff34466-eec0-3756-6765-381c728a6037\",\n    \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"dst_deny_wxtags\": [\n    \"aaa34466-eec0-3756-6765-381c728a6037\",\n    \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"enabled\": true,\n  \"for_site\": true,\n  \"id\": \"497f6eca-6276-4993-9feb-53cbbbba6f08\",\n  \"modified_time\": 0,\n  \"order\": 1,\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n  \"src_wxtags\": [\n    \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n    \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n  ]\n}"
+    from "resources.orgsWxRules.actions.create.responses[0].example";
+    orgs_wx_rules_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWxRules.actions.create.responses[1].example";
+    orgs_wx_rules_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWxRules.actions.create.responses[2].example";
+    orgs_wx_rules_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWxRules.actions.create.responses[3].example";
+    orgs_wx_rules_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWxRules.actions.create.responses[5].example";
+    orgs_wx_rules_get_response_200 : WxlanRule =
+    "{\n  \"action\": \"allow\",\n  \"apply_tags\": [\n    \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n  ],\n  \"blocked_apps\": [\n    \"mist\",\n    \"all-videos\"\n  ],\n  \"created_time\": 0,\n  \"dst_allow_wxtags\": [\n    \"fff34466-eec0-3756-6765-381c728a6037\",\n    \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"dst_deny_wxtags\": [\n    \"aaa34466-eec0-3756-6765-381c728a6037\",\n    \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"enabled\": true,\n  \"for_site\": true,\n  \"id\": \"497f6eca-6276-4993-9feb-53cbbbba6f08\",\n  \"modified_time\": 0,\n  \"order\": 1,\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n  \"src_wxtags\": [\n    \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n    \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n  ]\n}"
+    from "resources.orgsWxRules.actions.get.responses[0].example";
+    orgs_wx_rules_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWxRules.actions.get.responses[1].example";
+    orgs_wx_rules_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWxRules.actions.get.responses[2].example";
+    orgs_wx_rules_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWxRules.actions.get.responses[3].example";
+    orgs_wx_rules_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWxRules.actions.get.responses[5].example";
+    orgs_wx_rules_update_request : WxlanRuleRequest =
+    "{\n  \"action\": \"allow\",\n  \"apply_tags\": [\n    \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n  ],\n  \"blocked_apps\": [\n    \"mist\",\n    \"all-videos\"\n  ],\n  \"dst_allow_wxtags\": [\n    \"fff34466-eec0-3756-6765-381c728a6037\",\n    \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"dst_deny_wxtags\": [\n    \"aaa34466-eec0-3756-6765-381c728a6037\",\n    \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"enabled\": true,\n  \"order\": 1,\n  \"src_wxtags\": [\n    \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n    \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n  ]\n}"
+    from "resources.orgsWxRules.actions.update.body.example";
+    orgs_wx_rules_update_response_200 : WxlanRule =
+    "{\n  \"action\": \"allow\",\n  \"apply_tags\": [\n    \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n  ],\n  \"blocked_apps\": [\n    \"mist\",\n    \"all-videos\"\n  ],\n  \"created_time\": 0,\n  \"dst_allow_wxtags\": [\n    \"fff34466-eec0-3756-6765-381c728a6037\",\n    \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"dst_deny_wxtags\": [\n    \"aaa34466-eec0-3756-6765-381c728a6037\",\n    \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"enabled\": true,\n  \"for_site\": true,\n  \"id\": \"497f6eca-6276-4993-9feb-53cbbbba6f08\",\n  \"modified_time\": 0,\n  \"order\": 1,\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n  \"src_wxtags\": [\n    \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n    \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n  ]\n}"
+    from "resources.orgsWxRules.actions.update.responses[0].example";
+    orgs_wx_rules_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWxRules.actions.update.responses[1].example";
+    orgs_wx_rules_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWxRules.actions.update.responses[2].example";
+    orgs_wx_rules_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWxRules.actions.update.responses[3].example";
+    orgs_wx_rules_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWxRules.actions.update.responses[5].example";
+    orgs_wx_rules_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWxRules.actions.delete.responses[1].example";
+    orgs_wx_rules_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWxRules.actions.delete.responses[2].example";
+    orgs_wx_rules_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWxRules.actions.delete.responses[3].example";
+    orgs_wx_rules_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWxRules.actions.delete.responses[5].example";
+    orgs_wx_tags_list_response_200 : WxlanTags =
+    "[\n  {\n    \"created_time\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"last_ips\": [\n      \"string\"\n    ],\n    \"mac\": \"string\",\n    \"match\": \"wlan_id\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"op\": \"in\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"resource_mac\": \"string\",\n    \"services\": [\n      \"string\"\n    ],\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"specs\": [\n      {\n        \"port_range\": \"string\",\n        \"protocol\": \"tcp\",\n        \"subnets\": [\n          \"string\"\n        ]\n      }\n    ],\n    \"subnet\": \"string\",\n    \"type\": \"match\",\n    \"values\": [\n      \"string\"\n    ]\n  }\n]"
+    from "resources.orgsWxTags.actions.list.responses[0].example";
+    orgs_wx_tags_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWxTags.actions.list.responses[1].example";
+    orgs_wx_tags_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWxTags.actions.list.responses[2].example";
+    orgs_wx_tags_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWxTags.actions.list.responses[3].example";
+    orgs_wx_tags_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWxTags.actions.list.responses[5].example";
+    orgs_wx_tags_create_request : WxlanTagRequest =
+    "{\n  \"match\": \"app\",\n  \"name\": \"match app\",\n  \"type\": \"match\",\n  \"values\": [\n    \"gmail\",\n    \"dropbox\"\n  ]\n}"
+    from "resources.orgsWxTags.actions.create.body.example";
+    orgs_wx_tags_create_response_200 : WxlanTag =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"last_ips\": [\n    \"string\"\n  ],\n  \"mac\": \"string\",\n  \"match\": \"wlan_id\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"op\": \"in\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"resource_mac\": \"string\",\n  \"services\": [\n    \"string\"\n  ],\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"specs\": [\n    {\n      \"port_range\": \"string\",\n      \"protocol\": \"tcp\",\n      \"subnets\": [\n        \"string\"\n      ]\n    }\n  ],\n  \"subnet\": \"string\",\n  \"type\": \"match\",\n  \"values\": [\n    \"string\"\n  ]\n}"
+    from "resources.orgsWxTags.actions.create.responses[0].example";
+    orgs_wx_tags_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWxTags.actions.create.responses[1].example";
+    orgs_wx_tags_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWxTags.actions.create.responses[2].example";
+    orgs_wx_tags_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWxTags.actions.create.responses[3].example";
+    orgs_wx_tags_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWxTags.actions.create.responses[5].example";
+    orgs_wx_tags_get_application_list_response_200 : SearchWxtagApps =
+    "[\n  {\n    \"group\": \"Emails\",\n    \"key\": \"gmail\",\n    \"name\": \"Gmail - web/app\"\n  }\n]"
+    from "resources.orgsWxTags.actions.getApplicationList.responses[0].example";
+    orgs_wx_tags_get_application_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWxTags.actions.getApplicationList.responses[1].example";
+    orgs_wx_tags_get_application_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWxTags.actions.getApplicationList.responses[2].example";
+    orgs_wx_tags_get_application_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWxTags.actions.getApplicationList.responses[3].example";
+    orgs_wx_tags_get_application_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWxTags.actions.getApplicationList.responses[5].example";
+    orgs_wx_tags_get_response_200 : WxlanTag =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"last_ips\": [\n    \"string\"\n  ],\n  \"mac\": \"string\",\n  \"match\": \"wlan_id\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"op\": \"in\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"resource_mac\": \"string\",\n  \"services\": [\n    \"string\"\n  ],\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"specs\": [\n    {\n      \"port_range\": \"string\",\n      \"protocol\": \"tcp\",\n      \"subnets\": [\n        \"string\"\n      ]\n    }\n  ],\n  \"subnet\": \"string\",\n  \"type\": \"match\",\n  \"values\": [\n    \"string\"\n  ]\n}"
+    from "resources.orgsWxTags.actions.get.responses[0].example";
+    orgs_wx_tags_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWxTags.actions.get.responses[1].example";
+    orgs_wx_tags_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWxTags.actions.get.responses[2].example";
+    orgs_wx_tags_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWxTags.actions.get.responses[3].example";
+    orgs_wx_tags_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWxTags.actions.get.responses[5].example";
+    orgs_wx_tags_update_response_200 : WxlanTag =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"last_ips\": [\n    \"string\"\n  ],\n  \"mac\": \"string\",\n  \"match\": \"wlan_id\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"op\": \"in\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"resource_mac\": \"string\",\n  \"services\": [\n    \"string\"\n  ],\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"specs\": [\n    {\n      \"port_range\": \"string\",\n      \"protocol\": \"tcp\",\n      \"subnets\": [\n        \"string\"\n      ]\n    }\n  ],\n  \"subnet\": \"string\",\n  \"type\": \"match\",\n  \"values\": [\n    \"string\"\n  ]\n}"
+    from "resources.orgsWxTags.actions.update.responses[0].example";
+    orgs_wx_tags_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWxTags.actions.update.responses[1].example";
+    orgs_wx_tags_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWxTags.actions.update.responses[2].example";
+    orgs_wx_tags_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWxTags.actions.update.responses[3].example";
+    orgs_wx_tags_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWxTags.actions.update.responses[5].example";
+    orgs_wx_tags_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWxTags.actions.delete.responses[1].example";
+    orgs_wx_tags_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWxTags.actions.delete.responses[2].example";
+    orgs_wx_tags_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWxTags.actions.delete.responses[3].example";
+    orgs_wx_tags_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWxTags.actions.delete.responses[5].example";
+    orgs_wx_tags_get_current_matching_clients_of_a_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.orgsWxTags.actions.getCurrentMatchingClientsOfA.responses[1].example";
+    orgs_wx_tags_get_current_matching_clients_of_a_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWxTags.actions.getCurrentMatchingClientsOfA.responses[2].example";
+    orgs_wx_tags_get_current_matching_clients_of_a_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWxTags.actions.getCurrentMatchingClientsOfA.responses[3].example";
+    orgs_wx_tags_get_current_matching_clients_of_a_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.orgsWxTags.actions.getCurrentMatchingClientsOfA.responses[5].example";
     orgs_wx_tunnels_list_response_200 : WxlanTunnels =
     "[\n  {\n    \"created_time\": 0,\n    \"dmvpn\": {\n      \"enabled\": true,\n      \"holding_time\": 0,\n      \"host_routes\": [\n        \"string\"\n      ]\n    },\n    \"for_mgmt\": true,\n    \"hello_interval\": 1,\n    \"hello_retries\": 3,\n    \"hostname\": \"string\",\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"ipsec\": {\n      \"enabled\": true,\n      \"psk\": \"string123\"\n    },\n    \"is_static\": true,\n    \"modified_time\": 0,\n    \"mtu\": 1500,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"peers\": [\n      \"string\"\n    ],\n    \"router_id\": \"string\",\n    \"secret\": \"string\",\n    \"sessions\": [\n      {\n        \"ap_as_session_id\": \"string\",\n        \"comment\": \"string\",\n        \"enable_cookie\": true,\n        \"ethertype\": \"ethernet\",\n        \"local_session_id\": 1,\n        \"pseudo_802.1ad_enabled\": true,\n        \"remote_id\": \"string\",\n        \"remote_session_id\": 1,\n        \"use_ap_as_session_ids\": true\n      }\n    ],\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"udp_port\": 0,\n    \"use_udp\": true\n  }\n]"
     from "resources.orgsWxTunnels.actions.list.responses[0].example";
@@ -1009,6 +2398,174 @@ round_trips! {
     sites_beacons_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesBeacons.actions.delete.responses[5].example";
+    sites_rssi_zones_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesRssiZones.actions.list.responses[1].example";
+    sites_rssi_zones_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesRssiZones.actions.list.responses[2].example";
+    sites_rssi_zones_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesRssiZones.actions.list.responses[3].example";
+    sites_rssi_zones_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesRssiZones.actions.list.responses[5].example";
+    sites_rssi_zones_create_request : RssiZoneRequest =
+    "{\n  \"devices\": [\n    {\n      \"device_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"rssi\": 0\n    }\n  ],\n  \"name\": \"string\"\n}"
+    from "resources.sitesRssiZones.actions.create.body.example";
+    sites_rssi_zones_create_response_200 : RssiZone =
+    "{\n  \"devices\": [\n    {\n      \"device_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"rssi\": 0\n    }\n  ],\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n}"
+    from "resources.sitesRssiZones.actions.create.responses[0].example";
+    sites_rssi_zones_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesRssiZones.actions.create.responses[1].example";
+    sites_rssi_zones_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesRssiZones.actions.create.responses[2].example";
+    sites_rssi_zones_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesRssiZones.actions.create.responses[3].example";
+    sites_rssi_zones_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesRssiZones.actions.create.responses[5].example";
+    sites_rssi_zones_get_response_200 : RssiZones =
+    "[\n  {\n    \"created_time\": 0,\n    \"devices\": [\n      {\n        \"device_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n        \"rssi\": 0\n      }\n    ],\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n  }\n]"
+    from "resources.sitesRssiZones.actions.get.responses[0].example";
+    sites_rssi_zones_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesRssiZones.actions.get.responses[1].example";
+    sites_rssi_zones_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesRssiZones.actions.get.responses[2].example";
+    sites_rssi_zones_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesRssiZones.actions.get.responses[3].example";
+    sites_rssi_zones_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesRssiZones.actions.get.responses[5].example";
+    sites_rssi_zones_update_request : RssiZoneRequest =
+    "{\n  \"devices\": [\n    {\n      \"device_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"rssi\": 0\n    }\n  ],\n  \"name\": \"string\"\n}"
+    from "resources.sitesRssiZones.actions.update.body.example";
+    sites_rssi_zones_update_response_200 : RssiZone =
+    "{\n  \"created_time\": 0,\n  \"devices\": [\n    {\n      \"device_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"rssi\": 0\n    }\n  ],\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n}"
+    from "resources.sitesRssiZones.actions.update.responses[0].example";
+    sites_rssi_zones_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesRssiZones.actions.update.responses[1].example";
+    sites_rssi_zones_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesRssiZones.actions.update.responses[2].example";
+    sites_rssi_zones_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesRssiZones.actions.update.responses[3].example";
+    sites_rssi_zones_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesRssiZones.actions.update.responses[5].example";
+    sites_rssi_zones_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesRssiZones.actions.delete.responses[1].example";
+    sites_rssi_zones_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesRssiZones.actions.delete.responses[2].example";
+    sites_rssi_zones_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesRssiZones.actions.delete.responses[3].example";
+    sites_rssi_zones_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesRssiZones.actions.delete.responses[5].example";
+    sites_ui_settings_list_response_200 : UiSettingsList =
+    "[\n  {\n    \"created_time\": 1508823803,\n    \"defaultScopeId\": \"67970e46-4e12-11e6-9188-0242ad112847\",\n    \"defaultScopeType\": \"site\",\n    \"defaultTimeRange\": {\n      \"end\": 1508828400,\n      \"endDate\": \"10/23/2017\",\n      \"interval\": \"1d\",\n      \"name\": \"This Week\",\n      \"shortName\": \"thisWeek\",\n      \"start\": 1508655600,\n      \"usePreset\": true\n    },\n    \"description\": \"Description of the databoard\",\n    \"for_site\": true,\n    \"id\": \"3bdcc7e8-c04d-4512-b4fc-093da9057eb0\",\n    \"isCustomDataboard\": true,\n    \"isScopeLinked\": true,\n    \"isTimeRangeLinked\": true,\n    \"modified_time\": 0,\n    \"name\": \"New Databoard\",\n    \"org_id\": \"cc079380-5029-4d4a-9125-858de85731ff\",\n    \"purpose\": \"databoard\",\n    \"site_id\": \"67970e46-4e12-11e6-9188-0242ad112847\",\n    \"tiles\": [\n      {\n        \"chartBand\": \"2.4 ghz\",\n        \"chartColor\": \"#00B4AD\",\n        \"chartDirection\": \"tx + rx\",\n        \"chartRankBy\": \"string\",\n        \"chartType\": \"timeSeries\",\n        \"colspan\": 5,\n        \"column\": 1,\n        \"hideEmptyRows\": true,\n        \"id\": \"7a9ab38c-cfc3-483d-b51a-0aec571fadc0\",\n        \"metric\": {\n          \"apiName\": \"client_dhcp_latency\"\n        },\n        \"name\": \"New Analysis\",\n        \"row\": 1,\n        \"rowspan\": 2,\n        \"scopeId\": \"e0c767834b4c\",\n        \"scopeType\": \"client\",\n        \"timeRange\": {\n          \"end\": 1508823743,\n          \"endDate\": \"10/23/2017\",\n          \"interval\": \"1d\",\n          \"name\": \"Past 7 Days\",\n          \"shortName\": \"7d\",\n          \"start\": 1508223600,\n          \"usePreset\": true\n        },\n        \"trendType\": \"line\",\n        \"vizType\": \"averageTimeSeriesChart\"\n      }\n    ]\n  }\n]"
+    from "resources.sitesUiSettings.actions.list.responses[0].example";
+    sites_ui_settings_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesUiSettings.actions.list.responses[1].example";
+    sites_ui_settings_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesUiSettings.actions.list.responses[2].example";
+    sites_ui_settings_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesUiSettings.actions.list.responses[3].example";
+    sites_ui_settings_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesUiSettings.actions.list.responses[5].example";
+    sites_ui_settings_create_request : UiSettingsRequest =
+    "{\n  \"defaultScopeId\": \"67970e46-4e12-11e6-9188-0242ad112847\",\n  \"defaultScopeType\": \"site\",\n  \"defaultTimeRange\": {\n    \"end\": 1508828400,\n    \"endDate\": \"10/23/2017\",\n    \"interval\": \"1d\",\n    \"name\": \"This Week\",\n    \"shortName\": \"thisWeek\",\n    \"start\": 1508655600,\n    \"usePreset\": true\n  },\n  \"description\": \"Description of the databoard\",\n  \"isCustomDataboard\": true,\n  \"isScopeLinked\": true,\n  \"isTimeRangeLinked\": true,\n  \"name\": \"New Databoard\",\n  \"purpose\": \"databoard\",\n  \"tiles\": [\n    {\n      \"chartBand\": \"2.4 ghz\",\n      \"chartColor\": \"#00B4AD\",\n      \"chartDirection\": \"tx + rx\",\n      \"chartRankBy\": \"string\",\n      \"chartType\": \"timeSeries\",\n      \"colspan\": 5,\n      \"column\": 1,\n      \"hideEmptyRows\": true,\n      \"metric\": {\n        \"apiName\": \"client_dhcp_latency\"\n      },\n      \"name\": \"New Analysis\",\n      \"row\": 1,\n      \"rowspan\": 2,\n      \"scopeId\": \"e0c767834b4c\",\n      \"scopeType\": \"client\",\n      \"timeRange\": {\n        \"end\": 1508823743,\n        \"endDate\": \"10/23/2017\",\n        \"interval\": \"1d\",\n        \"name\": \"Past 7 Days\",\n        \"shortName\": \"7d\",\n        \"start\": 1508223600,\n        \"usePreset\": true\n      },\n      \"trendType\": \"line\",\n      \"vizType\": \"averageTimeSeriesChart\"\n    }\n  ]\n}"
+    from "resources.sitesUiSettings.actions.create.body.example";
+    sites_ui_settings_create_response_200 : UiSettings =
+    "{\n  \"created_time\": 1508823803,\n  \"defaultScopeId\": \"67970e46-4e12-11e6-9188-0242ad112847\",\n  \"defaultScopeType\": \"site\",\n  \"defaultTimeRange\": {\n    \"end\": 1508828400,\n    \"endDate\": \"10/23/2017\",\n    \"interval\": \"1d\",\n    \"name\": \"This Week\",\n    \"shortName\": \"thisWeek\",\n    \"start\": 1508655600,\n    \"usePreset\": true\n  },\n  \"description\": \"Description of the databoard\",\n  \"for_site\": true,\n  \"id\": \"3bdcc7e8-c04d-4512-b4fc-093da9057eb0\",\n  \"isCustomDataboard\": true,\n  \"isScopeLinked\": true,\n  \"isTimeRangeLinked\": true,\n  \"modified_time\": 0,\n  \"name\": \"New Databoard\",\n  \"org_id\": \"cc079380-5029-4d4a-9125-858de85731ff\",\n  \"purpose\": \"databoard\",\n  \"site_id\": \"67970e46-4e12-11e6-9188-0242ad112847\",\n  \"tiles\": [\n    {\n      \"chartBand\": \"2.4 ghz\",\n      \"chartColor\": \"#00B4AD\",\n      \"chartDirection\": \"tx + rx\",\n      \"chartRankBy\": \"string\",\n      \"chartType\": \"timeSeries\",\n      \"colspan\": 5,\n      \"column\": 1,\n      \"hideEmptyRows\": true,\n      \"id\": \"7a9ab38c-cfc3-483d-b51a-0aec571fadc0\",\n      \"metric\": {\n        \"apiName\": \"client_dhcp_latency\"\n      },\n      \"name\": \"New Analysis\",\n      \"row\": 1,\n      \"rowspan\": 2,\n      \"scopeId\": \"e0c767834b4c\",\n      \"scopeType\": \"client\",\n      \"timeRange\": {\n        \"end\": 1508823743,\n        \"endDate\": \"10/23/2017\",\n        \"interval\": \"1d\",\n        \"name\": \"Past 7 Days\",\n        \"shortName\": \"7d\",\n        \"start\": 1508223600,\n        \"usePreset\": true\n      },\n      \"trendType\": \"line\",\n      \"vizType\": \"averageTimeSeriesChart\"\n    }\n  ]\n}"
+    from "resources.sitesUiSettings.actions.create.responses[0].example";
+    sites_ui_settings_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesUiSettings.actions.create.responses[1].example";
+    sites_ui_settings_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesUiSettings.actions.create.responses[2].example";
+    sites_ui_settings_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesUiSettings.actions.create.responses[3].example";
+    sites_ui_settings_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesUiSettings.actions.create.responses[5].example";
+    sites_ui_settings_list_derived_response_200 : UiSettings =
+    "{\n  \"created_time\": 1508823803,\n  \"defaultScopeId\": \"67970e46-4e12-11e6-9188-0242ad112847\",\n  \"defaultScopeType\": \"site\",\n  \"defaultTimeRange\": {\n    \"end\": 1508828400,\n    \"endDate\": \"10/23/2017\",\n    \"interval\": \"1d\",\n    \"name\": \"This Week\",\n    \"shortName\": \"thisWeek\",\n    \"start\": 1508655600,\n    \"usePreset\": true\n  },\n  \"description\": \"Description of the databoard\",\n  \"for_site\": true,\n  \"id\": \"3bdcc7e8-c04d-4512-b4fc-093da9057eb0\",\n  \"isCustomDataboard\": true,\n  \"isScopeLinked\": true,\n  \"isTimeRangeLinked\": true,\n  \"modified_time\": 0,\n  \"name\": \"New Databoard\",\n  \"org_id\": \"cc079380-5029-4d4a-9125-858de85731ff\",\n  \"purpose\": \"databoard\",\n  \"site_id\": \"67970e46-4e12-11e6-9188-0242ad112847\",\n  \"tiles\": [\n    {\n      \"chartBand\": \"2.4 ghz\",\n      \"chartColor\": \"#00B4AD\",\n      \"chartDirection\": \"tx + rx\",\n      \"chartRankBy\": \"string\",\n      \"chartType\": \"timeSeries\",\n      \"colspan\": 5,\n      \"column\": 1,\n      \"hideEmptyRows\": true,\n      \"id\": \"7a9ab38c-cfc3-483d-b51a-0aec571fadc0\",\n      \"metric\": {\n        \"apiName\": \"client_dhcp_latency\"\n      },\n      \"name\": \"New Analysis\",\n      \"row\": 1,\n      \"rowspan\": 2,\n      \"scopeId\": \"e0c767834b4c\",\n      \"scopeType\": \"client\",\n      \"timeRange\": {\n        \"end\": 1508823743,\n        \"endDate\": \"10/23/2017\",\n        \"interval\": \"1d\",\n        \"name\": \"Past 7 Days\",\n        \"shortName\": \"7d\",\n        \"start\": 1508223600,\n        \"usePreset\": true\n      },\n      \"trendType\": \"line\",\n      \"vizType\": \"averageTimeSeriesChart\"\n    }\n  ]\n}"
+    from "resources.sitesUiSettings.actions.listDerived.responses[0].example";
+    sites_ui_settings_list_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesUiSettings.actions.listDerived.responses[1].example";
+    sites_ui_settings_list_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesUiSettings.actions.listDerived.responses[2].example";
+    sites_ui_settings_list_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesUiSettings.actions.listDerived.responses[3].example";
+    sites_ui_settings_list_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesUiSettings.actions.listDerived.responses[5].example";
+    sites_ui_settings_get_response_200 : UiSettings =
+    "{\n  \"created_time\": 1508823803,\n  \"defaultScopeId\": \"67970e46-4e12-11e6-9188-0242ad112847\",\n  \"defaultScopeType\": \"site\",\n  \"defaultTimeRange\": {\n    \"end\": 1508828400,\n    \"endDate\": \"10/23/2017\",\n    \"interval\": \"1d\",\n    \"name\": \"This Week\",\n    \"shortName\": \"thisWeek\",\n    \"start\": 1508655600,\n    \"usePreset\": true\n  },\n  \"description\": \"Description of the databoard\",\n  \"for_site\": true,\n  \"id\": \"3bdcc7e8-c04d-4512-b4fc-093da9057eb0\",\n  \"isCustomDataboard\": true,\n  \"isScopeLinked\": true,\n  \"isTimeRangeLinked\": true,\n  \"modified_time\": 0,\n  \"name\": \"New Databoard\",\n  \"org_id\": \"cc079380-5029-4d4a-9125-858de85731ff\",\n  \"purpose\": \"databoard\",\n  \"site_id\": \"67970e46-4e12-11e6-9188-0242ad112847\",\n  \"tiles\": [\n    {\n      \"chartBand\": \"2.4 ghz\",\n      \"chartColor\": \"#00B4AD\",\n      \"chartDirection\": \"tx + rx\",\n      \"chartRankBy\": \"string\",\n      \"chartType\": \"timeSeries\",\n      \"colspan\": 5,\n      \"column\": 1,\n      \"hideEmptyRows\": true,\n      \"id\": \"7a9ab38c-cfc3-483d-b51a-0aec571fadc0\",\n      \"metric\": {\n        \"apiName\": \"client_dhcp_latency\"\n      },\n      \"name\": \"New Analysis\",\n      \"row\": 1,\n      \"rowspan\": 2,\n      \"scopeId\": \"e0c767834b4c\",\n      \"scopeType\": \"client\",\n      \"timeRange\": {\n        \"end\": 1508823743,\n        \"endDate\": \"10/23/2017\",\n        \"interval\": \"1d\",\n        \"name\": \"Past 7 Days\",\n        \"shortName\": \"7d\",\n        \"start\": 1508223600,\n        \"usePreset\": true\n      },\n      \"trendType\": \"line\",\n      \"vizType\": \"averageTimeSeriesChart\"\n    }\n  ]\n}"
+    from "resources.sitesUiSettings.actions.get.responses[0].example";
+    sites_ui_settings_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesUiSettings.actions.get.responses[1].example";
+    sites_ui_settings_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesUiSettings.actions.get.responses[2].example";
+    sites_ui_settings_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesUiSettings.actions.get.responses[3].example";
+    sites_ui_settings_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesUiSettings.actions.get.responses[5].example";
+    sites_ui_settings_update_request : UiSettingsRequest =
+    "{\n  \"defaultScopeId\": \"67970e46-4e12-11e6-9188-0242ad112847\",\n  \"defaultScopeType\": \"site\",\n  \"defaultTimeRange\": {\n    \"end\": 1508828400,\n    \"endDate\": \"10/23/2017\",\n    \"interval\": \"1d\",\n    \"name\": \"This Week\",\n    \"shortName\": \"thisWeek\",\n    \"start\": 1508655600,\n    \"usePreset\": true\n  },\n  \"description\": \"Description of the databoard\",\n  \"isCustomDataboard\": true,\n  \"isScopeLinked\": true,\n  \"isTimeRangeLinked\": true,\n  \"name\": \"New Databoard\",\n  \"purpose\": \"databoard\",\n  \"tiles\": [\n    {\n      \"chartBand\": \"2.4 ghz\",\n      \"chartColor\": \"#00B4AD\",\n      \"chartDirection\": \"tx + rx\",\n      \"chartRankBy\": \"string\",\n      \"chartType\": \"timeSeries\",\n      \"colspan\": 5,\n      \"column\": 1,\n      \"hideEmptyRows\": true,\n      \"metric\": {\n        \"apiName\": \"client_dhcp_latency\"\n      },\n      \"name\": \"New Analysis\",\n      \"row\": 1,\n      \"rowspan\": 2,\n      \"scopeId\": \"e0c767834b4c\",\n      \"scopeType\": \"client\",\n      \"timeRange\": {\n        \"end\": 1508823743,\n        \"endDate\": \"10/23/2017\",\n        \"interval\": \"1d\",\n        \"name\": \"Past 7 Days\",\n        \"shortName\": \"7d\",\n        \"start\": 1508223600,\n        \"usePreset\": true\n      },\n      \"trendType\": \"line\",\n      \"vizType\": \"averageTimeSeriesChart\"\n    }\n  ]\n}"
+    from "resources.sitesUiSettings.actions.update.body.example";
+    sites_ui_settings_update_response_200 : UiSettings =
+    "{\n  \"created_time\": 1508823803,\n  \"defaultScopeId\": \"67970e46-4e12-11e6-9188-0242ad112847\",\n  \"defaultScopeType\": \"site\",\n  \"defaultTimeRange\": {\n    \"end\": 1508828400,\n    \"endDate\": \"10/23/2017\",\n    \"interval\": \"1d\",\n    \"name\": \"This Week\",\n    \"shortName\": \"thisWeek\",\n    \"start\": 1508655600,\n    \"usePreset\": true\n  },\n  \"description\": \"Description of the databoard\",\n  \"for_site\": true,\n  \"id\": \"3bdcc7e8-c04d-4512-b4fc-093da9057eb0\",\n  \"isCustomDataboard\": true,\n  \"isScopeLinked\": true,\n  \"isTimeRangeLinked\": true,\n  \"modified_time\": 0,\n  \"name\": \"New Databoard\",\n  \"org_id\": \"cc079380-5029-4d4a-9125-858de85731ff\",\n  \"purpose\": \"databoard\",\n  \"site_id\": \"67970e46-4e12-11e6-9188-0242ad112847\",\n  \"tiles\": [\n    {\n      \"chartBand\": \"2.4 ghz\",\n      \"chartColor\": \"#00B4AD\",\n      \"chartDirection\": \"tx + rx\",\n      \"chartRankBy\": \"string\",\n      \"chartType\": \"timeSeries\",\n      \"colspan\": 5,\n      \"column\": 1,\n      \"hideEmptyRows\": true,\n      \"id\": \"7a9ab38c-cfc3-483d-b51a-0aec571fadc0\",\n      \"metric\": {\n        \"apiName\": \"client_dhcp_latency\"\n      },\n      \"name\": \"New Analysis\",\n      \"row\": 1,\n      \"rowspan\": 2,\n      \"scopeId\": \"e0c767834b4c\",\n      \"scopeType\": \"client\",\n      \"timeRange\": {\n        \"end\": 1508823743,\n        \"endDate\": \"10/23/2017\",\n        \"interval\": \"1d\",\n        \"name\": \"Past 7 Days\",\n        \"shortName\": \"7d\",\n        \"start\": 1508223600,\n        \"usePreset\": true\n      },\n      \"trendType\": \"line\",\n      \"vizType\": \"averageTimeSeriesChart\"\n    }\n  ]\n}"
+    from "resources.sitesUiSettings.actions.update.responses[0].example";
+    sites_ui_settings_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesUiSettings.actions.update.responses[1].example";
+    sites_ui_settings_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesUiSettings.actions.update.responses[2].example";
+    sites_ui_settings_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesUiSettings.actions.update.responses[3].example";
+    sites_ui_settings_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesUiSettings.actions.update.responses[5].example";
+    sites_ui_settings_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesUiSettings.actions.delete.responses[1].example";
+    sites_ui_settings_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesUiSettings.actions.delete.responses[2].example";
+    sites_ui_settings_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesUiSettings.actions.delete.responses[3].example";
+    sites_ui_settings_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesUiSettings.actions.delete.responses[5].example";
     sites_v_beacons_list_response_200 : Vbeacons =
     "[\n  {\n    \"created_time\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"major\": 0,\n    \"map_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"message\": \"string\",\n    \"minor\": 0,\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"power\": 4,\n    \"power_mode\": \"default\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"url\": \"string\",\n    \"uuid\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"wayfinding_nodename\": \"string\",\n    \"x\": 0,\n    \"y\": 0\n  }\n]"
     from "resources.sitesVBeacons.actions.list.responses[0].example";
@@ -1087,6 +2644,312 @@ round_trips! {
     sites_v_beacons_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesVBeacons.actions.delete.responses[5].example";
+    sites_webhooks_list_response_200 : Webhooks =
+    "[\n  {\n    \"created_time\": 0,\n    \"enabled\": true,\n    \"headers\": {},\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"secret\": \"string\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"splunk_token\": \"string\",\n    \"topics\": [\n      \"location\"\n    ],\n    \"type\": \"http-post\",\n    \"url\": \"string\",\n    \"verify_cert\": true\n  }\n]"
+    from "resources.sitesWebhooks.actions.list.responses[0].example";
+    sites_webhooks_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWebhooks.actions.list.responses[1].example";
+    sites_webhooks_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWebhooks.actions.list.responses[2].example";
+    sites_webhooks_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWebhooks.actions.list.responses[3].example";
+    sites_webhooks_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWebhooks.actions.list.responses[5].example";
+    sites_webhooks_create_request : WebhookRequest =
+    "{\n  \"enabled\": true,\n  \"headers\": {},\n  \"name\": \"string\",\n  \"secret\": \"string\",\n  \"splunk_token\": \"string\",\n  \"topics\": [\n    \"location\"\n  ],\n  \"type\": \"http-post\",\n  \"url\": \"string\",\n  \"verify_cert\": true\n}"
+    from "resources.sitesWebhooks.actions.create.body.example";
+    sites_webhooks_create_response_200 : Webhook =
+    "{\n  \"created_time\": 0,\n  \"enabled\": true,\n  \"headers\": {},\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"secret\": \"string\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"splunk_token\": \"string\",\n  \"topics\": [\n    \"location\"\n  ],\n  \"type\": \"http-post\",\n  \"url\": \"string\",\n  \"verify_cert\": true\n}"
+    from "resources.sitesWebhooks.actions.create.responses[0].example";
+    sites_webhooks_create_response_400 : ResponseHttp400Webhook =
+    "{\n  \"detail\": \"invalid field: assetfilter_ids\",\n  \"reason\": \"contains duplicate uuids\"\n}"
+    from "resources.sitesWebhooks.actions.create.responses[1].example";
+    sites_webhooks_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWebhooks.actions.create.responses[2].example";
+    sites_webhooks_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWebhooks.actions.create.responses[3].example";
+    sites_webhooks_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWebhooks.actions.create.responses[5].example";
+    sites_webhooks_get_response_200 : Webhook =
+    "{\n  \"created_time\": 0,\n  \"enabled\": true,\n  \"headers\": {},\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"secret\": \"string\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"splunk_token\": \"string\",\n  \"topics\": [\n    \"location\"\n  ],\n  \"type\": \"http-post\",\n  \"url\": \"string\",\n  \"verify_cert\": true\n}"
+    from "resources.sitesWebhooks.actions.get.responses[0].example";
+    sites_webhooks_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWebhooks.actions.get.responses[1].example";
+    sites_webhooks_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWebhooks.actions.get.responses[2].example";
+    sites_webhooks_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWebhooks.actions.get.responses[3].example";
+    sites_webhooks_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWebhooks.actions.get.responses[5].example";
+    sites_webhooks_update_request : WebhookRequest =
+    "{\n  \"enabled\": true,\n  \"headers\": {},\n  \"name\": \"string\",\n  \"secret\": \"string\",\n  \"splunk_token\": \"string\",\n  \"topics\": [\n    \"location\"\n  ],\n  \"type\": \"http-post\",\n  \"url\": \"string\",\n  \"verify_cert\": true\n}"
+    from "resources.sitesWebhooks.actions.update.body.example";
+    sites_webhooks_update_response_200 : Webhook =
+    "{\n  \"created_time\": 0,\n  \"enabled\": true,\n  \"headers\": {},\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"secret\": \"string\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"splunk_token\": \"string\",\n  \"topics\": [\n    \"location\"\n  ],\n  \"type\": \"http-post\",\n  \"url\": \"string\",\n  \"verify_cert\": true\n}"
+    from "resources.sitesWebhooks.actions.update.responses[0].example";
+    sites_webhooks_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWebhooks.actions.update.responses[1].example";
+    sites_webhooks_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWebhooks.actions.update.responses[2].example";
+    sites_webhooks_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWebhooks.actions.update.responses[3].example";
+    sites_webhooks_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWebhooks.actions.update.responses[5].example";
+    sites_webhooks_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWebhooks.actions.delete.responses[1].example";
+    sites_webhooks_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWebhooks.actions.delete.responses[2].example";
+    sites_webhooks_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWebhooks.actions.delete.responses[3].example";
+    sites_webhooks_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWebhooks.actions.delete.responses[5].example";
+    sites_webhooks_count_deliveries_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesWebhooks.actions.countDeliveries.responses[0].example";
+    sites_webhooks_count_deliveries_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWebhooks.actions.countDeliveries.responses[1].example";
+    sites_webhooks_count_deliveries_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWebhooks.actions.countDeliveries.responses[2].example";
+    sites_webhooks_count_deliveries_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWebhooks.actions.countDeliveries.responses[3].example";
+    sites_webhooks_count_deliveries_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWebhooks.actions.countDeliveries.responses[5].example";
+    sites_webhooks_search_deliveries_response_200 : SearchWebhookDelivery =
+    "{\n  \"end\": 1688035193,\n  \"limit\": 10,\n  \"results\": [\n    {\n      \"error\": \"string\",\n      \"id\": \"55b0f02f-ebf6-4ad2-8b10-200508a97581\",\n      \"org_id\": \"fc7e2967-e7ef-41e6-b007-1217713de05a\",\n      \"req_headers\": \"{\\\\\\\"Content-Type\\\\\\\":[\\\\\\\"application/json\\\\\\\"],\\\\\\\"User-Agent\\\\\\\":[\\\\\\\"Mist-webhook\\\\\\\"]}\",\n      \"req_payload\": \"{\\\\\\\"topic\\\\\\\":\\\\\\\"audits\\\\\\\",\\\\\\\"events\\\\\\\":[{\\\\\\\"admin_name\\\\\\\":\\\\\\\"John Doe john.doe@juniper.net\\\\\\\",\\\\\\\"after\\\\\\\":\\\\\\\"{\\\\\\\\\\\"radio_config\\\\\\\\\\\": {\\\\\\\\\\\"band_24\\\\\\\\\\\": {\\\\\\\\\\\"disabled\\\\\\\\\\\": false, \\\\\\\\\\\"allow_rrm_disable\\\\\\\\\\\": false, \\\\\\\\\\\"power_min\\\\\\\\\\\": null, \\\\\\\\\\\"power_max\\\\\\\\\\\": null, \\\\\\\\\\\"power\\\\\\\\\\\": 10, \\\\\\\\\\\"preamble\\\\\\\\\\\": \\\\\\\\\\\"short\\\\\\\\\\\", \\\\\\\\\\\"channels\\\\\\\\\\\": [1, 10], \\\\\\\\\\\"bandwidth\\\\\\\\\\\": 20}}}\\\\\\\",\\\\\\\"before\\\\\\\":\\\\\\\"{\\\\\\\\\\\"radio_config\\\\\\\\\\\": {\\\\\\\\\\\"band_24\\\\\\\\\\\": {\\\\\\\\\\\"disabled\\\\\\\\\\\": false, \\\\\\\\\\\"allow_rrm_disable\\\\\\\\\\\": false, \\\\\\\\\\\"power_min\\\\\\\\\\\": 8, \\\\\\\\\\\"power_max\\\\\\\\\\\": 18, \\\\\\\\\\\"power\\\\\\\\\\\": null, \\\\\\\\\\\"preamble\\\\\\\\\\\": \\\\\\\\\\\"long\\\\\\\\\\\", \\\\\\\\\\\"channels\\\\\\\\\\\": [1, 10], \\\\\\\\\\\"bandwidth\\\\\\\\\\\": 20}}}\\\\\\\",\\\\\\\"id\\\\\\\":\\\\\\\"737909a2-04ff-4aeb-b9da-cc924e74a4dd\\\\\\\",\\\\\\\"message\\\\\\\":\\\\\\\"Update Site Settings\\\\\\\",\\\\\\\"org_id\\\\\\\":\\\\\\\"fc7e2967-e7ef-41e6-b007-1217713de05a\\\\\\\",\\\\\\\"site_id\\\\\\\":\\\\\\\"256c3a35-9cb7-436e-bc6d-314972645d95\\\\\\\",\\\\\\\"site_name\\\\\\\":\\\\\\\"Test Site\\\\\\\",\\\\\\\"src_ip\\\\\\\":\\\\\\\"1.2.3.4\\\\\\\",\\\\\\\"timestamp\\\\\\\":1685956576.923601,\\\\\\\"user_agent\\\\\\\":\\\\\\\"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/112.0.0.0 Safari/537.36\\\\\\\"}]}\",\n      \"req_url\": \"https://example.com\",\n      \"resp_body\": \"Ok\",\n      \"resp_headers\": \"string\",\n      \"site_id\": \"256c3a35-9cb7-436e-bc6d-314972645d95\",\n      \"status\": \"success\",\n      \"status_code\": 200,\n      \"timestamp\": 1687962508.583656,\n      \"topic\": \"audits\",\n      \"webhook_id\": \"7a11b901-f719-4c91-8aef-deb8699a6364\"\n    }\n  ],\n  \"start\": 1687948793,\n  \"total\": 0\n}"
+    from "resources.sitesWebhooks.actions.searchDeliveries.responses[0].example";
+    sites_webhooks_search_deliveries_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWebhooks.actions.searchDeliveries.responses[1].example";
+    sites_webhooks_search_deliveries_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWebhooks.actions.searchDeliveries.responses[2].example";
+    sites_webhooks_search_deliveries_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWebhooks.actions.searchDeliveries.responses[3].example";
+    sites_webhooks_search_deliveries_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWebhooks.actions.searchDeliveries.responses[5].example";
+    sites_webhooks_ping_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWebhooks.actions.ping.responses[1].example";
+    sites_webhooks_ping_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWebhooks.actions.ping.responses[2].example";
+    sites_webhooks_ping_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWebhooks.actions.ping.responses[3].example";
+    sites_webhooks_ping_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWebhooks.actions.ping.responses[5].example";
+    sites_wx_rules_list_response_200 : WxlanRules =
+    "[\n  {\n    \"action\": \"allow\",\n    \"apply_tags\": [\n      \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n    ],\n    \"blocked_apps\": [\n      \"mist\",\n      \"all-videos\"\n    ],\n    \"created_time\": 0,\n    \"dst_allow_wxtags\": [\n      \"fff34466-eec0-3756-6765-381c728a6037\",\n      \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n    ],\n    \"dst_deny_wxtags\": [\n      \"aaa34466-eec0-3756-6765-381c728a6037\",\n      \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n    ],\n    \"enabled\": true,\n    \"for_site\": true,\n    \"id\": \"497f6eca-6276-4993-bfeb-53ebbbba6f08\",\n    \"modified_time\": 0,\n    \"order\": 1,\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n    \"src_wxtags\": [\n      \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n      \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n    ]\n  }\n]"
+    from "resources.sitesWxRules.actions.list.responses[0].example";
+    sites_wx_rules_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxRules.actions.list.responses[1].example";
+    sites_wx_rules_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxRules.actions.list.responses[2].example";
+    sites_wx_rules_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxRules.actions.list.responses[3].example";
+    sites_wx_rules_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxRules.actions.list.responses[5].example";
+    sites_wx_rules_create_request : WxlanRuleRequest =
+    "{\n  \"action\": \"allow\",\n  \"apply_tags\": [\n    \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n  ],\n  \"blocked_apps\": [\n    \"mist\",\n    \"all-videos\"\n  ],\n  \"dst_allow_wxtags\": [\n    \"fff34466-eec0-3756-6765-381c728a6037\",\n    \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"dst_deny_wxtags\": [\n    \"aaa34466-eec0-3756-6765-381c728a6037\",\n    \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"enabled\": true,\n  \"order\": 1,\n  \"src_wxtags\": [\n    \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n    \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n  ]\n}"
+    from "resources.sitesWxRules.actions.create.body.example";
+    sites_wx_rules_create_response_200 : WxlanRule =
+    "{\n  \"action\": \"allow\",\n  \"apply_tags\": [\n    \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n  ],\n  \"blocked_apps\": [\n    \"mist\",\n    \"all-videos\"\n  ],\n  \"created_time\": 0,\n  \"dst_allow_wxtags\": [\n    \"fff34466-eec0-3756-6765-381c728a6037\",\n    \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"dst_deny_wxtags\": [\n    \"aaa34466-eec0-3756-6765-381c728a6037\",\n    \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"enabled\": true,\n  \"for_site\": true,\n  \"id\": \"497f6eca-6276-4993-9feb-53cbbbba6f08\",\n  \"modified_time\": 0,\n  \"order\": 1,\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n  \"src_wxtags\": [\n    \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n    \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n  ]\n}"
+    from "resources.sitesWxRules.actions.create.responses[0].example";
+    sites_wx_rules_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxRules.actions.create.responses[1].example";
+    sites_wx_rules_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxRules.actions.create.responses[2].example";
+    sites_wx_rules_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxRules.actions.create.responses[3].example";
+    sites_wx_rules_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxRules.actions.create.responses[5].example";
+    sites_wx_rules_list_derived_response_200 : WxlanRules =
+    "[\n  {\n    \"action\": \"allow\",\n    \"apply_tags\": [\n      \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n    ],\n    \"blocked_apps\": [\n      \"mist\",\n      \"all-videos\"\n    ],\n    \"created_time\": 0,\n    \"dst_allow_wxtags\": [\n      \"fff34466-eec0-3756-6765-381c728a6037\",\n      \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n    ],\n    \"dst_deny_wxtags\": [\n      \"aaa34466-eec0-3756-6765-381c728a6037\",\n      \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n    ],\n    \"enabled\": true,\n    \"for_site\": true,\n    \"id\": \"497f6eca-6276-4993-bfeb-53ebbbba6f08\",\n    \"modified_time\": 0,\n    \"order\": 1,\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n    \"src_wxtags\": [\n      \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n      \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n    ]\n  }\n]"
+    from "resources.sitesWxRules.actions.listDerived.responses[0].example";
+    sites_wx_rules_list_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxRules.actions.listDerived.responses[1].example";
+    sites_wx_rules_list_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxRules.actions.listDerived.responses[2].example";
+    sites_wx_rules_list_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxRules.actions.listDerived.responses[3].example";
+    sites_wx_rules_list_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxRules.actions.listDerived.responses[5].example";
+    sites_wx_rules_get_response_200 : WxlanRule =
+    "{\n  \"action\": \"allow\",\n  \"apply_tags\": [\n    \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n  ],\n  \"blocked_apps\": [\n    \"mist\",\n    \"all-videos\"\n  ],\n  \"created_time\": 0,\n  \"dst_allow_wxtags\": [\n    \"fff34466-eec0-3756-6765-381c728a6037\",\n    \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"dst_deny_wxtags\": [\n    \"aaa34466-eec0-3756-6765-381c728a6037\",\n    \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"enabled\": true,\n  \"for_site\": true,\n  \"id\": \"497f6eca-6276-4993-9feb-53cbbbba6f08\",\n  \"modified_time\": 0,\n  \"order\": 1,\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n  \"src_wxtags\": [\n    \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n    \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n  ]\n}"
+    from "resources.sitesWxRules.actions.get.responses[0].example";
+    sites_wx_rules_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxRules.actions.get.responses[1].example";
+    sites_wx_rules_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxRules.actions.get.responses[2].example";
+    sites_wx_rules_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxRules.actions.get.responses[3].example";
+    sites_wx_rules_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxRules.actions.get.responses[5].example";
+    sites_wx_rules_update_request : WxlanRuleRequest =
+    "{\n  \"action\": \"allow\",\n  \"apply_tags\": [\n    \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n  ],\n  \"blocked_apps\": [\n    \"mist\",\n    \"all-videos\"\n  ],\n  \"dst_allow_wxtags\": [\n    \"fff34466-eec0-3756-6765-381c728a6037\",\n    \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"dst_deny_wxtags\": [\n    \"aaa34466-eec0-3756-6765-381c728a6037\",\n    \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"enabled\": true,\n  \"order\": 1,\n  \"src_wxtags\": [\n    \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n    \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n  ]\n}"
+    from "resources.sitesWxRules.actions.update.body.example";
+    sites_wx_rules_update_response_200 : WxlanRule =
+    "{\n  \"action\": \"allow\",\n  \"apply_tags\": [\n    \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n  ],\n  \"blocked_apps\": [\n    \"mist\",\n    \"all-videos\"\n  ],\n  \"created_time\": 0,\n  \"dst_allow_wxtags\": [\n    \"fff34466-eec0-3756-6765-381c728a6037\",\n    \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"dst_deny_wxtags\": [\n    \"aaa34466-eec0-3756-6765-381c728a6037\",\n    \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n  ],\n  \"enabled\": true,\n  \"for_site\": true,\n  \"id\": \"497f6eca-6276-4993-9feb-53cbbbba6f08\",\n  \"modified_time\": 0,\n  \"order\": 1,\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n  \"src_wxtags\": [\n    \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n    \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n  ]\n}"
+    from "resources.sitesWxRules.actions.update.responses[0].example";
+    sites_wx_rules_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxRules.actions.update.responses[1].example";
+    sites_wx_rules_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxRules.actions.update.responses[2].example";
+    sites_wx_rules_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxRules.actions.update.responses[3].example";
+    sites_wx_rules_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxRules.actions.update.responses[5].example";
+    sites_wx_rules_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxRules.actions.delete.responses[1].example";
+    sites_wx_rules_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxRules.actions.delete.responses[2].example";
+    sites_wx_rules_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxRules.actions.delete.responses[3].example";
+    sites_wx_rules_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxRules.actions.delete.responses[5].example";
+    sites_wx_tags_list_response_200 : WxlanTags =
+    "[\n  {\n    \"created_time\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"last_ips\": [\n      \"string\"\n    ],\n    \"mac\": \"string\",\n    \"match\": \"wlan_id\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"op\": \"in\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"resource_mac\": \"string\",\n    \"services\": [\n      \"string\"\n    ],\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"specs\": [\n      {\n        \"port_range\": \"string\",\n        \"protocol\": \"tcp\",\n        \"subnets\": [\n          \"string\"\n        ]\n      }\n    ],\n    \"subnet\": \"string\",\n    \"type\": \"match\",\n    \"values\": [\n      \"string\"\n    ]\n  }\n]"
+    from "resources.sitesWxTags.actions.list.responses[0].example";
+    sites_wx_tags_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxTags.actions.list.responses[1].example";
+    sites_wx_tags_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxTags.actions.list.responses[2].example";
+    sites_wx_tags_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxTags.actions.list.responses[3].example";
+    sites_wx_tags_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxTags.actions.list.responses[5].example";
+    sites_wx_tags_create_request : WxlanTagRequest =
+    "{\n  \"match\": \"app\",\n  \"name\": \"match app\",\n  \"type\": \"match\",\n  \"values\": [\n    \"gmail\",\n    \"dropbox\"\n  ]\n}"
+    from "resources.sitesWxTags.actions.create.body.example";
+    sites_wx_tags_create_response_200 : WxlanTag =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"last_ips\": [\n    \"string\"\n  ],\n  \"mac\": \"string\",\n  \"match\": \"wlan_id\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"op\": \"in\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"resource_mac\": \"string\",\n  \"services\": [\n    \"string\"\n  ],\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"specs\": [\n    {\n      \"port_range\": \"string\",\n      \"protocol\": \"tcp\",\n      \"subnets\": [\n        \"string\"\n      ]\n    }\n  ],\n  \"subnet\": \"string\",\n  \"type\": \"match\",\n  \"values\": [\n    \"string\"\n  ]\n}"
+    from "resources.sitesWxTags.actions.create.responses[0].example";
+    sites_wx_tags_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxTags.actions.create.responses[1].example";
+    sites_wx_tags_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxTags.actions.create.responses[2].example";
+    sites_wx_tags_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxTags.actions.create.responses[3].example";
+    sites_wx_tags_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxTags.actions.create.responses[5].example";
+    sites_wx_tags_get_application_list_response_200 : SearchWxtagApps =
+    "[\n  {\n    \"group\": \"Emails\",\n    \"key\": \"gmail\",\n    \"name\": \"Gmail - web/app\"\n  }\n]"
+    from "resources.sitesWxTags.actions.getApplicationList.responses[0].example";
+    sites_wx_tags_get_application_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxTags.actions.getApplicationList.responses[1].example";
+    sites_wx_tags_get_application_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxTags.actions.getApplicationList.responses[2].example";
+    sites_wx_tags_get_application_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxTags.actions.getApplicationList.responses[3].example";
+    sites_wx_tags_get_application_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxTags.actions.getApplicationList.responses[5].example";
+    sites_wx_tags_get_response_200 : WxlanTag =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"last_ips\": [\n    \"string\"\n  ],\n  \"mac\": \"string\",\n  \"match\": \"wlan_id\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"op\": \"in\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"resource_mac\": \"string\",\n  \"services\": [\n    \"string\"\n  ],\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"specs\": [\n    {\n      \"port_range\": \"string\",\n      \"protocol\": \"tcp\",\n      \"subnets\": [\n        \"string\"\n      ]\n    }\n  ],\n  \"subnet\": \"string\",\n  \"type\": \"match\",\n  \"values\": [\n    \"string\"\n  ]\n}"
+    from "resources.sitesWxTags.actions.get.responses[0].example";
+    sites_wx_tags_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxTags.actions.get.responses[1].example";
+    sites_wx_tags_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxTags.actions.get.responses[2].example";
+    sites_wx_tags_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxTags.actions.get.responses[3].example";
+    sites_wx_tags_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxTags.actions.get.responses[5].example";
+    sites_wx_tags_update_request : WxlanTagRequest =
+    "{\n  \"match\": \"app\",\n  \"name\": \"match app\",\n  \"type\": \"match\",\n  \"values\": [\n    \"gmail\",\n    \"dropbox\"\n  ]\n}"
+    from "resources.sitesWxTags.actions.update.body.example";
+    sites_wx_tags_update_response_200 : WxlanTag =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"last_ips\": [\n    \"string\"\n  ],\n  \"mac\": \"string\",\n  \"match\": \"wlan_id\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"op\": \"in\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"resource_mac\": \"string\",\n  \"services\": [\n    \"string\"\n  ],\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"specs\": [\n    {\n      \"port_range\": \"string\",\n      \"protocol\": \"tcp\",\n      \"subnets\": [\n        \"string\"\n      ]\n    }\n  ],\n  \"subnet\": \"string\",\n  \"type\": \"match\",\n  \"values\": [\n    \"string\"\n  ]\n}"
+    from "resources.sitesWxTags.actions.update.responses[0].example";
+    sites_wx_tags_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxTags.actions.update.responses[1].example";
+    sites_wx_tags_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxTags.actions.update.responses[2].example";
+    sites_wx_tags_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxTags.actions.update.responses[3].example";
+    sites_wx_tags_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxTags.actions.update.responses[5].example";
+    sites_wx_tags_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxTags.actions.delete.responses[1].example";
+    sites_wx_tags_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxTags.actions.delete.responses[2].example";
+    sites_wx_tags_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxTags.actions.delete.responses[3].example";
+    sites_wx_tags_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxTags.actions.delete.responses[5].example";
 }
 
 keeps_unknown_fields! {
@@ -1098,18 +2961,47 @@ keeps_unknown_fields! {
 
 keeps_unknown_values! {
     unknown_value_is_kept_by_admin_privilege_view : AdminPrivilegeView;
+    unknown_value_is_kept_by_avprofile_fallback_action : AvprofileFallbackAction;
+    unknown_value_is_kept_by_avprofile_protocol : AvprofileProtocol;
     unknown_value_is_kept_by_beacon_type : BeaconType;
     unknown_value_is_kept_by_ble_config_power_mode : BleConfigPowerMode;
+    unknown_value_is_kept_by_day_of_week : DayOfWeek;
     unknown_value_is_kept_by_list_org_logs_sort : ListOrgLogsSort;
+    unknown_value_is_kept_by_mxtunnel_protocol : MxtunnelProtocol;
+    unknown_value_is_kept_by_nac_auth_type : NacAuthType;
+    unknown_value_is_kept_by_nac_rule_action : NacRuleAction;
+    unknown_value_is_kept_by_nac_rule_guest_auth_state : NacRuleGuestAuthState;
+    unknown_value_is_kept_by_nac_rule_matching_port_type : NacRuleMatchingPortType;
     unknown_value_is_kept_by_nac_tag_match : NacTagMatch;
     unknown_value_is_kept_by_nac_tag_type : NacTagType;
     unknown_value_is_kept_by_nac_tag_username_attr : NacTagUsernameAttr;
     unknown_value_is_kept_by_org_logs_count_distinct : OrgLogsCountDistinct;
+    unknown_value_is_kept_by_org_sites_count_distinct : OrgSitesCountDistinct;
+    unknown_value_is_kept_by_org_ui_settings_purpose : OrgUiSettingsPurpose;
     unknown_value_is_kept_by_privilege_org_role : PrivilegeOrgRole;
     unknown_value_is_kept_by_privilege_org_scope : PrivilegeOrgScope;
-    unknown_value_is_kept_by_service_failover_policy : ServiceFailoverPolicy;
-    unknown_value_is_kept_by_service_traffic_class : ServiceTrafficClass;
-    unknown_value_is_kept_by_service_type : ServiceType;
+    unknown_value_is_kept_by_psk_usage : PskUsage;
+    unknown_value_is_kept_by_radio_band24_usage : RadioBand24Usage;
+    unknown_value_is_kept_by_radio_band_antenna_mode : RadioBandAntennaMode;
+    unknown_value_is_kept_by_radio_band_preamble : RadioBandPreamble;
+    unknown_value_is_kept_by_secintel_profile_profile_action :
+    SecintelProfileProfileAction;
+    unknown_value_is_kept_by_secintel_profile_profile_category :
+    SecintelProfileProfileCategory; unknown_value_is_kept_by_service_failover_policy :
+    ServiceFailoverPolicy; unknown_value_is_kept_by_service_traffic_class :
+    ServiceTrafficClass; unknown_value_is_kept_by_service_type : ServiceType;
+    unknown_value_is_kept_by_suppressed_alarm_scope : SuppressedAlarmScope;
+    unknown_value_is_kept_by_vpn_mode : VpnMode;
+    unknown_value_is_kept_by_vpn_path_bfd_profile : VpnPathBfdProfile;
+    unknown_value_is_kept_by_vpn_path_selection_strategy : VpnPathSelectionStrategy;
+    unknown_value_is_kept_by_webhook_delivery_distinct : WebhookDeliveryDistinct;
+    unknown_value_is_kept_by_webhook_delivery_status : WebhookDeliveryStatus;
+    unknown_value_is_kept_by_webhook_delivery_topic : WebhookDeliveryTopic;
+    unknown_value_is_kept_by_webhook_oauth2_grant_type : WebhookOauth2GrantType;
+    unknown_value_is_kept_by_webhook_type : WebhookType;
+    unknown_value_is_kept_by_wxlan_tag_match : WxlanTagMatch;
+    unknown_value_is_kept_by_wxlan_tag_operation : WxlanTagOperation;
+    unknown_value_is_kept_by_wxlan_tag_type : WxlanTagType;
     unknown_value_is_kept_by_wxlan_tunnel_session_ethertype :
     WxlanTunnelSessionEthertype;
 }
@@ -1117,6 +3009,8 @@ keeps_unknown_values! {
 reads_alternative! {
     nac_tag_gbp_tag_reads_string : NacTagGbpTag = "\"\"" => NacTagGbpTag::String;
     nac_tag_gbp_tag_reads_integer : NacTagGbpTag = "1" => NacTagGbpTag::Integer;
+    psk_vlan_id_reads_string : PskVlanId = "\"\"" => PskVlanId::String;
+    psk_vlan_id_reads_integer : PskVlanId = "1" => PskVlanId::Integer;
     service_dscp_reads_string : ServiceDscp = "\"\"" => ServiceDscp::String;
     service_dscp_reads_integer : ServiceDscp = "0" => ServiceDscp::Integer;
     service_max_jitter_reads_string : ServiceMaxJitter = "\"\"" =>
@@ -1128,5 +3022,7 @@ reads_alternative! {
     ServiceMaxLoss = "0" => ServiceMaxLoss::Integer; vlan_id_with_variable_reads_string :
     VlanIdWithVariable = "\"\"" => VlanIdWithVariable::String;
     vlan_id_with_variable_reads_integer : VlanIdWithVariable = "1" =>
-    VlanIdWithVariable::Integer;
+    VlanIdWithVariable::Integer; wxlan_tag_vlan_id_reads_string : WxlanTagVlanId = "\"\""
+    => WxlanTagVlanId::String; wxlan_tag_vlan_id_reads_integer : WxlanTagVlanId = "1" =>
+    WxlanTagVlanId::Integer;
 }

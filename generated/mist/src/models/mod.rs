@@ -6,22 +6,50 @@
 mod common;
 #[cfg(feature = "orgs")]
 mod orgs;
+#[cfg(feature = "orgs-alarm-templates")]
+mod orgs_alarm_templates;
+#[cfg(feature = "orgs-antivirus-profiles")]
+mod orgs_antivirus_profiles;
 #[cfg(feature = "orgs-api-tokens")]
 mod orgs_api_tokens;
+#[cfg(feature = "orgs-asset-filters")]
+mod orgs_asset_filters;
 #[cfg(feature = "orgs-logs")]
 mod orgs_logs;
+#[cfg(feature = "orgs-mx-tunnels")]
+mod orgs_mx_tunnels;
+#[cfg(feature = "orgs-nac-rules")]
+mod orgs_nac_rules;
 #[cfg(feature = "orgs-nac-tags")]
 mod orgs_nac_tags;
 #[cfg(feature = "orgs-networks")]
 mod orgs_networks;
+#[cfg(feature = "orgs-psks")]
+mod orgs_psks;
+#[cfg(feature = "orgs-rf-templates")]
+mod orgs_rf_templates;
+#[cfg(feature = "orgs-sdk-templates")]
+mod orgs_sdk_templates;
+#[cfg(feature = "orgs-sec-intel-profiles")]
+mod orgs_sec_intel_profiles;
 #[cfg(feature = "orgs-services")]
 mod orgs_services;
+#[cfg(feature = "orgs-site-templates")]
+mod orgs_site_templates;
 #[cfg(feature = "orgs-sitegroups")]
 mod orgs_sitegroups;
+#[cfg(feature = "orgs-sites")]
+mod orgs_sites;
 #[cfg(feature = "orgs-sso-roles")]
 mod orgs_sso_roles;
 #[cfg(feature = "orgs-stats")]
 mod orgs_stats;
+#[cfg(feature = "orgs-ui-settings")]
+mod orgs_ui_settings;
+#[cfg(feature = "orgs-vp-ns")]
+mod orgs_vp_ns;
+#[cfg(feature = "orgs-wx-tags")]
+mod orgs_wx_tags;
 #[cfg(feature = "orgs-wx-tunnels")]
 mod orgs_wx_tunnels;
 #[cfg(feature = "self-api-token")]
@@ -31,88 +59,105 @@ mod self_audit_logs;
 #[cfg(any(feature = "orgs-api-tokens", feature = "orgs-sso-roles"))]
 mod shared_admin_privilege_view;
 #[cfg(any(
-    feature = "orgs",
-    feature = "orgs-api-tokens",
-    feature = "orgs-nac-tags",
-    feature = "orgs-networks",
-    feature = "orgs-services",
-    feature = "orgs-sitegroups",
-    feature = "orgs-sso-roles",
-    feature = "orgs-stats",
-    feature = "orgs-wx-tunnels",
-    feature = "self-api-token",
-    feature = "sites",
-    feature = "sites-beacons",
-    feature = "sites-v-beacons"
+    feature = "orgs-logs",
+    feature = "orgs-sites",
+    feature = "orgs-webhooks",
+    feature = "sites-webhooks"
 ))]
-mod shared_created_time;
-#[cfg(any(
-    feature = "orgs",
-    feature = "orgs-nac-tags",
-    feature = "orgs-networks",
-    feature = "orgs-services",
-    feature = "orgs-sitegroups",
-    feature = "orgs-sso-roles",
-    feature = "orgs-stats",
-    feature = "orgs-wx-tunnels",
-    feature = "sites",
-    feature = "sites-beacons",
-    feature = "sites-v-beacons"
-))]
-mod shared_modified_time;
+mod shared_count_result;
+#[cfg(any(feature = "orgs-mx-tunnels", feature = "orgs-site-templates"))]
+mod shared_day_of_week;
+#[cfg(any(feature = "orgs-asset-filters", feature = "sites-beacons"))]
+mod shared_ibeacon_major;
+#[cfg(any(feature = "orgs-sites", feature = "sites"))]
+mod shared_lat_lng;
 #[cfg(any(feature = "orgs", feature = "orgs-sso-roles", feature = "orgs-stats"))]
 mod shared_msp_id;
+#[cfg(any(
+    feature = "orgs-nac-rules",
+    feature = "orgs-wx-rules",
+    feature = "sites-wx-rules"
+))]
+mod shared_nac_rule_action;
 #[cfg(any(feature = "orgs", feature = "orgs-sitegroups"))]
 mod shared_name_string;
+#[cfg(any(feature = "orgs-webhooks", feature = "sites-webhooks"))]
+mod shared_search_webhook_delivery;
+#[cfg(any(feature = "orgs-wx-tags", feature = "sites-wx-tags"))]
+mod shared_search_wxtag_apps;
 #[cfg(any(
-    feature = "orgs-api-tokens",
+    feature = "orgs-antivirus-profiles",
+    feature = "orgs-mx-tunnels",
+    feature = "orgs-wx-tags",
+    feature = "sites-wx-tags"
+))]
+mod shared_strings;
+#[cfg(any(
     feature = "orgs-logs",
-    feature = "orgs-nac-tags",
-    feature = "orgs-networks",
-    feature = "orgs-services",
-    feature = "orgs-sitegroups",
-    feature = "orgs-wx-tunnels",
+    feature = "orgs-sites",
+    feature = "orgs-webhooks",
     feature = "self-audit-logs",
-    feature = "sites",
-    feature = "sites-beacons",
-    feature = "sites-v-beacons"
+    feature = "sites-webhooks"
 ))]
-mod shared_org_id;
-#[cfg(any(
-    feature = "orgs-wx-tunnels",
-    feature = "self-audit-logs",
-    feature = "sites-beacons",
-    feature = "sites-v-beacons"
-))]
-mod shared_site_id;
-#[cfg(any(feature = "orgs-logs", feature = "self-audit-logs"))]
 mod shared_timestamp;
-#[cfg(feature = "sites")]
-mod sites;
+#[cfg(any(feature = "orgs-wx-rules", feature = "sites-wx-rules"))]
+mod shared_wxlan_rule;
 #[cfg(feature = "sites-beacons")]
 mod sites_beacons;
+#[cfg(feature = "sites-rssi-zones")]
+mod sites_rssi_zones;
+#[cfg(feature = "sites-ui-settings")]
+mod sites_ui_settings;
 #[cfg(feature = "sites-v-beacons")]
 mod sites_v_beacons;
 
 pub use self::common::*;
 #[cfg(feature = "orgs")]
 pub use self::orgs::*;
+#[cfg(feature = "orgs-alarm-templates")]
+pub use self::orgs_alarm_templates::*;
+#[cfg(feature = "orgs-antivirus-profiles")]
+pub use self::orgs_antivirus_profiles::*;
 #[cfg(feature = "orgs-api-tokens")]
 pub use self::orgs_api_tokens::*;
+#[cfg(feature = "orgs-asset-filters")]
+pub use self::orgs_asset_filters::*;
 #[cfg(feature = "orgs-logs")]
 pub use self::orgs_logs::*;
+#[cfg(feature = "orgs-mx-tunnels")]
+pub use self::orgs_mx_tunnels::*;
+#[cfg(feature = "orgs-nac-rules")]
+pub use self::orgs_nac_rules::*;
 #[cfg(feature = "orgs-nac-tags")]
 pub use self::orgs_nac_tags::*;
 #[cfg(feature = "orgs-networks")]
 pub use self::orgs_networks::*;
+#[cfg(feature = "orgs-psks")]
+pub use self::orgs_psks::*;
+#[cfg(feature = "orgs-rf-templates")]
+pub use self::orgs_rf_templates::*;
+#[cfg(feature = "orgs-sdk-templates")]
+pub use self::orgs_sdk_templates::*;
+#[cfg(feature = "orgs-sec-intel-profiles")]
+pub use self::orgs_sec_intel_profiles::*;
 #[cfg(feature = "orgs-services")]
 pub use self::orgs_services::*;
+#[cfg(feature = "orgs-site-templates")]
+pub use self::orgs_site_templates::*;
 #[cfg(feature = "orgs-sitegroups")]
 pub use self::orgs_sitegroups::*;
+#[cfg(feature = "orgs-sites")]
+pub use self::orgs_sites::*;
 #[cfg(feature = "orgs-sso-roles")]
 pub use self::orgs_sso_roles::*;
 #[cfg(feature = "orgs-stats")]
 pub use self::orgs_stats::*;
+#[cfg(feature = "orgs-ui-settings")]
+pub use self::orgs_ui_settings::*;
+#[cfg(feature = "orgs-vp-ns")]
+pub use self::orgs_vp_ns::*;
+#[cfg(feature = "orgs-wx-tags")]
+pub use self::orgs_wx_tags::*;
 #[cfg(feature = "orgs-wx-tunnels")]
 pub use self::orgs_wx_tunnels::*;
 #[cfg(feature = "self-api-token")]
@@ -122,65 +167,54 @@ pub use self::self_audit_logs::*;
 #[cfg(any(feature = "orgs-api-tokens", feature = "orgs-sso-roles"))]
 pub use self::shared_admin_privilege_view::*;
 #[cfg(any(
-    feature = "orgs",
-    feature = "orgs-api-tokens",
-    feature = "orgs-nac-tags",
-    feature = "orgs-networks",
-    feature = "orgs-services",
-    feature = "orgs-sitegroups",
-    feature = "orgs-sso-roles",
-    feature = "orgs-stats",
-    feature = "orgs-wx-tunnels",
-    feature = "self-api-token",
-    feature = "sites",
-    feature = "sites-beacons",
-    feature = "sites-v-beacons"
+    feature = "orgs-logs",
+    feature = "orgs-sites",
+    feature = "orgs-webhooks",
+    feature = "sites-webhooks"
 ))]
-pub use self::shared_created_time::*;
-#[cfg(any(
-    feature = "orgs",
-    feature = "orgs-nac-tags",
-    feature = "orgs-networks",
-    feature = "orgs-services",
-    feature = "orgs-sitegroups",
-    feature = "orgs-sso-roles",
-    feature = "orgs-stats",
-    feature = "orgs-wx-tunnels",
-    feature = "sites",
-    feature = "sites-beacons",
-    feature = "sites-v-beacons"
-))]
-pub use self::shared_modified_time::*;
+pub use self::shared_count_result::*;
+#[cfg(any(feature = "orgs-mx-tunnels", feature = "orgs-site-templates"))]
+pub use self::shared_day_of_week::*;
+#[cfg(any(feature = "orgs-asset-filters", feature = "sites-beacons"))]
+pub use self::shared_ibeacon_major::*;
+#[cfg(any(feature = "orgs-sites", feature = "sites"))]
+pub use self::shared_lat_lng::*;
 #[cfg(any(feature = "orgs", feature = "orgs-sso-roles", feature = "orgs-stats"))]
 pub use self::shared_msp_id::*;
+#[cfg(any(
+    feature = "orgs-nac-rules",
+    feature = "orgs-wx-rules",
+    feature = "sites-wx-rules"
+))]
+pub use self::shared_nac_rule_action::*;
 #[cfg(any(feature = "orgs", feature = "orgs-sitegroups"))]
 pub use self::shared_name_string::*;
+#[cfg(any(feature = "orgs-webhooks", feature = "sites-webhooks"))]
+pub use self::shared_search_webhook_delivery::*;
+#[cfg(any(feature = "orgs-wx-tags", feature = "sites-wx-tags"))]
+pub use self::shared_search_wxtag_apps::*;
 #[cfg(any(
-    feature = "orgs-api-tokens",
+    feature = "orgs-antivirus-profiles",
+    feature = "orgs-mx-tunnels",
+    feature = "orgs-wx-tags",
+    feature = "sites-wx-tags"
+))]
+pub use self::shared_strings::*;
+#[cfg(any(
     feature = "orgs-logs",
-    feature = "orgs-nac-tags",
-    feature = "orgs-networks",
-    feature = "orgs-services",
-    feature = "orgs-sitegroups",
-    feature = "orgs-wx-tunnels",
+    feature = "orgs-sites",
+    feature = "orgs-webhooks",
     feature = "self-audit-logs",
-    feature = "sites",
-    feature = "sites-beacons",
-    feature = "sites-v-beacons"
+    feature = "sites-webhooks"
 ))]
-pub use self::shared_org_id::*;
-#[cfg(any(
-    feature = "orgs-wx-tunnels",
-    feature = "self-audit-logs",
-    feature = "sites-beacons",
-    feature = "sites-v-beacons"
-))]
-pub use self::shared_site_id::*;
-#[cfg(any(feature = "orgs-logs", feature = "self-audit-logs"))]
 pub use self::shared_timestamp::*;
-#[cfg(feature = "sites")]
-pub use self::sites::*;
+#[cfg(any(feature = "orgs-wx-rules", feature = "sites-wx-rules"))]
+pub use self::shared_wxlan_rule::*;
 #[cfg(feature = "sites-beacons")]
 pub use self::sites_beacons::*;
+#[cfg(feature = "sites-rssi-zones")]
+pub use self::sites_rssi_zones::*;
+#[cfg(feature = "sites-ui-settings")]
+pub use self::sites_ui_settings::*;
 #[cfg(feature = "sites-v-beacons")]
 pub use self::sites_v_beacons::*;

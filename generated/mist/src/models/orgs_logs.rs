@@ -2,39 +2,6 @@
 //! Types of the `orgs-logs` resource alone.
 use super::*;
 
-/// The `count_result` schema.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CountResult {
-    /// `count` on the wire: an integer.
-    pub count: i64,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for CountResult {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            count: fields.required("count")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for CountResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.required("count", &self.count)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// The `count_results` schema.
-pub type CountResults = Vec<CountResult>;
-
 /// enum: `-timestamp`, `admin_id`, `site_id`, `timestamp`
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -263,56 +230,6 @@ impl<'de> serde::Deserialize<'de> for OrgLogsCountDistinct {
 impl crate::client::ParamValue for OrgLogsCountDistinct {
     fn texts(&self) -> Vec<String> {
         vec![self.as_str().to_owned()]
-    }
-}
-
-/// The `response_count` schema.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ResponseCount {
-    /// `distinct` on the wire: a string.
-    pub distinct: String,
-    /// `end` on the wire: an integer.
-    pub end: i64,
-    /// `limit` on the wire: an integer.
-    pub limit: i64,
-    /// `results` on the wire.
-    pub results: CountResults,
-    /// `start` on the wire: an integer.
-    pub start: i64,
-    /// `total` on the wire: an integer.
-    pub total: i64,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for ResponseCount {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            distinct: fields.required("distinct")?,
-            end: fields.required("end")?,
-            limit: fields.required("limit")?,
-            results: fields.required("results")?,
-            start: fields.required("start")?,
-            total: fields.required("total")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for ResponseCount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.required("distinct", &self.distinct)?;
-        fields.required("end", &self.end)?;
-        fields.required("limit", &self.limit)?;
-        fields.required("results", &self.results)?;
-        fields.required("start", &self.start)?;
-        fields.required("total", &self.total)?;
-        fields.end(&self.extra)
     }
 }
 

@@ -339,11 +339,5 @@ impl<'de> serde::Deserialize<'de> for BeaconType {
 /// The `beacons` schema.
 pub type Beacons = Vec<Beacon>;
 
-/// Major number for iBeacon
-pub type IbeaconMajor = i64;
-
 /// Minor number for iBeacon
 pub type IbeaconMinor = i64;
-
-/// The `ibeacon_uuid` schema.
-pub type IbeaconUuid = uuid::Uuid;

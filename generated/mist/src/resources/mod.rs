@@ -3,22 +3,54 @@
 //! Each resource has a cargo feature named after its module (in kebab case), all on by default.
 #[cfg(feature = "orgs")]
 pub mod orgs;
+#[cfg(feature = "orgs-alarm-templates")]
+pub mod orgs_alarm_templates;
+#[cfg(feature = "orgs-antivirus-profiles")]
+pub mod orgs_antivirus_profiles;
 #[cfg(feature = "orgs-api-tokens")]
 pub mod orgs_api_tokens;
+#[cfg(feature = "orgs-asset-filters")]
+pub mod orgs_asset_filters;
 #[cfg(feature = "orgs-logs")]
 pub mod orgs_logs;
+#[cfg(feature = "orgs-mx-tunnels")]
+pub mod orgs_mx_tunnels;
+#[cfg(feature = "orgs-nac-rules")]
+pub mod orgs_nac_rules;
 #[cfg(feature = "orgs-nac-tags")]
 pub mod orgs_nac_tags;
 #[cfg(feature = "orgs-networks")]
 pub mod orgs_networks;
+#[cfg(feature = "orgs-psks")]
+pub mod orgs_psks;
+#[cfg(feature = "orgs-rf-templates")]
+pub mod orgs_rf_templates;
+#[cfg(feature = "orgs-sdk-templates")]
+pub mod orgs_sdk_templates;
+#[cfg(feature = "orgs-sec-intel-profiles")]
+pub mod orgs_sec_intel_profiles;
 #[cfg(feature = "orgs-services")]
 pub mod orgs_services;
+#[cfg(feature = "orgs-site-templates")]
+pub mod orgs_site_templates;
 #[cfg(feature = "orgs-sitegroups")]
 pub mod orgs_sitegroups;
+#[cfg(feature = "orgs-sites")]
+pub mod orgs_sites;
 #[cfg(feature = "orgs-sso-roles")]
 pub mod orgs_sso_roles;
 #[cfg(feature = "orgs-stats")]
 pub mod orgs_stats;
+#[cfg(feature = "orgs-ui-settings")]
+pub mod orgs_ui_settings;
+#[cfg(feature = "orgs-vp-ns")]
+pub mod orgs_vp_ns;
+#[cfg(feature = "orgs-webhooks")]
+pub mod orgs_webhooks;
+#[cfg(feature = "orgs-wx-rules")]
+pub mod orgs_wx_rules;
+#[cfg(feature = "orgs-wx-tags")]
+pub mod orgs_wx_tags;
 #[cfg(feature = "orgs-wx-tunnels")]
 pub mod orgs_wx_tunnels;
 #[cfg(feature = "self-api-token")]
@@ -29,14 +61,42 @@ pub mod self_audit_logs;
 pub mod sites;
 #[cfg(feature = "sites-beacons")]
 pub mod sites_beacons;
+#[cfg(feature = "sites-rssi-zones")]
+pub mod sites_rssi_zones;
+#[cfg(feature = "sites-ui-settings")]
+pub mod sites_ui_settings;
 #[cfg(feature = "sites-v-beacons")]
 pub mod sites_v_beacons;
+#[cfg(feature = "sites-webhooks")]
+pub mod sites_webhooks;
+#[cfg(feature = "sites-wx-rules")]
+pub mod sites_wx_rules;
+#[cfg(feature = "sites-wx-tags")]
+pub mod sites_wx_tags;
 
 impl crate::Client {
     /// The actions of the Orgs resource.
     #[cfg(feature = "orgs")]
     pub fn orgs(&self) -> orgs::OrgsResource {
         orgs::OrgsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Alarm Templates resource.
+    #[cfg(feature = "orgs-alarm-templates")]
+    pub fn orgs_alarm_templates(&self) -> orgs_alarm_templates::OrgsAlarmTemplatesResource {
+        orgs_alarm_templates::OrgsAlarmTemplatesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Antivirus Profiles resource.
+    #[cfg(feature = "orgs-antivirus-profiles")]
+    pub fn orgs_antivirus_profiles(
+        &self,
+    ) -> orgs_antivirus_profiles::OrgsAntivirusProfilesResource {
+        orgs_antivirus_profiles::OrgsAntivirusProfilesResource {
             client: self.clone(),
         }
     }
@@ -49,10 +109,34 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Orgs Asset Filters resource.
+    #[cfg(feature = "orgs-asset-filters")]
+    pub fn orgs_asset_filters(&self) -> orgs_asset_filters::OrgsAssetFiltersResource {
+        orgs_asset_filters::OrgsAssetFiltersResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Orgs Logs resource.
     #[cfg(feature = "orgs-logs")]
     pub fn orgs_logs(&self) -> orgs_logs::OrgsLogsResource {
         orgs_logs::OrgsLogsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs MxTunnels resource.
+    #[cfg(feature = "orgs-mx-tunnels")]
+    pub fn orgs_mx_tunnels(&self) -> orgs_mx_tunnels::OrgsMxTunnelsResource {
+        orgs_mx_tunnels::OrgsMxTunnelsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs NAC Rules resource.
+    #[cfg(feature = "orgs-nac-rules")]
+    pub fn orgs_nac_rules(&self) -> orgs_nac_rules::OrgsNacRulesResource {
+        orgs_nac_rules::OrgsNacRulesResource {
             client: self.clone(),
         }
     }
@@ -73,6 +157,38 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Orgs Psks resource.
+    #[cfg(feature = "orgs-psks")]
+    pub fn orgs_psks(&self) -> orgs_psks::OrgsPsksResource {
+        orgs_psks::OrgsPsksResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs RF Templates resource.
+    #[cfg(feature = "orgs-rf-templates")]
+    pub fn orgs_rf_templates(&self) -> orgs_rf_templates::OrgsRfTemplatesResource {
+        orgs_rf_templates::OrgsRfTemplatesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs SDK Templates resource.
+    #[cfg(feature = "orgs-sdk-templates")]
+    pub fn orgs_sdk_templates(&self) -> orgs_sdk_templates::OrgsSdkTemplatesResource {
+        orgs_sdk_templates::OrgsSdkTemplatesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs SecIntel Profiles resource.
+    #[cfg(feature = "orgs-sec-intel-profiles")]
+    pub fn orgs_sec_intel_profiles(&self) -> orgs_sec_intel_profiles::OrgsSecIntelProfilesResource {
+        orgs_sec_intel_profiles::OrgsSecIntelProfilesResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Orgs Services resource.
     #[cfg(feature = "orgs-services")]
     pub fn orgs_services(&self) -> orgs_services::OrgsServicesResource {
@@ -81,10 +197,26 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Orgs Site Templates resource.
+    #[cfg(feature = "orgs-site-templates")]
+    pub fn orgs_site_templates(&self) -> orgs_site_templates::OrgsSiteTemplatesResource {
+        orgs_site_templates::OrgsSiteTemplatesResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Orgs Sitegroups resource.
     #[cfg(feature = "orgs-sitegroups")]
     pub fn orgs_sitegroups(&self) -> orgs_sitegroups::OrgsSitegroupsResource {
         orgs_sitegroups::OrgsSitegroupsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Sites resource.
+    #[cfg(feature = "orgs-sites")]
+    pub fn orgs_sites(&self) -> orgs_sites::OrgsSitesResource {
+        orgs_sites::OrgsSitesResource {
             client: self.clone(),
         }
     }
@@ -101,6 +233,46 @@ impl crate::Client {
     #[cfg(feature = "orgs-stats")]
     pub fn orgs_stats(&self) -> orgs_stats::OrgsStatsResource {
         orgs_stats::OrgsStatsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs UI Settings resource.
+    #[cfg(feature = "orgs-ui-settings")]
+    pub fn orgs_ui_settings(&self) -> orgs_ui_settings::OrgsUiSettingsResource {
+        orgs_ui_settings::OrgsUiSettingsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs VPNs resource.
+    #[cfg(feature = "orgs-vp-ns")]
+    pub fn orgs_vp_ns(&self) -> orgs_vp_ns::OrgsVpNsResource {
+        orgs_vp_ns::OrgsVpNsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Webhooks resource.
+    #[cfg(feature = "orgs-webhooks")]
+    pub fn orgs_webhooks(&self) -> orgs_webhooks::OrgsWebhooksResource {
+        orgs_webhooks::OrgsWebhooksResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs WxRules resource.
+    #[cfg(feature = "orgs-wx-rules")]
+    pub fn orgs_wx_rules(&self) -> orgs_wx_rules::OrgsWxRulesResource {
+        orgs_wx_rules::OrgsWxRulesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs WxTags resource.
+    #[cfg(feature = "orgs-wx-tags")]
+    pub fn orgs_wx_tags(&self) -> orgs_wx_tags::OrgsWxTagsResource {
+        orgs_wx_tags::OrgsWxTagsResource {
             client: self.clone(),
         }
     }
@@ -145,10 +317,50 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Sites RSSI Zones resource.
+    #[cfg(feature = "sites-rssi-zones")]
+    pub fn sites_rssi_zones(&self) -> sites_rssi_zones::SitesRssiZonesResource {
+        sites_rssi_zones::SitesRssiZonesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Sites UI Settings resource.
+    #[cfg(feature = "sites-ui-settings")]
+    pub fn sites_ui_settings(&self) -> sites_ui_settings::SitesUiSettingsResource {
+        sites_ui_settings::SitesUiSettingsResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Sites vBeacons resource.
     #[cfg(feature = "sites-v-beacons")]
     pub fn sites_v_beacons(&self) -> sites_v_beacons::SitesVBeaconsResource {
         sites_v_beacons::SitesVBeaconsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Sites Webhooks resource.
+    #[cfg(feature = "sites-webhooks")]
+    pub fn sites_webhooks(&self) -> sites_webhooks::SitesWebhooksResource {
+        sites_webhooks::SitesWebhooksResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Sites WxRules resource.
+    #[cfg(feature = "sites-wx-rules")]
+    pub fn sites_wx_rules(&self) -> sites_wx_rules::SitesWxRulesResource {
+        sites_wx_rules::SitesWxRulesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Sites WxTags resource.
+    #[cfg(feature = "sites-wx-tags")]
+    pub fn sites_wx_tags(&self) -> sites_wx_tags::SitesWxTagsResource {
+        sites_wx_tags::SitesWxTagsResource {
             client: self.clone(),
         }
     }
