@@ -69,6 +69,25 @@ fn unescape(cell: &str) -> String {
                     text.push(']');
                 }
             }
+            // a code span: its text is literal (CommonMark), without the backticks around it
+            '`' => {
+                let mut run = 1;
+                while chars.peek() == Some(&'`') {
+                    chars.next();
+                    run += 1;
+                }
+                let rest: String = chars.clone().collect();
+                let fence = "`".repeat(run);
+                match rest.find(&fence) {
+                    Some(end) => {
+                        text.push_str(&rest[..end]);
+                        for _ in 0..rest[..end].chars().count() + run {
+                            chars.next();
+                        }
+                    }
+                    None => text.push_str(&fence),
+                }
+            }
             _ => text.push(c),
         }
     }
