@@ -95,9 +95,9 @@ fn an_extra_file_is_unexpected_then_removed() {
 fn an_edited_spec_makes_output_stale() {
     let t = tree();
     let file = t.path().join("spec/mist/overlay.yaml");
-    let text = std::fs::read_to_string(&file)
-        .unwrap()
-        .replace("version: 0.1.1", "version: 0.1.2");
+    let original = std::fs::read_to_string(&file).unwrap();
+    let text = original.replace("version: 0.2.0", "version: 0.2.1");
+    assert_ne!(text, original, "the overlay's crate version is not 0.2.0");
     std::fs::write(&file, text).unwrap();
     let report = check_report(t.path()).expect("drift not detected");
     assert!(
@@ -152,9 +152,9 @@ fn a_broken_spec_leaves_generated_untouched() {
     let t = tree();
     // A change that would alter the output, plus a defect: nothing may be written.
     let file = t.path().join("spec/mist/overlay.yaml");
-    let text = std::fs::read_to_string(&file)
-        .unwrap()
-        .replace("version: 0.1.1", "version: 0.2.0");
+    let original = std::fs::read_to_string(&file).unwrap();
+    let text = original.replace("version: 0.2.0", "version: 0.3.0");
+    assert_ne!(text, original, "the overlay's crate version is not 0.2.0");
     std::fs::write(&file, format!("{text}\nunknown_key: 1\n")).unwrap();
     let before = snapshot(t.path());
     let err = sdkgen::generate(t.path(), &[]).expect_err("a broken spec must fail");
@@ -417,11 +417,16 @@ fn the_render_cache_serves_only_what_the_same_input_renders() {
 
     let spec = t.path().join("spec/mist/overlay.yaml");
     let text = std::fs::read_to_string(&spec).unwrap();
-    std::fs::write(&spec, text.replace("version: 0.1.1", "version: 0.1.2")).unwrap();
+    let edited_text = text.replace("version: 0.2.0", "version: 0.2.1");
+    assert_ne!(
+        edited_text, text,
+        "the overlay's crate version is not 0.2.0"
+    );
+    std::fs::write(&spec, edited_text).unwrap();
     let edited = generated(&options);
     assert_eq!(edited, generated(&sdkgen::Options::default()));
     let toml = String::from_utf8(edited["generated/mist/Cargo.toml"].clone()).unwrap();
-    assert!(toml.contains("version = \"0.1.2\""), "{toml}");
+    assert!(toml.contains("version = \"0.2.1\""), "{toml}");
 
     append(
         &t.path().join("templates/markdown/schema.md.tera"),
