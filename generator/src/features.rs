@@ -210,10 +210,11 @@ fn modules(
             } else {
                 format!("{base}_{}", i + 1)
             };
+            // Members are in model order, so membership is a binary search, not a scan.
             let uses_others = members
                 .iter()
                 .flat_map(|&m| &edges[m])
-                .any(|to| !members.contains(to));
+                .any(|to| members.binary_search(to).is_err());
             out.push(ModelModule {
                 name: claim(name),
                 cfg: cfg.clone(),
