@@ -5,7 +5,8 @@ use serde_json::Value;
 
 use crate::ir::{
     ActionIr, AddTo, BodyIr, CallAdd, CallIr, ClientIr, Doc, DocLit, ErrorBodyIr, Json, Lit, Model,
-    PackageIr, PageIr, ParamIr, ResourceIr, ServerIr, TypeRef, ValueExpr,
+    OutcomeIr, OutcomesIr, PackageIr, PageIr, ParamIr, ResourceIr, RuntimeIr, ServerIr, TypeRef,
+    ValueExpr,
 };
 use crate::names::{self, Scope};
 use crate::path::PathTemplate;
@@ -68,6 +69,15 @@ pub fn lower_client(spec: &Spec) -> ClientIr {
         error_bodies: Vec::new(),
         uuid: false,
         package: package(spec),
+        runtime: runtime(spec),
+    }
+}
+
+/// The optional parts of the runtime the spec's actions need.
+fn runtime(spec: &Spec) -> RuntimeIr {
+    let actions = || spec.resources.iter().flat_map(|r| r.actions.values());
+    RuntimeIr {
+        outcomes: actions().any(|a| a.responses.len() > 1),
     }
 }
 
@@ -305,10 +315,16 @@ struct ActionPlan<'s> {
     params: Vec<(&'s Param, TypeRef, bool)>,
     body: Option<TypeRef>,
     response: Option<TypeRef>,
+    /// For an action with several success statuses: its outcome enum's name, and each
+    /// status with the type its body decodes to.
+    outcomes: Option<(String, Vec<Outcome>)>,
     /// For a paged action: the page items' type, and the page schema (the success schema,
     /// refs resolved) that holds them.
     item: Option<(TypeRef, &'s Value)>,
 }
+
+/// A documented success status and the type its body decodes to.
+type Outcome = (u16, Option<TypeRef>);
 
 fn plan_resource<'s>(
     l: &mut Lowerer<'s>,
@@ -327,12 +343,13 @@ fn plan_resource<'s>(
         let base = format!("{}{}", names::camel(&r.name), names::camel(aname));
         let request = l.scope.claim(format!("{base}Request"));
         let params = l.scope.claim(format!("{base}Params"));
+        let outcome = (a.responses.len() > 1).then(|| l.scope.claim(format!("{base}Outcome")));
         actions.push(plan_action(
             l,
             r,
             aname,
             a,
-            (request, params),
+            (request, params, outcome),
             fn_scope.claim(names::snake(aname)),
             globals,
         ));
@@ -358,7 +375,7 @@ fn finish_resource(
         let params = a.required.iter().chain(&a.optional).map(|p| &p.store_ty);
         let mut types = params
             .chain(a.body.as_ref().map(|b| &b.ty))
-            .chain(&a.response)
+            .chain(a.answer_types())
             .chain(a.page.as_ref().map(|p| &p.item_ty));
         types.any(|t| matches!(t.innermost(), TypeRef::Model(_)))
     });
@@ -455,7 +472,7 @@ fn plan_action<'s>(
     r: &'s Resource,
     aname: &'s str,
     a: &'s Action,
-    (request, params_ty): (String, String),
+    (request, params_ty, outcome): (String, String, Option<String>),
     fn_name: String,
     globals: &[TypeRef],
 ) -> ActionPlan<'s> {
@@ -492,6 +509,21 @@ fn plan_action<'s>(
         .map(|b| l.type_of(&b.schema, &format!("{hint}Body"), true));
     let success = a.responses.first().and_then(|s| s.schema.as_ref());
     let response = success.map(|s| l.type_of(s, &format!("{hint}Response"), false));
+    // The first status's type keeps the name it has as the only one; the others are named
+    // after their status.
+    let outcomes = outcome.map(|name| {
+        let statuses = a.responses.iter().enumerate().map(|(i, resp)| {
+            let ty = resp.schema.as_ref().map(|s| match (i, &response) {
+                (0, Some(first)) => first.clone(),
+                _ => {
+                    let variant = names::outcome_variant(resp.code);
+                    l.type_of(s, &format!("{hint}{variant}Response"), false)
+                }
+            });
+            (resp.code, ty)
+        });
+        (name, statuses.collect())
+    });
     let item = a.paginated.as_ref().and_then(|pg| {
         let page = resolve(spec, success?);
         let items_schema = page.get("properties")?.get(&pg.items)?.get("items")?;
@@ -508,6 +540,7 @@ fn plan_action<'s>(
         params: ordered,
         body,
         response,
+        outcomes,
         item,
     }
 }
@@ -558,6 +591,20 @@ fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
         &optional,
         plan.response.is_some(),
     );
+    let outcomes = plan.outcomes.as_ref().map(|(name, statuses)| OutcomesIr {
+        name: name.clone(),
+        variants: a
+            .responses
+            .iter()
+            .zip(statuses)
+            .map(|(resp, (status, ty))| OutcomeIr {
+                name: names::outcome_variant(*status),
+                status: *status,
+                ty: ty.clone(),
+                doc: Doc(format!("`{status}`: {}", resp.description)),
+            })
+            .collect(),
+    });
     let trace_name = format!("{}.{aname}", plan.resource);
     let route = Json(serde_json::json!({
         "action": trace_name,
@@ -594,6 +641,7 @@ fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
         optional,
         body,
         response: plan.response.clone(),
+        outcomes,
         page,
         test_id: names::snake_part(aname),
         test,

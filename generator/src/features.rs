@@ -321,7 +321,7 @@ pub(crate) fn resource_types(r: &ResourceIr) -> Vec<&TypeRef> {
         let params = a.required.iter().chain(&a.optional);
         out.extend(params.filter(|p| !p.global).map(|p| &p.store_ty));
         out.extend(a.body.as_ref().map(|b| &b.ty));
-        out.extend(a.response.as_ref());
+        out.extend(a.answer_types());
         out.extend(a.page.as_ref().map(|p| &p.item_ty));
     }
     out

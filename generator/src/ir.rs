@@ -488,6 +488,16 @@ pub struct ClientIr {
     pub uuid: bool,
     /// The package metadata of the crate's manifest.
     pub package: PackageIr,
+    /// The optional parts of the runtime the crate's actions need.
+    pub runtime: RuntimeIr,
+}
+
+/// The optional parts of the runtime, each copied into a crate (with the dependencies and
+/// features it needs) only where the spec has an action that needs it.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RuntimeIr {
+    /// An action with several success statuses (`outcome.rs`).
+    pub outcomes: bool,
 }
 
 /// The crate's package metadata (`api.yaml` `crate`, with defaults filled in).
@@ -590,8 +600,12 @@ pub struct ActionIr {
     pub optional: Vec<ParamIr>,
     /// The body, if any.
     pub body: Option<BodyIr>,
-    /// The success answer's type, if it has a body.
+    /// The success answer's type, if it has a body (the first documented status's, for an
+    /// action with several).
     pub response: Option<TypeRef>,
+    /// For an action with several documented success statuses: the enum of its outcomes, which
+    /// its request returns in place of `response`.
+    pub outcomes: Option<OutcomesIr>,
     /// Pagination, if any.
     pub page: Option<PageIr>,
     /// Test data.
@@ -601,6 +615,39 @@ pub struct ActionIr {
     pub route: Json,
     /// A plain snake-case word for test names.
     pub test_id: String,
+}
+
+impl ActionIr {
+    /// The types the action's answers decode to: its response, or each of its outcomes'.
+    pub fn answer_types(&self) -> Vec<&TypeRef> {
+        match &self.outcomes {
+            Some(o) => o.variants.iter().filter_map(|v| v.ty.as_ref()).collect(),
+            None => self.response.iter().collect(),
+        }
+    }
+}
+
+/// The enum of an action's outcomes, one variant per documented success status (and one for
+/// any other success status), decided by the answer's status.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutcomesIr {
+    /// The enum's name (`<Resource><Action>Outcome`).
+    pub name: String,
+    /// Its variants, in the spec's order.
+    pub variants: Vec<OutcomeIr>,
+}
+
+/// One documented success status of an action with several.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutcomeIr {
+    /// The variant, named after the status (`Accepted`).
+    pub name: String,
+    /// The status.
+    pub status: u16,
+    /// What its body decodes to; `None` for a status documented without a body.
+    pub ty: Option<TypeRef>,
+    /// Documentation: the status and its description.
+    pub doc: Doc,
 }
 
 /// What an action's `Action::call` builds: the runtime's `Call` of the method, the span's
@@ -748,6 +795,9 @@ pub struct ActionTest {
     pub status: u16,
     /// Success body example (JSON), if any.
     pub response: Option<Lit>,
+    /// The other documented success statuses of an action with several, each with its
+    /// outcome's variant and its answer (JSON) if it has a body.
+    pub outcomes: Vec<(u16, String, Option<Lit>)>,
     /// Documented errors.
     pub errors: Vec<ErrorCase>,
 }

@@ -246,6 +246,25 @@ fn legal(mut ident: String, fallback: &str) -> String {
     ident
 }
 
+/// The variant of an action's outcome enum for a success status: its reason phrase in camel
+/// case (`Accepted` for 202), or `Status<code>` for a status without a common one.
+pub fn outcome_variant(status: u16) -> String {
+    let known = match status {
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "NonAuthoritative",
+        204 => "NoContent",
+        205 => "ResetContent",
+        206 => "PartialContent",
+        207 => "MultiStatus",
+        208 => "AlreadyReported",
+        226 => "ImUsed",
+        _ => return format!("Status{status}"),
+    };
+    known.to_string()
+}
+
 /// A `snake_case` name for a field, function or module (raw where it is a keyword).
 pub fn snake(name: &str) -> String {
     legal(words(name).to_snake_case(), "value")

@@ -17,6 +17,17 @@ const RUNTIME: [(&str, &str); 5] = [
     ("rust/runtime/test_server.rs", "src/test_server.rs"),
 ];
 
+/// The optional parts of the runtime: each is copied where the crate's actions need it
+/// (`ir::RuntimeIr`), with the dependencies `Cargo.toml.tera` adds for it.
+fn optional_runtime(ir: &CrateIr) -> Vec<(&'static str, &'static str)> {
+    let needs = &ir.client.runtime;
+    let mut files = Vec::new();
+    if needs.outcomes {
+        files.push(("rust/runtime/outcome.rs", "src/outcome.rs"));
+    }
+    files
+}
+
 #[derive(serde::Serialize)]
 struct ResourceContext<'a> {
     lib: &'a str,
@@ -113,7 +124,7 @@ pub fn render_crate(
                         }
                     }
                 }
-                for (file, out) in RUNTIME {
+                for (file, out) in RUNTIME.into_iter().chain(optional_runtime(ir)) {
                     copy_verbatim(templates, file, &format!("{root}/{out}"), src, batch)?;
                 }
                 if let Some(text) = &spec.changelog {

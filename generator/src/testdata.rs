@@ -546,9 +546,25 @@ pub(crate) fn action_test(
             message,
         });
     }
+    // The other documented outcomes: each status with its documented (or smallest) answer.
+    let outcomes = a
+        .responses
+        .iter()
+        .skip(1)
+        .map(|r| {
+            let answer = r.schema.as_ref().map(|sc| {
+                r.example
+                    .clone()
+                    .unwrap_or_else(|| schema_example(spec, sc))
+            });
+            let variant = crate::names::outcome_variant(r.code);
+            (r.code, variant, answer.map(|e| Lit(e.to_string())))
+        })
+        .collect();
     ActionTest {
         path: Lit(test_path),
         query,
+        outcomes,
         status: success.map_or(200, |s| s.code),
         response: if has_response_body {
             response_example.map(|e| Lit(e.to_string()))

@@ -543,6 +543,9 @@ pub struct Call {
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) body: Option<Vec<u8>>,
     pub(crate) idempotent: bool,
+    /// Whether a successful answer's body is handed over as it arrives (`Raw::stream`)
+    /// rather than read whole.
+    pub(crate) streamed: bool,
 }
 
 #[allow(dead_code)] // not every API has header, defaulted or body parameters
@@ -784,11 +787,18 @@ where
     }
 }
 
-/// A raw successful answer.
-pub(crate) struct Raw {
+/// A successful answer before it is decoded: its body read whole, or, for a streamed call,
+/// the response whose body is still to be read.
+///
+/// Public in name only, as what the hidden `FromAnswer::decode` takes (see [`Call`]).
+#[derive(Debug)]
+pub struct Raw {
     pub(crate) status: reqwest::StatusCode,
     pub(crate) headers: reqwest::header::HeaderMap,
     pub(crate) body: Vec<u8>,
+    // Only crates with downloads or event streams read it.
+    #[allow(dead_code)]
+    pub(crate) stream: Option<reqwest::Response>,
 }
 
 impl Client {
@@ -925,6 +935,11 @@ impl Inner {
     /// transport failed to connect in time, else `fired`.
     fn timed(&self, error: Error, fired: TimeLimit) -> Error {
         match error {
+            // A streamed call's wait for the headers, timed by the runtime itself.
+            Error::Timeout { source: None, .. } => Error::Timeout {
+                limit: fired,
+                source: None,
+            },
             Error::Timeout {
                 source: Some(source),
                 ..
@@ -975,22 +990,39 @@ impl Inner {
         let mut req = self
             .http
             .request(call.method.clone(), url)
-            .timeout(timeout)
             .headers(headers.clone());
+        // reqwest's timeout runs until the body is read; a streamed answer's body is read by
+        // its consumer for as long as it lasts, so its attempt is timed until the headers only.
+        if !call.streamed {
+            req = req.timeout(timeout);
+        }
         if !call.query.is_empty() {
             req = req.query(&call.query);
         }
         if let Some(body) = &call.body {
             req = req.body(body.clone());
         }
-        let response = if self.hooks.before.is_empty() {
-            req.send().await
-        } else {
-            let mut request = req.build().map_err(transport)?;
-            for hook in &self.hooks.before {
-                hook(&mut request);
+        let sent = async {
+            if self.hooks.before.is_empty() {
+                req.send().await
+            } else {
+                let mut request = req.build()?;
+                for hook in &self.hooks.before {
+                    hook(&mut request);
+                }
+                self.http.execute(request).await
             }
-            self.http.execute(request).await
+        };
+        let response = if call.streamed {
+            tokio::time::timeout(timeout, sent)
+                .await
+                .map_err(|_| Error::Timeout {
+                    // Which limit: set by `Inner::timed`.
+                    limit: TimeLimit::Attempt(timeout),
+                    source: None,
+                })?
+        } else {
+            sent.await
         }
         .map_err(transport)?;
         for hook in &self.hooks.after {
@@ -999,12 +1031,22 @@ impl Inner {
         let status = response.status();
         span.record("status", status.as_u16());
         let headers = response.headers().clone();
+        if status.is_success() && call.streamed {
+            // Read by its consumer, as it arrives: no size cap (it applies to JSON answers).
+            return Ok(Raw {
+                status,
+                headers,
+                body: Vec::new(),
+                stream: Some(response),
+            });
+        }
         let body = read_body(response, status, self.max_response_bytes).await?;
         if status.is_success() {
             Ok(Raw {
                 status,
                 headers,
                 body,
+                stream: None,
             })
         } else {
             let retry_after = retry_after(&headers);

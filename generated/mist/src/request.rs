@@ -6,14 +6,16 @@
 
 use std::time::Duration;
 
-use crate::client::{decode, paginate, Call, Overrides, Pages};
+use crate::client::{decode, paginate, Call, Overrides, Pages, Raw};
 use crate::{ApiResponse, Client, Result, RetryPolicy};
 
 /// The parameters of one action and how they make its HTTP call: implemented by the SDK for
 /// each action's parameters type (`<Resource><Action>Params`), never by users.
 pub trait Action: Clone + Send + Sync + 'static {
-    /// What a successful answer decodes to (`()` for an answer without a documented body).
-    type Output: serde::de::DeserializeOwned + Send + 'static;
+    /// What a successful answer becomes: its model (`()` for an answer without a documented
+    /// body), or, for an action with several documented success statuses, the enum of its
+    /// outcomes.
+    type Output: FromAnswer;
 
     /// Whether the answer has no documented body (whatever the server sends is ignored).
     #[doc(hidden)]
@@ -22,6 +24,25 @@ pub trait Action: Clone + Send + Sync + 'static {
     /// The HTTP call these parameters make.
     #[doc(hidden)]
     fn call(&self) -> Result<Call>;
+}
+
+/// How a successful answer becomes an action's output: implemented by the SDK, never by users.
+/// Every model decodes from the answer's JSON; an action's enum of outcomes decides by the
+/// status; a download or an event stream takes the body as it arrives.
+pub trait FromAnswer: Sized + Send + 'static {
+    /// Whether the body is handed over as it arrives rather than read whole first.
+    #[doc(hidden)]
+    const STREAMED: bool = false;
+
+    /// The output of a successful answer.
+    #[doc(hidden)]
+    fn decode(raw: Raw) -> Result<ApiResponse<Self>>;
+}
+
+impl<T: serde::de::DeserializeOwned + Send + 'static> FromAnswer for T {
+    fn decode(raw: Raw) -> Result<ApiResponse<Self>> {
+        decode(raw)
+    }
 }
 
 /// A request of the action whose parameters are `A`: set optional parameters, then `send` it.
@@ -89,13 +110,14 @@ impl<A: Action> Request<A> {
 
     /// Sends the request and returns the answer with its status and headers.
     pub async fn send_with_response(self) -> Result<ApiResponse<A::Output>> {
-        let call = self.params.call()?.globals(&self.globals);
+        let mut call = self.params.call()?.globals(&self.globals);
+        call.streamed = <A::Output as FromAnswer>::STREAMED;
         let mut raw = self.client.execute(call, &self.options).await?;
         if A::BODYLESS {
             // Decoded as an empty body: `null`, that is `()`.
             raw.body.clear();
         }
-        decode(raw)
+        <A::Output as FromAnswer>::decode(raw)
     }
 
     /// Every item across all pages, from page `first` on: each page is a clone of this request

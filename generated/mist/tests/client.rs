@@ -50,6 +50,7 @@ fn same(expected: &Value, actual: &Value, at: &str) -> Result<(), String> {
 
 /// The documented request of an action (query and headers as `name, value, ...` lists) and the
 /// documented answer to it.
+#[derive(Clone)]
 struct Case {
     method: &'static str,
     path: &'static str,
@@ -96,7 +97,7 @@ impl Case {
         &self,
         server: &MockServer,
         send: impl Future<Output = Result<ApiResponse<T>, Error>>,
-    ) {
+    ) -> T {
         let query = flat(self.query);
         let mut mock = Mock::given(method(self.method))
             .and(path(self.path))
@@ -133,6 +134,7 @@ impl Case {
         }
         server.verify().await;
         server.reset().await;
+        answer.data
     }
 
     /// The server answers `status` with the documented error `body`: the error carries the
@@ -224,10 +226,11 @@ macro_rules! action {
         $name:ident in $module:ident : $method:literal $path:literal,
         query[$($query:literal),* $(,)?], headers[$($header:literal),* $(,)?], $(body
         $body:ident : $body_ty:ty = $body_json:literal,)? answer $status:literal
-        $($answer:literal)?, errors[$(($code:literal, $kind:ident, $error:literal $(,
-        $message:literal)?)),*], $(pages[$items:literal, $total:literal, $page:literal,
-        $per_page:literal, $first:literal] $pages:expr,)? request $client:ident =>
-        $request:expr
+        $($answer:literal)?, $(outcomes[$(($other:literal, $variant:literal $(,
+        $other_answer:literal)?)),*],)? errors[$(($code:literal, $kind:ident,
+        $error:literal $(, $message:literal)?)),*], $(pages[$items:literal,
+        $total:literal, $page:literal, $per_page:literal, $first:literal] $pages:expr,)?
+        request $client:ident => $request:expr
     ) => {
         #[tokio::test] async fn $name () { use mist_sdk::resources::$module ::*; let
         (server, client) = start(). await; let $client = & client; $(let $body : $body_ty
@@ -235,10 +238,14 @@ macro_rules! action {
         Case { method : $method, path : $path, query : & [$($query),*], headers : &
         [$($header),*], body : None $(.or(Some(serde_json::to_value(&$body).unwrap())))?,
         status : $status, answer : None $(.or(Some($answer)))?, }; case.succeeds(&
-        server, request.clone().send_with_response()). await; $(case.fails(& server,
-        $code, ErrorKind::$kind, $error, None $(.or(Some($message)))?, request.clone()
-        .send()). await;)* $(case.streams(& server, [$items, $total, $page, $per_page],
-        $first, $pages .stream()). await;)? }
+        server, request.clone().send_with_response()). await; $($(let other = Case {
+        status : $other, answer : None $(.or(Some($other_answer)))?, ..case.clone() };
+        let outcome = other.succeeds(& server, request.clone().send_with_response()).
+        await; let debug = format!("{outcome:?}"); assert!(debug.starts_with($variant),
+        "{} decoded as {debug}", $other);)*)? $(case.fails(& server, $code,
+        ErrorKind::$kind, $error, None $(.or(Some($message)))?, request.clone().send()).
+        await;)* $(case.streams(& server, [$items, $total, $page, $per_page], $first,
+        $pages .stream()). await;)? }
     };
 }
 

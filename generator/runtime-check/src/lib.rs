@@ -12,6 +12,9 @@ mod api;
 mod client;
 #[path = "../../../templates/rust/runtime/error.rs"]
 mod error;
+pub mod media;
+#[path = "../../../templates/rust/runtime/outcome.rs"]
+mod outcome;
 #[path = "../../../templates/rust/runtime/request.rs"]
 mod request;
 #[path = "../../../templates/rust/runtime/support.rs"]
@@ -25,6 +28,7 @@ pub use client::{
     ApiResponse, Client, ClientBuilder, Pages, RetryPolicy, Server, DEFAULT_MAX_RESPONSE_BYTES,
 };
 pub use error::{ApiError, Error, ErrorKind, Result, TimeLimit, BODY_EXCERPT_LIMIT};
+pub use outcome::OtherAnswer;
 pub use request::{Action, Request};
 /// The HTTP types this crate's API exposes (statuses and headers of answers and errors).
 pub use reqwest::{header::HeaderMap, StatusCode};

@@ -1705,3 +1705,60 @@ fn the_test_server_refuses_an_unknown_action_by_name() {
     let server = runtime.block_on(crate::test_server::TestServer::start());
     let _ = server.calls("things.nope");
 }
+
+#[tokio::test]
+async fn several_outcomes_are_told_apart_by_status() {
+    use crate::media::{Job, MediaImportOutcome};
+    let server = MockServer::start().await;
+    let client = client_with(&server, RetryPolicy::none());
+    let answers = [
+        (200, THING),
+        (202, r#"{"jobId":"j1"}"#),
+        (204, ""),
+        (208, r#"{"note":"undocumented"}"#),
+        (206, "not json"),
+    ];
+    for (status, body) in answers {
+        let _guard = Mock::given(method("POST"))
+            .and(path("/media/t1/import"))
+            .respond_with(json(status, body))
+            .expect(1)
+            .mount_as_scoped(&server)
+            .await;
+        let outcome = client.media().import("t1").send().await.unwrap();
+        match (status, outcome) {
+            (200, MediaImportOutcome::Ok(thing)) => assert_eq!(thing.name, "one"),
+            (202, MediaImportOutcome::Accepted(job)) => assert_eq!(
+                job,
+                Job {
+                    job_id: "j1".into()
+                }
+            ),
+            (204, MediaImportOutcome::NoContent) => {}
+            (208, MediaImportOutcome::Other(other)) => {
+                assert_eq!(other.status.as_u16(), 208);
+                assert_eq!(other.body, serde_json::json!({"note": "undocumented"}));
+            }
+            (206, MediaImportOutcome::Other(other)) => {
+                assert_eq!(other.body, serde_json::json!("not json"));
+            }
+            (status, outcome) => panic!("{status} decoded as {outcome:?}"),
+        }
+    }
+    // A documented status whose body does not decode is a decode error, as for any action.
+    let _guard = Mock::given(method("POST"))
+        .and(path("/media/t1/import"))
+        .respond_with(json(202, r#"{"job":1}"#))
+        .mount_as_scoped(&server)
+        .await;
+    let error = client.media().import("t1").send().await.unwrap_err();
+    assert!(error.is_decode(), "{error:?}");
+    // An outcome serialises as its body, for logging or forwarding.
+    let job = MediaImportOutcome::Accepted(Job {
+        job_id: "j2".into(),
+    });
+    assert_eq!(
+        serde_json::to_value(job).unwrap(),
+        serde_json::json!({"jobId": "j2"})
+    );
+}

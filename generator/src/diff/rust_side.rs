@@ -441,8 +441,23 @@ impl<'c, 'a> RustCx<'c, 'a> {
             }
         }
         let rkey = format!("{key}.response");
-        if a.response != b.response {
-            let show = |t: &Option<TypeRef>| t.as_ref().map_or("()".to_string(), ty);
+        let output = |x: &ActionIr| match (&x.outcomes, &x.response) {
+            (Some(o), _) => {
+                let variants: Vec<String> = o
+                    .variants
+                    .iter()
+                    .map(|v| match &v.ty {
+                        Some(t) => format!("{}({})", v.name, ty(t)),
+                        None => v.name.clone(),
+                    })
+                    .collect();
+                format!("{} {{ {} }}", o.name, variants.join(", "))
+            }
+            (None, Some(t)) => ty(t),
+            (None, None) => "()".to_string(),
+        };
+        if output(a) != output(b) {
+            let show = |x: &ActionIr| output(x);
             self.push(
                 Class::BreaksRust,
                 &rkey,
@@ -450,8 +465,8 @@ impl<'c, 'a> RustCx<'c, 'a> {
                 format!(
                     "`{}::send()` returns `{}` instead of `{}`",
                     a.request,
-                    show(&b.response),
-                    show(&a.response)
+                    show(b),
+                    show(a)
                 ),
                 At::New(&format!("{key}.responses[0]")),
             );

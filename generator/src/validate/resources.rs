@@ -223,6 +223,12 @@ impl<'a> Validator<'a> {
                 .iter()
                 .any(|p| p.name == n && p.location == ParamIn::Query)
         };
+        if a.responses.len() > 1 {
+            self.push(
+                &format!("{base}.paginated"),
+                "a paginated action has one success response (its pages); this one has several",
+            );
+        }
         if !has("page") || !has("perPage") {
             self.push(
                 &format!("{base}.paginated"),

@@ -1,0 +1,89 @@
+//! A hand-written sample of a resource module whose actions need the runtime's optional parts,
+//! as `templates/rust/resources/resource.rs.tera` generates it: several success outcomes
+//! (`outcome.rs`), an upload (`upload.rs`) and a download (`download.rs`).
+
+use crate::client::Call;
+use crate::things::Thing;
+
+/// A job the server runs after answering.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Job {
+    /// The `jobId` field.
+    pub job_id: String,
+}
+
+/// Media: imports, uploads and downloads.
+///
+/// It holds a clone of the [`Client`](crate::Client) (one `Arc`), as does every request it makes.
+#[derive(Debug, Clone)]
+pub struct MediaResource {
+    pub(crate) client: crate::Client,
+}
+
+impl crate::Client {
+    /// Media.
+    pub fn media(&self) -> MediaResource {
+        MediaResource {
+            client: self.clone(),
+        }
+    }
+}
+
+impl MediaResource {
+    /// Imports a thing: done at once (`200`), queued (`202`) or already there (`204`).
+    pub fn import(&self, thing_id: impl Into<String>) -> MediaImportRequest {
+        self.client.request(MediaImportParams {
+            thing_id: thing_id.into(),
+        })
+    }
+}
+
+/// The request of [`MediaResource::import`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
+pub type MediaImportRequest = crate::Request<MediaImportParams>;
+
+/// The parameters of [`MediaResource::import`], held by its request ([`MediaImportRequest`]).
+#[derive(Debug, Clone)]
+pub struct MediaImportParams {
+    thing_id: String,
+}
+
+impl crate::Action for MediaImportParams {
+    type Output = MediaImportOutcome;
+
+    fn call(&self) -> crate::Result<Call> {
+        Call::new(
+            reqwest::Method::POST,
+            "media.import",
+            "/media/{thingId}/import",
+            &[&self.thing_id],
+        )
+    }
+}
+
+/// The outcomes of [`MediaResource::import`], by the answer's status.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum MediaImportOutcome {
+    /// `200`: the thing, imported.
+    Ok(Thing),
+    /// `202`: the import is queued.
+    Accepted(Job),
+    /// `204`: the thing was there already.
+    NoContent,
+    /// A success status the action does not document.
+    Other(crate::OtherAnswer),
+}
+
+impl crate::request::FromAnswer for MediaImportOutcome {
+    fn decode(raw: crate::client::Raw) -> crate::Result<crate::ApiResponse<Self>> {
+        match raw.status.as_u16() {
+            200 => crate::outcome::outcome(raw, Self::Ok),
+            202 => crate::outcome::outcome(raw, Self::Accepted),
+            204 => crate::outcome::bodyless(raw, Self::NoContent),
+            _ => crate::outcome::other(raw, Self::Other),
+        }
+    }
+}
