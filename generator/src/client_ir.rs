@@ -78,6 +78,7 @@ fn runtime(spec: &Spec) -> RuntimeIr {
     let actions = || spec.resources.iter().flat_map(|r| r.actions.values());
     RuntimeIr {
         outcomes: actions().any(|a| a.responses.len() > 1),
+        downloads: actions().any(|a| a.responses.iter().any(|r| r.is_file())),
     }
 }
 
@@ -507,7 +508,12 @@ fn plan_action<'s>(
         .body
         .as_ref()
         .map(|b| l.type_of(&b.schema, &format!("{hint}Body"), true));
-    let success = a.responses.first().and_then(|s| s.schema.as_ref());
+    // A file's schema (a binary string, if any) describes no type: it is downloaded.
+    let success = a
+        .responses
+        .first()
+        .filter(|s| !s.is_file())
+        .and_then(|s| s.schema.as_ref());
     let response = success.map(|s| l.type_of(s, &format!("{hint}Response"), false));
     // The first status's type keeps the name it has as the only one; the others are named
     // after their status.
@@ -591,6 +597,24 @@ fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
         &optional,
         plan.response.is_some(),
     );
+    let download = a
+        .responses
+        .first()
+        .filter(|r| r.is_file())
+        .and_then(|r| r.media.clone())
+        .map(Lit);
+    let trace_name = format!("{}.{aname}", plan.resource);
+    let mut route = serde_json::json!({
+        "action": trace_name,
+        "method": a.method,
+        "template": template,
+        "status": test.status,
+        "example": test.response.as_ref().map(|e| &e.0),
+    });
+    if let (Some(media), Some(fields)) = (&download, route.as_object_mut()) {
+        fields.insert("media".into(), Value::String(media.0.clone()));
+    }
+    let route = Json(route);
     let outcomes = plan.outcomes.as_ref().map(|(name, statuses)| OutcomesIr {
         name: name.clone(),
         variants: a
@@ -605,14 +629,7 @@ fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
             })
             .collect(),
     });
-    let trace_name = format!("{}.{aname}", plan.resource);
-    let route = Json(serde_json::json!({
-        "action": trace_name,
-        "method": a.method,
-        "template": template,
-        "status": test.status,
-        "example": test.response.as_ref().map(|e| &e.0),
-    }));
+
     let call = CallIr {
         method: a.method,
         trace_name: Lit(trace_name.clone()),
@@ -625,6 +642,7 @@ fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
         // Known once the API-wide parameters are shared or not (`share_globals`).
         adds: Vec::new(),
         body: body.is_some(),
+        accept: download.clone(),
     };
     ActionIr {
         name: aname.to_string(),
@@ -642,6 +660,7 @@ fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
         body,
         response: plan.response.clone(),
         outcomes,
+        download,
         page,
         test_id: names::snake_part(aname),
         test,

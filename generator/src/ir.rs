@@ -498,6 +498,8 @@ pub struct ClientIr {
 pub struct RuntimeIr {
     /// An action with several success statuses (`outcome.rs`).
     pub outcomes: bool,
+    /// An action that answers a file (`download.rs`).
+    pub downloads: bool,
 }
 
 /// The crate's package metadata (`api.yaml` `crate`, with defaults filled in).
@@ -606,6 +608,9 @@ pub struct ActionIr {
     /// For an action with several documented success statuses: the enum of its outcomes, which
     /// its request returns in place of `response`.
     pub outcomes: Option<OutcomesIr>,
+    /// For an action that answers a file: its media type. Its request returns the runtime's
+    /// `Download`, which reads the body as it arrives.
+    pub download: Option<Lit>,
     /// Pagination, if any.
     pub page: Option<PageIr>,
     /// Test data.
@@ -669,6 +674,8 @@ pub struct CallIr {
     pub adds: Vec<CallAdd>,
     /// Whether a JSON body is sent.
     pub body: bool,
+    /// The media type asked for in place of JSON (an action that answers a file).
+    pub accept: Option<Lit>,
 }
 
 /// A query or header parameter that an action's call adds.

@@ -412,10 +412,13 @@ pub fn call_expr(call: &CallIr) -> String {
         lit(&call.template.0),
         fields.join(", ")
     );
-    if call.adds.is_empty() && !call.body {
+    if call.adds.is_empty() && !call.body && call.accept.is_none() {
         return new;
     }
     let mut expr = format!("{new}?");
+    if let Some(media) = &call.accept {
+        expr.push_str(&format!(".accept({})", lit(&media.0)));
+    }
     for add in &call.adds {
         let method = match add.to {
             AddTo::Query => "query",

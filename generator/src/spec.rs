@@ -321,6 +321,29 @@ pub struct Response {
     /// Example body.
     #[serde(default)]
     pub example: Option<Value>,
+    /// The body's media type where it is not JSON (`application/octet-stream`, `image/png`,
+    /// `text/csv`): a file, which the SDK hands over as it arrives.
+    #[serde(default)]
+    pub media: Option<String>,
+}
+
+impl Response {
+    /// Whether the body is a file (a media type other than JSON) rather than JSON.
+    pub fn is_file(&self) -> bool {
+        self.media.as_deref().is_some_and(|m| !is_json_media(m))
+    }
+}
+
+/// Whether a media type is JSON: `application/json` or a `+json` type such as
+/// `application/vnd.api+json`, with or without parameters.
+pub fn is_json_media(media: &str) -> bool {
+    let essence = media
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
 }
 
 /// Pagination facts.
@@ -413,6 +436,7 @@ pub const RESPONSE: Shape = Shape::Obj(&[
     req("description", Shape::Prose),
     opt("schema", Shape::Schema),
     opt("example", Shape::Any),
+    opt("media", Shape::Str),
 ]);
 
 /// `api.yaml`.

@@ -25,6 +25,9 @@ fn optional_runtime(ir: &CrateIr) -> Vec<(&'static str, &'static str)> {
     if needs.outcomes {
         files.push(("rust/runtime/outcome.rs", "src/outcome.rs"));
     }
+    if needs.downloads {
+        files.push(("rust/runtime/download.rs", "src/download.rs"));
+    }
     files
 }
 

@@ -26,6 +26,9 @@ struct Route {
     status: u16,
     /// The documented example answer, as JSON text.
     example: Option<String>,
+    /// For an action that answers a file, the file's media type.
+    #[serde(default)]
+    media: Option<String>,
 }
 
 /// What `src/routes.json` holds (besides its `@generated` notice).
@@ -76,9 +79,12 @@ impl Route {
 
     fn default_answer(&self) -> Answer {
         let answer = Answer::new(self.status);
-        match &self.example {
-            Some(example) => answer.body(example.as_bytes()),
-            None => answer,
+        match (&self.example, &self.media) {
+            (_, Some(media)) => answer
+                .body(format!("a {media} file of the test server\n"))
+                .content_type(media.as_str()),
+            (Some(example), None) => answer.body(example.as_bytes()),
+            (None, None) => answer,
         }
     }
 }
@@ -88,6 +94,7 @@ impl Route {
 pub struct Answer {
     status: u16,
     body: Option<Vec<u8>>,
+    content_type: Option<String>,
     headers: Vec<(String, String)>,
     delay: Duration,
 }
@@ -98,6 +105,7 @@ impl Answer {
         Answer {
             status,
             body: None,
+            content_type: None,
             headers: Vec::new(),
             delay: Duration::ZERO,
         }
@@ -108,9 +116,16 @@ impl Answer {
         self.body(serde_json::to_vec(body).unwrap_or_default())
     }
 
-    /// A body sent as it is, as `application/json`.
+    /// A body sent as it is, as `application/json` unless [`content_type`](Self::content_type)
+    /// says otherwise.
     pub fn body(mut self, body: impl Into<Vec<u8>>) -> Self {
         self.body = Some(body.into());
+        self
+    }
+
+    /// The media type of the body (a file's, for an action that answers one).
+    pub fn content_type(mut self, media: impl Into<String>) -> Self {
+        self.content_type = Some(media.into());
         self
     }
 
@@ -129,7 +144,8 @@ impl Answer {
     fn template(&self) -> wiremock::ResponseTemplate {
         let mut template = wiremock::ResponseTemplate::new(self.status).set_delay(self.delay);
         if let Some(body) = &self.body {
-            template = template.set_body_raw(body.clone(), "application/json");
+            let media = self.content_type.as_deref().unwrap_or("application/json");
+            template = template.set_body_raw(body.clone(), media);
         }
         for (name, value) in &self.headers {
             template = template.insert_header(name.as_str(), value.as_str());

@@ -8,14 +8,17 @@ use losant_sdk::{Error, RetryPolicy};
 use serde_json::Value;
 use std::time::Duration;
 
-/// Every documented action: `(name, method, path with the examples filled in, status, example)`.
-const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
+/// Every documented action: `(name, method, path with the examples filled in, status, example,
+/// media type of the file it answers)`.
+#[allow(clippy::type_complexity)]
+const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
     (
         "applicationApiToken.delete",
         "DELETE",
         "/applications/575ec8687ae143cd83dc4a97/tokens/575ec7417ae143cd83dc4a95",
         200,
         Some("{\"success\":true}"),
+        None,
     ),
     (
         "applicationApiToken.get",
@@ -25,6 +28,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"apiTokenId\":\"575ec7417ae143cd83dc4a95\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"creatorId\":\"575ed70c7ae143cd83dc4aa9\",\"creatorType\":\"user\",\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My API Token\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"scope\":[\"all.Application\"],\"status\":\"active\",\"token\":\"the_actual_token_string\"}",
         ),
+        None,
     ),
     (
         "applicationApiToken.patch",
@@ -34,6 +38,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"apiTokenId\":\"575ec7417ae143cd83dc4a95\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"creatorId\":\"575ed70c7ae143cd83dc4aa9\",\"creatorType\":\"user\",\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My API Token\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"scope\":[\"all.Application\"],\"status\":\"active\",\"token\":\"the_actual_token_string\"}",
         ),
+        None,
     ),
     (
         "applicationApiTokens.get",
@@ -43,6 +48,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"count\":1,\"items\":[{\"apiTokenId\":\"575ec7417ae143cd83dc4a95\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"creatorId\":\"575ed70c7ae143cd83dc4aa9\",\"creatorType\":\"user\",\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My API Token\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"scope\":[\"all.Application\"],\"status\":\"active\",\"token\":\"the_actual_token_string\"}],\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
         ),
+        None,
     ),
     (
         "applicationApiTokens.post",
@@ -52,6 +58,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"apiTokenId\":\"575ec7417ae143cd83dc4a95\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"creatorId\":\"575ed70c7ae143cd83dc4aa9\",\"creatorType\":\"user\",\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My API Token\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"scope\":[\"all.Application\"],\"status\":\"active\",\"token\":\"the_actual_token_string\"}",
         ),
+        None,
     ),
     (
         "credential.delete",
@@ -59,6 +66,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "/applications/575ec8687ae143cd83dc4a97/credentials/575ec76c7ae143cd83dc4a96",
         200,
         Some("{\"success\":true}"),
+        None,
     ),
     (
         "credential.get",
@@ -68,6 +76,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"applicationId\":\"575ece2b7ae143cd83dc4a9c\",\"azureConfig\":{\"account\":\"my account\"},\"createdById\":\"575ece2b7ae143cd83dc4a9d\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ece2b7ae143cd83dc4a9d\",\"lastUpdatedByType\":\"user\",\"name\":\"Dave\",\"type\":\"azure\"}",
         ),
+        None,
     ),
     (
         "credential.linkedResources",
@@ -77,6 +86,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"flowVersions\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my workflow version\",\"enabled\":true,\"flowClass\":\"experience\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"flowVersionId\":\"675ed18f7ae143cd83dc4bb7\",\"globals\":[],\"id\":\"675ed18f7ae143cd83dc4bb7\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"nodes\":[],\"triggers\":[],\"versions\":[\"v1.2.3\"]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"version\",\"totalCount\":4},\"flows\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my empty workflow\",\"enabled\":true,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"globals\":[],\"id\":\"575ed18f7ae143cd83dc4aa6\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Workflow\",\"nodes\":[],\"stats\":{\"errorCount\":0,\"runCount\":0},\"triggers\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4},\"integrations\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"body\":\"<p>{{data}}</p>\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceViewId\":\"59cc5c628246c6caed4b16c1\",\"id\":\"59cc5c628246c6caed4b16c1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"layoutId\":\"59cc5cad8246c6caed4b16c2\",\"name\":\"My Page View\",\"viewTags\":{\"customKey\":\"customValue\"},\"viewType\":\"page\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}}",
         ),
+        None,
     ),
     (
         "credential.patch",
@@ -86,6 +96,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"applicationId\":\"575ece2b7ae143cd83dc4a9c\",\"azureConfig\":{\"account\":\"my account\"},\"createdById\":\"575ece2b7ae143cd83dc4a9d\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ece2b7ae143cd83dc4a9d\",\"lastUpdatedByType\":\"user\",\"name\":\"Dave\",\"type\":\"azure\"}",
         ),
+        None,
     ),
     (
         "credentials.get",
@@ -95,6 +106,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"count\":1,\"items\":[{\"applicationId\":\"575ece2b7ae143cd83dc4a9c\",\"azureConfig\":{\"account\":\"my account\"},\"createdById\":\"575ece2b7ae143cd83dc4a9d\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ece2b7ae143cd83dc4a9d\",\"lastUpdatedByType\":\"user\",\"name\":\"Dave\",\"type\":\"azure\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":5}",
         ),
+        None,
     ),
     (
         "credentials.post",
@@ -104,6 +116,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"applicationId\":\"575ece2b7ae143cd83dc4a9c\",\"azureConfig\":{\"account\":\"my account\"},\"createdById\":\"575ece2b7ae143cd83dc4a9d\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ece2b7ae143cd83dc4a9d\",\"lastUpdatedByType\":\"user\",\"name\":\"Dave\",\"type\":\"azure\"}",
         ),
+        None,
     ),
     (
         "instanceApiToken.delete",
@@ -111,6 +124,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "/instances/575ec7417ae143cd83dc4a96/tokens/575ec7417ae143cd83dc4a95",
         200,
         Some("{\"success\":true}"),
+        None,
     ),
     (
         "instanceApiToken.get",
@@ -120,6 +134,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"apiTokenId\":\"575ec7417ae143cd83dc4a95\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"creatorId\":\"575ed70c7ae143cd83dc4aa9\",\"creatorType\":\"user\",\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My API Token\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"scope\":[\"all.Application\"],\"status\":\"active\",\"token\":\"the_actual_token_string\"}",
         ),
+        None,
     ),
     (
         "instanceApiToken.patch",
@@ -129,6 +144,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"apiTokenId\":\"575ec7417ae143cd83dc4a95\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"creatorId\":\"575ed70c7ae143cd83dc4aa9\",\"creatorType\":\"user\",\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My API Token\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"scope\":[\"all.Application\"],\"status\":\"active\",\"token\":\"the_actual_token_string\"}",
         ),
+        None,
     ),
     (
         "instanceApiTokens.get",
@@ -138,6 +154,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"count\":1,\"items\":[{\"apiTokenId\":\"575ec7417ae143cd83dc4a95\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"creatorId\":\"575ed70c7ae143cd83dc4aa9\",\"creatorType\":\"user\",\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My API Token\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"scope\":[\"all.Application\"],\"status\":\"active\",\"token\":\"the_actual_token_string\"}],\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
         ),
+        None,
     ),
     (
         "instanceApiTokens.post",
@@ -147,6 +164,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"apiTokenId\":\"575ec7417ae143cd83dc4a95\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"creatorId\":\"575ed70c7ae143cd83dc4aa9\",\"creatorType\":\"user\",\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My API Token\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"scope\":[\"all.Application\"],\"status\":\"active\",\"token\":\"the_actual_token_string\"}",
         ),
+        None,
     ),
     (
         "userApiToken.delete",
@@ -154,6 +172,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "/me/tokens/575ec7417ae143cd83dc4a95",
         200,
         Some("{\"success\":true}"),
+        None,
     ),
     (
         "userApiToken.get",
@@ -163,6 +182,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"apiTokenId\":\"575ec7417ae143cd83dc4a95\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"creatorId\":\"575ed70c7ae143cd83dc4aa9\",\"creatorType\":\"user\",\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My API Token\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"scope\":[\"all.Application\"],\"status\":\"active\",\"token\":\"the_actual_token_string\"}",
         ),
+        None,
     ),
     (
         "userApiToken.patch",
@@ -172,6 +192,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"apiTokenId\":\"575ec7417ae143cd83dc4a95\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"creatorId\":\"575ed70c7ae143cd83dc4aa9\",\"creatorType\":\"user\",\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My API Token\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"scope\":[\"all.Application\"],\"status\":\"active\",\"token\":\"the_actual_token_string\"}",
         ),
+        None,
     ),
     (
         "userApiTokens.get",
@@ -181,6 +202,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"count\":1,\"items\":[{\"apiTokenId\":\"575ec7417ae143cd83dc4a95\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"creatorId\":\"575ed70c7ae143cd83dc4aa9\",\"creatorType\":\"user\",\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My API Token\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"scope\":[\"all.Application\"],\"status\":\"active\",\"token\":\"the_actual_token_string\"}],\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
         ),
+        None,
     ),
     (
         "userApiTokens.post",
@@ -190,6 +212,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"apiTokenId\":\"575ec7417ae143cd83dc4a95\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"creatorId\":\"575ed70c7ae143cd83dc4aa9\",\"creatorType\":\"user\",\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My API Token\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"scope\":[\"all.Application\"],\"status\":\"active\",\"token\":\"the_actual_token_string\"}",
         ),
+        None,
     ),
 ];
 
@@ -199,7 +222,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
 async fn every_action_answers_its_documented_example() {
     let server = TestServer::start().await;
     let http = reqwest::Client::new();
-    for (action, method, path, status, example) in CASES {
+    for (action, method, path, status, example, media) in CASES {
         let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
         let response = http
             .request(method, format!("{}{path}", server.uri()))
@@ -207,9 +230,17 @@ async fn every_action_answers_its_documented_example() {
             .await
             .unwrap();
         assert_eq!(response.status().as_u16(), *status, "{action}");
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned());
         let body = response.bytes().await.unwrap();
-        match example {
-            Some(example) => {
+        match (example, media) {
+            (_, Some(media)) => {
+                assert_eq!(content_type.as_deref(), Some(*media), "{action}");
+                assert!(!body.is_empty(), "{action}");
+            }
+            (Some(example), None) => {
                 let expected: Value = serde_json::from_str(example).unwrap();
                 assert_eq!(
                     serde_json::from_slice::<Value>(&body).unwrap(),
@@ -217,7 +248,7 @@ async fn every_action_answers_its_documented_example() {
                     "{action}"
                 );
             }
-            None => assert!(body.is_empty(), "{action}"),
+            (None, None) => assert!(body.is_empty(), "{action}"),
         }
     }
     let requests = server.requests().await;

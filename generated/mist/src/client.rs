@@ -546,6 +546,8 @@ pub struct Call {
     /// Whether a successful answer's body is handed over as it arrives (`Raw::stream`)
     /// rather than read whole.
     pub(crate) streamed: bool,
+    /// The media type the action answers in, where it is not JSON (the `Accept` header).
+    pub(crate) accept: Option<&'static str>,
 }
 
 #[allow(dead_code)] // not every API has header, defaulted or body parameters
@@ -611,6 +613,12 @@ impl Call {
             Some(value) => self.header(name, Some(value)),
             None => self.header(name, Some(&default.to_owned())),
         }
+    }
+
+    /// Asks for an answer in `media` (a file's type) in place of JSON.
+    pub(crate) fn accept(mut self, media: &'static str) -> Self {
+        self.accept = Some(media);
+        self
     }
 
     /// Adds the JSON body if it is set.
@@ -962,6 +970,11 @@ impl Inner {
     /// own in place of any of the same name.
     fn headers(&self, call: &Call, options: &Overrides) -> Result<HeaderMap> {
         let mut headers = self.headers.clone();
+        if let Some(media) = call.accept {
+            let value = HeaderValue::from_str(media)
+                .map_err(|_| Error::InvalidArgument(format!("media type `{media}`")))?;
+            headers.insert(reqwest::header::ACCEPT, value);
+        }
         for (name, value) in &call.headers {
             let (name, value) = header_pair(name, value).map_err(Error::InvalidArgument)?;
             headers.append(name, value);
@@ -1104,7 +1117,7 @@ fn trace_label(error: &Error) -> String {
 
 /// An error of the transport. A timeout is told apart; which limit it ran into is set by the
 /// caller that knows the limits (`Inner::timed`), the attempt's timeout until then.
-fn transport(e: reqwest::Error) -> Error {
+pub(crate) fn transport(e: reqwest::Error) -> Error {
     if e.is_timeout() {
         Error::Timeout {
             limit: TimeLimit::Attempt(Duration::ZERO),

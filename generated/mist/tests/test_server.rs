@@ -8,8 +8,10 @@ use mist_sdk::{Error, RetryPolicy};
 use serde_json::Value;
 use std::time::Duration;
 
-/// Every documented action: `(name, method, path with the examples filled in, status, example)`.
-const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
+/// Every documented action: `(name, method, path with the examples filled in, status, example,
+/// media type of the file it answers)`.
+#[allow(clippy::type_complexity)]
+const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
     (
         "orgs.create",
         "POST",
@@ -18,6 +20,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"allow_mist\":true,\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"session_expiry\":1440}",
         ),
+        None,
     ),
     (
         "orgs.get",
@@ -27,6 +30,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"allow_mist\":true,\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"session_expiry\":1440}",
         ),
+        None,
     ),
     (
         "orgs.update",
@@ -36,12 +40,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"allow_mist\":true,\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"session_expiry\":1440}",
         ),
+        None,
     ),
     (
         "orgs.delete",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
+        None,
         None,
     ),
     (
@@ -52,6 +58,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"allow_mist\":true,\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"session_expiry\":1440}",
         ),
+        None,
     ),
     (
         "orgsAlarmTemplates.list",
@@ -59,6 +66,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/alarmtemplates",
         200,
         Some("[]"),
+        None,
     ),
     (
         "orgsAlarmTemplates.create",
@@ -68,6 +76,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"delivery\":{\"enabled\":true},\"rules\":{\"ap_offline\":{\"delivery\":{\"additional_emails\":[\"string\"],\"enabled\":true,\"to_org_admins\":true,\"to_site_admins\":true},\"enabled\":true},\"bad_cable\":{\"delivery\":{\"additional_emails\":[\"string\"],\"enabled\":true,\"to_org_admins\":true,\"to_site_admins\":true},\"enabled\":true}}}",
         ),
+        None,
     ),
     (
         "orgsAlarmTemplates.listSuppressed",
@@ -77,6 +86,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"results\":[{\"duration\":48,\"expire_time\":1678233080,\"scheduled_time\":1678232900,\"scope\":\"site\",\"site_id\":\"581328b6-e382-f54e-c9dc-9c998d183a34\"},{\"duration\":48,\"expire_time\":1678233080,\"scheduled_time\":1678232900,\"scope\":\"org\",\"site_id\":\"581328b6-e382-f54e-c9dc-9c998d183a35\"}]}",
         ),
+        None,
     ),
     (
         "orgsAlarmTemplates.suppress",
@@ -84,12 +94,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/alarmtemplates/suppress",
         200,
         None,
+        None,
     ),
     (
         "orgsAlarmTemplates.unsuppressSuppressed",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/alarmtemplates/suppress",
         200,
+        None,
         None,
     ),
     (
@@ -100,6 +112,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"delivery\":{\"enabled\":true},\"rules\":{\"ap_offline\":{\"delivery\":{\"additional_emails\":[\"string\"],\"enabled\":true,\"to_org_admins\":true,\"to_site_admins\":true},\"enabled\":true},\"bad_cable\":{\"delivery\":{\"additional_emails\":[\"string\"],\"enabled\":true,\"to_org_admins\":true,\"to_site_admins\":true},\"enabled\":true}}}",
         ),
+        None,
     ),
     (
         "orgsAlarmTemplates.update",
@@ -109,12 +122,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"delivery\":{\"enabled\":true},\"rules\":{\"ap_offline\":{\"delivery\":{\"additional_emails\":[\"string\"],\"enabled\":true,\"to_org_admins\":true,\"to_site_admins\":true},\"enabled\":true},\"bad_cable\":{\"delivery\":{\"additional_emails\":[\"string\"],\"enabled\":true,\"to_org_admins\":true,\"to_site_admins\":true},\"enabled\":true}}}",
         ),
+        None,
     ),
     (
         "orgsAlarmTemplates.delete",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/alarmtemplates/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
+        None,
         None,
     ),
     (
@@ -125,6 +140,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "[{\"fallback_action\":\"permit\",\"max_filesize\":10000,\"mime_whitelist\":[],\"name\":\"av-custom\",\"protocols\":[\"http\"],\"url_whitelist\":[]}]",
         ),
+        None,
     ),
     (
         "orgsAntivirusProfiles.create",
@@ -134,6 +150,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"fallback_action\":\"permit\",\"max_filesize\":10000,\"mime_whitelist\":[],\"name\":\"av-custom\",\"protocols\":[\"http\"],\"url_whitelist\":[]}",
         ),
+        None,
     ),
     (
         "orgsAntivirusProfiles.get",
@@ -143,6 +160,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"fallback_action\":\"permit\",\"max_filesize\":10000,\"mime_whitelist\":[],\"name\":\"av-custom\",\"protocols\":[\"http\"],\"url_whitelist\":[]}",
         ),
+        None,
     ),
     (
         "orgsAntivirusProfiles.update",
@@ -152,12 +170,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"fallback_action\":\"permit\",\"max_filesize\":10000,\"mime_whitelist\":[],\"name\":\"av-custom\",\"protocols\":[\"http\"],\"url_whitelist\":[]}",
         ),
+        None,
     ),
     (
         "orgsAntivirusProfiles.delete",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/avprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
+        None,
         None,
     ),
     (
@@ -168,6 +188,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "[{\"created_by\":\"user@mycorp.com\",\"created_time\":1626875902,\"id\":\"497f6eca-6276-4993-bfeb-53f0bbba6f08\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"privileges\":[{\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"role\":\"admin\",\"scope\":\"org\"}]}]",
         ),
+        None,
     ),
     (
         "orgsApiTokens.create",
@@ -177,6 +198,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_by\":\"user@mycorp.com\",\"created_time\":1626875902,\"id\":\"497f6eca-6276-4993-bfeb-53efbbba6f08\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"privileges\":[{\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"role\":\"admin\",\"scope\":\"org\"}]}",
         ),
+        None,
     ),
     (
         "orgsApiTokens.get",
@@ -186,12 +208,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_by\":\"user@mycorp.com\",\"created_time\":1626875902,\"id\":\"497f6eca-6276-4993-bfeb-53efbbba6f08\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"privileges\":[{\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"role\":\"admin\",\"scope\":\"org\"}]}",
         ),
+        None,
     ),
     (
         "orgsApiTokens.update",
         "PUT",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/apitokens/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
+        None,
         None,
     ),
     (
@@ -200,6 +224,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/apitokens/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
         None,
+        None,
     ),
     (
         "orgsAssetFilters.list",
@@ -207,6 +232,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/assetfilters",
         200,
         Some("[]"),
+        None,
     ),
     (
         "orgsAssetFilters.create",
@@ -216,6 +242,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"disabled\":true,\"eddystone_uid_namespace\":\"string\",\"eddystone_url\":\"string\",\"for_site\":true,\"ibeacon_major\":1,\"ibeacon_uuid\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mfg_company_id\":0,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
         ),
+        None,
     ),
     (
         "orgsAssetFilters.get",
@@ -225,6 +252,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"disabled\":true,\"eddystone_uid_namespace\":\"string\",\"eddystone_url\":\"string\",\"for_site\":true,\"ibeacon_major\":1,\"ibeacon_uuid\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mfg_company_id\":0,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
         ),
+        None,
     ),
     (
         "orgsAssetFilters.update",
@@ -234,12 +262,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"disabled\":true,\"eddystone_uid_namespace\":\"string\",\"eddystone_url\":\"string\",\"for_site\":true,\"ibeacon_major\":1,\"ibeacon_uuid\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mfg_company_id\":0,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
         ),
+        None,
     ),
     (
         "orgsAssetFilters.delete",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/assetfilters/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
+        None,
         None,
     ),
     (
@@ -250,6 +280,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"end\":1428954000,\"limit\":100,\"results\":[{\"admin_id\":\"72bfa2bd-e58a-4670-9d20-a1468f7a6f58\",\"admin_name\":\"test@mistsys.com\",\"id\":\"c6f9347b-b0a4-4a23-b927-fa9249f2ffb2\",\"message\":\"TEST AUDIT\",\"org_id\":\"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"timestamp\":1431382121}],\"start\":1428939600,\"total\":135}",
         ),
+        None,
     ),
     (
         "orgsLogs.countAudit",
@@ -259,6 +290,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
         ),
+        None,
     ),
     (
         "orgsMxTunnels.list",
@@ -268,6 +300,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "[{\"hello_interval\":60,\"hello_retries\":3,\"ipsec\":{\"dns_servers\":[\"172.16.0.8\"],\"enabled\":true,\"extra_routes\":[{\"dest\":\"172.16.0.0/12\",\"next_hop\":\"172.16.0.1\"}],\"split_tunnel\":true},\"mxcluster_ids\":[\"572586b7-f97b-a22b-526c-8b97a3f609c4\"],\"name\":\"HQ\",\"protocol\":\"udp\",\"vlan_ids\":[3,4,5]}]",
         ),
+        None,
     ),
     (
         "orgsMxTunnels.create",
@@ -277,6 +310,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"cluster_ids\":[\"string\"],\"created_time\":0,\"for_site\":true,\"hello_interval\":60,\"hello_retries\":7,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ipsec\":{\"dns_servers\":[\"string\"],\"enabled\":true,\"extra_routes\":[{\"dest\":\"string\",\"next_hop\":\"192.168.0.1\"}],\"split_tunnel\":true,\"use_mxedge\":true},\"modified_time\":0,\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"vlan_ids\":[0]}",
         ),
+        None,
     ),
     (
         "orgsMxTunnels.get",
@@ -286,6 +320,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"cluster_ids\":[\"string\"],\"created_time\":0,\"for_site\":true,\"hello_interval\":60,\"hello_retries\":7,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ipsec\":{\"dns_servers\":[\"string\"],\"enabled\":true,\"extra_routes\":[{\"dest\":\"string\",\"next_hop\":\"192.168.0.1\"}],\"split_tunnel\":true,\"use_mxedge\":true},\"modified_time\":0,\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"vlan_ids\":[0]}",
         ),
+        None,
     ),
     (
         "orgsMxTunnels.update",
@@ -295,12 +330,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"cluster_ids\":[\"string\"],\"created_time\":0,\"for_site\":true,\"hello_interval\":60,\"hello_retries\":7,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ipsec\":{\"dns_servers\":[\"string\"],\"enabled\":true,\"extra_routes\":[{\"dest\":\"string\",\"next_hop\":\"192.168.0.1\"}],\"split_tunnel\":true,\"use_mxedge\":true},\"modified_time\":0,\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"vlan_ids\":[0]}",
         ),
+        None,
     ),
     (
         "orgsMxTunnels.delete",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/mxtunnels/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
+        None,
         None,
     ),
     (
@@ -311,6 +348,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "[{\"action\":\"allow\",\"apply_tags\":[\"string\"],\"created_time\":0,\"id\":\"455f6eca-6276-4993-bfeb-53cbbbba6208\",\"matching\":{\"auth_type\":\"eap-tls\",\"nactags\":[\"string\"],\"port_types\":[\"wireless\"],\"site_ids\":[\"454f6eca-6276-4993-bfeb-53cbbbba6308\"],\"sitegroup_ids\":[\"453f6eca-6276-4993-bfeb-53cbbbba6408\"]},\"modified_time\":0,\"name\":\"string\",\"not_matching\":{\"auth_type\":\"eap-tls\",\"nactags\":[\"string\"],\"port_types\":[\"wireless\"],\"site_ids\":[\"452f6eca-6276-4993-bfeb-53cbbbba6508\"],\"sitegroup_ids\":[\"451f6eca-6276-4993-bfeb-53cbbbba6608\"]},\"order\":1,\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\"}]",
         ),
+        None,
     ),
     (
         "orgsNacRules.create",
@@ -318,6 +356,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nacrules",
         200,
         Some("{\"action\":\"allow\",\"name\":\"\"}"),
+        None,
     ),
     (
         "orgsNacRules.get",
@@ -325,6 +364,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nacrules/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
         Some("{\"action\":\"allow\",\"name\":\"\"}"),
+        None,
     ),
     (
         "orgsNacRules.update",
@@ -332,12 +372,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nacrules/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
         Some("{\"action\":\"allow\",\"name\":\"\"}"),
+        None,
     ),
     (
         "orgsNacRules.delete",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nacrules/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
+        None,
         None,
     ),
     (
@@ -346,6 +388,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nactags",
         200,
         Some("[]"),
+        None,
     ),
     (
         "orgsNacTags.create",
@@ -355,6 +398,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"egress_vlan_names\":[\"1vlan-30\",\"1vlan-20\",\"2vlan10\"],\"name\":\"trunk_ap\",\"type\":\"egress_vlan_names\"}",
         ),
+        None,
     ),
     (
         "orgsNacTags.get",
@@ -364,6 +408,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"egress_vlan_names\":[\"1vlan-30\",\"1vlan-20\",\"2vlan10\"],\"name\":\"trunk_ap\",\"type\":\"egress_vlan_names\"}",
         ),
+        None,
     ),
     (
         "orgsNacTags.update",
@@ -373,12 +418,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"egress_vlan_names\":[\"1vlan-30\",\"1vlan-20\",\"2vlan10\"],\"name\":\"trunk_ap\",\"type\":\"egress_vlan_names\"}",
         ),
+        None,
     ),
     (
         "orgsNacTags.delete",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nactags/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
+        None,
         None,
     ),
     (
@@ -389,6 +436,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "[{\"created_time\":0,\"disallow_mist_services\":false,\"gateway\":\"192.168.70.1\",\"hosts\":{\"property1\":{\"external_ips\":\"172.16.10.32-172.16.10.35\",\"ips\":\"192.168.70.32-192.168.70.35\"},\"property2\":{\"external_ips\":\"172.16.10.32-172.16.10.35\",\"ips\":\"192.168.70.32-192.168.70.35\"}},\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f13\",\"internal_access\":{\"enabled\":true},\"internet_access\":{\"create_simple_service_policy\":false,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.30\",\"name\":\"web server\",\"port\":\"443\"}},\"enabled\":true,\"restricted\":false,\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"printer-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"printer-1\"}}},\"isolation\":true,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"subnet\":\"192.168.70.0/24\",\"tenants\":{\"property1\":{\"addresses\":[\"10.10.10.10\"]},\"property2\":{\"addresses\":[\"10.10.10.45\"]}},\"vlan_id\":10,\"vpn_access\":{\"property1\":{\"allow_ping\":true,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"}},\"nat_pool\":\"172.16.0.0/26\",\"routed\":true,\"source_nat\":{\"external_ip\":\"172.16.0.8/30\"},\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"}},\"summarized_subnet\":\"172.16.0.0/16\"},\"property2\":{\"allow_ping\":true,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"}},\"nat_pool\":\"172.16.0.0/26\",\"routed\":true,\"source_nat\":{\"external_ip\":\"172.16.0.8/30\"},\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"}},\"summarized_subnet\":\"172.16.0.0/16\"}}}]",
         ),
+        None,
     ),
     (
         "orgsNetworks.create",
@@ -398,6 +446,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"disallow_mist_services\":false,\"gateway\":\"192.168.70.1\",\"hosts\":{\"property1\":{\"external_ips\":\"172.16.10.32-172.16.10.35\",\"ips\":\"192.168.70.32-192.168.70.35\"},\"property2\":{\"external_ips\":\"172.16.10.32-172.16.10.35\",\"ips\":\"192.168.70.32-192.168.70.35\"}},\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f12\",\"internal_access\":{\"enabled\":true},\"internet_access\":{\"create_simple_service_policy\":false,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.30\",\"name\":\"web server\",\"port\":\"443\"}},\"enabled\":true,\"restricted\":false,\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"printer-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"printer-1\"}}},\"isolation\":true,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"subnet\":\"192.168.70.0/24\",\"tenants\":{\"property1\":{\"addresses\":[\"10.10.10.10\"]},\"property2\":{\"addresses\":[\"10.10.10.52\"]}},\"vlan_id\":10,\"vpn_access\":{\"property1\":{\"allow_ping\":true,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"}},\"nat_pool\":\"172.16.0.0/26\",\"routed\":true,\"source_nat\":{\"external_ip\":\"172.16.0.8/30\"},\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"}},\"summarized_subnet\":\"172.16.0.0/16\"},\"property2\":{\"allow_ping\":true,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"}},\"nat_pool\":\"172.16.0.0/26\",\"routed\":true,\"source_nat\":{\"external_ip\":\"172.16.0.8/30\"},\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"}},\"summarized_subnet\":\"172.16.0.0/16\"}}}",
         ),
+        None,
     ),
     (
         "orgsNetworks.get",
@@ -407,6 +456,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"disallow_mist_services\":false,\"gateway\":\"192.168.70.1\",\"hosts\":{\"property1\":{\"external_ips\":\"172.16.10.32-172.16.10.35\",\"ips\":\"192.168.70.32-192.168.70.35\"},\"property2\":{\"external_ips\":\"172.16.10.32-172.16.10.35\",\"ips\":\"192.168.70.32-192.168.70.35\"}},\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f12\",\"internal_access\":{\"enabled\":true},\"internet_access\":{\"create_simple_service_policy\":false,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.30\",\"name\":\"web server\",\"port\":\"443\"}},\"enabled\":true,\"restricted\":false,\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"printer-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"printer-1\"}}},\"isolation\":true,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"subnet\":\"192.168.70.0/24\",\"tenants\":{\"property1\":{\"addresses\":[\"10.10.10.10\"]},\"property2\":{\"addresses\":[\"10.10.10.52\"]}},\"vlan_id\":10,\"vpn_access\":{\"property1\":{\"allow_ping\":true,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"}},\"nat_pool\":\"172.16.0.0/26\",\"routed\":true,\"source_nat\":{\"external_ip\":\"172.16.0.8/30\"},\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"}},\"summarized_subnet\":\"172.16.0.0/16\"},\"property2\":{\"allow_ping\":true,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"}},\"nat_pool\":\"172.16.0.0/26\",\"routed\":true,\"source_nat\":{\"external_ip\":\"172.16.0.8/30\"},\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"}},\"summarized_subnet\":\"172.16.0.0/16\"}}}",
         ),
+        None,
     ),
     (
         "orgsNetworks.update",
@@ -416,12 +466,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"disallow_mist_services\":false,\"gateway\":\"192.168.70.1\",\"hosts\":{\"property1\":{\"external_ips\":\"172.16.10.32-172.16.10.35\",\"ips\":\"192.168.70.32-192.168.70.35\"},\"property2\":{\"external_ips\":\"172.16.10.32-172.16.10.35\",\"ips\":\"192.168.70.32-192.168.70.35\"}},\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f12\",\"internal_access\":{\"enabled\":true},\"internet_access\":{\"create_simple_service_policy\":false,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.30\",\"name\":\"web server\",\"port\":\"443\"}},\"enabled\":true,\"restricted\":false,\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"printer-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"printer-1\"}}},\"isolation\":true,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"subnet\":\"192.168.70.0/24\",\"tenants\":{\"property1\":{\"addresses\":[\"10.10.10.10\"]},\"property2\":{\"addresses\":[\"10.10.10.52\"]}},\"vlan_id\":10,\"vpn_access\":{\"property1\":{\"allow_ping\":true,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"}},\"nat_pool\":\"172.16.0.0/26\",\"routed\":true,\"source_nat\":{\"external_ip\":\"172.16.0.8/30\"},\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"}},\"summarized_subnet\":\"172.16.0.0/16\"},\"property2\":{\"allow_ping\":true,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"}},\"nat_pool\":\"172.16.0.0/26\",\"routed\":true,\"source_nat\":{\"external_ip\":\"172.16.0.8/30\"},\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"}},\"summarized_subnet\":\"172.16.0.0/16\"}}}",
         ),
+        None,
     ),
     (
         "orgsNetworks.delete",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/networks/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
+        None,
         None,
     ),
     (
@@ -432,6 +484,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "[{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"passphrase\":\"secretpsk\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ssid\":\"string\",\"usage\":\"multi\",\"vlan_id\":1}]",
         ),
+        None,
     ),
     (
         "orgsPsks.updateMultiple",
@@ -441,6 +494,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "[{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"passphrase\":\"secretpsk\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ssid\":\"string\",\"usage\":\"multi\",\"vlan_id\":1}]",
         ),
+        None,
     ),
     (
         "orgsPsks.create",
@@ -448,12 +502,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/psks",
         200,
         Some("{\"name\":\"\",\"passphrase\":\"\",\"ssid\":\"\"}"),
+        None,
     ),
     (
         "orgsPsks.deleteList",
         "POST",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/psks/delete",
         200,
+        None,
         None,
     ),
     (
@@ -464,6 +520,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "[{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"passphrase\":\"secretpsk\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ssid\":\"string\",\"usage\":\"multi\",\"vlan_id\":1}]",
         ),
+        None,
     ),
     (
         "orgsPsks.get",
@@ -471,6 +528,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/psks/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
         Some("{\"name\":\"\",\"passphrase\":\"\",\"ssid\":\"\"}"),
+        None,
     ),
     (
         "orgsPsks.update",
@@ -478,12 +536,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/psks/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
         Some("{\"name\":\"\",\"passphrase\":\"\",\"ssid\":\"\"}"),
+        None,
     ),
     (
         "orgsPsks.delete",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/psks/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
+        None,
         None,
     ),
     (
@@ -492,6 +552,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/psks/000000ab-00ab-00ab-00ab-0000000000ab/delete_old_passphrase",
         200,
         Some("{\"name\":\"\",\"passphrase\":\"\",\"ssid\":\"\"}"),
+        None,
     ),
     (
         "orgsRfTemplates.list",
@@ -501,6 +562,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "[{\"ant_gain_24\":0,\"ant_gain_5\":0,\"band_24\":{\"allow_rrm_disable\":true,\"ant_gain\":0,\"bandwidth\":20,\"channels\":[1,6,11],\"disabled\":false,\"power_max\":11,\"power_min\":3,\"preamble\":\"short\"},\"band_24_usage\":\"auto\",\"band_5\":{\"allow_rrm_disable\":false,\"ant_gain\":0,\"bandwidth\":80,\"channels\":[36,40,44,48,52,56,60,64,100,104,149,153,157,161],\"disabled\":false,\"power_max\":16,\"power_min\":9,\"preamble\":\"short\"},\"country_code\":\"FR\",\"created_time\":1594743723,\"id\":\"b3f20330-f76a-49f1-bc65-0d8727140b1d\",\"model_specific\":{},\"modified_time\":1613582192,\"name\":\"Lab\",\"org_id\":\"203d3d02-dbc0-4c1b-9f41-76896a3330f4\"}]",
         ),
+        None,
     ),
     (
         "orgsRfTemplates.create",
@@ -510,6 +572,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"ant_gain_24\":0,\"ant_gain_5\":0,\"band_24\":{\"allow_rrm_disable\":true,\"ant_gain\":0,\"bandwidth\":20,\"channels\":[1,6,11],\"disabled\":false,\"power_max\":11,\"power_min\":3,\"preamble\":\"short\"},\"band_24_usage\":\"auto\",\"band_5\":{\"allow_rrm_disable\":false,\"ant_gain\":0,\"bandwidth\":80,\"channels\":[36,40,44,48,52,56,60,64,100,104,149,153,157,161],\"disabled\":false,\"power_max\":16,\"power_min\":9,\"preamble\":\"short\"},\"country_code\":\"FR\",\"created_time\":1594743723,\"id\":\"b3f20330-f76a-49f1-bc65-0d8727140b1d\",\"model_specific\":{},\"modified_time\":1613582192,\"name\":\"Lab\",\"org_id\":\"203d3d02-dbc0-4c1b-9f41-76896a3330f4\"}",
         ),
+        None,
     ),
     (
         "orgsRfTemplates.get",
@@ -519,6 +582,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"ant_gain_24\":0,\"ant_gain_5\":0,\"band_24\":{\"allow_rrm_disable\":true,\"ant_gain\":0,\"bandwidth\":20,\"channels\":[1,6,11],\"disabled\":false,\"power_max\":11,\"power_min\":3,\"preamble\":\"short\"},\"band_24_usage\":\"auto\",\"band_5\":{\"allow_rrm_disable\":false,\"ant_gain\":0,\"bandwidth\":80,\"channels\":[36,40,44,48,52,56,60,64,100,104,149,153,157,161],\"disabled\":false,\"power_max\":16,\"power_min\":9,\"preamble\":\"short\"},\"country_code\":\"FR\",\"created_time\":1594743723,\"id\":\"b3f20330-f76a-49f1-bc65-0d8727140b1d\",\"model_specific\":{},\"modified_time\":1613582192,\"name\":\"Lab\",\"org_id\":\"203d3d02-dbc0-4c1b-9f41-76896a3330f4\"}",
         ),
+        None,
     ),
     (
         "orgsRfTemplates.update",
@@ -528,12 +592,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"ant_gain_24\":0,\"ant_gain_5\":0,\"band_24\":{\"allow_rrm_disable\":true,\"ant_gain\":0,\"bandwidth\":20,\"channels\":[1,6,11],\"disabled\":false,\"power_max\":11,\"power_min\":3,\"preamble\":\"short\"},\"band_24_usage\":\"auto\",\"band_5\":{\"allow_rrm_disable\":false,\"ant_gain\":0,\"bandwidth\":80,\"channels\":[36,40,44,48,52,56,60,64,100,104,149,153,157,161],\"disabled\":false,\"power_max\":16,\"power_min\":9,\"preamble\":\"short\"},\"country_code\":\"FR\",\"created_time\":1594743723,\"id\":\"b3f20330-f76a-49f1-bc65-0d8727140b1d\",\"model_specific\":{},\"modified_time\":1613582192,\"name\":\"Lab\",\"org_id\":\"203d3d02-dbc0-4c1b-9f41-76896a3330f4\"}",
         ),
+        None,
     ),
     (
         "orgsRfTemplates.delete",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/rftemplates/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
+        None,
         None,
     ),
     (
@@ -544,6 +610,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "[{\"bg_image\":\"https://p.imgci.com/db/PICTURES/CMS/227700/227791.4.jpg\",\"btn_flr_bgcolor\":\"#282828\",\"default\":true,\"header_txt\":\"Mist\",\"name\":\"default\",\"search_txtcolor\":\"#282828\",\"welcome_msg\":\"Welcome to Mist\"}]",
         ),
+        None,
     ),
     (
         "orgsSdkTemplates.create",
@@ -553,6 +620,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"bg_image\":\"https://p.imgci.com/db/PICTURES/CMS/227700/227791.4.jpg\",\"btn_flr_bgcolor\":\"#282828\",\"default\":true,\"header_txt\":\"Mist\",\"name\":\"default\",\"search_txtcolor\":\"#282828\",\"welcome_msg\":\"Welcome to Mist\"}",
         ),
+        None,
     ),
     (
         "orgsSdkTemplates.get",
@@ -562,6 +630,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"bg_image\":\"https://p.imgci.com/db/PICTURES/CMS/227700/227791.4.jpg\",\"btn_flr_bgcolor\":\"#282828\",\"default\":true,\"header_txt\":\"Mist\",\"name\":\"default\",\"search_txtcolor\":\"#282828\",\"welcome_msg\":\"Welcome to Mist\"}",
         ),
+        None,
     ),
     (
         "orgsSdkTemplates.update",
@@ -571,12 +640,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"bg_image\":\"https://p.imgci.com/db/PICTURES/CMS/227700/227791.4.jpg\",\"btn_flr_bgcolor\":\"#282828\",\"default\":true,\"header_txt\":\"Mist\",\"name\":\"default\",\"search_txtcolor\":\"#282828\",\"welcome_msg\":\"Welcome to Mist\"}",
         ),
+        None,
     ),
     (
         "orgsSdkTemplates.delete",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdktemplates/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
+        None,
         None,
     ),
     (
@@ -587,6 +658,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "[{\"name\":\"secintel-custom\",\"profiles\":[{\"action\":\"default\",\"category\":\"CC\"}]}]",
         ),
+        None,
     ),
     (
         "orgsSecIntelProfiles.create",
@@ -596,6 +668,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"name\":\"secintel-custom\",\"profiles\":[{\"action\":\"default\",\"category\":\"CC\"}]}",
         ),
+        None,
     ),
     (
         "orgsSecIntelProfiles.get",
@@ -605,6 +678,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"name\":\"secintel-custom\",\"profiles\":[{\"action\":\"default\",\"category\":\"CC\"}]}",
         ),
+        None,
     ),
     (
         "orgsSecIntelProfiles.update",
@@ -614,12 +688,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"name\":\"secintel-custom\",\"profiles\":[{\"action\":\"default\",\"category\":\"CC\"}]}",
         ),
+        None,
     ),
     (
         "orgsSecIntelProfiles.delete",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/secintelprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
+        None,
         None,
     ),
     (
@@ -630,6 +706,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "[{\"addresses\":[\"string\"],\"apps\":[\"string\"],\"dscp\":8,\"hostnames\":[\"string\"],\"max_jitter\":0,\"max_latency\":0,\"max_loss\":0,\"name\":\"string\",\"specs\":[{\"port_range\":\"0\",\"protocol\":\"any\"}],\"traffic_class\":\"best_effort\",\"traffic_type\":\"default\",\"type\":\"custom\"}]",
         ),
+        None,
     ),
     (
         "orgsServices.create",
@@ -639,6 +716,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"addresses\":[\"string\"],\"app_categories\":[\"string\"],\"apps\":[\"string\"],\"created_time\":0,\"dscp\":0,\"failover_policy\":\"revertible\",\"hostnames\":[\"string\"],\"id\":\"497f6eca-6276-5004-bfeb-53cbbbba6f16\",\"max_jitter\":0,\"max_latency\":0,\"max_loss\":0,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"sle_enabled\":false,\"specs\":[{\"port_range\":\"0\",\"protocol\":\"any\"}],\"traffic_class\":\"best_effort\",\"traffic_type\":\"data_best_effort\",\"type\":\"custom\",\"vpn_name\":\"addresses\"}",
         ),
+        None,
     ),
     (
         "orgsServices.get",
@@ -648,6 +726,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"addresses\":[\"string\"],\"app_categories\":[\"string\"],\"apps\":[\"string\"],\"created_time\":0,\"dscp\":0,\"failover_policy\":\"revertible\",\"hostnames\":[\"string\"],\"id\":\"497f6eca-6276-5004-bfeb-53cbbbba6f16\",\"max_jitter\":0,\"max_latency\":0,\"max_loss\":0,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"sle_enabled\":false,\"specs\":[{\"port_range\":\"0\",\"protocol\":\"any\"}],\"traffic_class\":\"best_effort\",\"traffic_type\":\"data_best_effort\",\"type\":\"custom\",\"vpn_name\":\"addresses\"}",
         ),
+        None,
     ),
     (
         "orgsServices.update",
@@ -657,12 +736,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"addresses\":[\"string\"],\"app_categories\":[\"string\"],\"apps\":[\"string\"],\"created_time\":0,\"dscp\":0,\"failover_policy\":\"revertible\",\"hostnames\":[\"string\"],\"id\":\"497f6eca-6276-5004-bfeb-53cbbbba6f16\",\"max_jitter\":0,\"max_latency\":0,\"max_loss\":0,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"sle_enabled\":false,\"specs\":[{\"port_range\":\"0\",\"protocol\":\"any\"}],\"traffic_class\":\"best_effort\",\"traffic_type\":\"data_best_effort\",\"type\":\"custom\",\"vpn_name\":\"addresses\"}",
         ),
+        None,
     ),
     (
         "orgsServices.delete",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/services/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
+        None,
         None,
     ),
     (
@@ -673,6 +754,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "[{\"auto_upgrade\":{\"day_of_week\":\"mon\",\"enabled\":true,\"time_of_day\":\"string\",\"version\":\"string\"},\"name\":\"string\",\"vars\":{\"SSID_STR\":\"string\",\"VLAN_ID\":\"string\"}}]",
         ),
+        None,
     ),
     (
         "orgsSiteTemplates.create",
@@ -682,6 +764,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"auto_upgrade\":{\"day_of_week\":\"mon\",\"enabled\":true,\"time_of_day\":\"string\",\"version\":\"string\"},\"name\":\"string\",\"vars\":{\"SSID_STR\":\"string\",\"VLAN_ID\":\"string\"}}",
         ),
+        None,
     ),
     (
         "orgsSiteTemplates.get",
@@ -691,6 +774,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"auto_upgrade\":{\"day_of_week\":\"mon\",\"enabled\":true,\"time_of_day\":\"string\",\"version\":\"string\"},\"name\":\"string\",\"vars\":{\"SSID_STR\":\"string\",\"VLAN_ID\":\"string\"}}",
         ),
+        None,
     ),
     (
         "orgsSiteTemplates.update",
@@ -700,12 +784,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"auto_upgrade\":{\"day_of_week\":\"mon\",\"enabled\":true,\"time_of_day\":\"string\",\"version\":\"string\"},\"name\":\"string\",\"vars\":{\"SSID_STR\":\"string\",\"VLAN_ID\":\"string\"}}",
         ),
+        None,
     ),
     (
         "orgsSiteTemplates.delete",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sitetemplates/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
+        None,
         None,
     ),
     (
@@ -716,6 +802,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "[{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]}]",
         ),
+        None,
     ),
     (
         "orgsSitegroups.create",
@@ -725,6 +812,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]}",
         ),
+        None,
     ),
     (
         "orgsSitegroups.get",
@@ -734,6 +822,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]}",
         ),
+        None,
     ),
     (
         "orgsSitegroups.update",
@@ -743,12 +832,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]}",
         ),
+        None,
     ),
     (
         "orgsSitegroups.delete",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sitegroups/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
+        None,
         None,
     ),
     (
@@ -759,6 +850,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "[{\"address\":\"1601 S. Deanza Blvd., Cupertino, CA, 95014\",\"alarmtemplate_id\":\"684dfc5c-fe77-2290-eb1d-ef3d677fe168\",\"aptemplate_id\":\"16bdf952-ade2-4491-80b0-85ce506c760b\",\"country_code\":\"US\",\"created_time\":0,\"gatewaytemplate_id\":\"6f9b2e75-9b2f-b5ae-81e3-e14c76f1a90f\",\"id\":\"497f6eca-6276-5007-bfeb-53cbbbba6f19\",\"latlng\":{\"lat\":37.295833,\"lng\":-122.032946},\"modified_time\":0,\"name\":\"Mist Office\",\"networktemplate_id\":\"12ae9bd2-e0ab-107b-72e8-a7a005565ec2\",\"notes\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"rftemplate_id\":\"bb8a9017-1e36-5d6c-6f2b-551abe8a76a2\",\"secpolicy_id\":\"3bcd0beb-5d0a-4cbd-92c1-14aea91e98ef\",\"sitegroup_ids\":[\"497f6eca-6276-5008-bfeb-53cbbbba6f1a\"],\"timezone\":\"America/Los_Angeles\"}]",
         ),
+        None,
     ),
     (
         "orgsSites.create",
@@ -768,6 +860,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"address\":\"1601 S. Deanza Blvd., Cupertino, CA, 95014\",\"alarmtemplate_id\":\"684dfc5c-fe77-2290-eb1d-ef3d677fe168\",\"aptemplate_id\":\"16bdf952-ade2-4491-80b0-85ce506c760b\",\"country_code\":\"US\",\"created_time\":0,\"gatewaytemplate_id\":\"6f9b2e75-9b2f-b5ae-81e3-e14c76f1a90f\",\"id\":\"497f6eca-6276-5005-bfeb-53cbbbba6f17\",\"latlng\":{\"lat\":37.295833,\"lng\":-122.032946},\"modified_time\":0,\"name\":\"Mist Office\",\"networktemplate_id\":\"12ae9bd2-e0ab-107b-72e8-a7a005565ec2\",\"notes\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"rftemplate_id\":\"bb8a9017-1e36-5d6c-6f2b-551abe8a76a2\",\"secpolicy_id\":\"3bcd0beb-5d0a-4cbd-92c1-14aea91e98ef\",\"sitegroup_ids\":[\"497f6eca-6276-5006-bfeb-53cbbbba6f18\"],\"timezone\":\"America/Los_Angeles\"}",
         ),
+        None,
     ),
     (
         "orgsSites.count",
@@ -777,6 +870,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
         ),
+        None,
     ),
     (
         "orgsSites.search",
@@ -786,6 +880,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"end\":0,\"limit\":0,\"next\":\"string\",\"results\":[{\"auto_upgrade_enabled\":true,\"auto_upgrade_version\":\"string\",\"country_code\":\"string\",\"honeypot_enabled\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"timestamp\":0,\"timezone\":\"string\",\"vna_enabled\":true,\"wifi_enabled\":true}],\"start\":0,\"total\":0}",
         ),
+        None,
     ),
     (
         "orgsSsoRoles.list",
@@ -793,6 +888,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssoroles",
         200,
         Some("[]"),
+        None,
     ),
     (
         "orgsSsoRoles.create",
@@ -802,6 +898,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"privileges\":[{\"role\":\"admin\",\"scope\":\"sitegroup\",\"sitegroup_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"}],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
         ),
+        None,
     ),
     (
         "orgsSsoRoles.get",
@@ -811,6 +908,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"privileges\":[{\"role\":\"admin\",\"scope\":\"sitegroup\",\"sitegroup_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"}],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
         ),
+        None,
     ),
     (
         "orgsSsoRoles.update",
@@ -820,12 +918,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"privileges\":[{\"role\":\"admin\",\"scope\":\"sitegroup\",\"sitegroup_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"}],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
         ),
+        None,
     ),
     (
         "orgsSsoRoles.delete",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssoroles/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
+        None,
         None,
     ),
     (
@@ -836,6 +936,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"allow_mist\":true,\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"num_devices\":0,\"num_devices_connected\":0,\"num_devices_disconnected\":0,\"num_inventory\":0,\"num_sites\":0,\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"session_expiry\":0,\"sle\":[{\"path\":\"string\",\"user_minutes\":{\"ok\":0,\"total\":0}}]}",
         ),
+        None,
     ),
     (
         "orgsUiSettings.list",
@@ -845,6 +946,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "[{\"created_time\":1749083436,\"description\":\"AP related stats\",\"for_site\":false,\"id\":\"9a702097-0dd3-48af-909b-2be4ff94d139\",\"isCustomDataboard\":true,\"modified_time\":1749083436,\"name\":\"AP Stats\",\"org_id\":\"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\"purpose\":\"marvisdashboard\",\"site_id\":\"00000000-0000-0000-0000-000000000000\",\"tiles\":[{\"description\":\"User typed tile descr\",\"id\":\"3eef7c83-3d33-417a-a729-4772d4a1013a\",\"isAutoTitle\":true,\"name\":\"List top 10 APs by bandwidth\",\"nl_query\":\"List top 10 APs by bandwidth\",\"position\":{\"col\":1,\"colSpan\":2,\"row\":1,\"rowSpan\":1}}]}]",
         ),
+        None,
     ),
     (
         "orgsUiSettings.create",
@@ -854,6 +956,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":1749083436,\"description\":\"AP related stats\",\"for_site\":false,\"id\":\"9a702097-0dd3-48af-909b-2be4ff94d139\",\"isCustomDataboard\":true,\"modified_time\":1749083436,\"name\":\"AP Stats\",\"org_id\":\"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\"purpose\":\"marvisdashboard\",\"site_id\":\"00000000-0000-0000-0000-000000000000\",\"tiles\":[{\"description\":\"User typed tile descr\",\"id\":\"3eef7c83-3d33-417a-a729-4772d4a1013a\",\"isAutoTitle\":true,\"name\":\"List top 10 APs by bandwidth\",\"nl_query\":\"List top 10 APs by bandwidth\",\"position\":{\"col\":1,\"colSpan\":2,\"row\":1,\"rowSpan\":1}}]}",
         ),
+        None,
     ),
     (
         "orgsUiSettings.get",
@@ -863,6 +966,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":1749083436,\"description\":\"AP related stats\",\"for_site\":false,\"id\":\"9a702097-0dd3-48af-909b-2be4ff94d139\",\"isCustomDataboard\":true,\"modified_time\":1749083436,\"name\":\"AP Stats\",\"org_id\":\"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\"purpose\":\"marvisdashboard\",\"site_id\":\"00000000-0000-0000-0000-000000000000\",\"tiles\":[{\"description\":\"User typed tile descr\",\"id\":\"3eef7c83-3d33-417a-a729-4772d4a1013a\",\"isAutoTitle\":true,\"name\":\"List top 10 APs by bandwidth\",\"nl_query\":\"List top 10 APs by bandwidth\",\"position\":{\"col\":1,\"colSpan\":2,\"row\":1,\"rowSpan\":1}}]}",
         ),
+        None,
     ),
     (
         "orgsUiSettings.update",
@@ -872,12 +976,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":1749083436,\"description\":\"AP related stats\",\"for_site\":false,\"id\":\"9a702097-0dd3-48af-909b-2be4ff94d139\",\"isCustomDataboard\":true,\"modified_time\":1749083436,\"name\":\"AP Stats\",\"org_id\":\"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\"purpose\":\"marvisdashboard\",\"site_id\":\"00000000-0000-0000-0000-000000000000\",\"tiles\":[{\"description\":\"User typed tile descr\",\"id\":\"3eef7c83-3d33-417a-a729-4772d4a1013a\",\"isAutoTitle\":true,\"name\":\"List top 10 APs by bandwidth\",\"nl_query\":\"List top 10 APs by bandwidth\",\"position\":{\"col\":1,\"colSpan\":2,\"row\":1,\"rowSpan\":1}}]}",
         ),
+        None,
     ),
     (
         "orgsUiSettings.delete",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/uisettings/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
+        None,
         None,
     ),
     (
@@ -888,6 +994,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "[{\"name\":\"string\",\"paths\":{\"property1\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"},\"property2\":{\"bfd_profile\":\"lte\",\"ip\":\"string\"}}}]",
         ),
+        None,
     ),
     (
         "orgsVpNs.createVpn",
@@ -897,6 +1004,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"id\":\"497f6eca-6276-5009-bfeb-53cbbbba6f1b\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"paths\":{\"property1\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"},\"property2\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"}}}",
         ),
+        None,
     ),
     (
         "orgsVpNs.getVpn",
@@ -906,6 +1014,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"id\":\"497f6eca-6276-5009-bfeb-53cbbbba6f1b\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"paths\":{\"property1\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"},\"property2\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"}}}",
         ),
+        None,
     ),
     (
         "orgsVpNs.updateVpn",
@@ -915,12 +1024,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"id\":\"497f6eca-6276-5009-bfeb-53cbbbba6f1b\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"paths\":{\"property1\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"},\"property2\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"}}}",
         ),
+        None,
     ),
     (
         "orgsVpNs.deleteVpn",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/vpns/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
+        None,
         None,
     ),
     (
@@ -931,6 +1042,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "[{\"created_time\":0,\"enabled\":true,\"headers\":{},\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"secret\":\"string\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"splunk_token\":\"string\",\"topics\":[\"location\"],\"type\":\"http-post\",\"url\":\"string\",\"verify_cert\":true}]",
         ),
+        None,
     ),
     (
         "orgsWebhooks.create",
@@ -940,6 +1052,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"enabled\":true,\"headers\":{},\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"secret\":\"string\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"splunk_token\":\"string\",\"topics\":[\"location\"],\"type\":\"http-post\",\"url\":\"string\",\"verify_cert\":true}",
         ),
+        None,
     ),
     (
         "orgsWebhooks.get",
@@ -949,6 +1062,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"enabled\":true,\"headers\":{},\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"secret\":\"string\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"splunk_token\":\"string\",\"topics\":[\"location\"],\"type\":\"http-post\",\"url\":\"string\",\"verify_cert\":true}",
         ),
+        None,
     ),
     (
         "orgsWebhooks.update",
@@ -958,12 +1072,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"enabled\":true,\"headers\":{},\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"secret\":\"string\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"splunk_token\":\"string\",\"topics\":[\"location\"],\"type\":\"http-post\",\"url\":\"string\",\"verify_cert\":true}",
         ),
+        None,
     ),
     (
         "orgsWebhooks.delete",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/webhooks/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
+        None,
         None,
     ),
     (
@@ -974,6 +1090,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
         ),
+        None,
     ),
     (
         "orgsWebhooks.searchDeliveries",
@@ -983,12 +1100,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"end\":1688035193,\"limit\":10,\"results\":[{\"error\":\"string\",\"id\":\"55b0f02f-ebf6-4ad2-8b10-200508a97581\",\"org_id\":\"fc7e2967-e7ef-41e6-b007-1217713de05a\",\"req_headers\":\"{\\\\\\\"Content-Type\\\\\\\":[\\\\\\\"application/json\\\\\\\"],\\\\\\\"User-Agent\\\\\\\":[\\\\\\\"Mist-webhook\\\\\\\"]}\",\"req_payload\":\"{\\\\\\\"topic\\\\\\\":\\\\\\\"audits\\\\\\\",\\\\\\\"events\\\\\\\":[{\\\\\\\"admin_name\\\\\\\":\\\\\\\"John Doe john.doe@juniper.net\\\\\\\",\\\\\\\"after\\\\\\\":\\\\\\\"{\\\\\\\\\\\"radio_config\\\\\\\\\\\": {\\\\\\\\\\\"band_24\\\\\\\\\\\": {\\\\\\\\\\\"disabled\\\\\\\\\\\": false, \\\\\\\\\\\"allow_rrm_disable\\\\\\\\\\\": false, \\\\\\\\\\\"power_min\\\\\\\\\\\": null, \\\\\\\\\\\"power_max\\\\\\\\\\\": null, \\\\\\\\\\\"power\\\\\\\\\\\": 10, \\\\\\\\\\\"preamble\\\\\\\\\\\": \\\\\\\\\\\"short\\\\\\\\\\\", \\\\\\\\\\\"channels\\\\\\\\\\\": [1, 10], \\\\\\\\\\\"bandwidth\\\\\\\\\\\": 20}}}\\\\\\\",\\\\\\\"before\\\\\\\":\\\\\\\"{\\\\\\\\\\\"radio_config\\\\\\\\\\\": {\\\\\\\\\\\"band_24\\\\\\\\\\\": {\\\\\\\\\\\"disabled\\\\\\\\\\\": false, \\\\\\\\\\\"allow_rrm_disable\\\\\\\\\\\": false, \\\\\\\\\\\"power_min\\\\\\\\\\\": 8, \\\\\\\\\\\"power_max\\\\\\\\\\\": 18, \\\\\\\\\\\"power\\\\\\\\\\\": null, \\\\\\\\\\\"preamble\\\\\\\\\\\": \\\\\\\\\\\"long\\\\\\\\\\\", \\\\\\\\\\\"channels\\\\\\\\\\\": [1, 10], \\\\\\\\\\\"bandwidth\\\\\\\\\\\": 20}}}\\\\\\\",\\\\\\\"id\\\\\\\":\\\\\\\"737909a2-04ff-4aeb-b9da-cc924e74a4dd\\\\\\\",\\\\\\\"message\\\\\\\":\\\\\\\"Update Site Settings\\\\\\\",\\\\\\\"org_id\\\\\\\":\\\\\\\"fc7e2967-e7ef-41e6-b007-1217713de05a\\\\\\\",\\\\\\\"site_id\\\\\\\":\\\\\\\"256c3a35-9cb7-436e-bc6d-314972645d95\\\\\\\",\\\\\\\"site_name\\\\\\\":\\\\\\\"Test Site\\\\\\\",\\\\\\\"src_ip\\\\\\\":\\\\\\\"1.2.3.4\\\\\\\",\\\\\\\"timestamp\\\\\\\":1685956576.923601,\\\\\\\"user_agent\\\\\\\":\\\\\\\"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/112.0.0.0 Safari/537.36\\\\\\\"}]}\",\"req_url\":\"https://example.com\",\"resp_body\":\"Ok\",\"resp_headers\":\"string\",\"site_id\":\"256c3a35-9cb7-436e-bc6d-314972645d95\",\"status\":\"success\",\"status_code\":200,\"timestamp\":1687962508.583656,\"topic\":\"audits\",\"webhook_id\":\"7a11b901-f719-4c91-8aef-deb8699a6364\"}],\"start\":1687948793,\"total\":0}",
         ),
+        None,
     ),
     (
         "orgsWebhooks.ping",
         "POST",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/webhooks/000000ab-00ab-00ab-00ab-0000000000ab/ping",
         200,
+        None,
         None,
     ),
     (
@@ -999,6 +1118,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "[{\"action\":\"allow\",\"apply_tags\":[\"c049dfcd-0c73-5014-1c64-062e9903f1e5\"],\"blocked_apps\":[\"mist\",\"all-videos\"],\"created_time\":0,\"dst_allow_wxtags\":[\"fff34466-eec0-3756-6765-381c728a6037\",\"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"dst_deny_wxtags\":[\"aaa34466-eec0-3756-6765-381c728a6037\",\"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"enabled\":true,\"for_site\":true,\"id\":\"497f6eca-6276-4993-bfeb-53ebbbba6f08\",\"modified_time\":0,\"order\":1,\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"src_wxtags\":[\"8bfc2490-d726-3587-038d-cb2e71bd2330\",\"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"]}]",
         ),
+        None,
     ),
     (
         "orgsWxRules.create",
@@ -1008,6 +1128,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"action\":\"allow\",\"apply_tags\":[\"c049dfcd-0c73-5014-1c64-062e9903f1e5\"],\"blocked_apps\":[\"mist\",\"all-videos\"],\"created_time\":0,\"dst_allow_wxtags\":[\"fff34466-eec0-3756-6765-381c728a6037\",\"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"dst_deny_wxtags\":[\"aaa34466-eec0-3756-6765-381c728a6037\",\"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"enabled\":true,\"for_site\":true,\"id\":\"497f6eca-6276-4993-9feb-53cbbbba6f08\",\"modified_time\":0,\"order\":1,\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"src_wxtags\":[\"8bfc2490-d726-3587-038d-cb2e71bd2330\",\"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"]}",
         ),
+        None,
     ),
     (
         "orgsWxRules.get",
@@ -1017,6 +1138,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"action\":\"allow\",\"apply_tags\":[\"c049dfcd-0c73-5014-1c64-062e9903f1e5\"],\"blocked_apps\":[\"mist\",\"all-videos\"],\"created_time\":0,\"dst_allow_wxtags\":[\"fff34466-eec0-3756-6765-381c728a6037\",\"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"dst_deny_wxtags\":[\"aaa34466-eec0-3756-6765-381c728a6037\",\"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"enabled\":true,\"for_site\":true,\"id\":\"497f6eca-6276-4993-9feb-53cbbbba6f08\",\"modified_time\":0,\"order\":1,\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"src_wxtags\":[\"8bfc2490-d726-3587-038d-cb2e71bd2330\",\"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"]}",
         ),
+        None,
     ),
     (
         "orgsWxRules.update",
@@ -1026,12 +1148,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"action\":\"allow\",\"apply_tags\":[\"c049dfcd-0c73-5014-1c64-062e9903f1e5\"],\"blocked_apps\":[\"mist\",\"all-videos\"],\"created_time\":0,\"dst_allow_wxtags\":[\"fff34466-eec0-3756-6765-381c728a6037\",\"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"dst_deny_wxtags\":[\"aaa34466-eec0-3756-6765-381c728a6037\",\"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"enabled\":true,\"for_site\":true,\"id\":\"497f6eca-6276-4993-9feb-53cbbbba6f08\",\"modified_time\":0,\"order\":1,\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"src_wxtags\":[\"8bfc2490-d726-3587-038d-cb2e71bd2330\",\"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"]}",
         ),
+        None,
     ),
     (
         "orgsWxRules.delete",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wxrules/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
+        None,
         None,
     ),
     (
@@ -1042,6 +1166,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "[{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"last_ips\":[\"string\"],\"mac\":\"string\",\"match\":\"wlan_id\",\"modified_time\":0,\"name\":\"string\",\"op\":\"in\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"resource_mac\":\"string\",\"services\":[\"string\"],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"specs\":[{\"port_range\":\"string\",\"protocol\":\"tcp\",\"subnets\":[\"string\"]}],\"subnet\":\"string\",\"type\":\"match\",\"values\":[\"string\"]}]",
         ),
+        None,
     ),
     (
         "orgsWxTags.create",
@@ -1051,6 +1176,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"last_ips\":[\"string\"],\"mac\":\"string\",\"match\":\"wlan_id\",\"modified_time\":0,\"name\":\"string\",\"op\":\"in\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"resource_mac\":\"string\",\"services\":[\"string\"],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"specs\":[{\"port_range\":\"string\",\"protocol\":\"tcp\",\"subnets\":[\"string\"]}],\"subnet\":\"string\",\"type\":\"match\",\"values\":[\"string\"]}",
         ),
+        None,
     ),
     (
         "orgsWxTags.getApplicationList",
@@ -1058,6 +1184,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wxtags/apps",
         200,
         Some("[{\"group\":\"Emails\",\"key\":\"gmail\",\"name\":\"Gmail - web/app\"}]"),
+        None,
     ),
     (
         "orgsWxTags.get",
@@ -1067,6 +1194,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"last_ips\":[\"string\"],\"mac\":\"string\",\"match\":\"wlan_id\",\"modified_time\":0,\"name\":\"string\",\"op\":\"in\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"resource_mac\":\"string\",\"services\":[\"string\"],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"specs\":[{\"port_range\":\"string\",\"protocol\":\"tcp\",\"subnets\":[\"string\"]}],\"subnet\":\"string\",\"type\":\"match\",\"values\":[\"string\"]}",
         ),
+        None,
     ),
     (
         "orgsWxTags.update",
@@ -1076,12 +1204,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"last_ips\":[\"string\"],\"mac\":\"string\",\"match\":\"wlan_id\",\"modified_time\":0,\"name\":\"string\",\"op\":\"in\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"resource_mac\":\"string\",\"services\":[\"string\"],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"specs\":[{\"port_range\":\"string\",\"protocol\":\"tcp\",\"subnets\":[\"string\"]}],\"subnet\":\"string\",\"type\":\"match\",\"values\":[\"string\"]}",
         ),
+        None,
     ),
     (
         "orgsWxTags.delete",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wxtags/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
+        None,
         None,
     ),
     (
@@ -1090,6 +1220,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wxtags/000000ab-00ab-00ab-00ab-0000000000ab/clients",
         200,
         Some("[]"),
+        None,
     ),
     (
         "orgsWxTunnels.list",
@@ -1099,6 +1230,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "[{\"created_time\":0,\"dmvpn\":{\"enabled\":true,\"holding_time\":0,\"host_routes\":[\"string\"]},\"for_mgmt\":true,\"hello_interval\":1,\"hello_retries\":3,\"hostname\":\"string\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ipsec\":{\"enabled\":true,\"psk\":\"string123\"},\"is_static\":true,\"modified_time\":0,\"mtu\":1500,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"peers\":[\"string\"],\"router_id\":\"string\",\"secret\":\"string\",\"sessions\":[{\"ap_as_session_id\":\"string\",\"comment\":\"string\",\"enable_cookie\":true,\"ethertype\":\"ethernet\",\"local_session_id\":1,\"pseudo_802.1ad_enabled\":true,\"remote_id\":\"string\",\"remote_session_id\":1,\"use_ap_as_session_ids\":true}],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"udp_port\":0,\"use_udp\":true}]",
         ),
+        None,
     ),
     (
         "orgsWxTunnels.create",
@@ -1108,6 +1240,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"dmvpn\":{\"enabled\":true,\"holding_time\":0,\"host_routes\":[\"string\"]},\"for_mgmt\":true,\"hello_interval\":1,\"hello_retries\":3,\"hostname\":\"string\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ipsec\":{\"enabled\":true,\"psk\":\"string123\"},\"is_static\":true,\"modified_time\":0,\"mtu\":1500,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"peers\":[\"string\"],\"router_id\":\"string\",\"secret\":\"string\",\"sessions\":[{\"ap_as_session_id\":\"string\",\"comment\":\"string\",\"enable_cookie\":true,\"ethertype\":\"ethernet\",\"local_session_id\":1,\"pseudo_802.1ad_enabled\":true,\"remote_id\":\"string\",\"remote_session_id\":1,\"use_ap_as_session_ids\":true}],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"udp_port\":0,\"use_udp\":true}",
         ),
+        None,
     ),
     (
         "orgsWxTunnels.get",
@@ -1117,6 +1250,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"dmvpn\":{\"enabled\":true,\"holding_time\":0,\"host_routes\":[\"string\"]},\"for_mgmt\":true,\"hello_interval\":1,\"hello_retries\":3,\"hostname\":\"string\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ipsec\":{\"enabled\":true,\"psk\":\"string123\"},\"is_static\":true,\"modified_time\":0,\"mtu\":1500,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"peers\":[\"string\"],\"router_id\":\"string\",\"secret\":\"string\",\"sessions\":[{\"ap_as_session_id\":\"string\",\"comment\":\"string\",\"enable_cookie\":true,\"ethertype\":\"ethernet\",\"local_session_id\":1,\"pseudo_802.1ad_enabled\":true,\"remote_id\":\"string\",\"remote_session_id\":1,\"use_ap_as_session_ids\":true}],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"udp_port\":0,\"use_udp\":true}",
         ),
+        None,
     ),
     (
         "orgsWxTunnels.update",
@@ -1126,12 +1260,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"dmvpn\":{\"enabled\":true,\"holding_time\":0,\"host_routes\":[\"string\"]},\"for_mgmt\":true,\"hello_interval\":1,\"hello_retries\":3,\"hostname\":\"string\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ipsec\":{\"enabled\":true,\"psk\":\"string123\"},\"is_static\":true,\"modified_time\":0,\"mtu\":1500,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"peers\":[\"string\"],\"router_id\":\"string\",\"secret\":\"string\",\"sessions\":[{\"ap_as_session_id\":\"string\",\"comment\":\"string\",\"enable_cookie\":true,\"ethertype\":\"ethernet\",\"local_session_id\":1,\"pseudo_802.1ad_enabled\":true,\"remote_id\":\"string\",\"remote_session_id\":1,\"use_ap_as_session_ids\":true}],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"udp_port\":0,\"use_udp\":true}",
         ),
+        None,
     ),
     (
         "orgsWxTunnels.delete",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wxtunnels/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
+        None,
         None,
     ),
     (
@@ -1142,6 +1278,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "[{\"created_time\":1626875902,\"id\":\"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\"}]",
         ),
+        None,
     ),
     (
         "selfApiToken.create",
@@ -1151,6 +1288,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "[{\"created_time\":1626875902,\"id\":\"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\"}]",
         ),
+        None,
     ),
     (
         "selfApiToken.get",
@@ -1160,6 +1298,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":1626875902,\"id\":\"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\"}",
         ),
+        None,
     ),
     (
         "selfApiToken.update",
@@ -1169,12 +1308,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":1626875902,\"id\":\"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\"}",
         ),
+        None,
     ),
     (
         "selfApiToken.delete",
         "DELETE",
         "/api/v1/self/apitokens/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
+        None,
         None,
     ),
     (
@@ -1185,6 +1326,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"end\":1428954000,\"limit\":100,\"page\":1,\"results\":[{\"admin_id\":\"72bfa2bd-e58a-4670-9d20-a1468f7a6f58\",\"admin_name\":\"test@mistsys.com\",\"after\":{\"auth\":{\"type\":\"open\"}},\"before\":{\"auth\":{\"type\":\"psk\"}},\"id\":\"c6f9347b-b0a4-4a23-b927-fa9249f2ffb2\",\"message\":\"Update WLAN \\\"Corporate\\\"\",\"org_id\":\"423f6eca-6276-4994-bfeb-53cbbbba6f04\",\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"timestamp\":1431382121}],\"start\":1428939600,\"total\":135}",
         ),
+        None,
     ),
     (
         "sites.getInfo",
@@ -1194,6 +1336,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"address\":\"1601 S. Deanza Blvd., Cupertino, CA, 95014\",\"alarmtemplate_id\":\"684dfc5c-fe77-2290-eb1d-ef3d677fe168\",\"aptemplate_id\":\"16bdf952-ade2-4491-80b0-85ce506c760b\",\"country_code\":\"US\",\"created_time\":0,\"gatewaytemplate_id\":\"6f9b2e75-9b2f-b5ae-81e3-e14c76f1a90f\",\"id\":\"497f6eca-6276-5005-bfeb-53cbbbba6f17\",\"latlng\":{\"lat\":37.295833,\"lng\":-122.032946},\"modified_time\":0,\"name\":\"Mist Office\",\"networktemplate_id\":\"12ae9bd2-e0ab-107b-72e8-a7a005565ec2\",\"notes\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"rftemplate_id\":\"bb8a9017-1e36-5d6c-6f2b-551abe8a76a2\",\"secpolicy_id\":\"3bcd0beb-5d0a-4cbd-92c1-14aea91e98ef\",\"sitegroup_ids\":[\"497f6eca-6276-5006-bfeb-53cbbbba6f18\"],\"timezone\":\"America/Los_Angeles\"}",
         ),
+        None,
     ),
     (
         "sites.updateInfo",
@@ -1203,12 +1346,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"address\":\"1601 S. Deanza Blvd., Cupertino, CA, 95014\",\"alarmtemplate_id\":\"684dfc5c-fe77-2290-eb1d-ef3d677fe168\",\"aptemplate_id\":\"16bdf952-ade2-4491-80b0-85ce506c760b\",\"country_code\":\"US\",\"created_time\":0,\"gatewaytemplate_id\":\"6f9b2e75-9b2f-b5ae-81e3-e14c76f1a90f\",\"id\":\"497f6eca-6276-5005-bfeb-53cbbbba6f17\",\"latlng\":{\"lat\":37.295833,\"lng\":-122.032946},\"modified_time\":0,\"name\":\"Mist Office\",\"networktemplate_id\":\"12ae9bd2-e0ab-107b-72e8-a7a005565ec2\",\"notes\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"rftemplate_id\":\"bb8a9017-1e36-5d6c-6f2b-551abe8a76a2\",\"secpolicy_id\":\"3bcd0beb-5d0a-4cbd-92c1-14aea91e98ef\",\"sitegroup_ids\":[\"497f6eca-6276-5006-bfeb-53cbbbba6f18\"],\"timezone\":\"America/Los_Angeles\"}",
         ),
+        None,
     ),
     (
         "sites.delete",
         "DELETE",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
+        None,
         None,
     ),
     (
@@ -1219,6 +1364,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "[{\"created_time\":0,\"eddystone_instance\":\"string\",\"eddystone_namespace\":\"string\",\"eddystone_url\":\"string\",\"ibeacon_major\":1,\"ibeacon_minor\":1,\"ibeacon_uuid\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"power\":0,\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"type\":\"eddystone-uid\",\"x\":0,\"y\":0}]",
         ),
+        None,
     ),
     (
         "sitesBeacons.create",
@@ -1228,6 +1374,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"eddystone_instance\":\"string\",\"eddystone_namespace\":\"string\",\"eddystone_url\":\"string\",\"ibeacon_major\":1,\"ibeacon_minor\":1,\"ibeacon_uuid\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"power\":0,\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"type\":\"eddystone-uid\",\"x\":0,\"y\":0}",
         ),
+        None,
     ),
     (
         "sitesBeacons.get",
@@ -1237,6 +1384,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"eddystone_instance\":\"string\",\"eddystone_namespace\":\"string\",\"eddystone_url\":\"string\",\"ibeacon_major\":1,\"ibeacon_minor\":1,\"ibeacon_uuid\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"power\":0,\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"type\":\"eddystone-uid\",\"x\":0,\"y\":0}",
         ),
+        None,
     ),
     (
         "sitesBeacons.update",
@@ -1246,12 +1394,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"eddystone_instance\":\"string\",\"eddystone_namespace\":\"string\",\"eddystone_url\":\"string\",\"ibeacon_major\":1,\"ibeacon_minor\":1,\"ibeacon_uuid\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"power\":0,\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"type\":\"eddystone-uid\",\"x\":0,\"y\":0}",
         ),
+        None,
     ),
     (
         "sitesBeacons.delete",
         "DELETE",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/beacons/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
+        None,
         None,
     ),
     (
@@ -1260,6 +1410,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rssizones",
         200,
         Some("[]"),
+        None,
     ),
     (
         "sitesRssiZones.create",
@@ -1269,6 +1420,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"devices\":[{\"device_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"rssi\":0}],\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
         ),
+        None,
     ),
     (
         "sitesRssiZones.get",
@@ -1278,6 +1430,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "[{\"created_time\":0,\"devices\":[{\"device_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"rssi\":0}],\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}]",
         ),
+        None,
     ),
     (
         "sitesRssiZones.update",
@@ -1287,12 +1440,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"devices\":[{\"device_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"rssi\":0}],\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
         ),
+        None,
     ),
     (
         "sitesRssiZones.delete",
         "DELETE",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rssizones/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
+        None,
         None,
     ),
     (
@@ -1303,6 +1458,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "[{\"created_time\":1508823803,\"defaultScopeId\":\"67970e46-4e12-11e6-9188-0242ad112847\",\"defaultScopeType\":\"site\",\"defaultTimeRange\":{\"end\":1508828400,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"This Week\",\"shortName\":\"thisWeek\",\"start\":1508655600,\"usePreset\":true},\"description\":\"Description of the databoard\",\"for_site\":true,\"id\":\"3bdcc7e8-c04d-4512-b4fc-093da9057eb0\",\"isCustomDataboard\":true,\"isScopeLinked\":true,\"isTimeRangeLinked\":true,\"modified_time\":0,\"name\":\"New Databoard\",\"org_id\":\"cc079380-5029-4d4a-9125-858de85731ff\",\"purpose\":\"databoard\",\"site_id\":\"67970e46-4e12-11e6-9188-0242ad112847\",\"tiles\":[{\"chartBand\":\"2.4 ghz\",\"chartColor\":\"#00B4AD\",\"chartDirection\":\"tx + rx\",\"chartRankBy\":\"string\",\"chartType\":\"timeSeries\",\"colspan\":5,\"column\":1,\"hideEmptyRows\":true,\"id\":\"7a9ab38c-cfc3-483d-b51a-0aec571fadc0\",\"metric\":{\"apiName\":\"client_dhcp_latency\"},\"name\":\"New Analysis\",\"row\":1,\"rowspan\":2,\"scopeId\":\"e0c767834b4c\",\"scopeType\":\"client\",\"timeRange\":{\"end\":1508823743,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"Past 7 Days\",\"shortName\":\"7d\",\"start\":1508223600,\"usePreset\":true},\"trendType\":\"line\",\"vizType\":\"averageTimeSeriesChart\"}]}]",
         ),
+        None,
     ),
     (
         "sitesUiSettings.create",
@@ -1312,6 +1468,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":1508823803,\"defaultScopeId\":\"67970e46-4e12-11e6-9188-0242ad112847\",\"defaultScopeType\":\"site\",\"defaultTimeRange\":{\"end\":1508828400,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"This Week\",\"shortName\":\"thisWeek\",\"start\":1508655600,\"usePreset\":true},\"description\":\"Description of the databoard\",\"for_site\":true,\"id\":\"3bdcc7e8-c04d-4512-b4fc-093da9057eb0\",\"isCustomDataboard\":true,\"isScopeLinked\":true,\"isTimeRangeLinked\":true,\"modified_time\":0,\"name\":\"New Databoard\",\"org_id\":\"cc079380-5029-4d4a-9125-858de85731ff\",\"purpose\":\"databoard\",\"site_id\":\"67970e46-4e12-11e6-9188-0242ad112847\",\"tiles\":[{\"chartBand\":\"2.4 ghz\",\"chartColor\":\"#00B4AD\",\"chartDirection\":\"tx + rx\",\"chartRankBy\":\"string\",\"chartType\":\"timeSeries\",\"colspan\":5,\"column\":1,\"hideEmptyRows\":true,\"id\":\"7a9ab38c-cfc3-483d-b51a-0aec571fadc0\",\"metric\":{\"apiName\":\"client_dhcp_latency\"},\"name\":\"New Analysis\",\"row\":1,\"rowspan\":2,\"scopeId\":\"e0c767834b4c\",\"scopeType\":\"client\",\"timeRange\":{\"end\":1508823743,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"Past 7 Days\",\"shortName\":\"7d\",\"start\":1508223600,\"usePreset\":true},\"trendType\":\"line\",\"vizType\":\"averageTimeSeriesChart\"}]}",
         ),
+        None,
     ),
     (
         "sitesUiSettings.listDerived",
@@ -1321,6 +1478,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":1508823803,\"defaultScopeId\":\"67970e46-4e12-11e6-9188-0242ad112847\",\"defaultScopeType\":\"site\",\"defaultTimeRange\":{\"end\":1508828400,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"This Week\",\"shortName\":\"thisWeek\",\"start\":1508655600,\"usePreset\":true},\"description\":\"Description of the databoard\",\"for_site\":true,\"id\":\"3bdcc7e8-c04d-4512-b4fc-093da9057eb0\",\"isCustomDataboard\":true,\"isScopeLinked\":true,\"isTimeRangeLinked\":true,\"modified_time\":0,\"name\":\"New Databoard\",\"org_id\":\"cc079380-5029-4d4a-9125-858de85731ff\",\"purpose\":\"databoard\",\"site_id\":\"67970e46-4e12-11e6-9188-0242ad112847\",\"tiles\":[{\"chartBand\":\"2.4 ghz\",\"chartColor\":\"#00B4AD\",\"chartDirection\":\"tx + rx\",\"chartRankBy\":\"string\",\"chartType\":\"timeSeries\",\"colspan\":5,\"column\":1,\"hideEmptyRows\":true,\"id\":\"7a9ab38c-cfc3-483d-b51a-0aec571fadc0\",\"metric\":{\"apiName\":\"client_dhcp_latency\"},\"name\":\"New Analysis\",\"row\":1,\"rowspan\":2,\"scopeId\":\"e0c767834b4c\",\"scopeType\":\"client\",\"timeRange\":{\"end\":1508823743,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"Past 7 Days\",\"shortName\":\"7d\",\"start\":1508223600,\"usePreset\":true},\"trendType\":\"line\",\"vizType\":\"averageTimeSeriesChart\"}]}",
         ),
+        None,
     ),
     (
         "sitesUiSettings.get",
@@ -1330,6 +1488,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":1508823803,\"defaultScopeId\":\"67970e46-4e12-11e6-9188-0242ad112847\",\"defaultScopeType\":\"site\",\"defaultTimeRange\":{\"end\":1508828400,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"This Week\",\"shortName\":\"thisWeek\",\"start\":1508655600,\"usePreset\":true},\"description\":\"Description of the databoard\",\"for_site\":true,\"id\":\"3bdcc7e8-c04d-4512-b4fc-093da9057eb0\",\"isCustomDataboard\":true,\"isScopeLinked\":true,\"isTimeRangeLinked\":true,\"modified_time\":0,\"name\":\"New Databoard\",\"org_id\":\"cc079380-5029-4d4a-9125-858de85731ff\",\"purpose\":\"databoard\",\"site_id\":\"67970e46-4e12-11e6-9188-0242ad112847\",\"tiles\":[{\"chartBand\":\"2.4 ghz\",\"chartColor\":\"#00B4AD\",\"chartDirection\":\"tx + rx\",\"chartRankBy\":\"string\",\"chartType\":\"timeSeries\",\"colspan\":5,\"column\":1,\"hideEmptyRows\":true,\"id\":\"7a9ab38c-cfc3-483d-b51a-0aec571fadc0\",\"metric\":{\"apiName\":\"client_dhcp_latency\"},\"name\":\"New Analysis\",\"row\":1,\"rowspan\":2,\"scopeId\":\"e0c767834b4c\",\"scopeType\":\"client\",\"timeRange\":{\"end\":1508823743,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"Past 7 Days\",\"shortName\":\"7d\",\"start\":1508223600,\"usePreset\":true},\"trendType\":\"line\",\"vizType\":\"averageTimeSeriesChart\"}]}",
         ),
+        None,
     ),
     (
         "sitesUiSettings.update",
@@ -1339,12 +1498,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":1508823803,\"defaultScopeId\":\"67970e46-4e12-11e6-9188-0242ad112847\",\"defaultScopeType\":\"site\",\"defaultTimeRange\":{\"end\":1508828400,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"This Week\",\"shortName\":\"thisWeek\",\"start\":1508655600,\"usePreset\":true},\"description\":\"Description of the databoard\",\"for_site\":true,\"id\":\"3bdcc7e8-c04d-4512-b4fc-093da9057eb0\",\"isCustomDataboard\":true,\"isScopeLinked\":true,\"isTimeRangeLinked\":true,\"modified_time\":0,\"name\":\"New Databoard\",\"org_id\":\"cc079380-5029-4d4a-9125-858de85731ff\",\"purpose\":\"databoard\",\"site_id\":\"67970e46-4e12-11e6-9188-0242ad112847\",\"tiles\":[{\"chartBand\":\"2.4 ghz\",\"chartColor\":\"#00B4AD\",\"chartDirection\":\"tx + rx\",\"chartRankBy\":\"string\",\"chartType\":\"timeSeries\",\"colspan\":5,\"column\":1,\"hideEmptyRows\":true,\"id\":\"7a9ab38c-cfc3-483d-b51a-0aec571fadc0\",\"metric\":{\"apiName\":\"client_dhcp_latency\"},\"name\":\"New Analysis\",\"row\":1,\"rowspan\":2,\"scopeId\":\"e0c767834b4c\",\"scopeType\":\"client\",\"timeRange\":{\"end\":1508823743,\"endDate\":\"10/23/2017\",\"interval\":\"1d\",\"name\":\"Past 7 Days\",\"shortName\":\"7d\",\"start\":1508223600,\"usePreset\":true},\"trendType\":\"line\",\"vizType\":\"averageTimeSeriesChart\"}]}",
         ),
+        None,
     ),
     (
         "sitesUiSettings.delete",
         "DELETE",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/uisettings/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
+        None,
         None,
     ),
     (
@@ -1355,6 +1516,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "[{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"major\":0,\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"message\":\"string\",\"minor\":0,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"power\":4,\"power_mode\":\"default\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"url\":\"string\",\"uuid\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"wayfinding_nodename\":\"string\",\"x\":0,\"y\":0}]",
         ),
+        None,
     ),
     (
         "sitesVBeacons.create",
@@ -1364,6 +1526,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"major\":0,\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"message\":\"string\",\"minor\":0,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"power\":4,\"power_mode\":\"default\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"url\":\"string\",\"uuid\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"wayfinding_nodename\":\"string\",\"x\":0,\"y\":0}",
         ),
+        None,
     ),
     (
         "sitesVBeacons.get",
@@ -1373,6 +1536,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"major\":0,\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"message\":\"string\",\"minor\":0,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"power\":4,\"power_mode\":\"default\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"url\":\"string\",\"uuid\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"wayfinding_nodename\":\"string\",\"x\":0,\"y\":0}",
         ),
+        None,
     ),
     (
         "sitesVBeacons.update",
@@ -1382,12 +1546,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"major\":0,\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"message\":\"string\",\"minor\":0,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"power\":4,\"power_mode\":\"default\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"url\":\"string\",\"uuid\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"wayfinding_nodename\":\"string\",\"x\":0,\"y\":0}",
         ),
+        None,
     ),
     (
         "sitesVBeacons.delete",
         "DELETE",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/vbeacons/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
+        None,
         None,
     ),
     (
@@ -1398,6 +1564,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "[{\"created_time\":0,\"enabled\":true,\"headers\":{},\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"secret\":\"string\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"splunk_token\":\"string\",\"topics\":[\"location\"],\"type\":\"http-post\",\"url\":\"string\",\"verify_cert\":true}]",
         ),
+        None,
     ),
     (
         "sitesWebhooks.create",
@@ -1407,6 +1574,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"enabled\":true,\"headers\":{},\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"secret\":\"string\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"splunk_token\":\"string\",\"topics\":[\"location\"],\"type\":\"http-post\",\"url\":\"string\",\"verify_cert\":true}",
         ),
+        None,
     ),
     (
         "sitesWebhooks.get",
@@ -1416,6 +1584,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"enabled\":true,\"headers\":{},\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"secret\":\"string\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"splunk_token\":\"string\",\"topics\":[\"location\"],\"type\":\"http-post\",\"url\":\"string\",\"verify_cert\":true}",
         ),
+        None,
     ),
     (
         "sitesWebhooks.update",
@@ -1425,12 +1594,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"enabled\":true,\"headers\":{},\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"secret\":\"string\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"splunk_token\":\"string\",\"topics\":[\"location\"],\"type\":\"http-post\",\"url\":\"string\",\"verify_cert\":true}",
         ),
+        None,
     ),
     (
         "sitesWebhooks.delete",
         "DELETE",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/webhooks/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
+        None,
         None,
     ),
     (
@@ -1441,6 +1612,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
         ),
+        None,
     ),
     (
         "sitesWebhooks.searchDeliveries",
@@ -1450,12 +1622,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"end\":1688035193,\"limit\":10,\"results\":[{\"error\":\"string\",\"id\":\"55b0f02f-ebf6-4ad2-8b10-200508a97581\",\"org_id\":\"fc7e2967-e7ef-41e6-b007-1217713de05a\",\"req_headers\":\"{\\\\\\\"Content-Type\\\\\\\":[\\\\\\\"application/json\\\\\\\"],\\\\\\\"User-Agent\\\\\\\":[\\\\\\\"Mist-webhook\\\\\\\"]}\",\"req_payload\":\"{\\\\\\\"topic\\\\\\\":\\\\\\\"audits\\\\\\\",\\\\\\\"events\\\\\\\":[{\\\\\\\"admin_name\\\\\\\":\\\\\\\"John Doe john.doe@juniper.net\\\\\\\",\\\\\\\"after\\\\\\\":\\\\\\\"{\\\\\\\\\\\"radio_config\\\\\\\\\\\": {\\\\\\\\\\\"band_24\\\\\\\\\\\": {\\\\\\\\\\\"disabled\\\\\\\\\\\": false, \\\\\\\\\\\"allow_rrm_disable\\\\\\\\\\\": false, \\\\\\\\\\\"power_min\\\\\\\\\\\": null, \\\\\\\\\\\"power_max\\\\\\\\\\\": null, \\\\\\\\\\\"power\\\\\\\\\\\": 10, \\\\\\\\\\\"preamble\\\\\\\\\\\": \\\\\\\\\\\"short\\\\\\\\\\\", \\\\\\\\\\\"channels\\\\\\\\\\\": [1, 10], \\\\\\\\\\\"bandwidth\\\\\\\\\\\": 20}}}\\\\\\\",\\\\\\\"before\\\\\\\":\\\\\\\"{\\\\\\\\\\\"radio_config\\\\\\\\\\\": {\\\\\\\\\\\"band_24\\\\\\\\\\\": {\\\\\\\\\\\"disabled\\\\\\\\\\\": false, \\\\\\\\\\\"allow_rrm_disable\\\\\\\\\\\": false, \\\\\\\\\\\"power_min\\\\\\\\\\\": 8, \\\\\\\\\\\"power_max\\\\\\\\\\\": 18, \\\\\\\\\\\"power\\\\\\\\\\\": null, \\\\\\\\\\\"preamble\\\\\\\\\\\": \\\\\\\\\\\"long\\\\\\\\\\\", \\\\\\\\\\\"channels\\\\\\\\\\\": [1, 10], \\\\\\\\\\\"bandwidth\\\\\\\\\\\": 20}}}\\\\\\\",\\\\\\\"id\\\\\\\":\\\\\\\"737909a2-04ff-4aeb-b9da-cc924e74a4dd\\\\\\\",\\\\\\\"message\\\\\\\":\\\\\\\"Update Site Settings\\\\\\\",\\\\\\\"org_id\\\\\\\":\\\\\\\"fc7e2967-e7ef-41e6-b007-1217713de05a\\\\\\\",\\\\\\\"site_id\\\\\\\":\\\\\\\"256c3a35-9cb7-436e-bc6d-314972645d95\\\\\\\",\\\\\\\"site_name\\\\\\\":\\\\\\\"Test Site\\\\\\\",\\\\\\\"src_ip\\\\\\\":\\\\\\\"1.2.3.4\\\\\\\",\\\\\\\"timestamp\\\\\\\":1685956576.923601,\\\\\\\"user_agent\\\\\\\":\\\\\\\"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/112.0.0.0 Safari/537.36\\\\\\\"}]}\",\"req_url\":\"https://example.com\",\"resp_body\":\"Ok\",\"resp_headers\":\"string\",\"site_id\":\"256c3a35-9cb7-436e-bc6d-314972645d95\",\"status\":\"success\",\"status_code\":200,\"timestamp\":1687962508.583656,\"topic\":\"audits\",\"webhook_id\":\"7a11b901-f719-4c91-8aef-deb8699a6364\"}],\"start\":1687948793,\"total\":0}",
         ),
+        None,
     ),
     (
         "sitesWebhooks.ping",
         "POST",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/webhooks/000000ab-00ab-00ab-00ab-0000000000ab/ping",
         200,
+        None,
         None,
     ),
     (
@@ -1466,6 +1640,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "[{\"action\":\"allow\",\"apply_tags\":[\"c049dfcd-0c73-5014-1c64-062e9903f1e5\"],\"blocked_apps\":[\"mist\",\"all-videos\"],\"created_time\":0,\"dst_allow_wxtags\":[\"fff34466-eec0-3756-6765-381c728a6037\",\"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"dst_deny_wxtags\":[\"aaa34466-eec0-3756-6765-381c728a6037\",\"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"enabled\":true,\"for_site\":true,\"id\":\"497f6eca-6276-4993-bfeb-53ebbbba6f08\",\"modified_time\":0,\"order\":1,\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"src_wxtags\":[\"8bfc2490-d726-3587-038d-cb2e71bd2330\",\"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"]}]",
         ),
+        None,
     ),
     (
         "sitesWxRules.create",
@@ -1475,6 +1650,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"action\":\"allow\",\"apply_tags\":[\"c049dfcd-0c73-5014-1c64-062e9903f1e5\"],\"blocked_apps\":[\"mist\",\"all-videos\"],\"created_time\":0,\"dst_allow_wxtags\":[\"fff34466-eec0-3756-6765-381c728a6037\",\"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"dst_deny_wxtags\":[\"aaa34466-eec0-3756-6765-381c728a6037\",\"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"enabled\":true,\"for_site\":true,\"id\":\"497f6eca-6276-4993-9feb-53cbbbba6f08\",\"modified_time\":0,\"order\":1,\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"src_wxtags\":[\"8bfc2490-d726-3587-038d-cb2e71bd2330\",\"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"]}",
         ),
+        None,
     ),
     (
         "sitesWxRules.listDerived",
@@ -1484,6 +1660,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "[{\"action\":\"allow\",\"apply_tags\":[\"c049dfcd-0c73-5014-1c64-062e9903f1e5\"],\"blocked_apps\":[\"mist\",\"all-videos\"],\"created_time\":0,\"dst_allow_wxtags\":[\"fff34466-eec0-3756-6765-381c728a6037\",\"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"dst_deny_wxtags\":[\"aaa34466-eec0-3756-6765-381c728a6037\",\"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"enabled\":true,\"for_site\":true,\"id\":\"497f6eca-6276-4993-bfeb-53ebbbba6f08\",\"modified_time\":0,\"order\":1,\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"src_wxtags\":[\"8bfc2490-d726-3587-038d-cb2e71bd2330\",\"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"]}]",
         ),
+        None,
     ),
     (
         "sitesWxRules.get",
@@ -1493,6 +1670,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"action\":\"allow\",\"apply_tags\":[\"c049dfcd-0c73-5014-1c64-062e9903f1e5\"],\"blocked_apps\":[\"mist\",\"all-videos\"],\"created_time\":0,\"dst_allow_wxtags\":[\"fff34466-eec0-3756-6765-381c728a6037\",\"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"dst_deny_wxtags\":[\"aaa34466-eec0-3756-6765-381c728a6037\",\"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"enabled\":true,\"for_site\":true,\"id\":\"497f6eca-6276-4993-9feb-53cbbbba6f08\",\"modified_time\":0,\"order\":1,\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"src_wxtags\":[\"8bfc2490-d726-3587-038d-cb2e71bd2330\",\"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"]}",
         ),
+        None,
     ),
     (
         "sitesWxRules.update",
@@ -1502,12 +1680,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"action\":\"allow\",\"apply_tags\":[\"c049dfcd-0c73-5014-1c64-062e9903f1e5\"],\"blocked_apps\":[\"mist\",\"all-videos\"],\"created_time\":0,\"dst_allow_wxtags\":[\"fff34466-eec0-3756-6765-381c728a6037\",\"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"dst_deny_wxtags\":[\"aaa34466-eec0-3756-6765-381c728a6037\",\"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"enabled\":true,\"for_site\":true,\"id\":\"497f6eca-6276-4993-9feb-53cbbbba6f08\",\"modified_time\":0,\"order\":1,\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"src_wxtags\":[\"8bfc2490-d726-3587-038d-cb2e71bd2330\",\"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"]}",
         ),
+        None,
     ),
     (
         "sitesWxRules.delete",
         "DELETE",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wxrules/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
+        None,
         None,
     ),
     (
@@ -1518,6 +1698,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "[{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"last_ips\":[\"string\"],\"mac\":\"string\",\"match\":\"wlan_id\",\"modified_time\":0,\"name\":\"string\",\"op\":\"in\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"resource_mac\":\"string\",\"services\":[\"string\"],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"specs\":[{\"port_range\":\"string\",\"protocol\":\"tcp\",\"subnets\":[\"string\"]}],\"subnet\":\"string\",\"type\":\"match\",\"values\":[\"string\"]}]",
         ),
+        None,
     ),
     (
         "sitesWxTags.create",
@@ -1527,6 +1708,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"last_ips\":[\"string\"],\"mac\":\"string\",\"match\":\"wlan_id\",\"modified_time\":0,\"name\":\"string\",\"op\":\"in\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"resource_mac\":\"string\",\"services\":[\"string\"],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"specs\":[{\"port_range\":\"string\",\"protocol\":\"tcp\",\"subnets\":[\"string\"]}],\"subnet\":\"string\",\"type\":\"match\",\"values\":[\"string\"]}",
         ),
+        None,
     ),
     (
         "sitesWxTags.getApplicationList",
@@ -1534,6 +1716,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wxtags/apps",
         200,
         Some("[{\"group\":\"Emails\",\"key\":\"gmail\",\"name\":\"Gmail - web/app\"}]"),
+        None,
     ),
     (
         "sitesWxTags.get",
@@ -1543,6 +1726,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"last_ips\":[\"string\"],\"mac\":\"string\",\"match\":\"wlan_id\",\"modified_time\":0,\"name\":\"string\",\"op\":\"in\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"resource_mac\":\"string\",\"services\":[\"string\"],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"specs\":[{\"port_range\":\"string\",\"protocol\":\"tcp\",\"subnets\":[\"string\"]}],\"subnet\":\"string\",\"type\":\"match\",\"values\":[\"string\"]}",
         ),
+        None,
     ),
     (
         "sitesWxTags.update",
@@ -1552,12 +1736,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"last_ips\":[\"string\"],\"mac\":\"string\",\"match\":\"wlan_id\",\"modified_time\":0,\"name\":\"string\",\"op\":\"in\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"resource_mac\":\"string\",\"services\":[\"string\"],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"specs\":[{\"port_range\":\"string\",\"protocol\":\"tcp\",\"subnets\":[\"string\"]}],\"subnet\":\"string\",\"type\":\"match\",\"values\":[\"string\"]}",
         ),
+        None,
     ),
     (
         "sitesWxTags.delete",
         "DELETE",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wxtags/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
+        None,
         None,
     ),
 ];
@@ -1568,7 +1754,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
 async fn every_action_answers_its_documented_example() {
     let server = TestServer::start().await;
     let http = reqwest::Client::new();
-    for (action, method, path, status, example) in CASES {
+    for (action, method, path, status, example, media) in CASES {
         let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
         let response = http
             .request(method, format!("{}{path}", server.uri()))
@@ -1576,9 +1762,17 @@ async fn every_action_answers_its_documented_example() {
             .await
             .unwrap();
         assert_eq!(response.status().as_u16(), *status, "{action}");
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned());
         let body = response.bytes().await.unwrap();
-        match example {
-            Some(example) => {
+        match (example, media) {
+            (_, Some(media)) => {
+                assert_eq!(content_type.as_deref(), Some(*media), "{action}");
+                assert!(!body.is_empty(), "{action}");
+            }
+            (Some(example), None) => {
                 let expected: Value = serde_json::from_str(example).unwrap();
                 assert_eq!(
                     serde_json::from_slice::<Value>(&body).unwrap(),
@@ -1586,7 +1780,7 @@ async fn every_action_answers_its_documented_example() {
                     "{action}"
                 );
             }
-            None => assert!(body.is_empty(), "{action}"),
+            (None, None) => assert!(body.is_empty(), "{action}"),
         }
     }
     let requests = server.requests().await;

@@ -10,6 +10,8 @@
 mod api;
 #[path = "../../../templates/rust/runtime/client.rs"]
 mod client;
+#[path = "../../../templates/rust/runtime/download.rs"]
+mod download;
 #[path = "../../../templates/rust/runtime/error.rs"]
 mod error;
 pub mod media;
@@ -27,6 +29,7 @@ pub mod things;
 pub use client::{
     ApiResponse, Client, ClientBuilder, Pages, RetryPolicy, Server, DEFAULT_MAX_RESPONSE_BYTES,
 };
+pub use download::{ByteStream, Download};
 pub use error::{ApiError, Error, ErrorKind, Result, TimeLimit, BODY_EXCERPT_LIMIT};
 pub use outcome::OtherAnswer;
 pub use request::{Action, Request};

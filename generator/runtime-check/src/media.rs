@@ -31,6 +31,13 @@ impl crate::Client {
 }
 
 impl MediaResource {
+    /// Exports a thing as a file.
+    pub fn export(&self, thing_id: impl Into<String>) -> MediaExportRequest {
+        self.client.request(MediaExportParams {
+            thing_id: thing_id.into(),
+        })
+    }
+
     /// Imports a thing: done at once (`200`), queued (`202`) or already there (`204`).
     pub fn import(&self, thing_id: impl Into<String>) -> MediaImportRequest {
         self.client.request(MediaImportParams {
@@ -85,5 +92,29 @@ impl crate::request::FromAnswer for MediaImportOutcome {
             204 => crate::outcome::bodyless(raw, Self::NoContent),
             _ => crate::outcome::other(raw, Self::Other),
         }
+    }
+}
+
+/// The request of [`MediaResource::export`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
+pub type MediaExportRequest = crate::Request<MediaExportParams>;
+
+/// The parameters of [`MediaResource::export`], held by its request ([`MediaExportRequest`]).
+#[derive(Debug, Clone)]
+pub struct MediaExportParams {
+    thing_id: String,
+}
+
+impl crate::Action for MediaExportParams {
+    type Output = crate::Download;
+
+    fn call(&self) -> crate::Result<Call> {
+        Ok(Call::new(
+            reqwest::Method::GET,
+            "media.export",
+            "/media/{thingId}/export",
+            &[&self.thing_id],
+        )?
+        .accept("application/zip"))
     }
 }

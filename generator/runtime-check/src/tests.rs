@@ -1762,3 +1762,75 @@ async fn several_outcomes_are_told_apart_by_status() {
         serde_json::json!({"jobId": "j2"})
     );
 }
+
+#[tokio::test]
+async fn a_download_streams_past_the_json_size_cap_and_asks_for_its_media_type() {
+    let server = MockServer::start().await;
+    let file: Vec<u8> = (0..=255u8).cycle().take(200_000).collect();
+    Mock::given(method("GET"))
+        .and(path("/media/t1/export"))
+        .and(header("accept", "application/zip"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(file.clone(), "application/zip")
+                .insert_header(
+                    "content-disposition",
+                    "attachment; filename=\"../../etc/t1.zip\"",
+                ),
+        )
+        .mount(&server)
+        .await;
+    // JSON answers are capped at 1 KiB; the 200 kB file is not.
+    let client = Client::builder()
+        .token(TOKEN)
+        .base_url(server.uri())
+        .max_response_bytes(1024)
+        .build()
+        .unwrap();
+    let download = client.media().export("t1").send().await.unwrap();
+    assert_eq!(download.content_type(), Some("application/zip"));
+    assert_eq!(download.content_length(), Some(200_000));
+    // The suggested name, without the folders it tries to climb.
+    assert_eq!(download.file_name().as_deref(), Some("t1.zip"));
+    let mut written = Vec::new();
+    assert_eq!(download.write_to(&mut written).await.unwrap(), 200_000);
+    assert!(written == file);
+    // As a stream of chunks.
+    let mut stream = client
+        .media()
+        .export("t1")
+        .send()
+        .await
+        .unwrap()
+        .into_stream();
+    let mut streamed = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        streamed.extend_from_slice(&chunk.unwrap());
+    }
+    assert!(streamed == file);
+    // Whole, within a limit of the caller's.
+    let whole = client.media().export("t1").send().await.unwrap();
+    assert!(whole.bytes(1_000_000).await.unwrap() == file);
+    let capped = client.media().export("t1").send().await.unwrap();
+    match capped.bytes(1000).await.unwrap_err() {
+        Error::ResponseTooLarge { limit, .. } => assert_eq!(limit, 1000),
+        other => panic!("expected ResponseTooLarge, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_download_that_fails_is_an_api_error_read_as_json() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/media/t1/export"))
+        .respond_with(json(404, r#"{"message":"no such thing"}"#))
+        .mount(&server)
+        .await;
+    let client = client_with(&server, RetryPolicy::none());
+    let error = client.media().export("t1").send().await.unwrap_err();
+    assert_eq!(error.kind(), Some(ErrorKind::NotFound));
+    assert_eq!(
+        error.api().unwrap().message.as_deref(),
+        Some("no such thing")
+    );
+}

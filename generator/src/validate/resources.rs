@@ -192,6 +192,7 @@ impl<'a> Validator<'a> {
                         );
                     }
                     self.response_example(resp, &rp);
+                    self.response_media(a, resp, &rp);
                 }
                 for (i, resp) in a.errors.iter().enumerate() {
                     let rp = format!("{base}.errors[{i}]");
@@ -214,6 +215,32 @@ impl<'a> Validator<'a> {
                 }
                 self.test_values(a, &base, &mut samples);
             }
+        }
+    }
+
+    /// A success response's media type: `type/subtype`; a file is the action's only success
+    /// response (its request returns the download), and never a page.
+    fn response_media(&mut self, a: &crate::spec::Action, resp: &crate::spec::Response, rp: &str) {
+        let Some(media) = &resp.media else { return };
+        let essence = media.split(';').next().unwrap_or_default().trim();
+        let valid = essence
+            .split_once('/')
+            .is_some_and(|(t, s)| crate::rules::is_token(t) && crate::rules::is_token(s));
+        if !valid {
+            self.push(
+                &format!("{rp}.media"),
+                format!("`{media}` is not a media type (`type/subtype`, e.g. `text/csv`)"),
+            );
+        } else if resp.is_file() && a.responses.len() > 1 {
+            self.push(
+                &format!("{rp}.media"),
+                "an action that answers a file has one success response",
+            );
+        } else if resp.is_file() && a.paginated.is_some() {
+            self.push(
+                &format!("{rp}.media"),
+                "a paginated action answers JSON pages, not a file",
+            );
         }
     }
 
