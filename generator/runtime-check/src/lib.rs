@@ -25,6 +25,8 @@ mod support;
 #[path = "../../../templates/rust/runtime/test_server.rs"]
 pub mod test_server;
 pub mod things;
+#[path = "../../../templates/rust/runtime/upload.rs"]
+mod upload;
 
 pub use client::{
     ApiResponse, Client, ClientBuilder, Pages, RetryPolicy, Server, DEFAULT_MAX_RESPONSE_BYTES,
@@ -35,6 +37,7 @@ pub use outcome::OtherAnswer;
 pub use request::{Action, Request};
 /// The HTTP types this crate's API exposes (statuses and headers of answers and errors).
 pub use reqwest::{header::HeaderMap, StatusCode};
+pub use upload::FilePart;
 
 /// The date-time library of the models' date-time fields.
 pub use chrono;

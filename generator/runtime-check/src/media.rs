@@ -31,6 +31,16 @@ impl crate::Client {
 }
 
 impl MediaResource {
+    /// Uploads a file for a thing, with an optional note and metadata.
+    pub fn upload(&self, thing_id: impl Into<String>, file: crate::FilePart) -> MediaUploadRequest {
+        self.client.request(MediaUploadParams {
+            thing_id: thing_id.into(),
+            file,
+            note: None,
+            meta: None,
+        })
+    }
+
     /// Exports a thing as a file.
     pub fn export(&self, thing_id: impl Into<String>) -> MediaExportRequest {
         self.client.request(MediaExportParams {
@@ -116,5 +126,51 @@ impl crate::Action for MediaExportParams {
             &[&self.thing_id],
         )?
         .accept("application/zip"))
+    }
+}
+
+/// The request of [`MediaResource::upload`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
+pub type MediaUploadRequest = crate::Request<MediaUploadParams>;
+
+/// The parameters of [`MediaResource::upload`], held by its request ([`MediaUploadRequest`]).
+#[derive(Debug, Clone)]
+pub struct MediaUploadParams {
+    thing_id: String,
+    file: crate::FilePart,
+    note: Option<String>,
+    meta: Option<Thing>,
+}
+
+impl crate::Action for MediaUploadParams {
+    type Output = Thing;
+
+    fn call(&self) -> crate::Result<Call> {
+        Ok(Call::new(
+            reqwest::Method::POST,
+            "media.upload",
+            "/media/{thingId}/upload",
+            &[&self.thing_id],
+        )?
+        .form(
+            crate::upload::Form::new()
+                .file("file", Some(&self.file))
+                .text("note", self.note.as_ref())
+                .json("meta", self.meta.as_ref())?,
+        ))
+    }
+}
+
+impl MediaUploadRequest {
+    /// A note on the file.
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.params.note = Some(value.into());
+        self
+    }
+
+    /// The thing's metadata.
+    pub fn meta(mut self, value: impl Into<Thing>) -> Self {
+        self.params.meta = Some(value.into());
+        self
     }
 }

@@ -10,7 +10,9 @@ use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use crate::things::{Status, Thing};
-use crate::{Client, Error, ErrorKind, Nullable, RetryPolicy, Secret, Server, StatusCode};
+use crate::{
+    Client, Error, ErrorKind, FilePart, Nullable, RetryPolicy, Secret, Server, StatusCode,
+};
 
 const TOKEN: &str = "runtime-token-0123456789";
 const THING: &str = r#"{"id":"t1","name":"one","status":"active"}"#;
@@ -1833,4 +1835,186 @@ async fn a_download_that_fails_is_an_api_error_read_as_json() {
         error.api().unwrap().message.as_deref(),
         Some("no such thing")
     );
+}
+
+/// A part of a form: `(name, file name, content type, content)`.
+type Part = (String, Option<String>, Option<String>, Vec<u8>);
+
+/// The parts of a `multipart/form-data` body.
+fn parts(request: &Request) -> Vec<Part> {
+    let content_type = request
+        .headers
+        .get("content-type")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    let boundary = content_type.split("boundary=").nth(1).unwrap().to_owned();
+    let body = &request.body;
+    let delimiter = format!("--{boundary}").into_bytes();
+    let mut out = Vec::new();
+    let find = |from: usize, what: &[u8]| {
+        body[from..]
+            .windows(what.len())
+            .position(|w| w == what)
+            .map(|at| at + from)
+    };
+    let mut at = find(0, &delimiter).unwrap() + delimiter.len();
+    while body[at..].starts_with(b"\r\n") {
+        let head_end = find(at, b"\r\n\r\n").unwrap();
+        let head = String::from_utf8_lossy(&body[at + 2..head_end]).to_string();
+        let next = find(head_end, &delimiter).unwrap();
+        let content = body[head_end + 4..next - 2].to_vec();
+        let field = |key: &str| {
+            head.split(';')
+                .map(str::trim)
+                .find_map(|p| p.strip_prefix(&format!("{key}=\"")))
+                .map(|v| v.split('"').next().unwrap().to_owned())
+        };
+        let media = head.lines().find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-type:")
+                .map(|v| v.trim().to_owned())
+        });
+        out.push((field("name").unwrap(), field("filename"), media, content));
+        at = next + delimiter.len();
+    }
+    out
+}
+
+#[tokio::test]
+async fn an_upload_sends_each_part_as_the_form_says() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/media/t1/upload"))
+        .respond_with(json(200, THING))
+        .mount(&server)
+        .await;
+    let client = client_with(&server, RetryPolicy::none());
+    let meta = new_thing();
+    client
+        .media()
+        .upload(
+            "t1",
+            FilePart::bytes("a,b\n1,2\n")
+                .file_name("rows.csv")
+                .content_type("text/csv"),
+        )
+        .note("first \"upload\"")
+        .meta(meta.clone())
+        .send()
+        .await
+        .unwrap();
+    let requests = server.received_requests().await.unwrap();
+    let got = parts(&requests[0]);
+    assert_eq!(got.len(), 3);
+    assert_eq!(
+        got[0],
+        (
+            "file".into(),
+            Some("rows.csv".into()),
+            Some("text/csv".into()),
+            b"a,b\n1,2\n".to_vec()
+        )
+    );
+    // A string as its text, not quoted; an object as JSON text.
+    assert_eq!(got[1].0, "note");
+    assert_eq!(got[1].3, b"first \"upload\"");
+    assert_eq!(
+        (got[2].0.as_str(), got[2].2.as_deref()),
+        ("meta", Some("application/json"))
+    );
+    assert_eq!(serde_json::from_slice::<Thing>(&got[2].3).unwrap(), meta);
+    // A file on disk: named after the file, read when sent.
+    let dir = std::env::temp_dir().join(format!("runtime-check-upload-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("plan.png");
+    std::fs::write(&file, [0x89, b'P', b'N', b'G']).unwrap();
+    client
+        .media()
+        .upload("t1", FilePart::path(&file))
+        .send()
+        .await
+        .unwrap();
+    let requests = server.received_requests().await.unwrap();
+    let got = parts(&requests[1]);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].1.as_deref(), Some("plan.png"));
+    assert_eq!(got[0].2.as_deref(), Some("application/octet-stream"));
+    assert_eq!(got[0].3, [0x89, b'P', b'N', b'G']);
+    // A file that cannot be read: an error naming it and the part, and nothing is sent.
+    let missing = dir.join("missing.png");
+    let error = client
+        .media()
+        .upload("t1", FilePart::path(&missing))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::InvalidArgument(_)), "{error:?}");
+    assert!(
+        error.to_string().contains("missing.png") && error.to_string().contains("`file`"),
+        "{error}"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn an_upload_from_a_reader_is_never_retried_but_bytes_are() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/media/t1/upload"))
+        .respond_with(json(503, "{}"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/media/t1/upload"))
+        .respond_with(json(200, THING))
+        .mount(&server)
+        .await;
+    let retrying = fast_retries().retry_non_idempotent(true);
+    let client = client_with(&server, retrying);
+    // A reader can be read once: its 503 ends the call.
+    let reader = FilePart::reader(&b"streamed"[..], None);
+    let error = client
+        .media()
+        .upload("t1", reader.clone())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    // The same reader again: it was read, which the error says.
+    let again = client
+        .media()
+        .upload("t1", reader)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        again.to_string().contains("a reader is sent once"),
+        "{again}"
+    );
+    // Bytes can be sent again: after a 503, the retry succeeds.
+    server.reset().await;
+    Mock::given(method("POST"))
+        .and(path("/media/t1/upload"))
+        .respond_with(json(503, "{}"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/media/t1/upload"))
+        .respond_with(json(200, THING))
+        .mount(&server)
+        .await;
+    client
+        .media()
+        .upload("t1", FilePart::bytes("again"))
+        .send()
+        .await
+        .unwrap();
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(parts(&requests[1])[0].3, b"again");
 }

@@ -184,3 +184,42 @@ async fn a_50_mib_download() {
     );
     assert!(peak < LIMIT, "held {peak} bytes at once");
 }
+
+#[test]
+fn a_50_mib_upload_from_a_reader_holds_far_less_than_its_size() {
+    alone(a_50_mib_upload(None));
+    alone(a_50_mib_upload(Some(SIZE)));
+}
+
+/// Uploads 50 MiB from a reader that makes them as it is read, of unknown length (sent in
+/// chunks) or of a known one.
+async fn a_50_mib_upload(length: Option<u64>) {
+    let thing = r#"{"id":"t1","name":"one"}"#;
+    let (port, server) = serve_once(move |_| {
+        let head = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{thing}",
+            thing.len()
+        );
+        (head, 0)
+    });
+    let client = client(port);
+    let peak = peak_during(async {
+        let reader = tokio::io::AsyncReadExt::take(tokio::io::repeat(b'x'), SIZE);
+        let file = runtime_check::FilePart::reader(reader, length).file_name("big.bin");
+        client.media().upload("t1", file).send().await.unwrap();
+    })
+    .await;
+    let received = server.join().unwrap();
+    // The form's body: the file and the parts' heads and boundaries.
+    assert!(received > SIZE && received < SIZE + 1024, "{received}");
+    println!(
+        "a 50 MiB upload from a reader ({}) held at most {:.2} MiB at once",
+        if length.is_some() {
+            "length known"
+        } else {
+            "length unknown"
+        },
+        peak as f64 / 1048576.0
+    );
+    assert!(peak < LIMIT, "held {peak} bytes at once");
+}
