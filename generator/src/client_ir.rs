@@ -79,6 +79,32 @@ fn runtime(spec: &Spec) -> RuntimeIr {
     RuntimeIr {
         outcomes: actions().any(|a| a.responses.len() > 1),
         downloads: actions().any(|a| a.responses.iter().any(|r| r.is_file())),
+        uploads: actions().any(|a| a.params.iter().any(|p| p.location == ParamIn::Part)),
+    }
+}
+
+/// Whether a part's schema is a file: a binary string.
+fn is_file_part(spec: &Spec, schema: &Value) -> bool {
+    let s = resolve(spec, schema);
+    crate::schema::types_of(s) == ["string"]
+        && s.get("format").and_then(Value::as_str) == Some("binary")
+}
+
+/// Whether a value of this schema has a text form (a scalar, an enum, or a list of them), as
+/// query parameters do; a part without one goes out as JSON text.
+fn has_text_form(spec: &Spec, schema: &Value) -> bool {
+    let s = resolve(spec, schema);
+    match crate::schema::types_of(s).as_slice() {
+        ["string" | "integer" | "number" | "boolean"] => true,
+        ["array"] => s.get("items").is_some_and(|i| {
+            let i = resolve(spec, i);
+            matches!(
+                crate::schema::types_of(i).as_slice(),
+                ["string" | "integer" | "number" | "boolean"]
+            ) || crate::schema::string_enum(i).is_some()
+        }),
+        [] => crate::schema::string_enum(s).is_some(),
+        _ => false,
     }
 }
 
@@ -452,6 +478,7 @@ fn lower_param(spec: &Spec, p: &Param, ty: TypeRef, global: bool, scope: &mut Sc
         field,
         wire: Lit(p.name.clone()),
         location: p.location,
+        json_part: p.location == ParamIn::Part && !has_text_form(spec, &p.schema),
         into: ty == TypeRef::String,
         store_ty: ty,
         doc: Doc(doc.clone()),
@@ -493,11 +520,15 @@ fn plan_action<'s>(
         })
         .chain(a.params.iter().filter(|p| p.location != ParamIn::Path))
         .map(|p| {
-            let ty = l.type_of(
-                &p.schema,
-                &format!("{hint}{}", names::camel(&p.name)),
-                false,
-            );
+            let ty = if p.location == ParamIn::Part && is_file_part(spec, &p.schema) {
+                TypeRef::File
+            } else {
+                l.type_of(
+                    &p.schema,
+                    &format!("{hint}{}", names::camel(&p.name)),
+                    false,
+                )
+            };
             (p, ty, false)
         })
         .collect();
@@ -679,6 +710,9 @@ fn call_adds(a: &ActionIr) -> Vec<CallAdd> {
             let to = match p.location {
                 ParamIn::Query => AddTo::Query,
                 ParamIn::Header => AddTo::Header,
+                ParamIn::Part if p.store_ty == TypeRef::File => AddTo::FilePart,
+                ParamIn::Part if p.json_part => AddTo::JsonPart,
+                ParamIn::Part => AddTo::Part,
                 ParamIn::Path => return None,
             };
             Some(CallAdd {

@@ -30,6 +30,8 @@ pub enum TypeRef {
     Secret,
     /// The runtime's `EpochSeconds`.
     EpochSeconds,
+    /// The runtime's `FilePart`: a file an upload sends as a part of its form.
+    File,
     /// Any JSON value.
     Json,
     /// A JSON object of any values.
@@ -500,6 +502,8 @@ pub struct RuntimeIr {
     pub outcomes: bool,
     /// An action that answers a file (`download.rs`).
     pub downloads: bool,
+    /// An action that sends a form (`upload.rs`).
+    pub uploads: bool,
 }
 
 /// The crate's package metadata (`api.yaml` `crate`, with defaults filled in).
@@ -700,6 +704,12 @@ pub enum AddTo {
     Query,
     /// A header.
     Header,
+    /// A part of the form, as its text.
+    Part,
+    /// A part of the form, as JSON text (a value without a text form: an object).
+    JsonPart,
+    /// A file part of the form.
+    FilePart,
 }
 
 /// A parameter.
@@ -711,6 +721,9 @@ pub struct ParamIr {
     pub wire: Lit,
     /// Where it goes.
     pub location: ParamIn,
+    /// For a part: whether it goes out as JSON text (a value without a text form).
+    #[serde(skip)]
+    pub json_part: bool,
     /// Stored type.
     pub store_ty: TypeRef,
     /// Whether the argument takes `impl Into<store_ty>`.

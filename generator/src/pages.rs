@@ -7,7 +7,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::ir::{ActionIr, CrateIr, ResourceIr};
+use crate::ir::{ActionIr, CrateIr, ResourceIr, TypeRef};
 use crate::markdown::{self, cell, inline};
 use crate::render::{render_value, Batch, RenderError};
 use crate::spec::{Action, Param, Resource, Response, Spec};
@@ -480,13 +480,29 @@ fn call_lines(
     a: &ActionIr,
     short: bool,
 ) -> CallLines {
+    let models_path = if short {
+        String::new()
+    } else {
+        format!("{lib}::models::")
+    };
+    let place = crate::rust::Place {
+        root: lib,
+        models_path: &models_path,
+    };
     let mut args: Vec<String> = a
         .required
         .iter()
         .map(|p| {
             p.example_expr.as_ref().map_or_else(
                 || "Default::default()".into(),
-                |e| crate::rust::value_expr(&e.ty, &e.value),
+                |e| match e.ty {
+                    // Built as users build one (a part's object, a file), in the page's names.
+                    TypeRef::Model(_) | TypeRef::File => {
+                        crate::rust::build_expr(models, &e.ty, &e.value, place, false)
+                            .unwrap_or_else(|| crate::rust::value_expr(&e.ty, &e.value))
+                    }
+                    _ => crate::rust::value_expr(&e.ty, &e.value),
+                },
             )
         })
         .collect();
@@ -494,15 +510,6 @@ fn call_lines(
     let mut tail = String::new();
     let mut built = false;
     if let Some(b) = &a.body {
-        let models_path = if short {
-            String::new()
-        } else {
-            format!("{lib}::models::")
-        };
-        let place = crate::rust::Place {
-            root: lib,
-            models_path: &models_path,
-        };
         let ty = crate::rust::type_text(&b.ty, place);
         let example = b.example.as_ref().map_or("{}", |e| e.0.as_str());
         let expr = serde_json::from_str(example)

@@ -173,6 +173,10 @@ fn write_type(ty: &TypeRef, place: Place<'_>, out: &mut String) {
             out.push_str(place.root);
             out.push_str("::EpochSeconds");
         }
+        TypeRef::File => {
+            out.push_str(place.root);
+            out.push_str("::FilePart");
+        }
         TypeRef::Json => out.push_str("serde_json::Value"),
         TypeRef::JsonObject => out.push_str("serde_json::Map<String, serde_json::Value>"),
         TypeRef::Model(name) => {
@@ -240,6 +244,18 @@ pub fn value_expr(ty: &TypeRef, v: &Value) -> String {
             "{text}.parse::<{}>().unwrap()",
             type_text(ty, Place::INSIDE)
         ),
+        // A file part: these bytes (the runtime's type, imported where examples are used).
+        (TypeRef::File, _) => format!("FilePart::bytes({text})"),
+        // A part whose value has no text form (an object): read from its JSON.
+        (
+            TypeRef::Model(_) | TypeRef::Json | TypeRef::JsonObject,
+            Value::Object(_) | Value::Array(_),
+        ) => {
+            format!(
+                "serde_json::from_value::<{}>(serde_json::json!({v})).unwrap()",
+                type_text(ty, Place::INSIDE)
+            )
+        }
         _ => format!("{}::from({text})", type_text(ty, Place::INSIDE)),
     }
 }
@@ -279,6 +295,9 @@ pub fn build_expr(
         | (TypeRef::F64, Value::Number(_)) => value_expr(ty, v),
         (TypeRef::DateTime | TypeRef::Uuid, Value::String(s)) => parsed(s),
         (TypeRef::Secret, Value::String(s)) => format!("{}::Secret::new({})", place.root, lit(s)),
+        (TypeRef::File, Value::String(s)) => {
+            format!("{}::FilePart::bytes({})", place.root, lit(s))
+        }
         (TypeRef::Json, v) => format!("serde_json::json!({v})"),
         (TypeRef::Vec(inner), Value::Array(items)) => {
             let items: Option<Vec<String>> = items
@@ -419,10 +438,14 @@ pub fn call_expr(call: &CallIr) -> String {
     if let Some(media) = &call.accept {
         expr.push_str(&format!(".accept({})", lit(&media.0)));
     }
-    for add in &call.adds {
+    let (parts, adds): (Vec<_>, Vec<_>) = call
+        .adds
+        .iter()
+        .partition(|a| matches!(a.to, AddTo::Part | AddTo::JsonPart | AddTo::FilePart));
+    for add in adds {
         let method = match add.to {
             AddTo::Query => "query",
-            AddTo::Header => "header",
+            _ => "header",
         };
         let (wire, field) = (lit(&add.wire.0), &add.field);
         expr.push_str(&match (add.required, &add.always) {
@@ -433,6 +456,23 @@ pub fn call_expr(call: &CallIr) -> String {
                 lit(&value.0)
             ),
         });
+    }
+    if !parts.is_empty() {
+        let mut form = "crate::upload::Form::new()".to_string();
+        for part in parts {
+            let (wire, field) = (lit(&part.wire.0), &part.field);
+            let value = if part.required {
+                format!("Some(&self.{field})")
+            } else {
+                format!("self.{field}.as_ref()")
+            };
+            form.push_str(&match part.to {
+                AddTo::JsonPart => format!(".json({wire}, {value})?"),
+                AddTo::FilePart => format!(".file({wire}, {value})"),
+                _ => format!(".text({wire}, {value})"),
+            });
+        }
+        expr.push_str(&format!(".form({form})"));
     }
     if call.body {
         expr + ".json(self.body.as_ref())"

@@ -248,6 +248,9 @@ pub enum ParamIn {
     Query,
     /// A request header.
     Header,
+    /// A part of a `multipart/form-data` body (an upload): a file where its schema is a
+    /// binary string (`format: binary`), else a value.
+    Part,
 }
 
 impl ParamIn {
@@ -257,6 +260,7 @@ impl ParamIn {
             ParamIn::Path => "path",
             ParamIn::Query => "query",
             ParamIn::Header => "header",
+            ParamIn::Part => "part",
         }
     }
 }
@@ -421,7 +425,7 @@ pub const METHODS: &[&str] = &{
 /// A parameter.
 pub const PARAM: Shape = Shape::Obj(&[
     req("name", Shape::Str),
-    req("in", Shape::OneOf(&["path", "query", "header"])),
+    req("in", Shape::OneOf(&["path", "query", "header", "part"])),
     opt("required", Shape::Bool),
     req("description", Shape::Prose),
     req("schema", Shape::Schema),

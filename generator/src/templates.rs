@@ -28,6 +28,9 @@ fn optional_runtime(ir: &CrateIr) -> Vec<(&'static str, &'static str)> {
     if needs.downloads {
         files.push(("rust/runtime/download.rs", "src/download.rs"));
     }
+    if needs.uploads {
+        files.push(("rust/runtime/upload.rs", "src/upload.rs"));
+    }
     files
 }
 

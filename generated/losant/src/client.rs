@@ -548,6 +548,18 @@ pub struct Call {
     pub(crate) streamed: bool,
     /// The media type the action answers in, where it is not JSON (the `Accept` header).
     pub(crate) accept: Option<&'static str>,
+    /// A body built anew for each attempt (an upload's form), in place of `body`.
+    pub(crate) attach: Option<Box<dyn Attach>>,
+}
+
+/// A request body built anew for each attempt, such as an upload's form (`upload.rs`), whose
+/// files are read as the request is sent.
+pub(crate) trait Attach: std::fmt::Debug + Send + Sync {
+    /// `request` with the body set.
+    fn attach(&self, request: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder>;
+
+    /// Whether the body can be sent again (a reader can be read once only).
+    fn replayable(&self) -> bool;
 }
 
 #[allow(dead_code)] // not every API has header, defaulted or body parameters
@@ -871,7 +883,8 @@ impl Inner {
             .or(self.deadline)
             .map(|d| tokio::time::Instant::now() + d);
         let headers = self.headers(&call, options)?;
-        let retries_allowed = call.idempotent || retry.retry_non_idempotent;
+        let retries_allowed = (call.idempotent || retry.retry_non_idempotent)
+            && call.attach.as_ref().is_none_or(|body| body.replayable());
         let mut attempt = 1;
         loop {
             span.record("attempt", attempt);
@@ -1014,6 +1027,9 @@ impl Inner {
         }
         if let Some(body) = &call.body {
             req = req.body(body.clone());
+        }
+        if let Some(attach) = &call.attach {
+            req = attach.attach(req)?;
         }
         let sent = async {
             if self.hooks.before.is_empty() {

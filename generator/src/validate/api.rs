@@ -145,7 +145,12 @@ impl<'a> Validator<'a> {
                     "an API-wide parameter cannot be a path parameter",
                 );
             }
-            if let Some(problem) = param_shape_problem(self.spec, &p.schema, p.location) {
+            if p.location == ParamIn::Part {
+                self.push(
+                    &format!("api.parameters[{i}].in"),
+                    "an API-wide parameter cannot be a part: a part belongs to one action's form",
+                );
+            } else if let Some(problem) = param_shape_problem(self.spec, &p.schema, p.location) {
                 self.push(&format!("api.parameters[{i}].schema"), problem);
             }
         }

@@ -127,7 +127,20 @@ impl<'a> Validator<'a> {
                             );
                         }
                     }
-                    if let Some(problem) = param_shape_problem(spec, &p.schema, p.location) {
+                    // A part holds any value: one without a text form goes out as JSON.
+                    if p.location == ParamIn::Part {
+                        if !a.method.takes_body() {
+                            self.push(
+                                &format!("{ppath}.in"),
+                                format!("a {} action sends no form, so it has no parts", a.method),
+                            );
+                        } else if a.body.is_some() {
+                            self.push(
+                                &format!("{ppath}.in"),
+                                "an action with a JSON `body` cannot also send a form: give the body's fields as parts, or drop the body",
+                            );
+                        }
+                    } else if let Some(problem) = param_shape_problem(spec, &p.schema, p.location) {
                         self.push(&format!("{ppath}.schema"), problem);
                     }
                     self.param_values(p, &ppath);

@@ -24,16 +24,9 @@ type ReaderSlot = Arc<Mutex<Option<(Reader, Option<u64>)>>>;
 /// Bytes and files on disk can be sent again (a retried request reads the file anew); a reader
 /// can be read once, so a request with one is never retried.
 ///
-/// ```
-/// # fn run() -> std::io::Result<()> {
-/// # use runtime_check::FilePart;
-/// let plan = FilePart::path("floorplan.png").content_type("image/png");
-/// let csv = FilePart::bytes("mac,name\n5c5b35000001,ap-1\n").file_name("devices.csv");
-/// let stream = FilePart::reader(tokio::io::empty(), Some(0)).file_name("empty.bin");
-/// # let _ = (plan, csv, stream);
-/// # Ok(())
-/// # }
-/// ```
+/// `FilePart::path("floorplan.png").content_type("image/png")`,
+/// `FilePart::bytes("mac,name\n").file_name("devices.csv")` and
+/// `FilePart::reader(file, Some(length))` each make one.
 #[derive(Clone)]
 pub struct FilePart {
     source: Source,
@@ -197,7 +190,8 @@ pub(crate) struct Form {
     fields: Vec<(&'static str, Field)>,
 }
 
-#[allow(dead_code)] // not every upload has every kind of part
+// Not every upload has every kind of part (nor a build every upload).
+#[allow(dead_code)]
 impl Form {
     pub(crate) fn new() -> Self {
         Form::default()
@@ -265,6 +259,8 @@ impl Attach for Form {
     }
 }
 
+// A build without the resources whose actions upload sends no form.
+#[allow(dead_code)]
 impl Call {
     /// Sends `form` as the body (`multipart/form-data`).
     pub(crate) fn form(mut self, form: Form) -> Self {
