@@ -88,6 +88,8 @@ impl Route {
 pub struct Answer {
     status: u16,
     body: Option<Vec<u8>>,
+    /// The body's media type (`application/json` unless set).
+    content_type: Option<&'static str>,
     headers: Vec<(String, String)>,
     delay: Duration,
 }
@@ -98,9 +100,51 @@ impl Answer {
         Answer {
             status,
             body: None,
+            content_type: None,
             headers: Vec::new(),
             delay: Duration::ZERO,
         }
+    }
+
+    /// A `200` server-sent event stream (`text/event-stream`) of these events, given as
+    /// `(name, data)`: a keep-alive comment, then each event with its name, the id `1`, `2`,
+    /// ... in order, and its data as JSON, then the end of the stream (the connection closes).
+    ///
+    /// ```text
+    /// : keep-alive
+    ///
+    /// event: <name>
+    /// id: 1
+    /// data: <data as JSON>
+    ///
+    /// : keep-alive
+    ///
+    /// ...
+    /// ```
+    pub fn events<N, D>(events: impl IntoIterator<Item = (N, D)>) -> Self
+    where
+        N: AsRef<str>,
+        D: serde::Serialize,
+    {
+        let mut text = String::new();
+        for (at, (name, data)) in events.into_iter().enumerate() {
+            let data = serde_json::to_string(&data).unwrap_or_default();
+            let name = name.as_ref().replace(['\r', '\n'], " ");
+            text.push_str(&format!(
+                ": keep-alive\n\nevent: {name}\nid: {}\ndata: {data}\n\n",
+                at + 1
+            ));
+        }
+        Answer::event_stream(text)
+    }
+
+    /// A `200` server-sent event stream (`text/event-stream`) whose body is `text` as it is
+    /// (for events [`events`](Self::events) does not write: several `data:` lines, `retry:`,
+    /// CR line ends, ...).
+    pub fn event_stream(text: impl Into<String>) -> Self {
+        let mut answer = Answer::new(200).body(text.into());
+        answer.content_type = Some("text/event-stream");
+        answer
     }
 
     /// A JSON body (sent as `application/json`).
@@ -108,7 +152,8 @@ impl Answer {
         self.body(serde_json::to_vec(body).unwrap_or_default())
     }
 
-    /// A body sent as it is, as `application/json`.
+    /// A body sent as it is, as `application/json` (or as the event stream's
+    /// `text/event-stream`, after [`events`](Self::events)).
     pub fn body(mut self, body: impl Into<Vec<u8>>) -> Self {
         self.body = Some(body.into());
         self
@@ -129,7 +174,8 @@ impl Answer {
     fn template(&self) -> wiremock::ResponseTemplate {
         let mut template = wiremock::ResponseTemplate::new(self.status).set_delay(self.delay);
         if let Some(body) = &self.body {
-            template = template.set_body_raw(body.clone(), "application/json");
+            let content_type = self.content_type.unwrap_or("application/json");
+            template = template.set_body_raw(body.clone(), content_type);
         }
         for (name, value) in &self.headers {
             template = template.insert_header(name.as_str(), value.as_str());

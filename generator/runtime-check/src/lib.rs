@@ -1,7 +1,7 @@
 //! The runtime that sdkgen copies unchanged into every generated crate
 //! (`templates/rust/runtime/`), compiled, linted and tested where it stands, before any crate is
 //! generated. This crate is laid out like a generated one (see `templates/rust/lib.rs.tera`):
-//! the runtime files are its modules `client`, `error`, `request`, `support` and `test_server`; the per-API module `api`
+//! the runtime files are its modules `client`, `error`, `events`, `request`, `support` and `test_server`; the per-API module `api`
 //! (generated from `templates/rust/api.rs.tera`) and the resource module `things` (generated
 //! from `templates/rust/resources/resource.rs.tera`) are hand-written samples of what the
 //! templates produce, for a small made-up API.
@@ -12,6 +12,10 @@ mod api;
 mod client;
 #[path = "../../../templates/rust/runtime/error.rs"]
 mod error;
+/// Server-sent event streams (in a generated crate: where an action answers
+/// `text/event-stream`).
+#[path = "../../../templates/rust/runtime/events.rs"]
+pub mod events;
 #[path = "../../../templates/rust/runtime/request.rs"]
 mod request;
 #[path = "../../../templates/rust/runtime/support.rs"]
@@ -37,5 +41,7 @@ pub use reqwest;
 pub use serde_json;
 pub use support::{EpochSeconds, Nullable, Secret, UnknownValue};
 
+#[cfg(test)]
+mod events_tests;
 #[cfg(test)]
 mod tests;
