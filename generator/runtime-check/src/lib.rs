@@ -1,10 +1,12 @@
 //! The runtime that sdkgen copies unchanged into every generated crate
 //! (`templates/rust/runtime/`), compiled, linted and tested where it stands, before any crate is
 //! generated. This crate is laid out like a generated one (see `templates/rust/lib.rs.tera`):
-//! the runtime files are its modules `client`, `error`, `events`, `request`, `support` and `test_server`; the per-API module `api`
-//! (generated from `templates/rust/api.rs.tera`) and the resource module `things` (generated
-//! from `templates/rust/resources/resource.rs.tera`) are hand-written samples of what the
-//! templates produce, for a small made-up API.
+//! the runtime files are its modules `client`, `error`, `events`, `request`, `support`,
+//! `test_server` and `webhook`; the per-API module `api` (generated from
+//! `templates/rust/api.rs.tera`), the resource module `things` (generated from
+//! `templates/rust/resources/resource.rs.tera`) and the module `webhooks` (generated from
+//! `templates/rust/webhooks.rs.tera`) are hand-written samples of what the templates produce,
+//! for a small made-up API.
 #![deny(missing_docs)]
 
 mod api;
@@ -24,6 +26,10 @@ mod support;
 #[path = "../../../templates/rust/runtime/test_server.rs"]
 pub mod test_server;
 pub mod things;
+#[path = "../../../templates/rust/runtime/webhook.rs"]
+mod webhook;
+/// Webhooks (in a generated crate: where the spec declares them).
+pub mod webhooks;
 
 pub use client::{
     ApiResponse, Client, ClientBuilder, Pages, RetryPolicy, Server, DEFAULT_MAX_RESPONSE_BYTES,
@@ -45,3 +51,5 @@ pub use support::{EpochSeconds, Nullable, Secret, UnknownValue};
 mod events_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod webhook_tests;
