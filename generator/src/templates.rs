@@ -17,6 +17,16 @@ const RUNTIME: [(&str, &str); 5] = [
     ("rust/runtime/test_server.rs", "src/test_server.rs"),
 ];
 
+/// The runtime of webhook deliveries, copied only into a crate whose spec declares webhooks.
+const WEBHOOK_RUNTIME: (&str, &str) = ("rust/runtime/webhook.rs", "src/webhook.rs");
+
+/// The files of the `webhooks` module and its tests, rendered only for a crate whose spec
+/// declares webhooks.
+const WEBHOOK_FILES: [(&str, &str); 2] = [
+    ("rust/webhooks.rs.tera", "src/webhooks.rs"),
+    ("rust/tests/webhooks.rs.tera", "tests/webhooks.rs"),
+];
+
 #[derive(serde::Serialize)]
 struct ResourceContext<'a> {
     lib: &'a str,
@@ -51,7 +61,7 @@ pub fn render_crate(
 ) -> Result<(), RenderError> {
     let root = format!("generated/{}", spec.api.name);
     let src = &spec.source;
-    let crate_files = [
+    let mut crate_files = vec![
         ("rust/Cargo.toml.tera", "Cargo.toml"),
         ("rust/README.md.tera", "README.md"),
         ("rust/lib.rs.tera", "src/lib.rs"),
@@ -63,6 +73,9 @@ pub fn render_crate(
         ("rust/tests/runtime.rs.tera", "tests/runtime.rs"),
         ("rust/tests/test_server.rs.tera", "tests/test_server.rs"),
     ];
+    if ir.webhooks.is_some() {
+        crate_files.extend(WEBHOOK_FILES);
+    }
     let tera = &templates.tera;
     let resources = &ir.resources;
     let pages = crate::pages::Pages::new(tera, spec, ir, &root);
@@ -113,7 +126,8 @@ pub fn render_crate(
                         }
                     }
                 }
-                for (file, out) in RUNTIME {
+                let webhooks = ir.webhooks.is_some().then_some(WEBHOOK_RUNTIME);
+                for (file, out) in RUNTIME.into_iter().chain(webhooks) {
                     copy_verbatim(templates, file, &format!("{root}/{out}"), src, batch)?;
                 }
                 if let Some(text) = &spec.changelog {
