@@ -221,6 +221,8 @@ pub struct SignatureIr {
     pub algorithm_name: &'static str,
     /// What precedes the hex digits.
     pub prefix: Lit,
+    /// How the value is written, in words (`in hex`, `in hex after `sha1=``), for docs.
+    pub encoding_text: String,
 }
 
 /// One webhook topic: a variant of the event enum.

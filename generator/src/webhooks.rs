@@ -54,6 +54,11 @@ pub(crate) fn lower_webhooks(l: &mut Lowerer, spec: &Spec) -> Option<WebhooksIr>
                 algorithm,
                 algorithm_name,
                 prefix: Lit(s.prefix.clone()),
+                encoding_text: if s.prefix.is_empty() {
+                    "in hex".to_owned()
+                } else {
+                    format!("in hex after {}", crate::markdown::code(&s.prefix))
+                },
             }
         })
         .collect();
