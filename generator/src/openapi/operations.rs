@@ -701,56 +701,6 @@ fn responses<'d>(
     Ok((list(pos, success), list(pos, errors)))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn resources_take_the_longest_shared_leading_segments() {
-        assert_eq!(
-            common_prefix(
-                ["/orgs/{org_id}/apitokens", "/orgs/{org_id}/apitokens/{id}"].into_iter()
-            ),
-            "/orgs/{org_id}/apitokens"
-        );
-        assert_eq!(common_prefix(["/pet", "/pets"].into_iter()), "");
-        assert_eq!(
-            common_prefix(["/user/login", "/user/{name}"].into_iter()),
-            "/user"
-        );
-    }
-
-    #[test]
-    fn untagged_operations_group_by_first_literal_segment() {
-        assert_eq!(path_group("/pets/{id}"), "pets");
-        assert_eq!(path_group("/{id}"), "root");
-    }
-
-    #[test]
-    fn titles_split_at_the_first_line() {
-        assert_eq!(
-            first_line("Create Org API Token\nNote that the key is shown once."),
-            (
-                "Create Org API Token".to_string(),
-                Some("Note that the key is shown once.".to_string())
-            )
-        );
-        assert_eq!(first_line(" One line "), ("One line".to_string(), None));
-    }
-
-    #[test]
-    fn json_media_prefers_application_json() {
-        let node =
-            crate::yaml::parse("application/vnd.api+json: {a: 1}\napplication/json: {b: 2}\n")
-                .unwrap();
-        let (found, types) = json_media(&node);
-        assert_eq!(found.map(|(m, _)| m), Some("application/json"));
-        assert_eq!(types.len(), 2);
-        let node = crate::yaml::parse("multipart/form-data: {a: 1}\n").unwrap();
-        assert!(json_media(&node).0.is_none());
-    }
-}
-
 /// The topics of the document's `webhooks` (OpenAPI 3.1), in our format's shape
 /// (`{name, description, schema}`): a topic is named by its key (or the operation's `x-topic`,
 /// where deliveries name it otherwise), described by its operation's `description` (else its
@@ -823,4 +773,54 @@ pub fn webhook_topics<'d>(
         ));
     }
     topics
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resources_take_the_longest_shared_leading_segments() {
+        assert_eq!(
+            common_prefix(
+                ["/orgs/{org_id}/apitokens", "/orgs/{org_id}/apitokens/{id}"].into_iter()
+            ),
+            "/orgs/{org_id}/apitokens"
+        );
+        assert_eq!(common_prefix(["/pet", "/pets"].into_iter()), "");
+        assert_eq!(
+            common_prefix(["/user/login", "/user/{name}"].into_iter()),
+            "/user"
+        );
+    }
+
+    #[test]
+    fn untagged_operations_group_by_first_literal_segment() {
+        assert_eq!(path_group("/pets/{id}"), "pets");
+        assert_eq!(path_group("/{id}"), "root");
+    }
+
+    #[test]
+    fn titles_split_at_the_first_line() {
+        assert_eq!(
+            first_line("Create Org API Token\nNote that the key is shown once."),
+            (
+                "Create Org API Token".to_string(),
+                Some("Note that the key is shown once.".to_string())
+            )
+        );
+        assert_eq!(first_line(" One line "), ("One line".to_string(), None));
+    }
+
+    #[test]
+    fn json_media_prefers_application_json() {
+        let node =
+            crate::yaml::parse("application/vnd.api+json: {a: 1}\napplication/json: {b: 2}\n")
+                .unwrap();
+        let (found, types) = json_media(&node);
+        assert_eq!(found.map(|(m, _)| m), Some("application/json"));
+        assert_eq!(types.len(), 2);
+        let node = crate::yaml::parse("multipart/form-data: {a: 1}\n").unwrap();
+        assert!(json_media(&node).0.is_none());
+    }
 }
