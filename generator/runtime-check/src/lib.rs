@@ -14,8 +14,6 @@ mod api;
 mod client;
 #[path = "../../../templates/rust/runtime/error.rs"]
 mod error;
-/// Server-sent event streams (in a generated crate: where an action answers
-/// `text/event-stream`).
 #[path = "../../../templates/rust/runtime/events.rs"]
 pub mod events;
 #[path = "../../../templates/rust/runtime/request.rs"]
@@ -28,7 +26,6 @@ pub mod test_server;
 pub mod things;
 #[path = "../../../templates/rust/runtime/webhook.rs"]
 mod webhook;
-/// Webhooks (in a generated crate: where the spec declares them).
 pub mod webhooks;
 
 pub use client::{
