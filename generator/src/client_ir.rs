@@ -80,6 +80,7 @@ fn runtime(spec: &Spec) -> RuntimeIr {
         outcomes: actions().any(|a| a.responses.len() > 1),
         downloads: actions().any(|a| a.responses.iter().any(|r| r.is_file())),
         uploads: actions().any(|a| a.params.iter().any(|p| p.location == ParamIn::Part)),
+        events: actions().any(|a| a.responses.iter().any(|r| r.is_event_stream())),
     }
 }
 
@@ -342,6 +343,8 @@ struct ActionPlan<'s> {
     params: Vec<(&'s Param, TypeRef, bool)>,
     body: Option<TypeRef>,
     response: Option<TypeRef>,
+    /// For an event-stream action: the type of an event's data.
+    events: Option<TypeRef>,
     /// For an action with several success statuses: its outcome enum's name, and each
     /// status with the type its body decodes to.
     outcomes: Option<(String, Vec<Outcome>)>,
@@ -540,12 +543,18 @@ fn plan_action<'s>(
         .as_ref()
         .map(|b| l.type_of(&b.schema, &format!("{hint}Body"), true));
     // A file's schema (a binary string, if any) describes no type: it is downloaded.
-    let success = a
-        .responses
-        .first()
-        .filter(|s| !s.is_file())
+    let first = a.responses.first();
+    let success = first
+        .filter(|s| !s.is_file() && !s.is_event_stream())
         .and_then(|s| s.schema.as_ref());
     let response = success.map(|s| l.type_of(s, &format!("{hint}Response"), false));
+    // An event's data: the response's schema, any JSON without one.
+    let events = first
+        .filter(|s| s.is_event_stream())
+        .map(|s| match &s.schema {
+            Some(schema) => l.type_of(schema, &format!("{hint}Event"), false),
+            None => TypeRef::Json,
+        });
     // The first status's type keeps the name it has as the only one; the others are named
     // after their status.
     let outcomes = outcome.map(|name| {
@@ -578,6 +587,7 @@ fn plan_action<'s>(
         body,
         response,
         outcomes,
+        events,
         item,
     }
 }
@@ -626,7 +636,7 @@ fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
         &plan.path,
         &required,
         &optional,
-        plan.response.is_some(),
+        plan.response.is_some() || plan.events.is_some(),
     );
     let download = a
         .responses
@@ -642,8 +652,13 @@ fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
         "status": test.status,
         "example": test.response.as_ref().map(|e| &e.0),
     });
-    if let (Some(media), Some(fields)) = (&download, route.as_object_mut()) {
-        fields.insert("media".into(), Value::String(media.0.clone()));
+    let media = match (&download, &plan.events) {
+        (Some(media), _) => Some(media.0.clone()),
+        (None, Some(_)) => Some("text/event-stream".to_string()),
+        (None, None) => None,
+    };
+    if let (Some(media), Some(fields)) = (media, route.as_object_mut()) {
+        fields.insert("media".into(), Value::String(media));
     }
     let route = Json(route);
     let outcomes = plan.outcomes.as_ref().map(|(name, statuses)| OutcomesIr {
@@ -673,7 +688,11 @@ fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
         // Known once the API-wide parameters are shared or not (`share_globals`).
         adds: Vec::new(),
         body: body.is_some(),
-        accept: download.clone(),
+        accept: download.clone().or_else(|| {
+            plan.events
+                .as_ref()
+                .map(|_| Lit("text/event-stream".into()))
+        }),
     };
     ActionIr {
         name: aname.to_string(),
@@ -692,6 +711,7 @@ fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
         response: plan.response.clone(),
         outcomes,
         download,
+        events: plan.events.clone(),
         page,
         test_id: names::snake_part(aname),
         test,

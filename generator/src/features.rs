@@ -23,8 +23,14 @@ pub const ALL: &str = "full";
 pub const OTHER_FEATURES: [&str; 5] = ["default", ALL, "native-tls", "rustls", "test-server"];
 
 /// Decides the crate's features: one per resource (in spec order), and the `cfg` of every model
-/// that only some resources need. `globals` are the parameters every action accepts.
-pub fn plan(resources: &[ResourceIr], models: &[Model], globals: &[ParamIr]) -> FeaturesIr {
+/// that only some resources need. `globals` are the parameters every action accepts; `always`
+/// are types every build has besides (webhook payloads).
+pub fn plan(
+    resources: &[ResourceIr],
+    models: &[Model],
+    globals: &[ParamIr],
+    always_types: &[&TypeRef],
+) -> FeaturesIr {
     let mut taken: Vec<String> = OTHER_FEATURES.iter().map(|s| s.to_string()).collect();
     let names: Vec<String> = resources
         .iter()
@@ -70,6 +76,9 @@ pub fn plan(resources: &[ResourceIr], models: &[Model], globals: &[ParamIr]) -> 
         .flat_map(|a| a.required.iter().chain(&a.optional));
     for p in globals.iter().chain(per_action.filter(|p| p.global)) {
         models_in(&p.store_ty, &index, &mut roots);
+    }
+    for ty in always_types {
+        models_in(ty, &index, &mut roots);
     }
     walk(roots, &edges, |m| !std::mem::replace(&mut always[m], true));
     let modules = modules(models, &edges, resources, &names, &reached_by, &always);

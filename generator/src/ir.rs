@@ -185,7 +185,75 @@ pub struct CrateIr {
     pub client: ClientIr,
     /// Cargo features: one per resource, and the models only some resources need.
     pub features: FeaturesIr,
+    /// The webhooks the API sends, if the spec declares any.
+    pub webhooks: Option<WebhooksIr>,
 }
+
+/// The webhooks of an API: the `webhooks` module of its crate.
+#[derive(Debug, Clone, Serialize)]
+pub struct WebhooksIr {
+    /// What the vendor says about its webhooks (the module's documentation).
+    pub doc: InnerDoc,
+    /// The same text for a markdown page.
+    pub description: String,
+    /// `Field` (a body field) or `Header`: the runtime's `TopicAt` variant.
+    pub topic_at: &'static str,
+    /// The field's or header's name.
+    pub topic_name: Lit,
+    /// The same name as it is.
+    pub topic_wire: String,
+    /// The signature headers, in the order they are checked.
+    pub signatures: Vec<SignatureIr>,
+    /// The topics, in spec order.
+    pub topics: Vec<TopicIr>,
+}
+
+/// A signature header of webhook deliveries.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignatureIr {
+    /// The header name.
+    pub header: Lit,
+    /// The same name as it is.
+    pub header_wire: String,
+    /// The name as a markdown code span (for rustdoc and pages).
+    pub header_code: String,
+    /// The runtime's `Algorithm` variant (`HmacSha256`).
+    pub algorithm: &'static str,
+    /// The algorithm as people write it (`HMAC-SHA256`).
+    pub algorithm_name: &'static str,
+    /// What precedes the hex digits.
+    pub prefix: Lit,
+    /// How the value is written, in words (`in hex`, `in hex after `sha1=``), for docs.
+    pub encoding_text: String,
+}
+
+/// One webhook topic: a variant of the event enum.
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicIr {
+    /// The topic as deliveries name it.
+    pub name: Lit,
+    /// The same name as it is.
+    pub wire: String,
+    /// The name as a markdown code span (for rustdoc and pages).
+    pub code: String,
+    /// The variant's name.
+    pub variant: String,
+    /// The variant's documentation.
+    pub doc: Doc,
+    /// The description as it is (for the markdown page).
+    pub description: String,
+    /// The payload type, written from inside the crate.
+    pub ty: WebhookType,
+    /// The payload type's name for the page (the model's name, or `serde_json::Value`).
+    pub type_name: String,
+    /// A delivery body of this topic for the generated tests (the smallest value of its
+    /// schema, its topic field set), as JSON text in a Rust literal.
+    pub sample: Lit,
+}
+
+/// A webhook payload's type, written with its full path (`crate::models::Name`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookType(pub TypeRef);
 
 /// The crate's cargo features ([`crate::features`]).
 #[derive(Debug, Clone, Default, Serialize)]
@@ -504,6 +572,8 @@ pub struct RuntimeIr {
     pub downloads: bool,
     /// An action that sends a form (`upload.rs`).
     pub uploads: bool,
+    /// An action that answers a stream of server-sent events (`events.rs`).
+    pub events: bool,
 }
 
 /// The crate's package metadata (`api.yaml` `crate`, with defaults filled in).
@@ -615,6 +685,9 @@ pub struct ActionIr {
     /// For an action that answers a file: its media type. Its request returns the runtime's
     /// `Download`, which reads the body as it arrives.
     pub download: Option<Lit>,
+    /// For an action that answers a stream of server-sent events: the type of each event's
+    /// data. Its request returns the runtime's `Events` of it.
+    pub events: Option<TypeRef>,
     /// Pagination, if any.
     pub page: Option<PageIr>,
     /// Test data.
@@ -631,7 +704,7 @@ impl ActionIr {
     pub fn answer_types(&self) -> Vec<&TypeRef> {
         match &self.outcomes {
             Some(o) => o.variants.iter().filter_map(|v| v.ty.as_ref()).collect(),
-            None => self.response.iter().collect(),
+            None => self.response.iter().chain(&self.events).collect(),
         }
     }
 }

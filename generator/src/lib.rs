@@ -31,9 +31,10 @@
 //!
 //! Lowering it into the IR:
 //! - [`ir`]: the IR, as data (types, serde behaviour, parameters, paths, texts);
-//! - [`lower`]: puts the crate's IR together from the three passes below;
+//! - [`lower`]: puts the crate's IR together from the passes below;
 //! - [`types`]: schemas into types and models;
 //! - [`client_ir`]: resources and actions into handles and request builders;
+//! - [`webhooks`]: webhook topics into the event enum, and their signature headers;
 //! - [`testdata`]: what the generated tests send, expect and round-trip;
 //! - [`features`]: the cargo feature of each resource, and the models each needs;
 //! - [`names`]: Rust names for spec names, and the names the runtime reserves.
@@ -93,6 +94,7 @@ pub mod text;
 pub mod types;
 pub mod unions;
 pub mod validate;
+pub mod webhooks;
 pub mod yaml;
 
 pub use diag::{Diagnostic, Diagnostics};

@@ -18,6 +18,7 @@ pub fn lower(spec: &Spec) -> CrateIr {
     let globals = crate::client_ir::share_globals(&mut resources);
     let lib = spec.api.krate.name.replace('-', "_");
     let examples = crate::testdata::examples(&mut l, &lib);
+    let webhooks = crate::webhooks::lower_webhooks(&mut l, spec);
     let mut models = std::mem::take(&mut l.models);
     models.append(&mut l.late_models);
     models.sort_by(|a, b| a.name().cmp(b.name()));
@@ -32,7 +33,12 @@ pub fn lower(spec: &Spec) -> CrateIr {
         _ => api.title.clone(),
     };
     let recursion_limit = recursion_limit(&models);
-    let features = crate::features::plan(&resources, &models, &globals);
+    let payloads: Vec<&TypeRef> = webhooks
+        .iter()
+        .flat_map(|w| &w.topics)
+        .map(|t| &t.ty.0)
+        .collect();
+    let features = crate::features::plan(&resources, &models, &globals, &payloads);
     let uuid = crate::client_ir::uses_uuid(&models, &resources, &globals);
     let param_types = param_types(&models, &resources, &globals);
     CrateIr {
@@ -59,6 +65,7 @@ pub fn lower(spec: &Spec) -> CrateIr {
             ..crate::client_ir::lower_client(spec)
         },
         features,
+        webhooks,
     }
 }
 

@@ -232,6 +232,13 @@ fn read_spec(docs: &Documents, api_name: &str, diags: &mut Vec<Diagnostic>) -> O
     });
     let mut schemas = schemas::Schemas::new(docs);
     let read = operations::read(docs, &mut schemas, &strip, include.as_deref(), diags);
+    // The document's webhooks are read only when the overlay says where a delivery names its
+    // topic (`info.x-webhooks`); OpenAPI has no word for it.
+    let x_webhooks = info.get("x-webhooks");
+    let topics = match x_webhooks {
+        Some(_) => operations::webhook_topics(docs, &mut schemas, diags),
+        None => Vec::new(),
+    };
     schemas.finish();
     diags.append(&mut schemas.diags);
     let auth = auth(docs, root, &main, diags)?;
@@ -281,6 +288,13 @@ fn read_spec(docs: &Documents, api_name: &str, diags: &mut Vec<Diagnostic>) -> O
     if let Some(header) = text("x-request-id-header") {
         api.push(entry(pos, "request_id_header", string(pos, header)));
     }
+    if let Some(webhooks) = x_webhooks {
+        api.push(entry(
+            webhooks.pos,
+            "webhooks",
+            with_topics(webhooks, topics),
+        ));
+    }
     let api_tree = map(pos, api);
     let before = diags.len();
     crate::load::check_shape(&api_tree, &spec::API, "api", &docs.main, diags);
@@ -289,6 +303,10 @@ fn read_spec(docs: &Documents, api_name: &str, diags: &mut Vec<Diagnostic>) -> O
     } else {
         None
     }?;
+    let unread_webhooks = match root.get("webhooks").and_then(Node::as_map) {
+        Some(all) if x_webhooks.is_none() && !all.is_empty() => all.len(),
+        _ => 0,
+    };
     let mut excluded: Vec<String> = read
         .excluded
         .iter()
@@ -305,8 +323,32 @@ fn read_spec(docs: &Documents, api_name: &str, diags: &mut Vec<Diagnostic>) -> O
             if *count == 1 { "" } else { "s" }
         ));
     }
+    if unread_webhooks > 0 {
+        excluded.push(format!(
+            "- webhooks: {unread_webhooks} not read, as the document does not say where a delivery names its topic (`info.x-webhooks`)"
+        ));
+    }
     let schemas = schemas.done;
     Some((typed, api_tree, read.resources, schemas, excluded))
+}
+
+/// `info.x-webhooks` (our format's `webhooks`: topic, signatures, description, and topics of
+/// its own) with the document's webhook topics after its own.
+fn with_topics(webhooks: &Node, topics: Vec<Node>) -> Node {
+    let NodeValue::Map(entries) = &webhooks.value else {
+        // Not a mapping: the shape check reports it.
+        return webhooks.clone();
+    };
+    let mut entries = entries.clone();
+    match entries.iter_mut().find(|(k, _)| k.name == "topics") {
+        Some((_, own)) => {
+            if let NodeValue::Seq(items) = &mut own.value {
+                items.extend(topics);
+            }
+        }
+        None => entries.push(entry(webhooks.pos, "topics", list(webhooks.pos, topics))),
+    }
+    map(webhooks.pos, entries)
 }
 
 /// The servers (variables replaced by their defaults; each other value of an enumerated

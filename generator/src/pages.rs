@@ -85,6 +85,32 @@ struct IndexContext {
     /// The feature that turns every resource on, and each resource's own.
     all_feature: String,
     features: Vec<FeatureRow>,
+    /// The webhooks section, if the spec declares webhooks.
+    webhooks: Option<WebhooksSection>,
+}
+
+/// The index page's webhooks section.
+#[derive(Serialize)]
+struct WebhooksSection {
+    description: String,
+    /// Where a delivery names its topic (a sentence of markdown).
+    topic_at: String,
+    signatures: Vec<SignatureRow>,
+    topics: Vec<TopicRow>,
+}
+
+#[derive(Serialize)]
+struct SignatureRow {
+    header: String,
+    algorithm: String,
+}
+
+#[derive(Serialize)]
+struct TopicRow {
+    name: String,
+    variant: String,
+    payload: String,
+    description: String,
 }
 
 #[derive(Serialize)]
@@ -795,6 +821,37 @@ fn index_context(spec: &Spec, ir: &CrateIr) -> IndexContext {
                     href: format!("{}.md", r.name),
                     description: String::new(),
                 },
+            })
+            .collect(),
+        webhooks: ir.webhooks.as_ref().map(webhooks_section),
+    }
+}
+
+fn webhooks_section(w: &crate::ir::WebhooksIr) -> WebhooksSection {
+    let name = markdown::code(&w.topic_wire);
+    WebhooksSection {
+        description: paragraphs(&w.description),
+        topic_at: if w.topic_at == "Header" {
+            format!("A delivery names its topic in its {name} header.")
+        } else {
+            format!("A delivery names its topic in the {name} field of its JSON body.")
+        },
+        signatures: w
+            .signatures
+            .iter()
+            .map(|s| SignatureRow {
+                header: cell(&s.header_wire),
+                algorithm: format!("{} ({})", s.algorithm_name, s.encoding_text),
+            })
+            .collect(),
+        topics: w
+            .topics
+            .iter()
+            .map(|t| TopicRow {
+                name: cell(&t.wire),
+                variant: markdown::code(&t.variant),
+                payload: markdown::code(&t.type_name),
+                description: cell(&t.description),
             })
             .collect(),
     }

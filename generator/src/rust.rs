@@ -405,6 +405,16 @@ impl Serialize for TypeRef {
     }
 }
 
+impl Serialize for crate::ir::WebhookType {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let place = Place {
+            root: "crate",
+            models_path: "crate::models::",
+        };
+        s.serialize_str(&type_text(&self.0, place))
+    }
+}
+
 impl Serialize for OutsideType {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let place = Place {

@@ -68,6 +68,85 @@ pub struct Api {
     /// The response header that carries the server's request id, if the vendor documents one.
     #[serde(default)]
     pub request_id_header: Option<String>,
+    /// The webhooks the API sends, if it documents any.
+    #[serde(default)]
+    pub webhooks: Option<Webhooks>,
+}
+
+/// The webhooks an API sends: its topics, where a delivery names its topic, and the signature
+/// headers that prove a delivery came from the API.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Webhooks {
+    /// What the vendor says about its webhooks.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Where a delivery names its topic.
+    pub topic: TopicAt,
+    /// The signature headers, in the order they are checked (the strongest first).
+    #[serde(default)]
+    pub signatures: Vec<WebhookSignature>,
+    /// The topics, in the vendor's order.
+    pub topics: Vec<WebhookTopic>,
+}
+
+/// Where a webhook delivery names its topic.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TopicAt {
+    /// `body` (a string field of the JSON body) or `header`.
+    #[serde(rename = "in")]
+    pub location: TopicIn,
+    /// The field's or the header's name.
+    pub name: String,
+}
+
+/// Where a delivery's topic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TopicIn {
+    /// A string field of the JSON body.
+    Body,
+    /// A header.
+    Header,
+}
+
+/// A signature header of webhook deliveries.
+#[derive(Debug, Clone, Deserialize)]
+pub struct WebhookSignature {
+    /// The header's name.
+    pub header: String,
+    /// How its value is computed from the body and the webhook's secret.
+    pub algorithm: SignatureAlgorithm,
+    /// How the MAC is written in the header (only `hex`).
+    #[serde(default)]
+    pub encoding: Option<String>,
+    /// What precedes the MAC in the header (`sha256=`), if anything.
+    #[serde(default)]
+    pub prefix: String,
+}
+
+/// How a webhook signature is computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum SignatureAlgorithm {
+    /// HMAC-SHA256 of the body keyed with the secret.
+    #[serde(rename = "hmac-sha256")]
+    HmacSha256,
+    /// HMAC-SHA1 of the body keyed with the secret.
+    #[serde(rename = "hmac-sha1")]
+    HmacSha1,
+}
+
+/// The algorithms a webhook signature may use, as the spec names them.
+pub const SIGNATURE_ALGORITHMS: &[&str] = &["hmac-sha256", "hmac-sha1"];
+
+/// One webhook topic.
+#[derive(Debug, Clone, Deserialize)]
+pub struct WebhookTopic {
+    /// The topic as deliveries name it.
+    pub name: String,
+    /// What its deliveries report.
+    pub description: String,
+    /// JSON Schema of a delivery's whole body.
+    pub schema: Value,
 }
 
 /// Name, version and package metadata of a generated crate.
@@ -332,10 +411,28 @@ pub struct Response {
 }
 
 impl Response {
-    /// Whether the body is a file (a media type other than JSON) rather than JSON.
+    /// Whether the body is a file (a media type other than JSON or an event stream).
     pub fn is_file(&self) -> bool {
-        self.media.as_deref().is_some_and(|m| !is_json_media(m))
+        self.media
+            .as_deref()
+            .is_some_and(|m| !is_json_media(m) && !is_event_stream(m))
     }
+
+    /// Whether the body is a stream of server-sent events (`text/event-stream`), each event's
+    /// data a JSON value of the response's schema.
+    pub fn is_event_stream(&self) -> bool {
+        self.media.as_deref().is_some_and(is_event_stream)
+    }
+}
+
+/// Whether a media type is `text/event-stream`.
+pub fn is_event_stream(media: &str) -> bool {
+    media
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .eq_ignore_ascii_case("text/event-stream")
 }
 
 /// Whether a media type is JSON: `application/json` or a `+json` type such as
@@ -494,6 +591,36 @@ pub const API: Shape = Shape::Obj(&[
     opt("errors", Shape::List(&RESPONSE)),
     opt("rate_limit", Shape::Prose),
     opt("request_id_header", Shape::Str),
+    opt("webhooks", WEBHOOKS),
+]);
+
+/// `webhooks` of `api.yaml`.
+pub const WEBHOOKS: Shape = Shape::Obj(&[
+    opt("description", Shape::Prose),
+    req(
+        "topic",
+        Shape::Obj(&[
+            req("in", Shape::OneOf(&["body", "header"])),
+            req("name", Shape::Str),
+        ]),
+    ),
+    opt(
+        "signatures",
+        Shape::List(&Shape::Obj(&[
+            req("header", Shape::Str),
+            req("algorithm", Shape::OneOf(SIGNATURE_ALGORITHMS)),
+            opt("encoding", Shape::OneOf(&["hex"])),
+            opt("prefix", Shape::Str),
+        ])),
+    ),
+    req(
+        "topics",
+        Shape::List(&Shape::Obj(&[
+            req("name", Shape::Str),
+            req("description", Shape::Prose),
+            req("schema", Shape::Schema),
+        ])),
+    ),
 ]);
 
 /// An action.

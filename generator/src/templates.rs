@@ -31,8 +31,24 @@ fn optional_runtime(ir: &CrateIr) -> Vec<(&'static str, &'static str)> {
     if needs.uploads {
         files.push(("rust/runtime/upload.rs", "src/upload.rs"));
     }
+    if needs.events {
+        files.push(("rust/runtime/events.rs", "src/events.rs"));
+    }
+    if ir.webhooks.is_some() {
+        files.push(WEBHOOK_RUNTIME);
+    }
     files
 }
+
+/// The runtime of webhook deliveries, copied only into a crate whose spec declares webhooks.
+const WEBHOOK_RUNTIME: (&str, &str) = ("rust/runtime/webhook.rs", "src/webhook.rs");
+
+/// The files of the `webhooks` module and its tests, rendered only for a crate whose spec
+/// declares webhooks.
+const WEBHOOK_FILES: [(&str, &str); 2] = [
+    ("rust/webhooks.rs.tera", "src/webhooks.rs"),
+    ("rust/tests/webhooks.rs.tera", "tests/webhooks.rs"),
+];
 
 #[derive(serde::Serialize)]
 struct ResourceContext<'a> {
@@ -68,7 +84,7 @@ pub fn render_crate(
 ) -> Result<(), RenderError> {
     let root = format!("generated/{}", spec.api.name);
     let src = &spec.source;
-    let crate_files = [
+    let mut crate_files = vec![
         ("rust/Cargo.toml.tera", "Cargo.toml"),
         ("rust/README.md.tera", "README.md"),
         ("rust/lib.rs.tera", "src/lib.rs"),
@@ -80,6 +96,9 @@ pub fn render_crate(
         ("rust/tests/runtime.rs.tera", "tests/runtime.rs"),
         ("rust/tests/test_server.rs.tera", "tests/test_server.rs"),
     ];
+    if ir.webhooks.is_some() {
+        crate_files.extend(WEBHOOK_FILES);
+    }
     let tera = &templates.tera;
     let resources = &ir.resources;
     let pages = crate::pages::Pages::new(tera, spec, ir, &root);

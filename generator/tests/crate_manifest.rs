@@ -209,3 +209,28 @@ fn uuid_is_a_dependency_only_where_the_code_uses_it() {
     // Both cases are covered by the real APIs: Mist has UUIDs, Losant has none.
     assert!(seen.contains(&true) && seen.contains(&false), "{seen:?}");
 }
+
+/// The webhook runtime and its dependencies come with a spec's `webhooks` only: the valid
+/// fixture declares none and gets none of it; the adversarial fixture declares some.
+#[test]
+fn webhook_code_and_dependencies_only_where_the_spec_declares_webhooks() {
+    let fixtures = workspace().join("generator/tests/fixtures");
+    let mut crates = generated_crates();
+    crates.push(fixtures.join("valid/generated/shop"));
+    crates.push(fixtures.join("adversarial/generated/adversarial"));
+    let mut with = 0;
+    for krate in crates {
+        let manifest = std::fs::read_to_string(krate.join("Cargo.toml")).unwrap();
+        let lib = std::fs::read_to_string(krate.join("src/lib.rs")).unwrap();
+        let deps = ["hmac", "sha1", "sha2"].map(|d| manifest.contains(&format!("\n{d} = ")));
+        let files = ["src/webhook.rs", "src/webhooks.rs", "tests/webhooks.rs"]
+            .map(|f| krate.join(f).is_file());
+        let declared = lib.contains("\npub mod webhooks;");
+        assert!(
+            deps.iter().chain(&files).all(|&has| has == declared),
+            "{krate:?}"
+        );
+        with += usize::from(declared);
+    }
+    assert!(with >= 1, "no fixture declares webhooks");
+}

@@ -341,3 +341,56 @@ fn x_base_path_moves_a_shared_prefix_into_the_base_path() {
         "{diags:?}"
     );
 }
+
+/// A 3.1 document's `webhooks`, as the museum example writes them: read once the overlay says
+/// where a delivery names its topic (`info.x-webhooks`), each topic's payload the JSON schema
+/// of its request body; left out, and listed, without it.
+#[test]
+fn webhooks_of_31_are_topics_once_the_overlay_places_the_topic() {
+    let webhooks = "webhooks:\n  publishNewEvent:\n    post:\n      summary: New special event added\n      requestBody:\n        content:\n          application/json:\n            schema: {$ref: '#/components/schemas/event'}\n      responses:\n        '202': {description: Data accepted.}\n  cancelled:\n    post:\n      description: An event was cancelled.\n      x-topic: event.cancelled\n      requestBody:\n        content:\n          application/json:\n            schema: {type: object, properties: {id: {type: string}}}\n      responses:\n        '202': {description: Data accepted.}\n";
+    let components = "  schemas:\n    event: {type: object, properties: {name: {type: string}}, required: [name]}\n";
+    let document = doc("3.1.0", &format!("{components}{GET_THING}{webhooks}")).replace(
+        "  schemas:\n    event",
+        "  schemas:\n    thing: {type: object}\n    event",
+    );
+    let spec = clean(&[("openapi.yaml", &document)]);
+    assert!(spec.api.webhooks.is_none());
+    assert_eq!(
+        spec.excluded,
+        ["- webhooks: 2 not read, as the document does not say where a delivery names its topic (`info.x-webhooks`)"]
+    );
+    let overlay = "overlay: 1.0.0\ninfo: {title: ours, version: '1'}\nextends: openapi.yaml\nactions:\n  - target: $.info\n    update:\n      x-webhooks:\n        topic: {in: body, name: topic}\n        signatures:\n          - {header: X-Signature-v2, algorithm: hmac-sha256}\n";
+    let spec = clean(&[("openapi.yaml", &document), ("overlay.yaml", overlay)]);
+    assert!(spec.excluded.is_empty(), "{:?}", spec.excluded);
+    let webhooks = spec.api.webhooks.expect("webhooks");
+    assert_eq!(webhooks.topic.name, "topic");
+    assert_eq!(webhooks.signatures[0].header, "X-Signature-v2");
+    let topics: Vec<_> = webhooks
+        .topics
+        .iter()
+        .map(|t| (t.name.as_str(), t.description.as_str(), t.schema.clone()))
+        .collect();
+    assert_eq!(
+        topics,
+        [
+            (
+                "publishNewEvent",
+                "New special event added",
+                json!({"$ref": "event"})
+            ),
+            (
+                "event.cancelled",
+                "An event was cancelled.",
+                json!({"type": "object", "properties": {"id": {"type": "string"}}})
+            ),
+        ]
+    );
+    let broken = overlay.replace("hmac-sha256", "hmac-md5");
+    let (_, diags) = load(&[("openapi.yaml", &document), ("overlay.yaml", &broken)]);
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.contains("`hmac-md5` is not one of `hmac-sha256`, `hmac-sha1`")),
+        "{diags:?}"
+    );
+}

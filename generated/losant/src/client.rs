@@ -811,7 +811,6 @@ where
 /// the response whose body is still to be read.
 ///
 /// Public in name only, as what the hidden `FromAnswer::decode` takes (see [`Call`]).
-#[derive(Debug)]
 pub struct Raw {
     pub(crate) status: reqwest::StatusCode,
     pub(crate) headers: reqwest::header::HeaderMap,
@@ -819,6 +818,31 @@ pub struct Raw {
     // Only crates with downloads or event streams read it.
     #[allow(dead_code)]
     pub(crate) stream: Option<reqwest::Response>,
+    /// For a streamed answer: sends the same request again (with `Last-Event-ID` when given
+    /// an id), for an event stream that resumes after a dropped connection.
+    #[allow(dead_code)]
+    pub(crate) resend: Option<Resend>,
+}
+
+/// Sends a streamed request again, with `Last-Event-ID: <id>` when given an id, and returns
+/// the response once its headers arrive (timed as the first was: the request's timeout and
+/// deadline, its retries).
+pub(crate) type Resend = Box<
+    dyn Fn(
+            Option<String>,
+        ) -> Pin<Box<dyn std::future::Future<Output = Result<reqwest::Response>> + Send>>
+        + Send
+        + Sync,
+>;
+
+impl std::fmt::Debug for Raw {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Raw")
+            .field("status", &self.status)
+            .field("body_bytes", &self.body.len())
+            .field("streamed", &self.stream.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Client {
@@ -1067,6 +1091,7 @@ impl Inner {
                 headers,
                 body: Vec::new(),
                 stream: Some(response),
+                resend: None,
             });
         }
         let body = read_body(response, status, self.max_response_bytes).await?;
@@ -1076,6 +1101,7 @@ impl Inner {
                 headers,
                 body,
                 stream: None,
+                resend: None,
             })
         } else {
             let retry_after = retry_after(&headers);

@@ -110,14 +110,37 @@ impl<A: Action> Request<A> {
 
     /// Sends the request and returns the answer with its status and headers.
     pub async fn send_with_response(self) -> Result<ApiResponse<A::Output>> {
+        let streamed = <A::Output as FromAnswer>::STREAMED;
         let mut call = self.params.call()?.globals(&self.globals);
-        call.streamed = <A::Output as FromAnswer>::STREAMED;
+        call.streamed = streamed;
         let mut raw = self.client.execute(call, &self.options).await?;
+        if streamed {
+            raw.resend = Some(self.resend());
+        }
         if A::BODYLESS {
             // Decoded as an empty body: `null`, that is `()`.
             raw.body.clear();
         }
         <A::Output as FromAnswer>::decode(raw)
+    }
+
+    /// This request as a function that sends it again, streamed, with `Last-Event-ID` when
+    /// given an id.
+    fn resend(self) -> crate::client::Resend {
+        Box::new(move |last_id| {
+            let mut again = self.clone();
+            if let Some(id) = last_id {
+                again.options.headers.push(("Last-Event-ID".to_owned(), id));
+            }
+            Box::pin(async move {
+                let mut call = again.params.call()?.globals(&again.globals);
+                call.streamed = true;
+                let raw = again.client.execute(call, &again.options).await?;
+                raw.stream.ok_or_else(|| {
+                    crate::Error::InvalidArgument("a streamed answer was read whole".into())
+                })
+            })
+        })
     }
 
     /// Every item across all pages, from page `first` on: each page is a clone of this request

@@ -80,6 +80,12 @@ impl Route {
     fn default_answer(&self) -> Answer {
         let answer = Answer::new(self.status);
         match (&self.example, &self.media) {
+            // Two events of the documented data, each after a keep-alive comment.
+            (Some(example), Some(media)) if media == "text/event-stream" => {
+                let data: serde_json::Value =
+                    serde_json::from_str(example).unwrap_or(serde_json::Value::Null);
+                Answer::events([("message", &data), ("message", &data)])
+            }
             (_, Some(media)) => answer
                 .body(format!("a {media} file of the test server\n"))
                 .content_type(media.as_str()),
@@ -111,13 +117,54 @@ impl Answer {
         }
     }
 
+    /// A `200` server-sent event stream (`text/event-stream`) of these events, given as
+    /// `(name, data)`: a keep-alive comment, then each event with its name, the id `1`, `2`,
+    /// ... in order, and its data as JSON, then the end of the stream (the connection closes).
+    ///
+    /// ```text
+    /// : keep-alive
+    ///
+    /// event: <name>
+    /// id: 1
+    /// data: <data as JSON>
+    ///
+    /// : keep-alive
+    ///
+    /// ...
+    /// ```
+    pub fn events<N, D>(events: impl IntoIterator<Item = (N, D)>) -> Self
+    where
+        N: AsRef<str>,
+        D: serde::Serialize,
+    {
+        let mut text = String::new();
+        for (at, (name, data)) in events.into_iter().enumerate() {
+            let data = serde_json::to_string(&data).unwrap_or_default();
+            let name = name.as_ref().replace(['\r', '\n'], " ");
+            text.push_str(&format!(
+                ": keep-alive\n\nevent: {name}\nid: {}\ndata: {data}\n\n",
+                at + 1
+            ));
+        }
+        Answer::event_stream(text)
+    }
+
+    /// A `200` server-sent event stream (`text/event-stream`) whose body is `text` as it is
+    /// (for events [`events`](Self::events) does not write: several `data:` lines, `retry:`,
+    /// CR line ends, ...).
+    pub fn event_stream(text: impl Into<String>) -> Self {
+        let mut answer = Answer::new(200).body(text.into());
+        answer.content_type = Some("text/event-stream".to_owned());
+        answer
+    }
+
     /// A JSON body (sent as `application/json`).
     pub fn json(self, body: &impl serde::Serialize) -> Self {
         self.body(serde_json::to_vec(body).unwrap_or_default())
     }
 
     /// A body sent as it is, as `application/json` unless [`content_type`](Self::content_type)
-    /// says otherwise.
+    /// (or [`events`](Self::events)) says otherwise.
     pub fn body(mut self, body: impl Into<Vec<u8>>) -> Self {
         self.body = Some(body.into());
         self

@@ -1,10 +1,12 @@
 //! The runtime that sdkgen copies unchanged into every generated crate
 //! (`templates/rust/runtime/`), compiled, linted and tested where it stands, before any crate is
 //! generated. This crate is laid out like a generated one (see `templates/rust/lib.rs.tera`):
-//! the runtime files are its modules `client`, `error`, `request`, `support` and `test_server`; the per-API module `api`
-//! (generated from `templates/rust/api.rs.tera`) and the resource module `things` (generated
-//! from `templates/rust/resources/resource.rs.tera`) are hand-written samples of what the
-//! templates produce, for a small made-up API.
+//! the runtime files are its modules `client`, `download`, `error`, `events`, `outcome`,
+//! `request`, `support`, `test_server`, `upload` and `webhook`; the per-API module `api`
+//! (generated from `templates/rust/api.rs.tera`), the resource modules `things` and `media`
+//! (generated from `templates/rust/resources/resource.rs.tera`) and the module `webhooks` (generated from
+//! `templates/rust/webhooks.rs.tera`) are hand-written samples of what the templates produce,
+//! for a small made-up API.
 #![deny(missing_docs)]
 
 mod api;
@@ -14,6 +16,8 @@ mod client;
 mod download;
 #[path = "../../../templates/rust/runtime/error.rs"]
 mod error;
+#[path = "../../../templates/rust/runtime/events.rs"]
+pub mod events;
 pub mod media;
 #[path = "../../../templates/rust/runtime/outcome.rs"]
 mod outcome;
@@ -27,6 +31,9 @@ pub mod test_server;
 pub mod things;
 #[path = "../../../templates/rust/runtime/upload.rs"]
 mod upload;
+#[path = "../../../templates/rust/runtime/webhook.rs"]
+mod webhook;
+pub mod webhooks;
 
 pub use client::{
     ApiResponse, Client, ClientBuilder, Pages, RetryPolicy, Server, DEFAULT_MAX_RESPONSE_BYTES,
@@ -48,4 +55,8 @@ pub use serde_json;
 pub use support::{EpochSeconds, Nullable, Secret, UnknownValue};
 
 #[cfg(test)]
+mod events_tests;
+#[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod webhook_tests;

@@ -41,6 +41,13 @@ impl MediaResource {
         })
     }
 
+    /// Watches a thing: its new states as they happen.
+    pub fn watch(&self, thing_id: impl Into<String>) -> MediaWatchRequest {
+        self.client.request(MediaWatchParams {
+            thing_id: thing_id.into(),
+        })
+    }
+
     /// Exports a thing as a file.
     pub fn export(&self, thing_id: impl Into<String>) -> MediaExportRequest {
         self.client.request(MediaExportParams {
@@ -172,5 +179,29 @@ impl MediaUploadRequest {
     pub fn meta(mut self, value: impl Into<Thing>) -> Self {
         self.params.meta = Some(value.into());
         self
+    }
+}
+
+/// The request of [`MediaResource::watch`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
+pub type MediaWatchRequest = crate::Request<MediaWatchParams>;
+
+/// The parameters of [`MediaResource::watch`], held by its request ([`MediaWatchRequest`]).
+#[derive(Debug, Clone)]
+pub struct MediaWatchParams {
+    thing_id: String,
+}
+
+impl crate::Action for MediaWatchParams {
+    type Output = crate::events::Events<Thing>;
+
+    fn call(&self) -> crate::Result<Call> {
+        Ok(Call::new(
+            reqwest::Method::GET,
+            "media.watch",
+            "/media/{thingId}/watch",
+            &[&self.thing_id],
+        )?
+        .accept("text/event-stream"))
     }
 }

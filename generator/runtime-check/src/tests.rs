@@ -2018,3 +2018,55 @@ async fn an_upload_from_a_reader_is_never_retried_but_bytes_are() {
     assert_eq!(requests.len(), 2);
     assert_eq!(parts(&requests[1])[0].3, b"again");
 }
+
+#[tokio::test]
+async fn an_event_stream_action_resumes_with_the_request_it_was_sent_with() {
+    let server = MockServer::start().await;
+    let stream =
+        |body: &str| ResponseTemplate::new(200).set_body_raw(body.to_owned(), "text/event-stream");
+    // The reconnection, with the last id it saw.
+    Mock::given(method("GET"))
+        .and(path("/media/t1/watch"))
+        .and(header("last-event-id", "2"))
+        .and(header("accept", "text/event-stream"))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .respond_with(stream(
+            "id: 3\nevent: state\ndata: {\"name\":\"three\"}\n\n",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/media/t1/watch"))
+        .and(header("accept", "text/event-stream"))
+        .respond_with(stream(
+            ": keep-alive\n\nid: 1\nevent: state\ndata: {\"name\":\"one\"}\n\n: keep-alive\n\nid: 2\nevent: state\ndata: {\"name\":\"two\"}\n\n",
+        ))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client_with(&server, RetryPolicy::none());
+    let mut events = client
+        .media()
+        .watch("t1")
+        .send()
+        .await
+        .unwrap()
+        .resume(true)
+        .max_reconnects(1)
+        .reconnect_delay(Duration::from_millis(1));
+    let mut names = Vec::new();
+    while let Some(event) = events.next().await {
+        match event {
+            Ok(event) => {
+                assert_eq!(event.event, "state");
+                names.push(event.data.name);
+            }
+            // The third connection finds no answer: the reconnect bound ends the stream.
+            Err(_) => break,
+        }
+    }
+    assert_eq!(names, ["one", "two", "three"]);
+    assert_eq!(events.last_event_id(), Some("3"));
+}

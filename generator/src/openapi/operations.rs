@@ -701,6 +701,80 @@ fn responses<'d>(
     Ok((list(pos, success), list(pos, errors)))
 }
 
+/// The topics of the document's `webhooks` (OpenAPI 3.1), in our format's shape
+/// (`{name, description, schema}`): a topic is named by its key (or the operation's `x-topic`,
+/// where deliveries name it otherwise), described by its operation's `description` (else its
+/// `summary`), and its payload is the JSON schema of the operation's request body. A webhook
+/// without a JSON body is reported.
+pub fn webhook_topics<'d>(
+    docs: &'d Documents,
+    schemas: &mut Schemas<'d>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Node> {
+    let Some(root) = docs.root(&docs.main) else {
+        return Vec::new();
+    };
+    let main = Place {
+        file: docs.main.clone(),
+        pointer: "#".into(),
+    };
+    let place = main.key("webhooks");
+    let mut topics = Vec::new();
+    for (key, item) in root.get("webhooks").and_then(Node::as_map).unwrap_or(&[]) {
+        let (item_place, item) = match docs.resolve(&place.key(&key.name), item) {
+            Ok(found) => found,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let Some((method, op)) = METHODS.iter().find_map(|&m| Some((m, item.get(m)?))) else {
+            diags.push(item_place.diag(item, format!("webhook `{}` has no operation", key.name)));
+            continue;
+        };
+        let op_place = item_place.key(method);
+        let text = |k: &str| {
+            op.get(k)
+                .and_then(Node::as_str)
+                .filter(|t| !t.trim().is_empty())
+        };
+        let name = text("x-topic").unwrap_or(&key.name);
+        let description = text("description")
+            .or(text("summary"))
+            .map_or_else(|| format!("The `{name}` webhook."), str::to_string);
+        let body_place = op_place.key("requestBody");
+        let schema = op.get("requestBody").and_then(|body| {
+            let (body_place, body) = docs.resolve(&body_place, body).ok()?;
+            let content = body.get("content")?;
+            let (json, _) = json_media(content);
+            let (media, media_node) = json?;
+            let schema = media_node.get("schema")?;
+            let at = body_place.key("content").key(media).key("schema");
+            Some(schemas.schema(&at, schema))
+        });
+        let Some(schema) = schema else {
+            diags.push(op_place.diag(
+                op,
+                format!(
+                    "webhook `{}` has no JSON request body schema for its payload",
+                    key.name
+                ),
+            ));
+            continue;
+        };
+        let pos = op.pos;
+        topics.push(map(
+            pos,
+            vec![
+                entry(key.pos, "name", string(key.pos, name)),
+                entry(pos, "description", string(pos, &description)),
+                entry(schema.pos, "schema", schema),
+            ],
+        ));
+    }
+    topics
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,8 @@
 //! The API as a whole: `api.yaml`'s servers, auth, headers, parameters and package metadata.
 
+use crate::names;
 use crate::rules;
-use crate::spec::ParamIn;
+use crate::spec::{ParamIn, TopicIn};
 
 use super::values::param_shape_problem;
 use super::Validator;
@@ -166,6 +167,78 @@ impl<'a> Validator<'a> {
                     &format!("api.headers[{i}].name"),
                     format!("`{}` is not a valid HTTP header name", h.name),
                 );
+            }
+        }
+        self.webhooks();
+    }
+
+    /// `webhooks`: header names, topics that can be told apart in Rust, a schema per topic.
+    fn webhooks(&mut self) {
+        let Some(webhooks) = &self.spec.api.webhooks else {
+            return;
+        };
+        if webhooks.topic.location == TopicIn::Header && !rules::is_token(&webhooks.topic.name) {
+            self.push(
+                "api.webhooks.topic.name",
+                format!("`{}` is not a valid HTTP header name", webhooks.topic.name),
+            );
+        }
+        if webhooks.topic.name.is_empty() {
+            self.push(
+                "api.webhooks.topic.name",
+                "the topic's field or header needs a name",
+            );
+        }
+        let mut headers: Vec<String> = Vec::new();
+        for (i, s) in webhooks.signatures.iter().enumerate() {
+            if !rules::is_token(&s.header) {
+                self.push(
+                    &format!("api.webhooks.signatures[{i}].header"),
+                    format!("`{}` is not a valid HTTP header name", s.header),
+                );
+            }
+            let lower = s.header.to_ascii_lowercase();
+            if headers.contains(&lower) {
+                self.push(
+                    &format!("api.webhooks.signatures[{i}].header"),
+                    format!("the signature header `{}` is listed twice", s.header),
+                );
+            }
+            headers.push(lower);
+            if let Some(problem) = rules::header_value_problem(&s.prefix) {
+                self.push(&format!("api.webhooks.signatures[{i}].prefix"), problem);
+            }
+        }
+        if webhooks.topics.is_empty() {
+            self.push("api.webhooks.topics", "list at least one topic");
+        }
+        // Each topic is a variant of the event enum; `Unknown` holds the topics not listed.
+        let mut variants: Vec<(String, &str)> = vec![("Unknown".to_owned(), "")];
+        for (i, t) in webhooks.topics.iter().enumerate() {
+            let at = format!("api.webhooks.topics[{i}].name");
+            if t.name.is_empty() {
+                self.push(&at, "a topic needs a name");
+                continue;
+            }
+            if webhooks.topic.location == TopicIn::Header {
+                if let Some(problem) = rules::header_value_problem(&t.name) {
+                    self.push(
+                        &at,
+                        format!("deliveries name their topic in a header: {problem}"),
+                    );
+                }
+            }
+            let variant = names::camel(&t.name);
+            match variants.iter().find(|(v, _)| *v == variant) {
+                Some((_, "")) => self.push(
+                    &at,
+                    format!("topic `{}` would be the event enum's `Unknown` variant, which holds the topics the crate does not know", t.name),
+                ),
+                Some((_, other)) => self.push(
+                    &at,
+                    format!("topics `{other}` and `{}` are the same Rust variant `{variant}`", t.name),
+                ),
+                None => variants.push((variant, &t.name)),
             }
         }
     }

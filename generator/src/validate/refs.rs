@@ -24,6 +24,15 @@ impl<'a> Validator<'a> {
                 refs_in(s, &format!("api.errors[{i}].schema"), &mut all);
             }
         }
+        if let Some(webhooks) = &self.spec.api.webhooks {
+            for (i, t) in webhooks.topics.iter().enumerate() {
+                refs_in(
+                    &t.schema,
+                    &format!("api.webhooks.topics[{i}].schema"),
+                    &mut all,
+                );
+            }
+        }
         for r in &self.spec.resources {
             for (aname, a) in &r.actions {
                 let base = format!("resources.{}.actions.{aname}", r.name);

@@ -244,15 +244,15 @@ impl<'a> Validator<'a> {
                 &format!("{rp}.media"),
                 format!("`{media}` is not a media type (`type/subtype`, e.g. `text/csv`)"),
             );
-        } else if resp.is_file() && a.responses.len() > 1 {
+        } else if (resp.is_file() || resp.is_event_stream()) && a.responses.len() > 1 {
             self.push(
                 &format!("{rp}.media"),
-                "an action that answers a file has one success response",
+                "an action that answers a file or an event stream has one success response",
             );
-        } else if resp.is_file() && a.paginated.is_some() {
+        } else if (resp.is_file() || resp.is_event_stream()) && a.paginated.is_some() {
             self.push(
                 &format!("{rp}.media"),
-                "a paginated action answers JSON pages, not a file",
+                "a paginated action answers JSON pages, not a file or an event stream",
             );
         }
     }

@@ -22,6 +22,9 @@ impl<'a> Validator<'a> {
                 self.schema_values_in(s, &format!("api.errors[{i}].schema"), 0);
             }
         }
+        for (i, t) in spec.api.webhooks.iter().flat_map(|w| &w.topics).enumerate() {
+            self.schema_values_in(&t.schema, &format!("api.webhooks.topics[{i}].schema"), 0);
+        }
         for r in &spec.resources {
             for (aname, a) in &r.actions {
                 let base = format!("resources.{}.actions.{aname}", r.name);
