@@ -69,6 +69,7 @@ pub const RESERVED_TYPES: &[&str] = &[
     "ApiError",
     "ApiErrorBody",
     "ApiResponse",
+    "Attach",
     "HeaderMap",
     "StatusCode",
     "AfterReceive",
@@ -91,6 +92,7 @@ pub const RESERVED_TYPES: &[&str] = &[
     "Pages",
     "ParamValue",
     "Raw",
+    "Resend",
     "RetryPolicy",
     "Secret",
     "Server",
@@ -98,6 +100,7 @@ pub const RESERVED_TYPES: &[&str] = &[
     "UnknownValue",
     // Imported by the generated tests next to `models::*`.
     "Duration",
+    "FilePart",
     "Future",
     "Instant",
     "Mock",

@@ -403,12 +403,22 @@ fn action<'d>(
             list(pos, scopes.iter().map(|s| string(pos, s)).collect()),
         ));
     }
-    entries.push(entry(pos, "params", params(docs, schemas, op, diags)?));
+    let mut params = params(docs, schemas, op, diags)?;
+    let mut json_body = None;
     if let Some(body) = node.get("requestBody") {
-        if let Some(body) = request_body(docs, schemas, &op.place.key("requestBody"), body, diags)?
-        {
-            entries.push(entry(body.pos, "body", body));
+        match request_body(docs, schemas, &op.place.key("requestBody"), body, diags)? {
+            Some(Sent::Json(body)) => json_body = Some(body),
+            Some(Sent::Parts(parts)) => {
+                if let NodeValue::Seq(items) = &mut params.value {
+                    items.extend(parts);
+                }
+            }
+            None => {}
         }
+    }
+    entries.push(entry(pos, "params", params));
+    if let Some(body) = json_body {
+        entries.push(entry(body.pos, "body", body));
     }
     let (responses, errors) = responses(docs, schemas, op, diags)?;
     entries.push(entry(pos, "responses", responses));
@@ -537,6 +547,81 @@ fn params<'d>(
     Ok(list(op.node.pos, out))
 }
 
+/// What an operation's request body becomes: the action's JSON body, or the parts of its form.
+enum Sent {
+    Json(Node),
+    Parts(Vec<Node>),
+}
+
+/// Whether a form's schema has a file (a binary string property): an upload, sent as a form
+/// even where the operation also takes JSON.
+fn has_file_property(docs: &Documents, place: &Place, schema: &Node) -> bool {
+    let Ok((_, schema)) = docs.resolve(place, schema) else {
+        return false;
+    };
+    let Some(properties) = schema.get("properties").and_then(Node::as_map) else {
+        return false;
+    };
+    properties.iter().any(|(_, p)| {
+        let format = p.get("format").and_then(Node::as_str);
+        let items_format = p
+            .get("items")
+            .and_then(|i| i.get("format"))
+            .and_then(Node::as_str);
+        format == Some("binary") || items_format == Some("binary")
+    })
+}
+
+/// The parts of a `multipart/form-data` body: one parameter `in: part` per property of its
+/// schema (a binary string is a file), required where the schema requires it.
+fn form_parts<'d>(
+    docs: &'d Documents,
+    schemas: &mut Schemas<'d>,
+    place: &Place,
+    media_node: &'d Node,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Vec<Node>, String> {
+    let Some(schema) = media_node.get("schema") else {
+        return Err("request body is a form without a schema".to_string());
+    };
+    let (place, schema) = match docs.resolve(&place.key("schema"), schema) {
+        Ok(found) => found,
+        Err(d) => {
+            diags.push(d);
+            return Ok(Vec::new());
+        }
+    };
+    let Some(properties) = schema.get("properties").and_then(Node::as_map) else {
+        return Err("request body is a form whose schema lists no properties (parts)".to_string());
+    };
+    let required: Vec<&str> = match schema.get("required").map(|r| &r.value) {
+        Some(NodeValue::Seq(names)) => names.iter().filter_map(Node::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let mut parts = Vec::new();
+    for (key, property) in properties {
+        let name = key.name.as_str();
+        let pos = property.pos;
+        let description = property
+            .get("description")
+            .and_then(Node::as_str)
+            .filter(|d| !d.trim().is_empty())
+            .map_or_else(|| format!("The `{name}` part of the form."), str::to_string);
+        let at = place.key("properties").key(name);
+        parts.push(map(
+            pos,
+            vec![
+                entry(pos, "name", string(pos, name)),
+                entry(pos, "in", string(pos, "part")),
+                entry(pos, "required", boolean(pos, required.contains(&name))),
+                entry(pos, "description", string(pos, &description)),
+                entry(pos, "schema", schemas.schema(&at, property)),
+            ],
+        ));
+    }
+    Ok(parts)
+}
+
 /// The request body, `None` when it has no content.
 fn request_body<'d>(
     docs: &'d Documents,
@@ -544,7 +629,7 @@ fn request_body<'d>(
     place: &Place,
     body: &'d Node,
     diags: &mut Vec<Diagnostic>,
-) -> Result<Option<Node>, String> {
+) -> Result<Option<Sent>, String> {
     let (place, body) = match docs.resolve(place, body) {
         Ok(found) => found,
         Err(d) => {
@@ -556,6 +641,24 @@ fn request_body<'d>(
         return Ok(None);
     };
     let (json, types) = json_media(content);
+    let form = content.as_map().unwrap_or(&[]).iter().find(|(k, _)| {
+        k.name
+            .split(';')
+            .next()
+            .is_some_and(|m| m.trim().eq_ignore_ascii_case("multipart/form-data"))
+    });
+    // A form with a file is an upload: sent as a form even where JSON is offered too (JSON
+    // cannot carry the file).
+    if let Some((key, media_node)) = form {
+        let media_place = place.key("content").key(&key.name);
+        let upload = media_node
+            .get("schema")
+            .is_some_and(|s| has_file_property(docs, &media_place.key("schema"), s));
+        if json.is_none() || upload {
+            return form_parts(docs, schemas, &media_place, media_node, diags)
+                .map(|parts| Some(Sent::Parts(parts)));
+        }
+    }
     let Some((media, media_node)) = json else {
         return Err(format!(
             "request body is {}, which the runtime cannot send yet",
@@ -607,7 +710,7 @@ fn request_body<'d>(
     if let Some(example) = example_of(docs, &media_place, media_node) {
         entries.push(entry(example.pos, "example", example));
     }
-    Ok(Some(map(pos, entries)))
+    Ok(Some(Sent::Json(map(pos, entries))))
 }
 
 /// Success responses and error responses.
@@ -623,6 +726,8 @@ fn responses<'d>(
     };
     let mut success = Vec::new();
     let mut success_schemas = Vec::new();
+    // Success statuses answered with a file or an event stream.
+    let mut success_files = 0;
     let mut errors = Vec::new();
     for (code_key, response) in all {
         let Ok(code) = code_key.name.parse::<u16>() else {
@@ -671,11 +776,35 @@ fn responses<'d>(
                         success_schemas.push(serde_json::Value::Null);
                     }
                 }
+                // A success answer in another media type: a file, or an event stream (whose
+                // schema is each event's data).
                 None if is_success => {
-                    return Err(format!(
-                        "answers {} with status {code}, which the runtime cannot read yet",
-                        types.join(" or ")
-                    ));
+                    let (key, media_node) = content
+                        .as_map()
+                        .and_then(|m| {
+                            m.iter()
+                                .find(|(k, _)| crate::spec::is_event_stream(&k.name))
+                                .or_else(|| m.first())
+                        })
+                        .map(|(k, n)| (k.name.as_str(), n))
+                        .ok_or_else(|| format!("answers status {code} in no media type"))?;
+                    if types.len() > 1 && !crate::spec::is_event_stream(key) {
+                        return Err(format!(
+                            "answers {} with status {code}; the spec format takes one file type",
+                            types.join(" or ")
+                        ));
+                    }
+                    entries.push(entry(rpos, "media", string(rpos, key)));
+                    let media_place = at.key("content").key(key);
+                    match media_node.get("schema") {
+                        Some(schema) if crate::spec::is_event_stream(key) => {
+                            let normalized = schemas.schema(&media_place.key("schema"), schema);
+                            success_schemas.push(normalized.to_json());
+                            entries.push(entry(schema.pos, "schema", normalized));
+                        }
+                        _ => success_schemas.push(serde_json::json!({"media": key})),
+                    }
+                    success_files += 1;
                 }
                 // An error answered in another media type: its status and meaning still map.
                 None => {}
@@ -697,6 +826,8 @@ fn responses<'d>(
     // statuses with different bodies are the outcomes of an enum, told apart by status.
     if success_schemas.windows(2).all(|w| w[0] == w[1]) {
         success.truncate(1);
+    } else if success_files > 0 {
+        return Err("answers a file or an event stream beside other success statuses, which the runtime cannot return yet".to_string());
     }
     Ok((list(pos, success), list(pos, errors)))
 }
