@@ -1212,7 +1212,11 @@ fn parameter_values_are_written_in_their_wire_form() {
         .query_or("page", None::<&i64>, "0")
         .header("x-tags", Some(&vec!["a".to_string(), "b".to_string()]))
         .header("x-status", Some(&Status::Active));
-    let query: Vec<(&str, &str)> = call.query.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let query: Vec<(&str, &str)> = call
+        .query
+        .iter()
+        .map(|(k, v)| (k.as_ref(), v.as_str()))
+        .collect();
     assert_eq!(
         query,
         [
@@ -2069,4 +2073,66 @@ async fn an_event_stream_action_resumes_with_the_request_it_was_sent_with() {
     }
     assert_eq!(names, ["one", "two", "three"]);
     assert_eq!(events.last_event_id(), Some("3"));
+}
+
+/// Each query style writes exactly what its documentation says: bracket keys with indexes, one
+/// JSON text, `deepObject` keys, and lists joined by comma, space or pipe; on the wire the
+/// keys and values are percent-encoded as any query is.
+#[tokio::test]
+async fn query_styles_encode_as_documented() {
+    use crate::client::Call;
+    let keywords = vec!["gps".to_string(), "temp sensor".to_string()];
+    let filter =
+        serde_json::json!({"name": "a&b", "size": {"min": 1}, "tags": ["x"], "gone": null});
+    let call = Call::new(reqwest::Method::GET, "things.list", "/things", &[])
+        .unwrap()
+        .query_indexed("keywords", Some(&keywords))
+        .query_json("query", Some(&serde_json::json!({"$and": [{"id": 5}]})))
+        .unwrap()
+        .query_deep("filter", Some(&filter))
+        .unwrap()
+        .query_joined("ids", Some(&vec![1_i64, 2]), ",")
+        .query_joined("words", Some(&keywords), " ")
+        .query_joined("codes", Some(&vec![3_i64, 4]), "|")
+        .query_indexed("unset", None::<&Vec<String>>)
+        .query_deep("unset", None::<&serde_json::Value>)
+        .unwrap();
+    let query: Vec<(&str, &str)> = call
+        .query
+        .iter()
+        .map(|(k, v)| (k.as_ref(), v.as_str()))
+        .collect();
+    assert_eq!(
+        query,
+        [
+            ("keywords[0]", "gps"),
+            ("keywords[1]", "temp sensor"),
+            ("query", r#"{"$and":[{"id":5}]}"#),
+            ("filter[name]", "a&b"),
+            ("filter[size][min]", "1"),
+            ("filter[tags][0]", "x"),
+            ("ids", "1,2"),
+            ("words", "gps temp sensor"),
+            ("codes", "3|4"),
+        ]
+    );
+    // On the wire.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/things"))
+        .respond_with(json(200, r#"{"count":0}"#))
+        .mount(&server)
+        .await;
+    let client = client_with(&server, RetryPolicy::none());
+    client.execute(call, &Default::default()).await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(
+        requests[0].url.query(),
+        Some(
+            "keywords%5B0%5D=gps&keywords%5B1%5D=temp+sensor\
+             &query=%7B%22%24and%22%3A%5B%7B%22id%22%3A5%7D%5D%7D\
+             &filter%5Bname%5D=a%26b&filter%5Bsize%5D%5Bmin%5D=1&filter%5Btags%5D%5B0%5D=x\
+             &ids=1%2C2&words=gps+temp+sensor&codes=3%7C4"
+        )
+    );
 }
