@@ -482,6 +482,7 @@ fn lower_param(spec: &Spec, p: &Param, ty: TypeRef, global: bool, scope: &mut Sc
         wire: Lit(p.name.clone()),
         location: p.location,
         json_part: p.location == ParamIn::Part && !has_text_form(spec, &p.schema),
+        style: p.style,
         into: ty == TypeRef::String,
         store_ty: ty,
         doc: Doc(doc.clone()),
@@ -741,6 +742,7 @@ fn call_adds(a: &ActionIr) -> Vec<CallAdd> {
                 field: p.field.clone(),
                 required,
                 always: p.always.clone(),
+                style: p.style,
             })
         })
         .collect()

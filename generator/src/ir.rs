@@ -768,6 +768,8 @@ pub struct CallAdd {
     pub required: bool,
     /// Sent when the caller sets nothing.
     pub always: Option<Lit>,
+    /// How a query parameter's value is written.
+    pub style: crate::spec::QueryStyle,
 }
 
 /// Where a parameter is added to a call.
@@ -797,6 +799,9 @@ pub struct ParamIr {
     /// For a part: whether it goes out as JSON text (a value without a text form).
     #[serde(skip)]
     pub json_part: bool,
+    /// For a query parameter: how its value is written.
+    #[serde(skip)]
+    pub style: crate::spec::QueryStyle,
     /// Stored type.
     pub store_ty: TypeRef,
     /// Whether the argument takes `impl Into<store_ty>`.

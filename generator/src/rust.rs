@@ -10,7 +10,7 @@ use crate::ir::{
     AddTo, CallIr, Cfg, Doc, DocLit, FieldSerde, InnerDoc, Lit, OutsideType, TypeRef, ValueExpr,
 };
 use crate::path::PathTemplate;
-use crate::spec::ParamIn;
+use crate::spec::{ParamIn, QueryStyle};
 
 /// A Rust string literal (quoted and escaped) for `text`.
 pub fn lit(text: &str) -> String {
@@ -453,11 +453,29 @@ pub fn call_expr(call: &CallIr) -> String {
         .iter()
         .partition(|a| matches!(a.to, AddTo::Part | AddTo::JsonPart | AddTo::FilePart));
     for add in adds {
+        let (wire, field) = (lit(&add.wire.0), &add.field);
+        if add.to == AddTo::Query && add.style != QueryStyle::Form {
+            let value = if add.required {
+                format!("Some(&self.{field})")
+            } else {
+                format!("self.{field}.as_ref()")
+            };
+            expr.push_str(&match add.style {
+                QueryStyle::Comma => format!(".query_joined({wire}, {value}, \",\")"),
+                QueryStyle::Space => format!(".query_joined({wire}, {value}, \" \")"),
+                QueryStyle::Pipe => format!(".query_joined({wire}, {value}, \"|\")"),
+                QueryStyle::Brackets => format!(".query_indexed({wire}, {value})"),
+                QueryStyle::Json => format!(".query_json({wire}, {value})?"),
+                QueryStyle::DeepObject | QueryStyle::Form => {
+                    format!(".query_deep({wire}, {value})?")
+                }
+            });
+            continue;
+        }
         let method = match add.to {
             AddTo::Query => "query",
             _ => "header",
         };
-        let (wire, field) = (lit(&add.wire.0), &add.field);
         expr.push_str(&match (add.required, &add.always) {
             (true, _) => format!(".{method}({wire}, Some(&self.{field}))"),
             (false, None) => format!(".{method}({wire}, self.{field}.as_ref())"),

@@ -368,6 +368,48 @@ pub struct Param {
     /// Why the example is outside the accepted values.
     #[serde(default, rename = "x-example-outside-enum")]
     pub example_outside_enum: Option<String>,
+    /// How a query parameter's value is written (default: `form`, one pair per item).
+    #[serde(default)]
+    pub style: QueryStyle,
+}
+
+/// How a query parameter's value is written into the query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum QueryStyle {
+    /// One `name=text` pair per item of a list (OpenAPI's `form`, exploded).
+    #[default]
+    Form,
+    /// One pair, the items joined with commas (`form` not exploded).
+    Comma,
+    /// One pair, the items joined with spaces (`spaceDelimited`).
+    Space,
+    /// One pair, the items joined with pipes (`pipeDelimited`).
+    Pipe,
+    /// One pair per item, its index in brackets: `keywords[0]=gps` (as Losant's clients send).
+    Brackets,
+    /// The value as one JSON text (an object or list the API reads whole).
+    Json,
+    /// An object, one pair per field: `filter[name]=x` (`deepObject`).
+    DeepObject,
+}
+
+impl QueryStyle {
+    /// Every style, as the spec format spells it.
+    pub const NAMES: &'static [&'static str] = &[
+        "form",
+        "comma",
+        "space",
+        "pipe",
+        "brackets",
+        "json",
+        "deep-object",
+    ];
+
+    /// Whether values of this style may be objects (written as JSON or as keys).
+    pub fn takes_objects(self) -> bool {
+        matches!(self, QueryStyle::Json | QueryStyle::DeepObject)
+    }
 }
 
 fn yes() -> bool {
@@ -529,6 +571,7 @@ pub const PARAM: Shape = Shape::Obj(&[
     opt("default", Shape::Any),
     opt("example", Shape::Any),
     opt("x-example-outside-enum", Shape::Prose),
+    opt("style", Shape::OneOf(QueryStyle::NAMES)),
 ]);
 
 /// A response.

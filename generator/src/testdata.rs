@@ -13,7 +13,7 @@ use crate::ir::{
 use crate::names::{self, Scope};
 use crate::path::PathTemplate;
 use crate::schema::resolve;
-use crate::spec::{Action, ParamIn, Spec};
+use crate::spec::{Action, ParamIn, QueryStyle, Spec};
 use crate::types::Lowerer;
 
 /// A JSON value as the generated tests and pages show it: indented, unless the indentation
@@ -306,6 +306,46 @@ pub(crate) fn param_texts(ty: &TypeRef, v: &Value) -> Vec<String> {
     }
 }
 
+/// The query pairs the runtime writes for a query parameter's example, in its style.
+fn styled_pairs(p: &ParamIr, example: &Value) -> Vec<(String, String)> {
+    let name = &p.wire.0;
+    let texts = &p.example_texts;
+    match p.style {
+        QueryStyle::Form => texts.iter().map(|t| (name.clone(), t.clone())).collect(),
+        QueryStyle::Comma => vec![(name.clone(), texts.join(","))],
+        QueryStyle::Space => vec![(name.clone(), texts.join(" "))],
+        QueryStyle::Pipe => vec![(name.clone(), texts.join("|"))],
+        QueryStyle::Brackets => texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (format!("{name}[{i}]"), t.clone()))
+            .collect(),
+        // The generated tests compare JSON texts as JSON values.
+        QueryStyle::Json => vec![(name.clone(), example.to_string())],
+        QueryStyle::DeepObject => {
+            fn flatten(key: String, v: &Value, out: &mut Vec<(String, String)>) {
+                match v {
+                    Value::Object(fields) => {
+                        for (field, inner) in fields {
+                            flatten(format!("{key}[{field}]"), inner, out);
+                        }
+                    }
+                    Value::Array(items) => {
+                        for (i, inner) in items.iter().enumerate() {
+                            flatten(format!("{key}[{i}]"), inner, out);
+                        }
+                    }
+                    Value::Null => {}
+                    other => out.push((key, crate::rust::wire_text(other))),
+                }
+            }
+            let mut out = Vec::new();
+            flatten(name.clone(), example, &mut out);
+            out
+        }
+    }
+}
+
 /// An RFC 3339 date-time in UTC as chrono writes it (`SecondsFormat::AutoSi`, `Z`):
 /// `None` for another offset or text that is not a date-time.
 fn utc_text(s: &str) -> Option<String> {
@@ -488,9 +528,9 @@ pub(crate) fn action_test(
         .filter(|p| p.location == ParamIn::Query)
     {
         match (&p.example_expr, &p.always) {
-            (Some(_), _) => {
-                for text in &p.example_texts {
-                    query.push((p.wire.clone(), Lit(text.clone())));
+            (Some(example), _) => {
+                for (key, text) in styled_pairs(p, &example.value) {
+                    query.push((Lit(key), Lit(text)));
                 }
             }
             (None, Some(default)) => query.push((p.wire.clone(), default.clone())),

@@ -539,7 +539,8 @@ pub struct Call {
     /// The path template (`/things/{thingId}`), for tracing: unlike the path, it holds no id.
     pub(crate) template: &'static str,
     pub(crate) path: String,
-    pub(crate) query: Vec<(&'static str, String)>,
+    /// The query pairs: a parameter's name, or a key made from it (`keywords[0]`).
+    pub(crate) query: Vec<(std::borrow::Cow<'static, str>, String)>,
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) body: Option<Vec<u8>>,
     pub(crate) idempotent: bool,
@@ -589,9 +590,96 @@ impl Call {
     pub(crate) fn query(mut self, name: &'static str, value: Option<&impl ParamValue>) -> Self {
         if let Some(value) = value {
             self.query
-                .extend(value.texts().into_iter().map(|text| (name, text)));
+                .extend(value.texts().into_iter().map(|text| (name.into(), text)));
         }
         self
+    }
+
+    /// Adds a list query parameter if it is set, as one pair whose value is the texts joined
+    /// with `separator` (OpenAPI's `form` without explode, `spaceDelimited`, `pipeDelimited`).
+    pub(crate) fn query_joined(
+        mut self,
+        name: &'static str,
+        value: Option<&impl ParamValue>,
+        separator: &str,
+    ) -> Self {
+        if let Some(value) = value {
+            self.query
+                .push((name.into(), value.texts().join(separator)));
+        }
+        self
+    }
+
+    /// Adds a list query parameter if it is set, one pair per item with its index in brackets
+    /// (`keywords[0]=gps&keywords[1]=temp`).
+    pub(crate) fn query_indexed(
+        mut self,
+        name: &'static str,
+        value: Option<&impl ParamValue>,
+    ) -> Self {
+        if let Some(value) = value {
+            for (i, text) in value.texts().into_iter().enumerate() {
+                self.query.push((format!("{name}[{i}]").into(), text));
+            }
+        }
+        self
+    }
+
+    /// Adds a query parameter if it is set, as one JSON text (an object or list the API reads
+    /// whole).
+    pub(crate) fn query_json(
+        mut self,
+        name: &'static str,
+        value: Option<&impl serde::Serialize>,
+    ) -> Result<Self> {
+        if let Some(value) = value {
+            let text = serde_json::to_string(value).map_err(|e| {
+                Error::InvalidArgument(format!(
+                    "the query parameter `{name}` cannot be serialised: {e}"
+                ))
+            })?;
+            self.query.push((name.into(), text));
+        }
+        Ok(self)
+    }
+
+    /// Adds an object query parameter if it is set, one pair per field in OpenAPI's
+    /// `deepObject` style (`filter[name]=x&filter[size][min]=1`; a list's items get their index,
+    /// `filter[tags][0]=a`); a `null` field is left out.
+    pub(crate) fn query_deep(
+        mut self,
+        name: &'static str,
+        value: Option<&impl serde::Serialize>,
+    ) -> Result<Self> {
+        fn flatten(key: String, value: &serde_json::Value, out: &mut Vec<(String, String)>) {
+            match value {
+                serde_json::Value::Object(fields) => {
+                    for (field, inner) in fields {
+                        flatten(format!("{key}[{field}]"), inner, out);
+                    }
+                }
+                serde_json::Value::Array(items) => {
+                    for (i, inner) in items.iter().enumerate() {
+                        flatten(format!("{key}[{i}]"), inner, out);
+                    }
+                }
+                serde_json::Value::Null => {}
+                serde_json::Value::String(text) => out.push((key, text.clone())),
+                other => out.push((key, other.to_string())),
+            }
+        }
+        if let Some(value) = value {
+            let value = serde_json::to_value(value).map_err(|e| {
+                Error::InvalidArgument(format!(
+                    "the query parameter `{name}` cannot be serialised: {e}"
+                ))
+            })?;
+            let mut pairs = Vec::new();
+            flatten(name.to_owned(), &value, &mut pairs);
+            self.query
+                .extend(pairs.into_iter().map(|(key, text)| (key.into(), text)));
+        }
+        Ok(self)
     }
 
     /// Adds a query parameter, with `default` if it is not set.

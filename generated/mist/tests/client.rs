@@ -73,13 +73,37 @@ async fn start() -> (MockServer, Client) {
     (server, client)
 }
 
-/// A `name, value, ...` list as sorted pairs.
+/// A `name, value, ...` list as sorted pairs; a value that is a JSON object or list (a query
+/// parameter sent as one JSON text) in one canonical form, its keys sorted.
 fn pairs<'a>(
     flat: impl IntoIterator<Item = (std::borrow::Cow<'a, str>, std::borrow::Cow<'a, str>)>,
 ) -> Vec<(String, String)> {
+    fn canonical(v: &Value) -> String {
+        match v {
+            Value::Object(fields) => {
+                let mut fields: Vec<_> = fields
+                    .iter()
+                    .map(|(k, v)| format!("{}:{}", Value::from(k.as_str()), canonical(v)))
+                    .collect();
+                fields.sort();
+                ["{", &fields.join(","), "}"].concat()
+            }
+            Value::Array(items) => {
+                format!(
+                    "[{}]",
+                    items.iter().map(canonical).collect::<Vec<_>>().join(",")
+                )
+            }
+            other => other.to_string(),
+        }
+    }
+    let normal = |v: std::borrow::Cow<'a, str>| match serde_json::from_str::<Value>(&v) {
+        Ok(json @ (Value::Object(_) | Value::Array(_))) => canonical(&json),
+        _ => v.into_owned(),
+    };
     let mut pairs: Vec<(String, String)> = flat
         .into_iter()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .map(|(k, v)| (k.into_owned(), normal(v)))
         .collect();
     pairs.sort();
     pairs

@@ -8,7 +8,7 @@ use crate::diag::did_you_mean;
 use crate::path::PathTemplate;
 use crate::rules;
 use crate::schema::{resolve, types_of, MAX_SCHEMA_DEPTH};
-use crate::spec::{Param, ParamIn};
+use crate::spec::{Param, ParamIn, QueryStyle};
 
 use super::values::param_shape_problem;
 use super::{sample, Sample, Validator, MAX_SAMPLE_VALUES};
@@ -140,6 +140,21 @@ impl<'a> Validator<'a> {
                                 "an action with a JSON `body` cannot also send a form: give the body's fields as parts, or drop the body",
                             );
                         }
+                    } else if p.style != QueryStyle::Form && p.location != ParamIn::Query {
+                        self.push(
+                            &format!("{ppath}.style"),
+                            format!("`style` is how a query parameter is written; `{}` is a {} parameter", p.name, p.location.as_str()),
+                        );
+                    } else if p.style == QueryStyle::DeepObject
+                        && !crate::schema::types_of(crate::schema::resolve(spec, &p.schema))
+                            .contains(&"object")
+                    {
+                        self.push(
+                            &format!("{ppath}.style"),
+                            "`deep-object` writes an object's fields as keys; this parameter's schema is not an object",
+                        );
+                    } else if p.style.takes_objects() {
+                        // Any value: written as JSON text or as keys.
                     } else if let Some(problem) = param_shape_problem(spec, &p.schema, p.location) {
                         self.push(&format!("{ppath}.schema"), problem);
                     }
