@@ -58,14 +58,20 @@ pub(crate) fn is_description(workspace: &Workspace) -> bool {
     workspace.exists(&format!("{}/{API_INFO}", workspace.spec_dir))
 }
 
-/// Reads a Losant description folder into a spec. JSON is read first without positions; when
-/// anything is wrong it is read again with them, so every problem has its line and column.
+/// Reads a Losant description folder into a spec. The definitions' JSON is read first without
+/// positions; when anything is wrong it is read again with them, so every problem the
+/// front-end finds has its line and column (`apiInfo.json` and `globalParams.json` are always
+/// read with them).
 pub(crate) fn load(workspace: &Workspace) -> (Option<Loaded>, Vec<Diagnostic>) {
     let (loaded, diags) = load_with(workspace, false);
     if diags.is_empty() {
         return (loaded, diags);
     }
-    load_with(workspace, true)
+    let (loaded, mut diags) = load_with(workspace, true);
+    // A resource's parameters are read with each of its actions: each problem once.
+    let mut seen = std::collections::BTreeSet::new();
+    diags.retain(|d| seen.insert(d.to_string()));
+    (loaded, diags)
 }
 
 /// One file of the description as read.
@@ -81,6 +87,9 @@ fn read(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<File> {
     let tree = read_tree(workspace, rel, diags)?;
+    // Resources and parameters are rebuilt from these two, so their positions are needed for
+    // the problems validation finds later.
+    let located = located || rel.ends_with(API_INFO) || rel.ends_with(GLOBAL_PARAMS);
     let node = match (located, tree.unlocated_text) {
         (true, Some(text)) => match crate::yaml::parse(&text) {
             Ok(node) => node,
