@@ -194,7 +194,7 @@ fn load_with(workspace: &Workspace, located: bool) -> (Option<Loaded>, Vec<Diagn
     let mut api_info = None;
     let mut examples = None;
     let mut globals = None;
-    let mut definitions = Vec::new();
+    let mut definitions: Vec<(Key, Node)> = Vec::new();
     for (key, node) in parts {
         match key.name.as_str() {
             "apiInfo" => api_info = Some(node),
@@ -218,8 +218,11 @@ fn load_with(workspace: &Workspace, located: bool) -> (Option<Loaded>, Vec<Diagn
         main: info_rel.clone(),
         files: BTreeMap::new(),
     };
+    for (_, node) in &mut definitions {
+        rewrite_refs(node, 0);
+    }
+    one_type_per_shape(&mut definitions);
     for (key, mut node) in definitions {
-        rewrite_refs(&mut node, 0);
         // A definition's example: `apiExamples.json` under its name.
         if let (NodeValue::Map(entries), Some(example)) = (&mut node.value, examples.get(&key.name))
         {
@@ -327,6 +330,82 @@ fn rewrite_refs(node: &mut Node, depth: usize) {
             }
         }
         NodeValue::Seq(items) => items.iter_mut().for_each(|i| rewrite_refs(i, depth + 1)),
+        _ => {}
+    }
+}
+
+/// The keywords that only document a schema: two schemas that differ only in these at their
+/// top have one shape.
+const DOC_KEYS: &[&str] = &["$schema", "$comment", "title", "description", "examples"];
+
+/// The shape of an object schema (its JSON without the documenting keywords at its top), or
+/// `None` for a schema that is not an object with properties (a string type is no shape of its
+/// own).
+fn shape(node: &Node) -> Option<String> {
+    let NodeValue::Map(entries) = &node.value else {
+        return None;
+    };
+    if !entries.iter().any(|(k, _)| k.name == "properties") {
+        return None;
+    }
+    let mut json = node.to_json();
+    if let serde_json::Value::Object(map) = &mut json {
+        for key in DOC_KEYS {
+            map.shift_remove(*key);
+        }
+    }
+    Some(json.to_string())
+}
+
+/// One type for one shape: an object schema written out inside a definition that has the shape
+/// of a whole definition becomes a `$ref` to that definition, so it is one Rust type named after
+/// the definition. A shape that two definitions share is left as it is (no choice between
+/// them that a new definition could change), so adding a definition never renames another.
+fn one_type_per_shape(definitions: &mut [(Key, Node)]) {
+    let mut owners: BTreeMap<String, Option<String>> = BTreeMap::new();
+    for (key, node) in definitions.iter() {
+        if let Some(shape) = shape(node) {
+            owners
+                .entry(shape)
+                .and_modify(|owner| *owner = None)
+                .or_insert_with(|| Some(key.name.clone()));
+        }
+    }
+    for (key, node) in definitions.iter_mut() {
+        replace_copies(node, &key.name, &owners, 0, true);
+    }
+}
+
+fn replace_copies(
+    node: &mut Node,
+    definition: &str,
+    owners: &BTreeMap<String, Option<String>>,
+    depth: usize,
+    root: bool,
+) {
+    if depth > crate::yaml::MAX_DEPTH {
+        return;
+    }
+    if !root {
+        if let Some(Some(owner)) = shape(node).and_then(|s| owners.get(&s)) {
+            // A definition that holds a copy of itself stays as it is.
+            if owner != definition {
+                let pos = node.pos;
+                *node = map(
+                    pos,
+                    vec![entry(pos, "$ref", string(pos, &format!("{owner}.json")))],
+                );
+                return;
+            }
+        }
+    }
+    match &mut node.value {
+        NodeValue::Map(entries) => entries
+            .iter_mut()
+            .for_each(|(_, v)| replace_copies(v, definition, owners, depth + 1, false)),
+        NodeValue::Seq(items) => items
+            .iter_mut()
+            .for_each(|v| replace_copies(v, definition, owners, depth + 1, false)),
         _ => {}
     }
 }
@@ -842,6 +921,58 @@ mod tests {
     fn titles_split_camel_case_words() {
         assert_eq!(title_of("applicationApiTokens"), "Application Api Tokens");
         assert_eq!(title_of("me"), "Me");
+    }
+
+    fn definitions(json: &str) -> Vec<(Key, Node)> {
+        let node = crate::yaml::parse_json(json).unwrap();
+        match node.value {
+            NodeValue::Map(entries) => entries,
+            _ => panic!("a mapping"),
+        }
+    }
+
+    fn json_of(defs: &[(Key, Node)], name: &str) -> serde_json::Value {
+        defs.iter()
+            .find(|(k, _)| k.name == name)
+            .unwrap()
+            .1
+            .to_json()
+    }
+
+    #[test]
+    fn a_second_copy_of_a_shape_adds_no_type() {
+        let thing = r#"{"type": "object", "properties": {"id": {"type": "string"}, "n": {"type": "integer"}}}"#;
+        let mut defs = definitions(&format!(
+            r#"{{"thing": {thing},
+                "things": {{"type": "object", "properties": {{"items": {{"type": "array", "items": {{"title": "Thing", "type": "object", "properties": {{"id": {{"type": "string"}}, "n": {{"type": "integer"}}}}}}}}}}}},
+                "other": {{"type": "object", "properties": {{"id": {{"type": "string"}}}}}}}}"#
+        ));
+        one_type_per_shape(&mut defs);
+        // The copy (its title aside) is the definition; a different shape stays written out.
+        assert_eq!(
+            json_of(&defs, "things")["properties"]["items"]["items"],
+            serde_json::json!({"$ref": "thing.json"})
+        );
+        assert_eq!(
+            json_of(&defs, "thing"),
+            serde_json::from_str::<serde_json::Value>(thing).unwrap()
+        );
+        assert!(json_of(&defs, "other")["properties"]["id"]
+            .get("$ref")
+            .is_none());
+    }
+
+    #[test]
+    fn a_shape_two_definitions_share_stays_written_out() {
+        let shape = r#"{"type": "object", "properties": {"id": {"type": "string"}}}"#;
+        let mut defs = definitions(&format!(
+            r#"{{"a": {shape}, "b": {shape}, "c": {{"type": "object", "properties": {{"x": {shape}}}}}}}"#
+        ));
+        one_type_per_shape(&mut defs);
+        assert_eq!(
+            json_of(&defs, "c")["properties"]["x"],
+            serde_json::from_str::<serde_json::Value>(shape).unwrap()
+        );
     }
 
     #[test]

@@ -54,6 +54,126 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         ),
     ),
     (
+        "applicationCertificate.delete",
+        "DELETE",
+        "/applications/575ec8687ae143cd83dc4a97/certificates/575ec76c7ae143cd83dc4a96",
+        200,
+        Some("{\"success\":true}"),
+    ),
+    (
+        "applicationCertificate.get",
+        "GET",
+        "/applications/575ec8687ae143cd83dc4a97/certificates/575ec76c7ae143cd83dc4a96",
+        200,
+        Some(
+            "{\"applicationCertificateId\":\"5cd02a50df66feb0994c7196\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"certificateInfo\":{\"commonName\":\"example.com\",\"fingerprint\":\"FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06\",\"issuerName\":\"Example Issuer\",\"notValidAfter\":\"2020-04-10T00:00:00.000Z\",\"notValidBefore\":\"2019-04-10T00:00:00.000Z\",\"serialNumber\":\"ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9\"},\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example certificate description\",\"filterType\":\"all\",\"id\":\"5cd02a50df66feb0994c7196\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"pubTopics\":[],\"status\":\"active\",\"subTopics\":[]}",
+        ),
+    ),
+    (
+        "applicationCertificate.patch",
+        "PATCH",
+        "/applications/575ec8687ae143cd83dc4a97/certificates/575ec76c7ae143cd83dc4a96",
+        200,
+        Some(
+            "{\"applicationCertificateId\":\"5cd02a50df66feb0994c7196\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"certificateInfo\":{\"commonName\":\"example.com\",\"fingerprint\":\"FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06\",\"issuerName\":\"Example Issuer\",\"notValidAfter\":\"2020-04-10T00:00:00.000Z\",\"notValidBefore\":\"2019-04-10T00:00:00.000Z\",\"serialNumber\":\"ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9\"},\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example certificate description\",\"filterType\":\"all\",\"id\":\"5cd02a50df66feb0994c7196\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"pubTopics\":[],\"status\":\"active\",\"subTopics\":[]}",
+        ),
+    ),
+    (
+        "applicationCertificateAuthorities.get",
+        "GET",
+        "/applications/575ec8687ae143cd83dc4a97/certificate-authorities",
+        200,
+        Some(
+            "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationCertificateAuthorityId\":\"5cd02a7bdf66feb0994c7197\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"caBundle\":\"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\"caInfo\":[{\"commonName\":\"example.com\",\"fingerprint\":\"FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06\",\"issuerName\":\"Example Issuer\",\"notValidAfter\":\"2020-04-10T00:00:00.000Z\",\"notValidBefore\":\"2019-04-10T00:00:00.000Z\",\"serialNumber\":\"ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example certificate authority description\",\"id\":\"5cd02a7bdf66feb0994c7197\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"my certificate authority\",\"status\":\"active\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"key\",\"totalCount\":4}",
+        ),
+    ),
+    (
+        "applicationCertificateAuthorities.post",
+        "POST",
+        "/applications/575ec8687ae143cd83dc4a97/certificate-authorities",
+        201,
+        Some(
+            "{\"applicationCertificateAuthorityId\":\"5cd02a7bdf66feb0994c7197\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"caBundle\":\"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\"caInfo\":[{\"commonName\":\"example.com\",\"fingerprint\":\"FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06\",\"issuerName\":\"Example Issuer\",\"notValidAfter\":\"2020-04-10T00:00:00.000Z\",\"notValidBefore\":\"2019-04-10T00:00:00.000Z\",\"serialNumber\":\"ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example certificate authority description\",\"id\":\"5cd02a7bdf66feb0994c7197\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"my certificate authority\",\"status\":\"active\"}",
+        ),
+    ),
+    (
+        "applicationCertificateAuthority.delete",
+        "DELETE",
+        "/applications/575ec8687ae143cd83dc4a97/certificate-authorities/575ec76c7ae143cd83dc4a96",
+        200,
+        Some("{\"success\":true}"),
+    ),
+    (
+        "applicationCertificateAuthority.get",
+        "GET",
+        "/applications/575ec8687ae143cd83dc4a97/certificate-authorities/575ec76c7ae143cd83dc4a96",
+        200,
+        Some(
+            "{\"applicationCertificateAuthorityId\":\"5cd02a7bdf66feb0994c7197\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"caBundle\":\"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\"caInfo\":[{\"commonName\":\"example.com\",\"fingerprint\":\"FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06\",\"issuerName\":\"Example Issuer\",\"notValidAfter\":\"2020-04-10T00:00:00.000Z\",\"notValidBefore\":\"2019-04-10T00:00:00.000Z\",\"serialNumber\":\"ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example certificate authority description\",\"id\":\"5cd02a7bdf66feb0994c7197\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"my certificate authority\",\"status\":\"active\"}",
+        ),
+    ),
+    (
+        "applicationCertificateAuthority.patch",
+        "PATCH",
+        "/applications/575ec8687ae143cd83dc4a97/certificate-authorities/575ec76c7ae143cd83dc4a96",
+        200,
+        Some(
+            "{\"applicationCertificateAuthorityId\":\"5cd02a7bdf66feb0994c7197\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"caBundle\":\"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\"caInfo\":[{\"commonName\":\"example.com\",\"fingerprint\":\"FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06\",\"issuerName\":\"Example Issuer\",\"notValidAfter\":\"2020-04-10T00:00:00.000Z\",\"notValidBefore\":\"2019-04-10T00:00:00.000Z\",\"serialNumber\":\"ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example certificate authority description\",\"id\":\"5cd02a7bdf66feb0994c7197\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"my certificate authority\",\"status\":\"active\"}",
+        ),
+    ),
+    (
+        "applicationCertificates.get",
+        "GET",
+        "/applications/575ec8687ae143cd83dc4a97/certificates",
+        200,
+        Some(
+            "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationCertificateId\":\"5cd02a50df66feb0994c7196\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"certificateInfo\":{\"commonName\":\"example.com\",\"fingerprint\":\"FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06\",\"issuerName\":\"Example Issuer\",\"notValidAfter\":\"2020-04-10T00:00:00.000Z\",\"notValidBefore\":\"2019-04-10T00:00:00.000Z\",\"serialNumber\":\"ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9\"},\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example certificate description\",\"filterType\":\"all\",\"id\":\"5cd02a50df66feb0994c7196\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"pubTopics\":[],\"status\":\"active\",\"subTopics\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"key\",\"totalCount\":4}",
+        ),
+    ),
+    (
+        "applicationCertificates.post",
+        "POST",
+        "/applications/575ec8687ae143cd83dc4a97/certificates",
+        201,
+        Some(
+            "{\"applicationCertificateId\":\"5cd02a50df66feb0994c7196\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"certificateInfo\":{\"commonName\":\"example.com\",\"fingerprint\":\"FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06\",\"issuerName\":\"Example Issuer\",\"notValidAfter\":\"2020-04-10T00:00:00.000Z\",\"notValidBefore\":\"2019-04-10T00:00:00.000Z\",\"serialNumber\":\"ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9\"},\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example certificate description\",\"filterType\":\"all\",\"id\":\"5cd02a50df66feb0994c7196\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"pubTopics\":[],\"status\":\"active\",\"subTopics\":[]}",
+        ),
+    ),
+    (
+        "applicationKey.delete",
+        "DELETE",
+        "/applications/575ec8687ae143cd83dc4a97/keys/575ec76c7ae143cd83dc4a96",
+        200,
+        Some("{\"success\":true}"),
+    ),
+    (
+        "applicationKey.get",
+        "GET",
+        "/applications/575ec8687ae143cd83dc4a97/keys/575ec76c7ae143cd83dc4a96",
+        200,
+        Some(
+            "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"applicationKeyId\":\"575ec76c7ae143cd83dc4a96\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example key description\",\"filterType\":\"all\",\"id\":\"575ec76c7ae143cd83dc4a96\",\"key\":\"this_would_be_the_key\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"pubTopics\":[],\"status\":\"active\",\"subTopics\":[]}",
+        ),
+    ),
+    (
+        "applicationKey.patch",
+        "PATCH",
+        "/applications/575ec8687ae143cd83dc4a97/keys/575ec76c7ae143cd83dc4a96",
+        200,
+        Some(
+            "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"applicationKeyId\":\"575ec76c7ae143cd83dc4a96\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example key description\",\"filterType\":\"all\",\"id\":\"575ec76c7ae143cd83dc4a96\",\"key\":\"this_would_be_the_key\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"pubTopics\":[],\"status\":\"active\",\"subTopics\":[]}",
+        ),
+    ),
+    (
+        "applicationKeys.post",
+        "POST",
+        "/applications/575ec8687ae143cd83dc4a97/keys",
+        201,
+        Some(
+            "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"applicationKeyId\":\"575ec76c7ae143cd83dc4a96\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example key description\",\"filterType\":\"all\",\"id\":\"575ec76c7ae143cd83dc4a96\",\"key\":\"this_would_be_the_key\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"pubTopics\":[],\"secret\":\"shhhSecret\",\"status\":\"active\",\"subTopics\":[]}",
+        ),
+    ),
+    (
         "credential.delete",
         "DELETE",
         "/applications/575ec8687ae143cd83dc4a97/credentials/575ec76c7ae143cd83dc4a96",
@@ -103,6 +223,49 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         201,
         Some(
             "{\"applicationId\":\"575ece2b7ae143cd83dc4a9c\",\"azureConfig\":{\"account\":\"my account\"},\"createdById\":\"575ece2b7ae143cd83dc4a9d\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ece2b7ae143cd83dc4a9d\",\"lastUpdatedByType\":\"user\",\"name\":\"Dave\",\"type\":\"azure\"}",
+        ),
+    ),
+    (
+        "deviceAttribute.delete",
+        "DELETE",
+        "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2/attributes/voltage",
+        200,
+        Some("{\"success\":true}"),
+    ),
+    (
+        "deviceAttribute.get",
+        "GET",
+        "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2/attributes/voltage",
+        200,
+        Some(
+            "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"dataType\":\"number\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"name\":\"voltage\"}",
+        ),
+    ),
+    (
+        "deviceAttribute.patch",
+        "PATCH",
+        "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2/attributes/voltage",
+        200,
+        Some(
+            "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"dataType\":\"number\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"name\":\"voltage\"}",
+        ),
+    ),
+    (
+        "deviceAttributes.get",
+        "GET",
+        "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2/attributes",
+        200,
+        Some(
+            "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"items\":[{\"$ref\":\"#/examples/deviceAttributes\"}],\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":1}",
+        ),
+    ),
+    (
+        "deviceAttributes.post",
+        "POST",
+        "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2/attributes",
+        201,
+        Some(
+            "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"dataType\":\"number\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"name\":\"voltage\"}",
         ),
     ),
     (
@@ -189,6 +352,49 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         201,
         Some(
             "{\"apiTokenId\":\"575ec7417ae143cd83dc4a95\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"creatorId\":\"575ed70c7ae143cd83dc4aa9\",\"creatorType\":\"user\",\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My API Token\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"scope\":[\"all.Application\"],\"status\":\"active\",\"token\":\"the_actual_token_string\"}",
+        ),
+    ),
+    (
+        "webhook.delete",
+        "DELETE",
+        "/applications/575ec8687ae143cd83dc4a97/webhooks/575ed78e7ae143cd83dc4aab",
+        200,
+        Some("{\"success\":true}"),
+    ),
+    (
+        "webhook.get",
+        "GET",
+        "/applications/575ec8687ae143cd83dc4a97/webhooks/575ed78e7ae143cd83dc4aab",
+        200,
+        Some(
+            "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"575ed78e7ae143cd83dc4aab\",\"isWebsocket\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Webhook\",\"responseCode\":200,\"token\":\"the_webhook_token\",\"webhookId\":\"575ed78e7ae143cd83dc4aab\"}",
+        ),
+    ),
+    (
+        "webhook.patch",
+        "PATCH",
+        "/applications/575ec8687ae143cd83dc4a97/webhooks/575ed78e7ae143cd83dc4aab",
+        200,
+        Some(
+            "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"575ed78e7ae143cd83dc4aab\",\"isWebsocket\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Webhook\",\"responseCode\":200,\"token\":\"the_webhook_token\",\"webhookId\":\"575ed78e7ae143cd83dc4aab\"}",
+        ),
+    ),
+    (
+        "webhooks.get",
+        "GET",
+        "/applications/575ec8687ae143cd83dc4a97/webhooks",
+        200,
+        Some(
+            "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"575ed78e7ae143cd83dc4aab\",\"isWebsocket\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Webhook\",\"responseCode\":200,\"token\":\"the_webhook_token\",\"webhookId\":\"575ed78e7ae143cd83dc4aab\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
+        ),
+    ),
+    (
+        "webhooks.post",
+        "POST",
+        "/applications/575ec8687ae143cd83dc4a97/webhooks",
+        201,
+        Some(
+            "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"575ed78e7ae143cd83dc4aab\",\"isWebsocket\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Webhook\",\"responseCode\":200,\"token\":\"the_webhook_token\",\"webhookId\":\"575ed78e7ae143cd83dc4aab\"}",
         ),
     ),
 ];
