@@ -1,5 +1,6 @@
 //! Which front-end reads a spec folder: our YAML format (`api.yaml`, read by [`crate::load`])
-//! or a vendor's OpenAPI document with our overlay ([`crate::openapi`]). Both give the same
+//! a vendor's OpenAPI document with our overlay ([`crate::openapi`]) or Losant's API
+//! description with our overlay ([`crate::losant_api`]). Both give the same
 //! [`Loaded`] spec, with positions, so nothing downstream knows which one read it.
 
 use std::path::Path;
@@ -28,10 +29,14 @@ pub fn load_memory(files: &MemoryFiles, spec_dir: &str) -> (Option<Loaded>, Vec<
     })
 }
 
-/// A folder without `api.yaml` that holds an OpenAPI document (or an overlay naming one) is
-/// read by the OpenAPI front-end; any other by the YAML format's reader.
+/// A folder without `api.yaml` that holds Losant's API description (`schemas/apiInfo.json`)
+/// is read by its front-end, one that holds an OpenAPI document (or an overlay naming one) by
+/// the OpenAPI front-end; any other by the YAML format's reader.
 fn load_from(workspace: &Workspace) -> (Option<Loaded>, Vec<Diagnostic>) {
     if !workspace.exists(&format!("{}/api.yaml", workspace.spec_dir)) {
+        if crate::losant_api::is_description(workspace) {
+            return crate::losant_api::load(workspace);
+        }
         if let Some(entry) = crate::openapi::find_entry(workspace) {
             return crate::openapi::load(workspace, &entry);
         }

@@ -13,8 +13,10 @@
 //! - [`files`]: what kind of file a path is, and reading regular files with a size limit;
 //! - [`yaml`]: YAML (and JSON) into a tree that remembers line and column;
 //! - [`spec`]: the spec as typed data, and the shape of every spec file;
-//! - [`frontend`]: which front-end reads a spec folder (the YAML format or OpenAPI);
+//! - [`frontend`]: which front-end reads a spec folder (the YAML format, OpenAPI or Losant's description);
 //! - [`load`]: a spec folder of our YAML format, shape-checked, into a [`spec::Spec`];
+//! - [`losant_api`]: Losant's own API description (`apiInfo.json`, its JSON Schemas, examples
+//!   and global parameters) with our Overlay 1.0 overlay, into the same [`spec::Spec`];
 //! - [`openapi`]: a vendor's OpenAPI 3.0/3.1 document with our Overlay 1.0 overlay, into the
 //!   same [`spec::Spec`];
 //! - [`text`]: the character rules for each kind of spec text;
@@ -72,6 +74,7 @@ pub mod git;
 pub mod graph;
 pub mod ir;
 pub mod load;
+pub mod losant_api;
 pub mod lower;
 pub mod markdown;
 pub mod names;

@@ -291,7 +291,7 @@ pub(crate) fn read_changelog(workspace: &Workspace, diags: &mut Vec<Diagnostic>)
 }
 
 /// The `*.yaml` (etc.) files of a sub-folder, sorted, as (stem, relative path).
-fn list_files(
+pub(crate) fn list_files(
     workspace: &Workspace,
     sub: &str,
     exts: &[&str],

@@ -254,25 +254,24 @@ fn output_is_identical_across_working_directories_and_locales() {
 }
 
 #[test]
-fn a_typo_in_a_losant_parameter_is_reported_with_file_line_and_column() {
+fn a_typo_in_the_losant_description_is_reported_with_file_line_and_column() {
     let t = tree();
-    let file = t
-        .path()
-        .join("spec/losant/resources/applicationApiToken.yaml");
+    let file = t.path().join("spec/losant/schemas/apiInfo.json");
     let text = std::fs::read_to_string(&file).unwrap();
-    let line = text
-        .lines()
-        .position(|l| l.trim() == "required: true")
-        .expect("a required parameter")
-        + 1;
-    let col = text
-        .lines()
-        .nth(line - 1)
-        .unwrap()
-        .find("required")
-        .unwrap()
-        + 1;
-    std::fs::write(&file, text.replacen("required: true", "requird: true", 1)).unwrap();
+    // The vendor file is one line: the column is the place of the parameter.
+    let needle = r#"{"description":"ID associated with the application","example":"575ec8687ae143cd83dc4a97","in":"path","name":"applicationId""#;
+    let resource = text
+        .find(r#""applicationApiToken":{"#)
+        .expect("the resource");
+    let at = resource + text[resource..].find(needle).expect("its first parameter");
+    let col = at + 1;
+    let broken = format!(
+        "{}{}{}",
+        &text[..at],
+        needle.replace(r#""in":"path""#, r#""in":"paht""#),
+        &text[at + needle.len()..]
+    );
+    std::fs::write(&file, broken).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_sdkgen"))
         .arg("--workspace")
         .arg(t.path())
@@ -282,10 +281,13 @@ fn a_typo_in_a_losant_parameter_is_reported_with_file_line_and_column() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     let want = format!(
-        "spec/losant/resources/applicationApiToken.yaml:{line}:{col}: unknown key `requird`"
+        "spec/losant/schemas/apiInfo.json:1:{col}: parameter `applicationId` is `in: paht`"
     );
     assert!(stderr.contains(&want), "expected `{want}` in:\n{stderr}");
-    assert!(stderr.contains("did you mean `required`?"), "{stderr}");
+    assert!(
+        stderr.contains("#/applicationApiToken/params/0/in"),
+        "{stderr}"
+    );
 }
 
 /// Runs `sdkgen generate` on `root` with a stand-in rustfmt made of `script`.

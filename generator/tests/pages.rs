@@ -404,16 +404,13 @@ fn spec_text_survives_in_cells() {
         &workspace().join("templates"),
         &dir.path().join("templates"),
     );
-    let file = dir
-        .path()
-        .join("spec/losant/resources/applicationApiToken.yaml");
-    let yaml = std::fs::read_to_string(&file).unwrap();
-    let yaml = yaml.replacen(
-        "description: ID associated with the application",
-        "description: \"ID | of the `app` <b>now</b>\\nsecond line\"",
-        1,
+    let file = dir.path().join("spec/losant/schemas/apiInfo.json");
+    let json = std::fs::read_to_string(&file).unwrap();
+    let json = json.replace(
+        r#""description":"ID associated with the application""#,
+        r#""description":"ID | of the `app` <b>now</b>\nsecond line""#,
     );
-    std::fs::write(&file, yaml).unwrap();
+    std::fs::write(&file, json).unwrap();
     let files = sdkgen::generate(dir.path(), &["losant".to_string()])
         .unwrap_or_else(|e| panic!("{e}"))
         .files;

@@ -43,7 +43,13 @@ fn every_snapshot_fixture_is_checked() {
     let cases = fixtures::snapshot_cases(&workspace()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         cases,
-        ["adversarial", "openapi-museum", "openapi-petstore", "valid"]
+        [
+            "adversarial",
+            "losant-description",
+            "openapi-museum",
+            "openapi-petstore",
+            "valid"
+        ]
     );
 }
 

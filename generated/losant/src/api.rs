@@ -53,7 +53,7 @@ pub(crate) const REQUEST_ID_HEADER: Option<&str> = None;
 pub enum ApiErrorBody {
     /// 400: Error if malformed request
     Status400(crate::models::ErrorBody),
-    /// 404: Error if API token was not found; Error if credential was not found; Error if application was not found
+    /// 404: Error if API token was not found; Error if application certificate was not found; Error if application was not found; Error if application certificate authority was not found; Error if applicationKey was not found; Error if credential was not found; Error if device attribute was not found; Error if device was not found; Error if webhook was not found
     Status404(crate::models::ErrorBody),
 }
 
@@ -84,32 +84,24 @@ impl crate::client::ClientBuilder {
 /// The parameters every action accepts, held once per request.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Globals {
-    pub(crate) losantdomain: Option<String>,
     pub(crate) actions: Option<bool>,
     pub(crate) links: Option<bool>,
     pub(crate) embedded: Option<bool>,
+    pub(crate) losantdomain: Option<String>,
 }
 
 impl crate::client::Call {
     /// Adds the parameters every action accepts (with their default where one is sent).
     pub(crate) fn globals(self, globals: &Globals) -> Self {
-        self.header("losantdomain", globals.losantdomain.as_ref())
-            .query_or("_actions", globals.actions.as_ref(), "false")
+        self.query_or("_actions", globals.actions.as_ref(), "false")
             .query_or("_links", globals.links.as_ref(), "true")
             .query_or("_embedded", globals.embedded.as_ref(), "true")
+            .header("losantdomain", globals.losantdomain.as_ref())
     }
 }
 
 /// The parameters every action accepts.
 impl<A> crate::Request<A> {
-    /// Domain scope of request (rarely needed)
-    ///
-    /// Example: `example.com`.
-    pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
-        self.globals.losantdomain = Some(value.into());
-        self
-    }
-
     /// Return resource actions in response
     ///
     /// Default: `false`.
@@ -131,6 +123,14 @@ impl<A> crate::Request<A> {
     /// Default: `true`.
     pub fn embedded(mut self, value: impl Into<bool>) -> Self {
         self.globals.embedded = Some(value.into());
+        self
+    }
+
+    /// Domain scope of request (rarely needed)
+    ///
+    /// Example: `example.com`.
+    pub fn losantdomain(mut self, value: impl Into<String>) -> Self {
+        self.globals.losantdomain = Some(value.into());
         self
     }
 }

@@ -352,6 +352,239 @@ action! {
 }
 
 action! {
+    application_certificate_delete in application_certificate : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/certificates/575ec76c7ae143cd83dc4a96",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.application_certificate()
+    .delete("575ec8687ae143cd83dc4a97", "575ec76c7ae143cd83dc4a96")
+    .losantdomain("example.com")
+}
+
+action! {
+    application_certificate_get in application_certificate : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/certificates/575ec76c7ae143cd83dc4a96",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationCertificateId\":\"5cd02a50df66feb0994c7196\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"certificateInfo\":{\"commonName\":\"example.com\",\"fingerprint\":\"FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06\",\"issuerName\":\"Example Issuer\",\"notValidAfter\":\"2020-04-10T00:00:00.000Z\",\"notValidBefore\":\"2019-04-10T00:00:00.000Z\",\"serialNumber\":\"ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9\"},\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example certificate description\",\"filterType\":\"all\",\"id\":\"5cd02a50df66feb0994c7196\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"pubTopics\":[],\"status\":\"active\",\"subTopics\":[]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.application_certificate()
+    .get("575ec8687ae143cd83dc4a97", "575ec76c7ae143cd83dc4a96")
+    .losantdomain("example.com")
+}
+
+action! {
+    application_certificate_patch in application_certificate : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/certificates/575ec76c7ae143cd83dc4a96",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : ApplicationCertificatePatch =
+    "{\"description\":\"An example updated certificate description\",\"status\":\"active\"}",
+    answer 200
+    "{\"applicationCertificateId\":\"5cd02a50df66feb0994c7196\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"certificateInfo\":{\"commonName\":\"example.com\",\"fingerprint\":\"FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06\",\"issuerName\":\"Example Issuer\",\"notValidAfter\":\"2020-04-10T00:00:00.000Z\",\"notValidBefore\":\"2019-04-10T00:00:00.000Z\",\"serialNumber\":\"ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9\"},\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example certificate description\",\"filterType\":\"all\",\"id\":\"5cd02a50df66feb0994c7196\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"pubTopics\":[],\"status\":\"active\",\"subTopics\":[]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.application_certificate()
+    .patch("575ec8687ae143cd83dc4a97", "575ec76c7ae143cd83dc4a96", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    application_certificate_authorities_get in application_certificate_authorities :
+    "GET" "/applications/575ec8687ae143cd83dc4a97/certificate-authorities",
+    query["sortField", "name", "sortDirection", "asc", "page", "0", "perPage", "10",
+    "filterField", "name", "filter", "the*name", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationCertificateAuthorityId\":\"5cd02a7bdf66feb0994c7197\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"caBundle\":\"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\"caInfo\":[{\"commonName\":\"example.com\",\"fingerprint\":\"FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06\",\"issuerName\":\"Example Issuer\",\"notValidAfter\":\"2020-04-10T00:00:00.000Z\",\"notValidBefore\":\"2019-04-10T00:00:00.000Z\",\"serialNumber\":\"ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example certificate authority description\",\"id\":\"5cd02a7bdf66feb0994c7197\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"my certificate authority\",\"status\":\"active\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"key\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], pages["items", "totalCount", "page", "perPage", 0]
+    client.application_certificate_authorities().get("575ec8687ae143cd83dc4a97",)
+    .per_page(2), request client => client.application_certificate_authorities()
+    .get("575ec8687ae143cd83dc4a97")
+    .sort_field(ApplicationCertificateAuthoritiesGetSortField::from("name"))
+    .sort_direction(ApplicationCertificateAuthoritiesGetSortDirection::from("asc"))
+    .page(0).per_page(10)
+    .filter_field(ApplicationCertificateAuthoritiesGetFilterField::from("name"))
+    .filter("the*name").losantdomain("example.com")
+}
+
+action! {
+    application_certificate_authorities_post in application_certificate_authorities :
+    "POST" "/applications/575ec8687ae143cd83dc4a97/certificate-authorities",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body :
+    ApplicationCertificateAuthorityPost =
+    "{\"caBundle\":\"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\"description\":\"An example new authority description\",\"name\":\"my certificate authority\"}",
+    answer 201
+    "{\"applicationCertificateAuthorityId\":\"5cd02a7bdf66feb0994c7197\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"caBundle\":\"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\"caInfo\":[{\"commonName\":\"example.com\",\"fingerprint\":\"FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06\",\"issuerName\":\"Example Issuer\",\"notValidAfter\":\"2020-04-10T00:00:00.000Z\",\"notValidBefore\":\"2019-04-10T00:00:00.000Z\",\"serialNumber\":\"ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example certificate authority description\",\"id\":\"5cd02a7bdf66feb0994c7197\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"my certificate authority\",\"status\":\"active\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client
+    .application_certificate_authorities().post("575ec8687ae143cd83dc4a97", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    application_certificate_authority_delete in application_certificate_authority :
+    "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/certificate-authorities/575ec76c7ae143cd83dc4a96",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client
+    .application_certificate_authority().delete("575ec8687ae143cd83dc4a97",
+    "575ec76c7ae143cd83dc4a96").losantdomain("example.com")
+}
+
+action! {
+    application_certificate_authority_get in application_certificate_authority : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/certificate-authorities/575ec76c7ae143cd83dc4a96",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationCertificateAuthorityId\":\"5cd02a7bdf66feb0994c7197\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"caBundle\":\"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\"caInfo\":[{\"commonName\":\"example.com\",\"fingerprint\":\"FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06\",\"issuerName\":\"Example Issuer\",\"notValidAfter\":\"2020-04-10T00:00:00.000Z\",\"notValidBefore\":\"2019-04-10T00:00:00.000Z\",\"serialNumber\":\"ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example certificate authority description\",\"id\":\"5cd02a7bdf66feb0994c7197\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"my certificate authority\",\"status\":\"active\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client
+    .application_certificate_authority().get("575ec8687ae143cd83dc4a97",
+    "575ec76c7ae143cd83dc4a96").losantdomain("example.com")
+}
+
+action! {
+    application_certificate_authority_patch in application_certificate_authority :
+    "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/certificate-authorities/575ec76c7ae143cd83dc4a96",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body :
+    ApplicationCertificateAuthorityPatch =
+    "{\"description\":\"An example updated authority description\",\"status\":\"active\"}",
+    answer 200
+    "{\"applicationCertificateAuthorityId\":\"5cd02a7bdf66feb0994c7197\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"caBundle\":\"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\"caInfo\":[{\"commonName\":\"example.com\",\"fingerprint\":\"FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06\",\"issuerName\":\"Example Issuer\",\"notValidAfter\":\"2020-04-10T00:00:00.000Z\",\"notValidBefore\":\"2019-04-10T00:00:00.000Z\",\"serialNumber\":\"ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example certificate authority description\",\"id\":\"5cd02a7bdf66feb0994c7197\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"my certificate authority\",\"status\":\"active\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client
+    .application_certificate_authority().patch("575ec8687ae143cd83dc4a97",
+    "575ec76c7ae143cd83dc4a96", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    application_certificates_get in application_certificates : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/certificates", query["sortField", "status",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "status",
+    "filter", "the*status", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationCertificateId\":\"5cd02a50df66feb0994c7196\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"certificateInfo\":{\"commonName\":\"example.com\",\"fingerprint\":\"FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06\",\"issuerName\":\"Example Issuer\",\"notValidAfter\":\"2020-04-10T00:00:00.000Z\",\"notValidBefore\":\"2019-04-10T00:00:00.000Z\",\"serialNumber\":\"ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9\"},\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example certificate description\",\"filterType\":\"all\",\"id\":\"5cd02a50df66feb0994c7196\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"pubTopics\":[],\"status\":\"active\",\"subTopics\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"key\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], pages["items", "totalCount", "page", "perPage", 0]
+    client.application_certificates().get("575ec8687ae143cd83dc4a97",).per_page(2),
+    request client => client.application_certificates().get("575ec8687ae143cd83dc4a97")
+    .sort_field(ApplicationCertificatesGetSortField::from("status"))
+    .sort_direction(ApplicationCertificatesGetSortDirection::from("asc")).page(0)
+    .per_page(10).filter_field(ApplicationCertificatesGetFilterField::from("status"))
+    .filter("the*status").losantdomain("example.com")
+}
+
+action! {
+    application_certificates_post in application_certificates : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/certificates", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : ApplicationCertificatePost =
+    "{\"certificate\":\"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\"description\":\"An example new certificate description\",\"filterType\":\"all\",\"pubTopics\":[],\"subTopics\":[]}",
+    answer 201
+    "{\"applicationCertificateId\":\"5cd02a50df66feb0994c7196\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"certificateInfo\":{\"commonName\":\"example.com\",\"fingerprint\":\"FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06\",\"issuerName\":\"Example Issuer\",\"notValidAfter\":\"2020-04-10T00:00:00.000Z\",\"notValidBefore\":\"2019-04-10T00:00:00.000Z\",\"serialNumber\":\"ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9\"},\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example certificate description\",\"filterType\":\"all\",\"id\":\"5cd02a50df66feb0994c7196\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"pubTopics\":[],\"status\":\"active\",\"subTopics\":[]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.application_certificates()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    application_key_delete in application_key : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/keys/575ec76c7ae143cd83dc4a96",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.application_key()
+    .delete("575ec8687ae143cd83dc4a97", "575ec76c7ae143cd83dc4a96")
+    .losantdomain("example.com")
+}
+
+action! {
+    application_key_get in application_key : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/keys/575ec76c7ae143cd83dc4a96",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"applicationKeyId\":\"575ec76c7ae143cd83dc4a96\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example key description\",\"filterType\":\"all\",\"id\":\"575ec76c7ae143cd83dc4a96\",\"key\":\"this_would_be_the_key\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"pubTopics\":[],\"status\":\"active\",\"subTopics\":[]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.application_key()
+    .get("575ec8687ae143cd83dc4a97", "575ec76c7ae143cd83dc4a96")
+    .losantdomain("example.com")
+}
+
+action! {
+    application_key_patch in application_key : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/keys/575ec76c7ae143cd83dc4a96",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : ApplicationKeyPatch =
+    "{\"description\":\"An example updated key description\",\"status\":\"active\"}",
+    answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"applicationKeyId\":\"575ec76c7ae143cd83dc4a96\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example key description\",\"filterType\":\"all\",\"id\":\"575ec76c7ae143cd83dc4a96\",\"key\":\"this_would_be_the_key\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"pubTopics\":[],\"status\":\"active\",\"subTopics\":[]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.application_key()
+    .patch("575ec8687ae143cd83dc4a97", "575ec76c7ae143cd83dc4a96", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    application_keys_post in application_keys : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/keys", query["_actions", "false", "_links",
+    "true", "_embedded", "true"], headers["losantdomain", "example.com",], body body :
+    ApplicationKeyPost =
+    "{\"description\":\"An example new key description\",\"filterType\":\"all\",\"pubTopics\":[],\"subTopics\":[]}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"applicationKeyId\":\"575ec76c7ae143cd83dc4a96\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example key description\",\"filterType\":\"all\",\"id\":\"575ec76c7ae143cd83dc4a96\",\"key\":\"this_would_be_the_key\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"pubTopics\":[],\"secret\":\"shhhSecret\",\"status\":\"active\",\"subTopics\":[]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.application_keys()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
     credential_delete in credential : "DELETE"
     "/applications/575ec8687ae143cd83dc4a97/credentials/575ec76c7ae143cd83dc4a96",
     query["_actions", "false", "_links", "true", "_embedded", "true"],
@@ -446,6 +679,86 @@ action! {
     "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
     "Application was not found")], request client => client.credentials()
     .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    device_attribute_delete in device_attribute : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2/attributes/voltage",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device_attribute()
+    .delete("575ec8687ae143cd83dc4a97", "575ecf887ae143cd83dc4aa2", "voltage")
+    .losantdomain("example.com")
+}
+
+action! {
+    device_attribute_get in device_attribute : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2/attributes/voltage",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"dataType\":\"number\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"name\":\"voltage\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device_attribute()
+    .get("575ec8687ae143cd83dc4a97", "575ecf887ae143cd83dc4aa2", "voltage")
+    .losantdomain("example.com")
+}
+
+action! {
+    device_attribute_patch in device_attribute : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2/attributes/voltage",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : DeviceAttributePatch =
+    "{\"description\":\"my new attribute description\"}", answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"dataType\":\"number\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"name\":\"voltage\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device_attribute()
+    .patch("575ec8687ae143cd83dc4a97", "575ecf887ae143cd83dc4aa2", "voltage", body
+    .clone()).losantdomain("example.com")
+}
+
+action! {
+    device_attributes_get in device_attributes : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2/attributes",
+    query["sortField", "status", "sortDirection", "asc", "filterField", "status",
+    "filter", "number", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"items\":[{\"$ref\":\"#/examples/deviceAttributes\"}],\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":1}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device_attributes()
+    .get("575ec8687ae143cd83dc4a97", "575ecf887ae143cd83dc4aa2")
+    .sort_field(DeviceAttributesGetSortField::from("status"))
+    .sort_direction(DeviceAttributesGetSortDirection::from("asc"))
+    .filter_field(DeviceAttributesGetFilterField::from("status")).filter("number")
+    .losantdomain("example.com")
+}
+
+action! {
+    device_attributes_post in device_attributes : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2/attributes",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : DeviceAttributePost =
+    "{\"dataType\":\"number\",\"name\":\"voltage\"}", answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"dataType\":\"number\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"name\":\"voltage\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device_attributes()
+    .post("575ec8687ae143cd83dc4a97", "575ecf887ae143cd83dc4aa2", body.clone())
+    .losantdomain("example.com")
 }
 
 action! {
@@ -592,4 +905,82 @@ action! {
     "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
     "Application was not found")], request client => client.user_api_tokens().post(body
     .clone()).losantdomain("example.com")
+}
+
+action! {
+    webhook_delete in webhook : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/webhooks/575ed78e7ae143cd83dc4aab",
+    query["includeWorkflows", "true", "_actions", "false", "_links", "true", "_embedded",
+    "true"], headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.webhook()
+    .delete("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .include_workflows("true").losantdomain("example.com")
+}
+
+action! {
+    webhook_get in webhook : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/webhooks/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"575ed78e7ae143cd83dc4aab\",\"isWebsocket\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Webhook\",\"responseCode\":200,\"token\":\"the_webhook_token\",\"webhookId\":\"575ed78e7ae143cd83dc4aab\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.webhook()
+    .get("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    webhook_patch in webhook : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/webhooks/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : WebhookPatch =
+    "{\"name\":\"My Updated Webhook\",\"responseCode\":201}", answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"575ed78e7ae143cd83dc4aab\",\"isWebsocket\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Webhook\",\"responseCode\":200,\"token\":\"the_webhook_token\",\"webhookId\":\"575ed78e7ae143cd83dc4aab\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.webhook()
+    .patch("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    webhooks_get in webhooks : "GET" "/applications/575ec8687ae143cd83dc4a97/webhooks",
+    query["sortField", "name", "sortDirection", "asc", "page", "0", "perPage", "10",
+    "filterField", "name", "filter", "my*webhook", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"575ed78e7ae143cd83dc4aab\",\"isWebsocket\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Webhook\",\"responseCode\":200,\"token\":\"the_webhook_token\",\"webhookId\":\"575ed78e7ae143cd83dc4aab\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], pages["items", "totalCount", "page", "perPage", 0]
+    client.webhooks().get("575ec8687ae143cd83dc4a97",).per_page(2), request client =>
+    client.webhooks().get("575ec8687ae143cd83dc4a97")
+    .sort_field(WebhooksGetSortField::from("name"))
+    .sort_direction(WebhooksGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(WebhooksGetFilterField::from("name")).filter("my*webhook")
+    .losantdomain("example.com")
+}
+
+action! {
+    webhooks_post in webhooks : "POST" "/applications/575ec8687ae143cd83dc4a97/webhooks",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : WebhookPost =
+    "{\"name\":\"My New Webhook\"}", answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"575ed78e7ae143cd83dc4aab\",\"isWebsocket\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Webhook\",\"responseCode\":200,\"token\":\"the_webhook_token\",\"webhookId\":\"575ed78e7ae143cd83dc4aab\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.webhooks()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
 }

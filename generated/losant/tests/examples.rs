@@ -114,7 +114,47 @@ round_trips! {
     from "schemas.apiTokenPost.examples[0]"; schema_api_tokens_example_1 : ApiTokens =
     "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"apiTokenId\": \"575ec7417ae143cd83dc4a95\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"creatorId\": \"575ed70c7ae143cd83dc4aa9\",\n      \"creatorType\": \"user\",\n      \"expirationDate\": \"2017-06-13T04:00:00.000Z\",\n      \"id\": \"575ec7417ae143cd83dc4a95\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"My API Token\",\n      \"ownerId\": \"575ec8687ae143cd83dc4a97\",\n      \"ownerType\": \"application\",\n      \"scope\": [\n        \"all.Application\"\n      ],\n      \"status\": \"active\",\n      \"token\": \"the_actual_token_string\"\n    }\n  ],\n  \"ownerId\": \"575ec8687ae143cd83dc4a97\",\n  \"ownerType\": \"application\",\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
     from "schemas.apiTokens.examples[0]" hiding "the_actual_token_string";
-    schema_credential_example_1 : Credential =
+    schema_application_certificate_example_1 : ApplicationCertificate =
+    "{\n  \"applicationCertificateId\": \"5cd02a50df66feb0994c7196\",\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"certificateInfo\": {\n    \"commonName\": \"example.com\",\n    \"fingerprint\": \"FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06\",\n    \"issuerName\": \"Example Issuer\",\n    \"notValidAfter\": \"2020-04-10T00:00:00.000Z\",\n    \"notValidBefore\": \"2019-04-10T00:00:00.000Z\",\n    \"serialNumber\": \"ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9\"\n  },\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"description\": \"An example certificate description\",\n  \"filterType\": \"all\",\n  \"id\": \"5cd02a50df66feb0994c7196\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"pubTopics\": [],\n  \"status\": \"active\",\n  \"subTopics\": []\n}"
+    from "schemas.applicationCertificate.examples[0]";
+    schema_application_certificate_authorities_example_1 :
+    ApplicationCertificateAuthorities =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationCertificateAuthorityId\": \"5cd02a7bdf66feb0994c7197\",\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"caBundle\": \"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\n      \"caInfo\": [\n        {\n          \"commonName\": \"example.com\",\n          \"fingerprint\": \"FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06\",\n          \"issuerName\": \"Example Issuer\",\n          \"notValidAfter\": \"2020-04-10T00:00:00.000Z\",\n          \"notValidBefore\": \"2019-04-10T00:00:00.000Z\",\n          \"serialNumber\": \"ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9\"\n        }\n      ],\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"An example certificate authority description\",\n      \"id\": \"5cd02a7bdf66feb0994c7197\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"my certificate authority\",\n      \"status\": \"active\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"key\",\n  \"totalCount\": 4\n}"
+    from "schemas.applicationCertificateAuthorities.examples[0]";
+    schema_application_certificate_authority_example_1 : ApplicationCertificateAuthority
+    =
+    "{\n  \"applicationCertificateAuthorityId\": \"5cd02a7bdf66feb0994c7197\",\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"caBundle\": \"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\n  \"caInfo\": [\n    {\n      \"commonName\": \"example.com\",\n      \"fingerprint\": \"FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06\",\n      \"issuerName\": \"Example Issuer\",\n      \"notValidAfter\": \"2020-04-10T00:00:00.000Z\",\n      \"notValidBefore\": \"2019-04-10T00:00:00.000Z\",\n      \"serialNumber\": \"ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9\"\n    }\n  ],\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"description\": \"An example certificate authority description\",\n  \"id\": \"5cd02a7bdf66feb0994c7197\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"my certificate authority\",\n  \"status\": \"active\"\n}"
+    from "schemas.applicationCertificateAuthority.examples[0]";
+    schema_application_certificate_authority_patch_example_1 :
+    ApplicationCertificateAuthorityPatch =
+    "{\n  \"description\": \"An example updated authority description\",\n  \"status\": \"active\"\n}"
+    from "schemas.applicationCertificateAuthorityPatch.examples[0]";
+    schema_application_certificate_authority_post_example_1 :
+    ApplicationCertificateAuthorityPost =
+    "{\n  \"caBundle\": \"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\n  \"description\": \"An example new authority description\",\n  \"name\": \"my certificate authority\"\n}"
+    from "schemas.applicationCertificateAuthorityPost.examples[0]";
+    schema_application_certificate_patch_example_1 : ApplicationCertificatePatch =
+    "{\n  \"description\": \"An example updated certificate description\",\n  \"status\": \"active\"\n}"
+    from "schemas.applicationCertificatePatch.examples[0]";
+    schema_application_certificate_post_example_1 : ApplicationCertificatePost =
+    "{\n  \"certificate\": \"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\n  \"description\": \"An example new certificate description\",\n  \"filterType\": \"all\",\n  \"pubTopics\": [],\n  \"subTopics\": []\n}"
+    from "schemas.applicationCertificatePost.examples[0]";
+    schema_application_certificates_example_1 : ApplicationCertificates =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationCertificateId\": \"5cd02a50df66feb0994c7196\",\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"certificateInfo\": {\n        \"commonName\": \"example.com\",\n        \"fingerprint\": \"FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06\",\n        \"issuerName\": \"Example Issuer\",\n        \"notValidAfter\": \"2020-04-10T00:00:00.000Z\",\n        \"notValidBefore\": \"2019-04-10T00:00:00.000Z\",\n        \"serialNumber\": \"ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9\"\n      },\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"An example certificate description\",\n      \"filterType\": \"all\",\n      \"id\": \"5cd02a50df66feb0994c7196\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"pubTopics\": [],\n      \"status\": \"active\",\n      \"subTopics\": []\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"key\",\n  \"totalCount\": 4\n}"
+    from "schemas.applicationCertificates.examples[0]"; schema_application_key_example_1
+    : ApplicationKey =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"applicationKeyId\": \"575ec76c7ae143cd83dc4a96\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"description\": \"An example key description\",\n  \"filterType\": \"all\",\n  \"id\": \"575ec76c7ae143cd83dc4a96\",\n  \"key\": \"this_would_be_the_key\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"pubTopics\": [],\n  \"status\": \"active\",\n  \"subTopics\": []\n}"
+    from "schemas.applicationKey.examples[0]"; schema_application_key_patch_example_1 :
+    ApplicationKeyPatch =
+    "{\n  \"description\": \"An example updated key description\",\n  \"status\": \"active\"\n}"
+    from "schemas.applicationKeyPatch.examples[0]"; schema_application_key_post_example_1
+    : ApplicationKeyPost =
+    "{\n  \"description\": \"An example new key description\",\n  \"filterType\": \"all\",\n  \"pubTopics\": [],\n  \"subTopics\": []\n}"
+    from "schemas.applicationKeyPost.examples[0]";
+    schema_application_key_post_response_example_1 : ApplicationKeyPostResponse =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"applicationKeyId\": \"575ec76c7ae143cd83dc4a96\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"description\": \"An example key description\",\n  \"filterType\": \"all\",\n  \"id\": \"575ec76c7ae143cd83dc4a96\",\n  \"key\": \"this_would_be_the_key\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"pubTopics\": [],\n  \"secret\": \"shhhSecret\",\n  \"status\": \"active\",\n  \"subTopics\": []\n}"
+    from "schemas.applicationKeyPostResponse.examples[0]"; schema_credential_example_1 :
+    Credential =
     "{\n  \"applicationId\": \"575ece2b7ae143cd83dc4a9c\",\n  \"azureConfig\": {\n    \"account\": \"my account\"\n  },\n  \"createdById\": \"575ece2b7ae143cd83dc4a9d\",\n  \"createdByType\": \"user\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"enabled\": true,\n  \"id\": \"575ece2b7ae143cd83dc4a9b\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"lastUpdatedById\": \"575ece2b7ae143cd83dc4a9d\",\n  \"lastUpdatedByType\": \"user\",\n  \"name\": \"Dave\",\n  \"type\": \"azure\"\n}"
     from "schemas.credential.examples[0]"; schema_credential_linked_resources_example_1 :
     CredentialLinkedResources =
@@ -128,22 +168,68 @@ round_trips! {
     from "schemas.credentialPost.examples[0]" hiding "123abc";
     schema_credentials_example_1 : Credentials =
     "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ece2b7ae143cd83dc4a9c\",\n      \"azureConfig\": {\n        \"account\": \"my account\"\n      },\n      \"createdById\": \"575ece2b7ae143cd83dc4a9d\",\n      \"createdByType\": \"user\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"enabled\": true,\n      \"id\": \"575ece2b7ae143cd83dc4a9b\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"lastUpdatedById\": \"575ece2b7ae143cd83dc4a9d\",\n      \"lastUpdatedByType\": \"user\",\n      \"name\": \"Dave\",\n      \"type\": \"azure\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 5\n}"
-    from "schemas.credentials.examples[0]"; schema_error_example_1 : ErrorBody =
+    from "schemas.credentials.examples[0]"; schema_device_attribute_example_1 :
+    DeviceAttribute =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"dataType\": \"number\",\n  \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n  \"name\": \"voltage\"\n}"
+    from "schemas.deviceAttribute.examples[0]"; schema_device_attribute_patch_example_1 :
+    DeviceAttributePatch = "{\n  \"description\": \"my new attribute description\"\n}"
+    from "schemas.deviceAttributePatch.examples[0]";
+    schema_device_attribute_post_example_1 : DeviceAttributePost =
+    "{\n  \"dataType\": \"number\",\n  \"name\": \"voltage\"\n}" from
+    "schemas.deviceAttributePost.examples[0]"; schema_device_attributes_example_1 :
+    DeviceAttributes =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n  \"items\": [\n    {\n      \"$ref\": \"#/examples/deviceAttributes\"\n    }\n  ],\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 1\n}"
+    from "schemas.deviceAttributes.examples[0]"; schema_error_example_1 : ErrorBody =
     "{\n  \"message\": \"Application was not found\",\n  \"type\": \"NotFound\"\n}" from
     "schemas.error.examples[0]"; schema_success_example_1 : Success =
     "{\n  \"success\": true\n}" from "schemas.success.examples[0]";
-    application_api_token_patch_request : ApiTokenPatch =
+    schema_webhook_example_1 : Webhook =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"id\": \"575ed78e7ae143cd83dc4aab\",\n  \"isWebsocket\": false,\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My Webhook\",\n  \"responseCode\": 200,\n  \"token\": \"the_webhook_token\",\n  \"webhookId\": \"575ed78e7ae143cd83dc4aab\"\n}"
+    from "schemas.webhook.examples[0]"; schema_webhook_patch_example_1 : WebhookPatch =
+    "{\n  \"name\": \"My Updated Webhook\",\n  \"responseCode\": 201\n}" from
+    "schemas.webhookPatch.examples[0]"; schema_webhook_post_example_1 : WebhookPost =
+    "{\n  \"name\": \"My New Webhook\"\n}" from "schemas.webhookPost.examples[0]";
+    schema_webhooks_example_1 : Webhooks =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"id\": \"575ed78e7ae143cd83dc4aab\",\n      \"isWebsocket\": false,\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"My Webhook\",\n      \"responseCode\": 200,\n      \"token\": \"the_webhook_token\",\n      \"webhookId\": \"575ed78e7ae143cd83dc4aab\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
+    from "schemas.webhooks.examples[0]"; application_api_token_patch_request :
+    ApiTokenPatch =
     "{\n  \"name\": \"My Updated API Token\",\n  \"status\": \"inactive\"\n}" from
     "resources.applicationApiToken.actions.patch.body.example";
     application_api_tokens_post_request : ApiTokenPost =
     "{\n  \"expirationDate\": \"2017-06-13T04:00:00.000Z\",\n  \"name\": \"My New API Token\",\n  \"scope\": [\n    \"all.Application\"\n  ],\n  \"status\": \"active\"\n}"
     from "resources.applicationApiTokens.actions.post.body.example";
-    credential_patch_request : CredentialPatch =
+    application_certificate_patch_request : ApplicationCertificatePatch =
+    "{\n  \"description\": \"An example updated certificate description\",\n  \"status\": \"active\"\n}"
+    from "resources.applicationCertificate.actions.patch.body.example";
+    application_certificate_authorities_post_request :
+    ApplicationCertificateAuthorityPost =
+    "{\n  \"caBundle\": \"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\n  \"description\": \"An example new authority description\",\n  \"name\": \"my certificate authority\"\n}"
+    from "resources.applicationCertificateAuthorities.actions.post.body.example";
+    application_certificate_authority_patch_request :
+    ApplicationCertificateAuthorityPatch =
+    "{\n  \"description\": \"An example updated authority description\",\n  \"status\": \"active\"\n}"
+    from "resources.applicationCertificateAuthority.actions.patch.body.example";
+    application_certificates_post_request : ApplicationCertificatePost =
+    "{\n  \"certificate\": \"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\n  \"description\": \"An example new certificate description\",\n  \"filterType\": \"all\",\n  \"pubTopics\": [],\n  \"subTopics\": []\n}"
+    from "resources.applicationCertificates.actions.post.body.example";
+    application_key_patch_request : ApplicationKeyPatch =
+    "{\n  \"description\": \"An example updated key description\",\n  \"status\": \"active\"\n}"
+    from "resources.applicationKey.actions.patch.body.example";
+    application_keys_post_request : ApplicationKeyPost =
+    "{\n  \"description\": \"An example new key description\",\n  \"filterType\": \"all\",\n  \"pubTopics\": [],\n  \"subTopics\": []\n}"
+    from "resources.applicationKeys.actions.post.body.example"; credential_patch_request
+    : CredentialPatch =
     "{\n  \"azureConfig\": {\n    \"account\": \"my account\",\n    \"accountKey\": \"123abc\"\n  },\n  \"enabled\": true\n}"
     from "resources.credential.actions.patch.body.example" hiding "123abc";
     credentials_post_request : CredentialPost =
     "{\n  \"azureConfig\": {\n    \"account\": \"my account\",\n    \"accountKey\": \"123abc\"\n  },\n  \"enabled\": true,\n  \"name\": \"locker\",\n  \"type\": \"azure\"\n}"
     from "resources.credentials.actions.post.body.example" hiding "123abc";
+    device_attribute_patch_request : DeviceAttributePatch =
+    "{\n  \"description\": \"my new attribute description\"\n}" from
+    "resources.deviceAttribute.actions.patch.body.example";
+    device_attributes_post_request : DeviceAttributePost =
+    "{\n  \"dataType\": \"number\",\n  \"name\": \"voltage\"\n}" from
+    "resources.deviceAttributes.actions.post.body.example";
     instance_api_token_patch_request : ApiTokenPatch =
     "{\n  \"name\": \"My Updated API Token\",\n  \"status\": \"inactive\"\n}" from
     "resources.instanceApiToken.actions.patch.body.example";
@@ -155,7 +241,11 @@ round_trips! {
     "resources.userApiToken.actions.patch.body.example"; user_api_tokens_post_request :
     ApiTokenPost =
     "{\n  \"expirationDate\": \"2017-06-13T04:00:00.000Z\",\n  \"name\": \"My New API Token\",\n  \"scope\": [\n    \"all.Application\"\n  ],\n  \"status\": \"active\"\n}"
-    from "resources.userApiTokens.actions.post.body.example";
+    from "resources.userApiTokens.actions.post.body.example"; webhook_patch_request :
+    WebhookPatch = "{\n  \"name\": \"My Updated Webhook\",\n  \"responseCode\": 201\n}"
+    from "resources.webhook.actions.patch.body.example"; webhooks_post_request :
+    WebhookPost = "{\n  \"name\": \"My New Webhook\"\n}" from
+    "resources.webhooks.actions.post.body.example";
 }
 
 keeps_unknown_fields! {
@@ -167,6 +257,35 @@ keeps_unknown_fields! {
     "{\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"name\":\"My New API Token\",\"scope\":[\"all.Application\"],\"status\":\"active\"}";
     unknown_field_is_kept_by_api_tokens : ApiTokens =
     "{\"count\":1,\"items\":[{\"apiTokenId\":\"575ec7417ae143cd83dc4a95\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"creatorId\":\"575ed70c7ae143cd83dc4aa9\",\"creatorType\":\"user\",\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My API Token\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"scope\":[\"all.Application\"],\"status\":\"active\",\"token\":\"the_actual_token_string\"}],\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
+    unknown_field_is_kept_by_application_certificate : ApplicationCertificate =
+    "{\"applicationCertificateId\":\"5cd02a50df66feb0994c7196\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"certificateInfo\":{\"commonName\":\"example.com\",\"fingerprint\":\"FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06\",\"issuerName\":\"Example Issuer\",\"notValidAfter\":\"2020-04-10T00:00:00.000Z\",\"notValidBefore\":\"2019-04-10T00:00:00.000Z\",\"serialNumber\":\"ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9\"},\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example certificate description\",\"filterType\":\"all\",\"id\":\"5cd02a50df66feb0994c7196\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"pubTopics\":[],\"status\":\"active\",\"subTopics\":[]}";
+    unknown_field_is_kept_by_application_certificate_authorities :
+    ApplicationCertificateAuthorities =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationCertificateAuthorityId\":\"5cd02a7bdf66feb0994c7197\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"caBundle\":\"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\"caInfo\":[{\"commonName\":\"example.com\",\"fingerprint\":\"FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06\",\"issuerName\":\"Example Issuer\",\"notValidAfter\":\"2020-04-10T00:00:00.000Z\",\"notValidBefore\":\"2019-04-10T00:00:00.000Z\",\"serialNumber\":\"ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example certificate authority description\",\"id\":\"5cd02a7bdf66feb0994c7197\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"my certificate authority\",\"status\":\"active\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"key\",\"totalCount\":4}";
+    unknown_field_is_kept_by_application_certificate_authority :
+    ApplicationCertificateAuthority =
+    "{\"applicationCertificateAuthorityId\":\"5cd02a7bdf66feb0994c7197\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"caBundle\":\"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\"caInfo\":[{\"commonName\":\"example.com\",\"fingerprint\":\"FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06\",\"issuerName\":\"Example Issuer\",\"notValidAfter\":\"2020-04-10T00:00:00.000Z\",\"notValidBefore\":\"2019-04-10T00:00:00.000Z\",\"serialNumber\":\"ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example certificate authority description\",\"id\":\"5cd02a7bdf66feb0994c7197\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"my certificate authority\",\"status\":\"active\"}";
+    unknown_field_is_kept_by_application_certificate_authority_patch :
+    ApplicationCertificateAuthorityPatch =
+    "{\"description\":\"An example updated authority description\",\"status\":\"active\"}";
+    unknown_field_is_kept_by_application_certificate_authority_post :
+    ApplicationCertificateAuthorityPost =
+    "{\"caBundle\":\"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\"description\":\"An example new authority description\",\"name\":\"my certificate authority\"}";
+    unknown_field_is_kept_by_application_certificate_patch : ApplicationCertificatePatch
+    =
+    "{\"description\":\"An example updated certificate description\",\"status\":\"active\"}";
+    unknown_field_is_kept_by_application_certificate_post : ApplicationCertificatePost =
+    "{\"certificate\":\"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\"description\":\"An example new certificate description\",\"filterType\":\"all\",\"pubTopics\":[],\"subTopics\":[]}";
+    unknown_field_is_kept_by_application_certificates : ApplicationCertificates =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationCertificateId\":\"5cd02a50df66feb0994c7196\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"certificateInfo\":{\"commonName\":\"example.com\",\"fingerprint\":\"FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06\",\"issuerName\":\"Example Issuer\",\"notValidAfter\":\"2020-04-10T00:00:00.000Z\",\"notValidBefore\":\"2019-04-10T00:00:00.000Z\",\"serialNumber\":\"ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9\"},\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example certificate description\",\"filterType\":\"all\",\"id\":\"5cd02a50df66feb0994c7196\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"pubTopics\":[],\"status\":\"active\",\"subTopics\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"key\",\"totalCount\":4}";
+    unknown_field_is_kept_by_application_key : ApplicationKey =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"applicationKeyId\":\"575ec76c7ae143cd83dc4a96\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example key description\",\"filterType\":\"all\",\"id\":\"575ec76c7ae143cd83dc4a96\",\"key\":\"this_would_be_the_key\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"pubTopics\":[],\"status\":\"active\",\"subTopics\":[]}";
+    unknown_field_is_kept_by_application_key_patch : ApplicationKeyPatch =
+    "{\"description\":\"An example updated key description\",\"status\":\"active\"}";
+    unknown_field_is_kept_by_application_key_post : ApplicationKeyPost =
+    "{\"description\":\"An example new key description\",\"filterType\":\"all\",\"pubTopics\":[],\"subTopics\":[]}";
+    unknown_field_is_kept_by_application_key_post_response : ApplicationKeyPostResponse =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"applicationKeyId\":\"575ec76c7ae143cd83dc4a96\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example key description\",\"filterType\":\"all\",\"id\":\"575ec76c7ae143cd83dc4a96\",\"key\":\"this_would_be_the_key\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"pubTopics\":[],\"secret\":\"shhhSecret\",\"status\":\"active\",\"subTopics\":[]}";
     unknown_field_is_kept_by_credential : Credential =
     "{\"applicationId\":\"575ece2b7ae143cd83dc4a9c\",\"azureConfig\":{\"account\":\"my account\"},\"createdById\":\"575ece2b7ae143cd83dc4a9d\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ece2b7ae143cd83dc4a9d\",\"lastUpdatedByType\":\"user\",\"name\":\"Dave\",\"type\":\"azure\"}";
     unknown_field_is_kept_by_credential_linked_resources : CredentialLinkedResources =
@@ -177,9 +296,24 @@ keeps_unknown_fields! {
     "{\"azureConfig\":{\"account\":\"my account\",\"accountKey\":\"123abc\"},\"enabled\":true,\"name\":\"locker\",\"type\":\"azure\"}";
     unknown_field_is_kept_by_credentials : Credentials =
     "{\"count\":1,\"items\":[{\"applicationId\":\"575ece2b7ae143cd83dc4a9c\",\"azureConfig\":{\"account\":\"my account\"},\"createdById\":\"575ece2b7ae143cd83dc4a9d\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ece2b7ae143cd83dc4a9d\",\"lastUpdatedByType\":\"user\",\"name\":\"Dave\",\"type\":\"azure\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":5}";
+    unknown_field_is_kept_by_device_attribute : DeviceAttribute =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"dataType\":\"number\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"name\":\"voltage\"}";
+    unknown_field_is_kept_by_device_attribute_patch : DeviceAttributePatch =
+    "{\"description\":\"my new attribute description\"}";
+    unknown_field_is_kept_by_device_attribute_post : DeviceAttributePost =
+    "{\"dataType\":\"number\",\"name\":\"voltage\"}";
+    unknown_field_is_kept_by_device_attributes : DeviceAttributes =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"items\":[{\"$ref\":\"#/examples/deviceAttributes\"}],\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":1}";
     unknown_field_is_kept_by_error : ErrorBody =
     "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}";
     unknown_field_is_kept_by_success : Success = "{\"success\":true}";
+    unknown_field_is_kept_by_webhook : Webhook =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"575ed78e7ae143cd83dc4aab\",\"isWebsocket\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Webhook\",\"responseCode\":200,\"token\":\"the_webhook_token\",\"webhookId\":\"575ed78e7ae143cd83dc4aab\"}";
+    unknown_field_is_kept_by_webhook_patch : WebhookPatch =
+    "{\"name\":\"My Updated Webhook\",\"responseCode\":201}";
+    unknown_field_is_kept_by_webhook_post : WebhookPost =
+    "{\"name\":\"My New Webhook\"}"; unknown_field_is_kept_by_webhooks : Webhooks =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"575ed78e7ae143cd83dc4aab\",\"isWebsocket\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Webhook\",\"responseCode\":200,\"token\":\"the_webhook_token\",\"webhookId\":\"575ed78e7ae143cd83dc4aab\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
 }
 
 keeps_unknown_values! {
@@ -196,8 +330,19 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_application_api_tokens_get_sort_direction :
     ApplicationApiTokensGetSortDirection;
     unknown_value_is_kept_by_application_api_tokens_get_sort_field :
-    ApplicationApiTokensGetSortField; unknown_value_is_kept_by_credential_created_by_type
-    : CredentialCreatedByType; unknown_value_is_kept_by_credential_git_config_type :
+    ApplicationApiTokensGetSortField;
+    unknown_value_is_kept_by_application_certificate_authorities_get_sort_field :
+    ApplicationCertificateAuthoritiesGetSortField;
+    unknown_value_is_kept_by_application_certificate_filter_type :
+    ApplicationCertificateFilterType;
+    unknown_value_is_kept_by_application_certificates_get_filter_field :
+    ApplicationCertificatesGetFilterField;
+    unknown_value_is_kept_by_application_certificates_get_sort_field :
+    ApplicationCertificatesGetSortField;
+    unknown_value_is_kept_by_application_key_address_filter_type :
+    ApplicationKeyAddressFilterType;
+    unknown_value_is_kept_by_application_key_created_by_type :
+    ApplicationKeyCreatedByType; unknown_value_is_kept_by_credential_git_config_type :
     CredentialGitConfigType; unknown_value_is_kept_by_credential_http_config_auth_method
     : CredentialHttpConfigAuthMethod;
     unknown_value_is_kept_by_credential_jwt_config_algorithm :
@@ -206,12 +351,22 @@ keeps_unknown_values! {
     CredentialPatchSqlConfigSystem; unknown_value_is_kept_by_credential_post_type :
     CredentialPostType; unknown_value_is_kept_by_credentials_get_filter_field :
     CredentialsGetFilterField; unknown_value_is_kept_by_credentials_get_sort_field :
-    CredentialsGetSortField; unknown_value_is_kept_by_integration_integration_type :
-    IntegrationIntegrationType; unknown_value_is_kept_by_integration_mqtt_config_protocol
-    : IntegrationMqttConfigProtocol;
+    CredentialsGetSortField; unknown_value_is_kept_by_device_attribute_data_type :
+    DeviceAttributeDataType;
+    unknown_value_is_kept_by_device_attribute_patch_system_aggregation :
+    DeviceAttributePatchSystemAggregation;
+    unknown_value_is_kept_by_device_attributes_get_filter_field :
+    DeviceAttributesGetFilterField; unknown_value_is_kept_by_integration_integration_type
+    : IntegrationIntegrationType;
+    unknown_value_is_kept_by_integration_mqtt_config_protocol :
+    IntegrationMqttConfigProtocol;
     unknown_value_is_kept_by_integration_mqtt_config_protocol_version :
-    IntegrationMqttConfigProtocolVersion; unknown_value_is_kept_by_workflow_category :
-    WorkflowCategory;
+    IntegrationMqttConfigProtocolVersion;
+    unknown_value_is_kept_by_webhook_cast_buffers_as : WebhookCastBuffersAs;
+    unknown_value_is_kept_by_webhook_patch_verification_type :
+    WebhookPatchVerificationType; unknown_value_is_kept_by_webhooks_get_filter_field :
+    WebhooksGetFilterField; unknown_value_is_kept_by_webhooks_get_sort_field :
+    WebhooksGetSortField; unknown_value_is_kept_by_workflow_category : WorkflowCategory;
     unknown_value_is_kept_by_workflow_custom_node_config_fields_item_checkbox_type :
     WorkflowCustomNodeConfigFieldsItemCheckboxType;
     unknown_value_is_kept_by_workflow_custom_node_config_fields_item_json_template_type :

@@ -2225,8 +2225,8 @@ impl<'de> serde::Deserialize<'de> for WorkflowCategory {
     }
 }
 
-/// The same values as `CredentialCreatedByType`, so the same type.
-pub type WorkflowCreatedByType = CredentialCreatedByType;
+/// The same values as `ApplicationKeyCreatedByType`, so the same type.
+pub type WorkflowCreatedByType = ApplicationKeyCreatedByType;
 
 /// An object with the fields `outputCount`, `resultMode`, `resultDescription`, `fields`.
 ///
@@ -3289,8 +3289,8 @@ impl serde::Serialize for WorkflowGlobalsItem {
     }
 }
 
-/// The same values as `CredentialCreatedByType`, so the same type.
-pub type WorkflowLastUpdatedByType = CredentialCreatedByType;
+/// The same values as `ApplicationKeyCreatedByType`, so the same type.
+pub type WorkflowLastUpdatedByType = ApplicationKeyCreatedByType;
 
 /// An object with the fields `id`, `type`, `config`, `meta`, `outputIds`.
 ///

@@ -1144,8 +1144,8 @@ pub type WorkflowVersionObject2TriggersItemVirtualButtonMetaName =
 pub type WorkflowVersionObject2TriggersItemVirtualButtonType =
     WorkflowTriggersItemVirtualButtonMetaName;
 
-/// The same values as `CredentialCreatedByType`, so the same type.
-pub type WorkflowVersionObjectCreatedByType = CredentialCreatedByType;
+/// The same values as `ApplicationKeyCreatedByType`, so the same type.
+pub type WorkflowVersionObjectCreatedByType = ApplicationKeyCreatedByType;
 
 /// An object with the fields `outputCount`, `resultMode`, `resultDescription`, `fields`.
 ///
@@ -1770,8 +1770,8 @@ impl serde::Serialize for WorkflowVersionObjectGlobalsItem {
     }
 }
 
-/// The same values as `CredentialCreatedByType`, so the same type.
-pub type WorkflowVersionObjectLastUpdatedByType = CredentialCreatedByType;
+/// The same values as `ApplicationKeyCreatedByType`, so the same type.
+pub type WorkflowVersionObjectLastUpdatedByType = ApplicationKeyCreatedByType;
 
 /// An object with the fields `id`, `type`, `config`, `meta`, `outputIds`.
 ///

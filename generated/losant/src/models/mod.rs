@@ -3,6 +3,18 @@
 //!
 //! Every type is named here (`crate::models::Name`). The files of this folder hold them by the
 //! resources that need them, each gated by those resources' cargo features.
+#[cfg(feature = "application-certificate")]
+mod application_certificate;
+#[cfg(feature = "application-certificate-authorities")]
+mod application_certificate_authorities;
+#[cfg(feature = "application-certificate-authority")]
+mod application_certificate_authority;
+#[cfg(feature = "application-certificates")]
+mod application_certificates;
+#[cfg(feature = "application-key")]
+mod application_key;
+#[cfg(feature = "application-keys")]
+mod application_keys;
 mod common;
 #[cfg(feature = "credential")]
 mod credential;
@@ -14,6 +26,10 @@ mod credential_3;
 mod credential_4;
 #[cfg(feature = "credentials")]
 mod credentials;
+#[cfg(feature = "device-attribute")]
+mod device_attribute;
+#[cfg(feature = "device-attributes")]
+mod device_attributes;
 #[cfg(feature = "instance-api-tokens")]
 mod instance_api_tokens;
 #[cfg(any(
@@ -32,6 +48,21 @@ mod shared_api_token;
 ))]
 mod shared_api_token_patch;
 #[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "application-certificate",
+    feature = "application-certificate-authorities",
+    feature = "application-certificate-authority",
+    feature = "application-certificates",
+    feature = "application-key",
+    feature = "application-keys",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
+mod shared_api_token_patch_status;
+#[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
     feature = "user-api-tokens"
@@ -39,31 +70,102 @@ mod shared_api_token_patch;
 mod shared_api_token_post;
 #[cfg(any(
     feature = "application-api-tokens",
+    feature = "application-certificate-authorities",
+    feature = "application-certificates",
     feature = "credential",
     feature = "credentials",
+    feature = "device-attributes",
     feature = "instance-api-tokens",
-    feature = "user-api-tokens"
+    feature = "user-api-tokens",
+    feature = "webhooks"
 ))]
 mod shared_api_tokens_sort_direction;
 #[cfg(any(
     feature = "application-api-tokens",
-    feature = "credentials",
+    feature = "application-certificate-authorities",
     feature = "instance-api-tokens",
     feature = "user-api-tokens"
 ))]
+mod shared_application_api_tokens_get_filter_field;
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "application-certificate-authorities",
+    feature = "application-certificates",
+    feature = "credentials",
+    feature = "device-attributes",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens",
+    feature = "webhooks"
+))]
 mod shared_application_api_tokens_get_sort_direction;
+#[cfg(any(
+    feature = "application-certificate",
+    feature = "application-certificates"
+))]
+mod shared_application_certificate;
+#[cfg(any(
+    feature = "application-certificate-authorities",
+    feature = "application-certificate-authority"
+))]
+mod shared_application_certificate_authority;
+#[cfg(any(
+    feature = "application-certificate",
+    feature = "application-certificates",
+    feature = "application-key",
+    feature = "application-keys"
+))]
+mod shared_application_certificate_filter_type;
+#[cfg(any(
+    feature = "application-key",
+    feature = "application-keys",
+    feature = "device-attribute",
+    feature = "device-attributes"
+))]
+mod shared_application_key_address_filter_type;
+#[cfg(any(
+    feature = "application-key",
+    feature = "application-keys",
+    feature = "credential",
+    feature = "credentials"
+))]
+mod shared_application_key_created_by_type;
 #[cfg(any(feature = "credential", feature = "credentials"))]
 mod shared_credential;
+#[cfg(any(feature = "device-attribute", feature = "device-attributes"))]
+mod shared_device_attribute;
 #[cfg(any(
     feature = "application-api-token",
+    feature = "application-certificate",
+    feature = "application-certificate-authority",
+    feature = "application-key",
     feature = "credential",
+    feature = "device-attribute",
     feature = "instance-api-token",
-    feature = "user-api-token"
+    feature = "user-api-token",
+    feature = "webhook"
 ))]
 mod shared_success;
+#[cfg(any(feature = "webhook", feature = "webhooks"))]
+mod shared_webhook;
 #[cfg(feature = "user-api-tokens")]
 mod user_api_tokens;
+#[cfg(feature = "webhook")]
+mod webhook;
+#[cfg(feature = "webhooks")]
+mod webhooks;
 
+#[cfg(feature = "application-certificate")]
+pub use self::application_certificate::*;
+#[cfg(feature = "application-certificate-authorities")]
+pub use self::application_certificate_authorities::*;
+#[cfg(feature = "application-certificate-authority")]
+pub use self::application_certificate_authority::*;
+#[cfg(feature = "application-certificates")]
+pub use self::application_certificates::*;
+#[cfg(feature = "application-key")]
+pub use self::application_key::*;
+#[cfg(feature = "application-keys")]
+pub use self::application_keys::*;
 pub use self::common::*;
 #[cfg(feature = "credential")]
 pub use self::credential::*;
@@ -75,6 +177,10 @@ pub use self::credential_3::*;
 pub use self::credential_4::*;
 #[cfg(feature = "credentials")]
 pub use self::credentials::*;
+#[cfg(feature = "device-attribute")]
+pub use self::device_attribute::*;
+#[cfg(feature = "device-attributes")]
+pub use self::device_attributes::*;
 #[cfg(feature = "instance-api-tokens")]
 pub use self::instance_api_tokens::*;
 #[cfg(any(
@@ -93,6 +199,21 @@ pub use self::shared_api_token::*;
 ))]
 pub use self::shared_api_token_patch::*;
 #[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "application-certificate",
+    feature = "application-certificate-authorities",
+    feature = "application-certificate-authority",
+    feature = "application-certificates",
+    feature = "application-key",
+    feature = "application-keys",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens"
+))]
+pub use self::shared_api_token_patch_status::*;
+#[cfg(any(
     feature = "application-api-tokens",
     feature = "instance-api-tokens",
     feature = "user-api-tokens"
@@ -100,27 +221,86 @@ pub use self::shared_api_token_patch::*;
 pub use self::shared_api_token_post::*;
 #[cfg(any(
     feature = "application-api-tokens",
+    feature = "application-certificate-authorities",
+    feature = "application-certificates",
     feature = "credential",
     feature = "credentials",
+    feature = "device-attributes",
     feature = "instance-api-tokens",
-    feature = "user-api-tokens"
+    feature = "user-api-tokens",
+    feature = "webhooks"
 ))]
 pub use self::shared_api_tokens_sort_direction::*;
 #[cfg(any(
     feature = "application-api-tokens",
-    feature = "credentials",
+    feature = "application-certificate-authorities",
     feature = "instance-api-tokens",
     feature = "user-api-tokens"
 ))]
+pub use self::shared_application_api_tokens_get_filter_field::*;
+#[cfg(any(
+    feature = "application-api-tokens",
+    feature = "application-certificate-authorities",
+    feature = "application-certificates",
+    feature = "credentials",
+    feature = "device-attributes",
+    feature = "instance-api-tokens",
+    feature = "user-api-tokens",
+    feature = "webhooks"
+))]
 pub use self::shared_application_api_tokens_get_sort_direction::*;
+#[cfg(any(
+    feature = "application-certificate",
+    feature = "application-certificates"
+))]
+pub use self::shared_application_certificate::*;
+#[cfg(any(
+    feature = "application-certificate-authorities",
+    feature = "application-certificate-authority"
+))]
+pub use self::shared_application_certificate_authority::*;
+#[cfg(any(
+    feature = "application-certificate",
+    feature = "application-certificates",
+    feature = "application-key",
+    feature = "application-keys"
+))]
+pub use self::shared_application_certificate_filter_type::*;
+#[cfg(any(
+    feature = "application-key",
+    feature = "application-keys",
+    feature = "device-attribute",
+    feature = "device-attributes"
+))]
+pub use self::shared_application_key_address_filter_type::*;
+#[cfg(any(
+    feature = "application-key",
+    feature = "application-keys",
+    feature = "credential",
+    feature = "credentials"
+))]
+pub use self::shared_application_key_created_by_type::*;
 #[cfg(any(feature = "credential", feature = "credentials"))]
 pub use self::shared_credential::*;
+#[cfg(any(feature = "device-attribute", feature = "device-attributes"))]
+pub use self::shared_device_attribute::*;
 #[cfg(any(
     feature = "application-api-token",
+    feature = "application-certificate",
+    feature = "application-certificate-authority",
+    feature = "application-key",
     feature = "credential",
+    feature = "device-attribute",
     feature = "instance-api-token",
-    feature = "user-api-token"
+    feature = "user-api-token",
+    feature = "webhook"
 ))]
 pub use self::shared_success::*;
+#[cfg(any(feature = "webhook", feature = "webhooks"))]
+pub use self::shared_webhook::*;
 #[cfg(feature = "user-api-tokens")]
 pub use self::user_api_tokens::*;
+#[cfg(feature = "webhook")]
+pub use self::webhook::*;
+#[cfg(feature = "webhooks")]
+pub use self::webhooks::*;

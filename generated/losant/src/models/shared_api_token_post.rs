@@ -365,67 +365,6 @@ impl serde::Serialize for ApiTokens {
 /// The same values as `ApiTokenOwnerType`, so the same type.
 pub type ApiTokensOwnerType = ApiTokenOwnerType;
 
-/// A string: one of `name`, `status`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ApplicationApiTokensGetFilterField {
-    /// The value `name`.
-    Name,
-    /// The value `status`.
-    Status,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl ApplicationApiTokensGetFilterField {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::Status => "status",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for ApplicationApiTokensGetFilterField {
-    fn from(value: &str) -> Self {
-        match value {
-            "name" => Self::Name,
-            "status" => Self::Status,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for ApplicationApiTokensGetFilterField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ApplicationApiTokensGetFilterField {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ApplicationApiTokensGetFilterField {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-impl crate::client::ParamValue for ApplicationApiTokensGetFilterField {
-    fn texts(&self) -> Vec<String> {
-        vec![self.as_str().to_owned()]
-    }
-}
-
 /// A string: one of `name`, `status`, `id`, `creationDate`, `lastUpdated`, `expirationDate`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server

@@ -5,10 +5,26 @@
 pub mod application_api_token;
 #[cfg(feature = "application-api-tokens")]
 pub mod application_api_tokens;
+#[cfg(feature = "application-certificate")]
+pub mod application_certificate;
+#[cfg(feature = "application-certificate-authorities")]
+pub mod application_certificate_authorities;
+#[cfg(feature = "application-certificate-authority")]
+pub mod application_certificate_authority;
+#[cfg(feature = "application-certificates")]
+pub mod application_certificates;
+#[cfg(feature = "application-key")]
+pub mod application_key;
+#[cfg(feature = "application-keys")]
+pub mod application_keys;
 #[cfg(feature = "credential")]
 pub mod credential;
 #[cfg(feature = "credentials")]
 pub mod credentials;
+#[cfg(feature = "device-attribute")]
+pub mod device_attribute;
+#[cfg(feature = "device-attributes")]
+pub mod device_attributes;
 #[cfg(feature = "instance-api-token")]
 pub mod instance_api_token;
 #[cfg(feature = "instance-api-tokens")]
@@ -17,6 +33,10 @@ pub mod instance_api_tokens;
 pub mod user_api_token;
 #[cfg(feature = "user-api-tokens")]
 pub mod user_api_tokens;
+#[cfg(feature = "webhook")]
+pub mod webhook;
+#[cfg(feature = "webhooks")]
+pub mod webhooks;
 
 impl crate::Client {
     /// The actions of the Application API Token resource.
@@ -35,6 +55,62 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Application Certificate resource.
+    #[cfg(feature = "application-certificate")]
+    pub fn application_certificate(
+        &self,
+    ) -> application_certificate::ApplicationCertificateResource {
+        application_certificate::ApplicationCertificateResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Application Certificate Authorities resource.
+    #[cfg(feature = "application-certificate-authorities")]
+    pub fn application_certificate_authorities(
+        &self,
+    ) -> application_certificate_authorities::ApplicationCertificateAuthoritiesResource {
+        application_certificate_authorities::ApplicationCertificateAuthoritiesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Application Certificate Authority resource.
+    #[cfg(feature = "application-certificate-authority")]
+    pub fn application_certificate_authority(
+        &self,
+    ) -> application_certificate_authority::ApplicationCertificateAuthorityResource {
+        application_certificate_authority::ApplicationCertificateAuthorityResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Application Certificates resource.
+    #[cfg(feature = "application-certificates")]
+    pub fn application_certificates(
+        &self,
+    ) -> application_certificates::ApplicationCertificatesResource {
+        application_certificates::ApplicationCertificatesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Application Key resource.
+    #[cfg(feature = "application-key")]
+    pub fn application_key(&self) -> application_key::ApplicationKeyResource {
+        application_key::ApplicationKeyResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Application Keys resource.
+    #[cfg(feature = "application-keys")]
+    pub fn application_keys(&self) -> application_keys::ApplicationKeysResource {
+        application_keys::ApplicationKeysResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Service Credential resource.
     #[cfg(feature = "credential")]
     pub fn credential(&self) -> credential::CredentialResource {
@@ -47,6 +123,22 @@ impl crate::Client {
     #[cfg(feature = "credentials")]
     pub fn credentials(&self) -> credentials::CredentialsResource {
         credentials::CredentialsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Device Attribute resource.
+    #[cfg(feature = "device-attribute")]
+    pub fn device_attribute(&self) -> device_attribute::DeviceAttributeResource {
+        device_attribute::DeviceAttributeResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Device Attributes resource.
+    #[cfg(feature = "device-attributes")]
+    pub fn device_attributes(&self) -> device_attributes::DeviceAttributesResource {
+        device_attributes::DeviceAttributesResource {
             client: self.clone(),
         }
     }
@@ -79,6 +171,22 @@ impl crate::Client {
     #[cfg(feature = "user-api-tokens")]
     pub fn user_api_tokens(&self) -> user_api_tokens::UserApiTokensResource {
         user_api_tokens::UserApiTokensResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Webhook resource.
+    #[cfg(feature = "webhook")]
+    pub fn webhook(&self) -> webhook::WebhookResource {
+        webhook::WebhookResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Webhooks resource.
+    #[cfg(feature = "webhooks")]
+    pub fn webhooks(&self) -> webhooks::WebhooksResource {
+        webhooks::WebhooksResource {
             client: self.clone(),
         }
     }
