@@ -480,13 +480,23 @@ fn call_lines(
     a: &ActionIr,
     short: bool,
 ) -> CallLines {
+    let models_path = if short {
+        String::new()
+    } else {
+        format!("{lib}::models::")
+    };
+    let place = crate::rust::Place {
+        root: lib,
+        models_path: &models_path,
+    };
+    // An argument of a generated type (an enum of accepted values) is named by its path.
     let mut args: Vec<String> = a
         .required
         .iter()
         .map(|p| {
             p.example_expr.as_ref().map_or_else(
                 || "Default::default()".into(),
-                |e| crate::rust::value_expr(&e.ty, &e.value),
+                |e| crate::rust::value_expr_at(&e.ty, &e.value, place),
             )
         })
         .collect();
@@ -494,15 +504,6 @@ fn call_lines(
     let mut tail = String::new();
     let mut built = false;
     if let Some(b) = &a.body {
-        let models_path = if short {
-            String::new()
-        } else {
-            format!("{lib}::models::")
-        };
-        let place = crate::rust::Place {
-            root: lib,
-            models_path: &models_path,
-        };
         let ty = crate::rust::type_text(&b.ty, place);
         let example = b.example.as_ref().map_or("{}", |e| e.0.as_str());
         let expr = serde_json::from_str(example)
