@@ -11,6 +11,115 @@ use std::time::Duration;
 /// Every documented action: `(name, method, path with the examples filled in, status, example)`.
 const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
     (
+        "msps.create",
+        "POST",
+        "/api/v1/msps",
+        200,
+        Some(
+            "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\"}",
+        ),
+    ),
+    (
+        "msps.getDetails",
+        "GET",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\"}",
+        ),
+    ),
+    (
+        "msps.update",
+        "PUT",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\"}",
+        ),
+    ),
+    (
+        "msps.delete",
+        "DELETE",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "msps.searchOrgGroup",
+        "GET",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/search",
+        200,
+        Some(
+            "{\"limit\":0,\"page\":0,\"results\":[{\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"text\":\"string\",\"type\":\"string\"}],\"total\":0}",
+        ),
+    ),
+    (
+        "mspsOrgs.list",
+        "GET",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/orgs",
+        200,
+        Some(
+            "[{\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"allow_mist\":true,\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"session_expiry\":1440}]",
+        ),
+    ),
+    (
+        "mspsOrgs.manage",
+        "PUT",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/orgs",
+        200,
+        None,
+    ),
+    (
+        "mspsOrgs.create",
+        "POST",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/orgs",
+        200,
+        Some(
+            "{\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"allow_mist\":true,\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"session_expiry\":1440}",
+        ),
+    ),
+    (
+        "mspsOrgs.search",
+        "GET",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/orgs/search",
+        200,
+        Some(
+            "{\"end\":1614383378.4365287,\"limit\":10,\"next\":\"/api/v1/msps/43e96c5a-6ef6-11e6-9909-9596d1d1534f/orgs/search?end=1760601621&limit=1&search_after=%5B1760599794477%5D&start=1759996821\",\"results\":[{\"msp_id\":\"d287e62f-0000-0000-0000-f2b9ba0a531f\",\"name\":\"Test Org\",\"num_aps\":9,\"num_sites\":5,\"num_switches\":1,\"num_unassigned_aps\":1,\"org_id\":\"bb1a8bf6-0000-0000-0000-8053a663cf65\",\"sub_ana_required\":9,\"sub_ast_entitled\":5,\"sub_ast_required\":3,\"sub_eng_required\":3,\"sub_ex12_required\":1,\"sub_insufficient\":true,\"sub_man_required\":9,\"sub_vna_entitled\":1,\"timestamp\":1614322563.513937,\"trial_enabled\":false,\"usage_types\":[\"sub_eng\"]},{\"msp_id\":\"d287e62f-0000-0000-0000-f2b9ba0a531f\",\"name\":\"Rogue Test1\",\"num_aps\":1,\"num_sites\":1,\"org_id\":\"0fb81690-0000-0000-0000-9596d1d1534f\",\"sub_ana_entitled\":1,\"sub_ana_required\":1,\"sub_insufficient\":false,\"sub_man_entitled\":1,\"sub_man_required\":1,\"timestamp\":1614309876.500955}],\"start\":1613778578.4365668,\"total\":2}",
+        ),
+    ),
+    (
+        "mspsOrgs.get",
+        "GET",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/orgs/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"allow_mist\":true,\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"session_expiry\":1440}",
+        ),
+    ),
+    (
+        "mspsOrgs.update",
+        "PUT",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/orgs/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"allow_mist\":true,\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"session_expiry\":1440}",
+        ),
+    ),
+    (
+        "mspsOrgs.delete",
+        "DELETE",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/orgs/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "mspsOrgs.listStats",
+        "GET",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/stats/orgs",
+        200,
+        Some("[]"),
+    ),
+    (
         "orgs.create",
         "POST",
         "/api/v1/orgs",
@@ -52,6 +161,52 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"allow_mist\":true,\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"session_expiry\":1440}",
         ),
+    ),
+    (
+        "orgsAdmins.list",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/admins",
+        200,
+        Some(
+            "[{\"admin_id\":\"456b7016-a916-a4b1-78dd-72b947c152b7\",\"email\":\"jsmith@mycorp.org\",\"first_name\":\"Joe\",\"last_name\":\"Smith\",\"privileges\":[{\"role\":\"admin\",\"scope\":\"msp\"},{\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"role\":\"admin\",\"scope\":\"org\"},{\"orggroup_ids\":[\"507f1bab-13ba-73e2-f291-2bcb8d1362b0\"],\"role\":\"read\",\"scope\":\"orggroup\"}]}]",
+        ),
+    ),
+    (
+        "orgsAdmins.update",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/admins/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"admin_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"email\":\"user@example.com\",\"first_name\":\"string\",\"last_name\":\"string\",\"password_modified_time\":1656353525,\"privileges\":[{\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"msp_name\":\"string\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"org_name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"role\":\"admin\",\"scope\":\"org\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitegroup_ids\":[\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"]}]}",
+        ),
+    ),
+    (
+        "orgsAdmins.revoke",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/admins/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "orgsAdmins.invite",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/invites",
+        200,
+        None,
+    ),
+    (
+        "orgsAdmins.updateInvite",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/invites/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "orgsAdmins.uninvite",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/invites/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
     ),
     (
         "orgsAlarmTemplates.list",
@@ -114,6 +269,73 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "orgsAlarmTemplates.delete",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/alarmtemplates/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "orgsAlarms.ackMultiple",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/alarms/ack",
+        200,
+        None,
+    ),
+    (
+        "orgsAlarms.ackAll",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/alarms/ack_all",
+        200,
+        None,
+    ),
+    (
+        "orgsAlarms.count",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/alarms/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+    ),
+    (
+        "orgsAlarms.search",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/alarms/search",
+        200,
+        Some(
+            "{\"start\":1710949286,\"end\":1711035686,\"limit\":10,\"total\":232,\"results\":[]}",
+        ),
+    ),
+    (
+        "orgsAlarms.unackMultiple",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/alarms/unack",
+        200,
+        None,
+    ),
+    (
+        "orgsAlarms.unackAll",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/alarms/unack_all",
+        200,
+        None,
+    ),
+    (
+        "orgsAlarms.ack",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/alarms/000000ab-00ab-00ab-00ab-0000000000ab/ack",
+        200,
+        None,
+    ),
+    (
+        "orgsAlarms.subscribeReports",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/subscriptions",
+        200,
+        None,
+    ),
+    (
+        "orgsAlarms.unsubscribeReports",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/subscriptions",
         200,
         None,
     ),
@@ -241,6 +463,169 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/assetfilters/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
         None,
+    ),
+    (
+        "orgsDevices.list",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/devices",
+        200,
+        Some("{\"results\":[{\"mac\":\"string\",\"name\":\"string\"}]}"),
+    ),
+    (
+        "orgsDevices.count",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/devices/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+    ),
+    (
+        "orgsDevices.countEvents",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/devices/events/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+    ),
+    (
+        "orgsDevices.searchEvents",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/devices/events/search",
+        200,
+        Some(
+            "{\"end\":0,\"limit\":0,\"next\":\"string\",\"results\":[{\"ap\":\"5c5b351e13b5\",\"apfw\":\"5c5b351e13b5\",\"model\":\"BT11-WW\",\"org_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862a\",\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"text\":\"Succeeding DNS query from 172.29.101.134 to 172.29.101.7 for \\\"portal.mistsys.com\\\" on vlan 1, id 60224\",\"timestamp\":1547235620.89,\"type\":\"CLIENT_DNS_OK\"}],\"start\":0,\"total\":0}",
+        ),
+    ),
+    (
+        "orgsDevices.countLastConfigs",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/devices/last_config/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+    ),
+    (
+        "orgsDevices.searchLastConfigs",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/devices/last_config/search",
+        200,
+        Some(
+            "{\"end\":1531862583,\"limit\":10,\"results\":[{\"channel_24\":11,\"channel_5\":100,\"radio_macs\":[\"5c5b352e000a\",\"5c5b352e000b\",\"5c5b352e000c\"],\"radios\":[{\"band\":\"24\",\"channel\":11},{\"band\":\"5\",\"channel\":100}],\"secpolicy_violated\":false,\"ssids\":[\"test24\",\"test5\"],\"ssids_24\":[\"test24\"],\"ssids_5\":[\"test5\"],\"timestamp\":1531855856.643369,\"version\":\"apfw-0.2.14754-cersei-75c8\",\"wlans\":[{\"auth\":\"psk\",\"bands\":[\"24\"],\"id\":\"be22bba7-8e22-e1cf-5185-b880816fe2cf\",\"ssid\":\"test24\",\"vlan_ids\":[\"1\"]},{\"auth\":\"psk\",\"bands\":[\"5\"],\"id\":\"f8c18724-4118-3487-811a-f98964988604\",\"ssid\":\"test5\",\"vlan_ids\":[\"1\"]}]}],\"start\":1531776183,\"total\":1}",
+        ),
+    ),
+    (
+        "orgsDevices.listApsMacs",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/devices/radio_macs",
+        200,
+        Some(
+            "[{\"mac\":\"5c5b35000001\",\"radio_macs\":[\"5c5b35000040\",\"5c5b35000050\",\"5c5b35000060\"]},{\"mac\":\"5c5b45000001\",\"radio_macs\":[\"5c5b45000040\",\"5c5b45000050\",\"5c5b45000060\"]}]",
+        ),
+    ),
+    (
+        "orgsDevices.search",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/devices/search",
+        200,
+        Some(
+            "{\"end\":0,\"limit\":0,\"next\":\"string\",\"results\":[{\"hostname\":[\"AP41-STB-3E5299-WH-2001\",\"AP41-STB-3E5299-WH-50\",\"AP41-STB-3E5299\",\"5c5b353e5299\"],\"ip\":\"10.2.16.205\",\"lldp_mgmt_addr\":\"10.2.10.139\",\"lldp_port_desc\":\"GigabitEthernet1/0/1\",\"lldp_port_id\":\"Gi1/0/1\",\"lldp_system_desc\":\"Cisco IOS Software, C2960S Software (C2960S-UNIVERSALK9-M), Version 15.2(1)E1, RELEASE SOFTWARE (fc2)\\nTechnical Support: https://www.cisco.com/techsupport\\nCopyright (c) 1986-2013 by Cisco Systems, Inc.\\nCompiled Fri 22-Nov-13 07:10 by prod_rel_team\",\"lldp_system_name\":\"ME-DC-1-ACC-SW\",\"mac\":\"5c5b353e5299\",\"model\":\"AP41\",\"mxedge_id\":\"00000000-0000-0000-1000-43a81f238391\",\"mxtunnel_status\":\"down\",\"org_id\":\"6748cfa6-4e12-11e6-9188-0242ac110007\",\"power_constrained\":false,\"power_opmode\":\"\",\"site_id\":\"a8178443-ecb5-461c-b854-f16627619ab3\",\"sku\":\"AP41-US\",\"timestamp\":1596588619.007,\"uptime\":85280,\"version\":\"0.7.20216\",\"wlans\":[{\"id\":\"28c36fc7-dc22-4960-9d81-34087511c2e5\",\"ssid\":\"Live-Demo-NAC\"},{\"id\":\"51b82e2b-f9e8-470b-a32a-cecde5501b0f\",\"ssid\":\"Live-Demo\"}]}],\"start\":0,\"total\":0}",
+        ),
+    ),
+    (
+        "orgsDevices.listSummary",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/devices/summary",
+        200,
+        Some(
+            "{\"num_aps\":630,\"num_gateways\":6,\"num_mxedges\":1,\"num_switches\":30,\"num_unassigned_aps\":5,\"num_unassigned_gateways\":0,\"num_unassigned_switches\":0}",
+        ),
+    ),
+    (
+        "orgsDevices.getJuniperCommand",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ocdevices/outbound_ssh_cmd",
+        200,
+        Some(
+            "{\"cmd\":\"set system services ssh...\\n...\\nset system services outbound-ssh client mist ...\"}",
+        ),
+    ),
+    (
+        "orgsInventory.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/inventory",
+        200,
+        Some(
+            "[{\"connected\":true,\"created_time\":1542328276,\"deviceprofile_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\"id\":\"00000000-0000-0000-0000-5c5b35000018\",\"mac\":\"5c5b35000018\",\"model\":\"AP41\",\"modified_time\":1542829778,\"name\":\"hallway\",\"serial\":\"FXLH2015150025\",\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"type\":\"ap\"}]",
+        ),
+    ),
+    (
+        "orgsInventory.updateAssignment",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/inventory",
+        200,
+        Some(
+            "{\"error\":[],\"op\":\"assign\",\"reason\":[],\"success\":[\"5c5b350e0001\"]}",
+        ),
+    ),
+    (
+        "orgsInventory.add",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/inventory",
+        200,
+        Some(
+            "{\"added\":[\"6JG8E-PTFV2-A9Z2N\"],\"duplicated\":[\"DVH4V-SNMSZ-PDXBR\"],\"error\":[\"PO1025335ohoh\"],\"inventory_added\":[{\"mac\":\"5c5b35000018\",\"magic\":\"6JG8EPTFV2A9Z2N\",\"model\":\"AP41\",\"serial\":\"FXLH2015150025\",\"type\":\"ap\"}],\"inventory_duplicated\":[{\"mac\":\"5c5b35000012\",\"magic\":\"DVH4VSNMSZPDXBR\",\"model\":\"AP41\",\"serial\":\"FXLH2015150027\",\"type\":\"ap\"}],\"reason\":[\"belongs to another org ('e2f543f7-d6e1-409f-a565-e77a1f098d3b' (other) != '0de5d6fc-219a-414d-a840-67d6b919ad8f' (you))\"]}",
+        ),
+    ),
+    (
+        "orgsInventory.count",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/inventory/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+    ),
+    (
+        "orgsInventory.createGatewayHaCluster",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/inventory/create_ha_cluster",
+        200,
+        None,
+    ),
+    (
+        "orgsInventory.deleteGatewayHaCluster",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/inventory/delete_ha_cluster",
+        200,
+        None,
+    ),
+    (
+        "orgsInventory.reevaluateAutoAssignment",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/inventory/reevaluate_auto_assignment",
+        200,
+        None,
+    ),
+    (
+        "orgsInventory.replaceDevices",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/inventory/replace",
+        200,
+        Some(
+            "{\"error\":[],\"op\":\"assign\",\"reason\":[],\"success\":[\"5c5b350e0001\"]}",
+        ),
+    ),
+    (
+        "orgsInventory.search",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/inventory/search",
+        200,
+        Some(
+            "{\"limit\":1000,\"results\":[{\"mac\":\"f01c2df166e0\",\"master\":true,\"members\":[{\"mac\":\"f01c2df166e0\",\"model\":\"EX4300-48P\",\"serial\":\"PD3714460200\"}],\"model\":\"EX4300-48P\",\"name\":\"mist-wa-ex4300-VC\",\"org_id\":\"9b853544-51e4-45fb-81ac-a442e4a111d0\",\"serial\":\"PD3714460200\",\"site_id\":\"01dc141d-b6af-4baa-b00f-0e31ef954c4f\",\"sku\":\"EX4300-48P\",\"status\":\"disconnected\",\"type\":\"switch\",\"vc_mac\":\"f01c2df166e0\",\"version\":\"21.4R3.5\"}],\"total\":1}",
+        ),
     ),
     (
         "orgsLogs.listAudit",
@@ -666,6 +1051,54 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         None,
     ),
     (
+        "orgsSetting.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting",
+        200,
+        Some(
+            "{\"auto_device_naming\":{\"enable\":true,\"rules\":[{\"match_device\":\"ap\",\"prefix\":\"MIST-\",\"src\":\"lldp_port_desc\"}]},\"auto_deviceprofile_assignment\":{\"enable\":true,\"rules\":[{\"expression\":\"string\",\"model\":\"string\",\"prefix\":\"string\",\"src\":\"name\",\"subnet\":\"string\",\"suffix\":\"string\",\"value\":\"string\"}]},\"auto_site_assignment\":{\"enable\":true,\"rules\":[{\"expression\":\"string\",\"model\":\"string\",\"prefix\":\"string\",\"src\":\"name\",\"subnet\":\"string\",\"suffix\":\"string\",\"value\":\"string\"}]},\"cacerts\":[\"string\"],\"cloudshark\":{\"apitoken\":\"string\",\"url\":\"string\"},\"created_time\":0,\"device_cert\":{\"cert\":\"string\",\"key\":\"string\"},\"device_updown_threshold\":0,\"disable_pcap\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"installer\":{\"allow_all_sites\":true,\"extra_site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"grace_period\":0},\"mgmt\":{\"mxtunnel_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"use_mxtunnel\":true,\"use_wxtunnel\":true},\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"password_policy\":{\"enabled\":true,\"expiry_in_days\":180,\"min_length\":8,\"requires_special_char\":true,\"requires_two_factor_auth\":true},\"pcap\":{\"bucket\":\"string\",\"max_pkt_len\":0},\"pcap_bucket_verified\":true,\"remote_syslog\":{\"enabled\":true,\"send_to_all_servers\":true,\"servers\":[{\"facility\":\"conflict-log\",\"host\":\"string\",\"port\":0,\"protocol\":\"udp\",\"severity\":\"any\",\"tag\":\"string\"}]},\"security\":{\"disable_local_ssh\":true,\"fips_zeroize_password\":\"string\",\"limit_ssh_access\":true},\"tags\":[\"string\"],\"ui_idle_timeout\":0}",
+        ),
+    ),
+    (
+        "orgsSetting.update",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting",
+        200,
+        Some(
+            "{\"auto_device_naming\":{\"enable\":true,\"rules\":[{\"match_device\":\"ap\",\"prefix\":\"MIST-\",\"src\":\"lldp_port_desc\"}]},\"auto_deviceprofile_assignment\":{\"enable\":true,\"rules\":[{\"expression\":\"string\",\"model\":\"string\",\"prefix\":\"string\",\"src\":\"name\",\"subnet\":\"string\",\"suffix\":\"string\",\"value\":\"string\"}]},\"auto_site_assignment\":{\"enable\":true,\"rules\":[{\"expression\":\"string\",\"model\":\"string\",\"prefix\":\"string\",\"src\":\"name\",\"subnet\":\"string\",\"suffix\":\"string\",\"value\":\"string\"}]},\"cacerts\":[\"string\"],\"cloudshark\":{\"apitoken\":\"string\",\"url\":\"string\"},\"device_cert\":{\"cert\":\"string\",\"key\":\"string\"},\"disable_pcap\":true,\"installer\":{\"allow_all_sites\":true,\"extra_site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"grace_period\":0},\"mgmt\":{\"mxtunnel_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"use_mxtunnel\":true,\"use_wxtunnel\":true},\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"password_policy\":{\"enabled\":true,\"expiry_in_days\":365,\"min_length\":8,\"requires_special_char\":true,\"requires_two_factor_auth\":true},\"pcap\":{\"bucket\":\"string\",\"max_pkt_len\":0},\"pcap_bucket_verified\":true,\"remote_syslog\":{\"enabled\":true,\"send_to_all_servers\":true,\"servers\":[{\"facility\":\"change-log\",\"host\":\"string\",\"port\":0,\"protocol\":\"udp\",\"severity\":\"critical\",\"tag\":\"string\"}]},\"security\":{\"disable_local_ssh\":true,\"fips_zeroize_password\":\"string\",\"limit_ssh_access\":true},\"tags\":[\"string\"],\"ui_idle_timeout\":0}",
+        ),
+    ),
+    (
+        "orgsSetting.createWirelessClientsBlocklist",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/blacklist",
+        200,
+        Some("{\"macs\":[\"18-65-90-de-f4-c6\",\"84-89-ad-5d-69-0d\"]}"),
+    ),
+    (
+        "orgsSetting.deleteWirelessClientsBlocklist",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/blacklist",
+        200,
+        None,
+    ),
+    (
+        "orgsSetting.setCustomBucket",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/pcap_bucket/setup",
+        200,
+        Some(
+            "{\"bucket\":\"company-private-pcap\",\"detail\":\"failed to write bucket - 403 AccessDenied\"}",
+        ),
+    ),
+    (
+        "orgsSetting.verifyCustomBucket",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/pcap_bucket/verify",
+        200,
+        None,
+    ),
+    (
         "orgsSiteTemplates.list",
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sitetemplates",
@@ -838,6 +1271,24 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         ),
     ),
     (
+        "orgsStatsDevices.list",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/devices",
+        200,
+        Some(
+            "[{\"auto_upgrade_stat\":{\"lastcheck\":1720594762},\"ble_stat\":{\"beacon_enabled\":true,\"beacon_rate\":4,\"eddystone_uid_enabled\":false,\"eddystone_uid_freq_msec\":1000,\"eddystone_uid_instance\":\"5c5b35d0077b\",\"eddystone_uid_namespace\":\"9777c1a06ef611e68bbf\",\"eddystone_url_enabled\":false,\"eddystone_url_freq_msec\":1000,\"eddystone_url_url\":\"\",\"ibeacon_enabled\":false,\"ibeacon_freq_msec\":1000,\"ibeacon_major\":894,\"ibeacon_minor\":9328,\"ibeacon_uuid\":\"af010e2b-f829-4975-b49e-2e896ed1d627\",\"major\":894,\"minors\":[9328,9329,9330,9331,9332,9333,9334,9335,-1],\"power\":8,\"rx_bytes\":158500843,\"rx_pkts\":3549163,\"tx_bytes\":509640,\"tx_pkts\":85411,\"tx_resets\":0,\"uuid\":\"af010e2b-f829-4975-b49e-2e896ed1d627\"},\"config_reverted\":false,\"cpu_system\":21921854,\"cpu_user\":7496631,\"cpu_util\":5,\"created_time\":1718228350,\"env_stat\":{\"accel_x\":-0.092,\"accel_y\":0.004,\"accel_z\":-1.02,\"ambient_temp\":43,\"attitude\":0,\"cpu_temp\":53,\"humidity\":9,\"magne_x\":0,\"magne_y\":0,\"magne_z\":0,\"pressure\":968,\"vcore_voltage\":0},\"ext_ip\":\"66.129.234.28\",\"hw_rev\":\"C02\",\"id\":\"00000000-0000-0000-1000-5c5b35d0077b\",\"inactive_wired_vlans\":[],\"ip\":\"192.168.95.3\",\"ip_stat\":{\"dhcp_server\":\"192.168.95.1\",\"dns\":[\"8.8.8.8\"],\"gateway\":\"192.168.95.1\",\"ip\":\"192.168.95.3\",\"ip6\":\"fe80:0:0:0:5e5b:35ff:fed0:77b\",\"ips\":{\"vlan1\":\"192.168.95.3/24,fe80:0:0:0:5e5b:35ff:fed0:77b/64\"},\"netmask\":\"255.255.255.0\",\"netmask6\":\"/64\"},\"last_seen\":1720595866,\"last_trouble\":{\"code\":\"07\",\"timestamp\":1720039666},\"lldp_stat\":{\"chassis_id\":\"d0:07:ca:f5:21:00\",\"lldp_med_supported\":false,\"mgmt_addr\":\"100.123.105.1\",\"mgmt_addrs\":[\"100.123.105.1\"],\"port_desc\":\"ge-0/0/4\",\"port_id\":\"ge-0/0/4\",\"power_allocated\":0,\"power_draw\":0,\"power_request_count\":0,\"power_requested\":0,\"system_desc\":\"Juniper Networks, Inc. ex4300-48t internet router, kernel JUNOS 20.4R3-S7.2, Build date: 2023-04-21 19:47:18 UTC Copyright (c) 1996-2023 Juniper Networks, Inc.\",\"system_name\":\"Phoenix-Switch\"},\"mac\":\"5c5b35d0077b\",\"mem_total_kb\":505468,\"mem_used_kb\":202096,\"model\":\"AP43\",\"modified_time\":1718530662,\"mount\":\"faceup\",\"name\":\"Phoenix\",\"notes\":\"\",\"num_clients\":1,\"org_id\":\"af010e2b-f829-4975-b49e-2e896ed1d627\",\"port_stat\":{\"eth0\":{\"full_duplex\":true,\"rx_bytes\":1284143195,\"rx_errors\":0,\"rx_peak_bps\":17585,\"rx_pkts\":5199816,\"speed\":1000,\"tx_bytes\":1283744961,\"tx_peak_bps\":26484,\"tx_pkts\":3990463,\"up\":true},\"eth1\":{\"full_duplex\":false,\"rx_bytes\":0,\"rx_errors\":0,\"rx_peak_bps\":0,\"rx_pkts\":0,\"speed\":0,\"tx_bytes\":0,\"tx_peak_bps\":0,\"tx_pkts\":0,\"up\":false}},\"power_budget\":8400,\"power_constrained\":false,\"power_src\":\"DC Input\",\"radio_config\":{},\"radio_stat\":{\"band_24\":{\"bandwidth\":20,\"channel\":11,\"mac\":\"5c5b35dea810\",\"noise_floor\":-80,\"num_clients\":0,\"power\":17,\"rx_bytes\":12948211,\"rx_pkts\":65292,\"tx_bytes\":19071943,\"tx_pkts\":76926,\"usage\":\"24\",\"util_all\":24,\"util_non_wifi\":2,\"util_rx_in_bss\":0,\"util_rx_other_bss\":17,\"util_tx\":4,\"util_undecodable_wifi\":0,\"util_unknown_wifi\":1},\"band_5\":{\"bandwidth\":40,\"channel\":36,\"mac\":\"5c5b35dea7f0\",\"noise_floor\":-90,\"num_clients\":1,\"power\":17,\"rx_bytes\":578362619,\"rx_pkts\":2687577,\"tx_bytes\":1199571353,\"tx_pkts\":2479302,\"usage\":\"5\",\"util_all\":13,\"util_non_wifi\":0,\"util_rx_in_bss\":0,\"util_rx_other_bss\":10,\"util_tx\":1,\"util_undecodable_wifi\":0,\"util_unknown_wifi\":1}},\"rx_bps\":9276,\"rx_bytes\":591310830,\"rx_pkts\":2752869,\"serial\":\"A0703200709E6\",\"site_id\":\"46fc665e-9706-4296-8fe2-78f42f2e67e4\",\"status\":\"connected\",\"switch_redundancy\":{\"num_redundant_aps\":1},\"tx_bps\":8067,\"tx_bytes\":1218643296,\"tx_pkts\":2556228,\"type\":\"ap\",\"uptime\":1593120,\"version\":\"0.14.29313\"}]",
+        ),
+    ),
+    (
+        "orgsStatsSites.list",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/sites",
+        200,
+        Some(
+            "[{\"address\":\"1601 S De Anza Blvd, Cupertino, CA 95014, USA\",\"alarmtemplate_id\":null,\"analyticEnabled\":true,\"aptemplate_id\":null,\"country_code\":\"US\",\"created_time\":1472591606,\"engagementEnabled\":true,\"gatewaytemplate_id\":\"e571f2a2-d748-4ad4-bd6c-895467957c21\",\"id\":\"83bc290a-b76d-47fa-a294-d34e47f30f7f\",\"lat\":37.295553,\"latlng\":{\"lat\":37.295553,\"lng\":-122.033007},\"lng\":-122.033007,\"modified_time\":1728057857,\"msp_id\":\"a9af4951-a1de-4520-b398-c95a58947349\",\"name\":\"Live-Demo\",\"networktemplate_id\":\"964cb213-deb2-469d-8c1e-a5f8661c6886\",\"notes\":\"This site is used for demonstration purposes.\",\"num_ap\":17,\"num_ap_connected\":14,\"num_clients\":14,\"num_devices\":26,\"num_devices_connected\":22,\"num_gateway\":1,\"num_gateway_connected\":1,\"num_switch\":8,\"num_switch_connected\":7,\"org_id\":\"b9814b40-ac4b-4424-86a8-b787eb68b86a\",\"rftemplate_id\":\"2c134c07-3c57-46b3-a53b-8aea92ed7234\",\"secpolicy_id\":null,\"sitegroup_ids\":[\"5644a432-eea9-4a2f-a30a-ddaf4dbc79cf\",\"5fc0f305-f626-49db-8869-10b87f201bba\",\"882796ef-190b-405e-98ef-cb487140cf64\"],\"sitetemplate_id\":null,\"timezone\":\"America/Los_Angeles\",\"tzoffset\":960}]",
+        ),
+    ),
+    (
         "orgsUiSettings.list",
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/uisettings",
@@ -881,7 +1332,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         None,
     ),
     (
-        "orgsVpNs.listVpns",
+        "orgsVpns.list",
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/vpns",
         200,
@@ -890,7 +1341,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         ),
     ),
     (
-        "orgsVpNs.createVpn",
+        "orgsVpns.create",
         "POST",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/vpns",
         200,
@@ -899,7 +1350,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         ),
     ),
     (
-        "orgsVpNs.getVpn",
+        "orgsVpns.get",
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/vpns/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
@@ -908,7 +1359,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         ),
     ),
     (
-        "orgsVpNs.updateVpn",
+        "orgsVpns.update",
         "PUT",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/vpns/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
@@ -917,7 +1368,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         ),
     ),
     (
-        "orgsVpNs.deleteVpn",
+        "orgsVpns.delete",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/vpns/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
@@ -990,6 +1441,63 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/webhooks/000000ab-00ab-00ab-00ab-0000000000ab/ping",
         200,
         None,
+    ),
+    (
+        "orgsWlans.list",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wlans",
+        200,
+        Some("[]"),
+    ),
+    (
+        "orgsWlans.create",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wlans",
+        200,
+        Some(
+            "{\"allow_ipv6_ndp\":true,\"allow_mdns\":false,\"allow_ssdp\":false,\"arp_filter\":false,\"band_steer\":false,\"band_steer_force_band5\":false,\"bands\":[\"24\",\"5\"],\"block_blacklist_clients\":false,\"bonjour\":{\"additional_vlan_ids\":\"10, 20\",\"enabled\":false,\"services\":{\"airplay\":{\"radius_groups\":[\"teachers\"],\"scope\":\"same_ap\"}}},\"client_limit_down\":1000,\"client_limit_down_enabled\":false,\"client_limit_up\":512,\"client_limit_up_enabled\":false,\"disable_11ax\":false,\"disable_ht_vht_rates\":false,\"disable_uapsd\":false,\"disable_v1_roam_notify\":false,\"disable_v2_roam_notify\":false,\"disable_wmm\":false,\"dynamic_vlan\":{\"default_vlan_id\":999,\"enabled\":false,\"local_vlan_ids\":[1],\"type\":\"airespace-interface-name\",\"vlans\":{\"131\":\"default\",\"322\":\"fast,video\"}},\"enable_local_keycaching\":false,\"enable_wireless_bridging\":false,\"enabled\":true,\"fast_dot1x_timers\":false,\"hide_ssid\":false,\"hostname_ie\":false,\"ssid\":\"demo\"}",
+        ),
+    ),
+    (
+        "orgsWlans.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wlans/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"allow_ipv6_ndp\":true,\"allow_mdns\":false,\"allow_ssdp\":false,\"arp_filter\":false,\"band_steer\":false,\"band_steer_force_band5\":false,\"bands\":[\"24\",\"5\"],\"block_blacklist_clients\":false,\"bonjour\":{\"additional_vlan_ids\":\"10, 20\",\"enabled\":false,\"services\":{\"airplay\":{\"radius_groups\":[\"teachers\"],\"scope\":\"same_ap\"}}},\"client_limit_down\":1000,\"client_limit_down_enabled\":false,\"client_limit_up\":512,\"client_limit_up_enabled\":false,\"disable_11ax\":false,\"disable_ht_vht_rates\":false,\"disable_uapsd\":false,\"disable_v1_roam_notify\":false,\"disable_v2_roam_notify\":false,\"disable_wmm\":false,\"dynamic_vlan\":{\"default_vlan_id\":999,\"enabled\":false,\"local_vlan_ids\":[1],\"type\":\"airespace-interface-name\",\"vlans\":{\"131\":\"default\",\"322\":\"fast,video\"}},\"enable_local_keycaching\":false,\"enable_wireless_bridging\":false,\"enabled\":true,\"fast_dot1x_timers\":false,\"hide_ssid\":false,\"hostname_ie\":false,\"ssid\":\"demo\"}",
+        ),
+    ),
+    (
+        "orgsWlans.update",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wlans/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"allow_ipv6_ndp\":true,\"allow_mdns\":false,\"allow_ssdp\":false,\"arp_filter\":false,\"band_steer\":false,\"band_steer_force_band5\":false,\"bands\":[\"24\",\"5\"],\"block_blacklist_clients\":false,\"bonjour\":{\"additional_vlan_ids\":\"10, 20\",\"enabled\":false,\"services\":{\"airplay\":{\"radius_groups\":[\"teachers\"],\"scope\":\"same_ap\"}}},\"client_limit_down\":1000,\"client_limit_down_enabled\":false,\"client_limit_up\":512,\"client_limit_up_enabled\":false,\"disable_11ax\":false,\"disable_ht_vht_rates\":false,\"disable_uapsd\":false,\"disable_v1_roam_notify\":false,\"disable_v2_roam_notify\":false,\"disable_wmm\":false,\"dynamic_vlan\":{\"default_vlan_id\":999,\"enabled\":false,\"local_vlan_ids\":[1],\"type\":\"airespace-interface-name\",\"vlans\":{\"131\":\"default\",\"322\":\"fast,video\"}},\"enable_local_keycaching\":false,\"enable_wireless_bridging\":false,\"enabled\":true,\"fast_dot1x_timers\":false,\"hide_ssid\":false,\"hostname_ie\":false,\"ssid\":\"demo\"}",
+        ),
+    ),
+    (
+        "orgsWlans.delete",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wlans/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "orgsWlans.deletePortalImage",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wlans/000000ab-00ab-00ab-00ab-0000000000ab/portal_image",
+        200,
+        None,
+    ),
+    (
+        "orgsWlans.updatePortalTemplate",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wlans/000000ab-00ab-00ab-00ab-0000000000ab/portal_template",
+        200,
+        Some(
+            "{\"portal_template\":{\"accessCodeAlternateEmail\":\"string\",\"alignment\":\"left\",\"authButtonAmazon\":\"string\",\"authButtonAzure\":\"string\",\"authButtonEmail\":\"string\",\"authButtonFacebook\":\"string\",\"authButtonGoogle\":\"string\",\"authButtonMicrosoft\":\"string\",\"authButtonPassphrase\":\"string\",\"authButtonSms\":\"string\",\"authButtonSponsor\":\"string\",\"authLabel\":\"string\",\"backLink\":\"string\",\"color\":\"string\",\"colorDark\":\"string\",\"colorLight\":\"string\",\"company\":true,\"companyError\":\"string\",\"companyLabel\":\"string\",\"email\":true,\"emailAccessDomainError\":\"string\",\"emailCancel\":\"string\",\"emailCodeError\":\"string\",\"emailError\":\"string\",\"emailFieldLabel\":\"string\",\"emailLabel\":\"string\",\"emailMessage\":\"string\",\"emailSubmit\":\"string\",\"emailTitle\":\"string\",\"field1\":true,\"field1Error\":\"string\",\"field1Label\":\"string\",\"field1Required\":true,\"field2\":true,\"field2Error\":\"string\",\"field2Label\":\"string\",\"field2Required\":true,\"field3\":true,\"field3Error\":\"string\",\"field3Label\":\"string\",\"field3Required\":true,\"field4\":true,\"field4Error\":\"string\",\"field4Label\":\"string\",\"field4Required\":true,\"message\":\"string\",\"name\":true,\"nameError\":\"string\",\"nameLabel\":\"string\",\"optout\":true,\"optoutLabel\":\"string\",\"pageTitle\":\"string\",\"passphraseCancel\":\"string\",\"passphraseError\":\"string\",\"passphraseLabel\":\"string\",\"passphraseMessage\":\"string\",\"passphraseSubmit\":\"string\",\"passphraseTitle\":\"string\",\"poweredBy\":true,\"requiredFieldLabel\":\"string\",\"signInLabel\":\"string\",\"smsCarrierDefault\":\"string\",\"smsCarrierError\":\"string\",\"smsCarrierFieldLabel\":\"string\",\"smsCodeCancel\":\"string\",\"smsCodeError\":\"string\",\"smsCodeFieldLabel\":\"string\",\"smsCodeMessage\":\"string\",\"smsCodeSubmit\":\"string\",\"smsCodeTitle\":\"string\",\"smsCountryFieldLabel\":\"string\",\"smsCountryFormat\":\"string\",\"smsHaveAccessCode\":\"string\",\"smsMessageFormat\":\"string\",\"smsNumberCancel\":\"string\",\"smsNumberError\":\"string\",\"smsNumberFieldLabel\":\"string\",\"smsNumberFormat\":\"string\",\"smsNumberMessage\":\"string\",\"smsNumberSubmit\":\"string\",\"smsNumberTitle\":\"string\",\"smsUsernameFormat\":\"string\",\"smsValidityDuration\":5,\"sponsorBackLink\":\"string\",\"sponsorCancel\":\"string\",\"sponsorEmail\":\"string\",\"sponsorEmailError\":\"string\",\"sponsorEmailTemplate\":\"string\",\"sponsorInfoApproved\":\"string\",\"sponsorInfoDenied\":\"string\",\"sponsorInfoPending\":\"string\",\"sponsorName\":\"string\",\"sponsorNameError\":\"string\",\"sponsorNotePending\":\"string\",\"sponsorStatusApproved\":\"string\",\"sponsorStatusDenied\":\"string\",\"sponsorStatusPending\":\"string\",\"sponsorSubmit\":\"string\",\"tos\":true,\"tosAcceptLabel\":\"string\",\"tosError\":\"string\",\"tosLink\":\"string\",\"tosText\":\"string\"}}",
+        ),
     ),
     (
         "orgsWxRules.list",
@@ -1212,6 +1720,80 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         None,
     ),
     (
+        "sitesAlarms.ackMultiple",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/alarms/ack",
+        200,
+        None,
+    ),
+    (
+        "sitesAlarms.ackAll",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/alarms/ack_all",
+        200,
+        None,
+    ),
+    (
+        "sitesAlarms.count",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/alarms/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+    ),
+    (
+        "sitesAlarms.search",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/alarms/search",
+        200,
+        Some(
+            "{\"start\":1710949286,\"end\":1711035686,\"limit\":10,\"total\":232,\"results\":[]}",
+        ),
+    ),
+    (
+        "sitesAlarms.unackMultiple",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/alarms/unack",
+        200,
+        None,
+    ),
+    (
+        "sitesAlarms.unackAll",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/alarms/unack_all",
+        200,
+        None,
+    ),
+    (
+        "sitesAlarms.ack",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/alarms/000000ab-00ab-00ab-00ab-0000000000ab/ack",
+        200,
+        None,
+    ),
+    (
+        "sitesAlarms.unack",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/alarms/000000ab-00ab-00ab-00ab-0000000000ab/unack",
+        200,
+        None,
+    ),
+    (
+        "sitesAlarms.subscribe",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/subscriptions",
+        200,
+        None,
+    ),
+    (
+        "sitesAlarms.unsubscribe",
+        "DELETE",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/subscriptions",
+        200,
+        None,
+    ),
+    (
         "sitesBeacons.list",
         "GET",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/beacons",
@@ -1255,6 +1837,131 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         None,
     ),
     (
+        "sitesDevices.list",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices",
+        200,
+        Some("[]"),
+    ),
+    (
+        "sitesDevices.countConfigHistory",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/config_history/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+    ),
+    (
+        "sitesDevices.searchConfigHistory",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/config_history/search",
+        200,
+        Some(
+            "{\"end\":1531862583,\"limit\":10,\"results\":[{\"channel_24\":11,\"channel_5\":100,\"radio_macs\":[\"5c5b352e000a\",\"5c5b352e000b\",\"5c5b352e000c\"],\"radios\":[{\"band\":\"24\",\"channel\":11},{\"band\":\"5\",\"channel\":100}],\"secpolicy_violated\":false,\"ssids\":[\"test24\",\"test5\"],\"ssids_24\":[\"test24\"],\"ssids_5\":[\"test5\"],\"timestamp\":1531855856.643369,\"version\":\"apfw-0.2.14754-cersei-75c8\",\"wlans\":[{\"auth\":\"psk\",\"bands\":[\"24\"],\"id\":\"be22bba7-8e22-e1cf-5185-b880816fe2cf\",\"ssid\":\"test24\",\"vlan_ids\":[\"1\"]},{\"auth\":\"psk\",\"bands\":[\"5\"],\"id\":\"f8c18724-4118-3487-811a-f98964988604\",\"ssid\":\"test5\",\"vlan_ids\":[\"1\"]}]}],\"start\":1531776183,\"total\":1}",
+        ),
+    ),
+    (
+        "sitesDevices.count",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+    ),
+    (
+        "sitesDevices.countEvents",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/events/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+    ),
+    (
+        "sitesDevices.searchEvents",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/events/search",
+        200,
+        Some(
+            "{\"end\":1531862583,\"limit\":2,\"next\":\"/api/v1/sites/8aaba0aa-09cc-44bd-9709-33b98040550c/devices/events/search?ap=5c5b350e0001&end=1531855849.000&limit=2&start=1531776183.0\",\"results\":[{\"chassis_mac\":\"60c78d939c0f\",\"count\":1,\"device_type\":\"switch\",\"mac\":\"60c78d939c0f\",\"model\":\"EX4100-48MP\",\"org_id\":\"9777c1a0-6ef6-11e6-8bbf-02e208b2d34f\",\"port_id\":\"ge-0/0/17\",\"site_id\":\"978c48e6-6ef6-11e6-8bbf-02e208b2d34f\",\"text\":\"ifIndex 533, ifAdminStatus up(1), ifOperStatus down(2), ifName ge-0/0/17\",\"timestamp\":1764236687.435,\"type\":\"SW_PORT_DOWN\",\"version\":\"23.4R2-S4.11\"},{\"ap\":\"5c5b35d0077b\",\"device_type\":\"ap\",\"mac\":\"5c5b35d0077b\",\"model\":\"AP43\",\"org_id\":\"9777c1a0-6ef6-11e6-8bbf-02e208b2d34f\",\"site_id\":\"46fc665e-9706-4296-8fe2-78f42f2e67e4\",\"timestamp\":1764235684.467825,\"type\":\"AP_CONFIGURED\"}],\"start\":1531776183,\"total\":14}",
+        ),
+    ),
+    (
+        "sitesDevices.export",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/export",
+        200,
+        Some("\"\""),
+    ),
+    (
+        "sitesDevices.setGbpTag",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/gbp_tag",
+        200,
+        None,
+    ),
+    (
+        "sitesDevices.import",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/import",
+        200,
+        Some("[]"),
+    ),
+    (
+        "sitesDevices.countLastConfig",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/last_config/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+    ),
+    (
+        "sitesDevices.searchLastConfigs",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/last_config/search",
+        200,
+        Some(
+            "{\"end\":1531862583,\"limit\":10,\"results\":[{\"channel_24\":11,\"channel_5\":100,\"radio_macs\":[\"5c5b352e000a\",\"5c5b352e000b\",\"5c5b352e000c\"],\"radios\":[{\"band\":\"24\",\"channel\":11},{\"band\":\"5\",\"channel\":100}],\"secpolicy_violated\":false,\"ssids\":[\"test24\",\"test5\"],\"ssids_24\":[\"test24\"],\"ssids_5\":[\"test5\"],\"timestamp\":1531855856.643369,\"version\":\"apfw-0.2.14754-cersei-75c8\",\"wlans\":[{\"auth\":\"psk\",\"bands\":[\"24\"],\"id\":\"be22bba7-8e22-e1cf-5185-b880816fe2cf\",\"ssid\":\"test24\",\"vlan_ids\":[\"1\"]},{\"auth\":\"psk\",\"bands\":[\"5\"],\"id\":\"f8c18724-4118-3487-811a-f98964988604\",\"ssid\":\"test5\",\"vlan_ids\":[\"1\"]}]}],\"start\":1531776183,\"total\":1}",
+        ),
+    ),
+    (
+        "sitesDevices.search",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/search",
+        200,
+        Some(
+            "{\"end\":0,\"limit\":0,\"next\":\"string\",\"results\":[{\"hostname\":[\"AP41-STB-3E5299-WH-2001\",\"AP41-STB-3E5299-WH-50\",\"AP41-STB-3E5299\",\"5c5b353e5299\"],\"ip\":\"10.2.16.205\",\"lldp_mgmt_addr\":\"10.2.10.139\",\"lldp_port_desc\":\"GigabitEthernet1/0/1\",\"lldp_port_id\":\"Gi1/0/1\",\"lldp_system_desc\":\"Cisco IOS Software, C2960S Software (C2960S-UNIVERSALK9-M), Version 15.2(1)E1, RELEASE SOFTWARE (fc2)\\nTechnical Support: https://www.cisco.com/techsupport\\nCopyright (c) 1986-2013 by Cisco Systems, Inc.\\nCompiled Fri 22-Nov-13 07:10 by prod_rel_team\",\"lldp_system_name\":\"ME-DC-1-ACC-SW\",\"mac\":\"5c5b353e5299\",\"model\":\"AP41\",\"mxedge_id\":\"00000000-0000-0000-1000-43a81f238391\",\"mxtunnel_status\":\"down\",\"org_id\":\"6748cfa6-4e12-11e6-9188-0242ac110007\",\"power_constrained\":false,\"power_opmode\":\"\",\"site_id\":\"a8178443-ecb5-461c-b854-f16627619ab3\",\"sku\":\"AP41-US\",\"timestamp\":1596588619.007,\"uptime\":85280,\"version\":\"0.7.20216\",\"wlans\":[{\"id\":\"28c36fc7-dc22-4960-9d81-34087511c2e5\",\"ssid\":\"Live-Demo-NAC\"},{\"id\":\"51b82e2b-f9e8-470b-a32a-cecde5501b0f\",\"ssid\":\"Live-Demo\"}]}],\"start\":0,\"total\":0}",
+        ),
+    ),
+    (
+        "sitesDevices.get",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"aeroscout\":{\"enabled\":false,\"host\":\"aero.pvt.net\",\"locate_connected\":true},\"airista\":{\"enabled\":false},\"ble_config\":{\"beacon_enabled\":false,\"beacon_rate\":3,\"beacon_rate_mode\":\"custom\",\"beam_disabled\":[1,3,6],\"custom_ble_packet_enabled\":false,\"custom_ble_packet_frame\":\"0x........\",\"custom_ble_packet_freq_msec\":300,\"eddystone_uid_adv_power\":-65,\"eddystone_uid_beams\":\"2-4,7\",\"eddystone_uid_enabled\":false,\"eddystone_uid_freq_msec\":200,\"eddystone_uid_instance\":\"5c5b35000001\",\"eddystone_uid_namespace\":\"2818e3868dec25629ede\",\"eddystone_url_adv_power\":-65,\"eddystone_url_beams\":\"2-4,7\",\"eddystone_url_enabled\":true,\"eddystone_url_freq_msec\":1000,\"eddystone_url_url\":\"https://www.abc.com\",\"ibeacon_adv_power\":-65,\"ibeacon_beams\":\"2-4,7\",\"ibeacon_enabled\":false,\"ibeacon_freq_msec\":0,\"ibeacon_major\":13,\"ibeacon_minor\":138,\"ibeacon_uuid\":\"f3f17139-704a-f03a-2786-0400279e37c3\",\"power\":6,\"power_mode\":\"custom\"},\"centrak\":{\"enabled\":false},\"client_bridge\":{\"auth\":{\"psk\":\"foryoureyesonly\",\"type\":\"psk\"},\"enabled\":false,\"ssid\":\"Uplink-SSID\"},\"created_time\":0,\"deviceprofile_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\"disable_eth1\":false,\"disable_eth2\":false,\"disable_eth3\":false,\"disable_module\":false,\"esl_config\":{\"cacert\":\"string\",\"channel\":3,\"enabled\":false,\"host\":\"1.1.1.1\",\"port\":0,\"type\":\"imagotag\",\"verify_cert\":true,\"vlan_id\":1},\"for_site\":true,\"height\":2.75,\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6008\",\"image1_url\":\"string\",\"image2_url\":\"string\",\"image3_url\":\"string\",\"iot_config\":{\"A1\":{\"enabled\":false,\"name\":\"motion\",\"output\":true,\"pullup\":\"internal\",\"value\":0},\"A2\":{\"enabled\":false,\"name\":\"motion\",\"output\":true,\"pullup\":\"internal\",\"value\":0},\"A3\":{\"enabled\":false,\"name\":\"motion\",\"output\":true,\"pullup\":\"internal\",\"value\":0},\"A4\":{\"enabled\":false,\"name\":\"motion\",\"output\":true,\"pullup\":\"internal\",\"value\":0},\"DI1\":{\"enabled\":false,\"name\":\"string\",\"pullup\":\"internal\"},\"DI2\":{\"enabled\":false,\"name\":\"string\",\"pullup\":\"internal\"},\"DO\":{\"enabled\":false,\"name\":\"motion\",\"output\":true,\"pullup\":\"internal\",\"value\":0}},\"ip_config\":{\"dns\":[\"8.8.8.8\",\"4.4.4.4\"],\"dns_suffix\":[\".mist.local\",\".mist.com\"],\"gateway\":\"10.2.1.254\",\"gateway6\":\"2607:f8b0:4005:808::1\",\"ip\":\"10.2.1.1\",\"ip6\":\"2607:f8b0:4005:808::2004\",\"mtu\":1500,\"netmask\":\"255.255.255.0\",\"netmask6\":\"/32\",\"type\":\"static\",\"type6\":\"static\",\"vlan_id\":1},\"led\":{\"brightness\":255,\"enabled\":true},\"locked\":true,\"map_id\":\"63eda950-c6da-11e4-a628-60f81dd250cc\",\"mesh\":{\"enabled\":false,\"group\":1,\"role\":\"base\"},\"modified_time\":0,\"name\":\"conference room\",\"notes\":\"slightly off center\",\"ntp_servers\":[\"string\"],\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"orientation\":45,\"poe_passthrough\":false,\"pwr_config\":{\"base\":2000,\"prefer_usb_over_wifi\":false},\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"type\":\"ap\",\"uplink_port_config\":{\"dot1x\":false,\"keep_wlans_up_if_down\":false},\"usb_config\":{\"cacert\":\"string\",\"channel\":3,\"enabled\":true,\"host\":\"1.1.1.1\",\"port\":0,\"type\":\"imagotag\",\"verify_cert\":true,\"vlan_id\":1},\"vars\":{\"RADIUS_IP1\":\"172.31.2.5\",\"RADIUS_SECRET\":\"11s64632d\"},\"x\":53.5,\"y\":173.1}",
+        ),
+    ),
+    (
+        "sitesDevices.update",
+        "PUT",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"aeroscout\":{\"enabled\":false,\"host\":\"aero.pvt.net\",\"locate_connected\":true},\"airista\":{\"enabled\":false},\"ble_config\":{\"beacon_enabled\":false,\"beacon_rate\":3,\"beacon_rate_mode\":\"custom\",\"beam_disabled\":[1,3,6],\"custom_ble_packet_enabled\":false,\"custom_ble_packet_frame\":\"0x........\",\"custom_ble_packet_freq_msec\":300,\"eddystone_uid_adv_power\":-65,\"eddystone_uid_beams\":\"2-4,7\",\"eddystone_uid_enabled\":false,\"eddystone_uid_freq_msec\":200,\"eddystone_uid_instance\":\"5c5b35000001\",\"eddystone_uid_namespace\":\"2818e3868dec25629ede\",\"eddystone_url_adv_power\":-65,\"eddystone_url_beams\":\"2-4,7\",\"eddystone_url_enabled\":true,\"eddystone_url_freq_msec\":1000,\"eddystone_url_url\":\"https://www.abc.com\",\"ibeacon_adv_power\":-65,\"ibeacon_beams\":\"2-4,7\",\"ibeacon_enabled\":false,\"ibeacon_freq_msec\":0,\"ibeacon_major\":13,\"ibeacon_minor\":138,\"ibeacon_uuid\":\"f3f17139-704a-f03a-2786-0400279e37c3\",\"power\":6,\"power_mode\":\"custom\"},\"centrak\":{\"enabled\":false},\"client_bridge\":{\"auth\":{\"psk\":\"foryoureyesonly\",\"type\":\"psk\"},\"enabled\":false,\"ssid\":\"Uplink-SSID\"},\"created_time\":0,\"deviceprofile_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\"disable_eth1\":false,\"disable_eth2\":false,\"disable_eth3\":false,\"disable_module\":false,\"esl_config\":{\"cacert\":\"string\",\"channel\":3,\"enabled\":false,\"host\":\"1.1.1.1\",\"port\":0,\"type\":\"imagotag\",\"verify_cert\":true,\"vlan_id\":1},\"for_site\":true,\"height\":2.75,\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6008\",\"image1_url\":\"string\",\"image2_url\":\"string\",\"image3_url\":\"string\",\"iot_config\":{\"A1\":{\"enabled\":false,\"name\":\"motion\",\"output\":true,\"pullup\":\"internal\",\"value\":0},\"A2\":{\"enabled\":false,\"name\":\"motion\",\"output\":true,\"pullup\":\"internal\",\"value\":0},\"A3\":{\"enabled\":false,\"name\":\"motion\",\"output\":true,\"pullup\":\"internal\",\"value\":0},\"A4\":{\"enabled\":false,\"name\":\"motion\",\"output\":true,\"pullup\":\"internal\",\"value\":0},\"DI1\":{\"enabled\":false,\"name\":\"string\",\"pullup\":\"internal\"},\"DI2\":{\"enabled\":false,\"name\":\"string\",\"pullup\":\"internal\"},\"DO\":{\"enabled\":false,\"name\":\"motion\",\"output\":true,\"pullup\":\"internal\",\"value\":0}},\"ip_config\":{\"dns\":[\"8.8.8.8\",\"4.4.4.4\"],\"dns_suffix\":[\".mist.local\",\".mist.com\"],\"gateway\":\"10.2.1.254\",\"gateway6\":\"2607:f8b0:4005:808::1\",\"ip\":\"10.2.1.1\",\"ip6\":\"2607:f8b0:4005:808::2004\",\"mtu\":1500,\"netmask\":\"255.255.255.0\",\"netmask6\":\"/32\",\"type\":\"static\",\"type6\":\"static\",\"vlan_id\":1},\"led\":{\"brightness\":255,\"enabled\":true},\"locked\":true,\"map_id\":\"63eda950-c6da-11e4-a628-60f81dd250cc\",\"mesh\":{\"enabled\":false,\"group\":1,\"role\":\"base\"},\"modified_time\":0,\"name\":\"conference room\",\"notes\":\"slightly off center\",\"ntp_servers\":[\"string\"],\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"orientation\":45,\"poe_passthrough\":false,\"pwr_config\":{\"base\":2000,\"prefer_usb_over_wifi\":false},\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"type\":\"ap\",\"uplink_port_config\":{\"dot1x\":false,\"keep_wlans_up_if_down\":false},\"usb_config\":{\"cacert\":\"string\",\"channel\":3,\"enabled\":true,\"host\":\"1.1.1.1\",\"port\":0,\"type\":\"imagotag\",\"verify_cert\":true,\"vlan_id\":1},\"vars\":{\"RADIUS_IP1\":\"172.31.2.5\",\"RADIUS_SECRET\":\"11s64632d\"},\"x\":53.5,\"y\":173.1}",
+        ),
+    ),
+    (
+        "sitesDevices.deleteImage",
+        "DELETE",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab/image0",
+        200,
+        None,
+    ),
+    (
         "sitesRssiZones.list",
         "GET",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rssizones",
@@ -1294,6 +2001,127 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rssizones/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
         None,
+    ),
+    (
+        "sitesSetting.get",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/setting",
+        200,
+        Some(
+            "{\"additional_config_cmds\":[\"set snmp community public\"],\"analytic\":{\"enabled\":false},\"ap_matching\":{\"enabled\":true,\"rules\":[{\"match_model\":\"string\",\"name\":\"string\",\"port_config\":{\"eth1,eth2\":{\"disabled\":true,\"dynamic_vlan\":{\"default_vlan_id\":999,\"enabled\":true},\"port_vlan_id\":1,\"vlan_id\":9,\"vlan_ids\":\"1, 10, 50\"}}}]},\"ap_port_config\":{\"model_specific\":{\"AP32\":{\"eth1,eth2\":{\"port_vlan_id\":1,\"vlan_ids\":\"1, 10, 50\"}}}},\"auto_placement\":{\"orientation\":45,\"x\":30,\"y\":60},\"auto_upgrade\":{\"custom_versions\":{\"AP21\":\"stable\",\"AP41\":\"0.1.5135\",\"AP61\":\"0.1.7215\"},\"day_of_week\":\"sun\",\"enabled\":false,\"time_of_day\":\"12:00\",\"version\":\"beta\"},\"blacklist_url\":\"https://papi.s3.amazonaws.com/blacklist/xxx...\",\"ble_config\":{\"beacon_enabled\":false,\"beacon_rate\":3,\"beacon_rate_mode\":\"custom\",\"beam_disabled\":[1,3,6],\"custom_ble_packet_enabled\":false,\"custom_ble_packet_frame\":\"0x........\",\"custom_ble_packet_freq_msec\":300,\"eddystone_uid_adv_power\":-65,\"eddystone_uid_beams\":\"2-4,7\",\"eddystone_uid_enabled\":false,\"eddystone_uid_freq_msec\":200,\"eddystone_uid_instance\":\"5c5b35000001\",\"eddystone_uid_namespace\":\"2818e3868dec25629ede\",\"eddystone_url_adv_power\":-65,\"eddystone_url_beams\":\"2-4,7\",\"eddystone_url_enabled\":true,\"eddystone_url_freq_msec\":1000,\"eddystone_url_url\":\"https://www.abc.com\",\"ibeacon_adv_power\":-65,\"ibeacon_beams\":\"2-4,7\",\"ibeacon_enabled\":false,\"ibeacon_freq_msec\":0,\"ibeacon_major\":13,\"ibeacon_minor\":138,\"ibeacon_uuid\":\"f3f17139-704a-f03a-2786-0400279e37c3\",\"power\":6,\"power_mode\":\"custom\"},\"config_auto_revert\":false,\"created_time\":0,\"device_updown_threshold\":0,\"dns_servers\":[\"string\"],\"dns_suffix\":[\"string\"],\"engagement\":{\"dwell_tag_names\":{\"bounce\":\"Bounce\",\"engaged\":\"Engaged\",\"passerby\":\"Passer By\",\"stationed\":\"Stationed\"},\"dwell_tags\":{\"bounce\":null,\"engaged\":\"300-14400\",\"passerby\":null,\"stationed\":\"14400-43200\"},\"hours\":{\"fri\":\"09:00-17:00\",\"mon\":\"09:00-17:00\",\"sat\":\"09:00-12:00\",\"sun\":\"09:00-12:00\",\"thu\":\"09:00-17:00\",\"tue\":\"09:00-17:00\",\"wed\":\"09:00-17:00\"},\"max_dwell\":43200,\"min_dwell\":0},\"evpn_options\":{\"auto_loopback_subnet\":\"100.101.0.0/16\",\"auto_router_id_subnet\":\"100.100.0.0/24\",\"core_as_border\":false,\"overlay\":{\"as\":65000},\"per_vlan_vga_v4_mac\":false,\"routed_at\":\"edge\",\"underlay\":{\"as_base\":65001,\"routed_id_prefix\":\"/24\",\"subnet\":\"10.255.240.0/20\"}},\"flags\":{\"property1\":\"string\",\"property2\":\"string\"},\"for_site\":true,\"gateway_additional_config_cmds\":[\"set snmp community public\"],\"gateway_mgmt\":{\"admin_sshkeys\":[\"string\"],\"app_probing\":{\"apps\":[\"string\"],\"custom_apps\":[{\"app_type\":\"string\",\"hostnames\":[\"string\"],\"name\":\"string\",\"protocol\":\"http\"}],\"enabled\":true},\"app_usage\":true,\"auto_signature_update\":{\"day_of_week\":\"mon\",\"enable\":true,\"time_of_day\":\"string\"},\"config_revert_timer\":10,\"probe_hosts\":[\"string\"],\"root_password\":\"string\",\"security_log_source_address\":\"192.168.1.1\",\"security_log_source_interface\":\"string\"},\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f09\",\"led\":{\"brightness\":255,\"enabled\":true},\"modified_time\":0,\"mxedge\":{\"mist_das\":{\"coa_servers\":[{\"disable_event_timestamp_check\":false,\"enabled\":true,\"host\":\"string\",\"port\":3799,\"secret\":\"string\"}],\"enabled\":false},\"radsec\":{\"acct_servers\":[{\"host\":\"string\",\"port\":1813,\"secret\":\"string\",\"ssids\":[\"string\"]}],\"auth_servers\":[{\"host\":\"string\",\"keywrap_enabled\":true,\"keywrap_format\":\"hex\",\"keywrap_kek\":\"string\",\"keywrap_mack\":\"string\",\"port\":1812,\"secret\":\"string\",\"ssids\":[\"string\"]}],\"enabled\":true,\"match_ssid\":true,\"proxy_hosts\":[\"string\"],\"server_selection\":\"ordered\"}},\"mxedge_mgmt\":{\"mist_password\":\"MIST_PASSWORD\",\"root_password\":\"ROOT_PASSWORD\"},\"ntp_servers\":[\"pool.ntp.org\"],\"occupancy\":{\"assets_enabled\":false,\"clients_enabled\":true,\"min_duration\":3000,\"sdkclients_enabled\":false,\"unconnected_clients_enabled\":false},\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"ospf_areas\":{\"property1\":{\"include_loopback\":false,\"networks\":{\"corp\":{\"auth_keys\":{\"1\":\"auth-key-1\"},\"auth_type\":\"md5\",\"bfd_minimum_interval\":500,\"dead_interval\":40,\"hello_interval\":10,\"interface_type\":\"nbma\",\"metric\":10000},\"guest\":{\"passive\":true}},\"type\":\"default\"},\"property2\":{\"include_loopback\":false,\"networks\":{\"corp\":{\"auth_keys\":{\"1\":\"auth-key-1\"},\"auth_type\":\"md5\",\"bfd_minimum_interval\":500,\"dead_interval\":40,\"hello_interval\":10,\"interface_type\":\"nbma\",\"metric\":10000},\"guest\":{\"passive\":true}},\"type\":\"default\"}},\"persist_config_on_device\":false,\"port_mirroring\":{\"property1\":{\"input_networks_ingress\":[\"corp\"],\"input_port_ids_egress\":[\"ge-0/0/3\"],\"input_port_ids_ingress\":[\"ge-0/0/3\"],\"output_network\":\"analyze\",\"output_port_id\":\"ge-0/0/5\"},\"property2\":{\"input_networks_ingress\":[\"corp\"],\"input_port_ids_egress\":[\"ge-0/0/3\"],\"input_port_ids_ingress\":[\"ge-0/0/3\"],\"output_network\":\"analyze\",\"output_port_id\":\"ge-0/0/5\"}},\"port_usages\":{\"dynamic\":{\"mode\":\"dynamic\",\"reset_default_when\":\"link_down\",\"rules\":[{\"equals\":\"string\",\"equals_any\":[\"string\"],\"expression\":\"string\",\"src\":\"lldp_chassis_id\",\"usage\":\"string\"}]},\"property1\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"access\",\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_auth\":\"dot1x\",\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"},\"property2\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"access\",\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"}},\"proxy\":{\"url\":\"http://proxy.internal:8080/\"},\"radius_config\":{\"acct_interim_interval\":0,\"acct_servers\":[{\"host\":\"1.2.3.4\",\"keywrap_enabled\":true,\"keywrap_format\":\"hex\",\"keywrap_kek\":\"1122334455\",\"keywrap_mack\":\"1122334455\",\"port\":1813,\"secret\":\"testing123\"}],\"auth_servers\":[{\"host\":\"1.2.3.4\",\"keywrap_enabled\":true,\"keywrap_format\":\"hex\",\"keywrap_kek\":\"1122334455\",\"keywrap_mack\":\"1122334455\",\"port\":1812,\"secret\":\"testing123\"}],\"auth_servers_retries\":3,\"auth_servers_timeout\":5,\"coa_enabled\":false,\"coa_port\":3799,\"network\":\"string\",\"source_ip\":\"string\"},\"remote_syslog\":{\"archive\":{\"files\":20,\"size\":\"5m\"},\"console\":{\"contents\":[{\"facility\":\"config\",\"severity\":\"warning\"}]},\"enabled\":false,\"files\":[{\"archive\":{\"files\":10,\"size\":\"5m\"},\"contents\":[{\"facility\":\"config\",\"severity\":\"warning\"}],\"explicit_priority\":true,\"file\":\"file-name\",\"match\":\"!alarm|ntp|errors.crc_error[chan]\",\"structured_data\":true}],\"network\":\"default\",\"send_to_all_servers\":false,\"servers\":[{\"facility\":\"config\",\"host\":\"syslogd.internal\",\"port\":514,\"protocol\":\"udp\",\"severity\":\"info\",\"tag\":\"\"}],\"time_format\":\"millisecond\",\"users\":[{\"contents\":[{\"facility\":\"config\",\"severity\":\"warning\"}],\"match\":\"\\\"!alarm|ntp|errors.crc_error[chan]\\\"\",\"user\":\"*\"}]},\"report_gatt\":false,\"rogue\":{\"enabled\":false,\"honeypot_enabled\":false,\"min_duration\":10,\"min_rssi\":-80,\"whitelisted_bssids\":[\"NeighborSSID\"],\"whitelisted_ssids\":[\"cc:8e:6f:d4:bf:16\",\"cc-8e-6f-d4-bf-16\",\"cc-73-*\",\"cc:82:*\"]},\"rtsa\":{\"app_waking\":false,\"disable_dead_reckoning\":true,\"disable_pressure_sensor\":false,\"enabled\":true,\"track_asset\":false},\"simple_alert\":{\"arp_failure\":{\"client_count\":10,\"duration\":20,\"incident_count\":10},\"dhcp_failure\":{\"client_count\":10,\"duration\":10,\"incident_count\":20},\"dns_failure\":{\"client_count\":20,\"duration\":10,\"incident_count\":30}},\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"skyatp\":{\"enabled\":true,\"send_ip_mac_mapping\":true},\"srx_app\":{\"enabled\":false},\"ssh_keys\":[\"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAA...Wxa6p6UW0ZbcP john@host\"],\"ssr\":{\"conductor_hosts\":[\"\\\"1.1.1.1\\\", \\\"2.2.2.2\\\"\"],\"disable_stats\":true},\"status_portal\":{\"enabled\":false,\"hostnames\":[\"my.misty.com\"]},\"switch_mgmt\":{\"ap_affinity_threshold\":10,\"config_revert_timer\":10,\"dhcp_option_fqdn\":false,\"mxedge_proxy_host\":\"string\",\"mxedge_proxy_port\":2222,\"root_password\":\"string\",\"tacacs\":{\"acct_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}],\"enabled\":true,\"network\":\"string\",\"tacplus_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}]},\"use_mxedge_proxy\":true},\"vars\":{\"RADIUS_IP1\":\"172.31.2.5\",\"RADIUS_SECRET\":\"11s64632d\"},\"vna\":{\"enabled\":false},\"vrf_instances\":{\"guest\":{\"extra_routes\":{\"0.0.0.0/0\":{\"via\":\"192.168.31.1\"}},\"networks\":[\"guest\"]}},\"vrrp_groups\":{\"property1\":{\"auth_key\":\"auth-key-1\",\"auth_password\":\"string\",\"auth_type\":\"md5\",\"networks\":{\"data\":{\"ip\":\"10.182.96.1\"},\"mgmt\":{\"ip\":\"10.182.104.1\"},\"v10\":{\"ip\":\"10.182.104.129\"},\"wap\":{\"ip\":\"10.182.102.1\"}}},\"property2\":{\"auth_key\":\"auth-key-1\",\"auth_password\":\"string\",\"auth_type\":\"md5\",\"networks\":{\"data\":{\"ip\":\"10.182.96.1\"},\"mgmt\":{\"ip\":\"10.182.104.1\"},\"v10\":{\"ip\":\"10.182.104.129\"},\"wap\":{\"ip\":\"10.182.102.1\"}}}},\"wan_vna\":{\"enabled\":false},\"watched_station_url\":\"https://papi.s3.amazonaws.com/watched_station/xxx...\",\"whitelist_url\":\"https://papi.s3.amazonaws.com/whitelist/xxx...\",\"wids\":{\"repeated_auth_failures\":{\"duration\":60,\"threshold\":0}},\"wifi\":{\"cisco_enabled\":true,\"disable_11k\":false,\"disable_radios_when_power_constrained\":false,\"enable_arp_spoof_check\":false,\"enable_shared_radio_scanning\":true,\"enabled\":true,\"locate_connected\":true,\"locate_unconnected\":false,\"mesh_allow_dfs\":false,\"mesh_enable_crm\":false,\"mesh_enabled\":false,\"mesh_psk\":\"string\",\"mesh_ssid\":\"string\",\"proxy_arp\":\"default\"},\"wired_vna\":{\"enabled\":false},\"zone_occupancy_alert\":{\"email_notifiers\":[\"foo@juniper.net\",\"bar@juniper.net\"],\"enabled\":false,\"threshold\":5}}",
+        ),
+    ),
+    (
+        "sitesSetting.update",
+        "PUT",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/setting",
+        200,
+        Some(
+            "{\"additional_config_cmds\":[\"set snmp community public\"],\"analytic\":{\"enabled\":false},\"ap_matching\":{\"enabled\":true,\"rules\":[{\"match_model\":\"string\",\"name\":\"string\",\"port_config\":{\"eth1,eth2\":{\"disabled\":true,\"dynamic_vlan\":{\"default_vlan_id\":999,\"enabled\":true},\"port_vlan_id\":1,\"vlan_id\":9,\"vlan_ids\":\"1, 10, 50\"}}}]},\"ap_port_config\":{\"model_specific\":{\"AP32\":{\"eth1,eth2\":{\"port_vlan_id\":1,\"vlan_ids\":\"1, 10, 50\"}}}},\"auto_placement\":{\"orientation\":45,\"x\":30,\"y\":60},\"auto_upgrade\":{\"custom_versions\":{\"AP21\":\"stable\",\"AP41\":\"0.1.5135\",\"AP61\":\"0.1.7215\"},\"day_of_week\":\"sun\",\"enabled\":false,\"time_of_day\":\"12:00\",\"version\":\"beta\"},\"blacklist_url\":\"https://papi.s3.amazonaws.com/blacklist/xxx...\",\"ble_config\":{\"beacon_enabled\":false,\"beacon_rate\":3,\"beacon_rate_mode\":\"custom\",\"beam_disabled\":[1,3,6],\"custom_ble_packet_enabled\":false,\"custom_ble_packet_frame\":\"0x........\",\"custom_ble_packet_freq_msec\":300,\"eddystone_uid_adv_power\":-65,\"eddystone_uid_beams\":\"2-4,7\",\"eddystone_uid_enabled\":false,\"eddystone_uid_freq_msec\":200,\"eddystone_uid_instance\":\"5c5b35000001\",\"eddystone_uid_namespace\":\"2818e3868dec25629ede\",\"eddystone_url_adv_power\":-65,\"eddystone_url_beams\":\"2-4,7\",\"eddystone_url_enabled\":true,\"eddystone_url_freq_msec\":1000,\"eddystone_url_url\":\"https://www.abc.com\",\"ibeacon_adv_power\":-65,\"ibeacon_beams\":\"2-4,7\",\"ibeacon_enabled\":false,\"ibeacon_freq_msec\":0,\"ibeacon_major\":13,\"ibeacon_minor\":138,\"ibeacon_uuid\":\"f3f17139-704a-f03a-2786-0400279e37c3\",\"power\":6,\"power_mode\":\"custom\"},\"config_auto_revert\":false,\"created_time\":0,\"device_updown_threshold\":0,\"dns_servers\":[\"string\"],\"dns_suffix\":[\"string\"],\"engagement\":{\"dwell_tag_names\":{\"bounce\":\"Bounce\",\"engaged\":\"Engaged\",\"passerby\":\"Passer By\",\"stationed\":\"Stationed\"},\"dwell_tags\":{\"bounce\":null,\"engaged\":\"300-14400\",\"passerby\":null,\"stationed\":\"14400-43200\"},\"hours\":{\"fri\":\"09:00-17:00\",\"mon\":\"09:00-17:00\",\"sat\":\"09:00-12:00\",\"sun\":\"09:00-12:00\",\"thu\":\"09:00-17:00\",\"tue\":\"09:00-17:00\",\"wed\":\"09:00-17:00\"},\"max_dwell\":43200,\"min_dwell\":0},\"evpn_options\":{\"auto_loopback_subnet\":\"100.101.0.0/16\",\"auto_router_id_subnet\":\"100.100.0.0/24\",\"core_as_border\":false,\"overlay\":{\"as\":65000},\"per_vlan_vga_v4_mac\":false,\"routed_at\":\"edge\",\"underlay\":{\"as_base\":65001,\"routed_id_prefix\":\"/24\",\"subnet\":\"10.255.240.0/20\"}},\"flags\":{\"property1\":\"string\",\"property2\":\"string\"},\"for_site\":true,\"gateway_additional_config_cmds\":[\"set snmp community public\"],\"gateway_mgmt\":{\"admin_sshkeys\":[\"string\"],\"app_probing\":{\"apps\":[\"string\"],\"custom_apps\":[{\"app_type\":\"string\",\"hostnames\":[\"string\"],\"name\":\"string\",\"protocol\":\"http\"}],\"enabled\":true},\"app_usage\":true,\"auto_signature_update\":{\"day_of_week\":\"mon\",\"enable\":true,\"time_of_day\":\"string\"},\"config_revert_timer\":10,\"probe_hosts\":[\"string\"],\"root_password\":\"string\",\"security_log_source_address\":\"192.168.1.1\",\"security_log_source_interface\":\"string\"},\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f09\",\"led\":{\"brightness\":255,\"enabled\":true},\"modified_time\":0,\"mxedge\":{\"mist_das\":{\"coa_servers\":[{\"disable_event_timestamp_check\":false,\"enabled\":true,\"host\":\"string\",\"port\":3799,\"secret\":\"string\"}],\"enabled\":false},\"radsec\":{\"acct_servers\":[{\"host\":\"string\",\"port\":1813,\"secret\":\"string\",\"ssids\":[\"string\"]}],\"auth_servers\":[{\"host\":\"string\",\"keywrap_enabled\":true,\"keywrap_format\":\"hex\",\"keywrap_kek\":\"string\",\"keywrap_mack\":\"string\",\"port\":1812,\"secret\":\"string\",\"ssids\":[\"string\"]}],\"enabled\":true,\"match_ssid\":true,\"proxy_hosts\":[\"string\"],\"server_selection\":\"ordered\"}},\"mxedge_mgmt\":{\"mist_password\":\"MIST_PASSWORD\",\"root_password\":\"ROOT_PASSWORD\"},\"ntp_servers\":[\"pool.ntp.org\"],\"occupancy\":{\"assets_enabled\":false,\"clients_enabled\":true,\"min_duration\":3000,\"sdkclients_enabled\":false,\"unconnected_clients_enabled\":false},\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"ospf_areas\":{\"property1\":{\"include_loopback\":false,\"networks\":{\"corp\":{\"auth_keys\":{\"1\":\"auth-key-1\"},\"auth_type\":\"md5\",\"bfd_minimum_interval\":500,\"dead_interval\":40,\"hello_interval\":10,\"interface_type\":\"nbma\",\"metric\":10000},\"guest\":{\"passive\":true}},\"type\":\"default\"},\"property2\":{\"include_loopback\":false,\"networks\":{\"corp\":{\"auth_keys\":{\"1\":\"auth-key-1\"},\"auth_type\":\"md5\",\"bfd_minimum_interval\":500,\"dead_interval\":40,\"hello_interval\":10,\"interface_type\":\"nbma\",\"metric\":10000},\"guest\":{\"passive\":true}},\"type\":\"default\"}},\"persist_config_on_device\":false,\"port_mirroring\":{\"property1\":{\"input_networks_ingress\":[\"corp\"],\"input_port_ids_egress\":[\"ge-0/0/3\"],\"input_port_ids_ingress\":[\"ge-0/0/3\"],\"output_network\":\"analyze\",\"output_port_id\":\"ge-0/0/5\"},\"property2\":{\"input_networks_ingress\":[\"corp\"],\"input_port_ids_egress\":[\"ge-0/0/3\"],\"input_port_ids_ingress\":[\"ge-0/0/3\"],\"output_network\":\"analyze\",\"output_port_id\":\"ge-0/0/5\"}},\"port_usages\":{\"dynamic\":{\"mode\":\"dynamic\",\"reset_default_when\":\"link_down\",\"rules\":[{\"equals\":\"string\",\"equals_any\":[\"string\"],\"expression\":\"string\",\"src\":\"lldp_chassis_id\",\"usage\":\"string\"}]},\"property1\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"access\",\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_auth\":\"dot1x\",\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"},\"property2\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"access\",\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"}},\"proxy\":{\"url\":\"http://proxy.internal:8080/\"},\"radius_config\":{\"acct_interim_interval\":0,\"acct_servers\":[{\"host\":\"1.2.3.4\",\"keywrap_enabled\":true,\"keywrap_format\":\"hex\",\"keywrap_kek\":\"1122334455\",\"keywrap_mack\":\"1122334455\",\"port\":1813,\"secret\":\"testing123\"}],\"auth_servers\":[{\"host\":\"1.2.3.4\",\"keywrap_enabled\":true,\"keywrap_format\":\"hex\",\"keywrap_kek\":\"1122334455\",\"keywrap_mack\":\"1122334455\",\"port\":1812,\"secret\":\"testing123\"}],\"auth_servers_retries\":3,\"auth_servers_timeout\":5,\"coa_enabled\":false,\"coa_port\":3799,\"network\":\"string\",\"source_ip\":\"string\"},\"remote_syslog\":{\"archive\":{\"files\":20,\"size\":\"5m\"},\"console\":{\"contents\":[{\"facility\":\"config\",\"severity\":\"warning\"}]},\"enabled\":false,\"files\":[{\"archive\":{\"files\":10,\"size\":\"5m\"},\"contents\":[{\"facility\":\"config\",\"severity\":\"warning\"}],\"explicit_priority\":true,\"file\":\"file-name\",\"match\":\"!alarm|ntp|errors.crc_error[chan]\",\"structured_data\":true}],\"network\":\"default\",\"send_to_all_servers\":false,\"servers\":[{\"facility\":\"config\",\"host\":\"syslogd.internal\",\"port\":514,\"protocol\":\"udp\",\"severity\":\"info\",\"tag\":\"\"}],\"time_format\":\"millisecond\",\"users\":[{\"contents\":[{\"facility\":\"config\",\"severity\":\"warning\"}],\"match\":\"\\\"!alarm|ntp|errors.crc_error[chan]\\\"\",\"user\":\"*\"}]},\"report_gatt\":false,\"rogue\":{\"enabled\":false,\"honeypot_enabled\":false,\"min_duration\":10,\"min_rssi\":-80,\"whitelisted_bssids\":[\"NeighborSSID\"],\"whitelisted_ssids\":[\"cc:8e:6f:d4:bf:16\",\"cc-8e-6f-d4-bf-16\",\"cc-73-*\",\"cc:82:*\"]},\"rtsa\":{\"app_waking\":false,\"disable_dead_reckoning\":true,\"disable_pressure_sensor\":false,\"enabled\":true,\"track_asset\":false},\"simple_alert\":{\"arp_failure\":{\"client_count\":10,\"duration\":20,\"incident_count\":10},\"dhcp_failure\":{\"client_count\":10,\"duration\":10,\"incident_count\":20},\"dns_failure\":{\"client_count\":20,\"duration\":10,\"incident_count\":30}},\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"skyatp\":{\"enabled\":true,\"send_ip_mac_mapping\":true},\"srx_app\":{\"enabled\":false},\"ssh_keys\":[\"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAA...Wxa6p6UW0ZbcP john@host\"],\"ssr\":{\"conductor_hosts\":[\"\\\"1.1.1.1\\\", \\\"2.2.2.2\\\"\"],\"disable_stats\":true},\"status_portal\":{\"enabled\":false,\"hostnames\":[\"my.misty.com\"]},\"switch_mgmt\":{\"ap_affinity_threshold\":10,\"config_revert_timer\":10,\"dhcp_option_fqdn\":false,\"mxedge_proxy_host\":\"string\",\"mxedge_proxy_port\":2222,\"root_password\":\"string\",\"tacacs\":{\"acct_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}],\"enabled\":true,\"network\":\"string\",\"tacplus_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}]},\"use_mxedge_proxy\":true},\"vars\":{\"RADIUS_IP1\":\"172.31.2.5\",\"RADIUS_SECRET\":\"11s64632d\"},\"vna\":{\"enabled\":false},\"vrf_instances\":{\"guest\":{\"extra_routes\":{\"0.0.0.0/0\":{\"via\":\"192.168.31.1\"}},\"networks\":[\"guest\"]}},\"vrrp_groups\":{\"property1\":{\"auth_key\":\"auth-key-1\",\"auth_password\":\"string\",\"auth_type\":\"md5\",\"networks\":{\"data\":{\"ip\":\"10.182.96.1\"},\"mgmt\":{\"ip\":\"10.182.104.1\"},\"v10\":{\"ip\":\"10.182.104.129\"},\"wap\":{\"ip\":\"10.182.102.1\"}}},\"property2\":{\"auth_key\":\"auth-key-1\",\"auth_password\":\"string\",\"auth_type\":\"md5\",\"networks\":{\"data\":{\"ip\":\"10.182.96.1\"},\"mgmt\":{\"ip\":\"10.182.104.1\"},\"v10\":{\"ip\":\"10.182.104.129\"},\"wap\":{\"ip\":\"10.182.102.1\"}}}},\"wan_vna\":{\"enabled\":false},\"watched_station_url\":\"https://papi.s3.amazonaws.com/watched_station/xxx...\",\"whitelist_url\":\"https://papi.s3.amazonaws.com/whitelist/xxx...\",\"wids\":{\"repeated_auth_failures\":{\"duration\":60,\"threshold\":0}},\"wifi\":{\"cisco_enabled\":true,\"disable_11k\":false,\"disable_radios_when_power_constrained\":false,\"enable_arp_spoof_check\":false,\"enable_shared_radio_scanning\":true,\"enabled\":true,\"locate_connected\":true,\"locate_unconnected\":false,\"mesh_allow_dfs\":false,\"mesh_enable_crm\":false,\"mesh_enabled\":false,\"mesh_psk\":\"string\",\"mesh_ssid\":\"string\",\"proxy_arp\":\"default\"},\"wired_vna\":{\"enabled\":false},\"zone_occupancy_alert\":{\"email_notifiers\":[\"foo@juniper.net\",\"bar@juniper.net\"],\"enabled\":false,\"threshold\":5}}",
+        ),
+    ),
+    (
+        "sitesSetting.createWirelessClientsBlocklist",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/setting/blacklist",
+        200,
+        Some("{\"macs\":[\"18-65-90-de-f4-c6\",\"84-89-ad-5d-69-0d\"]}"),
+    ),
+    (
+        "sitesSetting.deleteWirelessClientsBlocklist",
+        "DELETE",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/setting/blacklist",
+        200,
+        None,
+    ),
+    (
+        "sitesSetting.getDerived",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/setting/derived",
+        200,
+        Some(
+            "{\"additional_config_cmds\":[\"set snmp community public\"],\"analytic\":{\"enabled\":false},\"ap_matching\":{\"enabled\":true,\"rules\":[{\"match_model\":\"string\",\"name\":\"string\",\"port_config\":{\"eth1,eth2\":{\"disabled\":true,\"dynamic_vlan\":{\"default_vlan_id\":999,\"enabled\":true},\"port_vlan_id\":1,\"vlan_id\":9,\"vlan_ids\":\"1, 10, 50\"}}}]},\"ap_port_config\":{\"model_specific\":{\"AP32\":{\"eth1,eth2\":{\"port_vlan_id\":1,\"vlan_ids\":\"1, 10, 50\"}}}},\"auto_placement\":{\"orientation\":45,\"x\":30,\"y\":60},\"auto_upgrade\":{\"custom_versions\":{\"AP21\":\"stable\",\"AP41\":\"0.1.5135\",\"AP61\":\"0.1.7215\"},\"day_of_week\":\"sun\",\"enabled\":false,\"time_of_day\":\"12:00\",\"version\":\"beta\"},\"blacklist_url\":\"https://papi.s3.amazonaws.com/blacklist/xxx...\",\"ble_config\":{\"beacon_enabled\":false,\"beacon_rate\":3,\"beacon_rate_mode\":\"custom\",\"beam_disabled\":[1,3,6],\"custom_ble_packet_enabled\":false,\"custom_ble_packet_frame\":\"0x........\",\"custom_ble_packet_freq_msec\":300,\"eddystone_uid_adv_power\":-65,\"eddystone_uid_beams\":\"2-4,7\",\"eddystone_uid_enabled\":false,\"eddystone_uid_freq_msec\":200,\"eddystone_uid_instance\":\"5c5b35000001\",\"eddystone_uid_namespace\":\"2818e3868dec25629ede\",\"eddystone_url_adv_power\":-65,\"eddystone_url_beams\":\"2-4,7\",\"eddystone_url_enabled\":true,\"eddystone_url_freq_msec\":1000,\"eddystone_url_url\":\"https://www.abc.com\",\"ibeacon_adv_power\":-65,\"ibeacon_beams\":\"2-4,7\",\"ibeacon_enabled\":false,\"ibeacon_freq_msec\":0,\"ibeacon_major\":13,\"ibeacon_minor\":138,\"ibeacon_uuid\":\"f3f17139-704a-f03a-2786-0400279e37c3\",\"power\":6,\"power_mode\":\"custom\"},\"config_auto_revert\":false,\"created_time\":0,\"device_updown_threshold\":0,\"dns_servers\":[\"string\"],\"dns_suffix\":[\"string\"],\"engagement\":{\"dwell_tag_names\":{\"bounce\":\"Bounce\",\"engaged\":\"Engaged\",\"passerby\":\"Passer By\",\"stationed\":\"Stationed\"},\"dwell_tags\":{\"bounce\":null,\"engaged\":\"300-14400\",\"passerby\":null,\"stationed\":\"14400-43200\"},\"hours\":{\"fri\":\"09:00-17:00\",\"mon\":\"09:00-17:00\",\"sat\":\"09:00-12:00\",\"sun\":\"09:00-12:00\",\"thu\":\"09:00-17:00\",\"tue\":\"09:00-17:00\",\"wed\":\"09:00-17:00\"},\"max_dwell\":43200,\"min_dwell\":0},\"evpn_options\":{\"auto_loopback_subnet\":\"100.101.0.0/16\",\"auto_router_id_subnet\":\"100.100.0.0/24\",\"core_as_border\":false,\"overlay\":{\"as\":65000},\"per_vlan_vga_v4_mac\":false,\"routed_at\":\"edge\",\"underlay\":{\"as_base\":65001,\"routed_id_prefix\":\"/24\",\"subnet\":\"10.255.240.0/20\"}},\"flags\":{\"property1\":\"string\",\"property2\":\"string\"},\"for_site\":true,\"gateway_additional_config_cmds\":[\"set snmp community public\"],\"gateway_mgmt\":{\"admin_sshkeys\":[\"string\"],\"app_probing\":{\"apps\":[\"string\"],\"custom_apps\":[{\"app_type\":\"string\",\"hostnames\":[\"string\"],\"name\":\"string\",\"protocol\":\"http\"}],\"enabled\":true},\"app_usage\":true,\"auto_signature_update\":{\"day_of_week\":\"mon\",\"enable\":true,\"time_of_day\":\"string\"},\"config_revert_timer\":10,\"probe_hosts\":[\"string\"],\"root_password\":\"string\",\"security_log_source_address\":\"192.168.1.1\",\"security_log_source_interface\":\"string\"},\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f09\",\"led\":{\"brightness\":255,\"enabled\":true},\"modified_time\":0,\"mxedge\":{\"mist_das\":{\"coa_servers\":[{\"disable_event_timestamp_check\":false,\"enabled\":true,\"host\":\"string\",\"port\":3799,\"secret\":\"string\"}],\"enabled\":false},\"radsec\":{\"acct_servers\":[{\"host\":\"string\",\"port\":1813,\"secret\":\"string\",\"ssids\":[\"string\"]}],\"auth_servers\":[{\"host\":\"string\",\"keywrap_enabled\":true,\"keywrap_format\":\"hex\",\"keywrap_kek\":\"string\",\"keywrap_mack\":\"string\",\"port\":1812,\"secret\":\"string\",\"ssids\":[\"string\"]}],\"enabled\":true,\"match_ssid\":true,\"proxy_hosts\":[\"string\"],\"server_selection\":\"ordered\"}},\"mxedge_mgmt\":{\"mist_password\":\"MIST_PASSWORD\",\"root_password\":\"ROOT_PASSWORD\"},\"ntp_servers\":[\"pool.ntp.org\"],\"occupancy\":{\"assets_enabled\":false,\"clients_enabled\":true,\"min_duration\":3000,\"sdkclients_enabled\":false,\"unconnected_clients_enabled\":false},\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"ospf_areas\":{\"property1\":{\"include_loopback\":false,\"networks\":{\"corp\":{\"auth_keys\":{\"1\":\"auth-key-1\"},\"auth_type\":\"md5\",\"bfd_minimum_interval\":500,\"dead_interval\":40,\"hello_interval\":10,\"interface_type\":\"nbma\",\"metric\":10000},\"guest\":{\"passive\":true}},\"type\":\"default\"},\"property2\":{\"include_loopback\":false,\"networks\":{\"corp\":{\"auth_keys\":{\"1\":\"auth-key-1\"},\"auth_type\":\"md5\",\"bfd_minimum_interval\":500,\"dead_interval\":40,\"hello_interval\":10,\"interface_type\":\"nbma\",\"metric\":10000},\"guest\":{\"passive\":true}},\"type\":\"default\"}},\"persist_config_on_device\":false,\"port_mirroring\":{\"property1\":{\"input_networks_ingress\":[\"corp\"],\"input_port_ids_egress\":[\"ge-0/0/3\"],\"input_port_ids_ingress\":[\"ge-0/0/3\"],\"output_port_id\":\"ge-0/0/5\"},\"property2\":{\"input_networks_ingress\":[\"corp\"],\"input_port_ids_egress\":[\"ge-0/0/3\"],\"input_port_ids_ingress\":[\"ge-0/0/3\"],\"output_network\":\"analyze\"}},\"port_usages\":{\"dynamic\":{\"mode\":\"dynamic\",\"reset_default_when\":\"link_down\",\"rules\":[{\"equals\":\"string\",\"equals_any\":[\"string\"],\"expression\":\"string\",\"src\":\"lldp_chassis_id\",\"usage\":\"string\"}]},\"property1\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"access\",\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_auth\":\"dot1x\",\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"},\"property2\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"access\",\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"}},\"proxy\":{\"url\":\"http://proxy.internal:8080/\"},\"radius_config\":{\"acct_interim_interval\":0,\"acct_servers\":[{\"host\":\"1.2.3.4\",\"keywrap_enabled\":true,\"keywrap_format\":\"hex\",\"keywrap_kek\":\"1122334455\",\"keywrap_mack\":\"1122334455\",\"port\":1813,\"secret\":\"testing123\"}],\"auth_servers\":[{\"host\":\"1.2.3.4\",\"keywrap_enabled\":true,\"keywrap_format\":\"hex\",\"keywrap_kek\":\"1122334455\",\"keywrap_mack\":\"1122334455\",\"port\":1812,\"secret\":\"testing123\"}],\"auth_servers_retries\":3,\"auth_servers_timeout\":5,\"coa_enabled\":false,\"coa_port\":3799,\"network\":\"string\",\"source_ip\":\"string\"},\"remote_syslog\":{\"archive\":{\"files\":20,\"size\":\"5m\"},\"console\":{\"contents\":[{\"facility\":\"config\",\"severity\":\"warning\"}]},\"enabled\":false,\"files\":[{\"archive\":{\"files\":10,\"size\":\"5m\"},\"contents\":[{\"facility\":\"config\",\"severity\":\"warning\"}],\"explicit_priority\":true,\"file\":\"file-name\",\"match\":\"!alarm|ntp|errors.crc_error[chan]\",\"structured_data\":true}],\"network\":\"default\",\"send_to_all_servers\":false,\"servers\":[{\"facility\":\"config\",\"host\":\"syslogd.internal\",\"port\":514,\"protocol\":\"udp\",\"severity\":\"info\",\"tag\":\"\"}],\"time_format\":\"millisecond\",\"users\":[{\"contents\":[{\"facility\":\"config\",\"severity\":\"warning\"}],\"match\":\"\\\"!alarm|ntp|errors.crc_error[chan]\\\"\",\"user\":\"*\"}]},\"report_gatt\":false,\"rogue\":{\"enabled\":false,\"honeypot_enabled\":false,\"min_duration\":10,\"min_rssi\":-80,\"whitelisted_bssids\":[\"NeighborSSID\"],\"whitelisted_ssids\":[\"cc:8e:6f:d4:bf:16\",\"cc-8e-6f-d4-bf-16\",\"cc-73-*\",\"cc:82:*\"]},\"rtsa\":{\"app_waking\":false,\"disable_dead_reckoning\":true,\"disable_pressure_sensor\":false,\"enabled\":true,\"track_asset\":false},\"simple_alert\":{\"arp_failure\":{\"client_count\":10,\"duration\":20,\"incident_count\":10},\"dhcp_failure\":{\"client_count\":10,\"duration\":10,\"incident_count\":20},\"dns_failure\":{\"client_count\":20,\"duration\":10,\"incident_count\":30}},\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"skyatp\":{\"enabled\":true,\"send_ip_mac_mapping\":true},\"srx_app\":{\"enabled\":false},\"ssh_keys\":[\"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAA...Wxa6p6UW0ZbcP john@host\"],\"ssr\":{\"conductor_hosts\":[\"\\\"1.1.1.1\\\", \\\"2.2.2.2\\\"\"],\"disable_stats\":true},\"status_portal\":{\"enabled\":false,\"hostnames\":[\"my.misty.com\"]},\"switch_mgmt\":{\"ap_affinity_threshold\":10,\"config_revert_timer\":10,\"dhcp_option_fqdn\":false,\"mxedge_proxy_host\":\"string\",\"mxedge_proxy_port\":2222,\"root_password\":\"string\",\"tacacs\":{\"acct_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}],\"enabled\":true,\"network\":\"string\",\"tacplus_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}]},\"use_mxedge_proxy\":true},\"teams_accounts\":[{\"account_id\":\"aaaaaaaa-1bed-4a49-9fd6-123456789012\",\"last_status\":\"success\",\"last_sync\":1738119600}],\"vars\":{\"RADIUS_IP1\":\"172.31.2.5\",\"RADIUS_SECRET\":\"11s64632d\"},\"vna\":{\"enabled\":false},\"vrf_instances\":{\"guest\":{\"extra_routes\":{\"0.0.0.0/0\":{\"via\":\"192.168.31.1\"}},\"networks\":[\"guest\"]}},\"vrrp_groups\":{\"property1\":{\"auth_key\":\"auth-key-1\",\"auth_password\":\"string\",\"auth_type\":\"md5\",\"networks\":{\"data\":{\"ip\":\"10.182.96.1\"},\"mgmt\":{\"ip\":\"10.182.104.1\"},\"v10\":{\"ip\":\"10.182.104.129\"},\"wap\":{\"ip\":\"10.182.102.1\"}}},\"property2\":{\"auth_key\":\"auth-key-1\",\"auth_password\":\"string\",\"auth_type\":\"md5\",\"networks\":{\"data\":{\"ip\":\"10.182.96.1\"},\"mgmt\":{\"ip\":\"10.182.104.1\"},\"v10\":{\"ip\":\"10.182.104.129\"},\"wap\":{\"ip\":\"10.182.102.1\"}}}},\"wan_vna\":{\"enabled\":false},\"watched_station_url\":\"https://papi.s3.amazonaws.com/watched_station/xxx...\",\"whitelist_url\":\"https://papi.s3.amazonaws.com/whitelist/xxx...\",\"wids\":{\"repeated_auth_failures\":{\"duration\":60,\"threshold\":0}},\"wifi\":{\"cisco_enabled\":true,\"disable_11k\":false,\"disable_radios_when_power_constrained\":false,\"enable_arp_spoof_check\":false,\"enable_shared_radio_scanning\":true,\"enabled\":true,\"locate_connected\":true,\"locate_unconnected\":false,\"mesh_allow_dfs\":false,\"mesh_enable_crm\":false,\"mesh_enabled\":false,\"mesh_psk\":\"string\",\"mesh_ssid\":\"string\",\"proxy_arp\":\"default\"},\"wired_vna\":{\"enabled\":false},\"zone_occupancy_alert\":{\"email_notifiers\":[\"foo@juniper.net\",\"bar@juniper.net\"],\"enabled\":false,\"threshold\":5},\"zoom_accounts\":[{\"account_id\":\"123451111\",\"errors\":[\"OAuth token refresh failed, please re-link your account\"],\"last_status\":\"failed\",\"last_sync\":1738119600}]}",
+        ),
+    ),
+    (
+        "sitesSetting.createWatchedStations",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/setting/watched_station",
+        200,
+        Some("{\"macs\":[\"18-65-90-de-f4-c6\",\"84-89-ad-5d-69-0d\"]}"),
+    ),
+    (
+        "sitesSetting.deleteWatchedStations",
+        "DELETE",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/setting/watched_station",
+        200,
+        None,
+    ),
+    (
+        "sitesSetting.createWirelessClientsAllowlist",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/setting/whitelist",
+        200,
+        Some("{\"macs\":[\"18-65-90-de-f4-c6\",\"84-89-ad-5d-69-0d\"]}"),
+    ),
+    (
+        "sitesSetting.deleteWirelessClientsAllowlist",
+        "DELETE",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/setting/whitelist",
+        200,
+        None,
+    ),
+    (
+        "sitesStats.get",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats",
+        200,
+        Some(
+            "{\"address\":\"string\",\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"country_code\":\"string\",\"created_time\":0,\"id\":\"55c29ce5-7c0f-45b5-b99b-599f805fa3a1\",\"lat\":0,\"latlng\":{\"lat\":0,\"lng\":0},\"lng\":0,\"modified_time\":0,\"msp_id\":\"dca3cad3-0c9b-439b-814f-8d5f23797972\",\"name\":\"string\",\"networktemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"num_ap\":0,\"num_ap_connected\":0,\"num_clients\":0,\"num_devices\":0,\"num_devices_connected\":0,\"num_gateway\":0,\"num_gateway_connected\":0,\"num_switch\":0,\"num_switch_connected\":0,\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"rftemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitegroup_ids\":[\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"],\"timezone\":\"string\",\"tzoffset\":0}",
+        ),
+    ),
+    (
+        "sitesStatsDevices.list",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/devices",
+        200,
+        Some(
+            "[{\"auto_upgrade_stat\":{\"lastcheck\":1720594762},\"ble_stat\":{\"beacon_enabled\":true,\"beacon_rate\":4,\"eddystone_uid_enabled\":false,\"eddystone_uid_freq_msec\":1000,\"eddystone_uid_instance\":\"5c5b35d0077b\",\"eddystone_uid_namespace\":\"9777c1a06ef611e68bbf\",\"eddystone_url_enabled\":false,\"eddystone_url_freq_msec\":1000,\"eddystone_url_url\":\"\",\"ibeacon_enabled\":false,\"ibeacon_freq_msec\":1000,\"ibeacon_major\":894,\"ibeacon_minor\":9328,\"ibeacon_uuid\":\"af010e2b-f829-4975-b49e-2e896ed1d627\",\"major\":894,\"minors\":[9328,9329,9330,9331,9332,9333,9334,9335,-1],\"power\":8,\"rx_bytes\":158500843,\"rx_pkts\":3549163,\"tx_bytes\":509640,\"tx_pkts\":85411,\"tx_resets\":0,\"uuid\":\"af010e2b-f829-4975-b49e-2e896ed1d627\"},\"config_reverted\":false,\"cpu_system\":21921854,\"cpu_user\":7496631,\"cpu_util\":5,\"created_time\":1718228350,\"env_stat\":{\"accel_x\":-0.092,\"accel_y\":0.004,\"accel_z\":-1.02,\"ambient_temp\":43,\"attitude\":0,\"cpu_temp\":53,\"humidity\":9,\"magne_x\":0,\"magne_y\":0,\"magne_z\":0,\"pressure\":968,\"vcore_voltage\":0},\"ext_ip\":\"66.129.234.28\",\"hw_rev\":\"C02\",\"id\":\"00000000-0000-0000-1000-5c5b35d0077b\",\"inactive_wired_vlans\":[],\"ip\":\"192.168.95.3\",\"ip_stat\":{\"dhcp_server\":\"192.168.95.1\",\"dns\":[\"8.8.8.8\"],\"gateway\":\"192.168.95.1\",\"ip\":\"192.168.95.3\",\"ip6\":\"fe80:0:0:0:5e5b:35ff:fed0:77b\",\"ips\":{\"vlan1\":\"192.168.95.3/24,fe80:0:0:0:5e5b:35ff:fed0:77b/64\"},\"netmask\":\"255.255.255.0\",\"netmask6\":\"/64\"},\"last_seen\":1720595866,\"last_trouble\":{\"code\":\"07\",\"timestamp\":1720039666},\"lldp_stat\":{\"chassis_id\":\"d0:07:ca:f5:21:00\",\"lldp_med_supported\":false,\"mgmt_addr\":\"100.123.105.1\",\"mgmt_addrs\":[\"100.123.105.1\"],\"port_desc\":\"ge-0/0/4\",\"port_id\":\"ge-0/0/4\",\"power_allocated\":0,\"power_draw\":0,\"power_request_count\":0,\"power_requested\":0,\"system_desc\":\"Juniper Networks, Inc. ex4300-48t internet router, kernel JUNOS 20.4R3-S7.2, Build date: 2023-04-21 19:47:18 UTC Copyright (c) 1996-2023 Juniper Networks, Inc.\",\"system_name\":\"Phoenix-Switch\"},\"mac\":\"5c5b35d0077b\",\"mem_total_kb\":505468,\"mem_used_kb\":202096,\"model\":\"AP43\",\"modified_time\":1718530662,\"mount\":\"faceup\",\"name\":\"Phoenix\",\"notes\":\"\",\"num_clients\":1,\"org_id\":\"af010e2b-f829-4975-b49e-2e896ed1d627\",\"port_stat\":{\"eth0\":{\"full_duplex\":true,\"rx_bytes\":1284143195,\"rx_errors\":0,\"rx_peak_bps\":17585,\"rx_pkts\":5199816,\"speed\":1000,\"tx_bytes\":1283744961,\"tx_peak_bps\":26484,\"tx_pkts\":3990463,\"up\":true},\"eth1\":{\"full_duplex\":false,\"rx_bytes\":0,\"rx_errors\":0,\"rx_peak_bps\":0,\"rx_pkts\":0,\"speed\":0,\"tx_bytes\":0,\"tx_peak_bps\":0,\"tx_pkts\":0,\"up\":false}},\"power_budget\":8400,\"power_constrained\":false,\"power_src\":\"DC Input\",\"radio_config\":{},\"radio_stat\":{\"band_24\":{\"bandwidth\":20,\"channel\":11,\"mac\":\"5c5b35dea810\",\"noise_floor\":-80,\"num_clients\":0,\"power\":17,\"rx_bytes\":12948211,\"rx_pkts\":65292,\"tx_bytes\":19071943,\"tx_pkts\":76926,\"usage\":\"24\",\"util_all\":24,\"util_non_wifi\":2,\"util_rx_in_bss\":0,\"util_rx_other_bss\":17,\"util_tx\":4,\"util_undecodable_wifi\":0,\"util_unknown_wifi\":1},\"band_5\":{\"bandwidth\":40,\"channel\":36,\"mac\":\"5c5b35dea7f0\",\"noise_floor\":-90,\"num_clients\":1,\"power\":17,\"rx_bytes\":578362619,\"rx_pkts\":2687577,\"tx_bytes\":1199571353,\"tx_pkts\":2479302,\"usage\":\"5\",\"util_all\":13,\"util_non_wifi\":0,\"util_rx_in_bss\":0,\"util_rx_other_bss\":10,\"util_tx\":1,\"util_undecodable_wifi\":0,\"util_unknown_wifi\":1}},\"rx_bps\":9276,\"rx_bytes\":591310830,\"rx_pkts\":2752869,\"serial\":\"A0703200709E6\",\"site_id\":\"46fc665e-9706-4296-8fe2-78f42f2e67e4\",\"status\":\"connected\",\"switch_redundancy\":{\"num_redundant_aps\":1},\"tx_bps\":8067,\"tx_bytes\":1218643296,\"tx_pkts\":2556228,\"type\":\"ap\",\"uptime\":1593120,\"version\":\"0.14.29313\"}]",
+        ),
+    ),
+    (
+        "sitesStatsDevices.get",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/devices/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"auto_upgrade_stat\":{\"lastcheck\":1720594762},\"ble_stat\":{\"beacon_enabled\":true,\"beacon_rate\":4,\"eddystone_uid_enabled\":false,\"eddystone_uid_freq_msec\":1000,\"eddystone_uid_instance\":\"5c5b35d0077b\",\"eddystone_uid_namespace\":\"9777c1a06ef611e68bbf\",\"eddystone_url_enabled\":false,\"eddystone_url_freq_msec\":1000,\"eddystone_url_url\":\"\",\"ibeacon_enabled\":false,\"ibeacon_freq_msec\":1000,\"ibeacon_major\":894,\"ibeacon_minor\":9328,\"ibeacon_uuid\":\"af010e2b-f829-4975-b49e-2e896ed1d627\",\"major\":894,\"minors\":[9328,9329,9330,9331,9332,9333,9334,9335,-1],\"power\":8,\"rx_bytes\":158500843,\"rx_pkts\":3549163,\"tx_bytes\":509640,\"tx_pkts\":85411,\"tx_resets\":0,\"uuid\":\"af010e2b-f829-4975-b49e-2e896ed1d627\"},\"config_reverted\":false,\"cpu_system\":21921854,\"cpu_user\":7496631,\"cpu_util\":5,\"created_time\":1718228350,\"env_stat\":{\"accel_x\":-0.092,\"accel_y\":0.004,\"accel_z\":-1.02,\"ambient_temp\":43,\"attitude\":0,\"cpu_temp\":53,\"humidity\":9,\"magne_x\":0,\"magne_y\":0,\"magne_z\":0,\"pressure\":968,\"vcore_voltage\":0},\"ext_ip\":\"66.129.234.28\",\"hw_rev\":\"C02\",\"id\":\"00000000-0000-0000-1000-5c5b35d0077b\",\"inactive_wired_vlans\":[],\"ip\":\"192.168.95.3\",\"ip_stat\":{\"dhcp_server\":\"192.168.95.1\",\"dns\":[\"8.8.8.8\"],\"gateway\":\"192.168.95.1\",\"ip\":\"192.168.95.3\",\"ip6\":\"fe80:0:0:0:5e5b:35ff:fed0:77b\",\"ips\":{\"vlan1\":\"192.168.95.3/24,fe80:0:0:0:5e5b:35ff:fed0:77b/64\"},\"netmask\":\"255.255.255.0\",\"netmask6\":\"/64\"},\"last_seen\":1720595866,\"last_trouble\":{\"code\":\"07\",\"timestamp\":1720039666},\"lldp_stat\":{\"chassis_id\":\"d0:07:ca:f5:21:00\",\"lldp_med_supported\":false,\"mgmt_addr\":\"100.123.105.1\",\"mgmt_addrs\":[\"100.123.105.1\"],\"port_desc\":\"ge-0/0/4\",\"port_id\":\"ge-0/0/4\",\"power_allocated\":0,\"power_draw\":0,\"power_request_count\":0,\"power_requested\":0,\"system_desc\":\"Juniper Networks, Inc. ex4300-48t internet router, kernel JUNOS 20.4R3-S7.2, Build date: 2023-04-21 19:47:18 UTC Copyright (c) 1996-2023 Juniper Networks, Inc.\",\"system_name\":\"Phoenix-Switch\"},\"mac\":\"5c5b35d0077b\",\"mem_total_kb\":505468,\"mem_used_kb\":202096,\"model\":\"AP43\",\"modified_time\":1718530662,\"mount\":\"faceup\",\"name\":\"Phoenix\",\"notes\":\"\",\"num_clients\":1,\"org_id\":\"af010e2b-f829-4975-b49e-2e896ed1d627\",\"port_stat\":{\"eth0\":{\"full_duplex\":true,\"rx_bytes\":1284143195,\"rx_errors\":0,\"rx_peak_bps\":17585,\"rx_pkts\":5199816,\"speed\":1000,\"tx_bytes\":1283744961,\"tx_peak_bps\":26484,\"tx_pkts\":3990463,\"up\":true},\"eth1\":{\"full_duplex\":false,\"rx_bytes\":0,\"rx_errors\":0,\"rx_peak_bps\":0,\"rx_pkts\":0,\"speed\":0,\"tx_bytes\":0,\"tx_peak_bps\":0,\"tx_pkts\":0,\"up\":false}},\"power_budget\":8400,\"power_constrained\":false,\"power_src\":\"DC Input\",\"radio_config\":{},\"radio_stat\":{\"band_24\":{\"bandwidth\":20,\"channel\":11,\"mac\":\"5c5b35dea810\",\"noise_floor\":-80,\"num_clients\":0,\"power\":17,\"rx_bytes\":12948211,\"rx_pkts\":65292,\"tx_bytes\":19071943,\"tx_pkts\":76926,\"usage\":\"24\",\"util_all\":24,\"util_non_wifi\":2,\"util_rx_in_bss\":0,\"util_rx_other_bss\":17,\"util_tx\":4,\"util_undecodable_wifi\":0,\"util_unknown_wifi\":1},\"band_5\":{\"bandwidth\":40,\"channel\":36,\"mac\":\"5c5b35dea7f0\",\"noise_floor\":-90,\"num_clients\":1,\"power\":17,\"rx_bytes\":578362619,\"rx_pkts\":2687577,\"tx_bytes\":1199571353,\"tx_pkts\":2479302,\"usage\":\"5\",\"util_all\":13,\"util_non_wifi\":0,\"util_rx_in_bss\":0,\"util_rx_other_bss\":10,\"util_tx\":1,\"util_undecodable_wifi\":0,\"util_unknown_wifi\":1}},\"rx_bps\":9276,\"rx_bytes\":591310830,\"rx_pkts\":2752869,\"serial\":\"A0703200709E6\",\"site_id\":\"46fc665e-9706-4296-8fe2-78f42f2e67e4\",\"status\":\"connected\",\"switch_redundancy\":{\"num_redundant_aps\":1},\"tx_bps\":8067,\"tx_bytes\":1218643296,\"tx_pkts\":2556228,\"type\":\"ap\",\"uptime\":1593120,\"version\":\"0.14.29313\"}",
+        ),
+    ),
+    (
+        "sitesStatsDevices.getAllClientsBy",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/devices/000000ab-00ab-00ab-00ab-0000000000ab/clients",
+        200,
+        Some("[]"),
+    ),
+    (
+        "sitesStatsDevices.getGatewayMetrics",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/gateways/metrics",
+        200,
+        Some(
+            "{\"config_success\":99.9,\"version_compliance\":{\"major_version\":{\"SRX320\":{\"major_count\":0,\"major_version\":\"19.4R2-S1.2\"}},\"score\":99.9,\"type\":\"gateway\"}}",
+        ),
+    ),
+    (
+        "sitesStatsDevices.getSwitchesMetrics",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/switches/metrics",
+        200,
+        Some(
+            "{\"active_ports_summary\":{\"details\":{\"active_port_count\":4,\"total_port_count\":4},\"score\":100,\"total_switch_count\":2},\"config_success\":{\"details\":{\"config_success_count\":2},\"score\":100,\"total_switch_count\":2},\"version_compliance\":{\"details\":{\"major_versions\":[{\"major_count\":1,\"major_version\":\"21.4R3.5\",\"model\":\"EX2300-C-12P\",\"system_names\":[]},{\"major_count\":1,\"major_version\":\"6.0.4-11\",\"model\":\"SSR120\",\"system_names\":[]}]},\"score\":100,\"total_switch_count\":2}}",
+        ),
     ),
     (
         "sitesUiSettings.list",
@@ -1459,6 +2287,70 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         None,
     ),
     (
+        "sitesWlans.list",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wlans",
+        200,
+        Some("[]"),
+    ),
+    (
+        "sitesWlans.create",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wlans",
+        200,
+        Some(
+            "{\"allow_ipv6_ndp\":true,\"allow_mdns\":false,\"allow_ssdp\":false,\"arp_filter\":false,\"band_steer\":false,\"band_steer_force_band5\":false,\"bands\":[\"24\",\"5\"],\"block_blacklist_clients\":false,\"bonjour\":{\"additional_vlan_ids\":\"10, 20\",\"enabled\":false,\"services\":{\"airplay\":{\"radius_groups\":[\"teachers\"],\"scope\":\"same_ap\"}}},\"client_limit_down\":1000,\"client_limit_down_enabled\":false,\"client_limit_up\":512,\"client_limit_up_enabled\":false,\"disable_11ax\":false,\"disable_ht_vht_rates\":false,\"disable_uapsd\":false,\"disable_v1_roam_notify\":false,\"disable_v2_roam_notify\":false,\"disable_wmm\":false,\"dynamic_vlan\":{\"default_vlan_id\":999,\"enabled\":false,\"local_vlan_ids\":[1],\"type\":\"airespace-interface-name\",\"vlans\":{\"131\":\"default\",\"322\":\"fast,video\"}},\"enable_local_keycaching\":false,\"enable_wireless_bridging\":false,\"enabled\":true,\"fast_dot1x_timers\":false,\"hide_ssid\":false,\"hostname_ie\":false,\"ssid\":\"demo\"}",
+        ),
+    ),
+    (
+        "sitesWlans.listDerived",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wlans/derived",
+        200,
+        Some("[]"),
+    ),
+    (
+        "sitesWlans.get",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wlans/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"allow_ipv6_ndp\":true,\"allow_mdns\":false,\"allow_ssdp\":false,\"arp_filter\":false,\"band_steer\":false,\"band_steer_force_band5\":false,\"bands\":[\"24\",\"5\"],\"block_blacklist_clients\":false,\"bonjour\":{\"additional_vlan_ids\":\"10, 20\",\"enabled\":false,\"services\":{\"airplay\":{\"radius_groups\":[\"teachers\"],\"scope\":\"same_ap\"}}},\"client_limit_down\":1000,\"client_limit_down_enabled\":false,\"client_limit_up\":512,\"client_limit_up_enabled\":false,\"disable_11ax\":false,\"disable_ht_vht_rates\":false,\"disable_uapsd\":false,\"disable_v1_roam_notify\":false,\"disable_v2_roam_notify\":false,\"disable_wmm\":false,\"dynamic_vlan\":{\"default_vlan_id\":999,\"enabled\":false,\"local_vlan_ids\":[1],\"type\":\"airespace-interface-name\",\"vlans\":{\"131\":\"default\",\"322\":\"fast,video\"}},\"enable_local_keycaching\":false,\"enable_wireless_bridging\":false,\"enabled\":true,\"fast_dot1x_timers\":false,\"hide_ssid\":false,\"hostname_ie\":false,\"ssid\":\"demo\"}",
+        ),
+    ),
+    (
+        "sitesWlans.update",
+        "PUT",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wlans/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"allow_ipv6_ndp\":true,\"allow_mdns\":false,\"allow_ssdp\":false,\"arp_filter\":false,\"band_steer\":false,\"band_steer_force_band5\":false,\"bands\":[\"24\",\"5\"],\"block_blacklist_clients\":false,\"bonjour\":{\"additional_vlan_ids\":\"10, 20\",\"enabled\":false,\"services\":{\"airplay\":{\"radius_groups\":[\"teachers\"],\"scope\":\"same_ap\"}}},\"client_limit_down\":1000,\"client_limit_down_enabled\":false,\"client_limit_up\":512,\"client_limit_up_enabled\":false,\"disable_11ax\":false,\"disable_ht_vht_rates\":false,\"disable_uapsd\":false,\"disable_v1_roam_notify\":false,\"disable_v2_roam_notify\":false,\"disable_wmm\":false,\"dynamic_vlan\":{\"default_vlan_id\":999,\"enabled\":false,\"local_vlan_ids\":[1],\"type\":\"airespace-interface-name\",\"vlans\":{\"131\":\"default\",\"322\":\"fast,video\"}},\"enable_local_keycaching\":false,\"enable_wireless_bridging\":false,\"enabled\":true,\"fast_dot1x_timers\":false,\"hide_ssid\":false,\"hostname_ie\":false,\"ssid\":\"demo\"}",
+        ),
+    ),
+    (
+        "sitesWlans.delete",
+        "DELETE",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wlans/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "sitesWlans.deletePortalImage",
+        "DELETE",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wlans/000000ab-00ab-00ab-00ab-0000000000ab/portal_image",
+        200,
+        None,
+    ),
+    (
+        "sitesWlans.updatePortalTemplate",
+        "PUT",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wlans/000000ab-00ab-00ab-00ab-0000000000ab/portal_template",
+        200,
+        Some(
+            "{\"portal_template\":{\"accessCodeAlternateEmail\":\"string\",\"alignment\":\"left\",\"authButtonAmazon\":\"string\",\"authButtonAzure\":\"string\",\"authButtonEmail\":\"string\",\"authButtonFacebook\":\"string\",\"authButtonGoogle\":\"string\",\"authButtonMicrosoft\":\"string\",\"authButtonPassphrase\":\"string\",\"authButtonSms\":\"string\",\"authButtonSponsor\":\"string\",\"authLabel\":\"string\",\"backLink\":\"string\",\"color\":\"string\",\"colorDark\":\"string\",\"colorLight\":\"string\",\"company\":true,\"companyError\":\"string\",\"companyLabel\":\"string\",\"email\":true,\"emailAccessDomainError\":\"string\",\"emailCancel\":\"string\",\"emailCodeError\":\"string\",\"emailError\":\"string\",\"emailFieldLabel\":\"string\",\"emailLabel\":\"string\",\"emailMessage\":\"string\",\"emailSubmit\":\"string\",\"emailTitle\":\"string\",\"field1\":true,\"field1Error\":\"string\",\"field1Label\":\"string\",\"field1Required\":true,\"field2\":true,\"field2Error\":\"string\",\"field2Label\":\"string\",\"field2Required\":true,\"field3\":true,\"field3Error\":\"string\",\"field3Label\":\"string\",\"field3Required\":true,\"field4\":true,\"field4Error\":\"string\",\"field4Label\":\"string\",\"field4Required\":true,\"message\":\"string\",\"name\":true,\"nameError\":\"string\",\"nameLabel\":\"string\",\"optout\":true,\"optoutLabel\":\"string\",\"pageTitle\":\"string\",\"passphraseCancel\":\"string\",\"passphraseError\":\"string\",\"passphraseLabel\":\"string\",\"passphraseMessage\":\"string\",\"passphraseSubmit\":\"string\",\"passphraseTitle\":\"string\",\"poweredBy\":true,\"requiredFieldLabel\":\"string\",\"signInLabel\":\"string\",\"smsCarrierDefault\":\"string\",\"smsCarrierError\":\"string\",\"smsCarrierFieldLabel\":\"string\",\"smsCodeCancel\":\"string\",\"smsCodeError\":\"string\",\"smsCodeFieldLabel\":\"string\",\"smsCodeMessage\":\"string\",\"smsCodeSubmit\":\"string\",\"smsCodeTitle\":\"string\",\"smsCountryFieldLabel\":\"string\",\"smsCountryFormat\":\"string\",\"smsHaveAccessCode\":\"string\",\"smsMessageFormat\":\"string\",\"smsNumberCancel\":\"string\",\"smsNumberError\":\"string\",\"smsNumberFieldLabel\":\"string\",\"smsNumberFormat\":\"string\",\"smsNumberMessage\":\"string\",\"smsNumberSubmit\":\"string\",\"smsNumberTitle\":\"string\",\"smsUsernameFormat\":\"string\",\"smsValidityDuration\":5,\"sponsorBackLink\":\"string\",\"sponsorCancel\":\"string\",\"sponsorEmail\":\"string\",\"sponsorEmailError\":\"string\",\"sponsorEmailTemplate\":\"string\",\"sponsorInfoApproved\":\"string\",\"sponsorInfoDenied\":\"string\",\"sponsorInfoPending\":\"string\",\"sponsorName\":\"string\",\"sponsorNameError\":\"string\",\"sponsorNotePending\":\"string\",\"sponsorStatusApproved\":\"string\",\"sponsorStatusDenied\":\"string\",\"sponsorStatusPending\":\"string\",\"sponsorSubmit\":\"string\",\"tos\":true,\"tosAcceptLabel\":\"string\",\"tosError\":\"string\",\"tosLink\":\"string\",\"tosText\":\"string\"}}",
+        ),
+    ),
+    (
         "sitesWxRules.list",
         "GET",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wxrules",
@@ -1560,6 +2452,67 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         200,
         None,
     ),
+    (
+        "sitesZones.list",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/zones",
+        200,
+        Some(
+            "[{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"vertices\":[{\"x\":0,\"y\":0}]}]",
+        ),
+    ),
+    (
+        "sitesZones.create",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/zones",
+        200,
+        Some(
+            "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"vertices\":[{\"x\":0,\"y\":0}]}",
+        ),
+    ),
+    (
+        "sitesZones.get",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/zones/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"vertices\":[{\"x\":0,\"y\":0}]}",
+        ),
+    ),
+    (
+        "sitesZones.update",
+        "PUT",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/zones/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"vertices\":[{\"x\":0,\"y\":0}]}",
+        ),
+    ),
+    (
+        "sitesZones.delete",
+        "DELETE",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/zones/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "sitesZones.countSessions",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rssizones/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+    ),
+    (
+        "sitesZones.searchSessions",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rssizones/visits/search",
+        200,
+        Some(
+            "{\"end\":1541705289.769911,\"limit\":1,\"next\":\"/api/v1/sites/67970e46-4e12-11e6-9188-0242ac110007/zones/visits/search?limit=2&end=1541705247.000&scope_id=85fbba9e-4e12-11e6-9188-0242ac110007&user_type=asset&start=1541618889.77\",\"results\":[{\"enter\":1541705254,\"scope\":\"map\",\"timestamp\":1541705254,\"user\":\"c4b301c81166\"}],\"start\":1541618889.769886,\"total\":5892}",
+        ),
+    ),
 ];
 
 /// By default every action answers its documented status and example, and the server records
@@ -1606,11 +2559,11 @@ async fn every_action_answers_its_documented_example() {
 /// one action's answer (status, body, header, delay) and looks at what was sent.
 #[tokio::test]
 async fn a_downstream_test_overrides_an_answer_and_reads_the_requests() {
-    use mist_sdk::resources::orgs::*;
+    use mist_sdk::resources::msps::*;
     let server = TestServer::start().await;
     let client = server.client_builder().build().unwrap();
     let call = || {
-        client.orgs().get(
+        client.msps().get_details(
             "000000ab-00ab-00ab-00ab-0000000000ab"
                 .parse::<uuid::Uuid>()
                 .unwrap(),
@@ -1618,7 +2571,7 @@ async fn a_downstream_test_overrides_an_answer_and_reads_the_requests() {
     };
     call().send().await.unwrap();
     server.answer(
-        "orgs.get",
+        "msps.getDetails",
         Answer::new(503)
             .json(&serde_json::json!({ "message" : "down for maintenance" }))
             .header("Retry-After", "7"),
@@ -1628,7 +2581,10 @@ async fn a_downstream_test_overrides_an_answer_and_reads_the_requests() {
     assert_eq!(api.status.as_u16(), 503);
     assert_eq!(api.retry_after, Some(Duration::from_secs(7)));
     assert_eq!(api.message.as_deref(), Some("down for maintenance"));
-    server.answer("orgs.get", Answer::new(200).delay(Duration::from_secs(30)));
+    server.answer(
+        "msps.getDetails",
+        Answer::new(200).delay(Duration::from_secs(30)),
+    );
     let error = call()
         .timeout(Duration::from_millis(50))
         .send()
@@ -1640,11 +2596,11 @@ async fn a_downstream_test_overrides_an_answer_and_reads_the_requests() {
     let requests = server.requests().await;
     assert_eq!(requests.len(), 4);
     for request in &requests {
-        assert_eq!(request.action, Some("orgs.get"));
+        assert_eq!(request.action, Some("msps.getDetails"));
         assert_eq!(request.method, "GET");
         assert_eq!(
             request.path,
-            "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab"
+            "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab"
         );
         let auth = request
             .headers
@@ -1654,14 +2610,14 @@ async fn a_downstream_test_overrides_an_answer_and_reads_the_requests() {
             .unwrap();
         assert!(auth.ends_with(TEST_TOKEN), "the client sent the test token");
     }
-    assert_eq!(server.calls("orgs.get"), 4);
+    assert_eq!(server.calls("msps.getDetails"), 4);
 }
 
 /// A scripted sequence: the action answers 503 twice, then its documented answer; a client
 /// that retries makes three calls for one, and the server counts them.
 #[tokio::test]
 async fn a_sequence_of_answers_comes_before_the_documented_one() {
-    use mist_sdk::resources::orgs::*;
+    use mist_sdk::resources::msps::*;
     let server = TestServer::start().await;
     let retries = RetryPolicy::default().base_delay(Duration::from_millis(1));
     let client = server
@@ -1670,21 +2626,21 @@ async fn a_sequence_of_answers_comes_before_the_documented_one() {
         .build()
         .unwrap();
     let call = || {
-        client.orgs().get(
+        client.msps().get_details(
             "000000ab-00ab-00ab-00ab-0000000000ab"
                 .parse::<uuid::Uuid>()
                 .unwrap(),
         )
     };
-    server.when("orgs.get").times(2, Answer::new(503));
+    server.when("msps.getDetails").times(2, Answer::new(503));
     call().send().await.unwrap();
-    assert_eq!(server.calls("orgs.get"), 3);
+    assert_eq!(server.calls("msps.getDetails"), 3);
     call().send().await.unwrap();
-    assert_eq!(server.calls("orgs.get"), 4);
-    let example = server.example("orgs.get").unwrap();
+    assert_eq!(server.calls("msps.getDetails"), 4);
+    let example = server.example("msps.getDetails").unwrap();
     assert_eq!(
         example, serde_json::from_str::< Value >
-        ("{\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"allow_mist\":true,\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"session_expiry\":1440}")
+        ("{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\"}")
         .unwrap()
     );
 }
