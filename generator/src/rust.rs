@@ -107,6 +107,16 @@ pub fn doc_text(text: &str) -> String {
 /// URL is written as a code span (rustdoc's `bare_urls` lint refuses it bare).
 pub fn doc_line(line: &str) -> String {
     let line = line.trim();
+    // Runs of three or more backticks that pair up within the line delimit code spans as
+    // single backticks do (and cannot open a fence), so that a URL in one stays in a code span.
+    // An unpaired run is escaped below as a fence would be.
+    let collapsed;
+    let line = if line.contains("```") && backtick_runs(line) % 2 == 0 {
+        collapsed = collapse_backtick_runs(line);
+        collapsed.as_str()
+    } else {
+        line
+    };
     // Most lines have nothing to escape.
     if !line.contains(['`', '~', '<', '>', '[', ']']) && !line.contains("://") {
         return line.to_string();
@@ -159,6 +169,32 @@ pub fn doc_line(line: &str) -> String {
         out = out.replace("```", "\\`\\`\\`").replace("~~~", "\\~\\~\\~");
     }
     out
+}
+
+/// How many runs of three or more backticks `line` has.
+fn backtick_runs(line: &str) -> usize {
+    line.split(|c| c != '`').filter(|run| run.len() >= 3).count()
+}
+
+/// `line` with every run of three or more backticks written as one.
+fn collapse_backtick_runs(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut run = 0;
+    for c in line.chars() {
+        if c == '`' {
+            run += 1;
+            continue;
+        }
+        flush_backticks(&mut out, run);
+        run = 0;
+        out.push(c);
+    }
+    flush_backticks(&mut out, run);
+    out
+}
+
+fn flush_backticks(out: &mut String, run: usize) {
+    out.push_str(if run >= 3 { "`" } else { &"``"[..run] });
 }
 
 /// Where a type is written: inside the crate, or outside it (its tests and doc examples),
@@ -578,6 +614,14 @@ mod tests {
             "`http://a.io`, and `https://b.io` é `http://c.io`."
         );
         assert_eq!(doc_line("`a`https://a.io`b`"), "`a` `https://a.io` `b`");
+        // A URL between triple backticks stays in a code span.
+        assert_eq!(
+            doc_line("a link to ```https://a.io/x?t=:t```."),
+            "a link to `https://a.io/x?t=:t`."
+        );
+        assert_eq!(doc_line("````x```` y"), "`x` y");
+        // An unpaired one (a fence over several lines) stays escaped.
+        assert_eq!(doc_line("a ```rust"), "a \\`\\`\\`rust");
         assert_eq!(doc_line("a ` https://a.io"), "a \\` `https://a.io`");
         assert_eq!(doc_line("the https:// scheme"), "the https:// scheme");
         assert_eq!(doc_line("<https://a.io>"), "&lt;`https://a.io`&gt;");

@@ -47,7 +47,7 @@ impl OrgsAdminsResource {
             .request(OrgsAdminsRevokeParams { org_id, admin_id })
     }
 
-    /// If the request is successful, an email will also be sent to the user with a link to \`\`\`https://manage.mist.com/verify/invite?token=:token&expire=1459632743&org=OrgName\`\`\`
+    /// If the request is successful, an email will also be sent to the user with a link to `https://manage.mist.com/verify/invite?token=:token&expire=1459632743&org=OrgName`
     ///
     /// `POST /api/v1/orgs/{org_id}/invites`
     pub fn invite(&self, org_id: uuid::Uuid) -> OrgsAdminsInviteRequest {
