@@ -173,7 +173,9 @@ pub fn doc_line(line: &str) -> String {
 
 /// How many runs of three or more backticks `line` has.
 fn backtick_runs(line: &str) -> usize {
-    line.split(|c| c != '`').filter(|run| run.len() >= 3).count()
+    line.split(|c| c != '`')
+        .filter(|run| run.len() >= 3)
+        .count()
 }
 
 /// `line` with every run of three or more backticks written as one.
