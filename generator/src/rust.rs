@@ -111,7 +111,7 @@ pub fn doc_line(line: &str) -> String {
     // single backticks do (and cannot open a fence), so that a URL in one stays in a code span.
     // An unpaired run is escaped below as a fence would be.
     let collapsed;
-    let line = if line.contains("```") && backtick_runs(line) % 2 == 0 {
+    let line = if line.contains("```") && backtick_runs(line).is_multiple_of(2) {
         collapsed = collapse_backtick_runs(line);
         collapsed.as_str()
     } else {
