@@ -332,6 +332,323 @@ action! {
 }
 
 action! {
+    msps_admins_list in msps_admins : "GET"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/admins", query[], headers[],
+    answer 200
+    "[{\"admin_id\":\"456b7016-a916-a4b1-78dd-72b947c152b7\",\"email\":\"jsmith@mycorp.org\",\"first_name\":\"Joe\",\"last_name\":\"Smith\",\"privileges\":[{\"role\":\"admin\",\"scope\":\"msp\"},{\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"role\":\"admin\",\"scope\":\"org\"},{\"orggroup_ids\":[\"507f1bab-13ba-73e2-f291-2bcb8d1362b0\"],\"role\":\"read\",\"scope\":\"orggroup\"}]}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_admins().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    msps_admins_get in msps_admins : "GET"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/admins/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"admin_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"email\":\"user@example.com\",\"first_name\":\"string\",\"last_name\":\"string\",\"password_modified_time\":1656353525,\"privileges\":[{\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"msp_name\":\"string\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"org_name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"role\":\"admin\",\"scope\":\"org\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitegroup_ids\":[\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"]}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_admins().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    msps_admins_update in msps_admins : "PUT"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/admins/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : AdminRequest =
+    "{\"email\":\"jsnow@abc.com\",\"first_name\":\"string\",\"last_name\":\"string\",\"privileges\":[{\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"role\":\"admin\",\"scope\":\"org\",\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]},{\"role\":\"admin\",\"scope\":\"site\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}]}",
+    answer 200
+    "{\"admin_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"email\":\"user@example.com\",\"first_name\":\"string\",\"last_name\":\"string\",\"password_modified_time\":1656353525,\"privileges\":[{\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"msp_name\":\"string\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"org_name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"role\":\"admin\",\"scope\":\"org\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitegroup_ids\":[\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"]}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_admins().update("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    msps_admins_revoke in msps_admins : "DELETE"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/admins/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_admins().revoke("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    msps_admins_invite in msps_admins : "POST"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/invites", query[], headers[], body
+    body : AdminRequest =
+    "{\"email\":\"user@example.com\",\"first_name\":\"string\",\"last_name\":\"string\",\"privileges\":[{\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"msp_name\":\"string\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"org_name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"role\":\"admin\",\"scope\":\"org\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]}]}",
+    answer 200
+    "{\"admin_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"email\":\"user@example.com\",\"first_name\":\"string\",\"last_name\":\"string\",\"password_modified_time\":1656353525,\"privileges\":[{\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"msp_name\":\"string\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"org_name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"role\":\"admin\",\"scope\":\"org\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitegroup_ids\":[\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"]}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_admins().invite("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    msps_admins_update_invite in msps_admins : "PUT"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/invites/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : AdminRequest =
+    "{\"email\":\"user@example.com\",\"first_name\":\"string\",\"last_name\":\"string\",\"privileges\":[{\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"msp_name\":\"string\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"org_name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"role\":\"admin\",\"scope\":\"org\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]}]}",
+    answer 200
+    "{\"admin_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"email\":\"user@example.com\",\"first_name\":\"string\",\"last_name\":\"string\",\"password_modified_time\":1656353525,\"privileges\":[{\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"msp_name\":\"string\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"org_name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"role\":\"admin\",\"scope\":\"org\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitegroup_ids\":[\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"]}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_admins()
+    .update_invite("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    msps_admins_uninvite in msps_admins : "DELETE"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/invites/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_admins()
+    .uninvite("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    msps_licenses_claim_license in msps_licenses : "POST"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/claim", query[], headers[], body
+    body : CodeString = "{\"code\":\"ZHT3K-H36DT-MG85D-M61AC\"}", answer 200
+    "{\"inventory_added\":[{\"mac\":\"5c5b35000018\",\"magic\":\"6JG8EPTFV2A9Z2N\",\"model\":\"AP41\",\"serial\":\"FXLH2015150025\",\"type\":\"ap\"}],\"inventory_duplicated\":[{\"mac\":\"5c5b35000012\",\"magic\":\"DVH4VSNMSZPDXBR\",\"model\":\"AP41\",\"serial\":\"FXLH2015150027\",\"type\":\"ap\"}],\"inventory_pending\":[{\"mac\":\"5c5b35000012\"}],\"license_added\":[{\"end\":1520380800,\"quantity\":180,\"start\":1504828800,\"type\":\"SUB-MAN\"},{\"end\":1520380800,\"quantity\":120,\"start\":1504828800,\"type\":\"SUB-LOC\"}],\"license_duplicated\":[{\"end\":1520380800,\"quantity\":180,\"start\":1504828800,\"type\":\"SUB-MAN\"}],\"license_error\":[{\"order\":\"00000464\",\"reason\":\"\"}]}",
+    errors[(400, BadRequest, "{}"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_licenses()
+    .claim_license("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    msps_licenses_list in msps_licenses : "GET"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/licenses", query[], headers[],
+    answer 200
+    "{\"amendments\":[{\"created_time\":1644684842,\"end_time\":1744156799,\"id\":\"ff0a14f6-1234-5678-90ab-c8e64d4bc6c6\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1632873600,\"subscription_id\":\"VNA-000000af\",\"type\":\"SUB-VNA\"},{\"created_time\":1644684842,\"end_time\":1744156799,\"id\":\"c1c28812-1234-5678-90ab-dc95680da61e\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1632873600,\"subscription_id\":\"MAN-000008be\",\"type\":\"SUB-MAN\"},{\"created_time\":1644684842,\"end_time\":1744243199,\"id\":\"96c0a41f-1234-5678-90ab-afe74817e9fd\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1586476800,\"subscription_id\":\"EX24-000000bc\",\"type\":\"SUB-EX24\"}],\"entitled\":{\"SUB-ENG\":26,\"SUB-EX24\":9,\"SUB-MAN\":26,\"SUB-VNA\":26},\"licenses\":[{\"created_time\":1555353534,\"end_time\":1586822399,\"id\":\"693a41a6-1234-5678-90ab-f53dbd3a31c0\",\"modified_time\":1555353534,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":0,\"start_time\":1555286400,\"subscription_id\":\"VNA-000000aa\",\"type\":\"SUB-VNA\"},{\"created_time\":1576132516,\"end_time\":1586822399,\"id\":\"656607cf-1234-5678-90ab-fc9035614ea5\",\"modified_time\":1576132516,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":8,\"remaining_quantity\":0,\"start_time\":1576022400,\"subscription_id\":\"VNA-000000ab\",\"type\":\"SUB-VNA\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"db50d0bc-1234-5678-90ab-e439958cb06b\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"MAN-000000ac\",\"type\":\"SUB-MAN\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"2ff9e84a-1234-5678-90ab-fb9ec0726e01\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"ENG-000000ad\",\"type\":\"SUB-ENG\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"16df7ea6-1234-5678-90ab-78018cd4024d\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"VNA-000000ae\",\"type\":\"SUB-VNA\"},{\"created_time\":1586237081,\"end_time\":1744243199,\"id\":\"1b6f68d5-1234-5678-90ab-70d3e6d18c73\",\"modified_time\":1586237081,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"VNA-000000af\",\"type\":\"SUB-VNA\"},{\"created_time\":1586237097,\"end_time\":1744243199,\"id\":\"1375c9bf-1234-5678-90ab-9c636708c89e\",\"modified_time\":1586237097,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"MAN-000000ba\",\"type\":\"SUB-MAN\"},{\"created_time\":1586237137,\"end_time\":1744243199,\"id\":\"5974e979-1234-5678-90ab-438f833ec1c9\",\"modified_time\":1586237137,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"ENG-000000bb\",\"type\":\"SUB-ENG\"},{\"created_time\":1629947267,\"end_time\":1744243199,\"id\":\"340a9cb3-1234-5678-90ab-b009344dbf3c\",\"modified_time\":1629947267,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":10,\"remaining_quantity\":9,\"start_time\":1586476800,\"subscription_id\":\"EX24-000000bc\",\"type\":\"SUB-EX24\"},{\"created_time\":1632941870,\"end_time\":1744156799,\"id\":\"9b599b0f-1234-5678-90ab-406081b58e7f\",\"modified_time\":1632941870,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":10,\"remaining_quantity\":10,\"start_time\":1632873600,\"subscription_id\":\"ENG-000000bd\",\"type\":\"SUB-ENG\"},{\"created_time\":1632941882,\"end_time\":1744156799,\"id\":\"d6d8ead3-1234-5678-90ab-98badeac7287\",\"modified_time\":1632941882,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":11,\"remaining_quantity\":9,\"start_time\":1632873600,\"subscription_id\":\"MAN-000008be\",\"type\":\"SUB-MAN\"}],\"summary\":{\"SUB-ENG\":18,\"SUB-EX24\":3,\"SUB-MAN\":22,\"SUB-VNA\":20}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_licenses().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    msps_licenses_move_or_delete_license_to_another_org in msps_licenses : "PUT"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/licenses", query[], headers[],
+    body body : MspLicenseAction =
+    "{\"op\":\"delete\",\"subscription_id\":\"SUB-0000144\"}", answer 200, errors[(400,
+    BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_licenses()
+    .move_or_delete_license_to_another_org("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    msps_licenses_list_org in msps_licenses : "GET"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/stats/licenses", query[],
+    headers[], answer 200
+    "{\"amendments\":[{\"created_time\":1644684842,\"end_time\":1744156799,\"id\":\"ff0a14f6-1234-5678-90ab-c8e64d4bc6c6\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1632873600,\"subscription_id\":\"VNA-000000af\",\"type\":\"SUB-VNA\"},{\"created_time\":1644684842,\"end_time\":1744156799,\"id\":\"c1c28812-1234-5678-90ab-dc95680da61e\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1632873600,\"subscription_id\":\"MAN-000008be\",\"type\":\"SUB-MAN\"},{\"created_time\":1644684842,\"end_time\":1744243199,\"id\":\"96c0a41f-1234-5678-90ab-afe74817e9fd\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1586476800,\"subscription_id\":\"EX24-000000bc\",\"type\":\"SUB-EX24\"}],\"entitled\":{\"SUB-ENG\":26,\"SUB-EX24\":9,\"SUB-MAN\":26,\"SUB-VNA\":26},\"licenses\":[{\"created_time\":1555353534,\"end_time\":1586822399,\"id\":\"693a41a6-1234-5678-90ab-f53dbd3a31c0\",\"modified_time\":1555353534,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":0,\"start_time\":1555286400,\"subscription_id\":\"VNA-000000aa\",\"type\":\"SUB-VNA\"},{\"created_time\":1576132516,\"end_time\":1586822399,\"id\":\"656607cf-1234-5678-90ab-fc9035614ea5\",\"modified_time\":1576132516,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":8,\"remaining_quantity\":0,\"start_time\":1576022400,\"subscription_id\":\"VNA-000000ab\",\"type\":\"SUB-VNA\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"db50d0bc-1234-5678-90ab-e439958cb06b\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"MAN-000000ac\",\"type\":\"SUB-MAN\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"2ff9e84a-1234-5678-90ab-fb9ec0726e01\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"ENG-000000ad\",\"type\":\"SUB-ENG\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"16df7ea6-1234-5678-90ab-78018cd4024d\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"VNA-000000ae\",\"type\":\"SUB-VNA\"},{\"created_time\":1586237081,\"end_time\":1744243199,\"id\":\"1b6f68d5-1234-5678-90ab-70d3e6d18c73\",\"modified_time\":1586237081,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"VNA-000000af\",\"type\":\"SUB-VNA\"},{\"created_time\":1586237097,\"end_time\":1744243199,\"id\":\"1375c9bf-1234-5678-90ab-9c636708c89e\",\"modified_time\":1586237097,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"MAN-000000ba\",\"type\":\"SUB-MAN\"},{\"created_time\":1586237137,\"end_time\":1744243199,\"id\":\"5974e979-1234-5678-90ab-438f833ec1c9\",\"modified_time\":1586237137,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"ENG-000000bb\",\"type\":\"SUB-ENG\"},{\"created_time\":1629947267,\"end_time\":1744243199,\"id\":\"340a9cb3-1234-5678-90ab-b009344dbf3c\",\"modified_time\":1629947267,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":10,\"remaining_quantity\":9,\"start_time\":1586476800,\"subscription_id\":\"EX24-000000bc\",\"type\":\"SUB-EX24\"},{\"created_time\":1632941870,\"end_time\":1744156799,\"id\":\"9b599b0f-1234-5678-90ab-406081b58e7f\",\"modified_time\":1632941870,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":10,\"remaining_quantity\":10,\"start_time\":1632873600,\"subscription_id\":\"ENG-000000bd\",\"type\":\"SUB-ENG\"},{\"created_time\":1632941882,\"end_time\":1744156799,\"id\":\"d6d8ead3-1234-5678-90ab-98badeac7287\",\"modified_time\":1632941882,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":11,\"remaining_quantity\":9,\"start_time\":1632873600,\"subscription_id\":\"MAN-000008be\",\"type\":\"SUB-MAN\"}],\"summary\":{\"SUB-ENG\":18,\"SUB-EX24\":3,\"SUB-MAN\":22,\"SUB-VNA\":20}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_licenses()
+    .list_org("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    msps_org_groups_list in msps_org_groups : "GET"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/orggroups", query[], headers[],
+    answer 200
+    "[{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"org_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_org_groups()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    msps_org_groups_create in msps_org_groups : "POST"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/orggroups", query[], headers[],
+    body body : OrggroupRequest =
+    "{\"name\":\"string\",\"org_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]}",
+    answer 200
+    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"org_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_org_groups()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    msps_org_groups_get in msps_org_groups : "GET"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/orggroups/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"org_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_org_groups().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    msps_org_groups_update in msps_org_groups : "PUT"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/orggroups/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : OrggroupRequest = "{\"name\":\"\"}", answer 200
+    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"org_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_org_groups()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    msps_org_groups_delete in msps_org_groups : "DELETE"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/orggroups/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_org_groups()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
     msps_orgs_list in msps_orgs : "GET"
     "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/orgs", query[], headers[], answer
     200
@@ -1324,6 +1641,382 @@ action! {
 }
 
 action! {
+    orgs_assets_list in orgs_assets : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/assets", query[], headers[],
+    answer 200 "[]", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_assets().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_assets_create in orgs_assets : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/assets", query[], headers[], body
+    body : AssetRequest = "{\"name\":\"\",\"mac\":\"\"}", answer 200
+    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"tag_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_assets().create("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_assets_import in orgs_assets : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/assets/import", query[],
+    headers[], body body : AssetsImportJson =
+    "[{\"mac\":\"a31eb04e1c38\",\"name\":\"Expensive Instrument\"},{\"mac\":\"a31eb04e1c37\",\"name\":\"Cheap Instrument\"}]",
+    answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_assets().import("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_assets_get in orgs_assets : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/assets/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"tag_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_assets().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_assets_update in orgs_assets : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/assets/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : AssetRequest = "{\"name\":\"\",\"mac\":\"\"}", answer
+    200
+    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"tag_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_assets().update("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_assets_delete in orgs_assets : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/assets/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_assets().delete("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_clients_wireless_count in orgs_clients_wireless : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/clients/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_clients_wireless()
+    .count("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_clients_wireless_count_events in orgs_clients_wireless : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/clients/events/count",
+    query["distinct", "type"], headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_clients_wireless()
+    .count_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).distinct(SiteClientEventsCountDistinct::from("type"))
+}
+
+action! {
+    orgs_clients_wireless_search_events in orgs_clients_wireless : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/clients/events/search", query[],
+    headers[], answer 200
+    "{\"end\":0,\"limit\":0,\"results\":[{\"ap\":\"string\",\"band\":\"24\",\"bssid\":\"string\",\"channel\":0,\"proto\":\"a\",\"ssid\":\"string\",\"text\":\"string\",\"timestamp\":0,\"type\":\"string\",\"type_code\":0,\"wlan_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_clients_wireless()
+    .search_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_clients_wireless_search in orgs_clients_wireless : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/clients/search", query[],
+    headers[], answer 200
+    "{\"end\":17141231418.812,\"limit\":118,\"next\":\"next8\",\"results\":[{\"ap\":[\"a83a79a947ee\",\"003e73170b4c\"],\"app_version\":[\"0.100.3\"],\"band\":\"5\",\"device\":[\"Mac\"],\"ftc\":false,\"hardware\":\"Apple Wi-Fi adapter\",\"hostname\":[\"hostname-a\",\"hostname-b\"],\"ip\":[\"10.5.23.43\",\"192.168.0.2\"],\"last_ap\":\"a83a79a947ee\",\"last_device\":\"Mac\",\"last_firmware\":\"wl0: Jan 20 2024 04:08:41 version 20.103.12.0.8.7.171 FWID 01-e09d2675\",\"last_hostname\":\"hostname-a\",\"last_ip\":\"10.5.23.43\",\"last_model\":\"MBP 16\\\\\\\" M1 2021\",\"last_os\":\"Sonoma\",\"last_os_version\":\"14.4.1 (Build 23E224)\",\"last_psk_id\":\"abf7dc5c-bb51-4bb7-93b6-5547400ffe11\",\"last_psk_name\":\"iot\",\"last_ssid\":\"IoT SSID\",\"last_username\":\"user@corp.com\",\"last_vlan\":10,\"last_wlan_id\":\"e5d67b07-aae8-494b-8584-cbc20c8110aa\",\"mac\":\"bcd074000000\",\"mfg\":\"Apple\",\"model\":\"MBP 16\\\\\\\" M1 2021\",\"org_id\":\"1abff1aa-4571-4c1f-a409-153a1e7a7a24\",\"os\":[\"Sonoma\"],\"os_version\":[\"14.4.1 (Build 23E224)\"],\"protocol\":\"ax\",\"psk_id\":[\"abf7dc5c-bb51-4bb7-93b6-5547400ffe11\"],\"psk_name\":[\"iot\"],\"sdk_version\":[\"0.100.3\"],\"site_id\":\"25ff5219-9be7-4db9-907d-0c9b60445147\",\"site_ids\":[\"25ff5219-9be7-4db9-907d-0c9b60445147\"],\"ssid\":[\"IoT SSID\"],\"timestamp\":1714124722.113,\"username\":[\"user@corp.com\"],\"vlan\":[10]}],\"start\":10,\"total\":44}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_clients_wireless()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_clients_wireless_count_sessions in orgs_clients_wireless : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/clients/sessions/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_clients_wireless()
+    .count_sessions("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_clients_wireless_search_sessions in orgs_clients_wireless : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/clients/sessions/search", query[],
+    headers[], answer 200
+    "{\"end\":1513177200,\"limit\":10,\"results\":[{\"ap\":\"5c5b350e0262\",\"band\":\"5\",\"client_manufacture\":\"Apple\",\"connect\":1565208388,\"disconnect\":1565208448,\"duration\":60.09423865,\"mac\":\"b019c66c8348\",\"org_id\":\"3139f2c2-fac6-11e5-8156-0242ac110006\",\"site_id\":\"70e0f468-fc13-11e5-85ad-0242ac110008\",\"ssid\":\"Dummy WLAN 2\",\"tags\":[\"disassociate\"],\"timestamp\":1565208448.662,\"wlan_id\":\"99bb4c74-f954-4f36-b844-6b030faffabc\"}],\"start\":1511967600,\"total\":100}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_clients_wireless()
+    .search_sessions("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_device_profiles_list in orgs_device_profiles : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/deviceprofiles", query[],
+    headers[], answer 200
+    "[{\"aeroscout\":{\"enabled\":true,\"host\":\"string\"},\"created_time\":0,\"disable_eth1\":true,\"disable_module\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ip_config\":{\"dns\":[\"string\"],\"dns_suffix\":[\"string\"],\"gateway\":\"192.168.0.1\",\"gateway6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"ip\":\"192.168.0.1\",\"ip6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"mtu\":1500,\"netmask\":\"192.168.0.1\",\"netmask6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"type\":\"static\",\"type6\":\"static\",\"vlan_id\":1},\"mesh\":{\"enabled\":true,\"group\":1,\"role\":\"base\"},\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"poe_passthrough\":true,\"switch_config\":{\"enabled\":true,\"eth0\":{\"port_vlan_id\":1,\"vlan_ids\":[1,10]},\"eth1\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"eth2\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"eth3\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"module\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"wds\":{\"port_vlan_id\":1,\"vlan_ids\":[10]}},\"type\":\"ap\",\"usb_config\":{\"cacert\":\"string\",\"enabled\":true,\"host\":\"string\",\"type\":\"imagotag\",\"verify_cert\":true}}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_device_profiles()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_device_profiles_create in orgs_device_profiles : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/deviceprofiles", query[],
+    headers[], body body : DeviceprofileRequest =
+    "{\"aeroscout\":{\"enabled\":false,\"host\":\"aero.pvt.net\",\"locate_connected\":true},\"led\":{\"brightness\":255,\"enabled\":true},\"name\":\"string\",\"ntp_servers\":[\"10.10.10.10\"],\"type\":\"ap\",\"usb_config\":{\"cacert\":\"string\",\"channel\":3,\"enabled\":true,\"host\":\"1.1.1.1\",\"port\":0,\"type\":\"imagotag\",\"verify_cert\":true,\"vlan_id\":1}}",
+    answer 200
+    "{\"aeroscout\":{\"enabled\":true,\"host\":\"string\"},\"created_time\":0,\"disable_eth1\":true,\"disable_module\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ip_config\":{\"dns\":[\"string\"],\"dns_suffix\":[\"string\"],\"gateway\":\"192.168.0.1\",\"gateway6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"ip\":\"192.168.0.1\",\"ip6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"mtu\":1500,\"netmask\":\"192.168.0.1\",\"netmask6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"type\":\"static\",\"type6\":\"static\",\"vlan_id\":1},\"mesh\":{\"enabled\":true,\"group\":1,\"role\":\"base\"},\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"poe_passthrough\":true,\"switch_config\":{\"enabled\":true,\"eth0\":{\"port_vlan_id\":1,\"vlan_ids\":[1,10]},\"eth1\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"eth2\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"eth3\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"module\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"wds\":{\"port_vlan_id\":1,\"vlan_ids\":[10]}},\"type\":\"ap\",\"usb_config\":{\"cacert\":\"string\",\"enabled\":true,\"host\":\"string\",\"type\":\"imagotag\",\"verify_cert\":true}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_device_profiles()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_device_profiles_get in orgs_device_profiles : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/deviceprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"aeroscout\":{\"enabled\":true,\"host\":\"string\"},\"created_time\":0,\"disable_eth1\":true,\"disable_module\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ip_config\":{\"dns\":[\"string\"],\"dns_suffix\":[\"string\"],\"gateway\":\"192.168.0.1\",\"gateway6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"ip\":\"192.168.0.1\",\"ip6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"mtu\":1500,\"netmask\":\"192.168.0.1\",\"netmask6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"type\":\"static\",\"type6\":\"static\",\"vlan_id\":1},\"mesh\":{\"enabled\":true,\"group\":1,\"role\":\"base\"},\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"poe_passthrough\":true,\"switch_config\":{\"enabled\":true,\"eth0\":{\"port_vlan_id\":1,\"vlan_ids\":[1,10]},\"eth1\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"eth2\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"eth3\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"module\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"wds\":{\"port_vlan_id\":1,\"vlan_ids\":[10]}},\"type\":\"ap\",\"usb_config\":{\"cacert\":\"string\",\"enabled\":true,\"host\":\"string\",\"type\":\"imagotag\",\"verify_cert\":true}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_device_profiles()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_device_profiles_update in orgs_device_profiles : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/deviceprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : DeviceprofileRequest =
+    "{\"aeroscout\":{\"enabled\":true,\"host\":\"aero.pvt.net\"},\"disable_eth1\":true,\"disable_module\":true,\"mesh\":{\"enabled\":true,\"group\":1,\"role\":\"base\"},\"name\":\"string\",\"poe_passthrough\":true,\"radio_config\":{\"ant_gain_24\":0,\"ant_gain_5\":0,\"band_24\":{\"allow_rrm_disable\":true,\"antenna_mode\":\"default\",\"bandwidth\":20,\"channel\":6,\"disabled\":true,\"power\":8,\"preamble\":\"auto\"},\"band_24_usage\":\"24\",\"band_5\":{\"allow_rrm_disable\":true,\"antenna_mode\":\"default\",\"bandwidth\":20,\"channel\":50,\"disabled\":true,\"power_max\":8,\"power_min\":15,\"preamble\":\"auto\"},\"scanning_enabled\":true},\"type\":\"ap\"}",
+    answer 200
+    "{\"aeroscout\":{\"enabled\":true,\"host\":\"string\"},\"created_time\":0,\"disable_eth1\":true,\"disable_module\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ip_config\":{\"dns\":[\"string\"],\"dns_suffix\":[\"string\"],\"gateway\":\"192.168.0.1\",\"gateway6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"ip\":\"192.168.0.1\",\"ip6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"mtu\":1500,\"netmask\":\"192.168.0.1\",\"netmask6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"type\":\"static\",\"type6\":\"static\",\"vlan_id\":1},\"mesh\":{\"enabled\":true,\"group\":1,\"role\":\"base\"},\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"poe_passthrough\":true,\"switch_config\":{\"enabled\":true,\"eth0\":{\"port_vlan_id\":1,\"vlan_ids\":[1,10]},\"eth1\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"eth2\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"eth3\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"module\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"wds\":{\"port_vlan_id\":1,\"vlan_ids\":[10]}},\"type\":\"ap\",\"usb_config\":{\"cacert\":\"string\",\"enabled\":true,\"host\":\"string\",\"type\":\"imagotag\",\"verify_cert\":true}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_device_profiles()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    orgs_device_profiles_delete in orgs_device_profiles : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/deviceprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_device_profiles()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_device_profiles_assign in orgs_device_profiles : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/deviceprofiles/000000ab-00ab-00ab-00ab-0000000000ab/assign",
+    query[], headers[], body body : MacAddresses =
+    "{\"macs\":[\"5c5b350e0001\",\"5c5b350e0003\"]}", answer 200
+    "{\"success\":[\"5c5b350e0001\"]}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_device_profiles()
+    .assign("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    orgs_device_profiles_unassign in orgs_device_profiles : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/deviceprofiles/000000ab-00ab-00ab-00ab-0000000000ab/unassign",
+    query[], headers[], body body : MacAddresses =
+    "{\"macs\":[\"5c5b350e0001\",\"5c5b350e0003\"]}", answer 200
+    "{\"success\":[\"5c5b350e0001\"]}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_device_profiles()
+    .unassign("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
     orgs_devices_list in orgs_devices : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/devices", query[], headers[],
     answer 200 "{\"results\":[{\"mac\":\"string\",\"name\":\"string\"}]}", errors[(400,
@@ -1520,6 +2213,183 @@ action! {
 }
 
 action! {
+    orgs_events_search in orgs_events : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/events/search", query[],
+    headers[], answer 200 "{}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_events().search("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_events_count_system in orgs_events : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/events/system/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_events()
+    .count_system("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_events_search_system in orgs_events : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/events/system/search", query[],
+    headers[], answer 200
+    "{\"end\":1741312800,\"limit\":1000,\"results\":[{\"change_cat\":\"admin_action\",\"metadata\":\"{\\\"\\\\wlan_id\\\\\\\": \\\\\\\"None\\\\\\\",\\\\\\\"admin_name\\\\\\\": \\\\\\\"API Automation api_automation@mistsys.com\\\\\\\",\\\\\\\"desc\\\\\\\": \\\\\\\"Delete WLAN \\\\\\\\\\\"Automation Test\\\\\\\\\\\"\\\\\\\"}\",\"org_id\":\"268e599f-5379-473f-b18b-4384e9b3f244\",\"scope\":\"org\",\"site_id\":\"dc47920f-52d5-499c-af72-dcd646764f84\",\"timestamp\":1741309621,\"type\":\"delete-wlan\"},{\"change_cat\":\"admin_action\",\"metadata\":\"{\\\\\\\"wlan_id\\\\\\\": \\\\\\\"3855dc19-63fb-4490-b113-0176dc1cc8f4\\\\\\\",\\\\\\\"admin_name\\\\\\\": \\\\\\\"API Automation api_automation@mistsys.com\\\\\\\",\\\\\\\"desc\\\\\\\": \\\\\\\"Add WLAN \\\\\\\\\\\"Automation Test\\\\\\\\\\\"\\\\\\\"}\",\"org_id\":\"268e599f-5379-473f-b18b-4384e9b3f244\",\"scope\":\"org\",\"site_id\":\"dc47920f-52d5-499c-af72-dcd646764f84\",\"timestamp\":1741309601,\"type\":\"add-wlan\"},{\"change_cat\":\"admin_action\",\"metadata\":\"{\\\\\\\"template_id\\\\\\\": \\\\\\\"7e49acf4-6841-4e56-ad7d-68d0801cbba8\\\\\\\",\\\\\\\"admin_name\\\\\\\": \\\\\\\"API Automation api_automation@mistsys.com\\\\\\\",\\\\\\\"desc\\\\\\\": \\\\\\\"Add Template \\\\\\\\\\\"Automation template\\\\\\\\\\\"\\\\\\\"}\",\"org_id\":\"268e599f-5379-473f-b18b-4384e9b3f244\",\"scope\":\"org\",\"timestamp\":1741309280,\"type\":\"add-template\"}],\"start\":1741309200,\"total\":3}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_events()
+    .search_system("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_guests_list_authorizations in orgs_guests : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/guests", query[], headers[],
+    answer 200
+    "[{\"authorized\":true,\"authorized_expiring_time\":0,\"authorized_time\":0,\"company\":\"string\",\"email\":\"user@example.com\",\"field1\":\"string\",\"field2\":\"string\",\"field3\":\"string\",\"field4\":\"string\",\"mac\":\"string\",\"minutes\":0,\"name\":\"string\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_guests()
+    .list_authorizations("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_guests_count_authorizations in orgs_guests : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/guests/count", query[], headers[],
+    answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_guests()
+    .count_authorizations("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_guests_search_authorization in orgs_guests : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/guests/search", query[],
+    headers[], answer 200
+    "{\"end\":1531862583,\"limit\":2,\"next\":\"/api/v1/sites/8aaba0aa-09cc-44bd-9709-33b98040550c/guests/search?wlan_id=88ffe630-95b8-11e8-b294-346895ed1b7d&end=1531855849.000&limit=2&start=1531776183.0\",\"results\":[{\"ap\":\"5c5b350e0001\",\"auth_method\":\"passphrase\",\"authorized_expiring_time\":1531810258.186273,\"authorized_time\":1531782218,\"company\":\"mistsystems\",\"email\":\"user@mistsys.com\",\"name\":\"john\",\"ssid\":\"openNet\",\"timestamp\":1531782218},{\"ap\":\"5c5b350e0001\",\"auth_method\":\"facebook\",\"authorized_expiring_time\":1531810821.145,\"authorized_time\":1531782632,\"company\":\"xyz inc.\",\"email\":\"cool_user@yahoo.com\",\"name\":\"John White\",\"ssid\":\"openNet\",\"timestamp\":1531782632}],\"start\":1531776183,\"total\":14}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_guests()
+    .search_authorization("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_guests_get_authorization in orgs_guests : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/guests/0000000000ab", query[],
+    headers[], answer 200
+    "{\"authorized\":true,\"authorized_expiring_time\":0,\"authorized_time\":0,\"company\":\"string\",\"email\":\"user@example.com\",\"field1\":\"string\",\"field2\":\"string\",\"field3\":\"string\",\"field4\":\"string\",\"mac\":\"string\",\"minutes\":0,\"name\":\"string\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_guests()
+    .get_authorization("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "0000000000ab")
+}
+
+action! {
+    orgs_guests_update_authorization in orgs_guests : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/guests/0000000000ab", query[],
+    headers[], body body : GuestOrgRequest =
+    "{\"company\":\"string\",\"email\":\"user@example.com\",\"mac\":\"string\",\"minutes\":1440,\"name\":\"John Smith\",\"wlan_id\":\"6748cfa6-4e12-11e6-9188-0242ac110007\"}",
+    answer 200
+    "{\"authorized\":true,\"authorized_expiring_time\":0,\"authorized_time\":0,\"company\":\"string\",\"email\":\"user@example.com\",\"field1\":\"string\",\"field2\":\"string\",\"field3\":\"string\",\"field4\":\"string\",\"mac\":\"string\",\"minutes\":0,\"name\":\"string\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_guests()
+    .update_authorization("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "0000000000ab").body(body.clone())
+}
+
+action! {
+    orgs_guests_delete_authorization in orgs_guests : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/guests/0000000000ab", query[],
+    headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_guests()
+    .delete_authorization("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "0000000000ab")
+}
+
+action! {
     orgs_inventory_get in orgs_inventory : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/inventory", query[], headers[],
     answer 200
@@ -1696,6 +2566,183 @@ action! {
 }
 
 action! {
+    orgs_licenses_claim_license in orgs_licenses : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/claim", query[], headers[], body
+    body : ClaimActivation = "{\"code\":\"ZHT3K-H36DT-MG85D-M61AC\",\"type\":\"all\"}",
+    answer 200
+    "{\"inventory_added\":[{\"mac\":\"5c5b35000018\",\"magic\":\"6JG8EPTFV2A9Z2N\",\"model\":\"AP41\",\"serial\":\"FXLH2015150025\",\"type\":\"ap\"}],\"inventory_duplicated\":[{\"mac\":\"5c5b35000012\",\"magic\":\"DVH4VSNMSZPDXBR\",\"model\":\"AP41\",\"serial\":\"FXLH2015150027\",\"type\":\"ap\"}],\"inventory_pending\":[{\"mac\":\"5c5b35000012\"}],\"license_added\":[{\"end\":1520380800,\"quantity\":180,\"start\":1504828800,\"type\":\"SUB-MAN\"},{\"end\":1520380800,\"quantity\":120,\"start\":1504828800,\"type\":\"SUB-LOC\"}],\"license_duplicated\":[{\"end\":1520380800,\"quantity\":180,\"start\":1504828800,\"type\":\"SUB-MAN\"}],\"license_error\":[{\"order\":\"00000464\",\"reason\":\"\"}]}",
+    errors[(400, BadRequest, "{}"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_licenses()
+    .claim_license("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_licenses_get_license_async_claim_status in orgs_licenses : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/claim/status", query[], headers[],
+    answer 200
+    "{\"completed\":[\"000000000022\",\"000000000011\"],\"details\":[{\"mac\":\"000000000022\",\"status\":\"added\",\"timestamp\":1709598053}],\"failed\":0,\"incompleted\":[],\"processed\":2,\"scheduled_at\":1709598052,\"status\":\"done\",\"succeed\":2,\"timestamp\":1709598053,\"total\":2}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_licenses()
+    .get_license_async_claim_status("000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_licenses_get_summary in orgs_licenses : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/licenses", query[], headers[],
+    answer 200
+    "{\"amendments\":[{\"created_time\":1644684842,\"end_time\":1744156799,\"id\":\"ff0a14f6-1234-5678-90ab-c8e64d4bc6c6\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1632873600,\"subscription_id\":\"VNA-000000af\",\"type\":\"SUB-VNA\"},{\"created_time\":1644684842,\"end_time\":1744156799,\"id\":\"c1c28812-1234-5678-90ab-dc95680da61e\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1632873600,\"subscription_id\":\"MAN-000008be\",\"type\":\"SUB-MAN\"},{\"created_time\":1644684842,\"end_time\":1744243199,\"id\":\"96c0a41f-1234-5678-90ab-afe74817e9fd\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1586476800,\"subscription_id\":\"EX24-000000bc\",\"type\":\"SUB-EX24\"}],\"entitled\":{\"SUB-ENG\":26,\"SUB-EX24\":9,\"SUB-MAN\":26,\"SUB-VNA\":26},\"licenses\":[{\"created_time\":1555353534,\"end_time\":1586822399,\"id\":\"693a41a6-1234-5678-90ab-f53dbd3a31c0\",\"modified_time\":1555353534,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":0,\"start_time\":1555286400,\"subscription_id\":\"VNA-000000aa\",\"type\":\"SUB-VNA\"},{\"created_time\":1576132516,\"end_time\":1586822399,\"id\":\"656607cf-1234-5678-90ab-fc9035614ea5\",\"modified_time\":1576132516,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":8,\"remaining_quantity\":0,\"start_time\":1576022400,\"subscription_id\":\"VNA-000000ab\",\"type\":\"SUB-VNA\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"db50d0bc-1234-5678-90ab-e439958cb06b\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"MAN-000000ac\",\"type\":\"SUB-MAN\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"2ff9e84a-1234-5678-90ab-fb9ec0726e01\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"ENG-000000ad\",\"type\":\"SUB-ENG\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"16df7ea6-1234-5678-90ab-78018cd4024d\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"VNA-000000ae\",\"type\":\"SUB-VNA\"},{\"created_time\":1586237081,\"end_time\":1744243199,\"id\":\"1b6f68d5-1234-5678-90ab-70d3e6d18c73\",\"modified_time\":1586237081,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"VNA-000000af\",\"type\":\"SUB-VNA\"},{\"created_time\":1586237097,\"end_time\":1744243199,\"id\":\"1375c9bf-1234-5678-90ab-9c636708c89e\",\"modified_time\":1586237097,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"MAN-000000ba\",\"type\":\"SUB-MAN\"},{\"created_time\":1586237137,\"end_time\":1744243199,\"id\":\"5974e979-1234-5678-90ab-438f833ec1c9\",\"modified_time\":1586237137,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"ENG-000000bb\",\"type\":\"SUB-ENG\"},{\"created_time\":1629947267,\"end_time\":1744243199,\"id\":\"340a9cb3-1234-5678-90ab-b009344dbf3c\",\"modified_time\":1629947267,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":10,\"remaining_quantity\":9,\"start_time\":1586476800,\"subscription_id\":\"EX24-000000bc\",\"type\":\"SUB-EX24\"},{\"created_time\":1632941870,\"end_time\":1744156799,\"id\":\"9b599b0f-1234-5678-90ab-406081b58e7f\",\"modified_time\":1632941870,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":10,\"remaining_quantity\":10,\"start_time\":1632873600,\"subscription_id\":\"ENG-000000bd\",\"type\":\"SUB-ENG\"},{\"created_time\":1632941882,\"end_time\":1744156799,\"id\":\"d6d8ead3-1234-5678-90ab-98badeac7287\",\"modified_time\":1632941882,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":11,\"remaining_quantity\":9,\"start_time\":1632873600,\"subscription_id\":\"MAN-000008be\",\"type\":\"SUB-MAN\"}],\"summary\":{\"SUB-ENG\":18,\"SUB-EX24\":3,\"SUB-MAN\":22,\"SUB-VNA\":20}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_licenses()
+    .get_summary("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_licenses_move_or_delete_license_to_another in orgs_licenses : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/licenses", query[], headers[],
+    body body : OrgLicenseAction =
+    "{\"notes\":\"customer notes\",\"op\":\"annotate\",\"subscription_id\":\"SUB-000144\"}",
+    answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_licenses()
+    .move_or_delete_license_to_another("000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_licenses_get_by_site in orgs_licenses : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/licenses/usages", query[],
+    headers[], answer 200
+    "[{\"fully_loaded\":{\"SUB-LOC\":30,\"SUB-MAN\":80},\"num_devices\":80,\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"usages\":{\"SUB-LOC\":30,\"SUB-MAN\":60}}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_licenses()
+    .get_by_site("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_linked_applications_get_oauth_app_status in orgs_linked_applications : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/crowdstrike/link_accounts",
+    query["forward", ""], headers[], answer 200
+    "{\"accounts\":[{\"account_id\":\"ae9dee49-69e7-4710-a114-5b827a777738\",\"last_status\":\"success\",\"last_sync\":1665465339000,\"linked_by\":\"Testname1\",\"linked_timestamp\":1728275689.284758,\"name\":\"Test Company1 Ltd\"},{\"account_id\":\"845a23bf-bed9-e43c-4c86-6fa474be7ae5\",\"error\":\"Get token failed, please re-link crowdstrike\",\"last_status\":\"failed\",\"last_sync\":1234567890123,\"linked_by\":\"Testname2\",\"linked_timestamp\":1728275689.284758,\"name\":\"Test Company2 Ltd\"}],\"linked\":true}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_linked_applications()
+    .get_oauth_app_status("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), OauthAppName::from("crowdstrike"), "")
+}
+
+action! {
+    orgs_linked_applications_add_oauth_app_accounts in orgs_linked_applications : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/crowdstrike/link_accounts",
+    query[], headers[], body body : AccountOauthAdd =
+    "{\"instance_url\":\"junipertest.jamfcloud.com\",\"client_id\":\"\",\"client_secret\":\"\",\"smartgroup_name\":\"CompliantGroup1\"}",
+    answer 200
+    "{\"accounts\":[{\"account_id\":\"ae9dee49-69e7-4710-a114-5b827a777738\",\"last_status\":\"success\",\"last_sync\":1665465339000,\"linked_by\":\"Testname1\",\"linked_timestamp\":1728275689.284758,\"name\":\"Test Company1 Ltd\"},{\"account_id\":\"845a23bf-bed9-e43c-4c86-6fa474be7ae5\",\"error\":\"Get token failed, please re-link crowdstrike\",\"last_status\":\"failed\",\"last_sync\":1234567890123,\"linked_by\":\"Testname2\",\"linked_timestamp\":1728275689.284758,\"name\":\"Test Company2 Ltd\"}],\"linked\":true}",
+    errors[(400, BadRequest, "{}"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_linked_applications()
+    .add_oauth_app_accounts("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid >
+    ().unwrap(), OauthAppName::from("crowdstrike")).body(body.clone())
+}
+
+action! {
+    orgs_linked_applications_update_oauth_app_account in orgs_linked_applications : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/crowdstrike/link_accounts/iojzXIJWEuiD73ZvydOfg",
+    query[], headers[], body body : AccountOauthConfig =
+    "{\"account_id\":\"iojzXIJWEuiD73ZvydOfg\",\"max_daily_api_requests\":5000}", answer
+    200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_linked_applications()
+    .update_oauth_app_account("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid
+    > ().unwrap(), OauthAppName::from("crowdstrike"), "iojzXIJWEuiD73ZvydOfg").body(body
+    .clone())
+}
+
+action! {
+    orgs_linked_applications_delete_oauth_app_authorization in orgs_linked_applications :
+    "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/crowdstrike/link_accounts/iojzXIJWEuiD73ZvydOfg",
+    query[], headers[], answer 200, errors[(400, BadRequest, "{}"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_linked_applications()
+    .delete_oauth_app_authorization("000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap(), OauthAppName::from("crowdstrike"), "iojzXIJWEuiD73ZvydOfg")
+}
+
+action! {
     orgs_logs_list_audit in orgs_logs : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/logs", query[], headers[], answer
     200
@@ -1732,6 +2779,105 @@ action! {
     request client => client.orgs_logs()
     .count_audit("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap())
+}
+
+action! {
+    orgs_marvis_invites_list_client in orgs_marvis_invites : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/marvisinvites", query[],
+    headers[], answer 200
+    "[{\"id\":\"3a14098f-b995-7552-b0a4-b8ee39b337a6\",\"name\":\"Handhelds\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_marvis_invites()
+    .list_client("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_marvis_invites_create_client in orgs_marvis_invites : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/marvisinvites", query[],
+    headers[], body body : MarvisClientRequest = "{\"name\":\"string\"}", answer 200
+    "{\"id\":\"3a14098f-b995-7552-b0a4-b8ee39b337a6\",\"name\":\"Handhelds\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_marvis_invites()
+    .create_client("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_marvis_invites_get_client in orgs_marvis_invites : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/marvisinvites/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"id\":\"3a14098f-b995-7552-b0a4-b8ee39b337a6\",\"name\":\"Handhelds\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_marvis_invites()
+    .get_client("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_marvis_invites_update_client in orgs_marvis_invites : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/marvisinvites/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : MarvisClientRequest = "{\"name\":\"string\"}", answer
+    200 "{\"id\":\"3a14098f-b995-7552-b0a4-b8ee39b337a6\",\"name\":\"Handhelds\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_marvis_invites()
+    .update_client("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_marvis_invites_delete_client in orgs_marvis_invites : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/marvisinvites/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_marvis_invites()
+    .delete_client("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -3095,6 +4241,163 @@ action! {
 }
 
 action! {
+    orgs_sso_list in orgs_sso : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssos", query[], headers[], answer
+    200
+    "[{\"created_time\":0,\"custom_logout_url\":\"string\",\"default_role\":\"string\",\"domain\":\"string\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"idp_cert\":\"string\",\"idp_sign_algo\":\"sha256\",\"idp_sso_url\":\"string\",\"ignore_unmatched_roles\":true,\"issuer\":\"string\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"nameid_format\":\"email\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"type\":\"string\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sso().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_sso_create in orgs_sso : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssos", query[], headers[], body
+    body : SsoRequest =
+    "{\"custom_logout_url\":\"string\",\"idp_cert\":\"string\",\"idp_sign_algo\":\"sha256\",\"idp_sso_url\":\"string\",\"ignore_unmatched_roles\":true,\"issuer\":\"string\",\"name\":\"string\",\"nameid_format\":\"email\"}",
+    answer 200
+    "{\"created_time\":0,\"custom_logout_url\":\"string\",\"default_role\":\"string\",\"domain\":\"string\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"idp_cert\":\"string\",\"idp_sign_algo\":\"sha256\",\"idp_sso_url\":\"string\",\"ignore_unmatched_roles\":true,\"issuer\":\"string\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"nameid_format\":\"email\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"type\":\"string\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sso().create("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_sso_get in orgs_sso : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssos/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"created_time\":0,\"custom_logout_url\":\"string\",\"default_role\":\"string\",\"domain\":\"string\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"idp_cert\":\"string\",\"idp_sign_algo\":\"sha256\",\"idp_sso_url\":\"string\",\"ignore_unmatched_roles\":true,\"issuer\":\"string\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"nameid_format\":\"email\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"type\":\"string\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sso().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_sso_update in orgs_sso : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssos/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : SsoRequest = "{\"name\":\"\"}", answer 200
+    "{\"created_time\":0,\"custom_logout_url\":\"string\",\"default_role\":\"string\",\"domain\":\"string\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"idp_cert\":\"string\",\"idp_sign_algo\":\"sha256\",\"idp_sso_url\":\"string\",\"ignore_unmatched_roles\":true,\"issuer\":\"string\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"nameid_format\":\"email\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"type\":\"string\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sso().update("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_sso_delete in orgs_sso : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssos/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sso().delete("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_sso_list_latest_failures in orgs_sso : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssos/000000ab-00ab-00ab-00ab-0000000000ab/failures",
+    query[], headers[], answer 200
+    "{\"results\":[{\"detail\":\"string\",\"saml_assertion_xml\":\"string\",\"timestamp\":0}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sso()
+    .list_latest_failures("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_sso_get_saml_metadata in orgs_sso : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssos/000000ab-00ab-00ab-00ab-0000000000ab/metadata",
+    query[], headers[], answer 200
+    "{\"acs_url\":\"https://api.mist.com/api/v1/saml/llDfa13f/login\",\"entity_id\":\"https://api.mist.com/api/v1/saml/llDfa13f/login\",\"logout_url\":\"https://api.mist.com/api/v1/saml/llDfa13f/logout\",\"metadata\":\"<?xml version=\\\"1.0\\\" encoding=\\\"UTF-8\\\"?><md:EntityDescriptor xmlns:md=\\\"urn:oasis:names:tc:SAML:2.0:metadata\\\" entityID=\\\"https://api.mist.com/api/v1/saml/llDfa13f/login\\\" validUntil=\\\"2027-10-12T21:59:01Z\\\" xmlns:ds=\\\"http://www.w3.org/2000/09/xmldsig#\\\"><md:SPSSODescriptor AuthnRequestsSigned=\\\"false\\\" WantAssertionsSigned=\\\"true\\\" protocolSupportEnumeration=\\\"urn:oasis:names:tc:SAML:2.0:protocol\\\"><md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified</md:NameIDFormat><md:AssertionConsumerService Binding=\\\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\\\" Location=\\\"https://api.mist.com/api/v1/saml/llDfa13f/login\\\" index=\\\"0\\\" isDefault=\\\"true\\\"/></md:SPSSODescriptor></md:EntityDescriptor>\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sso()
+    .get_saml_metadata("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_sso_download_saml_metadata in orgs_sso : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssos/000000ab-00ab-00ab-00ab-0000000000ab/metadata.xml",
+    query[], headers[], answer 200 "\"\"", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sso()
+    .download_saml_metadata("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid >
+    ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
     orgs_sso_roles_list in orgs_sso_roles : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssoroles", query[], headers[],
     answer 200 "[]", errors[(400, BadRequest,
@@ -3252,6 +4555,148 @@ action! {
 }
 
 action! {
+    orgs_tickets_list in orgs_tickets : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/tickets", query[], headers[],
+    answer 200
+    "[{\"comments\":[{\"attachments\":[{\"content_type\":\"string\",\"content_url\":\"string\"}],\"author\":\"string\",\"comment\":\"string\",\"created_at\":0}],\"created_at\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"requester\":\"string\",\"status\":\"open\",\"subject\":\"string\",\"type\":\"string\",\"updated_at\":0}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_tickets().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_tickets_create in orgs_tickets : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/tickets", query[], headers[], body
+    body : TicketRequest =
+    "{\"comment\":\"string\",\"subject\":\"string\",\"type\":\"question\"}", answer 200
+    "{\"comments\":[{\"attachments\":[{\"content_type\":\"string\",\"content_url\":\"string\"}],\"author\":\"string\",\"comment\":\"string\",\"created_at\":0}],\"created_at\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"requester\":\"string\",\"status\":\"open\",\"subject\":\"string\",\"type\":\"string\",\"updated_at\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_tickets().create("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_tickets_count in orgs_tickets : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/tickets/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_tickets().count("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_tickets_get in orgs_tickets : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/tickets/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"comments\":[{\"attachments\":[{\"content_type\":\"string\",\"content_url\":\"string\"}],\"author\":\"string\",\"comment\":\"string\",\"created_at\":0}],\"created_at\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"requester\":\"string\",\"status\":\"open\",\"subject\":\"string\",\"type\":\"string\",\"updated_at\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_tickets().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_tickets_update in orgs_tickets : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/tickets/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : TicketRequest =
+    "{\"comment\":\"string\",\"subject\":\"string\",\"type\":\"question\"}", answer 200
+    "{\"comments\":[{\"attachments\":[{\"content_type\":\"string\",\"content_url\":\"string\"}],\"author\":\"string\",\"comment\":\"string\",\"created_at\":0}],\"created_at\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"requester\":\"string\",\"status\":\"open\",\"subject\":\"string\",\"type\":\"string\",\"updated_at\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_tickets().update("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_tickets_get_attachment in orgs_tickets : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/tickets/000000ab-00ab-00ab-00ab-0000000000ab/attachments/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"content_url\":\"https://api.mist.com/api/v1/forward/download?jwt=...\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_tickets()
+    .get_attachment("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_tickets_add_comment in orgs_tickets : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/tickets/000000ab-00ab-00ab-00ab-0000000000ab/comments",
+    query[], headers[], body body : TicketCommentRequest =
+    "{\"author\":\"\",\"comment\":\"\",\"created_at\":0}", answer 200
+    "{\"comments\":[{\"attachments\":[{\"content_type\":\"string\",\"content_url\":\"string\"}],\"author\":\"string\",\"comment\":\"string\",\"created_at\":0}],\"created_at\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"requester\":\"string\",\"status\":\"open\",\"subject\":\"string\",\"type\":\"string\",\"updated_at\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_tickets()
+    .add_comment("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
     orgs_ui_settings_list in orgs_ui_settings : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/uisettings", query[], headers[],
     answer 200
@@ -3349,6 +4794,165 @@ action! {
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
     request client => client.orgs_ui_settings()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_user_macs_update_multiple in orgs_user_macs : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/usermacs", query[], headers[],
+    body body : UserMacsRequest = "[]", answer 200
+    "{\"errors\":[\"2feacc8e-5893-418a-acaa-4d7c1afd01fe - invalid id\"],\"updated\":[\"1041c16c-ca87-4d3f-bb94-b97c5819fc09\",\"a016cc8e-5893-418a-acaa-4d7c1af6ac0f\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_user_macs()
+    .update_multiple("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_user_macs_create in orgs_user_macs : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/usermacs", query[], headers[],
+    body body : UserMacRequest = "{\"mac\":\"5684dae9ac8b\"}", answer 200
+    "{\"id\":\"111cafd2-ba1b-5169-bfcb-9cdf1d473ddb\",\"labels\":[\"flor1\",\"bld4\"],\"mac\":\"921b638445cd\",\"notes\":\"mac address refers to Canon printers\",\"vlan\":\"30\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_user_macs()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_user_macs_delete_multiple in orgs_user_macs : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/usermacs/delete", query[],
+    headers[], body body : UsermacsId = "{}", answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_user_macs()
+    .delete_multiple("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_user_macs_import in orgs_user_macs : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/usermacs/import", query[],
+    headers[], body body : UserMacsRequest =
+    "[{\"labels\":[\"label1\"],\"mac\":\"921b638445cd\",\"vlan\":\"30\"},{\"labels\":[\"label2\",\"label3\"],\"mac\":\"721b638445ef\",\"notes\":\"mac address refers to Canon printers\"},{\"labels\":[\"label4\"],\"mac\":\"721b638445ee\"},{\"labels\":[\"label5\",\"label6\",\"label7\"],\"mac\":\"921b638445ce\"},{\"mac\":\"921b638445cf\",\"vlan\":\"100\"}]",
+    answer 200
+    "{\"added\":[\"921b638445cd\"],\"errors\":[\"921b638445ce - mac invalid\",\"921b638445cf - mac already provided\"],\"updated\":[\"721b638445ef\",\"721b638445ee\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_user_macs()
+    .import("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_user_macs_search in orgs_user_macs : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/usermacs/search", query[],
+    headers[], answer 200
+    "[{\"id\":\"111cafd2-ba1b-5169-bfcb-9cdf1d473ddb\",\"labels\":[\"flor1\",\"bld4\"],\"mac\":\"921b638445cd\",\"notes\":\"mac address refers to Canon printers\",\"vlan\":\"30\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_user_macs()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_user_macs_get in orgs_user_macs : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/usermacs/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"id\":\"111cafd2-ba1b-5169-bfcb-9cdf1d473ddb\",\"labels\":[\"flor1\",\"bld4\"],\"mac\":\"921b638445cd\",\"notes\":\"mac address refers to Canon printers\",\"vlan\":\"30\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_user_macs().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_user_macs_update in orgs_user_macs : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/usermacs/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : UserMacRequest = "{\"mac\":\"5684dae9ac8b\"}", answer
+    200
+    "{\"id\":\"111cafd2-ba1b-5169-bfcb-9cdf1d473ddb\",\"labels\":[\"flor1\",\"bld4\"],\"mac\":\"921b638445cd\",\"notes\":\"mac address refers to Canon printers\",\"vlan\":\"30\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_user_macs()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    orgs_user_macs_delete in orgs_user_macs : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/usermacs/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_user_macs()
     .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
     "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
@@ -3607,6 +5211,125 @@ action! {
     request client => client.orgs_webhooks().ping("000000ab-00ab-00ab-00ab-0000000000ab"
     .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
     uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_wlan_templates_list in orgs_wlan_templates : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/templates", query[], headers[],
+    answer 200
+    "[{\"applies\":{\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]},\"created_time\":0,\"deviceprofile_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"exceptions\":{\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]},\"filter_by_deviceprofile\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_wlan_templates()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_wlan_templates_create in orgs_wlan_templates : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/templates", query[], headers[],
+    body body : TemplateRequest = "{\"name\":\"\"}", answer 200
+    "{\"applies\":{\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]},\"created_time\":0,\"deviceprofile_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"exceptions\":{\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]},\"filter_by_deviceprofile\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_wlan_templates()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_wlan_templates_get in orgs_wlan_templates : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/templates/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"applies\":{\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]},\"created_time\":0,\"deviceprofile_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"exceptions\":{\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]},\"filter_by_deviceprofile\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_wlan_templates()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_wlan_templates_update in orgs_wlan_templates : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/templates/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : TemplateRequest = "{\"name\":\"\"}", answer 200
+    "{\"applies\":{\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]},\"created_time\":0,\"deviceprofile_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"exceptions\":{\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]},\"filter_by_deviceprofile\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_wlan_templates()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    orgs_wlan_templates_delete in orgs_wlan_templates : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/templates/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_wlan_templates()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_wlan_templates_clone in orgs_wlan_templates : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/templates/000000ab-00ab-00ab-00ab-0000000000ab/clone",
+    query[], headers[], body body : NameString = "{\"name\":\"Cloned\"}", answer 200
+    "{\"applies\":{\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]},\"created_time\":0,\"deviceprofile_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"exceptions\":{\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]},\"filter_by_deviceprofile\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_wlan_templates()
+    .clone2("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
 }
 
 action! {
@@ -4082,6 +5805,118 @@ action! {
 }
 
 action! {
+    self_account_get in self_account : "GET" "/api/v1/self", query[], headers[], answer
+    200
+    "{\"admin_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"email\":\"user@example.com\",\"first_name\":\"string\",\"last_name\":\"string\",\"password_modified_time\":1656353525,\"privileges\":[{\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"msp_name\":\"string\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"org_name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"role\":\"admin\",\"scope\":\"org\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitegroup_ids\":[\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"]}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.self_account().get()
+}
+
+action! {
+    self_account_update in self_account : "PUT" "/api/v1/self", query[], headers[], body
+    body : AdminRequest =
+    "{\"email\":\"john.smith@mycorp.net\",\"first_name\":\"John\",\"last_name\":\"Smith\",\"persona\":\"security\",\"phone\":\"14081112222\",\"phone2\":\"14083334444\"}",
+    answer 200
+    "{\"admin_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"email\":\"user@example.com\",\"first_name\":\"string\",\"last_name\":\"string\",\"password_modified_time\":1656353525,\"privileges\":[{\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"msp_name\":\"string\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"org_name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"role\":\"admin\",\"scope\":\"org\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitegroup_ids\":[\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"]}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.self_account().update().body(body.clone())
+}
+
+action! {
+    self_account_delete in self_account : "DELETE" "/api/v1/self", query[], headers[],
+    answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"inventory not empty\",\"org_id\":\"424f6eca-7276-4993-bfeb-53cbbbba6f05\"}",
+    "inventory not empty"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.self_account().delete()
+}
+
+action! {
+    self_account_get_login_failures in self_account : "GET"
+    "/api/v1/self/login_failures", query[], headers[], answer 200
+    "{\"email\":\"admin@test.com\",\"last_failure_at\":1509161968,\"num_attempts\":40,\"src_ips\":[\"192.168.1.39\",\"192.168.1.38\",\"192.168.1.37\"],\"user_agents\":[\"Test UA 39\",\"Test UA 38\",\"Test UA 37\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.self_account().get_login_failures()
+}
+
+action! {
+    self_account_update_email in self_account : "POST" "/api/v1/self/update", query[],
+    headers[], body body : EmailString = "{\"email\":\"new@mistsys.com\"}", answer 200,
+    errors[(400, BadRequest, "{}"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.self_account().update_email().body(body.clone())
+}
+
+action! {
+    self_account_verify_email in self_account : "GET"
+    "/api/v1/self/update/verify/example", query[], headers[], answer 200, errors[(400,
+    BadRequest, "{\"detail\":\"invalid token\"}", "invalid token"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.self_account().verify_email("example")
+}
+
+action! {
+    self_account_get_api_usage in self_account : "GET" "/api/v1/self/usage", query[],
+    headers[], answer 200 "{\"request_limit\":5000,\"requests\":5}", errors[(400,
+    BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.self_account().get_api_usage()
+}
+
+action! {
     self_api_token_list in self_api_token : "GET" "/api/v1/self/apitokens", query[],
     headers[], answer 200
     "[{\"created_time\":1626875902,\"id\":\"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\"}]",
@@ -4434,6 +6269,217 @@ action! {
 }
 
 action! {
+    sites_asset_filters_list in sites_asset_filters : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assetfilters", query[],
+    headers[], answer 200 "[]", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_asset_filters()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_asset_filters_create in sites_asset_filters : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assetfilters", query[],
+    headers[], body body : AssetFilterRequest = "{\"name\":\"Visitor Tags\"}", answer 200
+    "{\"created_time\":0,\"disabled\":true,\"eddystone_uid_namespace\":\"string\",\"eddystone_url\":\"string\",\"for_site\":true,\"ibeacon_major\":1,\"ibeacon_uuid\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mfg_company_id\":0,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_asset_filters()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    sites_asset_filters_get in sites_asset_filters : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assetfilters/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"created_time\":0,\"disabled\":true,\"eddystone_uid_namespace\":\"string\",\"eddystone_url\":\"string\",\"for_site\":true,\"ibeacon_major\":1,\"ibeacon_uuid\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mfg_company_id\":0,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_asset_filters()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_asset_filters_update in sites_asset_filters : "PUT"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assetfilters/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : AssetFilterRequest = "{\"name\":\"Visitor Tags\"}",
+    answer 200
+    "{\"created_time\":0,\"disabled\":true,\"eddystone_uid_namespace\":\"string\",\"eddystone_url\":\"string\",\"for_site\":true,\"ibeacon_major\":1,\"ibeacon_uuid\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mfg_company_id\":0,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_asset_filters()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    sites_asset_filters_delete in sites_asset_filters : "DELETE"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assetfilters/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_asset_filters()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_assets_list in sites_assets : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assets", query[], headers[],
+    answer 200 "[]", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_assets().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_assets_create in sites_assets : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assets", query[], headers[], body
+    body : AssetRequest = "{\"name\":\"\",\"mac\":\"\"}", answer 200
+    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"tag_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_assets().create("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    sites_assets_import in sites_assets : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assets/import", query[],
+    headers[], body body : AssetsImportJson =
+    "[{\"mac\":\"a31eb04e1c38\",\"name\":\"Expensive Instrument\"},{\"mac\":\"a31eb04e1c37\",\"name\":\"Cheap Instrument\"}]",
+    answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_assets().import("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    sites_assets_get in sites_assets : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assets/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"tag_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_assets().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_assets_update in sites_assets : "PUT"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assets/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : AssetRequest = "{\"name\":\"\",\"mac\":\"\"}", answer
+    200
+    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"tag_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_assets().update("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    sites_assets_delete in sites_assets : "DELETE"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assets/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_assets().delete("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
     sites_beacons_list in sites_beacons : "GET"
     "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/beacons", query[], headers[],
     answer 200
@@ -4533,6 +6579,145 @@ action! {
     request client => client.sites_beacons()
     .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
     "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_clients_wireless_count in sites_clients_wireless : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/clients/count", query["distinct",
+    "hostname"], headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_clients_wireless()
+    .count("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .distinct(SiteClientsCountDistinct::from("hostname"))
+}
+
+action! {
+    sites_clients_wireless_count_events in sites_clients_wireless : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/clients/events/count",
+    query["distinct", "type"], headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_clients_wireless()
+    .count_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).distinct(SiteClientEventsCountDistinct::from("type"))
+}
+
+action! {
+    sites_clients_wireless_search_events in sites_clients_wireless : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/clients/events/search", query[],
+    headers[], answer 200
+    "{\"end\":0,\"limit\":0,\"results\":[{\"ap\":\"string\",\"band\":\"24\",\"bssid\":\"string\",\"channel\":0,\"proto\":\"a\",\"ssid\":\"string\",\"text\":\"string\",\"timestamp\":0,\"type\":\"string\",\"type_code\":0,\"wlan_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_clients_wireless()
+    .search_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_clients_wireless_search in sites_clients_wireless : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/clients/search", query[],
+    headers[], answer 200
+    "{\"end\":17141231418.812,\"limit\":118,\"next\":\"next8\",\"results\":[{\"ap\":[\"a83a79a947ee\",\"003e73170b4c\"],\"app_version\":[\"0.100.3\"],\"band\":\"5\",\"device\":[\"Mac\"],\"ftc\":false,\"hardware\":\"Apple Wi-Fi adapter\",\"hostname\":[\"hostname-a\",\"hostname-b\"],\"ip\":[\"10.5.23.43\",\"192.168.0.2\"],\"last_ap\":\"a83a79a947ee\",\"last_device\":\"Mac\",\"last_firmware\":\"wl0: Jan 20 2024 04:08:41 version 20.103.12.0.8.7.171 FWID 01-e09d2675\",\"last_hostname\":\"hostname-a\",\"last_ip\":\"10.5.23.43\",\"last_model\":\"MBP 16\\\\\\\" M1 2021\",\"last_os\":\"Sonoma\",\"last_os_version\":\"14.4.1 (Build 23E224)\",\"last_psk_id\":\"abf7dc5c-bb51-4bb7-93b6-5547400ffe11\",\"last_psk_name\":\"iot\",\"last_ssid\":\"IoT SSID\",\"last_username\":\"user@corp.com\",\"last_vlan\":10,\"last_wlan_id\":\"e5d67b07-aae8-494b-8584-cbc20c8110aa\",\"mac\":\"bcd074000000\",\"mfg\":\"Apple\",\"model\":\"MBP 16\\\\\\\" M1 2021\",\"org_id\":\"1abff1aa-4571-4c1f-a409-153a1e7a7a24\",\"os\":[\"Sonoma\"],\"os_version\":[\"14.4.1 (Build 23E224)\"],\"protocol\":\"ax\",\"psk_id\":[\"abf7dc5c-bb51-4bb7-93b6-5547400ffe11\"],\"psk_name\":[\"iot\"],\"sdk_version\":[\"0.100.3\"],\"site_id\":\"25ff5219-9be7-4db9-907d-0c9b60445147\",\"site_ids\":[\"25ff5219-9be7-4db9-907d-0c9b60445147\"],\"ssid\":[\"IoT SSID\"],\"timestamp\":1714124722.113,\"username\":[\"user@corp.com\"],\"vlan\":[10]}],\"start\":10,\"total\":44}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_clients_wireless()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_clients_wireless_count_sessions in sites_clients_wireless : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/clients/sessions/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_clients_wireless()
+    .count_sessions("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_clients_wireless_search_sessions in sites_clients_wireless : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/clients/sessions/search",
+    query[], headers[], answer 200
+    "{\"end\":1513177200,\"limit\":10,\"results\":[{\"ap\":\"5c5b350e0262\",\"band\":\"5\",\"client_manufacture\":\"Apple\",\"connect\":1565208388,\"disconnect\":1565208448,\"duration\":60.09423865,\"mac\":\"b019c66c8348\",\"org_id\":\"3139f2c2-fac6-11e5-8156-0242ac110006\",\"site_id\":\"70e0f468-fc13-11e5-85ad-0242ac110008\",\"ssid\":\"Dummy WLAN 2\",\"tags\":[\"disassociate\"],\"timestamp\":1565208448.662,\"wlan_id\":\"99bb4c74-f954-4f36-b844-6b030faffabc\"}],\"start\":1511967600,\"total\":100}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_clients_wireless()
+    .search_sessions("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_clients_wireless_get_events_for in sites_clients_wireless : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/clients/0000000000ab/events",
+    query[], headers[], answer 200
+    "{\"end\":1513176951,\"limit\":10,\"results\":[{\"ap\":\"5c5b350eb31b\",\"band\":\"5\",\"bssid\":\"5c5b350918f1\",\"channel\":149,\"proto\":\"ac\",\"ssid\":\"Guest\",\"text\":\"Status code 0 \\\"Successful\\\"\",\"timestamp\":1513358874.667,\"type\":\"CLIENT_DNS_OK\",\"type_code\":15,\"wlan_id\":\"be22bba7-8e22-e1cf-5185-b880816fe2cf\"}],\"start\":1512572151,\"total\":1}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_clients_wireless()
+    .get_events_for("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "0000000000ab")
 }
 
 action! {
@@ -4823,6 +7008,593 @@ action! {
     .delete_image("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
     0)
+}
+
+action! {
+    sites_events_list_roaming in sites_events : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/events/fast_roam", query[],
+    headers[], answer 200
+    "{\"end\":1501023379,\"limit\":2,\"next\":\"/api/v1/sites/dca0a44b-324c-11e6-a776-0243ad110007/events/fast_roam?type=success&start=1428939600&end=1428949600&limit=200&token=AAAAEgAIAAVVJh4hF8AAAARzc2lkAH%2F%2F%2F%2F0%3D\",\"results\":[{\"ap_mac\":\"5c5b350e040b\",\"client_mac\":\"dc2b2a3fb13d\",\"fromap\":\"5c5b350e0569\",\"latency\":0.1874195,\"ssid\":\"marvis_test\",\"subtype\":\"CLIENT_AUTHENTICATED_11R\",\"timestamp\":1501000002283782}],\"start\":1500940800}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_events()
+    .list_roaming("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_events_count_system in sites_events : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/events/system/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_events()
+    .count_system("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_events_search_system in sites_events : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/events/system/search", query[],
+    headers[], answer 200
+    "{\"end\":0,\"limit\":0,\"next\":\"string\",\"results\":[{\"ap\":\"5c5b351e13b5\",\"apfw\":\"5c5b351e13b5\",\"model\":\"BT11-WW\",\"org_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862a\",\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"text\":\"Succeeding DNS query from 172.29.101.134 to 172.29.101.7 for \\\"portal.mistsys.com\\\" on vlan 1, id 60224\",\"timestamp\":1547235620.89,\"type\":\"CLIENT_DNS_OK\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_events()
+    .search_system("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_guests_list_all_authorizations in sites_guests : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/guests", query[], headers[],
+    answer 200
+    "[{\"authorized\":true,\"authorized_expiring_time\":0,\"authorized_time\":0,\"company\":\"string\",\"email\":\"user@example.com\",\"field1\":\"string\",\"field2\":\"string\",\"field3\":\"string\",\"field4\":\"string\",\"mac\":\"string\",\"minutes\":0,\"name\":\"string\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_guests()
+    .list_all_authorizations("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid >
+    ().unwrap())
+}
+
+action! {
+    sites_guests_count_authorizations in sites_guests : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/guests/count", query["distinct",
+    "auth_method"], headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_guests()
+    .count_authorizations("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).distinct(SiteGuestsCountDistinct::from("auth_method"))
+}
+
+action! {
+    sites_guests_list_all_authorizations_derived in sites_guests : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/guests/derived", query[],
+    headers[], answer 200
+    "[{\"authorized\":true,\"authorized_expiring_time\":0,\"authorized_time\":0,\"company\":\"string\",\"email\":\"user@example.com\",\"field1\":\"string\",\"field2\":\"string\",\"field3\":\"string\",\"field4\":\"string\",\"mac\":\"string\",\"minutes\":0,\"name\":\"string\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_guests()
+    .list_all_authorizations_derived("000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_guests_search_authorization in sites_guests : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/guests/search", query["wlan_id",
+    "00000000-0000-0000-0000-000000000000"], headers[], answer 200
+    "{\"end\":1531862583,\"limit\":2,\"next\":\"/api/v1/sites/8aaba0aa-09cc-44bd-9709-33b98040550c/guests/search?wlan_id=88ffe630-95b8-11e8-b294-346895ed1b7d&end=1531855849.000&limit=2&start=1531776183.0\",\"results\":[{\"ap\":\"5c5b350e0001\",\"auth_method\":\"passphrase\",\"authorized_expiring_time\":1531810258.186273,\"authorized_time\":1531782218,\"company\":\"mistsystems\",\"email\":\"user@mistsys.com\",\"name\":\"john\",\"ssid\":\"openNet\",\"timestamp\":1531782218},{\"ap\":\"5c5b350e0001\",\"auth_method\":\"facebook\",\"authorized_expiring_time\":1531810821.145,\"authorized_time\":1531782632,\"company\":\"xyz inc.\",\"email\":\"cool_user@yahoo.com\",\"name\":\"John White\",\"ssid\":\"openNet\",\"timestamp\":1531782632}],\"start\":1531776183,\"total\":14}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_guests()
+    .search_authorization("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).wlan_id("00000000-0000-0000-0000-000000000000")
+}
+
+action! {
+    sites_guests_get_authorization in sites_guests : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/guests/0000000000ab", query[],
+    headers[], answer 200
+    "{\"authorized\":true,\"authorized_expiring_time\":0,\"authorized_time\":0,\"company\":\"string\",\"email\":\"user@example.com\",\"field1\":\"string\",\"field2\":\"string\",\"field3\":\"string\",\"field4\":\"string\",\"mac\":\"string\",\"minutes\":0,\"name\":\"string\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_guests()
+    .get_authorization("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "0000000000ab")
+}
+
+action! {
+    sites_guests_update_authorization in sites_guests : "PUT"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/guests/0000000000ab", query[],
+    headers[], body body : GuestRequest = "{}", answer 200
+    "{\"authorized\":true,\"authorized_expiring_time\":0,\"authorized_time\":0,\"company\":\"string\",\"email\":\"user@example.com\",\"field1\":\"string\",\"field2\":\"string\",\"field3\":\"string\",\"field4\":\"string\",\"mac\":\"string\",\"minutes\":0,\"name\":\"string\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_guests()
+    .update_authorization("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "0000000000ab").body(body.clone())
+}
+
+action! {
+    sites_guests_delete_authorization in sites_guests : "DELETE"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/guests/0000000000ab", query[],
+    headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_guests()
+    .delete_authorization("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "0000000000ab")
+}
+
+action! {
+    sites_maps_list in sites_maps : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps", query[], headers[], answer
+    200
+    "[{\"created_time\":0,\"flags\":{},\"group_idx\":1,\"group_name\":\"East Wing\",\"height\":0,\"height_m\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"latlng_br\":{\"lat\":\"string\",\"lng\":\"string\"},\"latlng_tl\":{\"lat\":\"string\",\"lng\":\"string\"},\"locked\":true,\"modified_time\":0,\"name\":\"string\",\"occupancy_limit\":0,\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"orientation\":0,\"origin_x\":0,\"origin_y\":0,\"ppm\":0,\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitesurvey_path\":[{\"coordinate\":\"string\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"nodes\":[{\"edges\":{\"N2\":\"string\"},\"name\":\"string\",\"position\":{\"x\":0,\"y\":0}}]}],\"thumbnail_url\":\"string\",\"type\":\"image\",\"url\":\"string\",\"view\":\"roadmap\",\"wall_path\":{\"coordinate\":\"string\",\"nodes\":[{\"edges\":{\"N2\":\"string\"},\"name\":\"string\",\"position\":{\"x\":0,\"y\":0}}]},\"wayfinding\":{\"micello\":{\"account_key\":\"string\",\"default_level_id\":0,\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"},\"snap_to_path\":true},\"wayfinding_path\":{\"coordinate\":\"string\",\"nodes\":[{\"edges\":{\"N2\":\"string\"},\"name\":\"string\",\"position\":{\"x\":0,\"y\":0}}]},\"width\":0,\"width_m\":0}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_maps().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_maps_create in sites_maps : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps", query[], headers[], body
+    body : MapRequest =
+    "{\"group_idx\":0,\"group_name\":\"string\",\"height\":0,\"height_m\":0,\"latlng_br\":{\"lat\":\"string\",\"lng\":\"string\"},\"latlng_tl\":{\"lat\":\"string\",\"lng\":\"string\"},\"locked\":true,\"name\":\"string\",\"occupancy_limit\":0,\"orientation\":0,\"origin_x\":0,\"origin_y\":0,\"ppm\":0,\"sitesurvey_path\":[{\"coordinate\":\"string\",\"name\":\"string\",\"nodes\":[{\"edges\":{\"N2\":\"string\"},\"name\":\"string\",\"position\":{\"x\":0,\"y\":0}}]}],\"type\":\"image\",\"view\":\"roadmap\",\"wall_path\":{\"coordinate\":\"string\",\"nodes\":[{\"edges\":{\"N2\":\"string\"},\"name\":\"string\",\"position\":{\"x\":0,\"y\":0}}]},\"wayfinding\":{\"micello\":{\"account_key\":\"string\",\"default_level_id\":0},\"snap_to_path\":true},\"wayfinding_path\":{\"coordinate\":\"string\",\"nodes\":[{\"edges\":{\"N2\":\"string\"},\"name\":\"string\",\"position\":{\"x\":0,\"y\":0}}]},\"width\":0,\"width_m\":0}",
+    answer 200 "{}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_maps().create("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    sites_maps_get in sites_maps : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200 "{}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_maps().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_maps_update in sites_maps : "PUT"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : MapRequest =
+    "{\"height\":0,\"height_m\":0,\"latlng_br\":{\"lat\":\"string\",\"lng\":\"string\"},\"latlng_tl\":{\"lat\":\"string\",\"lng\":\"string\"},\"locked\":true,\"name\":\"string\",\"occupancy_limit\":0,\"orientation\":0,\"origin_x\":0,\"origin_y\":0,\"ppm\":0,\"sitesurvey_path\":[{\"coordinate\":\"string\",\"name\":\"string\",\"nodes\":[{\"edges\":{\"N2\":\"string\"},\"name\":\"string\",\"position\":{\"x\":0,\"y\":0}}]}],\"type\":\"image\",\"view\":\"roadmap\",\"wall_path\":{\"coordinate\":\"string\",\"nodes\":[{\"edges\":{\"N2\":\"string\"},\"name\":\"string\",\"position\":{\"x\":0,\"y\":0}}]},\"wayfinding\":{\"micello\":{\"account_key\":\"string\",\"default_level_id\":0},\"snap_to_path\":true},\"wayfinding_path\":{\"coordinate\":\"string\",\"nodes\":[{\"edges\":{\"N2\":\"string\"},\"name\":\"string\",\"position\":{\"x\":0,\"y\":0}}]},\"width\":0,\"width_m\":0}",
+    answer 200 "{}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_maps().update("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    sites_maps_delete in sites_maps : "DELETE"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_maps().delete("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_maps_delete_image in sites_maps : "DELETE"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps/000000ab-00ab-00ab-00ab-0000000000ab/image",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_maps()
+    .delete_image("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_maps_bulk_assign_aps_to in sites_maps : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps/000000ab-00ab-00ab-00ab-0000000000ab/set_map",
+    query[], headers[], body body : MacAddresses =
+    "{\"macs\":[\"5c5b35000001\",\"5c5b35584a6f\"]}", answer 200
+    "{\"locked\":[\"5c5b35584a6f\"],\"moved\":[\"5c5b35000001\"]}", errors[(400,
+    BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_maps()
+    .bulk_assign_aps_to("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    sites_maps_import_wayfindings in sites_maps : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps/000000ab-00ab-00ab-00ab-0000000000ab/wayfinding/import",
+    query[], headers[], body body : WayfindingImportJson =
+    "{\"vendor_name\":\"jibestream\",\"venue_id\":123,\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ppm\":4,\"client_id\":\"199d6770-0f6f-407a-9bd5-fc33c7840194\",\"client_secret\":\"/9Nog3yDzcYj0bY91XJZQLCt+m9DXaIVhx+Ghk3ddd\",\"customer_id\":123,\"endpoint_url\":\"https://api.jibestream.com\",\"mmpp\":223}",
+    answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_maps()
+    .import_wayfindings("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    sites_psks_list in sites_psks : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/psks", query[], headers[], answer
+    200
+    "[{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"passphrase\":\"secretpsk\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ssid\":\"string\",\"usage\":\"multi\",\"vlan_id\":1}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_psks().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_psks_update_multiple in sites_psks : "PUT"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/psks", query[], headers[], body
+    body : PsksRequest = "[]", answer 200
+    "[{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"passphrase\":\"secretpsk\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ssid\":\"string\",\"usage\":\"multi\",\"vlan_id\":1}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_psks()
+    .update_multiple("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    sites_psks_create in sites_psks : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/psks", query[], headers[], body
+    body : PskRequest =
+    "{\"mac\":\"string\",\"name\":\"string\",\"passphrase\":\"secretpsk\",\"ssid\":\"string\",\"usage\":\"multi\",\"vlan_id\":1}",
+    answer 200 "{\"name\":\"\",\"passphrase\":\"\",\"ssid\":\"\"}", errors[(400,
+    BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_psks().create("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    sites_psks_import in sites_psks : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/psks/import", query[], headers[],
+    body body : PsksRequest = "[]", answer 200
+    "[{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"passphrase\":\"secretpsk\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ssid\":\"string\",\"usage\":\"multi\",\"vlan_id\":1}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_psks().import("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    sites_psks_get in sites_psks : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/psks/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200 "{\"name\":\"\",\"passphrase\":\"\",\"ssid\":\"\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_psks().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_psks_update in sites_psks : "PUT"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/psks/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : PskRequest =
+    "{\"mac\":\"string\",\"name\":\"string\",\"passphrase\":\"secretpsk\",\"ssid\":\"string\",\"usage\":\"multi\",\"vlan_id\":1}",
+    answer 200 "{\"name\":\"\",\"passphrase\":\"\",\"ssid\":\"\"}", errors[(400,
+    BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_psks().update("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    sites_psks_delete in sites_psks : "DELETE"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/psks/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_psks().delete("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_rogues_list_aps in sites_rogues : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/insights/rogues", query[],
+    headers[], answer 200
+    "{\"end\":1428954000,\"limit\":100,\"next\":\"/api/v1/sites/a3eda150-ab3f-11e4-aa18-13e21dd250cc/rogues?start=1498482000&end=1498485600&limit=10&interval=1h&type=others\",\"results\":[{\"ap_mac\":\"5c5b350e021c\",\"avg_rssi\":-72,\"bssid\":\"d8-97-ba-76-b5-aa\",\"channel\":\"11\",\"num_aps\":4,\"ssid\":\"xfinitywifi\",\"times_heard\":8}],\"start\":1428939600}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_rogues()
+    .list_aps("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_rogues_list_clients in sites_rogues : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/insights/rogues/clients",
+    query[], headers[], answer 200
+    "{\"end\":1428954000,\"limit\":100,\"next\":\"/api/v1/sites/a3eda150-ab3f-11e4-aa18-13e21dd250cc/rogues/clients?start=1498482000&end=1498485600&limit=10&interval=1h\",\"results\":[{\"annotation\":\"whitelist\",\"ap_mac\":\"5c-5b-35-0e-02-1c\",\"avg_rssi\":-63.9,\"band\":\"5\",\"bssid\":\"d8-97-ba-76-b5-aa\",\"client_mac\":\"34-f8-32-13-57-c2\",\"num_aps\":2}],\"start\":1428939600}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_rogues()
+    .list_clients("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_rogues_count_events in sites_rogues : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rogues/events/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_rogues()
+    .count_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_rogues_search_events in sites_rogues : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rogues/events/search", query[],
+    headers[], answer 200
+    "{\"end\":1538074800,\"limit\":10,\"results\":[{\"ap\":\"5c5b350e10030\",\"bssid\":\"38ff363c8c4c\",\"channel\":136,\"rssi\":-54,\"ssid\":\"MyHomeNetwork\",\"timestamp\":1538074612},{\"ap\":\"5c5b350e10030\",\"bssid\":\"60d02c2394cc\",\"channel\":11,\"rssi\":-59,\"ssid\":\"Home-Office\",\"timestamp\":1538074612}],\"start\":1538071200,\"total\":2}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_rogues()
+    .search_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_rogues_get_ap in sites_rogues : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rogues/0000000000ab", query[],
+    headers[], answer 200
+    "{\"manufacture\":\"Intel Corporate\",\"seen_as_client\":true}", errors[(400,
+    BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_rogues().get_ap("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "0000000000ab")
 }
 
 action! {
@@ -5119,6 +7891,85 @@ action! {
 }
 
 action! {
+    sites_stats_clients_wireless_list in sites_stats_clients_wireless : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/clients", query[],
+    headers[], answer 200
+    "[{\"annotation\":\"unknown\",\"ap_id\":\"00000000-0000-0000-1000-5c5b35963d70\",\"ap_mac\":\"5c5b358e6fea\",\"assoc_time\":1741152905,\"band\":\"5\",\"bssid\":\"5c5b358298f2\",\"channel\":157,\"dual_band\":true,\"family\":\"\",\"group\":\"\",\"hostname\":\"android-9b228dc33690\",\"idle_time\":5,\"ip\":\"10.100.0.47\",\"is_guest\":false,\"key_mgmt\":\"WPA3-SAE-FT/CCMP\",\"last_seen\":1741257505,\"mac\":\"dadbfc123456\",\"manufacture\":\"Unknown\",\"map_id\":\"ed7a0a4e-8835-4c94-ba78-6c1169c9f135\",\"model\":\"\",\"num_locating_aps\":2,\"os\":\"Android 10\",\"proto\":\"ac\",\"rssi\":-39,\"rx_bps\":0,\"rx_bytes\":14451780,\"rx_pkts\":44175,\"rx_rate\":6,\"rx_retries\":2010,\"site_id\":\"96c348a9-d6d7-4732-b4f5-23350a2843cd\",\"snr\":47,\"ssid\":\"Live_demo_only\",\"tx_bps\":0,\"tx_bytes\":56364072,\"tx_pkts\":43685,\"tx_rate\":173.3,\"tx_retries\":5413,\"uptime\":104600,\"vlan_id\":\"1\",\"wlan_id\":\"497fc18a-79b5-405a-bf5a-192eed31ea60\",\"x\":695.3357339330526,\"x_m\":24.086588,\"y\":760.6746524247893,\"y_m\":26.349943}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_clients_wireless()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_stats_clients_wireless_get in sites_stats_clients_wireless : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/clients/0000000000ab",
+    query[], headers[], answer 200
+    "{\"annotation\":\"unknown\",\"ap_id\":\"00000000-0000-0000-1000-5c5b35963d70\",\"ap_mac\":\"5c5b358e6fea\",\"assoc_time\":1741152905,\"band\":\"5\",\"bssid\":\"5c5b358298f2\",\"channel\":157,\"dual_band\":true,\"family\":\"\",\"group\":\"\",\"hostname\":\"android-9b228dc33690\",\"idle_time\":5,\"ip\":\"10.100.0.47\",\"is_guest\":false,\"key_mgmt\":\"WPA3-SAE-FT/CCMP\",\"last_seen\":1741257505,\"mac\":\"dadbfc123456\",\"manufacture\":\"Unknown\",\"map_id\":\"ed7a0a4e-8835-4c94-ba78-6c1169c9f135\",\"model\":\"\",\"num_locating_aps\":2,\"os\":\"Android 10\",\"proto\":\"ac\",\"rssi\":-39,\"rx_bps\":0,\"rx_bytes\":14451780,\"rx_pkts\":44175,\"rx_rate\":6,\"rx_retries\":2010,\"site_id\":\"96c348a9-d6d7-4732-b4f5-23350a2843cd\",\"snr\":47,\"ssid\":\"Live_demo_only\",\"tx_bps\":0,\"tx_bytes\":56364072,\"tx_pkts\":43685,\"tx_rate\":173.3,\"tx_retries\":5413,\"uptime\":104600,\"vlan_id\":\"1\",\"wlan_id\":\"497fc18a-79b5-405a-bf5a-192eed31ea60\",\"x\":695.3357339330526,\"x_m\":24.086588,\"y\":760.6746524247893,\"y_m\":26.349943}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_clients_wireless()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "0000000000ab")
+}
+
+action! {
+    sites_stats_clients_wireless_get_by_map in sites_stats_clients_wireless : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/maps/000000ab-00ab-00ab-00ab-0000000000ab/clients",
+    query[], headers[], answer 200
+    "[{\"annotation\":\"unknown\",\"ap_id\":\"00000000-0000-0000-1000-5c5b35963d70\",\"ap_mac\":\"5c5b358e6fea\",\"assoc_time\":1741152905,\"band\":\"5\",\"bssid\":\"5c5b358298f2\",\"channel\":157,\"dual_band\":true,\"family\":\"\",\"group\":\"\",\"hostname\":\"android-9b228dc33690\",\"idle_time\":5,\"ip\":\"10.100.0.47\",\"is_guest\":false,\"key_mgmt\":\"WPA3-SAE-FT/CCMP\",\"last_seen\":1741257505,\"mac\":\"dadbfc123456\",\"manufacture\":\"Unknown\",\"map_id\":\"ed7a0a4e-8835-4c94-ba78-6c1169c9f135\",\"model\":\"\",\"num_locating_aps\":2,\"os\":\"Android 10\",\"proto\":\"ac\",\"rssi\":-39,\"rx_bps\":0,\"rx_bytes\":14451780,\"rx_pkts\":44175,\"rx_rate\":6,\"rx_retries\":2010,\"site_id\":\"96c348a9-d6d7-4732-b4f5-23350a2843cd\",\"snr\":47,\"ssid\":\"Live_demo_only\",\"tx_bps\":0,\"tx_bytes\":56364072,\"tx_pkts\":43685,\"tx_rate\":173.3,\"tx_retries\":5413,\"uptime\":104600,\"vlan_id\":\"1\",\"wlan_id\":\"497fc18a-79b5-405a-bf5a-192eed31ea60\",\"x\":695.3357339330526,\"x_m\":24.086588,\"y\":760.6746524247893,\"y_m\":26.349943}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_clients_wireless()
+    .get_by_map("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_stats_clients_wireless_list_unconnected in sites_stats_clients_wireless : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/maps/000000ab-00ab-00ab-00ab-0000000000ab/unconnected_clients",
+    query[], headers[], answer 200
+    "[{\"ap_mac\":\"5c5b350e0410\",\"last_seen\":1428939600,\"mac\":\"5684dae9ac8b\",\"manufacture\":\"Apple\",\"rssi\":-75,\"x\":60,\"y\":80}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_clients_wireless()
+    .list_unconnected("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
     sites_stats_devices_list in sites_stats_devices : "GET"
     "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/devices", query[],
     headers[], answer 200
@@ -5213,6 +8064,84 @@ action! {
     request client => client.sites_stats_devices()
     .get_switches_metrics("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap())
+}
+
+action! {
+    sites_stats_zones_list_rssi in sites_stats_zones : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/rssizones", query[],
+    headers[], answer 200
+    "[{\"assets_wait\":{\"avg\":0,\"max\":0,\"min\":0,\"p95\":0},\"clients_wait\":{\"avg\":39259.333333333336,\"max\":58361,\"min\":12376,\"p95\":58361},\"created_time\":1733864928,\"devices\":[{\"device_id\":\"00000000-0000-0000-1000-c8786708bb5d\",\"rssi\":-70}],\"discovered_assets_wait\":{\"avg\":0,\"max\":0,\"min\":0,\"p95\":0},\"id\":\"17ef7169-e000-4dcd-abc7-f721f0a8ffda\",\"modified_time\":1733864928,\"name\":\"proximity openspace\",\"num_assets\":0,\"num_clients\":3,\"num_discovered_assets\":0,\"num_sdkclients\":0,\"num_unconnected_clients\":7,\"org_id\":\"c5fbc9e4-12bf-436e-98c4-1c842c66ab6c\",\"sdkclients_wait\":{\"avg\":0,\"max\":0,\"min\":0,\"p95\":0},\"site_id\":\"079fafd3-ef5c-4b23-90f0-9fcebec0023a\",\"unconnected_clients_wait\":{\"avg\":37552.857142857145,\"max\":68342,\"min\":6649,\"p95\":68342}}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_zones()
+    .list_rssi("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_stats_zones_get_rssi in sites_stats_zones : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/rssizones/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"assets\":[\"df8dff06ae90\"],\"client_waits\":{\"avg\":1200,\"max\":3610,\"min\":600,\"p95\":2800},\"clients\":[\"5684dae9ac8b\"],\"id\":\"8ac84899-32db-6327-334c-9b6d58544cfe\",\"map_id\":\"63eda950-c6da-11e4-a628-60f81dd250cc\",\"name\":\"Board Room\",\"num_clients\":80,\"num_sdkclients\":0,\"sdkclients\":[\"7e2b463d-c91c-ff7d-f3c0-6eccc6949ff8\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_zones()
+    .get_rssi("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_stats_zones_list in sites_stats_zones : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/zones", query[], headers[],
+    answer 200
+    "[{\"assets_wait\":{\"avg\":0,\"max\":0,\"min\":0,\"p95\":0},\"clients_wait\":{\"avg\":1200,\"max\":3610,\"min\":600,\"p95\":2800},\"created_time\":1616625211,\"id\":\"123470c7-5d9d-424a-8475-8b344c621234\",\"map_id\":\"123449d4-d12f-4feb-b40f-5be0e2ae1234\",\"modified_time\":1616625211,\"name\":\"Zone A\",\"num_assets\":0,\"num_clients\":80,\"num_sdkclients\":10,\"occupancy_limit\":4,\"org_id\":\"1234c1a0-6ef6-11e6-8bbf-02e208b21234\",\"sdkclients_wait\":{\"avg\":1200,\"max\":3610,\"min\":600,\"p95\":2800},\"site_id\":\"123448e6-6ef6-11e6-8bbf-02e208b21234\",\"vertices\":[{\"x\":732,\"y\":1821},{\"x\":732.5,\"y\":1731},{\"x\":837.5,\"y\":1731.5},{\"x\":839,\"y\":1821}],\"vertices_m\":[{\"x\":24.1983341951072,\"y\":60.198314985369144},{\"x\":24.21486311190714,\"y\":57.22310996138056},{\"x\":27.685935639893827,\"y\":57.23963887818049},{\"x\":27.73552239029364,\"y\":60.198314985369144}]}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_zones()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_stats_zones_get in sites_stats_zones : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/zones/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"assets\":[\"df8dff06ae90\"],\"client_waits\":{\"avg\":1200,\"max\":3610,\"min\":600,\"p95\":2800},\"clients\":[\"5684dae9ac8b\"],\"id\":\"8ac84899-32db-6327-334c-9b6d58544cfe\",\"map_id\":\"63eda950-c6da-11e4-a628-60f81dd250cc\",\"name\":\"Board Room\",\"num_clients\":80,\"num_sdkclients\":0,\"sdkclients\":[\"7e2b463d-c91c-ff7d-f3c0-6eccc6949ff8\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_zones()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {

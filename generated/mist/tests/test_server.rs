@@ -54,6 +54,142 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         ),
     ),
     (
+        "mspsAdmins.list",
+        "GET",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/admins",
+        200,
+        Some(
+            "[{\"admin_id\":\"456b7016-a916-a4b1-78dd-72b947c152b7\",\"email\":\"jsmith@mycorp.org\",\"first_name\":\"Joe\",\"last_name\":\"Smith\",\"privileges\":[{\"role\":\"admin\",\"scope\":\"msp\"},{\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"role\":\"admin\",\"scope\":\"org\"},{\"orggroup_ids\":[\"507f1bab-13ba-73e2-f291-2bcb8d1362b0\"],\"role\":\"read\",\"scope\":\"orggroup\"}]}]",
+        ),
+    ),
+    (
+        "mspsAdmins.get",
+        "GET",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/admins/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"admin_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"email\":\"user@example.com\",\"first_name\":\"string\",\"last_name\":\"string\",\"password_modified_time\":1656353525,\"privileges\":[{\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"msp_name\":\"string\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"org_name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"role\":\"admin\",\"scope\":\"org\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitegroup_ids\":[\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"]}]}",
+        ),
+    ),
+    (
+        "mspsAdmins.update",
+        "PUT",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/admins/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"admin_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"email\":\"user@example.com\",\"first_name\":\"string\",\"last_name\":\"string\",\"password_modified_time\":1656353525,\"privileges\":[{\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"msp_name\":\"string\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"org_name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"role\":\"admin\",\"scope\":\"org\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitegroup_ids\":[\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"]}]}",
+        ),
+    ),
+    (
+        "mspsAdmins.revoke",
+        "DELETE",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/admins/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "mspsAdmins.invite",
+        "POST",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/invites",
+        200,
+        Some(
+            "{\"admin_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"email\":\"user@example.com\",\"first_name\":\"string\",\"last_name\":\"string\",\"password_modified_time\":1656353525,\"privileges\":[{\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"msp_name\":\"string\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"org_name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"role\":\"admin\",\"scope\":\"org\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitegroup_ids\":[\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"]}]}",
+        ),
+    ),
+    (
+        "mspsAdmins.updateInvite",
+        "PUT",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/invites/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"admin_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"email\":\"user@example.com\",\"first_name\":\"string\",\"last_name\":\"string\",\"password_modified_time\":1656353525,\"privileges\":[{\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"msp_name\":\"string\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"org_name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"role\":\"admin\",\"scope\":\"org\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitegroup_ids\":[\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"]}]}",
+        ),
+    ),
+    (
+        "mspsAdmins.uninvite",
+        "DELETE",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/invites/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "mspsLicenses.claimLicense",
+        "POST",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/claim",
+        200,
+        Some(
+            "{\"inventory_added\":[{\"mac\":\"5c5b35000018\",\"magic\":\"6JG8EPTFV2A9Z2N\",\"model\":\"AP41\",\"serial\":\"FXLH2015150025\",\"type\":\"ap\"}],\"inventory_duplicated\":[{\"mac\":\"5c5b35000012\",\"magic\":\"DVH4VSNMSZPDXBR\",\"model\":\"AP41\",\"serial\":\"FXLH2015150027\",\"type\":\"ap\"}],\"inventory_pending\":[{\"mac\":\"5c5b35000012\"}],\"license_added\":[{\"end\":1520380800,\"quantity\":180,\"start\":1504828800,\"type\":\"SUB-MAN\"},{\"end\":1520380800,\"quantity\":120,\"start\":1504828800,\"type\":\"SUB-LOC\"}],\"license_duplicated\":[{\"end\":1520380800,\"quantity\":180,\"start\":1504828800,\"type\":\"SUB-MAN\"}],\"license_error\":[{\"order\":\"00000464\",\"reason\":\"\"}]}",
+        ),
+    ),
+    (
+        "mspsLicenses.list",
+        "GET",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/licenses",
+        200,
+        Some(
+            "{\"amendments\":[{\"created_time\":1644684842,\"end_time\":1744156799,\"id\":\"ff0a14f6-1234-5678-90ab-c8e64d4bc6c6\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1632873600,\"subscription_id\":\"VNA-000000af\",\"type\":\"SUB-VNA\"},{\"created_time\":1644684842,\"end_time\":1744156799,\"id\":\"c1c28812-1234-5678-90ab-dc95680da61e\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1632873600,\"subscription_id\":\"MAN-000008be\",\"type\":\"SUB-MAN\"},{\"created_time\":1644684842,\"end_time\":1744243199,\"id\":\"96c0a41f-1234-5678-90ab-afe74817e9fd\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1586476800,\"subscription_id\":\"EX24-000000bc\",\"type\":\"SUB-EX24\"}],\"entitled\":{\"SUB-ENG\":26,\"SUB-EX24\":9,\"SUB-MAN\":26,\"SUB-VNA\":26},\"licenses\":[{\"created_time\":1555353534,\"end_time\":1586822399,\"id\":\"693a41a6-1234-5678-90ab-f53dbd3a31c0\",\"modified_time\":1555353534,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":0,\"start_time\":1555286400,\"subscription_id\":\"VNA-000000aa\",\"type\":\"SUB-VNA\"},{\"created_time\":1576132516,\"end_time\":1586822399,\"id\":\"656607cf-1234-5678-90ab-fc9035614ea5\",\"modified_time\":1576132516,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":8,\"remaining_quantity\":0,\"start_time\":1576022400,\"subscription_id\":\"VNA-000000ab\",\"type\":\"SUB-VNA\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"db50d0bc-1234-5678-90ab-e439958cb06b\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"MAN-000000ac\",\"type\":\"SUB-MAN\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"2ff9e84a-1234-5678-90ab-fb9ec0726e01\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"ENG-000000ad\",\"type\":\"SUB-ENG\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"16df7ea6-1234-5678-90ab-78018cd4024d\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"VNA-000000ae\",\"type\":\"SUB-VNA\"},{\"created_time\":1586237081,\"end_time\":1744243199,\"id\":\"1b6f68d5-1234-5678-90ab-70d3e6d18c73\",\"modified_time\":1586237081,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"VNA-000000af\",\"type\":\"SUB-VNA\"},{\"created_time\":1586237097,\"end_time\":1744243199,\"id\":\"1375c9bf-1234-5678-90ab-9c636708c89e\",\"modified_time\":1586237097,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"MAN-000000ba\",\"type\":\"SUB-MAN\"},{\"created_time\":1586237137,\"end_time\":1744243199,\"id\":\"5974e979-1234-5678-90ab-438f833ec1c9\",\"modified_time\":1586237137,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"ENG-000000bb\",\"type\":\"SUB-ENG\"},{\"created_time\":1629947267,\"end_time\":1744243199,\"id\":\"340a9cb3-1234-5678-90ab-b009344dbf3c\",\"modified_time\":1629947267,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":10,\"remaining_quantity\":9,\"start_time\":1586476800,\"subscription_id\":\"EX24-000000bc\",\"type\":\"SUB-EX24\"},{\"created_time\":1632941870,\"end_time\":1744156799,\"id\":\"9b599b0f-1234-5678-90ab-406081b58e7f\",\"modified_time\":1632941870,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":10,\"remaining_quantity\":10,\"start_time\":1632873600,\"subscription_id\":\"ENG-000000bd\",\"type\":\"SUB-ENG\"},{\"created_time\":1632941882,\"end_time\":1744156799,\"id\":\"d6d8ead3-1234-5678-90ab-98badeac7287\",\"modified_time\":1632941882,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":11,\"remaining_quantity\":9,\"start_time\":1632873600,\"subscription_id\":\"MAN-000008be\",\"type\":\"SUB-MAN\"}],\"summary\":{\"SUB-ENG\":18,\"SUB-EX24\":3,\"SUB-MAN\":22,\"SUB-VNA\":20}}",
+        ),
+    ),
+    (
+        "mspsLicenses.moveOrDeleteLicenseToAnotherOrg",
+        "PUT",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/licenses",
+        200,
+        None,
+    ),
+    (
+        "mspsLicenses.listOrg",
+        "GET",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/stats/licenses",
+        200,
+        Some(
+            "{\"amendments\":[{\"created_time\":1644684842,\"end_time\":1744156799,\"id\":\"ff0a14f6-1234-5678-90ab-c8e64d4bc6c6\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1632873600,\"subscription_id\":\"VNA-000000af\",\"type\":\"SUB-VNA\"},{\"created_time\":1644684842,\"end_time\":1744156799,\"id\":\"c1c28812-1234-5678-90ab-dc95680da61e\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1632873600,\"subscription_id\":\"MAN-000008be\",\"type\":\"SUB-MAN\"},{\"created_time\":1644684842,\"end_time\":1744243199,\"id\":\"96c0a41f-1234-5678-90ab-afe74817e9fd\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1586476800,\"subscription_id\":\"EX24-000000bc\",\"type\":\"SUB-EX24\"}],\"entitled\":{\"SUB-ENG\":26,\"SUB-EX24\":9,\"SUB-MAN\":26,\"SUB-VNA\":26},\"licenses\":[{\"created_time\":1555353534,\"end_time\":1586822399,\"id\":\"693a41a6-1234-5678-90ab-f53dbd3a31c0\",\"modified_time\":1555353534,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":0,\"start_time\":1555286400,\"subscription_id\":\"VNA-000000aa\",\"type\":\"SUB-VNA\"},{\"created_time\":1576132516,\"end_time\":1586822399,\"id\":\"656607cf-1234-5678-90ab-fc9035614ea5\",\"modified_time\":1576132516,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":8,\"remaining_quantity\":0,\"start_time\":1576022400,\"subscription_id\":\"VNA-000000ab\",\"type\":\"SUB-VNA\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"db50d0bc-1234-5678-90ab-e439958cb06b\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"MAN-000000ac\",\"type\":\"SUB-MAN\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"2ff9e84a-1234-5678-90ab-fb9ec0726e01\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"ENG-000000ad\",\"type\":\"SUB-ENG\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"16df7ea6-1234-5678-90ab-78018cd4024d\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"VNA-000000ae\",\"type\":\"SUB-VNA\"},{\"created_time\":1586237081,\"end_time\":1744243199,\"id\":\"1b6f68d5-1234-5678-90ab-70d3e6d18c73\",\"modified_time\":1586237081,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"VNA-000000af\",\"type\":\"SUB-VNA\"},{\"created_time\":1586237097,\"end_time\":1744243199,\"id\":\"1375c9bf-1234-5678-90ab-9c636708c89e\",\"modified_time\":1586237097,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"MAN-000000ba\",\"type\":\"SUB-MAN\"},{\"created_time\":1586237137,\"end_time\":1744243199,\"id\":\"5974e979-1234-5678-90ab-438f833ec1c9\",\"modified_time\":1586237137,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"ENG-000000bb\",\"type\":\"SUB-ENG\"},{\"created_time\":1629947267,\"end_time\":1744243199,\"id\":\"340a9cb3-1234-5678-90ab-b009344dbf3c\",\"modified_time\":1629947267,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":10,\"remaining_quantity\":9,\"start_time\":1586476800,\"subscription_id\":\"EX24-000000bc\",\"type\":\"SUB-EX24\"},{\"created_time\":1632941870,\"end_time\":1744156799,\"id\":\"9b599b0f-1234-5678-90ab-406081b58e7f\",\"modified_time\":1632941870,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":10,\"remaining_quantity\":10,\"start_time\":1632873600,\"subscription_id\":\"ENG-000000bd\",\"type\":\"SUB-ENG\"},{\"created_time\":1632941882,\"end_time\":1744156799,\"id\":\"d6d8ead3-1234-5678-90ab-98badeac7287\",\"modified_time\":1632941882,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":11,\"remaining_quantity\":9,\"start_time\":1632873600,\"subscription_id\":\"MAN-000008be\",\"type\":\"SUB-MAN\"}],\"summary\":{\"SUB-ENG\":18,\"SUB-EX24\":3,\"SUB-MAN\":22,\"SUB-VNA\":20}}",
+        ),
+    ),
+    (
+        "mspsOrgGroups.list",
+        "GET",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/orggroups",
+        200,
+        Some(
+            "[{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"org_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]}]",
+        ),
+    ),
+    (
+        "mspsOrgGroups.create",
+        "POST",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/orggroups",
+        200,
+        Some(
+            "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"org_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]}",
+        ),
+    ),
+    (
+        "mspsOrgGroups.get",
+        "GET",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/orggroups/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"org_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]}",
+        ),
+    ),
+    (
+        "mspsOrgGroups.update",
+        "PUT",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/orggroups/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"org_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]}",
+        ),
+    ),
+    (
+        "mspsOrgGroups.delete",
+        "DELETE",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/orggroups/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
         "mspsOrgs.list",
         "GET",
         "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/orgs",
@@ -465,6 +601,165 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         None,
     ),
     (
+        "orgsAssets.list",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/assets",
+        200,
+        Some("[]"),
+    ),
+    (
+        "orgsAssets.create",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/assets",
+        200,
+        Some(
+            "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"tag_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"}",
+        ),
+    ),
+    (
+        "orgsAssets.import",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/assets/import",
+        200,
+        None,
+    ),
+    (
+        "orgsAssets.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/assets/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"tag_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"}",
+        ),
+    ),
+    (
+        "orgsAssets.update",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/assets/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"tag_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"}",
+        ),
+    ),
+    (
+        "orgsAssets.delete",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/assets/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "orgsClientsWireless.count",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/clients/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+    ),
+    (
+        "orgsClientsWireless.countEvents",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/clients/events/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+    ),
+    (
+        "orgsClientsWireless.searchEvents",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/clients/events/search",
+        200,
+        Some(
+            "{\"end\":0,\"limit\":0,\"results\":[{\"ap\":\"string\",\"band\":\"24\",\"bssid\":\"string\",\"channel\":0,\"proto\":\"a\",\"ssid\":\"string\",\"text\":\"string\",\"timestamp\":0,\"type\":\"string\",\"type_code\":0,\"wlan_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}],\"start\":0,\"total\":0}",
+        ),
+    ),
+    (
+        "orgsClientsWireless.search",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/clients/search",
+        200,
+        Some(
+            "{\"end\":17141231418.812,\"limit\":118,\"next\":\"next8\",\"results\":[{\"ap\":[\"a83a79a947ee\",\"003e73170b4c\"],\"app_version\":[\"0.100.3\"],\"band\":\"5\",\"device\":[\"Mac\"],\"ftc\":false,\"hardware\":\"Apple Wi-Fi adapter\",\"hostname\":[\"hostname-a\",\"hostname-b\"],\"ip\":[\"10.5.23.43\",\"192.168.0.2\"],\"last_ap\":\"a83a79a947ee\",\"last_device\":\"Mac\",\"last_firmware\":\"wl0: Jan 20 2024 04:08:41 version 20.103.12.0.8.7.171 FWID 01-e09d2675\",\"last_hostname\":\"hostname-a\",\"last_ip\":\"10.5.23.43\",\"last_model\":\"MBP 16\\\\\\\" M1 2021\",\"last_os\":\"Sonoma\",\"last_os_version\":\"14.4.1 (Build 23E224)\",\"last_psk_id\":\"abf7dc5c-bb51-4bb7-93b6-5547400ffe11\",\"last_psk_name\":\"iot\",\"last_ssid\":\"IoT SSID\",\"last_username\":\"user@corp.com\",\"last_vlan\":10,\"last_wlan_id\":\"e5d67b07-aae8-494b-8584-cbc20c8110aa\",\"mac\":\"bcd074000000\",\"mfg\":\"Apple\",\"model\":\"MBP 16\\\\\\\" M1 2021\",\"org_id\":\"1abff1aa-4571-4c1f-a409-153a1e7a7a24\",\"os\":[\"Sonoma\"],\"os_version\":[\"14.4.1 (Build 23E224)\"],\"protocol\":\"ax\",\"psk_id\":[\"abf7dc5c-bb51-4bb7-93b6-5547400ffe11\"],\"psk_name\":[\"iot\"],\"sdk_version\":[\"0.100.3\"],\"site_id\":\"25ff5219-9be7-4db9-907d-0c9b60445147\",\"site_ids\":[\"25ff5219-9be7-4db9-907d-0c9b60445147\"],\"ssid\":[\"IoT SSID\"],\"timestamp\":1714124722.113,\"username\":[\"user@corp.com\"],\"vlan\":[10]}],\"start\":10,\"total\":44}",
+        ),
+    ),
+    (
+        "orgsClientsWireless.countSessions",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/clients/sessions/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+    ),
+    (
+        "orgsClientsWireless.searchSessions",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/clients/sessions/search",
+        200,
+        Some(
+            "{\"end\":1513177200,\"limit\":10,\"results\":[{\"ap\":\"5c5b350e0262\",\"band\":\"5\",\"client_manufacture\":\"Apple\",\"connect\":1565208388,\"disconnect\":1565208448,\"duration\":60.09423865,\"mac\":\"b019c66c8348\",\"org_id\":\"3139f2c2-fac6-11e5-8156-0242ac110006\",\"site_id\":\"70e0f468-fc13-11e5-85ad-0242ac110008\",\"ssid\":\"Dummy WLAN 2\",\"tags\":[\"disassociate\"],\"timestamp\":1565208448.662,\"wlan_id\":\"99bb4c74-f954-4f36-b844-6b030faffabc\"}],\"start\":1511967600,\"total\":100}",
+        ),
+    ),
+    (
+        "orgsDeviceProfiles.list",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/deviceprofiles",
+        200,
+        Some(
+            "[{\"aeroscout\":{\"enabled\":true,\"host\":\"string\"},\"created_time\":0,\"disable_eth1\":true,\"disable_module\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ip_config\":{\"dns\":[\"string\"],\"dns_suffix\":[\"string\"],\"gateway\":\"192.168.0.1\",\"gateway6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"ip\":\"192.168.0.1\",\"ip6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"mtu\":1500,\"netmask\":\"192.168.0.1\",\"netmask6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"type\":\"static\",\"type6\":\"static\",\"vlan_id\":1},\"mesh\":{\"enabled\":true,\"group\":1,\"role\":\"base\"},\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"poe_passthrough\":true,\"switch_config\":{\"enabled\":true,\"eth0\":{\"port_vlan_id\":1,\"vlan_ids\":[1,10]},\"eth1\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"eth2\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"eth3\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"module\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"wds\":{\"port_vlan_id\":1,\"vlan_ids\":[10]}},\"type\":\"ap\",\"usb_config\":{\"cacert\":\"string\",\"enabled\":true,\"host\":\"string\",\"type\":\"imagotag\",\"verify_cert\":true}}]",
+        ),
+    ),
+    (
+        "orgsDeviceProfiles.create",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/deviceprofiles",
+        200,
+        Some(
+            "{\"aeroscout\":{\"enabled\":true,\"host\":\"string\"},\"created_time\":0,\"disable_eth1\":true,\"disable_module\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ip_config\":{\"dns\":[\"string\"],\"dns_suffix\":[\"string\"],\"gateway\":\"192.168.0.1\",\"gateway6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"ip\":\"192.168.0.1\",\"ip6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"mtu\":1500,\"netmask\":\"192.168.0.1\",\"netmask6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"type\":\"static\",\"type6\":\"static\",\"vlan_id\":1},\"mesh\":{\"enabled\":true,\"group\":1,\"role\":\"base\"},\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"poe_passthrough\":true,\"switch_config\":{\"enabled\":true,\"eth0\":{\"port_vlan_id\":1,\"vlan_ids\":[1,10]},\"eth1\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"eth2\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"eth3\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"module\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"wds\":{\"port_vlan_id\":1,\"vlan_ids\":[10]}},\"type\":\"ap\",\"usb_config\":{\"cacert\":\"string\",\"enabled\":true,\"host\":\"string\",\"type\":\"imagotag\",\"verify_cert\":true}}",
+        ),
+    ),
+    (
+        "orgsDeviceProfiles.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/deviceprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"aeroscout\":{\"enabled\":true,\"host\":\"string\"},\"created_time\":0,\"disable_eth1\":true,\"disable_module\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ip_config\":{\"dns\":[\"string\"],\"dns_suffix\":[\"string\"],\"gateway\":\"192.168.0.1\",\"gateway6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"ip\":\"192.168.0.1\",\"ip6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"mtu\":1500,\"netmask\":\"192.168.0.1\",\"netmask6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"type\":\"static\",\"type6\":\"static\",\"vlan_id\":1},\"mesh\":{\"enabled\":true,\"group\":1,\"role\":\"base\"},\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"poe_passthrough\":true,\"switch_config\":{\"enabled\":true,\"eth0\":{\"port_vlan_id\":1,\"vlan_ids\":[1,10]},\"eth1\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"eth2\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"eth3\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"module\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"wds\":{\"port_vlan_id\":1,\"vlan_ids\":[10]}},\"type\":\"ap\",\"usb_config\":{\"cacert\":\"string\",\"enabled\":true,\"host\":\"string\",\"type\":\"imagotag\",\"verify_cert\":true}}",
+        ),
+    ),
+    (
+        "orgsDeviceProfiles.update",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/deviceprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"aeroscout\":{\"enabled\":true,\"host\":\"string\"},\"created_time\":0,\"disable_eth1\":true,\"disable_module\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ip_config\":{\"dns\":[\"string\"],\"dns_suffix\":[\"string\"],\"gateway\":\"192.168.0.1\",\"gateway6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"ip\":\"192.168.0.1\",\"ip6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"mtu\":1500,\"netmask\":\"192.168.0.1\",\"netmask6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"type\":\"static\",\"type6\":\"static\",\"vlan_id\":1},\"mesh\":{\"enabled\":true,\"group\":1,\"role\":\"base\"},\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"poe_passthrough\":true,\"switch_config\":{\"enabled\":true,\"eth0\":{\"port_vlan_id\":1,\"vlan_ids\":[1,10]},\"eth1\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"eth2\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"eth3\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"module\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"wds\":{\"port_vlan_id\":1,\"vlan_ids\":[10]}},\"type\":\"ap\",\"usb_config\":{\"cacert\":\"string\",\"enabled\":true,\"host\":\"string\",\"type\":\"imagotag\",\"verify_cert\":true}}",
+        ),
+    ),
+    (
+        "orgsDeviceProfiles.delete",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/deviceprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "orgsDeviceProfiles.assign",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/deviceprofiles/000000ab-00ab-00ab-00ab-0000000000ab/assign",
+        200,
+        Some("{\"success\":[\"5c5b350e0001\"]}"),
+    ),
+    (
+        "orgsDeviceProfiles.unassign",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/deviceprofiles/000000ab-00ab-00ab-00ab-0000000000ab/unassign",
+        200,
+        Some("{\"success\":[\"5c5b350e0001\"]}"),
+    ),
+    (
         "orgsDevices.list",
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/devices",
@@ -553,6 +848,83 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         ),
     ),
     (
+        "orgsEvents.search",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/events/search",
+        200,
+        Some("{}"),
+    ),
+    (
+        "orgsEvents.countSystem",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/events/system/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+    ),
+    (
+        "orgsEvents.searchSystem",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/events/system/search",
+        200,
+        Some(
+            "{\"end\":1741312800,\"limit\":1000,\"results\":[{\"change_cat\":\"admin_action\",\"metadata\":\"{\\\"\\\\wlan_id\\\\\\\": \\\\\\\"None\\\\\\\",\\\\\\\"admin_name\\\\\\\": \\\\\\\"API Automation api_automation@mistsys.com\\\\\\\",\\\\\\\"desc\\\\\\\": \\\\\\\"Delete WLAN \\\\\\\\\\\"Automation Test\\\\\\\\\\\"\\\\\\\"}\",\"org_id\":\"268e599f-5379-473f-b18b-4384e9b3f244\",\"scope\":\"org\",\"site_id\":\"dc47920f-52d5-499c-af72-dcd646764f84\",\"timestamp\":1741309621,\"type\":\"delete-wlan\"},{\"change_cat\":\"admin_action\",\"metadata\":\"{\\\\\\\"wlan_id\\\\\\\": \\\\\\\"3855dc19-63fb-4490-b113-0176dc1cc8f4\\\\\\\",\\\\\\\"admin_name\\\\\\\": \\\\\\\"API Automation api_automation@mistsys.com\\\\\\\",\\\\\\\"desc\\\\\\\": \\\\\\\"Add WLAN \\\\\\\\\\\"Automation Test\\\\\\\\\\\"\\\\\\\"}\",\"org_id\":\"268e599f-5379-473f-b18b-4384e9b3f244\",\"scope\":\"org\",\"site_id\":\"dc47920f-52d5-499c-af72-dcd646764f84\",\"timestamp\":1741309601,\"type\":\"add-wlan\"},{\"change_cat\":\"admin_action\",\"metadata\":\"{\\\\\\\"template_id\\\\\\\": \\\\\\\"7e49acf4-6841-4e56-ad7d-68d0801cbba8\\\\\\\",\\\\\\\"admin_name\\\\\\\": \\\\\\\"API Automation api_automation@mistsys.com\\\\\\\",\\\\\\\"desc\\\\\\\": \\\\\\\"Add Template \\\\\\\\\\\"Automation template\\\\\\\\\\\"\\\\\\\"}\",\"org_id\":\"268e599f-5379-473f-b18b-4384e9b3f244\",\"scope\":\"org\",\"timestamp\":1741309280,\"type\":\"add-template\"}],\"start\":1741309200,\"total\":3}",
+        ),
+    ),
+    (
+        "orgsGuests.listAuthorizations",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/guests",
+        200,
+        Some(
+            "[{\"authorized\":true,\"authorized_expiring_time\":0,\"authorized_time\":0,\"company\":\"string\",\"email\":\"user@example.com\",\"field1\":\"string\",\"field2\":\"string\",\"field3\":\"string\",\"field4\":\"string\",\"mac\":\"string\",\"minutes\":0,\"name\":\"string\"}]",
+        ),
+    ),
+    (
+        "orgsGuests.countAuthorizations",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/guests/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+    ),
+    (
+        "orgsGuests.searchAuthorization",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/guests/search",
+        200,
+        Some(
+            "{\"end\":1531862583,\"limit\":2,\"next\":\"/api/v1/sites/8aaba0aa-09cc-44bd-9709-33b98040550c/guests/search?wlan_id=88ffe630-95b8-11e8-b294-346895ed1b7d&end=1531855849.000&limit=2&start=1531776183.0\",\"results\":[{\"ap\":\"5c5b350e0001\",\"auth_method\":\"passphrase\",\"authorized_expiring_time\":1531810258.186273,\"authorized_time\":1531782218,\"company\":\"mistsystems\",\"email\":\"user@mistsys.com\",\"name\":\"john\",\"ssid\":\"openNet\",\"timestamp\":1531782218},{\"ap\":\"5c5b350e0001\",\"auth_method\":\"facebook\",\"authorized_expiring_time\":1531810821.145,\"authorized_time\":1531782632,\"company\":\"xyz inc.\",\"email\":\"cool_user@yahoo.com\",\"name\":\"John White\",\"ssid\":\"openNet\",\"timestamp\":1531782632}],\"start\":1531776183,\"total\":14}",
+        ),
+    ),
+    (
+        "orgsGuests.getAuthorization",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/guests/0000000000ab",
+        200,
+        Some(
+            "{\"authorized\":true,\"authorized_expiring_time\":0,\"authorized_time\":0,\"company\":\"string\",\"email\":\"user@example.com\",\"field1\":\"string\",\"field2\":\"string\",\"field3\":\"string\",\"field4\":\"string\",\"mac\":\"string\",\"minutes\":0,\"name\":\"string\"}",
+        ),
+    ),
+    (
+        "orgsGuests.updateAuthorization",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/guests/0000000000ab",
+        200,
+        Some(
+            "{\"authorized\":true,\"authorized_expiring_time\":0,\"authorized_time\":0,\"company\":\"string\",\"email\":\"user@example.com\",\"field1\":\"string\",\"field2\":\"string\",\"field3\":\"string\",\"field4\":\"string\",\"mac\":\"string\",\"minutes\":0,\"name\":\"string\"}",
+        ),
+    ),
+    (
+        "orgsGuests.deleteAuthorization",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/guests/0000000000ab",
+        200,
+        None,
+    ),
+    (
         "orgsInventory.get",
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/inventory",
@@ -628,6 +1000,81 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         ),
     ),
     (
+        "orgsLicenses.claimLicense",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/claim",
+        200,
+        Some(
+            "{\"inventory_added\":[{\"mac\":\"5c5b35000018\",\"magic\":\"6JG8EPTFV2A9Z2N\",\"model\":\"AP41\",\"serial\":\"FXLH2015150025\",\"type\":\"ap\"}],\"inventory_duplicated\":[{\"mac\":\"5c5b35000012\",\"magic\":\"DVH4VSNMSZPDXBR\",\"model\":\"AP41\",\"serial\":\"FXLH2015150027\",\"type\":\"ap\"}],\"inventory_pending\":[{\"mac\":\"5c5b35000012\"}],\"license_added\":[{\"end\":1520380800,\"quantity\":180,\"start\":1504828800,\"type\":\"SUB-MAN\"},{\"end\":1520380800,\"quantity\":120,\"start\":1504828800,\"type\":\"SUB-LOC\"}],\"license_duplicated\":[{\"end\":1520380800,\"quantity\":180,\"start\":1504828800,\"type\":\"SUB-MAN\"}],\"license_error\":[{\"order\":\"00000464\",\"reason\":\"\"}]}",
+        ),
+    ),
+    (
+        "orgsLicenses.getLicenseAsyncClaimStatus",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/claim/status",
+        200,
+        Some(
+            "{\"completed\":[\"000000000022\",\"000000000011\"],\"details\":[{\"mac\":\"000000000022\",\"status\":\"added\",\"timestamp\":1709598053}],\"failed\":0,\"incompleted\":[],\"processed\":2,\"scheduled_at\":1709598052,\"status\":\"done\",\"succeed\":2,\"timestamp\":1709598053,\"total\":2}",
+        ),
+    ),
+    (
+        "orgsLicenses.getSummary",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/licenses",
+        200,
+        Some(
+            "{\"amendments\":[{\"created_time\":1644684842,\"end_time\":1744156799,\"id\":\"ff0a14f6-1234-5678-90ab-c8e64d4bc6c6\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1632873600,\"subscription_id\":\"VNA-000000af\",\"type\":\"SUB-VNA\"},{\"created_time\":1644684842,\"end_time\":1744156799,\"id\":\"c1c28812-1234-5678-90ab-dc95680da61e\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1632873600,\"subscription_id\":\"MAN-000008be\",\"type\":\"SUB-MAN\"},{\"created_time\":1644684842,\"end_time\":1744243199,\"id\":\"96c0a41f-1234-5678-90ab-afe74817e9fd\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1586476800,\"subscription_id\":\"EX24-000000bc\",\"type\":\"SUB-EX24\"}],\"entitled\":{\"SUB-ENG\":26,\"SUB-EX24\":9,\"SUB-MAN\":26,\"SUB-VNA\":26},\"licenses\":[{\"created_time\":1555353534,\"end_time\":1586822399,\"id\":\"693a41a6-1234-5678-90ab-f53dbd3a31c0\",\"modified_time\":1555353534,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":0,\"start_time\":1555286400,\"subscription_id\":\"VNA-000000aa\",\"type\":\"SUB-VNA\"},{\"created_time\":1576132516,\"end_time\":1586822399,\"id\":\"656607cf-1234-5678-90ab-fc9035614ea5\",\"modified_time\":1576132516,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":8,\"remaining_quantity\":0,\"start_time\":1576022400,\"subscription_id\":\"VNA-000000ab\",\"type\":\"SUB-VNA\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"db50d0bc-1234-5678-90ab-e439958cb06b\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"MAN-000000ac\",\"type\":\"SUB-MAN\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"2ff9e84a-1234-5678-90ab-fb9ec0726e01\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"ENG-000000ad\",\"type\":\"SUB-ENG\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"16df7ea6-1234-5678-90ab-78018cd4024d\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"VNA-000000ae\",\"type\":\"SUB-VNA\"},{\"created_time\":1586237081,\"end_time\":1744243199,\"id\":\"1b6f68d5-1234-5678-90ab-70d3e6d18c73\",\"modified_time\":1586237081,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"VNA-000000af\",\"type\":\"SUB-VNA\"},{\"created_time\":1586237097,\"end_time\":1744243199,\"id\":\"1375c9bf-1234-5678-90ab-9c636708c89e\",\"modified_time\":1586237097,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"MAN-000000ba\",\"type\":\"SUB-MAN\"},{\"created_time\":1586237137,\"end_time\":1744243199,\"id\":\"5974e979-1234-5678-90ab-438f833ec1c9\",\"modified_time\":1586237137,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"ENG-000000bb\",\"type\":\"SUB-ENG\"},{\"created_time\":1629947267,\"end_time\":1744243199,\"id\":\"340a9cb3-1234-5678-90ab-b009344dbf3c\",\"modified_time\":1629947267,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":10,\"remaining_quantity\":9,\"start_time\":1586476800,\"subscription_id\":\"EX24-000000bc\",\"type\":\"SUB-EX24\"},{\"created_time\":1632941870,\"end_time\":1744156799,\"id\":\"9b599b0f-1234-5678-90ab-406081b58e7f\",\"modified_time\":1632941870,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":10,\"remaining_quantity\":10,\"start_time\":1632873600,\"subscription_id\":\"ENG-000000bd\",\"type\":\"SUB-ENG\"},{\"created_time\":1632941882,\"end_time\":1744156799,\"id\":\"d6d8ead3-1234-5678-90ab-98badeac7287\",\"modified_time\":1632941882,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":11,\"remaining_quantity\":9,\"start_time\":1632873600,\"subscription_id\":\"MAN-000008be\",\"type\":\"SUB-MAN\"}],\"summary\":{\"SUB-ENG\":18,\"SUB-EX24\":3,\"SUB-MAN\":22,\"SUB-VNA\":20}}",
+        ),
+    ),
+    (
+        "orgsLicenses.moveOrDeleteLicenseToAnother",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/licenses",
+        200,
+        None,
+    ),
+    (
+        "orgsLicenses.getBySite",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/licenses/usages",
+        200,
+        Some(
+            "[{\"fully_loaded\":{\"SUB-LOC\":30,\"SUB-MAN\":80},\"num_devices\":80,\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"usages\":{\"SUB-LOC\":30,\"SUB-MAN\":60}}]",
+        ),
+    ),
+    (
+        "orgsLinkedApplications.getOauthAppStatus",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/crowdstrike/link_accounts",
+        200,
+        Some(
+            "{\"accounts\":[{\"account_id\":\"ae9dee49-69e7-4710-a114-5b827a777738\",\"last_status\":\"success\",\"last_sync\":1665465339000,\"linked_by\":\"Testname1\",\"linked_timestamp\":1728275689.284758,\"name\":\"Test Company1 Ltd\"},{\"account_id\":\"845a23bf-bed9-e43c-4c86-6fa474be7ae5\",\"error\":\"Get token failed, please re-link crowdstrike\",\"last_status\":\"failed\",\"last_sync\":1234567890123,\"linked_by\":\"Testname2\",\"linked_timestamp\":1728275689.284758,\"name\":\"Test Company2 Ltd\"}],\"linked\":true}",
+        ),
+    ),
+    (
+        "orgsLinkedApplications.addOauthAppAccounts",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/crowdstrike/link_accounts",
+        200,
+        Some(
+            "{\"accounts\":[{\"account_id\":\"ae9dee49-69e7-4710-a114-5b827a777738\",\"last_status\":\"success\",\"last_sync\":1665465339000,\"linked_by\":\"Testname1\",\"linked_timestamp\":1728275689.284758,\"name\":\"Test Company1 Ltd\"},{\"account_id\":\"845a23bf-bed9-e43c-4c86-6fa474be7ae5\",\"error\":\"Get token failed, please re-link crowdstrike\",\"last_status\":\"failed\",\"last_sync\":1234567890123,\"linked_by\":\"Testname2\",\"linked_timestamp\":1728275689.284758,\"name\":\"Test Company2 Ltd\"}],\"linked\":true}",
+        ),
+    ),
+    (
+        "orgsLinkedApplications.updateOauthAppAccount",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/crowdstrike/link_accounts/iojzXIJWEuiD73ZvydOfg",
+        200,
+        None,
+    ),
+    (
+        "orgsLinkedApplications.deleteOauthAppAuthorization",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/crowdstrike/link_accounts/iojzXIJWEuiD73ZvydOfg",
+        200,
+        None,
+    ),
+    (
         "orgsLogs.listAudit",
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/logs",
@@ -644,6 +1091,43 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         Some(
             "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
         ),
+    ),
+    (
+        "orgsMarvisInvites.listClient",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/marvisinvites",
+        200,
+        Some(
+            "[{\"id\":\"3a14098f-b995-7552-b0a4-b8ee39b337a6\",\"name\":\"Handhelds\"}]",
+        ),
+    ),
+    (
+        "orgsMarvisInvites.createClient",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/marvisinvites",
+        200,
+        Some("{\"id\":\"3a14098f-b995-7552-b0a4-b8ee39b337a6\",\"name\":\"Handhelds\"}"),
+    ),
+    (
+        "orgsMarvisInvites.getClient",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/marvisinvites/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some("{\"id\":\"3a14098f-b995-7552-b0a4-b8ee39b337a6\",\"name\":\"Handhelds\"}"),
+    ),
+    (
+        "orgsMarvisInvites.updateClient",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/marvisinvites/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some("{\"id\":\"3a14098f-b995-7552-b0a4-b8ee39b337a6\",\"name\":\"Handhelds\"}"),
+    ),
+    (
+        "orgsMarvisInvites.deleteClient",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/marvisinvites/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
     ),
     (
         "orgsMxTunnels.list",
@@ -1221,6 +1705,74 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         ),
     ),
     (
+        "orgsSso.list",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssos",
+        200,
+        Some(
+            "[{\"created_time\":0,\"custom_logout_url\":\"string\",\"default_role\":\"string\",\"domain\":\"string\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"idp_cert\":\"string\",\"idp_sign_algo\":\"sha256\",\"idp_sso_url\":\"string\",\"ignore_unmatched_roles\":true,\"issuer\":\"string\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"nameid_format\":\"email\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"type\":\"string\"}]",
+        ),
+    ),
+    (
+        "orgsSso.create",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssos",
+        200,
+        Some(
+            "{\"created_time\":0,\"custom_logout_url\":\"string\",\"default_role\":\"string\",\"domain\":\"string\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"idp_cert\":\"string\",\"idp_sign_algo\":\"sha256\",\"idp_sso_url\":\"string\",\"ignore_unmatched_roles\":true,\"issuer\":\"string\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"nameid_format\":\"email\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"type\":\"string\"}",
+        ),
+    ),
+    (
+        "orgsSso.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssos/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":0,\"custom_logout_url\":\"string\",\"default_role\":\"string\",\"domain\":\"string\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"idp_cert\":\"string\",\"idp_sign_algo\":\"sha256\",\"idp_sso_url\":\"string\",\"ignore_unmatched_roles\":true,\"issuer\":\"string\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"nameid_format\":\"email\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"type\":\"string\"}",
+        ),
+    ),
+    (
+        "orgsSso.update",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssos/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":0,\"custom_logout_url\":\"string\",\"default_role\":\"string\",\"domain\":\"string\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"idp_cert\":\"string\",\"idp_sign_algo\":\"sha256\",\"idp_sso_url\":\"string\",\"ignore_unmatched_roles\":true,\"issuer\":\"string\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"nameid_format\":\"email\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"type\":\"string\"}",
+        ),
+    ),
+    (
+        "orgsSso.delete",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssos/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "orgsSso.listLatestFailures",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssos/000000ab-00ab-00ab-00ab-0000000000ab/failures",
+        200,
+        Some(
+            "{\"results\":[{\"detail\":\"string\",\"saml_assertion_xml\":\"string\",\"timestamp\":0}]}",
+        ),
+    ),
+    (
+        "orgsSso.getSamlMetadata",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssos/000000ab-00ab-00ab-00ab-0000000000ab/metadata",
+        200,
+        Some(
+            "{\"acs_url\":\"https://api.mist.com/api/v1/saml/llDfa13f/login\",\"entity_id\":\"https://api.mist.com/api/v1/saml/llDfa13f/login\",\"logout_url\":\"https://api.mist.com/api/v1/saml/llDfa13f/logout\",\"metadata\":\"<?xml version=\\\"1.0\\\" encoding=\\\"UTF-8\\\"?><md:EntityDescriptor xmlns:md=\\\"urn:oasis:names:tc:SAML:2.0:metadata\\\" entityID=\\\"https://api.mist.com/api/v1/saml/llDfa13f/login\\\" validUntil=\\\"2027-10-12T21:59:01Z\\\" xmlns:ds=\\\"http://www.w3.org/2000/09/xmldsig#\\\"><md:SPSSODescriptor AuthnRequestsSigned=\\\"false\\\" WantAssertionsSigned=\\\"true\\\" protocolSupportEnumeration=\\\"urn:oasis:names:tc:SAML:2.0:protocol\\\"><md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified</md:NameIDFormat><md:AssertionConsumerService Binding=\\\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\\\" Location=\\\"https://api.mist.com/api/v1/saml/llDfa13f/login\\\" index=\\\"0\\\" isDefault=\\\"true\\\"/></md:SPSSODescriptor></md:EntityDescriptor>\"}",
+        ),
+    ),
+    (
+        "orgsSso.downloadSamlMetadata",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssos/000000ab-00ab-00ab-00ab-0000000000ab/metadata.xml",
+        200,
+        Some("\"\""),
+    ),
+    (
         "orgsSsoRoles.list",
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssoroles",
@@ -1289,6 +1841,69 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         ),
     ),
     (
+        "orgsTickets.list",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/tickets",
+        200,
+        Some(
+            "[{\"comments\":[{\"attachments\":[{\"content_type\":\"string\",\"content_url\":\"string\"}],\"author\":\"string\",\"comment\":\"string\",\"created_at\":0}],\"created_at\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"requester\":\"string\",\"status\":\"open\",\"subject\":\"string\",\"type\":\"string\",\"updated_at\":0}]",
+        ),
+    ),
+    (
+        "orgsTickets.create",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/tickets",
+        200,
+        Some(
+            "{\"comments\":[{\"attachments\":[{\"content_type\":\"string\",\"content_url\":\"string\"}],\"author\":\"string\",\"comment\":\"string\",\"created_at\":0}],\"created_at\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"requester\":\"string\",\"status\":\"open\",\"subject\":\"string\",\"type\":\"string\",\"updated_at\":0}",
+        ),
+    ),
+    (
+        "orgsTickets.count",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/tickets/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+    ),
+    (
+        "orgsTickets.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/tickets/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"comments\":[{\"attachments\":[{\"content_type\":\"string\",\"content_url\":\"string\"}],\"author\":\"string\",\"comment\":\"string\",\"created_at\":0}],\"created_at\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"requester\":\"string\",\"status\":\"open\",\"subject\":\"string\",\"type\":\"string\",\"updated_at\":0}",
+        ),
+    ),
+    (
+        "orgsTickets.update",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/tickets/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"comments\":[{\"attachments\":[{\"content_type\":\"string\",\"content_url\":\"string\"}],\"author\":\"string\",\"comment\":\"string\",\"created_at\":0}],\"created_at\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"requester\":\"string\",\"status\":\"open\",\"subject\":\"string\",\"type\":\"string\",\"updated_at\":0}",
+        ),
+    ),
+    (
+        "orgsTickets.getAttachment",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/tickets/000000ab-00ab-00ab-00ab-0000000000ab/attachments/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"content_url\":\"https://api.mist.com/api/v1/forward/download?jwt=...\"}",
+        ),
+    ),
+    (
+        "orgsTickets.addComment",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/tickets/000000ab-00ab-00ab-00ab-0000000000ab/comments",
+        200,
+        Some(
+            "{\"comments\":[{\"attachments\":[{\"content_type\":\"string\",\"content_url\":\"string\"}],\"author\":\"string\",\"comment\":\"string\",\"created_at\":0}],\"created_at\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"requester\":\"string\",\"status\":\"open\",\"subject\":\"string\",\"type\":\"string\",\"updated_at\":0}",
+        ),
+    ),
+    (
         "orgsUiSettings.list",
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/uisettings",
@@ -1328,6 +1943,74 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "orgsUiSettings.delete",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/uisettings/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "orgsUserMacs.updateMultiple",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/usermacs",
+        200,
+        Some(
+            "{\"errors\":[\"2feacc8e-5893-418a-acaa-4d7c1afd01fe - invalid id\"],\"updated\":[\"1041c16c-ca87-4d3f-bb94-b97c5819fc09\",\"a016cc8e-5893-418a-acaa-4d7c1af6ac0f\"]}",
+        ),
+    ),
+    (
+        "orgsUserMacs.create",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/usermacs",
+        200,
+        Some(
+            "{\"id\":\"111cafd2-ba1b-5169-bfcb-9cdf1d473ddb\",\"labels\":[\"flor1\",\"bld4\"],\"mac\":\"921b638445cd\",\"notes\":\"mac address refers to Canon printers\",\"vlan\":\"30\"}",
+        ),
+    ),
+    (
+        "orgsUserMacs.deleteMultiple",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/usermacs/delete",
+        200,
+        None,
+    ),
+    (
+        "orgsUserMacs.import",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/usermacs/import",
+        200,
+        Some(
+            "{\"added\":[\"921b638445cd\"],\"errors\":[\"921b638445ce - mac invalid\",\"921b638445cf - mac already provided\"],\"updated\":[\"721b638445ef\",\"721b638445ee\"]}",
+        ),
+    ),
+    (
+        "orgsUserMacs.search",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/usermacs/search",
+        200,
+        Some(
+            "[{\"id\":\"111cafd2-ba1b-5169-bfcb-9cdf1d473ddb\",\"labels\":[\"flor1\",\"bld4\"],\"mac\":\"921b638445cd\",\"notes\":\"mac address refers to Canon printers\",\"vlan\":\"30\"}]",
+        ),
+    ),
+    (
+        "orgsUserMacs.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/usermacs/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"id\":\"111cafd2-ba1b-5169-bfcb-9cdf1d473ddb\",\"labels\":[\"flor1\",\"bld4\"],\"mac\":\"921b638445cd\",\"notes\":\"mac address refers to Canon printers\",\"vlan\":\"30\"}",
+        ),
+    ),
+    (
+        "orgsUserMacs.update",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/usermacs/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"id\":\"111cafd2-ba1b-5169-bfcb-9cdf1d473ddb\",\"labels\":[\"flor1\",\"bld4\"],\"mac\":\"921b638445cd\",\"notes\":\"mac address refers to Canon printers\",\"vlan\":\"30\"}",
+        ),
+    ),
+    (
+        "orgsUserMacs.delete",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/usermacs/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
         None,
     ),
@@ -1441,6 +2124,58 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/webhooks/000000ab-00ab-00ab-00ab-0000000000ab/ping",
         200,
         None,
+    ),
+    (
+        "orgsWlanTemplates.list",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/templates",
+        200,
+        Some(
+            "[{\"applies\":{\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]},\"created_time\":0,\"deviceprofile_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"exceptions\":{\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]},\"filter_by_deviceprofile\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}]",
+        ),
+    ),
+    (
+        "orgsWlanTemplates.create",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/templates",
+        200,
+        Some(
+            "{\"applies\":{\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]},\"created_time\":0,\"deviceprofile_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"exceptions\":{\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]},\"filter_by_deviceprofile\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
+        ),
+    ),
+    (
+        "orgsWlanTemplates.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/templates/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"applies\":{\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]},\"created_time\":0,\"deviceprofile_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"exceptions\":{\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]},\"filter_by_deviceprofile\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
+        ),
+    ),
+    (
+        "orgsWlanTemplates.update",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/templates/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"applies\":{\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]},\"created_time\":0,\"deviceprofile_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"exceptions\":{\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]},\"filter_by_deviceprofile\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
+        ),
+    ),
+    (
+        "orgsWlanTemplates.delete",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/templates/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "orgsWlanTemplates.clone",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/templates/000000ab-00ab-00ab-00ab-0000000000ab/clone",
+        200,
+        Some(
+            "{\"applies\":{\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]},\"created_time\":0,\"deviceprofile_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"exceptions\":{\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]},\"filter_by_deviceprofile\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
+        ),
     ),
     (
         "orgsWlans.list",
@@ -1643,6 +2378,43 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         None,
     ),
     (
+        "selfAccount.get",
+        "GET",
+        "/api/v1/self",
+        200,
+        Some(
+            "{\"admin_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"email\":\"user@example.com\",\"first_name\":\"string\",\"last_name\":\"string\",\"password_modified_time\":1656353525,\"privileges\":[{\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"msp_name\":\"string\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"org_name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"role\":\"admin\",\"scope\":\"org\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitegroup_ids\":[\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"]}]}",
+        ),
+    ),
+    (
+        "selfAccount.update",
+        "PUT",
+        "/api/v1/self",
+        200,
+        Some(
+            "{\"admin_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"email\":\"user@example.com\",\"first_name\":\"string\",\"last_name\":\"string\",\"password_modified_time\":1656353525,\"privileges\":[{\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"msp_name\":\"string\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"org_name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"role\":\"admin\",\"scope\":\"org\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitegroup_ids\":[\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"]}]}",
+        ),
+    ),
+    ("selfAccount.delete", "DELETE", "/api/v1/self", 200, None),
+    (
+        "selfAccount.getLoginFailures",
+        "GET",
+        "/api/v1/self/login_failures",
+        200,
+        Some(
+            "{\"email\":\"admin@test.com\",\"last_failure_at\":1509161968,\"num_attempts\":40,\"src_ips\":[\"192.168.1.39\",\"192.168.1.38\",\"192.168.1.37\"],\"user_agents\":[\"Test UA 39\",\"Test UA 38\",\"Test UA 37\"]}",
+        ),
+    ),
+    ("selfAccount.updateEmail", "POST", "/api/v1/self/update", 200, None),
+    ("selfAccount.verifyEmail", "GET", "/api/v1/self/update/verify/example", 200, None),
+    (
+        "selfAccount.getApiUsage",
+        "GET",
+        "/api/v1/self/usage",
+        200,
+        Some("{\"request_limit\":5000,\"requests\":5}"),
+    ),
+    (
         "selfApiToken.list",
         "GET",
         "/api/v1/self/apitokens",
@@ -1794,6 +2566,95 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         None,
     ),
     (
+        "sitesAssetFilters.list",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assetfilters",
+        200,
+        Some("[]"),
+    ),
+    (
+        "sitesAssetFilters.create",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assetfilters",
+        200,
+        Some(
+            "{\"created_time\":0,\"disabled\":true,\"eddystone_uid_namespace\":\"string\",\"eddystone_url\":\"string\",\"for_site\":true,\"ibeacon_major\":1,\"ibeacon_uuid\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mfg_company_id\":0,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
+        ),
+    ),
+    (
+        "sitesAssetFilters.get",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assetfilters/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":0,\"disabled\":true,\"eddystone_uid_namespace\":\"string\",\"eddystone_url\":\"string\",\"for_site\":true,\"ibeacon_major\":1,\"ibeacon_uuid\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mfg_company_id\":0,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
+        ),
+    ),
+    (
+        "sitesAssetFilters.update",
+        "PUT",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assetfilters/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":0,\"disabled\":true,\"eddystone_uid_namespace\":\"string\",\"eddystone_url\":\"string\",\"for_site\":true,\"ibeacon_major\":1,\"ibeacon_uuid\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mfg_company_id\":0,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
+        ),
+    ),
+    (
+        "sitesAssetFilters.delete",
+        "DELETE",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assetfilters/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "sitesAssets.list",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assets",
+        200,
+        Some("[]"),
+    ),
+    (
+        "sitesAssets.create",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assets",
+        200,
+        Some(
+            "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"tag_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"}",
+        ),
+    ),
+    (
+        "sitesAssets.import",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assets/import",
+        200,
+        None,
+    ),
+    (
+        "sitesAssets.get",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assets/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"tag_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"}",
+        ),
+    ),
+    (
+        "sitesAssets.update",
+        "PUT",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assets/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"tag_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"}",
+        ),
+    ),
+    (
+        "sitesAssets.delete",
+        "DELETE",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assets/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
         "sitesBeacons.list",
         "GET",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/beacons",
@@ -1835,6 +2696,69 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/beacons/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
         None,
+    ),
+    (
+        "sitesClientsWireless.count",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/clients/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+    ),
+    (
+        "sitesClientsWireless.countEvents",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/clients/events/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+    ),
+    (
+        "sitesClientsWireless.searchEvents",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/clients/events/search",
+        200,
+        Some(
+            "{\"end\":0,\"limit\":0,\"results\":[{\"ap\":\"string\",\"band\":\"24\",\"bssid\":\"string\",\"channel\":0,\"proto\":\"a\",\"ssid\":\"string\",\"text\":\"string\",\"timestamp\":0,\"type\":\"string\",\"type_code\":0,\"wlan_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}],\"start\":0,\"total\":0}",
+        ),
+    ),
+    (
+        "sitesClientsWireless.search",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/clients/search",
+        200,
+        Some(
+            "{\"end\":17141231418.812,\"limit\":118,\"next\":\"next8\",\"results\":[{\"ap\":[\"a83a79a947ee\",\"003e73170b4c\"],\"app_version\":[\"0.100.3\"],\"band\":\"5\",\"device\":[\"Mac\"],\"ftc\":false,\"hardware\":\"Apple Wi-Fi adapter\",\"hostname\":[\"hostname-a\",\"hostname-b\"],\"ip\":[\"10.5.23.43\",\"192.168.0.2\"],\"last_ap\":\"a83a79a947ee\",\"last_device\":\"Mac\",\"last_firmware\":\"wl0: Jan 20 2024 04:08:41 version 20.103.12.0.8.7.171 FWID 01-e09d2675\",\"last_hostname\":\"hostname-a\",\"last_ip\":\"10.5.23.43\",\"last_model\":\"MBP 16\\\\\\\" M1 2021\",\"last_os\":\"Sonoma\",\"last_os_version\":\"14.4.1 (Build 23E224)\",\"last_psk_id\":\"abf7dc5c-bb51-4bb7-93b6-5547400ffe11\",\"last_psk_name\":\"iot\",\"last_ssid\":\"IoT SSID\",\"last_username\":\"user@corp.com\",\"last_vlan\":10,\"last_wlan_id\":\"e5d67b07-aae8-494b-8584-cbc20c8110aa\",\"mac\":\"bcd074000000\",\"mfg\":\"Apple\",\"model\":\"MBP 16\\\\\\\" M1 2021\",\"org_id\":\"1abff1aa-4571-4c1f-a409-153a1e7a7a24\",\"os\":[\"Sonoma\"],\"os_version\":[\"14.4.1 (Build 23E224)\"],\"protocol\":\"ax\",\"psk_id\":[\"abf7dc5c-bb51-4bb7-93b6-5547400ffe11\"],\"psk_name\":[\"iot\"],\"sdk_version\":[\"0.100.3\"],\"site_id\":\"25ff5219-9be7-4db9-907d-0c9b60445147\",\"site_ids\":[\"25ff5219-9be7-4db9-907d-0c9b60445147\"],\"ssid\":[\"IoT SSID\"],\"timestamp\":1714124722.113,\"username\":[\"user@corp.com\"],\"vlan\":[10]}],\"start\":10,\"total\":44}",
+        ),
+    ),
+    (
+        "sitesClientsWireless.countSessions",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/clients/sessions/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+    ),
+    (
+        "sitesClientsWireless.searchSessions",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/clients/sessions/search",
+        200,
+        Some(
+            "{\"end\":1513177200,\"limit\":10,\"results\":[{\"ap\":\"5c5b350e0262\",\"band\":\"5\",\"client_manufacture\":\"Apple\",\"connect\":1565208388,\"disconnect\":1565208448,\"duration\":60.09423865,\"mac\":\"b019c66c8348\",\"org_id\":\"3139f2c2-fac6-11e5-8156-0242ac110006\",\"site_id\":\"70e0f468-fc13-11e5-85ad-0242ac110008\",\"ssid\":\"Dummy WLAN 2\",\"tags\":[\"disassociate\"],\"timestamp\":1565208448.662,\"wlan_id\":\"99bb4c74-f954-4f36-b844-6b030faffabc\"}],\"start\":1511967600,\"total\":100}",
+        ),
+    ),
+    (
+        "sitesClientsWireless.getEventsFor",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/clients/0000000000ab/events",
+        200,
+        Some(
+            "{\"end\":1513176951,\"limit\":10,\"results\":[{\"ap\":\"5c5b350eb31b\",\"band\":\"5\",\"bssid\":\"5c5b350918f1\",\"channel\":149,\"proto\":\"ac\",\"ssid\":\"Guest\",\"text\":\"Status code 0 \\\"Successful\\\"\",\"timestamp\":1513358874.667,\"type\":\"CLIENT_DNS_OK\",\"type_code\":15,\"wlan_id\":\"be22bba7-8e22-e1cf-5185-b880816fe2cf\"}],\"start\":1512572151,\"total\":1}",
+        ),
     ),
     (
         "sitesDevices.list",
@@ -1962,6 +2886,250 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         None,
     ),
     (
+        "sitesEvents.listRoaming",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/events/fast_roam",
+        200,
+        Some(
+            "{\"end\":1501023379,\"limit\":2,\"next\":\"/api/v1/sites/dca0a44b-324c-11e6-a776-0243ad110007/events/fast_roam?type=success&start=1428939600&end=1428949600&limit=200&token=AAAAEgAIAAVVJh4hF8AAAARzc2lkAH%2F%2F%2F%2F0%3D\",\"results\":[{\"ap_mac\":\"5c5b350e040b\",\"client_mac\":\"dc2b2a3fb13d\",\"fromap\":\"5c5b350e0569\",\"latency\":0.1874195,\"ssid\":\"marvis_test\",\"subtype\":\"CLIENT_AUTHENTICATED_11R\",\"timestamp\":1501000002283782}],\"start\":1500940800}",
+        ),
+    ),
+    (
+        "sitesEvents.countSystem",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/events/system/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+    ),
+    (
+        "sitesEvents.searchSystem",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/events/system/search",
+        200,
+        Some(
+            "{\"end\":0,\"limit\":0,\"next\":\"string\",\"results\":[{\"ap\":\"5c5b351e13b5\",\"apfw\":\"5c5b351e13b5\",\"model\":\"BT11-WW\",\"org_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862a\",\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"text\":\"Succeeding DNS query from 172.29.101.134 to 172.29.101.7 for \\\"portal.mistsys.com\\\" on vlan 1, id 60224\",\"timestamp\":1547235620.89,\"type\":\"CLIENT_DNS_OK\"}],\"start\":0,\"total\":0}",
+        ),
+    ),
+    (
+        "sitesGuests.listAllAuthorizations",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/guests",
+        200,
+        Some(
+            "[{\"authorized\":true,\"authorized_expiring_time\":0,\"authorized_time\":0,\"company\":\"string\",\"email\":\"user@example.com\",\"field1\":\"string\",\"field2\":\"string\",\"field3\":\"string\",\"field4\":\"string\",\"mac\":\"string\",\"minutes\":0,\"name\":\"string\"}]",
+        ),
+    ),
+    (
+        "sitesGuests.countAuthorizations",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/guests/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+    ),
+    (
+        "sitesGuests.listAllAuthorizationsDerived",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/guests/derived",
+        200,
+        Some(
+            "[{\"authorized\":true,\"authorized_expiring_time\":0,\"authorized_time\":0,\"company\":\"string\",\"email\":\"user@example.com\",\"field1\":\"string\",\"field2\":\"string\",\"field3\":\"string\",\"field4\":\"string\",\"mac\":\"string\",\"minutes\":0,\"name\":\"string\"}]",
+        ),
+    ),
+    (
+        "sitesGuests.searchAuthorization",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/guests/search",
+        200,
+        Some(
+            "{\"end\":1531862583,\"limit\":2,\"next\":\"/api/v1/sites/8aaba0aa-09cc-44bd-9709-33b98040550c/guests/search?wlan_id=88ffe630-95b8-11e8-b294-346895ed1b7d&end=1531855849.000&limit=2&start=1531776183.0\",\"results\":[{\"ap\":\"5c5b350e0001\",\"auth_method\":\"passphrase\",\"authorized_expiring_time\":1531810258.186273,\"authorized_time\":1531782218,\"company\":\"mistsystems\",\"email\":\"user@mistsys.com\",\"name\":\"john\",\"ssid\":\"openNet\",\"timestamp\":1531782218},{\"ap\":\"5c5b350e0001\",\"auth_method\":\"facebook\",\"authorized_expiring_time\":1531810821.145,\"authorized_time\":1531782632,\"company\":\"xyz inc.\",\"email\":\"cool_user@yahoo.com\",\"name\":\"John White\",\"ssid\":\"openNet\",\"timestamp\":1531782632}],\"start\":1531776183,\"total\":14}",
+        ),
+    ),
+    (
+        "sitesGuests.getAuthorization",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/guests/0000000000ab",
+        200,
+        Some(
+            "{\"authorized\":true,\"authorized_expiring_time\":0,\"authorized_time\":0,\"company\":\"string\",\"email\":\"user@example.com\",\"field1\":\"string\",\"field2\":\"string\",\"field3\":\"string\",\"field4\":\"string\",\"mac\":\"string\",\"minutes\":0,\"name\":\"string\"}",
+        ),
+    ),
+    (
+        "sitesGuests.updateAuthorization",
+        "PUT",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/guests/0000000000ab",
+        200,
+        Some(
+            "{\"authorized\":true,\"authorized_expiring_time\":0,\"authorized_time\":0,\"company\":\"string\",\"email\":\"user@example.com\",\"field1\":\"string\",\"field2\":\"string\",\"field3\":\"string\",\"field4\":\"string\",\"mac\":\"string\",\"minutes\":0,\"name\":\"string\"}",
+        ),
+    ),
+    (
+        "sitesGuests.deleteAuthorization",
+        "DELETE",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/guests/0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "sitesMaps.list",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps",
+        200,
+        Some(
+            "[{\"created_time\":0,\"flags\":{},\"group_idx\":1,\"group_name\":\"East Wing\",\"height\":0,\"height_m\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"latlng_br\":{\"lat\":\"string\",\"lng\":\"string\"},\"latlng_tl\":{\"lat\":\"string\",\"lng\":\"string\"},\"locked\":true,\"modified_time\":0,\"name\":\"string\",\"occupancy_limit\":0,\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"orientation\":0,\"origin_x\":0,\"origin_y\":0,\"ppm\":0,\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitesurvey_path\":[{\"coordinate\":\"string\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"nodes\":[{\"edges\":{\"N2\":\"string\"},\"name\":\"string\",\"position\":{\"x\":0,\"y\":0}}]}],\"thumbnail_url\":\"string\",\"type\":\"image\",\"url\":\"string\",\"view\":\"roadmap\",\"wall_path\":{\"coordinate\":\"string\",\"nodes\":[{\"edges\":{\"N2\":\"string\"},\"name\":\"string\",\"position\":{\"x\":0,\"y\":0}}]},\"wayfinding\":{\"micello\":{\"account_key\":\"string\",\"default_level_id\":0,\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"},\"snap_to_path\":true},\"wayfinding_path\":{\"coordinate\":\"string\",\"nodes\":[{\"edges\":{\"N2\":\"string\"},\"name\":\"string\",\"position\":{\"x\":0,\"y\":0}}]},\"width\":0,\"width_m\":0}]",
+        ),
+    ),
+    (
+        "sitesMaps.create",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps",
+        200,
+        Some("{}"),
+    ),
+    (
+        "sitesMaps.get",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some("{}"),
+    ),
+    (
+        "sitesMaps.update",
+        "PUT",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some("{}"),
+    ),
+    (
+        "sitesMaps.delete",
+        "DELETE",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "sitesMaps.deleteImage",
+        "DELETE",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps/000000ab-00ab-00ab-00ab-0000000000ab/image",
+        200,
+        None,
+    ),
+    (
+        "sitesMaps.bulkAssignApsTo",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps/000000ab-00ab-00ab-00ab-0000000000ab/set_map",
+        200,
+        Some("{\"locked\":[\"5c5b35584a6f\"],\"moved\":[\"5c5b35000001\"]}"),
+    ),
+    (
+        "sitesMaps.importWayfindings",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps/000000ab-00ab-00ab-00ab-0000000000ab/wayfinding/import",
+        200,
+        None,
+    ),
+    (
+        "sitesPsks.list",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/psks",
+        200,
+        Some(
+            "[{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"passphrase\":\"secretpsk\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ssid\":\"string\",\"usage\":\"multi\",\"vlan_id\":1}]",
+        ),
+    ),
+    (
+        "sitesPsks.updateMultiple",
+        "PUT",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/psks",
+        200,
+        Some(
+            "[{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"passphrase\":\"secretpsk\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ssid\":\"string\",\"usage\":\"multi\",\"vlan_id\":1}]",
+        ),
+    ),
+    (
+        "sitesPsks.create",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/psks",
+        200,
+        Some("{\"name\":\"\",\"passphrase\":\"\",\"ssid\":\"\"}"),
+    ),
+    (
+        "sitesPsks.import",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/psks/import",
+        200,
+        Some(
+            "[{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"passphrase\":\"secretpsk\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ssid\":\"string\",\"usage\":\"multi\",\"vlan_id\":1}]",
+        ),
+    ),
+    (
+        "sitesPsks.get",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/psks/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some("{\"name\":\"\",\"passphrase\":\"\",\"ssid\":\"\"}"),
+    ),
+    (
+        "sitesPsks.update",
+        "PUT",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/psks/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some("{\"name\":\"\",\"passphrase\":\"\",\"ssid\":\"\"}"),
+    ),
+    (
+        "sitesPsks.delete",
+        "DELETE",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/psks/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+    ),
+    (
+        "sitesRogues.listAps",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/insights/rogues",
+        200,
+        Some(
+            "{\"end\":1428954000,\"limit\":100,\"next\":\"/api/v1/sites/a3eda150-ab3f-11e4-aa18-13e21dd250cc/rogues?start=1498482000&end=1498485600&limit=10&interval=1h&type=others\",\"results\":[{\"ap_mac\":\"5c5b350e021c\",\"avg_rssi\":-72,\"bssid\":\"d8-97-ba-76-b5-aa\",\"channel\":\"11\",\"num_aps\":4,\"ssid\":\"xfinitywifi\",\"times_heard\":8}],\"start\":1428939600}",
+        ),
+    ),
+    (
+        "sitesRogues.listClients",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/insights/rogues/clients",
+        200,
+        Some(
+            "{\"end\":1428954000,\"limit\":100,\"next\":\"/api/v1/sites/a3eda150-ab3f-11e4-aa18-13e21dd250cc/rogues/clients?start=1498482000&end=1498485600&limit=10&interval=1h\",\"results\":[{\"annotation\":\"whitelist\",\"ap_mac\":\"5c-5b-35-0e-02-1c\",\"avg_rssi\":-63.9,\"band\":\"5\",\"bssid\":\"d8-97-ba-76-b5-aa\",\"client_mac\":\"34-f8-32-13-57-c2\",\"num_aps\":2}],\"start\":1428939600}",
+        ),
+    ),
+    (
+        "sitesRogues.countEvents",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rogues/events/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+    ),
+    (
+        "sitesRogues.searchEvents",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rogues/events/search",
+        200,
+        Some(
+            "{\"end\":1538074800,\"limit\":10,\"results\":[{\"ap\":\"5c5b350e10030\",\"bssid\":\"38ff363c8c4c\",\"channel\":136,\"rssi\":-54,\"ssid\":\"MyHomeNetwork\",\"timestamp\":1538074612},{\"ap\":\"5c5b350e10030\",\"bssid\":\"60d02c2394cc\",\"channel\":11,\"rssi\":-59,\"ssid\":\"Home-Office\",\"timestamp\":1538074612}],\"start\":1538071200,\"total\":2}",
+        ),
+    ),
+    (
+        "sitesRogues.getAp",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rogues/0000000000ab",
+        200,
+        Some("{\"manufacture\":\"Intel Corporate\",\"seen_as_client\":true}"),
+    ),
+    (
         "sitesRssiZones.list",
         "GET",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rssizones",
@@ -2081,6 +3249,42 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         ),
     ),
     (
+        "sitesStatsClientsWireless.list",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/clients",
+        200,
+        Some(
+            "[{\"annotation\":\"unknown\",\"ap_id\":\"00000000-0000-0000-1000-5c5b35963d70\",\"ap_mac\":\"5c5b358e6fea\",\"assoc_time\":1741152905,\"band\":\"5\",\"bssid\":\"5c5b358298f2\",\"channel\":157,\"dual_band\":true,\"family\":\"\",\"group\":\"\",\"hostname\":\"android-9b228dc33690\",\"idle_time\":5,\"ip\":\"10.100.0.47\",\"is_guest\":false,\"key_mgmt\":\"WPA3-SAE-FT/CCMP\",\"last_seen\":1741257505,\"mac\":\"dadbfc123456\",\"manufacture\":\"Unknown\",\"map_id\":\"ed7a0a4e-8835-4c94-ba78-6c1169c9f135\",\"model\":\"\",\"num_locating_aps\":2,\"os\":\"Android 10\",\"proto\":\"ac\",\"rssi\":-39,\"rx_bps\":0,\"rx_bytes\":14451780,\"rx_pkts\":44175,\"rx_rate\":6,\"rx_retries\":2010,\"site_id\":\"96c348a9-d6d7-4732-b4f5-23350a2843cd\",\"snr\":47,\"ssid\":\"Live_demo_only\",\"tx_bps\":0,\"tx_bytes\":56364072,\"tx_pkts\":43685,\"tx_rate\":173.3,\"tx_retries\":5413,\"uptime\":104600,\"vlan_id\":\"1\",\"wlan_id\":\"497fc18a-79b5-405a-bf5a-192eed31ea60\",\"x\":695.3357339330526,\"x_m\":24.086588,\"y\":760.6746524247893,\"y_m\":26.349943}]",
+        ),
+    ),
+    (
+        "sitesStatsClientsWireless.get",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/clients/0000000000ab",
+        200,
+        Some(
+            "{\"annotation\":\"unknown\",\"ap_id\":\"00000000-0000-0000-1000-5c5b35963d70\",\"ap_mac\":\"5c5b358e6fea\",\"assoc_time\":1741152905,\"band\":\"5\",\"bssid\":\"5c5b358298f2\",\"channel\":157,\"dual_band\":true,\"family\":\"\",\"group\":\"\",\"hostname\":\"android-9b228dc33690\",\"idle_time\":5,\"ip\":\"10.100.0.47\",\"is_guest\":false,\"key_mgmt\":\"WPA3-SAE-FT/CCMP\",\"last_seen\":1741257505,\"mac\":\"dadbfc123456\",\"manufacture\":\"Unknown\",\"map_id\":\"ed7a0a4e-8835-4c94-ba78-6c1169c9f135\",\"model\":\"\",\"num_locating_aps\":2,\"os\":\"Android 10\",\"proto\":\"ac\",\"rssi\":-39,\"rx_bps\":0,\"rx_bytes\":14451780,\"rx_pkts\":44175,\"rx_rate\":6,\"rx_retries\":2010,\"site_id\":\"96c348a9-d6d7-4732-b4f5-23350a2843cd\",\"snr\":47,\"ssid\":\"Live_demo_only\",\"tx_bps\":0,\"tx_bytes\":56364072,\"tx_pkts\":43685,\"tx_rate\":173.3,\"tx_retries\":5413,\"uptime\":104600,\"vlan_id\":\"1\",\"wlan_id\":\"497fc18a-79b5-405a-bf5a-192eed31ea60\",\"x\":695.3357339330526,\"x_m\":24.086588,\"y\":760.6746524247893,\"y_m\":26.349943}",
+        ),
+    ),
+    (
+        "sitesStatsClientsWireless.getByMap",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/maps/000000ab-00ab-00ab-00ab-0000000000ab/clients",
+        200,
+        Some(
+            "[{\"annotation\":\"unknown\",\"ap_id\":\"00000000-0000-0000-1000-5c5b35963d70\",\"ap_mac\":\"5c5b358e6fea\",\"assoc_time\":1741152905,\"band\":\"5\",\"bssid\":\"5c5b358298f2\",\"channel\":157,\"dual_band\":true,\"family\":\"\",\"group\":\"\",\"hostname\":\"android-9b228dc33690\",\"idle_time\":5,\"ip\":\"10.100.0.47\",\"is_guest\":false,\"key_mgmt\":\"WPA3-SAE-FT/CCMP\",\"last_seen\":1741257505,\"mac\":\"dadbfc123456\",\"manufacture\":\"Unknown\",\"map_id\":\"ed7a0a4e-8835-4c94-ba78-6c1169c9f135\",\"model\":\"\",\"num_locating_aps\":2,\"os\":\"Android 10\",\"proto\":\"ac\",\"rssi\":-39,\"rx_bps\":0,\"rx_bytes\":14451780,\"rx_pkts\":44175,\"rx_rate\":6,\"rx_retries\":2010,\"site_id\":\"96c348a9-d6d7-4732-b4f5-23350a2843cd\",\"snr\":47,\"ssid\":\"Live_demo_only\",\"tx_bps\":0,\"tx_bytes\":56364072,\"tx_pkts\":43685,\"tx_rate\":173.3,\"tx_retries\":5413,\"uptime\":104600,\"vlan_id\":\"1\",\"wlan_id\":\"497fc18a-79b5-405a-bf5a-192eed31ea60\",\"x\":695.3357339330526,\"x_m\":24.086588,\"y\":760.6746524247893,\"y_m\":26.349943}]",
+        ),
+    ),
+    (
+        "sitesStatsClientsWireless.listUnconnected",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/maps/000000ab-00ab-00ab-00ab-0000000000ab/unconnected_clients",
+        200,
+        Some(
+            "[{\"ap_mac\":\"5c5b350e0410\",\"last_seen\":1428939600,\"mac\":\"5684dae9ac8b\",\"manufacture\":\"Apple\",\"rssi\":-75,\"x\":60,\"y\":80}]",
+        ),
+    ),
+    (
         "sitesStatsDevices.list",
         "GET",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/devices",
@@ -2121,6 +3325,42 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>)] = &[
         200,
         Some(
             "{\"active_ports_summary\":{\"details\":{\"active_port_count\":4,\"total_port_count\":4},\"score\":100,\"total_switch_count\":2},\"config_success\":{\"details\":{\"config_success_count\":2},\"score\":100,\"total_switch_count\":2},\"version_compliance\":{\"details\":{\"major_versions\":[{\"major_count\":1,\"major_version\":\"21.4R3.5\",\"model\":\"EX2300-C-12P\",\"system_names\":[]},{\"major_count\":1,\"major_version\":\"6.0.4-11\",\"model\":\"SSR120\",\"system_names\":[]}]},\"score\":100,\"total_switch_count\":2}}",
+        ),
+    ),
+    (
+        "sitesStatsZones.listRssi",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/rssizones",
+        200,
+        Some(
+            "[{\"assets_wait\":{\"avg\":0,\"max\":0,\"min\":0,\"p95\":0},\"clients_wait\":{\"avg\":39259.333333333336,\"max\":58361,\"min\":12376,\"p95\":58361},\"created_time\":1733864928,\"devices\":[{\"device_id\":\"00000000-0000-0000-1000-c8786708bb5d\",\"rssi\":-70}],\"discovered_assets_wait\":{\"avg\":0,\"max\":0,\"min\":0,\"p95\":0},\"id\":\"17ef7169-e000-4dcd-abc7-f721f0a8ffda\",\"modified_time\":1733864928,\"name\":\"proximity openspace\",\"num_assets\":0,\"num_clients\":3,\"num_discovered_assets\":0,\"num_sdkclients\":0,\"num_unconnected_clients\":7,\"org_id\":\"c5fbc9e4-12bf-436e-98c4-1c842c66ab6c\",\"sdkclients_wait\":{\"avg\":0,\"max\":0,\"min\":0,\"p95\":0},\"site_id\":\"079fafd3-ef5c-4b23-90f0-9fcebec0023a\",\"unconnected_clients_wait\":{\"avg\":37552.857142857145,\"max\":68342,\"min\":6649,\"p95\":68342}}]",
+        ),
+    ),
+    (
+        "sitesStatsZones.getRssi",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/rssizones/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"assets\":[\"df8dff06ae90\"],\"client_waits\":{\"avg\":1200,\"max\":3610,\"min\":600,\"p95\":2800},\"clients\":[\"5684dae9ac8b\"],\"id\":\"8ac84899-32db-6327-334c-9b6d58544cfe\",\"map_id\":\"63eda950-c6da-11e4-a628-60f81dd250cc\",\"name\":\"Board Room\",\"num_clients\":80,\"num_sdkclients\":0,\"sdkclients\":[\"7e2b463d-c91c-ff7d-f3c0-6eccc6949ff8\"]}",
+        ),
+    ),
+    (
+        "sitesStatsZones.list",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/zones",
+        200,
+        Some(
+            "[{\"assets_wait\":{\"avg\":0,\"max\":0,\"min\":0,\"p95\":0},\"clients_wait\":{\"avg\":1200,\"max\":3610,\"min\":600,\"p95\":2800},\"created_time\":1616625211,\"id\":\"123470c7-5d9d-424a-8475-8b344c621234\",\"map_id\":\"123449d4-d12f-4feb-b40f-5be0e2ae1234\",\"modified_time\":1616625211,\"name\":\"Zone A\",\"num_assets\":0,\"num_clients\":80,\"num_sdkclients\":10,\"occupancy_limit\":4,\"org_id\":\"1234c1a0-6ef6-11e6-8bbf-02e208b21234\",\"sdkclients_wait\":{\"avg\":1200,\"max\":3610,\"min\":600,\"p95\":2800},\"site_id\":\"123448e6-6ef6-11e6-8bbf-02e208b21234\",\"vertices\":[{\"x\":732,\"y\":1821},{\"x\":732.5,\"y\":1731},{\"x\":837.5,\"y\":1731.5},{\"x\":839,\"y\":1821}],\"vertices_m\":[{\"x\":24.1983341951072,\"y\":60.198314985369144},{\"x\":24.21486311190714,\"y\":57.22310996138056},{\"x\":27.685935639893827,\"y\":57.23963887818049},{\"x\":27.73552239029364,\"y\":60.198314985369144}]}]",
+        ),
+    ),
+    (
+        "sitesStatsZones.get",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/zones/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"assets\":[\"df8dff06ae90\"],\"client_waits\":{\"avg\":1200,\"max\":3610,\"min\":600,\"p95\":2800},\"clients\":[\"5684dae9ac8b\"],\"id\":\"8ac84899-32db-6327-334c-9b6d58544cfe\",\"map_id\":\"63eda950-c6da-11e4-a628-60f81dd250cc\",\"name\":\"Board Room\",\"num_clients\":80,\"num_sdkclients\":0,\"sdkclients\":[\"7e2b463d-c91c-ff7d-f3c0-6eccc6949ff8\"]}",
         ),
     ),
     (

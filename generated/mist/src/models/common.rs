@@ -4280,6 +4280,9 @@ impl DeviceApLacpConfig {
     }
 }
 
+/// The same values as `ConstDeviceTypeAp`, so the same type.
+pub type DeviceTypeAp = ConstDeviceTypeAp;
+
 /// The `dhcp_snooping` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4793,6 +4796,12 @@ impl<'de> serde::Deserialize<'de> for Dot11Band {
     }
 }
 
+impl crate::client::ParamValue for Dot11Band {
+    fn texts(&self) -> Vec<String> {
+        vec![self.as_str().to_owned()]
+    }
+}
+
 /// channel width for the 2.4GHz band. enum: `0`(disabled, response only), `20`, `40`
 pub type Dot11Bandwidth24 = i64;
 
@@ -4801,6 +4810,42 @@ pub type Dot11Bandwidth5 = i64;
 
 /// channel width for the 6GHz band. enum: `0`(disabled, response only), `20`, `40`, `80`, `160`
 pub type Dot11Bandwidth6 = i64;
+
+/// The `error_delete_failed` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ErrorDeleteFailed {
+    /// `detail` on the wire: a string. Example: `inventory not empty`.
+    pub detail: String,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: OrgId,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for ErrorDeleteFailed {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            detail: fields.required("detail")?,
+            org_id: fields.required("org_id")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for ErrorDeleteFailed {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("detail", &self.detail)?;
+        fields.required("org_id", &self.org_id)?;
+        fields.end(&self.extra)
+    }
+}
 
 /// The `extra_route` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5156,6 +5201,130 @@ impl serde::Serialize for GatewayPortDuplex {
 impl<'de> serde::Deserialize<'de> for GatewayPortDuplex {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
+    }
+}
+
+/// Guest
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GuestOrg {
+    /// If `auth_method`==`email`, the email address where the authorization code has been sent to
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub access_code_email: Option<String>,
+    /// Based on the WLAN portal configuration (field `allow_wlan_id_roam`), if the user is also authorized on other Guest WLANs of the same Org without reauthentication
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub allow_wlan_id_roam: Option<bool>,
+    /// MAC Address of the AP the guest was connected to during the registration process
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub ap_mac: Option<String>,
+    /// Type of guest authorization
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub auth_method: Option<String>,
+    /// Whether the guest is current authorized
+    pub authorized: Option<bool>,
+    /// When the authorization would expire
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub authorized_expiring_time: Option<f64>,
+    /// When the guest was authorized
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub authorized_time: Option<f64>,
+    /// Optional, the info provided by user
+    pub company: Option<String>,
+    /// Based on the WLAN portal configuration (field `cross_site`), if the user is also authorized on other sites (same `wlan.ssid`) of the same Org without reauthentication
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub cross_site: Option<bool>,
+    /// Optional, the info provided by user
+    pub email: Option<String>,
+    /// Optional, the info provided by user
+    pub field1: Option<String>,
+    /// `field2` on the wire: a string.
+    pub field2: Option<String>,
+    /// `field3` on the wire: a string.
+    pub field3: Option<String>,
+    /// `field4` on the wire: a string.
+    pub field4: Option<String>,
+    /// MAC
+    pub mac: Option<String>,
+    /// Authorization duration, in minutes. Default is 1440 minutes (1 day), maximum is 259200 (180 days)
+    pub minutes: Option<i64>,
+    /// Optional, the info provided by user
+    pub name: Option<String>,
+    /// If the client is using a randomized MAC Address to connect the SSID
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub random_mac: Option<bool>,
+    /// Name of the SSID
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub ssid: Option<String>,
+    /// ID of the WLAN
+    pub wlan_id: uuid::Uuid,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for GuestOrg {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            access_code_email: fields.optional("access_code_email")?,
+            allow_wlan_id_roam: fields.optional("allow_wlan_id_roam")?,
+            ap_mac: fields.optional("ap_mac")?,
+            auth_method: fields.optional("auth_method")?,
+            authorized: fields.optional("authorized")?,
+            authorized_expiring_time: fields.optional("authorized_expiring_time")?,
+            authorized_time: fields.optional("authorized_time")?,
+            company: fields.optional("company")?,
+            cross_site: fields.optional("cross_site")?,
+            email: fields.optional("email")?,
+            field1: fields.optional("field1")?,
+            field2: fields.optional("field2")?,
+            field3: fields.optional("field3")?,
+            field4: fields.optional("field4")?,
+            mac: fields.optional("mac")?,
+            minutes: fields.optional("minutes")?,
+            name: fields.optional("name")?,
+            random_mac: fields.optional("random_mac")?,
+            ssid: fields.optional("ssid")?,
+            wlan_id: fields.required("wlan_id")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for GuestOrg {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("access_code_email", &self.access_code_email)?;
+        fields.optional("allow_wlan_id_roam", &self.allow_wlan_id_roam)?;
+        fields.optional("ap_mac", &self.ap_mac)?;
+        fields.optional("auth_method", &self.auth_method)?;
+        fields.optional("authorized", &self.authorized)?;
+        fields.optional("authorized_expiring_time", &self.authorized_expiring_time)?;
+        fields.optional("authorized_time", &self.authorized_time)?;
+        fields.optional("company", &self.company)?;
+        fields.optional("cross_site", &self.cross_site)?;
+        fields.optional("email", &self.email)?;
+        fields.optional("field1", &self.field1)?;
+        fields.optional("field2", &self.field2)?;
+        fields.optional("field3", &self.field3)?;
+        fields.optional("field4", &self.field4)?;
+        fields.optional("mac", &self.mac)?;
+        fields.optional("minutes", &self.minutes)?;
+        fields.optional("name", &self.name)?;
+        fields.optional("random_mac", &self.random_mac)?;
+        fields.optional("ssid", &self.ssid)?;
+        fields.required("wlan_id", &self.wlan_id)?;
+        fields.end(&self.extra)
     }
 }
 
@@ -8168,333 +8337,3 @@ impl RemoteSyslogFileConfig {
 
 /// The `remote_syslog_files` schema.
 pub type RemoteSyslogFiles = Vec<RemoteSyslogFileConfig>;
-
-/// The `remote_syslog_server` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct RemoteSyslogServer {
-    /// `contents` on the wire.
-    pub contents: Option<RemoteSyslogContents>,
-    /// `explicit_priority` on the wire: a boolean.
-    pub explicit_priority: Option<bool>,
-    /// `facility` on the wire.
-    pub facility: Option<RemoteSyslogFacility>,
-    /// `host` on the wire: a string. Example: `syslogd.internal`.
-    pub host: Option<String>,
-    /// `match` on the wire: a string. Example: `!alarm|ntp|errors.crc_error[chan]`.
-    pub r#match: Option<String>,
-    /// `port` on the wire.
-    pub port: Option<RemoteSyslogServerPort>,
-    /// `protocol` on the wire.
-    pub protocol: Option<RemoteSyslogServerProtocol>,
-    /// `routing_instance` on the wire: a string. Example: `routing-instance-name`.
-    pub routing_instance: Option<String>,
-    /// Name of the server
-    pub server_name: Option<String>,
-    /// `severity` on the wire.
-    pub severity: Option<RemoteSyslogSeverity>,
-    /// If source_address is configured, will use the vlan firstly otherwise use source_ip
-    pub source_address: Option<String>,
-    /// `structured_data` on the wire: a boolean.
-    pub structured_data: Option<bool>,
-    /// `tag` on the wire: a string.
-    pub tag: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for RemoteSyslogServer {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            contents: fields.optional("contents")?,
-            explicit_priority: fields.optional("explicit_priority")?,
-            facility: fields.optional("facility")?,
-            host: fields.optional("host")?,
-            r#match: fields.optional("match")?,
-            port: fields.optional("port")?,
-            protocol: fields.optional("protocol")?,
-            routing_instance: fields.optional("routing_instance")?,
-            server_name: fields.optional("server_name")?,
-            severity: fields.optional("severity")?,
-            source_address: fields.optional("source_address")?,
-            structured_data: fields.optional("structured_data")?,
-            tag: fields.optional("tag")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for RemoteSyslogServer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("contents", &self.contents)?;
-        fields.optional("explicit_priority", &self.explicit_priority)?;
-        fields.optional("facility", &self.facility)?;
-        fields.optional("host", &self.host)?;
-        fields.optional("match", &self.r#match)?;
-        fields.optional("port", &self.port)?;
-        fields.optional("protocol", &self.protocol)?;
-        fields.optional("routing_instance", &self.routing_instance)?;
-        fields.optional("server_name", &self.server_name)?;
-        fields.optional("severity", &self.severity)?;
-        fields.optional("source_address", &self.source_address)?;
-        fields.optional("structured_data", &self.structured_data)?;
-        fields.optional("tag", &self.tag)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl RemoteSyslogServer {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `contents` field.
-    pub fn contents(mut self, value: impl Into<RemoteSyslogContents>) -> Self {
-        self.contents = Some(value.into());
-        self
-    }
-
-    /// Sets the `explicit_priority` field.
-    pub fn explicit_priority(mut self, value: impl Into<bool>) -> Self {
-        self.explicit_priority = Some(value.into());
-        self
-    }
-
-    /// Sets the `facility` field.
-    pub fn facility(mut self, value: impl Into<RemoteSyslogFacility>) -> Self {
-        self.facility = Some(value.into());
-        self
-    }
-
-    /// Sets the `host` field.
-    pub fn host(mut self, value: impl Into<String>) -> Self {
-        self.host = Some(value.into());
-        self
-    }
-
-    /// Sets the `match` field.
-    pub fn r#match(mut self, value: impl Into<String>) -> Self {
-        self.r#match = Some(value.into());
-        self
-    }
-
-    /// Sets the `port` field.
-    pub fn port(mut self, value: impl Into<RemoteSyslogServerPort>) -> Self {
-        self.port = Some(value.into());
-        self
-    }
-
-    /// Sets the `protocol` field.
-    pub fn protocol(mut self, value: impl Into<RemoteSyslogServerProtocol>) -> Self {
-        self.protocol = Some(value.into());
-        self
-    }
-
-    /// Sets the `routing_instance` field.
-    pub fn routing_instance(mut self, value: impl Into<String>) -> Self {
-        self.routing_instance = Some(value.into());
-        self
-    }
-
-    /// Sets the `server_name` field.
-    pub fn server_name(mut self, value: impl Into<String>) -> Self {
-        self.server_name = Some(value.into());
-        self
-    }
-
-    /// Sets the `severity` field.
-    pub fn severity(mut self, value: impl Into<RemoteSyslogSeverity>) -> Self {
-        self.severity = Some(value.into());
-        self
-    }
-
-    /// Sets the `source_address` field.
-    pub fn source_address(mut self, value: impl Into<String>) -> Self {
-        self.source_address = Some(value.into());
-        self
-    }
-
-    /// Sets the `structured_data` field.
-    pub fn structured_data(mut self, value: impl Into<bool>) -> Self {
-        self.structured_data = Some(value.into());
-        self
-    }
-
-    /// Sets the `tag` field.
-    pub fn tag(mut self, value: impl Into<String>) -> Self {
-        self.tag = Some(value.into());
-        self
-    }
-}
-
-/// Syslog Service Port, value from 1 to 65535
-///
-/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum RemoteSyslogServerPort {
-    /// A string.
-    String(String),
-    /// An integer.
-    Integer(i64),
-    /// A shape this version of the SDK does not know.
-    Other(serde_json::Value),
-}
-
-impl<'de> serde::Deserialize<'de> for RemoteSyslogServerPort {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::String(v));
-            }
-        }
-        if value.is_i64() || value.is_u64() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Integer(v));
-            }
-        }
-        Ok(Self::Other(value))
-    }
-}
-
-/// enum: `tcp`, `udp`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RemoteSyslogServerProtocol {
-    /// The value `tcp`.
-    Tcp,
-    /// The value `udp`.
-    Udp,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl RemoteSyslogServerProtocol {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Tcp => "tcp",
-            Self::Udp => "udp",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for RemoteSyslogServerProtocol {
-    fn from(value: &str) -> Self {
-        match value {
-            "tcp" => Self::Tcp,
-            "udp" => Self::Udp,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for RemoteSyslogServerProtocol {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for RemoteSyslogServerProtocol {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RemoteSyslogServerProtocol {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// The `remote_syslog_servers` schema.
-pub type RemoteSyslogServers = Vec<RemoteSyslogServer>;
-
-/// enum: `alert`, `any`, `critical`, `emergency`, `error`, `info`, `notice`, `warning`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RemoteSyslogSeverity {
-    /// The value `alert`.
-    Alert,
-    /// The value `any`.
-    Any,
-    /// The value `critical`.
-    Critical,
-    /// The value `emergency`.
-    Emergency,
-    /// The value `error`.
-    Error,
-    /// The value `info`.
-    Info,
-    /// The value `notice`.
-    Notice,
-    /// The value `warning`.
-    Warning,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl RemoteSyslogSeverity {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Alert => "alert",
-            Self::Any => "any",
-            Self::Critical => "critical",
-            Self::Emergency => "emergency",
-            Self::Error => "error",
-            Self::Info => "info",
-            Self::Notice => "notice",
-            Self::Warning => "warning",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for RemoteSyslogSeverity {
-    fn from(value: &str) -> Self {
-        match value {
-            "alert" => Self::Alert,
-            "any" => Self::Any,
-            "critical" => Self::Critical,
-            "emergency" => Self::Emergency,
-            "error" => Self::Error,
-            "info" => Self::Info,
-            "notice" => Self::Notice,
-            "warning" => Self::Warning,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for RemoteSyslogSeverity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for RemoteSyslogSeverity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RemoteSyslogSeverity {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}

@@ -2,6 +2,336 @@
 //! Types every build of the crate has.
 use super::*;
 
+/// The `remote_syslog_server` schema.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct RemoteSyslogServer {
+    /// `contents` on the wire.
+    pub contents: Option<RemoteSyslogContents>,
+    /// `explicit_priority` on the wire: a boolean.
+    pub explicit_priority: Option<bool>,
+    /// `facility` on the wire.
+    pub facility: Option<RemoteSyslogFacility>,
+    /// `host` on the wire: a string. Example: `syslogd.internal`.
+    pub host: Option<String>,
+    /// `match` on the wire: a string. Example: `!alarm|ntp|errors.crc_error[chan]`.
+    pub r#match: Option<String>,
+    /// `port` on the wire.
+    pub port: Option<RemoteSyslogServerPort>,
+    /// `protocol` on the wire.
+    pub protocol: Option<RemoteSyslogServerProtocol>,
+    /// `routing_instance` on the wire: a string. Example: `routing-instance-name`.
+    pub routing_instance: Option<String>,
+    /// Name of the server
+    pub server_name: Option<String>,
+    /// `severity` on the wire.
+    pub severity: Option<RemoteSyslogSeverity>,
+    /// If source_address is configured, will use the vlan firstly otherwise use source_ip
+    pub source_address: Option<String>,
+    /// `structured_data` on the wire: a boolean.
+    pub structured_data: Option<bool>,
+    /// `tag` on the wire: a string.
+    pub tag: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for RemoteSyslogServer {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            contents: fields.optional("contents")?,
+            explicit_priority: fields.optional("explicit_priority")?,
+            facility: fields.optional("facility")?,
+            host: fields.optional("host")?,
+            r#match: fields.optional("match")?,
+            port: fields.optional("port")?,
+            protocol: fields.optional("protocol")?,
+            routing_instance: fields.optional("routing_instance")?,
+            server_name: fields.optional("server_name")?,
+            severity: fields.optional("severity")?,
+            source_address: fields.optional("source_address")?,
+            structured_data: fields.optional("structured_data")?,
+            tag: fields.optional("tag")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for RemoteSyslogServer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("contents", &self.contents)?;
+        fields.optional("explicit_priority", &self.explicit_priority)?;
+        fields.optional("facility", &self.facility)?;
+        fields.optional("host", &self.host)?;
+        fields.optional("match", &self.r#match)?;
+        fields.optional("port", &self.port)?;
+        fields.optional("protocol", &self.protocol)?;
+        fields.optional("routing_instance", &self.routing_instance)?;
+        fields.optional("server_name", &self.server_name)?;
+        fields.optional("severity", &self.severity)?;
+        fields.optional("source_address", &self.source_address)?;
+        fields.optional("structured_data", &self.structured_data)?;
+        fields.optional("tag", &self.tag)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl RemoteSyslogServer {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `contents` field.
+    pub fn contents(mut self, value: impl Into<RemoteSyslogContents>) -> Self {
+        self.contents = Some(value.into());
+        self
+    }
+
+    /// Sets the `explicit_priority` field.
+    pub fn explicit_priority(mut self, value: impl Into<bool>) -> Self {
+        self.explicit_priority = Some(value.into());
+        self
+    }
+
+    /// Sets the `facility` field.
+    pub fn facility(mut self, value: impl Into<RemoteSyslogFacility>) -> Self {
+        self.facility = Some(value.into());
+        self
+    }
+
+    /// Sets the `host` field.
+    pub fn host(mut self, value: impl Into<String>) -> Self {
+        self.host = Some(value.into());
+        self
+    }
+
+    /// Sets the `match` field.
+    pub fn r#match(mut self, value: impl Into<String>) -> Self {
+        self.r#match = Some(value.into());
+        self
+    }
+
+    /// Sets the `port` field.
+    pub fn port(mut self, value: impl Into<RemoteSyslogServerPort>) -> Self {
+        self.port = Some(value.into());
+        self
+    }
+
+    /// Sets the `protocol` field.
+    pub fn protocol(mut self, value: impl Into<RemoteSyslogServerProtocol>) -> Self {
+        self.protocol = Some(value.into());
+        self
+    }
+
+    /// Sets the `routing_instance` field.
+    pub fn routing_instance(mut self, value: impl Into<String>) -> Self {
+        self.routing_instance = Some(value.into());
+        self
+    }
+
+    /// Sets the `server_name` field.
+    pub fn server_name(mut self, value: impl Into<String>) -> Self {
+        self.server_name = Some(value.into());
+        self
+    }
+
+    /// Sets the `severity` field.
+    pub fn severity(mut self, value: impl Into<RemoteSyslogSeverity>) -> Self {
+        self.severity = Some(value.into());
+        self
+    }
+
+    /// Sets the `source_address` field.
+    pub fn source_address(mut self, value: impl Into<String>) -> Self {
+        self.source_address = Some(value.into());
+        self
+    }
+
+    /// Sets the `structured_data` field.
+    pub fn structured_data(mut self, value: impl Into<bool>) -> Self {
+        self.structured_data = Some(value.into());
+        self
+    }
+
+    /// Sets the `tag` field.
+    pub fn tag(mut self, value: impl Into<String>) -> Self {
+        self.tag = Some(value.into());
+        self
+    }
+}
+
+/// Syslog Service Port, value from 1 to 65535
+///
+/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum RemoteSyslogServerPort {
+    /// A string.
+    String(String),
+    /// An integer.
+    Integer(i64),
+    /// A shape this version of the SDK does not know.
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for RemoteSyslogServerPort {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_string() {
+            if let Ok(v) = serde::Deserialize::deserialize(&value) {
+                return Ok(Self::String(v));
+            }
+        }
+        if value.is_i64() || value.is_u64() {
+            if let Ok(v) = serde::Deserialize::deserialize(&value) {
+                return Ok(Self::Integer(v));
+            }
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+/// enum: `tcp`, `udp`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RemoteSyslogServerProtocol {
+    /// The value `tcp`.
+    Tcp,
+    /// The value `udp`.
+    Udp,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl RemoteSyslogServerProtocol {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Tcp => "tcp",
+            Self::Udp => "udp",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for RemoteSyslogServerProtocol {
+    fn from(value: &str) -> Self {
+        match value {
+            "tcp" => Self::Tcp,
+            "udp" => Self::Udp,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for RemoteSyslogServerProtocol {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for RemoteSyslogServerProtocol {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RemoteSyslogServerProtocol {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// The `remote_syslog_servers` schema.
+pub type RemoteSyslogServers = Vec<RemoteSyslogServer>;
+
+/// enum: `alert`, `any`, `critical`, `emergency`, `error`, `info`, `notice`, `warning`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RemoteSyslogSeverity {
+    /// The value `alert`.
+    Alert,
+    /// The value `any`.
+    Any,
+    /// The value `critical`.
+    Critical,
+    /// The value `emergency`.
+    Emergency,
+    /// The value `error`.
+    Error,
+    /// The value `info`.
+    Info,
+    /// The value `notice`.
+    Notice,
+    /// The value `warning`.
+    Warning,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl RemoteSyslogSeverity {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Alert => "alert",
+            Self::Any => "any",
+            Self::Critical => "critical",
+            Self::Emergency => "emergency",
+            Self::Error => "error",
+            Self::Info => "info",
+            Self::Notice => "notice",
+            Self::Warning => "warning",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for RemoteSyslogSeverity {
+    fn from(value: &str) -> Self {
+        match value {
+            "alert" => Self::Alert,
+            "any" => Self::Any,
+            "critical" => Self::Critical,
+            "emergency" => Self::Emergency,
+            "error" => Self::Error,
+            "info" => Self::Info,
+            "notice" => Self::Notice,
+            "warning" => Self::Warning,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for RemoteSyslogSeverity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for RemoteSyslogSeverity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RemoteSyslogSeverity {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
 /// enum: `millisecond`, `year`, `year millisecond`
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -124,6 +454,36 @@ impl RemoteSyslogUser {
 
 /// The `remote_syslog_users` schema.
 pub type RemoteSyslogUsers = Vec<RemoteSyslogUser>;
+
+/// The `response_detail_string` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ResponseDetailString {
+    /// `detail` on the wire: a string.
+    pub detail: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for ResponseDetailString {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            detail: fields.optional("detail")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for ResponseDetailString {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("detail", &self.detail)?;
+        fields.end(&self.extra)
+    }
+}
 
 /// The `response_http400` schema.
 ///

@@ -295,56 +295,6 @@ impl serde::Serialize for ResponseDeviceConfigCmd {
     }
 }
 
-/// The `response_device_events_search` schema.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ResponseDeviceEventsSearch {
-    /// `end` on the wire: an integer.
-    pub end: i64,
-    /// `limit` on the wire: an integer.
-    pub limit: i64,
-    /// `next` on the wire: a string.
-    pub next: Option<String>,
-    /// `results` on the wire.
-    pub results: DeviceEvents,
-    /// `start` on the wire: an integer.
-    pub start: i64,
-    /// `total` on the wire: an integer.
-    pub total: i64,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for ResponseDeviceEventsSearch {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            end: fields.required("end")?,
-            limit: fields.required("limit")?,
-            next: fields.optional("next")?,
-            results: fields.required("results")?,
-            start: fields.required("start")?,
-            total: fields.required("total")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for ResponseDeviceEventsSearch {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.required("end", &self.end)?;
-        fields.required("limit", &self.limit)?;
-        fields.optional("next", &self.next)?;
-        fields.required("results", &self.results)?;
-        fields.required("start", &self.start)?;
-        fields.required("total", &self.total)?;
-        fields.end(&self.extra)
-    }
-}
-
 /// The `response_org_devices` schema.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.

@@ -3837,68 +3837,8 @@ pub type WlanPortalFacebookEmailDomains = Vec<String>;
 /// Optional if `google_enabled`==`true`. Matches authenticated user email against provided domains. If null or \[\], all authenticated emails will be allowed.
 pub type WlanPortalGoogleEmailDomains = Vec<String>;
 
-/// Optional if `wlan_portal_auth`==`sso`, Signing algorithm for SAML Assertion. enum: `sha1`, `sha256`, `sha384`, `sha512`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WlanPortalIdpSignAlgo {
-    /// The value `sha1`.
-    Sha1,
-    /// The value `sha256`.
-    Sha256,
-    /// The value `sha384`.
-    Sha384,
-    /// The value `sha512`.
-    Sha512,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WlanPortalIdpSignAlgo {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sha1 => "sha1",
-            Self::Sha256 => "sha256",
-            Self::Sha384 => "sha384",
-            Self::Sha512 => "sha512",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WlanPortalIdpSignAlgo {
-    fn from(value: &str) -> Self {
-        match value {
-            "sha1" => Self::Sha1,
-            "sha256" => Self::Sha256,
-            "sha384" => Self::Sha384,
-            "sha512" => Self::Sha512,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WlanPortalIdpSignAlgo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WlanPortalIdpSignAlgo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WlanPortalIdpSignAlgo {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+/// The same values as `SsoIdpSignAlgo`, so the same type.
+pub type WlanPortalIdpSignAlgo = SsoIdpSignAlgo;
 
 /// Optional if `microsoft_enabled`==`true`. Matches authenticated user email against provided domains. If null or \[\], all authenticated emails will be allowed.
 pub type WlanPortalMicrosoftEmailDomains = Vec<String>;
@@ -4023,60 +3963,8 @@ pub type WlanPortalSponsorsList = Vec<String>;
 /// The `wlan_portal_sponsors_object` schema.
 pub type WlanPortalSponsorsObject = std::collections::BTreeMap<String, String>;
 
-/// Optional if `wlan_portal_auth`==`sso`. enum: `email`, `unspecified`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WlanPortalSsoNameidFormat {
-    /// The value `email`.
-    Email,
-    /// The value `unspecified`.
-    Unspecified,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WlanPortalSsoNameidFormat {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Email => "email",
-            Self::Unspecified => "unspecified",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WlanPortalSsoNameidFormat {
-    fn from(value: &str) -> Self {
-        match value {
-            "email" => Self::Email,
-            "unspecified" => Self::Unspecified,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WlanPortalSsoNameidFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WlanPortalSsoNameidFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WlanPortalSsoNameidFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+/// The same values as `SsoNameidFormat`, so the same type.
+pub type WlanPortalSsoNameidFormat = SsoNameidFormat;
 
 /// The `wlan_portal_template` schema.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -1280,9 +1280,6 @@ impl<'de> serde::Deserialize<'de> for L2tpState {
     }
 }
 
-/// Last seen timestamp
-pub type LastSeen = f64;
-
 /// Last trouble code of switch
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -1797,21 +1794,6 @@ impl serde::Serialize for RouteSummaryStats {
         fields.end(&self.extra)
     }
 }
-
-/// Rate of receiving traffic, bits/seconds, last known
-pub type RxBps = i64;
-
-/// Amount of traffic received since connection
-pub type RxBytes = i64;
-
-/// Amount of packets received since connection
-pub type RxPkts = i64;
-
-/// RX Rate, Mbps
-pub type RxRate = f64;
-
-/// Amount of rx retries
-pub type RxRetries = i64;
 
 /// The `service_stat` schema.
 pub type ServiceStat = std::collections::BTreeMap<String, ServiceStatProperty>;

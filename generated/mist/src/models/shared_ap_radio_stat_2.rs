@@ -1010,20 +1010,5 @@ impl<'de> serde::Deserialize<'de> for StatsWanTunnelPriority {
     }
 }
 
-/// Rate of transmitting traffic, bits/seconds, last known
-pub type TxBps = i64;
-
-/// Amount of traffic sent since connection
-pub type TxBytes = i64;
-
-/// Amount of packets sent since connection
-pub type TxPkts = i64;
-
-/// TX Rate, Mbps
-pub type TxRate = f64;
-
-/// Amount of tx retries
-pub type TxRetries = i64;
-
 /// The same values as `TunnelConfigProtocol`, so the same type.
 pub type WanTunnelProtocol = TunnelConfigProtocol;

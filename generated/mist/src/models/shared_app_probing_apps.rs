@@ -72,44 +72,6 @@ impl JuniperSrxAutoUpgrade {
 /// Property key is the SRX Hardware model (e.g. "SRX4600")
 pub type JuniperSrxAutoUpgradeCustomVersions = std::collections::BTreeMap<String, String>;
 
-/// The `mac_addresses` schema.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct MacAddresses {
-    /// `macs` on the wire.
-    pub macs: MacAddressesMacs,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for MacAddresses {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            macs: fields.required("macs")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for MacAddresses {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.required("macs", &self.macs)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl MacAddresses {
-    /// A value with the required fields; set optional ones with the methods below.
-    pub fn new(macs: impl Into<MacAddressesMacs>) -> Self {
-        Self {
-            macs: macs.into(),
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-
 /// The `marvis` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

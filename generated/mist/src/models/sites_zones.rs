@@ -493,51 +493,5 @@ impl crate::client::ParamValue for ZoneType {
     }
 }
 
-/// The `zone_vertex` schema.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ZoneVertex {
-    /// X in pixel
-    pub x: f64,
-    /// Y in pixel
-    pub y: f64,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for ZoneVertex {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            x: fields.required("x")?,
-            y: fields.required("y")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for ZoneVertex {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.required("x", &self.x)?;
-        fields.required("y", &self.y)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl ZoneVertex {
-    /// A value with the required fields; set optional ones with the methods below.
-    pub fn new(x: impl Into<f64>, y: impl Into<f64>) -> Self {
-        Self {
-            x: x.into(),
-            y: y.into(),
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-
-/// Vertices used to define an area. It’s assumed that the last point connects to the first point and forms an closed area
-pub type ZoneVertices = Vec<ZoneVertex>;
-
 /// The `zones` schema.
 pub type Zones = Vec<Zone>;

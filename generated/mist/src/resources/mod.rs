@@ -3,6 +3,12 @@
 //! Each resource has a cargo feature named after its module (in kebab case), all on by default.
 #[cfg(feature = "msps")]
 pub mod msps;
+#[cfg(feature = "msps-admins")]
+pub mod msps_admins;
+#[cfg(feature = "msps-licenses")]
+pub mod msps_licenses;
+#[cfg(feature = "msps-org-groups")]
+pub mod msps_org_groups;
 #[cfg(feature = "msps-orgs")]
 pub mod msps_orgs;
 #[cfg(feature = "orgs")]
@@ -19,12 +25,28 @@ pub mod orgs_antivirus_profiles;
 pub mod orgs_api_tokens;
 #[cfg(feature = "orgs-asset-filters")]
 pub mod orgs_asset_filters;
+#[cfg(feature = "orgs-assets")]
+pub mod orgs_assets;
+#[cfg(feature = "orgs-clients-wireless")]
+pub mod orgs_clients_wireless;
+#[cfg(feature = "orgs-device-profiles")]
+pub mod orgs_device_profiles;
 #[cfg(feature = "orgs-devices")]
 pub mod orgs_devices;
+#[cfg(feature = "orgs-events")]
+pub mod orgs_events;
+#[cfg(feature = "orgs-guests")]
+pub mod orgs_guests;
 #[cfg(feature = "orgs-inventory")]
 pub mod orgs_inventory;
+#[cfg(feature = "orgs-licenses")]
+pub mod orgs_licenses;
+#[cfg(feature = "orgs-linked-applications")]
+pub mod orgs_linked_applications;
 #[cfg(feature = "orgs-logs")]
 pub mod orgs_logs;
+#[cfg(feature = "orgs-marvis-invites")]
+pub mod orgs_marvis_invites;
 #[cfg(feature = "orgs-mx-tunnels")]
 pub mod orgs_mx_tunnels;
 #[cfg(feature = "orgs-nac-rules")]
@@ -51,6 +73,8 @@ pub mod orgs_site_templates;
 pub mod orgs_sitegroups;
 #[cfg(feature = "orgs-sites")]
 pub mod orgs_sites;
+#[cfg(feature = "orgs-sso")]
+pub mod orgs_sso;
 #[cfg(feature = "orgs-sso-roles")]
 pub mod orgs_sso_roles;
 #[cfg(feature = "orgs-stats")]
@@ -59,12 +83,18 @@ pub mod orgs_stats;
 pub mod orgs_stats_devices;
 #[cfg(feature = "orgs-stats-sites")]
 pub mod orgs_stats_sites;
+#[cfg(feature = "orgs-tickets")]
+pub mod orgs_tickets;
 #[cfg(feature = "orgs-ui-settings")]
 pub mod orgs_ui_settings;
+#[cfg(feature = "orgs-user-macs")]
+pub mod orgs_user_macs;
 #[cfg(feature = "orgs-vpns")]
 pub mod orgs_vpns;
 #[cfg(feature = "orgs-webhooks")]
 pub mod orgs_webhooks;
+#[cfg(feature = "orgs-wlan-templates")]
+pub mod orgs_wlan_templates;
 #[cfg(feature = "orgs-wlans")]
 pub mod orgs_wlans;
 #[cfg(feature = "orgs-wx-rules")]
@@ -73,6 +103,8 @@ pub mod orgs_wx_rules;
 pub mod orgs_wx_tags;
 #[cfg(feature = "orgs-wx-tunnels")]
 pub mod orgs_wx_tunnels;
+#[cfg(feature = "self-account")]
+pub mod self_account;
 #[cfg(feature = "self-api-token")]
 pub mod self_api_token;
 #[cfg(feature = "self-audit-logs")]
@@ -81,18 +113,38 @@ pub mod self_audit_logs;
 pub mod sites;
 #[cfg(feature = "sites-alarms")]
 pub mod sites_alarms;
+#[cfg(feature = "sites-asset-filters")]
+pub mod sites_asset_filters;
+#[cfg(feature = "sites-assets")]
+pub mod sites_assets;
 #[cfg(feature = "sites-beacons")]
 pub mod sites_beacons;
+#[cfg(feature = "sites-clients-wireless")]
+pub mod sites_clients_wireless;
 #[cfg(feature = "sites-devices")]
 pub mod sites_devices;
+#[cfg(feature = "sites-events")]
+pub mod sites_events;
+#[cfg(feature = "sites-guests")]
+pub mod sites_guests;
+#[cfg(feature = "sites-maps")]
+pub mod sites_maps;
+#[cfg(feature = "sites-psks")]
+pub mod sites_psks;
+#[cfg(feature = "sites-rogues")]
+pub mod sites_rogues;
 #[cfg(feature = "sites-rssi-zones")]
 pub mod sites_rssi_zones;
 #[cfg(feature = "sites-setting")]
 pub mod sites_setting;
 #[cfg(feature = "sites-stats")]
 pub mod sites_stats;
+#[cfg(feature = "sites-stats-clients-wireless")]
+pub mod sites_stats_clients_wireless;
 #[cfg(feature = "sites-stats-devices")]
 pub mod sites_stats_devices;
+#[cfg(feature = "sites-stats-zones")]
+pub mod sites_stats_zones;
 #[cfg(feature = "sites-ui-settings")]
 pub mod sites_ui_settings;
 #[cfg(feature = "sites-v-beacons")]
@@ -113,6 +165,30 @@ impl crate::Client {
     #[cfg(feature = "msps")]
     pub fn msps(&self) -> msps::MspsResource {
         msps::MspsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the MSPs Admins resource.
+    #[cfg(feature = "msps-admins")]
+    pub fn msps_admins(&self) -> msps_admins::MspsAdminsResource {
+        msps_admins::MspsAdminsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the MSPs Licenses resource.
+    #[cfg(feature = "msps-licenses")]
+    pub fn msps_licenses(&self) -> msps_licenses::MspsLicensesResource {
+        msps_licenses::MspsLicensesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the MSPs Org Groups resource.
+    #[cfg(feature = "msps-org-groups")]
+    pub fn msps_org_groups(&self) -> msps_org_groups::MspsOrgGroupsResource {
+        msps_org_groups::MspsOrgGroupsResource {
             client: self.clone(),
         }
     }
@@ -183,10 +259,50 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Orgs Assets resource.
+    #[cfg(feature = "orgs-assets")]
+    pub fn orgs_assets(&self) -> orgs_assets::OrgsAssetsResource {
+        orgs_assets::OrgsAssetsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Clients - Wireless resource.
+    #[cfg(feature = "orgs-clients-wireless")]
+    pub fn orgs_clients_wireless(&self) -> orgs_clients_wireless::OrgsClientsWirelessResource {
+        orgs_clients_wireless::OrgsClientsWirelessResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Device Profiles resource.
+    #[cfg(feature = "orgs-device-profiles")]
+    pub fn orgs_device_profiles(&self) -> orgs_device_profiles::OrgsDeviceProfilesResource {
+        orgs_device_profiles::OrgsDeviceProfilesResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Orgs Devices resource.
     #[cfg(feature = "orgs-devices")]
     pub fn orgs_devices(&self) -> orgs_devices::OrgsDevicesResource {
         orgs_devices::OrgsDevicesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Events resource.
+    #[cfg(feature = "orgs-events")]
+    pub fn orgs_events(&self) -> orgs_events::OrgsEventsResource {
+        orgs_events::OrgsEventsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Guests resource.
+    #[cfg(feature = "orgs-guests")]
+    pub fn orgs_guests(&self) -> orgs_guests::OrgsGuestsResource {
+        orgs_guests::OrgsGuestsResource {
             client: self.clone(),
         }
     }
@@ -199,10 +315,36 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Orgs Licenses resource.
+    #[cfg(feature = "orgs-licenses")]
+    pub fn orgs_licenses(&self) -> orgs_licenses::OrgsLicensesResource {
+        orgs_licenses::OrgsLicensesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Linked Applications resource.
+    #[cfg(feature = "orgs-linked-applications")]
+    pub fn orgs_linked_applications(
+        &self,
+    ) -> orgs_linked_applications::OrgsLinkedApplicationsResource {
+        orgs_linked_applications::OrgsLinkedApplicationsResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Orgs Logs resource.
     #[cfg(feature = "orgs-logs")]
     pub fn orgs_logs(&self) -> orgs_logs::OrgsLogsResource {
         orgs_logs::OrgsLogsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Marvis Invites resource.
+    #[cfg(feature = "orgs-marvis-invites")]
+    pub fn orgs_marvis_invites(&self) -> orgs_marvis_invites::OrgsMarvisInvitesResource {
+        orgs_marvis_invites::OrgsMarvisInvitesResource {
             client: self.clone(),
         }
     }
@@ -311,6 +453,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Orgs SSO resource.
+    #[cfg(feature = "orgs-sso")]
+    pub fn orgs_sso(&self) -> orgs_sso::OrgsSsoResource {
+        orgs_sso::OrgsSsoResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Orgs SSO Roles resource.
     #[cfg(feature = "orgs-sso-roles")]
     pub fn orgs_sso_roles(&self) -> orgs_sso_roles::OrgsSsoRolesResource {
@@ -343,10 +493,26 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Orgs Tickets resource.
+    #[cfg(feature = "orgs-tickets")]
+    pub fn orgs_tickets(&self) -> orgs_tickets::OrgsTicketsResource {
+        orgs_tickets::OrgsTicketsResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Orgs UI Settings resource.
     #[cfg(feature = "orgs-ui-settings")]
     pub fn orgs_ui_settings(&self) -> orgs_ui_settings::OrgsUiSettingsResource {
         orgs_ui_settings::OrgsUiSettingsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs User MACs resource.
+    #[cfg(feature = "orgs-user-macs")]
+    pub fn orgs_user_macs(&self) -> orgs_user_macs::OrgsUserMacsResource {
+        orgs_user_macs::OrgsUserMacsResource {
             client: self.clone(),
         }
     }
@@ -363,6 +529,14 @@ impl crate::Client {
     #[cfg(feature = "orgs-webhooks")]
     pub fn orgs_webhooks(&self) -> orgs_webhooks::OrgsWebhooksResource {
         orgs_webhooks::OrgsWebhooksResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs WLAN Templates resource.
+    #[cfg(feature = "orgs-wlan-templates")]
+    pub fn orgs_wlan_templates(&self) -> orgs_wlan_templates::OrgsWlanTemplatesResource {
+        orgs_wlan_templates::OrgsWlanTemplatesResource {
             client: self.clone(),
         }
     }
@@ -399,6 +573,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Self Account resource.
+    #[cfg(feature = "self-account")]
+    pub fn self_account(&self) -> self_account::SelfAccountResource {
+        self_account::SelfAccountResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Self API Token resource.
     #[cfg(feature = "self-api-token")]
     pub fn self_api_token(&self) -> self_api_token::SelfApiTokenResource {
@@ -431,6 +613,22 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Sites Asset Filters resource.
+    #[cfg(feature = "sites-asset-filters")]
+    pub fn sites_asset_filters(&self) -> sites_asset_filters::SitesAssetFiltersResource {
+        sites_asset_filters::SitesAssetFiltersResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Sites Assets resource.
+    #[cfg(feature = "sites-assets")]
+    pub fn sites_assets(&self) -> sites_assets::SitesAssetsResource {
+        sites_assets::SitesAssetsResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Sites Beacons resource.
     #[cfg(feature = "sites-beacons")]
     pub fn sites_beacons(&self) -> sites_beacons::SitesBeaconsResource {
@@ -439,10 +637,58 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Sites Clients - Wireless resource.
+    #[cfg(feature = "sites-clients-wireless")]
+    pub fn sites_clients_wireless(&self) -> sites_clients_wireless::SitesClientsWirelessResource {
+        sites_clients_wireless::SitesClientsWirelessResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Sites Devices resource.
     #[cfg(feature = "sites-devices")]
     pub fn sites_devices(&self) -> sites_devices::SitesDevicesResource {
         sites_devices::SitesDevicesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Sites Events resource.
+    #[cfg(feature = "sites-events")]
+    pub fn sites_events(&self) -> sites_events::SitesEventsResource {
+        sites_events::SitesEventsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Sites Guests resource.
+    #[cfg(feature = "sites-guests")]
+    pub fn sites_guests(&self) -> sites_guests::SitesGuestsResource {
+        sites_guests::SitesGuestsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Sites Maps resource.
+    #[cfg(feature = "sites-maps")]
+    pub fn sites_maps(&self) -> sites_maps::SitesMapsResource {
+        sites_maps::SitesMapsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Sites Psks resource.
+    #[cfg(feature = "sites-psks")]
+    pub fn sites_psks(&self) -> sites_psks::SitesPsksResource {
+        sites_psks::SitesPsksResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Sites Rogues resource.
+    #[cfg(feature = "sites-rogues")]
+    pub fn sites_rogues(&self) -> sites_rogues::SitesRoguesResource {
+        sites_rogues::SitesRoguesResource {
             client: self.clone(),
         }
     }
@@ -471,10 +717,28 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Sites Stats - Clients Wireless resource.
+    #[cfg(feature = "sites-stats-clients-wireless")]
+    pub fn sites_stats_clients_wireless(
+        &self,
+    ) -> sites_stats_clients_wireless::SitesStatsClientsWirelessResource {
+        sites_stats_clients_wireless::SitesStatsClientsWirelessResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Sites Stats - Devices resource.
     #[cfg(feature = "sites-stats-devices")]
     pub fn sites_stats_devices(&self) -> sites_stats_devices::SitesStatsDevicesResource {
         sites_stats_devices::SitesStatsDevicesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Sites Stats - Zones resource.
+    #[cfg(feature = "sites-stats-zones")]
+    pub fn sites_stats_zones(&self) -> sites_stats_zones::SitesStatsZonesResource {
+        sites_stats_zones::SitesStatsZonesResource {
             client: self.clone(),
         }
     }
