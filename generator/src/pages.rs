@@ -515,6 +515,7 @@ fn call_lines(
         root: lib,
         models_path: &models_path,
     };
+    // An argument of a generated type (an enum of accepted values) is named by its path.
     let mut args: Vec<String> = a
         .required
         .iter()
@@ -525,9 +526,9 @@ fn call_lines(
                     // Built as users build one (a part's object, a file), in the page's names.
                     TypeRef::Model(_) | TypeRef::File => {
                         crate::rust::build_expr(models, &e.ty, &e.value, place, false)
-                            .unwrap_or_else(|| crate::rust::value_expr(&e.ty, &e.value))
+                            .unwrap_or_else(|| crate::rust::value_expr_at(&e.ty, &e.value, place))
                     }
-                    _ => crate::rust::value_expr(&e.ty, &e.value),
+                    _ => crate::rust::value_expr_at(&e.ty, &e.value, place),
                 },
             )
         })

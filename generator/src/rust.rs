@@ -50,16 +50,52 @@ fn doc_attrs_with(text: &str, open: &str) -> String {
     if text.is_empty() {
         return String::new();
     }
-    text.lines()
-        .map(|l| format!("{open}{}]\n", lit(&format!(" {}", doc_line(l)))))
+    doc_lines(text)
+        .iter()
+        .map(|l| format!("{open}{}]\n", lit(&format!(" {l}"))))
         .collect()
+}
+
+/// The lines of spec text as rustdoc lines ([`doc_line`]); a line that continues a list item
+/// is indented under the item's text, so that markdown reads it as part of the item (rustdoc
+/// and clippy's `doc_lazy_continuation` would otherwise take it for a lazy continuation).
+fn doc_lines(text: &str) -> Vec<String> {
+    let mut item: Option<usize> = None;
+    text.lines()
+        .map(|l| {
+            let line = doc_line(l);
+            if line.is_empty() {
+                item = None;
+                return line;
+            }
+            if let Some(width) = list_marker_width(&line) {
+                item = Some(width);
+                return line;
+            }
+            match item {
+                Some(width) => format!("{}{line}", " ".repeat(width)),
+                None => line,
+            }
+        })
+        .collect()
+}
+
+/// The width of the list marker a markdown line starts with (`- `, `* `, `+ `, `1. `, `2) `).
+fn list_marker_width(line: &str) -> Option<usize> {
+    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
+        return Some(2);
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    let rest = &line[digits..];
+    ((1..=9).contains(&digits) && (rest.starts_with(". ") || rest.starts_with(") ")))
+        .then_some(digits + 2)
 }
 
 /// Spec text as one rustdoc string: each line as [`doc_attrs`] writes it, joined by `\n`.
 pub fn doc_text(text: &str) -> String {
-    text.trim()
-        .lines()
-        .map(|l| format!(" {}", doc_line(l)))
+    doc_lines(text.trim())
+        .iter()
+        .map(|l| format!(" {l}"))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -71,6 +107,16 @@ pub fn doc_text(text: &str) -> String {
 /// URL is written as a code span (rustdoc's `bare_urls` lint refuses it bare).
 pub fn doc_line(line: &str) -> String {
     let line = line.trim();
+    // Runs of three or more backticks that pair up within the line delimit code spans as
+    // single backticks do (and cannot open a fence), so that a URL in one stays in a code span.
+    // An unpaired run is escaped below as a fence would be.
+    let collapsed;
+    let line = if line.contains("```") && backtick_runs(line).is_multiple_of(2) {
+        collapsed = collapse_backtick_runs(line);
+        collapsed.as_str()
+    } else {
+        line
+    };
     // Most lines have nothing to escape.
     if !line.contains(['`', '~', '<', '>', '[', ']']) && !line.contains("://") {
         return line.to_string();
@@ -123,6 +169,34 @@ pub fn doc_line(line: &str) -> String {
         out = out.replace("```", "\\`\\`\\`").replace("~~~", "\\~\\~\\~");
     }
     out
+}
+
+/// How many runs of three or more backticks `line` has.
+fn backtick_runs(line: &str) -> usize {
+    line.split(|c| c != '`')
+        .filter(|run| run.len() >= 3)
+        .count()
+}
+
+/// `line` with every run of three or more backticks written as one.
+fn collapse_backtick_runs(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut run = 0;
+    for c in line.chars() {
+        if c == '`' {
+            run += 1;
+            continue;
+        }
+        flush_backticks(&mut out, run);
+        run = 0;
+        out.push(c);
+    }
+    flush_backticks(&mut out, run);
+    out
+}
+
+fn flush_backticks(out: &mut String, run: usize) {
+    out.push_str(if run >= 3 { "`" } else { &"``"[..run] });
 }
 
 /// Where a type is written: inside the crate, or outside it (its tests and doc examples),
@@ -206,6 +280,11 @@ pub fn wire_text(v: &Value) -> String {
 /// become Rust tokens only as literals of their own type; anything else (which validation does
 /// not let through) is parsed from a string literal.
 pub fn value_expr(ty: &TypeRef, v: &Value) -> String {
+    value_expr_at(ty, v, Place::INSIDE)
+}
+
+/// [`value_expr`] for code at `place` (a user's crate names a generated type by its path).
+pub fn value_expr_at(ty: &TypeRef, v: &Value, place: Place) -> String {
     let text = lit(&wire_text(v));
     match (ty, v) {
         (TypeRef::String, _) => text,
@@ -224,8 +303,8 @@ pub fn value_expr(ty: &TypeRef, v: &Value) -> String {
         }
         (TypeRef::Vec(item), Value::Array(items)) => {
             let owned = |i: &Value| match **item {
-                TypeRef::String => format!("{}.to_string()", value_expr(item, i)),
-                _ => value_expr(item, i),
+                TypeRef::String => format!("{}.to_string()", value_expr_at(item, i, place)),
+                _ => value_expr_at(item, i, place),
             };
             format!(
                 "vec![{}]",
@@ -245,7 +324,8 @@ pub fn value_expr(ty: &TypeRef, v: &Value) -> String {
             type_text(ty, Place::INSIDE)
         ),
         // A file part: these bytes (the runtime's type, imported where examples are used).
-        (TypeRef::File, _) => format!("FilePart::bytes({text})"),
+        (TypeRef::File, _) if place.root == "crate" => format!("FilePart::bytes({text})"),
+        (TypeRef::File, _) => format!("{}::FilePart::bytes({text})", place.root),
         // A part whose value has no text form (an object): read from its JSON.
         (
             TypeRef::Model(_) | TypeRef::Json | TypeRef::JsonObject,
@@ -253,10 +333,10 @@ pub fn value_expr(ty: &TypeRef, v: &Value) -> String {
         ) => {
             format!(
                 "serde_json::from_value::<{}>(serde_json::json!({v})).unwrap()",
-                type_text(ty, Place::INSIDE)
+                type_text(ty, place)
             )
         }
-        _ => format!("{}::from({text})", type_text(ty, Place::INSIDE)),
+        _ => format!("{}::from({text})", type_text(ty, place)),
     }
 }
 
@@ -575,9 +655,21 @@ impl Serialize for PathTemplate {
 
 #[cfg(test)]
 mod tests {
-    use super::{build_expr, doc_line, lit, type_text, value_expr, Place};
+    use super::{build_expr, doc_line, lit, type_text, value_expr, value_expr_at, Place};
     use crate::ir::{FieldSerde, TypeRef};
     use serde_json::json;
+
+    #[test]
+    fn lines_that_continue_a_list_item_are_indented_under_it() {
+        let text = "Steps:\n1. Call it.\n2. Check `mac`:\n\n- If empty, the device\nis alone.\n* x\ny\n\nAfter.";
+        assert_eq!(
+            super::doc_text(text),
+            " Steps:\n 1. Call it.\n 2. Check `mac`:\n \n - If empty, the device\n   is alone.\n * x\n   y\n \n After."
+        );
+        assert_eq!(super::list_marker_width("10) ten"), Some(4));
+        assert_eq!(super::list_marker_width("-1 degrees"), None);
+        assert_eq!(super::list_marker_width("2024. A year"), Some(6));
+    }
 
     /// A bare URL in vendor prose becomes a code span, so rustdoc's `bare_urls` lint never
     /// fails the docs build; one in a code span, or a scheme without a URL, stays as it is.
@@ -596,6 +688,14 @@ mod tests {
             "`http://a.io`, and `https://b.io` é `http://c.io`."
         );
         assert_eq!(doc_line("`a`https://a.io`b`"), "`a` `https://a.io` `b`");
+        // A URL between triple backticks stays in a code span.
+        assert_eq!(
+            doc_line("a link to ```https://a.io/x?t=:t```."),
+            "a link to `https://a.io/x?t=:t`."
+        );
+        assert_eq!(doc_line("````x```` y"), "`x` y");
+        // An unpaired one (a fence over several lines) stays escaped.
+        assert_eq!(doc_line("a ```rust"), "a \\`\\`\\`rust");
         assert_eq!(doc_line("a ` https://a.io"), "a \\` `https://a.io`");
         assert_eq!(doc_line("the https:// scheme"), "the https:// scheme");
         assert_eq!(doc_line("<https://a.io>"), "&lt;`https://a.io`&gt;");
@@ -606,6 +706,17 @@ mod tests {
     #[test]
     fn examples_become_literals_never_code() {
         assert_eq!(value_expr(&TypeRef::I64, &json!(100)), "100");
+        // A user's code names a generated type by its path.
+        let user = Place {
+            root: "lib",
+            models_path: "lib::models::",
+        };
+        let kind = TypeRef::Model("Kind".into());
+        assert_eq!(
+            value_expr_at(&kind, &json!("a"), user),
+            "lib::models::Kind::from(\"a\")"
+        );
+        assert_eq!(value_expr(&kind, &json!("a")), "Kind::from(\"a\")");
         assert_eq!(value_expr(&TypeRef::F64, &json!(2)), "2.0");
         assert_eq!(value_expr(&TypeRef::I32, &json!(7)), "7");
         assert_eq!(value_expr(&TypeRef::I64, &json!("10")), "10");

@@ -46,6 +46,33 @@ pub(crate) struct RefGraph {
     /// Whether each component holds a cycle (more than one schema, or a schema that refers to
     /// itself).
     cyclic: Vec<bool>,
+    /// Each named schema's estimated inline size in bytes (see [`inline_bytes`]).
+    bytes: Vec<usize>,
+}
+
+/// A field whose type holds more than this many bytes inline is boxed. Models are held in
+/// options, clones and futures on the stack: a model of dozens of large optional models
+/// (Mist's portal template: 35 locales of 80 strings, about 70 KiB) overflows a thread's
+/// stack in a debug build. Boxed, each such field is a pointer wide.
+pub(crate) const LARGE_FIELD_BYTES: usize = 1024;
+
+/// An estimate of the bytes a value of `schema` holds inline: an object its properties (each
+/// optional) and the map of unknown fields; a string, list, map, union or JSON value a few
+/// words; a named schema what `named` says (a boxed one a pointer).
+fn inline_bytes(schema: &Value, named: &dyn Fn(&str) -> usize) -> usize {
+    if let Some(name) = schema.get("$ref").and_then(Value::as_str) {
+        return named(name);
+    }
+    if is_object_with_props(schema) {
+        let props = schema.get("properties").and_then(Value::as_object);
+        return 32
+            + props.map_or(0, |p| {
+                p.values()
+                    .map(|v| 8 + inline_bytes(v, named))
+                    .sum::<usize>()
+            });
+    }
+    32
 }
 
 impl RefGraph {
@@ -73,12 +100,39 @@ impl RefGraph {
             size[*c] += 1;
             cyclic[*c] |= size[*c] > 1 || edges[n].contains(&n);
         }
+        // Components are numbered sinks first: a schema's refs outside its component are done
+        // before it; a ref inside a cyclic component is boxed.
+        let schemas: Vec<&Value> = spec.schemas.values().collect();
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); edges.len()];
+        for (n, c) in component.iter().enumerate() {
+            members[*c].push(n);
+        }
+        let mut bytes = vec![0usize; edges.len()];
+        for (c, ns) in members.iter().enumerate() {
+            for &n in ns {
+                let named = |name: &str| match index.get(name) {
+                    // A large one is boxed where it is a field.
+                    Some(&t) if component[t] != c && bytes[t] <= LARGE_FIELD_BYTES => bytes[t],
+                    _ => 8,
+                };
+                let size = inline_bytes(schemas[n], &named);
+                bytes[n] = size;
+            }
+        }
         RefGraph {
             index,
             edges,
             component,
             cyclic,
+            bytes,
         }
+    }
+
+    /// Whether a field of named schema `to` is large enough to box (see [`LARGE_FIELD_BYTES`]).
+    fn is_large(&self, to: &str) -> bool {
+        self.index
+            .get(to)
+            .is_some_and(|&t| self.bytes[t] > LARGE_FIELD_BYTES)
     }
 
     /// Whether a ref from named schema `from` to `to` leads back to `from` (such a field must be
@@ -435,6 +489,13 @@ impl<'a> Lowerer<'a> {
             // A field whose type leads back to this schema must be boxed to have a size.
             if let (Some(r), Some(me)) = (p.get("$ref").and_then(Value::as_str), schema_name) {
                 if self.refs.leads_back(me, r) {
+                    inner = TypeRef::Boxed(Box::new(inner));
+                }
+            }
+            // A field of a large named schema is boxed, so that no model grows too large for
+            // the stack by holding others inline.
+            if let Some(r) = p.get("$ref").and_then(Value::as_str) {
+                if !matches!(inner, TypeRef::Boxed(_)) && self.refs.is_large(r) {
                     inner = TypeRef::Boxed(Box::new(inner));
                 }
             }
@@ -889,6 +950,22 @@ fn schema_doc_field(p: &Value, wire: &str) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn large_named_schemas_are_boxed_where_they_are_fields() {
+        let strings: serde_json::Map<String, Value> = (0..40)
+            .map(|i| (format!("s{i}"), json!({"type": "string"})))
+            .collect();
+        let locale = json!({"type": "object", "properties": strings});
+        let none = |_: &str| 0;
+        // Each property an optional value (a tag) and what it holds; the object its extra map.
+        assert_eq!(inline_bytes(&locale, &none), 32 + 40 * (8 + 32));
+        assert!(inline_bytes(&locale, &none) > LARGE_FIELD_BYTES);
+        // A holder of such references counts each as what `named` says (a pointer once boxed).
+        let holder = json!({"properties": {"ar": {"$ref": "locale"}, "de": {"$ref": "locale"}}});
+        assert_eq!(inline_bytes(&holder, &|_| 8), 32 + 2 * (8 + 8));
+        assert_eq!(inline_bytes(&json!({"type": "string"}), &none), 32);
+    }
 
     #[test]
     fn an_undescribed_field_says_what_the_spec_knows_of_it() {

@@ -246,7 +246,7 @@ fn operations_the_runtime_cannot_express_are_listed_with_their_reason() {
 fn uploads_downloads_event_streams_and_several_outcomes_are_read() {
     let spec = clean(&[(
         "openapi.yaml",
-        &doc("3.1.0", "  schemas:\n    Upload:\n      type: object\n      required: [file]\n      properties:\n        file: {type: string, format: binary, description: The image}\n        name: {type: string}\n        meta: {type: object, properties: {rows: {type: integer}}}\npaths:\n  /files:\n    post:\n      operationId: uploadFile\n      tags: [Files]\n      requestBody:\n        content:\n          application/json: {schema: {type: object, properties: {url: {type: string}}}}\n          multipart/form-data: {schema: {$ref: '#/components/schemas/Upload'}}\n      responses:\n        '200': {description: OK}\n  /files/{id}:\n    get:\n      operationId: downloadFile\n      tags: [Files]\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses:\n        '200': {description: OK, content: {image/png: {schema: {type: string, format: binary}}}}\n    put:\n      operationId: putFile\n      tags: [Files]\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses:\n        '200': {description: OK, content: {application/json: {schema: {type: string}}}}\n        '202': {description: Queued, content: {application/json: {schema: {type: integer}}}}\n  /files/{id}/events:\n    get:\n      operationId: watchFile\n      tags: [Files]\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses:\n        '200': {description: OK, content: {text/event-stream: {schema: {type: object, properties: {done: {type: integer}}}}}}\n"),
+        &doc("3.1.0", "  schemas:\n    Upload:\n      type: object\n      required: [file]\n      properties:\n        file: {type: string, format: binary, description: The image}\n        name: {type: string}\n        meta: {type: object, properties: {rows: {type: integer}}}\n        photo: {type: string, contentMediaType: image/png}\npaths:\n  /files:\n    post:\n      operationId: uploadFile\n      tags: [Files]\n      requestBody:\n        content:\n          application/json: {schema: {type: object, properties: {url: {type: string}}}}\n          multipart/form-data: {schema: {$ref: '#/components/schemas/Upload'}}\n      responses:\n        '200': {description: OK}\n  /files/{id}:\n    get:\n      operationId: downloadFile\n      tags: [Files]\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses:\n        '200': {description: OK, content: {image/png: {schema: {type: string, format: binary}}}}\n    put:\n      operationId: putFile\n      tags: [Files]\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses:\n        '200': {description: OK, content: {application/json: {schema: {type: string}}}}\n        '202': {description: Queued, content: {application/json: {schema: {type: integer}}}}\n  /files/{id}/events:\n    get:\n      operationId: watchFile\n      tags: [Files]\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses:\n        '200': {description: OK, content: {text/event-stream: {schema: {type: object, properties: {done: {type: integer}}}}}}\n"),
     )]);
     assert!(spec.excluded.is_empty(), "{:?}", spec.excluded);
     let action = |method: &str, path: &str| {
@@ -269,9 +269,12 @@ fn uploads_downloads_event_streams_and_several_outcomes_are_read() {
         [
             ("file", true, "part"),
             ("name", false, "part"),
-            ("meta", false, "part")
+            ("meta", false, "part"),
+            ("photo", false, "part")
         ]
     );
+    // 3.1's `contentMediaType` is a file too.
+    assert_eq!(upload.params[3].schema["format"], "binary");
     assert_eq!(upload.params[0].description, "The image");
     assert_eq!(upload.params[0].schema["format"], "binary");
     // A file answer: its media type.

@@ -190,8 +190,16 @@ fn response_cells(spec: &Spec, r: &Response) -> Vec<String> {
 }
 
 fn has_row(rows: &[Vec<String>], want: &[String]) -> bool {
+    // A cell's lines are trimmed: white space at the start of a line of a cell means nothing.
+    let lines = |s: &str| {
+        s.trim()
+            .lines()
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
     rows.iter()
-        .any(|r| r.len() == want.len() && r.iter().zip(want).all(|(a, b)| a.trim() == b.trim()))
+        .any(|r| r.len() == want.len() && r.iter().zip(want).all(|(a, b)| lines(a) == lines(b)))
 }
 
 /// (a) Every parameter row (six cells), scope and response of the spec is on its page.

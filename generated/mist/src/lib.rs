@@ -43,7 +43,7 @@ mod support;
 /// let client = server.client_builder().build()?;
 /// // ... call the code under test with `client` ...
 /// # drop(client);
-/// server.answer("orgs.create", Answer::new(503).delay(std::time::Duration::from_millis(10)));
+/// server.answer("msps.create", Answer::new(503).delay(std::time::Duration::from_millis(10)));
 /// for request in server.requests().await {
 ///     println!("{} {} ({:?})", request.method, request.path, request.action);
 /// }
@@ -65,14 +65,15 @@ mod support;
 /// let server = TestServer::start().await;
 /// let retries = RetryPolicy::default().base_delay(Duration::from_millis(1));
 /// let client = server.client_builder().retry_policy(retries).build()?;
-/// server.when("orgs.get").once(Answer::new(503));
-/// client.orgs().get("000000ab-00ab-00ab-00ab-0000000000ab".parse::<uuid::Uuid>().unwrap()).send().await?;
-/// assert_eq!(server.calls("orgs.get"), 2);
+/// server.when("msps.getDetails").once(Answer::new(503));
+/// client.msps().get_details("000000ab-00ab-00ab-00ab-0000000000ab".parse::<uuid::Uuid>().unwrap()).send().await?;
+/// assert_eq!(server.calls("msps.getDetails"), 2);
 /// # Ok(())
 /// # }
 /// ```
 #[cfg(feature = "test-server")]
 pub mod test_server;
+mod upload;
 
 pub use api::ApiErrorBody;
 /// The date-time library of the models' date-time fields (`chrono::DateTime<chrono::Utc>`).
@@ -90,5 +91,6 @@ pub use reqwest::{header::HeaderMap, StatusCode};
 /// The JSON library of the models' untyped values (`serde_json::Value`).
 pub use serde_json;
 pub use support::{EpochSeconds, Nullable, Secret, UnknownValue};
+pub use upload::FilePart;
 /// The UUID library of the models' and parameters' UUIDs (`uuid::Uuid`).
 pub use uuid;

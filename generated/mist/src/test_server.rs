@@ -53,16 +53,15 @@ fn routes() -> &'static [Route] {
 }
 
 impl Route {
-    /// Whether `path` fills in this route's template: each `{param}` stands for one non-empty
-    /// segment, every other segment is literal.
+    /// Whether `path` fills in this route's template: each `{param}` stands for a non-empty
+    /// part of one segment (`image{n}` for `image1`), every other part is literal.
     fn fits(&self, path: &str) -> bool {
         let mut template = self.template.split('/');
         let mut path = path.split('/');
         loop {
             match (template.next(), path.next()) {
                 (None, None) => return true,
-                (Some(t), Some(p)) if t.starts_with('{') && t.ends_with('}') && !p.is_empty() => {}
-                (Some(t), Some(p)) if t == p => {}
+                (Some(t), Some(p)) if segment_fits(t, p) => {}
                 _ => return false,
             }
         }
@@ -75,6 +74,23 @@ impl Route {
         u8::try_from(params)
             .unwrap_or(u8::MAX - 1)
             .saturating_add(1)
+    }
+
+    /// Whether this route wins over `other` where both fit a path with as many parameters
+    /// (`/zones/{zone_id}` and `/{zone_type}/count` for `/zones/count`): the one with a literal
+    /// segment at the last place where one has a literal and the other a parameter, since
+    /// trailing literals name what is asked (`count`, `search`) and ids stand last.
+    fn beats(&self, other: &Route) -> bool {
+        let mine = self.template.split('/').rev();
+        let theirs = other.template.split('/').rev();
+        for (a, b) in mine.zip(theirs) {
+            match (a.contains('{'), b.contains('{')) {
+                (false, true) => return true,
+                (true, false) => return false,
+                _ => {}
+            }
+        }
+        false
     }
 
     fn default_answer(&self) -> Answer {
@@ -338,13 +354,48 @@ impl When<'_> {
     }
 }
 
+/// Whether one segment of a template fits one of a path: a `{param}` in it stands for a
+/// non-empty part, the rest is literal.
+fn segment_fits(template: &str, path: &str) -> bool {
+    match (template.find('{'), template.rfind('}')) {
+        (Some(open), Some(close)) if open < close => {
+            let (prefix, suffix) = (&template[..open], &template[close + 1..]);
+            path.len() > prefix.len() + suffix.len()
+                && path.starts_with(prefix)
+                && path.ends_with(suffix)
+        }
+        _ => template == path,
+    }
+}
+
 /// Matches the requests of one route.
 struct Matches(&'static Route);
 
 impl wiremock::Match for Matches {
     fn matches(&self, request: &wiremock::Request) -> bool {
-        request.method.as_str() == self.0.method && self.0.fits(request.url.path())
+        let path = request.url.path();
+        let method = request.method.as_str();
+        method == self.0.method
+            && self.0.fits(path)
+            && route_for(method, path).is_some_and(|route| std::ptr::eq(route, self.0))
     }
+}
+
+/// The route that answers a request: of those that fit, one with the fewest parameters, and
+/// of those the one the tie rule ([`Route::beats`]) prefers.
+fn route_for(method: &str, path: &str) -> Option<&'static Route> {
+    routes()
+        .iter()
+        .filter(|route| route.method == method && route.fits(path))
+        .reduce(|best, route| {
+            let better = route.priority() < best.priority()
+                || (route.priority() == best.priority() && route.beats(best));
+            if better {
+                route
+            } else {
+                best
+            }
+        })
 }
 
 /// Answers one route: the test's answer if it set one, else the documented one.
@@ -498,11 +549,7 @@ impl TestServer {
             .into_iter()
             .map(|r| {
                 let path = r.url.path().to_string();
-                let action = routes()
-                    .iter()
-                    .filter(|route| route.method == r.method.as_str() && route.fits(&path))
-                    .min_by_key(|route| route.priority())
-                    .map(|route| route.action.as_str());
+                let action = route_for(r.method.as_str(), &path).map(|route| route.action.as_str());
                 let mut headers = HeaderMap::new();
                 for (name, value) in &r.headers {
                     if let (Ok(name), Ok(value)) = (

@@ -4,6 +4,7 @@
 //! each documented error and, for paginated actions, how it streams every page.
 #![allow(clippy::unwrap_used, unused_imports)]
 use mist_sdk::models::*;
+use mist_sdk::FilePart;
 use mist_sdk::{ApiResponse, Client, Error, ErrorKind, RetryPolicy};
 use serde_json::Value;
 use std::future::Future;
@@ -274,6 +275,565 @@ macro_rules! action {
 }
 
 action! {
+    msps_create in msps : "POST" "/api/v1/msps", query[], headers[], body body :
+    MspRequest = "{\"name\":\"MSP\"}", answer 200
+    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps().create().body(body.clone())
+}
+
+action! {
+    msps_get_details in msps : "GET" "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps().get_details("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    msps_update in msps : "PUT" "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : MspRequest = "{\"name\":\"MSP\"}", answer 200
+    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps().update("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    msps_delete in msps : "DELETE" "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps().delete("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    msps_search_org_group in msps : "GET"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/search", query["type", "orgs",
+    "q", "live"], headers[], answer 200
+    "{\"limit\":0,\"page\":0,\"results\":[{\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"text\":\"string\",\"type\":\"string\"}],\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps()
+    .search_org_group("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), MspSearchType::from("orgs"), "live")
+}
+
+action! {
+    msps_admins_list in msps_admins : "GET"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/admins", query[], headers[],
+    answer 200
+    "[{\"admin_id\":\"456b7016-a916-a4b1-78dd-72b947c152b7\",\"email\":\"jsmith@mycorp.org\",\"first_name\":\"Joe\",\"last_name\":\"Smith\",\"privileges\":[{\"role\":\"admin\",\"scope\":\"msp\"},{\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"role\":\"admin\",\"scope\":\"org\"},{\"orggroup_ids\":[\"507f1bab-13ba-73e2-f291-2bcb8d1362b0\"],\"role\":\"read\",\"scope\":\"orggroup\"}]}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_admins().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    msps_admins_get in msps_admins : "GET"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/admins/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"admin_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"email\":\"user@example.com\",\"first_name\":\"string\",\"last_name\":\"string\",\"password_modified_time\":1656353525,\"privileges\":[{\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"msp_name\":\"string\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"org_name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"role\":\"admin\",\"scope\":\"org\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitegroup_ids\":[\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"]}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_admins().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    msps_admins_update in msps_admins : "PUT"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/admins/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : AdminRequest =
+    "{\"email\":\"jsnow@abc.com\",\"first_name\":\"string\",\"last_name\":\"string\",\"privileges\":[{\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"role\":\"admin\",\"scope\":\"org\",\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]},{\"role\":\"admin\",\"scope\":\"site\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}]}",
+    answer 200
+    "{\"admin_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"email\":\"user@example.com\",\"first_name\":\"string\",\"last_name\":\"string\",\"password_modified_time\":1656353525,\"privileges\":[{\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"msp_name\":\"string\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"org_name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"role\":\"admin\",\"scope\":\"org\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitegroup_ids\":[\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"]}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_admins().update("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    msps_admins_revoke in msps_admins : "DELETE"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/admins/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_admins().revoke("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    msps_admins_invite in msps_admins : "POST"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/invites", query[], headers[], body
+    body : AdminRequest =
+    "{\"email\":\"user@example.com\",\"first_name\":\"string\",\"last_name\":\"string\",\"privileges\":[{\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"msp_name\":\"string\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"org_name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"role\":\"admin\",\"scope\":\"org\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]}]}",
+    answer 200
+    "{\"admin_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"email\":\"user@example.com\",\"first_name\":\"string\",\"last_name\":\"string\",\"password_modified_time\":1656353525,\"privileges\":[{\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"msp_name\":\"string\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"org_name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"role\":\"admin\",\"scope\":\"org\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitegroup_ids\":[\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"]}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_admins().invite("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    msps_admins_update_invite in msps_admins : "PUT"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/invites/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : AdminRequest =
+    "{\"email\":\"user@example.com\",\"first_name\":\"string\",\"last_name\":\"string\",\"privileges\":[{\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"msp_name\":\"string\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"org_name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"role\":\"admin\",\"scope\":\"org\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]}]}",
+    answer 200
+    "{\"admin_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"email\":\"user@example.com\",\"first_name\":\"string\",\"last_name\":\"string\",\"password_modified_time\":1656353525,\"privileges\":[{\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"msp_name\":\"string\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"org_name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"role\":\"admin\",\"scope\":\"org\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitegroup_ids\":[\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"]}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_admins()
+    .update_invite("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    msps_admins_uninvite in msps_admins : "DELETE"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/invites/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_admins()
+    .uninvite("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    msps_licenses_claim_license in msps_licenses : "POST"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/claim", query[], headers[], body
+    body : CodeString = "{\"code\":\"ZHT3K-H36DT-MG85D-M61AC\"}", answer 200
+    "{\"inventory_added\":[{\"mac\":\"5c5b35000018\",\"magic\":\"6JG8EPTFV2A9Z2N\",\"model\":\"AP41\",\"serial\":\"FXLH2015150025\",\"type\":\"ap\"}],\"inventory_duplicated\":[{\"mac\":\"5c5b35000012\",\"magic\":\"DVH4VSNMSZPDXBR\",\"model\":\"AP41\",\"serial\":\"FXLH2015150027\",\"type\":\"ap\"}],\"inventory_pending\":[{\"mac\":\"5c5b35000012\"}],\"license_added\":[{\"end\":1520380800,\"quantity\":180,\"start\":1504828800,\"type\":\"SUB-MAN\"},{\"end\":1520380800,\"quantity\":120,\"start\":1504828800,\"type\":\"SUB-LOC\"}],\"license_duplicated\":[{\"end\":1520380800,\"quantity\":180,\"start\":1504828800,\"type\":\"SUB-MAN\"}],\"license_error\":[{\"order\":\"00000464\",\"reason\":\"\"}]}",
+    errors[(400, BadRequest, "{}"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_licenses()
+    .claim_license("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    msps_licenses_list in msps_licenses : "GET"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/licenses", query[], headers[],
+    answer 200
+    "{\"amendments\":[{\"created_time\":1644684842,\"end_time\":1744156799,\"id\":\"ff0a14f6-1234-5678-90ab-c8e64d4bc6c6\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1632873600,\"subscription_id\":\"VNA-000000af\",\"type\":\"SUB-VNA\"},{\"created_time\":1644684842,\"end_time\":1744156799,\"id\":\"c1c28812-1234-5678-90ab-dc95680da61e\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1632873600,\"subscription_id\":\"MAN-000008be\",\"type\":\"SUB-MAN\"},{\"created_time\":1644684842,\"end_time\":1744243199,\"id\":\"96c0a41f-1234-5678-90ab-afe74817e9fd\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1586476800,\"subscription_id\":\"EX24-000000bc\",\"type\":\"SUB-EX24\"}],\"entitled\":{\"SUB-ENG\":26,\"SUB-EX24\":9,\"SUB-MAN\":26,\"SUB-VNA\":26},\"licenses\":[{\"created_time\":1555353534,\"end_time\":1586822399,\"id\":\"693a41a6-1234-5678-90ab-f53dbd3a31c0\",\"modified_time\":1555353534,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":0,\"start_time\":1555286400,\"subscription_id\":\"VNA-000000aa\",\"type\":\"SUB-VNA\"},{\"created_time\":1576132516,\"end_time\":1586822399,\"id\":\"656607cf-1234-5678-90ab-fc9035614ea5\",\"modified_time\":1576132516,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":8,\"remaining_quantity\":0,\"start_time\":1576022400,\"subscription_id\":\"VNA-000000ab\",\"type\":\"SUB-VNA\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"db50d0bc-1234-5678-90ab-e439958cb06b\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"MAN-000000ac\",\"type\":\"SUB-MAN\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"2ff9e84a-1234-5678-90ab-fb9ec0726e01\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"ENG-000000ad\",\"type\":\"SUB-ENG\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"16df7ea6-1234-5678-90ab-78018cd4024d\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"VNA-000000ae\",\"type\":\"SUB-VNA\"},{\"created_time\":1586237081,\"end_time\":1744243199,\"id\":\"1b6f68d5-1234-5678-90ab-70d3e6d18c73\",\"modified_time\":1586237081,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"VNA-000000af\",\"type\":\"SUB-VNA\"},{\"created_time\":1586237097,\"end_time\":1744243199,\"id\":\"1375c9bf-1234-5678-90ab-9c636708c89e\",\"modified_time\":1586237097,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"MAN-000000ba\",\"type\":\"SUB-MAN\"},{\"created_time\":1586237137,\"end_time\":1744243199,\"id\":\"5974e979-1234-5678-90ab-438f833ec1c9\",\"modified_time\":1586237137,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"ENG-000000bb\",\"type\":\"SUB-ENG\"},{\"created_time\":1629947267,\"end_time\":1744243199,\"id\":\"340a9cb3-1234-5678-90ab-b009344dbf3c\",\"modified_time\":1629947267,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":10,\"remaining_quantity\":9,\"start_time\":1586476800,\"subscription_id\":\"EX24-000000bc\",\"type\":\"SUB-EX24\"},{\"created_time\":1632941870,\"end_time\":1744156799,\"id\":\"9b599b0f-1234-5678-90ab-406081b58e7f\",\"modified_time\":1632941870,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":10,\"remaining_quantity\":10,\"start_time\":1632873600,\"subscription_id\":\"ENG-000000bd\",\"type\":\"SUB-ENG\"},{\"created_time\":1632941882,\"end_time\":1744156799,\"id\":\"d6d8ead3-1234-5678-90ab-98badeac7287\",\"modified_time\":1632941882,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":11,\"remaining_quantity\":9,\"start_time\":1632873600,\"subscription_id\":\"MAN-000008be\",\"type\":\"SUB-MAN\"}],\"summary\":{\"SUB-ENG\":18,\"SUB-EX24\":3,\"SUB-MAN\":22,\"SUB-VNA\":20}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_licenses().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    msps_licenses_move_or_delete_license_to_another_org in msps_licenses : "PUT"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/licenses", query[], headers[],
+    body body : MspLicenseAction =
+    "{\"op\":\"delete\",\"subscription_id\":\"SUB-0000144\"}", answer 200, errors[(400,
+    BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_licenses()
+    .move_or_delete_license_to_another_org("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    msps_licenses_list_org in msps_licenses : "GET"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/stats/licenses", query[],
+    headers[], answer 200
+    "{\"amendments\":[{\"created_time\":1644684842,\"end_time\":1744156799,\"id\":\"ff0a14f6-1234-5678-90ab-c8e64d4bc6c6\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1632873600,\"subscription_id\":\"VNA-000000af\",\"type\":\"SUB-VNA\"},{\"created_time\":1644684842,\"end_time\":1744156799,\"id\":\"c1c28812-1234-5678-90ab-dc95680da61e\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1632873600,\"subscription_id\":\"MAN-000008be\",\"type\":\"SUB-MAN\"},{\"created_time\":1644684842,\"end_time\":1744243199,\"id\":\"96c0a41f-1234-5678-90ab-afe74817e9fd\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1586476800,\"subscription_id\":\"EX24-000000bc\",\"type\":\"SUB-EX24\"}],\"entitled\":{\"SUB-ENG\":26,\"SUB-EX24\":9,\"SUB-MAN\":26,\"SUB-VNA\":26},\"licenses\":[{\"created_time\":1555353534,\"end_time\":1586822399,\"id\":\"693a41a6-1234-5678-90ab-f53dbd3a31c0\",\"modified_time\":1555353534,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":0,\"start_time\":1555286400,\"subscription_id\":\"VNA-000000aa\",\"type\":\"SUB-VNA\"},{\"created_time\":1576132516,\"end_time\":1586822399,\"id\":\"656607cf-1234-5678-90ab-fc9035614ea5\",\"modified_time\":1576132516,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":8,\"remaining_quantity\":0,\"start_time\":1576022400,\"subscription_id\":\"VNA-000000ab\",\"type\":\"SUB-VNA\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"db50d0bc-1234-5678-90ab-e439958cb06b\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"MAN-000000ac\",\"type\":\"SUB-MAN\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"2ff9e84a-1234-5678-90ab-fb9ec0726e01\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"ENG-000000ad\",\"type\":\"SUB-ENG\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"16df7ea6-1234-5678-90ab-78018cd4024d\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"VNA-000000ae\",\"type\":\"SUB-VNA\"},{\"created_time\":1586237081,\"end_time\":1744243199,\"id\":\"1b6f68d5-1234-5678-90ab-70d3e6d18c73\",\"modified_time\":1586237081,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"VNA-000000af\",\"type\":\"SUB-VNA\"},{\"created_time\":1586237097,\"end_time\":1744243199,\"id\":\"1375c9bf-1234-5678-90ab-9c636708c89e\",\"modified_time\":1586237097,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"MAN-000000ba\",\"type\":\"SUB-MAN\"},{\"created_time\":1586237137,\"end_time\":1744243199,\"id\":\"5974e979-1234-5678-90ab-438f833ec1c9\",\"modified_time\":1586237137,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"ENG-000000bb\",\"type\":\"SUB-ENG\"},{\"created_time\":1629947267,\"end_time\":1744243199,\"id\":\"340a9cb3-1234-5678-90ab-b009344dbf3c\",\"modified_time\":1629947267,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":10,\"remaining_quantity\":9,\"start_time\":1586476800,\"subscription_id\":\"EX24-000000bc\",\"type\":\"SUB-EX24\"},{\"created_time\":1632941870,\"end_time\":1744156799,\"id\":\"9b599b0f-1234-5678-90ab-406081b58e7f\",\"modified_time\":1632941870,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":10,\"remaining_quantity\":10,\"start_time\":1632873600,\"subscription_id\":\"ENG-000000bd\",\"type\":\"SUB-ENG\"},{\"created_time\":1632941882,\"end_time\":1744156799,\"id\":\"d6d8ead3-1234-5678-90ab-98badeac7287\",\"modified_time\":1632941882,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":11,\"remaining_quantity\":9,\"start_time\":1632873600,\"subscription_id\":\"MAN-000008be\",\"type\":\"SUB-MAN\"}],\"summary\":{\"SUB-ENG\":18,\"SUB-EX24\":3,\"SUB-MAN\":22,\"SUB-VNA\":20}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_licenses()
+    .list_org("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    msps_org_groups_list in msps_org_groups : "GET"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/orggroups", query[], headers[],
+    answer 200
+    "[{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"org_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_org_groups()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    msps_org_groups_create in msps_org_groups : "POST"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/orggroups", query[], headers[],
+    body body : OrggroupRequest =
+    "{\"name\":\"string\",\"org_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]}",
+    answer 200
+    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"org_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_org_groups()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    msps_org_groups_get in msps_org_groups : "GET"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/orggroups/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"org_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_org_groups().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    msps_org_groups_update in msps_org_groups : "PUT"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/orggroups/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : OrggroupRequest = "{\"name\":\"\"}", answer 200
+    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"org_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_org_groups()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    msps_org_groups_delete in msps_org_groups : "DELETE"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/orggroups/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_org_groups()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    msps_orgs_list in msps_orgs : "GET"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/orgs", query[], headers[], answer
+    200
+    "[{\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"allow_mist\":true,\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"session_expiry\":1440}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_orgs().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    msps_orgs_manage in msps_orgs : "PUT"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/orgs", query[], headers[], body
+    body : MspOrgChange =
+    "{\"op\":\"assign\",\"org_ids\":[\"2b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]}", answer
+    200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_orgs().manage("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    msps_orgs_create in msps_orgs : "POST"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/orgs", query[], headers[], body
+    body : OrgRequest =
+    "{\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"allow_mist\":true,\"name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"session_expiry\":10}",
+    answer 200
+    "{\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"allow_mist\":true,\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"session_expiry\":1440}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_orgs().create("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    msps_orgs_search in msps_orgs : "GET"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/orgs/search", query[], headers[],
+    answer 200
+    "{\"end\":1614383378.4365287,\"limit\":10,\"next\":\"/api/v1/msps/43e96c5a-6ef6-11e6-9909-9596d1d1534f/orgs/search?end=1760601621&limit=1&search_after=%5B1760599794477%5D&start=1759996821\",\"results\":[{\"msp_id\":\"d287e62f-0000-0000-0000-f2b9ba0a531f\",\"name\":\"Test Org\",\"num_aps\":9,\"num_sites\":5,\"num_switches\":1,\"num_unassigned_aps\":1,\"org_id\":\"bb1a8bf6-0000-0000-0000-8053a663cf65\",\"sub_ana_required\":9,\"sub_ast_entitled\":5,\"sub_ast_required\":3,\"sub_eng_required\":3,\"sub_ex12_required\":1,\"sub_insufficient\":true,\"sub_man_required\":9,\"sub_vna_entitled\":1,\"timestamp\":1614322563.513937,\"trial_enabled\":false,\"usage_types\":[\"sub_eng\"]},{\"msp_id\":\"d287e62f-0000-0000-0000-f2b9ba0a531f\",\"name\":\"Rogue Test1\",\"num_aps\":1,\"num_sites\":1,\"org_id\":\"0fb81690-0000-0000-0000-9596d1d1534f\",\"sub_ana_entitled\":1,\"sub_ana_required\":1,\"sub_insufficient\":false,\"sub_man_entitled\":1,\"sub_man_required\":1,\"timestamp\":1614309876.500955}],\"start\":1613778578.4365668,\"total\":2}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_orgs().search("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    msps_orgs_get in msps_orgs : "GET"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/orgs/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"allow_mist\":true,\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"session_expiry\":1440}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_orgs().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    msps_orgs_update in msps_orgs : "PUT"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/orgs/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : OrgRequest = "{\"name\":\"Org\"}", answer 200
+    "{\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"allow_mist\":true,\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"session_expiry\":1440}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_orgs().update("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    msps_orgs_delete in msps_orgs : "DELETE"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/orgs/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_orgs().delete("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    msps_orgs_list_stats in msps_orgs : "GET"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/stats/orgs", query[], headers[],
+    answer 200 "[]", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_orgs()
+    .list_stats("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
     orgs_create in orgs : "POST" "/api/v1/orgs", query[], headers[], body body :
     OrgRequest =
     "{\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"allow_mist\":true,\"name\":\"string\",\"session_expiry\":1440}",
@@ -363,6 +923,123 @@ action! {
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
     request client => client.orgs().clone_org("000000ab-00ab-00ab-00ab-0000000000ab"
     .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_admins_list in orgs_admins : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/admins", query[], headers[],
+    answer 200
+    "[{\"admin_id\":\"456b7016-a916-a4b1-78dd-72b947c152b7\",\"email\":\"jsmith@mycorp.org\",\"first_name\":\"Joe\",\"last_name\":\"Smith\",\"privileges\":[{\"role\":\"admin\",\"scope\":\"msp\"},{\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"role\":\"admin\",\"scope\":\"org\"},{\"orggroup_ids\":[\"507f1bab-13ba-73e2-f291-2bcb8d1362b0\"],\"role\":\"read\",\"scope\":\"orggroup\"}]}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_admins().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_admins_update in orgs_admins : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/admins/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : AdminRequest =
+    "{\"email\":\"jsnow@abc.com\",\"expire_time\":0,\"first_name\":\"John\",\"hours\":24,\"last_name\":\"Sno\",\"phone\":\"string\",\"phone2\":\"string\",\"privileges\":[{\"msp_id\":\"c0cf23fc-d82f-4219-988c-82fb61d8c875\",\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"org_name\":\"string\",\"orggroup_ids\":[\"497f6eca-6276-4993-bfeb-53d5bbba6f08\"],\"role\":\"admin\",\"scope\":\"org\",\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"sitegroup_ids\":[\"497f6eca-6276-4993-bfeb-53d6bbba6f08\"],\"views\":[\"switch_admin\"]}]}",
+    answer 200
+    "{\"admin_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"email\":\"user@example.com\",\"first_name\":\"string\",\"last_name\":\"string\",\"password_modified_time\":1656353525,\"privileges\":[{\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"msp_name\":\"string\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"org_name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"role\":\"admin\",\"scope\":\"org\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitegroup_ids\":[\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"]}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_admins().update("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_admins_revoke in orgs_admins : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/admins/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_admins().revoke("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_admins_invite in orgs_admins : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/invites", query[], headers[], body
+    body : AdminRequest =
+    "{\"email\":\"user@example.com\",\"first_name\":\"string\",\"last_name\":\"string\",\"privileges\":[{\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"msp_name\":\"string\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"org_name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"role\":\"admin\",\"scope\":\"org\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]}]}",
+    answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_admins().invite("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_admins_update_invite in orgs_admins : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/invites/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : AdminRequest =
+    "{\"email\":\"user@example.com\",\"first_name\":\"string\",\"last_name\":\"string\",\"privileges\":[{\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"msp_name\":\"string\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"org_name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"role\":\"admin\",\"scope\":\"org\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]}]}",
+    answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_admins()
+    .update_invite("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_admins_uninvite in orgs_admins : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/invites/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_admins()
+    .uninvite("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -521,6 +1198,176 @@ action! {
     request client => client.orgs_alarm_templates()
     .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
     "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_alarms_ack_multiple in orgs_alarms : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/alarms/ack", query[], headers[],
+    body body : Alarms =
+    "{\"alarm_ids\":[\"ccb8c94d-ca56-4075-932f-1f2ab444ff2c\",\"98ff4a3d-ec9b-4138-a42e-54fc3335179d\"],\"note\":\"maintenance window\"}",
+    answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_alarms()
+    .ack_multiple("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_alarms_ack_all in orgs_alarms : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/alarms/ack_all", query[],
+    headers[], body body : NoteString = "{\"note\":\"string\"}", answer 200, errors[(400,
+    BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_alarms().ack_all("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_alarms_count in orgs_alarms : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/alarms/count", query[], headers[],
+    answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_alarms().count("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_alarms_search in orgs_alarms : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/alarms/search", query[],
+    headers[], answer 200
+    "{\"start\":1710949286,\"end\":1711035686,\"limit\":10,\"total\":232,\"results\":[]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_alarms().search("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_alarms_unack_multiple in orgs_alarms : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/alarms/unack", query[], headers[],
+    body body : Alarms =
+    "{\"alarm_ids\":[\"ccb8c94d-ca56-4075-932f-1f2ab444ff2c\",\"98ff4a3d-ec9b-4138-a42e-54fc3335179d\"],\"note\":\"maintenance window\"}",
+    answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_alarms()
+    .unack_multiple("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_alarms_unack_all in orgs_alarms : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/alarms/unack_all", query[],
+    headers[], body body : NoteString = "{\"note\":\"maintenance window\"}", answer 200,
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_alarms()
+    .unack_all("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_alarms_ack in orgs_alarms : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/alarms/000000ab-00ab-00ab-00ab-0000000000ab/ack",
+    query[], headers[], body body : NoteString = "{\"note\":\"maintenance window\"}",
+    answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_alarms().ack("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_alarms_subscribe_reports in orgs_alarms : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/subscriptions", query[],
+    headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_alarms()
+    .subscribe_reports("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_alarms_unsubscribe_reports in orgs_alarms : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/subscriptions", query[],
+    headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_alarms()
+    .unsubscribe_reports("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
 }
 
 action! {
@@ -826,6 +1673,1106 @@ action! {
 }
 
 action! {
+    orgs_assets_list in orgs_assets : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/assets", query[], headers[],
+    answer 200 "[]", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_assets().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_assets_create in orgs_assets : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/assets", query[], headers[], body
+    body : AssetRequest = "{\"name\":\"\",\"mac\":\"\"}", answer 200
+    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"tag_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_assets().create("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_assets_import in orgs_assets : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/assets/import", query[],
+    headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_assets().import("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_assets_get in orgs_assets : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/assets/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"tag_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_assets().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_assets_update in orgs_assets : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/assets/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : AssetRequest = "{\"name\":\"\",\"mac\":\"\"}", answer
+    200
+    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"tag_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_assets().update("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_assets_delete in orgs_assets : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/assets/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_assets().delete("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_clients_wireless_count in orgs_clients_wireless : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/clients/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_clients_wireless()
+    .count("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_clients_wireless_count_events in orgs_clients_wireless : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/clients/events/count",
+    query["distinct", "type"], headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_clients_wireless()
+    .count_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).distinct(SiteClientEventsCountDistinct::from("type"))
+}
+
+action! {
+    orgs_clients_wireless_search_events in orgs_clients_wireless : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/clients/events/search", query[],
+    headers[], answer 200
+    "{\"end\":0,\"limit\":0,\"results\":[{\"ap\":\"string\",\"band\":\"24\",\"bssid\":\"string\",\"channel\":0,\"proto\":\"a\",\"ssid\":\"string\",\"text\":\"string\",\"timestamp\":0,\"type\":\"string\",\"type_code\":0,\"wlan_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_clients_wireless()
+    .search_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_clients_wireless_search in orgs_clients_wireless : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/clients/search", query[],
+    headers[], answer 200
+    "{\"end\":17141231418.812,\"limit\":118,\"next\":\"next8\",\"results\":[{\"ap\":[\"a83a79a947ee\",\"003e73170b4c\"],\"app_version\":[\"0.100.3\"],\"band\":\"5\",\"device\":[\"Mac\"],\"ftc\":false,\"hardware\":\"Apple Wi-Fi adapter\",\"hostname\":[\"hostname-a\",\"hostname-b\"],\"ip\":[\"10.5.23.43\",\"192.168.0.2\"],\"last_ap\":\"a83a79a947ee\",\"last_device\":\"Mac\",\"last_firmware\":\"wl0: Jan 20 2024 04:08:41 version 20.103.12.0.8.7.171 FWID 01-e09d2675\",\"last_hostname\":\"hostname-a\",\"last_ip\":\"10.5.23.43\",\"last_model\":\"MBP 16\\\\\\\" M1 2021\",\"last_os\":\"Sonoma\",\"last_os_version\":\"14.4.1 (Build 23E224)\",\"last_psk_id\":\"abf7dc5c-bb51-4bb7-93b6-5547400ffe11\",\"last_psk_name\":\"iot\",\"last_ssid\":\"IoT SSID\",\"last_username\":\"user@corp.com\",\"last_vlan\":10,\"last_wlan_id\":\"e5d67b07-aae8-494b-8584-cbc20c8110aa\",\"mac\":\"bcd074000000\",\"mfg\":\"Apple\",\"model\":\"MBP 16\\\\\\\" M1 2021\",\"org_id\":\"1abff1aa-4571-4c1f-a409-153a1e7a7a24\",\"os\":[\"Sonoma\"],\"os_version\":[\"14.4.1 (Build 23E224)\"],\"protocol\":\"ax\",\"psk_id\":[\"abf7dc5c-bb51-4bb7-93b6-5547400ffe11\"],\"psk_name\":[\"iot\"],\"sdk_version\":[\"0.100.3\"],\"site_id\":\"25ff5219-9be7-4db9-907d-0c9b60445147\",\"site_ids\":[\"25ff5219-9be7-4db9-907d-0c9b60445147\"],\"ssid\":[\"IoT SSID\"],\"timestamp\":1714124722.113,\"username\":[\"user@corp.com\"],\"vlan\":[10]}],\"start\":10,\"total\":44}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_clients_wireless()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_clients_wireless_count_sessions in orgs_clients_wireless : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/clients/sessions/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_clients_wireless()
+    .count_sessions("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_clients_wireless_search_sessions in orgs_clients_wireless : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/clients/sessions/search", query[],
+    headers[], answer 200
+    "{\"end\":1513177200,\"limit\":10,\"results\":[{\"ap\":\"5c5b350e0262\",\"band\":\"5\",\"client_manufacture\":\"Apple\",\"connect\":1565208388,\"disconnect\":1565208448,\"duration\":60.09423865,\"mac\":\"b019c66c8348\",\"org_id\":\"3139f2c2-fac6-11e5-8156-0242ac110006\",\"site_id\":\"70e0f468-fc13-11e5-85ad-0242ac110008\",\"ssid\":\"Dummy WLAN 2\",\"tags\":[\"disassociate\"],\"timestamp\":1565208448.662,\"wlan_id\":\"99bb4c74-f954-4f36-b844-6b030faffabc\"}],\"start\":1511967600,\"total\":100}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_clients_wireless()
+    .search_sessions("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_device_profiles_list in orgs_device_profiles : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/deviceprofiles", query[],
+    headers[], answer 200
+    "[{\"aeroscout\":{\"enabled\":true,\"host\":\"string\"},\"created_time\":0,\"disable_eth1\":true,\"disable_module\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ip_config\":{\"dns\":[\"string\"],\"dns_suffix\":[\"string\"],\"gateway\":\"192.168.0.1\",\"gateway6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"ip\":\"192.168.0.1\",\"ip6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"mtu\":1500,\"netmask\":\"192.168.0.1\",\"netmask6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"type\":\"static\",\"type6\":\"static\",\"vlan_id\":1},\"mesh\":{\"enabled\":true,\"group\":1,\"role\":\"base\"},\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"poe_passthrough\":true,\"switch_config\":{\"enabled\":true,\"eth0\":{\"port_vlan_id\":1,\"vlan_ids\":[1,10]},\"eth1\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"eth2\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"eth3\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"module\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"wds\":{\"port_vlan_id\":1,\"vlan_ids\":[10]}},\"type\":\"ap\",\"usb_config\":{\"cacert\":\"string\",\"enabled\":true,\"host\":\"string\",\"type\":\"imagotag\",\"verify_cert\":true}}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_device_profiles()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_device_profiles_create in orgs_device_profiles : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/deviceprofiles", query[],
+    headers[], body body : DeviceprofileRequest =
+    "{\"aeroscout\":{\"enabled\":false,\"host\":\"aero.pvt.net\",\"locate_connected\":true},\"led\":{\"brightness\":255,\"enabled\":true},\"name\":\"string\",\"ntp_servers\":[\"10.10.10.10\"],\"type\":\"ap\",\"usb_config\":{\"cacert\":\"string\",\"channel\":3,\"enabled\":true,\"host\":\"1.1.1.1\",\"port\":0,\"type\":\"imagotag\",\"verify_cert\":true,\"vlan_id\":1}}",
+    answer 200
+    "{\"aeroscout\":{\"enabled\":true,\"host\":\"string\"},\"created_time\":0,\"disable_eth1\":true,\"disable_module\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ip_config\":{\"dns\":[\"string\"],\"dns_suffix\":[\"string\"],\"gateway\":\"192.168.0.1\",\"gateway6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"ip\":\"192.168.0.1\",\"ip6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"mtu\":1500,\"netmask\":\"192.168.0.1\",\"netmask6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"type\":\"static\",\"type6\":\"static\",\"vlan_id\":1},\"mesh\":{\"enabled\":true,\"group\":1,\"role\":\"base\"},\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"poe_passthrough\":true,\"switch_config\":{\"enabled\":true,\"eth0\":{\"port_vlan_id\":1,\"vlan_ids\":[1,10]},\"eth1\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"eth2\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"eth3\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"module\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"wds\":{\"port_vlan_id\":1,\"vlan_ids\":[10]}},\"type\":\"ap\",\"usb_config\":{\"cacert\":\"string\",\"enabled\":true,\"host\":\"string\",\"type\":\"imagotag\",\"verify_cert\":true}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_device_profiles()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_device_profiles_get in orgs_device_profiles : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/deviceprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"aeroscout\":{\"enabled\":true,\"host\":\"string\"},\"created_time\":0,\"disable_eth1\":true,\"disable_module\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ip_config\":{\"dns\":[\"string\"],\"dns_suffix\":[\"string\"],\"gateway\":\"192.168.0.1\",\"gateway6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"ip\":\"192.168.0.1\",\"ip6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"mtu\":1500,\"netmask\":\"192.168.0.1\",\"netmask6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"type\":\"static\",\"type6\":\"static\",\"vlan_id\":1},\"mesh\":{\"enabled\":true,\"group\":1,\"role\":\"base\"},\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"poe_passthrough\":true,\"switch_config\":{\"enabled\":true,\"eth0\":{\"port_vlan_id\":1,\"vlan_ids\":[1,10]},\"eth1\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"eth2\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"eth3\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"module\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"wds\":{\"port_vlan_id\":1,\"vlan_ids\":[10]}},\"type\":\"ap\",\"usb_config\":{\"cacert\":\"string\",\"enabled\":true,\"host\":\"string\",\"type\":\"imagotag\",\"verify_cert\":true}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_device_profiles()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_device_profiles_update in orgs_device_profiles : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/deviceprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : DeviceprofileRequest =
+    "{\"aeroscout\":{\"enabled\":true,\"host\":\"aero.pvt.net\"},\"disable_eth1\":true,\"disable_module\":true,\"mesh\":{\"enabled\":true,\"group\":1,\"role\":\"base\"},\"name\":\"string\",\"poe_passthrough\":true,\"radio_config\":{\"ant_gain_24\":0,\"ant_gain_5\":0,\"band_24\":{\"allow_rrm_disable\":true,\"antenna_mode\":\"default\",\"bandwidth\":20,\"channel\":6,\"disabled\":true,\"power\":8,\"preamble\":\"auto\"},\"band_24_usage\":\"24\",\"band_5\":{\"allow_rrm_disable\":true,\"antenna_mode\":\"default\",\"bandwidth\":20,\"channel\":50,\"disabled\":true,\"power_max\":8,\"power_min\":15,\"preamble\":\"auto\"},\"scanning_enabled\":true},\"type\":\"ap\"}",
+    answer 200
+    "{\"aeroscout\":{\"enabled\":true,\"host\":\"string\"},\"created_time\":0,\"disable_eth1\":true,\"disable_module\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ip_config\":{\"dns\":[\"string\"],\"dns_suffix\":[\"string\"],\"gateway\":\"192.168.0.1\",\"gateway6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"ip\":\"192.168.0.1\",\"ip6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"mtu\":1500,\"netmask\":\"192.168.0.1\",\"netmask6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"type\":\"static\",\"type6\":\"static\",\"vlan_id\":1},\"mesh\":{\"enabled\":true,\"group\":1,\"role\":\"base\"},\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"poe_passthrough\":true,\"switch_config\":{\"enabled\":true,\"eth0\":{\"port_vlan_id\":1,\"vlan_ids\":[1,10]},\"eth1\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"eth2\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"eth3\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"module\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"wds\":{\"port_vlan_id\":1,\"vlan_ids\":[10]}},\"type\":\"ap\",\"usb_config\":{\"cacert\":\"string\",\"enabled\":true,\"host\":\"string\",\"type\":\"imagotag\",\"verify_cert\":true}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_device_profiles()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    orgs_device_profiles_delete in orgs_device_profiles : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/deviceprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_device_profiles()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_device_profiles_assign in orgs_device_profiles : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/deviceprofiles/000000ab-00ab-00ab-00ab-0000000000ab/assign",
+    query[], headers[], body body : MacAddresses =
+    "{\"macs\":[\"5c5b350e0001\",\"5c5b350e0003\"]}", answer 200
+    "{\"success\":[\"5c5b350e0001\"]}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_device_profiles()
+    .assign("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    orgs_device_profiles_unassign in orgs_device_profiles : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/deviceprofiles/000000ab-00ab-00ab-00ab-0000000000ab/unassign",
+    query[], headers[], body body : MacAddresses =
+    "{\"macs\":[\"5c5b350e0001\",\"5c5b350e0003\"]}", answer 200
+    "{\"success\":[\"5c5b350e0001\"]}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_device_profiles()
+    .unassign("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    orgs_devices_list in orgs_devices : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/devices", query[], headers[],
+    answer 200 "{\"results\":[{\"mac\":\"string\",\"name\":\"string\"}]}", errors[(400,
+    BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_devices().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_devices_count in orgs_devices : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/devices/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_devices().count("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_devices_count_events in orgs_devices : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/devices/events/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_devices()
+    .count_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_devices_search_events in orgs_devices : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/devices/events/search", query[],
+    headers[], answer 200
+    "{\"end\":0,\"limit\":0,\"next\":\"string\",\"results\":[{\"ap\":\"5c5b351e13b5\",\"apfw\":\"5c5b351e13b5\",\"model\":\"BT11-WW\",\"org_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862a\",\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"text\":\"Succeeding DNS query from 172.29.101.134 to 172.29.101.7 for \\\"portal.mistsys.com\\\" on vlan 1, id 60224\",\"timestamp\":1547235620.89,\"type\":\"CLIENT_DNS_OK\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_devices()
+    .search_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_devices_count_last_configs in orgs_devices : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/devices/last_config/count",
+    query[], headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_devices()
+    .count_last_configs("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_devices_search_last_configs in orgs_devices : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/devices/last_config/search",
+    query[], headers[], answer 200
+    "{\"end\":1531862583,\"limit\":10,\"results\":[{\"channel_24\":11,\"channel_5\":100,\"radio_macs\":[\"5c5b352e000a\",\"5c5b352e000b\",\"5c5b352e000c\"],\"radios\":[{\"band\":\"24\",\"channel\":11},{\"band\":\"5\",\"channel\":100}],\"secpolicy_violated\":false,\"ssids\":[\"test24\",\"test5\"],\"ssids_24\":[\"test24\"],\"ssids_5\":[\"test5\"],\"timestamp\":1531855856.643369,\"version\":\"apfw-0.2.14754-cersei-75c8\",\"wlans\":[{\"auth\":\"psk\",\"bands\":[\"24\"],\"id\":\"be22bba7-8e22-e1cf-5185-b880816fe2cf\",\"ssid\":\"test24\",\"vlan_ids\":[\"1\"]},{\"auth\":\"psk\",\"bands\":[\"5\"],\"id\":\"f8c18724-4118-3487-811a-f98964988604\",\"ssid\":\"test5\",\"vlan_ids\":[\"1\"]}]}],\"start\":1531776183,\"total\":1}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_devices()
+    .search_last_configs("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_devices_list_aps_macs in orgs_devices : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/devices/radio_macs", query[],
+    headers[], answer 200
+    "[{\"mac\":\"5c5b35000001\",\"radio_macs\":[\"5c5b35000040\",\"5c5b35000050\",\"5c5b35000060\"]},{\"mac\":\"5c5b45000001\",\"radio_macs\":[\"5c5b45000040\",\"5c5b45000050\",\"5c5b45000060\"]}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_devices()
+    .list_aps_macs("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_devices_search in orgs_devices : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/devices/search", query[],
+    headers[], answer 200
+    "{\"end\":0,\"limit\":0,\"next\":\"string\",\"results\":[{\"hostname\":[\"AP41-STB-3E5299-WH-2001\",\"AP41-STB-3E5299-WH-50\",\"AP41-STB-3E5299\",\"5c5b353e5299\"],\"ip\":\"10.2.16.205\",\"lldp_mgmt_addr\":\"10.2.10.139\",\"lldp_port_desc\":\"GigabitEthernet1/0/1\",\"lldp_port_id\":\"Gi1/0/1\",\"lldp_system_desc\":\"Cisco IOS Software, C2960S Software (C2960S-UNIVERSALK9-M), Version 15.2(1)E1, RELEASE SOFTWARE (fc2)\\nTechnical Support: https://www.cisco.com/techsupport\\nCopyright (c) 1986-2013 by Cisco Systems, Inc.\\nCompiled Fri 22-Nov-13 07:10 by prod_rel_team\",\"lldp_system_name\":\"ME-DC-1-ACC-SW\",\"mac\":\"5c5b353e5299\",\"model\":\"AP41\",\"mxedge_id\":\"00000000-0000-0000-1000-43a81f238391\",\"mxtunnel_status\":\"down\",\"org_id\":\"6748cfa6-4e12-11e6-9188-0242ac110007\",\"power_constrained\":false,\"power_opmode\":\"\",\"site_id\":\"a8178443-ecb5-461c-b854-f16627619ab3\",\"sku\":\"AP41-US\",\"timestamp\":1596588619.007,\"uptime\":85280,\"version\":\"0.7.20216\",\"wlans\":[{\"id\":\"28c36fc7-dc22-4960-9d81-34087511c2e5\",\"ssid\":\"Live-Demo-NAC\"},{\"id\":\"51b82e2b-f9e8-470b-a32a-cecde5501b0f\",\"ssid\":\"Live-Demo\"}]}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_devices().search("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_devices_list_summary in orgs_devices : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/devices/summary", query[],
+    headers[], answer 200
+    "{\"num_aps\":630,\"num_gateways\":6,\"num_mxedges\":1,\"num_switches\":30,\"num_unassigned_aps\":5,\"num_unassigned_gateways\":0,\"num_unassigned_switches\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_devices()
+    .list_summary("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_devices_get_juniper_command in orgs_devices : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ocdevices/outbound_ssh_cmd",
+    query[], headers[], answer 200
+    "{\"cmd\":\"set system services ssh...\\n...\\nset system services outbound-ssh client mist ...\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_devices()
+    .get_juniper_command("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_events_search in orgs_events : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/events/search", query[],
+    headers[], answer 200 "{}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_events().search("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_events_count_system in orgs_events : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/events/system/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_events()
+    .count_system("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_events_search_system in orgs_events : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/events/system/search", query[],
+    headers[], answer 200
+    "{\"end\":1741312800,\"limit\":1000,\"results\":[{\"change_cat\":\"admin_action\",\"metadata\":\"{\\\"\\\\wlan_id\\\\\\\": \\\\\\\"None\\\\\\\",\\\\\\\"admin_name\\\\\\\": \\\\\\\"API Automation api_automation@mistsys.com\\\\\\\",\\\\\\\"desc\\\\\\\": \\\\\\\"Delete WLAN \\\\\\\\\\\"Automation Test\\\\\\\\\\\"\\\\\\\"}\",\"org_id\":\"268e599f-5379-473f-b18b-4384e9b3f244\",\"scope\":\"org\",\"site_id\":\"dc47920f-52d5-499c-af72-dcd646764f84\",\"timestamp\":1741309621,\"type\":\"delete-wlan\"},{\"change_cat\":\"admin_action\",\"metadata\":\"{\\\\\\\"wlan_id\\\\\\\": \\\\\\\"3855dc19-63fb-4490-b113-0176dc1cc8f4\\\\\\\",\\\\\\\"admin_name\\\\\\\": \\\\\\\"API Automation api_automation@mistsys.com\\\\\\\",\\\\\\\"desc\\\\\\\": \\\\\\\"Add WLAN \\\\\\\\\\\"Automation Test\\\\\\\\\\\"\\\\\\\"}\",\"org_id\":\"268e599f-5379-473f-b18b-4384e9b3f244\",\"scope\":\"org\",\"site_id\":\"dc47920f-52d5-499c-af72-dcd646764f84\",\"timestamp\":1741309601,\"type\":\"add-wlan\"},{\"change_cat\":\"admin_action\",\"metadata\":\"{\\\\\\\"template_id\\\\\\\": \\\\\\\"7e49acf4-6841-4e56-ad7d-68d0801cbba8\\\\\\\",\\\\\\\"admin_name\\\\\\\": \\\\\\\"API Automation api_automation@mistsys.com\\\\\\\",\\\\\\\"desc\\\\\\\": \\\\\\\"Add Template \\\\\\\\\\\"Automation template\\\\\\\\\\\"\\\\\\\"}\",\"org_id\":\"268e599f-5379-473f-b18b-4384e9b3f244\",\"scope\":\"org\",\"timestamp\":1741309280,\"type\":\"add-template\"}],\"start\":1741309200,\"total\":3}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_events()
+    .search_system("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_guests_list_authorizations in orgs_guests : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/guests", query[], headers[],
+    answer 200
+    "[{\"authorized\":true,\"authorized_expiring_time\":0,\"authorized_time\":0,\"company\":\"string\",\"email\":\"user@example.com\",\"field1\":\"string\",\"field2\":\"string\",\"field3\":\"string\",\"field4\":\"string\",\"mac\":\"string\",\"minutes\":0,\"name\":\"string\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_guests()
+    .list_authorizations("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_guests_count_authorizations in orgs_guests : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/guests/count", query[], headers[],
+    answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_guests()
+    .count_authorizations("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_guests_search_authorization in orgs_guests : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/guests/search", query[],
+    headers[], answer 200
+    "{\"end\":1531862583,\"limit\":2,\"next\":\"/api/v1/sites/8aaba0aa-09cc-44bd-9709-33b98040550c/guests/search?wlan_id=88ffe630-95b8-11e8-b294-346895ed1b7d&end=1531855849.000&limit=2&start=1531776183.0\",\"results\":[{\"ap\":\"5c5b350e0001\",\"auth_method\":\"passphrase\",\"authorized_expiring_time\":1531810258.186273,\"authorized_time\":1531782218,\"company\":\"mistsystems\",\"email\":\"user@mistsys.com\",\"name\":\"john\",\"ssid\":\"openNet\",\"timestamp\":1531782218},{\"ap\":\"5c5b350e0001\",\"auth_method\":\"facebook\",\"authorized_expiring_time\":1531810821.145,\"authorized_time\":1531782632,\"company\":\"xyz inc.\",\"email\":\"cool_user@yahoo.com\",\"name\":\"John White\",\"ssid\":\"openNet\",\"timestamp\":1531782632}],\"start\":1531776183,\"total\":14}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_guests()
+    .search_authorization("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_guests_get_authorization in orgs_guests : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/guests/0000000000ab", query[],
+    headers[], answer 200
+    "{\"authorized\":true,\"authorized_expiring_time\":0,\"authorized_time\":0,\"company\":\"string\",\"email\":\"user@example.com\",\"field1\":\"string\",\"field2\":\"string\",\"field3\":\"string\",\"field4\":\"string\",\"mac\":\"string\",\"minutes\":0,\"name\":\"string\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_guests()
+    .get_authorization("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "0000000000ab")
+}
+
+action! {
+    orgs_guests_update_authorization in orgs_guests : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/guests/0000000000ab", query[],
+    headers[], body body : GuestOrgRequest =
+    "{\"company\":\"string\",\"email\":\"user@example.com\",\"mac\":\"string\",\"minutes\":1440,\"name\":\"John Smith\",\"wlan_id\":\"6748cfa6-4e12-11e6-9188-0242ac110007\"}",
+    answer 200
+    "{\"authorized\":true,\"authorized_expiring_time\":0,\"authorized_time\":0,\"company\":\"string\",\"email\":\"user@example.com\",\"field1\":\"string\",\"field2\":\"string\",\"field3\":\"string\",\"field4\":\"string\",\"mac\":\"string\",\"minutes\":0,\"name\":\"string\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_guests()
+    .update_authorization("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "0000000000ab").body(body.clone())
+}
+
+action! {
+    orgs_guests_delete_authorization in orgs_guests : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/guests/0000000000ab", query[],
+    headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_guests()
+    .delete_authorization("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "0000000000ab")
+}
+
+action! {
+    orgs_inventory_get in orgs_inventory : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/inventory", query[], headers[],
+    answer 200
+    "[{\"connected\":true,\"created_time\":1542328276,\"deviceprofile_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\"id\":\"00000000-0000-0000-0000-5c5b35000018\",\"mac\":\"5c5b35000018\",\"model\":\"AP41\",\"modified_time\":1542829778,\"name\":\"hallway\",\"serial\":\"FXLH2015150025\",\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"type\":\"ap\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_inventory().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_inventory_update_assignment in orgs_inventory : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/inventory", query[], headers[],
+    body body : InventoryUpdate =
+    "{\"disable_auto_config\":false,\"macs\":[\"5c5b350e0001\"],\"managed\":false,\"no_reassign\":false,\"op\":\"assign\",\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\"}",
+    answer 200
+    "{\"error\":[],\"op\":\"assign\",\"reason\":[],\"success\":[\"5c5b350e0001\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_inventory()
+    .update_assignment("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_inventory_add in orgs_inventory : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/inventory", query[], headers[],
+    body body : ClaimCodes = "[\"6JG8E-PTFV2-A9Z2N\",\"DVH4V-SNMSZ-PDXBR\"]", answer 200
+    "{\"added\":[\"6JG8E-PTFV2-A9Z2N\"],\"duplicated\":[\"DVH4V-SNMSZ-PDXBR\"],\"error\":[\"PO1025335ohoh\"],\"inventory_added\":[{\"mac\":\"5c5b35000018\",\"magic\":\"6JG8EPTFV2A9Z2N\",\"model\":\"AP41\",\"serial\":\"FXLH2015150025\",\"type\":\"ap\"}],\"inventory_duplicated\":[{\"mac\":\"5c5b35000012\",\"magic\":\"DVH4VSNMSZPDXBR\",\"model\":\"AP41\",\"serial\":\"FXLH2015150027\",\"type\":\"ap\"}],\"reason\":[\"belongs to another org ('e2f543f7-d6e1-409f-a565-e77a1f098d3b' (other) != '0de5d6fc-219a-414d-a840-67d6b919ad8f' (you))\"]}",
+    errors[(400, BadRequest,
+    "{\"added\":[\"6JG8E-PTFV2-A9Z2N\"],\"duplicated\":[\"DVH4V-SNMSZ-PDXBR\"],\"error\":[\"PO1025335ohoh\"],\"inventory_added\":[{\"mac\":\"5c5b35000018\",\"magic\":\"6JG8EPTFV2A9Z2N\",\"model\":\"AP41\",\"serial\":\"FXLH2015150025\",\"type\":\"ap\"}],\"inventory_duplicated\":[{\"mac\":\"5c5b35000012\",\"magic\":\"DVH4VSNMSZPDXBR\",\"model\":\"AP41\",\"serial\":\"FXLH2015150027\",\"type\":\"ap\"}],\"reason\":[\"belongs to another org ('e2f543f7-d6e1-409f-a565-e77a1f098d3b' (other) != '0de5d6fc-219a-414d-a840-67d6b919ad8f' (you))\"]}"),
+    (401, Unauthorized, "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_inventory().add("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_inventory_count in orgs_inventory : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/inventory/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_inventory()
+    .count("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_inventory_create_gateway_ha_cluster in orgs_inventory : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/inventory/create_ha_cluster",
+    query[], headers[], body body : HaClusterConfig =
+    "{\"disable_auto_config\":true,\"managed\":true,\"nodes\":[{\"mac\":\"aff827549235\"},{\"mac\":\"8396cd006c8c\"}],\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\"}",
+    answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_inventory()
+    .create_gateway_ha_cluster("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid
+    > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_inventory_delete_gateway_ha_cluster in orgs_inventory : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/inventory/delete_ha_cluster",
+    query[], headers[], body body : HaClusterDelete = "{}", answer 200, errors[(400,
+    BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_inventory()
+    .delete_gateway_ha_cluster("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid
+    > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_inventory_reevaluate_auto_assignment in orgs_inventory : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/inventory/reevaluate_auto_assignment",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_inventory()
+    .reevaluate_auto_assignment("000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_inventory_replace_devices in orgs_inventory : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/inventory/replace", query[],
+    headers[], body body : ReplaceDevice =
+    "{\"discard\":[],\"inventory_mac\":\"5c5b35000301\",\"mac\":\"5c5b35000101\",\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\"}",
+    answer 200
+    "{\"error\":[],\"op\":\"assign\",\"reason\":[],\"success\":[\"5c5b350e0001\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_inventory()
+    .replace_devices("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_inventory_search in orgs_inventory : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/inventory/search", query[],
+    headers[], answer 200
+    "{\"limit\":1000,\"results\":[{\"mac\":\"f01c2df166e0\",\"master\":true,\"members\":[{\"mac\":\"f01c2df166e0\",\"model\":\"EX4300-48P\",\"serial\":\"PD3714460200\"}],\"model\":\"EX4300-48P\",\"name\":\"mist-wa-ex4300-VC\",\"org_id\":\"9b853544-51e4-45fb-81ac-a442e4a111d0\",\"serial\":\"PD3714460200\",\"site_id\":\"01dc141d-b6af-4baa-b00f-0e31ef954c4f\",\"sku\":\"EX4300-48P\",\"status\":\"disconnected\",\"type\":\"switch\",\"vc_mac\":\"f01c2df166e0\",\"version\":\"21.4R3.5\"}],\"total\":1}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_inventory()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_licenses_claim_license in orgs_licenses : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/claim", query[], headers[], body
+    body : ClaimActivation = "{\"code\":\"ZHT3K-H36DT-MG85D-M61AC\",\"type\":\"all\"}",
+    answer 200
+    "{\"inventory_added\":[{\"mac\":\"5c5b35000018\",\"magic\":\"6JG8EPTFV2A9Z2N\",\"model\":\"AP41\",\"serial\":\"FXLH2015150025\",\"type\":\"ap\"}],\"inventory_duplicated\":[{\"mac\":\"5c5b35000012\",\"magic\":\"DVH4VSNMSZPDXBR\",\"model\":\"AP41\",\"serial\":\"FXLH2015150027\",\"type\":\"ap\"}],\"inventory_pending\":[{\"mac\":\"5c5b35000012\"}],\"license_added\":[{\"end\":1520380800,\"quantity\":180,\"start\":1504828800,\"type\":\"SUB-MAN\"},{\"end\":1520380800,\"quantity\":120,\"start\":1504828800,\"type\":\"SUB-LOC\"}],\"license_duplicated\":[{\"end\":1520380800,\"quantity\":180,\"start\":1504828800,\"type\":\"SUB-MAN\"}],\"license_error\":[{\"order\":\"00000464\",\"reason\":\"\"}]}",
+    errors[(400, BadRequest, "{}"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_licenses()
+    .claim_license("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_licenses_get_license_async_claim_status in orgs_licenses : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/claim/status", query[], headers[],
+    answer 200
+    "{\"completed\":[\"000000000022\",\"000000000011\"],\"details\":[{\"mac\":\"000000000022\",\"status\":\"added\",\"timestamp\":1709598053}],\"failed\":0,\"incompleted\":[],\"processed\":2,\"scheduled_at\":1709598052,\"status\":\"done\",\"succeed\":2,\"timestamp\":1709598053,\"total\":2}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_licenses()
+    .get_license_async_claim_status("000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_licenses_get_summary in orgs_licenses : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/licenses", query[], headers[],
+    answer 200
+    "{\"amendments\":[{\"created_time\":1644684842,\"end_time\":1744156799,\"id\":\"ff0a14f6-1234-5678-90ab-c8e64d4bc6c6\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1632873600,\"subscription_id\":\"VNA-000000af\",\"type\":\"SUB-VNA\"},{\"created_time\":1644684842,\"end_time\":1744156799,\"id\":\"c1c28812-1234-5678-90ab-dc95680da61e\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1632873600,\"subscription_id\":\"MAN-000008be\",\"type\":\"SUB-MAN\"},{\"created_time\":1644684842,\"end_time\":1744243199,\"id\":\"96c0a41f-1234-5678-90ab-afe74817e9fd\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1586476800,\"subscription_id\":\"EX24-000000bc\",\"type\":\"SUB-EX24\"}],\"entitled\":{\"SUB-ENG\":26,\"SUB-EX24\":9,\"SUB-MAN\":26,\"SUB-VNA\":26},\"licenses\":[{\"created_time\":1555353534,\"end_time\":1586822399,\"id\":\"693a41a6-1234-5678-90ab-f53dbd3a31c0\",\"modified_time\":1555353534,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":0,\"start_time\":1555286400,\"subscription_id\":\"VNA-000000aa\",\"type\":\"SUB-VNA\"},{\"created_time\":1576132516,\"end_time\":1586822399,\"id\":\"656607cf-1234-5678-90ab-fc9035614ea5\",\"modified_time\":1576132516,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":8,\"remaining_quantity\":0,\"start_time\":1576022400,\"subscription_id\":\"VNA-000000ab\",\"type\":\"SUB-VNA\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"db50d0bc-1234-5678-90ab-e439958cb06b\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"MAN-000000ac\",\"type\":\"SUB-MAN\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"2ff9e84a-1234-5678-90ab-fb9ec0726e01\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"ENG-000000ad\",\"type\":\"SUB-ENG\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"16df7ea6-1234-5678-90ab-78018cd4024d\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"VNA-000000ae\",\"type\":\"SUB-VNA\"},{\"created_time\":1586237081,\"end_time\":1744243199,\"id\":\"1b6f68d5-1234-5678-90ab-70d3e6d18c73\",\"modified_time\":1586237081,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"VNA-000000af\",\"type\":\"SUB-VNA\"},{\"created_time\":1586237097,\"end_time\":1744243199,\"id\":\"1375c9bf-1234-5678-90ab-9c636708c89e\",\"modified_time\":1586237097,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"MAN-000000ba\",\"type\":\"SUB-MAN\"},{\"created_time\":1586237137,\"end_time\":1744243199,\"id\":\"5974e979-1234-5678-90ab-438f833ec1c9\",\"modified_time\":1586237137,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"ENG-000000bb\",\"type\":\"SUB-ENG\"},{\"created_time\":1629947267,\"end_time\":1744243199,\"id\":\"340a9cb3-1234-5678-90ab-b009344dbf3c\",\"modified_time\":1629947267,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":10,\"remaining_quantity\":9,\"start_time\":1586476800,\"subscription_id\":\"EX24-000000bc\",\"type\":\"SUB-EX24\"},{\"created_time\":1632941870,\"end_time\":1744156799,\"id\":\"9b599b0f-1234-5678-90ab-406081b58e7f\",\"modified_time\":1632941870,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":10,\"remaining_quantity\":10,\"start_time\":1632873600,\"subscription_id\":\"ENG-000000bd\",\"type\":\"SUB-ENG\"},{\"created_time\":1632941882,\"end_time\":1744156799,\"id\":\"d6d8ead3-1234-5678-90ab-98badeac7287\",\"modified_time\":1632941882,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":11,\"remaining_quantity\":9,\"start_time\":1632873600,\"subscription_id\":\"MAN-000008be\",\"type\":\"SUB-MAN\"}],\"summary\":{\"SUB-ENG\":18,\"SUB-EX24\":3,\"SUB-MAN\":22,\"SUB-VNA\":20}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_licenses()
+    .get_summary("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_licenses_move_or_delete_license_to_another in orgs_licenses : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/licenses", query[], headers[],
+    body body : OrgLicenseAction =
+    "{\"notes\":\"customer notes\",\"op\":\"annotate\",\"subscription_id\":\"SUB-000144\"}",
+    answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_licenses()
+    .move_or_delete_license_to_another("000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_licenses_get_by_site in orgs_licenses : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/licenses/usages", query[],
+    headers[], answer 200
+    "[{\"fully_loaded\":{\"SUB-LOC\":30,\"SUB-MAN\":80},\"num_devices\":80,\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"usages\":{\"SUB-LOC\":30,\"SUB-MAN\":60}}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_licenses()
+    .get_by_site("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_linked_applications_get_oauth_app_status in orgs_linked_applications : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/crowdstrike/link_accounts",
+    query["forward", ""], headers[], answer 200
+    "{\"accounts\":[{\"account_id\":\"ae9dee49-69e7-4710-a114-5b827a777738\",\"last_status\":\"success\",\"last_sync\":1665465339000,\"linked_by\":\"Testname1\",\"linked_timestamp\":1728275689.284758,\"name\":\"Test Company1 Ltd\"},{\"account_id\":\"845a23bf-bed9-e43c-4c86-6fa474be7ae5\",\"error\":\"Get token failed, please re-link crowdstrike\",\"last_status\":\"failed\",\"last_sync\":1234567890123,\"linked_by\":\"Testname2\",\"linked_timestamp\":1728275689.284758,\"name\":\"Test Company2 Ltd\"}],\"linked\":true}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_linked_applications()
+    .get_oauth_app_status("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), OauthAppName::from("crowdstrike"), "")
+}
+
+action! {
+    orgs_linked_applications_add_oauth_app_accounts in orgs_linked_applications : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/crowdstrike/link_accounts",
+    query[], headers[], body body : AccountOauthAdd =
+    "{\"instance_url\":\"junipertest.jamfcloud.com\",\"client_id\":\"\",\"client_secret\":\"\",\"smartgroup_name\":\"CompliantGroup1\"}",
+    answer 200
+    "{\"accounts\":[{\"account_id\":\"ae9dee49-69e7-4710-a114-5b827a777738\",\"last_status\":\"success\",\"last_sync\":1665465339000,\"linked_by\":\"Testname1\",\"linked_timestamp\":1728275689.284758,\"name\":\"Test Company1 Ltd\"},{\"account_id\":\"845a23bf-bed9-e43c-4c86-6fa474be7ae5\",\"error\":\"Get token failed, please re-link crowdstrike\",\"last_status\":\"failed\",\"last_sync\":1234567890123,\"linked_by\":\"Testname2\",\"linked_timestamp\":1728275689.284758,\"name\":\"Test Company2 Ltd\"}],\"linked\":true}",
+    errors[(400, BadRequest, "{}"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_linked_applications()
+    .add_oauth_app_accounts("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid >
+    ().unwrap(), OauthAppName::from("crowdstrike")).body(body.clone())
+}
+
+action! {
+    orgs_linked_applications_update_oauth_app_account in orgs_linked_applications : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/crowdstrike/link_accounts/iojzXIJWEuiD73ZvydOfg",
+    query[], headers[], body body : AccountOauthConfig =
+    "{\"account_id\":\"iojzXIJWEuiD73ZvydOfg\",\"max_daily_api_requests\":5000}", answer
+    200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_linked_applications()
+    .update_oauth_app_account("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid
+    > ().unwrap(), OauthAppName::from("crowdstrike"), "iojzXIJWEuiD73ZvydOfg").body(body
+    .clone())
+}
+
+action! {
+    orgs_linked_applications_delete_oauth_app_authorization in orgs_linked_applications :
+    "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/crowdstrike/link_accounts/iojzXIJWEuiD73ZvydOfg",
+    query[], headers[], answer 200, errors[(400, BadRequest, "{}"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_linked_applications()
+    .delete_oauth_app_authorization("000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap(), OauthAppName::from("crowdstrike"), "iojzXIJWEuiD73ZvydOfg")
+}
+
+action! {
     orgs_logs_list_audit in orgs_logs : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/logs", query[], headers[], answer
     200
@@ -862,6 +2809,105 @@ action! {
     request client => client.orgs_logs()
     .count_audit("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap())
+}
+
+action! {
+    orgs_marvis_invites_list_client in orgs_marvis_invites : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/marvisinvites", query[],
+    headers[], answer 200
+    "[{\"id\":\"3a14098f-b995-7552-b0a4-b8ee39b337a6\",\"name\":\"Handhelds\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_marvis_invites()
+    .list_client("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_marvis_invites_create_client in orgs_marvis_invites : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/marvisinvites", query[],
+    headers[], body body : MarvisClientRequest = "{\"name\":\"string\"}", answer 200
+    "{\"id\":\"3a14098f-b995-7552-b0a4-b8ee39b337a6\",\"name\":\"Handhelds\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_marvis_invites()
+    .create_client("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_marvis_invites_get_client in orgs_marvis_invites : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/marvisinvites/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"id\":\"3a14098f-b995-7552-b0a4-b8ee39b337a6\",\"name\":\"Handhelds\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_marvis_invites()
+    .get_client("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_marvis_invites_update_client in orgs_marvis_invites : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/marvisinvites/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : MarvisClientRequest = "{\"name\":\"string\"}", answer
+    200 "{\"id\":\"3a14098f-b995-7552-b0a4-b8ee39b337a6\",\"name\":\"Handhelds\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_marvis_invites()
+    .update_client("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_marvis_invites_delete_client in orgs_marvis_invites : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/marvisinvites/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_marvis_invites()
+    .delete_client("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -1340,7 +3386,7 @@ action! {
 action! {
     orgs_psks_import in orgs_psks : "POST"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/psks/import", query[], headers[],
-    body body : PsksRequest = "[]", answer 200
+    answer 200
     "[{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"passphrase\":\"secretpsk\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ssid\":\"string\",\"usage\":\"multi\",\"vlan_id\":1}]",
     errors[(400, BadRequest,
     "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
@@ -1353,7 +3399,7 @@ action! {
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
     request client => client.orgs_psks().import("000000ab-00ab-00ab-00ab-0000000000ab"
-    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+    .parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -1834,6 +3880,123 @@ action! {
 }
 
 action! {
+    orgs_setting_get in orgs_setting : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting", query[], headers[],
+    answer 200
+    "{\"auto_device_naming\":{\"enable\":true,\"rules\":[{\"match_device\":\"ap\",\"prefix\":\"MIST-\",\"src\":\"lldp_port_desc\"}]},\"auto_deviceprofile_assignment\":{\"enable\":true,\"rules\":[{\"expression\":\"string\",\"model\":\"string\",\"prefix\":\"string\",\"src\":\"name\",\"subnet\":\"string\",\"suffix\":\"string\",\"value\":\"string\"}]},\"auto_site_assignment\":{\"enable\":true,\"rules\":[{\"expression\":\"string\",\"model\":\"string\",\"prefix\":\"string\",\"src\":\"name\",\"subnet\":\"string\",\"suffix\":\"string\",\"value\":\"string\"}]},\"cacerts\":[\"string\"],\"cloudshark\":{\"apitoken\":\"string\",\"url\":\"string\"},\"created_time\":0,\"device_cert\":{\"cert\":\"string\",\"key\":\"string\"},\"device_updown_threshold\":0,\"disable_pcap\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"installer\":{\"allow_all_sites\":true,\"extra_site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"grace_period\":0},\"mgmt\":{\"mxtunnel_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"use_mxtunnel\":true,\"use_wxtunnel\":true},\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"password_policy\":{\"enabled\":true,\"expiry_in_days\":180,\"min_length\":8,\"requires_special_char\":true,\"requires_two_factor_auth\":true},\"pcap\":{\"bucket\":\"string\",\"max_pkt_len\":0},\"pcap_bucket_verified\":true,\"remote_syslog\":{\"enabled\":true,\"send_to_all_servers\":true,\"servers\":[{\"facility\":\"conflict-log\",\"host\":\"string\",\"port\":0,\"protocol\":\"udp\",\"severity\":\"any\",\"tag\":\"string\"}]},\"security\":{\"disable_local_ssh\":true,\"fips_zeroize_password\":\"string\",\"limit_ssh_access\":true},\"tags\":[\"string\"],\"ui_idle_timeout\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_setting().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_setting_update in orgs_setting : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting", query[], headers[], body
+    body : OrgSettingRequest = "{}", answer 200
+    "{\"auto_device_naming\":{\"enable\":true,\"rules\":[{\"match_device\":\"ap\",\"prefix\":\"MIST-\",\"src\":\"lldp_port_desc\"}]},\"auto_deviceprofile_assignment\":{\"enable\":true,\"rules\":[{\"expression\":\"string\",\"model\":\"string\",\"prefix\":\"string\",\"src\":\"name\",\"subnet\":\"string\",\"suffix\":\"string\",\"value\":\"string\"}]},\"auto_site_assignment\":{\"enable\":true,\"rules\":[{\"expression\":\"string\",\"model\":\"string\",\"prefix\":\"string\",\"src\":\"name\",\"subnet\":\"string\",\"suffix\":\"string\",\"value\":\"string\"}]},\"cacerts\":[\"string\"],\"cloudshark\":{\"apitoken\":\"string\",\"url\":\"string\"},\"device_cert\":{\"cert\":\"string\",\"key\":\"string\"},\"disable_pcap\":true,\"installer\":{\"allow_all_sites\":true,\"extra_site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"grace_period\":0},\"mgmt\":{\"mxtunnel_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"use_mxtunnel\":true,\"use_wxtunnel\":true},\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"password_policy\":{\"enabled\":true,\"expiry_in_days\":365,\"min_length\":8,\"requires_special_char\":true,\"requires_two_factor_auth\":true},\"pcap\":{\"bucket\":\"string\",\"max_pkt_len\":0},\"pcap_bucket_verified\":true,\"remote_syslog\":{\"enabled\":true,\"send_to_all_servers\":true,\"servers\":[{\"facility\":\"change-log\",\"host\":\"string\",\"port\":0,\"protocol\":\"udp\",\"severity\":\"critical\",\"tag\":\"string\"}]},\"security\":{\"disable_local_ssh\":true,\"fips_zeroize_password\":\"string\",\"limit_ssh_access\":true},\"tags\":[\"string\"],\"ui_idle_timeout\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_setting().update("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_setting_create_wireless_clients_blocklist in orgs_setting : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/blacklist", query[],
+    headers[], body body : MacAddresses =
+    "{\"macs\":[\"18-65-90-de-f4-c6\",\"84-89-ad-5d-69-0d\"]}", answer 200
+    "{\"macs\":[\"18-65-90-de-f4-c6\",\"84-89-ad-5d-69-0d\"]}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_setting()
+    .create_wireless_clients_blocklist("000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_setting_delete_wireless_clients_blocklist in orgs_setting : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/blacklist", query[],
+    headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_setting()
+    .delete_wireless_clients_blocklist("000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_setting_set_custom_bucket in orgs_setting : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/pcap_bucket/setup",
+    query[], headers[], body body : PcapBucket = "{\"bucket\":\"company-private-pcap\"}",
+    answer 200
+    "{\"bucket\":\"company-private-pcap\",\"detail\":\"failed to write bucket - 403 AccessDenied\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_setting()
+    .set_custom_bucket("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_setting_verify_custom_bucket in orgs_setting : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/pcap_bucket/verify",
+    query[], headers[], body body : PcapBucketVerify =
+    "{\"bucket\":\"company-private-pcap\",\"verify_token\":\"eyJhbGciOiJIUzI1J9.eyJzdWIiOiIxMjM0joiMjgxOG5MDIyfQ.2rzcRvMA3Eg09NnjCAC-1EWMRtxAnFDM\"}",
+    answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_setting()
+    .verify_custom_bucket("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
     orgs_site_templates_list in orgs_site_templates : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sitetemplates", query[],
     headers[], answer 200
@@ -2108,6 +4271,163 @@ action! {
 }
 
 action! {
+    orgs_sso_list in orgs_sso : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssos", query[], headers[], answer
+    200
+    "[{\"created_time\":0,\"custom_logout_url\":\"string\",\"default_role\":\"string\",\"domain\":\"string\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"idp_cert\":\"string\",\"idp_sign_algo\":\"sha256\",\"idp_sso_url\":\"string\",\"ignore_unmatched_roles\":true,\"issuer\":\"string\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"nameid_format\":\"email\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"type\":\"string\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sso().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_sso_create in orgs_sso : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssos", query[], headers[], body
+    body : SsoRequest =
+    "{\"custom_logout_url\":\"string\",\"idp_cert\":\"string\",\"idp_sign_algo\":\"sha256\",\"idp_sso_url\":\"string\",\"ignore_unmatched_roles\":true,\"issuer\":\"string\",\"name\":\"string\",\"nameid_format\":\"email\"}",
+    answer 200
+    "{\"created_time\":0,\"custom_logout_url\":\"string\",\"default_role\":\"string\",\"domain\":\"string\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"idp_cert\":\"string\",\"idp_sign_algo\":\"sha256\",\"idp_sso_url\":\"string\",\"ignore_unmatched_roles\":true,\"issuer\":\"string\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"nameid_format\":\"email\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"type\":\"string\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sso().create("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_sso_get in orgs_sso : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssos/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"created_time\":0,\"custom_logout_url\":\"string\",\"default_role\":\"string\",\"domain\":\"string\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"idp_cert\":\"string\",\"idp_sign_algo\":\"sha256\",\"idp_sso_url\":\"string\",\"ignore_unmatched_roles\":true,\"issuer\":\"string\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"nameid_format\":\"email\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"type\":\"string\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sso().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_sso_update in orgs_sso : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssos/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : SsoRequest = "{\"name\":\"\"}", answer 200
+    "{\"created_time\":0,\"custom_logout_url\":\"string\",\"default_role\":\"string\",\"domain\":\"string\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"idp_cert\":\"string\",\"idp_sign_algo\":\"sha256\",\"idp_sso_url\":\"string\",\"ignore_unmatched_roles\":true,\"issuer\":\"string\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"nameid_format\":\"email\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"type\":\"string\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sso().update("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_sso_delete in orgs_sso : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssos/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sso().delete("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_sso_list_latest_failures in orgs_sso : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssos/000000ab-00ab-00ab-00ab-0000000000ab/failures",
+    query[], headers[], answer 200
+    "{\"results\":[{\"detail\":\"string\",\"saml_assertion_xml\":\"string\",\"timestamp\":0}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sso()
+    .list_latest_failures("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_sso_get_saml_metadata in orgs_sso : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssos/000000ab-00ab-00ab-00ab-0000000000ab/metadata",
+    query[], headers[], answer 200
+    "{\"acs_url\":\"https://api.mist.com/api/v1/saml/llDfa13f/login\",\"entity_id\":\"https://api.mist.com/api/v1/saml/llDfa13f/login\",\"logout_url\":\"https://api.mist.com/api/v1/saml/llDfa13f/logout\",\"metadata\":\"<?xml version=\\\"1.0\\\" encoding=\\\"UTF-8\\\"?><md:EntityDescriptor xmlns:md=\\\"urn:oasis:names:tc:SAML:2.0:metadata\\\" entityID=\\\"https://api.mist.com/api/v1/saml/llDfa13f/login\\\" validUntil=\\\"2027-10-12T21:59:01Z\\\" xmlns:ds=\\\"http://www.w3.org/2000/09/xmldsig#\\\"><md:SPSSODescriptor AuthnRequestsSigned=\\\"false\\\" WantAssertionsSigned=\\\"true\\\" protocolSupportEnumeration=\\\"urn:oasis:names:tc:SAML:2.0:protocol\\\"><md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified</md:NameIDFormat><md:AssertionConsumerService Binding=\\\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\\\" Location=\\\"https://api.mist.com/api/v1/saml/llDfa13f/login\\\" index=\\\"0\\\" isDefault=\\\"true\\\"/></md:SPSSODescriptor></md:EntityDescriptor>\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sso()
+    .get_saml_metadata("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_sso_download_saml_metadata in orgs_sso : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssos/000000ab-00ab-00ab-00ab-0000000000ab/metadata.xml",
+    query[], headers[], answer 200 "\"\"", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sso()
+    .download_saml_metadata("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid >
+    ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
     orgs_sso_roles_list in orgs_sso_roles : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssoroles", query[], headers[],
     answer 200 "[]", errors[(400, BadRequest,
@@ -2227,6 +4547,202 @@ action! {
 }
 
 action! {
+    orgs_stats_devices_list in orgs_stats_devices : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/devices", query[],
+    headers[], answer 200
+    "[{\"auto_upgrade_stat\":{\"lastcheck\":1720594762},\"ble_stat\":{\"beacon_enabled\":true,\"beacon_rate\":4,\"eddystone_uid_enabled\":false,\"eddystone_uid_freq_msec\":1000,\"eddystone_uid_instance\":\"5c5b35d0077b\",\"eddystone_uid_namespace\":\"9777c1a06ef611e68bbf\",\"eddystone_url_enabled\":false,\"eddystone_url_freq_msec\":1000,\"eddystone_url_url\":\"\",\"ibeacon_enabled\":false,\"ibeacon_freq_msec\":1000,\"ibeacon_major\":894,\"ibeacon_minor\":9328,\"ibeacon_uuid\":\"af010e2b-f829-4975-b49e-2e896ed1d627\",\"major\":894,\"minors\":[9328,9329,9330,9331,9332,9333,9334,9335,-1],\"power\":8,\"rx_bytes\":158500843,\"rx_pkts\":3549163,\"tx_bytes\":509640,\"tx_pkts\":85411,\"tx_resets\":0,\"uuid\":\"af010e2b-f829-4975-b49e-2e896ed1d627\"},\"config_reverted\":false,\"cpu_system\":21921854,\"cpu_user\":7496631,\"cpu_util\":5,\"created_time\":1718228350,\"env_stat\":{\"accel_x\":-0.092,\"accel_y\":0.004,\"accel_z\":-1.02,\"ambient_temp\":43,\"attitude\":0,\"cpu_temp\":53,\"humidity\":9,\"magne_x\":0,\"magne_y\":0,\"magne_z\":0,\"pressure\":968,\"vcore_voltage\":0},\"ext_ip\":\"66.129.234.28\",\"hw_rev\":\"C02\",\"id\":\"00000000-0000-0000-1000-5c5b35d0077b\",\"inactive_wired_vlans\":[],\"ip\":\"192.168.95.3\",\"ip_stat\":{\"dhcp_server\":\"192.168.95.1\",\"dns\":[\"8.8.8.8\"],\"gateway\":\"192.168.95.1\",\"ip\":\"192.168.95.3\",\"ip6\":\"fe80:0:0:0:5e5b:35ff:fed0:77b\",\"ips\":{\"vlan1\":\"192.168.95.3/24,fe80:0:0:0:5e5b:35ff:fed0:77b/64\"},\"netmask\":\"255.255.255.0\",\"netmask6\":\"/64\"},\"last_seen\":1720595866,\"last_trouble\":{\"code\":\"07\",\"timestamp\":1720039666},\"lldp_stat\":{\"chassis_id\":\"d0:07:ca:f5:21:00\",\"lldp_med_supported\":false,\"mgmt_addr\":\"100.123.105.1\",\"mgmt_addrs\":[\"100.123.105.1\"],\"port_desc\":\"ge-0/0/4\",\"port_id\":\"ge-0/0/4\",\"power_allocated\":0,\"power_draw\":0,\"power_request_count\":0,\"power_requested\":0,\"system_desc\":\"Juniper Networks, Inc. ex4300-48t internet router, kernel JUNOS 20.4R3-S7.2, Build date: 2023-04-21 19:47:18 UTC Copyright (c) 1996-2023 Juniper Networks, Inc.\",\"system_name\":\"Phoenix-Switch\"},\"mac\":\"5c5b35d0077b\",\"mem_total_kb\":505468,\"mem_used_kb\":202096,\"model\":\"AP43\",\"modified_time\":1718530662,\"mount\":\"faceup\",\"name\":\"Phoenix\",\"notes\":\"\",\"num_clients\":1,\"org_id\":\"af010e2b-f829-4975-b49e-2e896ed1d627\",\"port_stat\":{\"eth0\":{\"full_duplex\":true,\"rx_bytes\":1284143195,\"rx_errors\":0,\"rx_peak_bps\":17585,\"rx_pkts\":5199816,\"speed\":1000,\"tx_bytes\":1283744961,\"tx_peak_bps\":26484,\"tx_pkts\":3990463,\"up\":true},\"eth1\":{\"full_duplex\":false,\"rx_bytes\":0,\"rx_errors\":0,\"rx_peak_bps\":0,\"rx_pkts\":0,\"speed\":0,\"tx_bytes\":0,\"tx_peak_bps\":0,\"tx_pkts\":0,\"up\":false}},\"power_budget\":8400,\"power_constrained\":false,\"power_src\":\"DC Input\",\"radio_config\":{},\"radio_stat\":{\"band_24\":{\"bandwidth\":20,\"channel\":11,\"mac\":\"5c5b35dea810\",\"noise_floor\":-80,\"num_clients\":0,\"power\":17,\"rx_bytes\":12948211,\"rx_pkts\":65292,\"tx_bytes\":19071943,\"tx_pkts\":76926,\"usage\":\"24\",\"util_all\":24,\"util_non_wifi\":2,\"util_rx_in_bss\":0,\"util_rx_other_bss\":17,\"util_tx\":4,\"util_undecodable_wifi\":0,\"util_unknown_wifi\":1},\"band_5\":{\"bandwidth\":40,\"channel\":36,\"mac\":\"5c5b35dea7f0\",\"noise_floor\":-90,\"num_clients\":1,\"power\":17,\"rx_bytes\":578362619,\"rx_pkts\":2687577,\"tx_bytes\":1199571353,\"tx_pkts\":2479302,\"usage\":\"5\",\"util_all\":13,\"util_non_wifi\":0,\"util_rx_in_bss\":0,\"util_rx_other_bss\":10,\"util_tx\":1,\"util_undecodable_wifi\":0,\"util_unknown_wifi\":1}},\"rx_bps\":9276,\"rx_bytes\":591310830,\"rx_pkts\":2752869,\"serial\":\"A0703200709E6\",\"site_id\":\"46fc665e-9706-4296-8fe2-78f42f2e67e4\",\"status\":\"connected\",\"switch_redundancy\":{\"num_redundant_aps\":1},\"tx_bps\":8067,\"tx_bytes\":1218643296,\"tx_pkts\":2556228,\"type\":\"ap\",\"uptime\":1593120,\"version\":\"0.14.29313\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_stats_devices()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_stats_sites_list in orgs_stats_sites : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/sites", query[], headers[],
+    answer 200
+    "[{\"address\":\"1601 S De Anza Blvd, Cupertino, CA 95014, USA\",\"alarmtemplate_id\":null,\"analyticEnabled\":true,\"aptemplate_id\":null,\"country_code\":\"US\",\"created_time\":1472591606,\"engagementEnabled\":true,\"gatewaytemplate_id\":\"e571f2a2-d748-4ad4-bd6c-895467957c21\",\"id\":\"83bc290a-b76d-47fa-a294-d34e47f30f7f\",\"lat\":37.295553,\"latlng\":{\"lat\":37.295553,\"lng\":-122.033007},\"lng\":-122.033007,\"modified_time\":1728057857,\"msp_id\":\"a9af4951-a1de-4520-b398-c95a58947349\",\"name\":\"Live-Demo\",\"networktemplate_id\":\"964cb213-deb2-469d-8c1e-a5f8661c6886\",\"notes\":\"This site is used for demonstration purposes.\",\"num_ap\":17,\"num_ap_connected\":14,\"num_clients\":14,\"num_devices\":26,\"num_devices_connected\":22,\"num_gateway\":1,\"num_gateway_connected\":1,\"num_switch\":8,\"num_switch_connected\":7,\"org_id\":\"b9814b40-ac4b-4424-86a8-b787eb68b86a\",\"rftemplate_id\":\"2c134c07-3c57-46b3-a53b-8aea92ed7234\",\"secpolicy_id\":null,\"sitegroup_ids\":[\"5644a432-eea9-4a2f-a30a-ddaf4dbc79cf\",\"5fc0f305-f626-49db-8869-10b87f201bba\",\"882796ef-190b-405e-98ef-cb487140cf64\"],\"sitetemplate_id\":null,\"timezone\":\"America/Los_Angeles\",\"tzoffset\":960}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_stats_sites()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_tickets_list in orgs_tickets : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/tickets", query[], headers[],
+    answer 200
+    "[{\"comments\":[{\"attachments\":[{\"content_type\":\"string\",\"content_url\":\"string\"}],\"author\":\"string\",\"comment\":\"string\",\"created_at\":0}],\"created_at\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"requester\":\"string\",\"status\":\"open\",\"subject\":\"string\",\"type\":\"string\",\"updated_at\":0}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_tickets().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_tickets_create in orgs_tickets : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/tickets", query[], headers[], body
+    body : TicketRequest =
+    "{\"comment\":\"string\",\"subject\":\"string\",\"type\":\"question\"}", answer 200
+    "{\"comments\":[{\"attachments\":[{\"content_type\":\"string\",\"content_url\":\"string\"}],\"author\":\"string\",\"comment\":\"string\",\"created_at\":0}],\"created_at\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"requester\":\"string\",\"status\":\"open\",\"subject\":\"string\",\"type\":\"string\",\"updated_at\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_tickets().create("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_tickets_count in orgs_tickets : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/tickets/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_tickets().count("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_tickets_get in orgs_tickets : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/tickets/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"comments\":[{\"attachments\":[{\"content_type\":\"string\",\"content_url\":\"string\"}],\"author\":\"string\",\"comment\":\"string\",\"created_at\":0}],\"created_at\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"requester\":\"string\",\"status\":\"open\",\"subject\":\"string\",\"type\":\"string\",\"updated_at\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_tickets().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_tickets_update in orgs_tickets : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/tickets/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : TicketRequest =
+    "{\"comment\":\"string\",\"subject\":\"string\",\"type\":\"question\"}", answer 200
+    "{\"comments\":[{\"attachments\":[{\"content_type\":\"string\",\"content_url\":\"string\"}],\"author\":\"string\",\"comment\":\"string\",\"created_at\":0}],\"created_at\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"requester\":\"string\",\"status\":\"open\",\"subject\":\"string\",\"type\":\"string\",\"updated_at\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_tickets().update("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_tickets_upload_attachment in orgs_tickets : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/tickets/000000ab-00ab-00ab-00ab-0000000000ab/attachments",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_tickets()
+    .upload_attachment("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_tickets_get_attachment in orgs_tickets : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/tickets/000000ab-00ab-00ab-00ab-0000000000ab/attachments/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"content_url\":\"https://api.mist.com/api/v1/forward/download?jwt=...\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_tickets()
+    .get_attachment("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_tickets_add_comment in orgs_tickets : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/tickets/000000ab-00ab-00ab-00ab-0000000000ab/comments",
+    query[], headers[], answer 200
+    "{\"comments\":[{\"attachments\":[{\"content_type\":\"string\",\"content_url\":\"string\"}],\"author\":\"string\",\"comment\":\"string\",\"created_at\":0}],\"created_at\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"requester\":\"string\",\"status\":\"open\",\"subject\":\"string\",\"type\":\"string\",\"updated_at\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_tickets()
+    .add_comment("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
     orgs_ui_settings_list in orgs_ui_settings : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/uisettings", query[], headers[],
     answer 200
@@ -2329,7 +4845,164 @@ action! {
 }
 
 action! {
-    orgs_vp_ns_list_vpns in orgs_vp_ns : "GET"
+    orgs_user_macs_update_multiple in orgs_user_macs : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/usermacs", query[], headers[],
+    body body : UserMacsRequest = "[]", answer 200
+    "{\"errors\":[\"2feacc8e-5893-418a-acaa-4d7c1afd01fe - invalid id\"],\"updated\":[\"1041c16c-ca87-4d3f-bb94-b97c5819fc09\",\"a016cc8e-5893-418a-acaa-4d7c1af6ac0f\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_user_macs()
+    .update_multiple("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_user_macs_create in orgs_user_macs : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/usermacs", query[], headers[],
+    body body : UserMacRequest = "{\"mac\":\"5684dae9ac8b\"}", answer 200
+    "{\"id\":\"111cafd2-ba1b-5169-bfcb-9cdf1d473ddb\",\"labels\":[\"flor1\",\"bld4\"],\"mac\":\"921b638445cd\",\"notes\":\"mac address refers to Canon printers\",\"vlan\":\"30\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_user_macs()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_user_macs_delete_multiple in orgs_user_macs : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/usermacs/delete", query[],
+    headers[], body body : UsermacsId = "{}", answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_user_macs()
+    .delete_multiple("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_user_macs_import in orgs_user_macs : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/usermacs/import", query[],
+    headers[], answer 200
+    "{\"added\":[\"921b638445cd\"],\"errors\":[\"921b638445ce - mac invalid\",\"921b638445cf - mac already provided\"],\"updated\":[\"721b638445ef\",\"721b638445ee\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_user_macs()
+    .import("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    FilePart::bytes(""))
+}
+
+action! {
+    orgs_user_macs_search in orgs_user_macs : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/usermacs/search", query[],
+    headers[], answer 200
+    "[{\"id\":\"111cafd2-ba1b-5169-bfcb-9cdf1d473ddb\",\"labels\":[\"flor1\",\"bld4\"],\"mac\":\"921b638445cd\",\"notes\":\"mac address refers to Canon printers\",\"vlan\":\"30\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_user_macs()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_user_macs_get in orgs_user_macs : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/usermacs/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"id\":\"111cafd2-ba1b-5169-bfcb-9cdf1d473ddb\",\"labels\":[\"flor1\",\"bld4\"],\"mac\":\"921b638445cd\",\"notes\":\"mac address refers to Canon printers\",\"vlan\":\"30\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_user_macs().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_user_macs_update in orgs_user_macs : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/usermacs/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : UserMacRequest = "{\"mac\":\"5684dae9ac8b\"}", answer
+    200
+    "{\"id\":\"111cafd2-ba1b-5169-bfcb-9cdf1d473ddb\",\"labels\":[\"flor1\",\"bld4\"],\"mac\":\"921b638445cd\",\"notes\":\"mac address refers to Canon printers\",\"vlan\":\"30\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_user_macs()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    orgs_user_macs_delete in orgs_user_macs : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/usermacs/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_user_macs()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_vpns_list in orgs_vpns : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/vpns", query[], headers[], answer
     200
     "[{\"name\":\"string\",\"paths\":{\"property1\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"},\"property2\":{\"bfd_profile\":\"lte\",\"ip\":\"string\"}}}]",
@@ -2343,12 +5016,12 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.orgs_vp_ns()
-    .list_vpns("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    request client => client.orgs_vpns().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
-    orgs_vp_ns_create_vpn in orgs_vp_ns : "POST"
+    orgs_vpns_create in orgs_vpns : "POST"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/vpns", query[], headers[], body
     body : VpnRequest =
     "{\"name\":\"string\",\"paths\":{\"property1\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"},\"property2\":{\"bfd_profile\":\"lte\",\"ip\":\"string\"}}}",
@@ -2364,13 +5037,12 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.orgs_vp_ns()
-    .create_vpn("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
-    .body(body.clone())
+    request client => client.orgs_vpns().create("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
 }
 
 action! {
-    orgs_vp_ns_get_vpn in orgs_vp_ns : "GET"
+    orgs_vpns_get in orgs_vpns : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/vpns/000000ab-00ab-00ab-00ab-0000000000ab",
     query[], headers[], answer 200
     "{\"created_time\":0,\"id\":\"497f6eca-6276-5009-bfeb-53cbbbba6f1b\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"paths\":{\"property1\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"},\"property2\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"}}}",
@@ -2384,13 +5056,13 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.orgs_vp_ns().get_vpn("000000ab-00ab-00ab-00ab-0000000000ab"
+    request client => client.orgs_vpns().get("000000ab-00ab-00ab-00ab-0000000000ab"
     .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
     uuid::Uuid > ().unwrap())
 }
 
 action! {
-    orgs_vp_ns_update_vpn in orgs_vp_ns : "PUT"
+    orgs_vpns_update in orgs_vpns : "PUT"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/vpns/000000ab-00ab-00ab-00ab-0000000000ab",
     query[], headers[], body body : VpnRequest =
     "{\"name\":\"string\",\"paths\":{\"property1\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"},\"property2\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"}}}",
@@ -2406,14 +5078,13 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.orgs_vp_ns()
-    .update_vpn("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
-    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
-    .clone())
+    request client => client.orgs_vpns().update("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap()).body(body.clone())
 }
 
 action! {
-    orgs_vp_ns_delete_vpn in orgs_vp_ns : "DELETE"
+    orgs_vpns_delete in orgs_vpns : "DELETE"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/vpns/000000ab-00ab-00ab-00ab-0000000000ab",
     query[], headers[], answer 200, errors[(400, BadRequest,
     "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
@@ -2425,9 +5096,9 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.orgs_vp_ns()
-    .delete_vpn("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
-    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    request client => client.orgs_vpns().delete("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -2584,6 +5255,279 @@ action! {
     request client => client.orgs_webhooks().ping("000000ab-00ab-00ab-00ab-0000000000ab"
     .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
     uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_wlan_templates_list in orgs_wlan_templates : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/templates", query[], headers[],
+    answer 200
+    "[{\"applies\":{\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]},\"created_time\":0,\"deviceprofile_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"exceptions\":{\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]},\"filter_by_deviceprofile\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_wlan_templates()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_wlan_templates_create in orgs_wlan_templates : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/templates", query[], headers[],
+    body body : TemplateRequest = "{\"name\":\"\"}", answer 200
+    "{\"applies\":{\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]},\"created_time\":0,\"deviceprofile_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"exceptions\":{\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]},\"filter_by_deviceprofile\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_wlan_templates()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_wlan_templates_get in orgs_wlan_templates : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/templates/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"applies\":{\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]},\"created_time\":0,\"deviceprofile_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"exceptions\":{\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]},\"filter_by_deviceprofile\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_wlan_templates()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_wlan_templates_update in orgs_wlan_templates : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/templates/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : TemplateRequest = "{\"name\":\"\"}", answer 200
+    "{\"applies\":{\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]},\"created_time\":0,\"deviceprofile_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"exceptions\":{\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]},\"filter_by_deviceprofile\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_wlan_templates()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    orgs_wlan_templates_delete in orgs_wlan_templates : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/templates/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_wlan_templates()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_wlan_templates_clone in orgs_wlan_templates : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/templates/000000ab-00ab-00ab-00ab-0000000000ab/clone",
+    query[], headers[], body body : NameString = "{\"name\":\"Cloned\"}", answer 200
+    "{\"applies\":{\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]},\"created_time\":0,\"deviceprofile_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"exceptions\":{\"site_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"sitegroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"]},\"filter_by_deviceprofile\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_wlan_templates()
+    .clone2("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    orgs_wlans_list in orgs_wlans : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wlans", query[], headers[], answer
+    200 "[]", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_wlans().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_wlans_create in orgs_wlans : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wlans", query[], headers[], body
+    body : WlanRequest = "{\"ssid\":\"corporate\"}", answer 200
+    "{\"allow_ipv6_ndp\":true,\"allow_mdns\":false,\"allow_ssdp\":false,\"arp_filter\":false,\"band_steer\":false,\"band_steer_force_band5\":false,\"bands\":[\"24\",\"5\"],\"block_blacklist_clients\":false,\"bonjour\":{\"additional_vlan_ids\":\"10, 20\",\"enabled\":false,\"services\":{\"airplay\":{\"radius_groups\":[\"teachers\"],\"scope\":\"same_ap\"}}},\"client_limit_down\":1000,\"client_limit_down_enabled\":false,\"client_limit_up\":512,\"client_limit_up_enabled\":false,\"disable_11ax\":false,\"disable_ht_vht_rates\":false,\"disable_uapsd\":false,\"disable_v1_roam_notify\":false,\"disable_v2_roam_notify\":false,\"disable_wmm\":false,\"dynamic_vlan\":{\"default_vlan_id\":999,\"enabled\":false,\"local_vlan_ids\":[1],\"type\":\"airespace-interface-name\",\"vlans\":{\"131\":\"default\",\"322\":\"fast,video\"}},\"enable_local_keycaching\":false,\"enable_wireless_bridging\":false,\"enabled\":true,\"fast_dot1x_timers\":false,\"hide_ssid\":false,\"hostname_ie\":false,\"ssid\":\"demo\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_wlans().create("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_wlans_get in orgs_wlans : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wlans/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"allow_ipv6_ndp\":true,\"allow_mdns\":false,\"allow_ssdp\":false,\"arp_filter\":false,\"band_steer\":false,\"band_steer_force_band5\":false,\"bands\":[\"24\",\"5\"],\"block_blacklist_clients\":false,\"bonjour\":{\"additional_vlan_ids\":\"10, 20\",\"enabled\":false,\"services\":{\"airplay\":{\"radius_groups\":[\"teachers\"],\"scope\":\"same_ap\"}}},\"client_limit_down\":1000,\"client_limit_down_enabled\":false,\"client_limit_up\":512,\"client_limit_up_enabled\":false,\"disable_11ax\":false,\"disable_ht_vht_rates\":false,\"disable_uapsd\":false,\"disable_v1_roam_notify\":false,\"disable_v2_roam_notify\":false,\"disable_wmm\":false,\"dynamic_vlan\":{\"default_vlan_id\":999,\"enabled\":false,\"local_vlan_ids\":[1],\"type\":\"airespace-interface-name\",\"vlans\":{\"131\":\"default\",\"322\":\"fast,video\"}},\"enable_local_keycaching\":false,\"enable_wireless_bridging\":false,\"enabled\":true,\"fast_dot1x_timers\":false,\"hide_ssid\":false,\"hostname_ie\":false,\"ssid\":\"demo\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_wlans().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_wlans_update in orgs_wlans : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wlans/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : WlanRequest =
+    "{\"allow_ipv6_ndp\":true,\"allow_mdns\":false,\"allow_ssdp\":false,\"arp_filter\":false,\"band_steer\":false,\"band_steer_force_band5\":false,\"bands\":[\"24\",\"5\"],\"block_blacklist_clients\":false,\"bonjour\":{\"additional_vlan_ids\":\"10,20\",\"enabled\":false,\"services\":{\"airplay\":{\"radius_groups\":[\"teachers\"],\"scope\":\"same_ap\"}}},\"client_limit_down\":1000,\"client_limit_down_enabled\":false,\"client_limit_up\":512,\"client_limit_up_enabled\":false,\"disable_11ax\":false,\"disable_ht_vht_rates\":false,\"disable_uapsd\":false,\"disable_v1_roam_notify\":false,\"disable_v2_roam_notify\":false,\"disable_wmm\":false,\"dynamic_vlan\":{\"default_vlan_id\":999,\"enabled\":false,\"local_vlan_ids\":[1],\"type\":\"airespace-interface-name\",\"vlans\":{\"131\":\"default\",\"322\":\"fast,video\"}},\"enable_local_keycaching\":false,\"enable_wireless_bridging\":false,\"enabled\":true,\"fast_dot1x_timers\":false,\"hide_ssid\":false,\"hostname_ie\":false,\"ssid\":\"demo\"}",
+    answer 200
+    "{\"allow_ipv6_ndp\":true,\"allow_mdns\":false,\"allow_ssdp\":false,\"arp_filter\":false,\"band_steer\":false,\"band_steer_force_band5\":false,\"bands\":[\"24\",\"5\"],\"block_blacklist_clients\":false,\"bonjour\":{\"additional_vlan_ids\":\"10, 20\",\"enabled\":false,\"services\":{\"airplay\":{\"radius_groups\":[\"teachers\"],\"scope\":\"same_ap\"}}},\"client_limit_down\":1000,\"client_limit_down_enabled\":false,\"client_limit_up\":512,\"client_limit_up_enabled\":false,\"disable_11ax\":false,\"disable_ht_vht_rates\":false,\"disable_uapsd\":false,\"disable_v1_roam_notify\":false,\"disable_v2_roam_notify\":false,\"disable_wmm\":false,\"dynamic_vlan\":{\"default_vlan_id\":999,\"enabled\":false,\"local_vlan_ids\":[1],\"type\":\"airespace-interface-name\",\"vlans\":{\"131\":\"default\",\"322\":\"fast,video\"}},\"enable_local_keycaching\":false,\"enable_wireless_bridging\":false,\"enabled\":true,\"fast_dot1x_timers\":false,\"hide_ssid\":false,\"hostname_ie\":false,\"ssid\":\"demo\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_wlans().update("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_wlans_delete in orgs_wlans : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wlans/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_wlans().delete("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_wlans_upload_portal_image in orgs_wlans : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wlans/000000ab-00ab-00ab-00ab-0000000000ab/portal_image",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_wlans()
+    .upload_portal_image("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    FilePart::bytes(""))
+}
+
+action! {
+    orgs_wlans_delete_portal_image in orgs_wlans : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wlans/000000ab-00ab-00ab-00ab-0000000000ab/portal_image",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_wlans()
+    .delete_portal_image("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_wlans_update_portal_template in orgs_wlans : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wlans/000000ab-00ab-00ab-00ab-0000000000ab/portal_template",
+    query[], headers[], body body : WlanPortalTemplate = "{}", answer 200
+    "{\"portal_template\":{\"accessCodeAlternateEmail\":\"string\",\"alignment\":\"left\",\"authButtonAmazon\":\"string\",\"authButtonAzure\":\"string\",\"authButtonEmail\":\"string\",\"authButtonFacebook\":\"string\",\"authButtonGoogle\":\"string\",\"authButtonMicrosoft\":\"string\",\"authButtonPassphrase\":\"string\",\"authButtonSms\":\"string\",\"authButtonSponsor\":\"string\",\"authLabel\":\"string\",\"backLink\":\"string\",\"color\":\"string\",\"colorDark\":\"string\",\"colorLight\":\"string\",\"company\":true,\"companyError\":\"string\",\"companyLabel\":\"string\",\"email\":true,\"emailAccessDomainError\":\"string\",\"emailCancel\":\"string\",\"emailCodeError\":\"string\",\"emailError\":\"string\",\"emailFieldLabel\":\"string\",\"emailLabel\":\"string\",\"emailMessage\":\"string\",\"emailSubmit\":\"string\",\"emailTitle\":\"string\",\"field1\":true,\"field1Error\":\"string\",\"field1Label\":\"string\",\"field1Required\":true,\"field2\":true,\"field2Error\":\"string\",\"field2Label\":\"string\",\"field2Required\":true,\"field3\":true,\"field3Error\":\"string\",\"field3Label\":\"string\",\"field3Required\":true,\"field4\":true,\"field4Error\":\"string\",\"field4Label\":\"string\",\"field4Required\":true,\"message\":\"string\",\"name\":true,\"nameError\":\"string\",\"nameLabel\":\"string\",\"optout\":true,\"optoutLabel\":\"string\",\"pageTitle\":\"string\",\"passphraseCancel\":\"string\",\"passphraseError\":\"string\",\"passphraseLabel\":\"string\",\"passphraseMessage\":\"string\",\"passphraseSubmit\":\"string\",\"passphraseTitle\":\"string\",\"poweredBy\":true,\"requiredFieldLabel\":\"string\",\"signInLabel\":\"string\",\"smsCarrierDefault\":\"string\",\"smsCarrierError\":\"string\",\"smsCarrierFieldLabel\":\"string\",\"smsCodeCancel\":\"string\",\"smsCodeError\":\"string\",\"smsCodeFieldLabel\":\"string\",\"smsCodeMessage\":\"string\",\"smsCodeSubmit\":\"string\",\"smsCodeTitle\":\"string\",\"smsCountryFieldLabel\":\"string\",\"smsCountryFormat\":\"string\",\"smsHaveAccessCode\":\"string\",\"smsMessageFormat\":\"string\",\"smsNumberCancel\":\"string\",\"smsNumberError\":\"string\",\"smsNumberFieldLabel\":\"string\",\"smsNumberFormat\":\"string\",\"smsNumberMessage\":\"string\",\"smsNumberSubmit\":\"string\",\"smsNumberTitle\":\"string\",\"smsUsernameFormat\":\"string\",\"smsValidityDuration\":5,\"sponsorBackLink\":\"string\",\"sponsorCancel\":\"string\",\"sponsorEmail\":\"string\",\"sponsorEmailError\":\"string\",\"sponsorEmailTemplate\":\"string\",\"sponsorInfoApproved\":\"string\",\"sponsorInfoDenied\":\"string\",\"sponsorInfoPending\":\"string\",\"sponsorName\":\"string\",\"sponsorNameError\":\"string\",\"sponsorNotePending\":\"string\",\"sponsorStatusApproved\":\"string\",\"sponsorStatusDenied\":\"string\",\"sponsorStatusPending\":\"string\",\"sponsorSubmit\":\"string\",\"tos\":true,\"tosAcceptLabel\":\"string\",\"tosError\":\"string\",\"tosLink\":\"string\",\"tosText\":\"string\"}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_wlans()
+    .update_portal_template("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid >
+    ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
 }
 
 action! {
@@ -2924,6 +5868,118 @@ action! {
 }
 
 action! {
+    self_account_get in self_account : "GET" "/api/v1/self", query[], headers[], answer
+    200
+    "{\"admin_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"email\":\"user@example.com\",\"first_name\":\"string\",\"last_name\":\"string\",\"password_modified_time\":1656353525,\"privileges\":[{\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"msp_name\":\"string\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"org_name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"role\":\"admin\",\"scope\":\"org\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitegroup_ids\":[\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"]}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.self_account().get()
+}
+
+action! {
+    self_account_update in self_account : "PUT" "/api/v1/self", query[], headers[], body
+    body : AdminRequest =
+    "{\"email\":\"john.smith@mycorp.net\",\"first_name\":\"John\",\"last_name\":\"Smith\",\"persona\":\"security\",\"phone\":\"14081112222\",\"phone2\":\"14083334444\"}",
+    answer 200
+    "{\"admin_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"email\":\"user@example.com\",\"first_name\":\"string\",\"last_name\":\"string\",\"password_modified_time\":1656353525,\"privileges\":[{\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"msp_name\":\"string\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"org_name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"role\":\"admin\",\"scope\":\"org\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitegroup_ids\":[\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"]}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.self_account().update().body(body.clone())
+}
+
+action! {
+    self_account_delete in self_account : "DELETE" "/api/v1/self", query[], headers[],
+    answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"inventory not empty\",\"org_id\":\"424f6eca-7276-4993-bfeb-53cbbbba6f05\"}",
+    "inventory not empty"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.self_account().delete()
+}
+
+action! {
+    self_account_get_login_failures in self_account : "GET"
+    "/api/v1/self/login_failures", query[], headers[], answer 200
+    "{\"email\":\"admin@test.com\",\"last_failure_at\":1509161968,\"num_attempts\":40,\"src_ips\":[\"192.168.1.39\",\"192.168.1.38\",\"192.168.1.37\"],\"user_agents\":[\"Test UA 39\",\"Test UA 38\",\"Test UA 37\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.self_account().get_login_failures()
+}
+
+action! {
+    self_account_update_email in self_account : "POST" "/api/v1/self/update", query[],
+    headers[], body body : EmailString = "{\"email\":\"new@mistsys.com\"}", answer 200,
+    errors[(400, BadRequest, "{}"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.self_account().update_email().body(body.clone())
+}
+
+action! {
+    self_account_verify_email in self_account : "GET"
+    "/api/v1/self/update/verify/example", query[], headers[], answer 200, errors[(400,
+    BadRequest, "{\"detail\":\"invalid token\"}", "invalid token"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.self_account().verify_email("example")
+}
+
+action! {
+    self_account_get_api_usage in self_account : "GET" "/api/v1/self/usage", query[],
+    headers[], answer 200 "{\"request_limit\":5000,\"requests\":5}", errors[(400,
+    BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.self_account().get_api_usage()
+}
+
+action! {
     self_api_token_list in self_api_token : "GET" "/api/v1/self/apitokens", query[],
     headers[], answer 200
     "[{\"created_time\":1626875902,\"id\":\"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\"}]",
@@ -3088,6 +6144,403 @@ action! {
 }
 
 action! {
+    sites_alarms_ack_multiple in sites_alarms : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/alarms/ack", query[], headers[],
+    body body : AlarmAck =
+    "{\"alarm_ids\":[\"ccb8c94d-ca56-4075-932f-1f2ab444ff2c\",\"98ff4a3d-ec9b-4138-a42e-54fc3335179d\"]}",
+    answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_alarms()
+    .ack_multiple("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    sites_alarms_ack_all in sites_alarms : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/alarms/ack_all", query[],
+    headers[], body body : NoteString = "{}", answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_alarms()
+    .ack_all("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    sites_alarms_count in sites_alarms : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/alarms/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_alarms().count("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_alarms_search in sites_alarms : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/alarms/search", query[],
+    headers[], answer 200
+    "{\"start\":1710949286,\"end\":1711035686,\"limit\":10,\"total\":232,\"results\":[]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_alarms().search("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_alarms_unack_multiple in sites_alarms : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/alarms/unack", query[],
+    headers[], body body : AlarmAck =
+    "{\"alarm_ids\":[\"ccb8c94d-ca56-4075-932f-1f2ab444ff2c\",\"98ff4a3d-ec9b-4138-a42e-54fc3335179d\"]}",
+    answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_alarms()
+    .unack_multiple("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    sites_alarms_unack_all in sites_alarms : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/alarms/unack_all", query[],
+    headers[], body body : NoteString = "{\"note\":\"maintenance window\"}", answer 200,
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_alarms()
+    .unack_all("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    sites_alarms_ack in sites_alarms : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/alarms/000000ab-00ab-00ab-00ab-0000000000ab/ack",
+    query[], headers[], body body : NoteString = "{}", answer 200, errors[(400,
+    BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_alarms().ack("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    sites_alarms_unack in sites_alarms : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/alarms/000000ab-00ab-00ab-00ab-0000000000ab/unack",
+    query[], headers[], body body : NoteString = "{}", answer 200, errors[(400,
+    BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_alarms().unack("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    sites_alarms_subscribe in sites_alarms : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/subscriptions", query[],
+    headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_alarms()
+    .subscribe("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_alarms_unsubscribe in sites_alarms : "DELETE"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/subscriptions", query[],
+    headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_alarms()
+    .unsubscribe("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_asset_filters_list in sites_asset_filters : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assetfilters", query[],
+    headers[], answer 200 "[]", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_asset_filters()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_asset_filters_create in sites_asset_filters : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assetfilters", query[],
+    headers[], body body : AssetFilterRequest = "{\"name\":\"Visitor Tags\"}", answer 200
+    "{\"created_time\":0,\"disabled\":true,\"eddystone_uid_namespace\":\"string\",\"eddystone_url\":\"string\",\"for_site\":true,\"ibeacon_major\":1,\"ibeacon_uuid\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mfg_company_id\":0,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_asset_filters()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    sites_asset_filters_get in sites_asset_filters : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assetfilters/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"created_time\":0,\"disabled\":true,\"eddystone_uid_namespace\":\"string\",\"eddystone_url\":\"string\",\"for_site\":true,\"ibeacon_major\":1,\"ibeacon_uuid\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mfg_company_id\":0,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_asset_filters()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_asset_filters_update in sites_asset_filters : "PUT"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assetfilters/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : AssetFilterRequest = "{\"name\":\"Visitor Tags\"}",
+    answer 200
+    "{\"created_time\":0,\"disabled\":true,\"eddystone_uid_namespace\":\"string\",\"eddystone_url\":\"string\",\"for_site\":true,\"ibeacon_major\":1,\"ibeacon_uuid\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mfg_company_id\":0,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_asset_filters()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    sites_asset_filters_delete in sites_asset_filters : "DELETE"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assetfilters/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_asset_filters()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_assets_list in sites_assets : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assets", query[], headers[],
+    answer 200 "[]", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_assets().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_assets_create in sites_assets : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assets", query[], headers[], body
+    body : AssetRequest = "{\"name\":\"\",\"mac\":\"\"}", answer 200
+    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"tag_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_assets().create("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    sites_assets_import in sites_assets : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assets/import", query[],
+    headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_assets().import("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_assets_get in sites_assets : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assets/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"tag_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_assets().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_assets_update in sites_assets : "PUT"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assets/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : AssetRequest = "{\"name\":\"\",\"mac\":\"\"}", answer
+    200
+    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"tag_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_assets().update("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    sites_assets_delete in sites_assets : "DELETE"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/assets/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_assets().delete("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
     sites_beacons_list in sites_beacons : "GET"
     "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/beacons", query[], headers[],
     answer 200
@@ -3190,6 +6643,1097 @@ action! {
 }
 
 action! {
+    sites_clients_wireless_count in sites_clients_wireless : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/clients/count", query["distinct",
+    "hostname"], headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_clients_wireless()
+    .count("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .distinct(SiteClientsCountDistinct::from("hostname"))
+}
+
+action! {
+    sites_clients_wireless_count_events in sites_clients_wireless : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/clients/events/count",
+    query["distinct", "type"], headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_clients_wireless()
+    .count_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).distinct(SiteClientEventsCountDistinct::from("type"))
+}
+
+action! {
+    sites_clients_wireless_search_events in sites_clients_wireless : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/clients/events/search", query[],
+    headers[], answer 200
+    "{\"end\":0,\"limit\":0,\"results\":[{\"ap\":\"string\",\"band\":\"24\",\"bssid\":\"string\",\"channel\":0,\"proto\":\"a\",\"ssid\":\"string\",\"text\":\"string\",\"timestamp\":0,\"type\":\"string\",\"type_code\":0,\"wlan_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_clients_wireless()
+    .search_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_clients_wireless_search in sites_clients_wireless : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/clients/search", query[],
+    headers[], answer 200
+    "{\"end\":17141231418.812,\"limit\":118,\"next\":\"next8\",\"results\":[{\"ap\":[\"a83a79a947ee\",\"003e73170b4c\"],\"app_version\":[\"0.100.3\"],\"band\":\"5\",\"device\":[\"Mac\"],\"ftc\":false,\"hardware\":\"Apple Wi-Fi adapter\",\"hostname\":[\"hostname-a\",\"hostname-b\"],\"ip\":[\"10.5.23.43\",\"192.168.0.2\"],\"last_ap\":\"a83a79a947ee\",\"last_device\":\"Mac\",\"last_firmware\":\"wl0: Jan 20 2024 04:08:41 version 20.103.12.0.8.7.171 FWID 01-e09d2675\",\"last_hostname\":\"hostname-a\",\"last_ip\":\"10.5.23.43\",\"last_model\":\"MBP 16\\\\\\\" M1 2021\",\"last_os\":\"Sonoma\",\"last_os_version\":\"14.4.1 (Build 23E224)\",\"last_psk_id\":\"abf7dc5c-bb51-4bb7-93b6-5547400ffe11\",\"last_psk_name\":\"iot\",\"last_ssid\":\"IoT SSID\",\"last_username\":\"user@corp.com\",\"last_vlan\":10,\"last_wlan_id\":\"e5d67b07-aae8-494b-8584-cbc20c8110aa\",\"mac\":\"bcd074000000\",\"mfg\":\"Apple\",\"model\":\"MBP 16\\\\\\\" M1 2021\",\"org_id\":\"1abff1aa-4571-4c1f-a409-153a1e7a7a24\",\"os\":[\"Sonoma\"],\"os_version\":[\"14.4.1 (Build 23E224)\"],\"protocol\":\"ax\",\"psk_id\":[\"abf7dc5c-bb51-4bb7-93b6-5547400ffe11\"],\"psk_name\":[\"iot\"],\"sdk_version\":[\"0.100.3\"],\"site_id\":\"25ff5219-9be7-4db9-907d-0c9b60445147\",\"site_ids\":[\"25ff5219-9be7-4db9-907d-0c9b60445147\"],\"ssid\":[\"IoT SSID\"],\"timestamp\":1714124722.113,\"username\":[\"user@corp.com\"],\"vlan\":[10]}],\"start\":10,\"total\":44}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_clients_wireless()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_clients_wireless_count_sessions in sites_clients_wireless : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/clients/sessions/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_clients_wireless()
+    .count_sessions("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_clients_wireless_search_sessions in sites_clients_wireless : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/clients/sessions/search",
+    query[], headers[], answer 200
+    "{\"end\":1513177200,\"limit\":10,\"results\":[{\"ap\":\"5c5b350e0262\",\"band\":\"5\",\"client_manufacture\":\"Apple\",\"connect\":1565208388,\"disconnect\":1565208448,\"duration\":60.09423865,\"mac\":\"b019c66c8348\",\"org_id\":\"3139f2c2-fac6-11e5-8156-0242ac110006\",\"site_id\":\"70e0f468-fc13-11e5-85ad-0242ac110008\",\"ssid\":\"Dummy WLAN 2\",\"tags\":[\"disassociate\"],\"timestamp\":1565208448.662,\"wlan_id\":\"99bb4c74-f954-4f36-b844-6b030faffabc\"}],\"start\":1511967600,\"total\":100}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_clients_wireless()
+    .search_sessions("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_clients_wireless_get_events_for in sites_clients_wireless : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/clients/0000000000ab/events",
+    query[], headers[], answer 200
+    "{\"end\":1513176951,\"limit\":10,\"results\":[{\"ap\":\"5c5b350eb31b\",\"band\":\"5\",\"bssid\":\"5c5b350918f1\",\"channel\":149,\"proto\":\"ac\",\"ssid\":\"Guest\",\"text\":\"Status code 0 \\\"Successful\\\"\",\"timestamp\":1513358874.667,\"type\":\"CLIENT_DNS_OK\",\"type_code\":15,\"wlan_id\":\"be22bba7-8e22-e1cf-5185-b880816fe2cf\"}],\"start\":1512572151,\"total\":1}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_clients_wireless()
+    .get_events_for("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "0000000000ab")
+}
+
+action! {
+    sites_devices_list in sites_devices : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices", query[], headers[],
+    answer 200 "[]", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_devices().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_devices_count_config_history in sites_devices : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/config_history/count",
+    query[], headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_devices()
+    .count_config_history("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_devices_search_config_history in sites_devices : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/config_history/search",
+    query[], headers[], answer 200
+    "{\"end\":1531862583,\"limit\":10,\"results\":[{\"channel_24\":11,\"channel_5\":100,\"radio_macs\":[\"5c5b352e000a\",\"5c5b352e000b\",\"5c5b352e000c\"],\"radios\":[{\"band\":\"24\",\"channel\":11},{\"band\":\"5\",\"channel\":100}],\"secpolicy_violated\":false,\"ssids\":[\"test24\",\"test5\"],\"ssids_24\":[\"test24\"],\"ssids_5\":[\"test5\"],\"timestamp\":1531855856.643369,\"version\":\"apfw-0.2.14754-cersei-75c8\",\"wlans\":[{\"auth\":\"psk\",\"bands\":[\"24\"],\"id\":\"be22bba7-8e22-e1cf-5185-b880816fe2cf\",\"ssid\":\"test24\",\"vlan_ids\":[\"1\"]},{\"auth\":\"psk\",\"bands\":[\"5\"],\"id\":\"f8c18724-4118-3487-811a-f98964988604\",\"ssid\":\"test5\",\"vlan_ids\":[\"1\"]}]}],\"start\":1531776183,\"total\":1}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_devices()
+    .search_config_history("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid >
+    ().unwrap())
+}
+
+action! {
+    sites_devices_count in sites_devices : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_devices().count("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_devices_count_events in sites_devices : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/events/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_devices()
+    .count_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_devices_search_events in sites_devices : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/events/search",
+    query["last_by", "port_id"], headers[], answer 200
+    "{\"end\":1531862583,\"limit\":2,\"next\":\"/api/v1/sites/8aaba0aa-09cc-44bd-9709-33b98040550c/devices/events/search?ap=5c5b350e0001&end=1531855849.000&limit=2&start=1531776183.0\",\"results\":[{\"chassis_mac\":\"60c78d939c0f\",\"count\":1,\"device_type\":\"switch\",\"mac\":\"60c78d939c0f\",\"model\":\"EX4100-48MP\",\"org_id\":\"9777c1a0-6ef6-11e6-8bbf-02e208b2d34f\",\"port_id\":\"ge-0/0/17\",\"site_id\":\"978c48e6-6ef6-11e6-8bbf-02e208b2d34f\",\"text\":\"ifIndex 533, ifAdminStatus up(1), ifOperStatus down(2), ifName ge-0/0/17\",\"timestamp\":1764236687.435,\"type\":\"SW_PORT_DOWN\",\"version\":\"23.4R2-S4.11\"},{\"ap\":\"5c5b35d0077b\",\"device_type\":\"ap\",\"mac\":\"5c5b35d0077b\",\"model\":\"AP43\",\"org_id\":\"9777c1a0-6ef6-11e6-8bbf-02e208b2d34f\",\"site_id\":\"46fc665e-9706-4296-8fe2-78f42f2e67e4\",\"timestamp\":1764235684.467825,\"type\":\"AP_CONFIGURED\"}],\"start\":1531776183,\"total\":14}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_devices()
+    .search_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).last_by("port_id")
+}
+
+action! {
+    sites_devices_export in sites_devices : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/export", query[],
+    headers[], answer 200 "\"\"", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_devices()
+    .export("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_devices_set_gbp_tag in sites_devices : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/gbp_tag", query[],
+    headers[], body body : DevicesGbpTag = "{\"macs\":[\"683b679ac024\"],\"gbp_tag\":0}",
+    answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_devices()
+    .set_gbp_tag("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    sites_devices_import in sites_devices : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/import", query[],
+    headers[], answer 200 "[]", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_devices()
+    .import("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    FilePart::bytes(""))
+}
+
+action! {
+    sites_devices_count_last_config in sites_devices : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/last_config/count",
+    query[], headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_devices()
+    .count_last_config("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_devices_search_last_configs in sites_devices : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/last_config/search",
+    query[], headers[], answer 200
+    "{\"end\":1531862583,\"limit\":10,\"results\":[{\"channel_24\":11,\"channel_5\":100,\"radio_macs\":[\"5c5b352e000a\",\"5c5b352e000b\",\"5c5b352e000c\"],\"radios\":[{\"band\":\"24\",\"channel\":11},{\"band\":\"5\",\"channel\":100}],\"secpolicy_violated\":false,\"ssids\":[\"test24\",\"test5\"],\"ssids_24\":[\"test24\"],\"ssids_5\":[\"test5\"],\"timestamp\":1531855856.643369,\"version\":\"apfw-0.2.14754-cersei-75c8\",\"wlans\":[{\"auth\":\"psk\",\"bands\":[\"24\"],\"id\":\"be22bba7-8e22-e1cf-5185-b880816fe2cf\",\"ssid\":\"test24\",\"vlan_ids\":[\"1\"]},{\"auth\":\"psk\",\"bands\":[\"5\"],\"id\":\"f8c18724-4118-3487-811a-f98964988604\",\"ssid\":\"test5\",\"vlan_ids\":[\"1\"]}]}],\"start\":1531776183,\"total\":1}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_devices()
+    .search_last_configs("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_devices_search in sites_devices : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/search", query[],
+    headers[], answer 200
+    "{\"end\":0,\"limit\":0,\"next\":\"string\",\"results\":[{\"hostname\":[\"AP41-STB-3E5299-WH-2001\",\"AP41-STB-3E5299-WH-50\",\"AP41-STB-3E5299\",\"5c5b353e5299\"],\"ip\":\"10.2.16.205\",\"lldp_mgmt_addr\":\"10.2.10.139\",\"lldp_port_desc\":\"GigabitEthernet1/0/1\",\"lldp_port_id\":\"Gi1/0/1\",\"lldp_system_desc\":\"Cisco IOS Software, C2960S Software (C2960S-UNIVERSALK9-M), Version 15.2(1)E1, RELEASE SOFTWARE (fc2)\\nTechnical Support: https://www.cisco.com/techsupport\\nCopyright (c) 1986-2013 by Cisco Systems, Inc.\\nCompiled Fri 22-Nov-13 07:10 by prod_rel_team\",\"lldp_system_name\":\"ME-DC-1-ACC-SW\",\"mac\":\"5c5b353e5299\",\"model\":\"AP41\",\"mxedge_id\":\"00000000-0000-0000-1000-43a81f238391\",\"mxtunnel_status\":\"down\",\"org_id\":\"6748cfa6-4e12-11e6-9188-0242ac110007\",\"power_constrained\":false,\"power_opmode\":\"\",\"site_id\":\"a8178443-ecb5-461c-b854-f16627619ab3\",\"sku\":\"AP41-US\",\"timestamp\":1596588619.007,\"uptime\":85280,\"version\":\"0.7.20216\",\"wlans\":[{\"id\":\"28c36fc7-dc22-4960-9d81-34087511c2e5\",\"ssid\":\"Live-Demo-NAC\"},{\"id\":\"51b82e2b-f9e8-470b-a32a-cecde5501b0f\",\"ssid\":\"Live-Demo\"}]}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_devices()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_devices_get in sites_devices : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"aeroscout\":{\"enabled\":false,\"host\":\"aero.pvt.net\",\"locate_connected\":true},\"airista\":{\"enabled\":false},\"ble_config\":{\"beacon_enabled\":false,\"beacon_rate\":3,\"beacon_rate_mode\":\"custom\",\"beam_disabled\":[1,3,6],\"custom_ble_packet_enabled\":false,\"custom_ble_packet_frame\":\"0x........\",\"custom_ble_packet_freq_msec\":300,\"eddystone_uid_adv_power\":-65,\"eddystone_uid_beams\":\"2-4,7\",\"eddystone_uid_enabled\":false,\"eddystone_uid_freq_msec\":200,\"eddystone_uid_instance\":\"5c5b35000001\",\"eddystone_uid_namespace\":\"2818e3868dec25629ede\",\"eddystone_url_adv_power\":-65,\"eddystone_url_beams\":\"2-4,7\",\"eddystone_url_enabled\":true,\"eddystone_url_freq_msec\":1000,\"eddystone_url_url\":\"https://www.abc.com\",\"ibeacon_adv_power\":-65,\"ibeacon_beams\":\"2-4,7\",\"ibeacon_enabled\":false,\"ibeacon_freq_msec\":0,\"ibeacon_major\":13,\"ibeacon_minor\":138,\"ibeacon_uuid\":\"f3f17139-704a-f03a-2786-0400279e37c3\",\"power\":6,\"power_mode\":\"custom\"},\"centrak\":{\"enabled\":false},\"client_bridge\":{\"auth\":{\"psk\":\"foryoureyesonly\",\"type\":\"psk\"},\"enabled\":false,\"ssid\":\"Uplink-SSID\"},\"created_time\":0,\"deviceprofile_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\"disable_eth1\":false,\"disable_eth2\":false,\"disable_eth3\":false,\"disable_module\":false,\"esl_config\":{\"cacert\":\"string\",\"channel\":3,\"enabled\":false,\"host\":\"1.1.1.1\",\"port\":0,\"type\":\"imagotag\",\"verify_cert\":true,\"vlan_id\":1},\"for_site\":true,\"height\":2.75,\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6008\",\"image1_url\":\"string\",\"image2_url\":\"string\",\"image3_url\":\"string\",\"iot_config\":{\"A1\":{\"enabled\":false,\"name\":\"motion\",\"output\":true,\"pullup\":\"internal\",\"value\":0},\"A2\":{\"enabled\":false,\"name\":\"motion\",\"output\":true,\"pullup\":\"internal\",\"value\":0},\"A3\":{\"enabled\":false,\"name\":\"motion\",\"output\":true,\"pullup\":\"internal\",\"value\":0},\"A4\":{\"enabled\":false,\"name\":\"motion\",\"output\":true,\"pullup\":\"internal\",\"value\":0},\"DI1\":{\"enabled\":false,\"name\":\"string\",\"pullup\":\"internal\"},\"DI2\":{\"enabled\":false,\"name\":\"string\",\"pullup\":\"internal\"},\"DO\":{\"enabled\":false,\"name\":\"motion\",\"output\":true,\"pullup\":\"internal\",\"value\":0}},\"ip_config\":{\"dns\":[\"8.8.8.8\",\"4.4.4.4\"],\"dns_suffix\":[\".mist.local\",\".mist.com\"],\"gateway\":\"10.2.1.254\",\"gateway6\":\"2607:f8b0:4005:808::1\",\"ip\":\"10.2.1.1\",\"ip6\":\"2607:f8b0:4005:808::2004\",\"mtu\":1500,\"netmask\":\"255.255.255.0\",\"netmask6\":\"/32\",\"type\":\"static\",\"type6\":\"static\",\"vlan_id\":1},\"led\":{\"brightness\":255,\"enabled\":true},\"locked\":true,\"map_id\":\"63eda950-c6da-11e4-a628-60f81dd250cc\",\"mesh\":{\"enabled\":false,\"group\":1,\"role\":\"base\"},\"modified_time\":0,\"name\":\"conference room\",\"notes\":\"slightly off center\",\"ntp_servers\":[\"string\"],\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"orientation\":45,\"poe_passthrough\":false,\"pwr_config\":{\"base\":2000,\"prefer_usb_over_wifi\":false},\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"type\":\"ap\",\"uplink_port_config\":{\"dot1x\":false,\"keep_wlans_up_if_down\":false},\"usb_config\":{\"cacert\":\"string\",\"channel\":3,\"enabled\":true,\"host\":\"1.1.1.1\",\"port\":0,\"type\":\"imagotag\",\"verify_cert\":true,\"vlan_id\":1},\"vars\":{\"RADIUS_IP1\":\"172.31.2.5\",\"RADIUS_SECRET\":\"11s64632d\"},\"x\":53.5,\"y\":173.1}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_devices().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_devices_update in sites_devices : "PUT"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : MistDeviceRequest = "{\"type\":\"ap\"}", answer 200
+    "{\"aeroscout\":{\"enabled\":false,\"host\":\"aero.pvt.net\",\"locate_connected\":true},\"airista\":{\"enabled\":false},\"ble_config\":{\"beacon_enabled\":false,\"beacon_rate\":3,\"beacon_rate_mode\":\"custom\",\"beam_disabled\":[1,3,6],\"custom_ble_packet_enabled\":false,\"custom_ble_packet_frame\":\"0x........\",\"custom_ble_packet_freq_msec\":300,\"eddystone_uid_adv_power\":-65,\"eddystone_uid_beams\":\"2-4,7\",\"eddystone_uid_enabled\":false,\"eddystone_uid_freq_msec\":200,\"eddystone_uid_instance\":\"5c5b35000001\",\"eddystone_uid_namespace\":\"2818e3868dec25629ede\",\"eddystone_url_adv_power\":-65,\"eddystone_url_beams\":\"2-4,7\",\"eddystone_url_enabled\":true,\"eddystone_url_freq_msec\":1000,\"eddystone_url_url\":\"https://www.abc.com\",\"ibeacon_adv_power\":-65,\"ibeacon_beams\":\"2-4,7\",\"ibeacon_enabled\":false,\"ibeacon_freq_msec\":0,\"ibeacon_major\":13,\"ibeacon_minor\":138,\"ibeacon_uuid\":\"f3f17139-704a-f03a-2786-0400279e37c3\",\"power\":6,\"power_mode\":\"custom\"},\"centrak\":{\"enabled\":false},\"client_bridge\":{\"auth\":{\"psk\":\"foryoureyesonly\",\"type\":\"psk\"},\"enabled\":false,\"ssid\":\"Uplink-SSID\"},\"created_time\":0,\"deviceprofile_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\"disable_eth1\":false,\"disable_eth2\":false,\"disable_eth3\":false,\"disable_module\":false,\"esl_config\":{\"cacert\":\"string\",\"channel\":3,\"enabled\":false,\"host\":\"1.1.1.1\",\"port\":0,\"type\":\"imagotag\",\"verify_cert\":true,\"vlan_id\":1},\"for_site\":true,\"height\":2.75,\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6008\",\"image1_url\":\"string\",\"image2_url\":\"string\",\"image3_url\":\"string\",\"iot_config\":{\"A1\":{\"enabled\":false,\"name\":\"motion\",\"output\":true,\"pullup\":\"internal\",\"value\":0},\"A2\":{\"enabled\":false,\"name\":\"motion\",\"output\":true,\"pullup\":\"internal\",\"value\":0},\"A3\":{\"enabled\":false,\"name\":\"motion\",\"output\":true,\"pullup\":\"internal\",\"value\":0},\"A4\":{\"enabled\":false,\"name\":\"motion\",\"output\":true,\"pullup\":\"internal\",\"value\":0},\"DI1\":{\"enabled\":false,\"name\":\"string\",\"pullup\":\"internal\"},\"DI2\":{\"enabled\":false,\"name\":\"string\",\"pullup\":\"internal\"},\"DO\":{\"enabled\":false,\"name\":\"motion\",\"output\":true,\"pullup\":\"internal\",\"value\":0}},\"ip_config\":{\"dns\":[\"8.8.8.8\",\"4.4.4.4\"],\"dns_suffix\":[\".mist.local\",\".mist.com\"],\"gateway\":\"10.2.1.254\",\"gateway6\":\"2607:f8b0:4005:808::1\",\"ip\":\"10.2.1.1\",\"ip6\":\"2607:f8b0:4005:808::2004\",\"mtu\":1500,\"netmask\":\"255.255.255.0\",\"netmask6\":\"/32\",\"type\":\"static\",\"type6\":\"static\",\"vlan_id\":1},\"led\":{\"brightness\":255,\"enabled\":true},\"locked\":true,\"map_id\":\"63eda950-c6da-11e4-a628-60f81dd250cc\",\"mesh\":{\"enabled\":false,\"group\":1,\"role\":\"base\"},\"modified_time\":0,\"name\":\"conference room\",\"notes\":\"slightly off center\",\"ntp_servers\":[\"string\"],\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"orientation\":45,\"poe_passthrough\":false,\"pwr_config\":{\"base\":2000,\"prefer_usb_over_wifi\":false},\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"type\":\"ap\",\"uplink_port_config\":{\"dot1x\":false,\"keep_wlans_up_if_down\":false},\"usb_config\":{\"cacert\":\"string\",\"channel\":3,\"enabled\":true,\"host\":\"1.1.1.1\",\"port\":0,\"type\":\"imagotag\",\"verify_cert\":true,\"vlan_id\":1},\"vars\":{\"RADIUS_IP1\":\"172.31.2.5\",\"RADIUS_SECRET\":\"11s64632d\"},\"x\":53.5,\"y\":173.1}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_devices()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    sites_devices_add_image in sites_devices : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab/image0",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_devices()
+    .add_image("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(), 0,
+    FilePart::bytes(""))
+}
+
+action! {
+    sites_devices_delete_image in sites_devices : "DELETE"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab/image0",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_devices()
+    .delete_image("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    0)
+}
+
+action! {
+    sites_events_list_roaming in sites_events : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/events/fast_roam", query[],
+    headers[], answer 200
+    "{\"end\":1501023379,\"limit\":2,\"next\":\"/api/v1/sites/dca0a44b-324c-11e6-a776-0243ad110007/events/fast_roam?type=success&start=1428939600&end=1428949600&limit=200&token=AAAAEgAIAAVVJh4hF8AAAARzc2lkAH%2F%2F%2F%2F0%3D\",\"results\":[{\"ap_mac\":\"5c5b350e040b\",\"client_mac\":\"dc2b2a3fb13d\",\"fromap\":\"5c5b350e0569\",\"latency\":0.1874195,\"ssid\":\"marvis_test\",\"subtype\":\"CLIENT_AUTHENTICATED_11R\",\"timestamp\":1501000002283782}],\"start\":1500940800}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_events()
+    .list_roaming("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_events_count_system in sites_events : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/events/system/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_events()
+    .count_system("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_events_search_system in sites_events : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/events/system/search", query[],
+    headers[], answer 200
+    "{\"end\":0,\"limit\":0,\"next\":\"string\",\"results\":[{\"ap\":\"5c5b351e13b5\",\"apfw\":\"5c5b351e13b5\",\"model\":\"BT11-WW\",\"org_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862a\",\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"text\":\"Succeeding DNS query from 172.29.101.134 to 172.29.101.7 for \\\"portal.mistsys.com\\\" on vlan 1, id 60224\",\"timestamp\":1547235620.89,\"type\":\"CLIENT_DNS_OK\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_events()
+    .search_system("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_guests_list_all_authorizations in sites_guests : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/guests", query[], headers[],
+    answer 200
+    "[{\"authorized\":true,\"authorized_expiring_time\":0,\"authorized_time\":0,\"company\":\"string\",\"email\":\"user@example.com\",\"field1\":\"string\",\"field2\":\"string\",\"field3\":\"string\",\"field4\":\"string\",\"mac\":\"string\",\"minutes\":0,\"name\":\"string\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_guests()
+    .list_all_authorizations("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid >
+    ().unwrap())
+}
+
+action! {
+    sites_guests_count_authorizations in sites_guests : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/guests/count", query["distinct",
+    "auth_method"], headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_guests()
+    .count_authorizations("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).distinct(SiteGuestsCountDistinct::from("auth_method"))
+}
+
+action! {
+    sites_guests_list_all_authorizations_derived in sites_guests : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/guests/derived", query[],
+    headers[], answer 200
+    "[{\"authorized\":true,\"authorized_expiring_time\":0,\"authorized_time\":0,\"company\":\"string\",\"email\":\"user@example.com\",\"field1\":\"string\",\"field2\":\"string\",\"field3\":\"string\",\"field4\":\"string\",\"mac\":\"string\",\"minutes\":0,\"name\":\"string\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_guests()
+    .list_all_authorizations_derived("000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_guests_search_authorization in sites_guests : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/guests/search", query["wlan_id",
+    "00000000-0000-0000-0000-000000000000"], headers[], answer 200
+    "{\"end\":1531862583,\"limit\":2,\"next\":\"/api/v1/sites/8aaba0aa-09cc-44bd-9709-33b98040550c/guests/search?wlan_id=88ffe630-95b8-11e8-b294-346895ed1b7d&end=1531855849.000&limit=2&start=1531776183.0\",\"results\":[{\"ap\":\"5c5b350e0001\",\"auth_method\":\"passphrase\",\"authorized_expiring_time\":1531810258.186273,\"authorized_time\":1531782218,\"company\":\"mistsystems\",\"email\":\"user@mistsys.com\",\"name\":\"john\",\"ssid\":\"openNet\",\"timestamp\":1531782218},{\"ap\":\"5c5b350e0001\",\"auth_method\":\"facebook\",\"authorized_expiring_time\":1531810821.145,\"authorized_time\":1531782632,\"company\":\"xyz inc.\",\"email\":\"cool_user@yahoo.com\",\"name\":\"John White\",\"ssid\":\"openNet\",\"timestamp\":1531782632}],\"start\":1531776183,\"total\":14}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_guests()
+    .search_authorization("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).wlan_id("00000000-0000-0000-0000-000000000000")
+}
+
+action! {
+    sites_guests_get_authorization in sites_guests : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/guests/0000000000ab", query[],
+    headers[], answer 200
+    "{\"authorized\":true,\"authorized_expiring_time\":0,\"authorized_time\":0,\"company\":\"string\",\"email\":\"user@example.com\",\"field1\":\"string\",\"field2\":\"string\",\"field3\":\"string\",\"field4\":\"string\",\"mac\":\"string\",\"minutes\":0,\"name\":\"string\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_guests()
+    .get_authorization("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "0000000000ab")
+}
+
+action! {
+    sites_guests_update_authorization in sites_guests : "PUT"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/guests/0000000000ab", query[],
+    headers[], body body : GuestRequest = "{}", answer 200
+    "{\"authorized\":true,\"authorized_expiring_time\":0,\"authorized_time\":0,\"company\":\"string\",\"email\":\"user@example.com\",\"field1\":\"string\",\"field2\":\"string\",\"field3\":\"string\",\"field4\":\"string\",\"mac\":\"string\",\"minutes\":0,\"name\":\"string\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_guests()
+    .update_authorization("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "0000000000ab").body(body.clone())
+}
+
+action! {
+    sites_guests_delete_authorization in sites_guests : "DELETE"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/guests/0000000000ab", query[],
+    headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_guests()
+    .delete_authorization("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "0000000000ab")
+}
+
+action! {
+    sites_maps_list in sites_maps : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps", query[], headers[], answer
+    200
+    "[{\"created_time\":0,\"flags\":{},\"group_idx\":1,\"group_name\":\"East Wing\",\"height\":0,\"height_m\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"latlng_br\":{\"lat\":\"string\",\"lng\":\"string\"},\"latlng_tl\":{\"lat\":\"string\",\"lng\":\"string\"},\"locked\":true,\"modified_time\":0,\"name\":\"string\",\"occupancy_limit\":0,\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"orientation\":0,\"origin_x\":0,\"origin_y\":0,\"ppm\":0,\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitesurvey_path\":[{\"coordinate\":\"string\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"nodes\":[{\"edges\":{\"N2\":\"string\"},\"name\":\"string\",\"position\":{\"x\":0,\"y\":0}}]}],\"thumbnail_url\":\"string\",\"type\":\"image\",\"url\":\"string\",\"view\":\"roadmap\",\"wall_path\":{\"coordinate\":\"string\",\"nodes\":[{\"edges\":{\"N2\":\"string\"},\"name\":\"string\",\"position\":{\"x\":0,\"y\":0}}]},\"wayfinding\":{\"micello\":{\"account_key\":\"string\",\"default_level_id\":0,\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"},\"snap_to_path\":true},\"wayfinding_path\":{\"coordinate\":\"string\",\"nodes\":[{\"edges\":{\"N2\":\"string\"},\"name\":\"string\",\"position\":{\"x\":0,\"y\":0}}]},\"width\":0,\"width_m\":0}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_maps().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_maps_create in sites_maps : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps", query[], headers[], body
+    body : MapRequest =
+    "{\"group_idx\":0,\"group_name\":\"string\",\"height\":0,\"height_m\":0,\"latlng_br\":{\"lat\":\"string\",\"lng\":\"string\"},\"latlng_tl\":{\"lat\":\"string\",\"lng\":\"string\"},\"locked\":true,\"name\":\"string\",\"occupancy_limit\":0,\"orientation\":0,\"origin_x\":0,\"origin_y\":0,\"ppm\":0,\"sitesurvey_path\":[{\"coordinate\":\"string\",\"name\":\"string\",\"nodes\":[{\"edges\":{\"N2\":\"string\"},\"name\":\"string\",\"position\":{\"x\":0,\"y\":0}}]}],\"type\":\"image\",\"view\":\"roadmap\",\"wall_path\":{\"coordinate\":\"string\",\"nodes\":[{\"edges\":{\"N2\":\"string\"},\"name\":\"string\",\"position\":{\"x\":0,\"y\":0}}]},\"wayfinding\":{\"micello\":{\"account_key\":\"string\",\"default_level_id\":0},\"snap_to_path\":true},\"wayfinding_path\":{\"coordinate\":\"string\",\"nodes\":[{\"edges\":{\"N2\":\"string\"},\"name\":\"string\",\"position\":{\"x\":0,\"y\":0}}]},\"width\":0,\"width_m\":0}",
+    answer 200 "{}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_maps().create("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    sites_maps_import in sites_maps : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps/import", query[], headers[],
+    answer 200
+    "{\"aps\":[{\"action\":\"assigned-placed\",\"floorplan_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\"height\":3,\"mac\":\"5c5b35000001\",\"map_id\":\"845a23bf-bed9-e43c-4c86-6fa474be7ae5\",\"orientation\":45}],\"floorplans\":[{\"action\":\"imported\",\"id\":\"cbdb7f0b-3be0-4872-88f9-58790b509c23\",\"map_id\":\"845a23bf-bed9-e43c-4c86-6fa474be7ae5\",\"name\":\"map1\"}],\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"summary\":{\"num_ap_assigned\":1,\"num_inv_assigned\":1,\"num_map_assigned\":1}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_maps().import("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_maps_get in sites_maps : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200 "{}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_maps().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_maps_update in sites_maps : "PUT"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : MapRequest =
+    "{\"height\":0,\"height_m\":0,\"latlng_br\":{\"lat\":\"string\",\"lng\":\"string\"},\"latlng_tl\":{\"lat\":\"string\",\"lng\":\"string\"},\"locked\":true,\"name\":\"string\",\"occupancy_limit\":0,\"orientation\":0,\"origin_x\":0,\"origin_y\":0,\"ppm\":0,\"sitesurvey_path\":[{\"coordinate\":\"string\",\"name\":\"string\",\"nodes\":[{\"edges\":{\"N2\":\"string\"},\"name\":\"string\",\"position\":{\"x\":0,\"y\":0}}]}],\"type\":\"image\",\"view\":\"roadmap\",\"wall_path\":{\"coordinate\":\"string\",\"nodes\":[{\"edges\":{\"N2\":\"string\"},\"name\":\"string\",\"position\":{\"x\":0,\"y\":0}}]},\"wayfinding\":{\"micello\":{\"account_key\":\"string\",\"default_level_id\":0},\"snap_to_path\":true},\"wayfinding_path\":{\"coordinate\":\"string\",\"nodes\":[{\"edges\":{\"N2\":\"string\"},\"name\":\"string\",\"position\":{\"x\":0,\"y\":0}}]},\"width\":0,\"width_m\":0}",
+    answer 200 "{}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_maps().update("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    sites_maps_delete in sites_maps : "DELETE"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_maps().delete("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_maps_add_image in sites_maps : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps/000000ab-00ab-00ab-00ab-0000000000ab/image",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_maps()
+    .add_image("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    FilePart::bytes(""))
+}
+
+action! {
+    sites_maps_delete_image in sites_maps : "DELETE"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps/000000ab-00ab-00ab-00ab-0000000000ab/image",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_maps()
+    .delete_image("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_maps_replace_image in sites_maps : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps/000000ab-00ab-00ab-00ab-0000000000ab/replace",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_maps()
+    .replace_image("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    FilePart::bytes(""))
+}
+
+action! {
+    sites_maps_bulk_assign_aps_to in sites_maps : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps/000000ab-00ab-00ab-00ab-0000000000ab/set_map",
+    query[], headers[], body body : MacAddresses =
+    "{\"macs\":[\"5c5b35000001\",\"5c5b35584a6f\"]}", answer 200
+    "{\"locked\":[\"5c5b35584a6f\"],\"moved\":[\"5c5b35000001\"]}", errors[(400,
+    BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_maps()
+    .bulk_assign_aps_to("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    sites_maps_import_wayfindings in sites_maps : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps/000000ab-00ab-00ab-00ab-0000000000ab/wayfinding/import",
+    query[], headers[], body body : WayfindingImportJson =
+    "{\"vendor_name\":\"jibestream\",\"venue_id\":123,\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ppm\":4,\"client_id\":\"199d6770-0f6f-407a-9bd5-fc33c7840194\",\"client_secret\":\"/9Nog3yDzcYj0bY91XJZQLCt+m9DXaIVhx+Ghk3ddd\",\"customer_id\":123,\"endpoint_url\":\"https://api.jibestream.com\",\"mmpp\":223}",
+    answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_maps()
+    .import_wayfindings("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    sites_psks_list in sites_psks : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/psks", query[], headers[], answer
+    200
+    "[{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"passphrase\":\"secretpsk\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ssid\":\"string\",\"usage\":\"multi\",\"vlan_id\":1}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_psks().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_psks_update_multiple in sites_psks : "PUT"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/psks", query[], headers[], body
+    body : PsksRequest = "[]", answer 200
+    "[{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"passphrase\":\"secretpsk\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ssid\":\"string\",\"usage\":\"multi\",\"vlan_id\":1}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_psks()
+    .update_multiple("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    sites_psks_create in sites_psks : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/psks", query[], headers[], body
+    body : PskRequest =
+    "{\"mac\":\"string\",\"name\":\"string\",\"passphrase\":\"secretpsk\",\"ssid\":\"string\",\"usage\":\"multi\",\"vlan_id\":1}",
+    answer 200 "{\"name\":\"\",\"passphrase\":\"\",\"ssid\":\"\"}", errors[(400,
+    BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_psks().create("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    sites_psks_import in sites_psks : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/psks/import", query[], headers[],
+    answer 200
+    "[{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"mac\":\"string\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"passphrase\":\"secretpsk\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ssid\":\"string\",\"usage\":\"multi\",\"vlan_id\":1}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_psks().import("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_psks_get in sites_psks : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/psks/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200 "{\"name\":\"\",\"passphrase\":\"\",\"ssid\":\"\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_psks().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_psks_update in sites_psks : "PUT"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/psks/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : PskRequest =
+    "{\"mac\":\"string\",\"name\":\"string\",\"passphrase\":\"secretpsk\",\"ssid\":\"string\",\"usage\":\"multi\",\"vlan_id\":1}",
+    answer 200 "{\"name\":\"\",\"passphrase\":\"\",\"ssid\":\"\"}", errors[(400,
+    BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_psks().update("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    sites_psks_delete in sites_psks : "DELETE"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/psks/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_psks().delete("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_rogues_list_aps in sites_rogues : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/insights/rogues", query[],
+    headers[], answer 200
+    "{\"end\":1428954000,\"limit\":100,\"next\":\"/api/v1/sites/a3eda150-ab3f-11e4-aa18-13e21dd250cc/rogues?start=1498482000&end=1498485600&limit=10&interval=1h&type=others\",\"results\":[{\"ap_mac\":\"5c5b350e021c\",\"avg_rssi\":-72,\"bssid\":\"d8-97-ba-76-b5-aa\",\"channel\":\"11\",\"num_aps\":4,\"ssid\":\"xfinitywifi\",\"times_heard\":8}],\"start\":1428939600}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_rogues()
+    .list_aps("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_rogues_list_clients in sites_rogues : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/insights/rogues/clients",
+    query[], headers[], answer 200
+    "{\"end\":1428954000,\"limit\":100,\"next\":\"/api/v1/sites/a3eda150-ab3f-11e4-aa18-13e21dd250cc/rogues/clients?start=1498482000&end=1498485600&limit=10&interval=1h\",\"results\":[{\"annotation\":\"whitelist\",\"ap_mac\":\"5c-5b-35-0e-02-1c\",\"avg_rssi\":-63.9,\"band\":\"5\",\"bssid\":\"d8-97-ba-76-b5-aa\",\"client_mac\":\"34-f8-32-13-57-c2\",\"num_aps\":2}],\"start\":1428939600}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_rogues()
+    .list_clients("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_rogues_count_events in sites_rogues : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rogues/events/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_rogues()
+    .count_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_rogues_search_events in sites_rogues : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rogues/events/search", query[],
+    headers[], answer 200
+    "{\"end\":1538074800,\"limit\":10,\"results\":[{\"ap\":\"5c5b350e10030\",\"bssid\":\"38ff363c8c4c\",\"channel\":136,\"rssi\":-54,\"ssid\":\"MyHomeNetwork\",\"timestamp\":1538074612},{\"ap\":\"5c5b350e10030\",\"bssid\":\"60d02c2394cc\",\"channel\":11,\"rssi\":-59,\"ssid\":\"Home-Office\",\"timestamp\":1538074612}],\"start\":1538071200,\"total\":2}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_rogues()
+    .search_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_rogues_get_ap in sites_rogues : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rogues/0000000000ab", query[],
+    headers[], answer 200
+    "{\"manufacture\":\"Intel Corporate\",\"seen_as_client\":true}", errors[(400,
+    BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_rogues().get_ap("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "0000000000ab")
+}
+
+action! {
     sites_rssi_zones_list in sites_rssi_zones : "GET"
     "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rssizones", query[], headers[],
     answer 200 "[]", errors[(400, BadRequest,
@@ -3286,6 +7830,453 @@ action! {
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
     request client => client.sites_rssi_zones()
     .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_setting_get in sites_setting : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/setting", query[], headers[],
+    answer 200
+    "{\"additional_config_cmds\":[\"set snmp community public\"],\"analytic\":{\"enabled\":false},\"ap_matching\":{\"enabled\":true,\"rules\":[{\"match_model\":\"string\",\"name\":\"string\",\"port_config\":{\"eth1,eth2\":{\"disabled\":true,\"dynamic_vlan\":{\"default_vlan_id\":999,\"enabled\":true},\"port_vlan_id\":1,\"vlan_id\":9,\"vlan_ids\":\"1, 10, 50\"}}}]},\"ap_port_config\":{\"model_specific\":{\"AP32\":{\"eth1,eth2\":{\"port_vlan_id\":1,\"vlan_ids\":\"1, 10, 50\"}}}},\"auto_placement\":{\"orientation\":45,\"x\":30,\"y\":60},\"auto_upgrade\":{\"custom_versions\":{\"AP21\":\"stable\",\"AP41\":\"0.1.5135\",\"AP61\":\"0.1.7215\"},\"day_of_week\":\"sun\",\"enabled\":false,\"time_of_day\":\"12:00\",\"version\":\"beta\"},\"blacklist_url\":\"https://papi.s3.amazonaws.com/blacklist/xxx...\",\"ble_config\":{\"beacon_enabled\":false,\"beacon_rate\":3,\"beacon_rate_mode\":\"custom\",\"beam_disabled\":[1,3,6],\"custom_ble_packet_enabled\":false,\"custom_ble_packet_frame\":\"0x........\",\"custom_ble_packet_freq_msec\":300,\"eddystone_uid_adv_power\":-65,\"eddystone_uid_beams\":\"2-4,7\",\"eddystone_uid_enabled\":false,\"eddystone_uid_freq_msec\":200,\"eddystone_uid_instance\":\"5c5b35000001\",\"eddystone_uid_namespace\":\"2818e3868dec25629ede\",\"eddystone_url_adv_power\":-65,\"eddystone_url_beams\":\"2-4,7\",\"eddystone_url_enabled\":true,\"eddystone_url_freq_msec\":1000,\"eddystone_url_url\":\"https://www.abc.com\",\"ibeacon_adv_power\":-65,\"ibeacon_beams\":\"2-4,7\",\"ibeacon_enabled\":false,\"ibeacon_freq_msec\":0,\"ibeacon_major\":13,\"ibeacon_minor\":138,\"ibeacon_uuid\":\"f3f17139-704a-f03a-2786-0400279e37c3\",\"power\":6,\"power_mode\":\"custom\"},\"config_auto_revert\":false,\"created_time\":0,\"device_updown_threshold\":0,\"dns_servers\":[\"string\"],\"dns_suffix\":[\"string\"],\"engagement\":{\"dwell_tag_names\":{\"bounce\":\"Bounce\",\"engaged\":\"Engaged\",\"passerby\":\"Passer By\",\"stationed\":\"Stationed\"},\"dwell_tags\":{\"bounce\":null,\"engaged\":\"300-14400\",\"passerby\":null,\"stationed\":\"14400-43200\"},\"hours\":{\"fri\":\"09:00-17:00\",\"mon\":\"09:00-17:00\",\"sat\":\"09:00-12:00\",\"sun\":\"09:00-12:00\",\"thu\":\"09:00-17:00\",\"tue\":\"09:00-17:00\",\"wed\":\"09:00-17:00\"},\"max_dwell\":43200,\"min_dwell\":0},\"evpn_options\":{\"auto_loopback_subnet\":\"100.101.0.0/16\",\"auto_router_id_subnet\":\"100.100.0.0/24\",\"core_as_border\":false,\"overlay\":{\"as\":65000},\"per_vlan_vga_v4_mac\":false,\"routed_at\":\"edge\",\"underlay\":{\"as_base\":65001,\"routed_id_prefix\":\"/24\",\"subnet\":\"10.255.240.0/20\"}},\"flags\":{\"property1\":\"string\",\"property2\":\"string\"},\"for_site\":true,\"gateway_additional_config_cmds\":[\"set snmp community public\"],\"gateway_mgmt\":{\"admin_sshkeys\":[\"string\"],\"app_probing\":{\"apps\":[\"string\"],\"custom_apps\":[{\"app_type\":\"string\",\"hostnames\":[\"string\"],\"name\":\"string\",\"protocol\":\"http\"}],\"enabled\":true},\"app_usage\":true,\"auto_signature_update\":{\"day_of_week\":\"mon\",\"enable\":true,\"time_of_day\":\"string\"},\"config_revert_timer\":10,\"probe_hosts\":[\"string\"],\"root_password\":\"string\",\"security_log_source_address\":\"192.168.1.1\",\"security_log_source_interface\":\"string\"},\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f09\",\"led\":{\"brightness\":255,\"enabled\":true},\"modified_time\":0,\"mxedge\":{\"mist_das\":{\"coa_servers\":[{\"disable_event_timestamp_check\":false,\"enabled\":true,\"host\":\"string\",\"port\":3799,\"secret\":\"string\"}],\"enabled\":false},\"radsec\":{\"acct_servers\":[{\"host\":\"string\",\"port\":1813,\"secret\":\"string\",\"ssids\":[\"string\"]}],\"auth_servers\":[{\"host\":\"string\",\"keywrap_enabled\":true,\"keywrap_format\":\"hex\",\"keywrap_kek\":\"string\",\"keywrap_mack\":\"string\",\"port\":1812,\"secret\":\"string\",\"ssids\":[\"string\"]}],\"enabled\":true,\"match_ssid\":true,\"proxy_hosts\":[\"string\"],\"server_selection\":\"ordered\"}},\"mxedge_mgmt\":{\"mist_password\":\"MIST_PASSWORD\",\"root_password\":\"ROOT_PASSWORD\"},\"ntp_servers\":[\"pool.ntp.org\"],\"occupancy\":{\"assets_enabled\":false,\"clients_enabled\":true,\"min_duration\":3000,\"sdkclients_enabled\":false,\"unconnected_clients_enabled\":false},\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"ospf_areas\":{\"property1\":{\"include_loopback\":false,\"networks\":{\"corp\":{\"auth_keys\":{\"1\":\"auth-key-1\"},\"auth_type\":\"md5\",\"bfd_minimum_interval\":500,\"dead_interval\":40,\"hello_interval\":10,\"interface_type\":\"nbma\",\"metric\":10000},\"guest\":{\"passive\":true}},\"type\":\"default\"},\"property2\":{\"include_loopback\":false,\"networks\":{\"corp\":{\"auth_keys\":{\"1\":\"auth-key-1\"},\"auth_type\":\"md5\",\"bfd_minimum_interval\":500,\"dead_interval\":40,\"hello_interval\":10,\"interface_type\":\"nbma\",\"metric\":10000},\"guest\":{\"passive\":true}},\"type\":\"default\"}},\"persist_config_on_device\":false,\"port_mirroring\":{\"property1\":{\"input_networks_ingress\":[\"corp\"],\"input_port_ids_egress\":[\"ge-0/0/3\"],\"input_port_ids_ingress\":[\"ge-0/0/3\"],\"output_network\":\"analyze\",\"output_port_id\":\"ge-0/0/5\"},\"property2\":{\"input_networks_ingress\":[\"corp\"],\"input_port_ids_egress\":[\"ge-0/0/3\"],\"input_port_ids_ingress\":[\"ge-0/0/3\"],\"output_network\":\"analyze\",\"output_port_id\":\"ge-0/0/5\"}},\"port_usages\":{\"dynamic\":{\"mode\":\"dynamic\",\"reset_default_when\":\"link_down\",\"rules\":[{\"equals\":\"string\",\"equals_any\":[\"string\"],\"expression\":\"string\",\"src\":\"lldp_chassis_id\",\"usage\":\"string\"}]},\"property1\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"access\",\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_auth\":\"dot1x\",\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"},\"property2\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"access\",\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"}},\"proxy\":{\"url\":\"http://proxy.internal:8080/\"},\"radius_config\":{\"acct_interim_interval\":0,\"acct_servers\":[{\"host\":\"1.2.3.4\",\"keywrap_enabled\":true,\"keywrap_format\":\"hex\",\"keywrap_kek\":\"1122334455\",\"keywrap_mack\":\"1122334455\",\"port\":1813,\"secret\":\"testing123\"}],\"auth_servers\":[{\"host\":\"1.2.3.4\",\"keywrap_enabled\":true,\"keywrap_format\":\"hex\",\"keywrap_kek\":\"1122334455\",\"keywrap_mack\":\"1122334455\",\"port\":1812,\"secret\":\"testing123\"}],\"auth_servers_retries\":3,\"auth_servers_timeout\":5,\"coa_enabled\":false,\"coa_port\":3799,\"network\":\"string\",\"source_ip\":\"string\"},\"remote_syslog\":{\"archive\":{\"files\":20,\"size\":\"5m\"},\"console\":{\"contents\":[{\"facility\":\"config\",\"severity\":\"warning\"}]},\"enabled\":false,\"files\":[{\"archive\":{\"files\":10,\"size\":\"5m\"},\"contents\":[{\"facility\":\"config\",\"severity\":\"warning\"}],\"explicit_priority\":true,\"file\":\"file-name\",\"match\":\"!alarm|ntp|errors.crc_error[chan]\",\"structured_data\":true}],\"network\":\"default\",\"send_to_all_servers\":false,\"servers\":[{\"facility\":\"config\",\"host\":\"syslogd.internal\",\"port\":514,\"protocol\":\"udp\",\"severity\":\"info\",\"tag\":\"\"}],\"time_format\":\"millisecond\",\"users\":[{\"contents\":[{\"facility\":\"config\",\"severity\":\"warning\"}],\"match\":\"\\\"!alarm|ntp|errors.crc_error[chan]\\\"\",\"user\":\"*\"}]},\"report_gatt\":false,\"rogue\":{\"enabled\":false,\"honeypot_enabled\":false,\"min_duration\":10,\"min_rssi\":-80,\"whitelisted_bssids\":[\"NeighborSSID\"],\"whitelisted_ssids\":[\"cc:8e:6f:d4:bf:16\",\"cc-8e-6f-d4-bf-16\",\"cc-73-*\",\"cc:82:*\"]},\"rtsa\":{\"app_waking\":false,\"disable_dead_reckoning\":true,\"disable_pressure_sensor\":false,\"enabled\":true,\"track_asset\":false},\"simple_alert\":{\"arp_failure\":{\"client_count\":10,\"duration\":20,\"incident_count\":10},\"dhcp_failure\":{\"client_count\":10,\"duration\":10,\"incident_count\":20},\"dns_failure\":{\"client_count\":20,\"duration\":10,\"incident_count\":30}},\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"skyatp\":{\"enabled\":true,\"send_ip_mac_mapping\":true},\"srx_app\":{\"enabled\":false},\"ssh_keys\":[\"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAA...Wxa6p6UW0ZbcP john@host\"],\"ssr\":{\"conductor_hosts\":[\"\\\"1.1.1.1\\\", \\\"2.2.2.2\\\"\"],\"disable_stats\":true},\"status_portal\":{\"enabled\":false,\"hostnames\":[\"my.misty.com\"]},\"switch_mgmt\":{\"ap_affinity_threshold\":10,\"config_revert_timer\":10,\"dhcp_option_fqdn\":false,\"mxedge_proxy_host\":\"string\",\"mxedge_proxy_port\":2222,\"root_password\":\"string\",\"tacacs\":{\"acct_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}],\"enabled\":true,\"network\":\"string\",\"tacplus_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}]},\"use_mxedge_proxy\":true},\"vars\":{\"RADIUS_IP1\":\"172.31.2.5\",\"RADIUS_SECRET\":\"11s64632d\"},\"vna\":{\"enabled\":false},\"vrf_instances\":{\"guest\":{\"extra_routes\":{\"0.0.0.0/0\":{\"via\":\"192.168.31.1\"}},\"networks\":[\"guest\"]}},\"vrrp_groups\":{\"property1\":{\"auth_key\":\"auth-key-1\",\"auth_password\":\"string\",\"auth_type\":\"md5\",\"networks\":{\"data\":{\"ip\":\"10.182.96.1\"},\"mgmt\":{\"ip\":\"10.182.104.1\"},\"v10\":{\"ip\":\"10.182.104.129\"},\"wap\":{\"ip\":\"10.182.102.1\"}}},\"property2\":{\"auth_key\":\"auth-key-1\",\"auth_password\":\"string\",\"auth_type\":\"md5\",\"networks\":{\"data\":{\"ip\":\"10.182.96.1\"},\"mgmt\":{\"ip\":\"10.182.104.1\"},\"v10\":{\"ip\":\"10.182.104.129\"},\"wap\":{\"ip\":\"10.182.102.1\"}}}},\"wan_vna\":{\"enabled\":false},\"watched_station_url\":\"https://papi.s3.amazonaws.com/watched_station/xxx...\",\"whitelist_url\":\"https://papi.s3.amazonaws.com/whitelist/xxx...\",\"wids\":{\"repeated_auth_failures\":{\"duration\":60,\"threshold\":0}},\"wifi\":{\"cisco_enabled\":true,\"disable_11k\":false,\"disable_radios_when_power_constrained\":false,\"enable_arp_spoof_check\":false,\"enable_shared_radio_scanning\":true,\"enabled\":true,\"locate_connected\":true,\"locate_unconnected\":false,\"mesh_allow_dfs\":false,\"mesh_enable_crm\":false,\"mesh_enabled\":false,\"mesh_psk\":\"string\",\"mesh_ssid\":\"string\",\"proxy_arp\":\"default\"},\"wired_vna\":{\"enabled\":false},\"zone_occupancy_alert\":{\"email_notifiers\":[\"foo@juniper.net\",\"bar@juniper.net\"],\"enabled\":false,\"threshold\":5}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_setting().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_setting_update in sites_setting : "PUT"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/setting", query[], headers[],
+    body body : SiteSettingRequest =
+    "{\"additional_config_cmds\":[\"set snmp community public\"],\"analytic\":{\"enabled\":false},\"ap_matching\":{\"enabled\":true,\"rules\":[{\"match_model\":\"string\",\"name\":\"string\",\"port_config\":{\"eth1,eth2\":{\"disabled\":true,\"dynamic_vlan\":{\"default_vlan_id\":999,\"enabled\":true},\"port_vlan_id\":1,\"vlan_id\":9,\"vlan_ids\":\"1, 10, 50\"}}}]},\"ap_port_config\":{\"model_specific\":{\"AP32\":{\"eth1,eth2\":{\"port_vlan_id\":1,\"vlan_ids\":\"1, 10, 50\"}}}},\"auto_upgrade\":{\"custom_versions\":{\"AP21\":\"stable\",\"AP41\":\"0.1.5135\",\"AP61\":\"0.1.7215\"},\"day_of_week\":\"sun\",\"enabled\":false,\"time_of_day\":\"12:00\",\"version\":\"beta\"},\"config_auto_revert\":false,\"device_updown_threshold\":0,\"dns_servers\":[\"string\"],\"dns_suffix\":[\"string\"],\"engagement\":{\"dwell_tag_names\":{\"bounce\":\"Bounce\",\"engaged\":\"Engaged\",\"passerby\":\"Passer By\",\"stationed\":\"Stationed\"},\"dwell_tags\":{\"bounce\":null,\"engaged\":\"300-14400\",\"passerby\":null,\"stationed\":\"14400-43200\"},\"hours\":{\"fri\":\"09:00-17:00\",\"mon\":\"09:00-17:00\",\"sat\":\"09:00-12:00\",\"sun\":\"09:00-12:00\",\"thu\":\"09:00-17:00\",\"tue\":\"09:00-17:00\",\"wed\":\"09:00-17:00\"},\"max_dwell\":43200,\"min_dwell\":0},\"evpn_options\":{\"auto_loopback_subnet\":\"100.101.0.0/16\",\"auto_router_id_subnet\":\"100.100.0.0/24\",\"core_as_border\":false,\"overlay\":{\"as\":65000},\"per_vlan_vga_v4_mac\":false,\"routed_at\":\"edge\",\"underlay\":{\"as_base\":65001,\"routed_id_prefix\":\"/24\",\"subnet\":\"10.255.240.0/20\"}},\"gateway_additional_config_cmds\":[\"set snmp community public\"],\"gateway_mgmt\":{\"admin_sshkeys\":[\"string\"],\"app_probing\":{\"apps\":[\"string\"],\"custom_apps\":[{\"app_type\":\"string\",\"hostnames\":[\"string\"],\"name\":\"string\",\"protocol\":\"http\"}],\"enabled\":true},\"app_usage\":true,\"auto_signature_update\":{\"day_of_week\":\"any\",\"enable\":true,\"time_of_day\":\"string\"},\"config_revert_timer\":10,\"probe_hosts\":[\"string\"],\"root_password\":\"string\",\"security_log_source_address\":\"192.168.1.1\",\"security_log_source_interface\":\"string\"},\"led\":{\"brightness\":255,\"enabled\":true},\"mxedge_mgmt\":{\"mist_password\":\"MIST_PASSWORD\",\"root_password\":\"ROOT_PASSWORD\"},\"networks\":{\"property1\":{\"gateway\":\"string\",\"subnet\":\"string\",\"vlan_id\":10},\"property2\":{\"gateway\":\"string\",\"subnet\":\"string\",\"vlan_id\":10}},\"ntp_servers\":[\"string\"],\"occupancy\":{\"assets_enabled\":false,\"clients_enabled\":true,\"min_duration\":3000,\"sdkclients_enabled\":false,\"unconnected_clients_enabled\":false},\"ospf_areas\":{\"property1\":{\"include_loopback\":false,\"networks\":{\"corp\":{\"auth_keys\":{\"1\":\"auth-key-1\"},\"auth_type\":\"md5\",\"bfd_minimum_interval\":500,\"dead_interval\":40,\"hello_interval\":10,\"interface_type\":\"nbma\",\"metric\":10000},\"guest\":{\"passive\":true}},\"type\":\"default\"},\"property2\":{\"include_loopback\":false,\"networks\":{\"corp\":{\"auth_keys\":{\"1\":\"auth-key-1\"},\"auth_type\":\"md5\",\"bfd_minimum_interval\":500,\"dead_interval\":40,\"hello_interval\":10,\"interface_type\":\"nbma\",\"metric\":10000},\"guest\":{\"passive\":true}},\"type\":\"default\"}},\"persist_config_on_device\":false,\"port_mirroring\":{\"property1\":{\"input_networks_ingress\":[\"corp\"],\"input_port_ids_egress\":[\"ge-0/0/3\"],\"input_port_ids_ingress\":[\"ge-0/0/3\"],\"output_network\":\"analyze\",\"output_port_id\":\"ge-0/0/5\"},\"property2\":{\"input_networks_ingress\":[\"corp\"],\"input_port_ids_egress\":[\"ge-0/0/3\"],\"input_port_ids_ingress\":[\"ge-0/0/3\"],\"output_network\":\"analyze\",\"output_port_id\":\"ge-0/0/5\"}},\"port_usages\":{\"dynamic\":{\"mode\":\"dynamic\",\"reset_default_when\":\"link_down\",\"rules\":[{\"equals\":\"string\",\"equals_any\":[\"string\"],\"expression\":\"string\",\"src\":\"lldp_chassis_id\",\"usage\":\"string\"}]},\"property1\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"access\",\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_auth\":\"dot1x\",\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"},\"property2\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"access\",\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"}},\"proxy\":{\"url\":\"http://proxy.internal:8080/*\"},\"rogue\":{\"enabled\":false,\"honeypot_enabled\":false,\"min_duration\":10,\"min_rssi\":-80,\"whitelisted_bssids\":[\"NeighborSSID\"],\"whitelisted_ssids\":[\"cc:8e:6f:d4:bf:16\",\"cc-8e-6f-d4-bf-16\",\"cc-73-*\",\"cc:82:*\"]},\"simple_alert\":{\"arp_failure\":{\"client_count\":10,\"duration\":20,\"incident_count\":10},\"dhcp_failure\":{\"client_count\":10,\"duration\":10,\"incident_count\":20},\"dns_failure\":{\"client_count\":20,\"duration\":10,\"incident_count\":30}},\"skyatp\":{\"enabled\":true,\"send_ip_mac_mapping\":true},\"srx_app\":{\"enabled\":false},\"ssh_keys\":[\"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAA...Wxa6p6UW0ZbcP john@host\"],\"ssr\":{\"conductor_hosts\":[\"\\\"1.1.1.1\\\", \\\"2.2.2.2\\\"\"],\"disable_stats\":true},\"status_portal\":{\"enabled\":false,\"hostnames\":[\"my.misty.com\"]},\"vars\":{\"RADIUS_IP1\":\"172.31.2.5\",\"RADIUS_SECRET\":\"11s64632d\"},\"vna\":{\"enabled\":false},\"wan_vna\":{\"enabled\":false},\"wids\":{\"repeated_auth_failures\":{\"duration\":60,\"threshold\":0}},\"wifi\":{\"cisco_enabled\":true,\"disable_11k\":false,\"disable_radios_when_power_constrained\":false,\"enable_arp_spoof_check\":false,\"enable_shared_radio_scanning\":true,\"enabled\":true,\"locate_connected\":true,\"locate_unconnected\":false,\"mesh_allow_dfs\":false,\"mesh_enable_crm\":false,\"mesh_enabled\":false,\"mesh_psk\":\"string\",\"mesh_ssid\":\"string\",\"proxy_arp\":\"default\"},\"wired_vna\":{\"enabled\":false},\"zone_occupancy_alert\":{\"email_notifiers\":[\"foo@juniper.net\",\"bar@juniper.net\"],\"enabled\":false,\"threshold\":5}}",
+    answer 200
+    "{\"additional_config_cmds\":[\"set snmp community public\"],\"analytic\":{\"enabled\":false},\"ap_matching\":{\"enabled\":true,\"rules\":[{\"match_model\":\"string\",\"name\":\"string\",\"port_config\":{\"eth1,eth2\":{\"disabled\":true,\"dynamic_vlan\":{\"default_vlan_id\":999,\"enabled\":true},\"port_vlan_id\":1,\"vlan_id\":9,\"vlan_ids\":\"1, 10, 50\"}}}]},\"ap_port_config\":{\"model_specific\":{\"AP32\":{\"eth1,eth2\":{\"port_vlan_id\":1,\"vlan_ids\":\"1, 10, 50\"}}}},\"auto_placement\":{\"orientation\":45,\"x\":30,\"y\":60},\"auto_upgrade\":{\"custom_versions\":{\"AP21\":\"stable\",\"AP41\":\"0.1.5135\",\"AP61\":\"0.1.7215\"},\"day_of_week\":\"sun\",\"enabled\":false,\"time_of_day\":\"12:00\",\"version\":\"beta\"},\"blacklist_url\":\"https://papi.s3.amazonaws.com/blacklist/xxx...\",\"ble_config\":{\"beacon_enabled\":false,\"beacon_rate\":3,\"beacon_rate_mode\":\"custom\",\"beam_disabled\":[1,3,6],\"custom_ble_packet_enabled\":false,\"custom_ble_packet_frame\":\"0x........\",\"custom_ble_packet_freq_msec\":300,\"eddystone_uid_adv_power\":-65,\"eddystone_uid_beams\":\"2-4,7\",\"eddystone_uid_enabled\":false,\"eddystone_uid_freq_msec\":200,\"eddystone_uid_instance\":\"5c5b35000001\",\"eddystone_uid_namespace\":\"2818e3868dec25629ede\",\"eddystone_url_adv_power\":-65,\"eddystone_url_beams\":\"2-4,7\",\"eddystone_url_enabled\":true,\"eddystone_url_freq_msec\":1000,\"eddystone_url_url\":\"https://www.abc.com\",\"ibeacon_adv_power\":-65,\"ibeacon_beams\":\"2-4,7\",\"ibeacon_enabled\":false,\"ibeacon_freq_msec\":0,\"ibeacon_major\":13,\"ibeacon_minor\":138,\"ibeacon_uuid\":\"f3f17139-704a-f03a-2786-0400279e37c3\",\"power\":6,\"power_mode\":\"custom\"},\"config_auto_revert\":false,\"created_time\":0,\"device_updown_threshold\":0,\"dns_servers\":[\"string\"],\"dns_suffix\":[\"string\"],\"engagement\":{\"dwell_tag_names\":{\"bounce\":\"Bounce\",\"engaged\":\"Engaged\",\"passerby\":\"Passer By\",\"stationed\":\"Stationed\"},\"dwell_tags\":{\"bounce\":null,\"engaged\":\"300-14400\",\"passerby\":null,\"stationed\":\"14400-43200\"},\"hours\":{\"fri\":\"09:00-17:00\",\"mon\":\"09:00-17:00\",\"sat\":\"09:00-12:00\",\"sun\":\"09:00-12:00\",\"thu\":\"09:00-17:00\",\"tue\":\"09:00-17:00\",\"wed\":\"09:00-17:00\"},\"max_dwell\":43200,\"min_dwell\":0},\"evpn_options\":{\"auto_loopback_subnet\":\"100.101.0.0/16\",\"auto_router_id_subnet\":\"100.100.0.0/24\",\"core_as_border\":false,\"overlay\":{\"as\":65000},\"per_vlan_vga_v4_mac\":false,\"routed_at\":\"edge\",\"underlay\":{\"as_base\":65001,\"routed_id_prefix\":\"/24\",\"subnet\":\"10.255.240.0/20\"}},\"flags\":{\"property1\":\"string\",\"property2\":\"string\"},\"for_site\":true,\"gateway_additional_config_cmds\":[\"set snmp community public\"],\"gateway_mgmt\":{\"admin_sshkeys\":[\"string\"],\"app_probing\":{\"apps\":[\"string\"],\"custom_apps\":[{\"app_type\":\"string\",\"hostnames\":[\"string\"],\"name\":\"string\",\"protocol\":\"http\"}],\"enabled\":true},\"app_usage\":true,\"auto_signature_update\":{\"day_of_week\":\"mon\",\"enable\":true,\"time_of_day\":\"string\"},\"config_revert_timer\":10,\"probe_hosts\":[\"string\"],\"root_password\":\"string\",\"security_log_source_address\":\"192.168.1.1\",\"security_log_source_interface\":\"string\"},\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f09\",\"led\":{\"brightness\":255,\"enabled\":true},\"modified_time\":0,\"mxedge\":{\"mist_das\":{\"coa_servers\":[{\"disable_event_timestamp_check\":false,\"enabled\":true,\"host\":\"string\",\"port\":3799,\"secret\":\"string\"}],\"enabled\":false},\"radsec\":{\"acct_servers\":[{\"host\":\"string\",\"port\":1813,\"secret\":\"string\",\"ssids\":[\"string\"]}],\"auth_servers\":[{\"host\":\"string\",\"keywrap_enabled\":true,\"keywrap_format\":\"hex\",\"keywrap_kek\":\"string\",\"keywrap_mack\":\"string\",\"port\":1812,\"secret\":\"string\",\"ssids\":[\"string\"]}],\"enabled\":true,\"match_ssid\":true,\"proxy_hosts\":[\"string\"],\"server_selection\":\"ordered\"}},\"mxedge_mgmt\":{\"mist_password\":\"MIST_PASSWORD\",\"root_password\":\"ROOT_PASSWORD\"},\"ntp_servers\":[\"pool.ntp.org\"],\"occupancy\":{\"assets_enabled\":false,\"clients_enabled\":true,\"min_duration\":3000,\"sdkclients_enabled\":false,\"unconnected_clients_enabled\":false},\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"ospf_areas\":{\"property1\":{\"include_loopback\":false,\"networks\":{\"corp\":{\"auth_keys\":{\"1\":\"auth-key-1\"},\"auth_type\":\"md5\",\"bfd_minimum_interval\":500,\"dead_interval\":40,\"hello_interval\":10,\"interface_type\":\"nbma\",\"metric\":10000},\"guest\":{\"passive\":true}},\"type\":\"default\"},\"property2\":{\"include_loopback\":false,\"networks\":{\"corp\":{\"auth_keys\":{\"1\":\"auth-key-1\"},\"auth_type\":\"md5\",\"bfd_minimum_interval\":500,\"dead_interval\":40,\"hello_interval\":10,\"interface_type\":\"nbma\",\"metric\":10000},\"guest\":{\"passive\":true}},\"type\":\"default\"}},\"persist_config_on_device\":false,\"port_mirroring\":{\"property1\":{\"input_networks_ingress\":[\"corp\"],\"input_port_ids_egress\":[\"ge-0/0/3\"],\"input_port_ids_ingress\":[\"ge-0/0/3\"],\"output_network\":\"analyze\",\"output_port_id\":\"ge-0/0/5\"},\"property2\":{\"input_networks_ingress\":[\"corp\"],\"input_port_ids_egress\":[\"ge-0/0/3\"],\"input_port_ids_ingress\":[\"ge-0/0/3\"],\"output_network\":\"analyze\",\"output_port_id\":\"ge-0/0/5\"}},\"port_usages\":{\"dynamic\":{\"mode\":\"dynamic\",\"reset_default_when\":\"link_down\",\"rules\":[{\"equals\":\"string\",\"equals_any\":[\"string\"],\"expression\":\"string\",\"src\":\"lldp_chassis_id\",\"usage\":\"string\"}]},\"property1\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"access\",\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_auth\":\"dot1x\",\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"},\"property2\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"access\",\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"}},\"proxy\":{\"url\":\"http://proxy.internal:8080/\"},\"radius_config\":{\"acct_interim_interval\":0,\"acct_servers\":[{\"host\":\"1.2.3.4\",\"keywrap_enabled\":true,\"keywrap_format\":\"hex\",\"keywrap_kek\":\"1122334455\",\"keywrap_mack\":\"1122334455\",\"port\":1813,\"secret\":\"testing123\"}],\"auth_servers\":[{\"host\":\"1.2.3.4\",\"keywrap_enabled\":true,\"keywrap_format\":\"hex\",\"keywrap_kek\":\"1122334455\",\"keywrap_mack\":\"1122334455\",\"port\":1812,\"secret\":\"testing123\"}],\"auth_servers_retries\":3,\"auth_servers_timeout\":5,\"coa_enabled\":false,\"coa_port\":3799,\"network\":\"string\",\"source_ip\":\"string\"},\"remote_syslog\":{\"archive\":{\"files\":20,\"size\":\"5m\"},\"console\":{\"contents\":[{\"facility\":\"config\",\"severity\":\"warning\"}]},\"enabled\":false,\"files\":[{\"archive\":{\"files\":10,\"size\":\"5m\"},\"contents\":[{\"facility\":\"config\",\"severity\":\"warning\"}],\"explicit_priority\":true,\"file\":\"file-name\",\"match\":\"!alarm|ntp|errors.crc_error[chan]\",\"structured_data\":true}],\"network\":\"default\",\"send_to_all_servers\":false,\"servers\":[{\"facility\":\"config\",\"host\":\"syslogd.internal\",\"port\":514,\"protocol\":\"udp\",\"severity\":\"info\",\"tag\":\"\"}],\"time_format\":\"millisecond\",\"users\":[{\"contents\":[{\"facility\":\"config\",\"severity\":\"warning\"}],\"match\":\"\\\"!alarm|ntp|errors.crc_error[chan]\\\"\",\"user\":\"*\"}]},\"report_gatt\":false,\"rogue\":{\"enabled\":false,\"honeypot_enabled\":false,\"min_duration\":10,\"min_rssi\":-80,\"whitelisted_bssids\":[\"NeighborSSID\"],\"whitelisted_ssids\":[\"cc:8e:6f:d4:bf:16\",\"cc-8e-6f-d4-bf-16\",\"cc-73-*\",\"cc:82:*\"]},\"rtsa\":{\"app_waking\":false,\"disable_dead_reckoning\":true,\"disable_pressure_sensor\":false,\"enabled\":true,\"track_asset\":false},\"simple_alert\":{\"arp_failure\":{\"client_count\":10,\"duration\":20,\"incident_count\":10},\"dhcp_failure\":{\"client_count\":10,\"duration\":10,\"incident_count\":20},\"dns_failure\":{\"client_count\":20,\"duration\":10,\"incident_count\":30}},\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"skyatp\":{\"enabled\":true,\"send_ip_mac_mapping\":true},\"srx_app\":{\"enabled\":false},\"ssh_keys\":[\"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAA...Wxa6p6UW0ZbcP john@host\"],\"ssr\":{\"conductor_hosts\":[\"\\\"1.1.1.1\\\", \\\"2.2.2.2\\\"\"],\"disable_stats\":true},\"status_portal\":{\"enabled\":false,\"hostnames\":[\"my.misty.com\"]},\"switch_mgmt\":{\"ap_affinity_threshold\":10,\"config_revert_timer\":10,\"dhcp_option_fqdn\":false,\"mxedge_proxy_host\":\"string\",\"mxedge_proxy_port\":2222,\"root_password\":\"string\",\"tacacs\":{\"acct_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}],\"enabled\":true,\"network\":\"string\",\"tacplus_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}]},\"use_mxedge_proxy\":true},\"vars\":{\"RADIUS_IP1\":\"172.31.2.5\",\"RADIUS_SECRET\":\"11s64632d\"},\"vna\":{\"enabled\":false},\"vrf_instances\":{\"guest\":{\"extra_routes\":{\"0.0.0.0/0\":{\"via\":\"192.168.31.1\"}},\"networks\":[\"guest\"]}},\"vrrp_groups\":{\"property1\":{\"auth_key\":\"auth-key-1\",\"auth_password\":\"string\",\"auth_type\":\"md5\",\"networks\":{\"data\":{\"ip\":\"10.182.96.1\"},\"mgmt\":{\"ip\":\"10.182.104.1\"},\"v10\":{\"ip\":\"10.182.104.129\"},\"wap\":{\"ip\":\"10.182.102.1\"}}},\"property2\":{\"auth_key\":\"auth-key-1\",\"auth_password\":\"string\",\"auth_type\":\"md5\",\"networks\":{\"data\":{\"ip\":\"10.182.96.1\"},\"mgmt\":{\"ip\":\"10.182.104.1\"},\"v10\":{\"ip\":\"10.182.104.129\"},\"wap\":{\"ip\":\"10.182.102.1\"}}}},\"wan_vna\":{\"enabled\":false},\"watched_station_url\":\"https://papi.s3.amazonaws.com/watched_station/xxx...\",\"whitelist_url\":\"https://papi.s3.amazonaws.com/whitelist/xxx...\",\"wids\":{\"repeated_auth_failures\":{\"duration\":60,\"threshold\":0}},\"wifi\":{\"cisco_enabled\":true,\"disable_11k\":false,\"disable_radios_when_power_constrained\":false,\"enable_arp_spoof_check\":false,\"enable_shared_radio_scanning\":true,\"enabled\":true,\"locate_connected\":true,\"locate_unconnected\":false,\"mesh_allow_dfs\":false,\"mesh_enable_crm\":false,\"mesh_enabled\":false,\"mesh_psk\":\"string\",\"mesh_ssid\":\"string\",\"proxy_arp\":\"default\"},\"wired_vna\":{\"enabled\":false},\"zone_occupancy_alert\":{\"email_notifiers\":[\"foo@juniper.net\",\"bar@juniper.net\"],\"enabled\":false,\"threshold\":5}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_setting()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    sites_setting_create_wireless_clients_blocklist in sites_setting : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/setting/blacklist", query[],
+    headers[], body body : MacAddresses =
+    "{\"macs\":[\"18-65-90-de-f4-c6\",\"84-89-ad-5d-69-0d\"]}", answer 200
+    "{\"macs\":[\"18-65-90-de-f4-c6\",\"84-89-ad-5d-69-0d\"]}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_setting()
+    .create_wireless_clients_blocklist("000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    sites_setting_delete_wireless_clients_blocklist in sites_setting : "DELETE"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/setting/blacklist", query[],
+    headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_setting()
+    .delete_wireless_clients_blocklist("000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_setting_get_derived in sites_setting : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/setting/derived", query[],
+    headers[], answer 200
+    "{\"additional_config_cmds\":[\"set snmp community public\"],\"analytic\":{\"enabled\":false},\"ap_matching\":{\"enabled\":true,\"rules\":[{\"match_model\":\"string\",\"name\":\"string\",\"port_config\":{\"eth1,eth2\":{\"disabled\":true,\"dynamic_vlan\":{\"default_vlan_id\":999,\"enabled\":true},\"port_vlan_id\":1,\"vlan_id\":9,\"vlan_ids\":\"1, 10, 50\"}}}]},\"ap_port_config\":{\"model_specific\":{\"AP32\":{\"eth1,eth2\":{\"port_vlan_id\":1,\"vlan_ids\":\"1, 10, 50\"}}}},\"auto_placement\":{\"orientation\":45,\"x\":30,\"y\":60},\"auto_upgrade\":{\"custom_versions\":{\"AP21\":\"stable\",\"AP41\":\"0.1.5135\",\"AP61\":\"0.1.7215\"},\"day_of_week\":\"sun\",\"enabled\":false,\"time_of_day\":\"12:00\",\"version\":\"beta\"},\"blacklist_url\":\"https://papi.s3.amazonaws.com/blacklist/xxx...\",\"ble_config\":{\"beacon_enabled\":false,\"beacon_rate\":3,\"beacon_rate_mode\":\"custom\",\"beam_disabled\":[1,3,6],\"custom_ble_packet_enabled\":false,\"custom_ble_packet_frame\":\"0x........\",\"custom_ble_packet_freq_msec\":300,\"eddystone_uid_adv_power\":-65,\"eddystone_uid_beams\":\"2-4,7\",\"eddystone_uid_enabled\":false,\"eddystone_uid_freq_msec\":200,\"eddystone_uid_instance\":\"5c5b35000001\",\"eddystone_uid_namespace\":\"2818e3868dec25629ede\",\"eddystone_url_adv_power\":-65,\"eddystone_url_beams\":\"2-4,7\",\"eddystone_url_enabled\":true,\"eddystone_url_freq_msec\":1000,\"eddystone_url_url\":\"https://www.abc.com\",\"ibeacon_adv_power\":-65,\"ibeacon_beams\":\"2-4,7\",\"ibeacon_enabled\":false,\"ibeacon_freq_msec\":0,\"ibeacon_major\":13,\"ibeacon_minor\":138,\"ibeacon_uuid\":\"f3f17139-704a-f03a-2786-0400279e37c3\",\"power\":6,\"power_mode\":\"custom\"},\"config_auto_revert\":false,\"created_time\":0,\"device_updown_threshold\":0,\"dns_servers\":[\"string\"],\"dns_suffix\":[\"string\"],\"engagement\":{\"dwell_tag_names\":{\"bounce\":\"Bounce\",\"engaged\":\"Engaged\",\"passerby\":\"Passer By\",\"stationed\":\"Stationed\"},\"dwell_tags\":{\"bounce\":null,\"engaged\":\"300-14400\",\"passerby\":null,\"stationed\":\"14400-43200\"},\"hours\":{\"fri\":\"09:00-17:00\",\"mon\":\"09:00-17:00\",\"sat\":\"09:00-12:00\",\"sun\":\"09:00-12:00\",\"thu\":\"09:00-17:00\",\"tue\":\"09:00-17:00\",\"wed\":\"09:00-17:00\"},\"max_dwell\":43200,\"min_dwell\":0},\"evpn_options\":{\"auto_loopback_subnet\":\"100.101.0.0/16\",\"auto_router_id_subnet\":\"100.100.0.0/24\",\"core_as_border\":false,\"overlay\":{\"as\":65000},\"per_vlan_vga_v4_mac\":false,\"routed_at\":\"edge\",\"underlay\":{\"as_base\":65001,\"routed_id_prefix\":\"/24\",\"subnet\":\"10.255.240.0/20\"}},\"flags\":{\"property1\":\"string\",\"property2\":\"string\"},\"for_site\":true,\"gateway_additional_config_cmds\":[\"set snmp community public\"],\"gateway_mgmt\":{\"admin_sshkeys\":[\"string\"],\"app_probing\":{\"apps\":[\"string\"],\"custom_apps\":[{\"app_type\":\"string\",\"hostnames\":[\"string\"],\"name\":\"string\",\"protocol\":\"http\"}],\"enabled\":true},\"app_usage\":true,\"auto_signature_update\":{\"day_of_week\":\"mon\",\"enable\":true,\"time_of_day\":\"string\"},\"config_revert_timer\":10,\"probe_hosts\":[\"string\"],\"root_password\":\"string\",\"security_log_source_address\":\"192.168.1.1\",\"security_log_source_interface\":\"string\"},\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f09\",\"led\":{\"brightness\":255,\"enabled\":true},\"modified_time\":0,\"mxedge\":{\"mist_das\":{\"coa_servers\":[{\"disable_event_timestamp_check\":false,\"enabled\":true,\"host\":\"string\",\"port\":3799,\"secret\":\"string\"}],\"enabled\":false},\"radsec\":{\"acct_servers\":[{\"host\":\"string\",\"port\":1813,\"secret\":\"string\",\"ssids\":[\"string\"]}],\"auth_servers\":[{\"host\":\"string\",\"keywrap_enabled\":true,\"keywrap_format\":\"hex\",\"keywrap_kek\":\"string\",\"keywrap_mack\":\"string\",\"port\":1812,\"secret\":\"string\",\"ssids\":[\"string\"]}],\"enabled\":true,\"match_ssid\":true,\"proxy_hosts\":[\"string\"],\"server_selection\":\"ordered\"}},\"mxedge_mgmt\":{\"mist_password\":\"MIST_PASSWORD\",\"root_password\":\"ROOT_PASSWORD\"},\"ntp_servers\":[\"pool.ntp.org\"],\"occupancy\":{\"assets_enabled\":false,\"clients_enabled\":true,\"min_duration\":3000,\"sdkclients_enabled\":false,\"unconnected_clients_enabled\":false},\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"ospf_areas\":{\"property1\":{\"include_loopback\":false,\"networks\":{\"corp\":{\"auth_keys\":{\"1\":\"auth-key-1\"},\"auth_type\":\"md5\",\"bfd_minimum_interval\":500,\"dead_interval\":40,\"hello_interval\":10,\"interface_type\":\"nbma\",\"metric\":10000},\"guest\":{\"passive\":true}},\"type\":\"default\"},\"property2\":{\"include_loopback\":false,\"networks\":{\"corp\":{\"auth_keys\":{\"1\":\"auth-key-1\"},\"auth_type\":\"md5\",\"bfd_minimum_interval\":500,\"dead_interval\":40,\"hello_interval\":10,\"interface_type\":\"nbma\",\"metric\":10000},\"guest\":{\"passive\":true}},\"type\":\"default\"}},\"persist_config_on_device\":false,\"port_mirroring\":{\"property1\":{\"input_networks_ingress\":[\"corp\"],\"input_port_ids_egress\":[\"ge-0/0/3\"],\"input_port_ids_ingress\":[\"ge-0/0/3\"],\"output_port_id\":\"ge-0/0/5\"},\"property2\":{\"input_networks_ingress\":[\"corp\"],\"input_port_ids_egress\":[\"ge-0/0/3\"],\"input_port_ids_ingress\":[\"ge-0/0/3\"],\"output_network\":\"analyze\"}},\"port_usages\":{\"dynamic\":{\"mode\":\"dynamic\",\"reset_default_when\":\"link_down\",\"rules\":[{\"equals\":\"string\",\"equals_any\":[\"string\"],\"expression\":\"string\",\"src\":\"lldp_chassis_id\",\"usage\":\"string\"}]},\"property1\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"access\",\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_auth\":\"dot1x\",\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"},\"property2\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"access\",\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"}},\"proxy\":{\"url\":\"http://proxy.internal:8080/\"},\"radius_config\":{\"acct_interim_interval\":0,\"acct_servers\":[{\"host\":\"1.2.3.4\",\"keywrap_enabled\":true,\"keywrap_format\":\"hex\",\"keywrap_kek\":\"1122334455\",\"keywrap_mack\":\"1122334455\",\"port\":1813,\"secret\":\"testing123\"}],\"auth_servers\":[{\"host\":\"1.2.3.4\",\"keywrap_enabled\":true,\"keywrap_format\":\"hex\",\"keywrap_kek\":\"1122334455\",\"keywrap_mack\":\"1122334455\",\"port\":1812,\"secret\":\"testing123\"}],\"auth_servers_retries\":3,\"auth_servers_timeout\":5,\"coa_enabled\":false,\"coa_port\":3799,\"network\":\"string\",\"source_ip\":\"string\"},\"remote_syslog\":{\"archive\":{\"files\":20,\"size\":\"5m\"},\"console\":{\"contents\":[{\"facility\":\"config\",\"severity\":\"warning\"}]},\"enabled\":false,\"files\":[{\"archive\":{\"files\":10,\"size\":\"5m\"},\"contents\":[{\"facility\":\"config\",\"severity\":\"warning\"}],\"explicit_priority\":true,\"file\":\"file-name\",\"match\":\"!alarm|ntp|errors.crc_error[chan]\",\"structured_data\":true}],\"network\":\"default\",\"send_to_all_servers\":false,\"servers\":[{\"facility\":\"config\",\"host\":\"syslogd.internal\",\"port\":514,\"protocol\":\"udp\",\"severity\":\"info\",\"tag\":\"\"}],\"time_format\":\"millisecond\",\"users\":[{\"contents\":[{\"facility\":\"config\",\"severity\":\"warning\"}],\"match\":\"\\\"!alarm|ntp|errors.crc_error[chan]\\\"\",\"user\":\"*\"}]},\"report_gatt\":false,\"rogue\":{\"enabled\":false,\"honeypot_enabled\":false,\"min_duration\":10,\"min_rssi\":-80,\"whitelisted_bssids\":[\"NeighborSSID\"],\"whitelisted_ssids\":[\"cc:8e:6f:d4:bf:16\",\"cc-8e-6f-d4-bf-16\",\"cc-73-*\",\"cc:82:*\"]},\"rtsa\":{\"app_waking\":false,\"disable_dead_reckoning\":true,\"disable_pressure_sensor\":false,\"enabled\":true,\"track_asset\":false},\"simple_alert\":{\"arp_failure\":{\"client_count\":10,\"duration\":20,\"incident_count\":10},\"dhcp_failure\":{\"client_count\":10,\"duration\":10,\"incident_count\":20},\"dns_failure\":{\"client_count\":20,\"duration\":10,\"incident_count\":30}},\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"skyatp\":{\"enabled\":true,\"send_ip_mac_mapping\":true},\"srx_app\":{\"enabled\":false},\"ssh_keys\":[\"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAA...Wxa6p6UW0ZbcP john@host\"],\"ssr\":{\"conductor_hosts\":[\"\\\"1.1.1.1\\\", \\\"2.2.2.2\\\"\"],\"disable_stats\":true},\"status_portal\":{\"enabled\":false,\"hostnames\":[\"my.misty.com\"]},\"switch_mgmt\":{\"ap_affinity_threshold\":10,\"config_revert_timer\":10,\"dhcp_option_fqdn\":false,\"mxedge_proxy_host\":\"string\",\"mxedge_proxy_port\":2222,\"root_password\":\"string\",\"tacacs\":{\"acct_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}],\"enabled\":true,\"network\":\"string\",\"tacplus_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}]},\"use_mxedge_proxy\":true},\"teams_accounts\":[{\"account_id\":\"aaaaaaaa-1bed-4a49-9fd6-123456789012\",\"last_status\":\"success\",\"last_sync\":1738119600}],\"vars\":{\"RADIUS_IP1\":\"172.31.2.5\",\"RADIUS_SECRET\":\"11s64632d\"},\"vna\":{\"enabled\":false},\"vrf_instances\":{\"guest\":{\"extra_routes\":{\"0.0.0.0/0\":{\"via\":\"192.168.31.1\"}},\"networks\":[\"guest\"]}},\"vrrp_groups\":{\"property1\":{\"auth_key\":\"auth-key-1\",\"auth_password\":\"string\",\"auth_type\":\"md5\",\"networks\":{\"data\":{\"ip\":\"10.182.96.1\"},\"mgmt\":{\"ip\":\"10.182.104.1\"},\"v10\":{\"ip\":\"10.182.104.129\"},\"wap\":{\"ip\":\"10.182.102.1\"}}},\"property2\":{\"auth_key\":\"auth-key-1\",\"auth_password\":\"string\",\"auth_type\":\"md5\",\"networks\":{\"data\":{\"ip\":\"10.182.96.1\"},\"mgmt\":{\"ip\":\"10.182.104.1\"},\"v10\":{\"ip\":\"10.182.104.129\"},\"wap\":{\"ip\":\"10.182.102.1\"}}}},\"wan_vna\":{\"enabled\":false},\"watched_station_url\":\"https://papi.s3.amazonaws.com/watched_station/xxx...\",\"whitelist_url\":\"https://papi.s3.amazonaws.com/whitelist/xxx...\",\"wids\":{\"repeated_auth_failures\":{\"duration\":60,\"threshold\":0}},\"wifi\":{\"cisco_enabled\":true,\"disable_11k\":false,\"disable_radios_when_power_constrained\":false,\"enable_arp_spoof_check\":false,\"enable_shared_radio_scanning\":true,\"enabled\":true,\"locate_connected\":true,\"locate_unconnected\":false,\"mesh_allow_dfs\":false,\"mesh_enable_crm\":false,\"mesh_enabled\":false,\"mesh_psk\":\"string\",\"mesh_ssid\":\"string\",\"proxy_arp\":\"default\"},\"wired_vna\":{\"enabled\":false},\"zone_occupancy_alert\":{\"email_notifiers\":[\"foo@juniper.net\",\"bar@juniper.net\"],\"enabled\":false,\"threshold\":5},\"zoom_accounts\":[{\"account_id\":\"123451111\",\"errors\":[\"OAuth token refresh failed, please re-link your account\"],\"last_status\":\"failed\",\"last_sync\":1738119600}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_setting()
+    .get_derived("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_setting_create_watched_stations in sites_setting : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/setting/watched_station",
+    query[], headers[], body body : MacAddresses =
+    "{\"macs\":[\"18-65-90-de-f4-c6\",\"84-89-ad-5d-69-0d\"]}", answer 200
+    "{\"macs\":[\"18-65-90-de-f4-c6\",\"84-89-ad-5d-69-0d\"]}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_setting()
+    .create_watched_stations("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid >
+    ().unwrap()).body(body.clone())
+}
+
+action! {
+    sites_setting_delete_watched_stations in sites_setting : "DELETE"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/setting/watched_station",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_setting()
+    .delete_watched_stations("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid >
+    ().unwrap())
+}
+
+action! {
+    sites_setting_create_wireless_clients_allowlist in sites_setting : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/setting/whitelist", query[],
+    headers[], body body : MacAddresses = "{\"macs\":[\"683b679ac024\"]}", answer 200
+    "{\"macs\":[\"18-65-90-de-f4-c6\",\"84-89-ad-5d-69-0d\"]}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_setting()
+    .create_wireless_clients_allowlist("000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    sites_setting_delete_wireless_clients_allowlist in sites_setting : "DELETE"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/setting/whitelist", query[],
+    headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_setting()
+    .delete_wireless_clients_allowlist("000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_stats_get in sites_stats : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats", query[], headers[],
+    answer 200
+    "{\"address\":\"string\",\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"country_code\":\"string\",\"created_time\":0,\"id\":\"55c29ce5-7c0f-45b5-b99b-599f805fa3a1\",\"lat\":0,\"latlng\":{\"lat\":0,\"lng\":0},\"lng\":0,\"modified_time\":0,\"msp_id\":\"dca3cad3-0c9b-439b-814f-8d5f23797972\",\"name\":\"string\",\"networktemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"num_ap\":0,\"num_ap_connected\":0,\"num_clients\":0,\"num_devices\":0,\"num_devices_connected\":0,\"num_gateway\":0,\"num_gateway_connected\":0,\"num_switch\":0,\"num_switch_connected\":0,\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"rftemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitegroup_ids\":[\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"],\"timezone\":\"string\",\"tzoffset\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_stats_clients_wireless_list in sites_stats_clients_wireless : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/clients", query[],
+    headers[], answer 200
+    "[{\"annotation\":\"unknown\",\"ap_id\":\"00000000-0000-0000-1000-5c5b35963d70\",\"ap_mac\":\"5c5b358e6fea\",\"assoc_time\":1741152905,\"band\":\"5\",\"bssid\":\"5c5b358298f2\",\"channel\":157,\"dual_band\":true,\"family\":\"\",\"group\":\"\",\"hostname\":\"android-9b228dc33690\",\"idle_time\":5,\"ip\":\"10.100.0.47\",\"is_guest\":false,\"key_mgmt\":\"WPA3-SAE-FT/CCMP\",\"last_seen\":1741257505,\"mac\":\"dadbfc123456\",\"manufacture\":\"Unknown\",\"map_id\":\"ed7a0a4e-8835-4c94-ba78-6c1169c9f135\",\"model\":\"\",\"num_locating_aps\":2,\"os\":\"Android 10\",\"proto\":\"ac\",\"rssi\":-39,\"rx_bps\":0,\"rx_bytes\":14451780,\"rx_pkts\":44175,\"rx_rate\":6,\"rx_retries\":2010,\"site_id\":\"96c348a9-d6d7-4732-b4f5-23350a2843cd\",\"snr\":47,\"ssid\":\"Live_demo_only\",\"tx_bps\":0,\"tx_bytes\":56364072,\"tx_pkts\":43685,\"tx_rate\":173.3,\"tx_retries\":5413,\"uptime\":104600,\"vlan_id\":\"1\",\"wlan_id\":\"497fc18a-79b5-405a-bf5a-192eed31ea60\",\"x\":695.3357339330526,\"x_m\":24.086588,\"y\":760.6746524247893,\"y_m\":26.349943}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_clients_wireless()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_stats_clients_wireless_get in sites_stats_clients_wireless : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/clients/0000000000ab",
+    query[], headers[], answer 200
+    "{\"annotation\":\"unknown\",\"ap_id\":\"00000000-0000-0000-1000-5c5b35963d70\",\"ap_mac\":\"5c5b358e6fea\",\"assoc_time\":1741152905,\"band\":\"5\",\"bssid\":\"5c5b358298f2\",\"channel\":157,\"dual_band\":true,\"family\":\"\",\"group\":\"\",\"hostname\":\"android-9b228dc33690\",\"idle_time\":5,\"ip\":\"10.100.0.47\",\"is_guest\":false,\"key_mgmt\":\"WPA3-SAE-FT/CCMP\",\"last_seen\":1741257505,\"mac\":\"dadbfc123456\",\"manufacture\":\"Unknown\",\"map_id\":\"ed7a0a4e-8835-4c94-ba78-6c1169c9f135\",\"model\":\"\",\"num_locating_aps\":2,\"os\":\"Android 10\",\"proto\":\"ac\",\"rssi\":-39,\"rx_bps\":0,\"rx_bytes\":14451780,\"rx_pkts\":44175,\"rx_rate\":6,\"rx_retries\":2010,\"site_id\":\"96c348a9-d6d7-4732-b4f5-23350a2843cd\",\"snr\":47,\"ssid\":\"Live_demo_only\",\"tx_bps\":0,\"tx_bytes\":56364072,\"tx_pkts\":43685,\"tx_rate\":173.3,\"tx_retries\":5413,\"uptime\":104600,\"vlan_id\":\"1\",\"wlan_id\":\"497fc18a-79b5-405a-bf5a-192eed31ea60\",\"x\":695.3357339330526,\"x_m\":24.086588,\"y\":760.6746524247893,\"y_m\":26.349943}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_clients_wireless()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "0000000000ab")
+}
+
+action! {
+    sites_stats_clients_wireless_get_by_map in sites_stats_clients_wireless : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/maps/000000ab-00ab-00ab-00ab-0000000000ab/clients",
+    query[], headers[], answer 200
+    "[{\"annotation\":\"unknown\",\"ap_id\":\"00000000-0000-0000-1000-5c5b35963d70\",\"ap_mac\":\"5c5b358e6fea\",\"assoc_time\":1741152905,\"band\":\"5\",\"bssid\":\"5c5b358298f2\",\"channel\":157,\"dual_band\":true,\"family\":\"\",\"group\":\"\",\"hostname\":\"android-9b228dc33690\",\"idle_time\":5,\"ip\":\"10.100.0.47\",\"is_guest\":false,\"key_mgmt\":\"WPA3-SAE-FT/CCMP\",\"last_seen\":1741257505,\"mac\":\"dadbfc123456\",\"manufacture\":\"Unknown\",\"map_id\":\"ed7a0a4e-8835-4c94-ba78-6c1169c9f135\",\"model\":\"\",\"num_locating_aps\":2,\"os\":\"Android 10\",\"proto\":\"ac\",\"rssi\":-39,\"rx_bps\":0,\"rx_bytes\":14451780,\"rx_pkts\":44175,\"rx_rate\":6,\"rx_retries\":2010,\"site_id\":\"96c348a9-d6d7-4732-b4f5-23350a2843cd\",\"snr\":47,\"ssid\":\"Live_demo_only\",\"tx_bps\":0,\"tx_bytes\":56364072,\"tx_pkts\":43685,\"tx_rate\":173.3,\"tx_retries\":5413,\"uptime\":104600,\"vlan_id\":\"1\",\"wlan_id\":\"497fc18a-79b5-405a-bf5a-192eed31ea60\",\"x\":695.3357339330526,\"x_m\":24.086588,\"y\":760.6746524247893,\"y_m\":26.349943}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_clients_wireless()
+    .get_by_map("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_stats_clients_wireless_list_unconnected in sites_stats_clients_wireless : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/maps/000000ab-00ab-00ab-00ab-0000000000ab/unconnected_clients",
+    query[], headers[], answer 200
+    "[{\"ap_mac\":\"5c5b350e0410\",\"last_seen\":1428939600,\"mac\":\"5684dae9ac8b\",\"manufacture\":\"Apple\",\"rssi\":-75,\"x\":60,\"y\":80}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_clients_wireless()
+    .list_unconnected("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_stats_devices_list in sites_stats_devices : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/devices", query[],
+    headers[], answer 200
+    "[{\"auto_upgrade_stat\":{\"lastcheck\":1720594762},\"ble_stat\":{\"beacon_enabled\":true,\"beacon_rate\":4,\"eddystone_uid_enabled\":false,\"eddystone_uid_freq_msec\":1000,\"eddystone_uid_instance\":\"5c5b35d0077b\",\"eddystone_uid_namespace\":\"9777c1a06ef611e68bbf\",\"eddystone_url_enabled\":false,\"eddystone_url_freq_msec\":1000,\"eddystone_url_url\":\"\",\"ibeacon_enabled\":false,\"ibeacon_freq_msec\":1000,\"ibeacon_major\":894,\"ibeacon_minor\":9328,\"ibeacon_uuid\":\"af010e2b-f829-4975-b49e-2e896ed1d627\",\"major\":894,\"minors\":[9328,9329,9330,9331,9332,9333,9334,9335,-1],\"power\":8,\"rx_bytes\":158500843,\"rx_pkts\":3549163,\"tx_bytes\":509640,\"tx_pkts\":85411,\"tx_resets\":0,\"uuid\":\"af010e2b-f829-4975-b49e-2e896ed1d627\"},\"config_reverted\":false,\"cpu_system\":21921854,\"cpu_user\":7496631,\"cpu_util\":5,\"created_time\":1718228350,\"env_stat\":{\"accel_x\":-0.092,\"accel_y\":0.004,\"accel_z\":-1.02,\"ambient_temp\":43,\"attitude\":0,\"cpu_temp\":53,\"humidity\":9,\"magne_x\":0,\"magne_y\":0,\"magne_z\":0,\"pressure\":968,\"vcore_voltage\":0},\"ext_ip\":\"66.129.234.28\",\"hw_rev\":\"C02\",\"id\":\"00000000-0000-0000-1000-5c5b35d0077b\",\"inactive_wired_vlans\":[],\"ip\":\"192.168.95.3\",\"ip_stat\":{\"dhcp_server\":\"192.168.95.1\",\"dns\":[\"8.8.8.8\"],\"gateway\":\"192.168.95.1\",\"ip\":\"192.168.95.3\",\"ip6\":\"fe80:0:0:0:5e5b:35ff:fed0:77b\",\"ips\":{\"vlan1\":\"192.168.95.3/24,fe80:0:0:0:5e5b:35ff:fed0:77b/64\"},\"netmask\":\"255.255.255.0\",\"netmask6\":\"/64\"},\"last_seen\":1720595866,\"last_trouble\":{\"code\":\"07\",\"timestamp\":1720039666},\"lldp_stat\":{\"chassis_id\":\"d0:07:ca:f5:21:00\",\"lldp_med_supported\":false,\"mgmt_addr\":\"100.123.105.1\",\"mgmt_addrs\":[\"100.123.105.1\"],\"port_desc\":\"ge-0/0/4\",\"port_id\":\"ge-0/0/4\",\"power_allocated\":0,\"power_draw\":0,\"power_request_count\":0,\"power_requested\":0,\"system_desc\":\"Juniper Networks, Inc. ex4300-48t internet router, kernel JUNOS 20.4R3-S7.2, Build date: 2023-04-21 19:47:18 UTC Copyright (c) 1996-2023 Juniper Networks, Inc.\",\"system_name\":\"Phoenix-Switch\"},\"mac\":\"5c5b35d0077b\",\"mem_total_kb\":505468,\"mem_used_kb\":202096,\"model\":\"AP43\",\"modified_time\":1718530662,\"mount\":\"faceup\",\"name\":\"Phoenix\",\"notes\":\"\",\"num_clients\":1,\"org_id\":\"af010e2b-f829-4975-b49e-2e896ed1d627\",\"port_stat\":{\"eth0\":{\"full_duplex\":true,\"rx_bytes\":1284143195,\"rx_errors\":0,\"rx_peak_bps\":17585,\"rx_pkts\":5199816,\"speed\":1000,\"tx_bytes\":1283744961,\"tx_peak_bps\":26484,\"tx_pkts\":3990463,\"up\":true},\"eth1\":{\"full_duplex\":false,\"rx_bytes\":0,\"rx_errors\":0,\"rx_peak_bps\":0,\"rx_pkts\":0,\"speed\":0,\"tx_bytes\":0,\"tx_peak_bps\":0,\"tx_pkts\":0,\"up\":false}},\"power_budget\":8400,\"power_constrained\":false,\"power_src\":\"DC Input\",\"radio_config\":{},\"radio_stat\":{\"band_24\":{\"bandwidth\":20,\"channel\":11,\"mac\":\"5c5b35dea810\",\"noise_floor\":-80,\"num_clients\":0,\"power\":17,\"rx_bytes\":12948211,\"rx_pkts\":65292,\"tx_bytes\":19071943,\"tx_pkts\":76926,\"usage\":\"24\",\"util_all\":24,\"util_non_wifi\":2,\"util_rx_in_bss\":0,\"util_rx_other_bss\":17,\"util_tx\":4,\"util_undecodable_wifi\":0,\"util_unknown_wifi\":1},\"band_5\":{\"bandwidth\":40,\"channel\":36,\"mac\":\"5c5b35dea7f0\",\"noise_floor\":-90,\"num_clients\":1,\"power\":17,\"rx_bytes\":578362619,\"rx_pkts\":2687577,\"tx_bytes\":1199571353,\"tx_pkts\":2479302,\"usage\":\"5\",\"util_all\":13,\"util_non_wifi\":0,\"util_rx_in_bss\":0,\"util_rx_other_bss\":10,\"util_tx\":1,\"util_undecodable_wifi\":0,\"util_unknown_wifi\":1}},\"rx_bps\":9276,\"rx_bytes\":591310830,\"rx_pkts\":2752869,\"serial\":\"A0703200709E6\",\"site_id\":\"46fc665e-9706-4296-8fe2-78f42f2e67e4\",\"status\":\"connected\",\"switch_redundancy\":{\"num_redundant_aps\":1},\"tx_bps\":8067,\"tx_bytes\":1218643296,\"tx_pkts\":2556228,\"type\":\"ap\",\"uptime\":1593120,\"version\":\"0.14.29313\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_devices()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_stats_devices_get in sites_stats_devices : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/devices/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"auto_upgrade_stat\":{\"lastcheck\":1720594762},\"ble_stat\":{\"beacon_enabled\":true,\"beacon_rate\":4,\"eddystone_uid_enabled\":false,\"eddystone_uid_freq_msec\":1000,\"eddystone_uid_instance\":\"5c5b35d0077b\",\"eddystone_uid_namespace\":\"9777c1a06ef611e68bbf\",\"eddystone_url_enabled\":false,\"eddystone_url_freq_msec\":1000,\"eddystone_url_url\":\"\",\"ibeacon_enabled\":false,\"ibeacon_freq_msec\":1000,\"ibeacon_major\":894,\"ibeacon_minor\":9328,\"ibeacon_uuid\":\"af010e2b-f829-4975-b49e-2e896ed1d627\",\"major\":894,\"minors\":[9328,9329,9330,9331,9332,9333,9334,9335,-1],\"power\":8,\"rx_bytes\":158500843,\"rx_pkts\":3549163,\"tx_bytes\":509640,\"tx_pkts\":85411,\"tx_resets\":0,\"uuid\":\"af010e2b-f829-4975-b49e-2e896ed1d627\"},\"config_reverted\":false,\"cpu_system\":21921854,\"cpu_user\":7496631,\"cpu_util\":5,\"created_time\":1718228350,\"env_stat\":{\"accel_x\":-0.092,\"accel_y\":0.004,\"accel_z\":-1.02,\"ambient_temp\":43,\"attitude\":0,\"cpu_temp\":53,\"humidity\":9,\"magne_x\":0,\"magne_y\":0,\"magne_z\":0,\"pressure\":968,\"vcore_voltage\":0},\"ext_ip\":\"66.129.234.28\",\"hw_rev\":\"C02\",\"id\":\"00000000-0000-0000-1000-5c5b35d0077b\",\"inactive_wired_vlans\":[],\"ip\":\"192.168.95.3\",\"ip_stat\":{\"dhcp_server\":\"192.168.95.1\",\"dns\":[\"8.8.8.8\"],\"gateway\":\"192.168.95.1\",\"ip\":\"192.168.95.3\",\"ip6\":\"fe80:0:0:0:5e5b:35ff:fed0:77b\",\"ips\":{\"vlan1\":\"192.168.95.3/24,fe80:0:0:0:5e5b:35ff:fed0:77b/64\"},\"netmask\":\"255.255.255.0\",\"netmask6\":\"/64\"},\"last_seen\":1720595866,\"last_trouble\":{\"code\":\"07\",\"timestamp\":1720039666},\"lldp_stat\":{\"chassis_id\":\"d0:07:ca:f5:21:00\",\"lldp_med_supported\":false,\"mgmt_addr\":\"100.123.105.1\",\"mgmt_addrs\":[\"100.123.105.1\"],\"port_desc\":\"ge-0/0/4\",\"port_id\":\"ge-0/0/4\",\"power_allocated\":0,\"power_draw\":0,\"power_request_count\":0,\"power_requested\":0,\"system_desc\":\"Juniper Networks, Inc. ex4300-48t internet router, kernel JUNOS 20.4R3-S7.2, Build date: 2023-04-21 19:47:18 UTC Copyright (c) 1996-2023 Juniper Networks, Inc.\",\"system_name\":\"Phoenix-Switch\"},\"mac\":\"5c5b35d0077b\",\"mem_total_kb\":505468,\"mem_used_kb\":202096,\"model\":\"AP43\",\"modified_time\":1718530662,\"mount\":\"faceup\",\"name\":\"Phoenix\",\"notes\":\"\",\"num_clients\":1,\"org_id\":\"af010e2b-f829-4975-b49e-2e896ed1d627\",\"port_stat\":{\"eth0\":{\"full_duplex\":true,\"rx_bytes\":1284143195,\"rx_errors\":0,\"rx_peak_bps\":17585,\"rx_pkts\":5199816,\"speed\":1000,\"tx_bytes\":1283744961,\"tx_peak_bps\":26484,\"tx_pkts\":3990463,\"up\":true},\"eth1\":{\"full_duplex\":false,\"rx_bytes\":0,\"rx_errors\":0,\"rx_peak_bps\":0,\"rx_pkts\":0,\"speed\":0,\"tx_bytes\":0,\"tx_peak_bps\":0,\"tx_pkts\":0,\"up\":false}},\"power_budget\":8400,\"power_constrained\":false,\"power_src\":\"DC Input\",\"radio_config\":{},\"radio_stat\":{\"band_24\":{\"bandwidth\":20,\"channel\":11,\"mac\":\"5c5b35dea810\",\"noise_floor\":-80,\"num_clients\":0,\"power\":17,\"rx_bytes\":12948211,\"rx_pkts\":65292,\"tx_bytes\":19071943,\"tx_pkts\":76926,\"usage\":\"24\",\"util_all\":24,\"util_non_wifi\":2,\"util_rx_in_bss\":0,\"util_rx_other_bss\":17,\"util_tx\":4,\"util_undecodable_wifi\":0,\"util_unknown_wifi\":1},\"band_5\":{\"bandwidth\":40,\"channel\":36,\"mac\":\"5c5b35dea7f0\",\"noise_floor\":-90,\"num_clients\":1,\"power\":17,\"rx_bytes\":578362619,\"rx_pkts\":2687577,\"tx_bytes\":1199571353,\"tx_pkts\":2479302,\"usage\":\"5\",\"util_all\":13,\"util_non_wifi\":0,\"util_rx_in_bss\":0,\"util_rx_other_bss\":10,\"util_tx\":1,\"util_undecodable_wifi\":0,\"util_unknown_wifi\":1}},\"rx_bps\":9276,\"rx_bytes\":591310830,\"rx_pkts\":2752869,\"serial\":\"A0703200709E6\",\"site_id\":\"46fc665e-9706-4296-8fe2-78f42f2e67e4\",\"status\":\"connected\",\"switch_redundancy\":{\"num_redundant_aps\":1},\"tx_bps\":8067,\"tx_bytes\":1218643296,\"tx_pkts\":2556228,\"type\":\"ap\",\"uptime\":1593120,\"version\":\"0.14.29313\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_devices()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_stats_devices_get_all_clients_by in sites_stats_devices : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/devices/000000ab-00ab-00ab-00ab-0000000000ab/clients",
+    query[], headers[], answer 200 "[]", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_devices()
+    .get_all_clients_by("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_stats_devices_get_gateway_metrics in sites_stats_devices : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/gateways/metrics", query[],
+    headers[], answer 200
+    "{\"config_success\":99.9,\"version_compliance\":{\"major_version\":{\"SRX320\":{\"major_count\":0,\"major_version\":\"19.4R2-S1.2\"}},\"score\":99.9,\"type\":\"gateway\"}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_devices()
+    .get_gateway_metrics("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_stats_devices_get_switches_metrics in sites_stats_devices : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/switches/metrics", query[],
+    headers[], answer 200
+    "{\"active_ports_summary\":{\"details\":{\"active_port_count\":4,\"total_port_count\":4},\"score\":100,\"total_switch_count\":2},\"config_success\":{\"details\":{\"config_success_count\":2},\"score\":100,\"total_switch_count\":2},\"version_compliance\":{\"details\":{\"major_versions\":[{\"major_count\":1,\"major_version\":\"21.4R3.5\",\"model\":\"EX2300-C-12P\",\"system_names\":[]},{\"major_count\":1,\"major_version\":\"6.0.4-11\",\"model\":\"SSR120\",\"system_names\":[]}]},\"score\":100,\"total_switch_count\":2}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_devices()
+    .get_switches_metrics("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_stats_zones_list_rssi in sites_stats_zones : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/rssizones", query[],
+    headers[], answer 200
+    "[{\"assets_wait\":{\"avg\":0,\"max\":0,\"min\":0,\"p95\":0},\"clients_wait\":{\"avg\":39259.333333333336,\"max\":58361,\"min\":12376,\"p95\":58361},\"created_time\":1733864928,\"devices\":[{\"device_id\":\"00000000-0000-0000-1000-c8786708bb5d\",\"rssi\":-70}],\"discovered_assets_wait\":{\"avg\":0,\"max\":0,\"min\":0,\"p95\":0},\"id\":\"17ef7169-e000-4dcd-abc7-f721f0a8ffda\",\"modified_time\":1733864928,\"name\":\"proximity openspace\",\"num_assets\":0,\"num_clients\":3,\"num_discovered_assets\":0,\"num_sdkclients\":0,\"num_unconnected_clients\":7,\"org_id\":\"c5fbc9e4-12bf-436e-98c4-1c842c66ab6c\",\"sdkclients_wait\":{\"avg\":0,\"max\":0,\"min\":0,\"p95\":0},\"site_id\":\"079fafd3-ef5c-4b23-90f0-9fcebec0023a\",\"unconnected_clients_wait\":{\"avg\":37552.857142857145,\"max\":68342,\"min\":6649,\"p95\":68342}}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_zones()
+    .list_rssi("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_stats_zones_get_rssi in sites_stats_zones : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/rssizones/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"assets\":[\"df8dff06ae90\"],\"client_waits\":{\"avg\":1200,\"max\":3610,\"min\":600,\"p95\":2800},\"clients\":[\"5684dae9ac8b\"],\"id\":\"8ac84899-32db-6327-334c-9b6d58544cfe\",\"map_id\":\"63eda950-c6da-11e4-a628-60f81dd250cc\",\"name\":\"Board Room\",\"num_clients\":80,\"num_sdkclients\":0,\"sdkclients\":[\"7e2b463d-c91c-ff7d-f3c0-6eccc6949ff8\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_zones()
+    .get_rssi("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_stats_zones_list in sites_stats_zones : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/zones", query[], headers[],
+    answer 200
+    "[{\"assets_wait\":{\"avg\":0,\"max\":0,\"min\":0,\"p95\":0},\"clients_wait\":{\"avg\":1200,\"max\":3610,\"min\":600,\"p95\":2800},\"created_time\":1616625211,\"id\":\"123470c7-5d9d-424a-8475-8b344c621234\",\"map_id\":\"123449d4-d12f-4feb-b40f-5be0e2ae1234\",\"modified_time\":1616625211,\"name\":\"Zone A\",\"num_assets\":0,\"num_clients\":80,\"num_sdkclients\":10,\"occupancy_limit\":4,\"org_id\":\"1234c1a0-6ef6-11e6-8bbf-02e208b21234\",\"sdkclients_wait\":{\"avg\":1200,\"max\":3610,\"min\":600,\"p95\":2800},\"site_id\":\"123448e6-6ef6-11e6-8bbf-02e208b21234\",\"vertices\":[{\"x\":732,\"y\":1821},{\"x\":732.5,\"y\":1731},{\"x\":837.5,\"y\":1731.5},{\"x\":839,\"y\":1821}],\"vertices_m\":[{\"x\":24.1983341951072,\"y\":60.198314985369144},{\"x\":24.21486311190714,\"y\":57.22310996138056},{\"x\":27.685935639893827,\"y\":57.23963887818049},{\"x\":27.73552239029364,\"y\":60.198314985369144}]}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_zones()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_stats_zones_get in sites_stats_zones : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/zones/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"assets\":[\"df8dff06ae90\"],\"client_waits\":{\"avg\":1200,\"max\":3610,\"min\":600,\"p95\":2800},\"clients\":[\"5684dae9ac8b\"],\"id\":\"8ac84899-32db-6327-334c-9b6d58544cfe\",\"map_id\":\"63eda950-c6da-11e4-a628-60f81dd250cc\",\"name\":\"Board Room\",\"num_clients\":80,\"num_sdkclients\":0,\"sdkclients\":[\"7e2b463d-c91c-ff7d-f3c0-6eccc6949ff8\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_zones()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
     "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
@@ -3674,6 +8665,182 @@ action! {
 }
 
 action! {
+    sites_wlans_list in sites_wlans : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wlans", query[], headers[],
+    answer 200 "[]", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wlans().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_wlans_create in sites_wlans : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wlans", query[], headers[], body
+    body : WlanRequest =
+    "{\"acct_immediate_update\":false,\"acct_interim_interval\":0,\"acct_servers\":[{\"host\":\"1.2.3.4\",\"keywrap_enabled\":true,\"keywrap_format\":\"hex\",\"keywrap_kek\":\"1122334455\",\"keywrap_mack\":\"1122334455\",\"port\":1813,\"secret\":\"testing123\"}],\"airwatch\":{\"api_key\":\"aHhlbGxvYXNkZmFzZGZhc2Rmc2RmCg==\\\"\",\"console_url\":\"https://hs1.airwatchportals.com\",\"enabled\":true,\"password\":\"user1\",\"username\":\"test123\"},\"allow_ipv6_ndp\":true,\"allow_mdns\":false,\"allow_ssdp\":false,\"ap_ids\":[\"497f6eca-6276-4993-bfeb-53cbbbbb6f08\"],\"app_limit\":{\"apps\":{\"dropbox\":300,\"netflix\":60},\"enabled\":false,\"wxtag_ids\":{\"f99862d9-2726-931f-7559-3dfdf5d070d3\":30}},\"app_qos\":{\"apps\":{\"skype-business-video\":{\"dscp\":32,\"dst_subnet\":\"10.2.0.0/16\",\"src_subnet\":\"10.2.0.0/16\"}},\"enabled\":true,\"others\":[{\"dscp\":32,\"dst_subnet\":\"10.2.0.0/16\",\"port_ranges\":\"80,1024-6553\",\"protocol\":\"udp\",\"src_subnet\":\"10.2.0.0/16\"}]},\"apply_to\":\"site\",\"arp_filter\":false,\"auth\":{\"anticlog_threshold\":16,\"eap_reauth\":false,\"enable_mac_auth\":false,\"key_idx\":1,\"keys\":[\"string\"],\"multi_psk_only\":false,\"pairwise\":[\"wpa2-ccmp\"],\"private_wlan\":true,\"psk\":\"foryoureyesonly\",\"type\":\"psk\",\"wep_as_secondary_auth\":true},\"auth_server_selection\":\"ordered\",\"auth_servers\":[{\"host\":\"1.2.3.4\",\"keywrap_enabled\":true,\"keywrap_format\":\"hex\",\"keywrap_kek\":\"1122334455\",\"keywrap_mack\":\"1122334455\",\"port\":1812,\"secret\":\"testing123\"}],\"auth_servers_nas_id\":\"5c5b350e0101-nas\",\"auth_servers_nas_ip\":\"15.3.1.5\",\"auth_servers_retries\":5,\"auth_servers_timeout\":5,\"band\":\"string\",\"band_steer\":false,\"band_steer_force_band5\":false,\"bands\":[\"24\",\"5\"],\"block_blacklist_clients\":false,\"bonjour\":{\"additional_vlan_ids\":\"10,20\",\"enabled\":false,\"services\":{\"airplay\":{\"radius_groups\":[\"teachers\"],\"scope\":\"same_ap\"}}},\"cisco_cwa\":{\"allowed_hostnames\":[\"snapchat.com\"],\"allowed_subnets\":[\"63.5.3.0/24\"],\"blocked_subnets\":[\"192.168.0.0/16\"],\"enabled\":false},\"client_limit_down\":1000,\"client_limit_down_enabled\":false,\"client_limit_up\":512,\"client_limit_up_enabled\":false,\"coa_servers\":[{\"disable_event_timestamp_check\":false,\"enabled\":false,\"ip\":\"1.2.3.4\",\"port\":3799,\"secret\":\"testing456\"}],\"disable_11ax\":false,\"disable_ht_vht_rates\":false,\"disable_uapsd\":false,\"disable_v1_roam_notify\":false,\"disable_v2_roam_notify\":false,\"disable_wmm\":false,\"dns_server_rewrite\":{\"enabled\":false,\"radius_groups\":{\"contractor\":\"172.1.1.1\",\"guest\":\"8.8.8.8\"}},\"dtim\":2,\"dynamic_psk\":{\"default_psk\":\"foryoureyesonly\",\"default_vlan_id\":999,\"enabled\":false,\"source\":\"cloud_psks\"},\"dynamic_vlan\":{\"default_vlan_id\":999,\"enabled\":false,\"local_vlan_ids\":[1],\"type\":\"airespace-interface-name\",\"vlans\":{\"131\":\"default\",\"322\":\"fast,video\"}},\"enable_local_keycaching\":false,\"enable_wireless_bridging\":false,\"enabled\":true,\"fast_dot1x_timers\":false,\"hide_ssid\":false,\"hostname_ie\":false,\"hotspot20\":{\"domain_name\":[\"mist.com\"],\"enabled\":true,\"nai_realms\":[\"string\"],\"operators\":[\"google\",\"att\"],\"rcoi\":[\"5A03BA0000\"],\"venue_name\":\"some_name\"},\"interface\":\"all\",\"isolation\":false,\"l2_isolation\":false,\"legacy_overds\":false,\"limit_bcast\":false,\"limit_probe_response\":true,\"max_idletime\":1800,\"mist_nac\":{\"enabled\":false},\"no_static_dns\":false,\"no_static_ip\":false,\"ssid\":\"demo\"}",
+    answer 200
+    "{\"allow_ipv6_ndp\":true,\"allow_mdns\":false,\"allow_ssdp\":false,\"arp_filter\":false,\"band_steer\":false,\"band_steer_force_band5\":false,\"bands\":[\"24\",\"5\"],\"block_blacklist_clients\":false,\"bonjour\":{\"additional_vlan_ids\":\"10, 20\",\"enabled\":false,\"services\":{\"airplay\":{\"radius_groups\":[\"teachers\"],\"scope\":\"same_ap\"}}},\"client_limit_down\":1000,\"client_limit_down_enabled\":false,\"client_limit_up\":512,\"client_limit_up_enabled\":false,\"disable_11ax\":false,\"disable_ht_vht_rates\":false,\"disable_uapsd\":false,\"disable_v1_roam_notify\":false,\"disable_v2_roam_notify\":false,\"disable_wmm\":false,\"dynamic_vlan\":{\"default_vlan_id\":999,\"enabled\":false,\"local_vlan_ids\":[1],\"type\":\"airespace-interface-name\",\"vlans\":{\"131\":\"default\",\"322\":\"fast,video\"}},\"enable_local_keycaching\":false,\"enable_wireless_bridging\":false,\"enabled\":true,\"fast_dot1x_timers\":false,\"hide_ssid\":false,\"hostname_ie\":false,\"ssid\":\"demo\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wlans().create("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    sites_wlans_list_derived in sites_wlans : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wlans/derived", query[],
+    headers[], answer 200 "[]", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wlans()
+    .list_derived("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_wlans_get in sites_wlans : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wlans/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"allow_ipv6_ndp\":true,\"allow_mdns\":false,\"allow_ssdp\":false,\"arp_filter\":false,\"band_steer\":false,\"band_steer_force_band5\":false,\"bands\":[\"24\",\"5\"],\"block_blacklist_clients\":false,\"bonjour\":{\"additional_vlan_ids\":\"10, 20\",\"enabled\":false,\"services\":{\"airplay\":{\"radius_groups\":[\"teachers\"],\"scope\":\"same_ap\"}}},\"client_limit_down\":1000,\"client_limit_down_enabled\":false,\"client_limit_up\":512,\"client_limit_up_enabled\":false,\"disable_11ax\":false,\"disable_ht_vht_rates\":false,\"disable_uapsd\":false,\"disable_v1_roam_notify\":false,\"disable_v2_roam_notify\":false,\"disable_wmm\":false,\"dynamic_vlan\":{\"default_vlan_id\":999,\"enabled\":false,\"local_vlan_ids\":[1],\"type\":\"airespace-interface-name\",\"vlans\":{\"131\":\"default\",\"322\":\"fast,video\"}},\"enable_local_keycaching\":false,\"enable_wireless_bridging\":false,\"enabled\":true,\"fast_dot1x_timers\":false,\"hide_ssid\":false,\"hostname_ie\":false,\"ssid\":\"demo\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wlans().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_wlans_update in sites_wlans : "PUT"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wlans/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : WlanRequest =
+    "{\"acct_immediate_update\":false,\"acct_interim_interval\":0,\"acct_servers\":[{\"host\":\"1.2.3.4\",\"keywrap_enabled\":true,\"keywrap_format\":\"hex\",\"keywrap_kek\":\"1122334455\",\"keywrap_mack\":\"1122334455\",\"port\":1813,\"secret\":\"testing123\"}],\"airwatch\":{\"api_key\":\"aHhlbGxvYXNkZmFzZGZhc2Rmc2RmCg==\\\"\",\"console_url\":\"https://hs1.airwatchportals.com\",\"enabled\":true,\"password\":\"user1\",\"username\":\"test123\"},\"allow_ipv6_ndp\":true,\"allow_mdns\":false,\"allow_ssdp\":false,\"ap_ids\":[\"497f6eca-6276-4993-bfeb-53cbbbbe6f08\"],\"app_limit\":{\"apps\":{\"dropbox\":300,\"netflix\":60},\"enabled\":false,\"wxtag_ids\":{\"f99862d9-2726-931f-7559-3dfdf5d070d3\":30}},\"app_qos\":{\"apps\":{\"skype-business-video\":{\"dscp\":32,\"dst_subnet\":\"10.2.0.0/16\",\"src_subnet\":\"10.2.0.0/16\"}},\"enabled\":true,\"others\":[{\"dscp\":32,\"dst_subnet\":\"10.2.0.0/16\",\"port_ranges\":\"80,1024-6553\",\"protocol\":\"udp\",\"src_subnet\":\"10.2.0.0/16\"}]},\"apply_to\":\"site\",\"arp_filter\":false,\"auth\":{\"anticlog_threshold\":16,\"eap_reauth\":false,\"enable_mac_auth\":false,\"key_idx\":1,\"keys\":[\"string\"],\"multi_psk_only\":false,\"pairwise\":[\"wpa2-ccmp\"],\"private_wlan\":true,\"psk\":\"foryoureyesonly\",\"type\":\"psk\",\"wep_as_secondary_auth\":true},\"auth_server_selection\":\"ordered\",\"auth_servers\":[{\"host\":\"1.2.3.4\",\"keywrap_enabled\":true,\"keywrap_format\":\"hex\",\"keywrap_kek\":\"1122334455\",\"keywrap_mack\":\"1122334455\",\"port\":1812,\"secret\":\"testing123\"}],\"auth_servers_nas_id\":\"5c5b350e0101-nas\",\"auth_servers_nas_ip\":\"15.3.1.5\",\"auth_servers_retries\":5,\"auth_servers_timeout\":5,\"band\":\"string\",\"band_steer\":false,\"band_steer_force_band5\":false,\"bands\":[\"24\",\"5\"],\"block_blacklist_clients\":false,\"bonjour\":{\"additional_vlan_ids\":\"10,20\",\"enabled\":false,\"services\":{\"airplay\":{\"radius_groups\":[\"teachers\"],\"scope\":\"same_ap\"}}},\"cisco_cwa\":{\"allowed_hostnames\":[\"snapchat.com\"],\"allowed_subnets\":[\"63.5.3.0/24\"],\"blocked_subnets\":[\"192.168.0.0/16\"],\"enabled\":false},\"client_limit_down\":1000,\"client_limit_down_enabled\":false,\"client_limit_up\":512,\"client_limit_up_enabled\":false,\"coa_servers\":[{\"disable_event_timestamp_check\":false,\"enabled\":false,\"ip\":\"1.2.3.4\",\"port\":3799,\"secret\":\"testing456\"}],\"disable_11ax\":false,\"disable_ht_vht_rates\":false,\"disable_uapsd\":false,\"disable_v1_roam_notify\":false,\"disable_v2_roam_notify\":false,\"disable_wmm\":false,\"dns_server_rewrite\":{\"enabled\":false,\"radius_groups\":{\"contractor\":\"172.1.1.1\",\"guest\":\"8.8.8.8\"}},\"dtim\":2,\"dynamic_psk\":{\"default_psk\":\"foryoureyesonly\",\"default_vlan_id\":999,\"enabled\":false,\"source\":\"cloud_psks\"},\"dynamic_vlan\":{\"default_vlan_id\":999,\"enabled\":false,\"local_vlan_ids\":[1],\"type\":\"airespace-interface-name\",\"vlans\":{\"131\":\"default\",\"322\":\"fast,video\"}},\"enable_local_keycaching\":false,\"enable_wireless_bridging\":false,\"enabled\":true,\"fast_dot1x_timers\":false,\"hide_ssid\":false,\"hostname_ie\":false,\"hotspot20\":{\"domain_name\":[\"mist.com\"],\"enabled\":true,\"nai_realms\":[\"string\"],\"operators\":[\"google\",\"att\"],\"rcoi\":[\"5A03BA0000\"],\"venue_name\":\"some_name\"},\"interface\":\"all\",\"isolation\":false,\"l2_isolation\":false,\"legacy_overds\":false,\"limit_bcast\":false,\"limit_probe_response\":true,\"max_idletime\":1800,\"mist_nac\":{\"enabled\":false},\"no_static_dns\":false,\"no_static_ip\":false,\"ssid\":\"demo\"}",
+    answer 200
+    "{\"allow_ipv6_ndp\":true,\"allow_mdns\":false,\"allow_ssdp\":false,\"arp_filter\":false,\"band_steer\":false,\"band_steer_force_band5\":false,\"bands\":[\"24\",\"5\"],\"block_blacklist_clients\":false,\"bonjour\":{\"additional_vlan_ids\":\"10, 20\",\"enabled\":false,\"services\":{\"airplay\":{\"radius_groups\":[\"teachers\"],\"scope\":\"same_ap\"}}},\"client_limit_down\":1000,\"client_limit_down_enabled\":false,\"client_limit_up\":512,\"client_limit_up_enabled\":false,\"disable_11ax\":false,\"disable_ht_vht_rates\":false,\"disable_uapsd\":false,\"disable_v1_roam_notify\":false,\"disable_v2_roam_notify\":false,\"disable_wmm\":false,\"dynamic_vlan\":{\"default_vlan_id\":999,\"enabled\":false,\"local_vlan_ids\":[1],\"type\":\"airespace-interface-name\",\"vlans\":{\"131\":\"default\",\"322\":\"fast,video\"}},\"enable_local_keycaching\":false,\"enable_wireless_bridging\":false,\"enabled\":true,\"fast_dot1x_timers\":false,\"hide_ssid\":false,\"hostname_ie\":false,\"ssid\":\"demo\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wlans().update("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    sites_wlans_delete in sites_wlans : "DELETE"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wlans/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wlans().delete("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_wlans_upload_portal_image in sites_wlans : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wlans/000000ab-00ab-00ab-00ab-0000000000ab/portal_image",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wlans()
+    .upload_portal_image("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    FilePart::bytes(""))
+}
+
+action! {
+    sites_wlans_delete_portal_image in sites_wlans : "DELETE"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wlans/000000ab-00ab-00ab-00ab-0000000000ab/portal_image",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wlans()
+    .delete_portal_image("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_wlans_update_portal_template in sites_wlans : "PUT"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wlans/000000ab-00ab-00ab-00ab-0000000000ab/portal_template",
+    query[], headers[], body body : WlanPortalTemplate =
+    "{\"accessCodeAlternateEmail\":\"string\",\"alignment\":\"string\",\"authButtonAmazon\":\"string\",\"authButtonAzure\":\"string\",\"authButtonEmail\":\"string\",\"authButtonFacebook\":\"string\",\"authButtonGoogle\":\"string\",\"authButtonMicrosoft\":\"string\",\"authButtonPassphrase\":\"string\",\"authButtonSms\":\"string\",\"authButtonSponsor\":\"string\",\"authLabel\":\"string\",\"backLink\":\"string\",\"color\":\"string\",\"colorDark\":\"string\",\"colorLight\":\"string\",\"company\":true,\"companyError\":\"string\",\"companyLabel\":\"string\",\"email\":true,\"emailAccessDomainError\":\"string\",\"emailCancel\":\"string\",\"emailCodeError\":\"string\",\"emailError\":\"string\",\"emailFieldLabel\":\"string\",\"emailLabel\":\"string\",\"emailMessage\":\"string\",\"emailSubmit\":\"string\",\"emailTitle\":\"string\",\"field1\":true,\"field1Error\":\"string\",\"field1Label\":\"string\",\"field1Required\":true,\"field2\":true,\"field2Error\":\"string\",\"field2Label\":\"string\",\"field2Required\":true,\"field3\":true,\"field3Error\":\"string\",\"field3Label\":\"string\",\"field3Required\":true,\"field4\":true,\"field4Error\":\"string\",\"field4Label\":\"string\",\"field4Required\":true,\"message\":\"string\",\"name\":true,\"nameError\":\"string\",\"nameLabel\":\"string\",\"optout\":true,\"optoutLabel\":\"string\",\"pageTitle\":\"string\",\"passphraseCancel\":\"string\",\"passphraseError\":\"string\",\"passphraseLabel\":\"string\",\"passphraseMessage\":\"string\",\"passphraseSubmit\":\"string\",\"passphraseTitle\":\"string\",\"poweredBy\":true,\"requiredFieldLabel\":\"string\",\"signInLabel\":\"string\",\"smsCarrierDefault\":\"string\",\"smsCarrierError\":\"string\",\"smsCarrierFieldLabel\":\"string\",\"smsCodeCancel\":\"string\",\"smsCodeError\":\"string\",\"smsCodeFieldLabel\":\"string\",\"smsCodeMessage\":\"string\",\"smsCodeSubmit\":\"string\",\"smsCodeTitle\":\"string\",\"smsCountryFieldLabel\":\"string\",\"smsCountryFormat\":\"string\",\"smsHaveAccessCode\":\"string\",\"smsMessageFormat\":\"string\",\"smsNumberCancel\":\"string\",\"smsNumberError\":\"string\",\"smsNumberFieldLabel\":\"string\",\"smsNumberFormat\":\"string\",\"smsNumberMessage\":\"string\",\"smsNumberSubmit\":\"string\",\"smsNumberTitle\":\"string\",\"smsUsernameFormat\":\"string\",\"smsValidityDuration\":0,\"sponsorBackLink\":\"string\",\"sponsorCancel\":\"string\",\"sponsorEmail\":\"string\",\"sponsorEmailError\":\"string\",\"sponsorEmailTemplate\":\"string\",\"sponsorInfoApproved\":\"string\",\"sponsorInfoDenied\":\"string\",\"sponsorInfoPending\":\"string\",\"sponsorName\":\"string\",\"sponsorNameError\":\"string\",\"sponsorNotePending\":\"string\",\"sponsorStatusApproved\":\"string\",\"sponsorStatusDenied\":\"string\",\"sponsorStatusPending\":\"string\",\"sponsorSubmit\":\"string\",\"sponsorsFieldLabel\":\"string\",\"tos\":true,\"tosAcceptLabel\":\"string\",\"tosError\":\"string\",\"tosLink\":\"string\",\"tosText\":\"string\"}",
+    answer 200
+    "{\"portal_template\":{\"accessCodeAlternateEmail\":\"string\",\"alignment\":\"left\",\"authButtonAmazon\":\"string\",\"authButtonAzure\":\"string\",\"authButtonEmail\":\"string\",\"authButtonFacebook\":\"string\",\"authButtonGoogle\":\"string\",\"authButtonMicrosoft\":\"string\",\"authButtonPassphrase\":\"string\",\"authButtonSms\":\"string\",\"authButtonSponsor\":\"string\",\"authLabel\":\"string\",\"backLink\":\"string\",\"color\":\"string\",\"colorDark\":\"string\",\"colorLight\":\"string\",\"company\":true,\"companyError\":\"string\",\"companyLabel\":\"string\",\"email\":true,\"emailAccessDomainError\":\"string\",\"emailCancel\":\"string\",\"emailCodeError\":\"string\",\"emailError\":\"string\",\"emailFieldLabel\":\"string\",\"emailLabel\":\"string\",\"emailMessage\":\"string\",\"emailSubmit\":\"string\",\"emailTitle\":\"string\",\"field1\":true,\"field1Error\":\"string\",\"field1Label\":\"string\",\"field1Required\":true,\"field2\":true,\"field2Error\":\"string\",\"field2Label\":\"string\",\"field2Required\":true,\"field3\":true,\"field3Error\":\"string\",\"field3Label\":\"string\",\"field3Required\":true,\"field4\":true,\"field4Error\":\"string\",\"field4Label\":\"string\",\"field4Required\":true,\"message\":\"string\",\"name\":true,\"nameError\":\"string\",\"nameLabel\":\"string\",\"optout\":true,\"optoutLabel\":\"string\",\"pageTitle\":\"string\",\"passphraseCancel\":\"string\",\"passphraseError\":\"string\",\"passphraseLabel\":\"string\",\"passphraseMessage\":\"string\",\"passphraseSubmit\":\"string\",\"passphraseTitle\":\"string\",\"poweredBy\":true,\"requiredFieldLabel\":\"string\",\"signInLabel\":\"string\",\"smsCarrierDefault\":\"string\",\"smsCarrierError\":\"string\",\"smsCarrierFieldLabel\":\"string\",\"smsCodeCancel\":\"string\",\"smsCodeError\":\"string\",\"smsCodeFieldLabel\":\"string\",\"smsCodeMessage\":\"string\",\"smsCodeSubmit\":\"string\",\"smsCodeTitle\":\"string\",\"smsCountryFieldLabel\":\"string\",\"smsCountryFormat\":\"string\",\"smsHaveAccessCode\":\"string\",\"smsMessageFormat\":\"string\",\"smsNumberCancel\":\"string\",\"smsNumberError\":\"string\",\"smsNumberFieldLabel\":\"string\",\"smsNumberFormat\":\"string\",\"smsNumberMessage\":\"string\",\"smsNumberSubmit\":\"string\",\"smsNumberTitle\":\"string\",\"smsUsernameFormat\":\"string\",\"smsValidityDuration\":5,\"sponsorBackLink\":\"string\",\"sponsorCancel\":\"string\",\"sponsorEmail\":\"string\",\"sponsorEmailError\":\"string\",\"sponsorEmailTemplate\":\"string\",\"sponsorInfoApproved\":\"string\",\"sponsorInfoDenied\":\"string\",\"sponsorInfoPending\":\"string\",\"sponsorName\":\"string\",\"sponsorNameError\":\"string\",\"sponsorNotePending\":\"string\",\"sponsorStatusApproved\":\"string\",\"sponsorStatusDenied\":\"string\",\"sponsorStatusPending\":\"string\",\"sponsorSubmit\":\"string\",\"tos\":true,\"tosAcceptLabel\":\"string\",\"tosError\":\"string\",\"tosLink\":\"string\",\"tosText\":\"string\"}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wlans()
+    .update_portal_template("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid >
+    ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
     sites_wx_rules_list in sites_wx_rules : "GET"
     "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wxrules", query[], headers[],
     answer 200
@@ -3914,4 +9081,143 @@ action! {
     request client => client.sites_wx_tags()
     .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
     "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_zones_list in sites_zones : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/zones", query[], headers[],
+    answer 200
+    "[{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"vertices\":[{\"x\":0,\"y\":0}]}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_zones().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_zones_create in sites_zones : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/zones", query[], headers[], body
+    body : ZoneRequest = "{\"name\":\"string\",\"vertices\":[{\"x\":0,\"y\":0}]}", answer
+    200
+    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"vertices\":[{\"x\":0,\"y\":0}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_zones().create("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    sites_zones_get in sites_zones : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/zones/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"vertices\":[{\"x\":0,\"y\":0}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_zones().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_zones_update in sites_zones : "PUT"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/zones/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : ZoneRequest =
+    "{\"name\":\"string\",\"vertices\":[{\"x\":0,\"y\":0}]}", answer 200
+    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"vertices\":[{\"x\":0,\"y\":0}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_zones().update("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    sites_zones_delete in sites_zones : "DELETE"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/zones/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_zones().delete("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_zones_count_sessions in sites_zones : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rssizones/count",
+    query["distinct", "scope_id"], headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_zones()
+    .count_sessions("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), ZoneType::from("rssizones"))
+    .distinct(SiteZoneCountDistinct::from("scope_id"))
+}
+
+action! {
+    sites_zones_search_sessions in sites_zones : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rssizones/visits/search",
+    query[], headers[], answer 200
+    "{\"end\":1541705289.769911,\"limit\":1,\"next\":\"/api/v1/sites/67970e46-4e12-11e6-9188-0242ac110007/zones/visits/search?limit=2&end=1541705247.000&scope_id=85fbba9e-4e12-11e6-9188-0242ac110007&user_type=asset&start=1541618889.77\",\"results\":[{\"enter\":1541705254,\"scope\":\"map\",\"timestamp\":1541705254,\"user\":\"c4b301c81166\"}],\"start\":1541618889.769886,\"total\":5892}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_zones()
+    .search_sessions("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), ZoneType::from("rssizones"))
 }

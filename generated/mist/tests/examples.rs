@@ -105,26 +105,204 @@ macro_rules! reads_alternative {
 
 round_trips! {
     schema_admin_id_example_1 : AdminId = "\"456b7016-a916-a4b1-78dd-72b947c152b7\"" from
-    "schemas.admin_id.examples[0]"; schema_ble_config_power_mode_example_1 :
-    BleConfigPowerMode = "\"custom\"" from "schemas.ble_config_power_mode.examples[0]";
-    schema_device_id_example_1 : DeviceId = "\"00000000-0000-0000-1000-d8695a0f9e61\""
-    from "schemas.device_id.examples[0]"; schema_dot11_bandwidth24_example_1 :
-    Dot11Bandwidth24 = "20" from "schemas.dot11_bandwidth24.examples[0]";
-    schema_dot11_bandwidth5_example_1 : Dot11Bandwidth5 = "40" from
-    "schemas.dot11_bandwidth5.examples[0]"; schema_dot11_bandwidth6_example_1 :
-    Dot11Bandwidth6 = "80" from "schemas.dot11_bandwidth6.examples[0]";
-    schema_ibeacon_major_example_1 : IbeaconMajor = "1234" from
-    "schemas.ibeacon_major.examples[0]"; schema_ibeacon_minor_example_1 : IbeaconMinor =
-    "1234" from "schemas.ibeacon_minor.examples[0]"; schema_ibeacon_uuid_example_1 :
-    IbeaconUuid = "\"f3f17139-704a-f03a-2786-0400279e37c3\"" from
-    "schemas.ibeacon_uuid.examples[0]"; schema_id_example_1 : Id =
-    "\"53f10664-3ce8-4c27-b382-0ef66432349f\"" from "schemas.id.examples[0]";
+    "schemas.admin_id.examples[0]"; schema_admin_privilege_msp_id_example_1 :
+    AdminPrivilegeMspId = "\"b9d42c2e-88ee-41f8-b798-f009ce7fe909\"" from
+    "schemas.admin_privilege_msp_id.examples[0]"; schema_admin_privilege_org_id_example_1
+    : AdminPrivilegeOrgId = "\"a97c1b22-a4e9-411e-9bfd-d8695a0f9e61\"" from
+    "schemas.admin_privilege_org_id.examples[0]";
+    schema_admin_privilege_site_id_example_1 : AdminPrivilegeSiteId =
+    "\"441a1214-6928-442a-8e92-e1d34b8ec6a6\"" from
+    "schemas.admin_privilege_site_id.examples[0]"; schema_aggregate_routes_example_1 :
+    AggregateRoutes =
+    "{\n  \"172.16.3.0/24\": {\n    \"discard\": false,\n    \"metric\": null,\n    \"preference\": 30\n  }\n}"
+    from "schemas.aggregate_routes.examples[0]"; schema_aggregate_routes6_example_1 :
+    AggregateRoutes6 =
+    "{\n  \"2a02:1234:420a:10c9::/64\": {\n    \"discard\": false,\n    \"metric\": null,\n    \"preference\": 30\n  }\n}"
+    from "schemas.aggregate_routes6.examples[0]"; schema_alarm_ack_alarm_ids_example_1 :
+    AlarmAckAlarmIds =
+    "[\n  \"ccb8c94d-ca56-4075-932f-1f2ab444ff2c\",\n  \"98ff4a3d-ec9b-4138-a42e-54fc3335179d\"\n]"
+    from "schemas.alarm_ack_alarm_ids.examples[0]"; schema_alarm_aps_example_1 : AlarmAps
+    = "[\n  \"ffeeddccbbaa\",\n  \"ffeeddccbbab\"\n]" from
+    "schemas.alarm_aps.examples[0]"; schema_alarm_gateways_example_1 : AlarmGateways =
+    "[\n  \"ffeeddccbbaa\",\n  \"ffeeddccbbab\"\n]" from
+    "schemas.alarm_gateways.examples[0]"; schema_alarm_hostnames_example_1 :
+    AlarmHostnames = "[\n  \"MC_DavidL\",\n  \"MCM_AP_33_Nishant\"\n]" from
+    "schemas.alarm_hostnames.examples[0]"; schema_alarm_switches_example_1 :
+    AlarmSwitches = "[\n  \"ffeeddccbbaa\",\n  \"ffeeddccbbab\"\n]" from
+    "schemas.alarm_switches.examples[0]"; schema_antenna_select_example_1 : AntennaSelect
+    = "\"external\"" from "schemas.antenna_select.examples[0]";
+    schema_ap_client_bridge_auth_type_example_1 : ApClientBridgeAuthType = "\"psk\"" from
+    "schemas.ap_client_bridge_auth_type.examples[0]"; schema_ap_esl_type_example_1 :
+    ApEslType = "\"imagotag\"" from "schemas.ap_esl_type.examples[0]";
+    schema_ap_ip_config_dns_example_1 : ApIpConfigDns =
+    "[\n  \"8.8.8.8\",\n  \"4.4.4.4\"\n]" from "schemas.ap_ip_config_dns.examples[0]";
+    schema_ap_ip_config_dns_suffix_example_1 : ApIpConfigDnsSuffix =
+    "[\n  \".mist.local\",\n  \".mist.com\"\n]" from
+    "schemas.ap_ip_config_dns_suffix.examples[0]"; schema_ap_mesh_role_example_1 :
+    ApMeshRole = "\"base\"" from "schemas.ap_mesh_role.examples[0]";
+    schema_ap_port_config_forwarding_example_1 : ApPortConfigForwarding = "\"all\"" from
+    "schemas.ap_port_config_forwarding.examples[0]";
+    schema_ap_port_config_port_auth_example_1 : ApPortConfigPortAuth = "\"none\"" from
+    "schemas.ap_port_config_port_auth.examples[0]"; schema_ap_radio_mac_example_1 :
+    ApRadioMac =
+    "{\n  \"mac\": \"5c5b350001a0\",\n  \"radio_macs\": [\n    \"5c5b350001a0\",\n    \"5c5b350001a1\"\n  ]\n}"
+    from "schemas.ap_radio_mac.examples[0]"; schema_ap_radio_mac_radio_macs_example_1 :
+    ApRadioMacRadioMacs = "[\n  \"5c5b350001a0\",\n  \"5c5b350001a1\"\n]" from
+    "schemas.ap_radio_mac_radio_macs.examples[0]"; schema_ap_usb_type_example_1 :
+    ApUsbType = "\"imagotag\"" from "schemas.ap_usb_type.examples[0]";
+    schema_app_probing_apps_example_1 : AppProbingApps = "[\n  \"facebook\"\n]" from
+    "schemas.app_probing_apps.examples[0]";
+    schema_app_probing_custom_app_hostname_example_1 : AppProbingCustomAppHostname =
+    "[\n  \"https://www.abc.com\"\n]" from
+    "schemas.app_probing_custom_app_hostname.examples[0]"; schema_bgp_as_example_1 :
+    BgpAs = "65000" from "schemas.bgp_as.examples[0]"; schema_bgp_local_as_example_1 :
+    BgpLocalAs = "65000" from "schemas.bgp_local_as.examples[0]";
+    schema_bgp_stats_state_example_1 : BgpStatsState = "\"established\"" from
+    "schemas.bgp_stats_state.examples[0]"; schema_ble_config_beacon_rate_mode_example_1 :
+    BleConfigBeaconRateMode = "\"custom\"" from
+    "schemas.ble_config_beacon_rate_mode.examples[0]";
+    schema_ble_config_beam_disabled_example_1 : BleConfigBeamDisabled =
+    "[\n  1,\n  3,\n  6\n]" from "schemas.ble_config_beam_disabled.examples[0]";
+    schema_ble_config_power_mode_example_1 : BleConfigPowerMode = "\"custom\"" from
+    "schemas.ble_config_power_mode.examples[0]"; schema_claim_codes_example_1 :
+    ClaimCodes = "[\n  \"6JG8E-PTFV2-A9Z2N\",\n  \"DVH4V-SNMSZ-PDXBR\"\n]" from
+    "schemas.claim_codes.examples[0]"; schema_client_key_mgmt_example_1 : ClientKeyMgmt =
+    "\"WPA2-PSK\"" from "schemas.client_key_mgmt.examples[0]";
+    schema_client_wireless_ap_example_1 : ClientWirelessAp =
+    "[\n  \"a83a79a947ee\",\n  \"003e73170b4c\"\n]" from
+    "schemas.client_wireless_ap.examples[0]";
+    schema_client_wireless_app_version_example_1 : ClientWirelessAppVersion =
+    "[\n  \"0.100.3\"\n]" from "schemas.client_wireless_app_version.examples[0]";
+    schema_client_wireless_device_example_1 : ClientWirelessDevice = "[\n  \"Mac\"\n]"
+    from "schemas.client_wireless_device.examples[0]";
+    schema_client_wireless_hostname_example_1 : ClientWirelessHostname =
+    "[\n  \"hostname-a\",\n  \"hostname-b\"\n]" from
+    "schemas.client_wireless_hostname.examples[0]"; schema_client_wireless_ip_example_1 :
+    ClientWirelessIp = "[\n  \"10.5.23.43\",\n  \"192.168.0.2\"\n]" from
+    "schemas.client_wireless_ip.examples[0]"; schema_client_wireless_os_example_1 :
+    ClientWirelessOs = "[\n  \"Sonoma\"\n]" from
+    "schemas.client_wireless_os.examples[0]"; schema_client_wireless_os_version_example_1
+    : ClientWirelessOsVersion = "[\n  \"14.4.1 (Build 23E224)\"\n]" from
+    "schemas.client_wireless_os_version.examples[0]";
+    schema_client_wireless_psk_id_example_1 : ClientWirelessPskId =
+    "[\n  \"abf7dc5c-bb51-4bb7-93b6-5547400ffe11\"\n]" from
+    "schemas.client_wireless_psk_id.examples[0]";
+    schema_client_wireless_psk_name_example_1 : ClientWirelessPskName = "[\n  \"iot\"\n]"
+    from "schemas.client_wireless_psk_name.examples[0]";
+    schema_client_wireless_sdk_version_example_1 : ClientWirelessSdkVersion =
+    "[\n  \"0.100.3\"\n]" from "schemas.client_wireless_sdk_version.examples[0]";
+    schema_client_wireless_site_ids_example_1 : ClientWirelessSiteIds =
+    "[\n  \"25ff5219-9be7-4db9-907d-0c9b60445147\"\n]" from
+    "schemas.client_wireless_site_ids.examples[0]"; schema_client_wireless_ssid_example_1
+    : ClientWirelessSsid = "[\n  \"IoT SSID\"\n]" from
+    "schemas.client_wireless_ssid.examples[0]"; schema_client_wireless_username_example_1
+    : ClientWirelessUsername = "[\n  \"user@corp.com\"\n]" from
+    "schemas.client_wireless_username.examples[0]"; schema_client_wireless_vlan_example_1
+    : ClientWirelessVlan = "[\n  10\n]" from "schemas.client_wireless_vlan.examples[0]";
+    schema_client_wireless_wlan_id_example_1 : ClientWirelessWlanId =
+    "[\n  \"e5d67b07-aae8-494b-8584-cbc20c8110aa\"\n]" from
+    "schemas.client_wireless_wlan_id.examples[0]"; schema_device_id_example_1 : DeviceId
+    = "\"00000000-0000-0000-1000-d8695a0f9e61\"" from "schemas.device_id.examples[0]";
+    schema_dhcpd_config_dns_servers_example_1 : DhcpdConfigDnsServers =
+    "[\n  \"8.8.8.8\",\n  \"4.4.4.4\",\n  \"2001:4860:4860::8888\"\n]" from
+    "schemas.dhcpd_config_dns_servers.examples[0]";
+    schema_dhcpd_config_dns_suffix_example_1 : DhcpdConfigDnsSuffix =
+    "[\n  \".mist.local\",\n  \".mist.com\"\n]" from
+    "schemas.dhcpd_config_dns_suffix.examples[0]";
+    schema_dhcpd_config_fixed_bindings_example_1 : DhcpdConfigFixedBindings =
+    "{\n  \"5684dae9ac8b\": {\n    \"ip\": \"192.168.70.35\",\n    \"name\": \"John\"\n  }\n}"
+    from "schemas.dhcpd_config_fixed_bindings.examples[0]";
+    schema_dhcpd_config_servers_example_1 : DhcpdConfigServers = "[\n  \"11.2.3.4\"\n]"
+    from "schemas.dhcpd_config_servers.examples[0]";
+    schema_dhcpd_config_servers6_example_1 : DhcpdConfigServers6 =
+    "[\n  \"2607:f8b0:4005:808::64\"\n]" from
+    "schemas.dhcpd_config_servers6.examples[0]"; schema_dot11_bandwidth_example_1 :
+    Dot11Bandwidth = "20" from "schemas.dot11_bandwidth.examples[0]";
+    schema_dot11_bandwidth24_example_1 : Dot11Bandwidth24 = "20" from
+    "schemas.dot11_bandwidth24.examples[0]"; schema_dot11_bandwidth5_example_1 :
+    Dot11Bandwidth5 = "40" from "schemas.dot11_bandwidth5.examples[0]";
+    schema_dot11_bandwidth6_example_1 : Dot11Bandwidth6 = "80" from
+    "schemas.dot11_bandwidth6.examples[0]"; schema_dynamic_psk_source_example_1 :
+    DynamicPskSource = "\"cloud_psks\"" from "schemas.dynamic_psk_source.examples[0]";
+    schema_evpn_options_vs_instances_example_1 : EvpnOptionsVsInstances =
+    "{\n  \"guest\": {\n    \"networks\": [\n      \"guest\"\n    ]\n  },\n  \"iot\": {\n    \"networks\": [\n      \"iot-wifi\",\n      \"iot-lan\"\n    ]\n  }\n}"
+    from "schemas.evpn_options_vs_instances.examples[0]"; schema_extra_routes_example_1 :
+    ExtraRoutes = "{\n  \"0.0.0.0/0\": {\n    \"via\": \"192.168.1.10\"\n  }\n}" from
+    "schemas.extra_routes.examples[0]"; schema_extra_routes6_example_1 : ExtraRoutes6 =
+    "{\n  \"2a02:1234:420a:10c9::/64\": {\n    \"via\": \"2a02:1234:200a::100\"\n  }\n}"
+    from "schemas.extra_routes6.examples[0]"; schema_gateway_extra_routes6_example_1 :
+    GatewayExtraRoutes6 =
+    "{\n  \"2a02:1234:420a:10c9::/64\": {\n    \"via\": \"2a02:1234:200a::100\"\n  }\n}"
+    from "schemas.gateway_extra_routes6.examples[0]";
+    schema_gateway_ip_config_property_second_ips_example_1 :
+    GatewayIpConfigPropertySecondIps =
+    "[\n  \"192.168.50.1/24\",\n  \"192.168.60.1/26\"\n]" from
+    "schemas.gateway_ip_config_property_second_ips.examples[0]";
+    schema_gateway_port_duplex_example_1 : GatewayPortDuplex = "\"full\"" from
+    "schemas.gateway_port_duplex.examples[0]"; schema_gateway_port_reth_nodes_example_1 :
+    GatewayPortRethNodes = "[\n  \"node0\",\n  \"node1\"\n]" from
+    "schemas.gateway_port_reth_nodes.examples[0]"; schema_gateway_template_type_example_1
+    : GatewayTemplateType = "\"standalone\"" from
+    "schemas.gateway_template_type.examples[0]"; schema_gateway_vrf_instance_example_1 :
+    GatewayVrfInstance =
+    "{\n  \"networks\": [\n    \"CORP_NET\",\n    \"MGMT_NET\"\n  ]\n}" from
+    "schemas.gateway_vrf_instance.examples[0]"; schema_gateway_vrf_instances_example_1 :
+    GatewayVrfInstances =
+    "{\n  \"CORP_VRF\": {\n    \"networks\": [\n      \"CORP_NET\",\n      \"MGMT_NET\"\n    ]\n  }\n}"
+    from "schemas.gateway_vrf_instances.examples[0]"; schema_hour_example_1 : Hour =
+    "\"09:00-17:00\"" from "schemas.hour.examples[0]"; schema_ibeacon_major_example_1 :
+    IbeaconMajor = "1234" from "schemas.ibeacon_major.examples[0]";
+    schema_ibeacon_minor_example_1 : IbeaconMinor = "1234" from
+    "schemas.ibeacon_minor.examples[0]"; schema_ibeacon_uuid_example_1 : IbeaconUuid =
+    "\"f3f17139-704a-f03a-2786-0400279e37c3\"" from "schemas.ibeacon_uuid.examples[0]";
+    schema_id_example_1 : Id = "\"53f10664-3ce8-4c27-b382-0ef66432349f\"" from
+    "schemas.id.examples[0]"; schema_idp_profile_action_example_1 : IdpProfileAction =
+    "\"alert\"" from "schemas.idp_profile_action.examples[0]";
+    schema_idp_profile_base_profile_example_1 : IdpProfileBaseProfile = "\"strict\"" from
+    "schemas.idp_profile_base_profile.examples[0]";
+    schema_idp_profile_matching_severity_value_example_1 :
+    IdpProfileMatchingSeverityValue = "\"major\"" from
+    "schemas.idp_profile_matching_severity_value.examples[0]"; schema_ip_type_example_1 :
+    IpType = "\"static\"" from "schemas.ip_type.examples[0]"; schema_ip_type6_example_1 :
+    IpType6 = "\"static\"" from "schemas.ip_type6.examples[0]";
+    schema_l2tp_state_example_1 : L2tpState = "\"established\"" from
+    "schemas.l2tp_state.examples[0]"; schema_last_ap_example_1 : LastAp =
+    "\"a83a79a947ee\"" from "schemas.last_ap.examples[0]";
+    schema_last_client_ip_example_1 : LastClientIp = "\"10.100.0.157\"" from
+    "schemas.last_client_ip.examples[0]"; schema_last_device_example_1 : LastDevice =
+    "\"Zebra\"" from "schemas.last_device.examples[0]"; schema_last_seen_example_1 :
+    LastSeen = "1470417522" from "schemas.last_seen.examples[0]";
+    schema_last_username_example_1 : LastUsername = "\"john@mycorp.net\"" from
+    "schemas.last_username.examples[0]"; schema_last_vlan_example_1 : LastVlan = "10"
+    from "schemas.last_vlan.examples[0]"; schema_login_failures_src_ips_example_1 :
+    LoginFailuresSrcIps =
+    "[\n  \"192.168.1.39\",\n  \"192.168.1.38\",\n  \"192.168.1.37\"\n]" from
+    "schemas.login_failures_src_ips.examples[0]";
+    schema_login_failures_user_agents_example_1 : LoginFailuresUserAgents =
+    "[\n  \"Test UA 39\",\n  \"Test UA 38\",\n  \"Test UA 37\"\n]" from
+    "schemas.login_failures_user_agents.examples[0]"; schema_mac_addresses_macs_example_1
+    : MacAddressesMacs = "[\n  \"683b679ac024\"\n]" from
+    "schemas.mac_addresses_macs.examples[0]";
+    schema_map_import_json_vendor_name_example_1 : MapImportJsonVendorName = "\"ekahau\""
+    from "schemas.map_import_json_vendor_name.examples[0]"; schema_map_type_example_1 :
+    MapType = "\"image\"" from "schemas.map_type.examples[0]";
+    schema_mist_nacedge_mxedge_hosts_example_1 : MistNacedgeMxedgeHosts =
+    "[\n  \"mxedge1.local\"\n]" from "schemas.mist_nacedge_mxedge_hosts.examples[0]";
     schema_msp_id_example_1 : MspId = "\"b9d42c2e-88ee-41f8-b798-f009ce7fe909\"" from
-    "schemas.msp_id.examples[0]"; schema_nac_auth_type_example_1 : NacAuthType =
-    "\"eap-tls\"" from "schemas.nac_auth_type.examples[0]";
-    schema_nac_rule_action_example_1 : NacRuleAction = "\"allow\"" from
-    "schemas.nac_rule_action.examples[0]"; schema_nac_rule_apply_tags_example_1 :
-    NacRuleApplyTags = "[\n  \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n]" from
+    "schemas.msp_id.examples[0]"; schema_mxcluster_nac_client_vendor_example_1 :
+    MxclusterNacClientVendor = "\"cisco-ios\"" from
+    "schemas.mxcluster_nac_client_vendor.examples[0]";
+    schema_mxedge_tunterm_multicast_config_mdns_vlan_ids_example_1 :
+    MxedgeTuntermMulticastConfigMdnsVlanIds = "[\n  2,\n  3,\n  5\n]" from
+    "schemas.mxedge_tunterm_multicast_config_mdns_vlan_ids.examples[0]";
+    schema_mxedge_tunterm_multicast_config_ssdp_vlan_ids_example_1 :
+    MxedgeTuntermMulticastConfigSsdpVlanIds = "[\n  2,\n  3,\n  5\n]" from
+    "schemas.mxedge_tunterm_multicast_config_ssdp_vlan_ids.examples[0]";
+    schema_nac_auth_type_example_1 : NacAuthType = "\"eap-tls\"" from
+    "schemas.nac_auth_type.examples[0]"; schema_nac_rule_action_example_1 : NacRuleAction
+    = "\"allow\"" from "schemas.nac_rule_action.examples[0]";
+    schema_nac_rule_apply_tags_example_1 : NacRuleApplyTags =
+    "[\n  \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n]" from
     "schemas.nac_rule_apply_tags.examples[0]"; schema_nac_rule_guest_auth_state_example_1
     : NacRuleGuestAuthState = "\"authorized\"" from
     "schemas.nac_rule_guest_auth_state.examples[0]";
@@ -147,8 +325,11 @@ round_trips! {
     "schemas.nac_tag_radius_attrs.examples[0]";
     schema_nac_tag_radius_vendor_attrs_example_1 : NacTagRadiusVendorAttrs =
     "[\n  \"PaloAlto-Admin-Role=superuser\",\n  \"PaloAlto-Panorama-Admin-Role=administrator\"\n]"
-    from "schemas.nac_tag_radius_vendor_attrs.examples[0]"; schema_org_apitoken_example_1
-    : OrgApitoken =
+    from "schemas.nac_tag_radius_vendor_attrs.examples[0]";
+    schema_oauth_account_errors_example_1 : OauthAccountErrors =
+    "[\n  \"OAuth token refresh failed, please re-link your account\",\n  \"API daily rate limit reached for your account\"\n]"
+    from "schemas.oauth_account_errors.examples[0]"; schema_org_apitoken_example_1 :
+    OrgApitoken =
     "{\n  \"created_by\": \"user@mycorp.com\",\n  \"created_time\": 1626875902,\n  \"id\": \"497f6eca-6276-4993-bfeb-53efbbba6f08\",\n  \"key\": \"1qkb...QQCL\",\n  \"last_used\": 1690115110,\n  \"name\": \"org_token_xyz\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"privileges\": [\n    {\n      \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n      \"role\": \"admin\",\n      \"scope\": \"org\"\n    }\n  ]\n}"
     from "schemas.org_apitoken.examples[0]" hiding "1qkb...QQCL";
     schema_org_apitoken_privileges_example_1 : OrgApitokenPrivileges =
@@ -157,6 +338,14 @@ round_trips! {
     : OrgApitokenSrcIps = "[\n  \"63.3.56.0/24\",\n  \"63.3.55.4\"\n]" from
     "schemas.org_apitoken_src_ips.examples[0]"; schema_org_id_example_1 : OrgId =
     "\"a97c1b22-a4e9-411e-9bfd-d8695a0f9e61\"" from "schemas.org_id.examples[0]";
+    schema_orggroup_id_example_1 : OrggroupId =
+    "\"832b1d74-9531-409b-ae37-4d7f3edbde92\"" from "schemas.orggroup_id.examples[0]";
+    schema_ospf_area_network_auth_type_example_1 : OspfAreaNetworkAuthType = "\"md5\""
+    from "schemas.ospf_area_network_auth_type.examples[0]";
+    schema_ospf_area_type_example_1 : OspfAreaType = "\"default\"" from
+    "schemas.ospf_area_type.examples[0]"; schema_protect_re_allowed_services_example_1 :
+    ProtectReAllowedServices = "[\n  \"icmp\",\n  \"ssh\"\n]" from
+    "schemas.protect_re_allowed_services.examples[0]";
     schema_psk_id_list_psk_id_example_1 : PskIdListPskId =
     "[\n  \"0039c16c-ca87-4d3f-bb94-b97c58199f18\",\n  \"6562cc8e-5893-418a-acaa-4d7c1af8084f\"\n]"
     from "schemas.psk_id_list_psk_id.examples[0]"; schema_psk_macs_example_1 : PskMacs =
@@ -164,8 +353,24 @@ round_trips! {
     schema_radio_band_antenna_mode_example_1 : RadioBandAntennaMode = "\"default\"" from
     "schemas.radio_band_antenna_mode.examples[0]"; schema_redirect_nacportal_id_example_1
     : RedirectNacportalId = "\"1e970fec-0a7a-4d73-a472-3ef3b6a456aa\"" from
-    "schemas.redirect_nacportal_id.examples[0]"; schema_service_addresses_example_1 :
-    ServiceAddresses =
+    "schemas.redirect_nacportal_id.examples[0]";
+    schema_remote_syslog_archive_files_example_1 : RemoteSyslogArchiveFiles = "20" from
+    "schemas.remote_syslog_archive_files.examples[0]";
+    schema_remote_syslog_cacerts_example_1 : RemoteSyslogCacerts =
+    "[\n  \"-----BEGIN CERTIFICATE-----\\\\nMIIFZjCCA06gAwIBAgIIP61/1qm/uDowDQYJKoZIhvcNAQELBQE\\\\n-----END CERTIFICATE-----\",\n  \"-----BEGIN CERTIFICATE-----\\\\nBhMCRVMxFDASBgNVBAoMC1N0YXJ0Q29tIENBMSwwKgYDVn-----END CERTIFICATE-----\"\n]"
+    from "schemas.remote_syslog_cacerts.examples[0]";
+    schema_remote_syslog_facility_example_1 : RemoteSyslogFacility = "\"config\"" from
+    "schemas.remote_syslog_facility.examples[0]"; schema_remote_syslog_servers_example_1
+    : RemoteSyslogServers =
+    "[\n  {\n    \"facility\": \"config\",\n    \"host\": \"syslogd.internal\",\n    \"port\": 514,\n    \"protocol\": \"udp\",\n    \"severity\": \"info\",\n    \"tag\": \"\"\n  }\n]"
+    from "schemas.remote_syslog_servers.examples[0]";
+    schema_remote_syslog_time_format_example_1 : RemoteSyslogTimeFormat =
+    "\"millisecond\"" from "schemas.remote_syslog_time_format.examples[0]";
+    schema_rx_bps_example_1 : RxBps = "60003" from "schemas.rx_bps.examples[0]";
+    schema_rx_bytes_example_1 : RxBytes = "8515104416" from
+    "schemas.rx_bytes.examples[0]"; schema_rx_pkts_example_1 : RxPkts = "57770567" from
+    "schemas.rx_pkts.examples[0]"; schema_service_addresses_example_1 : ServiceAddresses
+    =
     "[\n  \"10.0.0.0/8\",\n  \"172.21.0.0/16\",\n  \"2001:db8:abcd:12::/64\",\n  \"fd28::/128\"\n]"
     from "schemas.service_addresses.examples[0]"; schema_service_app_categories_example_1
     : ServiceAppCategories = "[\n  \"Sports\"\n]" from
@@ -173,24 +378,203 @@ round_trips! {
     schema_service_app_subcategories_example_1 : ServiceAppSubcategories =
     "[\n  \"Shopping\"\n]" from "schemas.service_app_subcategories.examples[0]";
     schema_service_apps_example_1 : ServiceApps = "[\n  \"office365\",\n  \"okta\"\n]"
-    from "schemas.service_apps.examples[0]"; schema_site_id_example_1 : SiteId =
+    from "schemas.service_apps.examples[0]"; schema_site_auto_upgrade_version_example_1 :
+    SiteAutoUpgradeVersion = "\"beta\"" from
+    "schemas.site_auto_upgrade_version.examples[0]"; schema_site_id_example_1 : SiteId =
     "\"441a1214-6928-442a-8e92-e1d34b8ec6a6\"" from "schemas.site_id.examples[0]";
-    schema_time_of_day_example_1 : TimeOfDay = "\"12:00\"" from
-    "schemas.time_of_day.examples[0]"; schema_user_apitoken_example_1 : UserApitoken =
+    schema_site_mxtunnel_additional_mxtunnel_vlan_ids_example_1 :
+    SiteMxtunnelAdditionalMxtunnelVlanIds = "[\n  300,\n  310,\n  320\n]" from
+    "schemas.site_mxtunnel_additional_mxtunnel_vlan_ids.examples[0]";
+    schema_site_mxtunnel_cluster_tunterm_hosts_example_1 :
+    SiteMxtunnelClusterTuntermHosts = "[\n  \"mxedge1\",\n  \"mxedge2.local\"\n]" from
+    "schemas.site_mxtunnel_cluster_tunterm_hosts.examples[0]";
+    schema_site_mxtunnel_protocol_example_1 : SiteMxtunnelProtocol = "\"udp\"" from
+    "schemas.site_mxtunnel_protocol.examples[0]";
+    schema_site_rogue_whitelisted_bssids_example_1 : SiteRogueWhitelistedBssids =
+    "[\n  \"NeighborSSID\"\n]" from "schemas.site_rogue_whitelisted_bssids.examples[0]";
+    schema_site_rogue_whitelisted_ssids_example_1 : SiteRogueWhitelistedSsids =
+    "[\n  \"cc:8e:6f:d4:bf:16\",\n  \"cc-8e-6f-d4-bf-16\",\n  \"cc-73-*\",\n  \"cc:82:*\"\n]"
+    from "schemas.site_rogue_whitelisted_ssids.examples[0]";
+    schema_site_setting_ap_matching_rules_example_1 : SiteSettingApMatchingRules =
+    "[\n  {\n    \"match_model\": \"string\",\n    \"name\": \"string\",\n    \"port_config\": {\n      \"eth1,eth2\": {\n        \"disabled\": true,\n        \"dynamic_vlan\": {\n          \"default_vlan_id\": 999,\n          \"enabled\": true\n        },\n        \"port_vlan_id\": 1,\n        \"vlan_id\": 9,\n        \"vlan_ids\": \"1,10,50\"\n      }\n    }\n  }\n]"
+    from "schemas.site_setting_ap_matching_rules.examples[0]";
+    schema_site_setting_gateway_mgmt_admin_sshkeys_example_1 :
+    SiteSettingGatewayMgmtAdminSshkeys =
+    "[\n  \"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAA...Wxa6p6UW0ZbcP john@host\"\n]" from
+    "schemas.site_setting_gateway_mgmt_admin_sshkeys.examples[0]";
+    schema_site_setting_gateway_mgmt_probe_hosts_example_1 :
+    SiteSettingGatewayMgmtProbeHosts = "[\n  \"8.8.8.8\"\n]" from
+    "schemas.site_setting_gateway_mgmt_probe_hosts.examples[0]";
+    schema_site_setting_gateway_mgmt_probe_hostsv6_example_1 :
+    SiteSettingGatewayMgmtProbeHostsv6 = "[\n  \"2001:4860:4860::8888\"\n]" from
+    "schemas.site_setting_gateway_mgmt_probe_hostsv6.examples[0]";
+    schema_site_zone_occupancy_alert_email_notifiers_example_1 :
+    SiteZoneOccupancyAlertEmailNotifiers =
+    "[\n  \"foo@juniper.net\",\n  \"bar@juniper.net\"\n]" from
+    "schemas.site_zone_occupancy_alert_email_notifiers.examples[0]";
+    schema_sitegroup_id_example_1 : SitegroupId =
+    "\"3c708be3-9422-4695-b729-babdbd2f7615\"" from "schemas.sitegroup_id.examples[0]";
+    schema_sso_ldap_ca_certs_example_1 : SsoLdapCaCerts =
+    "[\n  \"-----BEGIN CERTIFICATE-----\\\\nMIIFZjCCA06gAwIBAgIIP61/1qm/uDowDQYJKoZIhvcNAQELBQE\\\\n-----END CERTIFICATE-----\",\n  \"-----BEGIN CERTIFICATE-----\\\\nBhMCRVMxFDASBgNVBAoMC1N0YXJ0Q29tIENBMSwwKgYDVn-----END CERTIFICATE-----\"\n]"
+    from "schemas.sso_ldap_ca_certs.examples[0]"; schema_sso_ldap_server_hosts_example_1
+    : SsoLdapServerHosts = "[\n  \"hostname\",\n  \"63.1.3.5\"\n]" from
+    "schemas.sso_ldap_server_hosts.examples[0]";
+    schema_sso_mxedge_proxy_proxy_hosts_example_1 : SsoMxedgeProxyProxyHosts =
+    "[\n  \"mxedge1.corp.com\",\n  \"63.1.3.5\"\n]" from
+    "schemas.sso_mxedge_proxy_proxy_hosts.examples[0]";
+    schema_sso_mxedge_proxy_ssids_example_1 : SsoMxedgeProxySsids =
+    "[\n  \"eduroam_test, eduroam_main\"\n]" from
+    "schemas.sso_mxedge_proxy_ssids.examples[0]"; schema_sso_openroaming_ssids_example_1
+    : SsoOpenroamingSsids = "[\n  \"ssid_name1\",\n  \"ssid_name2\"\n]" from
+    "schemas.sso_openroaming_ssids.examples[0]"; schema_stats_ap_iot_stat_example_1 :
+    StatsApIotStat = "{\n  \"DI2\": {\n    \"value\": 0\n  }\n}" from
+    "schemas.stats_ap_iot_stat.examples[0]"; schema_stats_switch_port_type_example_1 :
+    StatsSwitchPortType = "\"gateway\"" from
+    "schemas.stats_switch_port_type.examples[0]";
+    schema_switch_auto_upgrade_custom_versions_example_1 :
+    SwitchAutoUpgradeCustomVersions =
+    "{\n  \"QFX5120-32C\": \"23.4R2-S2.1\",\n  \"QFX5130-32CD\": \"23.4R2-S2.3\"\n}" from
+    "schemas.switch_auto_upgrade_custom_versions.examples[0]";
+    schema_switch_dhcpd_config_dns_servers_example_1 : SwitchDhcpdConfigDnsServers =
+    "[\n  \"8.8.8.8\",\n  \"4.4.4.4\",\n  \"2001:4860:4860::8888\"\n]" from
+    "schemas.switch_dhcpd_config_dns_servers.examples[0]";
+    schema_switch_dhcpd_config_dns_suffix_example_1 : SwitchDhcpdConfigDnsSuffix =
+    "[\n  \".mist.local\",\n  \".mist.com\"\n]" from
+    "schemas.switch_dhcpd_config_dns_suffix.examples[0]";
+    schema_switch_dhcpd_config_fixed_bindings_example_1 : SwitchDhcpdConfigFixedBindings
+    =
+    "{\n  \"5684dae9ac8b\": {\n    \"ip\": \"192.168.70.35\",\n    \"name\": \"John\"\n  }\n}"
+    from "schemas.switch_dhcpd_config_fixed_bindings.examples[0]";
+    schema_switch_matching_rule_example_1 : SwitchMatchingRule =
+    "{\n  \"match_model\": \"EX4300\",\n  \"match_name[0:3]\": \"abc\"\n}" from
+    "schemas.switch_matching_rule.examples[0]";
+    schema_switch_ospf_config_reference_bandwidth_example_1 :
+    SwitchOspfConfigReferenceBandwidth = "100000" from
+    "schemas.switch_ospf_config_reference_bandwidth.examples[0]";
+    schema_switch_port_local_usage_dynamic_vlan_networks_example_1 :
+    SwitchPortLocalUsageDynamicVlanNetworks = "[\n  \"corp\",\n  \"user\"\n]" from
+    "schemas.switch_port_local_usage_dynamic_vlan_networks.examples[0]";
+    schema_switch_port_usage_dynamic_reset_default_when_example_1 :
+    SwitchPortUsageDynamicResetDefaultWhen = "\"link_down\"" from
+    "schemas.switch_port_usage_dynamic_reset_default_when.examples[0]";
+    schema_switch_port_usage_dynamic_vlan_networks_example_1 :
+    SwitchPortUsageDynamicVlanNetworks = "[\n  \"corp\",\n  \"user\"\n]" from
+    "schemas.switch_port_usage_dynamic_vlan_networks.examples[0]";
+    schema_switch_vrf_instance_example_1 : SwitchVrfInstance =
+    "{\n  \"extra_routes\": {\n    \"0.0.0.0/0\": {\n      \"via\": \"192.168.31.1\"\n    }\n  },\n  \"networks\": [\n    \"guest\"\n  ]\n}"
+    from "schemas.switch_vrf_instance.examples[0]"; schema_switch_vrf_instances_example_1
+    : SwitchVrfInstances =
+    "{\n  \"guest\": {\n    \"extra_routes\": {\n      \"0.0.0.0/0\": {\n        \"via\": \"192.168.31.1\"\n      }\n    },\n    \"networks\": [\n      \"guest\"\n    ]\n  }\n}"
+    from "schemas.switch_vrf_instances.examples[0]";
+    schema_synthetictest_config_lan_networks_networks_example_1 :
+    SynthetictestConfigLanNetworksNetworks =
+    "[\n  \"pos-stations\",\n  \"pos-machines\"\n]" from
+    "schemas.synthetictest_config_lan_networks_networks.examples[0]";
+    schema_synthetictest_config_vlan_custom_test_urls_example_1 :
+    SynthetictestConfigVlanCustomTestUrls =
+    "[\n  \"https://www.abc.com/\",\n  \"https://10.3.5.1:8080/about\"\n]" from
+    "schemas.synthetictest_config_vlan_custom_test_urls.examples[0]";
+    schema_synthetictest_config_vlan_vlan_ids_example_1 : SynthetictestConfigVlanVlanIds
+    = "[\n  10,\n  20,\n  \"{{vlan}}\"\n]" from
+    "schemas.synthetictest_config_vlan_vlan_ids.examples[0]";
+    schema_template_applies_org_id_example_1 : TemplateAppliesOrgId =
+    "\"a97c1b22-a4e9-411e-9bfd-d8695a0f9e61\"" from
+    "schemas.template_applies_org_id.examples[0]";
+    schema_ticket_comments_attachment_id_example_1 : TicketCommentsAttachmentId =
+    "\"00000000-0000-0000-0000-15231a659c13\"" from
+    "schemas.ticket_comments_attachment_id.examples[0]";
+    schema_ticket_comments_attachment_ids_example_1 : TicketCommentsAttachmentIds =
+    "[\n  \"00000000-0000-0000-0000-15231a659c78\"\n]" from
+    "schemas.ticket_comments_attachment_ids.examples[0]"; schema_time_of_day_example_1 :
+    TimeOfDay = "\"12:00\"" from "schemas.time_of_day.examples[0]";
+    schema_tunterm_monitoring_protocol_example_1 : TuntermMonitoringProtocol = "\"tcp\""
+    from "schemas.tunterm_monitoring_protocol.examples[0]";
+    schema_tunterm_port_config_downstream_ports_example_1 :
+    TuntermPortConfigDownstreamPorts = "[\n  \"2\",\n  \"3\"\n]" from
+    "schemas.tunterm_port_config_downstream_ports.examples[0]";
+    schema_tunterm_port_config_upstream_ports_example_1 : TuntermPortConfigUpstreamPorts
+    = "[\n  \"0\",\n  \"1\"\n]" from
+    "schemas.tunterm_port_config_upstream_ports.examples[0]"; schema_tx_bps_example_1 :
+    TxBps = "634301" from "schemas.tx_bps.examples[0]"; schema_tx_bytes_example_1 :
+    TxBytes = "211217389682" from "schemas.tx_bytes.examples[0]";
+    schema_tx_pkts_example_1 : TxPkts = "812204062" from "schemas.tx_pkts.examples[0]";
+    schema_user_apitoken_example_1 : UserApitoken =
     "{\n  \"created_time\": 1626875902,\n  \"id\": \"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\n  \"key\": \"1qkb...QQCL\",\n  \"last_used\": 1690115110,\n  \"name\": \"org_token_xyz\"\n}"
-    from "schemas.user_apitoken.examples[0]" hiding "1qkb...QQCL"; schema_vars_example_1
-    : Vars =
+    from "schemas.user_apitoken.examples[0]" hiding "1qkb...QQCL";
+    schema_user_mac_import_added_example_1 : UserMacImportAdded =
+    "[\n  \"921b638445cd\"\n]" from "schemas.user_mac_import_added.examples[0]";
+    schema_user_mac_import_errors_example_1 : UserMacImportErrors =
+    "[\n  \"921b638445ce - mac invalid\",\n  \"921b638445cf - mac already provided\"\n]"
+    from "schemas.user_mac_import_errors.examples[0]";
+    schema_user_mac_import_updated_example_1 : UserMacImportUpdated =
+    "[\n  \"721b638445ef\",\n  \"721b638445ee\"\n]" from
+    "schemas.user_mac_import_updated.examples[0]"; schema_user_mac_labels_example_1 :
+    UserMacLabels = "[\n  \"byod\",\n  \"flr1\"\n]" from
+    "schemas.user_mac_labels.examples[0]"; schema_vars_example_1 : Vars =
     "{\n  \"RADIUS_IP1\": \"172.31.2.5\",\n  \"RADIUS_SECRET\": \"11s64632d\"\n}" from
-    "schemas.vars.examples[0]"; schema_webhook_delivery_distinct_example_1 :
-    WebhookDeliveryDistinct = "\"webhook_id\"" from
-    "schemas.webhook_delivery_distinct.examples[0]";
+    "schemas.vars.examples[0]"; schema_vrf_extra_routes_example_1 : VrfExtraRoutes =
+    "{\n  \"0.0.0.0/0\": {\n    \"via\": \"192.168.1.10\"\n  }\n}" from
+    "schemas.vrf_extra_routes.examples[0]"; schema_vrf_extra_routes6_example_1 :
+    VrfExtraRoutes6 =
+    "{\n  \"2a02:1234:420a:10c9::/64\": {\n    \"via\": \"2a02:1234:200a::100\"\n  }\n}"
+    from "schemas.vrf_extra_routes6.examples[0]"; schema_vrrp_group_auth_type_example_1 :
+    VrrpGroupAuthType = "\"md5\"" from "schemas.vrrp_group_auth_type.examples[0]";
+    schema_vrrp_group_networks_example_1 : VrrpGroupNetworks =
+    "{\n  \"data\": {\n    \"ip\": \"10.182.96.1\"\n  },\n  \"mgmt\": {\n    \"ip\": \"10.182.104.1\"\n  },\n  \"v10\": {\n    \"ip\": \"10.182.104.129\"\n  },\n  \"wap\": {\n    \"ip\": \"10.182.102.1\"\n  }\n}"
+    from "schemas.vrrp_group_networks.examples[0]";
+    schema_webhook_delivery_distinct_example_1 : WebhookDeliveryDistinct =
+    "\"webhook_id\"" from "schemas.webhook_delivery_distinct.examples[0]";
     schema_webhook_delivery_status_example_1 : WebhookDeliveryStatus = "\"failure\"" from
     "schemas.webhook_delivery_status.examples[0]";
     schema_webhook_delivery_topic_example_1 : WebhookDeliveryTopic = "\"audits\"" from
-    "schemas.webhook_delivery_topic.examples[0]"; schema_wxlan_rule_action_example_1 :
-    WxlanRuleAction = "\"allow\"" from "schemas.wxlan_rule_action.examples[0]";
-    schema_wxlan_rule_blocked_apps_example_1 : WxlanRuleBlockedApps =
-    "[\n  \"mist\",\n  \"all-videos\"\n]" from
+    "schemas.webhook_delivery_topic.examples[0]";
+    schema_wlan_auth_pairwise_item_example_1 : WlanAuthPairwiseItem = "\"wpa3\"" from
+    "schemas.wlan_auth_pairwise_item.examples[0]";
+    schema_wlan_auth_server_selection_example_1 : WlanAuthServerSelection = "\"ordered\""
+    from "schemas.wlan_auth_server_selection.examples[0]";
+    schema_wlan_auth_type_example_1 : WlanAuthType = "\"psk\"" from
+    "schemas.wlan_auth_type.examples[0]"; schema_wlan_datarates_legacy_example_1 :
+    WlanDataratesLegacy =
+    "[\n  \"6\",\n  \"9\",\n  \"12\",\n  \"18\",\n  \"24b\",\n  \"36\",\n  \"48\",\n  \"54\"\n]"
+    from "schemas.wlan_datarates_legacy.examples[0]";
+    schema_wlan_dynamic_vlan_type_example_1 : WlanDynamicVlanType =
+    "\"airespace-interface-name\"" from "schemas.wlan_dynamic_vlan_type.examples[0]";
+    schema_wlan_hotspot20_domain_name_example_1 : WlanHotspot20DomainName =
+    "[\n  \"mist.com\"\n]" from "schemas.wlan_hotspot20_domain_name.examples[0]";
+    schema_wlan_hotspot20_operators_example_1 : WlanHotspot20Operators =
+    "[\n  \"google\",\n  \"att\"\n]" from "schemas.wlan_hotspot20_operators.examples[0]";
+    schema_wlan_hotspot20_rcoi_example_1 : WlanHotspot20Rcoi = "[\n  \"5A03BA0000\"\n]"
+    from "schemas.wlan_hotspot20_rcoi.examples[0]"; schema_wlan_interface_example_1 :
+    WlanInterface = "\"all\"" from "schemas.wlan_interface.examples[0]";
+    schema_wlan_portal_allowed_hostnames_example_1 : WlanPortalAllowedHostnames =
+    "[\n  \"snapchat.com\",\n  \"ibm.com\"\n]" from
+    "schemas.wlan_portal_allowed_hostnames.examples[0]";
+    schema_wlan_portal_allowed_subnets_example_1 : WlanPortalAllowedSubnets =
+    "[\n  \"63.5.3.0/24\"\n]" from "schemas.wlan_portal_allowed_subnets.examples[0]";
+    schema_wlan_portal_auth_example_1 : WlanPortalAuth = "\"none\"" from
+    "schemas.wlan_portal_auth.examples[0]"; schema_wlan_portal_denied_hostnames_example_1
+    : WlanPortalDeniedHostnames = "[\n  \"msg.snapchat.com\"\n]" from
+    "schemas.wlan_portal_denied_hostnames.examples[0]";
+    schema_wlan_portal_google_email_domains_example_1 : WlanPortalGoogleEmailDomains =
+    "[\n  \"mydomain.edu\",\n  \"mydomain.org\"\n]" from
+    "schemas.wlan_portal_google_email_domains.examples[0]";
+    schema_wlan_portal_sms_provider_example_1 : WlanPortalSmsProvider = "\"twilio\"" from
+    "schemas.wlan_portal_sms_provider.examples[0]";
+    schema_wlan_portal_sponsor_email_domains_example_1 : WlanPortalSponsorEmailDomains =
+    "[\n  \"reserved.net\",\n  \"reserved.org\"\n]" from
+    "schemas.wlan_portal_sponsor_email_domains.examples[0]";
+    schema_wlan_portal_sponsors_object_example_1 : WlanPortalSponsorsObject =
+    "{\n  \"sponsor1@company.com\": \"FirstName1 LastName1\",\n  \"sponsor2@company.com\": \"FirstName2 LastName2\"\n}"
+    from "schemas.wlan_portal_sponsors_object.examples[0]";
+    schema_wlan_qos_class_example_1 : WlanQosClass = "\"best_effort\"" from
+    "schemas.wlan_qos_class.examples[0]"; schema_wlan_roam_mode_example_1 : WlanRoamMode
+    = "\"NONE\"" from "schemas.wlan_roam_mode.examples[0]";
+    schema_wlan_vlan_ids_list_example_1 : WlanVlanIdsList = "[\n  3,\n  4,\n  5\n]" from
+    "schemas.wlan_vlan_ids_list.examples[0]"; schema_wlan_vlan_ids_string_example_1 :
+    WlanVlanIdsString = "\"1,2\"" from "schemas.wlan_vlan_ids_string.examples[0]";
+    schema_wxlan_rule_action_example_1 : WxlanRuleAction = "\"allow\"" from
+    "schemas.wxlan_rule_action.examples[0]"; schema_wxlan_rule_blocked_apps_example_1 :
+    WxlanRuleBlockedApps = "[\n  \"mist\",\n  \"all-videos\"\n]" from
     "schemas.wxlan_rule_blocked_apps.examples[0]";
     schema_wxlan_rule_dst_allow_wxtags_example_1 : WxlanRuleDstAllowWxtags =
     "[\n  \"fff34466-eec0-3756-6765-381c728a6037\",\n  \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n]"
@@ -207,7 +591,450 @@ round_trips! {
     schema_wxlan_tag_spec_subnets_example_1 : WxlanTagSpecSubnets =
     "[\n  \"0.0.0.0/0\"\n]" from "schemas.wxlan_tag_spec_subnets.examples[0]";
     schema_wxlan_tag_vlan_id_example_1 : WxlanTagVlanId = "\"1055\"" from
-    "schemas.wxlan_tag_vlan_id.examples[0]"; orgs_create_request : OrgRequest =
+    "schemas.wxlan_tag_vlan_id.examples[0]"; schema_zone_vertices_example_1 :
+    ZoneVertices =
+    "[\n  {\n    \"x\": 732,\n    \"y\": 1821\n  },\n  {\n    \"x\": 732.5,\n    \"y\": 1731\n  },\n  {\n    \"x\": 837.5,\n    \"y\": 1731.5\n  },\n  {\n    \"x\": 839,\n    \"y\": 1821\n  }\n]"
+    from "schemas.zone_vertices.examples[0]"; schema_zone_vertices_m_example_1 :
+    ZoneVerticesM =
+    "[\n  {\n    \"x\": 24.1983341951072,\n    \"y\": 60.198314985369144\n  },\n  {\n    \"x\": 24.21486311190714,\n    \"y\": 57.22310996138056\n  },\n  {\n    \"x\": 27.685935639893827,\n    \"y\": 57.23963887818049\n  },\n  {\n    \"x\": 27.73552239029364,\n    \"y\": 60.198314985369144\n  }\n]"
+    from "schemas.zone_vertices_m.examples[0]"; msps_create_request : MspRequest =
+    "{\n  \"name\": \"MSP\"\n}" from "resources.msps.actions.create.body.example";
+    msps_create_response_200 : Msp =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\"\n}"
+    from "resources.msps.actions.create.responses[0].example"; msps_create_response_400 :
+    ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.msps.actions.create.responses[1].example"; msps_create_response_401 :
+    ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.msps.actions.create.responses[2].example"; msps_create_response_403 :
+    ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.msps.actions.create.responses[3].example"; msps_create_response_429 :
+    ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.msps.actions.create.responses[5].example";
+    msps_get_details_response_200 : Msp =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\"\n}"
+    from "resources.msps.actions.getDetails.responses[0].example";
+    msps_get_details_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.msps.actions.getDetails.responses[1].example";
+    msps_get_details_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.msps.actions.getDetails.responses[2].example";
+    msps_get_details_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.msps.actions.getDetails.responses[3].example";
+    msps_get_details_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.msps.actions.getDetails.responses[5].example"; msps_update_request :
+    MspRequest = "{\n  \"name\": \"MSP\"\n}" from
+    "resources.msps.actions.update.body.example"; msps_update_response_200 : Msp =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\"\n}"
+    from "resources.msps.actions.update.responses[0].example"; msps_update_response_400 :
+    ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.msps.actions.update.responses[1].example"; msps_update_response_401 :
+    ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.msps.actions.update.responses[2].example"; msps_update_response_403 :
+    ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.msps.actions.update.responses[3].example"; msps_update_response_429 :
+    ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.msps.actions.update.responses[5].example"; msps_delete_response_400 :
+    ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.msps.actions.delete.responses[1].example"; msps_delete_response_401 :
+    ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.msps.actions.delete.responses[2].example"; msps_delete_response_403 :
+    ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.msps.actions.delete.responses[3].example"; msps_delete_response_429 :
+    ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.msps.actions.delete.responses[5].example";
+    msps_search_org_group_response_200 : ResponseSearch =
+    "{\n  \"limit\": 0,\n  \"page\": 0,\n  \"results\": [\n    {\n      \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"text\": \"string\",\n      \"type\": \"string\"\n    }\n  ],\n  \"total\": 0\n}"
+    from "resources.msps.actions.searchOrgGroup.responses[0].example";
+    msps_search_org_group_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.msps.actions.searchOrgGroup.responses[1].example";
+    msps_search_org_group_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.msps.actions.searchOrgGroup.responses[2].example";
+    msps_search_org_group_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.msps.actions.searchOrgGroup.responses[3].example";
+    msps_search_org_group_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.msps.actions.searchOrgGroup.responses[5].example";
+    msps_admins_list_response_200 : Admins =
+    "[\n  {\n    \"admin_id\": \"456b7016-a916-a4b1-78dd-72b947c152b7\",\n    \"email\": \"jsmith@mycorp.org\",\n    \"first_name\": \"Joe\",\n    \"last_name\": \"Smith\",\n    \"privileges\": [\n      {\n        \"role\": \"admin\",\n        \"scope\": \"msp\"\n      },\n      {\n        \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n        \"role\": \"admin\",\n        \"scope\": \"org\"\n      },\n      {\n        \"orggroup_ids\": [\n          \"507f1bab-13ba-73e2-f291-2bcb8d1362b0\"\n        ],\n        \"role\": \"read\",\n        \"scope\": \"orggroup\"\n      }\n    ]\n  }\n]"
+    from "resources.mspsAdmins.actions.list.responses[0].example";
+    msps_admins_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsAdmins.actions.list.responses[1].example";
+    msps_admins_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsAdmins.actions.list.responses[2].example";
+    msps_admins_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsAdmins.actions.list.responses[3].example";
+    msps_admins_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsAdmins.actions.list.responses[5].example";
+    msps_admins_get_response_200 : Admin =
+    "{\n  \"admin_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"email\": \"user@example.com\",\n  \"first_name\": \"string\",\n  \"last_name\": \"string\",\n  \"password_modified_time\": 1656353525,\n  \"privileges\": [\n    {\n      \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"msp_name\": \"string\",\n      \"name\": \"string\",\n      \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"org_name\": \"string\",\n      \"orggroup_ids\": [\n        \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n      ],\n      \"role\": \"admin\",\n      \"scope\": \"org\",\n      \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"sitegroup_ids\": [\n        \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"\n      ]\n    }\n  ]\n}"
+    from "resources.mspsAdmins.actions.get.responses[0].example";
+    msps_admins_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsAdmins.actions.get.responses[1].example";
+    msps_admins_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsAdmins.actions.get.responses[2].example"; msps_admins_get_response_403
+    : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsAdmins.actions.get.responses[3].example"; msps_admins_get_response_429
+    : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsAdmins.actions.get.responses[5].example";
+    msps_admins_update_request : AdminRequest =
+    "{\n  \"email\": \"jsnow@abc.com\",\n  \"first_name\": \"string\",\n  \"last_name\": \"string\",\n  \"privileges\": [\n    {\n      \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"role\": \"admin\",\n      \"scope\": \"org\",\n      \"sitegroup_ids\": [\n        \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n      ]\n    },\n    {\n      \"role\": \"admin\",\n      \"scope\": \"site\",\n      \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    }\n  ]\n}"
+    from "resources.mspsAdmins.actions.update.body.example";
+    msps_admins_update_response_200 : Admin =
+    "{\n  \"admin_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"email\": \"user@example.com\",\n  \"first_name\": \"string\",\n  \"last_name\": \"string\",\n  \"password_modified_time\": 1656353525,\n  \"privileges\": [\n    {\n      \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"msp_name\": \"string\",\n      \"name\": \"string\",\n      \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"org_name\": \"string\",\n      \"orggroup_ids\": [\n        \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n      ],\n      \"role\": \"admin\",\n      \"scope\": \"org\",\n      \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"sitegroup_ids\": [\n        \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"\n      ]\n    }\n  ]\n}"
+    from "resources.mspsAdmins.actions.update.responses[0].example";
+    msps_admins_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsAdmins.actions.update.responses[1].example";
+    msps_admins_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsAdmins.actions.update.responses[2].example";
+    msps_admins_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsAdmins.actions.update.responses[3].example";
+    msps_admins_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsAdmins.actions.update.responses[5].example";
+    msps_admins_revoke_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsAdmins.actions.revoke.responses[1].example";
+    msps_admins_revoke_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsAdmins.actions.revoke.responses[2].example";
+    msps_admins_revoke_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsAdmins.actions.revoke.responses[3].example";
+    msps_admins_revoke_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsAdmins.actions.revoke.responses[5].example";
+    msps_admins_invite_request : AdminRequest =
+    "{\n  \"email\": \"user@example.com\",\n  \"first_name\": \"string\",\n  \"last_name\": \"string\",\n  \"privileges\": [\n    {\n      \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"msp_name\": \"string\",\n      \"name\": \"string\",\n      \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"org_name\": \"string\",\n      \"orggroup_ids\": [\n        \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n      ],\n      \"role\": \"admin\",\n      \"scope\": \"org\",\n      \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"sitegroup_ids\": [\n        \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n      ]\n    }\n  ]\n}"
+    from "resources.mspsAdmins.actions.invite.body.example";
+    msps_admins_invite_response_200 : Admin =
+    "{\n  \"admin_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"email\": \"user@example.com\",\n  \"first_name\": \"string\",\n  \"last_name\": \"string\",\n  \"password_modified_time\": 1656353525,\n  \"privileges\": [\n    {\n      \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"msp_name\": \"string\",\n      \"name\": \"string\",\n      \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"org_name\": \"string\",\n      \"orggroup_ids\": [\n        \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n      ],\n      \"role\": \"admin\",\n      \"scope\": \"org\",\n      \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"sitegroup_ids\": [\n        \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"\n      ]\n    }\n  ]\n}"
+    from "resources.mspsAdmins.actions.invite.responses[0].example";
+    msps_admins_invite_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsAdmins.actions.invite.responses[1].example";
+    msps_admins_invite_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsAdmins.actions.invite.responses[2].example";
+    msps_admins_invite_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsAdmins.actions.invite.responses[3].example";
+    msps_admins_invite_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsAdmins.actions.invite.responses[5].example";
+    msps_admins_update_invite_request : AdminRequest =
+    "{\n  \"email\": \"user@example.com\",\n  \"first_name\": \"string\",\n  \"last_name\": \"string\",\n  \"privileges\": [\n    {\n      \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"msp_name\": \"string\",\n      \"name\": \"string\",\n      \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"org_name\": \"string\",\n      \"orggroup_ids\": [\n        \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n      ],\n      \"role\": \"admin\",\n      \"scope\": \"org\",\n      \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"sitegroup_ids\": [\n        \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n      ]\n    }\n  ]\n}"
+    from "resources.mspsAdmins.actions.updateInvite.body.example";
+    msps_admins_update_invite_response_200 : Admin =
+    "{\n  \"admin_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"email\": \"user@example.com\",\n  \"first_name\": \"string\",\n  \"last_name\": \"string\",\n  \"password_modified_time\": 1656353525,\n  \"privileges\": [\n    {\n      \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"msp_name\": \"string\",\n      \"name\": \"string\",\n      \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"org_name\": \"string\",\n      \"orggroup_ids\": [\n        \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n      ],\n      \"role\": \"admin\",\n      \"scope\": \"org\",\n      \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"sitegroup_ids\": [\n        \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"\n      ]\n    }\n  ]\n}"
+    from "resources.mspsAdmins.actions.updateInvite.responses[0].example";
+    msps_admins_update_invite_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsAdmins.actions.updateInvite.responses[1].example";
+    msps_admins_update_invite_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsAdmins.actions.updateInvite.responses[2].example";
+    msps_admins_update_invite_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsAdmins.actions.updateInvite.responses[3].example";
+    msps_admins_update_invite_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsAdmins.actions.updateInvite.responses[5].example";
+    msps_admins_uninvite_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsAdmins.actions.uninvite.responses[1].example";
+    msps_admins_uninvite_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsAdmins.actions.uninvite.responses[2].example";
+    msps_admins_uninvite_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsAdmins.actions.uninvite.responses[3].example";
+    msps_admins_uninvite_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsAdmins.actions.uninvite.responses[5].example";
+    msps_licenses_claim_license_request : CodeString =
+    "{\n  \"code\": \"ZHT3K-H36DT-MG85D-M61AC\"\n}" from
+    "resources.mspsLicenses.actions.claimLicense.body.example";
+    msps_licenses_claim_license_response_200 : ResponseClaimLicense =
+    "{\n  \"inventory_added\": [\n    {\n      \"mac\": \"5c5b35000018\",\n      \"magic\": \"6JG8EPTFV2A9Z2N\",\n      \"model\": \"AP41\",\n      \"serial\": \"FXLH2015150025\",\n      \"type\": \"ap\"\n    }\n  ],\n  \"inventory_duplicated\": [\n    {\n      \"mac\": \"5c5b35000012\",\n      \"magic\": \"DVH4VSNMSZPDXBR\",\n      \"model\": \"AP41\",\n      \"serial\": \"FXLH2015150027\",\n      \"type\": \"ap\"\n    }\n  ],\n  \"inventory_pending\": [\n    {\n      \"mac\": \"5c5b35000012\"\n    }\n  ],\n  \"license_added\": [\n    {\n      \"end\": 1520380800,\n      \"quantity\": 180,\n      \"start\": 1504828800,\n      \"type\": \"SUB-MAN\"\n    },\n    {\n      \"end\": 1520380800,\n      \"quantity\": 120,\n      \"start\": 1504828800,\n      \"type\": \"SUB-LOC\"\n    }\n  ],\n  \"license_duplicated\": [\n    {\n      \"end\": 1520380800,\n      \"quantity\": 180,\n      \"start\": 1504828800,\n      \"type\": \"SUB-MAN\"\n    }\n  ],\n  \"license_error\": [\n    {\n      \"order\": \"00000464\",\n      \"reason\": \"\"\n    }\n  ]\n}"
+    from "resources.mspsLicenses.actions.claimLicense.responses[0].example";
+    msps_licenses_claim_license_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsLicenses.actions.claimLicense.responses[2].example";
+    msps_licenses_claim_license_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsLicenses.actions.claimLicense.responses[3].example";
+    msps_licenses_claim_license_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsLicenses.actions.claimLicense.responses[5].example";
+    msps_licenses_list_response_200 : License =
+    "{\n  \"amendments\": [\n    {\n      \"created_time\": 1644684842,\n      \"end_time\": 1744156799,\n      \"id\": \"ff0a14f6-1234-5678-90ab-c8e64d4bc6c6\",\n      \"modified_time\": 1644684842,\n      \"quantity\": -1,\n      \"start_time\": 1632873600,\n      \"subscription_id\": \"VNA-000000af\",\n      \"type\": \"SUB-VNA\"\n    },\n    {\n      \"created_time\": 1644684842,\n      \"end_time\": 1744156799,\n      \"id\": \"c1c28812-1234-5678-90ab-dc95680da61e\",\n      \"modified_time\": 1644684842,\n      \"quantity\": -1,\n      \"start_time\": 1632873600,\n      \"subscription_id\": \"MAN-000008be\",\n      \"type\": \"SUB-MAN\"\n    },\n    {\n      \"created_time\": 1644684842,\n      \"end_time\": 1744243199,\n      \"id\": \"96c0a41f-1234-5678-90ab-afe74817e9fd\",\n      \"modified_time\": 1644684842,\n      \"quantity\": -1,\n      \"start_time\": 1586476800,\n      \"subscription_id\": \"EX24-000000bc\",\n      \"type\": \"SUB-EX24\"\n    }\n  ],\n  \"entitled\": {\n    \"SUB-ENG\": 26,\n    \"SUB-EX24\": 9,\n    \"SUB-MAN\": 26,\n    \"SUB-VNA\": 26\n  },\n  \"licenses\": [\n    {\n      \"created_time\": 1555353534,\n      \"end_time\": 1586822399,\n      \"id\": \"693a41a6-1234-5678-90ab-f53dbd3a31c0\",\n      \"modified_time\": 1555353534,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 2,\n      \"remaining_quantity\": 0,\n      \"start_time\": 1555286400,\n      \"subscription_id\": \"VNA-000000aa\",\n      \"type\": \"SUB-VNA\"\n    },\n    {\n      \"created_time\": 1576132516,\n      \"end_time\": 1586822399,\n      \"id\": \"656607cf-1234-5678-90ab-fc9035614ea5\",\n      \"modified_time\": 1576132516,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 8,\n      \"remaining_quantity\": 0,\n      \"start_time\": 1576022400,\n      \"subscription_id\": \"VNA-000000ab\",\n      \"type\": \"SUB-VNA\"\n    },\n    {\n      \"created_time\": 1579204568,\n      \"end_time\": 1730764800,\n      \"id\": \"db50d0bc-1234-5678-90ab-e439958cb06b\",\n      \"modified_time\": 1579204568,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 2,\n      \"remaining_quantity\": 2,\n      \"start_time\": 1572998400,\n      \"subscription_id\": \"MAN-000000ac\",\n      \"type\": \"SUB-MAN\"\n    },\n    {\n      \"created_time\": 1579204568,\n      \"end_time\": 1730764800,\n      \"id\": \"2ff9e84a-1234-5678-90ab-fb9ec0726e01\",\n      \"modified_time\": 1579204568,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 2,\n      \"remaining_quantity\": 2,\n      \"start_time\": 1572998400,\n      \"subscription_id\": \"ENG-000000ad\",\n      \"type\": \"SUB-ENG\"\n    },\n    {\n      \"created_time\": 1579204568,\n      \"end_time\": 1730764800,\n      \"id\": \"16df7ea6-1234-5678-90ab-78018cd4024d\",\n      \"modified_time\": 1579204568,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 2,\n      \"remaining_quantity\": 2,\n      \"start_time\": 1572998400,\n      \"subscription_id\": \"VNA-000000ae\",\n      \"type\": \"SUB-VNA\"\n    },\n    {\n      \"created_time\": 1586237081,\n      \"end_time\": 1744243199,\n      \"id\": \"1b6f68d5-1234-5678-90ab-70d3e6d18c73\",\n      \"modified_time\": 1586237081,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 14,\n      \"remaining_quantity\": 14,\n      \"start_time\": 1586563200,\n      \"subscription_id\": \"VNA-000000af\",\n      \"type\": \"SUB-VNA\"\n    },\n    {\n      \"created_time\": 1586237097,\n      \"end_time\": 1744243199,\n      \"id\": \"1375c9bf-1234-5678-90ab-9c636708c89e\",\n      \"modified_time\": 1586237097,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 14,\n      \"remaining_quantity\": 14,\n      \"start_time\": 1586563200,\n      \"subscription_id\": \"MAN-000000ba\",\n      \"type\": \"SUB-MAN\"\n    },\n    {\n      \"created_time\": 1586237137,\n      \"end_time\": 1744243199,\n      \"id\": \"5974e979-1234-5678-90ab-438f833ec1c9\",\n      \"modified_time\": 1586237137,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 14,\n      \"remaining_quantity\": 14,\n      \"start_time\": 1586563200,\n      \"subscription_id\": \"ENG-000000bb\",\n      \"type\": \"SUB-ENG\"\n    },\n    {\n      \"created_time\": 1629947267,\n      \"end_time\": 1744243199,\n      \"id\": \"340a9cb3-1234-5678-90ab-b009344dbf3c\",\n      \"modified_time\": 1629947267,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 10,\n      \"remaining_quantity\": 9,\n      \"start_time\": 1586476800,\n      \"subscription_id\": \"EX24-000000bc\",\n      \"type\": \"SUB-EX24\"\n    },\n    {\n      \"created_time\": 1632941870,\n      \"end_time\": 1744156799,\n      \"id\": \"9b599b0f-1234-5678-90ab-406081b58e7f\",\n      \"modified_time\": 1632941870,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 10,\n      \"remaining_quantity\": 10,\n      \"start_time\": 1632873600,\n      \"subscription_id\": \"ENG-000000bd\",\n      \"type\": \"SUB-ENG\"\n    },\n    {\n      \"created_time\": 1632941882,\n      \"end_time\": 1744156799,\n      \"id\": \"d6d8ead3-1234-5678-90ab-98badeac7287\",\n      \"modified_time\": 1632941882,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 11,\n      \"remaining_quantity\": 9,\n      \"start_time\": 1632873600,\n      \"subscription_id\": \"MAN-000008be\",\n      \"type\": \"SUB-MAN\"\n    }\n  ],\n  \"summary\": {\n    \"SUB-ENG\": 18,\n    \"SUB-EX24\": 3,\n    \"SUB-MAN\": 22,\n    \"SUB-VNA\": 20\n  }\n}"
+    from "resources.mspsLicenses.actions.list.responses[0].example";
+    msps_licenses_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsLicenses.actions.list.responses[1].example";
+    msps_licenses_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsLicenses.actions.list.responses[2].example";
+    msps_licenses_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsLicenses.actions.list.responses[3].example";
+    msps_licenses_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsLicenses.actions.list.responses[5].example";
+    msps_licenses_move_or_delete_license_to_another_org_request : MspLicenseAction =
+    "{\n  \"op\": \"delete\",\n  \"subscription_id\": \"SUB-0000144\"\n}" from
+    "resources.mspsLicenses.actions.moveOrDeleteLicenseToAnotherOrg.body.example";
+    msps_licenses_move_or_delete_license_to_another_org_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.mspsLicenses.actions.moveOrDeleteLicenseToAnotherOrg.responses[1].example";
+    msps_licenses_move_or_delete_license_to_another_org_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsLicenses.actions.moveOrDeleteLicenseToAnotherOrg.responses[2].example";
+    msps_licenses_move_or_delete_license_to_another_org_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsLicenses.actions.moveOrDeleteLicenseToAnotherOrg.responses[3].example";
+    msps_licenses_move_or_delete_license_to_another_org_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.mspsLicenses.actions.moveOrDeleteLicenseToAnotherOrg.responses[5].example";
+    msps_licenses_list_org_response_200 : License =
+    "{\n  \"amendments\": [\n    {\n      \"created_time\": 1644684842,\n      \"end_time\": 1744156799,\n      \"id\": \"ff0a14f6-1234-5678-90ab-c8e64d4bc6c6\",\n      \"modified_time\": 1644684842,\n      \"quantity\": -1,\n      \"start_time\": 1632873600,\n      \"subscription_id\": \"VNA-000000af\",\n      \"type\": \"SUB-VNA\"\n    },\n    {\n      \"created_time\": 1644684842,\n      \"end_time\": 1744156799,\n      \"id\": \"c1c28812-1234-5678-90ab-dc95680da61e\",\n      \"modified_time\": 1644684842,\n      \"quantity\": -1,\n      \"start_time\": 1632873600,\n      \"subscription_id\": \"MAN-000008be\",\n      \"type\": \"SUB-MAN\"\n    },\n    {\n      \"created_time\": 1644684842,\n      \"end_time\": 1744243199,\n      \"id\": \"96c0a41f-1234-5678-90ab-afe74817e9fd\",\n      \"modified_time\": 1644684842,\n      \"quantity\": -1,\n      \"start_time\": 1586476800,\n      \"subscription_id\": \"EX24-000000bc\",\n      \"type\": \"SUB-EX24\"\n    }\n  ],\n  \"entitled\": {\n    \"SUB-ENG\": 26,\n    \"SUB-EX24\": 9,\n    \"SUB-MAN\": 26,\n    \"SUB-VNA\": 26\n  },\n  \"licenses\": [\n    {\n      \"created_time\": 1555353534,\n      \"end_time\": 1586822399,\n      \"id\": \"693a41a6-1234-5678-90ab-f53dbd3a31c0\",\n      \"modified_time\": 1555353534,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 2,\n      \"remaining_quantity\": 0,\n      \"start_time\": 1555286400,\n      \"subscription_id\": \"VNA-000000aa\",\n      \"type\": \"SUB-VNA\"\n    },\n    {\n      \"created_time\": 1576132516,\n      \"end_time\": 1586822399,\n      \"id\": \"656607cf-1234-5678-90ab-fc9035614ea5\",\n      \"modified_time\": 1576132516,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 8,\n      \"remaining_quantity\": 0,\n      \"start_time\": 1576022400,\n      \"subscription_id\": \"VNA-000000ab\",\n      \"type\": \"SUB-VNA\"\n    },\n    {\n      \"created_time\": 1579204568,\n      \"end_time\": 1730764800,\n      \"id\": \"db50d0bc-1234-5678-90ab-e439958cb06b\",\n      \"modified_time\": 1579204568,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 2,\n      \"remaining_quantity\": 2,\n      \"start_time\": 1572998400,\n      \"subscription_id\": \"MAN-000000ac\",\n      \"type\": \"SUB-MAN\"\n    },\n    {\n      \"created_time\": 1579204568,\n      \"end_time\": 1730764800,\n      \"id\": \"2ff9e84a-1234-5678-90ab-fb9ec0726e01\",\n      \"modified_time\": 1579204568,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 2,\n      \"remaining_quantity\": 2,\n      \"start_time\": 1572998400,\n      \"subscription_id\": \"ENG-000000ad\",\n      \"type\": \"SUB-ENG\"\n    },\n    {\n      \"created_time\": 1579204568,\n      \"end_time\": 1730764800,\n      \"id\": \"16df7ea6-1234-5678-90ab-78018cd4024d\",\n      \"modified_time\": 1579204568,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 2,\n      \"remaining_quantity\": 2,\n      \"start_time\": 1572998400,\n      \"subscription_id\": \"VNA-000000ae\",\n      \"type\": \"SUB-VNA\"\n    },\n    {\n      \"created_time\": 1586237081,\n      \"end_time\": 1744243199,\n      \"id\": \"1b6f68d5-1234-5678-90ab-70d3e6d18c73\",\n      \"modified_time\": 1586237081,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 14,\n      \"remaining_quantity\": 14,\n      \"start_time\": 1586563200,\n      \"subscription_id\": \"VNA-000000af\",\n      \"type\": \"SUB-VNA\"\n    },\n    {\n      \"created_time\": 1586237097,\n      \"end_time\": 1744243199,\n      \"id\": \"1375c9bf-1234-5678-90ab-9c636708c89e\",\n      \"modified_time\": 1586237097,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 14,\n      \"remaining_quantity\": 14,\n      \"start_time\": 1586563200,\n      \"subscription_id\": \"MAN-000000ba\",\n      \"type\": \"SUB-MAN\"\n    },\n    {\n      \"created_time\": 1586237137,\n      \"end_time\": 1744243199,\n      \"id\": \"5974e979-1234-5678-90ab-438f833ec1c9\",\n      \"modified_time\": 1586237137,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 14,\n      \"remaining_quantity\": 14,\n      \"start_time\": 1586563200,\n      \"subscription_id\": \"ENG-000000bb\",\n      \"type\": \"SUB-ENG\"\n    },\n    {\n      \"created_time\": 1629947267,\n      \"end_time\": 1744243199,\n      \"id\": \"340a9cb3-1234-5678-90ab-b009344dbf3c\",\n      \"modified_time\": 1629947267,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 10,\n      \"remaining_quantity\": 9,\n      \"start_time\": 1586476800,\n      \"subscription_id\": \"EX24-000000bc\",\n      \"type\": \"SUB-EX24\"\n    },\n    {\n      \"created_time\": 1632941870,\n      \"end_time\": 1744156799,\n      \"id\": \"9b599b0f-1234-5678-90ab-406081b58e7f\",\n      \"modified_time\": 1632941870,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 10,\n      \"remaining_quantity\": 10,\n      \"start_time\": 1632873600,\n      \"subscription_id\": \"ENG-000000bd\",\n      \"type\": \"SUB-ENG\"\n    },\n    {\n      \"created_time\": 1632941882,\n      \"end_time\": 1744156799,\n      \"id\": \"d6d8ead3-1234-5678-90ab-98badeac7287\",\n      \"modified_time\": 1632941882,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 11,\n      \"remaining_quantity\": 9,\n      \"start_time\": 1632873600,\n      \"subscription_id\": \"MAN-000008be\",\n      \"type\": \"SUB-MAN\"\n    }\n  ],\n  \"summary\": {\n    \"SUB-ENG\": 18,\n    \"SUB-EX24\": 3,\n    \"SUB-MAN\": 22,\n    \"SUB-VNA\": 20\n  }\n}"
+    from "resources.mspsLicenses.actions.listOrg.responses[0].example";
+    msps_licenses_list_org_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsLicenses.actions.listOrg.responses[1].example";
+    msps_licenses_list_org_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsLicenses.actions.listOrg.responses[2].example";
+    msps_licenses_list_org_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsLicenses.actions.listOrg.responses[3].example";
+    msps_licenses_list_org_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsLicenses.actions.listOrg.responses[5].example";
+    msps_org_groups_list_response_200 : OrggroupList =
+    "[\n  {\n    \"created_time\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"modified_time\": 0,\n    \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"name\": \"string\",\n    \"org_ids\": [\n      \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    ]\n  }\n]"
+    from "resources.mspsOrgGroups.actions.list.responses[0].example";
+    msps_org_groups_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsOrgGroups.actions.list.responses[1].example";
+    msps_org_groups_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsOrgGroups.actions.list.responses[2].example";
+    msps_org_groups_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsOrgGroups.actions.list.responses[3].example";
+    msps_org_groups_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsOrgGroups.actions.list.responses[5].example";
+    msps_org_groups_create_request : OrggroupRequest =
+    "{\n  \"name\": \"string\",\n  \"org_ids\": [\n    \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n  ]\n}"
+    from "resources.mspsOrgGroups.actions.create.body.example";
+    msps_org_groups_create_response_200 : Orggroup =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"name\": \"string\",\n  \"org_ids\": [\n    \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n  ]\n}"
+    from "resources.mspsOrgGroups.actions.create.responses[0].example";
+    msps_org_groups_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsOrgGroups.actions.create.responses[1].example";
+    msps_org_groups_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsOrgGroups.actions.create.responses[2].example";
+    msps_org_groups_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsOrgGroups.actions.create.responses[3].example";
+    msps_org_groups_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsOrgGroups.actions.create.responses[5].example";
+    msps_org_groups_get_response_200 : Orggroup =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"name\": \"string\",\n  \"org_ids\": [\n    \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n  ]\n}"
+    from "resources.mspsOrgGroups.actions.get.responses[0].example";
+    msps_org_groups_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsOrgGroups.actions.get.responses[1].example";
+    msps_org_groups_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsOrgGroups.actions.get.responses[2].example";
+    msps_org_groups_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsOrgGroups.actions.get.responses[3].example";
+    msps_org_groups_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsOrgGroups.actions.get.responses[5].example";
+    msps_org_groups_update_response_200 : Orggroup =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"name\": \"string\",\n  \"org_ids\": [\n    \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n  ]\n}"
+    from "resources.mspsOrgGroups.actions.update.responses[0].example";
+    msps_org_groups_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsOrgGroups.actions.update.responses[1].example";
+    msps_org_groups_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsOrgGroups.actions.update.responses[2].example";
+    msps_org_groups_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsOrgGroups.actions.update.responses[3].example";
+    msps_org_groups_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsOrgGroups.actions.update.responses[5].example";
+    msps_org_groups_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsOrgGroups.actions.delete.responses[1].example";
+    msps_org_groups_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsOrgGroups.actions.delete.responses[2].example";
+    msps_org_groups_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsOrgGroups.actions.delete.responses[3].example";
+    msps_org_groups_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsOrgGroups.actions.delete.responses[5].example";
+    msps_orgs_list_response_200 : OrgList =
+    "[\n  {\n    \"alarmtemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"allow_mist\": true,\n    \"created_time\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"modified_time\": 0,\n    \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"name\": \"string\",\n    \"orggroup_ids\": [\n      \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    ],\n    \"session_expiry\": 1440\n  }\n]"
+    from "resources.mspsOrgs.actions.list.responses[0].example";
+    msps_orgs_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsOrgs.actions.list.responses[1].example";
+    msps_orgs_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsOrgs.actions.list.responses[2].example"; msps_orgs_list_response_403 :
+    ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsOrgs.actions.list.responses[3].example"; msps_orgs_list_response_429 :
+    ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsOrgs.actions.list.responses[5].example"; msps_orgs_manage_request
+    : MspOrgChange =
+    "{\n  \"op\": \"assign\",\n  \"org_ids\": [\n    \"2b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n  ]\n}"
+    from "resources.mspsOrgs.actions.manage.body.example"; msps_orgs_manage_response_400
+    : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsOrgs.actions.manage.responses[1].example";
+    msps_orgs_manage_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsOrgs.actions.manage.responses[2].example";
+    msps_orgs_manage_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsOrgs.actions.manage.responses[3].example";
+    msps_orgs_manage_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsOrgs.actions.manage.responses[5].example";
+    msps_orgs_create_request : OrgRequest =
+    "{\n  \"alarmtemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"allow_mist\": true,\n  \"name\": \"string\",\n  \"orggroup_ids\": [\n    \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n  ],\n  \"session_expiry\": 10\n}"
+    from "resources.mspsOrgs.actions.create.body.example"; msps_orgs_create_response_200
+    : Org =
+    "{\n  \"alarmtemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"allow_mist\": true,\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"name\": \"string\",\n  \"orggroup_ids\": [\n    \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n  ],\n  \"session_expiry\": 1440\n}"
+    from "resources.mspsOrgs.actions.create.responses[0].example";
+    msps_orgs_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsOrgs.actions.create.responses[1].example";
+    msps_orgs_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsOrgs.actions.create.responses[2].example";
+    msps_orgs_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsOrgs.actions.create.responses[3].example";
+    msps_orgs_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsOrgs.actions.create.responses[5].example";
+    msps_orgs_search_response_200 : ResponseOrgSearch =
+    "{\n  \"end\": 1614383378.4365287,\n  \"limit\": 10,\n  \"next\": \"/api/v1/msps/43e96c5a-6ef6-11e6-9909-9596d1d1534f/orgs/search?end=1760601621&limit=1&search_after=%5B1760599794477%5D&start=1759996821\",\n  \"results\": [\n    {\n      \"msp_id\": \"d287e62f-0000-0000-0000-f2b9ba0a531f\",\n      \"name\": \"Test Org\",\n      \"num_aps\": 9,\n      \"num_sites\": 5,\n      \"num_switches\": 1,\n      \"num_unassigned_aps\": 1,\n      \"org_id\": \"bb1a8bf6-0000-0000-0000-8053a663cf65\",\n      \"sub_ana_required\": 9,\n      \"sub_ast_entitled\": 5,\n      \"sub_ast_required\": 3,\n      \"sub_eng_required\": 3,\n      \"sub_ex12_required\": 1,\n      \"sub_insufficient\": true,\n      \"sub_man_required\": 9,\n      \"sub_vna_entitled\": 1,\n      \"timestamp\": 1614322563.513937,\n      \"trial_enabled\": false,\n      \"usage_types\": [\n        \"sub_eng\"\n      ]\n    },\n    {\n      \"msp_id\": \"d287e62f-0000-0000-0000-f2b9ba0a531f\",\n      \"name\": \"Rogue Test1\",\n      \"num_aps\": 1,\n      \"num_sites\": 1,\n      \"org_id\": \"0fb81690-0000-0000-0000-9596d1d1534f\",\n      \"sub_ana_entitled\": 1,\n      \"sub_ana_required\": 1,\n      \"sub_insufficient\": false,\n      \"sub_man_entitled\": 1,\n      \"sub_man_required\": 1,\n      \"timestamp\": 1614309876.500955\n    }\n  ],\n  \"start\": 1613778578.4365668,\n  \"total\": 2\n}"
+    from "resources.mspsOrgs.actions.search.responses[0].example";
+    msps_orgs_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsOrgs.actions.search.responses[1].example";
+    msps_orgs_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsOrgs.actions.search.responses[2].example";
+    msps_orgs_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsOrgs.actions.search.responses[3].example";
+    msps_orgs_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsOrgs.actions.search.responses[5].example";
+    msps_orgs_get_response_200 : Org =
+    "{\n  \"alarmtemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"allow_mist\": true,\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"name\": \"string\",\n  \"orggroup_ids\": [\n    \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n  ],\n  \"session_expiry\": 1440\n}"
+    from "resources.mspsOrgs.actions.get.responses[0].example";
+    msps_orgs_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsOrgs.actions.get.responses[1].example";
+    msps_orgs_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsOrgs.actions.get.responses[2].example"; msps_orgs_get_response_403 :
+    ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsOrgs.actions.get.responses[3].example"; msps_orgs_get_response_429 :
+    ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsOrgs.actions.get.responses[5].example";
+    msps_orgs_update_response_200 : Org =
+    "{\n  \"alarmtemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"allow_mist\": true,\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"name\": \"string\",\n  \"orggroup_ids\": [\n    \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n  ],\n  \"session_expiry\": 1440\n}"
+    from "resources.mspsOrgs.actions.update.responses[0].example";
+    msps_orgs_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsOrgs.actions.update.responses[1].example";
+    msps_orgs_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsOrgs.actions.update.responses[2].example";
+    msps_orgs_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsOrgs.actions.update.responses[3].example";
+    msps_orgs_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsOrgs.actions.update.responses[5].example";
+    msps_orgs_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsOrgs.actions.delete.responses[1].example";
+    msps_orgs_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsOrgs.actions.delete.responses[2].example";
+    msps_orgs_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsOrgs.actions.delete.responses[3].example";
+    msps_orgs_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsOrgs.actions.delete.responses[5].example";
+    msps_orgs_list_stats_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsOrgs.actions.listStats.responses[1].example";
+    msps_orgs_list_stats_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsOrgs.actions.listStats.responses[2].example";
+    msps_orgs_list_stats_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsOrgs.actions.listStats.responses[3].example";
+    msps_orgs_list_stats_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsOrgs.actions.listStats.responses[5].example"; orgs_create_request
+    : OrgRequest =
     "{\n  \"alarmtemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"allow_mist\": true,\n  \"name\": \"string\",\n  \"session_expiry\": 1440\n}"
     from "resources.orgs.actions.create.body.example"; orgs_create_response_200 : Org =
     "{\n  \"alarmtemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"allow_mist\": true,\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"name\": \"string\",\n  \"orggroup_ids\": [\n    \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n  ],\n  \"session_expiry\": 1440\n}"
@@ -284,6 +1111,93 @@ round_trips! {
     ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgs.actions.cloneOrg.responses[5].example";
+    orgs_admins_list_response_200 : Admins =
+    "[\n  {\n    \"admin_id\": \"456b7016-a916-a4b1-78dd-72b947c152b7\",\n    \"email\": \"jsmith@mycorp.org\",\n    \"first_name\": \"Joe\",\n    \"last_name\": \"Smith\",\n    \"privileges\": [\n      {\n        \"role\": \"admin\",\n        \"scope\": \"msp\"\n      },\n      {\n        \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n        \"role\": \"admin\",\n        \"scope\": \"org\"\n      },\n      {\n        \"orggroup_ids\": [\n          \"507f1bab-13ba-73e2-f291-2bcb8d1362b0\"\n        ],\n        \"role\": \"read\",\n        \"scope\": \"orggroup\"\n      }\n    ]\n  }\n]"
+    from "resources.orgsAdmins.actions.list.responses[0].example";
+    orgs_admins_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAdmins.actions.list.responses[1].example";
+    orgs_admins_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAdmins.actions.list.responses[2].example";
+    orgs_admins_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAdmins.actions.list.responses[3].example";
+    orgs_admins_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAdmins.actions.list.responses[5].example";
+    orgs_admins_update_request : AdminRequest =
+    "{\n  \"email\": \"jsnow@abc.com\",\n  \"expire_time\": 0,\n  \"first_name\": \"John\",\n  \"hours\": 24,\n  \"last_name\": \"Sno\",\n  \"phone\": \"string\",\n  \"phone2\": \"string\",\n  \"privileges\": [\n    {\n      \"msp_id\": \"c0cf23fc-d82f-4219-988c-82fb61d8c875\",\n      \"name\": \"string\",\n      \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n      \"org_name\": \"string\",\n      \"orggroup_ids\": [\n        \"497f6eca-6276-4993-bfeb-53d5bbba6f08\"\n      ],\n      \"role\": \"admin\",\n      \"scope\": \"org\",\n      \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n      \"sitegroup_ids\": [\n        \"497f6eca-6276-4993-bfeb-53d6bbba6f08\"\n      ],\n      \"views\": [\n        \"switch_admin\"\n      ]\n    }\n  ]\n}"
+    from "resources.orgsAdmins.actions.update.body.example";
+    orgs_admins_update_response_200 : Admin =
+    "{\n  \"admin_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"email\": \"user@example.com\",\n  \"first_name\": \"string\",\n  \"last_name\": \"string\",\n  \"password_modified_time\": 1656353525,\n  \"privileges\": [\n    {\n      \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"msp_name\": \"string\",\n      \"name\": \"string\",\n      \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"org_name\": \"string\",\n      \"orggroup_ids\": [\n        \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n      ],\n      \"role\": \"admin\",\n      \"scope\": \"org\",\n      \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"sitegroup_ids\": [\n        \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"\n      ]\n    }\n  ]\n}"
+    from "resources.orgsAdmins.actions.update.responses[0].example";
+    orgs_admins_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAdmins.actions.update.responses[1].example";
+    orgs_admins_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAdmins.actions.update.responses[2].example";
+    orgs_admins_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAdmins.actions.update.responses[3].example";
+    orgs_admins_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAdmins.actions.update.responses[5].example";
+    orgs_admins_revoke_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAdmins.actions.revoke.responses[1].example";
+    orgs_admins_revoke_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAdmins.actions.revoke.responses[2].example";
+    orgs_admins_revoke_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAdmins.actions.revoke.responses[3].example";
+    orgs_admins_revoke_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAdmins.actions.revoke.responses[5].example";
+    orgs_admins_invite_request : AdminRequest =
+    "{\n  \"email\": \"user@example.com\",\n  \"first_name\": \"string\",\n  \"last_name\": \"string\",\n  \"privileges\": [\n    {\n      \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"msp_name\": \"string\",\n      \"name\": \"string\",\n      \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"org_name\": \"string\",\n      \"orggroup_ids\": [\n        \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n      ],\n      \"role\": \"admin\",\n      \"scope\": \"org\",\n      \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"sitegroup_ids\": [\n        \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n      ]\n    }\n  ]\n}"
+    from "resources.orgsAdmins.actions.invite.body.example";
+    orgs_admins_invite_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAdmins.actions.invite.responses[1].example";
+    orgs_admins_invite_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAdmins.actions.invite.responses[2].example";
+    orgs_admins_invite_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAdmins.actions.invite.responses[3].example";
+    orgs_admins_invite_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAdmins.actions.invite.responses[5].example";
+    orgs_admins_update_invite_request : AdminRequest =
+    "{\n  \"email\": \"user@example.com\",\n  \"first_name\": \"string\",\n  \"last_name\": \"string\",\n  \"privileges\": [\n    {\n      \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"msp_name\": \"string\",\n      \"name\": \"string\",\n      \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"org_name\": \"string\",\n      \"orggroup_ids\": [\n        \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n      ],\n      \"role\": \"admin\",\n      \"scope\": \"org\",\n      \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"sitegroup_ids\": [\n        \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n      ]\n    }\n  ]\n}"
+    from "resources.orgsAdmins.actions.updateInvite.body.example";
+    orgs_admins_update_invite_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAdmins.actions.updateInvite.responses[1].example";
+    orgs_admins_update_invite_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAdmins.actions.updateInvite.responses[2].example";
+    orgs_admins_update_invite_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAdmins.actions.updateInvite.responses[3].example";
+    orgs_admins_update_invite_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAdmins.actions.updateInvite.responses[5].example";
+    orgs_admins_uninvite_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAdmins.actions.uninvite.responses[1].example";
+    orgs_admins_uninvite_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAdmins.actions.uninvite.responses[2].example";
+    orgs_admins_uninvite_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAdmins.actions.uninvite.responses[3].example";
+    orgs_admins_uninvite_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAdmins.actions.uninvite.responses[5].example";
     orgs_alarm_templates_list_response_400 : ResponseHttp400 =
     "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
     from "resources.orgsAlarmTemplates.actions.list.responses[1].example";
@@ -391,6 +1305,130 @@ round_trips! {
     orgs_alarm_templates_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsAlarmTemplates.actions.delete.responses[5].example";
+    orgs_alarms_ack_multiple_request : Alarms =
+    "{\n  \"alarm_ids\": [\n    \"ccb8c94d-ca56-4075-932f-1f2ab444ff2c\",\n    \"98ff4a3d-ec9b-4138-a42e-54fc3335179d\"\n  ],\n  \"note\": \"maintenance window\"\n}"
+    from "resources.orgsAlarms.actions.ackMultiple.body.example";
+    orgs_alarms_ack_multiple_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAlarms.actions.ackMultiple.responses[1].example";
+    orgs_alarms_ack_multiple_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAlarms.actions.ackMultiple.responses[2].example";
+    orgs_alarms_ack_multiple_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAlarms.actions.ackMultiple.responses[3].example";
+    orgs_alarms_ack_multiple_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAlarms.actions.ackMultiple.responses[5].example";
+    orgs_alarms_ack_all_request : NoteString = "{\n  \"note\": \"string\"\n}" from
+    "resources.orgsAlarms.actions.ackAll.body.example"; orgs_alarms_ack_all_response_400
+    : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAlarms.actions.ackAll.responses[1].example";
+    orgs_alarms_ack_all_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAlarms.actions.ackAll.responses[2].example";
+    orgs_alarms_ack_all_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAlarms.actions.ackAll.responses[3].example";
+    orgs_alarms_ack_all_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAlarms.actions.ackAll.responses[5].example";
+    orgs_alarms_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsAlarms.actions.count.responses[0].example";
+    orgs_alarms_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAlarms.actions.count.responses[1].example";
+    orgs_alarms_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAlarms.actions.count.responses[2].example";
+    orgs_alarms_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAlarms.actions.count.responses[3].example";
+    orgs_alarms_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAlarms.actions.count.responses[5].example";
+    orgs_alarms_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAlarms.actions.search.responses[1].example";
+    orgs_alarms_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAlarms.actions.search.responses[2].example";
+    orgs_alarms_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAlarms.actions.search.responses[3].example";
+    orgs_alarms_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAlarms.actions.search.responses[5].example";
+    orgs_alarms_unack_multiple_request : Alarms =
+    "{\n  \"alarm_ids\": [\n    \"ccb8c94d-ca56-4075-932f-1f2ab444ff2c\",\n    \"98ff4a3d-ec9b-4138-a42e-54fc3335179d\"\n  ],\n  \"note\": \"maintenance window\"\n}"
+    from "resources.orgsAlarms.actions.unackMultiple.body.example";
+    orgs_alarms_unack_multiple_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAlarms.actions.unackMultiple.responses[1].example";
+    orgs_alarms_unack_multiple_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAlarms.actions.unackMultiple.responses[2].example";
+    orgs_alarms_unack_multiple_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAlarms.actions.unackMultiple.responses[3].example";
+    orgs_alarms_unack_multiple_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAlarms.actions.unackMultiple.responses[5].example";
+    orgs_alarms_unack_all_request : NoteString =
+    "{\n  \"note\": \"maintenance window\"\n}" from
+    "resources.orgsAlarms.actions.unackAll.body.example";
+    orgs_alarms_unack_all_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAlarms.actions.unackAll.responses[1].example";
+    orgs_alarms_unack_all_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAlarms.actions.unackAll.responses[2].example";
+    orgs_alarms_unack_all_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAlarms.actions.unackAll.responses[3].example";
+    orgs_alarms_unack_all_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAlarms.actions.unackAll.responses[5].example";
+    orgs_alarms_ack_request : NoteString = "{\n  \"note\": \"maintenance window\"\n}"
+    from "resources.orgsAlarms.actions.ack.body.example"; orgs_alarms_ack_response_400 :
+    ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAlarms.actions.ack.responses[1].example";
+    orgs_alarms_ack_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAlarms.actions.ack.responses[2].example"; orgs_alarms_ack_response_403
+    : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAlarms.actions.ack.responses[3].example"; orgs_alarms_ack_response_429
+    : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAlarms.actions.ack.responses[5].example";
+    orgs_alarms_subscribe_reports_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAlarms.actions.subscribeReports.responses[1].example";
+    orgs_alarms_subscribe_reports_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAlarms.actions.subscribeReports.responses[2].example";
+    orgs_alarms_subscribe_reports_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAlarms.actions.subscribeReports.responses[3].example";
+    orgs_alarms_subscribe_reports_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAlarms.actions.subscribeReports.responses[5].example";
+    orgs_alarms_unsubscribe_reports_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAlarms.actions.unsubscribeReports.responses[1].example";
+    orgs_alarms_unsubscribe_reports_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAlarms.actions.unsubscribeReports.responses[2].example";
+    orgs_alarms_unsubscribe_reports_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAlarms.actions.unsubscribeReports.responses[3].example";
+    orgs_alarms_unsubscribe_reports_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAlarms.actions.unsubscribeReports.responses[5].example";
     orgs_antivirus_profiles_list_response_200 : Avprofiles =
     "[\n  {\n    \"fallback_action\": \"permit\",\n    \"max_filesize\": 10000,\n    \"mime_whitelist\": [],\n    \"name\": \"av-custom\",\n    \"protocols\": [\n      \"http\"\n    ],\n    \"url_whitelist\": []\n  }\n]"
     from "resources.orgsAntivirusProfiles.actions.list.responses[0].example";
@@ -619,6 +1657,853 @@ round_trips! {
     orgs_asset_filters_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsAssetFilters.actions.delete.responses[5].example";
+    orgs_assets_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAssets.actions.list.responses[1].example";
+    orgs_assets_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAssets.actions.list.responses[2].example";
+    orgs_assets_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAssets.actions.list.responses[3].example";
+    orgs_assets_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAssets.actions.list.responses[5].example";
+    orgs_assets_create_response_200 : Asset =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"mac\": \"string\",\n  \"map_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"tag_id\": \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"\n}"
+    from "resources.orgsAssets.actions.create.responses[0].example";
+    orgs_assets_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAssets.actions.create.responses[1].example";
+    orgs_assets_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAssets.actions.create.responses[2].example";
+    orgs_assets_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAssets.actions.create.responses[3].example";
+    orgs_assets_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAssets.actions.create.responses[5].example";
+    orgs_assets_import_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAssets.actions.import.responses[1].example";
+    orgs_assets_import_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAssets.actions.import.responses[2].example";
+    orgs_assets_import_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAssets.actions.import.responses[3].example";
+    orgs_assets_import_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAssets.actions.import.responses[5].example";
+    orgs_assets_get_response_200 : Asset =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"mac\": \"string\",\n  \"map_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"tag_id\": \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"\n}"
+    from "resources.orgsAssets.actions.get.responses[0].example";
+    orgs_assets_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAssets.actions.get.responses[1].example";
+    orgs_assets_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAssets.actions.get.responses[2].example"; orgs_assets_get_response_403
+    : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAssets.actions.get.responses[3].example"; orgs_assets_get_response_429
+    : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAssets.actions.get.responses[5].example";
+    orgs_assets_update_response_200 : Asset =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"mac\": \"string\",\n  \"map_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"tag_id\": \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"\n}"
+    from "resources.orgsAssets.actions.update.responses[0].example";
+    orgs_assets_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAssets.actions.update.responses[1].example";
+    orgs_assets_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAssets.actions.update.responses[2].example";
+    orgs_assets_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAssets.actions.update.responses[3].example";
+    orgs_assets_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAssets.actions.update.responses[5].example";
+    orgs_assets_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsAssets.actions.delete.responses[1].example";
+    orgs_assets_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAssets.actions.delete.responses[2].example";
+    orgs_assets_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAssets.actions.delete.responses[3].example";
+    orgs_assets_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsAssets.actions.delete.responses[5].example";
+    orgs_clients_wireless_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsClientsWireless.actions.count.responses[0].example";
+    orgs_clients_wireless_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsClientsWireless.actions.count.responses[1].example";
+    orgs_clients_wireless_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsClientsWireless.actions.count.responses[2].example";
+    orgs_clients_wireless_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsClientsWireless.actions.count.responses[3].example";
+    orgs_clients_wireless_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsClientsWireless.actions.count.responses[5].example";
+    orgs_clients_wireless_count_events_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsClientsWireless.actions.countEvents.responses[0].example";
+    orgs_clients_wireless_count_events_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsClientsWireless.actions.countEvents.responses[1].example";
+    orgs_clients_wireless_count_events_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsClientsWireless.actions.countEvents.responses[2].example";
+    orgs_clients_wireless_count_events_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsClientsWireless.actions.countEvents.responses[3].example";
+    orgs_clients_wireless_count_events_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsClientsWireless.actions.countEvents.responses[5].example";
+    orgs_clients_wireless_search_events_response_200 : ResponseEventsSearch =
+    "{\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"ap\": \"string\",\n      \"band\": \"24\",\n      \"bssid\": \"string\",\n      \"channel\": 0,\n      \"proto\": \"a\",\n      \"ssid\": \"string\",\n      \"text\": \"string\",\n      \"timestamp\": 0,\n      \"type\": \"string\",\n      \"type_code\": 0,\n      \"wlan_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsClientsWireless.actions.searchEvents.responses[0].example";
+    orgs_clients_wireless_search_events_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsClientsWireless.actions.searchEvents.responses[1].example";
+    orgs_clients_wireless_search_events_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsClientsWireless.actions.searchEvents.responses[2].example";
+    orgs_clients_wireless_search_events_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsClientsWireless.actions.searchEvents.responses[3].example";
+    orgs_clients_wireless_search_events_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsClientsWireless.actions.searchEvents.responses[5].example";
+    orgs_clients_wireless_search_response_200 : ResponseClientSearch =
+    "{\n  \"end\": 17141231418.812,\n  \"limit\": 118,\n  \"next\": \"next8\",\n  \"results\": [\n    {\n      \"ap\": [\n        \"a83a79a947ee\",\n        \"003e73170b4c\"\n      ],\n      \"app_version\": [\n        \"0.100.3\"\n      ],\n      \"band\": \"5\",\n      \"device\": [\n        \"Mac\"\n      ],\n      \"ftc\": false,\n      \"hardware\": \"Apple Wi-Fi adapter\",\n      \"hostname\": [\n        \"hostname-a\",\n        \"hostname-b\"\n      ],\n      \"ip\": [\n        \"10.5.23.43\",\n        \"192.168.0.2\"\n      ],\n      \"last_ap\": \"a83a79a947ee\",\n      \"last_device\": \"Mac\",\n      \"last_firmware\": \"wl0: Jan 20 2024 04:08:41 version 20.103.12.0.8.7.171 FWID 01-e09d2675\",\n      \"last_hostname\": \"hostname-a\",\n      \"last_ip\": \"10.5.23.43\",\n      \"last_model\": \"MBP 16\\\\\\\" M1 2021\",\n      \"last_os\": \"Sonoma\",\n      \"last_os_version\": \"14.4.1 (Build 23E224)\",\n      \"last_psk_id\": \"abf7dc5c-bb51-4bb7-93b6-5547400ffe11\",\n      \"last_psk_name\": \"iot\",\n      \"last_ssid\": \"IoT SSID\",\n      \"last_username\": \"user@corp.com\",\n      \"last_vlan\": 10,\n      \"last_wlan_id\": \"e5d67b07-aae8-494b-8584-cbc20c8110aa\",\n      \"mac\": \"bcd074000000\",\n      \"mfg\": \"Apple\",\n      \"model\": \"MBP 16\\\\\\\" M1 2021\",\n      \"org_id\": \"1abff1aa-4571-4c1f-a409-153a1e7a7a24\",\n      \"os\": [\n        \"Sonoma\"\n      ],\n      \"os_version\": [\n        \"14.4.1 (Build 23E224)\"\n      ],\n      \"protocol\": \"ax\",\n      \"psk_id\": [\n        \"abf7dc5c-bb51-4bb7-93b6-5547400ffe11\"\n      ],\n      \"psk_name\": [\n        \"iot\"\n      ],\n      \"sdk_version\": [\n        \"0.100.3\"\n      ],\n      \"site_id\": \"25ff5219-9be7-4db9-907d-0c9b60445147\",\n      \"site_ids\": [\n        \"25ff5219-9be7-4db9-907d-0c9b60445147\"\n      ],\n      \"ssid\": [\n        \"IoT SSID\"\n      ],\n      \"timestamp\": 1714124722.113,\n      \"username\": [\n        \"user@corp.com\"\n      ],\n      \"vlan\": [\n        10\n      ]\n    }\n  ],\n  \"start\": 10,\n  \"total\": 44\n}"
+    from "resources.orgsClientsWireless.actions.search.responses[0].example";
+    orgs_clients_wireless_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsClientsWireless.actions.search.responses[1].example";
+    orgs_clients_wireless_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsClientsWireless.actions.search.responses[2].example";
+    orgs_clients_wireless_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsClientsWireless.actions.search.responses[3].example";
+    orgs_clients_wireless_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsClientsWireless.actions.search.responses[5].example";
+    orgs_clients_wireless_count_sessions_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsClientsWireless.actions.countSessions.responses[0].example";
+    orgs_clients_wireless_count_sessions_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsClientsWireless.actions.countSessions.responses[1].example";
+    orgs_clients_wireless_count_sessions_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsClientsWireless.actions.countSessions.responses[2].example";
+    orgs_clients_wireless_count_sessions_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsClientsWireless.actions.countSessions.responses[3].example";
+    orgs_clients_wireless_count_sessions_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsClientsWireless.actions.countSessions.responses[5].example";
+    orgs_clients_wireless_search_sessions_response_200 : SearchWirelessClientSession =
+    "{\n  \"end\": 1513177200,\n  \"limit\": 10,\n  \"results\": [\n    {\n      \"ap\": \"5c5b350e0262\",\n      \"band\": \"5\",\n      \"client_manufacture\": \"Apple\",\n      \"connect\": 1565208388,\n      \"disconnect\": 1565208448,\n      \"duration\": 60.09423865,\n      \"mac\": \"b019c66c8348\",\n      \"org_id\": \"3139f2c2-fac6-11e5-8156-0242ac110006\",\n      \"site_id\": \"70e0f468-fc13-11e5-85ad-0242ac110008\",\n      \"ssid\": \"Dummy WLAN 2\",\n      \"tags\": [\n        \"disassociate\"\n      ],\n      \"timestamp\": 1565208448.662,\n      \"wlan_id\": \"99bb4c74-f954-4f36-b844-6b030faffabc\"\n    }\n  ],\n  \"start\": 1511967600,\n  \"total\": 100\n}"
+    from "resources.orgsClientsWireless.actions.searchSessions.responses[0].example";
+    orgs_clients_wireless_search_sessions_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsClientsWireless.actions.searchSessions.responses[1].example";
+    orgs_clients_wireless_search_sessions_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsClientsWireless.actions.searchSessions.responses[2].example";
+    orgs_clients_wireless_search_sessions_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsClientsWireless.actions.searchSessions.responses[3].example";
+    orgs_clients_wireless_search_sessions_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsClientsWireless.actions.searchSessions.responses[5].example";
+    orgs_device_profiles_list_response_200 : Deviceprofiles =
+    "[\n  {\n    \"aeroscout\": {\n      \"enabled\": true,\n      \"host\": \"string\"\n    },\n    \"created_time\": 0,\n    \"disable_eth1\": true,\n    \"disable_module\": true,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"ip_config\": {\n      \"dns\": [\n        \"string\"\n      ],\n      \"dns_suffix\": [\n        \"string\"\n      ],\n      \"gateway\": \"192.168.0.1\",\n      \"gateway6\": \"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\n      \"ip\": \"192.168.0.1\",\n      \"ip6\": \"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\n      \"mtu\": 1500,\n      \"netmask\": \"192.168.0.1\",\n      \"netmask6\": \"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\n      \"type\": \"static\",\n      \"type6\": \"static\",\n      \"vlan_id\": 1\n    },\n    \"mesh\": {\n      \"enabled\": true,\n      \"group\": 1,\n      \"role\": \"base\"\n    },\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"poe_passthrough\": true,\n    \"switch_config\": {\n      \"enabled\": true,\n      \"eth0\": {\n        \"port_vlan_id\": 1,\n        \"vlan_ids\": [\n          1,\n          10\n        ]\n      },\n      \"eth1\": {\n        \"port_vlan_id\": 1,\n        \"vlan_ids\": [\n          10\n        ]\n      },\n      \"eth2\": {\n        \"port_vlan_id\": 1,\n        \"vlan_ids\": [\n          10\n        ]\n      },\n      \"eth3\": {\n        \"port_vlan_id\": 1,\n        \"vlan_ids\": [\n          10\n        ]\n      },\n      \"module\": {\n        \"port_vlan_id\": 1,\n        \"vlan_ids\": [\n          10\n        ]\n      },\n      \"wds\": {\n        \"port_vlan_id\": 1,\n        \"vlan_ids\": [\n          10\n        ]\n      }\n    },\n    \"type\": \"ap\",\n    \"usb_config\": {\n      \"cacert\": \"string\",\n      \"enabled\": true,\n      \"host\": \"string\",\n      \"type\": \"imagotag\",\n      \"verify_cert\": true\n    }\n  }\n]"
+    from "resources.orgsDeviceProfiles.actions.list.responses[0].example";
+    orgs_device_profiles_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsDeviceProfiles.actions.list.responses[1].example";
+    orgs_device_profiles_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsDeviceProfiles.actions.list.responses[2].example";
+    orgs_device_profiles_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsDeviceProfiles.actions.list.responses[3].example";
+    orgs_device_profiles_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsDeviceProfiles.actions.list.responses[5].example";
+    orgs_device_profiles_create_request : DeviceprofileRequest =
+    "{\n  \"aeroscout\": {\n    \"enabled\": false,\n    \"host\": \"aero.pvt.net\",\n    \"locate_connected\": true\n  },\n  \"led\": {\n    \"brightness\": 255,\n    \"enabled\": true\n  },\n  \"name\": \"string\",\n  \"ntp_servers\": [\n    \"10.10.10.10\"\n  ],\n  \"type\": \"ap\",\n  \"usb_config\": {\n    \"cacert\": \"string\",\n    \"channel\": 3,\n    \"enabled\": true,\n    \"host\": \"1.1.1.1\",\n    \"port\": 0,\n    \"type\": \"imagotag\",\n    \"verify_cert\": true,\n    \"vlan_id\": 1\n  }\n}"
+    from "resources.orgsDeviceProfiles.actions.create.body.example";
+    orgs_device_profiles_create_response_200 : Deviceprofile =
+    "{\n  \"aeroscout\": {\n    \"enabled\": true,\n    \"host\": \"string\"\n  },\n  \"created_time\": 0,\n  \"disable_eth1\": true,\n  \"disable_module\": true,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"ip_config\": {\n    \"dns\": [\n      \"string\"\n    ],\n    \"dns_suffix\": [\n      \"string\"\n    ],\n    \"gateway\": \"192.168.0.1\",\n    \"gateway6\": \"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\n    \"ip\": \"192.168.0.1\",\n    \"ip6\": \"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\n    \"mtu\": 1500,\n    \"netmask\": \"192.168.0.1\",\n    \"netmask6\": \"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\n    \"type\": \"static\",\n    \"type6\": \"static\",\n    \"vlan_id\": 1\n  },\n  \"mesh\": {\n    \"enabled\": true,\n    \"group\": 1,\n    \"role\": \"base\"\n  },\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"poe_passthrough\": true,\n  \"switch_config\": {\n    \"enabled\": true,\n    \"eth0\": {\n      \"port_vlan_id\": 1,\n      \"vlan_ids\": [\n        1,\n        10\n      ]\n    },\n    \"eth1\": {\n      \"port_vlan_id\": 1,\n      \"vlan_ids\": [\n        10\n      ]\n    },\n    \"eth2\": {\n      \"port_vlan_id\": 1,\n      \"vlan_ids\": [\n        10\n      ]\n    },\n    \"eth3\": {\n      \"port_vlan_id\": 1,\n      \"vlan_ids\": [\n        10\n      ]\n    },\n    \"module\": {\n      \"port_vlan_id\": 1,\n      \"vlan_ids\": [\n        10\n      ]\n    },\n    \"wds\": {\n      \"port_vlan_id\": 1,\n      \"vlan_ids\": [\n        10\n      ]\n    }\n  },\n  \"type\": \"ap\",\n  \"usb_config\": {\n    \"cacert\": \"string\",\n    \"enabled\": true,\n    \"host\": \"string\",\n    \"type\": \"imagotag\",\n    \"verify_cert\": true\n  }\n}"
+    from "resources.orgsDeviceProfiles.actions.create.responses[0].example";
+    orgs_device_profiles_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsDeviceProfiles.actions.create.responses[1].example";
+    orgs_device_profiles_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsDeviceProfiles.actions.create.responses[2].example";
+    orgs_device_profiles_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsDeviceProfiles.actions.create.responses[3].example";
+    orgs_device_profiles_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsDeviceProfiles.actions.create.responses[5].example";
+    orgs_device_profiles_get_response_200 : Deviceprofile =
+    "{\n  \"aeroscout\": {\n    \"enabled\": true,\n    \"host\": \"string\"\n  },\n  \"created_time\": 0,\n  \"disable_eth1\": true,\n  \"disable_module\": true,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"ip_config\": {\n    \"dns\": [\n      \"string\"\n    ],\n    \"dns_suffix\": [\n      \"string\"\n    ],\n    \"gateway\": \"192.168.0.1\",\n    \"gateway6\": \"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\n    \"ip\": \"192.168.0.1\",\n    \"ip6\": \"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\n    \"mtu\": 1500,\n    \"netmask\": \"192.168.0.1\",\n    \"netmask6\": \"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\n    \"type\": \"static\",\n    \"type6\": \"static\",\n    \"vlan_id\": 1\n  },\n  \"mesh\": {\n    \"enabled\": true,\n    \"group\": 1,\n    \"role\": \"base\"\n  },\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"poe_passthrough\": true,\n  \"switch_config\": {\n    \"enabled\": true,\n    \"eth0\": {\n      \"port_vlan_id\": 1,\n      \"vlan_ids\": [\n        1,\n        10\n      ]\n    },\n    \"eth1\": {\n      \"port_vlan_id\": 1,\n      \"vlan_ids\": [\n        10\n      ]\n    },\n    \"eth2\": {\n      \"port_vlan_id\": 1,\n      \"vlan_ids\": [\n        10\n      ]\n    },\n    \"eth3\": {\n      \"port_vlan_id\": 1,\n      \"vlan_ids\": [\n        10\n      ]\n    },\n    \"module\": {\n      \"port_vlan_id\": 1,\n      \"vlan_ids\": [\n        10\n      ]\n    },\n    \"wds\": {\n      \"port_vlan_id\": 1,\n      \"vlan_ids\": [\n        10\n      ]\n    }\n  },\n  \"type\": \"ap\",\n  \"usb_config\": {\n    \"cacert\": \"string\",\n    \"enabled\": true,\n    \"host\": \"string\",\n    \"type\": \"imagotag\",\n    \"verify_cert\": true\n  }\n}"
+    from "resources.orgsDeviceProfiles.actions.get.responses[0].example";
+    orgs_device_profiles_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsDeviceProfiles.actions.get.responses[1].example";
+    orgs_device_profiles_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsDeviceProfiles.actions.get.responses[2].example";
+    orgs_device_profiles_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsDeviceProfiles.actions.get.responses[3].example";
+    orgs_device_profiles_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsDeviceProfiles.actions.get.responses[5].example";
+    orgs_device_profiles_update_request : DeviceprofileRequest =
+    "{\n  \"aeroscout\": {\n    \"enabled\": true,\n    \"host\": \"aero.pvt.net\"\n  },\n  \"disable_eth1\": true,\n  \"disable_module\": true,\n  \"mesh\": {\n    \"enabled\": true,\n    \"group\": 1,\n    \"role\": \"base\"\n  },\n  \"name\": \"string\",\n  \"poe_passthrough\": true,\n  \"radio_config\": {\n    \"ant_gain_24\": 0,\n    \"ant_gain_5\": 0,\n    \"band_24\": {\n      \"allow_rrm_disable\": true,\n      \"antenna_mode\": \"default\",\n      \"bandwidth\": 20,\n      \"channel\": 6,\n      \"disabled\": true,\n      \"power\": 8,\n      \"preamble\": \"auto\"\n    },\n    \"band_24_usage\": \"24\",\n    \"band_5\": {\n      \"allow_rrm_disable\": true,\n      \"antenna_mode\": \"default\",\n      \"bandwidth\": 20,\n      \"channel\": 50,\n      \"disabled\": true,\n      \"power_max\": 8,\n      \"power_min\": 15,\n      \"preamble\": \"auto\"\n    },\n    \"scanning_enabled\": true\n  },\n  \"type\": \"ap\"\n}"
+    from "resources.orgsDeviceProfiles.actions.update.body.example";
+    orgs_device_profiles_update_response_200 : Deviceprofile =
+    "{\n  \"aeroscout\": {\n    \"enabled\": true,\n    \"host\": \"string\"\n  },\n  \"created_time\": 0,\n  \"disable_eth1\": true,\n  \"disable_module\": true,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"ip_config\": {\n    \"dns\": [\n      \"string\"\n    ],\n    \"dns_suffix\": [\n      \"string\"\n    ],\n    \"gateway\": \"192.168.0.1\",\n    \"gateway6\": \"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\n    \"ip\": \"192.168.0.1\",\n    \"ip6\": \"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\n    \"mtu\": 1500,\n    \"netmask\": \"192.168.0.1\",\n    \"netmask6\": \"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\n    \"type\": \"static\",\n    \"type6\": \"static\",\n    \"vlan_id\": 1\n  },\n  \"mesh\": {\n    \"enabled\": true,\n    \"group\": 1,\n    \"role\": \"base\"\n  },\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"poe_passthrough\": true,\n  \"switch_config\": {\n    \"enabled\": true,\n    \"eth0\": {\n      \"port_vlan_id\": 1,\n      \"vlan_ids\": [\n        1,\n        10\n      ]\n    },\n    \"eth1\": {\n      \"port_vlan_id\": 1,\n      \"vlan_ids\": [\n        10\n      ]\n    },\n    \"eth2\": {\n      \"port_vlan_id\": 1,\n      \"vlan_ids\": [\n        10\n      ]\n    },\n    \"eth3\": {\n      \"port_vlan_id\": 1,\n      \"vlan_ids\": [\n        10\n      ]\n    },\n    \"module\": {\n      \"port_vlan_id\": 1,\n      \"vlan_ids\": [\n        10\n      ]\n    },\n    \"wds\": {\n      \"port_vlan_id\": 1,\n      \"vlan_ids\": [\n        10\n      ]\n    }\n  },\n  \"type\": \"ap\",\n  \"usb_config\": {\n    \"cacert\": \"string\",\n    \"enabled\": true,\n    \"host\": \"string\",\n    \"type\": \"imagotag\",\n    \"verify_cert\": true\n  }\n}"
+    from "resources.orgsDeviceProfiles.actions.update.responses[0].example";
+    orgs_device_profiles_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsDeviceProfiles.actions.update.responses[1].example";
+    orgs_device_profiles_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsDeviceProfiles.actions.update.responses[2].example";
+    orgs_device_profiles_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsDeviceProfiles.actions.update.responses[3].example";
+    orgs_device_profiles_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsDeviceProfiles.actions.update.responses[5].example";
+    orgs_device_profiles_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsDeviceProfiles.actions.delete.responses[1].example";
+    orgs_device_profiles_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsDeviceProfiles.actions.delete.responses[2].example";
+    orgs_device_profiles_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsDeviceProfiles.actions.delete.responses[3].example";
+    orgs_device_profiles_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsDeviceProfiles.actions.delete.responses[5].example";
+    orgs_device_profiles_assign_request : MacAddresses =
+    "{\n  \"macs\": [\n    \"5c5b350e0001\",\n    \"5c5b350e0003\"\n  ]\n}" from
+    "resources.orgsDeviceProfiles.actions.assign.body.example";
+    orgs_device_profiles_assign_response_200 : ResponseAssignSuccess =
+    "{\n  \"success\": [\n    \"5c5b350e0001\"\n  ]\n}" from
+    "resources.orgsDeviceProfiles.actions.assign.responses[0].example";
+    orgs_device_profiles_assign_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsDeviceProfiles.actions.assign.responses[1].example";
+    orgs_device_profiles_assign_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsDeviceProfiles.actions.assign.responses[2].example";
+    orgs_device_profiles_assign_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsDeviceProfiles.actions.assign.responses[3].example";
+    orgs_device_profiles_assign_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsDeviceProfiles.actions.assign.responses[5].example";
+    orgs_device_profiles_unassign_request : MacAddresses =
+    "{\n  \"macs\": [\n    \"5c5b350e0001\",\n    \"5c5b350e0003\"\n  ]\n}" from
+    "resources.orgsDeviceProfiles.actions.unassign.body.example";
+    orgs_device_profiles_unassign_response_200 : ResponseAssignSuccess =
+    "{\n  \"success\": [\n    \"5c5b350e0001\"\n  ]\n}" from
+    "resources.orgsDeviceProfiles.actions.unassign.responses[0].example";
+    orgs_device_profiles_unassign_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsDeviceProfiles.actions.unassign.responses[1].example";
+    orgs_device_profiles_unassign_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsDeviceProfiles.actions.unassign.responses[2].example";
+    orgs_device_profiles_unassign_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsDeviceProfiles.actions.unassign.responses[3].example";
+    orgs_device_profiles_unassign_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsDeviceProfiles.actions.unassign.responses[5].example";
+    orgs_devices_list_response_200 : ResponseOrgDevices =
+    "{\n  \"results\": [\n    {\n      \"mac\": \"string\",\n      \"name\": \"string\"\n    }\n  ]\n}"
+    from "resources.orgsDevices.actions.list.responses[0].example";
+    orgs_devices_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsDevices.actions.list.responses[1].example";
+    orgs_devices_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsDevices.actions.list.responses[2].example";
+    orgs_devices_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsDevices.actions.list.responses[3].example";
+    orgs_devices_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsDevices.actions.list.responses[5].example";
+    orgs_devices_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsDevices.actions.count.responses[0].example";
+    orgs_devices_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsDevices.actions.count.responses[1].example";
+    orgs_devices_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsDevices.actions.count.responses[2].example";
+    orgs_devices_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsDevices.actions.count.responses[3].example";
+    orgs_devices_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsDevices.actions.count.responses[5].example";
+    orgs_devices_count_events_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsDevices.actions.countEvents.responses[0].example";
+    orgs_devices_count_events_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsDevices.actions.countEvents.responses[1].example";
+    orgs_devices_count_events_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsDevices.actions.countEvents.responses[2].example";
+    orgs_devices_count_events_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsDevices.actions.countEvents.responses[3].example";
+    orgs_devices_count_events_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsDevices.actions.countEvents.responses[5].example";
+    orgs_devices_search_events_response_200 : ResponseDeviceEventsSearch =
+    "{\n  \"end\": 0,\n  \"limit\": 0,\n  \"next\": \"string\",\n  \"results\": [\n    {\n      \"ap\": \"5c5b351e13b5\",\n      \"apfw\": \"5c5b351e13b5\",\n      \"model\": \"BT11-WW\",\n      \"org_id\": \"4ac1dcf4-9d8b-7211-65c4-057819f0862a\",\n      \"site_id\": \"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\n      \"text\": \"Succeeding DNS query from 172.29.101.134 to 172.29.101.7 for \\\"portal.mistsys.com\\\" on vlan 1, id 60224\",\n      \"timestamp\": 1547235620.89,\n      \"type\": \"CLIENT_DNS_OK\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsDevices.actions.searchEvents.responses[0].example";
+    orgs_devices_search_events_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsDevices.actions.searchEvents.responses[1].example";
+    orgs_devices_search_events_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsDevices.actions.searchEvents.responses[2].example";
+    orgs_devices_search_events_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsDevices.actions.searchEvents.responses[3].example";
+    orgs_devices_search_events_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsDevices.actions.searchEvents.responses[5].example";
+    orgs_devices_count_last_configs_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsDevices.actions.countLastConfigs.responses[0].example";
+    orgs_devices_count_last_configs_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsDevices.actions.countLastConfigs.responses[1].example";
+    orgs_devices_count_last_configs_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsDevices.actions.countLastConfigs.responses[2].example";
+    orgs_devices_count_last_configs_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsDevices.actions.countLastConfigs.responses[3].example";
+    orgs_devices_count_last_configs_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsDevices.actions.countLastConfigs.responses[5].example";
+    orgs_devices_search_last_configs_response_200 : ResponseConfigHistorySearch =
+    "{\n  \"end\": 1531862583,\n  \"limit\": 10,\n  \"results\": [\n    {\n      \"channel_24\": 11,\n      \"channel_5\": 100,\n      \"radio_macs\": [\n        \"5c5b352e000a\",\n        \"5c5b352e000b\",\n        \"5c5b352e000c\"\n      ],\n      \"radios\": [\n        {\n          \"band\": \"24\",\n          \"channel\": 11\n        },\n        {\n          \"band\": \"5\",\n          \"channel\": 100\n        }\n      ],\n      \"secpolicy_violated\": false,\n      \"ssids\": [\n        \"test24\",\n        \"test5\"\n      ],\n      \"ssids_24\": [\n        \"test24\"\n      ],\n      \"ssids_5\": [\n        \"test5\"\n      ],\n      \"timestamp\": 1531855856.643369,\n      \"version\": \"apfw-0.2.14754-cersei-75c8\",\n      \"wlans\": [\n        {\n          \"auth\": \"psk\",\n          \"bands\": [\n            \"24\"\n          ],\n          \"id\": \"be22bba7-8e22-e1cf-5185-b880816fe2cf\",\n          \"ssid\": \"test24\",\n          \"vlan_ids\": [\n            \"1\"\n          ]\n        },\n        {\n          \"auth\": \"psk\",\n          \"bands\": [\n            \"5\"\n          ],\n          \"id\": \"f8c18724-4118-3487-811a-f98964988604\",\n          \"ssid\": \"test5\",\n          \"vlan_ids\": [\n            \"1\"\n          ]\n        }\n      ]\n    }\n  ],\n  \"start\": 1531776183,\n  \"total\": 1\n}"
+    from "resources.orgsDevices.actions.searchLastConfigs.responses[0].example";
+    orgs_devices_search_last_configs_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsDevices.actions.searchLastConfigs.responses[1].example";
+    orgs_devices_search_last_configs_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsDevices.actions.searchLastConfigs.responses[2].example";
+    orgs_devices_search_last_configs_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsDevices.actions.searchLastConfigs.responses[3].example";
+    orgs_devices_search_last_configs_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsDevices.actions.searchLastConfigs.responses[5].example";
+    orgs_devices_list_aps_macs_response_200 : ApRadioMacs =
+    "[\n  {\n    \"mac\": \"5c5b35000001\",\n    \"radio_macs\": [\n      \"5c5b35000040\",\n      \"5c5b35000050\",\n      \"5c5b35000060\"\n    ]\n  },\n  {\n    \"mac\": \"5c5b45000001\",\n    \"radio_macs\": [\n      \"5c5b45000040\",\n      \"5c5b45000050\",\n      \"5c5b45000060\"\n    ]\n  }\n]"
+    from "resources.orgsDevices.actions.listApsMacs.responses[0].example";
+    orgs_devices_list_aps_macs_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsDevices.actions.listApsMacs.responses[1].example";
+    orgs_devices_list_aps_macs_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsDevices.actions.listApsMacs.responses[2].example";
+    orgs_devices_list_aps_macs_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsDevices.actions.listApsMacs.responses[3].example";
+    orgs_devices_list_aps_macs_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsDevices.actions.listApsMacs.responses[5].example";
+    orgs_devices_search_response_200 : ResponseDeviceSearch =
+    "{\n  \"end\": 0,\n  \"limit\": 0,\n  \"next\": \"string\",\n  \"results\": [\n    {\n      \"hostname\": [\n        \"AP41-STB-3E5299-WH-2001\",\n        \"AP41-STB-3E5299-WH-50\",\n        \"AP41-STB-3E5299\",\n        \"5c5b353e5299\"\n      ],\n      \"ip\": \"10.2.16.205\",\n      \"lldp_mgmt_addr\": \"10.2.10.139\",\n      \"lldp_port_desc\": \"GigabitEthernet1/0/1\",\n      \"lldp_port_id\": \"Gi1/0/1\",\n      \"lldp_system_desc\": \"Cisco IOS Software, C2960S Software (C2960S-UNIVERSALK9-M), Version 15.2(1)E1, RELEASE SOFTWARE (fc2)\\nTechnical Support: https://www.cisco.com/techsupport\\nCopyright (c) 1986-2013 by Cisco Systems, Inc.\\nCompiled Fri 22-Nov-13 07:10 by prod_rel_team\",\n      \"lldp_system_name\": \"ME-DC-1-ACC-SW\",\n      \"mac\": \"5c5b353e5299\",\n      \"model\": \"AP41\",\n      \"mxedge_id\": \"00000000-0000-0000-1000-43a81f238391\",\n      \"mxtunnel_status\": \"down\",\n      \"org_id\": \"6748cfa6-4e12-11e6-9188-0242ac110007\",\n      \"power_constrained\": false,\n      \"power_opmode\": \"\",\n      \"site_id\": \"a8178443-ecb5-461c-b854-f16627619ab3\",\n      \"sku\": \"AP41-US\",\n      \"timestamp\": 1596588619.007,\n      \"uptime\": 85280,\n      \"version\": \"0.7.20216\",\n      \"wlans\": [\n        {\n          \"id\": \"28c36fc7-dc22-4960-9d81-34087511c2e5\",\n          \"ssid\": \"Live-Demo-NAC\"\n        },\n        {\n          \"id\": \"51b82e2b-f9e8-470b-a32a-cecde5501b0f\",\n          \"ssid\": \"Live-Demo\"\n        }\n      ]\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsDevices.actions.search.responses[0].example";
+    orgs_devices_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsDevices.actions.search.responses[1].example";
+    orgs_devices_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsDevices.actions.search.responses[2].example";
+    orgs_devices_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsDevices.actions.search.responses[3].example";
+    orgs_devices_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsDevices.actions.search.responses[5].example";
+    orgs_devices_list_summary_response_200 : ResponseOrgDevicesSummary =
+    "{\n  \"num_aps\": 630,\n  \"num_gateways\": 6,\n  \"num_mxedges\": 1,\n  \"num_switches\": 30,\n  \"num_unassigned_aps\": 5,\n  \"num_unassigned_gateways\": 0,\n  \"num_unassigned_switches\": 0\n}"
+    from "resources.orgsDevices.actions.listSummary.responses[0].example";
+    orgs_devices_list_summary_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsDevices.actions.listSummary.responses[1].example";
+    orgs_devices_list_summary_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsDevices.actions.listSummary.responses[2].example";
+    orgs_devices_list_summary_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsDevices.actions.listSummary.responses[3].example";
+    orgs_devices_list_summary_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsDevices.actions.listSummary.responses[5].example";
+    orgs_devices_get_juniper_command_response_200 : ResponseDeviceConfigCmd =
+    "{\n  \"cmd\": \"set system services ssh...\\n...\\nset system services outbound-ssh client mist ...\"\n}"
+    from "resources.orgsDevices.actions.getJuniperCommand.responses[0].example";
+    orgs_devices_get_juniper_command_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsDevices.actions.getJuniperCommand.responses[1].example";
+    orgs_devices_get_juniper_command_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsDevices.actions.getJuniperCommand.responses[2].example";
+    orgs_devices_get_juniper_command_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsDevices.actions.getJuniperCommand.responses[3].example";
+    orgs_devices_get_juniper_command_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsDevices.actions.getJuniperCommand.responses[5].example";
+    orgs_events_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsEvents.actions.search.responses[1].example";
+    orgs_events_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsEvents.actions.search.responses[2].example";
+    orgs_events_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsEvents.actions.search.responses[3].example";
+    orgs_events_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsEvents.actions.search.responses[5].example";
+    orgs_events_count_system_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsEvents.actions.countSystem.responses[0].example";
+    orgs_events_count_system_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsEvents.actions.countSystem.responses[1].example";
+    orgs_events_count_system_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsEvents.actions.countSystem.responses[2].example";
+    orgs_events_count_system_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsEvents.actions.countSystem.responses[3].example";
+    orgs_events_count_system_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsEvents.actions.countSystem.responses[5].example";
+    orgs_events_search_system_response_200 : ResponseOrgSystemEventsSearch =
+    "{\n  \"end\": 1741312800,\n  \"limit\": 1000,\n  \"results\": [\n    {\n      \"change_cat\": \"admin_action\",\n      \"metadata\": \"{\\\"\\\\wlan_id\\\\\\\": \\\\\\\"None\\\\\\\",\\\\\\\"admin_name\\\\\\\": \\\\\\\"API Automation api_automation@mistsys.com\\\\\\\",\\\\\\\"desc\\\\\\\": \\\\\\\"Delete WLAN \\\\\\\\\\\"Automation Test\\\\\\\\\\\"\\\\\\\"}\",\n      \"org_id\": \"268e599f-5379-473f-b18b-4384e9b3f244\",\n      \"scope\": \"org\",\n      \"site_id\": \"dc47920f-52d5-499c-af72-dcd646764f84\",\n      \"timestamp\": 1741309621,\n      \"type\": \"delete-wlan\"\n    },\n    {\n      \"change_cat\": \"admin_action\",\n      \"metadata\": \"{\\\\\\\"wlan_id\\\\\\\": \\\\\\\"3855dc19-63fb-4490-b113-0176dc1cc8f4\\\\\\\",\\\\\\\"admin_name\\\\\\\": \\\\\\\"API Automation api_automation@mistsys.com\\\\\\\",\\\\\\\"desc\\\\\\\": \\\\\\\"Add WLAN \\\\\\\\\\\"Automation Test\\\\\\\\\\\"\\\\\\\"}\",\n      \"org_id\": \"268e599f-5379-473f-b18b-4384e9b3f244\",\n      \"scope\": \"org\",\n      \"site_id\": \"dc47920f-52d5-499c-af72-dcd646764f84\",\n      \"timestamp\": 1741309601,\n      \"type\": \"add-wlan\"\n    },\n    {\n      \"change_cat\": \"admin_action\",\n      \"metadata\": \"{\\\\\\\"template_id\\\\\\\": \\\\\\\"7e49acf4-6841-4e56-ad7d-68d0801cbba8\\\\\\\",\\\\\\\"admin_name\\\\\\\": \\\\\\\"API Automation api_automation@mistsys.com\\\\\\\",\\\\\\\"desc\\\\\\\": \\\\\\\"Add Template \\\\\\\\\\\"Automation template\\\\\\\\\\\"\\\\\\\"}\",\n      \"org_id\": \"268e599f-5379-473f-b18b-4384e9b3f244\",\n      \"scope\": \"org\",\n      \"timestamp\": 1741309280,\n      \"type\": \"add-template\"\n    }\n  ],\n  \"start\": 1741309200,\n  \"total\": 3\n}"
+    from "resources.orgsEvents.actions.searchSystem.responses[0].example";
+    orgs_events_search_system_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsEvents.actions.searchSystem.responses[1].example";
+    orgs_events_search_system_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsEvents.actions.searchSystem.responses[2].example";
+    orgs_events_search_system_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsEvents.actions.searchSystem.responses[3].example";
+    orgs_events_search_system_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsEvents.actions.searchSystem.responses[5].example";
+    orgs_guests_list_authorizations_response_200 : Guests =
+    "[\n  {\n    \"authorized\": true,\n    \"authorized_expiring_time\": 0,\n    \"authorized_time\": 0,\n    \"company\": \"string\",\n    \"email\": \"user@example.com\",\n    \"field1\": \"string\",\n    \"field2\": \"string\",\n    \"field3\": \"string\",\n    \"field4\": \"string\",\n    \"mac\": \"string\",\n    \"minutes\": 0,\n    \"name\": \"string\"\n  }\n]"
+    from "resources.orgsGuests.actions.listAuthorizations.responses[0].example";
+    orgs_guests_list_authorizations_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsGuests.actions.listAuthorizations.responses[1].example";
+    orgs_guests_list_authorizations_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsGuests.actions.listAuthorizations.responses[2].example";
+    orgs_guests_list_authorizations_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsGuests.actions.listAuthorizations.responses[3].example";
+    orgs_guests_list_authorizations_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsGuests.actions.listAuthorizations.responses[5].example";
+    orgs_guests_count_authorizations_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsGuests.actions.countAuthorizations.responses[0].example";
+    orgs_guests_count_authorizations_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsGuests.actions.countAuthorizations.responses[1].example";
+    orgs_guests_count_authorizations_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsGuests.actions.countAuthorizations.responses[2].example";
+    orgs_guests_count_authorizations_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsGuests.actions.countAuthorizations.responses[3].example";
+    orgs_guests_count_authorizations_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsGuests.actions.countAuthorizations.responses[5].example";
+    orgs_guests_search_authorization_response_200 : ResponseGuestSearch =
+    "{\n  \"end\": 1531862583,\n  \"limit\": 2,\n  \"next\": \"/api/v1/sites/8aaba0aa-09cc-44bd-9709-33b98040550c/guests/search?wlan_id=88ffe630-95b8-11e8-b294-346895ed1b7d&end=1531855849.000&limit=2&start=1531776183.0\",\n  \"results\": [\n    {\n      \"ap\": \"5c5b350e0001\",\n      \"auth_method\": \"passphrase\",\n      \"authorized_expiring_time\": 1531810258.186273,\n      \"authorized_time\": 1531782218,\n      \"company\": \"mistsystems\",\n      \"email\": \"user@mistsys.com\",\n      \"name\": \"john\",\n      \"ssid\": \"openNet\",\n      \"timestamp\": 1531782218\n    },\n    {\n      \"ap\": \"5c5b350e0001\",\n      \"auth_method\": \"facebook\",\n      \"authorized_expiring_time\": 1531810821.145,\n      \"authorized_time\": 1531782632,\n      \"company\": \"xyz inc.\",\n      \"email\": \"cool_user@yahoo.com\",\n      \"name\": \"John White\",\n      \"ssid\": \"openNet\",\n      \"timestamp\": 1531782632\n    }\n  ],\n  \"start\": 1531776183,\n  \"total\": 14\n}"
+    from "resources.orgsGuests.actions.searchAuthorization.responses[0].example";
+    orgs_guests_search_authorization_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsGuests.actions.searchAuthorization.responses[1].example";
+    orgs_guests_search_authorization_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsGuests.actions.searchAuthorization.responses[2].example";
+    orgs_guests_search_authorization_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsGuests.actions.searchAuthorization.responses[3].example";
+    orgs_guests_search_authorization_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsGuests.actions.searchAuthorization.responses[5].example";
+    orgs_guests_get_authorization_response_200 : Guest =
+    "{\n  \"authorized\": true,\n  \"authorized_expiring_time\": 0,\n  \"authorized_time\": 0,\n  \"company\": \"string\",\n  \"email\": \"user@example.com\",\n  \"field1\": \"string\",\n  \"field2\": \"string\",\n  \"field3\": \"string\",\n  \"field4\": \"string\",\n  \"mac\": \"string\",\n  \"minutes\": 0,\n  \"name\": \"string\"\n}"
+    from "resources.orgsGuests.actions.getAuthorization.responses[0].example";
+    orgs_guests_get_authorization_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsGuests.actions.getAuthorization.responses[1].example";
+    orgs_guests_get_authorization_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsGuests.actions.getAuthorization.responses[2].example";
+    orgs_guests_get_authorization_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsGuests.actions.getAuthorization.responses[3].example";
+    orgs_guests_get_authorization_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsGuests.actions.getAuthorization.responses[5].example";
+    orgs_guests_update_authorization_request : GuestOrgRequest =
+    "{\n  \"company\": \"string\",\n  \"email\": \"user@example.com\",\n  \"mac\": \"string\",\n  \"minutes\": 1440,\n  \"name\": \"John Smith\",\n  \"wlan_id\": \"6748cfa6-4e12-11e6-9188-0242ac110007\"\n}"
+    from "resources.orgsGuests.actions.updateAuthorization.body.example";
+    orgs_guests_update_authorization_response_200 : Guest =
+    "{\n  \"authorized\": true,\n  \"authorized_expiring_time\": 0,\n  \"authorized_time\": 0,\n  \"company\": \"string\",\n  \"email\": \"user@example.com\",\n  \"field1\": \"string\",\n  \"field2\": \"string\",\n  \"field3\": \"string\",\n  \"field4\": \"string\",\n  \"mac\": \"string\",\n  \"minutes\": 0,\n  \"name\": \"string\"\n}"
+    from "resources.orgsGuests.actions.updateAuthorization.responses[0].example";
+    orgs_guests_update_authorization_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsGuests.actions.updateAuthorization.responses[1].example";
+    orgs_guests_update_authorization_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsGuests.actions.updateAuthorization.responses[2].example";
+    orgs_guests_update_authorization_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsGuests.actions.updateAuthorization.responses[3].example";
+    orgs_guests_update_authorization_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsGuests.actions.updateAuthorization.responses[5].example";
+    orgs_guests_delete_authorization_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsGuests.actions.deleteAuthorization.responses[1].example";
+    orgs_guests_delete_authorization_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsGuests.actions.deleteAuthorization.responses[2].example";
+    orgs_guests_delete_authorization_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsGuests.actions.deleteAuthorization.responses[3].example";
+    orgs_guests_delete_authorization_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsGuests.actions.deleteAuthorization.responses[5].example";
+    orgs_inventory_get_response_200 : InventoryList =
+    "[\n  {\n    \"connected\": true,\n    \"created_time\": 1542328276,\n    \"deviceprofile_id\": \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\n    \"id\": \"00000000-0000-0000-0000-5c5b35000018\",\n    \"mac\": \"5c5b35000018\",\n    \"model\": \"AP41\",\n    \"modified_time\": 1542829778,\n    \"name\": \"hallway\",\n    \"serial\": \"FXLH2015150025\",\n    \"site_id\": \"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\n    \"type\": \"ap\"\n  }\n]"
+    from "resources.orgsInventory.actions.get.responses[0].example";
+    orgs_inventory_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsInventory.actions.get.responses[1].example";
+    orgs_inventory_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsInventory.actions.get.responses[2].example";
+    orgs_inventory_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsInventory.actions.get.responses[3].example";
+    orgs_inventory_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsInventory.actions.get.responses[5].example";
+    orgs_inventory_update_assignment_request : InventoryUpdate =
+    "{\n  \"disable_auto_config\": false,\n  \"macs\": [\n    \"5c5b350e0001\"\n  ],\n  \"managed\": false,\n  \"no_reassign\": false,\n  \"op\": \"assign\",\n  \"site_id\": \"4ac1dcf4-9d8b-7211-65c4-057819f0862b\"\n}"
+    from "resources.orgsInventory.actions.updateAssignment.body.example";
+    orgs_inventory_update_assignment_response_200 : ResponseOrgInventoryChange =
+    "{\n  \"error\": [],\n  \"op\": \"assign\",\n  \"reason\": [],\n  \"success\": [\n    \"5c5b350e0001\"\n  ]\n}"
+    from "resources.orgsInventory.actions.updateAssignment.responses[0].example";
+    orgs_inventory_update_assignment_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsInventory.actions.updateAssignment.responses[1].example";
+    orgs_inventory_update_assignment_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsInventory.actions.updateAssignment.responses[2].example";
+    orgs_inventory_update_assignment_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsInventory.actions.updateAssignment.responses[3].example";
+    orgs_inventory_update_assignment_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsInventory.actions.updateAssignment.responses[5].example";
+    orgs_inventory_add_request : ClaimCodes =
+    "[\n  \"6JG8E-PTFV2-A9Z2N\",\n  \"DVH4V-SNMSZ-PDXBR\"\n]" from
+    "resources.orgsInventory.actions.add.body.example"; orgs_inventory_add_response_200 :
+    ResponseInventory =
+    "{\n  \"added\": [\n    \"6JG8E-PTFV2-A9Z2N\"\n  ],\n  \"duplicated\": [\n    \"DVH4V-SNMSZ-PDXBR\"\n  ],\n  \"error\": [\n    \"PO1025335ohoh\"\n  ],\n  \"inventory_added\": [\n    {\n      \"mac\": \"5c5b35000018\",\n      \"magic\": \"6JG8EPTFV2A9Z2N\",\n      \"model\": \"AP41\",\n      \"serial\": \"FXLH2015150025\",\n      \"type\": \"ap\"\n    }\n  ],\n  \"inventory_duplicated\": [\n    {\n      \"mac\": \"5c5b35000012\",\n      \"magic\": \"DVH4VSNMSZPDXBR\",\n      \"model\": \"AP41\",\n      \"serial\": \"FXLH2015150027\",\n      \"type\": \"ap\"\n    }\n  ],\n  \"reason\": [\n    \"belongs to another org ('e2f543f7-d6e1-409f-a565-e77a1f098d3b' (other) != '0de5d6fc-219a-414d-a840-67d6b919ad8f' (you))\"\n  ]\n}"
+    from "resources.orgsInventory.actions.add.responses[0].example";
+    orgs_inventory_add_response_400 : ResponseInventory =
+    "{\n  \"added\": [\n    \"6JG8E-PTFV2-A9Z2N\"\n  ],\n  \"duplicated\": [\n    \"DVH4V-SNMSZ-PDXBR\"\n  ],\n  \"error\": [\n    \"PO1025335ohoh\"\n  ],\n  \"inventory_added\": [\n    {\n      \"mac\": \"5c5b35000018\",\n      \"magic\": \"6JG8EPTFV2A9Z2N\",\n      \"model\": \"AP41\",\n      \"serial\": \"FXLH2015150025\",\n      \"type\": \"ap\"\n    }\n  ],\n  \"inventory_duplicated\": [\n    {\n      \"mac\": \"5c5b35000012\",\n      \"magic\": \"DVH4VSNMSZPDXBR\",\n      \"model\": \"AP41\",\n      \"serial\": \"FXLH2015150027\",\n      \"type\": \"ap\"\n    }\n  ],\n  \"reason\": [\n    \"belongs to another org ('e2f543f7-d6e1-409f-a565-e77a1f098d3b' (other) != '0de5d6fc-219a-414d-a840-67d6b919ad8f' (you))\"\n  ]\n}"
+    from "resources.orgsInventory.actions.add.responses[1].example";
+    orgs_inventory_add_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsInventory.actions.add.responses[2].example";
+    orgs_inventory_add_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsInventory.actions.add.responses[3].example";
+    orgs_inventory_add_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsInventory.actions.add.responses[5].example";
+    orgs_inventory_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsInventory.actions.count.responses[0].example";
+    orgs_inventory_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsInventory.actions.count.responses[1].example";
+    orgs_inventory_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsInventory.actions.count.responses[2].example";
+    orgs_inventory_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsInventory.actions.count.responses[3].example";
+    orgs_inventory_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsInventory.actions.count.responses[5].example";
+    orgs_inventory_create_gateway_ha_cluster_request : HaClusterConfig =
+    "{\n  \"disable_auto_config\": true,\n  \"managed\": true,\n  \"nodes\": [\n    {\n      \"mac\": \"aff827549235\"\n    },\n    {\n      \"mac\": \"8396cd006c8c\"\n    }\n  ],\n  \"site_id\": \"4ac1dcf4-9d8b-7211-65c4-057819f0862b\"\n}"
+    from "resources.orgsInventory.actions.createGatewayHaCluster.body.example";
+    orgs_inventory_create_gateway_ha_cluster_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsInventory.actions.createGatewayHaCluster.responses[1].example";
+    orgs_inventory_create_gateway_ha_cluster_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsInventory.actions.createGatewayHaCluster.responses[2].example";
+    orgs_inventory_create_gateway_ha_cluster_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsInventory.actions.createGatewayHaCluster.responses[3].example";
+    orgs_inventory_create_gateway_ha_cluster_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsInventory.actions.createGatewayHaCluster.responses[5].example";
+    orgs_inventory_delete_gateway_ha_cluster_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsInventory.actions.deleteGatewayHaCluster.responses[1].example";
+    orgs_inventory_delete_gateway_ha_cluster_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsInventory.actions.deleteGatewayHaCluster.responses[2].example";
+    orgs_inventory_delete_gateway_ha_cluster_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsInventory.actions.deleteGatewayHaCluster.responses[3].example";
+    orgs_inventory_delete_gateway_ha_cluster_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsInventory.actions.deleteGatewayHaCluster.responses[5].example";
+    orgs_inventory_reevaluate_auto_assignment_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsInventory.actions.reevaluateAutoAssignment.responses[1].example";
+    orgs_inventory_reevaluate_auto_assignment_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsInventory.actions.reevaluateAutoAssignment.responses[2].example";
+    orgs_inventory_reevaluate_auto_assignment_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsInventory.actions.reevaluateAutoAssignment.responses[3].example";
+    orgs_inventory_reevaluate_auto_assignment_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsInventory.actions.reevaluateAutoAssignment.responses[5].example";
+    orgs_inventory_replace_devices_request : ReplaceDevice =
+    "{\n  \"discard\": [],\n  \"inventory_mac\": \"5c5b35000301\",\n  \"mac\": \"5c5b35000101\",\n  \"site_id\": \"4ac1dcf4-9d8b-7211-65c4-057819f0862b\"\n}"
+    from "resources.orgsInventory.actions.replaceDevices.body.example";
+    orgs_inventory_replace_devices_response_200 : ResponseOrgInventoryChange =
+    "{\n  \"error\": [],\n  \"op\": \"assign\",\n  \"reason\": [],\n  \"success\": [\n    \"5c5b350e0001\"\n  ]\n}"
+    from "resources.orgsInventory.actions.replaceDevices.responses[0].example";
+    orgs_inventory_replace_devices_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsInventory.actions.replaceDevices.responses[1].example";
+    orgs_inventory_replace_devices_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsInventory.actions.replaceDevices.responses[2].example";
+    orgs_inventory_replace_devices_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsInventory.actions.replaceDevices.responses[3].example";
+    orgs_inventory_replace_devices_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsInventory.actions.replaceDevices.responses[5].example";
+    orgs_inventory_search_response_200 : InventorySearch =
+    "{\n  \"limit\": 1000,\n  \"results\": [\n    {\n      \"mac\": \"f01c2df166e0\",\n      \"master\": true,\n      \"members\": [\n        {\n          \"mac\": \"f01c2df166e0\",\n          \"model\": \"EX4300-48P\",\n          \"serial\": \"PD3714460200\"\n        }\n      ],\n      \"model\": \"EX4300-48P\",\n      \"name\": \"mist-wa-ex4300-VC\",\n      \"org_id\": \"9b853544-51e4-45fb-81ac-a442e4a111d0\",\n      \"serial\": \"PD3714460200\",\n      \"site_id\": \"01dc141d-b6af-4baa-b00f-0e31ef954c4f\",\n      \"sku\": \"EX4300-48P\",\n      \"status\": \"disconnected\",\n      \"type\": \"switch\",\n      \"vc_mac\": \"f01c2df166e0\",\n      \"version\": \"21.4R3.5\"\n    }\n  ],\n  \"total\": 1\n}"
+    from "resources.orgsInventory.actions.search.responses[0].example";
+    orgs_inventory_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsInventory.actions.search.responses[1].example";
+    orgs_inventory_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsInventory.actions.search.responses[2].example";
+    orgs_inventory_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsInventory.actions.search.responses[3].example";
+    orgs_inventory_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsInventory.actions.search.responses[5].example";
+    orgs_licenses_claim_license_request : ClaimActivation =
+    "{\n  \"code\": \"ZHT3K-H36DT-MG85D-M61AC\",\n  \"type\": \"all\"\n}" from
+    "resources.orgsLicenses.actions.claimLicense.body.example";
+    orgs_licenses_claim_license_response_200 : ResponseClaimLicense =
+    "{\n  \"inventory_added\": [\n    {\n      \"mac\": \"5c5b35000018\",\n      \"magic\": \"6JG8EPTFV2A9Z2N\",\n      \"model\": \"AP41\",\n      \"serial\": \"FXLH2015150025\",\n      \"type\": \"ap\"\n    }\n  ],\n  \"inventory_duplicated\": [\n    {\n      \"mac\": \"5c5b35000012\",\n      \"magic\": \"DVH4VSNMSZPDXBR\",\n      \"model\": \"AP41\",\n      \"serial\": \"FXLH2015150027\",\n      \"type\": \"ap\"\n    }\n  ],\n  \"inventory_pending\": [\n    {\n      \"mac\": \"5c5b35000012\"\n    }\n  ],\n  \"license_added\": [\n    {\n      \"end\": 1520380800,\n      \"quantity\": 180,\n      \"start\": 1504828800,\n      \"type\": \"SUB-MAN\"\n    },\n    {\n      \"end\": 1520380800,\n      \"quantity\": 120,\n      \"start\": 1504828800,\n      \"type\": \"SUB-LOC\"\n    }\n  ],\n  \"license_duplicated\": [\n    {\n      \"end\": 1520380800,\n      \"quantity\": 180,\n      \"start\": 1504828800,\n      \"type\": \"SUB-MAN\"\n    }\n  ],\n  \"license_error\": [\n    {\n      \"order\": \"00000464\",\n      \"reason\": \"\"\n    }\n  ]\n}"
+    from "resources.orgsLicenses.actions.claimLicense.responses[0].example";
+    orgs_licenses_claim_license_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsLicenses.actions.claimLicense.responses[2].example";
+    orgs_licenses_claim_license_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsLicenses.actions.claimLicense.responses[3].example";
+    orgs_licenses_claim_license_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsLicenses.actions.claimLicense.responses[5].example";
+    orgs_licenses_get_license_async_claim_status_response_200 : ResponseAsyncLicense =
+    "{\n  \"completed\": [\n    \"000000000022\",\n    \"000000000011\"\n  ],\n  \"details\": [\n    {\n      \"mac\": \"000000000022\",\n      \"status\": \"added\",\n      \"timestamp\": 1709598053\n    }\n  ],\n  \"failed\": 0,\n  \"incompleted\": [],\n  \"processed\": 2,\n  \"scheduled_at\": 1709598052,\n  \"status\": \"done\",\n  \"succeed\": 2,\n  \"timestamp\": 1709598053,\n  \"total\": 2\n}"
+    from
+    "resources.orgsLicenses.actions.getLicenseAsyncClaimStatus.responses[0].example";
+    orgs_licenses_get_license_async_claim_status_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.orgsLicenses.actions.getLicenseAsyncClaimStatus.responses[1].example";
+    orgs_licenses_get_license_async_claim_status_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsLicenses.actions.getLicenseAsyncClaimStatus.responses[2].example";
+    orgs_licenses_get_license_async_claim_status_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsLicenses.actions.getLicenseAsyncClaimStatus.responses[3].example";
+    orgs_licenses_get_license_async_claim_status_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.orgsLicenses.actions.getLicenseAsyncClaimStatus.responses[5].example";
+    orgs_licenses_get_summary_response_200 : License =
+    "{\n  \"amendments\": [\n    {\n      \"created_time\": 1644684842,\n      \"end_time\": 1744156799,\n      \"id\": \"ff0a14f6-1234-5678-90ab-c8e64d4bc6c6\",\n      \"modified_time\": 1644684842,\n      \"quantity\": -1,\n      \"start_time\": 1632873600,\n      \"subscription_id\": \"VNA-000000af\",\n      \"type\": \"SUB-VNA\"\n    },\n    {\n      \"created_time\": 1644684842,\n      \"end_time\": 1744156799,\n      \"id\": \"c1c28812-1234-5678-90ab-dc95680da61e\",\n      \"modified_time\": 1644684842,\n      \"quantity\": -1,\n      \"start_time\": 1632873600,\n      \"subscription_id\": \"MAN-000008be\",\n      \"type\": \"SUB-MAN\"\n    },\n    {\n      \"created_time\": 1644684842,\n      \"end_time\": 1744243199,\n      \"id\": \"96c0a41f-1234-5678-90ab-afe74817e9fd\",\n      \"modified_time\": 1644684842,\n      \"quantity\": -1,\n      \"start_time\": 1586476800,\n      \"subscription_id\": \"EX24-000000bc\",\n      \"type\": \"SUB-EX24\"\n    }\n  ],\n  \"entitled\": {\n    \"SUB-ENG\": 26,\n    \"SUB-EX24\": 9,\n    \"SUB-MAN\": 26,\n    \"SUB-VNA\": 26\n  },\n  \"licenses\": [\n    {\n      \"created_time\": 1555353534,\n      \"end_time\": 1586822399,\n      \"id\": \"693a41a6-1234-5678-90ab-f53dbd3a31c0\",\n      \"modified_time\": 1555353534,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 2,\n      \"remaining_quantity\": 0,\n      \"start_time\": 1555286400,\n      \"subscription_id\": \"VNA-000000aa\",\n      \"type\": \"SUB-VNA\"\n    },\n    {\n      \"created_time\": 1576132516,\n      \"end_time\": 1586822399,\n      \"id\": \"656607cf-1234-5678-90ab-fc9035614ea5\",\n      \"modified_time\": 1576132516,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 8,\n      \"remaining_quantity\": 0,\n      \"start_time\": 1576022400,\n      \"subscription_id\": \"VNA-000000ab\",\n      \"type\": \"SUB-VNA\"\n    },\n    {\n      \"created_time\": 1579204568,\n      \"end_time\": 1730764800,\n      \"id\": \"db50d0bc-1234-5678-90ab-e439958cb06b\",\n      \"modified_time\": 1579204568,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 2,\n      \"remaining_quantity\": 2,\n      \"start_time\": 1572998400,\n      \"subscription_id\": \"MAN-000000ac\",\n      \"type\": \"SUB-MAN\"\n    },\n    {\n      \"created_time\": 1579204568,\n      \"end_time\": 1730764800,\n      \"id\": \"2ff9e84a-1234-5678-90ab-fb9ec0726e01\",\n      \"modified_time\": 1579204568,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 2,\n      \"remaining_quantity\": 2,\n      \"start_time\": 1572998400,\n      \"subscription_id\": \"ENG-000000ad\",\n      \"type\": \"SUB-ENG\"\n    },\n    {\n      \"created_time\": 1579204568,\n      \"end_time\": 1730764800,\n      \"id\": \"16df7ea6-1234-5678-90ab-78018cd4024d\",\n      \"modified_time\": 1579204568,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 2,\n      \"remaining_quantity\": 2,\n      \"start_time\": 1572998400,\n      \"subscription_id\": \"VNA-000000ae\",\n      \"type\": \"SUB-VNA\"\n    },\n    {\n      \"created_time\": 1586237081,\n      \"end_time\": 1744243199,\n      \"id\": \"1b6f68d5-1234-5678-90ab-70d3e6d18c73\",\n      \"modified_time\": 1586237081,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 14,\n      \"remaining_quantity\": 14,\n      \"start_time\": 1586563200,\n      \"subscription_id\": \"VNA-000000af\",\n      \"type\": \"SUB-VNA\"\n    },\n    {\n      \"created_time\": 1586237097,\n      \"end_time\": 1744243199,\n      \"id\": \"1375c9bf-1234-5678-90ab-9c636708c89e\",\n      \"modified_time\": 1586237097,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 14,\n      \"remaining_quantity\": 14,\n      \"start_time\": 1586563200,\n      \"subscription_id\": \"MAN-000000ba\",\n      \"type\": \"SUB-MAN\"\n    },\n    {\n      \"created_time\": 1586237137,\n      \"end_time\": 1744243199,\n      \"id\": \"5974e979-1234-5678-90ab-438f833ec1c9\",\n      \"modified_time\": 1586237137,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 14,\n      \"remaining_quantity\": 14,\n      \"start_time\": 1586563200,\n      \"subscription_id\": \"ENG-000000bb\",\n      \"type\": \"SUB-ENG\"\n    },\n    {\n      \"created_time\": 1629947267,\n      \"end_time\": 1744243199,\n      \"id\": \"340a9cb3-1234-5678-90ab-b009344dbf3c\",\n      \"modified_time\": 1629947267,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 10,\n      \"remaining_quantity\": 9,\n      \"start_time\": 1586476800,\n      \"subscription_id\": \"EX24-000000bc\",\n      \"type\": \"SUB-EX24\"\n    },\n    {\n      \"created_time\": 1632941870,\n      \"end_time\": 1744156799,\n      \"id\": \"9b599b0f-1234-5678-90ab-406081b58e7f\",\n      \"modified_time\": 1632941870,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 10,\n      \"remaining_quantity\": 10,\n      \"start_time\": 1632873600,\n      \"subscription_id\": \"ENG-000000bd\",\n      \"type\": \"SUB-ENG\"\n    },\n    {\n      \"created_time\": 1632941882,\n      \"end_time\": 1744156799,\n      \"id\": \"d6d8ead3-1234-5678-90ab-98badeac7287\",\n      \"modified_time\": 1632941882,\n      \"order_id\": \"00000000\",\n      \"org_id\": \"9777c1a0-1234-5678-90ab-02e208b2d34f\",\n      \"quantity\": 11,\n      \"remaining_quantity\": 9,\n      \"start_time\": 1632873600,\n      \"subscription_id\": \"MAN-000008be\",\n      \"type\": \"SUB-MAN\"\n    }\n  ],\n  \"summary\": {\n    \"SUB-ENG\": 18,\n    \"SUB-EX24\": 3,\n    \"SUB-MAN\": 22,\n    \"SUB-VNA\": 20\n  }\n}"
+    from "resources.orgsLicenses.actions.getSummary.responses[0].example";
+    orgs_licenses_get_summary_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsLicenses.actions.getSummary.responses[1].example";
+    orgs_licenses_get_summary_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsLicenses.actions.getSummary.responses[2].example";
+    orgs_licenses_get_summary_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsLicenses.actions.getSummary.responses[3].example";
+    orgs_licenses_get_summary_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsLicenses.actions.getSummary.responses[5].example";
+    orgs_licenses_move_or_delete_license_to_another_request : OrgLicenseAction =
+    "{\n  \"notes\": \"customer notes\",\n  \"op\": \"annotate\",\n  \"subscription_id\": \"SUB-000144\"\n}"
+    from "resources.orgsLicenses.actions.moveOrDeleteLicenseToAnother.body.example";
+    orgs_licenses_move_or_delete_license_to_another_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.orgsLicenses.actions.moveOrDeleteLicenseToAnother.responses[1].example";
+    orgs_licenses_move_or_delete_license_to_another_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsLicenses.actions.moveOrDeleteLicenseToAnother.responses[2].example";
+    orgs_licenses_move_or_delete_license_to_another_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsLicenses.actions.moveOrDeleteLicenseToAnother.responses[3].example";
+    orgs_licenses_move_or_delete_license_to_another_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.orgsLicenses.actions.moveOrDeleteLicenseToAnother.responses[5].example";
+    orgs_licenses_get_by_site_response_200 : UsageOrgLicenses =
+    "[\n  {\n    \"fully_loaded\": {\n      \"SUB-LOC\": 30,\n      \"SUB-MAN\": 80\n    },\n    \"num_devices\": 80,\n    \"site_id\": \"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\n    \"usages\": {\n      \"SUB-LOC\": 30,\n      \"SUB-MAN\": 60\n    }\n  }\n]"
+    from "resources.orgsLicenses.actions.getBySite.responses[0].example";
+    orgs_licenses_get_by_site_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsLicenses.actions.getBySite.responses[1].example";
+    orgs_licenses_get_by_site_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsLicenses.actions.getBySite.responses[2].example";
+    orgs_licenses_get_by_site_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsLicenses.actions.getBySite.responses[3].example";
+    orgs_licenses_get_by_site_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsLicenses.actions.getBySite.responses[5].example";
+    orgs_linked_applications_get_oauth_app_status_response_200 : AccountOauthInfo =
+    "{\n  \"accounts\": [\n    {\n      \"account_id\": \"ae9dee49-69e7-4710-a114-5b827a777738\",\n      \"last_status\": \"success\",\n      \"last_sync\": 1665465339000,\n      \"linked_by\": \"Testname1\",\n      \"linked_timestamp\": 1728275689.284758,\n      \"name\": \"Test Company1 Ltd\"\n    },\n    {\n      \"account_id\": \"845a23bf-bed9-e43c-4c86-6fa474be7ae5\",\n      \"error\": \"Get token failed, please re-link crowdstrike\",\n      \"last_status\": \"failed\",\n      \"last_sync\": 1234567890123,\n      \"linked_by\": \"Testname2\",\n      \"linked_timestamp\": 1728275689.284758,\n      \"name\": \"Test Company2 Ltd\"\n    }\n  ],\n  \"linked\": true\n}"
+    from
+    "resources.orgsLinkedApplications.actions.getOauthAppStatus.responses[0].example";
+    orgs_linked_applications_get_oauth_app_status_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.orgsLinkedApplications.actions.getOauthAppStatus.responses[1].example";
+    orgs_linked_applications_get_oauth_app_status_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsLinkedApplications.actions.getOauthAppStatus.responses[2].example";
+    orgs_linked_applications_get_oauth_app_status_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsLinkedApplications.actions.getOauthAppStatus.responses[3].example";
+    orgs_linked_applications_get_oauth_app_status_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.orgsLinkedApplications.actions.getOauthAppStatus.responses[5].example";
+    orgs_linked_applications_add_oauth_app_accounts_response_200 : AccountOauthInfo =
+    "{\n  \"accounts\": [\n    {\n      \"account_id\": \"ae9dee49-69e7-4710-a114-5b827a777738\",\n      \"last_status\": \"success\",\n      \"last_sync\": 1665465339000,\n      \"linked_by\": \"Testname1\",\n      \"linked_timestamp\": 1728275689.284758,\n      \"name\": \"Test Company1 Ltd\"\n    },\n    {\n      \"account_id\": \"845a23bf-bed9-e43c-4c86-6fa474be7ae5\",\n      \"error\": \"Get token failed, please re-link crowdstrike\",\n      \"last_status\": \"failed\",\n      \"last_sync\": 1234567890123,\n      \"linked_by\": \"Testname2\",\n      \"linked_timestamp\": 1728275689.284758,\n      \"name\": \"Test Company2 Ltd\"\n    }\n  ],\n  \"linked\": true\n}"
+    from
+    "resources.orgsLinkedApplications.actions.addOauthAppAccounts.responses[0].example";
+    orgs_linked_applications_add_oauth_app_accounts_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsLinkedApplications.actions.addOauthAppAccounts.responses[2].example";
+    orgs_linked_applications_add_oauth_app_accounts_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsLinkedApplications.actions.addOauthAppAccounts.responses[3].example";
+    orgs_linked_applications_add_oauth_app_accounts_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.orgsLinkedApplications.actions.addOauthAppAccounts.responses[5].example";
+    orgs_linked_applications_update_oauth_app_account_request : AccountOauthConfig =
+    "{\n  \"account_id\": \"iojzXIJWEuiD73ZvydOfg\",\n  \"max_daily_api_requests\": 5000\n}"
+    from "resources.orgsLinkedApplications.actions.updateOauthAppAccount.body.example";
+    orgs_linked_applications_update_oauth_app_account_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.orgsLinkedApplications.actions.updateOauthAppAccount.responses[1].example";
+    orgs_linked_applications_update_oauth_app_account_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsLinkedApplications.actions.updateOauthAppAccount.responses[2].example";
+    orgs_linked_applications_update_oauth_app_account_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsLinkedApplications.actions.updateOauthAppAccount.responses[3].example";
+    orgs_linked_applications_update_oauth_app_account_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.orgsLinkedApplications.actions.updateOauthAppAccount.responses[5].example";
+    orgs_linked_applications_delete_oauth_app_authorization_response_401 :
+    ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsLinkedApplications.actions.deleteOauthAppAuthorization.responses[2].example";
+    orgs_linked_applications_delete_oauth_app_authorization_response_403 :
+    ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsLinkedApplications.actions.deleteOauthAppAuthorization.responses[3].example";
+    orgs_linked_applications_delete_oauth_app_authorization_response_429 :
+    ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.orgsLinkedApplications.actions.deleteOauthAppAuthorization.responses[5].example";
     orgs_logs_list_audit_response_200 : ResponseLogSearch =
     "{\n  \"end\": 1428954000,\n  \"limit\": 100,\n  \"results\": [\n    {\n      \"admin_id\": \"72bfa2bd-e58a-4670-9d20-a1468f7a6f58\",\n      \"admin_name\": \"test@mistsys.com\",\n      \"id\": \"c6f9347b-b0a4-4a23-b927-fa9249f2ffb2\",\n      \"message\": \"TEST AUDIT\",\n      \"org_id\": \"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\n      \"site_id\": \"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\n      \"timestamp\": 1431382121\n    }\n  ],\n  \"start\": 1428939600,\n  \"total\": 135\n}"
     from "resources.orgsLogs.actions.listAudit.responses[0].example";
@@ -649,6 +2534,84 @@ round_trips! {
     orgs_logs_count_audit_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsLogs.actions.countAudit.responses[5].example";
+    orgs_marvis_invites_list_client_response_200 : MarvisClients =
+    "[\n  {\n    \"id\": \"3a14098f-b995-7552-b0a4-b8ee39b337a6\",\n    \"name\": \"Handhelds\"\n  }\n]"
+    from "resources.orgsMarvisInvites.actions.listClient.responses[0].example";
+    orgs_marvis_invites_list_client_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsMarvisInvites.actions.listClient.responses[1].example";
+    orgs_marvis_invites_list_client_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsMarvisInvites.actions.listClient.responses[2].example";
+    orgs_marvis_invites_list_client_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsMarvisInvites.actions.listClient.responses[3].example";
+    orgs_marvis_invites_list_client_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsMarvisInvites.actions.listClient.responses[5].example";
+    orgs_marvis_invites_create_client_request : MarvisClientRequest =
+    "{\n  \"name\": \"string\"\n}" from
+    "resources.orgsMarvisInvites.actions.createClient.body.example";
+    orgs_marvis_invites_create_client_response_200 : MarvisClient =
+    "{\n  \"id\": \"3a14098f-b995-7552-b0a4-b8ee39b337a6\",\n  \"name\": \"Handhelds\"\n}"
+    from "resources.orgsMarvisInvites.actions.createClient.responses[0].example";
+    orgs_marvis_invites_create_client_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsMarvisInvites.actions.createClient.responses[1].example";
+    orgs_marvis_invites_create_client_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsMarvisInvites.actions.createClient.responses[2].example";
+    orgs_marvis_invites_create_client_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsMarvisInvites.actions.createClient.responses[3].example";
+    orgs_marvis_invites_create_client_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsMarvisInvites.actions.createClient.responses[5].example";
+    orgs_marvis_invites_get_client_response_200 : MarvisClient =
+    "{\n  \"id\": \"3a14098f-b995-7552-b0a4-b8ee39b337a6\",\n  \"name\": \"Handhelds\"\n}"
+    from "resources.orgsMarvisInvites.actions.getClient.responses[0].example";
+    orgs_marvis_invites_get_client_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsMarvisInvites.actions.getClient.responses[1].example";
+    orgs_marvis_invites_get_client_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsMarvisInvites.actions.getClient.responses[2].example";
+    orgs_marvis_invites_get_client_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsMarvisInvites.actions.getClient.responses[3].example";
+    orgs_marvis_invites_get_client_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsMarvisInvites.actions.getClient.responses[5].example";
+    orgs_marvis_invites_update_client_request : MarvisClientRequest =
+    "{\n  \"name\": \"string\"\n}" from
+    "resources.orgsMarvisInvites.actions.updateClient.body.example";
+    orgs_marvis_invites_update_client_response_200 : MarvisClient =
+    "{\n  \"id\": \"3a14098f-b995-7552-b0a4-b8ee39b337a6\",\n  \"name\": \"Handhelds\"\n}"
+    from "resources.orgsMarvisInvites.actions.updateClient.responses[0].example";
+    orgs_marvis_invites_update_client_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsMarvisInvites.actions.updateClient.responses[1].example";
+    orgs_marvis_invites_update_client_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsMarvisInvites.actions.updateClient.responses[2].example";
+    orgs_marvis_invites_update_client_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsMarvisInvites.actions.updateClient.responses[3].example";
+    orgs_marvis_invites_update_client_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsMarvisInvites.actions.updateClient.responses[5].example";
+    orgs_marvis_invites_delete_client_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsMarvisInvites.actions.deleteClient.responses[1].example";
+    orgs_marvis_invites_delete_client_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsMarvisInvites.actions.deleteClient.responses[2].example";
+    orgs_marvis_invites_delete_client_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsMarvisInvites.actions.deleteClient.responses[3].example";
+    orgs_marvis_invites_delete_client_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsMarvisInvites.actions.deleteClient.responses[5].example";
     orgs_mx_tunnels_list_response_200 : Mxtunnels =
     "[\n  {\n    \"hello_interval\": 60,\n    \"hello_retries\": 3,\n    \"ipsec\": {\n      \"dns_servers\": [\n        \"172.16.0.8\"\n      ],\n      \"enabled\": true,\n      \"extra_routes\": [\n        {\n          \"dest\": \"172.16.0.0/12\",\n          \"next_hop\": \"172.16.0.1\"\n        }\n      ],\n      \"split_tunnel\": true\n    },\n    \"mxcluster_ids\": [\n      \"572586b7-f97b-a22b-526c-8b97a3f609c4\"\n    ],\n    \"name\": \"HQ\",\n    \"protocol\": \"udp\",\n    \"vlan_ids\": [\n      3,\n      4,\n      5\n    ]\n  }\n]"
     from "resources.orgsMxTunnels.actions.list.responses[0].example";
@@ -1357,6 +3320,104 @@ round_trips! {
     orgs_services_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsServices.actions.delete.responses[5].example";
+    orgs_setting_get_response_200 : OrgSetting =
+    "{\n  \"auto_device_naming\": {\n    \"enable\": true,\n    \"rules\": [\n      {\n        \"match_device\": \"ap\",\n        \"prefix\": \"MIST-\",\n        \"src\": \"lldp_port_desc\"\n      }\n    ]\n  },\n  \"auto_deviceprofile_assignment\": {\n    \"enable\": true,\n    \"rules\": [\n      {\n        \"expression\": \"string\",\n        \"model\": \"string\",\n        \"prefix\": \"string\",\n        \"src\": \"name\",\n        \"subnet\": \"string\",\n        \"suffix\": \"string\",\n        \"value\": \"string\"\n      }\n    ]\n  },\n  \"auto_site_assignment\": {\n    \"enable\": true,\n    \"rules\": [\n      {\n        \"expression\": \"string\",\n        \"model\": \"string\",\n        \"prefix\": \"string\",\n        \"src\": \"name\",\n        \"subnet\": \"string\",\n        \"suffix\": \"string\",\n        \"value\": \"string\"\n      }\n    ]\n  },\n  \"cacerts\": [\n    \"string\"\n  ],\n  \"cloudshark\": {\n    \"apitoken\": \"string\",\n    \"url\": \"string\"\n  },\n  \"created_time\": 0,\n  \"device_cert\": {\n    \"cert\": \"string\",\n    \"key\": \"string\"\n  },\n  \"device_updown_threshold\": 0,\n  \"disable_pcap\": true,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"installer\": {\n    \"allow_all_sites\": true,\n    \"extra_site_ids\": [\n      \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    ],\n    \"grace_period\": 0\n  },\n  \"mgmt\": {\n    \"mxtunnel_ids\": [\n      \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    ],\n    \"use_mxtunnel\": true,\n    \"use_wxtunnel\": true\n  },\n  \"modified_time\": 0,\n  \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"name\": \"string\",\n  \"password_policy\": {\n    \"enabled\": true,\n    \"expiry_in_days\": 180,\n    \"min_length\": 8,\n    \"requires_special_char\": true,\n    \"requires_two_factor_auth\": true\n  },\n  \"pcap\": {\n    \"bucket\": \"string\",\n    \"max_pkt_len\": 0\n  },\n  \"pcap_bucket_verified\": true,\n  \"remote_syslog\": {\n    \"enabled\": true,\n    \"send_to_all_servers\": true,\n    \"servers\": [\n      {\n        \"facility\": \"conflict-log\",\n        \"host\": \"string\",\n        \"port\": 0,\n        \"protocol\": \"udp\",\n        \"severity\": \"any\",\n        \"tag\": \"string\"\n      }\n    ]\n  },\n  \"security\": {\n    \"disable_local_ssh\": true,\n    \"fips_zeroize_password\": \"string\",\n    \"limit_ssh_access\": true\n  },\n  \"tags\": [\n    \"string\"\n  ],\n  \"ui_idle_timeout\": 0\n}"
+    from "resources.orgsSetting.actions.get.responses[0].example";
+    orgs_setting_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSetting.actions.get.responses[1].example";
+    orgs_setting_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSetting.actions.get.responses[2].example";
+    orgs_setting_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSetting.actions.get.responses[3].example";
+    orgs_setting_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSetting.actions.get.responses[5].example";
+    orgs_setting_update_response_200 : OrgSetting =
+    "{\n  \"auto_device_naming\": {\n    \"enable\": true,\n    \"rules\": [\n      {\n        \"match_device\": \"ap\",\n        \"prefix\": \"MIST-\",\n        \"src\": \"lldp_port_desc\"\n      }\n    ]\n  },\n  \"auto_deviceprofile_assignment\": {\n    \"enable\": true,\n    \"rules\": [\n      {\n        \"expression\": \"string\",\n        \"model\": \"string\",\n        \"prefix\": \"string\",\n        \"src\": \"name\",\n        \"subnet\": \"string\",\n        \"suffix\": \"string\",\n        \"value\": \"string\"\n      }\n    ]\n  },\n  \"auto_site_assignment\": {\n    \"enable\": true,\n    \"rules\": [\n      {\n        \"expression\": \"string\",\n        \"model\": \"string\",\n        \"prefix\": \"string\",\n        \"src\": \"name\",\n        \"subnet\": \"string\",\n        \"suffix\": \"string\",\n        \"value\": \"string\"\n      }\n    ]\n  },\n  \"cacerts\": [\n    \"string\"\n  ],\n  \"cloudshark\": {\n    \"apitoken\": \"string\",\n    \"url\": \"string\"\n  },\n  \"device_cert\": {\n    \"cert\": \"string\",\n    \"key\": \"string\"\n  },\n  \"disable_pcap\": true,\n  \"installer\": {\n    \"allow_all_sites\": true,\n    \"extra_site_ids\": [\n      \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    ],\n    \"grace_period\": 0\n  },\n  \"mgmt\": {\n    \"mxtunnel_ids\": [\n      \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    ],\n    \"use_mxtunnel\": true,\n    \"use_wxtunnel\": true\n  },\n  \"modified_time\": 0,\n  \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"name\": \"string\",\n  \"password_policy\": {\n    \"enabled\": true,\n    \"expiry_in_days\": 365,\n    \"min_length\": 8,\n    \"requires_special_char\": true,\n    \"requires_two_factor_auth\": true\n  },\n  \"pcap\": {\n    \"bucket\": \"string\",\n    \"max_pkt_len\": 0\n  },\n  \"pcap_bucket_verified\": true,\n  \"remote_syslog\": {\n    \"enabled\": true,\n    \"send_to_all_servers\": true,\n    \"servers\": [\n      {\n        \"facility\": \"change-log\",\n        \"host\": \"string\",\n        \"port\": 0,\n        \"protocol\": \"udp\",\n        \"severity\": \"critical\",\n        \"tag\": \"string\"\n      }\n    ]\n  },\n  \"security\": {\n    \"disable_local_ssh\": true,\n    \"fips_zeroize_password\": \"string\",\n    \"limit_ssh_access\": true\n  },\n  \"tags\": [\n    \"string\"\n  ],\n  \"ui_idle_timeout\": 0\n}"
+    from "resources.orgsSetting.actions.update.responses[0].example";
+    orgs_setting_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSetting.actions.update.responses[1].example";
+    orgs_setting_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSetting.actions.update.responses[2].example";
+    orgs_setting_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSetting.actions.update.responses[3].example";
+    orgs_setting_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSetting.actions.update.responses[5].example";
+    orgs_setting_create_wireless_clients_blocklist_request : MacAddresses =
+    "{\n  \"macs\": [\n    \"18-65-90-de-f4-c6\",\n    \"84-89-ad-5d-69-0d\"\n  ]\n}"
+    from "resources.orgsSetting.actions.createWirelessClientsBlocklist.body.example";
+    orgs_setting_create_wireless_clients_blocklist_response_200 : MacAddresses =
+    "{\n  \"macs\": [\n    \"18-65-90-de-f4-c6\",\n    \"84-89-ad-5d-69-0d\"\n  ]\n}"
+    from
+    "resources.orgsSetting.actions.createWirelessClientsBlocklist.responses[0].example";
+    orgs_setting_create_wireless_clients_blocklist_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.orgsSetting.actions.createWirelessClientsBlocklist.responses[1].example";
+    orgs_setting_create_wireless_clients_blocklist_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSetting.actions.createWirelessClientsBlocklist.responses[2].example";
+    orgs_setting_create_wireless_clients_blocklist_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSetting.actions.createWirelessClientsBlocklist.responses[3].example";
+    orgs_setting_create_wireless_clients_blocklist_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.orgsSetting.actions.createWirelessClientsBlocklist.responses[5].example";
+    orgs_setting_delete_wireless_clients_blocklist_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.orgsSetting.actions.deleteWirelessClientsBlocklist.responses[1].example";
+    orgs_setting_delete_wireless_clients_blocklist_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSetting.actions.deleteWirelessClientsBlocklist.responses[2].example";
+    orgs_setting_delete_wireless_clients_blocklist_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSetting.actions.deleteWirelessClientsBlocklist.responses[3].example";
+    orgs_setting_delete_wireless_clients_blocklist_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.orgsSetting.actions.deleteWirelessClientsBlocklist.responses[5].example";
+    orgs_setting_set_custom_bucket_request : PcapBucket =
+    "{\n  \"bucket\": \"company-private-pcap\"\n}" from
+    "resources.orgsSetting.actions.setCustomBucket.body.example";
+    orgs_setting_set_custom_bucket_response_200 : ResponsePcapBucketConfig =
+    "{\n  \"bucket\": \"company-private-pcap\",\n  \"detail\": \"failed to write bucket - 403 AccessDenied\"\n}"
+    from "resources.orgsSetting.actions.setCustomBucket.responses[0].example";
+    orgs_setting_set_custom_bucket_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSetting.actions.setCustomBucket.responses[1].example";
+    orgs_setting_set_custom_bucket_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSetting.actions.setCustomBucket.responses[2].example";
+    orgs_setting_set_custom_bucket_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSetting.actions.setCustomBucket.responses[3].example";
+    orgs_setting_set_custom_bucket_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSetting.actions.setCustomBucket.responses[5].example";
+    orgs_setting_verify_custom_bucket_request : PcapBucketVerify =
+    "{\n  \"bucket\": \"company-private-pcap\",\n  \"verify_token\": \"eyJhbGciOiJIUzI1J9.eyJzdWIiOiIxMjM0joiMjgxOG5MDIyfQ.2rzcRvMA3Eg09NnjCAC-1EWMRtxAnFDM\"\n}"
+    from "resources.orgsSetting.actions.verifyCustomBucket.body.example";
+    orgs_setting_verify_custom_bucket_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSetting.actions.verifyCustomBucket.responses[1].example";
+    orgs_setting_verify_custom_bucket_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSetting.actions.verifyCustomBucket.responses[2].example";
+    orgs_setting_verify_custom_bucket_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSetting.actions.verifyCustomBucket.responses[3].example";
+    orgs_setting_verify_custom_bucket_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSetting.actions.verifyCustomBucket.responses[5].example";
     orgs_site_templates_list_response_200 : SiteTemplates =
     "[\n  {\n    \"auto_upgrade\": {\n      \"day_of_week\": \"mon\",\n      \"enabled\": true,\n      \"time_of_day\": \"string\",\n      \"version\": \"string\"\n    },\n    \"name\": \"string\",\n    \"vars\": {\n      \"SSID_STR\": \"string\",\n      \"VLAN_ID\": \"string\"\n    }\n  }\n]"
     from "resources.orgsSiteTemplates.actions.list.responses[0].example";
@@ -1568,6 +3629,123 @@ round_trips! {
     orgs_sites_search_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsSites.actions.search.responses[5].example";
+    orgs_sso_list_response_200 : Ssos =
+    "[\n  {\n    \"created_time\": 0,\n    \"custom_logout_url\": \"string\",\n    \"default_role\": \"string\",\n    \"domain\": \"string\",\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"idp_cert\": \"string\",\n    \"idp_sign_algo\": \"sha256\",\n    \"idp_sso_url\": \"string\",\n    \"ignore_unmatched_roles\": true,\n    \"issuer\": \"string\",\n    \"modified_time\": 0,\n    \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"name\": \"string\",\n    \"nameid_format\": \"email\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"type\": \"string\"\n  }\n]"
+    from "resources.orgsSso.actions.list.responses[0].example";
+    orgs_sso_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSso.actions.list.responses[1].example";
+    orgs_sso_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSso.actions.list.responses[2].example"; orgs_sso_list_response_403 :
+    ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSso.actions.list.responses[3].example"; orgs_sso_list_response_429 :
+    ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSso.actions.list.responses[5].example"; orgs_sso_create_request :
+    SsoRequest =
+    "{\n  \"custom_logout_url\": \"string\",\n  \"idp_cert\": \"string\",\n  \"idp_sign_algo\": \"sha256\",\n  \"idp_sso_url\": \"string\",\n  \"ignore_unmatched_roles\": true,\n  \"issuer\": \"string\",\n  \"name\": \"string\",\n  \"nameid_format\": \"email\"\n}"
+    from "resources.orgsSso.actions.create.body.example"; orgs_sso_create_response_200 :
+    Sso =
+    "{\n  \"created_time\": 0,\n  \"custom_logout_url\": \"string\",\n  \"default_role\": \"string\",\n  \"domain\": \"string\",\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"idp_cert\": \"string\",\n  \"idp_sign_algo\": \"sha256\",\n  \"idp_sso_url\": \"string\",\n  \"ignore_unmatched_roles\": true,\n  \"issuer\": \"string\",\n  \"modified_time\": 0,\n  \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"name\": \"string\",\n  \"nameid_format\": \"email\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"type\": \"string\"\n}"
+    from "resources.orgsSso.actions.create.responses[0].example";
+    orgs_sso_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSso.actions.create.responses[1].example";
+    orgs_sso_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSso.actions.create.responses[2].example"; orgs_sso_create_response_403
+    : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSso.actions.create.responses[3].example"; orgs_sso_create_response_429
+    : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSso.actions.create.responses[5].example";
+    orgs_sso_get_response_200 : Sso =
+    "{\n  \"created_time\": 0,\n  \"custom_logout_url\": \"string\",\n  \"default_role\": \"string\",\n  \"domain\": \"string\",\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"idp_cert\": \"string\",\n  \"idp_sign_algo\": \"sha256\",\n  \"idp_sso_url\": \"string\",\n  \"ignore_unmatched_roles\": true,\n  \"issuer\": \"string\",\n  \"modified_time\": 0,\n  \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"name\": \"string\",\n  \"nameid_format\": \"email\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"type\": \"string\"\n}"
+    from "resources.orgsSso.actions.get.responses[0].example"; orgs_sso_get_response_400
+    : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSso.actions.get.responses[1].example"; orgs_sso_get_response_401
+    : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSso.actions.get.responses[2].example"; orgs_sso_get_response_403 :
+    ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSso.actions.get.responses[3].example"; orgs_sso_get_response_429 :
+    ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSso.actions.get.responses[5].example";
+    orgs_sso_update_response_200 : Sso =
+    "{\n  \"created_time\": 0,\n  \"custom_logout_url\": \"string\",\n  \"default_role\": \"string\",\n  \"domain\": \"string\",\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"idp_cert\": \"string\",\n  \"idp_sign_algo\": \"sha256\",\n  \"idp_sso_url\": \"string\",\n  \"ignore_unmatched_roles\": true,\n  \"issuer\": \"string\",\n  \"modified_time\": 0,\n  \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"name\": \"string\",\n  \"nameid_format\": \"email\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"type\": \"string\"\n}"
+    from "resources.orgsSso.actions.update.responses[0].example";
+    orgs_sso_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSso.actions.update.responses[1].example";
+    orgs_sso_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSso.actions.update.responses[2].example"; orgs_sso_update_response_403
+    : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSso.actions.update.responses[3].example"; orgs_sso_update_response_429
+    : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSso.actions.update.responses[5].example";
+    orgs_sso_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSso.actions.delete.responses[1].example";
+    orgs_sso_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSso.actions.delete.responses[2].example"; orgs_sso_delete_response_403
+    : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSso.actions.delete.responses[3].example"; orgs_sso_delete_response_429
+    : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSso.actions.delete.responses[5].example";
+    orgs_sso_list_latest_failures_response_200 : ResponseSsoFailureSearch =
+    "{\n  \"results\": [\n    {\n      \"detail\": \"string\",\n      \"saml_assertion_xml\": \"string\",\n      \"timestamp\": 0\n    }\n  ]\n}"
+    from "resources.orgsSso.actions.listLatestFailures.responses[0].example";
+    orgs_sso_list_latest_failures_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSso.actions.listLatestFailures.responses[1].example";
+    orgs_sso_list_latest_failures_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSso.actions.listLatestFailures.responses[2].example";
+    orgs_sso_list_latest_failures_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSso.actions.listLatestFailures.responses[3].example";
+    orgs_sso_list_latest_failures_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSso.actions.listLatestFailures.responses[5].example";
+    orgs_sso_get_saml_metadata_response_200 : SamlMetadata =
+    "{\n  \"acs_url\": \"https://api.mist.com/api/v1/saml/llDfa13f/login\",\n  \"entity_id\": \"https://api.mist.com/api/v1/saml/llDfa13f/login\",\n  \"logout_url\": \"https://api.mist.com/api/v1/saml/llDfa13f/logout\",\n  \"metadata\": \"<?xml version=\\\"1.0\\\" encoding=\\\"UTF-8\\\"?><md:EntityDescriptor xmlns:md=\\\"urn:oasis:names:tc:SAML:2.0:metadata\\\" entityID=\\\"https://api.mist.com/api/v1/saml/llDfa13f/login\\\" validUntil=\\\"2027-10-12T21:59:01Z\\\" xmlns:ds=\\\"http://www.w3.org/2000/09/xmldsig#\\\"><md:SPSSODescriptor AuthnRequestsSigned=\\\"false\\\" WantAssertionsSigned=\\\"true\\\" protocolSupportEnumeration=\\\"urn:oasis:names:tc:SAML:2.0:protocol\\\"><md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified</md:NameIDFormat><md:AssertionConsumerService Binding=\\\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\\\" Location=\\\"https://api.mist.com/api/v1/saml/llDfa13f/login\\\" index=\\\"0\\\" isDefault=\\\"true\\\"/></md:SPSSODescriptor></md:EntityDescriptor>\"\n}"
+    from "resources.orgsSso.actions.getSamlMetadata.responses[0].example";
+    orgs_sso_get_saml_metadata_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSso.actions.getSamlMetadata.responses[1].example";
+    orgs_sso_get_saml_metadata_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSso.actions.getSamlMetadata.responses[2].example";
+    orgs_sso_get_saml_metadata_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSso.actions.getSamlMetadata.responses[3].example";
+    orgs_sso_get_saml_metadata_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSso.actions.getSamlMetadata.responses[5].example";
+    orgs_sso_download_saml_metadata_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSso.actions.downloadSamlMetadata.responses[1].example";
+    orgs_sso_download_saml_metadata_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSso.actions.downloadSamlMetadata.responses[2].example";
+    orgs_sso_download_saml_metadata_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSso.actions.downloadSamlMetadata.responses[3].example";
+    orgs_sso_download_saml_metadata_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSso.actions.downloadSamlMetadata.responses[5].example";
     orgs_sso_roles_list_response_400 : ResponseHttp400 =
     "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
     from "resources.orgsSsoRoles.actions.list.responses[1].example";
@@ -1658,6 +3836,159 @@ round_trips! {
     ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsStats.actions.get.responses[5].example";
+    orgs_stats_devices_list_response_200 : StatsDevices =
+    "[\n  {\n    \"auto_upgrade_stat\": {\n      \"lastcheck\": 1720594762\n    },\n    \"ble_stat\": {\n      \"beacon_enabled\": true,\n      \"beacon_rate\": 4,\n      \"eddystone_uid_enabled\": false,\n      \"eddystone_uid_freq_msec\": 1000,\n      \"eddystone_uid_instance\": \"5c5b35d0077b\",\n      \"eddystone_uid_namespace\": \"9777c1a06ef611e68bbf\",\n      \"eddystone_url_enabled\": false,\n      \"eddystone_url_freq_msec\": 1000,\n      \"eddystone_url_url\": \"\",\n      \"ibeacon_enabled\": false,\n      \"ibeacon_freq_msec\": 1000,\n      \"ibeacon_major\": 894,\n      \"ibeacon_minor\": 9328,\n      \"ibeacon_uuid\": \"af010e2b-f829-4975-b49e-2e896ed1d627\",\n      \"major\": 894,\n      \"minors\": [\n        9328,\n        9329,\n        9330,\n        9331,\n        9332,\n        9333,\n        9334,\n        9335,\n        -1\n      ],\n      \"power\": 8,\n      \"rx_bytes\": 158500843,\n      \"rx_pkts\": 3549163,\n      \"tx_bytes\": 509640,\n      \"tx_pkts\": 85411,\n      \"tx_resets\": 0,\n      \"uuid\": \"af010e2b-f829-4975-b49e-2e896ed1d627\"\n    },\n    \"config_reverted\": false,\n    \"cpu_system\": 21921854,\n    \"cpu_user\": 7496631,\n    \"cpu_util\": 5,\n    \"created_time\": 1718228350,\n    \"env_stat\": {\n      \"accel_x\": -0.092,\n      \"accel_y\": 0.004,\n      \"accel_z\": -1.02,\n      \"ambient_temp\": 43,\n      \"attitude\": 0,\n      \"cpu_temp\": 53,\n      \"humidity\": 9,\n      \"magne_x\": 0,\n      \"magne_y\": 0,\n      \"magne_z\": 0,\n      \"pressure\": 968,\n      \"vcore_voltage\": 0\n    },\n    \"ext_ip\": \"66.129.234.28\",\n    \"hw_rev\": \"C02\",\n    \"id\": \"00000000-0000-0000-1000-5c5b35d0077b\",\n    \"inactive_wired_vlans\": [],\n    \"ip\": \"192.168.95.3\",\n    \"ip_stat\": {\n      \"dhcp_server\": \"192.168.95.1\",\n      \"dns\": [\n        \"8.8.8.8\"\n      ],\n      \"gateway\": \"192.168.95.1\",\n      \"ip\": \"192.168.95.3\",\n      \"ip6\": \"fe80:0:0:0:5e5b:35ff:fed0:77b\",\n      \"ips\": {\n        \"vlan1\": \"192.168.95.3/24,fe80:0:0:0:5e5b:35ff:fed0:77b/64\"\n      },\n      \"netmask\": \"255.255.255.0\",\n      \"netmask6\": \"/64\"\n    },\n    \"last_seen\": 1720595866,\n    \"last_trouble\": {\n      \"code\": \"07\",\n      \"timestamp\": 1720039666\n    },\n    \"lldp_stat\": {\n      \"chassis_id\": \"d0:07:ca:f5:21:00\",\n      \"lldp_med_supported\": false,\n      \"mgmt_addr\": \"100.123.105.1\",\n      \"mgmt_addrs\": [\n        \"100.123.105.1\"\n      ],\n      \"port_desc\": \"ge-0/0/4\",\n      \"port_id\": \"ge-0/0/4\",\n      \"power_allocated\": 0,\n      \"power_draw\": 0,\n      \"power_request_count\": 0,\n      \"power_requested\": 0,\n      \"system_desc\": \"Juniper Networks, Inc. ex4300-48t internet router, kernel JUNOS 20.4R3-S7.2, Build date: 2023-04-21 19:47:18 UTC Copyright (c) 1996-2023 Juniper Networks, Inc.\",\n      \"system_name\": \"Phoenix-Switch\"\n    },\n    \"mac\": \"5c5b35d0077b\",\n    \"mem_total_kb\": 505468,\n    \"mem_used_kb\": 202096,\n    \"model\": \"AP43\",\n    \"modified_time\": 1718530662,\n    \"mount\": \"faceup\",\n    \"name\": \"Phoenix\",\n    \"notes\": \"\",\n    \"num_clients\": 1,\n    \"org_id\": \"af010e2b-f829-4975-b49e-2e896ed1d627\",\n    \"port_stat\": {\n      \"eth0\": {\n        \"full_duplex\": true,\n        \"rx_bytes\": 1284143195,\n        \"rx_errors\": 0,\n        \"rx_peak_bps\": 17585,\n        \"rx_pkts\": 5199816,\n        \"speed\": 1000,\n        \"tx_bytes\": 1283744961,\n        \"tx_peak_bps\": 26484,\n        \"tx_pkts\": 3990463,\n        \"up\": true\n      },\n      \"eth1\": {\n        \"full_duplex\": false,\n        \"rx_bytes\": 0,\n        \"rx_errors\": 0,\n        \"rx_peak_bps\": 0,\n        \"rx_pkts\": 0,\n        \"speed\": 0,\n        \"tx_bytes\": 0,\n        \"tx_peak_bps\": 0,\n        \"tx_pkts\": 0,\n        \"up\": false\n      }\n    },\n    \"power_budget\": 8400,\n    \"power_constrained\": false,\n    \"power_src\": \"DC Input\",\n    \"radio_config\": {},\n    \"radio_stat\": {\n      \"band_24\": {\n        \"bandwidth\": 20,\n        \"channel\": 11,\n        \"mac\": \"5c5b35dea810\",\n        \"noise_floor\": -80,\n        \"num_clients\": 0,\n        \"power\": 17,\n        \"rx_bytes\": 12948211,\n        \"rx_pkts\": 65292,\n        \"tx_bytes\": 19071943,\n        \"tx_pkts\": 76926,\n        \"usage\": \"24\",\n        \"util_all\": 24,\n        \"util_non_wifi\": 2,\n        \"util_rx_in_bss\": 0,\n        \"util_rx_other_bss\": 17,\n        \"util_tx\": 4,\n        \"util_undecodable_wifi\": 0,\n        \"util_unknown_wifi\": 1\n      },\n      \"band_5\": {\n        \"bandwidth\": 40,\n        \"channel\": 36,\n        \"mac\": \"5c5b35dea7f0\",\n        \"noise_floor\": -90,\n        \"num_clients\": 1,\n        \"power\": 17,\n        \"rx_bytes\": 578362619,\n        \"rx_pkts\": 2687577,\n        \"tx_bytes\": 1199571353,\n        \"tx_pkts\": 2479302,\n        \"usage\": \"5\",\n        \"util_all\": 13,\n        \"util_non_wifi\": 0,\n        \"util_rx_in_bss\": 0,\n        \"util_rx_other_bss\": 10,\n        \"util_tx\": 1,\n        \"util_undecodable_wifi\": 0,\n        \"util_unknown_wifi\": 1\n      }\n    },\n    \"rx_bps\": 9276,\n    \"rx_bytes\": 591310830,\n    \"rx_pkts\": 2752869,\n    \"serial\": \"A0703200709E6\",\n    \"site_id\": \"46fc665e-9706-4296-8fe2-78f42f2e67e4\",\n    \"status\": \"connected\",\n    \"switch_redundancy\": {\n      \"num_redundant_aps\": 1\n    },\n    \"tx_bps\": 8067,\n    \"tx_bytes\": 1218643296,\n    \"tx_pkts\": 2556228,\n    \"type\": \"ap\",\n    \"uptime\": 1593120,\n    \"version\": \"0.14.29313\"\n  }\n]"
+    from "resources.orgsStatsDevices.actions.list.responses[0].example";
+    orgs_stats_devices_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsDevices.actions.list.responses[1].example";
+    orgs_stats_devices_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsDevices.actions.list.responses[2].example";
+    orgs_stats_devices_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsDevices.actions.list.responses[3].example";
+    orgs_stats_devices_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsDevices.actions.list.responses[5].example";
+    orgs_stats_sites_list_response_200 : StatsSites =
+    "[\n  {\n    \"address\": \"1601 S De Anza Blvd, Cupertino, CA 95014, USA\",\n    \"alarmtemplate_id\": null,\n    \"analyticEnabled\": true,\n    \"aptemplate_id\": null,\n    \"country_code\": \"US\",\n    \"created_time\": 1472591606,\n    \"engagementEnabled\": true,\n    \"gatewaytemplate_id\": \"e571f2a2-d748-4ad4-bd6c-895467957c21\",\n    \"id\": \"83bc290a-b76d-47fa-a294-d34e47f30f7f\",\n    \"lat\": 37.295553,\n    \"latlng\": {\n      \"lat\": 37.295553,\n      \"lng\": -122.033007\n    },\n    \"lng\": -122.033007,\n    \"modified_time\": 1728057857,\n    \"msp_id\": \"a9af4951-a1de-4520-b398-c95a58947349\",\n    \"name\": \"Live-Demo\",\n    \"networktemplate_id\": \"964cb213-deb2-469d-8c1e-a5f8661c6886\",\n    \"notes\": \"This site is used for demonstration purposes.\",\n    \"num_ap\": 17,\n    \"num_ap_connected\": 14,\n    \"num_clients\": 14,\n    \"num_devices\": 26,\n    \"num_devices_connected\": 22,\n    \"num_gateway\": 1,\n    \"num_gateway_connected\": 1,\n    \"num_switch\": 8,\n    \"num_switch_connected\": 7,\n    \"org_id\": \"b9814b40-ac4b-4424-86a8-b787eb68b86a\",\n    \"rftemplate_id\": \"2c134c07-3c57-46b3-a53b-8aea92ed7234\",\n    \"secpolicy_id\": null,\n    \"sitegroup_ids\": [\n      \"5644a432-eea9-4a2f-a30a-ddaf4dbc79cf\",\n      \"5fc0f305-f626-49db-8869-10b87f201bba\",\n      \"882796ef-190b-405e-98ef-cb487140cf64\"\n    ],\n    \"sitetemplate_id\": null,\n    \"timezone\": \"America/Los_Angeles\",\n    \"tzoffset\": 960\n  }\n]"
+    from "resources.orgsStatsSites.actions.list.responses[0].example";
+    orgs_stats_sites_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsSites.actions.list.responses[1].example";
+    orgs_stats_sites_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsSites.actions.list.responses[2].example";
+    orgs_stats_sites_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsSites.actions.list.responses[3].example";
+    orgs_stats_sites_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsSites.actions.list.responses[5].example";
+    orgs_tickets_list_response_200 : Tickets =
+    "[\n  {\n    \"comments\": [\n      {\n        \"attachments\": [\n          {\n            \"content_type\": \"string\",\n            \"content_url\": \"string\"\n          }\n        ],\n        \"author\": \"string\",\n        \"comment\": \"string\",\n        \"created_at\": 0\n      }\n    ],\n    \"created_at\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"requester\": \"string\",\n    \"status\": \"open\",\n    \"subject\": \"string\",\n    \"type\": \"string\",\n    \"updated_at\": 0\n  }\n]"
+    from "resources.orgsTickets.actions.list.responses[0].example";
+    orgs_tickets_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsTickets.actions.list.responses[1].example";
+    orgs_tickets_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsTickets.actions.list.responses[2].example";
+    orgs_tickets_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsTickets.actions.list.responses[3].example";
+    orgs_tickets_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsTickets.actions.list.responses[5].example";
+    orgs_tickets_create_request : TicketRequest =
+    "{\n  \"comment\": \"string\",\n  \"subject\": \"string\",\n  \"type\": \"question\"\n}"
+    from "resources.orgsTickets.actions.create.body.example";
+    orgs_tickets_create_response_200 : Ticket =
+    "{\n  \"comments\": [\n    {\n      \"attachments\": [\n        {\n          \"content_type\": \"string\",\n          \"content_url\": \"string\"\n        }\n      ],\n      \"author\": \"string\",\n      \"comment\": \"string\",\n      \"created_at\": 0\n    }\n  ],\n  \"created_at\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"requester\": \"string\",\n  \"status\": \"open\",\n  \"subject\": \"string\",\n  \"type\": \"string\",\n  \"updated_at\": 0\n}"
+    from "resources.orgsTickets.actions.create.responses[0].example";
+    orgs_tickets_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsTickets.actions.create.responses[1].example";
+    orgs_tickets_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsTickets.actions.create.responses[2].example";
+    orgs_tickets_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsTickets.actions.create.responses[3].example";
+    orgs_tickets_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsTickets.actions.create.responses[5].example";
+    orgs_tickets_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsTickets.actions.count.responses[0].example";
+    orgs_tickets_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsTickets.actions.count.responses[1].example";
+    orgs_tickets_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsTickets.actions.count.responses[2].example";
+    orgs_tickets_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsTickets.actions.count.responses[3].example";
+    orgs_tickets_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsTickets.actions.count.responses[5].example";
+    orgs_tickets_get_response_200 : Ticket =
+    "{\n  \"comments\": [\n    {\n      \"attachments\": [\n        {\n          \"content_type\": \"string\",\n          \"content_url\": \"string\"\n        }\n      ],\n      \"author\": \"string\",\n      \"comment\": \"string\",\n      \"created_at\": 0\n    }\n  ],\n  \"created_at\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"requester\": \"string\",\n  \"status\": \"open\",\n  \"subject\": \"string\",\n  \"type\": \"string\",\n  \"updated_at\": 0\n}"
+    from "resources.orgsTickets.actions.get.responses[0].example";
+    orgs_tickets_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsTickets.actions.get.responses[1].example";
+    orgs_tickets_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsTickets.actions.get.responses[2].example";
+    orgs_tickets_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsTickets.actions.get.responses[3].example";
+    orgs_tickets_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsTickets.actions.get.responses[5].example";
+    orgs_tickets_update_request : TicketRequest =
+    "{\n  \"comment\": \"string\",\n  \"subject\": \"string\",\n  \"type\": \"question\"\n}"
+    from "resources.orgsTickets.actions.update.body.example";
+    orgs_tickets_update_response_200 : Ticket =
+    "{\n  \"comments\": [\n    {\n      \"attachments\": [\n        {\n          \"content_type\": \"string\",\n          \"content_url\": \"string\"\n        }\n      ],\n      \"author\": \"string\",\n      \"comment\": \"string\",\n      \"created_at\": 0\n    }\n  ],\n  \"created_at\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"requester\": \"string\",\n  \"status\": \"open\",\n  \"subject\": \"string\",\n  \"type\": \"string\",\n  \"updated_at\": 0\n}"
+    from "resources.orgsTickets.actions.update.responses[0].example";
+    orgs_tickets_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsTickets.actions.update.responses[1].example";
+    orgs_tickets_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsTickets.actions.update.responses[2].example";
+    orgs_tickets_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsTickets.actions.update.responses[3].example";
+    orgs_tickets_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsTickets.actions.update.responses[5].example";
+    orgs_tickets_upload_attachment_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsTickets.actions.uploadAttachment.responses[1].example";
+    orgs_tickets_upload_attachment_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsTickets.actions.uploadAttachment.responses[2].example";
+    orgs_tickets_upload_attachment_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsTickets.actions.uploadAttachment.responses[3].example";
+    orgs_tickets_upload_attachment_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsTickets.actions.uploadAttachment.responses[5].example";
+    orgs_tickets_get_attachment_response_200 : TicketAttachment =
+    "{\n  \"content_url\": \"https://api.mist.com/api/v1/forward/download?jwt=...\"\n}"
+    from "resources.orgsTickets.actions.getAttachment.responses[0].example";
+    orgs_tickets_get_attachment_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsTickets.actions.getAttachment.responses[1].example";
+    orgs_tickets_get_attachment_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsTickets.actions.getAttachment.responses[2].example";
+    orgs_tickets_get_attachment_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsTickets.actions.getAttachment.responses[3].example";
+    orgs_tickets_get_attachment_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsTickets.actions.getAttachment.responses[5].example";
+    orgs_tickets_add_comment_response_200 : Ticket =
+    "{\n  \"comments\": [\n    {\n      \"attachments\": [\n        {\n          \"content_type\": \"string\",\n          \"content_url\": \"string\"\n        }\n      ],\n      \"author\": \"string\",\n      \"comment\": \"string\",\n      \"created_at\": 0\n    }\n  ],\n  \"created_at\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"requester\": \"string\",\n  \"status\": \"open\",\n  \"subject\": \"string\",\n  \"type\": \"string\",\n  \"updated_at\": 0\n}"
+    from "resources.orgsTickets.actions.addComment.responses[0].example";
+    orgs_tickets_add_comment_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsTickets.actions.addComment.responses[1].example";
+    orgs_tickets_add_comment_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsTickets.actions.addComment.responses[2].example";
+    orgs_tickets_add_comment_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsTickets.actions.addComment.responses[3].example";
+    orgs_tickets_add_comment_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsTickets.actions.addComment.responses[5].example";
     orgs_ui_settings_list_response_200 : OrgUiSettingsList =
     "[\n  {\n    \"created_time\": 1749083436,\n    \"description\": \"AP related stats\",\n    \"for_site\": false,\n    \"id\": \"9a702097-0dd3-48af-909b-2be4ff94d139\",\n    \"isCustomDataboard\": true,\n    \"modified_time\": 1749083436,\n    \"name\": \"AP Stats\",\n    \"org_id\": \"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\n    \"purpose\": \"marvisdashboard\",\n    \"site_id\": \"00000000-0000-0000-0000-000000000000\",\n    \"tiles\": [\n      {\n        \"description\": \"User typed tile descr\",\n        \"id\": \"3eef7c83-3d33-417a-a729-4772d4a1013a\",\n        \"isAutoTitle\": true,\n        \"name\": \"List top 10 APs by bandwidth\",\n        \"nl_query\": \"List top 10 APs by bandwidth\",\n        \"position\": {\n          \"col\": 1,\n          \"colSpan\": 2,\n          \"row\": 1,\n          \"rowSpan\": 1\n        }\n      }\n    ]\n  }\n]"
     from "resources.orgsUiSettings.actions.list.responses[0].example";
@@ -1736,84 +4067,198 @@ round_trips! {
     orgs_ui_settings_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsUiSettings.actions.delete.responses[5].example";
-    orgs_vp_ns_list_vpns_response_200 : Vpns =
+    orgs_user_macs_update_multiple_response_200 : UserMacsUpdate =
+    "{\n  \"errors\": [\n    \"2feacc8e-5893-418a-acaa-4d7c1afd01fe - invalid id\"\n  ],\n  \"updated\": [\n    \"1041c16c-ca87-4d3f-bb94-b97c5819fc09\",\n    \"a016cc8e-5893-418a-acaa-4d7c1af6ac0f\"\n  ]\n}"
+    from "resources.orgsUserMacs.actions.updateMultiple.responses[0].example";
+    orgs_user_macs_update_multiple_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsUserMacs.actions.updateMultiple.responses[1].example";
+    orgs_user_macs_update_multiple_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsUserMacs.actions.updateMultiple.responses[2].example";
+    orgs_user_macs_update_multiple_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsUserMacs.actions.updateMultiple.responses[3].example";
+    orgs_user_macs_update_multiple_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsUserMacs.actions.updateMultiple.responses[5].example";
+    orgs_user_macs_create_response_200 : UserMac =
+    "{\n  \"id\": \"111cafd2-ba1b-5169-bfcb-9cdf1d473ddb\",\n  \"labels\": [\n    \"flor1\",\n    \"bld4\"\n  ],\n  \"mac\": \"921b638445cd\",\n  \"notes\": \"mac address refers to Canon printers\",\n  \"vlan\": \"30\"\n}"
+    from "resources.orgsUserMacs.actions.create.responses[0].example";
+    orgs_user_macs_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsUserMacs.actions.create.responses[1].example";
+    orgs_user_macs_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsUserMacs.actions.create.responses[2].example";
+    orgs_user_macs_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsUserMacs.actions.create.responses[3].example";
+    orgs_user_macs_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsUserMacs.actions.create.responses[5].example";
+    orgs_user_macs_delete_multiple_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsUserMacs.actions.deleteMultiple.responses[1].example";
+    orgs_user_macs_delete_multiple_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsUserMacs.actions.deleteMultiple.responses[2].example";
+    orgs_user_macs_delete_multiple_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsUserMacs.actions.deleteMultiple.responses[3].example";
+    orgs_user_macs_delete_multiple_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsUserMacs.actions.deleteMultiple.responses[5].example";
+    orgs_user_macs_import_response_200 : UserMacImport =
+    "{\n  \"added\": [\n    \"921b638445cd\"\n  ],\n  \"errors\": [\n    \"921b638445ce - mac invalid\",\n    \"921b638445cf - mac already provided\"\n  ],\n  \"updated\": [\n    \"721b638445ef\",\n    \"721b638445ee\"\n  ]\n}"
+    from "resources.orgsUserMacs.actions.import.responses[0].example";
+    orgs_user_macs_import_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsUserMacs.actions.import.responses[1].example";
+    orgs_user_macs_import_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsUserMacs.actions.import.responses[2].example";
+    orgs_user_macs_import_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsUserMacs.actions.import.responses[3].example";
+    orgs_user_macs_import_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsUserMacs.actions.import.responses[5].example";
+    orgs_user_macs_search_response_200 : UserMacs =
+    "[\n  {\n    \"id\": \"111cafd2-ba1b-5169-bfcb-9cdf1d473ddb\",\n    \"labels\": [\n      \"flor1\",\n      \"bld4\"\n    ],\n    \"mac\": \"921b638445cd\",\n    \"notes\": \"mac address refers to Canon printers\",\n    \"vlan\": \"30\"\n  }\n]"
+    from "resources.orgsUserMacs.actions.search.responses[0].example";
+    orgs_user_macs_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsUserMacs.actions.search.responses[1].example";
+    orgs_user_macs_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsUserMacs.actions.search.responses[2].example";
+    orgs_user_macs_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsUserMacs.actions.search.responses[3].example";
+    orgs_user_macs_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsUserMacs.actions.search.responses[5].example";
+    orgs_user_macs_get_response_200 : UserMac =
+    "{\n  \"id\": \"111cafd2-ba1b-5169-bfcb-9cdf1d473ddb\",\n  \"labels\": [\n    \"flor1\",\n    \"bld4\"\n  ],\n  \"mac\": \"921b638445cd\",\n  \"notes\": \"mac address refers to Canon printers\",\n  \"vlan\": \"30\"\n}"
+    from "resources.orgsUserMacs.actions.get.responses[0].example";
+    orgs_user_macs_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsUserMacs.actions.get.responses[1].example";
+    orgs_user_macs_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsUserMacs.actions.get.responses[2].example";
+    orgs_user_macs_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsUserMacs.actions.get.responses[3].example";
+    orgs_user_macs_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsUserMacs.actions.get.responses[5].example";
+    orgs_user_macs_update_response_200 : UserMac =
+    "{\n  \"id\": \"111cafd2-ba1b-5169-bfcb-9cdf1d473ddb\",\n  \"labels\": [\n    \"flor1\",\n    \"bld4\"\n  ],\n  \"mac\": \"921b638445cd\",\n  \"notes\": \"mac address refers to Canon printers\",\n  \"vlan\": \"30\"\n}"
+    from "resources.orgsUserMacs.actions.update.responses[0].example";
+    orgs_user_macs_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsUserMacs.actions.update.responses[1].example";
+    orgs_user_macs_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsUserMacs.actions.update.responses[2].example";
+    orgs_user_macs_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsUserMacs.actions.update.responses[3].example";
+    orgs_user_macs_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsUserMacs.actions.update.responses[5].example";
+    orgs_user_macs_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsUserMacs.actions.delete.responses[1].example";
+    orgs_user_macs_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsUserMacs.actions.delete.responses[2].example";
+    orgs_user_macs_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsUserMacs.actions.delete.responses[3].example";
+    orgs_user_macs_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsUserMacs.actions.delete.responses[5].example";
+    orgs_vpns_list_response_200 : Vpns =
     "[\n  {\n    \"name\": \"string\",\n    \"paths\": {\n      \"property1\": {\n        \"bfd_profile\": \"broadband\",\n        \"ip\": \"string\"\n      },\n      \"property2\": {\n        \"bfd_profile\": \"lte\",\n        \"ip\": \"string\"\n      }\n    }\n  }\n]"
-    from "resources.orgsVpNs.actions.listVpns.responses[0].example";
-    orgs_vp_ns_list_vpns_response_400 : ResponseHttp400 =
+    from "resources.orgsVpns.actions.list.responses[0].example";
+    orgs_vpns_list_response_400 : ResponseHttp400 =
     "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
-    from "resources.orgsVpNs.actions.listVpns.responses[1].example";
-    orgs_vp_ns_list_vpns_response_401 : ResponseHttp401 =
+    from "resources.orgsVpns.actions.list.responses[1].example";
+    orgs_vpns_list_response_401 : ResponseHttp401 =
     "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
-    "resources.orgsVpNs.actions.listVpns.responses[2].example";
-    orgs_vp_ns_list_vpns_response_403 : ResponseHttp403 =
+    "resources.orgsVpns.actions.list.responses[2].example"; orgs_vpns_list_response_403 :
+    ResponseHttp403 =
     "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
-    "resources.orgsVpNs.actions.listVpns.responses[3].example";
-    orgs_vp_ns_list_vpns_response_429 : ResponseHttp429 =
+    "resources.orgsVpns.actions.list.responses[3].example"; orgs_vpns_list_response_429 :
+    ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
-    from "resources.orgsVpNs.actions.listVpns.responses[5].example";
-    orgs_vp_ns_create_vpn_request : VpnRequest =
+    from "resources.orgsVpns.actions.list.responses[5].example"; orgs_vpns_create_request
+    : VpnRequest =
     "{\n  \"name\": \"string\",\n  \"paths\": {\n    \"property1\": {\n      \"bfd_profile\": \"broadband\",\n      \"ip\": \"string\"\n    },\n    \"property2\": {\n      \"bfd_profile\": \"lte\",\n      \"ip\": \"string\"\n    }\n  }\n}"
-    from "resources.orgsVpNs.actions.createVpn.body.example";
-    orgs_vp_ns_create_vpn_response_200 : Vpn =
+    from "resources.orgsVpns.actions.create.body.example"; orgs_vpns_create_response_200
+    : Vpn =
     "{\n  \"created_time\": 0,\n  \"id\": \"497f6eca-6276-5009-bfeb-53cbbbba6f1b\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"paths\": {\n    \"property1\": {\n      \"bfd_profile\": \"broadband\",\n      \"ip\": \"string\"\n    },\n    \"property2\": {\n      \"bfd_profile\": \"broadband\",\n      \"ip\": \"string\"\n    }\n  }\n}"
-    from "resources.orgsVpNs.actions.createVpn.responses[0].example";
-    orgs_vp_ns_create_vpn_response_400 : ResponseHttp400 =
+    from "resources.orgsVpns.actions.create.responses[0].example";
+    orgs_vpns_create_response_400 : ResponseHttp400 =
     "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
-    from "resources.orgsVpNs.actions.createVpn.responses[1].example";
-    orgs_vp_ns_create_vpn_response_401 : ResponseHttp401 =
+    from "resources.orgsVpns.actions.create.responses[1].example";
+    orgs_vpns_create_response_401 : ResponseHttp401 =
     "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
-    "resources.orgsVpNs.actions.createVpn.responses[2].example";
-    orgs_vp_ns_create_vpn_response_403 : ResponseHttp403 =
+    "resources.orgsVpns.actions.create.responses[2].example";
+    orgs_vpns_create_response_403 : ResponseHttp403 =
     "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
-    "resources.orgsVpNs.actions.createVpn.responses[3].example";
-    orgs_vp_ns_create_vpn_response_429 : ResponseHttp429 =
+    "resources.orgsVpns.actions.create.responses[3].example";
+    orgs_vpns_create_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
-    from "resources.orgsVpNs.actions.createVpn.responses[5].example";
-    orgs_vp_ns_get_vpn_response_200 : Vpn =
+    from "resources.orgsVpns.actions.create.responses[5].example";
+    orgs_vpns_get_response_200 : Vpn =
     "{\n  \"created_time\": 0,\n  \"id\": \"497f6eca-6276-5009-bfeb-53cbbbba6f1b\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"paths\": {\n    \"property1\": {\n      \"bfd_profile\": \"broadband\",\n      \"ip\": \"string\"\n    },\n    \"property2\": {\n      \"bfd_profile\": \"broadband\",\n      \"ip\": \"string\"\n    }\n  }\n}"
-    from "resources.orgsVpNs.actions.getVpn.responses[0].example";
-    orgs_vp_ns_get_vpn_response_400 : ResponseHttp400 =
+    from "resources.orgsVpns.actions.get.responses[0].example";
+    orgs_vpns_get_response_400 : ResponseHttp400 =
     "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
-    from "resources.orgsVpNs.actions.getVpn.responses[1].example";
-    orgs_vp_ns_get_vpn_response_401 : ResponseHttp401 =
+    from "resources.orgsVpns.actions.get.responses[1].example";
+    orgs_vpns_get_response_401 : ResponseHttp401 =
     "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
-    "resources.orgsVpNs.actions.getVpn.responses[2].example";
-    orgs_vp_ns_get_vpn_response_403 : ResponseHttp403 =
+    "resources.orgsVpns.actions.get.responses[2].example"; orgs_vpns_get_response_403 :
+    ResponseHttp403 =
     "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
-    "resources.orgsVpNs.actions.getVpn.responses[3].example";
-    orgs_vp_ns_get_vpn_response_429 : ResponseHttp429 =
+    "resources.orgsVpns.actions.get.responses[3].example"; orgs_vpns_get_response_429 :
+    ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
-    from "resources.orgsVpNs.actions.getVpn.responses[5].example";
-    orgs_vp_ns_update_vpn_request : VpnRequest =
+    from "resources.orgsVpns.actions.get.responses[5].example"; orgs_vpns_update_request
+    : VpnRequest =
     "{\n  \"name\": \"string\",\n  \"paths\": {\n    \"property1\": {\n      \"bfd_profile\": \"broadband\",\n      \"ip\": \"string\"\n    },\n    \"property2\": {\n      \"bfd_profile\": \"broadband\",\n      \"ip\": \"string\"\n    }\n  }\n}"
-    from "resources.orgsVpNs.actions.updateVpn.body.example";
-    orgs_vp_ns_update_vpn_response_200 : Vpn =
+    from "resources.orgsVpns.actions.update.body.example"; orgs_vpns_update_response_200
+    : Vpn =
     "{\n  \"created_time\": 0,\n  \"id\": \"497f6eca-6276-5009-bfeb-53cbbbba6f1b\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"paths\": {\n    \"property1\": {\n      \"bfd_profile\": \"broadband\",\n      \"ip\": \"string\"\n    },\n    \"property2\": {\n      \"bfd_profile\": \"broadband\",\n      \"ip\": \"string\"\n    }\n  }\n}"
-    from "resources.orgsVpNs.actions.updateVpn.responses[0].example";
-    orgs_vp_ns_update_vpn_response_400 : ResponseHttp400 =
+    from "resources.orgsVpns.actions.update.responses[0].example";
+    orgs_vpns_update_response_400 : ResponseHttp400 =
     "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
-    from "resources.orgsVpNs.actions.updateVpn.responses[1].example";
-    orgs_vp_ns_update_vpn_response_401 : ResponseHttp401 =
+    from "resources.orgsVpns.actions.update.responses[1].example";
+    orgs_vpns_update_response_401 : ResponseHttp401 =
     "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
-    "resources.orgsVpNs.actions.updateVpn.responses[2].example";
-    orgs_vp_ns_update_vpn_response_403 : ResponseHttp403 =
+    "resources.orgsVpns.actions.update.responses[2].example";
+    orgs_vpns_update_response_403 : ResponseHttp403 =
     "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
-    "resources.orgsVpNs.actions.updateVpn.responses[3].example";
-    orgs_vp_ns_update_vpn_response_429 : ResponseHttp429 =
+    "resources.orgsVpns.actions.update.responses[3].example";
+    orgs_vpns_update_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
-    from "resources.orgsVpNs.actions.updateVpn.responses[5].example";
-    orgs_vp_ns_delete_vpn_response_400 : ResponseHttp400 =
+    from "resources.orgsVpns.actions.update.responses[5].example";
+    orgs_vpns_delete_response_400 : ResponseHttp400 =
     "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
-    from "resources.orgsVpNs.actions.deleteVpn.responses[1].example";
-    orgs_vp_ns_delete_vpn_response_401 : ResponseHttp401 =
+    from "resources.orgsVpns.actions.delete.responses[1].example";
+    orgs_vpns_delete_response_401 : ResponseHttp401 =
     "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
-    "resources.orgsVpNs.actions.deleteVpn.responses[2].example";
-    orgs_vp_ns_delete_vpn_response_403 : ResponseHttp403 =
+    "resources.orgsVpns.actions.delete.responses[2].example";
+    orgs_vpns_delete_response_403 : ResponseHttp403 =
     "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
-    "resources.orgsVpNs.actions.deleteVpn.responses[3].example";
-    orgs_vp_ns_delete_vpn_response_429 : ResponseHttp429 =
+    "resources.orgsVpns.actions.delete.responses[3].example";
+    orgs_vpns_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
-    from "resources.orgsVpNs.actions.deleteVpn.responses[5].example";
+    from "resources.orgsVpns.actions.delete.responses[5].example";
     orgs_webhooks_list_response_200 : Webhooks =
     "[\n  {\n    \"created_time\": 0,\n    \"enabled\": true,\n    \"headers\": {},\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"secret\": \"string\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"splunk_token\": \"string\",\n    \"topics\": [\n      \"location\"\n    ],\n    \"type\": \"http-post\",\n    \"url\": \"string\",\n    \"verify_cert\": true\n  }\n]"
     from "resources.orgsWebhooks.actions.list.responses[0].example";
@@ -1928,6 +4373,206 @@ round_trips! {
     orgs_webhooks_ping_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsWebhooks.actions.ping.responses[5].example";
+    orgs_wlan_templates_list_response_200 : Templates =
+    "[\n  {\n    \"applies\": {\n      \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"site_ids\": [\n        \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n      ],\n      \"sitegroup_ids\": [\n        \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n      ]\n    },\n    \"created_time\": 0,\n    \"deviceprofile_ids\": [\n      \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    ],\n    \"exceptions\": {\n      \"site_ids\": [\n        \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n      ],\n      \"sitegroup_ids\": [\n        \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n      ]\n    },\n    \"filter_by_deviceprofile\": true,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n  }\n]"
+    from "resources.orgsWlanTemplates.actions.list.responses[0].example";
+    orgs_wlan_templates_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWlanTemplates.actions.list.responses[1].example";
+    orgs_wlan_templates_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWlanTemplates.actions.list.responses[2].example";
+    orgs_wlan_templates_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWlanTemplates.actions.list.responses[3].example";
+    orgs_wlan_templates_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWlanTemplates.actions.list.responses[5].example";
+    orgs_wlan_templates_create_response_200 : Template =
+    "{\n  \"applies\": {\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"site_ids\": [\n      \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    ],\n    \"sitegroup_ids\": [\n      \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    ]\n  },\n  \"created_time\": 0,\n  \"deviceprofile_ids\": [\n    \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n  ],\n  \"exceptions\": {\n    \"site_ids\": [\n      \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    ],\n    \"sitegroup_ids\": [\n      \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    ]\n  },\n  \"filter_by_deviceprofile\": true,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n}"
+    from "resources.orgsWlanTemplates.actions.create.responses[0].example";
+    orgs_wlan_templates_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWlanTemplates.actions.create.responses[1].example";
+    orgs_wlan_templates_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWlanTemplates.actions.create.responses[2].example";
+    orgs_wlan_templates_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWlanTemplates.actions.create.responses[3].example";
+    orgs_wlan_templates_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWlanTemplates.actions.create.responses[5].example";
+    orgs_wlan_templates_get_response_200 : Template =
+    "{\n  \"applies\": {\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"site_ids\": [\n      \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    ],\n    \"sitegroup_ids\": [\n      \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    ]\n  },\n  \"created_time\": 0,\n  \"deviceprofile_ids\": [\n    \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n  ],\n  \"exceptions\": {\n    \"site_ids\": [\n      \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    ],\n    \"sitegroup_ids\": [\n      \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    ]\n  },\n  \"filter_by_deviceprofile\": true,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n}"
+    from "resources.orgsWlanTemplates.actions.get.responses[0].example";
+    orgs_wlan_templates_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWlanTemplates.actions.get.responses[1].example";
+    orgs_wlan_templates_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWlanTemplates.actions.get.responses[2].example";
+    orgs_wlan_templates_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWlanTemplates.actions.get.responses[3].example";
+    orgs_wlan_templates_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWlanTemplates.actions.get.responses[5].example";
+    orgs_wlan_templates_update_response_200 : Template =
+    "{\n  \"applies\": {\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"site_ids\": [\n      \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    ],\n    \"sitegroup_ids\": [\n      \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    ]\n  },\n  \"created_time\": 0,\n  \"deviceprofile_ids\": [\n    \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n  ],\n  \"exceptions\": {\n    \"site_ids\": [\n      \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    ],\n    \"sitegroup_ids\": [\n      \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    ]\n  },\n  \"filter_by_deviceprofile\": true,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n}"
+    from "resources.orgsWlanTemplates.actions.update.responses[0].example";
+    orgs_wlan_templates_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWlanTemplates.actions.update.responses[1].example";
+    orgs_wlan_templates_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWlanTemplates.actions.update.responses[2].example";
+    orgs_wlan_templates_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWlanTemplates.actions.update.responses[3].example";
+    orgs_wlan_templates_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWlanTemplates.actions.update.responses[5].example";
+    orgs_wlan_templates_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWlanTemplates.actions.delete.responses[1].example";
+    orgs_wlan_templates_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWlanTemplates.actions.delete.responses[2].example";
+    orgs_wlan_templates_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWlanTemplates.actions.delete.responses[3].example";
+    orgs_wlan_templates_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWlanTemplates.actions.delete.responses[5].example";
+    orgs_wlan_templates_clone_request : NameString = "{\n  \"name\": \"Cloned\"\n}" from
+    "resources.orgsWlanTemplates.actions.clone.body.example";
+    orgs_wlan_templates_clone_response_200 : Template =
+    "{\n  \"applies\": {\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"site_ids\": [\n      \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    ],\n    \"sitegroup_ids\": [\n      \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    ]\n  },\n  \"created_time\": 0,\n  \"deviceprofile_ids\": [\n    \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n  ],\n  \"exceptions\": {\n    \"site_ids\": [\n      \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    ],\n    \"sitegroup_ids\": [\n      \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    ]\n  },\n  \"filter_by_deviceprofile\": true,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n}"
+    from "resources.orgsWlanTemplates.actions.clone.responses[0].example";
+    orgs_wlan_templates_clone_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWlanTemplates.actions.clone.responses[1].example";
+    orgs_wlan_templates_clone_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWlanTemplates.actions.clone.responses[2].example";
+    orgs_wlan_templates_clone_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWlanTemplates.actions.clone.responses[3].example";
+    orgs_wlan_templates_clone_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWlanTemplates.actions.clone.responses[5].example";
+    orgs_wlans_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWlans.actions.list.responses[1].example";
+    orgs_wlans_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWlans.actions.list.responses[2].example"; orgs_wlans_list_response_403
+    : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWlans.actions.list.responses[3].example"; orgs_wlans_list_response_429
+    : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWlans.actions.list.responses[5].example";
+    orgs_wlans_create_response_200 : Wlan =
+    "{\n  \"allow_ipv6_ndp\": true,\n  \"allow_mdns\": false,\n  \"allow_ssdp\": false,\n  \"arp_filter\": false,\n  \"band_steer\": false,\n  \"band_steer_force_band5\": false,\n  \"bands\": [\n    \"24\",\n    \"5\"\n  ],\n  \"block_blacklist_clients\": false,\n  \"bonjour\": {\n    \"additional_vlan_ids\": \"10, 20\",\n    \"enabled\": false,\n    \"services\": {\n      \"airplay\": {\n        \"radius_groups\": [\n          \"teachers\"\n        ],\n        \"scope\": \"same_ap\"\n      }\n    }\n  },\n  \"client_limit_down\": 1000,\n  \"client_limit_down_enabled\": false,\n  \"client_limit_up\": 512,\n  \"client_limit_up_enabled\": false,\n  \"disable_11ax\": false,\n  \"disable_ht_vht_rates\": false,\n  \"disable_uapsd\": false,\n  \"disable_v1_roam_notify\": false,\n  \"disable_v2_roam_notify\": false,\n  \"disable_wmm\": false,\n  \"dynamic_vlan\": {\n    \"default_vlan_id\": 999,\n    \"enabled\": false,\n    \"local_vlan_ids\": [\n      1\n    ],\n    \"type\": \"airespace-interface-name\",\n    \"vlans\": {\n      \"131\": \"default\",\n      \"322\": \"fast,video\"\n    }\n  },\n  \"enable_local_keycaching\": false,\n  \"enable_wireless_bridging\": false,\n  \"enabled\": true,\n  \"fast_dot1x_timers\": false,\n  \"hide_ssid\": false,\n  \"hostname_ie\": false,\n  \"ssid\": \"demo\"\n}"
+    from "resources.orgsWlans.actions.create.responses[0].example";
+    orgs_wlans_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWlans.actions.create.responses[1].example";
+    orgs_wlans_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWlans.actions.create.responses[2].example";
+    orgs_wlans_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWlans.actions.create.responses[3].example";
+    orgs_wlans_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWlans.actions.create.responses[5].example";
+    orgs_wlans_get_response_200 : Wlan =
+    "{\n  \"allow_ipv6_ndp\": true,\n  \"allow_mdns\": false,\n  \"allow_ssdp\": false,\n  \"arp_filter\": false,\n  \"band_steer\": false,\n  \"band_steer_force_band5\": false,\n  \"bands\": [\n    \"24\",\n    \"5\"\n  ],\n  \"block_blacklist_clients\": false,\n  \"bonjour\": {\n    \"additional_vlan_ids\": \"10, 20\",\n    \"enabled\": false,\n    \"services\": {\n      \"airplay\": {\n        \"radius_groups\": [\n          \"teachers\"\n        ],\n        \"scope\": \"same_ap\"\n      }\n    }\n  },\n  \"client_limit_down\": 1000,\n  \"client_limit_down_enabled\": false,\n  \"client_limit_up\": 512,\n  \"client_limit_up_enabled\": false,\n  \"disable_11ax\": false,\n  \"disable_ht_vht_rates\": false,\n  \"disable_uapsd\": false,\n  \"disable_v1_roam_notify\": false,\n  \"disable_v2_roam_notify\": false,\n  \"disable_wmm\": false,\n  \"dynamic_vlan\": {\n    \"default_vlan_id\": 999,\n    \"enabled\": false,\n    \"local_vlan_ids\": [\n      1\n    ],\n    \"type\": \"airespace-interface-name\",\n    \"vlans\": {\n      \"131\": \"default\",\n      \"322\": \"fast,video\"\n    }\n  },\n  \"enable_local_keycaching\": false,\n  \"enable_wireless_bridging\": false,\n  \"enabled\": true,\n  \"fast_dot1x_timers\": false,\n  \"hide_ssid\": false,\n  \"hostname_ie\": false,\n  \"ssid\": \"demo\"\n}"
+    from "resources.orgsWlans.actions.get.responses[0].example";
+    orgs_wlans_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWlans.actions.get.responses[1].example";
+    orgs_wlans_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWlans.actions.get.responses[2].example"; orgs_wlans_get_response_403 :
+    ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWlans.actions.get.responses[3].example"; orgs_wlans_get_response_429 :
+    ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWlans.actions.get.responses[5].example";
+    orgs_wlans_update_request : WlanRequest =
+    "{\n  \"allow_ipv6_ndp\": true,\n  \"allow_mdns\": false,\n  \"allow_ssdp\": false,\n  \"arp_filter\": false,\n  \"band_steer\": false,\n  \"band_steer_force_band5\": false,\n  \"bands\": [\n    \"24\",\n    \"5\"\n  ],\n  \"block_blacklist_clients\": false,\n  \"bonjour\": {\n    \"additional_vlan_ids\": \"10,20\",\n    \"enabled\": false,\n    \"services\": {\n      \"airplay\": {\n        \"radius_groups\": [\n          \"teachers\"\n        ],\n        \"scope\": \"same_ap\"\n      }\n    }\n  },\n  \"client_limit_down\": 1000,\n  \"client_limit_down_enabled\": false,\n  \"client_limit_up\": 512,\n  \"client_limit_up_enabled\": false,\n  \"disable_11ax\": false,\n  \"disable_ht_vht_rates\": false,\n  \"disable_uapsd\": false,\n  \"disable_v1_roam_notify\": false,\n  \"disable_v2_roam_notify\": false,\n  \"disable_wmm\": false,\n  \"dynamic_vlan\": {\n    \"default_vlan_id\": 999,\n    \"enabled\": false,\n    \"local_vlan_ids\": [\n      1\n    ],\n    \"type\": \"airespace-interface-name\",\n    \"vlans\": {\n      \"131\": \"default\",\n      \"322\": \"fast,video\"\n    }\n  },\n  \"enable_local_keycaching\": false,\n  \"enable_wireless_bridging\": false,\n  \"enabled\": true,\n  \"fast_dot1x_timers\": false,\n  \"hide_ssid\": false,\n  \"hostname_ie\": false,\n  \"ssid\": \"demo\"\n}"
+    from "resources.orgsWlans.actions.update.body.example";
+    orgs_wlans_update_response_200 : Wlan =
+    "{\n  \"allow_ipv6_ndp\": true,\n  \"allow_mdns\": false,\n  \"allow_ssdp\": false,\n  \"arp_filter\": false,\n  \"band_steer\": false,\n  \"band_steer_force_band5\": false,\n  \"bands\": [\n    \"24\",\n    \"5\"\n  ],\n  \"block_blacklist_clients\": false,\n  \"bonjour\": {\n    \"additional_vlan_ids\": \"10, 20\",\n    \"enabled\": false,\n    \"services\": {\n      \"airplay\": {\n        \"radius_groups\": [\n          \"teachers\"\n        ],\n        \"scope\": \"same_ap\"\n      }\n    }\n  },\n  \"client_limit_down\": 1000,\n  \"client_limit_down_enabled\": false,\n  \"client_limit_up\": 512,\n  \"client_limit_up_enabled\": false,\n  \"disable_11ax\": false,\n  \"disable_ht_vht_rates\": false,\n  \"disable_uapsd\": false,\n  \"disable_v1_roam_notify\": false,\n  \"disable_v2_roam_notify\": false,\n  \"disable_wmm\": false,\n  \"dynamic_vlan\": {\n    \"default_vlan_id\": 999,\n    \"enabled\": false,\n    \"local_vlan_ids\": [\n      1\n    ],\n    \"type\": \"airespace-interface-name\",\n    \"vlans\": {\n      \"131\": \"default\",\n      \"322\": \"fast,video\"\n    }\n  },\n  \"enable_local_keycaching\": false,\n  \"enable_wireless_bridging\": false,\n  \"enabled\": true,\n  \"fast_dot1x_timers\": false,\n  \"hide_ssid\": false,\n  \"hostname_ie\": false,\n  \"ssid\": \"demo\"\n}"
+    from "resources.orgsWlans.actions.update.responses[0].example";
+    orgs_wlans_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWlans.actions.update.responses[1].example";
+    orgs_wlans_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWlans.actions.update.responses[2].example";
+    orgs_wlans_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWlans.actions.update.responses[3].example";
+    orgs_wlans_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWlans.actions.update.responses[5].example";
+    orgs_wlans_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWlans.actions.delete.responses[1].example";
+    orgs_wlans_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWlans.actions.delete.responses[2].example";
+    orgs_wlans_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWlans.actions.delete.responses[3].example";
+    orgs_wlans_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWlans.actions.delete.responses[5].example";
+    orgs_wlans_upload_portal_image_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWlans.actions.uploadPortalImage.responses[1].example";
+    orgs_wlans_upload_portal_image_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWlans.actions.uploadPortalImage.responses[2].example";
+    orgs_wlans_upload_portal_image_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWlans.actions.uploadPortalImage.responses[3].example";
+    orgs_wlans_upload_portal_image_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWlans.actions.uploadPortalImage.responses[5].example";
+    orgs_wlans_delete_portal_image_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWlans.actions.deletePortalImage.responses[1].example";
+    orgs_wlans_delete_portal_image_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWlans.actions.deletePortalImage.responses[2].example";
+    orgs_wlans_delete_portal_image_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWlans.actions.deletePortalImage.responses[3].example";
+    orgs_wlans_delete_portal_image_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWlans.actions.deletePortalImage.responses[5].example";
+    orgs_wlans_update_portal_template_response_200 : WlanPortalTemplate =
+    "{\n  \"portal_template\": {\n    \"accessCodeAlternateEmail\": \"string\",\n    \"alignment\": \"left\",\n    \"authButtonAmazon\": \"string\",\n    \"authButtonAzure\": \"string\",\n    \"authButtonEmail\": \"string\",\n    \"authButtonFacebook\": \"string\",\n    \"authButtonGoogle\": \"string\",\n    \"authButtonMicrosoft\": \"string\",\n    \"authButtonPassphrase\": \"string\",\n    \"authButtonSms\": \"string\",\n    \"authButtonSponsor\": \"string\",\n    \"authLabel\": \"string\",\n    \"backLink\": \"string\",\n    \"color\": \"string\",\n    \"colorDark\": \"string\",\n    \"colorLight\": \"string\",\n    \"company\": true,\n    \"companyError\": \"string\",\n    \"companyLabel\": \"string\",\n    \"email\": true,\n    \"emailAccessDomainError\": \"string\",\n    \"emailCancel\": \"string\",\n    \"emailCodeError\": \"string\",\n    \"emailError\": \"string\",\n    \"emailFieldLabel\": \"string\",\n    \"emailLabel\": \"string\",\n    \"emailMessage\": \"string\",\n    \"emailSubmit\": \"string\",\n    \"emailTitle\": \"string\",\n    \"field1\": true,\n    \"field1Error\": \"string\",\n    \"field1Label\": \"string\",\n    \"field1Required\": true,\n    \"field2\": true,\n    \"field2Error\": \"string\",\n    \"field2Label\": \"string\",\n    \"field2Required\": true,\n    \"field3\": true,\n    \"field3Error\": \"string\",\n    \"field3Label\": \"string\",\n    \"field3Required\": true,\n    \"field4\": true,\n    \"field4Error\": \"string\",\n    \"field4Label\": \"string\",\n    \"field4Required\": true,\n    \"message\": \"string\",\n    \"name\": true,\n    \"nameError\": \"string\",\n    \"nameLabel\": \"string\",\n    \"optout\": true,\n    \"optoutLabel\": \"string\",\n    \"pageTitle\": \"string\",\n    \"passphraseCancel\": \"string\",\n    \"passphraseError\": \"string\",\n    \"passphraseLabel\": \"string\",\n    \"passphraseMessage\": \"string\",\n    \"passphraseSubmit\": \"string\",\n    \"passphraseTitle\": \"string\",\n    \"poweredBy\": true,\n    \"requiredFieldLabel\": \"string\",\n    \"signInLabel\": \"string\",\n    \"smsCarrierDefault\": \"string\",\n    \"smsCarrierError\": \"string\",\n    \"smsCarrierFieldLabel\": \"string\",\n    \"smsCodeCancel\": \"string\",\n    \"smsCodeError\": \"string\",\n    \"smsCodeFieldLabel\": \"string\",\n    \"smsCodeMessage\": \"string\",\n    \"smsCodeSubmit\": \"string\",\n    \"smsCodeTitle\": \"string\",\n    \"smsCountryFieldLabel\": \"string\",\n    \"smsCountryFormat\": \"string\",\n    \"smsHaveAccessCode\": \"string\",\n    \"smsMessageFormat\": \"string\",\n    \"smsNumberCancel\": \"string\",\n    \"smsNumberError\": \"string\",\n    \"smsNumberFieldLabel\": \"string\",\n    \"smsNumberFormat\": \"string\",\n    \"smsNumberMessage\": \"string\",\n    \"smsNumberSubmit\": \"string\",\n    \"smsNumberTitle\": \"string\",\n    \"smsUsernameFormat\": \"string\",\n    \"smsValidityDuration\": 5,\n    \"sponsorBackLink\": \"string\",\n    \"sponsorCancel\": \"string\",\n    \"sponsorEmail\": \"string\",\n    \"sponsorEmailError\": \"string\",\n    \"sponsorEmailTemplate\": \"string\",\n    \"sponsorInfoApproved\": \"string\",\n    \"sponsorInfoDenied\": \"string\",\n    \"sponsorInfoPending\": \"string\",\n    \"sponsorName\": \"string\",\n    \"sponsorNameError\": \"string\",\n    \"sponsorNotePending\": \"string\",\n    \"sponsorStatusApproved\": \"string\",\n    \"sponsorStatusDenied\": \"string\",\n    \"sponsorStatusPending\": \"string\",\n    \"sponsorSubmit\": \"string\",\n    \"tos\": true,\n    \"tosAcceptLabel\": \"string\",\n    \"tosError\": \"string\",\n    \"tosLink\": \"string\",\n    \"tosText\": \"string\"\n  }\n}"
+    from "resources.orgsWlans.actions.updatePortalTemplate.responses[0].example";
+    orgs_wlans_update_portal_template_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsWlans.actions.updatePortalTemplate.responses[1].example";
+    orgs_wlans_update_portal_template_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsWlans.actions.updatePortalTemplate.responses[2].example";
+    orgs_wlans_update_portal_template_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsWlans.actions.updatePortalTemplate.responses[3].example";
+    orgs_wlans_update_portal_template_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsWlans.actions.updatePortalTemplate.responses[5].example";
     orgs_wx_rules_list_response_200 : WxlanRules =
     "[\n  {\n    \"action\": \"allow\",\n    \"apply_tags\": [\n      \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n    ],\n    \"blocked_apps\": [\n      \"mist\",\n      \"all-videos\"\n    ],\n    \"created_time\": 0,\n    \"dst_allow_wxtags\": [\n      \"fff34466-eec0-3756-6765-381c728a6037\",\n      \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n    ],\n    \"dst_deny_wxtags\": [\n      \"aaa34466-eec0-3756-6765-381c728a6037\",\n      \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n    ],\n    \"enabled\": true,\n    \"for_site\": true,\n    \"id\": \"497f6eca-6276-4993-bfeb-53ebbbba6f08\",\n    \"modified_time\": 0,\n    \"order\": 1,\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n    \"src_wxtags\": [\n      \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n      \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n    ]\n  }\n]"
     from "resources.orgsWxRules.actions.list.responses[0].example";
@@ -2182,6 +4827,107 @@ round_trips! {
     orgs_wx_tunnels_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsWxTunnels.actions.delete.responses[5].example";
+    self_account_get_response_200 : Admin =
+    "{\n  \"admin_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"email\": \"user@example.com\",\n  \"first_name\": \"string\",\n  \"last_name\": \"string\",\n  \"password_modified_time\": 1656353525,\n  \"privileges\": [\n    {\n      \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"msp_name\": \"string\",\n      \"name\": \"string\",\n      \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"org_name\": \"string\",\n      \"orggroup_ids\": [\n        \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n      ],\n      \"role\": \"admin\",\n      \"scope\": \"org\",\n      \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"sitegroup_ids\": [\n        \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"\n      ]\n    }\n  ]\n}"
+    from "resources.selfAccount.actions.get.responses[0].example";
+    self_account_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.selfAccount.actions.get.responses[1].example";
+    self_account_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.selfAccount.actions.get.responses[2].example";
+    self_account_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.selfAccount.actions.get.responses[3].example";
+    self_account_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.selfAccount.actions.get.responses[5].example";
+    self_account_update_request : AdminRequest =
+    "{\n  \"email\": \"john.smith@mycorp.net\",\n  \"first_name\": \"John\",\n  \"last_name\": \"Smith\",\n  \"persona\": \"security\",\n  \"phone\": \"14081112222\",\n  \"phone2\": \"14083334444\"\n}"
+    from "resources.selfAccount.actions.update.body.example";
+    self_account_update_response_200 : Admin =
+    "{\n  \"admin_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"email\": \"user@example.com\",\n  \"first_name\": \"string\",\n  \"last_name\": \"string\",\n  \"password_modified_time\": 1656353525,\n  \"privileges\": [\n    {\n      \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"msp_name\": \"string\",\n      \"name\": \"string\",\n      \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"org_name\": \"string\",\n      \"orggroup_ids\": [\n        \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n      ],\n      \"role\": \"admin\",\n      \"scope\": \"org\",\n      \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"sitegroup_ids\": [\n        \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"\n      ]\n    }\n  ]\n}"
+    from "resources.selfAccount.actions.update.responses[0].example";
+    self_account_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.selfAccount.actions.update.responses[1].example";
+    self_account_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.selfAccount.actions.update.responses[2].example";
+    self_account_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.selfAccount.actions.update.responses[3].example";
+    self_account_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.selfAccount.actions.update.responses[5].example";
+    self_account_delete_response_400 : ErrorDeleteFailed =
+    "{\n  \"detail\": \"inventory not empty\",\n  \"org_id\": \"424f6eca-7276-4993-bfeb-53cbbbba6f05\"\n}"
+    from "resources.selfAccount.actions.delete.responses[1].example";
+    self_account_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.selfAccount.actions.delete.responses[2].example";
+    self_account_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.selfAccount.actions.delete.responses[3].example";
+    self_account_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.selfAccount.actions.delete.responses[5].example";
+    self_account_get_login_failures_response_200 : LoginFailures =
+    "{\n  \"email\": \"admin@test.com\",\n  \"last_failure_at\": 1509161968,\n  \"num_attempts\": 40,\n  \"src_ips\": [\n    \"192.168.1.39\",\n    \"192.168.1.38\",\n    \"192.168.1.37\"\n  ],\n  \"user_agents\": [\n    \"Test UA 39\",\n    \"Test UA 38\",\n    \"Test UA 37\"\n  ]\n}"
+    from "resources.selfAccount.actions.getLoginFailures.responses[0].example";
+    self_account_get_login_failures_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.selfAccount.actions.getLoginFailures.responses[1].example";
+    self_account_get_login_failures_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.selfAccount.actions.getLoginFailures.responses[2].example";
+    self_account_get_login_failures_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.selfAccount.actions.getLoginFailures.responses[3].example";
+    self_account_get_login_failures_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.selfAccount.actions.getLoginFailures.responses[5].example";
+    self_account_update_email_request : EmailString =
+    "{\n  \"email\": \"new@mistsys.com\"\n}" from
+    "resources.selfAccount.actions.updateEmail.body.example";
+    self_account_update_email_response_400 : ResponseDetailString = "{}" from
+    "resources.selfAccount.actions.updateEmail.responses[1].example";
+    self_account_update_email_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.selfAccount.actions.updateEmail.responses[2].example";
+    self_account_update_email_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.selfAccount.actions.updateEmail.responses[3].example";
+    self_account_update_email_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.selfAccount.actions.updateEmail.responses[5].example";
+    self_account_verify_email_response_400 : ResponseDetailString =
+    "{\n  \"detail\": \"invalid token\"\n}" from
+    "resources.selfAccount.actions.verifyEmail.responses[1].example";
+    self_account_verify_email_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.selfAccount.actions.verifyEmail.responses[2].example";
+    self_account_verify_email_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.selfAccount.actions.verifyEmail.responses[3].example";
+    self_account_verify_email_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.selfAccount.actions.verifyEmail.responses[5].example";
+    self_account_get_api_usage_response_200 : ApiUsage =
+    "{\n  \"request_limit\": 5000,\n  \"requests\": 5\n}" from
+    "resources.selfAccount.actions.getApiUsage.responses[0].example";
+    self_account_get_api_usage_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.selfAccount.actions.getApiUsage.responses[1].example";
+    self_account_get_api_usage_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.selfAccount.actions.getApiUsage.responses[2].example";
+    self_account_get_api_usage_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.selfAccount.actions.getApiUsage.responses[3].example";
+    self_account_get_api_usage_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.selfAccount.actions.getApiUsage.responses[5].example";
     self_api_token_list_response_200 : UserApitokens =
     "[\n  {\n    \"created_time\": 1626875902,\n    \"id\": \"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\n    \"key\": \"1qkb...QQCL\",\n    \"last_used\": 1690115110,\n    \"name\": \"org_token_xyz\"\n  }\n]"
     from "resources.selfApiToken.actions.list.responses[0].example" hiding "1qkb...QQCL";
@@ -2320,6 +5066,282 @@ round_trips! {
     ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sites.actions.delete.responses[5].example";
+    sites_alarms_ack_multiple_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesAlarms.actions.ackMultiple.responses[1].example";
+    sites_alarms_ack_multiple_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesAlarms.actions.ackMultiple.responses[2].example";
+    sites_alarms_ack_multiple_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesAlarms.actions.ackMultiple.responses[3].example";
+    sites_alarms_ack_multiple_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesAlarms.actions.ackMultiple.responses[5].example";
+    sites_alarms_ack_all_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesAlarms.actions.ackAll.responses[1].example";
+    sites_alarms_ack_all_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesAlarms.actions.ackAll.responses[2].example";
+    sites_alarms_ack_all_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesAlarms.actions.ackAll.responses[3].example";
+    sites_alarms_ack_all_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesAlarms.actions.ackAll.responses[5].example";
+    sites_alarms_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesAlarms.actions.count.responses[0].example";
+    sites_alarms_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesAlarms.actions.count.responses[1].example";
+    sites_alarms_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesAlarms.actions.count.responses[2].example";
+    sites_alarms_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesAlarms.actions.count.responses[3].example";
+    sites_alarms_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesAlarms.actions.count.responses[5].example";
+    sites_alarms_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesAlarms.actions.search.responses[1].example";
+    sites_alarms_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesAlarms.actions.search.responses[2].example";
+    sites_alarms_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesAlarms.actions.search.responses[3].example";
+    sites_alarms_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesAlarms.actions.search.responses[5].example";
+    sites_alarms_unack_multiple_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesAlarms.actions.unackMultiple.responses[1].example";
+    sites_alarms_unack_multiple_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesAlarms.actions.unackMultiple.responses[2].example";
+    sites_alarms_unack_multiple_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesAlarms.actions.unackMultiple.responses[3].example";
+    sites_alarms_unack_multiple_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesAlarms.actions.unackMultiple.responses[5].example";
+    sites_alarms_unack_all_request : NoteString =
+    "{\n  \"note\": \"maintenance window\"\n}" from
+    "resources.sitesAlarms.actions.unackAll.body.example";
+    sites_alarms_unack_all_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesAlarms.actions.unackAll.responses[1].example";
+    sites_alarms_unack_all_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesAlarms.actions.unackAll.responses[2].example";
+    sites_alarms_unack_all_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesAlarms.actions.unackAll.responses[3].example";
+    sites_alarms_unack_all_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesAlarms.actions.unackAll.responses[5].example";
+    sites_alarms_ack_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesAlarms.actions.ack.responses[1].example";
+    sites_alarms_ack_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesAlarms.actions.ack.responses[2].example";
+    sites_alarms_ack_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesAlarms.actions.ack.responses[3].example";
+    sites_alarms_ack_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesAlarms.actions.ack.responses[5].example";
+    sites_alarms_unack_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesAlarms.actions.unack.responses[1].example";
+    sites_alarms_unack_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesAlarms.actions.unack.responses[2].example";
+    sites_alarms_unack_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesAlarms.actions.unack.responses[3].example";
+    sites_alarms_unack_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesAlarms.actions.unack.responses[5].example";
+    sites_alarms_subscribe_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesAlarms.actions.subscribe.responses[1].example";
+    sites_alarms_subscribe_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesAlarms.actions.subscribe.responses[2].example";
+    sites_alarms_subscribe_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesAlarms.actions.subscribe.responses[3].example";
+    sites_alarms_subscribe_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesAlarms.actions.subscribe.responses[5].example";
+    sites_alarms_unsubscribe_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesAlarms.actions.unsubscribe.responses[1].example";
+    sites_alarms_unsubscribe_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesAlarms.actions.unsubscribe.responses[2].example";
+    sites_alarms_unsubscribe_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesAlarms.actions.unsubscribe.responses[3].example";
+    sites_alarms_unsubscribe_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesAlarms.actions.unsubscribe.responses[5].example";
+    sites_asset_filters_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesAssetFilters.actions.list.responses[1].example";
+    sites_asset_filters_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesAssetFilters.actions.list.responses[2].example";
+    sites_asset_filters_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesAssetFilters.actions.list.responses[3].example";
+    sites_asset_filters_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesAssetFilters.actions.list.responses[5].example";
+    sites_asset_filters_create_response_200 : AssetFilter =
+    "{\n  \"created_time\": 0,\n  \"disabled\": true,\n  \"eddystone_uid_namespace\": \"string\",\n  \"eddystone_url\": \"string\",\n  \"for_site\": true,\n  \"ibeacon_major\": 1,\n  \"ibeacon_uuid\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"mfg_company_id\": 0,\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n}"
+    from "resources.sitesAssetFilters.actions.create.responses[0].example";
+    sites_asset_filters_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesAssetFilters.actions.create.responses[1].example";
+    sites_asset_filters_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesAssetFilters.actions.create.responses[2].example";
+    sites_asset_filters_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesAssetFilters.actions.create.responses[3].example";
+    sites_asset_filters_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesAssetFilters.actions.create.responses[5].example";
+    sites_asset_filters_get_response_200 : AssetFilter =
+    "{\n  \"created_time\": 0,\n  \"disabled\": true,\n  \"eddystone_uid_namespace\": \"string\",\n  \"eddystone_url\": \"string\",\n  \"for_site\": true,\n  \"ibeacon_major\": 1,\n  \"ibeacon_uuid\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"mfg_company_id\": 0,\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n}"
+    from "resources.sitesAssetFilters.actions.get.responses[0].example";
+    sites_asset_filters_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesAssetFilters.actions.get.responses[1].example";
+    sites_asset_filters_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesAssetFilters.actions.get.responses[2].example";
+    sites_asset_filters_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesAssetFilters.actions.get.responses[3].example";
+    sites_asset_filters_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesAssetFilters.actions.get.responses[5].example";
+    sites_asset_filters_update_response_200 : AssetFilter =
+    "{\n  \"created_time\": 0,\n  \"disabled\": true,\n  \"eddystone_uid_namespace\": \"string\",\n  \"eddystone_url\": \"string\",\n  \"for_site\": true,\n  \"ibeacon_major\": 1,\n  \"ibeacon_uuid\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"mfg_company_id\": 0,\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n}"
+    from "resources.sitesAssetFilters.actions.update.responses[0].example";
+    sites_asset_filters_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesAssetFilters.actions.update.responses[1].example";
+    sites_asset_filters_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesAssetFilters.actions.update.responses[2].example";
+    sites_asset_filters_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesAssetFilters.actions.update.responses[3].example";
+    sites_asset_filters_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesAssetFilters.actions.update.responses[5].example";
+    sites_asset_filters_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesAssetFilters.actions.delete.responses[1].example";
+    sites_asset_filters_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesAssetFilters.actions.delete.responses[2].example";
+    sites_asset_filters_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesAssetFilters.actions.delete.responses[3].example";
+    sites_asset_filters_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesAssetFilters.actions.delete.responses[5].example";
+    sites_assets_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesAssets.actions.list.responses[1].example";
+    sites_assets_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesAssets.actions.list.responses[2].example";
+    sites_assets_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesAssets.actions.list.responses[3].example";
+    sites_assets_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesAssets.actions.list.responses[5].example";
+    sites_assets_create_response_200 : Asset =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"mac\": \"string\",\n  \"map_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"tag_id\": \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"\n}"
+    from "resources.sitesAssets.actions.create.responses[0].example";
+    sites_assets_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesAssets.actions.create.responses[1].example";
+    sites_assets_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesAssets.actions.create.responses[2].example";
+    sites_assets_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesAssets.actions.create.responses[3].example";
+    sites_assets_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesAssets.actions.create.responses[5].example";
+    sites_assets_import_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesAssets.actions.import.responses[1].example";
+    sites_assets_import_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesAssets.actions.import.responses[2].example";
+    sites_assets_import_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesAssets.actions.import.responses[3].example";
+    sites_assets_import_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesAssets.actions.import.responses[5].example";
+    sites_assets_get_response_200 : Asset =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"mac\": \"string\",\n  \"map_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"tag_id\": \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"\n}"
+    from "resources.sitesAssets.actions.get.responses[0].example";
+    sites_assets_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesAssets.actions.get.responses[1].example";
+    sites_assets_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesAssets.actions.get.responses[2].example";
+    sites_assets_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesAssets.actions.get.responses[3].example";
+    sites_assets_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesAssets.actions.get.responses[5].example";
+    sites_assets_update_response_200 : Asset =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"mac\": \"string\",\n  \"map_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"tag_id\": \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"\n}"
+    from "resources.sitesAssets.actions.update.responses[0].example";
+    sites_assets_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesAssets.actions.update.responses[1].example";
+    sites_assets_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesAssets.actions.update.responses[2].example";
+    sites_assets_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesAssets.actions.update.responses[3].example";
+    sites_assets_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesAssets.actions.update.responses[5].example";
+    sites_assets_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesAssets.actions.delete.responses[1].example";
+    sites_assets_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesAssets.actions.delete.responses[2].example";
+    sites_assets_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesAssets.actions.delete.responses[3].example";
+    sites_assets_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesAssets.actions.delete.responses[5].example";
     sites_beacons_list_response_200 : Beacons =
     "[\n  {\n    \"created_time\": 0,\n    \"eddystone_instance\": \"string\",\n    \"eddystone_namespace\": \"string\",\n    \"eddystone_url\": \"string\",\n    \"ibeacon_major\": 1,\n    \"ibeacon_minor\": 1,\n    \"ibeacon_uuid\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"mac\": \"string\",\n    \"map_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"power\": 0,\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"type\": \"eddystone-uid\",\n    \"x\": 0,\n    \"y\": 0\n  }\n]"
     from "resources.sitesBeacons.actions.list.responses[0].example";
@@ -2398,6 +5420,807 @@ round_trips! {
     sites_beacons_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesBeacons.actions.delete.responses[5].example";
+    sites_clients_wireless_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesClientsWireless.actions.count.responses[0].example";
+    sites_clients_wireless_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesClientsWireless.actions.count.responses[1].example";
+    sites_clients_wireless_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesClientsWireless.actions.count.responses[2].example";
+    sites_clients_wireless_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesClientsWireless.actions.count.responses[3].example";
+    sites_clients_wireless_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesClientsWireless.actions.count.responses[5].example";
+    sites_clients_wireless_count_events_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesClientsWireless.actions.countEvents.responses[0].example";
+    sites_clients_wireless_count_events_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesClientsWireless.actions.countEvents.responses[1].example";
+    sites_clients_wireless_count_events_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesClientsWireless.actions.countEvents.responses[2].example";
+    sites_clients_wireless_count_events_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesClientsWireless.actions.countEvents.responses[3].example";
+    sites_clients_wireless_count_events_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesClientsWireless.actions.countEvents.responses[5].example";
+    sites_clients_wireless_search_events_response_200 : ResponseEventsSearch =
+    "{\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"ap\": \"string\",\n      \"band\": \"24\",\n      \"bssid\": \"string\",\n      \"channel\": 0,\n      \"proto\": \"a\",\n      \"ssid\": \"string\",\n      \"text\": \"string\",\n      \"timestamp\": 0,\n      \"type\": \"string\",\n      \"type_code\": 0,\n      \"wlan_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesClientsWireless.actions.searchEvents.responses[0].example";
+    sites_clients_wireless_search_events_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesClientsWireless.actions.searchEvents.responses[1].example";
+    sites_clients_wireless_search_events_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesClientsWireless.actions.searchEvents.responses[2].example";
+    sites_clients_wireless_search_events_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesClientsWireless.actions.searchEvents.responses[3].example";
+    sites_clients_wireless_search_events_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesClientsWireless.actions.searchEvents.responses[5].example";
+    sites_clients_wireless_search_response_200 : ResponseClientSearch =
+    "{\n  \"end\": 17141231418.812,\n  \"limit\": 118,\n  \"next\": \"next8\",\n  \"results\": [\n    {\n      \"ap\": [\n        \"a83a79a947ee\",\n        \"003e73170b4c\"\n      ],\n      \"app_version\": [\n        \"0.100.3\"\n      ],\n      \"band\": \"5\",\n      \"device\": [\n        \"Mac\"\n      ],\n      \"ftc\": false,\n      \"hardware\": \"Apple Wi-Fi adapter\",\n      \"hostname\": [\n        \"hostname-a\",\n        \"hostname-b\"\n      ],\n      \"ip\": [\n        \"10.5.23.43\",\n        \"192.168.0.2\"\n      ],\n      \"last_ap\": \"a83a79a947ee\",\n      \"last_device\": \"Mac\",\n      \"last_firmware\": \"wl0: Jan 20 2024 04:08:41 version 20.103.12.0.8.7.171 FWID 01-e09d2675\",\n      \"last_hostname\": \"hostname-a\",\n      \"last_ip\": \"10.5.23.43\",\n      \"last_model\": \"MBP 16\\\\\\\" M1 2021\",\n      \"last_os\": \"Sonoma\",\n      \"last_os_version\": \"14.4.1 (Build 23E224)\",\n      \"last_psk_id\": \"abf7dc5c-bb51-4bb7-93b6-5547400ffe11\",\n      \"last_psk_name\": \"iot\",\n      \"last_ssid\": \"IoT SSID\",\n      \"last_username\": \"user@corp.com\",\n      \"last_vlan\": 10,\n      \"last_wlan_id\": \"e5d67b07-aae8-494b-8584-cbc20c8110aa\",\n      \"mac\": \"bcd074000000\",\n      \"mfg\": \"Apple\",\n      \"model\": \"MBP 16\\\\\\\" M1 2021\",\n      \"org_id\": \"1abff1aa-4571-4c1f-a409-153a1e7a7a24\",\n      \"os\": [\n        \"Sonoma\"\n      ],\n      \"os_version\": [\n        \"14.4.1 (Build 23E224)\"\n      ],\n      \"protocol\": \"ax\",\n      \"psk_id\": [\n        \"abf7dc5c-bb51-4bb7-93b6-5547400ffe11\"\n      ],\n      \"psk_name\": [\n        \"iot\"\n      ],\n      \"sdk_version\": [\n        \"0.100.3\"\n      ],\n      \"site_id\": \"25ff5219-9be7-4db9-907d-0c9b60445147\",\n      \"site_ids\": [\n        \"25ff5219-9be7-4db9-907d-0c9b60445147\"\n      ],\n      \"ssid\": [\n        \"IoT SSID\"\n      ],\n      \"timestamp\": 1714124722.113,\n      \"username\": [\n        \"user@corp.com\"\n      ],\n      \"vlan\": [\n        10\n      ]\n    }\n  ],\n  \"start\": 10,\n  \"total\": 44\n}"
+    from "resources.sitesClientsWireless.actions.search.responses[0].example";
+    sites_clients_wireless_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesClientsWireless.actions.search.responses[1].example";
+    sites_clients_wireless_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesClientsWireless.actions.search.responses[2].example";
+    sites_clients_wireless_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesClientsWireless.actions.search.responses[3].example";
+    sites_clients_wireless_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesClientsWireless.actions.search.responses[5].example";
+    sites_clients_wireless_count_sessions_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesClientsWireless.actions.countSessions.responses[0].example";
+    sites_clients_wireless_count_sessions_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesClientsWireless.actions.countSessions.responses[1].example";
+    sites_clients_wireless_count_sessions_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesClientsWireless.actions.countSessions.responses[2].example";
+    sites_clients_wireless_count_sessions_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesClientsWireless.actions.countSessions.responses[3].example";
+    sites_clients_wireless_count_sessions_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesClientsWireless.actions.countSessions.responses[5].example";
+    sites_clients_wireless_search_sessions_response_200 : ResponseClientSessionsSearch =
+    "{\n  \"end\": 1513177200,\n  \"limit\": 10,\n  \"results\": [\n    {\n      \"ap\": \"5c5b350e0262\",\n      \"band\": \"5\",\n      \"client_manufacture\": \"Apple\",\n      \"connect\": 1565208388,\n      \"disconnect\": 1565208448,\n      \"duration\": 60.09423865,\n      \"mac\": \"b019c66c8348\",\n      \"org_id\": \"3139f2c2-fac6-11e5-8156-0242ac110006\",\n      \"site_id\": \"70e0f468-fc13-11e5-85ad-0242ac110008\",\n      \"ssid\": \"Dummy WLAN 2\",\n      \"tags\": [\n        \"disassociate\"\n      ],\n      \"timestamp\": 1565208448.662,\n      \"wlan_id\": \"99bb4c74-f954-4f36-b844-6b030faffabc\"\n    }\n  ],\n  \"start\": 1511967600,\n  \"total\": 100\n}"
+    from "resources.sitesClientsWireless.actions.searchSessions.responses[0].example";
+    sites_clients_wireless_search_sessions_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesClientsWireless.actions.searchSessions.responses[1].example";
+    sites_clients_wireless_search_sessions_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesClientsWireless.actions.searchSessions.responses[2].example";
+    sites_clients_wireless_search_sessions_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesClientsWireless.actions.searchSessions.responses[3].example";
+    sites_clients_wireless_search_sessions_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesClientsWireless.actions.searchSessions.responses[5].example";
+    sites_clients_wireless_get_events_for_response_200 : ResponseClientEventsSearch =
+    "{\n  \"end\": 1513176951,\n  \"limit\": 10,\n  \"results\": [\n    {\n      \"ap\": \"5c5b350eb31b\",\n      \"band\": \"5\",\n      \"bssid\": \"5c5b350918f1\",\n      \"channel\": 149,\n      \"proto\": \"ac\",\n      \"ssid\": \"Guest\",\n      \"text\": \"Status code 0 \\\"Successful\\\"\",\n      \"timestamp\": 1513358874.667,\n      \"type\": \"CLIENT_DNS_OK\",\n      \"type_code\": 15,\n      \"wlan_id\": \"be22bba7-8e22-e1cf-5185-b880816fe2cf\"\n    }\n  ],\n  \"start\": 1512572151,\n  \"total\": 1\n}"
+    from "resources.sitesClientsWireless.actions.getEventsFor.responses[0].example";
+    sites_clients_wireless_get_events_for_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesClientsWireless.actions.getEventsFor.responses[1].example";
+    sites_clients_wireless_get_events_for_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesClientsWireless.actions.getEventsFor.responses[2].example";
+    sites_clients_wireless_get_events_for_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesClientsWireless.actions.getEventsFor.responses[3].example";
+    sites_clients_wireless_get_events_for_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesClientsWireless.actions.getEventsFor.responses[5].example";
+    sites_devices_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDevices.actions.list.responses[1].example";
+    sites_devices_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevices.actions.list.responses[2].example";
+    sites_devices_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevices.actions.list.responses[3].example";
+    sites_devices_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDevices.actions.list.responses[5].example";
+    sites_devices_count_config_history_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesDevices.actions.countConfigHistory.responses[0].example";
+    sites_devices_count_config_history_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDevices.actions.countConfigHistory.responses[1].example";
+    sites_devices_count_config_history_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevices.actions.countConfigHistory.responses[2].example";
+    sites_devices_count_config_history_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevices.actions.countConfigHistory.responses[3].example";
+    sites_devices_count_config_history_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDevices.actions.countConfigHistory.responses[5].example";
+    sites_devices_search_config_history_response_200 : ResponseConfigHistorySearch =
+    "{\n  \"end\": 1531862583,\n  \"limit\": 10,\n  \"results\": [\n    {\n      \"channel_24\": 11,\n      \"channel_5\": 100,\n      \"radio_macs\": [\n        \"5c5b352e000a\",\n        \"5c5b352e000b\",\n        \"5c5b352e000c\"\n      ],\n      \"radios\": [\n        {\n          \"band\": \"24\",\n          \"channel\": 11\n        },\n        {\n          \"band\": \"5\",\n          \"channel\": 100\n        }\n      ],\n      \"secpolicy_violated\": false,\n      \"ssids\": [\n        \"test24\",\n        \"test5\"\n      ],\n      \"ssids_24\": [\n        \"test24\"\n      ],\n      \"ssids_5\": [\n        \"test5\"\n      ],\n      \"timestamp\": 1531855856.643369,\n      \"version\": \"apfw-0.2.14754-cersei-75c8\",\n      \"wlans\": [\n        {\n          \"auth\": \"psk\",\n          \"bands\": [\n            \"24\"\n          ],\n          \"id\": \"be22bba7-8e22-e1cf-5185-b880816fe2cf\",\n          \"ssid\": \"test24\",\n          \"vlan_ids\": [\n            \"1\"\n          ]\n        },\n        {\n          \"auth\": \"psk\",\n          \"bands\": [\n            \"5\"\n          ],\n          \"id\": \"f8c18724-4118-3487-811a-f98964988604\",\n          \"ssid\": \"test5\",\n          \"vlan_ids\": [\n            \"1\"\n          ]\n        }\n      ]\n    }\n  ],\n  \"start\": 1531776183,\n  \"total\": 1\n}"
+    from "resources.sitesDevices.actions.searchConfigHistory.responses[0].example";
+    sites_devices_search_config_history_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDevices.actions.searchConfigHistory.responses[1].example";
+    sites_devices_search_config_history_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevices.actions.searchConfigHistory.responses[2].example";
+    sites_devices_search_config_history_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevices.actions.searchConfigHistory.responses[3].example";
+    sites_devices_search_config_history_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDevices.actions.searchConfigHistory.responses[5].example";
+    sites_devices_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesDevices.actions.count.responses[0].example";
+    sites_devices_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDevices.actions.count.responses[1].example";
+    sites_devices_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevices.actions.count.responses[2].example";
+    sites_devices_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevices.actions.count.responses[3].example";
+    sites_devices_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDevices.actions.count.responses[5].example";
+    sites_devices_count_events_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesDevices.actions.countEvents.responses[0].example";
+    sites_devices_count_events_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDevices.actions.countEvents.responses[1].example";
+    sites_devices_count_events_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevices.actions.countEvents.responses[2].example";
+    sites_devices_count_events_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevices.actions.countEvents.responses[3].example";
+    sites_devices_count_events_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDevices.actions.countEvents.responses[5].example";
+    sites_devices_search_events_response_200 : ResponseEventsDevices =
+    "{\n  \"end\": 1531862583,\n  \"limit\": 2,\n  \"next\": \"/api/v1/sites/8aaba0aa-09cc-44bd-9709-33b98040550c/devices/events/search?ap=5c5b350e0001&end=1531855849.000&limit=2&start=1531776183.0\",\n  \"results\": [\n    {\n      \"chassis_mac\": \"60c78d939c0f\",\n      \"count\": 1,\n      \"device_type\": \"switch\",\n      \"mac\": \"60c78d939c0f\",\n      \"model\": \"EX4100-48MP\",\n      \"org_id\": \"9777c1a0-6ef6-11e6-8bbf-02e208b2d34f\",\n      \"port_id\": \"ge-0/0/17\",\n      \"site_id\": \"978c48e6-6ef6-11e6-8bbf-02e208b2d34f\",\n      \"text\": \"ifIndex 533, ifAdminStatus up(1), ifOperStatus down(2), ifName ge-0/0/17\",\n      \"timestamp\": 1764236687.435,\n      \"type\": \"SW_PORT_DOWN\",\n      \"version\": \"23.4R2-S4.11\"\n    },\n    {\n      \"ap\": \"5c5b35d0077b\",\n      \"device_type\": \"ap\",\n      \"mac\": \"5c5b35d0077b\",\n      \"model\": \"AP43\",\n      \"org_id\": \"9777c1a0-6ef6-11e6-8bbf-02e208b2d34f\",\n      \"site_id\": \"46fc665e-9706-4296-8fe2-78f42f2e67e4\",\n      \"timestamp\": 1764235684.467825,\n      \"type\": \"AP_CONFIGURED\"\n    }\n  ],\n  \"start\": 1531776183,\n  \"total\": 14\n}"
+    from "resources.sitesDevices.actions.searchEvents.responses[0].example";
+    sites_devices_search_events_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDevices.actions.searchEvents.responses[1].example";
+    sites_devices_search_events_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevices.actions.searchEvents.responses[2].example";
+    sites_devices_search_events_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevices.actions.searchEvents.responses[3].example";
+    sites_devices_search_events_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDevices.actions.searchEvents.responses[5].example";
+    sites_devices_export_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDevices.actions.export.responses[1].example";
+    sites_devices_export_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevices.actions.export.responses[2].example";
+    sites_devices_export_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevices.actions.export.responses[3].example";
+    sites_devices_export_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDevices.actions.export.responses[5].example";
+    sites_devices_set_gbp_tag_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDevices.actions.setGbpTag.responses[1].example";
+    sites_devices_set_gbp_tag_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevices.actions.setGbpTag.responses[2].example";
+    sites_devices_set_gbp_tag_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevices.actions.setGbpTag.responses[3].example";
+    sites_devices_set_gbp_tag_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDevices.actions.setGbpTag.responses[5].example";
+    sites_devices_import_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDevices.actions.import.responses[1].example";
+    sites_devices_import_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevices.actions.import.responses[2].example";
+    sites_devices_import_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevices.actions.import.responses[3].example";
+    sites_devices_import_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDevices.actions.import.responses[5].example";
+    sites_devices_count_last_config_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesDevices.actions.countLastConfig.responses[0].example";
+    sites_devices_count_last_config_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDevices.actions.countLastConfig.responses[1].example";
+    sites_devices_count_last_config_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevices.actions.countLastConfig.responses[2].example";
+    sites_devices_count_last_config_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevices.actions.countLastConfig.responses[3].example";
+    sites_devices_count_last_config_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDevices.actions.countLastConfig.responses[5].example";
+    sites_devices_search_last_configs_response_200 : ResponseConfigHistorySearch =
+    "{\n  \"end\": 1531862583,\n  \"limit\": 10,\n  \"results\": [\n    {\n      \"channel_24\": 11,\n      \"channel_5\": 100,\n      \"radio_macs\": [\n        \"5c5b352e000a\",\n        \"5c5b352e000b\",\n        \"5c5b352e000c\"\n      ],\n      \"radios\": [\n        {\n          \"band\": \"24\",\n          \"channel\": 11\n        },\n        {\n          \"band\": \"5\",\n          \"channel\": 100\n        }\n      ],\n      \"secpolicy_violated\": false,\n      \"ssids\": [\n        \"test24\",\n        \"test5\"\n      ],\n      \"ssids_24\": [\n        \"test24\"\n      ],\n      \"ssids_5\": [\n        \"test5\"\n      ],\n      \"timestamp\": 1531855856.643369,\n      \"version\": \"apfw-0.2.14754-cersei-75c8\",\n      \"wlans\": [\n        {\n          \"auth\": \"psk\",\n          \"bands\": [\n            \"24\"\n          ],\n          \"id\": \"be22bba7-8e22-e1cf-5185-b880816fe2cf\",\n          \"ssid\": \"test24\",\n          \"vlan_ids\": [\n            \"1\"\n          ]\n        },\n        {\n          \"auth\": \"psk\",\n          \"bands\": [\n            \"5\"\n          ],\n          \"id\": \"f8c18724-4118-3487-811a-f98964988604\",\n          \"ssid\": \"test5\",\n          \"vlan_ids\": [\n            \"1\"\n          ]\n        }\n      ]\n    }\n  ],\n  \"start\": 1531776183,\n  \"total\": 1\n}"
+    from "resources.sitesDevices.actions.searchLastConfigs.responses[0].example";
+    sites_devices_search_last_configs_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDevices.actions.searchLastConfigs.responses[1].example";
+    sites_devices_search_last_configs_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevices.actions.searchLastConfigs.responses[2].example";
+    sites_devices_search_last_configs_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevices.actions.searchLastConfigs.responses[3].example";
+    sites_devices_search_last_configs_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDevices.actions.searchLastConfigs.responses[5].example";
+    sites_devices_search_response_200 : ResponseDeviceSearch =
+    "{\n  \"end\": 0,\n  \"limit\": 0,\n  \"next\": \"string\",\n  \"results\": [\n    {\n      \"hostname\": [\n        \"AP41-STB-3E5299-WH-2001\",\n        \"AP41-STB-3E5299-WH-50\",\n        \"AP41-STB-3E5299\",\n        \"5c5b353e5299\"\n      ],\n      \"ip\": \"10.2.16.205\",\n      \"lldp_mgmt_addr\": \"10.2.10.139\",\n      \"lldp_port_desc\": \"GigabitEthernet1/0/1\",\n      \"lldp_port_id\": \"Gi1/0/1\",\n      \"lldp_system_desc\": \"Cisco IOS Software, C2960S Software (C2960S-UNIVERSALK9-M), Version 15.2(1)E1, RELEASE SOFTWARE (fc2)\\nTechnical Support: https://www.cisco.com/techsupport\\nCopyright (c) 1986-2013 by Cisco Systems, Inc.\\nCompiled Fri 22-Nov-13 07:10 by prod_rel_team\",\n      \"lldp_system_name\": \"ME-DC-1-ACC-SW\",\n      \"mac\": \"5c5b353e5299\",\n      \"model\": \"AP41\",\n      \"mxedge_id\": \"00000000-0000-0000-1000-43a81f238391\",\n      \"mxtunnel_status\": \"down\",\n      \"org_id\": \"6748cfa6-4e12-11e6-9188-0242ac110007\",\n      \"power_constrained\": false,\n      \"power_opmode\": \"\",\n      \"site_id\": \"a8178443-ecb5-461c-b854-f16627619ab3\",\n      \"sku\": \"AP41-US\",\n      \"timestamp\": 1596588619.007,\n      \"uptime\": 85280,\n      \"version\": \"0.7.20216\",\n      \"wlans\": [\n        {\n          \"id\": \"28c36fc7-dc22-4960-9d81-34087511c2e5\",\n          \"ssid\": \"Live-Demo-NAC\"\n        },\n        {\n          \"id\": \"51b82e2b-f9e8-470b-a32a-cecde5501b0f\",\n          \"ssid\": \"Live-Demo\"\n        }\n      ]\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesDevices.actions.search.responses[0].example";
+    sites_devices_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDevices.actions.search.responses[1].example";
+    sites_devices_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevices.actions.search.responses[2].example";
+    sites_devices_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevices.actions.search.responses[3].example";
+    sites_devices_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDevices.actions.search.responses[5].example";
+    sites_devices_get_response_200 : MistDevice =
+    "{\n  \"aeroscout\": {\n    \"enabled\": false,\n    \"host\": \"aero.pvt.net\",\n    \"locate_connected\": true\n  },\n  \"airista\": {\n    \"enabled\": false\n  },\n  \"ble_config\": {\n    \"beacon_enabled\": false,\n    \"beacon_rate\": 3,\n    \"beacon_rate_mode\": \"custom\",\n    \"beam_disabled\": [\n      1,\n      3,\n      6\n    ],\n    \"custom_ble_packet_enabled\": false,\n    \"custom_ble_packet_frame\": \"0x........\",\n    \"custom_ble_packet_freq_msec\": 300,\n    \"eddystone_uid_adv_power\": -65,\n    \"eddystone_uid_beams\": \"2-4,7\",\n    \"eddystone_uid_enabled\": false,\n    \"eddystone_uid_freq_msec\": 200,\n    \"eddystone_uid_instance\": \"5c5b35000001\",\n    \"eddystone_uid_namespace\": \"2818e3868dec25629ede\",\n    \"eddystone_url_adv_power\": -65,\n    \"eddystone_url_beams\": \"2-4,7\",\n    \"eddystone_url_enabled\": true,\n    \"eddystone_url_freq_msec\": 1000,\n    \"eddystone_url_url\": \"https://www.abc.com\",\n    \"ibeacon_adv_power\": -65,\n    \"ibeacon_beams\": \"2-4,7\",\n    \"ibeacon_enabled\": false,\n    \"ibeacon_freq_msec\": 0,\n    \"ibeacon_major\": 13,\n    \"ibeacon_minor\": 138,\n    \"ibeacon_uuid\": \"f3f17139-704a-f03a-2786-0400279e37c3\",\n    \"power\": 6,\n    \"power_mode\": \"custom\"\n  },\n  \"centrak\": {\n    \"enabled\": false\n  },\n  \"client_bridge\": {\n    \"auth\": {\n      \"psk\": \"foryoureyesonly\",\n      \"type\": \"psk\"\n    },\n    \"enabled\": false,\n    \"ssid\": \"Uplink-SSID\"\n  },\n  \"created_time\": 0,\n  \"deviceprofile_id\": \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\n  \"disable_eth1\": false,\n  \"disable_eth2\": false,\n  \"disable_eth3\": false,\n  \"disable_module\": false,\n  \"esl_config\": {\n    \"cacert\": \"string\",\n    \"channel\": 3,\n    \"enabled\": false,\n    \"host\": \"1.1.1.1\",\n    \"port\": 0,\n    \"type\": \"imagotag\",\n    \"verify_cert\": true,\n    \"vlan_id\": 1\n  },\n  \"for_site\": true,\n  \"height\": 2.75,\n  \"id\": \"497f6eca-6276-4993-bfeb-53cbbbba6008\",\n  \"image1_url\": \"string\",\n  \"image2_url\": \"string\",\n  \"image3_url\": \"string\",\n  \"iot_config\": {\n    \"A1\": {\n      \"enabled\": false,\n      \"name\": \"motion\",\n      \"output\": true,\n      \"pullup\": \"internal\",\n      \"value\": 0\n    },\n    \"A2\": {\n      \"enabled\": false,\n      \"name\": \"motion\",\n      \"output\": true,\n      \"pullup\": \"internal\",\n      \"value\": 0\n    },\n    \"A3\": {\n      \"enabled\": false,\n      \"name\": \"motion\",\n      \"output\": true,\n      \"pullup\": \"internal\",\n      \"value\": 0\n    },\n    \"A4\": {\n      \"enabled\": false,\n      \"name\": \"motion\",\n      \"output\": true,\n      \"pullup\": \"internal\",\n      \"value\": 0\n    },\n    \"DI1\": {\n      \"enabled\": false,\n      \"name\": \"string\",\n      \"pullup\": \"internal\"\n    },\n    \"DI2\": {\n      \"enabled\": false,\n      \"name\": \"string\",\n      \"pullup\": \"internal\"\n    },\n    \"DO\": {\n      \"enabled\": false,\n      \"name\": \"motion\",\n      \"output\": true,\n      \"pullup\": \"internal\",\n      \"value\": 0\n    }\n  },\n  \"ip_config\": {\n    \"dns\": [\n      \"8.8.8.8\",\n      \"4.4.4.4\"\n    ],\n    \"dns_suffix\": [\n      \".mist.local\",\n      \".mist.com\"\n    ],\n    \"gateway\": \"10.2.1.254\",\n    \"gateway6\": \"2607:f8b0:4005:808::1\",\n    \"ip\": \"10.2.1.1\",\n    \"ip6\": \"2607:f8b0:4005:808::2004\",\n    \"mtu\": 1500,\n    \"netmask\": \"255.255.255.0\",\n    \"netmask6\": \"/32\",\n    \"type\": \"static\",\n    \"type6\": \"static\",\n    \"vlan_id\": 1\n  },\n  \"led\": {\n    \"brightness\": 255,\n    \"enabled\": true\n  },\n  \"locked\": true,\n  \"map_id\": \"63eda950-c6da-11e4-a628-60f81dd250cc\",\n  \"mesh\": {\n    \"enabled\": false,\n    \"group\": 1,\n    \"role\": \"base\"\n  },\n  \"modified_time\": 0,\n  \"name\": \"conference room\",\n  \"notes\": \"slightly off center\",\n  \"ntp_servers\": [\n    \"string\"\n  ],\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"orientation\": 45,\n  \"poe_passthrough\": false,\n  \"pwr_config\": {\n    \"base\": 2000,\n    \"prefer_usb_over_wifi\": false\n  },\n  \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n  \"type\": \"ap\",\n  \"uplink_port_config\": {\n    \"dot1x\": false,\n    \"keep_wlans_up_if_down\": false\n  },\n  \"usb_config\": {\n    \"cacert\": \"string\",\n    \"channel\": 3,\n    \"enabled\": true,\n    \"host\": \"1.1.1.1\",\n    \"port\": 0,\n    \"type\": \"imagotag\",\n    \"verify_cert\": true,\n    \"vlan_id\": 1\n  },\n  \"vars\": {\n    \"RADIUS_IP1\": \"172.31.2.5\",\n    \"RADIUS_SECRET\": \"11s64632d\"\n  },\n  \"x\": 53.5,\n  \"y\": 173.1\n}"
+    from "resources.sitesDevices.actions.get.responses[0].example";
+    sites_devices_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDevices.actions.get.responses[1].example";
+    sites_devices_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevices.actions.get.responses[2].example";
+    sites_devices_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevices.actions.get.responses[3].example";
+    sites_devices_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDevices.actions.get.responses[5].example";
+    sites_devices_update_response_200 : MistDevice =
+    "{\n  \"aeroscout\": {\n    \"enabled\": false,\n    \"host\": \"aero.pvt.net\",\n    \"locate_connected\": true\n  },\n  \"airista\": {\n    \"enabled\": false\n  },\n  \"ble_config\": {\n    \"beacon_enabled\": false,\n    \"beacon_rate\": 3,\n    \"beacon_rate_mode\": \"custom\",\n    \"beam_disabled\": [\n      1,\n      3,\n      6\n    ],\n    \"custom_ble_packet_enabled\": false,\n    \"custom_ble_packet_frame\": \"0x........\",\n    \"custom_ble_packet_freq_msec\": 300,\n    \"eddystone_uid_adv_power\": -65,\n    \"eddystone_uid_beams\": \"2-4,7\",\n    \"eddystone_uid_enabled\": false,\n    \"eddystone_uid_freq_msec\": 200,\n    \"eddystone_uid_instance\": \"5c5b35000001\",\n    \"eddystone_uid_namespace\": \"2818e3868dec25629ede\",\n    \"eddystone_url_adv_power\": -65,\n    \"eddystone_url_beams\": \"2-4,7\",\n    \"eddystone_url_enabled\": true,\n    \"eddystone_url_freq_msec\": 1000,\n    \"eddystone_url_url\": \"https://www.abc.com\",\n    \"ibeacon_adv_power\": -65,\n    \"ibeacon_beams\": \"2-4,7\",\n    \"ibeacon_enabled\": false,\n    \"ibeacon_freq_msec\": 0,\n    \"ibeacon_major\": 13,\n    \"ibeacon_minor\": 138,\n    \"ibeacon_uuid\": \"f3f17139-704a-f03a-2786-0400279e37c3\",\n    \"power\": 6,\n    \"power_mode\": \"custom\"\n  },\n  \"centrak\": {\n    \"enabled\": false\n  },\n  \"client_bridge\": {\n    \"auth\": {\n      \"psk\": \"foryoureyesonly\",\n      \"type\": \"psk\"\n    },\n    \"enabled\": false,\n    \"ssid\": \"Uplink-SSID\"\n  },\n  \"created_time\": 0,\n  \"deviceprofile_id\": \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\n  \"disable_eth1\": false,\n  \"disable_eth2\": false,\n  \"disable_eth3\": false,\n  \"disable_module\": false,\n  \"esl_config\": {\n    \"cacert\": \"string\",\n    \"channel\": 3,\n    \"enabled\": false,\n    \"host\": \"1.1.1.1\",\n    \"port\": 0,\n    \"type\": \"imagotag\",\n    \"verify_cert\": true,\n    \"vlan_id\": 1\n  },\n  \"for_site\": true,\n  \"height\": 2.75,\n  \"id\": \"497f6eca-6276-4993-bfeb-53cbbbba6008\",\n  \"image1_url\": \"string\",\n  \"image2_url\": \"string\",\n  \"image3_url\": \"string\",\n  \"iot_config\": {\n    \"A1\": {\n      \"enabled\": false,\n      \"name\": \"motion\",\n      \"output\": true,\n      \"pullup\": \"internal\",\n      \"value\": 0\n    },\n    \"A2\": {\n      \"enabled\": false,\n      \"name\": \"motion\",\n      \"output\": true,\n      \"pullup\": \"internal\",\n      \"value\": 0\n    },\n    \"A3\": {\n      \"enabled\": false,\n      \"name\": \"motion\",\n      \"output\": true,\n      \"pullup\": \"internal\",\n      \"value\": 0\n    },\n    \"A4\": {\n      \"enabled\": false,\n      \"name\": \"motion\",\n      \"output\": true,\n      \"pullup\": \"internal\",\n      \"value\": 0\n    },\n    \"DI1\": {\n      \"enabled\": false,\n      \"name\": \"string\",\n      \"pullup\": \"internal\"\n    },\n    \"DI2\": {\n      \"enabled\": false,\n      \"name\": \"string\",\n      \"pullup\": \"internal\"\n    },\n    \"DO\": {\n      \"enabled\": false,\n      \"name\": \"motion\",\n      \"output\": true,\n      \"pullup\": \"internal\",\n      \"value\": 0\n    }\n  },\n  \"ip_config\": {\n    \"dns\": [\n      \"8.8.8.8\",\n      \"4.4.4.4\"\n    ],\n    \"dns_suffix\": [\n      \".mist.local\",\n      \".mist.com\"\n    ],\n    \"gateway\": \"10.2.1.254\",\n    \"gateway6\": \"2607:f8b0:4005:808::1\",\n    \"ip\": \"10.2.1.1\",\n    \"ip6\": \"2607:f8b0:4005:808::2004\",\n    \"mtu\": 1500,\n    \"netmask\": \"255.255.255.0\",\n    \"netmask6\": \"/32\",\n    \"type\": \"static\",\n    \"type6\": \"static\",\n    \"vlan_id\": 1\n  },\n  \"led\": {\n    \"brightness\": 255,\n    \"enabled\": true\n  },\n  \"locked\": true,\n  \"map_id\": \"63eda950-c6da-11e4-a628-60f81dd250cc\",\n  \"mesh\": {\n    \"enabled\": false,\n    \"group\": 1,\n    \"role\": \"base\"\n  },\n  \"modified_time\": 0,\n  \"name\": \"conference room\",\n  \"notes\": \"slightly off center\",\n  \"ntp_servers\": [\n    \"string\"\n  ],\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"orientation\": 45,\n  \"poe_passthrough\": false,\n  \"pwr_config\": {\n    \"base\": 2000,\n    \"prefer_usb_over_wifi\": false\n  },\n  \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n  \"type\": \"ap\",\n  \"uplink_port_config\": {\n    \"dot1x\": false,\n    \"keep_wlans_up_if_down\": false\n  },\n  \"usb_config\": {\n    \"cacert\": \"string\",\n    \"channel\": 3,\n    \"enabled\": true,\n    \"host\": \"1.1.1.1\",\n    \"port\": 0,\n    \"type\": \"imagotag\",\n    \"verify_cert\": true,\n    \"vlan_id\": 1\n  },\n  \"vars\": {\n    \"RADIUS_IP1\": \"172.31.2.5\",\n    \"RADIUS_SECRET\": \"11s64632d\"\n  },\n  \"x\": 53.5,\n  \"y\": 173.1\n}"
+    from "resources.sitesDevices.actions.update.responses[0].example";
+    sites_devices_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDevices.actions.update.responses[1].example";
+    sites_devices_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevices.actions.update.responses[2].example";
+    sites_devices_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevices.actions.update.responses[3].example";
+    sites_devices_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDevices.actions.update.responses[5].example";
+    sites_devices_add_image_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDevices.actions.addImage.responses[1].example";
+    sites_devices_add_image_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevices.actions.addImage.responses[2].example";
+    sites_devices_add_image_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevices.actions.addImage.responses[3].example";
+    sites_devices_add_image_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDevices.actions.addImage.responses[5].example";
+    sites_devices_delete_image_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDevices.actions.deleteImage.responses[1].example";
+    sites_devices_delete_image_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevices.actions.deleteImage.responses[2].example";
+    sites_devices_delete_image_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevices.actions.deleteImage.responses[3].example";
+    sites_devices_delete_image_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDevices.actions.deleteImage.responses[5].example";
+    sites_events_list_roaming_response_200 : ResponseEventsFastroam =
+    "{\n  \"end\": 1501023379,\n  \"limit\": 2,\n  \"next\": \"/api/v1/sites/dca0a44b-324c-11e6-a776-0243ad110007/events/fast_roam?type=success&start=1428939600&end=1428949600&limit=200&token=AAAAEgAIAAVVJh4hF8AAAARzc2lkAH%2F%2F%2F%2F0%3D\",\n  \"results\": [\n    {\n      \"ap_mac\": \"5c5b350e040b\",\n      \"client_mac\": \"dc2b2a3fb13d\",\n      \"fromap\": \"5c5b350e0569\",\n      \"latency\": 0.1874195,\n      \"ssid\": \"marvis_test\",\n      \"subtype\": \"CLIENT_AUTHENTICATED_11R\",\n      \"timestamp\": 1501000002283782\n    }\n  ],\n  \"start\": 1500940800\n}"
+    from "resources.sitesEvents.actions.listRoaming.responses[0].example";
+    sites_events_list_roaming_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesEvents.actions.listRoaming.responses[1].example";
+    sites_events_list_roaming_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesEvents.actions.listRoaming.responses[2].example";
+    sites_events_list_roaming_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesEvents.actions.listRoaming.responses[3].example";
+    sites_events_list_roaming_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesEvents.actions.listRoaming.responses[5].example";
+    sites_events_count_system_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesEvents.actions.countSystem.responses[0].example";
+    sites_events_count_system_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesEvents.actions.countSystem.responses[1].example";
+    sites_events_count_system_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesEvents.actions.countSystem.responses[2].example";
+    sites_events_count_system_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesEvents.actions.countSystem.responses[3].example";
+    sites_events_count_system_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesEvents.actions.countSystem.responses[5].example";
+    sites_events_search_system_response_200 : ResponseDeviceEventsSearch =
+    "{\n  \"end\": 0,\n  \"limit\": 0,\n  \"next\": \"string\",\n  \"results\": [\n    {\n      \"ap\": \"5c5b351e13b5\",\n      \"apfw\": \"5c5b351e13b5\",\n      \"model\": \"BT11-WW\",\n      \"org_id\": \"4ac1dcf4-9d8b-7211-65c4-057819f0862a\",\n      \"site_id\": \"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\n      \"text\": \"Succeeding DNS query from 172.29.101.134 to 172.29.101.7 for \\\"portal.mistsys.com\\\" on vlan 1, id 60224\",\n      \"timestamp\": 1547235620.89,\n      \"type\": \"CLIENT_DNS_OK\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesEvents.actions.searchSystem.responses[0].example";
+    sites_events_search_system_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesEvents.actions.searchSystem.responses[1].example";
+    sites_events_search_system_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesEvents.actions.searchSystem.responses[2].example";
+    sites_events_search_system_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesEvents.actions.searchSystem.responses[3].example";
+    sites_events_search_system_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesEvents.actions.searchSystem.responses[5].example";
+    sites_guests_list_all_authorizations_response_200 : Guests =
+    "[\n  {\n    \"authorized\": true,\n    \"authorized_expiring_time\": 0,\n    \"authorized_time\": 0,\n    \"company\": \"string\",\n    \"email\": \"user@example.com\",\n    \"field1\": \"string\",\n    \"field2\": \"string\",\n    \"field3\": \"string\",\n    \"field4\": \"string\",\n    \"mac\": \"string\",\n    \"minutes\": 0,\n    \"name\": \"string\"\n  }\n]"
+    from "resources.sitesGuests.actions.listAllAuthorizations.responses[0].example";
+    sites_guests_list_all_authorizations_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesGuests.actions.listAllAuthorizations.responses[1].example";
+    sites_guests_list_all_authorizations_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesGuests.actions.listAllAuthorizations.responses[2].example";
+    sites_guests_list_all_authorizations_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesGuests.actions.listAllAuthorizations.responses[3].example";
+    sites_guests_list_all_authorizations_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesGuests.actions.listAllAuthorizations.responses[5].example";
+    sites_guests_count_authorizations_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesGuests.actions.countAuthorizations.responses[0].example";
+    sites_guests_count_authorizations_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesGuests.actions.countAuthorizations.responses[1].example";
+    sites_guests_count_authorizations_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesGuests.actions.countAuthorizations.responses[2].example";
+    sites_guests_count_authorizations_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesGuests.actions.countAuthorizations.responses[3].example";
+    sites_guests_count_authorizations_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesGuests.actions.countAuthorizations.responses[5].example";
+    sites_guests_list_all_authorizations_derived_response_200 : Guests =
+    "[\n  {\n    \"authorized\": true,\n    \"authorized_expiring_time\": 0,\n    \"authorized_time\": 0,\n    \"company\": \"string\",\n    \"email\": \"user@example.com\",\n    \"field1\": \"string\",\n    \"field2\": \"string\",\n    \"field3\": \"string\",\n    \"field4\": \"string\",\n    \"mac\": \"string\",\n    \"minutes\": 0,\n    \"name\": \"string\"\n  }\n]"
+    from
+    "resources.sitesGuests.actions.listAllAuthorizationsDerived.responses[0].example";
+    sites_guests_list_all_authorizations_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.sitesGuests.actions.listAllAuthorizationsDerived.responses[1].example";
+    sites_guests_list_all_authorizations_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesGuests.actions.listAllAuthorizationsDerived.responses[2].example";
+    sites_guests_list_all_authorizations_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesGuests.actions.listAllAuthorizationsDerived.responses[3].example";
+    sites_guests_list_all_authorizations_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.sitesGuests.actions.listAllAuthorizationsDerived.responses[5].example";
+    sites_guests_search_authorization_response_200 : ResponseGuestSearch =
+    "{\n  \"end\": 1531862583,\n  \"limit\": 2,\n  \"next\": \"/api/v1/sites/8aaba0aa-09cc-44bd-9709-33b98040550c/guests/search?wlan_id=88ffe630-95b8-11e8-b294-346895ed1b7d&end=1531855849.000&limit=2&start=1531776183.0\",\n  \"results\": [\n    {\n      \"ap\": \"5c5b350e0001\",\n      \"auth_method\": \"passphrase\",\n      \"authorized_expiring_time\": 1531810258.186273,\n      \"authorized_time\": 1531782218,\n      \"company\": \"mistsystems\",\n      \"email\": \"user@mistsys.com\",\n      \"name\": \"john\",\n      \"ssid\": \"openNet\",\n      \"timestamp\": 1531782218\n    },\n    {\n      \"ap\": \"5c5b350e0001\",\n      \"auth_method\": \"facebook\",\n      \"authorized_expiring_time\": 1531810821.145,\n      \"authorized_time\": 1531782632,\n      \"company\": \"xyz inc.\",\n      \"email\": \"cool_user@yahoo.com\",\n      \"name\": \"John White\",\n      \"ssid\": \"openNet\",\n      \"timestamp\": 1531782632\n    }\n  ],\n  \"start\": 1531776183,\n  \"total\": 14\n}"
+    from "resources.sitesGuests.actions.searchAuthorization.responses[0].example";
+    sites_guests_search_authorization_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesGuests.actions.searchAuthorization.responses[1].example";
+    sites_guests_search_authorization_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesGuests.actions.searchAuthorization.responses[2].example";
+    sites_guests_search_authorization_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesGuests.actions.searchAuthorization.responses[3].example";
+    sites_guests_search_authorization_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesGuests.actions.searchAuthorization.responses[5].example";
+    sites_guests_get_authorization_response_200 : Guest =
+    "{\n  \"authorized\": true,\n  \"authorized_expiring_time\": 0,\n  \"authorized_time\": 0,\n  \"company\": \"string\",\n  \"email\": \"user@example.com\",\n  \"field1\": \"string\",\n  \"field2\": \"string\",\n  \"field3\": \"string\",\n  \"field4\": \"string\",\n  \"mac\": \"string\",\n  \"minutes\": 0,\n  \"name\": \"string\"\n}"
+    from "resources.sitesGuests.actions.getAuthorization.responses[0].example";
+    sites_guests_get_authorization_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesGuests.actions.getAuthorization.responses[1].example";
+    sites_guests_get_authorization_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesGuests.actions.getAuthorization.responses[2].example";
+    sites_guests_get_authorization_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesGuests.actions.getAuthorization.responses[3].example";
+    sites_guests_get_authorization_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesGuests.actions.getAuthorization.responses[5].example";
+    sites_guests_update_authorization_response_200 : Guest =
+    "{\n  \"authorized\": true,\n  \"authorized_expiring_time\": 0,\n  \"authorized_time\": 0,\n  \"company\": \"string\",\n  \"email\": \"user@example.com\",\n  \"field1\": \"string\",\n  \"field2\": \"string\",\n  \"field3\": \"string\",\n  \"field4\": \"string\",\n  \"mac\": \"string\",\n  \"minutes\": 0,\n  \"name\": \"string\"\n}"
+    from "resources.sitesGuests.actions.updateAuthorization.responses[0].example";
+    sites_guests_update_authorization_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesGuests.actions.updateAuthorization.responses[1].example";
+    sites_guests_update_authorization_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesGuests.actions.updateAuthorization.responses[2].example";
+    sites_guests_update_authorization_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesGuests.actions.updateAuthorization.responses[3].example";
+    sites_guests_update_authorization_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesGuests.actions.updateAuthorization.responses[5].example";
+    sites_guests_delete_authorization_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesGuests.actions.deleteAuthorization.responses[1].example";
+    sites_guests_delete_authorization_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesGuests.actions.deleteAuthorization.responses[2].example";
+    sites_guests_delete_authorization_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesGuests.actions.deleteAuthorization.responses[3].example";
+    sites_guests_delete_authorization_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesGuests.actions.deleteAuthorization.responses[5].example";
+    sites_maps_list_response_200 : Maps =
+    "[\n  {\n    \"created_time\": 0,\n    \"flags\": {},\n    \"group_idx\": 1,\n    \"group_name\": \"East Wing\",\n    \"height\": 0,\n    \"height_m\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"latlng_br\": {\n      \"lat\": \"string\",\n      \"lng\": \"string\"\n    },\n    \"latlng_tl\": {\n      \"lat\": \"string\",\n      \"lng\": \"string\"\n    },\n    \"locked\": true,\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"occupancy_limit\": 0,\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"orientation\": 0,\n    \"origin_x\": 0,\n    \"origin_y\": 0,\n    \"ppm\": 0,\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"sitesurvey_path\": [\n      {\n        \"coordinate\": \"string\",\n        \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n        \"name\": \"string\",\n        \"nodes\": [\n          {\n            \"edges\": {\n              \"N2\": \"string\"\n            },\n            \"name\": \"string\",\n            \"position\": {\n              \"x\": 0,\n              \"y\": 0\n            }\n          }\n        ]\n      }\n    ],\n    \"thumbnail_url\": \"string\",\n    \"type\": \"image\",\n    \"url\": \"string\",\n    \"view\": \"roadmap\",\n    \"wall_path\": {\n      \"coordinate\": \"string\",\n      \"nodes\": [\n        {\n          \"edges\": {\n            \"N2\": \"string\"\n          },\n          \"name\": \"string\",\n          \"position\": {\n            \"x\": 0,\n            \"y\": 0\n          }\n        }\n      ]\n    },\n    \"wayfinding\": {\n      \"micello\": {\n        \"account_key\": \"string\",\n        \"default_level_id\": 0,\n        \"map_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n      },\n      \"snap_to_path\": true\n    },\n    \"wayfinding_path\": {\n      \"coordinate\": \"string\",\n      \"nodes\": [\n        {\n          \"edges\": {\n            \"N2\": \"string\"\n          },\n          \"name\": \"string\",\n          \"position\": {\n            \"x\": 0,\n            \"y\": 0\n          }\n        }\n      ]\n    },\n    \"width\": 0,\n    \"width_m\": 0\n  }\n]"
+    from "resources.sitesMaps.actions.list.responses[0].example";
+    sites_maps_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesMaps.actions.list.responses[1].example";
+    sites_maps_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesMaps.actions.list.responses[2].example"; sites_maps_list_response_403
+    : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesMaps.actions.list.responses[3].example"; sites_maps_list_response_429
+    : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesMaps.actions.list.responses[5].example";
+    sites_maps_create_request : MapRequest =
+    "{\n  \"group_idx\": 0,\n  \"group_name\": \"string\",\n  \"height\": 0,\n  \"height_m\": 0,\n  \"latlng_br\": {\n    \"lat\": \"string\",\n    \"lng\": \"string\"\n  },\n  \"latlng_tl\": {\n    \"lat\": \"string\",\n    \"lng\": \"string\"\n  },\n  \"locked\": true,\n  \"name\": \"string\",\n  \"occupancy_limit\": 0,\n  \"orientation\": 0,\n  \"origin_x\": 0,\n  \"origin_y\": 0,\n  \"ppm\": 0,\n  \"sitesurvey_path\": [\n    {\n      \"coordinate\": \"string\",\n      \"name\": \"string\",\n      \"nodes\": [\n        {\n          \"edges\": {\n            \"N2\": \"string\"\n          },\n          \"name\": \"string\",\n          \"position\": {\n            \"x\": 0,\n            \"y\": 0\n          }\n        }\n      ]\n    }\n  ],\n  \"type\": \"image\",\n  \"view\": \"roadmap\",\n  \"wall_path\": {\n    \"coordinate\": \"string\",\n    \"nodes\": [\n      {\n        \"edges\": {\n          \"N2\": \"string\"\n        },\n        \"name\": \"string\",\n        \"position\": {\n          \"x\": 0,\n          \"y\": 0\n        }\n      }\n    ]\n  },\n  \"wayfinding\": {\n    \"micello\": {\n      \"account_key\": \"string\",\n      \"default_level_id\": 0\n    },\n    \"snap_to_path\": true\n  },\n  \"wayfinding_path\": {\n    \"coordinate\": \"string\",\n    \"nodes\": [\n      {\n        \"edges\": {\n          \"N2\": \"string\"\n        },\n        \"name\": \"string\",\n        \"position\": {\n          \"x\": 0,\n          \"y\": 0\n        }\n      }\n    ]\n  },\n  \"width\": 0,\n  \"width_m\": 0\n}"
+    from "resources.sitesMaps.actions.create.body.example";
+    sites_maps_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesMaps.actions.create.responses[1].example";
+    sites_maps_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesMaps.actions.create.responses[2].example";
+    sites_maps_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesMaps.actions.create.responses[3].example";
+    sites_maps_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesMaps.actions.create.responses[5].example";
+    sites_maps_import_response_200 : ResponseMapImport =
+    "{\n  \"aps\": [\n    {\n      \"action\": \"assigned-placed\",\n      \"floorplan_id\": \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\n      \"height\": 3,\n      \"mac\": \"5c5b35000001\",\n      \"map_id\": \"845a23bf-bed9-e43c-4c86-6fa474be7ae5\",\n      \"orientation\": 45\n    }\n  ],\n  \"floorplans\": [\n    {\n      \"action\": \"imported\",\n      \"id\": \"cbdb7f0b-3be0-4872-88f9-58790b509c23\",\n      \"map_id\": \"845a23bf-bed9-e43c-4c86-6fa474be7ae5\",\n      \"name\": \"map1\"\n    }\n  ],\n  \"site_id\": \"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\n  \"summary\": {\n    \"num_ap_assigned\": 1,\n    \"num_inv_assigned\": 1,\n    \"num_map_assigned\": 1\n  }\n}"
+    from "resources.sitesMaps.actions.import.responses[0].example";
+    sites_maps_import_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesMaps.actions.import.responses[1].example";
+    sites_maps_import_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesMaps.actions.import.responses[2].example";
+    sites_maps_import_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesMaps.actions.import.responses[3].example";
+    sites_maps_import_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesMaps.actions.import.responses[5].example";
+    sites_maps_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesMaps.actions.get.responses[1].example";
+    sites_maps_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesMaps.actions.get.responses[2].example"; sites_maps_get_response_403 :
+    ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesMaps.actions.get.responses[3].example"; sites_maps_get_response_429 :
+    ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesMaps.actions.get.responses[5].example";
+    sites_maps_update_request : MapRequest =
+    "{\n  \"height\": 0,\n  \"height_m\": 0,\n  \"latlng_br\": {\n    \"lat\": \"string\",\n    \"lng\": \"string\"\n  },\n  \"latlng_tl\": {\n    \"lat\": \"string\",\n    \"lng\": \"string\"\n  },\n  \"locked\": true,\n  \"name\": \"string\",\n  \"occupancy_limit\": 0,\n  \"orientation\": 0,\n  \"origin_x\": 0,\n  \"origin_y\": 0,\n  \"ppm\": 0,\n  \"sitesurvey_path\": [\n    {\n      \"coordinate\": \"string\",\n      \"name\": \"string\",\n      \"nodes\": [\n        {\n          \"edges\": {\n            \"N2\": \"string\"\n          },\n          \"name\": \"string\",\n          \"position\": {\n            \"x\": 0,\n            \"y\": 0\n          }\n        }\n      ]\n    }\n  ],\n  \"type\": \"image\",\n  \"view\": \"roadmap\",\n  \"wall_path\": {\n    \"coordinate\": \"string\",\n    \"nodes\": [\n      {\n        \"edges\": {\n          \"N2\": \"string\"\n        },\n        \"name\": \"string\",\n        \"position\": {\n          \"x\": 0,\n          \"y\": 0\n        }\n      }\n    ]\n  },\n  \"wayfinding\": {\n    \"micello\": {\n      \"account_key\": \"string\",\n      \"default_level_id\": 0\n    },\n    \"snap_to_path\": true\n  },\n  \"wayfinding_path\": {\n    \"coordinate\": \"string\",\n    \"nodes\": [\n      {\n        \"edges\": {\n          \"N2\": \"string\"\n        },\n        \"name\": \"string\",\n        \"position\": {\n          \"x\": 0,\n          \"y\": 0\n        }\n      }\n    ]\n  },\n  \"width\": 0,\n  \"width_m\": 0\n}"
+    from "resources.sitesMaps.actions.update.body.example";
+    sites_maps_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesMaps.actions.update.responses[1].example";
+    sites_maps_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesMaps.actions.update.responses[2].example";
+    sites_maps_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesMaps.actions.update.responses[3].example";
+    sites_maps_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesMaps.actions.update.responses[5].example";
+    sites_maps_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesMaps.actions.delete.responses[1].example";
+    sites_maps_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesMaps.actions.delete.responses[2].example";
+    sites_maps_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesMaps.actions.delete.responses[3].example";
+    sites_maps_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesMaps.actions.delete.responses[5].example";
+    sites_maps_add_image_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesMaps.actions.addImage.responses[1].example";
+    sites_maps_add_image_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesMaps.actions.addImage.responses[2].example";
+    sites_maps_add_image_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesMaps.actions.addImage.responses[3].example";
+    sites_maps_add_image_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesMaps.actions.addImage.responses[5].example";
+    sites_maps_delete_image_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesMaps.actions.deleteImage.responses[1].example";
+    sites_maps_delete_image_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesMaps.actions.deleteImage.responses[2].example";
+    sites_maps_delete_image_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesMaps.actions.deleteImage.responses[3].example";
+    sites_maps_delete_image_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesMaps.actions.deleteImage.responses[5].example";
+    sites_maps_replace_image_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesMaps.actions.replaceImage.responses[1].example";
+    sites_maps_replace_image_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesMaps.actions.replaceImage.responses[2].example";
+    sites_maps_replace_image_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesMaps.actions.replaceImage.responses[3].example";
+    sites_maps_replace_image_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesMaps.actions.replaceImage.responses[5].example";
+    sites_maps_bulk_assign_aps_to_request : MacAddresses =
+    "{\n  \"macs\": [\n    \"5c5b35000001\",\n    \"5c5b35584a6f\"\n  ]\n}" from
+    "resources.sitesMaps.actions.bulkAssignApsTo.body.example";
+    sites_maps_bulk_assign_aps_to_response_200 : ResponseSetDevicesMap =
+    "{\n  \"locked\": [\n    \"5c5b35584a6f\"\n  ],\n  \"moved\": [\n    \"5c5b35000001\"\n  ]\n}"
+    from "resources.sitesMaps.actions.bulkAssignApsTo.responses[0].example";
+    sites_maps_bulk_assign_aps_to_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesMaps.actions.bulkAssignApsTo.responses[1].example";
+    sites_maps_bulk_assign_aps_to_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesMaps.actions.bulkAssignApsTo.responses[2].example";
+    sites_maps_bulk_assign_aps_to_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesMaps.actions.bulkAssignApsTo.responses[3].example";
+    sites_maps_bulk_assign_aps_to_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesMaps.actions.bulkAssignApsTo.responses[5].example";
+    sites_maps_import_wayfindings_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesMaps.actions.importWayfindings.responses[1].example";
+    sites_maps_import_wayfindings_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesMaps.actions.importWayfindings.responses[2].example";
+    sites_maps_import_wayfindings_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesMaps.actions.importWayfindings.responses[3].example";
+    sites_maps_import_wayfindings_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesMaps.actions.importWayfindings.responses[5].example";
+    sites_psks_list_response_200 : PskList =
+    "[\n  {\n    \"created_time\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"mac\": \"string\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"passphrase\": \"secretpsk\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"ssid\": \"string\",\n    \"usage\": \"multi\",\n    \"vlan_id\": 1\n  }\n]"
+    from "resources.sitesPsks.actions.list.responses[0].example";
+    sites_psks_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesPsks.actions.list.responses[1].example";
+    sites_psks_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesPsks.actions.list.responses[2].example"; sites_psks_list_response_403
+    : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesPsks.actions.list.responses[3].example"; sites_psks_list_response_429
+    : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesPsks.actions.list.responses[5].example";
+    sites_psks_update_multiple_response_200 : PskList =
+    "[\n  {\n    \"created_time\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"mac\": \"string\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"passphrase\": \"secretpsk\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"ssid\": \"string\",\n    \"usage\": \"multi\",\n    \"vlan_id\": 1\n  }\n]"
+    from "resources.sitesPsks.actions.updateMultiple.responses[0].example";
+    sites_psks_update_multiple_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesPsks.actions.updateMultiple.responses[1].example";
+    sites_psks_update_multiple_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesPsks.actions.updateMultiple.responses[2].example";
+    sites_psks_update_multiple_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesPsks.actions.updateMultiple.responses[3].example";
+    sites_psks_update_multiple_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesPsks.actions.updateMultiple.responses[5].example";
+    sites_psks_create_request : PskRequest =
+    "{\n  \"mac\": \"string\",\n  \"name\": \"string\",\n  \"passphrase\": \"secretpsk\",\n  \"ssid\": \"string\",\n  \"usage\": \"multi\",\n  \"vlan_id\": 1\n}"
+    from "resources.sitesPsks.actions.create.body.example";
+    sites_psks_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesPsks.actions.create.responses[1].example";
+    sites_psks_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesPsks.actions.create.responses[2].example";
+    sites_psks_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesPsks.actions.create.responses[3].example";
+    sites_psks_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesPsks.actions.create.responses[5].example";
+    sites_psks_import_response_200 : PskList =
+    "[\n  {\n    \"created_time\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"mac\": \"string\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"passphrase\": \"secretpsk\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"ssid\": \"string\",\n    \"usage\": \"multi\",\n    \"vlan_id\": 1\n  }\n]"
+    from "resources.sitesPsks.actions.import.responses[0].example";
+    sites_psks_import_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesPsks.actions.import.responses[1].example";
+    sites_psks_import_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesPsks.actions.import.responses[2].example";
+    sites_psks_import_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesPsks.actions.import.responses[3].example";
+    sites_psks_import_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesPsks.actions.import.responses[5].example";
+    sites_psks_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesPsks.actions.get.responses[1].example";
+    sites_psks_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesPsks.actions.get.responses[2].example"; sites_psks_get_response_403 :
+    ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesPsks.actions.get.responses[3].example"; sites_psks_get_response_429 :
+    ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesPsks.actions.get.responses[5].example";
+    sites_psks_update_request : PskRequest =
+    "{\n  \"mac\": \"string\",\n  \"name\": \"string\",\n  \"passphrase\": \"secretpsk\",\n  \"ssid\": \"string\",\n  \"usage\": \"multi\",\n  \"vlan_id\": 1\n}"
+    from "resources.sitesPsks.actions.update.body.example";
+    sites_psks_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesPsks.actions.update.responses[1].example";
+    sites_psks_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesPsks.actions.update.responses[2].example";
+    sites_psks_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesPsks.actions.update.responses[3].example";
+    sites_psks_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesPsks.actions.update.responses[5].example";
+    sites_psks_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesPsks.actions.delete.responses[1].example";
+    sites_psks_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesPsks.actions.delete.responses[2].example";
+    sites_psks_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesPsks.actions.delete.responses[3].example";
+    sites_psks_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesPsks.actions.delete.responses[5].example";
+    sites_rogues_list_aps_response_200 : ResponseInsightRogue =
+    "{\n  \"end\": 1428954000,\n  \"limit\": 100,\n  \"next\": \"/api/v1/sites/a3eda150-ab3f-11e4-aa18-13e21dd250cc/rogues?start=1498482000&end=1498485600&limit=10&interval=1h&type=others\",\n  \"results\": [\n    {\n      \"ap_mac\": \"5c5b350e021c\",\n      \"avg_rssi\": -72,\n      \"bssid\": \"d8-97-ba-76-b5-aa\",\n      \"channel\": \"11\",\n      \"num_aps\": 4,\n      \"ssid\": \"xfinitywifi\",\n      \"times_heard\": 8\n    }\n  ],\n  \"start\": 1428939600\n}"
+    from "resources.sitesRogues.actions.listAps.responses[0].example";
+    sites_rogues_list_aps_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesRogues.actions.listAps.responses[1].example";
+    sites_rogues_list_aps_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesRogues.actions.listAps.responses[2].example";
+    sites_rogues_list_aps_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesRogues.actions.listAps.responses[3].example";
+    sites_rogues_list_aps_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesRogues.actions.listAps.responses[5].example";
+    sites_rogues_list_clients_response_200 : ResponseInsightRogueClient =
+    "{\n  \"end\": 1428954000,\n  \"limit\": 100,\n  \"next\": \"/api/v1/sites/a3eda150-ab3f-11e4-aa18-13e21dd250cc/rogues/clients?start=1498482000&end=1498485600&limit=10&interval=1h\",\n  \"results\": [\n    {\n      \"annotation\": \"whitelist\",\n      \"ap_mac\": \"5c-5b-35-0e-02-1c\",\n      \"avg_rssi\": -63.9,\n      \"band\": \"5\",\n      \"bssid\": \"d8-97-ba-76-b5-aa\",\n      \"client_mac\": \"34-f8-32-13-57-c2\",\n      \"num_aps\": 2\n    }\n  ],\n  \"start\": 1428939600\n}"
+    from "resources.sitesRogues.actions.listClients.responses[0].example";
+    sites_rogues_list_clients_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesRogues.actions.listClients.responses[1].example";
+    sites_rogues_list_clients_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesRogues.actions.listClients.responses[2].example";
+    sites_rogues_list_clients_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesRogues.actions.listClients.responses[3].example";
+    sites_rogues_list_clients_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesRogues.actions.listClients.responses[5].example";
+    sites_rogues_count_events_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesRogues.actions.countEvents.responses[0].example";
+    sites_rogues_count_events_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesRogues.actions.countEvents.responses[1].example";
+    sites_rogues_count_events_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesRogues.actions.countEvents.responses[2].example";
+    sites_rogues_count_events_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesRogues.actions.countEvents.responses[3].example";
+    sites_rogues_count_events_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesRogues.actions.countEvents.responses[5].example";
+    sites_rogues_search_events_response_200 : ResponseEventsRogueSearch =
+    "{\n  \"end\": 1538074800,\n  \"limit\": 10,\n  \"results\": [\n    {\n      \"ap\": \"5c5b350e10030\",\n      \"bssid\": \"38ff363c8c4c\",\n      \"channel\": 136,\n      \"rssi\": -54,\n      \"ssid\": \"MyHomeNetwork\",\n      \"timestamp\": 1538074612\n    },\n    {\n      \"ap\": \"5c5b350e10030\",\n      \"bssid\": \"60d02c2394cc\",\n      \"channel\": 11,\n      \"rssi\": -59,\n      \"ssid\": \"Home-Office\",\n      \"timestamp\": 1538074612\n    }\n  ],\n  \"start\": 1538071200,\n  \"total\": 2\n}"
+    from "resources.sitesRogues.actions.searchEvents.responses[0].example";
+    sites_rogues_search_events_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesRogues.actions.searchEvents.responses[1].example";
+    sites_rogues_search_events_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesRogues.actions.searchEvents.responses[2].example";
+    sites_rogues_search_events_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesRogues.actions.searchEvents.responses[3].example";
+    sites_rogues_search_events_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesRogues.actions.searchEvents.responses[5].example";
+    sites_rogues_get_ap_response_200 : RogueDetails =
+    "{\n  \"manufacture\": \"Intel Corporate\",\n  \"seen_as_client\": true\n}" from
+    "resources.sitesRogues.actions.getAp.responses[0].example";
+    sites_rogues_get_ap_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesRogues.actions.getAp.responses[1].example";
+    sites_rogues_get_ap_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesRogues.actions.getAp.responses[2].example";
+    sites_rogues_get_ap_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesRogues.actions.getAp.responses[3].example";
+    sites_rogues_get_ap_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesRogues.actions.getAp.responses[5].example";
     sites_rssi_zones_list_response_400 : ResponseHttp400 =
     "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
     from "resources.sitesRssiZones.actions.list.responses[1].example";
@@ -2473,6 +6296,362 @@ round_trips! {
     sites_rssi_zones_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesRssiZones.actions.delete.responses[5].example";
+    sites_setting_get_response_200 : SiteSetting =
+    "{\n  \"additional_config_cmds\": [\n    \"set snmp community public\"\n  ],\n  \"analytic\": {\n    \"enabled\": false\n  },\n  \"ap_matching\": {\n    \"enabled\": true,\n    \"rules\": [\n      {\n        \"match_model\": \"string\",\n        \"name\": \"string\",\n        \"port_config\": {\n          \"eth1,eth2\": {\n            \"disabled\": true,\n            \"dynamic_vlan\": {\n              \"default_vlan_id\": 999,\n              \"enabled\": true\n            },\n            \"port_vlan_id\": 1,\n            \"vlan_id\": 9,\n            \"vlan_ids\": \"1, 10, 50\"\n          }\n        }\n      }\n    ]\n  },\n  \"ap_port_config\": {\n    \"model_specific\": {\n      \"AP32\": {\n        \"eth1,eth2\": {\n          \"port_vlan_id\": 1,\n          \"vlan_ids\": \"1, 10, 50\"\n        }\n      }\n    }\n  },\n  \"auto_placement\": {\n    \"orientation\": 45,\n    \"x\": 30,\n    \"y\": 60\n  },\n  \"auto_upgrade\": {\n    \"custom_versions\": {\n      \"AP21\": \"stable\",\n      \"AP41\": \"0.1.5135\",\n      \"AP61\": \"0.1.7215\"\n    },\n    \"day_of_week\": \"sun\",\n    \"enabled\": false,\n    \"time_of_day\": \"12:00\",\n    \"version\": \"beta\"\n  },\n  \"blacklist_url\": \"https://papi.s3.amazonaws.com/blacklist/xxx...\",\n  \"ble_config\": {\n    \"beacon_enabled\": false,\n    \"beacon_rate\": 3,\n    \"beacon_rate_mode\": \"custom\",\n    \"beam_disabled\": [\n      1,\n      3,\n      6\n    ],\n    \"custom_ble_packet_enabled\": false,\n    \"custom_ble_packet_frame\": \"0x........\",\n    \"custom_ble_packet_freq_msec\": 300,\n    \"eddystone_uid_adv_power\": -65,\n    \"eddystone_uid_beams\": \"2-4,7\",\n    \"eddystone_uid_enabled\": false,\n    \"eddystone_uid_freq_msec\": 200,\n    \"eddystone_uid_instance\": \"5c5b35000001\",\n    \"eddystone_uid_namespace\": \"2818e3868dec25629ede\",\n    \"eddystone_url_adv_power\": -65,\n    \"eddystone_url_beams\": \"2-4,7\",\n    \"eddystone_url_enabled\": true,\n    \"eddystone_url_freq_msec\": 1000,\n    \"eddystone_url_url\": \"https://www.abc.com\",\n    \"ibeacon_adv_power\": -65,\n    \"ibeacon_beams\": \"2-4,7\",\n    \"ibeacon_enabled\": false,\n    \"ibeacon_freq_msec\": 0,\n    \"ibeacon_major\": 13,\n    \"ibeacon_minor\": 138,\n    \"ibeacon_uuid\": \"f3f17139-704a-f03a-2786-0400279e37c3\",\n    \"power\": 6,\n    \"power_mode\": \"custom\"\n  },\n  \"config_auto_revert\": false,\n  \"created_time\": 0,\n  \"device_updown_threshold\": 0,\n  \"dns_servers\": [\n    \"string\"\n  ],\n  \"dns_suffix\": [\n    \"string\"\n  ],\n  \"engagement\": {\n    \"dwell_tag_names\": {\n      \"bounce\": \"Bounce\",\n      \"engaged\": \"Engaged\",\n      \"passerby\": \"Passer By\",\n      \"stationed\": \"Stationed\"\n    },\n    \"dwell_tags\": {\n      \"bounce\": null,\n      \"engaged\": \"300-14400\",\n      \"passerby\": null,\n      \"stationed\": \"14400-43200\"\n    },\n    \"hours\": {\n      \"fri\": \"09:00-17:00\",\n      \"mon\": \"09:00-17:00\",\n      \"sat\": \"09:00-12:00\",\n      \"sun\": \"09:00-12:00\",\n      \"thu\": \"09:00-17:00\",\n      \"tue\": \"09:00-17:00\",\n      \"wed\": \"09:00-17:00\"\n    },\n    \"max_dwell\": 43200,\n    \"min_dwell\": 0\n  },\n  \"evpn_options\": {\n    \"auto_loopback_subnet\": \"100.101.0.0/16\",\n    \"auto_router_id_subnet\": \"100.100.0.0/24\",\n    \"core_as_border\": false,\n    \"overlay\": {\n      \"as\": 65000\n    },\n    \"per_vlan_vga_v4_mac\": false,\n    \"routed_at\": \"edge\",\n    \"underlay\": {\n      \"as_base\": 65001,\n      \"routed_id_prefix\": \"/24\",\n      \"subnet\": \"10.255.240.0/20\"\n    }\n  },\n  \"flags\": {\n    \"property1\": \"string\",\n    \"property2\": \"string\"\n  },\n  \"for_site\": true,\n  \"gateway_additional_config_cmds\": [\n    \"set snmp community public\"\n  ],\n  \"gateway_mgmt\": {\n    \"admin_sshkeys\": [\n      \"string\"\n    ],\n    \"app_probing\": {\n      \"apps\": [\n        \"string\"\n      ],\n      \"custom_apps\": [\n        {\n          \"app_type\": \"string\",\n          \"hostnames\": [\n            \"string\"\n          ],\n          \"name\": \"string\",\n          \"protocol\": \"http\"\n        }\n      ],\n      \"enabled\": true\n    },\n    \"app_usage\": true,\n    \"auto_signature_update\": {\n      \"day_of_week\": \"mon\",\n      \"enable\": true,\n      \"time_of_day\": \"string\"\n    },\n    \"config_revert_timer\": 10,\n    \"probe_hosts\": [\n      \"string\"\n    ],\n    \"root_password\": \"string\",\n    \"security_log_source_address\": \"192.168.1.1\",\n    \"security_log_source_interface\": \"string\"\n  },\n  \"id\": \"497f6eca-6276-4993-bfeb-53cbbbba6f09\",\n  \"led\": {\n    \"brightness\": 255,\n    \"enabled\": true\n  },\n  \"modified_time\": 0,\n  \"mxedge\": {\n    \"mist_das\": {\n      \"coa_servers\": [\n        {\n          \"disable_event_timestamp_check\": false,\n          \"enabled\": true,\n          \"host\": \"string\",\n          \"port\": 3799,\n          \"secret\": \"string\"\n        }\n      ],\n      \"enabled\": false\n    },\n    \"radsec\": {\n      \"acct_servers\": [\n        {\n          \"host\": \"string\",\n          \"port\": 1813,\n          \"secret\": \"string\",\n          \"ssids\": [\n            \"string\"\n          ]\n        }\n      ],\n      \"auth_servers\": [\n        {\n          \"host\": \"string\",\n          \"keywrap_enabled\": true,\n          \"keywrap_format\": \"hex\",\n          \"keywrap_kek\": \"string\",\n          \"keywrap_mack\": \"string\",\n          \"port\": 1812,\n          \"secret\": \"string\",\n          \"ssids\": [\n            \"string\"\n          ]\n        }\n      ],\n      \"enabled\": true,\n      \"match_ssid\": true,\n      \"proxy_hosts\": [\n        \"string\"\n      ],\n      \"server_selection\": \"ordered\"\n    }\n  },\n  \"mxedge_mgmt\": {\n    \"mist_password\": \"MIST_PASSWORD\",\n    \"root_password\": \"ROOT_PASSWORD\"\n  },\n  \"ntp_servers\": [\n    \"pool.ntp.org\"\n  ],\n  \"occupancy\": {\n    \"assets_enabled\": false,\n    \"clients_enabled\": true,\n    \"min_duration\": 3000,\n    \"sdkclients_enabled\": false,\n    \"unconnected_clients_enabled\": false\n  },\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"ospf_areas\": {\n    \"property1\": {\n      \"include_loopback\": false,\n      \"networks\": {\n        \"corp\": {\n          \"auth_keys\": {\n            \"1\": \"auth-key-1\"\n          },\n          \"auth_type\": \"md5\",\n          \"bfd_minimum_interval\": 500,\n          \"dead_interval\": 40,\n          \"hello_interval\": 10,\n          \"interface_type\": \"nbma\",\n          \"metric\": 10000\n        },\n        \"guest\": {\n          \"passive\": true\n        }\n      },\n      \"type\": \"default\"\n    },\n    \"property2\": {\n      \"include_loopback\": false,\n      \"networks\": {\n        \"corp\": {\n          \"auth_keys\": {\n            \"1\": \"auth-key-1\"\n          },\n          \"auth_type\": \"md5\",\n          \"bfd_minimum_interval\": 500,\n          \"dead_interval\": 40,\n          \"hello_interval\": 10,\n          \"interface_type\": \"nbma\",\n          \"metric\": 10000\n        },\n        \"guest\": {\n          \"passive\": true\n        }\n      },\n      \"type\": \"default\"\n    }\n  },\n  \"persist_config_on_device\": false,\n  \"port_mirroring\": {\n    \"property1\": {\n      \"input_networks_ingress\": [\n        \"corp\"\n      ],\n      \"input_port_ids_egress\": [\n        \"ge-0/0/3\"\n      ],\n      \"input_port_ids_ingress\": [\n        \"ge-0/0/3\"\n      ],\n      \"output_network\": \"analyze\",\n      \"output_port_id\": \"ge-0/0/5\"\n    },\n    \"property2\": {\n      \"input_networks_ingress\": [\n        \"corp\"\n      ],\n      \"input_port_ids_egress\": [\n        \"ge-0/0/3\"\n      ],\n      \"input_port_ids_ingress\": [\n        \"ge-0/0/3\"\n      ],\n      \"output_network\": \"analyze\",\n      \"output_port_id\": \"ge-0/0/5\"\n    }\n  },\n  \"port_usages\": {\n    \"dynamic\": {\n      \"mode\": \"dynamic\",\n      \"reset_default_when\": \"link_down\",\n      \"rules\": [\n        {\n          \"equals\": \"string\",\n          \"equals_any\": [\n            \"string\"\n          ],\n          \"expression\": \"string\",\n          \"src\": \"lldp_chassis_id\",\n          \"usage\": \"string\"\n        }\n      ]\n    },\n    \"property1\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"mode\": \"access\",\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_auth\": \"dot1x\",\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    },\n    \"property2\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"mode\": \"access\",\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    }\n  },\n  \"proxy\": {\n    \"url\": \"http://proxy.internal:8080/\"\n  },\n  \"radius_config\": {\n    \"acct_interim_interval\": 0,\n    \"acct_servers\": [\n      {\n        \"host\": \"1.2.3.4\",\n        \"keywrap_enabled\": true,\n        \"keywrap_format\": \"hex\",\n        \"keywrap_kek\": \"1122334455\",\n        \"keywrap_mack\": \"1122334455\",\n        \"port\": 1813,\n        \"secret\": \"testing123\"\n      }\n    ],\n    \"auth_servers\": [\n      {\n        \"host\": \"1.2.3.4\",\n        \"keywrap_enabled\": true,\n        \"keywrap_format\": \"hex\",\n        \"keywrap_kek\": \"1122334455\",\n        \"keywrap_mack\": \"1122334455\",\n        \"port\": 1812,\n        \"secret\": \"testing123\"\n      }\n    ],\n    \"auth_servers_retries\": 3,\n    \"auth_servers_timeout\": 5,\n    \"coa_enabled\": false,\n    \"coa_port\": 3799,\n    \"network\": \"string\",\n    \"source_ip\": \"string\"\n  },\n  \"remote_syslog\": {\n    \"archive\": {\n      \"files\": 20,\n      \"size\": \"5m\"\n    },\n    \"console\": {\n      \"contents\": [\n        {\n          \"facility\": \"config\",\n          \"severity\": \"warning\"\n        }\n      ]\n    },\n    \"enabled\": false,\n    \"files\": [\n      {\n        \"archive\": {\n          \"files\": 10,\n          \"size\": \"5m\"\n        },\n        \"contents\": [\n          {\n            \"facility\": \"config\",\n            \"severity\": \"warning\"\n          }\n        ],\n        \"explicit_priority\": true,\n        \"file\": \"file-name\",\n        \"match\": \"!alarm|ntp|errors.crc_error[chan]\",\n        \"structured_data\": true\n      }\n    ],\n    \"network\": \"default\",\n    \"send_to_all_servers\": false,\n    \"servers\": [\n      {\n        \"facility\": \"config\",\n        \"host\": \"syslogd.internal\",\n        \"port\": 514,\n        \"protocol\": \"udp\",\n        \"severity\": \"info\",\n        \"tag\": \"\"\n      }\n    ],\n    \"time_format\": \"millisecond\",\n    \"users\": [\n      {\n        \"contents\": [\n          {\n            \"facility\": \"config\",\n            \"severity\": \"warning\"\n          }\n        ],\n        \"match\": \"\\\"!alarm|ntp|errors.crc_error[chan]\\\"\",\n        \"user\": \"*\"\n      }\n    ]\n  },\n  \"report_gatt\": false,\n  \"rogue\": {\n    \"enabled\": false,\n    \"honeypot_enabled\": false,\n    \"min_duration\": 10,\n    \"min_rssi\": -80,\n    \"whitelisted_bssids\": [\n      \"NeighborSSID\"\n    ],\n    \"whitelisted_ssids\": [\n      \"cc:8e:6f:d4:bf:16\",\n      \"cc-8e-6f-d4-bf-16\",\n      \"cc-73-*\",\n      \"cc:82:*\"\n    ]\n  },\n  \"rtsa\": {\n    \"app_waking\": false,\n    \"disable_dead_reckoning\": true,\n    \"disable_pressure_sensor\": false,\n    \"enabled\": true,\n    \"track_asset\": false\n  },\n  \"simple_alert\": {\n    \"arp_failure\": {\n      \"client_count\": 10,\n      \"duration\": 20,\n      \"incident_count\": 10\n    },\n    \"dhcp_failure\": {\n      \"client_count\": 10,\n      \"duration\": 10,\n      \"incident_count\": 20\n    },\n    \"dns_failure\": {\n      \"client_count\": 20,\n      \"duration\": 10,\n      \"incident_count\": 30\n    }\n  },\n  \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n  \"skyatp\": {\n    \"enabled\": true,\n    \"send_ip_mac_mapping\": true\n  },\n  \"srx_app\": {\n    \"enabled\": false\n  },\n  \"ssh_keys\": [\n    \"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAA...Wxa6p6UW0ZbcP john@host\"\n  ],\n  \"ssr\": {\n    \"conductor_hosts\": [\n      \"\\\"1.1.1.1\\\", \\\"2.2.2.2\\\"\"\n    ],\n    \"disable_stats\": true\n  },\n  \"status_portal\": {\n    \"enabled\": false,\n    \"hostnames\": [\n      \"my.misty.com\"\n    ]\n  },\n  \"switch_mgmt\": {\n    \"ap_affinity_threshold\": 10,\n    \"config_revert_timer\": 10,\n    \"dhcp_option_fqdn\": false,\n    \"mxedge_proxy_host\": \"string\",\n    \"mxedge_proxy_port\": 2222,\n    \"root_password\": \"string\",\n    \"tacacs\": {\n      \"acct_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ],\n      \"enabled\": true,\n      \"network\": \"string\",\n      \"tacplus_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ]\n    },\n    \"use_mxedge_proxy\": true\n  },\n  \"vars\": {\n    \"RADIUS_IP1\": \"172.31.2.5\",\n    \"RADIUS_SECRET\": \"11s64632d\"\n  },\n  \"vna\": {\n    \"enabled\": false\n  },\n  \"vrf_instances\": {\n    \"guest\": {\n      \"extra_routes\": {\n        \"0.0.0.0/0\": {\n          \"via\": \"192.168.31.1\"\n        }\n      },\n      \"networks\": [\n        \"guest\"\n      ]\n    }\n  },\n  \"vrrp_groups\": {\n    \"property1\": {\n      \"auth_key\": \"auth-key-1\",\n      \"auth_password\": \"string\",\n      \"auth_type\": \"md5\",\n      \"networks\": {\n        \"data\": {\n          \"ip\": \"10.182.96.1\"\n        },\n        \"mgmt\": {\n          \"ip\": \"10.182.104.1\"\n        },\n        \"v10\": {\n          \"ip\": \"10.182.104.129\"\n        },\n        \"wap\": {\n          \"ip\": \"10.182.102.1\"\n        }\n      }\n    },\n    \"property2\": {\n      \"auth_key\": \"auth-key-1\",\n      \"auth_password\": \"string\",\n      \"auth_type\": \"md5\",\n      \"networks\": {\n        \"data\": {\n          \"ip\": \"10.182.96.1\"\n        },\n        \"mgmt\": {\n          \"ip\": \"10.182.104.1\"\n        },\n        \"v10\": {\n          \"ip\": \"10.182.104.129\"\n        },\n        \"wap\": {\n          \"ip\": \"10.182.102.1\"\n        }\n      }\n    }\n  },\n  \"wan_vna\": {\n    \"enabled\": false\n  },\n  \"watched_station_url\": \"https://papi.s3.amazonaws.com/watched_station/xxx...\",\n  \"whitelist_url\": \"https://papi.s3.amazonaws.com/whitelist/xxx...\",\n  \"wids\": {\n    \"repeated_auth_failures\": {\n      \"duration\": 60,\n      \"threshold\": 0\n    }\n  },\n  \"wifi\": {\n    \"cisco_enabled\": true,\n    \"disable_11k\": false,\n    \"disable_radios_when_power_constrained\": false,\n    \"enable_arp_spoof_check\": false,\n    \"enable_shared_radio_scanning\": true,\n    \"enabled\": true,\n    \"locate_connected\": true,\n    \"locate_unconnected\": false,\n    \"mesh_allow_dfs\": false,\n    \"mesh_enable_crm\": false,\n    \"mesh_enabled\": false,\n    \"mesh_psk\": \"string\",\n    \"mesh_ssid\": \"string\",\n    \"proxy_arp\": \"default\"\n  },\n  \"wired_vna\": {\n    \"enabled\": false\n  },\n  \"zone_occupancy_alert\": {\n    \"email_notifiers\": [\n      \"foo@juniper.net\",\n      \"bar@juniper.net\"\n    ],\n    \"enabled\": false,\n    \"threshold\": 5\n  }\n}"
+    from "resources.sitesSetting.actions.get.responses[0].example";
+    sites_setting_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesSetting.actions.get.responses[1].example";
+    sites_setting_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesSetting.actions.get.responses[2].example";
+    sites_setting_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesSetting.actions.get.responses[3].example";
+    sites_setting_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesSetting.actions.get.responses[5].example";
+    sites_setting_update_request : SiteSettingRequest =
+    "{\n  \"additional_config_cmds\": [\n    \"set snmp community public\"\n  ],\n  \"analytic\": {\n    \"enabled\": false\n  },\n  \"ap_matching\": {\n    \"enabled\": true,\n    \"rules\": [\n      {\n        \"match_model\": \"string\",\n        \"name\": \"string\",\n        \"port_config\": {\n          \"eth1,eth2\": {\n            \"disabled\": true,\n            \"dynamic_vlan\": {\n              \"default_vlan_id\": 999,\n              \"enabled\": true\n            },\n            \"port_vlan_id\": 1,\n            \"vlan_id\": 9,\n            \"vlan_ids\": \"1, 10, 50\"\n          }\n        }\n      }\n    ]\n  },\n  \"ap_port_config\": {\n    \"model_specific\": {\n      \"AP32\": {\n        \"eth1,eth2\": {\n          \"port_vlan_id\": 1,\n          \"vlan_ids\": \"1, 10, 50\"\n        }\n      }\n    }\n  },\n  \"auto_upgrade\": {\n    \"custom_versions\": {\n      \"AP21\": \"stable\",\n      \"AP41\": \"0.1.5135\",\n      \"AP61\": \"0.1.7215\"\n    },\n    \"day_of_week\": \"sun\",\n    \"enabled\": false,\n    \"time_of_day\": \"12:00\",\n    \"version\": \"beta\"\n  },\n  \"config_auto_revert\": false,\n  \"device_updown_threshold\": 0,\n  \"dns_servers\": [\n    \"string\"\n  ],\n  \"dns_suffix\": [\n    \"string\"\n  ],\n  \"engagement\": {\n    \"dwell_tag_names\": {\n      \"bounce\": \"Bounce\",\n      \"engaged\": \"Engaged\",\n      \"passerby\": \"Passer By\",\n      \"stationed\": \"Stationed\"\n    },\n    \"dwell_tags\": {\n      \"bounce\": null,\n      \"engaged\": \"300-14400\",\n      \"passerby\": null,\n      \"stationed\": \"14400-43200\"\n    },\n    \"hours\": {\n      \"fri\": \"09:00-17:00\",\n      \"mon\": \"09:00-17:00\",\n      \"sat\": \"09:00-12:00\",\n      \"sun\": \"09:00-12:00\",\n      \"thu\": \"09:00-17:00\",\n      \"tue\": \"09:00-17:00\",\n      \"wed\": \"09:00-17:00\"\n    },\n    \"max_dwell\": 43200,\n    \"min_dwell\": 0\n  },\n  \"evpn_options\": {\n    \"auto_loopback_subnet\": \"100.101.0.0/16\",\n    \"auto_router_id_subnet\": \"100.100.0.0/24\",\n    \"core_as_border\": false,\n    \"overlay\": {\n      \"as\": 65000\n    },\n    \"per_vlan_vga_v4_mac\": false,\n    \"routed_at\": \"edge\",\n    \"underlay\": {\n      \"as_base\": 65001,\n      \"routed_id_prefix\": \"/24\",\n      \"subnet\": \"10.255.240.0/20\"\n    }\n  },\n  \"gateway_additional_config_cmds\": [\n    \"set snmp community public\"\n  ],\n  \"gateway_mgmt\": {\n    \"admin_sshkeys\": [\n      \"string\"\n    ],\n    \"app_probing\": {\n      \"apps\": [\n        \"string\"\n      ],\n      \"custom_apps\": [\n        {\n          \"app_type\": \"string\",\n          \"hostnames\": [\n            \"string\"\n          ],\n          \"name\": \"string\",\n          \"protocol\": \"http\"\n        }\n      ],\n      \"enabled\": true\n    },\n    \"app_usage\": true,\n    \"auto_signature_update\": {\n      \"day_of_week\": \"any\",\n      \"enable\": true,\n      \"time_of_day\": \"string\"\n    },\n    \"config_revert_timer\": 10,\n    \"probe_hosts\": [\n      \"string\"\n    ],\n    \"root_password\": \"string\",\n    \"security_log_source_address\": \"192.168.1.1\",\n    \"security_log_source_interface\": \"string\"\n  },\n  \"led\": {\n    \"brightness\": 255,\n    \"enabled\": true\n  },\n  \"mxedge_mgmt\": {\n    \"mist_password\": \"MIST_PASSWORD\",\n    \"root_password\": \"ROOT_PASSWORD\"\n  },\n  \"networks\": {\n    \"property1\": {\n      \"gateway\": \"string\",\n      \"subnet\": \"string\",\n      \"vlan_id\": 10\n    },\n    \"property2\": {\n      \"gateway\": \"string\",\n      \"subnet\": \"string\",\n      \"vlan_id\": 10\n    }\n  },\n  \"ntp_servers\": [\n    \"string\"\n  ],\n  \"occupancy\": {\n    \"assets_enabled\": false,\n    \"clients_enabled\": true,\n    \"min_duration\": 3000,\n    \"sdkclients_enabled\": false,\n    \"unconnected_clients_enabled\": false\n  },\n  \"ospf_areas\": {\n    \"property1\": {\n      \"include_loopback\": false,\n      \"networks\": {\n        \"corp\": {\n          \"auth_keys\": {\n            \"1\": \"auth-key-1\"\n          },\n          \"auth_type\": \"md5\",\n          \"bfd_minimum_interval\": 500,\n          \"dead_interval\": 40,\n          \"hello_interval\": 10,\n          \"interface_type\": \"nbma\",\n          \"metric\": 10000\n        },\n        \"guest\": {\n          \"passive\": true\n        }\n      },\n      \"type\": \"default\"\n    },\n    \"property2\": {\n      \"include_loopback\": false,\n      \"networks\": {\n        \"corp\": {\n          \"auth_keys\": {\n            \"1\": \"auth-key-1\"\n          },\n          \"auth_type\": \"md5\",\n          \"bfd_minimum_interval\": 500,\n          \"dead_interval\": 40,\n          \"hello_interval\": 10,\n          \"interface_type\": \"nbma\",\n          \"metric\": 10000\n        },\n        \"guest\": {\n          \"passive\": true\n        }\n      },\n      \"type\": \"default\"\n    }\n  },\n  \"persist_config_on_device\": false,\n  \"port_mirroring\": {\n    \"property1\": {\n      \"input_networks_ingress\": [\n        \"corp\"\n      ],\n      \"input_port_ids_egress\": [\n        \"ge-0/0/3\"\n      ],\n      \"input_port_ids_ingress\": [\n        \"ge-0/0/3\"\n      ],\n      \"output_network\": \"analyze\",\n      \"output_port_id\": \"ge-0/0/5\"\n    },\n    \"property2\": {\n      \"input_networks_ingress\": [\n        \"corp\"\n      ],\n      \"input_port_ids_egress\": [\n        \"ge-0/0/3\"\n      ],\n      \"input_port_ids_ingress\": [\n        \"ge-0/0/3\"\n      ],\n      \"output_network\": \"analyze\",\n      \"output_port_id\": \"ge-0/0/5\"\n    }\n  },\n  \"port_usages\": {\n    \"dynamic\": {\n      \"mode\": \"dynamic\",\n      \"reset_default_when\": \"link_down\",\n      \"rules\": [\n        {\n          \"equals\": \"string\",\n          \"equals_any\": [\n            \"string\"\n          ],\n          \"expression\": \"string\",\n          \"src\": \"lldp_chassis_id\",\n          \"usage\": \"string\"\n        }\n      ]\n    },\n    \"property1\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"mode\": \"access\",\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_auth\": \"dot1x\",\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    },\n    \"property2\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"mode\": \"access\",\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    }\n  },\n  \"proxy\": {\n    \"url\": \"http://proxy.internal:8080/*\"\n  },\n  \"rogue\": {\n    \"enabled\": false,\n    \"honeypot_enabled\": false,\n    \"min_duration\": 10,\n    \"min_rssi\": -80,\n    \"whitelisted_bssids\": [\n      \"NeighborSSID\"\n    ],\n    \"whitelisted_ssids\": [\n      \"cc:8e:6f:d4:bf:16\",\n      \"cc-8e-6f-d4-bf-16\",\n      \"cc-73-*\",\n      \"cc:82:*\"\n    ]\n  },\n  \"simple_alert\": {\n    \"arp_failure\": {\n      \"client_count\": 10,\n      \"duration\": 20,\n      \"incident_count\": 10\n    },\n    \"dhcp_failure\": {\n      \"client_count\": 10,\n      \"duration\": 10,\n      \"incident_count\": 20\n    },\n    \"dns_failure\": {\n      \"client_count\": 20,\n      \"duration\": 10,\n      \"incident_count\": 30\n    }\n  },\n  \"skyatp\": {\n    \"enabled\": true,\n    \"send_ip_mac_mapping\": true\n  },\n  \"srx_app\": {\n    \"enabled\": false\n  },\n  \"ssh_keys\": [\n    \"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAA...Wxa6p6UW0ZbcP john@host\"\n  ],\n  \"ssr\": {\n    \"conductor_hosts\": [\n      \"\\\"1.1.1.1\\\", \\\"2.2.2.2\\\"\"\n    ],\n    \"disable_stats\": true\n  },\n  \"status_portal\": {\n    \"enabled\": false,\n    \"hostnames\": [\n      \"my.misty.com\"\n    ]\n  },\n  \"vars\": {\n    \"RADIUS_IP1\": \"172.31.2.5\",\n    \"RADIUS_SECRET\": \"11s64632d\"\n  },\n  \"vna\": {\n    \"enabled\": false\n  },\n  \"wan_vna\": {\n    \"enabled\": false\n  },\n  \"wids\": {\n    \"repeated_auth_failures\": {\n      \"duration\": 60,\n      \"threshold\": 0\n    }\n  },\n  \"wifi\": {\n    \"cisco_enabled\": true,\n    \"disable_11k\": false,\n    \"disable_radios_when_power_constrained\": false,\n    \"enable_arp_spoof_check\": false,\n    \"enable_shared_radio_scanning\": true,\n    \"enabled\": true,\n    \"locate_connected\": true,\n    \"locate_unconnected\": false,\n    \"mesh_allow_dfs\": false,\n    \"mesh_enable_crm\": false,\n    \"mesh_enabled\": false,\n    \"mesh_psk\": \"string\",\n    \"mesh_ssid\": \"string\",\n    \"proxy_arp\": \"default\"\n  },\n  \"wired_vna\": {\n    \"enabled\": false\n  },\n  \"zone_occupancy_alert\": {\n    \"email_notifiers\": [\n      \"foo@juniper.net\",\n      \"bar@juniper.net\"\n    ],\n    \"enabled\": false,\n    \"threshold\": 5\n  }\n}"
+    from "resources.sitesSetting.actions.update.body.example";
+    sites_setting_update_response_200 : SiteSetting =
+    "{\n  \"additional_config_cmds\": [\n    \"set snmp community public\"\n  ],\n  \"analytic\": {\n    \"enabled\": false\n  },\n  \"ap_matching\": {\n    \"enabled\": true,\n    \"rules\": [\n      {\n        \"match_model\": \"string\",\n        \"name\": \"string\",\n        \"port_config\": {\n          \"eth1,eth2\": {\n            \"disabled\": true,\n            \"dynamic_vlan\": {\n              \"default_vlan_id\": 999,\n              \"enabled\": true\n            },\n            \"port_vlan_id\": 1,\n            \"vlan_id\": 9,\n            \"vlan_ids\": \"1, 10, 50\"\n          }\n        }\n      }\n    ]\n  },\n  \"ap_port_config\": {\n    \"model_specific\": {\n      \"AP32\": {\n        \"eth1,eth2\": {\n          \"port_vlan_id\": 1,\n          \"vlan_ids\": \"1, 10, 50\"\n        }\n      }\n    }\n  },\n  \"auto_placement\": {\n    \"orientation\": 45,\n    \"x\": 30,\n    \"y\": 60\n  },\n  \"auto_upgrade\": {\n    \"custom_versions\": {\n      \"AP21\": \"stable\",\n      \"AP41\": \"0.1.5135\",\n      \"AP61\": \"0.1.7215\"\n    },\n    \"day_of_week\": \"sun\",\n    \"enabled\": false,\n    \"time_of_day\": \"12:00\",\n    \"version\": \"beta\"\n  },\n  \"blacklist_url\": \"https://papi.s3.amazonaws.com/blacklist/xxx...\",\n  \"ble_config\": {\n    \"beacon_enabled\": false,\n    \"beacon_rate\": 3,\n    \"beacon_rate_mode\": \"custom\",\n    \"beam_disabled\": [\n      1,\n      3,\n      6\n    ],\n    \"custom_ble_packet_enabled\": false,\n    \"custom_ble_packet_frame\": \"0x........\",\n    \"custom_ble_packet_freq_msec\": 300,\n    \"eddystone_uid_adv_power\": -65,\n    \"eddystone_uid_beams\": \"2-4,7\",\n    \"eddystone_uid_enabled\": false,\n    \"eddystone_uid_freq_msec\": 200,\n    \"eddystone_uid_instance\": \"5c5b35000001\",\n    \"eddystone_uid_namespace\": \"2818e3868dec25629ede\",\n    \"eddystone_url_adv_power\": -65,\n    \"eddystone_url_beams\": \"2-4,7\",\n    \"eddystone_url_enabled\": true,\n    \"eddystone_url_freq_msec\": 1000,\n    \"eddystone_url_url\": \"https://www.abc.com\",\n    \"ibeacon_adv_power\": -65,\n    \"ibeacon_beams\": \"2-4,7\",\n    \"ibeacon_enabled\": false,\n    \"ibeacon_freq_msec\": 0,\n    \"ibeacon_major\": 13,\n    \"ibeacon_minor\": 138,\n    \"ibeacon_uuid\": \"f3f17139-704a-f03a-2786-0400279e37c3\",\n    \"power\": 6,\n    \"power_mode\": \"custom\"\n  },\n  \"config_auto_revert\": false,\n  \"created_time\": 0,\n  \"device_updown_threshold\": 0,\n  \"dns_servers\": [\n    \"string\"\n  ],\n  \"dns_suffix\": [\n    \"string\"\n  ],\n  \"engagement\": {\n    \"dwell_tag_names\": {\n      \"bounce\": \"Bounce\",\n      \"engaged\": \"Engaged\",\n      \"passerby\": \"Passer By\",\n      \"stationed\": \"Stationed\"\n    },\n    \"dwell_tags\": {\n      \"bounce\": null,\n      \"engaged\": \"300-14400\",\n      \"passerby\": null,\n      \"stationed\": \"14400-43200\"\n    },\n    \"hours\": {\n      \"fri\": \"09:00-17:00\",\n      \"mon\": \"09:00-17:00\",\n      \"sat\": \"09:00-12:00\",\n      \"sun\": \"09:00-12:00\",\n      \"thu\": \"09:00-17:00\",\n      \"tue\": \"09:00-17:00\",\n      \"wed\": \"09:00-17:00\"\n    },\n    \"max_dwell\": 43200,\n    \"min_dwell\": 0\n  },\n  \"evpn_options\": {\n    \"auto_loopback_subnet\": \"100.101.0.0/16\",\n    \"auto_router_id_subnet\": \"100.100.0.0/24\",\n    \"core_as_border\": false,\n    \"overlay\": {\n      \"as\": 65000\n    },\n    \"per_vlan_vga_v4_mac\": false,\n    \"routed_at\": \"edge\",\n    \"underlay\": {\n      \"as_base\": 65001,\n      \"routed_id_prefix\": \"/24\",\n      \"subnet\": \"10.255.240.0/20\"\n    }\n  },\n  \"flags\": {\n    \"property1\": \"string\",\n    \"property2\": \"string\"\n  },\n  \"for_site\": true,\n  \"gateway_additional_config_cmds\": [\n    \"set snmp community public\"\n  ],\n  \"gateway_mgmt\": {\n    \"admin_sshkeys\": [\n      \"string\"\n    ],\n    \"app_probing\": {\n      \"apps\": [\n        \"string\"\n      ],\n      \"custom_apps\": [\n        {\n          \"app_type\": \"string\",\n          \"hostnames\": [\n            \"string\"\n          ],\n          \"name\": \"string\",\n          \"protocol\": \"http\"\n        }\n      ],\n      \"enabled\": true\n    },\n    \"app_usage\": true,\n    \"auto_signature_update\": {\n      \"day_of_week\": \"mon\",\n      \"enable\": true,\n      \"time_of_day\": \"string\"\n    },\n    \"config_revert_timer\": 10,\n    \"probe_hosts\": [\n      \"string\"\n    ],\n    \"root_password\": \"string\",\n    \"security_log_source_address\": \"192.168.1.1\",\n    \"security_log_source_interface\": \"string\"\n  },\n  \"id\": \"497f6eca-6276-4993-bfeb-53cbbbba6f09\",\n  \"led\": {\n    \"brightness\": 255,\n    \"enabled\": true\n  },\n  \"modified_time\": 0,\n  \"mxedge\": {\n    \"mist_das\": {\n      \"coa_servers\": [\n        {\n          \"disable_event_timestamp_check\": false,\n          \"enabled\": true,\n          \"host\": \"string\",\n          \"port\": 3799,\n          \"secret\": \"string\"\n        }\n      ],\n      \"enabled\": false\n    },\n    \"radsec\": {\n      \"acct_servers\": [\n        {\n          \"host\": \"string\",\n          \"port\": 1813,\n          \"secret\": \"string\",\n          \"ssids\": [\n            \"string\"\n          ]\n        }\n      ],\n      \"auth_servers\": [\n        {\n          \"host\": \"string\",\n          \"keywrap_enabled\": true,\n          \"keywrap_format\": \"hex\",\n          \"keywrap_kek\": \"string\",\n          \"keywrap_mack\": \"string\",\n          \"port\": 1812,\n          \"secret\": \"string\",\n          \"ssids\": [\n            \"string\"\n          ]\n        }\n      ],\n      \"enabled\": true,\n      \"match_ssid\": true,\n      \"proxy_hosts\": [\n        \"string\"\n      ],\n      \"server_selection\": \"ordered\"\n    }\n  },\n  \"mxedge_mgmt\": {\n    \"mist_password\": \"MIST_PASSWORD\",\n    \"root_password\": \"ROOT_PASSWORD\"\n  },\n  \"ntp_servers\": [\n    \"pool.ntp.org\"\n  ],\n  \"occupancy\": {\n    \"assets_enabled\": false,\n    \"clients_enabled\": true,\n    \"min_duration\": 3000,\n    \"sdkclients_enabled\": false,\n    \"unconnected_clients_enabled\": false\n  },\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"ospf_areas\": {\n    \"property1\": {\n      \"include_loopback\": false,\n      \"networks\": {\n        \"corp\": {\n          \"auth_keys\": {\n            \"1\": \"auth-key-1\"\n          },\n          \"auth_type\": \"md5\",\n          \"bfd_minimum_interval\": 500,\n          \"dead_interval\": 40,\n          \"hello_interval\": 10,\n          \"interface_type\": \"nbma\",\n          \"metric\": 10000\n        },\n        \"guest\": {\n          \"passive\": true\n        }\n      },\n      \"type\": \"default\"\n    },\n    \"property2\": {\n      \"include_loopback\": false,\n      \"networks\": {\n        \"corp\": {\n          \"auth_keys\": {\n            \"1\": \"auth-key-1\"\n          },\n          \"auth_type\": \"md5\",\n          \"bfd_minimum_interval\": 500,\n          \"dead_interval\": 40,\n          \"hello_interval\": 10,\n          \"interface_type\": \"nbma\",\n          \"metric\": 10000\n        },\n        \"guest\": {\n          \"passive\": true\n        }\n      },\n      \"type\": \"default\"\n    }\n  },\n  \"persist_config_on_device\": false,\n  \"port_mirroring\": {\n    \"property1\": {\n      \"input_networks_ingress\": [\n        \"corp\"\n      ],\n      \"input_port_ids_egress\": [\n        \"ge-0/0/3\"\n      ],\n      \"input_port_ids_ingress\": [\n        \"ge-0/0/3\"\n      ],\n      \"output_network\": \"analyze\",\n      \"output_port_id\": \"ge-0/0/5\"\n    },\n    \"property2\": {\n      \"input_networks_ingress\": [\n        \"corp\"\n      ],\n      \"input_port_ids_egress\": [\n        \"ge-0/0/3\"\n      ],\n      \"input_port_ids_ingress\": [\n        \"ge-0/0/3\"\n      ],\n      \"output_network\": \"analyze\",\n      \"output_port_id\": \"ge-0/0/5\"\n    }\n  },\n  \"port_usages\": {\n    \"dynamic\": {\n      \"mode\": \"dynamic\",\n      \"reset_default_when\": \"link_down\",\n      \"rules\": [\n        {\n          \"equals\": \"string\",\n          \"equals_any\": [\n            \"string\"\n          ],\n          \"expression\": \"string\",\n          \"src\": \"lldp_chassis_id\",\n          \"usage\": \"string\"\n        }\n      ]\n    },\n    \"property1\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"mode\": \"access\",\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_auth\": \"dot1x\",\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    },\n    \"property2\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"mode\": \"access\",\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    }\n  },\n  \"proxy\": {\n    \"url\": \"http://proxy.internal:8080/\"\n  },\n  \"radius_config\": {\n    \"acct_interim_interval\": 0,\n    \"acct_servers\": [\n      {\n        \"host\": \"1.2.3.4\",\n        \"keywrap_enabled\": true,\n        \"keywrap_format\": \"hex\",\n        \"keywrap_kek\": \"1122334455\",\n        \"keywrap_mack\": \"1122334455\",\n        \"port\": 1813,\n        \"secret\": \"testing123\"\n      }\n    ],\n    \"auth_servers\": [\n      {\n        \"host\": \"1.2.3.4\",\n        \"keywrap_enabled\": true,\n        \"keywrap_format\": \"hex\",\n        \"keywrap_kek\": \"1122334455\",\n        \"keywrap_mack\": \"1122334455\",\n        \"port\": 1812,\n        \"secret\": \"testing123\"\n      }\n    ],\n    \"auth_servers_retries\": 3,\n    \"auth_servers_timeout\": 5,\n    \"coa_enabled\": false,\n    \"coa_port\": 3799,\n    \"network\": \"string\",\n    \"source_ip\": \"string\"\n  },\n  \"remote_syslog\": {\n    \"archive\": {\n      \"files\": 20,\n      \"size\": \"5m\"\n    },\n    \"console\": {\n      \"contents\": [\n        {\n          \"facility\": \"config\",\n          \"severity\": \"warning\"\n        }\n      ]\n    },\n    \"enabled\": false,\n    \"files\": [\n      {\n        \"archive\": {\n          \"files\": 10,\n          \"size\": \"5m\"\n        },\n        \"contents\": [\n          {\n            \"facility\": \"config\",\n            \"severity\": \"warning\"\n          }\n        ],\n        \"explicit_priority\": true,\n        \"file\": \"file-name\",\n        \"match\": \"!alarm|ntp|errors.crc_error[chan]\",\n        \"structured_data\": true\n      }\n    ],\n    \"network\": \"default\",\n    \"send_to_all_servers\": false,\n    \"servers\": [\n      {\n        \"facility\": \"config\",\n        \"host\": \"syslogd.internal\",\n        \"port\": 514,\n        \"protocol\": \"udp\",\n        \"severity\": \"info\",\n        \"tag\": \"\"\n      }\n    ],\n    \"time_format\": \"millisecond\",\n    \"users\": [\n      {\n        \"contents\": [\n          {\n            \"facility\": \"config\",\n            \"severity\": \"warning\"\n          }\n        ],\n        \"match\": \"\\\"!alarm|ntp|errors.crc_error[chan]\\\"\",\n        \"user\": \"*\"\n      }\n    ]\n  },\n  \"report_gatt\": false,\n  \"rogue\": {\n    \"enabled\": false,\n    \"honeypot_enabled\": false,\n    \"min_duration\": 10,\n    \"min_rssi\": -80,\n    \"whitelisted_bssids\": [\n      \"NeighborSSID\"\n    ],\n    \"whitelisted_ssids\": [\n      \"cc:8e:6f:d4:bf:16\",\n      \"cc-8e-6f-d4-bf-16\",\n      \"cc-73-*\",\n      \"cc:82:*\"\n    ]\n  },\n  \"rtsa\": {\n    \"app_waking\": false,\n    \"disable_dead_reckoning\": true,\n    \"disable_pressure_sensor\": false,\n    \"enabled\": true,\n    \"track_asset\": false\n  },\n  \"simple_alert\": {\n    \"arp_failure\": {\n      \"client_count\": 10,\n      \"duration\": 20,\n      \"incident_count\": 10\n    },\n    \"dhcp_failure\": {\n      \"client_count\": 10,\n      \"duration\": 10,\n      \"incident_count\": 20\n    },\n    \"dns_failure\": {\n      \"client_count\": 20,\n      \"duration\": 10,\n      \"incident_count\": 30\n    }\n  },\n  \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n  \"skyatp\": {\n    \"enabled\": true,\n    \"send_ip_mac_mapping\": true\n  },\n  \"srx_app\": {\n    \"enabled\": false\n  },\n  \"ssh_keys\": [\n    \"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAA...Wxa6p6UW0ZbcP john@host\"\n  ],\n  \"ssr\": {\n    \"conductor_hosts\": [\n      \"\\\"1.1.1.1\\\", \\\"2.2.2.2\\\"\"\n    ],\n    \"disable_stats\": true\n  },\n  \"status_portal\": {\n    \"enabled\": false,\n    \"hostnames\": [\n      \"my.misty.com\"\n    ]\n  },\n  \"switch_mgmt\": {\n    \"ap_affinity_threshold\": 10,\n    \"config_revert_timer\": 10,\n    \"dhcp_option_fqdn\": false,\n    \"mxedge_proxy_host\": \"string\",\n    \"mxedge_proxy_port\": 2222,\n    \"root_password\": \"string\",\n    \"tacacs\": {\n      \"acct_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ],\n      \"enabled\": true,\n      \"network\": \"string\",\n      \"tacplus_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ]\n    },\n    \"use_mxedge_proxy\": true\n  },\n  \"vars\": {\n    \"RADIUS_IP1\": \"172.31.2.5\",\n    \"RADIUS_SECRET\": \"11s64632d\"\n  },\n  \"vna\": {\n    \"enabled\": false\n  },\n  \"vrf_instances\": {\n    \"guest\": {\n      \"extra_routes\": {\n        \"0.0.0.0/0\": {\n          \"via\": \"192.168.31.1\"\n        }\n      },\n      \"networks\": [\n        \"guest\"\n      ]\n    }\n  },\n  \"vrrp_groups\": {\n    \"property1\": {\n      \"auth_key\": \"auth-key-1\",\n      \"auth_password\": \"string\",\n      \"auth_type\": \"md5\",\n      \"networks\": {\n        \"data\": {\n          \"ip\": \"10.182.96.1\"\n        },\n        \"mgmt\": {\n          \"ip\": \"10.182.104.1\"\n        },\n        \"v10\": {\n          \"ip\": \"10.182.104.129\"\n        },\n        \"wap\": {\n          \"ip\": \"10.182.102.1\"\n        }\n      }\n    },\n    \"property2\": {\n      \"auth_key\": \"auth-key-1\",\n      \"auth_password\": \"string\",\n      \"auth_type\": \"md5\",\n      \"networks\": {\n        \"data\": {\n          \"ip\": \"10.182.96.1\"\n        },\n        \"mgmt\": {\n          \"ip\": \"10.182.104.1\"\n        },\n        \"v10\": {\n          \"ip\": \"10.182.104.129\"\n        },\n        \"wap\": {\n          \"ip\": \"10.182.102.1\"\n        }\n      }\n    }\n  },\n  \"wan_vna\": {\n    \"enabled\": false\n  },\n  \"watched_station_url\": \"https://papi.s3.amazonaws.com/watched_station/xxx...\",\n  \"whitelist_url\": \"https://papi.s3.amazonaws.com/whitelist/xxx...\",\n  \"wids\": {\n    \"repeated_auth_failures\": {\n      \"duration\": 60,\n      \"threshold\": 0\n    }\n  },\n  \"wifi\": {\n    \"cisco_enabled\": true,\n    \"disable_11k\": false,\n    \"disable_radios_when_power_constrained\": false,\n    \"enable_arp_spoof_check\": false,\n    \"enable_shared_radio_scanning\": true,\n    \"enabled\": true,\n    \"locate_connected\": true,\n    \"locate_unconnected\": false,\n    \"mesh_allow_dfs\": false,\n    \"mesh_enable_crm\": false,\n    \"mesh_enabled\": false,\n    \"mesh_psk\": \"string\",\n    \"mesh_ssid\": \"string\",\n    \"proxy_arp\": \"default\"\n  },\n  \"wired_vna\": {\n    \"enabled\": false\n  },\n  \"zone_occupancy_alert\": {\n    \"email_notifiers\": [\n      \"foo@juniper.net\",\n      \"bar@juniper.net\"\n    ],\n    \"enabled\": false,\n    \"threshold\": 5\n  }\n}"
+    from "resources.sitesSetting.actions.update.responses[0].example";
+    sites_setting_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesSetting.actions.update.responses[1].example";
+    sites_setting_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesSetting.actions.update.responses[2].example";
+    sites_setting_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesSetting.actions.update.responses[3].example";
+    sites_setting_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesSetting.actions.update.responses[5].example";
+    sites_setting_create_wireless_clients_blocklist_request : MacAddresses =
+    "{\n  \"macs\": [\n    \"18-65-90-de-f4-c6\",\n    \"84-89-ad-5d-69-0d\"\n  ]\n}"
+    from "resources.sitesSetting.actions.createWirelessClientsBlocklist.body.example";
+    sites_setting_create_wireless_clients_blocklist_response_200 : MacAddresses =
+    "{\n  \"macs\": [\n    \"18-65-90-de-f4-c6\",\n    \"84-89-ad-5d-69-0d\"\n  ]\n}"
+    from
+    "resources.sitesSetting.actions.createWirelessClientsBlocklist.responses[0].example";
+    sites_setting_create_wireless_clients_blocklist_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.sitesSetting.actions.createWirelessClientsBlocklist.responses[1].example";
+    sites_setting_create_wireless_clients_blocklist_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesSetting.actions.createWirelessClientsBlocklist.responses[2].example";
+    sites_setting_create_wireless_clients_blocklist_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesSetting.actions.createWirelessClientsBlocklist.responses[3].example";
+    sites_setting_create_wireless_clients_blocklist_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.sitesSetting.actions.createWirelessClientsBlocklist.responses[5].example";
+    sites_setting_delete_wireless_clients_blocklist_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.sitesSetting.actions.deleteWirelessClientsBlocklist.responses[1].example";
+    sites_setting_delete_wireless_clients_blocklist_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesSetting.actions.deleteWirelessClientsBlocklist.responses[2].example";
+    sites_setting_delete_wireless_clients_blocklist_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesSetting.actions.deleteWirelessClientsBlocklist.responses[3].example";
+    sites_setting_delete_wireless_clients_blocklist_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.sitesSetting.actions.deleteWirelessClientsBlocklist.responses[5].example";
+    sites_setting_get_derived_response_200 : SiteSettingDerived =
+    "{\n  \"additional_config_cmds\": [\n    \"set snmp community public\"\n  ],\n  \"analytic\": {\n    \"enabled\": false\n  },\n  \"ap_matching\": {\n    \"enabled\": true,\n    \"rules\": [\n      {\n        \"match_model\": \"string\",\n        \"name\": \"string\",\n        \"port_config\": {\n          \"eth1,eth2\": {\n            \"disabled\": true,\n            \"dynamic_vlan\": {\n              \"default_vlan_id\": 999,\n              \"enabled\": true\n            },\n            \"port_vlan_id\": 1,\n            \"vlan_id\": 9,\n            \"vlan_ids\": \"1, 10, 50\"\n          }\n        }\n      }\n    ]\n  },\n  \"ap_port_config\": {\n    \"model_specific\": {\n      \"AP32\": {\n        \"eth1,eth2\": {\n          \"port_vlan_id\": 1,\n          \"vlan_ids\": \"1, 10, 50\"\n        }\n      }\n    }\n  },\n  \"auto_placement\": {\n    \"orientation\": 45,\n    \"x\": 30,\n    \"y\": 60\n  },\n  \"auto_upgrade\": {\n    \"custom_versions\": {\n      \"AP21\": \"stable\",\n      \"AP41\": \"0.1.5135\",\n      \"AP61\": \"0.1.7215\"\n    },\n    \"day_of_week\": \"sun\",\n    \"enabled\": false,\n    \"time_of_day\": \"12:00\",\n    \"version\": \"beta\"\n  },\n  \"blacklist_url\": \"https://papi.s3.amazonaws.com/blacklist/xxx...\",\n  \"ble_config\": {\n    \"beacon_enabled\": false,\n    \"beacon_rate\": 3,\n    \"beacon_rate_mode\": \"custom\",\n    \"beam_disabled\": [\n      1,\n      3,\n      6\n    ],\n    \"custom_ble_packet_enabled\": false,\n    \"custom_ble_packet_frame\": \"0x........\",\n    \"custom_ble_packet_freq_msec\": 300,\n    \"eddystone_uid_adv_power\": -65,\n    \"eddystone_uid_beams\": \"2-4,7\",\n    \"eddystone_uid_enabled\": false,\n    \"eddystone_uid_freq_msec\": 200,\n    \"eddystone_uid_instance\": \"5c5b35000001\",\n    \"eddystone_uid_namespace\": \"2818e3868dec25629ede\",\n    \"eddystone_url_adv_power\": -65,\n    \"eddystone_url_beams\": \"2-4,7\",\n    \"eddystone_url_enabled\": true,\n    \"eddystone_url_freq_msec\": 1000,\n    \"eddystone_url_url\": \"https://www.abc.com\",\n    \"ibeacon_adv_power\": -65,\n    \"ibeacon_beams\": \"2-4,7\",\n    \"ibeacon_enabled\": false,\n    \"ibeacon_freq_msec\": 0,\n    \"ibeacon_major\": 13,\n    \"ibeacon_minor\": 138,\n    \"ibeacon_uuid\": \"f3f17139-704a-f03a-2786-0400279e37c3\",\n    \"power\": 6,\n    \"power_mode\": \"custom\"\n  },\n  \"config_auto_revert\": false,\n  \"created_time\": 0,\n  \"device_updown_threshold\": 0,\n  \"dns_servers\": [\n    \"string\"\n  ],\n  \"dns_suffix\": [\n    \"string\"\n  ],\n  \"engagement\": {\n    \"dwell_tag_names\": {\n      \"bounce\": \"Bounce\",\n      \"engaged\": \"Engaged\",\n      \"passerby\": \"Passer By\",\n      \"stationed\": \"Stationed\"\n    },\n    \"dwell_tags\": {\n      \"bounce\": null,\n      \"engaged\": \"300-14400\",\n      \"passerby\": null,\n      \"stationed\": \"14400-43200\"\n    },\n    \"hours\": {\n      \"fri\": \"09:00-17:00\",\n      \"mon\": \"09:00-17:00\",\n      \"sat\": \"09:00-12:00\",\n      \"sun\": \"09:00-12:00\",\n      \"thu\": \"09:00-17:00\",\n      \"tue\": \"09:00-17:00\",\n      \"wed\": \"09:00-17:00\"\n    },\n    \"max_dwell\": 43200,\n    \"min_dwell\": 0\n  },\n  \"evpn_options\": {\n    \"auto_loopback_subnet\": \"100.101.0.0/16\",\n    \"auto_router_id_subnet\": \"100.100.0.0/24\",\n    \"core_as_border\": false,\n    \"overlay\": {\n      \"as\": 65000\n    },\n    \"per_vlan_vga_v4_mac\": false,\n    \"routed_at\": \"edge\",\n    \"underlay\": {\n      \"as_base\": 65001,\n      \"routed_id_prefix\": \"/24\",\n      \"subnet\": \"10.255.240.0/20\"\n    }\n  },\n  \"flags\": {\n    \"property1\": \"string\",\n    \"property2\": \"string\"\n  },\n  \"for_site\": true,\n  \"gateway_additional_config_cmds\": [\n    \"set snmp community public\"\n  ],\n  \"gateway_mgmt\": {\n    \"admin_sshkeys\": [\n      \"string\"\n    ],\n    \"app_probing\": {\n      \"apps\": [\n        \"string\"\n      ],\n      \"custom_apps\": [\n        {\n          \"app_type\": \"string\",\n          \"hostnames\": [\n            \"string\"\n          ],\n          \"name\": \"string\",\n          \"protocol\": \"http\"\n        }\n      ],\n      \"enabled\": true\n    },\n    \"app_usage\": true,\n    \"auto_signature_update\": {\n      \"day_of_week\": \"mon\",\n      \"enable\": true,\n      \"time_of_day\": \"string\"\n    },\n    \"config_revert_timer\": 10,\n    \"probe_hosts\": [\n      \"string\"\n    ],\n    \"root_password\": \"string\",\n    \"security_log_source_address\": \"192.168.1.1\",\n    \"security_log_source_interface\": \"string\"\n  },\n  \"id\": \"497f6eca-6276-4993-bfeb-53cbbbba6f09\",\n  \"led\": {\n    \"brightness\": 255,\n    \"enabled\": true\n  },\n  \"modified_time\": 0,\n  \"mxedge\": {\n    \"mist_das\": {\n      \"coa_servers\": [\n        {\n          \"disable_event_timestamp_check\": false,\n          \"enabled\": true,\n          \"host\": \"string\",\n          \"port\": 3799,\n          \"secret\": \"string\"\n        }\n      ],\n      \"enabled\": false\n    },\n    \"radsec\": {\n      \"acct_servers\": [\n        {\n          \"host\": \"string\",\n          \"port\": 1813,\n          \"secret\": \"string\",\n          \"ssids\": [\n            \"string\"\n          ]\n        }\n      ],\n      \"auth_servers\": [\n        {\n          \"host\": \"string\",\n          \"keywrap_enabled\": true,\n          \"keywrap_format\": \"hex\",\n          \"keywrap_kek\": \"string\",\n          \"keywrap_mack\": \"string\",\n          \"port\": 1812,\n          \"secret\": \"string\",\n          \"ssids\": [\n            \"string\"\n          ]\n        }\n      ],\n      \"enabled\": true,\n      \"match_ssid\": true,\n      \"proxy_hosts\": [\n        \"string\"\n      ],\n      \"server_selection\": \"ordered\"\n    }\n  },\n  \"mxedge_mgmt\": {\n    \"mist_password\": \"MIST_PASSWORD\",\n    \"root_password\": \"ROOT_PASSWORD\"\n  },\n  \"ntp_servers\": [\n    \"pool.ntp.org\"\n  ],\n  \"occupancy\": {\n    \"assets_enabled\": false,\n    \"clients_enabled\": true,\n    \"min_duration\": 3000,\n    \"sdkclients_enabled\": false,\n    \"unconnected_clients_enabled\": false\n  },\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"ospf_areas\": {\n    \"property1\": {\n      \"include_loopback\": false,\n      \"networks\": {\n        \"corp\": {\n          \"auth_keys\": {\n            \"1\": \"auth-key-1\"\n          },\n          \"auth_type\": \"md5\",\n          \"bfd_minimum_interval\": 500,\n          \"dead_interval\": 40,\n          \"hello_interval\": 10,\n          \"interface_type\": \"nbma\",\n          \"metric\": 10000\n        },\n        \"guest\": {\n          \"passive\": true\n        }\n      },\n      \"type\": \"default\"\n    },\n    \"property2\": {\n      \"include_loopback\": false,\n      \"networks\": {\n        \"corp\": {\n          \"auth_keys\": {\n            \"1\": \"auth-key-1\"\n          },\n          \"auth_type\": \"md5\",\n          \"bfd_minimum_interval\": 500,\n          \"dead_interval\": 40,\n          \"hello_interval\": 10,\n          \"interface_type\": \"nbma\",\n          \"metric\": 10000\n        },\n        \"guest\": {\n          \"passive\": true\n        }\n      },\n      \"type\": \"default\"\n    }\n  },\n  \"persist_config_on_device\": false,\n  \"port_mirroring\": {\n    \"property1\": {\n      \"input_networks_ingress\": [\n        \"corp\"\n      ],\n      \"input_port_ids_egress\": [\n        \"ge-0/0/3\"\n      ],\n      \"input_port_ids_ingress\": [\n        \"ge-0/0/3\"\n      ],\n      \"output_port_id\": \"ge-0/0/5\"\n    },\n    \"property2\": {\n      \"input_networks_ingress\": [\n        \"corp\"\n      ],\n      \"input_port_ids_egress\": [\n        \"ge-0/0/3\"\n      ],\n      \"input_port_ids_ingress\": [\n        \"ge-0/0/3\"\n      ],\n      \"output_network\": \"analyze\"\n    }\n  },\n  \"port_usages\": {\n    \"dynamic\": {\n      \"mode\": \"dynamic\",\n      \"reset_default_when\": \"link_down\",\n      \"rules\": [\n        {\n          \"equals\": \"string\",\n          \"equals_any\": [\n            \"string\"\n          ],\n          \"expression\": \"string\",\n          \"src\": \"lldp_chassis_id\",\n          \"usage\": \"string\"\n        }\n      ]\n    },\n    \"property1\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"mode\": \"access\",\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_auth\": \"dot1x\",\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    },\n    \"property2\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"mode\": \"access\",\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    }\n  },\n  \"proxy\": {\n    \"url\": \"http://proxy.internal:8080/\"\n  },\n  \"radius_config\": {\n    \"acct_interim_interval\": 0,\n    \"acct_servers\": [\n      {\n        \"host\": \"1.2.3.4\",\n        \"keywrap_enabled\": true,\n        \"keywrap_format\": \"hex\",\n        \"keywrap_kek\": \"1122334455\",\n        \"keywrap_mack\": \"1122334455\",\n        \"port\": 1813,\n        \"secret\": \"testing123\"\n      }\n    ],\n    \"auth_servers\": [\n      {\n        \"host\": \"1.2.3.4\",\n        \"keywrap_enabled\": true,\n        \"keywrap_format\": \"hex\",\n        \"keywrap_kek\": \"1122334455\",\n        \"keywrap_mack\": \"1122334455\",\n        \"port\": 1812,\n        \"secret\": \"testing123\"\n      }\n    ],\n    \"auth_servers_retries\": 3,\n    \"auth_servers_timeout\": 5,\n    \"coa_enabled\": false,\n    \"coa_port\": 3799,\n    \"network\": \"string\",\n    \"source_ip\": \"string\"\n  },\n  \"remote_syslog\": {\n    \"archive\": {\n      \"files\": 20,\n      \"size\": \"5m\"\n    },\n    \"console\": {\n      \"contents\": [\n        {\n          \"facility\": \"config\",\n          \"severity\": \"warning\"\n        }\n      ]\n    },\n    \"enabled\": false,\n    \"files\": [\n      {\n        \"archive\": {\n          \"files\": 10,\n          \"size\": \"5m\"\n        },\n        \"contents\": [\n          {\n            \"facility\": \"config\",\n            \"severity\": \"warning\"\n          }\n        ],\n        \"explicit_priority\": true,\n        \"file\": \"file-name\",\n        \"match\": \"!alarm|ntp|errors.crc_error[chan]\",\n        \"structured_data\": true\n      }\n    ],\n    \"network\": \"default\",\n    \"send_to_all_servers\": false,\n    \"servers\": [\n      {\n        \"facility\": \"config\",\n        \"host\": \"syslogd.internal\",\n        \"port\": 514,\n        \"protocol\": \"udp\",\n        \"severity\": \"info\",\n        \"tag\": \"\"\n      }\n    ],\n    \"time_format\": \"millisecond\",\n    \"users\": [\n      {\n        \"contents\": [\n          {\n            \"facility\": \"config\",\n            \"severity\": \"warning\"\n          }\n        ],\n        \"match\": \"\\\"!alarm|ntp|errors.crc_error[chan]\\\"\",\n        \"user\": \"*\"\n      }\n    ]\n  },\n  \"report_gatt\": false,\n  \"rogue\": {\n    \"enabled\": false,\n    \"honeypot_enabled\": false,\n    \"min_duration\": 10,\n    \"min_rssi\": -80,\n    \"whitelisted_bssids\": [\n      \"NeighborSSID\"\n    ],\n    \"whitelisted_ssids\": [\n      \"cc:8e:6f:d4:bf:16\",\n      \"cc-8e-6f-d4-bf-16\",\n      \"cc-73-*\",\n      \"cc:82:*\"\n    ]\n  },\n  \"rtsa\": {\n    \"app_waking\": false,\n    \"disable_dead_reckoning\": true,\n    \"disable_pressure_sensor\": false,\n    \"enabled\": true,\n    \"track_asset\": false\n  },\n  \"simple_alert\": {\n    \"arp_failure\": {\n      \"client_count\": 10,\n      \"duration\": 20,\n      \"incident_count\": 10\n    },\n    \"dhcp_failure\": {\n      \"client_count\": 10,\n      \"duration\": 10,\n      \"incident_count\": 20\n    },\n    \"dns_failure\": {\n      \"client_count\": 20,\n      \"duration\": 10,\n      \"incident_count\": 30\n    }\n  },\n  \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n  \"skyatp\": {\n    \"enabled\": true,\n    \"send_ip_mac_mapping\": true\n  },\n  \"srx_app\": {\n    \"enabled\": false\n  },\n  \"ssh_keys\": [\n    \"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAA...Wxa6p6UW0ZbcP john@host\"\n  ],\n  \"ssr\": {\n    \"conductor_hosts\": [\n      \"\\\"1.1.1.1\\\", \\\"2.2.2.2\\\"\"\n    ],\n    \"disable_stats\": true\n  },\n  \"status_portal\": {\n    \"enabled\": false,\n    \"hostnames\": [\n      \"my.misty.com\"\n    ]\n  },\n  \"switch_mgmt\": {\n    \"ap_affinity_threshold\": 10,\n    \"config_revert_timer\": 10,\n    \"dhcp_option_fqdn\": false,\n    \"mxedge_proxy_host\": \"string\",\n    \"mxedge_proxy_port\": 2222,\n    \"root_password\": \"string\",\n    \"tacacs\": {\n      \"acct_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ],\n      \"enabled\": true,\n      \"network\": \"string\",\n      \"tacplus_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ]\n    },\n    \"use_mxedge_proxy\": true\n  },\n  \"teams_accounts\": [\n    {\n      \"account_id\": \"aaaaaaaa-1bed-4a49-9fd6-123456789012\",\n      \"last_status\": \"success\",\n      \"last_sync\": 1738119600\n    }\n  ],\n  \"vars\": {\n    \"RADIUS_IP1\": \"172.31.2.5\",\n    \"RADIUS_SECRET\": \"11s64632d\"\n  },\n  \"vna\": {\n    \"enabled\": false\n  },\n  \"vrf_instances\": {\n    \"guest\": {\n      \"extra_routes\": {\n        \"0.0.0.0/0\": {\n          \"via\": \"192.168.31.1\"\n        }\n      },\n      \"networks\": [\n        \"guest\"\n      ]\n    }\n  },\n  \"vrrp_groups\": {\n    \"property1\": {\n      \"auth_key\": \"auth-key-1\",\n      \"auth_password\": \"string\",\n      \"auth_type\": \"md5\",\n      \"networks\": {\n        \"data\": {\n          \"ip\": \"10.182.96.1\"\n        },\n        \"mgmt\": {\n          \"ip\": \"10.182.104.1\"\n        },\n        \"v10\": {\n          \"ip\": \"10.182.104.129\"\n        },\n        \"wap\": {\n          \"ip\": \"10.182.102.1\"\n        }\n      }\n    },\n    \"property2\": {\n      \"auth_key\": \"auth-key-1\",\n      \"auth_password\": \"string\",\n      \"auth_type\": \"md5\",\n      \"networks\": {\n        \"data\": {\n          \"ip\": \"10.182.96.1\"\n        },\n        \"mgmt\": {\n          \"ip\": \"10.182.104.1\"\n        },\n        \"v10\": {\n          \"ip\": \"10.182.104.129\"\n        },\n        \"wap\": {\n          \"ip\": \"10.182.102.1\"\n        }\n      }\n    }\n  },\n  \"wan_vna\": {\n    \"enabled\": false\n  },\n  \"watched_station_url\": \"https://papi.s3.amazonaws.com/watched_station/xxx...\",\n  \"whitelist_url\": \"https://papi.s3.amazonaws.com/whitelist/xxx...\",\n  \"wids\": {\n    \"repeated_auth_failures\": {\n      \"duration\": 60,\n      \"threshold\": 0\n    }\n  },\n  \"wifi\": {\n    \"cisco_enabled\": true,\n    \"disable_11k\": false,\n    \"disable_radios_when_power_constrained\": false,\n    \"enable_arp_spoof_check\": false,\n    \"enable_shared_radio_scanning\": true,\n    \"enabled\": true,\n    \"locate_connected\": true,\n    \"locate_unconnected\": false,\n    \"mesh_allow_dfs\": false,\n    \"mesh_enable_crm\": false,\n    \"mesh_enabled\": false,\n    \"mesh_psk\": \"string\",\n    \"mesh_ssid\": \"string\",\n    \"proxy_arp\": \"default\"\n  },\n  \"wired_vna\": {\n    \"enabled\": false\n  },\n  \"zone_occupancy_alert\": {\n    \"email_notifiers\": [\n      \"foo@juniper.net\",\n      \"bar@juniper.net\"\n    ],\n    \"enabled\": false,\n    \"threshold\": 5\n  },\n  \"zoom_accounts\": [\n    {\n      \"account_id\": \"123451111\",\n      \"errors\": [\n        \"OAuth token refresh failed, please re-link your account\"\n      ],\n      \"last_status\": \"failed\",\n      \"last_sync\": 1738119600\n    }\n  ]\n}"
+    from "resources.sitesSetting.actions.getDerived.responses[0].example";
+    sites_setting_get_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesSetting.actions.getDerived.responses[1].example";
+    sites_setting_get_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesSetting.actions.getDerived.responses[2].example";
+    sites_setting_get_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesSetting.actions.getDerived.responses[3].example";
+    sites_setting_get_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesSetting.actions.getDerived.responses[5].example";
+    sites_setting_create_watched_stations_request : MacAddresses =
+    "{\n  \"macs\": [\n    \"18-65-90-de-f4-c6\",\n    \"84-89-ad-5d-69-0d\"\n  ]\n}"
+    from "resources.sitesSetting.actions.createWatchedStations.body.example";
+    sites_setting_create_watched_stations_response_200 : MacAddresses =
+    "{\n  \"macs\": [\n    \"18-65-90-de-f4-c6\",\n    \"84-89-ad-5d-69-0d\"\n  ]\n}"
+    from "resources.sitesSetting.actions.createWatchedStations.responses[0].example";
+    sites_setting_create_watched_stations_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesSetting.actions.createWatchedStations.responses[1].example";
+    sites_setting_create_watched_stations_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesSetting.actions.createWatchedStations.responses[2].example";
+    sites_setting_create_watched_stations_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesSetting.actions.createWatchedStations.responses[3].example";
+    sites_setting_create_watched_stations_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesSetting.actions.createWatchedStations.responses[5].example";
+    sites_setting_delete_watched_stations_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesSetting.actions.deleteWatchedStations.responses[1].example";
+    sites_setting_delete_watched_stations_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesSetting.actions.deleteWatchedStations.responses[2].example";
+    sites_setting_delete_watched_stations_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesSetting.actions.deleteWatchedStations.responses[3].example";
+    sites_setting_delete_watched_stations_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesSetting.actions.deleteWatchedStations.responses[5].example";
+    sites_setting_create_wireless_clients_allowlist_response_200 : MacAddresses =
+    "{\n  \"macs\": [\n    \"18-65-90-de-f4-c6\",\n    \"84-89-ad-5d-69-0d\"\n  ]\n}"
+    from
+    "resources.sitesSetting.actions.createWirelessClientsAllowlist.responses[0].example";
+    sites_setting_create_wireless_clients_allowlist_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.sitesSetting.actions.createWirelessClientsAllowlist.responses[1].example";
+    sites_setting_create_wireless_clients_allowlist_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesSetting.actions.createWirelessClientsAllowlist.responses[2].example";
+    sites_setting_create_wireless_clients_allowlist_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesSetting.actions.createWirelessClientsAllowlist.responses[3].example";
+    sites_setting_create_wireless_clients_allowlist_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.sitesSetting.actions.createWirelessClientsAllowlist.responses[5].example";
+    sites_setting_delete_wireless_clients_allowlist_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.sitesSetting.actions.deleteWirelessClientsAllowlist.responses[1].example";
+    sites_setting_delete_wireless_clients_allowlist_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesSetting.actions.deleteWirelessClientsAllowlist.responses[2].example";
+    sites_setting_delete_wireless_clients_allowlist_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesSetting.actions.deleteWirelessClientsAllowlist.responses[3].example";
+    sites_setting_delete_wireless_clients_allowlist_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.sitesSetting.actions.deleteWirelessClientsAllowlist.responses[5].example";
+    sites_stats_get_response_200 : StatsSite =
+    "{\n  \"address\": \"string\",\n  \"alarmtemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"country_code\": \"string\",\n  \"created_time\": 0,\n  \"id\": \"55c29ce5-7c0f-45b5-b99b-599f805fa3a1\",\n  \"lat\": 0,\n  \"latlng\": {\n    \"lat\": 0,\n    \"lng\": 0\n  },\n  \"lng\": 0,\n  \"modified_time\": 0,\n  \"msp_id\": \"dca3cad3-0c9b-439b-814f-8d5f23797972\",\n  \"name\": \"string\",\n  \"networktemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"num_ap\": 0,\n  \"num_ap_connected\": 0,\n  \"num_clients\": 0,\n  \"num_devices\": 0,\n  \"num_devices_connected\": 0,\n  \"num_gateway\": 0,\n  \"num_gateway_connected\": 0,\n  \"num_switch\": 0,\n  \"num_switch_connected\": 0,\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"rftemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"sitegroup_ids\": [\n    \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"\n  ],\n  \"timezone\": \"string\",\n  \"tzoffset\": 0\n}"
+    from "resources.sitesStats.actions.get.responses[0].example";
+    sites_stats_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStats.actions.get.responses[1].example";
+    sites_stats_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStats.actions.get.responses[2].example"; sites_stats_get_response_403
+    : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStats.actions.get.responses[3].example"; sites_stats_get_response_429
+    : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStats.actions.get.responses[5].example";
+    sites_stats_clients_wireless_list_response_200 : StatsClientAnyOf =
+    "[\n  {\n    \"annotation\": \"unknown\",\n    \"ap_id\": \"00000000-0000-0000-1000-5c5b35963d70\",\n    \"ap_mac\": \"5c5b358e6fea\",\n    \"assoc_time\": 1741152905,\n    \"band\": \"5\",\n    \"bssid\": \"5c5b358298f2\",\n    \"channel\": 157,\n    \"dual_band\": true,\n    \"family\": \"\",\n    \"group\": \"\",\n    \"hostname\": \"android-9b228dc33690\",\n    \"idle_time\": 5,\n    \"ip\": \"10.100.0.47\",\n    \"is_guest\": false,\n    \"key_mgmt\": \"WPA3-SAE-FT/CCMP\",\n    \"last_seen\": 1741257505,\n    \"mac\": \"dadbfc123456\",\n    \"manufacture\": \"Unknown\",\n    \"map_id\": \"ed7a0a4e-8835-4c94-ba78-6c1169c9f135\",\n    \"model\": \"\",\n    \"num_locating_aps\": 2,\n    \"os\": \"Android 10\",\n    \"proto\": \"ac\",\n    \"rssi\": -39,\n    \"rx_bps\": 0,\n    \"rx_bytes\": 14451780,\n    \"rx_pkts\": 44175,\n    \"rx_rate\": 6,\n    \"rx_retries\": 2010,\n    \"site_id\": \"96c348a9-d6d7-4732-b4f5-23350a2843cd\",\n    \"snr\": 47,\n    \"ssid\": \"Live_demo_only\",\n    \"tx_bps\": 0,\n    \"tx_bytes\": 56364072,\n    \"tx_pkts\": 43685,\n    \"tx_rate\": 173.3,\n    \"tx_retries\": 5413,\n    \"uptime\": 104600,\n    \"vlan_id\": \"1\",\n    \"wlan_id\": \"497fc18a-79b5-405a-bf5a-192eed31ea60\",\n    \"x\": 695.3357339330526,\n    \"x_m\": 24.086588,\n    \"y\": 760.6746524247893,\n    \"y_m\": 26.349943\n  }\n]"
+    from "resources.sitesStatsClientsWireless.actions.list.responses[0].example";
+    sites_stats_clients_wireless_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsClientsWireless.actions.list.responses[1].example";
+    sites_stats_clients_wireless_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsClientsWireless.actions.list.responses[2].example";
+    sites_stats_clients_wireless_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsClientsWireless.actions.list.responses[3].example";
+    sites_stats_clients_wireless_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsClientsWireless.actions.list.responses[5].example";
+    sites_stats_clients_wireless_get_response_200 : StatsClient =
+    "{\n  \"annotation\": \"unknown\",\n  \"ap_id\": \"00000000-0000-0000-1000-5c5b35963d70\",\n  \"ap_mac\": \"5c5b358e6fea\",\n  \"assoc_time\": 1741152905,\n  \"band\": \"5\",\n  \"bssid\": \"5c5b358298f2\",\n  \"channel\": 157,\n  \"dual_band\": true,\n  \"family\": \"\",\n  \"group\": \"\",\n  \"hostname\": \"android-9b228dc33690\",\n  \"idle_time\": 5,\n  \"ip\": \"10.100.0.47\",\n  \"is_guest\": false,\n  \"key_mgmt\": \"WPA3-SAE-FT/CCMP\",\n  \"last_seen\": 1741257505,\n  \"mac\": \"dadbfc123456\",\n  \"manufacture\": \"Unknown\",\n  \"map_id\": \"ed7a0a4e-8835-4c94-ba78-6c1169c9f135\",\n  \"model\": \"\",\n  \"num_locating_aps\": 2,\n  \"os\": \"Android 10\",\n  \"proto\": \"ac\",\n  \"rssi\": -39,\n  \"rx_bps\": 0,\n  \"rx_bytes\": 14451780,\n  \"rx_pkts\": 44175,\n  \"rx_rate\": 6,\n  \"rx_retries\": 2010,\n  \"site_id\": \"96c348a9-d6d7-4732-b4f5-23350a2843cd\",\n  \"snr\": 47,\n  \"ssid\": \"Live_demo_only\",\n  \"tx_bps\": 0,\n  \"tx_bytes\": 56364072,\n  \"tx_pkts\": 43685,\n  \"tx_rate\": 173.3,\n  \"tx_retries\": 5413,\n  \"uptime\": 104600,\n  \"vlan_id\": \"1\",\n  \"wlan_id\": \"497fc18a-79b5-405a-bf5a-192eed31ea60\",\n  \"x\": 695.3357339330526,\n  \"x_m\": 24.086588,\n  \"y\": 760.6746524247893,\n  \"y_m\": 26.349943\n}"
+    from "resources.sitesStatsClientsWireless.actions.get.responses[0].example";
+    sites_stats_clients_wireless_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsClientsWireless.actions.get.responses[1].example";
+    sites_stats_clients_wireless_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsClientsWireless.actions.get.responses[2].example";
+    sites_stats_clients_wireless_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsClientsWireless.actions.get.responses[3].example";
+    sites_stats_clients_wireless_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsClientsWireless.actions.get.responses[5].example";
+    sites_stats_clients_wireless_get_by_map_response_200 : StatsWirelessClients =
+    "[\n  {\n    \"annotation\": \"unknown\",\n    \"ap_id\": \"00000000-0000-0000-1000-5c5b35963d70\",\n    \"ap_mac\": \"5c5b358e6fea\",\n    \"assoc_time\": 1741152905,\n    \"band\": \"5\",\n    \"bssid\": \"5c5b358298f2\",\n    \"channel\": 157,\n    \"dual_band\": true,\n    \"family\": \"\",\n    \"group\": \"\",\n    \"hostname\": \"android-9b228dc33690\",\n    \"idle_time\": 5,\n    \"ip\": \"10.100.0.47\",\n    \"is_guest\": false,\n    \"key_mgmt\": \"WPA3-SAE-FT/CCMP\",\n    \"last_seen\": 1741257505,\n    \"mac\": \"dadbfc123456\",\n    \"manufacture\": \"Unknown\",\n    \"map_id\": \"ed7a0a4e-8835-4c94-ba78-6c1169c9f135\",\n    \"model\": \"\",\n    \"num_locating_aps\": 2,\n    \"os\": \"Android 10\",\n    \"proto\": \"ac\",\n    \"rssi\": -39,\n    \"rx_bps\": 0,\n    \"rx_bytes\": 14451780,\n    \"rx_pkts\": 44175,\n    \"rx_rate\": 6,\n    \"rx_retries\": 2010,\n    \"site_id\": \"96c348a9-d6d7-4732-b4f5-23350a2843cd\",\n    \"snr\": 47,\n    \"ssid\": \"Live_demo_only\",\n    \"tx_bps\": 0,\n    \"tx_bytes\": 56364072,\n    \"tx_pkts\": 43685,\n    \"tx_rate\": 173.3,\n    \"tx_retries\": 5413,\n    \"uptime\": 104600,\n    \"vlan_id\": \"1\",\n    \"wlan_id\": \"497fc18a-79b5-405a-bf5a-192eed31ea60\",\n    \"x\": 695.3357339330526,\n    \"x_m\": 24.086588,\n    \"y\": 760.6746524247893,\n    \"y_m\": 26.349943\n  }\n]"
+    from "resources.sitesStatsClientsWireless.actions.getByMap.responses[0].example";
+    sites_stats_clients_wireless_get_by_map_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsClientsWireless.actions.getByMap.responses[1].example";
+    sites_stats_clients_wireless_get_by_map_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsClientsWireless.actions.getByMap.responses[2].example";
+    sites_stats_clients_wireless_get_by_map_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsClientsWireless.actions.getByMap.responses[3].example";
+    sites_stats_clients_wireless_get_by_map_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsClientsWireless.actions.getByMap.responses[5].example";
+    sites_stats_clients_wireless_list_unconnected_response_200 : StatsUnconnectedClients
+    =
+    "[\n  {\n    \"ap_mac\": \"5c5b350e0410\",\n    \"last_seen\": 1428939600,\n    \"mac\": \"5684dae9ac8b\",\n    \"manufacture\": \"Apple\",\n    \"rssi\": -75,\n    \"x\": 60,\n    \"y\": 80\n  }\n]"
+    from
+    "resources.sitesStatsClientsWireless.actions.listUnconnected.responses[0].example";
+    sites_stats_clients_wireless_list_unconnected_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.sitesStatsClientsWireless.actions.listUnconnected.responses[1].example";
+    sites_stats_clients_wireless_list_unconnected_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsClientsWireless.actions.listUnconnected.responses[2].example";
+    sites_stats_clients_wireless_list_unconnected_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsClientsWireless.actions.listUnconnected.responses[3].example";
+    sites_stats_clients_wireless_list_unconnected_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.sitesStatsClientsWireless.actions.listUnconnected.responses[5].example";
+    sites_stats_devices_list_response_200 : StatsDevices =
+    "[\n  {\n    \"auto_upgrade_stat\": {\n      \"lastcheck\": 1720594762\n    },\n    \"ble_stat\": {\n      \"beacon_enabled\": true,\n      \"beacon_rate\": 4,\n      \"eddystone_uid_enabled\": false,\n      \"eddystone_uid_freq_msec\": 1000,\n      \"eddystone_uid_instance\": \"5c5b35d0077b\",\n      \"eddystone_uid_namespace\": \"9777c1a06ef611e68bbf\",\n      \"eddystone_url_enabled\": false,\n      \"eddystone_url_freq_msec\": 1000,\n      \"eddystone_url_url\": \"\",\n      \"ibeacon_enabled\": false,\n      \"ibeacon_freq_msec\": 1000,\n      \"ibeacon_major\": 894,\n      \"ibeacon_minor\": 9328,\n      \"ibeacon_uuid\": \"af010e2b-f829-4975-b49e-2e896ed1d627\",\n      \"major\": 894,\n      \"minors\": [\n        9328,\n        9329,\n        9330,\n        9331,\n        9332,\n        9333,\n        9334,\n        9335,\n        -1\n      ],\n      \"power\": 8,\n      \"rx_bytes\": 158500843,\n      \"rx_pkts\": 3549163,\n      \"tx_bytes\": 509640,\n      \"tx_pkts\": 85411,\n      \"tx_resets\": 0,\n      \"uuid\": \"af010e2b-f829-4975-b49e-2e896ed1d627\"\n    },\n    \"config_reverted\": false,\n    \"cpu_system\": 21921854,\n    \"cpu_user\": 7496631,\n    \"cpu_util\": 5,\n    \"created_time\": 1718228350,\n    \"env_stat\": {\n      \"accel_x\": -0.092,\n      \"accel_y\": 0.004,\n      \"accel_z\": -1.02,\n      \"ambient_temp\": 43,\n      \"attitude\": 0,\n      \"cpu_temp\": 53,\n      \"humidity\": 9,\n      \"magne_x\": 0,\n      \"magne_y\": 0,\n      \"magne_z\": 0,\n      \"pressure\": 968,\n      \"vcore_voltage\": 0\n    },\n    \"ext_ip\": \"66.129.234.28\",\n    \"hw_rev\": \"C02\",\n    \"id\": \"00000000-0000-0000-1000-5c5b35d0077b\",\n    \"inactive_wired_vlans\": [],\n    \"ip\": \"192.168.95.3\",\n    \"ip_stat\": {\n      \"dhcp_server\": \"192.168.95.1\",\n      \"dns\": [\n        \"8.8.8.8\"\n      ],\n      \"gateway\": \"192.168.95.1\",\n      \"ip\": \"192.168.95.3\",\n      \"ip6\": \"fe80:0:0:0:5e5b:35ff:fed0:77b\",\n      \"ips\": {\n        \"vlan1\": \"192.168.95.3/24,fe80:0:0:0:5e5b:35ff:fed0:77b/64\"\n      },\n      \"netmask\": \"255.255.255.0\",\n      \"netmask6\": \"/64\"\n    },\n    \"last_seen\": 1720595866,\n    \"last_trouble\": {\n      \"code\": \"07\",\n      \"timestamp\": 1720039666\n    },\n    \"lldp_stat\": {\n      \"chassis_id\": \"d0:07:ca:f5:21:00\",\n      \"lldp_med_supported\": false,\n      \"mgmt_addr\": \"100.123.105.1\",\n      \"mgmt_addrs\": [\n        \"100.123.105.1\"\n      ],\n      \"port_desc\": \"ge-0/0/4\",\n      \"port_id\": \"ge-0/0/4\",\n      \"power_allocated\": 0,\n      \"power_draw\": 0,\n      \"power_request_count\": 0,\n      \"power_requested\": 0,\n      \"system_desc\": \"Juniper Networks, Inc. ex4300-48t internet router, kernel JUNOS 20.4R3-S7.2, Build date: 2023-04-21 19:47:18 UTC Copyright (c) 1996-2023 Juniper Networks, Inc.\",\n      \"system_name\": \"Phoenix-Switch\"\n    },\n    \"mac\": \"5c5b35d0077b\",\n    \"mem_total_kb\": 505468,\n    \"mem_used_kb\": 202096,\n    \"model\": \"AP43\",\n    \"modified_time\": 1718530662,\n    \"mount\": \"faceup\",\n    \"name\": \"Phoenix\",\n    \"notes\": \"\",\n    \"num_clients\": 1,\n    \"org_id\": \"af010e2b-f829-4975-b49e-2e896ed1d627\",\n    \"port_stat\": {\n      \"eth0\": {\n        \"full_duplex\": true,\n        \"rx_bytes\": 1284143195,\n        \"rx_errors\": 0,\n        \"rx_peak_bps\": 17585,\n        \"rx_pkts\": 5199816,\n        \"speed\": 1000,\n        \"tx_bytes\": 1283744961,\n        \"tx_peak_bps\": 26484,\n        \"tx_pkts\": 3990463,\n        \"up\": true\n      },\n      \"eth1\": {\n        \"full_duplex\": false,\n        \"rx_bytes\": 0,\n        \"rx_errors\": 0,\n        \"rx_peak_bps\": 0,\n        \"rx_pkts\": 0,\n        \"speed\": 0,\n        \"tx_bytes\": 0,\n        \"tx_peak_bps\": 0,\n        \"tx_pkts\": 0,\n        \"up\": false\n      }\n    },\n    \"power_budget\": 8400,\n    \"power_constrained\": false,\n    \"power_src\": \"DC Input\",\n    \"radio_config\": {},\n    \"radio_stat\": {\n      \"band_24\": {\n        \"bandwidth\": 20,\n        \"channel\": 11,\n        \"mac\": \"5c5b35dea810\",\n        \"noise_floor\": -80,\n        \"num_clients\": 0,\n        \"power\": 17,\n        \"rx_bytes\": 12948211,\n        \"rx_pkts\": 65292,\n        \"tx_bytes\": 19071943,\n        \"tx_pkts\": 76926,\n        \"usage\": \"24\",\n        \"util_all\": 24,\n        \"util_non_wifi\": 2,\n        \"util_rx_in_bss\": 0,\n        \"util_rx_other_bss\": 17,\n        \"util_tx\": 4,\n        \"util_undecodable_wifi\": 0,\n        \"util_unknown_wifi\": 1\n      },\n      \"band_5\": {\n        \"bandwidth\": 40,\n        \"channel\": 36,\n        \"mac\": \"5c5b35dea7f0\",\n        \"noise_floor\": -90,\n        \"num_clients\": 1,\n        \"power\": 17,\n        \"rx_bytes\": 578362619,\n        \"rx_pkts\": 2687577,\n        \"tx_bytes\": 1199571353,\n        \"tx_pkts\": 2479302,\n        \"usage\": \"5\",\n        \"util_all\": 13,\n        \"util_non_wifi\": 0,\n        \"util_rx_in_bss\": 0,\n        \"util_rx_other_bss\": 10,\n        \"util_tx\": 1,\n        \"util_undecodable_wifi\": 0,\n        \"util_unknown_wifi\": 1\n      }\n    },\n    \"rx_bps\": 9276,\n    \"rx_bytes\": 591310830,\n    \"rx_pkts\": 2752869,\n    \"serial\": \"A0703200709E6\",\n    \"site_id\": \"46fc665e-9706-4296-8fe2-78f42f2e67e4\",\n    \"status\": \"connected\",\n    \"switch_redundancy\": {\n      \"num_redundant_aps\": 1\n    },\n    \"tx_bps\": 8067,\n    \"tx_bytes\": 1218643296,\n    \"tx_pkts\": 2556228,\n    \"type\": \"ap\",\n    \"uptime\": 1593120,\n    \"version\": \"0.14.29313\"\n  }\n]"
+    from "resources.sitesStatsDevices.actions.list.responses[0].example";
+    sites_stats_devices_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsDevices.actions.list.responses[1].example";
+    sites_stats_devices_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsDevices.actions.list.responses[2].example";
+    sites_stats_devices_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsDevices.actions.list.responses[3].example";
+    sites_stats_devices_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsDevices.actions.list.responses[5].example";
+    sites_stats_devices_get_response_200 : StatsDevice =
+    "{\n  \"auto_upgrade_stat\": {\n    \"lastcheck\": 1720594762\n  },\n  \"ble_stat\": {\n    \"beacon_enabled\": true,\n    \"beacon_rate\": 4,\n    \"eddystone_uid_enabled\": false,\n    \"eddystone_uid_freq_msec\": 1000,\n    \"eddystone_uid_instance\": \"5c5b35d0077b\",\n    \"eddystone_uid_namespace\": \"9777c1a06ef611e68bbf\",\n    \"eddystone_url_enabled\": false,\n    \"eddystone_url_freq_msec\": 1000,\n    \"eddystone_url_url\": \"\",\n    \"ibeacon_enabled\": false,\n    \"ibeacon_freq_msec\": 1000,\n    \"ibeacon_major\": 894,\n    \"ibeacon_minor\": 9328,\n    \"ibeacon_uuid\": \"af010e2b-f829-4975-b49e-2e896ed1d627\",\n    \"major\": 894,\n    \"minors\": [\n      9328,\n      9329,\n      9330,\n      9331,\n      9332,\n      9333,\n      9334,\n      9335,\n      -1\n    ],\n    \"power\": 8,\n    \"rx_bytes\": 158500843,\n    \"rx_pkts\": 3549163,\n    \"tx_bytes\": 509640,\n    \"tx_pkts\": 85411,\n    \"tx_resets\": 0,\n    \"uuid\": \"af010e2b-f829-4975-b49e-2e896ed1d627\"\n  },\n  \"config_reverted\": false,\n  \"cpu_system\": 21921854,\n  \"cpu_user\": 7496631,\n  \"cpu_util\": 5,\n  \"created_time\": 1718228350,\n  \"env_stat\": {\n    \"accel_x\": -0.092,\n    \"accel_y\": 0.004,\n    \"accel_z\": -1.02,\n    \"ambient_temp\": 43,\n    \"attitude\": 0,\n    \"cpu_temp\": 53,\n    \"humidity\": 9,\n    \"magne_x\": 0,\n    \"magne_y\": 0,\n    \"magne_z\": 0,\n    \"pressure\": 968,\n    \"vcore_voltage\": 0\n  },\n  \"ext_ip\": \"66.129.234.28\",\n  \"hw_rev\": \"C02\",\n  \"id\": \"00000000-0000-0000-1000-5c5b35d0077b\",\n  \"inactive_wired_vlans\": [],\n  \"ip\": \"192.168.95.3\",\n  \"ip_stat\": {\n    \"dhcp_server\": \"192.168.95.1\",\n    \"dns\": [\n      \"8.8.8.8\"\n    ],\n    \"gateway\": \"192.168.95.1\",\n    \"ip\": \"192.168.95.3\",\n    \"ip6\": \"fe80:0:0:0:5e5b:35ff:fed0:77b\",\n    \"ips\": {\n      \"vlan1\": \"192.168.95.3/24,fe80:0:0:0:5e5b:35ff:fed0:77b/64\"\n    },\n    \"netmask\": \"255.255.255.0\",\n    \"netmask6\": \"/64\"\n  },\n  \"last_seen\": 1720595866,\n  \"last_trouble\": {\n    \"code\": \"07\",\n    \"timestamp\": 1720039666\n  },\n  \"lldp_stat\": {\n    \"chassis_id\": \"d0:07:ca:f5:21:00\",\n    \"lldp_med_supported\": false,\n    \"mgmt_addr\": \"100.123.105.1\",\n    \"mgmt_addrs\": [\n      \"100.123.105.1\"\n    ],\n    \"port_desc\": \"ge-0/0/4\",\n    \"port_id\": \"ge-0/0/4\",\n    \"power_allocated\": 0,\n    \"power_draw\": 0,\n    \"power_request_count\": 0,\n    \"power_requested\": 0,\n    \"system_desc\": \"Juniper Networks, Inc. ex4300-48t internet router, kernel JUNOS 20.4R3-S7.2, Build date: 2023-04-21 19:47:18 UTC Copyright (c) 1996-2023 Juniper Networks, Inc.\",\n    \"system_name\": \"Phoenix-Switch\"\n  },\n  \"mac\": \"5c5b35d0077b\",\n  \"mem_total_kb\": 505468,\n  \"mem_used_kb\": 202096,\n  \"model\": \"AP43\",\n  \"modified_time\": 1718530662,\n  \"mount\": \"faceup\",\n  \"name\": \"Phoenix\",\n  \"notes\": \"\",\n  \"num_clients\": 1,\n  \"org_id\": \"af010e2b-f829-4975-b49e-2e896ed1d627\",\n  \"port_stat\": {\n    \"eth0\": {\n      \"full_duplex\": true,\n      \"rx_bytes\": 1284143195,\n      \"rx_errors\": 0,\n      \"rx_peak_bps\": 17585,\n      \"rx_pkts\": 5199816,\n      \"speed\": 1000,\n      \"tx_bytes\": 1283744961,\n      \"tx_peak_bps\": 26484,\n      \"tx_pkts\": 3990463,\n      \"up\": true\n    },\n    \"eth1\": {\n      \"full_duplex\": false,\n      \"rx_bytes\": 0,\n      \"rx_errors\": 0,\n      \"rx_peak_bps\": 0,\n      \"rx_pkts\": 0,\n      \"speed\": 0,\n      \"tx_bytes\": 0,\n      \"tx_peak_bps\": 0,\n      \"tx_pkts\": 0,\n      \"up\": false\n    }\n  },\n  \"power_budget\": 8400,\n  \"power_constrained\": false,\n  \"power_src\": \"DC Input\",\n  \"radio_config\": {},\n  \"radio_stat\": {\n    \"band_24\": {\n      \"bandwidth\": 20,\n      \"channel\": 11,\n      \"mac\": \"5c5b35dea810\",\n      \"noise_floor\": -80,\n      \"num_clients\": 0,\n      \"power\": 17,\n      \"rx_bytes\": 12948211,\n      \"rx_pkts\": 65292,\n      \"tx_bytes\": 19071943,\n      \"tx_pkts\": 76926,\n      \"usage\": \"24\",\n      \"util_all\": 24,\n      \"util_non_wifi\": 2,\n      \"util_rx_in_bss\": 0,\n      \"util_rx_other_bss\": 17,\n      \"util_tx\": 4,\n      \"util_undecodable_wifi\": 0,\n      \"util_unknown_wifi\": 1\n    },\n    \"band_5\": {\n      \"bandwidth\": 40,\n      \"channel\": 36,\n      \"mac\": \"5c5b35dea7f0\",\n      \"noise_floor\": -90,\n      \"num_clients\": 1,\n      \"power\": 17,\n      \"rx_bytes\": 578362619,\n      \"rx_pkts\": 2687577,\n      \"tx_bytes\": 1199571353,\n      \"tx_pkts\": 2479302,\n      \"usage\": \"5\",\n      \"util_all\": 13,\n      \"util_non_wifi\": 0,\n      \"util_rx_in_bss\": 0,\n      \"util_rx_other_bss\": 10,\n      \"util_tx\": 1,\n      \"util_undecodable_wifi\": 0,\n      \"util_unknown_wifi\": 1\n    }\n  },\n  \"rx_bps\": 9276,\n  \"rx_bytes\": 591310830,\n  \"rx_pkts\": 2752869,\n  \"serial\": \"A0703200709E6\",\n  \"site_id\": \"46fc665e-9706-4296-8fe2-78f42f2e67e4\",\n  \"status\": \"connected\",\n  \"switch_redundancy\": {\n    \"num_redundant_aps\": 1\n  },\n  \"tx_bps\": 8067,\n  \"tx_bytes\": 1218643296,\n  \"tx_pkts\": 2556228,\n  \"type\": \"ap\",\n  \"uptime\": 1593120,\n  \"version\": \"0.14.29313\"\n}"
+    from "resources.sitesStatsDevices.actions.get.responses[0].example";
+    sites_stats_devices_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsDevices.actions.get.responses[1].example";
+    sites_stats_devices_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsDevices.actions.get.responses[2].example";
+    sites_stats_devices_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsDevices.actions.get.responses[3].example";
+    sites_stats_devices_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsDevices.actions.get.responses[5].example";
+    sites_stats_devices_get_all_clients_by_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsDevices.actions.getAllClientsBy.responses[1].example";
+    sites_stats_devices_get_all_clients_by_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsDevices.actions.getAllClientsBy.responses[2].example";
+    sites_stats_devices_get_all_clients_by_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsDevices.actions.getAllClientsBy.responses[3].example";
+    sites_stats_devices_get_all_clients_by_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsDevices.actions.getAllClientsBy.responses[5].example";
+    sites_stats_devices_get_gateway_metrics_response_200 : GatewayMetrics =
+    "{\n  \"config_success\": 99.9,\n  \"version_compliance\": {\n    \"major_version\": {\n      \"SRX320\": {\n        \"major_count\": 0,\n        \"major_version\": \"19.4R2-S1.2\"\n      }\n    },\n    \"score\": 99.9,\n    \"type\": \"gateway\"\n  }\n}"
+    from "resources.sitesStatsDevices.actions.getGatewayMetrics.responses[0].example";
+    sites_stats_devices_get_gateway_metrics_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsDevices.actions.getGatewayMetrics.responses[1].example";
+    sites_stats_devices_get_gateway_metrics_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsDevices.actions.getGatewayMetrics.responses[2].example";
+    sites_stats_devices_get_gateway_metrics_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsDevices.actions.getGatewayMetrics.responses[3].example";
+    sites_stats_devices_get_gateway_metrics_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsDevices.actions.getGatewayMetrics.responses[5].example";
+    sites_stats_devices_get_switches_metrics_response_200 : ResponseSwitchMetrics =
+    "{\n  \"active_ports_summary\": {\n    \"details\": {\n      \"active_port_count\": 4,\n      \"total_port_count\": 4\n    },\n    \"score\": 100,\n    \"total_switch_count\": 2\n  },\n  \"config_success\": {\n    \"details\": {\n      \"config_success_count\": 2\n    },\n    \"score\": 100,\n    \"total_switch_count\": 2\n  },\n  \"version_compliance\": {\n    \"details\": {\n      \"major_versions\": [\n        {\n          \"major_count\": 1,\n          \"major_version\": \"21.4R3.5\",\n          \"model\": \"EX2300-C-12P\",\n          \"system_names\": []\n        },\n        {\n          \"major_count\": 1,\n          \"major_version\": \"6.0.4-11\",\n          \"model\": \"SSR120\",\n          \"system_names\": []\n        }\n      ]\n    },\n    \"score\": 100,\n    \"total_switch_count\": 2\n  }\n}"
+    from "resources.sitesStatsDevices.actions.getSwitchesMetrics.responses[0].example";
+    sites_stats_devices_get_switches_metrics_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsDevices.actions.getSwitchesMetrics.responses[1].example";
+    sites_stats_devices_get_switches_metrics_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsDevices.actions.getSwitchesMetrics.responses[2].example";
+    sites_stats_devices_get_switches_metrics_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsDevices.actions.getSwitchesMetrics.responses[3].example";
+    sites_stats_devices_get_switches_metrics_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsDevices.actions.getSwitchesMetrics.responses[5].example";
+    sites_stats_zones_list_rssi_response_200 : StatsRssiZones =
+    "[\n  {\n    \"assets_wait\": {\n      \"avg\": 0,\n      \"max\": 0,\n      \"min\": 0,\n      \"p95\": 0\n    },\n    \"clients_wait\": {\n      \"avg\": 39259.333333333336,\n      \"max\": 58361,\n      \"min\": 12376,\n      \"p95\": 58361\n    },\n    \"created_time\": 1733864928,\n    \"devices\": [\n      {\n        \"device_id\": \"00000000-0000-0000-1000-c8786708bb5d\",\n        \"rssi\": -70\n      }\n    ],\n    \"discovered_assets_wait\": {\n      \"avg\": 0,\n      \"max\": 0,\n      \"min\": 0,\n      \"p95\": 0\n    },\n    \"id\": \"17ef7169-e000-4dcd-abc7-f721f0a8ffda\",\n    \"modified_time\": 1733864928,\n    \"name\": \"proximity openspace\",\n    \"num_assets\": 0,\n    \"num_clients\": 3,\n    \"num_discovered_assets\": 0,\n    \"num_sdkclients\": 0,\n    \"num_unconnected_clients\": 7,\n    \"org_id\": \"c5fbc9e4-12bf-436e-98c4-1c842c66ab6c\",\n    \"sdkclients_wait\": {\n      \"avg\": 0,\n      \"max\": 0,\n      \"min\": 0,\n      \"p95\": 0\n    },\n    \"site_id\": \"079fafd3-ef5c-4b23-90f0-9fcebec0023a\",\n    \"unconnected_clients_wait\": {\n      \"avg\": 37552.857142857145,\n      \"max\": 68342,\n      \"min\": 6649,\n      \"p95\": 68342\n    }\n  }\n]"
+    from "resources.sitesStatsZones.actions.listRssi.responses[0].example";
+    sites_stats_zones_list_rssi_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsZones.actions.listRssi.responses[1].example";
+    sites_stats_zones_list_rssi_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsZones.actions.listRssi.responses[2].example";
+    sites_stats_zones_list_rssi_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsZones.actions.listRssi.responses[3].example";
+    sites_stats_zones_list_rssi_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsZones.actions.listRssi.responses[5].example";
+    sites_stats_zones_get_rssi_response_200 : StatsZoneDetails =
+    "{\n  \"assets\": [\n    \"df8dff06ae90\"\n  ],\n  \"client_waits\": {\n    \"avg\": 1200,\n    \"max\": 3610,\n    \"min\": 600,\n    \"p95\": 2800\n  },\n  \"clients\": [\n    \"5684dae9ac8b\"\n  ],\n  \"id\": \"8ac84899-32db-6327-334c-9b6d58544cfe\",\n  \"map_id\": \"63eda950-c6da-11e4-a628-60f81dd250cc\",\n  \"name\": \"Board Room\",\n  \"num_clients\": 80,\n  \"num_sdkclients\": 0,\n  \"sdkclients\": [\n    \"7e2b463d-c91c-ff7d-f3c0-6eccc6949ff8\"\n  ]\n}"
+    from "resources.sitesStatsZones.actions.getRssi.responses[0].example";
+    sites_stats_zones_get_rssi_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsZones.actions.getRssi.responses[1].example";
+    sites_stats_zones_get_rssi_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsZones.actions.getRssi.responses[2].example";
+    sites_stats_zones_get_rssi_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsZones.actions.getRssi.responses[3].example";
+    sites_stats_zones_get_rssi_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsZones.actions.getRssi.responses[5].example";
+    sites_stats_zones_list_response_200 : StatsZones =
+    "[\n  {\n    \"assets_wait\": {\n      \"avg\": 0,\n      \"max\": 0,\n      \"min\": 0,\n      \"p95\": 0\n    },\n    \"clients_wait\": {\n      \"avg\": 1200,\n      \"max\": 3610,\n      \"min\": 600,\n      \"p95\": 2800\n    },\n    \"created_time\": 1616625211,\n    \"id\": \"123470c7-5d9d-424a-8475-8b344c621234\",\n    \"map_id\": \"123449d4-d12f-4feb-b40f-5be0e2ae1234\",\n    \"modified_time\": 1616625211,\n    \"name\": \"Zone A\",\n    \"num_assets\": 0,\n    \"num_clients\": 80,\n    \"num_sdkclients\": 10,\n    \"occupancy_limit\": 4,\n    \"org_id\": \"1234c1a0-6ef6-11e6-8bbf-02e208b21234\",\n    \"sdkclients_wait\": {\n      \"avg\": 1200,\n      \"max\": 3610,\n      \"min\": 600,\n      \"p95\": 2800\n    },\n    \"site_id\": \"123448e6-6ef6-11e6-8bbf-02e208b21234\",\n    \"vertices\": [\n      {\n        \"x\": 732,\n        \"y\": 1821\n      },\n      {\n        \"x\": 732.5,\n        \"y\": 1731\n      },\n      {\n        \"x\": 837.5,\n        \"y\": 1731.5\n      },\n      {\n        \"x\": 839,\n        \"y\": 1821\n      }\n    ],\n    \"vertices_m\": [\n      {\n        \"x\": 24.1983341951072,\n        \"y\": 60.198314985369144\n      },\n      {\n        \"x\": 24.21486311190714,\n        \"y\": 57.22310996138056\n      },\n      {\n        \"x\": 27.685935639893827,\n        \"y\": 57.23963887818049\n      },\n      {\n        \"x\": 27.73552239029364,\n        \"y\": 60.198314985369144\n      }\n    ]\n  }\n]"
+    from "resources.sitesStatsZones.actions.list.responses[0].example";
+    sites_stats_zones_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsZones.actions.list.responses[1].example";
+    sites_stats_zones_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsZones.actions.list.responses[2].example";
+    sites_stats_zones_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsZones.actions.list.responses[3].example";
+    sites_stats_zones_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsZones.actions.list.responses[5].example";
+    sites_stats_zones_get_response_200 : StatsZoneDetails =
+    "{\n  \"assets\": [\n    \"df8dff06ae90\"\n  ],\n  \"client_waits\": {\n    \"avg\": 1200,\n    \"max\": 3610,\n    \"min\": 600,\n    \"p95\": 2800\n  },\n  \"clients\": [\n    \"5684dae9ac8b\"\n  ],\n  \"id\": \"8ac84899-32db-6327-334c-9b6d58544cfe\",\n  \"map_id\": \"63eda950-c6da-11e4-a628-60f81dd250cc\",\n  \"name\": \"Board Room\",\n  \"num_clients\": 80,\n  \"num_sdkclients\": 0,\n  \"sdkclients\": [\n    \"7e2b463d-c91c-ff7d-f3c0-6eccc6949ff8\"\n  ]\n}"
+    from "resources.sitesStatsZones.actions.get.responses[0].example";
+    sites_stats_zones_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsZones.actions.get.responses[1].example";
+    sites_stats_zones_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsZones.actions.get.responses[2].example";
+    sites_stats_zones_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsZones.actions.get.responses[3].example";
+    sites_stats_zones_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsZones.actions.get.responses[5].example";
     sites_ui_settings_list_response_200 : UiSettingsList =
     "[\n  {\n    \"created_time\": 1508823803,\n    \"defaultScopeId\": \"67970e46-4e12-11e6-9188-0242ad112847\",\n    \"defaultScopeType\": \"site\",\n    \"defaultTimeRange\": {\n      \"end\": 1508828400,\n      \"endDate\": \"10/23/2017\",\n      \"interval\": \"1d\",\n      \"name\": \"This Week\",\n      \"shortName\": \"thisWeek\",\n      \"start\": 1508655600,\n      \"usePreset\": true\n    },\n    \"description\": \"Description of the databoard\",\n    \"for_site\": true,\n    \"id\": \"3bdcc7e8-c04d-4512-b4fc-093da9057eb0\",\n    \"isCustomDataboard\": true,\n    \"isScopeLinked\": true,\n    \"isTimeRangeLinked\": true,\n    \"modified_time\": 0,\n    \"name\": \"New Databoard\",\n    \"org_id\": \"cc079380-5029-4d4a-9125-858de85731ff\",\n    \"purpose\": \"databoard\",\n    \"site_id\": \"67970e46-4e12-11e6-9188-0242ad112847\",\n    \"tiles\": [\n      {\n        \"chartBand\": \"2.4 ghz\",\n        \"chartColor\": \"#00B4AD\",\n        \"chartDirection\": \"tx + rx\",\n        \"chartRankBy\": \"string\",\n        \"chartType\": \"timeSeries\",\n        \"colspan\": 5,\n        \"column\": 1,\n        \"hideEmptyRows\": true,\n        \"id\": \"7a9ab38c-cfc3-483d-b51a-0aec571fadc0\",\n        \"metric\": {\n          \"apiName\": \"client_dhcp_latency\"\n        },\n        \"name\": \"New Analysis\",\n        \"row\": 1,\n        \"rowspan\": 2,\n        \"scopeId\": \"e0c767834b4c\",\n        \"scopeType\": \"client\",\n        \"timeRange\": {\n          \"end\": 1508823743,\n          \"endDate\": \"10/23/2017\",\n          \"interval\": \"1d\",\n          \"name\": \"Past 7 Days\",\n          \"shortName\": \"7d\",\n          \"start\": 1508223600,\n          \"usePreset\": true\n        },\n        \"trendType\": \"line\",\n        \"vizType\": \"averageTimeSeriesChart\"\n      }\n    ]\n  }\n]"
     from "resources.sitesUiSettings.actions.list.responses[0].example";
@@ -2764,6 +6943,135 @@ round_trips! {
     sites_webhooks_ping_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesWebhooks.actions.ping.responses[5].example";
+    sites_wlans_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWlans.actions.list.responses[1].example";
+    sites_wlans_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWlans.actions.list.responses[2].example";
+    sites_wlans_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWlans.actions.list.responses[3].example";
+    sites_wlans_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWlans.actions.list.responses[5].example";
+    sites_wlans_create_request : WlanRequest =
+    "{\n  \"acct_immediate_update\": false,\n  \"acct_interim_interval\": 0,\n  \"acct_servers\": [\n    {\n      \"host\": \"1.2.3.4\",\n      \"keywrap_enabled\": true,\n      \"keywrap_format\": \"hex\",\n      \"keywrap_kek\": \"1122334455\",\n      \"keywrap_mack\": \"1122334455\",\n      \"port\": 1813,\n      \"secret\": \"testing123\"\n    }\n  ],\n  \"airwatch\": {\n    \"api_key\": \"aHhlbGxvYXNkZmFzZGZhc2Rmc2RmCg==\\\"\",\n    \"console_url\": \"https://hs1.airwatchportals.com\",\n    \"enabled\": true,\n    \"password\": \"user1\",\n    \"username\": \"test123\"\n  },\n  \"allow_ipv6_ndp\": true,\n  \"allow_mdns\": false,\n  \"allow_ssdp\": false,\n  \"ap_ids\": [\n    \"497f6eca-6276-4993-bfeb-53cbbbbb6f08\"\n  ],\n  \"app_limit\": {\n    \"apps\": {\n      \"dropbox\": 300,\n      \"netflix\": 60\n    },\n    \"enabled\": false,\n    \"wxtag_ids\": {\n      \"f99862d9-2726-931f-7559-3dfdf5d070d3\": 30\n    }\n  },\n  \"app_qos\": {\n    \"apps\": {\n      \"skype-business-video\": {\n        \"dscp\": 32,\n        \"dst_subnet\": \"10.2.0.0/16\",\n        \"src_subnet\": \"10.2.0.0/16\"\n      }\n    },\n    \"enabled\": true,\n    \"others\": [\n      {\n        \"dscp\": 32,\n        \"dst_subnet\": \"10.2.0.0/16\",\n        \"port_ranges\": \"80,1024-6553\",\n        \"protocol\": \"udp\",\n        \"src_subnet\": \"10.2.0.0/16\"\n      }\n    ]\n  },\n  \"apply_to\": \"site\",\n  \"arp_filter\": false,\n  \"auth\": {\n    \"anticlog_threshold\": 16,\n    \"eap_reauth\": false,\n    \"enable_mac_auth\": false,\n    \"key_idx\": 1,\n    \"keys\": [\n      \"string\"\n    ],\n    \"multi_psk_only\": false,\n    \"pairwise\": [\n      \"wpa2-ccmp\"\n    ],\n    \"private_wlan\": true,\n    \"psk\": \"foryoureyesonly\",\n    \"type\": \"psk\",\n    \"wep_as_secondary_auth\": true\n  },\n  \"auth_server_selection\": \"ordered\",\n  \"auth_servers\": [\n    {\n      \"host\": \"1.2.3.4\",\n      \"keywrap_enabled\": true,\n      \"keywrap_format\": \"hex\",\n      \"keywrap_kek\": \"1122334455\",\n      \"keywrap_mack\": \"1122334455\",\n      \"port\": 1812,\n      \"secret\": \"testing123\"\n    }\n  ],\n  \"auth_servers_nas_id\": \"5c5b350e0101-nas\",\n  \"auth_servers_nas_ip\": \"15.3.1.5\",\n  \"auth_servers_retries\": 5,\n  \"auth_servers_timeout\": 5,\n  \"band\": \"string\",\n  \"band_steer\": false,\n  \"band_steer_force_band5\": false,\n  \"bands\": [\n    \"24\",\n    \"5\"\n  ],\n  \"block_blacklist_clients\": false,\n  \"bonjour\": {\n    \"additional_vlan_ids\": \"10,20\",\n    \"enabled\": false,\n    \"services\": {\n      \"airplay\": {\n        \"radius_groups\": [\n          \"teachers\"\n        ],\n        \"scope\": \"same_ap\"\n      }\n    }\n  },\n  \"cisco_cwa\": {\n    \"allowed_hostnames\": [\n      \"snapchat.com\"\n    ],\n    \"allowed_subnets\": [\n      \"63.5.3.0/24\"\n    ],\n    \"blocked_subnets\": [\n      \"192.168.0.0/16\"\n    ],\n    \"enabled\": false\n  },\n  \"client_limit_down\": 1000,\n  \"client_limit_down_enabled\": false,\n  \"client_limit_up\": 512,\n  \"client_limit_up_enabled\": false,\n  \"coa_servers\": [\n    {\n      \"disable_event_timestamp_check\": false,\n      \"enabled\": false,\n      \"ip\": \"1.2.3.4\",\n      \"port\": 3799,\n      \"secret\": \"testing456\"\n    }\n  ],\n  \"disable_11ax\": false,\n  \"disable_ht_vht_rates\": false,\n  \"disable_uapsd\": false,\n  \"disable_v1_roam_notify\": false,\n  \"disable_v2_roam_notify\": false,\n  \"disable_wmm\": false,\n  \"dns_server_rewrite\": {\n    \"enabled\": false,\n    \"radius_groups\": {\n      \"contractor\": \"172.1.1.1\",\n      \"guest\": \"8.8.8.8\"\n    }\n  },\n  \"dtim\": 2,\n  \"dynamic_psk\": {\n    \"default_psk\": \"foryoureyesonly\",\n    \"default_vlan_id\": 999,\n    \"enabled\": false,\n    \"source\": \"cloud_psks\"\n  },\n  \"dynamic_vlan\": {\n    \"default_vlan_id\": 999,\n    \"enabled\": false,\n    \"local_vlan_ids\": [\n      1\n    ],\n    \"type\": \"airespace-interface-name\",\n    \"vlans\": {\n      \"131\": \"default\",\n      \"322\": \"fast,video\"\n    }\n  },\n  \"enable_local_keycaching\": false,\n  \"enable_wireless_bridging\": false,\n  \"enabled\": true,\n  \"fast_dot1x_timers\": false,\n  \"hide_ssid\": false,\n  \"hostname_ie\": false,\n  \"hotspot20\": {\n    \"domain_name\": [\n      \"mist.com\"\n    ],\n    \"enabled\": true,\n    \"nai_realms\": [\n      \"string\"\n    ],\n    \"operators\": [\n      \"google\",\n      \"att\"\n    ],\n    \"rcoi\": [\n      \"5A03BA0000\"\n    ],\n    \"venue_name\": \"some_name\"\n  },\n  \"interface\": \"all\",\n  \"isolation\": false,\n  \"l2_isolation\": false,\n  \"legacy_overds\": false,\n  \"limit_bcast\": false,\n  \"limit_probe_response\": true,\n  \"max_idletime\": 1800,\n  \"mist_nac\": {\n    \"enabled\": false\n  },\n  \"no_static_dns\": false,\n  \"no_static_ip\": false,\n  \"ssid\": \"demo\"\n}"
+    from "resources.sitesWlans.actions.create.body.example";
+    sites_wlans_create_response_200 : Wlan =
+    "{\n  \"allow_ipv6_ndp\": true,\n  \"allow_mdns\": false,\n  \"allow_ssdp\": false,\n  \"arp_filter\": false,\n  \"band_steer\": false,\n  \"band_steer_force_band5\": false,\n  \"bands\": [\n    \"24\",\n    \"5\"\n  ],\n  \"block_blacklist_clients\": false,\n  \"bonjour\": {\n    \"additional_vlan_ids\": \"10, 20\",\n    \"enabled\": false,\n    \"services\": {\n      \"airplay\": {\n        \"radius_groups\": [\n          \"teachers\"\n        ],\n        \"scope\": \"same_ap\"\n      }\n    }\n  },\n  \"client_limit_down\": 1000,\n  \"client_limit_down_enabled\": false,\n  \"client_limit_up\": 512,\n  \"client_limit_up_enabled\": false,\n  \"disable_11ax\": false,\n  \"disable_ht_vht_rates\": false,\n  \"disable_uapsd\": false,\n  \"disable_v1_roam_notify\": false,\n  \"disable_v2_roam_notify\": false,\n  \"disable_wmm\": false,\n  \"dynamic_vlan\": {\n    \"default_vlan_id\": 999,\n    \"enabled\": false,\n    \"local_vlan_ids\": [\n      1\n    ],\n    \"type\": \"airespace-interface-name\",\n    \"vlans\": {\n      \"131\": \"default\",\n      \"322\": \"fast,video\"\n    }\n  },\n  \"enable_local_keycaching\": false,\n  \"enable_wireless_bridging\": false,\n  \"enabled\": true,\n  \"fast_dot1x_timers\": false,\n  \"hide_ssid\": false,\n  \"hostname_ie\": false,\n  \"ssid\": \"demo\"\n}"
+    from "resources.sitesWlans.actions.create.responses[0].example";
+    sites_wlans_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWlans.actions.create.responses[1].example";
+    sites_wlans_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWlans.actions.create.responses[2].example";
+    sites_wlans_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWlans.actions.create.responses[3].example";
+    sites_wlans_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWlans.actions.create.responses[5].example";
+    sites_wlans_list_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWlans.actions.listDerived.responses[1].example";
+    sites_wlans_list_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWlans.actions.listDerived.responses[2].example";
+    sites_wlans_list_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWlans.actions.listDerived.responses[3].example";
+    sites_wlans_list_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWlans.actions.listDerived.responses[5].example";
+    sites_wlans_get_response_200 : Wlan =
+    "{\n  \"allow_ipv6_ndp\": true,\n  \"allow_mdns\": false,\n  \"allow_ssdp\": false,\n  \"arp_filter\": false,\n  \"band_steer\": false,\n  \"band_steer_force_band5\": false,\n  \"bands\": [\n    \"24\",\n    \"5\"\n  ],\n  \"block_blacklist_clients\": false,\n  \"bonjour\": {\n    \"additional_vlan_ids\": \"10, 20\",\n    \"enabled\": false,\n    \"services\": {\n      \"airplay\": {\n        \"radius_groups\": [\n          \"teachers\"\n        ],\n        \"scope\": \"same_ap\"\n      }\n    }\n  },\n  \"client_limit_down\": 1000,\n  \"client_limit_down_enabled\": false,\n  \"client_limit_up\": 512,\n  \"client_limit_up_enabled\": false,\n  \"disable_11ax\": false,\n  \"disable_ht_vht_rates\": false,\n  \"disable_uapsd\": false,\n  \"disable_v1_roam_notify\": false,\n  \"disable_v2_roam_notify\": false,\n  \"disable_wmm\": false,\n  \"dynamic_vlan\": {\n    \"default_vlan_id\": 999,\n    \"enabled\": false,\n    \"local_vlan_ids\": [\n      1\n    ],\n    \"type\": \"airespace-interface-name\",\n    \"vlans\": {\n      \"131\": \"default\",\n      \"322\": \"fast,video\"\n    }\n  },\n  \"enable_local_keycaching\": false,\n  \"enable_wireless_bridging\": false,\n  \"enabled\": true,\n  \"fast_dot1x_timers\": false,\n  \"hide_ssid\": false,\n  \"hostname_ie\": false,\n  \"ssid\": \"demo\"\n}"
+    from "resources.sitesWlans.actions.get.responses[0].example";
+    sites_wlans_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWlans.actions.get.responses[1].example";
+    sites_wlans_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWlans.actions.get.responses[2].example"; sites_wlans_get_response_403
+    : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWlans.actions.get.responses[3].example"; sites_wlans_get_response_429
+    : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWlans.actions.get.responses[5].example";
+    sites_wlans_update_request : WlanRequest =
+    "{\n  \"acct_immediate_update\": false,\n  \"acct_interim_interval\": 0,\n  \"acct_servers\": [\n    {\n      \"host\": \"1.2.3.4\",\n      \"keywrap_enabled\": true,\n      \"keywrap_format\": \"hex\",\n      \"keywrap_kek\": \"1122334455\",\n      \"keywrap_mack\": \"1122334455\",\n      \"port\": 1813,\n      \"secret\": \"testing123\"\n    }\n  ],\n  \"airwatch\": {\n    \"api_key\": \"aHhlbGxvYXNkZmFzZGZhc2Rmc2RmCg==\\\"\",\n    \"console_url\": \"https://hs1.airwatchportals.com\",\n    \"enabled\": true,\n    \"password\": \"user1\",\n    \"username\": \"test123\"\n  },\n  \"allow_ipv6_ndp\": true,\n  \"allow_mdns\": false,\n  \"allow_ssdp\": false,\n  \"ap_ids\": [\n    \"497f6eca-6276-4993-bfeb-53cbbbbe6f08\"\n  ],\n  \"app_limit\": {\n    \"apps\": {\n      \"dropbox\": 300,\n      \"netflix\": 60\n    },\n    \"enabled\": false,\n    \"wxtag_ids\": {\n      \"f99862d9-2726-931f-7559-3dfdf5d070d3\": 30\n    }\n  },\n  \"app_qos\": {\n    \"apps\": {\n      \"skype-business-video\": {\n        \"dscp\": 32,\n        \"dst_subnet\": \"10.2.0.0/16\",\n        \"src_subnet\": \"10.2.0.0/16\"\n      }\n    },\n    \"enabled\": true,\n    \"others\": [\n      {\n        \"dscp\": 32,\n        \"dst_subnet\": \"10.2.0.0/16\",\n        \"port_ranges\": \"80,1024-6553\",\n        \"protocol\": \"udp\",\n        \"src_subnet\": \"10.2.0.0/16\"\n      }\n    ]\n  },\n  \"apply_to\": \"site\",\n  \"arp_filter\": false,\n  \"auth\": {\n    \"anticlog_threshold\": 16,\n    \"eap_reauth\": false,\n    \"enable_mac_auth\": false,\n    \"key_idx\": 1,\n    \"keys\": [\n      \"string\"\n    ],\n    \"multi_psk_only\": false,\n    \"pairwise\": [\n      \"wpa2-ccmp\"\n    ],\n    \"private_wlan\": true,\n    \"psk\": \"foryoureyesonly\",\n    \"type\": \"psk\",\n    \"wep_as_secondary_auth\": true\n  },\n  \"auth_server_selection\": \"ordered\",\n  \"auth_servers\": [\n    {\n      \"host\": \"1.2.3.4\",\n      \"keywrap_enabled\": true,\n      \"keywrap_format\": \"hex\",\n      \"keywrap_kek\": \"1122334455\",\n      \"keywrap_mack\": \"1122334455\",\n      \"port\": 1812,\n      \"secret\": \"testing123\"\n    }\n  ],\n  \"auth_servers_nas_id\": \"5c5b350e0101-nas\",\n  \"auth_servers_nas_ip\": \"15.3.1.5\",\n  \"auth_servers_retries\": 5,\n  \"auth_servers_timeout\": 5,\n  \"band\": \"string\",\n  \"band_steer\": false,\n  \"band_steer_force_band5\": false,\n  \"bands\": [\n    \"24\",\n    \"5\"\n  ],\n  \"block_blacklist_clients\": false,\n  \"bonjour\": {\n    \"additional_vlan_ids\": \"10,20\",\n    \"enabled\": false,\n    \"services\": {\n      \"airplay\": {\n        \"radius_groups\": [\n          \"teachers\"\n        ],\n        \"scope\": \"same_ap\"\n      }\n    }\n  },\n  \"cisco_cwa\": {\n    \"allowed_hostnames\": [\n      \"snapchat.com\"\n    ],\n    \"allowed_subnets\": [\n      \"63.5.3.0/24\"\n    ],\n    \"blocked_subnets\": [\n      \"192.168.0.0/16\"\n    ],\n    \"enabled\": false\n  },\n  \"client_limit_down\": 1000,\n  \"client_limit_down_enabled\": false,\n  \"client_limit_up\": 512,\n  \"client_limit_up_enabled\": false,\n  \"coa_servers\": [\n    {\n      \"disable_event_timestamp_check\": false,\n      \"enabled\": false,\n      \"ip\": \"1.2.3.4\",\n      \"port\": 3799,\n      \"secret\": \"testing456\"\n    }\n  ],\n  \"disable_11ax\": false,\n  \"disable_ht_vht_rates\": false,\n  \"disable_uapsd\": false,\n  \"disable_v1_roam_notify\": false,\n  \"disable_v2_roam_notify\": false,\n  \"disable_wmm\": false,\n  \"dns_server_rewrite\": {\n    \"enabled\": false,\n    \"radius_groups\": {\n      \"contractor\": \"172.1.1.1\",\n      \"guest\": \"8.8.8.8\"\n    }\n  },\n  \"dtim\": 2,\n  \"dynamic_psk\": {\n    \"default_psk\": \"foryoureyesonly\",\n    \"default_vlan_id\": 999,\n    \"enabled\": false,\n    \"source\": \"cloud_psks\"\n  },\n  \"dynamic_vlan\": {\n    \"default_vlan_id\": 999,\n    \"enabled\": false,\n    \"local_vlan_ids\": [\n      1\n    ],\n    \"type\": \"airespace-interface-name\",\n    \"vlans\": {\n      \"131\": \"default\",\n      \"322\": \"fast,video\"\n    }\n  },\n  \"enable_local_keycaching\": false,\n  \"enable_wireless_bridging\": false,\n  \"enabled\": true,\n  \"fast_dot1x_timers\": false,\n  \"hide_ssid\": false,\n  \"hostname_ie\": false,\n  \"hotspot20\": {\n    \"domain_name\": [\n      \"mist.com\"\n    ],\n    \"enabled\": true,\n    \"nai_realms\": [\n      \"string\"\n    ],\n    \"operators\": [\n      \"google\",\n      \"att\"\n    ],\n    \"rcoi\": [\n      \"5A03BA0000\"\n    ],\n    \"venue_name\": \"some_name\"\n  },\n  \"interface\": \"all\",\n  \"isolation\": false,\n  \"l2_isolation\": false,\n  \"legacy_overds\": false,\n  \"limit_bcast\": false,\n  \"limit_probe_response\": true,\n  \"max_idletime\": 1800,\n  \"mist_nac\": {\n    \"enabled\": false\n  },\n  \"no_static_dns\": false,\n  \"no_static_ip\": false,\n  \"ssid\": \"demo\"\n}"
+    from "resources.sitesWlans.actions.update.body.example";
+    sites_wlans_update_response_200 : Wlan =
+    "{\n  \"allow_ipv6_ndp\": true,\n  \"allow_mdns\": false,\n  \"allow_ssdp\": false,\n  \"arp_filter\": false,\n  \"band_steer\": false,\n  \"band_steer_force_band5\": false,\n  \"bands\": [\n    \"24\",\n    \"5\"\n  ],\n  \"block_blacklist_clients\": false,\n  \"bonjour\": {\n    \"additional_vlan_ids\": \"10, 20\",\n    \"enabled\": false,\n    \"services\": {\n      \"airplay\": {\n        \"radius_groups\": [\n          \"teachers\"\n        ],\n        \"scope\": \"same_ap\"\n      }\n    }\n  },\n  \"client_limit_down\": 1000,\n  \"client_limit_down_enabled\": false,\n  \"client_limit_up\": 512,\n  \"client_limit_up_enabled\": false,\n  \"disable_11ax\": false,\n  \"disable_ht_vht_rates\": false,\n  \"disable_uapsd\": false,\n  \"disable_v1_roam_notify\": false,\n  \"disable_v2_roam_notify\": false,\n  \"disable_wmm\": false,\n  \"dynamic_vlan\": {\n    \"default_vlan_id\": 999,\n    \"enabled\": false,\n    \"local_vlan_ids\": [\n      1\n    ],\n    \"type\": \"airespace-interface-name\",\n    \"vlans\": {\n      \"131\": \"default\",\n      \"322\": \"fast,video\"\n    }\n  },\n  \"enable_local_keycaching\": false,\n  \"enable_wireless_bridging\": false,\n  \"enabled\": true,\n  \"fast_dot1x_timers\": false,\n  \"hide_ssid\": false,\n  \"hostname_ie\": false,\n  \"ssid\": \"demo\"\n}"
+    from "resources.sitesWlans.actions.update.responses[0].example";
+    sites_wlans_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWlans.actions.update.responses[1].example";
+    sites_wlans_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWlans.actions.update.responses[2].example";
+    sites_wlans_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWlans.actions.update.responses[3].example";
+    sites_wlans_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWlans.actions.update.responses[5].example";
+    sites_wlans_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWlans.actions.delete.responses[1].example";
+    sites_wlans_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWlans.actions.delete.responses[2].example";
+    sites_wlans_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWlans.actions.delete.responses[3].example";
+    sites_wlans_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWlans.actions.delete.responses[5].example";
+    sites_wlans_upload_portal_image_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWlans.actions.uploadPortalImage.responses[1].example";
+    sites_wlans_upload_portal_image_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWlans.actions.uploadPortalImage.responses[2].example";
+    sites_wlans_upload_portal_image_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWlans.actions.uploadPortalImage.responses[3].example";
+    sites_wlans_upload_portal_image_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWlans.actions.uploadPortalImage.responses[5].example";
+    sites_wlans_delete_portal_image_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWlans.actions.deletePortalImage.responses[1].example";
+    sites_wlans_delete_portal_image_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWlans.actions.deletePortalImage.responses[2].example";
+    sites_wlans_delete_portal_image_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWlans.actions.deletePortalImage.responses[3].example";
+    sites_wlans_delete_portal_image_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWlans.actions.deletePortalImage.responses[5].example";
+    sites_wlans_update_portal_template_request : WlanPortalTemplate =
+    "{\n  \"accessCodeAlternateEmail\": \"string\",\n  \"alignment\": \"string\",\n  \"authButtonAmazon\": \"string\",\n  \"authButtonAzure\": \"string\",\n  \"authButtonEmail\": \"string\",\n  \"authButtonFacebook\": \"string\",\n  \"authButtonGoogle\": \"string\",\n  \"authButtonMicrosoft\": \"string\",\n  \"authButtonPassphrase\": \"string\",\n  \"authButtonSms\": \"string\",\n  \"authButtonSponsor\": \"string\",\n  \"authLabel\": \"string\",\n  \"backLink\": \"string\",\n  \"color\": \"string\",\n  \"colorDark\": \"string\",\n  \"colorLight\": \"string\",\n  \"company\": true,\n  \"companyError\": \"string\",\n  \"companyLabel\": \"string\",\n  \"email\": true,\n  \"emailAccessDomainError\": \"string\",\n  \"emailCancel\": \"string\",\n  \"emailCodeError\": \"string\",\n  \"emailError\": \"string\",\n  \"emailFieldLabel\": \"string\",\n  \"emailLabel\": \"string\",\n  \"emailMessage\": \"string\",\n  \"emailSubmit\": \"string\",\n  \"emailTitle\": \"string\",\n  \"field1\": true,\n  \"field1Error\": \"string\",\n  \"field1Label\": \"string\",\n  \"field1Required\": true,\n  \"field2\": true,\n  \"field2Error\": \"string\",\n  \"field2Label\": \"string\",\n  \"field2Required\": true,\n  \"field3\": true,\n  \"field3Error\": \"string\",\n  \"field3Label\": \"string\",\n  \"field3Required\": true,\n  \"field4\": true,\n  \"field4Error\": \"string\",\n  \"field4Label\": \"string\",\n  \"field4Required\": true,\n  \"message\": \"string\",\n  \"name\": true,\n  \"nameError\": \"string\",\n  \"nameLabel\": \"string\",\n  \"optout\": true,\n  \"optoutLabel\": \"string\",\n  \"pageTitle\": \"string\",\n  \"passphraseCancel\": \"string\",\n  \"passphraseError\": \"string\",\n  \"passphraseLabel\": \"string\",\n  \"passphraseMessage\": \"string\",\n  \"passphraseSubmit\": \"string\",\n  \"passphraseTitle\": \"string\",\n  \"poweredBy\": true,\n  \"requiredFieldLabel\": \"string\",\n  \"signInLabel\": \"string\",\n  \"smsCarrierDefault\": \"string\",\n  \"smsCarrierError\": \"string\",\n  \"smsCarrierFieldLabel\": \"string\",\n  \"smsCodeCancel\": \"string\",\n  \"smsCodeError\": \"string\",\n  \"smsCodeFieldLabel\": \"string\",\n  \"smsCodeMessage\": \"string\",\n  \"smsCodeSubmit\": \"string\",\n  \"smsCodeTitle\": \"string\",\n  \"smsCountryFieldLabel\": \"string\",\n  \"smsCountryFormat\": \"string\",\n  \"smsHaveAccessCode\": \"string\",\n  \"smsMessageFormat\": \"string\",\n  \"smsNumberCancel\": \"string\",\n  \"smsNumberError\": \"string\",\n  \"smsNumberFieldLabel\": \"string\",\n  \"smsNumberFormat\": \"string\",\n  \"smsNumberMessage\": \"string\",\n  \"smsNumberSubmit\": \"string\",\n  \"smsNumberTitle\": \"string\",\n  \"smsUsernameFormat\": \"string\",\n  \"smsValidityDuration\": 0,\n  \"sponsorBackLink\": \"string\",\n  \"sponsorCancel\": \"string\",\n  \"sponsorEmail\": \"string\",\n  \"sponsorEmailError\": \"string\",\n  \"sponsorEmailTemplate\": \"string\",\n  \"sponsorInfoApproved\": \"string\",\n  \"sponsorInfoDenied\": \"string\",\n  \"sponsorInfoPending\": \"string\",\n  \"sponsorName\": \"string\",\n  \"sponsorNameError\": \"string\",\n  \"sponsorNotePending\": \"string\",\n  \"sponsorStatusApproved\": \"string\",\n  \"sponsorStatusDenied\": \"string\",\n  \"sponsorStatusPending\": \"string\",\n  \"sponsorSubmit\": \"string\",\n  \"sponsorsFieldLabel\": \"string\",\n  \"tos\": true,\n  \"tosAcceptLabel\": \"string\",\n  \"tosError\": \"string\",\n  \"tosLink\": \"string\",\n  \"tosText\": \"string\"\n}"
+    from "resources.sitesWlans.actions.updatePortalTemplate.body.example";
+    sites_wlans_update_portal_template_response_200 : WlanPortalTemplate =
+    "{\n  \"portal_template\": {\n    \"accessCodeAlternateEmail\": \"string\",\n    \"alignment\": \"left\",\n    \"authButtonAmazon\": \"string\",\n    \"authButtonAzure\": \"string\",\n    \"authButtonEmail\": \"string\",\n    \"authButtonFacebook\": \"string\",\n    \"authButtonGoogle\": \"string\",\n    \"authButtonMicrosoft\": \"string\",\n    \"authButtonPassphrase\": \"string\",\n    \"authButtonSms\": \"string\",\n    \"authButtonSponsor\": \"string\",\n    \"authLabel\": \"string\",\n    \"backLink\": \"string\",\n    \"color\": \"string\",\n    \"colorDark\": \"string\",\n    \"colorLight\": \"string\",\n    \"company\": true,\n    \"companyError\": \"string\",\n    \"companyLabel\": \"string\",\n    \"email\": true,\n    \"emailAccessDomainError\": \"string\",\n    \"emailCancel\": \"string\",\n    \"emailCodeError\": \"string\",\n    \"emailError\": \"string\",\n    \"emailFieldLabel\": \"string\",\n    \"emailLabel\": \"string\",\n    \"emailMessage\": \"string\",\n    \"emailSubmit\": \"string\",\n    \"emailTitle\": \"string\",\n    \"field1\": true,\n    \"field1Error\": \"string\",\n    \"field1Label\": \"string\",\n    \"field1Required\": true,\n    \"field2\": true,\n    \"field2Error\": \"string\",\n    \"field2Label\": \"string\",\n    \"field2Required\": true,\n    \"field3\": true,\n    \"field3Error\": \"string\",\n    \"field3Label\": \"string\",\n    \"field3Required\": true,\n    \"field4\": true,\n    \"field4Error\": \"string\",\n    \"field4Label\": \"string\",\n    \"field4Required\": true,\n    \"message\": \"string\",\n    \"name\": true,\n    \"nameError\": \"string\",\n    \"nameLabel\": \"string\",\n    \"optout\": true,\n    \"optoutLabel\": \"string\",\n    \"pageTitle\": \"string\",\n    \"passphraseCancel\": \"string\",\n    \"passphraseError\": \"string\",\n    \"passphraseLabel\": \"string\",\n    \"passphraseMessage\": \"string\",\n    \"passphraseSubmit\": \"string\",\n    \"passphraseTitle\": \"string\",\n    \"poweredBy\": true,\n    \"requiredFieldLabel\": \"string\",\n    \"signInLabel\": \"string\",\n    \"smsCarrierDefault\": \"string\",\n    \"smsCarrierError\": \"string\",\n    \"smsCarrierFieldLabel\": \"string\",\n    \"smsCodeCancel\": \"string\",\n    \"smsCodeError\": \"string\",\n    \"smsCodeFieldLabel\": \"string\",\n    \"smsCodeMessage\": \"string\",\n    \"smsCodeSubmit\": \"string\",\n    \"smsCodeTitle\": \"string\",\n    \"smsCountryFieldLabel\": \"string\",\n    \"smsCountryFormat\": \"string\",\n    \"smsHaveAccessCode\": \"string\",\n    \"smsMessageFormat\": \"string\",\n    \"smsNumberCancel\": \"string\",\n    \"smsNumberError\": \"string\",\n    \"smsNumberFieldLabel\": \"string\",\n    \"smsNumberFormat\": \"string\",\n    \"smsNumberMessage\": \"string\",\n    \"smsNumberSubmit\": \"string\",\n    \"smsNumberTitle\": \"string\",\n    \"smsUsernameFormat\": \"string\",\n    \"smsValidityDuration\": 5,\n    \"sponsorBackLink\": \"string\",\n    \"sponsorCancel\": \"string\",\n    \"sponsorEmail\": \"string\",\n    \"sponsorEmailError\": \"string\",\n    \"sponsorEmailTemplate\": \"string\",\n    \"sponsorInfoApproved\": \"string\",\n    \"sponsorInfoDenied\": \"string\",\n    \"sponsorInfoPending\": \"string\",\n    \"sponsorName\": \"string\",\n    \"sponsorNameError\": \"string\",\n    \"sponsorNotePending\": \"string\",\n    \"sponsorStatusApproved\": \"string\",\n    \"sponsorStatusDenied\": \"string\",\n    \"sponsorStatusPending\": \"string\",\n    \"sponsorSubmit\": \"string\",\n    \"tos\": true,\n    \"tosAcceptLabel\": \"string\",\n    \"tosError\": \"string\",\n    \"tosLink\": \"string\",\n    \"tosText\": \"string\"\n  }\n}"
+    from "resources.sitesWlans.actions.updatePortalTemplate.responses[0].example";
+    sites_wlans_update_portal_template_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWlans.actions.updatePortalTemplate.responses[1].example";
+    sites_wlans_update_portal_template_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWlans.actions.updatePortalTemplate.responses[2].example";
+    sites_wlans_update_portal_template_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWlans.actions.updatePortalTemplate.responses[3].example";
+    sites_wlans_update_portal_template_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWlans.actions.updatePortalTemplate.responses[5].example";
     sites_wx_rules_list_response_200 : WxlanRules =
     "[\n  {\n    \"action\": \"allow\",\n    \"apply_tags\": [\n      \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n    ],\n    \"blocked_apps\": [\n      \"mist\",\n      \"all-videos\"\n    ],\n    \"created_time\": 0,\n    \"dst_allow_wxtags\": [\n      \"fff34466-eec0-3756-6765-381c728a6037\",\n      \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n    ],\n    \"dst_deny_wxtags\": [\n      \"aaa34466-eec0-3756-6765-381c728a6037\",\n      \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n    ],\n    \"enabled\": true,\n    \"for_site\": true,\n    \"id\": \"497f6eca-6276-4993-bfeb-53ebbbba6f08\",\n    \"modified_time\": 0,\n    \"order\": 1,\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n    \"src_wxtags\": [\n      \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n      \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n    ]\n  }\n]"
     from "resources.sitesWxRules.actions.list.responses[0].example";
@@ -2950,24 +7258,222 @@ round_trips! {
     sites_wx_tags_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesWxTags.actions.delete.responses[5].example";
+    sites_zones_list_response_200 : Zones =
+    "[\n  {\n    \"created_time\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"map_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"vertices\": [\n      {\n        \"x\": 0,\n        \"y\": 0\n      }\n    ]\n  }\n]"
+    from "resources.sitesZones.actions.list.responses[0].example";
+    sites_zones_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesZones.actions.list.responses[1].example";
+    sites_zones_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesZones.actions.list.responses[2].example";
+    sites_zones_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesZones.actions.list.responses[3].example";
+    sites_zones_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesZones.actions.list.responses[5].example";
+    sites_zones_create_request : ZoneRequest =
+    "{\n  \"name\": \"string\",\n  \"vertices\": [\n    {\n      \"x\": 0,\n      \"y\": 0\n    }\n  ]\n}"
+    from "resources.sitesZones.actions.create.body.example";
+    sites_zones_create_response_200 : Zone =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"map_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"vertices\": [\n    {\n      \"x\": 0,\n      \"y\": 0\n    }\n  ]\n}"
+    from "resources.sitesZones.actions.create.responses[0].example";
+    sites_zones_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesZones.actions.create.responses[1].example";
+    sites_zones_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesZones.actions.create.responses[2].example";
+    sites_zones_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesZones.actions.create.responses[3].example";
+    sites_zones_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesZones.actions.create.responses[5].example";
+    sites_zones_get_response_200 : Zone =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"map_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"vertices\": [\n    {\n      \"x\": 0,\n      \"y\": 0\n    }\n  ]\n}"
+    from "resources.sitesZones.actions.get.responses[0].example";
+    sites_zones_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesZones.actions.get.responses[1].example";
+    sites_zones_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesZones.actions.get.responses[2].example"; sites_zones_get_response_403
+    : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesZones.actions.get.responses[3].example"; sites_zones_get_response_429
+    : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesZones.actions.get.responses[5].example";
+    sites_zones_update_request : ZoneRequest =
+    "{\n  \"name\": \"string\",\n  \"vertices\": [\n    {\n      \"x\": 0,\n      \"y\": 0\n    }\n  ]\n}"
+    from "resources.sitesZones.actions.update.body.example";
+    sites_zones_update_response_200 : Zone =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"map_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"vertices\": [\n    {\n      \"x\": 0,\n      \"y\": 0\n    }\n  ]\n}"
+    from "resources.sitesZones.actions.update.responses[0].example";
+    sites_zones_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesZones.actions.update.responses[1].example";
+    sites_zones_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesZones.actions.update.responses[2].example";
+    sites_zones_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesZones.actions.update.responses[3].example";
+    sites_zones_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesZones.actions.update.responses[5].example";
+    sites_zones_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesZones.actions.delete.responses[1].example";
+    sites_zones_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesZones.actions.delete.responses[2].example";
+    sites_zones_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesZones.actions.delete.responses[3].example";
+    sites_zones_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesZones.actions.delete.responses[5].example";
+    sites_zones_count_sessions_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesZones.actions.countSessions.responses[0].example";
+    sites_zones_count_sessions_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesZones.actions.countSessions.responses[1].example";
+    sites_zones_count_sessions_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesZones.actions.countSessions.responses[2].example";
+    sites_zones_count_sessions_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesZones.actions.countSessions.responses[3].example";
+    sites_zones_count_sessions_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesZones.actions.countSessions.responses[5].example";
+    sites_zones_search_sessions_response_200 : ResponseZoneSearch =
+    "{\n  \"end\": 1541705289.769911,\n  \"limit\": 1,\n  \"next\": \"/api/v1/sites/67970e46-4e12-11e6-9188-0242ac110007/zones/visits/search?limit=2&end=1541705247.000&scope_id=85fbba9e-4e12-11e6-9188-0242ac110007&user_type=asset&start=1541618889.77\",\n  \"results\": [\n    {\n      \"enter\": 1541705254,\n      \"scope\": \"map\",\n      \"timestamp\": 1541705254,\n      \"user\": \"c4b301c81166\"\n    }\n  ],\n  \"start\": 1541618889.769886,\n  \"total\": 5892\n}"
+    from "resources.sitesZones.actions.searchSessions.responses[0].example";
+    sites_zones_search_sessions_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesZones.actions.searchSessions.responses[1].example";
+    sites_zones_search_sessions_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesZones.actions.searchSessions.responses[2].example";
+    sites_zones_search_sessions_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesZones.actions.searchSessions.responses[3].example";
+    sites_zones_search_sessions_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesZones.actions.searchSessions.responses[5].example";
 }
 
 keeps_unknown_fields! {
-    unknown_field_is_kept_by_org_apitoken : OrgApitoken =
+    unknown_field_is_kept_by_ap_radio_mac : ApRadioMac =
+    "{\"mac\":\"5c5b350001a0\",\"radio_macs\":[\"5c5b350001a0\",\"5c5b350001a1\"]}";
+    unknown_field_is_kept_by_gateway_vrf_instance : GatewayVrfInstance =
+    "{\"networks\":[\"CORP_NET\",\"MGMT_NET\"]}"; unknown_field_is_kept_by_org_apitoken :
+    OrgApitoken =
     "{\"created_by\":\"user@mycorp.com\",\"created_time\":1626875902,\"id\":\"497f6eca-6276-4993-bfeb-53efbbba6f08\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"privileges\":[{\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"role\":\"admin\",\"scope\":\"org\"}]}";
+    unknown_field_is_kept_by_switch_matching_rule : SwitchMatchingRule =
+    "{\"match_model\":\"EX4300\",\"match_name[0:3]\":\"abc\"}";
+    unknown_field_is_kept_by_switch_vrf_instance : SwitchVrfInstance =
+    "{\"extra_routes\":{\"0.0.0.0/0\":{\"via\":\"192.168.31.1\"}},\"networks\":[\"guest\"]}";
     unknown_field_is_kept_by_user_apitoken : UserApitoken =
     "{\"created_time\":1626875902,\"id\":\"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\"}";
 }
 
 keeps_unknown_values! {
+    unknown_value_is_kept_by_acl_tag_type : AclTagType;
+    unknown_value_is_kept_by_admin_compliance_status : AdminComplianceStatus;
+    unknown_value_is_kept_by_admin_privilege_role : AdminPrivilegeRole;
+    unknown_value_is_kept_by_admin_privilege_scope : AdminPrivilegeScope;
     unknown_value_is_kept_by_admin_privilege_view : AdminPrivilegeView;
-    unknown_value_is_kept_by_avprofile_fallback_action : AvprofileFallbackAction;
-    unknown_value_is_kept_by_avprofile_protocol : AvprofileProtocol;
-    unknown_value_is_kept_by_beacon_type : BeaconType;
-    unknown_value_is_kept_by_ble_config_power_mode : BleConfigPowerMode;
-    unknown_value_is_kept_by_day_of_week : DayOfWeek;
+    unknown_value_is_kept_by_alarm_count_distinct : AlarmCountDistinct;
+    unknown_value_is_kept_by_alarm_status : AlarmStatus;
+    unknown_value_is_kept_by_allow_deny : AllowDeny;
+    unknown_value_is_kept_by_antenna_select : AntennaSelect;
+    unknown_value_is_kept_by_ap_client_bridge_auth_type : ApClientBridgeAuthType;
+    unknown_value_is_kept_by_ap_esl_type : ApEslType;
+    unknown_value_is_kept_by_ap_iot_pullup : ApIotPullup;
+    unknown_value_is_kept_by_ap_mesh_role : ApMeshRole;
+    unknown_value_is_kept_by_ap_port_config_forwarding : ApPortConfigForwarding;
+    unknown_value_is_kept_by_ap_port_config_mac_auth_protocol :
+    ApPortConfigMacAuthProtocol; unknown_value_is_kept_by_ap_port_config_port_auth :
+    ApPortConfigPortAuth; unknown_value_is_kept_by_ap_radio_antenna_mode :
+    ApRadioAntennaMode; unknown_value_is_kept_by_ap_usb_type : ApUsbType;
+    unknown_value_is_kept_by_app_probing_custom_app_protocol :
+    AppProbingCustomAppProtocol; unknown_value_is_kept_by_avprofile_fallback_action :
+    AvprofileFallbackAction; unknown_value_is_kept_by_avprofile_protocol :
+    AvprofileProtocol; unknown_value_is_kept_by_beacon_type : BeaconType;
+    unknown_value_is_kept_by_bgp_config_type : BgpConfigType;
+    unknown_value_is_kept_by_bgp_config_via : BgpConfigVia;
+    unknown_value_is_kept_by_bgp_stats_state : BgpStatsState;
+    unknown_value_is_kept_by_ble_config_beacon_rate_mode : BleConfigBeaconRateMode;
+    unknown_value_is_kept_by_claim_type : ClaimType;
+    unknown_value_is_kept_by_client_key_mgmt : ClientKeyMgmt;
+    unknown_value_is_kept_by_config_switch_local_accounts_user_role :
+    ConfigSwitchLocalAccountsUserRole; unknown_value_is_kept_by_const_device_type_ap :
+    ConstDeviceTypeAp; unknown_value_is_kept_by_const_device_type_gateway :
+    ConstDeviceTypeGateway; unknown_value_is_kept_by_const_device_type_switch :
+    ConstDeviceTypeSwitch; unknown_value_is_kept_by_count_org_devices_mxtunnel_status :
+    CountOrgDevicesMxtunnelStatus; unknown_value_is_kept_by_day_of_week : DayOfWeek;
+    unknown_value_is_kept_by_device_search_radius_filter_status :
+    DeviceSearchRadiusFilterStatus; unknown_value_is_kept_by_device_status :
+    DeviceStatus; unknown_value_is_kept_by_device_type : DeviceType;
+    unknown_value_is_kept_by_device_type_with_all : DeviceTypeWithAll;
+    unknown_value_is_kept_by_dhcpd_config_option_type : DhcpdConfigOptionType;
+    unknown_value_is_kept_by_dhcpd_config_type : DhcpdConfigType;
+    unknown_value_is_kept_by_dot11_band : Dot11Band; unknown_value_is_kept_by_dot11_proto
+    : Dot11Proto; unknown_value_is_kept_by_dynamic_psk_source : DynamicPskSource;
+    unknown_value_is_kept_by_event_fastroam_type : EventFastroamType;
+    unknown_value_is_kept_by_evpn_config_role : EvpnConfigRole;
+    unknown_value_is_kept_by_evpn_options_routed_at : EvpnOptionsRoutedAt;
+    unknown_value_is_kept_by_fast_roam_result : FastRoamResult;
+    unknown_value_is_kept_by_fwupdate_stat_status : FwupdateStatStatus;
+    unknown_value_is_kept_by_gateway_path_strategy : GatewayPathStrategy;
+    unknown_value_is_kept_by_gateway_path_type : GatewayPathType;
+    unknown_value_is_kept_by_gateway_port_dsl_type : GatewayPortDslType;
+    unknown_value_is_kept_by_gateway_port_duplex : GatewayPortDuplex;
+    unknown_value_is_kept_by_gateway_port_lte_auth : GatewayPortLteAuth;
+    unknown_value_is_kept_by_gateway_port_usage : GatewayPortUsage;
+    unknown_value_is_kept_by_gateway_port_vpn_path_bfd_profile :
+    GatewayPortVpnPathBfdProfile; unknown_value_is_kept_by_gateway_port_vpn_path_role :
+    GatewayPortVpnPathRole; unknown_value_is_kept_by_gateway_port_wan_arp_policer :
+    GatewayPortWanArpPolicer; unknown_value_is_kept_by_gateway_port_wan_type :
+    GatewayPortWanType; unknown_value_is_kept_by_gateway_template_type :
+    GatewayTemplateType; unknown_value_is_kept_by_gateway_wan_type : GatewayWanType;
+    unknown_value_is_kept_by_gateway_wan_type6 : GatewayWanType6;
+    unknown_value_is_kept_by_ha_cluster_node_enum : HaClusterNodeEnum;
+    unknown_value_is_kept_by_idp_machine_cert_lookup_field : IdpMachineCertLookupField;
+    unknown_value_is_kept_by_idp_profile_action : IdpProfileAction;
+    unknown_value_is_kept_by_idp_profile_base_profile : IdpProfileBaseProfile;
+    unknown_value_is_kept_by_idp_profile_matching_severity_value :
+    IdpProfileMatchingSeverityValue; unknown_value_is_kept_by_idp_user_cert_lookup_field
+    : IdpUserCertLookupField; unknown_value_is_kept_by_import_site_assets_upsert :
+    ImportSiteAssetsUpsert; unknown_value_is_kept_by_inventory_count_distinct :
+    InventoryCountDistinct; unknown_value_is_kept_by_inventory_update_operation :
+    InventoryUpdateOperation; unknown_value_is_kept_by_ip_type : IpType;
+    unknown_value_is_kept_by_ip_type6 : IpType6;
+    unknown_value_is_kept_by_junos_port_config_speed : JunosPortConfigSpeed;
+    unknown_value_is_kept_by_l2tp_state : L2tpState;
+    unknown_value_is_kept_by_last_config_device_type : LastConfigDeviceType;
     unknown_value_is_kept_by_list_org_logs_sort : ListOrgLogsSort;
-    unknown_value_is_kept_by_mxtunnel_protocol : MxtunnelProtocol;
+    unknown_value_is_kept_by_map_import_json_vendor_name : MapImportJsonVendorName;
+    unknown_value_is_kept_by_map_jibestream_vendor_name : MapJibestreamVendorName;
+    unknown_value_is_kept_by_map_micello_vendor_name : MapMicelloVendorName;
+    unknown_value_is_kept_by_map_type : MapType; unknown_value_is_kept_by_map_view :
+    MapView; unknown_value_is_kept_by_msp_license_action_operation :
+    MspLicenseActionOperation; unknown_value_is_kept_by_msp_org_change_operation :
+    MspOrgChangeOperation; unknown_value_is_kept_by_msp_search_type : MspSearchType;
+    unknown_value_is_kept_by_msp_tier : MspTier;
+    unknown_value_is_kept_by_mxcluster_nac_client_vendor : MxclusterNacClientVendor;
+    unknown_value_is_kept_by_mxcluster_rad_auth_server_keywrap_format :
+    MxclusterRadAuthServerKeywrapFormat;
+    unknown_value_is_kept_by_mxcluster_radsec_nas_ip_source : MxclusterRadsecNasIpSource;
+    unknown_value_is_kept_by_mxcluster_radsec_server_selection :
+    MxclusterRadsecServerSelection; unknown_value_is_kept_by_mxedge_mgmt_oob_ip_type :
+    MxedgeMgmtOobIpType; unknown_value_is_kept_by_mxtunnel_protocol : MxtunnelProtocol;
     unknown_value_is_kept_by_nac_auth_type : NacAuthType;
     unknown_value_is_kept_by_nac_rule_action : NacRuleAction;
     unknown_value_is_kept_by_nac_rule_guest_auth_state : NacRuleGuestAuthState;
@@ -2975,54 +7481,339 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_nac_tag_match : NacTagMatch;
     unknown_value_is_kept_by_nac_tag_type : NacTagType;
     unknown_value_is_kept_by_nac_tag_username_attr : NacTagUsernameAttr;
+    unknown_value_is_kept_by_oauth_app_name : OauthAppName;
+    unknown_value_is_kept_by_oauth_ping_identity_region : OauthPingIdentityRegion;
+    unknown_value_is_kept_by_org_client_sessions_count_distinct :
+    OrgClientSessionsCountDistinct; unknown_value_is_kept_by_org_clients_count_distinct :
+    OrgClientsCountDistinct; unknown_value_is_kept_by_org_devices_count_distinct :
+    OrgDevicesCountDistinct; unknown_value_is_kept_by_org_devices_events_count_distinct :
+    OrgDevicesEventsCountDistinct;
+    unknown_value_is_kept_by_org_devices_last_configs_count_distinct :
+    OrgDevicesLastConfigsCountDistinct;
+    unknown_value_is_kept_by_org_guests_count_distinct : OrgGuestsCountDistinct;
     unknown_value_is_kept_by_org_logs_count_distinct : OrgLogsCountDistinct;
-    unknown_value_is_kept_by_org_sites_count_distinct : OrgSitesCountDistinct;
-    unknown_value_is_kept_by_org_ui_settings_purpose : OrgUiSettingsPurpose;
-    unknown_value_is_kept_by_privilege_org_role : PrivilegeOrgRole;
+    unknown_value_is_kept_by_org_setting_auto_device_naming_rule_src :
+    OrgSettingAutoDeviceNamingRuleSrc;
+    unknown_value_is_kept_by_org_setting_auto_site_assignment_src :
+    OrgSettingAutoSiteAssignmentSrc;
+    unknown_value_is_kept_by_org_setting_junos_shell_access_admin :
+    OrgSettingJunosShellAccessAdmin;
+    unknown_value_is_kept_by_org_setting_mist_nac_ip_version :
+    OrgSettingMistNacIpVersion; unknown_value_is_kept_by_org_sites_count_distinct :
+    OrgSitesCountDistinct; unknown_value_is_kept_by_org_tickets_count_distinct :
+    OrgTicketsCountDistinct; unknown_value_is_kept_by_org_ui_settings_purpose :
+    OrgUiSettingsPurpose; unknown_value_is_kept_by_ospf_area_network_auth_type :
+    OspfAreaNetworkAuthType; unknown_value_is_kept_by_ospf_area_network_interface_type :
+    OspfAreaNetworkInterfaceType; unknown_value_is_kept_by_ospf_area_type : OspfAreaType;
+    unknown_value_is_kept_by_poe_priority : PoePriority;
+    unknown_value_is_kept_by_portal_template_alignment : PortalTemplateAlignment;
     unknown_value_is_kept_by_privilege_org_scope : PrivilegeOrgScope;
+    unknown_value_is_kept_by_protect_re_allowed_service : ProtectReAllowedService;
+    unknown_value_is_kept_by_protect_re_custom_protocol : ProtectReCustomProtocol;
     unknown_value_is_kept_by_psk_usage : PskUsage;
     unknown_value_is_kept_by_radio_band24_usage : RadioBand24Usage;
-    unknown_value_is_kept_by_radio_band_antenna_mode : RadioBandAntennaMode;
-    unknown_value_is_kept_by_radio_band_preamble : RadioBandPreamble;
+    unknown_value_is_kept_by_radio_band_antenna_beam_pattern :
+    RadioBandAntennaBeamPattern; unknown_value_is_kept_by_radio_band_preamble :
+    RadioBandPreamble; unknown_value_is_kept_by_remote_syslog_facility :
+    RemoteSyslogFacility; unknown_value_is_kept_by_remote_syslog_server_protocol :
+    RemoteSyslogServerProtocol; unknown_value_is_kept_by_remote_syslog_severity :
+    RemoteSyslogSeverity; unknown_value_is_kept_by_remote_syslog_time_format :
+    RemoteSyslogTimeFormat; unknown_value_is_kept_by_response_async_license_status :
+    ResponseAsyncLicenseStatus; unknown_value_is_kept_by_response_map_import_ap_action :
+    ResponseMapImportApAction; unknown_value_is_kept_by_rf_client_type : RfClientType;
+    unknown_value_is_kept_by_rogue_type : RogueType;
+    unknown_value_is_kept_by_search_site_devices_desc_sort : SearchSiteDevicesDescSort;
     unknown_value_is_kept_by_secintel_profile_profile_action :
     SecintelProfileProfileAction;
     unknown_value_is_kept_by_secintel_profile_profile_category :
     SecintelProfileProfileCategory; unknown_value_is_kept_by_service_failover_policy :
-    ServiceFailoverPolicy; unknown_value_is_kept_by_service_traffic_class :
+    ServiceFailoverPolicy;
+    unknown_value_is_kept_by_service_policy_skyatp_dns_dga_detection :
+    ServicePolicySkyatpDnsDgaDetection;
+    unknown_value_is_kept_by_service_policy_skyatp_http_inspection :
+    ServicePolicySkyatpHttpInspection;
+    unknown_value_is_kept_by_service_policy_skyatp_iot_device_policy :
+    ServicePolicySkyatpIotDevicePolicy; unknown_value_is_kept_by_service_traffic_class :
     ServiceTrafficClass; unknown_value_is_kept_by_service_type : ServiceType;
+    unknown_value_is_kept_by_site_auto_upgrade_version : SiteAutoUpgradeVersion;
+    unknown_value_is_kept_by_site_client_events_count_distinct :
+    SiteClientEventsCountDistinct;
+    unknown_value_is_kept_by_site_client_sessions_count_distinct :
+    SiteClientSessionsCountDistinct;
+    unknown_value_is_kept_by_site_device_events_count_distinct :
+    SiteDeviceEventsCountDistinct; unknown_value_is_kept_by_site_devices_count_distinct :
+    SiteDevicesCountDistinct; unknown_value_is_kept_by_site_rogue_events_count_distinct :
+    SiteRogueEventsCountDistinct;
+    unknown_value_is_kept_by_site_system_events_count_distinct :
+    SiteSystemEventsCountDistinct; unknown_value_is_kept_by_site_wifi_proxy_arp :
+    SiteWifiProxyArp; unknown_value_is_kept_by_site_zone_count_distinct :
+    SiteZoneCountDistinct; unknown_value_is_kept_by_snmp_config_engine_id_type :
+    SnmpConfigEngineIdType; unknown_value_is_kept_by_snmp_config_trap_version :
+    SnmpConfigTrapVersion; unknown_value_is_kept_by_snmp_usm_engine_type :
+    SnmpUsmEngineType; unknown_value_is_kept_by_snmp_usm_user_authentication_type :
+    SnmpUsmUserAuthenticationType; unknown_value_is_kept_by_snmp_usm_user_encryption_type
+    : SnmpUsmUserEncryptionType;
+    unknown_value_is_kept_by_snmp_vacm_access_item_prefix_list_item_level :
+    SnmpVacmAccessItemPrefixListItemLevel;
+    unknown_value_is_kept_by_snmp_vacm_access_item_prefix_list_item_model :
+    SnmpVacmAccessItemPrefixListItemModel;
+    unknown_value_is_kept_by_snmp_vacm_access_item_type : SnmpVacmAccessItemType;
+    unknown_value_is_kept_by_snmp_vacm_security_model : SnmpVacmSecurityModel;
+    unknown_value_is_kept_by_snmpv3_config_notify_type : Snmpv3ConfigNotifyType;
+    unknown_value_is_kept_by_snmpv3_config_target_param_mess_process_model :
+    Snmpv3ConfigTargetParamMessProcessModel;
+    unknown_value_is_kept_by_ssl_proxy_ciphers_category : SslProxyCiphersCategory;
+    unknown_value_is_kept_by_sso_idp_sign_algo : SsoIdpSignAlgo;
+    unknown_value_is_kept_by_sso_idp_type : SsoIdpType;
+    unknown_value_is_kept_by_sso_ldap_type : SsoLdapType;
+    unknown_value_is_kept_by_sso_nameid_format : SsoNameidFormat;
+    unknown_value_is_kept_by_sso_oauth_type : SsoOauthType;
+    unknown_value_is_kept_by_ssr_upgrade_channel : SsrUpgradeChannel;
+    unknown_value_is_kept_by_stats_ap_gps_stat_src : StatsApGpsStatSrc;
+    unknown_value_is_kept_by_stats_switch_port_auth_state : StatsSwitchPortAuthState;
+    unknown_value_is_kept_by_stats_switch_port_poe_mode : StatsSwitchPortPoeMode;
+    unknown_value_is_kept_by_stats_switch_port_port_usage : StatsSwitchPortPortUsage;
+    unknown_value_is_kept_by_stats_switch_port_stp_role : StatsSwitchPortStpRole;
+    unknown_value_is_kept_by_stats_switch_port_stp_state : StatsSwitchPortStpState;
+    unknown_value_is_kept_by_stats_switch_port_type : StatsSwitchPortType;
+    unknown_value_is_kept_by_stats_wan_tunnel_priority : StatsWanTunnelPriority;
     unknown_value_is_kept_by_suppressed_alarm_scope : SuppressedAlarmScope;
+    unknown_value_is_kept_by_switch_dhcpd_config_type : SwitchDhcpdConfigType;
+    unknown_value_is_kept_by_switch_iot_port_alarm_class : SwitchIotPortAlarmClass;
+    unknown_value_is_kept_by_switch_iot_port_input_src : SwitchIotPortInputSrc;
+    unknown_value_is_kept_by_switch_metric_scope : SwitchMetricScope;
+    unknown_value_is_kept_by_switch_metric_type : SwitchMetricType;
+    unknown_value_is_kept_by_switch_port_local_usage_dot1x : SwitchPortLocalUsageDot1x;
+    unknown_value_is_kept_by_switch_port_local_usage_mode : SwitchPortLocalUsageMode;
+    unknown_value_is_kept_by_switch_port_usage_dynamic_reset_default_when :
+    SwitchPortUsageDynamicResetDefaultWhen;
+    unknown_value_is_kept_by_switch_port_usage_dynamic_rule_src :
+    SwitchPortUsageDynamicRuleSrc; unknown_value_is_kept_by_switch_port_usage_mode :
+    SwitchPortUsageMode; unknown_value_is_kept_by_switch_virtual_chassis_member_vc_role :
+    SwitchVirtualChassisMemberVcRole;
+    unknown_value_is_kept_by_synthetictest_config_aggressiveness :
+    SynthetictestConfigAggressiveness;
+    unknown_value_is_kept_by_synthetictest_config_custom_probe_type :
+    SynthetictestConfigCustomProbeType;
+    unknown_value_is_kept_by_system_defined_port_usages : SystemDefinedPortUsages;
+    unknown_value_is_kept_by_ticket_status : TicketStatus;
+    unknown_value_is_kept_by_tunnel_config_auth_algo : TunnelConfigAuthAlgo;
+    unknown_value_is_kept_by_tunnel_config_auto_provision_provider :
+    TunnelConfigAutoProvisionProvider; unknown_value_is_kept_by_tunnel_config_dh_group :
+    TunnelConfigDhGroup; unknown_value_is_kept_by_tunnel_config_enc_algo :
+    TunnelConfigEncAlgo; unknown_value_is_kept_by_tunnel_config_ike_mode :
+    TunnelConfigIkeMode; unknown_value_is_kept_by_tunnel_config_protocol :
+    TunnelConfigProtocol; unknown_value_is_kept_by_tunnel_config_provider :
+    TunnelConfigProvider; unknown_value_is_kept_by_tunnel_config_tunnel_mode :
+    TunnelConfigTunnelMode; unknown_value_is_kept_by_tunnel_config_version :
+    TunnelConfigVersion; unknown_value_is_kept_by_tunterm_monitoring_protocol :
+    TuntermMonitoringProtocol; unknown_value_is_kept_by_visits_scope : VisitsScope;
     unknown_value_is_kept_by_vpn_mode : VpnMode;
-    unknown_value_is_kept_by_vpn_path_bfd_profile : VpnPathBfdProfile;
     unknown_value_is_kept_by_vpn_path_selection_strategy : VpnPathSelectionStrategy;
+    unknown_value_is_kept_by_vrrp_group_auth_type : VrrpGroupAuthType;
     unknown_value_is_kept_by_webhook_delivery_distinct : WebhookDeliveryDistinct;
     unknown_value_is_kept_by_webhook_delivery_status : WebhookDeliveryStatus;
     unknown_value_is_kept_by_webhook_delivery_topic : WebhookDeliveryTopic;
-    unknown_value_is_kept_by_webhook_oauth2_grant_type : WebhookOauth2GrantType;
-    unknown_value_is_kept_by_webhook_type : WebhookType;
+    unknown_value_is_kept_by_webhook_device_events_event_ev_type :
+    WebhookDeviceEventsEventEvType; unknown_value_is_kept_by_webhook_oauth2_grant_type :
+    WebhookOauth2GrantType; unknown_value_is_kept_by_webhook_type : WebhookType;
+    unknown_value_is_kept_by_wlan_apply_to : WlanApplyTo;
+    unknown_value_is_kept_by_wlan_auth_owe : WlanAuthOwe;
+    unknown_value_is_kept_by_wlan_auth_pairwise_item : WlanAuthPairwiseItem;
+    unknown_value_is_kept_by_wlan_auth_type : WlanAuthType;
+    unknown_value_is_kept_by_wlan_bonjour_service_properties_scope :
+    WlanBonjourServicePropertiesScope;
+    unknown_value_is_kept_by_wlan_datarates_legacy_item : WlanDataratesLegacyItem;
+    unknown_value_is_kept_by_wlan_datarates_template : WlanDataratesTemplate;
+    unknown_value_is_kept_by_wlan_dynamic_vlan_type : WlanDynamicVlanType;
+    unknown_value_is_kept_by_wlan_hotspot20_operators_item : WlanHotspot20OperatorsItem;
+    unknown_value_is_kept_by_wlan_interface : WlanInterface;
+    unknown_value_is_kept_by_wlan_portal_auth : WlanPortalAuth;
+    unknown_value_is_kept_by_wlan_portal_sms_provider : WlanPortalSmsProvider;
+    unknown_value_is_kept_by_wlan_qos_class : WlanQosClass;
+    unknown_value_is_kept_by_wlan_roam_mode : WlanRoamMode;
     unknown_value_is_kept_by_wxlan_tag_match : WxlanTagMatch;
     unknown_value_is_kept_by_wxlan_tag_operation : WxlanTagOperation;
     unknown_value_is_kept_by_wxlan_tag_type : WxlanTagType;
     unknown_value_is_kept_by_wxlan_tunnel_session_ethertype :
-    WxlanTunnelSessionEthertype;
+    WxlanTunnelSessionEthertype; unknown_value_is_kept_by_zone_type : ZoneType;
 }
 
 reads_alternative! {
+    account_oauth_add_reads_account_mobicontrol_config : AccountOauthAdd =
+    "{\"instance_url\":\"\",\"client_secret\":\"\",\"client_id\":\"\",\"username\":\"\",\"password\":\"\"}"
+    => AccountOauthAdd::AccountMobicontrolConfig;
+    account_oauth_add_reads_account_jamf_config : AccountOauthAdd =
+    "{\"instance_url\":\"junipertest.jamfcloud.com\",\"client_id\":\"\",\"client_secret\":\"\",\"smartgroup_name\":\"CompliantGroup1\"}"
+    => AccountOauthAdd::AccountJamfConfig; account_oauth_add_reads_account_vmware_config
+    : AccountOauthAdd =
+    "{\"instance_url\":\"\",\"client_secret\":\"\",\"client_id\":\"\",\"webhook_enabled\":false}"
+    => AccountOauthAdd::AccountVmwareConfig; account_oauth_add_reads_account_zdx_config :
+    AccountOauthAdd =
+    "{\"key_id\":\"K35vrZcK3JvrZc\",\"key_secret\":\"K35vrZcK3JvrZcjjswpp2eii1oo100\",\"zdx_org_id\":\"123456\"}"
+    => AccountOauthAdd::AccountZdxConfig;
+    account_oauth_add_reads_account_crowdstrike_config : AccountOauthAdd =
+    "{\"customer_id\":\"\",\"client_id\":\"\",\"client_secret\":\"\"}" =>
+    AccountOauthAdd::AccountCrowdstrikeConfig;
+    account_oauth_add_reads_account_prisma_config : AccountOauthAdd =
+    "{\"tsg_id\":\"\",\"client_id\":\"\",\"client_secret\":\"\"}" =>
+    AccountOauthAdd::AccountPrismaConfig;
+    account_oauth_add_reads_account_sentinelone_config : AccountOauthAdd =
+    "{\"instance_url\":\"\",\"api_token\":\"\"}" =>
+    AccountOauthAdd::AccountSentineloneConfig; additional_vlan_ids_reads_string :
+    AdditionalVlanIds = "\"\"" => AdditionalVlanIds::String;
+    additional_vlan_ids_reads_additional_vlan_ids_array : AdditionalVlanIds = "[]" =>
+    AdditionalVlanIds::AdditionalVlanIdsArray;
+    ap_switch_setting_port_vlan_id_reads_string : ApSwitchSettingPortVlanId = "\"\"" =>
+    ApSwitchSettingPortVlanId::String; ap_switch_setting_port_vlan_id_reads_integer :
+    ApSwitchSettingPortVlanId = "1" => ApSwitchSettingPortVlanId::Integer;
+    bgp_as_reads_string : BgpAs = "\"\"" => BgpAs::String; bgp_as_reads_integer : BgpAs =
+    "1" => BgpAs::Integer; bgp_local_as_reads_string : BgpLocalAs = "\"\"" =>
+    BgpLocalAs::String; bgp_local_as_reads_integer : BgpLocalAs = "1" =>
+    BgpLocalAs::Integer; config_device_reads_device_ap : ConfigDevice =
+    "{\"type\":\"ap\"}" => ConfigDevice::DeviceAp; config_device_reads_device_switch :
+    ConfigDevice = "{\"type\":\"switch\"}" => ConfigDevice::DeviceSwitch;
+    config_device_reads_device_gateway : ConfigDevice = "{\"type\":\"gateway\"}" =>
+    ConfigDevice::DeviceGateway; deviceprofile_reads_deviceprofile_gateway :
+    Deviceprofile = "{\"name\":\"gw_template\",\"type\":\"gateway\"}" =>
+    Deviceprofile::DeviceprofileGateway; deviceprofile_reads_deviceprofile_switch :
+    Deviceprofile = "{\"name\":\"\",\"type\":\"switch\"}" =>
+    Deviceprofile::DeviceprofileSwitch; deviceprofile_reads_deviceprofile_ap :
+    Deviceprofile = "{\"type\":\"ap\"}" => Deviceprofile::DeviceprofileAp;
+    deviceprofile_request_reads_deviceprofile_gateway : DeviceprofileRequest =
+    "{\"name\":\"gw_template\",\"type\":\"gateway\"}" =>
+    DeviceprofileRequest::DeviceprofileGateway;
+    deviceprofile_request_reads_deviceprofile_switch : DeviceprofileRequest =
+    "{\"name\":\"\",\"type\":\"switch\"}" => DeviceprofileRequest::DeviceprofileSwitch;
+    deviceprofile_request_reads_deviceprofile_ap : DeviceprofileRequest =
+    "{\"type\":\"ap\"}" => DeviceprofileRequest::DeviceprofileAp; dscp_reads_string :
+    Dscp = "\"\"" => Dscp::String; dscp_reads_integer : Dscp = "0" => Dscp::Integer;
+    gateway_port_config_reth_idx_reads_string : GatewayPortConfigRethIdx = "\"\"" =>
+    GatewayPortConfigRethIdx::String; gateway_port_config_reth_idx_reads_integer :
+    GatewayPortConfigRethIdx = "0" => GatewayPortConfigRethIdx::Integer;
+    gateway_port_vlan_id_with_variable_reads_string : GatewayPortVlanIdWithVariable =
+    "\"\"" => GatewayPortVlanIdWithVariable::String;
+    gateway_port_vlan_id_with_variable_reads_integer : GatewayPortVlanIdWithVariable =
+    "1" => GatewayPortVlanIdWithVariable::Integer; mist_device_reads_device_ap :
+    MistDevice = "{\"type\":\"ap\"}" => MistDevice::DeviceAp;
+    mist_device_reads_device_switch : MistDevice = "{\"type\":\"switch\"}" =>
+    MistDevice::DeviceSwitch; mist_device_reads_device_gateway : MistDevice =
+    "{\"type\":\"gateway\"}" => MistDevice::DeviceGateway;
+    mist_device_request_reads_device_ap : MistDeviceRequest = "{\"type\":\"ap\"}" =>
+    MistDeviceRequest::DeviceAp; mist_device_request_reads_device_switch :
+    MistDeviceRequest = "{\"type\":\"switch\"}" => MistDeviceRequest::DeviceSwitch;
+    mist_device_request_reads_device_gateway : MistDeviceRequest =
+    "{\"type\":\"gateway\"}" => MistDeviceRequest::DeviceGateway;
     nac_tag_gbp_tag_reads_string : NacTagGbpTag = "\"\"" => NacTagGbpTag::String;
     nac_tag_gbp_tag_reads_integer : NacTagGbpTag = "1" => NacTagGbpTag::Integer;
     psk_vlan_id_reads_string : PskVlanId = "\"\"" => PskVlanId::String;
     psk_vlan_id_reads_integer : PskVlanId = "1" => PskVlanId::Integer;
-    service_dscp_reads_string : ServiceDscp = "\"\"" => ServiceDscp::String;
-    service_dscp_reads_integer : ServiceDscp = "0" => ServiceDscp::Integer;
-    service_max_jitter_reads_string : ServiceMaxJitter = "\"\"" =>
-    ServiceMaxJitter::String; service_max_jitter_reads_integer : ServiceMaxJitter = "0"
-    => ServiceMaxJitter::Integer; service_max_latency_reads_string : ServiceMaxLatency =
-    "\"\"" => ServiceMaxLatency::String; service_max_latency_reads_integer :
-    ServiceMaxLatency = "0" => ServiceMaxLatency::Integer; service_max_loss_reads_string
-    : ServiceMaxLoss = "\"\"" => ServiceMaxLoss::String; service_max_loss_reads_integer :
-    ServiceMaxLoss = "0" => ServiceMaxLoss::Integer; vlan_id_with_variable_reads_string :
+    radius_acct_port_reads_string : RadiusAcctPort = "\"\"" => RadiusAcctPort::String;
+    radius_acct_port_reads_integer : RadiusAcctPort = "1" => RadiusAcctPort::Integer;
+    radius_auth_port_reads_string : RadiusAuthPort = "\"\"" => RadiusAuthPort::String;
+    radius_auth_port_reads_integer : RadiusAuthPort = "1" => RadiusAuthPort::Integer;
+    radius_coa_port_reads_string : RadiusCoaPort = "\"\"" => RadiusCoaPort::String;
+    radius_coa_port_reads_integer : RadiusCoaPort = "1" => RadiusCoaPort::Integer;
+    radsec_idle_timeout_reads_string : RadsecIdleTimeout = "\"\"" =>
+    RadsecIdleTimeout::String; radsec_idle_timeout_reads_integer : RadsecIdleTimeout =
+    "60" => RadsecIdleTimeout::Integer; remote_syslog_archive_files_reads_string :
+    RemoteSyslogArchiveFiles = "\"\"" => RemoteSyslogArchiveFiles::String;
+    remote_syslog_archive_files_reads_integer : RemoteSyslogArchiveFiles = "0" =>
+    RemoteSyslogArchiveFiles::Integer; remote_syslog_server_port_reads_string :
+    RemoteSyslogServerPort = "\"\"" => RemoteSyslogServerPort::String;
+    remote_syslog_server_port_reads_integer : RemoteSyslogServerPort = "514" =>
+    RemoteSyslogServerPort::Integer;
+    response_device_search_results_items_reads_switch_search :
+    ResponseDeviceSearchResultsItems = "{\"type\":\"switch\"}" =>
+    ResponseDeviceSearchResultsItems::SwitchSearch;
+    response_device_search_results_items_reads_gateway_search :
+    ResponseDeviceSearchResultsItems = "{\"type\":\"gateway\"}" =>
+    ResponseDeviceSearchResultsItems::GatewaySearch;
+    response_device_search_results_items_reads_ap_search :
+    ResponseDeviceSearchResultsItems =
+    "{\"power_constrained\":false,\"power_opmode\":\"\",\"mxtunnel_status\":\"\",\"wlans\":[]}"
+    => ResponseDeviceSearchResultsItems::ApSearch; service_dscp_reads_string :
+    ServiceDscp = "\"\"" => ServiceDscp::String; service_dscp_reads_integer : ServiceDscp
+    = "0" => ServiceDscp::Integer; service_max_jitter_reads_string : ServiceMaxJitter =
+    "\"\"" => ServiceMaxJitter::String; service_max_jitter_reads_integer :
+    ServiceMaxJitter = "0" => ServiceMaxJitter::Integer; service_max_latency_reads_string
+    : ServiceMaxLatency = "\"\"" => ServiceMaxLatency::String;
+    service_max_latency_reads_integer : ServiceMaxLatency = "0" =>
+    ServiceMaxLatency::Integer; service_max_loss_reads_string : ServiceMaxLoss = "\"\""
+    => ServiceMaxLoss::String; service_max_loss_reads_integer : ServiceMaxLoss = "0" =>
+    ServiceMaxLoss::Integer; sponsor_link_validity_duration_reads_string :
+    SponsorLinkValidityDuration = "\"\"" => SponsorLinkValidityDuration::String;
+    sponsor_link_validity_duration_reads_integer : SponsorLinkValidityDuration = "60" =>
+    SponsorLinkValidityDuration::Integer; stats_client_reads_stats_wireless_client :
+    StatsClient =
+    "{\"ap_id\":\"00000000-0000-0000-0000-000000000000\",\"ap_mac\":\"\",\"band\":\"24\",\"channel\":0,\"is_guest\":false,\"key_mgmt\":\"\",\"mac\":\"\",\"proto\":\"a\",\"rssi\":0,\"snr\":0,\"ssid\":\"\",\"wlan_id\":\"00000000-0000-0000-0000-000000000000\"}"
+    => StatsClient::StatsWirelessClient; stats_client_reads_stats_wired_client :
+    StatsClient = "{\"mac\":\"\"}" => StatsClient::StatsWiredClient;
+    stats_device_reads_stats_ap : StatsDevice =
+    "{\"type\":\"ap\",\"antenna_select\":\"\"}" => StatsDevice::StatsAp;
+    stats_device_reads_stats_gateway : StatsDevice =
+    "{\"mac\":\"dc38e1dbf3cd\",\"type\":\"gateway\"}" => StatsDevice::StatsGateway;
+    stats_device_reads_stats_switch : StatsDevice = "{\"type\":\"switch\"}" =>
+    StatsDevice::StatsSwitch; switch_mgmt_mxedge_proxy_port_reads_string :
+    SwitchMgmtMxedgeProxyPort = "\"\"" => SwitchMgmtMxedgeProxyPort::String;
+    switch_mgmt_mxedge_proxy_port_reads_integer : SwitchMgmtMxedgeProxyPort = "2222" =>
+    SwitchMgmtMxedgeProxyPort::Integer;
+    switch_ospf_config_reference_bandwidth_reads_string :
+    SwitchOspfConfigReferenceBandwidth = "\"\"" =>
+    SwitchOspfConfigReferenceBandwidth::String;
+    switch_ospf_config_reference_bandwidth_reads_integer :
+    SwitchOspfConfigReferenceBandwidth = "0" =>
+    SwitchOspfConfigReferenceBandwidth::Integer; switch_port_usage_mac_limit_reads_string
+    : SwitchPortUsageMacLimit = "\"\"" => SwitchPortUsageMacLimit::String;
+    switch_port_usage_mac_limit_reads_integer : SwitchPortUsageMacLimit = "0" =>
+    SwitchPortUsageMacLimit::Integer; switch_port_usage_mac_limit_overwrite_reads_string
+    : SwitchPortUsageMacLimitOverwrite = "\"\"" =>
+    SwitchPortUsageMacLimitOverwrite::String;
+    switch_port_usage_mac_limit_overwrite_reads_integer :
+    SwitchPortUsageMacLimitOverwrite = "0" => SwitchPortUsageMacLimitOverwrite::Integer;
+    switch_port_usage_mtu_reads_string : SwitchPortUsageMtu = "\"\"" =>
+    SwitchPortUsageMtu::String; switch_port_usage_mtu_reads_integer : SwitchPortUsageMtu
+    = "256" => SwitchPortUsageMtu::Integer;
+    switch_port_usage_reauth_interval_reads_string : SwitchPortUsageReauthInterval =
+    "\"\"" => SwitchPortUsageReauthInterval::String;
+    switch_port_usage_reauth_interval_reads_integer : SwitchPortUsageReauthInterval =
+    "3600" => SwitchPortUsageReauthInterval::Integer;
+    tunterm_port_config_upstream_port_vlan_id_reads_string :
+    TuntermPortConfigUpstreamPortVlanId = "\"\"" =>
+    TuntermPortConfigUpstreamPortVlanId::String;
+    tunterm_port_config_upstream_port_vlan_id_reads_integer :
+    TuntermPortConfigUpstreamPortVlanId = "1" =>
+    TuntermPortConfigUpstreamPortVlanId::Integer; vlan_id_with_variable_reads_string :
     VlanIdWithVariable = "\"\"" => VlanIdWithVariable::String;
     vlan_id_with_variable_reads_integer : VlanIdWithVariable = "1" =>
-    VlanIdWithVariable::Integer; wxlan_tag_vlan_id_reads_string : WxlanTagVlanId = "\"\""
-    => WxlanTagVlanId::String; wxlan_tag_vlan_id_reads_integer : WxlanTagVlanId = "1" =>
-    WxlanTagVlanId::Integer;
+    VlanIdWithVariable::Integer; wayfinding_import_json_reads_map_jibestream :
+    WayfindingImportJson =
+    "{\"vendor_name\":\"jibestream\",\"venue_id\":123,\"map_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ppm\":4,\"client_id\":\"199d6770-0f6f-407a-9bd5-fc33c7840194\",\"client_secret\":\"/9Nog3yDzcYj0bY91XJZQLCt+m9DXaIVhx+Ghk3ddd\",\"customer_id\":123,\"endpoint_url\":\"https://api.jibestream.com\",\"mmpp\":223}"
+    => WayfindingImportJson::MapJibestream; wayfinding_import_json_reads_map_micello :
+    WayfindingImportJson =
+    "{\"vendor_name\":\"micello\",\"account_key\":\"\",\"map_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\"default_level_id\":5}"
+    => WayfindingImportJson::MapMicello; wlan_dynamic_vlan_default_vlan_id_reads_string :
+    WlanDynamicVlanDefaultVlanId = "\"\"" => WlanDynamicVlanDefaultVlanId::String;
+    wlan_dynamic_vlan_default_vlan_id_reads_integer : WlanDynamicVlanDefaultVlanId =
+    "999" => WlanDynamicVlanDefaultVlanId::Integer;
+    wlan_dynamic_vlan_default_vlan_id_deprecated_reads_string :
+    WlanDynamicVlanDefaultVlanIdDeprecated = "\"\"" =>
+    WlanDynamicVlanDefaultVlanIdDeprecated::String;
+    wlan_dynamic_vlan_default_vlan_id_deprecated_reads_integer :
+    WlanDynamicVlanDefaultVlanIdDeprecated = "999" =>
+    WlanDynamicVlanDefaultVlanIdDeprecated::Integer; wlan_limit_reads_string : WlanLimit
+    = "\"\"" => WlanLimit::String; wlan_limit_reads_integer : WlanLimit = "1" =>
+    WlanLimit::Integer; wlan_portal_sponsors_reads_wlan_portal_sponsors_list :
+    WlanPortalSponsors = "[]" => WlanPortalSponsors::WlanPortalSponsorsList;
+    wlan_portal_sponsors_reads_wlan_portal_sponsors_object : WlanPortalSponsors =
+    "{\"sponsor1@company.com\":\"FirstName1 LastName1\",\"sponsor2@company.com\":\"FirstName2 LastName2\"}"
+    => WlanPortalSponsors::WlanPortalSponsorsObject;
+    wlan_vlan_id_with_variable_reads_string : WlanVlanIdWithVariable = "\"\"" =>
+    WlanVlanIdWithVariable::String; wlan_vlan_id_with_variable_reads_integer :
+    WlanVlanIdWithVariable = "1" => WlanVlanIdWithVariable::Integer;
+    wlan_vlan_ids_reads_wlan_vlan_ids_string : WlanVlanIds = "\"1,2\"" =>
+    WlanVlanIds::WlanVlanIdsString; wlan_vlan_ids_reads_wlan_vlan_ids_list : WlanVlanIds
+    = "[3,4,5]" => WlanVlanIds::WlanVlanIdsList; wxlan_tag_vlan_id_reads_string :
+    WxlanTagVlanId = "\"\"" => WxlanTagVlanId::String; wxlan_tag_vlan_id_reads_integer :
+    WxlanTagVlanId = "1" => WxlanTagVlanId::Integer;
 }

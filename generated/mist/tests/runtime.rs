@@ -82,14 +82,14 @@ fn owned<T: Send + 'static>(value: T) -> T {
 
 #[tokio::test]
 async fn a_request_owns_its_client_and_runs_in_a_spawned_task() {
-    use mist_sdk::resources::orgs::*;
+    use mist_sdk::resources::msps::*;
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .and(path("/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab"))
+        .and(path("/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab"))
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"allow_mist\":true,\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"session_expiry\":1440}",
+                    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\"}",
                     "application/json",
                 ),
         )
@@ -103,7 +103,7 @@ async fn a_request_owns_its_client_and_runs_in_a_spawned_task() {
         .build()
         .unwrap();
     let request = owned(
-        client.orgs().get(
+        client.msps().get_details(
             "000000ab-00ab-00ab-00ab-0000000000ab"
                 .parse::<uuid::Uuid>()
                 .unwrap(),
@@ -117,23 +117,23 @@ async fn a_request_owns_its_client_and_runs_in_a_spawned_task() {
 /// answers only a request that has it), and an `after_receive` hook sees every status.
 #[tokio::test]
 async fn hooks_add_a_header_and_see_each_answer() {
-    use mist_sdk::resources::orgs::*;
+    use mist_sdk::resources::msps::*;
     use std::sync::{Arc, Mutex};
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .and(path("/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab"))
+        .and(path("/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab"))
         .respond_with(ResponseTemplate::new(503))
         .up_to_n_times(1)
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("GET"))
-        .and(path("/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab"))
+        .and(path("/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab"))
         .and(wiremock::matchers::header("x-team", "billing"))
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"allow_mist\":true,\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"session_expiry\":1440}",
+                    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\"}",
                     "application/json",
                 ),
         )
@@ -156,8 +156,8 @@ async fn hooks_add_a_header_and_see_each_answer() {
         .build()
         .unwrap();
     client
-        .orgs()
-        .get(
+        .msps()
+        .get_details(
             "000000ab-00ab-00ab-00ab-0000000000ab"
                 .parse::<uuid::Uuid>()
                 .unwrap(),
@@ -179,11 +179,11 @@ async fn hooks_add_a_header_and_see_each_answer() {
 
 #[tokio::test]
 async fn an_answer_longer_than_the_size_cap_is_refused() {
-    use mist_sdk::resources::orgs::*;
-    let body: &str = "{\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"allow_mist\":true,\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"session_expiry\":1440}";
+    use mist_sdk::resources::msps::*;
+    let body: &str = "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\"}";
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .and(path("/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab"))
+        .and(path("/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab"))
         .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
         .mount(&server)
         .await;
@@ -195,8 +195,8 @@ async fn an_answer_longer_than_the_size_cap_is_refused() {
             .build()
             .unwrap();
         let result = client
-            .orgs()
-            .get(
+            .msps()
+            .get_details(
                 "000000ab-00ab-00ab-00ab-0000000000ab"
                     .parse::<uuid::Uuid>()
                     .unwrap(),
@@ -216,7 +216,7 @@ async fn an_answer_longer_than_the_size_cap_is_refused() {
 
 #[tokio::test]
 async fn a_request_overrides_default_headers_timeout_retries_and_deadline() {
-    use mist_sdk::resources::orgs::*;
+    use mist_sdk::resources::msps::*;
     let server = MockServer::start().await;
     let client = Client::builder()
         .token("runtime-token")
@@ -224,7 +224,7 @@ async fn a_request_overrides_default_headers_timeout_retries_and_deadline() {
         .retry_policy(RetryPolicy::none())
         .build()
         .unwrap();
-    let request = client.orgs().get(
+    let request = client.msps().get_details(
         "000000ab-00ab-00ab-00ab-0000000000ab"
             .parse::<uuid::Uuid>()
             .unwrap(),
@@ -232,7 +232,7 @@ async fn a_request_overrides_default_headers_timeout_retries_and_deadline() {
     let answer = || {
         ResponseTemplate::new(200)
             .set_body_raw(
-                "{\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"allow_mist\":true,\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"session_expiry\":1440}",
+                "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\"}",
                 "application/json",
             )
     };
@@ -243,7 +243,7 @@ async fn a_request_overrides_default_headers_timeout_retries_and_deadline() {
         }
     };
     Mock::given(method("GET"))
-        .and(path("/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab"))
+        .and(path("/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab"))
         .and(only("Accept", "override-1"))
         .respond_with(answer())
         .expect(1)
@@ -257,7 +257,7 @@ async fn a_request_overrides_default_headers_timeout_retries_and_deadline() {
         .unwrap();
     server.reset().await;
     Mock::given(method("GET"))
-        .and(path("/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab"))
+        .and(path("/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab"))
         .respond_with(answer().set_delay(Duration::from_secs(3)))
         .mount(&server)
         .await;
@@ -270,14 +270,14 @@ async fn a_request_overrides_default_headers_timeout_retries_and_deadline() {
     assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
     server.reset().await;
     Mock::given(method("GET"))
-        .and(path("/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab"))
+        .and(path("/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab"))
         .respond_with(ResponseTemplate::new(503))
         .up_to_n_times(1)
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("GET"))
-        .and(path("/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab"))
+        .and(path("/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab"))
         .respond_with(answer())
         .expect(1)
         .mount(&server)
@@ -292,7 +292,7 @@ async fn a_request_overrides_default_headers_timeout_retries_and_deadline() {
     server.verify().await;
     server.reset().await;
     Mock::given(method("GET"))
-        .and(path("/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab"))
+        .and(path("/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab"))
         .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "3600"))
         .expect(1)
         .mount(&server)
@@ -312,7 +312,7 @@ async fn a_request_overrides_default_headers_timeout_retries_and_deadline() {
     server.verify().await;
     server.reset().await;
     Mock::given(method("GET"))
-        .and(path("/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab"))
+        .and(path("/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab"))
         .respond_with(ResponseTemplate::new(503).set_delay(Duration::from_millis(100)))
         .mount(&server)
         .await;
@@ -411,11 +411,11 @@ impl tracing::Subscriber for Recorder {
 
 #[tokio::test]
 async fn a_request_is_a_traced_span_without_secrets_or_bodies() {
-    use mist_sdk::resources::orgs::*;
+    use mist_sdk::resources::msps::*;
     let recorder = recorder();
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .and(path("/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab"))
+        .and(path("/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab"))
         .respond_with(
             ResponseTemplate::new(503)
                 .set_body_raw(r#"{"message":"busy-body"}"#, "application/json"),
@@ -425,11 +425,11 @@ async fn a_request_is_a_traced_span_without_secrets_or_bodies() {
         .mount(&server)
         .await;
     Mock::given(method("GET"))
-        .and(path("/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab"))
+        .and(path("/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab"))
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"allow_mist\":true,\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"session_expiry\":1440}",
+                    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\"}",
                     "application/json",
                 ),
         )
@@ -443,8 +443,8 @@ async fn a_request_is_a_traced_span_without_secrets_or_bodies() {
         .unwrap();
     let fast = RetryPolicy::default().base_delay(Duration::from_millis(1));
     client
-        .orgs()
-        .get(
+        .msps()
+        .get_details(
             "000000ab-00ab-00ab-00ab-0000000000ab"
                 .parse::<uuid::Uuid>()
                 .unwrap(),
@@ -457,7 +457,7 @@ async fn a_request_is_a_traced_span_without_secrets_or_bodies() {
     let text = recorder.text();
     let span = format!(
         "span request: method=\"GET\" path={:?} action={:?}",
-        "/api/v1/orgs/{org_id}", "orgs.get"
+        "/api/v1/msps/{msp_id}", "msps.getDetails"
     );
     for expected in [
         span.as_str(),

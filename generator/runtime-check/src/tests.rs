@@ -1305,6 +1305,37 @@ async fn the_test_server_answers_routes_and_records_requests() {
     assert_eq!(requests[0].path, "/things/t1");
 }
 
+/// A parameter may fill part of a segment (`image{n}`), and of two routes with as many
+/// parameters that fit a path, the one with a literal at the last place they differ answers.
+#[tokio::test]
+async fn the_test_server_matches_parts_of_segments_and_breaks_ties() {
+    use crate::test_server::TestServer;
+    let server = TestServer::start().await;
+    let http = reqwest::Client::new();
+    for path in [
+        "/things/t1/image2",
+        "/things/t1/image",
+        "/things/t1/parts/p1",
+        "/things/t1/parts/count",
+    ] {
+        http.get(format!("{}{path}", server.uri()))
+            .send()
+            .await
+            .unwrap();
+    }
+    let requests = server.requests().await;
+    let actions: Vec<Option<&str>> = requests.iter().map(|r| r.action).collect();
+    assert_eq!(
+        actions,
+        [
+            Some("things.image"),
+            None,
+            Some("things.getPart"),
+            Some("things.countOf")
+        ]
+    );
+}
+
 /// The "Observability" table of the generated crates' README: one shape per row.
 fn documented_shapes() -> std::collections::BTreeSet<String> {
     let readme = include_str!("../../../templates/rust/README.md.tera");

@@ -24,12 +24,19 @@ pub fn words(text: &str) -> Vec<String> {
         let chars: Vec<char> = part.chars().collect();
         let mut current = String::new();
         for (i, &c) in chars.iter().enumerate() {
+            // An acronym's plural (`MSPs`, `VPNs`: a lower-case `s` that ends the word) stays
+            // one word.
+            let plural_s = chars.get(i + 1) == Some(&'s')
+                && chars
+                    .get(i + 2)
+                    .is_none_or(|n| n.is_ascii_uppercase() || n.is_ascii_digit());
             let starts_word = c.is_ascii_uppercase()
                 && i > 0
                 && (chars[i - 1].is_ascii_lowercase()
                     || chars[i - 1].is_ascii_digit()
                     || (chars[i - 1].is_ascii_uppercase()
-                        && chars.get(i + 1).is_some_and(char::is_ascii_lowercase)));
+                        && chars.get(i + 1).is_some_and(char::is_ascii_lowercase)
+                        && !plural_s));
             if starts_word && !current.is_empty() {
                 out.push(std::mem::take(&mut current));
             }
@@ -138,6 +145,12 @@ mod tests {
         assert_eq!(words("listOrgAPITokens"), ["list", "Org", "API", "Tokens"]);
         assert_eq!(words("Orgs API Tokens"), ["Orgs", "API", "Tokens"]);
         assert_eq!(words("get_site-stats v2"), ["get", "site", "stats", "v2"]);
+        // An acronym's plural is one word; an acronym before a word is not.
+        assert_eq!(words("MSPs"), ["MSPs"]);
+        assert_eq!(words("Orgs VPNs"), ["Orgs", "VPNs"]);
+        assert_eq!(words("listIDsOfOrgs"), ["list", "IDs", "Of", "Orgs"]);
+        assert_eq!(words("APIService"), ["API", "Service"]);
+        assert_eq!(words("HTTPs3"), ["HTTPs3"]);
     }
 
     #[test]
@@ -146,6 +159,8 @@ mod tests {
         assert_eq!(resource_name("Self API Token"), "selfApiToken");
         assert_eq!(resource_name("pet"), "pet");
         assert_eq!(resource_name("3rd party"), "n3rdParty");
+        assert_eq!(resource_name("MSPs"), "msps");
+        assert_eq!(resource_name("Orgs VPNs"), "orgsVpns");
     }
 
     #[test]
@@ -155,6 +170,7 @@ mod tests {
             "countEvents"
         );
         assert_eq!(action_name("listOrgApiTokens", "Orgs API Tokens"), "list");
+        assert_eq!(action_name("searchMspOrgGroup", "MSPs"), "searchOrgGroup");
         assert_eq!(action_name("createApiToken", "Self API Token"), "create");
         assert_eq!(
             action_name("getSiteDeviceStats", "Sites Devices"),

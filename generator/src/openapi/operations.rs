@@ -562,14 +562,17 @@ fn has_file_property(docs: &Documents, place: &Place, schema: &Node) -> bool {
     let Some(properties) = schema.get("properties").and_then(Node::as_map) else {
         return false;
     };
-    properties.iter().any(|(_, p)| {
-        let format = p.get("format").and_then(Node::as_str);
-        let items_format = p
-            .get("items")
-            .and_then(|i| i.get("format"))
-            .and_then(Node::as_str);
-        format == Some("binary") || items_format == Some("binary")
-    })
+    properties
+        .iter()
+        .any(|(_, p)| is_binary(p) || p.get("items").is_some_and(is_binary))
+}
+
+/// Whether a schema is a file's content: a binary string (3.0's `format: binary`, 3.1's
+/// `contentMediaType` or `contentEncoding`).
+fn is_binary(schema: &Node) -> bool {
+    schema.get("format").and_then(Node::as_str) == Some("binary")
+        || schema.get("contentMediaType").is_some()
+        || schema.get("contentEncoding").is_some()
 }
 
 /// The parts of a `multipart/form-data` body: one parameter `in: part` per property of its
@@ -608,6 +611,18 @@ fn form_parts<'d>(
             .filter(|d| !d.trim().is_empty())
             .map_or_else(|| format!("The `{name}` part of the form."), str::to_string);
         let at = place.key("properties").key(name);
+        // A file's content, however the document says it: the spec format's binary string.
+        let schema = if is_binary(property) {
+            map(
+                pos,
+                vec![
+                    entry(pos, "type", string(pos, "string")),
+                    entry(pos, "format", string(pos, "binary")),
+                ],
+            )
+        } else {
+            schemas.schema(&at, property)
+        };
         parts.push(map(
             pos,
             vec![
@@ -615,7 +630,7 @@ fn form_parts<'d>(
                 entry(pos, "in", string(pos, "part")),
                 entry(pos, "required", boolean(pos, required.contains(&name))),
                 entry(pos, "description", string(pos, &description)),
-                entry(pos, "schema", schemas.schema(&at, property)),
+                entry(pos, "schema", schema),
             ],
         ));
     }

@@ -4,26 +4,49 @@
 //! Every type is named here (`crate::models::Name`). The files of this folder hold them by the
 //! resources that need them, each gated by those resources' cargo features.
 mod common;
-#[cfg(feature = "orgs")]
-mod orgs;
+mod common_2;
+#[cfg(feature = "msps")]
+mod msps;
+#[cfg(feature = "msps-licenses")]
+mod msps_licenses;
+#[cfg(feature = "msps-org-groups")]
+mod msps_org_groups;
+#[cfg(feature = "msps-orgs")]
+mod msps_orgs;
 #[cfg(feature = "orgs-alarm-templates")]
 mod orgs_alarm_templates;
+#[cfg(feature = "orgs-alarms")]
+mod orgs_alarms;
 #[cfg(feature = "orgs-antivirus-profiles")]
 mod orgs_antivirus_profiles;
 #[cfg(feature = "orgs-api-tokens")]
 mod orgs_api_tokens;
-#[cfg(feature = "orgs-asset-filters")]
-mod orgs_asset_filters;
+#[cfg(feature = "orgs-clients-wireless")]
+mod orgs_clients_wireless;
+#[cfg(feature = "orgs-device-profiles")]
+mod orgs_device_profiles;
+#[cfg(feature = "orgs-devices")]
+mod orgs_devices;
+#[cfg(feature = "orgs-events")]
+mod orgs_events;
+#[cfg(feature = "orgs-guests")]
+mod orgs_guests;
+#[cfg(feature = "orgs-inventory")]
+mod orgs_inventory;
+#[cfg(feature = "orgs-licenses")]
+mod orgs_licenses;
+#[cfg(feature = "orgs-linked-applications")]
+mod orgs_linked_applications;
 #[cfg(feature = "orgs-logs")]
 mod orgs_logs;
+#[cfg(feature = "orgs-marvis-invites")]
+mod orgs_marvis_invites;
 #[cfg(feature = "orgs-mx-tunnels")]
 mod orgs_mx_tunnels;
 #[cfg(feature = "orgs-nac-rules")]
 mod orgs_nac_rules;
 #[cfg(feature = "orgs-nac-tags")]
 mod orgs_nac_tags;
-#[cfg(feature = "orgs-networks")]
-mod orgs_networks;
 #[cfg(feature = "orgs-psks")]
 mod orgs_psks;
 #[cfg(feature = "orgs-rf-templates")]
@@ -34,44 +57,304 @@ mod orgs_sdk_templates;
 mod orgs_sec_intel_profiles;
 #[cfg(feature = "orgs-services")]
 mod orgs_services;
+#[cfg(feature = "orgs-setting")]
+mod orgs_setting;
 #[cfg(feature = "orgs-site-templates")]
 mod orgs_site_templates;
 #[cfg(feature = "orgs-sitegroups")]
 mod orgs_sitegroups;
 #[cfg(feature = "orgs-sites")]
 mod orgs_sites;
+#[cfg(feature = "orgs-sso")]
+mod orgs_sso;
 #[cfg(feature = "orgs-sso-roles")]
 mod orgs_sso_roles;
-#[cfg(feature = "orgs-stats")]
-mod orgs_stats;
+#[cfg(feature = "orgs-stats-sites")]
+mod orgs_stats_sites;
+#[cfg(feature = "orgs-tickets")]
+mod orgs_tickets;
 #[cfg(feature = "orgs-ui-settings")]
 mod orgs_ui_settings;
-#[cfg(feature = "orgs-vp-ns")]
-mod orgs_vp_ns;
+#[cfg(feature = "orgs-user-macs")]
+mod orgs_user_macs;
+#[cfg(feature = "orgs-vpns")]
+mod orgs_vpns;
+#[cfg(feature = "orgs-wlan-templates")]
+mod orgs_wlan_templates;
 #[cfg(feature = "orgs-wx-tags")]
 mod orgs_wx_tags;
 #[cfg(feature = "orgs-wx-tunnels")]
 mod orgs_wx_tunnels;
+#[cfg(feature = "self-account")]
+mod self_account;
 #[cfg(feature = "self-api-token")]
 mod self_api_token;
 #[cfg(feature = "self-audit-logs")]
 mod self_audit_logs;
-#[cfg(any(feature = "orgs-api-tokens", feature = "orgs-sso-roles"))]
-mod shared_admin_privilege_view;
+#[cfg(any(feature = "orgs-wlans", feature = "sites-wlans"))]
+mod shared_additional_vlan_ids;
+#[cfg(any(feature = "orgs-wlans", feature = "sites-wlans"))]
+mod shared_additional_vlan_ids_2;
 #[cfg(any(
+    feature = "msps-admins",
+    feature = "orgs-admins",
+    feature = "self-account"
+))]
+mod shared_admin;
+#[cfg(any(
+    feature = "msps-admins",
+    feature = "orgs-admins",
+    feature = "self-account",
+    feature = "self-audit-logs"
+))]
+mod shared_admin_id;
+#[cfg(any(
+    feature = "msps-admins",
+    feature = "orgs-admins",
+    feature = "orgs-api-tokens",
+    feature = "orgs-sso-roles",
+    feature = "self-account"
+))]
+mod shared_admin_privilege_role;
+#[cfg(any(feature = "msps-admins", feature = "orgs-admins"))]
+mod shared_admins;
+#[cfg(any(feature = "orgs-alarms", feature = "sites-alarms"))]
+mod shared_alarm;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-stats-devices",
+    feature = "sites-devices",
+    feature = "sites-setting",
+    feature = "sites-stats-devices"
+))]
+mod shared_antenna_select;
+#[cfg(any(feature = "orgs-device-profiles", feature = "sites-devices"))]
+mod shared_ap_aeroscout;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-stats-devices",
+    feature = "sites-devices",
+    feature = "sites-stats-devices"
+))]
+mod shared_ap_ip_config;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-setting"
+))]
+mod shared_ap_port_config;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-rf-templates",
+    feature = "sites-devices",
+    feature = "sites-setting"
+))]
+mod shared_ap_radio_antenna_mode;
+#[cfg(any(feature = "orgs-stats-devices", feature = "sites-stats-devices"))]
+mod shared_ap_radio_stat;
+#[cfg(any(feature = "orgs-stats-devices", feature = "sites-stats-devices"))]
+mod shared_ap_radio_stat_2;
+#[cfg(any(feature = "orgs-devices", feature = "sites-devices"))]
+mod shared_ap_search;
+#[cfg(any(feature = "orgs-setting", feature = "sites-setting"))]
+mod shared_app_probing_apps;
+#[cfg(any(feature = "orgs-assets", feature = "sites-assets"))]
+mod shared_asset;
+#[cfg(any(feature = "orgs-asset-filters", feature = "sites-asset-filters"))]
+mod shared_asset_filter;
+#[cfg(any(feature = "orgs-mx-tunnels", feature = "sites-setting"))]
+mod shared_auto_preemption;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-setting",
+    feature = "sites-v-beacons"
+))]
+mod shared_ble_config_beacon_rate_mode;
+#[cfg(any(feature = "orgs-clients-wireless", feature = "sites-clients-wireless"))]
+mod shared_client_key_mgmt;
+#[cfg(any(
+    feature = "orgs-alarms",
+    feature = "orgs-clients-wireless",
+    feature = "orgs-devices",
+    feature = "orgs-events",
+    feature = "orgs-guests",
+    feature = "orgs-inventory",
     feature = "orgs-logs",
     feature = "orgs-sites",
+    feature = "orgs-tickets",
     feature = "orgs-webhooks",
-    feature = "sites-webhooks"
+    feature = "sites-alarms",
+    feature = "sites-clients-wireless",
+    feature = "sites-devices",
+    feature = "sites-events",
+    feature = "sites-guests",
+    feature = "sites-rogues",
+    feature = "sites-webhooks",
+    feature = "sites-zones"
 ))]
 mod shared_count_result;
-#[cfg(any(feature = "orgs-mx-tunnels", feature = "orgs-site-templates"))]
+#[cfg(any(
+    feature = "orgs-mx-tunnels",
+    feature = "orgs-site-templates",
+    feature = "sites-setting"
+))]
 mod shared_day_of_week;
-#[cfg(any(feature = "orgs-asset-filters", feature = "sites-beacons"))]
+#[cfg(any(
+    feature = "orgs-devices",
+    feature = "sites-devices",
+    feature = "sites-events"
+))]
+mod shared_device_event;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-devices",
+    feature = "orgs-inventory",
+    feature = "orgs-licenses",
+    feature = "orgs-setting",
+    feature = "sites-devices",
+    feature = "sites-events"
+))]
+mod shared_device_type;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-devices",
+    feature = "orgs-inventory",
+    feature = "orgs-licenses",
+    feature = "orgs-setting",
+    feature = "sites-devices"
+))]
+mod shared_device_type_default_ap;
+#[cfg(any(
+    feature = "orgs-devices",
+    feature = "orgs-stats-devices",
+    feature = "sites-devices",
+    feature = "sites-stats-devices"
+))]
+mod shared_device_type_with_all;
+#[cfg(any(
+    feature = "orgs-clients-wireless",
+    feature = "orgs-device-profiles",
+    feature = "orgs-wlans",
+    feature = "sites-clients-wireless",
+    feature = "sites-devices",
+    feature = "sites-stats-clients-wireless",
+    feature = "sites-stats-devices",
+    feature = "sites-wlans"
+))]
+mod shared_dot11_band;
+#[cfg(any(
+    feature = "orgs-clients-wireless",
+    feature = "sites-clients-wireless",
+    feature = "sites-stats-clients-wireless",
+    feature = "sites-stats-devices"
+))]
+mod shared_dot11_proto;
+#[cfg(any(feature = "orgs-device-profiles", feature = "sites-setting"))]
+mod shared_gateway_matching;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-vpns",
+    feature = "sites-devices",
+    feature = "sites-setting"
+))]
+mod shared_gateway_port_vpn_path_bfd_profile;
+#[cfg(any(
+    feature = "orgs-guests",
+    feature = "sites-guests",
+    feature = "sites-stats-clients-wireless",
+    feature = "sites-stats-devices"
+))]
+mod shared_guest;
+#[cfg(any(feature = "orgs-guests", feature = "sites-guests"))]
+mod shared_guests;
+#[cfg(any(
+    feature = "orgs-wlans",
+    feature = "sites-setting",
+    feature = "sites-wlans"
+))]
+mod shared_hour;
+#[cfg(any(
+    feature = "orgs-asset-filters",
+    feature = "orgs-device-profiles",
+    feature = "orgs-stats-devices",
+    feature = "sites-asset-filters",
+    feature = "sites-beacons",
+    feature = "sites-devices",
+    feature = "sites-setting",
+    feature = "sites-stats-devices"
+))]
 mod shared_ibeacon_major;
-#[cfg(any(feature = "orgs-sites", feature = "sites"))]
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-stats-devices",
+    feature = "sites-beacons",
+    feature = "sites-devices",
+    feature = "sites-setting",
+    feature = "sites-stats-devices"
+))]
+mod shared_ibeacon_minor;
+#[cfg(any(
+    feature = "orgs-asset-filters",
+    feature = "orgs-stats-devices",
+    feature = "sites-asset-filters",
+    feature = "sites-beacons",
+    feature = "sites-stats-devices"
+))]
+mod shared_ibeacon_uuid;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-setting",
+    feature = "orgs-stats-devices",
+    feature = "sites-devices",
+    feature = "sites-setting",
+    feature = "sites-stats-devices"
+))]
+mod shared_ip_type6;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "sites-stats-clients-wireless",
+    feature = "sites-stats-devices"
+))]
+mod shared_last_seen;
+#[cfg(any(
+    feature = "orgs-sites",
+    feature = "orgs-stats-sites",
+    feature = "sites",
+    feature = "sites-stats"
+))]
 mod shared_lat_lng;
-#[cfg(any(feature = "orgs", feature = "orgs-sso-roles", feature = "orgs-stats"))]
+#[cfg(any(feature = "msps-licenses", feature = "orgs-licenses"))]
+mod shared_license;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-setting",
+    feature = "sites-maps",
+    feature = "sites-setting"
+))]
+mod shared_mac_addresses;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-setting",
+    feature = "sites-devices",
+    feature = "sites-maps",
+    feature = "sites-setting"
+))]
+mod shared_mac_addresses_macs;
+#[cfg(any(
+    feature = "msps-org-groups",
+    feature = "msps-orgs",
+    feature = "orgs",
+    feature = "orgs-setting",
+    feature = "orgs-sso",
+    feature = "orgs-sso-roles",
+    feature = "orgs-stats",
+    feature = "orgs-stats-sites",
+    feature = "orgs-wlans",
+    feature = "sites-devices",
+    feature = "sites-stats",
+    feature = "sites-wlans"
+))]
 mod shared_msp_id;
 #[cfg(any(
     feature = "orgs-nac-rules",
@@ -79,59 +362,180 @@ mod shared_msp_id;
     feature = "sites-wx-rules"
 ))]
 mod shared_nac_rule_action;
-#[cfg(any(feature = "orgs", feature = "orgs-sitegroups"))]
+#[cfg(any(
+    feature = "orgs",
+    feature = "orgs-sitegroups",
+    feature = "orgs-wlan-templates"
+))]
 mod shared_name_string;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-networks",
+    feature = "sites-devices",
+    feature = "sites-setting"
+))]
+mod shared_network;
+#[cfg(any(feature = "msps-orgs", feature = "orgs"))]
+mod shared_org;
+#[cfg(any(feature = "orgs-api-tokens", feature = "orgs-sso-roles"))]
+mod shared_privilege_org;
+#[cfg(any(feature = "orgs-psks", feature = "sites-psks"))]
+mod shared_psk_list;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-wlans",
+    feature = "sites-devices",
+    feature = "sites-setting",
+    feature = "sites-wlans"
+))]
+mod shared_radsec;
+#[cfg(any(feature = "orgs-devices", feature = "sites-events"))]
+mod shared_response_device_events_search;
 #[cfg(any(feature = "orgs-webhooks", feature = "sites-webhooks"))]
 mod shared_search_webhook_delivery;
 #[cfg(any(feature = "orgs-wx-tags", feature = "sites-wx-tags"))]
 mod shared_search_wxtag_apps;
 #[cfg(any(
-    feature = "orgs-antivirus-profiles",
-    feature = "orgs-mx-tunnels",
-    feature = "orgs-wx-tags",
-    feature = "sites-wx-tags"
+    feature = "orgs-device-profiles",
+    feature = "orgs-sec-intel-profiles",
+    feature = "sites-devices",
+    feature = "sites-setting"
 ))]
-mod shared_strings;
+mod shared_secintel_profile_profile_action;
+#[cfg(any(feature = "orgs-sites", feature = "sites"))]
+mod shared_site;
+#[cfg(any(feature = "orgs-stats-sites", feature = "sites-stats"))]
+mod shared_site_stats_sitegroup_ids;
+#[cfg(any(feature = "orgs-sso", feature = "orgs-wlans", feature = "sites-wlans"))]
+mod shared_sso_idp_sign_algo;
+#[cfg(any(feature = "msps-orgs", feature = "orgs-stats"))]
+mod shared_stats_org;
 #[cfg(any(
+    feature = "sites-stats-clients-wireless",
+    feature = "sites-stats-devices"
+))]
+mod shared_stats_wireless_client;
+#[cfg(any(
+    feature = "orgs-mx-tunnels",
+    feature = "orgs-setting",
+    feature = "sites-setting"
+))]
+mod shared_time_of_day;
+#[cfg(any(
+    feature = "msps-orgs",
+    feature = "orgs-alarms",
+    feature = "orgs-clients-wireless",
+    feature = "orgs-devices",
+    feature = "orgs-events",
+    feature = "orgs-licenses",
     feature = "orgs-logs",
     feature = "orgs-sites",
+    feature = "orgs-sso",
+    feature = "orgs-stats-devices",
     feature = "orgs-webhooks",
     feature = "self-audit-logs",
-    feature = "sites-webhooks"
+    feature = "sites-alarms",
+    feature = "sites-clients-wireless",
+    feature = "sites-devices",
+    feature = "sites-events",
+    feature = "sites-rogues",
+    feature = "sites-stats-devices",
+    feature = "sites-webhooks",
+    feature = "sites-zones"
 ))]
 mod shared_timestamp;
+#[cfg(any(feature = "orgs-user-macs", feature = "sites-devices"))]
+mod shared_uuids;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-site-templates",
+    feature = "sites-devices",
+    feature = "sites-setting"
+))]
+mod shared_vars;
 #[cfg(any(feature = "orgs-wx-rules", feature = "sites-wx-rules"))]
 mod shared_wxlan_rule;
+#[cfg(any(feature = "sites-stats-zones", feature = "sites-zones"))]
+mod shared_zone_vertex;
+#[cfg(feature = "sites-alarms")]
+mod sites_alarms;
+#[cfg(feature = "sites-assets")]
+mod sites_assets;
 #[cfg(feature = "sites-beacons")]
 mod sites_beacons;
+#[cfg(feature = "sites-clients-wireless")]
+mod sites_clients_wireless;
+#[cfg(feature = "sites-devices")]
+mod sites_devices;
+#[cfg(feature = "sites-events")]
+mod sites_events;
+#[cfg(feature = "sites-guests")]
+mod sites_guests;
+#[cfg(feature = "sites-maps")]
+mod sites_maps;
+#[cfg(feature = "sites-rogues")]
+mod sites_rogues;
 #[cfg(feature = "sites-rssi-zones")]
 mod sites_rssi_zones;
+#[cfg(feature = "sites-setting")]
+mod sites_setting;
+#[cfg(feature = "sites-stats-clients-wireless")]
+mod sites_stats_clients_wireless;
+#[cfg(feature = "sites-stats-devices")]
+mod sites_stats_devices;
+#[cfg(feature = "sites-stats-zones")]
+mod sites_stats_zones;
 #[cfg(feature = "sites-ui-settings")]
 mod sites_ui_settings;
 #[cfg(feature = "sites-v-beacons")]
 mod sites_v_beacons;
+#[cfg(feature = "sites-zones")]
+mod sites_zones;
 
 pub use self::common::*;
-#[cfg(feature = "orgs")]
-pub use self::orgs::*;
+pub use self::common_2::*;
+#[cfg(feature = "msps")]
+pub use self::msps::*;
+#[cfg(feature = "msps-licenses")]
+pub use self::msps_licenses::*;
+#[cfg(feature = "msps-org-groups")]
+pub use self::msps_org_groups::*;
+#[cfg(feature = "msps-orgs")]
+pub use self::msps_orgs::*;
 #[cfg(feature = "orgs-alarm-templates")]
 pub use self::orgs_alarm_templates::*;
+#[cfg(feature = "orgs-alarms")]
+pub use self::orgs_alarms::*;
 #[cfg(feature = "orgs-antivirus-profiles")]
 pub use self::orgs_antivirus_profiles::*;
 #[cfg(feature = "orgs-api-tokens")]
 pub use self::orgs_api_tokens::*;
-#[cfg(feature = "orgs-asset-filters")]
-pub use self::orgs_asset_filters::*;
+#[cfg(feature = "orgs-clients-wireless")]
+pub use self::orgs_clients_wireless::*;
+#[cfg(feature = "orgs-device-profiles")]
+pub use self::orgs_device_profiles::*;
+#[cfg(feature = "orgs-devices")]
+pub use self::orgs_devices::*;
+#[cfg(feature = "orgs-events")]
+pub use self::orgs_events::*;
+#[cfg(feature = "orgs-guests")]
+pub use self::orgs_guests::*;
+#[cfg(feature = "orgs-inventory")]
+pub use self::orgs_inventory::*;
+#[cfg(feature = "orgs-licenses")]
+pub use self::orgs_licenses::*;
+#[cfg(feature = "orgs-linked-applications")]
+pub use self::orgs_linked_applications::*;
 #[cfg(feature = "orgs-logs")]
 pub use self::orgs_logs::*;
+#[cfg(feature = "orgs-marvis-invites")]
+pub use self::orgs_marvis_invites::*;
 #[cfg(feature = "orgs-mx-tunnels")]
 pub use self::orgs_mx_tunnels::*;
 #[cfg(feature = "orgs-nac-rules")]
 pub use self::orgs_nac_rules::*;
 #[cfg(feature = "orgs-nac-tags")]
 pub use self::orgs_nac_tags::*;
-#[cfg(feature = "orgs-networks")]
-pub use self::orgs_networks::*;
 #[cfg(feature = "orgs-psks")]
 pub use self::orgs_psks::*;
 #[cfg(feature = "orgs-rf-templates")]
@@ -142,44 +546,304 @@ pub use self::orgs_sdk_templates::*;
 pub use self::orgs_sec_intel_profiles::*;
 #[cfg(feature = "orgs-services")]
 pub use self::orgs_services::*;
+#[cfg(feature = "orgs-setting")]
+pub use self::orgs_setting::*;
 #[cfg(feature = "orgs-site-templates")]
 pub use self::orgs_site_templates::*;
 #[cfg(feature = "orgs-sitegroups")]
 pub use self::orgs_sitegroups::*;
 #[cfg(feature = "orgs-sites")]
 pub use self::orgs_sites::*;
+#[cfg(feature = "orgs-sso")]
+pub use self::orgs_sso::*;
 #[cfg(feature = "orgs-sso-roles")]
 pub use self::orgs_sso_roles::*;
-#[cfg(feature = "orgs-stats")]
-pub use self::orgs_stats::*;
+#[cfg(feature = "orgs-stats-sites")]
+pub use self::orgs_stats_sites::*;
+#[cfg(feature = "orgs-tickets")]
+pub use self::orgs_tickets::*;
 #[cfg(feature = "orgs-ui-settings")]
 pub use self::orgs_ui_settings::*;
-#[cfg(feature = "orgs-vp-ns")]
-pub use self::orgs_vp_ns::*;
+#[cfg(feature = "orgs-user-macs")]
+pub use self::orgs_user_macs::*;
+#[cfg(feature = "orgs-vpns")]
+pub use self::orgs_vpns::*;
+#[cfg(feature = "orgs-wlan-templates")]
+pub use self::orgs_wlan_templates::*;
 #[cfg(feature = "orgs-wx-tags")]
 pub use self::orgs_wx_tags::*;
 #[cfg(feature = "orgs-wx-tunnels")]
 pub use self::orgs_wx_tunnels::*;
+#[cfg(feature = "self-account")]
+pub use self::self_account::*;
 #[cfg(feature = "self-api-token")]
 pub use self::self_api_token::*;
 #[cfg(feature = "self-audit-logs")]
 pub use self::self_audit_logs::*;
-#[cfg(any(feature = "orgs-api-tokens", feature = "orgs-sso-roles"))]
-pub use self::shared_admin_privilege_view::*;
+#[cfg(any(feature = "orgs-wlans", feature = "sites-wlans"))]
+pub use self::shared_additional_vlan_ids::*;
+#[cfg(any(feature = "orgs-wlans", feature = "sites-wlans"))]
+pub use self::shared_additional_vlan_ids_2::*;
 #[cfg(any(
+    feature = "msps-admins",
+    feature = "orgs-admins",
+    feature = "self-account"
+))]
+pub use self::shared_admin::*;
+#[cfg(any(
+    feature = "msps-admins",
+    feature = "orgs-admins",
+    feature = "self-account",
+    feature = "self-audit-logs"
+))]
+pub use self::shared_admin_id::*;
+#[cfg(any(
+    feature = "msps-admins",
+    feature = "orgs-admins",
+    feature = "orgs-api-tokens",
+    feature = "orgs-sso-roles",
+    feature = "self-account"
+))]
+pub use self::shared_admin_privilege_role::*;
+#[cfg(any(feature = "msps-admins", feature = "orgs-admins"))]
+pub use self::shared_admins::*;
+#[cfg(any(feature = "orgs-alarms", feature = "sites-alarms"))]
+pub use self::shared_alarm::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-stats-devices",
+    feature = "sites-devices",
+    feature = "sites-setting",
+    feature = "sites-stats-devices"
+))]
+pub use self::shared_antenna_select::*;
+#[cfg(any(feature = "orgs-device-profiles", feature = "sites-devices"))]
+pub use self::shared_ap_aeroscout::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-stats-devices",
+    feature = "sites-devices",
+    feature = "sites-stats-devices"
+))]
+pub use self::shared_ap_ip_config::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-setting"
+))]
+pub use self::shared_ap_port_config::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-rf-templates",
+    feature = "sites-devices",
+    feature = "sites-setting"
+))]
+pub use self::shared_ap_radio_antenna_mode::*;
+#[cfg(any(feature = "orgs-stats-devices", feature = "sites-stats-devices"))]
+pub use self::shared_ap_radio_stat::*;
+#[cfg(any(feature = "orgs-stats-devices", feature = "sites-stats-devices"))]
+pub use self::shared_ap_radio_stat_2::*;
+#[cfg(any(feature = "orgs-devices", feature = "sites-devices"))]
+pub use self::shared_ap_search::*;
+#[cfg(any(feature = "orgs-setting", feature = "sites-setting"))]
+pub use self::shared_app_probing_apps::*;
+#[cfg(any(feature = "orgs-assets", feature = "sites-assets"))]
+pub use self::shared_asset::*;
+#[cfg(any(feature = "orgs-asset-filters", feature = "sites-asset-filters"))]
+pub use self::shared_asset_filter::*;
+#[cfg(any(feature = "orgs-mx-tunnels", feature = "sites-setting"))]
+pub use self::shared_auto_preemption::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-setting",
+    feature = "sites-v-beacons"
+))]
+pub use self::shared_ble_config_beacon_rate_mode::*;
+#[cfg(any(feature = "orgs-clients-wireless", feature = "sites-clients-wireless"))]
+pub use self::shared_client_key_mgmt::*;
+#[cfg(any(
+    feature = "orgs-alarms",
+    feature = "orgs-clients-wireless",
+    feature = "orgs-devices",
+    feature = "orgs-events",
+    feature = "orgs-guests",
+    feature = "orgs-inventory",
     feature = "orgs-logs",
     feature = "orgs-sites",
+    feature = "orgs-tickets",
     feature = "orgs-webhooks",
-    feature = "sites-webhooks"
+    feature = "sites-alarms",
+    feature = "sites-clients-wireless",
+    feature = "sites-devices",
+    feature = "sites-events",
+    feature = "sites-guests",
+    feature = "sites-rogues",
+    feature = "sites-webhooks",
+    feature = "sites-zones"
 ))]
 pub use self::shared_count_result::*;
-#[cfg(any(feature = "orgs-mx-tunnels", feature = "orgs-site-templates"))]
+#[cfg(any(
+    feature = "orgs-mx-tunnels",
+    feature = "orgs-site-templates",
+    feature = "sites-setting"
+))]
 pub use self::shared_day_of_week::*;
-#[cfg(any(feature = "orgs-asset-filters", feature = "sites-beacons"))]
+#[cfg(any(
+    feature = "orgs-devices",
+    feature = "sites-devices",
+    feature = "sites-events"
+))]
+pub use self::shared_device_event::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-devices",
+    feature = "orgs-inventory",
+    feature = "orgs-licenses",
+    feature = "orgs-setting",
+    feature = "sites-devices",
+    feature = "sites-events"
+))]
+pub use self::shared_device_type::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-devices",
+    feature = "orgs-inventory",
+    feature = "orgs-licenses",
+    feature = "orgs-setting",
+    feature = "sites-devices"
+))]
+pub use self::shared_device_type_default_ap::*;
+#[cfg(any(
+    feature = "orgs-devices",
+    feature = "orgs-stats-devices",
+    feature = "sites-devices",
+    feature = "sites-stats-devices"
+))]
+pub use self::shared_device_type_with_all::*;
+#[cfg(any(
+    feature = "orgs-clients-wireless",
+    feature = "orgs-device-profiles",
+    feature = "orgs-wlans",
+    feature = "sites-clients-wireless",
+    feature = "sites-devices",
+    feature = "sites-stats-clients-wireless",
+    feature = "sites-stats-devices",
+    feature = "sites-wlans"
+))]
+pub use self::shared_dot11_band::*;
+#[cfg(any(
+    feature = "orgs-clients-wireless",
+    feature = "sites-clients-wireless",
+    feature = "sites-stats-clients-wireless",
+    feature = "sites-stats-devices"
+))]
+pub use self::shared_dot11_proto::*;
+#[cfg(any(feature = "orgs-device-profiles", feature = "sites-setting"))]
+pub use self::shared_gateway_matching::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-vpns",
+    feature = "sites-devices",
+    feature = "sites-setting"
+))]
+pub use self::shared_gateway_port_vpn_path_bfd_profile::*;
+#[cfg(any(
+    feature = "orgs-guests",
+    feature = "sites-guests",
+    feature = "sites-stats-clients-wireless",
+    feature = "sites-stats-devices"
+))]
+pub use self::shared_guest::*;
+#[cfg(any(feature = "orgs-guests", feature = "sites-guests"))]
+pub use self::shared_guests::*;
+#[cfg(any(
+    feature = "orgs-wlans",
+    feature = "sites-setting",
+    feature = "sites-wlans"
+))]
+pub use self::shared_hour::*;
+#[cfg(any(
+    feature = "orgs-asset-filters",
+    feature = "orgs-device-profiles",
+    feature = "orgs-stats-devices",
+    feature = "sites-asset-filters",
+    feature = "sites-beacons",
+    feature = "sites-devices",
+    feature = "sites-setting",
+    feature = "sites-stats-devices"
+))]
 pub use self::shared_ibeacon_major::*;
-#[cfg(any(feature = "orgs-sites", feature = "sites"))]
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-stats-devices",
+    feature = "sites-beacons",
+    feature = "sites-devices",
+    feature = "sites-setting",
+    feature = "sites-stats-devices"
+))]
+pub use self::shared_ibeacon_minor::*;
+#[cfg(any(
+    feature = "orgs-asset-filters",
+    feature = "orgs-stats-devices",
+    feature = "sites-asset-filters",
+    feature = "sites-beacons",
+    feature = "sites-stats-devices"
+))]
+pub use self::shared_ibeacon_uuid::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-setting",
+    feature = "orgs-stats-devices",
+    feature = "sites-devices",
+    feature = "sites-setting",
+    feature = "sites-stats-devices"
+))]
+pub use self::shared_ip_type6::*;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "sites-stats-clients-wireless",
+    feature = "sites-stats-devices"
+))]
+pub use self::shared_last_seen::*;
+#[cfg(any(
+    feature = "orgs-sites",
+    feature = "orgs-stats-sites",
+    feature = "sites",
+    feature = "sites-stats"
+))]
 pub use self::shared_lat_lng::*;
-#[cfg(any(feature = "orgs", feature = "orgs-sso-roles", feature = "orgs-stats"))]
+#[cfg(any(feature = "msps-licenses", feature = "orgs-licenses"))]
+pub use self::shared_license::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-setting",
+    feature = "sites-maps",
+    feature = "sites-setting"
+))]
+pub use self::shared_mac_addresses::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-setting",
+    feature = "sites-devices",
+    feature = "sites-maps",
+    feature = "sites-setting"
+))]
+pub use self::shared_mac_addresses_macs::*;
+#[cfg(any(
+    feature = "msps-org-groups",
+    feature = "msps-orgs",
+    feature = "orgs",
+    feature = "orgs-setting",
+    feature = "orgs-sso",
+    feature = "orgs-sso-roles",
+    feature = "orgs-stats",
+    feature = "orgs-stats-sites",
+    feature = "orgs-wlans",
+    feature = "sites-devices",
+    feature = "sites-stats",
+    feature = "sites-wlans"
+))]
 pub use self::shared_msp_id::*;
 #[cfg(any(
     feature = "orgs-nac-rules",
@@ -187,34 +851,132 @@ pub use self::shared_msp_id::*;
     feature = "sites-wx-rules"
 ))]
 pub use self::shared_nac_rule_action::*;
-#[cfg(any(feature = "orgs", feature = "orgs-sitegroups"))]
+#[cfg(any(
+    feature = "orgs",
+    feature = "orgs-sitegroups",
+    feature = "orgs-wlan-templates"
+))]
 pub use self::shared_name_string::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-networks",
+    feature = "sites-devices",
+    feature = "sites-setting"
+))]
+pub use self::shared_network::*;
+#[cfg(any(feature = "msps-orgs", feature = "orgs"))]
+pub use self::shared_org::*;
+#[cfg(any(feature = "orgs-api-tokens", feature = "orgs-sso-roles"))]
+pub use self::shared_privilege_org::*;
+#[cfg(any(feature = "orgs-psks", feature = "sites-psks"))]
+pub use self::shared_psk_list::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-wlans",
+    feature = "sites-devices",
+    feature = "sites-setting",
+    feature = "sites-wlans"
+))]
+pub use self::shared_radsec::*;
+#[cfg(any(feature = "orgs-devices", feature = "sites-events"))]
+pub use self::shared_response_device_events_search::*;
 #[cfg(any(feature = "orgs-webhooks", feature = "sites-webhooks"))]
 pub use self::shared_search_webhook_delivery::*;
 #[cfg(any(feature = "orgs-wx-tags", feature = "sites-wx-tags"))]
 pub use self::shared_search_wxtag_apps::*;
 #[cfg(any(
-    feature = "orgs-antivirus-profiles",
-    feature = "orgs-mx-tunnels",
-    feature = "orgs-wx-tags",
-    feature = "sites-wx-tags"
+    feature = "orgs-device-profiles",
+    feature = "orgs-sec-intel-profiles",
+    feature = "sites-devices",
+    feature = "sites-setting"
 ))]
-pub use self::shared_strings::*;
+pub use self::shared_secintel_profile_profile_action::*;
+#[cfg(any(feature = "orgs-sites", feature = "sites"))]
+pub use self::shared_site::*;
+#[cfg(any(feature = "orgs-stats-sites", feature = "sites-stats"))]
+pub use self::shared_site_stats_sitegroup_ids::*;
+#[cfg(any(feature = "orgs-sso", feature = "orgs-wlans", feature = "sites-wlans"))]
+pub use self::shared_sso_idp_sign_algo::*;
+#[cfg(any(feature = "msps-orgs", feature = "orgs-stats"))]
+pub use self::shared_stats_org::*;
 #[cfg(any(
+    feature = "sites-stats-clients-wireless",
+    feature = "sites-stats-devices"
+))]
+pub use self::shared_stats_wireless_client::*;
+#[cfg(any(
+    feature = "orgs-mx-tunnels",
+    feature = "orgs-setting",
+    feature = "sites-setting"
+))]
+pub use self::shared_time_of_day::*;
+#[cfg(any(
+    feature = "msps-orgs",
+    feature = "orgs-alarms",
+    feature = "orgs-clients-wireless",
+    feature = "orgs-devices",
+    feature = "orgs-events",
+    feature = "orgs-licenses",
     feature = "orgs-logs",
     feature = "orgs-sites",
+    feature = "orgs-sso",
+    feature = "orgs-stats-devices",
     feature = "orgs-webhooks",
     feature = "self-audit-logs",
-    feature = "sites-webhooks"
+    feature = "sites-alarms",
+    feature = "sites-clients-wireless",
+    feature = "sites-devices",
+    feature = "sites-events",
+    feature = "sites-rogues",
+    feature = "sites-stats-devices",
+    feature = "sites-webhooks",
+    feature = "sites-zones"
 ))]
 pub use self::shared_timestamp::*;
+#[cfg(any(feature = "orgs-user-macs", feature = "sites-devices"))]
+pub use self::shared_uuids::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-site-templates",
+    feature = "sites-devices",
+    feature = "sites-setting"
+))]
+pub use self::shared_vars::*;
 #[cfg(any(feature = "orgs-wx-rules", feature = "sites-wx-rules"))]
 pub use self::shared_wxlan_rule::*;
+#[cfg(any(feature = "sites-stats-zones", feature = "sites-zones"))]
+pub use self::shared_zone_vertex::*;
+#[cfg(feature = "sites-alarms")]
+pub use self::sites_alarms::*;
+#[cfg(feature = "sites-assets")]
+pub use self::sites_assets::*;
 #[cfg(feature = "sites-beacons")]
 pub use self::sites_beacons::*;
+#[cfg(feature = "sites-clients-wireless")]
+pub use self::sites_clients_wireless::*;
+#[cfg(feature = "sites-devices")]
+pub use self::sites_devices::*;
+#[cfg(feature = "sites-events")]
+pub use self::sites_events::*;
+#[cfg(feature = "sites-guests")]
+pub use self::sites_guests::*;
+#[cfg(feature = "sites-maps")]
+pub use self::sites_maps::*;
+#[cfg(feature = "sites-rogues")]
+pub use self::sites_rogues::*;
 #[cfg(feature = "sites-rssi-zones")]
 pub use self::sites_rssi_zones::*;
+#[cfg(feature = "sites-setting")]
+pub use self::sites_setting::*;
+#[cfg(feature = "sites-stats-clients-wireless")]
+pub use self::sites_stats_clients_wireless::*;
+#[cfg(feature = "sites-stats-devices")]
+pub use self::sites_stats_devices::*;
+#[cfg(feature = "sites-stats-zones")]
+pub use self::sites_stats_zones::*;
 #[cfg(feature = "sites-ui-settings")]
 pub use self::sites_ui_settings::*;
 #[cfg(feature = "sites-v-beacons")]
 pub use self::sites_v_beacons::*;
+#[cfg(feature = "sites-zones")]
+pub use self::sites_zones::*;

@@ -2,67 +2,6 @@
 //! Types of the `orgs-mx-tunnels` resource alone.
 use super::*;
 
-/// Schedule to preempt ap’s which are not connected to preferred peer
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct AutoPreemption {
-    /// `day_of_week` on the wire.
-    pub day_of_week: Option<DayOfWeek>,
-    /// Whether auto preemption should happen
-    pub enabled: Option<bool>,
-    /// `time_of_day` on the wire.
-    pub time_of_day: Option<TimeOfDay>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for AutoPreemption {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            day_of_week: fields.optional("day_of_week")?,
-            enabled: fields.optional("enabled")?,
-            time_of_day: fields.optional("time_of_day")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for AutoPreemption {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("day_of_week", &self.day_of_week)?;
-        fields.optional("enabled", &self.enabled)?;
-        fields.optional("time_of_day", &self.time_of_day)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl AutoPreemption {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `day_of_week` field.
-    pub fn day_of_week(mut self, value: impl Into<DayOfWeek>) -> Self {
-        self.day_of_week = Some(value.into());
-        self
-    }
-
-    /// Sets the `enabled` field.
-    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-
-    /// Sets the `time_of_day` field.
-    pub fn time_of_day(mut self, value: impl Into<TimeOfDay>) -> Self {
-        self.time_of_day = Some(value.into());
-        self
-    }
-}
-
 /// MxTunnel
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -319,61 +258,6 @@ pub type MxtunnelIpsecExtraRoutes = Vec<MxtunnelIpsecExtraRoute>;
 /// List of mxclusters to deploy this tunnel to
 pub type MxtunnelMxclusterIds = Vec<uuid::Uuid>;
 
-/// enum: `ip`, `udp`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MxtunnelProtocol {
-    /// The value `ip`.
-    Ip,
-    /// The value `udp`.
-    Udp,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl MxtunnelProtocol {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ip => "ip",
-            Self::Udp => "udp",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for MxtunnelProtocol {
-    fn from(value: &str) -> Self {
-        match value {
-            "ip" => Self::Ip,
-            "udp" => Self::Udp,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for MxtunnelProtocol {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for MxtunnelProtocol {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MxtunnelProtocol {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
 /// MxTunnel
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -505,11 +389,5 @@ impl MxtunnelRequest {
     }
 }
 
-/// List of vlan_ids that will be used
-pub type MxtunnelVlanIds = Vec<i64>;
-
 /// The `mxtunnels` schema.
 pub type Mxtunnels = Vec<Mxtunnel>;
-
-/// `any` / HH:MM (24-hour format)
-pub type TimeOfDay = String;

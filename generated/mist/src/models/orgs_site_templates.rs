@@ -136,6 +136,3 @@ impl SiteTemplateAutoUpgrade {
 
 /// The `site_templates` schema.
 pub type SiteTemplates = Vec<SiteTemplate>;
-
-/// Dictionary of name-&gt;value, the vars can then be used in Wlans. This can overwrite those from Site Vars
-pub type Vars = std::collections::BTreeMap<String, String>;

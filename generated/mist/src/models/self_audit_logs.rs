@@ -2,9 +2,6 @@
 //! Types of the `self-audit-logs` resource alone.
 use super::*;
 
-/// ID of the administrator
-pub type AdminId = uuid::Uuid;
-
 /// The `audit_log` schema.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.

@@ -338,6 +338,3 @@ impl<'de> serde::Deserialize<'de> for BeaconType {
 
 /// The `beacons` schema.
 pub type Beacons = Vec<Beacon>;
-
-/// Minor number for iBeacon
-pub type IbeaconMinor = i64;

@@ -79,7 +79,7 @@ impl OrgsPsksResource {
     /// `POST /api/v1/orgs/{org_id}/psks/import`
     pub fn import(&self, org_id: uuid::Uuid) -> OrgsPsksImportRequest {
         self.client
-            .request(OrgsPsksImportParams { org_id, body: None })
+            .request(OrgsPsksImportParams { org_id, file: None })
     }
 
     /// Get Org PSK Details
@@ -301,27 +301,27 @@ pub type OrgsPsksImportRequest = crate::Request<OrgsPsksImportParams>;
 #[derive(Debug, Clone)]
 pub struct OrgsPsksImportParams {
     org_id: uuid::Uuid,
-    body: Option<PsksRequest>,
+    file: Option<crate::FilePart>,
 }
 
 impl crate::Action for OrgsPsksImportParams {
     type Output = PskList;
 
     fn call(&self) -> crate::Result<Call> {
-        Call::new(
+        Ok(Call::new(
             reqwest::Method::POST,
             "orgsPsks.import",
             "/api/v1/orgs/{org_id}/psks/import",
             &[&self.org_id],
         )?
-        .json(self.body.as_ref())
+        .form(crate::upload::Form::new().file("file", self.file.as_ref())))
     }
 }
 
 impl OrgsPsksImportRequest {
-    /// The request body.
-    pub fn body(mut self, body: PsksRequest) -> Self {
-        self.params.body = Some(body);
+    /// The `file` part of the form.
+    pub fn file(mut self, value: impl Into<crate::FilePart>) -> Self {
+        self.params.file = Some(value.into());
         self
     }
 }
