@@ -662,12 +662,10 @@ fn read_action<'d>(
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Node, String> {
     let pos = action.pos;
-    if matches!(
+    let event_stream = matches!(
         action.get("sseStream").map(|n| &n.value),
         Some(NodeValue::Bool(true))
-    ) {
-        return Err("answers with a server-sent event stream (`text/event-stream`), which the runtime cannot read yet".into());
-    }
+    );
     let summary = action
         .get("x-title")
         .or_else(|| action.get("summary"))
@@ -769,17 +767,28 @@ fn read_action<'d>(
                 schemas.schema(&at.key("schema"), schema),
             ));
         }
+        // A server-sent event stream: each event's data is of its events' one schema (any
+        // JSON where they differ).
+        if event_stream && (200..300).contains(&status) {
+            r.push(entry(rpos, "media", string(rpos, "text/event-stream")));
+            let events = response.get("sseEvents").and_then(Node::as_map).unwrap_or(&[]);
+            let mut event_schemas = events.iter().filter_map(|(name, e)| {
+                let schema = e.get("schema")?;
+                Some((at.key("sseEvents").key(&name.name).key("schema"), schema))
+            });
+            let first = event_schemas.next();
+            let same = first.as_ref().is_some_and(|(_, s)| {
+                event_schemas.all(|(_, other)| other.to_json() == s.to_json())
+            });
+            if let (Some((schema_at, schema)), true) = (first, same) {
+                r.push(entry(schema.pos, "schema", schemas.schema(&schema_at, schema)));
+            }
+        }
         if (200..300).contains(&status) {
             responses.push(map(rpos, r));
         } else {
             errors.push(map(rpos, r));
         }
-    }
-    if responses.len() > 1 {
-        return Err(format!(
-            "answers with {} success statuses, which the runtime cannot return as one outcome yet",
-            responses.len()
-        ));
     }
     if responses.is_empty() {
         return Err("documents no success status".into());
@@ -835,10 +844,33 @@ fn param<'d>(
         );
     let kind = p.get("type").and_then(Node::as_str);
     match location {
+        // A part of the action's form: a file where its type is `file`.
         "multipart" => {
-            return Err(format!(
-                "its parameter `{name}` is a part of a multipart upload, which the runtime cannot send yet"
-            ))
+            let schema = if kind == Some("file") {
+                map(
+                    pos,
+                    vec![
+                        entry(pos, "type", string(pos, "string")),
+                        entry(pos, "format", string(pos, "binary")),
+                    ],
+                )
+            } else {
+                let keys = VALUE_KEYS
+                    .iter()
+                    .filter_map(|k| p.get(k).map(|v| entry(v.pos, k, v.clone())))
+                    .collect();
+                map(pos, keys)
+            };
+            return Ok(Some(Param::Plain(map(
+                pos,
+                vec![
+                    entry(pos, "name", string(pos, name)),
+                    entry(pos, "in", string(pos, "part")),
+                    entry(pos, "required", boolean(pos, required)),
+                    entry(pos, "description", string(pos, &description)),
+                    entry(pos, "schema", schema),
+                ],
+            ))));
         }
         "body" => {
             let Some(schema) = p.get("schema") else {
@@ -871,15 +903,47 @@ fn param<'d>(
             return Ok(None);
         }
     }
-    if kind == Some("array") {
-        return Err(format!(
-            "its query parameter `{name}` is a list (sent as bracket keys, `{name}[0]=...`), which the runtime cannot send yet"
-        ));
-    }
-    if kind == Some("object") || p.get("schema").is_some() {
-        return Err(format!(
-            "its query parameter `{name}` is an object sent as one JSON text, which the runtime cannot send yet"
-        ));
+    // Lists and schema'd values, as the official clients send them: an object typed `object`
+    // (the advanced `query` filters) as one JSON text, a list as bracket keys with indexes
+    // (`keywords[0]=gps`), any other value with a schema flattened into bracket keys (objects
+    // by field, lists by index).
+    let styled = match (kind, p.get("schema")) {
+        (Some("object"), Some(schema)) => Some(("json", schemas.schema(&place.key("schema"), schema))),
+        (Some("array"), None) => {
+            let items = p.get("items").map_or_else(
+                || map(pos, vec![entry(pos, "type", string(pos, "string"))]),
+                |items| schemas.schema(&place.key("items"), items),
+            );
+            let schema = map(
+                pos,
+                vec![
+                    entry(pos, "type", string(pos, "array")),
+                    entry(pos, "items", items),
+                ],
+            );
+            Some(("brackets", schema))
+        }
+        (_, Some(schema)) => Some(("deep-object", schemas.schema(&place.key("schema"), schema))),
+        (Some("object"), None) => {
+            return Err(format!(
+                "its query parameter `{name}` is an object without a schema, which the spec format cannot type"
+            ))
+        }
+        _ => None,
+    };
+    if let Some((style, schema)) = styled {
+        let mut entries = vec![
+            entry(pos, "name", string(pos, name)),
+            entry(pos, "in", string(pos, location)),
+            entry(pos, "required", boolean(pos, required)),
+            entry(pos, "description", string(pos, &description)),
+            entry(pos, "schema", schema),
+            entry(pos, "style", string(pos, style)),
+        ];
+        if let Some(example) = p.get("example") {
+            entries.push(entry(example.pos, "example", example.clone()));
+        }
+        return Ok(Some(Param::Plain(map(pos, entries))));
     }
     let string_typed = kind == Some("string");
     let value = |node: &Node| -> Node {

@@ -390,7 +390,10 @@ pub enum QueryStyle {
     Brackets,
     /// The value as one JSON text (an object or list the API reads whole).
     Json,
-    /// An object, one pair per field: `filter[name]=x` (`deepObject`).
+    /// Any value flattened into bracket keys: an object one pair per field (`filter[name]=x`,
+    /// OpenAPI's `deepObject`), a list one per item (`ids[0]=1`), nested values deeper
+    /// (`filter[size][min]=1`), a scalar as one `name=text` pair (as Losant's clients send a
+    /// value with a schema).
     DeepObject,
 }
 

@@ -145,14 +145,6 @@ impl<'a> Validator<'a> {
                             &format!("{ppath}.style"),
                             format!("`style` is how a query parameter is written; `{}` is a {} parameter", p.name, p.location.as_str()),
                         );
-                    } else if p.style == QueryStyle::DeepObject
-                        && !crate::schema::types_of(crate::schema::resolve(spec, &p.schema))
-                            .contains(&"object")
-                    {
-                        self.push(
-                            &format!("{ppath}.style"),
-                            "`deep-object` writes an object's fields as keys; this parameter's schema is not an object",
-                        );
                     } else if p.style.takes_objects() {
                         // Any value: written as JSON text or as keys.
                     } else if let Some(problem) = param_shape_problem(spec, &p.schema, p.location) {
