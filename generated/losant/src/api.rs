@@ -53,7 +53,7 @@ pub(crate) const REQUEST_ID_HEADER: Option<&str> = None;
 pub enum ApiErrorBody {
     /// 400: Error if malformed request
     Status400(crate::models::ErrorBody),
-    /// 404: Error if API token was not found; Error if application certificate was not found; Error if application was not found; Error if application certificate authority was not found; Error if applicationKey was not found; Error if credential was not found; Error if device attribute was not found; Error if device was not found; Error if webhook was not found
+    /// 404: Error if API token was not found; Error if application certificate was not found; Error if application was not found; Error if application certificate authority was not found; Error if applicationKey was not found; Error if credential was not found; Error if device was not found; Error if device attribute was not found; Error if webhook was not found
     Status404(crate::models::ErrorBody),
 }
 

@@ -14,6 +14,7 @@
 mod api;
 mod client;
 mod error;
+mod events;
 pub mod models;
 mod request;
 pub mod resources;
@@ -105,6 +106,9 @@ pub use client::{
     ApiResponse, Client, ClientBuilder, Pages, RetryPolicy, Server, DEFAULT_MAX_RESPONSE_BYTES,
 };
 pub use error::{ApiError, Error, ErrorKind, Result, TimeLimit, BODY_EXCERPT_LIMIT};
+pub use events::{
+    Event, Events, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_RECONNECTS, DEFAULT_RECONNECT_DELAY,
+};
 pub use request::{Action, Request};
 /// The HTTP client this crate is built on: a `reqwest::Client` for
 /// [`ClientBuilder::http_client`], and the status and header types of answers and errors.

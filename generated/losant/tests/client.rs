@@ -209,6 +209,54 @@ impl Case {
         server.reset().await;
     }
 
+    /// Sends the request of an event-stream action to a server that answers only the
+    /// documented request (asking for `text/event-stream`) with two events of the documented
+    /// data, each after a keep-alive comment: the stream yields both, decoded, then ends.
+    async fn events<T: serde::de::DeserializeOwned + serde::Serialize + Send + 'static>(
+        &self,
+        server: &MockServer,
+        send: impl Future<Output = Result<ApiResponse<losant_sdk::Events<T>>, Error>>,
+    ) {
+        let query = flat(self.query);
+        let data: Value = serde_json::from_str(self.answer.unwrap_or("null")).unwrap();
+        let body = format!(
+            ": keep-alive\n\nid: 1\nevent: first\ndata: {data}\n\n: keep-alive\n\nid: 2\ndata: {data}\n\n"
+        );
+        Mock::given(method(self.method))
+            .and(path(self.path))
+            .and(header(
+                "authorization",
+                format!("{}{TOKEN}", "Bearer ").as_str(),
+            ))
+            .and(header("accept", "text/event-stream"))
+            .and(move |request: &Request| pairs(request.url.query_pairs()) == query)
+            .respond_with(
+                ResponseTemplate::new(self.status).set_body_raw(body, "text/event-stream"),
+            )
+            .expect(1)
+            .mount(server)
+            .await;
+        let mut events = send.await.unwrap().data;
+        let mut seen = Vec::new();
+        while let Some(event) = events.next().await {
+            let event = event.unwrap();
+            let decoded = serde_json::to_value(&event.data).unwrap();
+            if let Err(e) = same(&data, &decoded, "") {
+                panic!("event data {decoded} differs from the documented {data}: {e}");
+            }
+            seen.push((event.event, event.id));
+        }
+        assert_eq!(
+            seen,
+            [
+                ("first".to_string(), Some("1".to_string())),
+                ("message".to_string(), Some("2".to_string()))
+            ]
+        );
+        server.verify().await;
+        server.reset().await;
+    }
+
     /// Three pages of 2, 2 and 1 copies of the documented answer's first item, from page
     /// `first` on with 2 per page (`keys`: items, total, page and per-page names): the stream
     /// yields all five items and stops at the total count.
@@ -271,6 +319,25 @@ macro_rules! action {
         ErrorKind::$kind, $error, None $(.or(Some($message)))?, request.clone().send()).
         await;)* $(case.streams(& server, [$items, $total, $page, $per_page], $first,
         $pages .stream()). await;)? }
+    };
+}
+
+/// One test per event-stream action: `name: METHOD "path"`, the query pairs it must send, the
+/// documented data of an event, the documented errors, and the request itself.
+macro_rules! events {
+    (
+        $name:ident in $module:ident : $method:literal $path:literal,
+        query[$($query:literal),* $(,)?], events $status:literal $($data:literal)?,
+        errors[$(($code:literal, $kind:ident, $error:literal $(, $message:literal)?)),*],
+        request $client:ident => $request:expr
+    ) => {
+        #[tokio::test] async fn $name () { use losant_sdk::resources::$module ::*; let
+        (server, client) = start(). await; let $client = & client; let request =
+        $request; let case = Case { method : $method, path : $path, query : &
+        [$($query),*], headers : & [], body : None, status : $status, answer : None
+        $(.or(Some($data)))?, }; case.events(& server, request.clone()
+        .send_with_response()). await; $(case.fails(& server, $code, ErrorKind::$kind,
+        $error, None $(.or(Some($message)))?, request.clone().send()). await;)* }
     };
 }
 
@@ -569,6 +636,26 @@ action! {
 }
 
 action! {
+    application_keys_get in application_keys : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/keys", query["sortField", "creationDate",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "key", "filter",
+    "the*key", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"applicationKeyId\":\"575ec76c7ae143cd83dc4a96\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example key description\",\"filterType\":\"all\",\"id\":\"575ec76c7ae143cd83dc4a96\",\"key\":\"this_would_be_the_key\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"pubTopics\":[],\"status\":\"active\",\"subTopics\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"key\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], pages["items", "totalCount", "page", "perPage", 0]
+    client.application_keys().get("575ec8687ae143cd83dc4a97",).per_page(2), request
+    client => client.application_keys().get("575ec8687ae143cd83dc4a97")
+    .sort_field(ApplicationKeysGetSortField::from("creationDate"))
+    .sort_direction(ApplicationKeysGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(ApplicationKeysGetFilterField::from("key")).filter("the*key")
+    .losantdomain("example.com")
+}
+
+action! {
     application_keys_post in application_keys : "POST"
     "/applications/575ec8687ae143cd83dc4a97/keys", query["_actions", "false", "_links",
     "true", "_embedded", "true"], headers["losantdomain", "example.com",], body body :
@@ -679,6 +766,267 @@ action! {
     "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
     "Application was not found")], request client => client.credentials()
     .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+events! {
+    device_command_stream in device : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2/commandStream",
+    query["keepAliveInterval", "2", "_actions", "false", "_links", "true", "_embedded",
+    "true"], events 200
+    "{\"name\":\"myCommand\",\"payload\":[1,1,2,3,5],\"time\":\"2016-06-13T04:00:00.000Z\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device()
+    .command_stream("575ec8687ae143cd83dc4a97", "575ecf887ae143cd83dc4aa2")
+    .keep_alive_interval("2").losantdomain("example.com")
+}
+
+action! {
+    device_delete in device : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device()
+    .delete("575ec8687ae143cd83dc4a97", "575ecf887ae143cd83dc4aa2")
+    .losantdomain("example.com")
+}
+
+action! {
+    device_export in device : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2/export",
+    query["start", "1465790400000", "end", "1465790400000", "email", "email@example.com",
+    "callbackUrl", "https://example.com/cburl", "includeBlobData", "true", "_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], body body : DeviceDataExport =
+    "{\"attributes\":[\"voltage\"],\"email\":\"export@example.com\",\"end\":0,\"options\":{\"includeDate\":false,\"includeID\":true}}",
+    answer 202
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device()
+    .export("575ec8687ae143cd83dc4a97", "575ecf887ae143cd83dc4aa2")
+    .start("1465790400000").end("1465790400000").email("email@example.com")
+    .callback_url("https://example.com/cburl").include_blob_data("true")
+    .losantdomain("example.com").body(body.clone())
+}
+
+action! {
+    device_get in device : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2",
+    query["excludeConnectionInfo", "true", "tagsAsObject", "true", "attributesAsObject",
+    "false", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"connectionInfo\":{\"connected\":1,\"time\":\"2016-06-14T08:15:00.000Z\"},\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"A device description\",\"deviceClass\":\"standalone\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"id\":\"575ecf887ae143cd83dc4aa2\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Device\",\"parentId\":\"5d8a0da7ce2f3d37c205d0c5\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"},{\"key\":\"floor\",\"value\":\"8\"}]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device()
+    .get("575ec8687ae143cd83dc4a97", "575ecf887ae143cd83dc4aa2")
+    .exclude_connection_info("true").tags_as_object("true").attributes_as_object("false")
+    .losantdomain("example.com")
+}
+
+action! {
+    device_get_command in device : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2/command",
+    query["limit", "10", "since", "1465790400000", "sortDirection", "desc", "duration",
+    "86400000", "start", "1465790400000", "end", "0", "_actions", "false", "_links",
+    "true", "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "[{\"name\":\"myCommand\",\"payload\":[1,1,2,3,5],\"time\":\"2016-06-13T04:00:00.000Z\"},{\"name\":\"myCommand\",\"payload\":[1,1,2,3,5],\"time\":\"2016-06-13T04:00:00.000Z\"}]",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device()
+    .get_command("575ec8687ae143cd83dc4a97", "575ecf887ae143cd83dc4aa2").limit("10")
+    .since("1465790400000").sort_direction(DeviceGetCommandSortDirection::from("desc"))
+    .duration("86400000").start("1465790400000").end("0").losantdomain("example.com")
+}
+
+action! {
+    device_get_composite_state in device : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2/compositeState",
+    query["start", "1465790400000", "end", "1465790400000", "attributes",
+    "myAttr1,myAttr2", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"loaded\":{\"time\":\"2016-06-13T03:00:00.000Z\",\"value\":false},\"voltage\":{\"time\":\"2016-06-13T04:00:00.000Z\",\"value\":22.4}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device()
+    .get_composite_state("575ec8687ae143cd83dc4a97", "575ecf887ae143cd83dc4aa2")
+    .start("1465790400000").end("1465790400000").attributes("myAttr1,myAttr2")
+    .losantdomain("example.com")
+}
+
+action! {
+    device_get_log_entries in device : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2/logs",
+    query["limit", "10", "since", "1465790400000", "sortDirection", "desc", "duration",
+    "86400000", "start", "1465790400000", "end", "0", "_actions", "false", "_links",
+    "true", "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "[{\"connected\":1,\"time\":\"2016-06-03T00:56:22.447Z\"},{\"connected\":0,\"disconnectReason\":\"Connection Lost\",\"messagesFromClient\":2548,\"messagesToClient\":0,\"time\":\"2016-06-03T00:56:21.028Z\"},{\"connected\":1,\"time\":\"2016-06-01T06:24:39.190Z\"},{\"connected\":0,\"disconnectReason\":\"Connection Lost\",\"messagesFromClient\":479,\"messagesToClient\":0,\"time\":\"2016-06-01T06:24:37.925Z\"},{\"connected\":1,\"time\":\"2016-05-31T22:24:48.777Z\"}]",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device()
+    .get_log_entries("575ec8687ae143cd83dc4a97", "575ecf887ae143cd83dc4aa2").limit("10")
+    .since("1465790400000")
+    .sort_direction(DeviceGetLogEntriesSortDirection::from("desc")).duration("86400000")
+    .start("1465790400000").end("0").losantdomain("example.com")
+}
+
+action! {
+    device_get_state in device : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2/state",
+    query["limit", "10", "since", "1465790400000", "sortDirection", "desc", "duration",
+    "86400000", "start", "1465790400000", "end", "0", "_actions", "false", "_links",
+    "true", "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "[{\"data\":{\"voltage\":22.4},\"time\":\"2016-06-13T04:00:00.000Z\"},{\"data\":{\"voltage\":22.4},\"time\":\"2016-06-13T04:00:00.000Z\"}]",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device()
+    .get_state("575ec8687ae143cd83dc4a97", "575ecf887ae143cd83dc4aa2").limit("10")
+    .since("1465790400000").sort_direction(DeviceGetStateSortDirection::from("desc"))
+    .duration("86400000").start("1465790400000").end("0").losantdomain("example.com")
+}
+
+action! {
+    device_patch in device : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2",
+    query["tagsAsObject", "true", "attributesAsObject", "false", "_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : DevicePatch =
+    "{\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"description\":\"Description of my updated device\",\"deviceClass\":\"standalone\",\"name\":\"My Updated Device\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}",
+    answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"connectionInfo\":{\"connected\":1,\"time\":\"2016-06-14T08:15:00.000Z\"},\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"A device description\",\"deviceClass\":\"standalone\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"id\":\"575ecf887ae143cd83dc4aa2\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Device\",\"parentId\":\"5d8a0da7ce2f3d37c205d0c5\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"},{\"key\":\"floor\",\"value\":\"8\"}]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device()
+    .patch("575ec8687ae143cd83dc4a97", "575ecf887ae143cd83dc4aa2", body.clone())
+    .tags_as_object("true").attributes_as_object("false").losantdomain("example.com")
+}
+
+action! {
+    device_payload_counts in device : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2/payloadCounts",
+    query["start", "0", "end", "1465790400000", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"deviceConnect\":1016,\"deviceDisconnect\":1016,\"deviceState\":1244049,\"mqttOut\":12}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device()
+    .payload_counts("575ec8687ae143cd83dc4a97", "575ecf887ae143cd83dc4aa2").start("0")
+    .end("1465790400000").losantdomain("example.com")
+}
+
+action! {
+    device_payload_counts_breakdown in device : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2/payloadCountsBreakdown",
+    query["start", "0", "end", "1465790400000", "resolution", "86400000", "_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"counts\":[{\"date\":\"1999-06-20T00:00:00.000Z\",\"value\":17}],\"end\":\"1999-06-20T04:59:59.999Z\",\"start\":\"1999-05-20T05:00:00.000Z\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device()
+    .payload_counts_breakdown("575ec8687ae143cd83dc4a97", "575ecf887ae143cd83dc4aa2")
+    .start("0").end("1465790400000")
+    .resolution(DevicePayloadCountsBreakdownResolution::from("86400000"))
+    .losantdomain("example.com")
+}
+
+action! {
+    device_remove_data in device : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2/data",
+    query["start", "1465790400000", "end", "1465790400000", "_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",],
+    answer 202
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device()
+    .remove_data("575ec8687ae143cd83dc4a97", "575ecf887ae143cd83dc4aa2")
+    .start("1465790400000").end("1465790400000").losantdomain("example.com")
+}
+
+action! {
+    device_send_command in device : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2/command",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : DeviceCommand =
+    "{\"name\":\"myCommand\",\"payload\":[1,1,2,3,5],\"time\":\"2016-06-13T04:00:00.000Z\"}",
+    answer 200 "{\"success\":true}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device()
+    .send_command("575ec8687ae143cd83dc4a97", "575ecf887ae143cd83dc4aa2", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    device_send_state in device : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2/state",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : DeviceStateOrStates =
+    "{\"data\":{\"voltage\":22.4},\"time\":\"2016-06-13T04:00:00.000Z\"}", answer 200
+    "{\"success\":true}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device()
+    .send_state("575ec8687ae143cd83dc4a97", "575ecf887ae143cd83dc4aa2", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    device_set_connection_status in device : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2/setConnectionStatus",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : DeviceConnectionStatus =
+    "{\"status\":\"connected\"}", answer 200 "{\"success\":true}", errors[(400,
+    BadRequest, "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device()
+    .set_connection_status("575ec8687ae143cd83dc4a97", "575ecf887ae143cd83dc4aa2", body
+    .clone()).losantdomain("example.com")
+}
+
+events! {
+    device_state_stream in device : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2/stateStream",
+    query["keepAliveInterval", "2", "_actions", "false", "_links", "true", "_embedded",
+    "true"], events 200
+    "{\"data\":{\"voltage\":22.4},\"time\":\"2016-06-13T04:00:00.000Z\"}", errors[(400,
+    BadRequest, "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device()
+    .state_stream("575ec8687ae143cd83dc4a97", "575ecf887ae143cd83dc4aa2")
+    .keep_alive_interval("2").losantdomain("example.com")
 }
 
 action! {

@@ -104,7 +104,10 @@ macro_rules! reads_alternative {
 }
 
 round_trips! {
-    schema_api_token_example_1 : ApiToken =
+    schema_advanced_application_key_query_example_1 : AdvancedApplicationKeyQuery =
+    "{\n  \"$nor\": [\n    {\n      \"id\": \"575ec8687ae143cd83dc4a97\"\n    },\n    {\n      \"description\": \"my access key\"\n    },\n    {\n      \"lastUpdated\": {\n        \"$lt\": 1612189931000\n      }\n    }\n  ]\n}"
+    from "schemas.advancedApplicationKeyQuery.examples[0]"; schema_api_token_example_1 :
+    ApiToken =
     "{\n  \"apiTokenId\": \"575ec7417ae143cd83dc4a95\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"creatorId\": \"575ed70c7ae143cd83dc4aa9\",\n  \"creatorType\": \"user\",\n  \"expirationDate\": \"2017-06-13T04:00:00.000Z\",\n  \"id\": \"575ec7417ae143cd83dc4a95\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My API Token\",\n  \"ownerId\": \"575ec8687ae143cd83dc4a97\",\n  \"ownerType\": \"application\",\n  \"scope\": [\n    \"all.Application\"\n  ],\n  \"status\": \"active\",\n  \"token\": \"the_actual_token_string\"\n}"
     from "schemas.apiToken.examples[0]" hiding "the_actual_token_string";
     schema_api_token_patch_example_1 : ApiTokenPatch =
@@ -153,7 +156,13 @@ round_trips! {
     from "schemas.applicationKeyPost.examples[0]";
     schema_application_key_post_response_example_1 : ApplicationKeyPostResponse =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"applicationKeyId\": \"575ec76c7ae143cd83dc4a96\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"description\": \"An example key description\",\n  \"filterType\": \"all\",\n  \"id\": \"575ec76c7ae143cd83dc4a96\",\n  \"key\": \"this_would_be_the_key\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"pubTopics\": [],\n  \"secret\": \"shhhSecret\",\n  \"status\": \"active\",\n  \"subTopics\": []\n}"
-    from "schemas.applicationKeyPostResponse.examples[0]"; schema_credential_example_1 :
+    from "schemas.applicationKeyPostResponse.examples[0]";
+    schema_application_keys_example_1 : ApplicationKeys =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"applicationKeyId\": \"575ec76c7ae143cd83dc4a96\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"An example key description\",\n      \"filterType\": \"all\",\n      \"id\": \"575ec76c7ae143cd83dc4a96\",\n      \"key\": \"this_would_be_the_key\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"pubTopics\": [],\n      \"status\": \"active\",\n      \"subTopics\": []\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"key\",\n  \"totalCount\": 4\n}"
+    from "schemas.applicationKeys.examples[0]"; schema_composite_device_state_example_1 :
+    CompositeDeviceState =
+    "{\n  \"loaded\": {\n    \"time\": \"2016-06-13T03:00:00.000Z\",\n    \"value\": false\n  },\n  \"voltage\": {\n    \"time\": \"2016-06-13T04:00:00.000Z\",\n    \"value\": 22.4\n  }\n}"
+    from "schemas.compositeDeviceState.examples[0]"; schema_credential_example_1 :
     Credential =
     "{\n  \"applicationId\": \"575ece2b7ae143cd83dc4a9c\",\n  \"azureConfig\": {\n    \"account\": \"my account\"\n  },\n  \"createdById\": \"575ece2b7ae143cd83dc4a9d\",\n  \"createdByType\": \"user\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"enabled\": true,\n  \"id\": \"575ece2b7ae143cd83dc4a9b\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"lastUpdatedById\": \"575ece2b7ae143cd83dc4a9d\",\n  \"lastUpdatedByType\": \"user\",\n  \"name\": \"Dave\",\n  \"type\": \"azure\"\n}"
     from "schemas.credential.examples[0]"; schema_credential_linked_resources_example_1 :
@@ -168,7 +177,9 @@ round_trips! {
     from "schemas.credentialPost.examples[0]" hiding "123abc";
     schema_credentials_example_1 : Credentials =
     "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ece2b7ae143cd83dc4a9c\",\n      \"azureConfig\": {\n        \"account\": \"my account\"\n      },\n      \"createdById\": \"575ece2b7ae143cd83dc4a9d\",\n      \"createdByType\": \"user\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"enabled\": true,\n      \"id\": \"575ece2b7ae143cd83dc4a9b\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"lastUpdatedById\": \"575ece2b7ae143cd83dc4a9d\",\n      \"lastUpdatedByType\": \"user\",\n      \"name\": \"Dave\",\n      \"type\": \"azure\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 5\n}"
-    from "schemas.credentials.examples[0]"; schema_device_attribute_example_1 :
+    from "schemas.credentials.examples[0]"; schema_device_example_1 : Device =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"attributes\": [\n    {\n      \"dataType\": \"number\",\n      \"name\": \"voltage\"\n    }\n  ],\n  \"connectionInfo\": {\n    \"connected\": 1,\n    \"time\": \"2016-06-14T08:15:00.000Z\"\n  },\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"description\": \"A device description\",\n  \"deviceClass\": \"standalone\",\n  \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n  \"id\": \"575ecf887ae143cd83dc4aa2\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My Device\",\n  \"parentId\": \"5d8a0da7ce2f3d37c205d0c5\",\n  \"tags\": [\n    {\n      \"key\": \"TagKey\",\n      \"value\": \"TagValue\"\n    },\n    {\n      \"key\": \"floor\",\n      \"value\": \"8\"\n    }\n  ]\n}"
+    from "schemas.device.examples[0]"; schema_device_attribute_example_1 :
     DeviceAttribute =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"dataType\": \"number\",\n  \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n  \"name\": \"voltage\"\n}"
     from "schemas.deviceAttribute.examples[0]"; schema_device_attribute_patch_example_1 :
@@ -179,10 +190,44 @@ round_trips! {
     "schemas.deviceAttributePost.examples[0]"; schema_device_attributes_example_1 :
     DeviceAttributes =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n  \"items\": [\n    {\n      \"$ref\": \"#/examples/deviceAttributes\"\n    }\n  ],\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 1\n}"
-    from "schemas.deviceAttributes.examples[0]"; schema_error_example_1 : ErrorBody =
+    from "schemas.deviceAttributes.examples[0]"; schema_device_command_example_1 :
+    DeviceCommand =
+    "{\n  \"name\": \"myCommand\",\n  \"payload\": [\n    1,\n    1,\n    2,\n    3,\n    5\n  ],\n  \"time\": \"2016-06-13T04:00:00.000Z\"\n}"
+    from "schemas.deviceCommand.examples[0]"; schema_device_commands_example_1 :
+    DeviceCommands =
+    "[\n  {\n    \"name\": \"myCommand\",\n    \"payload\": [\n      1,\n      1,\n      2,\n      3,\n      5\n    ],\n    \"time\": \"2016-06-13T04:00:00.000Z\"\n  },\n  {\n    \"name\": \"myCommand\",\n    \"payload\": [\n      1,\n      1,\n      2,\n      3,\n      5\n    ],\n    \"time\": \"2016-06-13T04:00:00.000Z\"\n  }\n]"
+    from "schemas.deviceCommands.examples[0]"; schema_device_connection_status_example_1
+    : DeviceConnectionStatus = "{\n  \"status\": \"connected\"\n}" from
+    "schemas.deviceConnectionStatus.examples[0]"; schema_device_data_export_example_1 :
+    DeviceDataExport =
+    "{\n  \"attributes\": [\n    \"voltage\"\n  ],\n  \"email\": \"export@example.com\",\n  \"end\": 0,\n  \"options\": {\n    \"includeDate\": false,\n    \"includeID\": true\n  }\n}"
+    from "schemas.deviceDataExport.examples[0]"; schema_device_log_example_1 : DeviceLog
+    =
+    "[\n  {\n    \"connected\": 1,\n    \"time\": \"2016-06-03T00:56:22.447Z\"\n  },\n  {\n    \"connected\": 0,\n    \"disconnectReason\": \"Connection Lost\",\n    \"messagesFromClient\": 2548,\n    \"messagesToClient\": 0,\n    \"time\": \"2016-06-03T00:56:21.028Z\"\n  },\n  {\n    \"connected\": 1,\n    \"time\": \"2016-06-01T06:24:39.190Z\"\n  },\n  {\n    \"connected\": 0,\n    \"disconnectReason\": \"Connection Lost\",\n    \"messagesFromClient\": 479,\n    \"messagesToClient\": 0,\n    \"time\": \"2016-06-01T06:24:37.925Z\"\n  },\n  {\n    \"connected\": 1,\n    \"time\": \"2016-05-31T22:24:48.777Z\"\n  }\n]"
+    from "schemas.deviceLog.examples[0]"; schema_device_patch_example_1 : DevicePatch =
+    "{\n  \"attributes\": [\n    {\n      \"dataType\": \"number\",\n      \"name\": \"voltage\"\n    }\n  ],\n  \"description\": \"Description of my updated device\",\n  \"deviceClass\": \"standalone\",\n  \"name\": \"My Updated Device\",\n  \"tags\": [\n    {\n      \"key\": \"TagKey\",\n      \"value\": \"TagValue\"\n    }\n  ]\n}"
+    from "schemas.devicePatch.examples[0]"; schema_device_payload_counts_example_1 :
+    DevicePayloadCounts =
+    "{\n  \"deviceConnect\": 1016,\n  \"deviceDisconnect\": 1016,\n  \"deviceState\": 1244049,\n  \"mqttOut\": 12\n}"
+    from "schemas.devicePayloadCounts.examples[0]"; schema_device_state_example_1 :
+    DeviceState =
+    "{\n  \"data\": {\n    \"voltage\": 22.4\n  },\n  \"time\": \"2016-06-13T04:00:00.000Z\"\n}"
+    from "schemas.deviceState.examples[0]"; schema_device_state_or_states_example_1 :
+    DeviceStateOrStates =
+    "{\n  \"data\": {\n    \"voltage\": 22.4\n  },\n  \"time\": \"2016-06-13T04:00:00.000Z\"\n}"
+    from "schemas.deviceStateOrStates.examples[0]"; schema_device_states_example_1 :
+    DeviceStates =
+    "[\n  {\n    \"data\": {\n      \"voltage\": 22.4\n    },\n    \"time\": \"2016-06-13T04:00:00.000Z\"\n  },\n  {\n    \"data\": {\n      \"voltage\": 22.4\n    },\n    \"time\": \"2016-06-13T04:00:00.000Z\"\n  }\n]"
+    from "schemas.deviceStates.examples[0]"; schema_error_example_1 : ErrorBody =
     "{\n  \"message\": \"Application was not found\",\n  \"type\": \"NotFound\"\n}" from
-    "schemas.error.examples[0]"; schema_success_example_1 : Success =
-    "{\n  \"success\": true\n}" from "schemas.success.examples[0]";
+    "schemas.error.examples[0]"; schema_job_enqueued_result_example_1 : JobEnqueuedResult
+    =
+    "{\n  \"jobId\": \"clnHvJbyVkOWAZwYAwLP4\",\n  \"jobQueued\": true,\n  \"success\": true\n}"
+    from "schemas.jobEnqueuedResult.examples[0]";
+    schema_payload_counts_breakdown_example_1 : PayloadCountsBreakdown =
+    "{\n  \"counts\": [\n    {\n      \"date\": \"1999-06-20T00:00:00.000Z\",\n      \"value\": 17\n    }\n  ],\n  \"end\": \"1999-06-20T04:59:59.999Z\",\n  \"start\": \"1999-05-20T05:00:00.000Z\"\n}"
+    from "schemas.payloadCountsBreakdown.examples[0]"; schema_success_example_1 : Success
+    = "{\n  \"success\": true\n}" from "schemas.success.examples[0]";
     schema_webhook_example_1 : Webhook =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"id\": \"575ed78e7ae143cd83dc4aab\",\n  \"isWebsocket\": false,\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My Webhook\",\n  \"responseCode\": 200,\n  \"token\": \"the_webhook_token\",\n  \"webhookId\": \"575ed78e7ae143cd83dc4aab\"\n}"
     from "schemas.webhook.examples[0]"; schema_webhook_patch_example_1 : WebhookPatch =
@@ -224,6 +269,21 @@ round_trips! {
     credentials_post_request : CredentialPost =
     "{\n  \"azureConfig\": {\n    \"account\": \"my account\",\n    \"accountKey\": \"123abc\"\n  },\n  \"enabled\": true,\n  \"name\": \"locker\",\n  \"type\": \"azure\"\n}"
     from "resources.credentials.actions.post.body.example" hiding "123abc";
+    device_export_request : DeviceDataExport =
+    "{\n  \"attributes\": [\n    \"voltage\"\n  ],\n  \"email\": \"export@example.com\",\n  \"end\": 0,\n  \"options\": {\n    \"includeDate\": false,\n    \"includeID\": true\n  }\n}"
+    from "resources.device.actions.export.body.example"; device_patch_request :
+    DevicePatch =
+    "{\n  \"attributes\": [\n    {\n      \"dataType\": \"number\",\n      \"name\": \"voltage\"\n    }\n  ],\n  \"description\": \"Description of my updated device\",\n  \"deviceClass\": \"standalone\",\n  \"name\": \"My Updated Device\",\n  \"tags\": [\n    {\n      \"key\": \"TagKey\",\n      \"value\": \"TagValue\"\n    }\n  ]\n}"
+    from "resources.device.actions.patch.body.example"; device_send_command_request :
+    DeviceCommand =
+    "{\n  \"name\": \"myCommand\",\n  \"payload\": [\n    1,\n    1,\n    2,\n    3,\n    5\n  ],\n  \"time\": \"2016-06-13T04:00:00.000Z\"\n}"
+    from "resources.device.actions.sendCommand.body.example"; device_send_state_request :
+    DeviceStateOrStates =
+    "{\n  \"data\": {\n    \"voltage\": 22.4\n  },\n  \"time\": \"2016-06-13T04:00:00.000Z\"\n}"
+    from "resources.device.actions.sendState.body.example";
+    device_set_connection_status_request : DeviceConnectionStatus =
+    "{\n  \"status\": \"connected\"\n}" from
+    "resources.device.actions.setConnectionStatus.body.example";
     device_attribute_patch_request : DeviceAttributePatch =
     "{\n  \"description\": \"my new attribute description\"\n}" from
     "resources.deviceAttribute.actions.patch.body.example";
@@ -249,6 +309,9 @@ round_trips! {
 }
 
 keeps_unknown_fields! {
+    unknown_field_is_kept_by_advanced_application_key_query : AdvancedApplicationKeyQuery
+    =
+    "{\"$nor\":[{\"id\":\"575ec8687ae143cd83dc4a97\"},{\"description\":\"my access key\"},{\"lastUpdated\":{\"$lt\":1612189931000}}]}";
     unknown_field_is_kept_by_api_token : ApiToken =
     "{\"apiTokenId\":\"575ec7417ae143cd83dc4a95\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"creatorId\":\"575ed70c7ae143cd83dc4aa9\",\"creatorType\":\"user\",\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My API Token\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"scope\":[\"all.Application\"],\"status\":\"active\",\"token\":\"the_actual_token_string\"}";
     unknown_field_is_kept_by_api_token_patch : ApiTokenPatch =
@@ -286,6 +349,8 @@ keeps_unknown_fields! {
     "{\"description\":\"An example new key description\",\"filterType\":\"all\",\"pubTopics\":[],\"subTopics\":[]}";
     unknown_field_is_kept_by_application_key_post_response : ApplicationKeyPostResponse =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"applicationKeyId\":\"575ec76c7ae143cd83dc4a96\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example key description\",\"filterType\":\"all\",\"id\":\"575ec76c7ae143cd83dc4a96\",\"key\":\"this_would_be_the_key\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"pubTopics\":[],\"secret\":\"shhhSecret\",\"status\":\"active\",\"subTopics\":[]}";
+    unknown_field_is_kept_by_application_keys : ApplicationKeys =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"applicationKeyId\":\"575ec76c7ae143cd83dc4a96\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example key description\",\"filterType\":\"all\",\"id\":\"575ec76c7ae143cd83dc4a96\",\"key\":\"this_would_be_the_key\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"pubTopics\":[],\"status\":\"active\",\"subTopics\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"key\",\"totalCount\":4}";
     unknown_field_is_kept_by_credential : Credential =
     "{\"applicationId\":\"575ece2b7ae143cd83dc4a9c\",\"azureConfig\":{\"account\":\"my account\"},\"createdById\":\"575ece2b7ae143cd83dc4a9d\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ece2b7ae143cd83dc4a9d\",\"lastUpdatedByType\":\"user\",\"name\":\"Dave\",\"type\":\"azure\"}";
     unknown_field_is_kept_by_credential_linked_resources : CredentialLinkedResources =
@@ -296,6 +361,8 @@ keeps_unknown_fields! {
     "{\"azureConfig\":{\"account\":\"my account\",\"accountKey\":\"123abc\"},\"enabled\":true,\"name\":\"locker\",\"type\":\"azure\"}";
     unknown_field_is_kept_by_credentials : Credentials =
     "{\"count\":1,\"items\":[{\"applicationId\":\"575ece2b7ae143cd83dc4a9c\",\"azureConfig\":{\"account\":\"my account\"},\"createdById\":\"575ece2b7ae143cd83dc4a9d\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ece2b7ae143cd83dc4a9d\",\"lastUpdatedByType\":\"user\",\"name\":\"Dave\",\"type\":\"azure\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":5}";
+    unknown_field_is_kept_by_device : Device =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"connectionInfo\":{\"connected\":1,\"time\":\"2016-06-14T08:15:00.000Z\"},\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"A device description\",\"deviceClass\":\"standalone\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"id\":\"575ecf887ae143cd83dc4aa2\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Device\",\"parentId\":\"5d8a0da7ce2f3d37c205d0c5\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"},{\"key\":\"floor\",\"value\":\"8\"}]}";
     unknown_field_is_kept_by_device_attribute : DeviceAttribute =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"dataType\":\"number\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"name\":\"voltage\"}";
     unknown_field_is_kept_by_device_attribute_patch : DeviceAttributePatch =
@@ -304,8 +371,22 @@ keeps_unknown_fields! {
     "{\"dataType\":\"number\",\"name\":\"voltage\"}";
     unknown_field_is_kept_by_device_attributes : DeviceAttributes =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"items\":[{\"$ref\":\"#/examples/deviceAttributes\"}],\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":1}";
+    unknown_field_is_kept_by_device_command : DeviceCommand =
+    "{\"name\":\"myCommand\",\"payload\":[1,1,2,3,5],\"time\":\"2016-06-13T04:00:00.000Z\"}";
+    unknown_field_is_kept_by_device_data_export : DeviceDataExport =
+    "{\"attributes\":[\"voltage\"],\"email\":\"export@example.com\",\"end\":0,\"options\":{\"includeDate\":false,\"includeID\":true}}";
+    unknown_field_is_kept_by_device_patch : DevicePatch =
+    "{\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"description\":\"Description of my updated device\",\"deviceClass\":\"standalone\",\"name\":\"My Updated Device\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}";
+    unknown_field_is_kept_by_device_payload_counts : DevicePayloadCounts =
+    "{\"deviceConnect\":1016,\"deviceDisconnect\":1016,\"deviceState\":1244049,\"mqttOut\":12}";
+    unknown_field_is_kept_by_device_state : DeviceState =
+    "{\"data\":{\"voltage\":22.4},\"time\":\"2016-06-13T04:00:00.000Z\"}";
     unknown_field_is_kept_by_error : ErrorBody =
     "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}";
+    unknown_field_is_kept_by_job_enqueued_result : JobEnqueuedResult =
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}";
+    unknown_field_is_kept_by_payload_counts_breakdown : PayloadCountsBreakdown =
+    "{\"counts\":[{\"date\":\"1999-06-20T00:00:00.000Z\",\"value\":17}],\"end\":\"1999-06-20T04:59:59.999Z\",\"start\":\"1999-05-20T05:00:00.000Z\"}";
     unknown_field_is_kept_by_success : Success = "{\"success\":true}";
     unknown_field_is_kept_by_webhook : Webhook =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"575ed78e7ae143cd83dc4aab\",\"isWebsocket\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Webhook\",\"responseCode\":200,\"token\":\"the_webhook_token\",\"webhookId\":\"575ed78e7ae143cd83dc4aab\"}";
@@ -342,7 +423,11 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_application_key_address_filter_type :
     ApplicationKeyAddressFilterType;
     unknown_value_is_kept_by_application_key_created_by_type :
-    ApplicationKeyCreatedByType; unknown_value_is_kept_by_credential_git_config_type :
+    ApplicationKeyCreatedByType;
+    unknown_value_is_kept_by_application_keys_get_filter_field :
+    ApplicationKeysGetFilterField;
+    unknown_value_is_kept_by_application_keys_get_sort_field :
+    ApplicationKeysGetSortField; unknown_value_is_kept_by_credential_git_config_type :
     CredentialGitConfigType; unknown_value_is_kept_by_credential_http_config_auth_method
     : CredentialHttpConfigAuthMethod;
     unknown_value_is_kept_by_credential_jwt_config_algorithm :
@@ -356,8 +441,13 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_device_attribute_patch_system_aggregation :
     DeviceAttributePatchSystemAggregation;
     unknown_value_is_kept_by_device_attributes_get_filter_field :
-    DeviceAttributesGetFilterField; unknown_value_is_kept_by_integration_integration_type
-    : IntegrationIntegrationType;
+    DeviceAttributesGetFilterField; unknown_value_is_kept_by_device_connected_status :
+    DeviceConnectedStatus; unknown_value_is_kept_by_device_device_class :
+    DeviceDeviceClass; unknown_value_is_kept_by_device_disconnected_status :
+    DeviceDisconnectedStatus;
+    unknown_value_is_kept_by_device_payload_counts_breakdown_resolution :
+    DevicePayloadCountsBreakdownResolution;
+    unknown_value_is_kept_by_integration_integration_type : IntegrationIntegrationType;
     unknown_value_is_kept_by_integration_mqtt_config_protocol :
     IntegrationMqttConfigProtocol;
     unknown_value_is_kept_by_integration_mqtt_config_protocol_version :
@@ -475,6 +565,55 @@ keeps_unknown_values! {
 }
 
 reads_alternative! {
+    advanced_application_key_query_device_ids_reads_string :
+    AdvancedApplicationKeyQueryDeviceIds = "\"\"" =>
+    AdvancedApplicationKeyQueryDeviceIds::String;
+    advanced_application_key_query_device_ids_reads_object :
+    AdvancedApplicationKeyQueryDeviceIds = "{}" =>
+    AdvancedApplicationKeyQueryDeviceIds::Object;
+    advanced_application_key_query_id_reads_string : AdvancedApplicationKeyQueryId =
+    "\"\"" => AdvancedApplicationKeyQueryId::String;
+    advanced_application_key_query_id_reads_object : AdvancedApplicationKeyQueryId = "{}"
+    => AdvancedApplicationKeyQueryId::Object;
+    composite_device_state_value_time_reads_string : CompositeDeviceStateValueTime =
+    "\"\"" => CompositeDeviceStateValueTime::String;
+    composite_device_state_value_time_reads_number : CompositeDeviceStateValueTime =
+    "0.5" => CompositeDeviceStateValueTime::Number;
+    composite_device_state_value_time_reads_object : CompositeDeviceStateValueTime =
+    "{\"$date\":\"\"}" => CompositeDeviceStateValueTime::Object;
+    device_command_time_reads_string : DeviceCommandTime = "\"\"" =>
+    DeviceCommandTime::String; device_command_time_reads_number : DeviceCommandTime =
+    "0.5" => DeviceCommandTime::Number; device_command_time_reads_object :
+    DeviceCommandTime = "{\"$date\":\"\"}" => DeviceCommandTime::Object;
+    device_connected_connected_at_reads_string : DeviceConnectedConnectedAt = "\"\"" =>
+    DeviceConnectedConnectedAt::String; device_connected_connected_at_reads_number :
+    DeviceConnectedConnectedAt = "0.5" => DeviceConnectedConnectedAt::Number;
+    device_connected_connected_at_reads_object : DeviceConnectedConnectedAt =
+    "{\"$date\":\"\"}" => DeviceConnectedConnectedAt::Object;
+    device_connection_status_reads_device_connected : DeviceConnectionStatus =
+    "{\"status\":\"connected\"}" => DeviceConnectionStatus::DeviceConnected;
+    device_connection_status_reads_device_disconnected : DeviceConnectionStatus =
+    "{\"status\":\"disconnected\"}" => DeviceConnectionStatus::DeviceDisconnected;
+    device_disconnected_connected_at_reads_string : DeviceDisconnectedConnectedAt =
+    "\"\"" => DeviceDisconnectedConnectedAt::String;
+    device_disconnected_connected_at_reads_number : DeviceDisconnectedConnectedAt = "0.5"
+    => DeviceDisconnectedConnectedAt::Number;
+    device_disconnected_connected_at_reads_object : DeviceDisconnectedConnectedAt =
+    "{\"$date\":\"\"}" => DeviceDisconnectedConnectedAt::Object;
+    device_disconnected_disconnected_at_reads_string : DeviceDisconnectedDisconnectedAt =
+    "\"\"" => DeviceDisconnectedDisconnectedAt::String;
+    device_disconnected_disconnected_at_reads_number : DeviceDisconnectedDisconnectedAt =
+    "0.5" => DeviceDisconnectedDisconnectedAt::Number;
+    device_disconnected_disconnected_at_reads_object : DeviceDisconnectedDisconnectedAt =
+    "{\"$date\":\"\"}" => DeviceDisconnectedDisconnectedAt::Object;
+    device_state_or_states_reads_device_states : DeviceStateOrStates = "[]" =>
+    DeviceStateOrStates::DeviceStates; device_state_or_states_reads_device_state :
+    DeviceStateOrStates =
+    "{\"data\":{\"voltage\":22.4},\"time\":\"2016-06-13T04:00:00.000Z\"}" =>
+    DeviceStateOrStates::DeviceState; device_state_time_reads_string : DeviceStateTime =
+    "\"\"" => DeviceStateTime::String; device_state_time_reads_number : DeviceStateTime =
+    "0.5" => DeviceStateTime::Number; device_state_time_reads_object : DeviceStateTime =
+    "{\"$date\":\"\"}" => DeviceStateTime::Object;
     workflow_custom_node_config_fields_item_reads_select :
     WorkflowCustomNodeConfigFieldsItem =
     "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"

@@ -2,6 +2,2168 @@
 //! Types of the `application-keys` resource alone.
 use super::*;
 
+/// The `advancedApplicationKeyQuery` schema.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQuery {
+    /// `$and` on the wire: a list (at most 100 items).
+    pub and: Option<Vec<AdvancedApplicationKeyQuery>>,
+    /// `$or` on the wire: a list (at most 100 items).
+    pub or: Option<Vec<AdvancedApplicationKeyQuery>>,
+    /// `$nor` on the wire: a list (at most 100 items).
+    pub nor: Option<Vec<AdvancedApplicationKeyQuery>>,
+    /// `id` on the wire.
+    pub id: Option<crate::Nullable<AdvancedApplicationKeyQueryId>>,
+    /// `creationDate` on the wire.
+    pub creation_date: Option<AdvancedApplicationKeyQueryCreationDate>,
+    /// `lastUpdated` on the wire.
+    pub last_updated: Option<AdvancedApplicationKeyQueryLastUpdated>,
+    /// `status` on the wire.
+    pub status: Option<AdvancedApplicationKeyQueryStatus>,
+    /// `deviceIds` on the wire.
+    pub device_ids: Option<crate::Nullable<AdvancedApplicationKeyQueryDeviceIds>>,
+    /// `deviceTags` on the wire.
+    ///
+    /// Kept as raw JSON: its alternatives cannot be told apart when a value is read
+    pub device_tags: Option<serde_json::Value>,
+    /// `key` on the wire.
+    pub key: Option<AdvancedApplicationKeyQueryKey>,
+    /// `name` on the wire.
+    pub name: Option<AdvancedApplicationKeyQueryName>,
+    /// `description` on the wire.
+    pub description: Option<AdvancedApplicationKeyQueryDescription>,
+    /// `filterType` on the wire.
+    pub filter_type: Option<AdvancedApplicationKeyQueryFilterType>,
+    /// `pubTopics` on the wire.
+    pub pub_topics: Option<AdvancedApplicationKeyQueryPubTopics>,
+    /// `subTopics` on the wire.
+    pub sub_topics: Option<AdvancedApplicationKeyQuerySubTopics>,
+    /// `addressFilterType` on the wire.
+    pub address_filter_type: Option<AdvancedApplicationKeyQueryAddressFilterType>,
+    /// `addresses` on the wire.
+    pub addresses: Option<AdvancedApplicationKeyQueryAddresses>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQuery {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            and: fields.optional("$and")?,
+            or: fields.optional("$or")?,
+            nor: fields.optional("$nor")?,
+            id: fields.present("id")?,
+            creation_date: fields.optional("creationDate")?,
+            last_updated: fields.optional("lastUpdated")?,
+            status: fields.optional("status")?,
+            device_ids: fields.present("deviceIds")?,
+            device_tags: fields.optional("deviceTags")?,
+            key: fields.optional("key")?,
+            name: fields.optional("name")?,
+            description: fields.optional("description")?,
+            filter_type: fields.optional("filterType")?,
+            pub_topics: fields.optional("pubTopics")?,
+            sub_topics: fields.optional("subTopics")?,
+            address_filter_type: fields.optional("addressFilterType")?,
+            addresses: fields.optional("addresses")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQuery {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("$and", &self.and)?;
+        fields.optional("$or", &self.or)?;
+        fields.optional("$nor", &self.nor)?;
+        fields.optional("id", &self.id)?;
+        fields.optional("creationDate", &self.creation_date)?;
+        fields.optional("lastUpdated", &self.last_updated)?;
+        fields.optional("status", &self.status)?;
+        fields.optional("deviceIds", &self.device_ids)?;
+        fields.optional("deviceTags", &self.device_tags)?;
+        fields.optional("key", &self.key)?;
+        fields.optional("name", &self.name)?;
+        fields.optional("description", &self.description)?;
+        fields.optional("filterType", &self.filter_type)?;
+        fields.optional("pubTopics", &self.pub_topics)?;
+        fields.optional("subTopics", &self.sub_topics)?;
+        fields.optional("addressFilterType", &self.address_filter_type)?;
+        fields.optional("addresses", &self.addresses)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQuery {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `and` field.
+    pub fn and(mut self, value: impl Into<Vec<AdvancedApplicationKeyQuery>>) -> Self {
+        self.and = Some(value.into());
+        self
+    }
+
+    /// Sets the `or` field.
+    pub fn or(mut self, value: impl Into<Vec<AdvancedApplicationKeyQuery>>) -> Self {
+        self.or = Some(value.into());
+        self
+    }
+
+    /// Sets the `nor` field.
+    pub fn nor(mut self, value: impl Into<Vec<AdvancedApplicationKeyQuery>>) -> Self {
+        self.nor = Some(value.into());
+        self
+    }
+
+    /// Sets the `id` field.
+    pub fn id(mut self, value: impl Into<crate::Nullable<AdvancedApplicationKeyQueryId>>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets the `creation_date` field.
+    pub fn creation_date(
+        mut self,
+        value: impl Into<AdvancedApplicationKeyQueryCreationDate>,
+    ) -> Self {
+        self.creation_date = Some(value.into());
+        self
+    }
+
+    /// Sets the `last_updated` field.
+    pub fn last_updated(
+        mut self,
+        value: impl Into<AdvancedApplicationKeyQueryLastUpdated>,
+    ) -> Self {
+        self.last_updated = Some(value.into());
+        self
+    }
+
+    /// Sets the `status` field.
+    pub fn status(mut self, value: impl Into<AdvancedApplicationKeyQueryStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets the `device_ids` field.
+    pub fn device_ids(
+        mut self,
+        value: impl Into<crate::Nullable<AdvancedApplicationKeyQueryDeviceIds>>,
+    ) -> Self {
+        self.device_ids = Some(value.into());
+        self
+    }
+
+    /// Sets the `device_tags` field.
+    pub fn device_tags(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.device_tags = Some(value.into());
+        self
+    }
+
+    /// Sets the `key` field.
+    pub fn key(mut self, value: impl Into<AdvancedApplicationKeyQueryKey>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+
+    /// Sets the `name` field.
+    pub fn name(mut self, value: impl Into<AdvancedApplicationKeyQueryName>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets the `description` field.
+    pub fn description(mut self, value: impl Into<AdvancedApplicationKeyQueryDescription>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets the `filter_type` field.
+    pub fn filter_type(mut self, value: impl Into<AdvancedApplicationKeyQueryFilterType>) -> Self {
+        self.filter_type = Some(value.into());
+        self
+    }
+
+    /// Sets the `pub_topics` field.
+    pub fn pub_topics(mut self, value: impl Into<AdvancedApplicationKeyQueryPubTopics>) -> Self {
+        self.pub_topics = Some(value.into());
+        self
+    }
+
+    /// Sets the `sub_topics` field.
+    pub fn sub_topics(mut self, value: impl Into<AdvancedApplicationKeyQuerySubTopics>) -> Self {
+        self.sub_topics = Some(value.into());
+        self
+    }
+
+    /// Sets the `address_filter_type` field.
+    pub fn address_filter_type(
+        mut self,
+        value: impl Into<AdvancedApplicationKeyQueryAddressFilterType>,
+    ) -> Self {
+        self.address_filter_type = Some(value.into());
+        self
+    }
+
+    /// Sets the `addresses` field.
+    pub fn addresses(mut self, value: impl Into<AdvancedApplicationKeyQueryAddresses>) -> Self {
+        self.addresses = Some(value.into());
+        self
+    }
+}
+
+/// An object with the fields `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$startsWith`, `$endsWith`, ….
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryAddressFilterType {
+    /// `$eq` on the wire.
+    pub eq: Option<crate::Nullable<serde_json::Value>>,
+    /// `$ne` on the wire.
+    pub ne: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gt` on the wire.
+    pub gt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lt` on the wire.
+    pub lt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gte` on the wire.
+    pub gte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lte` on the wire.
+    pub lte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$startsWith` on the wire: a string (at least 1 character).
+    pub starts_with: Option<String>,
+    /// `$endsWith` on the wire: a string (at least 1 character).
+    pub ends_with: Option<String>,
+    /// `$contains` on the wire: a string (at least 1 character).
+    pub contains: Option<String>,
+    /// `$ci` on the wire: a boolean.
+    pub ci: Option<bool>,
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Option<Vec<serde_json::Value>>,
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Option<Vec<serde_json::Value>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryAddressFilterType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            eq: fields.present("$eq")?,
+            ne: fields.present("$ne")?,
+            gt: fields.present("$gt")?,
+            lt: fields.present("$lt")?,
+            gte: fields.present("$gte")?,
+            lte: fields.present("$lte")?,
+            starts_with: fields.optional("$startsWith")?,
+            ends_with: fields.optional("$endsWith")?,
+            contains: fields.optional("$contains")?,
+            ci: fields.optional("$ci")?,
+            r#in: fields.optional("$in")?,
+            nin: fields.optional("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryAddressFilterType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("$eq", &self.eq)?;
+        fields.optional("$ne", &self.ne)?;
+        fields.optional("$gt", &self.gt)?;
+        fields.optional("$lt", &self.lt)?;
+        fields.optional("$gte", &self.gte)?;
+        fields.optional("$lte", &self.lte)?;
+        fields.optional("$startsWith", &self.starts_with)?;
+        fields.optional("$endsWith", &self.ends_with)?;
+        fields.optional("$contains", &self.contains)?;
+        fields.optional("$ci", &self.ci)?;
+        fields.optional("$in", &self.r#in)?;
+        fields.optional("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryAddressFilterType {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `eq` field.
+    pub fn set_eq(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+
+    /// Sets the `ne` field.
+    pub fn set_ne(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.ne = Some(value.into());
+        self
+    }
+
+    /// Sets the `gt` field.
+    pub fn gt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+
+    /// Sets the `lt` field.
+    pub fn lt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+
+    /// Sets the `gte` field.
+    pub fn gte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+
+    /// Sets the `lte` field.
+    pub fn lte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
+
+    /// Sets the `starts_with` field.
+    pub fn starts_with(mut self, value: impl Into<String>) -> Self {
+        self.starts_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `ends_with` field.
+    pub fn ends_with(mut self, value: impl Into<String>) -> Self {
+        self.ends_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `contains` field.
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+
+    /// Sets the `ci` field.
+    pub fn ci(mut self, value: impl Into<bool>) -> Self {
+        self.ci = Some(value.into());
+        self
+    }
+
+    /// Sets the `in` field.
+    pub fn r#in(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
+
+    /// Sets the `nin` field.
+    pub fn nin(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.nin = Some(value.into());
+        self
+    }
+}
+
+/// An object with the fields `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$startsWith`, `$endsWith`, ….
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryAddresses {
+    /// `$eq` on the wire.
+    pub eq: Option<crate::Nullable<serde_json::Value>>,
+    /// `$ne` on the wire.
+    pub ne: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gt` on the wire.
+    pub gt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lt` on the wire.
+    pub lt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gte` on the wire.
+    pub gte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lte` on the wire.
+    pub lte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$startsWith` on the wire: a string (at least 1 character).
+    pub starts_with: Option<String>,
+    /// `$endsWith` on the wire: a string (at least 1 character).
+    pub ends_with: Option<String>,
+    /// `$contains` on the wire: a string (at least 1 character).
+    pub contains: Option<String>,
+    /// `$ci` on the wire: a boolean.
+    pub ci: Option<bool>,
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Option<Vec<serde_json::Value>>,
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Option<Vec<serde_json::Value>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryAddresses {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            eq: fields.present("$eq")?,
+            ne: fields.present("$ne")?,
+            gt: fields.present("$gt")?,
+            lt: fields.present("$lt")?,
+            gte: fields.present("$gte")?,
+            lte: fields.present("$lte")?,
+            starts_with: fields.optional("$startsWith")?,
+            ends_with: fields.optional("$endsWith")?,
+            contains: fields.optional("$contains")?,
+            ci: fields.optional("$ci")?,
+            r#in: fields.optional("$in")?,
+            nin: fields.optional("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryAddresses {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("$eq", &self.eq)?;
+        fields.optional("$ne", &self.ne)?;
+        fields.optional("$gt", &self.gt)?;
+        fields.optional("$lt", &self.lt)?;
+        fields.optional("$gte", &self.gte)?;
+        fields.optional("$lte", &self.lte)?;
+        fields.optional("$startsWith", &self.starts_with)?;
+        fields.optional("$endsWith", &self.ends_with)?;
+        fields.optional("$contains", &self.contains)?;
+        fields.optional("$ci", &self.ci)?;
+        fields.optional("$in", &self.r#in)?;
+        fields.optional("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryAddresses {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `eq` field.
+    pub fn set_eq(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+
+    /// Sets the `ne` field.
+    pub fn set_ne(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.ne = Some(value.into());
+        self
+    }
+
+    /// Sets the `gt` field.
+    pub fn gt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+
+    /// Sets the `lt` field.
+    pub fn lt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+
+    /// Sets the `gte` field.
+    pub fn gte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+
+    /// Sets the `lte` field.
+    pub fn lte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
+
+    /// Sets the `starts_with` field.
+    pub fn starts_with(mut self, value: impl Into<String>) -> Self {
+        self.starts_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `ends_with` field.
+    pub fn ends_with(mut self, value: impl Into<String>) -> Self {
+        self.ends_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `contains` field.
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+
+    /// Sets the `ci` field.
+    pub fn ci(mut self, value: impl Into<bool>) -> Self {
+        self.ci = Some(value.into());
+        self
+    }
+
+    /// Sets the `in` field.
+    pub fn r#in(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
+
+    /// Sets the `nin` field.
+    pub fn nin(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.nin = Some(value.into());
+        self
+    }
+}
+
+/// An object with the fields `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$startsWith`, `$endsWith`, ….
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryCreationDate {
+    /// `$eq` on the wire.
+    pub eq: Option<crate::Nullable<serde_json::Value>>,
+    /// `$ne` on the wire.
+    pub ne: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gt` on the wire.
+    pub gt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lt` on the wire.
+    pub lt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gte` on the wire.
+    pub gte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lte` on the wire.
+    pub lte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$startsWith` on the wire: a string (at least 1 character).
+    pub starts_with: Option<String>,
+    /// `$endsWith` on the wire: a string (at least 1 character).
+    pub ends_with: Option<String>,
+    /// `$contains` on the wire: a string (at least 1 character).
+    pub contains: Option<String>,
+    /// `$ci` on the wire: a boolean.
+    pub ci: Option<bool>,
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Option<Vec<serde_json::Value>>,
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Option<Vec<serde_json::Value>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryCreationDate {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            eq: fields.present("$eq")?,
+            ne: fields.present("$ne")?,
+            gt: fields.present("$gt")?,
+            lt: fields.present("$lt")?,
+            gte: fields.present("$gte")?,
+            lte: fields.present("$lte")?,
+            starts_with: fields.optional("$startsWith")?,
+            ends_with: fields.optional("$endsWith")?,
+            contains: fields.optional("$contains")?,
+            ci: fields.optional("$ci")?,
+            r#in: fields.optional("$in")?,
+            nin: fields.optional("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryCreationDate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("$eq", &self.eq)?;
+        fields.optional("$ne", &self.ne)?;
+        fields.optional("$gt", &self.gt)?;
+        fields.optional("$lt", &self.lt)?;
+        fields.optional("$gte", &self.gte)?;
+        fields.optional("$lte", &self.lte)?;
+        fields.optional("$startsWith", &self.starts_with)?;
+        fields.optional("$endsWith", &self.ends_with)?;
+        fields.optional("$contains", &self.contains)?;
+        fields.optional("$ci", &self.ci)?;
+        fields.optional("$in", &self.r#in)?;
+        fields.optional("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryCreationDate {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `eq` field.
+    pub fn set_eq(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+
+    /// Sets the `ne` field.
+    pub fn set_ne(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.ne = Some(value.into());
+        self
+    }
+
+    /// Sets the `gt` field.
+    pub fn gt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+
+    /// Sets the `lt` field.
+    pub fn lt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+
+    /// Sets the `gte` field.
+    pub fn gte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+
+    /// Sets the `lte` field.
+    pub fn lte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
+
+    /// Sets the `starts_with` field.
+    pub fn starts_with(mut self, value: impl Into<String>) -> Self {
+        self.starts_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `ends_with` field.
+    pub fn ends_with(mut self, value: impl Into<String>) -> Self {
+        self.ends_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `contains` field.
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+
+    /// Sets the `ci` field.
+    pub fn ci(mut self, value: impl Into<bool>) -> Self {
+        self.ci = Some(value.into());
+        self
+    }
+
+    /// Sets the `in` field.
+    pub fn r#in(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
+
+    /// Sets the `nin` field.
+    pub fn nin(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.nin = Some(value.into());
+        self
+    }
+}
+
+/// An object with the fields `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$startsWith`, `$endsWith`, ….
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryDescription {
+    /// `$eq` on the wire.
+    pub eq: Option<crate::Nullable<serde_json::Value>>,
+    /// `$ne` on the wire.
+    pub ne: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gt` on the wire.
+    pub gt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lt` on the wire.
+    pub lt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gte` on the wire.
+    pub gte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lte` on the wire.
+    pub lte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$startsWith` on the wire: a string (at least 1 character).
+    pub starts_with: Option<String>,
+    /// `$endsWith` on the wire: a string (at least 1 character).
+    pub ends_with: Option<String>,
+    /// `$contains` on the wire: a string (at least 1 character).
+    pub contains: Option<String>,
+    /// `$ci` on the wire: a boolean.
+    pub ci: Option<bool>,
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Option<Vec<serde_json::Value>>,
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Option<Vec<serde_json::Value>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryDescription {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            eq: fields.present("$eq")?,
+            ne: fields.present("$ne")?,
+            gt: fields.present("$gt")?,
+            lt: fields.present("$lt")?,
+            gte: fields.present("$gte")?,
+            lte: fields.present("$lte")?,
+            starts_with: fields.optional("$startsWith")?,
+            ends_with: fields.optional("$endsWith")?,
+            contains: fields.optional("$contains")?,
+            ci: fields.optional("$ci")?,
+            r#in: fields.optional("$in")?,
+            nin: fields.optional("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryDescription {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("$eq", &self.eq)?;
+        fields.optional("$ne", &self.ne)?;
+        fields.optional("$gt", &self.gt)?;
+        fields.optional("$lt", &self.lt)?;
+        fields.optional("$gte", &self.gte)?;
+        fields.optional("$lte", &self.lte)?;
+        fields.optional("$startsWith", &self.starts_with)?;
+        fields.optional("$endsWith", &self.ends_with)?;
+        fields.optional("$contains", &self.contains)?;
+        fields.optional("$ci", &self.ci)?;
+        fields.optional("$in", &self.r#in)?;
+        fields.optional("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryDescription {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `eq` field.
+    pub fn set_eq(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+
+    /// Sets the `ne` field.
+    pub fn set_ne(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.ne = Some(value.into());
+        self
+    }
+
+    /// Sets the `gt` field.
+    pub fn gt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+
+    /// Sets the `lt` field.
+    pub fn lt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+
+    /// Sets the `gte` field.
+    pub fn gte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+
+    /// Sets the `lte` field.
+    pub fn lte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
+
+    /// Sets the `starts_with` field.
+    pub fn starts_with(mut self, value: impl Into<String>) -> Self {
+        self.starts_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `ends_with` field.
+    pub fn ends_with(mut self, value: impl Into<String>) -> Self {
+        self.ends_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `contains` field.
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+
+    /// Sets the `ci` field.
+    pub fn ci(mut self, value: impl Into<bool>) -> Self {
+        self.ci = Some(value.into());
+        self
+    }
+
+    /// Sets the `in` field.
+    pub fn r#in(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
+
+    /// Sets the `nin` field.
+    pub fn nin(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.nin = Some(value.into());
+        self
+    }
+}
+
+/// One of: a string (matching `^[A-Fa-f\d]{24}$`); `null`; an object with the fields `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$in`, `$nin`.
+///
+/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum AdvancedApplicationKeyQueryDeviceIds {
+    /// A string.
+    String(String),
+    /// An object.
+    Object(Box<AdvancedApplicationKeyQueryDeviceIdsObject>),
+    /// A shape this version of the SDK does not know.
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryDeviceIds {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_string() {
+            if let Ok(v) = serde::Deserialize::deserialize(&value) {
+                return Ok(Self::String(v));
+            }
+        }
+        if value.is_object() {
+            if let Ok(v) = serde::Deserialize::deserialize(&value) {
+                return Ok(Self::Object(v));
+            }
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+/// An object with the fields `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$in`, `$nin`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryDeviceIdsObject {
+    /// `$eq` on the wire.
+    pub eq: Option<crate::Nullable<String>>,
+    /// `$ne` on the wire.
+    pub ne: Option<crate::Nullable<String>>,
+    /// `$gt` on the wire.
+    pub gt: Option<crate::Nullable<String>>,
+    /// `$lt` on the wire.
+    pub lt: Option<crate::Nullable<String>>,
+    /// `$gte` on the wire.
+    pub gte: Option<crate::Nullable<String>>,
+    /// `$lte` on the wire.
+    pub lte: Option<crate::Nullable<String>>,
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Option<Vec<String>>,
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Option<Vec<String>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryDeviceIdsObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            eq: fields.present("$eq")?,
+            ne: fields.present("$ne")?,
+            gt: fields.present("$gt")?,
+            lt: fields.present("$lt")?,
+            gte: fields.present("$gte")?,
+            lte: fields.present("$lte")?,
+            r#in: fields.optional("$in")?,
+            nin: fields.optional("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryDeviceIdsObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("$eq", &self.eq)?;
+        fields.optional("$ne", &self.ne)?;
+        fields.optional("$gt", &self.gt)?;
+        fields.optional("$lt", &self.lt)?;
+        fields.optional("$gte", &self.gte)?;
+        fields.optional("$lte", &self.lte)?;
+        fields.optional("$in", &self.r#in)?;
+        fields.optional("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryDeviceIdsObject {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `eq` field.
+    pub fn set_eq(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+
+    /// Sets the `ne` field.
+    pub fn set_ne(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.ne = Some(value.into());
+        self
+    }
+
+    /// Sets the `gt` field.
+    pub fn gt(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+
+    /// Sets the `lt` field.
+    pub fn lt(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+
+    /// Sets the `gte` field.
+    pub fn gte(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+
+    /// Sets the `lte` field.
+    pub fn lte(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
+
+    /// Sets the `in` field.
+    pub fn r#in(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
+
+    /// Sets the `nin` field.
+    pub fn nin(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.nin = Some(value.into());
+        self
+    }
+}
+
+/// An object with the fields `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$startsWith`, `$endsWith`, ….
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryFilterType {
+    /// `$eq` on the wire.
+    pub eq: Option<crate::Nullable<serde_json::Value>>,
+    /// `$ne` on the wire.
+    pub ne: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gt` on the wire.
+    pub gt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lt` on the wire.
+    pub lt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gte` on the wire.
+    pub gte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lte` on the wire.
+    pub lte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$startsWith` on the wire: a string (at least 1 character).
+    pub starts_with: Option<String>,
+    /// `$endsWith` on the wire: a string (at least 1 character).
+    pub ends_with: Option<String>,
+    /// `$contains` on the wire: a string (at least 1 character).
+    pub contains: Option<String>,
+    /// `$ci` on the wire: a boolean.
+    pub ci: Option<bool>,
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Option<Vec<serde_json::Value>>,
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Option<Vec<serde_json::Value>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryFilterType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            eq: fields.present("$eq")?,
+            ne: fields.present("$ne")?,
+            gt: fields.present("$gt")?,
+            lt: fields.present("$lt")?,
+            gte: fields.present("$gte")?,
+            lte: fields.present("$lte")?,
+            starts_with: fields.optional("$startsWith")?,
+            ends_with: fields.optional("$endsWith")?,
+            contains: fields.optional("$contains")?,
+            ci: fields.optional("$ci")?,
+            r#in: fields.optional("$in")?,
+            nin: fields.optional("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryFilterType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("$eq", &self.eq)?;
+        fields.optional("$ne", &self.ne)?;
+        fields.optional("$gt", &self.gt)?;
+        fields.optional("$lt", &self.lt)?;
+        fields.optional("$gte", &self.gte)?;
+        fields.optional("$lte", &self.lte)?;
+        fields.optional("$startsWith", &self.starts_with)?;
+        fields.optional("$endsWith", &self.ends_with)?;
+        fields.optional("$contains", &self.contains)?;
+        fields.optional("$ci", &self.ci)?;
+        fields.optional("$in", &self.r#in)?;
+        fields.optional("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryFilterType {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `eq` field.
+    pub fn set_eq(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+
+    /// Sets the `ne` field.
+    pub fn set_ne(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.ne = Some(value.into());
+        self
+    }
+
+    /// Sets the `gt` field.
+    pub fn gt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+
+    /// Sets the `lt` field.
+    pub fn lt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+
+    /// Sets the `gte` field.
+    pub fn gte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+
+    /// Sets the `lte` field.
+    pub fn lte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
+
+    /// Sets the `starts_with` field.
+    pub fn starts_with(mut self, value: impl Into<String>) -> Self {
+        self.starts_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `ends_with` field.
+    pub fn ends_with(mut self, value: impl Into<String>) -> Self {
+        self.ends_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `contains` field.
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+
+    /// Sets the `ci` field.
+    pub fn ci(mut self, value: impl Into<bool>) -> Self {
+        self.ci = Some(value.into());
+        self
+    }
+
+    /// Sets the `in` field.
+    pub fn r#in(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
+
+    /// Sets the `nin` field.
+    pub fn nin(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.nin = Some(value.into());
+        self
+    }
+}
+
+/// One of: a string (matching `^[A-Fa-f\d]{24}$`); `null`; an object with the fields `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$in`, `$nin`.
+///
+/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum AdvancedApplicationKeyQueryId {
+    /// A string.
+    String(String),
+    /// An object.
+    Object(Box<AdvancedApplicationKeyQueryIdObject>),
+    /// A shape this version of the SDK does not know.
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_string() {
+            if let Ok(v) = serde::Deserialize::deserialize(&value) {
+                return Ok(Self::String(v));
+            }
+        }
+        if value.is_object() {
+            if let Ok(v) = serde::Deserialize::deserialize(&value) {
+                return Ok(Self::Object(v));
+            }
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+/// An object with the fields `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$in`, `$nin`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryIdObject {
+    /// `$eq` on the wire.
+    pub eq: Option<crate::Nullable<String>>,
+    /// `$ne` on the wire.
+    pub ne: Option<crate::Nullable<String>>,
+    /// `$gt` on the wire.
+    pub gt: Option<crate::Nullable<String>>,
+    /// `$lt` on the wire.
+    pub lt: Option<crate::Nullable<String>>,
+    /// `$gte` on the wire.
+    pub gte: Option<crate::Nullable<String>>,
+    /// `$lte` on the wire.
+    pub lte: Option<crate::Nullable<String>>,
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Option<Vec<String>>,
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Option<Vec<String>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryIdObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            eq: fields.present("$eq")?,
+            ne: fields.present("$ne")?,
+            gt: fields.present("$gt")?,
+            lt: fields.present("$lt")?,
+            gte: fields.present("$gte")?,
+            lte: fields.present("$lte")?,
+            r#in: fields.optional("$in")?,
+            nin: fields.optional("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryIdObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("$eq", &self.eq)?;
+        fields.optional("$ne", &self.ne)?;
+        fields.optional("$gt", &self.gt)?;
+        fields.optional("$lt", &self.lt)?;
+        fields.optional("$gte", &self.gte)?;
+        fields.optional("$lte", &self.lte)?;
+        fields.optional("$in", &self.r#in)?;
+        fields.optional("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryIdObject {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `eq` field.
+    pub fn set_eq(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+
+    /// Sets the `ne` field.
+    pub fn set_ne(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.ne = Some(value.into());
+        self
+    }
+
+    /// Sets the `gt` field.
+    pub fn gt(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+
+    /// Sets the `lt` field.
+    pub fn lt(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+
+    /// Sets the `gte` field.
+    pub fn gte(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+
+    /// Sets the `lte` field.
+    pub fn lte(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
+
+    /// Sets the `in` field.
+    pub fn r#in(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
+
+    /// Sets the `nin` field.
+    pub fn nin(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.nin = Some(value.into());
+        self
+    }
+}
+
+/// An object with the fields `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$startsWith`, `$endsWith`, ….
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryKey {
+    /// `$eq` on the wire.
+    pub eq: Option<crate::Nullable<serde_json::Value>>,
+    /// `$ne` on the wire.
+    pub ne: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gt` on the wire.
+    pub gt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lt` on the wire.
+    pub lt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gte` on the wire.
+    pub gte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lte` on the wire.
+    pub lte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$startsWith` on the wire: a string (at least 1 character).
+    pub starts_with: Option<String>,
+    /// `$endsWith` on the wire: a string (at least 1 character).
+    pub ends_with: Option<String>,
+    /// `$contains` on the wire: a string (at least 1 character).
+    pub contains: Option<String>,
+    /// `$ci` on the wire: a boolean.
+    pub ci: Option<bool>,
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Option<Vec<serde_json::Value>>,
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Option<Vec<serde_json::Value>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            eq: fields.present("$eq")?,
+            ne: fields.present("$ne")?,
+            gt: fields.present("$gt")?,
+            lt: fields.present("$lt")?,
+            gte: fields.present("$gte")?,
+            lte: fields.present("$lte")?,
+            starts_with: fields.optional("$startsWith")?,
+            ends_with: fields.optional("$endsWith")?,
+            contains: fields.optional("$contains")?,
+            ci: fields.optional("$ci")?,
+            r#in: fields.optional("$in")?,
+            nin: fields.optional("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("$eq", &self.eq)?;
+        fields.optional("$ne", &self.ne)?;
+        fields.optional("$gt", &self.gt)?;
+        fields.optional("$lt", &self.lt)?;
+        fields.optional("$gte", &self.gte)?;
+        fields.optional("$lte", &self.lte)?;
+        fields.optional("$startsWith", &self.starts_with)?;
+        fields.optional("$endsWith", &self.ends_with)?;
+        fields.optional("$contains", &self.contains)?;
+        fields.optional("$ci", &self.ci)?;
+        fields.optional("$in", &self.r#in)?;
+        fields.optional("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryKey {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `eq` field.
+    pub fn set_eq(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+
+    /// Sets the `ne` field.
+    pub fn set_ne(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.ne = Some(value.into());
+        self
+    }
+
+    /// Sets the `gt` field.
+    pub fn gt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+
+    /// Sets the `lt` field.
+    pub fn lt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+
+    /// Sets the `gte` field.
+    pub fn gte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+
+    /// Sets the `lte` field.
+    pub fn lte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
+
+    /// Sets the `starts_with` field.
+    pub fn starts_with(mut self, value: impl Into<String>) -> Self {
+        self.starts_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `ends_with` field.
+    pub fn ends_with(mut self, value: impl Into<String>) -> Self {
+        self.ends_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `contains` field.
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+
+    /// Sets the `ci` field.
+    pub fn ci(mut self, value: impl Into<bool>) -> Self {
+        self.ci = Some(value.into());
+        self
+    }
+
+    /// Sets the `in` field.
+    pub fn r#in(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
+
+    /// Sets the `nin` field.
+    pub fn nin(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.nin = Some(value.into());
+        self
+    }
+}
+
+/// An object with the fields `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$startsWith`, `$endsWith`, ….
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryLastUpdated {
+    /// `$eq` on the wire.
+    pub eq: Option<crate::Nullable<serde_json::Value>>,
+    /// `$ne` on the wire.
+    pub ne: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gt` on the wire.
+    pub gt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lt` on the wire.
+    pub lt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gte` on the wire.
+    pub gte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lte` on the wire.
+    pub lte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$startsWith` on the wire: a string (at least 1 character).
+    pub starts_with: Option<String>,
+    /// `$endsWith` on the wire: a string (at least 1 character).
+    pub ends_with: Option<String>,
+    /// `$contains` on the wire: a string (at least 1 character).
+    pub contains: Option<String>,
+    /// `$ci` on the wire: a boolean.
+    pub ci: Option<bool>,
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Option<Vec<serde_json::Value>>,
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Option<Vec<serde_json::Value>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryLastUpdated {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            eq: fields.present("$eq")?,
+            ne: fields.present("$ne")?,
+            gt: fields.present("$gt")?,
+            lt: fields.present("$lt")?,
+            gte: fields.present("$gte")?,
+            lte: fields.present("$lte")?,
+            starts_with: fields.optional("$startsWith")?,
+            ends_with: fields.optional("$endsWith")?,
+            contains: fields.optional("$contains")?,
+            ci: fields.optional("$ci")?,
+            r#in: fields.optional("$in")?,
+            nin: fields.optional("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryLastUpdated {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("$eq", &self.eq)?;
+        fields.optional("$ne", &self.ne)?;
+        fields.optional("$gt", &self.gt)?;
+        fields.optional("$lt", &self.lt)?;
+        fields.optional("$gte", &self.gte)?;
+        fields.optional("$lte", &self.lte)?;
+        fields.optional("$startsWith", &self.starts_with)?;
+        fields.optional("$endsWith", &self.ends_with)?;
+        fields.optional("$contains", &self.contains)?;
+        fields.optional("$ci", &self.ci)?;
+        fields.optional("$in", &self.r#in)?;
+        fields.optional("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryLastUpdated {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `eq` field.
+    pub fn set_eq(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+
+    /// Sets the `ne` field.
+    pub fn set_ne(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.ne = Some(value.into());
+        self
+    }
+
+    /// Sets the `gt` field.
+    pub fn gt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+
+    /// Sets the `lt` field.
+    pub fn lt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+
+    /// Sets the `gte` field.
+    pub fn gte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+
+    /// Sets the `lte` field.
+    pub fn lte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
+
+    /// Sets the `starts_with` field.
+    pub fn starts_with(mut self, value: impl Into<String>) -> Self {
+        self.starts_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `ends_with` field.
+    pub fn ends_with(mut self, value: impl Into<String>) -> Self {
+        self.ends_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `contains` field.
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+
+    /// Sets the `ci` field.
+    pub fn ci(mut self, value: impl Into<bool>) -> Self {
+        self.ci = Some(value.into());
+        self
+    }
+
+    /// Sets the `in` field.
+    pub fn r#in(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
+
+    /// Sets the `nin` field.
+    pub fn nin(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.nin = Some(value.into());
+        self
+    }
+}
+
+/// An object with the fields `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$startsWith`, `$endsWith`, ….
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryName {
+    /// `$eq` on the wire.
+    pub eq: Option<crate::Nullable<serde_json::Value>>,
+    /// `$ne` on the wire.
+    pub ne: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gt` on the wire.
+    pub gt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lt` on the wire.
+    pub lt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gte` on the wire.
+    pub gte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lte` on the wire.
+    pub lte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$startsWith` on the wire: a string (at least 1 character).
+    pub starts_with: Option<String>,
+    /// `$endsWith` on the wire: a string (at least 1 character).
+    pub ends_with: Option<String>,
+    /// `$contains` on the wire: a string (at least 1 character).
+    pub contains: Option<String>,
+    /// `$ci` on the wire: a boolean.
+    pub ci: Option<bool>,
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Option<Vec<serde_json::Value>>,
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Option<Vec<serde_json::Value>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryName {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            eq: fields.present("$eq")?,
+            ne: fields.present("$ne")?,
+            gt: fields.present("$gt")?,
+            lt: fields.present("$lt")?,
+            gte: fields.present("$gte")?,
+            lte: fields.present("$lte")?,
+            starts_with: fields.optional("$startsWith")?,
+            ends_with: fields.optional("$endsWith")?,
+            contains: fields.optional("$contains")?,
+            ci: fields.optional("$ci")?,
+            r#in: fields.optional("$in")?,
+            nin: fields.optional("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("$eq", &self.eq)?;
+        fields.optional("$ne", &self.ne)?;
+        fields.optional("$gt", &self.gt)?;
+        fields.optional("$lt", &self.lt)?;
+        fields.optional("$gte", &self.gte)?;
+        fields.optional("$lte", &self.lte)?;
+        fields.optional("$startsWith", &self.starts_with)?;
+        fields.optional("$endsWith", &self.ends_with)?;
+        fields.optional("$contains", &self.contains)?;
+        fields.optional("$ci", &self.ci)?;
+        fields.optional("$in", &self.r#in)?;
+        fields.optional("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryName {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `eq` field.
+    pub fn set_eq(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+
+    /// Sets the `ne` field.
+    pub fn set_ne(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.ne = Some(value.into());
+        self
+    }
+
+    /// Sets the `gt` field.
+    pub fn gt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+
+    /// Sets the `lt` field.
+    pub fn lt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+
+    /// Sets the `gte` field.
+    pub fn gte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+
+    /// Sets the `lte` field.
+    pub fn lte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
+
+    /// Sets the `starts_with` field.
+    pub fn starts_with(mut self, value: impl Into<String>) -> Self {
+        self.starts_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `ends_with` field.
+    pub fn ends_with(mut self, value: impl Into<String>) -> Self {
+        self.ends_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `contains` field.
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+
+    /// Sets the `ci` field.
+    pub fn ci(mut self, value: impl Into<bool>) -> Self {
+        self.ci = Some(value.into());
+        self
+    }
+
+    /// Sets the `in` field.
+    pub fn r#in(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
+
+    /// Sets the `nin` field.
+    pub fn nin(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.nin = Some(value.into());
+        self
+    }
+}
+
+/// An object with the fields `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$startsWith`, `$endsWith`, ….
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryPubTopics {
+    /// `$eq` on the wire.
+    pub eq: Option<crate::Nullable<serde_json::Value>>,
+    /// `$ne` on the wire.
+    pub ne: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gt` on the wire.
+    pub gt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lt` on the wire.
+    pub lt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gte` on the wire.
+    pub gte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lte` on the wire.
+    pub lte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$startsWith` on the wire: a string (at least 1 character).
+    pub starts_with: Option<String>,
+    /// `$endsWith` on the wire: a string (at least 1 character).
+    pub ends_with: Option<String>,
+    /// `$contains` on the wire: a string (at least 1 character).
+    pub contains: Option<String>,
+    /// `$ci` on the wire: a boolean.
+    pub ci: Option<bool>,
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Option<Vec<serde_json::Value>>,
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Option<Vec<serde_json::Value>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryPubTopics {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            eq: fields.present("$eq")?,
+            ne: fields.present("$ne")?,
+            gt: fields.present("$gt")?,
+            lt: fields.present("$lt")?,
+            gte: fields.present("$gte")?,
+            lte: fields.present("$lte")?,
+            starts_with: fields.optional("$startsWith")?,
+            ends_with: fields.optional("$endsWith")?,
+            contains: fields.optional("$contains")?,
+            ci: fields.optional("$ci")?,
+            r#in: fields.optional("$in")?,
+            nin: fields.optional("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryPubTopics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("$eq", &self.eq)?;
+        fields.optional("$ne", &self.ne)?;
+        fields.optional("$gt", &self.gt)?;
+        fields.optional("$lt", &self.lt)?;
+        fields.optional("$gte", &self.gte)?;
+        fields.optional("$lte", &self.lte)?;
+        fields.optional("$startsWith", &self.starts_with)?;
+        fields.optional("$endsWith", &self.ends_with)?;
+        fields.optional("$contains", &self.contains)?;
+        fields.optional("$ci", &self.ci)?;
+        fields.optional("$in", &self.r#in)?;
+        fields.optional("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryPubTopics {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `eq` field.
+    pub fn set_eq(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+
+    /// Sets the `ne` field.
+    pub fn set_ne(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.ne = Some(value.into());
+        self
+    }
+
+    /// Sets the `gt` field.
+    pub fn gt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+
+    /// Sets the `lt` field.
+    pub fn lt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+
+    /// Sets the `gte` field.
+    pub fn gte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+
+    /// Sets the `lte` field.
+    pub fn lte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
+
+    /// Sets the `starts_with` field.
+    pub fn starts_with(mut self, value: impl Into<String>) -> Self {
+        self.starts_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `ends_with` field.
+    pub fn ends_with(mut self, value: impl Into<String>) -> Self {
+        self.ends_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `contains` field.
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+
+    /// Sets the `ci` field.
+    pub fn ci(mut self, value: impl Into<bool>) -> Self {
+        self.ci = Some(value.into());
+        self
+    }
+
+    /// Sets the `in` field.
+    pub fn r#in(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
+
+    /// Sets the `nin` field.
+    pub fn nin(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.nin = Some(value.into());
+        self
+    }
+}
+
+/// An object with the fields `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$startsWith`, `$endsWith`, ….
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryStatus {
+    /// `$eq` on the wire.
+    pub eq: Option<crate::Nullable<serde_json::Value>>,
+    /// `$ne` on the wire.
+    pub ne: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gt` on the wire.
+    pub gt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lt` on the wire.
+    pub lt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gte` on the wire.
+    pub gte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lte` on the wire.
+    pub lte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$startsWith` on the wire: a string (at least 1 character).
+    pub starts_with: Option<String>,
+    /// `$endsWith` on the wire: a string (at least 1 character).
+    pub ends_with: Option<String>,
+    /// `$contains` on the wire: a string (at least 1 character).
+    pub contains: Option<String>,
+    /// `$ci` on the wire: a boolean.
+    pub ci: Option<bool>,
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Option<Vec<serde_json::Value>>,
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Option<Vec<serde_json::Value>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            eq: fields.present("$eq")?,
+            ne: fields.present("$ne")?,
+            gt: fields.present("$gt")?,
+            lt: fields.present("$lt")?,
+            gte: fields.present("$gte")?,
+            lte: fields.present("$lte")?,
+            starts_with: fields.optional("$startsWith")?,
+            ends_with: fields.optional("$endsWith")?,
+            contains: fields.optional("$contains")?,
+            ci: fields.optional("$ci")?,
+            r#in: fields.optional("$in")?,
+            nin: fields.optional("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("$eq", &self.eq)?;
+        fields.optional("$ne", &self.ne)?;
+        fields.optional("$gt", &self.gt)?;
+        fields.optional("$lt", &self.lt)?;
+        fields.optional("$gte", &self.gte)?;
+        fields.optional("$lte", &self.lte)?;
+        fields.optional("$startsWith", &self.starts_with)?;
+        fields.optional("$endsWith", &self.ends_with)?;
+        fields.optional("$contains", &self.contains)?;
+        fields.optional("$ci", &self.ci)?;
+        fields.optional("$in", &self.r#in)?;
+        fields.optional("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryStatus {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `eq` field.
+    pub fn set_eq(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+
+    /// Sets the `ne` field.
+    pub fn set_ne(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.ne = Some(value.into());
+        self
+    }
+
+    /// Sets the `gt` field.
+    pub fn gt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+
+    /// Sets the `lt` field.
+    pub fn lt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+
+    /// Sets the `gte` field.
+    pub fn gte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+
+    /// Sets the `lte` field.
+    pub fn lte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
+
+    /// Sets the `starts_with` field.
+    pub fn starts_with(mut self, value: impl Into<String>) -> Self {
+        self.starts_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `ends_with` field.
+    pub fn ends_with(mut self, value: impl Into<String>) -> Self {
+        self.ends_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `contains` field.
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+
+    /// Sets the `ci` field.
+    pub fn ci(mut self, value: impl Into<bool>) -> Self {
+        self.ci = Some(value.into());
+        self
+    }
+
+    /// Sets the `in` field.
+    pub fn r#in(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
+
+    /// Sets the `nin` field.
+    pub fn nin(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.nin = Some(value.into());
+        self
+    }
+}
+
+/// An object with the fields `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$startsWith`, `$endsWith`, ….
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQuerySubTopics {
+    /// `$eq` on the wire.
+    pub eq: Option<crate::Nullable<serde_json::Value>>,
+    /// `$ne` on the wire.
+    pub ne: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gt` on the wire.
+    pub gt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lt` on the wire.
+    pub lt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gte` on the wire.
+    pub gte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lte` on the wire.
+    pub lte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$startsWith` on the wire: a string (at least 1 character).
+    pub starts_with: Option<String>,
+    /// `$endsWith` on the wire: a string (at least 1 character).
+    pub ends_with: Option<String>,
+    /// `$contains` on the wire: a string (at least 1 character).
+    pub contains: Option<String>,
+    /// `$ci` on the wire: a boolean.
+    pub ci: Option<bool>,
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Option<Vec<serde_json::Value>>,
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Option<Vec<serde_json::Value>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQuerySubTopics {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            eq: fields.present("$eq")?,
+            ne: fields.present("$ne")?,
+            gt: fields.present("$gt")?,
+            lt: fields.present("$lt")?,
+            gte: fields.present("$gte")?,
+            lte: fields.present("$lte")?,
+            starts_with: fields.optional("$startsWith")?,
+            ends_with: fields.optional("$endsWith")?,
+            contains: fields.optional("$contains")?,
+            ci: fields.optional("$ci")?,
+            r#in: fields.optional("$in")?,
+            nin: fields.optional("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQuerySubTopics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("$eq", &self.eq)?;
+        fields.optional("$ne", &self.ne)?;
+        fields.optional("$gt", &self.gt)?;
+        fields.optional("$lt", &self.lt)?;
+        fields.optional("$gte", &self.gte)?;
+        fields.optional("$lte", &self.lte)?;
+        fields.optional("$startsWith", &self.starts_with)?;
+        fields.optional("$endsWith", &self.ends_with)?;
+        fields.optional("$contains", &self.contains)?;
+        fields.optional("$ci", &self.ci)?;
+        fields.optional("$in", &self.r#in)?;
+        fields.optional("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQuerySubTopics {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `eq` field.
+    pub fn set_eq(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+
+    /// Sets the `ne` field.
+    pub fn set_ne(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.ne = Some(value.into());
+        self
+    }
+
+    /// Sets the `gt` field.
+    pub fn gt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+
+    /// Sets the `lt` field.
+    pub fn lt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+
+    /// Sets the `gte` field.
+    pub fn gte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+
+    /// Sets the `lte` field.
+    pub fn lte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
+
+    /// Sets the `starts_with` field.
+    pub fn starts_with(mut self, value: impl Into<String>) -> Self {
+        self.starts_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `ends_with` field.
+    pub fn ends_with(mut self, value: impl Into<String>) -> Self {
+        self.ends_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `contains` field.
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+
+    /// Sets the `ci` field.
+    pub fn ci(mut self, value: impl Into<bool>) -> Self {
+        self.ci = Some(value.into());
+        self
+    }
+
+    /// Sets the `in` field.
+    pub fn r#in(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
+
+    /// Sets the `nin` field.
+    pub fn nin(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.nin = Some(value.into());
+        self
+    }
+}
+
 /// The `applicationKeyPost` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -341,3 +2503,217 @@ pub type ApplicationKeyPostResponseLastUpdatedByType = ApplicationKeyCreatedByTy
 
 /// The same values as `ApiTokenPatchStatus`, so the same type.
 pub type ApplicationKeyPostResponseStatus = ApiTokenPatchStatus;
+
+/// The `applicationKeys` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ApplicationKeys {
+    /// `items` on the wire: a list.
+    pub items: Option<Vec<ApplicationKey>>,
+    /// `count` on the wire: an integer.
+    pub count: Option<i64>,
+    /// `totalCount` on the wire: an integer.
+    pub total_count: Option<i64>,
+    /// `perPage` on the wire: an integer.
+    pub per_page: Option<i64>,
+    /// `page` on the wire: an integer.
+    pub page: Option<i64>,
+    /// `filter` on the wire: a string.
+    pub filter: Option<String>,
+    /// `filterField` on the wire: a string.
+    pub filter_field: Option<String>,
+    /// `sortField` on the wire: a string.
+    pub sort_field: Option<String>,
+    /// `sortDirection` on the wire: a string (one of `asc`, `desc`, `ASC`, `DESC`, `""`).
+    pub sort_direction: Option<ApplicationKeysSortDirection>,
+    /// `applicationId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
+    pub application_id: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for ApplicationKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            items: fields.optional("items")?,
+            count: fields.optional("count")?,
+            total_count: fields.optional("totalCount")?,
+            per_page: fields.optional("perPage")?,
+            page: fields.optional("page")?,
+            filter: fields.optional("filter")?,
+            filter_field: fields.optional("filterField")?,
+            sort_field: fields.optional("sortField")?,
+            sort_direction: fields.optional("sortDirection")?,
+            application_id: fields.optional("applicationId")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for ApplicationKeys {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("items", &self.items)?;
+        fields.optional("count", &self.count)?;
+        fields.optional("totalCount", &self.total_count)?;
+        fields.optional("perPage", &self.per_page)?;
+        fields.optional("page", &self.page)?;
+        fields.optional("filter", &self.filter)?;
+        fields.optional("filterField", &self.filter_field)?;
+        fields.optional("sortField", &self.sort_field)?;
+        fields.optional("sortDirection", &self.sort_direction)?;
+        fields.optional("applicationId", &self.application_id)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// A string: one of `key`, `status`, `name`.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ApplicationKeysGetFilterField {
+    /// The value `key`.
+    Key,
+    /// The value `status`.
+    Status,
+    /// The value `name`.
+    Name,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl ApplicationKeysGetFilterField {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Key => "key",
+            Self::Status => "status",
+            Self::Name => "name",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for ApplicationKeysGetFilterField {
+    fn from(value: &str) -> Self {
+        match value {
+            "key" => Self::Key,
+            "status" => Self::Status,
+            "name" => Self::Name,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for ApplicationKeysGetFilterField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ApplicationKeysGetFilterField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplicationKeysGetFilterField {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+impl crate::client::ParamValue for ApplicationKeysGetFilterField {
+    fn texts(&self) -> Vec<String> {
+        vec![self.as_str().to_owned()]
+    }
+}
+
+/// The same values as `ApplicationApiTokensGetSortDirection`, so the same type.
+pub type ApplicationKeysGetSortDirection = ApplicationApiTokensGetSortDirection;
+
+/// A string: one of `key`, `status`, `id`, `creationDate`, `lastUpdated`, `name`.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ApplicationKeysGetSortField {
+    /// The value `key`.
+    Key,
+    /// The value `status`.
+    Status,
+    /// The value `id`.
+    Id,
+    /// The value `creationDate`.
+    CreationDate,
+    /// The value `lastUpdated`.
+    LastUpdated,
+    /// The value `name`.
+    Name,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl ApplicationKeysGetSortField {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Key => "key",
+            Self::Status => "status",
+            Self::Id => "id",
+            Self::CreationDate => "creationDate",
+            Self::LastUpdated => "lastUpdated",
+            Self::Name => "name",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for ApplicationKeysGetSortField {
+    fn from(value: &str) -> Self {
+        match value {
+            "key" => Self::Key,
+            "status" => Self::Status,
+            "id" => Self::Id,
+            "creationDate" => Self::CreationDate,
+            "lastUpdated" => Self::LastUpdated,
+            "name" => Self::Name,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for ApplicationKeysGetSortField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ApplicationKeysGetSortField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplicationKeysGetSortField {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+impl crate::client::ParamValue for ApplicationKeysGetSortField {
+    fn texts(&self) -> Vec<String> {
+        vec![self.as_str().to_owned()]
+    }
+}
+
+/// The same values as `ApiTokensSortDirection`, so the same type.
+pub type ApplicationKeysSortDirection = ApiTokensSortDirection;

@@ -26,6 +26,8 @@ mod credential_3;
 mod credential_4;
 #[cfg(feature = "credentials")]
 mod credentials;
+#[cfg(feature = "device")]
+mod device;
 #[cfg(feature = "device-attribute")]
 mod device_attribute;
 #[cfg(feature = "device-attributes")]
@@ -72,6 +74,7 @@ mod shared_api_token_post;
     feature = "application-api-tokens",
     feature = "application-certificate-authorities",
     feature = "application-certificates",
+    feature = "application-keys",
     feature = "credential",
     feature = "credentials",
     feature = "device-attributes",
@@ -91,7 +94,9 @@ mod shared_application_api_tokens_get_filter_field;
     feature = "application-api-tokens",
     feature = "application-certificate-authorities",
     feature = "application-certificates",
+    feature = "application-keys",
     feature = "credentials",
+    feature = "device",
     feature = "device-attributes",
     feature = "instance-api-tokens",
     feature = "user-api-tokens",
@@ -115,9 +120,12 @@ mod shared_application_certificate_authority;
     feature = "application-keys"
 ))]
 mod shared_application_certificate_filter_type;
+#[cfg(any(feature = "application-key", feature = "application-keys"))]
+mod shared_application_key;
 #[cfg(any(
     feature = "application-key",
     feature = "application-keys",
+    feature = "device",
     feature = "device-attribute",
     feature = "device-attributes"
 ))]
@@ -134,11 +142,20 @@ mod shared_credential;
 #[cfg(any(feature = "device-attribute", feature = "device-attributes"))]
 mod shared_device_attribute;
 #[cfg(any(
+    feature = "device",
+    feature = "device-attribute",
+    feature = "device-attributes"
+))]
+mod shared_device_attribute_data_type;
+#[cfg(any(feature = "device", feature = "device-attributes"))]
+mod shared_device_attribute_post;
+#[cfg(any(
     feature = "application-api-token",
     feature = "application-certificate",
     feature = "application-certificate-authority",
     feature = "application-key",
     feature = "credential",
+    feature = "device",
     feature = "device-attribute",
     feature = "instance-api-token",
     feature = "user-api-token",
@@ -177,6 +194,8 @@ pub use self::credential_3::*;
 pub use self::credential_4::*;
 #[cfg(feature = "credentials")]
 pub use self::credentials::*;
+#[cfg(feature = "device")]
+pub use self::device::*;
 #[cfg(feature = "device-attribute")]
 pub use self::device_attribute::*;
 #[cfg(feature = "device-attributes")]
@@ -223,6 +242,7 @@ pub use self::shared_api_token_post::*;
     feature = "application-api-tokens",
     feature = "application-certificate-authorities",
     feature = "application-certificates",
+    feature = "application-keys",
     feature = "credential",
     feature = "credentials",
     feature = "device-attributes",
@@ -242,7 +262,9 @@ pub use self::shared_application_api_tokens_get_filter_field::*;
     feature = "application-api-tokens",
     feature = "application-certificate-authorities",
     feature = "application-certificates",
+    feature = "application-keys",
     feature = "credentials",
+    feature = "device",
     feature = "device-attributes",
     feature = "instance-api-tokens",
     feature = "user-api-tokens",
@@ -266,9 +288,12 @@ pub use self::shared_application_certificate_authority::*;
     feature = "application-keys"
 ))]
 pub use self::shared_application_certificate_filter_type::*;
+#[cfg(any(feature = "application-key", feature = "application-keys"))]
+pub use self::shared_application_key::*;
 #[cfg(any(
     feature = "application-key",
     feature = "application-keys",
+    feature = "device",
     feature = "device-attribute",
     feature = "device-attributes"
 ))]
@@ -285,11 +310,20 @@ pub use self::shared_credential::*;
 #[cfg(any(feature = "device-attribute", feature = "device-attributes"))]
 pub use self::shared_device_attribute::*;
 #[cfg(any(
+    feature = "device",
+    feature = "device-attribute",
+    feature = "device-attributes"
+))]
+pub use self::shared_device_attribute_data_type::*;
+#[cfg(any(feature = "device", feature = "device-attributes"))]
+pub use self::shared_device_attribute_post::*;
+#[cfg(any(
     feature = "application-api-token",
     feature = "application-certificate",
     feature = "application-certificate-authority",
     feature = "application-key",
     feature = "credential",
+    feature = "device",
     feature = "device-attribute",
     feature = "instance-api-token",
     feature = "user-api-token",

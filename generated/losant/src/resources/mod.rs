@@ -21,6 +21,8 @@ pub mod application_keys;
 pub mod credential;
 #[cfg(feature = "credentials")]
 pub mod credentials;
+#[cfg(feature = "device")]
+pub mod device;
 #[cfg(feature = "device-attribute")]
 pub mod device_attribute;
 #[cfg(feature = "device-attributes")]
@@ -123,6 +125,14 @@ impl crate::Client {
     #[cfg(feature = "credentials")]
     pub fn credentials(&self) -> credentials::CredentialsResource {
         credentials::CredentialsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Device resource.
+    #[cfg(feature = "device")]
+    pub fn device(&self) -> device::DeviceResource {
+        device::DeviceResource {
             client: self.clone(),
         }
     }
