@@ -309,9 +309,6 @@ round_trips! {
 }
 
 keeps_unknown_fields! {
-    unknown_field_is_kept_by_advanced_application_key_query : AdvancedApplicationKeyQuery
-    =
-    "{\"$nor\":[{\"id\":\"575ec8687ae143cd83dc4a97\"},{\"description\":\"my access key\"},{\"lastUpdated\":{\"$lt\":1612189931000}}]}";
     unknown_field_is_kept_by_api_token : ApiToken =
     "{\"apiTokenId\":\"575ec7417ae143cd83dc4a95\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"creatorId\":\"575ed70c7ae143cd83dc4aa9\",\"creatorType\":\"user\",\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My API Token\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"scope\":[\"all.Application\"],\"status\":\"active\",\"token\":\"the_actual_token_string\"}";
     unknown_field_is_kept_by_api_token_patch : ApiTokenPatch =
@@ -565,16 +562,6 @@ keeps_unknown_values! {
 }
 
 reads_alternative! {
-    advanced_application_key_query_device_ids_reads_string :
-    AdvancedApplicationKeyQueryDeviceIds = "\"\"" =>
-    AdvancedApplicationKeyQueryDeviceIds::String;
-    advanced_application_key_query_device_ids_reads_object :
-    AdvancedApplicationKeyQueryDeviceIds = "{}" =>
-    AdvancedApplicationKeyQueryDeviceIds::Object;
-    advanced_application_key_query_id_reads_string : AdvancedApplicationKeyQueryId =
-    "\"\"" => AdvancedApplicationKeyQueryId::String;
-    advanced_application_key_query_id_reads_object : AdvancedApplicationKeyQueryId = "{}"
-    => AdvancedApplicationKeyQueryId::Object;
     composite_device_state_value_time_reads_string : CompositeDeviceStateValueTime =
     "\"\"" => CompositeDeviceStateValueTime::String;
     composite_device_state_value_time_reads_number : CompositeDeviceStateValueTime =
