@@ -771,7 +771,10 @@ fn read_action<'d>(
         // JSON where they differ).
         if event_stream && (200..300).contains(&status) {
             r.push(entry(rpos, "media", string(rpos, "text/event-stream")));
-            let events = response.get("sseEvents").and_then(Node::as_map).unwrap_or(&[]);
+            let events = response
+                .get("sseEvents")
+                .and_then(Node::as_map)
+                .unwrap_or(&[]);
             let mut event_schemas = events.iter().filter_map(|(name, e)| {
                 let schema = e.get("schema")?;
                 Some((at.key("sseEvents").key(&name.name).key("schema"), schema))
@@ -781,7 +784,11 @@ fn read_action<'d>(
                 event_schemas.all(|(_, other)| other.to_json() == s.to_json())
             });
             if let (Some((schema_at, schema)), true) = (first, same) {
-                r.push(entry(schema.pos, "schema", schemas.schema(&schema_at, schema)));
+                r.push(entry(
+                    schema.pos,
+                    "schema",
+                    schemas.schema(&schema_at, schema),
+                ));
             }
         }
         if (200..300).contains(&status) {
@@ -881,7 +888,11 @@ fn param<'d>(
                 entry(pos, "name", string(pos, name)),
                 entry(pos, "description", string(pos, &description)),
                 entry(pos, "required", boolean(pos, required)),
-                entry(schema.pos, "schema", schemas.schema(&place.key("schema"), schema)),
+                entry(
+                    schema.pos,
+                    "schema",
+                    schemas.schema(&place.key("schema"), schema),
+                ),
             ];
             // The example of the definition the body names.
             let example = p.get("x-example").cloned().or_else(|| {

@@ -168,7 +168,11 @@ fn streams_outcomes_and_styled_queries_are_read_as_the_official_clients_send_the
         ["get", "patch", "stateStream"]
     );
     // Two success statuses: the outcomes of one action.
-    let codes: Vec<u16> = thing.actions["patch"].responses.iter().map(|r| r.code).collect();
+    let codes: Vec<u16> = thing.actions["patch"]
+        .responses
+        .iter()
+        .map(|r| r.code)
+        .collect();
     assert_eq!(codes.len(), 2, "{codes:?}");
     // A server-sent event stream, each event's data of its one schema.
     let stream = &thing.actions["stateStream"].responses[0];
@@ -177,7 +181,11 @@ fn streams_outcomes_and_styled_queries_are_read_as_the_official_clients_send_the
     // An object typed `object` as one JSON text; a list as bracket keys.
     let things = resource(&spec, "things");
     let style = |action: &str, name: &str| {
-        let p = things.actions[action].params.iter().find(|p| p.name == name).unwrap();
+        let p = things.actions[action]
+            .params
+            .iter()
+            .find(|p| p.name == name)
+            .unwrap();
         (p.style, p.schema["type"].clone())
     };
     assert_eq!(style("find", "query").0, sdkgen::spec::QueryStyle::Json);
