@@ -584,6 +584,9 @@ pub fn call_expr(call: &CallIr) -> String {
     }
     if call.body {
         expr + ".json(self.body.as_ref())"
+    } else if let Some(fallible) = expr.strip_suffix('?') {
+        // The last step returns the call's `Result` already (a query written as JSON).
+        fallible.to_string()
     } else {
         format!("Ok({expr})")
     }

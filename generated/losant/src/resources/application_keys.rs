@@ -63,7 +63,7 @@ impl crate::Action for ApplicationKeysGetParams {
     type Output = ApplicationKeys;
 
     fn call(&self) -> crate::Result<Call> {
-        Ok(Call::new(
+        Call::new(
             reqwest::Method::GET,
             "applicationKeys.get",
             "/applications/{applicationId}/keys",
@@ -75,7 +75,7 @@ impl crate::Action for ApplicationKeysGetParams {
         .query("perPage", self.per_page.as_ref())
         .query("filterField", self.filter_field.as_ref())
         .query("filter", self.filter.as_ref())
-        .query_json("query", self.query.as_ref())?)
+        .query_json("query", self.query.as_ref())
     }
 }
 
