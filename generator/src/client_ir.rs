@@ -4,9 +4,9 @@
 use serde_json::Value;
 
 use crate::ir::{
-    ActionIr, AddTo, BodyIr, CallAdd, CallIr, ClientIr, Doc, DocLit, ErrorBodyIr, Json, Lit, Model,
-    OutcomeIr, OutcomesIr, PackageIr, PageIr, ParamIr, ResourceIr, RuntimeIr, ServerIr, TypeRef,
-    ValueExpr,
+    ActionIr, AddTo, BodyIr, CallAdd, CallIr, ClientIr, Doc, DocLit, ErrorBodyIr, Json, LinksIr,
+    Lit, Model, OutcomeIr, OutcomesIr, PackageIr, PageIr, ParamIr, ResourceIr, RuntimeIr, ServerIr,
+    TypeRef, ValueExpr,
 };
 use crate::names::{self, Scope};
 use crate::path::PathTemplate;
@@ -571,9 +571,11 @@ fn plan_action<'s>(
         });
         (name, statuses.collect())
     });
-    let item = a.paginated.as_ref().and_then(|pg| {
+    let items_field =
+        (a.paginated.as_ref().map(|pg| &pg.items)).or(a.linked.as_ref().map(|l| &l.items));
+    let item = items_field.and_then(|items| {
         let page = resolve(spec, success?);
-        let items_schema = page.get("properties")?.get(&pg.items)?.get("items")?;
+        let items_schema = page.get("properties")?.get(items)?.get("items")?;
         Some((l.type_of(items_schema, &format!("{hint}Item"), false), page))
     });
     ActionPlan {
@@ -620,6 +622,21 @@ fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
     let page = plan.item.as_ref().and_then(|(item_ty, page_schema)| {
         page_ir(a, item_ty.clone(), page_schema, &required, &optional)
     });
+    let links = a
+        .linked
+        .as_ref()
+        .zip(plan.item.as_ref())
+        .map(|(l, (item_ty, page_schema))| {
+            let required_fields: Vec<&str> = required_names(page_schema).collect();
+            LinksIr {
+                items: names::snake(&l.items),
+                items_optional: !required_fields.contains(&l.items.as_str()),
+                next: names::snake(&l.next),
+                item_ty: item_ty.clone(),
+                items_wire: Lit(l.items.clone()),
+                next_wire: Lit(l.next.clone()),
+            }
+        });
     let mut doc = a.summary.clone();
     if let Some(d) = &a.description {
         doc.push_str("\n\n");
@@ -714,6 +731,7 @@ fn finish_action(spec: &Spec, plan: &ActionPlan<'_>) -> ActionIr {
         download,
         events: plan.events.clone(),
         page,
+        links,
         test_id: names::snake_part(aname),
         test,
         route,

@@ -690,6 +690,8 @@ pub struct ActionIr {
     pub events: Option<TypeRef>,
     /// Pagination, if any.
     pub page: Option<PageIr>,
+    /// Pagination by link, if any.
+    pub links: Option<LinksIr>,
     /// Test data.
     pub test: ActionTest,
     /// The action as the test server answers it (`src/routes.json`): its name, method, full
@@ -840,6 +842,23 @@ pub struct BodyIr {
     pub doc: Doc,
     /// Example JSON for tests and doc examples.
     pub example: Option<Lit>,
+}
+
+/// Pagination by link: the answer's items and the link to the next page.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinksIr {
+    /// Response field with the items.
+    pub items: String,
+    /// Whether the items field is optional in the response.
+    pub items_optional: bool,
+    /// Response field with the next page's link.
+    pub next: String,
+    /// Item type.
+    pub item_ty: TypeRef,
+    /// Wire names of the items and next fields.
+    pub items_wire: Lit,
+    /// See `items_wire`.
+    pub next_wire: Lit,
 }
 
 /// Pagination facts.

@@ -262,6 +262,9 @@ pub struct Action {
     /// Pagination facts for list actions.
     #[serde(default)]
     pub paginated: Option<Paginated>,
+    /// Pagination by link, for list actions whose pages name the next one.
+    #[serde(default)]
+    pub linked: Option<Linked>,
 }
 
 /// An HTTP method an action may use.
@@ -492,6 +495,16 @@ pub fn is_json_media(media: &str) -> bool {
     essence == "application/json" || essence.ends_with("+json")
 }
 
+/// Pagination by link: each page names the next one.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Linked {
+    /// Field holding the items of a page.
+    pub items: String,
+    /// Field holding the link to the next page (a path, or a URL on the same server);
+    /// absent, `null` or empty on the last page.
+    pub next: String,
+}
+
 /// Pagination facts.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Paginated {
@@ -692,6 +705,10 @@ pub const ACTION: Shape = Shape::Obj(&[
     opt(
         "paginated",
         Shape::Obj(&[req("items", Shape::Str), req("total", Shape::Str)]),
+    ),
+    opt(
+        "linked",
+        Shape::Obj(&[req("items", Shape::Str), req("next", Shape::Str)]),
     ),
 ]);
 

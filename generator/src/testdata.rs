@@ -545,22 +545,24 @@ pub(crate) fn action_test(
     });
     // The paging test repeats the answer's first item: an answer without one gets the
     // smallest item its schema accepts.
-    if let (Some(pg), Some(Value::Object(answer)), Some(schema)) = (
-        &a.paginated,
+    let items_field =
+        (a.paginated.as_ref().map(|pg| &pg.items)).or(a.linked.as_ref().map(|l| &l.items));
+    if let (Some(items_field), Some(Value::Object(answer)), Some(schema)) = (
+        items_field,
         &mut response_example,
         success.and_then(|s| s.schema.as_ref()),
     ) {
         let has_item = answer
-            .get(&pg.items)
+            .get(items_field)
             .and_then(Value::as_array)
             .is_some_and(|items| !items.is_empty());
         let item_schema = resolve(spec, schema)
             .get("properties")
-            .and_then(|p| p.get(&pg.items))
+            .and_then(|p| p.get(items_field))
             .and_then(|p| p.get("items"));
         if let (false, Some(item_schema)) = (has_item, item_schema) {
             let item = schema_example(spec, item_schema);
-            answer.insert(pg.items.clone(), Value::Array(vec![item]));
+            answer.insert(items_field.clone(), Value::Array(vec![item]));
         }
     }
     let mut errors = Vec::new();

@@ -255,7 +255,8 @@ macro_rules! action {
         $other_answer:literal)?)),*],)? errors[$(($code:literal, $kind:ident,
         $error:literal $(, $message:literal)?)),*], $(pages[$items:literal,
         $total:literal, $page:literal, $per_page:literal, $first:literal] $pages:expr,)?
-        request $client:ident => $request:expr
+        $(links[$link_items:literal, $next:literal],)? request $client:ident =>
+        $request:expr
     ) => {
         #[tokio::test] async fn $name () { use mist_sdk::resources::$module ::*; let
         (server, client) = start(). await; let $client = & client; $(let $body : $body_ty
@@ -270,7 +271,8 @@ macro_rules! action {
         "{} decoded as {debug}", $other);)*)? $(case.fails(& server, $code,
         ErrorKind::$kind, $error, None $(.or(Some($message)))?, request.clone().send()).
         await;)* $(case.streams(& server, [$items, $total, $page, $per_page], $first,
-        $pages .stream()). await;)? }
+        $pages .stream()). await;)? $(case.follows(& server, [$link_items, $next],
+        request.clone().stream()). await;)? }
     };
 }
 

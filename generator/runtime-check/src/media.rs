@@ -48,6 +48,11 @@ impl MediaResource {
         })
     }
 
+    /// Searches things; each page links the next.
+    pub fn search(&self) -> MediaSearchRequest {
+        self.client.request(MediaSearchParams { q: None })
+    }
+
     /// Exports a thing as a file.
     pub fn export(&self, thing_id: impl Into<String>) -> MediaExportRequest {
         self.client.request(MediaExportParams {
@@ -203,5 +208,50 @@ impl crate::Action for MediaWatchParams {
             &[&self.thing_id],
         )?
         .accept("text/event-stream"))
+    }
+}
+
+/// A page of search results.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Found {
+    /// The `results` field.
+    pub results: Vec<Thing>,
+    /// The `next` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
+/// The request of [`MediaResource::search`]: set optional parameters, then `send` it
+/// (see [`Request`](crate::Request)).
+pub type MediaSearchRequest = crate::Request<MediaSearchParams>;
+
+/// The parameters of [`MediaResource::search`], held by its request ([`MediaSearchRequest`]).
+#[derive(Debug, Clone)]
+pub struct MediaSearchParams {
+    q: Option<String>,
+}
+
+impl crate::Action for MediaSearchParams {
+    type Output = Found;
+
+    fn call(&self) -> crate::Result<Call> {
+        Ok(
+            Call::new(reqwest::Method::GET, "media.search", "/media/search", &[])?
+                .query("q", self.q.as_ref()),
+        )
+    }
+}
+
+impl MediaSearchRequest {
+    /// What to find.
+    pub fn q(mut self, value: impl Into<String>) -> Self {
+        self.params.q = Some(value.into());
+        self
+    }
+
+    /// Every result of every page, following each page's `next` link until a page has none;
+    /// see [`Pages`](crate::Pages).
+    pub fn stream(self) -> crate::Pages<Thing> {
+        self.linked(|answer| (answer.results, crate::client::NextLink::link(answer.next)))
     }
 }

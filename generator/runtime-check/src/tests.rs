@@ -2167,3 +2167,95 @@ async fn query_styles_encode_as_documented() {
         )
     );
 }
+
+#[tokio::test]
+async fn a_linked_list_streams_every_item_once_and_never_leaves_the_server() {
+    let server = MockServer::start().await;
+    let page = |names: &[&str], next: Option<String>| {
+        let results: Vec<_> = names
+            .iter()
+            .map(|n| serde_json::json!({"name": n}))
+            .collect();
+        let mut body = serde_json::json!({"results": results});
+        if let Some(next) = next {
+            body["next"] = serde_json::Value::String(next);
+        }
+        ResponseTemplate::new(200).set_body_json(body)
+    };
+    // The third page, linked by an absolute URL of the same server; it links no further.
+    Mock::given(method("GET"))
+        .and(path("/media/search"))
+        .and(query_param("cursor", "3"))
+        .respond_with(page(&["five"], None))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/media/search"))
+        .and(query_param("cursor", "2"))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .respond_with(page(
+            &["three", "four"],
+            Some(format!("{}/media/search?cursor=3&q=x", server.uri())),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/media/search"))
+        .and(query_param("q", "x"))
+        .respond_with(page(
+            &["one", "two"],
+            Some("/media/search?cursor=2&q=x".into()),
+        ))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client_with(&server, RetryPolicy::none());
+    let names: Vec<String> = client
+        .media()
+        .search()
+        .q("x")
+        .stream()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(names, ["one", "two", "three", "four", "five"]);
+    server.verify().await;
+    // A link to another host is refused, and nothing is sent there.
+    server.reset().await;
+    Mock::given(method("GET"))
+        .and(path("/media/search"))
+        .respond_with(page(
+            &["one"],
+            Some("https://elsewhere.example/media/search?cursor=2".into()),
+        ))
+        .mount(&server)
+        .await;
+    let mut stream = client.media().search().stream();
+    assert_eq!(stream.try_next().await.unwrap().unwrap().name, "one");
+    let error = stream.try_next().await.unwrap_err();
+    assert!(
+        error.to_string().contains("not on the client's server"),
+        "{error}"
+    );
+    // A page that links itself ends the list.
+    server.reset().await;
+    Mock::given(method("GET"))
+        .and(path("/media/search"))
+        .respond_with(page(&["again"], Some("/media/search".into())))
+        .mount(&server)
+        .await;
+    let all: Vec<Thing> = client
+        .media()
+        .search()
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 2, "the first page, then its link once");
+}

@@ -700,6 +700,18 @@ impl<'a> Cx<'a> {
                 At::New(key),
             );
         }
+        if a.linked.as_ref().map(|l| (&l.items, &l.next))
+            != b.linked.as_ref().map(|l| (&l.items, &l.next))
+        {
+            self.push(
+                Class::Compatible,
+                &format!("{key}.linked"),
+                "pagination by link",
+                "changes",
+                None,
+                At::New(key),
+            );
+        }
     }
 
     pub(super) fn body(&mut self, key: &str, a: Option<&Body>, b: Option<&Body>) {

@@ -233,6 +233,9 @@ impl<'a> Validator<'a> {
                 if let Some(pg) = &a.paginated {
                     self.pagination(a, pg, &base);
                 }
+                if let Some(l) = &a.linked {
+                    self.linked(a, l, &base);
+                }
                 self.test_values(a, &base, &mut samples);
             }
         }
@@ -261,6 +264,61 @@ impl<'a> Validator<'a> {
                 &format!("{rp}.media"),
                 "a paginated action answers JSON pages, not a file or an event stream",
             );
+        }
+    }
+
+    /// A list whose pages link the next: one JSON success response whose schema has both
+    /// fields, the link a string; not also paginated by number.
+    fn linked(&mut self, a: &crate::spec::Action, l: &crate::spec::Linked, base: &str) {
+        let at = format!("{base}.linked");
+        if a.paginated.is_some() {
+            self.push(
+                &at,
+                "an action is paginated by page numbers or by link, not both",
+            );
+        }
+        if a.responses.len() != 1 {
+            self.push(
+                &at,
+                "a list paginated by link has one success response (its pages)",
+            );
+        }
+        let schema = a
+            .responses
+            .first()
+            .and_then(|r| r.schema.as_ref())
+            .map(|s| resolve(self.spec, s).clone());
+        match schema {
+            Some(s) if s.get("$ref").is_some() => {}
+            Some(s) => {
+                let property = |field: &str| s.get("properties").and_then(|p| p.get(field));
+                match property(&l.items) {
+                    Some(items) if types_of(resolve(self.spec, items)) == ["array"] => {}
+                    Some(_) => self.push(
+                        &format!("{at}.items"),
+                        format!("the response's `{}` is not a list", l.items),
+                    ),
+                    None => self.push(
+                        &format!("{at}.items"),
+                        format!("the response schema has no property `{}`", l.items),
+                    ),
+                }
+                match property(&l.next) {
+                    Some(next)
+                        if types_of(resolve(self.spec, next))
+                            .iter()
+                            .all(|t| *t == "string" || *t == "null") => {}
+                    Some(_) => self.push(
+                        &format!("{at}.next"),
+                        format!("the response's `{}` is not a string (a link)", l.next),
+                    ),
+                    None => self.push(
+                        &format!("{at}.next"),
+                        format!("the response schema has no property `{}`", l.next),
+                    ),
+                }
+            }
+            None => self.push(&at, "a list paginated by link needs a response schema"),
         }
     }
 

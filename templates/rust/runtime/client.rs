@@ -539,7 +539,7 @@ pub struct Call {
     pub(crate) template: &'static str,
     pub(crate) path: String,
     /// The query pairs: a parameter's name, or a key made from it (`keywords[0]`).
-    pub(crate) query: Vec<(std::borrow::Cow<'static, str>, String)>,
+    pub(crate) query: QueryPairs,
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) body: Option<Vec<u8>>,
     pub(crate) idempotent: bool,
@@ -551,6 +551,9 @@ pub struct Call {
     /// A body built anew for each attempt (an upload's form), in place of `body`.
     pub(crate) attach: Option<Box<dyn Attach>>,
 }
+
+/// A call's query pairs: each key a parameter's name, or one made from it (`keywords[0]`).
+pub(crate) type QueryPairs = Vec<(std::borrow::Cow<'static, str>, String)>;
 
 /// A request body built anew for each attempt, such as an upload's form (`upload.rs`), whose
 /// files are read as the request is sent.
@@ -884,6 +887,128 @@ where
                         buffer.extend(items);
                     }
                     Err(error) => return Some((Err(error), (fetch, page, seen, buffer, true))),
+                }
+            }
+        },
+    );
+    Pages {
+        inner: Box::pin(stream),
+        ended: false,
+    }
+}
+
+/// The link to a next page as a list's answer holds it: absent, `null` or empty on the last
+/// page. (Only APIs with linked lists use it, `link_target` and `follow`.)
+#[allow(dead_code)]
+pub(crate) trait NextLink {
+    /// The link, if there is a next page.
+    fn link(self) -> Option<String>;
+}
+
+impl NextLink for String {
+    fn link(self) -> Option<String> {
+        Some(self).filter(|l| !l.is_empty())
+    }
+}
+
+impl NextLink for Option<String> {
+    fn link(self) -> Option<String> {
+        self.and_then(NextLink::link)
+    }
+}
+
+impl NextLink for crate::support::Nullable<String> {
+    fn link(self) -> Option<String> {
+        match self {
+            crate::support::Nullable::Value(link) => link.link(),
+            crate::support::Nullable::Null => None,
+        }
+    }
+}
+
+impl NextLink for Option<crate::support::Nullable<String>> {
+    fn link(self) -> Option<String> {
+        self.and_then(NextLink::link)
+    }
+}
+
+/// The path and query pairs a next-page link names, relative to the client's base URL `base`:
+/// a path (`/api/v1/things?cursor=2`), or a URL of the same origin under the base URL. A link to
+/// another host is refused: the client's token must never go there.
+#[allow(dead_code)]
+pub(crate) fn link_target(base: &str, link: &str) -> Result<(String, QueryPairs)> {
+    let refused = || {
+        Error::InvalidArgument(format!(
+            "the next page's link `{link}` is not on the client's server"
+        ))
+    };
+    let relative = if link.starts_with("http://") || link.starts_with("https://") {
+        let url = url::Url::parse(link).map_err(|_| refused())?;
+        let base_url = url::Url::parse(base).map_err(|_| refused())?;
+        if url.origin() != base_url.origin() {
+            return Err(refused());
+        }
+        let prefix = base_url.path().trim_end_matches('/');
+        let rest = url.path().strip_prefix(prefix).ok_or_else(refused)?;
+        match url.query() {
+            Some(query) => format!("{rest}?{query}"),
+            None => rest.to_owned(),
+        }
+    } else if link.starts_with('/') {
+        link.to_owned()
+    } else {
+        format!("/{link}")
+    };
+    let (path, query) = relative.split_once('?').unwrap_or((&relative, ""));
+    let pairs = url::form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| (std::borrow::Cow::Owned(k.into_owned()), v.into_owned()))
+        .collect();
+    Ok((path.to_owned(), pairs))
+}
+
+/// The items of every page of a list whose answers link their next page: the first page is
+/// `first`'s answer, each next one the answer to its link (`next`), until an answer has no link,
+/// has no items, or links the page it came from.
+#[allow(dead_code)]
+pub(crate) fn follow<T, F, Fut, G, Gut>(first: G, next: F) -> Pages<T>
+where
+    T: Send + 'static,
+    G: FnOnce() -> Gut + Send + 'static,
+    Gut: std::future::Future<Output = Result<(Vec<T>, Option<String>)>> + Send + 'static,
+    F: Fn(String) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<(Vec<T>, Option<String>)>> + Send + 'static,
+{
+    // The link to fetch (`None`: the first page), the items left of the last page, whether the
+    // last page was the end.
+    let state = (
+        Some(first),
+        next,
+        None::<String>,
+        std::collections::VecDeque::new(),
+        false,
+    );
+    let stream = futures_util::stream::unfold(
+        state,
+        |(mut first, next, mut link, mut buffer, mut done)| async move {
+            loop {
+                if let Some(item) = buffer.pop_front() {
+                    return Some((Ok(item), (first, next, link, buffer, done)));
+                }
+                if done {
+                    return None;
+                }
+                let answer = match (first.take(), link.clone()) {
+                    (Some(first), _) => first().await,
+                    (None, Some(to)) => next(to).await,
+                    (None, None) => return None,
+                };
+                match answer {
+                    Ok((items, following)) => {
+                        done = items.is_empty() || following.is_none() || following == link;
+                        link = following;
+                        buffer.extend(items);
+                    }
+                    Err(error) => return Some((Err(error), (first, next, link, buffer, true))),
                 }
             }
         },

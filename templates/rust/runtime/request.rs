@@ -142,6 +142,34 @@ impl<A: Action> Request<A> {
         })
     }
 
+    /// Every item across all pages of a list whose answers link their next page: this
+    /// request's answer, then each linked page's (the link's path and query on the client's
+    /// server, with this request's headers and options), until an answer links none; `items`
+    /// takes a page's items and its link (see [`follow`](crate::client::follow)).
+    // Only APIs with linked lists use it.
+    #[allow(dead_code, clippy::type_complexity)]
+    pub(crate) fn linked<T: Send + 'static>(
+        self,
+        items: fn(A::Output) -> (Vec<T>, Option<String>),
+    ) -> Pages<T> {
+        let first = self.clone();
+        crate::client::follow(
+            move || async move { first.send().await.map(items) },
+            move |link| {
+                let request = self.clone();
+                async move {
+                    let mut call = request.params.call()?.globals(&request.globals);
+                    let (path, query) =
+                        crate::client::link_target(request.client.base_url(), &link)?;
+                    call.path = path;
+                    call.query = query;
+                    let raw = request.client.execute(call, &request.options).await?;
+                    <A::Output as FromAnswer>::decode(raw).map(|answer| items(answer.data))
+                }
+            },
+        )
+    }
+
     /// Every item across all pages, from page `first` on: each page is a clone of this request
     /// with `at` setting its page, and `items` takes a page's items and the server's total count
     /// from its answer (see [`paginate`] for when the stream ends). Written once here, so that
