@@ -807,6 +807,9 @@ fn read_action<'d>(
     if let Some(p) = action.get("x-paginated") {
         entries.push(entry(p.pos, "paginated", p.clone()));
     }
+    if let Some(l) = action.get("x-linked") {
+        entries.push(entry(l.pos, "linked", l.clone()));
+    }
     Ok(map(pos, entries))
 }
 

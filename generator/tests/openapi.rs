@@ -246,7 +246,7 @@ fn operations_the_runtime_cannot_express_are_listed_with_their_reason() {
 fn uploads_downloads_event_streams_and_several_outcomes_are_read() {
     let spec = clean(&[(
         "openapi.yaml",
-        &doc("3.1.0", "  schemas:\n    Upload:\n      type: object\n      required: [file]\n      properties:\n        file: {type: string, format: binary, description: The image}\n        name: {type: string}\n        meta: {type: object, properties: {rows: {type: integer}}}\n        photo: {type: string, contentMediaType: image/png}\npaths:\n  /files:\n    post:\n      operationId: uploadFile\n      tags: [Files]\n      requestBody:\n        content:\n          application/json: {schema: {type: object, properties: {url: {type: string}}}}\n          multipart/form-data: {schema: {$ref: '#/components/schemas/Upload'}}\n      responses:\n        '200': {description: OK}\n  /files/{id}:\n    get:\n      operationId: downloadFile\n      tags: [Files]\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses:\n        '200': {description: OK, content: {image/png: {schema: {type: string, format: binary}}}}\n    put:\n      operationId: putFile\n      tags: [Files]\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses:\n        '200': {description: OK, content: {application/json: {schema: {type: string}}}}\n        '202': {description: Queued, content: {application/json: {schema: {type: integer}}}}\n  /files/{id}/events:\n    get:\n      operationId: watchFile\n      tags: [Files]\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses:\n        '200': {description: OK, content: {text/event-stream: {schema: {type: object, properties: {done: {type: integer}}}}}}\n"),
+        &doc("3.1.0", "  schemas:\n    Upload:\n      type: object\n      required: [file]\n      properties:\n        file: {type: string, format: binary, description: The image}\n        name: {type: string}\n        meta: {type: object, properties: {rows: {type: integer}}}\n        photo: {type: string, contentMediaType: image/png}\npaths:\n  /files:\n    post:\n      operationId: uploadFile\n      tags: [Files]\n      requestBody:\n        content:\n          application/json: {schema: {type: object, properties: {url: {type: string}}}}\n          multipart/form-data: {schema: {$ref: '#/components/schemas/Upload'}}\n      responses:\n        '200': {description: OK}\n  /files/{id}:\n    get:\n      operationId: downloadFile\n      tags: [Files]\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses:\n        '200': {description: OK, content: {image/png: {schema: {type: string, format: binary}}}}\n    put:\n      operationId: putFile\n      tags: [Files]\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses:\n        '200': {description: OK, content: {application/json: {schema: {type: string}}}}\n        '202': {description: Queued, content: {application/json: {schema: {type: integer}}}}\n  /files/{id}/events:\n    get:\n      operationId: watchFile\n      tags: [Files]\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses:\n        '200': {description: OK, content: {text/event-stream: {schema: {type: object, properties: {done: {type: integer}}}}}}\n  /files/search:\n    get:\n      operationId: searchFiles\n      tags: [Files]\n      x-linked: {items: results, next: next}\n      responses:\n        '200': {description: OK, content: {application/json: {schema: {type: object, properties: {results: {type: array, items: {type: string}}, next: {type: string}}}}}}\n"),
     )]);
     assert!(spec.excluded.is_empty(), "{:?}", spec.excluded);
     let action = |method: &str, path: &str| {
@@ -287,6 +287,13 @@ fn uploads_downloads_event_streams_and_several_outcomes_are_read() {
     assert_eq!(
         watch.responses[0].schema.as_ref().unwrap()["type"],
         "object"
+    );
+    // A list whose pages link the next, as the overlay says (`x-linked`).
+    let search = action("GET", "/search");
+    let linked = search.linked.as_ref().unwrap();
+    assert_eq!(
+        (linked.items.as_str(), linked.next.as_str()),
+        ("results", "next")
     );
     // Several success statuses with different bodies: the outcomes of one action.
     let codes: Vec<u16> = action("PUT", "}")

@@ -428,6 +428,9 @@ fn action<'d>(
     if let Some(p) = node.get("x-paginated") {
         entries.push(entry(p.pos, "paginated", p.clone()));
     }
+    if let Some(l) = node.get("x-linked") {
+        entries.push(entry(l.pos, "linked", l.clone()));
+    }
     Ok(map(pos, entries))
 }
 
