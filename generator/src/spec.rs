@@ -473,25 +473,26 @@ impl Response {
     }
 }
 
-/// Whether a media type is `text/event-stream`.
-pub fn is_event_stream(media: &str) -> bool {
+/// A media type without its parameters, in lower case (`text/csv; charset=utf-8` is
+/// `text/csv`).
+pub fn media_essence(media: &str) -> String {
     media
         .split(';')
         .next()
         .unwrap_or_default()
         .trim()
-        .eq_ignore_ascii_case("text/event-stream")
+        .to_ascii_lowercase()
+}
+
+/// Whether a media type is `text/event-stream`.
+pub fn is_event_stream(media: &str) -> bool {
+    media_essence(media) == "text/event-stream"
 }
 
 /// Whether a media type is JSON: `application/json` or a `+json` type such as
 /// `application/vnd.api+json`, with or without parameters.
 pub fn is_json_media(media: &str) -> bool {
-    let essence = media
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
+    let essence = media_essence(media);
     essence == "application/json" || essence.ends_with("+json")
 }
 

@@ -1325,7 +1325,7 @@ impl Inner {
 
 /// Reads a body of at most `limit` bytes; a longer one (by its `Content-Length` or as it
 /// arrives) is refused without reading the rest.
-async fn read_body(
+pub(crate) async fn read_body(
     mut response: reqwest::Response,
     status: reqwest::StatusCode,
     limit: usize,

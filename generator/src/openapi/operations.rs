@@ -9,6 +9,7 @@ use super::names;
 use super::schemas::Schemas;
 use super::tree::{boolean, entry, list, map, number, string};
 use crate::diag::Diagnostic;
+use crate::spec::{is_json_media, media_essence};
 use crate::yaml::{Key, Node, NodeValue};
 
 /// HTTP methods of a path item, in the order OpenAPI lists them.
@@ -294,21 +295,10 @@ fn common_prefix<'a>(paths: impl Iterator<Item = &'a str>) -> String {
 fn json_media(content: &Node) -> (Option<(&str, &Node)>, Vec<String>) {
     let entries = content.as_map().unwrap_or(&[]);
     let types: Vec<String> = entries.iter().map(|(k, _)| k.name.clone()).collect();
-    let essence = |t: &str| {
-        t.split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase()
-    };
     let found = entries
         .iter()
-        .find(|(k, _)| essence(&k.name) == "application/json")
-        .or_else(|| {
-            entries
-                .iter()
-                .find(|(k, _)| essence(&k.name).ends_with("+json"))
-        })
+        .find(|(k, _)| media_essence(&k.name) == "application/json")
+        .or_else(|| entries.iter().find(|(k, _)| is_json_media(&k.name)))
         .map(|(k, v)| (k.name.as_str(), v));
     (found, types)
 }
@@ -659,12 +649,11 @@ fn request_body<'d>(
         return Ok(None);
     };
     let (json, types) = json_media(content);
-    let form = content.as_map().unwrap_or(&[]).iter().find(|(k, _)| {
-        k.name
-            .split(';')
-            .next()
-            .is_some_and(|m| m.trim().eq_ignore_ascii_case("multipart/form-data"))
-    });
+    let form = content
+        .as_map()
+        .unwrap_or(&[])
+        .iter()
+        .find(|(k, _)| media_essence(&k.name) == "multipart/form-data");
     // A form with a file is an upload: sent as a form even where JSON is offered too (JSON
     // cannot carry the file).
     if let Some((key, media_node)) = form {

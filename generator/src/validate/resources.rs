@@ -245,7 +245,7 @@ impl<'a> Validator<'a> {
     /// response (its request returns the download), and never a page.
     fn response_media(&mut self, a: &crate::spec::Action, resp: &crate::spec::Response, rp: &str) {
         let Some(media) = &resp.media else { return };
-        let essence = media.split(';').next().unwrap_or_default().trim();
+        let essence = crate::spec::media_essence(media);
         let valid = essence
             .split_once('/')
             .is_some_and(|(t, s)| crate::rules::is_token(t) && crate::rules::is_token(s));

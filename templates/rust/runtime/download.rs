@@ -5,7 +5,7 @@
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use crate::client::{transport, Raw};
+use crate::client::{read_body, transport, Raw};
 use crate::{ApiResponse, Error, Result};
 
 /// A file the server answers with, read as it arrives: chunk by chunk ([`chunk`](Self::chunk)),
@@ -100,23 +100,9 @@ impl Download {
 
     /// The whole body in memory, refused with [`Error::ResponseTooLarge`] past `limit` bytes
     /// (without reading the rest).
-    pub async fn bytes(mut self, limit: usize) -> Result<Vec<u8>> {
+    pub async fn bytes(self, limit: usize) -> Result<Vec<u8>> {
         let status = self.response.status();
-        let too_large = || Error::ResponseTooLarge { status, limit };
-        if self
-            .content_length()
-            .is_some_and(|length| length > limit as u64)
-        {
-            return Err(too_large());
-        }
-        let mut body = Vec::new();
-        while let Some(chunk) = self.chunk().await? {
-            if body.len() + chunk.len() > limit {
-                return Err(too_large());
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(body)
+        read_body(self.response, status, limit).await
     }
 
     /// The body as a stream of chunks (a `futures_core::Stream`), `'static`, `Send` and `Unpin`.
