@@ -4,15 +4,15 @@
 use serde_json::Value;
 
 use crate::ir::{
-    ActionIr, AddTo, BodyIr, CallAdd, CallIr, ClientIr, Doc, DocLit, ErrorBodyIr, Json, LinksIr,
-    Lit, Model, OutcomeIr, OutcomesIr, PackageIr, PageIr, ParamIr, ResourceIr, RuntimeIr, ServerIr,
-    TypeRef, ValueExpr,
+    ActionIr, AddTo, AuthIr, BodyIr, CallAdd, CallIr, ClientIr, Doc, DocLit, ErrorBodyIr, Json,
+    LinksIr, Lit, Model, OutcomeIr, OutcomesIr, PackageIr, PageIr, ParamIr, ResourceIr, RuntimeIr,
+    ServerIr, TypeRef, ValueExpr,
 };
 use crate::names::{self, Scope};
 use crate::path::PathTemplate;
 use crate::rust::wire_text;
 use crate::schema::{required_names, resolve};
-use crate::spec::{Action, Param, ParamIn, Resource, Spec};
+use crate::spec::{Action, AuthPlace, Param, ParamIn, Resource, Spec};
 use crate::testdata::encode_segment;
 use crate::types::Lowerer;
 
@@ -45,9 +45,23 @@ pub fn lower_client(spec: &Spec) -> ClientIr {
     ClientIr {
         servers,
         default_server,
-        auth_header: Lit(api.auth.header.clone()),
-        auth_prefix: Lit(format!("{} ", api.auth.prefix)),
-        auth_doc: Doc(api.auth.description.clone()),
+        auth: {
+            let (query, name, prefix) = match api.auth.place() {
+                AuthPlace::Header { name, prefix } => (
+                    false,
+                    name,
+                    prefix.map_or(String::new(), |p| format!("{p} ")),
+                ),
+                AuthPlace::Query { name } => (true, name, String::new()),
+            };
+            AuthIr {
+                query,
+                name: Lit(name.to_string()),
+                prefix: Lit(prefix),
+                basic: api.auth.is_basic(),
+                doc: Doc(api.auth.description.clone()),
+            }
+        },
         headers: {
             let mut headers: Vec<(Lit, Lit)> = api
                 .headers

@@ -530,6 +530,22 @@ pub struct UnionProbe {
     pub json: Lit,
 }
 
+/// How a request carries the API's token (`crate::api::AUTH`).
+#[derive(Debug, Clone, Serialize)]
+pub struct AuthIr {
+    /// `true`: the query parameter `name`; `false`: the header `name`, after `prefix`.
+    pub query: bool,
+    /// The header's or query parameter's name.
+    pub name: Lit,
+    /// What precedes the token in the header: empty, or the prefix and a space (`"Bearer "`).
+    pub prefix: Lit,
+    /// HTTP basic (`Authorization: Basic`): the builder also gets `basic_auth(user, password)`
+    /// and the crate depends on `base64`.
+    pub basic: bool,
+    /// What the token is, in the vendor's words.
+    pub doc: Doc,
+}
+
 /// API-wide client facts.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClientIr {
@@ -537,12 +553,8 @@ pub struct ClientIr {
     pub servers: Vec<ServerIr>,
     /// The default server's variant.
     pub default_server: String,
-    /// Auth header name.
-    pub auth_header: Lit,
-    /// Auth prefix, with its trailing space (`"Bearer "`).
-    pub auth_prefix: Lit,
-    /// Auth documentation.
-    pub auth_doc: Doc,
+    /// How a request carries the token.
+    pub auth: AuthIr,
     /// Headers sent with every request: (name, value).
     pub headers: Vec<(Lit, Lit)>,
     /// The API-wide parameters kept in the runtime's shared `Globals` (empty if they are not

@@ -485,11 +485,13 @@ fn url_path(url: &str) -> &str {
     rest.find('/').map_or("", |i| &rest[i..])
 }
 
-/// The auth header: the first security scheme the spec format can express, in the order of
-/// the document's `security` (else of `securitySchemes`): HTTP bearer, OAuth 2 and OpenID
-/// Connect (`Authorization: Bearer <token>`), an API key in a header (with the prefix
-/// `x-auth-prefix` gives, e.g. Mist's `Token`), HTTP basic (`Authorization: Basic <token>`,
-/// the token being the base64 of `user:password`). `info.x-auth` replaces the choice.
+/// How the token is sent: the first security scheme the spec format can express, in the order
+/// of the document's `security` (else of `securitySchemes`): HTTP bearer, OAuth 2 and OpenID
+/// Connect (`Authorization: Bearer <token>`), an API key in a header (alone, or after the
+/// prefix `x-auth-prefix` gives, e.g. Mist's `Token`) or in the query, HTTP basic
+/// (`Authorization: Basic <token>`, the token being the base64 of `user:password`). A document
+/// without security schemes documents no authentication: the crate sends a bearer token only
+/// if one is set. `info.x-auth` replaces the choice.
 fn auth(docs: &Documents, root: &Node, main: &Place, diags: &mut Vec<Diagnostic>) -> Option<Node> {
     if let Some(auth) = root.get("info").and_then(|i| i.get("x-auth")) {
         return Some(auth.clone());
@@ -526,15 +528,13 @@ fn auth(docs: &Documents, root: &Node, main: &Place, diags: &mut Vec<Diagnostic>
         let pos = scheme.pos;
         let get = |k: &str| scheme.get(k).and_then(Node::as_str);
         let description = get("description").unwrap_or("").to_string();
-        let made = |header: &str, prefix: &str, description: String| {
-            map(
-                pos,
-                vec![
-                    entry(pos, "header", string(pos, header)),
-                    entry(pos, "prefix", string(pos, prefix)),
-                    entry(pos, "description", string(pos, &description)),
-                ],
-            )
+        let made = |header: &str, prefix: Option<&str>, description: String| {
+            let mut entries = vec![entry(pos, "header", string(pos, header))];
+            if let Some(prefix) = prefix {
+                entries.push(entry(pos, "prefix", string(pos, prefix)));
+            }
+            entries.push(entry(pos, "description", string(pos, &description)));
+            map(pos, entries)
         };
         let kind = get("type").unwrap_or("");
         let scheme_name = get("scheme").map(str::to_ascii_lowercase);
@@ -548,32 +548,68 @@ fn auth(docs: &Documents, root: &Node, main: &Place, diags: &mut Vec<Diagnostic>
                 };
                 return Some(made(
                     "Authorization",
-                    get("x-auth-prefix").unwrap_or("Bearer"),
+                    Some(get("x-auth-prefix").unwrap_or("Bearer")),
                     text,
                 ));
             }
             ("http", Some("basic")) => {
                 let text = format!("{}The token is the base64 encoding of `user:password` (HTTP basic authentication).", if description.is_empty() { String::new() } else { format!("{description} ") });
-                return Some(made("Authorization", "Basic", text));
+                return Some(made("Authorization", Some("Basic"), text));
             }
             ("apiKey", _) if get("in") == Some("header") => {
-                if let (Some(header), Some(prefix)) = (get("name"), get("x-auth-prefix")) {
-                    return Some(made(header, prefix, description));
+                if let Some(header) = get("name") {
+                    let text = if description.is_empty() {
+                        format!("An API key, sent in the `{header}` header.")
+                    } else {
+                        description
+                    };
+                    return Some(made(header, get("x-auth-prefix"), text));
+                }
+            }
+            ("apiKey", _) if get("in") == Some("query") => {
+                if let Some(query) = get("name") {
+                    let text = if description.is_empty() {
+                        format!("An API key, sent as the `{query}` query parameter.")
+                    } else {
+                        description
+                    };
+                    return Some(map(
+                        pos,
+                        vec![
+                            entry(pos, "query", string(pos, query)),
+                            entry(pos, "description", string(pos, &text)),
+                        ],
+                    ));
                 }
             }
             _ => {}
         }
+    }
+    if seen.is_empty() {
+        let pos = root.pos;
+        return Some(map(
+            pos,
+            vec![
+                entry(pos, "header", string(pos, "Authorization")),
+                entry(pos, "prefix", string(pos, "Bearer")),
+                entry(
+                    pos,
+                    "description",
+                    string(pos, "The API documents no authentication: leave the token unset. A token, if set, is sent as a bearer token."),
+                ),
+            ],
+        ));
     }
     diags.push(Diagnostic::new(
         &docs.main,
         Some(root.pos),
         "#/components/securitySchemes",
         format!(
-            "no security scheme the spec format can send (bearer, OAuth 2, basic, or an API key in a header with `x-auth-prefix`); found {}",
+            "no security scheme the spec format can send (bearer, OAuth 2, basic, or an API key in a header or the query); found {}",
             if seen.is_empty() { "none".to_string() } else { seen.join(", ") }
         ),
     )
-    .with_hint("add `x-auth-prefix` to an API-key scheme, or `info.x-auth: {header, prefix, description}`, in the overlay"));
+    .with_hint("add `info.x-auth: {header, prefix, description}` (or `{query, description}`) in the overlay"));
     None
 }
 

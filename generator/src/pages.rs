@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::ir::{ActionIr, CrateIr, ResourceIr, TypeRef};
 use crate::markdown::{self, cell, inline};
 use crate::render::{render_value, Batch, RenderError};
-use crate::spec::{Action, Param, Resource, Response, Spec};
+use crate::spec::{Action, AuthPlace, Param, Resource, Response, Spec};
 
 #[derive(Serialize)]
 struct Link {
@@ -76,6 +76,8 @@ struct IndexContext {
     servers: Vec<ServerRow>,
     /// The prefix every action's path starts with (a code span), or empty.
     base_path: String,
+    /// `Header` or `Query parameter`: where the token goes.
+    auth_in: &'static str,
     auth: HeaderRow,
     headers: Vec<HeaderRow>,
     parameters: Vec<ParamRow>,
@@ -720,17 +722,28 @@ fn resource_context(
         feature: feature_of(ir, resource),
         description: paragraphs(&resource.description),
         index: "index.md".into(),
-        auth: inline(&format!(
-            "Every request is authenticated with the {} header: {} <token>, where the token is: {}",
-            spec.api.auth.header,
-            spec.api.auth.prefix,
-            spec.api.auth.description.trim()
-        )),
+        auth: inline(&auth_sentence(&spec.api.auth)),
         actions: resource
             .actions
             .iter()
             .map(|(name, a)| action_context(spec, ir, resource, rir, name, a))
             .collect(),
+    }
+}
+
+/// How every request is authenticated, as a resource page says it.
+fn auth_sentence(auth: &crate::spec::Auth) -> String {
+    let what = auth.description.trim();
+    match auth.place() {
+        AuthPlace::Header { name, prefix: Some(prefix) } => format!(
+            "Every request is authenticated with the {name} header: {prefix} <token>, where the token is: {what}"
+        ),
+        AuthPlace::Header { name, prefix: None } => format!(
+            "Every request is authenticated with the {name} header: <token>, where the token is: {what}"
+        ),
+        AuthPlace::Query { name } => format!(
+            "Every request is authenticated with the {name} query parameter: {name}=<token>, where the token is: {what}"
+        ),
     }
 }
 
@@ -768,10 +781,21 @@ fn index_context(spec: &Spec, ir: &CrateIr) -> IndexContext {
         } else {
             markdown::code(&api.base_path)
         },
-        auth: HeaderRow {
-            name: cell(&api.auth.header),
-            value: cell(&format!("{} <token>", api.auth.prefix)),
-            description: cell(&api.auth.description),
+        auth_in: match api.auth.place() {
+            AuthPlace::Header { .. } => "Header",
+            AuthPlace::Query { .. } => "Query parameter",
+        },
+        auth: match api.auth.place() {
+            AuthPlace::Header { name, prefix } => HeaderRow {
+                name: cell(name),
+                value: cell(&prefix.map_or("<token>".to_string(), |p| format!("{p} <token>"))),
+                description: cell(&api.auth.description),
+            },
+            AuthPlace::Query { name } => HeaderRow {
+                name: cell(name),
+                value: cell("<token>"),
+                description: cell(&api.auth.description),
+            },
         },
         headers: api
             .headers

@@ -194,15 +194,72 @@ pub struct Server {
     pub default: bool,
 }
 
-/// The auth header.
+/// How a request carries the API's token: in a header (after a prefix, if any) or as a query
+/// parameter. Validation requires exactly one of `header` and `query`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Auth {
     /// Header name.
-    pub header: String,
-    /// Prefix before the token (`Bearer`).
-    pub prefix: String,
+    #[serde(default)]
+    pub header: Option<String>,
+    /// The word before the token in the header (`Bearer`); none: the header holds the token alone.
+    #[serde(default)]
+    pub prefix: Option<String>,
+    /// The query parameter that carries the token.
+    #[serde(default)]
+    pub query: Option<String>,
     /// What the token is.
     pub description: String,
+}
+
+/// Where a token goes: what [`Auth`] says, once validated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthPlace<'a> {
+    /// `<name>: <prefix> <token>` (or `<name>: <token>` without a prefix).
+    Header {
+        /// Header name.
+        name: &'a str,
+        /// The word before the token, if any.
+        prefix: Option<&'a str>,
+    },
+    /// `?<name>=<token>`.
+    Query {
+        /// Parameter name.
+        name: &'a str,
+    },
+}
+
+impl Auth {
+    /// Where the token goes (a header wins over a query parameter; validation allows one).
+    pub fn place(&self) -> AuthPlace<'_> {
+        match (&self.header, &self.query) {
+            (None, Some(name)) => AuthPlace::Query { name },
+            // Validation refuses an auth with neither; lowering never sees one.
+            (header, _) => AuthPlace::Header {
+                name: header.as_deref().unwrap_or("Authorization"),
+                prefix: self.prefix.as_deref(),
+            },
+        }
+    }
+
+    /// HTTP basic authentication: `Authorization: Basic <base64 of user:password>`, for which
+    /// the crate adds a `basic_auth(user, password)` setter.
+    pub fn is_basic(&self) -> bool {
+        matches!(self.place(), AuthPlace::Header { name, prefix: Some(p) }
+            if name.eq_ignore_ascii_case("authorization") && p.eq_ignore_ascii_case("basic"))
+    }
+
+    /// How a request carries the token, as the pages write it: `Authorization: Bearer <token>`,
+    /// `X-Api-Key: <token>` or `?api_key=<token>`.
+    pub fn shown(&self) -> String {
+        match self.place() {
+            AuthPlace::Header {
+                name,
+                prefix: Some(p),
+            } => format!("{name}: {p} <token>"),
+            AuthPlace::Header { name, prefix: None } => format!("{name}: <token>"),
+            AuthPlace::Query { name } => format!("?{name}=<token>"),
+        }
+    }
 }
 
 /// A header sent with every request.
@@ -634,8 +691,9 @@ pub const API: Shape = Shape::Obj(&[
     req(
         "auth",
         Shape::Obj(&[
-            req("header", Shape::Str),
-            req("prefix", Shape::Str),
+            opt("header", Shape::Str),
+            opt("prefix", Shape::Str),
+            opt("query", Shape::Str),
             req("description", Shape::Prose),
         ]),
     ),

@@ -212,6 +212,11 @@ fn uuid_is_a_dependency_only_where_the_code_uses_it() {
 
 /// The webhook runtime and its dependencies come with a spec's `webhooks` only: the valid
 /// fixture declares none and gets none of it; the adversarial fixture declares some.
+/// Whether a crate's `lib.rs` declares the `webhooks` module.
+fn declared_in(lib: &str) -> bool {
+    lib.contains("\npub mod webhooks;")
+}
+
 #[test]
 fn webhook_code_and_dependencies_only_where_the_spec_declares_webhooks() {
     let fixtures = workspace().join("generator/tests/fixtures");
@@ -223,9 +228,29 @@ fn webhook_code_and_dependencies_only_where_the_spec_declares_webhooks() {
         let manifest = std::fs::read_to_string(krate.join("Cargo.toml")).unwrap();
         let lib = std::fs::read_to_string(krate.join("src/lib.rs")).unwrap();
         let deps = ["hmac", "sha1", "sha2"].map(|d| manifest.contains(&format!("\n{d} = ")));
+        if declared_in(&lib) {
+            // Behind the default `webhooks` feature: a client-only build leaves them out.
+            for d in ["hmac", "sha1", "sha2"] {
+                assert!(
+                    manifest.contains(&format!("\n{d} = {{ version = "))
+                        && manifest.contains(", optional = true }"),
+                    "{krate:?}: {d} is optional"
+                );
+            }
+            assert!(
+                manifest.contains("\nwebhooks = [\"dep:hmac\", \"dep:sha1\", \"dep:sha2\"]"),
+                "{krate:?}"
+            );
+            let default = manifest
+                .lines()
+                .find(|l| l.starts_with("default = ["))
+                .unwrap();
+            assert!(default.contains("\"webhooks\""), "{krate:?}: {default}");
+            assert!(lib.contains("#[cfg(feature = \"webhooks\")]\npub mod webhooks;"));
+        }
         let files = ["src/webhook.rs", "src/webhooks.rs", "tests/webhooks.rs"]
             .map(|f| krate.join(f).is_file());
-        let declared = lib.contains("\npub mod webhooks;");
+        let declared = declared_in(&lib);
         assert!(
             deps.iter().chain(&files).all(|&has| has == declared),
             "{krate:?}"

@@ -188,7 +188,7 @@ fn servers_with_variables_expand_their_enumerations() {
         ]
     );
     // HTTP basic: the token is the base64 of user:password.
-    assert_eq!(spec.api.auth.prefix, "Basic");
+    assert!(spec.api.auth.is_basic());
 }
 
 #[test]
@@ -196,28 +196,56 @@ fn security_schemes_choose_the_auth_header() {
     let with = |scheme: &str| {
         let text = format!("openapi: 3.1.0\ninfo: {{title: T, version: '1'}}\nservers: [{{url: 'https://e.com'}}]\nsecurity: [{{k: []}}]\ncomponents:\n  securitySchemes:\n    k: {scheme}\npaths:\n  /a:\n    get:\n      responses:\n        '204': {{description: Done}}\n");
         let (spec, diags) = load(&[("openapi.yaml", &text)]);
-        (spec.map(|s| (s.api.auth.header, s.api.auth.prefix)), diags)
+        (spec.map(|s| s.api.auth.shown()), diags)
     };
+    let shown = |scheme: &str| with(scheme).0.unwrap();
     assert_eq!(
-        with("{type: http, scheme: bearer}").0,
-        Some(("Authorization".into(), "Bearer".into()))
+        shown("{type: http, scheme: bearer}"),
+        "Authorization: Bearer <token>"
     );
     assert_eq!(
-        with("{type: oauth2, flows: {}}").0,
-        Some(("Authorization".into(), "Bearer".into()))
+        shown("{type: oauth2, flows: {}}"),
+        "Authorization: Bearer <token>"
     );
     assert_eq!(
-        with("{type: apiKey, in: header, name: Authorization, x-auth-prefix: Token}").0,
-        Some(("Authorization".into(), "Token".into()))
+        shown("{type: http, scheme: basic}"),
+        "Authorization: Basic <token>"
     );
-    // An API key in the query cannot be sent yet: a located diagnostic with a hint.
-    let (spec, diags) = with("{type: apiKey, in: query, name: key}");
+    assert_eq!(
+        shown("{type: apiKey, in: header, name: Authorization, x-auth-prefix: Token}"),
+        "Authorization: Token <token>"
+    );
+    // An API key in a header goes alone; in the query, as a parameter of every request.
+    assert_eq!(
+        shown("{type: apiKey, in: header, name: X-Api-Key}"),
+        "X-Api-Key: <token>"
+    );
+    assert_eq!(
+        shown("{type: apiKey, in: query, name: key}"),
+        "?key=<token>"
+    );
+    // A cookie cannot be sent: a located diagnostic with a hint.
+    let (spec, diags) = with("{type: apiKey, in: cookie, name: session}");
     assert!(spec.is_none());
     assert!(
         diags[0].contains("no security scheme the spec format can send"),
         "{diags:?}"
     );
-    assert!(diags[0].contains("hint: add `x-auth-prefix`"), "{diags:?}");
+    assert!(diags[0].contains("hint: add `info.x-auth"), "{diags:?}");
+}
+
+/// A document without security schemes documents no authentication: it still generates, and
+/// the crate sends a token only if one is set.
+#[test]
+fn a_document_without_security_schemes_needs_no_token() {
+    let text = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\nservers: [{url: 'https://e.com'}]\npaths:\n  /a:\n    get:\n      responses:\n        '204': {description: Done}\n";
+    let (spec, diags) = load(&[("openapi.yaml", text)]);
+    let spec = spec.unwrap_or_else(|| panic!("{diags:?}"));
+    assert!(spec
+        .api
+        .auth
+        .description
+        .contains("documents no authentication"));
 }
 
 #[test]

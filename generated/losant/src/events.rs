@@ -281,7 +281,7 @@ impl<T: serde::de::DeserializeOwned> Stream for Events<T> {
                     }
                     Poll::Ready(Some(Err(error))) => {
                         this.body = None;
-                        this.last_error = Some(Error::Transport(error));
+                        this.last_error = Some(crate::client::transport(error));
                         if !this.start_reconnecting() {
                             return this.end(None);
                         }

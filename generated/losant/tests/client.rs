@@ -109,6 +109,21 @@ fn pairs<'a>(
     pairs
 }
 
+/// Whether a request carries the token where the API takes it.
+fn authorized(request: &Request) -> bool {
+    let expected = format!("{}{TOKEN}", "Bearer ");
+    request
+        .headers
+        .get("Authorization")
+        .and_then(|v| v.to_str().ok())
+        == Some(expected.as_str())
+}
+
+/// A request's query pairs, as [`pairs`] gives them.
+fn query_of(request: &Request) -> Vec<(String, String)> {
+    pairs(request.url.query_pairs())
+}
+
 fn flat(list: &'static [&'static str]) -> Vec<(String, String)> {
     pairs(list.chunks(2).map(|p| (p[0].into(), p[1].into())))
 }
@@ -125,13 +140,10 @@ impl Case {
         let query = flat(self.query);
         let mut mock = Mock::given(method(self.method))
             .and(path(self.path))
-            .and(header(
-                "authorization",
-                format!("{}{TOKEN}", "Bearer ").as_str(),
-            ))
+            .and(authorized)
             .and(header("Accept", "application/json"))
             .and(header("Accept-Version", "^1.30.0"))
-            .and(move |request: &Request| pairs(request.url.query_pairs()) == query);
+            .and(move |request: &Request| query_of(request) == query);
         for pair in self.headers.chunks(2) {
             let (name, value) = (pair[0], pair[1]);
             mock = mock.and(move |request: &Request| {
@@ -224,12 +236,9 @@ impl Case {
         );
         Mock::given(method(self.method))
             .and(path(self.path))
-            .and(header(
-                "authorization",
-                format!("{}{TOKEN}", "Bearer ").as_str(),
-            ))
+            .and(authorized)
             .and(header("accept", "text/event-stream"))
-            .and(move |request: &Request| pairs(request.url.query_pairs()) == query)
+            .and(move |request: &Request| query_of(request) == query)
             .respond_with(
                 ResponseTemplate::new(self.status).set_body_raw(body, "text/event-stream"),
             )

@@ -701,7 +701,7 @@ async fn a_downstream_test_overrides_an_answer_and_reads_the_requests() {
         );
         let auth = request
             .headers
-            .get("authorization")
+            .get("Authorization")
             .unwrap()
             .to_str()
             .unwrap();

@@ -73,11 +73,11 @@ impl Server {
     }
 }
 
-/// The header the token is sent in.
-pub(crate) const AUTH_HEADER: &str = "Authorization";
-
-/// What precedes the token in [`AUTH_HEADER`].
-pub(crate) const AUTH_PREFIX: &str = "Token ";
+/// Where the token goes: a header, after what precedes it.
+pub(crate) const AUTH: crate::client::Auth = crate::client::Auth::Header {
+    name: "Authorization",
+    prefix: "Token ",
+};
 
 /// The headers every request sends: `(name, value)`.
 pub(crate) const DEFAULT_HEADERS: &[(&str, &str)] = &[("Accept", "application/json")];

@@ -31,11 +31,11 @@ impl Server {
     }
 }
 
-/// The header the token is sent in.
-pub(crate) const AUTH_HEADER: &str = "Authorization";
-
-/// What precedes the token in [`AUTH_HEADER`].
-pub(crate) const AUTH_PREFIX: &str = "Bearer ";
+/// Where the token goes: a header, after what precedes it.
+pub(crate) const AUTH: crate::client::Auth = crate::client::Auth::Header {
+    name: "Authorization",
+    prefix: "Bearer ",
+};
 
 /// The headers every request sends: `(name, value)`.
 pub(crate) const DEFAULT_HEADERS: &[(&str, &str)] =

@@ -137,20 +137,32 @@ impl<'a> Cx<'a> {
                 At::New("api.base_path"),
             );
         }
-        for (what, a, b) in [
-            ("auth.header", &o.auth.header, &n.auth.header),
-            ("auth.prefix", &o.auth.prefix, &n.auth.prefix),
-        ] {
-            if a != b {
-                self.push(
-                    Class::BreaksRequests,
-                    &format!("api.{what}"),
-                    "auth scheme",
-                    format!("{what} changes from `{a}` to `{b}`"),
-                    Some("the token is sent differently".into()),
-                    At::New(&format!("api.{what}")),
-                );
-            }
+        let (a, b) = (o.auth.shown(), n.auth.shown());
+        if a != b {
+            // Located at the key that changed (the prefix, say), else at `auth`.
+            let (oa, na) = (&o.auth, &n.auth);
+            let key = [
+                (
+                    "api.auth.header",
+                    oa.header != na.header && na.header.is_some(),
+                ),
+                (
+                    "api.auth.prefix",
+                    oa.prefix != na.prefix && na.prefix.is_some(),
+                ),
+                ("api.auth.query", oa.query != na.query && na.query.is_some()),
+            ]
+            .into_iter()
+            .find_map(|(key, changed)| changed.then_some(key))
+            .unwrap_or("api.auth");
+            self.push(
+                Class::BreaksRequests,
+                key,
+                "auth scheme",
+                format!("changes from `{a}` to `{b}`"),
+                Some("the token is sent differently".into()),
+                At::New(key),
+            );
         }
         self.servers();
         self.headers();

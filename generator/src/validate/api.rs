@@ -110,15 +110,7 @@ impl<'a> Validator<'a> {
                 format!("base_path `{}` {problem}", api.base_path),
             );
         }
-        if !rules::is_token(&api.auth.prefix) {
-            self.push(
-                "api.auth.prefix",
-                format!(
-                    "auth prefix `{}` must be one word of header-safe characters (such as `Bearer`); a space and the token follow it",
-                    api.auth.prefix.escape_debug()
-                ),
-            );
-        }
+        self.auth(&api.auth);
         for (i, h) in api.headers.iter().enumerate() {
             if let Some(problem) = rules::header_value_problem(&h.value) {
                 self.push(&format!("api.headers[{i}].value"), problem);
@@ -155,12 +147,6 @@ impl<'a> Validator<'a> {
                 self.push(&format!("api.parameters[{i}].schema"), problem);
             }
         }
-        if !rules::is_token(&api.auth.header) {
-            self.push(
-                "api.auth.header",
-                format!("`{}` is not a valid HTTP header name", api.auth.header),
-            );
-        }
         for (i, h) in api.headers.iter().enumerate() {
             if !rules::is_token(&h.name) {
                 self.push(
@@ -173,6 +159,54 @@ impl<'a> Validator<'a> {
     }
 
     /// `webhooks`: header names, topics that can be told apart in Rust, a schema per topic.
+    /// `auth`: a header (with a one-word prefix, or none) or a query parameter, not both.
+    fn auth(&mut self, auth: &crate::spec::Auth) {
+        match (&auth.header, &auth.query) {
+            (Some(_), Some(_)) => self.push(
+                "api.auth",
+                "auth has both `header` and `query`: a token goes in one place",
+            ),
+            (None, None) => self.push(
+                "api.auth",
+                "auth needs `header` (with an optional `prefix`) or `query`: where the token goes",
+            ),
+            _ => {}
+        }
+        if let Some(header) = &auth.header {
+            if !rules::is_token(header) {
+                self.push(
+                    "api.auth.header",
+                    format!("`{header}` is not a valid HTTP header name"),
+                );
+            }
+        }
+        if let Some(query) = &auth.query {
+            if query.trim().is_empty() || query.chars().any(char::is_control) {
+                self.push(
+                    "api.auth.query",
+                    format!("`{}` is not a query parameter name", query.escape_debug()),
+                );
+            }
+            if auth.prefix.is_some() {
+                self.push(
+                    "api.auth.prefix",
+                    "a prefix belongs to a header: a token in the query goes alone",
+                );
+            }
+        }
+        if let Some(prefix) = &auth.prefix {
+            if !rules::is_token(prefix) {
+                self.push(
+                    "api.auth.prefix",
+                    format!(
+                        "auth prefix `{}` must be one word of header-safe characters (such as `Bearer`); a space and the token follow it",
+                        prefix.escape_debug()
+                    ),
+                );
+            }
+        }
+    }
+
     fn webhooks(&mut self) {
         let Some(webhooks) = &self.spec.api.webhooks else {
             return;

@@ -11,7 +11,8 @@
 // - `Server`: the documented servers, with the documented default as its `Default`, a
 //   `Custom(String)` variant for any other base URL, and `url(&self) -> &str` (re-exported
 //   here, so `client::Server` stays where it was);
-// - `AUTH_HEADER` and `AUTH_PREFIX`: the header the token is sent in and what precedes it;
+// - `AUTH`: where the token goes ([`Auth`]: a header and what precedes the token in it, or a
+//   query parameter);
 // - `DEFAULT_HEADERS`: `(name, value)` pairs every request sends.
 //
 // and `error.rs` takes `REQUEST_ID_HEADER`: the response header that carries the server's
@@ -28,10 +29,41 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 pub use crate::api::Server;
-use crate::api::{AUTH_HEADER, AUTH_PREFIX, DEFAULT_HEADERS};
+use crate::api::{AUTH, DEFAULT_HEADERS};
 use crate::error::{api_error, excerpt, Error, Result, TimeLimit};
 use crate::support::Secret;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
+/// Where a client sends its token: what `crate::api::AUTH` says for this API.
+// An API sends its token one way: the other variant is never built in its crate.
+#[allow(dead_code)]
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Auth {
+    /// In a header: `<name>: <prefix><token>`, where `prefix` is empty or a word and a space
+    /// (`"Bearer "`).
+    Header {
+        /// The header's name.
+        name: &'static str,
+        /// What precedes the token.
+        prefix: &'static str,
+    },
+    /// As a query parameter of every request: `?<name>=<token>`. No log or error of the
+    /// client shows a request's URL with it.
+    Query {
+        /// The parameter's name.
+        name: &'static str,
+    },
+}
+
+impl Auth {
+    /// What precedes the token (empty for a query parameter).
+    fn prefix(self) -> &'static str {
+        match self {
+            Auth::Header { prefix, .. } => prefix,
+            Auth::Query { .. } => "",
+        }
+    }
+}
 
 /// When and how often a failed call is repeated.
 ///
@@ -345,10 +377,10 @@ impl ClientBuilder {
                     "the token is empty: pass the API token (or set none for actions without authentication)".into(),
                 ));
             }
-            if has_prefix(token.expose(), AUTH_PREFIX) {
+            if has_prefix(token.expose(), AUTH.prefix()) {
                 return Err(Error::Config(format!(
                     "the token starts with `{}`, which the client adds itself: pass the token without it",
-                    AUTH_PREFIX.trim()
+                    AUTH.prefix().trim()
                 )));
             }
         }
@@ -393,6 +425,10 @@ impl ClientBuilder {
                 http,
                 base: self.server.url().to_owned(),
                 has_token: self.token.is_some(),
+                query_token: match AUTH {
+                    Auth::Query { name } => self.token.map(|token| (name, token)),
+                    Auth::Header { .. } => None,
+                },
                 headers,
                 timeout: self.timeout,
                 connect_timeout,
@@ -417,6 +453,9 @@ struct Inner {
     http: reqwest::Client,
     base: String,
     has_token: bool,
+    /// The query parameter that carries the token, and the token, for an API that takes it
+    /// there ([`Auth::Query`]).
+    query_token: Option<(&'static str, Secret)>,
     /// Sent with every request: the user agent, the default headers (the caller's in place of
     /// the documented ones) and the token, marked sensitive.
     headers: HeaderMap,
@@ -473,14 +512,14 @@ fn base_headers(
         let (name, value) = header_pair(name, value).map_err(Error::Config)?;
         headers.insert(name, value);
     }
-    if let Some(token) = token {
+    if let (Some(token), Auth::Header { name, prefix }) = (token, AUTH) {
         let mut value =
-            HeaderValue::try_from(format!("{AUTH_PREFIX}{}", token.expose())).map_err(|_| {
+            HeaderValue::try_from(format!("{prefix}{}", token.expose())).map_err(|_| {
                 Error::Config("the token contains characters not allowed in a header".into())
             })?;
         value.set_sensitive(true);
-        let name = HeaderName::try_from(AUTH_HEADER)
-            .map_err(|_| Error::Config(format!("`{AUTH_HEADER}` is not a header name")))?;
+        let name = HeaderName::try_from(name)
+            .map_err(|_| Error::Config(format!("`{name}` is not a header name")))?;
         headers.insert(name, value);
     }
     Ok(headers)
@@ -1260,6 +1299,9 @@ impl Inner {
         }
         if !call.query.is_empty() {
             req = req.query(&call.query);
+        }
+        if let Some((name, token)) = &self.query_token {
+            req = req.query(&[(name, token.expose())]);
         }
         if let Some(body) = &call.body {
             req = req.body(body.clone());
