@@ -295,12 +295,16 @@ fn key(identity: &str, text: &str) -> String {
     format!("{:032x}", hasher.digest128())
 }
 
+/// The edition of the generated crates (their manifests say the same), whose style rustfmt
+/// follows.
+const EDITION: &str = "2024";
+
 /// What decides the formatting besides the text, found without starting a process: this
 /// generator's version, and the rustfmt binary (its path, size and mtime; for rustup's proxy
 /// also rustup's settings and toolchains, which decide the binary it starts).
 pub(crate) fn formatter_identity() -> String {
     let mut id = format!(
-        "sdkgen {} pipeline {PIPELINE_VERSION}",
+        "sdkgen {} pipeline {PIPELINE_VERSION} edition {EDITION}",
         env!("CARGO_PKG_VERSION")
     );
     let stamp = |path: &Path| -> String {
@@ -633,7 +637,7 @@ fn run_rustfmt(dir: &Path, files: &[&str]) -> Result<(), FormatError> {
         return Ok(());
     }
     let output = std::process::Command::new(rustfmt_program())
-        .args(["--edition", "2021", "--quiet", "--config-path", CONFIG])
+        .args(["--edition", EDITION, "--quiet", "--config-path", CONFIG])
         .args(files)
         .current_dir(dir)
         .stdin(std::process::Stdio::null())

@@ -31,7 +31,7 @@ use std::time::Duration;
 
 pub use crate::api::Server;
 use crate::api::{AUTH, DEFAULT_HEADERS};
-use crate::error::{api_error, excerpt, Error, Result, TimeLimit};
+use crate::error::{Error, Result, TimeLimit, api_error, excerpt};
 use crate::support::Secret;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 

@@ -103,18 +103,18 @@ pub use api::ApiErrorBody;
 /// The date-time library of the models' date-time fields (`chrono::DateTime<chrono::Utc>`).
 pub use chrono;
 pub use client::{
-    ApiResponse, Client, ClientBuilder, Pages, RetryPolicy, Server, DEFAULT_MAX_RESPONSE_BYTES,
+    ApiResponse, Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, Pages, RetryPolicy, Server,
 };
-pub use error::{ApiError, Error, ErrorKind, Result, TimeLimit, BODY_EXCERPT_LIMIT};
+pub use error::{ApiError, BODY_EXCERPT_LIMIT, Error, ErrorKind, Result, TimeLimit};
 pub use events::{
-    Event, Events, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_RECONNECTS, DEFAULT_RECONNECT_DELAY,
+    DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_RECONNECTS, DEFAULT_RECONNECT_DELAY, Event, Events,
 };
 pub use request::{Action, Request};
 /// The HTTP client this crate is built on: a `reqwest::Client` for
 /// [`ClientBuilder::http_client`], and the status and header types of answers and errors.
 pub use reqwest;
 /// The HTTP types this crate's API exposes (statuses and headers of answers and errors).
-pub use reqwest::{header::HeaderMap, StatusCode};
+pub use reqwest::{StatusCode, header::HeaderMap};
 /// The JSON library of the models' untyped values (`serde_json::Value`).
 pub use serde_json;
 pub use support::{EpochSeconds, Nullable, Secret, UnknownValue};

@@ -221,9 +221,11 @@ async fn hooks_add_a_header_and_see_each_answer() {
         "the hooks ran on the retry too"
     );
     let requests = server.received_requests().await.unwrap();
-    assert!(requests
-        .iter()
-        .all(|r| r.headers.get("x-team").is_some_and(|v| v == "billing")));
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.headers.get("x-team").is_some_and(|v| v == "billing"))
+    );
 }
 
 #[tokio::test]

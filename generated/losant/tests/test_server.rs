@@ -3,7 +3,7 @@
 //! dev-dependency on itself): every action's documented answer, and a test written as a
 //! downstream team would write it.
 #![allow(clippy::unwrap_used, unused_imports)]
-use losant_sdk::test_server::{Answer, TestServer, TEST_TOKEN};
+use losant_sdk::test_server::{Answer, TEST_TOKEN, TestServer};
 use losant_sdk::{Error, RetryPolicy};
 use serde_json::Value;
 use std::time::Duration;
@@ -285,9 +285,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "POST",
         "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2/export",
         202,
-        Some(
-            "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}",
-        ),
+        Some("{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}"),
         None,
     ),
     (
@@ -375,9 +373,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "DELETE",
         "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2/data",
         202,
-        Some(
-            "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}",
-        ),
+        Some("{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}"),
         None,
     ),
     (

@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
-use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
 
 /// Most bytes of a response body kept in an error.
 pub const BODY_EXCERPT_LIMIT: usize = 512;

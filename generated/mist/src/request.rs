@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use crate::client::{decode, paginate, Call, Overrides, Pages, Raw};
+use crate::client::{Call, Overrides, Pages, Raw, decode, paginate};
 use crate::{ApiResponse, Client, Result, RetryPolicy};
 
 /// The parameters of one action and how they make its HTTP call: implemented by the SDK for

@@ -3,8 +3,8 @@
 //! query, auth and default headers, body), how it decodes the documented answer, how it maps
 //! each documented error and, for paginated actions, how it streams every page.
 #![allow(clippy::unwrap_used, unused_imports)]
-use mist_sdk::models::*;
 use mist_sdk::FilePart;
+use mist_sdk::models::*;
 use mist_sdk::{ApiResponse, Client, Error, ErrorKind, RetryPolicy};
 use serde_json::Value;
 use std::future::Future;

@@ -3,7 +3,7 @@
 //! dev-dependency on itself): every action's documented answer, and a test written as a
 //! downstream team would write it.
 #![allow(clippy::unwrap_used, unused_imports)]
-use mist_sdk::test_server::{Answer, TestServer, TEST_TOKEN};
+use mist_sdk::test_server::{Answer, TEST_TOKEN, TestServer};
 use mist_sdk::{Error, RetryPolicy};
 use serde_json::Value;
 use std::time::Duration;
@@ -489,9 +489,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/alarms/search",
         200,
-        Some(
-            "{\"start\":1710949286,\"end\":1711035686,\"limit\":10,\"total\":232,\"results\":[]}",
-        ),
+        Some("{\"start\":1710949286,\"end\":1711035686,\"limit\":10,\"total\":232,\"results\":[]}"),
         None,
     ),
     (
@@ -1051,9 +1049,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "PUT",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/inventory",
         200,
-        Some(
-            "{\"error\":[],\"op\":\"assign\",\"reason\":[],\"success\":[\"5c5b350e0001\"]}",
-        ),
+        Some("{\"error\":[],\"op\":\"assign\",\"reason\":[],\"success\":[\"5c5b350e0001\"]}"),
         None,
     ),
     (
@@ -1105,9 +1101,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "POST",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/inventory/replace",
         200,
-        Some(
-            "{\"error\":[],\"op\":\"assign\",\"reason\":[],\"success\":[\"5c5b350e0001\"]}",
-        ),
+        Some("{\"error\":[],\"op\":\"assign\",\"reason\":[],\"success\":[\"5c5b350e0001\"]}"),
         None,
     ),
     (
@@ -1229,9 +1223,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/marvisinvites",
         200,
-        Some(
-            "[{\"id\":\"3a14098f-b995-7552-b0a4-b8ee39b337a6\",\"name\":\"Handhelds\"}]",
-        ),
+        Some("[{\"id\":\"3a14098f-b995-7552-b0a4-b8ee39b337a6\",\"name\":\"Handhelds\"}]"),
         None,
     ),
     (
@@ -2125,9 +2117,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/tickets/000000ab-00ab-00ab-00ab-0000000000ab/attachments/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
-        Some(
-            "{\"content_url\":\"https://api.mist.com/api/v1/forward/download?jwt=...\"}",
-        ),
+        Some("{\"content_url\":\"https://api.mist.com/api/v1/forward/download?jwt=...\"}"),
         None,
     ),
     (
@@ -2698,7 +2688,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         ),
         None,
     ),
-    ("selfAccount.delete", "DELETE", "/api/v1/self", 200, None, None),
+    (
+        "selfAccount.delete",
+        "DELETE",
+        "/api/v1/self",
+        200,
+        None,
+        None,
+    ),
     (
         "selfAccount.getLoginFailures",
         "GET",
@@ -2709,7 +2706,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         ),
         None,
     ),
-    ("selfAccount.updateEmail", "POST", "/api/v1/self/update", 200, None, None),
+    (
+        "selfAccount.updateEmail",
+        "POST",
+        "/api/v1/self/update",
+        200,
+        None,
+        None,
+    ),
     (
         "selfAccount.verifyEmail",
         "GET",
@@ -2843,9 +2847,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "GET",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/alarms/search",
         200,
-        Some(
-            "{\"start\":1710949286,\"end\":1711035686,\"limit\":10,\"total\":232,\"results\":[]}",
-        ),
+        Some("{\"start\":1710949286,\"end\":1711035686,\"limit\":10,\"total\":232,\"results\":[]}"),
         None,
     ),
     (

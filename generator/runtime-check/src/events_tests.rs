@@ -9,9 +9,9 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+use crate::Error;
 use crate::events::{Events, Parser, RawEvent, Reconnect};
 use crate::test_server::{Answer, TestServer};
-use crate::Error;
 
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 struct State {

@@ -36,14 +36,14 @@ mod webhook;
 pub mod webhooks;
 
 pub use client::{
-    ApiResponse, Client, ClientBuilder, Pages, RetryPolicy, Server, DEFAULT_MAX_RESPONSE_BYTES,
+    ApiResponse, Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, Pages, RetryPolicy, Server,
 };
 pub use download::{ByteStream, Download};
-pub use error::{ApiError, Error, ErrorKind, Result, TimeLimit, BODY_EXCERPT_LIMIT};
+pub use error::{ApiError, BODY_EXCERPT_LIMIT, Error, ErrorKind, Result, TimeLimit};
 pub use outcome::OtherAnswer;
 pub use request::{Action, Request};
 /// The HTTP types this crate's API exposes (statuses and headers of answers and errors).
-pub use reqwest::{header::HeaderMap, StatusCode};
+pub use reqwest::{StatusCode, header::HeaderMap};
 pub use upload::FilePart;
 
 /// The date-time library of the models' date-time fields.

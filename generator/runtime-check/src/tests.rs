@@ -1093,27 +1093,37 @@ fn plain_http_is_refused_unless_loopback_or_opted_in() {
         .build()
         .unwrap_err();
     assert!(matches!(refused, Error::Config(_)), "{refused:?}");
-    assert!(Client::builder()
-        .base_url("http://127.0.0.1:8080")
-        .build()
-        .is_ok());
-    assert!(Client::builder()
-        .base_url("http://localhost:8080")
-        .build()
-        .is_ok());
-    assert!(Client::builder()
-        .base_url("http://[::1]:8080")
-        .build()
-        .is_ok());
-    assert!(Client::builder()
-        .base_url("http://api.example.com")
-        .allow_insecure_http(true)
-        .build()
-        .is_ok());
-    assert!(Client::builder()
-        .base_url("ftp://api.example.com")
-        .build()
-        .is_err());
+    assert!(
+        Client::builder()
+            .base_url("http://127.0.0.1:8080")
+            .build()
+            .is_ok()
+    );
+    assert!(
+        Client::builder()
+            .base_url("http://localhost:8080")
+            .build()
+            .is_ok()
+    );
+    assert!(
+        Client::builder()
+            .base_url("http://[::1]:8080")
+            .build()
+            .is_ok()
+    );
+    assert!(
+        Client::builder()
+            .base_url("http://api.example.com")
+            .allow_insecure_http(true)
+            .build()
+            .is_ok()
+    );
+    assert!(
+        Client::builder()
+            .base_url("ftp://api.example.com")
+            .build()
+            .is_err()
+    );
     assert!(Client::builder().base_url("not a url").build().is_err());
 }
 
@@ -1199,7 +1209,7 @@ fn epoch_seconds_keep_the_number_and_convert_it() {
 /// item or one header of comma-joined items, and a path segment as one encoded value.
 #[test]
 fn parameter_values_are_written_in_their_wire_form() {
-    use crate::client::{fill_path, Call};
+    use crate::client::{Call, fill_path};
     let at = "2016-06-13T06:00:00.500+02:00"
         .parse::<chrono::DateTime<chrono::Utc>>()
         .unwrap();

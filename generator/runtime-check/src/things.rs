@@ -3,7 +3,7 @@
 //! the runtime exactly as generated code does.
 
 #[allow(unused_imports)]
-use crate::client::{first_page, Call};
+use crate::client::{Call, first_page};
 
 /// Whether a thing is in use.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

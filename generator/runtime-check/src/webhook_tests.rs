@@ -3,8 +3,8 @@
 
 use reqwest::header::{HeaderMap, HeaderValue};
 
-use crate::webhooks::{sign, WebhookError, WebhookEvent, SIGNATURES};
 use crate::Secret;
+use crate::webhooks::{SIGNATURES, WebhookError, WebhookEvent, sign};
 
 const SECRET: &str = "whsec-0123456789-do-not-print";
 const CREATED: &str = r#"{"topic":"thing-created","id":"t1","name":"one","status":"active"}"#;
@@ -108,9 +108,11 @@ fn a_missing_or_malformed_signature_is_refused() {
         matches!(error, WebhookError::MissingSignature { .. }),
         "{error:?}"
     );
-    assert!(error
-        .to_string()
-        .contains("X-Thing-Signature-v2 or X-Thing-Signature"));
+    assert!(
+        error
+            .to_string()
+            .contains("X-Thing-Signature-v2 or X-Thing-Signature")
+    );
     for value in ["", "xyz", "abc", "é"] {
         let mut headers = HeaderMap::new();
         let value = HeaderValue::from_bytes(value.as_bytes()).unwrap();

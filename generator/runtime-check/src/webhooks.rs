@@ -2,10 +2,10 @@
 //! declares webhooks: two topics named by a body field, and two signature headers (HMAC-SHA256
 //! preferred, HMAC-SHA1 the older one).
 
-use crate::support::Secret;
-pub use crate::webhook::{sign, Algorithm, Signature, UnknownTopic, WebhookError};
-use crate::webhook::{verify, Delivery, TopicAt};
 use crate::HeaderMap;
+use crate::support::Secret;
+pub use crate::webhook::{Algorithm, Signature, UnknownTopic, WebhookError, sign};
+use crate::webhook::{Delivery, TopicAt, verify};
 
 /// The signature headers the API documents, in the order they are checked: the first one a
 /// delivery carries must match.

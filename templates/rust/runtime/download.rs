@@ -5,7 +5,7 @@
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use crate::client::{read_body, transport, Raw};
+use crate::client::{Raw, read_body, transport};
 use crate::{ApiResponse, Error, Result};
 
 /// A file the server answers with, read as it arrives: chunk by chunk ([`chunk`](Self::chunk)),

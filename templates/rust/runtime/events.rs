@@ -17,7 +17,7 @@ use std::time::Duration;
 use futures_core::Stream;
 use reqwest::StatusCode;
 
-use crate::error::{api_error, Error, Result};
+use crate::error::{Error, Result, api_error};
 
 /// Most bytes of one line of an event stream, and of one event's data, unless set with
 /// [`Events::max_line_bytes`]: 1 MiB.

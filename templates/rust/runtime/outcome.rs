@@ -5,7 +5,7 @@
 // A build without the resources whose actions have outcomes calls none of the functions.
 #![allow(dead_code)]
 
-use crate::client::{decode, Raw};
+use crate::client::{Raw, decode};
 use crate::{ApiResponse, Result};
 
 /// A successful answer whose status the action does not document: its status and its body,

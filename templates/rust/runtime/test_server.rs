@@ -389,11 +389,7 @@ fn route_for(method: &str, path: &str) -> Option<&'static Route> {
         .reduce(|best, route| {
             let better = route.priority() < best.priority()
                 || (route.priority() == best.priority() && route.beats(best));
-            if better {
-                route
-            } else {
-                best
-            }
+            if better { route } else { best }
         })
 }
 

@@ -253,7 +253,7 @@ impl Delivery {
                             topic: None,
                             message: format!("the delivery has no {name} header naming its topic"),
                             source: None,
-                        })
+                        });
                     }
                 }
             }
@@ -274,7 +274,7 @@ impl Delivery {
                         topic: None,
                         message: format!("the body has no string field `{field}` naming its topic"),
                         source: None,
-                    })
+                    });
                 }
             },
             (None, TopicAt::Header(_)) => String::new(),

@@ -2419,15 +2419,15 @@ pub enum WorkflowVersion {
 impl<'de> serde::Deserialize<'de> for WorkflowVersion {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if crate::support::tag_is(&value, "createdByType", &["flow", "user", "apiToken"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Object(v));
-            }
+        if crate::support::tag_is(&value, "createdByType", &["flow", "user", "apiToken"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
         }
-        if value.is_object() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Object2(v));
-            }
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object2(v));
         }
         Ok(Self::Other(value))
     }
@@ -2891,10 +2891,10 @@ pub enum WorkflowVersionObject2TriggersItem {
 impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if crate::support::tag_is(&value, "type", &["appFile"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::AppFile(v));
-            }
+        if crate::support::tag_is(&value, "type", &["appFile"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::AppFile(v));
         }
         if crate::support::tag_is(
             &value,
@@ -2918,114 +2918,112 @@ impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItem {
                 "udp",
                 "webhook",
             ],
-        ) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Object(v));
-            }
+        ) && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
         }
-        if crate::support::tag_is(&value, "type", &["beckhoff"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Beckhoff(v));
-            }
+        if crate::support::tag_is(&value, "type", &["beckhoff"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Beckhoff(v));
         }
-        if crate::support::tag_is(&value, "type", &["dataTable"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::DataTable(v));
-            }
+        if crate::support::tag_is(&value, "type", &["dataTable"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::DataTable(v));
         }
-        if crate::support::tag_is(&value, "type", &["integration"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Integration(v));
-            }
+        if crate::support::tag_is(&value, "type", &["integration"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Integration(v));
         }
-        if crate::support::tag_is(&value, "type", &["deviceId", "deviceTag"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::DeviceId(v));
-            }
+        if crate::support::tag_is(&value, "type", &["deviceId", "deviceTag"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::DeviceId(v));
         }
         if crate::support::tag_is(
             &value,
             "type",
             &["deviceIdInactivity", "deviceTagInactivity"],
-        ) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::DeviceIdInactivity(v));
-            }
+        ) && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::DeviceIdInactivity(v));
         }
-        if crate::support::tag_is(&value, "type", &["direct"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Direct(v));
-            }
+        if crate::support::tag_is(&value, "type", &["direct"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Direct(v));
         }
-        if crate::support::tag_is(&value, "type", &["endpoint"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Endpoint(v));
-            }
+        if crate::support::tag_is(&value, "type", &["endpoint"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Endpoint(v));
         }
-        if crate::support::tag_is(&value, "type", &["event"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Event(v));
-            }
+        if crate::support::tag_is(&value, "type", &["event"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Event(v));
         }
-        if crate::support::tag_is(&value, "type", &["fileTail"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::FileTail(v));
-            }
+        if crate::support::tag_is(&value, "type", &["fileTail"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::FileTail(v));
         }
-        if crate::support::tag_is(&value, "type", &["fileWatch"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::FileWatch(v));
-            }
+        if crate::support::tag_is(&value, "type", &["fileWatch"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::FileWatch(v));
         }
-        if crate::support::tag_is(&value, "type", &["flowError"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::FlowError(v));
-            }
+        if crate::support::tag_is(&value, "type", &["flowError"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::FlowError(v));
         }
-        if crate::support::tag_is(&value, "type", &["mqttTopic"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::MqttTopic(v));
-            }
+        if crate::support::tag_is(&value, "type", &["mqttTopic"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::MqttTopic(v));
         }
-        if crate::support::tag_is(&value, "type", &["onSync"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::OnSync(v));
-            }
+        if crate::support::tag_is(&value, "type", &["onSync"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::OnSync(v));
         }
-        if crate::support::tag_is(&value, "type", &["opcua"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Opcua(v));
-            }
+        if crate::support::tag_is(&value, "type", &["opcua"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Opcua(v));
         }
-        if crate::support::tag_is(&value, "type", &["redis"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Redis(v));
-            }
+        if crate::support::tag_is(&value, "type", &["redis"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Redis(v));
         }
-        if crate::support::tag_is(&value, "type", &["request"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Request(v));
-            }
+        if crate::support::tag_is(&value, "type", &["request"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Request(v));
         }
-        if crate::support::tag_is(&value, "type", &["serial"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Serial(v));
-            }
+        if crate::support::tag_is(&value, "type", &["serial"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Serial(v));
         }
-        if crate::support::tag_is(&value, "type", &["snmpTrap"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::SnmpTrap(v));
-            }
+        if crate::support::tag_is(&value, "type", &["snmpTrap"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::SnmpTrap(v));
         }
-        if crate::support::tag_is(&value, "type", &["timer"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Timer(v));
-            }
+        if crate::support::tag_is(&value, "type", &["timer"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Timer(v));
         }
-        if crate::support::tag_is(&value, "type", &["virtualButton"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::VirtualButton(v));
-            }
+        if crate::support::tag_is(&value, "type", &["virtualButton"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::VirtualButton(v));
         }
         Ok(Self::Other(value))
     }

@@ -59,20 +59,20 @@ pub enum CompositeDeviceStateValueTime {
 impl<'de> serde::Deserialize<'de> for CompositeDeviceStateValueTime {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::String(v));
-            }
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::String(v));
         }
-        if value.is_number() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Number(v));
-            }
+        if value.is_number()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Number(v));
         }
-        if value.is_object() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Object(v));
-            }
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
         }
         Ok(Self::Other(value))
     }
@@ -286,20 +286,20 @@ pub enum DeviceCommandTime {
 impl<'de> serde::Deserialize<'de> for DeviceCommandTime {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::String(v));
-            }
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::String(v));
         }
-        if value.is_number() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Number(v));
-            }
+        if value.is_number()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Number(v));
         }
-        if value.is_object() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Object(v));
-            }
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
         }
         Ok(Self::Other(value))
     }
@@ -428,20 +428,20 @@ pub enum DeviceConnectedConnectedAt {
 impl<'de> serde::Deserialize<'de> for DeviceConnectedConnectedAt {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::String(v));
-            }
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::String(v));
         }
-        if value.is_number() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Number(v));
-            }
+        if value.is_number()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Number(v));
         }
-        if value.is_object() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Object(v));
-            }
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
         }
         Ok(Self::Other(value))
     }
@@ -592,15 +592,15 @@ pub enum DeviceConnectionStatus {
 impl<'de> serde::Deserialize<'de> for DeviceConnectionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if crate::support::tag_is(&value, "status", &["connected"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::DeviceConnected(v));
-            }
+        if crate::support::tag_is(&value, "status", &["connected"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::DeviceConnected(v));
         }
-        if crate::support::tag_is(&value, "status", &["disconnected"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::DeviceDisconnected(v));
-            }
+        if crate::support::tag_is(&value, "status", &["disconnected"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::DeviceDisconnected(v));
         }
         Ok(Self::Other(value))
     }
@@ -959,20 +959,20 @@ pub enum DeviceDisconnectedConnectedAt {
 impl<'de> serde::Deserialize<'de> for DeviceDisconnectedConnectedAt {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::String(v));
-            }
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::String(v));
         }
-        if value.is_number() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Number(v));
-            }
+        if value.is_number()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Number(v));
         }
-        if value.is_object() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Object(v));
-            }
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
         }
         Ok(Self::Other(value))
     }
@@ -1036,20 +1036,20 @@ pub enum DeviceDisconnectedDisconnectedAt {
 impl<'de> serde::Deserialize<'de> for DeviceDisconnectedDisconnectedAt {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::String(v));
-            }
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::String(v));
         }
-        if value.is_number() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Number(v));
-            }
+        if value.is_number()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Number(v));
         }
-        if value.is_object() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Object(v));
-            }
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
         }
         Ok(Self::Other(value))
     }
@@ -1575,15 +1575,15 @@ pub enum DeviceStateOrStates {
 impl<'de> serde::Deserialize<'de> for DeviceStateOrStates {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_array() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::DeviceStates(v));
-            }
+        if value.is_array()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::DeviceStates(v));
         }
-        if value.is_object() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::DeviceState(v));
-            }
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::DeviceState(v));
         }
         Ok(Self::Other(value))
     }
@@ -1609,20 +1609,20 @@ pub enum DeviceStateTime {
 impl<'de> serde::Deserialize<'de> for DeviceStateTime {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::String(v));
-            }
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::String(v));
         }
-        if value.is_number() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Number(v));
-            }
+        if value.is_number()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Number(v));
         }
-        if value.is_object() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Object(v));
-            }
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
         }
         Ok(Self::Other(value))
     }

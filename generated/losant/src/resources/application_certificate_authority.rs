@@ -79,7 +79,10 @@ impl crate::Action for ApplicationCertificateAuthorityDeleteParams {
             reqwest::Method::DELETE,
             "applicationCertificateAuthority.delete",
             "/applications/{applicationId}/certificate-authorities/{applicationCertificateAuthorityId}",
-            &[&self.application_id, &self.application_certificate_authority_id],
+            &[
+                &self.application_id,
+                &self.application_certificate_authority_id,
+            ],
         )
     }
 }
@@ -103,7 +106,10 @@ impl crate::Action for ApplicationCertificateAuthorityGetParams {
             reqwest::Method::GET,
             "applicationCertificateAuthority.get",
             "/applications/{applicationId}/certificate-authorities/{applicationCertificateAuthorityId}",
-            &[&self.application_id, &self.application_certificate_authority_id],
+            &[
+                &self.application_id,
+                &self.application_certificate_authority_id,
+            ],
         )
     }
 }

@@ -765,15 +765,15 @@ pub enum SwitchPortUsageMacLimit {
 impl<'de> serde::Deserialize<'de> for SwitchPortUsageMacLimit {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::String(v));
-            }
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::String(v));
         }
-        if value.is_i64() || value.is_u64() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Integer(v));
-            }
+        if (value.is_i64() || value.is_u64())
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Integer(v));
         }
         Ok(Self::Other(value))
     }
@@ -860,15 +860,15 @@ pub enum SwitchPortUsageMtu {
 impl<'de> serde::Deserialize<'de> for SwitchPortUsageMtu {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::String(v));
-            }
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::String(v));
         }
-        if value.is_i64() || value.is_u64() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Integer(v));
-            }
+        if (value.is_i64() || value.is_u64())
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Integer(v));
         }
         Ok(Self::Other(value))
     }
@@ -895,15 +895,15 @@ pub enum SwitchPortUsageReauthInterval {
 impl<'de> serde::Deserialize<'de> for SwitchPortUsageReauthInterval {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::String(v));
-            }
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::String(v));
         }
-        if value.is_i64() || value.is_u64() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Integer(v));
-            }
+        if (value.is_i64() || value.is_u64())
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Integer(v));
         }
         Ok(Self::Other(value))
     }
@@ -1622,15 +1622,15 @@ pub enum VlanIdWithVariable {
 impl<'de> serde::Deserialize<'de> for VlanIdWithVariable {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::String(v));
-            }
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::String(v));
         }
-        if value.is_i64() || value.is_u64() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Integer(v));
-            }
+        if (value.is_i64() || value.is_u64())
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Integer(v));
         }
         Ok(Self::Other(value))
     }

@@ -184,15 +184,15 @@ pub enum ApSwitchSettingPortVlanId {
 impl<'de> serde::Deserialize<'de> for ApSwitchSettingPortVlanId {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::String(v));
-            }
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::String(v));
         }
-        if value.is_i64() || value.is_u64() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Integer(v));
-            }
+        if (value.is_i64() || value.is_u64())
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Integer(v));
         }
         Ok(Self::Other(value))
     }
@@ -221,20 +221,20 @@ pub enum Deviceprofile {
 impl<'de> serde::Deserialize<'de> for Deviceprofile {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if crate::support::tag_is(&value, "type", &["gateway"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::DeviceprofileGateway(v));
-            }
+        if crate::support::tag_is(&value, "type", &["gateway"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::DeviceprofileGateway(v));
         }
-        if crate::support::tag_is(&value, "type", &["switch"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::DeviceprofileSwitch(v));
-            }
+        if crate::support::tag_is(&value, "type", &["switch"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::DeviceprofileSwitch(v));
         }
-        if crate::support::tag_is(&value, "type", &["ap"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::DeviceprofileAp(v));
-            }
+        if crate::support::tag_is(&value, "type", &["ap"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::DeviceprofileAp(v));
         }
         Ok(Self::Other(value))
     }
@@ -1203,20 +1203,20 @@ pub enum DeviceprofileRequest {
 impl<'de> serde::Deserialize<'de> for DeviceprofileRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if crate::support::tag_is(&value, "type", &["gateway"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::DeviceprofileGateway(v));
-            }
+        if crate::support::tag_is(&value, "type", &["gateway"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::DeviceprofileGateway(v));
         }
-        if crate::support::tag_is(&value, "type", &["switch"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::DeviceprofileSwitch(v));
-            }
+        if crate::support::tag_is(&value, "type", &["switch"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::DeviceprofileSwitch(v));
         }
-        if crate::support::tag_is(&value, "type", &["ap"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::DeviceprofileAp(v));
-            }
+        if crate::support::tag_is(&value, "type", &["ap"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::DeviceprofileAp(v));
         }
         Ok(Self::Other(value))
     }

@@ -204,40 +204,40 @@ pub enum AccountOauthAdd {
 impl<'de> serde::Deserialize<'de> for AccountOauthAdd {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_object() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::AccountMobicontrolConfig(v));
-            }
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::AccountMobicontrolConfig(v));
         }
-        if value.is_object() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::AccountJamfConfig(v));
-            }
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::AccountJamfConfig(v));
         }
-        if value.is_object() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::AccountVmwareConfig(v));
-            }
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::AccountVmwareConfig(v));
         }
-        if value.is_object() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::AccountZdxConfig(v));
-            }
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::AccountZdxConfig(v));
         }
-        if value.is_object() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::AccountCrowdstrikeConfig(v));
-            }
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::AccountCrowdstrikeConfig(v));
         }
-        if value.is_object() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::AccountPrismaConfig(v));
-            }
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::AccountPrismaConfig(v));
         }
-        if value.is_object() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::AccountSentineloneConfig(v));
-            }
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::AccountSentineloneConfig(v));
         }
         Ok(Self::Other(value))
     }

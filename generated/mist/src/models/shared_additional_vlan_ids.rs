@@ -20,15 +20,15 @@ pub enum AdditionalVlanIds {
 impl<'de> serde::Deserialize<'de> for AdditionalVlanIds {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::String(v));
-            }
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::String(v));
         }
-        if value.is_array() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::AdditionalVlanIdsArray(v));
-            }
+        if value.is_array()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::AdditionalVlanIdsArray(v));
         }
         Ok(Self::Other(value))
     }
@@ -137,15 +137,15 @@ pub enum Dscp {
 impl<'de> serde::Deserialize<'de> for Dscp {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::String(v));
-            }
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::String(v));
         }
-        if value.is_i64() || value.is_u64() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Integer(v));
-            }
+        if (value.is_i64() || value.is_u64())
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Integer(v));
         }
         Ok(Self::Other(value))
     }
@@ -283,15 +283,15 @@ pub enum SponsorLinkValidityDuration {
 impl<'de> serde::Deserialize<'de> for SponsorLinkValidityDuration {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::String(v));
-            }
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::String(v));
         }
-        if value.is_i64() || value.is_u64() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Integer(v));
-            }
+        if (value.is_i64() || value.is_u64())
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Integer(v));
         }
         Ok(Self::Other(value))
     }
@@ -2422,15 +2422,15 @@ pub enum WlanDynamicVlanDefaultVlanId {
 impl<'de> serde::Deserialize<'de> for WlanDynamicVlanDefaultVlanId {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::String(v));
-            }
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::String(v));
         }
-        if value.is_i64() || value.is_u64() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Integer(v));
-            }
+        if (value.is_i64() || value.is_u64())
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Integer(v));
         }
         Ok(Self::Other(value))
     }
@@ -2456,15 +2456,15 @@ pub enum WlanDynamicVlanDefaultVlanIdDeprecated {
 impl<'de> serde::Deserialize<'de> for WlanDynamicVlanDefaultVlanIdDeprecated {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::String(v));
-            }
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::String(v));
         }
-        if value.is_i64() || value.is_u64() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Integer(v));
-            }
+        if (value.is_i64() || value.is_u64())
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Integer(v));
         }
         Ok(Self::Other(value))
     }
@@ -2888,15 +2888,15 @@ pub enum WlanLimit {
 impl<'de> serde::Deserialize<'de> for WlanLimit {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::String(v));
-            }
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::String(v));
         }
-        if value.is_i64() || value.is_u64() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Integer(v));
-            }
+        if (value.is_i64() || value.is_u64())
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Integer(v));
         }
         Ok(Self::Other(value))
     }
@@ -3943,15 +3943,15 @@ pub enum WlanPortalSponsors {
 impl<'de> serde::Deserialize<'de> for WlanPortalSponsors {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_array() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::WlanPortalSponsorsList(v));
-            }
+        if value.is_array()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::WlanPortalSponsorsList(v));
         }
-        if value.is_object() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::WlanPortalSponsorsObject(v));
-            }
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::WlanPortalSponsorsObject(v));
         }
         Ok(Self::Other(value))
     }

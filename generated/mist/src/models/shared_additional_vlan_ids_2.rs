@@ -1205,15 +1205,15 @@ pub enum WlanVlanIdWithVariable {
 impl<'de> serde::Deserialize<'de> for WlanVlanIdWithVariable {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::String(v));
-            }
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::String(v));
         }
-        if value.is_i64() || value.is_u64() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Integer(v));
-            }
+        if (value.is_i64() || value.is_u64())
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Integer(v));
         }
         Ok(Self::Other(value))
     }
@@ -1237,15 +1237,15 @@ pub enum WlanVlanIds {
 impl<'de> serde::Deserialize<'de> for WlanVlanIds {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::WlanVlanIdsString(v));
-            }
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::WlanVlanIdsString(v));
         }
-        if value.is_array() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::WlanVlanIdsList(v));
-            }
+        if value.is_array()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::WlanVlanIdsList(v));
         }
         Ok(Self::Other(value))
     }

@@ -3697,20 +3697,20 @@ pub enum StatsDevice {
 impl<'de> serde::Deserialize<'de> for StatsDevice {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if crate::support::tag_is(&value, "antenna_select", &["", "external", "internal"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::StatsAp(v));
-            }
+        if crate::support::tag_is(&value, "antenna_select", &["", "external", "internal"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::StatsAp(v));
         }
-        if value.is_object() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::StatsGateway(v));
-            }
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::StatsGateway(v));
         }
-        if value.is_object() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::StatsSwitch(v));
-            }
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::StatsSwitch(v));
         }
         Ok(Self::Other(value))
     }

@@ -1054,20 +1054,20 @@ pub enum ResponseDeviceSearchResultsItems {
 impl<'de> serde::Deserialize<'de> for ResponseDeviceSearchResultsItems {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if crate::support::tag_is(&value, "type", &["switch"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::SwitchSearch(v));
-            }
+        if crate::support::tag_is(&value, "type", &["switch"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::SwitchSearch(v));
         }
-        if crate::support::tag_is(&value, "type", &["gateway"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::GatewaySearch(v));
-            }
+        if crate::support::tag_is(&value, "type", &["gateway"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::GatewaySearch(v));
         }
-        if value.is_object() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::ApSearch(v));
-            }
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::ApSearch(v));
         }
         Ok(Self::Other(value))
     }

@@ -663,15 +663,15 @@ pub enum WxlanTagVlanId {
 impl<'de> serde::Deserialize<'de> for WxlanTagVlanId {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::String(v));
-            }
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::String(v));
         }
-        if value.is_i64() || value.is_u64() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Integer(v));
-            }
+        if (value.is_i64() || value.is_u64())
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Integer(v));
         }
         Ok(Self::Other(value))
     }

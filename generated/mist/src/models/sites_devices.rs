@@ -232,20 +232,20 @@ pub enum ConfigDevice {
 impl<'de> serde::Deserialize<'de> for ConfigDevice {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if crate::support::tag_is(&value, "type", &["ap"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::DeviceAp(v));
-            }
+        if crate::support::tag_is(&value, "type", &["ap"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::DeviceAp(v));
         }
-        if crate::support::tag_is(&value, "type", &["switch"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::DeviceSwitch(v));
-            }
+        if crate::support::tag_is(&value, "type", &["switch"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::DeviceSwitch(v));
         }
-        if crate::support::tag_is(&value, "type", &["gateway"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::DeviceGateway(v));
-            }
+        if crate::support::tag_is(&value, "type", &["gateway"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::DeviceGateway(v));
         }
         Ok(Self::Other(value))
     }
@@ -3186,20 +3186,20 @@ pub enum MistDevice {
 impl<'de> serde::Deserialize<'de> for MistDevice {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if crate::support::tag_is(&value, "type", &["ap"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::DeviceAp(v));
-            }
+        if crate::support::tag_is(&value, "type", &["ap"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::DeviceAp(v));
         }
-        if crate::support::tag_is(&value, "type", &["switch"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::DeviceSwitch(v));
-            }
+        if crate::support::tag_is(&value, "type", &["switch"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::DeviceSwitch(v));
         }
-        if crate::support::tag_is(&value, "type", &["gateway"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::DeviceGateway(v));
-            }
+        if crate::support::tag_is(&value, "type", &["gateway"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::DeviceGateway(v));
         }
         Ok(Self::Other(value))
     }
@@ -3225,20 +3225,20 @@ pub enum MistDeviceRequest {
 impl<'de> serde::Deserialize<'de> for MistDeviceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if crate::support::tag_is(&value, "type", &["ap"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::DeviceAp(v));
-            }
+        if crate::support::tag_is(&value, "type", &["ap"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::DeviceAp(v));
         }
-        if crate::support::tag_is(&value, "type", &["switch"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::DeviceSwitch(v));
-            }
+        if crate::support::tag_is(&value, "type", &["switch"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::DeviceSwitch(v));
         }
-        if crate::support::tag_is(&value, "type", &["gateway"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::DeviceGateway(v));
-            }
+        if crate::support::tag_is(&value, "type", &["gateway"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::DeviceGateway(v));
         }
         Ok(Self::Other(value))
     }
@@ -3680,15 +3680,15 @@ pub enum SwitchOspfConfigReferenceBandwidth {
 impl<'de> serde::Deserialize<'de> for SwitchOspfConfigReferenceBandwidth {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::String(v));
-            }
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::String(v));
         }
-        if value.is_i64() || value.is_u64() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Integer(v));
-            }
+        if (value.is_i64() || value.is_u64())
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Integer(v));
         }
         Ok(Self::Other(value))
     }
@@ -3978,15 +3978,15 @@ pub enum SwitchPortUsageMacLimitOverwrite {
 impl<'de> serde::Deserialize<'de> for SwitchPortUsageMacLimitOverwrite {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::String(v));
-            }
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::String(v));
         }
-        if value.is_i64() || value.is_u64() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Integer(v));
-            }
+        if (value.is_i64() || value.is_u64())
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Integer(v));
         }
         Ok(Self::Other(value))
     }

@@ -1877,15 +1877,15 @@ pub enum WayfindingImportJson {
 impl<'de> serde::Deserialize<'de> for WayfindingImportJson {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if crate::support::tag_is(&value, "vendor_name", &["jibestream"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::MapJibestream(v));
-            }
+        if crate::support::tag_is(&value, "vendor_name", &["jibestream"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::MapJibestream(v));
         }
-        if crate::support::tag_is(&value, "vendor_name", &["micello"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::MapMicello(v));
-            }
+        if crate::support::tag_is(&value, "vendor_name", &["micello"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::MapMicello(v));
         }
         Ok(Self::Other(value))
     }

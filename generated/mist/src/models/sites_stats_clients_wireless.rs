@@ -20,15 +20,15 @@ pub enum StatsClient {
 impl<'de> serde::Deserialize<'de> for StatsClient {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if crate::support::tag_is(&value, "band", &["24", "5", "6"]) {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::StatsWirelessClient(v));
-            }
+        if crate::support::tag_is(&value, "band", &["24", "5", "6"])
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::StatsWirelessClient(v));
         }
-        if value.is_object() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::StatsWiredClient(v));
-            }
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::StatsWiredClient(v));
         }
         Ok(Self::Other(value))
     }
