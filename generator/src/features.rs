@@ -20,7 +20,14 @@ pub const ALL: &str = "full";
 /// The crate's features that are not resources (`templates/rust/Cargo.toml.tera` declares
 /// them; a unit test holds this list to that template). A resource whose name would give one
 /// of these names gets a feature name with `-resource` appended.
-pub const OTHER_FEATURES: [&str; 5] = ["default", ALL, "native-tls", "rustls", "test-server"];
+pub const OTHER_FEATURES: [&str; 6] = [
+    "default",
+    ALL,
+    "native-tls",
+    "rustls",
+    "test-server",
+    "webhook-receiver",
+];
 
 /// Decides the crate's features: one per resource (in spec order), and the `cfg` of every model
 /// that only some resources need. `globals` are the parameters every action accepts; `always`

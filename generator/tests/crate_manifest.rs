@@ -229,7 +229,7 @@ fn webhook_code_and_dependencies_only_where_the_spec_declares_webhooks() {
         let lib = std::fs::read_to_string(krate.join("src/lib.rs")).unwrap();
         let deps = ["hmac", "sha1", "sha2"].map(|d| manifest.contains(&format!("\n{d} = ")));
         if declared_in(&lib) {
-            // Behind the default `webhooks` feature: a client-only build leaves them out.
+            // Behind the default `webhook-receiver` feature: a client-only build leaves them out.
             for d in ["hmac", "sha1", "sha2"] {
                 assert!(
                     manifest.contains(&format!("\n{d} = {{ version = "))
@@ -238,15 +238,19 @@ fn webhook_code_and_dependencies_only_where_the_spec_declares_webhooks() {
                 );
             }
             assert!(
-                manifest.contains("\nwebhooks = [\"dep:hmac\", \"dep:sha1\", \"dep:sha2\"]"),
+                manifest
+                    .contains("\nwebhook-receiver = [\"dep:hmac\", \"dep:sha1\", \"dep:sha2\"]"),
                 "{krate:?}"
             );
             let default = manifest
                 .lines()
                 .find(|l| l.starts_with("default = ["))
                 .unwrap();
-            assert!(default.contains("\"webhooks\""), "{krate:?}: {default}");
-            assert!(lib.contains("#[cfg(feature = \"webhooks\")]\npub mod webhooks;"));
+            assert!(
+                default.contains("\"webhook-receiver\""),
+                "{krate:?}: {default}"
+            );
+            assert!(lib.contains("#[cfg(feature = \"webhook-receiver\")]\npub mod webhooks;"));
         }
         let files = ["src/webhook.rs", "src/webhooks.rs", "tests/webhooks.rs"]
             .map(|f| krate.join(f).is_file());
