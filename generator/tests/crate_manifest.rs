@@ -263,3 +263,36 @@ fn webhook_code_and_dependencies_only_where_the_spec_declares_webhooks() {
     }
     assert!(with >= 1, "no fixture declares webhooks");
 }
+
+/// The crate's action tests are data: one harness runs a case for every action of the route
+/// table (the test server's), so a route without a case, or a case twice, is a bug.
+#[test]
+fn every_route_has_exactly_one_action_case() {
+    let fixtures = workspace().join("generator/tests/fixtures");
+    let mut crates = generated_crates();
+    crates.push(fixtures.join("valid/generated/shop"));
+    crates.push(fixtures.join("adversarial/generated/adversarial"));
+    for krate in crates {
+        let routes = std::fs::read_to_string(krate.join("src/routes.json")).unwrap();
+        let routes: serde_json::Value = serde_json::from_str(&routes).unwrap();
+        let routes = routes["routes"].as_array().unwrap().len();
+        let client = std::fs::read_to_string(krate.join("tests/client.rs")).unwrap();
+        let table = client
+            .split_once("const ACTIONS: &[(&str, Run)] = &[")
+            .and_then(|(_, rest)| rest.split_once("\n];"))
+            .map(|(table, _)| table)
+            .unwrap_or_else(|| panic!("{krate:?}: no ACTIONS table"));
+        // Each entry is `("name", |server, client| Box::pin(name(server, client)))`, however
+        // rustfmt breaks it: its one string literal is the name.
+        let mut names: Vec<&str> = table.split('"').skip(1).step_by(2).collect();
+        assert_eq!(names.len(), table.matches("Box::pin(").count(), "{krate:?}");
+        assert_eq!(names.len(), routes, "{krate:?}: one case per route");
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), routes, "{krate:?}: each case once");
+        assert!(
+            client.contains("#[tokio::test]\nasync fn every_action()"),
+            "{krate:?}"
+        );
+    }
+}

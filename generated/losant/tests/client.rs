@@ -7,6 +7,8 @@ use losant_sdk::models::*;
 use losant_sdk::{ApiResponse, Client, Error, ErrorKind, RetryPolicy};
 use serde_json::Value;
 use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -71,6 +73,39 @@ async fn start() -> (MockServer, Client) {
         .build()
         .unwrap();
     (server, client)
+}
+
+/// One action's case (see the `action!` macro and its kin), on a shared server and client.
+type Run = fn(Arc<MockServer>, Client) -> Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// Every action of the route table, one after another against one mock server: each sends its
+/// documented request and decodes its documented answers and errors. A failing case is named
+/// (its panic message above says why) and the others still run; the count of cases run is
+/// printed.
+#[tokio::test]
+async fn every_action() {
+    let (server, client) = start().await;
+    let server = Arc::new(server);
+    let mut failed = Vec::new();
+    for (name, run) in ACTIONS {
+        let case = tokio::spawn(run(server.clone(), client.clone()));
+        if case.await.is_err() {
+            eprintln!("action case `{name}` failed");
+            failed.push(*name);
+        }
+        server.reset().await;
+    }
+    eprintln!(
+        "ran {} action cases, {} failed",
+        ACTIONS.len(),
+        failed.len()
+    );
+    assert!(
+        failed.is_empty(),
+        "{} of {} action cases failed: {failed:?}",
+        failed.len(),
+        ACTIONS.len()
+    );
 }
 
 /// A `name, value, ...` list as sorted pairs; a value that is a JSON object or list (a query
@@ -300,7 +335,7 @@ impl Case {
     }
 }
 
-/// One test per action: `name: METHOD "path"`, the query and header pairs it must send, its
+/// The case of one action (run by [`every_action`]): `name: METHOD "path"`, the query and header pairs it must send, its
 /// body (if any), the documented answer, the documented errors `(status, kind, body, message)`,
 /// the pages of a paginated action, and the request itself.
 macro_rules! action {
@@ -315,25 +350,25 @@ macro_rules! action {
         $(links[$link_items:literal, $next:literal],)? request $client:ident =>
         $request:expr
     ) => {
-        #[tokio::test] async fn $name () { use losant_sdk::resources::$module ::*; let
-        (server, client) = start(). await; let $client = & client; $(let $body : $body_ty
-        = serde_json::from_str($body_json).unwrap();)? let request = $request; let case =
-        Case { method : $method, path : $path, query : & [$($query),*], headers : &
-        [$($header),*], body : None $(.or(Some(serde_json::to_value(&$body).unwrap())))?,
-        status : $status, answer : None $(.or(Some($answer)))?, }; case.succeeds(&
-        server, request.clone().send_with_response()). await; $($(let other = Case {
-        status : $other, answer : None $(.or(Some($other_answer)))?, ..case.clone() };
-        let outcome = other.succeeds(& server, request.clone().send_with_response()).
-        await; let debug = format!("{outcome:?}"); assert!(debug.starts_with($variant),
-        "{} decoded as {debug}", $other);)*)? $(case.fails(& server, $code,
-        ErrorKind::$kind, $error, None $(.or(Some($message)))?, request.clone().send()).
-        await;)* $(case.streams(& server, [$items, $total, $page, $per_page], $first,
-        $pages .stream()). await;)? $(case.follows(& server, [$link_items, $next],
-        request.clone().stream()). await;)? }
+        async fn $name (server : Arc < MockServer >, client : Client) { use
+        losant_sdk::resources::$module ::*; let $client = & client; $(let $body :
+        $body_ty = serde_json::from_str($body_json).unwrap();)? let request = $request;
+        let case = Case { method : $method, path : $path, query : & [$($query),*],
+        headers : & [$($header),*], body : None $(.or(Some(serde_json::to_value(&$body)
+        .unwrap())))?, status : $status, answer : None $(.or(Some($answer)))?, }; case
+        .succeeds(& server, request.clone().send_with_response()). await; $($(let other =
+        Case { status : $other, answer : None $(.or(Some($other_answer)))?, ..case
+        .clone() }; let outcome = other.succeeds(& server, request.clone()
+        .send_with_response()). await; let debug = format!("{outcome:?}"); assert!(debug
+        .starts_with($variant), "{} decoded as {debug}", $other);)*)? $(case.fails(&
+        server, $code, ErrorKind::$kind, $error, None $(.or(Some($message)))?, request
+        .clone().send()). await;)* $(case.streams(& server, [$items, $total, $page,
+        $per_page], $first, $pages .stream()). await;)? $(case.follows(& server,
+        [$link_items, $next], request.clone().stream()). await;)? }
     };
 }
 
-/// One test per event-stream action: `name: METHOD "path"`, the query pairs it must send, the
+/// The case of one event-stream action (run by [`every_action`]): `name: METHOD "path"`, the query pairs it must send, the
 /// documented data of an event, the documented errors, and the request itself.
 macro_rules! events {
     (
@@ -342,8 +377,8 @@ macro_rules! events {
         errors[$(($code:literal, $kind:ident, $error:literal $(, $message:literal)?)),*],
         request $client:ident => $request:expr
     ) => {
-        #[tokio::test] async fn $name () { use losant_sdk::resources::$module ::*; let
-        (server, client) = start(). await; let $client = & client; let request =
+        async fn $name (server : Arc < MockServer >, client : Client) { use
+        losant_sdk::resources::$module ::*; let $client = & client; let request =
         $request; let case = Case { method : $method, path : $path, query : &
         [$($query),*], headers : & [], body : None, status : $status, answer : None
         $(.or(Some($data)))?, }; case.events(& server, request.clone()
@@ -1343,3 +1378,197 @@ action! {
     "Application was not found")], request client => client.webhooks()
     .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
 }
+
+/// Every action's case, by name: what [`every_action`] runs.
+const ACTIONS: &[(&str, Run)] = &[
+    ("application_api_token_delete", |server, client| {
+        Box::pin(application_api_token_delete(server, client))
+    }),
+    ("application_api_token_get", |server, client| {
+        Box::pin(application_api_token_get(server, client))
+    }),
+    ("application_api_token_patch", |server, client| {
+        Box::pin(application_api_token_patch(server, client))
+    }),
+    ("application_api_tokens_get", |server, client| {
+        Box::pin(application_api_tokens_get(server, client))
+    }),
+    ("application_api_tokens_post", |server, client| {
+        Box::pin(application_api_tokens_post(server, client))
+    }),
+    ("application_certificate_delete", |server, client| {
+        Box::pin(application_certificate_delete(server, client))
+    }),
+    ("application_certificate_get", |server, client| {
+        Box::pin(application_certificate_get(server, client))
+    }),
+    ("application_certificate_patch", |server, client| {
+        Box::pin(application_certificate_patch(server, client))
+    }),
+    (
+        "application_certificate_authorities_get",
+        |server, client| Box::pin(application_certificate_authorities_get(server, client)),
+    ),
+    (
+        "application_certificate_authorities_post",
+        |server, client| Box::pin(application_certificate_authorities_post(server, client)),
+    ),
+    (
+        "application_certificate_authority_delete",
+        |server, client| Box::pin(application_certificate_authority_delete(server, client)),
+    ),
+    ("application_certificate_authority_get", |server, client| {
+        Box::pin(application_certificate_authority_get(server, client))
+    }),
+    (
+        "application_certificate_authority_patch",
+        |server, client| Box::pin(application_certificate_authority_patch(server, client)),
+    ),
+    ("application_certificates_get", |server, client| {
+        Box::pin(application_certificates_get(server, client))
+    }),
+    ("application_certificates_post", |server, client| {
+        Box::pin(application_certificates_post(server, client))
+    }),
+    ("application_key_delete", |server, client| {
+        Box::pin(application_key_delete(server, client))
+    }),
+    ("application_key_get", |server, client| {
+        Box::pin(application_key_get(server, client))
+    }),
+    ("application_key_patch", |server, client| {
+        Box::pin(application_key_patch(server, client))
+    }),
+    ("application_keys_get", |server, client| {
+        Box::pin(application_keys_get(server, client))
+    }),
+    ("application_keys_post", |server, client| {
+        Box::pin(application_keys_post(server, client))
+    }),
+    ("credential_delete", |server, client| {
+        Box::pin(credential_delete(server, client))
+    }),
+    ("credential_get", |server, client| {
+        Box::pin(credential_get(server, client))
+    }),
+    ("credential_linked_resources", |server, client| {
+        Box::pin(credential_linked_resources(server, client))
+    }),
+    ("credential_patch", |server, client| {
+        Box::pin(credential_patch(server, client))
+    }),
+    ("credentials_get", |server, client| {
+        Box::pin(credentials_get(server, client))
+    }),
+    ("credentials_post", |server, client| {
+        Box::pin(credentials_post(server, client))
+    }),
+    ("device_command_stream", |server, client| {
+        Box::pin(device_command_stream(server, client))
+    }),
+    ("device_delete", |server, client| {
+        Box::pin(device_delete(server, client))
+    }),
+    ("device_export", |server, client| {
+        Box::pin(device_export(server, client))
+    }),
+    ("device_get", |server, client| {
+        Box::pin(device_get(server, client))
+    }),
+    ("device_get_command", |server, client| {
+        Box::pin(device_get_command(server, client))
+    }),
+    ("device_get_composite_state", |server, client| {
+        Box::pin(device_get_composite_state(server, client))
+    }),
+    ("device_get_log_entries", |server, client| {
+        Box::pin(device_get_log_entries(server, client))
+    }),
+    ("device_get_state", |server, client| {
+        Box::pin(device_get_state(server, client))
+    }),
+    ("device_patch", |server, client| {
+        Box::pin(device_patch(server, client))
+    }),
+    ("device_payload_counts", |server, client| {
+        Box::pin(device_payload_counts(server, client))
+    }),
+    ("device_payload_counts_breakdown", |server, client| {
+        Box::pin(device_payload_counts_breakdown(server, client))
+    }),
+    ("device_remove_data", |server, client| {
+        Box::pin(device_remove_data(server, client))
+    }),
+    ("device_send_command", |server, client| {
+        Box::pin(device_send_command(server, client))
+    }),
+    ("device_send_state", |server, client| {
+        Box::pin(device_send_state(server, client))
+    }),
+    ("device_set_connection_status", |server, client| {
+        Box::pin(device_set_connection_status(server, client))
+    }),
+    ("device_state_stream", |server, client| {
+        Box::pin(device_state_stream(server, client))
+    }),
+    ("device_attribute_delete", |server, client| {
+        Box::pin(device_attribute_delete(server, client))
+    }),
+    ("device_attribute_get", |server, client| {
+        Box::pin(device_attribute_get(server, client))
+    }),
+    ("device_attribute_patch", |server, client| {
+        Box::pin(device_attribute_patch(server, client))
+    }),
+    ("device_attributes_get", |server, client| {
+        Box::pin(device_attributes_get(server, client))
+    }),
+    ("device_attributes_post", |server, client| {
+        Box::pin(device_attributes_post(server, client))
+    }),
+    ("instance_api_token_delete", |server, client| {
+        Box::pin(instance_api_token_delete(server, client))
+    }),
+    ("instance_api_token_get", |server, client| {
+        Box::pin(instance_api_token_get(server, client))
+    }),
+    ("instance_api_token_patch", |server, client| {
+        Box::pin(instance_api_token_patch(server, client))
+    }),
+    ("instance_api_tokens_get", |server, client| {
+        Box::pin(instance_api_tokens_get(server, client))
+    }),
+    ("instance_api_tokens_post", |server, client| {
+        Box::pin(instance_api_tokens_post(server, client))
+    }),
+    ("user_api_token_delete", |server, client| {
+        Box::pin(user_api_token_delete(server, client))
+    }),
+    ("user_api_token_get", |server, client| {
+        Box::pin(user_api_token_get(server, client))
+    }),
+    ("user_api_token_patch", |server, client| {
+        Box::pin(user_api_token_patch(server, client))
+    }),
+    ("user_api_tokens_get", |server, client| {
+        Box::pin(user_api_tokens_get(server, client))
+    }),
+    ("user_api_tokens_post", |server, client| {
+        Box::pin(user_api_tokens_post(server, client))
+    }),
+    ("webhook_delete", |server, client| {
+        Box::pin(webhook_delete(server, client))
+    }),
+    ("webhook_get", |server, client| {
+        Box::pin(webhook_get(server, client))
+    }),
+    ("webhook_patch", |server, client| {
+        Box::pin(webhook_patch(server, client))
+    }),
+    ("webhooks_get", |server, client| {
+        Box::pin(webhooks_get(server, client))
+    }),
+    ("webhooks_post", |server, client| {
+        Box::pin(webhooks_post(server, client))
+    }),
+];

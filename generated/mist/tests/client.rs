@@ -8,6 +8,8 @@ use mist_sdk::models::*;
 use mist_sdk::{ApiResponse, Client, Error, ErrorKind, RetryPolicy};
 use serde_json::Value;
 use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -72,6 +74,39 @@ async fn start() -> (MockServer, Client) {
         .build()
         .unwrap();
     (server, client)
+}
+
+/// One action's case (see the `action!` macro and its kin), on a shared server and client.
+type Run = fn(Arc<MockServer>, Client) -> Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// Every action of the route table, one after another against one mock server: each sends its
+/// documented request and decodes its documented answers and errors. A failing case is named
+/// (its panic message above says why) and the others still run; the count of cases run is
+/// printed.
+#[tokio::test]
+async fn every_action() {
+    let (server, client) = start().await;
+    let server = Arc::new(server);
+    let mut failed = Vec::new();
+    for (name, run) in ACTIONS {
+        let case = tokio::spawn(run(server.clone(), client.clone()));
+        if case.await.is_err() {
+            eprintln!("action case `{name}` failed");
+            failed.push(*name);
+        }
+        server.reset().await;
+    }
+    eprintln!(
+        "ran {} action cases, {} failed",
+        ACTIONS.len(),
+        failed.len()
+    );
+    assert!(
+        failed.is_empty(),
+        "{} of {} action cases failed: {failed:?}",
+        failed.len(),
+        ACTIONS.len()
+    );
 }
 
 /// A `name, value, ...` list as sorted pairs; a value that is a JSON object or list (a query
@@ -255,7 +290,7 @@ impl Case {
     }
 }
 
-/// One test per action: `name: METHOD "path"`, the query and header pairs it must send, its
+/// The case of one action (run by [`every_action`]): `name: METHOD "path"`, the query and header pairs it must send, its
 /// body (if any), the documented answer, the documented errors `(status, kind, body, message)`,
 /// the pages of a paginated action, and the request itself.
 macro_rules! action {
@@ -270,8 +305,8 @@ macro_rules! action {
         $(links[$link_items:literal, $next:literal],)? request $client:ident =>
         $request:expr
     ) => {
-        #[tokio::test] async fn $name () { use mist_sdk::resources::$module ::*; let
-        (server, client) = start(). await; let $client = & client; $(let $body : $body_ty
+        async fn $name (server : Arc < MockServer >, client : Client) { use
+        mist_sdk::resources::$module ::*; let $client = & client; $(let $body : $body_ty
         = serde_json::from_str($body_json).unwrap();)? let request = $request; let case =
         Case { method : $method, path : $path, query : & [$($query),*], headers : &
         [$($header),*], body : None $(.or(Some(serde_json::to_value(&$body).unwrap())))?,
@@ -9235,3 +9270,1462 @@ action! {
     .search_sessions("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap(), ZoneType::from("rssizones"))
 }
+
+/// Every action's case, by name: what [`every_action`] runs.
+const ACTIONS: &[(&str, Run)] = &[
+    ("msps_create", |server, client| {
+        Box::pin(msps_create(server, client))
+    }),
+    ("msps_get_details", |server, client| {
+        Box::pin(msps_get_details(server, client))
+    }),
+    ("msps_update", |server, client| {
+        Box::pin(msps_update(server, client))
+    }),
+    ("msps_delete", |server, client| {
+        Box::pin(msps_delete(server, client))
+    }),
+    ("msps_search_org_group", |server, client| {
+        Box::pin(msps_search_org_group(server, client))
+    }),
+    ("msps_admins_list", |server, client| {
+        Box::pin(msps_admins_list(server, client))
+    }),
+    ("msps_admins_get", |server, client| {
+        Box::pin(msps_admins_get(server, client))
+    }),
+    ("msps_admins_update", |server, client| {
+        Box::pin(msps_admins_update(server, client))
+    }),
+    ("msps_admins_revoke", |server, client| {
+        Box::pin(msps_admins_revoke(server, client))
+    }),
+    ("msps_admins_invite", |server, client| {
+        Box::pin(msps_admins_invite(server, client))
+    }),
+    ("msps_admins_update_invite", |server, client| {
+        Box::pin(msps_admins_update_invite(server, client))
+    }),
+    ("msps_admins_uninvite", |server, client| {
+        Box::pin(msps_admins_uninvite(server, client))
+    }),
+    ("msps_licenses_claim_license", |server, client| {
+        Box::pin(msps_licenses_claim_license(server, client))
+    }),
+    ("msps_licenses_list", |server, client| {
+        Box::pin(msps_licenses_list(server, client))
+    }),
+    (
+        "msps_licenses_move_or_delete_license_to_another_org",
+        |server, client| {
+            Box::pin(msps_licenses_move_or_delete_license_to_another_org(
+                server, client,
+            ))
+        },
+    ),
+    ("msps_licenses_list_org", |server, client| {
+        Box::pin(msps_licenses_list_org(server, client))
+    }),
+    ("msps_org_groups_list", |server, client| {
+        Box::pin(msps_org_groups_list(server, client))
+    }),
+    ("msps_org_groups_create", |server, client| {
+        Box::pin(msps_org_groups_create(server, client))
+    }),
+    ("msps_org_groups_get", |server, client| {
+        Box::pin(msps_org_groups_get(server, client))
+    }),
+    ("msps_org_groups_update", |server, client| {
+        Box::pin(msps_org_groups_update(server, client))
+    }),
+    ("msps_org_groups_delete", |server, client| {
+        Box::pin(msps_org_groups_delete(server, client))
+    }),
+    ("msps_orgs_list", |server, client| {
+        Box::pin(msps_orgs_list(server, client))
+    }),
+    ("msps_orgs_manage", |server, client| {
+        Box::pin(msps_orgs_manage(server, client))
+    }),
+    ("msps_orgs_create", |server, client| {
+        Box::pin(msps_orgs_create(server, client))
+    }),
+    ("msps_orgs_search", |server, client| {
+        Box::pin(msps_orgs_search(server, client))
+    }),
+    ("msps_orgs_get", |server, client| {
+        Box::pin(msps_orgs_get(server, client))
+    }),
+    ("msps_orgs_update", |server, client| {
+        Box::pin(msps_orgs_update(server, client))
+    }),
+    ("msps_orgs_delete", |server, client| {
+        Box::pin(msps_orgs_delete(server, client))
+    }),
+    ("msps_orgs_list_stats", |server, client| {
+        Box::pin(msps_orgs_list_stats(server, client))
+    }),
+    ("orgs_create", |server, client| {
+        Box::pin(orgs_create(server, client))
+    }),
+    ("orgs_get", |server, client| {
+        Box::pin(orgs_get(server, client))
+    }),
+    ("orgs_update", |server, client| {
+        Box::pin(orgs_update(server, client))
+    }),
+    ("orgs_delete", |server, client| {
+        Box::pin(orgs_delete(server, client))
+    }),
+    ("orgs_clone_org", |server, client| {
+        Box::pin(orgs_clone_org(server, client))
+    }),
+    ("orgs_admins_list", |server, client| {
+        Box::pin(orgs_admins_list(server, client))
+    }),
+    ("orgs_admins_update", |server, client| {
+        Box::pin(orgs_admins_update(server, client))
+    }),
+    ("orgs_admins_revoke", |server, client| {
+        Box::pin(orgs_admins_revoke(server, client))
+    }),
+    ("orgs_admins_invite", |server, client| {
+        Box::pin(orgs_admins_invite(server, client))
+    }),
+    ("orgs_admins_update_invite", |server, client| {
+        Box::pin(orgs_admins_update_invite(server, client))
+    }),
+    ("orgs_admins_uninvite", |server, client| {
+        Box::pin(orgs_admins_uninvite(server, client))
+    }),
+    ("orgs_alarm_templates_list", |server, client| {
+        Box::pin(orgs_alarm_templates_list(server, client))
+    }),
+    ("orgs_alarm_templates_create", |server, client| {
+        Box::pin(orgs_alarm_templates_create(server, client))
+    }),
+    ("orgs_alarm_templates_list_suppressed", |server, client| {
+        Box::pin(orgs_alarm_templates_list_suppressed(server, client))
+    }),
+    ("orgs_alarm_templates_suppress", |server, client| {
+        Box::pin(orgs_alarm_templates_suppress(server, client))
+    }),
+    (
+        "orgs_alarm_templates_unsuppress_suppressed",
+        |server, client| Box::pin(orgs_alarm_templates_unsuppress_suppressed(server, client)),
+    ),
+    ("orgs_alarm_templates_get", |server, client| {
+        Box::pin(orgs_alarm_templates_get(server, client))
+    }),
+    ("orgs_alarm_templates_update", |server, client| {
+        Box::pin(orgs_alarm_templates_update(server, client))
+    }),
+    ("orgs_alarm_templates_delete", |server, client| {
+        Box::pin(orgs_alarm_templates_delete(server, client))
+    }),
+    ("orgs_alarms_ack_multiple", |server, client| {
+        Box::pin(orgs_alarms_ack_multiple(server, client))
+    }),
+    ("orgs_alarms_ack_all", |server, client| {
+        Box::pin(orgs_alarms_ack_all(server, client))
+    }),
+    ("orgs_alarms_count", |server, client| {
+        Box::pin(orgs_alarms_count(server, client))
+    }),
+    ("orgs_alarms_search", |server, client| {
+        Box::pin(orgs_alarms_search(server, client))
+    }),
+    ("orgs_alarms_unack_multiple", |server, client| {
+        Box::pin(orgs_alarms_unack_multiple(server, client))
+    }),
+    ("orgs_alarms_unack_all", |server, client| {
+        Box::pin(orgs_alarms_unack_all(server, client))
+    }),
+    ("orgs_alarms_ack", |server, client| {
+        Box::pin(orgs_alarms_ack(server, client))
+    }),
+    ("orgs_alarms_subscribe_reports", |server, client| {
+        Box::pin(orgs_alarms_subscribe_reports(server, client))
+    }),
+    ("orgs_alarms_unsubscribe_reports", |server, client| {
+        Box::pin(orgs_alarms_unsubscribe_reports(server, client))
+    }),
+    ("orgs_antivirus_profiles_list", |server, client| {
+        Box::pin(orgs_antivirus_profiles_list(server, client))
+    }),
+    ("orgs_antivirus_profiles_create", |server, client| {
+        Box::pin(orgs_antivirus_profiles_create(server, client))
+    }),
+    ("orgs_antivirus_profiles_get", |server, client| {
+        Box::pin(orgs_antivirus_profiles_get(server, client))
+    }),
+    ("orgs_antivirus_profiles_update", |server, client| {
+        Box::pin(orgs_antivirus_profiles_update(server, client))
+    }),
+    ("orgs_antivirus_profiles_delete", |server, client| {
+        Box::pin(orgs_antivirus_profiles_delete(server, client))
+    }),
+    ("orgs_api_tokens_list", |server, client| {
+        Box::pin(orgs_api_tokens_list(server, client))
+    }),
+    ("orgs_api_tokens_create", |server, client| {
+        Box::pin(orgs_api_tokens_create(server, client))
+    }),
+    ("orgs_api_tokens_get", |server, client| {
+        Box::pin(orgs_api_tokens_get(server, client))
+    }),
+    ("orgs_api_tokens_update", |server, client| {
+        Box::pin(orgs_api_tokens_update(server, client))
+    }),
+    ("orgs_api_tokens_delete", |server, client| {
+        Box::pin(orgs_api_tokens_delete(server, client))
+    }),
+    ("orgs_asset_filters_list", |server, client| {
+        Box::pin(orgs_asset_filters_list(server, client))
+    }),
+    ("orgs_asset_filters_create", |server, client| {
+        Box::pin(orgs_asset_filters_create(server, client))
+    }),
+    ("orgs_asset_filters_get", |server, client| {
+        Box::pin(orgs_asset_filters_get(server, client))
+    }),
+    ("orgs_asset_filters_update", |server, client| {
+        Box::pin(orgs_asset_filters_update(server, client))
+    }),
+    ("orgs_asset_filters_delete", |server, client| {
+        Box::pin(orgs_asset_filters_delete(server, client))
+    }),
+    ("orgs_assets_list", |server, client| {
+        Box::pin(orgs_assets_list(server, client))
+    }),
+    ("orgs_assets_create", |server, client| {
+        Box::pin(orgs_assets_create(server, client))
+    }),
+    ("orgs_assets_import", |server, client| {
+        Box::pin(orgs_assets_import(server, client))
+    }),
+    ("orgs_assets_get", |server, client| {
+        Box::pin(orgs_assets_get(server, client))
+    }),
+    ("orgs_assets_update", |server, client| {
+        Box::pin(orgs_assets_update(server, client))
+    }),
+    ("orgs_assets_delete", |server, client| {
+        Box::pin(orgs_assets_delete(server, client))
+    }),
+    ("orgs_clients_wireless_count", |server, client| {
+        Box::pin(orgs_clients_wireless_count(server, client))
+    }),
+    ("orgs_clients_wireless_count_events", |server, client| {
+        Box::pin(orgs_clients_wireless_count_events(server, client))
+    }),
+    ("orgs_clients_wireless_search_events", |server, client| {
+        Box::pin(orgs_clients_wireless_search_events(server, client))
+    }),
+    ("orgs_clients_wireless_search", |server, client| {
+        Box::pin(orgs_clients_wireless_search(server, client))
+    }),
+    ("orgs_clients_wireless_count_sessions", |server, client| {
+        Box::pin(orgs_clients_wireless_count_sessions(server, client))
+    }),
+    ("orgs_clients_wireless_search_sessions", |server, client| {
+        Box::pin(orgs_clients_wireless_search_sessions(server, client))
+    }),
+    ("orgs_device_profiles_list", |server, client| {
+        Box::pin(orgs_device_profiles_list(server, client))
+    }),
+    ("orgs_device_profiles_create", |server, client| {
+        Box::pin(orgs_device_profiles_create(server, client))
+    }),
+    ("orgs_device_profiles_get", |server, client| {
+        Box::pin(orgs_device_profiles_get(server, client))
+    }),
+    ("orgs_device_profiles_update", |server, client| {
+        Box::pin(orgs_device_profiles_update(server, client))
+    }),
+    ("orgs_device_profiles_delete", |server, client| {
+        Box::pin(orgs_device_profiles_delete(server, client))
+    }),
+    ("orgs_device_profiles_assign", |server, client| {
+        Box::pin(orgs_device_profiles_assign(server, client))
+    }),
+    ("orgs_device_profiles_unassign", |server, client| {
+        Box::pin(orgs_device_profiles_unassign(server, client))
+    }),
+    ("orgs_devices_list", |server, client| {
+        Box::pin(orgs_devices_list(server, client))
+    }),
+    ("orgs_devices_count", |server, client| {
+        Box::pin(orgs_devices_count(server, client))
+    }),
+    ("orgs_devices_count_events", |server, client| {
+        Box::pin(orgs_devices_count_events(server, client))
+    }),
+    ("orgs_devices_search_events", |server, client| {
+        Box::pin(orgs_devices_search_events(server, client))
+    }),
+    ("orgs_devices_count_last_configs", |server, client| {
+        Box::pin(orgs_devices_count_last_configs(server, client))
+    }),
+    ("orgs_devices_search_last_configs", |server, client| {
+        Box::pin(orgs_devices_search_last_configs(server, client))
+    }),
+    ("orgs_devices_list_aps_macs", |server, client| {
+        Box::pin(orgs_devices_list_aps_macs(server, client))
+    }),
+    ("orgs_devices_search", |server, client| {
+        Box::pin(orgs_devices_search(server, client))
+    }),
+    ("orgs_devices_list_summary", |server, client| {
+        Box::pin(orgs_devices_list_summary(server, client))
+    }),
+    ("orgs_devices_get_juniper_command", |server, client| {
+        Box::pin(orgs_devices_get_juniper_command(server, client))
+    }),
+    ("orgs_events_search", |server, client| {
+        Box::pin(orgs_events_search(server, client))
+    }),
+    ("orgs_events_count_system", |server, client| {
+        Box::pin(orgs_events_count_system(server, client))
+    }),
+    ("orgs_events_search_system", |server, client| {
+        Box::pin(orgs_events_search_system(server, client))
+    }),
+    ("orgs_guests_list_authorizations", |server, client| {
+        Box::pin(orgs_guests_list_authorizations(server, client))
+    }),
+    ("orgs_guests_count_authorizations", |server, client| {
+        Box::pin(orgs_guests_count_authorizations(server, client))
+    }),
+    ("orgs_guests_search_authorization", |server, client| {
+        Box::pin(orgs_guests_search_authorization(server, client))
+    }),
+    ("orgs_guests_get_authorization", |server, client| {
+        Box::pin(orgs_guests_get_authorization(server, client))
+    }),
+    ("orgs_guests_update_authorization", |server, client| {
+        Box::pin(orgs_guests_update_authorization(server, client))
+    }),
+    ("orgs_guests_delete_authorization", |server, client| {
+        Box::pin(orgs_guests_delete_authorization(server, client))
+    }),
+    ("orgs_inventory_get", |server, client| {
+        Box::pin(orgs_inventory_get(server, client))
+    }),
+    ("orgs_inventory_update_assignment", |server, client| {
+        Box::pin(orgs_inventory_update_assignment(server, client))
+    }),
+    ("orgs_inventory_add", |server, client| {
+        Box::pin(orgs_inventory_add(server, client))
+    }),
+    ("orgs_inventory_count", |server, client| {
+        Box::pin(orgs_inventory_count(server, client))
+    }),
+    (
+        "orgs_inventory_create_gateway_ha_cluster",
+        |server, client| Box::pin(orgs_inventory_create_gateway_ha_cluster(server, client)),
+    ),
+    (
+        "orgs_inventory_delete_gateway_ha_cluster",
+        |server, client| Box::pin(orgs_inventory_delete_gateway_ha_cluster(server, client)),
+    ),
+    (
+        "orgs_inventory_reevaluate_auto_assignment",
+        |server, client| Box::pin(orgs_inventory_reevaluate_auto_assignment(server, client)),
+    ),
+    ("orgs_inventory_replace_devices", |server, client| {
+        Box::pin(orgs_inventory_replace_devices(server, client))
+    }),
+    ("orgs_inventory_search", |server, client| {
+        Box::pin(orgs_inventory_search(server, client))
+    }),
+    ("orgs_licenses_claim_license", |server, client| {
+        Box::pin(orgs_licenses_claim_license(server, client))
+    }),
+    (
+        "orgs_licenses_get_license_async_claim_status",
+        |server, client| Box::pin(orgs_licenses_get_license_async_claim_status(server, client)),
+    ),
+    ("orgs_licenses_get_summary", |server, client| {
+        Box::pin(orgs_licenses_get_summary(server, client))
+    }),
+    (
+        "orgs_licenses_move_or_delete_license_to_another",
+        |server, client| {
+            Box::pin(orgs_licenses_move_or_delete_license_to_another(
+                server, client,
+            ))
+        },
+    ),
+    ("orgs_licenses_get_by_site", |server, client| {
+        Box::pin(orgs_licenses_get_by_site(server, client))
+    }),
+    (
+        "orgs_linked_applications_get_oauth_app_status",
+        |server, client| {
+            Box::pin(orgs_linked_applications_get_oauth_app_status(
+                server, client,
+            ))
+        },
+    ),
+    (
+        "orgs_linked_applications_add_oauth_app_accounts",
+        |server, client| {
+            Box::pin(orgs_linked_applications_add_oauth_app_accounts(
+                server, client,
+            ))
+        },
+    ),
+    (
+        "orgs_linked_applications_update_oauth_app_account",
+        |server, client| {
+            Box::pin(orgs_linked_applications_update_oauth_app_account(
+                server, client,
+            ))
+        },
+    ),
+    (
+        "orgs_linked_applications_delete_oauth_app_authorization",
+        |server, client| {
+            Box::pin(orgs_linked_applications_delete_oauth_app_authorization(
+                server, client,
+            ))
+        },
+    ),
+    ("orgs_logs_list_audit", |server, client| {
+        Box::pin(orgs_logs_list_audit(server, client))
+    }),
+    ("orgs_logs_count_audit", |server, client| {
+        Box::pin(orgs_logs_count_audit(server, client))
+    }),
+    ("orgs_marvis_invites_list_client", |server, client| {
+        Box::pin(orgs_marvis_invites_list_client(server, client))
+    }),
+    ("orgs_marvis_invites_create_client", |server, client| {
+        Box::pin(orgs_marvis_invites_create_client(server, client))
+    }),
+    ("orgs_marvis_invites_get_client", |server, client| {
+        Box::pin(orgs_marvis_invites_get_client(server, client))
+    }),
+    ("orgs_marvis_invites_update_client", |server, client| {
+        Box::pin(orgs_marvis_invites_update_client(server, client))
+    }),
+    ("orgs_marvis_invites_delete_client", |server, client| {
+        Box::pin(orgs_marvis_invites_delete_client(server, client))
+    }),
+    ("orgs_mx_tunnels_list", |server, client| {
+        Box::pin(orgs_mx_tunnels_list(server, client))
+    }),
+    ("orgs_mx_tunnels_create", |server, client| {
+        Box::pin(orgs_mx_tunnels_create(server, client))
+    }),
+    ("orgs_mx_tunnels_get", |server, client| {
+        Box::pin(orgs_mx_tunnels_get(server, client))
+    }),
+    ("orgs_mx_tunnels_update", |server, client| {
+        Box::pin(orgs_mx_tunnels_update(server, client))
+    }),
+    ("orgs_mx_tunnels_delete", |server, client| {
+        Box::pin(orgs_mx_tunnels_delete(server, client))
+    }),
+    ("orgs_nac_rules_list", |server, client| {
+        Box::pin(orgs_nac_rules_list(server, client))
+    }),
+    ("orgs_nac_rules_create", |server, client| {
+        Box::pin(orgs_nac_rules_create(server, client))
+    }),
+    ("orgs_nac_rules_get", |server, client| {
+        Box::pin(orgs_nac_rules_get(server, client))
+    }),
+    ("orgs_nac_rules_update", |server, client| {
+        Box::pin(orgs_nac_rules_update(server, client))
+    }),
+    ("orgs_nac_rules_delete", |server, client| {
+        Box::pin(orgs_nac_rules_delete(server, client))
+    }),
+    ("orgs_nac_tags_list", |server, client| {
+        Box::pin(orgs_nac_tags_list(server, client))
+    }),
+    ("orgs_nac_tags_create", |server, client| {
+        Box::pin(orgs_nac_tags_create(server, client))
+    }),
+    ("orgs_nac_tags_get", |server, client| {
+        Box::pin(orgs_nac_tags_get(server, client))
+    }),
+    ("orgs_nac_tags_update", |server, client| {
+        Box::pin(orgs_nac_tags_update(server, client))
+    }),
+    ("orgs_nac_tags_delete", |server, client| {
+        Box::pin(orgs_nac_tags_delete(server, client))
+    }),
+    ("orgs_networks_list", |server, client| {
+        Box::pin(orgs_networks_list(server, client))
+    }),
+    ("orgs_networks_create", |server, client| {
+        Box::pin(orgs_networks_create(server, client))
+    }),
+    ("orgs_networks_get", |server, client| {
+        Box::pin(orgs_networks_get(server, client))
+    }),
+    ("orgs_networks_update", |server, client| {
+        Box::pin(orgs_networks_update(server, client))
+    }),
+    ("orgs_networks_delete", |server, client| {
+        Box::pin(orgs_networks_delete(server, client))
+    }),
+    ("orgs_psks_list", |server, client| {
+        Box::pin(orgs_psks_list(server, client))
+    }),
+    ("orgs_psks_update_multiple", |server, client| {
+        Box::pin(orgs_psks_update_multiple(server, client))
+    }),
+    ("orgs_psks_create", |server, client| {
+        Box::pin(orgs_psks_create(server, client))
+    }),
+    ("orgs_psks_delete_list", |server, client| {
+        Box::pin(orgs_psks_delete_list(server, client))
+    }),
+    ("orgs_psks_import", |server, client| {
+        Box::pin(orgs_psks_import(server, client))
+    }),
+    ("orgs_psks_get", |server, client| {
+        Box::pin(orgs_psks_get(server, client))
+    }),
+    ("orgs_psks_update", |server, client| {
+        Box::pin(orgs_psks_update(server, client))
+    }),
+    ("orgs_psks_delete", |server, client| {
+        Box::pin(orgs_psks_delete(server, client))
+    }),
+    ("orgs_psks_delete_old_passphrase", |server, client| {
+        Box::pin(orgs_psks_delete_old_passphrase(server, client))
+    }),
+    ("orgs_rf_templates_list", |server, client| {
+        Box::pin(orgs_rf_templates_list(server, client))
+    }),
+    ("orgs_rf_templates_create", |server, client| {
+        Box::pin(orgs_rf_templates_create(server, client))
+    }),
+    ("orgs_rf_templates_get", |server, client| {
+        Box::pin(orgs_rf_templates_get(server, client))
+    }),
+    ("orgs_rf_templates_update", |server, client| {
+        Box::pin(orgs_rf_templates_update(server, client))
+    }),
+    ("orgs_rf_templates_delete", |server, client| {
+        Box::pin(orgs_rf_templates_delete(server, client))
+    }),
+    ("orgs_sdk_templates_list", |server, client| {
+        Box::pin(orgs_sdk_templates_list(server, client))
+    }),
+    ("orgs_sdk_templates_create", |server, client| {
+        Box::pin(orgs_sdk_templates_create(server, client))
+    }),
+    ("orgs_sdk_templates_get", |server, client| {
+        Box::pin(orgs_sdk_templates_get(server, client))
+    }),
+    ("orgs_sdk_templates_update", |server, client| {
+        Box::pin(orgs_sdk_templates_update(server, client))
+    }),
+    ("orgs_sdk_templates_delete", |server, client| {
+        Box::pin(orgs_sdk_templates_delete(server, client))
+    }),
+    ("orgs_sec_intel_profiles_list", |server, client| {
+        Box::pin(orgs_sec_intel_profiles_list(server, client))
+    }),
+    ("orgs_sec_intel_profiles_create", |server, client| {
+        Box::pin(orgs_sec_intel_profiles_create(server, client))
+    }),
+    ("orgs_sec_intel_profiles_get", |server, client| {
+        Box::pin(orgs_sec_intel_profiles_get(server, client))
+    }),
+    ("orgs_sec_intel_profiles_update", |server, client| {
+        Box::pin(orgs_sec_intel_profiles_update(server, client))
+    }),
+    ("orgs_sec_intel_profiles_delete", |server, client| {
+        Box::pin(orgs_sec_intel_profiles_delete(server, client))
+    }),
+    ("orgs_services_list", |server, client| {
+        Box::pin(orgs_services_list(server, client))
+    }),
+    ("orgs_services_create", |server, client| {
+        Box::pin(orgs_services_create(server, client))
+    }),
+    ("orgs_services_get", |server, client| {
+        Box::pin(orgs_services_get(server, client))
+    }),
+    ("orgs_services_update", |server, client| {
+        Box::pin(orgs_services_update(server, client))
+    }),
+    ("orgs_services_delete", |server, client| {
+        Box::pin(orgs_services_delete(server, client))
+    }),
+    ("orgs_setting_get", |server, client| {
+        Box::pin(orgs_setting_get(server, client))
+    }),
+    ("orgs_setting_update", |server, client| {
+        Box::pin(orgs_setting_update(server, client))
+    }),
+    (
+        "orgs_setting_create_wireless_clients_blocklist",
+        |server, client| {
+            Box::pin(orgs_setting_create_wireless_clients_blocklist(
+                server, client,
+            ))
+        },
+    ),
+    (
+        "orgs_setting_delete_wireless_clients_blocklist",
+        |server, client| {
+            Box::pin(orgs_setting_delete_wireless_clients_blocklist(
+                server, client,
+            ))
+        },
+    ),
+    ("orgs_setting_set_custom_bucket", |server, client| {
+        Box::pin(orgs_setting_set_custom_bucket(server, client))
+    }),
+    ("orgs_setting_verify_custom_bucket", |server, client| {
+        Box::pin(orgs_setting_verify_custom_bucket(server, client))
+    }),
+    ("orgs_site_templates_list", |server, client| {
+        Box::pin(orgs_site_templates_list(server, client))
+    }),
+    ("orgs_site_templates_create", |server, client| {
+        Box::pin(orgs_site_templates_create(server, client))
+    }),
+    ("orgs_site_templates_get", |server, client| {
+        Box::pin(orgs_site_templates_get(server, client))
+    }),
+    ("orgs_site_templates_update", |server, client| {
+        Box::pin(orgs_site_templates_update(server, client))
+    }),
+    ("orgs_site_templates_delete", |server, client| {
+        Box::pin(orgs_site_templates_delete(server, client))
+    }),
+    ("orgs_sitegroups_list", |server, client| {
+        Box::pin(orgs_sitegroups_list(server, client))
+    }),
+    ("orgs_sitegroups_create", |server, client| {
+        Box::pin(orgs_sitegroups_create(server, client))
+    }),
+    ("orgs_sitegroups_get", |server, client| {
+        Box::pin(orgs_sitegroups_get(server, client))
+    }),
+    ("orgs_sitegroups_update", |server, client| {
+        Box::pin(orgs_sitegroups_update(server, client))
+    }),
+    ("orgs_sitegroups_delete", |server, client| {
+        Box::pin(orgs_sitegroups_delete(server, client))
+    }),
+    ("orgs_sites_list", |server, client| {
+        Box::pin(orgs_sites_list(server, client))
+    }),
+    ("orgs_sites_create", |server, client| {
+        Box::pin(orgs_sites_create(server, client))
+    }),
+    ("orgs_sites_count", |server, client| {
+        Box::pin(orgs_sites_count(server, client))
+    }),
+    ("orgs_sites_search", |server, client| {
+        Box::pin(orgs_sites_search(server, client))
+    }),
+    ("orgs_sso_list", |server, client| {
+        Box::pin(orgs_sso_list(server, client))
+    }),
+    ("orgs_sso_create", |server, client| {
+        Box::pin(orgs_sso_create(server, client))
+    }),
+    ("orgs_sso_get", |server, client| {
+        Box::pin(orgs_sso_get(server, client))
+    }),
+    ("orgs_sso_update", |server, client| {
+        Box::pin(orgs_sso_update(server, client))
+    }),
+    ("orgs_sso_delete", |server, client| {
+        Box::pin(orgs_sso_delete(server, client))
+    }),
+    ("orgs_sso_list_latest_failures", |server, client| {
+        Box::pin(orgs_sso_list_latest_failures(server, client))
+    }),
+    ("orgs_sso_get_saml_metadata", |server, client| {
+        Box::pin(orgs_sso_get_saml_metadata(server, client))
+    }),
+    ("orgs_sso_download_saml_metadata", |server, client| {
+        Box::pin(orgs_sso_download_saml_metadata(server, client))
+    }),
+    ("orgs_sso_roles_list", |server, client| {
+        Box::pin(orgs_sso_roles_list(server, client))
+    }),
+    ("orgs_sso_roles_create", |server, client| {
+        Box::pin(orgs_sso_roles_create(server, client))
+    }),
+    ("orgs_sso_roles_get", |server, client| {
+        Box::pin(orgs_sso_roles_get(server, client))
+    }),
+    ("orgs_sso_roles_update", |server, client| {
+        Box::pin(orgs_sso_roles_update(server, client))
+    }),
+    ("orgs_sso_roles_delete", |server, client| {
+        Box::pin(orgs_sso_roles_delete(server, client))
+    }),
+    ("orgs_stats_get", |server, client| {
+        Box::pin(orgs_stats_get(server, client))
+    }),
+    ("orgs_stats_devices_list", |server, client| {
+        Box::pin(orgs_stats_devices_list(server, client))
+    }),
+    ("orgs_stats_sites_list", |server, client| {
+        Box::pin(orgs_stats_sites_list(server, client))
+    }),
+    ("orgs_tickets_list", |server, client| {
+        Box::pin(orgs_tickets_list(server, client))
+    }),
+    ("orgs_tickets_create", |server, client| {
+        Box::pin(orgs_tickets_create(server, client))
+    }),
+    ("orgs_tickets_count", |server, client| {
+        Box::pin(orgs_tickets_count(server, client))
+    }),
+    ("orgs_tickets_get", |server, client| {
+        Box::pin(orgs_tickets_get(server, client))
+    }),
+    ("orgs_tickets_update", |server, client| {
+        Box::pin(orgs_tickets_update(server, client))
+    }),
+    ("orgs_tickets_upload_attachment", |server, client| {
+        Box::pin(orgs_tickets_upload_attachment(server, client))
+    }),
+    ("orgs_tickets_get_attachment", |server, client| {
+        Box::pin(orgs_tickets_get_attachment(server, client))
+    }),
+    ("orgs_tickets_add_comment", |server, client| {
+        Box::pin(orgs_tickets_add_comment(server, client))
+    }),
+    ("orgs_ui_settings_list", |server, client| {
+        Box::pin(orgs_ui_settings_list(server, client))
+    }),
+    ("orgs_ui_settings_create", |server, client| {
+        Box::pin(orgs_ui_settings_create(server, client))
+    }),
+    ("orgs_ui_settings_get", |server, client| {
+        Box::pin(orgs_ui_settings_get(server, client))
+    }),
+    ("orgs_ui_settings_update", |server, client| {
+        Box::pin(orgs_ui_settings_update(server, client))
+    }),
+    ("orgs_ui_settings_delete", |server, client| {
+        Box::pin(orgs_ui_settings_delete(server, client))
+    }),
+    ("orgs_user_macs_update_multiple", |server, client| {
+        Box::pin(orgs_user_macs_update_multiple(server, client))
+    }),
+    ("orgs_user_macs_create", |server, client| {
+        Box::pin(orgs_user_macs_create(server, client))
+    }),
+    ("orgs_user_macs_delete_multiple", |server, client| {
+        Box::pin(orgs_user_macs_delete_multiple(server, client))
+    }),
+    ("orgs_user_macs_import", |server, client| {
+        Box::pin(orgs_user_macs_import(server, client))
+    }),
+    ("orgs_user_macs_search", |server, client| {
+        Box::pin(orgs_user_macs_search(server, client))
+    }),
+    ("orgs_user_macs_get", |server, client| {
+        Box::pin(orgs_user_macs_get(server, client))
+    }),
+    ("orgs_user_macs_update", |server, client| {
+        Box::pin(orgs_user_macs_update(server, client))
+    }),
+    ("orgs_user_macs_delete", |server, client| {
+        Box::pin(orgs_user_macs_delete(server, client))
+    }),
+    ("orgs_vpns_list", |server, client| {
+        Box::pin(orgs_vpns_list(server, client))
+    }),
+    ("orgs_vpns_create", |server, client| {
+        Box::pin(orgs_vpns_create(server, client))
+    }),
+    ("orgs_vpns_get", |server, client| {
+        Box::pin(orgs_vpns_get(server, client))
+    }),
+    ("orgs_vpns_update", |server, client| {
+        Box::pin(orgs_vpns_update(server, client))
+    }),
+    ("orgs_vpns_delete", |server, client| {
+        Box::pin(orgs_vpns_delete(server, client))
+    }),
+    ("orgs_webhooks_list", |server, client| {
+        Box::pin(orgs_webhooks_list(server, client))
+    }),
+    ("orgs_webhooks_create", |server, client| {
+        Box::pin(orgs_webhooks_create(server, client))
+    }),
+    ("orgs_webhooks_get", |server, client| {
+        Box::pin(orgs_webhooks_get(server, client))
+    }),
+    ("orgs_webhooks_update", |server, client| {
+        Box::pin(orgs_webhooks_update(server, client))
+    }),
+    ("orgs_webhooks_delete", |server, client| {
+        Box::pin(orgs_webhooks_delete(server, client))
+    }),
+    ("orgs_webhooks_count_deliveries", |server, client| {
+        Box::pin(orgs_webhooks_count_deliveries(server, client))
+    }),
+    ("orgs_webhooks_search_deliveries", |server, client| {
+        Box::pin(orgs_webhooks_search_deliveries(server, client))
+    }),
+    ("orgs_webhooks_ping", |server, client| {
+        Box::pin(orgs_webhooks_ping(server, client))
+    }),
+    ("orgs_wlan_templates_list", |server, client| {
+        Box::pin(orgs_wlan_templates_list(server, client))
+    }),
+    ("orgs_wlan_templates_create", |server, client| {
+        Box::pin(orgs_wlan_templates_create(server, client))
+    }),
+    ("orgs_wlan_templates_get", |server, client| {
+        Box::pin(orgs_wlan_templates_get(server, client))
+    }),
+    ("orgs_wlan_templates_update", |server, client| {
+        Box::pin(orgs_wlan_templates_update(server, client))
+    }),
+    ("orgs_wlan_templates_delete", |server, client| {
+        Box::pin(orgs_wlan_templates_delete(server, client))
+    }),
+    ("orgs_wlan_templates_clone", |server, client| {
+        Box::pin(orgs_wlan_templates_clone(server, client))
+    }),
+    ("orgs_wlans_list", |server, client| {
+        Box::pin(orgs_wlans_list(server, client))
+    }),
+    ("orgs_wlans_create", |server, client| {
+        Box::pin(orgs_wlans_create(server, client))
+    }),
+    ("orgs_wlans_get", |server, client| {
+        Box::pin(orgs_wlans_get(server, client))
+    }),
+    ("orgs_wlans_update", |server, client| {
+        Box::pin(orgs_wlans_update(server, client))
+    }),
+    ("orgs_wlans_delete", |server, client| {
+        Box::pin(orgs_wlans_delete(server, client))
+    }),
+    ("orgs_wlans_upload_portal_image", |server, client| {
+        Box::pin(orgs_wlans_upload_portal_image(server, client))
+    }),
+    ("orgs_wlans_delete_portal_image", |server, client| {
+        Box::pin(orgs_wlans_delete_portal_image(server, client))
+    }),
+    ("orgs_wlans_update_portal_template", |server, client| {
+        Box::pin(orgs_wlans_update_portal_template(server, client))
+    }),
+    ("orgs_wx_rules_list", |server, client| {
+        Box::pin(orgs_wx_rules_list(server, client))
+    }),
+    ("orgs_wx_rules_create", |server, client| {
+        Box::pin(orgs_wx_rules_create(server, client))
+    }),
+    ("orgs_wx_rules_get", |server, client| {
+        Box::pin(orgs_wx_rules_get(server, client))
+    }),
+    ("orgs_wx_rules_update", |server, client| {
+        Box::pin(orgs_wx_rules_update(server, client))
+    }),
+    ("orgs_wx_rules_delete", |server, client| {
+        Box::pin(orgs_wx_rules_delete(server, client))
+    }),
+    ("orgs_wx_tags_list", |server, client| {
+        Box::pin(orgs_wx_tags_list(server, client))
+    }),
+    ("orgs_wx_tags_create", |server, client| {
+        Box::pin(orgs_wx_tags_create(server, client))
+    }),
+    ("orgs_wx_tags_get_application_list", |server, client| {
+        Box::pin(orgs_wx_tags_get_application_list(server, client))
+    }),
+    ("orgs_wx_tags_get", |server, client| {
+        Box::pin(orgs_wx_tags_get(server, client))
+    }),
+    ("orgs_wx_tags_update", |server, client| {
+        Box::pin(orgs_wx_tags_update(server, client))
+    }),
+    ("orgs_wx_tags_delete", |server, client| {
+        Box::pin(orgs_wx_tags_delete(server, client))
+    }),
+    (
+        "orgs_wx_tags_get_current_matching_clients_of_a",
+        |server, client| {
+            Box::pin(orgs_wx_tags_get_current_matching_clients_of_a(
+                server, client,
+            ))
+        },
+    ),
+    ("orgs_wx_tunnels_list", |server, client| {
+        Box::pin(orgs_wx_tunnels_list(server, client))
+    }),
+    ("orgs_wx_tunnels_create", |server, client| {
+        Box::pin(orgs_wx_tunnels_create(server, client))
+    }),
+    ("orgs_wx_tunnels_get", |server, client| {
+        Box::pin(orgs_wx_tunnels_get(server, client))
+    }),
+    ("orgs_wx_tunnels_update", |server, client| {
+        Box::pin(orgs_wx_tunnels_update(server, client))
+    }),
+    ("orgs_wx_tunnels_delete", |server, client| {
+        Box::pin(orgs_wx_tunnels_delete(server, client))
+    }),
+    ("self_account_get", |server, client| {
+        Box::pin(self_account_get(server, client))
+    }),
+    ("self_account_update", |server, client| {
+        Box::pin(self_account_update(server, client))
+    }),
+    ("self_account_delete", |server, client| {
+        Box::pin(self_account_delete(server, client))
+    }),
+    ("self_account_get_login_failures", |server, client| {
+        Box::pin(self_account_get_login_failures(server, client))
+    }),
+    ("self_account_update_email", |server, client| {
+        Box::pin(self_account_update_email(server, client))
+    }),
+    ("self_account_verify_email", |server, client| {
+        Box::pin(self_account_verify_email(server, client))
+    }),
+    ("self_account_get_api_usage", |server, client| {
+        Box::pin(self_account_get_api_usage(server, client))
+    }),
+    ("self_api_token_list", |server, client| {
+        Box::pin(self_api_token_list(server, client))
+    }),
+    ("self_api_token_create", |server, client| {
+        Box::pin(self_api_token_create(server, client))
+    }),
+    ("self_api_token_get", |server, client| {
+        Box::pin(self_api_token_get(server, client))
+    }),
+    ("self_api_token_update", |server, client| {
+        Box::pin(self_api_token_update(server, client))
+    }),
+    ("self_api_token_delete", |server, client| {
+        Box::pin(self_api_token_delete(server, client))
+    }),
+    ("self_audit_logs_list", |server, client| {
+        Box::pin(self_audit_logs_list(server, client))
+    }),
+    ("sites_get_info", |server, client| {
+        Box::pin(sites_get_info(server, client))
+    }),
+    ("sites_update_info", |server, client| {
+        Box::pin(sites_update_info(server, client))
+    }),
+    ("sites_delete", |server, client| {
+        Box::pin(sites_delete(server, client))
+    }),
+    ("sites_alarms_ack_multiple", |server, client| {
+        Box::pin(sites_alarms_ack_multiple(server, client))
+    }),
+    ("sites_alarms_ack_all", |server, client| {
+        Box::pin(sites_alarms_ack_all(server, client))
+    }),
+    ("sites_alarms_count", |server, client| {
+        Box::pin(sites_alarms_count(server, client))
+    }),
+    ("sites_alarms_search", |server, client| {
+        Box::pin(sites_alarms_search(server, client))
+    }),
+    ("sites_alarms_unack_multiple", |server, client| {
+        Box::pin(sites_alarms_unack_multiple(server, client))
+    }),
+    ("sites_alarms_unack_all", |server, client| {
+        Box::pin(sites_alarms_unack_all(server, client))
+    }),
+    ("sites_alarms_ack", |server, client| {
+        Box::pin(sites_alarms_ack(server, client))
+    }),
+    ("sites_alarms_unack", |server, client| {
+        Box::pin(sites_alarms_unack(server, client))
+    }),
+    ("sites_alarms_subscribe", |server, client| {
+        Box::pin(sites_alarms_subscribe(server, client))
+    }),
+    ("sites_alarms_unsubscribe", |server, client| {
+        Box::pin(sites_alarms_unsubscribe(server, client))
+    }),
+    ("sites_asset_filters_list", |server, client| {
+        Box::pin(sites_asset_filters_list(server, client))
+    }),
+    ("sites_asset_filters_create", |server, client| {
+        Box::pin(sites_asset_filters_create(server, client))
+    }),
+    ("sites_asset_filters_get", |server, client| {
+        Box::pin(sites_asset_filters_get(server, client))
+    }),
+    ("sites_asset_filters_update", |server, client| {
+        Box::pin(sites_asset_filters_update(server, client))
+    }),
+    ("sites_asset_filters_delete", |server, client| {
+        Box::pin(sites_asset_filters_delete(server, client))
+    }),
+    ("sites_assets_list", |server, client| {
+        Box::pin(sites_assets_list(server, client))
+    }),
+    ("sites_assets_create", |server, client| {
+        Box::pin(sites_assets_create(server, client))
+    }),
+    ("sites_assets_import", |server, client| {
+        Box::pin(sites_assets_import(server, client))
+    }),
+    ("sites_assets_get", |server, client| {
+        Box::pin(sites_assets_get(server, client))
+    }),
+    ("sites_assets_update", |server, client| {
+        Box::pin(sites_assets_update(server, client))
+    }),
+    ("sites_assets_delete", |server, client| {
+        Box::pin(sites_assets_delete(server, client))
+    }),
+    ("sites_beacons_list", |server, client| {
+        Box::pin(sites_beacons_list(server, client))
+    }),
+    ("sites_beacons_create", |server, client| {
+        Box::pin(sites_beacons_create(server, client))
+    }),
+    ("sites_beacons_get", |server, client| {
+        Box::pin(sites_beacons_get(server, client))
+    }),
+    ("sites_beacons_update", |server, client| {
+        Box::pin(sites_beacons_update(server, client))
+    }),
+    ("sites_beacons_delete", |server, client| {
+        Box::pin(sites_beacons_delete(server, client))
+    }),
+    ("sites_clients_wireless_count", |server, client| {
+        Box::pin(sites_clients_wireless_count(server, client))
+    }),
+    ("sites_clients_wireless_count_events", |server, client| {
+        Box::pin(sites_clients_wireless_count_events(server, client))
+    }),
+    ("sites_clients_wireless_search_events", |server, client| {
+        Box::pin(sites_clients_wireless_search_events(server, client))
+    }),
+    ("sites_clients_wireless_search", |server, client| {
+        Box::pin(sites_clients_wireless_search(server, client))
+    }),
+    ("sites_clients_wireless_count_sessions", |server, client| {
+        Box::pin(sites_clients_wireless_count_sessions(server, client))
+    }),
+    (
+        "sites_clients_wireless_search_sessions",
+        |server, client| Box::pin(sites_clients_wireless_search_sessions(server, client)),
+    ),
+    ("sites_clients_wireless_get_events_for", |server, client| {
+        Box::pin(sites_clients_wireless_get_events_for(server, client))
+    }),
+    ("sites_devices_list", |server, client| {
+        Box::pin(sites_devices_list(server, client))
+    }),
+    ("sites_devices_count_config_history", |server, client| {
+        Box::pin(sites_devices_count_config_history(server, client))
+    }),
+    ("sites_devices_search_config_history", |server, client| {
+        Box::pin(sites_devices_search_config_history(server, client))
+    }),
+    ("sites_devices_count", |server, client| {
+        Box::pin(sites_devices_count(server, client))
+    }),
+    ("sites_devices_count_events", |server, client| {
+        Box::pin(sites_devices_count_events(server, client))
+    }),
+    ("sites_devices_search_events", |server, client| {
+        Box::pin(sites_devices_search_events(server, client))
+    }),
+    ("sites_devices_export", |server, client| {
+        Box::pin(sites_devices_export(server, client))
+    }),
+    ("sites_devices_set_gbp_tag", |server, client| {
+        Box::pin(sites_devices_set_gbp_tag(server, client))
+    }),
+    ("sites_devices_import", |server, client| {
+        Box::pin(sites_devices_import(server, client))
+    }),
+    ("sites_devices_count_last_config", |server, client| {
+        Box::pin(sites_devices_count_last_config(server, client))
+    }),
+    ("sites_devices_search_last_configs", |server, client| {
+        Box::pin(sites_devices_search_last_configs(server, client))
+    }),
+    ("sites_devices_search", |server, client| {
+        Box::pin(sites_devices_search(server, client))
+    }),
+    ("sites_devices_get", |server, client| {
+        Box::pin(sites_devices_get(server, client))
+    }),
+    ("sites_devices_update", |server, client| {
+        Box::pin(sites_devices_update(server, client))
+    }),
+    ("sites_devices_add_image", |server, client| {
+        Box::pin(sites_devices_add_image(server, client))
+    }),
+    ("sites_devices_delete_image", |server, client| {
+        Box::pin(sites_devices_delete_image(server, client))
+    }),
+    ("sites_events_list_roaming", |server, client| {
+        Box::pin(sites_events_list_roaming(server, client))
+    }),
+    ("sites_events_count_system", |server, client| {
+        Box::pin(sites_events_count_system(server, client))
+    }),
+    ("sites_events_search_system", |server, client| {
+        Box::pin(sites_events_search_system(server, client))
+    }),
+    ("sites_guests_list_all_authorizations", |server, client| {
+        Box::pin(sites_guests_list_all_authorizations(server, client))
+    }),
+    ("sites_guests_count_authorizations", |server, client| {
+        Box::pin(sites_guests_count_authorizations(server, client))
+    }),
+    (
+        "sites_guests_list_all_authorizations_derived",
+        |server, client| Box::pin(sites_guests_list_all_authorizations_derived(server, client)),
+    ),
+    ("sites_guests_search_authorization", |server, client| {
+        Box::pin(sites_guests_search_authorization(server, client))
+    }),
+    ("sites_guests_get_authorization", |server, client| {
+        Box::pin(sites_guests_get_authorization(server, client))
+    }),
+    ("sites_guests_update_authorization", |server, client| {
+        Box::pin(sites_guests_update_authorization(server, client))
+    }),
+    ("sites_guests_delete_authorization", |server, client| {
+        Box::pin(sites_guests_delete_authorization(server, client))
+    }),
+    ("sites_maps_list", |server, client| {
+        Box::pin(sites_maps_list(server, client))
+    }),
+    ("sites_maps_create", |server, client| {
+        Box::pin(sites_maps_create(server, client))
+    }),
+    ("sites_maps_import", |server, client| {
+        Box::pin(sites_maps_import(server, client))
+    }),
+    ("sites_maps_get", |server, client| {
+        Box::pin(sites_maps_get(server, client))
+    }),
+    ("sites_maps_update", |server, client| {
+        Box::pin(sites_maps_update(server, client))
+    }),
+    ("sites_maps_delete", |server, client| {
+        Box::pin(sites_maps_delete(server, client))
+    }),
+    ("sites_maps_add_image", |server, client| {
+        Box::pin(sites_maps_add_image(server, client))
+    }),
+    ("sites_maps_delete_image", |server, client| {
+        Box::pin(sites_maps_delete_image(server, client))
+    }),
+    ("sites_maps_replace_image", |server, client| {
+        Box::pin(sites_maps_replace_image(server, client))
+    }),
+    ("sites_maps_bulk_assign_aps_to", |server, client| {
+        Box::pin(sites_maps_bulk_assign_aps_to(server, client))
+    }),
+    ("sites_maps_import_wayfindings", |server, client| {
+        Box::pin(sites_maps_import_wayfindings(server, client))
+    }),
+    ("sites_psks_list", |server, client| {
+        Box::pin(sites_psks_list(server, client))
+    }),
+    ("sites_psks_update_multiple", |server, client| {
+        Box::pin(sites_psks_update_multiple(server, client))
+    }),
+    ("sites_psks_create", |server, client| {
+        Box::pin(sites_psks_create(server, client))
+    }),
+    ("sites_psks_import", |server, client| {
+        Box::pin(sites_psks_import(server, client))
+    }),
+    ("sites_psks_get", |server, client| {
+        Box::pin(sites_psks_get(server, client))
+    }),
+    ("sites_psks_update", |server, client| {
+        Box::pin(sites_psks_update(server, client))
+    }),
+    ("sites_psks_delete", |server, client| {
+        Box::pin(sites_psks_delete(server, client))
+    }),
+    ("sites_rogues_list_aps", |server, client| {
+        Box::pin(sites_rogues_list_aps(server, client))
+    }),
+    ("sites_rogues_list_clients", |server, client| {
+        Box::pin(sites_rogues_list_clients(server, client))
+    }),
+    ("sites_rogues_count_events", |server, client| {
+        Box::pin(sites_rogues_count_events(server, client))
+    }),
+    ("sites_rogues_search_events", |server, client| {
+        Box::pin(sites_rogues_search_events(server, client))
+    }),
+    ("sites_rogues_get_ap", |server, client| {
+        Box::pin(sites_rogues_get_ap(server, client))
+    }),
+    ("sites_rssi_zones_list", |server, client| {
+        Box::pin(sites_rssi_zones_list(server, client))
+    }),
+    ("sites_rssi_zones_create", |server, client| {
+        Box::pin(sites_rssi_zones_create(server, client))
+    }),
+    ("sites_rssi_zones_get", |server, client| {
+        Box::pin(sites_rssi_zones_get(server, client))
+    }),
+    ("sites_rssi_zones_update", |server, client| {
+        Box::pin(sites_rssi_zones_update(server, client))
+    }),
+    ("sites_rssi_zones_delete", |server, client| {
+        Box::pin(sites_rssi_zones_delete(server, client))
+    }),
+    ("sites_setting_get", |server, client| {
+        Box::pin(sites_setting_get(server, client))
+    }),
+    ("sites_setting_update", |server, client| {
+        Box::pin(sites_setting_update(server, client))
+    }),
+    (
+        "sites_setting_create_wireless_clients_blocklist",
+        |server, client| {
+            Box::pin(sites_setting_create_wireless_clients_blocklist(
+                server, client,
+            ))
+        },
+    ),
+    (
+        "sites_setting_delete_wireless_clients_blocklist",
+        |server, client| {
+            Box::pin(sites_setting_delete_wireless_clients_blocklist(
+                server, client,
+            ))
+        },
+    ),
+    ("sites_setting_get_derived", |server, client| {
+        Box::pin(sites_setting_get_derived(server, client))
+    }),
+    ("sites_setting_create_watched_stations", |server, client| {
+        Box::pin(sites_setting_create_watched_stations(server, client))
+    }),
+    ("sites_setting_delete_watched_stations", |server, client| {
+        Box::pin(sites_setting_delete_watched_stations(server, client))
+    }),
+    (
+        "sites_setting_create_wireless_clients_allowlist",
+        |server, client| {
+            Box::pin(sites_setting_create_wireless_clients_allowlist(
+                server, client,
+            ))
+        },
+    ),
+    (
+        "sites_setting_delete_wireless_clients_allowlist",
+        |server, client| {
+            Box::pin(sites_setting_delete_wireless_clients_allowlist(
+                server, client,
+            ))
+        },
+    ),
+    ("sites_stats_get", |server, client| {
+        Box::pin(sites_stats_get(server, client))
+    }),
+    ("sites_stats_clients_wireless_list", |server, client| {
+        Box::pin(sites_stats_clients_wireless_list(server, client))
+    }),
+    ("sites_stats_clients_wireless_get", |server, client| {
+        Box::pin(sites_stats_clients_wireless_get(server, client))
+    }),
+    (
+        "sites_stats_clients_wireless_get_by_map",
+        |server, client| Box::pin(sites_stats_clients_wireless_get_by_map(server, client)),
+    ),
+    (
+        "sites_stats_clients_wireless_list_unconnected",
+        |server, client| {
+            Box::pin(sites_stats_clients_wireless_list_unconnected(
+                server, client,
+            ))
+        },
+    ),
+    ("sites_stats_devices_list", |server, client| {
+        Box::pin(sites_stats_devices_list(server, client))
+    }),
+    ("sites_stats_devices_get", |server, client| {
+        Box::pin(sites_stats_devices_get(server, client))
+    }),
+    (
+        "sites_stats_devices_get_all_clients_by",
+        |server, client| Box::pin(sites_stats_devices_get_all_clients_by(server, client)),
+    ),
+    (
+        "sites_stats_devices_get_gateway_metrics",
+        |server, client| Box::pin(sites_stats_devices_get_gateway_metrics(server, client)),
+    ),
+    (
+        "sites_stats_devices_get_switches_metrics",
+        |server, client| Box::pin(sites_stats_devices_get_switches_metrics(server, client)),
+    ),
+    ("sites_stats_zones_list_rssi", |server, client| {
+        Box::pin(sites_stats_zones_list_rssi(server, client))
+    }),
+    ("sites_stats_zones_get_rssi", |server, client| {
+        Box::pin(sites_stats_zones_get_rssi(server, client))
+    }),
+    ("sites_stats_zones_list", |server, client| {
+        Box::pin(sites_stats_zones_list(server, client))
+    }),
+    ("sites_stats_zones_get", |server, client| {
+        Box::pin(sites_stats_zones_get(server, client))
+    }),
+    ("sites_ui_settings_list", |server, client| {
+        Box::pin(sites_ui_settings_list(server, client))
+    }),
+    ("sites_ui_settings_create", |server, client| {
+        Box::pin(sites_ui_settings_create(server, client))
+    }),
+    ("sites_ui_settings_list_derived", |server, client| {
+        Box::pin(sites_ui_settings_list_derived(server, client))
+    }),
+    ("sites_ui_settings_get", |server, client| {
+        Box::pin(sites_ui_settings_get(server, client))
+    }),
+    ("sites_ui_settings_update", |server, client| {
+        Box::pin(sites_ui_settings_update(server, client))
+    }),
+    ("sites_ui_settings_delete", |server, client| {
+        Box::pin(sites_ui_settings_delete(server, client))
+    }),
+    ("sites_v_beacons_list", |server, client| {
+        Box::pin(sites_v_beacons_list(server, client))
+    }),
+    ("sites_v_beacons_create", |server, client| {
+        Box::pin(sites_v_beacons_create(server, client))
+    }),
+    ("sites_v_beacons_get", |server, client| {
+        Box::pin(sites_v_beacons_get(server, client))
+    }),
+    ("sites_v_beacons_update", |server, client| {
+        Box::pin(sites_v_beacons_update(server, client))
+    }),
+    ("sites_v_beacons_delete", |server, client| {
+        Box::pin(sites_v_beacons_delete(server, client))
+    }),
+    ("sites_webhooks_list", |server, client| {
+        Box::pin(sites_webhooks_list(server, client))
+    }),
+    ("sites_webhooks_create", |server, client| {
+        Box::pin(sites_webhooks_create(server, client))
+    }),
+    ("sites_webhooks_get", |server, client| {
+        Box::pin(sites_webhooks_get(server, client))
+    }),
+    ("sites_webhooks_update", |server, client| {
+        Box::pin(sites_webhooks_update(server, client))
+    }),
+    ("sites_webhooks_delete", |server, client| {
+        Box::pin(sites_webhooks_delete(server, client))
+    }),
+    ("sites_webhooks_count_deliveries", |server, client| {
+        Box::pin(sites_webhooks_count_deliveries(server, client))
+    }),
+    ("sites_webhooks_search_deliveries", |server, client| {
+        Box::pin(sites_webhooks_search_deliveries(server, client))
+    }),
+    ("sites_webhooks_ping", |server, client| {
+        Box::pin(sites_webhooks_ping(server, client))
+    }),
+    ("sites_wlans_list", |server, client| {
+        Box::pin(sites_wlans_list(server, client))
+    }),
+    ("sites_wlans_create", |server, client| {
+        Box::pin(sites_wlans_create(server, client))
+    }),
+    ("sites_wlans_list_derived", |server, client| {
+        Box::pin(sites_wlans_list_derived(server, client))
+    }),
+    ("sites_wlans_get", |server, client| {
+        Box::pin(sites_wlans_get(server, client))
+    }),
+    ("sites_wlans_update", |server, client| {
+        Box::pin(sites_wlans_update(server, client))
+    }),
+    ("sites_wlans_delete", |server, client| {
+        Box::pin(sites_wlans_delete(server, client))
+    }),
+    ("sites_wlans_upload_portal_image", |server, client| {
+        Box::pin(sites_wlans_upload_portal_image(server, client))
+    }),
+    ("sites_wlans_delete_portal_image", |server, client| {
+        Box::pin(sites_wlans_delete_portal_image(server, client))
+    }),
+    ("sites_wlans_update_portal_template", |server, client| {
+        Box::pin(sites_wlans_update_portal_template(server, client))
+    }),
+    ("sites_wx_rules_list", |server, client| {
+        Box::pin(sites_wx_rules_list(server, client))
+    }),
+    ("sites_wx_rules_create", |server, client| {
+        Box::pin(sites_wx_rules_create(server, client))
+    }),
+    ("sites_wx_rules_list_derived", |server, client| {
+        Box::pin(sites_wx_rules_list_derived(server, client))
+    }),
+    ("sites_wx_rules_get", |server, client| {
+        Box::pin(sites_wx_rules_get(server, client))
+    }),
+    ("sites_wx_rules_update", |server, client| {
+        Box::pin(sites_wx_rules_update(server, client))
+    }),
+    ("sites_wx_rules_delete", |server, client| {
+        Box::pin(sites_wx_rules_delete(server, client))
+    }),
+    ("sites_wx_tags_list", |server, client| {
+        Box::pin(sites_wx_tags_list(server, client))
+    }),
+    ("sites_wx_tags_create", |server, client| {
+        Box::pin(sites_wx_tags_create(server, client))
+    }),
+    ("sites_wx_tags_get_application_list", |server, client| {
+        Box::pin(sites_wx_tags_get_application_list(server, client))
+    }),
+    ("sites_wx_tags_get", |server, client| {
+        Box::pin(sites_wx_tags_get(server, client))
+    }),
+    ("sites_wx_tags_update", |server, client| {
+        Box::pin(sites_wx_tags_update(server, client))
+    }),
+    ("sites_wx_tags_delete", |server, client| {
+        Box::pin(sites_wx_tags_delete(server, client))
+    }),
+    ("sites_zones_list", |server, client| {
+        Box::pin(sites_zones_list(server, client))
+    }),
+    ("sites_zones_create", |server, client| {
+        Box::pin(sites_zones_create(server, client))
+    }),
+    ("sites_zones_get", |server, client| {
+        Box::pin(sites_zones_get(server, client))
+    }),
+    ("sites_zones_update", |server, client| {
+        Box::pin(sites_zones_update(server, client))
+    }),
+    ("sites_zones_delete", |server, client| {
+        Box::pin(sites_zones_delete(server, client))
+    }),
+    ("sites_zones_count_sessions", |server, client| {
+        Box::pin(sites_zones_count_sessions(server, client))
+    }),
+    ("sites_zones_search_sessions", |server, client| {
+        Box::pin(sites_zones_search_sessions(server, client))
+    }),
+];

@@ -61,45 +61,92 @@ fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize + std::fmt::Debu
     decoded
 }
 
-/// One test per example: `name: Type = json from origin`, optionally `hiding` the secret values
-/// inside it that `Debug` must not show.
+/// Runs every case of a kind, each on its own: a failing case is named (its panic message
+/// above says why) and the others still run; the count of cases run is printed.
+fn run(kind: &str, cases: &[(&str, fn())]) {
+    let mut failed = Vec::new();
+    for (name, case) in cases {
+        if std::panic::catch_unwind(*case).is_err() {
+            eprintln!("{kind} case `{name}` failed");
+            failed.push(*name);
+        }
+    }
+    eprintln!("ran {} {kind} cases, {} failed", cases.len(), failed.len());
+    assert!(
+        failed.is_empty(),
+        "{} of {} {kind} cases failed: {failed:?}",
+        failed.len(),
+        cases.len()
+    );
+}
+
+#[test]
+fn every_example_round_trips() {
+    run("example", ROUND_TRIPS);
+}
+
+#[test]
+fn every_struct_keeps_unknown_fields() {
+    run("unknown-field", UNKNOWN_FIELDS);
+}
+
+#[test]
+fn every_enum_keeps_unknown_values() {
+    run("unknown-value", UNKNOWN_VALUES);
+}
+
+#[test]
+fn every_union_alternative_reads_as_itself() {
+    run("union-alternative", ALTERNATIVES);
+}
+
+/// One case per example (run by `every_example_round_trips`): `name: Type = json from origin`,
+/// optionally `hiding` the secret values inside it that `Debug` must not show.
 macro_rules! round_trips {
     (
         $($name:ident : $ty:ty = $json:literal from $origin:literal $(hiding
         $($secret:literal),*)?;)*
     ) => {
-        $(#[test] fn $name () { let decoded = round_trip::<$ty > ($json, $origin);
-        $($(assert!(! format!("{decoded:?}") .contains($secret),
-        "a secret is visible in Debug output");)*)? let _ = decoded; })*
+        $(fn $name () { let decoded = round_trip::<$ty > ($json, $origin); $($(assert!(!
+        format!("{decoded:?}") .contains($secret),
+        "a secret is visible in Debug output");)*)? let _ = decoded; })* #[doc =
+        " Every case, by name."] const ROUND_TRIPS : & [(& str, fn ())] = &
+        [$((stringify!($name), $name)),*];
     };
 }
 
-/// One test per struct (`name: Type = json`): a field this SDK does not know is kept in `extra`.
+/// One case per struct (`name: Type = json`; run by `every_struct_keeps_unknown_fields`): a field this SDK does not know is kept in `extra`.
 macro_rules! keeps_unknown_fields {
     ($($name:ident : $ty:ty = $json:literal;)*) => {
-        $(#[test] fn $name () { let mut value : Value = serde_json::from_str($json)
-        .unwrap(); value.as_object_mut().unwrap().insert("sdkgenUnknownField".into(),
+        $(fn $name () { let mut value : Value = serde_json::from_str($json).unwrap();
+        value.as_object_mut().unwrap().insert("sdkgenUnknownField".into(),
         Value::from(42)); let decoded : $ty = serde_json::from_value(value).unwrap();
         assert_eq!(decoded.extra.get("sdkgenUnknownField"), Some(& Value::from(42))); })*
+        #[doc = " Every case, by name."] const UNKNOWN_FIELDS : & [(& str, fn ())] = &
+        [$((stringify!($name), $name)),*];
     };
 }
 
-/// One test per enum (`name: Type`): a value this SDK does not know is kept and sent back.
+/// One case per enum (`name: Type`; run by `every_enum_keeps_unknown_values`): a value this SDK does not know is kept and sent back.
 macro_rules! keeps_unknown_values {
     ($($name:ident : $ty:ty;)*) => {
-        $(#[test] fn $name () { let value : $ty =
-        serde_json::from_str("\"a-value-added-later\"").unwrap(); assert_eq!(value
-        .as_str(), "a-value-added-later"); assert_eq!(serde_json::to_string(& value)
-        .unwrap(), "\"a-value-added-later\""); })*
+        $(fn $name () { let value : $ty = serde_json::from_str("\"a-value-added-later\"")
+        .unwrap(); assert_eq!(value.as_str(), "a-value-added-later");
+        assert_eq!(serde_json::to_string(& value).unwrap(), "\"a-value-added-later\"");
+        })* #[doc = " Every case, by name."] const UNKNOWN_VALUES : & [(& str, fn ())] =
+        & [$((stringify!($name), $name)),*];
     };
 }
 
-/// One test per union alternative (`name: Union = json => Variant`): a value of the alternative
+/// One case per union alternative (`name: Union = json => Variant`; run by
+/// `every_union_alternative_reads_as_itself`): a value of the alternative
 /// reads as that alternative, never as an earlier one or as `Other`.
 macro_rules! reads_alternative {
     ($($name:ident : $ty:ty = $json:literal => $variant:path;)*) => {
-        $(#[test] fn $name () { let decoded : $ty = serde_json::from_str($json).unwrap();
+        $(fn $name () { let decoded : $ty = serde_json::from_str($json).unwrap();
         assert!(matches!(decoded, $variant (_)), "{} read as {decoded:?}", $json); })*
+        #[doc = " Every case, by name."] const ALTERNATIVES : & [(& str, fn ())] = &
+        [$((stringify!($name), $name)),*];
     };
 }
 
