@@ -35,6 +35,13 @@ pub struct Args {
     /// With `--cargo-check`: actions of the synthetic crate (a multiple of 5).
     #[arg(long, default_value_t = 1_000)]
     check_actions: usize,
+    /// With `--cargo-check`: also time the repository's generated crates in the same runs,
+    /// each with every feature and with one resource's feature alone: `folder=resource`.
+    #[arg(long, value_delimiter = ',', default_values_t = ["mist=orgs-api-tokens".to_string(), "losant=device".to_string()])]
+    vendor: Vec<String>,
+    /// With `--cargo-check`: time only the synthetic crates, not the repository's.
+    #[arg(long)]
+    no_vendor: bool,
     /// Skip the repository's own specs.
     #[arg(long)]
     no_real: bool,
@@ -90,12 +97,22 @@ pub fn run(root: &Path, args: Args) -> Result<()> {
         return safety_parent(&args);
     }
     if args.cargo_check {
+        let mut vendor = Vec::new();
+        if !args.no_vendor {
+            for pair in &args.vendor {
+                let (folder, resource) = pair
+                    .split_once('=')
+                    .with_context(|| format!("--vendor {pair}: expected folder=resource"))?;
+                vendor.push((folder.to_string(), resource.to_string()));
+            }
+        }
         return compile::run(
             root,
             &compile::Options {
                 base: &args.base,
                 runs: args.check_runs,
                 actions: args.check_actions,
+                vendor: &vendor,
             },
         );
     }

@@ -24,6 +24,19 @@ pub struct Options<'a> {
     pub runs: usize,
     /// Actions of the synthetic crate.
     pub actions: usize,
+    /// The repository's generated crates to time beside the synthetic one: `(folder under
+    /// generated/, the resource whose feature alone is also timed)`.
+    pub vendor: &'a [(String, String)],
+}
+
+/// A generated crate of the repository, timed in the same runs as the synthetic crate.
+struct Vendor {
+    folder: String,
+    resource: String,
+    /// The features of a build with only `resource`.
+    features: Vec<String>,
+    all: Vec<Measure>,
+    one: Vec<Measure>,
 }
 
 /// One side of the comparison: a synthetic workspace and what it generated.
@@ -111,7 +124,47 @@ pub fn run(root: &Path, opts: &Options<'_>) -> Result<()> {
         });
     }
 
+    let mut vendors = Vec::new();
+    for (folder, resource) in opts.vendor {
+        let dir = root.join("generated").join(folder);
+        let Some((_, features)) = resource_features(&dir.join("Cargo.toml"), Some(resource))?
+        else {
+            bail!("generated/{folder} has no resource feature `{resource}`");
+        };
+        // Its dependencies' features differ from the synthetic crate's: built once, not timed.
+        eprintln!("xtask bench: building generated/{folder} once (not timed) ...");
+        for f in [&[][..], &features[..]] {
+            if !check(&dir, &target, f)?.0 {
+                bail!("cargo check of generated/{folder} failed");
+            }
+        }
+        vendors.push(Vendor {
+            folder: folder.clone(),
+            resource: resource.clone(),
+            features,
+            all: Vec::new(),
+            one: Vec::new(),
+        });
+    }
+
     for run in 0..opts.runs.max(1) {
+        for v in &mut vendors {
+            let dir = root.join("generated").join(&v.folder);
+            eprintln!(
+                "xtask bench: cargo check of generated/{}, run {} of {} ...",
+                v.folder,
+                run + 1,
+                opts.runs
+            );
+            for (features, into) in [(&[][..], &mut v.all), (&v.features[..], &mut v.one)] {
+                touch(&dir.join("src/lib.rs"))?;
+                let (ok, m) = check(&dir, &target, features)?;
+                if !ok {
+                    bail!("cargo check of generated/{} failed", v.folder);
+                }
+                into.push(m);
+            }
+        }
         for side in &mut sides {
             eprintln!(
                 "xtask bench: cargo check of the {} crate, run {} of {} ...",
@@ -211,6 +264,34 @@ pub fn run(root: &Path, opts: &Options<'_>) -> Result<()> {
         "  <= 120 lines of src/ per action: {lines:.1}, {}",
         verdict(lines <= 120.0)
     );
+    if !vendors.is_empty() {
+        let (synth_wall, synth) = (m.wall.as_secs_f64(), m.cpu.as_secs_f64());
+        println!(
+            "\nthe repository's crates, in the same runs (medians; ratios to the synthetic \
+             crate's {synth_wall:.1} s wall, {synth:.1} s CPU):\n"
+        );
+        println!(
+            "{:<34} {:>8} {:>8} {:>14} {:>10} {:>10}",
+            "crate and features", "wall s", "CPU s", "peak RSS MiB", "wall ratio", "CPU ratio"
+        );
+        for v in &vendors {
+            for (label, runs) in [
+                (format!("generated/{} (all)", v.folder), &v.all),
+                (format!("generated/{} ({})", v.folder, v.resource), &v.one),
+            ] {
+                let m = medians(runs);
+                println!(
+                    "{:<34} {:>8.1} {:>8.1} {:>14.0} {:>10.2} {:>10.2}",
+                    label,
+                    m.wall.as_secs_f64(),
+                    m.cpu.as_secs_f64(),
+                    m.peak_kib as f64 / 1024.0,
+                    m.wall.as_secs_f64() / synth_wall,
+                    m.cpu.as_secs_f64() / synth
+                );
+            }
+        }
+    }
     Ok(())
 }
 
@@ -446,6 +527,15 @@ fn count_lines(dir: &Path) -> Result<usize> {
 /// that resource: the crate's other default features (`default` but its resources) and it.
 /// `None` when the crate has no resource features (`full`).
 fn one_resource_features(manifest: &Path) -> Result<Option<(String, Vec<String>)>> {
+    resource_features(manifest, None)
+}
+
+/// The features of a build with only `resource`'s feature (the first resource's if `None`): the
+/// crate's other default features and it. `None` when the crate has no such resource feature.
+fn resource_features(
+    manifest: &Path,
+    resource: Option<&str>,
+) -> Result<Option<(String, Vec<String>)>> {
     let text = std::fs::read_to_string(manifest)?;
     // `key = [...]` in `[features]`, on one line or several.
     let list = |key: &str| -> Option<Vec<String>> {
@@ -481,7 +571,10 @@ fn one_resource_features(manifest: &Path) -> Result<Option<(String, Vec<String>)
     let (Some(all), Some(default)) = (list("full"), list("default")) else {
         return Ok(None);
     };
-    let Some(first) = all.first().cloned() else {
+    let Some(first) = (match resource {
+        Some(r) => all.iter().find(|f| *f == r).cloned(),
+        None => all.first().cloned(),
+    }) else {
         return Ok(None);
     };
     let mut features: Vec<String> = default.into_iter().filter(|f| f != "full").collect();
