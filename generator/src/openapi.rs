@@ -556,30 +556,35 @@ fn auth(docs: &Documents, root: &Node, main: &Place, diags: &mut Vec<Diagnostic>
                 let text = format!("{}The token is the base64 encoding of `user:password` (HTTP basic authentication).", if description.is_empty() { String::new() } else { format!("{description} ") });
                 return Some(made("Authorization", Some("Basic"), text));
             }
-            ("apiKey", _) if get("in") == Some("header") => {
-                if let Some(header) = get("name") {
-                    let text = if description.is_empty() {
-                        format!("An API key, sent in the `{header}` header.")
+            ("apiKey", _) => {
+                let (Some(key), Some(place)) = (get("name"), get("in")) else {
+                    continue;
+                };
+                let or_default = |what: String| {
+                    if description.is_empty() {
+                        what
                     } else {
-                        description
-                    };
-                    return Some(made(header, get("x-auth-prefix"), text));
-                }
-            }
-            ("apiKey", _) if get("in") == Some("query") => {
-                if let Some(query) = get("name") {
-                    let text = if description.is_empty() {
-                        format!("An API key, sent as the `{query}` query parameter.")
-                    } else {
-                        description
-                    };
-                    return Some(map(
-                        pos,
-                        vec![
-                            entry(pos, "query", string(pos, query)),
-                            entry(pos, "description", string(pos, &text)),
-                        ],
-                    ));
+                        description.clone()
+                    }
+                };
+                match place {
+                    "header" => {
+                        let text = or_default(format!("An API key, sent in the `{key}` header."));
+                        return Some(made(key, get("x-auth-prefix"), text));
+                    }
+                    "query" => {
+                        let text =
+                            or_default(format!("An API key, sent as the `{key}` query parameter."));
+                        return Some(map(
+                            pos,
+                            vec![
+                                entry(pos, "query", string(pos, key)),
+                                entry(pos, "description", string(pos, &text)),
+                            ],
+                        ));
+                    }
+                    // A cookie: not sent by the client.
+                    _ => {}
                 }
             }
             _ => {}
