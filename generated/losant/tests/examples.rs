@@ -309,6 +309,9 @@ round_trips! {
 }
 
 keeps_unknown_fields! {
+    unknown_field_is_kept_by_advanced_application_key_query : AdvancedApplicationKeyQuery
+    =
+    "{\"$nor\":[{\"id\":\"575ec8687ae143cd83dc4a97\"},{\"description\":\"my access key\"},{\"lastUpdated\":{\"$lt\":1612189931000}}]}";
     unknown_field_is_kept_by_api_token : ApiToken =
     "{\"apiTokenId\":\"575ec7417ae143cd83dc4a95\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"creatorId\":\"575ed70c7ae143cd83dc4aa9\",\"creatorType\":\"user\",\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My API Token\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"scope\":[\"all.Application\"],\"status\":\"active\",\"token\":\"the_actual_token_string\"}";
     unknown_field_is_kept_by_api_token_patch : ApiTokenPatch =
@@ -562,6 +565,152 @@ keeps_unknown_values! {
 }
 
 reads_alternative! {
+    advanced_application_key_query_address_filter_type_reads_object :
+    AdvancedApplicationKeyQueryAddressFilterType = "{}" =>
+    AdvancedApplicationKeyQueryAddressFilterType::Object;
+    advanced_application_key_query_addresses_reads_object :
+    AdvancedApplicationKeyQueryAddresses = "{}" =>
+    AdvancedApplicationKeyQueryAddresses::Object;
+    advanced_application_key_query_creation_date_reads_object :
+    AdvancedApplicationKeyQueryCreationDate = "{}" =>
+    AdvancedApplicationKeyQueryCreationDate::Object;
+    advanced_application_key_query_description_reads_object :
+    AdvancedApplicationKeyQueryDescription = "{}" =>
+    AdvancedApplicationKeyQueryDescription::Object;
+    advanced_application_key_query_device_ids_reads_string :
+    AdvancedApplicationKeyQueryDeviceIds = "\"\"" =>
+    AdvancedApplicationKeyQueryDeviceIds::String;
+    advanced_application_key_query_device_ids_reads_object :
+    AdvancedApplicationKeyQueryDeviceIds = "{}" =>
+    AdvancedApplicationKeyQueryDeviceIds::Object;
+    advanced_application_key_query_device_tags_reads_object :
+    AdvancedApplicationKeyQueryDeviceTags = "{\"$eq\":null}" =>
+    AdvancedApplicationKeyQueryDeviceTags::Object;
+    advanced_application_key_query_device_tags_reads_object2 :
+    AdvancedApplicationKeyQueryDeviceTags = "{\"$ne\":null}" =>
+    AdvancedApplicationKeyQueryDeviceTags::Object2;
+    advanced_application_key_query_device_tags_reads_object3 :
+    AdvancedApplicationKeyQueryDeviceTags = "{}" =>
+    AdvancedApplicationKeyQueryDeviceTags::Object3;
+    advanced_application_key_query_device_tags_reads_a_value_of_object4_as_object3 :
+    AdvancedApplicationKeyQueryDeviceTags = "{}" =>
+    AdvancedApplicationKeyQueryDeviceTags::Object3;
+    advanced_application_key_query_device_tags_object2_ne_reads_object :
+    AdvancedApplicationKeyQueryDeviceTagsObject2Ne = "{}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject2Ne::Object;
+    advanced_application_key_query_device_tags_object2_ne_reads_a_value_of_object2_as_object
+    : AdvancedApplicationKeyQueryDeviceTagsObject2Ne = "{}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject2Ne::Object;
+    advanced_application_key_query_device_tags_object2_ne_object2_value_reads_string :
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObject2Value = "\"\"" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObject2Value::String;
+    advanced_application_key_query_device_tags_object2_ne_object2_value_reads_object :
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObject2Value = "{\"$in\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObject2Value::Object;
+    advanced_application_key_query_device_tags_object2_ne_object2_value_reads_object2 :
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObject2Value = "{\"$nin\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObject2Value::Object2;
+    advanced_application_key_query_device_tags_object2_ne_object_tag_key_reads_string :
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagKey = "\"\"" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagKey::String;
+    advanced_application_key_query_device_tags_object2_ne_object_tag_key_reads_object :
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagKey = "{\"$in\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagKey::Object;
+    advanced_application_key_query_device_tags_object2_ne_object_tag_key_reads_object2 :
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagKey = "{\"$nin\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagKey::Object2;
+    advanced_application_key_query_device_tags_object2_ne_object_tag_value_reads_string :
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagValue = "\"\"" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagValue::String;
+    advanced_application_key_query_device_tags_object2_ne_object_tag_value_reads_object :
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagValue = "{\"$in\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagValue::Object;
+    advanced_application_key_query_device_tags_object2_ne_object_tag_value_reads_object2
+    : AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagValue = "{\"$nin\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagValue::Object2;
+    advanced_application_key_query_device_tags_object3_tag_key_reads_string :
+    AdvancedApplicationKeyQueryDeviceTagsObject3TagKey = "\"\"" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject3TagKey::String;
+    advanced_application_key_query_device_tags_object3_tag_key_reads_object :
+    AdvancedApplicationKeyQueryDeviceTagsObject3TagKey = "{\"$in\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject3TagKey::Object;
+    advanced_application_key_query_device_tags_object3_tag_key_reads_object2 :
+    AdvancedApplicationKeyQueryDeviceTagsObject3TagKey = "{\"$nin\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject3TagKey::Object2;
+    advanced_application_key_query_device_tags_object3_tag_value_reads_string :
+    AdvancedApplicationKeyQueryDeviceTagsObject3TagValue = "\"\"" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject3TagValue::String;
+    advanced_application_key_query_device_tags_object3_tag_value_reads_object :
+    AdvancedApplicationKeyQueryDeviceTagsObject3TagValue = "{\"$in\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject3TagValue::Object;
+    advanced_application_key_query_device_tags_object3_tag_value_reads_object2 :
+    AdvancedApplicationKeyQueryDeviceTagsObject3TagValue = "{\"$nin\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject3TagValue::Object2;
+    advanced_application_key_query_device_tags_object4_value_reads_string :
+    AdvancedApplicationKeyQueryDeviceTagsObject4Value = "\"\"" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject4Value::String;
+    advanced_application_key_query_device_tags_object4_value_reads_object :
+    AdvancedApplicationKeyQueryDeviceTagsObject4Value = "{\"$in\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject4Value::Object;
+    advanced_application_key_query_device_tags_object4_value_reads_object2 :
+    AdvancedApplicationKeyQueryDeviceTagsObject4Value = "{\"$nin\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject4Value::Object2;
+    advanced_application_key_query_device_tags_object_eq_reads_object :
+    AdvancedApplicationKeyQueryDeviceTagsObjectEq = "{}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObjectEq::Object;
+    advanced_application_key_query_device_tags_object_eq_reads_a_value_of_object2_as_object
+    : AdvancedApplicationKeyQueryDeviceTagsObjectEq = "{}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObjectEq::Object;
+    advanced_application_key_query_device_tags_object_eq_object2_value_reads_string :
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObject2Value = "\"\"" =>
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObject2Value::String;
+    advanced_application_key_query_device_tags_object_eq_object2_value_reads_object :
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObject2Value = "{\"$in\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObject2Value::Object;
+    advanced_application_key_query_device_tags_object_eq_object2_value_reads_object2 :
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObject2Value = "{\"$nin\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObject2Value::Object2;
+    advanced_application_key_query_device_tags_object_eq_object_tag_key_reads_string :
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagKey = "\"\"" =>
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagKey::String;
+    advanced_application_key_query_device_tags_object_eq_object_tag_key_reads_object :
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagKey = "{\"$in\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagKey::Object;
+    advanced_application_key_query_device_tags_object_eq_object_tag_key_reads_object2 :
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagKey = "{\"$nin\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagKey::Object2;
+    advanced_application_key_query_device_tags_object_eq_object_tag_value_reads_string :
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagValue = "\"\"" =>
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagValue::String;
+    advanced_application_key_query_device_tags_object_eq_object_tag_value_reads_object :
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagValue = "{\"$in\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagValue::Object;
+    advanced_application_key_query_device_tags_object_eq_object_tag_value_reads_object2 :
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagValue = "{\"$nin\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagValue::Object2;
+    advanced_application_key_query_filter_type_reads_object :
+    AdvancedApplicationKeyQueryFilterType = "{}" =>
+    AdvancedApplicationKeyQueryFilterType::Object;
+    advanced_application_key_query_id_reads_string : AdvancedApplicationKeyQueryId =
+    "\"\"" => AdvancedApplicationKeyQueryId::String;
+    advanced_application_key_query_id_reads_object : AdvancedApplicationKeyQueryId = "{}"
+    => AdvancedApplicationKeyQueryId::Object;
+    advanced_application_key_query_key_reads_object : AdvancedApplicationKeyQueryKey =
+    "{}" => AdvancedApplicationKeyQueryKey::Object;
+    advanced_application_key_query_last_updated_reads_object :
+    AdvancedApplicationKeyQueryLastUpdated = "{}" =>
+    AdvancedApplicationKeyQueryLastUpdated::Object;
+    advanced_application_key_query_name_reads_object : AdvancedApplicationKeyQueryName =
+    "{}" => AdvancedApplicationKeyQueryName::Object;
+    advanced_application_key_query_pub_topics_reads_object :
+    AdvancedApplicationKeyQueryPubTopics = "{}" =>
+    AdvancedApplicationKeyQueryPubTopics::Object;
+    advanced_application_key_query_status_reads_object :
+    AdvancedApplicationKeyQueryStatus = "{}" =>
+    AdvancedApplicationKeyQueryStatus::Object;
+    advanced_application_key_query_sub_topics_reads_object :
+    AdvancedApplicationKeyQuerySubTopics = "{}" =>
+    AdvancedApplicationKeyQuerySubTopics::Object;
     composite_device_state_value_time_reads_string : CompositeDeviceStateValueTime =
     "\"\"" => CompositeDeviceStateValueTime::String;
     composite_device_state_value_time_reads_number : CompositeDeviceStateValueTime =

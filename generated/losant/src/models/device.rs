@@ -69,7 +69,10 @@ impl<'de> serde::Deserialize<'de> for CompositeDeviceStateValueTime {
                 return Ok(Self::Number(v));
             }
         }
-        if value.is_object() {
+        if value
+            .as_object()
+            .is_some_and(|o| ["$date"].iter().all(|k| o.contains_key(*k)))
+        {
             if let Ok(v) = serde::Deserialize::deserialize(&value) {
                 return Ok(Self::Object(v));
             }
@@ -296,7 +299,10 @@ impl<'de> serde::Deserialize<'de> for DeviceCommandTime {
                 return Ok(Self::Number(v));
             }
         }
-        if value.is_object() {
+        if value
+            .as_object()
+            .is_some_and(|o| ["$date"].iter().all(|k| o.contains_key(*k)))
+        {
             if let Ok(v) = serde::Deserialize::deserialize(&value) {
                 return Ok(Self::Object(v));
             }
@@ -438,7 +444,10 @@ impl<'de> serde::Deserialize<'de> for DeviceConnectedConnectedAt {
                 return Ok(Self::Number(v));
             }
         }
-        if value.is_object() {
+        if value
+            .as_object()
+            .is_some_and(|o| ["$date"].iter().all(|k| o.contains_key(*k)))
+        {
             if let Ok(v) = serde::Deserialize::deserialize(&value) {
                 return Ok(Self::Object(v));
             }
@@ -969,7 +978,10 @@ impl<'de> serde::Deserialize<'de> for DeviceDisconnectedConnectedAt {
                 return Ok(Self::Number(v));
             }
         }
-        if value.is_object() {
+        if value
+            .as_object()
+            .is_some_and(|o| ["$date"].iter().all(|k| o.contains_key(*k)))
+        {
             if let Ok(v) = serde::Deserialize::deserialize(&value) {
                 return Ok(Self::Object(v));
             }
@@ -1046,7 +1058,10 @@ impl<'de> serde::Deserialize<'de> for DeviceDisconnectedDisconnectedAt {
                 return Ok(Self::Number(v));
             }
         }
-        if value.is_object() {
+        if value
+            .as_object()
+            .is_some_and(|o| ["$date"].iter().all(|k| o.contains_key(*k)))
+        {
             if let Ok(v) = serde::Deserialize::deserialize(&value) {
                 return Ok(Self::Object(v));
             }
@@ -1580,7 +1595,10 @@ impl<'de> serde::Deserialize<'de> for DeviceStateOrStates {
                 return Ok(Self::DeviceStates(v));
             }
         }
-        if value.is_object() {
+        if value
+            .as_object()
+            .is_some_and(|o| ["data"].iter().all(|k| o.contains_key(*k)))
+        {
             if let Ok(v) = serde::Deserialize::deserialize(&value) {
                 return Ok(Self::DeviceState(v));
             }
@@ -1619,7 +1637,10 @@ impl<'de> serde::Deserialize<'de> for DeviceStateTime {
                 return Ok(Self::Number(v));
             }
         }
-        if value.is_object() {
+        if value
+            .as_object()
+            .is_some_and(|o| ["$date"].iter().all(|k| o.contains_key(*k)))
+        {
             if let Ok(v) = serde::Deserialize::deserialize(&value) {
                 return Ok(Self::Object(v));
             }
