@@ -88,6 +88,7 @@ pub mod render;
 pub mod rules;
 pub mod rust;
 pub mod schema;
+pub mod secrets;
 pub mod spec;
 pub mod templates;
 #[cfg(test)]

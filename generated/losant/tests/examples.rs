@@ -156,7 +156,7 @@ round_trips! {
     from "schemas.applicationKeyPost.examples[0]";
     schema_application_key_post_response_example_1 : ApplicationKeyPostResponse =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"applicationKeyId\": \"575ec76c7ae143cd83dc4a96\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"description\": \"An example key description\",\n  \"filterType\": \"all\",\n  \"id\": \"575ec76c7ae143cd83dc4a96\",\n  \"key\": \"this_would_be_the_key\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"pubTopics\": [],\n  \"secret\": \"shhhSecret\",\n  \"status\": \"active\",\n  \"subTopics\": []\n}"
-    from "schemas.applicationKeyPostResponse.examples[0]";
+    from "schemas.applicationKeyPostResponse.examples[0]" hiding "shhhSecret";
     schema_application_keys_example_1 : ApplicationKeys =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"applicationKeyId\": \"575ec76c7ae143cd83dc4a96\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"An example key description\",\n      \"filterType\": \"all\",\n      \"id\": \"575ec76c7ae143cd83dc4a96\",\n      \"key\": \"this_would_be_the_key\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"pubTopics\": [],\n      \"status\": \"active\",\n      \"subTopics\": []\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"key\",\n  \"totalCount\": 4\n}"
     from "schemas.applicationKeys.examples[0]"; schema_composite_device_state_example_1 :
@@ -230,14 +230,15 @@ round_trips! {
     = "{\n  \"success\": true\n}" from "schemas.success.examples[0]";
     schema_webhook_example_1 : Webhook =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"id\": \"575ed78e7ae143cd83dc4aab\",\n  \"isWebsocket\": false,\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My Webhook\",\n  \"responseCode\": 200,\n  \"token\": \"the_webhook_token\",\n  \"webhookId\": \"575ed78e7ae143cd83dc4aab\"\n}"
-    from "schemas.webhook.examples[0]"; schema_webhook_patch_example_1 : WebhookPatch =
+    from "schemas.webhook.examples[0]" hiding "the_webhook_token";
+    schema_webhook_patch_example_1 : WebhookPatch =
     "{\n  \"name\": \"My Updated Webhook\",\n  \"responseCode\": 201\n}" from
     "schemas.webhookPatch.examples[0]"; schema_webhook_post_example_1 : WebhookPost =
     "{\n  \"name\": \"My New Webhook\"\n}" from "schemas.webhookPost.examples[0]";
     schema_webhooks_example_1 : Webhooks =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"id\": \"575ed78e7ae143cd83dc4aab\",\n      \"isWebsocket\": false,\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"My Webhook\",\n      \"responseCode\": 200,\n      \"token\": \"the_webhook_token\",\n      \"webhookId\": \"575ed78e7ae143cd83dc4aab\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
-    from "schemas.webhooks.examples[0]"; application_api_token_patch_request :
-    ApiTokenPatch =
+    from "schemas.webhooks.examples[0]" hiding "the_webhook_token";
+    application_api_token_patch_request : ApiTokenPatch =
     "{\n  \"name\": \"My Updated API Token\",\n  \"status\": \"inactive\"\n}" from
     "resources.applicationApiToken.actions.patch.body.example";
     application_api_tokens_post_request : ApiTokenPost =

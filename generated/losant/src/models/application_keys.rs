@@ -4154,7 +4154,9 @@ pub struct ApplicationKeyPostResponse {
     /// `status` on the wire: a string (one of `active`, `inactive`).
     pub status: Option<ApplicationKeyPostResponseStatus>,
     /// `secret` on the wire: a string.
-    pub secret: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub secret: Option<crate::Secret>,
     /// `deviceIds` on the wire: a list (at most 1000 items).
     pub device_ids: Option<Vec<String>>,
     /// `deviceTags` on the wire: a list (at most 100 items).
