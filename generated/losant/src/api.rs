@@ -53,8 +53,10 @@ pub(crate) const REQUEST_ID_HEADER: Option<&str> = None;
 pub enum ApiErrorBody {
     /// 400: Error if malformed request
     Status400(crate::models::ErrorBody),
-    /// 404: Error if API token was not found; Error if application certificate was not found; Error if application was not found; Error if application certificate authority was not found; Error if applicationKey was not found; Error if credential was not found; Error if device was not found; Error if device attribute was not found; Error if webhook was not found
+    /// 404: Error if API token was not found; Error if application certificate was not found; Error if application was not found; Error if application certificate authority was not found; Error if application job log was not found; Error if applicationKey was not found; Error if template was not found; Error if audit log was not found; Error if organization was not found; Error if credential was not found; Error if device was not found; Error if device attribute was not found; Error if instance audit log was not found; Error if instance was not found; Error if invite not found; Error if OAuth token was not found; Error if webhook was not found
     Status404(crate::models::ErrorBody),
+    /// 410: Error if invite has expired
+    Status410(crate::models::ErrorBody),
 }
 
 impl crate::ApiError {
@@ -64,6 +66,7 @@ impl crate::ApiError {
         match self.status.as_u16() {
             400 => self.body_as().map(ApiErrorBody::Status400),
             404 => self.body_as().map(ApiErrorBody::Status404),
+            410 => self.body_as().map(ApiErrorBody::Status410),
             _ => None,
         }
     }

@@ -193,7 +193,7 @@ impl Case {
             api.request_id, None,
             "the vendor documents no request id header"
         );
-        if [400u16, 404u16].contains(&status) {
+        if [400u16, 404u16, 410u16].contains(&status) {
             assert!(
                 api.error_body().is_some(),
                 "the documented {status} body decodes as its model: {:?}",
@@ -592,6 +592,38 @@ action! {
 }
 
 action! {
+    application_job_log_get in application_job_log : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/jobLogs/575ec8687ae143cd83dc4a98",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"id\":\"575ec76c7ae143cd83dc4a96\",\"jobId\":\"575ec76c7ae143cd83dc4a96\",\"name\":\"ArchiveData\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"progress\":{\"completed\":5,\"total\":10},\"runQueuedAt\":\"2025-06-10T04:00:00.000Z\",\"runStartedAt\":\"2025-06-10T04:00:01.000Z\",\"status\":\"inProgress\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.application_job_log()
+    .get("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a98")
+    .losantdomain("example.com")
+}
+
+action! {
+    application_job_logs_get in application_job_logs : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/jobLogs", query["sortField", "status",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "_actions", "false", "_links",
+    "true", "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"count\":1,\"items\":[{\"id\":\"575ec76c7ae143cd83dc4a96\",\"jobId\":\"575ec76c7ae143cd83dc4a96\",\"name\":\"ArchiveData\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"progress\":{\"completed\":5,\"total\":10},\"runQueuedAt\":\"2025-06-10T04:00:00.000Z\",\"runStartedAt\":\"2025-06-10T04:00:01.000Z\",\"status\":\"inProgress\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":8}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.application_job_logs()
+    .get("575ec8687ae143cd83dc4a97")
+    .sort_field(ApplicationJobLogsGetSortField::from("status"))
+    .sort_direction(ApplicationJobLogsGetSortDirection::from("asc")).page(0).per_page(10)
+    .losantdomain("example.com")
+}
+
+action! {
     application_key_delete in application_key : "DELETE"
     "/applications/575ec8687ae143cd83dc4a97/keys/575ec76c7ae143cd83dc4a96",
     query["_actions", "false", "_links", "true", "_embedded", "true"],
@@ -671,6 +703,92 @@ action! {
     "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
     "Application was not found")], request client => client.application_keys()
     .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    application_template_get in application_template : "GET"
+    "/applicationTemplates/575ed0de7ae143cd83dc4aa5", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",],
+    answer 200
+    "{\"authorName\":\"Example Author\",\"authorUrl\":\"https://example.com/theAuther\",\"creationDate\":\"2020-01-13T04:00:00.000Z\",\"description\":\"a smart env set up\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"lastUpdated\":\"2020-01-13T04:00:00.000Z\",\"name\":\"smart environment\",\"public\":true,\"summary\":{\"applicationCertificateAuthorityCount\":0,\"dashboardCount\":0,\"dataTableCount\":2,\"dataTableCsvSize\":4008,\"deviceCount\":1,\"deviceRecipeCount\":0,\"experienceEndpointCount\":6,\"experienceGroupCount\":1,\"experienceUserCount\":1,\"experienceVersionCount\":3,\"experienceViewCount\":6,\"fileCount\":0,\"flowCount\":1,\"integrationCount\":0,\"notebookCount\":0,\"privateFileCount\":0,\"resourceJobCount\":0,\"webhookCount\":0},\"templateUrl\":\"https://example.com/theTemplate\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.application_template()
+    .get("575ed0de7ae143cd83dc4aa5").losantdomain("example.com")
+}
+
+action! {
+    application_templates_get in application_templates : "GET" "/applicationTemplates",
+    query["sortField", "name", "sortDirection", "asc", "page", "0", "perPage", "10",
+    "filterField", "name", "filter", "my * app", "keywords[0]", "gps", "keywords[1]",
+    "aws", "categoryId", "575ec76c7ae143cd83dc4a96", "_actions", "false", "_links",
+    "true", "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"count\":1,\"items\":[{\"authorName\":\"Example Author\",\"authorUrl\":\"https://example.com/theAuther\",\"creationDate\":\"2020-01-13T04:00:00.000Z\",\"description\":\"a smart env set up\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"lastUpdated\":\"2020-01-13T04:00:00.000Z\",\"name\":\"smart environment\",\"public\":true,\"summary\":{\"applicationCertificateAuthorityCount\":0,\"dashboardCount\":0,\"dataTableCount\":2,\"dataTableCsvSize\":4008,\"deviceCount\":1,\"deviceRecipeCount\":0,\"experienceEndpointCount\":6,\"experienceGroupCount\":1,\"experienceUserCount\":1,\"experienceVersionCount\":3,\"experienceViewCount\":6,\"fileCount\":0,\"flowCount\":1,\"integrationCount\":0,\"notebookCount\":0,\"privateFileCount\":0,\"resourceJobCount\":0,\"webhookCount\":0},\"templateUrl\":\"https://example.com/theTemplate\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":8}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.application_templates().get()
+    .sort_field(ApplicationTemplatesGetSortField::from("name"))
+    .sort_direction(ApplicationTemplatesGetSortDirection::from("asc")).page(0)
+    .per_page(10).filter_field(ApplicationTemplatesGetFilterField::from("name"))
+    .filter("my * app").keywords(vec!["gps".to_string(), "aws".to_string()])
+    .category_id("575ec76c7ae143cd83dc4a96").losantdomain("example.com")
+}
+
+action! {
+    application_templates_get_categories in application_templates : "GET"
+    "/applicationTemplates/categories", query["baseId", "575ed6e87ae143cd83dc4aa8",
+    "_actions", "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"baseId\":\"586e9d5151265cb9d72f6ec6\",\"count\":2,\"items\":[{\"description\":\"Pre-built workflows for quick solution development\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"name\":\"Workflows\"},{\"description\":\"Pre-configured device recipes\",\"id\":\"586e9d5151265cb9d72f6ec7\",\"name\":\"Device Recipes\"}],\"totalCount\":2}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.application_templates()
+    .get_categories().base_id("575ed6e87ae143cd83dc4aa8").losantdomain("example.com")
+}
+
+action! {
+    application_templates_get_unique_keywords in application_templates : "GET"
+    "/applicationTemplates/keywords", query["_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"keywords\":[\"gps\",\"featured\"]}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.application_templates()
+    .get_unique_keywords().losantdomain("example.com")
+}
+
+action! {
+    audit_log_get in audit_log : "GET"
+    "/orgs/575ed6e87ae143cd83dc4aa8/audit-logs/57955788124b37010084c053",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"actorId\":\"575ed70c7ae143cd83dc4aa9\",\"actorName\":\"actor@example.com\",\"actorType\":\"User\",\"auditLogId\":\"586e9d5151265cb9d72f6ec6\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"orgId\":\"575ed6e87ae143cd83dc4aa8\",\"primaryTargetId\":\"575ec8687ae143cd83dc4a97\",\"primaryTargetName\":\"My Application\",\"primaryTargetType\":\"Application\",\"requestAction\":\"delete\",\"requestBody\":{},\"requestPathParams\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\"},\"requestQueryParams\":{},\"requestResource\":\"application\",\"responseBody\":{\"success\":true},\"responseStatus\":200}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.audit_log()
+    .get("575ed6e87ae143cd83dc4aa8", "57955788124b37010084c053")
+    .losantdomain("example.com")
+}
+
+action! {
+    audit_logs_get in audit_logs : "GET" "/orgs/575ed6e87ae143cd83dc4aa8/audit-logs",
+    query["sortField", "creationDate", "sortDirection", "asc", "page", "0", "perPage",
+    "10", "start", "1465790400000", "end", "1465790400000", "_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",],
+    answer 200
+    "{\"count\":1,\"items\":[{\"actorId\":\"575ed70c7ae143cd83dc4aa9\",\"actorName\":\"actor@example.com\",\"actorType\":\"User\",\"auditLogId\":\"586e9d5151265cb9d72f6ec6\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"orgId\":\"575ed6e87ae143cd83dc4aa8\",\"primaryTargetId\":\"575ec8687ae143cd83dc4a97\",\"primaryTargetName\":\"My Application\",\"primaryTargetType\":\"Application\",\"requestAction\":\"delete\",\"requestBody\":{},\"requestPathParams\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\"},\"requestQueryParams\":{},\"requestResource\":\"application\",\"responseBody\":{\"success\":true},\"responseStatus\":200}],\"orgId\":\"575ed6e87ae143cd83dc4aa8\",\"page\":0,\"perPage\":1,\"sortDirection\":\"desc\",\"sortField\":\"creationDate\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.audit_logs()
+    .get("575ed6e87ae143cd83dc4aa8")
+    .sort_field(AuditLogsGetSortField::from("creationDate"))
+    .sort_direction(AuditLogsGetSortDirection::from("asc")).page(0).per_page(10)
+    .start("1465790400000").end("1465790400000").losantdomain("example.com")
 }
 
 action! {
@@ -1189,6 +1307,84 @@ action! {
 }
 
 action! {
+    instance_audit_log_get in instance_audit_log : "GET"
+    "/instance/575ec7417ae143cd83dc4a96/audit-logs/57955788124b37010084c053",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"actorId\":\"575ed70c7ae143cd83dc4aa9\",\"actorName\":\"actor@example.com\",\"actorType\":\"User\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"instanceAuditLogId\":\"586e9d5151265cb9d72f6ec6\",\"instanceId\":\"575ed6e87ae143cd83dc4aa8\",\"primaryTargetId\":\"575ec8687ae143cd83dc4a97\",\"primaryTargetName\":\"My Org\",\"primaryTargetType\":\"Organization\",\"requestAction\":\"delete\",\"requestBody\":{},\"requestPathParams\":{\"organizationId\":\"575ec8687ae143cd83dc4a97\"},\"requestQueryParams\":{},\"requestResource\":\"organization\",\"responseBody\":{\"success\":true},\"responseStatus\":200}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_audit_log()
+    .get("575ec7417ae143cd83dc4a96", "57955788124b37010084c053")
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_audit_logs_get in instance_audit_logs : "GET"
+    "/instance/575ec7417ae143cd83dc4a96/audit-logs", query["sortField", "creationDate",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "start", "1465790400000",
+    "end", "1465790400000", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"count\":1,\"instanceId\":\"575ed6e87ae143cd83dc4aa8\",\"items\":[{\"actorId\":\"575ed70c7ae143cd83dc4aa9\",\"actorName\":\"actor@example.com\",\"actorType\":\"User\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"instanceAuditLogId\":\"586e9d5151265cb9d72f6ec6\",\"instanceId\":\"575ed6e87ae143cd83dc4aa8\",\"primaryTargetId\":\"575ec8687ae143cd83dc4a97\",\"primaryTargetName\":\"My Org\",\"primaryTargetType\":\"Organization\",\"requestAction\":\"delete\",\"requestBody\":{},\"requestPathParams\":{\"organizationId\":\"575ec8687ae143cd83dc4a97\"},\"requestQueryParams\":{},\"requestResource\":\"organization\",\"responseBody\":{\"success\":true},\"responseStatus\":200}],\"page\":0,\"perPage\":1,\"sortDirection\":\"desc\",\"sortField\":\"creationDate\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_audit_logs()
+    .get("575ec7417ae143cd83dc4a96")
+    .sort_field(InstanceAuditLogsGetSortField::from("creationDate"))
+    .sort_direction(InstanceAuditLogsGetSortDirection::from("asc")).page(0).per_page(10)
+    .start("1465790400000").end("1465790400000").losantdomain("example.com")
+}
+
+action! {
+    instances_get in instances : "GET" "/instances", query["sortField", "name",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "name",
+    "filter", "my * instance", "_actions", "false", "_links", "true", "_embedded",
+    "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"count\":2,\"items\":[{\"allowAuditLogging\":false,\"creationDate\":\"2021-01-08T18:10:00.054Z\",\"id\":\"5ff89ff825013dc6c2856188\",\"instanceId\":\"5ff89ff825013dc6c2856188\",\"lastUpdated\":\"2021-01-08T18:10:00.054Z\",\"limits\":{\"apitoken\":1000,\"application\":100,\"applicationcertificate\":1000,\"applicationcertificateauthority\":1000,\"applicationkey\":1000,\"dashboard\":100,\"dataTTL\":15552000,\"datatable\":100,\"device\":1000,\"devicerecipe\":1000,\"experiencedomain\":100,\"experienceendpoint\":500,\"experiencegroup\":100,\"experienceslug\":100,\"experienceuser\":1000,\"experienceversion\":1000,\"experienceview\":500,\"file\":1000,\"flow\":1000,\"integration\":50,\"member\":100,\"notebook\":100,\"notebookInParallel\":5,\"notebookMinutesPerMonth\":930,\"notebookMinutesPerRun\":60,\"organization\":2000,\"payload\":75000000,\"privatefile\":1000,\"resourcejob\":10,\"storage\":1073741824,\"systemInterval\":5,\"webhook\":1000},\"members\":[{\"role\":\"admin\",\"userId\":\"5ff89ff825013dc6c2856184\"},{\"role\":\"view\",\"userId\":\"5ff89ff825013dc6c2856185\"},{\"role\":\"view\",\"userId\":\"5ff89ff825013dc6c2856186\"}],\"name\":\"B\"}],\"page\":0,\"perPage\":100,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":2}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instances().get()
+    .sort_field(InstancesGetSortField::from("name"))
+    .sort_direction(InstancesGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(InstancesGetFilterField::from("name")).filter("my * instance")
+    .losantdomain("example.com")
+}
+
+action! {
+    org_invites_get in org_invites : "GET" "/invites", query["_actions", "false",
+    "_links", "true", "_embedded", "true", "token", "aTokenString", "email",
+    "example@example.com"], headers["losantdomain", "example.com",], answer 200
+    "{\"disallowTransfer\":true,\"email\":\"invitedUser@example.com\",\"inviteDate\":\"2016-05-13T04:00:00.000Z\",\"orgName\":\"My Organization\",\"role\":\"edit\",\"ttl\":4233600000}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (410, Other,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.org_invites()
+    .get("aTokenString", "example@example.com").losantdomain("example.com")
+}
+
+action! {
+    org_invites_post in org_invites : "POST" "/invites", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : OrgInviteAction =
+    "{\"accept\":true,\"email\":\"invitedUser@example.com\",\"token\":\"the_invitation_token\"}",
+    answer 200 "{\"accepted\":true,\"orgId\":\"575ed6e87ae143cd83dc4aa8\"}", errors[(400,
+    BadRequest, "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (410, Other,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.org_invites().post(body
+    .clone()).losantdomain("example.com")
+}
+
+action! {
     user_api_token_delete in user_api_token : "DELETE"
     "/me/tokens/575ec7417ae143cd83dc4a95", query["_actions", "false", "_links", "true",
     "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
@@ -1254,6 +1450,75 @@ action! {
     errors[(400, BadRequest,
     "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
     "Application was not found")], request client => client.user_api_tokens().post(body
+    .clone()).losantdomain("example.com")
+}
+
+action! {
+    user_oauth_token_delete in user_oauth_token : "DELETE"
+    "/me/oauth-tokens/575ec7417ae143cd83dc4a95", query["_actions", "false", "_links",
+    "true", "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"success\":true}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.user_oauth_token()
+    .delete("575ec7417ae143cd83dc4a95").losantdomain("example.com")
+}
+
+action! {
+    user_oauth_token_get in user_oauth_token : "GET"
+    "/me/oauth-tokens/575ec7417ae143cd83dc4a95", query["_actions", "false", "_links",
+    "true", "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"defaultRole\":\"view\",\"description\":\"OAuth application for automation\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My OAuth App\",\"oauth\":{\"authorizationStatus\":\"authorized\",\"client_id\":\"575ec8687ae143cd83dc4a97\",\"client_name\":\"My OAuth Client\",\"client_uri\":\"https://example.com\",\"logo_uri\":\"https://example.com/logo.png\",\"redirect_uri\":\"https://example.com/callback\"},\"oauthTokenId\":\"575ec7417ae143cd83dc4a95\",\"orgRoles\":[],\"scope\":[\"only.User.read\",\"all.Application.read\"],\"status\":\"active\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.user_oauth_token()
+    .get("575ec7417ae143cd83dc4a95").losantdomain("example.com")
+}
+
+action! {
+    user_oauth_token_patch in user_oauth_token : "PATCH"
+    "/me/oauth-tokens/575ec7417ae143cd83dc4a95", query["_actions", "false", "_links",
+    "true", "_embedded", "true"], headers["losantdomain", "example.com",], body body :
+    UserOauthTokenPatch =
+    "{\"defaultRole\":\"edit\",\"description\":\"Updated description\",\"name\":\"Updated OAuth App Name\",\"status\":\"inactive\"}",
+    answer 200
+    "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"defaultRole\":\"view\",\"description\":\"OAuth application for automation\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My OAuth App\",\"oauth\":{\"authorizationStatus\":\"authorized\",\"client_id\":\"575ec8687ae143cd83dc4a97\",\"client_name\":\"My OAuth Client\",\"client_uri\":\"https://example.com\",\"logo_uri\":\"https://example.com/logo.png\",\"redirect_uri\":\"https://example.com/callback\"},\"oauthTokenId\":\"575ec7417ae143cd83dc4a95\",\"orgRoles\":[],\"scope\":[\"only.User.read\",\"all.Application.read\"],\"status\":\"active\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.user_oauth_token()
+    .patch("575ec7417ae143cd83dc4a95", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    user_oauth_tokens_get in user_oauth_tokens : "GET" "/me/oauth-tokens",
+    query["sortField", "name", "sortDirection", "asc", "page", "0", "perPage", "10",
+    "filterField", "name", "filter", "my*app", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"count\":1,\"items\":[{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"defaultRole\":\"view\",\"description\":\"OAuth application for automation\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My OAuth App\",\"oauth\":{\"authorizationStatus\":\"authorized\",\"client_id\":\"575ec8687ae143cd83dc4a97\",\"client_name\":\"My OAuth Client\",\"client_uri\":\"https://example.com\",\"logo_uri\":\"https://example.com/logo.png\",\"redirect_uri\":\"https://example.com/callback\"},\"oauthTokenId\":\"575ec7417ae143cd83dc4a95\",\"orgRoles\":[],\"scope\":[\"only.User.read\",\"all.Application.read\"],\"status\":\"active\"}],\"page\":0,\"perPage\":1000,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":1}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.user_oauth_tokens().get()
+    .sort_field(UserOauthTokensGetSortField::from("name"))
+    .sort_direction(UserOauthTokensGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(UserOauthTokensGetFilterField::from("name")).filter("my*app")
+    .losantdomain("example.com")
+}
+
+action! {
+    user_oauth_tokens_post in user_oauth_tokens : "POST" "/me/oauth-tokens",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : UserOauthTokenPost =
+    "{\"defaultRole\":\"view\",\"description\":\"OAuth application for automation\",\"name\":\"My OAuth App\",\"oauth\":{\"client_id\":\"575ec8687ae143cd83dc4a97\",\"code_challenge\":\"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM\",\"code_challenge_method\":\"S256\",\"redirect_uri\":\"https://example.com/callback\"},\"scope\":[\"only.User.read\",\"all.Application.read\"]}",
+    answer 201
+    "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"defaultRole\":\"view\",\"description\":\"OAuth application for automation\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My OAuth App\",\"oauth\":{\"authorizationStatus\":\"authorized\",\"client_id\":\"575ec8687ae143cd83dc4a97\",\"client_name\":\"My OAuth Client\",\"client_uri\":\"https://example.com\",\"logo_uri\":\"https://example.com/logo.png\",\"redirect_uri\":\"https://example.com/callback\"},\"oauthTokenId\":\"575ec7417ae143cd83dc4a95\",\"orgRoles\":[],\"scope\":[\"only.User.read\",\"all.Application.read\"],\"status\":\"active\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.user_oauth_tokens().post(body
     .clone()).losantdomain("example.com")
 }
 

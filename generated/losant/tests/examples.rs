@@ -104,6 +104,10 @@ macro_rules! reads_alternative {
 }
 
 round_trips! {
+    schema_advanced_application_job_log_query_example_1 : AdvancedApplicationJobLogQuery
+    =
+    "{\n  \"name\": \"ApplicationExport\",\n  \"status\": {\n    \"$in\": [\n      \"errored\",\n      \"failed\",\n      \"completed\"\n    ]\n  }\n}"
+    from "schemas.advancedApplicationJobLogQuery.examples[0]";
     schema_advanced_application_key_query_example_1 : AdvancedApplicationKeyQuery =
     "{\n  \"$nor\": [\n    {\n      \"id\": \"575ec8687ae143cd83dc4a97\"\n    },\n    {\n      \"description\": \"my access key\"\n    },\n    {\n      \"lastUpdated\": {\n        \"$lt\": 1612189931000\n      }\n    }\n  ]\n}"
     from "schemas.advancedApplicationKeyQuery.examples[0]"; schema_api_token_example_1 :
@@ -144,8 +148,14 @@ round_trips! {
     from "schemas.applicationCertificatePost.examples[0]";
     schema_application_certificates_example_1 : ApplicationCertificates =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationCertificateId\": \"5cd02a50df66feb0994c7196\",\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"certificateInfo\": {\n        \"commonName\": \"example.com\",\n        \"fingerprint\": \"FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06\",\n        \"issuerName\": \"Example Issuer\",\n        \"notValidAfter\": \"2020-04-10T00:00:00.000Z\",\n        \"notValidBefore\": \"2019-04-10T00:00:00.000Z\",\n        \"serialNumber\": \"ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9\"\n      },\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"An example certificate description\",\n      \"filterType\": \"all\",\n      \"id\": \"5cd02a50df66feb0994c7196\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"pubTopics\": [],\n      \"status\": \"active\",\n      \"subTopics\": []\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"key\",\n  \"totalCount\": 4\n}"
-    from "schemas.applicationCertificates.examples[0]"; schema_application_key_example_1
-    : ApplicationKey =
+    from "schemas.applicationCertificates.examples[0]";
+    schema_application_job_log_example_1 : ApplicationJobLog =
+    "{\n  \"id\": \"575ec76c7ae143cd83dc4a96\",\n  \"jobId\": \"575ec76c7ae143cd83dc4a96\",\n  \"name\": \"ArchiveData\",\n  \"ownerId\": \"575ec8687ae143cd83dc4a97\",\n  \"ownerType\": \"application\",\n  \"progress\": {\n    \"completed\": 5,\n    \"total\": 10\n  },\n  \"runQueuedAt\": \"2025-06-10T04:00:00.000Z\",\n  \"runStartedAt\": \"2025-06-10T04:00:01.000Z\",\n  \"status\": \"inProgress\"\n}"
+    from "schemas.applicationJobLog.examples[0]"; schema_application_job_logs_example_1 :
+    ApplicationJobLogs =
+    "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"id\": \"575ec76c7ae143cd83dc4a96\",\n      \"jobId\": \"575ec76c7ae143cd83dc4a96\",\n      \"name\": \"ArchiveData\",\n      \"ownerId\": \"575ec8687ae143cd83dc4a97\",\n      \"ownerType\": \"application\",\n      \"progress\": {\n        \"completed\": 5,\n        \"total\": 10\n      },\n      \"runQueuedAt\": \"2025-06-10T04:00:00.000Z\",\n      \"runStartedAt\": \"2025-06-10T04:00:01.000Z\",\n      \"status\": \"inProgress\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 8\n}"
+    from "schemas.applicationJobLogs.examples[0]"; schema_application_key_example_1 :
+    ApplicationKey =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"applicationKeyId\": \"575ec76c7ae143cd83dc4a96\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"description\": \"An example key description\",\n  \"filterType\": \"all\",\n  \"id\": \"575ec76c7ae143cd83dc4a96\",\n  \"key\": \"this_would_be_the_key\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"pubTopics\": [],\n  \"status\": \"active\",\n  \"subTopics\": []\n}"
     from "schemas.applicationKey.examples[0]"; schema_application_key_patch_example_1 :
     ApplicationKeyPatch =
@@ -159,7 +169,27 @@ round_trips! {
     from "schemas.applicationKeyPostResponse.examples[0]" hiding "shhhSecret";
     schema_application_keys_example_1 : ApplicationKeys =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"applicationKeyId\": \"575ec76c7ae143cd83dc4a96\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"An example key description\",\n      \"filterType\": \"all\",\n      \"id\": \"575ec76c7ae143cd83dc4a96\",\n      \"key\": \"this_would_be_the_key\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"pubTopics\": [],\n      \"status\": \"active\",\n      \"subTopics\": []\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"key\",\n  \"totalCount\": 4\n}"
-    from "schemas.applicationKeys.examples[0]"; schema_composite_device_state_example_1 :
+    from "schemas.applicationKeys.examples[0]"; schema_application_template_example_1 :
+    ApplicationTemplate =
+    "{\n  \"authorName\": \"Example Author\",\n  \"authorUrl\": \"https://example.com/theAuther\",\n  \"creationDate\": \"2020-01-13T04:00:00.000Z\",\n  \"description\": \"a smart env set up\",\n  \"id\": \"586e9d5151265cb9d72f6ec6\",\n  \"lastUpdated\": \"2020-01-13T04:00:00.000Z\",\n  \"name\": \"smart environment\",\n  \"public\": true,\n  \"summary\": {\n    \"applicationCertificateAuthorityCount\": 0,\n    \"dashboardCount\": 0,\n    \"dataTableCount\": 2,\n    \"dataTableCsvSize\": 4008,\n    \"deviceCount\": 1,\n    \"deviceRecipeCount\": 0,\n    \"experienceEndpointCount\": 6,\n    \"experienceGroupCount\": 1,\n    \"experienceUserCount\": 1,\n    \"experienceVersionCount\": 3,\n    \"experienceViewCount\": 6,\n    \"fileCount\": 0,\n    \"flowCount\": 1,\n    \"integrationCount\": 0,\n    \"notebookCount\": 0,\n    \"privateFileCount\": 0,\n    \"resourceJobCount\": 0,\n    \"webhookCount\": 0\n  },\n  \"templateUrl\": \"https://example.com/theTemplate\"\n}"
+    from "schemas.applicationTemplate.examples[0]";
+    schema_application_template_categories_example_1 : ApplicationTemplateCategories =
+    "{\n  \"baseId\": \"586e9d5151265cb9d72f6ec6\",\n  \"count\": 2,\n  \"items\": [\n    {\n      \"description\": \"Pre-built workflows for quick solution development\",\n      \"id\": \"586e9d5151265cb9d72f6ec6\",\n      \"name\": \"Workflows\"\n    },\n    {\n      \"description\": \"Pre-configured device recipes\",\n      \"id\": \"586e9d5151265cb9d72f6ec7\",\n      \"name\": \"Device Recipes\"\n    }\n  ],\n  \"totalCount\": 2\n}"
+    from "schemas.applicationTemplateCategories.examples[0]";
+    schema_application_template_category_example_1 : ApplicationTemplateCategory =
+    "{\n  \"description\": \"Pre-built workflows for quick solution development\",\n  \"id\": \"586e9d5151265cb9d72f6ec6\",\n  \"name\": \"Workflows\"\n}"
+    from "schemas.applicationTemplateCategory.examples[0]";
+    schema_application_templates_example_1 : ApplicationTemplates =
+    "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"authorName\": \"Example Author\",\n      \"authorUrl\": \"https://example.com/theAuther\",\n      \"creationDate\": \"2020-01-13T04:00:00.000Z\",\n      \"description\": \"a smart env set up\",\n      \"id\": \"586e9d5151265cb9d72f6ec6\",\n      \"lastUpdated\": \"2020-01-13T04:00:00.000Z\",\n      \"name\": \"smart environment\",\n      \"public\": true,\n      \"summary\": {\n        \"applicationCertificateAuthorityCount\": 0,\n        \"dashboardCount\": 0,\n        \"dataTableCount\": 2,\n        \"dataTableCsvSize\": 4008,\n        \"deviceCount\": 1,\n        \"deviceRecipeCount\": 0,\n        \"experienceEndpointCount\": 6,\n        \"experienceGroupCount\": 1,\n        \"experienceUserCount\": 1,\n        \"experienceVersionCount\": 3,\n        \"experienceViewCount\": 6,\n        \"fileCount\": 0,\n        \"flowCount\": 1,\n        \"integrationCount\": 0,\n        \"notebookCount\": 0,\n        \"privateFileCount\": 0,\n        \"resourceJobCount\": 0,\n        \"webhookCount\": 0\n      },\n      \"templateUrl\": \"https://example.com/theTemplate\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 8\n}"
+    from "schemas.applicationTemplates.examples[0]"; schema_audit_log_example_1 :
+    AuditLog =
+    "{\n  \"actorId\": \"575ed70c7ae143cd83dc4aa9\",\n  \"actorName\": \"actor@example.com\",\n  \"actorType\": \"User\",\n  \"auditLogId\": \"586e9d5151265cb9d72f6ec6\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"id\": \"586e9d5151265cb9d72f6ec6\",\n  \"orgId\": \"575ed6e87ae143cd83dc4aa8\",\n  \"primaryTargetId\": \"575ec8687ae143cd83dc4a97\",\n  \"primaryTargetName\": \"My Application\",\n  \"primaryTargetType\": \"Application\",\n  \"requestAction\": \"delete\",\n  \"requestBody\": {},\n  \"requestPathParams\": {\n    \"applicationId\": \"575ec8687ae143cd83dc4a97\"\n  },\n  \"requestQueryParams\": {},\n  \"requestResource\": \"application\",\n  \"responseBody\": {\n    \"success\": true\n  },\n  \"responseStatus\": 200\n}"
+    from "schemas.auditLog.examples[0]"; schema_audit_log_filter_example_1 :
+    AuditLogFilter =
+    "{\n  \"actor\": [\n    {\n      \"id\": \"575ed70c7ae143cd83dc4aa9\",\n      \"type\": \"User\"\n    }\n  ],\n  \"primaryTarget\": [\n    {\n      \"type\": \"Dashboard\"\n    },\n    {\n      \"id\": \"575ec8687ae143cd83dc4a97\",\n      \"type\": \"Application\"\n    }\n  ]\n}"
+    from "schemas.auditLogFilter.examples[0]"; schema_audit_logs_example_1 : AuditLogs =
+    "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"actorId\": \"575ed70c7ae143cd83dc4aa9\",\n      \"actorName\": \"actor@example.com\",\n      \"actorType\": \"User\",\n      \"auditLogId\": \"586e9d5151265cb9d72f6ec6\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"id\": \"586e9d5151265cb9d72f6ec6\",\n      \"orgId\": \"575ed6e87ae143cd83dc4aa8\",\n      \"primaryTargetId\": \"575ec8687ae143cd83dc4a97\",\n      \"primaryTargetName\": \"My Application\",\n      \"primaryTargetType\": \"Application\",\n      \"requestAction\": \"delete\",\n      \"requestBody\": {},\n      \"requestPathParams\": {\n        \"applicationId\": \"575ec8687ae143cd83dc4a97\"\n      },\n      \"requestQueryParams\": {},\n      \"requestResource\": \"application\",\n      \"responseBody\": {\n        \"success\": true\n      },\n      \"responseStatus\": 200\n    }\n  ],\n  \"orgId\": \"575ed6e87ae143cd83dc4aa8\",\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"desc\",\n  \"sortField\": \"creationDate\",\n  \"totalCount\": 4\n}"
+    from "schemas.auditLogs.examples[0]"; schema_composite_device_state_example_1 :
     CompositeDeviceState =
     "{\n  \"loaded\": {\n    \"time\": \"2016-06-13T03:00:00.000Z\",\n    \"value\": false\n  },\n  \"voltage\": {\n    \"time\": \"2016-06-13T04:00:00.000Z\",\n    \"value\": 22.4\n  }\n}"
     from "schemas.compositeDeviceState.examples[0]"; schema_credential_example_1 :
@@ -220,15 +250,52 @@ round_trips! {
     "[\n  {\n    \"data\": {\n      \"voltage\": 22.4\n    },\n    \"time\": \"2016-06-13T04:00:00.000Z\"\n  },\n  {\n    \"data\": {\n      \"voltage\": 22.4\n    },\n    \"time\": \"2016-06-13T04:00:00.000Z\"\n  }\n]"
     from "schemas.deviceStates.examples[0]"; schema_error_example_1 : ErrorBody =
     "{\n  \"message\": \"Application was not found\",\n  \"type\": \"NotFound\"\n}" from
-    "schemas.error.examples[0]"; schema_job_enqueued_result_example_1 : JobEnqueuedResult
+    "schemas.error.examples[0]"; schema_instance_example_1 : Instance =
+    "{\n  \"allowAuditLogging\": false,\n  \"creationDate\": \"2021-01-08T18:10:00.054Z\",\n  \"id\": \"5ff89ff825013dc6c2856188\",\n  \"instanceId\": \"5ff89ff825013dc6c2856188\",\n  \"lastUpdated\": \"2021-01-08T18:10:00.054Z\",\n  \"limits\": {\n    \"apitoken\": 1000,\n    \"application\": 100,\n    \"applicationcertificate\": 1000,\n    \"applicationcertificateauthority\": 1000,\n    \"applicationkey\": 1000,\n    \"dashboard\": 100,\n    \"dataTTL\": 15552000,\n    \"datatable\": 100,\n    \"device\": 1000,\n    \"devicerecipe\": 1000,\n    \"experiencedomain\": 100,\n    \"experienceendpoint\": 500,\n    \"experiencegroup\": 100,\n    \"experienceslug\": 100,\n    \"experienceuser\": 1000,\n    \"experienceversion\": 1000,\n    \"experienceview\": 500,\n    \"file\": 1000,\n    \"flow\": 1000,\n    \"integration\": 50,\n    \"member\": 100,\n    \"notebook\": 100,\n    \"notebookInParallel\": 5,\n    \"notebookMinutesPerMonth\": 930,\n    \"notebookMinutesPerRun\": 60,\n    \"organization\": 2000,\n    \"payload\": 75000000,\n    \"privatefile\": 1000,\n    \"resourcejob\": 10,\n    \"storage\": 1073741824,\n    \"systemInterval\": 5,\n    \"webhook\": 1000\n  },\n  \"members\": [\n    {\n      \"role\": \"admin\",\n      \"userId\": \"5ff89ff825013dc6c2856184\"\n    },\n    {\n      \"role\": \"view\",\n      \"userId\": \"5ff89ff825013dc6c2856185\"\n    },\n    {\n      \"role\": \"view\",\n      \"userId\": \"5ff89ff825013dc6c2856186\"\n    }\n  ],\n  \"name\": \"B\"\n}"
+    from "schemas.instance.examples[0]"; schema_instance_audit_log_example_1 :
+    InstanceAuditLog =
+    "{\n  \"actorId\": \"575ed70c7ae143cd83dc4aa9\",\n  \"actorName\": \"actor@example.com\",\n  \"actorType\": \"User\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"id\": \"586e9d5151265cb9d72f6ec6\",\n  \"instanceAuditLogId\": \"586e9d5151265cb9d72f6ec6\",\n  \"instanceId\": \"575ed6e87ae143cd83dc4aa8\",\n  \"primaryTargetId\": \"575ec8687ae143cd83dc4a97\",\n  \"primaryTargetName\": \"My Org\",\n  \"primaryTargetType\": \"Organization\",\n  \"requestAction\": \"delete\",\n  \"requestBody\": {},\n  \"requestPathParams\": {\n    \"organizationId\": \"575ec8687ae143cd83dc4a97\"\n  },\n  \"requestQueryParams\": {},\n  \"requestResource\": \"organization\",\n  \"responseBody\": {\n    \"success\": true\n  },\n  \"responseStatus\": 200\n}"
+    from "schemas.instanceAuditLog.examples[0]";
+    schema_instance_audit_log_filter_example_1 : InstanceAuditLogFilter =
+    "{\n  \"actor\": [\n    {\n      \"id\": \"575ed70c7ae143cd83dc4aa9\",\n      \"type\": \"User\"\n    }\n  ],\n  \"primaryTarget\": [\n    {\n      \"type\": \"Organization\"\n    },\n    {\n      \"id\": \"575ec8687ae143cd83dc4a97\",\n      \"type\": \"ApiToken\"\n    }\n  ]\n}"
+    from "schemas.instanceAuditLogFilter.examples[0]";
+    schema_instance_audit_logs_example_1 : InstanceAuditLogs =
+    "{\n  \"count\": 1,\n  \"instanceId\": \"575ed6e87ae143cd83dc4aa8\",\n  \"items\": [\n    {\n      \"actorId\": \"575ed70c7ae143cd83dc4aa9\",\n      \"actorName\": \"actor@example.com\",\n      \"actorType\": \"User\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"id\": \"586e9d5151265cb9d72f6ec6\",\n      \"instanceAuditLogId\": \"586e9d5151265cb9d72f6ec6\",\n      \"instanceId\": \"575ed6e87ae143cd83dc4aa8\",\n      \"primaryTargetId\": \"575ec8687ae143cd83dc4a97\",\n      \"primaryTargetName\": \"My Org\",\n      \"primaryTargetType\": \"Organization\",\n      \"requestAction\": \"delete\",\n      \"requestBody\": {},\n      \"requestPathParams\": {\n        \"organizationId\": \"575ec8687ae143cd83dc4a97\"\n      },\n      \"requestQueryParams\": {},\n      \"requestResource\": \"organization\",\n      \"responseBody\": {\n        \"success\": true\n      },\n      \"responseStatus\": 200\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"desc\",\n  \"sortField\": \"creationDate\",\n  \"totalCount\": 4\n}"
+    from "schemas.instanceAuditLogs.examples[0]"; schema_instances_example_1 : Instances
     =
+    "{\n  \"count\": 2,\n  \"items\": [\n    {\n      \"allowAuditLogging\": false,\n      \"creationDate\": \"2021-01-08T18:10:00.054Z\",\n      \"id\": \"5ff89ff825013dc6c2856188\",\n      \"instanceId\": \"5ff89ff825013dc6c2856188\",\n      \"lastUpdated\": \"2021-01-08T18:10:00.054Z\",\n      \"limits\": {\n        \"apitoken\": 1000,\n        \"application\": 100,\n        \"applicationcertificate\": 1000,\n        \"applicationcertificateauthority\": 1000,\n        \"applicationkey\": 1000,\n        \"dashboard\": 100,\n        \"dataTTL\": 15552000,\n        \"datatable\": 100,\n        \"device\": 1000,\n        \"devicerecipe\": 1000,\n        \"experiencedomain\": 100,\n        \"experienceendpoint\": 500,\n        \"experiencegroup\": 100,\n        \"experienceslug\": 100,\n        \"experienceuser\": 1000,\n        \"experienceversion\": 1000,\n        \"experienceview\": 500,\n        \"file\": 1000,\n        \"flow\": 1000,\n        \"integration\": 50,\n        \"member\": 100,\n        \"notebook\": 100,\n        \"notebookInParallel\": 5,\n        \"notebookMinutesPerMonth\": 930,\n        \"notebookMinutesPerRun\": 60,\n        \"organization\": 2000,\n        \"payload\": 75000000,\n        \"privatefile\": 1000,\n        \"resourcejob\": 10,\n        \"storage\": 1073741824,\n        \"systemInterval\": 5,\n        \"webhook\": 1000\n      },\n      \"members\": [\n        {\n          \"role\": \"admin\",\n          \"userId\": \"5ff89ff825013dc6c2856184\"\n        },\n        {\n          \"role\": \"view\",\n          \"userId\": \"5ff89ff825013dc6c2856185\"\n        },\n        {\n          \"role\": \"view\",\n          \"userId\": \"5ff89ff825013dc6c2856186\"\n        }\n      ],\n      \"name\": \"B\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 100,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 2\n}"
+    from "schemas.instances.examples[0]"; schema_job_enqueued_result_example_1 :
+    JobEnqueuedResult =
     "{\n  \"jobId\": \"clnHvJbyVkOWAZwYAwLP4\",\n  \"jobQueued\": true,\n  \"success\": true\n}"
-    from "schemas.jobEnqueuedResult.examples[0]";
-    schema_payload_counts_breakdown_example_1 : PayloadCountsBreakdown =
+    from "schemas.jobEnqueuedResult.examples[0]"; schema_org_invite_action_example_1 :
+    OrgInviteAction =
+    "{\n  \"accept\": true,\n  \"email\": \"invitedUser@example.com\",\n  \"token\": \"the_invitation_token\"\n}"
+    from "schemas.orgInviteAction.examples[0]" hiding "the_invitation_token";
+    schema_org_invite_info_example_1 : OrgInviteInfo =
+    "{\n  \"disallowTransfer\": true,\n  \"email\": \"invitedUser@example.com\",\n  \"inviteDate\": \"2016-05-13T04:00:00.000Z\",\n  \"orgName\": \"My Organization\",\n  \"role\": \"edit\",\n  \"ttl\": 4233600000\n}"
+    from "schemas.orgInviteInfo.examples[0]"; schema_org_invite_result_example_1 :
+    OrgInviteResult =
+    "{\n  \"accepted\": true,\n  \"orgId\": \"575ed6e87ae143cd83dc4aa8\"\n}" from
+    "schemas.orgInviteResult.examples[0]"; schema_payload_counts_breakdown_example_1 :
+    PayloadCountsBreakdown =
     "{\n  \"counts\": [\n    {\n      \"date\": \"1999-06-20T00:00:00.000Z\",\n      \"value\": 17\n    }\n  ],\n  \"end\": \"1999-06-20T04:59:59.999Z\",\n  \"start\": \"1999-05-20T05:00:00.000Z\"\n}"
     from "schemas.payloadCountsBreakdown.examples[0]"; schema_success_example_1 : Success
     = "{\n  \"success\": true\n}" from "schemas.success.examples[0]";
-    schema_webhook_example_1 : Webhook =
+    schema_template_keywords_example_1 : TemplateKeywords =
+    "{\n  \"keywords\": [\n    \"gps\",\n    \"featured\"\n  ]\n}" from
+    "schemas.templateKeywords.examples[0]"; schema_user_oauth_token_example_1 :
+    UserOauthToken =
+    "{\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"defaultRole\": \"view\",\n  \"description\": \"OAuth application for automation\",\n  \"id\": \"575ec7417ae143cd83dc4a95\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My OAuth App\",\n  \"oauth\": {\n    \"authorizationStatus\": \"authorized\",\n    \"client_id\": \"575ec8687ae143cd83dc4a97\",\n    \"client_name\": \"My OAuth Client\",\n    \"client_uri\": \"https://example.com\",\n    \"logo_uri\": \"https://example.com/logo.png\",\n    \"redirect_uri\": \"https://example.com/callback\"\n  },\n  \"oauthTokenId\": \"575ec7417ae143cd83dc4a95\",\n  \"orgRoles\": [],\n  \"scope\": [\n    \"only.User.read\",\n    \"all.Application.read\"\n  ],\n  \"status\": \"active\"\n}"
+    from "schemas.userOauthToken.examples[0]"; schema_user_oauth_token_patch_example_1 :
+    UserOauthTokenPatch =
+    "{\n  \"defaultRole\": \"edit\",\n  \"description\": \"Updated description\",\n  \"name\": \"Updated OAuth App Name\",\n  \"status\": \"inactive\"\n}"
+    from "schemas.userOauthTokenPatch.examples[0]";
+    schema_user_oauth_token_post_example_1 : UserOauthTokenPost =
+    "{\n  \"defaultRole\": \"view\",\n  \"description\": \"OAuth application for automation\",\n  \"name\": \"My OAuth App\",\n  \"oauth\": {\n    \"client_id\": \"575ec8687ae143cd83dc4a97\",\n    \"code_challenge\": \"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM\",\n    \"code_challenge_method\": \"S256\",\n    \"redirect_uri\": \"https://example.com/callback\"\n  },\n  \"scope\": [\n    \"only.User.read\",\n    \"all.Application.read\"\n  ]\n}"
+    from "schemas.userOauthTokenPost.examples[0]"; schema_user_oauth_tokens_example_1 :
+    UserOauthTokens =
+    "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"defaultRole\": \"view\",\n      \"description\": \"OAuth application for automation\",\n      \"id\": \"575ec7417ae143cd83dc4a95\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"My OAuth App\",\n      \"oauth\": {\n        \"authorizationStatus\": \"authorized\",\n        \"client_id\": \"575ec8687ae143cd83dc4a97\",\n        \"client_name\": \"My OAuth Client\",\n        \"client_uri\": \"https://example.com\",\n        \"logo_uri\": \"https://example.com/logo.png\",\n        \"redirect_uri\": \"https://example.com/callback\"\n      },\n      \"oauthTokenId\": \"575ec7417ae143cd83dc4a95\",\n      \"orgRoles\": [],\n      \"scope\": [\n        \"only.User.read\",\n        \"all.Application.read\"\n      ],\n      \"status\": \"active\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1000,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 1\n}"
+    from "schemas.userOauthTokens.examples[0]"; schema_webhook_example_1 : Webhook =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"id\": \"575ed78e7ae143cd83dc4aab\",\n  \"isWebsocket\": false,\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My Webhook\",\n  \"responseCode\": 200,\n  \"token\": \"the_webhook_token\",\n  \"webhookId\": \"575ed78e7ae143cd83dc4aab\"\n}"
     from "schemas.webhook.examples[0]" hiding "the_webhook_token";
     schema_webhook_patch_example_1 : WebhookPatch =
@@ -297,12 +364,21 @@ round_trips! {
     instance_api_tokens_post_request : ApiTokenPost =
     "{\n  \"expirationDate\": \"2017-06-13T04:00:00.000Z\",\n  \"name\": \"My New API Token\",\n  \"scope\": [\n    \"all.Application\"\n  ],\n  \"status\": \"active\"\n}"
     from "resources.instanceApiTokens.actions.post.body.example";
+    org_invites_post_request : OrgInviteAction =
+    "{\n  \"accept\": true,\n  \"email\": \"invitedUser@example.com\",\n  \"token\": \"the_invitation_token\"\n}"
+    from "resources.orgInvites.actions.post.body.example" hiding "the_invitation_token";
     user_api_token_patch_request : ApiTokenPatch =
     "{\n  \"name\": \"My Updated API Token\",\n  \"status\": \"inactive\"\n}" from
     "resources.userApiToken.actions.patch.body.example"; user_api_tokens_post_request :
     ApiTokenPost =
     "{\n  \"expirationDate\": \"2017-06-13T04:00:00.000Z\",\n  \"name\": \"My New API Token\",\n  \"scope\": [\n    \"all.Application\"\n  ],\n  \"status\": \"active\"\n}"
-    from "resources.userApiTokens.actions.post.body.example"; webhook_patch_request :
+    from "resources.userApiTokens.actions.post.body.example";
+    user_oauth_token_patch_request : UserOauthTokenPatch =
+    "{\n  \"defaultRole\": \"edit\",\n  \"description\": \"Updated description\",\n  \"name\": \"Updated OAuth App Name\",\n  \"status\": \"inactive\"\n}"
+    from "resources.userOauthToken.actions.patch.body.example";
+    user_oauth_tokens_post_request : UserOauthTokenPost =
+    "{\n  \"defaultRole\": \"view\",\n  \"description\": \"OAuth application for automation\",\n  \"name\": \"My OAuth App\",\n  \"oauth\": {\n    \"client_id\": \"575ec8687ae143cd83dc4a97\",\n    \"code_challenge\": \"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM\",\n    \"code_challenge_method\": \"S256\",\n    \"redirect_uri\": \"https://example.com/callback\"\n  },\n  \"scope\": [\n    \"only.User.read\",\n    \"all.Application.read\"\n  ]\n}"
+    from "resources.userOauthTokens.actions.post.body.example"; webhook_patch_request :
     WebhookPatch = "{\n  \"name\": \"My Updated Webhook\",\n  \"responseCode\": 201\n}"
     from "resources.webhook.actions.patch.body.example"; webhooks_post_request :
     WebhookPost = "{\n  \"name\": \"My New Webhook\"\n}" from
@@ -310,6 +386,9 @@ round_trips! {
 }
 
 keeps_unknown_fields! {
+    unknown_field_is_kept_by_advanced_application_job_log_query :
+    AdvancedApplicationJobLogQuery =
+    "{\"name\":\"ApplicationExport\",\"status\":{\"$in\":[\"errored\",\"failed\",\"completed\"]}}";
     unknown_field_is_kept_by_advanced_application_key_query : AdvancedApplicationKeyQuery
     =
     "{\"$nor\":[{\"id\":\"575ec8687ae143cd83dc4a97\"},{\"description\":\"my access key\"},{\"lastUpdated\":{\"$lt\":1612189931000}}]}";
@@ -342,6 +421,10 @@ keeps_unknown_fields! {
     "{\"certificate\":\"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\"description\":\"An example new certificate description\",\"filterType\":\"all\",\"pubTopics\":[],\"subTopics\":[]}";
     unknown_field_is_kept_by_application_certificates : ApplicationCertificates =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationCertificateId\":\"5cd02a50df66feb0994c7196\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"certificateInfo\":{\"commonName\":\"example.com\",\"fingerprint\":\"FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06\",\"issuerName\":\"Example Issuer\",\"notValidAfter\":\"2020-04-10T00:00:00.000Z\",\"notValidBefore\":\"2019-04-10T00:00:00.000Z\",\"serialNumber\":\"ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9\"},\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example certificate description\",\"filterType\":\"all\",\"id\":\"5cd02a50df66feb0994c7196\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"pubTopics\":[],\"status\":\"active\",\"subTopics\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"key\",\"totalCount\":4}";
+    unknown_field_is_kept_by_application_job_log : ApplicationJobLog =
+    "{\"id\":\"575ec76c7ae143cd83dc4a96\",\"jobId\":\"575ec76c7ae143cd83dc4a96\",\"name\":\"ArchiveData\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"progress\":{\"completed\":5,\"total\":10},\"runQueuedAt\":\"2025-06-10T04:00:00.000Z\",\"runStartedAt\":\"2025-06-10T04:00:01.000Z\",\"status\":\"inProgress\"}";
+    unknown_field_is_kept_by_application_job_logs : ApplicationJobLogs =
+    "{\"count\":1,\"items\":[{\"id\":\"575ec76c7ae143cd83dc4a96\",\"jobId\":\"575ec76c7ae143cd83dc4a96\",\"name\":\"ArchiveData\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"progress\":{\"completed\":5,\"total\":10},\"runQueuedAt\":\"2025-06-10T04:00:00.000Z\",\"runStartedAt\":\"2025-06-10T04:00:01.000Z\",\"status\":\"inProgress\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":8}";
     unknown_field_is_kept_by_application_key : ApplicationKey =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"applicationKeyId\":\"575ec76c7ae143cd83dc4a96\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example key description\",\"filterType\":\"all\",\"id\":\"575ec76c7ae143cd83dc4a96\",\"key\":\"this_would_be_the_key\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"pubTopics\":[],\"status\":\"active\",\"subTopics\":[]}";
     unknown_field_is_kept_by_application_key_patch : ApplicationKeyPatch =
@@ -352,6 +435,22 @@ keeps_unknown_fields! {
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"applicationKeyId\":\"575ec76c7ae143cd83dc4a96\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example key description\",\"filterType\":\"all\",\"id\":\"575ec76c7ae143cd83dc4a96\",\"key\":\"this_would_be_the_key\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"pubTopics\":[],\"secret\":\"shhhSecret\",\"status\":\"active\",\"subTopics\":[]}";
     unknown_field_is_kept_by_application_keys : ApplicationKeys =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"applicationKeyId\":\"575ec76c7ae143cd83dc4a96\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example key description\",\"filterType\":\"all\",\"id\":\"575ec76c7ae143cd83dc4a96\",\"key\":\"this_would_be_the_key\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"pubTopics\":[],\"status\":\"active\",\"subTopics\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"key\",\"totalCount\":4}";
+    unknown_field_is_kept_by_application_template : ApplicationTemplate =
+    "{\"authorName\":\"Example Author\",\"authorUrl\":\"https://example.com/theAuther\",\"creationDate\":\"2020-01-13T04:00:00.000Z\",\"description\":\"a smart env set up\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"lastUpdated\":\"2020-01-13T04:00:00.000Z\",\"name\":\"smart environment\",\"public\":true,\"summary\":{\"applicationCertificateAuthorityCount\":0,\"dashboardCount\":0,\"dataTableCount\":2,\"dataTableCsvSize\":4008,\"deviceCount\":1,\"deviceRecipeCount\":0,\"experienceEndpointCount\":6,\"experienceGroupCount\":1,\"experienceUserCount\":1,\"experienceVersionCount\":3,\"experienceViewCount\":6,\"fileCount\":0,\"flowCount\":1,\"integrationCount\":0,\"notebookCount\":0,\"privateFileCount\":0,\"resourceJobCount\":0,\"webhookCount\":0},\"templateUrl\":\"https://example.com/theTemplate\"}";
+    unknown_field_is_kept_by_application_template_categories :
+    ApplicationTemplateCategories =
+    "{\"baseId\":\"586e9d5151265cb9d72f6ec6\",\"count\":2,\"items\":[{\"description\":\"Pre-built workflows for quick solution development\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"name\":\"Workflows\"},{\"description\":\"Pre-configured device recipes\",\"id\":\"586e9d5151265cb9d72f6ec7\",\"name\":\"Device Recipes\"}],\"totalCount\":2}";
+    unknown_field_is_kept_by_application_template_category : ApplicationTemplateCategory
+    =
+    "{\"description\":\"Pre-built workflows for quick solution development\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"name\":\"Workflows\"}";
+    unknown_field_is_kept_by_application_templates : ApplicationTemplates =
+    "{\"count\":1,\"items\":[{\"authorName\":\"Example Author\",\"authorUrl\":\"https://example.com/theAuther\",\"creationDate\":\"2020-01-13T04:00:00.000Z\",\"description\":\"a smart env set up\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"lastUpdated\":\"2020-01-13T04:00:00.000Z\",\"name\":\"smart environment\",\"public\":true,\"summary\":{\"applicationCertificateAuthorityCount\":0,\"dashboardCount\":0,\"dataTableCount\":2,\"dataTableCsvSize\":4008,\"deviceCount\":1,\"deviceRecipeCount\":0,\"experienceEndpointCount\":6,\"experienceGroupCount\":1,\"experienceUserCount\":1,\"experienceVersionCount\":3,\"experienceViewCount\":6,\"fileCount\":0,\"flowCount\":1,\"integrationCount\":0,\"notebookCount\":0,\"privateFileCount\":0,\"resourceJobCount\":0,\"webhookCount\":0},\"templateUrl\":\"https://example.com/theTemplate\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":8}";
+    unknown_field_is_kept_by_audit_log : AuditLog =
+    "{\"actorId\":\"575ed70c7ae143cd83dc4aa9\",\"actorName\":\"actor@example.com\",\"actorType\":\"User\",\"auditLogId\":\"586e9d5151265cb9d72f6ec6\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"orgId\":\"575ed6e87ae143cd83dc4aa8\",\"primaryTargetId\":\"575ec8687ae143cd83dc4a97\",\"primaryTargetName\":\"My Application\",\"primaryTargetType\":\"Application\",\"requestAction\":\"delete\",\"requestBody\":{},\"requestPathParams\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\"},\"requestQueryParams\":{},\"requestResource\":\"application\",\"responseBody\":{\"success\":true},\"responseStatus\":200}";
+    unknown_field_is_kept_by_audit_log_filter : AuditLogFilter =
+    "{\"actor\":[{\"id\":\"575ed70c7ae143cd83dc4aa9\",\"type\":\"User\"}],\"primaryTarget\":[{\"type\":\"Dashboard\"},{\"id\":\"575ec8687ae143cd83dc4a97\",\"type\":\"Application\"}]}";
+    unknown_field_is_kept_by_audit_logs : AuditLogs =
+    "{\"count\":1,\"items\":[{\"actorId\":\"575ed70c7ae143cd83dc4aa9\",\"actorName\":\"actor@example.com\",\"actorType\":\"User\",\"auditLogId\":\"586e9d5151265cb9d72f6ec6\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"orgId\":\"575ed6e87ae143cd83dc4aa8\",\"primaryTargetId\":\"575ec8687ae143cd83dc4a97\",\"primaryTargetName\":\"My Application\",\"primaryTargetType\":\"Application\",\"requestAction\":\"delete\",\"requestBody\":{},\"requestPathParams\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\"},\"requestQueryParams\":{},\"requestResource\":\"application\",\"responseBody\":{\"success\":true},\"responseStatus\":200}],\"orgId\":\"575ed6e87ae143cd83dc4aa8\",\"page\":0,\"perPage\":1,\"sortDirection\":\"desc\",\"sortField\":\"creationDate\",\"totalCount\":4}";
     unknown_field_is_kept_by_credential : Credential =
     "{\"applicationId\":\"575ece2b7ae143cd83dc4a9c\",\"azureConfig\":{\"account\":\"my account\"},\"createdById\":\"575ece2b7ae143cd83dc4a9d\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ece2b7ae143cd83dc4a9d\",\"lastUpdatedByType\":\"user\",\"name\":\"Dave\",\"type\":\"azure\"}";
     unknown_field_is_kept_by_credential_linked_resources : CredentialLinkedResources =
@@ -384,11 +483,37 @@ keeps_unknown_fields! {
     "{\"data\":{\"voltage\":22.4},\"time\":\"2016-06-13T04:00:00.000Z\"}";
     unknown_field_is_kept_by_error : ErrorBody =
     "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}";
+    unknown_field_is_kept_by_instance : Instance =
+    "{\"allowAuditLogging\":false,\"creationDate\":\"2021-01-08T18:10:00.054Z\",\"id\":\"5ff89ff825013dc6c2856188\",\"instanceId\":\"5ff89ff825013dc6c2856188\",\"lastUpdated\":\"2021-01-08T18:10:00.054Z\",\"limits\":{\"apitoken\":1000,\"application\":100,\"applicationcertificate\":1000,\"applicationcertificateauthority\":1000,\"applicationkey\":1000,\"dashboard\":100,\"dataTTL\":15552000,\"datatable\":100,\"device\":1000,\"devicerecipe\":1000,\"experiencedomain\":100,\"experienceendpoint\":500,\"experiencegroup\":100,\"experienceslug\":100,\"experienceuser\":1000,\"experienceversion\":1000,\"experienceview\":500,\"file\":1000,\"flow\":1000,\"integration\":50,\"member\":100,\"notebook\":100,\"notebookInParallel\":5,\"notebookMinutesPerMonth\":930,\"notebookMinutesPerRun\":60,\"organization\":2000,\"payload\":75000000,\"privatefile\":1000,\"resourcejob\":10,\"storage\":1073741824,\"systemInterval\":5,\"webhook\":1000},\"members\":[{\"role\":\"admin\",\"userId\":\"5ff89ff825013dc6c2856184\"},{\"role\":\"view\",\"userId\":\"5ff89ff825013dc6c2856185\"},{\"role\":\"view\",\"userId\":\"5ff89ff825013dc6c2856186\"}],\"name\":\"B\"}";
+    unknown_field_is_kept_by_instance_audit_log : InstanceAuditLog =
+    "{\"actorId\":\"575ed70c7ae143cd83dc4aa9\",\"actorName\":\"actor@example.com\",\"actorType\":\"User\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"instanceAuditLogId\":\"586e9d5151265cb9d72f6ec6\",\"instanceId\":\"575ed6e87ae143cd83dc4aa8\",\"primaryTargetId\":\"575ec8687ae143cd83dc4a97\",\"primaryTargetName\":\"My Org\",\"primaryTargetType\":\"Organization\",\"requestAction\":\"delete\",\"requestBody\":{},\"requestPathParams\":{\"organizationId\":\"575ec8687ae143cd83dc4a97\"},\"requestQueryParams\":{},\"requestResource\":\"organization\",\"responseBody\":{\"success\":true},\"responseStatus\":200}";
+    unknown_field_is_kept_by_instance_audit_log_filter : InstanceAuditLogFilter =
+    "{\"actor\":[{\"id\":\"575ed70c7ae143cd83dc4aa9\",\"type\":\"User\"}],\"primaryTarget\":[{\"type\":\"Organization\"},{\"id\":\"575ec8687ae143cd83dc4a97\",\"type\":\"ApiToken\"}]}";
+    unknown_field_is_kept_by_instance_audit_logs : InstanceAuditLogs =
+    "{\"count\":1,\"instanceId\":\"575ed6e87ae143cd83dc4aa8\",\"items\":[{\"actorId\":\"575ed70c7ae143cd83dc4aa9\",\"actorName\":\"actor@example.com\",\"actorType\":\"User\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"instanceAuditLogId\":\"586e9d5151265cb9d72f6ec6\",\"instanceId\":\"575ed6e87ae143cd83dc4aa8\",\"primaryTargetId\":\"575ec8687ae143cd83dc4a97\",\"primaryTargetName\":\"My Org\",\"primaryTargetType\":\"Organization\",\"requestAction\":\"delete\",\"requestBody\":{},\"requestPathParams\":{\"organizationId\":\"575ec8687ae143cd83dc4a97\"},\"requestQueryParams\":{},\"requestResource\":\"organization\",\"responseBody\":{\"success\":true},\"responseStatus\":200}],\"page\":0,\"perPage\":1,\"sortDirection\":\"desc\",\"sortField\":\"creationDate\",\"totalCount\":4}";
+    unknown_field_is_kept_by_instances : Instances =
+    "{\"count\":2,\"items\":[{\"allowAuditLogging\":false,\"creationDate\":\"2021-01-08T18:10:00.054Z\",\"id\":\"5ff89ff825013dc6c2856188\",\"instanceId\":\"5ff89ff825013dc6c2856188\",\"lastUpdated\":\"2021-01-08T18:10:00.054Z\",\"limits\":{\"apitoken\":1000,\"application\":100,\"applicationcertificate\":1000,\"applicationcertificateauthority\":1000,\"applicationkey\":1000,\"dashboard\":100,\"dataTTL\":15552000,\"datatable\":100,\"device\":1000,\"devicerecipe\":1000,\"experiencedomain\":100,\"experienceendpoint\":500,\"experiencegroup\":100,\"experienceslug\":100,\"experienceuser\":1000,\"experienceversion\":1000,\"experienceview\":500,\"file\":1000,\"flow\":1000,\"integration\":50,\"member\":100,\"notebook\":100,\"notebookInParallel\":5,\"notebookMinutesPerMonth\":930,\"notebookMinutesPerRun\":60,\"organization\":2000,\"payload\":75000000,\"privatefile\":1000,\"resourcejob\":10,\"storage\":1073741824,\"systemInterval\":5,\"webhook\":1000},\"members\":[{\"role\":\"admin\",\"userId\":\"5ff89ff825013dc6c2856184\"},{\"role\":\"view\",\"userId\":\"5ff89ff825013dc6c2856185\"},{\"role\":\"view\",\"userId\":\"5ff89ff825013dc6c2856186\"}],\"name\":\"B\"}],\"page\":0,\"perPage\":100,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":2}";
     unknown_field_is_kept_by_job_enqueued_result : JobEnqueuedResult =
     "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}";
+    unknown_field_is_kept_by_org_invite_action : OrgInviteAction =
+    "{\"accept\":true,\"email\":\"invitedUser@example.com\",\"token\":\"the_invitation_token\"}";
+    unknown_field_is_kept_by_org_invite_info : OrgInviteInfo =
+    "{\"disallowTransfer\":true,\"email\":\"invitedUser@example.com\",\"inviteDate\":\"2016-05-13T04:00:00.000Z\",\"orgName\":\"My Organization\",\"role\":\"edit\",\"ttl\":4233600000}";
+    unknown_field_is_kept_by_org_invite_result : OrgInviteResult =
+    "{\"accepted\":true,\"orgId\":\"575ed6e87ae143cd83dc4aa8\"}";
     unknown_field_is_kept_by_payload_counts_breakdown : PayloadCountsBreakdown =
     "{\"counts\":[{\"date\":\"1999-06-20T00:00:00.000Z\",\"value\":17}],\"end\":\"1999-06-20T04:59:59.999Z\",\"start\":\"1999-05-20T05:00:00.000Z\"}";
     unknown_field_is_kept_by_success : Success = "{\"success\":true}";
+    unknown_field_is_kept_by_template_keywords : TemplateKeywords =
+    "{\"keywords\":[\"gps\",\"featured\"]}"; unknown_field_is_kept_by_user_oauth_token :
+    UserOauthToken =
+    "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"defaultRole\":\"view\",\"description\":\"OAuth application for automation\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My OAuth App\",\"oauth\":{\"authorizationStatus\":\"authorized\",\"client_id\":\"575ec8687ae143cd83dc4a97\",\"client_name\":\"My OAuth Client\",\"client_uri\":\"https://example.com\",\"logo_uri\":\"https://example.com/logo.png\",\"redirect_uri\":\"https://example.com/callback\"},\"oauthTokenId\":\"575ec7417ae143cd83dc4a95\",\"orgRoles\":[],\"scope\":[\"only.User.read\",\"all.Application.read\"],\"status\":\"active\"}";
+    unknown_field_is_kept_by_user_oauth_token_patch : UserOauthTokenPatch =
+    "{\"defaultRole\":\"edit\",\"description\":\"Updated description\",\"name\":\"Updated OAuth App Name\",\"status\":\"inactive\"}";
+    unknown_field_is_kept_by_user_oauth_token_post : UserOauthTokenPost =
+    "{\"defaultRole\":\"view\",\"description\":\"OAuth application for automation\",\"name\":\"My OAuth App\",\"oauth\":{\"client_id\":\"575ec8687ae143cd83dc4a97\",\"code_challenge\":\"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM\",\"code_challenge_method\":\"S256\",\"redirect_uri\":\"https://example.com/callback\"},\"scope\":[\"only.User.read\",\"all.Application.read\"]}";
+    unknown_field_is_kept_by_user_oauth_tokens : UserOauthTokens =
+    "{\"count\":1,\"items\":[{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"defaultRole\":\"view\",\"description\":\"OAuth application for automation\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My OAuth App\",\"oauth\":{\"authorizationStatus\":\"authorized\",\"client_id\":\"575ec8687ae143cd83dc4a97\",\"client_name\":\"My OAuth Client\",\"client_uri\":\"https://example.com\",\"logo_uri\":\"https://example.com/logo.png\",\"redirect_uri\":\"https://example.com/callback\"},\"oauthTokenId\":\"575ec7417ae143cd83dc4a95\",\"orgRoles\":[],\"scope\":[\"only.User.read\",\"all.Application.read\"],\"status\":\"active\"}],\"page\":0,\"perPage\":1000,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":1}";
     unknown_field_is_kept_by_webhook : Webhook =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"575ed78e7ae143cd83dc4aab\",\"isWebsocket\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Webhook\",\"responseCode\":200,\"token\":\"the_webhook_token\",\"webhookId\":\"575ed78e7ae143cd83dc4aab\"}";
     unknown_field_is_kept_by_webhook_patch : WebhookPatch =
@@ -421,6 +546,13 @@ keeps_unknown_values! {
     ApplicationCertificatesGetFilterField;
     unknown_value_is_kept_by_application_certificates_get_sort_field :
     ApplicationCertificatesGetSortField;
+    unknown_value_is_kept_by_application_job_log_owner_type : ApplicationJobLogOwnerType;
+    unknown_value_is_kept_by_application_job_log_requested_by_type :
+    ApplicationJobLogRequestedByType;
+    unknown_value_is_kept_by_application_job_log_resource_type :
+    ApplicationJobLogResourceType; unknown_value_is_kept_by_application_job_log_status :
+    ApplicationJobLogStatus; unknown_value_is_kept_by_application_job_logs_get_sort_field
+    : ApplicationJobLogsGetSortField;
     unknown_value_is_kept_by_application_key_address_filter_type :
     ApplicationKeyAddressFilterType;
     unknown_value_is_kept_by_application_key_created_by_type :
@@ -428,9 +560,21 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_application_keys_get_filter_field :
     ApplicationKeysGetFilterField;
     unknown_value_is_kept_by_application_keys_get_sort_field :
-    ApplicationKeysGetSortField; unknown_value_is_kept_by_credential_git_config_type :
-    CredentialGitConfigType; unknown_value_is_kept_by_credential_http_config_auth_method
-    : CredentialHttpConfigAuthMethod;
+    ApplicationKeysGetSortField;
+    unknown_value_is_kept_by_application_template_category_resource_types_item :
+    ApplicationTemplateCategoryResourceTypesItem;
+    unknown_value_is_kept_by_application_templates_get_filter_field :
+    ApplicationTemplatesGetFilterField;
+    unknown_value_is_kept_by_application_templates_get_sort_field :
+    ApplicationTemplatesGetSortField; unknown_value_is_kept_by_audit_log_actor_type :
+    AuditLogActorType; unknown_value_is_kept_by_audit_log_filter_primary_target_item_type
+    : AuditLogFilterPrimaryTargetItemType;
+    unknown_value_is_kept_by_audit_log_filter_secondary_target_item_type :
+    AuditLogFilterSecondaryTargetItemType;
+    unknown_value_is_kept_by_audit_logs_get_sort_field : AuditLogsGetSortField;
+    unknown_value_is_kept_by_credential_git_config_type : CredentialGitConfigType;
+    unknown_value_is_kept_by_credential_http_config_auth_method :
+    CredentialHttpConfigAuthMethod;
     unknown_value_is_kept_by_credential_jwt_config_algorithm :
     CredentialJwtConfigAlgorithm;
     unknown_value_is_kept_by_credential_patch_sql_config_system :
@@ -448,16 +592,32 @@ keeps_unknown_values! {
     DeviceDisconnectedStatus;
     unknown_value_is_kept_by_device_payload_counts_breakdown_resolution :
     DevicePayloadCountsBreakdownResolution;
+    unknown_value_is_kept_by_instance_audit_log_actor_type : InstanceAuditLogActorType;
+    unknown_value_is_kept_by_instance_audit_log_filter_primary_target_item_type :
+    InstanceAuditLogFilterPrimaryTargetItemType;
+    unknown_value_is_kept_by_instance_audit_log_filter_secondary_target_item_type :
+    InstanceAuditLogFilterSecondaryTargetItemType;
+    unknown_value_is_kept_by_instance_members_item_role : InstanceMembersItemRole;
+    unknown_value_is_kept_by_instance_mfa_mode : InstanceMfaMode;
+    unknown_value_is_kept_by_instance_report_configs_item_date_group_by :
+    InstanceReportConfigsItemDateGroupBy;
+    unknown_value_is_kept_by_instance_report_configs_item_resource_group_by :
+    InstanceReportConfigsItemResourceGroupBy;
+    unknown_value_is_kept_by_instances_get_filter_field : InstancesGetFilterField;
     unknown_value_is_kept_by_integration_integration_type : IntegrationIntegrationType;
     unknown_value_is_kept_by_integration_mqtt_config_protocol :
     IntegrationMqttConfigProtocol;
     unknown_value_is_kept_by_integration_mqtt_config_protocol_version :
     IntegrationMqttConfigProtocolVersion;
-    unknown_value_is_kept_by_webhook_cast_buffers_as : WebhookCastBuffersAs;
-    unknown_value_is_kept_by_webhook_patch_verification_type :
-    WebhookPatchVerificationType; unknown_value_is_kept_by_webhooks_get_filter_field :
-    WebhooksGetFilterField; unknown_value_is_kept_by_webhooks_get_sort_field :
-    WebhooksGetSortField; unknown_value_is_kept_by_workflow_category : WorkflowCategory;
+    unknown_value_is_kept_by_user_oauth_token_oauth_authorization_status :
+    UserOauthTokenOauthAuthorizationStatus;
+    unknown_value_is_kept_by_user_oauth_token_post_oauth_code_challenge_method :
+    UserOauthTokenPostOauthCodeChallengeMethod;
+    unknown_value_is_kept_by_user_oauth_token_post_scope_item :
+    UserOauthTokenPostScopeItem; unknown_value_is_kept_by_webhook_cast_buffers_as :
+    WebhookCastBuffersAs; unknown_value_is_kept_by_webhook_patch_verification_type :
+    WebhookPatchVerificationType; unknown_value_is_kept_by_workflow_category :
+    WorkflowCategory;
     unknown_value_is_kept_by_workflow_custom_node_config_fields_item_checkbox_type :
     WorkflowCustomNodeConfigFieldsItemCheckboxType;
     unknown_value_is_kept_by_workflow_custom_node_config_fields_item_json_template_type :
@@ -566,6 +726,34 @@ keeps_unknown_values! {
 }
 
 reads_alternative! {
+    advanced_application_job_log_query_id_reads_string : AdvancedApplicationJobLogQueryId
+    = "\"\"" => AdvancedApplicationJobLogQueryId::String;
+    advanced_application_job_log_query_id_reads_object : AdvancedApplicationJobLogQueryId
+    = "{}" => AdvancedApplicationJobLogQueryId::Object;
+    advanced_application_job_log_query_name_reads_object :
+    AdvancedApplicationJobLogQueryName = "{}" =>
+    AdvancedApplicationJobLogQueryName::Object;
+    advanced_application_job_log_query_resource_id_reads_string :
+    AdvancedApplicationJobLogQueryResourceId = "\"\"" =>
+    AdvancedApplicationJobLogQueryResourceId::String;
+    advanced_application_job_log_query_resource_id_reads_object :
+    AdvancedApplicationJobLogQueryResourceId = "{}" =>
+    AdvancedApplicationJobLogQueryResourceId::Object;
+    advanced_application_job_log_query_resource_type_reads_object :
+    AdvancedApplicationJobLogQueryResourceType = "{}" =>
+    AdvancedApplicationJobLogQueryResourceType::Object;
+    advanced_application_job_log_query_run_completed_at_reads_object :
+    AdvancedApplicationJobLogQueryRunCompletedAt = "{}" =>
+    AdvancedApplicationJobLogQueryRunCompletedAt::Object;
+    advanced_application_job_log_query_run_queued_at_reads_object :
+    AdvancedApplicationJobLogQueryRunQueuedAt = "{}" =>
+    AdvancedApplicationJobLogQueryRunQueuedAt::Object;
+    advanced_application_job_log_query_run_started_at_reads_object :
+    AdvancedApplicationJobLogQueryRunStartedAt = "{}" =>
+    AdvancedApplicationJobLogQueryRunStartedAt::Object;
+    advanced_application_job_log_query_status_reads_object :
+    AdvancedApplicationJobLogQueryStatus = "{}" =>
+    AdvancedApplicationJobLogQueryStatus::Object;
     advanced_application_key_query_address_filter_type_reads_object :
     AdvancedApplicationKeyQueryAddressFilterType = "{}" =>
     AdvancedApplicationKeyQueryAddressFilterType::Object;

@@ -157,6 +157,26 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "applicationJobLog.get",
+        "GET",
+        "/applications/575ec8687ae143cd83dc4a97/jobLogs/575ec8687ae143cd83dc4a98",
+        200,
+        Some(
+            "{\"id\":\"575ec76c7ae143cd83dc4a96\",\"jobId\":\"575ec76c7ae143cd83dc4a96\",\"name\":\"ArchiveData\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"progress\":{\"completed\":5,\"total\":10},\"runQueuedAt\":\"2025-06-10T04:00:00.000Z\",\"runStartedAt\":\"2025-06-10T04:00:01.000Z\",\"status\":\"inProgress\"}",
+        ),
+        None,
+    ),
+    (
+        "applicationJobLogs.get",
+        "GET",
+        "/applications/575ec8687ae143cd83dc4a97/jobLogs",
+        200,
+        Some(
+            "{\"count\":1,\"items\":[{\"id\":\"575ec76c7ae143cd83dc4a96\",\"jobId\":\"575ec76c7ae143cd83dc4a96\",\"name\":\"ArchiveData\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"progress\":{\"completed\":5,\"total\":10},\"runQueuedAt\":\"2025-06-10T04:00:00.000Z\",\"runStartedAt\":\"2025-06-10T04:00:01.000Z\",\"status\":\"inProgress\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":8}",
+        ),
+        None,
+    ),
+    (
         "applicationKey.delete",
         "DELETE",
         "/applications/575ec8687ae143cd83dc4a97/keys/575ec76c7ae143cd83dc4a96",
@@ -201,6 +221,64 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         201,
         Some(
             "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"applicationKeyId\":\"575ec76c7ae143cd83dc4a96\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example key description\",\"filterType\":\"all\",\"id\":\"575ec76c7ae143cd83dc4a96\",\"key\":\"this_would_be_the_key\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"pubTopics\":[],\"secret\":\"shhhSecret\",\"status\":\"active\",\"subTopics\":[]}",
+        ),
+        None,
+    ),
+    (
+        "applicationTemplate.get",
+        "GET",
+        "/applicationTemplates/575ed0de7ae143cd83dc4aa5",
+        200,
+        Some(
+            "{\"authorName\":\"Example Author\",\"authorUrl\":\"https://example.com/theAuther\",\"creationDate\":\"2020-01-13T04:00:00.000Z\",\"description\":\"a smart env set up\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"lastUpdated\":\"2020-01-13T04:00:00.000Z\",\"name\":\"smart environment\",\"public\":true,\"summary\":{\"applicationCertificateAuthorityCount\":0,\"dashboardCount\":0,\"dataTableCount\":2,\"dataTableCsvSize\":4008,\"deviceCount\":1,\"deviceRecipeCount\":0,\"experienceEndpointCount\":6,\"experienceGroupCount\":1,\"experienceUserCount\":1,\"experienceVersionCount\":3,\"experienceViewCount\":6,\"fileCount\":0,\"flowCount\":1,\"integrationCount\":0,\"notebookCount\":0,\"privateFileCount\":0,\"resourceJobCount\":0,\"webhookCount\":0},\"templateUrl\":\"https://example.com/theTemplate\"}",
+        ),
+        None,
+    ),
+    (
+        "applicationTemplates.get",
+        "GET",
+        "/applicationTemplates",
+        200,
+        Some(
+            "{\"count\":1,\"items\":[{\"authorName\":\"Example Author\",\"authorUrl\":\"https://example.com/theAuther\",\"creationDate\":\"2020-01-13T04:00:00.000Z\",\"description\":\"a smart env set up\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"lastUpdated\":\"2020-01-13T04:00:00.000Z\",\"name\":\"smart environment\",\"public\":true,\"summary\":{\"applicationCertificateAuthorityCount\":0,\"dashboardCount\":0,\"dataTableCount\":2,\"dataTableCsvSize\":4008,\"deviceCount\":1,\"deviceRecipeCount\":0,\"experienceEndpointCount\":6,\"experienceGroupCount\":1,\"experienceUserCount\":1,\"experienceVersionCount\":3,\"experienceViewCount\":6,\"fileCount\":0,\"flowCount\":1,\"integrationCount\":0,\"notebookCount\":0,\"privateFileCount\":0,\"resourceJobCount\":0,\"webhookCount\":0},\"templateUrl\":\"https://example.com/theTemplate\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":8}",
+        ),
+        None,
+    ),
+    (
+        "applicationTemplates.getCategories",
+        "GET",
+        "/applicationTemplates/categories",
+        200,
+        Some(
+            "{\"baseId\":\"586e9d5151265cb9d72f6ec6\",\"count\":2,\"items\":[{\"description\":\"Pre-built workflows for quick solution development\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"name\":\"Workflows\"},{\"description\":\"Pre-configured device recipes\",\"id\":\"586e9d5151265cb9d72f6ec7\",\"name\":\"Device Recipes\"}],\"totalCount\":2}",
+        ),
+        None,
+    ),
+    (
+        "applicationTemplates.getUniqueKeywords",
+        "GET",
+        "/applicationTemplates/keywords",
+        200,
+        Some("{\"keywords\":[\"gps\",\"featured\"]}"),
+        None,
+    ),
+    (
+        "auditLog.get",
+        "GET",
+        "/orgs/575ed6e87ae143cd83dc4aa8/audit-logs/57955788124b37010084c053",
+        200,
+        Some(
+            "{\"actorId\":\"575ed70c7ae143cd83dc4aa9\",\"actorName\":\"actor@example.com\",\"actorType\":\"User\",\"auditLogId\":\"586e9d5151265cb9d72f6ec6\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"orgId\":\"575ed6e87ae143cd83dc4aa8\",\"primaryTargetId\":\"575ec8687ae143cd83dc4a97\",\"primaryTargetName\":\"My Application\",\"primaryTargetType\":\"Application\",\"requestAction\":\"delete\",\"requestBody\":{},\"requestPathParams\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\"},\"requestQueryParams\":{},\"requestResource\":\"application\",\"responseBody\":{\"success\":true},\"responseStatus\":200}",
+        ),
+        None,
+    ),
+    (
+        "auditLogs.get",
+        "GET",
+        "/orgs/575ed6e87ae143cd83dc4aa8/audit-logs",
+        200,
+        Some(
+            "{\"count\":1,\"items\":[{\"actorId\":\"575ed70c7ae143cd83dc4aa9\",\"actorName\":\"actor@example.com\",\"actorType\":\"User\",\"auditLogId\":\"586e9d5151265cb9d72f6ec6\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"orgId\":\"575ed6e87ae143cd83dc4aa8\",\"primaryTargetId\":\"575ec8687ae143cd83dc4a97\",\"primaryTargetName\":\"My Application\",\"primaryTargetType\":\"Application\",\"requestAction\":\"delete\",\"requestBody\":{},\"requestPathParams\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\"},\"requestQueryParams\":{},\"requestResource\":\"application\",\"responseBody\":{\"success\":true},\"responseStatus\":200}],\"orgId\":\"575ed6e87ae143cd83dc4aa8\",\"page\":0,\"perPage\":1,\"sortDirection\":\"desc\",\"sortField\":\"creationDate\",\"totalCount\":4}",
         ),
         None,
     ),
@@ -509,6 +587,54 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "instanceAuditLog.get",
+        "GET",
+        "/instance/575ec7417ae143cd83dc4a96/audit-logs/57955788124b37010084c053",
+        200,
+        Some(
+            "{\"actorId\":\"575ed70c7ae143cd83dc4aa9\",\"actorName\":\"actor@example.com\",\"actorType\":\"User\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"instanceAuditLogId\":\"586e9d5151265cb9d72f6ec6\",\"instanceId\":\"575ed6e87ae143cd83dc4aa8\",\"primaryTargetId\":\"575ec8687ae143cd83dc4a97\",\"primaryTargetName\":\"My Org\",\"primaryTargetType\":\"Organization\",\"requestAction\":\"delete\",\"requestBody\":{},\"requestPathParams\":{\"organizationId\":\"575ec8687ae143cd83dc4a97\"},\"requestQueryParams\":{},\"requestResource\":\"organization\",\"responseBody\":{\"success\":true},\"responseStatus\":200}",
+        ),
+        None,
+    ),
+    (
+        "instanceAuditLogs.get",
+        "GET",
+        "/instance/575ec7417ae143cd83dc4a96/audit-logs",
+        200,
+        Some(
+            "{\"count\":1,\"instanceId\":\"575ed6e87ae143cd83dc4aa8\",\"items\":[{\"actorId\":\"575ed70c7ae143cd83dc4aa9\",\"actorName\":\"actor@example.com\",\"actorType\":\"User\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"instanceAuditLogId\":\"586e9d5151265cb9d72f6ec6\",\"instanceId\":\"575ed6e87ae143cd83dc4aa8\",\"primaryTargetId\":\"575ec8687ae143cd83dc4a97\",\"primaryTargetName\":\"My Org\",\"primaryTargetType\":\"Organization\",\"requestAction\":\"delete\",\"requestBody\":{},\"requestPathParams\":{\"organizationId\":\"575ec8687ae143cd83dc4a97\"},\"requestQueryParams\":{},\"requestResource\":\"organization\",\"responseBody\":{\"success\":true},\"responseStatus\":200}],\"page\":0,\"perPage\":1,\"sortDirection\":\"desc\",\"sortField\":\"creationDate\",\"totalCount\":4}",
+        ),
+        None,
+    ),
+    (
+        "instances.get",
+        "GET",
+        "/instances",
+        200,
+        Some(
+            "{\"count\":2,\"items\":[{\"allowAuditLogging\":false,\"creationDate\":\"2021-01-08T18:10:00.054Z\",\"id\":\"5ff89ff825013dc6c2856188\",\"instanceId\":\"5ff89ff825013dc6c2856188\",\"lastUpdated\":\"2021-01-08T18:10:00.054Z\",\"limits\":{\"apitoken\":1000,\"application\":100,\"applicationcertificate\":1000,\"applicationcertificateauthority\":1000,\"applicationkey\":1000,\"dashboard\":100,\"dataTTL\":15552000,\"datatable\":100,\"device\":1000,\"devicerecipe\":1000,\"experiencedomain\":100,\"experienceendpoint\":500,\"experiencegroup\":100,\"experienceslug\":100,\"experienceuser\":1000,\"experienceversion\":1000,\"experienceview\":500,\"file\":1000,\"flow\":1000,\"integration\":50,\"member\":100,\"notebook\":100,\"notebookInParallel\":5,\"notebookMinutesPerMonth\":930,\"notebookMinutesPerRun\":60,\"organization\":2000,\"payload\":75000000,\"privatefile\":1000,\"resourcejob\":10,\"storage\":1073741824,\"systemInterval\":5,\"webhook\":1000},\"members\":[{\"role\":\"admin\",\"userId\":\"5ff89ff825013dc6c2856184\"},{\"role\":\"view\",\"userId\":\"5ff89ff825013dc6c2856185\"},{\"role\":\"view\",\"userId\":\"5ff89ff825013dc6c2856186\"}],\"name\":\"B\"}],\"page\":0,\"perPage\":100,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":2}",
+        ),
+        None,
+    ),
+    (
+        "orgInvites.get",
+        "GET",
+        "/invites",
+        200,
+        Some(
+            "{\"disallowTransfer\":true,\"email\":\"invitedUser@example.com\",\"inviteDate\":\"2016-05-13T04:00:00.000Z\",\"orgName\":\"My Organization\",\"role\":\"edit\",\"ttl\":4233600000}",
+        ),
+        None,
+    ),
+    (
+        "orgInvites.post",
+        "POST",
+        "/invites",
+        200,
+        Some("{\"accepted\":true,\"orgId\":\"575ed6e87ae143cd83dc4aa8\"}"),
+        None,
+    ),
+    (
         "userApiToken.delete",
         "DELETE",
         "/me/tokens/575ec7417ae143cd83dc4a95",
@@ -553,6 +679,54 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         201,
         Some(
             "{\"apiTokenId\":\"575ec7417ae143cd83dc4a95\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"creatorId\":\"575ed70c7ae143cd83dc4aa9\",\"creatorType\":\"user\",\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My API Token\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"scope\":[\"all.Application\"],\"status\":\"active\",\"token\":\"the_actual_token_string\"}",
+        ),
+        None,
+    ),
+    (
+        "userOauthToken.delete",
+        "DELETE",
+        "/me/oauth-tokens/575ec7417ae143cd83dc4a95",
+        200,
+        Some("{\"success\":true}"),
+        None,
+    ),
+    (
+        "userOauthToken.get",
+        "GET",
+        "/me/oauth-tokens/575ec7417ae143cd83dc4a95",
+        200,
+        Some(
+            "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"defaultRole\":\"view\",\"description\":\"OAuth application for automation\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My OAuth App\",\"oauth\":{\"authorizationStatus\":\"authorized\",\"client_id\":\"575ec8687ae143cd83dc4a97\",\"client_name\":\"My OAuth Client\",\"client_uri\":\"https://example.com\",\"logo_uri\":\"https://example.com/logo.png\",\"redirect_uri\":\"https://example.com/callback\"},\"oauthTokenId\":\"575ec7417ae143cd83dc4a95\",\"orgRoles\":[],\"scope\":[\"only.User.read\",\"all.Application.read\"],\"status\":\"active\"}",
+        ),
+        None,
+    ),
+    (
+        "userOauthToken.patch",
+        "PATCH",
+        "/me/oauth-tokens/575ec7417ae143cd83dc4a95",
+        200,
+        Some(
+            "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"defaultRole\":\"view\",\"description\":\"OAuth application for automation\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My OAuth App\",\"oauth\":{\"authorizationStatus\":\"authorized\",\"client_id\":\"575ec8687ae143cd83dc4a97\",\"client_name\":\"My OAuth Client\",\"client_uri\":\"https://example.com\",\"logo_uri\":\"https://example.com/logo.png\",\"redirect_uri\":\"https://example.com/callback\"},\"oauthTokenId\":\"575ec7417ae143cd83dc4a95\",\"orgRoles\":[],\"scope\":[\"only.User.read\",\"all.Application.read\"],\"status\":\"active\"}",
+        ),
+        None,
+    ),
+    (
+        "userOauthTokens.get",
+        "GET",
+        "/me/oauth-tokens",
+        200,
+        Some(
+            "{\"count\":1,\"items\":[{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"defaultRole\":\"view\",\"description\":\"OAuth application for automation\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My OAuth App\",\"oauth\":{\"authorizationStatus\":\"authorized\",\"client_id\":\"575ec8687ae143cd83dc4a97\",\"client_name\":\"My OAuth Client\",\"client_uri\":\"https://example.com\",\"logo_uri\":\"https://example.com/logo.png\",\"redirect_uri\":\"https://example.com/callback\"},\"oauthTokenId\":\"575ec7417ae143cd83dc4a95\",\"orgRoles\":[],\"scope\":[\"only.User.read\",\"all.Application.read\"],\"status\":\"active\"}],\"page\":0,\"perPage\":1000,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":1}",
+        ),
+        None,
+    ),
+    (
+        "userOauthTokens.post",
+        "POST",
+        "/me/oauth-tokens",
+        201,
+        Some(
+            "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"defaultRole\":\"view\",\"description\":\"OAuth application for automation\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My OAuth App\",\"oauth\":{\"authorizationStatus\":\"authorized\",\"client_id\":\"575ec8687ae143cd83dc4a97\",\"client_name\":\"My OAuth Client\",\"client_uri\":\"https://example.com\",\"logo_uri\":\"https://example.com/logo.png\",\"redirect_uri\":\"https://example.com/callback\"},\"oauthTokenId\":\"575ec7417ae143cd83dc4a95\",\"orgRoles\":[],\"scope\":[\"only.User.read\",\"all.Application.read\"],\"status\":\"active\"}",
         ),
         None,
     ),

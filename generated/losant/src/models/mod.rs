@@ -11,10 +11,16 @@ mod application_certificate_authorities;
 mod application_certificate_authority;
 #[cfg(feature = "application-certificates")]
 mod application_certificates;
+#[cfg(feature = "application-job-logs")]
+mod application_job_logs;
 #[cfg(feature = "application-key")]
 mod application_key;
 #[cfg(feature = "application-keys")]
 mod application_keys;
+#[cfg(feature = "application-templates")]
+mod application_templates;
+#[cfg(feature = "audit-logs")]
+mod audit_logs;
 mod common;
 #[cfg(feature = "credential")]
 mod credential;
@@ -34,6 +40,14 @@ mod device_attribute;
 mod device_attributes;
 #[cfg(feature = "instance-api-tokens")]
 mod instance_api_tokens;
+#[cfg(feature = "instance-audit-log")]
+mod instance_audit_log;
+#[cfg(feature = "instance-audit-logs")]
+mod instance_audit_logs;
+#[cfg(feature = "instances")]
+mod instances;
+#[cfg(feature = "org-invites")]
+mod org_invites;
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -43,6 +57,29 @@ mod instance_api_tokens;
     feature = "user-api-tokens"
 ))]
 mod shared_api_token;
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "org-invites",
+    feature = "user-api-token",
+    feature = "user-api-tokens",
+    feature = "user-oauth-token",
+    feature = "user-oauth-tokens"
+))]
+mod shared_api_token_default_role;
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens",
+    feature = "user-oauth-token",
+    feature = "user-oauth-tokens"
+))]
+mod shared_api_token_org_roles_item_application_roles_item_role;
 #[cfg(any(
     feature = "application-api-token",
     feature = "instance-api-token",
@@ -61,7 +98,9 @@ mod shared_api_token_patch;
     feature = "instance-api-token",
     feature = "instance-api-tokens",
     feature = "user-api-token",
-    feature = "user-api-tokens"
+    feature = "user-api-tokens",
+    feature = "user-oauth-token",
+    feature = "user-oauth-tokens"
 ))]
 mod shared_api_token_patch_status;
 #[cfg(any(
@@ -74,12 +113,18 @@ mod shared_api_token_post;
     feature = "application-api-tokens",
     feature = "application-certificate-authorities",
     feature = "application-certificates",
+    feature = "application-job-logs",
     feature = "application-keys",
+    feature = "application-templates",
+    feature = "audit-logs",
     feature = "credential",
     feature = "credentials",
     feature = "device-attributes",
     feature = "instance-api-tokens",
+    feature = "instance-audit-logs",
+    feature = "instances",
     feature = "user-api-tokens",
+    feature = "user-oauth-tokens",
     feature = "webhooks"
 ))]
 mod shared_api_tokens_sort_direction;
@@ -94,12 +139,18 @@ mod shared_application_api_tokens_get_filter_field;
     feature = "application-api-tokens",
     feature = "application-certificate-authorities",
     feature = "application-certificates",
+    feature = "application-job-logs",
     feature = "application-keys",
+    feature = "application-templates",
+    feature = "audit-logs",
     feature = "credentials",
     feature = "device",
     feature = "device-attributes",
     feature = "instance-api-tokens",
+    feature = "instance-audit-logs",
+    feature = "instances",
     feature = "user-api-tokens",
+    feature = "user-oauth-tokens",
     feature = "webhooks"
 ))]
 mod shared_application_api_tokens_get_sort_direction;
@@ -108,6 +159,11 @@ mod shared_application_api_tokens_get_sort_direction;
     feature = "application-certificates"
 ))]
 mod shared_application_certificate;
+#[cfg(any(
+    feature = "application-certificate-authorities",
+    feature = "user-oauth-tokens"
+))]
+mod shared_application_certificate_authorities_get_sort_field;
 #[cfg(any(
     feature = "application-certificate-authorities",
     feature = "application-certificate-authority"
@@ -120,6 +176,8 @@ mod shared_application_certificate_authority;
     feature = "application-keys"
 ))]
 mod shared_application_certificate_filter_type;
+#[cfg(any(feature = "application-job-log", feature = "application-job-logs"))]
+mod shared_application_job_log;
 #[cfg(any(feature = "application-key", feature = "application-keys"))]
 mod shared_application_key;
 #[cfg(any(
@@ -137,6 +195,18 @@ mod shared_application_key_address_filter_type;
     feature = "credentials"
 ))]
 mod shared_application_key_created_by_type;
+#[cfg(any(feature = "application-template", feature = "application-templates"))]
+mod shared_application_template;
+#[cfg(any(
+    feature = "application-templates",
+    feature = "instances",
+    feature = "webhooks"
+))]
+mod shared_application_templates_get_sort_field;
+#[cfg(any(feature = "audit-log", feature = "audit-logs"))]
+mod shared_audit_log;
+#[cfg(any(feature = "audit-logs", feature = "instance-audit-logs"))]
+mod shared_audit_logs_get_sort_field;
 #[cfg(any(feature = "credential", feature = "credentials"))]
 mod shared_credential;
 #[cfg(any(feature = "device-attribute", feature = "device-attributes"))]
@@ -149,6 +219,14 @@ mod shared_device_attribute;
 mod shared_device_attribute_data_type;
 #[cfg(any(feature = "device", feature = "device-attributes"))]
 mod shared_device_attribute_post;
+#[cfg(any(feature = "instance-audit-log", feature = "instance-audit-logs"))]
+mod shared_instance_audit_log_actor_type;
+#[cfg(any(
+    feature = "instances",
+    feature = "user-oauth-tokens",
+    feature = "webhooks"
+))]
+mod shared_instances_get_filter_field;
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-certificate",
@@ -159,13 +237,20 @@ mod shared_device_attribute_post;
     feature = "device-attribute",
     feature = "instance-api-token",
     feature = "user-api-token",
+    feature = "user-oauth-token",
     feature = "webhook"
 ))]
 mod shared_success;
+#[cfg(any(feature = "user-oauth-token", feature = "user-oauth-tokens"))]
+mod shared_user_oauth_token;
 #[cfg(any(feature = "webhook", feature = "webhooks"))]
 mod shared_webhook;
 #[cfg(feature = "user-api-tokens")]
 mod user_api_tokens;
+#[cfg(feature = "user-oauth-token")]
+mod user_oauth_token;
+#[cfg(feature = "user-oauth-tokens")]
+mod user_oauth_tokens;
 #[cfg(feature = "webhook")]
 mod webhook;
 #[cfg(feature = "webhooks")]
@@ -179,10 +264,16 @@ pub use self::application_certificate_authorities::*;
 pub use self::application_certificate_authority::*;
 #[cfg(feature = "application-certificates")]
 pub use self::application_certificates::*;
+#[cfg(feature = "application-job-logs")]
+pub use self::application_job_logs::*;
 #[cfg(feature = "application-key")]
 pub use self::application_key::*;
 #[cfg(feature = "application-keys")]
 pub use self::application_keys::*;
+#[cfg(feature = "application-templates")]
+pub use self::application_templates::*;
+#[cfg(feature = "audit-logs")]
+pub use self::audit_logs::*;
 pub use self::common::*;
 #[cfg(feature = "credential")]
 pub use self::credential::*;
@@ -202,6 +293,14 @@ pub use self::device_attribute::*;
 pub use self::device_attributes::*;
 #[cfg(feature = "instance-api-tokens")]
 pub use self::instance_api_tokens::*;
+#[cfg(feature = "instance-audit-log")]
+pub use self::instance_audit_log::*;
+#[cfg(feature = "instance-audit-logs")]
+pub use self::instance_audit_logs::*;
+#[cfg(feature = "instances")]
+pub use self::instances::*;
+#[cfg(feature = "org-invites")]
+pub use self::org_invites::*;
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -211,6 +310,29 @@ pub use self::instance_api_tokens::*;
     feature = "user-api-tokens"
 ))]
 pub use self::shared_api_token::*;
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "org-invites",
+    feature = "user-api-token",
+    feature = "user-api-tokens",
+    feature = "user-oauth-token",
+    feature = "user-oauth-tokens"
+))]
+pub use self::shared_api_token_default_role::*;
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens",
+    feature = "user-oauth-token",
+    feature = "user-oauth-tokens"
+))]
+pub use self::shared_api_token_org_roles_item_application_roles_item_role::*;
 #[cfg(any(
     feature = "application-api-token",
     feature = "instance-api-token",
@@ -229,7 +351,9 @@ pub use self::shared_api_token_patch::*;
     feature = "instance-api-token",
     feature = "instance-api-tokens",
     feature = "user-api-token",
-    feature = "user-api-tokens"
+    feature = "user-api-tokens",
+    feature = "user-oauth-token",
+    feature = "user-oauth-tokens"
 ))]
 pub use self::shared_api_token_patch_status::*;
 #[cfg(any(
@@ -242,12 +366,18 @@ pub use self::shared_api_token_post::*;
     feature = "application-api-tokens",
     feature = "application-certificate-authorities",
     feature = "application-certificates",
+    feature = "application-job-logs",
     feature = "application-keys",
+    feature = "application-templates",
+    feature = "audit-logs",
     feature = "credential",
     feature = "credentials",
     feature = "device-attributes",
     feature = "instance-api-tokens",
+    feature = "instance-audit-logs",
+    feature = "instances",
     feature = "user-api-tokens",
+    feature = "user-oauth-tokens",
     feature = "webhooks"
 ))]
 pub use self::shared_api_tokens_sort_direction::*;
@@ -262,12 +392,18 @@ pub use self::shared_application_api_tokens_get_filter_field::*;
     feature = "application-api-tokens",
     feature = "application-certificate-authorities",
     feature = "application-certificates",
+    feature = "application-job-logs",
     feature = "application-keys",
+    feature = "application-templates",
+    feature = "audit-logs",
     feature = "credentials",
     feature = "device",
     feature = "device-attributes",
     feature = "instance-api-tokens",
+    feature = "instance-audit-logs",
+    feature = "instances",
     feature = "user-api-tokens",
+    feature = "user-oauth-tokens",
     feature = "webhooks"
 ))]
 pub use self::shared_application_api_tokens_get_sort_direction::*;
@@ -276,6 +412,11 @@ pub use self::shared_application_api_tokens_get_sort_direction::*;
     feature = "application-certificates"
 ))]
 pub use self::shared_application_certificate::*;
+#[cfg(any(
+    feature = "application-certificate-authorities",
+    feature = "user-oauth-tokens"
+))]
+pub use self::shared_application_certificate_authorities_get_sort_field::*;
 #[cfg(any(
     feature = "application-certificate-authorities",
     feature = "application-certificate-authority"
@@ -288,6 +429,8 @@ pub use self::shared_application_certificate_authority::*;
     feature = "application-keys"
 ))]
 pub use self::shared_application_certificate_filter_type::*;
+#[cfg(any(feature = "application-job-log", feature = "application-job-logs"))]
+pub use self::shared_application_job_log::*;
 #[cfg(any(feature = "application-key", feature = "application-keys"))]
 pub use self::shared_application_key::*;
 #[cfg(any(
@@ -305,6 +448,18 @@ pub use self::shared_application_key_address_filter_type::*;
     feature = "credentials"
 ))]
 pub use self::shared_application_key_created_by_type::*;
+#[cfg(any(feature = "application-template", feature = "application-templates"))]
+pub use self::shared_application_template::*;
+#[cfg(any(
+    feature = "application-templates",
+    feature = "instances",
+    feature = "webhooks"
+))]
+pub use self::shared_application_templates_get_sort_field::*;
+#[cfg(any(feature = "audit-log", feature = "audit-logs"))]
+pub use self::shared_audit_log::*;
+#[cfg(any(feature = "audit-logs", feature = "instance-audit-logs"))]
+pub use self::shared_audit_logs_get_sort_field::*;
 #[cfg(any(feature = "credential", feature = "credentials"))]
 pub use self::shared_credential::*;
 #[cfg(any(feature = "device-attribute", feature = "device-attributes"))]
@@ -317,6 +472,14 @@ pub use self::shared_device_attribute::*;
 pub use self::shared_device_attribute_data_type::*;
 #[cfg(any(feature = "device", feature = "device-attributes"))]
 pub use self::shared_device_attribute_post::*;
+#[cfg(any(feature = "instance-audit-log", feature = "instance-audit-logs"))]
+pub use self::shared_instance_audit_log_actor_type::*;
+#[cfg(any(
+    feature = "instances",
+    feature = "user-oauth-tokens",
+    feature = "webhooks"
+))]
+pub use self::shared_instances_get_filter_field::*;
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-certificate",
@@ -327,13 +490,20 @@ pub use self::shared_device_attribute_post::*;
     feature = "device-attribute",
     feature = "instance-api-token",
     feature = "user-api-token",
+    feature = "user-oauth-token",
     feature = "webhook"
 ))]
 pub use self::shared_success::*;
+#[cfg(any(feature = "user-oauth-token", feature = "user-oauth-tokens"))]
+pub use self::shared_user_oauth_token::*;
 #[cfg(any(feature = "webhook", feature = "webhooks"))]
 pub use self::shared_webhook::*;
 #[cfg(feature = "user-api-tokens")]
 pub use self::user_api_tokens::*;
+#[cfg(feature = "user-oauth-token")]
+pub use self::user_oauth_token::*;
+#[cfg(feature = "user-oauth-tokens")]
+pub use self::user_oauth_tokens::*;
 #[cfg(feature = "webhook")]
 pub use self::webhook::*;
 #[cfg(feature = "webhooks")]

@@ -13,10 +13,22 @@ pub mod application_certificate_authorities;
 pub mod application_certificate_authority;
 #[cfg(feature = "application-certificates")]
 pub mod application_certificates;
+#[cfg(feature = "application-job-log")]
+pub mod application_job_log;
+#[cfg(feature = "application-job-logs")]
+pub mod application_job_logs;
 #[cfg(feature = "application-key")]
 pub mod application_key;
 #[cfg(feature = "application-keys")]
 pub mod application_keys;
+#[cfg(feature = "application-template")]
+pub mod application_template;
+#[cfg(feature = "application-templates")]
+pub mod application_templates;
+#[cfg(feature = "audit-log")]
+pub mod audit_log;
+#[cfg(feature = "audit-logs")]
+pub mod audit_logs;
 #[cfg(feature = "credential")]
 pub mod credential;
 #[cfg(feature = "credentials")]
@@ -31,10 +43,22 @@ pub mod device_attributes;
 pub mod instance_api_token;
 #[cfg(feature = "instance-api-tokens")]
 pub mod instance_api_tokens;
+#[cfg(feature = "instance-audit-log")]
+pub mod instance_audit_log;
+#[cfg(feature = "instance-audit-logs")]
+pub mod instance_audit_logs;
+#[cfg(feature = "instances")]
+pub mod instances;
+#[cfg(feature = "org-invites")]
+pub mod org_invites;
 #[cfg(feature = "user-api-token")]
 pub mod user_api_token;
 #[cfg(feature = "user-api-tokens")]
 pub mod user_api_tokens;
+#[cfg(feature = "user-oauth-token")]
+pub mod user_oauth_token;
+#[cfg(feature = "user-oauth-tokens")]
+pub mod user_oauth_tokens;
 #[cfg(feature = "webhook")]
 pub mod webhook;
 #[cfg(feature = "webhooks")]
@@ -97,6 +121,22 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Application Job Log resource.
+    #[cfg(feature = "application-job-log")]
+    pub fn application_job_log(&self) -> application_job_log::ApplicationJobLogResource {
+        application_job_log::ApplicationJobLogResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Application Job Logs resource.
+    #[cfg(feature = "application-job-logs")]
+    pub fn application_job_logs(&self) -> application_job_logs::ApplicationJobLogsResource {
+        application_job_logs::ApplicationJobLogsResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Application Key resource.
     #[cfg(feature = "application-key")]
     pub fn application_key(&self) -> application_key::ApplicationKeyResource {
@@ -109,6 +149,38 @@ impl crate::Client {
     #[cfg(feature = "application-keys")]
     pub fn application_keys(&self) -> application_keys::ApplicationKeysResource {
         application_keys::ApplicationKeysResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Application Template resource.
+    #[cfg(feature = "application-template")]
+    pub fn application_template(&self) -> application_template::ApplicationTemplateResource {
+        application_template::ApplicationTemplateResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Application Templates resource.
+    #[cfg(feature = "application-templates")]
+    pub fn application_templates(&self) -> application_templates::ApplicationTemplatesResource {
+        application_templates::ApplicationTemplatesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Audit Log resource.
+    #[cfg(feature = "audit-log")]
+    pub fn audit_log(&self) -> audit_log::AuditLogResource {
+        audit_log::AuditLogResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Audit Logs resource.
+    #[cfg(feature = "audit-logs")]
+    pub fn audit_logs(&self) -> audit_logs::AuditLogsResource {
+        audit_logs::AuditLogsResource {
             client: self.clone(),
         }
     }
@@ -169,6 +241,38 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Instance Audit Log resource.
+    #[cfg(feature = "instance-audit-log")]
+    pub fn instance_audit_log(&self) -> instance_audit_log::InstanceAuditLogResource {
+        instance_audit_log::InstanceAuditLogResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Instance Audit Logs resource.
+    #[cfg(feature = "instance-audit-logs")]
+    pub fn instance_audit_logs(&self) -> instance_audit_logs::InstanceAuditLogsResource {
+        instance_audit_logs::InstanceAuditLogsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Instances resource.
+    #[cfg(feature = "instances")]
+    pub fn instances(&self) -> instances::InstancesResource {
+        instances::InstancesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Org Invites resource.
+    #[cfg(feature = "org-invites")]
+    pub fn org_invites(&self) -> org_invites::OrgInvitesResource {
+        org_invites::OrgInvitesResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the User API Token resource.
     #[cfg(feature = "user-api-token")]
     pub fn user_api_token(&self) -> user_api_token::UserApiTokenResource {
@@ -181,6 +285,22 @@ impl crate::Client {
     #[cfg(feature = "user-api-tokens")]
     pub fn user_api_tokens(&self) -> user_api_tokens::UserApiTokensResource {
         user_api_tokens::UserApiTokensResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the User Oauth Token resource.
+    #[cfg(feature = "user-oauth-token")]
+    pub fn user_oauth_token(&self) -> user_oauth_token::UserOauthTokenResource {
+        user_oauth_token::UserOauthTokenResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the User Oauth Tokens resource.
+    #[cfg(feature = "user-oauth-tokens")]
+    pub fn user_oauth_tokens(&self) -> user_oauth_tokens::UserOauthTokensResource {
+        user_oauth_tokens::UserOauthTokensResource {
             client: self.clone(),
         }
     }
