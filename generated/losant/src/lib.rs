@@ -16,6 +16,7 @@ mod client;
 mod error;
 mod events;
 pub mod models;
+mod outcome;
 mod request;
 pub mod resources;
 mod support;
@@ -109,6 +110,7 @@ pub use error::{ApiError, Error, ErrorKind, Result, TimeLimit, BODY_EXCERPT_LIMI
 pub use events::{
     Event, Events, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_RECONNECTS, DEFAULT_RECONNECT_DELAY,
 };
+pub use outcome::OtherAnswer;
 pub use request::{Action, Request};
 /// The HTTP client this crate is built on: a `reqwest::Client` for
 /// [`ClientBuilder::http_client`], and the status and header types of answers and errors.

@@ -888,6 +888,117 @@ action! {
     .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
 }
 
+action! {
+    data_table_add_column in data_table : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/data-tables/575ed78e7ae143cd83dc4aab/column",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : DataTableColumn =
+    "{\"constraint\":\"optional\",\"dataType\":\"string\",\"defaultValue\":\"aDefault\",\"name\":\"myColumn3\"}",
+    answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"columns\":[{\"constraint\":\"unique\",\"dataType\":\"string\",\"name\":\"myColumn1\"},{\"constraint\":\"optional\",\"dataType\":\"number\",\"name\":\"myColumn2\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dataTableId\":\"596e6ce831761df4231708f1\",\"id\":\"596e6ce831761df4231708f1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Data Table\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data_table()
+    .add_column("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    data_table_delete in data_table : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/data-tables/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data_table()
+    .delete("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    data_table_get in data_table : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/data-tables/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"columns\":[{\"constraint\":\"unique\",\"dataType\":\"string\",\"name\":\"myColumn1\"},{\"constraint\":\"optional\",\"dataType\":\"number\",\"name\":\"myColumn2\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dataTableId\":\"596e6ce831761df4231708f1\",\"id\":\"596e6ce831761df4231708f1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Data Table\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data_table()
+    .get("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    data_table_patch in data_table : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/data-tables/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : DataTablePatch =
+    "{\"name\":\"My Updated Data Table\"}", answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"columns\":[{\"constraint\":\"unique\",\"dataType\":\"string\",\"name\":\"myColumn1\"},{\"constraint\":\"optional\",\"dataType\":\"number\",\"name\":\"myColumn2\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dataTableId\":\"596e6ce831761df4231708f1\",\"id\":\"596e6ce831761df4231708f1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Data Table\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data_table()
+    .patch("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    data_table_remove_column in data_table : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/data-tables/575ed78e7ae143cd83dc4aab/column",
+    query["_actions", "false", "_links", "true", "_embedded", "true", "columnName",
+    "myColumnName"], headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"columns\":[{\"constraint\":\"unique\",\"dataType\":\"string\",\"name\":\"myColumn1\"},{\"constraint\":\"optional\",\"dataType\":\"number\",\"name\":\"myColumn2\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dataTableId\":\"596e6ce831761df4231708f1\",\"id\":\"596e6ce831761df4231708f1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Data Table\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data_table()
+    .remove_column("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab",
+    "myColumnName").losantdomain("example.com")
+}
+
+action! {
+    data_tables_get in data_tables : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/data-tables", query["sortField", "name",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "name",
+    "filter", "my*table", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"columns\":[{\"constraint\":\"unique\",\"dataType\":\"string\",\"name\":\"myColumn1\"},{\"constraint\":\"optional\",\"dataType\":\"number\",\"name\":\"myColumn2\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dataTableId\":\"596e6ce831761df4231708f1\",\"id\":\"596e6ce831761df4231708f1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Data Table\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data_tables()
+    .get("575ec8687ae143cd83dc4a97").sort_field(DataTablesGetSortField::from("name"))
+    .sort_direction(DataTablesGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(DataTablesGetFilterField::from("name")).filter("my*table")
+    .losantdomain("example.com")
+}
+
+action! {
+    data_tables_post in data_tables : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/data-tables", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : DataTablePost =
+    "{\"columns\":[{\"constraint\":\"unique\",\"dataType\":\"string\",\"name\":\"myColumn1\"},{\"constraint\":\"optional\",\"dataType\":\"number\",\"name\":\"myColumn2\"}],\"name\":\"My Data Table\"}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"columns\":[{\"constraint\":\"unique\",\"dataType\":\"string\",\"name\":\"myColumn1\"},{\"constraint\":\"optional\",\"dataType\":\"number\",\"name\":\"myColumn2\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dataTableId\":\"596e6ce831761df4231708f1\",\"id\":\"596e6ce831761df4231708f1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Data Table\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data_tables()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
 events! {
     device_command_stream in device : "GET"
     "/applications/575ec8687ae143cd83dc4a97/devices/575ecf887ae143cd83dc4aa2/commandStream",
@@ -1227,6 +1338,506 @@ action! {
     "Application was not found")], request client => client.device_attributes()
     .post("575ec8687ae143cd83dc4a97", "575ecf887ae143cd83dc4aa2", body.clone())
     .losantdomain("example.com")
+}
+
+action! {
+    device_recipe_bulk_create in device_recipe : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/device-recipes/575ecec57ae143cd83dc4a9f/bulkCreate",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : DeviceRecipeBulkCreatePost =
+    "{\"csv\":\"a,comma,separated,string,of,input,data\",\"descriptionColumn\":\"column2\",\"nameColumn\":\"myNameColumn\"}",
+    answer 201
+    "{\"created\":10,\"csvResult\":\"a,comma,separated,string,of,results\",\"failed\":0}",
+    outcomes[(202, "Accepted",
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}")],
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device_recipe()
+    .bulk_create("575ec8687ae143cd83dc4a97", "575ecec57ae143cd83dc4a9f", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    device_recipe_delete in device_recipe : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/device-recipes/575ecec57ae143cd83dc4a9f",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device_recipe()
+    .delete("575ec8687ae143cd83dc4a97", "575ecec57ae143cd83dc4a9f")
+    .losantdomain("example.com")
+}
+
+action! {
+    device_recipe_get in device_recipe : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/device-recipes/575ecec57ae143cd83dc4a9f",
+    query["tagsAsObject", "true", "attributesAsObject", "true", "_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",],
+    answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"My recipe description\",\"deviceClass\":\"standalone\",\"deviceDescription\":\"Future device description\",\"deviceName\":\"Future device name\",\"deviceRecipeId\":\"575ecec57ae143cd83dc4a9f\",\"id\":\"575ecec57ae143cd83dc4a9f\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"Actual recipe name\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device_recipe()
+    .get("575ec8687ae143cd83dc4a97", "575ecec57ae143cd83dc4a9f").tags_as_object("true")
+    .attributes_as_object("true").losantdomain("example.com")
+}
+
+action! {
+    device_recipe_patch in device_recipe : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/device-recipes/575ecec57ae143cd83dc4a9f",
+    query["tagsAsObject", "false", "attributesAsObject", "false", "_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : DeviceRecipePatch =
+    "{\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"description\":\"Description of my updated device recipe\",\"deviceClass\":\"standalone\",\"deviceDescription\":\"Future device description\",\"deviceName\":\"Future device name\",\"name\":\"My Updated Device Recipe\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}",
+    answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"My recipe description\",\"deviceClass\":\"standalone\",\"deviceDescription\":\"Future device description\",\"deviceName\":\"Future device name\",\"deviceRecipeId\":\"575ecec57ae143cd83dc4a9f\",\"id\":\"575ecec57ae143cd83dc4a9f\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"Actual recipe name\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device_recipe()
+    .patch("575ec8687ae143cd83dc4a97", "575ecec57ae143cd83dc4a9f", body.clone())
+    .tags_as_object("false").attributes_as_object("false").losantdomain("example.com")
+}
+
+action! {
+    device_recipes_get in device_recipes : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/device-recipes", query["sortField", "name",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "name",
+    "filter", "my * recipe", "tagsAsObject", "false", "attributesAsObject", "true",
+    "_actions", "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"My recipe description\",\"deviceClass\":\"standalone\",\"deviceDescription\":\"Future device description\",\"deviceName\":\"Future device name\",\"deviceRecipeId\":\"575ecec57ae143cd83dc4a9f\",\"id\":\"575ecec57ae143cd83dc4a9f\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"Actual recipe name\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device_recipes()
+    .get("575ec8687ae143cd83dc4a97").sort_field(DeviceRecipesGetSortField::from("name"))
+    .sort_direction(DeviceRecipesGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(DeviceRecipesGetFilterField::from("name")).filter("my * recipe")
+    .tags_as_object("false").attributes_as_object("true").losantdomain("example.com")
+}
+
+action! {
+    device_recipes_post in device_recipes : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/device-recipes", query["tagsAsObject",
+    "false", "attributesAsObject", "true", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], body body :
+    DeviceRecipePost =
+    "{\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"description\":\"Description of my new device recipe\",\"deviceClass\":\"standalone\",\"deviceDescription\":\"Future device description\",\"deviceName\":\"Future device name\",\"name\":\"My New Device Recipe\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"My recipe description\",\"deviceClass\":\"standalone\",\"deviceDescription\":\"Future device description\",\"deviceName\":\"Future device name\",\"deviceRecipeId\":\"575ecec57ae143cd83dc4a9f\",\"id\":\"575ecec57ae143cd83dc4a9f\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"Actual recipe name\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device_recipes()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).tags_as_object("false")
+    .attributes_as_object("true").losantdomain("example.com")
+}
+
+action! {
+    experience_domain_delete in experience_domain : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/experience/domains/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_domain()
+    .delete("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_domain_get in experience_domain : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/domains/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"domainName\":\"my.domain.example.com\",\"experienceDomainId\":\"58c1de6c8f812590d8e82980\",\"id\":\"58c1de6c8f812590d8e82980\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"version\":\"develop\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_domain()
+    .get("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_domain_patch in experience_domain : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/experience/domains/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : ExperienceDomainPatch =
+    "{\"domainName\":\"my.domain.example.com\",\"sslCert\":\"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\"sslKey\":\"-----BEGIN PRIVATE KEY-----\\nMY_SSL_KEY\\n-----END PRIVATE KEY-----\",\"version\":\"develop\"}",
+    answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"domainName\":\"my.domain.example.com\",\"experienceDomainId\":\"58c1de6c8f812590d8e82980\",\"id\":\"58c1de6c8f812590d8e82980\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"version\":\"develop\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_domain()
+    .patch("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_domains_get in experience_domains : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/domains", query["_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"domainName\":\"my.domain.example.com\",\"experienceDomainId\":\"58c1de6c8f812590d8e82980\",\"id\":\"58c1de6c8f812590d8e82980\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"version\":\"develop\"}],\"totalCount\":1}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_domains()
+    .get("575ec8687ae143cd83dc4a97").losantdomain("example.com")
+}
+
+action! {
+    experience_domains_post in experience_domains : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/experience/domains", query["_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], body body : ExperienceDomainPost =
+    "{\"domainName\":\"my.domain.example.com\",\"sslCert\":\"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\"sslKey\":\"-----BEGIN PRIVATE KEY-----\\nMY_SSL_KEY\\n-----END PRIVATE KEY-----\",\"version\":\"develop\"}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"domainName\":\"my.domain.example.com\",\"experienceDomainId\":\"58c1de6c8f812590d8e82980\",\"id\":\"58c1de6c8f812590d8e82980\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"version\":\"develop\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_domains()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    experience_group_delete in experience_group : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/experience/groups/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_group()
+    .delete("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_group_get in experience_group : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/groups/575ed78e7ae143cd83dc4aab",
+    query["includeDirectDeviceCount", "true", "includeTotalDeviceCount", "true",
+    "_actions", "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceEndpointIds\":[\"58b9d743cbfafe1be675744b\",\"58b9d743cbfafe1be675744c\"],\"experienceGroupId\":\"58b9d794cbfafe1be675744f\",\"experienceUserIds\":[\"58b9d782cbfafe1be675744d\",\"58b9d787cbfafe1be675744e\"],\"id\":\"58b9d794cbfafe1be675744f\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Group\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_group()
+    .get("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .include_direct_device_count("true").include_total_device_count("true")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_group_patch in experience_group : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/experience/groups/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : ExperienceGroupPatch =
+    "{\"deviceIds\":[\"58b9d743cbfafe1be675744d\"],\"deviceTags\":[{\"key\":\"myKey\",\"value\":\"foo\"}],\"experienceEndpointIds\":[\"58b9d743cbfafe1be675744b\",\"58b9d743cbfafe1be675744c\"],\"experienceUserIds\":[\"575ed70c7ae143cd83dc4aa9\",\"675ed70c7ae143cd83dc4aa9\"],\"name\":\"My New Group Name\",\"parentId\":\"775ed70c7ae143cd83dc4aa9\"}",
+    answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceEndpointIds\":[\"58b9d743cbfafe1be675744b\",\"58b9d743cbfafe1be675744c\"],\"experienceGroupId\":\"58b9d794cbfafe1be675744f\",\"experienceUserIds\":[\"58b9d782cbfafe1be675744d\",\"58b9d787cbfafe1be675744e\"],\"id\":\"58b9d794cbfafe1be675744f\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Group\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_group()
+    .patch("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_groups_get in experience_groups : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/groups", query["sortField",
+    "name", "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "name",
+    "filter", "my*group", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceEndpointIds\":[\"58b9d743cbfafe1be675744b\",\"58b9d743cbfafe1be675744c\"],\"experienceGroupId\":\"58b9d794cbfafe1be675744f\",\"experienceUserIds\":[\"58b9d782cbfafe1be675744d\",\"58b9d787cbfafe1be675744e\"],\"id\":\"58b9d794cbfafe1be675744f\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Group\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_groups()
+    .get("575ec8687ae143cd83dc4a97")
+    .sort_field(ExperienceGroupsGetSortField::from("name"))
+    .sort_direction(ExperienceGroupsGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(ExperienceGroupsGetFilterField::from("name")).filter("my*group")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_groups_post in experience_groups : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/experience/groups", query["_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], body body : ExperienceGroupPost =
+    "{\"deviceIds\":[\"58b9d743cbfafe1be675744d\"],\"deviceTags\":[{\"key\":\"floor\",\"value\":\"8\"}],\"experienceEndpointIds\":[\"58b9d743cbfafe1be675744b\",\"58b9d743cbfafe1be675744c\"],\"experienceUserIds\":[\"575ed70c7ae143cd83dc4aa9\",\"675ed70c7ae143cd83dc4aa9\"],\"name\":\"My Group\",\"parentId\":\"58b9d743cbfafe1be675744e\"}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceEndpointIds\":[\"58b9d743cbfafe1be675744b\",\"58b9d743cbfafe1be675744c\"],\"experienceGroupId\":\"58b9d794cbfafe1be675744f\",\"experienceUserIds\":[\"58b9d782cbfafe1be675744d\",\"58b9d787cbfafe1be675744e\"],\"id\":\"58b9d794cbfafe1be675744f\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Group\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_groups()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    experience_slug_delete in experience_slug : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/experience/slugs/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_slug()
+    .delete("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_slug_get in experience_slug : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/slugs/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceSlugId\":\"5b995e51ea9994b50d745284\",\"id\":\"5b995e51ea9994b50d745284\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"slug\":\"my-custom-slug\",\"version\":\"develop\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_slug()
+    .get("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_slug_patch in experience_slug : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/experience/slugs/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : ExperienceSlugPatch =
+    "{\"slug\":\"my-new-slug\",\"version\":null}", answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceSlugId\":\"5b995e51ea9994b50d745284\",\"id\":\"5b995e51ea9994b50d745284\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"slug\":\"my-custom-slug\",\"version\":\"develop\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_slug()
+    .patch("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_slugs_get in experience_slugs : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/slugs", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",],
+    answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceSlugId\":\"5b995e51ea9994b50d745284\",\"id\":\"5b995e51ea9994b50d745284\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"slug\":\"my-custom-slug\",\"version\":\"develop\"}],\"totalCount\":1}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_slugs()
+    .get("575ec8687ae143cd83dc4a97").losantdomain("example.com")
+}
+
+action! {
+    experience_slugs_post in experience_slugs : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/experience/slugs", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : ExperienceSlugPost = "{\"slug\":\"my-custom-slug\",\"version\":\"develop\"}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceSlugId\":\"5b995e51ea9994b50d745284\",\"id\":\"5b995e51ea9994b50d745284\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"slug\":\"my-custom-slug\",\"version\":\"develop\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_slugs()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    experience_user_delete in experience_user : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/experience/users/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_user()
+    .delete("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_user_get in experience_user : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/users/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"avatarUrl\":\"https://example.avatar.url/is_here.png\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"email\":\"experienceuser@example.com\",\"experienceUserId\":\"58b9d782cbfafe1be675744d\",\"firstName\":\"Example\",\"id\":\"58b9d782cbfafe1be675744d\",\"lastLogin\":\"2016-06-13T04:00:00.000Z\",\"lastName\":\"Name\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"passwordLastUpdated\":\"2016-06-13T04:00:00.000Z\",\"userTags\":{\"customKey\":\"customValue\"}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_user()
+    .get("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_user_patch in experience_user : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/experience/users/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : ExperienceUserPatch =
+    "{\"password\":\"aNewPassword\",\"userTags\":{\"customKey\":\"newCustomValue\"}}",
+    answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"avatarUrl\":\"https://example.avatar.url/is_here.png\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"email\":\"experienceuser@example.com\",\"experienceUserId\":\"58b9d782cbfafe1be675744d\",\"firstName\":\"Example\",\"id\":\"58b9d782cbfafe1be675744d\",\"lastLogin\":\"2016-06-13T04:00:00.000Z\",\"lastName\":\"Name\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"passwordLastUpdated\":\"2016-06-13T04:00:00.000Z\",\"userTags\":{\"customKey\":\"customValue\"}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_user()
+    .patch("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_users_get in experience_users : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/users", query["sortField",
+    "email", "sortDirection", "asc", "page", "0", "perPage", "10", "filterField",
+    "email", "filter", "my*user", "experienceGroupId", "575ec8687ae143cd83dc4a97",
+    "includeAncestorGroups", "true", "_actions", "false", "_links", "true", "_embedded",
+    "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"avatarUrl\":\"https://example.avatar.url/is_here.png\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"email\":\"experienceuser@example.com\",\"experienceUserId\":\"58b9d782cbfafe1be675744d\",\"firstName\":\"Example\",\"id\":\"58b9d782cbfafe1be675744d\",\"lastLogin\":\"2016-06-13T04:00:00.000Z\",\"lastName\":\"Name\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"passwordLastUpdated\":\"2016-06-13T04:00:00.000Z\",\"userTags\":{\"customKey\":\"customValue\"}}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_users()
+    .get("575ec8687ae143cd83dc4a97")
+    .sort_field(ExperienceUsersGetSortField::from("email"))
+    .sort_direction(ExperienceUsersGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(ExperienceUsersGetFilterField::from("email")).filter("my*user")
+    .experience_group_id("575ec8687ae143cd83dc4a97").include_ancestor_groups("true")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_users_post in experience_users : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/experience/users", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : ExperienceUserPost =
+    "{\"email\":\"experienceuser@example.com\",\"firstName\":\"Example\",\"lastName\":\"Name\",\"password\":\"aUserPassword\",\"userTags\":{\"customKey\":\"customValue\"}}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"avatarUrl\":\"https://example.avatar.url/is_here.png\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"email\":\"experienceuser@example.com\",\"experienceUserId\":\"58b9d782cbfafe1be675744d\",\"firstName\":\"Example\",\"id\":\"58b9d782cbfafe1be675744d\",\"lastLogin\":\"2016-06-13T04:00:00.000Z\",\"lastName\":\"Name\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"passwordLastUpdated\":\"2016-06-13T04:00:00.000Z\",\"userTags\":{\"customKey\":\"customValue\"}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_users()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    experience_version_delete in experience_version : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/experience/versions/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_version()
+    .delete("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_version_get in experience_version : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/versions/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attachedDomains\":[{\"domainName\":\"my.domain.example.com\",\"id\":\"58c1de6c8f812590d8e82980\"}],\"attachedSlugs\":[{\"id\":\"5b995e51ea9994b50d745284\",\"slug\":\"my-custom-slug\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"endpointDefaultCors\":true,\"experienceVersionId\":\"5b995ec6ea9994b50d745285\",\"id\":\"5b995ec6ea9994b50d745285\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"version\":\"myVersionName\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_version()
+    .get("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_version_patch in experience_version : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/experience/versions/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : ExperienceVersionPatch =
+    "{\"endpointDefaultCors\":false}", answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attachedDomains\":[{\"domainName\":\"my.domain.example.com\",\"id\":\"58c1de6c8f812590d8e82980\"}],\"attachedSlugs\":[{\"id\":\"5b995e51ea9994b50d745284\",\"slug\":\"my-custom-slug\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"endpointDefaultCors\":true,\"experienceVersionId\":\"5b995ec6ea9994b50d745285\",\"id\":\"5b995ec6ea9994b50d745285\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"version\":\"myVersionName\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_version()
+    .patch("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_versions_get in experience_versions : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/versions", query["sortField",
+    "version", "sortDirection", "asc", "page", "0", "perPage", "10", "filterField",
+    "email", "filter", "my*version", "_actions", "false", "_links", "true", "_embedded",
+    "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attachedDomains\":[{\"domainName\":\"my.domain.example.com\",\"id\":\"58c1de6c8f812590d8e82980\"}],\"attachedSlugs\":[{\"id\":\"5b995e51ea9994b50d745284\",\"slug\":\"my-custom-slug\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"endpointDefaultCors\":true,\"experienceVersionId\":\"5b995ec6ea9994b50d745285\",\"id\":\"5b995ec6ea9994b50d745285\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"version\":\"myVersionName\"}],\"totalCount\":1}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_versions()
+    .get("575ec8687ae143cd83dc4a97")
+    .sort_field(ExperienceVersionsGetSortField::from("version"))
+    .sort_direction(ExperienceVersionsGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(ExperienceVersionsGetFilterField::from("email")).filter("my*version")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_versions_post in experience_versions : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/experience/versions", query["_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], body body : ExperienceVersionPost =
+    "{\"description\":\"my version description\",\"domainIds\":[\"58c1de6c8f812590d8e82980\"],\"slugIds\":[\"5b995e51ea9994b50d745284\"],\"version\":\"myNewVersion\"}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attachedDomains\":[{\"domainName\":\"my.domain.example.com\",\"id\":\"58c1de6c8f812590d8e82980\"}],\"attachedSlugs\":[{\"id\":\"5b995e51ea9994b50d745284\",\"slug\":\"my-custom-slug\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"endpointDefaultCors\":true,\"experienceVersionId\":\"5b995ec6ea9994b50d745285\",\"id\":\"5b995ec6ea9994b50d745285\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"version\":\"myVersionName\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_versions()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
 }
 
 action! {

@@ -110,7 +110,13 @@ round_trips! {
     from "schemas.advancedApplicationJobLogQuery.examples[0]";
     schema_advanced_application_key_query_example_1 : AdvancedApplicationKeyQuery =
     "{\n  \"$nor\": [\n    {\n      \"id\": \"575ec8687ae143cd83dc4a97\"\n    },\n    {\n      \"description\": \"my access key\"\n    },\n    {\n      \"lastUpdated\": {\n        \"$lt\": 1612189931000\n      }\n    }\n  ]\n}"
-    from "schemas.advancedApplicationKeyQuery.examples[0]"; schema_api_token_example_1 :
+    from "schemas.advancedApplicationKeyQuery.examples[0]";
+    schema_advanced_experience_group_query_example_1 : AdvancedExperienceGroupQuery =
+    "{\n  \"lastUpdated\": \"2022-01-30T17:18:11.911Z\",\n  \"name\": \"My Great Group\"\n}"
+    from "schemas.advancedExperienceGroupQuery.examples[0]";
+    schema_advanced_experience_user_query_example_1 : AdvancedExperienceUserQuery =
+    "{\n  \"firstName\": \"Bob\",\n  \"lastUpdated\": \"2022-01-30T17:18:11.911Z\"\n}"
+    from "schemas.advancedExperienceUserQuery.examples[0]"; schema_api_token_example_1 :
     ApiToken =
     "{\n  \"apiTokenId\": \"575ec7417ae143cd83dc4a95\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"creatorId\": \"575ed70c7ae143cd83dc4aa9\",\n  \"creatorType\": \"user\",\n  \"expirationDate\": \"2017-06-13T04:00:00.000Z\",\n  \"id\": \"575ec7417ae143cd83dc4a95\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My API Token\",\n  \"ownerId\": \"575ec8687ae143cd83dc4a97\",\n  \"ownerType\": \"application\",\n  \"scope\": [\n    \"all.Application\"\n  ],\n  \"status\": \"active\",\n  \"token\": \"the_actual_token_string\"\n}"
     from "schemas.apiToken.examples[0]" hiding "the_actual_token_string";
@@ -207,7 +213,19 @@ round_trips! {
     from "schemas.credentialPost.examples[0]" hiding "123abc";
     schema_credentials_example_1 : Credentials =
     "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ece2b7ae143cd83dc4a9c\",\n      \"azureConfig\": {\n        \"account\": \"my account\"\n      },\n      \"createdById\": \"575ece2b7ae143cd83dc4a9d\",\n      \"createdByType\": \"user\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"enabled\": true,\n      \"id\": \"575ece2b7ae143cd83dc4a9b\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"lastUpdatedById\": \"575ece2b7ae143cd83dc4a9d\",\n      \"lastUpdatedByType\": \"user\",\n      \"name\": \"Dave\",\n      \"type\": \"azure\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 5\n}"
-    from "schemas.credentials.examples[0]"; schema_device_example_1 : Device =
+    from "schemas.credentials.examples[0]"; schema_data_table_example_1 : DataTable =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"columns\": [\n    {\n      \"constraint\": \"unique\",\n      \"dataType\": \"string\",\n      \"name\": \"myColumn1\"\n    },\n    {\n      \"constraint\": \"optional\",\n      \"dataType\": \"number\",\n      \"name\": \"myColumn2\"\n    }\n  ],\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"dataTableId\": \"596e6ce831761df4231708f1\",\n  \"id\": \"596e6ce831761df4231708f1\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My Data Table\"\n}"
+    from "schemas.dataTable.examples[0]"; schema_data_table_column_example_1 :
+    DataTableColumn =
+    "{\n  \"constraint\": \"optional\",\n  \"dataType\": \"string\",\n  \"defaultValue\": \"aDefault\",\n  \"name\": \"myColumn3\"\n}"
+    from "schemas.dataTableColumn.examples[0]"; schema_data_table_patch_example_1 :
+    DataTablePatch = "{\n  \"name\": \"My Updated Data Table\"\n}" from
+    "schemas.dataTablePatch.examples[0]"; schema_data_table_post_example_1 :
+    DataTablePost =
+    "{\n  \"columns\": [\n    {\n      \"constraint\": \"unique\",\n      \"dataType\": \"string\",\n      \"name\": \"myColumn1\"\n    },\n    {\n      \"constraint\": \"optional\",\n      \"dataType\": \"number\",\n      \"name\": \"myColumn2\"\n    }\n  ],\n  \"name\": \"My Data Table\"\n}"
+    from "schemas.dataTablePost.examples[0]"; schema_data_tables_example_1 : DataTables =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"columns\": [\n        {\n          \"constraint\": \"unique\",\n          \"dataType\": \"string\",\n          \"name\": \"myColumn1\"\n        },\n        {\n          \"constraint\": \"optional\",\n          \"dataType\": \"number\",\n          \"name\": \"myColumn2\"\n        }\n      ],\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"dataTableId\": \"596e6ce831761df4231708f1\",\n      \"id\": \"596e6ce831761df4231708f1\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"My Data Table\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
+    from "schemas.dataTables.examples[0]"; schema_device_example_1 : Device =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"attributes\": [\n    {\n      \"dataType\": \"number\",\n      \"name\": \"voltage\"\n    }\n  ],\n  \"connectionInfo\": {\n    \"connected\": 1,\n    \"time\": \"2016-06-14T08:15:00.000Z\"\n  },\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"description\": \"A device description\",\n  \"deviceClass\": \"standalone\",\n  \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n  \"id\": \"575ecf887ae143cd83dc4aa2\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My Device\",\n  \"parentId\": \"5d8a0da7ce2f3d37c205d0c5\",\n  \"tags\": [\n    {\n      \"key\": \"TagKey\",\n      \"value\": \"TagValue\"\n    },\n    {\n      \"key\": \"floor\",\n      \"value\": \"8\"\n    }\n  ]\n}"
     from "schemas.device.examples[0]"; schema_device_attribute_example_1 :
     DeviceAttribute =
@@ -239,8 +257,26 @@ round_trips! {
     from "schemas.devicePatch.examples[0]"; schema_device_payload_counts_example_1 :
     DevicePayloadCounts =
     "{\n  \"deviceConnect\": 1016,\n  \"deviceDisconnect\": 1016,\n  \"deviceState\": 1244049,\n  \"mqttOut\": 12\n}"
-    from "schemas.devicePayloadCounts.examples[0]"; schema_device_state_example_1 :
-    DeviceState =
+    from "schemas.devicePayloadCounts.examples[0]"; schema_device_recipe_example_1 :
+    DeviceRecipe =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"attributes\": [\n    {\n      \"dataType\": \"number\",\n      \"name\": \"voltage\"\n    }\n  ],\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"description\": \"My recipe description\",\n  \"deviceClass\": \"standalone\",\n  \"deviceDescription\": \"Future device description\",\n  \"deviceName\": \"Future device name\",\n  \"deviceRecipeId\": \"575ecec57ae143cd83dc4a9f\",\n  \"id\": \"575ecec57ae143cd83dc4a9f\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"Actual recipe name\",\n  \"tags\": [\n    {\n      \"key\": \"TagKey\",\n      \"value\": \"TagValue\"\n    }\n  ]\n}"
+    from "schemas.deviceRecipe.examples[0]"; schema_device_recipe_bulk_create_example_1 :
+    DeviceRecipeBulkCreate =
+    "{\n  \"created\": 10,\n  \"csvResult\": \"a,comma,separated,string,of,results\",\n  \"failed\": 0\n}"
+    from "schemas.deviceRecipeBulkCreate.examples[0]";
+    schema_device_recipe_bulk_create_post_example_1 : DeviceRecipeBulkCreatePost =
+    "{\n  \"csv\": \"a,comma,separated,string,of,input,data\",\n  \"descriptionColumn\": \"column2\",\n  \"nameColumn\": \"myNameColumn\"\n}"
+    from "schemas.deviceRecipeBulkCreatePost.examples[0]";
+    schema_device_recipe_patch_example_1 : DeviceRecipePatch =
+    "{\n  \"attributes\": [\n    {\n      \"dataType\": \"number\",\n      \"name\": \"voltage\"\n    }\n  ],\n  \"description\": \"Description of my updated device recipe\",\n  \"deviceClass\": \"standalone\",\n  \"deviceDescription\": \"Future device description\",\n  \"deviceName\": \"Future device name\",\n  \"name\": \"My Updated Device Recipe\",\n  \"tags\": [\n    {\n      \"key\": \"TagKey\",\n      \"value\": \"TagValue\"\n    }\n  ]\n}"
+    from "schemas.deviceRecipePatch.examples[0]"; schema_device_recipe_post_example_1 :
+    DeviceRecipePost =
+    "{\n  \"attributes\": [\n    {\n      \"dataType\": \"number\",\n      \"name\": \"voltage\"\n    }\n  ],\n  \"description\": \"Description of my new device recipe\",\n  \"deviceClass\": \"standalone\",\n  \"deviceDescription\": \"Future device description\",\n  \"deviceName\": \"Future device name\",\n  \"name\": \"My New Device Recipe\",\n  \"tags\": [\n    {\n      \"key\": \"TagKey\",\n      \"value\": \"TagValue\"\n    }\n  ]\n}"
+    from "schemas.deviceRecipePost.examples[0]"; schema_device_recipes_example_1 :
+    DeviceRecipes =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"attributes\": [\n        {\n          \"dataType\": \"number\",\n          \"name\": \"voltage\"\n        }\n      ],\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"My recipe description\",\n      \"deviceClass\": \"standalone\",\n      \"deviceDescription\": \"Future device description\",\n      \"deviceName\": \"Future device name\",\n      \"deviceRecipeId\": \"575ecec57ae143cd83dc4a9f\",\n      \"id\": \"575ecec57ae143cd83dc4a9f\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"Actual recipe name\",\n      \"tags\": [\n        {\n          \"key\": \"TagKey\",\n          \"value\": \"TagValue\"\n        }\n      ]\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
+    from "schemas.deviceRecipes.examples[0]"; schema_device_state_example_1 : DeviceState
+    =
     "{\n  \"data\": {\n    \"voltage\": 22.4\n  },\n  \"time\": \"2016-06-13T04:00:00.000Z\"\n}"
     from "schemas.deviceState.examples[0]"; schema_device_state_or_states_example_1 :
     DeviceStateOrStates =
@@ -250,7 +286,65 @@ round_trips! {
     "[\n  {\n    \"data\": {\n      \"voltage\": 22.4\n    },\n    \"time\": \"2016-06-13T04:00:00.000Z\"\n  },\n  {\n    \"data\": {\n      \"voltage\": 22.4\n    },\n    \"time\": \"2016-06-13T04:00:00.000Z\"\n  }\n]"
     from "schemas.deviceStates.examples[0]"; schema_error_example_1 : ErrorBody =
     "{\n  \"message\": \"Application was not found\",\n  \"type\": \"NotFound\"\n}" from
-    "schemas.error.examples[0]"; schema_instance_example_1 : Instance =
+    "schemas.error.examples[0]"; schema_experience_domain_example_1 : ExperienceDomain =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"domainName\": \"my.domain.example.com\",\n  \"experienceDomainId\": \"58c1de6c8f812590d8e82980\",\n  \"id\": \"58c1de6c8f812590d8e82980\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"version\": \"develop\"\n}"
+    from "schemas.experienceDomain.examples[0]"; schema_experience_domain_patch_example_1
+    : ExperienceDomainPatch =
+    "{\n  \"domainName\": \"my.domain.example.com\",\n  \"sslCert\": \"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\n  \"sslKey\": \"-----BEGIN PRIVATE KEY-----\\nMY_SSL_KEY\\n-----END PRIVATE KEY-----\",\n  \"version\": \"develop\"\n}"
+    from "schemas.experienceDomainPatch.examples[0]";
+    schema_experience_domain_post_example_1 : ExperienceDomainPost =
+    "{\n  \"domainName\": \"my.domain.example.com\",\n  \"sslCert\": \"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\n  \"sslKey\": \"-----BEGIN PRIVATE KEY-----\\nMY_SSL_KEY\\n-----END PRIVATE KEY-----\",\n  \"version\": \"develop\"\n}"
+    from "schemas.experienceDomainPost.examples[0]"; schema_experience_domains_example_1
+    : ExperienceDomains =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"domainName\": \"my.domain.example.com\",\n      \"experienceDomainId\": \"58c1de6c8f812590d8e82980\",\n      \"id\": \"58c1de6c8f812590d8e82980\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"version\": \"develop\"\n    }\n  ],\n  \"totalCount\": 1\n}"
+    from "schemas.experienceDomains.examples[0]"; schema_experience_group_example_1 :
+    ExperienceGroup =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"experienceEndpointIds\": [\n    \"58b9d743cbfafe1be675744b\",\n    \"58b9d743cbfafe1be675744c\"\n  ],\n  \"experienceGroupId\": \"58b9d794cbfafe1be675744f\",\n  \"experienceUserIds\": [\n    \"58b9d782cbfafe1be675744d\",\n    \"58b9d787cbfafe1be675744e\"\n  ],\n  \"id\": \"58b9d794cbfafe1be675744f\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My Group\"\n}"
+    from "schemas.experienceGroup.examples[0]"; schema_experience_group_patch_example_1 :
+    ExperienceGroupPatch =
+    "{\n  \"deviceIds\": [\n    \"58b9d743cbfafe1be675744d\"\n  ],\n  \"deviceTags\": [\n    {\n      \"key\": \"myKey\",\n      \"value\": \"foo\"\n    }\n  ],\n  \"experienceEndpointIds\": [\n    \"58b9d743cbfafe1be675744b\",\n    \"58b9d743cbfafe1be675744c\"\n  ],\n  \"experienceUserIds\": [\n    \"575ed70c7ae143cd83dc4aa9\",\n    \"675ed70c7ae143cd83dc4aa9\"\n  ],\n  \"name\": \"My New Group Name\",\n  \"parentId\": \"775ed70c7ae143cd83dc4aa9\"\n}"
+    from "schemas.experienceGroupPatch.examples[0]";
+    schema_experience_group_post_example_1 : ExperienceGroupPost =
+    "{\n  \"deviceIds\": [\n    \"58b9d743cbfafe1be675744d\"\n  ],\n  \"deviceTags\": [\n    {\n      \"key\": \"floor\",\n      \"value\": \"8\"\n    }\n  ],\n  \"experienceEndpointIds\": [\n    \"58b9d743cbfafe1be675744b\",\n    \"58b9d743cbfafe1be675744c\"\n  ],\n  \"experienceUserIds\": [\n    \"575ed70c7ae143cd83dc4aa9\",\n    \"675ed70c7ae143cd83dc4aa9\"\n  ],\n  \"name\": \"My Group\",\n  \"parentId\": \"58b9d743cbfafe1be675744e\"\n}"
+    from "schemas.experienceGroupPost.examples[0]"; schema_experience_groups_example_1 :
+    ExperienceGroups =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"experienceEndpointIds\": [\n        \"58b9d743cbfafe1be675744b\",\n        \"58b9d743cbfafe1be675744c\"\n      ],\n      \"experienceGroupId\": \"58b9d794cbfafe1be675744f\",\n      \"experienceUserIds\": [\n        \"58b9d782cbfafe1be675744d\",\n        \"58b9d787cbfafe1be675744e\"\n      ],\n      \"id\": \"58b9d794cbfafe1be675744f\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"My Group\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
+    from "schemas.experienceGroups.examples[0]"; schema_experience_slug_example_1 :
+    ExperienceSlug =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"experienceSlugId\": \"5b995e51ea9994b50d745284\",\n  \"id\": \"5b995e51ea9994b50d745284\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"slug\": \"my-custom-slug\",\n  \"version\": \"develop\"\n}"
+    from "schemas.experienceSlug.examples[0]"; schema_experience_slug_patch_example_1 :
+    ExperienceSlugPatch = "{\n  \"slug\": \"my-new-slug\",\n  \"version\": null\n}" from
+    "schemas.experienceSlugPatch.examples[0]"; schema_experience_slug_post_example_1 :
+    ExperienceSlugPost =
+    "{\n  \"slug\": \"my-custom-slug\",\n  \"version\": \"develop\"\n}" from
+    "schemas.experienceSlugPost.examples[0]"; schema_experience_slugs_example_1 :
+    ExperienceSlugs =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"experienceSlugId\": \"5b995e51ea9994b50d745284\",\n      \"id\": \"5b995e51ea9994b50d745284\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"slug\": \"my-custom-slug\",\n      \"version\": \"develop\"\n    }\n  ],\n  \"totalCount\": 1\n}"
+    from "schemas.experienceSlugs.examples[0]"; schema_experience_user_example_1 :
+    ExperienceUser =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"avatarUrl\": \"https://example.avatar.url/is_here.png\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"email\": \"experienceuser@example.com\",\n  \"experienceUserId\": \"58b9d782cbfafe1be675744d\",\n  \"firstName\": \"Example\",\n  \"id\": \"58b9d782cbfafe1be675744d\",\n  \"lastLogin\": \"2016-06-13T04:00:00.000Z\",\n  \"lastName\": \"Name\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"passwordLastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"userTags\": {\n    \"customKey\": \"customValue\"\n  }\n}"
+    from "schemas.experienceUser.examples[0]"; schema_experience_user_patch_example_1 :
+    ExperienceUserPatch =
+    "{\n  \"password\": \"aNewPassword\",\n  \"userTags\": {\n    \"customKey\": \"newCustomValue\"\n  }\n}"
+    from "schemas.experienceUserPatch.examples[0]" hiding "aNewPassword";
+    schema_experience_user_post_example_1 : ExperienceUserPost =
+    "{\n  \"email\": \"experienceuser@example.com\",\n  \"firstName\": \"Example\",\n  \"lastName\": \"Name\",\n  \"password\": \"aUserPassword\",\n  \"userTags\": {\n    \"customKey\": \"customValue\"\n  }\n}"
+    from "schemas.experienceUserPost.examples[0]" hiding "aUserPassword";
+    schema_experience_users_example_1 : ExperienceUsers =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"avatarUrl\": \"https://example.avatar.url/is_here.png\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"email\": \"experienceuser@example.com\",\n      \"experienceUserId\": \"58b9d782cbfafe1be675744d\",\n      \"firstName\": \"Example\",\n      \"id\": \"58b9d782cbfafe1be675744d\",\n      \"lastLogin\": \"2016-06-13T04:00:00.000Z\",\n      \"lastName\": \"Name\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"passwordLastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"userTags\": {\n        \"customKey\": \"customValue\"\n      }\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
+    from "schemas.experienceUsers.examples[0]"; schema_experience_version_example_1 :
+    ExperienceVersion =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"attachedDomains\": [\n    {\n      \"domainName\": \"my.domain.example.com\",\n      \"id\": \"58c1de6c8f812590d8e82980\"\n    }\n  ],\n  \"attachedSlugs\": [\n    {\n      \"id\": \"5b995e51ea9994b50d745284\",\n      \"slug\": \"my-custom-slug\"\n    }\n  ],\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"endpointDefaultCors\": true,\n  \"experienceVersionId\": \"5b995ec6ea9994b50d745285\",\n  \"id\": \"5b995ec6ea9994b50d745285\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"version\": \"myVersionName\"\n}"
+    from "schemas.experienceVersion.examples[0]";
+    schema_experience_version_patch_example_1 : ExperienceVersionPatch =
+    "{\n  \"endpointDefaultCors\": false\n}" from
+    "schemas.experienceVersionPatch.examples[0]";
+    schema_experience_version_post_example_1 : ExperienceVersionPost =
+    "{\n  \"description\": \"my version description\",\n  \"domainIds\": [\n    \"58c1de6c8f812590d8e82980\"\n  ],\n  \"slugIds\": [\n    \"5b995e51ea9994b50d745284\"\n  ],\n  \"version\": \"myNewVersion\"\n}"
+    from "schemas.experienceVersionPost.examples[0]";
+    schema_experience_versions_example_1 : ExperienceVersions =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"attachedDomains\": [\n        {\n          \"domainName\": \"my.domain.example.com\",\n          \"id\": \"58c1de6c8f812590d8e82980\"\n        }\n      ],\n      \"attachedSlugs\": [\n        {\n          \"id\": \"5b995e51ea9994b50d745284\",\n          \"slug\": \"my-custom-slug\"\n        }\n      ],\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"endpointDefaultCors\": true,\n      \"experienceVersionId\": \"5b995ec6ea9994b50d745285\",\n      \"id\": \"5b995ec6ea9994b50d745285\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"version\": \"myVersionName\"\n    }\n  ],\n  \"totalCount\": 1\n}"
+    from "schemas.experienceVersions.examples[0]"; schema_instance_example_1 : Instance =
     "{\n  \"allowAuditLogging\": false,\n  \"creationDate\": \"2021-01-08T18:10:00.054Z\",\n  \"id\": \"5ff89ff825013dc6c2856188\",\n  \"instanceId\": \"5ff89ff825013dc6c2856188\",\n  \"lastUpdated\": \"2021-01-08T18:10:00.054Z\",\n  \"limits\": {\n    \"apitoken\": 1000,\n    \"application\": 100,\n    \"applicationcertificate\": 1000,\n    \"applicationcertificateauthority\": 1000,\n    \"applicationkey\": 1000,\n    \"dashboard\": 100,\n    \"dataTTL\": 15552000,\n    \"datatable\": 100,\n    \"device\": 1000,\n    \"devicerecipe\": 1000,\n    \"experiencedomain\": 100,\n    \"experienceendpoint\": 500,\n    \"experiencegroup\": 100,\n    \"experienceslug\": 100,\n    \"experienceuser\": 1000,\n    \"experienceversion\": 1000,\n    \"experienceview\": 500,\n    \"file\": 1000,\n    \"flow\": 1000,\n    \"integration\": 50,\n    \"member\": 100,\n    \"notebook\": 100,\n    \"notebookInParallel\": 5,\n    \"notebookMinutesPerMonth\": 930,\n    \"notebookMinutesPerRun\": 60,\n    \"organization\": 2000,\n    \"payload\": 75000000,\n    \"privatefile\": 1000,\n    \"resourcejob\": 10,\n    \"storage\": 1073741824,\n    \"systemInterval\": 5,\n    \"webhook\": 1000\n  },\n  \"members\": [\n    {\n      \"role\": \"admin\",\n      \"userId\": \"5ff89ff825013dc6c2856184\"\n    },\n    {\n      \"role\": \"view\",\n      \"userId\": \"5ff89ff825013dc6c2856185\"\n    },\n    {\n      \"role\": \"view\",\n      \"userId\": \"5ff89ff825013dc6c2856186\"\n    }\n  ],\n  \"name\": \"B\"\n}"
     from "schemas.instance.examples[0]"; schema_instance_audit_log_example_1 :
     InstanceAuditLog =
@@ -337,7 +431,15 @@ round_trips! {
     credentials_post_request : CredentialPost =
     "{\n  \"azureConfig\": {\n    \"account\": \"my account\",\n    \"accountKey\": \"123abc\"\n  },\n  \"enabled\": true,\n  \"name\": \"locker\",\n  \"type\": \"azure\"\n}"
     from "resources.credentials.actions.post.body.example" hiding "123abc";
-    device_export_request : DeviceDataExport =
+    data_table_add_column_request : DataTableColumn =
+    "{\n  \"constraint\": \"optional\",\n  \"dataType\": \"string\",\n  \"defaultValue\": \"aDefault\",\n  \"name\": \"myColumn3\"\n}"
+    from "resources.dataTable.actions.addColumn.body.example"; data_table_patch_request :
+    DataTablePatch = "{\n  \"name\": \"My Updated Data Table\"\n}" from
+    "resources.dataTable.actions.patch.body.example"; data_tables_post_request :
+    DataTablePost =
+    "{\n  \"columns\": [\n    {\n      \"constraint\": \"unique\",\n      \"dataType\": \"string\",\n      \"name\": \"myColumn1\"\n    },\n    {\n      \"constraint\": \"optional\",\n      \"dataType\": \"number\",\n      \"name\": \"myColumn2\"\n    }\n  ],\n  \"name\": \"My Data Table\"\n}"
+    from "resources.dataTables.actions.post.body.example"; device_export_request :
+    DeviceDataExport =
     "{\n  \"attributes\": [\n    \"voltage\"\n  ],\n  \"email\": \"export@example.com\",\n  \"end\": 0,\n  \"options\": {\n    \"includeDate\": false,\n    \"includeID\": true\n  }\n}"
     from "resources.device.actions.export.body.example"; device_patch_request :
     DevicePatch =
@@ -358,6 +460,45 @@ round_trips! {
     device_attributes_post_request : DeviceAttributePost =
     "{\n  \"dataType\": \"number\",\n  \"name\": \"voltage\"\n}" from
     "resources.deviceAttributes.actions.post.body.example";
+    device_recipe_bulk_create_request : DeviceRecipeBulkCreatePost =
+    "{\n  \"csv\": \"a,comma,separated,string,of,input,data\",\n  \"descriptionColumn\": \"column2\",\n  \"nameColumn\": \"myNameColumn\"\n}"
+    from "resources.deviceRecipe.actions.bulkCreate.body.example";
+    device_recipe_patch_request : DeviceRecipePatch =
+    "{\n  \"attributes\": [\n    {\n      \"dataType\": \"number\",\n      \"name\": \"voltage\"\n    }\n  ],\n  \"description\": \"Description of my updated device recipe\",\n  \"deviceClass\": \"standalone\",\n  \"deviceDescription\": \"Future device description\",\n  \"deviceName\": \"Future device name\",\n  \"name\": \"My Updated Device Recipe\",\n  \"tags\": [\n    {\n      \"key\": \"TagKey\",\n      \"value\": \"TagValue\"\n    }\n  ]\n}"
+    from "resources.deviceRecipe.actions.patch.body.example"; device_recipes_post_request
+    : DeviceRecipePost =
+    "{\n  \"attributes\": [\n    {\n      \"dataType\": \"number\",\n      \"name\": \"voltage\"\n    }\n  ],\n  \"description\": \"Description of my new device recipe\",\n  \"deviceClass\": \"standalone\",\n  \"deviceDescription\": \"Future device description\",\n  \"deviceName\": \"Future device name\",\n  \"name\": \"My New Device Recipe\",\n  \"tags\": [\n    {\n      \"key\": \"TagKey\",\n      \"value\": \"TagValue\"\n    }\n  ]\n}"
+    from "resources.deviceRecipes.actions.post.body.example";
+    experience_domain_patch_request : ExperienceDomainPatch =
+    "{\n  \"domainName\": \"my.domain.example.com\",\n  \"sslCert\": \"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\n  \"sslKey\": \"-----BEGIN PRIVATE KEY-----\\nMY_SSL_KEY\\n-----END PRIVATE KEY-----\",\n  \"version\": \"develop\"\n}"
+    from "resources.experienceDomain.actions.patch.body.example";
+    experience_domains_post_request : ExperienceDomainPost =
+    "{\n  \"domainName\": \"my.domain.example.com\",\n  \"sslCert\": \"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\n  \"sslKey\": \"-----BEGIN PRIVATE KEY-----\\nMY_SSL_KEY\\n-----END PRIVATE KEY-----\",\n  \"version\": \"develop\"\n}"
+    from "resources.experienceDomains.actions.post.body.example";
+    experience_group_patch_request : ExperienceGroupPatch =
+    "{\n  \"deviceIds\": [\n    \"58b9d743cbfafe1be675744d\"\n  ],\n  \"deviceTags\": [\n    {\n      \"key\": \"myKey\",\n      \"value\": \"foo\"\n    }\n  ],\n  \"experienceEndpointIds\": [\n    \"58b9d743cbfafe1be675744b\",\n    \"58b9d743cbfafe1be675744c\"\n  ],\n  \"experienceUserIds\": [\n    \"575ed70c7ae143cd83dc4aa9\",\n    \"675ed70c7ae143cd83dc4aa9\"\n  ],\n  \"name\": \"My New Group Name\",\n  \"parentId\": \"775ed70c7ae143cd83dc4aa9\"\n}"
+    from "resources.experienceGroup.actions.patch.body.example";
+    experience_groups_post_request : ExperienceGroupPost =
+    "{\n  \"deviceIds\": [\n    \"58b9d743cbfafe1be675744d\"\n  ],\n  \"deviceTags\": [\n    {\n      \"key\": \"floor\",\n      \"value\": \"8\"\n    }\n  ],\n  \"experienceEndpointIds\": [\n    \"58b9d743cbfafe1be675744b\",\n    \"58b9d743cbfafe1be675744c\"\n  ],\n  \"experienceUserIds\": [\n    \"575ed70c7ae143cd83dc4aa9\",\n    \"675ed70c7ae143cd83dc4aa9\"\n  ],\n  \"name\": \"My Group\",\n  \"parentId\": \"58b9d743cbfafe1be675744e\"\n}"
+    from "resources.experienceGroups.actions.post.body.example";
+    experience_slug_patch_request : ExperienceSlugPatch =
+    "{\n  \"slug\": \"my-new-slug\",\n  \"version\": null\n}" from
+    "resources.experienceSlug.actions.patch.body.example"; experience_slugs_post_request
+    : ExperienceSlugPost =
+    "{\n  \"slug\": \"my-custom-slug\",\n  \"version\": \"develop\"\n}" from
+    "resources.experienceSlugs.actions.post.body.example"; experience_user_patch_request
+    : ExperienceUserPatch =
+    "{\n  \"password\": \"aNewPassword\",\n  \"userTags\": {\n    \"customKey\": \"newCustomValue\"\n  }\n}"
+    from "resources.experienceUser.actions.patch.body.example" hiding "aNewPassword";
+    experience_users_post_request : ExperienceUserPost =
+    "{\n  \"email\": \"experienceuser@example.com\",\n  \"firstName\": \"Example\",\n  \"lastName\": \"Name\",\n  \"password\": \"aUserPassword\",\n  \"userTags\": {\n    \"customKey\": \"customValue\"\n  }\n}"
+    from "resources.experienceUsers.actions.post.body.example" hiding "aUserPassword";
+    experience_version_patch_request : ExperienceVersionPatch =
+    "{\n  \"endpointDefaultCors\": false\n}" from
+    "resources.experienceVersion.actions.patch.body.example";
+    experience_versions_post_request : ExperienceVersionPost =
+    "{\n  \"description\": \"my version description\",\n  \"domainIds\": [\n    \"58c1de6c8f812590d8e82980\"\n  ],\n  \"slugIds\": [\n    \"5b995e51ea9994b50d745284\"\n  ],\n  \"version\": \"myNewVersion\"\n}"
+    from "resources.experienceVersions.actions.post.body.example";
     instance_api_token_patch_request : ApiTokenPatch =
     "{\n  \"name\": \"My Updated API Token\",\n  \"status\": \"inactive\"\n}" from
     "resources.instanceApiToken.actions.patch.body.example";
@@ -392,6 +533,11 @@ keeps_unknown_fields! {
     unknown_field_is_kept_by_advanced_application_key_query : AdvancedApplicationKeyQuery
     =
     "{\"$nor\":[{\"id\":\"575ec8687ae143cd83dc4a97\"},{\"description\":\"my access key\"},{\"lastUpdated\":{\"$lt\":1612189931000}}]}";
+    unknown_field_is_kept_by_advanced_experience_group_query :
+    AdvancedExperienceGroupQuery =
+    "{\"lastUpdated\":\"2022-01-30T17:18:11.911Z\",\"name\":\"My Great Group\"}";
+    unknown_field_is_kept_by_advanced_experience_user_query : AdvancedExperienceUserQuery
+    = "{\"firstName\":\"Bob\",\"lastUpdated\":\"2022-01-30T17:18:11.911Z\"}";
     unknown_field_is_kept_by_api_token : ApiToken =
     "{\"apiTokenId\":\"575ec7417ae143cd83dc4a95\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"creatorId\":\"575ed70c7ae143cd83dc4aa9\",\"creatorType\":\"user\",\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My API Token\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"scope\":[\"all.Application\"],\"status\":\"active\",\"token\":\"the_actual_token_string\"}";
     unknown_field_is_kept_by_api_token_patch : ApiTokenPatch =
@@ -461,6 +607,16 @@ keeps_unknown_fields! {
     "{\"azureConfig\":{\"account\":\"my account\",\"accountKey\":\"123abc\"},\"enabled\":true,\"name\":\"locker\",\"type\":\"azure\"}";
     unknown_field_is_kept_by_credentials : Credentials =
     "{\"count\":1,\"items\":[{\"applicationId\":\"575ece2b7ae143cd83dc4a9c\",\"azureConfig\":{\"account\":\"my account\"},\"createdById\":\"575ece2b7ae143cd83dc4a9d\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ece2b7ae143cd83dc4a9d\",\"lastUpdatedByType\":\"user\",\"name\":\"Dave\",\"type\":\"azure\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":5}";
+    unknown_field_is_kept_by_data_table : DataTable =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"columns\":[{\"constraint\":\"unique\",\"dataType\":\"string\",\"name\":\"myColumn1\"},{\"constraint\":\"optional\",\"dataType\":\"number\",\"name\":\"myColumn2\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dataTableId\":\"596e6ce831761df4231708f1\",\"id\":\"596e6ce831761df4231708f1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Data Table\"}";
+    unknown_field_is_kept_by_data_table_column : DataTableColumn =
+    "{\"constraint\":\"optional\",\"dataType\":\"string\",\"defaultValue\":\"aDefault\",\"name\":\"myColumn3\"}";
+    unknown_field_is_kept_by_data_table_patch : DataTablePatch =
+    "{\"name\":\"My Updated Data Table\"}"; unknown_field_is_kept_by_data_table_post :
+    DataTablePost =
+    "{\"columns\":[{\"constraint\":\"unique\",\"dataType\":\"string\",\"name\":\"myColumn1\"},{\"constraint\":\"optional\",\"dataType\":\"number\",\"name\":\"myColumn2\"}],\"name\":\"My Data Table\"}";
+    unknown_field_is_kept_by_data_tables : DataTables =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"columns\":[{\"constraint\":\"unique\",\"dataType\":\"string\",\"name\":\"myColumn1\"},{\"constraint\":\"optional\",\"dataType\":\"number\",\"name\":\"myColumn2\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dataTableId\":\"596e6ce831761df4231708f1\",\"id\":\"596e6ce831761df4231708f1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Data Table\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
     unknown_field_is_kept_by_device : Device =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"connectionInfo\":{\"connected\":1,\"time\":\"2016-06-14T08:15:00.000Z\"},\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"A device description\",\"deviceClass\":\"standalone\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"id\":\"575ecf887ae143cd83dc4aa2\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Device\",\"parentId\":\"5d8a0da7ce2f3d37c205d0c5\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"},{\"key\":\"floor\",\"value\":\"8\"}]}";
     unknown_field_is_kept_by_device_attribute : DeviceAttribute =
@@ -479,10 +635,63 @@ keeps_unknown_fields! {
     "{\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"description\":\"Description of my updated device\",\"deviceClass\":\"standalone\",\"name\":\"My Updated Device\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}";
     unknown_field_is_kept_by_device_payload_counts : DevicePayloadCounts =
     "{\"deviceConnect\":1016,\"deviceDisconnect\":1016,\"deviceState\":1244049,\"mqttOut\":12}";
+    unknown_field_is_kept_by_device_recipe : DeviceRecipe =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"My recipe description\",\"deviceClass\":\"standalone\",\"deviceDescription\":\"Future device description\",\"deviceName\":\"Future device name\",\"deviceRecipeId\":\"575ecec57ae143cd83dc4a9f\",\"id\":\"575ecec57ae143cd83dc4a9f\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"Actual recipe name\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}";
+    unknown_field_is_kept_by_device_recipe_bulk_create : DeviceRecipeBulkCreate =
+    "{\"created\":10,\"csvResult\":\"a,comma,separated,string,of,results\",\"failed\":0}";
+    unknown_field_is_kept_by_device_recipe_bulk_create_post : DeviceRecipeBulkCreatePost
+    =
+    "{\"csv\":\"a,comma,separated,string,of,input,data\",\"descriptionColumn\":\"column2\",\"nameColumn\":\"myNameColumn\"}";
+    unknown_field_is_kept_by_device_recipe_patch : DeviceRecipePatch =
+    "{\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"description\":\"Description of my updated device recipe\",\"deviceClass\":\"standalone\",\"deviceDescription\":\"Future device description\",\"deviceName\":\"Future device name\",\"name\":\"My Updated Device Recipe\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}";
+    unknown_field_is_kept_by_device_recipe_post : DeviceRecipePost =
+    "{\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"description\":\"Description of my new device recipe\",\"deviceClass\":\"standalone\",\"deviceDescription\":\"Future device description\",\"deviceName\":\"Future device name\",\"name\":\"My New Device Recipe\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}";
+    unknown_field_is_kept_by_device_recipes : DeviceRecipes =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"My recipe description\",\"deviceClass\":\"standalone\",\"deviceDescription\":\"Future device description\",\"deviceName\":\"Future device name\",\"deviceRecipeId\":\"575ecec57ae143cd83dc4a9f\",\"id\":\"575ecec57ae143cd83dc4a9f\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"Actual recipe name\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
     unknown_field_is_kept_by_device_state : DeviceState =
     "{\"data\":{\"voltage\":22.4},\"time\":\"2016-06-13T04:00:00.000Z\"}";
     unknown_field_is_kept_by_error : ErrorBody =
     "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}";
+    unknown_field_is_kept_by_experience_domain : ExperienceDomain =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"domainName\":\"my.domain.example.com\",\"experienceDomainId\":\"58c1de6c8f812590d8e82980\",\"id\":\"58c1de6c8f812590d8e82980\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"version\":\"develop\"}";
+    unknown_field_is_kept_by_experience_domain_patch : ExperienceDomainPatch =
+    "{\"domainName\":\"my.domain.example.com\",\"sslCert\":\"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\"sslKey\":\"-----BEGIN PRIVATE KEY-----\\nMY_SSL_KEY\\n-----END PRIVATE KEY-----\",\"version\":\"develop\"}";
+    unknown_field_is_kept_by_experience_domain_post : ExperienceDomainPost =
+    "{\"domainName\":\"my.domain.example.com\",\"sslCert\":\"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\"sslKey\":\"-----BEGIN PRIVATE KEY-----\\nMY_SSL_KEY\\n-----END PRIVATE KEY-----\",\"version\":\"develop\"}";
+    unknown_field_is_kept_by_experience_domains : ExperienceDomains =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"domainName\":\"my.domain.example.com\",\"experienceDomainId\":\"58c1de6c8f812590d8e82980\",\"id\":\"58c1de6c8f812590d8e82980\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"version\":\"develop\"}],\"totalCount\":1}";
+    unknown_field_is_kept_by_experience_group : ExperienceGroup =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceEndpointIds\":[\"58b9d743cbfafe1be675744b\",\"58b9d743cbfafe1be675744c\"],\"experienceGroupId\":\"58b9d794cbfafe1be675744f\",\"experienceUserIds\":[\"58b9d782cbfafe1be675744d\",\"58b9d787cbfafe1be675744e\"],\"id\":\"58b9d794cbfafe1be675744f\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Group\"}";
+    unknown_field_is_kept_by_experience_group_patch : ExperienceGroupPatch =
+    "{\"deviceIds\":[\"58b9d743cbfafe1be675744d\"],\"deviceTags\":[{\"key\":\"myKey\",\"value\":\"foo\"}],\"experienceEndpointIds\":[\"58b9d743cbfafe1be675744b\",\"58b9d743cbfafe1be675744c\"],\"experienceUserIds\":[\"575ed70c7ae143cd83dc4aa9\",\"675ed70c7ae143cd83dc4aa9\"],\"name\":\"My New Group Name\",\"parentId\":\"775ed70c7ae143cd83dc4aa9\"}";
+    unknown_field_is_kept_by_experience_group_post : ExperienceGroupPost =
+    "{\"deviceIds\":[\"58b9d743cbfafe1be675744d\"],\"deviceTags\":[{\"key\":\"floor\",\"value\":\"8\"}],\"experienceEndpointIds\":[\"58b9d743cbfafe1be675744b\",\"58b9d743cbfafe1be675744c\"],\"experienceUserIds\":[\"575ed70c7ae143cd83dc4aa9\",\"675ed70c7ae143cd83dc4aa9\"],\"name\":\"My Group\",\"parentId\":\"58b9d743cbfafe1be675744e\"}";
+    unknown_field_is_kept_by_experience_groups : ExperienceGroups =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceEndpointIds\":[\"58b9d743cbfafe1be675744b\",\"58b9d743cbfafe1be675744c\"],\"experienceGroupId\":\"58b9d794cbfafe1be675744f\",\"experienceUserIds\":[\"58b9d782cbfafe1be675744d\",\"58b9d787cbfafe1be675744e\"],\"id\":\"58b9d794cbfafe1be675744f\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Group\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
+    unknown_field_is_kept_by_experience_slug : ExperienceSlug =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceSlugId\":\"5b995e51ea9994b50d745284\",\"id\":\"5b995e51ea9994b50d745284\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"slug\":\"my-custom-slug\",\"version\":\"develop\"}";
+    unknown_field_is_kept_by_experience_slug_patch : ExperienceSlugPatch =
+    "{\"slug\":\"my-new-slug\",\"version\":null}";
+    unknown_field_is_kept_by_experience_slug_post : ExperienceSlugPost =
+    "{\"slug\":\"my-custom-slug\",\"version\":\"develop\"}";
+    unknown_field_is_kept_by_experience_slugs : ExperienceSlugs =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceSlugId\":\"5b995e51ea9994b50d745284\",\"id\":\"5b995e51ea9994b50d745284\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"slug\":\"my-custom-slug\",\"version\":\"develop\"}],\"totalCount\":1}";
+    unknown_field_is_kept_by_experience_user : ExperienceUser =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"avatarUrl\":\"https://example.avatar.url/is_here.png\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"email\":\"experienceuser@example.com\",\"experienceUserId\":\"58b9d782cbfafe1be675744d\",\"firstName\":\"Example\",\"id\":\"58b9d782cbfafe1be675744d\",\"lastLogin\":\"2016-06-13T04:00:00.000Z\",\"lastName\":\"Name\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"passwordLastUpdated\":\"2016-06-13T04:00:00.000Z\",\"userTags\":{\"customKey\":\"customValue\"}}";
+    unknown_field_is_kept_by_experience_user_patch : ExperienceUserPatch =
+    "{\"password\":\"aNewPassword\",\"userTags\":{\"customKey\":\"newCustomValue\"}}";
+    unknown_field_is_kept_by_experience_user_post : ExperienceUserPost =
+    "{\"email\":\"experienceuser@example.com\",\"firstName\":\"Example\",\"lastName\":\"Name\",\"password\":\"aUserPassword\",\"userTags\":{\"customKey\":\"customValue\"}}";
+    unknown_field_is_kept_by_experience_users : ExperienceUsers =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"avatarUrl\":\"https://example.avatar.url/is_here.png\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"email\":\"experienceuser@example.com\",\"experienceUserId\":\"58b9d782cbfafe1be675744d\",\"firstName\":\"Example\",\"id\":\"58b9d782cbfafe1be675744d\",\"lastLogin\":\"2016-06-13T04:00:00.000Z\",\"lastName\":\"Name\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"passwordLastUpdated\":\"2016-06-13T04:00:00.000Z\",\"userTags\":{\"customKey\":\"customValue\"}}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
+    unknown_field_is_kept_by_experience_version : ExperienceVersion =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attachedDomains\":[{\"domainName\":\"my.domain.example.com\",\"id\":\"58c1de6c8f812590d8e82980\"}],\"attachedSlugs\":[{\"id\":\"5b995e51ea9994b50d745284\",\"slug\":\"my-custom-slug\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"endpointDefaultCors\":true,\"experienceVersionId\":\"5b995ec6ea9994b50d745285\",\"id\":\"5b995ec6ea9994b50d745285\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"version\":\"myVersionName\"}";
+    unknown_field_is_kept_by_experience_version_patch : ExperienceVersionPatch =
+    "{\"endpointDefaultCors\":false}"; unknown_field_is_kept_by_experience_version_post :
+    ExperienceVersionPost =
+    "{\"description\":\"my version description\",\"domainIds\":[\"58c1de6c8f812590d8e82980\"],\"slugIds\":[\"5b995e51ea9994b50d745284\"],\"version\":\"myNewVersion\"}";
+    unknown_field_is_kept_by_experience_versions : ExperienceVersions =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attachedDomains\":[{\"domainName\":\"my.domain.example.com\",\"id\":\"58c1de6c8f812590d8e82980\"}],\"attachedSlugs\":[{\"id\":\"5b995e51ea9994b50d745284\",\"slug\":\"my-custom-slug\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"endpointDefaultCors\":true,\"experienceVersionId\":\"5b995ec6ea9994b50d745285\",\"id\":\"5b995ec6ea9994b50d745285\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"version\":\"myVersionName\"}],\"totalCount\":1}";
     unknown_field_is_kept_by_instance : Instance =
     "{\"allowAuditLogging\":false,\"creationDate\":\"2021-01-08T18:10:00.054Z\",\"id\":\"5ff89ff825013dc6c2856188\",\"instanceId\":\"5ff89ff825013dc6c2856188\",\"lastUpdated\":\"2021-01-08T18:10:00.054Z\",\"limits\":{\"apitoken\":1000,\"application\":100,\"applicationcertificate\":1000,\"applicationcertificateauthority\":1000,\"applicationkey\":1000,\"dashboard\":100,\"dataTTL\":15552000,\"datatable\":100,\"device\":1000,\"devicerecipe\":1000,\"experiencedomain\":100,\"experienceendpoint\":500,\"experiencegroup\":100,\"experienceslug\":100,\"experienceuser\":1000,\"experienceversion\":1000,\"experienceview\":500,\"file\":1000,\"flow\":1000,\"integration\":50,\"member\":100,\"notebook\":100,\"notebookInParallel\":5,\"notebookMinutesPerMonth\":930,\"notebookMinutesPerRun\":60,\"organization\":2000,\"payload\":75000000,\"privatefile\":1000,\"resourcejob\":10,\"storage\":1073741824,\"systemInterval\":5,\"webhook\":1000},\"members\":[{\"role\":\"admin\",\"userId\":\"5ff89ff825013dc6c2856184\"},{\"role\":\"view\",\"userId\":\"5ff89ff825013dc6c2856185\"},{\"role\":\"view\",\"userId\":\"5ff89ff825013dc6c2856186\"}],\"name\":\"B\"}";
     unknown_field_is_kept_by_instance_audit_log : InstanceAuditLog =
@@ -581,7 +790,10 @@ keeps_unknown_values! {
     CredentialPatchSqlConfigSystem; unknown_value_is_kept_by_credential_post_type :
     CredentialPostType; unknown_value_is_kept_by_credentials_get_filter_field :
     CredentialsGetFilterField; unknown_value_is_kept_by_credentials_get_sort_field :
-    CredentialsGetSortField; unknown_value_is_kept_by_device_attribute_data_type :
+    CredentialsGetSortField; unknown_value_is_kept_by_data_table_column_constraint :
+    DataTableColumnConstraint; unknown_value_is_kept_by_data_table_column_data_type :
+    DataTableColumnDataType; unknown_value_is_kept_by_data_tables_get_filter_field :
+    DataTablesGetFilterField; unknown_value_is_kept_by_device_attribute_data_type :
     DeviceAttributeDataType;
     unknown_value_is_kept_by_device_attribute_patch_system_aggregation :
     DeviceAttributePatchSystemAggregation;
@@ -592,6 +804,16 @@ keeps_unknown_values! {
     DeviceDisconnectedStatus;
     unknown_value_is_kept_by_device_payload_counts_breakdown_resolution :
     DevicePayloadCountsBreakdownResolution;
+    unknown_value_is_kept_by_experience_users_get_filter_field :
+    ExperienceUsersGetFilterField;
+    unknown_value_is_kept_by_experience_users_get_sort_field :
+    ExperienceUsersGetSortField;
+    unknown_value_is_kept_by_experience_version_not_found_reply_type :
+    ExperienceVersionNotFoundReplyType;
+    unknown_value_is_kept_by_experience_versions_get_filter_field :
+    ExperienceVersionsGetFilterField;
+    unknown_value_is_kept_by_experience_versions_get_sort_field :
+    ExperienceVersionsGetSortField;
     unknown_value_is_kept_by_instance_audit_log_actor_type : InstanceAuditLogActorType;
     unknown_value_is_kept_by_instance_audit_log_filter_primary_target_item_type :
     InstanceAuditLogFilterPrimaryTargetItemType;
@@ -603,7 +825,6 @@ keeps_unknown_values! {
     InstanceReportConfigsItemDateGroupBy;
     unknown_value_is_kept_by_instance_report_configs_item_resource_group_by :
     InstanceReportConfigsItemResourceGroupBy;
-    unknown_value_is_kept_by_instances_get_filter_field : InstancesGetFilterField;
     unknown_value_is_kept_by_integration_integration_type : IntegrationIntegrationType;
     unknown_value_is_kept_by_integration_mqtt_config_protocol :
     IntegrationMqttConfigProtocol;
@@ -900,6 +1121,282 @@ reads_alternative! {
     advanced_application_key_query_sub_topics_reads_object :
     AdvancedApplicationKeyQuerySubTopics = "{}" =>
     AdvancedApplicationKeyQuerySubTopics::Object;
+    advanced_experience_group_query_ancestor_id_reads_string :
+    AdvancedExperienceGroupQueryAncestorId = "\"\"" =>
+    AdvancedExperienceGroupQueryAncestorId::String;
+    advanced_experience_group_query_ancestor_id_reads_object :
+    AdvancedExperienceGroupQueryAncestorId = "{}" =>
+    AdvancedExperienceGroupQueryAncestorId::Object;
+    advanced_experience_group_query_creation_date_reads_object :
+    AdvancedExperienceGroupQueryCreationDate = "{}" =>
+    AdvancedExperienceGroupQueryCreationDate::Object;
+    advanced_experience_group_query_experience_endpoint_id_reads_string :
+    AdvancedExperienceGroupQueryExperienceEndpointId = "\"\"" =>
+    AdvancedExperienceGroupQueryExperienceEndpointId::String;
+    advanced_experience_group_query_experience_endpoint_id_reads_object :
+    AdvancedExperienceGroupQueryExperienceEndpointId = "{}" =>
+    AdvancedExperienceGroupQueryExperienceEndpointId::Object;
+    advanced_experience_group_query_experience_user_id_reads_string :
+    AdvancedExperienceGroupQueryExperienceUserId = "\"\"" =>
+    AdvancedExperienceGroupQueryExperienceUserId::String;
+    advanced_experience_group_query_experience_user_id_reads_object :
+    AdvancedExperienceGroupQueryExperienceUserId = "{}" =>
+    AdvancedExperienceGroupQueryExperienceUserId::Object;
+    advanced_experience_group_query_group_tags_reads_object :
+    AdvancedExperienceGroupQueryGroupTags = "{\"$eq\":null}" =>
+    AdvancedExperienceGroupQueryGroupTags::Object;
+    advanced_experience_group_query_group_tags_reads_object2 :
+    AdvancedExperienceGroupQueryGroupTags = "{\"$ne\":null}" =>
+    AdvancedExperienceGroupQueryGroupTags::Object2;
+    advanced_experience_group_query_group_tags_reads_object3 :
+    AdvancedExperienceGroupQueryGroupTags = "{}" =>
+    AdvancedExperienceGroupQueryGroupTags::Object3;
+    advanced_experience_group_query_group_tags_reads_a_value_of_object4_as_object3 :
+    AdvancedExperienceGroupQueryGroupTags = "{}" =>
+    AdvancedExperienceGroupQueryGroupTags::Object3;
+    advanced_experience_group_query_group_tags_object2_ne_reads_object :
+    AdvancedExperienceGroupQueryGroupTagsObject2Ne = "{}" =>
+    AdvancedExperienceGroupQueryGroupTagsObject2Ne::Object;
+    advanced_experience_group_query_group_tags_object2_ne_reads_a_value_of_object2_as_object
+    : AdvancedExperienceGroupQueryGroupTagsObject2Ne = "{}" =>
+    AdvancedExperienceGroupQueryGroupTagsObject2Ne::Object;
+    advanced_experience_group_query_group_tags_object2_ne_object2_value_reads_string :
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObject2Value = "\"\"" =>
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObject2Value::String;
+    advanced_experience_group_query_group_tags_object2_ne_object2_value_reads_object :
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObject2Value = "{\"$in\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObject2Value::Object;
+    advanced_experience_group_query_group_tags_object2_ne_object2_value_reads_object2 :
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObject2Value = "{\"$nin\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObject2Value::Object2;
+    advanced_experience_group_query_group_tags_object2_ne_object_tag_key_reads_string :
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObjectTagKey = "\"\"" =>
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObjectTagKey::String;
+    advanced_experience_group_query_group_tags_object2_ne_object_tag_key_reads_object :
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObjectTagKey = "{\"$in\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObjectTagKey::Object;
+    advanced_experience_group_query_group_tags_object2_ne_object_tag_key_reads_object2 :
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObjectTagKey = "{\"$nin\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObjectTagKey::Object2;
+    advanced_experience_group_query_group_tags_object2_ne_object_tag_value_reads_string :
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObjectTagValue = "\"\"" =>
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObjectTagValue::String;
+    advanced_experience_group_query_group_tags_object2_ne_object_tag_value_reads_object :
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObjectTagValue = "{\"$in\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObjectTagValue::Object;
+    advanced_experience_group_query_group_tags_object2_ne_object_tag_value_reads_object2
+    : AdvancedExperienceGroupQueryGroupTagsObject2NeObjectTagValue = "{\"$nin\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObjectTagValue::Object2;
+    advanced_experience_group_query_group_tags_object3_tag_key_reads_string :
+    AdvancedExperienceGroupQueryGroupTagsObject3TagKey = "\"\"" =>
+    AdvancedExperienceGroupQueryGroupTagsObject3TagKey::String;
+    advanced_experience_group_query_group_tags_object3_tag_key_reads_object :
+    AdvancedExperienceGroupQueryGroupTagsObject3TagKey = "{\"$in\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObject3TagKey::Object;
+    advanced_experience_group_query_group_tags_object3_tag_key_reads_object2 :
+    AdvancedExperienceGroupQueryGroupTagsObject3TagKey = "{\"$nin\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObject3TagKey::Object2;
+    advanced_experience_group_query_group_tags_object3_tag_value_reads_string :
+    AdvancedExperienceGroupQueryGroupTagsObject3TagValue = "\"\"" =>
+    AdvancedExperienceGroupQueryGroupTagsObject3TagValue::String;
+    advanced_experience_group_query_group_tags_object3_tag_value_reads_object :
+    AdvancedExperienceGroupQueryGroupTagsObject3TagValue = "{\"$in\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObject3TagValue::Object;
+    advanced_experience_group_query_group_tags_object3_tag_value_reads_object2 :
+    AdvancedExperienceGroupQueryGroupTagsObject3TagValue = "{\"$nin\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObject3TagValue::Object2;
+    advanced_experience_group_query_group_tags_object4_value_reads_string :
+    AdvancedExperienceGroupQueryGroupTagsObject4Value = "\"\"" =>
+    AdvancedExperienceGroupQueryGroupTagsObject4Value::String;
+    advanced_experience_group_query_group_tags_object4_value_reads_object :
+    AdvancedExperienceGroupQueryGroupTagsObject4Value = "{\"$in\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObject4Value::Object;
+    advanced_experience_group_query_group_tags_object4_value_reads_object2 :
+    AdvancedExperienceGroupQueryGroupTagsObject4Value = "{\"$nin\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObject4Value::Object2;
+    advanced_experience_group_query_group_tags_object_eq_reads_object :
+    AdvancedExperienceGroupQueryGroupTagsObjectEq = "{}" =>
+    AdvancedExperienceGroupQueryGroupTagsObjectEq::Object;
+    advanced_experience_group_query_group_tags_object_eq_reads_a_value_of_object2_as_object
+    : AdvancedExperienceGroupQueryGroupTagsObjectEq = "{}" =>
+    AdvancedExperienceGroupQueryGroupTagsObjectEq::Object;
+    advanced_experience_group_query_group_tags_object_eq_object2_value_reads_string :
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObject2Value = "\"\"" =>
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObject2Value::String;
+    advanced_experience_group_query_group_tags_object_eq_object2_value_reads_object :
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObject2Value = "{\"$in\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObject2Value::Object;
+    advanced_experience_group_query_group_tags_object_eq_object2_value_reads_object2 :
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObject2Value = "{\"$nin\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObject2Value::Object2;
+    advanced_experience_group_query_group_tags_object_eq_object_tag_key_reads_string :
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObjectTagKey = "\"\"" =>
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObjectTagKey::String;
+    advanced_experience_group_query_group_tags_object_eq_object_tag_key_reads_object :
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObjectTagKey = "{\"$in\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObjectTagKey::Object;
+    advanced_experience_group_query_group_tags_object_eq_object_tag_key_reads_object2 :
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObjectTagKey = "{\"$nin\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObjectTagKey::Object2;
+    advanced_experience_group_query_group_tags_object_eq_object_tag_value_reads_string :
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObjectTagValue = "\"\"" =>
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObjectTagValue::String;
+    advanced_experience_group_query_group_tags_object_eq_object_tag_value_reads_object :
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObjectTagValue = "{\"$in\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObjectTagValue::Object;
+    advanced_experience_group_query_group_tags_object_eq_object_tag_value_reads_object2 :
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObjectTagValue = "{\"$nin\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObjectTagValue::Object2;
+    advanced_experience_group_query_id_reads_string : AdvancedExperienceGroupQueryId =
+    "\"\"" => AdvancedExperienceGroupQueryId::String;
+    advanced_experience_group_query_id_reads_object : AdvancedExperienceGroupQueryId =
+    "{}" => AdvancedExperienceGroupQueryId::Object;
+    advanced_experience_group_query_last_updated_reads_object :
+    AdvancedExperienceGroupQueryLastUpdated = "{}" =>
+    AdvancedExperienceGroupQueryLastUpdated::Object;
+    advanced_experience_group_query_name_reads_object : AdvancedExperienceGroupQueryName
+    = "{}" => AdvancedExperienceGroupQueryName::Object;
+    advanced_experience_group_query_parent_id_reads_string :
+    AdvancedExperienceGroupQueryParentId = "\"\"" =>
+    AdvancedExperienceGroupQueryParentId::String;
+    advanced_experience_group_query_parent_id_reads_object :
+    AdvancedExperienceGroupQueryParentId = "{}" =>
+    AdvancedExperienceGroupQueryParentId::Object;
+    advanced_experience_user_query_creation_date_reads_object :
+    AdvancedExperienceUserQueryCreationDate = "{}" =>
+    AdvancedExperienceUserQueryCreationDate::Object;
+    advanced_experience_user_query_email_reads_object : AdvancedExperienceUserQueryEmail
+    = "{}" => AdvancedExperienceUserQueryEmail::Object;
+    advanced_experience_user_query_experience_group_id_reads_string :
+    AdvancedExperienceUserQueryExperienceGroupId = "\"\"" =>
+    AdvancedExperienceUserQueryExperienceGroupId::String;
+    advanced_experience_user_query_experience_group_id_reads_object :
+    AdvancedExperienceUserQueryExperienceGroupId = "{}" =>
+    AdvancedExperienceUserQueryExperienceGroupId::Object;
+    advanced_experience_user_query_first_name_reads_object :
+    AdvancedExperienceUserQueryFirstName = "{}" =>
+    AdvancedExperienceUserQueryFirstName::Object;
+    advanced_experience_user_query_id_reads_string : AdvancedExperienceUserQueryId =
+    "\"\"" => AdvancedExperienceUserQueryId::String;
+    advanced_experience_user_query_id_reads_object : AdvancedExperienceUserQueryId = "{}"
+    => AdvancedExperienceUserQueryId::Object;
+    advanced_experience_user_query_last_login_reads_object :
+    AdvancedExperienceUserQueryLastLogin = "{}" =>
+    AdvancedExperienceUserQueryLastLogin::Object;
+    advanced_experience_user_query_last_name_reads_object :
+    AdvancedExperienceUserQueryLastName = "{}" =>
+    AdvancedExperienceUserQueryLastName::Object;
+    advanced_experience_user_query_last_updated_reads_object :
+    AdvancedExperienceUserQueryLastUpdated = "{}" =>
+    AdvancedExperienceUserQueryLastUpdated::Object;
+    advanced_experience_user_query_password_last_updated_reads_object :
+    AdvancedExperienceUserQueryPasswordLastUpdated = "{}" =>
+    AdvancedExperienceUserQueryPasswordLastUpdated::Object;
+    advanced_experience_user_query_user_tags_reads_object :
+    AdvancedExperienceUserQueryUserTags = "{\"$eq\":null}" =>
+    AdvancedExperienceUserQueryUserTags::Object;
+    advanced_experience_user_query_user_tags_reads_object2 :
+    AdvancedExperienceUserQueryUserTags = "{\"$ne\":null}" =>
+    AdvancedExperienceUserQueryUserTags::Object2;
+    advanced_experience_user_query_user_tags_reads_object3 :
+    AdvancedExperienceUserQueryUserTags = "{}" =>
+    AdvancedExperienceUserQueryUserTags::Object3;
+    advanced_experience_user_query_user_tags_reads_a_value_of_object4_as_object3 :
+    AdvancedExperienceUserQueryUserTags = "{}" =>
+    AdvancedExperienceUserQueryUserTags::Object3;
+    advanced_experience_user_query_user_tags_object2_ne_reads_object :
+    AdvancedExperienceUserQueryUserTagsObject2Ne = "{}" =>
+    AdvancedExperienceUserQueryUserTagsObject2Ne::Object;
+    advanced_experience_user_query_user_tags_object2_ne_reads_a_value_of_object2_as_object
+    : AdvancedExperienceUserQueryUserTagsObject2Ne = "{}" =>
+    AdvancedExperienceUserQueryUserTagsObject2Ne::Object;
+    advanced_experience_user_query_user_tags_object2_ne_object2_value_reads_string :
+    AdvancedExperienceUserQueryUserTagsObject2NeObject2Value = "\"\"" =>
+    AdvancedExperienceUserQueryUserTagsObject2NeObject2Value::String;
+    advanced_experience_user_query_user_tags_object2_ne_object2_value_reads_object :
+    AdvancedExperienceUserQueryUserTagsObject2NeObject2Value = "{\"$in\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObject2NeObject2Value::Object;
+    advanced_experience_user_query_user_tags_object2_ne_object2_value_reads_object2 :
+    AdvancedExperienceUserQueryUserTagsObject2NeObject2Value = "{\"$nin\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObject2NeObject2Value::Object2;
+    advanced_experience_user_query_user_tags_object2_ne_object_tag_key_reads_string :
+    AdvancedExperienceUserQueryUserTagsObject2NeObjectTagKey = "\"\"" =>
+    AdvancedExperienceUserQueryUserTagsObject2NeObjectTagKey::String;
+    advanced_experience_user_query_user_tags_object2_ne_object_tag_key_reads_object :
+    AdvancedExperienceUserQueryUserTagsObject2NeObjectTagKey = "{\"$in\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObject2NeObjectTagKey::Object;
+    advanced_experience_user_query_user_tags_object2_ne_object_tag_key_reads_object2 :
+    AdvancedExperienceUserQueryUserTagsObject2NeObjectTagKey = "{\"$nin\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObject2NeObjectTagKey::Object2;
+    advanced_experience_user_query_user_tags_object2_ne_object_tag_value_reads_string :
+    AdvancedExperienceUserQueryUserTagsObject2NeObjectTagValue = "\"\"" =>
+    AdvancedExperienceUserQueryUserTagsObject2NeObjectTagValue::String;
+    advanced_experience_user_query_user_tags_object2_ne_object_tag_value_reads_object :
+    AdvancedExperienceUserQueryUserTagsObject2NeObjectTagValue = "{\"$in\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObject2NeObjectTagValue::Object;
+    advanced_experience_user_query_user_tags_object2_ne_object_tag_value_reads_object2 :
+    AdvancedExperienceUserQueryUserTagsObject2NeObjectTagValue = "{\"$nin\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObject2NeObjectTagValue::Object2;
+    advanced_experience_user_query_user_tags_object3_tag_key_reads_string :
+    AdvancedExperienceUserQueryUserTagsObject3TagKey = "\"\"" =>
+    AdvancedExperienceUserQueryUserTagsObject3TagKey::String;
+    advanced_experience_user_query_user_tags_object3_tag_key_reads_object :
+    AdvancedExperienceUserQueryUserTagsObject3TagKey = "{\"$in\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObject3TagKey::Object;
+    advanced_experience_user_query_user_tags_object3_tag_key_reads_object2 :
+    AdvancedExperienceUserQueryUserTagsObject3TagKey = "{\"$nin\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObject3TagKey::Object2;
+    advanced_experience_user_query_user_tags_object3_tag_value_reads_string :
+    AdvancedExperienceUserQueryUserTagsObject3TagValue = "\"\"" =>
+    AdvancedExperienceUserQueryUserTagsObject3TagValue::String;
+    advanced_experience_user_query_user_tags_object3_tag_value_reads_object :
+    AdvancedExperienceUserQueryUserTagsObject3TagValue = "{\"$in\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObject3TagValue::Object;
+    advanced_experience_user_query_user_tags_object3_tag_value_reads_object2 :
+    AdvancedExperienceUserQueryUserTagsObject3TagValue = "{\"$nin\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObject3TagValue::Object2;
+    advanced_experience_user_query_user_tags_object4_value_reads_string :
+    AdvancedExperienceUserQueryUserTagsObject4Value = "\"\"" =>
+    AdvancedExperienceUserQueryUserTagsObject4Value::String;
+    advanced_experience_user_query_user_tags_object4_value_reads_object :
+    AdvancedExperienceUserQueryUserTagsObject4Value = "{\"$in\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObject4Value::Object;
+    advanced_experience_user_query_user_tags_object4_value_reads_object2 :
+    AdvancedExperienceUserQueryUserTagsObject4Value = "{\"$nin\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObject4Value::Object2;
+    advanced_experience_user_query_user_tags_object_eq_reads_object :
+    AdvancedExperienceUserQueryUserTagsObjectEq = "{}" =>
+    AdvancedExperienceUserQueryUserTagsObjectEq::Object;
+    advanced_experience_user_query_user_tags_object_eq_reads_a_value_of_object2_as_object
+    : AdvancedExperienceUserQueryUserTagsObjectEq = "{}" =>
+    AdvancedExperienceUserQueryUserTagsObjectEq::Object;
+    advanced_experience_user_query_user_tags_object_eq_object2_value_reads_string :
+    AdvancedExperienceUserQueryUserTagsObjectEqObject2Value = "\"\"" =>
+    AdvancedExperienceUserQueryUserTagsObjectEqObject2Value::String;
+    advanced_experience_user_query_user_tags_object_eq_object2_value_reads_object :
+    AdvancedExperienceUserQueryUserTagsObjectEqObject2Value = "{\"$in\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObjectEqObject2Value::Object;
+    advanced_experience_user_query_user_tags_object_eq_object2_value_reads_object2 :
+    AdvancedExperienceUserQueryUserTagsObjectEqObject2Value = "{\"$nin\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObjectEqObject2Value::Object2;
+    advanced_experience_user_query_user_tags_object_eq_object_tag_key_reads_string :
+    AdvancedExperienceUserQueryUserTagsObjectEqObjectTagKey = "\"\"" =>
+    AdvancedExperienceUserQueryUserTagsObjectEqObjectTagKey::String;
+    advanced_experience_user_query_user_tags_object_eq_object_tag_key_reads_object :
+    AdvancedExperienceUserQueryUserTagsObjectEqObjectTagKey = "{\"$in\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObjectEqObjectTagKey::Object;
+    advanced_experience_user_query_user_tags_object_eq_object_tag_key_reads_object2 :
+    AdvancedExperienceUserQueryUserTagsObjectEqObjectTagKey = "{\"$nin\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObjectEqObjectTagKey::Object2;
+    advanced_experience_user_query_user_tags_object_eq_object_tag_value_reads_string :
+    AdvancedExperienceUserQueryUserTagsObjectEqObjectTagValue = "\"\"" =>
+    AdvancedExperienceUserQueryUserTagsObjectEqObjectTagValue::String;
+    advanced_experience_user_query_user_tags_object_eq_object_tag_value_reads_object :
+    AdvancedExperienceUserQueryUserTagsObjectEqObjectTagValue = "{\"$in\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObjectEqObjectTagValue::Object;
+    advanced_experience_user_query_user_tags_object_eq_object_tag_value_reads_object2 :
+    AdvancedExperienceUserQueryUserTagsObjectEqObjectTagValue = "{\"$nin\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObjectEqObjectTagValue::Object2;
     composite_device_state_value_time_reads_string : CompositeDeviceStateValueTime =
     "\"\"" => CompositeDeviceStateValueTime::String;
     composite_device_state_value_time_reads_number : CompositeDeviceStateValueTime =

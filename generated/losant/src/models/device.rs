@@ -767,81 +767,6 @@ impl DeviceDataExportOptions {
     }
 }
 
-/// A string: one of `standalone`, `gateway`, `peripheral`, `floating`, `edgeCompute`, `system`, `embedded`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DeviceDeviceClass {
-    /// The value `standalone`.
-    Standalone,
-    /// The value `gateway`.
-    Gateway,
-    /// The value `peripheral`.
-    Peripheral,
-    /// The value `floating`.
-    Floating,
-    /// The value `edgeCompute`.
-    EdgeCompute,
-    /// The value `system`.
-    System,
-    /// The value `embedded`.
-    Embedded,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl DeviceDeviceClass {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standalone => "standalone",
-            Self::Gateway => "gateway",
-            Self::Peripheral => "peripheral",
-            Self::Floating => "floating",
-            Self::EdgeCompute => "edgeCompute",
-            Self::System => "system",
-            Self::Embedded => "embedded",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for DeviceDeviceClass {
-    fn from(value: &str) -> Self {
-        match value {
-            "standalone" => Self::Standalone,
-            "gateway" => Self::Gateway,
-            "peripheral" => Self::Peripheral,
-            "floating" => Self::Floating,
-            "edgeCompute" => Self::EdgeCompute,
-            "system" => Self::System,
-            "embedded" => Self::Embedded,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for DeviceDeviceClass {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for DeviceDeviceClass {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeviceDeviceClass {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
 /// Device Disconnected
 ///
 /// Schema for marking a device as disconnected
@@ -1720,44 +1645,6 @@ impl serde::Serialize for DeviceTagsItem {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
         fields.required("key", &self.key)?;
         fields.required("value", &self.value)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// The `jobEnqueuedResult` schema.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct JobEnqueuedResult {
-    /// `jobQueued` on the wire: a boolean (one of `true`).
-    pub job_queued: Option<bool>,
-    /// `jobId` on the wire: a string (at most 21 characters).
-    pub job_id: Option<String>,
-    /// `success` on the wire: a boolean (one of `true`).
-    pub success: Option<bool>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for JobEnqueuedResult {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            job_queued: fields.optional("jobQueued")?,
-            job_id: fields.optional("jobId")?,
-            success: fields.optional("success")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for JobEnqueuedResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("jobQueued", &self.job_queued)?;
-        fields.optional("jobId", &self.job_id)?;
-        fields.optional("success", &self.success)?;
         fields.end(&self.extra)
     }
 }

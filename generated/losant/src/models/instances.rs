@@ -800,6 +800,9 @@ impl serde::Serialize for Instances {
     }
 }
 
+/// The same values as `DataTablesGetFilterField`, so the same type.
+pub type InstancesGetFilterField = DataTablesGetFilterField;
+
 /// The same values as `ApplicationApiTokensGetSortDirection`, so the same type.
 pub type InstancesGetSortDirection = ApplicationApiTokensGetSortDirection;
 

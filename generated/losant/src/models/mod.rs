@@ -32,12 +32,40 @@ mod credential_3;
 mod credential_4;
 #[cfg(feature = "credentials")]
 mod credentials;
+#[cfg(feature = "data-table")]
+mod data_table;
+#[cfg(feature = "data-tables")]
+mod data_tables;
 #[cfg(feature = "device")]
 mod device;
 #[cfg(feature = "device-attribute")]
 mod device_attribute;
 #[cfg(feature = "device-attributes")]
 mod device_attributes;
+#[cfg(feature = "device-recipe")]
+mod device_recipe;
+#[cfg(feature = "device-recipes")]
+mod device_recipes;
+#[cfg(feature = "experience-domain")]
+mod experience_domain;
+#[cfg(feature = "experience-domains")]
+mod experience_domains;
+#[cfg(feature = "experience-group")]
+mod experience_group;
+#[cfg(feature = "experience-groups")]
+mod experience_groups;
+#[cfg(feature = "experience-slug")]
+mod experience_slug;
+#[cfg(feature = "experience-slugs")]
+mod experience_slugs;
+#[cfg(feature = "experience-user")]
+mod experience_user;
+#[cfg(feature = "experience-users")]
+mod experience_users;
+#[cfg(feature = "experience-version")]
+mod experience_version;
+#[cfg(feature = "experience-versions")]
+mod experience_versions;
 #[cfg(feature = "instance-api-tokens")]
 mod instance_api_tokens;
 #[cfg(feature = "instance-audit-log")]
@@ -119,7 +147,11 @@ mod shared_api_token_post;
     feature = "audit-logs",
     feature = "credential",
     feature = "credentials",
+    feature = "data-tables",
     feature = "device-attributes",
+    feature = "device-recipes",
+    feature = "experience-groups",
+    feature = "experience-users",
     feature = "instance-api-tokens",
     feature = "instance-audit-logs",
     feature = "instances",
@@ -144,8 +176,13 @@ mod shared_application_api_tokens_get_filter_field;
     feature = "application-templates",
     feature = "audit-logs",
     feature = "credentials",
+    feature = "data-tables",
     feature = "device",
     feature = "device-attributes",
+    feature = "device-recipes",
+    feature = "experience-groups",
+    feature = "experience-users",
+    feature = "experience-versions",
     feature = "instance-api-tokens",
     feature = "instance-audit-logs",
     feature = "instances",
@@ -185,20 +222,27 @@ mod shared_application_key;
     feature = "application-keys",
     feature = "device",
     feature = "device-attribute",
-    feature = "device-attributes"
+    feature = "device-attributes",
+    feature = "device-recipe",
+    feature = "device-recipes"
 ))]
 mod shared_application_key_address_filter_type;
 #[cfg(any(
     feature = "application-key",
     feature = "application-keys",
     feature = "credential",
-    feature = "credentials"
+    feature = "credentials",
+    feature = "experience-version",
+    feature = "experience-versions"
 ))]
 mod shared_application_key_created_by_type;
 #[cfg(any(feature = "application-template", feature = "application-templates"))]
 mod shared_application_template;
 #[cfg(any(
     feature = "application-templates",
+    feature = "data-tables",
+    feature = "device-recipes",
+    feature = "experience-groups",
     feature = "instances",
     feature = "webhooks"
 ))]
@@ -209,32 +253,71 @@ mod shared_audit_log;
 mod shared_audit_logs_get_sort_field;
 #[cfg(any(feature = "credential", feature = "credentials"))]
 mod shared_credential;
+#[cfg(any(feature = "data-table", feature = "data-tables"))]
+mod shared_data_table;
+#[cfg(any(
+    feature = "data-tables",
+    feature = "device-recipes",
+    feature = "experience-groups",
+    feature = "instances",
+    feature = "user-oauth-tokens",
+    feature = "webhooks"
+))]
+mod shared_data_tables_get_filter_field;
 #[cfg(any(feature = "device-attribute", feature = "device-attributes"))]
 mod shared_device_attribute;
 #[cfg(any(
     feature = "device",
     feature = "device-attribute",
-    feature = "device-attributes"
+    feature = "device-attributes",
+    feature = "device-recipe",
+    feature = "device-recipes"
 ))]
 mod shared_device_attribute_data_type;
-#[cfg(any(feature = "device", feature = "device-attributes"))]
+#[cfg(any(
+    feature = "device",
+    feature = "device-attributes",
+    feature = "device-recipe",
+    feature = "device-recipes"
+))]
 mod shared_device_attribute_post;
+#[cfg(any(
+    feature = "device",
+    feature = "device-recipe",
+    feature = "device-recipes"
+))]
+mod shared_device_device_class;
+#[cfg(any(feature = "device-recipe", feature = "device-recipes"))]
+mod shared_device_recipe;
+#[cfg(any(feature = "experience-domain", feature = "experience-domains"))]
+mod shared_experience_domain;
+#[cfg(any(feature = "experience-group", feature = "experience-groups"))]
+mod shared_experience_group;
+#[cfg(any(feature = "experience-slug", feature = "experience-slugs"))]
+mod shared_experience_slug;
+#[cfg(any(feature = "experience-user", feature = "experience-users"))]
+mod shared_experience_user;
+#[cfg(any(feature = "experience-version", feature = "experience-versions"))]
+mod shared_experience_version;
 #[cfg(any(feature = "instance-audit-log", feature = "instance-audit-logs"))]
 mod shared_instance_audit_log_actor_type;
-#[cfg(any(
-    feature = "instances",
-    feature = "user-oauth-tokens",
-    feature = "webhooks"
-))]
-mod shared_instances_get_filter_field;
+#[cfg(any(feature = "device", feature = "device-recipe"))]
+mod shared_job_enqueued_result;
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-certificate",
     feature = "application-certificate-authority",
     feature = "application-key",
     feature = "credential",
+    feature = "data-table",
     feature = "device",
     feature = "device-attribute",
+    feature = "device-recipe",
+    feature = "experience-domain",
+    feature = "experience-group",
+    feature = "experience-slug",
+    feature = "experience-user",
+    feature = "experience-version",
     feature = "instance-api-token",
     feature = "user-api-token",
     feature = "user-oauth-token",
@@ -285,12 +368,40 @@ pub use self::credential_3::*;
 pub use self::credential_4::*;
 #[cfg(feature = "credentials")]
 pub use self::credentials::*;
+#[cfg(feature = "data-table")]
+pub use self::data_table::*;
+#[cfg(feature = "data-tables")]
+pub use self::data_tables::*;
 #[cfg(feature = "device")]
 pub use self::device::*;
 #[cfg(feature = "device-attribute")]
 pub use self::device_attribute::*;
 #[cfg(feature = "device-attributes")]
 pub use self::device_attributes::*;
+#[cfg(feature = "device-recipe")]
+pub use self::device_recipe::*;
+#[cfg(feature = "device-recipes")]
+pub use self::device_recipes::*;
+#[cfg(feature = "experience-domain")]
+pub use self::experience_domain::*;
+#[cfg(feature = "experience-domains")]
+pub use self::experience_domains::*;
+#[cfg(feature = "experience-group")]
+pub use self::experience_group::*;
+#[cfg(feature = "experience-groups")]
+pub use self::experience_groups::*;
+#[cfg(feature = "experience-slug")]
+pub use self::experience_slug::*;
+#[cfg(feature = "experience-slugs")]
+pub use self::experience_slugs::*;
+#[cfg(feature = "experience-user")]
+pub use self::experience_user::*;
+#[cfg(feature = "experience-users")]
+pub use self::experience_users::*;
+#[cfg(feature = "experience-version")]
+pub use self::experience_version::*;
+#[cfg(feature = "experience-versions")]
+pub use self::experience_versions::*;
 #[cfg(feature = "instance-api-tokens")]
 pub use self::instance_api_tokens::*;
 #[cfg(feature = "instance-audit-log")]
@@ -372,7 +483,11 @@ pub use self::shared_api_token_post::*;
     feature = "audit-logs",
     feature = "credential",
     feature = "credentials",
+    feature = "data-tables",
     feature = "device-attributes",
+    feature = "device-recipes",
+    feature = "experience-groups",
+    feature = "experience-users",
     feature = "instance-api-tokens",
     feature = "instance-audit-logs",
     feature = "instances",
@@ -397,8 +512,13 @@ pub use self::shared_application_api_tokens_get_filter_field::*;
     feature = "application-templates",
     feature = "audit-logs",
     feature = "credentials",
+    feature = "data-tables",
     feature = "device",
     feature = "device-attributes",
+    feature = "device-recipes",
+    feature = "experience-groups",
+    feature = "experience-users",
+    feature = "experience-versions",
     feature = "instance-api-tokens",
     feature = "instance-audit-logs",
     feature = "instances",
@@ -438,20 +558,27 @@ pub use self::shared_application_key::*;
     feature = "application-keys",
     feature = "device",
     feature = "device-attribute",
-    feature = "device-attributes"
+    feature = "device-attributes",
+    feature = "device-recipe",
+    feature = "device-recipes"
 ))]
 pub use self::shared_application_key_address_filter_type::*;
 #[cfg(any(
     feature = "application-key",
     feature = "application-keys",
     feature = "credential",
-    feature = "credentials"
+    feature = "credentials",
+    feature = "experience-version",
+    feature = "experience-versions"
 ))]
 pub use self::shared_application_key_created_by_type::*;
 #[cfg(any(feature = "application-template", feature = "application-templates"))]
 pub use self::shared_application_template::*;
 #[cfg(any(
     feature = "application-templates",
+    feature = "data-tables",
+    feature = "device-recipes",
+    feature = "experience-groups",
     feature = "instances",
     feature = "webhooks"
 ))]
@@ -462,32 +589,71 @@ pub use self::shared_audit_log::*;
 pub use self::shared_audit_logs_get_sort_field::*;
 #[cfg(any(feature = "credential", feature = "credentials"))]
 pub use self::shared_credential::*;
+#[cfg(any(feature = "data-table", feature = "data-tables"))]
+pub use self::shared_data_table::*;
+#[cfg(any(
+    feature = "data-tables",
+    feature = "device-recipes",
+    feature = "experience-groups",
+    feature = "instances",
+    feature = "user-oauth-tokens",
+    feature = "webhooks"
+))]
+pub use self::shared_data_tables_get_filter_field::*;
 #[cfg(any(feature = "device-attribute", feature = "device-attributes"))]
 pub use self::shared_device_attribute::*;
 #[cfg(any(
     feature = "device",
     feature = "device-attribute",
-    feature = "device-attributes"
+    feature = "device-attributes",
+    feature = "device-recipe",
+    feature = "device-recipes"
 ))]
 pub use self::shared_device_attribute_data_type::*;
-#[cfg(any(feature = "device", feature = "device-attributes"))]
+#[cfg(any(
+    feature = "device",
+    feature = "device-attributes",
+    feature = "device-recipe",
+    feature = "device-recipes"
+))]
 pub use self::shared_device_attribute_post::*;
+#[cfg(any(
+    feature = "device",
+    feature = "device-recipe",
+    feature = "device-recipes"
+))]
+pub use self::shared_device_device_class::*;
+#[cfg(any(feature = "device-recipe", feature = "device-recipes"))]
+pub use self::shared_device_recipe::*;
+#[cfg(any(feature = "experience-domain", feature = "experience-domains"))]
+pub use self::shared_experience_domain::*;
+#[cfg(any(feature = "experience-group", feature = "experience-groups"))]
+pub use self::shared_experience_group::*;
+#[cfg(any(feature = "experience-slug", feature = "experience-slugs"))]
+pub use self::shared_experience_slug::*;
+#[cfg(any(feature = "experience-user", feature = "experience-users"))]
+pub use self::shared_experience_user::*;
+#[cfg(any(feature = "experience-version", feature = "experience-versions"))]
+pub use self::shared_experience_version::*;
 #[cfg(any(feature = "instance-audit-log", feature = "instance-audit-logs"))]
 pub use self::shared_instance_audit_log_actor_type::*;
-#[cfg(any(
-    feature = "instances",
-    feature = "user-oauth-tokens",
-    feature = "webhooks"
-))]
-pub use self::shared_instances_get_filter_field::*;
+#[cfg(any(feature = "device", feature = "device-recipe"))]
+pub use self::shared_job_enqueued_result::*;
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-certificate",
     feature = "application-certificate-authority",
     feature = "application-key",
     feature = "credential",
+    feature = "data-table",
     feature = "device",
     feature = "device-attribute",
+    feature = "device-recipe",
+    feature = "experience-domain",
+    feature = "experience-group",
+    feature = "experience-slug",
+    feature = "experience-user",
+    feature = "experience-version",
     feature = "instance-api-token",
     feature = "user-api-token",
     feature = "user-oauth-token",

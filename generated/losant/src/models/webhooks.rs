@@ -235,8 +235,8 @@ impl serde::Serialize for Webhooks {
     }
 }
 
-/// The same values as `InstancesGetFilterField`, so the same type.
-pub type WebhooksGetFilterField = InstancesGetFilterField;
+/// The same values as `DataTablesGetFilterField`, so the same type.
+pub type WebhooksGetFilterField = DataTablesGetFilterField;
 
 /// The same values as `ApplicationApiTokensGetSortDirection`, so the same type.
 pub type WebhooksGetSortDirection = ApplicationApiTokensGetSortDirection;

@@ -33,12 +33,40 @@ pub mod audit_logs;
 pub mod credential;
 #[cfg(feature = "credentials")]
 pub mod credentials;
+#[cfg(feature = "data-table")]
+pub mod data_table;
+#[cfg(feature = "data-tables")]
+pub mod data_tables;
 #[cfg(feature = "device")]
 pub mod device;
 #[cfg(feature = "device-attribute")]
 pub mod device_attribute;
 #[cfg(feature = "device-attributes")]
 pub mod device_attributes;
+#[cfg(feature = "device-recipe")]
+pub mod device_recipe;
+#[cfg(feature = "device-recipes")]
+pub mod device_recipes;
+#[cfg(feature = "experience-domain")]
+pub mod experience_domain;
+#[cfg(feature = "experience-domains")]
+pub mod experience_domains;
+#[cfg(feature = "experience-group")]
+pub mod experience_group;
+#[cfg(feature = "experience-groups")]
+pub mod experience_groups;
+#[cfg(feature = "experience-slug")]
+pub mod experience_slug;
+#[cfg(feature = "experience-slugs")]
+pub mod experience_slugs;
+#[cfg(feature = "experience-user")]
+pub mod experience_user;
+#[cfg(feature = "experience-users")]
+pub mod experience_users;
+#[cfg(feature = "experience-version")]
+pub mod experience_version;
+#[cfg(feature = "experience-versions")]
+pub mod experience_versions;
 #[cfg(feature = "instance-api-token")]
 pub mod instance_api_token;
 #[cfg(feature = "instance-api-tokens")]
@@ -201,6 +229,22 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Data Table resource.
+    #[cfg(feature = "data-table")]
+    pub fn data_table(&self) -> data_table::DataTableResource {
+        data_table::DataTableResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Data Tables resource.
+    #[cfg(feature = "data-tables")]
+    pub fn data_tables(&self) -> data_tables::DataTablesResource {
+        data_tables::DataTablesResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Device resource.
     #[cfg(feature = "device")]
     pub fn device(&self) -> device::DeviceResource {
@@ -221,6 +265,102 @@ impl crate::Client {
     #[cfg(feature = "device-attributes")]
     pub fn device_attributes(&self) -> device_attributes::DeviceAttributesResource {
         device_attributes::DeviceAttributesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Device Recipe resource.
+    #[cfg(feature = "device-recipe")]
+    pub fn device_recipe(&self) -> device_recipe::DeviceRecipeResource {
+        device_recipe::DeviceRecipeResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Device Recipes resource.
+    #[cfg(feature = "device-recipes")]
+    pub fn device_recipes(&self) -> device_recipes::DeviceRecipesResource {
+        device_recipes::DeviceRecipesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Experience Domain resource.
+    #[cfg(feature = "experience-domain")]
+    pub fn experience_domain(&self) -> experience_domain::ExperienceDomainResource {
+        experience_domain::ExperienceDomainResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Experience Domains resource.
+    #[cfg(feature = "experience-domains")]
+    pub fn experience_domains(&self) -> experience_domains::ExperienceDomainsResource {
+        experience_domains::ExperienceDomainsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Experience Group resource.
+    #[cfg(feature = "experience-group")]
+    pub fn experience_group(&self) -> experience_group::ExperienceGroupResource {
+        experience_group::ExperienceGroupResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Experience Groups resource.
+    #[cfg(feature = "experience-groups")]
+    pub fn experience_groups(&self) -> experience_groups::ExperienceGroupsResource {
+        experience_groups::ExperienceGroupsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Experience Slug resource.
+    #[cfg(feature = "experience-slug")]
+    pub fn experience_slug(&self) -> experience_slug::ExperienceSlugResource {
+        experience_slug::ExperienceSlugResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Experience Slugs resource.
+    #[cfg(feature = "experience-slugs")]
+    pub fn experience_slugs(&self) -> experience_slugs::ExperienceSlugsResource {
+        experience_slugs::ExperienceSlugsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Experience User resource.
+    #[cfg(feature = "experience-user")]
+    pub fn experience_user(&self) -> experience_user::ExperienceUserResource {
+        experience_user::ExperienceUserResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Experience Users resource.
+    #[cfg(feature = "experience-users")]
+    pub fn experience_users(&self) -> experience_users::ExperienceUsersResource {
+        experience_users::ExperienceUsersResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Experience Version resource.
+    #[cfg(feature = "experience-version")]
+    pub fn experience_version(&self) -> experience_version::ExperienceVersionResource {
+        experience_version::ExperienceVersionResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Experience Versions resource.
+    #[cfg(feature = "experience-versions")]
+    pub fn experience_versions(&self) -> experience_versions::ExperienceVersionsResource {
+        experience_versions::ExperienceVersionsResource {
             client: self.clone(),
         }
     }
